@@ -1,0 +1,3 @@
+from undersea.cli import main
+
+main()

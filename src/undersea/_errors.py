@@ -1,0 +1,95 @@
+"""One exception family for everything a user can get wrong.
+
+Every error a user can cause is an :class:`UnderseaError`. Children also subclass the
+fitting builtin so generic handlers keep working. The CLI prints ``str(error)`` on one
+line and exits non-zero; the web API returns a 4xx with the same message.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "DataNotFoundError",
+    "InvalidScenarioError",
+    "MalformedSourceError",
+    "MissingExtraError",
+    "NoRouteError",
+    "UnderseaError",
+    "UnknownNameError",
+    "close_matches",
+]
+
+
+class UnderseaError(Exception):
+    """Base class of every error undersea raises for a user's input or data."""
+
+    def __str__(self) -> str:
+        # One line, always: the CLI and web app print it as is.
+        return " ".join(super().__str__().split())
+
+
+class DataNotFoundError(UnderseaError, FileNotFoundError):
+    """No data directory, snapshot or file where one was expected."""
+
+
+class MalformedSourceError(UnderseaError, ValueError):
+    """A source file that cannot be read: names the file, the record and the field."""
+
+    def __init__(
+        self, file: str, problem: str, *, record: str | None = None, field: str | None = None
+    ) -> None:
+        self.file, self.record, self.field, self.problem = file, record, field, problem
+        where = file
+        if record is not None:
+            where += f", record {record!r}"
+        if field is not None:
+            where += f", field {field!r}"
+        super().__init__(f"malformed source {where}: {problem}")
+
+
+class UnknownNameError(UnderseaError, KeyError):
+    """A name (cable, landing point, country, metro...) that is not in the data."""
+
+    def __init__(self, kind: str, name: str, candidates: Iterable[str] = ()) -> None:
+        self.kind, self.name = kind, name
+        self.matches = close_matches(name, candidates)
+        msg = f"unknown {kind} {name!r}"
+        if self.matches:
+            msg += "; did you mean: " + ", ".join(repr(m) for m in self.matches) + "?"
+        super().__init__(msg)
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return UnderseaError.__str__(self)
+
+
+class InvalidScenarioError(UnderseaError, ValueError):
+    """A scenario or parameter that cannot be evaluated (bad radius, polygon, year...)."""
+
+
+class NoRouteError(UnderseaError, LookupError):
+    """No path joins two places in this network; the message says why."""
+
+
+class MissingExtraError(UnderseaError, ImportError):
+    """An optional dependency is needed: the message names the extra to install."""
+
+    def __init__(self, package: str, extra: str) -> None:
+        super().__init__(
+            f"this needs the optional package {package!r}: pip install 'undersea[{extra}]'"
+        )
+
+
+def close_matches(name: str, candidates: Iterable[str], n: int = 5) -> list[str]:
+    """Return up to ``n`` candidates that look like ``name`` (case-insensitive)."""
+    pool = list(dict.fromkeys(candidates))
+    lowered = {c.casefold(): c for c in pool}
+    key = name.casefold()
+    hits = [lowered[m] for m in difflib.get_close_matches(key, list(lowered), n=n, cutoff=0.6)]
+    for c in pool:  # substring matches are often what people mean ("WACS")
+        if len(hits) >= n:
+            break
+        if key and key in c.casefold() and c not in hits:
+            hits.append(c)
+    return hits[:n]

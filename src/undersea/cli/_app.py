@@ -1,0 +1,54 @@
+"""The Typer application, error translation and the entry point."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from .._errors import UnderseaError
+
+__all__ = ["app", "data_app", "err_console", "main"]
+
+app = typer.Typer(
+    name="undersea",
+    help="Model the physical backbone of the international internet: submarine cables, "
+    "landing stations, metros and land links.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+data_app = typer.Typer(help="Fetch and inspect the reference data.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _register() -> None:
+    # Command modules register themselves on import; imported here to avoid cycles.
+    from . import _commands  # noqa: F401
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the app, turning user errors into one line."""
+    _register()
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except UnderseaError as exc:
+        err_console.print(f"error: {exc}", markup=False)
+        sys.exit(2)
+    except typer.Abort:
+        err_console.print("aborted", markup=False)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            err_console.print(f"error: {exc.format_message()}", markup=False)
+            sys.exit(exc.exit_code)
+        raise
+    if isinstance(code, int) and code:
+        sys.exit(code)

@@ -1,0 +1,65 @@
+"""Where data lives: the data directory and the snapshots in it.
+
+A data directory holds ``telegeography/<date>/`` (one folder per cable-map snapshot),
+``geo/`` (country polygons) and ``peering/`` (exchange data). It is found, in order:
+the explicit argument (``--data-dir``), the ``UNDERSEA_DATA`` environment variable, then
+the user cache filled by ``undersea data pull``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from ._errors import DataNotFoundError, UnknownNameError
+
+__all__ = ["cache_dir", "data_dir", "list_snapshots", "snapshot_path", "user_data_dir"]
+
+ENV_VAR = "UNDERSEA_DATA"
+
+
+def user_data_dir() -> Path:
+    """The user cache that ``undersea data pull`` fills."""
+    return Path(platformdirs.user_cache_dir("undersea")) / "data"
+
+
+def cache_dir() -> Path:
+    """Where built networks are cached (override with ``UNDERSEA_CACHE``)."""
+    env = os.environ.get("UNDERSEA_CACHE")
+    return Path(env) if env else Path(platformdirs.user_cache_dir("undersea")) / "networks"
+
+
+def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """Resolve the data directory: ``path``, then ``$UNDERSEA_DATA``, then the user cache."""
+    if path is not None:
+        chosen, origin = Path(path), "the given data directory"
+    elif os.environ.get(ENV_VAR):
+        chosen, origin = Path(os.environ[ENV_VAR]), f"${ENV_VAR}"
+    else:
+        chosen, origin = user_data_dir(), "the user cache"
+    if not (chosen / "telegeography").is_dir():
+        raise DataNotFoundError(
+            f"no cable snapshots in {origin} ({chosen}): run `undersea data pull`, "
+            f"set {ENV_VAR}, or pass --data-dir"
+        )
+    return chosen
+
+
+def list_snapshots(root: Path) -> list[str]:
+    """Snapshot dates available under ``root/telegeography``, oldest first."""
+    base = root / "telegeography"
+    return sorted(p.name for p in base.iterdir() if p.is_dir() and (p / "cable").is_dir())
+
+
+def snapshot_path(root: Path, snapshot: str | None = None) -> Path:
+    """Folder of ``snapshot`` (a date such as ``2024-03``), the newest if ``None``."""
+    dates = list_snapshots(root)
+    if not dates:
+        raise DataNotFoundError(f"no snapshots under {root / 'telegeography'}")
+    if snapshot is None:
+        return root / "telegeography" / dates[-1]
+    if snapshot not in dates:
+        raise UnknownNameError("snapshot", snapshot, dates)
+    return root / "telegeography" / snapshot

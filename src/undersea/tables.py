@@ -1,0 +1,131 @@
+"""The canonical tables every reader produces and every later stage consumes.
+
+Readers in :mod:`undersea.sources` turn one upstream format each into these tables;
+nothing downstream knows which format a table came from. Column names and dtypes are the
+contract, checked by :func:`check_table`.
+
+``cables``
+    id (str), name (str), rfs_year (Int64, nullable), is_planned (bool),
+    reported_length_km (Float64, nullable), owners (object: list[str]),
+    suppliers (object: list[str]), url (str, nullable)
+``landing_points``
+    id (str), name (str), country (str: the source's country name),
+    iso2 (str), iso3 (str), lon (float64), lat (float64), is_tbd (bool)
+``cable_landings``
+    cable_id (str), landing_point_id (str)
+``cable_routes``
+    cable_id (str), part (int64), coords (object: float64 array of shape (n, 2), lon/lat
+    exactly as drawn; pieces split at the antimeridian stay split)
+``countries``
+    iso2, iso3, iso_numeric (str), name (str), geometry (object: shapely geometry),
+    neighbours (object: list of iso3 sharing a land border)
+``exchange_capacity``
+    city (str), iso2 (str), year (int64), capacity_mbps (float64)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ._errors import MalformedSourceError
+
+__all__ = [
+    "SCHEMAS",
+    "CableSnapshot",
+    "Provenance",
+    "check_table",
+    "empty_table",
+]
+
+#: column -> pandas dtype (``object`` columns hold lists, arrays or geometries).
+SCHEMAS: dict[str, dict[str, str]] = {
+    "cables": {
+        "id": "object",
+        "name": "object",
+        "rfs_year": "Int64",
+        "is_planned": "bool",
+        "reported_length_km": "Float64",
+        "owners": "object",
+        "suppliers": "object",
+        "url": "object",
+    },
+    "landing_points": {
+        "id": "object",
+        "name": "object",
+        "country": "object",
+        "iso2": "object",
+        "iso3": "object",
+        "lon": "float64",
+        "lat": "float64",
+        "is_tbd": "bool",
+    },
+    "cable_landings": {"cable_id": "object", "landing_point_id": "object"},
+    "cable_routes": {"cable_id": "object", "part": "int64", "coords": "object"},
+    "countries": {
+        "iso2": "object",
+        "iso3": "object",
+        "iso_numeric": "object",
+        "name": "object",
+        "geometry": "object",
+        "neighbours": "object",
+    },
+    "exchange_capacity": {
+        "city": "object",
+        "iso2": "object",
+        "year": "int64",
+        "capacity_mbps": "float64",
+    },
+}
+
+
+def empty_table(kind: str) -> pd.DataFrame:
+    """An empty table of ``kind`` with the canonical columns and dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in SCHEMAS[kind].items()})
+
+
+def check_table(kind: str, df: pd.DataFrame, *, source: str = "<table>") -> pd.DataFrame:
+    """Return ``df`` with canonical column order and dtypes, or raise MalformedSourceError."""
+    schema = SCHEMAS[kind]
+    missing = [c for c in schema if c not in df.columns]
+    if missing:
+        raise MalformedSourceError(source, f"{kind} table lacks column(s) {missing}")
+    out = df.loc[:, list(schema)].copy()
+    for col, dtype in schema.items():
+        if dtype != "object" and str(out[col].dtype) != dtype:
+            try:
+                out[col] = out[col].astype(dtype)
+            except (TypeError, ValueError) as exc:
+                raise MalformedSourceError(source, f"bad values: {exc}", field=col) from exc
+        elif dtype == "object" and str(out[col].dtype) != "object":
+            out[col] = out[col].astype(object)
+    return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a snapshot came from: enough to cite it and to key caches on it."""
+
+    source: str
+    version: str
+    snapshot_date: str
+    content_hash: str
+    path: str
+    licence: str = "CC BY-NC-SA 3.0 (TeleGeography Submarine Cable Map)"
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class CableSnapshot:
+    """One cable-map snapshot as canonical tables, plus its provenance."""
+
+    cables: pd.DataFrame
+    landing_points: pd.DataFrame
+    cable_landings: pd.DataFrame
+    cable_routes: pd.DataFrame
+    provenance: Provenance
+    #: reader notes on data quirks met (skipped records, filled fields), one line each.
+    notes: tuple[str, ...] = field(default=())
