@@ -36,3 +36,78 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     cache = tmp_path_factory.getbasetemp() / "undersea-cache"
     monkeypatch.setenv("UNDERSEA_CACHE", str(cache))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+
+
+def make_snapshot(cables, landings, lines, cable_landings, *, planned=()):
+    """A CableSnapshot built in code.
+
+    ``cables``: [(id, rfs_year, reported_km)]; ``landings``: {id: (lon, lat, iso2)};
+    ``lines``: {cable_id: [[(lon, lat), ...], ...]}; ``cable_landings``: {cable_id: [ids]}.
+    """
+    import numpy as np
+    import pandas as pd
+    import pycountry
+
+    from undersea.tables import CableSnapshot, Provenance, check_table, empty_table
+
+    cab = pd.DataFrame(
+        [dict(id=c, name=c.upper(), rfs_year=y, is_planned=c in planned,
+              reported_length_km=r, owners=["Owner"], suppliers=[], url=None)
+         for c, y, r in cables]
+    )
+    rows = []
+    for i, (x, y, iso2) in landings.items():
+        country = pycountry.countries.get(alpha_2=iso2)
+        rows.append(dict(id=i, name=f"{i.title()}, {country.name}", country=country.name,
+                         iso2=iso2, iso3=country.alpha_3, lon=x, lat=y, is_tbd=False))
+    cl = pd.DataFrame([(c, lp) for c, lps in cable_landings.items() for lp in lps],
+                      columns=["cable_id", "landing_point_id"])
+    cr = pd.DataFrame([(c, k, np.asarray(p, float)) for c, ps in lines.items()
+                       for k, p in enumerate(ps)], columns=["cable_id", "part", "coords"])
+    return CableSnapshot(
+        check_table("cables", cab),
+        check_table("landing_points", pd.DataFrame(rows)),
+        check_table("cable_landings", cl),
+        check_table("cable_routes", cr) if len(cr) else empty_table("cable_routes"),
+        Provenance("synthetic", "v3", "2024-01", "0" * 64, "<memory>"),
+    )
+
+
+def network_from(snapshot, settings=None):
+    """Network built in memory from a synthetic snapshot (no files, no cache)."""
+    from undersea.network import Network
+    from undersea.settings import get_settings
+    from undersea.topology import build_topology
+
+    s = settings or get_settings()
+    return Network.from_topology(
+        cables=snapshot.cables, landing_points=snapshot.landing_points,
+        cable_landings=snapshot.cable_landings,
+        topology=build_topology(snapshot, settings=s),
+        provenance=snapshot.provenance, settings=s,
+    )
+
+
+@pytest.fixture
+def tiny_snapshot():
+    """Three cables on a small West-African-like coast.
+
+    ``trunk`` (2000) runs A–B–D with a branch to C that meets it mid-line; ``spur`` (2015)
+    joins B and E; ``future`` (planned, 2026) joins A and E.
+    """
+    return make_snapshot(
+        cables=[("trunk", 2000, 2000.0), ("spur", 2015, 500.0), ("future", 2026, None)],
+        landings={"a": (-17.4, 14.7, "SN"), "b": (-4.0, 5.3, "CI"), "c": (-1.0, 9.0, "GH"),
+                  "d": (3.4, 6.4, "NG"), "e": (-4.0, 2.0, "CI")},
+        lines={"trunk": [[(-17.4, 14.7), (-10.0, 8.0), (-4.0, 5.3), (0.0, 4.5), (3.4, 6.4)],
+                         [(-1.0, 9.0), (-1.0, 4.9)]],
+               "spur": [[(-4.0, 5.3), (-4.0, 2.0)]],
+               "future": [[(-17.4, 14.7), (-4.0, 2.0)]]},
+        cable_landings={"trunk": ["a", "b", "c", "d"], "spur": ["b", "e"], "future": ["a", "e"]},
+        planned={"future"},
+    )
+
+
+@pytest.fixture
+def tiny_network(tiny_snapshot):
+    return network_from(tiny_snapshot)

@@ -11,7 +11,9 @@ import difflib
 from collections.abc import Iterable
 
 __all__ = [
+    "AmbiguousNameError",
     "DataNotFoundError",
+    "DownloadError",
     "InvalidScenarioError",
     "MalformedSourceError",
     "MissingExtraError",
@@ -26,12 +28,17 @@ class UnderseaError(Exception):
     """Base class of every error undersea raises for a user's input or data."""
 
     def __str__(self) -> str:
-        # One line, always: the CLI and web app print it as is.
-        return " ".join(super().__str__().split())
+        # One line, always: the CLI and web app print it as is. (Not KeyError's repr.)
+        text = str(self.args[0]) if len(self.args) == 1 else Exception.__str__(self)
+        return " ".join(text.split())
 
 
 class DataNotFoundError(UnderseaError, FileNotFoundError):
     """No data directory, snapshot or file where one was expected."""
+
+
+class DownloadError(UnderseaError, ConnectionError):
+    """A download that failed: offline, DNS failure, timeout or an HTTP error status."""
 
 
 class MalformedSourceError(UnderseaError, ValueError):
@@ -60,8 +67,19 @@ class UnknownNameError(UnderseaError, KeyError):
             msg += "; did you mean: " + ", ".join(repr(m) for m in self.matches) + "?"
         super().__init__(msg)
 
-    def __str__(self) -> str:  # KeyError would repr() the message
-        return UnderseaError.__str__(self)
+
+class AmbiguousNameError(UnknownNameError):
+    """A name that matches several records: the message lists them, with their countries."""
+
+    def __init__(self, kind: str, name: str, candidates: Iterable[str]) -> None:
+        self.kind, self.name = kind, name
+        self.matches = list(candidates)
+        UnderseaError.__init__(
+            self,
+            f"ambiguous {kind} {name!r}: it matches "
+            + ", ".join(repr(m) for m in self.matches)
+            + "; use one of these",
+        )
 
 
 class InvalidScenarioError(UnderseaError, ValueError):
@@ -84,7 +102,9 @@ class MissingExtraError(UnderseaError, ImportError):
 def close_matches(name: str, candidates: Iterable[str], n: int = 5) -> list[str]:
     """Return up to ``n`` candidates that look like ``name`` (case-insensitive)."""
     pool = list(dict.fromkeys(candidates))
-    lowered = {c.casefold(): c for c in pool}
+    lowered: dict[str, str] = {}
+    for c in pool:  # the first spelling wins (names are listed before ids)
+        lowered.setdefault(c.casefold(), c)
     key = name.casefold()
     hits = [lowered[m] for m in difflib.get_close_matches(key, list(lowered), n=n, cutoff=0.6)]
     for c in pool:  # substring matches are often what people mean ("WACS")

@@ -8,6 +8,7 @@ the user cache filled by ``undersea data pull``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import platformdirs
 
 from ._errors import DataNotFoundError, UnknownNameError
 
-__all__ = ["cache_dir", "data_dir", "list_snapshots", "snapshot_path", "user_data_dir"]
+__all__ = ["cache_dir", "content_hash", "data_dir", "list_snapshots", "snapshot_path", "user_data_dir"]
 
 ENV_VAR = "UNDERSEA_DATA"
 
@@ -48,9 +49,17 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
 
 
 def list_snapshots(root: Path) -> list[str]:
-    """Snapshot dates available under ``root/telegeography``, oldest first."""
+    """Snapshot dates available under ``root/telegeography``, oldest first.
+
+    Hidden folders (``.<name>.partial`` staging folders of an unfinished
+    ``undersea data pull``) are never snapshots.
+    """
     base = root / "telegeography"
-    return sorted(p.name for p in base.iterdir() if p.is_dir() and (p / "cable").is_dir())
+    return sorted(
+        p.name
+        for p in base.iterdir()
+        if not p.name.startswith(".") and p.is_dir() and (p / "cable").is_dir()
+    )
 
 
 def snapshot_path(root: Path, snapshot: str | None = None) -> Path:
@@ -63,3 +72,16 @@ def snapshot_path(root: Path, snapshot: str | None = None) -> Path:
     if snapshot not in dates:
         raise UnknownNameError("snapshot", snapshot, dates)
     return root / "telegeography" / snapshot
+
+
+def content_hash(folder: Path, *extra_files: Path) -> str:
+    """SHA-256 over the relative names and bytes of every file under ``folder`` (sorted),
+    then of ``extra_files``: the identity of a snapshot, used to key the build cache."""
+    h = hashlib.sha256()
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    for p in [*files, *extra_files]:
+        rel = p.relative_to(folder).as_posix() if p.is_relative_to(folder) else p.name
+        h.update(rel.encode() + b"\0")
+        h.update(p.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()

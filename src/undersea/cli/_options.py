@@ -1,0 +1,120 @@
+"""Options and output helpers shared by every command (one convention across the CLI)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .._load import load
+from ..network import Network
+
+__all__ = [
+    "DataDirOpt",
+    "Format",
+    "FormatOpt",
+    "PlannedOpt",
+    "SnapshotOpt",
+    "YearOpt",
+    "console",
+    "emit_json",
+    "emit_table",
+    "open_network",
+]
+
+console = Console(highlight=False, soft_wrap=False)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Data directory (default: $UNDERSEA_DATA, then the "
+                 "`undersea data pull` cache).", show_default=False),
+]
+SnapshotOpt = Annotated[
+    str | None,
+    typer.Option("--snapshot", help="Snapshot date folder, e.g. 2024-03 (default: newest)."),
+]
+SampleOpt = Annotated[
+    bool, typer.Option("--sample", help="Use the small bundled sample network.")
+]
+YearOpt = Annotated[
+    int | None, typer.Option("--year", help="Network as in service in this year.")
+]
+PlannedOpt = Annotated[
+    bool, typer.Option("--planned/--no-planned", help="Include announced (planned) cables.")
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def open_network(
+    data_dir: Path | None,
+    snapshot: str | None,
+    *,
+    sample: bool = False,
+    year: int | None = None,
+    planned: bool = False,
+) -> Network:
+    """Load the network the common options describe."""
+    return load(snapshot, data_dir=data_dir, sample=sample, year=year, include_planned=planned)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe value (numpy scalars, NA, lists)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        return _plain(value.tolist())
+    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def emit_json(obj: Any) -> None:
+    """Print ``obj`` as JSON on stdout (no colour, no wrapping)."""
+    typer.echo(json.dumps(_plain(obj), indent=2, ensure_ascii=False))
+
+
+def emit_table(df: pd.DataFrame, fmt: Format, *, title: str | None = None) -> None:
+    """Print a DataFrame as a rich table, JSON records or CSV."""
+    if fmt is Format.json:
+        emit_json(df.to_dict(orient="records"))
+        return
+    if fmt is Format.csv:
+        buf = io.StringIO()
+        flat = df.map(lambda v: ";".join(map(str, v)) if isinstance(v, list) else v)
+        flat.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL)
+        typer.echo(buf.getvalue(), nl=False)
+        return
+    table = Table(title=title, show_lines=False)
+    for col in df.columns:
+        table.add_column(str(col), overflow="fold")
+    for row in df.itertuples(index=False):
+        table.add_row(*(_cell(v) for v in row))
+    console.print(table)
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, float):
+        return "" if math.isnan(v) else f"{v:,.1f}"
+    if isinstance(v, list):
+        return ", ".join(map(str, v))
+    if v is None or v is pd.NA:
+        return ""
+    return str(v)

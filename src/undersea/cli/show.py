@@ -1,0 +1,106 @@
+"""`undersea data info`, `undersea cable NAME`, `undersea landing NAME`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from .. import data as _data
+from ..records import describe_cable, describe_landing_point
+from ._app import app, data_app
+from ._options import (
+    DataDirOpt,
+    Format,
+    FormatOpt,
+    PlannedOpt,
+    SampleOpt,
+    SnapshotOpt,
+    YearOpt,
+    console,
+    emit_json,
+    emit_table,
+    open_network,
+)
+
+__all__ = ["cable", "info", "landing"]
+
+
+@data_app.command("info")
+def info(
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Counts, provenance and the data-quality report of a snapshot.
+
+    Example: undersea data info --snapshot 2024-03
+    """
+    net = open_network(data_dir, snapshot, sample=sample)
+    q = net.quality
+    mism = q.length_mismatches.sort_values("ratio", key=lambda s: (s - 1).abs(), ascending=False)
+    if fmt is Format.json:
+        emit_json({"summary": net.summary(), "provenance": net.provenance.as_dict(),
+                   "quality": q.summary(), "notes": list(net.notes),
+                   "length_mismatches": mism.to_dict(orient="records"),
+                   "inferred_links": q.inferred_links.to_dict(orient="records")})
+        return
+    if not sample:
+        dates = _data.list_snapshots(_data.data_dir(data_dir))
+        console.print(f"snapshots available: {', '.join(dates)}")
+    emit_table(_kv({**net.summary(), **{f"provenance.{k}": v for k, v in
+                                        net.provenance.as_dict().items()}}), fmt, title="Network")
+    emit_table(_kv(q.summary()), fmt, title="Data quality")
+    if len(mism):
+        cols = ["cable_id", "drawn_km", "inferred_km", "reported_km", "ratio"]
+        emit_table(mism[cols].head(20), fmt, title="Rebuilt vs reported length (worst 20)")
+
+
+def _kv(d: dict[str, object]) -> pd.DataFrame:
+    return pd.DataFrame({"field": list(d), "value": [str(v) for v in d.values()]})
+
+
+@app.command("cable")
+def cable(
+    name: Annotated[str, typer.Argument(help="Cable name or id, e.g. 'SAT-3/WASC'.")],
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    year: YearOpt = None,
+    planned: PlannedOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """One cable: record, landing points and segments with their lengths.
+
+    Example: undersea cable "Africa Coast to Europe (ACE)"
+    """
+    rec = describe_cable(open_network(data_dir, snapshot, sample=sample, year=year,
+                                      planned=planned), name)
+    if fmt is Format.json:
+        emit_json(rec.as_dict())
+        return
+    emit_table(_kv(rec.cable), fmt, title=rec.cable["name"])
+    emit_table(rec.landing_points, fmt, title="Landing points")
+    emit_table(rec.segments, fmt, title="Segments")
+
+
+@app.command("landing")
+def landing(
+    name: Annotated[str, typer.Argument(help="Landing point name, town or id, e.g. Abidjan.")],
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """One landing point: record and the cables that land there.
+
+    Example: undersea landing "Marseille, France"
+    """
+    rec = describe_landing_point(open_network(data_dir, snapshot, sample=sample), name)
+    if fmt is Format.json:
+        emit_json(rec.as_dict())
+        return
+    emit_table(_kv(rec.landing_point), fmt, title=str(rec.landing_point["name"]))
+    emit_table(rec.cables, fmt, title="Cables")

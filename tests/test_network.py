@@ -1,0 +1,134 @@
+"""Network views, lookups and interop on the tiny synthetic network."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from undersea import AmbiguousNameError, UnknownNameError
+
+from .conftest import make_snapshot, network_from
+
+
+def test_default_view_excludes_planned(tiny_network):
+    assert set(tiny_network.cables["id"]) == {"trunk", "spur"}
+    assert tiny_network.n_cables == 2
+
+
+def test_as_of_filters_by_rfs_year(tiny_network):
+    assert set(tiny_network.as_of(2005).cables["id"]) == {"trunk"}
+    assert set(tiny_network.as_of(1990).cables["id"]) == set()
+    assert set(tiny_network.as_of(2030, include_planned=True).cables["id"]) == {
+        "trunk", "spur", "future"}
+    # e is only served by spur (2015) and future (planned)
+    assert "e" not in set(tiny_network.as_of(2005).landing_points["id"])
+
+
+def test_views_never_change_the_original(tiny_network):
+    before = tiny_network.active.copy()
+    cut = tiny_network.without(cables=["trunk"])
+    np.testing.assert_array_equal(tiny_network.active, before)
+    assert cut.n_segments < tiny_network.n_segments
+    with pytest.raises(ValueError, match="read-only"):
+        tiny_network.active[0] = False
+
+
+def test_without_cable_and_landing_point(tiny_network):
+    cut = tiny_network.without(cables=["TRUNK"])
+    assert set(cut.cables["id"]) == {"spur"}
+    lp_cut = tiny_network.without(landing_points=["b"])
+    # every segment touching b is out; the trunk keeps its other segments
+    seg = lp_cut.segments
+    touching = (seg["u"] == "b") | (seg["v"] == "b")
+    assert not seg.loc[touching, "active"].any()
+    assert seg.loc[~touching & seg["cable_id"].eq("trunk"), "active"].all()
+
+
+def test_failures_survive_as_of(tiny_network):
+    cut = tiny_network.without(cables=["spur"]).as_of(2020)
+    assert "spur" not in set(cut.cables["id"])
+
+
+def test_without_segment_by_id(tiny_network):
+    seg_id = tiny_network.cable_segments("trunk")["segment_id"].iloc[0]
+    cut = tiny_network.without(segments=[seg_id])
+    assert cut.n_segments == tiny_network.n_segments - 1
+    with pytest.raises(UnknownNameError, match="segment"):
+        tiny_network.without(segments=["trunk:99"])
+
+
+def test_unknown_names_suggest_close_matches(tiny_network):
+    with pytest.raises(UnknownNameError, match="did you mean: 'TRUNK'"):
+        tiny_network.cable("trunc")
+    with pytest.raises(UnknownNameError, match="unknown country"):
+        tiny_network.country("Atlantis")
+    assert tiny_network.country("Côte d'Ivoire")["iso3"] == "CIV"
+    assert tiny_network.country("ng")["iso2"] == "NG"
+
+
+def test_ambiguous_landing_town_lists_candidates():
+    snap = make_snapshot(
+        cables=[("x", 2000, None)],
+        landings={"alexandria-eg": (29.9, 31.2, "EG"), "alexandria-au": (151.2, -33.9, "AU")},
+        lines={}, cable_landings={"x": ["alexandria-eg", "alexandria-au"]},
+    )
+    # same town, two countries
+    names = {"alexandria-eg": "Alexandria, Egypt", "alexandria-au": "Alexandria, Australia"}
+    lp = snap.landing_points.assign(name=snap.landing_points["id"].map(names))
+    net = network_from(type(snap)(snap.cables, lp, snap.cable_landings, snap.cable_routes,
+                                  snap.provenance))
+    assert net.landing_point("Alexandria, Egypt")["iso2"] == "EG"
+    with pytest.raises(AmbiguousNameError, match=r"Alexandria, Egypt \(EG\)"):
+        net.landing_point("alexandria")
+
+
+def test_adjacency_is_symmetric_and_matches_active_segments(tiny_network):
+    adj = tiny_network.adjacency
+    assert adj.indptr[-1] == 2 * tiny_network.n_segments
+    m = adj.to_scipy()
+    assert (m != m.T).nnz == 0
+
+
+def test_to_networkx_round_trip(tiny_network):
+    g = tiny_network.to_networkx()
+    assert g.number_of_edges() == tiny_network.n_segments
+    assert nx.has_path(g, "a", "e")
+    total = sum(d["length_km"] for *_, d in g.edges(data=True))
+    assert total == pytest.approx(tiny_network.seg_length_km[tiny_network.active].sum())
+
+
+def test_to_geojson_is_valid_rfc7946(tiny_network):
+    gj = tiny_network.to_geojson()
+    assert gj["type"] == "FeatureCollection"
+    assert len(gj["features"]) == tiny_network.n_segments
+    for f in gj["features"]:
+        for x, y in np.asarray(f["geometry"]["coordinates"]).reshape(-1, 2):
+            assert -180 <= x <= 180 and -90 <= y <= 90
+    json.dumps(gj)  # serialisable as is
+    pts = tiny_network.to_geojson(layer="landing_points")
+    assert {f["properties"]["id"] for f in pts["features"]} == {"a", "b", "c", "d", "e"}
+    with pytest.raises(UnknownNameError):
+        tiny_network.to_geojson(layer="roads")
+
+
+def test_geojson_splits_antimeridian_crossing():
+    snap = make_snapshot(
+        cables=[("tonga", 2013, 830.0)],
+        landings={"suva": (178.4, -18.1, "FJ"), "nukualofa": (-175.2, -21.1, "TO")},
+        lines={"tonga": [[(178.4, -18.1), (180.0, -19.0)], [(-180.0, -19.0), (-175.2, -21.1)]]},
+        cable_landings={"tonga": ["suva", "nukualofa"]},
+    )
+    net = network_from(snap)
+    (feat,) = net.to_geojson()["features"]
+    assert feat["geometry"]["type"] == "MultiLineString"
+    assert 700 < feat["properties"]["length_km"] < 900
+
+
+def test_summary_counts(tiny_network):
+    s = tiny_network.summary()
+    assert s["cables"] == 2 and s["planned_cables"] == 1
+    assert s["landing_points"] == 5 and s["countries"] == 4
+    assert s["branching_units"] >= 1
