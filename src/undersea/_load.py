@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 import shapely
 
 from . import data as _data
+from .land import LandLayer, build_land_layer
 from .network import Network
 from .settings import Settings, get_settings
 from .tables import Provenance
@@ -34,9 +35,9 @@ __all__ = ["load"]
 log = logging.getLogger(__name__)
 
 #: bump when the cached layout or the topology rules change
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _TABLES = ("cables", "landing_points", "cable_landings", "nodes", "segments",
-           "quality_lengths", "inferred_links")
+           "quality_lengths", "inferred_links", "metros", "landing_metro", "links")
 
 
 def load(
@@ -48,6 +49,7 @@ def load(
     include_planned: bool = False,
     settings: Settings | None = None,
     cache: bool = True,
+    land: bool = True,
 ) -> Network:
     """Load a snapshot as a :class:`~undersea.network.Network`.
 
@@ -65,12 +67,15 @@ def load(
         Modelling settings (defaults to :func:`undersea.settings.get_settings`).
     cache
         Read and write the on-disk build cache.
+    land
+        Use the land layer (backhaul, domestic and cross-border links, see
+        :mod:`undersea.land`); ``False`` keeps submarine segments only.
 
     Examples
     --------
     >>> import undersea
     >>> net = undersea.load(sample=True)
-    >>> net.cable("SAT-3/WASC")["rfs_year"]
+    >>> int(net.cable("SAT-3/WASC")["rfs_year"])
     2002
     """
     s = settings or get_settings()
@@ -92,7 +97,7 @@ def load(
             _write_entry(entry, net)
     if year is not None or include_planned:
         net = net.as_of(year, include_planned=include_planned)
-    return net
+    return net if land else net.without_land()
 
 
 def _countries_file(root: Path) -> Path | None:
@@ -113,6 +118,7 @@ def _build(folder: Path, countries_file: Path | None, s: Settings) -> Network:
     snap = read_telegeography(folder)
     topo = build_topology(snap, settings=s)
     countries = read_countries(countries_file) if countries_file else None
+    land = build_land_layer(snap.landing_points, countries=countries, settings=s)
     return Network.from_topology(
         cables=snap.cables,
         landing_points=snap.landing_points,
@@ -122,6 +128,7 @@ def _build(folder: Path, countries_file: Path | None, s: Settings) -> Network:
         settings=s,
         countries=countries,
         notes=snap.notes,
+        land=land,
     )
 
 
@@ -136,6 +143,9 @@ def _frames(net: Network) -> dict[str, pd.DataFrame]:
         "segments": b.segments,
         "quality_lengths": b.quality.lengths,
         "inferred_links": b.quality.inferred_links,
+        "metros": b.metros,
+        "landing_metro": b.landing_metro,
+        "links": b.links,
     }
 
 
@@ -196,7 +206,9 @@ def _read_entry_unchecked(entry: Path, s: Settings) -> Network:
         orphan_geometry=tuple(meta["orphan_geometry"]),
         no_geometry=tuple(meta["no_geometry"]),
     )
-    nodes = frames["nodes"][["node_id", "kind", "cable_id", "lon", "lat"]]
+    nodes = frames["nodes"]
+    nodes = nodes.loc[nodes["kind"].ne("metro"), ["node_id", "kind", "cable_id", "lon", "lat"]]
+    land = LandLayer(frames["metros"], frames["landing_metro"], frames["links"])
     topo = Topology(nodes, frames["segments"], arrays["coords"], arrays["offsets"], quality)
     return Network.from_topology(
         cables=frames["cables"],
@@ -207,4 +219,5 @@ def _read_entry_unchecked(entry: Path, s: Settings) -> Network:
         settings=s,
         countries=countries,
         notes=meta["notes"],
+        land=land,
     )

@@ -9,6 +9,7 @@ the user cache filled by ``undersea data pull``.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -74,14 +75,53 @@ def snapshot_path(root: Path, snapshot: str | None = None) -> Path:
     return root / "telegeography" / snapshot
 
 
+def _files(folder: Path) -> list[str]:
+    """Relative paths (posix, sorted) of the non-hidden files under ``folder``."""
+    out = []
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = os.path.relpath(top, folder).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        out.extend(prefix + n for n in names if not n.startswith("."))
+    return sorted(out)
+
+
 def content_hash(folder: Path, *extra_files: Path) -> str:
     """SHA-256 over the relative names and bytes of every file under ``folder`` (sorted),
-    then of ``extra_files``: the identity of a snapshot, used to key the build cache."""
+    then of ``extra_files``: the identity of a snapshot, used to key the build cache.
+
+    The hash is memoised in the cache directory against the files' sizes and modification
+    times, so a warm start reads no data file.
+    """
+    entries = [(r, folder / r) for r in _files(folder)] + [(p.name, p) for p in extra_files]
+    stamp = hashlib.sha256()
+    for rel, path in entries:
+        st = os.stat(path)
+        stamp.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    memo_key = f"{os.path.abspath(folder)}|{stamp.hexdigest()}"
+    memo_file = cache_dir() / "content-hashes.json"
+    try:
+        memo = json.loads(memo_file.read_text())
+    except (OSError, ValueError):
+        memo = {}
+    if isinstance(memo, dict) and isinstance(memo.get(memo_key), str):
+        return str(memo[memo_key])
     h = hashlib.sha256()
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
-    for p in [*files, *extra_files]:
-        rel = p.relative_to(folder).as_posix() if p.is_relative_to(folder) else p.name
+    for rel, path in entries:
         h.update(rel.encode() + b"\0")
-        h.update(p.read_bytes())
+        with open(path, "rb") as fh:
+            h.update(fh.read())
         h.update(b"\0")
-    return h.hexdigest()
+    digest = h.hexdigest()
+    _write_memo(memo_file, {**(memo if isinstance(memo, dict) else {}), memo_key: digest})
+    return digest
+
+
+def _write_memo(path: Path, memo: dict[str, str]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(dict(list(memo.items())[-64:])))
+        os.replace(tmp, path)
+    except OSError:  # a read-only cache only costs speed
+        pass

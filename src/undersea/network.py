@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 
 from ._errors import AmbiguousNameError, UnknownNameError
+from .land import LandLayer
 from .settings import Settings
 from .tables import Provenance
 from .topology import QualityReport, Topology
@@ -32,7 +33,8 @@ class Adjacency:
     """CSR adjacency of the in-service edges (both directions).
 
     Neighbours of node ``i`` are ``indices[indptr[i]:indptr[i + 1]]`` reached through edge
-    ``edge[...]`` (an index into ``Network.segments``) of length ``length_km[...]``.
+    ``edge[...]`` of length ``length_km[...]``. Edges ``< n_segments`` are rows of
+    ``Network.segments``; the others are rows ``edge - n_segments`` of ``Network.links``.
     """
 
     indptr: np.ndarray
@@ -77,6 +79,12 @@ class _Base:
     settings: Settings
     countries: pd.DataFrame | None = None
     notes: tuple[str, ...] = ()
+    metros: pd.DataFrame | None = None
+    landing_metro: pd.DataFrame | None = None
+    links: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"u": [], "v": [], "length_km": [], "kind": []}))
+    link_u: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    link_v: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ class Network:
     _base: _Base = field(repr=False)
     active: np.ndarray = field(repr=False)  # bool per segment: in service in this view
     failed_nodes: np.ndarray = field(repr=False)  # bool per node: failed landing stations
+    link_active: np.ndarray = field(repr=False)  # bool per land link: in use in this view
     year: int | None = None
     include_planned: bool = False
 
@@ -113,6 +122,7 @@ class Network:
         settings: Settings,
         countries: pd.DataFrame | None = None,
         notes: Sequence[str] = (),
+        land: LandLayer | None = None,
     ) -> Network:
         """Assemble a Network (all non-planned cables in service) from built parts."""
         nodes = topology.nodes.reset_index(drop=True)
@@ -120,7 +130,10 @@ class Network:
         is_lp = nodes["kind"].eq("landing")
         for col in ("iso2", "iso3", "name"):
             nodes[col] = nodes["node_id"].map(lp[col]).where(is_lp, None)
+        if land is not None:
+            nodes = pd.concat([nodes, _metro_nodes(land.metros)], ignore_index=True)
         node_ix = pd.Index(nodes["node_id"])
+        links = land.links.reset_index(drop=True) if land is not None else None
         seg = topology.segments.reset_index(drop=True)
         cab = cables.sort_values("id").reset_index(drop=True)
         base = _Base(
@@ -139,15 +152,19 @@ class Network:
             settings=settings,
             countries=countries,
             notes=tuple(notes),
+            **(_land_fields(land, links, node_ix) if land is not None else {}),
         )
         if (base.seg_u < 0).any() or (base.seg_v < 0).any() or (base.seg_cable < 0).any():
             raise ValueError("topology refers to nodes or cables that are not in the tables")
+        if (base.link_u < 0).any() or (base.link_v < 0).any():
+            raise ValueError("a land link refers to a node that is not in the network")
         planned = cab["is_planned"].to_numpy(dtype=bool)
         active = ~planned[base.seg_cable]
         return cls(
             _base=base,
             active=_readonly(active),
             failed_nodes=_readonly(np.zeros(len(nodes), dtype=bool)),
+            link_active=_readonly(np.ones(len(base.link_u), dtype=bool)),
         )
 
     # ------------------------------------------------------------------ tables
@@ -272,11 +289,50 @@ class Network:
         return self._base.segments["length_km"].to_numpy()
 
     # ------------------------------------------------------------------ graph
+    # --- edges: segments [0, S) then land links [S, S + L) --------------------------
+    @property
+    def links(self) -> pd.DataFrame:
+        """Land links (u, v, length_km, kind) with an ``active`` column for this view."""
+        return self._base.links.assign(active=self.link_active)
+
+    @property
+    def metros(self) -> pd.DataFrame | None:
+        """Metro areas (metro_id, name, iso2, iso3, lon, lat, population, inland)."""
+        return self._base.metros
+
+    @property
+    def landing_metro(self) -> pd.DataFrame | None:
+        """Landing point id -> metro id."""
+        return self._base.landing_metro
+
+    @property
+    def n_edges(self) -> int:
+        """Segments plus land links (all, in service or not)."""
+        return len(self.seg_u) + len(self._base.link_u)
+
+    @cached_property
+    def edge_u(self) -> np.ndarray:
+        return _readonly(np.concatenate((self.seg_u, self._base.link_u)))
+
+    @cached_property
+    def edge_v(self) -> np.ndarray:
+        return _readonly(np.concatenate((self.seg_v, self._base.link_v)))
+
+    @cached_property
+    def edge_length_km(self) -> np.ndarray:
+        links = self._base.links["length_km"].to_numpy(dtype=float)
+        return _readonly(np.concatenate((self.seg_length_km, links)))
+
+    @cached_property
+    def edge_active(self) -> np.ndarray:
+        """Bool per edge (segments then land links): usable in this view."""
+        return _readonly(np.concatenate((self.active, self.link_active)))
+
     @cached_property
     def adjacency(self) -> Adjacency:
-        """CSR adjacency over in-service segments (built once per view)."""
-        e = np.flatnonzero(self.active)
-        u, v = self.seg_u[e], self.seg_v[e]
+        """CSR adjacency over usable edges, segments and land links (once per view)."""
+        e = np.flatnonzero(self.edge_active)
+        u, v = self.edge_u[e], self.edge_v[e]
         src = np.concatenate((u, v))
         dst = np.concatenate((v, u))
         eid = np.concatenate((e, e))
@@ -287,7 +343,7 @@ class Network:
             indptr=_readonly(indptr.astype(np.int64)),
             indices=_readonly(dst[order]),
             edge=_readonly(eid[order]),
-            length_km=_readonly(self.seg_length_km[eid[order]]),
+            length_km=_readonly(self.edge_length_km[eid[order]]),
         )
 
     # ------------------------------------------------------------------ views
@@ -315,11 +371,13 @@ class Network:
         cables: Iterable[str] = (),
         segments: Iterable[str | int] = (),
         landing_points: Iterable[str] = (),
+        metros: Iterable[str] = (),
     ) -> Network:
-        """A copy with the named cables, segments and landing stations failed.
+        """A copy with the named cables, segments, landing stations and metros failed.
 
-        Names are matched as by :meth:`cable` / :meth:`landing_point`; segments by id
-        (``"<cable_id>:<k>"``) or row index.
+        Names are matched as by :meth:`cable` / :meth:`landing_point` / :meth:`metro`;
+        segments by id (``"<cable_id>:<k>"``) or row index. A failed metro takes its land
+        links and the landing stations that backhaul to it.
         """
         off = np.zeros(len(self.active), dtype=bool)
         for name in cables:
@@ -328,13 +386,25 @@ class Network:
         for s in segments:
             off[self._segment_index(s, seg_ids)] = True
         failed = self.failed_nodes.copy()
-        for name in landing_points:
-            node = self.node_index(self.landing_point(name)["id"])
+        lps = [self.landing_point(name)["id"] for name in landing_points]
+        for name in metros:
+            mid = self.metro(name)["metro_id"]
+            failed[self.node_index(f"metro:{mid}")] = True
+            lm = self._base.landing_metro
+            lps += list(lm.loc[lm["metro_id"] == mid, "landing_point_id"])  # type: ignore[index]
+        for lp in lps:
+            node = self.node_index(lp)
             failed[node] = True
             off |= (self.seg_u == node) | (self.seg_v == node)
+        link_off = failed[self._base.link_u] | failed[self._base.link_v]
         return replace(
-            self, active=_readonly(self.active & ~off), failed_nodes=_readonly(failed)
+            self, active=_readonly(self.active & ~off), failed_nodes=_readonly(failed),
+            link_active=_readonly(self.link_active & ~link_off),
         )
+
+    def without_land(self) -> Network:
+        """A copy with every land link switched off (submarine segments only)."""
+        return replace(self, link_active=_readonly(np.zeros_like(self.link_active)))
 
     def _segment_index(self, s: str | int, seg_ids: pd.Index) -> int:
         if isinstance(s, int | np.integer) and 0 <= s < len(seg_ids):
@@ -376,6 +446,17 @@ class Network:
                 return hit.iloc[0]
         raise UnknownNameError("country", name, table["name"])
 
+    def metro(self, name: str) -> pd.Series:
+        """A metro by id (``marseille-fr``), name, or ``"Name, ISO2"``."""
+        m = self._base.metros
+        if m is None:
+            raise UnknownNameError("metro", name, [])
+        table = m.rename(columns={"metro_id": "id"})
+        label = table["name"] + ", " + table["iso2"]
+        k = _lookup(table, name, "metro", label=lambda r: f"{r['name']} ({r['iso2']})",
+                    aliases=label)
+        return m.iloc[k]
+
     def node_index(self, node_id: str) -> int:
         k = pd.Index(self.nodes["node_id"]).get_indexer([node_id])[0]
         if k < 0:
@@ -398,6 +479,12 @@ class Network:
             (r.u, r.v, r.segment_id, {"cable_id": r.cable_id, "length_km": r.length_km,
                                      "kind": r.kind, "inferred": r.inferred})
             for r in seg.itertuples(index=False)
+        )
+        links = self.links[self.link_active]
+        g.add_edges_from(
+            (r.u, r.v, f"land:{k}", {"cable_id": None, "length_km": r.length_km,
+                                     "kind": r.kind, "inferred": False})
+            for k, r in zip(links.index, links.itertuples(index=False), strict=True)
         )
         return g
 
@@ -431,6 +518,8 @@ class Network:
             "branching_units": int(self.nodes["kind"].eq("branching_unit").sum()),
             "segments": self.n_segments,
             "segment_km": round(float(self.seg_length_km[self.active].sum()), 1),
+            "metros": 0 if self.metros is None else len(self.metros),
+            "land_links": int(self.link_active.sum()),
             "countries": int(self.landing_points["iso3"].nunique()),
             "content_hash": self.provenance.content_hash,
         }
@@ -441,6 +530,29 @@ class Network:
             f"<Network {self.provenance.snapshot_date}{when}: {self.n_cables} cables, "
             f"{len(self.landing_points)} landing points, {self.n_segments} segments>"
         )
+
+
+def _metro_nodes(metros: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "node_id": ["metro:" + m for m in metros["metro_id"]],
+        "kind": "metro",
+        "cable_id": None,
+        "lon": metros["lon"].to_numpy(dtype=float),
+        "lat": metros["lat"].to_numpy(dtype=float),
+        "iso2": metros["iso2"].to_numpy(dtype=object),
+        "iso3": metros["iso3"].to_numpy(dtype=object),
+        "name": metros["name"].to_numpy(dtype=object),
+    })
+
+
+def _land_fields(land: LandLayer, links: pd.DataFrame, node_ix: pd.Index) -> dict[str, Any]:
+    return {
+        "metros": land.metros.reset_index(drop=True),
+        "landing_metro": land.landing_metro.reset_index(drop=True),
+        "links": links,
+        "link_u": _readonly(node_ix.get_indexer(links["u"]).astype(np.int64)),
+        "link_v": _readonly(node_ix.get_indexer(links["v"]).astype(np.int64)),
+    }
 
 
 def _lookup(

