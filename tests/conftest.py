@@ -51,19 +51,43 @@ def make_snapshot(cables, landings, lines, cable_landings, *, planned=()):
     from undersea.tables import CableSnapshot, Provenance, check_table, empty_table
 
     cab = pd.DataFrame(
-        [dict(id=c, name=c.upper(), rfs_year=y, is_planned=c in planned,
-              reported_length_km=r, owners=["Owner"], suppliers=[], url=None)
-         for c, y, r in cables]
+        [
+            {
+                "id": c,
+                "name": c.upper(),
+                "rfs_year": y,
+                "is_planned": c in planned,
+                "reported_length_km": r,
+                "owners": ["Owner"],
+                "suppliers": [],
+                "url": None,
+            }
+            for c, y, r in cables
+        ]
     )
     rows = []
     for i, (x, y, iso2) in landings.items():
         country = pycountry.countries.get(alpha_2=iso2)
-        rows.append(dict(id=i, name=f"{i.title()}, {country.name}", country=country.name,
-                         iso2=iso2, iso3=country.alpha_3, lon=x, lat=y, is_tbd=False))
-    cl = pd.DataFrame([(c, lp) for c, lps in cable_landings.items() for lp in lps],
-                      columns=["cable_id", "landing_point_id"])
-    cr = pd.DataFrame([(c, k, np.asarray(p, float)) for c, ps in lines.items()
-                       for k, p in enumerate(ps)], columns=["cable_id", "part", "coords"])
+        rows.append(
+            {
+                "id": i,
+                "name": f"{i.title()}, {country.name}",
+                "country": country.name,
+                "iso2": iso2,
+                "iso3": country.alpha_3,
+                "lon": x,
+                "lat": y,
+                "is_tbd": False,
+            }
+        )
+    cl = pd.DataFrame(
+        [(c, lp) for c, lps in cable_landings.items() for lp in lps],
+        columns=["cable_id", "landing_point_id"],
+    )
+    cr = pd.DataFrame(
+        [(c, k, np.asarray(p, float)) for c, ps in lines.items() for k, p in enumerate(ps)],
+        columns=["cable_id", "part", "coords"],
+    )
     return CableSnapshot(
         check_table("cables", cab),
         check_table("landing_points", pd.DataFrame(rows)),
@@ -81,10 +105,12 @@ def network_from(snapshot, settings=None):
 
     s = settings or get_settings()
     return Network.from_topology(
-        cables=snapshot.cables, landing_points=snapshot.landing_points,
+        cables=snapshot.cables,
+        landing_points=snapshot.landing_points,
         cable_landings=snapshot.cable_landings,
         topology=build_topology(snapshot, settings=s),
-        provenance=snapshot.provenance, settings=s,
+        provenance=snapshot.provenance,
+        settings=s,
     )
 
 
@@ -97,12 +123,21 @@ def tiny_snapshot():
     """
     return make_snapshot(
         cables=[("trunk", 2000, 2000.0), ("spur", 2015, 500.0), ("future", 2026, None)],
-        landings={"a": (-17.4, 14.7, "SN"), "b": (-4.0, 5.3, "CI"), "c": (-1.0, 9.0, "GH"),
-                  "d": (3.4, 6.4, "NG"), "e": (-4.0, 2.0, "CI")},
-        lines={"trunk": [[(-17.4, 14.7), (-10.0, 8.0), (-4.0, 5.3), (0.0, 4.5), (3.4, 6.4)],
-                         [(-1.0, 9.0), (-1.0, 4.9)]],
-               "spur": [[(-4.0, 5.3), (-4.0, 2.0)]],
-               "future": [[(-17.4, 14.7), (-4.0, 2.0)]]},
+        landings={
+            "a": (-17.4, 14.7, "SN"),
+            "b": (-4.0, 5.3, "CI"),
+            "c": (-1.0, 9.0, "GH"),
+            "d": (3.4, 6.4, "NG"),
+            "e": (-4.0, 2.0, "CI"),
+        },
+        lines={
+            "trunk": [
+                [(-17.4, 14.7), (-10.0, 8.0), (-4.0, 5.3), (0.0, 4.5), (3.4, 6.4)],
+                [(-1.0, 9.0), (-1.0, 4.9)],
+            ],
+            "spur": [[(-4.0, 5.3), (-4.0, 2.0)]],
+            "future": [[(-17.4, 14.7), (-4.0, 2.0)]],
+        },
         cable_landings={"trunk": ["a", "b", "c", "d"], "spur": ["b", "e"], "future": ["a", "e"]},
         planned={"future"},
     )

@@ -283,7 +283,7 @@ def test_read_telegeography_reads_the_sample_as_v3() -> None:
     assert len(snap.cables) == 11
     assert len(snap.landing_points) == 32
     assert len(snap.cable_landings) == sum(len(c["landing_points"]) for c in CABLES.values())
-    assert set(snap.cable_routes["cable_id"]) == set(CABLES) - {NO_GEOMETRY}
+    assert set(snap.cable_routes["cable_id"]) == set(CABLES) - {NO_GEOMETRY} | {ORPHAN}
     assert (snap.landing_points["iso2"] != "").all()
     iso = dict(zip(snap.landing_points["id"], snap.landing_points["iso2"], strict=True))
     assert iso["abidjan-cote-divoire"] == "CI"
@@ -322,10 +322,5 @@ def test_load_sample(sample_network: Any) -> None:
     assert net.as_of(2005).n_cables == 5  # FEA, SAT-3, Southern Cross, SMW4, festoon
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the reader drops orphan routes from cable_routes (only a note), so topology's "
-    "QualityReport.orphan_geometry, computed from cable_routes, is always empty",
-)
 def test_load_sample_reports_the_orphan_route(sample_network: Any) -> None:
     assert sample_network.quality.orphan_geometry == (ORPHAN,)

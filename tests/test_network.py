@@ -22,7 +22,10 @@ def test_as_of_filters_by_rfs_year(tiny_network):
     assert set(tiny_network.as_of(2005).cables["id"]) == {"trunk"}
     assert set(tiny_network.as_of(1990).cables["id"]) == set()
     assert set(tiny_network.as_of(2030, include_planned=True).cables["id"]) == {
-        "trunk", "spur", "future"}
+        "trunk",
+        "spur",
+        "future",
+    }
     # e is only served by spur (2015) and future (planned)
     assert "e" not in set(tiny_network.as_of(2005).landing_points["id"])
 
@@ -73,13 +76,15 @@ def test_ambiguous_landing_town_lists_candidates():
     snap = make_snapshot(
         cables=[("x", 2000, None)],
         landings={"alexandria-eg": (29.9, 31.2, "EG"), "alexandria-au": (151.2, -33.9, "AU")},
-        lines={}, cable_landings={"x": ["alexandria-eg", "alexandria-au"]},
+        lines={},
+        cable_landings={"x": ["alexandria-eg", "alexandria-au"]},
     )
     # same town, two countries
     names = {"alexandria-eg": "Alexandria, Egypt", "alexandria-au": "Alexandria, Australia"}
     lp = snap.landing_points.assign(name=snap.landing_points["id"].map(names))
-    net = network_from(type(snap)(snap.cables, lp, snap.cable_landings, snap.cable_routes,
-                                  snap.provenance))
+    net = network_from(
+        type(snap)(snap.cables, lp, snap.cable_landings, snap.cable_routes, snap.provenance)
+    )
     assert net.landing_point("Alexandria, Egypt")["iso2"] == "EG"
     with pytest.raises(AmbiguousNameError, match=r"Alexandria, Egypt \(EG\)"):
         net.landing_point("alexandria")
@@ -106,7 +111,8 @@ def test_to_geojson_is_valid_rfc7946(tiny_network):
     assert len(gj["features"]) == tiny_network.n_segments
     for f in gj["features"]:
         for x, y in np.asarray(f["geometry"]["coordinates"]).reshape(-1, 2):
-            assert -180 <= x <= 180 and -90 <= y <= 90
+            assert -180 <= x <= 180
+            assert -90 <= y <= 90
     json.dumps(gj)  # serialisable as is
     pts = tiny_network.to_geojson(layer="landing_points")
     assert {f["properties"]["id"] for f in pts["features"]} == {"a", "b", "c", "d", "e"}
@@ -129,6 +135,8 @@ def test_geojson_splits_antimeridian_crossing():
 
 def test_summary_counts(tiny_network):
     s = tiny_network.summary()
-    assert s["cables"] == 2 and s["planned_cables"] == 1
-    assert s["landing_points"] == 5 and s["countries"] == 4
+    assert s["cables"] == 2
+    assert s["planned_cables"] == 1
+    assert s["landing_points"] == 5
+    assert s["countries"] == 4
     assert s["branching_units"] >= 1

@@ -22,8 +22,9 @@ def _edges(g):
 def test_t_junction_creates_branching_unit():
     trunk = np.array([[0.0, 0.0], [5.0, 0.0], [10.0, 0.0]])
     branch = np.array([[2.5, 4.0], [2.5, 0.0]])  # meets the trunk mid-line
-    g = cable_topology("c", [trunk, branch], ["A", "B", "C"],
-                       np.array([[0.0, 0.0], [10.0, 0.0], [2.5, 4.0]]))
+    g = cable_topology(
+        "c", [trunk, branch], ["A", "B", "C"], np.array([[0.0, 0.0], [10.0, 0.0], [2.5, 4.0]])
+    )
     assert _edges(g) == [("A", "c#bu0"), ("B", "c#bu0"), ("C", "c#bu0")]
     np.testing.assert_allclose(g.bu_lonlat[0], [2.5, 0.0], atol=1e-6)
 
@@ -31,8 +32,9 @@ def test_t_junction_creates_branching_unit():
 def test_branch_end_short_of_the_trunk_still_joins():
     trunk = np.array([[0.0, 0.0], [10.0, 0.0]])
     branch = np.array([[6.0, 4.0], [6.0, 0.2]])  # stops ~22 km short of the trunk
-    g = cable_topology("c", [trunk, branch], ["A", "B", "C"],
-                       np.array([[0.0, 0.0], [10.0, 0.0], [6.0, 4.0]]))
+    g = cable_topology(
+        "c", [trunk, branch], ["A", "B", "C"], np.array([[0.0, 0.0], [10.0, 0.0], [6.0, 4.0]])
+    )
     assert len(g.bu_lonlat) == 1
     assert all(kind != "inferred" for *_, kind in g.segments)
 
@@ -40,10 +42,11 @@ def test_branch_end_short_of_the_trunk_still_joins():
 def test_antimeridian_split_line_is_one_segment():
     east = np.array([[178.0, -18.0], [180.0, -19.0]])
     west = np.array([[-180.0, -19.0], [-175.2, -21.1]])
-    g = cable_topology("t", [east, west], ["suva", "tonga"],
-                       np.array([[178.0, -18.0], [-175.2, -21.1]]))
+    g = cable_topology(
+        "t", [east, west], ["suva", "tonga"], np.array([[178.0, -18.0], [-175.2, -21.1]])
+    )
     assert _edges(g) == [("suva", "tonga")]
-    (_, _, path, kind), = g.segments
+    ((_, _, path, kind),) = g.segments
     assert kind == "drawn"
     assert np.all(np.abs(np.diff(path[:, 0])) < 180)  # longitudes continuous
     length = geodesic_lengths(path, np.array([0, len(path)]))[0]
@@ -87,10 +90,20 @@ def test_disconnected_pieces_joined_by_inferred_link():
 def test_merge_tolerance_is_a_setting():
     a = np.array([[0.0, 0.0], [4.0, 0.0]])
     b = np.array([[4.05, 0.0], [8.0, 0.0]])  # ~5.6 km apart
-    tight = cable_topology("c", [a, b], ["A", "B"], np.array([[0.0, 0.0], [8.0, 0.0]]),
-                           settings=Settings(endpoint_merge_km=1.0, branch_join_km=1.0))
-    loose = cable_topology("c", [a, b], ["A", "B"], np.array([[0.0, 0.0], [8.0, 0.0]]),
-                           settings=Settings(endpoint_merge_km=10.0))
+    tight = cable_topology(
+        "c",
+        [a, b],
+        ["A", "B"],
+        np.array([[0.0, 0.0], [8.0, 0.0]]),
+        settings=Settings(endpoint_merge_km=1.0, branch_join_km=1.0),
+    )
+    loose = cable_topology(
+        "c",
+        [a, b],
+        ["A", "B"],
+        np.array([[0.0, 0.0], [8.0, 0.0]]),
+        settings=Settings(endpoint_merge_km=10.0),
+    )
     assert [k for *_, k in tight.segments] == ["inferred"]
     assert [k for *_, k in loose.segments] == ["drawn"]
 
@@ -126,9 +139,13 @@ def test_build_topology_is_independent_of_row_order():
         {"one": [[[0, 0], [10, 0]]], "two": [[[10, 0], [10, 9]]]},
         {"one": ["A", "B"], "two": ["B", "C"]},
     )
-    shuffled = CableSnapshot(snap.cables.iloc[::-1], snap.landing_points.iloc[::-1],
-                             snap.cable_landings.iloc[::-1], snap.cable_routes.iloc[::-1],
-                             snap.provenance)
+    shuffled = CableSnapshot(
+        snap.cables.iloc[::-1],
+        snap.landing_points.iloc[::-1],
+        snap.cable_landings.iloc[::-1],
+        snap.cable_routes.iloc[::-1],
+        snap.provenance,
+    )
     a, b = build_topology(snap), build_topology(shuffled)
     pd.testing.assert_frame_equal(a.segments, b.segments)
     np.testing.assert_array_equal(a.coords, b.coords)

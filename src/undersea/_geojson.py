@@ -52,8 +52,10 @@ def segments_geojson(net: Network) -> dict[str, Any]:
     names = cab["name"].to_numpy(dtype=object)[ci]
     rfs = cab["rfs_year"].to_numpy(dtype=float, na_value=np.nan)[ci]
     planned = cab["is_planned"].to_numpy(dtype=bool)[ci]
-    cols = {c: seg[c].to_numpy()[rows] for c in
-            ("segment_id", "cable_id", "u", "v", "length_km", "kind", "inferred")}
+    cols = {
+        c: seg[c].to_numpy()[rows]
+        for c in ("segment_id", "cable_id", "u", "v", "length_km", "kind", "inferred")
+    }
     feats = []
     for k, i in enumerate(rows):
         parts = split_antimeridian(net.coords[net.offsets[i] : net.offsets[i + 1]])
@@ -84,8 +86,13 @@ def landing_points_geojson(net: Network) -> dict[str, Any]:
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [float(r.lon), float(r.lat)]},
-            "properties": {"id": r.id, "name": r.name, "country": r.country,
-                           "iso2": r.iso2, "iso3": r.iso3},
+            "properties": {
+                "id": r.id,
+                "name": r.name,
+                "country": r.country,
+                "iso2": r.iso2,
+                "iso3": r.iso3,
+            },
         }
         for r in net.landing_points.itertuples(index=False)
     ]

@@ -36,8 +36,18 @@ log = logging.getLogger(__name__)
 
 #: bump when the cached layout or the topology rules change
 CACHE_FORMAT = 2
-_TABLES = ("cables", "landing_points", "cable_landings", "nodes", "segments",
-           "quality_lengths", "inferred_links", "metros", "landing_metro", "links")
+_TABLES = (
+    "cables",
+    "landing_points",
+    "cable_landings",
+    "nodes",
+    "segments",
+    "quality_lengths",
+    "inferred_links",
+    "metros",
+    "landing_metro",
+    "links",
+)
 
 
 def load(

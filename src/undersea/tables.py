@@ -15,7 +15,8 @@ contract, checked by :func:`check_table`.
     cable_id (str), landing_point_id (str)
 ``cable_routes``
     cable_id (str), part (int64), coords (object: float64 array of shape (n, 2), lon/lat
-    exactly as drawn; pieces split at the antimeridian stay split)
+    exactly as drawn; pieces split at the antimeridian stay split). Geometry whose cable
+    has no record ("orphan geometry") is kept here; topology skips and reports it.
 ``countries``
     iso2, iso3, iso_numeric (str), name (str), geometry (object: shapely geometry),
     neighbours (object: list of iso3 sharing a land border)

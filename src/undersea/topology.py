@@ -189,12 +189,12 @@ def _drawn_graph(parts: Sequence[np.ndarray], s: Settings) -> _Graph:
     sizes = [len(x) for x in xyz]
     pts = np.concatenate(xyz) if xyz else np.zeros((0, 3))
     starts = np.cumsum([0, *sizes])
-    edges = [
-        (starts[i] + j, starts[i] + j + 1) for i, n in enumerate(sizes) for j in range(n - 1)
-    ]
+    edges = [(starts[i] + j, starts[i] + j + 1) for i, n in enumerate(sizes) for j in range(n - 1)]
     part = [i for i, n in enumerate(sizes) for _ in range(n - 1)]
     if len(pts):
-        pairs = cKDTree(pts).query_pairs(_chord(s.endpoint_merge_km, s.earth_radius_km), output_type="ndarray")
+        pairs = cKDTree(pts).query_pairs(
+            _chord(s.endpoint_merge_km, s.earth_radius_km), output_type="ndarray"
+        )
         n = len(pts)
         adj = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
         _, label = connected_components(adj, directed=False)
@@ -516,10 +516,14 @@ def _numbered(values: pd.Series) -> list[tuple[str, int]]:
 
 
 def _quality(snapshot: CableSnapshot, segments: pd.DataFrame, s: Settings) -> QualityReport:
-    by = segments.assign(
-        drawn=np.where(segments["inferred"], 0.0, segments["length_km"]),
-        inferred_km=np.where(segments["inferred"], segments["length_km"], 0.0),
-    ).groupby("cable_id")[["drawn", "inferred_km"]].sum()
+    by = (
+        segments.assign(
+            drawn=np.where(segments["inferred"], 0.0, segments["length_km"]),
+            inferred_km=np.where(segments["inferred"], segments["length_km"], 0.0),
+        )
+        .groupby("cable_id")[["drawn", "inferred_km"]]
+        .sum()
+    )
     cab = snapshot.cables.set_index("id")
     lengths = pd.DataFrame(index=pd.Index(sorted(cab.index), name="cable_id"))
     lengths["name"] = cab["name"]
@@ -529,7 +533,9 @@ def _quality(snapshot: CableSnapshot, segments: pd.DataFrame, s: Settings) -> Qu
     lengths["reported_km"] = cab["reported_length_km"].astype("Float64")
     ratio = lengths["total_km"] / lengths["reported_km"]
     lengths["ratio"] = ratio
-    lengths["mismatch"] = ((ratio - 1).abs() > s.length_mismatch_tolerance).fillna(False).astype(bool)
+    lengths["mismatch"] = (
+        ((ratio - 1).abs() > s.length_mismatch_tolerance).fillna(False).astype(bool)
+    )
     with_geom = set(snapshot.cable_routes["cable_id"])
     inferred = segments.loc[segments["inferred"], ["cable_id", "u", "v", "length_km"]]
     orphans = tuple(sorted(set(with_geom) - set(cab.index)))

@@ -5,6 +5,11 @@ from __future__ import annotations
 import sys
 
 import typer
+
+try:  # typer >= 0.16 vendors click
+    from typer import _click  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - older typer depends on click
+    import click as _click  # type: ignore[no-redef]
 from rich.console import Console
 
 from .._errors import UnderseaError
@@ -43,10 +48,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except SystemExit:
         raise
+    except OSError as exc:  # disk full, permission denied: the user's environment
+        where = f" ({exc.filename})" if exc.filename else ""
+        err_console.print(f"error: {exc.strerror or exc}{where}", markup=False)
+        sys.exit(1)
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+        if isinstance(exc, _click.exceptions.ClickException):
             err_console.print(f"error: {exc.format_message()}", markup=False)
             sys.exit(exc.exit_code)
         raise

@@ -3,3 +3,7 @@
 from __future__ import annotations
 
 # One line per command module; keep sorted.
+from . import (
+    data,  # noqa: F401
+    show,  # noqa: F401
+)

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import math
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,7 +34,7 @@ __all__ = [
 console = Console(highlight=False, soft_wrap=False)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -42,19 +42,18 @@ class Format(str, Enum):
 
 DataDirOpt = Annotated[
     Path | None,
-    typer.Option("--data-dir", help="Data directory (default: $UNDERSEA_DATA, then the "
-                 "`undersea data pull` cache).", show_default=False),
+    typer.Option(
+        "--data-dir",
+        help="Data directory (default: $UNDERSEA_DATA, then the `undersea data pull` cache).",
+        show_default=False,
+    ),
 ]
 SnapshotOpt = Annotated[
     str | None,
     typer.Option("--snapshot", help="Snapshot date folder, e.g. 2024-03 (default: newest)."),
 ]
-SampleOpt = Annotated[
-    bool, typer.Option("--sample", help="Use the small bundled sample network.")
-]
-YearOpt = Annotated[
-    int | None, typer.Option("--year", help="Network as in service in this year.")
-]
+SampleOpt = Annotated[bool, typer.Option("--sample", help="Use the small bundled sample network.")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="Network as in service in this year.")]
 PlannedOpt = Annotated[
     bool, typer.Option("--planned/--no-planned", help="Include announced (planned) cables.")
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 import pandas as pd
@@ -42,23 +43,34 @@ def info(
     q = net.quality
     mism = q.length_mismatches.sort_values("ratio", key=lambda s: (s - 1).abs(), ascending=False)
     if fmt is Format.json:
-        emit_json({"summary": net.summary(), "provenance": net.provenance.as_dict(),
-                   "quality": q.summary(), "notes": list(net.notes),
-                   "length_mismatches": mism.to_dict(orient="records"),
-                   "inferred_links": q.inferred_links.to_dict(orient="records")})
+        emit_json(
+            {
+                "summary": net.summary(),
+                "provenance": net.provenance.as_dict(),
+                "quality": q.summary(),
+                "notes": list(net.notes),
+                "length_mismatches": mism.to_dict(orient="records"),
+                "inferred_links": q.inferred_links.to_dict(orient="records"),
+            }
+        )
         return
     if not sample:
         dates = _data.list_snapshots(_data.data_dir(data_dir))
         console.print(f"snapshots available: {', '.join(dates)}")
-    emit_table(_kv({**net.summary(), **{f"provenance.{k}": v for k, v in
-                                        net.provenance.as_dict().items()}}), fmt, title="Network")
+    emit_table(
+        _kv(
+            {**net.summary(), **{f"provenance.{k}": v for k, v in net.provenance.as_dict().items()}}
+        ),
+        fmt,
+        title="Network",
+    )
     emit_table(_kv(q.summary()), fmt, title="Data quality")
     if len(mism):
         cols = ["cable_id", "drawn_km", "inferred_km", "reported_km", "ratio"]
         emit_table(mism[cols].head(20), fmt, title="Rebuilt vs reported length (worst 20)")
 
 
-def _kv(d: dict[str, object]) -> pd.DataFrame:
+def _kv(d: Mapping[str, object]) -> pd.DataFrame:
     return pd.DataFrame({"field": list(d), "value": [str(v) for v in d.values()]})
 
 
@@ -76,8 +88,9 @@ def cable(
 
     Example: undersea cable "Africa Coast to Europe (ACE)"
     """
-    rec = describe_cable(open_network(data_dir, snapshot, sample=sample, year=year,
-                                      planned=planned), name)
+    rec = describe_cable(
+        open_network(data_dir, snapshot, sample=sample, year=year, planned=planned), name
+    )
     if fmt is Format.json:
         emit_json(rec.as_dict())
         return

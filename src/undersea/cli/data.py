@@ -1,0 +1,117 @@
+"""``undersea data pull``: download the reference data with progress bars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from ..pull import BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_COUNTRIES_URL, PullResult, pull_data
+from ._app import data_app, err_console
+
+__all__ = ["pull"]
+
+
+@data_app.command("pull")
+def pull(
+    dest: Annotated[
+        Path | None,
+        typer.Option(
+            "--dest",
+            help="Data directory to fill.",
+            show_default="the user cache",
+            file_okay=False,
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="Cable-map API address.",
+            show_default=f"${BASE_URL_ENV}, then {DEFAULT_BASE_URL}",
+        ),
+    ] = None,
+    countries_url: Annotated[
+        str | None,
+        typer.Option(
+            "--countries-url",
+            help="Folder of countries-50m.json, countries-110m.json and LICENSE.",
+            show_default=DEFAULT_COUNTRIES_URL,
+        ),
+    ] = None,
+    snapshot: Annotated[
+        str | None,
+        typer.Option("--snapshot", help="Snapshot folder name.", show_default="today, YYYY-MM-DD"),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1.0, help="Seconds to wait for each request.")
+    ] = 30.0,
+) -> None:
+    """Download the submarine cable map and country polygons, with checksums.
+
+    Pulling the same snapshot name again resumes it and fetches only missing or damaged files;
+    a failed pull never leaves a half-written snapshot.
+
+    Example: undersea data pull --dest ~/undersea-data --snapshot 2025-01-15
+    """
+    with _ProgressBars() as bars:
+        result = pull_data(
+            dest=dest,
+            base_url=base_url,
+            countries_url=countries_url,
+            snapshot=snapshot,
+            progress=bars.update,
+            timeout=timeout,
+        )
+    typer.echo(summary(result))
+
+
+def summary(result: PullResult) -> str:
+    """One line saying what a pull did."""
+    return (
+        f"snapshot {result.snapshot} ready in {result.path}: {result.files:,} files "
+        f"({result.downloaded:,} downloaded, {result.skipped:,} already present, "
+        f"{result.bytes / 1e6:.1f} MB)"
+    )
+
+
+class _ProgressBars:
+    """One rich progress bar per pull stage, on stderr, fed by the progress callback."""
+
+    def __init__(self) -> None:
+        self._bars = Progress(
+            TextColumn("{task.description:<15}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+        )
+        self._tasks: dict[str, TaskID] = {}
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        """Progress callback: ``done`` of ``total`` files of ``stage``."""
+        if stage not in self._tasks:
+            self._tasks[stage] = self._bars.add_task(stage, total=total)
+        self._bars.update(self._tasks[stage], completed=done, total=total)
+
+    def __enter__(self) -> _ProgressBars:
+        self._bars.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._bars.stop()

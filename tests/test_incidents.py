@@ -1,0 +1,188 @@
+"""Tests for undersea.incidents: the shipped library, lookup and schema validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pycountry
+import pytest
+import yaml
+
+from undersea._errors import DataNotFoundError, MalformedSourceError, UnknownNameError
+from undersea.incidents import CAUSES, Incident, incident, incidents, read_incidents
+from undersea.regions import Circle, segments_in_region
+
+SHIPPED = Path(__file__).resolve().parents[1] / "src" / "undersea" / "datasets" / "incidents.yaml"
+EXPECTED_IDS = {
+    "2006-12-hengchun",
+    "2008-01-alexandria",
+    "2008-02-falcon-gulf",
+    "2011-03-tohoku",
+    "2022-01-tonga",
+    "2023-08-congo-canyon",
+    "2024-02-red-sea",
+    "2024-03-abidjan",
+}
+
+
+def test_shipped_library() -> None:
+    items = incidents()
+    assert {i.id for i in items} == EXPECTED_IDS
+    assert [i.date for i in items] == sorted(i.date for i in items)
+    for inc in items:
+        assert isinstance(inc, Incident)
+        assert inc.cause in CAUSES
+        assert isinstance(inc.location, Circle)
+        assert inc.sources
+        assert all(s.url.startswith("https://") for s in inc.sources)
+        for code in inc.impact.countries:
+            assert pycountry.countries.get(alpha_2=code) is not None, (inc.id, code)
+        assert inc.id.startswith(inc.date.strftime("%Y-%m")), inc.id
+
+
+def test_incident_lookup() -> None:
+    tonga = incident("2022-01-tonga")
+    assert tonga.date == dt.date(2022, 1, 15)
+    assert tonga.cables == ("Tonga Cable", "Tonga Domestic Cable Extension (TDCE)")
+    assert tonga.impact.countries == ("TO",)
+    assert incident(" 2024-03-ABIDJAN ").cables[0] == "West Africa Cable System (WACS)"
+    with pytest.raises(UnknownNameError, match="2024-03-abidjan") as err:
+        incident("2024-03-abijan")
+    assert err.value.matches[0] == "2024-03-abidjan"
+
+
+def test_incidents_are_frozen_and_copies() -> None:
+    items = incidents()
+    items.clear()
+    assert len(incidents()) == len(EXPECTED_IDS)
+    with pytest.raises(AttributeError):
+        incident("2022-01-tonga").name = "x"  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _records() -> list[dict]:
+    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+
+
+def _write(tmp_path: Path, records: object) -> Path:
+    path = tmp_path / "incidents.yaml"
+    path.write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_read_roundtrip(tmp_path: Path) -> None:
+    assert read_incidents(_write(tmp_path, _records())) == incidents()
+
+
+def _mutate(rec: dict, field: str, value: object) -> dict:
+    out = json.loads(json.dumps(rec, default=str))
+    if value is KeyError:
+        del out[field]
+    else:
+        out[field] = value
+    return out
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "match"),
+    [
+        ("name", KeyError, "missing"),
+        ("date", "2024-13-01", "YYYY-MM-DD"),
+        ("cause", "aliens", "must be one of"),
+        ("cables", [], "non-empty list"),
+        ("cables", ["ok", ""], "non-empty name"),
+        ("location", {"lon": 0, "lat": 0}, "lon, lat and radius_km"),
+        ("location", {"lon": 0, "lat": 95, "radius_km": 5}, "'lat'"),
+        ("location", {"lon": 0, "lat": 0, "radius_km": 0}, "'radius_km'"),
+        ("sources", [{"title": "t", "url": "ftp://x"}], "http"),
+        ("sources", [{"title": "t"}], "title and a url"),
+        ("impact", {"countries": [False], "text": "t"}, "alpha-2"),
+        ("impact", {"countries": ["ZA"]}, "countries and text"),
+        ("id", "Bad Id", "slug"),
+        ("colour", "red", "unknown field"),
+    ],
+)
+def test_malformed_records_name_the_field(
+    tmp_path: Path, field: str, value: object, match: str
+) -> None:
+    recs = _records()
+    recs[2] = _mutate(recs[2], field, value)
+    with pytest.raises(MalformedSourceError, match=match) as err:
+        read_incidents(_write(tmp_path, recs))
+    assert err.value.field == field
+    assert err.value.file.endswith("incidents.yaml")
+
+
+def test_malformed_files(tmp_path: Path) -> None:
+    recs = _records()
+    with pytest.raises(MalformedSourceError, match="duplicate id"):
+        read_incidents(_write(tmp_path, [*recs, recs[0]]))
+    with pytest.raises(MalformedSourceError, match="list of incident records"):
+        read_incidents(_write(tmp_path, {"a": 1}))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- id: [unclosed\n")
+    with pytest.raises(MalformedSourceError, match="not YAML"):
+        read_incidents(bad)
+    with pytest.raises(DataNotFoundError):
+        read_incidents(tmp_path / "nope.yaml")
+
+
+def test_yaml_norway_pitfall_is_reported(tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8").replace("countries: [TO]", "countries: [NO]")
+    path = tmp_path / "incidents.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MalformedSourceError, match="quote codes"):
+        read_incidents(path)
+
+
+# --------------------------------------------------------------------------- real data
+
+
+def _cable_names(root: Path) -> set[str]:
+    names = set()
+    for snap in (root / "telegeography").iterdir():
+        for f in (snap / "cable").glob("*.json"):
+            try:
+                rec = json.loads(f.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                continue
+            if isinstance(rec, dict) and isinstance(rec.get("name"), str):
+                names.add(rec["name"])
+    return names
+
+
+@pytest.mark.realdata
+def test_cable_names_exist_on_the_map(shared_data: Path) -> None:
+    known = _cable_names(shared_data)
+    for inc in incidents():
+        missing = [c for c in inc.cables if c not in known]
+        assert not missing, (inc.id, missing)
+
+
+@pytest.mark.realdata
+def test_incident_areas_hold_their_cables(shared_data: Path) -> None:
+    """Each incident's circle meets the drawn route of every named cable on the 2024 map."""
+    geo = json.loads(
+        (shared_data / "telegeography" / "2024-03" / "cable" / "cable-geo.json").read_text()
+    )
+    coords, counts, names = [], [], []
+    for feat in geo["features"]:
+        for line in feat["geometry"]["coordinates"]:
+            pts = np.asarray(line, dtype=float)[:, :2]
+            pts[:, 0] = np.degrees(np.unwrap(np.radians(pts[:, 0])))
+            coords.append(pts)
+            counts.append(len(pts))
+            names.append(feat["properties"]["name"])
+    xy = np.concatenate(coords)
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    drawn = set(names)
+    for inc in incidents():
+        hit = {names[i] for i in np.flatnonzero(segments_in_region(inc.location, xy, offsets))}
+        on_map = [c for c in inc.cables if c in drawn]
+        assert on_map, inc.id
+        assert set(on_map) <= hit, (inc.id, set(on_map) - hit)
