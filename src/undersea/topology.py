@@ -364,7 +364,7 @@ def cable_topology(
     >>> g = cable_topology("t", [np.array([[0.0, 0], [10, 0]]), np.array([[5.0, 5], [5, 0]])],
     ...                    ["A", "B", "C"], np.array([[0.0, 0], [10, 0], [5, 5]]))
     >>> sorted((u, v) for u, v, _, _ in g.segments)
-    [('A', 't#bu0'), ('C', 't#bu0'), ('t#bu0', 'B')]
+    [('A', 't#bu0'), ('B', 't#bu0'), ('C', 't#bu0')]
     """
     s = settings or get_settings()
     lxyz = lonlat_to_xyz(np.asarray(landing_lonlat, dtype=float).reshape(-1, 2))

@@ -1,0 +1,72 @@
+"""The foundation's CLI commands: data info, cable, landing; errors are one line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from undersea.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_data_info_sample_json(capsys):
+    code, out, _ = run(capsys, "data", "info", "--sample", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["summary"]["cables"] == 10
+    assert doc["quality"]["orphan_geometry"] == 1
+    assert doc["provenance"]["version"] == "v3"
+
+
+def test_cable_table_and_json(capsys):
+    code, out, _ = run(capsys, "cable", "SAT-3/WASC", "--sample")
+    assert code == 0 and "Segments" in out and "Melkbosstrand" in out
+    code, out, _ = run(capsys, "cable", "sat-3wasc", "--sample", "--format", "json")
+    doc = json.loads(out)
+    assert doc["name"] == "SAT-3/WASC" and doc["rfs_year"] == 2002
+    assert all(s["length_km"] >= 0 for s in doc["segments"])
+
+
+def test_landing_by_town(capsys):
+    code, out, _ = run(capsys, "landing", "Abidjan", "--sample", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["iso2"] == "CI"
+    assert {"SAT-3/WASC"} <= {c["name"] for c in doc["cables"]}
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["cable", "SAT3", "--sample"], "did you mean"),
+        (["landing", "Alexandria", "--sample"], "ambiguous"),
+        (["cable", "x", "--sample", "--snapshot", "1999-01"], "unknown snapshot"),
+        (["cable", "x", "--data-dir", "/nonexistent"], "undersea data pull"),
+        (["cable", "x", "--sample", "--format", "yaml"], "Invalid value"),
+    ],
+)
+def test_user_errors_are_one_line(capsys, argv, needle):
+    code, out, err = run(capsys, *argv)
+    assert code != 0
+    assert needle in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err + out
+
+
+def test_python_dash_m(tmp_path):
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-m", "undersea", "--help"], capture_output=True,
+                         text=True, check=False)
+    assert res.returncode == 0 and "undersea" in res.stdout
