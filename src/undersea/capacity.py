@@ -43,7 +43,7 @@ def design_capacity_tbps(rfs_year: np.ndarray | pd.Series | list[float]) -> np.n
     ax = np.array([a[0] for a in ANCHORS], dtype=float)
     ay = np.log(np.array([a[1] for a in ANCHORS]))
     out = np.exp(np.interp(np.where(np.isnan(years), ax[len(ax) // 2], years), ax, ay))
-    return out
+    return np.asarray(out)
 
 
 def read_capacity_table(path: str | Path) -> dict[str, float]:

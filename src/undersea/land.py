@@ -82,7 +82,7 @@ def great_circle_km(
     p1, p2 = np.radians(np.asarray(lat1, dtype=float)), np.radians(np.asarray(lat2, dtype=float))
     dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * radius * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    return np.asarray(2 * radius * np.arcsin(np.sqrt(np.clip(a, 0, 1))))
 
 
 def metro_node(metro_id: str) -> str:
@@ -183,7 +183,7 @@ def _groups(polys: list[object]) -> np.ndarray:
     pairs = tree.query(polys, predicate="dwithin", distance=_BRIDGE_DEG)
     n = len(polys)
     adj = coo_matrix((np.ones(pairs.shape[1]), (pairs[0], pairs[1])), shape=(n, n))
-    return connected_components(adj, directed=False)[1]
+    return np.asarray(connected_components(adj, directed=False)[1])
 
 
 def _landmass(

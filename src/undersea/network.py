@@ -217,14 +217,14 @@ class Network:
         """Bool per cable (rows of :attr:`cables`): in service in this view."""
         out = np.zeros(len(self._base.cables), dtype=bool)
         out[self._base.seg_cable[self.active]] = True
-        return out | self._lonely_cables_in_view()
+        return np.asarray(out | self._lonely_cables_in_view())
 
     def _lonely_cables_in_view(self) -> np.ndarray:
         # cables without any segment (a single landing point) follow the year filter only
         cab = self._base.cables
         has_seg = np.zeros(len(cab), dtype=bool)
         has_seg[self._base.seg_cable] = True
-        return ~has_seg & self._cable_filter()
+        return np.asarray(~has_seg & self._cable_filter())
 
     def _cable_filter(self) -> np.ndarray:
         cab = self._base.cables
@@ -233,7 +233,7 @@ class Network:
         if self.year is not None:
             rfs = cab["rfs_year"].to_numpy(dtype=float, na_value=np.nan)
             keep &= np.isnan(rfs) | (rfs <= self.year)
-        return keep
+        return np.asarray(keep)
 
     @cached_property
     def cables(self) -> pd.DataFrame:
@@ -287,7 +287,7 @@ class Network:
 
     @property
     def seg_length_km(self) -> np.ndarray:
-        return self._base.segments["length_km"].to_numpy()
+        return np.asarray(self._base.segments["length_km"].to_numpy())
 
     # ------------------------------------------------------------------ graph
     # --- edges: segments [0, S) then land links [S, S + L) --------------------------
@@ -364,7 +364,7 @@ class Network:
     def failed_segments_mask(self) -> np.ndarray:
         """Segments that this view failed on purpose (not merely out of service)."""
         expected = self._cable_filter()[self.seg_cable]
-        return expected & ~self.active
+        return np.asarray(expected & ~self.active)
 
     def without(
         self,

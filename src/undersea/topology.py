@@ -87,7 +87,7 @@ def _angle_km(p: np.ndarray, q: np.ndarray, radius: float) -> np.ndarray:
     """Great-circle distance (km) between unit-ish vectors, row-wise."""
     qn = q / np.linalg.norm(q, axis=-1, keepdims=True)
     cross = np.linalg.norm(np.cross(p, qn), axis=-1)
-    return radius * np.arctan2(cross, np.sum(p * qn, axis=-1))
+    return np.asarray(radius * np.arctan2(cross, np.sum(p * qn, axis=-1)))
 
 
 def _nearest_on_edges(
@@ -119,7 +119,7 @@ def geodesic_lengths(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     csum = np.concatenate(([0.0], np.cumsum(dist)))
     lo = offsets[:-1]
     hi = np.maximum(offsets[1:] - 1, lo)
-    return csum[hi] - csum[lo]
+    return np.asarray(csum[hi] - csum[lo])
 
 
 def _unwrap(lonlat: np.ndarray, start_lon: float | None = None) -> np.ndarray:

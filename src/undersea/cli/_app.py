@@ -7,7 +7,7 @@ import sys
 import typer
 
 try:  # typer >= 0.16 vendors click
-    from typer import _click  # type: ignore[attr-defined]
+    from typer import _click
 except ImportError:  # pragma: no cover - older typer depends on click
     import click as _click  # type: ignore[no-redef]
 from rich.console import Console
