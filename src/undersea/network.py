@@ -406,6 +406,24 @@ class Network:
             link_active=_readonly(self.link_active & ~link_off),
         )
 
+    def with_cable(self, name: str, landings: Sequence[Any], **kwargs: Any) -> Network:
+        """A copy with a new cable (see :func:`undersea.whatif.with_cable`)."""
+        from .whatif import with_cable
+
+        return with_cable(self, name, landings, **kwargs)
+
+    def with_landing(self, cable: str, landing: Any) -> Network:
+        """A copy where ``cable`` gets a branch to ``landing`` (:func:`undersea.whatif.with_landing`)."""
+        from .whatif import with_landing
+
+        return with_landing(self, cable, landing)
+
+    def with_land_link(self, a: str, b: str, *, length_km: float | None = None) -> Network:
+        """A copy with a land link between two places (:func:`undersea.whatif.with_land_link`)."""
+        from .whatif import with_land_link
+
+        return with_land_link(self, a, b, length_km=length_km)
+
     def without_land(self) -> Network:
         """A copy with every land link switched off (submarine segments only)."""
         return replace(self, link_active=_readonly(np.zeros_like(self.link_active)))

@@ -67,6 +67,11 @@ class Settings:
     #: Land links: gazetteer cities of at least this population become inland metros (with
     #: every capital), the waypoints of terrestrial routes (Delhi, Madrid, Johannesburg).
     inland_metro_min_population: int = 1_000_000
+    #: What-if cables (:mod:`undersea.whatif`) given without a drawn route: each leg is the
+    #: great circle times this factor. Drawn routes of the 2024-03 map are typically
+    #: 1.1-1.3 times the great circle between consecutive landings (they skirt coasts,
+    #: shelves and hazards); 1.2 is mid-range.
+    planned_route_factor: float = 1.2
     #: Metros (:mod:`undersea.metros`): a landing point or exchange joins the most
     #: attractive gazetteer city within this great-circle distance (km). 100 km covers the
     #: usual landing-station-to-city backhaul (La Seyne -> Marseille 46 km, Sidi Kerir ->
@@ -96,6 +101,63 @@ class Settings:
     #: Abdu Jyothi (SIGCOMM 2021) shows induced currents, hence risk, grow sharply above
     #: ~40°; 60° marks the auroral zone. Bands: [0, 40), [40, 60), [60, 90].
     storm_band_edges_deg: tuple[float, ...] = (40.0, 60.0)
+    #: Scenarios (:mod:`undersea.analysis.scenarios`): when a cable named by an incident
+    #: has no in-service segment in the incident's area (the v1 snapshots of 2014 and 2018
+    #: draw cables as straight links between landings, far from the real route), its
+    #: nearest segment fails instead if it lies within this distance (km) of the area's
+    #: edge. 1,000 km keeps the replay on the right stretch of a long-haul cable (its
+    #: inferred links are ~500-3,000 km long) while refusing far-away stand-ins.
+    incident_nearest_segment_km: float = 1000.0
+    #: Impact (:mod:`undersea.analysis.impact`): the global core is this many metros with
+    #: the most distinct in-service cables (ties by metro id). In 2024-03 the top 20 span
+    #: every continent (Singapore, Marseille, Mumbai, Fortaleza, Jakarta, Tokyo...); a
+    #: country that reaches any of them reaches the rest of the internet.
+    core_metros: int = 20
+    #: Impact: lost share of international capacity (proxy) from which a country is
+    #: ``severe``. Past half, the survivors cannot carry the load even with the usual
+    #: 30-50 % restoration headroom, as in West Africa in March 2024 (WACS, ACE, SAT-3
+    #: and MainOne cut: Côte d'Ivoire and Ghana lost most international capacity).
+    severe_share: float = 0.5
+    #: Impact: lost share from which a country is ``degraded`` (a tenth of capacity gone
+    #: is felt at peak hours; below it, restoration headroom absorbs the loss).
+    degraded_share: float = 0.1
+    #: Impact: round-trip inflation (ms) to the nearest core metro from which a country is
+    #: ``severe``: 50 ms is ~5,100 km of extra fibre each way, a detour across an ocean or
+    #: around a continent, enough to break real-time services.
+    severe_rtt_ms: float = 50.0
+    #: Impact: round-trip inflation (ms) from which a country is ``degraded``: 10 ms is
+    #: ~1,000 km of extra fibre each way, noticeable to interactive traffic.
+    degraded_rtt_ms: float = 10.0
+    #: Monte Carlo (:mod:`undersea.analysis.risk`): scenarios drawn per batch. Results depend
+    #: on (seed, batch size), never on the executor; 4,096 scenarios x ~3,700 segments is a
+    #: 15 MB failure matrix, small next to the kernel's per-thread workspace traffic.
+    risk_batch_size: int = 4096
+    #: Monte Carlo: confidence level of the intervals (Wilson for probabilities, normal
+    #: approximation for the expected lost share).
+    risk_confidence: float = 0.95
+    #: Routes (:mod:`undersea.analysis.places`): a place name borne by several places
+    #: ("Lagos": Nigeria 15.4 M people, Portugal 33 k) means the most populous one when it is
+    #: at least this many times as populous as every other (an order of magnitude, GeoNames
+    #: populations); otherwise the name is ambiguous and the candidates are listed
+    #: ("Portland": Oregon 653 k, Maine 67 k).
+    place_dominance_ratio: float = 10.0
+    #: Routes: a place that is no node of the network (a city that is no metro, a lon/lat
+    #: point) is joined by land links (great circle x ``land_route_factor``) to this many
+    #: nearest metros of its country, as metros are (``domestic_neighbours`` + 1).
+    place_attach_metros: int = 3
+
+    #: Hubs (:mod:`undersea.analysis.hubs`): the ``planned`` metric of year Y counts the
+    #: cables of a metro not in service in Y whose RFS year is at most Y + this many years
+    #: (built later, or announced). In the four reference snapshots every announced
+    #: cable's RFS year lies 0-3 years after the snapshot date (2014-01: <= 1, 2018-03:
+    #: <= 2, 2021-06: <= 3, 2024-03: <= 2), so 3 years is what "planned" meant each time.
+    hub_planned_horizon_years: int = 3
+    #: Hubs: source metros of the ``betweenness`` metric. 0 (default) is exact: shortest
+    #: routes from every metro with a cable in service. n > 0 samples n source metros
+    #: (seeded by ``hub_betweenness_seed``) and scales the counts by (metros / n).
+    hub_betweenness_sources: int = 0
+    #: Hubs: seed of the source sample when ``hub_betweenness_sources`` > 0.
+    hub_betweenness_seed: int = 0
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied; unknown keys raise an error."""

@@ -1,0 +1,90 @@
+"""What-if edits append to a network and never change the original."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.sparse.csgraph import connected_components
+
+import undersea
+from undersea import InvalidScenarioError, UnknownNameError
+from undersea.whatif import NewLanding, retire_cable, with_cable, with_land_link, with_landing
+
+MONROVIA = {"name": "Monrovia", "lon": -10.8, "lat": 6.3, "iso2": "LR"}
+
+
+@pytest.fixture(scope="module")
+def net():
+    return undersea.load(sample=True)
+
+
+def test_new_cable_between_existing_landings(net):
+    new = net.with_cable("Lagos-Marseille", ["Lagos", "Marseille"], rfs_year=2027)
+    assert new.n_cables == net.n_cables + 1
+    seg = new.cable_segments("Lagos-Marseille")
+    # no route: one great-circle leg times the planned route factor
+    from undersea.land import great_circle_km
+
+    lp = net.all_landing_points.set_index("id")
+    a, b = lp.loc["lagos-nigeria"], lp.loc[net.landing_point("Marseille")["id"]]
+    gc = great_circle_km(a["lon"], a["lat"], b["lon"], b["lat"])
+    assert seg["length_km"].sum() == pytest.approx(1.2 * gc, rel=0.01)
+    # the original is untouched and indices are preserved
+    assert net.n_cables == 10
+    n = len(net.nodes)
+    assert new.nodes["node_id"].iloc[:n].tolist() == net.nodes["node_id"].tolist()
+    np.testing.assert_array_equal(new.active[: len(net.active)], net.active)
+    # the new cable respects as_of
+    assert "new-lagos-marseille" not in set(new.as_of(2025).cables["id"])
+    assert "new-lagos-marseille" in set(new.as_of(2030).cables["id"])
+
+
+def test_new_landing_point_gets_a_metro(net):
+    new = with_cable(net, "Liberia link", ["Abidjan", MONROVIA])
+    assert "LR" in set(new.landing_points["iso2"])
+    assert "monrovia-lr-new" in set(new.metros["metro_id"])
+    nc, lab = connected_components(new.adjacency.to_scipy(), directed=False)
+    ix = new.node_index("new-monrovia-lr")
+    assert lab[ix] == lab[new.node_index("abidjan-cote-divoire")]
+
+
+def test_branch_splices_a_branching_unit(net):
+    new = with_landing(net, "SAT-3/WASC", MONROVIA)
+    seg = new.cable_segments("SAT-3/WASC")
+    assert (seg["u"] == "new-monrovia-lr").any() or (seg["v"] == "new-monrovia-lr").any()
+    # the split segment is replaced, not duplicated: total drawn km is unchanged
+    old = net.cable_segments("SAT-3/WASC")
+    branch = seg[(seg["u"] == "new-monrovia-lr") | (seg["v"] == "new-monrovia-lr")]
+    live = seg[seg["active"]]
+    assert live["length_km"].sum() - branch["length_km"].sum() == pytest.approx(
+        old.loc[old["active"], "length_km"].sum(), rel=1e-6
+    )
+    # cutting the cable cuts the branch too
+    assert new.without(cables=["SAT-3/WASC"]).cable_segments("SAT-3/WASC")["active"].sum() == 0
+
+
+def test_land_link_and_retire(net):
+    new = with_land_link(net, "Lagos", "Abidjan")
+    assert len(new.links) == len(net.links) + 1
+    assert new.links.iloc[-1]["kind"] == "user"
+    gone = retire_cable(net, "MainOne")
+    assert "mainone" not in set(gone.cables["id"])
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda n: with_cable(n, "x", ["Lagos"]), InvalidScenarioError),
+        (lambda n: with_cable(n, "x", ["Lagos", "Atlantis"]), UnknownNameError),
+        (lambda n: with_cable(n, "x", ["Lagos", "Lagos"]), InvalidScenarioError),
+        (
+            lambda n: with_cable(n, "x", ["Lagos", "Dakar"], route=[[[100, 0], [101, 1]]]),
+            InvalidScenarioError,
+        ),
+        (lambda n: with_land_link(n, "Lagos", "Lagos"), InvalidScenarioError),
+        (lambda n: NewLanding("x", 200.0, 0.0, "LR"), InvalidScenarioError),
+    ],
+)
+def test_bad_edits_are_clear_errors(net, call, error):
+    with pytest.raises(error):
+        call(net)
