@@ -43,7 +43,7 @@ def test_new_landing_point_gets_a_metro(net):
     new = with_cable(net, "Liberia link", ["Abidjan", MONROVIA])
     assert "LR" in set(new.landing_points["iso2"])
     assert "monrovia-lr-new" in set(new.metros["metro_id"])
-    nc, lab = connected_components(new.adjacency.to_scipy(), directed=False)
+    _, lab = connected_components(new.adjacency.to_scipy(), directed=False)
     ix = new.node_index("new-monrovia-lr")
     assert lab[ix] == lab[new.node_index("abidjan-cote-divoire")]
 

@@ -18,6 +18,8 @@ __all__ = [
     "MalformedSourceError",
     "MissingExtraError",
     "NoRouteError",
+    "OutputError",
+    "SqlError",
     "UnderseaError",
     "UnknownNameError",
     "close_matches",
@@ -88,6 +90,14 @@ class InvalidScenarioError(UnderseaError, ValueError):
 
 class NoRouteError(UnderseaError, LookupError):
     """No path joins two places in this network; the message says why."""
+
+
+class SqlError(UnderseaError, ValueError):
+    """A SQL statement DuckDB rejected: the message is DuckDB's own."""
+
+
+class OutputError(UnderseaError, ValueError):
+    """An output that cannot be written as asked (format, missing geometry, unwritable path)."""
 
 
 class MissingExtraError(UnderseaError, ImportError):

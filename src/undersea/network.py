@@ -413,7 +413,7 @@ class Network:
         return with_cable(self, name, landings, **kwargs)
 
     def with_landing(self, cable: str, landing: Any) -> Network:
-        """A copy where ``cable`` gets a branch to ``landing`` (:func:`undersea.whatif.with_landing`)."""
+        """A copy where ``cable`` branches to ``landing`` (:func:`undersea.whatif.with_landing`)."""
         from .whatif import with_landing
 
         return with_landing(self, cable, landing)

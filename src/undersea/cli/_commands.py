@@ -5,5 +5,7 @@ from __future__ import annotations
 # One line per command module; keep sorted.
 from . import (
     data,  # noqa: F401
+    export,  # noqa: F401
     show,  # noqa: F401
+    sql,  # noqa: F401
 )
