@@ -67,6 +67,30 @@ def test_python_dash_m(tmp_path):
     import subprocess
     import sys
 
-    res = subprocess.run([sys.executable, "-m", "undersea", "--help"], capture_output=True,
-                         text=True, check=False)
+    res = subprocess.run(
+        [sys.executable, "-m", "undersea", "--help"], capture_output=True, text=True, check=False
+    )
     assert res.returncode == 0 and "undersea" in res.stdout
+
+
+@pytest.mark.realdata
+def test_real_cable_and_landing(capsys, shared_data):
+    code, out, _ = run(
+        capsys,
+        "cable",
+        "Africa Coast to Europe (ACE)",
+        "--data-dir",
+        str(shared_data),
+        "--format",
+        "json",
+    )
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["rfs_year"] == 2012
+    assert 15_000 < sum(s["length_km"] for s in doc["segments"]) < 20_000
+    assert {"FR", "PT", "CI", "NG", "ZA"} <= {lp["iso2"] for lp in doc["landing_points"]}
+    code, out, _ = run(
+        capsys, "landing", "Marseille", "--data-dir", str(shared_data), "--format", "json"
+    )
+    assert code == 0
+    assert len(json.loads(out)["cables"]) >= 10

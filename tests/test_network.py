@@ -140,3 +140,14 @@ def test_summary_counts(tiny_network):
     assert s["landing_points"] == 5
     assert s["countries"] == 4
     assert s["branching_units"] >= 1
+
+
+def test_to_geodataframe_round_trip(tiny_network):
+    gpd = pytest.importorskip("geopandas")
+    gdf = tiny_network.to_geodataframe()
+    assert isinstance(gdf, gpd.GeoDataFrame)
+    assert len(gdf) == tiny_network.n_segments
+    assert gdf.crs.to_epsg() == 4326
+    assert set(gdf["cable_id"]) == {"trunk", "spur"}
+    pts = tiny_network.to_geodataframe(layer="landing_points")
+    assert sorted(pts["id"]) == ["a", "b", "c", "d", "e"]
