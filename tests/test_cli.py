@@ -30,10 +30,13 @@ def test_data_info_sample_json(capsys):
 
 def test_cable_table_and_json(capsys):
     code, out, _ = run(capsys, "cable", "SAT-3/WASC", "--sample")
-    assert code == 0 and "Segments" in out and "Melkbosstrand" in out
+    assert code == 0
+    assert "Segments" in out
+    assert "Melkbosstrand" in out
     code, out, _ = run(capsys, "cable", "sat-3wasc", "--sample", "--format", "json")
     doc = json.loads(out)
-    assert doc["name"] == "SAT-3/WASC" and doc["rfs_year"] == 2002
+    assert doc["name"] == "SAT-3/WASC"
+    assert doc["rfs_year"] == 2002
     assert all(s["length_km"] >= 0 for s in doc["segments"])
 
 
@@ -70,7 +73,8 @@ def test_python_dash_m(tmp_path):
     res = subprocess.run(
         [sys.executable, "-m", "undersea", "--help"], capture_output=True, text=True, check=False
     )
-    assert res.returncode == 0 and "undersea" in res.stdout
+    assert res.returncode == 0
+    assert "undersea" in res.stdout
 
 
 @pytest.mark.realdata
