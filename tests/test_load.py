@@ -101,12 +101,13 @@ def test_every_snapshot_loads(shared_data, snapshot):
     net = undersea.load(snapshot, data_dir=shared_data)
     assert net.n_cables > 250
     assert net.n_segments > 800
-    assert net.countries is not None and len(net.countries) > 200
+    assert net.countries is not None
+    assert len(net.countries) > 200
     # every landing point belongs to a metro, and metros never span two countries
     lm = net.landing_metro.merge(net.metros, on="metro_id")
     assert set(lm["landing_point_id"]) == set(net.all_landing_points["id"])
     iso = net.all_landing_points.set_index("id")["iso2"]
-    assert (lm.groupby("metro_id")["iso2"].nunique() == 1).all()
+    assert (lm.groupby("metro_id")["iso2"].nunique() == 1).all()  # noqa: PD101
     assert (iso.loc[lm["landing_point_id"]].to_numpy() != "").all()
 
 
