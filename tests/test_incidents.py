@@ -21,10 +21,14 @@ EXPECTED_IDS = {
     "2008-01-alexandria",
     "2008-02-falcon-gulf",
     "2011-03-tohoku",
+    "2017-06-mogadishu",
+    "2018-03-nouakchott",
+    "2019-01-tonga",
     "2022-01-tonga",
     "2023-08-congo-canyon",
     "2024-02-red-sea",
     "2024-03-abidjan",
+    "2024-05-mtunzini",
 }
 
 

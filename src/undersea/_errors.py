@@ -14,6 +14,7 @@ __all__ = [
     "AmbiguousNameError",
     "DataNotFoundError",
     "DownloadError",
+    "ExecutorUnavailableError",
     "InvalidScenarioError",
     "MalformedSourceError",
     "MissingExtraError",
@@ -98,6 +99,10 @@ class SqlError(UnderseaError, ValueError):
 
 class OutputError(UnderseaError, ValueError):
     """An output that cannot be written as asked (format, missing geometry, unwritable path)."""
+
+
+class ExecutorUnavailableError(UnderseaError, RuntimeError):
+    """An executor that cannot run here: unreachable Dask scheduler, no GPU device."""
 
 
 class MissingExtraError(UnderseaError, ImportError):

@@ -13,6 +13,10 @@ times a route factor (``Settings.backhaul_route_factor`` inside a metro,
    the same landmass (Hawaii is not joined to California by land).
 3. **Borders.** Two countries that share a land border (country polygons) are joined
    between their closest metros, if these are at most ``max_border_link_km`` apart.
+   With ``land_delaunay_links`` (default), rules 2 and 3 also join metros that are
+   neighbours in the spherical Delaunay triangulation of all metros (same country and
+   landmass, or neighbouring countries on touching landmasses; same length caps), a
+   stand-in for the trunk road and rail grid that terrestrial fibre follows.
 4. **Inland places.** Every country's capital and every city of at least
    ``inland_metro_min_population`` (GeoNames) that is not already a metro becomes an inland
    metro, so landlocked countries (Niger, Uganda, Switzerland) reach the sea through their
@@ -38,7 +42,7 @@ import shapely
 from numpy.typing import ArrayLike
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
-from scipy.spatial import cKDTree
+from scipy.spatial import ConvexHull, QhullError, cKDTree
 
 from ._errors import MalformedSourceError, UnknownNameError
 from .settings import Settings, get_settings
@@ -262,6 +266,56 @@ def _border_links(
     return out
 
 
+def _delaunay_edges(xyz: np.ndarray) -> np.ndarray:
+    """Edges (i < j) of the spherical Delaunay triangulation (the convex hull of unit
+    vectors); empty when the points are too few or degenerate."""
+    if len(xyz) < 4:
+        return np.zeros((0, 2), dtype=np.int64)
+    try:
+        tri = ConvexHull(xyz).simplices
+    except QhullError:
+        return np.zeros((0, 2), dtype=np.int64)
+    e = np.concatenate((tri[:, [0, 1]], tri[:, [1, 2]], tri[:, [0, 2]]))
+    return np.unique(np.sort(e, axis=1), axis=0).astype(np.int64)
+
+
+def _delaunay_links(
+    xyz: np.ndarray,
+    iso2: np.ndarray,
+    iso3: np.ndarray,
+    landmass: np.ndarray,
+    countries: pd.DataFrame | None,
+    parts: dict[str, list[object]],
+    groups: dict[str, np.ndarray],
+) -> dict[str, set[tuple[int, int]]]:
+    """Rules 2 and 3 widened: Delaunay neighbours of one country and landmass (domestic)
+    or of neighbouring countries on landmasses that touch (border)."""
+    e = _delaunay_edges(xyz)
+    i, j = e[:, 0], e[:, 1]
+    same = (iso2[i] == iso2[j]) & (landmass[i] == landmass[j])
+    out = {"domestic": {(int(a), int(b)) for a, b in e[same]}}
+    if countries is None:
+        return out
+    code2 = dict(zip(countries["iso3"], countries["iso2"], strict=True))
+    pairs = zip(countries["iso3"], countries["neighbours"], strict=True)
+    nbrs = {(a, b) for a, ns in pairs for b in ns}
+    touch: dict[tuple[str, str], np.ndarray] = {}
+
+    def on_touching(k: int, a: str, b: str) -> bool:
+        if (a, b) not in touch:
+            touch[a, b] = _touching(parts, groups, code2.get(a, ""), code2.get(b, ""))
+        return bool(np.isin(landmass[k], touch[a, b]))
+
+    out["border"] = {
+        (int(a), int(b))
+        for a, b in e[~same & (iso3[i] != iso3[j])]
+        if (iso3[a], iso3[b]) in nbrs
+        and on_touching(a, iso3[a], iso3[b])
+        and on_touching(b, iso3[b], iso3[a])
+    }
+    return out
+
+
 def build_land_layer(
     landing_points: pd.DataFrame,
     *,
@@ -339,6 +393,10 @@ def _links(
     limits = {"domestic": s.max_domestic_link_km, "border": s.max_border_link_km}
     if countries is not None:
         pairs["border"] = _border_links(xyz, iso3, landmass, countries, parts, groups)
+    if s.land_delaunay_links:
+        extra = _delaunay_links(xyz, iso2, iso3, landmass, countries, parts, groups)
+        for kind, more in extra.items():
+            pairs[kind] = sorted(set(pairs.get(kind, [])) | more)
     ids = metros["metro_id"].to_numpy()
     for kind, pp in pairs.items():
         if not pp:

@@ -37,10 +37,13 @@ __all__ = [
     "BASE_URL_ENV",
     "DEFAULT_BASE_URL",
     "DEFAULT_COUNTRIES_URL",
+    "DEFAULT_PEERINGDB_URL",
     "MANIFEST_NAME",
+    "PEERINGDB_URL_ENV",
     "Progress",
     "PullResult",
     "pull_data",
+    "pull_peeringdb",
 ]
 
 log = logging.getLogger(__name__)
@@ -456,3 +459,114 @@ def _prune(folder: Path, keep: set[str]) -> None:
         for file in (folder / kind).glob("*"):
             if file.is_file() and f"{kind}/{file.name}" not in keep:
                 file.unlink()
+
+
+# ------------------------------------------------------------------------------ PeeringDB
+
+DEFAULT_PEERINGDB_URL = "https://www.peeringdb.com/api"
+#: Environment variable that overrides the default PeeringDB API address.
+PEERINGDB_URL_ENV = "UNDERSEA_PEERINGDB_URL"
+
+
+def pull_peeringdb(
+    *,
+    dest: str | os.PathLike[str] | None = None,
+    base_url: str | None = None,
+    progress: Progress | None = None,
+    timeout: float = 60.0,
+    retries: int = 2,
+) -> PullResult:
+    """Download PeeringDB's facilities, exchanges and their links into a data directory.
+
+    Fetches ``<base>/fac``, ``<base>/ix`` and ``<base>/ixfac`` (PeeringDB's public API,
+    ``{"data": [...]}``) into ``<dest>/peering/peeringdb/`` as ``fac.json``, ``ix.json``
+    and ``ixfac.json`` with a ``MANIFEST.json`` (URL, date, size, SHA-256). The files
+    are gathered in a hidden staging folder and the folder replaces the previous one only
+    once all three arrived and parsed, so readers never see a mix of two pulls.
+
+    Parameters
+    ----------
+    dest
+        Data directory; default :func:`undersea.data.user_data_dir`.
+    base_url
+        PeeringDB API address; default ``$UNDERSEA_PEERINGDB_URL``, then
+        :data:`DEFAULT_PEERINGDB_URL`.
+    progress
+        ``progress("peeringdb", done, 3)`` as files arrive.
+    timeout, retries
+        As for :func:`pull_data`.
+
+    Returns
+    -------
+    PullResult
+        ``path`` is the ``peering/peeringdb`` folder, ``snapshot`` is ``"peeringdb"``.
+
+    Raises
+    ------
+    DownloadError
+        A file could not be fetched; the previous PeeringDB folder is left as it was.
+    MalformedSourceError
+        An answer that is not PeeringDB's ``{"data": [...]}`` JSON.
+
+    Examples
+    --------
+    >>> pull_peeringdb(dest="~/undersea-data").files  # doctest: +SKIP
+    3
+    """
+    from .sources.peeringdb import PEERINGDB_FILES
+
+    root = Path(dest).expanduser() if dest is not None else user_data_dir()
+    env = os.environ.get(PEERINGDB_URL_ENV)
+    base = _check_url(base_url or env or DEFAULT_PEERINGDB_URL, "--peeringdb-url")
+    _check_limits(timeout=timeout, retries=retries, threads=1)
+    final = root / "peering" / "peeringdb"
+    staging = root / "peering" / ".peeringdb.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    cache = DownloadCache(staging, timeout=timeout, retries=retries, check=_check_peeringdb)
+    records: list[CachedFile] = []
+    try:
+        for done, (kind, name) in enumerate(PEERINGDB_FILES.items()):
+            if progress is not None:
+                progress("peeringdb", done, len(PEERINGDB_FILES))
+            records.append(cache.download(f"{base}/{kind}", name, hint="--peeringdb-url"))
+        if progress is not None:
+            progress("peeringdb", len(records), len(PEERINGDB_FILES))
+        cache.drop_index()
+        atomic_write(staging / MANIFEST_NAME, _peeringdb_manifest(base, records))
+        _swap_folder(staging, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    log.info("PeeringDB data ready at %s", final)
+    size = sum(r.size for r in records)
+    return PullResult(final, "peeringdb", len(records), len(records), 0, size)
+
+
+def _check_peeringdb(url: str, data: bytes) -> None:
+    """Reject a body that is not PeeringDB's ``{"data": [...]}`` answer."""
+    try:
+        body = json.loads(data)
+    except ValueError as exc:
+        raise MalformedSourceError(url, f"not valid JSON ({exc})") from exc
+    if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+        raise MalformedSourceError(url, "expected a PeeringDB answer {'data': [...]}")
+
+
+def _peeringdb_manifest(base: str, records: Sequence[CachedFile]) -> bytes:
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "created": _utc_now(),
+        "tool": user_agent(),
+        "sources": [{"name": "peeringdb", "url": base, "licence": "PeeringDB AUP, attribution"}],
+        "files": [r.to_json() for r in records],
+    }
+    return (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode()
+
+
+def _swap_folder(staging: Path, final: Path) -> None:
+    """Put ``staging`` in the place of ``final`` (two renames; the old copy is removed)."""
+    old = final.with_name(f".{final.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(staging, final)
+    shutil.rmtree(old, ignore_errors=True)

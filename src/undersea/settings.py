@@ -62,8 +62,10 @@ class Settings:
     #: Land links: longest cross-border link (km, great circle) between the closest metros
     #: of two neighbouring countries. Only metros on landmasses that touch the neighbour
     #: count (France and Brazil share a border in French Guiana, but Marseille–Fortaleza is
-    #: no land link); the cap guards against remote capitals of huge countries.
-    max_border_link_km: float = 3000.0
+    #: no land link). At 3,000 km, Lagos-Frankfurt routes rode a 3,700 km Niamey-Oran
+    #: link across the Sahara; 1,500 km keeps every country connected on 2024-03 while
+    #: leaving long desert crossings to the cables that actually carry such traffic.
+    max_border_link_km: float = 1500.0
     #: Land links: gazetteer cities of at least this population become inland metros (with
     #: every capital), the waypoints of terrestrial routes (Delhi, Madrid, Johannesburg).
     inland_metro_min_population: int = 1_000_000
@@ -108,6 +110,12 @@ class Settings:
     #: edge. 1,000 km keeps the replay on the right stretch of a long-haul cable (its
     #: inferred links are ~500-3,000 km long) while refusing far-away stand-ins.
     incident_nearest_segment_km: float = 1000.0
+    #: Hazards: default rate (faults per 1,000 km of cable) of the ``length`` model when
+    #: ``undersea risk`` is given no hazard. The ICPC counts ~150 faults a year on ~1.5
+    #: million km of cable (statement on the Red Sea cuts, 28 February 2024; its media
+    #: factsheet gives 150-200 a year), so 0.1 per 1,000 km is one year's faults. A
+    #: scenario then holds a whole year's faults at once, unrepaired: a stress test.
+    risk_default_rate_per_1000km: float = 0.1
     #: Impact (:mod:`undersea.analysis.impact`): the global core is this many metros with
     #: the most distinct in-service cables (ties by metro id). In 2024-03 the top 20 span
     #: every continent (Singapore, Marseille, Mumbai, Fortaleza, Jakarta, Tokyo...); a
@@ -129,9 +137,11 @@ class Settings:
     #: ~1,000 km of extra fibre each way, noticeable to interactive traffic.
     degraded_rtt_ms: float = 10.0
     #: Monte Carlo (:mod:`undersea.analysis.risk`): scenarios drawn per batch. Results depend
-    #: on (seed, batch size), never on the executor; 4,096 scenarios x ~3,700 segments is a
-    #: 15 MB failure matrix, small next to the kernel's per-thread workspace traffic.
-    risk_batch_size: int = 4096
+    #: on (seed, batch size), never on the executor. Drawing a batch makes a transient
+    #: float64 matrix of uniforms, batch x segments (1,024 x ~3,700: 30 MB), and the local
+    #: executor keeps two batches per core in flight, so this bounds peak memory; 1,024
+    #: scenarios still keep every core busy for ~0.1 s per batch.
+    risk_batch_size: int = 1024
     #: Monte Carlo: confidence level of the intervals (Wilson for probabilities, normal
     #: approximation for the expected lost share).
     risk_confidence: float = 0.95
@@ -145,6 +155,14 @@ class Settings:
     #: point) is joined by land links (great circle x ``land_route_factor``) to this many
     #: nearest metros of its country, as metros are (``domestic_neighbours`` + 1).
     place_attach_metros: int = 3
+    #: Land links (:mod:`undersea.land`): besides the spanning tree, nearest neighbours and
+    #: closest border pair, also join metros that are neighbours in the spherical Delaunay
+    #: triangulation of all metros (same country and landmass, or neighbouring countries
+    #: on touching landmasses; same length caps). Nearest-neighbour graphs leave inland
+    #: hubs with few links (Paris had only Amiens and Le Havre; Milan-Paris rode through
+    #: Munich and Cologne, 3.4x the great circle); Delaunay neighbours approximate the
+    #: trunk-road/rail grid that terrestrial fibre follows (Milan-Paris via Zurich, 1.7x).
+    land_delaunay_links: bool = True
 
     #: Hubs (:mod:`undersea.analysis.hubs`): the ``planned`` metric of year Y counts the
     #: cables of a metro not in service in Y whose RFS year is at most Y + this many years
@@ -158,6 +176,36 @@ class Settings:
     hub_betweenness_sources: int = 0
     #: Hubs: seed of the source sample when ``hub_betweenness_sources`` > 0.
     hub_betweenness_seed: int = 0
+
+    #: Planning (:mod:`undersea.analysis.planning`): Monte Carlo scenarios per planning run
+    #: when none is given. 10,000 keeps the standard error of a probability under 0.005.
+    plan_scenarios: int = 10_000
+    #: Planning: longest generated candidate (km of planned route: great circle x
+    #: ``planned_route_factor``). 5,000 km spans a regional system: Monrovia-Lisbon is
+    #: ~4,300 km of planned route, Monrovia-Fortaleza (across the Atlantic) ~3,900 km.
+    plan_max_length_km: float = 5000.0
+    #: Planning: a generated cable joins a target country's coastal metro to a landing
+    #: metro of another country with at least this many cables in service. A partner with
+    #: one or two cables is itself a single point of failure; 3 keeps the candidate set to
+    #: the region's real hubs (Dakar, Abidjan, Accra, Lagos, Lisbon, Las Palmas...).
+    plan_partner_min_cables: int = 3
+    #: Planning: longest generated branch leg (planned km) from an existing cable to a
+    #: target's landing metro. Branches from a trunk's branching unit run tens to a few
+    #: hundred km; 1,500 km admits the long ones that reach islands or a deep bight.
+    plan_max_branch_km: float = 1500.0
+    #: Planning: a generated great-circle route running more than this many km inland
+    #: (country polygons; distance to the nearest coast vertex) is no sea route and is
+    #: dropped. Coastal festoons cut across bulges of coast by up to ~250 km (Freetown -
+    #: Abidjan, 230 km; Conakry - Lisbon, 450 km, still a sea route at 1.2 x the great
+    #: circle), while trans-continental lines (Conakry - Algiers, 890 km) are impossible.
+    plan_max_inland_km: float = 500.0
+    #: Planning: most candidate sets the exact (brute-force) search evaluates before it
+    #: refuses; 2,000 sets of a few seconds each is already an overnight run on a laptop.
+    plan_max_exact_sets: int = 2000
+    #: Planning: round trip (ms) charged to a target country that cannot reach the core in
+    #: the ``rtt`` objective. Twice the longest real RTT between two points on Earth by
+    #: fibre (~400 ms), so reconnecting a country always outweighs shortening a route.
+    plan_unreachable_rtt_ms: float = 800.0
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied; unknown keys raise an error."""

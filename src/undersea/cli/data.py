@@ -16,7 +16,16 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from ..pull import BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_COUNTRIES_URL, PullResult, pull_data
+from ..pull import (
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    DEFAULT_COUNTRIES_URL,
+    DEFAULT_PEERINGDB_URL,
+    PEERINGDB_URL_ENV,
+    PullResult,
+    pull_data,
+    pull_peeringdb,
+)
 from ._app import data_app, err_console
 
 __all__ = ["pull"]
@@ -56,14 +65,39 @@ def pull(
     timeout: Annotated[
         float, typer.Option("--timeout", min=1.0, help="Seconds to wait for each request.")
     ] = 30.0,
+    peeringdb: Annotated[
+        bool,
+        typer.Option(
+            "--peeringdb",
+            help="Pull PeeringDB facilities and exchanges into peering/peeringdb/ "
+            "instead of the cable map.",
+        ),
+    ] = False,
+    peeringdb_url: Annotated[
+        str | None,
+        typer.Option(
+            "--peeringdb-url",
+            help="PeeringDB API address (with --peeringdb).",
+            show_default=f"${PEERINGDB_URL_ENV}, then {DEFAULT_PEERINGDB_URL}",
+        ),
+    ] = None,
 ) -> None:
     """Download the submarine cable map and country polygons, with checksums.
 
     Pulling the same snapshot name again resumes it and fetches only missing or damaged files;
-    a failed pull never leaves a half-written snapshot.
+    a failed pull never leaves a half-written snapshot. With --peeringdb it fetches PeeringDB's
+    facilities, exchanges and their links instead (for hub rankings).
 
     Example: undersea data pull --dest ~/undersea-data --snapshot 2025-01-15
     """
+    if peeringdb:
+        with _ProgressBars() as bars:
+            done = pull_peeringdb(
+                dest=dest, base_url=peeringdb_url, progress=bars.update, timeout=timeout
+            )
+        typer.echo(f"PeeringDB data ready in {done.path}: {done.files} files, "
+                   f"{done.bytes / 1e6:.1f} MB")  # fmt: skip
+        return
     with _ProgressBars() as bars:
         result = pull_data(
             dest=dest,

@@ -1,0 +1,505 @@
+"""Criticality: which cables, segments, landing stations and metros matter most.
+
+Each element is failed alone (one scenario per element, all run through the batched
+kernel of :mod:`undersea.engine.kernels`) and judged as in
+:mod:`undersea.analysis.impact`, without RTT (severity from isolation and lost share).
+
+Global ranking (:func:`criticality`): ``score = countries_isolated + lost_share_sum``,
+where ``countries_isolated`` counts countries newly cut off from the core and
+``lost_share_sum`` adds every country's lost share of international capacity (an
+isolated country with cables counts 1 + 1). Ties go to capacity lost, then id.
+
+Per country (:func:`country_criticality`): the impact on that country of losing each of
+its cables, their segments, its landing stations and metros alone (its *single points of
+failure* are those that leave it ``severe`` or ``isolated``), and its most dangerous
+*pairs*: pairs of its cables and landing stations, none critical alone, whose joint loss
+makes it severe or isolated. To stay tractable the pair search keeps the
+``max_candidates`` elements whose single loss hurts the country most.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from .._errors import InvalidScenarioError, UnknownNameError
+from ..engine.executors import Executor, Kernel, get_executor
+from ..engine.kernels import ImpactArrays
+from ..network import Network
+from .impact import SEVERITIES, ImpactModel, classify_severity, impact_model
+
+__all__ = [
+    "KINDS",
+    "CountryCriticality",
+    "FailureSetTask",
+    "country_criticality",
+    "criticality",
+]
+
+#: Element kinds that can be ranked.
+KINDS: tuple[str, ...] = ("cable", "segment", "landing_point", "metro")
+
+# columns of the per-scenario summary a FailureSetTask returns
+_COLS = ("isolated", "severe", "degraded", "lost_sum", "capacity_lost", "t_iso", "t_lost", "t_cab")
+
+
+@dataclass(frozen=True)
+class FailureSetTask:
+    """Evaluate explicit failure sets, one scenario each, as a batched task.
+
+    Row ``i`` fails segments ``seg_idx[seg_ptr[i]:seg_ptr[i + 1]]`` and nodes
+    ``node_idx[node_ptr[i]:node_ptr[i + 1]]``. Each batch returns ``{k: (B, 8) array}``
+    of per-scenario summaries (columns ``_COLS``); ``target`` is the unit whose own
+    isolation, lost share and cable count are reported (-1: none).
+    """
+
+    arrays: ImpactArrays
+    base_capacity_mbps: NDArray[np.float64]
+    base_isolated: NDArray[np.bool_]
+    seg_ptr: NDArray[np.int64]
+    seg_idx: NDArray[np.int64]
+    node_ptr: NDArray[np.int64]
+    node_idx: NDArray[np.int64]
+    batch_size: int
+    severe_share: float
+    degraded_share: float
+    target: int = -1
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.seg_ptr) - 1
+
+    @property
+    def n_batches(self) -> int:
+        return -(-self.n_rows // self.batch_size)
+
+    def batch_len(self, k: int) -> int:
+        return min(self.batch_size, self.n_rows - k * self.batch_size)
+
+    def _masks(self, k: int) -> tuple[NDArray[np.bool_], NDArray[np.bool_] | None]:
+        lo, b = k * self.batch_size, self.batch_len(k)
+        fs = np.zeros((b, self.arrays.n_segments), dtype=bool)
+        fn = np.zeros((b, self.arrays.n_nodes), dtype=bool)
+        for mask, ptr, idx in (
+            (fs, self.seg_ptr, self.seg_idx),
+            (fn, self.node_ptr, self.node_idx),
+        ):
+            counts = np.diff(ptr[lo : lo + b + 1])
+            rows = np.repeat(np.arange(b), counts)
+            mask[rows, idx[ptr[lo] : ptr[lo + b]]] = True
+        return fs, (fn if fn.any() else None)
+
+    def run(self, k: int, kernel: Kernel) -> dict[int, NDArray[np.float64]]:
+        fs, fn = self._masks(k)
+        out = kernel(self.arrays, fs, fn)
+        base = self.base_capacity_mbps
+        with np.errstate(invalid="ignore", divide="ignore"):
+            lost = np.where(base > 0, (base - out.capacity_mbps) / base, 0.0)
+        iso = out.isolated & ~self.base_isolated
+        severe = ~iso & (lost >= self.severe_share)
+        degraded = ~iso & ~severe & (lost >= self.degraded_share)
+        t = max(self.target, 0)
+        cols = [
+            iso.sum(1),
+            severe.sum(1),
+            degraded.sum(1),
+            lost.sum(1),
+            (base - out.capacity_mbps).sum(1) / 1e6,
+            out.isolated[:, t],
+            lost[:, t],
+            out.cables[:, t],
+        ]
+        return {k: np.column_stack(cols).astype(np.float64)}
+
+    def merge(
+        self, a: dict[int, NDArray[np.float64]], b: dict[int, NDArray[np.float64]]
+    ) -> dict[int, NDArray[np.float64]]:
+        return {**a, **b}
+
+    def empty(self) -> dict[int, NDArray[np.float64]]:
+        return {}
+
+
+@dataclass(frozen=True)
+class CountryCriticality:
+    """Outcome of :func:`country_criticality`.
+
+    ``single``: every candidate element failed alone (kind, id, name, severity,
+    isolated, lost_share, cables_after), worst first. ``single_points``: its rows that
+    leave the country severe or isolated. ``pairs``: dangerous pairs (kind_a, id_a,
+    name_a, kind_b, id_b, name_b, severity, isolated, lost_share, cables_after).
+    """
+
+    iso2: str
+    iso3: str
+    name: str
+    cables_before: int
+    capacity_before_tbps: float
+    single: pd.DataFrame
+    pairs: pd.DataFrame
+
+    @property
+    def single_points(self) -> pd.DataFrame:
+        return self.single[self.single["severity"].isin(SEVERITIES[:2])].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def _csr(lists: Sequence[Sequence[int]]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    ptr = np.zeros(len(lists) + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum([len(x) for x in lists])
+    idx = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(ptr[-1]))
+    return ptr, idx
+
+
+def _metro_nodes(net: Network, metro_ids: Sequence[str]) -> list[list[int]]:
+    node_ix = pd.Index(net.nodes["node_id"])
+    lm = net.landing_metro
+    by_metro = lm.groupby("metro_id")["landing_point_id"].apply(list) if lm is not None else {}
+    out = []
+    for m in metro_ids:
+        ids = [f"metro:{m}", *by_metro.get(m, [])]
+        k = node_ix.get_indexer(ids)
+        out.append(k[k >= 0].tolist())
+    return out
+
+
+def _candidates(net: Network, kinds: Sequence[str], iso3: str | None = None) -> pd.DataFrame:
+    """One row per element: kind, id, name, iso2, segs (list), nodes (list)."""
+    frames = []
+    active = net.active & ~net.failed_nodes[net.seg_u] & ~net.failed_nodes[net.seg_v]
+    cab = net.all_cables
+    names = cab["name"].to_numpy(dtype=object)
+    seg = net.segments
+    if iso3 is not None:
+        lp = net.all_landing_points
+        here = set(lp.loc[lp["iso3"] == iso3, "id"])
+        cl = net.cable_landings
+        mine = set(cl.loc[cl["landing_point_id"].isin(here), "cable_id"])
+    if "cable" in kinds:
+        ks = np.unique(net.seg_cable[active])
+        if iso3 is not None:
+            ks = ks[np.isin(cab["id"].to_numpy()[ks], list(mine))]
+        segs = [np.flatnonzero(active & (net.seg_cable == k)).tolist() for k in ks]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "cable",
+                    "id": cab["id"].to_numpy()[ks],
+                    "name": names[ks],
+                    "iso2": None,
+                    "segs": segs,
+                    "nodes": [[] for _ in ks],
+                }
+            )
+        )
+    if "segment" in kinds:
+        ss = np.flatnonzero(active)
+        if iso3 is not None:
+            ss = ss[np.isin(seg["cable_id"].to_numpy()[ss], list(mine))]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "segment",
+                    "id": seg["segment_id"].to_numpy()[ss],
+                    "name": names[net.seg_cable[ss]],
+                    "iso2": None,
+                    "segs": [[int(s)] for s in ss],
+                    "nodes": [[] for _ in ss],
+                }
+            )
+        )
+    if "landing_point" in kinds:
+        lp = net.landing_points
+        if iso3 is not None:
+            lp = lp[lp["iso3"] == iso3]
+        nodes = pd.Index(net.nodes["node_id"]).get_indexer(lp["id"])
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "landing_point",
+                    "id": lp["id"].to_numpy(),
+                    "name": lp["name"].to_numpy(),
+                    "iso2": lp["iso2"].to_numpy(),
+                    "segs": [[] for _ in nodes],
+                    "nodes": [[int(n)] for n in nodes],
+                }
+            )
+        )
+    if "metro" in kinds and net.metros is not None:
+        m = net.metros if iso3 is None else net.metros[net.metros["iso3"] == iso3]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "metro",
+                    "id": m["metro_id"].to_numpy(),
+                    "name": m["name"].to_numpy(),
+                    "iso2": m["iso2"].to_numpy(),
+                    "segs": [[] for _ in range(len(m))],
+                    "nodes": _metro_nodes(net, list(m["metro_id"])),
+                }
+            )
+        )
+    cols = ["kind", "id", "name", "iso2", "segs", "nodes"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+
+
+def _evaluate(
+    net: Network,
+    model: ImpactModel,
+    cand: pd.DataFrame,
+    *,
+    target: int = -1,
+    executor: Executor | str | None,
+    progress: Callable[[int, int], None] | None,
+    batch_size: int = 256,
+) -> pd.DataFrame:
+    s = net.settings
+    seg_ptr, seg_idx = _csr(list(cand["segs"]))
+    node_ptr, node_idx = _csr(list(cand["nodes"]))
+    task = FailureSetTask(
+        model.arrays,
+        model.capacity_before_mbps,
+        model.base.isolated[0],
+        seg_ptr,
+        seg_idx,
+        node_ptr,
+        node_idx,
+        batch_size,
+        s.severe_share,
+        s.degraded_share,
+        target,
+    )
+    done = [0]
+
+    def step(n: int) -> None:
+        done[0] += n
+        if progress is not None:
+            progress(done[0], task.n_rows)
+
+    parts = get_executor(executor).map_reduce(task, progress=step)
+    rows = [parts[k] for k in sorted(parts)]
+    table = np.vstack(rows) if rows else np.zeros((0, len(_COLS)))
+    return pd.DataFrame(table, columns=list(_COLS), index=cand.index)
+
+
+# --------------------------------------------------------------------------- global ranking
+
+
+def criticality(
+    net: Network,
+    *,
+    kinds: Sequence[str] = KINDS,
+    top: int | None = None,
+    core: Sequence[str] | None = None,
+    executor: Executor | str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Rank elements by the impact of losing each alone, most critical first.
+
+    Parameters
+    ----------
+    net
+        Base network view.
+    kinds
+        Any of ``"cable"``, ``"segment"``, ``"landing_point"``, ``"metro"``.
+    top
+        Keep the first ``top`` rows (default all).
+    core, executor, progress
+        As in :func:`undersea.analysis.risk.risk`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        rank, kind, id, name, iso2, score, countries_isolated, countries_severe,
+        countries_degraded, lost_share_sum, capacity_lost_tbps.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> df = criticality(undersea.load(sample=True), kinds=["cable"], top=3)
+    >>> list(df["rank"])
+    [1, 2, 3]
+    """
+    bad = sorted(set(kinds) - set(KINDS))
+    if bad:
+        raise UnknownNameError("element kind", bad[0], KINDS)
+    model = impact_model(net, core=core)
+    cand = _candidates(net, kinds)
+    res = _evaluate(net, model, cand, executor=executor, progress=progress)
+    df = cand[["kind", "id", "name", "iso2"]].copy()
+    df["countries_isolated"] = res["isolated"].astype(np.int64)
+    df["countries_severe"] = res["severe"].astype(np.int64)
+    df["countries_degraded"] = res["degraded"].astype(np.int64)
+    df["lost_share_sum"] = res["lost_sum"]
+    df["capacity_lost_tbps"] = res["capacity_lost"]
+    df["score"] = df["countries_isolated"] + df["lost_share_sum"]
+    df = df.sort_values(
+        ["score", "capacity_lost_tbps", "kind", "id"], ascending=[False, False, True, True]
+    )
+    df.insert(0, "rank", np.arange(1, len(df) + 1))
+    df = df.reset_index(drop=True)
+    return df if top is None else df.head(_top(top))
+
+
+def _top(top: int) -> int:
+    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
+        raise InvalidScenarioError(f"top must be a positive integer, got {top!r}")
+    return int(top)
+
+
+# --------------------------------------------------------------------------- per country
+
+
+def _unit(model: ImpactModel, net: Network, country: str) -> int:
+    units = model.units
+    key = str(country).strip().casefold()
+    for col in ("iso2", "iso3", "name"):
+        hit = np.flatnonzero(units[col].astype(str).str.casefold().to_numpy() == key)
+        if len(hit):
+            return int(hit[0])
+    try:
+        iso3 = net.country(country)["iso3"]
+    except UnknownNameError:
+        raise UnknownNameError("country", country, list(units["name"])) from None
+    return int(np.flatnonzero(units["iso3"].to_numpy() == iso3)[0])
+
+
+def _judge(res: pd.DataFrame, s: Any) -> pd.DataFrame:
+    out = pd.DataFrame(index=res.index)
+    iso = res["t_iso"].to_numpy() > 0
+    out["severity"] = pd.Categorical(
+        classify_severity(iso, res["t_lost"].to_numpy(), settings=s),
+        categories=list(SEVERITIES),
+        ordered=True,
+    )
+    out["isolated"] = iso
+    out["lost_share"] = res["t_lost"].to_numpy()
+    out["cables_after"] = res["t_cab"].astype(np.int64).to_numpy()
+    return out
+
+
+def _pair_candidates(cand: pd.DataFrame, single: pd.DataFrame, n: int) -> pd.DataFrame:
+    keep = cand["kind"].isin(["cable", "landing_point"]) & ~single["severity"].isin(SEVERITIES[:2])
+    pool = cand.assign(_lost=single["lost_share"], _cab=-single["cables_after"])[keep]
+    pool = pool.sort_values(["_lost", "_cab", "kind", "id"], ascending=[False, True, True, True])
+    return pool.head(n)
+
+
+def _pairs(
+    net: Network,
+    model: ImpactModel,
+    pool: pd.DataFrame,
+    target: int,
+    top: int | None,
+    executor: Executor | str | None,
+) -> pd.DataFrame:
+    combos = list(itertools.combinations(range(len(pool)), 2))
+    a = pool.iloc[[i for i, _ in combos]].reset_index(drop=True)
+    b = pool.iloc[[j for _, j in combos]].reset_index(drop=True)
+    both = pd.DataFrame(
+        {
+            "segs": [x + y for x, y in zip(a["segs"], b["segs"], strict=True)],
+            "nodes": [x + y for x, y in zip(a["nodes"], b["nodes"], strict=True)],
+        }
+    )
+    res = _judge(
+        _evaluate(net, model, both, target=target, executor=executor, progress=None), net.settings
+    )
+    df = pd.DataFrame(
+        {
+            "kind_a": a["kind"],
+            "id_a": a["id"],
+            "name_a": a["name"],
+            "kind_b": b["kind"],
+            "id_b": b["id"],
+            "name_b": b["name"],
+        }
+    )
+    df = pd.concat([df, res], axis=1)
+    df = df[df["severity"].isin(SEVERITIES[:2])]
+    df = df.sort_values(
+        ["severity", "lost_share", "id_a", "id_b"], ascending=[True, False, True, True]
+    ).reset_index(drop=True)
+    return df if top is None else df.head(top)
+
+
+def country_criticality(
+    net: Network,
+    country: str,
+    *,
+    top: int | None = 20,
+    pairs: bool = True,
+    max_candidates: int = 40,
+    core: Sequence[str] | None = None,
+    executor: Executor | str | None = None,
+) -> CountryCriticality:
+    """A country's single points of failure and most dangerous pairs.
+
+    Parameters
+    ----------
+    net
+        Base network view.
+    country
+        ISO2, ISO3 or name.
+    top
+        Most pairs to return (None: all); single failures are all returned.
+    pairs
+        Search pairs (False: single failures only).
+    max_candidates
+        Elements considered for pairs (those whose single loss hurts most).
+    core, executor
+        As in :func:`undersea.analysis.risk.risk`.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> res = country_criticality(undersea.load(sample=True), "Ghana")
+    >>> res.iso3
+    'GHA'
+    """
+    model = impact_model(net, core=core)
+    target = _unit(model, net, country)
+    row = model.units.iloc[target]
+    cand = _candidates(net, KINDS, iso3=row["iso3"])
+    single = _judge(
+        _evaluate(net, model, cand, target=target, executor=executor, progress=None), net.settings
+    )
+    table = pd.concat([cand[["kind", "id", "name"]], single], axis=1)
+    table = table.sort_values(
+        ["severity", "lost_share", "kind", "id"], ascending=[True, False, True, True]
+    )
+    empty = pd.DataFrame(
+        columns=[
+            "kind_a",
+            "id_a",
+            "name_a",
+            "kind_b",
+            "id_b",
+            "name_b",
+            "severity",
+            "isolated",
+            "lost_share",
+            "cables_after",
+        ]
+    )
+    pool = _pair_candidates(cand, single, max_candidates) if pairs else cand.iloc[:0]
+    found = (
+        _pairs(net, model, pool, target, top and _top(top), executor) if len(pool) > 1 else empty
+    )
+    return CountryCriticality(
+        iso2=str(row["iso2"]),
+        iso3=str(row["iso3"]),
+        name=str(row["name"]),
+        cables_before=int(model.base.cables[0, target]),
+        capacity_before_tbps=float(model.capacity_before_mbps[target] / 1e6),
+        single=table.reset_index(drop=True),
+        pairs=found,
+    )

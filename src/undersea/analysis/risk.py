@@ -1,0 +1,344 @@
+"""Monte Carlo risk: per-country probability of isolation and severe loss over random
+failure scenarios drawn from a hazard model.
+
+Each scenario is drawn by a hazard (:mod:`undersea.hazards`) and judged as in
+:mod:`undersea.analysis.impact`, except that severity uses isolation and lost share only
+(no RTT): a country is *severe or worse* in a scenario when it is isolated or has lost at
+least ``severe_share`` of its international capacity. Countries cut off from the core
+before any failure are left out, as in :func:`~undersea.analysis.impact.country_impact`.
+
+Scenarios come in batches: batch ``k`` is ``hazard.sample(hazards.batch_rng(seed, k),
+batch_size)`` (the last one cut to ``n_scenarios``), exactly as
+:func:`undersea.hazards.sample_batches` draws them. Each batch is reduced at once to
+exact per-country counts and sums (:class:`RiskPartial`), so memory does not grow with the
+number of scenarios, and the aggregate is bitwise identical whichever executor runs the
+batches and in whatever order (see :mod:`undersea.engine.executors`). It does depend on
+``(seed, batch_size)``.
+
+Intervals: Wilson score intervals for the probabilities; a normal approximation
+(mean ± z·sd/√N, clipped to [0, 1]) for the expected lost share, with the variance from
+exactly accumulated sums of values and squares.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy.stats import norm
+
+from .._errors import InvalidScenarioError
+from ..engine.executors import Executor, Kernel, exact_ints, get_executor
+from ..engine.kernels import ImpactArrays
+from ..hazards import HazardModel, HazardSpec, batch_rng
+from ..network import Network
+from .impact import impact_model
+
+__all__ = ["RiskPartial", "RiskResult", "RiskTask", "risk", "wilson_interval"]
+
+
+@dataclass(frozen=True)
+class RiskPartial:
+    """Exact per-country aggregate of some scenarios (integers only).
+
+    ``isolated`` and ``severe`` count scenarios; ``sum_lost`` and ``sum_sq`` hold the sums
+    of lost share and of its square as exact integers in units of 2**-1074.
+    """
+
+    n: int
+    isolated: NDArray[np.int64]
+    severe: NDArray[np.int64]
+    sum_lost: NDArray[np.object_]
+    sum_sq: NDArray[np.object_]
+
+    @classmethod
+    def empty(cls, n_units: int) -> RiskPartial:
+        zeros = np.zeros(n_units, dtype=np.int64)
+        exact = np.array([0] * n_units, dtype=object)
+        return cls(0, zeros, zeros.copy(), exact, exact.copy())
+
+    def merge(self, other: RiskPartial) -> RiskPartial:
+        """Exact, associative and commutative sum of two partials."""
+        return RiskPartial(
+            self.n + other.n,
+            self.isolated + other.isolated,
+            self.severe + other.severe,
+            self.sum_lost + other.sum_lost,
+            self.sum_sq + other.sum_sq,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RiskPartial):
+            return NotImplemented
+        return (
+            self.n == other.n
+            and np.array_equal(self.isolated, other.isolated)
+            and np.array_equal(self.severe, other.severe)
+            and list(self.sum_lost) == list(other.sum_lost)
+            and list(self.sum_sq) == list(other.sum_sq)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class RiskTask:
+    """The Monte Carlo job as a :class:`~undersea.engine.executors.BatchTask`."""
+
+    arrays: ImpactArrays
+    base_capacity_mbps: NDArray[np.float64]
+    hazard: HazardModel
+    seed: int
+    n_scenarios: int
+    batch_size: int
+    severe_share: float
+
+    @property
+    def n_batches(self) -> int:
+        return math.ceil(self.n_scenarios / self.batch_size)
+
+    def batch_len(self, k: int) -> int:
+        return min(self.batch_size, self.n_scenarios - k * self.batch_size)
+
+    def run(self, k: int, kernel: Kernel) -> RiskPartial:
+        """Draw batch ``k``, evaluate it and reduce it to a :class:`RiskPartial`."""
+        failed = self.hazard.sample(batch_rng(self.seed, k), self.batch_size)[: self.batch_len(k)]
+        out = kernel(self.arrays, failed)
+        base = self.base_capacity_mbps
+        with np.errstate(invalid="ignore", divide="ignore"):
+            lost = np.where(base > 0, (base - out.capacity_mbps) / base, 0.0)
+        severe = out.isolated | (lost >= self.severe_share)
+        return RiskPartial(
+            len(failed),
+            out.isolated.sum(axis=0, dtype=np.int64),
+            severe.sum(axis=0, dtype=np.int64),
+            exact_ints(lost.sum(axis=0)),
+            exact_ints(np.square(lost).sum(axis=0)),
+        )
+
+    def merge(self, a: RiskPartial, b: RiskPartial) -> RiskPartial:
+        return a.merge(b)
+
+    def empty(self) -> RiskPartial:
+        return RiskPartial.empty(self.arrays.n_units)
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    """Outcome of :func:`risk`.
+
+    ``countries``: one row per country (iso2, iso3, name, p_isolated and its interval
+    p_isolated_low/high, p_severe (severe or worse) with p_severe_low/high,
+    expected_lost_share with lost_share_low/high and lost_share_sd, cables_before,
+    capacity_before_tbps), sorted by p_isolated, p_severe, expected_lost_share (all
+    descending). ``partial`` is the exact aggregate the table was computed from.
+    """
+
+    countries: pd.DataFrame
+    n_scenarios: int
+    seed: int
+    batch_size: int
+    confidence: float
+    hazard: dict[str, Any]
+    core: tuple[str, ...]
+    executor: str
+    partial: RiskPartial = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: run parameters and one record per country."""
+        rows = self.countries.replace({np.nan: None}).to_dict(orient="records")
+        return {
+            "n_scenarios": self.n_scenarios,
+            "seed": self.seed,
+            "batch_size": self.batch_size,
+            "confidence": self.confidence,
+            "hazard": self.hazard,
+            "core": list(self.core),
+            "executor": self.executor,
+            "countries": rows,
+        }
+
+
+def wilson_interval(
+    k: Any, n: int, *, confidence: float = 0.95
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Wilson score interval for ``k`` successes out of ``n``.
+
+    Examples
+    --------
+    >>> lo, hi = wilson_interval([0, 50], 100)
+    >>> bool(lo[0] == 0.0 and 0.0 < hi[0] < 0.04 and lo[1] < 0.5 < hi[1])
+    True
+    """
+    z = float(norm.ppf(0.5 + confidence / 2))
+    p = np.asarray(k, dtype=float) / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z / denom * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    lo = np.where(p <= 0.0, 0.0, np.clip(centre - half, 0.0, p))
+    hi = np.where(p >= 1.0, 1.0, np.clip(centre + half, p, 1.0))
+    return lo, hi
+
+
+def _mean_sd(partial: RiskPartial) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Mean and sample standard deviation from the exact sums (exact arithmetic)."""
+    n = partial.n
+    scale = Fraction(1, 1 << 1074)
+    means, sds = [], []
+    for s1, s2 in zip(partial.sum_lost, partial.sum_sq, strict=True):
+        f1, f2 = Fraction(int(s1)) * scale, Fraction(int(s2)) * scale
+        means.append(float(f1 / n))
+        var = (f2 - f1 * f1 / n) / (n - 1) if n > 1 else Fraction(0)
+        sds.append(math.sqrt(max(float(var), 0.0)))
+    return np.asarray(means, dtype=float), np.asarray(sds, dtype=float)
+
+
+def _table(
+    units: pd.DataFrame,
+    partial: RiskPartial,
+    cables: NDArray[np.int32],
+    capacity_mbps: NDArray[np.float64],
+    base_isolated: NDArray[np.bool_],
+    confidence: float,
+) -> pd.DataFrame:
+    n = partial.n
+    z = float(norm.ppf(0.5 + confidence / 2))
+    df = units[["iso2", "iso3", "name"]].copy()
+    df["p_isolated"] = partial.isolated / n
+    df["p_isolated_low"], df["p_isolated_high"] = wilson_interval(
+        partial.isolated, n, confidence=confidence
+    )
+    df["p_severe"] = partial.severe / n
+    df["p_severe_low"], df["p_severe_high"] = wilson_interval(
+        partial.severe, n, confidence=confidence
+    )
+    mean, sd = _mean_sd(partial)
+    half = z * sd / math.sqrt(n)
+    df["expected_lost_share"] = mean
+    df["lost_share_low"] = np.clip(mean - half, 0.0, 1.0)
+    df["lost_share_high"] = np.clip(mean + half, 0.0, 1.0)
+    df["lost_share_sd"] = sd
+    df["cables_before"] = cables.astype(np.int64)
+    df["capacity_before_tbps"] = capacity_mbps / 1e6
+    df = df[~base_isolated]  # cut off before any failure: nothing to lose
+    df = df.sort_values(
+        ["p_isolated", "p_severe", "expected_lost_share", "iso3"],
+        ascending=[False, False, False, True],
+    )
+    return df.reset_index(drop=True)
+
+
+def _bind(net: Network, hazard: HazardSpec | HazardModel) -> tuple[HazardModel, dict[str, Any]]:
+    if isinstance(hazard, HazardSpec):
+        return hazard.bind(net.coords, net.offsets, net.seg_length_km), hazard.to_spec()
+    if isinstance(hazard, HazardModel):
+        if hazard.n_segments != len(net.seg_u):
+            raise InvalidScenarioError(
+                f"the hazard is bound to {hazard.n_segments} segments, the network has "
+                f"{len(net.seg_u)}: bind it to this network"
+            )
+        spec = getattr(hazard, "spec", None)
+        return hazard, spec.to_spec() if isinstance(spec, HazardSpec) else {"model": repr(hazard)}
+    raise InvalidScenarioError(f"not a hazard model or spec: {hazard!r}")
+
+
+def _positive(value: Any, name: str, *, zero: bool = False) -> int:
+    low = 0 if zero else 1
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        kind = "non-negative" if zero else "positive"
+        raise InvalidScenarioError(f"{name} must be a {kind} integer, got {value!r}")
+    return int(value)
+
+
+def risk(
+    net: Network,
+    hazard: HazardSpec | HazardModel,
+    *,
+    n_scenarios: int,
+    seed: int,
+    batch_size: int | None = None,
+    executor: Executor | str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    core: Sequence[str] | None = None,
+    confidence: float | None = None,
+) -> RiskResult:
+    """Monte Carlo risk per country over ``n_scenarios`` scenarios drawn from ``hazard``.
+
+    Parameters
+    ----------
+    net
+        Base network view.
+    hazard
+        A hazard spec (:func:`undersea.hazards.load_hazard`, ``LengthProportional(...)``)
+        or a model already bound to ``net``'s segments.
+    n_scenarios, seed
+        How many scenarios, and the seed; same (seed, batch_size) -> same result.
+    batch_size
+        Scenarios per batch (default: setting ``risk_batch_size``).
+    executor
+        Where batches run (default :class:`~undersea.engine.executors.LocalExecutor`).
+    progress
+        Called as ``progress(done, total)`` after each batch.
+    core
+        Core metros (default :func:`~undersea.analysis.impact.core_metros`).
+    confidence
+        Level of the intervals (default: setting ``risk_confidence``).
+
+    Returns
+    -------
+    RiskResult
+        Per-country probabilities and expected lost share, with intervals.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> from undersea.hazards import LengthProportional
+    >>> net = undersea.load(sample=True)
+    >>> res = risk(net, LengthProportional(rate_per_1000km=0.05), n_scenarios=200, seed=1)
+    >>> res.n_scenarios, bool(res.countries["p_isolated"].between(0, 1).all())
+    (200, True)
+    """
+    s = net.settings
+    n = _positive(n_scenarios, "n_scenarios")
+    seed = _positive(seed, "seed", zero=True)
+    size = _positive(s.risk_batch_size if batch_size is None else batch_size, "batch_size")
+    level = s.risk_confidence if confidence is None else float(confidence)
+    if not 0.0 < level < 1.0:
+        raise InvalidScenarioError(f"confidence must be between 0 and 1, got {confidence!r}")
+    bound, spec = _bind(net, hazard)
+    model = impact_model(net, core=core)
+    task = RiskTask(model.arrays, model.capacity_before_mbps, bound, seed, n, size, s.severe_share)
+    runner = get_executor(executor)
+    partial = runner.map_reduce(task, progress=_counter(progress, n))
+    table = _table(
+        model.units,
+        partial,
+        model.base.cables[0],
+        model.capacity_before_mbps,
+        model.base.isolated[0],
+        level,
+    )
+    return RiskResult(
+        table, n, seed, task.batch_size, level, spec, model.core, runner.name, partial
+    )
+
+
+def _counter(
+    progress: Callable[[int, int], None] | None, total: int
+) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        progress(done, total)
+
+    return step

@@ -1,0 +1,762 @@
+"""Failure commands: ``cut``, ``incident list|show|run``, ``risk``, ``critical``.
+
+Thin over :mod:`undersea.analysis`: each command builds one scenario (or hazard) from its
+arguments, calls one analysis function and formats the result. ``--format json`` of
+``cut`` and ``incident run`` prints one object whose schema is documented in
+``docs/failures.md`` and kept stable (:data:`COUNTRY_FIELDS`, :data:`METRO_FIELDS`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from .._errors import InvalidScenarioError
+from ..analysis.criticality import country_criticality, criticality
+from ..analysis.impact import country_impact, metro_impact
+from ..analysis.risk import risk
+from ..analysis.scenarios import (
+    EMPTY_REGION_NOTE,
+    Scenario,
+    combine,
+    scenario_from_cables,
+    scenario_from_chokepoint,
+    scenario_from_incident,
+    scenario_from_region,
+    scenario_from_segments,
+)
+from ..engine.executors import open_executor
+from ..hazards import HazardSpec, from_spec, load_hazard
+from ..incidents import Incident, incident, incidents
+from ..network import Network
+from ..regions import Region, parse_bbox, parse_circle, region_from_geojson
+from ._app import app, err_console
+from ._executors import ExecutorOpt, SchedulerOpt, WorkersOpt
+from ._options import (
+    DataDirOpt,
+    Format,
+    FormatOpt,
+    PlannedOpt,
+    SampleOpt,
+    SnapshotOpt,
+    YearOpt,
+    console,
+    emit_json,
+    emit_table,
+    open_network,
+)
+
+__all__ = [
+    "COUNTRY_FIELDS",
+    "METRO_FIELDS",
+    "critical",
+    "cut",
+    "impact_document",
+    "incident_app",
+    "incident_list",
+    "incident_run",
+    "incident_show",
+    "risk_command",
+]
+
+#: Keys of each ``countries`` entry of the JSON output, in order (a stable schema).
+COUNTRY_FIELDS: tuple[str, ...] = (
+    "iso2",
+    "iso3",
+    "name",
+    "severity",
+    "lost_share",
+    "isolated",
+    "cables_before",
+    "cables_after",
+    "capacity_before_tbps",
+    "capacity_after_tbps",
+    "rtt_before_ms",
+    "rtt_after_ms",
+    "rtt_inflation_ms",
+)
+#: Keys of each ``metros`` entry (``--by metro``).
+METRO_FIELDS: tuple[str, ...] = ("metro_id", *COUNTRY_FIELDS)
+
+incident_app = typer.Typer(
+    help="The library of documented historical incidents: list, show, replay.",
+    no_args_is_help=True,
+)
+app.add_typer(incident_app, name="incident")
+
+
+class By(StrEnum):
+    country = "country"
+    metro = "metro"
+
+
+ByOpt = Annotated[By, typer.Option("--by", help="Report impact per country or per metro.")]
+AllOpt = Annotated[
+    bool, typer.Option("--all", help="List every unit, not only those the scenario affects.")
+]
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _affected(df: pd.DataFrame) -> pd.Series:
+    """Rows the scenario changed: capacity lost or round trip longer (a country already
+    cut off in the base view has ``rtt_inflation_ms`` NaN and is left out)."""
+    with np.errstate(invalid="ignore"):
+        return (df["lost_share"] > 0) | (df["rtt_inflation_ms"] > 0)
+
+
+def _finite(v: Any) -> Any:
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def impact_document(
+    net: Network, scenario: Scenario, table: pd.DataFrame, *, by: str = "country"
+) -> dict[str, Any]:
+    """The JSON object of ``cut`` / ``incident run``: network, scenario and units.
+
+    Infinite or undefined round trips (no route to the core) are ``null``.
+    """
+    fields = COUNTRY_FIELDS if by == "country" else METRO_FIELDS
+    rows = [
+        {k: _finite(v) for k, v in rec.items()}
+        for rec in table.loc[:, list(fields)].astype({"severity": str}).to_dict(orient="records")
+    ]
+    return {
+        "network": {
+            "snapshot": net.provenance.snapshot_date,
+            "year": net.year,
+            "include_planned": net.include_planned,
+        },
+        "scenario": scenario.to_dict(),
+        "countries" if by == "country" else "metros": rows,
+    }
+
+
+def _display(df: pd.DataFrame, by: str, reported: Sequence[str] | None = None) -> pd.DataFrame:
+    """Human table: shares in %, cable counts before -> after, inflation in ms, and
+    whether the country was reported affected (incident replays)."""
+    key = ["iso2", "name"] if by == "country" else ["metro_id", "name", "iso2"]
+    infl = df["rtt_inflation_ms"].to_numpy(dtype=float)
+    out = pd.DataFrame(
+        {
+            **{k: df[k].astype(str) for k in key},
+            "severity": df["severity"].astype(str),
+            "lost": [f"{x:.0%}" for x in df["lost_share"]],
+            "cables": [
+                f"{a} → {b}" for a, b in zip(df["cables_before"], df["cables_after"], strict=True)
+            ],
+            "capacity Tbps": [
+                f"{a:,.1f} → {b:,.1f}"
+                for a, b in zip(df["capacity_before_tbps"], df["capacity_after_tbps"], strict=True)
+            ],
+            "RTT +ms": [
+                "" if np.isnan(x) else ("no route" if np.isinf(x) else f"{x:+.1f}") for x in infl
+            ],
+        }
+    )
+    if reported is not None:
+        out["reported"] = np.where(df["iso2"].isin(list(reported)), "yes", "")
+    return out
+
+
+def _print_scenario(scenario: Scenario) -> None:
+    d = scenario.to_dict()
+    console.print(f"[bold]{scenario.label}[/bold]")
+    if d["empty"]:
+        console.print(d["note"] or "the scenario fails nothing")
+        return
+    cables = ", ".join(
+        f"{c['name']} ({c['failed_segments']}/{c['segments']} segments)" for c in d["failed_cables"]
+    )
+    n = d["n_failed_segments"]
+    console.print(f"failed: {n} segment{'s' if n != 1 else ''} of {cables}")
+    for key, what in (("unresolved_cables", "not found"), ("not_in_service", "not in service")):
+        if d.get(key):
+            console.print(f"{what} in this network: {', '.join(d[key])}")
+    for n in d.get("nearest", []):
+        console.print(
+            f"{n['cable']} misses the area here; its nearest segment {n['segment']} "
+            f"({n['distance_km']:,.0f} km away) fails instead"
+        )
+
+
+def _emit_impact(
+    net: Network,
+    scenario: Scenario,
+    *,
+    by: str,
+    fmt: Format,
+    show_all: bool,
+    extra: dict[str, Any] | None = None,
+    reported: Sequence[str] | None = None,
+) -> None:
+    table = (country_impact if by == "country" else metro_impact)(net, scenario)
+    shown = table if show_all else table[_affected(table)].reset_index(drop=True)
+    if fmt is Format.json:
+        emit_json({**impact_document(net, scenario, shown, by=by), **(extra or {})})
+        return
+    fields = list(COUNTRY_FIELDS if by == "country" else METRO_FIELDS)
+    if fmt is Format.csv:
+        emit_table(shown.loc[:, fields].astype({"severity": str}), fmt)
+        return
+    _print_scenario(scenario)
+    if scenario.is_empty:
+        return
+    if not len(shown):
+        console.print(f"no {by} loses capacity or reach to the core")
+        return
+    emit_table(_display(shown, by, reported), fmt, title=f"Impact per {by}")
+    if reported:
+        missed = sorted(set(reported) - set(shown["iso2"].astype(str)))
+        if missed:
+            console.print(f"reported affected, not predicted: {', '.join(missed)}")
+
+
+# --------------------------------------------------------------------------- cut
+
+
+def _build_cut(
+    net: Network,
+    cables: Sequence[str],
+    segments: Sequence[str],
+    regions: Sequence[Region],
+    chokepoint: str | None,
+    landing_points: bool,
+) -> Scenario:
+    parts = []
+    if cables:
+        parts.append(scenario_from_cables(net, cables))
+    if segments:
+        parts.append(scenario_from_segments(net, segments))
+    for area in regions:
+        parts.append(scenario_from_region(net, area, landing_points=landing_points))
+    if chokepoint:
+        parts.append(scenario_from_chokepoint(net, chokepoint, landing_points=landing_points))
+    if not parts:
+        raise InvalidScenarioError(
+            "nothing to cut: give cable names, or --region, --bbox, --polygon, --chokepoint "
+            "or --segment"
+        )
+    if len(parts) == 1:
+        return parts[0]
+    out = combine(*parts)
+    if out.is_empty:
+        return Scenario(
+            out.failed_segments,
+            out.failed_nodes,
+            out.label,
+            {**out.details, "note": EMPTY_REGION_NOTE},
+        )
+    return out
+
+
+@app.command("cut")
+def cut(
+    cables: Annotated[
+        list[str] | None,
+        typer.Argument(help="Cables to cut (name, id or acronym): every segment fails."),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            help="Circle LAT,LON,RADIUS (km, or with a unit km|mi|nm), e.g. 5.2,-4.1,120km.",
+        ),
+    ] = None,
+    bbox: Annotated[
+        str | None,
+        typer.Option(
+            "--bbox", help="Box WEST,SOUTH,EAST,NORTH in degrees (west > east: crosses 180°)."
+        ),
+    ] = None,
+    polygon: Annotated[
+        Path | None,
+        typer.Option(
+            "--polygon", help="GeoJSON file of a Polygon/MultiPolygon area.", dir_okay=False
+        ),
+    ] = None,
+    chokepoint: Annotated[
+        str | None,
+        typer.Option("--chokepoint", help="Named chokepoint, e.g. bab-el-mandeb, malacca."),
+    ] = None,
+    segment: Annotated[
+        list[str] | None,
+        typer.Option("--segment", help="Segment id such as 'wacs:3' (repeatable)."),
+    ] = None,
+    landing_points: Annotated[
+        bool,
+        typer.Option("--landing-points", help="Also fail the landing stations inside the area."),
+    ] = False,
+    by: ByOpt = By.country,
+    show_all: AllOpt = False,
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    year: YearOpt = None,
+    planned: PlannedOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Cut cables, segments or an area and show which countries lose what.
+
+    Named cables fail whole; an area (--region, --bbox, --polygon, --chokepoint) fails
+    only the segments whose route passes through it. Several sources combine. Only the
+    countries the cut affects are listed (--all lists every one).
+
+    Example: undersea cut "Africa Coast to Europe (ACE)" "WACS" --year 2024
+    """
+    # parse the areas first: a typo fails at once, before the network loads
+    regions: list[Region] = []
+    if region:
+        regions.append(parse_circle(region))
+    if bbox:
+        regions.append(parse_bbox(bbox))
+    if polygon:
+        regions.append(region_from_geojson(polygon))
+    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
+    scenario = _build_cut(net, cables or [], segment or [], regions, chokepoint, landing_points)
+    _emit_impact(net, scenario, by=by.value, fmt=fmt, show_all=show_all)
+
+
+# --------------------------------------------------------------------------- incidents
+
+
+def _incident_row(inc: Incident) -> dict[str, Any]:
+    return {
+        "id": inc.id,
+        "date": inc.date.isoformat(),
+        "name": inc.name,
+        "cause": inc.cause,
+        "cables": list(inc.cables),
+        "reported_countries": list(inc.impact.countries),
+    }
+
+
+@incident_app.command("list")
+def incident_list(fmt: FormatOpt = Format.table) -> None:
+    """The documented incidents shipped with undersea, oldest first.
+
+    Example: undersea incident list
+    """
+    rows = [_incident_row(i) for i in incidents()]
+    if fmt is Format.json:
+        emit_json(rows)
+        return
+    df = pd.DataFrame(rows)
+    if fmt is Format.table:
+        df["cables"] = df["cables"].map(len)
+        df["reported_countries"] = df["reported_countries"].map(", ".join)
+    emit_table(df, fmt, title="Incidents")
+
+
+def _incident_dict(inc: Incident) -> dict[str, Any]:
+    c = inc.location
+    return {
+        **_incident_row(inc),
+        "description": inc.description,
+        "location": {"lon": c.lon, "lat": c.lat, "radius_km": c.radius_km},
+        "impact": inc.impact.text,
+        "sources": [{"title": s.title, "url": s.url} for s in inc.sources],
+    }
+
+
+@incident_app.command("show")
+def incident_show(
+    incident_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Incident id, e.g. 2022-01-tonga.")
+    ],
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """One incident: what happened, the cables cut, the area, the reported impact, sources.
+
+    Example: undersea incident show 2024-03-abidjan
+    """
+    d = _incident_dict(incident(incident_id))
+    if fmt is Format.json:
+        emit_json(d)
+        return
+    loc = d.pop("location")
+    sources = d.pop("sources")
+    d["cables"] = "; ".join(d["cables"])
+    d["reported_countries"] = ", ".join(d["reported_countries"])
+    d["location"] = f"{loc['radius_km']:g} km around {loc['lat']:g}, {loc['lon']:g}"
+    emit_table(pd.DataFrame({"field": list(d), "value": [str(v) for v in d.values()]}), fmt)
+    emit_table(pd.DataFrame(sources), fmt, title="Sources")
+
+
+@incident_app.command("run")
+def incident_run(
+    incident_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Incident id, e.g. 2024-03-abidjan.")
+    ],
+    current: Annotated[
+        bool,
+        typer.Option(
+            "--current",
+            help="Replay on the network as in the snapshot, not as of the incident's year.",
+        ),
+    ] = False,
+    by: ByOpt = By.country,
+    show_all: AllOpt = False,
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    year: YearOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Replay an incident: fail its cables where they pass through its area, show impact.
+
+    By default the network is taken as of the incident's year (--year to choose another,
+    --current for the snapshot as it is). Cables the snapshot does not know are listed.
+
+    Example: undersea incident run 2022-01-tonga
+    """
+    inc = incident(incident_id)
+    when = None if current else (year if year is not None else inc.date.year)
+    net = open_network(data_dir, snapshot, sample=sample, year=when)
+    scenario = scenario_from_incident(net, inc)
+    reported = {"countries": list(inc.impact.countries), "text": inc.impact.text}
+    _emit_impact(
+        net,
+        scenario,
+        by=by.value,
+        fmt=fmt,
+        show_all=show_all,
+        extra={"reported": reported},
+        reported=inc.impact.countries,
+    )
+    if fmt is Format.table:
+        console.print(f"reported at the time: {inc.impact.text}")
+
+
+# --------------------------------------------------------------------------- risk
+
+
+class HazardName(StrEnum):
+    length = "length"
+    repeater = "repeater"
+    correlated = "correlated"
+
+
+def _hazard_spec(
+    hazard: Path | None,
+    model: HazardName | None,
+    params: dict[str, Any],
+    default_rate: float,
+) -> HazardSpec:
+    """The hazard the options describe: a file, a model with parameters, or the default
+    length model at ``risk_default_rate_per_1000km``."""
+    given = {k: v for k, v in params.items() if v is not None}
+    if hazard is not None:
+        if model is not None or given:
+            raise InvalidScenarioError(
+                "give either --hazard FILE or --model with its parameters, not both"
+            )
+        return load_hazard(hazard)
+    name = (model or HazardName.length).value
+    if name == "length" and "rate_per_1000km" not in given:
+        given["rate_per_1000km"] = default_rate
+    return from_spec({"model": name, **given})
+
+
+def _p_values(text: str | None) -> float | tuple[float, ...] | None:
+    if text is None:
+        return None
+    try:
+        ps = tuple(float(x) for x in text.split(","))
+    except ValueError:
+        raise InvalidScenarioError(
+            "invalid hazard 'repeater': field 'p' must be numbers separated by commas, "
+            f"got {text!r}"
+        ) from None
+    return ps[0] if len(ps) == 1 else ps
+
+
+@contextmanager
+def _progress_bar(what: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr, as a ``progress(done, total)`` callback."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(what, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _risk_display(df: pd.DataFrame) -> pd.DataFrame:
+    def pct(p: Any, lo: Any, hi: Any) -> list[str]:
+        return [f"{a:.1%} ({b:.1%}-{c:.1%})" for a, b, c in zip(p, lo, hi, strict=True)]
+
+    return pd.DataFrame(
+        {
+            "iso2": df["iso2"],
+            "name": df["name"],
+            "P isolated": pct(df["p_isolated"], df["p_isolated_low"], df["p_isolated_high"]),
+            "P severe or worse": pct(df["p_severe"], df["p_severe_low"], df["p_severe_high"]),
+            "expected loss": pct(
+                df["expected_lost_share"], df["lost_share_low"], df["lost_share_high"]
+            ),
+            "cables": df["cables_before"],
+        }
+    )
+
+
+def _hazard_text(spec: dict[str, Any]) -> str:
+    params = ", ".join(f"{k}={v}" for k, v in spec.items() if k != "model" and v is not None)
+    return f"{spec.get('model')}({params})"
+
+
+@app.command("risk")
+def risk_command(
+    scenarios: Annotated[
+        int, typer.Option("--scenarios", "-n", help="Number of random scenarios.", min=1)
+    ] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")] = 0,
+    hazard: Annotated[
+        Path | None,
+        typer.Option(
+            "--hazard",
+            help="Hazard file: JSON/YAML spec ({model: ..., ...}) or GeoJSON hotspots with 'rate'.",
+            dir_okay=False,
+        ),
+    ] = None,
+    model: Annotated[
+        HazardName | None,
+        typer.Option("--model", help="Hazard model (default: length).", show_default=False),
+    ] = None,
+    rate: Annotated[
+        float | None,
+        typer.Option(
+            "--rate",
+            help="length: faults per 1,000 km per scenario (default: one year's, ~0.1).",
+        ),
+    ] = None,
+    p: Annotated[
+        str | None,
+        typer.Option(
+            "--p",
+            help="repeater: failure probability of one repeater, or one per latitude band "
+            "(comma-separated, lowest band first).",
+        ),
+    ] = None,
+    spacing: Annotated[
+        float | None, typer.Option("--spacing", help="repeater: km between repeaters.")
+    ] = None,
+    radius: Annotated[
+        float | None, typer.Option("--radius", help="correlated: radius (km) of each event.")
+    ] = None,
+    events: Annotated[
+        int | None, typer.Option("--events", help="correlated: events per scenario.")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="Show one country (ISO2, ISO3 or name).")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Rows to show.", min=1)] = 20,
+    batch_size: Annotated[
+        int | None, typer.Option("--batch-size", help="Scenarios per batch.", min=1)
+    ] = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    year: YearOpt = None,
+    planned: PlannedOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Monte Carlo risk: per-country probability of isolation and severe loss.
+
+    Scenarios are drawn from a hazard model (--model with its parameters, or --hazard
+    FILE) and judged as by `undersea cut`; intervals are at the setting
+    risk_confidence (95 %). Countries cut off before any failure are left out.
+
+    Example: undersea risk --scenarios 100000 --seed 7 --model repeater --p 0.001,0.01,0.1
+    """
+    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
+    params = {
+        "rate_per_1000km": rate,
+        "p": _p_values(p),
+        "spacing_km": spacing,
+        "radius_km": radius,
+        "n_events": events,
+    }
+    spec = _hazard_spec(hazard, model, params, net.settings.risk_default_rate_per_1000km)
+    with (
+        open_executor(executor, scheduler=scheduler, workers=workers) as runner,
+        _progress_bar("scenarios") as progress,
+    ):
+        result = risk(
+            net, spec, n_scenarios=scenarios, seed=seed, batch_size=batch_size,
+            executor=runner, progress=progress,
+        )  # fmt: skip
+    df = result.countries
+    if country is not None:
+        iso3 = _country_iso3(net, df, country)
+        df = df[df["iso3"] == iso3]
+    df = df.head(top).reset_index(drop=True)
+    if fmt is Format.json:
+        doc = result.to_dict()
+        doc["countries"] = df.replace({np.nan: None}).to_dict(orient="records")
+        emit_json(doc)
+        return
+    if fmt is Format.csv:
+        emit_table(df, fmt)
+        return
+    console.print(
+        f"{result.n_scenarios:,} scenarios, seed {result.seed}, "
+        f"hazard {_hazard_text(result.hazard)}, executor {result.executor}",
+        markup=False,
+    )
+    emit_table(
+        _risk_display(df), fmt, title=f"Risk per country ({result.confidence:.0%} intervals)"
+    )
+
+
+def _country_iso3(net: Network, df: pd.DataFrame, country: str) -> str:
+    key = country.strip().casefold()
+    for col in ("iso2", "iso3", "name"):
+        hit = df.loc[df[col].astype(str).str.casefold() == key, "iso3"]
+        if len(hit):
+            return str(hit.iloc[0])
+    return str(net.country(country)["iso3"])
+
+
+# --------------------------------------------------------------------------- critical
+
+
+class Kind(StrEnum):
+    cable = "cable"
+    segment = "segment"
+    landing = "landing"
+    metro = "metro"
+
+
+_KIND = {"cable": "cable", "segment": "segment", "landing": "landing_point", "metro": "metro"}
+
+
+_CRITICAL_HEADERS = {
+    "countries_isolated": "isolated",
+    "countries_severe": "severe",
+    "countries_degraded": "degraded",
+    "lost_share_sum": "lost shares",
+    "capacity_lost_tbps": "Tbps lost",
+}
+
+
+def _critical_display(df: pd.DataFrame) -> pd.DataFrame:
+    """Human table: no ids (names say it), short headers, rounded numbers."""
+    out = df.drop(columns=[c for c in ("id", "id_a", "id_b") if c in df]).copy()
+    for col in ("lost_share_sum", "score", "capacity_lost_tbps"):
+        if col in out:
+            out[col] = out[col].map(lambda x: f"{x:,.2f}")
+    if "lost_share" in out:
+        out["lost_share"] = out["lost_share"].map(lambda x: f"{x:.0%}")
+    if "severity" in out:
+        out["severity"] = out["severity"].astype(str)
+    return out.rename(columns=_CRITICAL_HEADERS).fillna("")
+
+
+@app.command("critical")
+def critical(
+    country: Annotated[
+        str | None,
+        typer.Option(
+            "--country", help="One country's single points of failure and dangerous pairs."
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Rows to show.", min=1)] = 20,
+    kind: Annotated[
+        list[Kind] | None,
+        typer.Option("--kind", help="Element kinds to rank (repeatable; default all)."),
+    ] = None,
+    pairs: Annotated[
+        bool, typer.Option("--pairs/--no-pairs", help="With --country: search dangerous pairs.")
+    ] = True,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    year: YearOpt = None,
+    planned: PlannedOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Rank cables, segments, landing stations and metros by the impact of losing each.
+
+    Without --country: a global ranking (score = countries newly isolated + the sum of
+    every country's lost share). With --country: what losing each of its elements alone
+    does to it, and the pairs that are dangerous together though neither is alone.
+
+    Example: undersea critical --country Kenya --top 20
+    """
+    kinds = [_KIND[k.value] for k in (kind or list(Kind))]
+    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
+    if country is None:
+        with (
+            open_executor(executor, scheduler=scheduler, workers=workers) as runner,
+            _progress_bar("elements") as progress,
+        ):
+            df = criticality(net, kinds=kinds, top=top, executor=runner, progress=progress)
+        if fmt is Format.table:
+            df = _critical_display(df)
+        emit_table(df, fmt, title="Most critical elements")
+        return
+    with open_executor(executor, scheduler=scheduler, workers=workers) as runner:
+        res = country_criticality(net, country, top=top, pairs=pairs, executor=runner)
+    single = res.single[res.single["kind"].isin(kinds)].head(top).reset_index(drop=True)
+    if fmt is Format.json:
+        emit_json(
+            {
+                "country": {
+                    "iso2": res.iso2,
+                    "iso3": res.iso3,
+                    "name": res.name,
+                    "cables_before": res.cables_before,
+                    "capacity_before_tbps": res.capacity_before_tbps,
+                },
+                "single": single.astype({"severity": str}).to_dict(orient="records"),
+                "pairs": res.pairs.astype({"severity": str}).to_dict(orient="records"),
+            }
+        )
+        return
+    if fmt is Format.csv:
+        emit_table(single.astype({"severity": str}), fmt)
+        return
+    console.print(
+        f"[bold]{res.name}[/bold] ({res.iso2}): {res.cables_before} international cables, "
+        f"{res.capacity_before_tbps:,.1f} Tbps (capacity proxy)"
+    )
+    emit_table(_critical_display(single), fmt, title="Losing one element")
+    if pairs:
+        if len(res.pairs):
+            emit_table(_critical_display(res.pairs), fmt, title="Dangerous pairs")
+        else:
+            console.print("no pair of its cables or landing stations is dangerous together")

@@ -1,0 +1,223 @@
+"""``undersea route A B`` (itinerary and RTT) and ``undersea matrix`` (all-pairs RTT)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from .._errors import InvalidScenarioError
+from ..analysis.matrix import plot_rtt_matrix, rtt_matrix, write_matrix
+from ..analysis.routing import Route, shortest_routes
+from ._app import app, err_console
+from ._options import (
+    DataDirOpt,
+    Format,
+    FormatOpt,
+    PlannedOpt,
+    SampleOpt,
+    SnapshotOpt,
+    YearOpt,
+    console,
+    emit_json,
+    emit_table,
+    open_network,
+)
+
+__all__ = ["matrix", "route", "split_places"]
+
+_PLACE_HELP = "metro, city, landing point, country (ISO code or name) or 'lon,lat'"
+#: a piece such as "NG" or "US-OR" after a comma qualifies the name before it
+_QUALIFIER = re.compile(r"^[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?$")
+
+
+@app.command("route")
+def route(
+    origin: Annotated[str, typer.Argument(help=f"Where from: {_PLACE_HELP}.")],
+    destination: Annotated[str, typer.Argument(help=f"Where to: {_PLACE_HELP}.")],
+    alternatives: Annotated[
+        int,
+        typer.Option(
+            "--alternatives",
+            "-k",
+            min=0,
+            max=20,
+            help="Also show up to K routes, each avoiding the cables of the routes before it.",
+        ),
+    ] = 0,
+    without: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--without",
+            help="Fail these cables first: name, id or short name (ACE); repeat or comma-separate.",
+        ),
+    ] = None,
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    year: YearOpt = None,
+    planned: PlannedOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Shortest-delay route between two places: RTT, fibre km, cables, land links, metros.
+
+    RTT = 2 x (fibre km / (c / 1.468) + 0.1 ms per hop), see docs/routes.md. With -k,
+    each alternative avoids every cable of the routes before it.
+
+    A longitude starting with '-' needs '--' first: undersea route -- "-17.4,14.7" Lagos.
+
+    --format json prints a list with one object per route (the documented contract).
+
+    Example: undersea route Lagos Frankfurt --alternatives 3 --without "ACE"
+    """
+    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
+    routes = shortest_routes(
+        net, origin, destination, alternatives=alternatives, without=without or ()
+    )
+    if fmt is Format.json:
+        emit_json([r.as_dict() for r in routes])
+    elif fmt is Format.csv:
+        emit_table(_hops_frame(routes), fmt)
+    else:
+        _print_itinerary(routes, alternatives)
+
+
+def _hops_frame(routes: Sequence[Route]) -> pd.DataFrame:
+    rows = [
+        {"route": r.rank, "hop": k, **h.as_dict(), "segments": ";".join(h.segments)}
+        for r in routes
+        for k, h in enumerate(r.hops, start=1)
+    ]
+    cols = ["route", "hop", "kind", "cable", "link", "from", "to", "km", "segments"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _print_itinerary(routes: Sequence[Route], asked: int) -> None:
+    for r in routes:
+        label = "Shortest route" if r.rank == 0 else f"Alternative {r.rank}"
+        stretch = f" (x{r.rtt_ms / r.great_circle_rtt_ms:.2f})" if r.great_circle_km else ""
+        console.print(
+            f"[bold]{label}: {r.origin.name} → {r.destination.name}[/bold]\n"
+            f"  RTT [bold]{r.rtt_ms:.1f} ms[/bold] (one way {r.one_way_ms:.1f} ms), "
+            f"{r.fibre_km:,.0f} km of fibre in {r.hop_count} hops; great circle "
+            f"{r.great_circle_km:,.0f} km, floor {r.great_circle_rtt_ms:.1f} ms{stretch}"
+        )
+        for p in (r.origin, r.destination):
+            if p.note:
+                console.print(f"  {p.name}: {p.note}", markup=False)
+        if r.hops:
+            console.print(_hop_table(r))
+        if r.metros:
+            console.print("  metros: " + " → ".join(r.metros), markup=False)
+        if r.avoided_cables:
+            console.print("  avoids: " + ", ".join(r.avoided_cables), markup=False)
+        console.print()
+    if len(routes) <= asked:
+        console.print(
+            f"no further route avoids the cables of the {len(routes)} route(s) above",
+            markup=False,
+        )
+
+
+def _hop_table(r: Route) -> Table:
+    t = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 2))
+    for col, justify in (("#", "right"), ("via", "left"), ("from", "left"), ("to", "left")):
+        t.add_column(col, justify=justify)  # type: ignore[arg-type]
+    t.add_column("km", justify="right")
+    for k, h in enumerate(r.hops, start=1):
+        via = h.cable if h.kind == "segment" else f"land ({h.link})"
+        t.add_row(str(k), via, h.from_name, h.to_name, f"{h.km:,.0f}")
+    return t
+
+
+@app.command("matrix")
+def matrix(
+    metros: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metros",
+            help="Places (metros, cities...), comma-separated or repeated; 'all' for every metro."
+            " 'Lagos, NG' stays one place; use ';' to separate names that contain commas.",
+        ),
+    ] = None,
+    countries: Annotated[
+        list[str] | None,
+        typer.Option("--countries", help="Countries (ISO code or name), comma-separated."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the matrix to a .csv or .parquet file."),
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Save a heat map (.png, .svg, .pdf).")
+    ] = None,
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    year: YearOpt = None,
+    planned: PlannedOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """All-pairs round-trip times (ms) between metros or countries; blank = no route.
+
+    With --output or --plot the matrix goes to the file(s) and stdout stays quiet.
+
+    Example: undersea matrix --metros "Lagos,Marseille,Mumbai,Singapore" --format csv
+    """
+    if (metros is None) == (countries is None):
+        raise InvalidScenarioError("give --metros (or '--metros all') or --countries")
+    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
+    names = split_places(metros) if metros is not None else None
+    every = names is not None and [n.casefold() for n in names] == ["all"]
+    codes = [c for v in countries or () for c in re.split(r"[;,]", v) if c.strip()]
+    m = rtt_matrix(
+        net,
+        metros=None if every else names,
+        countries=[c.strip() for c in codes] if countries is not None else None,
+    )
+    if output is not None:
+        err_console.print(f"wrote {len(m)} x {len(m)} matrix to {write_matrix(m, output)}")
+    if plot is not None:
+        plot_rtt_matrix(m, plot)
+        err_console.print(f"wrote heat map to {plot}")
+    if output is not None or plot is not None:
+        return
+    if fmt is Format.json:
+        emit_json(
+            {
+                "places": list(m.index),
+                "rtt_ms": [
+                    [None if pd.isna(v) else round(float(v), 3) for v in row]
+                    for row in m.to_numpy()
+                ],
+                "assumptions": m.attrs["assumptions"],
+            }
+        )
+        return
+    emit_table(m.round(3).reset_index(), fmt, title="Round-trip time (ms)")
+
+
+def split_places(values: Sequence[str]) -> list[str]:
+    """Place names from ``--metros`` values: split on ';' if any, else on ','.
+
+    After a comma split, a piece that is an ISO2 code or region (``NG``, ``US-OR``) is
+    kept with the name before it, so ``"Lagos, NG,Marseille"`` gives two places.
+    """
+    out: list[str] = []
+    for value in values:
+        if ";" in value:
+            out += [p.strip() for p in value.split(";") if p.strip()]
+            continue
+        pieces: list[str] = []
+        for p in (x.strip() for x in value.split(",")):
+            if pieces and _QUALIFIER.match(p):
+                pieces[-1] = f"{pieces[-1]}, {p}"
+            elif p:
+                pieces.append(p)
+        out += pieces
+    return out

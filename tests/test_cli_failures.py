@@ -1,0 +1,356 @@
+"""CLI failure commands: cut, incident, risk, critical — help, exit codes, JSON schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from undersea.cli import main
+from undersea.cli._app import app
+from undersea.cli.failures import COUNTRY_FIELDS, METRO_FIELDS, incident_app
+
+SCENARIO_KEYS = [
+    "label",
+    "kind",
+    "empty",
+    "n_failed_segments",
+    "failed_cables",
+    "failed_segments",
+    "failed_landing_points",
+    "region",
+    "note",
+]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def strict_json(text: str) -> Any:
+    """JSON as the standard says: no NaN or Infinity."""
+
+    def reject(token: str) -> None:
+        raise AssertionError(f"non-standard JSON constant {token}")
+
+    return json.loads(text, parse_constant=reject)
+
+
+# --------------------------------------------------------------------------- help
+
+
+def _commands() -> list[tuple[list[str], Any]]:
+    import undersea.cli._commands  # noqa: F401  (registers the commands)
+
+    out = []
+    for cmd in app.registered_commands:
+        if cmd.callback.__module__ == "undersea.cli.failures":
+            out.append(([cmd.name or cmd.callback.__name__], cmd.callback))
+    for cmd in incident_app.registered_commands:
+        out.append((["incident", cmd.name], cmd.callback))
+    return out
+
+
+def test_every_command_has_help_and_an_example(capsys):
+    found = _commands()
+    names = sorted(" ".join(argv) for argv, _ in found)
+    assert names == ["critical", "cut", "incident list", "incident run", "incident show", "risk"]
+    for argv, callback in found:
+        lines = [x.strip() for x in (callback.__doc__ or "").strip().splitlines() if x.strip()]
+        assert lines[-1].startswith("Example: undersea " + argv[0]), argv
+        code, out, _ = run(capsys, *argv, "--help")
+        assert code == 0, argv
+        assert "Usage" in out, argv
+
+
+# --------------------------------------------------------------------------- cut
+
+
+def test_cut_json_schema(capsys):
+    code, out, err = run(capsys, "cut", "WACS", "--sample", "--format", "json")
+    assert code == 0, err
+    doc = strict_json(out)
+    assert list(doc) == ["network", "scenario", "countries"]
+    assert set(doc["network"]) == {"snapshot", "year", "include_planned"}
+    sc = doc["scenario"]
+    assert list(sc)[: len(SCENARIO_KEYS)] == SCENARIO_KEYS
+    assert sc["kind"] == "cables"
+    assert sc["empty"] is False
+    assert sc["failed_cables"] == [
+        {
+            "id": "west-africa-cable-system-wacs",
+            "name": "West Africa Cable System (WACS)",
+            "failed_segments": sc["n_failed_segments"],
+            "segments": sc["n_failed_segments"],
+        }
+    ]
+    assert len(sc["failed_segments"]) == sc["n_failed_segments"] > 0
+    rows = doc["countries"]
+    assert rows, "cutting WACS affects someone"
+    for row in rows:
+        assert list(row) == list(COUNTRY_FIELDS)
+        assert row["severity"] in ("isolated", "severe", "degraded", "none")
+        assert 0.0 <= row["lost_share"] <= 1.0
+    by_iso = {r["iso2"]: r for r in rows}
+    # in the sample, WACS is the only cable of both Congos
+    for iso in ("CD", "CG"):
+        assert by_iso[iso]["isolated"] is True
+        assert by_iso[iso]["severity"] == "isolated"
+        assert by_iso[iso]["rtt_after_ms"] is None  # no route: null, not Infinity
+    severities = [r["severity"] for r in rows]
+    order = ["isolated", "severe", "degraded", "none"]
+    assert severities == sorted(severities, key=order.index)
+
+
+def test_cut_region_metro_and_csv(capsys):
+    code, out, _ = run(
+        capsys, "cut", "--region", "5.2,-4.1,120km", "--sample", "--by", "metro", "-f", "json"
+    )
+    assert code == 0
+    doc = strict_json(out)
+    assert doc["scenario"]["kind"] == "region"
+    assert doc["scenario"]["region"]["properties"]["radius_km"] == 120.0
+    assert all(list(r) == list(METRO_FIELDS) for r in doc["metros"])
+    assert "abidjan-ci" in {r["metro_id"] for r in doc["metros"]}
+    code, out, _ = run(capsys, "cut", "WACS", "--sample", "--format", "csv")
+    assert code == 0
+    assert out.splitlines()[0] == ",".join(COUNTRY_FIELDS)
+
+
+def test_cut_table(capsys):
+    code, out, _ = run(capsys, "cut", "SAT-3/WASC", "WACS", "--sample")
+    assert code == 0
+    assert "cut: SAT-3/WASC, West Africa Cable System (WACS)" in out
+    assert "Impact per country" in out
+    assert "isolated" in out
+
+
+def test_cut_empty_region_is_stated(capsys):
+    for argv in (["--region", "-60,-150,100km"], ["--bbox", "30,-60,40,-50"]):
+        code, out, err = run(capsys, "cut", *argv, "--sample")
+        assert code == 0, err
+        assert "no segment passes through this region" in out
+        assert err == ""
+    code, out, _ = run(capsys, "cut", "--region", "-60,-150,100km", "--sample", "-f", "json")
+    doc = strict_json(out)
+    assert doc["scenario"]["empty"] is True
+    assert doc["scenario"]["note"] == "no segment passes through this region"
+    assert doc["countries"] == []
+
+
+def test_cut_polygon_equals_bbox(capsys, tmp_path):
+    poly = {
+        "type": "Polygon",
+        "coordinates": [[[-6, 3], [-2, 3], [-2, 7], [-6, 7], [-6, 3]]],
+    }
+    path = tmp_path / "area.geojson"
+    path.write_text(json.dumps(poly))
+    _, out_poly, _ = run(capsys, "cut", "--polygon", str(path), "--sample", "-f", "json")
+    _, out_box, _ = run(capsys, "cut", "--bbox", "-6,3,-2,7", "--sample", "-f", "json")
+    a, b = strict_json(out_poly)["scenario"], strict_json(out_box)["scenario"]
+    assert a["failed_segments"] == b["failed_segments"] != []
+
+
+def test_cut_combines_sources(capsys):
+    _, out, _ = run(
+        capsys, "cut", "WACS", "--chokepoint", "malacca", "--sample", "--format", "json"
+    )
+    sc = strict_json(out)["scenario"]
+    assert sc["kind"] == "combined"
+    names = {c["name"] for c in sc["failed_cables"]}
+    assert "West Africa Cable System (WACS)" in names
+    assert len(names) > 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["cut", "--sample"], "nothing to cut"),
+        (["cut", "TRUNC", "--sample"], "unknown cable"),
+        (["cut", "SAT3", "--sample"], "did you mean"),
+        (["cut", "--region", "5.2,-4.1,-3km", "--sample"], "radius_km"),
+        (["cut", "--region", "5.2,-4.1", "--sample"], "LAT,LON,RADIUS"),
+        (["cut", "--region", "5,-4,30furlongs", "--sample"], "radius_km"),
+        (["cut", "--bbox", "10,5,20,5", "--sample"], "north"),
+        (["cut", "--bbox", "10,5,20", "--sample"], "WEST,SOUTH,EAST,NORTH"),
+        (["cut", "--chokepoint", "panama", "--sample"], "unknown chokepoint"),
+        (["cut", "--polygon", "/nonexistent.geojson", "--sample"], "no GeoJSON file"),
+        (["cut", "--segment", "wacs:999", "--sample"], "unknown segment"),
+        (["incident", "show", "1999-01-nothing"], "unknown incident"),
+        (["incident", "run", "nothing", "--sample"], "unknown incident"),
+        (["risk", "--sample", "-n", "10", "--model", "repeater", "--p", "2"], "'p'"),
+        (["risk", "--sample", "-n", "10", "--model", "repeater", "--p", "x"], "'p'"),
+        (["risk", "--sample", "-n", "10", "--model", "correlated"], "radius_km"),
+        (["risk", "--sample", "-n", "10", "--radius", "-5", "--model", "correlated"], "radius"),
+        (["risk", "--sample", "-n", "10", "--executor", "mars"], "unknown executor"),
+        (["risk", "--sample", "-n", "10", "--hazard", "/nonexistent.yaml"], "no hazard file"),
+        (["critical", "--sample", "--country", "Atlantis"], "unknown country"),
+    ],
+)
+def test_user_errors_are_one_line(capsys, argv, needle):
+    code, out, err = run(capsys, *argv)
+    assert code == 2, (code, out, err)
+    assert needle in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err + out
+
+
+def test_bad_polygon_files(capsys, tmp_path):
+    point = tmp_path / "point.geojson"
+    point.write_text(json.dumps({"type": "Point", "coordinates": [0, 0]}))
+    broken = tmp_path / "broken.geojson"
+    broken.write_text("{not json")
+    bowtie = tmp_path / "bowtie.geojson"
+    bowtie.write_text(
+        json.dumps({"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]})
+    )
+    for path, needle in ((point, "Polygon"), (broken, "not JSON"), (bowtie, "not valid")):
+        code, _, err = run(capsys, "cut", "--polygon", str(path), "--sample")
+        assert code == 2, err
+        assert needle in err, err
+
+
+def test_risk_both_hazard_and_model(capsys, tmp_path):
+    spec = tmp_path / "hazard.yaml"
+    spec.write_text("model: length\nrate_per_1000km: 0.2\n")
+    code, _, err = run(
+        capsys, "risk", "--sample", "-n", "10", "--hazard", str(spec), "--model", "length"
+    )
+    assert code == 2
+    assert "not both" in err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("model: length\nrate: 0.2\n")
+    code, _, err = run(capsys, "risk", "--sample", "-n", "10", "--hazard", str(bad))
+    assert code == 2
+    assert "unknown field 'rate'" in err
+
+
+# --------------------------------------------------------------------------- incidents
+
+
+def test_incident_list_and_show(capsys):
+    code, out, _ = run(capsys, "incident", "list", "--format", "json")
+    assert code == 0
+    rows = strict_json(out)
+    ids = [r["id"] for r in rows]
+    assert {"2022-01-tonga", "2008-01-alexandria", "2024-03-abidjan"} <= set(ids)
+    assert ids == sorted(ids)  # ids start with the date: oldest first
+    code, out, _ = run(capsys, "incident", "show", "2022-01-tonga", "--format", "json")
+    doc = strict_json(out)
+    assert doc["location"] == {"lon": -175.3, "lat": -20.85, "radius_km": 80.0}
+    assert doc["sources"]
+    assert all(s["url"].startswith("https://") for s in doc["sources"])
+    code, out, _ = run(capsys, "incident", "show", "2022-01-tonga")
+    assert code == 0
+    assert "Tonga Cable" in out
+    assert "Sources" in out
+
+
+def test_incident_run_sample(capsys):
+    code, out, _ = run(capsys, "incident", "run", "2022-01-tonga", "--sample", "-f", "json")
+    assert code == 0
+    doc = strict_json(out)
+    assert doc["network"]["year"] == 2022  # as of the incident's year
+    assert doc["scenario"]["incident"] == "2022-01-tonga"
+    # the sample has no domestic extension: reported, not a crash
+    assert doc["scenario"]["unresolved_cables"] == ["Tonga Domestic Cable Extension (TDCE)"]
+    tonga = next(r for r in doc["countries"] if r["iso2"] == "TO")
+    assert tonga["severity"] == "isolated"
+    assert doc["reported"]["countries"] == ["TO"]
+    code, out, _ = run(capsys, "incident", "run", "2022-01-tonga", "--sample", "--current")
+    assert code == 0
+    assert "reported" in out
+    assert "not found in this network" in out
+
+
+# --------------------------------------------------------------------------- risk, critical
+
+
+def test_risk_json_is_deterministic(capsys):
+    argv = ["risk", "--sample", "-n", "300", "--batch-size", "64", "-f", "json", "--top", "50"]
+    _, first, _ = run(capsys, *argv, "--seed", "7")
+    _, again, _ = run(capsys, *argv, "--seed", "7")
+    _, other, _ = run(capsys, *argv, "--seed", "8")
+    a, b, c = strict_json(first), strict_json(again), strict_json(other)
+    assert a == b
+    assert a["countries"] != c["countries"]
+    assert a["n_scenarios"] == 300
+    assert a["seed"] == 7
+    assert a["hazard"] == {"model": "length_proportional", "rate_per_1000km": 0.1}
+    for row in a["countries"]:
+        assert row["p_isolated_low"] - 1e-12 <= row["p_isolated"] <= row["p_isolated_high"]
+        assert not (row["cables_before"] == 0 and row["p_isolated"] == 1.0)
+
+
+def test_risk_models_and_country(capsys):
+    code, out, err = run(
+        capsys, "risk", "--sample", "-n", "200", "--model", "repeater", "--p", "0.001,0.01,0.1",
+        "--country", "Ghana", "-f", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    doc = strict_json(out)
+    assert doc["hazard"]["p"] == [0.001, 0.01, 0.1]
+    assert [r["iso2"] for r in doc["countries"]] == ["GH"]
+    code, out, _ = run(
+        capsys, "risk", "--sample", "-n", "200", "--model", "correlated", "--radius", "300"
+    )
+    assert code == 0
+    assert "P isolated" in out
+    assert "correlated(radius_km=300.0" in out
+
+
+def test_critical(capsys):
+    code, out, _ = run(
+        capsys, "critical", "--sample", "--top", "3", "--kind", "cable", "-f", "json"
+    )
+    assert code == 0
+    rows = strict_json(out)
+    assert [r["rank"] for r in rows] == [1, 2, 3]
+    assert {r["kind"] for r in rows} == {"cable"}
+    code, out, _ = run(capsys, "critical", "--sample", "--country", "GH", "-f", "json")
+    doc = strict_json(out)
+    assert doc["country"]["iso3"] == "GHA"
+    assert doc["single"][0]["severity"] in ("isolated", "severe")
+    code, out, _ = run(capsys, "critical", "--sample", "--country", "GH")
+    assert code == 0
+    assert "Losing one element" in out
+
+
+# --------------------------------------------------------------------------- real data
+
+
+@pytest.mark.realdata
+def test_real_cut_ace_and_wacs(capsys, shared_data):
+    code, out, err = run(
+        capsys, "cut", "Africa Coast to Europe (ACE)", "WACS", "--data-dir", str(shared_data),
+        "--snapshot", "2024-03", "--year", "2024", "-f", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    doc = strict_json(out)
+    rows = {r["iso2"]: r for r in doc["countries"]}
+    # ACE is the only international cable of Mauritania, Guinea, Sierra Leone, Liberia,
+    # Gambia and Guinea-Bissau in 2024-03; they keep land links to neighbours
+    for iso in ("MR", "GN", "SL", "LR", "GM", "GW"):
+        assert rows[iso]["severity"] == "severe"
+        assert rows[iso]["lost_share"] == 1.0
+        assert rows[iso]["isolated"] is False
+    assert doc["network"] == {"snapshot": "2024-03", "year": 2024, "include_planned": False}
+
+
+@pytest.mark.realdata
+def test_real_incident_tonga(capsys, shared_data):
+    code, out, _ = run(
+        capsys, "incident", "run", "2022-01-tonga", "--data-dir", str(shared_data), "-f", "json"
+    )
+    assert code == 0
+    doc = strict_json(out)
+    tonga = next(r for r in doc["countries"] if r["iso2"] == "TO")
+    assert tonga["isolated"] is True
+    assert tonga["cables_before"] == 1

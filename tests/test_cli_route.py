@@ -1,0 +1,174 @@
+"""``undersea route`` and ``undersea matrix``: help, exit codes, JSON contract, files."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from undersea.cli import main
+from undersea.cli.route import split_places
+
+_ROUTE_KEYS = {
+    "from",
+    "to",
+    "rtt_ms",
+    "one_way_ms",
+    "fibre_km",
+    "great_circle_km",
+    "great_circle_rtt_ms",
+    "hop_count",
+    "hops",
+    "metros",
+    "landing_points",
+    "cables",
+    "rank",
+    "avoided_cables",
+    "from_place",
+    "to_place",
+    "assumptions",
+}
+_HOP_KEYS = {
+    "kind",
+    "cable",
+    "cable_id",
+    "link",
+    "from",
+    "to",
+    "from_id",
+    "to_id",
+    "km",
+    "segments",
+}
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("command", ["route", "matrix"])
+def test_help_has_an_example(capsys, command: str) -> None:
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0
+    assert f"Example: undersea {command}" in " ".join(out.split())
+
+
+def test_route_json_is_the_documented_contract(capsys) -> None:
+    code, out, _ = run(capsys, "route", "Lagos", "Lisbon", "--sample", "-k", "2", "-f", "json")
+    assert code == 0
+    routes = json.loads(out)
+    assert [r["rank"] for r in routes] == [0, 1, 2]
+    for r in routes:
+        assert set(r) == _ROUTE_KEYS
+        assert r["from"] == "Lagos, NG"
+        assert r["to"] == "Lisbon, PT"
+        assert r["rtt_ms"] > r["great_circle_rtt_ms"] > 0
+        for h in r["hops"]:
+            assert set(h) == _HOP_KEYS
+            assert h["kind"] in {"segment", "land"}
+            assert (h["cable"] is None) == (h["kind"] == "land")
+    used = [set(r["cables"]) for r in routes]
+    assert not used[0] & used[1]
+    assert not (used[0] | used[1]) & used[2]
+
+
+def test_route_table_and_csv(capsys) -> None:
+    code, out, _ = run(capsys, "route", "Lagos", "Lisbon", "--sample", "-k", "5")
+    assert code == 0
+    assert "Shortest route: Lagos, NG → Lisbon, PT" in out
+    assert "Alternative 2" in out
+    assert "no further route avoids the cables" in out
+    code, out, _ = run(capsys, "route", "Lagos", "Lisbon", "--sample", "-f", "csv")
+    df = pd.read_csv(io.StringIO(out))
+    assert list(df.columns[:4]) == ["route", "hop", "kind", "cable"]
+    assert df["km"].sum() > 3000
+
+
+def test_route_without_and_year(capsys) -> None:
+    code, out, _ = run(
+        capsys, "route", "Lagos", "Lisbon", "--sample", "--without", "ACE,MainOne", "-f", "json"
+    )
+    assert code == 0
+    assert not {"Africa Coast to Europe (ACE)", "MainOne"} & set(json.loads(out)[0]["cables"])
+    code, _, err = run(capsys, "route", "Tonga", "Lagos", "--sample", "--year", "2005")
+    assert code == 2
+    assert err.strip() == "error: Tonga has no in-service cable in 2005"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["Lagoss", "Lisbon"], "unknown place 'Lagoss'; did you mean: 'Lagos'"),
+        (["Alexandria", "Lisbon"], "ambiguous place 'Alexandria'"),
+        (["Lagos", "Lisbon", "--without", "ACEE"], "unknown cable 'ACEE'"),
+        (["Lagos", "Lisbon", "-k", "-1"], "greater than or equal to 0"),
+    ],
+)
+def test_route_bad_input_exits_non_zero(capsys, args: list[str], message: str) -> None:
+    code, out, err = run(capsys, "route", *args, "--sample")
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err + out
+
+
+def test_matrix_formats(capsys) -> None:
+    code, out, _ = run(
+        capsys, "matrix", "--sample", "--metros", "Lagos, NG,Marseille", "--metros", "Mumbai",
+        "-f", "csv",
+    )  # fmt: skip
+    assert code == 0
+    df = pd.read_csv(io.StringIO(out), index_col="from")
+    assert list(df.index) == ["Lagos, NG", "Marseille, FR", "Mumbai, IN"]
+    assert (df.to_numpy().diagonal() == 0).all()
+    assert df.loc["Lagos, NG", "Mumbai, IN"] == pytest.approx(df.loc["Mumbai, IN", "Lagos, NG"])
+    code, out, _ = run(capsys, "matrix", "--sample", "--countries", "NG,FR;IN", "-f", "json")
+    data = json.loads(out)
+    assert data["places"] == ["Nigeria", "France", "India"]
+    assert len(data["rtt_ms"]) == 3
+    assert data["assumptions"]["per_hop_delay_ms"] == pytest.approx(0.1)
+
+
+def test_matrix_files(capsys, tmp_path) -> None:
+    pq = tmp_path / "m.parquet"
+    code, out, err = run(capsys, "matrix", "--sample", "--metros", "all", "-o", str(pq))
+    assert code == 0
+    assert out == ""
+    assert "wrote 30 x 30 matrix" in err
+    back = pd.read_parquet(pq)
+    assert back.shape == (30, 31)
+    assert back.columns[0] == "from"
+    png = tmp_path / "heat.png"
+    code, _, _ = run(capsys, "matrix", "--sample", "--metros", "Lagos,Mumbai", "--plot", str(png))
+    assert code == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    code, _, err = run(
+        capsys, "matrix", "--sample", "--metros", "Lagos", "-o", str(tmp_path / "x.txt")
+    )
+    assert code == 2
+    assert ".csv or .parquet" in err
+
+
+def test_matrix_needs_places(capsys) -> None:
+    code, _, err = run(capsys, "matrix", "--sample")
+    assert code == 2
+    assert "--metros" in err
+    code, _, err = run(capsys, "matrix", "--sample", "--metros", "Lagos", "--countries", "NG")
+    assert code == 2
+
+
+def test_split_places() -> None:
+    assert split_places(["Lagos, NG,Marseille"]) == ["Lagos, NG", "Marseille"]
+    assert split_places(["Portland, US-OR", "Lagos"]) == ["Portland, US-OR", "Lagos"]
+    assert split_places(["Alexandria, NSW, Australia;Lagos"]) == [
+        "Alexandria, NSW, Australia",
+        "Lagos",
+    ]
+    assert split_places(["a,,b"]) == ["a", "b"]

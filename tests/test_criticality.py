@@ -1,0 +1,117 @@
+"""Criticality: single failures ranked, a country's single points of failure and pairs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import undersea
+from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea.analysis.criticality import country_criticality, criticality
+from undersea.analysis.impact import country_impact
+from undersea.engine.executors import LocalExecutor
+from undersea.network import Network
+
+from .conftest import make_snapshot, network_from
+from .test_impact import _coast
+
+
+@pytest.fixture(scope="module")
+def triple() -> Network:
+    """Ghana on three cables of equal capacity to Senegal (the core); Nigeria on one.
+
+    Cables x and y land at Ghana's c1, w at c2; z joins Senegal and Nigeria.
+    """
+    snap = make_snapshot(
+        cables=[("x", 2010, None), ("y", 2010, None), ("w", 2010, None), ("z", 2010, None)],
+        landings={
+            "a": (-17.4, 14.7, "SN"),
+            "c1": (-0.2, 5.5, "GH"),
+            "c2": (-1.0, 5.0, "GH"),
+            "n": (3.4, 6.4, "NG"),
+        },
+        lines={
+            "x": [[(-17.4, 14.7), (-0.2, 5.5)]],
+            "y": [[(-17.4, 14.7), (-8.0, 6.0), (-0.2, 5.5)]],
+            "w": [[(-17.4, 14.7), (-1.0, 5.0)]],
+            "z": [[(-17.4, 14.7), (3.4, 6.4)]],
+        },
+        cable_landings={"x": ["a", "c1"], "y": ["a", "c1"], "w": ["a", "c2"], "z": ["a", "n"]},
+    )
+    return network_from(snap)
+
+
+def test_ranking_on_a_known_network(triple: Network) -> None:
+    df = criticality(triple, core=["a"])
+    top = df.iloc[0]
+    assert (top["kind"], top["id"]) == ("landing_point", "a")  # the core itself
+    assert top["countries_isolated"] == 3
+    z = df.set_index("id").loc["z"]
+    # Nigeria is cut off and loses all; Senegal loses one cable of four
+    assert z["countries_isolated"] == 1
+    assert z["lost_share_sum"] == 1.25
+    c1 = df.set_index("id").loc["c1"]
+    # Ghana loses x and y (2 of 3), Senegal too (2 of 4): both severe
+    assert c1["countries_isolated"] == 0
+    assert c1["countries_severe"] == 2
+    assert c1["lost_share_sum"] == pytest.approx(2 / 3 + 1 / 2)
+    assert list(df["rank"]) == list(range(1, len(df) + 1))
+    assert df["score"].is_monotonic_decreasing
+    assert set(df["kind"]) == {"cable", "segment", "landing_point"}  # no metros here
+
+
+def test_single_points_and_pairs(triple: Network) -> None:
+    res = country_criticality(triple, "Ghana", core=["a"])
+    assert (res.iso2, res.iso3, res.cables_before) == ("GH", "GHA", 3)
+    single = res.single.set_index(["kind", "id"])
+    assert single.loc[("cable", "x"), "severity"] == "degraded"
+    assert single.loc[("cable", "x"), "lost_share"] == pytest.approx(1 / 3)
+    assert single.loc[("landing_point", "c1"), "severity"] == "severe"
+    assert list(res.single_points["id"]) == ["c1"]
+    pairs = {frozenset((r.id_a, r.id_b)) for r in res.pairs.itertuples()}
+    want = [{"x", "y"}, {"x", "w"}, {"y", "w"}, {"x", "c2"}, {"y", "c2"}]
+    assert pairs == {frozenset(p) for p in want}  # (w, c2) is one loss, not two
+    assert (res.pairs["severity"] == "severe").all()
+    assert res.pairs["lost_share"].iloc[0] == pytest.approx(2 / 3)
+
+
+def test_pairs_agree_with_country_impact(triple: Network) -> None:
+    view = triple.without(cables=["x", "y"])
+    df = country_impact(triple, view, core=["a"]).set_index("iso2")
+    assert df.loc["GH", "lost_share"] == pytest.approx(2 / 3)
+    assert df.loc["GH", "severity"] == "severe"
+
+
+def test_country_without_pairs_and_limits(triple: Network) -> None:
+    res = country_criticality(triple, "GHA", core=["a"], pairs=False)
+    assert res.pairs.empty
+    assert len(country_criticality(triple, "gh", core=["a"], top=2).pairs) == 2
+    with pytest.raises(UnknownNameError):
+        country_criticality(triple, "Atlantis", core=["a"])
+    with pytest.raises(InvalidScenarioError, match="top"):
+        criticality(triple, core=["a"], top=0)
+    with pytest.raises(UnknownNameError):
+        criticality(triple, kinds=["volcano"])
+
+
+def test_metros_and_executors() -> None:
+    net = _coast(accra_border=False)
+    one = criticality(net, core=["dakar-sn"], executor=LocalExecutor(workers=1))
+    two = criticality(net, core=["dakar-sn"], executor=LocalExecutor(workers=2))
+    assert one.equals(two)
+    bf = one.set_index("id").loc["abidjan-ci"]
+    assert bf["kind"] == "metro"
+    assert bf["countries_isolated"] == 2
+    assert criticality(net, kinds=["cable"], core=["dakar-sn"], top=1)["id"].tolist() == ["trunk"]
+
+
+@pytest.mark.realdata
+def test_real_kenya(shared_data) -> None:
+    net = undersea.load("2024-03", data_dir=shared_data)
+    res = country_criticality(net, "Kenya")
+    assert res.iso2 == "KE"
+    assert res.cables_before >= 5
+    spof = res.single_points
+    assert "mombasa-ke" in set(spof["id"])  # Kenya's cables all land around Mombasa
+    assert not res.single["isolated"].any()  # land links to its neighbours remain
+    assert np.all(res.single["lost_share"].between(0, 1))

@@ -1,0 +1,569 @@
+"""Hub metrics, rankings, history, profiles and snapshot comparison (undersea.analysis.hub*)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.sparse import csr_matrix
+from typer.testing import CliRunner
+
+from undersea._errors import AmbiguousNameError, InvalidScenarioError, UnknownNameError
+from undersea.analysis.hub_compare import compare_snapshots, match_cables
+from undersea.analysis.hub_history import hub_history, hub_profile
+from undersea.analysis.hubs import (
+    METRICS,
+    covered_years,
+    hub_inputs,
+    hub_metrics,
+    hub_ranking,
+    metro_betweenness,
+    rank_values,
+    resolve_metric,
+    resolve_metro,
+)
+from undersea.exchanges import Exchanges
+from undersea.land import build_land_layer
+from undersea.network import Network
+from undersea.settings import get_settings
+from undersea.topology import build_topology
+
+from .conftest import make_snapshot
+
+# ------------------------------------------------------------------ a synthetic world
+
+#: Six coastal cities in six countries, far apart: each is a metro of its own.
+CITIES = {
+    "marseille": (5.37, 43.30, "FR"),
+    "alexandria": (29.92, 31.20, "EG"),
+    "mumbai": (72.83, 18.95, "IN"),
+    "singapore": (103.85, 1.29, "SG"),
+    "lisbon": (-9.14, 38.72, "PT"),
+    "lagos": (3.40, 6.45, "NG"),
+}
+
+
+def _lines(*names: str) -> list[list[tuple[float, float]]]:
+    """A cable drawn as one piece per hop, so that every landing point is a line end."""
+    return [[CITIES[a][:2], CITIES[b][:2]] for a, b in itertools.pairwise(names)]
+
+
+def _world(extra=(), drop=(), rename=None, rfs=None):
+    """c1 (2000) Marseille-Alexandria-Mumbai-Singapore, c2 (2005) Marseille-Lisbon-Lagos,
+    c3 (2010) Alexandria-Mumbai, c4 (2015) Marseille-Alexandria, c5 (planned 2026)
+    Lisbon-Lagos."""
+    routes = {
+        "c1": ("marseille", "alexandria", "mumbai", "singapore"),
+        "c2": ("marseille", "lisbon", "lagos"),
+        "c3": ("alexandria", "mumbai"),
+        "c4": ("marseille", "alexandria"),
+        "c5": ("lisbon", "lagos"),
+        **dict(extra),
+    }
+    years = {"c1": 2000, "c2": 2005, "c3": 2010, "c4": 2015, "c5": 2026, **(rfs or {})}
+    routes = {k: v for k, v in routes.items() if k not in drop}
+    rename = rename or {}
+    ids = {k: rename.get(k, k) for k in routes}
+    snap = make_snapshot(
+        cables=[(ids[c], years.get(c, 2012), None) for c in routes],
+        landings={n: CITIES[n] for n in CITIES},
+        lines={ids[c]: _lines(*r) for c, r in routes.items()},
+        cable_landings={ids[c]: list(r) for c, r in routes.items()},
+        planned={ids["c5"]} if "c5" in routes else set(),
+    )
+    s = get_settings()
+    return Network.from_topology(
+        cables=snap.cables,
+        landing_points=snap.landing_points,
+        cable_landings=snap.cable_landings,
+        topology=build_topology(snap, settings=s),
+        provenance=snap.provenance,
+        settings=s,
+        land=build_land_layer(snap.landing_points, settings=s),
+    )
+
+
+@pytest.fixture(scope="module")
+def world() -> Network:
+    return _world()
+
+
+NO_EX = Exchanges()
+
+
+def _metric(net, metric, year=2024, **kw) -> dict[str, float]:
+    m = hub_metrics(net, year=year, exchanges=NO_EX, metrics=[metric], **kw)
+    return dict(zip(m["metro_id"], m[metric], strict=True))
+
+
+# --------------------------------------------------------------------- cable metrics
+
+
+def test_metros_of_the_synthetic_world(world) -> None:
+    assert sorted(world.metros["metro_id"]) == sorted(
+        ["alexandria-eg", "lagos-ng", "lisbon-pt", "marseille-fr", "mumbai-in", "singapore-sg"]
+    )
+
+
+def test_cables_countries_continents_known_values(world) -> None:
+    assert _metric(world, "cables") == {
+        "alexandria-eg": 3,
+        "lagos-ng": 1,
+        "lisbon-pt": 1,
+        "marseille-fr": 3,
+        "mumbai-in": 2,
+        "singapore-sg": 1,
+    }
+    countries = _metric(world, "countries")
+    assert countries["marseille-fr"] == 5  # EG IN SG (c1), PT NG (c2)
+    assert countries["alexandria-eg"] == 3  # FR IN SG
+    assert countries["lagos-ng"] == 2  # FR PT
+    continents = _metric(world, "continents")
+    assert continents["marseille-fr"] == 3  # AF AS EU
+    assert continents["lisbon-pt"] == 2  # EU (France) and AF (Nigeria)
+    assert continents["singapore-sg"] == 3  # EU AF AS (India)
+
+
+def test_as_of_a_year_and_planned_cables(world) -> None:
+    c2004 = _metric(world, "cables", year=2004)
+    assert c2004["marseille-fr"] == 1
+    assert c2004["lisbon-pt"] == 0
+    # planned: not in service, RFS within the 3-year horizon
+    p2003 = _metric(world, "planned", year=2003)
+    assert p2003["lisbon-pt"] == 1
+    assert p2003["marseille-fr"] == 1
+    assert _metric(world, "planned", year=2001)["lisbon-pt"] == 0  # 2005 is 4 years off
+    p2024 = _metric(world, "planned", year=2024)
+    assert p2024["lisbon-pt"] == 1
+    assert p2024["lagos-ng"] == 1
+    with_planned = _metric(world, "cables", year=2026, include_planned=True)
+    assert with_planned["lagos-ng"] == 2
+    assert _metric(world, "planned", year=2026, include_planned=True)["lagos-ng"] == 0
+
+
+def test_cable_km_and_capacity_sum_over_live_cables(world) -> None:
+    km = _metric(world, "cable_km")
+    per_cable = pd.Series(world.seg_length_km).groupby(world.segments["cable_id"]).sum()
+    assert km["lagos-ng"] == pytest.approx(per_cable["c2"], abs=0.1)
+    assert km["marseille-fr"] == pytest.approx(per_cable[["c1", "c2", "c4"]].sum(), abs=0.1)
+    cap = _metric(world, "capacity_tbps")
+    assert cap["alexandria-eg"] > cap["mumbai-in"] > 0
+    table = {"c2": 100.0}
+    inp = hub_inputs(world, exchanges=NO_EX, capacity_table=table)
+    m = hub_metrics(inp, year=2024, metrics=["capacity_tbps"]).set_index("metro_id")
+    assert m.loc["lagos-ng", "capacity_tbps"] == 100.0
+
+
+def test_betweenness_known_values(world) -> None:
+    b = _metric(world, "betweenness")
+    # 5 other cable metros -> 10 pairs each; Marseille carries Lisbon/Lagos x the east
+    assert b["marseille-fr"] == pytest.approx(60.0)
+    assert b["alexandria-eg"] == pytest.approx(60.0)
+    assert b["mumbai-in"] == pytest.approx(40.0)
+    assert b["lisbon-pt"] == pytest.approx(40.0)
+    assert b["singapore-sg"] == 0.0
+    assert b["lagos-ng"] == 0.0
+
+
+def test_ranking_ties_order_and_top(world) -> None:
+    r = hub_ranking(world, year=2024, by="betweenness", exchanges=NO_EX)
+    assert r["metro_id"].tolist() == [
+        "alexandria-eg",
+        "marseille-fr",
+        "lisbon-pt",
+        "mumbai-in",
+        "lagos-ng",
+        "singapore-sg",
+    ]
+    assert r["rank"].tolist() == [1, 1, 3, 3, 5, 5]
+    assert (r["value"] == r["betweenness"]).all()
+    assert set(METRICS) <= set(r.columns)
+    top = hub_ranking(world, year=2024, by="cables", top=2, exchanges=NO_EX)
+    assert top["metro_id"].tolist() == ["alexandria-eg", "marseille-fr"]
+
+
+def test_missing_values_have_no_rank(world) -> None:
+    r = hub_ranking(world, year=2024, by="exchanges", exchanges=NO_EX)
+    assert r["value"].isna().all()
+    assert r["rank"].isna().all()
+
+
+def test_rank_values_min_method() -> None:
+    ranks = rank_values(pd.Series([5.0, np.nan, 7.0, 5.0, 0.0]))
+    assert ranks.tolist() == [2, pd.NA, 1, 2, 4]
+    assert str(ranks.dtype) == "Int64"
+
+
+@given(st.lists(st.one_of(st.integers(0, 5).map(float), st.just(float("nan"))), max_size=30))
+@settings(max_examples=60, deadline=None)
+def test_rank_values_invariants(values: list[float]) -> None:
+    s = pd.Series(values, dtype=float)
+    ranks = rank_values(s)
+    assert (ranks.isna() == s.isna()).all()
+    for v, r in zip(s, ranks, strict=True):
+        if not np.isnan(v):
+            assert r == 1 + int((s > v).sum())  # "min": one plus those strictly better
+
+
+# ------------------------------------------------------------------------ betweenness
+
+
+def _nx_reference(n: int, edges: list[tuple[int, int, float]], ends: np.ndarray) -> np.ndarray:
+    g = nx.Graph()
+    g.add_nodes_from(range(n))
+    g.add_weighted_edges_from(edges, weight="w")
+    ref = nx.betweenness_centrality_subset(g, ends, ends, normalized=False, weight="w")
+    return np.array([ref[i] for i in range(n)])
+
+
+def _sparse(n: int, edges: list[tuple[int, int, float]]) -> csr_matrix:
+    u, v, w = (np.array(x) for x in zip(*edges, strict=True))
+    return csr_matrix((np.r_[w, w], (np.r_[u, v], np.r_[v, u])), shape=(n, n))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_betweenness_equals_networkx_without_ties(seed: int) -> None:
+    """The documented accuracy: exact when no two routes have the same length."""
+    rng = np.random.default_rng(seed)
+    g = nx.gnm_random_graph(80, 150, seed=seed)
+    edges = [(u, v, float(rng.uniform(1, 500))) for u, v in g.edges]
+    ends = rng.choice(84, size=25, replace=False)  # 4 isolated nodes too
+    got = metro_betweenness(_sparse(84, edges), ends)
+    np.testing.assert_allclose(got, _nx_reference(84, edges, ends), atol=1e-9)
+
+
+def test_betweenness_with_ties_keeps_the_total() -> None:
+    """A square with equal sides: networkx splits the two routes, the tree keeps one."""
+    edges = [(0, 1, 1.0), (1, 2, 1.0), (2, 3, 1.0), (3, 0, 1.0)]
+    ends = np.array([0, 2])
+    got = metro_betweenness(_sparse(4, edges), ends)
+    ref = _nx_reference(4, edges, ends)
+    assert ref.tolist() == [0.0, 0.5, 0.0, 0.5]
+    assert got.sum() == pytest.approx(ref.sum())
+    assert sorted(got.tolist()) == [0.0, 0.0, 0.0, 1.0]
+
+
+def test_betweenness_sampled_sources() -> None:
+    rng = np.random.default_rng(3)
+    g = nx.gnm_random_graph(60, 120, seed=3)
+    edges = [(u, v, float(rng.uniform(1, 100))) for u, v in g.edges]
+    a = _sparse(60, edges)
+    ends = np.arange(0, 60, 2)
+    exact = metro_betweenness(a, ends)
+    assert np.array_equal(metro_betweenness(a, ends, n_sources=len(ends)), exact)
+    s1 = metro_betweenness(a, ends, n_sources=10, seed=1)
+    assert np.array_equal(s1, metro_betweenness(a, ends, n_sources=10, seed=1))
+    assert s1.sum() == pytest.approx(exact.sum(), rel=0.35)  # unbiased estimate of the total
+
+
+def test_betweenness_degenerate_inputs() -> None:
+    a = _sparse(3, [(0, 1, 1.0)])
+    assert metro_betweenness(a, np.array([0])).tolist() == [0.0, 0.0, 0.0]
+    assert metro_betweenness(a, np.array([], dtype=int)).tolist() == [0.0, 0.0, 0.0]
+
+
+# ----------------------------------------------------------------------- bad input
+
+
+def test_unknown_metric_lists_valid_choices(world) -> None:
+    with pytest.raises(UnknownNameError, match="did you mean: 'cables'") as exc:
+        hub_ranking(world, by="cabels", exchanges=NO_EX)
+    assert "valid metrics: cables, planned" in str(exc.value)
+    assert resolve_metric("Cable-KM") == "cable_km"
+
+
+def test_year_outside_the_data(world) -> None:
+    assert covered_years(world) == (2000, 2026)
+    with pytest.raises(InvalidScenarioError, match="covers 2000-2026"):
+        hub_ranking(world, year=1990, exchanges=NO_EX)
+    with pytest.raises(InvalidScenarioError, match="top must be"):
+        hub_ranking(world, top=0, exchanges=NO_EX)
+
+
+def test_unknown_and_ambiguous_metro(world) -> None:
+    metros = hub_inputs(world, exchanges=NO_EX).metros
+    assert resolve_metro(metros, "Marseille") == "marseille-fr"
+    assert resolve_metro(metros, "marseille, fr") == "marseille-fr"
+    with pytest.raises(UnknownNameError, match="Marseille"):
+        resolve_metro(metros, "Marseile")
+    twins = pd.concat([metros, metros.assign(metro_id="marseille-us", iso2="US")])
+    with pytest.raises(AmbiguousNameError, match="marseille-us"):
+        resolve_metro(twins.loc[twins["name"] == "Marseille"], "Marseille")
+
+
+def test_network_without_metros_is_refused(tiny_network) -> None:
+    with pytest.raises(InvalidScenarioError, match="land layer"):
+        hub_ranking(tiny_network, exchanges=NO_EX)
+
+
+# ------------------------------------------------------------- history and profile
+
+
+def test_history_long_table(world) -> None:
+    calls: list[tuple[int, int]] = []
+    h = hub_history(
+        world,
+        years=[2004, 2016],
+        by=["cables", "betweenness"],
+        exchanges=NO_EX,
+        progress=lambda d, t: calls.append((d, t)),
+    )
+    assert calls == [(1, 2), (2, 2)]
+    assert h.columns.tolist() == [
+        "year", "metric", "rank", "metro_id", "name", "country", "iso2", "iso3", "value",
+    ]  # fmt: skip
+    assert len(h) == 2 * 2 * 6
+    cab = h.loc[(h["metric"] == "cables") & (h["year"] == 2016)]
+    assert cab["metro_id"].iloc[0] == "alexandria-eg"
+    assert cab["rank"].iloc[0] == 1
+    one = hub_history(world, years=[2016], by="all", metros=["Lagos"], exchanges=NO_EX)
+    assert one["metric"].tolist() == list(METRICS)
+    assert set(one["metro_id"]) == {"lagos-ng"}
+    with pytest.raises(UnknownNameError):
+        hub_history(world, years=[2016], metros=["Atlantis"], exchanges=NO_EX)
+    with pytest.raises(InvalidScenarioError, match="outside"):
+        hub_history(world, years=[2016, 2040], exchanges=NO_EX)
+
+
+def test_history_default_years_cover_the_data(world) -> None:
+    h = hub_history(world, exchanges=NO_EX)
+    assert h["year"].min() == 2000
+    assert h["year"].max() == 2026
+
+
+def test_profile(world) -> None:
+    p = hub_profile(world, "Lisbon", years=range(2003, 2027), exchanges=NO_EX)
+    assert p.metro.name == "lisbon-pt"
+    assert p.metro["country"] == "Portugal"
+    assert p.landing_points["id"].tolist() == ["lisbon"]
+    assert p.cables["cable_id"].tolist() == ["c2", "c5"]
+    assert p.cables.set_index("cable_id").loc["c2", "countries"] == ["FRA", "NGA"]
+    by_year = p.cables_by_year.set_index("year")
+    assert by_year.loc[2004, "cables"] == 0
+    assert by_year.loc[2005, "cables"] == 1
+    assert by_year.loc[2005, "new"] == 1
+    assert by_year.loc[2003, "planned"] == 1
+    assert p.countries["iso3"].tolist() == ["FRA", "NGA"]
+    assert p.ranks.columns.tolist() == ["year", *METRICS]
+    assert p.ranks.set_index("year").loc[2016, "betweenness"] == 3
+    assert json.dumps(p.as_dict(), default=str)
+
+
+# ------------------------------------------------------------------ snapshot compare
+
+
+def test_match_cables_and_differences() -> None:
+    old = _world(extra={"c6": ("lagos", "singapore")}, rfs={"c6": 2003})
+    new = _world(
+        extra={"c7": ("mumbai", "singapore")},
+        rename={"c3": "alexandria-mumbai-c3"},
+        rfs={"c4": 2019, "c7": 2009},
+    )
+    m = match_cables(old, new).set_index("old_id", drop=False)
+    assert m.loc["c3", "status"] == "renamed"
+    assert m.loc["c3", "new_id"] == "alexandria-mumbai-c3"
+    assert m.loc["c6", "status"] == "retired"
+    added = m.loc[m["status"] == "added"]
+    assert added["new_id"].tolist() == ["c7"]
+    c = compare_snapshots(old, new, year=2016, exchanges_old=NO_EX, exchanges_new=NO_EX)
+    assert c.year == 2016
+    assert c.metric == "cables"
+    kinds = c.differences.groupby("cable_id")["kind"].first().to_dict()
+    assert kinds == {
+        "alexandria-mumbai-c3": "renamed",
+        "c4": "rfs_changed",
+        "c6": "retired",
+        "c7": "added_later",
+    }
+    assert set(c.explain("Singapore")["kind"]) == {"retired", "added_later"}
+    r = c.ranking.set_index("metro_id")
+    assert r.loc["marseille-fr", "value_old"] == 3
+    assert r.loc["marseille-fr", "value_new"] == 2
+    assert r.loc["marseille-fr", "rank_shift"] > 0
+    summary = c.summary().set_index("kind")["cables"]
+    assert summary["retired"] == 1
+    assert summary["landing_changed"] == 0
+
+
+def test_compare_refuses_swapped_snapshots(world) -> None:
+    from dataclasses import replace
+
+    later = replace(world.provenance, snapshot_date="2030-01")
+    newer = replace(world, _base=replace(world._base, provenance=later))
+    with pytest.raises(InvalidScenarioError, match="swap"):
+        compare_snapshots(newer, world, exchanges_old=NO_EX, exchanges_new=NO_EX)
+
+
+# ------------------------------------------------------------------------------ CLI
+
+
+@pytest.fixture(scope="module")
+def runner() -> CliRunner:
+    import undersea.cli._commands  # noqa: F401
+
+    return CliRunner()
+
+
+def _invoke(runner: CliRunner, args: list[str]):
+    from undersea.cli._app import app
+
+    return runner.invoke(app, args)
+
+
+def test_cli_hubs_json_is_the_documented_list(runner) -> None:
+    res = _invoke(runner, ["hubs", "--sample", "--year", "2012", "--top", "5", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert len(rows) == 5
+    assert all(list(r) == ["rank", "metro", "country", "iso3", "value", "metrics"] for r in rows)
+    assert list(rows[0]["metrics"]) == list(METRICS)
+    assert rows[0]["rank"] == 1
+    assert rows[0]["value"] == rows[0]["metrics"]["cables"]
+    assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
+
+
+def test_cli_hubs_table_csv_and_bad_input(runner) -> None:
+    res = _invoke(runner, ["hubs", "--sample", "--by", "countries", "--top", "3"])
+    assert res.exit_code == 0
+    assert "Hubs by countries" in res.output
+    res = _invoke(runner, ["hubs", "--sample", "--top", "3", "-f", "csv"])
+    assert res.output.splitlines()[0].startswith("rank,metro_id,name,country")
+    from undersea.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["hubs", "--sample", "--by", "cabels"])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["hubs", "--sample", "--year", "1900"])
+    assert exc.value.code == 2
+
+
+def test_cli_hub_profile(runner) -> None:
+    res = _invoke(runner, ["hub", "Lisbon", "--sample", "--since", "2010", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["metro"]["name"] == "Lisbon"
+    assert data["ranks"][0]["year"] == 2010
+    res = _invoke(runner, ["hub", "Lisbon", "--sample", "--since", "2020"])
+    assert res.exit_code == 0
+    assert "Cables by year" in res.output
+    res = _invoke(runner, ["hub", "Atlantis", "--sample"])
+    assert res.exit_code != 0
+
+
+def test_cli_help_has_examples(runner) -> None:
+    for cmd in ("hubs", "hub"):
+        res = _invoke(runner, [cmd, "--help"])
+        assert res.exit_code == 0
+        assert "Example: undersea" in res.output
+
+
+def test_cli_plot_and_map(runner, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    plot, map_ = tmp_path / "h.png", tmp_path / "m.png"
+    args = ["hubs", "--sample", "--year", "2012", "--plot", str(plot), "--since", "2005"]
+    res = _invoke(runner, [*args, "--map", str(map_)])
+    assert res.exit_code == 0, res.output
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+    assert map_.read_bytes()[:4] == b"\x89PNG"
+
+
+# ----------------------------------------------------------------- real snapshots
+
+
+@pytest.fixture(scope="module")
+def real(shared_data: Path) -> Network:
+    import undersea
+
+    return undersea.load("2024-03", data_dir=shared_data)
+
+
+@pytest.mark.realdata
+def test_real_every_landing_point_has_one_metro_in_its_country(real) -> None:
+    from undersea.metros import TERRITORIES
+
+    lm = real.landing_metro
+    assert sorted(lm["landing_point_id"]) == sorted(real.all_landing_points["id"])
+    assert lm["landing_point_id"].is_unique
+    assert lm["metro_id"].notna().all()
+    joined = lm.merge(real.all_landing_points, left_on="landing_point_id", right_on="id").merge(
+        real.metros, on="metro_id", suffixes=("", "_metro")
+    )
+    same = joined["iso2"] == joined["iso2_metro"]
+    parent = joined["iso2_metro"].map(TERRITORIES) == joined["iso2"]
+    assert (same | parent).all()
+
+
+@pytest.mark.realdata
+def test_real_ranking_2024(real) -> None:
+    r = hub_ranking(real, year=2024, by="cables")
+    assert r.iloc[0]["name"] == "Singapore"
+    assert r.iloc[0]["value"] == 26
+    mars = r.set_index("metro_id").loc["marseille-fr"]
+    assert mars["rank"] == 7
+    assert mars["value"] == 12
+    assert r["metro_id"].is_unique
+    # exchange cities without a landing point are metros too, with no betweenness
+    fra = r.set_index("metro_id").loc["frankfurt-am-main-de"]
+    assert fra["cables"] == 0
+    assert np.isnan(fra["betweenness"])
+    assert fra["exchanges"] >= 3
+    by_cap = hub_ranking(real, year=2020, by="ix_capacity_gbps", top=3)
+    assert set(by_cap["name"]) == {"Frankfurt am Main", "Amsterdam", "São Paulo"}
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_real_rankings_do_not_depend_on_input_order(shared_data: Path) -> None:
+    from undersea.sources import read_telegeography
+
+    snap = read_telegeography(shared_data / "telegeography" / "2014-01")
+    s = get_settings()
+
+    def build(shuffle: bool) -> Network:
+        tables = {
+            k: getattr(snap, k)
+            for k in ("cables", "landing_points", "cable_landings", "cable_routes")
+        }
+        if shuffle:
+            tables = {k: v.sample(frac=1.0, random_state=11) for k, v in tables.items()}
+        s2 = snap.__class__(**tables, provenance=snap.provenance)
+        return Network.from_topology(
+            cables=s2.cables,
+            landing_points=s2.landing_points,
+            cable_landings=s2.cable_landings,
+            topology=build_topology(s2, settings=s),
+            provenance=s2.provenance,
+            settings=s,
+            land=build_land_layer(s2.landing_points, settings=s),
+        )
+
+    a, b = build(False), build(True)
+    for by in ("cables", "countries", "cable_km", "betweenness"):
+        ra = hub_ranking(a, year=2013, by=by, exchanges=NO_EX)
+        rb = hub_ranking(b, year=2013, by=by, exchanges=NO_EX)
+        pd.testing.assert_frame_equal(ra, rb, check_exact=False, rtol=1e-9)
+
+
+@pytest.mark.realdata
+def test_real_compare_2014_snapshot(real, shared_data: Path) -> None:
+    import undersea
+
+    old = undersea.load("2014-01", data_dir=shared_data)
+    c = compare_snapshots(old, real, year=2013)
+    renamed = c.matches.loc[c.matches["status"] == "renamed"].set_index("old_id")["new_id"]
+    assert renamed["flag-falcon"] == "falcon"
+    assert renamed["hibernia-atlantic"] == "exa-north-and-south"
+    assert renamed["west-african-cable-system-wacs"] == "west-africa-cable-system-wacs"
+    kinds = set(c.summary().query("cables > 0")["kind"])
+    assert {"retired", "added_later", "renamed"} <= kinds
+    sg = c.ranking.set_index("metro_id").loc["singapore-sg"]
+    assert sg["rank_old"] == 1
+    assert sg["rank_new"] == 1

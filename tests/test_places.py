@@ -1,0 +1,160 @@
+"""Place resolution: ids, coordinates, countries, metros, gazetteer cities, ambiguity."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import undersea
+from undersea import AmbiguousNameError, InvalidScenarioError, NoRouteError, UnknownNameError
+from undersea.analysis._gazetteer import norm
+from undersea.analysis.places import Place, resolve_country, resolve_place
+from undersea.network import Network
+
+
+@pytest.fixture(scope="module")
+def sample() -> Network:
+    return undersea.load(sample=True)
+
+
+@pytest.fixture(scope="session")
+def net2024(shared_data) -> Network:
+    return undersea.load("2024-03", data_dir=shared_data)
+
+
+def test_ids_names_and_full_names(sample: Network) -> None:
+    lagos = resolve_place(sample, "Lagos")
+    assert (lagos.kind, lagos.id, lagos.name, lagos.virtual) == (
+        "metro",
+        "metro:lagos-ng",
+        "Lagos, NG",
+        False,
+    )
+    for text in ("lagos-ng", "metro:lagos-ng", "Lagos, NG", "  lagos  ", "LAGOS, ng"):
+        assert resolve_place(sample, text).id == "metro:lagos-ng", text
+    beach = resolve_place(sample, "lagos-nigeria")
+    assert (beach.kind, beach.name) == ("landing", "Lagos, Nigeria")
+    assert resolve_place(sample, "Lagos, Nigeria").id == "lagos-nigeria"
+    # ids come back to the same place; a Place passes through
+    assert resolve_place(sample, lagos.id) == lagos
+    assert resolve_place(sample, lagos) is lagos
+
+
+def test_accents_and_quotes_are_ignored(sample: Network) -> None:
+    assert resolve_place(sample, "Nuku'alofa").id == resolve_place(sample, "Nuku‘alofa").id
+    assert norm("  São   Paulo ") == "sao paulo"
+    assert norm("CÔTE d’Ivoire") == "cote d'ivoire"
+
+
+def test_countries_are_their_best_connected_metro(sample: Network) -> None:
+    for text in ("Nigeria", "NG", "nga", "country:NG"):
+        p = resolve_place(sample, text)
+        assert (p.kind, p.id, p.name) == ("country", "country:NG", "Nigeria"), text
+        assert p.anchors == resolve_place(sample, "Lagos").anchors
+        assert "best-connected metro" in p.note
+    # a country with no cable in service in 2005 falls back to its capital
+    tonga = resolve_place(sample.as_of(2005), "Tonga")
+    assert "capital" in tonga.note
+    assert tonga.anchors == resolve_place(sample, "Nuku'alofa").anchors
+
+
+def test_coordinates(sample: Network) -> None:
+    p = resolve_place(sample, "3.4,6.45")
+    assert (p.kind, p.virtual, p.lon, p.lat) == ("point", True, pytest.approx(3.4), 6.45)
+    assert len(p.anchors) == sample.settings.place_attach_metros
+    assert resolve_place(sample, (3.4, 6.45)).anchors == p.anchors
+    assert resolve_place(sample, p.id).anchors == p.anchors
+    assert resolve_place(sample, (363.4, 6.45)).lon == pytest.approx(3.4)  # wrapped
+    with pytest.raises(InvalidScenarioError, match="longitude then latitude"):
+        resolve_place(sample, "10, 95")
+
+
+@settings(max_examples=30, deadline=None)
+@given(lon=st.floats(-180, 180), lat=st.floats(-90, 90))
+def test_any_point_is_joined_to_the_network(sample: Network, lon: float, lat: float) -> None:
+    p = resolve_place(sample, (lon, lat))
+    assert p.virtual
+    assert 1 <= len(p.anchors) <= sample.settings.place_attach_metros
+    km = [k for _, k in p.anchors]
+    assert km == sorted(km)
+    assert all(k >= 0 for k in km)
+
+
+def test_unknown_and_ambiguous(sample: Network) -> None:
+    with pytest.raises(UnknownNameError, match="did you mean: 'Lagos'") as err:
+        resolve_place(sample, "Lagoss")
+    assert isinstance(err.value, KeyError)
+    with pytest.raises(UnknownNameError):
+        resolve_place(sample, "   ")
+    # a landing beach named Alexandria (Sydney) and the Egyptian city: no guessing
+    with pytest.raises(AmbiguousNameError) as amb:
+        resolve_place(sample, "Alexandria")
+    text = str(amb.value)
+    assert "'Alexandria, EG (Egypt)'" in text
+    assert "Alexandria, NSW, Australia (Australia)" in text
+    assert "Alexandria, US-VA (United States)" in text
+    # the candidates are valid inputs
+    assert resolve_place(sample, "Alexandria, EG").id == "metro:alexandria-eg"
+    assert resolve_place(sample, "Alexandria, Egypt").id == "alexandria-egypt"
+
+
+def test_a_much_bigger_namesake_wins(sample: Network) -> None:
+    # Lagos, Nigeria (15.4 M) against Lagos, Portugal (33 k): a factor above 10
+    assert resolve_place(sample, "Lagos").iso2 == "NG"
+    strict = sample.settings.replace(place_dominance_ratio=1000.0)
+    with pytest.raises(AmbiguousNameError, match="Portugal"):
+        resolve_place(sample, "Lagos", settings=strict)
+
+
+def test_gazetteer_city_that_is_no_metro(sample: Network) -> None:
+    p = resolve_place(sample, "Frankfurt")  # alternate name of Frankfurt am Main
+    assert (p.kind, p.name, p.iso2, p.virtual) == ("city", "Frankfurt am Main, DE", "DE", True)
+    assert p.id.startswith("city:")
+    assert resolve_place(sample, p.id).anchors == p.anchors
+    # a country qualifier or a region narrows the gazetteer
+    assert resolve_place(sample, "Portland, US-ME").name == "Portland, US"
+    with pytest.raises(AmbiguousNameError, match="US-OR"):
+        resolve_place(sample, "Portland")
+    with pytest.raises(UnknownNameError):
+        resolve_place(sample, "Portland, FR")
+
+
+def test_failed_and_missing_places(sample: Network) -> None:
+    with pytest.raises(NoRouteError, match="Lagos, NG is failed"):
+        resolve_place(sample.without(metros=["Lagos"]), "Lagos")
+    with pytest.raises(NoRouteError, match="Switzerland has no metro"):
+        resolve_place(sample, "Switzerland")  # known country, nothing of it in the sample
+
+
+def test_place_as_dict(sample: Network) -> None:
+    d = resolve_place(sample, "Frankfurt").as_dict()
+    assert set(d) == {"name", "kind", "id", "lon", "lat", "iso2", "virtual", "note"}
+    assert isinstance(resolve_place(sample, "Lagos"), Place)
+
+
+@pytest.mark.realdata
+def test_real_names(net2024: Network) -> None:
+    assert resolve_place(net2024, "London").id == "metro:london-gb"  # not London, Ontario
+    assert resolve_place(net2024, "Paris").id == "metro:paris-fr"
+    assert resolve_place(net2024, "New York").id == "metro:new-york-city-us"
+    assert resolve_place(net2024, "Sao Paulo").name == "São Paulo, BR"
+    assert resolve_place(net2024, "Portland, US-OR").id == "metro:portland-us"
+    f = resolve_place(net2024, "Frankfurt")
+    assert f.kind == "city"
+    assert {net2024.nodes["iso2"].iloc[n] for n, _ in f.anchors} == {"DE"}
+    with pytest.raises(AmbiguousNameError, match=r"Spain.*Venezuela|Venezuela.*Spain"):
+        resolve_place(net2024, "Valencia")
+    usa = resolve_place(net2024, "USA")
+    assert usa.kind == "country"
+    assert "cables in service" in usa.note
+    assert resolve_place(net2024, "Switzerland").kind == "country"  # landlocked: a metro
+
+
+def test_resolve_country_only_takes_countries(sample: Network) -> None:
+    assert resolve_country(sample, "NGA").id == "country:NG"
+    assert resolve_country(sample, "country:Nigeria").name == "Nigeria"
+    with pytest.raises(UnknownNameError, match="unknown country 'Atlantis'"):
+        resolve_country(sample, "Atlantis")  # a South African town, not a country
+    with pytest.raises(UnknownNameError, match="did you mean: 'Nigeria'"):
+        resolve_country(sample, "Nigerai")

@@ -1,0 +1,107 @@
+"""Static hub figures (undersea.plots): rank history, one metro's ranks, world map."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import undersea
+from undersea._errors import InvalidScenarioError, MissingExtraError
+from undersea.analysis.hub_history import hub_history
+from undersea.analysis.hubs import hub_ranking
+from undersea.plots import plot_hub_map, plot_metro_ranks, plot_rank_history
+
+pytest.importorskip("matplotlib")
+
+
+@pytest.fixture(scope="module")
+def sample() -> undersea.Network:
+    return undersea.load(sample=True)
+
+
+@pytest.fixture(scope="module")
+def history(sample) -> pd.DataFrame:
+    return hub_history(sample, years=range(2000, 2016), by=["cables", "betweenness"])
+
+
+def _png(fig, path: Path) -> bytes:
+    fig.savefig(path, dpi=60)
+    return path.read_bytes()
+
+
+def test_rank_history_draws_the_leaders(history, tmp_path: Path) -> None:
+    fig = plot_rank_history(history, metric="betweenness", top=4)
+    ax = fig.axes[0]
+    assert len(ax.get_lines()) == 4
+    last = history.loc[(history["metric"] == "betweenness") & (history["year"] == 2015)]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == last["name"].head(4).tolist()
+    lo, hi = ax.get_ylim()
+    assert lo > hi  # rank 1 on top
+    assert "betweenness" in ax.get_title()
+    assert _png(fig, tmp_path / "h.png")[:4] == b"\x89PNG"
+
+
+def test_rank_history_chosen_metros_and_default_metric(history) -> None:
+    fig = plot_rank_history(history, metros=["lisbon-pt", "nowhere"], title="Lisbon")
+    ax = fig.axes[0]
+    assert len(ax.get_lines()) == 1  # an absent metro is skipped
+    assert ax.get_title() == "Lisbon"
+    _years, ranks = ax.get_lines()[0].get_data()
+    lisbon = history.query("metric == 'cables' and metro_id == 'lisbon-pt'")
+    assert list(ranks) == lisbon["rank"].astype(float).tolist()
+
+
+def test_metro_ranks_one_line_per_metric(history, tmp_path: Path) -> None:
+    fig = plot_metro_ranks(history, "marseille-fr")
+    assert [line.get_label() for line in fig.axes[0].get_lines()] == ["cables", "betweenness"]
+    assert "Marseille" in fig.axes[0].get_title()
+    assert _png(fig, tmp_path / "m.png")[:4] == b"\x89PNG"
+    with pytest.raises(InvalidScenarioError, match="not in this history"):
+        plot_metro_ranks(history, "atlantis-xx")
+
+
+def test_hub_map_sizes_by_value(sample, tmp_path: Path) -> None:
+    ranking = hub_ranking(sample, year=2015, by="cables")
+    fig = plot_hub_map(ranking, top=8, labels=3, metric="cables")
+    ax = fig.axes[0]
+    sizes = ax.collections[-1].get_sizes()
+    assert len(sizes) == 8
+    assert sizes[0] == max(sizes)
+    assert len(ax.texts) == 3
+    assert _png(fig, tmp_path / "map.png")[:4] == b"\x89PNG"
+
+
+def test_hub_map_with_country_outlines() -> None:
+    shapely = pytest.importorskip("shapely")
+    countries = pd.DataFrame(
+        {"geometry": [shapely.box(0, 0, 10, 10), shapely.MultiPolygon([shapely.box(20, 20, 30, 30),
+                                                                      shapely.box(40, 0, 41, 1)])]}
+    )  # fmt: skip
+    ranking = pd.DataFrame(
+        {"rank": [1, 2], "name": ["A", "B"], "lon": [5.0, 25.0], "lat": [5.0, 25.0],
+         "value": [4.0, 1.0]}
+    )  # fmt: skip
+    ax = plot_hub_map(ranking, countries=countries).axes[0]
+    assert len(ax.collections[0].get_paths()) == 3  # every polygon part drawn
+
+
+def test_bad_tables_are_refused(history) -> None:
+    with pytest.raises(InvalidScenarioError, match="hub history"):
+        plot_rank_history(pd.DataFrame({"year": [2020]}))
+    with pytest.raises(InvalidScenarioError, match="empty"):
+        plot_rank_history(history.iloc[:0])
+    with pytest.raises(InvalidScenarioError, match="has cables, betweenness"):
+        plot_rank_history(history, metric="countries")
+    with pytest.raises(InvalidScenarioError, match="hub ranking"):
+        plot_hub_map(history)
+
+
+def test_missing_matplotlib_names_the_extra(history, monkeypatch) -> None:
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(MissingExtraError, match=r"undersea\[plot\]"):
+        plot_rank_history(history)
