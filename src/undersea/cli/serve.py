@@ -1,0 +1,51 @@
+"""`undersea serve`: the REST API and the offline web map."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .._errors import MissingExtraError
+from ._app import app
+from ._options import DataDirOpt, SampleOpt, SnapshotOpt, console, open_network
+
+__all__ = ["serve"]
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (loopback by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    cors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cors", help="Allow API calls from this web origin (repeatable; off by default)."
+        ),
+    ] = None,
+) -> None:
+    """Serve the web map and its REST API (OpenAPI docs at /docs).
+
+    The network is loaded once, at startup. Needs the optional ``web`` extra
+    (FastAPI and uvicorn).
+
+    Example: undersea serve --sample --port 8000
+    """
+    try:
+        import uvicorn
+
+        from ..web import create_app
+    except ImportError as exc:
+        raise MissingExtraError(exc.name or "fastapi", "web") from None
+    net = open_network(data_dir, snapshot, sample=sample)
+    web_app = create_app(net, cors_origins=tuple(cors or ()))
+    console.print(
+        f"undersea: serving {net!r}\n  map  http://{host}:{port}/\n  API  http://{host}:{port}/docs",
+        markup=False,
+    )
+    uvicorn.run(web_app, host=host, port=port, log_level="info")

@@ -1,0 +1,393 @@
+"""Endpoints for analyses: cuts and their impact, hub rankings, routes, Monte Carlo risk.
+
+Each endpoint validates its request, calls one library operation and formats the result.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from .._errors import InvalidScenarioError, MalformedSourceError, NoRouteError
+from ..analysis.hub_history import hub_history, hub_profile
+from ..analysis.hubs import (
+    METRICS,
+    METRO_FIELDS,
+    covered_years,
+    hub_ranking,
+    resolve_metric,
+    resolve_metro,
+)
+from ..analysis.impact import SEVERITIES, country_impact, metro_impact
+from ..analysis.matrix import rtt_matrix
+from ..analysis.risk import risk
+from ..analysis.routing import Route, route_to_geojson, shortest_routes
+from ..analysis.scenarios import (
+    Scenario,
+    combine,
+    scenario_from_cables,
+    scenario_from_chokepoint,
+    scenario_from_incident,
+    scenario_from_region,
+    scenario_from_segments,
+)
+from ..hazards import HazardSpec, from_spec
+from ..network import Network
+from ..regions import BBox, Circle, Region, region_from_geojson
+from ._convert import jsonable, records
+from ._state import AppState, Limits
+from .api_map import Planned, Year, get_state
+from .app import FieldError
+from .jobs import ProgressFn
+from .layers import round_coords
+from .models import (
+    CutIn,
+    CutOut,
+    ErrorOut,
+    JobOut,
+    MatrixIn,
+    MatrixOut,
+    RiskIn,
+    RouteOut,
+    ValidationErrorOut,
+)
+
+__all__ = ["available", "router"]
+
+router = APIRouter(prefix="/api")
+State = Annotated[AppState, Depends(get_state)]
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "Unknown name (with close matches)."},
+    409: {"model": ErrorOut, "description": "Ambiguous name (with the candidates)."},
+    413: {"model": ErrorOut, "description": "Request body over the size limit."},
+    422: {"model": ValidationErrorOut, "description": "Invalid field, or over a limit."},
+}
+
+
+def available() -> dict[str, bool]:
+    """Which analysis endpoints this build serves (the map hides the others)."""
+    return {
+        "cut": True,
+        "hubs": True,
+        "hub_history": True,
+        "route": True,
+        "rtt_matrix": True,
+        "risk": True,
+    }
+
+
+# --------------------------------------------------------------------------- cut
+
+
+def _count_vertices(obj: Any) -> int:
+    """Number of coordinate pairs in a GeoJSON-like nested structure (0 for junk)."""
+    if isinstance(obj, dict):
+        return sum(_count_vertices(v) for k, v in obj.items() if k in _GEO_KEYS)
+    if isinstance(obj, list):
+        if len(obj) >= 2 and all(isinstance(v, int | float) for v in obj[:2]):
+            return 1
+        return sum(_count_vertices(v) for v in obj)
+    return 0
+
+
+_GEO_KEYS = ("coordinates", "geometry", "features", "geometries")
+
+
+def _check_limits(req: CutIn, limits: Limits) -> None:
+    for field in ("cables", "segments"):
+        n = len(getattr(req, field))
+        if n > limits.max_names:
+            raise FieldError(
+                ["body", field],
+                f"{n} {field} given; the limit is {limits.max_names} per request",
+                kind="limit",
+            )
+    if req.polygon is not None:
+        n = _count_vertices(req.polygon)
+        if n > limits.max_polygon_vertices:
+            raise FieldError(
+                ["body", "polygon"],
+                f"polygon has {n} vertices; the limit is {limits.max_polygon_vertices}",
+                kind="limit",
+            )
+
+
+def _polygon(obj: dict[str, Any]) -> Region:
+    try:
+        return region_from_geojson(obj)
+    except (MalformedSourceError, InvalidScenarioError) as exc:
+        raise FieldError(["body", "polygon"], str(exc)) from None
+
+
+def build_scenario(net: Network, req: CutIn) -> Scenario:
+    """The scenario a cut request describes (several parts are combined)."""
+    parts: list[Scenario] = []
+    lp = req.landing_points
+    if req.cables:
+        parts.append(scenario_from_cables(net, req.cables))
+    if req.segments:
+        parts.append(scenario_from_segments(net, req.segments))
+    if req.circle is not None:
+        c = req.circle
+        parts.append(
+            scenario_from_region(net, Circle(c.lon, c.lat, c.radius_km), landing_points=lp)
+        )
+    if req.bbox is not None:
+        b = req.bbox
+        box = BBox(b.west, b.south, b.east, b.north)
+        parts.append(scenario_from_region(net, box, landing_points=lp))
+    if req.polygon is not None:
+        parts.append(scenario_from_region(net, _polygon(req.polygon), landing_points=lp))
+    if req.chokepoint is not None:
+        parts.append(scenario_from_chokepoint(net, req.chokepoint, landing_points=lp))
+    if req.incident is not None:
+        parts.append(scenario_from_incident(net, req.incident))
+    if not parts:
+        raise InvalidScenarioError(
+            "nothing to cut: give cables, segments, circle, bbox, polygon, chokepoint or incident"
+        )
+    return parts[0] if len(parts) == 1 else combine(*parts)
+
+
+@router.post("/cut", tags=["analysis"], response_model=CutOut, responses=_ERRORS)
+def cut(req: CutIn, state: State) -> dict[str, Any]:
+    """Cut cables, segments, an area, a chokepoint or an incident's cables and return the
+    impact per country (``country_impact``) or metro (``metro_impact``), worst first."""
+    _check_limits(req, state.limits)
+    net = state.view(req.year, req.include_planned)
+    scenario = build_scenario(net, req)
+    impact = (country_impact if req.by == "country" else metro_impact)(net, scenario)
+    counts = impact["severity"].astype(str).value_counts()
+    return {
+        "scenario": jsonable(scenario.to_dict()),
+        "impact": records(impact),
+        "severity_counts": {s: int(counts.get(s, 0)) for s in SEVERITIES},
+    }
+
+
+# --------------------------------------------------------------------------- hubs
+
+Metric = Annotated[str, Query(max_length=40, description="Hub metric, see /api/hubs/metrics.")]
+
+
+@router.get("/hubs/metrics", tags=["analysis"])
+def hub_metric_names() -> dict[str, str]:
+    """Hub metrics and what each measures (``undersea.analysis.hubs.METRICS``)."""
+    return dict(METRICS)
+
+
+@router.get("/hubs", tags=["analysis"], responses=_ERRORS)
+def hubs(
+    state: State,
+    metric: Metric = "cables",
+    year: Year = None,
+    planned: Planned = False,
+    top: Annotated[int, Query(ge=1, description="Rows to return (server limit max_top).")] = 50,
+) -> list[dict[str, Any]]:
+    """Metros ranked by a hub metric as of a year (``hub_ranking``): rank, metro_id, name,
+    country, iso2, iso3, value, lon, lat, population, then every metric."""
+    if top > state.limits.max_top:
+        raise FieldError(
+            ["query", "top"], f"top {top} is over the limit of {state.limits.max_top}", kind="limit"
+        )
+    key = resolve_metric(metric)
+    net = state.network
+    table = state.memo(
+        ("hubs", key, year, planned),
+        lambda: hub_ranking(net, year=year, by=key, include_planned=planned),
+    )
+    return records(table.head(top))
+
+
+MetroName = Annotated[
+    str, Path(min_length=1, max_length=200, description="Metro id, name or 'Name, ISO2'.")
+]
+
+
+@router.get("/hubs/{metro}/history", tags=["analysis"], responses=_ERRORS)
+def hub_rank_history(
+    state: State,
+    metro: MetroName,
+    metric: Metric = "cables",
+    planned: Planned = False,
+    step: Annotated[int, Query(ge=1, le=10, description="Years between points.")] = 1,
+) -> dict[str, Any]:
+    """A metro's rank under one metric for every year the data covers (``hub_history``;
+    ranks are among all metros). ``step`` > 1 samples every few years, and the last."""
+    key = resolve_metric(metric)
+    net = state.network
+    first, last = covered_years(net)
+    years = sorted({*range(first, last + 1, step), last})
+    table = state.memo(
+        ("history", key, planned, step),
+        lambda: hub_history(net, years=years, by=key, include_planned=planned),
+    )
+    metro_id = resolve_metro(table[METRO_FIELDS].drop_duplicates("metro_id"), metro)
+    mine = table[table["metro_id"] == metro_id]
+    info = mine[METRO_FIELDS].iloc[0]
+    return {
+        "metro": jsonable(info.to_dict()),
+        "metric": key,
+        "n_metros": int(table["metro_id"].nunique()),
+        "points": records(mine[["year", "rank", "value"]]),
+    }
+
+
+@router.get("/hubs/{metro}/profile", tags=["analysis"], responses=_ERRORS)
+def hub_profile_endpoint(
+    state: State, metro: MetroName, planned: Planned = False
+) -> dict[str, Any]:
+    """What makes a metro a hub (``hub_profile``): its landing points and cables, cables by
+    year, countries reached, and its rank under every metric through the years. The
+    first profile of a snapshot computes every metric for every year (tens of seconds on
+    2024-03); later ones reuse it."""
+    net = state.network
+    profile = state.memo(
+        ("profile", metro, planned), lambda: hub_profile(net, metro, include_planned=planned)
+    )
+    return jsonable(profile.as_dict())  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- routes
+
+
+def _route_dict(net: Network, route: Route) -> dict[str, Any]:
+    out = jsonable(route.as_dict())
+    geo = route_to_geojson(net, route)
+    for f in geo["features"]:
+        f["geometry"]["coordinates"] = round_coords(f["geometry"]["coordinates"])
+    out["geometry"] = geo
+    return out  # type: ignore[no-any-return]
+
+
+@router.get("/route", tags=["analysis"], response_model=RouteOut, responses=_ERRORS)
+def route(
+    state: State,
+    origin: Annotated[
+        str, Query(alias="from", min_length=1, max_length=200, description="Start place.")
+    ],
+    destination: Annotated[
+        str, Query(alias="to", min_length=1, max_length=200, description="End place.")
+    ],
+    alternatives: Annotated[int, Query(ge=0, le=3, description="Cable-disjoint alternatives.")] = 0,
+    year: Year = None,
+    planned: Planned = False,
+) -> dict[str, Any]:
+    """The route of least delay between two places and up to 3 cable-disjoint
+    alternatives (``shortest_routes``), with RTT, hops, cables and geometry.
+
+    No path between the places is not an error: the answer is ``{"outcome": "no_route",
+    "reason": ...}`` with status 200."""
+    net = state.view(year, planned)
+    try:
+        found = shortest_routes(net, origin, destination, alternatives=alternatives)
+    except NoRouteError as exc:
+        return {"outcome": "no_route", "reason": str(exc), "routes": []}
+    return {"outcome": "route", "reason": None, "routes": [_route_dict(net, r) for r in found]}
+
+
+# --------------------------------------------------------------------------- rtt matrix
+
+
+@router.post("/rtt-matrix", tags=["analysis"], response_model=MatrixOut, responses=_ERRORS)
+def rtt_matrix_endpoint(req: MatrixIn, state: State) -> dict[str, Any]:
+    """Round-trip time (ms) between every pair of the given metros or countries
+    (``rtt_matrix``); at most ``max_matrix_places`` places."""
+    given = [(f, v) for f, v in (("metros", req.metros), ("countries", req.countries)) if v]
+    if len(given) != 1:
+        raise FieldError(["body"], "give exactly one non-empty list: metros or countries")
+    field, names = given[0]
+    if len(names) > state.limits.max_matrix_places:
+        raise FieldError(
+            ["body", field],
+            f"{len(names)} places given; the limit is {state.limits.max_matrix_places}",
+            kind="limit",
+        )
+    net = state.view(req.year, req.include_planned)
+    m = rtt_matrix(net, metros=names) if field == "metros" else rtt_matrix(net, countries=names)
+    return {
+        "labels": [str(c) for c in m.columns],
+        "places": jsonable(m.attrs.get("places", [])),
+        "rtt_ms": jsonable(m.to_numpy(dtype=float)),
+        "assumptions": jsonable(m.attrs.get("assumptions", {})),
+    }
+
+
+# --------------------------------------------------------------------------- risk jobs
+
+
+def _check_hazard(spec: dict[str, Any], limits: Limits) -> HazardSpec:
+    model = str(spec.get("model", "")).strip().lower()
+    if "geojson" in spec or (model == "hotspots" and "hotspots" not in spec):
+        raise FieldError(
+            ["body", "hazard"], "give hotspots inline as GeoJSON ('hotspots'); files are not read"
+        )
+    n = _count_vertices(spec.get("hotspots", spec if spec.get("type") else {}))
+    if n > limits.max_polygon_vertices:
+        raise FieldError(
+            ["body", "hazard"],
+            f"hotspots have {n} vertices; the limit is {limits.max_polygon_vertices}",
+            kind="limit",
+        )
+    try:
+        return from_spec(spec)
+    except (InvalidScenarioError, MalformedSourceError) as exc:
+        raise FieldError(["body", "hazard"], str(exc)) from None
+
+
+@router.post(
+    "/risk",
+    tags=["jobs"],
+    status_code=202,
+    response_model=JobOut,
+    responses={**_ERRORS, 429: {"model": ErrorOut, "description": "Too many jobs."}},
+)
+def start_risk(req: RiskIn, state: State) -> dict[str, Any]:
+    """Start a Monte Carlo risk run (``risk``) in the background; poll
+    ``GET /api/risk/{id}`` for progress and the result, ``DELETE`` to cancel."""
+    if req.n_scenarios > state.limits.max_scenarios:
+        raise FieldError(
+            ["body", "n_scenarios"],
+            f"n_scenarios {req.n_scenarios} is over the limit of {state.limits.max_scenarios}",
+            kind="limit",
+        )
+    spec = _check_hazard(req.hazard, state.limits)
+    net = state.view(req.year, req.include_planned)
+
+    def run(progress: ProgressFn) -> dict[str, Any]:
+        progress(0, req.n_scenarios)
+        res = risk(
+            net,
+            spec,
+            n_scenarios=req.n_scenarios,
+            seed=req.seed,
+            batch_size=req.batch_size,
+            progress=progress,
+        )
+        return jsonable(res.to_dict())  # type: ignore[no-any-return]
+
+    job = state.jobs.submit("risk", run, jsonable(req.model_dump()))
+    return job.status()
+
+
+@router.get("/risk", tags=["jobs"], response_model=list[JobOut])
+def list_risk(state: State) -> list[dict[str, Any]]:
+    """The risk jobs kept by the server, newest first (results left out)."""
+    return [{**j.status(), "result": None} for j in state.jobs.list()]
+
+
+JobId = Annotated[str, Path(min_length=1, max_length=64, description="Job id.")]
+
+
+@router.get("/risk/{job_id}", tags=["jobs"], response_model=JobOut, responses=_ERRORS)
+def risk_status(job_id: JobId, state: State) -> dict[str, Any]:
+    """A job's state and progress; its result once done, its error if it failed."""
+    return state.jobs.get(job_id).status()
+
+
+@router.delete("/risk/{job_id}", tags=["jobs"], response_model=JobOut, responses=_ERRORS)
+def cancel_risk(job_id: JobId, state: State) -> dict[str, Any]:
+    """Cancel a job (it stops at its next batch)."""
+    return state.jobs.cancel(job_id).status()

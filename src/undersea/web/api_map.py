@@ -1,0 +1,230 @@
+"""Endpoints for the map's layers and single records (each calls one library function)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+
+from ..incidents import incident, incidents
+from ..network import Network
+from ..records import describe_cable, describe_landing_point
+from ..regions import chokepoints, chokepoints_table, region_to_geojson
+from ._convert import jsonable, records
+from ._state import AppState, Blob
+from .layers import cables_layer, countries_layer, landing_points_layer, metros_layer
+from .models import ErrorOut, InfoOut
+
+__all__ = ["Planned", "Year", "get_state", "router", "view_of"]
+
+router = APIRouter(prefix="/api")
+
+GEOJSON = "application/geo+json"
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "Unknown name (with close matches)."},
+    409: {"model": ErrorOut, "description": "Ambiguous name (with the candidates)."},
+}
+_GEO_DOC: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "GeoJSON FeatureCollection (coordinates rounded to 3 decimals).",
+        "content": {
+            GEOJSON: {
+                "schema": {
+                    "type": "object",
+                    "required": ["type", "features"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["FeatureCollection"]},
+                        "features": {"type": "array", "items": {"type": "object"}},
+                        "summary": {"type": "object"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+Year = Annotated[
+    int | None,
+    Query(ge=1850, le=2100, description="Network as in service in this year (default: all)."),
+]
+Planned = Annotated[bool, Query(description="Include announced (planned) cables.")]
+
+
+def get_state(request: Request) -> AppState:
+    """The app's state (network, caches, jobs)."""
+    state: AppState = request.app.state.undersea
+    return state
+
+
+State = Annotated[AppState, Depends(get_state)]
+
+
+def view_of(state: AppState, year: int | None, planned: bool) -> Network:
+    """The view a request asks for."""
+    return state.view(year, planned)
+
+
+def _geo(request: Request, blob: Blob) -> Response:
+    """A cached GeoJSON body, sent gzipped when the client accepts it."""
+    headers = {"Cache-Control": "max-age=300", "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(content=blob.gz, media_type=GEOJSON, headers=headers)
+    return Response(content=blob.raw, media_type=GEOJSON, headers=headers)
+
+
+# --------------------------------------------------------------------------- info
+
+
+@router.get("/info", tags=["map"], response_model=InfoOut)
+def info(state: State) -> dict[str, Any]:
+    """The snapshot served: counts, provenance, year range, optional features, limits."""
+    from .. import __version__
+    from . import api_analysis
+
+    net = state.network
+    rfs = net.all_cables["rfs_year"].dropna()
+    return {
+        "version": __version__,
+        "summary": jsonable(net.summary()),
+        "provenance": jsonable(net.provenance.as_dict()),
+        "year_min": int(rfs.min()) if len(rfs) else None,
+        "year_max": int(rfs.max()) if len(rfs) else None,
+        "has_countries": net.countries is not None,
+        "features": {**api_analysis.available(), "hub_metrics": api_analysis.hub_metric_names()},
+        "limits": state.limits.public(),
+    }
+
+
+# --------------------------------------------------------------------------- cables
+
+
+@router.get("/cables", tags=["map"])
+def list_cables(state: State, year: Year = None, planned: Planned = False) -> list[dict[str, Any]]:
+    """Cables in service in the view (id, name, rfs_year, is_planned, owners...)."""
+    return records(view_of(state, year, planned).cables)
+
+
+@router.get("/cables.geojson", tags=["map"], response_class=Response, responses=_GEO_DOC)
+def cables_geojson(
+    request: Request, state: State, year: Year = None, planned: Planned = False
+) -> Response:
+    """In-service segments as GeoJSON, one feature per segment, with the view's counts."""
+    net = view_of(state, year, planned)
+    return _geo(request, state.blob(("cables", year, planned), lambda: cables_layer(net)))
+
+
+@router.get("/cables/{name:path}", tags=["records"], responses=_NOT_FOUND)
+def cable(
+    state: State,
+    name: Annotated[str, Path(description="Cable id or name, e.g. 'SAT-3/WASC'.")],
+    year: Year = None,
+    planned: Planned = False,
+) -> dict[str, Any]:
+    """One cable: record, landing points and segments (library: ``describe_cable``)."""
+    return jsonable(describe_cable(view_of(state, year, planned), name).as_dict())  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- landing points
+
+
+@router.get("/landing-points", tags=["map"])
+def list_landing_points(
+    state: State, year: Year = None, planned: Planned = False
+) -> list[dict[str, Any]]:
+    """Landing points served by at least one cable of the view."""
+    return records(view_of(state, year, planned).landing_points)
+
+
+@router.get("/landing-points.geojson", tags=["map"], response_class=Response, responses=_GEO_DOC)
+def landing_points_geojson(
+    request: Request, state: State, year: Year = None, planned: Planned = False
+) -> Response:
+    """Landing points of the view as GeoJSON points."""
+    net = view_of(state, year, planned)
+    return _geo(request, state.blob(("landing", year, planned), lambda: landing_points_layer(net)))
+
+
+@router.get("/landing-points/{name:path}", tags=["records"], responses=_NOT_FOUND)
+def landing_point(
+    state: State,
+    name: Annotated[str, Path(description="Landing point id, name or town, e.g. 'Abidjan'.")],
+) -> dict[str, Any]:
+    """One landing point and the cables landing there (``describe_landing_point``)."""
+    return jsonable(describe_landing_point(state.network, name).as_dict())  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- metros, countries
+
+
+@router.get("/metros", tags=["map"])
+def list_metros(state: State) -> list[dict[str, Any]]:
+    """Metro areas (metro_id, name, iso2, iso3, lon, lat, population, inland)."""
+    m = state.network.metros
+    return [] if m is None else records(m)
+
+
+@router.get("/metros.geojson", tags=["map"], response_class=Response, responses=_GEO_DOC)
+def metros_geojson(request: Request, state: State) -> Response:
+    """Metro areas as GeoJSON points."""
+    return _geo(request, state.blob(("metros",), lambda: metros_layer(state.network.metros)))
+
+
+@router.get("/countries", tags=["map"])
+def list_countries(state: State) -> list[dict[str, Any]]:
+    """Countries (iso2, iso3, name, neighbours); from the landing points when the data has
+    no country polygons (the bundled sample)."""
+    net = state.network
+    if net.countries is not None:
+        return records(net.countries.drop(columns=["geometry"]))
+    lp = net.all_landing_points
+    table = lp.groupby(["iso2", "iso3"], as_index=False)["country"].first()
+    return records(table.rename(columns={"country": "name"}))
+
+
+@router.get("/countries.geojson", tags=["map"], response_class=Response, responses=_GEO_DOC)
+def countries_geojson(request: Request, state: State) -> Response:
+    """Country shapes, simplified for drawing (empty for the bundled sample)."""
+    return _geo(
+        request, state.blob(("countries",), lambda: countries_layer(state.network.countries))
+    )
+
+
+# --------------------------------------------------------------------------- incidents, areas
+
+
+@router.get("/incidents", tags=["records"])
+def list_incidents() -> list[dict[str, Any]]:
+    """Documented historical incidents, oldest first (``undersea.incidents.incidents``)."""
+    return [jsonable(i) for i in incidents()]
+
+
+@router.get("/incidents/{incident_id}", tags=["records"], responses=_NOT_FOUND)
+def one_incident(
+    incident_id: Annotated[str, Path(description="Incident id, e.g. '2024-03-abidjan'.")],
+) -> dict[str, Any]:
+    """One incident: cables cut, area, sources and reported impact."""
+    return jsonable(incident(incident_id))  # type: ignore[no-any-return]
+
+
+@router.get("/chokepoints", tags=["records"])
+def list_chokepoints() -> list[dict[str, Any]]:
+    """Named chokepoints (id, name, description, source)."""
+    return records(chokepoints_table())
+
+
+@router.get("/chokepoints.geojson", tags=["map"], response_class=Response, responses=_GEO_DOC)
+def chokepoints_geojson(request: Request, state: State) -> Response:
+    """Chokepoint areas as GeoJSON polygons (``region_to_geojson`` of each)."""
+    return _geo(request, state.blob(("chokepoints",), _chokepoint_features))
+
+
+def _chokepoint_features() -> dict[str, Any]:
+    feats = []
+    for cid, region in chokepoints().items():
+        feat = region_to_geojson(region)
+        feat["id"] = cid
+        feat["properties"]["id"] = cid
+        feats.append(feat)
+    return {"type": "FeatureCollection", "features": jsonable(feats)}

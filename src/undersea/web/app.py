@@ -1,0 +1,250 @@
+"""The FastAPI application: ``create_app(network_or_loader)``.
+
+The app loads the network once (at startup, or on first use when given a loader) and
+serves the REST API under ``/api`` plus the offline web map (hand-written HTML, CSS and
+JavaScript in ``static/``) at ``/``. User errors become 4xx responses with the library's
+one-line message: unknown names 404 (with close matches), ambiguous names 409 (with the
+candidates), invalid scenarios and out-of-range values 422 (naming the field), oversize
+bodies 413. Anything else is logged and answered with a 500: the server never stops.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .._errors import (
+    AmbiguousNameError,
+    InvalidScenarioError,
+    MissingExtraError,
+    NoRouteError,
+    UnderseaError,
+    UnknownNameError,
+)
+from ._state import AppState, Limits, NetworkSource
+from .jobs import TooManyJobsError
+
+__all__ = ["FieldError", "create_app"]
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = files("undersea.web") / "static"
+
+
+class FieldError(UnderseaError, ValueError):
+    """A request field that is invalid or over a limit; ``loc`` names it (422)."""
+
+    def __init__(
+        self, loc: Sequence[str | int], message: str, *, kind: str = "value_error"
+    ) -> None:
+        self.loc, self.kind = list(loc), kind
+        super().__init__(message)
+
+
+def create_app(
+    network_or_loader: NetworkSource,
+    *,
+    limits: Limits | None = None,
+    cors_origins: Sequence[str] = (),
+    static: bool = True,
+) -> FastAPI:
+    """Build the web app around one network.
+
+    Parameters
+    ----------
+    network_or_loader
+        A :class:`~undersea.Network`, or a function returning one (called once, at
+        startup: ``lambda: undersea.load("2024-03")``).
+    limits
+        Bounds on request sizes and work (:class:`~undersea.web.Limits`).
+    cors_origins
+        Origins allowed to call the API from other sites; none by default (CORS off).
+    static
+        Serve the web map at ``/`` (the API alone when ``False``).
+
+    Examples
+    --------
+    >>> import undersea
+    >>> from undersea.web import create_app
+    >>> app = create_app(undersea.load(sample=True))
+    >>> app.title
+    'undersea'
+    """
+    from .. import __version__
+    from . import api_analysis, api_map
+
+    state = AppState(network_or_loader, limits or Limits())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        _ = state.network  # load once, before the first request
+        yield
+        state.jobs.shutdown()
+
+    app = FastAPI(
+        title="undersea",
+        version=__version__,
+        summary="Submarine cables, landing stations, metros and land links: rank, route, cut.",
+        description=_DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=_TAGS,
+    )
+    app.state.undersea = state
+    _add_error_handlers(app)
+    app.include_router(api_map.router)
+    app.include_router(api_analysis.router)
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=6)
+    if cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(cors_origins),
+            allow_methods=["GET", "POST", "DELETE"],
+        )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=state.limits.max_body_bytes)
+    if static:
+        _add_static(app)
+    return app
+
+
+_DESCRIPTION = """
+REST API of [undersea](https://github.com/undersea): the physical backbone of the
+international internet as one network. Every endpoint calls one library function.
+
+Errors: unknown names give **404** with close matches, ambiguous names **409** with the
+candidates, invalid values **422** naming the field, bodies over the limit **413**, too
+many jobs **429**. A route between places that no path joins is a **200** with
+`"outcome": "no_route"` and the reason.
+"""
+
+_TAGS = [
+    {"name": "map", "description": "Layers of the map: cables, landing points, metros, countries."},
+    {"name": "records", "description": "One cable or landing point, incidents, chokepoints."},
+    {"name": "analysis", "description": "Hub rankings, routes, cuts and their impact."},
+    {"name": "jobs", "description": "Monte Carlo risk runs in the background."},
+]
+
+
+def _add_static(app: FastAPI) -> None:
+    index = STATIC_DIR / "index.html"
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(str(index), media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _error(status: int, exc: UnderseaError, **extra: Any) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": str(exc), **extra})
+
+
+def _validation_body(items: list[dict[str, Any]]) -> dict[str, Any]:
+    detail = [
+        {
+            "loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "invalid value")),
+            "type": str(e.get("type", "value_error")),
+        }
+        for e in items
+    ]
+    message = "; ".join(
+        f"{'.'.join(str(p) for p in d['loc'][1:]) or d['loc'][0]}: {d['msg']}" for d in detail
+    )
+    return {"detail": detail, "message": message}
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content=_validation_body(list(exc.errors())))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            item = {"loc": ["body"], "msg": "not valid JSON text (UTF-8)", "type": "json_invalid"}
+            return JSONResponse(status_code=422, content=_validation_body([item]))
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(UnderseaError)
+    async def user_error(request: Request, exc: UnderseaError) -> JSONResponse:
+        return undersea_error_response(exc)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("request %s %s failed", request.method, request.url.path)
+        return JSONResponse(
+            status_code=500, content={"detail": f"internal error: {type(exc).__name__}"}
+        )
+
+
+def undersea_error_response(exc: UnderseaError) -> JSONResponse:
+    """The HTTP response for a library error (see the module docstring)."""
+    if isinstance(exc, AmbiguousNameError):
+        return _error(409, exc, kind=exc.kind, name=exc.name, matches=exc.matches)
+    if isinstance(exc, UnknownNameError):
+        return _error(404, exc, kind=exc.kind, name=exc.name, matches=exc.matches)
+    if isinstance(exc, FieldError):
+        return JSONResponse(
+            status_code=422,
+            content=_validation_body([{"loc": exc.loc, "msg": str(exc), "type": exc.kind}]),
+        )
+    if isinstance(exc, InvalidScenarioError):
+        return JSONResponse(
+            status_code=422,
+            content=_validation_body([{"loc": ["request"], "msg": str(exc), "type": "scenario"}]),
+        )
+    if isinstance(exc, TooManyJobsError):
+        return _error(429, exc)
+    if isinstance(exc, NoRouteError):
+        return _error(404, exc)
+    if isinstance(exc, MissingExtraError):
+        return _error(501, exc)
+    return _error(400, exc)
+
+
+# --------------------------------------------------------------------------- body limit
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``max_bytes`` with a 413 (declared or streamed)."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        message = f"request body larger than the limit of {self.max_bytes} bytes"
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await JSONResponse(status_code=413, content={"detail": message})(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.max_bytes:  # a streamed body without a length
+                    raise HTTPException(status_code=413, detail=message)
+            return msg
+
+        await self.app(scope, limited_receive, send)

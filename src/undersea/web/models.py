@@ -1,0 +1,227 @@
+"""Request and response models of the web API (they make up its OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "ErrorOut",
+    "FeatureCollectionOut",
+    "InfoOut",
+    "LimitsOut",
+    "ValidationErrorItem",
+    "ValidationErrorOut",
+]
+
+
+class ErrorOut(BaseModel):
+    """A user error: the message, and for unknown or ambiguous names the close matches."""
+
+    detail: str = Field(description="One-line message saying what is wrong and how to fix it.")
+    kind: str | None = Field(None, description="What was looked up: cable, metro, job...")
+    name: str | None = Field(None, description="The name that was not found.")
+    matches: list[str] = Field(
+        default_factory=list, description="Close matches, or the candidates of an ambiguous name."
+    )
+
+
+class ValidationErrorItem(BaseModel):
+    """One invalid field: ``loc`` is its path (``["body", "circle", "radius_km"]``)."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(BaseModel):
+    """422: the invalid fields; ``message`` sums them up in one line."""
+
+    detail: list[ValidationErrorItem]
+    message: str = ""
+
+
+class LimitsOut(BaseModel):
+    """The server's limits on request sizes and work."""
+
+    max_body_bytes: int
+    max_names: int
+    max_polygon_vertices: int
+    max_scenarios: int
+    max_active_jobs: int
+    max_top: int
+    max_matrix_places: int
+
+
+class InfoOut(BaseModel):
+    """What the server serves: the snapshot, its counts, the year range and the limits."""
+
+    model_config = ConfigDict(extra="allow")
+
+    version: str
+    summary: dict[str, Any]
+    provenance: dict[str, Any]
+    year_min: int | None
+    year_max: int | None
+    has_countries: bool
+    features: dict[str, Any] = Field(
+        description="Analysis endpoints served (true/false), and the hub metrics by name."
+    )
+    limits: LimitsOut
+
+
+class FeatureCollectionOut(BaseModel):
+    """A GeoJSON FeatureCollection (RFC 7946); ``summary`` carries a view's counts."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "FeatureCollection"
+    features: list[dict[str, Any]]
+
+
+# --------------------------------------------------------------------------- cut
+
+
+class CircleIn(BaseModel):
+    """A circle on the sphere: centre and radius (km)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lon: float = Field(ge=-180, le=180, description="Centre longitude (degrees).")
+    lat: float = Field(ge=-90, le=90, description="Centre latitude (degrees).")
+    radius_km: float = Field(gt=0, le=5000, description="Radius (km, great circle).")
+
+
+class BBoxIn(BaseModel):
+    """A longitude/latitude box; ``west > east`` crosses the antimeridian."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    west: float = Field(ge=-180, le=180)
+    south: float = Field(ge=-90, le=90)
+    east: float = Field(ge=-180, le=180)
+    north: float = Field(ge=-90, le=90)
+
+
+class CutIn(BaseModel):
+    """What fails. Give one or more of the scenario fields; several are combined."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"cables": ["WACS"]}, {"chokepoint": "bab-el-mandeb"}]},
+    )
+
+    cables: list[str] = Field(
+        default_factory=list, description="Cables to cut (names or ids), e.g. ['WACS']."
+    )
+    segments: list[str] = Field(
+        default_factory=list, description="Segments to cut, ids such as 'wacs:3'."
+    )
+    circle: CircleIn | None = Field(None, description="Cut every segment through this circle.")
+    bbox: BBoxIn | None = Field(None, description="Cut every segment through this box.")
+    polygon: dict[str, Any] | None = Field(
+        None, description="Cut every segment through this GeoJSON Polygon / MultiPolygon."
+    )
+    chokepoint: str | None = Field(None, description="A named chokepoint, e.g. 'malacca'.")
+    incident: str | None = Field(None, description="Replay an incident, e.g. '2024-03-abidjan'.")
+    landing_points: bool = Field(
+        False, description="Region cuts also fail the landing stations inside the region."
+    )
+    year: int | None = Field(None, ge=1850, le=2100, description="Network as of this year.")
+    include_planned: bool = Field(False, description="Include planned cables in the network.")
+    by: Literal["country", "metro"] = Field("country", description="Impact per country or metro.")
+
+
+class CutOut(BaseModel):
+    """The scenario (what failed) and its impact, one row per country (or metro)."""
+
+    scenario: dict[str, Any]
+    impact: list[dict[str, Any]]
+    severity_counts: dict[str, int]
+
+
+# --------------------------------------------------------------------------- route
+
+
+class RouteOut(BaseModel):
+    """A route finder answer: ``outcome`` is ``route`` (with ``routes``, shortest first,
+    each with its GeoJSON ``geometry``) or ``no_route`` (with the ``reason``)."""
+
+    outcome: Literal["route", "no_route"]
+    reason: str | None = None
+    routes: list[dict[str, Any]] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- risk, matrix
+
+
+class RiskIn(BaseModel):
+    """A Monte Carlo run: a hazard spec (as ``undersea.hazards.from_spec`` reads it), how
+    many scenarios and the seed."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "hazard": {"model": "length_proportional", "rate_per_1000km": 0.05},
+                    "n_scenarios": 2000,
+                    "seed": 1,
+                }
+            ]
+        },
+    )
+
+    hazard: dict[str, Any] = Field(
+        description="Hazard spec: {'model': 'length_proportional' | 'repeater' | 'correlated' "
+        "| 'hotspots', ...parameters}; hotspots inline as GeoJSON (no files)."
+    )
+    n_scenarios: int = Field(ge=1, description="Scenarios to draw (server limit max_scenarios).")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="Random seed: same seed, same result.")
+    batch_size: int | None = Field(
+        None, ge=1, le=65536, description="Scenarios per batch (default: the setting, as the CLI)."
+    )
+    year: int | None = Field(None, ge=1850, le=2100, description="Network as of this year.")
+    include_planned: bool = Field(False, description="Include planned cables.")
+
+
+class JobOut(BaseModel):
+    """A background job: ``state`` is queued, running, done, failed (``error`` says why) or
+    cancelled; ``result`` is set once done."""
+
+    id: str
+    kind: str
+    state: Literal["queued", "running", "done", "failed", "cancelled"]
+    progress: float
+    done: int
+    total: int
+    error: str | None
+    params: dict[str, Any]
+    created: float
+    started: float | None
+    finished: float | None
+    result: dict[str, Any] | None
+
+
+class MatrixIn(BaseModel):
+    """Places to compare: metros (or any places) or countries, not both."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"metros": ["Lagos", "Marseille", "Mumbai"]}]},
+    )
+
+    metros: list[str] | None = Field(None, description="Metros, cities, landing points...")
+    countries: list[str] | None = Field(None, description="Countries (ISO2, ISO3 or names).")
+    year: int | None = Field(None, ge=1850, le=2100, description="Network as of this year.")
+    include_planned: bool = Field(False, description="Include planned cables.")
+
+
+class MatrixOut(BaseModel):
+    """Round-trip times (ms) between every pair; ``null`` where no route exists."""
+
+    labels: list[str]
+    places: list[dict[str, Any]]
+    rtt_ms: list[list[float | None]]
+    assumptions: dict[str, Any]

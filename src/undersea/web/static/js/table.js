@@ -1,0 +1,84 @@
+// Sortable, keyboard-reachable data tables (header buttons, aria-sort).
+
+export function escapeHtml(s) {
+  return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+// columns: [{key, label, num?, format?(value,row) -> html, sortValue?(row)}]
+export function renderTable(container, { columns, rows, caption, sortKey, sortDir = "desc", onRowClick, rowId, maxRows = 400, id }) {
+  let key = sortKey || null;
+  let dir = sortDir;
+  const table = document.createElement("table");
+  table.className = "data";
+  if (id) table.id = id;
+  const render = () => {
+    const col = columns.find((c) => c.key === key);
+    const value = (r) => (col && col.sortValue ? col.sortValue(r) : r[key]);
+    const sorted = key
+      ? [...rows].sort((a, b) => {
+          const va = value(a), vb = value(b);
+          if (va == null && vb == null) return 0;
+          if (va == null) return 1;
+          if (vb == null) return -1;
+          const c = typeof va === "number" && typeof vb === "number" ? va - vb : String(va).localeCompare(String(vb));
+          return dir === "asc" ? c : -c;
+        })
+      : rows;
+    const head = columns
+      .map((c) => {
+        const sort = c.key === key ? (dir === "asc" ? "ascending" : "descending") : "none";
+        return `<th scope="col" class="${c.num ? "num" : ""}" aria-sort="${sort}"><button type="button" data-key="${escapeHtml(c.key)}">${escapeHtml(c.label)}</button></th>`;
+      })
+      .join("");
+    const body = sorted
+      .slice(0, maxRows)
+      .map((r, i) => {
+        const cells = columns
+          .map((c) => `<td class="${c.num ? "num" : ""}">${c.format ? c.format(r[c.key], r) : escapeHtml(r[c.key])}</td>`)
+          .join("");
+        const rid = rowId ? ` data-row="${escapeHtml(rowId(r))}"` : ` data-row="${i}"`;
+        const extra = onRowClick ? ` class="clickable" tabindex="0"` : "";
+        return `<tr${rid}${extra}>${cells}</tr>`;
+      })
+      .join("");
+    const more = sorted.length > maxRows ? `<caption class="muted">${escapeHtml(caption || "")} (first ${maxRows} of ${sorted.length})</caption>` : caption ? `<caption class="sr-only">${escapeHtml(caption)}</caption>` : "";
+    table.innerHTML = `${more}<thead><tr>${head}</tr></thead><tbody>${body}</tbody>`;
+    table.dataset.rows = String(sorted.length);
+    table.dataset.sortKey = key || "";
+    table.dataset.sortDir = dir;
+  };
+  table.addEventListener("click", (e) => {
+    const btn = e.target.closest("th button");
+    if (btn) {
+      const k = btn.dataset.key;
+      dir = k === key ? (dir === "asc" ? "desc" : "asc") : columns.find((c) => c.key === k)?.num ? "desc" : "asc";
+      key = k;
+      render();
+      table.querySelector(`th button[data-key="${CSS.escape(k)}"]`)?.focus();
+      return;
+    }
+    const tr = e.target.closest("tbody tr");
+    if (tr && onRowClick) onRowClick(tr.dataset.row, tr);
+  });
+  table.addEventListener("keydown", (e) => {
+    const tr = e.target.closest("tbody tr");
+    if (tr && onRowClick && (e.key === "Enter" || e.key === " ")) {
+      e.preventDefault();
+      onRowClick(tr.dataset.row, tr);
+    }
+  });
+  render();
+  container.append(table);
+  return table;
+}
+
+export function fmt(v, digits = 1) {
+  if (v == null || Number.isNaN(v)) return "–";
+  if (typeof v !== "number") return escapeHtml(v);
+  return v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+export function pct(v) {
+  if (v == null || Number.isNaN(v)) return "–";
+  return `${(100 * v).toFixed(v > 0 && v < 0.01 ? 1 : 0)}%`;
+}

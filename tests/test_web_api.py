@@ -1,0 +1,658 @@
+"""Tests for undersea.web: the REST API on the bundled sample and on the 2024-03 snapshot."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+
+with warnings.catch_warnings():  # newer starlette asks for httpx2 when httpx is installed
+    warnings.filterwarnings("ignore", message=".*httpx2.*")
+    from fastapi.testclient import TestClient
+from shapely.geometry import box
+
+import undersea
+from undersea.web import Limits, api_analysis, api_map, create_app
+from undersea.web._convert import jsonable, records
+from undersea.web.jobs import JobManager, TooManyJobsError
+from undersea.web.layers import countries_layer, round_coords
+
+STATIC = Path(undersea.__file__).parent / "web" / "static"
+
+
+@pytest.fixture(scope="module")
+def sample_net() -> undersea.Network:
+    return undersea.load(sample=True, cache=False)
+
+
+@pytest.fixture(scope="module")
+def client(sample_net: undersea.Network):
+    with TestClient(create_app(sample_net)) as c:
+        yield c
+
+
+def _wait(client: TestClient, job_id: str, timeout: float = 30.0) -> dict[str, Any]:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        status = client.get(f"/api/risk/{job_id}").json()
+        if status["state"] in ("done", "failed", "cancelled"):
+            return status
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish: {status}")
+
+
+def _decimals(x: float) -> int:
+    text = repr(float(x))
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def test_jsonable_handles_library_values() -> None:
+    df = pd.DataFrame(
+        {"a": [1.5, np.nan], "b": pd.array([1, pd.NA], dtype="Int64"), "c": [np.inf, 2.0]}
+    )
+    assert records(df) == [{"a": 1.5, "b": 1, "c": None}, {"a": None, "b": None, "c": 2.0}]
+    assert jsonable({"x": np.int64(3), "y": (1, 2), "z": pd.Timestamp("2024-03-01")}) == {
+        "x": 3,
+        "y": [1, 2],
+        "z": "2024-03-01T00:00:00",
+    }
+    json.dumps(jsonable({"s": {1, 2}, "n": np.float32(np.nan)}))  # serialisable
+
+
+def test_round_coords_and_countries_layer() -> None:
+    assert round_coords([[1.23456, -0.0004]]) == [[1.235, -0.0]]
+    countries = pd.DataFrame(
+        {
+            "iso2": ["AA"],
+            "iso3": ["AAA"],
+            "iso_numeric": ["001"],
+            "name": ["Squareland"],
+            "geometry": [box(0.00001, 0.0, 10.123456, 5.987654)],
+            "neighbours": [[]],
+        }
+    )
+    fc = countries_layer(countries)
+    (feat,) = fc["features"]
+    assert feat["id"] == "AAA"
+    assert feat["properties"]["name"] == "Squareland"
+    xs = [x for ring in feat["geometry"]["coordinates"] for x, _ in ring]
+    assert max(xs) == 10.123
+    assert all(_decimals(x) <= 3 for x in xs)
+    assert countries_layer(None) == {"type": "FeatureCollection", "features": []}
+
+
+# --------------------------------------------------------------------------- map layers
+
+
+def test_info(client: TestClient, sample_net: undersea.Network) -> None:
+    info = client.get("/api/info").json()
+    assert info["summary"]["cables"] == sample_net.n_cables == 10
+    assert info["has_countries"] is False
+    assert info["year_min"] == 1997
+    assert info["year_max"] >= 2024
+    assert info["limits"]["max_scenarios"] == Limits().max_scenarios
+    assert {"cut", "route", "hubs", "risk"} <= set(info["features"])
+    assert "cables" in info["features"]["hub_metrics"]
+
+
+def test_cables_geojson_counts_years_and_rounding(client: TestClient) -> None:
+    full = client.get("/api/cables.geojson").json()
+    assert full["type"] == "FeatureCollection"
+    assert full["summary"]["segments"] == len(full["features"]) == 69
+    assert full["summary"]["cables"] == 10
+    assert len({f["properties"]["cable_id"] for f in full["features"]}) == 10
+    coords = [
+        x
+        for f in full["features"]
+        for part in (
+            [f["geometry"]["coordinates"]]
+            if f["geometry"]["type"] == "LineString"
+            else f["geometry"]["coordinates"]
+        )
+        for pt in part
+        for x in pt
+    ]
+    assert all(_decimals(x) <= 3 for x in coords)
+    old = client.get("/api/cables.geojson", params={"year": 2005}).json()
+    assert old["summary"]["year"] == 2005
+    assert 0 < old["summary"]["cables"] < full["summary"]["cables"]
+    assert all(f["properties"]["rfs_year"] <= 2005 for f in old["features"])
+    planned = client.get("/api/cables.geojson", params={"year": 2030, "planned": True}).json()
+    assert planned["summary"]["cables"] == 11
+    assert any(f["properties"]["is_planned"] for f in planned["features"])
+
+
+def test_geojson_is_gzipped_once_and_cached(client: TestClient) -> None:
+    r = client.get("/api/cables.geojson", headers={"Accept-Encoding": "gzip"})
+    assert r.headers["content-encoding"] == "gzip"
+    assert r.headers["content-type"].startswith("application/geo+json")
+    plain = client.get("/api/cables.geojson", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert r.json() == plain.json()
+    assert len(gzip.compress(plain.content)) < len(plain.content)
+
+
+def test_cable_and_landing_point_records(client: TestClient) -> None:
+    cab = client.get("/api/cables/SAT-3/WASC").json()  # a name with a slash
+    assert cab["id"] == "sat-3wasc"
+    assert cab["rfs_year"] == 2002
+    assert len(cab["segments"]) > 0
+    assert len(cab["landing_points"]) > 3
+    assert len(client.get("/api/cables").json()) == 10
+    lp = client.get("/api/landing-points/lagos-nigeria").json()
+    assert lp["iso2"] == "NG"
+    assert len(lp["cables"]) >= 2
+    pts = client.get("/api/landing-points.geojson").json()
+    assert len(pts["features"]) == len(client.get("/api/landing-points").json()) == 32
+
+
+def test_unknown_name_is_404_with_close_matches(client: TestClient) -> None:
+    r = client.get("/api/cables/WAC")
+    assert r.status_code == 404
+    body = r.json()
+    assert body["kind"] == "cable"
+    assert body["name"] == "WAC"
+    assert "West Africa Cable System (WACS)" in body["matches"]
+    assert "did you mean" in body["detail"]
+
+
+def test_ambiguous_name_is_409_with_candidates(client: TestClient) -> None:
+    r = client.get("/api/landing-points/Alexandria")
+    assert r.status_code == 409
+    body = r.json()
+    assert len(body["matches"]) == 2
+    assert any("EG" in m for m in body["matches"])
+    assert any("AU" in m for m in body["matches"])
+
+
+def test_metros_countries_incidents_chokepoints(client: TestClient) -> None:
+    metros = client.get("/api/metros").json()
+    assert len(metros) == 30
+    assert {"metro_id", "lon", "lat"} <= set(metros[0])
+    assert len(client.get("/api/metros.geojson").json()["features"]) == 30
+    countries = client.get("/api/countries").json()  # the sample: from its landing points
+    assert {"NG", "FR", "TO"} <= {c["iso2"] for c in countries}
+    assert client.get("/api/countries.geojson").json()["features"] == []
+    inc = client.get("/api/incidents").json()
+    assert [i["id"] for i in inc][:2] == ["2006-12-hengchun", "2008-01-alexandria"]
+    one = client.get("/api/incidents/2022-01-tonga").json()
+    assert one["cables"][0] == "Tonga Cable"
+    assert one["location"]["radius_km"] > 0
+    assert client.get("/api/incidents/nope").status_code == 404
+    chk = client.get("/api/chokepoints").json()
+    assert "bab-el-mandeb" in {c["id"] for c in chk}
+    geo = client.get("/api/chokepoints.geojson").json()
+    assert len(geo["features"]) == len(chk)
+
+
+# --------------------------------------------------------------------------- cut
+
+
+def test_cut_cable_reports_impact(client: TestClient, sample_net: undersea.Network) -> None:
+    r = client.post("/api/cut", json={"cables": ["WACS"]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    sc = body["scenario"]
+    wacs = sample_net.cable_segments("west-africa-cable-system-wacs")
+    assert sc["n_failed_segments"] == len(wacs) == len(sc["failed_segments"])
+    assert sc["failed_cables"][0]["name"] == "West Africa Cable System (WACS)"
+    impact = pd.DataFrame(body["impact"])
+    assert {"iso3", "severity", "lost_share", "cables_before", "cables_after"} <= set(impact)
+    assert sum(body["severity_counts"].values()) == len(impact)
+    assert (impact["cables_after"] <= impact["cables_before"]).all()
+    assert (impact["cables_after"] < impact["cables_before"]).any()
+
+
+def test_cut_region_chokepoint_incident_and_combined(client: TestClient) -> None:
+    circle = client.post("/api/cut", json={"circle": {"lon": -4.1, "lat": 5.2, "radius_km": 300}})
+    assert circle.status_code == 200
+    assert circle.json()["scenario"]["n_failed_segments"] > 0
+    assert circle.json()["scenario"]["region"]["geometry"]["type"] == "Polygon"
+    empty = client.post("/api/cut", json={"circle": {"lon": -150, "lat": -60, "radius_km": 50}})
+    assert empty.json()["scenario"]["empty"] is True
+    assert empty.json()["scenario"]["note"]
+    box_cut = client.post(
+        "/api/cut", json={"bbox": {"west": -10, "south": 0, "east": 10, "north": 10}}
+    )
+    assert box_cut.json()["scenario"]["n_failed_segments"] > 0
+    poly = {"type": "Polygon", "coordinates": [[[-10, 0], [10, 0], [10, 10], [-10, 10], [-10, 0]]]}
+    assert client.post("/api/cut", json={"polygon": poly}).json()["scenario"]["n_failed_segments"]
+    red_sea = client.post("/api/cut", json={"chokepoint": "bab-el-mandeb"}).json()
+    assert red_sea["scenario"]["kind"] == "chokepoint"
+    inc = client.post("/api/cut", json={"incident": "2024-03-abidjan"}).json()
+    assert inc["scenario"]["kind"] == "incident"
+    assert inc["scenario"]["n_failed_segments"] > 0
+    both = client.post("/api/cut", json={"cables": ["WACS"], "incident": "2024-03-abidjan"}).json()
+    assert both["scenario"]["kind"] == "combined"
+    assert both["scenario"]["n_failed_segments"] >= inc["scenario"]["n_failed_segments"]
+    metros = client.post("/api/cut", json={"cables": ["WACS"], "by": "metro"}).json()
+    assert "metro_id" in metros["impact"][0]
+
+
+@pytest.mark.parametrize(
+    ("body", "loc"),
+    [
+        ({}, ["request"]),
+        ({"circle": {"lon": -4, "lat": 5, "radius_km": -3}}, ["body", "circle", "radius_km"]),
+        ({"circle": {"lon": 400, "lat": 5, "radius_km": 3}}, ["body", "circle", "lon"]),
+        ({"cables": "WACS", "nonsense": 1}, ["body", "cables"]),
+        ({"cables": ["WACS"], "year": 1200}, ["body", "year"]),
+        ({"polygon": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]}}, ["body", "polygon"]),
+        ({"polygon": {"type": "Point"}}, ["body", "polygon"]),
+    ],
+)
+def test_cut_bad_input_is_422_naming_the_field(
+    client: TestClient, body: dict[str, Any], loc: list[str]
+) -> None:
+    r = client.post("/api/cut", json=body)
+    assert r.status_code == 422, r.text
+    out = r.json()
+    assert loc in [d["loc"] for d in out["detail"]]
+    assert out["message"]
+
+
+def test_cut_unknown_cable_and_not_in_service(client: TestClient) -> None:
+    r = client.post("/api/cut", json={"cables": ["Nonexistent Cable"]})
+    assert r.status_code == 404
+    assert r.json()["kind"] == "cable"
+    old = client.post("/api/cut", json={"cables": ["2Africa"], "year": 2000})
+    assert old.status_code == 422
+    assert "not in service" in old.json()["message"]
+
+
+def test_limits_on_names_polygons_and_bodies(sample_net: undersea.Network) -> None:
+    limits = Limits(max_names=2, max_polygon_vertices=10, max_body_bytes=2000)
+    with TestClient(create_app(sample_net, limits=limits)) as c:
+        r = c.post("/api/cut", json={"cables": ["a", "b", "c"]})
+        assert r.status_code == 422
+        assert r.json()["detail"][0]["loc"] == ["body", "cables"]
+        assert "limit is 2" in r.json()["message"]
+        ring = [[float(i % 7), float(i // 7)] for i in range(12)]
+        r = c.post("/api/cut", json={"polygon": {"type": "Polygon", "coordinates": [ring]}})
+        assert r.status_code == 422
+        assert "limit is 10" in r.json()["message"]
+        r = c.post("/api/cut", content=b'{"cables": [' + b'"x",' * 2000 + b'"y"]}')
+        assert r.status_code == 413
+        assert "2000 bytes" in r.json()["detail"]
+
+        def chunks():  # a streamed body without a length
+            for _ in range(10):
+                yield b" " * 500
+
+        r = c.post("/api/cut", content=chunks(), headers={"Content-Type": "application/json"})
+        assert r.status_code == 413
+        assert c.get("/api/info").status_code == 200
+
+
+# --------------------------------------------------------------------------- routes, hubs, matrix
+
+
+def test_route_with_alternatives_and_geometry(client: TestClient) -> None:
+    r = client.get("/api/route", params={"from": "Abidjan", "to": "Lisbon", "alternatives": 2})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["outcome"] == "route"
+    assert len(body["routes"]) == 2
+    best, alt = body["routes"]
+    assert best["cables"] == ["SAT-3/WASC"]
+    assert best["rtt_ms"] > best["great_circle_rtt_ms"] > 0
+    assert best["hop_count"] == len(best["hops"]) > 0
+    assert set(best["cables"]).isdisjoint(alt["cables"])
+    assert alt["rtt_ms"] >= best["rtt_ms"]
+    feats = best["geometry"]["features"]
+    assert feats
+    assert all(f["geometry"]["type"] == "LineString" for f in feats)
+
+
+def test_no_route_is_an_outcome_not_an_error(client: TestClient) -> None:
+    r = client.get("/api/route", params={"from": "Tonga", "to": "Lagos", "year": 1998})
+    assert r.status_code == 200
+    assert r.json() == {
+        "outcome": "no_route",
+        "reason": "Tonga has no in-service cable in 1998",
+        "routes": [],
+    }
+
+
+def test_route_bad_input(client: TestClient) -> None:
+    r = client.get("/api/route", params={"from": "Lagos", "to": "Xyzzyville Qq"})
+    assert r.status_code == 404
+    assert r.json()["kind"] == "place"
+    r = client.get("/api/route", params={"from": "Lagos"})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["query", "to"]
+    r = client.get("/api/route", params={"from": "Lagos", "to": "Accra", "alternatives": 9})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["query", "alternatives"]
+
+
+def test_hub_ranking(client: TestClient) -> None:
+    rows = client.get("/api/hubs", params={"metric": "cables", "year": 2020, "top": 3}).json()
+    assert len(rows) == 3
+    assert rows[0]["rank"] == 1
+    assert rows[0]["metro_id"] == "accra-gh"
+    assert [r["value"] for r in rows] == sorted((r["value"] for r in rows), reverse=True)
+    assert {"lon", "lat", "cables", "betweenness"} <= set(rows[0])
+    assert "betweenness" in client.get("/api/hubs/metrics").json()
+    bad = client.get("/api/hubs", params={"metric": "bogus"})
+    assert bad.status_code == 404
+    assert "valid metrics" in bad.json()["detail"]
+    assert client.get("/api/hubs", params={"top": 10_000}).status_code == 422
+    outside = client.get("/api/hubs", params={"year": 1950})
+    assert outside.status_code == 422
+    assert "outside the data" in outside.json()["message"]
+
+
+def test_hub_history_and_profile(client: TestClient) -> None:
+    hist = client.get("/api/hubs/Accra/history", params={"metric": "cables"}).json()
+    assert hist["metro"]["metro_id"] == "accra-gh"
+    assert hist["metric"] == "cables"
+    years = [p["year"] for p in hist["points"]]
+    assert years == list(range(1997, years[-1] + 1))
+    assert years[-1] >= 2024
+    by_year = {p["year"]: p for p in hist["points"]}
+    assert by_year[2020]["rank"] == 1
+    assert by_year[2020]["value"] == 5
+    sparse = client.get("/api/hubs/accra-gh/history", params={"step": 5}).json()
+    assert [p["year"] for p in sparse["points"]][:3] == [1997, 2002, 2007]
+    assert sparse["points"][-1]["year"] == years[-1]
+    assert client.get("/api/hubs/Atlantis/history").status_code == 404
+    prof = client.get("/api/hubs/lisbon-pt/profile").json()
+    assert prof["metro"]["name"] == "Lisbon"
+    assert {c["cable_id"] for c in prof["cables"]} >= {"sat-3wasc"}
+    assert {"year", "cables", "betweenness"} <= set(prof["ranks"][0])
+
+
+def test_rtt_matrix(client: TestClient) -> None:
+    r = client.post("/api/rtt-matrix", json={"metros": ["Lagos", "Marseille", "Mumbai"]})
+    assert r.status_code == 200, r.text
+    m = np.array(r.json()["rtt_ms"], dtype=float)
+    assert m.shape == (3, 3)
+    assert np.allclose(np.diag(m), 0)
+    assert np.allclose(m, m.T)
+    assert r.json()["labels"] == ["Lagos, NG", "Marseille, FR", "Mumbai, IN"]
+    both = client.post("/api/rtt-matrix", json={"metros": ["Lagos"], "countries": ["FR"]})
+    assert both.status_code == 422
+    many = client.post("/api/rtt-matrix", json={"metros": ["Lagos"] * 61})
+    assert many.status_code == 422
+    assert many.json()["detail"][0]["loc"] == ["body", "metros"]
+
+
+# --------------------------------------------------------------------------- risk jobs
+
+
+def test_risk_job_runs_to_a_result(client: TestClient) -> None:
+    body = {
+        "hazard": {"model": "length_proportional", "rate_per_1000km": 0.05},
+        "n_scenarios": 300,
+        "seed": 7,
+    }
+    r = client.post("/api/risk", json=body)
+    assert r.status_code == 202
+    assert r.json()["state"] in ("queued", "running", "done")
+    status = _wait(client, r.json()["id"])
+    assert status["state"] == "done"
+    assert status["progress"] == 1.0
+    res = status["result"]
+    assert res["n_scenarios"] == 300
+    assert res["seed"] == 7
+    p = pd.DataFrame(res["countries"])["p_isolated"]
+    assert p.between(0, 1).all()
+    again = _wait(client, client.post("/api/risk", json=body).json()["id"])
+    assert again["result"]["countries"] == res["countries"]  # same seed, same answer
+    assert r.json()["id"] in {j["id"] for j in client.get("/api/risk").json()}
+
+
+@pytest.mark.parametrize(
+    ("hazard", "n", "needle"),
+    [
+        ({"model": "nope"}, 10, "unknown model"),
+        ({"model": "hotspots", "geojson": "/etc/passwd"}, 10, "files are not read"),
+        ({"model": "repeater", "p": 2}, 10, "'p'"),
+        ({"model": "length_proportional", "rate_per_1000km": 0.1}, 10**9, "limit"),
+    ],
+)
+def test_risk_bad_input(client: TestClient, hazard: dict[str, Any], n: int, needle: str) -> None:
+    r = client.post("/api/risk", json={"hazard": hazard, "n_scenarios": n})
+    assert r.status_code == 422
+    assert needle in r.json()["message"]
+
+
+def test_crashed_job_says_why_and_server_lives_on(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(api_analysis, "risk", boom)
+    body = {"hazard": {"model": "length_proportional", "rate_per_1000km": 0.1}, "n_scenarios": 5}
+    status = _wait(client, client.post("/api/risk", json=body).json()["id"])
+    assert status["state"] == "failed"
+    assert "RuntimeError" in status["error"]
+    assert "disk on fire" in status["error"]
+    assert client.get("/api/info").status_code == 200
+
+
+def test_cancel_and_job_limit(
+    sample_net: undersea.Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+
+    def slow(net: Any, spec: Any, *, n_scenarios: int, progress: Any, **kw: Any) -> Any:
+        for done in range(n_scenarios):
+            progress(done, n_scenarios)
+            release.wait(0.01)
+        raise AssertionError("should have been cancelled")
+
+    monkeypatch.setattr(api_analysis, "risk", slow)
+    limits = Limits(max_running_jobs=1, max_active_jobs=2)
+    body = {"hazard": {"model": "length_proportional", "rate_per_1000km": 0.1}, "n_scenarios": 5000}
+    with TestClient(create_app(sample_net, limits=limits)) as c:
+        first = c.post("/api/risk", json=body).json()["id"]
+        second = c.post("/api/risk", json=body).json()["id"]
+        third = c.post("/api/risk", json=body)
+        assert third.status_code == 429
+        assert "limit 2" in third.json()["detail"]
+        queued = c.delete(f"/api/risk/{second}").json()
+        assert queued["state"] == "cancelled"
+        deadline = time.monotonic() + 10
+        while c.get(f"/api/risk/{first}").json()["done"] < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        c.delete(f"/api/risk/{first}")
+        status = _wait(c, first)
+        assert status["state"] == "cancelled"
+        assert 0 < status["done"] < 5000
+        assert c.get("/api/risk/unknown-job").status_code == 404
+
+
+def test_job_manager_prunes_finished_jobs() -> None:
+    jm = JobManager(max_running=1, max_active=1, max_jobs=3)
+    try:
+        for _ in range(5):
+            job = jm.submit("t", lambda progress: {"ok": True}, {})
+            deadline = time.monotonic() + 5
+            while job.state != "done" and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert job.status()["result"] == {"ok": True}
+        assert len(jm.list()) <= 3
+        gate = threading.Event()
+        jm.submit("t", lambda progress: gate.wait(5), {})
+        with pytest.raises(TooManyJobsError):
+            jm.submit("t", lambda progress: None, {})
+        gate.set()
+    finally:
+        jm.shutdown()
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+def test_unexpected_error_is_500_and_server_keeps_serving(
+    sample_net: undersea.Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ZeroDivisionError("bug")
+
+    monkeypatch.setattr(api_map, "describe_cable", broken)
+    with TestClient(create_app(sample_net), raise_server_exceptions=False) as c:
+        r = c.get("/api/cables/WACS")
+        assert r.status_code == 500
+        assert r.json() == {"detail": "internal error: ZeroDivisionError"}
+        assert c.get("/api/info").status_code == 200
+
+
+def test_cors_is_off_by_default(sample_net: undersea.Network) -> None:
+    headers = {"Origin": "https://example.org", "Access-Control-Request-Method": "GET"}
+    with TestClient(create_app(sample_net)) as c:
+        r = c.get("/api/info", headers={"Origin": "https://example.org"})
+        assert "access-control-allow-origin" not in r.headers
+        assert "access-control-allow-origin" not in c.options("/api/info", headers=headers).headers
+    with TestClient(create_app(sample_net, cors_origins=["https://example.org"])) as c:
+        r = c.get("/api/info", headers={"Origin": "https://example.org"})
+        assert r.headers["access-control-allow-origin"] == "https://example.org"
+
+
+def test_app_loads_lazily_from_a_loader_once(sample_net: undersea.Network) -> None:
+    calls: list[int] = []
+
+    def loader() -> undersea.Network:
+        calls.append(1)
+        return sample_net
+
+    app = create_app(loader)
+    assert calls == []
+    with TestClient(app) as c:
+        assert calls == [1]
+        c.get("/api/info")
+        c.get("/api/cables.geojson")
+    assert calls == [1]
+
+
+def test_openapi_documents_every_endpoint(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
+    expected = {
+        "/api/info",
+        "/api/cables",
+        "/api/cables.geojson",
+        "/api/cables/{name}",
+        "/api/landing-points",
+        "/api/landing-points.geojson",
+        "/api/landing-points/{name}",
+        "/api/metros",
+        "/api/metros.geojson",
+        "/api/countries",
+        "/api/countries.geojson",
+        "/api/incidents",
+        "/api/incidents/{incident_id}",
+        "/api/chokepoints",
+        "/api/chokepoints.geojson",
+        "/api/cut",
+        "/api/route",
+        "/api/hubs",
+        "/api/hubs/metrics",
+        "/api/hubs/{metro}/history",
+        "/api/hubs/{metro}/profile",
+        "/api/rtt-matrix",
+        "/api/risk",
+        "/api/risk/{job_id}",
+    }
+    assert expected <= set(paths)
+    for path, ops in paths.items():
+        for method, op in ops.items():
+            assert op.get("description") or op.get("summary"), (method, path)
+    cut = paths["/api/cut"]["post"]
+    assert {"404", "409", "413", "422"} <= set(cut["responses"])
+    assert "CutIn" in json.dumps(cut["requestBody"])
+
+
+def test_static_page_is_self_contained(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert '<canvas id="map"' in page.text
+    assert client.get("/static/js/main.js").status_code == 200
+    assert client.get("/static/app.css").status_code == 200
+    for f in STATIC.rglob("*"):
+        if f.is_file():
+            text = f.read_text(encoding="utf-8")
+            assert "http://" not in text, f  # no CDN, no tile server
+            assert "https://" not in text, f
+            assert "<script src=" not in text.replace('src="/static/', "")
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_serve_command_builds_the_app_and_runs_uvicorn(monkeypatch: pytest.MonkeyPatch) -> None:
+    uvicorn = pytest.importorskip("uvicorn")
+    seen: dict[str, Any] = {}
+
+    def fake_run(app: Any, **kwargs: Any) -> None:
+        seen.update(kwargs, app=app)
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    from undersea.cli import main
+
+    main(["serve", "--sample", "--port", "8123"])
+    assert seen["host"] == "127.0.0.1"
+    assert seen["port"] == 8123
+    with TestClient(seen["app"]) as c:
+        assert c.get("/api/info").json()["summary"]["cables"] == 10
+
+
+# --------------------------------------------------------------------------- real data
+
+
+@pytest.fixture(scope="module")
+def real_client(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
+    with pytest.MonkeyPatch.context() as mp:  # the session's temporary build cache
+        mp.setenv("UNDERSEA_CACHE", str(tmp_path_factory.getbasetemp() / "undersea-cache"))
+        net = undersea.load("2024-03", data_dir=shared_data)
+    with TestClient(create_app(net)) as c:
+        yield c
+
+
+@pytest.mark.realdata
+def test_real_map_layers(real_client: TestClient) -> None:
+    full = real_client.get("/api/cables.geojson", params={"year": 2024})
+    summary = full.json()["summary"]
+    assert summary["cables"] == 513
+    assert summary["segments"] == 2980
+    assert len(full.content) < 1_500_000
+    y2000 = real_client.get("/api/cables.geojson", params={"year": 2000}).json()["summary"]
+    assert 100 < y2000["cables"] < 200
+    countries = real_client.get("/api/countries.geojson")
+    assert len(countries.json()["features"]) > 200
+    assert len(countries.content) < 1_500_000
+
+
+@pytest.mark.realdata
+def test_real_cut_route_and_hubs(real_client: TestClient) -> None:
+    cut = real_client.post("/api/cut", json={"cables": ["WACS"]}).json()
+    impact = {r["iso3"]: r for r in cut["impact"]}
+    assert impact["COG"]["severity"] == "severe"
+    assert impact["COG"]["cables_after"] == 0
+    assert impact["GHA"]["cables_before"] - impact["GHA"]["cables_after"] == 1
+    abidjan = real_client.post("/api/cut", json={"incident": "2024-03-abidjan"}).json()
+    assert abidjan["scenario"]["n_failed_segments"] > 0
+    hit = {r["iso3"] for r in abidjan["impact"] if r["cables_after"] < r["cables_before"]}
+    assert "CIV" in hit
+    route = real_client.get("/api/route", params={"from": "Lagos", "to": "Singapore"}).json()
+    assert route["outcome"] == "route"
+    assert 100 < route["routes"][0]["rtt_ms"] < 250
+    hubs = real_client.get("/api/hubs", params={"year": 2024, "top": 5}).json()
+    assert hubs[0]["metro_id"] == "singapore-sg"
