@@ -290,6 +290,12 @@ class Network:
         return np.asarray(self._base.segments["length_km"].to_numpy())
 
     # ------------------------------------------------------------------ graph
+    @cached_property
+    def memo(self) -> dict[Any, Any]:
+        """Per-view cache for results derived from this (immutable) view, such as
+        compiled impact models. A new view starts with an empty cache."""
+        return {}
+
     # --- edges: segments [0, S) then land links [S, S + L) --------------------------
     @property
     def links(self) -> pd.DataFrame:

@@ -308,6 +308,13 @@ def impact_model(
     """
     if by not in ("country", "metro"):
         raise UnknownNameError("impact unit", str(by), ["country", "metro"])
+    key = ("impact_model", None if core is None else tuple(core), by)
+    if key not in net.memo:  # compiling costs most of a cut: once per view
+        net.memo[key] = _compile(net, core=core, by=by)
+    return net.memo[key]  # type: ignore[no-any-return]
+
+
+def _compile(net: Network, *, core: Sequence[str] | None, by: Unit) -> ImpactModel:
     units, node_unit = _country_units(net) if by == "country" else _metro_units(net)
     _, country = _country_units(net) if by == "metro" else (units, node_unit)
     core_nodes, core_names = _core_nodes(net, core)
