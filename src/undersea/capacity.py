@@ -79,8 +79,12 @@ def read_capacity_table(path: str | Path) -> dict[str, float]:
 
 
 def cable_capacity_tbps(cables: pd.DataFrame, table: dict[str, float] | None = None) -> np.ndarray:
-    """Capacity proxy per row of a ``cables`` table: the user's table, else the model."""
+    """Capacity proxy per row of a ``cables`` table: the user's table, else a what-if
+    cable's own ``capacity_tbps`` (:func:`undersea.whatif.with_cable`), else the model."""
     model = design_capacity_tbps(cables["rfs_year"])
+    if "capacity_tbps" in cables:
+        own = pd.to_numeric(cables["capacity_tbps"], errors="coerce").to_numpy(dtype=float)
+        model = np.where(np.isnan(own), model, own)
     if not table:
         return model
     user = cables["id"].map(table).to_numpy(dtype=float, na_value=np.nan)

@@ -206,9 +206,10 @@ def _append(
         ignore_index=True,
     ).drop_duplicates(ignore_index=True)
     first_bu = int(b.nodes["node_id"].str.startswith(f"{cable_id}#bu").sum())
-    bu_names = {
-        f"{cable_id}#bu{j}": f"{cable_id}#bu{first_bu + j}" for j in range(len(graph.bu_lonlat))
-    }
+    # placeholders of the new branching units (a branch names its own: an existing
+    # cable's "#bu0" is a real node that must keep its name)
+    temp = getattr(graph, "bu_names", [f"{cable_id}#bu{j}" for j in range(len(graph.bu_lonlat))])
+    bu_names = {t: f"{cable_id}#bu{first_bu + j}" for j, t in enumerate(temp)}
     bus = pd.DataFrame(
         {
             "node_id": list(bu_names.values()),
@@ -429,13 +430,15 @@ def with_landing(net: Network, cable: str, landing: LandingSpec) -> Network:
     pts = net.coords[net.offsets[i] : net.offsets[i + 1]]
     u, v = net.segments.loc[i, "u"], net.segments.loc[i, "v"]
     cid = str(net.all_cables.iloc[k]["id"])
-    bu = f"{cid}#bu0"  # renumbered by _append
+    bu = f"{cid}#bu-new"  # renamed by _append
     halves = [(u, bu, pts[: j + 1]), (bu, v, pts[j:])]
     kind = str(net.segments.loc[i, "kind"])
     pieces = [(a, c, p if len(p) > 1 else np.array([p[0], p[0]]), kind) for a, c, p in halves]
 
     branch = SimpleNamespace(
-        bu_lonlat=pts[j : j + 1], segments=[*pieces, (bu, lp_id, np.array([pts[j], xy]), "drawn")]
+        bu_lonlat=pts[j : j + 1],
+        bu_names=[bu],
+        segments=[*pieces, (bu, lp_id, np.array([pts[j], xy]), "drawn")],
     )
 
     # only the new branch leg is a planned route; the halves keep their drawn lengths

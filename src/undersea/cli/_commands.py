@@ -6,6 +6,12 @@ from __future__ import annotations
 from . import (
     data,  # noqa: F401
     export,  # noqa: F401
+    failures,  # noqa: F401
+    hubs,  # noqa: F401
+    planning,  # noqa: F401
+    report,  # noqa: F401
+    route,  # noqa: F401
+    serve,  # noqa: F401
     show,  # noqa: F401
     sql,  # noqa: F401
 )

@@ -1,0 +1,516 @@
+"""Planning commands: ``whatif``, ``plan`` and ``dependency``.
+
+Thin over :mod:`undersea.analysis.planning`, :mod:`~undersea.analysis.comparison`,
+:mod:`~undersea.analysis.candidates` and :mod:`~undersea.analysis.dependency`: each
+command turns its options into one call and formats the result.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .._errors import InvalidScenarioError
+from ..analysis.candidates import Candidate, apply_candidates, read_candidates, read_route
+from ..analysis.comparison import compare
+from ..analysis.dependency import dependency, dependency_table
+from ..analysis.planning import plan
+from ._app import app, err_console
+from ._options import (
+    DataDirOpt,
+    Format,
+    FormatOpt,
+    PlannedOpt,
+    SampleOpt,
+    SnapshotOpt,
+    YearOpt,
+    console,
+    emit_json,
+    emit_table,
+    open_network,
+)
+
+__all__ = ["dependency_command", "plan_command", "whatif_command"]
+
+HazardOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--hazard",
+        help="Hazard file (JSON/YAML spec or GeoJSON hotspots); default: one year of "
+        "length-proportional faults (risk_default_rate_per_1000km).",
+        dir_okay=False,
+    ),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")]
+
+
+class Objective(StrEnum):
+    severe = "severe"
+    population = "population"
+    rtt = "rtt"
+
+
+class Method(StrEnum):
+    lazy = "lazy"
+    greedy = "greedy"
+    exact = "exact"
+
+
+def _km(text: str | None, option: str) -> float | None:
+    """``"5000km"``, ``"5,000 km"`` or ``"5000"`` -> 5000.0."""
+    if text is None:
+        return None
+    raw = text.strip().lower().removesuffix("km").replace(",", "").replace("_", "").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected a length such as 5000km, got {text!r}", param_hint=option
+        ) from None
+    if not math.isfinite(value) or value <= 0:
+        raise typer.BadParameter(f"must be positive, got {text!r}", param_hint=option)
+    return value
+
+
+@contextmanager
+def _progress_bar(what: str) -> Iterator[Callable[[int, int], None]]:
+    """A transient rich progress bar on stderr, as a ``progress(done, total)`` callback."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(what, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=max(total, done))
+
+        yield update
+
+
+# --------------------------------------------------------------------------- whatif
+
+
+def _split(text: str, sep: str = ",") -> list[str]:
+    return [x.strip() for x in text.split(sep) if x.strip()]
+
+
+def _edits(
+    cables: list[str],
+    names: list[str],
+    route: Path | None,
+    rfs: int | None,
+    capacity: float | None,
+    landings: list[str],
+    links: list[str],
+    retire: list[str],
+) -> list[Candidate]:
+    if route is not None and len(cables) != 1:
+        raise InvalidScenarioError("--route draws one cable: give exactly one --add-cable")
+    out = []
+    for i, text in enumerate(cables):
+        places = _split(text)
+        name = names[i] if i < len(names) else "-".join(places)
+        out.append(
+            Candidate(
+                name,
+                "cable",
+                tuple(places),
+                route=read_route(route) if route else None,
+                rfs_year=rfs,
+                capacity_tbps=capacity,
+            )
+        )
+    for text in landings:
+        cable, _, place = text.rpartition(":")
+        if not cable.strip() or not place.strip():
+            raise InvalidScenarioError(f"--add-landing {text!r}: expected CABLE:PLACE")
+        out.append(Candidate(text, "branch", (place.strip(),), cable=cable.strip()))
+    for text in links:
+        out.append(Candidate(text, "land_link", tuple(_split(text))))
+    out += [Candidate(f"retire {c}", "retire", cable=c) for c in retire]
+    if not out:
+        raise InvalidScenarioError(
+            "nothing to compare: give --add-cable, --add-landing, --add-land-link or --retire"
+        )
+    return out
+
+
+@app.command("whatif")
+def whatif_command(
+    add_cable: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--add-cable",
+            help="A new cable through these places, comma-separated, in order (repeatable).",
+        ),
+    ] = None,
+    name: Annotated[
+        list[str] | None,
+        typer.Option("--name", help="Name of each new cable, in order (default: its places)."),
+    ] = None,
+    route: Annotated[
+        Path | None,
+        typer.Option(
+            "--route",
+            help="GeoJSON LineString/MultiLineString: the drawn route of the (single) new cable.",
+            dir_okay=False,
+        ),
+    ] = None,
+    rfs: Annotated[
+        int | None,
+        typer.Option(
+            "--rfs",
+            help="Ready-for-service year of the new cables (default: the view's year, else "
+            "the snapshot's); sets their capacity proxy.",
+        ),
+    ] = None,
+    capacity: Annotated[
+        float | None,
+        typer.Option(
+            "--capacity", help="Design capacity (Tbit/s) of the new cables (default: by RFS year)."
+        ),
+    ] = None,
+    add_landing: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--add-landing", help="CABLE:PLACE, a new branch of an existing cable (repeatable)."
+        ),
+    ] = None,
+    add_land_link: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--add-land-link", help="A,B: a terrestrial link between two places (repeatable)."
+        ),
+    ] = None,
+    retire: Annotated[
+        list[str] | None, typer.Option("--retire", help="A cable to retire (repeatable).")
+    ] = None,
+    compare_routes: Annotated[
+        list[str] | None,
+        typer.Option("--compare-routes", help="A->B (or A-B) round trip to compare (repeatable)."),
+    ] = None,
+    hubs: Annotated[
+        bool, typer.Option("--hubs/--no-hubs", help="Compare hub ranks (cables metric).")
+    ] = True,
+    scenarios: Annotated[
+        int | None,
+        typer.Option(
+            "--scenarios",
+            "-n",
+            help="Monte Carlo scenarios of the risk comparison (default plan_scenarios).",
+            min=1,
+        ),
+    ] = None,
+    seed: SeedOpt = 0,
+    hazard: HazardOpt = None,
+    countries: Annotated[
+        str | None,
+        typer.Option("--countries", help="Risk rows for these countries only (comma-separated)."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Rows of the hub and risk tables.", min=1)] = 15,
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    year: YearOpt = None,
+    planned: PlannedOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """What if a cable, branch or land link were built (or a cable retired)?
+
+    Compares the network before and after: what changed, hub ranks (cables), route
+    round trips (--compare-routes) and, with --scenarios or --hazard, Monte Carlo risk
+    on the same scenarios for both. --format csv prints the most specific table (risk,
+    else routes, else hubs).
+
+    Example: undersea whatif --add-cable "Lagos,Marseille" --rfs 2027 --compare-routes "Lagos->Frankfurt"
+    """  # noqa: E501
+    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
+    edits = _edits(
+        add_cable or [],
+        name or [],
+        route,
+        rfs,
+        capacity,
+        add_landing or [],
+        add_land_link or [],
+        retire or [],
+    )
+    after = apply_candidates(net, edits)
+    with _progress_bar("scenarios") as progress:
+        result = compare(
+            net,
+            after,
+            hazard=hazard,
+            n_scenarios=scenarios,
+            seed=seed,
+            routes=compare_routes or [],
+            countries=_split(countries) if countries else None,
+            hubs_by="cables" if hubs else None,
+            top=top,
+            progress=progress,
+        )
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+        return
+    tables = [
+        ("What changed", result.changes),
+        ("Hub ranks (cables)", None if result.hubs is None else result.hubs.head(top)),
+        ("Routes", _routes_display(result.routes)),
+        ("Risk, same scenarios before and after", _risk_display(result.risk, top)),
+    ]
+    shown = [(t, df) for t, df in tables if df is not None]
+    if fmt is Format.csv:
+        emit_table(shown[-1][1], fmt)
+        return
+    if result.n_scenarios:
+        console.print(
+            f"{result.n_scenarios:,} scenarios, seed {result.seed}, hazard {result.hazard}",
+            markup=False,
+        )
+    for title, df in shown:
+        emit_table(df, fmt, title=title)
+
+
+def _routes_display(df: pd.DataFrame | None) -> pd.DataFrame | None:
+    if df is None:
+        return None
+    out = df[["from", "to", "rtt_before_ms", "rtt_after_ms", "change_ms"]].copy()
+    out["cables after"] = [", ".join(c) for c in df["cables_after"]]
+    return out
+
+
+def _risk_display(df: pd.DataFrame | None, top: int) -> pd.DataFrame | None:
+    if df is None:
+        return None
+    changed = df[(df["change_p_severe"] != 0) | (df["change_lost_share"] != 0)]
+    rows = (changed if len(changed) else df).head(top)
+
+    def pct(col: str) -> list[str]:
+        return [f"{x:.2%}" for x in rows[col]]
+
+    return pd.DataFrame(
+        {
+            "iso2": rows["iso2"],
+            "name": rows["name"],
+            "P severe before": pct("p_severe_before"),
+            "P severe after": pct("p_severe_after"),
+            "P isolated before": pct("p_isolated_before"),
+            "P isolated after": pct("p_isolated_after"),
+            "lost before": pct("expected_lost_share_before"),
+            "lost after": pct("expected_lost_share_after"),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- plan
+
+
+@app.command("plan")
+def plan_command(
+    countries: Annotated[
+        str,
+        typer.Option("--countries", help="Target countries, comma-separated (names or ISO codes)."),
+    ],
+    new_cables: Annotated[
+        int | None,
+        typer.Option(
+            "--new-cables",
+            "-k",
+            help="Number of new builds (cables, branches); default 1 without --max-total-km.",
+            min=1,
+        ),
+    ] = None,
+    max_total_km: Annotated[
+        str | None, typer.Option("--max-total-km", help="Budget of new route length, e.g. 3000km.")
+    ] = None,
+    max_length: Annotated[
+        str | None,
+        typer.Option(
+            "--max-length",
+            help="Longest generated candidate, e.g. 5000km (default plan_max_length_km).",
+        ),
+    ] = None,
+    objective: Annotated[
+        Objective,
+        typer.Option(
+            "--objective",
+            help="severe: P(severe loss); population: people affected; rtt: RTT to the core.",
+        ),
+    ] = Objective.severe,
+    candidates: Annotated[
+        Path | None,
+        typer.Option(
+            "--candidates",
+            help="Candidate builds (CSV, JSON or GeoJSON) instead of generated ones.",
+            dir_okay=False,
+        ),
+    ] = None,
+    kinds: Annotated[
+        str, typer.Option("--kinds", help="Generated candidate kinds: cable, branch or both.")
+    ] = "cable,branch",
+    method: Annotated[
+        Method,
+        typer.Option(
+            "--method", help="lazy greedy, plain greedy, or exact (every set; small cases)."
+        ),
+    ] = Method.lazy,
+    scenarios: Annotated[
+        int | None,
+        typer.Option(
+            "--scenarios", "-n", help="Monte Carlo scenarios (default plan_scenarios).", min=1
+        ),
+    ] = None,
+    seed: SeedOpt = 0,
+    hazard: HazardOpt = None,
+    runner_ups: Annotated[
+        int, typer.Option("--runner-ups", help="Best unchosen candidates to list.", min=0)
+    ] = 10,
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    year: YearOpt = None,
+    planned: PlannedOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Choose where to build next for target countries (new cables, branches).
+
+    Candidates are generated (cables from the targets' landing metros to the region's
+    hubs within --max-length; branches from nearby cables) or read with --candidates;
+    every candidate is judged on the same Monte Carlo scenarios, and lazy greedy picks
+    --new-cables of them. Shows the chosen builds with their marginal gains, the
+    targets before and after, and the runner-ups.
+
+    Example: undersea plan --countries "Liberia,Sierra Leone,Guinea" --new-cables 2 --max-length 5000km --scenarios 20000 --seed 1
+    """  # noqa: E501
+    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
+    cands = read_candidates(candidates) if candidates is not None else None
+    with _progress_bar("candidate sets evaluated") as progress:
+        result = plan(
+            net,
+            countries,
+            cands,
+            k=new_cables,
+            max_total_km=_km(max_total_km, "--max-total-km"),
+            objective=objective.value,
+            hazard=hazard,
+            n_scenarios=scenarios,
+            seed=seed,
+            method=method.value,
+            max_length_km=_km(max_length, "--max-length"),
+            kinds=_split(kinds),
+            progress=progress,
+        )
+    others = result.candidates[~result.candidates["chosen"]].head(runner_ups)
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+        return
+    if fmt is Format.csv:
+        emit_table(result.chosen, fmt)
+        return
+    console.print(
+        f"objective {result.objective}: {result.baseline:.6g} -> {result.value:.6g} "
+        f"({result.method}, {result.evaluations} evaluations, "
+        f"{result.n_scenarios:,} scenarios, seed {result.seed})\n{result.guarantee}",
+        markup=False,
+    )
+    cols = [
+        "step",
+        "id",
+        "kind",
+        "length_km",
+        "gain",
+        "gain_se",
+        "objective_after",
+        "runner_up",
+        "runner_up_gain",
+    ]
+    emit_table(_numbers(result.chosen[cols]), fmt, title="Chosen builds (marginal gains)")
+    emit_table(_numbers(result.targets), fmt, title="Targets before and after")
+    emit_table(
+        _numbers(others[["rank", "id", "kind", "length_km", "gain", "gain_se"]]),
+        fmt,
+        title="Runner-ups (gain alone)",
+    )
+
+
+# --------------------------------------------------------------------------- dependency
+
+
+@app.command("dependency")
+def dependency_command(
+    country: Annotated[
+        str | None, typer.Option("--country", help="Country (name or ISO code).")
+    ] = None,
+    all_countries: Annotated[
+        bool, typer.Option("--all", help="Minimum cuts of every country (a table).")
+    ] = False,
+    top: Annotated[int, typer.Option("--top", help="Rows of each share table.", min=1)] = 10,
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    year: YearOpt = None,
+    planned: PlannedOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """How dependent is a country: minimum cable / landing-metro cuts that isolate it,
+    and the chokepoints, foreign metros and neighbours its routes to the core pass.
+
+    Example: undersea dependency --country Senegal
+    """
+    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
+    if all_countries == (country is not None):
+        raise InvalidScenarioError("give --country NAME or --all")
+    if all_countries:
+        emit_table(dependency_table(net), fmt, title="Minimum cuts per country")
+        return
+    assert country is not None
+    dep = dependency(net, country)
+    if fmt is Format.json:
+        emit_json(dep.to_dict())
+        return
+    if fmt is Format.csv:
+        emit_table(pd.DataFrame([dep.summary()]), fmt)
+        return
+    summary = {k: _text(v) for k, v in dep.summary().items()}
+    emit_table(
+        pd.DataFrame({"indicator": list(summary), "value": list(summary.values())}),
+        fmt,
+        title=f"Dependency of {dep.name}",
+    )
+    for df, title in (
+        (dep.chokepoints, "Routes to the core through chokepoints"),
+        (dep.foreign_metros, "... through foreign metros"),
+        (dep.transit, "... through other countries"),
+    ):
+        shown = df.head(top).copy()
+        for col in ("share", "exit_share"):
+            if col in shown:
+                shown[col] = [f"{x:.0%}" for x in shown[col]]
+        emit_table(shown, fmt, title=title)
+
+
+def _numbers(df: pd.DataFrame) -> pd.DataFrame:
+    """Floats as 4 significant digits (km and people as whole numbers) for display."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype.kind == "f":
+            pattern = "{:,.0f}" if col in ("length_km", "population") else "{:.4g}"
+            out[col] = ["" if math.isnan(x) else pattern.format(x) for x in out[col]]
+    return out
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return "cannot isolate"
+    return "; ".join(map(str, v)) if isinstance(v, list) else str(v)

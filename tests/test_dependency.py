@@ -1,0 +1,190 @@
+"""Dependency indicators: exact minimum cuts (against max-flow references and brute force),
+route shares through chokepoints, foreign metros and neighbours."""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import undersea
+from undersea import InvalidScenarioError, UnknownNameError
+from undersea.analysis.dependency import dependency, dependency_table, min_cut
+from undersea.analysis.impact import impact_model
+
+from .conftest import make_snapshot, network_from
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return undersea.load(sample=True)
+
+
+@pytest.fixture(scope="module")
+def ring():
+    """Country X (two landings) joined to the core (Z) by three cables, two of which share
+    landing y1, and to country Y by a fourth cable whose only way on is through y1."""
+    snap = make_snapshot(
+        cables=[("c1", 2000, None), ("c2", 2000, None), ("c3", 2000, None), ("c4", 2000, None)],
+        landings={
+            "x1": (-17.0, 14.0, "SN"),
+            "x2": (-16.0, 12.0, "SN"),
+            "y1": (-13.0, 9.0, "GN"),
+            "z1": (5.0, 43.0, "FR"),
+        },
+        lines={
+            "c1": [[(-17.0, 14.0), (5.0, 43.0)]],
+            "c2": [[(-16.0, 12.0), (-13.0, 9.0)]],
+            "c3": [[(-13.0, 9.0), (5.0, 43.0)]],
+            "c4": [[(-17.0, 14.0), (-16.0, 12.0)]],
+        },
+        cable_landings={
+            "c1": ["x1", "z1"],
+            "c2": ["x2", "y1"],
+            "c3": ["y1", "z1"],
+            "c4": ["x1", "x2"],
+        },
+    )
+    return network_from(snap)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(3, 8),
+    edges=st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 7), st.integers(1, 5)), min_size=1, max_size=20
+    ),
+)
+def test_min_cut_equals_networkx_max_flow(n, edges):
+    edges = [(a % n, b % n, c) for a, b, c in edges]
+    tail, head, cap = (np.array(x, dtype=np.int64) for x in zip(*edges, strict=True))
+    value, side = min_cut(n, tail, head, cap, 0, n - 1)
+    g = nx.DiGraph()
+    g.add_nodes_from(range(n))
+    for a, b, c in edges:
+        if a != b:
+            g.add_edge(a, b, capacity=g.get_edge_data(a, b, {"capacity": 0})["capacity"] + c)
+    assert value == nx.maximum_flow_value(g, 0, n - 1)
+    assert side[0]
+    assert not side[n - 1]
+    # the arcs leaving the source side carry exactly the flow value
+    crossing = sum(c for a, b, c in edges if a != b and side[a] and not side[b])
+    assert crossing == value
+
+
+def test_min_cables_by_brute_force(ring):
+    d = dependency(ring, "Senegal", core=["z1"])
+    assert d.min_cables == 2
+    assert set(d.cut_cables) in ({"C1", "C2"}, {"C1", "C3"})
+    # brute force: the fewest cables whose loss isolates SN, through the impact kernel
+    model = impact_model(ring, core=["z1"])
+    unit = list(model.units["iso2"]).index("SN")
+    names = list(ring.all_cables["id"])
+    best = None
+    for r in range(len(names) + 1):
+        for cut in itertools.combinations(names, r):
+            fs = np.isin(ring.all_cables["id"].to_numpy()[ring.seg_cable], cut)
+            if model.evaluate(fs[None, :]).isolated[0, unit]:
+                best = r
+                break
+        if best is not None:
+            break
+    assert d.min_cables == best
+    iso = model.evaluate(
+        np.isin(ring.all_cables["name"].to_numpy()[ring.seg_cable], d.cut_cables)[None, :]
+    ).isolated[0, unit]
+    assert iso  # the named cut really isolates
+    assert d.min_metros is None  # no metros without a land layer
+    assert d.routes == 1
+
+
+def test_min_metros_by_brute_force_on_the_sample(sample):
+    core = ["marseille-fr", "lisbon-pt"]
+    model = impact_model(sample, core=core)
+    metro_nodes = np.flatnonzero(sample.nodes["kind"].eq("metro").to_numpy())
+    lm = sample.landing_metro
+    ix = {n: i for i, n in enumerate(sample.nodes["node_id"])}
+    landing = set(lm["metro_id"])
+    cuttable = [
+        n
+        for n in metro_nodes
+        if sample.nodes["node_id"].iloc[n].removeprefix("metro:") in landing
+        and sample.nodes["node_id"].iloc[n].removeprefix("metro:") not in core
+    ]
+
+    def failed(nodes):
+        fn = np.zeros(len(sample.nodes), dtype=bool)
+        for n in nodes:
+            fn[n] = True
+            mid = sample.nodes["node_id"].iloc[n].removeprefix("metro:")
+            for lp in lm.loc[lm["metro_id"] == mid, "landing_point_id"]:
+                fn[ix[lp]] = True
+        return fn
+
+    for country in ("Mauritania", "Senegal", "Ghana"):
+        d = dependency(sample, country, core=core)
+        unit = list(model.units["iso2"]).index(d.iso2)
+        found = None
+        for r in range(1, 4):
+            sets = list(itertools.combinations(cuttable, r))
+            fn = np.stack([failed(s) for s in sets])
+            fs = np.zeros((len(sets), len(sample.seg_u)), dtype=bool)
+            hit = np.flatnonzero(model.evaluate(fs, fn).isolated[:, unit])
+            if len(hit):
+                found = r
+                break
+        assert d.min_metros == found, country
+
+
+def test_by_sea_ignores_border_links_and_core_countries(sample):
+    d = dependency(sample, "Mauritania", core=["marseille-fr"])
+    assert d.min_cables_by_sea == 1
+    assert d.cut_cables_by_sea == ("Africa Coast to Europe (ACE)",)
+    held = dependency(sample, "France", core=["marseille-fr"])
+    assert held.min_cables is None
+    assert held.min_metros is None
+
+
+def test_chokepoint_shares(sample):
+    d = dependency(sample, "India", core=["marseille-fr"])
+    assert d.routes == 1
+    shares = dict(zip(d.chokepoints["id"], d.chokepoints["share"], strict=True))
+    assert shares.get("bab-el-mandeb") == 1.0  # India -> Marseille passes the Red Sea
+    assert (d.chokepoints["share"] <= 1).all()
+    assert (d.transit["exit_share"].sum()) == pytest.approx(1.0)
+    assert not d.foreign_metros["iso2"].eq("IN").any()
+
+
+def test_dependency_table_and_bad_inputs(sample):
+    core = ["marseille-fr", "lisbon-pt"]
+    df = dependency_table(sample, ["Ghana", "Mauritania", "Senegal"], core=core)
+    assert df["min_cables_by_sea"].is_monotonic_increasing  # fewest cables by sea first
+    assert df["iso2"].iloc[0] == "MR"
+    for row in df.itertuples():
+        d = dependency(sample, row.iso2, core=core)
+        assert (row.min_cables_by_sea, row.min_metros) == (d.min_cables_by_sea, d.min_metros)
+    with pytest.raises(UnknownNameError):
+        dependency(sample, "Qwertyland")
+    with pytest.raises(InvalidScenarioError, match="not a country"):
+        dependency(sample, "Lagos")
+    with pytest.raises(InvalidScenarioError, match="core"):
+        dependency(sample, "Ghana", core=["nowhere"])
+
+
+@pytest.mark.realdata
+def test_real_snapshot_senegal_liberia_mali(shared_data):
+    net = undersea.load("2024-03", data_dir=shared_data)
+    sn = dependency(net, "Senegal")
+    assert sn.min_cables is None  # land links reach the core
+    assert sn.min_cables_by_sea == 4
+    assert "Africa Coast to Europe (ACE)" in sn.cut_cables_by_sea
+    lr = dependency(net, "Liberia")
+    assert lr.min_cables_by_sea == 1
+    assert lr.cut_metros == ("Monrovia, LR",)
+    ml = dependency(net, "Mali")
+    assert ml.landlocked
+    assert ml.transit.loc[ml.transit["neighbour"], "exit_share"].sum() == pytest.approx(1.0)

@@ -1,0 +1,630 @@
+"""Planning: common random numbers, the optimiser against brute force, what-if comparison,
+candidates and the CLI."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import undersea
+from undersea import InvalidScenarioError, MalformedSourceError, UnknownNameError
+from undersea.analysis._crn import Draws, Extension
+from undersea.analysis.candidates import (
+    Candidate,
+    apply_candidates,
+    generate_candidates,
+    read_candidates,
+    read_route,
+)
+from undersea.analysis.comparison import compare
+from undersea.analysis.impact import impact_model
+from undersea.analysis.planning import _exact, _greedy, plan
+from undersea.analysis.risk import risk
+from undersea.hazards import Correlated, Hotspots, LengthProportional
+from undersea.regions import Circle
+from undersea.settings import get_settings
+
+from .conftest import make_snapshot, network_from
+
+HAZARD = LengthProportional(rate_per_1000km=0.3)
+CORE = ["hub"]
+
+
+@pytest.fixture(scope="module")
+def coast():
+    """A hub (FR) and a trunk landing (NG) joined by a long trunk; three small countries
+    (SN, GN, LR) each on one spur to the trunk landing."""
+    snap = make_snapshot(
+        cables=[
+            ("trunk", 2000, None),
+            ("spur-sn", 2005, None),
+            ("spur-gn", 2005, None),
+            ("spur-lr", 2005, None),
+        ],
+        landings={
+            "hub": (5.0, 43.0, "FR"),
+            "ng": (3.4, 6.4, "NG"),
+            "sn": (-17.4, 14.7, "SN"),
+            "gn": (-13.7, 9.5, "GN"),
+            "lr": (-10.8, 6.3, "LR"),
+        },
+        lines={
+            "trunk": [[(3.4, 6.4), (-20.0, 20.0), (5.0, 43.0)]],
+            "spur-sn": [[(-17.4, 14.7), (3.4, 6.4)]],
+            "spur-gn": [[(-13.7, 9.5), (3.4, 6.4)]],
+            "spur-lr": [[(-10.8, 6.3), (3.4, 6.4)]],
+        },
+        cable_landings={
+            "trunk": ["ng", "hub"],
+            "spur-sn": ["sn", "ng"],
+            "spur-gn": ["gn", "ng"],
+            "spur-lr": ["lr", "ng"],
+        },
+    )
+    return network_from(snap)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return undersea.load(sample=True)
+
+
+def direct(*targets: str) -> list[Candidate]:
+    return [Candidate(f"{t}-hub", landings=(t, "hub")) for t in targets]
+
+
+# --------------------------------------------------------------------------- CRN
+
+
+def _losses(before, after, draws, k=0):
+    """Per-scenario (isolated, lost share) of every country of ``before``, both networks."""
+    m0, m1 = impact_model(before, core=CORE), impact_model(after, core=CORE)
+    fs = draws.batch(k)
+    o0 = m0.evaluate(fs)
+    o1 = m1.evaluate(Extension(draws, after).draw(k, np.arange(len(fs)), fs))
+    ix = pd.Index(m1.units["iso3"]).get_indexer(m0.units["iso3"])
+    ref = m0.capacity_before_mbps
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lost0 = np.where(ref > 0, (ref - o0.capacity_mbps) / ref, 0.0)
+        lost1 = np.where(ref > 0, (ref - o1.capacity_mbps[:, ix]) / ref, 0.0)
+    return (o0.isolated, lost0), (o1.isolated[:, ix], lost1)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    pair=st.sampled_from(list(itertools.combinations(["hub", "ng", "sn", "gn", "lr"], 2))),
+    seed=st.integers(0, 2**32),
+    hazard=st.sampled_from(
+        [HAZARD, Correlated(radius_km=800.0), Hotspots((Circle(-12.0, 9.0, 600.0),), (0.5,))]
+    ),
+)
+def test_adding_a_cable_never_worsens_any_country_in_any_scenario(coast, pair, seed, hazard):
+    after = coast.with_cable("new", list(pair))
+    draws = Draws.create(hazard, coast, seed=seed, n_scenarios=200, batch_size=200)
+    (iso0, lost0), (iso1, lost1) = _losses(coast, after, draws)
+    assert not (iso1 & ~iso0).any()
+    assert (lost1 <= lost0 + 1e-12).all()
+
+
+def test_a_branch_never_worsens_and_its_halves_inherit_the_split(sample):
+    after = sample.with_landing(
+        "SAT-3/WASC", {"name": "Monrovia", "lon": -10.8, "lat": 6.3, "iso2": "LR"}
+    )
+    draws = Draws.create(HAZARD, sample, seed=3, n_scenarios=500, batch_size=500)
+    ext = Extension(draws, after)
+    assert len(ext.splits) == 1
+    assert len(ext.splits[0].pieces) == 2
+    assert len(ext.fresh) == 1
+    fs = draws.batch(0)
+    out = ext.draw(0, np.arange(len(fs)), fs)
+    sp = ext.splits[0]
+    seg = after.segments
+    ends = [set(seg.loc[j, ["u", "v"]]) for j in (sp.parent, *sp.pieces)]
+    assert len(ends[1] | ends[2]) == 3  # u - bu - v: the split keeps the parent's ends
+    assert ends[0] <= ends[1] | ends[2]
+    halves = out[:, sp.pieces]
+    np.testing.assert_array_equal(halves.sum(axis=1), out[:, sp.parent].astype(int))
+    assert 0 < halves[:, 0].sum() < out[:, sp.parent].sum()  # both halves take faults
+    core = ["marseille-fr", "lisbon-pt"]
+    m0, m1 = impact_model(sample, core=core), impact_model(after, core=core)
+    o0, o1 = m0.evaluate(fs), m1.evaluate(out)
+    ix = pd.Index(m1.units["iso3"]).get_indexer(m0.units["iso3"])
+    assert not (o1.isolated[:, ix] & ~o0.isolated).any()
+    assert (o1.capacity_mbps[:, ix] >= o0.capacity_mbps).all()
+
+
+def test_new_segments_draw_the_same_whatever_else_is_built(coast):
+    alone = coast.with_cable("a", ["sn", "hub"])
+    both = coast.with_cable("b", ["gn", "hub"]).with_cable("a", ["sn", "hub"])
+    draws = Draws.create(HAZARD, coast, seed=11, n_scenarios=300, batch_size=300)
+    fs = draws.batch(0)
+    rows = np.arange(len(fs))
+    a1 = Extension(draws, alone).draw(0, rows, fs)[:, len(coast.seg_u) :]
+    a2 = Extension(draws, both).draw(0, rows, fs)[:, -a1.shape[1] :]
+    np.testing.assert_array_equal(a1, a2)
+    assert 0 < a1.sum() < a1.size  # a real draw, neither all nor nothing
+
+
+def test_compare_before_equals_risk_and_nothing_worsens(sample):
+    after = sample.with_cable("Lagos-Lisbon", ["Lagos", "Lisbon"])
+    cmp = compare(
+        sample, after, hazard=HAZARD, n_scenarios=300, seed=5, batch_size=128, hubs_by=None
+    )
+    ref = risk(sample, HAZARD, n_scenarios=300, seed=5, batch_size=128).countries
+    merged = cmp.risk.merge(ref, on="iso3")
+    np.testing.assert_array_equal(merged["p_severe_before"], merged["p_severe"])
+    np.testing.assert_array_equal(merged["p_isolated_before"], merged["p_isolated"])
+    np.testing.assert_allclose(
+        merged["expected_lost_share_before"], merged["expected_lost_share"], atol=1e-12
+    )
+    for m in ("p_severe", "p_isolated", "expected_lost_share"):
+        assert (cmp.risk[f"{m}_after"] <= cmp.risk[f"{m}_before"] + 1e-12).all()
+    ng = cmp.risk.set_index("iso2").loc["NG"]
+    assert ng["p_severe_after"] < ng["p_severe_before"]
+    assert cmp.changes["change"].tolist() == ["new cable"]
+
+
+def test_compare_routes_hubs_and_changes(sample):
+    after = apply_candidates(
+        sample,
+        [
+            Candidate("Lagos-Lisbon", landings=("Lagos", "Lisbon")),
+            Candidate(
+                "b",
+                "branch",
+                ({"name": "Monrovia", "lon": -10.8, "lat": 6.3, "iso2": "LR"},),
+                cable="SAT-3/WASC",
+            ),
+            Candidate("r", "retire", cable="MainOne"),
+        ],
+    )
+    cmp = compare(sample, after, routes=["Lagos->Lisbon", ("Accra", "Lagos")])
+    assert set(cmp.changes["change"]) == {
+        "new cable",
+        "new branch",
+        "retired cable",
+        "new landing point",
+        "new land link",  # the new landing's backhaul to its (new) metro
+    }
+    lagos = cmp.hubs.set_index("metro_id").loc["lagos-ng"]
+    assert lagos["value_after"] == lagos["value_before"]  # + Lagos-Lisbon - MainOne
+    r = cmp.routes.iloc[0]
+    assert r["rtt_after_ms"] < r["rtt_before_ms"]
+    assert "Lagos-Lisbon" in r["cables_after"]
+    assert cmp.risk is None
+    assert json.dumps(cmp.to_dict())
+
+
+def test_new_cables_are_built_now_and_their_capacity_counts(coast):
+    weak = Candidate("weak", landings=("sn", "ng"), capacity_tbps=1e-6)
+    strong = Candidate("strong", landings=("sn", "ng"))
+    assert strong.apply(coast).all_cables["rfs_year"].iloc[-1] == 2024  # the snapshot's year
+    assert coast.as_of(2015).year == 2015
+    built = strong.apply(coast.as_of(2015))
+    assert built.all_cables["rfs_year"].iloc[-1] == 2015
+    kw = {"hazard": HAZARD, "n_scenarios": 300, "seed": 1, "core": CORE, "hubs_by": None}
+    res = {
+        c.id: compare(coast, c.apply(coast), countries=["SN"], **kw).risk.iloc[0]
+        for c in (weak, strong)
+    }
+    assert res["weak"]["p_severe_after"] == res["weak"]["p_severe_before"]  # adds ~nothing
+    assert res["strong"]["p_severe_after"] < res["strong"]["p_severe_before"]
+
+
+# --------------------------------------------------------------------------- search
+
+
+class Coverage:
+    """A stand-in for the search: value = uncovered weight (lower is better)."""
+
+    def __init__(self, sets, weights, costs=None):
+        self.sets, self.w = sets, np.asarray(weights, float)
+        self.cands = list(range(len(sets)))
+        self.costs = costs or [1.0] * len(sets)
+        self.violations = 0
+        self.evals = 0
+        self.pb = SimpleNamespace(net=SimpleNamespace(settings=get_settings()))
+
+    def value(self, key):
+        self.evals += 1
+        covered = set().union(*(self.sets[c] for c in key)) if key else set()
+        return float(self.w.sum() - self.w[list(covered)].sum())
+
+    def cost(self, c):
+        return self.costs[c]
+
+    def commit(self, key):
+        pass
+
+
+def _best(cov, k):
+    return min(cov.value(s) for s in itertools.combinations(cov.cands, k))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sets=st.lists(st.frozensets(st.integers(0, 7), min_size=1, max_size=4), min_size=3, max_size=7),
+    weights=st.lists(st.integers(1, 9), min_size=8, max_size=8),
+    k=st.integers(1, 3),
+)
+def test_lazy_greedy_equals_greedy_and_keeps_the_bound_on_coverage(sets, weights, k):
+    k = min(k, len(sets))
+    lazy, plain = Coverage(sets, weights), Coverage(sets, weights)
+    a = _greedy(lazy, k, math.inf, lazy=True, ratio=False)
+    b = _greedy(plain, k, math.inf, lazy=False, ratio=False)
+    assert [s.chosen for s in a] == [s.chosen for s in b]  # submodular: same set
+    assert lazy.violations == 0
+    total = lazy.w.sum()
+    gain = total - lazy.value([s.chosen for s in a])
+    best = total - _best(lazy, k)
+    assert gain >= (1 - 1 / math.e) * best - 1e-9
+    ex = _exact(Coverage(sets, weights), k, math.inf)
+    assert total - lazy.value([s.chosen for s in ex]) == best
+
+
+def test_greedy_is_exact_on_disjoint_sets_and_can_miss_otherwise():
+    disjoint = Coverage([{0}, {1, 2}, {3}, {4, 5, 6}], [1, 2, 2, 5, 1, 1, 1])
+    steps = _greedy(disjoint, 2, math.inf, lazy=True, ratio=False)
+    assert sorted(s.chosen for s in steps) == sorted(
+        s.chosen for s in _exact(disjoint, 2, math.inf)
+    )
+    # the classic trap: one big set overlapping two disjoint halves
+    trap = Coverage([{0, 1, 2, 3}, {0, 1, 4}, {2, 3, 5}], [1, 1, 1, 1, 1, 1])
+    greedy = _greedy(trap, 2, math.inf, lazy=True, ratio=False)
+    exact = _exact(trap, 2, math.inf)
+    assert trap.value([s.chosen for s in exact]) == 0.0
+    assert trap.value([s.chosen for s in greedy]) == 1.0  # 5/6 >= (1 - 1/e) of 6/6
+    assert greedy[0].runner_up is not None
+
+
+def test_length_budget_uses_cost_benefit_and_respects_budget():
+    cov = Coverage([{0, 1, 2}, {0}, {1}, {2}], [1, 1, 1], costs=[10.0, 1.0, 1.0, 1.0])
+    steps = _greedy(cov, 4, 3.0, lazy=True, ratio=True)
+    assert sorted(s.chosen for s in steps) == [1, 2, 3]
+    assert sum(cov.cost(s.chosen) for s in steps) <= 3.0
+
+
+# --------------------------------------------------------------------------- plan
+
+
+def test_plan_matches_exact_search_on_a_coverage_case(coast):
+    cands = [*direct("sn", "gn", "lr"), Candidate("sn-gn", landings=("sn", "gn"))]
+    kw = {"k": 2, "hazard": HAZARD, "n_scenarios": 400, "seed": 2, "core": CORE}
+    lazy = plan(coast, ["SN", "GN", "LR"], cands, **kw)
+    exact = plan(coast, ["SN", "GN", "LR"], cands, method="exact", **kw)
+    assert set(lazy.chosen["id"]) == set(exact.chosen["id"])
+    assert lazy.value == pytest.approx(exact.value, abs=1e-15)
+    assert lazy.value < lazy.baseline
+    assert (lazy.chosen["gain"] > 0).all()
+    assert (lazy.candidates["gain"] >= 0).all()
+    assert lazy.chosen["runner_up"].notna().all()
+    # the per-target table adds up to the objective
+    assert lazy.targets["p_severe_after"].mean() == pytest.approx(lazy.value)
+    assert "heuristic" in lazy.guarantee
+    assert exact.guarantee.startswith("exact")
+    # the chosen network reproduces the plan's numbers on the same scenarios
+    cmp = compare(
+        coast,
+        lazy.network,
+        hazard=HAZARD,
+        n_scenarios=400,
+        seed=2,
+        core=CORE,
+        hubs_by=None,
+        countries=["SN", "GN", "LR"],
+    )
+    got = cmp.risk.set_index("iso2")["p_severe_after"]
+    want = lazy.targets.set_index("iso2")["p_severe_after"]
+    np.testing.assert_allclose(got.loc[want.index], want, atol=1e-12)
+
+
+def test_plan_is_deterministic_and_lazy_saves_evaluations(coast):
+    cands = [
+        *direct("sn", "gn", "lr"),
+        Candidate("gn-lr", landings=("gn", "lr")),
+        Candidate("sn-lr", landings=("sn", "lr")),
+    ]
+    kw = {"k": 2, "hazard": HAZARD, "n_scenarios": 200, "seed": 9, "core": CORE}
+    a = plan(coast, "SN,GN,LR", cands, **kw)
+    b = plan(coast, "SN,GN,LR", cands, method="greedy", **kw)
+    assert a.chosen["id"].tolist() == plan(coast, "SN,GN,LR", cands, **kw).chosen["id"].tolist()
+    assert a.value == pytest.approx(b.value)
+    assert a.evaluations < b.evaluations
+
+
+def test_population_and_rtt_objectives(coast):
+    pop = plan(
+        coast,
+        ["SN", "LR"],
+        direct("sn", "lr"),
+        objective="population",
+        hazard=HAZARD,
+        n_scenarios=300,
+        seed=1,
+        core=CORE,
+    )
+    assert pop.baseline > 1e5  # people: populations from GeoNames
+    assert set(pop.targets.columns) >= {"population", "people_affected_before"}
+    rtt = plan(coast, ["SN", "GN"], direct("sn", "gn"), objective="rtt", k=2, core=CORE)
+    assert rtt.hazard is None
+    assert rtt.n_scenarios == 0
+    assert (rtt.targets["rtt_ms_after"] < rtt.targets["rtt_ms_before"]).all()
+
+
+def test_plan_with_a_length_budget(coast):
+    cands = [*direct("sn", "gn", "lr"), Candidate("gn-lr", landings=("gn", "lr"))]
+    p = plan(
+        coast,
+        ["GN", "LR"],
+        cands,
+        max_total_km=1500.0,
+        hazard=HAZARD,
+        n_scenarios=200,
+        seed=4,
+        core=CORE,
+    )
+    assert p.chosen["length_km"].sum() <= 1500.0
+    assert "better of both" in p.method
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"candidates": []}, InvalidScenarioError, "empty"),
+        ({"k": 5}, InvalidScenarioError, "impossible budget"),
+        ({"k": 0}, InvalidScenarioError, "positive"),
+        ({"max_total_km": 10.0}, InvalidScenarioError, "impossible budget"),
+        ({"objective": "speed"}, UnknownNameError, "objective"),
+        ({"method": "magic"}, UnknownNameError, "method"),
+        (
+            {"candidates": [Candidate("x", landings=("sn", "Atlantis"))]},
+            UnknownNameError,
+            "Atlantis",
+        ),
+        (
+            {"candidates": [Candidate("x", "retire", cable="trunk")]},
+            InvalidScenarioError,
+            "not a build",
+        ),
+        ({"candidates": direct("sn", "sn")}, InvalidScenarioError, "unique"),
+        ({"n_scenarios": 0}, InvalidScenarioError, "n_scenarios"),
+    ],
+)
+def test_plan_bad_inputs(coast, kwargs, error, match):
+    args = {"candidates": direct("sn", "gn"), "n_scenarios": 50, "core": CORE, **kwargs}
+    with pytest.raises(error, match=match):
+        plan(coast, ["SN"], **args)
+
+
+def test_plan_bad_targets(coast, sample):
+    with pytest.raises(InvalidScenarioError, match="not a country"):
+        plan(sample, ["Lagos"], direct("sn"), n_scenarios=10)
+    with pytest.raises(InvalidScenarioError, match="no target"):
+        plan(coast, [], direct("sn"), n_scenarios=10)
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def test_generated_candidates_on_the_sample(sample):
+    cands = generate_candidates(sample, ["Mauritania"], max_length_km=3000)
+    kinds = {c.kind for c in cands}
+    assert kinds == {"cable", "branch"}
+    assert all(c.length_km <= 3000 for c in cands)
+    assert "africa-coast-to-europe-ace" not in {c.cable for c in cands}  # it lands there
+    assert len({c.id for c in cands}) == len(cands)
+    with pytest.raises(InvalidScenarioError, match="max_length_km"):
+        generate_candidates(sample, ["Mauritania"], max_length_km=10)
+    with pytest.raises(UnknownNameError):
+        generate_candidates(sample, ["Mauritania"], kinds=["bridge"])
+
+
+def test_read_candidates_csv_json_geojson(tmp_path, coast):
+    csv = tmp_path / "c.csv"
+    csv.write_text("id,kind,landings,cable\nA,cable,sn;hub,\nB,branch,gn,trunk\n")
+    js = tmp_path / "c.json"
+    js.write_text(
+        json.dumps(
+            {
+                "candidates": [
+                    {
+                        "id": "C",
+                        "landings": ["lr", {"name": "New", "lon": -12.0, "lat": 7.5, "iso2": "SL"}],
+                    }
+                ]
+            }
+        )
+    )
+    gj = tmp_path / "c.geojson"
+    gj.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"id": "D", "landings": "sn;hub"},
+                        "geometry": {
+                            "type": "LineString",
+                            "coordinates": [[-17.4, 14.7], [-20, 30], [5, 43]],
+                        },
+                    }
+                ],
+            }
+        )
+    )
+    cands = read_candidates(csv) + read_candidates(js) + read_candidates(gj)
+    assert [c.kind for c in cands] == ["cable", "branch", "cable", "cable"]
+    assert cands[3].route is not None
+    assert len(cands[3].route[0]) == 3
+    new = apply_candidates(coast, cands)
+    assert new.n_cables == coast.n_cables + 3
+    assert read_route(gj) == cands[3].route
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "error"),
+    [
+        ("bad.json", "{not json", MalformedSourceError),
+        (
+            "bad2.json",
+            json.dumps([{"landings": ["a", "b"], "colour": "red"}]),
+            MalformedSourceError,
+        ),
+        ("bad3.json", json.dumps({"x": 1}), MalformedSourceError),
+        ("bad4.csv", "id,landings\nA,onlyone\n", MalformedSourceError),
+        ("empty.json", "[]", InvalidScenarioError),
+    ],
+)
+def test_read_candidates_bad_files(tmp_path, name, text, error):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(error):
+        read_candidates(path)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"kind": "cable", "landings": ("sn",)}, "landing point"),
+        ({"kind": "branch", "landings": ("sn",)}, "needs a cable"),
+        (
+            {
+                "kind": "land_link",
+                "landings": ("sn", {"name": "X", "lon": 0, "lat": 0, "iso2": "GH"}),
+            },
+            "existing places",
+        ),
+        ({"kind": "cable", "landings": ("sn", {"name": "X", "lon": 0})}, "iso2"),
+        ({"kind": "cable", "landings": ("sn", " ")}, "empty"),
+    ],
+)
+def test_bad_candidates(kwargs, match):
+    with pytest.raises(InvalidScenarioError, match=match):
+        Candidate("x", **kwargs)
+    with pytest.raises(UnknownNameError):
+        Candidate("x", kind="bridge", landings=("a", "b"))
+
+
+def test_route_far_from_its_landings_is_refused(coast, tmp_path):
+    path = tmp_path / "route.geojson"
+    path.write_text(json.dumps({"type": "LineString", "coordinates": [[100, 0], [101, 1]]}))
+    with pytest.raises(InvalidScenarioError, match="route"):
+        Candidate("x", landings=("sn", "hub"), route=read_route(path)).apply(coast)
+
+
+def test_compare_refuses_an_unrelated_network(coast, sample):
+    with pytest.raises(InvalidScenarioError, match="derived"):
+        compare(coast, sample, n_scenarios=10, hubs_by=None)
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def _run(capsys, argv):
+    from undersea.cli import main
+
+    try:
+        main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    else:
+        code = 0
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_whatif_plan_dependency(capsys):
+    code, out, _ = _run(
+        capsys,
+        [
+            "whatif",
+            "--sample",
+            "--add-cable",
+            "Lagos,Lisbon",
+            "--compare-routes",
+            "Lagos->Lisbon",
+            "--scenarios",
+            "200",
+            "--no-hubs",
+            "-f",
+            "json",
+        ],
+    )
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["routes"][0]["change_ms"] < 0
+    assert doc["risk"]
+    code, out, _ = _run(
+        capsys,
+        [
+            "plan",
+            "--sample",
+            "--countries",
+            "Mauritania",
+            "--new-cables",
+            "1",
+            "--max-length",
+            "3000km",
+            "--scenarios",
+            "200",
+            "--seed",
+            "1",
+            "-f",
+            "json",
+        ],
+    )
+    assert code == 0
+    doc = json.loads(out)
+    assert len(doc["chosen"]) == 1
+    assert doc["value"] <= doc["baseline"]
+    code, out, _ = _run(capsys, ["dependency", "--sample", "--country", "Mauritania"])
+    assert code == 0
+    assert "min_cables_by_sea" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["whatif", "--sample"],
+        ["whatif", "--sample", "--add-cable", "Lagos,Atlantis"],
+        ["whatif", "--sample", "--add-landing", "nocolon"],
+        ["plan", "--sample", "--countries", "Mauritania", "--max-length", "far"],
+        ["plan", "--sample", "--countries", "Mauritania", "--new-cables", "999"],
+        ["dependency", "--sample"],
+    ],
+)
+def test_cli_bad_inputs_are_one_line(capsys, argv):
+    code, _, err = _run(capsys, argv)
+    assert code == 2
+    assert err.strip().startswith("error") or "Invalid value" in err
+
+
+# --------------------------------------------------------------------------- real data
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_west_africa_plan_on_the_real_snapshot(shared_data):
+    net = undersea.load("2024-03", data_dir=shared_data)
+    cands = generate_candidates(net, ["Liberia", "Sierra Leone", "Guinea"])
+    ids = {c.id for c in cands}
+    assert "Conakry-Dakar" in ids
+    assert "Conakry-Algiers" not in ids
+    small = [c for c in cands if c.id in {"Monrovia-Abidjan", "MainOne to Monrovia"}]
+    assert len(small) == 2
+    p = plan(net, "Liberia,Sierra Leone,Guinea", small, k=1, n_scenarios=1000, seed=1)
+    assert p.value < p.baseline
+    t = p.targets.set_index("iso2")
+    assert t.loc["LR", "p_severe_after"] < t.loc["LR", "p_severe_before"]
+    assert (t["p_severe_after"] <= t["p_severe_before"]).all()
