@@ -33,6 +33,51 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0+unknown"
 
+#: analysis entry points, imported on first use so that ``import undersea`` stays light
+_LAZY = {
+    "hub_ranking": "undersea.analysis.hubs",
+    "hub_history": "undersea.analysis.hub_history",
+    "hub_profile": "undersea.analysis.hub_history",
+    "shortest_route": "undersea.analysis.routing",
+    "shortest_routes": "undersea.analysis.routing",
+    "resolve_place": "undersea.analysis.places",
+    "rtt_matrix": "undersea.analysis.matrix",
+    "Scenario": "undersea.analysis.scenarios",
+    "scenario_from_cables": "undersea.analysis.scenarios",
+    "scenario_from_segments": "undersea.analysis.scenarios",
+    "scenario_from_region": "undersea.analysis.scenarios",
+    "scenario_from_chokepoint": "undersea.analysis.scenarios",
+    "scenario_from_incident": "undersea.analysis.scenarios",
+    "country_impact": "undersea.analysis.impact",
+    "metro_impact": "undersea.analysis.impact",
+    "risk": "undersea.analysis.risk",
+    "criticality": "undersea.analysis.criticality",
+    "country_criticality": "undersea.analysis.criticality",
+    "plan": "undersea.analysis.planning",
+    "compare": "undersea.analysis.comparison",
+    "dependency": "undersea.analysis.dependency",
+    "query": "undersea.sql",
+    "hub_report": "undersea.report",
+    "country_report": "undersea.report",
+    "pull_data": "undersea.pull",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'undersea' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
 __all__ = [
     "AmbiguousNameError",
     "DataNotFoundError",
@@ -48,4 +93,5 @@ __all__ = [
     "configure",
     "get_settings",
     "load",
+    *_LAZY,
 ]
