@@ -230,15 +230,27 @@ def _domestic_links(
     return sorted(pairs)
 
 
-def _touching(
-    parts: dict[str, list[object]], groups: dict[str, np.ndarray], a: str, b: str
-) -> np.ndarray:
-    """Landmasses of ``a`` that touch country ``b`` (share a land border)."""
-    if a not in parts or b not in parts:
-        return np.zeros(0, dtype=np.int64)
-    other = shapely.union_all(parts[b])
-    d = shapely.distance(np.asarray(parts[a], dtype=object), other)
-    return np.unique(groups[a][d < 0.01])  # degrees: the arcs are shared exactly
+class _Touching:
+    """Landmasses of country ``a`` that touch country ``b`` (share a land border),
+    memoised per pair: border and Delaunay links ask for the same pairs many times."""
+
+    def __init__(self, parts: dict[str, list[object]], groups: dict[str, np.ndarray]) -> None:
+        self.parts, self.groups = parts, groups
+        self._union: dict[str, object] = {}
+        self._memo: dict[tuple[str, str], np.ndarray] = {}
+
+    def __call__(self, a: str, b: str) -> np.ndarray:
+        if (a, b) not in self._memo:
+            self._memo[a, b] = self._compute(a, b)
+        return self._memo[a, b]
+
+    def _compute(self, a: str, b: str) -> np.ndarray:
+        if a not in self.parts or b not in self.parts:
+            return np.zeros(0, dtype=np.int64)
+        if b not in self._union:
+            self._union[b] = shapely.union_all(self.parts[b])
+        d = shapely.distance(np.asarray(self.parts[a], dtype=object), self._union[b])
+        return np.unique(self.groups[a][d < 0.01])  # degrees: the arcs are shared exactly
 
 
 def _border_links(
@@ -246,8 +258,7 @@ def _border_links(
     iso3: np.ndarray,
     landmass: np.ndarray,
     countries: pd.DataFrame,
-    parts: dict[str, list[object]],
-    groups: dict[str, np.ndarray],
+    touching: _Touching,
 ) -> list[tuple[int, int]]:
     """Rule 3: closest metros of two neighbouring countries, on landmasses that touch."""
     code2 = dict(zip(countries["iso3"], countries["iso2"], strict=True))
@@ -257,8 +268,8 @@ def _border_links(
             if not a3 < b3:
                 continue
             a2, b2 = code2.get(a3, ""), code2.get(b3, "")
-            ia = np.flatnonzero((iso3 == a3) & np.isin(landmass, _touching(parts, groups, a2, b2)))
-            ib = np.flatnonzero((iso3 == b3) & np.isin(landmass, _touching(parts, groups, b2, a2)))
+            ia = np.flatnonzero((iso3 == a3) & np.isin(landmass, touching(a2, b2)))
+            ib = np.flatnonzero((iso3 == b3) & np.isin(landmass, touching(b2, a2)))
             if len(ia) and len(ib):
                 d = np.linalg.norm(xyz[ia][:, None] - xyz[ib][None], axis=2)
                 i, j = np.unravel_index(int(np.argmin(d)), d.shape)
@@ -285,8 +296,7 @@ def _delaunay_links(
     iso3: np.ndarray,
     landmass: np.ndarray,
     countries: pd.DataFrame | None,
-    parts: dict[str, list[object]],
-    groups: dict[str, np.ndarray],
+    touching: _Touching,
 ) -> dict[str, set[tuple[int, int]]]:
     """Rules 2 and 3 widened: Delaunay neighbours of one country and landmass (domestic)
     or of neighbouring countries on landmasses that touch (border)."""
@@ -299,12 +309,9 @@ def _delaunay_links(
     code2 = dict(zip(countries["iso3"], countries["iso2"], strict=True))
     pairs = zip(countries["iso3"], countries["neighbours"], strict=True)
     nbrs = {(a, b) for a, ns in pairs for b in ns}
-    touch: dict[tuple[str, str], np.ndarray] = {}
 
     def on_touching(k: int, a: str, b: str) -> bool:
-        if (a, b) not in touch:
-            touch[a, b] = _touching(parts, groups, code2.get(a, ""), code2.get(b, ""))
-        return bool(np.isin(landmass[k], touch[a, b]))
+        return bool(np.isin(landmass[k], touching(code2.get(a, ""), code2.get(b, ""))))
 
     out["border"] = {
         (int(a), int(b))
@@ -389,12 +396,13 @@ def _links(
     parts = _parts(countries)
     groups = {code: _groups(polys) for code, polys in parts.items()}
     landmass = _landmass(lon, lat, iso2, parts, groups)
+    touching = _Touching(parts, groups)
     pairs = {"domestic": _domestic_links(xyz, iso2, landmass, s)}
     limits = {"domestic": s.max_domestic_link_km, "border": s.max_border_link_km}
     if countries is not None:
-        pairs["border"] = _border_links(xyz, iso3, landmass, countries, parts, groups)
+        pairs["border"] = _border_links(xyz, iso3, landmass, countries, touching)
     if s.land_delaunay_links:
-        extra = _delaunay_links(xyz, iso2, iso3, landmass, countries, parts, groups)
+        extra = _delaunay_links(xyz, iso2, iso3, landmass, countries, touching)
         for kind, more in extra.items():
             pairs[kind] = sorted(set(pairs.get(kind, [])) | more)
     ids = metros["metro_id"].to_numpy()
