@@ -21,8 +21,9 @@ from importlib.resources import files
 from pathlib import Path
 
 from .._errors import DataNotFoundError
+from .synthetic import synthetic, synthetic_snapshot
 
-__all__ = ["SAMPLE_SNAPSHOT", "sample_dir"]
+__all__ = ["SAMPLE_SNAPSHOT", "sample_dir", "synthetic", "synthetic_snapshot"]
 
 #: The one snapshot date in the bundled sample.
 SAMPLE_SNAPSHOT = "2024-01"

@@ -1,0 +1,34 @@
+"""``--executor``, ``--scheduler`` and ``--workers``: where heavy commands run their batches.
+
+Shared by every command that runs batches (``risk``, ``critical``); see
+:func:`undersea.engine.executors.make_executor` for what each choice does.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+__all__ = ["ExecutorOpt", "SchedulerOpt", "WorkersOpt"]
+
+ExecutorOpt = Annotated[
+    str,
+    typer.Option(
+        "--executor",
+        help="Where batches run: local (all cores), dask (the cluster at --scheduler, else "
+        "a local one; needs the dask extra), gpu (CUDA; needs the gpu extra), auto (gpu if "
+        "present, else dask if --scheduler, else local).",
+    ),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Dask scheduler address, e.g. tcp://host:8786 (with --executor dask or auto).",
+    ),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", help="local: threads; dask: workers of the local cluster.", min=1),
+]
