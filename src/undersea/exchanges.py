@@ -358,7 +358,7 @@ def exchange_metrics(exchanges: Exchanges, metro_ids: Sequence[str], year: int) 
 
 def _count_by_metro(table: pd.DataFrame, index: pd.Index) -> np.ndarray:
     counts = table.groupby("metro_id").size()
-    return counts.reindex(index).fillna(0).to_numpy(dtype=float)
+    return np.asarray(counts.reindex(index).fillna(0).to_numpy(dtype=float))
 
 
 def _sum_by_metro(table: pd.DataFrame, col: str, index: pd.Index) -> np.ndarray:

@@ -258,7 +258,7 @@ def _draw_epicentres(pool: _RoutePool, rng: np.random.Generator, n: int) -> NDAr
     sin_th = np.sin(th)
     a = np.sin((1.0 - t) * th) / sin_th
     b = np.sin(t * th) / sin_th
-    return a * pool.start[ix] + b * pool.end[ix]  # spherical interpolation (slerp)
+    return np.asarray(a * pool.start[ix] + b * pool.end[ix])  # spherical interpolation (slerp)
 
 
 def _sample_correlated(

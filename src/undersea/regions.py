@@ -562,7 +562,7 @@ def segment_distances_km(
     xy, off = check_polylines(coords, offsets)
     radius = earth_radius_km or get_settings().earth_radius_km
     centre = _xyz(np.array([float(lon)]), np.array([float(lat)]))
-    return _min_angles(_arcs(xy, off), centre)[0] * radius
+    return np.asarray(_min_angles(_arcs(xy, off), centre)[0] * radius)
 
 
 def segments_in_region(region: Region, coords: Any, offsets: Any) -> np.ndarray:
@@ -580,7 +580,7 @@ def segments_in_region(region: Region, coords: Any, offsets: Any) -> np.ndarray:
     if isinstance(region, Circle):
         radius = region.radius_km / get_settings().earth_radius_km
         centre = _xyz(np.array([region.lon]), np.array([region.lat]))
-        return _min_angles(_arcs(xy, off), centre)[0] <= radius
+        return np.asarray(_min_angles(_arcs(xy, off), centre)[0] <= radius)
     if isinstance(region, BBox):
         return _segments_in_polygon(region.to_polygon(), xy, off)
     if isinstance(region, PolygonRegion):
@@ -646,7 +646,7 @@ def points_in_region(region: Region, lon: Any, lat: Any) -> np.ndarray:
         xyz = _xyz(x, y)
         centre = _xyz(np.array([region.lon]), np.array([region.lat]))[0]
         ang = np.arccos(np.clip(xyz @ centre, -1.0, 1.0))
-        return ang * get_settings().earth_radius_km <= region.radius_km
+        return np.asarray(ang * get_settings().earth_radius_km <= region.radius_km)
     poly = region.to_polygon() if isinstance(region, BBox) else region.polygon
     x = x - 360.0 * np.floor((x + 180.0) / 360.0)
     hit = np.zeros(len(x), dtype=bool)

@@ -59,7 +59,7 @@ class Comparison:
         def records(df: pd.DataFrame | None) -> list[dict[str, Any]] | None:
             if df is None:
                 return None
-            return df.astype(object).where(df.notna(), None).to_dict(orient="records")
+            return list(df.astype(object).where(df.notna(), None).to_dict(orient="records"))
 
         return {
             "changes": records(self.changes),

@@ -124,7 +124,7 @@ class ImpactModel:
     @property
     def capacity_before_mbps(self) -> NDArray[np.float64]:
         """Served capacity per unit in the base view (whole Mbit/s)."""
-        return self.base.capacity_mbps[0]
+        return np.asarray(self.base.capacity_mbps[0])
 
     def lost_share(self, out: KernelOutput) -> NDArray[np.float64]:
         """(B, U) share of base capacity no longer served (0 where the base has none)."""
@@ -250,7 +250,7 @@ def _international(net: Network) -> NDArray[np.bool_]:
     )
     n = cl.groupby("cable_id")["iso3"].nunique()
     counts = net.all_cables["id"].map(n).fillna(0).to_numpy()
-    return (counts >= 2) & net.cable_in_service
+    return np.asarray((counts >= 2) & net.cable_in_service)
 
 
 def _copies(net: Network) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
@@ -292,6 +292,10 @@ def _pairs(
     }
 
 
+def _i32(a: Any) -> NDArray[np.int32]:
+    return np.ascontiguousarray(a, dtype=np.int32)
+
+
 def impact_model(
     net: Network, *, core: Sequence[str] | None = None, by: Unit = "country"
 ) -> ImpactModel:
@@ -322,7 +326,7 @@ def _compile(net: Network, *, core: Sequence[str] | None, by: Unit) -> ImpactMod
     fail = net.failed_nodes
     ok = net.edge_active & ~fail[net.edge_u] & ~fail[net.edge_v]
     members = np.flatnonzero(node_unit >= 0)
-    i32 = lambda a: np.ascontiguousarray(a, dtype=np.int32)  # noqa: E731
+    i32 = _i32
     p = _pairs(net, uniq, node_unit, len(units), country)
     arrays = ImpactArrays(
         n_nodes=len(net.nodes),

@@ -432,7 +432,7 @@ class Plan:
         """JSON-ready summary with the chosen builds, the candidates and the targets."""
 
         def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-            return df.astype(object).where(df.notna(), None).to_dict(orient="records")
+            return list(df.astype(object).where(df.notna(), None).to_dict(orient="records"))
 
         return {
             "objective": self.objective,

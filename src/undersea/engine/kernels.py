@@ -519,7 +519,7 @@ def _labels(n: int, u: NDArray[np.int32], v: NDArray[np.int32]) -> NDArray[np.in
     from scipy.sparse.csgraph import connected_components
 
     g = coo_matrix((np.ones(len(u), dtype=np.int8), (u, v)), shape=(n, n))
-    return connected_components(g, directed=False)[1].astype(np.int32)
+    return np.asarray(connected_components(g, directed=False)[1].astype(np.int32))
 
 
 def _scipy_one(a: ImpactArrays, fs: NDArray[np.bool_], fn: NDArray[np.bool_]) -> tuple[Any, ...]:
