@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._errors import MissingExtraError
 from ._geojson import split_antimeridian
+from .plots import new_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -31,18 +31,6 @@ _PALETTE = (
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#393b79", "#ad494a",
 )  # fmt: skip
-
-
-def new_figure(width: float, height: float) -> tuple[Figure, Axes]:
-    """A pyplot-free figure with an Agg canvas, and its axes."""
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError as exc:
-        raise MissingExtraError("matplotlib", "plot") from exc
-    fig = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig, fig.add_subplot()
 
 
 def figure_uri(fig: Figure, *, dpi: int = 110) -> str:

@@ -25,12 +25,12 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["plot_hub_map", "plot_metro_ranks", "plot_rank_history"]
+__all__ = ["new_figure", "plot_hub_map", "plot_metro_ranks", "plot_rank_history"]
 
 _HISTORY_COLUMNS = ("year", "metric", "rank", "metro_id", "name", "value")
 
 
-def _figure(width: float, height: float) -> tuple[Figure, Axes]:
+def new_figure(width: float, height: float) -> tuple[Figure, Axes]:
     """A pyplot-free figure with an Agg canvas, and its axes."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -114,7 +114,7 @@ def plot_rank_history(
     h, chosen = _one_metric(history, metric)
     last = h.loc[h["year"] == h["year"].max()]
     ids = list(metros) if metros is not None else list(last.head(top)["metro_id"])
-    fig, ax = _figure(8.0, 4.5)
+    fig, ax = new_figure(8.0, 4.5)
     for mid in ids:
         line = h.loc[h["metro_id"] == mid].sort_values("year")
         if line.empty:
@@ -166,7 +166,7 @@ def plot_metro_ranks(
     if mine.empty:
         raise InvalidScenarioError(f"metro {metro!r} is not in this history")
     names = list(dict.fromkeys(mine["metric"])) if metrics is None else list(metrics)
-    fig, ax = _figure(8.0, 4.5)
+    fig, ax = new_figure(8.0, 4.5)
     worst = 1.0
     for name in names:
         line = mine.loc[mine["metric"] == name].sort_values("year")
@@ -229,7 +229,7 @@ def plot_hub_map(
     if not need <= set(ranking.columns):
         raise InvalidScenarioError("not a hub ranking table: use hub_ranking(...)")
     rows = ranking.loc[ranking["value"].notna()].head(top)
-    fig, ax = _figure(9.0, 4.3)
+    fig, ax = new_figure(9.0, 4.3)
     if countries is not None and len(countries):
         _country_outlines(ax, countries)
     value = rows["value"].to_numpy(dtype=float)

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +15,14 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from .._load import load
@@ -29,6 +39,7 @@ __all__ = [
     "emit_json",
     "emit_table",
     "open_network",
+    "progress_bar",
 ]
 
 console = Console(highlight=False, soft_wrap=False)
@@ -117,3 +128,24 @@ def _cell(v: Any) -> str:
     if v is None or v is pd.NA:
         return ""
     return str(v)
+
+
+@contextmanager
+def progress_bar(what: str) -> Iterator[Callable[[int, int], None]]:
+    """A transient rich progress bar on stderr, as a ``progress(done, total)`` callback."""
+    from ._app import err_console
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(what, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=max(total, done))
+
+        yield update

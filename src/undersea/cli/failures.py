@@ -9,8 +9,7 @@ arguments, calls one analysis function and formats the result. ``--format json``
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,14 +17,6 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from .._errors import InvalidScenarioError
 from ..analysis.criticality import country_criticality, criticality
@@ -46,7 +37,7 @@ from ..hazards import HazardSpec, from_spec, load_hazard
 from ..incidents import Incident, incident, incidents
 from ..network import Network
 from ..regions import Region, parse_bbox, parse_circle, region_from_geojson
-from ._app import app, err_console
+from ._app import app
 from ._executors import ExecutorOpt, SchedulerOpt, WorkersOpt
 from ._options import (
     DataDirOpt,
@@ -60,6 +51,7 @@ from ._options import (
     emit_json,
     emit_table,
     open_network,
+    progress_bar,
 )
 
 __all__ = [
@@ -490,25 +482,6 @@ def _p_values(text: str | None) -> float | tuple[float, ...] | None:
     return ps[0] if len(ps) == 1 else ps
 
 
-@contextmanager
-def _progress_bar(what: str) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on stderr, as a ``progress(done, total)`` callback."""
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task(what, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
-
-
 def _risk_display(df: pd.DataFrame) -> pd.DataFrame:
     def pct(p: Any, lo: Any, hi: Any) -> list[str]:
         return [f"{a:.1%} ({b:.1%}-{c:.1%})" for a, b, c in zip(p, lo, hi, strict=True)]
@@ -610,7 +583,7 @@ def risk_command(
     spec = _hazard_spec(hazard, model, params, net.settings.risk_default_rate_per_1000km)
     with (
         open_executor(executor, scheduler=scheduler, workers=workers) as runner,
-        _progress_bar("scenarios") as progress,
+        progress_bar("scenarios") as progress,
     ):
         result = risk(
             net, spec, n_scenarios=scenarios, seed=seed, batch_size=batch_size,
@@ -722,7 +695,7 @@ def critical(
     if country is None:
         with (
             open_executor(executor, scheduler=scheduler, workers=workers) as runner,
-            _progress_bar("elements") as progress,
+            progress_bar("elements") as progress,
         ):
             df = criticality(net, kinds=kinds, top=top, executor=runner, progress=progress)
         if fmt is Format.table:

@@ -8,22 +8,19 @@ command turns its options into one call and formats the result.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .._errors import InvalidScenarioError
 from ..analysis.candidates import Candidate, apply_candidates, read_candidates, read_route
 from ..analysis.comparison import compare
 from ..analysis.dependency import dependency, dependency_table
 from ..analysis.planning import plan
-from ._app import app, err_console
+from ._app import app
 from ._options import (
     DataDirOpt,
     Format,
@@ -36,6 +33,7 @@ from ._options import (
     emit_json,
     emit_table,
     open_network,
+    progress_bar,
 )
 
 __all__ = ["dependency_command", "plan_command", "whatif_command"]
@@ -78,24 +76,6 @@ def _km(text: str | None, option: str) -> float | None:
     if not math.isfinite(value) or value <= 0:
         raise typer.BadParameter(f"must be positive, got {text!r}", param_hint=option)
     return value
-
-
-@contextmanager
-def _progress_bar(what: str) -> Iterator[Callable[[int, int], None]]:
-    """A transient rich progress bar on stderr, as a ``progress(done, total)`` callback."""
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task(what, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=max(total, done))
-
-        yield update
 
 
 # --------------------------------------------------------------------------- whatif
@@ -247,7 +227,7 @@ def whatif_command(
         retire or [],
     )
     after = apply_candidates(net, edits)
-    with _progress_bar("scenarios") as progress:
+    with progress_bar("scenarios") as progress:
         result = compare(
             net,
             after,
@@ -395,7 +375,7 @@ def plan_command(
     """  # noqa: E501
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     cands = read_candidates(candidates) if candidates is not None else None
-    with _progress_bar("candidate sets evaluated") as progress:
+    with progress_bar("candidate sets evaluated") as progress:
         result = plan(
             net,
             countries,
