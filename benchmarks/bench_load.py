@@ -49,13 +49,17 @@ def main() -> None:
         undersea.load(args.snapshot)  # fill the cache
         warm = _time(lambda: undersea.load(args.snapshot), args.repeat)
     net = undersea.load(args.snapshot)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}; snapshot {folder.name}: {net}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; snapshot {folder.name}: {net}"
+    )
     print("| step | median s | × baseline |")
     print("|---|---:|---:|")
-    for name, t in (("baseline: json.loads of every file", base),
-                    ("cold build (read + topology + countries)", cold),
-                    ("warm load (build cache)", warm)):
+    for name, t in (
+        ("baseline: json.loads of every file", base),
+        ("cold build (read + topology + countries)", cold),
+        ("warm load (build cache)", warm),
+    ):
         print(f"| {name} | {t:.3f} | {t / base:.2f} |")
 
 
