@@ -203,19 +203,19 @@ def main() -> None:
         _memory_child(args.memory_child, args.scale)
         return
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"numba {numba.__version__} ({numba.config.NUMBA_NUM_THREADS} threads), Python "
+          f"numba {numba.__version__} ({numba.get_num_threads()} threads), Python "
           f"{platform.python_version()}; load average {os.getloadavg()[0]:.1f}; hazard "
           f"{HAZARD.to_spec()}\n", flush=True)  # fmt: skip
     nets = _networks(args)
-    ex = _executors(args)
-    rows = [_measure(net, name, args, ex) for name, net in nets]
-    _print_size_table(rows)
-    for runner in ex.values():
-        if hasattr(runner, "close"):
-            runner.close()
-    print()
-    one = next((net for name, net in nets if name.startswith("synthetic 1×")), nets[-1][1])
-    if args.n:
+    if nets:
+        ex = _executors(args)
+        _print_size_table([_measure(net, name, args, ex) for name, net in nets])
+        for runner in ex.values():
+            if hasattr(runner, "close"):
+                runner.close()
+        print()
+    if args.n and nets:
+        one = next((n for name, n in nets if name.startswith("synthetic 1×")), nets[-1][1])
         _n_table(one, args.n)
         print()
     if args.memory:

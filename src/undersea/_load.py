@@ -8,6 +8,7 @@ read (cut short, corrupted) is rebuilt.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -34,7 +35,7 @@ __all__ = ["load"]
 
 log = logging.getLogger(__name__)
 
-#: bump when the cached layout or the topology rules change
+#: bump when the cached layout changes (code changes are caught by ``_code_hash``)
 CACHE_FORMAT = 2
 _TABLES = (
     "cables",
@@ -117,8 +118,34 @@ def _countries_file(root: Path) -> Path | None:
     return None
 
 
+#: modules whose code decides what a build contains: a change to any of them must never
+#: read a build cached by the old code
+_BUILD_MODULES = (
+    "topology",
+    "land",
+    "metros",
+    "_gazetteer",
+    "network",
+    "tables",
+    "_load",
+    "sources/telegeography",
+    "sources/naturalearth",
+    "sources/_countries",
+    "sources/_fields",
+)
+
+
+@functools.cache
+def _code_hash() -> str:
+    root = Path(__file__).parent
+    h = hashlib.sha256()
+    for name in _BUILD_MODULES:
+        h.update((root / f"{name}.py").read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _cache_key(content: str, s: Settings) -> str:
-    blob = f"{content}|{s.fingerprint()}|{CACHE_FORMAT}".encode()
+    blob = f"{content}|{s.fingerprint()}|{CACHE_FORMAT}|{_code_hash()}".encode()
     return hashlib.sha256(blob).hexdigest()[:32]
 
 

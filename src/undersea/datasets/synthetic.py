@@ -46,6 +46,7 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -80,7 +81,7 @@ log = logging.getLogger(__name__)
 #: The unit of ``scale``: the real network (TeleGeography 2024-03 snapshot) in counts.
 REAL_SIZE = {"cables": 575, "landing_points": 1655, "metros": 1056, "countries": 182}
 #: bump when the generator's output changes for a given (scale, seed)
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 _MAX_SCALE = 1000.0
 #: drawn in excess because landing points that no cable reaches are dropped (calibrated so
 #: that the 1x network has about the real counts)
@@ -594,6 +595,17 @@ def build_synthetic(world: SyntheticWorld, *, settings: Settings | None = None) 
     )
 
 
+@functools.cache
+def _code_hash() -> str:
+    """The generator's version and source: a changed generator never reads a stale build."""
+    from . import _world
+
+    h = hashlib.sha256(str(GENERATOR_VERSION).encode())
+    for mod in (_world.__file__, __file__):
+        h.update(Path(mod).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def synthetic(
     scale: float = 1.0,
     *,
@@ -639,7 +651,7 @@ def synthetic(
 
     scale, seed = _check(scale, seed)
     s = settings or get_settings()
-    key = _load._cache_key(f"synthetic|{GENERATOR_VERSION}|{scale!r}|{seed}", s)
+    key = _load._cache_key(f"synthetic|{_code_hash()}|{scale!r}|{seed}", s)
     entry = _data.cache_dir() / key
     net = _load._read_entry(entry, s) if cache else None
     if net is None:
