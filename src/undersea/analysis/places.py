@@ -46,10 +46,10 @@ import pandas as pd
 import pycountry
 
 from .._errors import AmbiguousNameError, InvalidScenarioError, NoRouteError, UnknownNameError
+from .._geonames import alternate_rows, capitals, gazetteer, norm
 from ..land import great_circle_km
 from ..network import Network
 from ..settings import Settings
-from ._gazetteer import alternate_rows, capitals, gazetteer, norm
 
 __all__ = ["PLACE_KINDS", "Place", "resolve_country", "resolve_place"]
 

