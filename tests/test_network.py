@@ -151,3 +151,11 @@ def test_to_geodataframe_round_trip(tiny_network):
     assert set(gdf["cable_id"]) == {"trunk", "spur"}
     pts = tiny_network.to_geodataframe(layer="landing_points")
     assert sorted(pts["id"]) == ["a", "b", "c", "d", "e"]
+
+
+def test_cable_by_trailing_abbreviation():
+    import undersea
+
+    net = undersea.load(sample=True)
+    assert net.cable("WACS")["name"] == "West Africa Cable System (WACS)"
+    assert net.cable("ace")["name"] == "Africa Coast to Europe (ACE)"

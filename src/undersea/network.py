@@ -444,8 +444,11 @@ class Network:
 
     # ------------------------------------------------------------------ lookups
     def cable_index(self, name: str) -> int:
-        """Row of :attr:`all_cables` for a cable id or name (case-insensitive)."""
-        return _lookup(self._base.cables, name, "cable", label=lambda r: r["name"])
+        """Row of :attr:`all_cables` for a cable id, name or the abbreviation its name
+        ends with (``"WACS"``), case-insensitive."""
+        cab = self._base.cables
+        short = cab["name"].str.extract(r"\(([^()]+)\)\s*$", expand=False)  # "(WACS)"
+        return _lookup(cab, name, "cable", label=lambda r: r["name"], aliases=short)
 
     def cable(self, name: str) -> pd.Series:
         """One cable's record, by id or name; raises UnknownNameError with close matches."""
