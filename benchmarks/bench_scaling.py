@@ -18,7 +18,7 @@ Run: ``python benchmarks/bench_scaling.py [--scales 1 10] [--seconds 5]
   subprocess (``ru_maxrss`` of that process), to show that memory does not grow with N.
 
 The batch size is chosen per network so that one batch's hazard draw (a float64 matrix
-of batch × segments) stays near 80 MB: ``risk``'s default (4096) would need ~9 GB per
+of batch × segments) stays near 80 MB: ``risk``'s default (4096) would need ~8 GB per
 batch on the 100× network.
 """
 
