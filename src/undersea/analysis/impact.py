@@ -315,7 +315,7 @@ def impact_model(
     key = ("impact_model", None if core is None else tuple(core), by)
     if key not in net.memo:  # compiling costs most of a cut: once per view
         net.memo[key] = _compile(net, core=core, by=by)
-    return net.memo[key]  # type: ignore[no-any-return]
+    return net.memo[key]
 
 
 def _compile(net: Network, *, core: Sequence[str] | None, by: Unit) -> ImpactModel:

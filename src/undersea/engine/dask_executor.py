@@ -234,6 +234,6 @@ class DaskExecutor:
                 waiting = None
                 done.add(merged)
             assert waiting is not None
-            return waiting.result()  # type: ignore[no-any-return]
+            return waiting.result()
         finally:
             done.clear()  # drops every future: the cluster releases what is left

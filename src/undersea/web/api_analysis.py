@@ -247,7 +247,7 @@ def hub_profile_endpoint(
     profile = state.memo(
         ("profile", metro, planned), lambda: hub_profile(net, metro, include_planned=planned)
     )
-    return jsonable(profile.as_dict())  # type: ignore[no-any-return]
+    return jsonable(profile.as_dict())
 
 
 # --------------------------------------------------------------------------- routes
@@ -259,7 +259,7 @@ def _route_dict(net: Network, route: Route) -> dict[str, Any]:
     for f in geo["features"]:
         f["geometry"]["coordinates"] = round_coords(f["geometry"]["coordinates"])
     out["geometry"] = geo
-    return out  # type: ignore[no-any-return]
+    return out
 
 
 @router.get("/route", tags=["analysis"], response_model=RouteOut, responses=_ERRORS)
@@ -366,7 +366,7 @@ def start_risk(req: RiskIn, state: State) -> dict[str, Any]:
             batch_size=req.batch_size,
             progress=progress,
         )
-        return jsonable(res.to_dict())  # type: ignore[no-any-return]
+        return jsonable(res.to_dict())
 
     job = state.jobs.submit("risk", run, jsonable(req.model_dump()))
     return job.status()

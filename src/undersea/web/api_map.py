@@ -123,7 +123,7 @@ def cable(
     planned: Planned = False,
 ) -> dict[str, Any]:
     """One cable: record, landing points and segments (library: ``describe_cable``)."""
-    return jsonable(describe_cable(view_of(state, year, planned), name).as_dict())  # type: ignore[no-any-return]
+    return jsonable(describe_cable(view_of(state, year, planned), name).as_dict())
 
 
 # --------------------------------------------------------------------------- landing points
@@ -152,7 +152,7 @@ def landing_point(
     name: Annotated[str, Path(description="Landing point id, name or town, e.g. 'Abidjan'.")],
 ) -> dict[str, Any]:
     """One landing point and the cables landing there (``describe_landing_point``)."""
-    return jsonable(describe_landing_point(state.network, name).as_dict())  # type: ignore[no-any-return]
+    return jsonable(describe_landing_point(state.network, name).as_dict())
 
 
 # --------------------------------------------------------------------------- metros, countries
@@ -205,7 +205,7 @@ def one_incident(
     incident_id: Annotated[str, Path(description="Incident id, e.g. '2024-03-abidjan'.")],
 ) -> dict[str, Any]:
     """One incident: cables cut, area, sources and reported impact."""
-    return jsonable(incident(incident_id))  # type: ignore[no-any-return]
+    return jsonable(incident(incident_id))
 
 
 @router.get("/chokepoints", tags=["records"])
