@@ -114,6 +114,25 @@ def network_from(snapshot, settings=None):
     )
 
 
+#: A small West-African-like coast shared by the synthetic tests: landing id ->
+#: (lon, lat, iso2), and the drawn lines of its ``trunk`` (with a mid-line branch to ``c``)
+#: and ``spur`` cables.
+COAST_LANDINGS = {
+    "a": (-17.4, 14.7, "SN"),
+    "b": (-4.0, 5.3, "CI"),
+    "c": (-1.0, 9.0, "GH"),
+    "d": (3.4, 6.4, "NG"),
+    "e": (-4.0, 2.0, "CI"),
+}
+COAST_LINES = {
+    "trunk": [
+        [(-17.4, 14.7), (-10.0, 8.0), (-4.0, 5.3), (0.0, 4.5), (3.4, 6.4)],
+        [(-1.0, 9.0), (-1.0, 4.9)],
+    ],
+    "spur": [[(-4.0, 5.3), (-4.0, 2.0)]],
+}
+
+
 @pytest.fixture
 def tiny_snapshot():
     """Three cables on a small West-African-like coast.
@@ -123,21 +142,8 @@ def tiny_snapshot():
     """
     return make_snapshot(
         cables=[("trunk", 2000, 2000.0), ("spur", 2015, 500.0), ("future", 2026, None)],
-        landings={
-            "a": (-17.4, 14.7, "SN"),
-            "b": (-4.0, 5.3, "CI"),
-            "c": (-1.0, 9.0, "GH"),
-            "d": (3.4, 6.4, "NG"),
-            "e": (-4.0, 2.0, "CI"),
-        },
-        lines={
-            "trunk": [
-                [(-17.4, 14.7), (-10.0, 8.0), (-4.0, 5.3), (0.0, 4.5), (3.4, 6.4)],
-                [(-1.0, 9.0), (-1.0, 4.9)],
-            ],
-            "spur": [[(-4.0, 5.3), (-4.0, 2.0)]],
-            "future": [[(-17.4, 14.7), (-4.0, 2.0)]],
-        },
+        landings=COAST_LANDINGS,
+        lines={**COAST_LINES, "future": [[(-17.4, 14.7), (-4.0, 2.0)]]},
         cable_landings={"trunk": ["a", "b", "c", "d"], "spur": ["b", "e"], "future": ["a", "e"]},
         planned={"future"},
     )

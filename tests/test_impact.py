@@ -27,7 +27,7 @@ from undersea.network import Network
 from undersea.settings import get_settings
 from undersea.topology import build_topology
 
-from .conftest import make_snapshot
+from .conftest import COAST_LANDINGS, COAST_LINES, make_snapshot
 
 
 @dataclass(frozen=True)
@@ -54,20 +54,8 @@ METROS = [  # metro_id, name, iso2, iso3, lon, lat, landings
 def _coast(*, accra_border: bool) -> Network:
     snap = make_snapshot(
         cables=[("trunk", 2000, 2000.0), ("spur", 2015, 500.0)],
-        landings={
-            "a": (-17.4, 14.7, "SN"),
-            "b": (-4.0, 5.3, "CI"),
-            "c": (-1.0, 9.0, "GH"),
-            "d": (3.4, 6.4, "NG"),
-            "e": (-4.0, 2.0, "CI"),
-        },
-        lines={
-            "trunk": [
-                [(-17.4, 14.7), (-10.0, 8.0), (-4.0, 5.3), (0.0, 4.5), (3.4, 6.4)],
-                [(-1.0, 9.0), (-1.0, 4.9)],
-            ],
-            "spur": [[(-4.0, 5.3), (-4.0, 2.0)]],
-        },
+        landings=COAST_LANDINGS,
+        lines=COAST_LINES,
         cable_landings={"trunk": ["a", "b", "c", "d"], "spur": ["b", "e"]},
     )
     metros = pd.DataFrame(
