@@ -21,9 +21,9 @@ import networkx as nx
 import numpy as np
 
 import undersea
-from undersea.analysis import hub_betweenness as hb
-from undersea.analysis import hubs as h
-from undersea.analysis.hub_history import hub_history
+from undersea.analysis.hubs.history import hub_history
+from undersea.analysis.hubs.ranking import betweenness as hb
+from undersea.analysis.hubs.ranking import ranking as h
 
 
 def _clock(fn) -> tuple[float, object]:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import undersea
-from undersea import data as _data
+from undersea.data import directory as _data
 
 
 def _time(fn, repeat: int) -> float:

@@ -6,7 +6,7 @@ at a data directory. Prints a Markdown table.
 
 Rows, all on the same candidates and the same scenarios (common random numbers):
 
-* ``lazy greedy`` — :func:`undersea.analysis.planning.plan` as the docs run it.
+* ``lazy greedy`` — :func:`undersea.analysis.planning.optimise.plan` as the docs run it.
 * ``plain greedy`` — the baseline: every remaining candidate re-evaluated at every step.
 * ``full evaluation`` — what one evaluation would cost without dropping the scenarios in
   which no target loses anything (measured on three candidates, scaled to the lazy run's
@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 
 import undersea
-from undersea.analysis import planning as pl
-from undersea.analysis._crn import hazard_spec
-from undersea.analysis.candidates import _targets, generate_candidates
+from undersea.analysis.planning.candidates import _targets, generate_candidates
+from undersea.analysis.planning.crn import hazard_spec
+from undersea.analysis.planning.optimise import optimise as pl
 
 COUNTRIES = "Liberia,Sierra Leone,Guinea"
 

@@ -32,7 +32,7 @@ from undersea.analysis.impact import impact_model
 from undersea.analysis.risk import risk
 from undersea.engine.executors import LocalExecutor
 from undersea.engine.kernels import reference_batch, run_batch
-from undersea.hazards import LengthProportional, batch_rng
+from undersea.scenarios.hazards import LengthProportional, batch_rng
 
 HAZARD = LengthProportional(rate_per_1000km=0.02)
 
@@ -55,7 +55,7 @@ def _memory(snapshot: str, n: int, batch: int) -> tuple[float, float, float, flo
     code = (
         "import sys, time, tracemalloc, resource, undersea\n"
         "from undersea.analysis.risk import risk\n"
-        "from undersea.hazards import LengthProportional\n"
+        "from undersea.scenarios.hazards import LengthProportional\n"
         "net = undersea.load(sys.argv[1])\n"
         "hz = LengthProportional(rate_per_1000km=float(sys.argv[4]))\n"
         "risk(net, hz, n_scenarios=64, seed=0, batch_size=64)\n"

@@ -2,7 +2,7 @@
 
 Run: ``python benchmarks/bench_routing.py [--snapshot 2024-03] [--repeat 5]`` with
 ``UNDERSEA_DATA`` pointing at a data directory. Both libraries search the *same* graph:
-the delay graph of :mod:`undersea.analysis.routing` (one-way ms per edge, hop allowance
+the delay graph of :mod:`undersea.analysis.routes.routing` (one-way ms per edge, hop allowance
 included), converted once to a NetworkX ``Graph``. Prints a Markdown table; the ratio
 column is NetworkX time / undersea time for the same work (higher = undersea faster).
 """
@@ -21,9 +21,9 @@ import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
 import undersea
-from undersea.analysis.matrix import rtt_matrix
-from undersea.analysis.places import resolve_place
-from undersea.analysis.routing import delay_graph, shortest_route
+from undersea.analysis.routes.matrix import rtt_matrix
+from undersea.analysis.routes.places import resolve_place
+from undersea.analysis.routes.routing import delay_graph, shortest_route
 
 
 def _time(fn: Callable[[], object], repeat: int) -> float:

@@ -44,7 +44,7 @@ from undersea.analysis.risk import risk
 from undersea.datasets import synthetic
 from undersea.engine.executors import LocalExecutor
 from undersea.engine.kernels import reference_batch, run_batch
-from undersea.hazards import LengthProportional, batch_rng
+from undersea.scenarios.hazards import LengthProportional, batch_rng
 
 #: one fault per ~50,000 km of cable per scenario: a few failed segments per scenario
 HAZARD = LengthProportional(rate_per_1000km=0.02)

@@ -28,7 +28,7 @@ import numpy as np
 
 import undersea
 from undersea.analysis.impact import country_impact
-from undersea.analysis.routing import shortest_routes
+from undersea.analysis.routes.routing import shortest_routes
 from undersea.web import create_app
 from undersea.web._background import background_server
 from undersea.web.api_analysis import build_scenario

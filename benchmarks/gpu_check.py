@@ -35,7 +35,7 @@ from undersea.datasets import synthetic
 from undersea.engine.executors import LocalExecutor
 from undersea.engine.gpu import GpuExecutor, gpu_batch, require_gpu
 from undersea.engine.kernels import run_batch
-from undersea.hazards import LengthProportional, batch_rng
+from undersea.scenarios.hazards import LengthProportional, batch_rng
 
 FIELDS = ("isolated", "capacity_mbps", "cables")
 

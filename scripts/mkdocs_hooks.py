@@ -34,7 +34,13 @@ NAV_ORDER = [
     ("Python API", "api.md"),
 ]
 #: Modules documented on the API page, in order (analysis modules are added as found).
-API_MODULES = ["undersea", "undersea.network", "undersea.export", "undersea.sql", "undersea.report"]
+API_MODULES = [
+    "undersea",
+    "undersea.network.core",
+    "undersea.outputs.export",
+    "undersea.outputs.sql",
+    "undersea.outputs.report",
+]
 
 
 # ---------------------------------------------------------------------------- navigation

@@ -99,9 +99,9 @@ def make_snapshot(cables, landings, lines, cable_landings, *, planned=()):
 
 def network_from(snapshot, settings=None):
     """Network built in memory from a synthetic snapshot (no files, no cache)."""
-    from undersea.network import Network
+    from undersea.network.core import Network
+    from undersea.network.topology import build_topology
     from undersea.settings import get_settings
-    from undersea.topology import build_topology
 
     s = settings or get_settings()
     return Network.from_topology(

@@ -10,7 +10,7 @@ from undersea._errors import InvalidScenarioError, UnknownNameError
 from undersea.analysis.criticality import country_criticality, criticality
 from undersea.analysis.impact import country_impact
 from undersea.engine.executors import LocalExecutor
-from undersea.network import Network
+from undersea.network.core import Network
 
 from .conftest import make_snapshot, network_from
 from .test_impact import _coast

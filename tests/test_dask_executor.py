@@ -19,7 +19,7 @@ from undersea.analysis.risk import risk
 from undersea.cli import main
 from undersea.engine.dask_executor import DaskExecutor
 from undersea.engine.executors import LocalExecutor, make_executor, open_executor
-from undersea.hazards import LengthProportional
+from undersea.scenarios.hazards import LengthProportional
 
 HAZARD = LengthProportional(rate_per_1000km=0.3)
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from undersea import data
+from undersea.data import directory as data
 from undersea.datasets import SAMPLE_SNAPSHOT, sample_dir
 
 SNAP = sample_dir() / "telegeography" / SAMPLE_SNAPSHOT

@@ -61,7 +61,12 @@ def test_numpydoc_becomes_markdown() -> None:
 
 def test_api_page_documents_the_public_modules() -> None:
     api = _script("mkdocs_hooks").api_markdown()
-    for name in ("## `undersea.export`", "## `undersea.sql`", "### `write_table`", "`load`"):
+    for name in (
+        "## `undersea.outputs.export`",
+        "## `undersea.outputs.sql`",
+        "### `write_table`",
+        "`load`",
+    ):
         assert name in api
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import undersea
-from undersea.exchanges import (
+from undersea.network.exchanges import (
     EXCHANGE_METRICS,
     Exchanges,
     attach_exchange_data,
@@ -189,7 +189,7 @@ def test_attach_from_tables(sample, tmp_path) -> None:
 
 
 def test_hub_ranking_joins_exchange_metrics(sample, attached) -> None:
-    from undersea.analysis.hubs import hub_ranking
+    from undersea.analysis.hubs.ranking import hub_ranking
 
     r = hub_ranking(sample, year=2022, by="exchanges", exchanges=attached)
     top = r.head(2).set_index("metro_id")

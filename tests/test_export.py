@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import undersea
-from undersea import export
 from undersea._errors import OutputError, UnknownNameError
 from undersea.cli import main
-from undersea.export import (
+from undersea.outputs import export
+from undersea.outputs.export import (
     TABLES,
     from_geodataframe,
     graph_for_graphml,

@@ -21,7 +21,7 @@ from undersea.datasets.synthetic import synthetic
 from undersea.engine import gpu
 from undersea.engine.executors import LocalExecutor, make_executor
 from undersea.engine.kernels import run_batch
-from undersea.hazards import LengthProportional
+from undersea.scenarios.hazards import LengthProportional
 
 FIELDS = ("isolated", "capacity_mbps", "cables")
 

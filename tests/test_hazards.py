@@ -1,4 +1,4 @@
-"""Tests for undersea.hazards: samplers' statistics, determinism, specs and files."""
+"""Tests for undersea.scenarios.hazards: samplers' statistics, determinism, specs and files."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import pytest
 import yaml
 from shapely.geometry import box
 
-from undersea import hazards as hz
-from undersea import regions as rg
 from undersea._errors import DataNotFoundError, InvalidScenarioError, MalformedSourceError
-from undersea.hazards import (
+from undersea.geo import regions as rg
+from undersea.geo.regions import Circle, PolygonRegion, segment_distances_km
+from undersea.scenarios import hazards as hz
+from undersea.scenarios.hazards import (
     BoundHazard,
     Correlated,
     HazardModel,
@@ -31,7 +32,6 @@ from undersea.hazards import (
     repeater,
     sample_batches,
 )
-from undersea.regions import Circle, PolygonRegion, segment_distances_km
 
 KM_PER_DEG = 6371.0088 * np.pi / 180
 

@@ -16,9 +16,9 @@ from scipy.sparse import csr_matrix
 from typer.testing import CliRunner
 
 from undersea._errors import AmbiguousNameError, InvalidScenarioError, UnknownNameError
-from undersea.analysis.hub_compare import compare_snapshots, match_cables
-from undersea.analysis.hub_history import hub_history, hub_profile
-from undersea.analysis.hubs import (
+from undersea.analysis.hubs.compare import compare_snapshots, match_cables
+from undersea.analysis.hubs.history import hub_history, hub_profile
+from undersea.analysis.hubs.ranking import (
     METRICS,
     covered_years,
     hub_inputs,
@@ -29,11 +29,11 @@ from undersea.analysis.hubs import (
     resolve_metric,
     resolve_metro,
 )
-from undersea.exchanges import Exchanges
-from undersea.land import build_land_layer
-from undersea.network import Network
+from undersea.network.core import Network
+from undersea.network.exchanges import Exchanges
+from undersea.network.land import build_land_layer
+from undersea.network.topology import build_topology
 from undersea.settings import get_settings
-from undersea.topology import build_topology
 
 from .conftest import make_snapshot
 
@@ -487,7 +487,7 @@ def real(shared_data: Path) -> Network:
 
 @pytest.mark.realdata
 def test_real_every_landing_point_has_one_metro_in_its_country(real) -> None:
-    from undersea.metros import TERRITORIES
+    from undersea.network.metros import TERRITORIES
 
     lm = real.landing_metro
     assert sorted(lm["landing_point_id"]) == sorted(real.all_landing_points["id"])

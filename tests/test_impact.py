@@ -22,10 +22,10 @@ from undersea.analysis.impact import (
     scenario_masks,
 )
 from undersea.engine.kernels import reference_batch
-from undersea.land import LandLayer
-from undersea.network import Network
+from undersea.network.core import Network
+from undersea.network.land import LandLayer
+from undersea.network.topology import build_topology
 from undersea.settings import get_settings
-from undersea.topology import build_topology
 
 from .conftest import COAST_LANDINGS, COAST_LINES, make_snapshot
 

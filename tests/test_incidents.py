@@ -1,4 +1,4 @@
-"""Tests for undersea.incidents: the shipped library, lookup and schema validation."""
+"""Tests for undersea.scenarios.incidents: the shipped library, lookup and schema validation."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from undersea._errors import DataNotFoundError, MalformedSourceError, UnknownNameError
-from undersea.incidents import CAUSES, Incident, incident, incidents, read_incidents
-from undersea.regions import Circle, segments_in_region
+from undersea.geo.regions import Circle, segments_in_region
+from undersea.scenarios.incidents import CAUSES, Incident, incident, incidents, read_incidents
 
 SHIPPED = Path(__file__).resolve().parents[1] / "src" / "undersea" / "datasets" / "incidents.yaml"
 EXPECTED_IDS = {

@@ -12,7 +12,7 @@ import pytest
 import undersea
 import undersea.datasets
 from undersea import DataNotFoundError, UnknownNameError
-from undersea import data as _data
+from undersea.data import directory as _data
 from undersea.settings import Settings
 
 from .conftest import SNAPSHOTS

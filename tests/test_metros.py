@@ -1,4 +1,4 @@
-"""Tests for undersea.metros: the gravity rule, overrides, exchanges and real snapshots."""
+"""Tests for undersea.network.metros: the gravity rule, overrides, exchanges and real snapshots."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from undersea._errors import (
     UnderseaError,
     UnknownNameError,
 )
-from undersea.metros import (
+from undersea.network.metros import (
     METRO_COLUMNS,
     TERRITORIES,
     assign_metros,

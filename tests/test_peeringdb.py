@@ -22,7 +22,7 @@ from undersea._errors import (
     InvalidScenarioError,
     MalformedSourceError,
 )
-from undersea.pull import PEERINGDB_URL_ENV, pull_peeringdb
+from undersea.data.pull import PEERINGDB_URL_ENV, pull_peeringdb
 from undersea.sources.peeringdb import (
     FACILITY_COLUMNS,
     read_peeringdb,

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 import undersea
 from undersea import AmbiguousNameError, InvalidScenarioError, NoRouteError, UnknownNameError
-from undersea._geonames import norm
-from undersea.analysis.places import Place, resolve_country, resolve_place
-from undersea.network import Network
+from undersea.analysis.routes.places import Place, resolve_country, resolve_place
+from undersea.geo.geonames import norm
+from undersea.network.core import Network
 
 
 @pytest.fixture(scope="module")

@@ -16,20 +16,20 @@ from hypothesis import strategies as st
 
 import undersea
 from undersea import InvalidScenarioError, MalformedSourceError, UnknownNameError
-from undersea.analysis._crn import Draws, Extension
-from undersea.analysis.candidates import (
+from undersea.analysis.impact import impact_model
+from undersea.analysis.planning.candidates import (
     Candidate,
     apply_candidates,
     generate_candidates,
     read_candidates,
     read_route,
 )
-from undersea.analysis.comparison import compare
-from undersea.analysis.impact import impact_model
-from undersea.analysis.planning import _exact, _greedy, plan
+from undersea.analysis.planning.comparison import compare
+from undersea.analysis.planning.crn import Draws, Extension
+from undersea.analysis.planning.optimise import _exact, _greedy, plan
 from undersea.analysis.risk import risk
-from undersea.hazards import Correlated, Hotspots, LengthProportional
-from undersea.regions import Circle
+from undersea.geo.regions import Circle
+from undersea.scenarios.hazards import Correlated, Hotspots, LengthProportional
 from undersea.settings import get_settings
 
 from .conftest import make_snapshot, network_from

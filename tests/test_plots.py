@@ -1,4 +1,4 @@
-"""Static hub figures (undersea.plots): rank history, one metro's ranks, world map."""
+"""Static hub figures (undersea.outputs.plots): rank history, one metro's ranks, world map."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 
 import undersea
 from undersea._errors import InvalidScenarioError, MissingExtraError
-from undersea.analysis.hub_history import hub_history
-from undersea.analysis.hubs import hub_ranking
-from undersea.plots import plot_hub_map, plot_metro_ranks, plot_rank_history
+from undersea.analysis.hubs.history import hub_history
+from undersea.analysis.hubs.ranking import hub_ranking
+from undersea.outputs.plots import plot_hub_map, plot_metro_ranks, plot_rank_history
 
 pytest.importorskip("matplotlib")
 

@@ -20,15 +20,15 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import undersea._http as uhttp
+import undersea.data.http as uhttp
 from undersea._errors import (
     DownloadError,
     InvalidScenarioError,
     MalformedSourceError,
     UnderseaError,
 )
-from undersea.data import list_snapshots, snapshot_path
-from undersea.pull import BASE_URL_ENV, MANIFEST_NAME, PullResult, pull_data
+from undersea.data.directory import list_snapshots, snapshot_path
+from undersea.data.pull import BASE_URL_ENV, MANIFEST_NAME, PullResult, pull_data
 
 SNAPSHOT = "2024-03"
 CABLES = ("aden-djibouti", "adria-1", "aec-1", "airraq", "alba-1")

@@ -1,4 +1,4 @@
-"""Tests for undersea.regions: region types, parsing, the segment kernel, chokepoints."""
+"""Tests for undersea.geo.regions: region types, parsing, the segment kernel, chokepoints."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from undersea import regions as rg
 from undersea import settings as settings_mod
 from undersea._errors import (
     DataNotFoundError,
@@ -21,7 +20,8 @@ from undersea._errors import (
     MalformedSourceError,
     UnknownNameError,
 )
-from undersea.regions import (
+from undersea.geo import regions as rg
+from undersea.geo.regions import (
     BBox,
     Circle,
     PolygonRegion,

@@ -13,7 +13,7 @@ import pytest
 import undersea
 from undersea._errors import OutputError, UnknownNameError
 from undersea.cli import main
-from undersea.report import (
+from undersea.outputs.report import (
     Report,
     chromium,
     country_report,
@@ -150,7 +150,7 @@ def test_pdf_without_any_renderer(
     hub: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(__import__("sys").modules, "weasyprint", None)
-    monkeypatch.setattr("undersea.report.chromium", lambda: None)
+    monkeypatch.setattr("undersea.outputs.report.chromium", lambda: None)
     html = write_report(hub, tmp_path / "hub.html")[0]
     with pytest.raises(undersea.MissingExtraError, match=r"undersea\[pdf\]"):
         html_to_pdf(html, tmp_path / "hub.pdf")

@@ -25,8 +25,8 @@ from undersea.engine.executors import (
     get_executor,
 )
 from undersea.engine.kernels import run_batch
-from undersea.hazards import LengthProportional, sample_batches
-from undersea.network import Network
+from undersea.network.core import Network
+from undersea.scenarios.hazards import LengthProportional, sample_batches
 
 HAZARD = LengthProportional(rate_per_1000km=0.1)
 

@@ -19,8 +19,8 @@ from undersea import (
     NoRouteError,
     UnknownNameError,
 )
-from undersea.analysis.matrix import rtt_matrix
-from undersea.analysis.routing import (
+from undersea.analysis.routes.matrix import rtt_matrix
+from undersea.analysis.routes.routing import (
     delay_graph,
     fibre_km_per_ms,
     resolve_cables,
@@ -28,10 +28,10 @@ from undersea.analysis.routing import (
     shortest_route,
     shortest_routes,
 )
-from undersea.land import LandLayer, great_circle_km
-from undersea.network import Network
+from undersea.network.core import Network
+from undersea.network.land import LandLayer, great_circle_km
+from undersea.network.topology import build_topology
 from undersea.settings import get_settings
-from undersea.topology import build_topology
 
 from .conftest import make_snapshot, network_from
 

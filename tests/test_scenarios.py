@@ -1,4 +1,4 @@
-"""Tests for undersea.analysis.scenarios: builders on synthetic networks, then real data."""
+"""Tests for undersea.scenarios.builders: builders on synthetic networks, then real data."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import make_snapshot, network_from
 from undersea._errors import InvalidScenarioError, UnknownNameError
-from undersea.analysis.scenarios import (
+from undersea.geo.regions import BBox, Circle, PolygonRegion, parse_circle, region_to_geojson
+from undersea.scenarios.builders import (
     EMPTY_REGION_NOTE,
     Scenario,
     combine,
@@ -22,8 +23,7 @@ from undersea.analysis.scenarios import (
     scenario_from_region,
     scenario_from_segments,
 )
-from undersea.incidents import Impact, Incident, Source
-from undersea.regions import BBox, Circle, PolygonRegion, parse_circle, region_to_geojson
+from undersea.scenarios.incidents import Impact, Incident, Source
 from undersea.tables import CableSnapshot
 
 # A West-African coast and a Pacific crossing of the antimeridian:
@@ -412,7 +412,7 @@ def net2024(shared_data, tmp_path_factory):
 
 @pytest.mark.realdata
 def test_abidjan_2024_fails_the_four_cables_near_abidjan_only(net2024):
-    from undersea.regions import segment_distances_km
+    from undersea.geo.regions import segment_distances_km
 
     s = scenario_from_incident(net2024, "2024-03-abidjan")
     names = {c["name"] for c in s.details["cables"]}

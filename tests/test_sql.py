@@ -13,8 +13,8 @@ from undersea._errors import SqlError
 from undersea.cli import main
 from undersea.cli._options import Format
 from undersea.cli.sql import run_shell
-from undersea.export import TABLES, read_table
-from undersea.sql import VIEWS, connect, execute, query, table_names
+from undersea.outputs.export import TABLES, read_table
+from undersea.outputs.sql import VIEWS, connect, execute, query, table_names
 
 pytest.importorskip("duckdb")
 
@@ -198,7 +198,7 @@ def test_query_returns_dataframe(sample: undersea.Network) -> None:
 
 
 def test_hub_metrics_view_by_year(sample: undersea.Network) -> None:
-    from undersea.analysis.hubs import hub_metrics
+    from undersea.analysis.hubs.ranking import hub_metrics
 
     got = query(
         sample,

@@ -18,7 +18,7 @@ from undersea.datasets.synthetic import (
     synthetic,
     synthetic_snapshot,
 )
-from undersea.hazards import LengthProportional
+from undersea.scenarios.hazards import LengthProportional
 
 SCALE = 0.15
 

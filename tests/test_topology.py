@@ -8,9 +8,9 @@ import pytest
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from undersea.network.topology import build_topology, cable_topology, geodesic_lengths
 from undersea.settings import Settings
 from undersea.tables import CableSnapshot
-from undersea.topology import build_topology, cable_topology, geodesic_lengths
 
 from .conftest import make_snapshot
 

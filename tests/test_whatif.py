@@ -8,7 +8,13 @@ from scipy.sparse.csgraph import connected_components
 
 import undersea
 from undersea import InvalidScenarioError, UnknownNameError
-from undersea.whatif import NewLanding, retire_cable, with_cable, with_land_link, with_landing
+from undersea.network.whatif import (
+    NewLanding,
+    retire_cable,
+    with_cable,
+    with_land_link,
+    with_landing,
+)
 
 MONROVIA = {"name": "Monrovia", "lon": -10.8, "lat": 6.3, "iso2": "LR"}
 
@@ -23,7 +29,7 @@ def test_new_cable_between_existing_landings(net):
     assert new.n_cables == net.n_cables + 1
     seg = new.cable_segments("Lagos-Marseille")
     # no route: one great-circle leg times the planned route factor
-    from undersea.land import great_circle_km
+    from undersea.network.land import great_circle_km
 
     lp = net.all_landing_points.set_index("id")
     a, b = lp.loc["lagos-nigeria"], lp.loc[net.landing_point("Marseille")["id"]]

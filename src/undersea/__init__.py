@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ._errors import (
+from undersea._errors import (
     AmbiguousNameError,
     DataNotFoundError,
     InvalidScenarioError,
@@ -24,9 +24,9 @@ from ._errors import (
     UnderseaError,
     UnknownNameError,
 )
-from ._load import load
-from .network import Network
-from .settings import Settings, configure, get_settings
+from undersea.network.core import Network
+from undersea.network.loading import load
+from undersea.settings import Settings, configure, get_settings
 
 try:
     __version__ = version("undersea")
@@ -35,31 +35,31 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 #: analysis entry points, imported on first use so that ``import undersea`` stays light
 _LAZY = {
-    "hub_ranking": "undersea.analysis.hubs",
-    "hub_history": "undersea.analysis.hub_history",
-    "hub_profile": "undersea.analysis.hub_history",
-    "shortest_route": "undersea.analysis.routing",
-    "shortest_routes": "undersea.analysis.routing",
-    "resolve_place": "undersea.analysis.places",
-    "rtt_matrix": "undersea.analysis.matrix",
-    "Scenario": "undersea.analysis.scenarios",
-    "scenario_from_cables": "undersea.analysis.scenarios",
-    "scenario_from_segments": "undersea.analysis.scenarios",
-    "scenario_from_region": "undersea.analysis.scenarios",
-    "scenario_from_chokepoint": "undersea.analysis.scenarios",
-    "scenario_from_incident": "undersea.analysis.scenarios",
+    "hub_ranking": "undersea.analysis.hubs.ranking",
+    "hub_history": "undersea.analysis.hubs.history",
+    "hub_profile": "undersea.analysis.hubs.history",
+    "shortest_route": "undersea.analysis.routes.routing",
+    "shortest_routes": "undersea.analysis.routes.routing",
+    "resolve_place": "undersea.analysis.routes.places",
+    "rtt_matrix": "undersea.analysis.routes.matrix",
+    "Scenario": "undersea.scenarios.builders",
+    "scenario_from_cables": "undersea.scenarios.builders",
+    "scenario_from_segments": "undersea.scenarios.builders",
+    "scenario_from_region": "undersea.scenarios.builders",
+    "scenario_from_chokepoint": "undersea.scenarios.builders",
+    "scenario_from_incident": "undersea.scenarios.builders",
     "country_impact": "undersea.analysis.impact",
     "metro_impact": "undersea.analysis.impact",
     "risk": "undersea.analysis.risk",
     "criticality": "undersea.analysis.criticality",
     "country_criticality": "undersea.analysis.criticality",
-    "plan": "undersea.analysis.planning",
-    "compare": "undersea.analysis.comparison",
+    "plan": "undersea.analysis.planning.optimise",
+    "compare": "undersea.analysis.planning.comparison",
     "dependency": "undersea.analysis.dependency",
-    "query": "undersea.sql",
-    "hub_report": "undersea.report",
-    "country_report": "undersea.report",
-    "pull_data": "undersea.pull",
+    "query": "undersea.outputs.sql",
+    "hub_report": "undersea.outputs.report",
+    "country_report": "undersea.outputs.report",
+    "pull_data": "undersea.data.pull",
 }
 
 

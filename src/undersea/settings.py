@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ._errors import UnderseaError
+from undersea._errors import UnderseaError
 
 __all__ = ["Settings", "configure", "get_settings"]
 
@@ -46,7 +46,7 @@ class Settings:
     speed_of_light_km_s: float = 299_792.458
     #: Fixed one-way delay per hop (ms): regeneration, switching and terminal equipment.
     per_hop_delay_ms: float = 0.1
-    #: Land links (:mod:`undersea.land`): terrestrial fibre between metros runs along roads
+    #: Land links (:mod:`undersea.network.land`): terrestrial fibre between metros runs along roads
     #: and rail, longer than the great circle. Measured route factors are ~1.3-2 (Bozkurt
     #: et al., "Why Is the Internet so Slow?!", PAM 2017, report median fibre-path inflation
     #: near 1.5 over the great circle); 1.5 is used for links between metros.
@@ -69,12 +69,12 @@ class Settings:
     #: Land links: gazetteer cities of at least this population become inland metros (with
     #: every capital), the waypoints of terrestrial routes (Delhi, Madrid, Johannesburg).
     inland_metro_min_population: int = 1_000_000
-    #: What-if cables (:mod:`undersea.whatif`) given without a drawn route: each leg is the
+    #: What-if cables (:mod:`undersea.network.whatif`) given without a drawn route: each leg is the
     #: great circle times this factor. Drawn routes of the 2024-03 map are typically
     #: 1.1-1.3 times the great circle between consecutive landings (they skirt coasts,
     #: shelves and hazards); 1.2 is mid-range.
     planned_route_factor: float = 1.2
-    #: Metros (:mod:`undersea.metros`): a landing point or exchange joins the most
+    #: Metros (:mod:`undersea.network.metros`): a landing point or exchange joins the most
     #: attractive gazetteer city within this great-circle distance (km). 100 km covers the
     #: usual landing-station-to-city backhaul (La Seyne -> Marseille 46 km, Sidi Kerir ->
     #: Alexandria 29 km, Maruyama -> Tokyo 80 km) while keeping distinct coastal cities apart.
@@ -88,13 +88,13 @@ class Settings:
     #: or 15000; the larger, the fewer and faster).
     metro_gazetteer_min_population: int = 15000
 
-    #: Regions (:mod:`undersea.regions`): largest accepted circle radius (km). 5,000 km is
+    #: Regions (:mod:`undersea.geo.regions`): largest accepted circle radius (km). 5,000 km is
     #: already a continental scale; larger circles are almost surely a unit mistake.
     max_region_radius_km: float = 5000.0
     #: Regions: most vertices accepted in a user polygon (all rings together), to keep
     #: scenario files and web requests small; hand-drawn areas need a few hundred at most.
     max_polygon_vertices: int = 10_000
-    #: Hazards (:mod:`undersea.hazards`): default distance (km) between submarine repeaters.
+    #: Hazards (:mod:`undersea.scenarios.hazards`): default km between submarine repeaters.
     #: Repeaters sit every ~50-150 km (Abdu Jyothi, "Solar Superstorms: Planning for an
     #: Internet Apocalypse", SIGCOMM 2021, doi:10.1145/3452296.3472916); 100 km is mid-range.
     repeater_spacing_km: float = 100.0
@@ -103,7 +103,7 @@ class Settings:
     #: Abdu Jyothi (SIGCOMM 2021) shows induced currents, hence risk, grow sharply above
     #: ~40°; 60° marks the auroral zone. Bands: [0, 40), [40, 60), [60, 90].
     storm_band_edges_deg: tuple[float, ...] = (40.0, 60.0)
-    #: Scenarios (:mod:`undersea.analysis.scenarios`): when a cable named by an incident
+    #: Scenarios (:mod:`undersea.scenarios.builders`): when a cable named by an incident
     #: has no in-service segment in the incident's area (the v1 snapshots of 2014 and 2018
     #: draw cables as straight links between landings, far from the real route), its
     #: nearest segment fails instead if it lies within this distance (km) of the area's
@@ -145,7 +145,7 @@ class Settings:
     #: Monte Carlo: confidence level of the intervals (Wilson for probabilities, normal
     #: approximation for the expected lost share).
     risk_confidence: float = 0.95
-    #: Routes (:mod:`undersea.analysis.places`): a place name borne by several places
+    #: Routes (:mod:`undersea.analysis.routes.places`): a place name borne by several places
     #: ("Lagos": Nigeria 15.4 M people, Portugal 33 k) means the most populous one when it is
     #: at least this many times as populous as every other (an order of magnitude, GeoNames
     #: populations); otherwise the name is ambiguous and the candidates are listed
@@ -155,7 +155,7 @@ class Settings:
     #: point) is joined by land links (great circle x ``land_route_factor``) to this many
     #: nearest metros of its country, as metros are (``domestic_neighbours`` + 1).
     place_attach_metros: int = 3
-    #: Land links (:mod:`undersea.land`): besides the spanning tree, nearest neighbours and
+    #: Land links (:mod:`undersea.network.land`): besides the spanning tree, nearest neighbours and
     #: closest border pair, also join metros that are neighbours in the spherical Delaunay
     #: triangulation of all metros (same country and landmass, or neighbouring countries
     #: on touching landmasses; same length caps). Nearest-neighbour graphs leave inland
@@ -164,7 +164,7 @@ class Settings:
     #: trunk-road/rail grid that terrestrial fibre follows (Milan-Paris via Zurich, 1.7x).
     land_delaunay_links: bool = True
 
-    #: Hubs (:mod:`undersea.analysis.hubs`): the ``planned`` metric of year Y counts the
+    #: Hubs (:mod:`undersea.analysis.hubs.ranking`): the ``planned`` metric of year Y counts the
     #: cables of a metro not in service in Y whose RFS year is at most Y + this many years
     #: (built later, or announced). In the four reference snapshots every announced
     #: cable's RFS year lies 0-3 years after the snapshot date (2014-01: <= 1, 2018-03:
@@ -177,7 +177,7 @@ class Settings:
     #: Hubs: seed of the source sample when ``hub_betweenness_sources`` > 0.
     hub_betweenness_seed: int = 0
 
-    #: Planning (:mod:`undersea.analysis.planning`): Monte Carlo scenarios per planning run
+    #: Planning (:mod:`undersea.analysis.planning.optimise`): Monte Carlo scenarios per planning run
     #: when none is given. 10,000 keeps the standard error of a probability under 0.005.
     plan_scenarios: int = 10_000
     #: Planning: longest generated candidate (km of planned route: great circle x

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ._errors import MalformedSourceError
+from undersea._errors import MalformedSourceError
 
 __all__ = [
     "SCHEMAS",

@@ -1,5 +1,5 @@
 """Analyses over a Network: hubs, routes, failures and impact, risk, criticality, planning.
 
-Each module takes a :class:`~undersea.network.Network` (and a scenario where it applies)
+Each module takes a :class:`~undersea.network.core.Network` (and a scenario where it applies)
 and returns DataFrames or frozen dataclasses; none of them parses files.
 """

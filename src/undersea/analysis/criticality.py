@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from .._errors import InvalidScenarioError, UnknownNameError
-from ..engine.executors import Executor, Kernel, get_executor
-from ..engine.kernels import ImpactArrays
-from ..network import Network
-from .impact import SEVERITIES, ImpactModel, classify_severity, impact_model
+from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea.analysis.impact import SEVERITIES, ImpactModel, classify_severity, impact_model
+from undersea.engine.executors import Executor, Kernel, get_executor
+from undersea.engine.kernels import ImpactArrays
+from undersea.network.core import Network
 
 __all__ = [
     "KINDS",

@@ -18,16 +18,16 @@ and metros) reaches a core metro (:func:`~undersea.analysis.impact.core_metros`)
     country off by sea (its own domestic links and backhaul stay).
 ``min_metros``
     The fewest landing metros whose loss (the metro and its landing stations, as
-    :meth:`Network.without(metros=...) <undersea.network.Network.without>` fails them)
+    :meth:`Network.without(metros=...) <undersea.network.core.Network.without>` fails them)
     isolates the country; each is a node split into *in* -> *out* of capacity 1. Core
     metros and metros without a cable in service cannot be cut. ``None`` when no such set
     exists (the country holds a core metro, or inland routes reach the core).
 
 **Routes.** From the country's best-connected metro
-(:func:`~undersea.analysis.places.resolve_place`) to each core metro, the route of least
-delay (:func:`~undersea.analysis.routing.delay_graph`, one Dijkstra). Shares are over
+(:func:`~undersea.analysis.routes.places.resolve_place`) to each core metro, the route of least
+delay (:func:`~undersea.analysis.routes.routing.delay_graph`, one Dijkstra). Shares are over
 those routes: ``chokepoints`` (a segment of the route passes through the chokepoint's
-polygon, :func:`~undersea.regions.segments_in_region`), ``foreign_metros`` (the route
+polygon, :func:`~undersea.geo.regions.segments_in_region`), ``foreign_metros`` (the route
 passes the metro node or one of its landing stations) and ``transit`` (the route passes
 a node of that country; ``exit_share``: the first foreign country on the route). For a
 landlocked country the neighbours' transit shares are its transit dependence.
@@ -45,11 +45,11 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, dijkstra, maximum_flow
 
-from .._errors import InvalidScenarioError
-from ..network import Network
-from ..regions import chokepoints, segments_in_region
-from .impact import core_metros
-from .places import resolve_place
+from undersea._errors import InvalidScenarioError
+from undersea.analysis.impact import core_metros
+from undersea.analysis.routes.places import resolve_place
+from undersea.geo.regions import chokepoints, segments_in_region
+from undersea.network.core import Network
 
 __all__ = ["Dependency", "dependency", "dependency_table", "min_cut"]
 
@@ -290,7 +290,7 @@ def _metro_cut(net: Network, b: _Base, own: IntArray) -> tuple[int | None, tuple
 
 
 def _paths(net: Network, src: int, targets: IntArray) -> list[list[int]]:
-    from .routing import delay_graph
+    from undersea.analysis.routes.routing import delay_graph
 
     _, pred = dijkstra(delay_graph(net), directed=True, indices=src, return_predecessors=True)
     out = []

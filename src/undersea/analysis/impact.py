@@ -23,7 +23,7 @@ reaches the core. Each cable is a graph of its own (node copies per cable), so a
 cut at sea no longer serves the stranded side even if its landing reaches the core by
 other cables. ``cables_before/after`` count the serving cables in the base view and in
 the scenario; ``capacity_before/after_tbps`` add their capacity proxy
-(:mod:`undersea.capacity`, rounded to whole Mbit/s so sums are exact).
+(:mod:`undersea.network.capacity`, rounded to whole Mbit/s so sums are exact).
 ``lost_share = 1 - capacity_after / capacity_before`` (0 where the base has none).
 
 **RTT inflation** (deterministic scenarios only). Round-trip delay from the country's main
@@ -66,11 +66,11 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from .._errors import InvalidScenarioError, UnknownNameError
-from ..capacity import cable_capacity_tbps
-from ..engine.kernels import ImpactArrays, KernelOutput, run_batch
-from ..network import Network
-from ..settings import Settings
+from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea.engine.kernels import ImpactArrays, KernelOutput, run_batch
+from undersea.network.capacity import cable_capacity_tbps
+from undersea.network.core import Network
+from undersea.settings import Settings
 
 __all__ = [
     "SEVERITIES",
@@ -407,7 +407,7 @@ def classify_severity(
     >>> classify_severity([False, False, True], [0.05, 0.6, 1.0]).tolist()
     ['none', 'severe', 'isolated']
     """
-    from ..settings import get_settings
+    from undersea.settings import get_settings
 
     s = settings or get_settings()
     iso = np.asarray(isolated, dtype=bool)

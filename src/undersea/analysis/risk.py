@@ -1,7 +1,7 @@
 """Monte Carlo risk: per-country probability of isolation and severe loss over random
 failure scenarios drawn from a hazard model.
 
-Each scenario is drawn by a hazard (:mod:`undersea.hazards`) and judged as in
+Each scenario is drawn by a hazard (:mod:`undersea.scenarios.hazards`) and judged as in
 :mod:`undersea.analysis.impact`, except that severity uses isolation and lost share only
 (no RTT): a country is *severe or worse* in a scenario when it is isolated or has lost at
 least ``severe_share`` of its international capacity. Countries cut off from the core
@@ -9,7 +9,7 @@ before any failure are left out, as in :func:`~undersea.analysis.impact.country_
 
 Scenarios come in batches: batch ``k`` is ``hazard.sample(hazards.batch_rng(seed, k),
 batch_size)`` (the last one cut to ``n_scenarios``), exactly as
-:func:`undersea.hazards.sample_batches` draws them. Each batch is reduced at once to
+:func:`undersea.scenarios.hazards.sample_batches` draws them. Each batch is reduced at once to
 exact per-country counts and sums (:class:`RiskPartial`), so memory does not grow with the
 number of scenarios, and the aggregate is bitwise identical whichever executor runs the
 batches and in whatever order (see :mod:`undersea.engine.executors`). It does depend on
@@ -33,12 +33,12 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.stats import norm
 
-from .._errors import InvalidScenarioError
-from ..engine.executors import Executor, Kernel, exact_ints, get_executor
-from ..engine.kernels import ImpactArrays
-from ..hazards import HazardModel, HazardSpec, batch_rng
-from ..network import Network
-from .impact import impact_model
+from undersea._errors import InvalidScenarioError
+from undersea.analysis.impact import impact_model
+from undersea.engine.executors import Executor, Kernel, exact_ints, get_executor
+from undersea.engine.kernels import ImpactArrays
+from undersea.network.core import Network
+from undersea.scenarios.hazards import HazardModel, HazardSpec, batch_rng
 
 __all__ = ["RiskPartial", "RiskResult", "RiskTask", "risk", "wilson_interval"]
 
@@ -275,7 +275,7 @@ def risk(
     net
         Base network view.
     hazard
-        A hazard spec (:func:`undersea.hazards.load_hazard`, ``LengthProportional(...)``)
+        A hazard spec (:func:`undersea.scenarios.hazards.load_hazard`, ``LengthProportional(...)``)
         or a model already bound to ``net``'s segments.
     n_scenarios, seed
         How many scenarios, and the seed; same (seed, batch_size) -> same result.
@@ -298,7 +298,7 @@ def risk(
     Examples
     --------
     >>> import undersea
-    >>> from undersea.hazards import LengthProportional
+    >>> from undersea.scenarios.hazards import LengthProportional
     >>> net = undersea.load(sample=True)
     >>> res = risk(net, LengthProportional(rate_per_1000km=0.05), n_scenarios=200, seed=1)
     >>> res.n_scenarios, bool(res.countries["p_isolated"].between(0, 1).all())

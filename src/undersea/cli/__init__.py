@@ -6,6 +6,6 @@ function and formats its result. User errors print one line and exit non-zero.
 
 from __future__ import annotations
 
-from ._app import app, main
+from undersea.cli._app import app, main
 
 __all__ = ["app", "main"]

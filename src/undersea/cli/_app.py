@@ -12,7 +12,7 @@ except ImportError:  # pragma: no cover - older typer depends on click
     import click as _click  # type: ignore[no-redef]
 from rich.console import Console
 
-from .._errors import UnderseaError
+from undersea._errors import UnderseaError
 
 __all__ = ["app", "data_app", "err_console", "main"]
 
@@ -32,7 +32,7 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def _register() -> None:
     # Command modules register themselves on import; imported here to avoid cycles.
-    from . import _commands  # noqa: F401
+    from undersea.cli import _commands  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> None:

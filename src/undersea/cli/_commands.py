@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # One line per command module; keep sorted.
-from . import (
+from undersea.cli import (
     data,  # noqa: F401
     export,  # noqa: F401
     failures,  # noqa: F401

@@ -25,8 +25,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .._load import load
-from ..network import Network
+from undersea.network.core import Network
+from undersea.network.loading import load
 
 __all__ = [
     "DataDirOpt",
@@ -133,7 +133,7 @@ def _cell(v: Any) -> str:
 @contextmanager
 def progress_bar(what: str) -> Iterator[Callable[[int, int], None]]:
     """A transient rich progress bar on stderr, as a ``progress(done, total)`` callback."""
-    from ._app import err_console
+    from undersea.cli._app import err_console
 
     columns = (
         TextColumn("{task.description}"),

@@ -16,7 +16,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from ..pull import (
+from undersea.cli._app import data_app, err_console
+from undersea.data.pull import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
     DEFAULT_COUNTRIES_URL,
@@ -26,7 +27,6 @@ from ..pull import (
     pull_data,
     pull_peeringdb,
 )
-from ._app import data_app, err_console
 
 __all__ = ["pull"]
 

@@ -14,10 +14,17 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from .._errors import OutputError
-from ..export import TABLES, network_table, network_to_graphml, write_table
-from ._app import app, err_console
-from ._options import DataDirOpt, PlannedOpt, SampleOpt, SnapshotOpt, YearOpt, open_network
+from undersea._errors import OutputError
+from undersea.cli._app import app, err_console
+from undersea.cli._options import (
+    DataDirOpt,
+    PlannedOpt,
+    SampleOpt,
+    SnapshotOpt,
+    YearOpt,
+    open_network,
+)
+from undersea.outputs.export import TABLES, network_table, network_to_graphml, write_table
 
 __all__ = ["ExportFormat", "ExportFormatOpt", "OutputOpt", "export", "write_output"]
 

@@ -18,28 +18,13 @@ import numpy as np
 import pandas as pd
 import typer
 
-from .._errors import InvalidScenarioError
-from ..analysis.criticality import country_criticality, criticality
-from ..analysis.impact import country_impact, metro_impact
-from ..analysis.risk import risk
-from ..analysis.scenarios import (
-    EMPTY_REGION_NOTE,
-    Scenario,
-    combine,
-    scenario_from_cables,
-    scenario_from_chokepoint,
-    scenario_from_incident,
-    scenario_from_region,
-    scenario_from_segments,
-)
-from ..engine.executors import open_executor
-from ..hazards import HazardSpec, from_spec, load_hazard
-from ..incidents import Incident, incident, incidents
-from ..network import Network
-from ..regions import Region, parse_bbox, parse_circle, region_from_geojson
-from ._app import app
-from ._executors import ExecutorOpt, SchedulerOpt, WorkersOpt
-from ._options import (
+from undersea._errors import InvalidScenarioError
+from undersea.analysis.criticality import country_criticality, criticality
+from undersea.analysis.impact import country_impact, metro_impact
+from undersea.analysis.risk import risk
+from undersea.cli._app import app
+from undersea.cli._executors import ExecutorOpt, SchedulerOpt, WorkersOpt
+from undersea.cli._options import (
     DataDirOpt,
     Format,
     FormatOpt,
@@ -53,6 +38,21 @@ from ._options import (
     open_network,
     progress_bar,
 )
+from undersea.engine.executors import open_executor
+from undersea.geo.regions import Region, parse_bbox, parse_circle, region_from_geojson
+from undersea.network.core import Network
+from undersea.scenarios.builders import (
+    EMPTY_REGION_NOTE,
+    Scenario,
+    combine,
+    scenario_from_cables,
+    scenario_from_chokepoint,
+    scenario_from_incident,
+    scenario_from_region,
+    scenario_from_segments,
+)
+from undersea.scenarios.hazards import HazardSpec, from_spec, load_hazard
+from undersea.scenarios.incidents import Incident, incident, incidents
 
 __all__ = [
     "COUNTRY_FIELDS",

@@ -11,14 +11,12 @@ import pandas as pd
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from .._load import load
-from ..analysis.hub_compare import SnapshotComparison, compare_snapshots
-from ..analysis.hub_history import HubProfile, hub_history, hub_profile
-from ..analysis.hub_history import Progress as ProgressFn
-from ..analysis.hubs import METRICS, covered_years, hub_ranking, resolve_metric
-from ..network import Network
-from ._app import app, err_console
-from ._options import (
+from undersea.analysis.hubs.compare import SnapshotComparison, compare_snapshots
+from undersea.analysis.hubs.history import HubProfile, hub_history, hub_profile
+from undersea.analysis.hubs.history import Progress as ProgressFn
+from undersea.analysis.hubs.ranking import METRICS, covered_years, hub_ranking, resolve_metric
+from undersea.cli._app import app, err_console
+from undersea.cli._options import (
     DataDirOpt,
     Format,
     FormatOpt,
@@ -30,6 +28,8 @@ from ._options import (
     emit_table,
     open_network,
 )
+from undersea.network.core import Network
+from undersea.network.loading import load
 
 __all__ = ["hub", "hubs", "ranking_records"]
 
@@ -168,7 +168,7 @@ def hubs(
 def _save_history_plot(
     net: Network, path: Path, metric: str, since: int, year: int | None, planned: bool, top: int
 ) -> None:
-    from ..plots import plot_rank_history
+    from undersea.outputs.plots import plot_rank_history
 
     first, last = covered_years(net)
     end = year if year is not None else min(last, int(str(net.provenance.snapshot_date)[:4]))
@@ -185,7 +185,7 @@ def _save_history_plot(
 
 
 def _save_map(net: Network, ranking: pd.DataFrame, path: Path, metric: str, top: int) -> None:
-    from ..plots import plot_hub_map
+    from undersea.outputs.plots import plot_hub_map
 
     fig = plot_hub_map(ranking, countries=net.countries, top=max(top, 10), metric=metric)
     fig.savefig(path, dpi=110)

@@ -1,7 +1,7 @@
 """Planning commands: ``whatif``, ``plan`` and ``dependency``.
 
-Thin over :mod:`undersea.analysis.planning`, :mod:`~undersea.analysis.comparison`,
-:mod:`~undersea.analysis.candidates` and :mod:`~undersea.analysis.dependency`: each
+Thin over :mod:`undersea.analysis.planning.optimise`, :mod:`~undersea.analysis.planning.comparison`,
+:mod:`~undersea.analysis.planning.candidates` and :mod:`~undersea.analysis.dependency`: each
 command turns its options into one call and formats the result.
 """
 
@@ -15,13 +15,18 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from .._errors import InvalidScenarioError
-from ..analysis.candidates import Candidate, apply_candidates, read_candidates, read_route
-from ..analysis.comparison import compare
-from ..analysis.dependency import dependency, dependency_table
-from ..analysis.planning import plan
-from ._app import app
-from ._options import (
+from undersea._errors import InvalidScenarioError
+from undersea.analysis.dependency import dependency, dependency_table
+from undersea.analysis.planning.candidates import (
+    Candidate,
+    apply_candidates,
+    read_candidates,
+    read_route,
+)
+from undersea.analysis.planning.comparison import compare
+from undersea.analysis.planning.optimise import plan
+from undersea.cli._app import app
+from undersea.cli._options import (
     DataDirOpt,
     Format,
     FormatOpt,

@@ -7,10 +7,17 @@ from typing import Annotated
 
 import typer
 
-from ..export import check_output_path
-from ..report import Report, country_report, hub_report, write_report
-from ._app import app, err_console
-from ._options import DataDirOpt, PlannedOpt, SampleOpt, SnapshotOpt, YearOpt, open_network
+from undersea.cli._app import app, err_console
+from undersea.cli._options import (
+    DataDirOpt,
+    PlannedOpt,
+    SampleOpt,
+    SnapshotOpt,
+    YearOpt,
+    open_network,
+)
+from undersea.outputs.export import check_output_path
+from undersea.outputs.report import Report, country_report, hub_report, write_report
 
 __all__ = ["report_country", "report_hub"]
 

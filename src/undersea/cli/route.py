@@ -11,11 +11,11 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from .._errors import InvalidScenarioError
-from ..analysis.matrix import plot_rtt_matrix, rtt_matrix, write_matrix
-from ..analysis.routing import Route, shortest_routes
-from ._app import app, err_console
-from ._options import (
+from undersea._errors import InvalidScenarioError
+from undersea.analysis.routes.matrix import plot_rtt_matrix, rtt_matrix, write_matrix
+from undersea.analysis.routes.routing import Route, shortest_routes
+from undersea.cli._app import app, err_console
+from undersea.cli._options import (
     DataDirOpt,
     Format,
     FormatOpt,

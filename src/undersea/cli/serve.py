@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from .._errors import MissingExtraError
-from ._app import app
-from ._options import DataDirOpt, SampleOpt, SnapshotOpt, console, open_network
+from undersea._errors import MissingExtraError
+from undersea.cli._app import app
+from undersea.cli._options import DataDirOpt, SampleOpt, SnapshotOpt, console, open_network
 
 __all__ = ["serve"]
 
@@ -39,7 +39,7 @@ def serve(
     try:
         import uvicorn
 
-        from ..web import create_app
+        from undersea.web import create_app
     except ImportError as exc:
         raise MissingExtraError(exc.name or "fastapi", "web") from None
     net = open_network(data_dir, snapshot, sample=sample)

@@ -8,10 +8,8 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from .. import data as _data
-from ..records import describe_cable, describe_landing_point
-from ._app import app, data_app
-from ._options import (
+from undersea.cli._app import app, data_app
+from undersea.cli._options import (
     DataDirOpt,
     Format,
     FormatOpt,
@@ -24,6 +22,8 @@ from ._options import (
     emit_table,
     open_network,
 )
+from undersea.data import directory as _data
+from undersea.outputs.records import describe_cable, describe_landing_point
 
 __all__ = ["cable", "info", "landing"]
 

@@ -7,11 +7,9 @@ from typing import IO, Annotated, Any
 
 import typer
 
-from .._errors import OutputError, SqlError, UnderseaError
-from ..network import Network
-from ..sql import add_hub_metrics, connect, execute, query, table_names
-from ._app import app, err_console
-from ._options import (
+from undersea._errors import OutputError, SqlError, UnderseaError
+from undersea.cli._app import app, err_console
+from undersea.cli._options import (
     DataDirOpt,
     Format,
     FormatOpt,
@@ -22,7 +20,9 @@ from ._options import (
     emit_table,
     open_network,
 )
-from .export import ExportFormat, OutputOpt, write_output
+from undersea.cli.export import ExportFormat, OutputOpt, write_output
+from undersea.network.core import Network
+from undersea.outputs.sql import add_hub_metrics, connect, execute, query, table_names
 
 __all__ = ["run_shell", "sql"]
 

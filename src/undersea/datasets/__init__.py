@@ -20,8 +20,8 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from .._errors import DataNotFoundError
-from .synthetic import synthetic, synthetic_snapshot
+from undersea._errors import DataNotFoundError
+from undersea.datasets.synthetic import synthetic, synthetic_snapshot
 
 __all__ = ["SAMPLE_SNAPSHOT", "sample_dir", "synthetic", "synthetic_snapshot"]
 

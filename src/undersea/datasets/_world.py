@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..tables import check_table
-from ..topology import lonlat_to_xyz, xyz_to_lonlat
+from undersea.network.topology import lonlat_to_xyz, xyz_to_lonlat
+from undersea.tables import check_table
 
 __all__ = [
     "EARTH_KM",

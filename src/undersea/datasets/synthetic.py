@@ -2,7 +2,7 @@
 
 :func:`synthetic` makes up a world and runs it through the ordinary pipeline (topology
 rebuild from drawn routes, land layer from country polygons and metros) into a
-:class:`~undersea.network.Network`, so every analysis works on it unchanged. It exists to
+:class:`~undersea.network.core.Network`, so every analysis works on it unchanged. It exists to
 prove that the engine scales to tomorrow's denser networks (``scale=10``, ``scale=100``)
 and to test on networks of any size without third-party data.
 
@@ -52,14 +52,8 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from .._errors import InvalidScenarioError
-from ..land import build_land_layer
-from ..metros import MetroAssignment
-from ..network import Network
-from ..settings import Settings, get_settings
-from ..tables import CableSnapshot, Provenance, check_table
-from ..topology import build_topology, lonlat_to_xyz, xyz_to_lonlat
-from ._world import (
+from undersea._errors import InvalidScenarioError
+from undersea.datasets._world import (
     EARTH_KM,
     Coast,
     Countries,
@@ -73,6 +67,12 @@ from ._world import (
     slerp,
     unit,
 )
+from undersea.network.core import Network
+from undersea.network.land import build_land_layer
+from undersea.network.metros import MetroAssignment
+from undersea.network.topology import build_topology, lonlat_to_xyz, xyz_to_lonlat
+from undersea.settings import Settings, get_settings
+from undersea.tables import CableSnapshot, Provenance, check_table
 
 __all__ = ["REAL_SIZE", "SyntheticWorld", "build_synthetic", "synthetic", "synthetic_snapshot"]
 
@@ -598,7 +598,7 @@ def build_synthetic(world: SyntheticWorld, *, settings: Settings | None = None) 
 @functools.cache
 def _code_hash() -> str:
     """The generator's version and source: a changed generator never reads a stale build."""
-    from . import _world
+    from undersea.datasets import _world
 
     h = hashlib.sha256(str(GENERATOR_VERSION).encode())
     for mod in (_world.__file__, __file__):
@@ -646,8 +646,8 @@ def synthetic(
     >>> net.provenance.source
     'synthetic'
     """
-    from .. import _load
-    from .. import data as _data
+    from undersea.data import directory as _data
+    from undersea.network import loading as _load
 
     scale, seed = _check(scale, seed)
     s = settings or get_settings()

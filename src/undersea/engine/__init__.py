@@ -7,8 +7,14 @@ Monte Carlo and criticality run through (local now; Dask and GPU plug in behind 
 
 from __future__ import annotations
 
-from .executors import BatchTask, Executor, Kernel, LocalExecutor, get_executor
-from .kernels import HAVE_NUMBA, ImpactArrays, KernelOutput, reference_batch, run_batch
+from undersea.engine.executors import BatchTask, Executor, Kernel, LocalExecutor, get_executor
+from undersea.engine.kernels import (
+    HAVE_NUMBA,
+    ImpactArrays,
+    KernelOutput,
+    reference_batch,
+    run_batch,
+)
 
 __all__ = [
     "HAVE_NUMBA",

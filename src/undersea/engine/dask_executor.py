@@ -36,9 +36,9 @@ from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from .._errors import ExecutorUnavailableError, InvalidScenarioError, MissingExtraError
-from .executors import BatchTask
-from .kernels import run_batch
+from undersea._errors import ExecutorUnavailableError, InvalidScenarioError, MissingExtraError
+from undersea.engine.executors import BatchTask
+from undersea.engine.kernels import run_batch
 
 __all__ = ["DaskExecutor"]
 

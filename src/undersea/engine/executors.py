@@ -40,8 +40,8 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
-from .._errors import InvalidScenarioError
-from .kernels import HAVE_NUMBA, ImpactArrays, KernelOutput, run_batch
+from undersea._errors import InvalidScenarioError
+from undersea.engine.kernels import HAVE_NUMBA, ImpactArrays, KernelOutput, run_batch
 
 __all__ = [
     "EXECUTORS",
@@ -221,22 +221,22 @@ def make_executor(
     start. ``scheduler`` (Dask) is a ``tcp://host:port`` address, ``None`` for a local
     cluster; ``workers`` is local threads or local-cluster workers.
     """
-    from .._errors import InvalidScenarioError, UnknownNameError
+    from undersea._errors import InvalidScenarioError, UnknownNameError
 
     if kind not in EXECUTORS:
         raise UnknownNameError("executor", kind, EXECUTORS)
     if kind == "auto":
-        from .gpu import gpu_available
+        from undersea.engine.gpu import gpu_available
 
         kind = "gpu" if gpu_available() else "dask" if scheduler is not None else "local"
     if scheduler is not None and kind != "dask":
         raise InvalidScenarioError(f"--scheduler needs --executor dask or auto, not {kind}")
     if kind == "gpu":
-        from .gpu import GpuExecutor
+        from undersea.engine.gpu import GpuExecutor
 
         return GpuExecutor()
     if kind == "dask":
-        from .dask_executor import DaskExecutor
+        from undersea.engine.dask_executor import DaskExecutor
 
         ex = DaskExecutor(scheduler=scheduler, workers=workers)
         ex.client  # connect now: an unreachable scheduler fails here, in one line  # noqa: B018

@@ -39,8 +39,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse
 
-from .._errors import ExecutorUnavailableError, InvalidScenarioError, MissingExtraError
-from .kernels import Graph, ImpactArrays, KernelOutput
+from undersea._errors import ExecutorUnavailableError, InvalidScenarioError, MissingExtraError
+from undersea.engine.kernels import Graph, ImpactArrays, KernelOutput
 
 __all__ = [
     "GpuExecutor",

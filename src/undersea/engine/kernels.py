@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._errors import InvalidScenarioError
+from undersea._errors import InvalidScenarioError
 
 __all__ = [
     "HAVE_NUMBA",

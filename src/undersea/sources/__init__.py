@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .naturalearth import read_countries
-from .peering import read_exchange_capacity, read_pch_directory
-from .telegeography import read_telegeography
+from undersea.sources.naturalearth import read_countries
+from undersea.sources.peering import read_exchange_capacity, read_pch_directory
+from undersea.sources.telegeography import read_telegeography
 
 __all__ = [
     "read_countries",

@@ -28,7 +28,7 @@ import unicodedata
 
 import pycountry
 
-from .._errors import UnknownNameError
+from undersea._errors import UnknownNameError
 
 __all__ = ["ALIASES", "PLACE_COUNTRIES", "country_codes", "country_of_place"]
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._errors import DataNotFoundError, MalformedSourceError
+from undersea._errors import DataNotFoundError, MalformedSourceError
 
 __all__ = [
     "Where",

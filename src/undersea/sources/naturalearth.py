@@ -45,9 +45,9 @@ import shapely
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 
-from .._errors import DataNotFoundError, MalformedSourceError
-from ..settings import get_settings
-from ..tables import check_table
+from undersea._errors import DataNotFoundError, MalformedSourceError
+from undersea.settings import get_settings
+from undersea.tables import check_table
 
 __all__ = ["INLAND_SEAS", "PSEUDO_CODES", "country_at", "landlocked", "read_countries"]
 

@@ -34,9 +34,9 @@ from typing import Any
 
 import pandas as pd
 
-from .._errors import DataNotFoundError, MalformedSourceError, UnknownNameError
-from ..tables import check_table
-from ._countries import country_codes
+from undersea._errors import DataNotFoundError, MalformedSourceError, UnknownNameError
+from undersea.sources._countries import country_codes
+from undersea.tables import check_table
 
 __all__ = [
     "ISO2_ALIASES",

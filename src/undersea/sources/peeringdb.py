@@ -11,7 +11,7 @@ Decisions worth knowing:
   the API never break the reader.
 - ``created`` is when the *record* was created in PeeringDB, not when the facility or
   exchange opened. Records imported at PeeringDB's start carry 2010 dates. Hub metrics use
-  it as a lower bound of existence (see :mod:`undersea.exchanges`).
+  it as a lower bound of existence (see :mod:`undersea.network.exchanges`).
 - Country codes are ISO 3166-1 alpha-2 (``XK`` for Kosovo kept, ``XW`` -> ``PS``);
   an empty country stays ``""``. A missing position (``null`` latitude / longitude) is NaN.
 - ``status`` is kept as given (``"ok"`` for live records; dumps made with ``?status=``
@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._fields import Where, as_list, as_object, number, parse_json, read_bytes
-from .peering import ISO2_ALIASES
+from undersea.sources._fields import Where, as_list, as_object, number, parse_json, read_bytes
+from undersea.sources.peering import ISO2_ALIASES
 
 __all__ = [
     "EXCHANGE_COLUMNS",

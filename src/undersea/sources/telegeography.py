@@ -36,10 +36,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._errors import DataNotFoundError, UnknownNameError
-from ..tables import CableSnapshot, Provenance, check_table
-from ._countries import country_codes, country_of_place
-from ._fields import (
+from undersea._errors import DataNotFoundError, UnknownNameError
+from undersea.sources._countries import country_codes, country_of_place
+from undersea.sources._fields import (
     Where,
     as_list,
     as_object,
@@ -57,6 +56,7 @@ from ._fields import (
     read_bytes,
     text,
 )
+from undersea.tables import CableSnapshot, Provenance, check_table
 
 __all__ = ["SOURCE", "detect_version", "parse_length_km", "parse_rfs", "read_telegeography"]
 

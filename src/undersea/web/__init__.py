@@ -9,7 +9,7 @@ Needs the ``web`` extra (``pip install 'undersea[web]'``: FastAPI and uvicorn).
 
 from __future__ import annotations
 
-from ._state import Limits
-from .app import FieldError, create_app
+from undersea.web._state import Limits
+from undersea.web.app import FieldError, create_app
 
 __all__ = ["FieldError", "Limits", "create_app"]

@@ -11,8 +11,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..network import Network
-from .jobs import JobManager
+from undersea.network.core import Network
+from undersea.web.jobs import JobManager
 
 __all__ = ["AppState", "Blob", "Limits", "NetworkSource"]
 

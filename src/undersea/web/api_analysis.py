@@ -9,9 +9,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from .._errors import InvalidScenarioError, MalformedSourceError, NoRouteError
-from ..analysis.hub_history import hub_history, hub_profile
-from ..analysis.hubs import (
+from undersea._errors import InvalidScenarioError, MalformedSourceError, NoRouteError
+from undersea.analysis.hubs.history import hub_history, hub_profile
+from undersea.analysis.hubs.ranking import (
     METRICS,
     METRO_FIELDS,
     covered_years,
@@ -19,11 +19,13 @@ from ..analysis.hubs import (
     resolve_metric,
     resolve_metro,
 )
-from ..analysis.impact import SEVERITIES, country_impact, metro_impact
-from ..analysis.matrix import rtt_matrix
-from ..analysis.risk import risk
-from ..analysis.routing import Route, route_to_geojson, shortest_routes
-from ..analysis.scenarios import (
+from undersea.analysis.impact import SEVERITIES, country_impact, metro_impact
+from undersea.analysis.risk import risk
+from undersea.analysis.routes.matrix import rtt_matrix
+from undersea.analysis.routes.routing import Route, route_to_geojson, shortest_routes
+from undersea.geo.regions import BBox, Circle, Region, region_from_geojson
+from undersea.network.core import Network
+from undersea.scenarios.builders import (
     Scenario,
     combine,
     scenario_from_cables,
@@ -32,16 +34,14 @@ from ..analysis.scenarios import (
     scenario_from_region,
     scenario_from_segments,
 )
-from ..hazards import HazardSpec, from_spec
-from ..network import Network
-from ..regions import BBox, Circle, Region, region_from_geojson
-from ._convert import jsonable, records
-from ._state import AppState, Limits
-from .api_map import Planned, Year, get_state
-from .app import FieldError
-from .jobs import ProgressFn
-from .layers import round_coords
-from .models import (
+from undersea.scenarios.hazards import HazardSpec, from_spec
+from undersea.web._convert import jsonable, records
+from undersea.web._state import AppState, Limits
+from undersea.web.api_map import Planned, Year, get_state
+from undersea.web.app import FieldError
+from undersea.web.jobs import ProgressFn
+from undersea.web.layers import round_coords
+from undersea.web.models import (
     CutIn,
     CutOut,
     ErrorOut,
@@ -174,7 +174,7 @@ Metric = Annotated[str, Query(max_length=40, description="Hub metric, see /api/h
 
 @router.get("/hubs/metrics", tags=["analysis"])
 def hub_metric_names() -> dict[str, str]:
-    """Hub metrics and what each measures (``undersea.analysis.hubs.METRICS``)."""
+    """Hub metrics and what each measures (``undersea.analysis.hubs.ranking.METRICS``)."""
     return dict(METRICS)
 
 

@@ -7,14 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from ..incidents import incident, incidents
-from ..network import Network
-from ..records import describe_cable, describe_landing_point
-from ..regions import chokepoints, chokepoints_table, region_to_geojson
-from ._convert import jsonable, records
-from ._state import AppState, Blob
-from .layers import cables_layer, countries_layer, landing_points_layer, metros_layer
-from .models import ErrorOut, InfoOut
+from undersea.geo.regions import chokepoints, chokepoints_table, region_to_geojson
+from undersea.network.core import Network
+from undersea.outputs.records import describe_cable, describe_landing_point
+from undersea.scenarios.incidents import incident, incidents
+from undersea.web._convert import jsonable, records
+from undersea.web._state import AppState, Blob
+from undersea.web.layers import cables_layer, countries_layer, landing_points_layer, metros_layer
+from undersea.web.models import ErrorOut, InfoOut
 
 __all__ = ["Planned", "Year", "get_state", "router", "view_of"]
 
@@ -80,8 +80,8 @@ def _geo(request: Request, blob: Blob) -> Response:
 @router.get("/info", tags=["map"], response_model=InfoOut)
 def info(state: State) -> dict[str, Any]:
     """The snapshot served: counts, provenance, year range, optional features, limits."""
-    from .. import __version__
-    from . import api_analysis
+    from undersea import __version__
+    from undersea.web import api_analysis
 
     net = state.network
     rfs = net.all_cables["rfs_year"].dropna()
@@ -196,7 +196,7 @@ def countries_geojson(request: Request, state: State) -> Response:
 
 @router.get("/incidents", tags=["records"])
 def list_incidents() -> list[dict[str, Any]]:
-    """Documented historical incidents, oldest first (``undersea.incidents.incidents``)."""
+    """Documented historical incidents, oldest first (``scenarios.incidents.incidents``)."""
     return [jsonable(i) for i in incidents()]
 
 

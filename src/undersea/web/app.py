@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .._errors import (
+from undersea._errors import (
     AmbiguousNameError,
     InvalidScenarioError,
     MissingExtraError,
@@ -34,8 +34,8 @@ from .._errors import (
     UnderseaError,
     UnknownNameError,
 )
-from ._state import AppState, Limits, NetworkSource
-from .jobs import TooManyJobsError
+from undersea.web._state import AppState, Limits, NetworkSource
+from undersea.web.jobs import TooManyJobsError
 
 __all__ = ["FieldError", "create_app"]
 
@@ -83,8 +83,8 @@ def create_app(
     >>> app.title
     'undersea'
     """
-    from .. import __version__
-    from . import api_analysis, api_map
+    from undersea import __version__
+    from undersea.web import api_analysis, api_map
 
     state = AppState(network_or_loader, limits or Limits())
 

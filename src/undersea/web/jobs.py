@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .._errors import UnderseaError, UnknownNameError
+from undersea._errors import UnderseaError, UnknownNameError
 
 __all__ = ["Job", "JobCancelled", "JobManager", "JobState", "ProgressFn", "TooManyJobsError"]
 

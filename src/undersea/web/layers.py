@@ -1,7 +1,8 @@
 """Map layers for the web app: small GeoJSON with coordinates rounded for display.
 
 These are formatting helpers over the library's own exports
-(:func:`undersea._geojson.segments_geojson`, :func:`~undersea._geojson.landing_points_geojson`)
+(:func:`~undersea.geo.geojson.segments_geojson`,
+:func:`~undersea.geo.geojson.landing_points_geojson`)
 and tables: coordinates are rounded to :data:`DECIMALS` places (about 100 m, far below a
 screen pixel at world scale) and country shapes are simplified for drawing only. No
 modelling happens here.
@@ -16,9 +17,9 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
-from .._geojson import landing_points_geojson, segments_geojson
-from ..network import Network
-from ._convert import jsonable
+from undersea.geo.geojson import landing_points_geojson, segments_geojson
+from undersea.network.core import Network
+from undersea.web._convert import jsonable
 
 __all__ = [
     "DECIMALS",

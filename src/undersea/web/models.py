@@ -157,7 +157,7 @@ class RouteOut(BaseModel):
 
 
 class RiskIn(BaseModel):
-    """A Monte Carlo run: a hazard spec (as ``undersea.hazards.from_spec`` reads it), how
+    """A Monte Carlo run: a hazard spec (as ``undersea.scenarios.hazards.from_spec`` reads it), how
     many scenarios and the seed."""
 
     model_config = ConfigDict(

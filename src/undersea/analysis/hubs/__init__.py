@@ -1,0 +1,1 @@
+"""Hub metrics, rankings and their history through time."""

@@ -1,0 +1,372 @@
+"""One year ranked from two snapshots, and the differences explained cable by cable.
+
+An older snapshot (2014-01) and the 2024 snapshot "as of" 2014 should agree on 2014's
+hubs; they do not quite, because the map changes. :func:`compare_snapshots` ranks the
+year from both and labels every cable that counts at a metro in one but not the other:
+
+``retired``
+    On the old map, gone from the new one (retired, or dropped from the map).
+``added_later``
+    On the new map with an RFS year at or before the year, absent from the old map (a
+    cable added to the map afterwards, often a small or domestic one).
+``rfs_changed``
+    On both maps, in service that year on one only: its RFS year or planned flag changed
+    (a delay, a correction, or a planned cable that never came).
+``landing_changed``
+    In service that year on both maps, but landing at this metro on one only (a landing
+    point added, moved or re-assigned).
+``renamed``
+    The same cable under another id or name (counts the same on both sides; listed so
+    that the match can be checked).
+
+**Renamed cables** are matched one to one between the old-only and new-only ids, best
+score first, when their RFS years agree (within a year, or a later new year when the old
+record was planned and slipped up to 5 years) and their landing metros and names agree:
+metro sets identical (Jaccard 1, two metros or more) with a name similarity >= 0.3 or the
+same RFS year; or Jaccard >= 0.5 with name similarity >= 0.5; or Jaccard >= 0.25 with name
+similarity >= 0.85. Name similarity is :class:`difflib.SequenceMatcher`'s ratio on names
+lower-cased, stripped of punctuation and of generic words (cable, system, submarine,
+network...), and 0.9 when one name's words start the other's ("Columbus-III" ->
+"Columbus-III Azores-Portugal"). Scores are 0.6 Jaccard + 0.4 name similarity.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from undersea._errors import InvalidScenarioError
+from undersea.analysis.hubs.ranking import (
+    hub_inputs,
+    hub_metrics,
+    rank_values,
+    resolve_metric,
+    resolve_metro,
+)
+from undersea.network.core import Network
+from undersea.network.exchanges import Exchanges
+
+__all__ = ["DIFFERENCE_KINDS", "SnapshotComparison", "compare_snapshots", "match_cables"]
+
+#: Labels of the cable differences, in display order.
+DIFFERENCE_KINDS = ("retired", "added_later", "rfs_changed", "landing_changed", "renamed")
+
+_GENERIC = re.compile(
+    r"\b(cable|cables|system|systems|submarine|undersea|network|networks|fiber|fibre|optic|"
+    r"optical|the|of|and)\b"
+)
+_PUNCT = re.compile(r"[^a-z0-9]+")
+_PLANNED_SLIP_YEARS = 5
+
+
+@dataclass(frozen=True)
+class SnapshotComparison:
+    """A year ranked from two snapshots.
+
+    Attributes
+    ----------
+    year, metric
+        The year and metric compared.
+    old_snapshot, new_snapshot
+        Snapshot dates.
+    ranking
+        One row per metro of either side: metro_id, name, iso2, rank_old, value_old,
+        rank_new, value_new, rank_shift (rank_new - rank_old: positive is a fall), ordered
+        by rank_new then rank_old.
+    matches
+        Cable identity between the maps: old_id, old_name, new_id, new_name, status
+        (``same``, ``renamed``, ``retired``, ``added``), score (renamed only).
+    differences
+        One row per (metro, cable) counted at the metro in one view only, plus renamed
+        cables at each metro: metro_id, cable_id, name, kind (:data:`DIFFERENCE_KINDS`),
+        in_old, in_new, rfs_old, rfs_new.
+    """
+
+    year: int
+    metric: str
+    old_snapshot: str
+    new_snapshot: str
+    ranking: pd.DataFrame
+    matches: pd.DataFrame
+    differences: pd.DataFrame
+
+    def explain(self, metro: str) -> pd.DataFrame:
+        """The cable differences at one metro (id, name or ``"Name, ISO2"``)."""
+        metro_id = resolve_metro(self.ranking, metro)
+        out = self.differences.loc[self.differences["metro_id"] == metro_id]
+        return out.drop(columns="metro_id").reset_index(drop=True)
+
+    def summary(self) -> pd.DataFrame:
+        """Number of differences of each kind (all metros together, per distinct cable)."""
+        d = self.differences.drop_duplicates(["cable_id", "kind"])
+        counts = d["kind"].value_counts().reindex(list(DIFFERENCE_KINDS), fill_value=0)
+        return counts.rename_axis("kind").reset_index(name="cables")
+
+
+# ------------------------------------------------------------------------- matching
+
+
+def _name_key(name: str) -> str:
+    words = _PUNCT.sub(" ", _GENERIC.sub(" ", str(name).casefold())).split()
+    return " ".join(words)
+
+
+def _name_similarity(a: str, b: str) -> float:
+    ka, kb = _name_key(a), _name_key(b)
+    if not ka or not kb:
+        return 0.0
+    ratio = difflib.SequenceMatcher(None, ka, kb).ratio()
+    short, long_ = sorted((ka.split(), kb.split()), key=len)
+    if long_[: len(short)] == short:
+        ratio = max(ratio, 0.9)
+    return ratio
+
+
+def _cable_metros(net: Network) -> dict[str, frozenset[str]]:
+    assert net.landing_metro is not None
+    lm = net.landing_metro.set_index("landing_point_id")["metro_id"]
+    cl = net.cable_landings
+    metro = lm.reindex(cl["landing_point_id"]).to_numpy(dtype=object)
+    out: dict[str, set[str]] = {}
+    for cable, m in zip(cl["cable_id"], metro, strict=True):
+        if isinstance(m, str):
+            out.setdefault(cable, set()).add(m)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _column(net: Network, col: str) -> dict[str, Any]:
+    """Cable id -> a field of :attr:`Network.all_cables` (RFS years as float, NaN unknown)."""
+    cab = net.all_cables
+    if col == "rfs_year":
+        values = cab[col].to_numpy(dtype=float, na_value=np.nan)
+        return dict(zip(cab["id"], values.tolist(), strict=True))
+    return dict(zip(cab["id"], cab[col], strict=True))
+
+
+def _rfs_compatible(old_rfs: float, new_rfs: float, old_planned: bool) -> bool:
+    if np.isnan(old_rfs) or np.isnan(new_rfs):
+        return True
+    gap = new_rfs - old_rfs
+    return abs(gap) <= 1 or (old_planned and 0 <= gap <= _PLANNED_SLIP_YEARS)
+
+
+def _is_match(jaccard: float, size: int, similarity: float, same_year: bool) -> bool:
+    if jaccard >= 0.999 and size >= 2 and (similarity >= 0.3 or same_year):
+        return True
+    return (jaccard >= 0.5 and similarity >= 0.5) or (jaccard >= 0.25 and similarity >= 0.85)
+
+
+def match_cables(old: Network, new: Network) -> pd.DataFrame:
+    """Cable identity between two snapshots: same id, renamed, retired or added.
+
+    Parameters
+    ----------
+    old, new
+        Networks of two snapshots (with metros).
+
+    Returns
+    -------
+    pandas.DataFrame
+        old_id, old_name, new_id, new_name, status (``same``, ``renamed``, ``retired``:
+        old only, ``added``: new only) and score (renamed pairs), sorted by status and id.
+        The rule is in the module notes.
+    """
+    oname, nname = _column(old, "name"), _column(new, "name")
+    orfs, nrfs = _column(old, "rfs_year"), _column(new, "rfs_year")
+    oplanned = _column(old, "is_planned")
+    om, nm = _cable_metros(old), _cable_metros(new)
+    old_only = sorted(set(oname) - set(nname))
+    new_only = sorted(set(nname) - set(oname))
+    candidates: list[tuple[float, str, str]] = []
+    rows: list[tuple[Any, ...]]
+    for o in old_only:
+        for n in new_only:
+            if not _rfs_compatible(orfs[o], nrfs[n], bool(oplanned[o])):
+                continue
+            a, b = om.get(o, frozenset()), nm.get(n, frozenset())
+            union = len(a | b)
+            jac = len(a & b) / union if union else 0.0
+            if jac < 0.25:
+                continue
+            sim = _name_similarity(str(oname[o]), str(nname[n]))
+            if _is_match(jac, union, sim, orfs[o] == nrfs[n]):
+                candidates.append((0.6 * jac + 0.4 * sim, o, n))
+    rows = [(i, oname[i], i, nname[i], "same", np.nan) for i in sorted(set(oname) & set(nname))]
+    used_o: set[str] = set()
+    used_n: set[str] = set()
+    for score, o, n in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if o not in used_o and n not in used_n:
+            used_o.add(o)
+            used_n.add(n)
+            rows.append((o, oname[o], n, nname[n], "renamed", round(score, 3)))
+    rows += [(o, oname[o], None, None, "retired", np.nan) for o in old_only if o not in used_o]
+    rows += [(None, None, n, nname[n], "added", np.nan) for n in new_only if n not in used_n]
+    out = pd.DataFrame(
+        rows, columns=["old_id", "old_name", "new_id", "new_name", "status", "score"]
+    )
+    order = {"same": 0, "renamed": 1, "retired": 2, "added": 3}
+    out["_o"] = out["status"].map(order)
+    out["_k"] = out["new_id"].fillna(out["old_id"])
+    return out.sort_values(["_o", "_k"]).drop(columns=["_o", "_k"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------ comparing
+
+
+def _metro_cable_pairs(view: Network) -> pd.DataFrame:
+    """(metro_id, cable_id) of cables in service in ``view``."""
+    assert view.landing_metro is not None
+    live = set(view.cables["id"])
+    cl = view.cable_landings.loc[view.cable_landings["cable_id"].isin(live)]
+    lm = view.landing_metro.set_index("landing_point_id")["metro_id"]
+    pairs = pd.DataFrame(
+        {"metro_id": lm.reindex(cl["landing_point_id"]).to_numpy(), "cable_id": cl["cable_id"]}
+    )
+    return pairs.dropna().drop_duplicates().reset_index(drop=True)
+
+
+def _differences(old_view: Network, new_view: Network, matches: pd.DataFrame) -> pd.DataFrame:
+    """Label each (metro, cable) counted on one side only; list renamed ones too."""
+    to_new = matches.dropna(subset=["old_id", "new_id"]).set_index("old_id")["new_id"]
+    old_pairs = _metro_cable_pairs(old_view)
+    old_pairs["cable_id"] = old_pairs["cable_id"].map(to_new).fillna(old_pairs["cable_id"])
+    new_pairs = _metro_cable_pairs(new_view)
+    both = old_pairs.merge(new_pairs, how="outer", indicator=True)
+    both["in_old"] = both["_merge"].isin(["both", "left_only"])
+    both["in_new"] = both["_merge"].isin(["both", "right_only"])
+    renamed = set(matches.loc[matches["status"] == "renamed", "new_id"])
+    retired = set(matches.loc[matches["status"] == "retired", "old_id"])
+    added = set(matches.loc[matches["status"] == "added", "new_id"])
+    live_old = set(old_view.cables["id"].map(to_new).fillna(old_view.cables["id"]))
+    live_new = set(new_view.cables["id"])
+    kind = np.select(
+        [
+            both["in_old"] & both["in_new"] & both["cable_id"].isin(renamed),
+            both["in_old"] & ~both["in_new"] & both["cable_id"].isin(retired),
+            both["in_new"] & ~both["in_old"] & both["cable_id"].isin(added),
+            both["in_old"] & ~both["in_new"] & ~both["cable_id"].isin(live_new),
+            both["in_new"] & ~both["in_old"] & ~both["cable_id"].isin(live_old),
+            both["in_old"] != both["in_new"],
+        ],
+        ["renamed", "retired", "added_later", "rfs_changed", "rfs_changed", "landing_changed"],
+        default="",
+    )
+    out = both.assign(kind=kind).loc[lambda d: d["kind"] != ""]
+    return _describe(out, old_view, new_view, to_new)
+
+
+def _describe(
+    out: pd.DataFrame, old_view: Network, new_view: Network, to_new: pd.Series
+) -> pd.DataFrame:
+    oc = old_view.all_cables.assign(new_id=lambda c: c["id"].map(to_new).fillna(c["id"]))
+    rfs_old = oc.set_index("new_id")["rfs_year"]
+    nc = new_view.all_cables.set_index("id")
+    names = nc["name"].combine_first(oc.set_index("new_id")["name"])
+    out = out.assign(
+        name=out["cable_id"].map(names),
+        rfs_old=out["cable_id"].map(rfs_old).astype("Int64"),
+        rfs_new=out["cable_id"].map(nc["rfs_year"]).astype("Int64"),
+    )
+    out["_k"] = out["kind"].map({k: i for i, k in enumerate(DIFFERENCE_KINDS)})
+    out = out.sort_values(["metro_id", "_k", "cable_id"])
+    cols = ["metro_id", "cable_id", "name", "kind", "in_old", "in_new", "rfs_old", "rfs_new"]
+    return out[cols].reset_index(drop=True)
+
+
+def compare_snapshots(
+    old: Network,
+    new: Network,
+    *,
+    year: int | None = None,
+    by: str = "cables",
+    include_planned: bool = False,
+    exchanges_old: Exchanges | None = None,
+    exchanges_new: Exchanges | None = None,
+) -> SnapshotComparison:
+    """Rank one year from an older and a newer snapshot, and explain the differences.
+
+    Parameters
+    ----------
+    old, new
+        Networks of the two snapshots (the older first).
+    year
+        Year to rank from both; default the old snapshot's year.
+    by
+        Metric to rank by (:data:`~undersea.analysis.hubs.ranking.METRICS`).
+    include_planned
+        Count announced cables whose RFS year has come.
+    exchanges_old, exchanges_new
+        Exchange data of each side; default that of each network's data directory.
+
+    Returns
+    -------
+    SnapshotComparison
+
+    Raises
+    ------
+    InvalidScenarioError
+        The snapshots in the wrong order, or a year that one of them does not cover.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> net = undersea.load(sample=True)
+    >>> c = compare_snapshots(net, net, year=2010)
+    >>> int((c.ranking["rank_shift"] != 0).sum())
+    0
+    """
+    metric = resolve_metric(by)
+    old_date, new_date = old.provenance.snapshot_date, new.provenance.snapshot_date
+    if str(old_date) > str(new_date):
+        raise InvalidScenarioError(
+            f"the old snapshot ({old_date}) is newer than the new one ({new_date}): swap them"
+        )
+    when = int(str(old_date)[:4]) if year is None else int(year)
+    sides = []
+    for net, ex in ((old, exchanges_old), (new, exchanges_new)):
+        m = hub_metrics(
+            hub_inputs(net, exchanges=ex),
+            year=when,
+            include_planned=include_planned,
+            metrics=[metric],
+        )
+        sides.append(m.assign(rank=rank_values(m[metric]), value=m[metric]))
+    ranking = _join_rankings(*sides)
+    matches = match_cables(old, new)
+    views = [n.as_of(when, include_planned=include_planned) for n in (old, new)]
+    return SnapshotComparison(
+        year=when,
+        metric=metric,
+        old_snapshot=str(old_date),
+        new_snapshot=str(new_date),
+        ranking=ranking,
+        matches=matches,
+        differences=_differences(views[0], views[1], matches),
+    )
+
+
+def _join_rankings(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    keep = ["metro_id", "name", "iso2", "rank", "value"]
+    out = new[keep].merge(old[keep], on="metro_id", how="outer", suffixes=("_new", "_old"))
+    out["name"] = out["name_new"].fillna(out["name_old"])
+    out["iso2"] = out["iso2_new"].fillna(out["iso2_old"])
+    out["rank_shift"] = (out["rank_new"] - out["rank_old"]).astype("Int64")
+    cols = [
+        "metro_id",
+        "name",
+        "iso2",
+        "rank_old",
+        "value_old",
+        "rank_new",
+        "value_new",
+        "rank_shift",
+    ]
+    key_new = out["rank_new"].astype("Float64").fillna(np.inf)
+    key_old = out["rank_old"].astype("Float64").fillna(np.inf)
+    out = out.assign(_a=key_new, _b=key_old).sort_values(["_a", "_b", "metro_id"])
+    return out[cols].reset_index(drop=True)

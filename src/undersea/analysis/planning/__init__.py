@@ -1,0 +1,1 @@
+"""Planning: candidate cables, what-if comparison with common random numbers, the optimiser."""

@@ -1,0 +1,549 @@
+"""Candidate builds for planning: new cables, branches and land links.
+
+A :class:`Candidate` is one possible build (or, for what-ifs, a retirement) that
+:meth:`Candidate.apply` turns into a what-if network (:mod:`undersea.network.whatif`).
+:func:`generate_candidates` proposes builds for target countries: cables between their
+landing metros and the region's hubs, and branches from cables that pass nearby;
+:func:`read_candidates` reads a user's own from CSV, JSON or GeoJSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from undersea._errors import InvalidScenarioError, MalformedSourceError, UnknownNameError
+from undersea.analysis.routes.places import resolve_place
+from undersea.network.core import Network
+from undersea.network.land import great_circle_km
+from undersea.network.whatif import (
+    NewLanding,
+    retire_cable,
+    with_cable,
+    with_land_link,
+    with_landing,
+)
+
+__all__ = [
+    "CANDIDATE_KINDS",
+    "Candidate",
+    "apply_candidates",
+    "build_year",
+    "candidates_table",
+    "generate_candidates",
+    "read_candidates",
+    "read_route",
+]
+
+#: Kinds of :class:`Candidate` (``retire`` only for what-ifs, never planned).
+CANDIDATE_KINDS = ("cable", "branch", "land_link", "retire")
+
+# --------------------------------------------------------------------------- candidates
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible build (or, for what-ifs, a retirement).
+
+    ``kind``: ``cable`` (``landings``: two or more landing points, metros or
+    :class:`~undersea.network.whatif.NewLanding`; optional drawn ``route``), ``branch`` (a new
+    landing on the existing ``cable``), ``land_link`` (two places, optional ``length_km``)
+    or ``retire`` (the ``cable``). ``id`` names the candidate (and a new cable). A new
+    cable without ``rfs_year`` enters service in :func:`build_year` (the view's year, else
+    the snapshot's), so its capacity proxy is that of a system built now.
+    """
+
+    id: str
+    kind: str = "cable"
+    landings: tuple[str | NewLanding, ...] = ()
+    cable: str | None = None
+    route: tuple[tuple[tuple[float, float], ...], ...] | None = None
+    rfs_year: int | None = None
+    capacity_tbps: float | None = None
+    length_km: float | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not str(self.id).strip():
+            raise InvalidScenarioError("a candidate needs a non-empty id")
+        if self.kind not in CANDIDATE_KINDS:
+            raise UnknownNameError("candidate kind", str(self.kind), CANDIDATE_KINDS)
+        lands = tuple(_landing(x) for x in self.landings)
+        object.__setattr__(self, "landings", lands)
+        need = {"cable": (2, 99), "branch": (1, 1), "land_link": (2, 2), "retire": (0, 0)}
+        lo, hi = need[self.kind]
+        if not lo <= len(lands) <= hi:
+            raise InvalidScenarioError(
+                f"candidate {self.id!r}: a {self.kind} needs {lo}{'+' if hi > lo else ''} "
+                f"landing point(s), got {len(lands)}"
+            )
+        if self.kind == "land_link" and not all(isinstance(x, str) for x in lands):
+            raise InvalidScenarioError(
+                f"candidate {self.id!r}: a land link joins existing places, not new landings"
+            )
+        if self.kind in ("branch", "retire") and not self.cable:
+            raise InvalidScenarioError(f"candidate {self.id!r}: a {self.kind} needs a cable")
+
+    def apply(self, net: Network) -> Network:
+        """The network with this build (a new copy; ``net`` is unchanged)."""
+        if self.kind == "cable":
+            return with_cable(
+                net,
+                self.id,
+                list(self.landings),
+                route=self.route,
+                rfs_year=build_year(net) if self.rfs_year is None else self.rfs_year,
+                capacity_tbps=self.capacity_tbps,
+            )
+        if self.kind == "branch":
+            return with_landing(net, str(self.cable), self.landings[0])
+        if self.kind == "land_link":
+            a, b = (str(x) for x in self.landings)
+            return with_land_link(net, a, b, length_km=self.length_km)
+        return retire_cable(net, str(self.cable))
+
+    def describe(self) -> str:
+        """A short human description ("cable Monrovia-lr – lisbon-pt")."""
+        names = " – ".join(x.name if isinstance(x, NewLanding) else str(x) for x in self.landings)
+        return {
+            "cable": f"new cable {names}",
+            "branch": f"branch of {self.cable} to {names}",
+            "land_link": f"land link {names}",
+            "retire": f"retire {self.cable}",
+        }[self.kind]
+
+
+def build_year(net: Network) -> int:
+    """The year a new build enters service in: the view's year, else the snapshot's.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> build_year(undersea.load(sample=True).as_of(2015))
+    2015
+    """
+    if net.year is not None:
+        return int(net.year)
+    return int(str(net.provenance.snapshot_date)[:4])
+
+
+def _landing(x: Any) -> str | NewLanding:
+    if isinstance(x, NewLanding):
+        return x
+    if isinstance(x, Mapping):
+        try:
+            return NewLanding(str(x["name"]), float(x["lon"]), float(x["lat"]), str(x["iso2"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidScenarioError(
+                f"a new landing needs name, lon, lat and iso2, got {dict(x)!r}"
+            ) from exc
+    if not str(x).strip():
+        raise InvalidScenarioError("empty landing point name")
+    return str(x).strip()
+
+
+def apply_candidates(net: Network, candidates: Iterable[Candidate]) -> Network:
+    """``net`` with every candidate applied, in order.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> net = undersea.load(sample=True)
+    >>> new = apply_candidates(net, [Candidate("Lagos-Lisbon", landings=("Lagos", "Lisbon"))])
+    >>> new.n_cables - net.n_cables
+    1
+    """
+    for c in candidates:
+        net = c.apply(net)
+    return net
+
+
+def candidates_table(candidates: Sequence[Candidate]) -> pd.DataFrame:
+    """One row per candidate: id, kind, description, cable, landings, length_km, note."""
+    rows = [
+        {
+            "id": c.id,
+            "kind": c.kind,
+            "description": c.describe(),
+            "cable": c.cable,
+            "landings": [x.name if isinstance(x, NewLanding) else x for x in c.landings],
+            "length_km": c.length_km,
+            "note": c.note,
+        }
+        for c in candidates
+    ]
+    cols = ["id", "kind", "description", "cable", "landings", "length_km", "note"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _targets(net: Network, countries: str | Sequence[str]) -> pd.DataFrame:
+    """iso2, iso3, name and main node of each target country."""
+    names = [x.strip() for x in countries.split(",")] if isinstance(countries, str) else countries
+    rows = []
+    for name in dict.fromkeys(str(x) for x in names if str(x).strip()):
+        place = resolve_place(net, name)
+        if place.kind != "country":
+            raise InvalidScenarioError(f"{name!r} is a {place.kind}, not a country")
+        nodes = net.nodes[net.nodes["iso2"].eq(place.iso2)]
+        rows.append(
+            {
+                "iso2": place.iso2,
+                "iso3": nodes["iso3"].iloc[0],
+                "name": place.name,
+                "node": int(place.anchors[0][0]),
+            }
+        )
+    if not rows:
+        raise InvalidScenarioError("no target country given")
+    return pd.DataFrame(rows)
+
+
+def _metro_cables(net: Network) -> pd.DataFrame:
+    """Landing metros: metro_id, name, iso2, cables (distinct, in service) and lon, lat of
+    the landing point a new cable lands at (the metro's first, as what-ifs choose)."""
+    if net.metros is None or net.landing_metro is None:
+        raise InvalidScenarioError("candidate generation needs metros (load with land=True)")
+    cl = net.cable_landings.merge(net.landing_metro, on="landing_point_id")
+    live = cl[cl["cable_id"].isin(set(net.cables["id"]))]
+    n = live.groupby("metro_id")["cable_id"].nunique()
+    first = net.landing_metro.sort_values("landing_point_id").drop_duplicates("metro_id")
+    lp = net.all_landing_points.set_index("id")
+    at = first.set_index("metro_id")["landing_point_id"]
+    m = net.metros[net.metros["metro_id"].isin(set(cl["metro_id"]))].copy()
+    m["cables"] = m["metro_id"].map(n).fillna(0).astype(int)
+    m["landing_point_id"] = m["metro_id"].map(at)
+    m["lon"] = m["landing_point_id"].map(lp["lon"]).astype(float)
+    m["lat"] = m["landing_point_id"].map(lp["lat"]).astype(float)
+    return m.reset_index(drop=True)
+
+
+def generate_candidates(
+    net: Network,
+    countries: str | Sequence[str],
+    *,
+    max_length_km: float | None = None,
+    kinds: Sequence[str] = ("cable", "branch"),
+    min_partner_cables: int | None = None,
+) -> list[Candidate]:
+    """Candidate builds for target countries.
+
+    ``cable``: from each landing metro of a target to each landing metro of another
+    country with at least ``min_partner_cables`` cables in service (or of another
+    target), when the planned route (great circle x ``planned_route_factor``) is at most
+    ``max_length_km``. ``branch``: from each in-service cable that does not land at a
+    target's landing metro yet, a new leg from the cable's nearest route point, of at most
+    ``min(max_length_km, plan_max_branch_km)`` planned km. A great circle that runs more
+    than ``plan_max_inland_km`` inland (country polygons) is no sea route and is dropped.
+    Defaults: settings ``plan_max_length_km`` and ``plan_partner_min_cables``.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> net = undersea.load(sample=True)
+    >>> cands = generate_candidates(net, ["Mauritania"], max_length_km=3000)
+    >>> sorted({c.kind for c in cands})
+    ['branch', 'cable']
+    """
+    s = net.settings
+    limit = float(s.plan_max_length_km if max_length_km is None else max_length_km)
+    if not limit > 0:
+        raise InvalidScenarioError(f"max_length_km must be positive, got {max_length_km!r}")
+    unknown = sorted(set(kinds) - {"cable", "branch"})
+    if unknown:
+        raise UnknownNameError("generated candidate kind", unknown[0], ["cable", "branch"])
+    targets = _targets(net, countries)
+    metros = _metro_cables(net)
+    ends = metros[metros["iso2"].isin(set(targets["iso2"]))]
+    if not len(ends):
+        raise InvalidScenarioError(
+            f"no landing metro in {', '.join(targets['name'])}: supply candidates instead"
+        )
+    min_cab = s.plan_partner_min_cables if min_partner_cables is None else min_partner_cables
+    out: list[Candidate] = []
+    if "cable" in kinds:
+        out += _cable_candidates(net, ends, metros, min_cab, limit)
+    if "branch" in kinds:
+        out += _branch_candidates(net, ends, min(limit, s.plan_max_branch_km))
+    if not out:
+        raise InvalidScenarioError(
+            f"no candidate within {limit:,.0f} km of {', '.join(targets['name'])}: raise "
+            "max_length_km (--max-length) or supply candidates"
+        )
+    return out
+
+
+def _cable_candidates(
+    net: Network, ends: pd.DataFrame, metros: pd.DataFrame, min_cables: int, limit: float
+) -> list[Candidate]:
+    factor = net.settings.planned_route_factor
+    pool = metros[(metros["cables"] >= min_cables) | metros["metro_id"].isin(ends["metro_id"])]
+    px, py = pool["lon"].to_numpy(float), pool["lat"].to_numpy(float)
+    prow = list(pool.itertuples(index=False))
+    rows = []
+    for e in ends.itertuples(index=False):  # per target metro: a handful
+        km = factor * great_circle_km(px, py, e.lon, e.lat)
+        ok = np.flatnonzero((km <= limit) & pool["iso2"].ne(e.iso2).to_numpy())
+        rows += [(e, prow[i], float(km[i])) for i in ok]
+    rows = list({frozenset((e.metro_id, p.metro_id)): (e, p, d) for e, p, d in rows}.values())
+    if not rows:
+        return []
+    depth = _inland_km(net, np.array([[e.lon, e.lat, p.lon, p.lat] for e, p, _ in rows]))
+    out = [
+        Candidate(
+            f"{e.name}-{p.name}",
+            "cable",
+            (e.landing_point_id, p.landing_point_id),
+            length_km=round(d, 1),
+        )
+        for (e, p, d), inland in zip(rows, depth, strict=True)
+        if inland <= net.settings.plan_max_inland_km
+    ]
+    return _unique_ids(out)
+
+
+def _unique_ids(cands: list[Candidate]) -> list[Candidate]:
+    count: dict[str, int] = {}
+    for c in cands:
+        count[c.id] = count.get(c.id, 0) + 1
+    return [
+        c
+        if count[c.id] == 1
+        else Candidate(
+            f"{c.id} ({' – '.join(map(str, c.landings))})",
+            c.kind,
+            c.landings,
+            c.cable,
+            length_km=c.length_km,
+        )
+        for c in cands
+    ]
+
+
+def _branch_candidates(net: Network, ends: pd.DataFrame, limit: float) -> list[Candidate]:
+    """Per (target metro, cable): a leg to the cable's nearest route vertex, as
+    :func:`~undersea.network.whatif.with_landing` splices it."""
+    factor = net.settings.planned_route_factor
+    live = np.flatnonzero(net.active)
+    counts = np.diff(net.offsets)[live]
+    pts = np.concatenate([net.coords[net.offsets[j] : net.offsets[j + 1]] for j in live])
+    cable_of_pt = np.repeat(net.seg_cable[live], counts)
+    names = net.all_cables["name"].to_numpy(dtype=object)
+    ids = net.all_cables["id"].to_numpy(dtype=object)
+    cl = net.cable_landings.merge(net.landing_metro, on="landing_point_id")
+    rows = []
+    for e in ends.itertuples(index=False):  # per target metro: a handful
+        d = great_circle_km(pts[:, 0], pts[:, 1], e.lon, e.lat)
+        order = np.lexsort((d, cable_of_pt))
+        first = order[np.r_[True, np.diff(cable_of_pt[order]) != 0]]
+        there = set(cl.loc[cl["metro_id"] == e.metro_id, "cable_id"])
+        for i in first[d[first] * factor <= limit]:
+            if ids[cable_of_pt[i]] not in there:
+                rows.append((e, int(cable_of_pt[i]), pts[i], float(d[i] * factor)))
+    if not rows:
+        return []
+    depth = _inland_km(net, np.array([[e.lon, e.lat, *xy] for e, _, xy, _ in rows]))
+    return [
+        Candidate(
+            f"{names[k]} to {e.name}",
+            "branch",
+            (e.landing_point_id,),
+            cable=str(ids[k]),
+            length_km=round(km, 1),
+        )
+        for (e, k, _, km), inland in zip(rows, depth, strict=True)
+        if inland <= net.settings.plan_max_inland_km
+    ]
+
+
+_LAND: dict[int, tuple[Any, Any, Any]] = {}
+
+
+def _land(net: Network) -> tuple[Any, Any] | None:
+    """Prepared land (union of country polygons) and a KD-tree of coast vertices."""
+    countries = net.countries
+    if countries is None or not len(countries):
+        return None
+    key = id(countries)
+    if key not in _LAND:
+        import shapely
+        from scipy.spatial import cKDTree
+
+        land = shapely.union_all(list(countries["geometry"]))
+        shapely.prepare(land)
+        coast = shapely.get_coordinates(land.boundary)
+        _LAND.clear()  # one network at a time: keep memory flat
+        _LAND[key] = (countries, land, cKDTree(_xyz(coast[:, 0], coast[:, 1])))
+    return _LAND[key][1], _LAND[key][2]
+
+
+def _xyz(lon: Any, lat: Any) -> NDArray[np.float64]:
+    lam, phi = np.radians(lon), np.radians(lat)
+    return np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], -1)
+
+
+def _inland_km(net: Network, lines: NDArray[np.float64], n: int = 64) -> NDArray[np.float64]:
+    """Deepest inland point (km from the coast) of the great circle of each line
+    ``(lon0, lat0, lon1, lat1)``, sampled at ``n`` points; 0 without country polygons."""
+    land = _land(net)
+    if land is None:
+        return np.zeros(len(lines))
+    import shapely
+
+    poly, tree = land
+    a, b = _xyz(lines[:, 0], lines[:, 1]), _xyz(lines[:, 2], lines[:, 3])
+    theta = np.arccos(np.clip(np.einsum("ij,ij->i", a, b), -1.0, 1.0))[:, None, None]
+    t = np.linspace(0.0, 1.0, n)[None, :, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(
+            theta > 1e-9,
+            (np.sin((1 - t) * theta) * a[:, None] + np.sin(t * theta) * b[:, None]) / np.sin(theta),
+            a[:, None],
+        )
+    p = p.reshape(-1, 3)
+    lon, lat = np.degrees(np.arctan2(p[:, 1], p[:, 0])), np.degrees(np.arcsin(p[:, 2]))
+    on = shapely.intersects_xy(poly, lon, lat)
+    chord = np.zeros(len(p))
+    if on.any():
+        chord[on] = tree.query(p[on])[0]
+    km = 2.0 * net.settings.earth_radius_km * np.arcsin(np.minimum(chord / 2.0, 1.0))
+    return np.asarray(km.reshape(len(lines), n).max(axis=1))
+
+
+_FIELDS = {
+    "id",
+    "name",
+    "kind",
+    "landings",
+    "cable",
+    "route",
+    "rfs_year",
+    "capacity_tbps",
+    "length_km",
+    "note",
+}
+
+
+def read_candidates(path: str | Path) -> list[Candidate]:
+    """Read candidates from CSV, JSON or GeoJSON.
+
+    CSV: a header with ``landings`` (names separated by ``;``) and optionally ``id``
+    (or ``name``), ``kind``, ``cable``, ``rfs_year``, ``capacity_tbps``, ``length_km``.
+    JSON: a list (or ``{"candidates": [...]}``) of objects with the same fields, a
+    landing being a name or ``{"name", "lon", "lat", "iso2"}``. GeoJSON: a
+    FeatureCollection whose LineString / MultiLineString geometries are the routes and
+    whose properties are the fields.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise MalformedSourceError(str(p), f"cannot read: {exc.strerror}") from exc
+    if p.suffix.lower() == ".csv":
+        records = _csv_records(text)
+    else:
+        try:
+            records = _json_records(json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise MalformedSourceError(str(p), f"not JSON: {exc.msg}") from None
+        except TypeError as exc:
+            raise MalformedSourceError(str(p), str(exc)) from None
+    out = [_record_candidate(str(p), i, r) for i, r in enumerate(records)]
+    if not out:
+        raise InvalidScenarioError(f"{p}: no candidate in the file")
+    return out
+
+
+def _csv_records(text: str) -> list[dict[str, Any]]:
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for r in rows:
+        if r.get("landings"):
+            r["landings"] = [x.strip() for x in str(r["landings"]).split(";") if x.strip()]
+    return [{k: v for k, v in r.items() if v not in (None, "")} for r in rows]
+
+
+def _json_records(obj: Any) -> list[dict[str, Any]]:
+    if isinstance(obj, Mapping) and obj.get("type") == "FeatureCollection":
+        out = []
+        for feat in obj.get("features") or []:
+            rec = dict(feat.get("properties") or {})
+            geom = feat.get("geometry") or {}
+            if geom.get("type") == "LineString":
+                rec["route"] = [geom["coordinates"]]
+            elif geom.get("type") == "MultiLineString":
+                rec["route"] = geom["coordinates"]
+            out.append(rec)
+        return out
+    if isinstance(obj, Mapping) and "candidates" in obj:
+        obj = obj["candidates"]
+    if not isinstance(obj, list) or not all(isinstance(r, Mapping) for r in obj):
+        raise TypeError("expected a list of candidate objects or a GeoJSON FeatureCollection")
+    return [dict(r) for r in obj]
+
+
+def _record_candidate(path: str, i: int, rec: Mapping[str, Any]) -> Candidate:
+    record = f"candidate {i + 1}"
+    unknown = sorted(set(rec) - _FIELDS)
+    if unknown:
+        raise MalformedSourceError(
+            path,
+            f"unknown field; known: {', '.join(sorted(_FIELDS))}",
+            record=record,
+            field=unknown[0],
+        )
+    lands = rec.get("landings", [])
+    if isinstance(lands, str):
+        lands = [x.strip() for x in lands.split(";") if x.strip()]
+    cid = str(rec.get("id") or rec.get("name") or f"candidate-{i + 1}")
+    try:
+        route = rec.get("route")
+        return Candidate(
+            cid,
+            str(rec.get("kind", "cable")),
+            tuple(lands),
+            rec.get("cable"),
+            tuple(tuple((float(pt[0]), float(pt[1])) for pt in line) for line in route)
+            if route
+            else None,
+            int(rec["rfs_year"]) if rec.get("rfs_year") is not None else None,
+            float(rec["capacity_tbps"]) if rec.get("capacity_tbps") is not None else None,
+            float(rec["length_km"]) if rec.get("length_km") is not None else None,
+            str(rec.get("note", "")),
+        )
+    except (TypeError, ValueError, KeyError) as exc:
+        raise MalformedSourceError(path, str(exc), record=record) from None
+
+
+def read_route(path: str | Path) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """A drawn cable route from a GeoJSON file: the lines of its (first) LineString or
+    MultiLineString (a geometry, a Feature or a FeatureCollection), as ``[lon, lat]``."""
+    p = Path(path)
+    try:
+        obj = json.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise MalformedSourceError(str(p), f"cannot read: {exc.strerror}") from exc
+    except json.JSONDecodeError as exc:
+        raise MalformedSourceError(str(p), f"not JSON: {exc.msg}") from None
+    geom = obj
+    if isinstance(obj, Mapping) and obj.get("type") == "FeatureCollection":
+        feats = obj.get("features") or []
+        geom = feats[0].get("geometry") if feats and isinstance(feats[0], Mapping) else None
+    elif isinstance(obj, Mapping) and obj.get("type") == "Feature":
+        geom = obj.get("geometry")
+    kind = geom.get("type") if isinstance(geom, Mapping) else None
+    if kind not in ("LineString", "MultiLineString"):
+        raise MalformedSourceError(str(p), "expected a LineString or MultiLineString", field="type")
+    lines = [geom["coordinates"]] if kind == "LineString" else geom["coordinates"]
+    try:
+        return tuple(tuple((float(x[0]), float(x[1])) for x in line) for line in lines)
+    except (TypeError, ValueError, IndexError) as exc:
+        raise MalformedSourceError(str(p), f"bad coordinates: {exc}", field="coordinates") from None

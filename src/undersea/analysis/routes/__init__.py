@@ -1,0 +1,1 @@
+"""Places, shortest routes and round-trip matrices."""

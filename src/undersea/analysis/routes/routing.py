@@ -1,0 +1,622 @@
+"""Routes and latency: shortest-delay paths between places, and cable-disjoint alternatives.
+
+**Latency model** (DESIGN.md; every constant in :class:`~undersea.settings.Settings`)::
+
+    one-way delay = fibre km / (c / n)  +  per_hop_delay_ms x hops
+    RTT           = 2 x one-way delay
+
+with ``c = speed_of_light_km_s`` and ``n = fibre_refractive_index`` (1.468: ~204 km of
+fibre per ms, ~4.9 µs per km). A **hop** is a piece of the path between two places where
+traffic is handled: landing stations, metros and the route's two ends. Branching units
+are passive (a trunk keeps its fibre pairs through them), so the segments of one cable
+between two landing stations make *one* hop, listed once in :attr:`Route.hops` with the
+segment ids it rides; every land link (backhaul, domestic, border, user, and the *access*
+links of a virtual place) is one hop. The allowance is charged half at each end of every
+edge that touches a landing station or metro, so the sum along any path is exactly
+``per_hop_delay_ms x hops`` and Dijkstra over these edge weights finds the path of least
+delay, not merely of least fibre.
+
+The search runs :func:`scipy.sparse.csgraph.dijkstra` on :func:`delay_graph` (the
+network's usable edges, one-way ms) augmented with two nodes per virtual place: an *out*
+node with access links towards its anchors and an *in* node with links from them, so no
+route ever passes *through* another place's access links.
+
+**Alternatives.** :func:`shortest_routes` returns the shortest route and up to
+``alternatives`` more, each avoiding every cable used by an earlier one (all of those
+cables' segments, not only the ones ridden); land links may be shared. It stops early when
+no further route exists.
+
+**No route** is an outcome: :class:`~undersea.NoRouteError` says why ("Tonga has no
+in-service cable in 2005"). The same place at both ends gives a zero-length route.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
+
+from undersea._errors import (
+    AmbiguousNameError,
+    InvalidScenarioError,
+    NoRouteError,
+    UnknownNameError,
+)
+from undersea.analysis.routes.places import Place, resolve_place
+from undersea.network.core import Network
+from undersea.network.land import great_circle_km
+from undersea.settings import Settings
+
+__all__ = [
+    "Hop",
+    "Route",
+    "delay_graph",
+    "fibre_km_per_ms",
+    "latency_assumptions",
+    "resolve_cables",
+    "route_to_geojson",
+    "shortest_route",
+    "shortest_routes",
+]
+
+PlaceLike = str | tuple[float, float] | Place
+_HOP_DEFINITION = (
+    "a piece of the path between two places where traffic is handled (landing stations, "
+    "metros, the route's ends); branching units are passive; each land link is one hop"
+)
+
+
+# ---------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class Hop:
+    """One hop of a route: a cable between two landing stations, or one land link.
+
+    ``kind`` is ``"segment"`` (``cable``/``cable_id`` set; ``segments`` lists the segment
+    ids ridden, through branching units) or ``"land"`` (``link`` is the land-link kind:
+    backhaul, domestic, border, user, or access for a virtual place's links).
+    """
+
+    kind: str
+    cable: str | None
+    cable_id: str | None
+    link: str | None
+    from_name: str
+    to_name: str
+    from_id: str
+    to_id: str
+    km: float
+    segments: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The hop as in the JSON contract (see ``docs/routes.md``)."""
+        return {
+            "kind": self.kind,
+            "cable": self.cable,
+            "cable_id": self.cable_id,
+            "link": self.link,
+            "from": self.from_name,
+            "to": self.to_name,
+            "from_id": self.from_id,
+            "to_id": self.to_id,
+            "km": round(self.km, 1),
+            "segments": list(self.segments),
+        }
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route between two places and its delay estimate (see the module docstring)."""
+
+    origin: Place
+    destination: Place
+    one_way_ms: float
+    fibre_km: float
+    great_circle_km: float
+    hops: tuple[Hop, ...]
+    metros: tuple[str, ...]
+    landing_points: tuple[str, ...]
+    rank: int = 0
+    avoided_cables: tuple[str, ...] = ()
+    assumptions: Mapping[str, Any] = field(default_factory=dict)
+    path: tuple[int, ...] = field(default=(), repr=False)
+    edges: tuple[int, ...] = field(default=(), repr=False)
+
+    @property
+    def rtt_ms(self) -> float:
+        """Round-trip time estimate (ms): twice the one-way delay."""
+        return 2.0 * self.one_way_ms
+
+    @property
+    def hop_count(self) -> int:
+        return len(self.hops)
+
+    @property
+    def cables(self) -> tuple[str, ...]:
+        """Names of the cables ridden, in order, each once."""
+        return tuple(dict.fromkeys(h.cable for h in self.hops if h.cable is not None))
+
+    @property
+    def cable_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(h.cable_id for h in self.hops if h.cable_id is not None))
+
+    @property
+    def great_circle_rtt_ms(self) -> float:
+        """Physical floor: RTT over the great circle at the speed of light in fibre."""
+        return 2.0 * self.great_circle_km / float(self.assumptions.get("fibre_km_per_ms", 1.0))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The route as a JSON-ready dict: the stable contract documented in docs/routes.md."""
+        return {
+            "from": self.origin.name,
+            "to": self.destination.name,
+            "rtt_ms": round(self.rtt_ms, 3),
+            "one_way_ms": round(self.one_way_ms, 3),
+            "fibre_km": round(self.fibre_km, 1),
+            "great_circle_km": round(self.great_circle_km, 1),
+            "great_circle_rtt_ms": round(self.great_circle_rtt_ms, 3),
+            "hop_count": self.hop_count,
+            "hops": [h.as_dict() for h in self.hops],
+            "metros": list(self.metros),
+            "landing_points": list(self.landing_points),
+            "cables": list(self.cables),
+            "rank": self.rank,
+            "avoided_cables": list(self.avoided_cables),
+            "from_place": self.origin.as_dict(),
+            "to_place": self.destination.as_dict(),
+            "assumptions": dict(self.assumptions),
+        }
+
+
+# ---------------------------------------------------------------------------- graph
+def fibre_km_per_ms(settings: Settings) -> float:
+    """Kilometres of fibre light covers in one millisecond (c / n)."""
+    return settings.speed_of_light_km_s / settings.fibre_refractive_index / 1000.0
+
+
+def latency_assumptions(net: Network, settings: Settings | None = None) -> dict[str, Any]:
+    """The constants and definitions behind every delay figure (named in each result)."""
+    s = settings or net.settings
+    return {
+        "model": "one-way = fibre_km / (c / n) + per_hop_delay_ms x hops; rtt = 2 x one-way",
+        "speed_of_light_km_s": s.speed_of_light_km_s,
+        "fibre_refractive_index": s.fibre_refractive_index,
+        "fibre_km_per_ms": round(fibre_km_per_ms(s), 3),
+        "per_hop_delay_ms": s.per_hop_delay_ms,
+        "hop": _HOP_DEFINITION,
+        "land_route_factor": s.land_route_factor,
+        "backhaul_route_factor": s.backhaul_route_factor,
+        "snapshot": net.provenance.snapshot_date,
+        "year": net.year,
+        "include_planned": net.include_planned,
+    }
+
+
+def _switching(net: Network) -> np.ndarray:
+    """Nodes where traffic is handled (landing stations, metros): not branching units."""
+    return np.asarray(net.nodes["kind"].ne("branching_unit").to_numpy(), dtype=float)
+
+
+def _dedupe_csr(
+    r: np.ndarray, c: np.ndarray, w: np.ndarray, ids: np.ndarray, n: int
+) -> tuple[csr_matrix, csr_matrix]:
+    """Weights and edge ids (+1) as CSR, keeping the lightest of parallel edges."""
+    order = np.lexsort((w, c, r))
+    r, c, w, ids = r[order], c[order], w[order], ids[order]
+    first = np.r_[True, (r[1:] != r[:-1]) | (c[1:] != c[:-1])] if len(r) else np.zeros(0, bool)
+    rc = (r[first], c[first])
+    wm = csr_matrix((np.maximum(w[first], 1e-9), rc), shape=(n, n))
+    em = csr_matrix((ids[first] + 1, rc), shape=(n, n))
+    return wm, em
+
+
+def delay_graph(
+    net: Network, *, edge_mask: np.ndarray | None = None, settings: Settings | None = None
+) -> csr_matrix:
+    """One-way delay (ms) of every usable edge as a symmetric sparse matrix over the nodes.
+
+    An edge's weight is its length / (c / n) plus half the per-hop allowance for each of
+    its ends that is a landing station or metro (see the module docstring), so path sums
+    are delays. ``edge_mask`` (bool per edge, default ``net.edge_active``) selects edges.
+    """
+    return _build(net, (), _mask(net, edge_mask), settings or net.settings).w
+
+
+def _mask(net: Network, edge_mask: np.ndarray | None) -> np.ndarray:
+    if edge_mask is None:
+        return np.asarray(net.edge_active, dtype=bool)
+    m = np.asarray(edge_mask, dtype=bool)
+    if m.shape != (net.n_edges,):
+        raise InvalidScenarioError(f"edge_mask must have one bool per edge ({net.n_edges})")
+    return np.asarray(m & net.edge_active)
+
+
+@dataclass(frozen=True)
+class _Graph:
+    """The delay graph of one call, with two extra nodes per virtual place."""
+
+    w: csr_matrix
+    eid: csr_matrix
+    src: np.ndarray  # per place: node where its routes start
+    dst: np.ndarray  # per place: node where its routes end
+    access_km: np.ndarray  # per access link (edge id n_edges + j)
+    owner: np.ndarray  # per extra node (index - n_nodes): its place
+    n_nodes: int
+    n_edges: int
+
+
+def _build(net: Network, places: Sequence[Place], mask: np.ndarray, s: Settings) -> _Graph:
+    kpm, hop = fibre_km_per_ms(s), s.per_hop_delay_ms
+    n, ne = len(net.nodes), net.n_edges
+    sw = _switching(net)
+    e = np.flatnonzero(mask)
+    u, v = net.edge_u[e], net.edge_v[e]
+    w = net.edge_length_km[e] / kpm + hop * 0.5 * (sw[u] + sw[v])
+    rows, cols, ws, ids = [u, v], [v, u], [w, w], [e, e]
+    src, dst = np.zeros(len(places), np.int64), np.zeros(len(places), np.int64)
+    access: list[float] = []
+    owner: list[int] = []
+    for i, p in enumerate(places):
+        anchors = [(a, km) for a, km in p.anchors if not net.failed_nodes[a]]
+        if not anchors:
+            raise NoRouteError(f"{p.name} is failed in this network view")
+        if not p.virtual and len(anchors) == 1:
+            src[i] = dst[i] = anchors[0][0]
+            continue
+        out, inn = n + len(owner), n + len(owner) + 1
+        owner += [i, i]
+        src[i], dst[i] = out, inn
+        a = np.asarray([x[0] for x in anchors], dtype=np.int64)
+        km = np.asarray([x[1] for x in anchors], dtype=float)
+        wa = km / kpm + hop * 0.5 * (1.0 + sw[a])
+        j = ne + len(access) + np.arange(len(a))
+        access += km.tolist()
+        rows += [np.full(len(a), out), a]
+        cols += [a, np.full(len(a), inn)]
+        ws += [wa, wa]
+        ids += [j, j]
+    wm, em = _dedupe_csr(
+        np.concatenate(rows),
+        np.concatenate(cols),
+        np.concatenate(ws),
+        np.concatenate(ids),
+        n + len(owner),
+    )
+    return _Graph(wm, em, src, dst, np.asarray(access), np.asarray(owner, np.int64), n, ne)
+
+
+# ---------------------------------------------------------------------------- search
+def _search(g: _Graph, i: int, j: int) -> tuple[np.ndarray, float] | None:
+    """Node path of least delay from place ``i`` to place ``j`` (None: unreachable)."""
+    s, t = int(g.src[i]), int(g.dst[j])
+    dist, pred = dijkstra(g.w, directed=True, indices=s, return_predecessors=True)
+    if not np.isfinite(dist[t]):
+        return None
+    path = [t]
+    while path[-1] != s:  # walk the predecessor array back (path length, not edges)
+        path.append(int(pred[path[-1]]))
+    return np.asarray(path[::-1], dtype=np.int64), float(dist[t])
+
+
+class _Namer:
+    """Display names and ids of the nodes of one routing graph."""
+
+    def __init__(self, net: Network, g: _Graph, places: Sequence[Place]) -> None:
+        nodes = net.nodes
+        kind = nodes["kind"].to_numpy(dtype=object)
+        name = nodes["name"].fillna(nodes["node_id"]).astype(str).to_numpy(dtype=object)
+        label = np.where(kind == "metro", name + ", " + nodes["iso2"].fillna("").astype(str), name)
+        self.kind, self.label = kind, label
+        self.ids = nodes["node_id"].to_numpy(dtype=object)
+        self.g, self.places = g, places
+
+    def name(self, i: int) -> str:
+        return str(self.label[i]) if i < self.g.n_nodes else self._place(i).name
+
+    def id(self, i: int) -> str:
+        return str(self.ids[i]) if i < self.g.n_nodes else self._place(i).id
+
+    def _place(self, i: int) -> Place:
+        return self.places[int(self.g.owner[i - self.g.n_nodes])]
+
+    def is_switching(self, i: int) -> bool:
+        return i >= self.g.n_nodes or self.kind[i] != "branching_unit"
+
+
+def _hops(net: Network, g: _Graph, nm: _Namer, path: np.ndarray, eids: np.ndarray) -> list[Hop]:
+    """Group a path's edges into hops (cable runs between landing stations; land links)."""
+    n_seg = len(net.seg_u)
+    seg_ids = net.segments["segment_id"].to_numpy(dtype=object)
+    link_kind = net.links["kind"].to_numpy(dtype=object)
+    cables = net.all_cables
+    hops: list[Hop] = []
+    start, km, segs = -1, 0.0, []
+    for k, e in enumerate(eids.tolist()):
+        a, b = int(path[k]), int(path[k + 1])
+        if e < n_seg:
+            start = a if start < 0 else start
+            km += float(net.edge_length_km[e])
+            segs.append(str(seg_ids[e]))
+            if nm.is_switching(b):
+                row = cables.iloc[int(net.seg_cable[e])]
+                hops.append(
+                    Hop(
+                        "segment",
+                        str(row["name"]),
+                        str(row["id"]),
+                        None,
+                        nm.name(start),
+                        nm.name(b),
+                        nm.id(start),
+                        nm.id(b),
+                        km,
+                        tuple(segs),
+                    )
+                )
+                start, km, segs = -1, 0.0, []
+            continue
+        link = "access" if e >= g.n_edges else str(link_kind[e - n_seg])
+        length = float(g.access_km[e - g.n_edges] if e >= g.n_edges else net.edge_length_km[e])
+        hops.append(
+            Hop("land", None, None, link, nm.name(a), nm.name(b), nm.id(a), nm.id(b), length)
+        )
+    return hops
+
+
+def _assemble(
+    net: Network,
+    g: _Graph,
+    places: Sequence[Place],
+    path: np.ndarray,
+    s: Settings,
+    *,
+    rank: int,
+    avoided: tuple[str, ...],
+) -> Route:
+    eids = np.zeros(0, dtype=np.int64)
+    if len(path) > 1:
+        eids = np.asarray(g.eid[path[:-1], path[1:]]).ravel().astype(np.int64) - 1
+    nm = _Namer(net, g, places)
+    hops = _hops(net, g, nm, path, eids)
+    fibre = float(sum(h.km for h in hops))
+    real = path[path < g.n_nodes]
+    a, b = places
+    return Route(
+        origin=a,
+        destination=b,
+        one_way_ms=fibre / fibre_km_per_ms(s) + len(hops) * s.per_hop_delay_ms,
+        fibre_km=fibre,
+        great_circle_km=float(great_circle_km(a.lon, a.lat, b.lon, b.lat, s.earth_radius_km)),
+        hops=tuple(hops),
+        metros=tuple(nm.name(int(i)) for i in real if nm.kind[i] == "metro"),
+        landing_points=tuple(nm.name(int(i)) for i in real if nm.kind[i] == "landing"),
+        rank=rank,
+        avoided_cables=avoided,
+        assumptions=latency_assumptions(net, s),
+        path=tuple(int(i) for i in path),
+        edges=tuple(int(e) for e in eids),
+    )
+
+
+# ---------------------------------------------------------------------------- no route
+def _no_route_reason(
+    net: Network, g: _Graph, places: Sequence[Place], mask: np.ndarray, avoided: Sequence[str]
+) -> str:
+    """Why no path joins the two places: a side with no cable, or separate networks."""
+    _, lab = connected_components(g.w, directed=True, connection="weak")
+    n_seg = len(net.seg_u)
+    seg_u = net.seg_u[mask[:n_seg]]
+    ctx = f" in {net.year}" if net.year is not None else ""
+    failed = int(net.failed_segments_mask().sum())
+    if failed:
+        ctx += f" with {failed} segments failed"
+    if avoided:
+        ctx += " avoiding " + ", ".join(avoided)
+    for p, node in ((places[0], g.src[0]), (places[1], g.dst[1])):
+        if not (lab[seg_u] == lab[node]).any():
+            return f"{p.name} has no in-service cable{ctx}{_planned_hint(net, lab, node)}"
+    return f"no cable or land link joins {places[0].name} and {places[1].name}{ctx}"
+
+
+def _planned_hint(net: Network, lab: np.ndarray, node: int) -> str:
+    if net.include_planned:
+        return ""
+    comp = np.flatnonzero(lab[: len(net.nodes)] == lab[node])
+    ids = set(net.nodes["node_id"].to_numpy(dtype=object)[comp])
+    cl = net.cable_landings
+    here = set(cl.loc[cl["landing_point_id"].isin(ids), "cable_id"])
+    planned = net.all_cables.loc[
+        net.all_cables["id"].isin(here) & net.all_cables["is_planned"], "name"
+    ]
+    if not len(planned):
+        return ""
+    return (
+        f" (planned: {', '.join(planned.astype(str))}; include_planned=True / --planned adds them)"
+    )
+
+
+# ---------------------------------------------------------------------------- cables
+_ABBREVIATION = re.compile(r"\(([^()]+)\)\s*$")
+
+
+def resolve_cables(net: Network, names: Iterable[str]) -> list[str]:
+    """Cable ids for cable names, ids or the short name in brackets (``"ACE"``).
+
+    A value that is no cable as a whole is split on commas (``"ACE,WACS"``). Unknown names
+    raise :class:`~undersea.UnknownNameError` with close matches; a short name shared by
+    several cables raises :class:`~undersea.AmbiguousNameError`.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> from undersea.analysis.routes.routing import resolve_cables
+    >>> resolve_cables(undersea.load(sample=True), ["ACE,WACS"])
+    ['africa-coast-to-europe-ace', 'west-africa-cable-system-wacs']
+    """
+    out: list[str] = []
+    for value in names:
+        try:
+            out.append(_cable_id(net, value))
+        except UnknownNameError:
+            if "," not in value:
+                raise
+            out += [_cable_id(net, p.strip()) for p in value.split(",") if p.strip()]
+    return list(dict.fromkeys(out))
+
+
+def _cable_id(net: Network, name: str) -> str:
+    try:
+        return str(net.cable(name)["id"])
+    except AmbiguousNameError:
+        raise
+    except UnknownNameError:
+        cab = net.all_cables
+        short = cab["name"].astype(str).str.extract(_ABBREVIATION, expand=False)
+        hit = cab[short.str.strip().str.casefold() == name.strip().casefold()]
+        if len(hit) == 1:
+            return str(hit["id"].iloc[0])
+        if len(hit) > 1:
+            raise AmbiguousNameError("cable", name, list(hit["name"])) from None
+        pool = list(cab["name"].astype(str)) + list(short.dropna()) + list(cab["id"])
+        raise UnknownNameError("cable", name, pool) from None
+
+
+# ---------------------------------------------------------------------------- public
+def shortest_routes(
+    net: Network,
+    origin: PlaceLike,
+    destination: PlaceLike,
+    *,
+    alternatives: int = 0,
+    without: Iterable[str] = (),
+    settings: Settings | None = None,
+) -> list[Route]:
+    """The shortest-delay route and up to ``alternatives`` routes avoiding earlier cables.
+
+    Places are resolved by :func:`~undersea.analysis.routes.places.resolve_place`. Route ``k``
+    avoids every cable ridden by routes ``0..k-1``; the list stops early when no such
+    route exists. ``without`` fails cables first (names, ids or short names, see
+    :func:`resolve_cables`), as ``net.without(cables=...)`` does. Raises
+    :class:`~undersea.NoRouteError` (with the reason) when not even the first route exists.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> from undersea.analysis.routes.routing import shortest_routes
+    >>> net = undersea.load(sample=True)
+    >>> routes = shortest_routes(net, "Lagos", "Lisbon", alternatives=1)
+    >>> set(routes[0].cables).isdisjoint(routes[1].cables)
+    True
+    """
+    if int(alternatives) < 0:
+        raise InvalidScenarioError(f"alternatives must be 0 or more, not {alternatives}")
+    s = settings or net.settings
+    cut = resolve_cables(net, [without] if isinstance(without, str) else without)
+    if cut:
+        net = net.without(cables=cut)
+    places = (resolve_place(net, origin, settings=s), resolve_place(net, destination, settings=s))
+    base = _mask(net, None)
+    avoided = np.zeros(len(net.all_cables), dtype=bool)
+    routes: list[Route] = []
+    for rank in range(int(alternatives) + 1):
+        mask = base.copy()
+        mask[: len(net.seg_u)] &= ~avoided[net.seg_cable]
+        names = tuple(net.all_cables["name"].to_numpy(dtype=object)[avoided].astype(str))
+        route = _one_route(net, places, mask, s, rank=rank, avoided=names)
+        if route is None:
+            break
+        routes.append(route)
+        used = pd.Index(net.all_cables["id"]).get_indexer(list(route.cable_ids))
+        if not len(used):  # a land-only route: every alternative would be the same
+            break
+        avoided[used] = True
+    return routes
+
+
+def _one_route(
+    net: Network,
+    places: tuple[Place, Place],
+    mask: np.ndarray,
+    s: Settings,
+    *,
+    rank: int,
+    avoided: tuple[str, ...],
+) -> Route | None:
+    a, b = places
+    if a.id == b.id:
+        return _zero_route(net, a, b, s) if rank == 0 else None
+    g = _build(net, places, mask, s)
+    found = _search(g, 0, 1)
+    if found is None:
+        if rank == 0:
+            raise NoRouteError(_no_route_reason(net, g, places, mask, avoided))
+        return None
+    return _assemble(net, g, places, found[0], s, rank=rank, avoided=avoided)
+
+
+def _zero_route(net: Network, a: Place, b: Place, s: Settings) -> Route:
+    return Route(a, b, 0.0, 0.0, 0.0, (), (), (), assumptions=latency_assumptions(net, s))
+
+
+def shortest_route(
+    net: Network,
+    origin: PlaceLike,
+    destination: PlaceLike,
+    *,
+    settings: Settings | None = None,
+) -> Route:
+    """The route of least delay between two places (see :func:`shortest_routes`).
+
+    Examples
+    --------
+    >>> import undersea
+    >>> from undersea.analysis.routes.routing import shortest_route
+    >>> r = shortest_route(undersea.load(sample=True), "Lagos", "Marseille")
+    >>> r.rtt_ms > r.great_circle_rtt_ms
+    True
+    """
+    return shortest_routes(net, origin, destination, settings=settings)[0]
+
+
+def route_to_geojson(net: Network, route: Route) -> dict[str, Any]:
+    """The route as a GeoJSON FeatureCollection: one LineString feature per hop edge.
+
+    Segments follow their drawn geometry (oriented along the route); land links are
+    straight lines. Properties: ``hop`` (index into ``route.hops``-order edges), ``kind``,
+    ``cable_id``, ``km``.
+    """
+    n, n_seg = len(net.nodes), len(net.seg_u)
+    lon, lat = net.nodes["lon"].to_numpy(float), net.nodes["lat"].to_numpy(float)
+
+    def xy(i: int) -> list[float]:
+        if i < n:
+            return [float(lon[i]), float(lat[i])]
+        p = route.origin if i == route.path[0] else route.destination
+        return [p.lon, p.lat]
+
+    feats = []
+    for k, e in enumerate(route.edges):
+        a, b = route.path[k], route.path[k + 1]
+        if 0 <= e < n_seg:
+            pts = net.coords[net.offsets[e] : net.offsets[e + 1]]
+            pts = pts if int(net.seg_u[e]) == a else pts[::-1]
+            coords = [[float(x), float(y)] for x, y in pts]
+            props: dict[str, str | None] = {
+                "kind": "segment",
+                "cable_id": str(net.segments["cable_id"].iloc[e]),
+            }
+        else:
+            coords, props = [xy(a), xy(b)], {"kind": "land", "cable_id": None}
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": coords},
+                "properties": {"step": k, **props},
+            }
+        )
+    return {"type": "FeatureCollection", "features": feats}

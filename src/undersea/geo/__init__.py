@@ -1,0 +1,1 @@
+"""Sphere maths, regions and chokepoints, GeoJSON, the gazetteer: used by every layer above."""

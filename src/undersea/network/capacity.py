@@ -1,0 +1,91 @@
+"""A capacity proxy: the design capacity of a cable from its ready-for-service year.
+
+Public data rarely gives lit or design capacity per cable, but design capacity grew by
+orders of magnitude with each generation of optics, so the RFS year is a usable proxy.
+The default model interpolates log-linearly between documented anchor systems
+(:data:`ANCHORS`) and is flat outside them. Replace it per cable with a user table
+(:func:`read_capacity_table`).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from undersea._errors import MalformedSourceError
+
+__all__ = ["ANCHORS", "cable_capacity_tbps", "design_capacity_tbps", "read_capacity_table"]
+
+#: (RFS year, design capacity in Tbit/s, system and source). Operator press releases as
+#: reported by TeleGeography and Submarine Telecoms Forum; first-generation systems from
+#: their published line rates.
+ANCHORS: tuple[tuple[int, float, str], ...] = (
+    (1988, 0.00056, "TAT-8: 2 fibre pairs x 280 Mbit/s, the first transatlantic fibre"),
+    (1997, 0.01, "FLAG Europe-Asia: 2 x 5 Gbit/s"),
+    (2001, 0.64, "TAT-14: 640 Gbit/s initial design"),
+    (2005, 1.28, "SEA-ME-WE 4: 1.28 Tbit/s design"),
+    (2012, 5.12, "WACS: 5.12 Tbit/s design"),
+    (2018, 160.0, "MAREA: 160 Tbit/s design (8 pairs)"),
+    (2022, 350.0, "Grace Hopper: 350 Tbit/s (16 pairs)"),
+)
+
+
+def design_capacity_tbps(rfs_year: np.ndarray | pd.Series | list[float]) -> np.ndarray:
+    """Design capacity (Tbit/s) by RFS year; NaN years get the median anchor's value.
+
+    >>> design_capacity_tbps([2005, 2018]).round(2).tolist()
+    [1.28, 160.0]
+    """
+    years = np.asarray(pd.array(rfs_year, dtype="Float64").to_numpy(dtype=float, na_value=np.nan))
+    ax = np.array([a[0] for a in ANCHORS], dtype=float)
+    ay = np.log(np.array([a[1] for a in ANCHORS]))
+    out = np.exp(np.interp(np.where(np.isnan(years), ax[len(ax) // 2], years), ax, ay))
+    return np.asarray(out)
+
+
+def read_capacity_table(path: str | Path) -> dict[str, float]:
+    """Read ``cable_id,capacity_tbps`` rows (CSV with header) into a mapping."""
+    p = Path(path)
+    out: dict[str, float] = {}
+    try:
+        with p.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            if not reader.fieldnames or not {"cable_id", "capacity_tbps"} <= set(reader.fieldnames):
+                raise MalformedSourceError(str(p), "header must be cable_id,capacity_tbps")
+            for n, row in enumerate(reader, start=2):
+                try:
+                    value = float(row["capacity_tbps"])
+                except (TypeError, ValueError) as exc:
+                    raise MalformedSourceError(
+                        str(p),
+                        f"not a number: {row['capacity_tbps']!r}",
+                        record=f"line {n}",
+                        field="capacity_tbps",
+                    ) from exc
+                if not value > 0:
+                    raise MalformedSourceError(
+                        str(p),
+                        "capacity must be positive",
+                        record=f"line {n}",
+                        field="capacity_tbps",
+                    )
+                out[str(row["cable_id"]).strip()] = value
+    except OSError as exc:
+        raise MalformedSourceError(str(p), f"cannot read: {exc.strerror}") from exc
+    return out
+
+
+def cable_capacity_tbps(cables: pd.DataFrame, table: dict[str, float] | None = None) -> np.ndarray:
+    """Capacity proxy per row of a ``cables`` table: the user's table, else a what-if
+    cable's own ``capacity_tbps`` (:func:`undersea.network.whatif.with_cable`), else the model."""
+    model = design_capacity_tbps(cables["rfs_year"])
+    if "capacity_tbps" in cables:
+        own = pd.to_numeric(cables["capacity_tbps"], errors="coerce").to_numpy(dtype=float)
+        model = np.where(np.isnan(own), model, own)
+    if not table:
+        return model
+    user = cables["id"].map(table).to_numpy(dtype=float, na_value=np.nan)
+    return np.where(np.isnan(user), model, user)

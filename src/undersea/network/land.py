@@ -1,0 +1,454 @@
+"""Land links: the terrestrial layer that joins landing stations, metros and countries.
+
+Submarine segments end on a beach; traffic goes on over land. This module builds that land
+layer, with an explicit distance model: a land link's length is its great-circle distance
+times a route factor (``Settings.backhaul_route_factor`` inside a metro,
+``Settings.land_route_factor`` between metros). The rules:
+
+1. **Backhaul.** Every landing point is joined to its metro (see :mod:`undersea.network.metros`):
+   landing points of one metro are one place.
+2. **Domestic.** The metros of one country are joined by a minimum spanning tree plus
+   links to their ``domestic_neighbours`` nearest metros, never longer than
+   ``max_domestic_link_km`` and, where country polygons are known, only between metros on
+   the same landmass (Hawaii is not joined to California by land).
+3. **Borders.** Two countries that share a land border (country polygons) are joined
+   between their closest metros, if these are at most ``max_border_link_km`` apart.
+   With ``land_delaunay_links`` (default), rules 2 and 3 also join metros that are
+   neighbours in the spherical Delaunay triangulation of all metros (same country and
+   landmass, or neighbouring countries on touching landmasses; same length caps), a
+   stand-in for the trunk road and rail grid that terrestrial fibre follows.
+4. **Inland places.** Every country's capital and every city of at least
+   ``inland_metro_min_population`` (GeoNames) that is not already a metro becomes an inland
+   metro, so landlocked countries (Niger, Uganda, Switzerland) reach the sea through their
+   neighbours and routes run through Delhi or Madrid rather than jumping from beach to
+   beach; callers may add other inland metros (exchange cities such as Frankfurt).
+
+A user may replace or extend the generated links with a table of their own
+(:func:`read_land_links`). The layer can be switched off when loading
+(``undersea.load(..., land=False)``).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+from numpy.typing import ArrayLike
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
+from scipy.spatial import ConvexHull, QhullError, cKDTree
+
+from undersea._errors import MalformedSourceError, UnknownNameError
+from undersea.network.topology import lonlat_to_xyz
+from undersea.settings import Settings, get_settings
+
+__all__ = [
+    "LINK_KINDS",
+    "LandLayer",
+    "build_land_layer",
+    "great_circle_km",
+    "read_land_links",
+]
+
+LINK_KINDS = ("backhaul", "domestic", "border", "user")
+_METRO_COLUMNS = ["metro_id", "name", "iso2", "iso3", "lon", "lat", "population"]
+
+
+@dataclass(frozen=True)
+class LandLayer:
+    """Metro nodes and land links.
+
+    ``metros``: metro_id, name, iso2, iso3, lon, lat, population, inland (bool: no
+    landing point). ``landing_metro``: landing_point_id, metro_id. ``links``: u, v (node
+    ids: landing point ids or ``"metro:<metro_id>"``), length_km, kind (one of
+    :data:`LINK_KINDS`).
+    """
+
+    metros: pd.DataFrame
+    landing_metro: pd.DataFrame
+    links: pd.DataFrame
+
+
+def great_circle_km(
+    lon1: ArrayLike,
+    lat1: ArrayLike,
+    lon2: ArrayLike,
+    lat2: ArrayLike,
+    radius: float = 6371.0088,
+) -> np.ndarray:
+    """Great-circle distance (km) on a sphere, element-wise (haversine)."""
+    p1, p2 = np.radians(np.asarray(lat1, dtype=float)), np.radians(np.asarray(lat2, dtype=float))
+    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return np.asarray(2 * radius * np.arcsin(np.sqrt(np.clip(a, 0, 1))))
+
+
+def metro_node(metro_id: str) -> str:
+    """Node id of a metro in the network."""
+    return f"metro:{metro_id}"
+
+
+@functools.lru_cache(maxsize=1)
+def _gazetteer_places() -> pd.DataFrame:
+    """Cities from the GeoNames gazetteer (:mod:`undersea.geo.geonames`), most populous
+    first. Columns: name, iso2, lon, lat, population, capital (bool: the most populous
+    city bearing the country's capital name)."""
+    from undersea.geo.geonames import capitals, gazetteer
+
+    df = gazetteer()[["name", "iso2", "lon", "lat", "population"]].copy()
+    df["capital"] = (df["name"] == df["iso2"].map(capitals())).to_numpy(dtype=bool)
+    df["capital"] &= ~df.duplicated(["iso2", "capital"]) | ~df["capital"]
+    return df.reset_index(drop=True)
+
+
+def _inland_metros(countries: pd.DataFrame, existing: pd.DataFrame, s: Settings) -> pd.DataFrame:
+    """Capitals and big cities (``inland_metro_min_population``) that are no metro yet.
+
+    A city within ``metro_radius_km`` of an existing metro of its country is that metro
+    already; a country with no metro at all still gets its largest city.
+    """
+    from undersea.network.metros import metro_slug
+
+    places = _gazetteer_places()
+    iso3 = dict(zip(countries["iso2"], countries["iso3"], strict=True))
+    orphan = ~places["iso2"].isin(set(existing["iso2"])) & ~places.duplicated("iso2")
+    big = places["capital"] | (places["population"] >= s.inland_metro_min_population)
+    places = places[places["iso2"].isin(iso3) & (big | orphan)]
+    taken = np.zeros(len(places), dtype=bool)
+    if len(existing):
+        for code, idx in places.groupby("iso2").indices.items():
+            ex = existing[existing["iso2"] == code]
+            if len(ex):
+                d = great_circle_km(
+                    places["lon"].to_numpy()[idx][:, None],
+                    places["lat"].to_numpy()[idx][:, None],
+                    ex["lon"].to_numpy()[None],
+                    ex["lat"].to_numpy()[None],
+                    s.earth_radius_km,
+                )
+                taken[idx] = d.min(axis=1) <= s.metro_radius_km
+    out = places[~taken]
+    # drop cities that crowd each other (keep the bigger of two within the metro radius)
+    rows: list[tuple[object, ...]] = []
+    kept: list[tuple[str, float, float]] = []
+    for r in out.itertuples(index=False):
+        if any(
+            k[0] == r.iso2 and great_circle_km(k[1], k[2], r.lon, r.lat) <= s.metro_radius_km
+            for k in kept
+        ):
+            continue
+        kept.append((r.iso2, r.lon, r.lat))
+        rows.append(
+            (metro_slug(r.name, r.iso2), r.name, r.iso2, iso3[r.iso2], r.lon, r.lat, r.population)
+        )
+    return pd.DataFrame(rows, columns=_METRO_COLUMNS)
+
+
+def _parts(countries: pd.DataFrame | None) -> dict[str, list[object]]:
+    """ISO2 -> the polygon parts (landmasses) of that country."""
+    if countries is None:
+        return {}
+    return {
+        iso2: list(getattr(g, "geoms", [g]))
+        for iso2, g in zip(countries["iso2"], countries["geometry"], strict=True)
+        if iso2 and g is not None
+    }
+
+
+#: polygon parts of one country closer than this (degrees, ~10 km) are one landmass:
+#: bridges and causeways join Montreal's island or Singapore's to their neighbours
+_BRIDGE_DEG = 0.1
+
+
+def _groups(polys: list[object]) -> np.ndarray:
+    """Landmass label of each polygon part (parts within ``_BRIDGE_DEG`` are one)."""
+    tree = shapely.STRtree(polys)
+    pairs = tree.query(polys, predicate="dwithin", distance=_BRIDGE_DEG)
+    n = len(polys)
+    adj = coo_matrix((np.ones(pairs.shape[1]), (pairs[0], pairs[1])), shape=(n, n))
+    return np.asarray(connected_components(adj, directed=False)[1])
+
+
+def _landmass(
+    lon: np.ndarray,
+    lat: np.ndarray,
+    iso2: np.ndarray,
+    parts: dict[str, list[object]],
+    groups: dict[str, np.ndarray],
+) -> np.ndarray:
+    """Landmass (group of a country's polygon parts) each metro stands on (-1: unknown)."""
+    out = np.full(len(lon), -1, dtype=np.int64)
+    for code in np.unique(iso2):
+        polys = parts.get(code)
+        if not polys:
+            continue
+        idx = np.flatnonzero(iso2 == code)
+        tree = shapely.STRtree(polys)
+        nearest = tree.query_nearest(shapely.points(lon[idx], lat[idx]), all_matches=False)
+        out[idx[nearest[0]]] = groups[code][nearest[1]]
+    return out
+
+
+def _domestic_links(
+    xyz: np.ndarray, iso2: np.ndarray, landmass: np.ndarray, s: Settings
+) -> list[tuple[int, int]]:
+    """Rule 2: per country and landmass, a spanning tree plus nearest-neighbour links."""
+    pairs: set[tuple[int, int]] = set()
+    keys = pd.Series(iso2.astype(str)) + "|" + pd.Series(landmass).astype(str)
+    for idx in keys.groupby(keys).indices.values():
+        if len(idx) < 2:
+            continue
+        p = xyz[idx]
+        d = np.linalg.norm(p[:, None] - p[None], axis=2)
+        mst = minimum_spanning_tree(np.where(d > 0, d, 1e-12)).tocoo()
+        cand = set(zip(mst.row.tolist(), mst.col.tolist(), strict=True))
+        k = min(s.domestic_neighbours + 1, len(idx))
+        _, nn = cKDTree(p).query(p, k=k)
+        cand |= {(i, int(j)) for i, row in enumerate(np.atleast_2d(nn)) for j in row[1:]}
+        pairs |= {(int(idx[min(i, j)]), int(idx[max(i, j)])) for i, j in cand if i != j}
+    return sorted(pairs)
+
+
+class _Touching:
+    """Landmasses of country ``a`` that touch country ``b`` (share a land border),
+    memoised per pair: border and Delaunay links ask for the same pairs many times."""
+
+    def __init__(self, parts: dict[str, list[object]], groups: dict[str, np.ndarray]) -> None:
+        self.parts, self.groups = parts, groups
+        self._union: dict[str, object] = {}
+        self._memo: dict[tuple[str, str], np.ndarray] = {}
+
+    def __call__(self, a: str, b: str) -> np.ndarray:
+        if (a, b) not in self._memo:
+            self._memo[a, b] = self._compute(a, b)
+        return self._memo[a, b]
+
+    def _compute(self, a: str, b: str) -> np.ndarray:
+        if a not in self.parts or b not in self.parts:
+            return np.zeros(0, dtype=np.int64)
+        if b not in self._union:
+            self._union[b] = shapely.union_all(self.parts[b])
+        d = shapely.distance(np.asarray(self.parts[a], dtype=object), self._union[b])
+        return np.unique(self.groups[a][d < 0.01])  # degrees: the arcs are shared exactly
+
+
+def _border_links(
+    xyz: np.ndarray,
+    iso3: np.ndarray,
+    landmass: np.ndarray,
+    countries: pd.DataFrame,
+    touching: _Touching,
+) -> list[tuple[int, int]]:
+    """Rule 3: closest metros of two neighbouring countries, on landmasses that touch."""
+    code2 = dict(zip(countries["iso3"], countries["iso2"], strict=True))
+    out = []
+    for a3, nbrs in zip(countries["iso3"], countries["neighbours"], strict=True):
+        for b3 in nbrs:
+            if not a3 < b3:
+                continue
+            a2, b2 = code2.get(a3, ""), code2.get(b3, "")
+            ia = np.flatnonzero((iso3 == a3) & np.isin(landmass, touching(a2, b2)))
+            ib = np.flatnonzero((iso3 == b3) & np.isin(landmass, touching(b2, a2)))
+            if len(ia) and len(ib):
+                d = np.linalg.norm(xyz[ia][:, None] - xyz[ib][None], axis=2)
+                i, j = np.unravel_index(int(np.argmin(d)), d.shape)
+                out.append((int(ia[i]), int(ib[j])))
+    return out
+
+
+def _delaunay_edges(xyz: np.ndarray) -> np.ndarray:
+    """Edges (i < j) of the spherical Delaunay triangulation (the convex hull of unit
+    vectors); empty when the points are too few or degenerate."""
+    if len(xyz) < 4:
+        return np.zeros((0, 2), dtype=np.int64)
+    try:
+        tri = ConvexHull(xyz).simplices
+    except QhullError:
+        return np.zeros((0, 2), dtype=np.int64)
+    e = np.concatenate((tri[:, [0, 1]], tri[:, [1, 2]], tri[:, [0, 2]]))
+    return np.unique(np.sort(e, axis=1), axis=0).astype(np.int64)
+
+
+def _delaunay_links(
+    xyz: np.ndarray,
+    iso2: np.ndarray,
+    iso3: np.ndarray,
+    landmass: np.ndarray,
+    countries: pd.DataFrame | None,
+    touching: _Touching,
+) -> dict[str, set[tuple[int, int]]]:
+    """Rules 2 and 3 widened: Delaunay neighbours of one country and landmass (domestic)
+    or of neighbouring countries on landmasses that touch (border)."""
+    e = _delaunay_edges(xyz)
+    i, j = e[:, 0], e[:, 1]
+    same = (iso2[i] == iso2[j]) & (landmass[i] == landmass[j])
+    out = {"domestic": {(int(a), int(b)) for a, b in e[same]}}
+    if countries is None:
+        return out
+    code2 = dict(zip(countries["iso3"], countries["iso2"], strict=True))
+    pairs = zip(countries["iso3"], countries["neighbours"], strict=True)
+    nbrs = {(a, b) for a, ns in pairs for b in ns}
+
+    def on_touching(k: int, a: str, b: str) -> bool:
+        return bool(np.isin(landmass[k], touching(code2.get(a, ""), code2.get(b, ""))))
+
+    out["border"] = {
+        (int(a), int(b))
+        for a, b in e[~same & (iso3[i] != iso3[j])]
+        if (iso3[a], iso3[b]) in nbrs
+        and on_touching(a, iso3[a], iso3[b])
+        and on_touching(b, iso3[b], iso3[a])
+    }
+    return out
+
+
+def build_land_layer(
+    landing_points: pd.DataFrame,
+    *,
+    countries: pd.DataFrame | None = None,
+    metros: object | None = None,
+    inland: pd.DataFrame | None = None,
+    settings: Settings | None = None,
+) -> LandLayer:
+    """Build the land layer for ``landing_points`` (canonical table).
+
+    Parameters
+    ----------
+    countries
+        Canonical ``countries`` table (polygons, neighbours); without it there are no
+        border links and no inland capitals.
+    metros
+        A :class:`undersea.network.metros.MetroAssignment`; computed with the default rule when
+        ``None``.
+    inland
+        Extra inland metros (columns as ``LandLayer.metros``), e.g. exchange cities.
+    """
+    from undersea.network.metros import assign_metros
+
+    s = settings or get_settings()
+    assignment = metros if metros is not None else assign_metros(landing_points)
+    base = assignment.metros  # type: ignore[attr-defined]
+    landing_metro = assignment.landing_metro[["landing_point_id", "metro_id"]]  # type: ignore[attr-defined]
+    frames = [base[_METRO_COLUMNS].assign(inland=False)]
+    if inland is not None and len(inland):
+        frames.append(inland[_METRO_COLUMNS].assign(inland=True))
+    if countries is not None:
+        frames.append(_inland_metros(countries, pd.concat(frames), s).assign(inland=True))
+    all_metros = pd.concat(frames, ignore_index=True).drop_duplicates("metro_id")
+    all_metros = all_metros.sort_values("metro_id").reset_index(drop=True)
+    return LandLayer(
+        all_metros,
+        landing_metro.reset_index(drop=True),
+        _links(landing_points, all_metros, landing_metro, countries, s),
+    )
+
+
+def _links(
+    landing_points: pd.DataFrame,
+    metros: pd.DataFrame,
+    landing_metro: pd.DataFrame,
+    countries: pd.DataFrame | None,
+    s: Settings,
+) -> pd.DataFrame:
+    lp = landing_points.set_index("id")
+    m = metros.set_index("metro_id")
+    lm = landing_metro[landing_metro["landing_point_id"].isin(lp.index)]
+    back = pd.DataFrame(
+        {
+            "u": lm["landing_point_id"].to_numpy(),
+            "v": [metro_node(x) for x in lm["metro_id"]],
+            "length_km": s.backhaul_route_factor
+            * great_circle_km(
+                lp.loc[lm["landing_point_id"], "lon"].to_numpy(float),
+                lp.loc[lm["landing_point_id"], "lat"].to_numpy(float),
+                m.loc[lm["metro_id"], "lon"].to_numpy(float),
+                m.loc[lm["metro_id"], "lat"].to_numpy(float),
+                s.earth_radius_km,
+            ),
+            "kind": "backhaul",
+        }
+    )
+    frames = [back]
+    lon, lat = metros["lon"].to_numpy(float), metros["lat"].to_numpy(float)
+    iso2, iso3 = metros["iso2"].to_numpy(str), metros["iso3"].to_numpy(str)
+    xyz = lonlat_to_xyz(np.column_stack((lon, lat)))
+    parts = _parts(countries)
+    groups = {code: _groups(polys) for code, polys in parts.items()}
+    landmass = _landmass(lon, lat, iso2, parts, groups)
+    touching = _Touching(parts, groups)
+    pairs = {"domestic": _domestic_links(xyz, iso2, landmass, s)}
+    limits = {"domestic": s.max_domestic_link_km, "border": s.max_border_link_km}
+    if countries is not None:
+        pairs["border"] = _border_links(xyz, iso3, landmass, countries, touching)
+    if s.land_delaunay_links:
+        extra = _delaunay_links(xyz, iso2, iso3, landmass, countries, touching)
+        for kind, more in extra.items():
+            pairs[kind] = sorted(set(pairs.get(kind, [])) | more)
+    ids = metros["metro_id"].to_numpy()
+    for kind, pp in pairs.items():
+        if not pp:
+            continue
+        a, b = np.asarray(pp).T
+        km = great_circle_km(lon[a], lat[a], lon[b], lat[b], s.earth_radius_km)
+        ok = km <= limits[kind]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "u": [metro_node(x) for x in ids[a[ok]]],
+                    "v": [metro_node(x) for x in ids[b[ok]]],
+                    "length_km": s.land_route_factor * km[ok],
+                    "kind": kind,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def read_land_links(path: str | Path, node_ids: Mapping[str, object] | None = None) -> pd.DataFrame:
+    """Read a user's land links from CSV (header ``from,to,length_km``; length optional).
+
+    ``from``/``to`` are landing point ids or ``metro:<metro_id>`` node ids. Rows are
+    checked against ``node_ids`` when given. Malformed rows raise
+    :class:`MalformedSourceError` naming the line and field.
+    """
+    p = Path(path)
+    rows = []
+    try:
+        with p.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            if reader.fieldnames is None or not {"from", "to"} <= set(reader.fieldnames):
+                raise MalformedSourceError(str(p), "header must have columns from,to[,length_km]")
+            for n, row in enumerate(reader, start=2):
+                rows.append(_link_row(row, n, p, node_ids))
+    except OSError as exc:
+        raise MalformedSourceError(str(p), f"cannot read: {exc.strerror}") from exc
+    return pd.DataFrame(rows, columns=["u", "v", "length_km", "kind"])
+
+
+def _link_row(
+    row: dict[str, str], n: int, p: Path, node_ids: Mapping[str, object] | None
+) -> tuple[str, str, float, str]:
+    ends = []
+    for field in ("from", "to"):
+        value = (row.get(field) or "").strip()
+        if not value:
+            raise MalformedSourceError(str(p), "empty value", record=f"line {n}", field=field)
+        if node_ids is not None and value not in node_ids:
+            raise UnknownNameError("node", value, list(node_ids))
+        ends.append(value)
+    text = (row.get("length_km") or "").strip()
+    try:
+        km = float(text) if text else float("nan")
+    except ValueError as exc:
+        raise MalformedSourceError(
+            str(p), f"not a number: {text!r}", record=f"line {n}", field="length_km"
+        ) from exc
+    if not (km != km or km >= 0):
+        raise MalformedSourceError(str(p), "negative length", record=f"line {n}", field="length_km")
+    return ends[0], ends[1], km, "user"

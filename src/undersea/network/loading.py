@@ -1,0 +1,260 @@
+"""``undersea.load``: snapshot files -> Network, cached on disk by content hash.
+
+The cache entry of a build is keyed by the snapshot's content hash, the country file's,
+the settings' fingerprint and the cache format. Entries are written to a temporary folder
+and renamed into place, so a crash never leaves half an entry; an entry that cannot be
+read (cut short, corrupted) is rebuilt.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import shapely
+
+from undersea.data import directory as _data
+from undersea.network.core import Network
+from undersea.network.land import LandLayer, build_land_layer
+from undersea.network.topology import QualityReport, Topology, build_topology
+from undersea.settings import Settings, get_settings
+from undersea.tables import Provenance
+
+__all__ = ["load"]
+
+log = logging.getLogger(__name__)
+
+#: bump when the cached layout changes (code changes are caught by ``_code_hash``)
+CACHE_FORMAT = 2
+_TABLES = (
+    "cables",
+    "landing_points",
+    "cable_landings",
+    "nodes",
+    "segments",
+    "quality_lengths",
+    "inferred_links",
+    "metros",
+    "landing_metro",
+    "links",
+)
+
+
+def load(
+    snapshot: str | None = None,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    sample: bool = False,
+    year: int | None = None,
+    include_planned: bool = False,
+    settings: Settings | None = None,
+    cache: bool = True,
+    land: bool = True,
+) -> Network:
+    """Load a snapshot as a :class:`~undersea.network.core.Network`.
+
+    Parameters
+    ----------
+    snapshot
+        Snapshot date folder (``"2024-03"``); the newest when ``None``.
+    data_dir
+        Data directory; else ``$UNDERSEA_DATA``, else the ``undersea data pull`` cache.
+    sample
+        Load the small bundled sample instead (a simplified, hand-made network).
+    year, include_planned
+        Shortcut for ``load(...).as_of(year, include_planned=...)``.
+    settings
+        Modelling settings (defaults to :func:`undersea.settings.get_settings`).
+    cache
+        Read and write the on-disk build cache.
+    land
+        Use the land layer (backhaul, domestic and cross-border links, see
+        :mod:`undersea.network.land`); ``False`` keeps submarine segments only.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> net = undersea.load(sample=True)
+    >>> int(net.cable("SAT-3/WASC")["rfs_year"])
+    2002
+    """
+    s = settings or get_settings()
+    if sample:
+        from undersea.datasets import sample_dir
+
+        root = sample_dir()
+    else:
+        root = _data.data_dir(data_dir)
+    folder = _data.snapshot_path(root, snapshot)
+    countries_file = _countries_file(root)
+    extra = [countries_file] if countries_file else []
+    key = _cache_key(_data.content_hash(folder, *extra), s)
+    entry = _data.cache_dir() / key
+    net = _read_entry(entry, s) if cache else None
+    if net is None:
+        net = _build(folder, countries_file, s)
+        if cache:
+            _write_entry(entry, net)
+    if year is not None or include_planned:
+        net = net.as_of(year, include_planned=include_planned)
+    return net if land else net.without_land()
+
+
+def _countries_file(root: Path) -> Path | None:
+    for name in ("countries-50m.json", "countries-110m.json"):
+        if (root / "geo" / name).is_file():
+            return root / "geo" / name
+    return None
+
+
+#: modules whose code decides what a build contains: a change to any of them must never
+#: read a build cached by the old code
+_BUILD_MODULES = (
+    "network/topology",
+    "network/land",
+    "network/metros",
+    "geo/gazetteer",
+    "network/core",
+    "tables",
+    "network/loading",
+    "sources/telegeography",
+    "sources/naturalearth",
+    "sources/_countries",
+    "sources/_fields",
+)
+
+
+@functools.cache
+def _code_hash() -> str:
+    root = Path(__file__).parent.parent
+    h = hashlib.sha256()
+    for name in _BUILD_MODULES:
+        h.update((root / f"{name}.py").read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _cache_key(content: str, s: Settings) -> str:
+    blob = f"{content}|{s.fingerprint()}|{CACHE_FORMAT}|{_code_hash()}".encode()
+    return hashlib.sha256(blob).hexdigest()[:32]
+
+
+def _build(folder: Path, countries_file: Path | None, s: Settings) -> Network:
+    from undersea.sources import read_countries, read_telegeography
+
+    snap = read_telegeography(folder)
+    topo = build_topology(snap, settings=s)
+    countries = read_countries(countries_file) if countries_file else None
+    land = build_land_layer(snap.landing_points, countries=countries, settings=s)
+    return Network.from_topology(
+        cables=snap.cables,
+        landing_points=snap.landing_points,
+        cable_landings=snap.cable_landings,
+        topology=topo,
+        provenance=snap.provenance,
+        settings=s,
+        countries=countries,
+        notes=snap.notes,
+        land=land,
+    )
+
+
+# ---------------------------------------------------------------------------- cache I/O
+def _frames(net: Network) -> dict[str, pd.DataFrame]:
+    b = net._base
+    return {
+        "cables": b.cables,
+        "landing_points": b.landing_points,
+        "cable_landings": b.cable_landings,
+        "nodes": b.nodes,
+        "segments": b.segments,
+        "quality_lengths": b.quality.lengths,
+        "inferred_links": b.quality.inferred_links,
+        "metros": b.metros,
+        "landing_metro": b.landing_metro,
+        "links": b.links,
+    }
+
+
+def _write_entry(entry: Path, net: Network) -> None:
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
+    try:
+        for name, df in _frames(net).items():
+            pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp / f"{name}.parquet")
+        b = net._base
+        np.savez(tmp / "arrays.npz", coords=b.coords, offsets=b.offsets)
+        if b.countries is not None:
+            c = b.countries.assign(geometry=shapely.to_wkb(b.countries["geometry"].to_numpy()))
+            pq.write_table(pa.Table.from_pandas(c, preserve_index=False), tmp / "countries.parquet")
+        meta = {
+            "format": CACHE_FORMAT,
+            "provenance": b.provenance.as_dict(),
+            "orphan_geometry": list(b.quality.orphan_geometry),
+            "no_geometry": list(b.quality.no_geometry),
+            "notes": list(b.notes),
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta))
+        if entry.exists():
+            shutil.rmtree(entry, ignore_errors=True)
+        os.replace(tmp, entry)
+    except OSError as exc:  # a read-only or full cache must not stop the user
+        log.warning("could not write the build cache %s: %s", entry, exc)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _read_entry(entry: Path, s: Settings) -> Network | None:
+    if not (entry / "meta.json").is_file():
+        return None
+    try:
+        return _read_entry_unchecked(entry, s)
+    except Exception as exc:  # cut short or corrupted: rebuild, never fail the user
+        log.warning("ignoring unreadable build cache %s (%s); rebuilding", entry, exc)
+        shutil.rmtree(entry, ignore_errors=True)
+        return None
+
+
+def _read_entry_unchecked(entry: Path, s: Settings) -> Network:
+    meta: dict[str, Any] = json.loads((entry / "meta.json").read_text())
+    if meta.get("format") != CACHE_FORMAT:
+        raise ValueError("cache format changed")
+    frames = {n: pq.read_table(entry / f"{n}.parquet").to_pandas() for n in _TABLES}
+    for col in ("owners", "suppliers"):
+        frames["cables"][col] = [list(v) for v in frames["cables"][col]]
+    arrays = np.load(entry / "arrays.npz")
+    countries = None
+    if (entry / "countries.parquet").is_file():
+        countries = pq.read_table(entry / "countries.parquet").to_pandas()
+        countries["geometry"] = shapely.from_wkb(countries["geometry"].to_numpy())
+        countries["neighbours"] = [list(v) for v in countries["neighbours"]]
+    quality = QualityReport(
+        lengths=frames["quality_lengths"],
+        inferred_links=frames["inferred_links"],
+        orphan_geometry=tuple(meta["orphan_geometry"]),
+        no_geometry=tuple(meta["no_geometry"]),
+    )
+    nodes = frames["nodes"]
+    nodes = nodes.loc[nodes["kind"].ne("metro"), ["node_id", "kind", "cable_id", "lon", "lat"]]
+    land = LandLayer(frames["metros"], frames["landing_metro"], frames["links"])
+    topo = Topology(nodes, frames["segments"], arrays["coords"], arrays["offsets"], quality)
+    return Network.from_topology(
+        cables=frames["cables"],
+        landing_points=frames["landing_points"],
+        cable_landings=frames["cable_landings"],
+        topology=topo,
+        provenance=Provenance(**meta["provenance"]),
+        settings=s,
+        countries=countries,
+        notes=meta["notes"],
+        land=land,
+    )

@@ -1,0 +1,503 @@
+"""What-if edits: new cables, new landings (branches), new land links, retired cables.
+
+Each edit returns a new :class:`~undersea.network.core.Network`; the original never changes.
+New nodes, segments and links are *appended*, so every index of the original network
+means the same thing in the edited one and results compare row by row.
+
+A new cable is rebuilt by the same topology rules as the map's cables
+(:func:`undersea.network.topology.cable_topology`). Without a drawn route its landing points are
+joined in the given order, each leg a great circle whose length is multiplied by
+``Settings.planned_route_factor`` (real routes bend around coasts and hazards).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea.network.core import Network, _readonly
+from undersea.network.land import great_circle_km
+from undersea.network.topology import cable_topology, geodesic_lengths
+
+__all__ = ["NewLanding", "retire_cable", "with_cable", "with_land_link", "with_landing"]
+
+
+@dataclass(frozen=True)
+class NewLanding:
+    """A landing point that is not in the data yet."""
+
+    name: str
+    lon: float
+    lat: float
+    iso2: str
+
+    def __post_init__(self) -> None:
+        if not (-180 <= self.lon <= 180 and -90 <= self.lat <= 90):
+            raise InvalidScenarioError(f"new landing {self.name!r}: lon/lat out of range")
+        if len(self.iso2) != 2:
+            raise InvalidScenarioError(f"new landing {self.name!r}: iso2 must be two letters")
+
+
+LandingSpec = str | NewLanding | Mapping[str, Any]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "new"
+
+
+def _resolve(net: Network, spec: LandingSpec) -> tuple[str, NewLanding | None]:
+    """Landing point id for a name, a metro (its first landing point), or a new landing."""
+    if isinstance(spec, Mapping):
+        spec = NewLanding(
+            str(spec["name"]), float(spec["lon"]), float(spec["lat"]), str(spec["iso2"]).upper()
+        )
+    if isinstance(spec, NewLanding):
+        return f"new-{_slug(spec.name)}-{spec.iso2.lower()}", spec
+    try:
+        return str(net.landing_point(spec)["id"]), None
+    except UnknownNameError as first:
+        if net.metros is None or net.landing_metro is None:
+            raise
+        try:
+            mid = net.metro(spec)["metro_id"]
+        except UnknownNameError:
+            raise first from None
+        lm = net.landing_metro
+        ids = sorted(lm.loc[lm["metro_id"] == mid, "landing_point_id"])
+        if ids:
+            return ids[0], None
+        m = net.metro(spec)
+        new = NewLanding(str(m["name"]), float(m["lon"]), float(m["lat"]), str(m["iso2"]))
+        return f"new-{_slug(new.name)}-{new.iso2.lower()}", new
+
+
+def with_cable(
+    net: Network,
+    name: str,
+    landings: Sequence[LandingSpec],
+    *,
+    route: Sequence[Sequence[Sequence[float]]] | None = None,
+    rfs_year: int | None = None,
+    capacity_tbps: float | None = None,
+) -> Network:
+    """A copy of ``net`` with a new cable between ``landings``.
+
+    Parameters
+    ----------
+    landings
+        Existing landing points (id, name or town), metros (their first landing point, or
+        a new landing at the metro's centre for an inland metro), or :class:`NewLanding`
+        / ``{"name", "lon", "lat", "iso2"}`` mappings.
+    route
+        Drawn route as lines of ``[lon, lat]`` points (a GeoJSON MultiLineString's
+        coordinates). Without it, landings are joined in order by great-circle legs.
+    rfs_year
+        Ready-for-service year (``None``: in service in every view).
+    capacity_tbps
+        Design capacity; recorded in the cable's ``capacity_tbps`` column.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> net = undersea.load(sample=True)
+    >>> new = with_cable(net, "Lagos-Marseille", ["Lagos", "Marseille"])
+    >>> new.n_cables == net.n_cables + 1
+    True
+    """
+    if len(landings) < 2:
+        raise InvalidScenarioError("a new cable needs at least two landing points")
+    cable_id = f"new-{_slug(name)}"
+    if cable_id in set(net.all_cables["id"]):
+        raise InvalidScenarioError(f"a cable with id {cable_id!r} exists already")
+    resolved = [_resolve(net, spec) for spec in landings]
+    ids = list(dict.fromkeys(i for i, _ in resolved))
+    if len(ids) < 2:
+        raise InvalidScenarioError("a new cable needs two distinct landing points")
+    new_lps = {i: n for i, n in resolved if n is not None}
+    xy = _landing_xy(net, ids, new_lps)
+    s = net.settings
+    if route is None:
+        parts = [np.array([xy[i] for i in ids])]
+    else:
+        parts = [np.asarray(p, dtype=float).reshape(-1, 2) for p in route]
+        _check_route(parts, ids, xy, s.landing_snap_km * 10)
+    graph = cable_topology(cable_id, parts, ids, np.array([xy[i] for i in ids]), settings=s)
+    factor = s.planned_route_factor if route is None else 1.0
+    cable: dict[str, Any] = {
+        "id": cable_id,
+        "name": name,
+        "rfs_year": rfs_year,
+        "is_planned": False,
+        "reported_length_km": None,
+        "owners": [],
+        "suppliers": [],
+        "url": None,
+        "capacity_tbps": capacity_tbps,
+    }
+    return _append(net, cable, ids, new_lps, graph, factor)
+
+
+def _landing_xy(
+    net: Network, ids: Sequence[str], new_lps: Mapping[str, NewLanding]
+) -> dict[str, tuple[float, float]]:
+    lp = net.all_landing_points.set_index("id")
+    return {
+        i: (
+            (new_lps[i].lon, new_lps[i].lat)
+            if i in new_lps
+            else (float(lp.loc[i, "lon"]), float(lp.loc[i, "lat"]))
+        )
+        for i in ids
+    }
+
+
+def _check_route(
+    parts: list[np.ndarray],
+    ids: Sequence[str],
+    xy: Mapping[str, tuple[float, float]],
+    limit_km: float,
+) -> None:
+    pts = np.concatenate(parts)
+    if len(pts) < 2 or np.abs(pts[:, 1]).max() > 90:
+        raise InvalidScenarioError("route: needs at least two [lon, lat] points in range")
+    for i in ids:
+        d = great_circle_km(pts[:, 0], pts[:, 1], xy[i][0], xy[i][1]).min()
+        if d > limit_km:
+            raise InvalidScenarioError(
+                f"route: passes {d:,.0f} km from landing point {i!r} (limit {limit_km:,.0f} km)"
+            )
+
+
+def _append(
+    net: Network,
+    cable: dict[str, Any] | int,
+    ids: Sequence[str],
+    new_lps: Mapping[str, NewLanding],
+    graph: Any,
+    factor: float | Sequence[float],
+    retire: Sequence[int] = (),
+) -> Network:
+    """Append landing points, branching units and segments of one cable to ``net``.
+
+    ``cable`` is a new cable's record, or the row of an existing cable that gains the
+    segments. Segments in ``retire`` are replaced by the new ones (inactive in the view).
+    """
+    b = net._base
+    if isinstance(cable, int):
+        k, cables = cable, b.cables
+        cable_id = str(cables.iloc[k]["id"])
+        in_view = bool(net.cable_in_service[k])
+    else:
+        cables = pd.concat([b.cables, pd.DataFrame([cable])], ignore_index=True)
+        cables["rfs_year"] = cables["rfs_year"].astype("Int64")
+        cables["reported_length_km"] = cables["reported_length_km"].astype("Float64")
+        k, cable_id = len(cables) - 1, str(cable["id"])
+        in_view = net.year is None or cable["rfs_year"] is None or cable["rfs_year"] <= net.year
+    lps = _new_landing_rows(new_lps)
+    cable_landings = pd.concat(
+        [b.cable_landings, pd.DataFrame({"cable_id": cable_id, "landing_point_id": ids})],
+        ignore_index=True,
+    ).drop_duplicates(ignore_index=True)
+    first_bu = int(b.nodes["node_id"].str.startswith(f"{cable_id}#bu").sum())
+    # placeholders of the new branching units (a branch names its own: an existing
+    # cable's "#bu0" is a real node that must keep its name)
+    temp = getattr(graph, "bu_names", [f"{cable_id}#bu{j}" for j in range(len(graph.bu_lonlat))])
+    bu_names = {t: f"{cable_id}#bu{first_bu + j}" for j, t in enumerate(temp)}
+    bus = pd.DataFrame(
+        {
+            "node_id": list(bu_names.values()),
+            "kind": "branching_unit",
+            "cable_id": cable_id,
+            "lon": graph.bu_lonlat[:, 0] if len(graph.bu_lonlat) else [],
+            "lat": graph.bu_lonlat[:, 1] if len(graph.bu_lonlat) else [],
+            "iso2": None,
+            "iso3": None,
+            "name": None,
+        }
+    )
+    lp_nodes = pd.DataFrame(
+        {
+            "node_id": lps["id"],
+            "kind": "landing",
+            "cable_id": None,
+            "lon": lps["lon"],
+            "lat": lps["lat"],
+            "iso2": lps["iso2"],
+            "iso3": lps["iso3"],
+            "name": lps["name"],
+        }
+    )
+    new_metros, new_links = _land_for(net, lps)
+    metro_nodes = pd.DataFrame(
+        {
+            "node_id": "metro:" + new_metros["metro_id"],
+            "kind": "metro",
+            "cable_id": None,
+            "lon": new_metros["lon"],
+            "lat": new_metros["lat"],
+            "iso2": new_metros["iso2"],
+            "iso3": new_metros["iso3"],
+            "name": new_metros["name"],
+        }
+    )
+    nodes = pd.concat([b.nodes, lp_nodes, bus, metro_nodes], ignore_index=True)
+    node_ix = pd.Index(nodes["node_id"])
+    paths = [np.asarray(path, dtype=float) for _, _, path, _ in graph.segments]
+    offsets = np.concatenate(([0], np.cumsum([len(p) for p in paths]))).astype(np.int64)
+    coords = np.concatenate(paths) if paths else np.zeros((0, 2))
+    first_seg = int((b.segments["cable_id"] == cable_id).sum())
+    seg = pd.DataFrame(
+        {
+            "segment_id": [f"{cable_id}:{first_seg + j}" for j in range(len(paths))],
+            "cable_id": cable_id,
+            "u": [bu_names.get(u, u) for u, *_ in graph.segments],
+            "v": [bu_names.get(v, v) for _, v, *_ in graph.segments],
+            "kind": [kind for *_, kind in graph.segments],
+            "length_km": geodesic_lengths(coords, offsets) * np.asarray(factor, dtype=float),
+        }
+    )
+    seg["inferred"] = seg["kind"].eq("inferred")
+    segments = pd.concat([b.segments, seg[b.segments.columns]], ignore_index=True)
+    links = pd.concat([b.links, new_links], ignore_index=True) if len(new_links) else b.links
+    link_u = _readonly(np.concatenate((b.link_u, node_ix.get_indexer(new_links["u"]))))
+    link_v = _readonly(np.concatenate((b.link_v, node_ix.get_indexer(new_links["v"]))))
+    lm = pd.DataFrame(
+        {
+            "landing_point_id": new_links.loc[new_links["kind"].eq("backhaul"), "u"],
+            "metro_id": new_links.loc[new_links["kind"].eq("backhaul"), "v"].str.removeprefix(
+                "metro:"
+            ),
+        }
+    )
+    base = replace(
+        b,
+        cables=cables,
+        landing_points=pd.concat([b.landing_points, lps], ignore_index=True),
+        cable_landings=cable_landings,
+        nodes=nodes,
+        segments=segments,
+        seg_u=_readonly(np.concatenate((b.seg_u, node_ix.get_indexer(seg["u"])))),
+        seg_v=_readonly(np.concatenate((b.seg_v, node_ix.get_indexer(seg["v"])))),
+        seg_cable=_readonly(np.concatenate((b.seg_cable, np.full(len(seg), k)))),
+        coords=_readonly(np.concatenate((b.coords, coords))),
+        offsets=_readonly(np.concatenate((b.offsets, b.offsets[-1] + offsets[1:]))),
+        links=links,
+        link_u=link_u,
+        link_v=link_v,
+        metros=None
+        if b.metros is None and not len(new_metros)
+        else pd.concat([b.metros, new_metros], ignore_index=True),
+        landing_metro=pd.concat([b.landing_metro, lm], ignore_index=True),
+    )
+    active = np.concatenate((net.active, np.full(len(seg), in_view)))
+    active[list(retire)] = False
+    return replace(
+        net,
+        _base=base,
+        active=_readonly(active),
+        failed_nodes=_readonly(
+            np.concatenate((net.failed_nodes, np.zeros(len(nodes) - len(b.nodes), dtype=bool)))
+        ),
+        link_active=_readonly(
+            np.concatenate((net.link_active, np.ones(len(link_u) - len(b.link_u), bool)))
+        ),
+    )
+
+
+def _new_landing_rows(new_lps: Mapping[str, NewLanding]) -> pd.DataFrame:
+    import pycountry
+
+    rows = []
+    for lp_id, n in new_lps.items():
+        country = pycountry.countries.get(alpha_2=n.iso2)
+        if country is None:
+            raise UnknownNameError("country code", n.iso2, [c.alpha_2 for c in pycountry.countries])
+        rows.append(
+            {
+                "id": lp_id,
+                "name": f"{n.name}, {country.name}",
+                "country": country.name,
+                "iso2": n.iso2,
+                "iso3": country.alpha_3,
+                "lon": n.lon,
+                "lat": n.lat,
+                "is_tbd": False,
+            }
+        )
+    cols = ["id", "name", "country", "iso2", "iso3", "lon", "lat", "is_tbd"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _land_for(net: Network, lps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Metros and land links for new landing points: (new metros, new links).
+
+    A new landing point joins the nearest metro of its country within
+    ``metro_radius_km`` (backhaul); otherwise it becomes a metro of its own, joined to
+    the nearest metro of its country by a domestic link when one exists.
+    """
+    s = net.settings
+    metros = (
+        net.metros
+        if net.metros is not None
+        else pd.DataFrame(
+            columns=["metro_id", "name", "iso2", "iso3", "lon", "lat", "population", "inland"]
+        )
+    )
+    new_metros, links = [], []
+    for r in lps.itertuples(index=False):
+        pool = metros[metros["iso2"] == r.iso2]
+        d = great_circle_km(pool["lon"].to_numpy(float), pool["lat"].to_numpy(float), r.lon, r.lat)
+        if len(d) and d.min() <= s.metro_radius_km:
+            k = int(np.argmin(d))
+            links.append(
+                (
+                    r.id,
+                    f"metro:{pool['metro_id'].iloc[k]}",
+                    float(d[k]) * s.backhaul_route_factor,
+                    "backhaul",
+                )
+            )
+            continue
+        town = str(r.name).split(",")[0]
+        mid = f"{_slug(town)}-{str(r.iso2).lower()}-new"
+        new_metros.append(
+            {
+                "metro_id": mid,
+                "name": town,
+                "iso2": r.iso2,
+                "iso3": r.iso3,
+                "lon": r.lon,
+                "lat": r.lat,
+                "population": pd.NA,
+                "inland": False,
+            }
+        )
+        links.append((r.id, f"metro:{mid}", 0.0, "backhaul"))
+        if len(d) and d.min() <= s.max_domestic_link_km:
+            k = int(np.argmin(d))
+            links.append(
+                (
+                    f"metro:{mid}",
+                    f"metro:{pool['metro_id'].iloc[k]}",
+                    float(d[k]) * s.land_route_factor,
+                    "domestic",
+                )
+            )
+    cols = ["metro_id", "name", "iso2", "iso3", "lon", "lat", "population", "inland"]
+    return (
+        pd.DataFrame(new_metros, columns=cols),
+        pd.DataFrame(links, columns=["u", "v", "length_km", "kind"]),
+    )
+
+
+def with_landing(net: Network, cable: str, landing: LandingSpec) -> Network:
+    """A copy of ``net`` where ``cable`` gets a new branch to ``landing``.
+
+    A branching unit is spliced into the cable's segment nearest to the landing point
+    (that segment is replaced by its two halves) and a new segment, a great circle times
+    ``planned_route_factor``, runs from it to the landing point.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> net = undersea.load(sample=True)
+    >>> new = with_landing(net, "SAT-3/WASC", {"name": "Monrovia", "lon": -10.8,
+    ...                                        "lat": 6.3, "iso2": "LR"})
+    >>> "LR" in set(new.landing_points["iso2"])
+    True
+    """
+    k = net.cable_index(cable)
+    lp_id, new = _resolve(net, landing)
+    xy = np.array(_landing_xy(net, [lp_id], {lp_id: new} if new else {})[lp_id])
+    segs = np.flatnonzero((net.seg_cable == k) & net.active)
+    if not len(segs):
+        raise InvalidScenarioError(
+            f"cable {net.all_cables.iloc[k]['name']!r} has no segment in service to branch from"
+        )
+    best: tuple[float, int, int] = (np.inf, -1, -1)
+    for cand in segs.tolist():  # per segment of one cable: a handful
+        pts = net.coords[net.offsets[cand] : net.offsets[cand + 1]]
+        d = great_circle_km(pts[:, 0], pts[:, 1], xy[0], xy[1])
+        best = min(best, (float(d.min()), int(cand), int(np.argmin(d))))
+    _, i, j = best
+    pts = net.coords[net.offsets[i] : net.offsets[i + 1]]
+    u, v = net.segments.loc[i, "u"], net.segments.loc[i, "v"]
+    cid = str(net.all_cables.iloc[k]["id"])
+    bu = f"{cid}#bu-new"  # renamed by _append
+    halves = [(u, bu, pts[: j + 1]), (bu, v, pts[j:])]
+    kind = str(net.segments.loc[i, "kind"])
+    pieces = [(a, c, p if len(p) > 1 else np.array([p[0], p[0]]), kind) for a, c, p in halves]
+
+    branch = SimpleNamespace(
+        bu_lonlat=pts[j : j + 1],
+        bu_names=[bu],
+        segments=[*pieces, (bu, lp_id, np.array([pts[j], xy]), "drawn")],
+    )
+
+    # only the new branch leg is a planned route; the halves keep their drawn lengths
+    factors = [1.0, 1.0, net.settings.planned_route_factor]
+    return _append(net, k, [lp_id], {lp_id: new} if new else {}, branch, factors, retire=[i])
+
+
+def with_land_link(net: Network, a: str, b: str, *, length_km: float | None = None) -> Network:
+    """A copy of ``net`` with a land link (a terrestrial corridor) between two places.
+
+    ``a`` and ``b`` are landing points or metros; the length defaults to the great
+    circle times ``Settings.land_route_factor``.
+    """
+    na, nb = _node_of(net, a), _node_of(net, b)
+    if na == nb:
+        raise InvalidScenarioError("a land link needs two different places")
+    nodes = net.nodes
+    if length_km is None:
+        length_km = float(
+            net.settings.land_route_factor
+            * great_circle_km(
+                nodes.loc[na, "lon"],
+                nodes.loc[na, "lat"],
+                nodes.loc[nb, "lon"],
+                nodes.loc[nb, "lat"],
+            )
+        )
+    elif not length_km >= 0:
+        raise InvalidScenarioError("length_km must be a non-negative number")
+    base = net._base
+    new = pd.DataFrame(
+        [
+            {
+                "u": nodes.loc[na, "node_id"],
+                "v": nodes.loc[nb, "node_id"],
+                "length_km": float(length_km),
+                "kind": "user",
+            }
+        ]
+    )
+    base = replace(
+        base,
+        links=pd.concat([base.links, new], ignore_index=True),
+        link_u=_readonly(np.append(base.link_u, na)),
+        link_v=_readonly(np.append(base.link_v, nb)),
+    )
+    return replace(net, _base=base, link_active=_readonly(np.append(net.link_active, True)))
+
+
+def _node_of(net: Network, place: str) -> int:
+    try:
+        return net.node_index(str(net.landing_point(place)["id"]))
+    except UnknownNameError as first:
+        try:
+            return net.node_index(f"metro:{net.metro(place)['metro_id']}")
+        except UnknownNameError:
+            raise first from None
+
+
+def retire_cable(net: Network, cable: str) -> Network:
+    """A copy of ``net`` without ``cable`` (decommissioned): same as ``without(cables=...)``."""
+    return net.without(cables=[cable])

@@ -1,0 +1,1 @@
+"""Outputs: exports, SQL, records, plots and reports: everything that writes files."""

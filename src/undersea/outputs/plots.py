@@ -1,0 +1,265 @@
+"""Static figures of hub rankings (matplotlib, the ``[plot]`` extra).
+
+Every function returns a :class:`matplotlib.figure.Figure` built without ``pyplot``
+(no global state, no display needed: the Agg canvas renders it), so it can be saved with
+``fig.savefig("hubs.png")`` or shown in a notebook. Missing matplotlib raises
+:class:`~undersea.MissingExtraError` naming the extra to install.
+
+- :func:`plot_rank_history`: rank over time of the leading metros under one metric.
+- :func:`plot_metro_ranks`: one metro's rank over time under several metrics.
+- :func:`plot_hub_map`: a world map of metros, circles sized by a metric, over country
+  outlines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from undersea._errors import InvalidScenarioError, MissingExtraError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["new_figure", "plot_hub_map", "plot_metro_ranks", "plot_rank_history"]
+
+_HISTORY_COLUMNS = ("year", "metric", "rank", "metro_id", "name", "value")
+
+
+def new_figure(width: float, height: float) -> tuple[Figure, Axes]:
+    """A pyplot-free figure with an Agg canvas, and its axes."""
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        raise MissingExtraError("matplotlib", "plot") from exc
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+def _check_history(history: pd.DataFrame) -> None:
+    missing = [c for c in _HISTORY_COLUMNS if c not in history.columns]
+    if missing:
+        raise InvalidScenarioError(
+            f"not a hub history table (lacks {', '.join(missing)}): use hub_history(...)"
+        )
+    if history.empty:
+        raise InvalidScenarioError("the hub history is empty: nothing to plot")
+
+
+def _one_metric(history: pd.DataFrame, metric: str | None) -> tuple[pd.DataFrame, str]:
+    names = list(dict.fromkeys(history["metric"]))
+    chosen = names[0] if metric is None else metric
+    if chosen not in names:
+        raise InvalidScenarioError(
+            f"metric {chosen!r} is not in this history (it has {', '.join(names)})"
+        )
+    return history.loc[history["metric"] == chosen], chosen
+
+
+def _rank_axes(ax: Axes, worst: float, title: str) -> None:
+    """Log rank axis, rank 1 on top, so that the leaders stay apart."""
+    worst = max(worst, 2.0)
+    ax.set_yscale("log")
+    ax.set_ylim(worst * 1.15, 0.85)
+    ticks = [t for t in (1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000, 2000) if t <= worst * 1.15]
+    ax.set_yticks(ticks, [str(t) for t in ticks])
+    ax.minorticks_off()
+    ax.set_ylabel("rank (1 = largest, log scale)")
+    ax.set_xlabel("year")
+    ax.set_title(title, fontsize=10)
+    ax.grid(True, alpha=0.3, linewidth=0.5)
+
+
+def plot_rank_history(
+    history: pd.DataFrame,
+    *,
+    metric: str | None = None,
+    metros: Sequence[str] | None = None,
+    top: int = 10,
+    title: str | None = None,
+) -> Figure:
+    """Rank over time of metros under one metric.
+
+    Parameters
+    ----------
+    history
+        A :func:`~undersea.analysis.hubs.history.hub_history` table.
+    metric
+        The metric to draw; default the table's first.
+    metros
+        Metro ids to draw; default the ``top`` metros of the last year.
+    top
+        How many metros when ``metros`` is not given.
+    title
+        Figure title; a default names the metric and the years.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    MissingExtraError
+        Without matplotlib (``pip install 'undersea[plot]'``).
+    InvalidScenarioError
+        Not a history table, an empty one, or a metric it lacks.
+    """
+    _check_history(history)
+    h, chosen = _one_metric(history, metric)
+    last = h.loc[h["year"] == h["year"].max()]
+    ids = list(metros) if metros is not None else list(last.head(top)["metro_id"])
+    fig, ax = new_figure(8.0, 4.5)
+    for mid in ids:
+        line = h.loc[h["metro_id"] == mid].sort_values("year")
+        if line.empty:
+            continue
+        rank = line["rank"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        ax.plot(
+            line["year"],
+            rank,
+            marker="o",
+            markersize=2.5,
+            linewidth=1.4,
+            label=line["name"].iloc[0],
+        )
+    drawn = h.loc[h["metro_id"].isin(ids), "rank"].astype("Float64")
+    worst = float(np.nanmax(drawn.to_numpy(dtype=float, na_value=np.nan), initial=1.0))
+    years = f"{int(h['year'].min())}-{int(h['year'].max())}"
+    _rank_axes(ax, worst, title or f"Hub rank by {chosen}, {years}")
+    ax.legend(fontsize=7, ncols=2, loc="lower left", frameon=False)
+    return fig
+
+
+def plot_metro_ranks(
+    history: pd.DataFrame,
+    metro: str,
+    *,
+    metrics: Sequence[str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """One metro's rank over time, one line per metric.
+
+    Parameters
+    ----------
+    history
+        A :func:`~undersea.analysis.hubs.history.hub_history` table with several metrics
+        (``by="all"``) that includes ``metro`` (its id).
+    metro
+        The metro id.
+    metrics
+        Metrics to draw; default every metric with at least one rank.
+    title
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    _check_history(history)
+    mine = history.loc[history["metro_id"] == metro]
+    if mine.empty:
+        raise InvalidScenarioError(f"metro {metro!r} is not in this history")
+    names = list(dict.fromkeys(mine["metric"])) if metrics is None else list(metrics)
+    fig, ax = new_figure(8.0, 4.5)
+    worst = 1.0
+    for name in names:
+        line = mine.loc[mine["metric"] == name].sort_values("year")
+        rank = line["rank"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        if np.isnan(rank).all():
+            continue
+        worst = max(worst, float(np.nanmax(rank)))
+        ax.plot(line["year"], rank, marker="o", markersize=2.5, linewidth=1.4, label=name)
+    _rank_axes(ax, worst, title or f"{mine['name'].iloc[0]}: rank among world hubs")
+    ax.legend(fontsize=7, ncols=3, loc="lower right", frameon=False)
+    return fig
+
+
+def _country_outlines(ax: Axes, countries: pd.DataFrame) -> None:
+    import shapely
+    from matplotlib.collections import PolyCollection
+
+    parts = shapely.get_parts(np.asarray(countries["geometry"].to_numpy(), dtype=object))
+    rings = shapely.get_exterior_ring(parts[shapely.get_type_id(parts) == 3])
+    coords, index = shapely.get_coordinates(rings, return_index=True)
+    cuts = np.flatnonzero(np.diff(index)) + 1
+    polys = np.split(coords, cuts)
+    ax.add_collection(
+        PolyCollection(polys, facecolor="#e4e4e4", edgecolor="white", linewidth=0.3, zorder=0)
+    )
+
+
+def plot_hub_map(
+    ranking: pd.DataFrame,
+    *,
+    countries: pd.DataFrame | None = None,
+    top: int = 30,
+    labels: int = 12,
+    metric: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """A world map of hubs: circles sized by a metric over country outlines.
+
+    Parameters
+    ----------
+    ranking
+        A :func:`~undersea.analysis.hubs.ranking.hub_ranking` table (rank, name, lon, lat, value).
+    countries
+        A ``countries`` table with shapely geometries (``net.countries``); the map has no
+        outlines without it.
+    top
+        How many metros to draw (the first rows).
+    labels
+        How many of them to name.
+    metric
+        The metric's name, for the title.
+    title
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    need = {"rank", "name", "lon", "lat", "value"}
+    if not need <= set(ranking.columns):
+        raise InvalidScenarioError("not a hub ranking table: use hub_ranking(...)")
+    rows = ranking.loc[ranking["value"].notna()].head(top)
+    fig, ax = new_figure(9.0, 4.3)
+    if countries is not None and len(countries):
+        _country_outlines(ax, countries)
+    value = rows["value"].to_numpy(dtype=float)
+    peak = value.max() if len(value) and value.max() > 0 else 1.0
+    size = 600.0 * np.sqrt(np.clip(value, 0, None) / peak) + 4.0
+    ax.scatter(
+        rows["lon"],
+        rows["lat"],
+        s=size,
+        c="#c0392b",
+        alpha=0.55,
+        edgecolors="#7b241c",
+        linewidths=0.5,
+        zorder=2,
+    )
+    for r in rows.head(labels).itertuples(index=False):
+        ax.annotate(
+            f"{r.rank}. {r.name}",
+            (r.lon, r.lat),
+            fontsize=6.5,
+            xytext=(3, 3),
+            textcoords="offset points",
+            zorder=3,
+        )
+    ax.set_xlim(-180, 180)
+    ax.set_ylim(-60, 85)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_title(title or f"Top {len(rows)} hubs by {metric or 'value'}", fontsize=10)
+    return fig

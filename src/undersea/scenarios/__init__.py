@@ -1,0 +1,1 @@
+"""Scenarios: the Scenario type and its builders, hazard models, the incident library."""

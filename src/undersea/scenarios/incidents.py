@@ -1,0 +1,225 @@
+"""A library of documented historical submarine-cable incidents.
+
+Each :class:`Incident` names the cables that were cut (as on TeleGeography's map), an
+approximate damaged area (a :class:`~undersea.geo.regions.Circle`), its public sources and the
+impact reported at the time. The records ship in ``datasets/incidents.yaml``; a user file
+with the same schema can be read with :func:`read_incidents`. Replaying an incident as a
+scenario means failing the named cables' segments that pass through its area.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from undersea._errors import (
+    DataNotFoundError,
+    InvalidScenarioError,
+    MalformedSourceError,
+    UnknownNameError,
+)
+from undersea.geo.regions import Circle
+
+__all__ = ["CAUSES", "Impact", "Incident", "Source", "incident", "incidents", "read_incidents"]
+
+_FILE = Path(__file__).parent.parent / "datasets" / "incidents.yaml"
+#: Accepted values of an incident's ``cause``.
+CAUSES = (
+    "earthquake",
+    "volcanic eruption",
+    "submarine landslide",
+    "turbidity current",
+    "anchor drag",
+    "fishing",
+    "sabotage",
+    "unknown",
+)
+_FIELDS = ("id", "name", "date", "cause", "description", "cables", "location", "sources", "impact")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_ISO2 = re.compile(r"[A-Z]{2}")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A public reference: its title and address."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Impact:
+    """Impact reported at the time: countries (ISO 3166-1 alpha-2) and a short text."""
+
+    countries: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One documented incident; ``location`` is the approximate damaged area."""
+
+    id: str
+    name: str
+    date: dt.date
+    cause: str
+    description: str
+    cables: tuple[str, ...]
+    location: Circle
+    sources: tuple[Source, ...]
+    impact: Impact
+
+
+def incidents() -> list[Incident]:
+    """The incidents shipped with undersea, oldest first.
+
+    Examples
+    --------
+    >>> [i.id for i in incidents()][:2]
+    ['2006-12-hengchun', '2008-01-alexandria']
+    """
+    return list(_shipped())
+
+
+def incident(id: str) -> Incident:
+    """One shipped incident by id (``"2024-03-abidjan"``).
+
+    Examples
+    --------
+    >>> incident("2022-01-tonga").cables
+    ('Tonga Cable', 'Tonga Domestic Cable Extension (TDCE)')
+    """
+    found = {i.id: i for i in _shipped()}
+    key = str(id).strip().casefold()
+    if key in found:
+        return found[key]
+    raise UnknownNameError("incident", str(id), found)
+
+
+@cache
+def _shipped() -> tuple[Incident, ...]:
+    return tuple(read_incidents(_FILE))
+
+
+def read_incidents(path: str | Path) -> list[Incident]:
+    """Read and validate an incident file (YAML list of records), sorted by date.
+
+    Raises :class:`~undersea.MalformedSourceError` naming the record and field of the first
+    problem.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataNotFoundError(f"no incident file at {path}")
+    try:
+        records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise MalformedSourceError(str(path), f"not YAML: {' '.join(str(exc).split())}") from None
+    if not isinstance(records, list):
+        raise MalformedSourceError(str(path), "expected a list of incident records")
+    out = [_parse_record(rec, str(path), i) for i, rec in enumerate(records)]
+    seen: set[str] = set()
+    for inc in out:
+        if inc.id in seen:
+            raise MalformedSourceError(str(path), "duplicate id", record=inc.id, field="id")
+        seen.add(inc.id)
+    return sorted(out, key=lambda inc: (inc.date, inc.id))
+
+
+def _parse_record(rec: Any, file: str, index: int) -> Incident:
+    if not isinstance(rec, dict):
+        raise MalformedSourceError(file, "expected a mapping", record=str(index))
+    record = str(rec.get("id", index))
+
+    def bad(field: str, problem: str) -> MalformedSourceError:
+        return MalformedSourceError(file, problem, record=record, field=field)
+
+    missing = [f for f in _FIELDS if f not in rec]
+    if missing:
+        raise bad(missing[0], "missing")
+    extra = sorted(set(rec) - set(_FIELDS))
+    if extra:
+        raise bad(extra[0], f"unknown field (known: {', '.join(_FIELDS)})")
+    if not isinstance(rec["id"], str) or not _ID.fullmatch(rec["id"]):
+        raise bad("id", "must be a lower-case slug such as '2024-03-abidjan'")
+    if rec["cause"] not in CAUSES:
+        raise bad("cause", f"must be one of {', '.join(CAUSES)}; got {rec['cause']!r}")
+    return Incident(
+        id=rec["id"],
+        name=_text(rec["name"], bad, "name"),
+        date=_date(rec["date"], bad),
+        cause=rec["cause"],
+        description=_text(rec["description"], bad, "description"),
+        cables=_cables(rec["cables"], bad),
+        location=_location(rec["location"], bad),
+        sources=_sources(rec["sources"], bad),
+        impact=_impact(rec["impact"], bad),
+    )
+
+
+def _text(value: Any, bad: Any, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise bad(field, "must be non-empty text")
+    return " ".join(value.split())
+
+
+def _date(value: Any, bad: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise bad("date", f"must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _cables(value: Any, bad: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise bad("cables", "must be a non-empty list of cable names")
+    if not all(isinstance(c, str) and c.strip() for c in value):
+        raise bad("cables", "every cable must be a non-empty name")
+    return tuple(c.strip() for c in value)
+
+
+def _location(value: Any, bad: Any) -> Circle:
+    if not isinstance(value, dict) or set(value) != {"lon", "lat", "radius_km"}:
+        raise bad("location", "must be a mapping with lon, lat and radius_km")
+    try:
+        return Circle(value["lon"], value["lat"], value["radius_km"])
+    except InvalidScenarioError as exc:
+        raise bad("location", str(exc)) from None
+
+
+def _sources(value: Any, bad: Any) -> tuple[Source, ...]:
+    if not isinstance(value, list) or not value:
+        raise bad("sources", "must be a non-empty list of {title, url}")
+    out = []
+    for s in value:
+        if not isinstance(s, dict) or set(s) != {"title", "url"}:
+            raise bad("sources", "every source must have exactly a title and a url")
+        url = s["url"]
+        if not isinstance(url, str) or not re.fullmatch(r"https?://\S+", url):
+            raise bad("sources", f"url must be an http(s) address, got {url!r}")
+        out.append(Source(_text(s["title"], bad, "sources"), url))
+    return tuple(out)
+
+
+def _impact(value: Any, bad: Any) -> Impact:
+    if not isinstance(value, dict) or set(value) != {"countries", "text"}:
+        raise bad("impact", "must be a mapping with countries and text")
+    countries = value["countries"]
+    if not isinstance(countries, list) or not all(
+        isinstance(c, str) and _ISO2.fullmatch(c) for c in countries
+    ):
+        raise bad(
+            "impact",
+            "countries must be a list of ISO 3166-1 alpha-2 codes "
+            "(quote codes YAML reads as booleans, such as 'NO')",
+        )
+    return Impact(tuple(countries), _text(value["text"], bad, "impact"))
