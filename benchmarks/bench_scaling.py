@@ -4,7 +4,7 @@ Run: ``python benchmarks/bench_scaling.py [--scales 1 10] [--seconds 5]
 [--memory 100000 1000000 10000000] [--memory-scale 1]``. Prints Markdown tables for
 ``benchmarks/README.md``.
 
-* **Network size.** Synthetic networks (:func:`undersea.datasets.synthetic`) at 1×, 10×
+* **Network size.** Synthetic networks (:func:`undersea.network.synthetic`) at 1×, 10×
   (and 100× if asked) the real network's size; the real 2024-03 snapshot too when
   ``UNDERSEA_DATA`` points at the reference data. For each, ``risk()`` end to end
   (hazard draws, kernel, exact reduction) in scenarios per second on: the local executor
@@ -41,9 +41,9 @@ import numpy as np
 import undersea
 from undersea.analysis.impact import impact_model
 from undersea.analysis.risk import risk
-from undersea.datasets import synthetic
 from undersea.engine.executors import LocalExecutor
 from undersea.engine.kernels import reference_batch, run_batch
+from undersea.network.synthetic import synthetic
 from undersea.scenarios.hazards import LengthProportional, batch_rng
 
 #: one fault per ~50,000 km of cable per scenario: a few failed segments per scenario

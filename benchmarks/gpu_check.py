@@ -2,7 +2,7 @@
 
 Run on a machine with an NVIDIA GPU and ``pip install 'undersea[gpu]'`` (cupy-cuda12x):
 ``python benchmarks/gpu_check.py [--scales 1 10] [--scenarios 20000] [--json FILE]``.
-Needs no data directory: the networks are synthetic (:func:`undersea.datasets.synthetic`,
+Needs no data directory: the networks are synthetic (:func:`undersea.network.synthetic`,
 cached under ``$UNDERSEA_CACHE`` if set). Exits non-zero on the first difference.
 
 For each network it checks, on batches drawn from ``batch_rng(seed, k)``:
@@ -31,10 +31,10 @@ import numpy as np
 
 from undersea.analysis.impact import impact_model
 from undersea.analysis.risk import risk
-from undersea.datasets import synthetic
 from undersea.engine.executors import LocalExecutor
 from undersea.engine.gpu import GpuExecutor, gpu_batch, require_gpu
 from undersea.engine.kernels import run_batch
+from undersea.network.synthetic import synthetic
 from undersea.scenarios.hazards import LengthProportional, batch_rng
 
 FIELDS = ("isolated", "capacity_mbps", "cables")

@@ -17,10 +17,10 @@ from undersea import MissingExtraError
 from undersea._errors import ExecutorUnavailableError
 from undersea.analysis.impact import impact_model
 from undersea.analysis.risk import risk
-from undersea.datasets.synthetic import synthetic
 from undersea.engine import gpu
 from undersea.engine.executors import LocalExecutor, make_executor
 from undersea.engine.kernels import run_batch
+from undersea.network.synthetic import synthetic
 from undersea.scenarios.hazards import LengthProportional
 
 FIELDS = ("isolated", "capacity_mbps", "cables")

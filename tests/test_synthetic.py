@@ -1,4 +1,4 @@
-"""Synthetic networks (undersea.datasets.synthetic): seeded, scaled, connected, usable."""
+"""Synthetic networks (undersea.network.synthetic): seeded, scaled, connected, usable."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-import undersea.datasets
 from undersea import InvalidScenarioError
 from undersea.analysis.risk import risk
-from undersea.datasets.synthetic import (
+from undersea.network.synthetic import (
     REAL_SIZE,
     build_synthetic,
     synthetic,
@@ -36,11 +35,6 @@ def net(world):
 def _tables(w):
     snap = w.snapshot
     return [snap.cables, snap.landing_points, snap.cable_landings, w.metros.metros, w.inland]
-
-
-def test_exposed_in_datasets():
-    assert undersea.datasets.synthetic is synthetic
-    assert undersea.datasets.synthetic_snapshot is synthetic_snapshot
 
 
 def test_same_seed_same_world(world):

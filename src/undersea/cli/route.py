@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from undersea._errors import InvalidScenarioError
-from undersea.analysis.routes.matrix import plot_rtt_matrix, rtt_matrix, write_matrix
+from undersea.analysis.routes.matrix import rtt_matrix
 from undersea.analysis.routes.routing import Route, shortest_routes
 from undersea.cli._app import app, err_console
 from undersea.cli._options import (
@@ -28,6 +28,8 @@ from undersea.cli._options import (
     emit_table,
     open_network,
 )
+from undersea.outputs.export import write_matrix
+from undersea.outputs.plots import plot_rtt_matrix
 
 __all__ = ["matrix", "route", "split_places"]
 

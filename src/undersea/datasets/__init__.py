@@ -21,9 +21,8 @@ from importlib.resources import files
 from pathlib import Path
 
 from undersea._errors import DataNotFoundError
-from undersea.datasets.synthetic import synthetic, synthetic_snapshot
 
-__all__ = ["SAMPLE_SNAPSHOT", "sample_dir", "synthetic", "synthetic_snapshot"]
+__all__ = ["SAMPLE_SNAPSHOT", "sample_dir"]
 
 #: The one snapshot date in the bundled sample.
 SAMPLE_SNAPSHOT = "2024-01"

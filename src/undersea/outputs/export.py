@@ -639,3 +639,18 @@ def read_graphml(path: str | os.PathLike[str]) -> nx.Graph:
         if not g.graph.get(key, True):
             del g.graph[key]
     return g
+
+
+def write_matrix(matrix: pd.DataFrame, path: str | Path) -> Path:
+    """Write a matrix to ``.csv`` (first column ``from``) or ``.parquet``; return the path."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".csv":
+        matrix.to_csv(p, index_label="from", float_format="%.3f")
+    elif suffix == ".parquet":
+        frame = matrix.copy()
+        frame.attrs = {}
+        frame.reset_index().to_parquet(p, index=False)
+    else:
+        raise OutputError(f"cannot write {p.name}: use a .csv or .parquet file name")
+    return p

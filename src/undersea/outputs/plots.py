@@ -1,4 +1,4 @@
-"""Static figures of hub rankings (matplotlib, the ``[plot]`` extra).
+"""Static figures: hub rankings, RTT matrices and plans (matplotlib, the ``[plot]`` extra).
 
 Every function returns a :class:`matplotlib.figure.Figure` built without ``pyplot``
 (no global state, no display needed: the Agg canvas renders it), so it can be saved with
@@ -9,23 +9,35 @@ Every function returns a :class:`matplotlib.figure.Figure` built without ``pyplo
 - :func:`plot_metro_ranks`: one metro's rank over time under several metrics.
 - :func:`plot_hub_map`: a world map of metros, circles sized by a metric, over country
   outlines.
+- :func:`plot_rtt_matrix`: heat map of a round-trip-time matrix.
+- :func:`plot_plan`: map of a plan's chosen builds and runner-ups, with the targets' metric.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from undersea._errors import InvalidScenarioError, MissingExtraError
+from undersea.analysis.planning.optimise import OBJECTIVE_METRIC, Plan, new_build_lines
+from undersea.network.core import Network
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["new_figure", "plot_hub_map", "plot_metro_ranks", "plot_rank_history"]
+__all__ = [
+    "new_figure",
+    "plot_hub_map",
+    "plot_metro_ranks",
+    "plot_plan",
+    "plot_rank_history",
+    "plot_rtt_matrix",
+]
 
 _HISTORY_COLUMNS = ("year", "metric", "rank", "metro_id", "name", "value")
 
@@ -263,3 +275,142 @@ def plot_hub_map(
         side.set_visible(False)
     ax.set_title(title or f"Top {len(rows)} hubs by {metric or 'value'}", fontsize=10)
     return fig
+
+
+def plot_rtt_matrix(
+    matrix: pd.DataFrame,
+    path: str | Path | None = None,
+    *,
+    title: str | None = None,
+    annotate: bool | None = None,
+) -> Any:
+    """Heat map of an RTT matrix (matplotlib ``Figure``), saved to ``path`` when given.
+
+    Needs the ``plot`` extra (matplotlib). Cells are annotated with their value when the
+    matrix is at most 12 x 12 (``annotate`` forces it on or off); unreachable cells are
+    grey.
+    """
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise MissingExtraError("matplotlib", "plot") from exc
+    n = len(matrix)
+    side = min(2.0 + 0.45 * n, 30.0)
+    fig = Figure(figsize=(side + 1.5, side), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    data = np.ma.masked_invalid(matrix.to_numpy(dtype=float))
+    cmap = _cmap()
+    im = ax.imshow(data, cmap=cmap, interpolation="nearest")
+    ax.set_xticks(range(n), [str(c) for c in matrix.columns], rotation=60, ha="right")
+    ax.set_yticks(range(n), [str(i) for i in matrix.index])
+    fig.colorbar(im, ax=ax, label="round-trip time (ms)")
+    ax.set_title(title or "Estimated round-trip time (ms)")
+    if annotate if annotate is not None else n <= 12:
+        _annotate(ax, data)
+    if path is not None:
+        fig.savefig(path, dpi=150)
+    return fig
+
+
+def _cmap() -> Any:
+    from matplotlib import colormaps
+
+    return colormaps["viridis"].with_extremes(bad="lightgrey")
+
+
+def _annotate(ax: Any, data: np.ma.MaskedArray) -> None:
+    top = float(data.max()) if data.count() else 0.0
+    for (i, j), v in np.ndenumerate(data.filled(np.nan)):
+        if np.isfinite(v):
+            colour = "white" if v < 0.6 * top else "black"
+            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7, color=colour)
+
+
+def plot_plan(plan: Plan, path: Any = None, *, runner_ups: int = 5, margin_deg: float = 6.0) -> Any:
+    """Map of a plan (matplotlib ``Figure``), saved to ``path`` when given.
+
+    Cables in service in grey, the chosen builds in red (numbered by step), the best
+    ``runner_ups`` other candidates dashed, the targets' landing points as dots; beside
+    it the objective's metric per target before and after. Needs the ``plot`` extra.
+    """
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise MissingExtraError("matplotlib", "plot") from exc
+    base = plan.base
+    fig = Figure(figsize=(10.0, 5.6), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax, bx = fig.subplots(1, 2, width_ratios=[2.2, 1.0])
+    chosen = [new_build_lines(base, c.apply(base)) for c in plan.builds]
+    others = plan.candidates[~plan.candidates["chosen"]].head(runner_ups)["id"]
+    pool = {c.id: c for c in plan.pool}
+    runners = [new_build_lines(base, pool[i].apply(base)) for i in others if i in pool]
+    pts = np.concatenate([np.concatenate(x) for x in chosen + runners if x] or [np.zeros((0, 2))])
+    iso2 = set(plan.targets["iso2"])
+    own = base.nodes[base.nodes["iso2"].isin(iso2) & base.nodes["kind"].eq("landing")]
+    pts = np.concatenate([pts, own[["lon", "lat"]].to_numpy(float)])
+    (x0, y0), (x1, y1) = pts.min(axis=0) - margin_deg, pts.max(axis=0) + margin_deg
+    _draw_land(ax, base, iso2)
+    for j in np.flatnonzero(base.active):
+        xy = base.coords[base.offsets[j] : base.offsets[j + 1]]
+        ax.plot(xy[:, 0], xy[:, 1], color="0.55", lw=0.6, zorder=2)
+    for lines in runners:
+        for xy in lines:
+            ax.plot(xy[:, 0], xy[:, 1], color="tab:orange", lw=1.2, ls="--", zorder=3)
+    for step, lines in enumerate(chosen, start=1):
+        for xy in lines:
+            ax.plot(xy[:, 0], xy[:, 1], color="tab:red", lw=2.4, zorder=4)
+        if lines:
+            mid = lines[-1][len(lines[-1]) // 2]
+            ax.annotate(
+                str(step),
+                mid,
+                color="tab:red",
+                fontsize=11,
+                weight="bold",
+                zorder=5,
+                xytext=(4, 4),
+                textcoords="offset points",
+            )
+    ax.scatter(own["lon"], own["lat"], s=18, color="black", zorder=5)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect(1.0 / np.cos(np.radians((y0 + y1) / 2)))
+    ax.set_title(f"Chosen builds (red, by step) and runner-ups (dashed): {plan.method}", fontsize=9)
+    _bars(bx, plan)
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    return fig
+
+
+def _draw_land(ax: Any, net: Network, targets: set[str]) -> None:
+    if net.countries is None:
+        return
+    for row in net.countries.itertuples(index=False):
+        geoms = getattr(row.geometry, "geoms", [row.geometry])
+        colour = "#f3d9b1" if row.iso2 in targets else "#ececec"
+        for g in geoms:
+            x, y = g.exterior.xy
+            ax.fill(x, y, color=colour, ec="white", lw=0.4, zorder=1)
+
+
+def _bars(ax: Any, plan: Plan) -> None:
+    metric = OBJECTIVE_METRIC[plan.objective]
+    t = plan.targets
+    y = np.arange(len(t))
+    ax.barh(y - 0.2, t[f"{metric}_before"], height=0.4, color="0.6", label="before")
+    ax.barh(y + 0.2, t[f"{metric}_after"], height=0.4, color="tab:red", label="after")
+    ax.set_yticks(y, t["name"])
+    ax.invert_yaxis()
+    ax.set_xlabel(
+        {
+            "severe": "P(severe loss)",
+            "population": "people affected (expected)",
+            "rtt": "RTT to the core (ms)",
+        }[plan.objective]
+    )
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(f"{plan.n_scenarios:,} scenarios, seed {plan.seed}", fontsize=9)

@@ -61,7 +61,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 
-from undersea._errors import InvalidScenarioError, MissingExtraError, UnknownNameError
+from undersea._errors import InvalidScenarioError, UnknownNameError
 from undersea.analysis.impact import impact_model
 from undersea.analysis.planning.candidates import (
     Candidate,
@@ -72,7 +72,7 @@ from undersea.analysis.planning.candidates import (
 from undersea.analysis.planning.crn import Draws, Extension, _lineage, hazard_spec
 from undersea.network.core import Network
 
-__all__ = ["METHODS", "OBJECTIVES", "Plan", "plan", "plot_plan"]
+__all__ = ["METHODS", "OBJECTIVES", "OBJECTIVE_METRIC", "Plan", "new_build_lines", "plan"]
 
 #: Objectives of :func:`plan` -> what they measure (lower is better).
 OBJECTIVES: dict[str, str] = {
@@ -80,7 +80,7 @@ OBJECTIVES: dict[str, str] = {
     "population": "population-weighted expected loss (people without international capacity)",
     "rtt": "mean round trip (ms) from the targets to the nearest core metro, intact network",
 }
-_METRIC = {"severe": "p_severe", "population": "people_affected", "rtt": "rtt_ms"}
+OBJECTIVE_METRIC = {"severe": "p_severe", "population": "people_affected", "rtt": "rtt_ms"}
 #: Search methods of :func:`plan`.
 METHODS = ("lazy", "greedy", "exact")
 
@@ -661,7 +661,7 @@ def _candidate_gains(search: _Search, steps: Sequence[_Step]) -> pd.DataFrame:
 
 def _target_table(search: _Search, steps: Sequence[_Step]) -> pd.DataFrame:
     pb = search.pb
-    metric = _METRIC[pb.objective]
+    metric = OBJECTIVE_METRIC[pb.objective]
     df = pb.targets[["iso2", "iso3", "name"]].copy()
     if pb.objective == "population":
         df["population"] = pb.targets["population"].to_numpy()
@@ -673,95 +673,7 @@ def _target_table(search: _Search, steps: Sequence[_Step]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- figure
 
 
-def _new_lines(base: Network, net: Network) -> list[NDArray[np.float64]]:
+def new_build_lines(base: Network, net: Network) -> list[NDArray[np.float64]]:
     """Polylines of the segments an edit built (not the halves of a split)."""
     fresh, _ = _lineage(base, net)
     return [net.coords[net.offsets[j] : net.offsets[j + 1]] for j in fresh]
-
-
-def plot_plan(plan: Plan, path: Any = None, *, runner_ups: int = 5, margin_deg: float = 6.0) -> Any:
-    """Map of a plan (matplotlib ``Figure``), saved to ``path`` when given.
-
-    Cables in service in grey, the chosen builds in red (numbered by step), the best
-    ``runner_ups`` other candidates dashed, the targets' landing points as dots; beside
-    it the objective's metric per target before and after. Needs the ``plot`` extra.
-    """
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise MissingExtraError("matplotlib", "plot") from exc
-    base = plan.base
-    fig = Figure(figsize=(10.0, 5.6), layout="constrained")
-    FigureCanvasAgg(fig)
-    ax, bx = fig.subplots(1, 2, width_ratios=[2.2, 1.0])
-    chosen = [_new_lines(base, c.apply(base)) for c in plan.builds]
-    others = plan.candidates[~plan.candidates["chosen"]].head(runner_ups)["id"]
-    pool = {c.id: c for c in plan.pool}
-    runners = [_new_lines(base, pool[i].apply(base)) for i in others if i in pool]
-    pts = np.concatenate([np.concatenate(x) for x in chosen + runners if x] or [np.zeros((0, 2))])
-    iso2 = set(plan.targets["iso2"])
-    own = base.nodes[base.nodes["iso2"].isin(iso2) & base.nodes["kind"].eq("landing")]
-    pts = np.concatenate([pts, own[["lon", "lat"]].to_numpy(float)])
-    (x0, y0), (x1, y1) = pts.min(axis=0) - margin_deg, pts.max(axis=0) + margin_deg
-    _draw_land(ax, base, iso2)
-    for j in np.flatnonzero(base.active):
-        xy = base.coords[base.offsets[j] : base.offsets[j + 1]]
-        ax.plot(xy[:, 0], xy[:, 1], color="0.55", lw=0.6, zorder=2)
-    for lines in runners:
-        for xy in lines:
-            ax.plot(xy[:, 0], xy[:, 1], color="tab:orange", lw=1.2, ls="--", zorder=3)
-    for step, lines in enumerate(chosen, start=1):
-        for xy in lines:
-            ax.plot(xy[:, 0], xy[:, 1], color="tab:red", lw=2.4, zorder=4)
-        if lines:
-            mid = lines[-1][len(lines[-1]) // 2]
-            ax.annotate(
-                str(step),
-                mid,
-                color="tab:red",
-                fontsize=11,
-                weight="bold",
-                zorder=5,
-                xytext=(4, 4),
-                textcoords="offset points",
-            )
-    ax.scatter(own["lon"], own["lat"], s=18, color="black", zorder=5)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_aspect(1.0 / np.cos(np.radians((y0 + y1) / 2)))
-    ax.set_title(f"Chosen builds (red, by step) and runner-ups (dashed): {plan.method}", fontsize=9)
-    _bars(bx, plan)
-    if path is not None:
-        fig.savefig(path, dpi=110)
-    return fig
-
-
-def _draw_land(ax: Any, net: Network, targets: set[str]) -> None:
-    if net.countries is None:
-        return
-    for row in net.countries.itertuples(index=False):
-        geoms = getattr(row.geometry, "geoms", [row.geometry])
-        colour = "#f3d9b1" if row.iso2 in targets else "#ececec"
-        for g in geoms:
-            x, y = g.exterior.xy
-            ax.fill(x, y, color=colour, ec="white", lw=0.4, zorder=1)
-
-
-def _bars(ax: Any, plan: Plan) -> None:
-    metric = _METRIC[plan.objective]
-    t = plan.targets
-    y = np.arange(len(t))
-    ax.barh(y - 0.2, t[f"{metric}_before"], height=0.4, color="0.6", label="before")
-    ax.barh(y + 0.2, t[f"{metric}_after"], height=0.4, color="tab:red", label="after")
-    ax.set_yticks(y, t["name"])
-    ax.invert_yaxis()
-    ax.set_xlabel(
-        {
-            "severe": "P(severe loss)",
-            "population": "people affected (expected)",
-            "rtt": "RTT to the core (ms)",
-        }[plan.objective]
-    )
-    ax.legend(loc="lower right", fontsize=8)
-    ax.set_title(f"{plan.n_scenarios:,} scenarios, seed {plan.seed}", fontsize=9)

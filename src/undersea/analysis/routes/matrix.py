@@ -11,20 +11,19 @@ its best-connected metro, see :mod:`undersea.analysis.routes.places`) and runs
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
-from undersea._errors import InvalidScenarioError, MissingExtraError, OutputError
+from undersea._errors import InvalidScenarioError
 from undersea.analysis.routes.places import Place, _node_place, resolve_place
 from undersea.analysis.routes.routing import _build, _mask, latency_assumptions
 from undersea.network.core import Network
 from undersea.settings import Settings
 
-__all__ = ["plot_rtt_matrix", "rtt_matrix", "write_matrix"]
+__all__ = ["rtt_matrix"]
 
 
 def rtt_matrix(
@@ -112,69 +111,3 @@ def _rtt_values(net: Network, places: Sequence[Place], s: Settings) -> np.ndarra
     out[~np.isfinite(out)] = np.nan
     np.fill_diagonal(out, 0.0)
     return out
-
-
-def write_matrix(matrix: pd.DataFrame, path: str | Path) -> Path:
-    """Write a matrix to ``.csv`` (first column ``from``) or ``.parquet``; return the path."""
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix == ".csv":
-        matrix.to_csv(p, index_label="from", float_format="%.3f")
-    elif suffix == ".parquet":
-        frame = matrix.copy()
-        frame.attrs = {}
-        frame.reset_index().to_parquet(p, index=False)
-    else:
-        raise OutputError(f"cannot write {p.name}: use a .csv or .parquet file name")
-    return p
-
-
-def plot_rtt_matrix(
-    matrix: pd.DataFrame,
-    path: str | Path | None = None,
-    *,
-    title: str | None = None,
-    annotate: bool | None = None,
-) -> Any:
-    """Heat map of an RTT matrix (matplotlib ``Figure``), saved to ``path`` when given.
-
-    Needs the ``plot`` extra (matplotlib). Cells are annotated with their value when the
-    matrix is at most 12 x 12 (``annotate`` forces it on or off); unreachable cells are
-    grey.
-    """
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise MissingExtraError("matplotlib", "plot") from exc
-    n = len(matrix)
-    side = min(2.0 + 0.45 * n, 30.0)
-    fig = Figure(figsize=(side + 1.5, side), layout="constrained")
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    data = np.ma.masked_invalid(matrix.to_numpy(dtype=float))
-    cmap = _cmap()
-    im = ax.imshow(data, cmap=cmap, interpolation="nearest")
-    ax.set_xticks(range(n), [str(c) for c in matrix.columns], rotation=60, ha="right")
-    ax.set_yticks(range(n), [str(i) for i in matrix.index])
-    fig.colorbar(im, ax=ax, label="round-trip time (ms)")
-    ax.set_title(title or "Estimated round-trip time (ms)")
-    if annotate if annotate is not None else n <= 12:
-        _annotate(ax, data)
-    if path is not None:
-        fig.savefig(path, dpi=150)
-    return fig
-
-
-def _cmap() -> Any:
-    from matplotlib import colormaps
-
-    return colormaps["viridis"].with_extremes(bad="lightgrey")
-
-
-def _annotate(ax: Any, data: np.ma.MaskedArray) -> None:
-    top = float(data.max()) if data.count() else 0.0
-    for (i, j), v in np.ndenumerate(data.filled(np.nan)):
-        if np.isfinite(v):
-            colour = "white" if v < 0.6 * top else "black"
-            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7, color=colour)

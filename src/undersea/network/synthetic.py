@@ -53,7 +53,10 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from undersea._errors import InvalidScenarioError
-from undersea.datasets._world import (
+from undersea.network.core import Network
+from undersea.network.land import build_land_layer
+from undersea.network.metros import MetroAssignment
+from undersea.network.synthetic_world import (
     EARTH_KM,
     Coast,
     Countries,
@@ -67,9 +70,6 @@ from undersea.datasets._world import (
     slerp,
     unit,
 )
-from undersea.network.core import Network
-from undersea.network.land import build_land_layer
-from undersea.network.metros import MetroAssignment
 from undersea.network.topology import build_topology, lonlat_to_xyz, xyz_to_lonlat
 from undersea.settings import Settings, get_settings
 from undersea.tables import CableSnapshot, Provenance, check_table
@@ -598,7 +598,7 @@ def build_synthetic(world: SyntheticWorld, *, settings: Settings | None = None) 
 @functools.cache
 def _code_hash() -> str:
     """The generator's version and source: a changed generator never reads a stale build."""
-    from undersea.datasets import _world
+    from undersea.network import synthetic_world as _world
 
     h = hashlib.sha256(str(GENERATOR_VERSION).encode())
     for mod in (_world.__file__, __file__):

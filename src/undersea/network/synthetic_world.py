@@ -1,4 +1,4 @@
-"""The made-up geography behind :mod:`undersea.datasets.synthetic`: landmasses,
+"""The made-up geography behind :mod:`undersea.network.synthetic`: landmasses,
 countries (polygons sharing exact borders) and their coasts, on the unit sphere.
 
 Private: the generator's building blocks, not a public API.
