@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network, _readonly
-from undersea.network.land import great_circle_km
 from undersea.network.topology import cable_topology, geodesic_lengths
 
 __all__ = ["NewLanding", "retire_cable", "with_cable", "with_land_link", "with_landing"]

@@ -49,8 +49,8 @@ from undersea._errors import (
     UnknownNameError,
 )
 from undersea.analysis.routes.places import Place, resolve_place
+from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
-from undersea.network.land import great_circle_km
 from undersea.settings import Settings
 
 __all__ = [
