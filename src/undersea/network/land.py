@@ -45,6 +45,7 @@ from scipy.spatial import ConvexHull, QhullError, cKDTree
 
 from undersea._errors import MalformedSourceError, UnknownNameError
 from undersea.geo.sphere import great_circle_km, lonlat_to_xyz
+from undersea.network.graph import metro_node
 from undersea.settings import Settings, get_settings
 
 __all__ = [
@@ -71,11 +72,6 @@ class LandLayer:
     metros: pd.DataFrame
     landing_metro: pd.DataFrame
     links: pd.DataFrame
-
-
-def metro_node(metro_id: str) -> str:
-    """Node id of a metro in the network."""
-    return f"metro:{metro_id}"
 
 
 @functools.lru_cache(maxsize=1)
