@@ -41,16 +41,8 @@ from undersea.cli._options import (
 from undersea.engine.executors import open_executor
 from undersea.geo.regions import Region, parse_bbox, parse_circle, region_from_geojson
 from undersea.network.core import Network
-from undersea.scenarios.builders import (
-    EMPTY_REGION_NOTE,
-    Scenario,
-    combine,
-    scenario_from_cables,
-    scenario_from_chokepoint,
-    scenario_from_incident,
-    scenario_from_region,
-    scenario_from_segments,
-)
+from undersea.scenarios.builders import Scenario
+from undersea.scenarios.builders import scenario as build_scenario
 from undersea.scenarios.hazards import HazardSpec, from_spec, load_hazard
 from undersea.scenarios.incidents import Incident, incident, incidents
 
@@ -226,41 +218,6 @@ def _emit_impact(
 # --------------------------------------------------------------------------- cut
 
 
-def _build_cut(
-    net: Network,
-    cables: Sequence[str],
-    segments: Sequence[str],
-    regions: Sequence[Region],
-    chokepoint: str | None,
-    landing_points: bool,
-) -> Scenario:
-    parts = []
-    if cables:
-        parts.append(scenario_from_cables(net, cables))
-    if segments:
-        parts.append(scenario_from_segments(net, segments))
-    for area in regions:
-        parts.append(scenario_from_region(net, area, landing_points=landing_points))
-    if chokepoint:
-        parts.append(scenario_from_chokepoint(net, chokepoint, landing_points=landing_points))
-    if not parts:
-        raise InvalidScenarioError(
-            "nothing to cut: give cable names, or --region, --bbox, --polygon, --chokepoint "
-            "or --segment"
-        )
-    if len(parts) == 1:
-        return parts[0]
-    out = combine(*parts)
-    if out.is_empty:
-        return Scenario(
-            out.failed_segments,
-            out.failed_nodes,
-            out.label,
-            {**out.details, "note": EMPTY_REGION_NOTE},
-        )
-    return out
-
-
 @app.command("cut")
 def cut(
     cables: Annotated[
@@ -324,7 +281,14 @@ def cut(
     if polygon:
         regions.append(region_from_geojson(polygon))
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
-    scenario = _build_cut(net, cables or [], segment or [], regions, chokepoint, landing_points)
+    scenario = build_scenario(
+        net,
+        cables=cables or [],
+        segments=segment or [],
+        regions=regions,
+        chokepoint=chokepoint,
+        landing_points=landing_points,
+    )
     _emit_impact(net, scenario, by=by.value, fmt=fmt, show_all=show_all)
 
 
@@ -424,7 +388,7 @@ def incident_run(
     inc = incident(incident_id)
     when = None if current else (year if year is not None else inc.date.year)
     net = open_network(data_dir, snapshot, sample=sample, year=when)
-    scenario = scenario_from_incident(net, inc)
+    scenario = build_scenario(net, incident=inc)
     reported = {"countries": list(inc.impact.countries), "text": inc.impact.text}
     _emit_impact(
         net,
