@@ -651,7 +651,7 @@ def risk_command(
 def _infrastructure_display(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "": df["metric"],
+            "measure": df["metric"],
             "of": df["count"],
             "mean": [
                 f"{m:.1%} ({lo:.1%}-{hi:.1%})"
