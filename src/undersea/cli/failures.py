@@ -654,7 +654,7 @@ def _infrastructure_display(df: pd.DataFrame) -> pd.DataFrame:
             "measure": df["metric"],
             "of": df["count"],
             "mean": [
-                f"{m:.1%} ({lo:.1%}-{hi:.1%})"
+                f"{m:.2%} ({lo:.2%}-{hi:.2%})"
                 for m, lo, hi in zip(df["fraction"], df["low"], df["high"], strict=True)
             ],
             "sd per scenario": [f"{v:.1%}" for v in df["sd"]],

@@ -546,7 +546,8 @@ class Repeater(HazardSpec):
         if cables is None or len(cables.seg_cable) != len(lengths):
             raise InvalidScenarioError(
                 "invalid hazard 'repeater': failure_unit='cable' and length='reported' need "
-                "each segment's cable; bind it to a whole network (hazards.bind_network)"
+                "each segment's cable: bind it to a whole network (hazards.bind_network); "
+                "cables added by planning support failure_unit='segment', length='drawn' only"
             )
         seg_cable, reported = cables.seg_cable, cables.reported_km
         known = ~np.isnan(reported)
