@@ -52,7 +52,11 @@ def table(net: undersea.Network, paper: pd.DataFrame | None, args: Any) -> None:
     cols += ["paper model: cables failed", "segment model: cables with a failed segment"]
     if paper is not None:
         cols += ["paper: LP disconnected"]
-    cols += ["paper model: LP disconnected", "segment model: LP disconnected", "LP cut off"]
+    cols += [
+        "paper model: LP disconnected",
+        "segment model: LP disconnected",
+        "segment model: LP cut off",
+    ]
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * 2 + "---:|" * (len(cols) - 2))
     for spacing in SPACINGS:
