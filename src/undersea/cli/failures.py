@@ -43,7 +43,13 @@ from undersea.geo.regions import Region, parse_bbox, parse_circle, region_from_g
 from undersea.network.core import Network
 from undersea.scenarios.builders import Scenario
 from undersea.scenarios.builders import scenario as build_scenario
-from undersea.scenarios.hazards import HazardSpec, from_spec, load_hazard
+from undersea.scenarios.hazards import (
+    FAILURE_UNITS,
+    LENGTHS,
+    HazardSpec,
+    from_spec,
+    load_hazard,
+)
 from undersea.scenarios.incidents import Incident, incident, incidents
 
 __all__ = [
@@ -412,6 +418,10 @@ class HazardName(StrEnum):
     correlated = "correlated"
 
 
+FailureUnit = StrEnum("FailureUnit", {u: u for u in FAILURE_UNITS})  # type: ignore[misc]
+LengthSource = StrEnum("LengthSource", {u: u for u in LENGTHS})  # type: ignore[misc]
+
+
 def _hazard_spec(
     hazard: Path | None,
     model: HazardName | None,
@@ -499,11 +509,29 @@ def risk_command(
         typer.Option(
             "--p",
             help="repeater: failure probability of one repeater, or one per latitude band "
-            "(comma-separated, lowest band first).",
+            "(comma-separated, lowest band first: the reverse of the SIGCOMM 2021 files).",
         ),
     ] = None,
     spacing: Annotated[
         float | None, typer.Option("--spacing", help="repeater: km between repeaters.")
+    ] = None,
+    failure_unit: Annotated[
+        FailureUnit | None,
+        typer.Option(
+            "--failure-unit",
+            help="repeater: what a failed repeater breaks, its segment (default) or its "
+            "whole cable (the SIGCOMM 2021 model).",
+            show_default=False,
+        ),
+    ] = None,
+    length: Annotated[
+        LengthSource | None,
+        typer.Option(
+            "--length",
+            help="repeater: repeaters along the drawn route (default) or the reported "
+            "length (cables without one never fail and are not counted).",
+            show_default=False,
+        ),
     ] = None,
     radius: Annotated[
         float | None, typer.Option("--radius", help="correlated: radius (km) of each event.")
@@ -543,6 +571,8 @@ def risk_command(
         "spacing_km": spacing,
         "radius_km": radius,
         "n_events": events,
+        "failure_unit": None if failure_unit is None else failure_unit.value,
+        "length": None if length is None else length.value,
     }
     spec = _hazard_spec(hazard, model, params, net.settings.risk_default_rate_per_1000km)
     with (
@@ -573,6 +603,26 @@ def risk_command(
     )
     emit_table(
         _risk_display(df), fmt, title=f"Risk per country ({result.confidence:.0%} intervals)"
+    )
+    if result.infrastructure is not None:
+        emit_table(
+            _infrastructure_display(result.infrastructure),
+            fmt,
+            title=f"Infrastructure ({result.confidence:.0%} intervals of the mean)",
+        )
+
+
+def _infrastructure_display(df: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "measure": df["metric"],
+            "of": df["count"],
+            "mean": [
+                f"{m:.2%} ({lo:.2%}-{hi:.2%})"
+                for m, lo, hi in zip(df["fraction"], df["low"], df["high"], strict=True)
+            ],
+            "sd per scenario": [f"{v:.1%}" for v in df["sd"]],
+        }
     )
 
 
