@@ -39,11 +39,11 @@ from scipy.optimize import least_squares
 from scipy.sparse.csgraph import dijkstra
 
 from undersea._errors import InvalidScenarioError, NoRouteError
-from undersea.network.core import Network
-from undersea.settings import Settings
 from undersea.analysis.routes.latency import LatencyModel, latency_model
 from undersea.analysis.routes.places import Place, resolve_place
 from undersea.analysis.routes.routing import _build, _hops, _mask, _Namer
+from undersea.network.core import Network
+from undersea.settings import Settings
 
 __all__ = ["LatencyFit", "error_summary", "fit_latency"]
 
