@@ -14,8 +14,9 @@ cross-validated ratios (rule 5).
   from the physical model. Same data and network, same result: no randomness.
 - *Robust loss*: :func:`scipy.optimize.least_squares` with ``loss="soft_l1"`` on
   ``log(estimate / measured)`` (``f_scale`` 0.05: residuals beyond ~5 % count linearly,
-  so an indirect measured path cannot drag the fit), bounds: factors in [1, 3], hop time
-  in [0, 5] ms.
+  so an indirect measured path cannot drag the fit). Parameters: the submarine factor
+  in [1, 3], the ratio land factor / submarine factor in [1, 3] (a km of land fibre is
+  never faster than a km of submarine fibre, rule 2) and the hop time in [0, 5] ms.
 - *Flagged rows*: rows with a ``caution`` are left out of the fit (weight 0) and kept in
   every error figure and in the interval.
 - *A row's estimate* adds the row's own end overhead (mean of its two ends) when the file
@@ -116,7 +117,7 @@ def fit_latency(
     low, high = fit_ms * np.exp(q_lo), fit_ms * np.exp(q_hi)
     params = {
         "latency_submarine_factor": round(float(x[0]), 4),
-        "latency_land_factor": round(float(x[1]), 4),
+        "latency_land_factor": round(float(x[0] * x[1]), 4),
         "latency_hop_ms": round(float(x[2]), 4),
         "latency_end_ms": round(end_ms, 4),
         "latency_interval_low": round(float(np.exp(q_lo)), 4),
@@ -230,7 +231,7 @@ class _Problem:
         self._memo: dict[tuple[float, ...], NDArray[np.float64]] = {}
 
     def model(self, x: NDArray[np.float64]) -> LatencyModel:
-        return LatencyModel("fit", self.kpm, float(x[0]), float(x[1]), float(x[2]), 0.0,
+        return LatencyModel("fit", self.kpm, float(x[0]), float(x[0] * x[1]), float(x[2]), 0.0,
                             (1.0, 1.0), 0.0)  # fmt: skip
 
     def features(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -267,7 +268,7 @@ class _Problem:
         return out
 
     def estimate(self, x: NDArray[np.float64], f: NDArray[np.float64]) -> NDArray[np.float64]:
-        one_way = (x[0] * f[:, 0] + x[1] * f[:, 1]) / self.kpm + x[2] * f[:, 2]
+        one_way = x[0] * (f[:, 0] + x[1] * f[:, 1]) / self.kpm + x[2] * f[:, 2]
         return np.asarray(2.0 * one_way + self.ends, dtype=float)
 
     def floor(self) -> NDArray[np.float64]:
@@ -298,7 +299,7 @@ class _Problem:
         fr, meas, ends = f[rows], self.measured[rows], self.ends[rows]
 
         def resid(x: NDArray[np.float64]) -> NDArray[np.float64]:
-            one_way = (x[0] * fr[:, 0] + x[1] * fr[:, 1]) / self.kpm + x[2] * fr[:, 2]
+            one_way = x[0] * (fr[:, 0] + x[1] * fr[:, 1]) / self.kpm + x[2] * fr[:, 2]
             return np.asarray(np.log((2.0 * one_way + ends) / meas), dtype=float)
 
         start = np.clip(x0, _LOWER, _UPPER)

@@ -19,8 +19,9 @@ submarine and land fibre, ``h`` the one-way time per hop and ``E`` the fixed end
 2. *Land legs are inflated separately* (``latency_land_factor``): terrestrial fibre
    follows roads, rail and pipelines and passes more metro hand-offs than our great-circle x
    route-factor links assume (the land layer's 1.5 is already applied to the km; this is on
-   top). A land leg costlier than a submarine one also makes the route finder prefer cables
-   to long land detours, as carriers' backbones do.
+   top). It is fitted as at least the submarine factor (Bozkurt et al. find terrestrial
+   paths the more inflated), so the calibrated route finder never trades a cable for a
+   longer land detour because of the model alone.
 3. *Each hop costs a fixed time* (``latency_hop_ms``, one way): terminal equipment,
    regeneration and switching at each landing station and metro a path passes.
 4. *The two ends add a fixed round trip* (``latency_end_ms``): servers, the access
