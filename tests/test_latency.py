@@ -316,3 +316,28 @@ def test_cli_latency_option(capsys, shared_data: Path, net2024: Network) -> None
     assert got == pytest.approx(
         [want.rtt_ms, want.rtt_low_ms, want.rtt_high_ms, want.rtt_floor_ms], abs=1e-3
     )
+
+
+def test_web_route_has_the_interval_and_the_latency_parameter(sample_net: Network) -> None:
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    import warnings
+
+    with warnings.catch_warnings():  # newer starlette asks for httpx2 when httpx is installed
+        warnings.filterwarnings("ignore", message=".*httpx2.*")
+        from fastapi.testclient import TestClient
+    from undersea.web import create_app
+
+    want = shortest_route(sample_net, "Lagos", "Lisbon")
+    with TestClient(create_app(sample_net)) as client:
+        cal = client.get("/api/route", params={"from": "Lagos", "to": "Lisbon"}).json()
+        phys = client.get(
+            "/api/route", params={"from": "Lagos", "to": "Lisbon", "latency": "physical"}
+        ).json()
+        bad = client.get("/api/route", params={"from": "Lagos", "to": "Lisbon", "latency": "x"})
+    got = cal["routes"][0]
+    assert [got[k] for k in ("rtt_ms", "rtt_low_ms", "rtt_high_ms", "rtt_floor_ms")] == [
+        round(v, 3) for v in (want.rtt_ms, want.rtt_low_ms, want.rtt_high_ms, want.rtt_floor_ms)
+    ]
+    assert phys["routes"][0]["rtt_ms"] == got["rtt_floor_ms"]
+    assert bad.status_code == 422
