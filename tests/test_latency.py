@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import undersea
 from undersea import InvalidScenarioError, MalformedSourceError
@@ -85,6 +87,35 @@ def test_reader_header_empty_and_missing_file(tmp_path: Path) -> None:
     bad.write_bytes(f"{_HEADER}\nS\xe3o Paulo,BR,Lagos,NG,90\n".encode("latin-1"))
     with pytest.raises(MalformedSourceError, match="UTF-8"):
         read_measured_rtts(bad)
+
+
+_CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.lists(_CELL, min_size=5, max_size=5), min_size=1, max_size=4))
+def test_reader_any_text_reads_or_fails_on_one_line(tmp_path: Path, rows) -> None:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(_HEADER.split(","))
+    w.writerows(rows)
+    p = _csv(tmp_path, buf.getvalue(), "fuzz.csv")
+    error: MalformedSourceError | None = None
+    try:
+        df = read_measured_rtts(p)
+    except MalformedSourceError as exc:
+        error = exc
+    if error is not None:
+        assert "\n" not in str(error)
+        assert error.file == "fuzz.csv"
+    else:
+        assert (df["rtt_ms"] > 0).all()
+        assert np.isfinite(df["rtt_ms"]).all()
 
 
 # ---------------------------------------------------------------------------- model
