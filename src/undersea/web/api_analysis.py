@@ -5,7 +5,7 @@ Each endpoint validates its request, calls one library operation and formats the
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
@@ -258,6 +258,10 @@ def route(
     alternatives: Annotated[int, Query(ge=0, le=3, description="Cable-disjoint alternatives.")] = 0,
     year: Year = None,
     planned: Planned = False,
+    latency: Annotated[
+        Literal["calibrated", "physical"],
+        Query(description="calibrated: estimate with interval; physical: the floor."),
+    ] = "calibrated",
 ) -> dict[str, Any]:
     """The route of least delay between two places and up to 3 cable-disjoint
     alternatives (``shortest_routes``), with RTT, hops, cables and geometry.
@@ -266,7 +270,9 @@ def route(
     "reason": ...}`` with status 200."""
     net = state.view(year, planned)
     try:
-        found = shortest_routes(net, origin, destination, alternatives=alternatives)
+        found = shortest_routes(
+            net, origin, destination, alternatives=alternatives, latency=latency
+        )
     except NoRouteError as exc:
         return {"outcome": "no_route", "reason": str(exc), "routes": []}
     return {"outcome": "route", "reason": None, "routes": [_route_dict(net, r) for r in found]}
