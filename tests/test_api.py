@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import undersea
+from undersea.network.synthetic import synthetic
 
 
 @pytest.mark.parametrize("name", sorted(undersea.__all__))
@@ -17,12 +18,25 @@ def test_unknown_attribute_is_an_attribute_error():
         undersea.nope  # noqa: B018
 
 
+def test_bad_arguments_and_bad_scenarios_are_one_family():
+    # an argument out of range is not a scenario error; a scenario error is a bad argument
+    with pytest.raises(undersea.InvalidArgumentError, match="scale") as bad:
+        synthetic(scale=-1)
+    assert not isinstance(bad.value, undersea.InvalidScenarioError)
+    assert isinstance(bad.value, ValueError)
+    net = undersea.load(sample=True)
+    with pytest.raises(undersea.InvalidArgumentError, match="nothing to cut") as cut:
+        undersea.scenario(net, cables=[])
+    assert isinstance(cut.value, undersea.InvalidScenarioError)
+
+
 def test_version_is_set():
     assert undersea.__version__ != "0+unknown"
 
 
 _USER_SCRIPT = """
 import undersea
+from undersea.network.synthetic import synthetic
 
 net = undersea.load(sample=True)
 route = undersea.shortest_route(net, "Marseille", "Singapore")

@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("distributed", reason="needs the [dask] extra (dask[distributed])")
 
 import undersea
-from undersea import InvalidScenarioError, MissingExtraError, UnknownNameError
+from undersea import InvalidArgumentError, MissingExtraError, UnknownNameError
 from undersea._errors import ExecutorUnavailableError
 from undersea.analysis.risk import risk
 from undersea.cli import main
@@ -147,7 +147,7 @@ def test_missing_extra(monkeypatch):
 def test_make_executor_choices():
     assert isinstance(make_executor("local", workers=1), LocalExecutor)
     assert make_executor("auto").name in ("local", "gpu")  # never dask without a scheduler
-    with pytest.raises(InvalidScenarioError, match="--scheduler"):
+    with pytest.raises(InvalidArgumentError, match="scheduler needs"):
         make_executor("local", scheduler="tcp://127.0.0.1:8786")
     with pytest.raises(UnknownNameError, match="did you mean"):
         make_executor("dusk")
@@ -155,7 +155,7 @@ def test_make_executor_choices():
 
 @pytest.mark.parametrize(("field", "value"), [("workers", 0), ("window", -1), ("timeout_s", 0)])
 def test_bad_parameters(field, value):
-    with pytest.raises(InvalidScenarioError, match=field):
+    with pytest.raises(InvalidArgumentError, match=field):
         DaskExecutor(**{field: value})
 
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from shapely.geometry import box
 
-from undersea._errors import DataNotFoundError, InvalidScenarioError, MalformedSourceError
+from undersea._errors import DataNotFoundError, InvalidArgumentError, MalformedSourceError
 from undersea.geo import regions as rg
 from undersea.geo.regions import Circle, PolygonRegion, segment_distances_km
 from undersea.scenarios import hazards as hz
@@ -73,7 +73,7 @@ def test_batch_rng_is_default_rng_of_seed_and_index() -> None:
 
 @pytest.mark.parametrize(("seed", "k"), [(-1, 0), (0, -1), (1.5, 0), (True, 0), ("1", 0)])
 def test_batch_rng_rejects_bad_seeds(seed: object, k: object) -> None:
-    with pytest.raises(InvalidScenarioError, match="non-negative integer"):
+    with pytest.raises(InvalidArgumentError, match="non-negative integer"):
         batch_rng(seed, k)  # type: ignore[arg-type]
 
 
@@ -109,7 +109,7 @@ def test_sample_batches_cuts_the_last_batch() -> None:
     assert [m.shape for _, m in got] == [(64, 5), (64, 5), (22, 5)]
     np.testing.assert_array_equal(got[2][1], model.sample(batch_rng(1, 2), 64)[:22])
     assert list(sample_batches(model, seed=1, n_scenarios=0, batch_size=64)) == []
-    with pytest.raises(InvalidScenarioError, match="batch_size"):
+    with pytest.raises(InvalidArgumentError, match="batch_size"):
         list(sample_batches(model, seed=1, n_scenarios=5, batch_size=0))
 
 
@@ -149,9 +149,9 @@ def test_repeater_latitude_bands() -> None:
     assert not failed[:, 0].any()
     assert failed[:, 3].all()
     assert_frequency(failed[:, 1:3].mean(axis=0), np.full(2, 1 - 0.95**10), n)
-    with pytest.raises(InvalidScenarioError, match="max_abs_lat"):
+    with pytest.raises(InvalidArgumentError, match="max_abs_lat"):
         repeater(lengths, p=(0.0, 0.05, 1.0), rng=batch_rng(0, 0), batch=1)
-    with pytest.raises(InvalidScenarioError, match="needs 3 values"):
+    with pytest.raises(InvalidArgumentError, match="needs 3 values"):
         repeater(lengths, lat, p=(0.1, 0.2), rng=batch_rng(0, 0), batch=1)
     custom = repeater(
         lengths,
@@ -217,11 +217,11 @@ def test_repeater_cable_unit_statistics_and_bands() -> None:
 def test_repeater_cable_options_need_the_cables() -> None:
     for unit, length in (("cable", "drawn"), ("segment", "reported")):
         spec = Repeater(p=0.1, failure_unit=unit, length=length)
-        with pytest.raises(InvalidScenarioError, match="each segment's cable"):
+        with pytest.raises(InvalidArgumentError, match="each segment's cable"):
             spec.bind(UNIT_COORDS, UNIT_OFFSETS, UNIT_LENGTHS)
-    with pytest.raises(InvalidScenarioError, match="'failure_unit' must be one of segment"):
+    with pytest.raises(InvalidArgumentError, match="'failure_unit' must be one of segment"):
         from_spec({"model": "repeater", "p": 0.1, "failure_unit": "country"})
-    with pytest.raises(InvalidScenarioError, match="'length' must be one of drawn, reported"):
+    with pytest.raises(InvalidArgumentError, match="'length' must be one of drawn, reported"):
         Repeater(p=0.1, length="guessed")
 
 
@@ -285,7 +285,7 @@ def test_correlated_epicentres_lie_on_the_routes() -> None:
 
 def test_correlated_needs_a_route() -> None:
     coords, offsets = csr([(0.0, 0.0)])
-    with pytest.raises(InvalidScenarioError, match="no segment has a drawn route"):
+    with pytest.raises(InvalidArgumentError, match="no segment has a drawn route"):
         correlated(coords, offsets, [0.0], radius_km=10, rng=batch_rng(0, 0), batch=1)
 
 
@@ -302,9 +302,9 @@ def test_bound_models_follow_the_protocol(spec: hz.HazardSpec) -> None:
     m = model.sample(batch_rng(0, 0), 7)
     assert m.shape == (7, 5)
     assert m.dtype == bool
-    with pytest.raises(InvalidScenarioError, match="batch"):
+    with pytest.raises(InvalidArgumentError, match="batch"):
         model.sample(batch_rng(0, 0), -1)
-    with pytest.raises(InvalidScenarioError, match="length_km"):
+    with pytest.raises(InvalidArgumentError, match="length_km"):
         spec.bind(COORDS, OFFSETS, LENGTHS[:3])
 
 
@@ -361,7 +361,7 @@ def test_from_spec(spec: dict, expected: hz.HazardSpec) -> None:
     ],
 )
 def test_bad_specs_name_the_field(spec: dict, match: str) -> None:
-    with pytest.raises(InvalidScenarioError, match=match):
+    with pytest.raises(InvalidArgumentError, match=match):
         from_spec(spec)
 
 
@@ -399,9 +399,9 @@ def test_hotspots_from_geojson() -> None:
     }
     spec = from_spec({"model": "hotspots", "hotspots": point})
     assert spec == Hotspots((Circle(0.5, 0.0, 50),), (0.2,))
-    with pytest.raises(InvalidScenarioError, match="feature 'h1': field 'rate'"):
+    with pytest.raises(InvalidArgumentError, match="feature 'h1': field 'rate'"):
         from_spec(_collection(0.1, None))
-    with pytest.raises(InvalidScenarioError, match="'rate'"):
+    with pytest.raises(InvalidArgumentError, match="'rate'"):
         from_spec(_collection(1.5))
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import undersea
-from undersea._errors import DataNotFoundError, InvalidScenarioError, MalformedSourceError
+from undersea._errors import DataNotFoundError, InvalidArgumentError, MalformedSourceError
 from undersea.analysis.infrastructure import (
     METRICS,
     failed_counts,
@@ -94,14 +94,14 @@ def test_same_scenarios_as_risk(tiny_network):
 
 def test_bad_arguments(tiny_network):
     hz = paper_model(0.1, 100)
-    with pytest.raises(InvalidScenarioError, match="n_scenarios"):
+    with pytest.raises(InvalidArgumentError, match="n_scenarios"):
         infrastructure_summary(tiny_network, hz, n_scenarios=0, seed=0)
-    with pytest.raises(InvalidScenarioError, match="confidence"):
+    with pytest.raises(InvalidArgumentError, match="confidence"):
         infrastructure_summary(tiny_network, hz, n_scenarios=5, seed=0, confidence=1.5)
-    with pytest.raises(InvalidScenarioError, match="seed"):
+    with pytest.raises(InvalidArgumentError, match="seed"):
         infrastructure_summary(tiny_network, hz, n_scenarios=5, seed=-1)
     small = Repeater(p=0.1).bind(np.zeros((2, 2)), [0, 2], [10.0])
-    with pytest.raises(InvalidScenarioError, match="bound to 1 segments"):
+    with pytest.raises(InvalidArgumentError, match="bound to 1 segments"):
         infrastructure_summary(tiny_network, small, n_scenarios=5, seed=0)
 
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import undersea
-from undersea import InvalidScenarioError, MalformedSourceError, UnknownNameError
+from undersea import InvalidArgumentError, MalformedSourceError, UnknownNameError
 from undersea.analysis.impact import impact_model
 from undersea.analysis.planning.candidates import (
     Candidate,
@@ -380,10 +380,10 @@ def test_plan_with_a_length_budget(coast):
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"candidates": []}, InvalidScenarioError, "empty"),
-        ({"k": 5}, InvalidScenarioError, "impossible budget"),
-        ({"k": 0}, InvalidScenarioError, "positive"),
-        ({"max_total_km": 10.0}, InvalidScenarioError, "impossible budget"),
+        ({"candidates": []}, InvalidArgumentError, "empty"),
+        ({"k": 5}, InvalidArgumentError, "impossible budget"),
+        ({"k": 0}, InvalidArgumentError, "positive"),
+        ({"max_total_km": 10.0}, InvalidArgumentError, "impossible budget"),
         ({"objective": "speed"}, UnknownNameError, "objective"),
         ({"method": "magic"}, UnknownNameError, "method"),
         (
@@ -393,11 +393,11 @@ def test_plan_with_a_length_budget(coast):
         ),
         (
             {"candidates": [Candidate("x", "retire", cable="trunk")]},
-            InvalidScenarioError,
+            InvalidArgumentError,
             "not a build",
         ),
-        ({"candidates": direct("sn", "sn")}, InvalidScenarioError, "unique"),
-        ({"n_scenarios": 0}, InvalidScenarioError, "n_scenarios"),
+        ({"candidates": direct("sn", "sn")}, InvalidArgumentError, "unique"),
+        ({"n_scenarios": 0}, InvalidArgumentError, "n_scenarios"),
     ],
 )
 def test_plan_bad_inputs(coast, kwargs, error, match):
@@ -407,9 +407,9 @@ def test_plan_bad_inputs(coast, kwargs, error, match):
 
 
 def test_plan_bad_targets(coast, sample):
-    with pytest.raises(InvalidScenarioError, match="not a country"):
+    with pytest.raises(InvalidArgumentError, match="not a country"):
         plan(sample, ["Lagos"], direct("sn"), n_scenarios=10)
-    with pytest.raises(InvalidScenarioError, match="no target"):
+    with pytest.raises(InvalidArgumentError, match="no target"):
         plan(coast, [], direct("sn"), n_scenarios=10)
 
 
@@ -423,7 +423,7 @@ def test_generated_candidates_on_the_sample(sample):
     assert all(c.length_km <= 3000 for c in cands)
     assert "africa-coast-to-europe-ace" not in {c.cable for c in cands}  # it lands there
     assert len({c.id for c in cands}) == len(cands)
-    with pytest.raises(InvalidScenarioError, match="max_length_km"):
+    with pytest.raises(InvalidArgumentError, match="max_length_km"):
         generate_candidates(sample, ["Mauritania"], max_length_km=10)
     with pytest.raises(UnknownNameError):
         generate_candidates(sample, ["Mauritania"], kinds=["bridge"])
@@ -483,7 +483,7 @@ def test_read_candidates_csv_json_geojson(tmp_path, coast):
         ),
         ("bad3.json", json.dumps({"x": 1}), MalformedSourceError),
         ("bad4.csv", "id,landings\nA,onlyone\n", MalformedSourceError),
-        ("empty.json", "[]", InvalidScenarioError),
+        ("empty.json", "[]", InvalidArgumentError),
     ],
 )
 def test_read_candidates_bad_files(tmp_path, name, text, error):
@@ -510,7 +510,7 @@ def test_read_candidates_bad_files(tmp_path, name, text, error):
     ],
 )
 def test_bad_candidates(kwargs, match):
-    with pytest.raises(InvalidScenarioError, match=match):
+    with pytest.raises(InvalidArgumentError, match=match):
         Candidate("x", **kwargs)
     with pytest.raises(UnknownNameError):
         Candidate("x", kind="bridge", landings=("a", "b"))
@@ -519,12 +519,12 @@ def test_bad_candidates(kwargs, match):
 def test_route_far_from_its_landings_is_refused(coast, tmp_path):
     path = tmp_path / "route.geojson"
     path.write_text(json.dumps({"type": "LineString", "coordinates": [[100, 0], [101, 1]]}))
-    with pytest.raises(InvalidScenarioError, match="route"):
+    with pytest.raises(InvalidArgumentError, match="route"):
         Candidate("x", landings=("sn", "hub"), route=read_route(path)).apply(coast)
 
 
 def test_compare_refuses_an_unrelated_network(coast, sample):
-    with pytest.raises(InvalidScenarioError, match="derived"):
+    with pytest.raises(InvalidArgumentError, match="derived"):
         compare(coast, sample, n_scenarios=10, hubs_by=None)
 
 

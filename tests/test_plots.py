@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import undersea
-from undersea._errors import InvalidScenarioError, MissingExtraError
+from undersea._errors import InvalidArgumentError, MissingExtraError
 from undersea.analysis.hubs.history import hub_history
 from undersea.analysis.hubs.ranking import hub_ranking
 from undersea.outputs.plots import plot_hub_map, plot_metro_ranks, plot_rank_history
@@ -59,7 +59,7 @@ def test_metro_ranks_one_line_per_metric(history, tmp_path: Path) -> None:
     assert [line.get_label() for line in fig.axes[0].get_lines()] == ["cables", "betweenness"]
     assert "Marseille" in fig.axes[0].get_title()
     assert _png(fig, tmp_path / "m.png")[:4] == b"\x89PNG"
-    with pytest.raises(InvalidScenarioError, match="not in this history"):
+    with pytest.raises(InvalidArgumentError, match="not in this history"):
         plot_metro_ranks(history, "atlantis-xx")
 
 
@@ -89,13 +89,13 @@ def test_hub_map_with_country_outlines() -> None:
 
 
 def test_bad_tables_are_refused(history) -> None:
-    with pytest.raises(InvalidScenarioError, match="hub history"):
+    with pytest.raises(InvalidArgumentError, match="hub history"):
         plot_rank_history(pd.DataFrame({"year": [2020]}))
-    with pytest.raises(InvalidScenarioError, match="empty"):
+    with pytest.raises(InvalidArgumentError, match="empty"):
         plot_rank_history(history.iloc[:0])
-    with pytest.raises(InvalidScenarioError, match="has cables, betweenness"):
+    with pytest.raises(InvalidArgumentError, match="has cables, betweenness"):
         plot_rank_history(history, metric="countries")
-    with pytest.raises(InvalidScenarioError, match="hub ranking"):
+    with pytest.raises(InvalidArgumentError, match="hub ranking"):
         plot_hub_map(history)
 
 

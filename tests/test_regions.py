@@ -16,7 +16,7 @@ from shapely.geometry import MultiPolygon, Polygon, box
 from undersea import settings as settings_mod
 from undersea._errors import (
     DataNotFoundError,
-    InvalidScenarioError,
+    InvalidArgumentError,
     MalformedSourceError,
     UnknownNameError,
 )
@@ -82,13 +82,13 @@ def test_circle_normalises_numbers() -> None:
     ],
 )
 def test_circle_rejects_bad_fields(kwargs: dict[str, object], field: str) -> None:
-    with pytest.raises(InvalidScenarioError, match=f"'{field}'"):
+    with pytest.raises(InvalidArgumentError, match=f"'{field}'"):
         Circle(**kwargs)  # type: ignore[arg-type]
 
 
 def test_radius_limit_follows_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(settings_mod, "_current", settings_mod.Settings(max_region_radius_km=10))
-    with pytest.raises(InvalidScenarioError, match=r"\(0, 10\] km"):
+    with pytest.raises(InvalidArgumentError, match=r"\(0, 10\] km"):
         Circle(0, 0, 11)
 
 
@@ -103,7 +103,7 @@ def test_radius_limit_follows_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )
 def test_bbox_rejects_bad_fields(args: tuple[float, ...], field: str) -> None:
-    with pytest.raises(InvalidScenarioError, match=f"'{field}'"):
+    with pytest.raises(InvalidArgumentError, match=f"'{field}'"):
         BBox(*args)
 
 
@@ -115,14 +115,14 @@ def test_bbox_across_antimeridian_polygon() -> None:
 
 def test_polygon_validation(monkeypatch: pytest.MonkeyPatch) -> None:
     bowtie = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
-    with pytest.raises(InvalidScenarioError, match="not valid"):
+    with pytest.raises(InvalidArgumentError, match="not valid"):
         PolygonRegion(bowtie)
-    with pytest.raises(InvalidScenarioError, match="empty"):
+    with pytest.raises(InvalidArgumentError, match="empty"):
         PolygonRegion(Polygon())
-    with pytest.raises(InvalidScenarioError, match="latitudes"):
+    with pytest.raises(InvalidArgumentError, match="latitudes"):
         PolygonRegion(box(0, 80, 1, 95))
     monkeypatch.setattr(settings_mod, "_current", settings_mod.Settings(max_polygon_vertices=4))
-    with pytest.raises(InvalidScenarioError, match="5 vertices"):
+    with pytest.raises(InvalidArgumentError, match="5 vertices"):
         PolygonRegion(box(0, 0, 1, 1))
 
 
@@ -156,15 +156,15 @@ def test_parse_circle(text: str, expected: tuple[float, float, float]) -> None:
     ],
 )
 def test_parse_circle_errors(text: str, match: str) -> None:
-    with pytest.raises(InvalidScenarioError, match=match):
+    with pytest.raises(InvalidArgumentError, match=match):
         parse_circle(text)
 
 
 def test_parse_bbox() -> None:
     assert parse_bbox("170, -25, -170, -10") == BBox(170, -25, -170, -10)
-    with pytest.raises(InvalidScenarioError, match="WEST,SOUTH,EAST,NORTH"):
+    with pytest.raises(InvalidArgumentError, match="WEST,SOUTH,EAST,NORTH"):
         parse_bbox("1,2,3")
-    with pytest.raises(InvalidScenarioError, match="'south'"):
+    with pytest.raises(InvalidArgumentError, match="'south'"):
         parse_bbox("1,x,3,4")
 
 
@@ -178,7 +178,7 @@ def test_parse_bbox() -> None:
 def test_parse_circle_roundtrip(lat: float, lon: float, radius: float, unit: str) -> None:
     factor = {"": 1.0, "km": 1.0, "mi": 1.609344, "nm": 1.852}[unit]
     if radius * factor > 5000:
-        with pytest.raises(InvalidScenarioError):
+        with pytest.raises(InvalidArgumentError):
             parse_circle(f"{lat!r},{lon!r},{radius!r}{unit}")
         return
     c = parse_circle(f"{lat!r},{lon!r},{radius!r}{unit}")
@@ -360,9 +360,9 @@ def test_pruned_kernel_matches_full_kernel(
     [([0, 2], "end at len"), ([1, 4], "start at 0"), ([0, 3, 2, 4], "non-decreasing")],
 )
 def test_check_polylines(offsets: list[int], match: str) -> None:
-    with pytest.raises(InvalidScenarioError, match=match):
+    with pytest.raises(InvalidArgumentError, match=match):
         segments_in_region(Circle(0, 0, 1), np.zeros((4, 2)), offsets)
-    with pytest.raises(InvalidScenarioError, match="shape"):
+    with pytest.raises(InvalidArgumentError, match="shape"):
         segments_in_region(Circle(0, 0, 1), np.zeros((4, 3)), [0, 4])
 
 
@@ -421,10 +421,10 @@ def test_region_from_geojson_point_with_radius() -> None:
 
 def test_region_from_geojson_errors(tmp_path: Path) -> None:
     line = {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}
-    with pytest.raises(InvalidScenarioError, match="Polygon or MultiPolygon"):
+    with pytest.raises(InvalidArgumentError, match="Polygon or MultiPolygon"):
         region_from_geojson(line)
     bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
-    with pytest.raises(InvalidScenarioError, match="not valid"):
+    with pytest.raises(InvalidArgumentError, match="not valid"):
         region_from_geojson(bowtie)
     with pytest.raises(MalformedSourceError, match="features"):
         region_from_geojson({"type": "FeatureCollection", "features": []})
@@ -445,7 +445,7 @@ def test_region_from_geojson_errors(tmp_path: Path) -> None:
             },
         ],
     }
-    with pytest.raises(InvalidScenarioError, match="mixes"):
+    with pytest.raises(InvalidArgumentError, match="mixes"):
         region_from_geojson(mixed)
 
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import undersea
-from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.impact import impact_model
 from undersea.analysis.risk import RiskPartial, risk, wilson_interval
 from undersea.engine.executors import (
@@ -132,18 +132,18 @@ def test_a_short_run_is_a_prefix_of_a_longer_one(sample: Network) -> None:
 
 
 def test_bad_arguments(sample: Network) -> None:
-    with pytest.raises(InvalidScenarioError, match="n_scenarios"):
+    with pytest.raises(InvalidArgumentError, match="n_scenarios"):
         risk(sample, HAZARD, n_scenarios=0, seed=1)
-    with pytest.raises(InvalidScenarioError, match="seed"):
+    with pytest.raises(InvalidArgumentError, match="seed"):
         risk(sample, HAZARD, n_scenarios=10, seed=-1)
-    with pytest.raises(InvalidScenarioError, match="batch_size"):
+    with pytest.raises(InvalidArgumentError, match="batch_size"):
         risk(sample, HAZARD, n_scenarios=10, seed=1, batch_size=0)
-    with pytest.raises(InvalidScenarioError, match="confidence"):
+    with pytest.raises(InvalidArgumentError, match="confidence"):
         risk(sample, HAZARD, n_scenarios=10, seed=1, confidence=1.5)
     wrong = HAZARD.bind(np.zeros((2, 2)), np.array([0, 2]), np.array([1.0]))
-    with pytest.raises(InvalidScenarioError, match="bound to 1 segments"):
+    with pytest.raises(InvalidArgumentError, match="bound to 1 segments"):
         risk(sample, wrong, n_scenarios=10, seed=1)
-    with pytest.raises(InvalidScenarioError, match="workers"):
+    with pytest.raises(InvalidArgumentError, match="workers"):
         risk(sample, HAZARD, n_scenarios=10, seed=1, executor=LocalExecutor(workers=0))
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import make_snapshot, network_from
-from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea._errors import InvalidArgumentError, InvalidScenarioError, UnknownNameError
 from undersea.geo.regions import BBox, Circle, PolygonRegion, parse_circle, region_to_geojson
 from undersea.scenarios.builders import (
     EMPTY_REGION_NOTE,
@@ -225,7 +225,7 @@ def test_region_with_landing_points(net):
     ],
 )
 def test_invalid_regions_name_the_field(region, field):
-    with pytest.raises(InvalidScenarioError, match=field):
+    with pytest.raises(InvalidArgumentError, match=field):
         region()
 
 
@@ -233,7 +233,7 @@ def test_invalid_region_objects(net):
     with pytest.raises(InvalidScenarioError, match="expected a Circle"):
         scenario_from_region(net, 42)  # type: ignore[arg-type]
     point = {"type": "Point", "coordinates": [0.0, 0.0]}
-    with pytest.raises(InvalidScenarioError, match="Polygon"):
+    with pytest.raises(InvalidArgumentError, match="Polygon"):
         scenario_from_region(net, point)
 
 

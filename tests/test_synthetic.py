@@ -9,7 +9,7 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from undersea import InvalidScenarioError
+from undersea import InvalidArgumentError
 from undersea.analysis.risk import risk
 from undersea.network.synthetic import (
     REAL_SIZE,
@@ -158,11 +158,11 @@ def test_same_seed_same_network_and_cache_round_trip():
 
 @pytest.mark.parametrize("scale", [0, -1, float("nan"), float("inf"), 5000, True, "big"])
 def test_bad_scale(scale):
-    with pytest.raises(InvalidScenarioError, match="scale"):
+    with pytest.raises(InvalidArgumentError, match="scale"):
         synthetic_snapshot(scale)
 
 
 @pytest.mark.parametrize("seed", [-1, 1.5, "x", True])
 def test_bad_seed(seed):
-    with pytest.raises(InvalidScenarioError, match="seed"):
+    with pytest.raises(InvalidArgumentError, match="seed"):
         synthetic_snapshot(0.1, seed=seed)

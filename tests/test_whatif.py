@@ -7,7 +7,7 @@ import pytest
 from scipy.sparse.csgraph import connected_components
 
 import undersea
-from undersea import InvalidScenarioError, UnknownNameError
+from undersea import InvalidArgumentError, UnknownNameError
 from undersea.network.whatif import (
     NewLanding,
     retire_cable,
@@ -80,15 +80,15 @@ def test_land_link_and_retire(net):
 @pytest.mark.parametrize(
     ("call", "error"),
     [
-        (lambda n: with_cable(n, "x", ["Lagos"]), InvalidScenarioError),
+        (lambda n: with_cable(n, "x", ["Lagos"]), InvalidArgumentError),
         (lambda n: with_cable(n, "x", ["Lagos", "Atlantis"]), UnknownNameError),
-        (lambda n: with_cable(n, "x", ["Lagos", "Lagos"]), InvalidScenarioError),
+        (lambda n: with_cable(n, "x", ["Lagos", "Lagos"]), InvalidArgumentError),
         (
             lambda n: with_cable(n, "x", ["Lagos", "Dakar"], route=[[[100, 0], [101, 1]]]),
-            InvalidScenarioError,
+            InvalidArgumentError,
         ),
-        (lambda n: with_land_link(n, "Lagos", "Lagos"), InvalidScenarioError),
-        (lambda n: NewLanding("x", 200.0, 0.0, "LR"), InvalidScenarioError),
+        (lambda n: with_land_link(n, "Lagos", "Lagos"), InvalidArgumentError),
+        (lambda n: NewLanding("x", 200.0, 0.0, "LR"), InvalidArgumentError),
     ],
 )
 def test_bad_edits_are_clear_errors(net, call, error):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from undersea._errors import (
     AmbiguousNameError,
     DataNotFoundError,
+    InvalidArgumentError,
     InvalidScenarioError,
     MalformedSourceError,
     MissingExtraError,
@@ -108,6 +109,7 @@ def __dir__() -> list[str]:
 __all__ = [  # the lazy names are listed too: ``from undersea import *`` and typing see them
     "AmbiguousNameError",
     "DataNotFoundError",
+    "InvalidArgumentError",
     "InvalidScenarioError",
     "MalformedSourceError",
     "MissingExtraError",

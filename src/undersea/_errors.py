@@ -15,6 +15,7 @@ __all__ = [
     "DataNotFoundError",
     "DownloadError",
     "ExecutorUnavailableError",
+    "InvalidArgumentError",
     "InvalidScenarioError",
     "MalformedSourceError",
     "MissingExtraError",
@@ -85,8 +86,21 @@ class AmbiguousNameError(UnknownNameError):
         )
 
 
-class InvalidScenarioError(UnderseaError, ValueError):
-    """A scenario or parameter that cannot be evaluated (bad radius, polygon, year...)."""
+class InvalidArgumentError(UnderseaError, ValueError):
+    """An argument that is out of range, of the wrong kind or badly written.
+
+    A count or probability out of range, an unknown option, a hazard spec, region, candidate
+    or what-if edit that cannot be read. The message names the library's parameter
+    (``max_total_km``); the CLI names its own flag (``--max-total-km``) where they differ.
+    """
+
+
+class InvalidScenarioError(InvalidArgumentError):
+    """A scenario that cannot be evaluated: what to cut is missing, empty or inconsistent.
+
+    A child of :class:`InvalidArgumentError`, so ``except InvalidArgumentError`` catches
+    both.
+    """
 
 
 class NoRouteError(UnderseaError, LookupError):

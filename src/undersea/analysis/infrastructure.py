@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.stats import norm
 
-from undersea._errors import InvalidScenarioError
+from undersea._errors import InvalidArgumentError
 from undersea.engine.executors import Executor, Kernel, get_executor
 from undersea.network.core import Network
 from undersea.scenarios.hazards import (
@@ -276,13 +276,13 @@ def infrastructure_summary(
     """
     s = net.settings
     if isinstance(n_scenarios, bool) or not isinstance(n_scenarios, int) or n_scenarios < 1:
-        raise InvalidScenarioError(f"n_scenarios must be a positive integer, got {n_scenarios!r}")
+        raise InvalidArgumentError(f"n_scenarios must be a positive integer, got {n_scenarios!r}")
     size = s.risk_batch_size if batch_size is None else batch_size
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise InvalidScenarioError(f"batch_size must be a positive integer, got {size!r}")
+        raise InvalidArgumentError(f"batch_size must be a positive integer, got {size!r}")
     level = s.risk_confidence if confidence is None else float(confidence)
     if not 0.0 < level < 1.0:
-        raise InvalidScenarioError(f"confidence must be between 0 and 1, got {confidence!r}")
+        raise InvalidArgumentError(f"confidence must be between 0 and 1, got {confidence!r}")
     batch_rng(seed, 0)  # checks the seed
     bound = bind_network(hazard, net)
     arrays = infrastructure_arrays(net, getattr(bound, "assessed_cables", None))

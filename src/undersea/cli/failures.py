@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import typer
 
-from undersea._errors import InvalidScenarioError
+from undersea._errors import InvalidArgumentError
 from undersea.analysis.criticality import country_criticality, criticality
 from undersea.analysis.impact import country_impact, metro_impact
 from undersea.analysis.risk import risk
@@ -433,7 +433,7 @@ def _hazard_spec(
     given = {k: v for k, v in params.items() if v is not None}
     if hazard is not None:
         if model is not None or given:
-            raise InvalidScenarioError(
+            raise InvalidArgumentError(
                 "give either --hazard FILE or --model with its parameters, not both"
             )
         return load_hazard(hazard)
@@ -449,7 +449,7 @@ def _p_values(text: str | None) -> float | tuple[float, ...] | None:
     try:
         ps = tuple(float(x) for x in text.split(","))
     except ValueError:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             "invalid hazard 'repeater': field 'p' must be numbers separated by commas, "
             f"got {text!r}"
         ) from None

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from undersea._errors import InvalidScenarioError
+from undersea._errors import InvalidArgumentError
 from undersea.analysis.dependency import dependency, dependency_table
 from undersea.analysis.planning.candidates import (
     Candidate,
@@ -101,7 +101,7 @@ def _edits(
     retire: list[str],
 ) -> list[Candidate]:
     if route is not None and len(cables) != 1:
-        raise InvalidScenarioError("--route draws one cable: give exactly one --add-cable")
+        raise InvalidArgumentError("--route draws one cable: give exactly one --add-cable")
     out = []
     for i, text in enumerate(cables):
         places = _split(text)
@@ -119,13 +119,13 @@ def _edits(
     for text in landings:
         cable, _, place = text.rpartition(":")
         if not cable.strip() or not place.strip():
-            raise InvalidScenarioError(f"--add-landing {text!r}: expected CABLE:PLACE")
+            raise InvalidArgumentError(f"--add-landing {text!r}: expected CABLE:PLACE")
         out.append(Candidate(text, "branch", (place.strip(),), cable=cable.strip()))
     for text in links:
         out.append(Candidate(text, "land_link", tuple(_split(text))))
     out += [Candidate(f"retire {c}", "retire", cable=c) for c in retire]
     if not out:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             "nothing to compare: give --add-cable, --add-landing, --add-land-link or --retire"
         )
     return out
@@ -455,7 +455,7 @@ def dependency_command(
     """
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     if all_countries == (country is not None):
-        raise InvalidScenarioError("give --country NAME or --all")
+        raise InvalidArgumentError("give --country NAME or --all")
     if all_countries:
         emit_table(dependency_table(net), fmt, title="Minimum cuts per country")
         return

@@ -36,7 +36,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from undersea._errors import ExecutorUnavailableError, InvalidScenarioError, MissingExtraError
+from undersea._errors import ExecutorUnavailableError, InvalidArgumentError, MissingExtraError
 from undersea.engine.executors import BatchTask
 from undersea.engine.kernels import run_batch
 
@@ -78,7 +78,7 @@ def _positive(value: Any, name: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidScenarioError(f"{name} must be a positive integer, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a positive integer, got {value!r}")
     return value
 
 
@@ -127,7 +127,7 @@ class DaskExecutor:
         _positive(self.workers, "workers")
         _positive(self.window, "window")
         if not self.timeout_s > 0:
-            raise InvalidScenarioError(f"timeout_s must be positive, got {self.timeout_s!r}")
+            raise InvalidArgumentError(f"timeout_s must be positive, got {self.timeout_s!r}")
 
     @property
     def name(self) -> str:

@@ -40,7 +40,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
-from undersea._errors import InvalidScenarioError
+from undersea._errors import InvalidArgumentError
 from undersea.engine.kernels import HAVE_NUMBA, ImpactArrays, KernelOutput, run_batch
 
 __all__ = [
@@ -115,7 +115,7 @@ def _workers(workers: int | None) -> int:
             return int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
         return os.cpu_count() or 1
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise InvalidScenarioError(f"workers must be a positive integer, got {workers!r}")
+        raise InvalidArgumentError(f"workers must be a positive integer, got {workers!r}")
     return workers
 
 
@@ -221,7 +221,7 @@ def make_executor(
     start. ``scheduler`` (Dask) is a ``tcp://host:port`` address, ``None`` for a local
     cluster; ``workers`` is local threads or local-cluster workers.
     """
-    from undersea._errors import InvalidScenarioError, UnknownNameError
+    from undersea._errors import InvalidArgumentError, UnknownNameError
 
     if kind not in EXECUTORS:
         raise UnknownNameError("executor", kind, EXECUTORS)
@@ -230,7 +230,7 @@ def make_executor(
 
         kind = "gpu" if gpu_available() else "dask" if scheduler is not None else "local"
     if scheduler is not None and kind != "dask":
-        raise InvalidScenarioError(f"--scheduler needs --executor dask or auto, not {kind}")
+        raise InvalidArgumentError(f"scheduler needs the 'dask' or 'auto' executor, not {kind!r}")
     if kind == "gpu":
         from undersea.engine.gpu import GpuExecutor
 

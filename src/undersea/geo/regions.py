@@ -37,7 +37,7 @@ from shapely.geometry.base import BaseGeometry
 
 from undersea._errors import (
     DataNotFoundError,
-    InvalidScenarioError,
+    InvalidArgumentError,
     MalformedSourceError,
     UnknownNameError,
 )
@@ -151,8 +151,8 @@ class PolygonRegion:
 Region: TypeAlias = Circle | BBox | PolygonRegion
 
 
-def _invalid(kind: str, field: str, problem: str) -> InvalidScenarioError:
-    return InvalidScenarioError(f"invalid {kind}: field {field!r} {problem}")
+def _invalid(kind: str, field: str, problem: str) -> InvalidArgumentError:
+    return InvalidArgumentError(f"invalid {kind}: field {field!r} {problem}")
 
 
 def _finite(value: Any, kind: str, field: str) -> float:
@@ -217,7 +217,7 @@ def parse_circle(text: str, *, name: str | None = None) -> Circle:
     number = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
     m = re.fullmatch(rf"\s*([^,]+),([^,]+),\s*({number})\s*([a-zA-Z]*)\s*", str(text))
     if m is None:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"invalid circle {text!r}: expected 'LAT,LON,RADIUS' such as '5.2,-4.1,120km'"
         )
     unit = m.group(4).lower() or "km"
@@ -239,7 +239,7 @@ def parse_bbox(text: str, *, name: str | None = None) -> BBox:
     """
     parts = str(text).split(",")
     if len(parts) != 4:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"invalid bbox {text!r}: expected 'WEST,SOUTH,EAST,NORTH' such as '32,12,44,30'"
         )
     names = ("west", "south", "east", "north")
@@ -259,7 +259,7 @@ def region_from_geojson(obj_or_path: Any, *, name: str | None = None) -> Region:
     if len(regions) == 1:
         return _renamed(regions[0], name)
     if not all(isinstance(r, PolygonRegion) for r in regions):
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"invalid GeoJSON region {label}: it mixes circles and polygons; "
             "give one circle, or polygons only"
         )
@@ -328,7 +328,7 @@ def _geometry_region(
         lon, lat = _point_coords(geom, label, record)
         return Circle(lon, lat, props["radius_km"], name)
     if geom.get("type") not in ("Polygon", "MultiPolygon"):
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"invalid GeoJSON region {label}"
             + (f", feature {record!r}" if record else "")
             + f": geometry must be a Polygon or MultiPolygon (or a Point with radius_km), "
@@ -386,13 +386,13 @@ def check_polylines(coords: Any, offsets: Any) -> tuple[np.ndarray, np.ndarray]:
     xy = np.asarray(coords, dtype=np.float64)
     off = np.asarray(offsets, dtype=np.int64)
     if xy.ndim != 2 or xy.shape[1] != 2:
-        raise InvalidScenarioError(f"coords must have shape (M, 2), got {xy.shape}")
+        raise InvalidArgumentError(f"coords must have shape (M, 2), got {xy.shape}")
     if off.ndim != 1 or len(off) < 1 or off[0] != 0 or off[-1] != len(xy):
-        raise InvalidScenarioError("offsets must be 1-D, start at 0 and end at len(coords)")
+        raise InvalidArgumentError("offsets must be 1-D, start at 0 and end at len(coords)")
     if np.any(np.diff(off) < 0):
-        raise InvalidScenarioError("offsets must be non-decreasing")
+        raise InvalidArgumentError("offsets must be non-decreasing")
     if not np.isfinite(xy).all():
-        raise InvalidScenarioError("coords must be finite")
+        raise InvalidArgumentError("coords must be finite")
     return xy, off
 
 
@@ -580,7 +580,7 @@ def segments_in_region(region: Region, coords: Any, offsets: Any) -> np.ndarray:
         return _segments_in_polygon(region.to_polygon(), xy, off)
     if isinstance(region, PolygonRegion):
         return _segments_in_polygon(region.polygon, xy, off)
-    raise InvalidScenarioError(f"not a region: {region!r:.80}")
+    raise InvalidArgumentError(f"not a region: {region!r:.80}")
 
 
 def _normalised(xy: np.ndarray, off: np.ndarray) -> np.ndarray:

@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from undersea._errors import InvalidScenarioError
+from undersea._errors import InvalidArgumentError
 from undersea.geo.sphere import lonlat_to_xyz, xyz_to_lonlat
 from undersea.network.core import Network
 from undersea.network.land import build_land_layer
@@ -426,11 +426,11 @@ def _check(scale: float, seed: int) -> tuple[float, int]:
     except (TypeError, ValueError):
         x = math.nan
     if isinstance(scale, bool) or not math.isfinite(x) or not 0 < x <= _MAX_SCALE:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"synthetic: scale must be a number in (0, {_MAX_SCALE:g}], got {scale!r}"
         )
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InvalidScenarioError(f"synthetic: seed must be a non-negative integer, got {seed!r}")
+        raise InvalidArgumentError(f"synthetic: seed must be a non-negative integer, got {seed!r}")
     return x, int(seed)
 
 
@@ -638,7 +638,7 @@ def synthetic(
 
     Raises
     ------
-    InvalidScenarioError
+    InvalidArgumentError
         ``scale`` not in (0, 1000] or ``seed`` not a non-negative integer.
 
     Examples

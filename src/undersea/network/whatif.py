@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network, _readonly
 from undersea.network.graph import metro_id, metro_node, metro_nodes
@@ -41,9 +41,9 @@ class NewLanding:
 
     def __post_init__(self) -> None:
         if not (-180 <= self.lon <= 180 and -90 <= self.lat <= 90):
-            raise InvalidScenarioError(f"new landing {self.name!r}: lon/lat out of range")
+            raise InvalidArgumentError(f"new landing {self.name!r}: lon/lat out of range")
         if len(self.iso2) != 2:
-            raise InvalidScenarioError(f"new landing {self.name!r}: iso2 must be two letters")
+            raise InvalidArgumentError(f"new landing {self.name!r}: iso2 must be two letters")
 
 
 LandingSpec = str | NewLanding | Mapping[str, Any]
@@ -113,14 +113,14 @@ def with_cable(
     True
     """
     if len(landings) < 2:
-        raise InvalidScenarioError("a new cable needs at least two landing points")
+        raise InvalidArgumentError("a new cable needs at least two landing points")
     cable_id = f"new-{_slug(name)}"
     if cable_id in set(net.all_cables["id"]):
-        raise InvalidScenarioError(f"a cable with id {cable_id!r} exists already")
+        raise InvalidArgumentError(f"a cable with id {cable_id!r} exists already")
     resolved = [_resolve(net, spec) for spec in landings]
     ids = list(dict.fromkeys(i for i, _ in resolved))
     if len(ids) < 2:
-        raise InvalidScenarioError("a new cable needs two distinct landing points")
+        raise InvalidArgumentError("a new cable needs two distinct landing points")
     new_lps = {i: n for i, n in resolved if n is not None}
     xy = _landing_xy(net, ids, new_lps)
     s = net.settings
@@ -167,11 +167,11 @@ def _check_route(
 ) -> None:
     pts = np.concatenate(parts)
     if len(pts) < 2 or np.abs(pts[:, 1]).max() > 90:
-        raise InvalidScenarioError("route: needs at least two [lon, lat] points in range")
+        raise InvalidArgumentError("route: needs at least two [lon, lat] points in range")
     for i in ids:
         d = great_circle_km(pts[:, 0], pts[:, 1], xy[i][0], xy[i][1]).min()
         if d > limit_km:
-            raise InvalidScenarioError(
+            raise InvalidArgumentError(
                 f"route: passes {d:,.0f} km from landing point {i!r} (limit {limit_km:,.0f} km)"
             )
 
@@ -417,7 +417,7 @@ def with_landing(net: Network, cable: str, landing: LandingSpec) -> Network:
     xy = np.array(_landing_xy(net, [lp_id], {lp_id: new} if new else {})[lp_id])
     segs = np.flatnonzero((net.seg_cable == k) & net.active)
     if not len(segs):
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"cable {net.all_cables.iloc[k]['name']!r} has no segment in service to branch from"
         )
     best: tuple[float, int, int] = (np.inf, -1, -1)
@@ -453,7 +453,7 @@ def with_land_link(net: Network, a: str, b: str, *, length_km: float | None = No
     """
     na, nb = _node_of(net, a), _node_of(net, b)
     if na == nb:
-        raise InvalidScenarioError("a land link needs two different places")
+        raise InvalidArgumentError("a land link needs two different places")
     nodes = net.nodes
     if length_km is None:
         length_km = float(
@@ -466,7 +466,7 @@ def with_land_link(net: Network, a: str, b: str, *, length_km: float | None = No
             )
         )
     elif not length_km >= 0:
-        raise InvalidScenarioError("length_km must be a non-negative number")
+        raise InvalidArgumentError("length_km must be a non-negative number")
     base = net._base
     new = pd.DataFrame(
         [

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from undersea._errors import InvalidScenarioError, MissingExtraError
+from undersea._errors import InvalidArgumentError, MissingExtraError
 from undersea.analysis.planning.optimise import OBJECTIVE_METRIC, Plan, new_build_lines
 from undersea.network.core import Network
 
@@ -57,18 +57,18 @@ def new_figure(width: float, height: float) -> tuple[Figure, Axes]:
 def _check_history(history: pd.DataFrame) -> None:
     missing = [c for c in _HISTORY_COLUMNS if c not in history.columns]
     if missing:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"not a hub history table (lacks {', '.join(missing)}): use hub_history(...)"
         )
     if history.empty:
-        raise InvalidScenarioError("the hub history is empty: nothing to plot")
+        raise InvalidArgumentError("the hub history is empty: nothing to plot")
 
 
 def _one_metric(history: pd.DataFrame, metric: str | None) -> tuple[pd.DataFrame, str]:
     names = list(dict.fromkeys(history["metric"]))
     chosen = names[0] if metric is None else metric
     if chosen not in names:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"metric {chosen!r} is not in this history (it has {', '.join(names)})"
         )
     return history.loc[history["metric"] == chosen], chosen
@@ -119,7 +119,7 @@ def plot_rank_history(
     ------
     MissingExtraError
         Without matplotlib (``pip install 'undersea[plot]'``).
-    InvalidScenarioError
+    InvalidArgumentError
         Not a history table, an empty one, or a metric it lacks.
     """
     _check_history(history)
@@ -176,7 +176,7 @@ def plot_metro_ranks(
     _check_history(history)
     mine = history.loc[history["metro_id"] == metro]
     if mine.empty:
-        raise InvalidScenarioError(f"metro {metro!r} is not in this history")
+        raise InvalidArgumentError(f"metro {metro!r} is not in this history")
     names = list(dict.fromkeys(mine["metric"])) if metrics is None else list(metrics)
     fig, ax = new_figure(8.0, 4.5)
     worst = 1.0
@@ -239,7 +239,7 @@ def plot_hub_map(
     """
     need = {"rank", "name", "lon", "lat", "value"}
     if not need <= set(ranking.columns):
-        raise InvalidScenarioError("not a hub ranking table: use hub_ranking(...)")
+        raise InvalidArgumentError("not a hub ranking table: use hub_ranking(...)")
     rows = ranking.loc[ranking["value"].notna()].head(top)
     fig, ax = new_figure(9.0, 4.3)
     if countries is not None and len(countries):

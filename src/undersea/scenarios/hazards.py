@@ -60,7 +60,7 @@ import numpy as np
 import yaml
 from numpy.typing import NDArray
 
-from undersea._errors import DataNotFoundError, InvalidScenarioError, MalformedSourceError
+from undersea._errors import DataNotFoundError, InvalidArgumentError, MalformedSourceError
 from undersea.geo.regions import (
     Region,
     _arcs,
@@ -119,13 +119,13 @@ def batch_rng(seed: int, k: int) -> np.random.Generator:
     """
     for name, value in (("seed", seed), ("batch index", k)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-            raise InvalidScenarioError(f"{name} must be a non-negative integer, got {value!r}")
+            raise InvalidArgumentError(f"{name} must be a non-negative integer, got {value!r}")
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), int(k)])))
 
 
 def _check_batch(batch: int) -> int:
     if isinstance(batch, bool) or not isinstance(batch, int | np.integer) or batch < 0:
-        raise InvalidScenarioError(f"batch must be a non-negative integer, got {batch!r}")
+        raise InvalidArgumentError(f"batch must be a non-negative integer, got {batch!r}")
     return int(batch)
 
 
@@ -135,7 +135,7 @@ def _check_batch(batch: int) -> int:
 def _lengths(length_km: Any) -> NDArray[np.float64]:
     arr = np.asarray(length_km, dtype=np.float64)
     if arr.ndim != 1 or not np.isfinite(arr).all() or (arr < 0).any():
-        raise InvalidScenarioError("length_km must be a 1-D array of finite lengths >= 0")
+        raise InvalidArgumentError("length_km must be a 1-D array of finite lengths >= 0")
     return arr
 
 
@@ -197,7 +197,7 @@ def _band_probabilities(
 ) -> NDArray[np.float64]:
     ps = np.atleast_1d(np.asarray(p, dtype=np.float64))
     if ps.ndim != 1 or not np.isfinite(ps).all() or (ps < 0).any() or (ps > 1).any():
-        raise InvalidScenarioError(f"invalid hazard 'repeater': field 'p' must be in [0, 1]: {p}")
+        raise InvalidArgumentError(f"invalid hazard 'repeater': field 'p' must be in [0, 1]: {p}")
     if len(ps) == 1:
         return np.full(n_segments, ps[0])
     edges = np.asarray(
@@ -205,15 +205,15 @@ def _band_probabilities(
         dtype=np.float64,
     )
     if len(ps) != len(edges) + 1:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"invalid hazard 'repeater': field 'p' needs {len(edges) + 1} values, one per "
             f"latitude band (edges {edges.tolist()}), got {len(ps)}"
         )
     if max_abs_lat is None:
-        raise InvalidScenarioError("repeater: per-band 'p' needs each segment's max_abs_lat")
+        raise InvalidArgumentError("repeater: per-band 'p' needs each segment's max_abs_lat")
     lat = np.asarray(max_abs_lat, dtype=np.float64)
     if lat.shape != (n_segments,):
-        raise InvalidScenarioError(f"max_abs_lat must have shape ({n_segments},)")
+        raise InvalidArgumentError(f"max_abs_lat must have shape ({n_segments},)")
     return ps[np.searchsorted(edges, np.abs(lat), side="right")]
 
 
@@ -230,7 +230,7 @@ def hotspots(membership: Any, rates: Any, *, rng: np.random.Generator, batch: in
     member = np.asarray(membership, dtype=bool)
     r = np.asarray(rates, dtype=np.float64)
     if member.ndim != 2 or r.shape != (member.shape[0],):
-        raise InvalidScenarioError("hotspots: membership must be (H, S) and rates (H,)")
+        raise InvalidArgumentError("hotspots: membership must be (H, S) and rates (H,)")
     happen = rng.random((_check_batch(batch), len(r))) < r
     return (happen.astype(np.float32) @ member.astype(np.float32)) > 0
 
@@ -251,9 +251,9 @@ def _route_pool(coords: Any, offsets: Any, length_km: Any) -> _RoutePool:
     xy, off = check_polylines(coords, offsets)
     lengths = _lengths(length_km)
     if len(lengths) != len(off) - 1:
-        raise InvalidScenarioError("length_km must have one value per segment")
+        raise InvalidArgumentError("length_km must have one value per segment")
     if len(xy) < 2:
-        raise InvalidScenarioError("correlated: no segment has a drawn route to put epicentres on")
+        raise InvalidArgumentError("correlated: no segment has a drawn route to put epicentres on")
     arcs = _arcs(xy, off)
     seg_of_piece = np.repeat(np.arange(len(lengths)), np.diff(off))[:-1]
     theta = arcs.theta
@@ -262,7 +262,7 @@ def _route_pool(coords: Any, offsets: Any, length_km: Any) -> _RoutePool:
     weight = theta * scale[seg_of_piece]
     keep = weight > 0
     if not keep.any():
-        raise InvalidScenarioError("correlated: no segment has a drawn route to put epicentres on")
+        raise InvalidArgumentError("correlated: no segment has a drawn route to put epicentres on")
     ix = np.flatnonzero(keep)
     return _RoutePool(
         arcs, _caps(arcs), arcs.xyz[ix], arcs.xyz[ix + 1], theta[ix], np.cumsum(weight[ix])
@@ -393,12 +393,12 @@ def bind_network(hazard: HazardSpec | HazardModel, net: Any) -> HazardModel:
         return hazard.bind(net.coords, net.offsets, net.seg_length_km, cables=cables)
     if isinstance(hazard, HazardModel):
         if hazard.n_segments != len(net.seg_u):
-            raise InvalidScenarioError(
+            raise InvalidArgumentError(
                 f"the hazard is bound to {hazard.n_segments} segments, the network has "
                 f"{len(net.seg_u)}: bind it to this network"
             )
         return hazard
-    raise InvalidScenarioError(f"not a hazard model or spec: {hazard!r}")
+    raise InvalidArgumentError(f"not a hazard model or spec: {hazard!r}")
 
 
 class HazardSpec:
@@ -437,7 +437,7 @@ def _number(
     ok = math.isfinite(x) and (x > low if open_low else x >= low) and x <= high
     if not ok or isinstance(value, bool):
         bound = f"{'(' if open_low else '['}{low:g}, {high:g}]"
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"invalid hazard {model!r}: field {field!r} must be a number in {bound}, got {value!r}"
         )
     return x
@@ -482,14 +482,14 @@ class Repeater(HazardSpec):
         for name, allowed in (("failure_unit", FAILURE_UNITS), ("length", LENGTHS)):
             value = getattr(self, name)
             if value not in allowed:
-                raise InvalidScenarioError(
+                raise InvalidArgumentError(
                     f"invalid hazard 'repeater': field {name!r} must be one of "
                     f"{', '.join(allowed)}, got {value!r}"
                 )
         raw = self.p if isinstance(self.p, list | tuple) else [self.p]
         ps = tuple(_number(v, self.model, "p", low=0.0, high=1.0) for v in raw)
         if not ps:
-            raise InvalidScenarioError("invalid hazard 'repeater': field 'p' is empty")
+            raise InvalidArgumentError("invalid hazard 'repeater': field 'p' is empty")
         object.__setattr__(self, "p", ps[0] if len(ps) == 1 else ps)
         if self.spacing_km is not None:
             s = _number(self.spacing_km, self.model, "spacing_km", low=0.0, open_low=True)
@@ -500,13 +500,13 @@ class Repeater(HazardSpec):
                 for e in self.band_edges_deg
             )
             if list(edges) != sorted(set(edges)):
-                raise InvalidScenarioError(
+                raise InvalidArgumentError(
                     "invalid hazard 'repeater': field 'band_edges_deg' must increase strictly"
                 )
             object.__setattr__(self, "band_edges_deg", edges)
         edges_now = self.band_edges_deg or get_settings().storm_band_edges_deg
         if isinstance(self.p, tuple) and len(self.p) != len(edges_now) + 1:
-            raise InvalidScenarioError(
+            raise InvalidArgumentError(
                 f"invalid hazard 'repeater': field 'p' needs {len(edges_now) + 1} values "
                 f"(one per latitude band, edges {list(edges_now)}), got {len(self.p)}"
             )
@@ -544,7 +544,7 @@ class Repeater(HazardSpec):
         """(length, |latitude|) of each failure unit, the unit of each segment (None:
         segments are the units) and the cables the model assesses."""
         if cables is None or len(cables.seg_cable) != len(lengths):
-            raise InvalidScenarioError(
+            raise InvalidArgumentError(
                 "invalid hazard 'repeater': failure_unit='cable' and length='reported' need "
                 "each segment's cable: bind it to a whole network (hazards.bind_network); "
                 "cables added by planning support failure_unit='segment', length='drawn' only"
@@ -576,7 +576,7 @@ class Hotspots(HazardSpec):
 
     def __post_init__(self) -> None:
         if not self.regions or len(self.regions) != len(self.rates):
-            raise InvalidScenarioError(
+            raise InvalidArgumentError(
                 "invalid hazard 'hotspots': field 'rates' needs one rate per region (>= 1)"
             )
         rates = tuple(_number(r, self.model, "rate", low=0.0, high=1.0) for r in self.rates)
@@ -620,7 +620,7 @@ class Correlated(HazardSpec):
         object.__setattr__(self, "radius_km", r)
         n = self.n_events
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= 1000:
-            raise InvalidScenarioError(
+            raise InvalidArgumentError(
                 f"invalid hazard 'correlated': field 'n_events' must be an integer in "
                 f"[1, 1000], got {n!r}"
             )
@@ -643,7 +643,7 @@ def _checked_lengths(coords: Any, offsets: Any, length_km: Any) -> NDArray[np.fl
     _, off = check_polylines(coords, offsets)
     lengths = _lengths(length_km)
     if len(lengths) != len(off) - 1:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"length_km has {len(lengths)} values for {len(off) - 1} segments"
         )
     return lengths
@@ -674,15 +674,15 @@ def from_spec(spec: Mapping[str, Any], *, base_dir: str | Path | None = None) ->
     Repeater(p=0.01, spacing_km=70.0, band_edges_deg=None, failure_unit='segment', length='drawn')
     """
     if not isinstance(spec, Mapping):
-        raise InvalidScenarioError(f"a hazard spec must be a mapping, got {type(spec).__name__}")
+        raise InvalidArgumentError(f"a hazard spec must be a mapping, got {type(spec).__name__}")
     if spec.get("type") == "FeatureCollection":
         return _hotspots_from_geojson(spec, "<hotspots>")
     name = spec.get("model")
     if not isinstance(name, str):
-        raise InvalidScenarioError(f"hazard spec field 'model' is missing; one of {list(_MODELS)}")
+        raise InvalidArgumentError(f"hazard spec field 'model' is missing; one of {list(_MODELS)}")
     key = _ALIASES.get(name.strip().lower(), name.strip().lower())
     if key not in _MODELS:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"hazard spec field 'model': unknown model {name!r}; known: {', '.join(_MODELS)}"
         )
     params = {k: v for k, v in spec.items() if k != "model"}
@@ -692,7 +692,7 @@ def from_spec(spec: Mapping[str, Any], *, base_dir: str | Path | None = None) ->
     fields = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(params) - fields)
     if unknown:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"hazard {key!r}: unknown field {unknown[0]!r}; known: {', '.join(sorted(fields))}"
         )
     missing = [
@@ -701,7 +701,7 @@ def from_spec(spec: Mapping[str, Any], *, base_dir: str | Path | None = None) ->
         if f.name not in params and f.default is dataclasses.MISSING
     ]
     if missing:
-        raise InvalidScenarioError(f"hazard {key!r}: field {missing[0]!r} is required")
+        raise InvalidArgumentError(f"hazard {key!r}: field {missing[0]!r} is required")
     if key == "repeater" and isinstance(params.get("band_edges_deg"), list):
         params["band_edges_deg"] = tuple(params["band_edges_deg"])
     return cls(**params)
@@ -710,11 +710,11 @@ def from_spec(spec: Mapping[str, Any], *, base_dir: str | Path | None = None) ->
 def _hotspots_spec(params: dict[str, Any], base_dir: str | Path | None) -> Hotspots:
     unknown = sorted(set(params) - {"hotspots", "geojson"})
     if unknown:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"hazard 'hotspots': unknown field {unknown[0]!r}; known: geojson, hotspots"
         )
     if ("hotspots" in params) == ("geojson" in params):
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             "hazard 'hotspots': give exactly one of field 'hotspots' (inline GeoJSON) "
             "or field 'geojson' (a file)"
         )
@@ -728,14 +728,14 @@ def _hotspots_spec(params: dict[str, Any], base_dir: str | Path | None) -> Hotsp
 
 def _hotspots_from_geojson(obj: Any, label: str) -> Hotspots:
     if not isinstance(obj, Mapping) or obj.get("type") != "FeatureCollection":
-        raise InvalidScenarioError(f"hotspots {label}: expected a GeoJSON FeatureCollection")
+        raise InvalidArgumentError(f"hotspots {label}: expected a GeoJSON FeatureCollection")
     regions = regions_from_features(dict(obj), label=label)
     rates = []
     for i, feat in enumerate(obj.get("features", [])):
         props = feat.get("properties") or {}
         if "rate" not in props:
             who = props.get("name", props.get("id", i))
-            raise InvalidScenarioError(
+            raise InvalidArgumentError(
                 f"hotspots {label}, feature {who!r}: field 'rate' (probability per scenario) "
                 "is required"
             )
@@ -795,7 +795,7 @@ def sample_batches(
     (see :class:`ScenarioBatches`)."""
     n, size = _check_batch(n_scenarios), _check_batch(batch_size)
     if size == 0 and n > 0:
-        raise InvalidScenarioError("batch_size must be positive")
+        raise InvalidArgumentError("batch_size must be positive")
     batches = ScenarioBatches(model, seed, n, size)
     for k in range(batches.n_batches):
         yield k, batches.draw(k)

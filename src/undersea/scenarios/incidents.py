@@ -20,7 +20,7 @@ import yaml
 
 from undersea._errors import (
     DataNotFoundError,
-    InvalidScenarioError,
+    InvalidArgumentError,
     MalformedSourceError,
     UnknownNameError,
 )
@@ -192,7 +192,7 @@ def _location(value: Any, bad: Any) -> Circle:
         raise bad("location", "must be a mapping with lon, lat and radius_km")
     try:
         return Circle(value["lon"], value["lat"], value["radius_km"])
-    except InvalidScenarioError as exc:
+    except InvalidArgumentError as exc:
         raise bad("location", str(exc)) from None
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from undersea._errors import InvalidScenarioError, MalformedSourceError, NoRouteError
+from undersea._errors import InvalidArgumentError, MalformedSourceError, NoRouteError
 from undersea.analysis.hubs.history import hub_history, hub_profile
 from undersea.analysis.hubs.ranking import (
     METRICS,
@@ -109,7 +109,7 @@ def _check_limits(req: CutIn, limits: Limits) -> None:
 def _polygon(obj: dict[str, Any]) -> Region:
     try:
         return region_from_geojson(obj)
-    except (MalformedSourceError, InvalidScenarioError) as exc:
+    except (MalformedSourceError, InvalidArgumentError) as exc:
         raise FieldError(["body", "polygon"], str(exc)) from None
 
 
@@ -323,7 +323,7 @@ def _check_hazard(spec: dict[str, Any], limits: Limits) -> HazardSpec:
         )
     try:
         return from_spec(spec)
-    except (InvalidScenarioError, MalformedSourceError) as exc:
+    except (InvalidArgumentError, MalformedSourceError) as exc:
         raise FieldError(["body", "hazard"], str(exc)) from None
 
 

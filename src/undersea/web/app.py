@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from undersea._errors import (
     AmbiguousNameError,
+    InvalidArgumentError,
     InvalidScenarioError,
     MissingExtraError,
     NoRouteError,
@@ -204,10 +205,11 @@ def undersea_error_response(exc: UnderseaError) -> JSONResponse:
             status_code=422,
             content=_validation_body([{"loc": exc.loc, "msg": str(exc), "type": exc.kind}]),
         )
-    if isinstance(exc, InvalidScenarioError):
+    if isinstance(exc, InvalidArgumentError):
+        kind = "scenario" if isinstance(exc, InvalidScenarioError) else "argument"
         return JSONResponse(
             status_code=422,
-            content=_validation_body([{"loc": ["request"], "msg": str(exc), "type": "scenario"}]),
+            content=_validation_body([{"loc": ["request"], "msg": str(exc), "type": kind}]),
         )
     if isinstance(exc, TooManyJobsError):
         return _error(429, exc)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from undersea._errors import InvalidScenarioError, MalformedSourceError, UnknownNameError
+from undersea._errors import InvalidArgumentError, MalformedSourceError, UnknownNameError
 from undersea.analysis.routes.places import resolve_place
 from undersea.geo.sphere import great_circle_km, unit_vectors
 from undersea.network.core import Network
@@ -72,7 +72,7 @@ class Candidate:
 
     def __post_init__(self) -> None:
         if not str(self.id).strip():
-            raise InvalidScenarioError("a candidate needs a non-empty id")
+            raise InvalidArgumentError("a candidate needs a non-empty id")
         if self.kind not in CANDIDATE_KINDS:
             raise UnknownNameError("candidate kind", str(self.kind), CANDIDATE_KINDS)
         lands = tuple(_landing(x) for x in self.landings)
@@ -80,16 +80,16 @@ class Candidate:
         need = {"cable": (2, 99), "branch": (1, 1), "land_link": (2, 2), "retire": (0, 0)}
         lo, hi = need[self.kind]
         if not lo <= len(lands) <= hi:
-            raise InvalidScenarioError(
+            raise InvalidArgumentError(
                 f"candidate {self.id!r}: a {self.kind} needs {lo}{'+' if hi > lo else ''} "
                 f"landing point(s), got {len(lands)}"
             )
         if self.kind == "land_link" and not all(isinstance(x, str) for x in lands):
-            raise InvalidScenarioError(
+            raise InvalidArgumentError(
                 f"candidate {self.id!r}: a land link joins existing places, not new landings"
             )
         if self.kind in ("branch", "retire") and not self.cable:
-            raise InvalidScenarioError(f"candidate {self.id!r}: a {self.kind} needs a cable")
+            raise InvalidArgumentError(f"candidate {self.id!r}: a {self.kind} needs a cable")
 
     def apply(self, net: Network) -> Network:
         """The network with this build (a new copy; ``net`` is unchanged)."""
@@ -141,11 +141,11 @@ def _landing(x: Any) -> str | NewLanding:
         try:
             return NewLanding(str(x["name"]), float(x["lon"]), float(x["lat"]), str(x["iso2"]))
         except (KeyError, TypeError, ValueError) as exc:
-            raise InvalidScenarioError(
+            raise InvalidArgumentError(
                 f"a new landing needs name, lon, lat and iso2, got {dict(x)!r}"
             ) from exc
     if not str(x).strip():
-        raise InvalidScenarioError("empty landing point name")
+        raise InvalidArgumentError("empty landing point name")
     return str(x).strip()
 
 
@@ -190,7 +190,7 @@ def _targets(net: Network, countries: str | Sequence[str]) -> pd.DataFrame:
     for name in dict.fromkeys(str(x) for x in names if str(x).strip()):
         place = resolve_place(net, name)
         if place.kind != "country":
-            raise InvalidScenarioError(f"{name!r} is a {place.kind}, not a country")
+            raise InvalidArgumentError(f"{name!r} is a {place.kind}, not a country")
         nodes = net.nodes[net.nodes["iso2"].eq(place.iso2)]
         rows.append(
             {
@@ -201,7 +201,7 @@ def _targets(net: Network, countries: str | Sequence[str]) -> pd.DataFrame:
             }
         )
     if not rows:
-        raise InvalidScenarioError("no target country given")
+        raise InvalidArgumentError("no target country given")
     return pd.DataFrame(rows)
 
 
@@ -209,7 +209,7 @@ def _metro_cables(net: Network) -> pd.DataFrame:
     """Landing metros: metro_id, name, iso2, cables (distinct, in service) and lon, lat of
     the landing point a new cable lands at (the metro's first, as what-ifs choose)."""
     if net.metros is None or net.landing_metro is None:
-        raise InvalidScenarioError("candidate generation needs metros (load with land=True)")
+        raise InvalidArgumentError("candidate generation needs metros (load with land=True)")
     cl = net.cable_landings.merge(net.landing_metro, on="landing_point_id")
     live = cl[cl["cable_id"].isin(set(net.cables["id"]))]
     n = live.groupby("metro_id")["cable_id"].nunique()
@@ -254,7 +254,7 @@ def generate_candidates(
     s = net.settings
     limit = float(s.plan_max_length_km if max_length_km is None else max_length_km)
     if not limit > 0:
-        raise InvalidScenarioError(f"max_length_km must be positive, got {max_length_km!r}")
+        raise InvalidArgumentError(f"max_length_km must be positive, got {max_length_km!r}")
     unknown = sorted(set(kinds) - {"cable", "branch"})
     if unknown:
         raise UnknownNameError("generated candidate kind", unknown[0], ["cable", "branch"])
@@ -262,7 +262,7 @@ def generate_candidates(
     metros = _metro_cables(net)
     ends = metros[metros["iso2"].isin(set(targets["iso2"]))]
     if not len(ends):
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"no landing metro in {', '.join(targets['name'])}: supply candidates instead"
         )
     min_cab = s.plan_partner_min_cables if min_partner_cables is None else min_partner_cables
@@ -272,7 +272,7 @@ def generate_candidates(
     if "branch" in kinds:
         out += _branch_candidates(net, ends, min(limit, s.plan_max_branch_km))
     if not out:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"no candidate within {limit:,.0f} km of {', '.join(targets['name'])}: raise "
             "max_length_km (--max-length) or supply candidates"
         )
@@ -451,7 +451,7 @@ def read_candidates(path: str | Path) -> list[Candidate]:
             raise MalformedSourceError(str(p), str(exc)) from None
     out = [_record_candidate(str(p), i, r) for i, r in enumerate(records)]
     if not out:
-        raise InvalidScenarioError(f"{p}: no candidate in the file")
+        raise InvalidArgumentError(f"{p}: no candidate in the file")
     return out
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from undersea._errors import InvalidScenarioError, NoRouteError
+from undersea._errors import InvalidArgumentError, NoRouteError
 from undersea.analysis.impact import impact_model
 from undersea.analysis.planning.candidates import _targets
 from undersea.analysis.planning.crn import Draws, Extension, _check_derived, hazard_spec
@@ -128,7 +128,7 @@ def _route_pairs(routes: Iterable[Any]) -> list[tuple[str, str]]:
         else:
             parts = list(r)
         if len(parts) != 2 or not all(str(p).strip() for p in parts):
-            raise InvalidScenarioError(
+            raise InvalidArgumentError(
                 f"route {r!r}: give two places, as ('A', 'B') or 'A->B' ('A-B' without hyphens)"
             )
         pairs.append((str(parts[0]).strip(), str(parts[1]).strip()))

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from undersea._errors import InvalidScenarioError
+from undersea._errors import InvalidArgumentError
 from undersea.geo.regions import segments_in_region
 from undersea.network.core import Network
 from undersea.scenarios.hazards import (
@@ -88,7 +88,7 @@ def hazard_spec(hazard: Any, net: Network) -> HazardSpec:
         return from_spec(hazard)
     if isinstance(hazard, str | Path):
         return load_hazard(hazard)
-    raise InvalidScenarioError(
+    raise InvalidArgumentError(
         f"hazard: expected a hazard spec, a mapping or a file, got {type(hazard).__name__} "
         "(a model bound elsewhere cannot draw the new segments)"
     )
@@ -115,7 +115,7 @@ class Draws:
             ("batch_size", batch_size, 1),
         ):
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-                raise InvalidScenarioError(f"{name} must be an integer >= {low}, got {value!r}")
+                raise InvalidArgumentError(f"{name} must be an integer >= {low}, got {value!r}")
         bound = spec.bind(
             base.coords, base.offsets, base.seg_length_km, cables=SegmentCables.of(base)
         )
@@ -143,7 +143,7 @@ def _check_derived(before: Network, after: Network) -> None:
         and after.segments["segment_id"].iloc[:s0].equals(before.segments["segment_id"])
     )
     if not ok:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             "the edited network is not derived from the base: what-if edits (with_cable, "
             "with_landing, with_land_link, retire_cable) append to the base network"
         )

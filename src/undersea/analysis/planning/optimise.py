@@ -61,7 +61,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 
-from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.impact import impact_model
 from undersea.analysis.planning.candidates import (
     Candidate,
@@ -133,7 +133,7 @@ def _unit_index(model: Any, targets: pd.DataFrame) -> NDArray[np.int64]:
     ix = pd.Index(model.units["iso3"]).get_indexer(targets["iso3"])
     if (ix < 0).any():
         missing = targets["name"].to_numpy()[ix < 0]
-        raise InvalidScenarioError(f"{', '.join(missing)}: no node in this network")
+        raise InvalidArgumentError(f"{', '.join(missing)}: no node in this network")
     return np.asarray(ix, dtype=np.int64)
 
 
@@ -374,7 +374,7 @@ def _exact(search: _Search, k: int, budget: float) -> list[_Step]:
     total = sum(math.comb(n, r) for r in sizes)
     limit = search.pb.net.settings.plan_max_exact_sets
     if total > limit:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"exact search over {total:,} candidate sets exceeds plan_max_exact_sets "
             f"({limit:,}): use fewer candidates, a smaller budget or method='lazy'"
         )
@@ -461,11 +461,11 @@ def _budget(k: int | None, max_total_km: float | None, n: int) -> tuple[int, flo
     if k is None and max_total_km is None:
         k = 1
     if k is not None and (isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1):
-        raise InvalidScenarioError(f"the number of new builds must be a positive integer: {k!r}")
+        raise InvalidArgumentError(f"the number of new builds must be a positive integer: {k!r}")
     if k is not None and k > n:
-        raise InvalidScenarioError(f"impossible budget: {k} new builds but only {n} candidates")
+        raise InvalidArgumentError(f"impossible budget: {k} new builds but only {n} candidates")
     if max_total_km is not None and not float(max_total_km) > 0:
-        raise InvalidScenarioError(f"max_total_km must be positive, got {max_total_km!r}")
+        raise InvalidArgumentError(f"max_total_km must be positive, got {max_total_km!r}")
     budget = math.inf if max_total_km is None else float(max_total_km)
     return (n if k is None else int(k)), budget
 
@@ -482,14 +482,14 @@ def _check_candidates(
         return generate_candidates(net, iso2, max_length_km=max_length_km, kinds=kinds)
     cands = list(candidates)
     if not cands:
-        raise InvalidScenarioError("the candidate set is empty: nothing to choose from")
+        raise InvalidArgumentError("the candidate set is empty: nothing to choose from")
     for c in cands:
         if not isinstance(c, Candidate) or c.kind == "retire":
-            raise InvalidScenarioError(f"not a build candidate: {c!r:.80}")
+            raise InvalidArgumentError(f"not a build candidate: {c!r:.80}")
     ids = [c.id for c in cands]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
-        raise InvalidScenarioError(f"candidate ids must be unique: {dup[0]!r} repeats")
+        raise InvalidArgumentError(f"candidate ids must be unique: {dup[0]!r} repeats")
     return cands
 
 
@@ -583,7 +583,7 @@ def plan(
     search = _Search(pb, cands, progress)
     costs = [search.cost(c) for c in range(len(cands))]
     if min(costs) > budget:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"impossible budget: no candidate fits max_total_km={budget:,.0f} km "
             f"(the shortest is {min(costs):,.0f} km)"
         )
