@@ -97,13 +97,18 @@ def make_snapshot(cables, landings, lines, cable_landings, *, planned=()):
     )
 
 
-def network_from(snapshot, settings=None):
-    """Network built in memory from a synthetic snapshot (no files, no cache)."""
+def network_from(snapshot, settings=None, *, land=False, countries=None):
+    """Network built in memory from a synthetic snapshot (no files, no cache); with
+    ``land``, its land layer too (border links and inland metros need ``countries``)."""
     from undersea.network.core import Network
+    from undersea.network.land import build_land_layer
     from undersea.network.topology import build_topology
     from undersea.settings import get_settings
 
     s = settings or get_settings()
+    layer = (
+        build_land_layer(snapshot.landing_points, countries=countries, settings=s) if land else None
+    )
     return Network.from_topology(
         cables=snapshot.cables,
         landing_points=snapshot.landing_points,
@@ -111,6 +116,8 @@ def network_from(snapshot, settings=None):
         topology=build_topology(snapshot, settings=s),
         provenance=snapshot.provenance,
         settings=s,
+        countries=countries,
+        land=layer,
     )
 
 

@@ -58,6 +58,7 @@ def _commands() -> list[tuple[list[str], Any]]:
     return out
 
 
+@pytest.mark.slow
 def test_every_command_has_help_and_an_example(capsys):
     found = _commands()
     names = sorted(" ".join(argv) for argv, _ in found)

@@ -501,6 +501,7 @@ def test_real_every_landing_point_has_one_metro_in_its_country(real) -> None:
     assert (same | parent).all()
 
 
+@pytest.mark.slow
 @pytest.mark.realdata
 def test_real_ranking_2024(real) -> None:
     r = hub_ranking(real, year=2024, by="cables")
@@ -552,6 +553,7 @@ def test_real_rankings_do_not_depend_on_input_order(shared_data: Path) -> None:
         pd.testing.assert_frame_equal(ra, rb, check_exact=False, rtol=1e-9)
 
 
+@pytest.mark.slow
 @pytest.mark.realdata
 def test_real_compare_2014_snapshot(real, shared_data: Path) -> None:
     import undersea

@@ -98,6 +98,7 @@ def _losses(before, after, draws, k=0):
     return (o0.isolated, lost0), (o1.isolated[:, ix], lost1)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -174,6 +175,7 @@ def test_compare_before_equals_risk_and_nothing_worsens(sample):
     assert cmp.changes["change"].tolist() == ["new cable"]
 
 
+@pytest.mark.slow
 def test_compare_routes_hubs_and_changes(sample):
     after = apply_candidates(
         sample,
@@ -297,6 +299,7 @@ def test_length_budget_uses_cost_benefit_and_respects_budget():
 # --------------------------------------------------------------------------- plan
 
 
+@pytest.mark.slow
 def test_plan_matches_exact_search_on_a_coverage_case(coast):
     cands = [*direct("sn", "gn", "lr"), Candidate("sn-gn", landings=("sn", "gn"))]
     kw = {"k": 2, "hazard": HAZARD, "n_scenarios": 400, "seed": 2, "core": CORE}
@@ -328,6 +331,7 @@ def test_plan_matches_exact_search_on_a_coverage_case(coast):
     np.testing.assert_allclose(got.loc[want.index], want, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_plan_is_deterministic_and_lazy_saves_evaluations(coast):
     cands = [
         *direct("sn", "gn", "lr"),
@@ -544,6 +548,7 @@ def _run(capsys, argv):
     return code, out.out, out.err
 
 
+@pytest.mark.slow
 def test_cli_whatif_plan_dependency(capsys):
     code, out, _ = _run(
         capsys,

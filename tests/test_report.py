@@ -102,6 +102,7 @@ def _stable(html: str) -> str:
     return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "<time>", html)
 
 
+@pytest.mark.slow
 def test_country_report_is_reproducible(sample: undersea.Network, country: Report) -> None:
     again = country_report(sample, "GH", n_scenarios=200, seed=3)
     assert _stable(again.html) == _stable(country.html)
@@ -122,6 +123,7 @@ def test_write_report_atomic(hub: Report, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
 
 
+@pytest.mark.slow
 def test_pdf(hub: Report, tmp_path: Path) -> None:
     try:
         import weasyprint  # noqa: F401
@@ -134,6 +136,7 @@ def test_pdf(hub: Report, tmp_path: Path) -> None:
     assert pdf.stat().st_size > 20_000  # the figures made it in
 
 
+@pytest.mark.slow
 def test_pdf_falls_back_to_chromium(
     hub: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -158,6 +161,7 @@ def test_pdf_without_any_renderer(
 
 
 # ---------------------------------------------------------------------------- CLI
+@pytest.mark.slow
 def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "lisbon.html"
     assert _cli(["report", "hub", "Lisbon", "--sample", "--since", "2015", "--step", "5",
@@ -188,6 +192,7 @@ def _screenshot(html_path: Path, png: Path) -> None:
     assert png.is_file(), "chromium wrote no screenshot"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["hub", "country"])
 def test_report_renders_in_headless_chromium(
     which: str, hub: Report, country: Report, tmp_path: Path

@@ -1,0 +1,328 @@
+"""The land layer (network/land.py): backhaul, domestic and border links, inland metros.
+
+On the tiny West-African coast of conftest.py with hand-drawn country boxes (an island off
+Côte d'Ivoire, a landlocked Burkina Faso, a Nigeria listed as Ghana's neighbour but not
+touching it), and on the real 2024-03 snapshot with Natural Earth polygons.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from scipy.sparse.csgraph import connected_components
+
+import undersea
+from undersea._errors import MalformedSourceError, UnknownNameError
+from undersea.geo.geonames import capitals, gazetteer
+from undersea.geo.sphere import great_circle_km
+from undersea.network.land import LINK_KINDS, build_land_layer, read_land_links
+from undersea.tables import check_table
+
+from .conftest import COAST_LANDINGS, COAST_LINES, make_snapshot, network_from
+
+
+def _box(west: float, south: float, east: float, north: float) -> shapely.Polygon:
+    return shapely.box(west, south, east, north)
+
+
+#: iso2 -> (iso3, geometry, neighbours). Côte d'Ivoire has a mainland (landing point b)
+#: and an island 2.5° offshore (landing point e); Burkina Faso touches CI and Ghana along
+#: lat 11; Nigeria is listed as Ghana's neighbour but its box does not touch Ghana's.
+_COUNTRIES = {
+    "SN": ("SEN", _box(-17.6, 12.0, -11.5, 16.5), []),
+    "CI": (
+        "CIV",
+        shapely.MultiPolygon([_box(-8.5, 4.5, -2.5, 11.0), _box(-4.5, 1.5, -3.5, 2.5)]),
+        ["GHA", "BFA"],
+    ),
+    "GH": ("GHA", _box(-2.5, 4.5, 1.0, 11.0), ["CIV", "BFA", "NGA"]),
+    "BF": ("BFA", _box(-5.5, 11.0, 2.3, 15.0), ["CIV", "GHA"]),
+    "NG": ("NGA", _box(2.7, 4.0, 14.0, 14.0), ["GHA"]),
+}
+
+
+@pytest.fixture(scope="module")
+def countries() -> pd.DataFrame:
+    rows = [
+        {
+            "iso2": iso2,
+            "iso3": iso3,
+            "iso_numeric": None,
+            "name": iso2,
+            "geometry": geom,
+            "neighbours": nbrs,
+        }
+        for iso2, (iso3, geom, nbrs) in _COUNTRIES.items()
+    ]
+    return check_table("countries", pd.DataFrame(rows))
+
+
+@pytest.fixture(scope="module")
+def coast(countries: pd.DataFrame) -> undersea.Network:
+    snap = make_snapshot(
+        cables=[("trunk", 2000, 2000.0), ("spur", 2015, 500.0)],
+        landings=COAST_LANDINGS,
+        lines=COAST_LINES,
+        cable_landings={"trunk": ["a", "b", "c", "d"], "spur": ["b", "e"]},
+    )
+    return network_from(snap, land=True, countries=countries)
+
+
+def _ends(net: undersea.Network, kind: str) -> pd.DataFrame:
+    """Land links of one kind with both ends' metro rows (metro-to-metro kinds only)."""
+    m = net.metros.set_index("metro_id")
+    links = net.links[net.links["kind"] == kind]
+    u = m.loc[links["u"].str.removeprefix("metro:")].reset_index()
+    v = m.loc[links["v"].str.removeprefix("metro:")].reset_index()
+    return pd.concat([u.add_suffix("_u"), v.add_suffix("_v")], axis=1)
+
+
+def _backhaul_is_exact(net: undersea.Network) -> None:
+    """One backhaul per landing point, to its metro, as long as the distance model says."""
+    back = net.links[net.links["kind"] == "backhaul"]
+    expected = net.landing_metro.assign(v="metro:" + net.landing_metro["metro_id"])
+    pairs = set(zip(back["u"], back["v"], strict=True))
+    assert pairs == set(zip(expected["landing_point_id"], expected["v"], strict=True))
+    assert len(back) == len(pairs)
+    lp = net.all_landing_points.set_index("id").loc[back["u"]]
+    m = net.metros.set_index("metro_id").loc[back["v"].str.removeprefix("metro:")]
+    km = great_circle_km(lp["lon"].to_numpy(), lp["lat"].to_numpy(), m["lon"], m["lat"])
+    factor = net.settings.backhaul_route_factor
+    np.testing.assert_allclose(back["length_km"].to_numpy(), factor * np.asarray(km))
+
+
+def _reaches_a_landing_point(net: undersea.Network, metro_id: str) -> bool:
+    _, label = connected_components(net.adjacency.to_scipy(), directed=False)
+    nodes = net.nodes
+    landing = label[nodes.index[nodes["kind"].eq("landing")]]
+    return bool(np.isin(label[net.node_index(f"metro:{metro_id}")], landing))
+
+
+# ------------------------------------------------------------------------------ synthetic
+
+
+def test_links_have_known_kinds_and_lengths(coast: undersea.Network) -> None:
+    assert set(coast.links["kind"]) <= set(LINK_KINDS)
+    assert (coast.links["length_km"] > 0).all()
+    for kind in ("domestic", "border"):
+        e = _ends(coast, kind)
+        km = great_circle_km(e["lon_u"], e["lat_u"], e["lon_v"], e["lat_v"])
+        np.testing.assert_allclose(
+            coast.links.loc[coast.links["kind"] == kind, "length_km"],
+            coast.settings.land_route_factor * np.asarray(km),
+        )
+
+
+def test_backhaul_joins_each_landing_point_to_its_metro(coast: undersea.Network) -> None:
+    _backhaul_is_exact(coast)
+
+
+def test_domestic_links_never_cross_the_sea(coast: undersea.Network) -> None:
+    island = coast.landing_metro.set_index("landing_point_id").loc["e", "metro_id"]
+    mainland = coast.landing_metro.set_index("landing_point_id").loc["b", "metro_id"]
+    assert island != mainland  # 367 km apart: two metros
+    dom = _ends(coast, "domestic")
+    ci = dom[dom["iso2_u"] == "CI"]
+    assert len(ci) > 0  # the mainland metros of CI are joined...
+    assert island not in set(ci["metro_id_u"]) | set(ci["metro_id_v"])  # ...the island is not
+    assert (dom["iso2_u"] == dom["iso2_v"]).all()
+
+
+def test_without_polygons_the_island_is_joined(coast: undersea.Network) -> None:
+    """The landmass rule is what keeps the island apart: without countries it is joined."""
+    lp = coast.all_landing_points
+    layer = build_land_layer(lp, settings=coast.settings)
+    island = layer.landing_metro.set_index("landing_point_id").loc["e", "metro_id"]
+    dom = layer.links[layer.links["kind"] == "domestic"]
+    assert f"metro:{island}" in set(dom["u"]) | set(dom["v"])
+    assert "border" not in set(layer.links["kind"])  # no polygons, no borders
+
+
+def test_border_links_only_between_neighbours_on_touching_land(coast: undersea.Network) -> None:
+    bor = _ends(coast, "border")
+    pairs = {frozenset(p) for p in zip(bor["iso2_u"], bor["iso2_v"], strict=True)}
+    assert pairs <= {frozenset(p) for p in (("CI", "GH"), ("CI", "BF"), ("GH", "BF"))}
+    assert frozenset(("GH", "BF")) in pairs
+    # Nigeria is listed as Ghana's neighbour, but their land does not touch
+    assert frozenset(("GH", "NG")) not in pairs
+    island = coast.landing_metro.set_index("landing_point_id").loc["e", "metro_id"]
+    assert island not in set(bor["metro_id_u"]) | set(bor["metro_id_v"])
+
+
+def test_inland_capitals_and_big_cities(coast: undersea.Network) -> None:
+    m = coast.metros
+    inland = m[m["inland"]]
+    assert {"Ouagadougou", "Yamoussoukro", "Abuja"} <= set(inland["name"])
+    assert not m.loc[m["metro_id"].isin(coast.landing_metro["metro_id"]), "inland"].any()
+    # every capital and every 1M+ city of these countries is a metro or within one's radius
+    gaz = gazetteer()
+    cap = capitals()
+    big = gaz[
+        gaz["iso2"].isin(_COUNTRIES)
+        & (
+            (gaz["population"] >= coast.settings.inland_metro_min_population)
+            | (gaz["name"] == gaz["iso2"].map(cap))
+        )
+    ]
+    assert len(big) >= 8  # Abidjan, Kumasi, Accra, Lagos, Kano, Ibadan... and capitals
+    for row in big.itertuples():
+        own = m[m["iso2"] == row.iso2]
+        km = great_circle_km(row.lon, row.lat, own["lon"], own["lat"])
+        assert np.min(km) <= coast.settings.metro_radius_km, row.name
+    # the landlocked country reaches the sea through its neighbours
+    ouaga = m.loc[m["name"] == "Ouagadougou", "metro_id"].item()
+    assert _reaches_a_landing_point(coast, ouaga)
+    assert not _reaches_a_landing_point(coast.without_land(), ouaga)
+
+
+def test_inland_metros_are_optional(tiny_snapshot) -> None:
+    layer = build_land_layer(tiny_snapshot.landing_points)
+    assert not layer.metros["inland"].any()
+    extra = pd.DataFrame(
+        [("bamako-ml", "Bamako", "ML", "MLI", -8.0, 12.65, 2_500_000)],
+        columns=["metro_id", "name", "iso2", "iso3", "lon", "lat", "population"],
+    )
+    with_extra = build_land_layer(tiny_snapshot.landing_points, inland=extra)
+    assert with_extra.metros.set_index("metro_id").loc["bamako-ml", "inland"]
+
+
+# -------------------------------------------------------------------------- read_land_links
+
+
+def _write(tmp_path, text: str):
+    p = tmp_path / "links.csv"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_read_land_links(tmp_path) -> None:
+    p = _write(tmp_path, "from,to,length_km\na,metro:x,12.5\nb,c,\n")
+    df = read_land_links(p, node_ids={"a": 0, "b": 1, "c": 2, "metro:x": 3})
+    assert df["u"].tolist() == ["a", "b"]
+    assert df["v"].tolist() == ["metro:x", "c"]
+    assert df["length_km"].iloc[0] == 12.5
+    assert np.isnan(df["length_km"].iloc[1])  # optional: derived from the places later
+    assert set(df["kind"]) == {"user"}
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("a,b\n", "header must have columns from,to"),
+        ("", "header must have columns from,to"),
+        ("from,to\n,b\n", r"record 'line 2', field 'from': empty value"),
+        ("from,to,length_km\na,b,1\na, ,2\n", r"record 'line 3', field 'to': empty value"),
+        ("from,to,length_km\na,b,far\n", r"line 2', field 'length_km': not a number: 'far'"),
+        ("from,to,length_km\na,b,-3\n", r"line 2', field 'length_km': negative length"),
+    ],
+)
+def test_read_land_links_bad_rows(tmp_path, text: str, match: str) -> None:
+    with pytest.raises(MalformedSourceError, match=match) as err:
+        read_land_links(_write(tmp_path, text))
+    assert "\n" not in str(err.value)
+    assert str(tmp_path / "links.csv") in str(err.value)
+
+
+def test_read_land_links_unknown_node_and_unreadable_file(tmp_path) -> None:
+    p = _write(tmp_path, "from,to\nmetro:lagos-ng,metro:acra-gh\n")
+    with pytest.raises(UnknownNameError, match="did you mean: 'metro:accra-gh'") as err:
+        read_land_links(p, node_ids={"metro:lagos-ng": 0, "metro:accra-gh": 1})
+    assert "\n" not in str(err.value)
+    with pytest.raises(MalformedSourceError, match="cannot read") as err2:
+        read_land_links(tmp_path / "missing.csv")
+    assert "\n" not in str(err2.value)
+
+
+# ------------------------------------------------------------------------------- real data
+
+
+@pytest.fixture(scope="module")
+def net2024(shared_data) -> undersea.Network:
+    return undersea.load("2024-03", data_dir=shared_data)
+
+
+def _landmass(net: undersea.Network) -> pd.Series:
+    """Each metro's landmass, found independently of land.py: the connected pieces of its
+    country's polygons grown by 0.05° (so parts within 0.1° are one), then the nearest."""
+    m, c = net.metros, net.countries.set_index("iso2")
+    out = pd.Series(-1, index=m["metro_id"])
+    for code, rows in m.groupby("iso2"):
+        if code not in c.index:
+            continue
+        g = c.loc[code, "geometry"]
+        grown = shapely.union_all(shapely.buffer(np.asarray(getattr(g, "geoms", [g])), 0.05))
+        pieces = np.asarray(getattr(grown, "geoms", [grown]), dtype=object)
+        pts = shapely.points(rows["lon"].to_numpy(), rows["lat"].to_numpy())
+        d = shapely.distance(pieces[:, None], pts[None, :])
+        out[rows["metro_id"].to_numpy()] = np.argmin(d, axis=0)
+    return out
+
+
+@pytest.mark.realdata
+def test_real_backhaul(net2024: undersea.Network) -> None:
+    _backhaul_is_exact(net2024)
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_real_domestic_and_border_links_stay_on_land(net2024: undersea.Network) -> None:
+    land = _landmass(net2024)
+    dom = _ends(net2024, "domestic")
+    assert len(dom) > 1000
+    assert (dom["iso2_u"] == dom["iso2_v"]).all()
+    same = land[dom["metro_id_u"]].to_numpy() == land[dom["metro_id_v"]].to_numpy()
+    assert same.all(), dom.loc[~same, ["metro_id_u", "metro_id_v"]].head().to_string()
+
+    c = net2024.countries.set_index("iso2")
+    bor = _ends(net2024, "border")
+    assert len(bor) > 300
+    for r in bor.itertuples():
+        assert r.iso3_v in c.loc[r.iso2_u, "neighbours"], (r.metro_id_u, r.metro_id_v)
+    # known cases: Hawaii has no land link to the mainland, Northern Ireland none to Great
+    # Britain (only to Ireland), and no border link crosses the Channel or Gibraltar
+    metro = pd.concat([dom, bor], ignore_index=True)
+    us = metro[metro["iso2_u"] == "US"]
+    in_hawaii = [(us[f"lon_{e}"] < -150) & (us[f"lat_{e}"].between(18, 23)) for e in "uv"]
+    assert in_hawaii[0].any()
+    assert (in_hawaii[0] == in_hawaii[1]).all()
+    belfast = metro[(metro["metro_id_u"] == "belfast-gb") | (metro["metro_id_v"] == "belfast-gb")]
+    assert set(belfast["iso2_u"]) | set(belfast["iso2_v"]) == {"GB", "IE"}
+    pairs = {frozenset(p) for p in zip(bor["iso2_u"], bor["iso2_v"], strict=True)}
+    assert frozenset(("GB", "FR")) not in pairs
+    es_ma = bor[(bor["iso2_u"] + bor["iso2_v"]).isin(["ESMA", "MAES"])]
+    es_end = np.where(es_ma["iso2_u"] == "ES", es_ma["lat_u"], es_ma["lat_v"])
+    assert (es_end < 36.0).all()  # only from Ceuta or Melilla, on the African side
+
+
+@pytest.mark.realdata
+def test_real_inland_metros_and_landlocked_countries(net2024: undersea.Network) -> None:
+    m = net2024.metros
+    inland = m[m["inland"]]
+    assert {"Delhi", "Madrid", "Niamey", "Kampala", "Ouagadougou"} <= set(inland["name"])
+    for code in ("NE", "UG", "CH", "BF", "ML", "BO", "MN", "LA", "NP", "AT", "PY"):
+        own = m[m["iso2"] == code]
+        assert len(own) >= 1, code
+        assert own["inland"].all(), code
+        assert _reaches_a_landing_point(net2024, own["metro_id"].iloc[0]), code
+    # every capital is a metro or within one metro radius of one of its country's metros
+    cap = capitals()
+    gaz = gazetteer()
+    caps = gaz[(gaz["name"] == gaz["iso2"].map(cap)) & gaz["iso2"].isin(set(m["iso2"]))]
+    caps = caps.drop_duplicates("iso2")
+    for r in caps.itertuples():
+        own = m[m["iso2"] == r.iso2]
+        km = np.min(great_circle_km(r.lon, r.lat, own["lon"], own["lat"]))
+        assert km <= net2024.settings.metro_radius_km, (r.name, r.iso2, km)
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_real_load_without_land(net2024: undersea.Network, shared_data) -> None:
+    bare = undersea.load("2024-03", data_dir=shared_data, land=False)
+    assert bare.link_active.sum() == 0
+    assert bare.n_segments == net2024.n_segments
+    niamey = net2024.metro("Niamey")["metro_id"]
+    assert _reaches_a_landing_point(net2024, niamey)
+    assert not _reaches_a_landing_point(bare, niamey)
