@@ -36,7 +36,6 @@ def test_version_is_set():
 
 _USER_SCRIPT = """
 import undersea
-from undersea.network.synthetic import synthetic
 
 net = undersea.load(sample=True)
 route = undersea.shortest_route(net, "Marseille", "Singapore")

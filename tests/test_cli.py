@@ -66,6 +66,7 @@ def test_user_errors_are_one_line(capsys, argv, needle):
     assert "Traceback" not in err + out
 
 
+@pytest.mark.slow
 def test_python_dash_m(tmp_path):
     import subprocess
     import sys

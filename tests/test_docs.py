@@ -70,6 +70,7 @@ def test_api_page_documents_the_public_modules() -> None:
         assert name in api
 
 
+@pytest.mark.slow
 def test_mkdocs_build_is_strict_clean(tmp_path: Path) -> None:
     pytest.importorskip("mkdocs")
     result = subprocess.run(

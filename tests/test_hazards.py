@@ -273,10 +273,10 @@ def test_correlated_neighbours_fail_together() -> None:
 
 
 def test_correlated_epicentres_lie_on_the_routes() -> None:
-    pool = hz._route_pool(COORDS, OFFSETS, LENGTHS)
-    xyz = hz._draw_epicentres(pool, batch_rng(8, 0), 500)
+    pool = hz.EpicentrePool.of(COORDS, OFFSETS, LENGTHS)
+    xyz = pool.draw(batch_rng(8, 0), 500)
     np.testing.assert_allclose(np.linalg.norm(xyz, axis=1), 1.0, atol=1e-12)
-    nearest_km = rg._min_angles(pool.arcs, xyz).min(axis=1) * 6371.0088
+    nearest_km = rg._min_angles(pool.index.arcs, xyz).min(axis=1) * 6371.0088
     assert nearest_km.max() < 1e-6
     lon = np.degrees(np.arctan2(xyz[:, 1], xyz[:, 0]))
     lat = np.degrees(np.arcsin(xyz[:, 2]))

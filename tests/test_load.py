@@ -95,6 +95,7 @@ def test_land_switch():
     assert without.n_segments == with_land.n_segments
 
 
+@pytest.mark.slow
 @pytest.mark.realdata
 @pytest.mark.parametrize("snapshot", SNAPSHOTS)
 def test_every_snapshot_loads(shared_data, snapshot):

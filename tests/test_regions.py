@@ -341,8 +341,8 @@ def test_pruned_kernel_matches_full_kernel(
     walks += [np.column_stack([np.linspace(-170, 10, 40), np.zeros(40)]), np.zeros((0, 2))]
     coords = np.concatenate(walks)
     offsets = np.concatenate([[0], np.cumsum([len(w) for w in walks])])
-    arcs = rg._arcs(coords, offsets)
-    caps = rg._caps(arcs)
+    index = rg.SegmentIndex.of(coords, offsets)
+    arcs, caps = index.arcs, index.caps
     assert caps.radius[5] == np.inf
     assert caps.radius[6] == -np.inf
     centres = np.vstack(
@@ -350,9 +350,9 @@ def test_pruned_kernel_matches_full_kernel(
     )
     r = radius_km / R
     expected = rg._min_angles(arcs, centres) <= r
-    np.testing.assert_array_equal(rg._within(arcs, caps, centres, r), expected)
+    np.testing.assert_array_equal(index.within(centres, r), expected)
     monkeypatch.setattr(rg, "_BLOCK_ELEMENTS", 50)  # many small blocks of pairs
-    np.testing.assert_array_equal(rg._within(arcs, caps, centres, r), expected)
+    np.testing.assert_array_equal(index.within(centres, r), expected)
 
 
 @pytest.mark.parametrize(

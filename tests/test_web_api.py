@@ -626,6 +626,7 @@ def real_client(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
         yield c
 
 
+@pytest.mark.slow
 @pytest.mark.realdata
 def test_real_map_layers(real_client: TestClient) -> None:
     full = real_client.get("/api/cables.geojson", params={"year": 2024})
@@ -640,6 +641,7 @@ def test_real_map_layers(real_client: TestClient) -> None:
     assert len(countries.content) < 1_500_000
 
 
+@pytest.mark.slow
 @pytest.mark.realdata
 def test_real_cut_route_and_hubs(real_client: TestClient) -> None:
     cut = real_client.post("/api/cut", json={"cables": ["WACS"]}).json()

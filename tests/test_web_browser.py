@@ -273,6 +273,7 @@ def test_phone_width_layout(browser: Any, sample_url: str) -> None:
     assert errors == [], errors
 
 
+@pytest.mark.slow
 @pytest.mark.realdata
 def test_real_snapshot_map(browser: Any, shared_data: Path, tmp_path_factory: Any) -> None:
     with pytest.MonkeyPatch.context() as mp:

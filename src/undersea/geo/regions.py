@@ -49,6 +49,7 @@ __all__ = [
     "Circle",
     "PolygonRegion",
     "Region",
+    "SegmentIndex",
     "check_polylines",
     "chokepoint",
     "chokepoints",
@@ -501,6 +502,52 @@ def _within(arcs: _Arcs, caps: _Caps, centres: np.ndarray, radius: float) -> np.
         if len(ki):
             out[lo + ki, si] = _pair_min_angles(arcs, c[ki], si) <= radius
     return out
+
+
+@dataclass(frozen=True)
+class SegmentIndex:
+    """Segments' polylines indexed for "which segments pass within a radius of these
+    points": great-circle pieces plus a bounding cap per segment, so only the (point,
+    segment) pairs whose caps come within reach are measured. Build it once per set of
+    routes with :meth:`of`; the hazards draw epicentres on :attr:`points`.
+
+    Examples
+    --------
+    >>> coords = np.array([[0.0, 0.0], [1.0, 0.0], [90.0, 0.0], [91.0, 0.0]])
+    >>> index = SegmentIndex.of(coords, [0, 2, 4])
+    >>> index.within(unit_vectors(np.array([0.5]), np.array([0.1])), 0.01)
+    array([[ True, False]])
+    """
+
+    arcs: _Arcs
+    caps: _Caps
+
+    @classmethod
+    def of(cls, coords: Any, offsets: Any) -> SegmentIndex:
+        """Index polylines ``coords`` (M, 2) lon/lat split by CSR ``offsets`` (S + 1,)."""
+        xy, off = check_polylines(coords, offsets)
+        arcs = _arcs(xy, off)
+        return cls(arcs, _caps(arcs))
+
+    @property
+    def n_segments(self) -> int:
+        """Number of segments (S)."""
+        return len(self.arcs.nonempty)
+
+    @property
+    def points(self) -> np.ndarray:
+        """(M, 3) unit vectors of every route point."""
+        return self.arcs.xyz
+
+    @property
+    def piece_angles(self) -> np.ndarray:
+        """(M - 1,) angle (radians) of the piece from point i to i + 1; 0 between two
+        segments and for degenerate pieces."""
+        return self.arcs.theta
+
+    def within(self, centres: np.ndarray, radius: float) -> np.ndarray:
+        """(K, S) bool: is each segment within ``radius`` (radians) of each centre (K, 3)."""
+        return _within(self.arcs, self.caps, np.asarray(centres, dtype=float), radius)
 
 
 def _pair_min_angles(arcs: _Arcs, centres: np.ndarray, seg: np.ndarray) -> np.ndarray:

@@ -426,6 +426,89 @@ class Network:
 
         return with_land_link(self, a, b, length_km=length_km)
 
+    def appended(
+        self,
+        *,
+        cables: pd.DataFrame | None = None,
+        landing_points: pd.DataFrame | None = None,
+        cable_landings: pd.DataFrame | None = None,
+        nodes: pd.DataFrame | None = None,
+        segments: pd.DataFrame | None = None,
+        coords: np.ndarray | None = None,
+        offsets: np.ndarray | None = None,
+        segment_cable: int = -1,
+        segments_in_view: bool = True,
+        retire: Sequence[int] = (),
+        links: pd.DataFrame | None = None,
+        metros: pd.DataFrame | None = None,
+        landing_metro: pd.DataFrame | None = None,
+    ) -> Network:
+        """A copy with rows appended to the snapshot's tables: the one way to edit a Network.
+
+        What-if edits (:mod:`undersea.network.whatif`) build the new rows and call this;
+        every existing node, segment and link keeps its index, so a base network and its
+        edited copy compare row by row. Each argument holds only the new rows, in the
+        columns of the table it extends.
+
+        Parameters
+        ----------
+        nodes, links
+            New nodes; new land links (``u``, ``v`` node ids, ``length_km``, ``kind``),
+            in use in the copy.
+        segments, coords, offsets
+            New segments (``u``, ``v`` node ids and the columns of :attr:`segments` but
+            ``active``) and their polylines (CSR ``offsets`` starting at 0).
+        segment_cable
+            Row of :attr:`all_cables` (after appending ``cables``) the new segments belong to.
+        segments_in_view
+            Whether the new segments are in service in this view (a cable's year).
+        retire
+            Existing segment indices that the new ones replace: out of service in the copy.
+        """
+        b = self._base
+        new_nodes = _rows(b.nodes, nodes)
+        node_ix = pd.Index(new_nodes["node_id"])
+        seg = segments if segments is not None else b.segments.iloc[:0]
+        new_links = links if links is not None else b.links.iloc[:0]
+        base = replace(
+            b,
+            cables=_rows(b.cables, cables),
+            landing_points=_rows(b.landing_points, landing_points),
+            cable_landings=_rows(b.cable_landings, cable_landings).drop_duplicates(
+                ignore_index=True
+            ),
+            nodes=new_nodes,
+            segments=_rows(b.segments, seg[b.segments.columns]),
+            seg_u=_readonly(np.concatenate((b.seg_u, node_ix.get_indexer(seg["u"])))),
+            seg_v=_readonly(np.concatenate((b.seg_v, node_ix.get_indexer(seg["v"])))),
+            seg_cable=_readonly(np.concatenate((b.seg_cable, np.full(len(seg), segment_cable)))),
+            coords=b.coords if coords is None else _readonly(np.concatenate((b.coords, coords))),
+            offsets=b.offsets
+            if offsets is None
+            else _readonly(np.concatenate((b.offsets, b.offsets[-1] + offsets[1:]))),
+            links=_rows(b.links, links),
+            link_u=_readonly(np.concatenate((b.link_u, node_ix.get_indexer(new_links["u"])))),
+            link_v=_readonly(np.concatenate((b.link_v, node_ix.get_indexer(new_links["v"])))),
+            metros=b.metros
+            if metros is None or not len(metros)
+            else _rows(b.metros, metros)
+            if b.metros is not None
+            else metros.reset_index(drop=True),
+            landing_metro=_rows(b.landing_metro, landing_metro),
+        )
+        active = np.concatenate((self.active, np.full(len(seg), segments_in_view)))
+        active[list(retire)] = False
+        grown = np.zeros(len(new_nodes) - len(b.nodes), dtype=bool)
+        return replace(
+            self,
+            _base=base,
+            active=_readonly(active),
+            failed_nodes=_readonly(np.concatenate((self.failed_nodes, grown))),
+            link_active=_readonly(
+                np.concatenate((self.link_active, np.ones(len(new_links), dtype=bool)))
+            ),
+        )
+
     def without_land(self) -> Network:
         """A copy with every land link switched off (submarine segments only)."""
         return replace(self, link_active=_readonly(np.zeros_like(self.link_active)))
@@ -577,6 +660,15 @@ class Network:
             f"<Network {self.provenance.snapshot_date}{when}: {self.n_cables} cables, "
             f"{len(self.landing_points)} landing points, {self.n_segments} segments>"
         )
+
+
+def _rows(table: Any, new: pd.DataFrame | None) -> Any:
+    """``table`` with ``new`` rows appended (``table`` itself when there are none)."""
+    if new is None or not len(new):
+        return table
+    if table is None:
+        return new.reset_index(drop=True)
+    return pd.concat([table, new], ignore_index=True)
 
 
 def _metro_nodes(metros: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,7 +23,7 @@ import pandas as pd
 
 from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.geo.sphere import great_circle_km
-from undersea.network.core import Network, _readonly
+from undersea.network.core import Network
 from undersea.network.graph import metro_id, metro_node, metro_nodes
 from undersea.network.topology import cable_topology, geodesic_lengths
 
@@ -190,23 +190,18 @@ def _append(
     ``cable`` is a new cable's record, or the row of an existing cable that gains the
     segments. Segments in ``retire`` are replaced by the new ones (inactive in the view).
     """
-    b = net._base
     if isinstance(cable, int):
-        k, cables = cable, b.cables
-        cable_id = str(cables.iloc[k]["id"])
+        k, new_cable = cable, None
+        cable_id = str(net.all_cables.iloc[k]["id"])
         in_view = bool(net.cable_in_service[k])
     else:
-        cables = pd.concat([b.cables, pd.DataFrame([cable])], ignore_index=True)
-        cables["rfs_year"] = cables["rfs_year"].astype("Int64")
-        cables["reported_length_km"] = cables["reported_length_km"].astype("Float64")
-        k, cable_id = len(cables) - 1, str(cable["id"])
+        k, cable_id = len(net.all_cables), str(cable["id"])
+        new_cable = pd.DataFrame([cable]).astype(
+            {"rfs_year": "Int64", "reported_length_km": "Float64"}
+        )
         in_view = net.year is None or cable["rfs_year"] is None or cable["rfs_year"] <= net.year
     lps = _new_landing_rows(new_lps)
-    cable_landings = pd.concat(
-        [b.cable_landings, pd.DataFrame({"cable_id": cable_id, "landing_point_id": ids})],
-        ignore_index=True,
-    ).drop_duplicates(ignore_index=True)
-    first_bu = int(b.nodes["node_id"].str.startswith(f"{cable_id}#bu").sum())
+    first_bu = int(net.nodes["node_id"].str.startswith(f"{cable_id}#bu").sum())
     # placeholders of the new branching units (a branch names its own: an existing
     # cable's "#bu0" is a real node that must keep its name)
     temp = getattr(graph, "bu_names", [f"{cable_id}#bu{j}" for j in range(len(graph.bu_lonlat))])
@@ -248,12 +243,10 @@ def _append(
             "name": new_metros["name"],
         }
     )
-    nodes = pd.concat([b.nodes, lp_nodes, bus, metro_rows], ignore_index=True)
-    node_ix = pd.Index(nodes["node_id"])
     paths = [np.asarray(path, dtype=float) for _, _, path, _ in graph.segments]
     offsets = np.concatenate(([0], np.cumsum([len(p) for p in paths]))).astype(np.int64)
     coords = np.concatenate(paths) if paths else np.zeros((0, 2))
-    first_seg = int((b.segments["cable_id"] == cable_id).sum())
+    first_seg = int((net.segments["cable_id"] == cable_id).sum())
     seg = pd.DataFrame(
         {
             "segment_id": [f"{cable_id}:{first_seg + j}" for j in range(len(paths))],
@@ -265,47 +258,25 @@ def _append(
         }
     )
     seg["inferred"] = seg["kind"].eq("inferred")
-    segments = pd.concat([b.segments, seg[b.segments.columns]], ignore_index=True)
-    links = pd.concat([b.links, new_links], ignore_index=True) if len(new_links) else b.links
-    link_u = _readonly(np.concatenate((b.link_u, node_ix.get_indexer(new_links["u"]))))
-    link_v = _readonly(np.concatenate((b.link_v, node_ix.get_indexer(new_links["v"]))))
-    lm = pd.DataFrame(
-        {
-            "landing_point_id": new_links.loc[new_links["kind"].eq("backhaul"), "u"],
-            "metro_id": metro_id(new_links.loc[new_links["kind"].eq("backhaul"), "v"]),
-        }
-    )
-    base = replace(
-        b,
-        cables=cables,
-        landing_points=pd.concat([b.landing_points, lps], ignore_index=True),
-        cable_landings=cable_landings,
-        nodes=nodes,
-        segments=segments,
-        seg_u=_readonly(np.concatenate((b.seg_u, node_ix.get_indexer(seg["u"])))),
-        seg_v=_readonly(np.concatenate((b.seg_v, node_ix.get_indexer(seg["v"])))),
-        seg_cable=_readonly(np.concatenate((b.seg_cable, np.full(len(seg), k)))),
-        coords=_readonly(np.concatenate((b.coords, coords))),
-        offsets=_readonly(np.concatenate((b.offsets, b.offsets[-1] + offsets[1:]))),
-        links=links,
-        link_u=link_u,
-        link_v=link_v,
-        metros=None
-        if b.metros is None and not len(new_metros)
-        else pd.concat([b.metros, new_metros], ignore_index=True),
-        landing_metro=pd.concat([b.landing_metro, lm], ignore_index=True),
-    )
-    active = np.concatenate((net.active, np.full(len(seg), in_view)))
-    active[list(retire)] = False
-    return replace(
-        net,
-        _base=base,
-        active=_readonly(active),
-        failed_nodes=_readonly(
-            np.concatenate((net.failed_nodes, np.zeros(len(nodes) - len(b.nodes), dtype=bool)))
-        ),
-        link_active=_readonly(
-            np.concatenate((net.link_active, np.ones(len(link_u) - len(b.link_u), bool)))
+    backhaul = new_links["kind"].eq("backhaul")
+    return net.appended(
+        cables=new_cable,
+        landing_points=lps,
+        cable_landings=pd.DataFrame({"cable_id": cable_id, "landing_point_id": ids}),
+        nodes=pd.concat([lp_nodes, bus, metro_rows], ignore_index=True),
+        segments=seg,
+        coords=coords,
+        offsets=offsets,
+        segment_cable=k,
+        segments_in_view=in_view,
+        retire=retire,
+        links=new_links,
+        metros=new_metros,
+        landing_metro=pd.DataFrame(
+            {
+                "landing_point_id": new_links.loc[backhaul, "u"],
+                "metro_id": metro_id(new_links.loc[backhaul, "v"]),
+            }
         ),
     )
 
@@ -467,7 +438,6 @@ def with_land_link(net: Network, a: str, b: str, *, length_km: float | None = No
         )
     elif not length_km >= 0:
         raise InvalidArgumentError("length_km must be a non-negative number")
-    base = net._base
     new = pd.DataFrame(
         [
             {
@@ -478,13 +448,7 @@ def with_land_link(net: Network, a: str, b: str, *, length_km: float | None = No
             }
         ]
     )
-    base = replace(
-        base,
-        links=pd.concat([base.links, new], ignore_index=True),
-        link_u=_readonly(np.append(base.link_u, na)),
-        link_v=_readonly(np.append(base.link_v, nb)),
-    )
-    return replace(net, _base=base, link_active=_readonly(np.append(net.link_active, True)))
+    return net.appended(links=new)
 
 
 def _node_of(net: Network, place: str) -> int:

@@ -63,9 +63,7 @@ from numpy.typing import NDArray
 from undersea._errors import DataNotFoundError, InvalidArgumentError, MalformedSourceError
 from undersea.geo.regions import (
     Region,
-    _arcs,
-    _caps,
-    _within,
+    SegmentIndex,
     check_polylines,
     region_to_geojson,
     regions_from_features,
@@ -78,6 +76,7 @@ __all__ = [
     "LENGTHS",
     "BoundHazard",
     "Correlated",
+    "EpicentrePool",
     "HazardModel",
     "HazardSpec",
     "Hotspots",
@@ -236,57 +235,64 @@ def hotspots(membership: Any, rates: Any, *, rng: np.random.Generator, batch: in
 
 
 @dataclass(frozen=True)
-class _RoutePool:
-    """Pieces of the cable routes that epicentres are drawn from, weighted by length."""
+class EpicentrePool:
+    """Pieces of the cable routes that epicentres are drawn from, weighted by length.
 
-    arcs: Any
-    caps: Any
+    Build it with :meth:`of`; :meth:`draw` places epicentres uniformly along the routes
+    (by reported length), and :attr:`index` finds the segments near them.
+    """
+
+    index: SegmentIndex
     start: NDArray[np.float64]  # (P, 3) first point of each drawable piece
     end: NDArray[np.float64]  # (P, 3) last point
     theta: NDArray[np.float64]  # (P,) angular length
     cumulative: NDArray[np.float64]  # (P,) cumulative weight (km)
 
+    @classmethod
+    def of(cls, coords: Any, offsets: Any, length_km: Any) -> EpicentrePool:
+        """The pool of segment polylines ``coords``/``offsets`` with lengths ``length_km``."""
+        xy, off = check_polylines(coords, offsets)
+        lengths = _lengths(length_km)
+        if len(lengths) != len(off) - 1:
+            raise InvalidArgumentError("length_km must have one value per segment")
+        if len(xy) < 2:
+            raise InvalidArgumentError(
+                "correlated: no segment has a drawn route to put epicentres on"
+            )
+        index = SegmentIndex.of(xy, off)
+        seg_of_piece = np.repeat(np.arange(len(lengths)), np.diff(off))[:-1]
+        theta = index.piece_angles
+        per_seg = np.bincount(seg_of_piece, weights=theta, minlength=len(lengths))
+        scale = np.divide(lengths, per_seg, out=np.zeros_like(lengths), where=per_seg > 0)
+        weight = theta * scale[seg_of_piece]
+        keep = weight > 0
+        if not keep.any():
+            raise InvalidArgumentError(
+                "correlated: no segment has a drawn route to put epicentres on"
+            )
+        ix = np.flatnonzero(keep)
+        pts = index.points
+        return cls(index, pts[ix], pts[ix + 1], theta[ix], np.cumsum(weight[ix]))
 
-def _route_pool(coords: Any, offsets: Any, length_km: Any) -> _RoutePool:
-    xy, off = check_polylines(coords, offsets)
-    lengths = _lengths(length_km)
-    if len(lengths) != len(off) - 1:
-        raise InvalidArgumentError("length_km must have one value per segment")
-    if len(xy) < 2:
-        raise InvalidArgumentError("correlated: no segment has a drawn route to put epicentres on")
-    arcs = _arcs(xy, off)
-    seg_of_piece = np.repeat(np.arange(len(lengths)), np.diff(off))[:-1]
-    theta = arcs.theta
-    per_seg = np.bincount(seg_of_piece, weights=theta, minlength=len(lengths))
-    scale = np.divide(lengths, per_seg, out=np.zeros_like(lengths), where=per_seg > 0)
-    weight = theta * scale[seg_of_piece]
-    keep = weight > 0
-    if not keep.any():
-        raise InvalidArgumentError("correlated: no segment has a drawn route to put epicentres on")
-    ix = np.flatnonzero(keep)
-    return _RoutePool(
-        arcs, _caps(arcs), arcs.xyz[ix], arcs.xyz[ix + 1], theta[ix], np.cumsum(weight[ix])
-    )
-
-
-def _draw_epicentres(pool: _RoutePool, rng: np.random.Generator, n: int) -> NDArray[np.float64]:
-    u = rng.random(n) * pool.cumulative[-1]
-    ix = np.minimum(np.searchsorted(pool.cumulative, u, side="right"), len(pool.theta) - 1)
-    t = rng.random(n)[:, None]
-    th = pool.theta[ix][:, None]
-    sin_th = np.sin(th)
-    a = np.sin((1.0 - t) * th) / sin_th
-    b = np.sin(t * th) / sin_th
-    return np.asarray(a * pool.start[ix] + b * pool.end[ix])  # spherical interpolation (slerp)
+    def draw(self, rng: np.random.Generator, n: int) -> NDArray[np.float64]:
+        """``n`` epicentres (n, 3 unit vectors), uniform along the routes by length."""
+        u = rng.random(n) * self.cumulative[-1]
+        ix = np.minimum(np.searchsorted(self.cumulative, u, side="right"), len(self.theta) - 1)
+        t = rng.random(n)[:, None]
+        th = self.theta[ix][:, None]
+        sin_th = np.sin(th)
+        a = np.sin((1.0 - t) * th) / sin_th
+        b = np.sin(t * th) / sin_th
+        return np.asarray(a * self.start[ix] + b * self.end[ix])  # spherical interpolation
 
 
 def _sample_correlated(
-    pool: _RoutePool, radius_km: float, n_events: int, rng: np.random.Generator, batch: int
+    pool: EpicentrePool, radius_km: float, n_events: int, rng: np.random.Generator, batch: int
 ) -> BoolMatrix:
     batch = _check_batch(batch)
-    centres = _draw_epicentres(pool, rng, batch * n_events)
-    near = _within(pool.arcs, pool.caps, centres, radius_km / get_settings().earth_radius_km)
-    n_segments = len(pool.arcs.nonempty)
+    centres = pool.draw(rng, batch * n_events)
+    near = pool.index.within(centres, radius_km / get_settings().earth_radius_km)
+    n_segments = pool.index.n_segments
     return np.asarray(near.reshape(batch, n_events, n_segments).any(axis=1), dtype=bool)
 
 
@@ -312,7 +318,7 @@ def correlated(
     True
     """
     spec = Correlated(radius_km=radius_km, n_events=n_events)
-    pool = _route_pool(coords, offsets, length_km)
+    pool = EpicentrePool.of(coords, offsets, length_km)
     return _sample_correlated(pool, spec.radius_km, spec.n_events, rng, batch)
 
 
@@ -630,7 +636,7 @@ class Correlated(HazardSpec):
         self, coords: Any, offsets: Any, length_km: Any, *, cables: SegmentCables | None = None
     ) -> BoundHazard:
         """Bind to segment arrays: prepare the routes' pieces and their weights."""
-        pool = _route_pool(coords, offsets, length_km)
+        pool = EpicentrePool.of(coords, offsets, length_km)
         n = len(np.asarray(length_km))
 
         def draw(rng: np.random.Generator, batch: int) -> BoolMatrix:

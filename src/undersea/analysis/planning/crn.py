@@ -42,11 +42,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from undersea._errors import InvalidArgumentError
-from undersea.geo.regions import segments_in_region
+from undersea.geo.regions import SegmentIndex, segments_in_region
 from undersea.network.core import Network
 from undersea.scenarios.hazards import (
     BoundHazard,
     Correlated,
+    EpicentrePool,
     HazardSpec,
     Hotspots,
     LengthProportional,
@@ -239,13 +240,9 @@ class Extension:
         if isinstance(spec, Hotspots):
             member = np.vstack([segments_in_region(r, xy, off) for r in spec.regions])
             return ("hotspots", member, np.asarray(spec.rates))
-        from undersea.geo.regions import _arcs, _caps
-        from undersea.scenarios.hazards import _route_pool
-
         base = self.draws.base
-        pool = _route_pool(base.coords, base.offsets, base.seg_length_km)
-        arcs = _arcs(xy, off)
-        return ("correlated", pool, arcs, _caps(arcs))
+        pool = EpicentrePool.of(base.coords, base.offsets, base.seg_length_km)
+        return ("correlated", pool, SegmentIndex.of(xy, off))
 
     @property
     def n_appended(self) -> int:
@@ -275,14 +272,11 @@ class Extension:
         if self._area[0] == "hotspots":
             _, member, rates = self._area
             return hotspots(member, rates, rng=batch_rng(d.seed, k), batch=d.batch_size)
-        from undersea.geo.regions import _within
-        from undersea.scenarios.hazards import _draw_epicentres
-
-        _, pool, arcs, caps = self._area
+        _, pool, index = self._area
         spec = d.spec
         assert isinstance(spec, Correlated)
         n_ev = spec.n_events
-        centres = _draw_epicentres(pool, batch_rng(d.seed, k), d.batch_size * n_ev)
+        centres = pool.draw(batch_rng(d.seed, k), d.batch_size * n_ev)
         radius = spec.radius_km / get_settings().earth_radius_km
-        near = _within(arcs, caps, centres, radius)
+        near = index.within(centres, radius)
         return np.asarray(near.reshape(d.batch_size, n_ev, -1).any(axis=1), dtype=bool)
