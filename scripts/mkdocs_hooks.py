@@ -33,6 +33,7 @@ NAV_ORDER = [
     ("Reports, exports and SQL", "reports.md"),
     ("Command line", "cli.md"),
     ("Python API", "api.md"),
+    ("Architecture", "architecture.md"),
 ]
 #: Modules documented on the API page, in order (analysis modules are added as found).
 API_MODULES = [
