@@ -390,7 +390,7 @@ def test_incident_with_cables_not_in_service(renamed):
     s = scenario_from_incident(renamed.as_of(2012), inc)
     assert s.is_empty
     assert s.details["not_in_service"] == ["Main One"]
-    with pytest.raises(InvalidScenarioError, match="nearest_km"):
+    with pytest.raises(InvalidArgumentError, match="nearest_km"):
         scenario_from_incident(renamed, inc, nearest_km=-1)
     with pytest.raises(UnknownNameError, match="incident"):
         scenario_from_incident(renamed, "1999-01-nothing")

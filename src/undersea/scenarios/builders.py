@@ -32,7 +32,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from undersea._errors import AmbiguousNameError, InvalidScenarioError, UnknownNameError
+from undersea._errors import (
+    AmbiguousNameError,
+    InvalidArgumentError,
+    InvalidScenarioError,
+    UnknownNameError,
+)
 from undersea.geo.regions import (
     BBox,
     Circle,
@@ -537,7 +542,7 @@ def scenario_from_incident(
     inc = incident_id if isinstance(incident_id, Incident) else incident(incident_id)
     limit = net.settings.incident_nearest_segment_km if nearest_km is None else float(nearest_km)
     if not limit >= 0:
-        raise InvalidScenarioError(f"nearest_km must be >= 0, got {nearest_km!r}")
+        raise InvalidArgumentError(f"nearest_km must be >= 0, got {nearest_km!r}")
     resolved: dict[str, str | None] = {}
     rows, unresolved, absent = [], [], []
     for name in inc.cables:
