@@ -18,6 +18,7 @@ from undersea._errors import MalformedSourceError, UnknownNameError
 from undersea.geo.geonames import capitals, gazetteer
 from undersea.geo.sphere import great_circle_km
 from undersea.network.land import LINK_KINDS, build_land_layer, read_land_links
+from undersea.settings import get_settings
 from undersea.tables import check_table
 
 from .conftest import COAST_LANDINGS, COAST_LINES, make_snapshot, network_from
@@ -186,6 +187,17 @@ def test_inland_metros_are_optional(tiny_snapshot) -> None:
     )
     with_extra = build_land_layer(tiny_snapshot.landing_points, inland=extra)
     assert with_extra.metros.set_index("metro_id").loc["bamako-ml", "inland"]
+
+
+def test_settings_reach_metro_assignment() -> None:
+    """``settings`` passed to the build shape the metros (issue 16: they were dropped)."""
+    lp = undersea.load(sample=True).all_landing_points
+    s = get_settings()
+    wide = build_land_layer(lp, settings=s.replace(metro_radius_km=100.0))
+    tight = build_land_layer(lp, settings=s.replace(metro_radius_km=5.0))
+    assert tight.landing_metro["metro_id"].nunique() > wide.landing_metro["metro_id"].nunique()
+    back = tight.links[tight.links["kind"] == "backhaul"]
+    assert back["length_km"].max() <= s.backhaul_route_factor * 5.0 + 1e-9
 
 
 # -------------------------------------------------------------------------- read_land_links
