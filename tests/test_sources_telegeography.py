@@ -575,6 +575,27 @@ def test_malformed_json_and_geometry(v2: Path) -> None:
     assert (info.value.record, info.value.field) == ("one", "geometry.coordinates")
 
 
+@pytest.mark.parametrize("point", [[0.0, 999.0], [1e300, -1e300], [181.0, 0.0], [0, -90.5]])
+def test_route_vertices_out_of_range_are_errors(v3: Path, point: list[float]) -> None:
+    geo = json.loads((v3 / "cable" / "cable-geo.json").read_text(encoding="utf-8"))
+    geo["features"][0]["geometry"]["coordinates"][0].insert(1, point)
+    _write(v3, "cable/cable-geo.json", geo)
+    with pytest.raises(MalformedSourceError, match=r"point 1: lon/lat .* out of range") as info:
+        read_telegeography(v3)
+    err = info.value
+    assert err.file.endswith("cable-geo.json")
+    assert (err.record, err.field) == ("alpha", "geometry.coordinates")
+    assert "\n" not in str(err)
+
+
+@pytest.mark.parametrize("length", [1e308, 100_001, -1, "999,999 km"])
+def test_implausible_lengths_are_errors(v3: Path, length: float | str) -> None:
+    _mutate_record(v3, "cable/alpha.json", length=length)
+    with pytest.raises(MalformedSourceError, match="expected a length of 0 to 100,000 km") as info:
+        read_telegeography(v3)
+    assert (info.value.record, info.value.field) == ("alpha", "length")
+
+
 def test_unknown_country_is_a_note_not_a_crash(v3: Path) -> None:
     _mutate_record(v3, "landing-point/salinas-ecuador.json", country="Atlantis")
     snap = read_telegeography(v3)

@@ -39,6 +39,7 @@ import pandas as pd
 from undersea._errors import DataNotFoundError, UnknownNameError
 from undersea.sources._countries import country_codes, country_of_place
 from undersea.sources._fields import (
+    MAX_LENGTH_KM,
     Where,
     as_list,
     as_object,
@@ -228,8 +229,10 @@ def _length(rec: dict[str, Any], where: Where, notes: _Notes) -> float | None:
             return None
     else:
         km = number(value, where, "length")
-    if km is not None and not (math.isfinite(km) and km >= 0):
-        raise where.error("length", f"expected a positive length, got {value!r:.60}")
+    if km is not None and not (math.isfinite(km) and 0 <= km <= MAX_LENGTH_KM):
+        raise where.error(
+            "length", f"expected a length of 0 to {MAX_LENGTH_KM:,.0f} km, got {value!r:.60}"
+        )
     return km
 
 
