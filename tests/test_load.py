@@ -179,7 +179,7 @@ def test_unwritable_cache_builds_in_memory_with_one_warning(tmp_path, monkeypatc
         cache.mkdir()
         monkeypatch.setattr(_data.Path, "mkdir", _read_only_mkdir)
     monkeypatch.setenv("UNDERSEA_CACHE", str(cache))
-    with pytest.warns(undersea._load.CacheWarning, match="not writable") as caught:
+    with pytest.warns(undersea._errors.CacheWarning, match="not writable") as caught:
         net = undersea.load(sample=True)
     assert len(caught) == 1
     assert net.n_segments == undersea.load(sample=True, cache=False).n_segments
@@ -257,3 +257,90 @@ def test_edit_keeping_size_and_mtime_is_seen(tmp_path):
     b = undersea.load(data_dir=root)
     assert a.provenance.content_hash != b.provenance.content_hash
     assert int(b.cable("SAT-3/WASC")["rfs_year"]) == 2003
+
+
+def _cli(args: list[str]) -> int:
+    from undersea.cli import main
+
+    try:
+        main(args)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+@pytest.mark.parametrize(
+    ("rel", "loss"),
+    [
+        ("cable/cable-geo.json", "straight lines"),
+        ("landing-point/landing-point-geo.json", "no coordinates"),
+    ],
+)
+def test_missing_required_file_is_an_error_unless_allow_partial(tmp_path, rel, loss, capsys):
+    root = _sample_copy(tmp_path)
+    (root / "telegeography" / "2024-01" / rel).unlink()
+    with pytest.raises(DataNotFoundError, match=f"has no {rel}: .*{loss}.*--allow-partial"):
+        undersea.load(data_dir=root)
+    with pytest.warns(undersea.DataQualityWarning, match="1 required file missing"):
+        partial = undersea.load(data_dir=root, allow_partial=True)
+    assert any(n.startswith(f"[missing] {rel}") for n in partial.notes)
+    with pytest.raises(DataNotFoundError, match="--allow-partial"):  # not from the cache
+        undersea.load(data_dir=root)
+    assert _cli(["hubs", "--data-dir", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert rel in err
+    assert err.count("\n") == 1
+    assert _cli(["--allow-partial", "data", "info", "--data-dir", str(root), "-f", "json"]) == 0
+    cap = capsys.readouterr()
+    assert cap.err.startswith("warning: snapshot 2024-01: ")
+    assert "1 required file missing" in cap.err
+    assert cap.err.count("\n") == 1
+    assert '"missing": 1' in cap.out
+
+
+def test_skipped_records_are_summed_up_once_and_strict_fails(tmp_path, capsys):
+    import json
+
+    root = _sample_copy(tmp_path)
+    folder = root / "telegeography" / "2024-01"
+    geo_file = folder / "landing-point" / "landing-point-geo.json"
+    geo = json.loads(geo_file.read_text())
+    feature = next(f for f in geo["features"] if f["properties"]["id"] == "marseille-france")
+    moved = json.loads(json.dumps(feature))
+    moved["geometry"]["coordinates"] = [151.2, -33.87]  # a duplicate in Sydney, listed first
+    geo["features"].insert(0, moved)
+    geo_file.write_text(json.dumps(geo))
+    clean = undersea.load(sample=True)
+    cables = clean.cable_landings["landing_point_id"].eq("marseille-france").sum()
+    skipped = 2 + cables  # the features, the landing point and its cable landings
+    with pytest.warns(undersea.DataQualityWarning, match=f"{skipped} records skipped") as caught:
+        net = undersea.load(data_dir=root)
+    assert len(caught) == 1
+    assert "marseille-france" not in set(net.all_landing_points["id"])  # never in Sydney
+    with pytest.raises(undersea.DataQualityError, match="marseille-france"):
+        undersea.load(data_dir=root, strict=True)
+    assert _cli(["--strict", "data", "info", "--data-dir", str(root)]) == 2
+    assert "records skipped" in capsys.readouterr().err
+    assert _cli(["data", "info", "--data-dir", str(root), "-f", "json"]) == 0
+    cap = capsys.readouterr()
+    assert cap.err.count("\n") == 1
+    assert cap.err.startswith(f"warning: snapshot 2024-01: {skipped} records skipped")
+    assert f'"skipped": {skipped}' in cap.out
+
+
+def test_clean_sample_loads_strictly_without_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        net = undersea.load(sample=True, strict=True)
+    assert net.n_cables == 10
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("snapshot", SNAPSHOTS)
+def test_real_snapshots_load_strictly(shared_data, snapshot):
+    """The real snapshots have quirks (notes) but no record skipped or repaired."""
+    net = undersea.load(snapshot, data_dir=shared_data, strict=True)
+    assert net.n_cables > 250

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import warnings
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -26,14 +27,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 
+from undersea._errors import (
+    CacheWarning,
+    DataNotFoundError,
+    DataQualityError,
+    DataQualityWarning,
+)
 from undersea.data import directory as _data
 from undersea.network.core import Network
 from undersea.network.land import LandLayer, build_land_layer
 from undersea.network.topology import QualityReport, Topology, build_topology
 from undersea.settings import Settings, get_settings
-from undersea.tables import Provenance
+from undersea.tables import Provenance, note_counts, note_kind
 
-__all__ = ["CacheWarning", "load"]
+__all__ = ["check_notes", "load"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +70,8 @@ def load(
     settings: Settings | None = None,
     cache: bool = True,
     land: bool = True,
+    strict: bool = False,
+    allow_partial: bool = False,
 ) -> Network:
     """Load a snapshot as a :class:`~undersea.network.core.Network`.
 
@@ -83,6 +92,14 @@ def load(
     land
         Use the land layer (backhaul, domestic and cross-border links, see
         :mod:`undersea.network.land`); ``False`` keeps submarine segments only.
+    strict
+        Raise :class:`~undersea.DataQualityError` when any record was skipped or
+        repaired while reading (otherwise one :class:`~undersea.DataQualityWarning`
+        sums them up; :attr:`Network.notes` lists them).
+    allow_partial
+        Load a snapshot that lacks a required file (route or landing-point geometry)
+        with the reader's fallback, and a warning, instead of raising
+        :class:`~undersea.DataNotFoundError`.
 
     Examples
     --------
@@ -110,9 +127,10 @@ def load(
         _data.remove_stale_temps(entry.parent)
     net = _read_entry(entry, s) if cache else None
     if net is None:
-        net = _build(folder, countries_file, s)
+        net = _build(folder, countries_file, s, allow_partial=allow_partial)
         if cache:
             _write_entry(entry, net)
+    check_notes(net.notes, folder.name, strict=strict, allow_partial=allow_partial)
     if year is not None or include_planned:
         net = net.as_of(year, include_planned=include_planned)
     return net if land else net.without_land()
@@ -180,10 +198,54 @@ def _cache_key(content: str, s: Settings) -> str:
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
-def _build(folder: Path, countries_file: Path | None, s: Settings) -> Network:
+def check_notes(
+    notes: Sequence[str], snapshot: str, *, strict: bool = False, allow_partial: bool = False
+) -> None:
+    """Report the records skipped or repaired while reading, in one line.
+
+    A :class:`~undersea.DataQualityWarning` sums them up; ``strict`` raises
+    :class:`~undersea.DataQualityError` instead; a required file missing raises
+    :class:`~undersea.DataNotFoundError` unless ``allow_partial`` (a build cached with
+    ``allow_partial=True`` is never served without it).
+    """
+    counts = note_counts(notes)
+    tagged = [n for n in notes if note_kind(n) is not None]
+    if counts["missing"] and not allow_partial:
+        missing = next(n for n in tagged if note_kind(n) == "missing")
+        raise DataNotFoundError(
+            f"snapshot {snapshot}: {missing.removeprefix('[missing] ')}; load it anyway with "
+            "--allow-partial (allow_partial=True)"
+        )
+    if not tagged:
+        return
+    parts = [
+        f"{n:,} {_NOUNS[k][0]}{'' if n == 1 else 's'} {_NOUNS[k][1]}"
+        for k, n in counts.items()
+        if n
+    ]
+    line = f"snapshot {snapshot}: " + ", ".join(parts) + " while loading"
+    if strict:
+        raise DataQualityError(f"{line} (--strict); the first: {tagged[0]}")
+    warnings.warn(
+        f"{line}; `undersea data info` lists them, --strict makes this an error",
+        DataQualityWarning,
+        stacklevel=3,
+    )
+
+
+_NOUNS = {
+    "skipped": ("record", "skipped"),
+    "repaired": ("record", "repaired"),
+    "missing": ("required file", "missing"),
+}
+
+
+def _build(
+    folder: Path, countries_file: Path | None, s: Settings, *, allow_partial: bool = False
+) -> Network:
     from undersea.sources import read_countries, read_telegeography
 
-    snap = read_telegeography(folder)
+    snap = read_telegeography(folder, allow_partial=allow_partial)
     topo = build_topology(snap, settings=s)
     countries = read_countries(countries_file) if countries_file else None
     land = build_land_layer(snap.landing_points, countries=countries, settings=s)
@@ -215,10 +277,6 @@ def _frames(net: Network) -> dict[str, pd.DataFrame]:
         "landing_metro": b.landing_metro,
         "links": b.links,
     }
-
-
-class CacheWarning(UserWarning):
-    """The build cache could not be written: the network was built in memory only."""
 
 
 def _write_entry(entry: Path, net: Network) -> None:

@@ -57,7 +57,7 @@ from undersea.sources._fields import (
     read_bytes,
     text,
 )
-from undersea.tables import CableSnapshot, Provenance, check_table
+from undersea.tables import CableSnapshot, Provenance, check_table, tag_note
 
 __all__ = [
     "SOURCE",
@@ -85,6 +85,10 @@ _LENGTH_RE = re.compile(r"^\s*(\d[\d,]*(?:\.\d+)?)\s*(?:km)?\.?\s*$", re.IGNOREC
 _V3_CABLE_KEYS = frozenset({"rfs_year", "is_planned", "suppliers"})
 #: Keys of a geo feature's id: ``slug`` in v2 (whose ``id`` is a number), ``id`` in v3.
 _GEO_KEYS = ("slug", "id")
+#: Features of one landing point closer than this (degrees, ~5 km) are one place drawn
+#: twice (2021-06 has 120 such landing points, at most 0.007° apart); farther apart,
+#: which one is right cannot be told.
+_SAME_PLACE_DEG = 0.05
 
 
 # ---------------------------------------------------------------------------------------
@@ -166,10 +170,12 @@ class _Notes:
     root: str = ""
     lines: list[str] = field(default_factory=list)
 
-    def add(self, where: str, message: str) -> None:
+    def add(self, where: str, message: str, kind: str | None = None) -> None:
+        """One note; ``kind`` tags a record ``"skipped"`` or ``"repaired"`` or a file
+        ``"missing"`` (see :func:`undersea.tables.note_counts`); None is information."""
         if self.root and where.startswith(self.root + os.sep):
             where = Path(where).relative_to(self.root).as_posix()
-        self.lines.append(f"{where}: {message}")
+        self.lines.append(tag_note(kind, f"{where}: {message}"))
 
 
 @dataclass(frozen=True)
@@ -198,7 +204,7 @@ def _rfs_fields(
     rfs = opt_text(rec, "rfs", where)
     year, end_month = parse_rfs(rfs)
     if rfs is not None and year is None and rfs.casefold() not in _MISSING_TEXT:
-        notes.add(where.file, f"cable {where.record!r}: no year in rfs {rfs!r}")
+        notes.add(where.file, f"cable {where.record!r}: no year in rfs {rfs!r}", "repaired")
     raw_year = rec.get("rfs_year")
     if raw_year is not None:
         if isinstance(raw_year, bool) or not isinstance(raw_year, int):
@@ -225,7 +231,9 @@ def _length(rec: dict[str, Any], where: Where, notes: _Notes) -> float | None:
         try:
             km = parse_length_km(value)
         except ValueError:
-            notes.add(where.file, f"cable {where.record!r}: unreadable length {value!r}")
+            notes.add(
+                where.file, f"cable {where.record!r}: unreadable length {value!r}", "repaired"
+            )
             return None
     else:
         km = number(value, where, "length")
@@ -442,9 +450,11 @@ def _read_cable_records(snap: _Snapshot, when: _SnapDate) -> None:
         snap.raw_cables.append(raw)
         cid = row["id"]
         if _stem(rel) != cid:
-            snap.notes.add(rel, f"record id {cid!r} differs from the file name; id used")
+            snap.notes.add(
+                rel, f"record id {cid!r} differs from the file name; id used", "repaired"
+            )
         if cid in snap.cables:
-            snap.notes.add(rel, f"duplicate cable {cid!r}: skipped (first record kept)")
+            snap.notes.add(rel, f"duplicate cable {cid!r}: skipped (first record kept)", "skipped")
             continue
         snap.cables[cid] = row
         snap.refs[cid] = _unique_refs(refs, rel, cid, snap.notes)
@@ -467,28 +477,49 @@ def _read_landing_files(snap: _Snapshot) -> None:
     for rel in snap.record_files(_LANDING_DIR):
         landing = _parse_landing_file(snap.load(rel), snap.where(rel))
         if _stem(rel) != landing.id:
-            snap.notes.add(rel, f"record id {landing.id!r} differs from the file name; id used")
+            snap.notes.add(
+                rel, f"record id {landing.id!r} differs from the file name; id used", "repaired"
+            )
         if landing.id in snap.landing_files:
-            snap.notes.add(rel, f"duplicate landing point {landing.id!r}: first record kept")
+            snap.notes.add(
+                rel, f"duplicate landing point {landing.id!r}: first record kept", "skipped"
+            )
             continue
         snap.landing_files[landing.id] = landing
+
+
+def _spread_deg(points: list[_Landing]) -> float:
+    """Largest difference in latitude or (scaled to the equator) longitude, in degrees."""
+    lonlat = np.array([p.lonlat for p in points], dtype=float)
+    dlon = np.ptp((lonlat[:, 0] + 180.0) % 360.0)  # a ±180° seam is a small step here
+    dlon = min(dlon, 360.0 - dlon) * math.cos(math.radians(float(np.abs(lonlat[:, 1]).max())))
+    return float(max(dlon, np.ptp(lonlat[:, 1])))
 
 
 def _read_landing_geo(snap: _Snapshot) -> None:
     rel = f"{_LANDING_DIR}/{_LANDING_GEO}"
     if not snap.exists(rel):
         return
-    counts: dict[str, int] = {}
+    points: dict[str, list[_Landing]] = {}
     for i, feature in enumerate(features(snap.load(rel), snap.where(rel))):
         point = _point_feature(feature, snap.where(rel, f"feature {i}"))
         if point is None:
-            snap.notes.add(rel, f"feature {i} has no geometry: skipped")
+            snap.notes.add(rel, f"feature {i} has no geometry: skipped", "skipped")
             continue
-        counts[point.id] = counts.get(point.id, 0) + 1
-        snap.landing_geo.setdefault(point.id, point)
-    for lid, n in counts.items():
-        if n > 1:
-            snap.notes.add(rel, f"landing point {lid!r} has {n} features: first kept")
+        points.setdefault(point.id, []).append(point)
+    for lid, found in points.items():
+        spread = _spread_deg(found)
+        if spread <= _SAME_PLACE_DEG:  # redrawn a few metres apart: one place
+            snap.landing_geo[lid] = found[0]
+            if len(found) > 1:
+                snap.notes.add(rel, f"landing point {lid!r} has {len(found)} features: first kept")
+            continue
+        snap.notes.add(  # which one is right cannot be told: none is used
+            rel,
+            f"landing point {lid!r} has {len(found)} features up to {spread:.2f}° apart: "
+            "their positions are not used",
+            "skipped",
+        )
 
 
 def _read_cable_geo(snap: _Snapshot) -> None:
@@ -504,7 +535,9 @@ def _read_cable_geo(snap: _Snapshot) -> None:
         counts[cid] = counts.get(cid, 0) + 1
         kept = [line for line in lines if len(line) >= 2]
         if len(kept) < len(lines):
-            snap.notes.add(rel, f"cable {cid!r}: {len(lines) - len(kept)} line(s) under 2 points")
+            snap.notes.add(
+                rel, f"cable {cid!r}: {len(lines) - len(kept)} line(s) under 2 points", "skipped"
+            )
         snap.routes.setdefault(cid, []).extend(kept)
     for cid, n in counts.items():
         if n > 1:
@@ -633,15 +666,13 @@ def _landing_row(
     present = [s for s in sources if s is not None]
     lonlat = _first(s.lonlat for s in present)
     if lonlat is None:
-        snap.notes.add(_LANDING_DIR, f"landing point {lid!r} has no coordinates: dropped")
+        snap.notes.add(
+            _LANDING_DIR, f"landing point {lid!r} has no coordinates: dropped", "skipped"
+        )
         return None
     name = _first(s.name for s in present) or lid
     country = _first(s.country for s in present) or country_of_place(name)
-    try:
-        iso2, iso3 = country_codes(country)
-    except UnknownNameError as exc:
-        snap.notes.add(_LANDING_DIR, f"landing point {lid!r}: {exc}; iso codes left empty")
-        iso2, iso3 = "", ""
+    iso2, iso3 = _iso_codes(lid, country, name, snap.notes)
     return {
         "id": lid,
         "name": name,
@@ -652,6 +683,32 @@ def _landing_row(
         "lat": lonlat[1],
         "is_tbd": bool(_first(s.is_tbd for s in present)),
     }
+
+
+def _iso_codes(lid: str, country: str, name: str, notes: _Notes) -> tuple[str, str]:
+    """ISO codes of ``country``; else of the country the landing's name ends with.
+
+    An unknown country never turns a landing into a phantom country silently: the name's
+    country is used (a repaired record), or the codes are left empty (also counted).
+    """
+    try:
+        return country_codes(country)
+    except UnknownNameError as exc:
+        problem = str(exc)
+    from_name = country_of_place(name)
+    try:
+        iso2, iso3 = country_codes(from_name)
+    except UnknownNameError:
+        notes.add(
+            _LANDING_DIR, f"landing point {lid!r}: {problem}; iso codes left empty", "repaired"
+        )
+        return "", ""
+    notes.add(
+        _LANDING_DIR,
+        f"landing point {lid!r}: {problem}; country {from_name!r} taken from its name",
+        "repaired",
+    )
+    return iso2, iso3
 
 
 def _landing_table(snap: _Snapshot) -> pd.DataFrame:
@@ -688,7 +745,7 @@ def _cable_landings_table(snap: _Snapshot, landing_ids: set[str]) -> pd.DataFram
             if lid in landing_ids:
                 pairs.append((cid, lid))
             else:
-                snap.notes.add(_CABLE_DIR, f"cable {cid!r}: landing {lid!r} dropped")
+                snap.notes.add(_CABLE_DIR, f"cable {cid!r}: landing {lid!r} dropped", "skipped")
     table = pd.DataFrame(pairs, columns=["cable_id", "landing_point_id"], dtype=object)
     return check_table("cable_landings", table, source=str(snap.root))
 
@@ -718,8 +775,36 @@ def _routes_table(snap: _Snapshot) -> pd.DataFrame:
     return check_table("cable_routes", table, source=str(snap.root))
 
 
+#: Files an API version cannot do without, and what is lost when one is missing.
+_REQUIRED = {
+    "v2": {f"{_CABLE_DIR}/{_CABLE_GEO}": "routes would be straight lines between landings"},
+    "v3": {
+        f"{_CABLE_DIR}/{_CABLE_GEO}": "routes would be straight lines between landings",
+        f"{_LANDING_DIR}/{_LANDING_GEO}": "landing points would have no coordinates (dropped)",
+    },
+}
+
+
+def _check_required(snap: _Snapshot, version: str, *, allow_partial: bool) -> None:
+    """DataNotFoundError naming a required file the snapshot lacks; with ``allow_partial``
+    a ``[missing]`` note instead (the reader's fallback is used)."""
+    for rel, loss in _REQUIRED.get(version, {}).items():
+        if snap.exists(rel):
+            continue
+        if not allow_partial:
+            raise DataNotFoundError(
+                f"snapshot {snap.root} (API {version}) has no {rel}: {loss}; restore it "
+                "(undersea data pull), or load it anyway with --allow-partial "
+                "(allow_partial=True)"
+            )
+        snap.notes.add(rel, f"required file missing: {loss.replace('would be', 'are')}", "missing")
+
+
 def read_telegeography(
-    path: str | os.PathLike[str], *, snapshot_date: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    snapshot_date: str | None = None,
+    allow_partial: bool = False,
 ) -> CableSnapshot:
     """Read one TeleGeography snapshot folder (API v1, v2 or v3) into canonical tables.
 
@@ -731,6 +816,10 @@ def read_telegeography(
         Date of the snapshot (``"YYYY-MM"`` or ``"YYYY-MM-DD"``), used for provenance and
         to derive ``is_planned`` where the source has no such field. ``None`` uses the
         date in ``config.json`` when present, else the folder name.
+    allow_partial
+        Read a v2/v3 snapshot that lacks a required geometry file (``cable-geo.json``:
+        routes become straight lines; v3 ``landing-point-geo.json``: landing points have no
+        coordinates), with a ``[missing]`` note, instead of raising.
 
     Returns
     -------
@@ -741,7 +830,8 @@ def read_telegeography(
     Raises
     ------
     DataNotFoundError
-        No such folder, no ``cable/`` folder in it, or no cable records.
+        No such folder, no ``cable/`` folder in it, no cable records, or (unless
+        ``allow_partial``) a required file missing.
     MalformedSourceError
         A file is not JSON or a record lacks a required field or has a mistyped one; the
         message names the file, the record and the field.
@@ -762,6 +852,7 @@ def read_telegeography(
     _cross_check_index(snap, _CABLE_DIR, snap.cables)
     _cross_check_index(snap, _LANDING_DIR, snap.landing_files)
     version = _version_of(snap.raw_cables, has_geo=snap.has_cable_geo or bool(snap.landing_geo))
+    _check_required(snap, version, allow_partial=allow_partial)
     landing_points = _landing_table(snap)
     tables = {
         "cables": _cables_table(snap),
