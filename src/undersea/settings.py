@@ -165,8 +165,8 @@ class Settings:
     #: executor keeps two batches per core in flight, so this bounds peak memory; 1,024
     #: scenarios still keep every core busy for ~0.1 s per batch.
     risk_batch_size: int = 1024
-    #: Monte Carlo: confidence level of the intervals (Wilson for probabilities, normal
-    #: approximation for the expected lost share).
+    #: Monte Carlo: confidence level of the intervals (Wilson for probabilities, Wilson on
+    #: an effective sample size for the expected lost share).
     risk_confidence: float = 0.95
     #: Routes (:mod:`undersea.analysis.routes.places`): a place name borne by several places
     #: ("Lagos": Nigeria 15.4 M people, Portugal 33 k) means the most populous one when it is
