@@ -355,6 +355,24 @@ def test_cli_output_refuses_a_named_pipe(
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
 
 
+def test_matrices_and_figures_are_written_atomically_and_safely(tmp_path: Path) -> None:
+    from undersea.outputs.export import save_figure, write_matrix
+
+    matrix = pd.DataFrame([[0.0, 1.5], [1.5, 0.0]], index=["a", "b"], columns=["a", "b"])
+    assert write_matrix(matrix, tmp_path / "m.csv").read_text().startswith("from,a,b\n")
+    link = tmp_path / "link.parquet"
+    link.symlink_to(tmp_path / "m.csv")
+    with pytest.raises(OutputError, match="symbolic link"):
+        write_matrix(matrix, link)
+    plt = pytest.importorskip("matplotlib.pyplot")
+    fig = plt.figure()
+    assert save_figure(fig, tmp_path / "f.png").read_bytes().startswith(b"\x89PNG")
+    with pytest.raises(OutputError, match="symbolic link"):
+        save_figure(fig, link)
+    plt.close(fig)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.png", "link.parquet", "m.csv"]
+
+
 # ---------------------------------------------------------------------------- CLI
 def _cli(args: list[str]) -> int:
     try:

@@ -60,6 +60,7 @@ __all__ = [
     "network_to_graphml",
     "read_graphml",
     "read_table",
+    "save_figure",
     "table_to_geojson",
     "to_geodataframe",
     "write_graphml",
@@ -678,11 +679,22 @@ def write_matrix(matrix: pd.DataFrame, path: str | Path) -> Path:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        matrix.to_csv(p, index_label="from", float_format="%.3f")
+        _atomic_write(p, lambda t: matrix.to_csv(t, index_label="from", float_format="%.3f"))
     elif suffix == ".parquet":
         frame = matrix.copy()
         frame.attrs = {}
-        frame.reset_index().to_parquet(p, index=False)
+        _atomic_write(p, lambda t: frame.reset_index().to_parquet(t, index=False))
     else:
         raise OutputError(f"cannot write {p.name}: use a .csv or .parquet file name")
+    return p
+
+
+def save_figure(fig: Any, path: str | os.PathLike[str], *, dpi: int = 110) -> Path:
+    """Save a matplotlib figure atomically (format from the suffix, PNG without one).
+
+    Like every output, it only ever replaces a regular file (see :func:`write_table`).
+    """
+    p = Path(path)
+    fmt = p.suffix.lower().lstrip(".") or "png"
+    _atomic_write(p, lambda t: fig.savefig(t, dpi=dpi, format=fmt))
     return p
