@@ -16,6 +16,7 @@ from undersea.data import directory as _data
 from undersea.settings import Settings
 
 from .conftest import SNAPSHOTS
+from .test_export import _cli
 
 
 def test_sample_loads_without_any_data_directory(monkeypatch):
@@ -257,16 +258,6 @@ def test_edit_keeping_size_and_mtime_is_seen(tmp_path):
     b = undersea.load(data_dir=root)
     assert a.provenance.content_hash != b.provenance.content_hash
     assert int(b.cable("SAT-3/WASC")["rfs_year"]) == 2003
-
-
-def _cli(args: list[str]) -> int:
-    from undersea.cli import main
-
-    try:
-        main(args)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 @pytest.mark.parametrize(
