@@ -690,3 +690,17 @@ def test_redirects_only_to_https_on_the_same_or_a_listed_host(
         upstream.pull(tmp_path, threads=1)
     assert "\n" not in str(info.value)
     assert not (tmp_path / "telegeography" / SNAPSHOT).exists()
+
+
+def test_leftovers_of_a_killed_pull_are_cleaned_and_never_published(
+    upstream: Upstream, tmp_path: Path
+) -> None:
+    upstream.fail["/api/v3/cable/alba-1.json"] = 404
+    with pytest.raises(DownloadError):
+        upstream.pull(tmp_path, threads=1)
+    leftover = _staging(tmp_path) / "cable" / ".aec-1.json.999999999.deadbeef.tmp"
+    leftover.write_bytes(b'{"id": "aec-1", "na')  # a write cut by kill -9
+    del upstream.fail["/api/v3/cable/alba-1.json"]
+    result = upstream.pull(tmp_path)
+    assert not leftover.exists()
+    assert not [p for p in result.path.rglob(".*") if p.is_file()]
