@@ -17,6 +17,7 @@ import http.client
 import json
 import logging
 import os
+import tempfile
 import threading
 import time
 import urllib.error
@@ -31,7 +32,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from undersea._errors import DownloadError
-from undersea.data.directory import temp_path
 from undersea.settings import Settings, get_settings
 
 __all__ = [
@@ -84,8 +84,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     Readers see the old file or the new one, never a part; nothing is left behind on failure.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(path)  # named after this process: a killed writer's is cleaned later
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

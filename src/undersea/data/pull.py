@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from undersea._errors import InvalidScenarioError, MalformedSourceError
-from undersea.data.directory import remove_stale_temps, user_data_dir
+from undersea.data.directory import user_data_dir
 from undersea.data.http import (
     CachedFile,
     DownloadCache,
@@ -192,8 +192,6 @@ def pull_data(
     index = fetch(index_url, timeout=timeout, retries=retries, hint="--base-url", limits=limits)
     cable_ids = _cable_ids(index_url, index)
     log.info("pulling %d cables from %s into %s", len(cable_ids), base, staging)
-    for folder in (staging, staging / "cable", staging / "landing-point", staging / "geo"):
-        remove_stale_temps(folder)  # what a killed pull left half-written
     cache = DownloadCache(
         staging, timeout=timeout, retries=retries, check=check_body, limits=limits
     )
