@@ -582,7 +582,7 @@ def test_a_quota_message_is_never_published_and_a_repull_replaces_a_bad_file(
 ) -> None:
     quota = (b'{"error": "quota exceeded"}', {})
     upstream.bodies["/api/v3/cable/aec-1.json"] = quota
-    with pytest.raises(MalformedSourceError, match=r"aec-1\.json, field 'id': not a cable record"):
+    with pytest.raises(MalformedSourceError, match=r"aec-1\.json, field 'id': required field"):
         upstream.pull(tmp_path, threads=1)
     assert not (_staging(tmp_path) / "cable" / "aec-1.json").exists()
     assert not (tmp_path / "telegeography" / SNAPSHOT).exists()
@@ -607,8 +607,27 @@ def test_a_quota_message_is_never_published_and_a_repull_replaces_a_bad_file(
         ("/api/v3/landing-point/landing-point-geo.json", {"type": "FeatureCollection"}, "features"),
         (
             "/api/v3/cable/cable-geo.json",
-            {"features": [{"properties": {"id": "x"}, "geometry": {"type": "Point"}}]},
+            {
+                "features": [
+                    {
+                        "properties": {"id": "x"},
+                        "geometry": {"type": "Point", "coordinates": [1, 2]},
+                    }
+                ]
+            },
             "geometry.type",
+        ),
+        (  # the reader's own checks: a vertex at lat 999 is never published
+            "/api/v3/cable/cable-geo.json",
+            {
+                "features": [
+                    {
+                        "properties": {"id": "x"},
+                        "geometry": {"type": "LineString", "coordinates": [[0, 0], [0, 999]]},
+                    }
+                ]
+            },
+            "geometry.coordinates",
         ),
         ("/npm/world-atlas@2/countries-50m.json", {"message": "Not found"}, "type"),
     ],

@@ -26,7 +26,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from undersea.data.http import (
     user_agent,
 )
 from undersea.settings import Settings
+from undersea.sources.telegeography import check_file
 
 __all__ = [
     "BASE_URL_ENV",
@@ -344,13 +344,13 @@ def _parse_json(url: str, data: bytes) -> Any:
 def check_body(url: str, data: bytes) -> None:
     """Reject a body that is not what a file of its kind must be.
 
-    The kind comes from the URL: ``cable/cable-geo.json`` (GeoJSON lines keyed by
-    ``properties.id``), ``landing-point/landing-point-geo.json`` (GeoJSON points),
-    ``cable/<id>.json`` (a cable record: id, name, landing_points),
-    ``landing-point/<id>.json`` (a landing point: id, name), ``countries-*.json`` (a
-    TopoJSON topology); other ``.json`` files must parse. This is the shape of each
-    kind, not every rule of the reader: enough that an error page or a quota message
-    served with status 200 is never published as data.
+    The kind comes from the URL. Cable-map files (``cable/<id>.json``,
+    ``landing-point/<id>.json``, ``cable/cable-geo.json``,
+    ``landing-point/landing-point-geo.json``) are parsed by the reader itself
+    (:func:`undersea.sources.telegeography.check_file`: fields, types, coordinate ranges);
+    ``countries-*.json`` must be a TopoJSON topology with objects and arcs; other
+    ``.json`` files must parse. An error page or a quota message served with status 200
+    is never published as data.
 
     Raises
     ------
@@ -361,80 +361,21 @@ def check_body(url: str, data: bytes) -> None:
     folder, _, name = path.rpartition("/")
     if not name.endswith(".json"):
         return
-    body = _parse_json(url, data)
-    kind = _kind_of(folder.rsplit("/", 1)[-1], name)
-    if kind is not None:
-        _SCHEMAS[kind](url, body)
-
-
-def _kind_of(folder: str, name: str) -> str | None:
-    if name in ("cable-geo.json", "landing-point-geo.json"):
-        return name.removesuffix(".json")
     if name.startswith("countries-"):
-        return "topology"
-    if folder in ("cable", "landing-point") and name != "all.json":
-        return folder
-    return None
-
-
-def _need(
-    ok: bool, url: str, problem: str, record: str | None = None, field: str | None = None
-) -> None:
-    if not ok:
-        raise MalformedSourceError(url, problem, record=record, field=field)
-
-
-def _nonempty_text(value: object) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _check_record(url: str, body: Any, fields: tuple[str, ...], kind: str) -> None:
-    _need(isinstance(body, dict), url, f"expected a {kind} record (a JSON object)")
-    for key in fields:
-        _need(_nonempty_text(body.get(key)), url, f"not a {kind} record: no {key}", field=key)
-
-
-def _check_cable(url: str, body: Any) -> None:
-    _check_record(url, body, ("id", "name"), "cable")
-    lps = body.get("landing_points")
-    _need(isinstance(lps, list), url, "not a cable record: no list", field="landing_points")
-
-
-def _check_landing(url: str, body: Any) -> None:
-    _check_record(url, body, ("id", "name"), "landing point")
-
-
-def _check_features(url: str, body: Any, types: frozenset[str]) -> None:
-    _need(isinstance(body, dict), url, "expected a GeoJSON FeatureCollection")
-    features = body.get("features")
-    _need(isinstance(features, list), url, "expected a GeoJSON FeatureCollection", None, "features")
-    for i, feature in enumerate(features):
-        record = f"feature {i}"
-        feat = feature if isinstance(feature, dict) else {}
-        props = feat.get("properties")
-        _need(isinstance(props, dict), url, "not a GeoJSON feature", record, "properties")
-        fid = props.get("id") if isinstance(props, dict) else None
-        _need(_nonempty_text(fid), url, "feature has no id", record, "properties.id")
-        geom = feat.get("geometry")
-        kind = geom.get("type") if isinstance(geom, dict) else None
-        _need(geom is None or kind in types, url, f"expected {' or '.join(sorted(types))}",
-              record, "geometry.type")  # fmt: skip
+        _check_topology(url, _parse_json(url, data))
+        return
+    check_file(f"{folder.rsplit('/', 1)[-1]}/{name}", data, url)
 
 
 def _check_topology(url: str, body: Any) -> None:
     topo = body if isinstance(body, dict) else {}
-    _need(topo.get("type") == "Topology", url, "expected a TopoJSON Topology", None, "type")
-    _need(isinstance(topo.get("objects"), dict), url, "no objects", None, "objects")
-    _need(isinstance(topo.get("arcs"), list), url, "no arcs", None, "arcs")
-
-
-_SCHEMAS: dict[str, Callable[[str, Any], None]] = {
-    "cable": _check_cable,
-    "landing-point": _check_landing,
-    "cable-geo": partial(_check_features, types=frozenset({"LineString", "MultiLineString"})),
-    "landing-point-geo": partial(_check_features, types=frozenset({"Point"})),
-    "topology": _check_topology,
-}
+    for key, ok in (
+        ("type", topo.get("type") == "Topology"),
+        ("objects", isinstance(topo.get("objects"), dict)),
+        ("arcs", isinstance(topo.get("arcs"), list)),
+    ):
+        if not ok:
+            raise MalformedSourceError(url, "expected a TopoJSON Topology", field=key)
 
 
 def _cable_ids(url: str, data: bytes) -> list[str]:

@@ -62,6 +62,7 @@ from undersea.tables import CableSnapshot, Provenance, check_table, tag_note
 
 __all__ = [
     "SOURCE",
+    "check_file",
     "detect_version",
     "parse_length_km",
     "parse_rfs",
@@ -326,6 +327,37 @@ def snapshot_files(path: str | os.PathLike[str]) -> list[str]:
             continue
         out.extend(f"{folder}/{e.name}" for e in entries if _is_json_file(e))
     return sorted(out)
+
+
+def check_file(rel: str, data: bytes, source: str) -> None:
+    """Parse one snapshot file as :func:`read_telegeography` would, or raise.
+
+    ``rel`` is the file's path in a snapshot (``cable/<id>.json``,
+    ``landing-point/<id>.json``, ``cable/cable-geo.json``,
+    ``landing-point/landing-point-geo.json``; other names only need to be JSON). Used
+    by ``undersea data pull`` to refuse a download before it is published.
+
+    Raises
+    ------
+    MalformedSourceError
+        What the reader would raise, naming ``source``, the record and the field.
+    """
+    raw = parse_json(data, source)
+    where = Where(source)
+    folder, _, name = rel.rpartition("/")
+    if name == _CABLE_GEO:
+        for i, feature in enumerate(features(raw, where)):
+            at = where.at(f"feature {i}")
+            _route_lines(feature, at.at(feature_id(feature, at, _GEO_KEYS)))
+    elif name == _LANDING_GEO:
+        for i, feature in enumerate(features(raw, where)):
+            _point_feature(feature, where.at(f"feature {i}"))
+    elif name == _INDEX:
+        as_list(raw, where, "<root>")
+    elif folder == _CABLE_DIR:
+        _parse_cable(raw, where, _SnapDate("", None), _Notes())
+    elif folder == _LANDING_DIR:
+        _parse_landing_file(raw, where)
 
 
 def _snapshot_root(path: str | os.PathLike[str]) -> Path:
