@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from undersea._errors import DataNotFoundError, UnknownNameError
+from undersea.geo.sphere import great_circle_km
 from undersea.sources._countries import country_codes, country_of_place
 from undersea.sources._fields import (
     MAX_LENGTH_KM,
@@ -79,10 +80,10 @@ _SPECIAL = frozenset({_INDEX, _CABLE_GEO, _LANDING_GEO})
 _V3_CABLE_KEYS = frozenset({"rfs_year", "is_planned", "suppliers"})
 #: Keys of a geo feature's id: ``slug`` in v2 (whose ``id`` is a number), ``id`` in v3.
 _GEO_KEYS = ("slug", "id")
-#: Features of one landing point closer than this (degrees, ~5 km) are one place drawn
-#: twice (2021-06 has 120 such landing points, at most 0.007° apart); farther apart,
-#: which one is right cannot be told.
-_SAME_PLACE_DEG = 0.05
+#: Features of one landing point closer than this (km) are one place drawn twice (2021-06
+#: has 120 such landing points, their features at most ~1 km apart); farther apart, which
+#: one is right cannot be told.
+_SAME_PLACE_KM = 5.0
 
 
 # ---------------------------------------------------------------------------------------
@@ -446,12 +447,11 @@ def _read_landing_files(snap: _Snapshot) -> None:
         snap.landing_files[landing.id] = landing
 
 
-def _spread_deg(points: list[_Landing]) -> float:
-    """Largest difference in latitude or (scaled to the equator) longitude, in degrees."""
+def _spread_km(points: list[_Landing]) -> float:
+    """Largest great-circle distance (km) between the first position and the others."""
     lonlat = np.array([p.lonlat for p in points], dtype=float)
-    dlon = np.ptp((lonlat[:, 0] + 180.0) % 360.0)  # a ±180° seam is a small step here
-    dlon = min(dlon, 360.0 - dlon) * math.cos(math.radians(float(np.abs(lonlat[:, 1]).max())))
-    return float(max(dlon, np.ptp(lonlat[:, 1])))
+    km = great_circle_km(lonlat[0, 0], lonlat[0, 1], lonlat[:, 0], lonlat[:, 1])
+    return float(km.max())
 
 
 def _read_landing_geo(snap: _Snapshot) -> None:
@@ -466,15 +466,15 @@ def _read_landing_geo(snap: _Snapshot) -> None:
             continue
         points.setdefault(point.id, []).append(point)
     for lid, found in points.items():
-        spread = _spread_deg(found)
-        if spread <= _SAME_PLACE_DEG:  # redrawn a few metres apart: one place
+        spread = _spread_km(found)
+        if spread <= _SAME_PLACE_KM:  # redrawn a few metres apart: one place
             snap.landing_geo[lid] = found[0]
             if len(found) > 1:
                 snap.notes.add(rel, f"landing point {lid!r} has {len(found)} features: first kept")
             continue
         snap.notes.add(  # which one is right cannot be told: none is used
             rel,
-            f"landing point {lid!r} has {len(found)} features up to {spread:.2f}° apart: "
+            f"landing point {lid!r} has {len(found)} features up to {spread:,.0f} km apart: "
             "their positions are not used",
             "skipped",
         )
