@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -320,6 +322,57 @@ def test_failed_write_leaves_old_file_and_no_temp(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.parquet"]
 
 
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "dangling-symlink"])
+def test_special_files_are_never_replaced(
+    sample: undersea.Network, tmp_path: Path, kind: str
+) -> None:
+    target = tmp_path / "kept.txt"
+    target.write_text("precious")
+    path = tmp_path / "out.csv"
+    if kind == "symlink":
+        path.symlink_to(target)
+    elif kind == "dangling-symlink":
+        path.symlink_to(tmp_path / "nowhere.csv")
+    else:
+        os.mkfifo(path)
+    with pytest.raises(OutputError, match="only replaces regular files") as info:
+        write_table(network_table(sample, "cables"), path)
+    assert "\n" not in str(info.value)
+    assert path.is_symlink() if "symlink" in kind else stat.S_ISFIFO(os.lstat(path).st_mode)
+    assert target.read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["kept.txt", "out.csv"])
+
+
+def test_cli_output_refuses_a_named_pipe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pipe = tmp_path / "pipe.csv"  # a device node behaves the same (not tried on /dev/null)
+    os.mkfifo(pipe)
+    assert _cli(["sql", "SELECT 1 AS x", "--sample", "--output", str(pipe)]) == 2
+    err = capsys.readouterr().err
+    assert "is a named pipe" in err
+    assert err.count("\n") == 1
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+
+
+def test_matrices_and_figures_are_written_atomically_and_safely(tmp_path: Path) -> None:
+    from undersea.outputs.export import save_figure, write_matrix
+
+    matrix = pd.DataFrame([[0.0, 1.5], [1.5, 0.0]], index=["a", "b"], columns=["a", "b"])
+    assert write_matrix(matrix, tmp_path / "m.csv").read_text().startswith("from,a,b\n")
+    link = tmp_path / "link.parquet"
+    link.symlink_to(tmp_path / "m.csv")
+    with pytest.raises(OutputError, match="symbolic link"):
+        write_matrix(matrix, link)
+    plt = pytest.importorskip("matplotlib.pyplot")
+    fig = plt.figure()
+    assert save_figure(fig, tmp_path / "f.png").read_bytes().startswith(b"\x89PNG")
+    with pytest.raises(OutputError, match="symbolic link"):
+        save_figure(fig, link)
+    plt.close(fig)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.png", "link.parquet", "m.csv"]
+
+
 # ---------------------------------------------------------------------------- CLI
 def _cli(args: list[str]) -> int:
     try:
@@ -355,8 +408,6 @@ def test_cli_export_stdout_and_errors(capsys: pytest.CaptureFixture[str], tmp_pa
 
 
 def test_written_files_have_the_usual_permissions(sample: undersea.Network, tmp_path: Path) -> None:
-    import os
-
     umask = os.umask(0o022)
     try:
         path = tmp_path / "c.csv"

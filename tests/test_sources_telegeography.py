@@ -26,7 +26,7 @@ from undersea.sources.telegeography import (
     parse_length_km,
     parse_rfs,
 )
-from undersea.tables import SCHEMAS
+from undersea.tables import SCHEMAS, note_counts
 
 # ---------------------------------------------------------------------------------------
 # Synthetic snapshots
@@ -575,12 +575,62 @@ def test_malformed_json_and_geometry(v2: Path) -> None:
     assert (info.value.record, info.value.field) == ("one", "geometry.coordinates")
 
 
-def test_unknown_country_is_a_note_not_a_crash(v3: Path) -> None:
+@pytest.mark.parametrize("point", [[0.0, 999.0], [1e300, -1e300], [181.0, 0.0], [0, -90.5]])
+def test_route_vertices_out_of_range_are_errors(v3: Path, point: list[float]) -> None:
+    geo = json.loads((v3 / "cable" / "cable-geo.json").read_text(encoding="utf-8"))
+    geo["features"][0]["geometry"]["coordinates"][0].insert(1, point)
+    _write(v3, "cable/cable-geo.json", geo)
+    with pytest.raises(MalformedSourceError, match=r"point 1: lon/lat .* out of range") as info:
+        read_telegeography(v3)
+    err = info.value
+    assert err.file.endswith("cable-geo.json")
+    assert (err.record, err.field) == ("alpha", "geometry.coordinates")
+    assert "\n" not in str(err)
+
+
+@pytest.mark.parametrize("length", [1e308, 100_001, -1, "999,999 km"])
+def test_implausible_lengths_are_errors(v3: Path, length: float | str) -> None:
+    _mutate_record(v3, "cable/alpha.json", length=length)
+    with pytest.raises(MalformedSourceError, match="expected a length of 0 to 100,000 km") as info:
+        read_telegeography(v3)
+    assert (info.value.record, info.value.field) == ("alpha", "length")
+
+
+def test_unknown_country_is_repaired_from_the_name_and_counted(v3: Path) -> None:
     _mutate_record(v3, "landing-point/salinas-ecuador.json", country="Atlantis")
+    _mutate_record(v3, "landing-point/geo-eirgrid.json", country="Atlantis", name="Geo, Lemuria")
     snap = read_telegeography(v3)
-    row = snap.landing_points.set_index("id").loc["salinas-ecuador"]
-    assert (row["iso2"], row["iso3"], row["country"]) == ("", "", "Atlantis")
-    assert _has_note(snap.notes, "salinas-ecuador", "Atlantis")
+    rows = snap.landing_points.set_index("id")
+    row = rows.loc["salinas-ecuador"]  # not a phantom country: Ecuador, from its name
+    assert (row["iso2"], row["iso3"], row["country"]) == ("EC", "ECU", "Atlantis")
+    assert _has_note(snap.notes, "[repaired]", "salinas-ecuador", "Atlantis", "'Ecuador'")
+    assert (rows.loc["geo-eirgrid", "iso2"], rows.loc["geo-eirgrid", "iso3"]) == ("", "")
+    assert _has_note(snap.notes, "[repaired]", "geo-eirgrid", "iso codes left empty")
+    assert note_counts(snap.notes)["repaired"] == 2
+
+
+def test_duplicate_landing_features_never_move_a_landing(v3: Path) -> None:
+    base = note_counts(read_telegeography(v3).notes)  # kinshasa: no coordinates anywhere
+    geo = json.loads((v3 / "landing-point" / "landing-point-geo.json").read_text())
+    first = geo["features"][0]  # salinas-ecuador at (-80.97, -2.21)
+    near = json.loads(json.dumps(first))
+    near["geometry"]["coordinates"] = [-80.9701, -2.2101]  # drawn twice, metres apart
+    geo["features"].append(near)
+    _write(v3, "landing-point/landing-point-geo.json", geo)
+    snap = read_telegeography(v3)
+    assert tuple(snap.landing_points.set_index("id").loc["salinas-ecuador", ["lon", "lat"]]) == (
+        -80.97,
+        -2.21,
+    )
+    assert note_counts(snap.notes) == base
+    far = json.loads(json.dumps(first))
+    far["geometry"]["coordinates"] = [151.2, -33.87]  # Sydney, listed first
+    geo["features"].insert(0, far)
+    _write(v3, "landing-point/landing-point-geo.json", geo)
+    snap = read_telegeography(v3)
+    assert "salinas-ecuador" not in set(snap.landing_points["id"])  # not moved to Sydney
+    assert _has_note(snap.notes, "[skipped]", "salinas-ecuador", "3 features")
+    assert _has_note(snap.notes, "[skipped]", "salinas-ecuador", "no coordinates: dropped")
 
 
 # ---------------------------------------------------------------------------------------
@@ -811,5 +861,7 @@ def test_text_quirks_are_notes_with_relative_file_names(v3: Path) -> None:
     alpha = snap.cables.set_index("id").loc["alpha"]
     assert pd.isna(alpha["reported_length_km"])
     assert pd.isna(alpha["rfs_year"])
-    assert "cable/alpha.json: cable 'alpha': unreadable length 'about 100 km'" in snap.notes
-    assert "cable/alpha.json: cable 'alpha': no year in rfs 'soon'" in snap.notes
+    assert (
+        "[repaired] cable/alpha.json: cable 'alpha': unreadable length 'about 100 km'" in snap.notes
+    )
+    assert "[repaired] cable/alpha.json: cable 'alpha': no year in rfs 'soon'" in snap.notes

@@ -131,6 +131,53 @@ def test_real_landing_points_by_country(real: undersea.Network) -> None:
     assert wkt.startswith(("POLYGON", "MULTIPOLYGON"))
 
 
+# ---------------------------------------------------------------------------- read-only
+_ESCAPES = [
+    "COPY (SELECT 1 AS x) TO '{out}'",
+    "COPY cables TO '{out}' (FORMAT parquet)",
+    "SELECT * FROM read_csv('{secret}', header = false)",
+    "SELECT * FROM read_text('{secret}')",
+    "SELECT * FROM glob('{dir}/*')",
+    "ATTACH '{out}' AS other",
+    "EXPORT DATABASE '{dir}/exported'",
+    "INSTALL httpfs",
+    "LOAD httpfs",
+    "SET enable_external_access = true",
+    "RESET enable_external_access",
+    "SET lock_configuration = false",
+    "SET autoinstall_known_extensions = true",
+]
+
+
+@pytest.mark.parametrize("template", _ESCAPES)
+def test_sql_reads_and_writes_no_file(
+    sample: undersea.Network, tmp_path: Path, template: str
+) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("password\nhunter2\n")
+    out = tmp_path / "out.csv"
+    sql = template.format(out=out, secret=secret, dir=tmp_path)
+    with pytest.raises(SqlError, match="read-only") as info:
+        query(sample, sql)
+    assert "\n" not in str(info.value)
+    assert "hunter2" not in str(info.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret.csv"]
+
+
+def test_shell_is_read_only_and_hub_metrics_still_register(
+    sample: undersea.Network, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.csv"
+    script = io.StringIO(
+        f"COPY (SELECT 1) TO '{out}';\nSELECT count(*) > 0 AS ok FROM hub_metrics;\n"
+    )
+    assert run_shell(sample, fmt=Format.csv, stdin=script) == 1
+    cap = capsys.readouterr()
+    assert "read-only" in cap.err
+    assert cap.out.endswith("ok\nTrue\n")
+    assert not out.exists()
+
+
 # ---------------------------------------------------------------------------- CLI
 def test_cli_sql_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     sql = "SELECT id, rfs_year FROM cables WHERE rfs_year < 2000 ORDER BY id"

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from undersea._errors import (
     AmbiguousNameError,
     DataNotFoundError,
+    DataQualityError,
+    DataQualityWarning,
     InvalidArgumentError,
     InvalidScenarioError,
     MalformedSourceError,
@@ -109,6 +111,8 @@ def __dir__() -> list[str]:
 __all__ = [  # the lazy names are listed too: ``from undersea import *`` and typing see them
     "AmbiguousNameError",
     "DataNotFoundError",
+    "DataQualityError",
+    "DataQualityWarning",
     "InvalidArgumentError",
     "InvalidScenarioError",
     "MalformedSourceError",

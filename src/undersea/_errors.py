@@ -12,7 +12,10 @@ from collections.abc import Iterable
 
 __all__ = [
     "AmbiguousNameError",
+    "CacheWarning",
     "DataNotFoundError",
+    "DataQualityError",
+    "DataQualityWarning",
     "DownloadError",
     "ExecutorUnavailableError",
     "InvalidArgumentError",
@@ -23,6 +26,7 @@ __all__ = [
     "OutputError",
     "SqlError",
     "UnderseaError",
+    "UnderseaWarning",
     "UnknownNameError",
     "close_matches",
 ]
@@ -58,6 +62,10 @@ class MalformedSourceError(UnderseaError, ValueError):
         if field is not None:
             where += f", field {field!r}"
         super().__init__(f"malformed source {where}: {problem}")
+
+
+class DataQualityError(UnderseaError, ValueError):
+    """Records were skipped or repaired while loading and ``strict=True`` (``--strict``)."""
 
 
 class UnknownNameError(UnderseaError, KeyError):
@@ -126,6 +134,18 @@ class MissingExtraError(UnderseaError, ImportError):
         super().__init__(
             f"this needs the optional package {package!r}: pip install 'undersea[{extra}]'"
         )
+
+
+class UnderseaWarning(UserWarning):
+    """Base class of the warnings undersea gives users (the CLI prints them on one line)."""
+
+
+class DataQualityWarning(UnderseaWarning):
+    """Records were skipped or repaired while loading: one summary line per load."""
+
+
+class CacheWarning(UnderseaWarning):
+    """The build cache could not be written: the network was built in memory only."""
 
 
 def close_matches(name: str, candidates: Iterable[str], n: int = 5) -> list[str]:

@@ -165,8 +165,8 @@ class Settings:
     #: executor keeps two batches per core in flight, so this bounds peak memory; 1,024
     #: scenarios still keep every core busy for ~0.1 s per batch.
     risk_batch_size: int = 1024
-    #: Monte Carlo: confidence level of the intervals (Wilson for probabilities, normal
-    #: approximation for the expected lost share).
+    #: Monte Carlo: confidence level of the intervals (Wilson for probabilities, Wilson on
+    #: an effective sample size for the expected lost share).
     risk_confidence: float = 0.95
     #: Routes (:mod:`undersea.analysis.routes.places`): a place name borne by several places
     #: ("Lagos": Nigeria 15.4 M people, Portugal 33 k) means the most populous one when it is
@@ -229,6 +229,25 @@ class Settings:
     #: the ``rtt`` objective. Twice the longest real RTT between two points on Earth by
     #: fibre (~400 ms), so reconnecting a country always outweighs shortening a route.
     plan_unreachable_rtt_ms: float = 800.0
+
+    #: Downloads (``undersea data pull``, :mod:`undersea.data.http`): largest file (MB,
+    #: after gzip decoding). The largest upstream files are ~0.8 MB (world-atlas
+    #: ``countries-50m.json`` 0.76 MB, 2024-03 ``cable-geo.json`` 0.64 MB); 64 MB leaves
+    #: 80x room for growth and stops a runaway body long before memory does.
+    pull_max_file_mb: float = 64.0
+    #: Downloads: most bytes (MB, decoded) one pull may fetch in all. A full 2024-03
+    #: snapshot with the country files is ~11 MB.
+    pull_max_total_mb: float = 1024.0
+    #: Downloads: wall-clock deadline (s) for one file, all its bytes and retries included
+    #: (``--timeout`` bounds each wait for the server; this bounds a slow drip).
+    pull_file_deadline_s: float = 300.0
+    #: Downloads: largest gzip expansion (decoded / sent bytes). JSON of the cable map and
+    #: world-atlas compresses 3-5x (``cable-geo.json`` 3.1x, ``landing-point-geo.json``
+    #: 4.9x); a gzip bomb expands ~1,000x. Bodies under 1 MB decoded are not checked.
+    pull_max_gzip_ratio: float = 100.0
+    #: Downloads: hosts a redirect may lead to besides the requested URL's own host
+    #: (always over https).
+    pull_redirect_hosts: tuple[str, ...] = ()
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied; unknown keys raise an error."""

@@ -26,6 +26,7 @@ contract, checked by :func:`check_table`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -33,11 +34,15 @@ import pandas as pd
 from undersea._errors import MalformedSourceError
 
 __all__ = [
+    "NOTE_TAGS",
     "SCHEMAS",
     "CableSnapshot",
     "Provenance",
     "check_table",
     "empty_table",
+    "note_counts",
+    "note_kind",
+    "tag_note",
 ]
 
 #: column -> pandas dtype (``object`` columns hold lists, arrays or geometries).
@@ -128,5 +133,40 @@ class CableSnapshot:
     cable_landings: pd.DataFrame
     cable_routes: pd.DataFrame
     provenance: Provenance
-    #: reader notes on data quirks met (skipped records, filled fields), one line each.
+    #: reader notes on data quirks met (skipped records, filled fields), one line each;
+    #: a record skipped or repaired, or a required file missing, starts with its tag
+    #: (``[skipped]``, ``[repaired]``, ``[missing]``, see :func:`note_counts`).
     notes: tuple[str, ...] = field(default=())
+
+
+#: Tags of the notes that mean the data read is not the data in the files.
+NOTE_TAGS = ("skipped", "repaired", "missing")
+
+
+def tag_note(kind: str | None, text: str) -> str:
+    """``text`` tagged as a record ``kind`` (one of :data:`NOTE_TAGS`), or as is for None."""
+    return text if kind is None else f"[{kind}] {text}"
+
+
+def note_kind(note: str) -> str | None:
+    """The tag of a note (``"skipped"``, ``"repaired"``, ``"missing"``) or None."""
+    if note.startswith("["):
+        kind = note[1 : note.find("]")]
+        return kind if kind in NOTE_TAGS else None
+    return None
+
+
+def note_counts(notes: Iterable[str]) -> dict[str, int]:
+    """How many notes carry each tag of :data:`NOTE_TAGS` (zeros included).
+
+    Examples
+    --------
+    >>> note_counts(["[skipped] a.json: dropped", "b.json: info", "[skipped] c"])
+    {'skipped': 2, 'repaired': 0, 'missing': 0}
+    """
+    counts = dict.fromkeys(NOTE_TAGS, 0)
+    for note in notes:
+        kind = note_kind(note)
+        if kind is not None:
+            counts[kind] += 1
+    return counts

@@ -15,8 +15,10 @@ number of scenarios, and the aggregate is bitwise identical whichever executor r
 batches and in whatever order (see :mod:`undersea.engine.executors`). It does depend on
 ``(seed, batch_size)``.
 
-Intervals: Wilson score intervals for the probabilities; a normal approximation
-(mean ± z·sd/√N, clipped to [0, 1]) for the expected lost share, with the variance from
+Intervals: Wilson score intervals for the probabilities; for the expected lost share a
+Wilson score interval on an effective sample size (:func:`lost_share_interval`), which
+stays honest for rare events where mean ± z·sd/√N covered 84-89 % at a nominal 95 % and
+gave [0, 0] whenever no sampled scenario touched a country; the variance comes from
 exactly accumulated sums of values and squares.
 """
 
@@ -31,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.stats import norm
+from scipy.stats import chi2, norm
 
 from undersea._errors import InvalidScenarioError
 from undersea.analysis.impact import impact_model
@@ -41,7 +43,14 @@ from undersea.engine.kernels import ImpactArrays
 from undersea.network.core import Network
 from undersea.scenarios.hazards import HazardModel, HazardSpec, batch_rng, bind_network
 
-__all__ = ["RiskPartial", "RiskResult", "RiskTask", "risk", "wilson_interval"]
+__all__ = [
+    "RiskPartial",
+    "RiskResult",
+    "RiskTask",
+    "lost_share_interval",
+    "risk",
+    "wilson_interval",
+]
 
 
 @dataclass(frozen=True)
@@ -173,9 +182,15 @@ class RiskResult:
 
 
 def wilson_interval(
-    k: Any, n: int, *, confidence: float = 0.95
+    k: Any, n: int | NDArray[np.float64], *, confidence: float = 0.95
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Wilson score interval for ``k`` successes out of ``n``.
+    """Wilson score interval for ``k`` successes out of ``n``, with Brown, Cai and
+    DasGupta's modification at the edges.
+
+    Within 3 successes of 0 (or of ``n``) the Wilson bound on that side is replaced by the
+    exact Poisson bound when lower (higher): there plain Wilson covers only ~90 % at a
+    nominal 95 % (Brown, Cai & DasGupta, "Interval estimation for a binomial
+    proportion", Statistical Science 16, 2001, section 4.1.1).
 
     Examples
     --------
@@ -184,13 +199,66 @@ def wilson_interval(
     True
     """
     z = float(norm.ppf(0.5 + confidence / 2))
-    p = np.asarray(k, dtype=float) / n
+    kk = np.asarray(k, dtype=float)
+    p = kk / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z / denom * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     lo = np.where(p <= 0.0, 0.0, np.clip(centre - half, 0.0, p))
     hi = np.where(p >= 1.0, 1.0, np.clip(centre + half, p, 1.0))
+    tail = (1 - confidence) / 2
+    with np.errstate(invalid="ignore"):
+        poisson_lo = chi2.ppf(tail, 2 * kk) / (2 * n)
+        poisson_hi = 1 - chi2.ppf(tail, 2 * (n - kk)) / (2 * n)
+    lo = np.where((kk > 0) & (kk <= _EDGE), np.minimum(lo, poisson_lo), lo)
+    hi = np.where((n - kk > 0) & (n - kk <= _EDGE), np.maximum(hi, poisson_hi), hi)
     return lo, hi
+
+
+#: Successes (or failures) within which :func:`wilson_interval` uses the Poisson bound.
+_EDGE = 3
+
+
+#: Pseudo-observations of value 1 added when estimating the lost share's variance.
+_PSEUDO = 0.5
+
+
+def lost_share_interval(
+    mean: Any, sd: Any, n: int, *, confidence: float = 0.95
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Interval for the mean of ``n`` values in [0, 1] (the expected lost share), from
+    their sample mean and standard deviation, honest for rare events.
+
+    A lost share is 0 in most scenarios and a chunk of capacity in a few, so its mean
+    behaves like a proportion of rare events: the interval is the Wilson score interval
+    of ``mean`` on the effective sample size ``n / d``, where ``d = var / (mean (1 -
+    mean))`` (at most 1 for values in [0, 1]; 1 for 0/1 values, where this is Wilson's
+    interval). ``d`` is estimated with half a pseudo-observation of value 1 added, so a
+    sample with few or no nonzero values is not taken for a precise one: when no
+    scenario touched a country the upper end is about z²/n, not 0. On synthetic zero-
+    inflated samples with a known mean (event rates 0.05 % to 90 %, event sizes constant,
+    uniform, skewed, two-point or all under 0.05; n = 100 to 5,000; 90 cases of 2,000
+    runs) 95 % intervals cover 92-100 % (median 97 %; wide, up to 100 %, when every loss
+    is small), where the normal interval covered as little as 10-60 % at the rarest rates
+    (tests/test_risk_intervals.py).
+
+    Examples
+    --------
+    >>> lo, hi = lost_share_interval([0.0, 0.02], [0.0, 0.1], 1000)
+    >>> bool(lo[0] == 0.0 and 0.001 < hi[0] < 0.005 and lo[1] < 0.02 < hi[1])
+    True
+    """
+    m = np.asarray(mean, dtype=float)
+    s1 = m * n + _PSEUDO  # sums of values and squares, with the pseudo-observation
+    s2 = np.square(np.asarray(sd, dtype=float)) * max(n - 1, 0) + n * m * m + _PSEUDO
+    size = n + _PSEUDO
+    mm = s1 / size
+    var = np.maximum(s2 - s1 * s1 / size, 0.0) / (size - 1)
+    bern = mm * (1.0 - mm)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = np.where(bern > 0, var / bern, 1.0)
+    n_eff = n / np.clip(d, 1e-12, 1.0)
+    return wilson_interval(m * n_eff, n_eff, confidence=confidence)
 
 
 def _mean_sd(partial: RiskPartial) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -215,7 +283,6 @@ def _table(
     confidence: float,
 ) -> pd.DataFrame:
     n = partial.n
-    z = float(norm.ppf(0.5 + confidence / 2))
     df = units[["iso2", "iso3", "name"]].copy()
     df["p_isolated"] = partial.isolated / n
     df["p_isolated_low"], df["p_isolated_high"] = wilson_interval(
@@ -226,10 +293,10 @@ def _table(
         partial.severe, n, confidence=confidence
     )
     mean, sd = _mean_sd(partial)
-    half = z * sd / math.sqrt(n)
     df["expected_lost_share"] = mean
-    df["lost_share_low"] = np.clip(mean - half, 0.0, 1.0)
-    df["lost_share_high"] = np.clip(mean + half, 0.0, 1.0)
+    df["lost_share_low"], df["lost_share_high"] = lost_share_interval(
+        mean, sd, n, confidence=confidence
+    )
     df["lost_share_sd"] = sd
     df["cables_before"] = cables.astype(np.int64)
     df["capacity_before_tbps"] = capacity_mbps / 1e6

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import warnings
+from typing import TextIO
 
 import typer
 
@@ -12,7 +14,7 @@ except ImportError:  # pragma: no cover - older typer depends on click
     import click as _click  # type: ignore[no-redef]
 from rich.console import Console
 
-from undersea._errors import UnderseaError
+from undersea._errors import UnderseaError, UnderseaWarning
 
 __all__ = ["app", "data_app", "err_console", "main"]
 
@@ -30,6 +32,45 @@ app.add_typer(data_app, name="data")
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+@app.callback()
+def _load_policy(
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Fail when any record of the data is skipped or repaired while loading.",
+    ),
+    allow_partial: bool = typer.Option(
+        False,
+        "--allow-partial",
+        help="Load a snapshot that lacks a required file (route or landing geometry), "
+        "with the fallback and a warning.",
+    ),
+) -> None:
+    """Model the physical backbone of the international internet: submarine cables,
+    landing stations, metros and land links."""
+    from undersea.cli._options import LOAD_POLICY
+
+    LOAD_POLICY.update(strict=strict, allow_partial=allow_partial)
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """undersea's warnings as one ``warning: ...`` line on stderr; others as Python does."""
+    if issubclass(category, UnderseaWarning):
+        err_console.print(f"warning: {message}", markup=False)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
+
+
+_python_showwarning = warnings.showwarning
+
+
 def _register() -> None:
     # Command modules register themselves on import; imported here to avoid cycles.
     from undersea.cli import _commands  # noqa: F401
@@ -39,7 +80,10 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, turning user errors into one line."""
     _register()
     try:
-        code = app(args=argv, standalone_mode=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("default", UnderseaWarning)  # shown, never raised
+            warnings.showwarning = _show_warning
+            code = app(args=argv, standalone_mode=False)
     except UnderseaError as exc:
         err_console.print(f"error: {exc}", markup=False)
         sys.exit(2)

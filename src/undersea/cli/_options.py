@@ -29,6 +29,7 @@ from undersea.network.core import Network
 from undersea.network.loading import load
 
 __all__ = [
+    "LOAD_POLICY",
     "DataDirOpt",
     "Format",
     "FormatOpt",
@@ -71,6 +72,10 @@ PlannedOpt = Annotated[
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
+#: How every command loads data, set by the app-wide ``--strict`` / ``--allow-partial``.
+LOAD_POLICY: dict[str, bool] = {"strict": False, "allow_partial": False}
+
+
 def open_network(
     data_dir: Path | None,
     snapshot: str | None,
@@ -79,8 +84,16 @@ def open_network(
     year: int | None = None,
     planned: bool = False,
 ) -> Network:
-    """Load the network the common options describe."""
-    return load(snapshot, data_dir=data_dir, sample=sample, year=year, include_planned=planned)
+    """Load the network the common options describe (and the app-wide load policy)."""
+    return load(
+        snapshot,
+        data_dir=data_dir,
+        sample=sample,
+        year=year,
+        include_planned=planned,
+        strict=LOAD_POLICY["strict"],
+        allow_partial=LOAD_POLICY["allow_partial"],
+    )
 
 
 def _plain(value: Any) -> Any:

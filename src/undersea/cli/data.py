@@ -63,7 +63,13 @@ def pull(
         typer.Option("--snapshot", help="Snapshot folder name.", show_default="today, YYYY-MM-DD"),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=1.0, help="Seconds to wait for each request.")
+        float,
+        typer.Option(
+            "--timeout",
+            min=1.0,
+            help="Seconds to wait for the server at each step of a request (a whole file "
+            "also has the deadline of setting pull_file_deadline_s).",
+        ),
     ] = 30.0,
     peeringdb: Annotated[
         bool,
@@ -85,8 +91,10 @@ def pull(
     """Download the submarine cable map and country polygons, with checksums.
 
     Pulling the same snapshot name again resumes it and fetches only missing or damaged files;
-    a failed pull never leaves a half-written snapshot. With --peeringdb it fetches PeeringDB's
-    facilities, exchanges and their links instead (for hub rankings).
+    a failed pull never leaves a half-written snapshot. Each file is checked against the
+    schema of its kind before it is kept, within size, time and gzip limits (settings
+    pull_*). With --peeringdb it fetches PeeringDB's facilities, exchanges and their links
+    instead (for hub rankings).
 
     Example: undersea data pull --dest ~/undersea-data --snapshot 2025-01-15
     """

@@ -30,6 +30,7 @@ from undersea.cli._options import (
 )
 from undersea.network.core import Network
 from undersea.network.loading import load
+from undersea.outputs.export import save_figure
 
 __all__ = ["hub", "hubs", "ranking_records"]
 
@@ -180,7 +181,7 @@ def _save_history_plot(
             include_planned=planned,
             progress=progress,
         )
-    plot_rank_history(history, top=min(top, 10)).savefig(path, dpi=110)
+    save_figure(plot_rank_history(history, top=min(top, 10)), path, dpi=110)
     err_console.print(f"saved {path}", markup=False)
 
 
@@ -188,7 +189,7 @@ def _save_map(net: Network, ranking: pd.DataFrame, path: Path, metric: str, top:
     from undersea.outputs.plots import plot_hub_map
 
     fig = plot_hub_map(ranking, countries=net.countries, top=max(top, 10), metric=metric)
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path, dpi=110)
     err_console.print(f"saved {path}", markup=False)
 
 

@@ -24,6 +24,7 @@ from undersea.cli._options import (
 )
 from undersea.data import directory as _data
 from undersea.outputs.records import describe_cable, describe_landing_point
+from undersea.tables import note_counts, note_kind
 
 __all__ = ["cable", "info", "landing"]
 
@@ -35,7 +36,8 @@ def info(
     sample: SampleOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Counts, provenance and the data-quality report of a snapshot.
+    """Counts, provenance and the data-quality report of a snapshot, with every record
+    skipped or repaired while loading.
 
     Example: undersea data info --snapshot 2024-03
     """
@@ -48,6 +50,7 @@ def info(
                 "summary": net.summary(),
                 "provenance": net.provenance.as_dict(),
                 "quality": q.summary(),
+                "records": note_counts(net.notes),
                 "notes": list(net.notes),
                 "length_mismatches": mism.to_dict(orient="records"),
                 "inferred_links": q.inferred_links.to_dict(orient="records"),
@@ -64,7 +67,12 @@ def info(
         fmt,
         title="Network",
     )
-    emit_table(_kv(q.summary()), fmt, title="Data quality")
+    counts = {f"records {k}" if k != "missing" else "required files missing": v
+              for k, v in note_counts(net.notes).items()}  # fmt: skip
+    emit_table(_kv({**q.summary(), **counts}), fmt, title="Data quality")
+    tagged = [n for n in net.notes if note_kind(n) is not None]
+    if tagged:
+        emit_table(pd.DataFrame({"note": tagged}), fmt, title="Records skipped or repaired")
     if len(mism):
         cols = ["cable_id", "drawn_km", "inferred_km", "reported_km", "ratio"]
         emit_table(mism[cols].head(20), fmt, title="Rebuilt vs reported length (worst 20)")

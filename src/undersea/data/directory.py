@@ -8,9 +8,15 @@ the user cache filled by ``undersea data pull``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import platformdirs
@@ -22,7 +28,9 @@ __all__ = [
     "content_hash",
     "data_dir",
     "list_snapshots",
+    "remove_stale_temps",
     "snapshot_path",
+    "temp_path",
     "user_data_dir",
 ]
 
@@ -93,18 +101,39 @@ def _files(folder: Path) -> list[str]:
     return sorted(out)
 
 
-def content_hash(folder: Path, *extra_files: Path) -> str:
-    """SHA-256 over the relative names and bytes of every file under ``folder`` (sorted),
-    then of ``extra_files``: the identity of a snapshot, used to key the build cache.
+def _stamp(path: Path) -> str:
+    """What changes whenever a file's bytes may have: size, mtime, ctime, inode.
 
-    The hash is memoised in the cache directory against the files' sizes and modification
-    times, so a warm start reads no data file.
+    ``ctime`` cannot be set back by a user (restoring ``mtime`` after an edit moves it),
+    so an edit that keeps the size and restores the modification time is still seen.
     """
-    entries = [(r, folder / r) for r in _files(folder)] + [(p.name, p) for p in extra_files]
+    st = os.stat(path)
+    return f"{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0{st.st_dev}"
+
+
+def content_hash(folder: Path, *extra_files: Path, files: Sequence[str] | None = None) -> str:
+    """SHA-256 over the relative names and bytes of the files of a snapshot, then of
+    ``extra_files``: the identity of a snapshot, used to key the build cache.
+
+    Parameters
+    ----------
+    folder
+        The snapshot folder.
+    *extra_files
+        Further files the build reads (the country polygons), keyed by their names.
+    files
+        Relative paths (posix) under ``folder`` to hash: exactly the files the reader
+        reads. ``None`` hashes every non-hidden file.
+
+    The hash is memoised in the cache directory against each file's size, modification
+    and change times and inode (a fast path only: any change to them rehashes the bytes),
+    so a warm start reads no data file.
+    """
+    rels = sorted(files) if files is not None else _files(folder)
+    entries = [(r, folder / r) for r in rels] + [(p.name, p) for p in extra_files]
     stamp = hashlib.sha256()
     for rel, path in entries:
-        st = os.stat(path)
-        stamp.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        stamp.update(f"{rel}\0{_stamp(path)}\0".encode())
     memo_key = f"{os.path.abspath(folder)}|{stamp.hexdigest()}"
     memo_file = cache_dir() / "content-hashes.json"
     try:
@@ -125,10 +154,71 @@ def content_hash(folder: Path, *extra_files: Path) -> str:
 
 
 def _write_memo(path: Path, memo: dict[str, str]) -> None:
+    tmp = temp_path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
         tmp.write_text(json.dumps(dict(list(memo.items())[-64:])))
         os.replace(tmp, path)
     except OSError:  # a read-only cache only costs speed
-        pass
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------- temp files
+#: A temporary file or folder older than this (s) is a leftover even if its writer's
+#: process id is in use again (ids are recycled; a cache may be shared between machines).
+_STALE_AFTER_S = 3600.0
+
+
+def temp_path(final: Path, kind: str = "tmp") -> Path:
+    """A fresh hidden temporary name beside ``final``: ``.<name>.<pid>.<random>.<kind>``.
+
+    The writer's process id in the name lets :func:`remove_stale_temps` tell a leftover
+    of a killed writer from a write in progress.
+    """
+    return final.with_name(f".{final.name}.{os.getpid()}.{secrets.token_hex(4)}.{kind}")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else (or no way to ask)
+        return True
+    return True
+
+
+def remove_stale_temps(folder: Path) -> int:
+    """Remove the leftovers of killed or failed writers in ``folder``; how many went.
+
+    A leftover is a hidden entry named by :func:`temp_path` whose writer is no longer
+    running, or older than an hour. Errors are ignored: cleaning is best effort.
+    """
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    now = time.time()
+    for e in entries:
+        m = _TEMP_RE.match(e.name)
+        if m is None:
+            continue
+        try:
+            old = now - e.stat(follow_symlinks=False).st_mtime > _STALE_AFTER_S
+            if not old and _alive(int(m.group(1))):
+                continue
+            if e.is_dir(follow_symlinks=False):
+                shutil.rmtree(e.path)
+            else:
+                os.unlink(e.path)
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+_TEMP_RE = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{8}\.(?:tmp|partial)$")

@@ -12,7 +12,6 @@ at any point holds only whole, verified files.
 from __future__ import annotations
 
 import contextlib
-import gzip
 import hashlib
 import http.client
 import json
@@ -24,19 +23,23 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from undersea._errors import DownloadError
+from undersea.settings import Settings, get_settings
 
 __all__ = [
     "INDEX_NAME",
     "CachedFile",
     "Check",
     "DownloadCache",
+    "Limits",
     "atomic_write",
     "fetch",
     "sha256_hex",
@@ -98,7 +101,57 @@ class _TransientError(DownloadError):
     """A failure worth another try (timeout, reset connection, HTTP 5xx / 429)."""
 
 
-def fetch(url: str, *, timeout: float = 30.0, retries: int = 2, hint: str = "--base-url") -> bytes:
+_MB = 1_000_000
+#: Bodies that decode to less than this are never refused for their gzip ratio.
+_RATIO_FLOOR_BYTES = _MB
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one download may cost (from the ``pull_*`` settings).
+
+    Attributes
+    ----------
+    max_file_bytes
+        Largest body of one file, after gzip decoding.
+    max_total_bytes
+        Most bytes one :class:`DownloadCache` (one pull) may download in all.
+    deadline_s
+        Wall-clock seconds for one file, retries included.
+    max_gzip_ratio
+        Largest decoded / sent size of a gzip body (over :data:`_RATIO_FLOOR_BYTES`).
+    redirect_hosts
+        Hosts a redirect may lead to besides the URL's own; redirects are https only.
+    """
+
+    max_file_bytes: int
+    max_total_bytes: int
+    deadline_s: float
+    max_gzip_ratio: float
+    redirect_hosts: tuple[str, ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Limits:
+        """The limits the settings (default: the session's) give."""
+        s = settings or get_settings()
+        return cls(
+            max_file_bytes=int(s.pull_max_file_mb * _MB),
+            max_total_bytes=int(s.pull_max_total_mb * _MB),
+            deadline_s=s.pull_file_deadline_s,
+            max_gzip_ratio=s.pull_max_gzip_ratio,
+            redirect_hosts=tuple(h.lower() for h in s.pull_redirect_hosts),
+        )
+
+
+def fetch(
+    url: str,
+    *,
+    timeout: float = 30.0,
+    retries: int = 2,
+    hint: str = "--base-url",
+    limits: Limits | None = None,
+) -> bytes:
     """Return the body at ``url``, retrying transient failures ``retries`` times.
 
     Parameters
@@ -111,16 +164,22 @@ def fetch(url: str, *, timeout: float = 30.0, retries: int = 2, hint: str = "--b
         Further tries after a timeout, a lost connection or an HTTP 5xx / 429 answer.
     hint
         The option a user passes to point elsewhere; named in the error message.
+    limits
+        Size, time, gzip and redirect limits; default :meth:`Limits.from_settings`.
 
     Raises
     ------
     DownloadError
         Offline, DNS failure, refused or lost connection, timeout or an HTTP error status:
-        one line naming the host (unreachable) or the URL (error status).
+        one line naming the host (unreachable) or the URL (error status). Also a body
+        over the size limit, a file past its deadline, a gzip body that expands too
+        much, or a redirect to anything but https on the same or a listed host.
     """
+    lim = limits or Limits.from_settings()
+    deadline = time.monotonic() + lim.deadline_s
     for attempt in range(retries + 1):
         try:
-            return _fetch_once(url, timeout=timeout, hint=hint)
+            return _fetch_once(url, timeout=timeout, hint=hint, limits=lim, deadline=deadline)
         except _TransientError as exc:
             if attempt == retries:
                 raise DownloadError(str(exc)) from exc.__cause__
@@ -129,13 +188,17 @@ def fetch(url: str, *, timeout: float = 30.0, retries: int = 2, hint: str = "--b
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _fetch_once(url: str, *, timeout: float, hint: str) -> bytes:
+def _fetch_once(url: str, *, timeout: float, hint: str, limits: Limits, deadline: float) -> bytes:
     headers = {"User-Agent": user_agent(), "Accept-Encoding": "gzip"}
     request = urllib.request.Request(url, headers=headers)
+    opener = urllib.request.build_opener(_RedirectHandler(url, limits.redirect_hosts))
+    wait = max(min(timeout, deadline - time.monotonic()), 0.001)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body: bytes = response.read()
+        with opener.open(request, timeout=wait) as response:
+            body = _read_limited(response, url, limits, deadline)
             encoding = response.headers.get("Content-Encoding", "")
+    except DownloadError:
+        raise
     except urllib.error.HTTPError as exc:
         with exc:  # an HTTPError holds the open response
             raise _status_error(url, exc.code, str(exc.reason), hint) from exc
@@ -147,11 +210,91 @@ def _fetch_once(url: str, *, timeout: float, hint: str) -> bytes:
             f"cannot reach {host} ({text}): check your connection or pass {hint}"
         ) from exc
     if encoding.strip().lower() == "gzip":
-        try:
-            body = gzip.decompress(body)
-        except (OSError, EOFError) as exc:
-            raise _TransientError(f"{url} sent a corrupt gzip body ({exc})") from exc
+        body = _gunzip(body, url, limits)
     return body
+
+
+def _too_large(url: str, limits: Limits) -> DownloadError:
+    mb = limits.max_file_bytes / _MB
+    return DownloadError(
+        f"{url} is larger than {mb:g} MB, the limit for one file (setting pull_max_file_mb)"
+    )
+
+
+def _read_limited(
+    response: http.client.HTTPResponse, url: str, limits: Limits, deadline: float
+) -> bytes:
+    """The body, read as it arrives, within the size limit and the file's deadline."""
+    length = response.headers.get("Content-Length", "")
+    if length.strip().isdigit() and int(length) > limits.max_file_bytes:
+        raise _too_large(url, limits)
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(_CHUNK):
+        size += len(chunk)
+        if size > limits.max_file_bytes:
+            raise _too_large(url, limits)
+        if time.monotonic() > deadline:
+            raise DownloadError(
+                f"{url} took longer than {limits.deadline_s:g} s, the deadline for one file "
+                "(setting pull_file_deadline_s)"
+            )
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    if response.length:  # the server promised more than it sent
+        raise http.client.IncompleteRead(body, response.length)
+    return body
+
+
+def _gunzip(body: bytes, url: str, limits: Limits) -> bytes:
+    """Decode a gzip body (all members) within the size and expansion limits."""
+    out: list[bytes] = []
+    size, data = 0, body
+    try:
+        while data:
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            while data and not d.eof:
+                chunk = d.decompress(data, _CHUNK)
+                size += len(chunk)
+                if size > limits.max_file_bytes:
+                    raise _too_large(url, limits)
+                if size > _RATIO_FLOOR_BYTES and size > limits.max_gzip_ratio * len(body):
+                    raise DownloadError(
+                        f"{url} sent a gzip body that expands over {limits.max_gzip_ratio:g} "
+                        "times (setting pull_max_gzip_ratio): refused"
+                    )
+                out.append(chunk)
+                data = d.unconsumed_tail
+            if not d.eof:
+                raise _TransientError(f"{url} sent a corrupt gzip body (cut short)")
+            data = d.unused_data
+    except zlib.error as exc:
+        raise _TransientError(f"{url} sent a corrupt gzip body ({exc})") from exc
+    return b"".join(out)
+
+
+class _RedirectHandler(urllib.request.HTTPRedirectHandler):
+    """Follow redirects only to https on the requested URL's host or a listed one."""
+
+    def __init__(self, url: str, hosts: tuple[str, ...]) -> None:
+        self.allowed = {(urllib.parse.urlsplit(url).hostname or "").lower(), *hosts}
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        target = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl))
+        if target.scheme != "https" or (target.hostname or "").lower() not in self.allowed:
+            raise DownloadError(
+                f"{req.full_url} redirects to {newurl[:200]}: refused (redirects are followed "
+                "only to https on the same host or one listed in setting pull_redirect_hosts)"
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _status_error(url: str, code: int, reason: str, hint: str) -> DownloadError:
@@ -198,16 +341,26 @@ class DownloadCache:
         Folder that receives the files and the index.
     timeout, retries
         Passed to :func:`fetch`.
+    limits
+        Passed to :func:`fetch`; ``max_total_bytes`` bounds what this cache downloads.
     check
         Called on every body before it is kept and again when a cached file is reused;
         raising rejects the body.
     """
 
     def __init__(
-        self, root: Path, *, timeout: float = 30.0, retries: int = 2, check: Check | None = None
+        self,
+        root: Path,
+        *,
+        timeout: float = 30.0,
+        retries: int = 2,
+        check: Check | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.root, self.timeout, self.retries = Path(root), timeout, retries
         self.check = check
+        self.limits = limits or Limits.from_settings()
+        self.downloaded_bytes = 0
         self._lock = threading.Lock()
         self._records = _read_index(self.root / INDEX_NAME)
 
@@ -238,7 +391,16 @@ class DownloadCache:
     def download(self, url: str, path: str, *, hint: str = "--base-url") -> CachedFile:
         """Fetch ``url``, check it, store it at ``path`` and record it."""
         _check_relative(path)
-        data = fetch(url, timeout=self.timeout, retries=self.retries, hint=hint)
+        data = fetch(url, timeout=self.timeout, retries=self.retries, hint=hint, limits=self.limits)
+        with self._lock:
+            self.downloaded_bytes += len(data)
+            total = self.downloaded_bytes
+        if total > self.limits.max_total_bytes:
+            mb = self.limits.max_total_bytes / _MB
+            raise DownloadError(
+                f"this download passed {mb:g} MB in all at {url} (setting pull_max_total_mb): "
+                "stopped"
+            )
         if self.check is not None:
             self.check(url, data)
         date = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -34,11 +34,14 @@ from undersea.data.directory import user_data_dir
 from undersea.data.http import (
     CachedFile,
     DownloadCache,
+    Limits,
     atomic_write,
     fetch,
     sha256_hex,
     user_agent,
 )
+from undersea.settings import Settings
+from undersea.sources.telegeography import check_file
 
 __all__ = [
     "BASE_URL_ENV",
@@ -49,6 +52,7 @@ __all__ = [
     "PEERINGDB_URL_ENV",
     "Progress",
     "PullResult",
+    "check_body",
     "pull_data",
     "pull_peeringdb",
 ]
@@ -120,6 +124,7 @@ def pull_data(
     timeout: float = 30.0,
     retries: int = 2,
     threads: int = 8,
+    settings: Settings | None = None,
 ) -> PullResult:
     """Download the cable map and the country polygons into a data directory.
 
@@ -145,6 +150,14 @@ def pull_data(
         Further tries of a request after a timeout, a lost connection or an HTTP 5xx.
     threads
         Concurrent downloads.
+    settings
+        Download limits (``pull_max_file_mb``, ``pull_max_total_mb``,
+        ``pull_file_deadline_s``, ``pull_max_gzip_ratio``, ``pull_redirect_hosts``);
+        default the session's.
+
+    Every file is checked against the schema of its kind (a cable record, a landing
+    point, GeoJSON of lines or points, a TopoJSON topology) before it is kept; a file that
+    fails is never kept, and one published earlier is fetched again.
 
     Returns
     -------
@@ -153,9 +166,11 @@ def pull_data(
     Raises
     ------
     DownloadError
-        A file could not be fetched (offline, timeout, HTTP error); no snapshot appears.
+        A file could not be fetched (offline, timeout, HTTP error, over a size or time
+        limit, a refused redirect); no snapshot appears.
     MalformedSourceError
-        The server sent a file that does not parse, or an unusable id.
+        The server sent a file that does not parse or is not what its kind must be
+        (``{"error": "quota exceeded"}`` for a cable record), or an unusable id.
     InvalidScenarioError
         A bad address or snapshot name, or a snapshot folder not made by a pull.
 
@@ -173,10 +188,13 @@ def pull_data(
     final, staging = root / "telegeography" / name, root / "telegeography" / f".{name}.partial"
     previous = _previous_files(root, final)
     index_url, index_date = f"{base}/cable/all.json", _utc_now()
-    index = fetch(index_url, timeout=timeout, retries=retries, hint="--base-url")
+    limits = Limits.from_settings(settings)
+    index = fetch(index_url, timeout=timeout, retries=retries, hint="--base-url", limits=limits)
     cable_ids = _cable_ids(index_url, index)
     log.info("pulling %d cables from %s into %s", len(cable_ids), base, staging)
-    cache = DownloadCache(staging, timeout=timeout, retries=retries, check=_check_json)
+    cache = DownloadCache(
+        staging, timeout=timeout, retries=retries, check=check_body, limits=limits
+    )
     runner = _Runner(cache, previous, progress)
     with ThreadPoolExecutor(max_workers=threads) as pool:
         runner.run(pool, _STAGES[0], _geometry_tasks(base, countries))
@@ -315,19 +333,49 @@ def _safe_id(value: object) -> bool:
     )
 
 
-def _check_json(url: str, data: bytes) -> None:
-    """Reject a ``.json`` body that does not parse (a cut or garbled download)."""
-    if not urllib.parse.urlsplit(url).path.endswith(".json"):
-        return
+def _parse_json(url: str, data: bytes) -> Any:
+    """Parsed JSON of a body, or MalformedSourceError (a cut or garbled download)."""
     try:
-        json.loads(data)
-    except ValueError as exc:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
         raise MalformedSourceError(url, f"not valid JSON ({exc})") from exc
 
 
-def _parse_json(url: str, data: bytes) -> Any:
-    _check_json(url, data)
-    return json.loads(data)
+def check_body(url: str, data: bytes) -> None:
+    """Reject a body that is not what a file of its kind must be.
+
+    The kind comes from the URL. Cable-map files (``cable/<id>.json``,
+    ``landing-point/<id>.json``, ``cable/cable-geo.json``,
+    ``landing-point/landing-point-geo.json``) are parsed by the reader itself
+    (:func:`undersea.sources.telegeography.check_file`: fields, types, coordinate ranges);
+    ``countries-*.json`` must be a TopoJSON topology with objects and arcs; other
+    ``.json`` files must parse. An error page or a quota message served with status 200
+    is never published as data.
+
+    Raises
+    ------
+    MalformedSourceError
+        Naming the URL, the record and the field that is wrong.
+    """
+    path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
+    folder, _, name = path.rpartition("/")
+    if not name.endswith(".json"):
+        return
+    if name.startswith("countries-"):
+        _check_topology(url, _parse_json(url, data))
+        return
+    check_file(f"{folder.rsplit('/', 1)[-1]}/{name}", data, url)
+
+
+def _check_topology(url: str, body: Any) -> None:
+    topo = body if isinstance(body, dict) else {}
+    for key, ok in (
+        ("type", topo.get("type") == "Topology"),
+        ("objects", isinstance(topo.get("objects"), dict)),
+        ("arcs", isinstance(topo.get("arcs"), list)),
+    ):
+        if not ok:
+            raise MalformedSourceError(url, "expected a TopoJSON Topology", field=key)
 
 
 def _cable_ids(url: str, data: bytes) -> list[str]:
@@ -482,6 +530,7 @@ def pull_peeringdb(
     progress: Progress | None = None,
     timeout: float = 60.0,
     retries: int = 2,
+    settings: Settings | None = None,
 ) -> PullResult:
     """Download PeeringDB's facilities, exchanges and their links into a data directory.
 
@@ -500,7 +549,7 @@ def pull_peeringdb(
         :data:`DEFAULT_PEERINGDB_URL`.
     progress
         ``progress("peeringdb", done, 3)`` as files arrive.
-    timeout, retries
+    timeout, retries, settings
         As for :func:`pull_data`.
 
     Returns
@@ -529,7 +578,13 @@ def pull_peeringdb(
     final = root / "peering" / "peeringdb"
     staging = root / "peering" / ".peeringdb.partial"
     shutil.rmtree(staging, ignore_errors=True)
-    cache = DownloadCache(staging, timeout=timeout, retries=retries, check=_check_peeringdb)
+    cache = DownloadCache(
+        staging,
+        timeout=timeout,
+        retries=retries,
+        check=_check_peeringdb,
+        limits=Limits.from_settings(settings),
+    )
     records: list[CachedFile] = []
     try:
         for done, (kind, name) in enumerate(PEERINGDB_FILES.items()):

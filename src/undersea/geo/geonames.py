@@ -8,10 +8,10 @@ people) and their ASCII alternate names.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -61,15 +61,19 @@ def _cached(kind: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         return pd.read_parquet(path)
     except Exception:  # absent, cut short or unreadable: rebuild
         pass
+    from undersea.data.directory import remove_stale_temps, temp_path
+
     df = build()
+    tmp = temp_path(path)  # named after this process: a killed writer's is cleaned later
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as fh:
-            tmp = Path(fh.name)
+        remove_stale_temps(path.parent)
         df.to_parquet(tmp, index=False)
         os.replace(tmp, path)
-    except OSError as exc:  # a read-only cache must not stop the user
+    except OSError as exc:  # a read-only or full cache must not stop the user
         log.debug("could not cache the gazetteer at %s: %s", path, exc)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
     return df
 
 

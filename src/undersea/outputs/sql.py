@@ -15,6 +15,13 @@
 - ``hub_metrics``: every hub metric but betweenness, per metro and year
   (:func:`hub_metrics_by_year`; computed only when a query names it)
 
+The database is read-only towards the outside world: DuckDB's file system access
+(``COPY ... TO``, ``read_csv``, ``read_text``, ``ATTACH``, ``EXPORT DATABASE``) and
+extension install and autoload are switched off and the configuration is locked, so no
+statement can read or write a file, download an extension or turn these settings back on.
+Tables and views created inside a session live in memory and vanish with it; to write a
+result, use ``undersea sql --output FILE`` (or :func:`undersea.export.write_table`).
+
 Errors DuckDB raises become :class:`~undersea.SqlError` carrying DuckDB's own message.
 
 Examples
@@ -66,6 +73,13 @@ VIEWS: dict[str, str] = {
 }
 _GEOMETRY_TABLES = frozenset({"segments", "links", "countries"})
 _HUB_VIEW = "hub_metrics"
+#: DuckDB settings of every connection: nothing outside the registered tables is reachable.
+#: ``lock_configuration`` is set once the tables are registered (see :func:`connect`).
+READ_ONLY_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 
 def _duckdb() -> Any:
@@ -99,13 +113,14 @@ def connect(net: Network, *, hub_metrics: bool = False) -> duckdb.DuckDBPyConnec
         :func:`query` turns it on when the SQL mentions ``hub_metrics``.
     """
     db = _duckdb()
-    con: duckdb.DuckDBPyConnection = db.connect(":memory:")
+    con: duckdb.DuckDBPyConnection = db.connect(":memory:", config=READ_ONLY_CONFIG)
     for name in TABLES:
         con.register(name, _sql_table(net, name))
     for name, body in VIEWS.items():
         con.execute(f"CREATE VIEW {name} AS {body}")
     if hub_metrics:
         add_hub_metrics(con, net)
+    con.execute("SET lock_configuration = true")
     return con
 
 
@@ -141,10 +156,23 @@ def add_hub_metrics(con: duckdb.DuckDBPyConnection, net: Network) -> bool:
     return True
 
 
+_READ_ONLY_HINT = (
+    "undersea sql is read-only over the network's tables: it reads and writes no file and "
+    "installs no extension (write a result with --output FILE)"
+)
+
+
 def _message(exc: Exception) -> str:
-    """DuckDB's message without the caret line (it points nowhere once on one line)."""
+    """DuckDB's message without the caret line (it points nowhere once on one line).
+
+    A statement that reached for a file, an extension or a locked setting also gets a
+    sentence saying why it was refused and what to do instead.
+    """
     lines = [ln for ln in str(exc).splitlines() if ln.strip() and set(ln.strip()) != {"^"}]
-    return " ".join(lines)
+    text = " ".join(lines)
+    if "disabled" in text or "configuration has been locked" in text:
+        text = f"{_READ_ONLY_HINT}; DuckDB said: {text}"
+    return text
 
 
 def _frame(df: pd.DataFrame) -> pd.DataFrame:

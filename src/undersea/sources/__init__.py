@@ -6,7 +6,7 @@ from undersea.sources.latency import read_measured_rtts
 from undersea.sources.naturalearth import read_countries
 from undersea.sources.peering import read_exchange_capacity, read_pch_directory
 from undersea.sources.solar_superstorms import read_solar_superstorms
-from undersea.sources.telegeography import read_telegeography
+from undersea.sources.telegeography import read_telegeography, snapshot_files
 
 __all__ = [
     "read_countries",
@@ -15,4 +15,5 @@ __all__ = [
     "read_pch_directory",
     "read_solar_superstorms",
     "read_telegeography",
+    "snapshot_files",
 ]

@@ -18,6 +18,7 @@ import numpy as np
 from undersea._errors import DataNotFoundError, MalformedSourceError
 
 __all__ = [
+    "MAX_LENGTH_KM",
     "Where",
     "as_list",
     "as_object",
@@ -127,6 +128,13 @@ def number(value: Any, where: Where, field: str) -> float:
     return out
 
 
+#: Largest |lon| and |lat| of a position, in degrees.
+_LIMITS = np.array([180.0, 90.0])
+#: Longest plausible cable (km): 2.5 times the equator; the longest built, 2Africa, is
+#: about 45,000 km (TeleGeography). Longer "lengths" (``1e308``) are data errors.
+MAX_LENGTH_KM = 100_000.0
+
+
 def lonlat(lon: Any, lat: Any, where: Where, field: str) -> tuple[float, float]:
     """A (lon, lat) pair in range."""
     x, y = number(lon, where, field), number(lat, where, field)
@@ -196,7 +204,12 @@ def line_array(value: Any, where: Where) -> np.ndarray:
         return np.empty((0, 2), dtype=np.float64)
     if arr.ndim != 2 or arr.shape[1] < 2 or arr.dtype.kind not in "iuf":
         raise where.error(field, "expected a list of [lon, lat] numbers")
-    out = np.ascontiguousarray(arr[:, :2], dtype=np.float64)
-    if not np.isfinite(out).all():
-        raise where.error(field, "non-finite coordinate")
+    try:
+        out = np.ascontiguousarray(arr[:, :2], dtype=np.float64)
+    except OverflowError:  # integers beyond float64
+        raise where.error(field, "coordinate too large") from None
+    bad = np.flatnonzero(~(np.isfinite(out).all(axis=1) & (np.abs(out) <= _LIMITS).all(axis=1)))
+    if bad.size:
+        x, y = out[bad[0]]
+        raise where.error(field, f"point {bad[0]}: lon/lat ({x}, {y}) out of range")
     return out

@@ -37,8 +37,10 @@ import numpy as np
 import pandas as pd
 
 from undersea._errors import DataNotFoundError, UnknownNameError
+from undersea.geo.sphere import great_circle_km
 from undersea.sources._countries import country_codes, country_of_place
 from undersea.sources._fields import (
+    MAX_LENGTH_KM,
     Where,
     as_list,
     as_object,
@@ -56,9 +58,18 @@ from undersea.sources._fields import (
     read_bytes,
     text,
 )
-from undersea.tables import CableSnapshot, Provenance, check_table
+from undersea.sources.telegeography_text import MISSING_TEXT, parse_length_km, parse_rfs
+from undersea.tables import CableSnapshot, Provenance, check_table, tag_note
 
-__all__ = ["SOURCE", "detect_version", "parse_length_km", "parse_rfs", "read_telegeography"]
+__all__ = [
+    "SOURCE",
+    "check_file",
+    "detect_version",
+    "parse_length_km",
+    "parse_rfs",
+    "read_telegeography",
+    "snapshot_files",
+]
 
 #: Provenance ``source`` of every snapshot this module reads.
 SOURCE = "TeleGeography Submarine Cable Map"
@@ -66,84 +77,13 @@ SOURCE = "TeleGeography Submarine Cable Map"
 _CABLE_DIR, _LANDING_DIR = "cable", "landing-point"
 _CABLE_GEO, _LANDING_GEO, _INDEX = "cable-geo.json", "landing-point-geo.json", "all.json"
 _SPECIAL = frozenset({_INDEX, _CABLE_GEO, _LANDING_GEO})
-#: Texts that mean "no value" in ``rfs`` and ``length`` fields (compared case-folded).
-_MISSING_TEXT = frozenset({"", "n.a.", "n/a", "na", "none", "null", "-", "tbd", "unknown"})
-_YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|2[01]\d\d)(?!\d)")
-_QUARTER_RE = re.compile(r"\bQ([1-4])\b", re.IGNORECASE)
-_HALF_RE = re.compile(r"\bH([12])\b", re.IGNORECASE)
-_WORD_RE = re.compile(r"[A-Za-z]{3,}")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_LENGTH_RE = re.compile(r"^\s*(\d[\d,]*(?:\.\d+)?)\s*(?:km)?\.?\s*$", re.IGNORECASE)
 _V3_CABLE_KEYS = frozenset({"rfs_year", "is_planned", "suppliers"})
 #: Keys of a geo feature's id: ``slug`` in v2 (whose ``id`` is a number), ``id`` in v3.
 _GEO_KEYS = ("slug", "id")
-
-
-# ---------------------------------------------------------------------------------------
-# Pure parsers for the text fields
-
-
-def parse_rfs(text: str | None) -> tuple[int | None, int | None]:
-    """Year and last month of a ready-for-service text.
-
-    Parameters
-    ----------
-    text
-        ``"September 1996"``, ``"2021 October"``, ``"Q3 2024"``, ``"2019"``, ``"n.a."``...
-
-    Returns
-    -------
-    tuple
-        ``(year, end_month)``: the first four-digit year in the text and the last month
-        of the period it names (the month itself, the quarter's or half-year's last
-        month, 12 for a bare year); ``(None, None)`` when the text holds no year.
-
-    Examples
-    --------
-    >>> parse_rfs("Q3 2024")
-    (2024, 9)
-    >>> parse_rfs("Janaury 2010")
-    (2010, 1)
-    """
-    if text is None or text.strip().casefold() in _MISSING_TEXT:
-        return None, None
-    years = _YEAR_RE.findall(text)
-    if not years:
-        return None, None
-    return int(years[0]), _end_month(text)
-
-
-def _end_month(text: str) -> int:
-    if quarter := _QUARTER_RE.search(text):
-        return 3 * int(quarter.group(1))
-    if half := _HALF_RE.search(text):
-        return 6 * int(half.group(1))
-    for word in _WORD_RE.findall(text):
-        prefix = word[:3].casefold()
-        if prefix in _MONTHS:  # first three letters: survives "Janaury", "Sept."
-            return _MONTHS.index(prefix) + 1
-    return 12
-
-
-def parse_length_km(text: str | None) -> float | None:
-    """Length in km from a text such as ``"45,000 km"``; ``None`` for ``"n.a."`` or empty.
-
-    Raises
-    ------
-    ValueError
-        The text is neither a length nor a known "no value" marker.
-
-    Examples
-    --------
-    >>> parse_length_km("45,000 km")
-    45000.0
-    """
-    if text is None or text.strip().casefold() in _MISSING_TEXT:
-        return None
-    match = _LENGTH_RE.match(text)
-    if match is None:
-        raise ValueError(f"not a length: {text!r}")
-    return float(match.group(1).replace(",", ""))
+#: Features of one landing point closer than this (km) are one place drawn twice (2021-06
+#: has 120 such landing points, their features at most ~1 km apart); farther apart, which
+#: one is right cannot be told.
+_SAME_PLACE_KM = 5.0
 
 
 # ---------------------------------------------------------------------------------------
@@ -158,10 +98,12 @@ class _Notes:
     root: str = ""
     lines: list[str] = field(default_factory=list)
 
-    def add(self, where: str, message: str) -> None:
+    def add(self, where: str, message: str, kind: str | None = None) -> None:
+        """One note; ``kind`` tags a record ``"skipped"`` or ``"repaired"`` or a file
+        ``"missing"`` (see :func:`undersea.tables.note_counts`); None is information."""
         if self.root and where.startswith(self.root + os.sep):
             where = Path(where).relative_to(self.root).as_posix()
-        self.lines.append(f"{where}: {message}")
+        self.lines.append(tag_note(kind, f"{where}: {message}"))
 
 
 @dataclass(frozen=True)
@@ -189,8 +131,8 @@ def _rfs_fields(
     """``rfs_year`` and ``is_planned`` from the v3 fields or the ``rfs`` text."""
     rfs = opt_text(rec, "rfs", where)
     year, end_month = parse_rfs(rfs)
-    if rfs is not None and year is None and rfs.casefold() not in _MISSING_TEXT:
-        notes.add(where.file, f"cable {where.record!r}: no year in rfs {rfs!r}")
+    if rfs is not None and year is None and rfs.casefold() not in MISSING_TEXT:
+        notes.add(where.file, f"cable {where.record!r}: no year in rfs {rfs!r}", "repaired")
     raw_year = rec.get("rfs_year")
     if raw_year is not None:
         if isinstance(raw_year, bool) or not isinstance(raw_year, int):
@@ -217,12 +159,16 @@ def _length(rec: dict[str, Any], where: Where, notes: _Notes) -> float | None:
         try:
             km = parse_length_km(value)
         except ValueError:
-            notes.add(where.file, f"cable {where.record!r}: unreadable length {value!r}")
+            notes.add(
+                where.file, f"cable {where.record!r}: unreadable length {value!r}", "repaired"
+            )
             return None
     else:
         km = number(value, where, "length")
-    if km is not None and not (math.isfinite(km) and km >= 0):
-        raise where.error("length", f"expected a positive length, got {value!r:.60}")
+    if km is not None and not (math.isfinite(km) and 0 <= km <= MAX_LENGTH_KM):
+        raise where.error(
+            "length", f"expected a length of 0 to {MAX_LENGTH_KM:,.0f} km, got {value!r:.60}"
+        )
     return km
 
 
@@ -357,8 +303,62 @@ class _Snapshot:
             entries = list(os.scandir(self.root / folder))
         except OSError:
             return []
-        names = (e.name for e in entries if e.is_file() and e.name.endswith(".json"))
+        names = (e.name for e in entries if _is_json_file(e))
         return [f"{folder}/{n}" for n in sorted(names) if n not in _SPECIAL]
+
+
+def _is_json_file(entry: os.DirEntry[str]) -> bool:
+    """A visible ``*.json`` file: hidden files (``.x.json``, macOS ``._x.json``) are not data."""
+    return not entry.name.startswith(".") and entry.name.endswith(".json") and entry.is_file()
+
+
+def snapshot_files(path: str | os.PathLike[str]) -> list[str]:
+    """Relative paths (posix, sorted) of every file :func:`read_telegeography` reads.
+
+    ``config.json`` and the visible ``*.json`` files of ``cable/`` and ``landing-point/``;
+    hidden files (``.name.json``, macOS ``._name.json``) are neither read nor listed. The
+    build cache is keyed on exactly these files.
+    """
+    root = Path(path)
+    out = ["config.json"] if (root / "config.json").is_file() else []
+    for folder in (_CABLE_DIR, _LANDING_DIR):
+        try:
+            entries = list(os.scandir(root / folder))
+        except OSError:
+            continue
+        out.extend(f"{folder}/{e.name}" for e in entries if _is_json_file(e))
+    return sorted(out)
+
+
+def check_file(rel: str, data: bytes, source: str) -> None:
+    """Parse one snapshot file as :func:`read_telegeography` would, or raise.
+
+    ``rel`` is the file's path in a snapshot (``cable/<id>.json``,
+    ``landing-point/<id>.json``, ``cable/cable-geo.json``,
+    ``landing-point/landing-point-geo.json``; other names only need to be JSON). Used
+    by ``undersea data pull`` to refuse a download before it is published.
+
+    Raises
+    ------
+    MalformedSourceError
+        What the reader would raise, naming ``source``, the record and the field.
+    """
+    raw = parse_json(data, source)
+    where = Where(source)
+    folder, _, name = rel.rpartition("/")
+    if name == _CABLE_GEO:
+        for i, feature in enumerate(features(raw, where)):
+            at = where.at(f"feature {i}")
+            _route_lines(feature, at.at(feature_id(feature, at, _GEO_KEYS)))
+    elif name == _LANDING_GEO:
+        for i, feature in enumerate(features(raw, where)):
+            _point_feature(feature, where.at(f"feature {i}"))
+    elif name == _INDEX:
+        as_list(raw, where, "<root>")
+    elif folder == _CABLE_DIR:
+        _parse_cable(raw, where, _SnapDate("", None), _Notes())
+    elif folder == _LANDING_DIR:
+        _parse_landing_file(raw, where)
 
 
 def _snapshot_root(path: str | os.PathLike[str]) -> Path:
@@ -409,9 +409,11 @@ def _read_cable_records(snap: _Snapshot, when: _SnapDate) -> None:
         snap.raw_cables.append(raw)
         cid = row["id"]
         if _stem(rel) != cid:
-            snap.notes.add(rel, f"record id {cid!r} differs from the file name; id used")
+            snap.notes.add(
+                rel, f"record id {cid!r} differs from the file name; id used", "repaired"
+            )
         if cid in snap.cables:
-            snap.notes.add(rel, f"duplicate cable {cid!r}: skipped (first record kept)")
+            snap.notes.add(rel, f"duplicate cable {cid!r}: skipped (first record kept)", "skipped")
             continue
         snap.cables[cid] = row
         snap.refs[cid] = _unique_refs(refs, rel, cid, snap.notes)
@@ -434,28 +436,48 @@ def _read_landing_files(snap: _Snapshot) -> None:
     for rel in snap.record_files(_LANDING_DIR):
         landing = _parse_landing_file(snap.load(rel), snap.where(rel))
         if _stem(rel) != landing.id:
-            snap.notes.add(rel, f"record id {landing.id!r} differs from the file name; id used")
+            snap.notes.add(
+                rel, f"record id {landing.id!r} differs from the file name; id used", "repaired"
+            )
         if landing.id in snap.landing_files:
-            snap.notes.add(rel, f"duplicate landing point {landing.id!r}: first record kept")
+            snap.notes.add(
+                rel, f"duplicate landing point {landing.id!r}: first record kept", "skipped"
+            )
             continue
         snap.landing_files[landing.id] = landing
+
+
+def _spread_km(points: list[_Landing]) -> float:
+    """Largest great-circle distance (km) between the first position and the others."""
+    lonlat = np.array([p.lonlat for p in points], dtype=float)
+    km = great_circle_km(lonlat[0, 0], lonlat[0, 1], lonlat[:, 0], lonlat[:, 1])
+    return float(km.max())
 
 
 def _read_landing_geo(snap: _Snapshot) -> None:
     rel = f"{_LANDING_DIR}/{_LANDING_GEO}"
     if not snap.exists(rel):
         return
-    counts: dict[str, int] = {}
+    points: dict[str, list[_Landing]] = {}
     for i, feature in enumerate(features(snap.load(rel), snap.where(rel))):
         point = _point_feature(feature, snap.where(rel, f"feature {i}"))
         if point is None:
-            snap.notes.add(rel, f"feature {i} has no geometry: skipped")
+            snap.notes.add(rel, f"feature {i} has no geometry: skipped", "skipped")
             continue
-        counts[point.id] = counts.get(point.id, 0) + 1
-        snap.landing_geo.setdefault(point.id, point)
-    for lid, n in counts.items():
-        if n > 1:
-            snap.notes.add(rel, f"landing point {lid!r} has {n} features: first kept")
+        points.setdefault(point.id, []).append(point)
+    for lid, found in points.items():
+        spread = _spread_km(found)
+        if spread <= _SAME_PLACE_KM:  # redrawn a few metres apart: one place
+            snap.landing_geo[lid] = found[0]
+            if len(found) > 1:
+                snap.notes.add(rel, f"landing point {lid!r} has {len(found)} features: first kept")
+            continue
+        snap.notes.add(  # which one is right cannot be told: none is used
+            rel,
+            f"landing point {lid!r} has {len(found)} features up to {spread:,.0f} km apart: "
+            "their positions are not used",
+            "skipped",
+        )
 
 
 def _read_cable_geo(snap: _Snapshot) -> None:
@@ -471,7 +493,9 @@ def _read_cable_geo(snap: _Snapshot) -> None:
         counts[cid] = counts.get(cid, 0) + 1
         kept = [line for line in lines if len(line) >= 2]
         if len(kept) < len(lines):
-            snap.notes.add(rel, f"cable {cid!r}: {len(lines) - len(kept)} line(s) under 2 points")
+            snap.notes.add(
+                rel, f"cable {cid!r}: {len(lines) - len(kept)} line(s) under 2 points", "skipped"
+            )
         snap.routes.setdefault(cid, []).extend(kept)
     for cid, n in counts.items():
         if n > 1:
@@ -531,20 +555,11 @@ def detect_version(path: str | os.PathLike[str]) -> str:
     return _version_of([r for r in raws if isinstance(r, dict)], has_geo=has_geo)
 
 
-def _content_hash(root: Path, blobs: dict[str, bytes]) -> str:
-    """sha256 over the sorted relative names and bytes of every file (dotfiles skipped).
-
-    Files already read (``blobs``) are not read again.
-    """
-    rels: list[str] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        base = Path(folder).relative_to(root).as_posix()
-        prefix = "" if base == "." else base + "/"
-        rels.extend(prefix + f for f in files if not f.startswith("."))
+def _content_hash(blobs: dict[str, bytes]) -> str:
+    """sha256 over the sorted relative names and bytes of every file read."""
     digest = hashlib.sha256()
-    for rel in sorted(rels):
-        data = blobs[rel] if rel in blobs else read_bytes(root / rel)
+    for rel in sorted(blobs):
+        data = blobs[rel]
         digest.update(rel.encode())
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
@@ -609,15 +624,13 @@ def _landing_row(
     present = [s for s in sources if s is not None]
     lonlat = _first(s.lonlat for s in present)
     if lonlat is None:
-        snap.notes.add(_LANDING_DIR, f"landing point {lid!r} has no coordinates: dropped")
+        snap.notes.add(
+            _LANDING_DIR, f"landing point {lid!r} has no coordinates: dropped", "skipped"
+        )
         return None
     name = _first(s.name for s in present) or lid
     country = _first(s.country for s in present) or country_of_place(name)
-    try:
-        iso2, iso3 = country_codes(country)
-    except UnknownNameError as exc:
-        snap.notes.add(_LANDING_DIR, f"landing point {lid!r}: {exc}; iso codes left empty")
-        iso2, iso3 = "", ""
+    iso2, iso3 = _iso_codes(lid, country, name, snap.notes)
     return {
         "id": lid,
         "name": name,
@@ -628,6 +641,32 @@ def _landing_row(
         "lat": lonlat[1],
         "is_tbd": bool(_first(s.is_tbd for s in present)),
     }
+
+
+def _iso_codes(lid: str, country: str, name: str, notes: _Notes) -> tuple[str, str]:
+    """ISO codes of ``country``; else of the country the landing's name ends with.
+
+    An unknown country never turns a landing into a phantom country silently: the name's
+    country is used (a repaired record), or the codes are left empty (also counted).
+    """
+    try:
+        return country_codes(country)
+    except UnknownNameError as exc:
+        problem = str(exc)
+    from_name = country_of_place(name)
+    try:
+        iso2, iso3 = country_codes(from_name)
+    except UnknownNameError:
+        notes.add(
+            _LANDING_DIR, f"landing point {lid!r}: {problem}; iso codes left empty", "repaired"
+        )
+        return "", ""
+    notes.add(
+        _LANDING_DIR,
+        f"landing point {lid!r}: {problem}; country {from_name!r} taken from its name",
+        "repaired",
+    )
+    return iso2, iso3
 
 
 def _landing_table(snap: _Snapshot) -> pd.DataFrame:
@@ -664,7 +703,7 @@ def _cable_landings_table(snap: _Snapshot, landing_ids: set[str]) -> pd.DataFram
             if lid in landing_ids:
                 pairs.append((cid, lid))
             else:
-                snap.notes.add(_CABLE_DIR, f"cable {cid!r}: landing {lid!r} dropped")
+                snap.notes.add(_CABLE_DIR, f"cable {cid!r}: landing {lid!r} dropped", "skipped")
     table = pd.DataFrame(pairs, columns=["cable_id", "landing_point_id"], dtype=object)
     return check_table("cable_landings", table, source=str(snap.root))
 
@@ -694,8 +733,36 @@ def _routes_table(snap: _Snapshot) -> pd.DataFrame:
     return check_table("cable_routes", table, source=str(snap.root))
 
 
+#: Files an API version cannot do without, and what is lost when one is missing.
+_REQUIRED = {
+    "v2": {f"{_CABLE_DIR}/{_CABLE_GEO}": "routes would be straight lines between landings"},
+    "v3": {
+        f"{_CABLE_DIR}/{_CABLE_GEO}": "routes would be straight lines between landings",
+        f"{_LANDING_DIR}/{_LANDING_GEO}": "landing points would have no coordinates (dropped)",
+    },
+}
+
+
+def _check_required(snap: _Snapshot, version: str, *, allow_partial: bool) -> None:
+    """DataNotFoundError naming a required file the snapshot lacks; with ``allow_partial``
+    a ``[missing]`` note instead (the reader's fallback is used)."""
+    for rel, loss in _REQUIRED.get(version, {}).items():
+        if snap.exists(rel):
+            continue
+        if not allow_partial:
+            raise DataNotFoundError(
+                f"snapshot {snap.root} (API {version}) has no {rel}: {loss}; restore it "
+                "(undersea data pull), or load it anyway with --allow-partial "
+                "(allow_partial=True)"
+            )
+        snap.notes.add(rel, f"required file missing: {loss.replace('would be', 'are')}", "missing")
+
+
 def read_telegeography(
-    path: str | os.PathLike[str], *, snapshot_date: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    snapshot_date: str | None = None,
+    allow_partial: bool = False,
 ) -> CableSnapshot:
     """Read one TeleGeography snapshot folder (API v1, v2 or v3) into canonical tables.
 
@@ -707,6 +774,10 @@ def read_telegeography(
         Date of the snapshot (``"YYYY-MM"`` or ``"YYYY-MM-DD"``), used for provenance and
         to derive ``is_planned`` where the source has no such field. ``None`` uses the
         date in ``config.json`` when present, else the folder name.
+    allow_partial
+        Read a v2/v3 snapshot that lacks a required geometry file (``cable-geo.json``:
+        routes become straight lines; v3 ``landing-point-geo.json``: landing points have no
+        coordinates), with a ``[missing]`` note, instead of raising.
 
     Returns
     -------
@@ -717,7 +788,8 @@ def read_telegeography(
     Raises
     ------
     DataNotFoundError
-        No such folder, no ``cable/`` folder in it, or no cable records.
+        No such folder, no ``cable/`` folder in it, no cable records, or (unless
+        ``allow_partial``) a required file missing.
     MalformedSourceError
         A file is not JSON or a record lacks a required field or has a mistyped one; the
         message names the file, the record and the field.
@@ -738,6 +810,7 @@ def read_telegeography(
     _cross_check_index(snap, _CABLE_DIR, snap.cables)
     _cross_check_index(snap, _LANDING_DIR, snap.landing_files)
     version = _version_of(snap.raw_cables, has_geo=snap.has_cable_geo or bool(snap.landing_geo))
+    _check_required(snap, version, allow_partial=allow_partial)
     landing_points = _landing_table(snap)
     tables = {
         "cables": _cables_table(snap),
@@ -749,7 +822,7 @@ def read_telegeography(
         source=SOURCE,
         version=version,
         snapshot_date=when.text,
-        content_hash=_content_hash(root, snap.blobs),
+        content_hash=_content_hash(snap.blobs),
         path=str(root),
     )
     return CableSnapshot(**tables, provenance=provenance, notes=tuple(snap.notes.lines))
