@@ -656,6 +656,7 @@ def risk_command(
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
+    impact: ImpactOpt = ImpactName.capacity,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
     sample: SampleOpt = False,
@@ -688,7 +689,7 @@ def risk_command(
     ):
         result = risk(
             net, spec, n_scenarios=scenarios, seed=seed, batch_size=batch_size,
-            executor=runner, progress=progress,
+            executor=runner, progress=progress, impact=impact.value,
         )  # fmt: skip
     df = result.countries
     if country is not None:
