@@ -92,9 +92,10 @@ def _cut(net: Network, *segments: str, lit: float = 1.0) -> pd.DataFrame:
 def test_one_cable_and_a_thin_border_is_severe() -> None:
     net = _coast([("abidjan-ci", "dakar-sn")], factor=0.1)
     ci = _cut(net, "trunk:0").loc["CI"]  # a - bu0: the trunk towards Dakar
-    # provisioned: 100 Gbit/s on the trunk, 0.1 x min(100, 1000) = 10 on the border
-    assert ci["capacity_before_tbps"] == pytest.approx(0.110)
-    assert ci["lost_share"] == pytest.approx(100 / 110)
+    # provisioned: half of 100 Gbit/s on the trunk (single_cable_share), 0.1 x min(100,
+    # 1000) = 10 on the border
+    assert ci["capacity_before_tbps"] == pytest.approx(0.060)
+    assert ci["lost_share"] == pytest.approx(50 / 60)
     assert ci["severity"] == "severe"
     assert not ci["isolated"]
     # after rerouting only the border is left: 10 of 100 Gbit/s
@@ -108,7 +109,7 @@ def test_one_cable_and_a_thin_border_is_severe() -> None:
 def test_one_cable_and_a_fat_border_is_none() -> None:
     net = _coast([("abidjan-ci", "dakar-sn")], factor=10.0)
     ci = _cut(net, "trunk:0").loc["CI"]
-    assert ci["lost_share"] == pytest.approx(100 / 1100)
+    assert ci["lost_share"] == pytest.approx(50 / 1050)
     assert ci["severity"] == "none"
     assert ci["delivered_after_gbps"] == pytest.approx(100.0, abs=0.1)
     assert ci["lost_share_rerouted"] == 0.0
@@ -123,7 +124,7 @@ def test_festoon_cut_hurts_only_the_far_side() -> None:
     ci, gh, ng = df.loc["CI"], df.loc["GH"], df.loc["NG"]
     # Côte d'Ivoire's provisioned path to Dakar does not cross the cut: it loses only
     # what its border sends on through Ghana (10 Gbit/s at Ghana's lost share)
-    assert ci["lost_share"] == pytest.approx(10 * (100 / 110) / 110)
+    assert ci["lost_share"] == pytest.approx(10 * (50 / 60) / 60)
     assert ci["severity"] == "none"
     # Nigeria's only provisioned capacity is gone; rerouted, it can reach Dakar only
     # through Ghana's border (each country alone: the independent mode)
@@ -132,7 +133,7 @@ def test_festoon_cut_hurts_only_the_far_side() -> None:
     assert ng["severity"] == "severe"
     assert ng["delivered_after_gbps"] == pytest.approx(10.0, abs=0.1)
     # Ghana keeps what its border carries: 0.1 x min(100, 100) = 10 Gbit/s
-    assert gh["lost_share"] == pytest.approx(100 / 110)
+    assert gh["lost_share"] == pytest.approx(50 / 60)
     assert gh["delivered_after_gbps"] == pytest.approx(10.0, abs=0.1)
     assert gh["lost_share_rerouted"] == pytest.approx(0.9, abs=0.002)
 
@@ -153,12 +154,13 @@ def test_a_thin_cable_is_the_bottleneck_after_rerouting() -> None:
 
 def test_countries_on_one_cable_share_it() -> None:
     net = _coast([], factor=0.1)
-    fm = capacity_model(net, core=CORE, demand=DEMAND, capacity={"trunk": 0.15, "spur": 0.15})
+    fm = capacity_model(net, core=CORE, demand=DEMAND, capacity={"trunk": 0.12, "spur": 0.12})
     units = list(country_impact(net, net, core=CORE)["iso3"])
     assert units  # every country listed
-    # C5: 150 Gbit/s water-filled over Côte d'Ivoire, Ghana and Nigeria (100 each)
+    # C5: 120 Gbit/s water-filled over Côte d'Ivoire, Ghana and Nigeria (each capped at
+    # half its demand of 100)
     by_country = pd.Series(fm.sub_gbps, index=sorted(DEMAND))
-    assert by_country[["CIV", "GHA", "NGA"]].tolist() == pytest.approx([50.0, 50.0, 50.0])
+    assert by_country[["CIV", "GHA", "NGA"]].tolist() == pytest.approx([40.0, 40.0, 40.0])
     assert by_country["SEN"] == 0.0  # at the hub: Dakar is the gateway
 
 
@@ -176,7 +178,7 @@ def test_connectivity_model_is_kept_for_comparison() -> None:
     # reach Dakar over Abidjan's border) as still serving Côte d'Ivoire: nothing lost
     assert old.set_index("iso2").loc["CI", "lost_share"] == 0.0
     new = _cut(net, "trunk:0")
-    assert new.loc["CI", "lost_share"] == pytest.approx(100 / 1100)
+    assert new.loc["CI", "lost_share"] == pytest.approx(50 / 1050)
     with pytest.raises(UnknownNameError):
         country_impact(net, net, core=CORE, impact="flows")
 

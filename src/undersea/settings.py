@@ -187,6 +187,13 @@ class Settings:
     #: country of West Africa gets most of its capacity from its cables, as in the
     #: region's bandwidth maps (terrestrial cross-border routes are few and thin).
     border_capacity_factor: float = 0.1
+    #: Impact v2 (rule C5): the most of a country's demand that one cable's provisioned
+    #: capacity counts for. Operators spread their international traffic over several
+    #: systems and buy protection on another (the n+1 practice of restoration planning),
+    #: so no single system carries all of a country that has others; a newly lit cable
+    #: with a huge capacity then counts as half a country's need, not all of it. An
+    #: assumption of this model, not a measured figure.
+    single_cable_share: float = 0.5
     #: Impact v2: capacity of a domestic land link (and of a landing's backhaul), as a
     #: multiple of the country's demand: national backbones are not what binds.
     domestic_capacity_factor: float = 2.0

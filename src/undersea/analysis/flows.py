@@ -24,9 +24,10 @@ C4. **Riders.** Every other landing of an international cable in service sends i
     the cable's gateways lie in several countries, each gateway rides to the nearest
     gateway in another country (France and Singapore on a Marseille-Singapore system).
 C5. **Provisioned capacity.** A cable's lit capacity is divided among the countries
-    riding it by their demand: each gets at most its whole demand (a country cannot use
-    more of one system than its own traffic), and when the riders' demands exceed the lit
-    capacity it is shared max-min fairly (:func:`water_fill`: equal shares, except that no
+    riding it by their demand: each gets at most ``single_cable_share`` of its demand
+    (operators spread a country's traffic over several systems and keep the rest as
+    protection), and when the riders' demands exceed the lit capacity it is shared max-min
+    fairly (:func:`water_fill`: equal shares, except that no
     country gets more than it needs; the big markets share what the small ones leave).
     A country's share is split evenly over its landings on the cable. Terrestrial
     capacity is the sum of the country's border capacities (C2).
@@ -307,6 +308,7 @@ def _riders(
     pair = pd.DataFrame({"cable": r_cable, "unit": r_unit})
     distinct = pair.drop_duplicates().reset_index(drop=True)
     d = demand[distinct["unit"].to_numpy()]
+    d = d * net.settings.single_cable_share  # no country puts all its traffic on one system
     got = np.zeros(len(distinct))
     for cab, rows in distinct.groupby("cable").indices.items():
         got[rows] = water_fill(d[rows], float(lit_gbps[cab]))

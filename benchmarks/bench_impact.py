@@ -1,0 +1,131 @@
+"""Impact v2 (the capacity model): both horizons against straightforward baselines.
+
+Run: ``python benchmarks/bench_impact.py [--snapshot 2024-03] [--scenarios 100000]
+[--ref-scenarios 200] [--flow-scenarios 20]`` with ``UNDERSEA_DATA`` pointing at a data
+directory. Prints a Markdown table for ``benchmarks/README.md``.
+
+Rows, all on the same compiled model and the same scenarios (the default hazard of
+``undersea risk``, drawn with the Monte Carlo's seeded batches):
+
+- **immediate horizon, numba lookup** (:func:`undersea.engine.immediate.immediate_batch`):
+  per scenario, the riders of the failed segments, their capacity per country, then the
+  borders; against **the same in plain Python** (:func:`reference_immediate`: sets of
+  failed segments and riders), checked equal on the baseline's scenarios.
+- **rerouted horizon, scipy max-flow** (:meth:`FlowModel.rerouted`: re-solve only the
+  countries whose base flow crosses a failed segment, Dinic in
+  ``scipy.sparse.csgraph.maximum_flow``); against **NetworkX** (``nx.maximum_flow_value``
+  with the same capacities, every country every scenario), checked equal.
+- **connectivity kernel** (isolation, needed by both: :func:`run_batch`) for reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+
+import networkx as nx
+import numpy as np
+
+import undersea
+from undersea.analysis.impact import capacity_model, impact_model
+from undersea.engine.immediate import immediate_batch, reference_immediate
+from undersea.engine.kernels import run_batch
+from undersea.scenarios.hazards import LengthProportional, batch_rng
+
+
+def _timed(fn, *args, **kw):
+    t = time.perf_counter()
+    out = fn(*args, **kw)
+    return out, time.perf_counter() - t
+
+
+def _nx_delivered(fm, dead: np.ndarray, unit: int) -> float:
+    """Delivered Gbit/s of one unit: NetworkX max-flow on the same capacities."""
+    g = nx.DiGraph()
+    cap = np.where(dead, 0, fm.edge_cap)
+    for u, v, c in zip(fm.edge_u, fm.edge_v, cap, strict=True):
+        if c <= 0:
+            continue
+        for a, b in ((int(u), int(v)), (int(v), int(u))):
+            old = g.get_edge_data(a, b, {"capacity": 0})["capacity"]
+            g.add_edge(a, b, capacity=old + int(c))
+    d = int(np.ceil(fm.demand_gbps[unit] * 10))
+    for x in fm.unit_nodes[unit]:
+        g.add_edge("s", int(x), capacity=d)
+    for x in fm.core_nodes[fm.node_unit[fm.core_nodes] != unit]:
+        g.add_edge(int(x), "t")  # no capacity attribute: unbounded
+    if "t" not in g or "s" not in g:
+        return 0.0
+    val = nx.maximum_flow_value(g, "s", "t")
+    return min(min(val, d) / 10, float(fm.demand_gbps[unit]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--snapshot", default="2024-03")
+    ap.add_argument("--scenarios", type=int, default=100_000)
+    ap.add_argument("--ref-scenarios", type=int, default=200)
+    ap.add_argument("--flow-scenarios", type=int, default=20)
+    ap.add_argument("--nx-flow-scenarios", type=int, default=2)
+    args = ap.parse_args()
+    net = undersea.load(args.snapshot)
+    rate = net.settings.risk_default_rate_per_1000km
+    hazard = LengthProportional(rate_per_1000km=rate).bind(
+        net.coords, net.offsets, net.seg_length_km
+    )
+    (fm, model), t_compile = _timed(lambda: (capacity_model(net), impact_model(net)))
+    size = net.settings.risk_batch_size
+    n_batches = -(-args.scenarios // size)
+    fs = hazard.sample(batch_rng(7, 0), size)
+    immediate_batch(fm.lookup, fs[:10])  # compile numba
+    run_batch(model.arrays, fs[:10])
+    rows = []
+    t_imm = t_conn = 0.0
+    for k in range(n_batches):  # as risk runs: batches drawn and dropped, memory flat
+        batch = hazard.sample(batch_rng(7, k), size)
+        t = time.perf_counter()
+        out = immediate_batch(fm.lookup, batch)
+        t_imm += time.perf_counter() - t
+        if k < 10:
+            _, dt = _timed(run_batch, model.arrays, batch)
+            t_conn += dt
+        if k == 0:
+            first, first_out = batch, out
+    rows.append(("immediate, numba lookup", n_batches * size, t_imm))
+    k = args.ref_scenarios
+    ref, t_ref = _timed(reference_immediate, fm.lookup, first[:k])
+    if not np.allclose(ref, first_out[:k], rtol=1e-12, atol=1e-9):
+        raise SystemExit("lookup and plain Python disagree")
+    rows.append(("immediate, plain Python", k, t_ref))
+    rows.append(("connectivity kernel (isolation)", min(n_batches, 10) * size, t_conn))
+    fs = first
+    m = args.flow_scenarios
+    got = []
+    t = time.perf_counter()
+    for f in fs[:m]:
+        got.append(fm.rerouted(f)[0])
+    rows.append(("rerouted, scipy max-flow (affected countries)", m, time.perf_counter() - t))
+    m2 = args.nx_flow_scenarios
+    t = time.perf_counter()
+    for i, f in enumerate(fs[:m2]):
+        dead = np.zeros(len(fm.edge_cap), dtype=bool)
+        seg = fm.edge_seg
+        dead[seg >= 0] = f[seg[seg >= 0]]
+        want = np.array([_nx_delivered(fm, dead, u) for u in range(fm.n_units)])
+        if not np.allclose(want, got[i], atol=0.11):
+            bad = np.flatnonzero(~np.isclose(want, got[i], atol=0.11))
+            raise SystemExit(f"scipy and NetworkX max-flow disagree for units {bad[:5]}")
+    rows.append(("rerouted, NetworkX max-flow (every country)", m2, time.perf_counter() - t))
+    cpu = platform.processor() or platform.machine()
+    print(f"snapshot {args.snapshot}, {os.cpu_count()} CPUs ({cpu}), compile {t_compile:.1f} s")
+    print(f"hazard: length-proportional, {rate} per 1,000 km; seed 7\n")
+    print("| computation | scenarios | seconds | scenarios/s |")
+    print("|---|---|---|---|")
+    for name, n, sec in rows:
+        print(f"| {name} | {n:,} | {sec:.2f} | {n / sec:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()
