@@ -154,19 +154,16 @@ if _HAVE_NUMBA:
         ptr: Any, rid: Any, group: Any, weight: Any, failed: Any, seen: Any, acc: Any
     ) -> None:
         acc[:] = 0.0
-        for s in range(failed.shape[0]):
-            if not failed[s]:
-                continue
+        for s in failed:  # the scenario's failed segments, ascending
             for k in range(ptr[s], ptr[s + 1]):
                 r = rid[k]
                 if seen[r]:
                     continue
                 seen[r] = True
                 acc[group[r]] += weight[r]
-        for s in range(failed.shape[0]):  # reset the marks of this scenario's riders only
-            if failed[s]:
-                for k in range(ptr[s], ptr[s + 1]):
-                    seen[rid[k]] = False
+        for s in failed:  # reset the marks of this scenario's riders only
+            for k in range(ptr[s], ptr[s + 1]):
+                seen[rid[k]] = False
 
     @njit(cache=True, parallel=True)
     def _batch_nb(
@@ -185,10 +182,11 @@ if _HAVE_NUMBA:
         bu_ptr: Any,
         bu_col: Any,
         bu_val: Any,
-        failed: Any,
+        f_ptr: Any,
+        f_seg: Any,
         out: Any,
     ) -> None:  # pragma: no cover - compiled
-        b = failed.shape[0]
+        b = out.shape[0]
         n_chunks = min(b, 64)
         for t in prange(n_chunks):
             seen = np.zeros(rider_weight.shape[0], dtype=np.bool_)
@@ -196,12 +194,13 @@ if _HAVE_NUMBA:
             c_lost = np.zeros(c_total.shape[0])
             u_lost = np.zeros(out.shape[1])
             for i in range(t, b, n_chunks):
-                _walk(seg_ptr, seg_rider, rider_country, rider_weight, failed[i], seen, c_lost)
+                failed = f_seg[f_ptr[i] : f_ptr[i + 1]]
+                _walk(seg_ptr, seg_rider, rider_country, rider_weight, failed, seen, c_lost)
                 if same:
                     u_lost[:] = c_lost
                 else:
                     _walk(
-                        u_seg_ptr, u_seg_rider, rider_unit, u_rider_weight, failed[i], u_seen,
+                        u_seg_ptr, u_seg_rider, rider_unit, u_rider_weight, failed, u_seen,
                         u_lost,
                     )  # fmt: skip
                 for u in range(out.shape[1]):
@@ -222,9 +221,12 @@ def immediate_batch(a: ImmediateArrays, failed: Any) -> NDArray[np.float64]:
     out = np.zeros((len(fs), a.n_units))
     if not _HAVE_NUMBA:  # pragma: no cover
         return reference_immediate(a, fs)
+    rows, segs = np.nonzero(fs)  # failed segments per scenario, as CSR (row-major order)
+    f_ptr = np.zeros(len(fs) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=len(fs)), out=f_ptr[1:])
     _batch_nb(
         a.seg_ptr, a.seg_rider, a.rider_country, a.rider_weight, a.u_seg_ptr, a.u_seg_rider,
         a.rider_unit, a.u_rider_weight, a.same, a.c_total, a.c_core, a.u_core, a.bu_ptr,
-        a.bu_col, a.bu_val, fs, out,
+        a.bu_col, a.bu_val, f_ptr, segs.astype(np.int64), out,
     )  # fmt: skip
     return out
