@@ -150,7 +150,7 @@ def test_hong_kong_in_country_analyses(shared_data: Path) -> None:
     import undersea
     from undersea.analysis.criticality import country_criticality
     from undersea.analysis.dependency import dependency
-    from undersea.analysis.hubs import hub_ranking
+    from undersea.analysis.hubs.ranking import hub_ranking
 
     net = undersea.load("2024-03", data_dir=shared_data)
     dep = dependency(net, "Hong Kong")

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from undersea._errors import DataNotFoundError, MalformedSourceError, UnknownNameError
+from undersea.geo.regions import Circle, segments_in_region
 from undersea.scenarios.incidents import (
     CAUSES,
     REPORTED_SEVERITIES,
@@ -20,7 +21,6 @@ from undersea.scenarios.incidents import (
     incidents,
     read_incidents,
 )
-from undersea.geo.regions import Circle, segments_in_region
 
 SHIPPED = Path(__file__).resolve().parents[1] / "src" / "undersea" / "datasets" / "incidents.yaml"
 EXPECTED_IDS = {

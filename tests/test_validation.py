@@ -9,8 +9,8 @@ import pytest
 
 from undersea._errors import InvalidScenarioError, UnknownNameError
 from undersea.analysis.validation import replay_incidents, score_counts
-from undersea.scenarios.incidents import Impact, Incident, Report, Source, incidents
 from undersea.geo.regions import Circle
+from undersea.scenarios.incidents import Impact, Incident, Report, Source, incidents
 
 from .conftest import COAST_LANDINGS, COAST_LINES, make_snapshot, network_from
 from .test_cli_failures import run, strict_json
