@@ -33,8 +33,10 @@ C5. **Provisioned capacity.** A cable's lit capacity is divided among the countr
 C6. **Immediate horizon** (``lost_share``). What rides a failed segment is lost: the
     riders whose path crosses one. Terrestrial traffic rides the border into the
     neighbour and on over the neighbour's provisioned capacity, so a border loses the
-    neighbour's immediate lost share (two rounds of this, which covers a landlocked
-    country behind a coastal one). ``lost_share`` = lost / provisioned capacity.
+    neighbour's share of provisioned capacity riding failed segments (one step: a
+    landlocked country behind a coastal one; nothing behind a country holding a core
+    metro, and nothing for a country holding one, whose traffic is at the core).
+    ``lost_share`` = lost / provisioned capacity.
 C7. **After rerouting** (``lost_share_rerouted``). Per country, the maximum flow from all
     its nodes to the surviving core metros outside it, over surviving segments (C1) and
     land links (C2), bounded by its demand: ``delivered_before/after_gbps``. Each country
@@ -98,6 +100,7 @@ class FlowModel:
     sub_gbps: NDArray[np.float64]  # (U,) provisioned submarine capacity
     border_gbps: NDArray[np.float64]  # (U,) terrestrial capacity
     border_matrix: csr_matrix  # (U, C) border capacity towards each country
+    unit_core: NDArray[np.bool_]  # (U,) holds a core node
     country: CountryPass
     # rerouted horizon
     graph: csr_matrix  # (N+2, N+2) capacities in flow units, no source/sink values
@@ -161,6 +164,7 @@ class CountryPass:
     rider_country: NDArray[np.int64]
     sub_gbps: NDArray[np.float64]
     border: csr_matrix  # (C, C) border capacity
+    core: NDArray[np.bool_]  # (C,) holds a core node
 
 
 # --------------------------------------------------------------------------- compile
@@ -190,7 +194,8 @@ def flow_model(
         net.memo[key] = _compile(
             net, units, node_unit, country_of_node, countries, core_nodes, by, demand, capacity
         )
-    return net.memo[key]  # type: ignore[no-any-return]
+    out: FlowModel = net.memo[key]
+    return out
 
 
 def _international(net: Network, country: NDArray[np.int32]) -> NDArray[np.bool_]:
@@ -262,11 +267,11 @@ def _riders(
     # a unit whose landings on the cable include a gateway is at the hub already (C4)
     at_hub = np.array([unit[i] in gw_units.get(q_cable[i], ()) for i in range(q)], dtype=bool)
     rider &= ~at_hub
-    seg_of = {(int(a), int(b)): i for i, a, b in zip(act, cu[act], cv[act], strict=True)}
+    seg_of = {(int(a), int(b)): int(i) for i, a, b in zip(act, cu[act], cv[act], strict=True)}
     seg_of.update({(b, a): i for (a, b), i in list(seg_of.items())})
 
     def walk(pr: NDArray[np.int32], x: int) -> list[int]:
-        out = []
+        out: list[int] = []
         while pr[x] >= 0:
             out.append(seg_of[(int(pr[x]), x)])
             x = int(pr[x])
@@ -379,7 +384,7 @@ def _compile(
     lit_gbps = lit * 1000.0
     # country pass (always) and unit pass
     c_unit, c_w, c_inc = _riders(net, country, country, cdem, lit_gbps, core)
-    c_sub = np.bincount(c_unit, weights=c_w, minlength=n_c)
+    c_sub = np.bincount(c_unit, weights=c_w, minlength=n_c).astype(np.float64)
     lu, lv, lcap, border = _land_capacity(net, country, cdem)
     ca, cb = country[lu[border]], country[lv[border]]
     cb_mat = coo_matrix(
@@ -389,12 +394,19 @@ def _compile(
         ),
         shape=(n_c, n_c),
     ).tocsr()
-    cpass = CountryPass(c_w, c_inc, c_unit, c_sub, cb_mat)
+    c_core = np.zeros(n_c, dtype=bool)
+    c_core[country[core][country[core] >= 0]] = True
+    u_core = np.zeros(n_u, dtype=bool)
+    u_core[node_unit[core][node_unit[core] >= 0]] = True
+    cpass = CountryPass(c_w, c_inc, c_unit, c_sub, cb_mat, c_core)
+    r_unit: NDArray[np.int64]
+    r_w: NDArray[np.float64]
+    u_sub: NDArray[np.float64]
     if by == "country":
         r_unit, r_w, r_inc, u_sub, u_border = c_unit, c_w, c_inc, c_sub, cb_mat
     else:
         r_unit, r_w, r_inc = _riders(net, node_unit, country, udem, lit_gbps, core)
-        u_sub = np.bincount(r_unit, weights=r_w, minlength=n_u)
+        u_sub = np.bincount(r_unit, weights=r_w, minlength=n_u).astype(np.float64)
         # a metro's border links: those with an endpoint among its nodes
         eu, ev = lu[border], lv[border]
         rows, cols, vals = [], [], []
@@ -427,11 +439,11 @@ def _compile(
     seg_index = np.concatenate((s_act, np.full(len(lu), -1))).astype(np.int64)
     src, snk = n, n + 1
     members = np.flatnonzero(node_unit >= 0)
-    rows = np.concatenate((eu, ev, np.full(len(members), src), core, [snk]))
-    cols = np.concatenate((ev, eu, members, np.full(len(core), snk), [src]))
+    g_rows = np.concatenate((eu, ev, np.full(len(members), src), core, [snk]))
+    g_cols = np.concatenate((ev, eu, members, np.full(len(core), snk), [src]))
     # placeholders of 1 keep the sparsity structure; real values are set per unit
-    vals = np.concatenate((ecap, ecap, np.ones(len(members) + len(core) + 1, dtype=np.int64)))
-    g = coo_matrix((vals, (rows, cols)), shape=(n + 2, n + 2)).tocsr()
+    g_vals = np.concatenate((ecap, ecap, np.ones(len(members) + len(core) + 1, dtype=np.int64)))
+    g = coo_matrix((g_vals, (g_rows, g_cols)), shape=(n + 2, n + 2)).tocsr()
     g.sum_duplicates()
     g.sort_indices()
     pos = _positions(g)
@@ -454,6 +466,7 @@ def _compile(
         sub_gbps=u_sub,
         border_gbps=border_gbps,
         border_matrix=u_border,
+        unit_core=u_core,
         country=cpass,
         graph=g,
         edge_pos=epos,
@@ -472,7 +485,7 @@ def _compile(
         base_delivered=np.zeros(n_u),
         base_uses=np.zeros((n_u, len(ecap)), dtype=bool),
     )
-    delivered, uses = _solve_all(model, np.zeros(len(ecap), dtype=bool), np.arange(n_u))
+    delivered, uses, _ = _solve_all(model, np.zeros(len(ecap), dtype=bool), np.arange(n_u))
     model.base_delivered[:] = delivered
     model.base_uses[:] = uses
     return model
@@ -503,28 +516,30 @@ def _hits(inc: csr_matrix, failed: NDArray[np.bool_]) -> NDArray[np.bool_]:
     return np.asarray((inc @ failed.T.astype(np.float64)).T > 0)
 
 
+def _lost_by_unit(
+    inc: csr_matrix, unit: NDArray[np.int64], weight: NDArray[np.float64], n: int, failed: Any
+) -> NDArray[np.float64]:
+    """(B, n) provisioned capacity riding a failed segment, summed per unit."""
+    w = csr_matrix((weight, (np.arange(len(unit)), unit)), shape=(len(unit), n))
+    return np.asarray(_hits(inc, failed).astype(np.float64) @ w)
+
+
 def _immediate(model: FlowModel, failed: NDArray[np.bool_]) -> NDArray[np.float64]:
     cp = model.country
     n_c = len(cp.sub_gbps)
-    b = len(failed)
-    c_lost = np.zeros((b, n_c))
-    hits = _hits(cp.rider_segments, failed)
-    for i in range(b):
-        c_lost[i] = np.bincount(cp.rider_country, weights=cp.rider_weight * hits[i], minlength=n_c)
+    c_lost = _lost_by_unit(cp.rider_segments, cp.rider_country, cp.rider_weight, n_c, failed)
     c_total = cp.sub_gbps + np.asarray(cp.border.sum(axis=1)).ravel()
-    safe = np.where(c_total > 0, c_total, 1.0)
-    share = c_lost / safe
-    for _ in range(2):  # C6: borders lose the neighbour's share, two rounds
-        share = (c_lost + (cp.border @ share.T).T) / safe
+    # C6: traffic over a border is lost at the neighbour's submarine lost share (none
+    # behind a country holding a core metro: its traffic is at the core already)
+    onward = np.where(cp.core, 0.0, c_lost / np.where(c_total > 0, c_total, 1.0))
     if model.border_matrix is cp.border:
-        return np.asarray(share * c_total)
-    hits_u = _hits(model.rider_segments, failed)
-    out = np.zeros((b, model.n_units))
-    for i in range(b):
-        out[i] = np.bincount(
-            model.rider_unit, weights=model.rider_weight * hits_u[i], minlength=model.n_units
+        mine = c_lost
+    else:
+        mine = _lost_by_unit(
+            model.rider_segments, model.rider_unit, model.rider_weight, model.n_units, failed
         )
-    return np.asarray(out + (model.border_matrix @ share.T).T)
+    behind = np.asarray((model.border_matrix @ onward.T).T)
+    return np.asarray(mine + np.where(model.unit_core, 0.0, behind))
 
 
 def _unit_caps(model: FlowModel, u: int, cap: NDArray[np.int64]) -> Any:
@@ -543,7 +558,9 @@ def _unit_caps(model: FlowModel, u: int, cap: NDArray[np.int64]) -> Any:
 
 def _solve_all(
     model: FlowModel, dead: NDArray[np.bool_], todo: NDArray[np.int64], bottleneck: bool = False
-) -> tuple[NDArray[np.float64], NDArray[np.bool_]] | Any:
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], list[str]]:
+    """Max-flow per unit of ``todo`` with the ``dead`` edges removed (rule C7): delivered
+    Gbit/s, the edges carrying flow, and (with ``bottleneck``) the minimum cut's labels."""
     cap = np.where(dead, 0, model.edge_cap)
     n = model.graph.shape[0] - 2
     delivered = np.zeros(len(todo))
@@ -558,13 +575,11 @@ def _solve_all(
         f = res.flow.tocsr()
         f.sort_indices()
         val = min(int(res.flow_value), d)
-        delivered[i] = val / _UNIT
+        delivered[i] = min(val / _UNIT, float(model.demand_gbps[u]))
         fl = np.asarray(f[model.edge_u, model.edge_v]).ravel()
         uses[i] = fl != 0
         necks.append(_bottleneck(model, g, f, n) if bottleneck and val < d else "")
-    if bottleneck:
-        return delivered, uses, necks
-    return delivered, uses
+    return delivered, uses, necks
 
 
 def _bottleneck(model: FlowModel, g: csr_matrix, f: csr_matrix, n: int) -> str:

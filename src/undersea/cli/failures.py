@@ -230,10 +230,7 @@ def _display(df: pd.DataFrame, by: str, reported: Sequence[str] | None = None) -
                 )
             ],
         )
-        out["capacity Tbps"] = [
-            f"{a:,.2f} → {b:,.2f}"
-            for a, b in zip(df["capacity_before_tbps"], df["capacity_after_tbps"], strict=True)
-        ]
+        out = out.drop(columns=["cables", "capacity Tbps"])
         out["delivered Gbps"] = [
             f"{a:,.0f} → {b:,.0f} of {d:,.0f}{'*' if f else ''}"
             for a, b, d, f in zip(
@@ -244,7 +241,7 @@ def _display(df: pd.DataFrame, by: str, reported: Sequence[str] | None = None) -
                 strict=True,
             )
         ]
-        out["bottleneck"] = df["bottleneck"].astype(str).str.slice(0, 60)
+        out["bottleneck"] = df["bottleneck"].astype(str).str.split("; ").str[0]
     if reported is not None:
         out["reported"] = np.where(df["iso2"].isin(list(reported)), "yes", "")
     return out
