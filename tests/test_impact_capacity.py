@@ -13,13 +13,13 @@ import undersea
 from undersea._errors import MalformedSourceError, UnknownNameError
 from undersea.analysis.flows import water_fill
 from undersea.analysis.impact import capacity_model, country_impact
-from undersea.capacity import lit_share
-from undersea.demand import country_demand, read_demand_table
-from undersea.land import LandLayer
-from undersea.network import Network
+from undersea.network.capacity import lit_share
+from undersea.network.core import Network
+from undersea.network.demand import country_demand, read_demand_table
+from undersea.network.land import LandLayer
+from undersea.network.topology import build_topology
 from undersea.settings import get_settings
 from undersea.sources.worldbank import read_worldbank
-from undersea.topology import build_topology
 
 from .conftest import COAST_LANDINGS, COAST_LINES, make_snapshot
 
