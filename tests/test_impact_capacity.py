@@ -303,3 +303,24 @@ def test_demand_follows_gdp(net2024) -> None:
     assert d.loc["USA", "demand_gbps"] > d.loc["DEU", "demand_gbps"] > d.loc["GHA", "demand_gbps"]
     assert d.loc["GHA", "demand_source"] == "gdp"
     assert d.loc["TWN", "demand_source"] == "metro_population"  # not in the World Bank data
+
+
+def test_immediate_kernel_matches_the_plain_reference() -> None:
+    from undersea.engine.immediate import immediate_batch, reference_immediate
+
+    fm = capacity_model(_NET, core=CORE, demand=DEMAND)
+    rng = np.random.default_rng(5)
+    fs = rng.random((40, len(_NET.seg_u))) < 0.3
+    np.testing.assert_allclose(
+        immediate_batch(fm.lookup, fs), reference_immediate(fm.lookup, fs), rtol=1e-12
+    )
+
+
+def test_metro_impact_has_both_horizons() -> None:
+    from undersea.analysis.impact import metro_impact
+
+    df = metro_impact(_NET, _NET.without(segments=["trunk:1"]), core=CORE).set_index("metro_id")
+    assert {"severity_rerouted", "delivered_after_gbps", "demand_gbps"} <= set(df.columns)
+    assert df.loc["abidjan-ci", "severity"] == "none"
+    assert df.loc["lagos-ng", "lost_share"] == 1.0
+    assert df.loc["lagos-ng", "delivered_after_gbps"] < df.loc["lagos-ng", "demand_gbps"]

@@ -63,6 +63,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, dijkstra, maximum_flow
 
+from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.network.capacity import lit_capacity_tbps
 from undersea.network.core import Network
 from undersea.network.demand import country_demand, metro_demand, network_year
@@ -102,6 +103,7 @@ class FlowModel:
     border_matrix: csr_matrix  # (U, C) border capacity towards each country
     unit_core: NDArray[np.bool_]  # (U,) holds a core node
     country: CountryPass
+    lookup: ImmediateArrays  # the same, flattened for the kernel
     # rerouted horizon
     graph: csr_matrix  # (N+2, N+2) capacities in flow units, no source/sink values
     edge_pos: NDArray[np.int64]  # (E,) position in graph.data of each edge, direction u->v
@@ -468,6 +470,18 @@ def _compile(
         border_matrix=u_border,
         unit_core=u_core,
         country=cpass,
+        lookup=ImmediateArrays.build(
+            c_inc,
+            c_unit,
+            c_w,
+            None if by == "country" else r_inc,
+            r_unit,
+            r_w,
+            c_sub + np.asarray(cb_mat.sum(axis=1)).ravel(),
+            c_core,
+            u_core,
+            u_border,
+        ),
         graph=g,
         edge_pos=epos,
         edge_rpos=erpos,
@@ -509,37 +523,8 @@ def _positions(g: csr_matrix) -> Any:
 # --------------------------------------------------------------------------- evaluate
 
 
-def _hits(inc: csr_matrix, failed: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """(B, R): riders whose path holds a failed segment."""
-    if inc.shape[0] == 0:
-        return np.zeros((len(failed), 0), dtype=bool)
-    return np.asarray((inc @ failed.T.astype(np.float64)).T > 0)
-
-
-def _lost_by_unit(
-    inc: csr_matrix, unit: NDArray[np.int64], weight: NDArray[np.float64], n: int, failed: Any
-) -> NDArray[np.float64]:
-    """(B, n) provisioned capacity riding a failed segment, summed per unit."""
-    w = csr_matrix((weight, (np.arange(len(unit)), unit)), shape=(len(unit), n))
-    return np.asarray(_hits(inc, failed).astype(np.float64) @ w)
-
-
 def _immediate(model: FlowModel, failed: NDArray[np.bool_]) -> NDArray[np.float64]:
-    cp = model.country
-    n_c = len(cp.sub_gbps)
-    c_lost = _lost_by_unit(cp.rider_segments, cp.rider_country, cp.rider_weight, n_c, failed)
-    c_total = cp.sub_gbps + np.asarray(cp.border.sum(axis=1)).ravel()
-    # C6: traffic over a border is lost at the neighbour's submarine lost share (none
-    # behind a country holding a core metro: its traffic is at the core already)
-    onward = np.where(cp.core, 0.0, c_lost / np.where(c_total > 0, c_total, 1.0))
-    if model.border_matrix is cp.border:
-        mine = c_lost
-    else:
-        mine = _lost_by_unit(
-            model.rider_segments, model.rider_unit, model.rider_weight, model.n_units, failed
-        )
-    behind = np.asarray((model.border_matrix @ onward.T).T)
-    return np.asarray(mine + np.where(model.unit_core, 0.0, behind))
+    return immediate_batch(model.lookup, failed)
 
 
 def _unit_caps(model: FlowModel, u: int, cap: NDArray[np.int64]) -> Any:
