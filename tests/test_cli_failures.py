@@ -61,7 +61,15 @@ def _commands() -> list[tuple[list[str], Any]]:
 def test_every_command_has_help_and_an_example(capsys):
     found = _commands()
     names = sorted(" ".join(argv) for argv, _ in found)
-    assert names == ["critical", "cut", "incident list", "incident run", "incident show", "risk"]
+    assert names == [
+        "critical",
+        "cut",
+        "incident list",
+        "incident run",
+        "incident show",
+        "incident validate",
+        "risk",
+    ]
     for argv, callback in found:
         lines = [x.strip() for x in (callback.__doc__ or "").strip().splitlines() if x.strip()]
         assert lines[-1].startswith("Example: undersea " + argv[0]), argv

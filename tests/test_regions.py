@@ -36,6 +36,7 @@ from undersea.geo.regions import (
     segment_distances_km,
     segments_in_region,
 )
+from undersea.geo.sphere import unit_vectors
 
 R = 6371.0088
 KM_PER_DEG = R * math.pi / 180
@@ -291,8 +292,8 @@ def test_segments_shifted_by_whole_turns_are_the_same() -> None:
 
 def _dense_distance_km(lon: float, lat: float, line: np.ndarray) -> float:
     """Brute force: sample each great-circle piece densely and take the nearest sample."""
-    xyz = rg._xyz(line[:, 0], line[:, 1])
-    c = rg._xyz(np.array([lon]), np.array([lat]))[0]
+    xyz = unit_vectors(line[:, 0], line[:, 1])
+    c = unit_vectors(np.array([lon]), np.array([lat]))[0]
     best = np.arccos(np.clip(xyz @ c, -1, 1)).min()
     t = np.linspace(0, 1, 4001)[:, None]
     for a, b in itertools.pairwise(xyz):
@@ -323,7 +324,7 @@ def test_kernel_blocks_give_same_answer(monkeypatch: pytest.MonkeyPatch) -> None
     rng = np.random.default_rng(3)
     coords = np.column_stack([rng.uniform(-30, 30, 200), rng.uniform(-30, 30, 200)])
     offsets = np.array([0, 50, 51, 120, 200])
-    centres = rg._xyz(rng.uniform(-30, 30, 40), rng.uniform(-30, 30, 40))
+    centres = unit_vectors(rng.uniform(-30, 30, 40), rng.uniform(-30, 30, 40))
     arcs = rg._arcs(coords, offsets)
     whole = rg._min_angles(arcs, centres)
     monkeypatch.setattr(rg, "_BLOCK_ELEMENTS", 300)  # one centre per block
@@ -345,7 +346,7 @@ def test_pruned_kernel_matches_full_kernel(
     assert caps.radius[5] == np.inf
     assert caps.radius[6] == -np.inf
     centres = np.vstack(
-        [rg._xyz(rng.uniform(-20, 20, 60), rng.uniform(-20, 20, 60)), arcs.xyz[::7]]
+        [unit_vectors(rng.uniform(-20, 20, 60), rng.uniform(-20, 20, 60)), arcs.xyz[::7]]
     )
     r = radius_km / R
     expected = rg._min_angles(arcs, centres) <= r
@@ -452,8 +453,8 @@ def test_region_to_geojson_circle_ring_is_at_radius() -> None:
     c = Circle(179.0, 60.0, 300.0, "north")
     feat = region_to_geojson(c)
     ring = np.array(feat["geometry"]["coordinates"][0])
-    xyz = rg._xyz(ring[:, 0], ring[:, 1])
-    centre = rg._xyz(np.array([c.lon]), np.array([c.lat]))[0]
+    xyz = unit_vectors(ring[:, 0], ring[:, 1])
+    centre = unit_vectors(np.array([c.lon]), np.array([c.lat]))[0]
     dist = np.arccos(np.clip(xyz @ centre, -1, 1)) * R
     np.testing.assert_allclose(dist, 300.0, rtol=1e-9)
     assert feat["properties"] == {"name": "north", "kind": "Circle", "radius_km": 300.0}

@@ -28,8 +28,9 @@ from undersea.analysis.routes.routing import (
     shortest_route,
     shortest_routes,
 )
+from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
-from undersea.network.land import LandLayer, great_circle_km
+from undersea.network.land import LandLayer
 from undersea.network.topology import build_topology
 from undersea.settings import get_settings
 

@@ -29,7 +29,7 @@ def test_new_cable_between_existing_landings(net):
     assert new.n_cables == net.n_cables + 1
     seg = new.cable_segments("Lagos-Marseille")
     # no route: one great-circle leg times the planned route factor
-    from undersea.network.land import great_circle_km
+    from undersea.geo.sphere import great_circle_km
 
     lp = net.all_landing_points.set_index("id")
     a, b = lp.loc["lagos-nigeria"], lp.loc[net.landing_point("Marseille")["id"]]

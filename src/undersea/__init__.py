@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from undersea._errors import (
     AmbiguousNameError,
@@ -27,6 +28,30 @@ from undersea._errors import (
 from undersea.network.core import Network
 from undersea.network.loading import load
 from undersea.settings import Settings, configure, get_settings
+
+if TYPE_CHECKING:  # the lazy names below, typed for mypy and IDEs
+    from undersea.analysis.criticality import country_criticality, criticality
+    from undersea.analysis.dependency import dependency
+    from undersea.analysis.hubs.history import hub_history, hub_profile
+    from undersea.analysis.hubs.ranking import hub_ranking
+    from undersea.analysis.impact import country_impact, metro_impact
+    from undersea.analysis.planning.comparison import compare
+    from undersea.analysis.planning.optimise import plan
+    from undersea.analysis.risk import risk
+    from undersea.analysis.routes.matrix import rtt_matrix
+    from undersea.analysis.routes.places import resolve_place
+    from undersea.analysis.routes.routing import shortest_route, shortest_routes
+    from undersea.data.pull import pull_data
+    from undersea.outputs.report import country_report, hub_report
+    from undersea.outputs.sql import query
+    from undersea.scenarios.builders import (
+        Scenario,
+        scenario_from_cables,
+        scenario_from_chokepoint,
+        scenario_from_incident,
+        scenario_from_region,
+        scenario_from_segments,
+    )
 
 try:
     __version__ = version("undersea")
@@ -78,7 +103,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
-__all__ = [
+__all__ = [  # the lazy names are listed too: ``from undersea import *`` and typing see them
     "AmbiguousNameError",
     "DataNotFoundError",
     "InvalidScenarioError",
@@ -86,12 +111,36 @@ __all__ = [
     "MissingExtraError",
     "Network",
     "NoRouteError",
+    "Scenario",
     "Settings",
     "UnderseaError",
     "UnknownNameError",
     "__version__",
+    "compare",
     "configure",
+    "country_criticality",
+    "country_impact",
+    "country_report",
+    "criticality",
+    "dependency",
     "get_settings",
+    "hub_history",
+    "hub_profile",
+    "hub_ranking",
+    "hub_report",
     "load",
-    *_LAZY,
+    "metro_impact",
+    "plan",
+    "pull_data",
+    "query",
+    "resolve_place",
+    "risk",
+    "rtt_matrix",
+    "scenario_from_cables",
+    "scenario_from_chokepoint",
+    "scenario_from_incident",
+    "scenario_from_region",
+    "scenario_from_segments",
+    "shortest_route",
+    "shortest_routes",
 ]

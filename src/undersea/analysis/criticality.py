@@ -33,6 +33,7 @@ from undersea.analysis.impact import SEVERITIES, ImpactModel, classify_severity,
 from undersea.engine.executors import Executor, Kernel, get_executor
 from undersea.engine.kernels import ImpactArrays
 from undersea.network.core import Network
+from undersea.network.graph import metro_node
 
 __all__ = [
     "KINDS",
@@ -165,7 +166,7 @@ def _metro_nodes(net: Network, metro_ids: Sequence[str]) -> list[list[int]]:
     by_metro = lm.groupby("metro_id")["landing_point_id"].apply(list) if lm is not None else {}
     out = []
     for m in metro_ids:
-        ids = [f"metro:{m}", *by_metro.get(m, [])]
+        ids = [metro_node(m), *by_metro.get(m, [])]
         k = node_ix.get_indexer(ids)
         out.append(k[k >= 0].tolist())
     return out

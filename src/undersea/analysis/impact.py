@@ -71,6 +71,7 @@ from undersea.analysis.flows import FlowModel, flow_model
 from undersea.engine.kernels import ImpactArrays, KernelOutput, run_batch
 from undersea.network.capacity import cable_capacity_tbps
 from undersea.network.core import Network
+from undersea.network.graph import both_ways, lightest_csr
 from undersea.settings import Settings
 
 __all__ = [
@@ -438,12 +439,7 @@ def _delay_graph(net: Network, ok: NDArray[np.bool_]) -> csr_matrix:
     km_per_ms = s.speed_of_light_km_s / s.fibre_refractive_index / 1000.0
     u, v = net.edge_u[ok], net.edge_v[ok]
     w = np.maximum(net.edge_length_km[ok] / km_per_ms, 1e-9)
-    r, c, w = np.concatenate((u, v)), np.concatenate((v, u)), np.concatenate((w, w))
-    order = np.lexsort((w, c, r))
-    r, c, w = r[order], c[order], w[order]
-    first = np.r_[True, (r[1:] != r[:-1]) | (c[1:] != c[:-1])]
-    n = len(net.nodes)
-    return csr_matrix((w[first], (r[first], c[first])), shape=(n, n))
+    return lightest_csr(*both_ways(u, v, w), len(net.nodes))
 
 
 def _rtt_ms(

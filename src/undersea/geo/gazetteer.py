@@ -15,6 +15,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from undersea._errors import InvalidScenarioError, UnderseaError
+from undersea.geo.sphere import chord_to_km, km_to_chord, unit_vectors
 from undersea.settings import Settings
 
 __all__: list[str] = []  # private module: metros re-exports what users need
@@ -134,7 +135,7 @@ def _gazetteer(min_population: int) -> _Gazetteer:
         population=pop,
         alternates=alternates,
         metro_id=ids,
-        tree=cKDTree(_unit_vectors(lon, lat)),
+        tree=cKDTree(unit_vectors(lon, lat)),
         iso3_of={k: v["iso3"] for k, v in cache.get_countries().items()},
         row_of={m: k for k, m in enumerate(ids)},
     )
@@ -191,12 +192,6 @@ def _rule(cfg: Settings, radius_km: float | None, cross_border: bool) -> _Rule:
     return _Rule(radius, cfg.metro_core_km, cfg.earth_radius_km, cross_border)
 
 
-def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """(n, 3) unit vectors of lon/lat in degrees."""
-    lo, la = np.radians(np.asarray(lon, float)), np.radians(np.asarray(lat, float))
-    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-
-
 def _pairs_within(
     xyz: np.ndarray, tree: cKDTree, rule: _Rule
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -208,14 +203,9 @@ def _pairs_within(
     if len(valid) == 0 or tree.n == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0)
-    chord = 2.0 * np.sin(min(rule.radius_km / rule.earth_radius_km, np.pi) / 2.0)
+    chord = km_to_chord(rule.radius_km, rule.earth_radius_km)
     pairs = cKDTree(xyz[valid]).sparse_distance_matrix(tree, chord, output_type="ndarray")
-    return valid[pairs["i"]], pairs["j"], _chord_km(pairs["v"], rule.earth_radius_km)
-
-
-def _chord_km(chord: np.ndarray, earth_radius_km: float) -> np.ndarray:
-    """Great-circle km from chord lengths between unit vectors."""
-    return 2.0 * earth_radius_km * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))
+    return valid[pairs["i"]], pairs["j"], chord_to_km(pairs["v"], rule.earth_radius_km)
 
 
 def _best_per_point(
@@ -254,7 +244,7 @@ def _nearest_pick(
 def _centroids(keys: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
     """Spherical mean position per key (NaN where a key has no finite position)."""
     uniq, inverse = np.unique(np.asarray(keys, dtype=object).astype(str), return_inverse=True)
-    xyz = _unit_vectors(lon, lat)
+    xyz = unit_vectors(lon, lat)
     finite = np.isfinite(xyz).all(axis=1)
     sums = np.column_stack(
         [np.bincount(inverse[finite], xyz[finite, c], minlength=len(uniq)) for c in range(3)]

@@ -41,6 +41,7 @@ from undersea._errors import (
     MalformedSourceError,
     UnknownNameError,
 )
+from undersea.geo.sphere import unit_vectors
 from undersea.settings import get_settings
 
 __all__ = [
@@ -395,12 +396,6 @@ def check_polylines(coords: Any, offsets: Any) -> tuple[np.ndarray, np.ndarray]:
     return xy, off
 
 
-def _xyz(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    lam, phi = np.radians(lon), np.radians(lat)
-    cphi = np.cos(phi)
-    return np.column_stack([cphi * np.cos(lam), cphi * np.sin(lam), np.sin(phi)])
-
-
 @dataclass(frozen=True)
 class _Arcs:
     """Polylines as unit vectors and great-circle pieces, ready for distance queries."""
@@ -417,7 +412,7 @@ class _Arcs:
 
 
 def _arcs(coords: np.ndarray, offsets: np.ndarray) -> _Arcs:
-    xyz = _xyz(coords[:, 0], coords[:, 1])
+    xyz = unit_vectors(coords[:, 0], coords[:, 1])
     a, b = xyz[:-1], xyz[1:]
     cross = np.cross(a, b)
     sin_t = np.linalg.norm(cross, axis=1)
@@ -561,7 +556,7 @@ def segment_distances_km(
     """
     xy, off = check_polylines(coords, offsets)
     radius = earth_radius_km or get_settings().earth_radius_km
-    centre = _xyz(np.array([float(lon)]), np.array([float(lat)]))
+    centre = unit_vectors(np.array([float(lon)]), np.array([float(lat)]))
     return np.asarray(_min_angles(_arcs(xy, off), centre)[0] * radius)
 
 
@@ -579,7 +574,7 @@ def segments_in_region(region: Region, coords: Any, offsets: Any) -> np.ndarray:
     xy, off = check_polylines(coords, offsets)
     if isinstance(region, Circle):
         radius = region.radius_km / get_settings().earth_radius_km
-        centre = _xyz(np.array([region.lon]), np.array([region.lat]))
+        centre = unit_vectors(np.array([region.lon]), np.array([region.lat]))
         return np.asarray(_min_angles(_arcs(xy, off), centre)[0] <= radius)
     if isinstance(region, BBox):
         return _segments_in_polygon(region.to_polygon(), xy, off)
@@ -643,8 +638,8 @@ def points_in_region(region: Region, lon: Any, lat: Any) -> np.ndarray:
     x = np.atleast_1d(np.asarray(lon, dtype=np.float64))
     y = np.atleast_1d(np.asarray(lat, dtype=np.float64))
     if isinstance(region, Circle):
-        xyz = _xyz(x, y)
-        centre = _xyz(np.array([region.lon]), np.array([region.lat]))[0]
+        xyz = unit_vectors(x, y)
+        centre = unit_vectors(np.array([region.lon]), np.array([region.lat]))[0]
         ang = np.arccos(np.clip(xyz @ centre, -1.0, 1.0))
         return np.asarray(ang * get_settings().earth_radius_km <= region.radius_km)
     poly = region.to_polygon() if isinstance(region, BBox) else region.polygon

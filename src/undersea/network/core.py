@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 
 from undersea._errors import AmbiguousNameError, UnknownNameError
+from undersea.network.graph import lightest_csr, metro_node, metro_nodes
 from undersea.network.land import LandLayer
 from undersea.network.topology import QualityReport, Topology
 from undersea.settings import Settings
@@ -46,12 +47,7 @@ class Adjacency:
         """Symmetric sparse matrix of lengths (parallel edges keep the shortest)."""
         n = len(self.indptr) - 1
         rows = np.repeat(np.arange(n), np.diff(self.indptr))
-        order = np.lexsort((-self.length_km, self.indices, rows))
-        # duplicates are summed by scipy: keep only the shortest of each (row, col)
-        r, c, w = rows[order], self.indices[order], self.length_km[order]
-        last = np.r_[(r[1:] != r[:-1]) | (c[1:] != c[:-1]), True]
-        w = np.maximum(w[last], 1e-9)  # an explicit zero would vanish from the matrix
-        return csr_matrix((w, (r[last], c[last])), shape=(n, n))
+        return lightest_csr(rows, self.indices, self.length_km, n)
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -396,7 +392,7 @@ class Network:
         lps = [self.landing_point(name)["id"] for name in landing_points]
         for name in metros:
             mid = self.metro(name)["metro_id"]
-            failed[self.node_index(f"metro:{mid}")] = True
+            failed[self.node_index(metro_node(mid))] = True
             lm = self._base.landing_metro
             if lm is not None:
                 lps += list(lm.loc[lm["metro_id"] == mid, "landing_point_id"])
@@ -586,7 +582,7 @@ class Network:
 def _metro_nodes(metros: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "node_id": ["metro:" + m for m in metros["metro_id"]],
+            "node_id": metro_nodes(metros["metro_id"]).tolist(),
             "kind": "metro",
             "cable_id": None,
             "lon": metros["lon"].to_numpy(dtype=float),

@@ -39,20 +39,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
-from numpy.typing import ArrayLike
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 from scipy.spatial import ConvexHull, QhullError, cKDTree
 
 from undersea._errors import MalformedSourceError, UnknownNameError
-from undersea.network.topology import lonlat_to_xyz
+from undersea.geo.sphere import great_circle_km, lonlat_to_xyz
+from undersea.network.graph import metro_node
 from undersea.settings import Settings, get_settings
 
 __all__ = [
     "LINK_KINDS",
     "LandLayer",
     "build_land_layer",
-    "great_circle_km",
     "read_land_links",
 ]
 
@@ -73,25 +72,6 @@ class LandLayer:
     metros: pd.DataFrame
     landing_metro: pd.DataFrame
     links: pd.DataFrame
-
-
-def great_circle_km(
-    lon1: ArrayLike,
-    lat1: ArrayLike,
-    lon2: ArrayLike,
-    lat2: ArrayLike,
-    radius: float = 6371.0088,
-) -> np.ndarray:
-    """Great-circle distance (km) on a sphere, element-wise (haversine)."""
-    p1, p2 = np.radians(np.asarray(lat1, dtype=float)), np.radians(np.asarray(lat2, dtype=float))
-    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return np.asarray(2 * radius * np.arcsin(np.sqrt(np.clip(a, 0, 1))))
-
-
-def metro_node(metro_id: str) -> str:
-    """Node id of a metro in the network."""
-    return f"metro:{metro_id}"
 
 
 @functools.lru_cache(maxsize=1)

@@ -65,7 +65,6 @@ from undersea._errors import (
 from undersea.geo.gazetteer import (
     TERRITORIES,
     _centroids,
-    _chord_km,
     _Gazetteer,
     _gazetteer,
     _gravity_pick,
@@ -75,9 +74,9 @@ from undersea.geo.gazetteer import (
     _nearest_pick,
     _Rule,
     _rule,
-    _unit_vectors,
     metro_slug,
 )
+from undersea.geo.sphere import chord_to_km, unit_vectors
 from undersea.settings import Settings, get_settings
 
 __all__ = [
@@ -346,7 +345,7 @@ def assign_metros(
     rule = _rule(cfg, radius_km, cross_border)
     lp = _landing_frame(landing_points)
     gaz = _gazetteer(cfg.metro_gazetteer_min_population)
-    xyz = _unit_vectors(lp["lon"], lp["lat"])
+    xyz = unit_vectors(lp["lon"], lp["lat"])
     row = _gravity_pick(xyz, lp["iso2"].to_numpy(dtype="U2"), gaz, rule)
     lp["metro_id"] = np.where(row >= 0, gaz.metro_id[np.maximum(row, 0)], None)
     lp["assigned_by"] = np.where(row >= 0, "gravity", "own-town")
@@ -455,9 +454,9 @@ def _assignment_metros(lp: pd.DataFrame, gaz: _Gazetteer) -> pd.DataFrame:
 
 def _landing_metro(lp: pd.DataFrame, metros: pd.DataFrame, cfg: Settings) -> pd.DataFrame:
     centre = metros.set_index("metro_id").loc[lp["metro_id"], ["lon", "lat"]]
-    a = _unit_vectors(lp["lon"], lp["lat"])
-    b = _unit_vectors(centre["lon"], centre["lat"])
-    km = _chord_km(np.linalg.norm(a - b, axis=1), cfg.earth_radius_km)
+    a = unit_vectors(lp["lon"], lp["lat"])
+    b = unit_vectors(centre["lon"], centre["lat"])
+    km = chord_to_km(np.linalg.norm(a - b, axis=1), cfg.earth_radius_km)
     return pd.DataFrame(
         {
             "landing_point_id": lp["id"].to_numpy(dtype=object),
@@ -569,7 +568,7 @@ def _exchange_frame(exchanges: pd.DataFrame, gaz: _Gazetteer) -> pd.DataFrame:
 def _exchange_rows(ex: pd.DataFrame, gaz: _Gazetteer, rule: _Rule) -> tuple[np.ndarray, np.ndarray]:
     """Gazetteer row per exchange (-1 if none) and how it was found."""
     iso2 = ex["iso2"].to_numpy(dtype="U2")
-    row = _gravity_pick(_unit_vectors(ex["lon"], ex["lat"]), iso2, gaz, rule)
+    row = _gravity_pick(unit_vectors(ex["lon"], ex["lat"]), iso2, gaz, rule)
     how = np.where(row >= 0, "gravity", "").astype(object)
     todo = np.flatnonzero(row < 0)
     keys = {(c, i) for c, i in zip(ex["city"].iloc[todo], iso2[todo], strict=True)}
@@ -577,13 +576,13 @@ def _exchange_rows(ex: pd.DataFrame, gaz: _Gazetteer, rule: _Rule) -> tuple[np.n
     city = ex["city"].to_numpy(dtype=object)
     named = np.array([found[(city[k], iso2[k])] for k in todo], dtype=np.int64)
     # A named city far from the exchange's own position is a namesake, not the place.
-    here = _unit_vectors(ex["lon"].to_numpy()[todo], ex["lat"].to_numpy()[todo])
-    there = _unit_vectors(gaz.lon[named], gaz.lat[named])
-    km = _chord_km(np.linalg.norm(here - there, axis=1), rule.earth_radius_km)
+    here = unit_vectors(ex["lon"].to_numpy()[todo], ex["lat"].to_numpy()[todo])
+    there = unit_vectors(gaz.lon[named], gaz.lat[named])
+    km = chord_to_km(np.linalg.norm(here - there, axis=1), rule.earth_radius_km)
     keep = (named >= 0) & ~(km > rule.radius_km)  # NaN (no position) keeps
     ok, named = todo[keep], named[keep]
     if len(ok):
-        city_xyz = _unit_vectors(gaz.lon[named], gaz.lat[named])
+        city_xyz = unit_vectors(gaz.lon[named], gaz.lat[named])
         row[ok] = _gravity_pick(city_xyz, gaz.iso2[named], gaz, rule)
         how[ok] = "name"
     return row, how
@@ -601,9 +600,9 @@ def _exchange_leftovers(
         return
     placed = metros.loc[metros["lon"].notna() & metros["lat"].notna()]
     near = _nearest_pick(
-        _unit_vectors(ex["lon"].iloc[todo], ex["lat"].iloc[todo]),
+        unit_vectors(ex["lon"].iloc[todo], ex["lat"].iloc[todo]),
         ex["iso2"].iloc[todo].to_numpy(dtype="U2"),
-        _unit_vectors(placed["lon"], placed["lat"]),
+        unit_vectors(placed["lon"], placed["lat"]),
         placed["iso2"].fillna("").to_numpy(dtype="U2"),
         rule,
     )

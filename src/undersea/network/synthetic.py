@@ -53,6 +53,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from undersea._errors import InvalidScenarioError
+from undersea.geo.sphere import lonlat_to_xyz, xyz_to_lonlat
 from undersea.network.core import Network
 from undersea.network.land import build_land_layer
 from undersea.network.metros import MetroAssignment
@@ -70,7 +71,7 @@ from undersea.network.synthetic_world import (
     slerp,
     unit,
 )
-from undersea.network.topology import build_topology, lonlat_to_xyz, xyz_to_lonlat
+from undersea.network.topology import build_topology
 from undersea.settings import Settings, get_settings
 from undersea.tables import CableSnapshot, Provenance, check_table
 

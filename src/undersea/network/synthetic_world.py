@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from undersea.network.topology import lonlat_to_xyz, xyz_to_lonlat
+from undersea.geo.sphere import lonlat_to_xyz, xyz_to_lonlat
 from undersea.tables import check_table
 
 __all__ = [

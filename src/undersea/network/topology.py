@@ -41,6 +41,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 from scipy.spatial import cKDTree
 
+from undersea.geo.sphere import km_to_chord, lonlat_to_xyz, xyz_to_lonlat
 from undersea.settings import Settings, get_settings
 from undersea.tables import CableSnapshot
 
@@ -50,8 +51,6 @@ __all__ = [
     "build_topology",
     "cable_topology",
     "geodesic_lengths",
-    "lonlat_to_xyz",
-    "xyz_to_lonlat",
 ]
 
 _GEOD = Geod(ellps="WGS84")
@@ -63,26 +62,6 @@ _LANDING_LINK = -3
 
 
 # ----------------------------------------------------------------------------- geometry
-def lonlat_to_xyz(lonlat: np.ndarray) -> np.ndarray:
-    """Unit vectors (n, 3) for lon/lat degrees (n, 2)."""
-    lon, lat = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
-    cl = np.cos(lat)
-    return np.column_stack((cl * np.cos(lon), cl * np.sin(lon), np.sin(lat)))
-
-
-def xyz_to_lonlat(xyz: np.ndarray) -> np.ndarray:
-    """Lon/lat degrees (n, 2) for vectors (n, 3); lon in [-180, 180]."""
-    norm = np.linalg.norm(xyz, axis=1)
-    lat = np.degrees(np.arcsin(np.clip(xyz[:, 2] / norm, -1.0, 1.0)))
-    lon = np.degrees(np.arctan2(xyz[:, 1], xyz[:, 0]))
-    return np.column_stack((lon, lat))
-
-
-def _chord(km: float, radius: float) -> float:
-    """Chord length on the unit sphere for a great-circle distance in km."""
-    return float(2.0 * np.sin(min(km / radius, np.pi) / 2.0))
-
-
 def _angle_km(p: np.ndarray, q: np.ndarray, radius: float) -> np.ndarray:
     """Great-circle distance (km) between unit-ish vectors, row-wise."""
     qn = q / np.linalg.norm(q, axis=-1, keepdims=True)
@@ -193,7 +172,7 @@ def _drawn_graph(parts: Sequence[np.ndarray], s: Settings) -> _Graph:
     part = [i for i, n in enumerate(sizes) for _ in range(n - 1)]
     if len(pts):
         pairs = cKDTree(pts).query_pairs(
-            _chord(s.endpoint_merge_km, s.earth_radius_km), output_type="ndarray"
+            km_to_chord(s.endpoint_merge_km, s.earth_radius_km), output_type="ndarray"
         )
         n = len(pts)
         adj = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
@@ -224,7 +203,7 @@ def _join_free_ends(g: _Graph, landing_xyz: np.ndarray, s: Settings) -> None:
     ends = np.flatnonzero(deg == 1)
     if len(landing_xyz):
         near = cKDTree(landing_xyz).query(np.asarray(g.xyz)[ends])[0]
-        ends = ends[near > _chord(s.landing_snap_km, s.earth_radius_km)]
+        ends = ends[near > km_to_chord(s.landing_snap_km, s.earth_radius_km)]
     for end in ends:
         k = next(i for i, e in enumerate(g.edges) if end in e)
         d, w = g.attach(g.xyz[end], [g.part[k]], s.earth_radius_km)

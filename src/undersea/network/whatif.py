@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network, _readonly
-from undersea.network.land import great_circle_km
+from undersea.network.graph import metro_id, metro_node, metro_nodes
 from undersea.network.topology import cable_topology, geodesic_lengths
 
 __all__ = ["NewLanding", "retire_cable", "with_cable", "with_land_link", "with_landing"]
@@ -235,9 +236,9 @@ def _append(
         }
     )
     new_metros, new_links = _land_for(net, lps)
-    metro_nodes = pd.DataFrame(
+    metro_rows = pd.DataFrame(
         {
-            "node_id": "metro:" + new_metros["metro_id"],
+            "node_id": metro_nodes(new_metros["metro_id"]),
             "kind": "metro",
             "cable_id": None,
             "lon": new_metros["lon"],
@@ -247,7 +248,7 @@ def _append(
             "name": new_metros["name"],
         }
     )
-    nodes = pd.concat([b.nodes, lp_nodes, bus, metro_nodes], ignore_index=True)
+    nodes = pd.concat([b.nodes, lp_nodes, bus, metro_rows], ignore_index=True)
     node_ix = pd.Index(nodes["node_id"])
     paths = [np.asarray(path, dtype=float) for _, _, path, _ in graph.segments]
     offsets = np.concatenate(([0], np.cumsum([len(p) for p in paths]))).astype(np.int64)
@@ -271,9 +272,7 @@ def _append(
     lm = pd.DataFrame(
         {
             "landing_point_id": new_links.loc[new_links["kind"].eq("backhaul"), "u"],
-            "metro_id": new_links.loc[new_links["kind"].eq("backhaul"), "v"].str.removeprefix(
-                "metro:"
-            ),
+            "metro_id": metro_id(new_links.loc[new_links["kind"].eq("backhaul"), "v"]),
         }
     )
     base = replace(
@@ -359,7 +358,7 @@ def _land_for(net: Network, lps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
             links.append(
                 (
                     r.id,
-                    f"metro:{pool['metro_id'].iloc[k]}",
+                    metro_node(pool["metro_id"].iloc[k]),
                     float(d[k]) * s.backhaul_route_factor,
                     "backhaul",
                 )
@@ -379,13 +378,13 @@ def _land_for(net: Network, lps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
                 "inland": False,
             }
         )
-        links.append((r.id, f"metro:{mid}", 0.0, "backhaul"))
+        links.append((r.id, metro_node(mid), 0.0, "backhaul"))
         if len(d) and d.min() <= s.max_domestic_link_km:
             k = int(np.argmin(d))
             links.append(
                 (
-                    f"metro:{mid}",
-                    f"metro:{pool['metro_id'].iloc[k]}",
+                    metro_node(mid),
+                    metro_node(pool["metro_id"].iloc[k]),
                     float(d[k]) * s.land_route_factor,
                     "domestic",
                 )
@@ -493,7 +492,7 @@ def _node_of(net: Network, place: str) -> int:
         return net.node_index(str(net.landing_point(place)["id"]))
     except UnknownNameError as first:
         try:
-            return net.node_index(f"metro:{net.metro(place)['metro_id']}")
+            return net.node_index(metro_node(net.metro(place)["metro_id"]))
         except UnknownNameError:
             raise first from None
 

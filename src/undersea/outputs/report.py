@@ -369,7 +369,7 @@ def _core_routes(net: Network, country: pd.Series, alternatives: int) -> tuple[p
     from undersea.analysis.impact import core_metros
     from undersea.analysis.routes.places import resolve_place
     from undersea.analysis.routes.routing import shortest_routes
-    from undersea.network.land import great_circle_km
+    from undersea.geo.sphere import great_circle_km
 
     place = resolve_place(net, str(country["iso2"]))
     metros = net.metros.set_index("metro_id").loc[core_metros(net)]  # type: ignore[union-attr]
@@ -417,7 +417,7 @@ def _incident_replays(net: Network, iso2: str) -> pd.DataFrame:
                 "severity": "" if r is None else str(r["severity"]),
                 "lost_share": None if r is None else r["lost_share"],
                 "rtt_inflation_ms": None if r is None else r["rtt_inflation_ms"],
-                "reported_affected": "yes" if iso2 in inc.impact.countries else "",
+                "reported": inc.impact.severity(iso2).replace("none", ""),
                 "note": "" if r is not None else "not reachable before the incident",
             }
         )

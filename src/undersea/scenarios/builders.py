@@ -46,6 +46,7 @@ from undersea.geo.regions import (
     segments_in_region,
 )
 from undersea.network.core import Network
+from undersea.network.graph import metro_id
 from undersea.scenarios.incidents import Incident, incident
 
 __all__ = [
@@ -159,7 +160,7 @@ class Scenario:
         return net.without(
             segments=np.flatnonzero(segs).tolist(),
             landing_points=[str(i) for i in ids[kinds == "landing"]],
-            metros=[str(i).removeprefix("metro:") for i in ids[kinds == "metro"]],
+            metros=[metro_id(i) for i in ids[kinds == "metro"]],
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from undersea.network.core import Network
+from undersea.network.graph import both_ways, lightest_csr
 
 __all__ = ["cached_betweenness", "contracted_graph", "metro_betweenness"]
 
@@ -89,11 +90,7 @@ def contracted_graph(net: Network, group: np.ndarray, n_groups: int) -> csr_matr
     w = np.maximum(net.edge_length_km[e], 1e-9)
     keep = u != v
     u, v, w = u[keep], v[keep], w[keep]
-    r, c, w = np.concatenate((u, v)), np.concatenate((v, u)), np.concatenate((w, w))
-    order = np.lexsort((w, c, r))
-    r, c, w = r[order], c[order], w[order]
-    first = np.r_[True, (r[1:] != r[:-1]) | (c[1:] != c[:-1])]
-    return csr_matrix((w[first], (r[first], c[first])), shape=(n_groups, n_groups))
+    return lightest_csr(*both_ways(u, v, w), n_groups)
 
 
 def _relevant_nodes(graph: csr_matrix, endpoints: np.ndarray) -> np.ndarray:

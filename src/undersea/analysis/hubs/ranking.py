@@ -67,6 +67,7 @@ from undersea.analysis.hubs.betweenness import (
 from undersea.network.capacity import cable_capacity_tbps, read_capacity_table
 from undersea.network.core import Network
 from undersea.network.exchanges import EXCHANGE_METRICS, Exchanges, exchange_metrics, load_exchanges
+from undersea.network.graph import metro_id
 
 __all__ = [
     "CABLE_METRICS",
@@ -275,7 +276,7 @@ def _node_groups(net: Network, row: pd.Series) -> np.ndarray:
     metro_of = nodes["node_id"].where(nodes["kind"] != "metro", None)
     ids = np.where(
         nodes["kind"].eq("metro"),
-        nodes["node_id"].str.removeprefix("metro:"),
+        metro_id(nodes["node_id"]),
         lm.reindex(metro_of).to_numpy(dtype=object),
     )
     group = np.array(row.reindex(ids).fillna(-1).to_numpy(dtype=np.int64))

@@ -21,8 +21,8 @@ from numpy.typing import NDArray
 
 from undersea._errors import InvalidScenarioError, MalformedSourceError, UnknownNameError
 from undersea.analysis.routes.places import resolve_place
+from undersea.geo.sphere import great_circle_km, unit_vectors
 from undersea.network.core import Network
-from undersea.network.land import great_circle_km
 from undersea.network.whatif import (
     NewLanding,
     retire_cable,
@@ -379,13 +379,8 @@ def _land(net: Network) -> tuple[Any, Any] | None:
         shapely.prepare(land)
         coast = shapely.get_coordinates(land.boundary)
         _LAND.clear()  # one network at a time: keep memory flat
-        _LAND[key] = (countries, land, cKDTree(_xyz(coast[:, 0], coast[:, 1])))
+        _LAND[key] = (countries, land, cKDTree(unit_vectors(coast[:, 0], coast[:, 1])))
     return _LAND[key][1], _LAND[key][2]
-
-
-def _xyz(lon: Any, lat: Any) -> NDArray[np.float64]:
-    lam, phi = np.radians(lon), np.radians(lat)
-    return np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], -1)
 
 
 def _inland_km(net: Network, lines: NDArray[np.float64], n: int = 64) -> NDArray[np.float64]:
@@ -397,7 +392,7 @@ def _inland_km(net: Network, lines: NDArray[np.float64], n: int = 64) -> NDArray
     import shapely
 
     poly, tree = land
-    a, b = _xyz(lines[:, 0], lines[:, 1]), _xyz(lines[:, 2], lines[:, 3])
+    a, b = unit_vectors(lines[:, 0], lines[:, 1]), unit_vectors(lines[:, 2], lines[:, 3])
     theta = np.arccos(np.clip(np.einsum("ij,ij->i", a, b), -1.0, 1.0))[:, None, None]
     t = np.linspace(0.0, 1.0, n)[None, :, None]
     with np.errstate(invalid="ignore", divide="ignore"):

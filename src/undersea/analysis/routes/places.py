@@ -52,8 +52,8 @@ from undersea._errors import (
     UnknownNameError,
 )
 from undersea.geo.geonames import alternate_rows, capitals, gazetteer, norm
+from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
-from undersea.network.land import great_circle_km
 from undersea.settings import Settings
 
 __all__ = ["PLACE_KINDS", "Place", "resolve_country", "resolve_place"]

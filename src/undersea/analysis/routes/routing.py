@@ -49,8 +49,9 @@ from undersea._errors import (
     UnknownNameError,
 )
 from undersea.analysis.routes.places import Place, resolve_place
+from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
-from undersea.network.land import great_circle_km
+from undersea.network.graph import lightest_csr
 from undersea.settings import Settings
 
 __all__ = [
@@ -206,13 +207,7 @@ def _dedupe_csr(
     r: np.ndarray, c: np.ndarray, w: np.ndarray, ids: np.ndarray, n: int
 ) -> tuple[csr_matrix, csr_matrix]:
     """Weights and edge ids (+1) as CSR, keeping the lightest of parallel edges."""
-    order = np.lexsort((w, c, r))
-    r, c, w, ids = r[order], c[order], w[order], ids[order]
-    first = np.r_[True, (r[1:] != r[:-1]) | (c[1:] != c[:-1])] if len(r) else np.zeros(0, bool)
-    rc = (r[first], c[first])
-    wm = csr_matrix((np.maximum(w[first], 1e-9), rc), shape=(n, n))
-    em = csr_matrix((ids[first] + 1, rc), shape=(n, n))
-    return wm, em
+    return lightest_csr(r, c, w, n), lightest_csr(r, c, w, n, ids=ids)
 
 
 def delay_graph(
