@@ -9,7 +9,7 @@ import pytest
 
 from undersea.cli import main
 from undersea.cli._app import app
-from undersea.cli.failures import COUNTRY_FIELDS, METRO_FIELDS, incident_app
+from undersea.cli.failures import CAPACITY_FIELDS, COUNTRY_FIELDS, METRO_FIELDS, incident_app
 
 SCENARIO_KEYS = [
     "label",
@@ -85,7 +85,8 @@ def test_cut_json_schema(capsys):
     code, out, err = run(capsys, "cut", "WACS", "--sample", "--format", "json")
     assert code == 0, err
     doc = strict_json(out)
-    assert list(doc) == ["network", "scenario", "countries"]
+    assert list(doc) == ["impact", "network", "scenario", "countries"]
+    assert doc["impact"] == "capacity"
     assert set(doc["network"]) == {"snapshot", "year", "include_planned"}
     sc = doc["scenario"]
     assert list(sc)[: len(SCENARIO_KEYS)] == SCENARIO_KEYS
@@ -103,8 +104,9 @@ def test_cut_json_schema(capsys):
     rows = doc["countries"]
     assert rows, "cutting WACS affects someone"
     for row in rows:
-        assert list(row) == list(COUNTRY_FIELDS)
+        assert list(row) == [*COUNTRY_FIELDS, *CAPACITY_FIELDS]
         assert row["severity"] in ("isolated", "severe", "degraded", "none")
+        assert row["severity_rerouted"] in ("isolated", "severe", "degraded", "none")
         assert 0.0 <= row["lost_share"] <= 1.0
     by_iso = {r["iso2"]: r for r in rows}
     # in the sample, WACS is the only cable of both Congos
@@ -125,11 +127,11 @@ def test_cut_region_metro_and_csv(capsys):
     doc = strict_json(out)
     assert doc["scenario"]["kind"] == "region"
     assert doc["scenario"]["region"]["properties"]["radius_km"] == 120.0
-    assert all(list(r) == list(METRO_FIELDS) for r in doc["metros"])
+    assert all(list(r) == [*METRO_FIELDS, *CAPACITY_FIELDS] for r in doc["metros"])
     assert "abidjan-ci" in {r["metro_id"] for r in doc["metros"]}
     code, out, _ = run(capsys, "cut", "WACS", "--sample", "--format", "csv")
     assert code == 0
-    assert out.splitlines()[0] == ",".join(COUNTRY_FIELDS)
+    assert out.splitlines()[0] == ",".join([*COUNTRY_FIELDS, *CAPACITY_FIELDS])
 
 
 def test_cut_table(capsys):
@@ -344,12 +346,21 @@ def test_real_cut_ace_and_wacs(capsys, shared_data):
     doc = strict_json(out)
     rows = {r["iso2"]: r for r in doc["countries"]}
     # ACE is the only international cable of Mauritania, Guinea, Sierra Leone, Liberia,
-    # Gambia and Guinea-Bissau in 2024-03; they keep land links to neighbours
+    # Gambia and Guinea-Bissau in 2024-03; they keep (thin) land links to neighbours
     for iso in ("MR", "GN", "SL", "LR", "GM", "GW"):
         assert rows[iso]["severity"] == "severe"
-        assert rows[iso]["lost_share"] == 1.0
+        assert 0.6 < rows[iso]["lost_share"] < 1.0
+        assert rows[iso]["delivered_after_gbps"] < rows[iso]["delivered_before_gbps"]
         assert rows[iso]["isolated"] is False
     assert doc["network"] == {"snapshot": "2024-03", "year": 2024, "include_planned": False}
+    # the connectivity model counts cables only: all of it lost
+    code, out, err = run(
+        capsys, "cut", "Africa Coast to Europe (ACE)", "WACS", "--data-dir", str(shared_data),
+        "--snapshot", "2024-03", "--year", "2024", "-f", "json", "--impact", "connectivity",
+    )  # fmt: skip
+    old = {r["iso2"]: r for r in strict_json(out)["countries"]}
+    for iso in ("MR", "GN", "SL", "LR", "GM", "GW"):
+        assert old[iso]["lost_share"] == 1.0
 
 
 @pytest.mark.realdata

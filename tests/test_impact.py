@@ -1,8 +1,11 @@
-"""Country and metro impact: known answers on a synthetic coast, invariants, real data."""
+"""Country and metro impact of the connectivity model (``impact="connectivity"``, kept for
+comparison): known answers on a synthetic coast, invariants, real data. The capacity
+model (the default) is tested in test_impact_capacity.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,11 +19,11 @@ from undersea.analysis.impact import (
     SEVERITIES,
     classify_severity,
     core_metros,
-    country_impact,
     impact_model,
-    metro_impact,
     scenario_masks,
 )
+from undersea.analysis.impact import country_impact as _country_impact
+from undersea.analysis.impact import metro_impact as _metro_impact
 from undersea.engine.kernels import reference_batch
 from undersea.network.core import Network
 from undersea.network.land import LandLayer
@@ -28,6 +31,14 @@ from undersea.network.topology import build_topology
 from undersea.settings import get_settings
 
 from .conftest import COAST_LANDINGS, COAST_LINES, make_snapshot
+
+
+def country_impact(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    return _country_impact(*args, impact="connectivity", **kwargs)
+
+
+def metro_impact(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    return _metro_impact(*args, impact="connectivity", **kwargs)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import undersea
 from undersea._errors import InvalidScenarioError, UnknownNameError
-from undersea.analysis.impact import impact_model
+from undersea.analysis.impact import country_impact, impact_model
 from undersea.analysis.risk import RiskPartial, risk, wilson_interval
 from undersea.engine.executors import (
     BatchTask,
@@ -75,9 +75,24 @@ def test_same_seed_same_result_on_every_executor(sample: Network) -> None:
     assert other.partial != ref.partial
 
 
+def test_capacity_risk_matches_cut_by_cut(sample: Network) -> None:
+    n, size = 12, 5
+    res = risk(sample, HAZARD, n_scenarios=n, seed=3, batch_size=size)
+    bound = HAZARD.bind(sample.coords, sample.offsets, sample.seg_length_km)
+    fs = np.vstack([b for _, b in sample_batches(bound, seed=3, n_scenarios=n, batch_size=size)])
+    tables = [country_impact(sample, f).set_index("iso3") for f in fs]
+    table = res.countries.set_index("iso3")
+    share = sample.settings.capacity_severe_share
+    for iso3 in table.index:
+        lost = [t.loc[iso3, "lost_share"] for t in tables]
+        assert table.loc[iso3, "expected_lost_share"] == pytest.approx(np.mean(lost), abs=1e-12)
+        severe = sum(t.loc[iso3, "isolated"] or t.loc[iso3, "lost_share"] >= share for t in tables)
+        assert table.loc[iso3, "p_severe"] == severe / n
+
+
 def test_counts_match_a_direct_evaluation(sample: Network) -> None:
     n, size = 300, 64
-    res = risk(sample, HAZARD, n_scenarios=n, seed=3, batch_size=size)
+    res = risk(sample, HAZARD, n_scenarios=n, seed=3, batch_size=size, impact="connectivity")
     model = impact_model(sample)
     bound = HAZARD.bind(sample.coords, sample.offsets, sample.seg_length_km)
     fs = np.vstack([b for _, b in sample_batches(bound, seed=3, n_scenarios=n, batch_size=size)])

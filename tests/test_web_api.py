@@ -215,6 +215,15 @@ def test_cut_cable_reports_impact(client: TestClient, sample_net: undersea.Netwo
     assert sum(body["severity_counts"].values()) == len(impact)
     assert (impact["cables_after"] <= impact["cables_before"]).all()
     assert (impact["cables_after"] < impact["cables_before"]).any()
+    assert body["model"] == "capacity"
+    new = {"severity_rerouted", "lost_share_rerouted", "demand_gbps", "delivered_after_gbps"}
+    assert new | {"delivered_before_gbps", "bottleneck", "demand_fallback"} <= set(impact)
+    assert sum(body["severity_rerouted_counts"].values()) == len(impact)
+    old = client.post("/api/cut", json={"cables": ["WACS"], "impact": "connectivity"}).json()
+    assert old["model"] == "connectivity"
+    assert "severity_rerouted" not in pd.DataFrame(old["impact"])
+    bad = client.post("/api/cut", json={"cables": ["WACS"], "impact": "flows"})
+    assert bad.status_code == 422
 
 
 def test_cut_region_chokepoint_incident_and_combined(client: TestClient) -> None:

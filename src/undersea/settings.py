@@ -143,6 +143,47 @@ class Settings:
     #: Impact: round-trip inflation (ms) from which a country is ``degraded``: 10 ms is
     #: ~1,000 km of extra fibre each way, noticeable to interactive traffic.
     degraded_rtt_ms: float = 10.0
+    #: Impact v2 (:mod:`undersea.network.demand`, rule D1): international bandwidth used by the
+    #: whole world in ``demand_reference_year``, Tbit/s. TeleGeography's Global Bandwidth
+    #: Research (executive summary, 2023) puts used international bandwidth at about
+    #: 1.2 Pbit/s.
+    demand_global_tbps: float = 1200.0
+    #: The year ``demand_global_tbps`` stands for.
+    demand_reference_year: int = 2023
+    #: Yearly growth of used international bandwidth (TeleGeography: ~28 % compound a year
+    #: over 2019-2023, after 30-40 % a year in the 2010s); other years scale by it.
+    demand_growth: float = 0.28
+    #: Demand (Gbit/s) of a country with no figure at all (flagged ``fallback``), and the
+    #: floor of every demand: no country is silently zero.
+    demand_fallback_gbps: float = 1.0
+    #: Impact v2 (:mod:`undersea.network.capacity`): share of its design capacity a cable has lit
+    #: in its ready-for-service year. Owners light a few wavelengths at launch and add
+    #: more as they sell capacity (TeleGeography: lit capacity on major routes is a
+    #: fraction of potential capacity for years after launch).
+    lit_initial_share: float = 0.1
+    #: Years after which a cable is fully lit (its design capacity); the lit share grows
+    #: linearly from ``lit_initial_share`` to 1 over them.
+    lit_ramp_years: float = 10.0
+    #: Impact v2: cross-border terrestrial capacity between two neighbouring countries, as a
+    #: multiple of the smaller side's demand: a border carries a tenth of the smaller
+    #: country's international traffic. Rich neighbours get wide borders (both demands
+    #: follow GDP), so Germany's nine borders outweigh its few cables, while a coastal
+    #: country of West Africa gets most of its capacity from its cables, as in the
+    #: region's bandwidth maps (terrestrial cross-border routes are few and thin).
+    border_capacity_factor: float = 0.1
+    #: Impact v2: capacity of a domestic land link (and of a landing's backhaul), as a
+    #: multiple of the country's demand: national backbones are not what binds.
+    domestic_capacity_factor: float = 2.0
+    #: Impact v2 (``--impact capacity``): immediate lost share of provisioned
+    #: international capacity from which a country is ``severe``: clearly *most* of it
+    #: (a country with two equal systems that loses one is degraded, not severe: half its
+    #: traffic is rerouted within hours). The issue's definition of ``severe`` in the
+    #: incident records is "national or near-total outage or most capacity lost".
+    capacity_severe_share: float = 0.6
+    #: Impact v2: immediate lost share from which a country is ``degraded``: a fifth of
+    #: provisioned capacity is more than the usual restoration headroom of one system in
+    #: five absorbs without congestion at peak hours.
+    capacity_degraded_share: float = 0.2
     #: Monte Carlo (:mod:`undersea.analysis.risk`): scenarios drawn per batch. Results depend
     #: on (seed, batch size), never on the executor. Drawing a batch makes a transient
     #: float64 matrix of uniforms, batch x segments (1,024 x ~3,700: 30 MB), and the local

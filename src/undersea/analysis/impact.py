@@ -56,7 +56,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -67,6 +67,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea.analysis.flows import FlowModel, flow_model
 from undersea.engine.kernels import ImpactArrays, KernelOutput, run_batch
 from undersea.network.capacity import cable_capacity_tbps
 from undersea.network.core import Network
@@ -74,9 +75,11 @@ from undersea.network.graph import both_ways, lightest_csr
 from undersea.settings import Settings
 
 __all__ = [
+    "IMPACT_MODELS",
     "SEVERITIES",
     "ImpactModel",
     "ScenarioLike",
+    "capacity_model",
     "classify_severity",
     "core_metros",
     "country_impact",
@@ -400,8 +403,13 @@ def classify_severity(
     rtt_inflation_ms: Any = None,
     *,
     settings: Settings | None = None,
+    impact: str = "connectivity",
 ) -> NDArray[np.object_]:
     """Severity class per entry (``isolated`` / ``severe`` / ``degraded`` / ``none``).
+
+    ``impact="capacity"`` uses the capacity model's lost-share thresholds
+    (``capacity_severe_share``, ``capacity_degraded_share``), else ``severe_share`` and
+    ``degraded_share``; the RTT thresholds are shared.
 
     Examples
     --------
@@ -415,8 +423,11 @@ def classify_severity(
     lost = np.asarray(lost_share, dtype=float)
     rtt = np.zeros_like(lost) if rtt_inflation_ms is None else np.asarray(rtt_inflation_ms, float)
     rtt = np.nan_to_num(rtt, nan=0.0, posinf=np.inf)
-    severe = (lost >= s.severe_share) | (rtt >= s.severe_rtt_ms)
-    degraded = (lost >= s.degraded_share) | (rtt >= s.degraded_rtt_ms)
+    cap = impact == "capacity"
+    sev_share = s.capacity_severe_share if cap else s.severe_share
+    deg_share = s.capacity_degraded_share if cap else s.degraded_share
+    severe = (lost >= sev_share) | (rtt >= s.severe_rtt_ms)
+    degraded = (lost >= deg_share) | (rtt >= s.degraded_rtt_ms)
     return np.select([iso, severe, degraded], list(SEVERITIES[:3]), "none").astype(object)
 
 
@@ -492,9 +503,21 @@ def _unit_rtt(
 # --------------------------------------------------------------------------- results
 
 
+IMPACT_MODELS: tuple[str, ...] = ("capacity", "connectivity")
+
+
 def _impact_table(
-    net: Network, scenario: Any, *, core: Sequence[str] | None, by: Unit
+    net: Network,
+    scenario: Any,
+    *,
+    core: Sequence[str] | None,
+    by: Unit,
+    impact: str = "capacity",
+    demand: Mapping[str, float] | None = None,
+    capacity: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
+    if impact not in IMPACT_MODELS:
+        raise UnknownNameError("impact model", str(impact), list(IMPACT_MODELS))
     model = impact_model(net, core=core, by=by)
     fs, fn = scenario_masks(net, scenario)
     out = model.evaluate(fs[None, :], fn[None, :])
@@ -506,11 +529,6 @@ def _impact_table(
         inflation = after - before
     iso, lost = out.isolated[0], model.lost_share(out)[0]
     df = model.units.copy()
-    df["severity"] = pd.Categorical(
-        classify_severity(iso, lost, inflation, settings=net.settings),
-        categories=list(SEVERITIES),
-        ordered=True,
-    )
     df["lost_share"] = lost
     df["isolated"] = iso
     df["cables_before"] = model.base.cables[0].astype(np.int64)
@@ -520,6 +538,35 @@ def _impact_table(
     df["rtt_before_ms"] = before
     df["rtt_after_ms"] = after
     df["rtt_inflation_ms"] = inflation
+    if impact == "capacity":
+        fm = capacity_model(net, core=core, by=by, demand=demand, capacity=capacity)
+        res = fm.evaluate(fs, fn | model.arrays.node_failed)
+        lost = np.where(iso, 1.0, res.lost_share)
+        df["lost_share"] = lost
+        df["capacity_before_tbps"] = res.capacity_before_gbps / 1e3
+        df["capacity_after_tbps"] = np.where(iso, 0.0, res.capacity_after_gbps / 1e3)
+        df["lost_share_rerouted"] = np.where(iso, 1.0, res.lost_share_rerouted)
+        df["demand_gbps"] = fm.demand_gbps
+        df["demand_source"] = fm.demand_source
+        df["demand_fallback"] = ~np.isin(fm.demand_source, ("gdp", "user"))
+        df["delivered_before_gbps"] = res.delivered_before_gbps
+        df["delivered_after_gbps"] = np.where(iso, 0.0, res.delivered_after_gbps)
+        df["bottleneck"] = res.bottleneck
+        df["severity_rerouted"] = pd.Categorical(
+            classify_severity(
+                iso, df["lost_share_rerouted"], inflation, settings=net.settings, impact=impact
+            ),
+            categories=list(SEVERITIES),
+            ordered=True,
+        )
+        sev = classify_severity(iso, lost, settings=net.settings, impact=impact)
+    else:
+        sev = classify_severity(iso, lost, inflation, settings=net.settings)
+    df.insert(
+        df.columns.get_loc("lost_share"),
+        "severity",
+        pd.Categorical(sev, categories=list(SEVERITIES), ordered=True),
+    )
     key = "iso3" if by == "country" else "metro_id"
     df = df[~model.base.isolated[0]]  # cut off before the scenario: nothing to lose
     df = df.sort_values(
@@ -530,8 +577,39 @@ def _impact_table(
     return df.reset_index(drop=True)
 
 
+def capacity_model(
+    net: Network,
+    *,
+    core: Sequence[str] | None = None,
+    by: Unit = "country",
+    demand: Mapping[str, float] | None = None,
+    capacity: Mapping[str, float] | None = None,
+) -> FlowModel:
+    """Compile ``net`` for the capacity model (:mod:`undersea.analysis.flows`)."""
+    model = impact_model(net, core=core, by=by)
+    countries, country = _country_units(net)
+    _, node_unit = (countries, country) if by == "country" else _metro_units(net)
+    return flow_model(
+        net,
+        model.units,
+        node_unit,
+        country,
+        countries,
+        model.arrays.core_nodes,
+        by=by,
+        demand=demand,
+        capacity=capacity,
+    )
+
+
 def country_impact(
-    net: Network, scenario: Any, *, core: Sequence[str] | None = None
+    net: Network,
+    scenario: Any,
+    *,
+    core: Sequence[str] | None = None,
+    impact: str = "capacity",
+    demand: Mapping[str, float] | None = None,
+    capacity: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Impact of ``scenario`` on every country with a node, worst first.
 
@@ -544,24 +622,46 @@ def country_impact(
         ``net.without(...)``, or a bool array of failed segments.
     core
         Core metros (ids or names); default the ``core_metros`` best-connected metros.
+    impact
+        ``"capacity"`` (default: the capacity-aware model of
+        :mod:`undersea.analysis.flows`) or ``"connectivity"`` (the cable-count model
+        described above, kept for comparison).
+    demand, capacity
+        User tables ``{iso3: Gbit/s}`` and ``{cable_id: lit Tbit/s}`` overriding the
+        demand and lit-capacity models (capacity model only).
 
     Returns
     -------
     pandas.DataFrame
         iso2, iso3, name, severity (ordered categorical), lost_share, isolated,
         cables_before, cables_after, capacity_before_tbps, capacity_after_tbps,
-        rtt_before_ms, rtt_after_ms, rtt_inflation_ms; sorted by severity then lost share.
-        See the module docstring for definitions.
+        rtt_before_ms, rtt_after_ms, rtt_inflation_ms; with the capacity model also
+        lost_share_rerouted, demand_gbps, demand_source, demand_fallback,
+        delivered_before_gbps, delivered_after_gbps, bottleneck and severity_rerouted.
+        Sorted by severity then lost share. See the module docstring for definitions.
     """
-    return _impact_table(net, scenario, core=core, by="country")
+    return _impact_table(
+        net, scenario, core=core, by="country", impact=impact, demand=demand, capacity=capacity
+    )
 
 
-def metro_impact(net: Network, scenario: Any, *, core: Sequence[str] | None = None) -> pd.DataFrame:
+def metro_impact(
+    net: Network,
+    scenario: Any,
+    *,
+    core: Sequence[str] | None = None,
+    impact: str = "capacity",
+    demand: Mapping[str, float] | None = None,
+    capacity: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
     """Impact of ``scenario`` on every metro, worst first (columns as
     :func:`country_impact`, with ``metro_id`` first).
 
     A metro's nodes are its metro node and the landing stations that backhaul to it; a
     cable serves it when a landing of the cable in the metro is joined through the
     cable's own segments to a landing in another country that reaches the core.
+    ``impact``, ``demand`` and ``capacity`` as for :func:`country_impact`.
     """
-    return _impact_table(net, scenario, core=core, by="metro")
+    return _impact_table(
+        net, scenario, core=core, by="metro", impact=impact, demand=demand, capacity=capacity
+    )

@@ -33,9 +33,10 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.stats import norm
 
-from undersea._errors import InvalidScenarioError
-from undersea.analysis.impact import impact_model
+from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea.analysis.impact import IMPACT_MODELS, capacity_model, impact_model
 from undersea.engine.executors import Executor, Kernel, exact_ints, get_executor
+from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.engine.kernels import ImpactArrays
 from undersea.network.core import Network
 from undersea.scenarios.hazards import HazardModel, HazardSpec, batch_rng
@@ -98,6 +99,10 @@ class RiskTask:
     n_scenarios: int
     batch_size: int
     severe_share: float
+    #: Capacity model: the immediate-horizon lookup and each unit's provisioned capacity
+    #: (Gbit/s); None for the connectivity model.
+    immediate: ImmediateArrays | None = None
+    provisioned_gbps: NDArray[np.float64] | None = None
 
     @property
     def n_batches(self) -> int:
@@ -113,6 +118,10 @@ class RiskTask:
         base = self.base_capacity_mbps
         with np.errstate(invalid="ignore", divide="ignore"):
             lost = np.where(base > 0, (base - out.capacity_mbps) / base, 0.0)
+            if self.immediate is not None and self.provisioned_gbps is not None:
+                total = self.provisioned_gbps
+                share = np.where(total > 0, immediate_batch(self.immediate, failed) / total, 0.0)
+                lost = np.where(out.isolated, 1.0, np.clip(share, 0.0, 1.0))
         severe = out.isolated | (lost >= self.severe_share)
         return RiskPartial(
             len(failed),
@@ -267,6 +276,7 @@ def risk(
     progress: Callable[[int, int], None] | None = None,
     core: Sequence[str] | None = None,
     confidence: float | None = None,
+    impact: str = "capacity",
 ) -> RiskResult:
     """Monte Carlo risk per country over ``n_scenarios`` scenarios drawn from ``hazard``.
 
@@ -289,6 +299,11 @@ def risk(
         Core metros (default :func:`~undersea.analysis.impact.core_metros`).
     confidence
         Level of the intervals (default: setting ``risk_confidence``).
+    impact
+        ``"capacity"`` (default): lost share is the capacity model's immediate horizon
+        (provisioned capacity riding failed segments, :mod:`undersea.analysis.flows`),
+        severe from ``capacity_severe_share``; ``"connectivity"``: the cable-count model.
+        The rerouted horizon (a max-flow per country) is not sampled.
 
     Returns
     -------
@@ -312,15 +327,36 @@ def risk(
     if not 0.0 < level < 1.0:
         raise InvalidScenarioError(f"confidence must be between 0 and 1, got {confidence!r}")
     bound, spec = _bind(net, hazard)
+    if impact not in IMPACT_MODELS:
+        raise UnknownNameError("impact model", str(impact), list(IMPACT_MODELS))
     model = impact_model(net, core=core)
-    task = RiskTask(model.arrays, model.capacity_before_mbps, bound, seed, n, size, s.severe_share)
+    capacity_mbps = model.capacity_before_mbps
+    if impact == "capacity":
+        fm = capacity_model(net, core=core)
+        total = fm.sub_gbps + fm.border_gbps
+        capacity_mbps = total * 1e3
+        task = RiskTask(
+            model.arrays,
+            model.capacity_before_mbps,
+            bound,
+            seed,
+            n,
+            size,
+            s.capacity_severe_share,
+            fm.lookup,
+            total,
+        )
+    else:
+        task = RiskTask(
+            model.arrays, model.capacity_before_mbps, bound, seed, n, size, s.severe_share
+        )
     runner = get_executor(executor)
     partial = runner.map_reduce(task, progress=_counter(progress, n))
     table = _table(
         model.units,
         partial,
         model.base.cables[0],
-        model.capacity_before_mbps,
+        capacity_mbps,
         model.base.isolated[0],
         level,
     )

@@ -40,7 +40,9 @@ from undersea.cli._options import (
 )
 from undersea.engine.executors import open_executor
 from undersea.geo.regions import Region, parse_bbox, parse_circle, region_from_geojson
+from undersea.network.capacity import read_capacity_table
 from undersea.network.core import Network
+from undersea.network.demand import read_demand_table
 from undersea.scenarios.builders import (
     EMPTY_REGION_NOTE,
     Scenario,
@@ -55,6 +57,7 @@ from undersea.scenarios.hazards import HazardSpec, from_spec, load_hazard
 from undersea.scenarios.incidents import Incident, incident, incidents
 
 __all__ = [
+    "CAPACITY_FIELDS",
     "COUNTRY_FIELDS",
     "METRO_FIELDS",
     "critical",
@@ -85,6 +88,46 @@ COUNTRY_FIELDS: tuple[str, ...] = (
 )
 #: Keys of each ``metros`` entry (``--by metro``).
 METRO_FIELDS: tuple[str, ...] = ("metro_id", *COUNTRY_FIELDS)
+#: Keys the capacity model (``--impact capacity``, the default) adds to each entry.
+CAPACITY_FIELDS: tuple[str, ...] = (
+    "severity_rerouted",
+    "lost_share_rerouted",
+    "demand_gbps",
+    "demand_source",
+    "demand_fallback",
+    "delivered_before_gbps",
+    "delivered_after_gbps",
+    "bottleneck",
+)
+
+
+class ImpactName(StrEnum):
+    capacity = "capacity"
+    connectivity = "connectivity"
+
+
+ImpactOpt = Annotated[
+    ImpactName,
+    typer.Option(
+        "--impact",
+        help="Impact model: capacity (demand and capacity, two horizons) or connectivity "
+        "(the older cable-count model, for comparison).",
+    ),
+]
+DemandOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--demand", help="CSV iso3,demand_gbps overriding the demand model.", dir_okay=False
+    ),
+]
+CapacityOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--capacity",
+        help="CSV cable_id,capacity_tbps of lit capacity overriding the model.",
+        dir_okay=False,
+    ),
+]
 
 incident_app = typer.Typer(
     help="The library of documented historical incidents: list, show, replay.",
@@ -111,7 +154,10 @@ def _affected(df: pd.DataFrame) -> pd.Series:
     """Rows the scenario changed: capacity lost or round trip longer (a country already
     cut off in the base view has ``rtt_inflation_ms`` NaN and is left out)."""
     with np.errstate(invalid="ignore"):
-        return (df["lost_share"] > 0) | (df["rtt_inflation_ms"] > 0)
+        out = (df["lost_share"] > 0) | (df["rtt_inflation_ms"] > 0)
+        if "lost_share_rerouted" in df:
+            out |= df["lost_share_rerouted"] > 0
+        return out
 
 
 def _finite(v: Any) -> Any:
@@ -125,14 +171,17 @@ def impact_document(
 ) -> dict[str, Any]:
     """The JSON object of ``cut`` / ``incident run``: network, scenario and units.
 
-    Infinite or undefined round trips (no route to the core) are ``null``.
+    Infinite or undefined round trips (no route to the core) are ``null``. A table of
+    the capacity model adds :data:`CAPACITY_FIELDS` to each entry.
     """
-    fields = COUNTRY_FIELDS if by == "country" else METRO_FIELDS
+    fields = _fields(table, by)
+    kinds = {k: str for k in ("severity", "severity_rerouted") if k in fields}
     rows = [
         {k: _finite(v) for k, v in rec.items()}
-        for rec in table.loc[:, list(fields)].astype({"severity": str}).to_dict(orient="records")
+        for rec in table.loc[:, fields].astype(kinds).to_dict(orient="records")
     ]
     return {
+        "impact": "capacity" if "severity_rerouted" in table else "connectivity",
         "network": {
             "snapshot": net.provenance.snapshot_date,
             "year": net.year,
@@ -141,6 +190,11 @@ def impact_document(
         "scenario": scenario.to_dict(),
         "countries" if by == "country" else "metros": rows,
     }
+
+
+def _fields(table: pd.DataFrame, by: str) -> list[str]:
+    base = list(COUNTRY_FIELDS if by == "country" else METRO_FIELDS)
+    return base + [k for k in CAPACITY_FIELDS if k in table]
 
 
 def _display(df: pd.DataFrame, by: str, reported: Sequence[str] | None = None) -> pd.DataFrame:
@@ -165,6 +219,29 @@ def _display(df: pd.DataFrame, by: str, reported: Sequence[str] | None = None) -
             ],
         }
     )
+    if "severity_rerouted" in df:
+        out.insert(
+            out.columns.get_loc("lost") + 1,
+            "rerouted",
+            [
+                f"{s} {x:.0%}"
+                for s, x in zip(
+                    df["severity_rerouted"].astype(str), df["lost_share_rerouted"], strict=True
+                )
+            ],
+        )
+        out = out.drop(columns=["cables", "capacity Tbps"])
+        out["delivered Gbps"] = [
+            f"{a:,.0f} → {b:,.0f} of {d:,.0f}{'*' if f else ''}"
+            for a, b, d, f in zip(
+                df["delivered_before_gbps"],
+                df["delivered_after_gbps"],
+                df["demand_gbps"],
+                df["demand_fallback"],
+                strict=True,
+            )
+        ]
+        out["bottleneck"] = df["bottleneck"].astype(str).str.split("; ").str[0]
     if reported is not None:
         out["reported"] = np.where(df["iso2"].isin(list(reported)), "yes", "")
     return out
@@ -200,15 +277,25 @@ def _emit_impact(
     show_all: bool,
     extra: dict[str, Any] | None = None,
     reported: Sequence[str] | None = None,
+    impact: ImpactName = ImpactName.capacity,
+    demand: Path | None = None,
+    capacity: Path | None = None,
 ) -> None:
-    table = (country_impact if by == "country" else metro_impact)(net, scenario)
+    table = (country_impact if by == "country" else metro_impact)(
+        net,
+        scenario,
+        impact=impact.value,
+        demand=read_demand_table(demand) if demand else None,
+        capacity=read_capacity_table(capacity) if capacity else None,
+    )
     shown = table if show_all else table[_affected(table)].reset_index(drop=True)
     if fmt is Format.json:
         emit_json({**impact_document(net, scenario, shown, by=by), **(extra or {})})
         return
-    fields = list(COUNTRY_FIELDS if by == "country" else METRO_FIELDS)
+    fields = _fields(shown, by)
     if fmt is Format.csv:
-        emit_table(shown.loc[:, fields].astype({"severity": str}), fmt)
+        kinds = {k: str for k in ("severity", "severity_rerouted") if k in fields}
+        emit_table(shown.loc[:, fields].astype(kinds), fmt)
         return
     _print_scenario(scenario)
     if scenario.is_empty:
@@ -216,7 +303,9 @@ def _emit_impact(
     if not len(shown):
         console.print(f"no {by} loses capacity or reach to the core")
         return
-    emit_table(_display(shown, by, reported), fmt, title=f"Impact per {by}")
+    emit_table(_display(shown, by, reported), fmt, title=f"Impact per {by} ({impact.value})")
+    if "demand_fallback" in shown and shown["demand_fallback"].any():
+        console.print("* demand from a fallback rule (no World Bank GDP figure)")
     if reported:
         missed = sorted(set(reported) - set(shown["iso2"].astype(str)))
         if missed:
@@ -300,6 +389,9 @@ def cut(
     ] = False,
     by: ByOpt = By.country,
     show_all: AllOpt = False,
+    impact: ImpactOpt = ImpactName.capacity,
+    demand: DemandOpt = None,
+    capacity: CapacityOpt = None,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
     sample: SampleOpt = False,
@@ -325,7 +417,16 @@ def cut(
         regions.append(region_from_geojson(polygon))
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     scenario = _build_cut(net, cables or [], segment or [], regions, chokepoint, landing_points)
-    _emit_impact(net, scenario, by=by.value, fmt=fmt, show_all=show_all)
+    _emit_impact(
+        net,
+        scenario,
+        by=by.value,
+        fmt=fmt,
+        show_all=show_all,
+        impact=impact,
+        demand=demand,
+        capacity=capacity,
+    )
 
 
 # --------------------------------------------------------------------------- incidents
@@ -408,6 +509,9 @@ def incident_run(
     ] = False,
     by: ByOpt = By.country,
     show_all: AllOpt = False,
+    impact: ImpactOpt = ImpactName.capacity,
+    demand: DemandOpt = None,
+    capacity: CapacityOpt = None,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
     sample: SampleOpt = False,
@@ -434,6 +538,9 @@ def incident_run(
         show_all=show_all,
         extra={"reported": reported},
         reported=inc.impact.countries,
+        impact=impact,
+        demand=demand,
+        capacity=capacity,
     )
     if fmt is Format.table:
         console.print(f"reported at the time: {inc.impact.text}")

@@ -5,6 +5,11 @@ orders of magnitude with each generation of optics, so the RFS year is a usable 
 The default model interpolates log-linearly between documented anchor systems
 (:data:`ANCHORS`) and is flat outside them. Replace it per cable with a user table
 (:func:`read_capacity_table`).
+
+**Lit capacity** (impact v2, :func:`lit_capacity_tbps`): a cable is lit at
+``lit_initial_share`` of its design capacity in its RFS year, rising linearly to its full
+design capacity after ``lit_ramp_years`` (settings); an unknown RFS year counts as fully
+lit. A user table gives lit capacity directly and replaces the rule for its cables.
 """
 
 from __future__ import annotations
@@ -16,8 +21,16 @@ import numpy as np
 import pandas as pd
 
 from undersea._errors import MalformedSourceError
+from undersea.settings import Settings
 
-__all__ = ["ANCHORS", "cable_capacity_tbps", "design_capacity_tbps", "read_capacity_table"]
+__all__ = [
+    "ANCHORS",
+    "cable_capacity_tbps",
+    "design_capacity_tbps",
+    "lit_capacity_tbps",
+    "lit_share",
+    "read_capacity_table",
+]
 
 #: (RFS year, design capacity in Tbit/s, system and source). Operator press releases as
 #: reported by TeleGeography and Submarine Telecoms Forum; first-generation systems from
@@ -89,3 +102,28 @@ def cable_capacity_tbps(cables: pd.DataFrame, table: dict[str, float] | None = N
         return model
     user = cables["id"].map(table).to_numpy(dtype=float, na_value=np.nan)
     return np.where(np.isnan(user), model, user)
+
+
+def lit_share(rfs_year: np.ndarray | pd.Series | list[float], year: int, s: Settings) -> np.ndarray:
+    """Share of design capacity lit in ``year`` by RFS year (see the module notes).
+
+    >>> from undersea.settings import get_settings
+    >>> lit_share([2024, 2019, 2000, None], 2024, get_settings()).round(2).tolist()
+    [0.1, 0.55, 1.0, 1.0]
+    """
+    years = np.asarray(pd.array(rfs_year, dtype="Float64").to_numpy(dtype=float, na_value=np.nan))
+    age = np.clip(year - years, 0.0, None)
+    ramp = s.lit_initial_share + (1.0 - s.lit_initial_share) * age / s.lit_ramp_years
+    return np.asarray(np.where(np.isnan(years), 1.0, np.minimum(ramp, 1.0)))
+
+
+def lit_capacity_tbps(
+    cables: pd.DataFrame, year: int, s: Settings, table: dict[str, float] | None = None
+) -> np.ndarray:
+    """Lit capacity (Tbit/s) per row of a ``cables`` table in ``year``: the user's table,
+    else the capacity proxy (:func:`cable_capacity_tbps`) times :func:`lit_share`."""
+    model = cable_capacity_tbps(cables) * lit_share(cables["rfs_year"], year, s)
+    if not table:
+        return np.asarray(model)
+    user = cables["id"].map(table).to_numpy(dtype=float, na_value=np.nan)
+    return np.asarray(np.where(np.isnan(user), model, user))

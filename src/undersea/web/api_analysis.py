@@ -158,13 +158,20 @@ def cut(req: CutIn, state: State) -> dict[str, Any]:
     _check_limits(req, state.limits)
     net = state.view(req.year, req.include_planned)
     scenario = build_scenario(net, req)
-    impact = (country_impact if req.by == "country" else metro_impact)(net, scenario)
+    impact = (country_impact if req.by == "country" else metro_impact)(
+        net, scenario, impact=req.impact
+    )
     counts = impact["severity"].astype(str).value_counts()
-    return {
+    out: dict[str, Any] = {
         "scenario": jsonable(scenario.to_dict()),
+        "model": req.impact,
         "impact": records(impact),
         "severity_counts": {s: int(counts.get(s, 0)) for s in SEVERITIES},
     }
+    if "severity_rerouted" in impact:
+        later = impact["severity_rerouted"].astype(str).value_counts()
+        out["severity_rerouted_counts"] = {s: int(later.get(s, 0)) for s in SEVERITIES}
+    return out
 
 
 # --------------------------------------------------------------------------- hubs

@@ -131,14 +131,27 @@ class CutIn(BaseModel):
     year: int | None = Field(None, ge=1850, le=2100, description="Network as of this year.")
     include_planned: bool = Field(False, description="Include planned cables in the network.")
     by: Literal["country", "metro"] = Field("country", description="Impact per country or metro.")
+    impact: Literal["capacity", "connectivity"] = Field(
+        "capacity",
+        description="Impact model: 'capacity' (demand and capacity, immediate and rerouted "
+        "horizons) or 'connectivity' (the older cable-count model, for comparison).",
+    )
 
 
 class CutOut(BaseModel):
-    """The scenario (what failed) and its impact, one row per country (or metro)."""
+    """The scenario (what failed) and its impact, one row per country (or metro).
+
+    Each impact row has iso2, iso3, name, severity, lost_share, isolated, cables and
+    capacity before/after, rtt_*; with the capacity model also severity_rerouted,
+    lost_share_rerouted, demand_gbps, demand_source, demand_fallback,
+    delivered_before_gbps, delivered_after_gbps and bottleneck.
+    """
 
     scenario: dict[str, Any]
+    model: Literal["capacity", "connectivity"] = "capacity"
     impact: list[dict[str, Any]]
     severity_counts: dict[str, int]
+    severity_rerouted_counts: dict[str, int] | None = None
 
 
 # --------------------------------------------------------------------------- route

@@ -1,0 +1,326 @@
+"""Impact v2 (the capacity model): known answers on small synthetic coasts, monotony,
+bad input, and the real-data checks of issue 12."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import undersea
+from undersea._errors import MalformedSourceError, UnknownNameError
+from undersea.analysis.flows import water_fill
+from undersea.analysis.impact import capacity_model, country_impact
+from undersea.network.capacity import lit_share
+from undersea.network.core import Network
+from undersea.network.demand import country_demand, read_demand_table
+from undersea.network.land import LandLayer
+from undersea.network.topology import build_topology
+from undersea.settings import get_settings
+from undersea.sources.worldbank import read_worldbank
+
+from .conftest import COAST_LANDINGS, COAST_LINES, make_snapshot
+
+# The shared West-African coast: trunk a(SN)-bu0-b(CI), bu0-bu1, bu1-d(NG), bu1-c(GH);
+# spur b-e (CI, domestic). Dakar (SN) is the core. Border links are chosen per test.
+METROS = [
+    ("dakar-sn", "Dakar", "SN", "SEN", -17.4, 14.7, ["a"]),
+    ("abidjan-ci", "Abidjan", "CI", "CIV", -4.0, 5.3, ["b", "e"]),
+    ("accra-gh", "Accra", "GH", "GHA", -0.2, 5.6, ["c"]),
+    ("lagos-ng", "Lagos", "NG", "NGA", 3.4, 6.4, ["d"]),
+]
+DEMAND = {"SEN": 1000.0, "CIV": 100.0, "GHA": 100.0, "NGA": 100.0}
+CORE = ["dakar-sn"]
+
+
+def _coast(borders: list[tuple[str, str]], *, factor: float = 0.1) -> Network:
+    snap = make_snapshot(
+        cables=[("trunk", 2000, 2000.0), ("spur", 2015, 500.0)],
+        landings=COAST_LANDINGS,
+        lines=COAST_LINES,
+        cable_landings={"trunk": ["a", "b", "c", "d"], "spur": ["b", "e"]},
+    )
+    metros = pd.DataFrame(
+        [
+            {
+                "metro_id": m,
+                "name": n,
+                "iso2": i2,
+                "iso3": i3,
+                "lon": x,
+                "lat": y,
+                "population": 1_000_000,
+                "inland": False,
+            }
+            for m, n, i2, i3, x, y, _ in METROS
+        ]
+    )
+    lm = pd.DataFrame(
+        [(lp, m) for m, *_, lps in METROS for lp in lps],
+        columns=["landing_point_id", "metro_id"],
+    )
+    links = pd.DataFrame(
+        [(lp, f"metro:{m}", 10.0, "backhaul") for lp, m in lm.itertuples(index=False)]
+        + [(f"metro:{a}", f"metro:{b}", 1500.0, "border") for a, b in borders],
+        columns=["u", "v", "length_km", "kind"],
+    )
+    s = get_settings().replace(border_capacity_factor=factor)
+    return Network.from_topology(
+        cables=snap.cables,
+        landing_points=snap.landing_points,
+        cable_landings=snap.cable_landings,
+        topology=build_topology(snap, settings=s),
+        provenance=snap.provenance,
+        settings=s,
+        land=LandLayer(metros, lm, links),
+    )
+
+
+def _cut(net: Network, *segments: str, lit: float = 1.0) -> pd.DataFrame:
+    df = country_impact(
+        net,
+        net.without(segments=list(segments)),
+        core=CORE,
+        demand=DEMAND,
+        capacity={"trunk": lit, "spur": lit},
+    )
+    return df.set_index("iso2")
+
+
+def test_one_cable_and_a_thin_border_is_severe() -> None:
+    net = _coast([("abidjan-ci", "dakar-sn")], factor=0.1)
+    ci = _cut(net, "trunk:0").loc["CI"]  # a - bu0: the trunk towards Dakar
+    # provisioned: 100 Gbit/s on the trunk, 0.1 x min(100, 1000) = 10 on the border
+    assert ci["capacity_before_tbps"] == pytest.approx(0.110)
+    assert ci["lost_share"] == pytest.approx(100 / 110)
+    assert ci["severity"] == "severe"
+    assert not ci["isolated"]
+    # after rerouting only the border is left: 10 of 100 Gbit/s
+    assert ci["delivered_before_gbps"] == pytest.approx(100.0, abs=0.1)
+    assert ci["delivered_after_gbps"] == pytest.approx(10.0, abs=0.1)
+    assert ci["lost_share_rerouted"] == pytest.approx(0.9, abs=0.002)
+    assert ci["severity_rerouted"] == "severe"
+    assert "land CIV-SEN" in ci["bottleneck"]
+
+
+def test_one_cable_and_a_fat_border_is_none() -> None:
+    net = _coast([("abidjan-ci", "dakar-sn")], factor=10.0)
+    ci = _cut(net, "trunk:0").loc["CI"]
+    assert ci["lost_share"] == pytest.approx(100 / 1100)
+    assert ci["severity"] == "none"
+    assert ci["delivered_after_gbps"] == pytest.approx(100.0, abs=0.1)
+    assert ci["lost_share_rerouted"] == 0.0
+    assert ci["severity_rerouted"] == "none"
+    assert ci["bottleneck"] == ""
+
+
+def test_festoon_cut_hurts_only_the_far_side() -> None:
+    # Ghana reaches Abidjan over land; the cut is between Abidjan's branch and Ghana's
+    net = _coast([("accra-gh", "abidjan-ci")], factor=0.1)
+    df = _cut(net, "trunk:1")  # bu0 - bu1
+    ci, gh, ng = df.loc["CI"], df.loc["GH"], df.loc["NG"]
+    # Côte d'Ivoire's provisioned path to Dakar does not cross the cut: it loses only
+    # what its border sends on through Ghana (10 Gbit/s at Ghana's lost share)
+    assert ci["lost_share"] == pytest.approx(10 * (100 / 110) / 110)
+    assert ci["severity"] == "none"
+    # Nigeria's only provisioned capacity is gone; rerouted, it can reach Dakar only
+    # through Ghana's border (each country alone: the independent mode)
+    assert not ng["isolated"]
+    assert ng["lost_share"] == 1.0
+    assert ng["severity"] == "severe"
+    assert ng["delivered_after_gbps"] == pytest.approx(10.0, abs=0.1)
+    # Ghana keeps what its border carries: 0.1 x min(100, 100) = 10 Gbit/s
+    assert gh["lost_share"] == pytest.approx(100 / 110)
+    assert gh["delivered_after_gbps"] == pytest.approx(10.0, abs=0.1)
+    assert gh["lost_share_rerouted"] == pytest.approx(0.9, abs=0.002)
+
+
+def test_a_thin_cable_is_the_bottleneck_after_rerouting() -> None:
+    # the trunk lit at 50 Gbit/s cannot carry Côte d'Ivoire's 100 even before any cut
+    net = _coast([], factor=0.1)
+    df = _cut(net, "trunk:4", lit=0.05)  # Ghana's branch
+    ci = df.loc["CI"]
+    assert ci["delivered_before_gbps"] == pytest.approx(50.0, abs=0.1)
+    assert ci["bottleneck"].startswith("TRUNK")
+    # the cut changes nothing for Côte d'Ivoire: lost share after rerouting is the
+    # scenario's doing only
+    assert ci["lost_share_rerouted"] == 0.0
+    # the immediate shares: 50 Gbit/s water-filled over three riders of 100 each
+    assert ci["capacity_before_tbps"] == pytest.approx(0.05 / 3)
+
+
+def test_countries_on_one_cable_share_it() -> None:
+    net = _coast([], factor=0.1)
+    fm = capacity_model(net, core=CORE, demand=DEMAND, capacity={"trunk": 0.15, "spur": 0.15})
+    units = list(country_impact(net, net, core=CORE)["iso3"])
+    assert units  # every country listed
+    # C5: 150 Gbit/s water-filled over Côte d'Ivoire, Ghana and Nigeria (100 each)
+    by_country = pd.Series(fm.sub_gbps, index=sorted(DEMAND))
+    assert by_country[["CIV", "GHA", "NGA"]].tolist() == pytest.approx([50.0, 50.0, 50.0])
+    assert by_country["SEN"] == 0.0  # at the hub: Dakar is the gateway
+
+
+def test_water_fill() -> None:
+    assert water_fill(np.array([10.0, 100.0, 1000.0]), 250.0).tolist() == [10.0, 100.0, 140.0]
+    assert water_fill(np.array([10.0, 20.0]), 100.0).tolist() == [10.0, 20.0]
+    assert water_fill(np.array([30.0, 30.0, 30.0]), 60.0).tolist() == pytest.approx([20.0] * 3)
+
+
+def test_connectivity_model_is_kept_for_comparison() -> None:
+    net = _coast([("abidjan-ci", "dakar-sn")], factor=10.0)
+    old = country_impact(net, net.without(segments=["trunk:0"]), core=CORE, impact="connectivity")
+    assert "severity_rerouted" not in old
+    # the old model counts the trunk's remnant (Abidjan - Accra - Lagos, whose landings
+    # reach Dakar over Abidjan's border) as still serving Côte d'Ivoire: nothing lost
+    assert old.set_index("iso2").loc["CI", "lost_share"] == 0.0
+    new = _cut(net, "trunk:0")
+    assert new.loc["CI", "lost_share"] == pytest.approx(100 / 1100)
+    with pytest.raises(UnknownNameError):
+        country_impact(net, net, core=CORE, impact="flows")
+
+
+_NET = _coast([("abidjan-ci", "dakar-sn"), ("accra-gh", "abidjan-ci")], factor=0.5)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.booleans(), min_size=len(_NET.seg_u), max_size=len(_NET.seg_u)), st.data())
+def test_cutting_more_never_helps(first: list[bool], data: st.DataObject) -> None:
+    a = np.asarray(first, dtype=bool)
+    extra = np.asarray(data.draw(st.lists(st.booleans(), min_size=len(a), max_size=len(a))))
+    b = a | extra
+    kw = {"core": CORE, "demand": DEMAND}
+    da = country_impact(_NET, a, **kw).set_index("iso3").sort_index()
+    db = country_impact(_NET, b, **kw).set_index("iso3").sort_index()
+    assert (db["lost_share"] >= da["lost_share"] - 1e-12).all()
+    assert (db["lost_share_rerouted"] >= da["lost_share_rerouted"] - 1e-12).all()
+    assert (db["delivered_after_gbps"] <= da["delivered_after_gbps"] + 1e-9).all()
+    assert (db["severity"].cat.codes <= da["severity"].cat.codes).all()
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def test_lit_share_ramps_with_age() -> None:
+    s = get_settings()
+    assert lit_share([2024, 2019, 2000, None], 2024, s).tolist() == pytest.approx(
+        [0.1, 0.55, 1.0, 1.0]
+    )
+
+
+def test_demand_fallback_is_flagged_and_never_zero() -> None:
+    net = _coast([])
+    d = country_demand(net).set_index("iso3")
+    # no data directory: metro population times world GDP per head, flagged
+    assert (d["demand_source"] == "metro_population").all()
+    assert (d["demand_gbps"] > 0).all()
+    d = country_demand(net, ["CIV", "XXX"], table={"CIV": 5.0}).set_index("iso3")
+    assert d.loc["CIV", "demand_source"] == "user"
+    assert d.loc["CIV", "demand_gbps"] == 5.0
+    assert d.loc["XXX", "demand_source"] == "fallback"
+    assert d.loc["XXX", "demand_gbps"] == get_settings().demand_fallback_gbps
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("iso3,demand_gbps\nCIV,abc\n", "demand_gbps"),
+        ("iso3,demand_gbps\nCIV,-3\n", "demand_gbps"),
+        ("iso3,demand_gbps\nC1,3\n", "iso3"),
+    ],
+)
+def test_bad_demand_csv_names_file_row_field(tmp_path, text: str, field: str) -> None:
+    p = tmp_path / "demand.csv"
+    p.write_text(text)
+    with pytest.raises(MalformedSourceError) as err:
+        read_demand_table(p)
+    msg = str(err.value)
+    assert "demand.csv" in msg
+    assert "line 2" in msg
+    assert field in msg
+    assert "\n" not in msg
+
+
+def test_bad_worldbank_row(tmp_path) -> None:
+    p = tmp_path / "gdp.csv"
+    p.write_text("Country Name,Country Code,Year,Value\nGhana,GHA,20x0,1\n")
+    with pytest.raises(MalformedSourceError, match=r"line 2.*Year"):
+        read_worldbank(p)
+
+
+def test_cli_rejects_a_bad_demand_file(tmp_path, capsys) -> None:
+    from undersea.cli import main
+
+    p = tmp_path / "d.csv"
+    p.write_text("iso3,demand_gbps\nTON,x\n")
+    with pytest.raises(SystemExit) as exc:
+        main(["cut", "Tonga Cable", "--sample", "--demand", str(p)])
+    assert exc.value.code != 0
+    err = capsys.readouterr().err
+    assert "d.csv" in err
+    assert "line 2" in err
+    assert "demand_gbps" in err
+
+
+# --------------------------------------------------------------------------- real data
+
+
+@pytest.fixture(scope="module")
+def net2024(shared_data) -> Network:
+    return undersea.load("2024-03", data_dir=shared_data)
+
+
+WELL_CONNECTED = {  # many cables or land borders (issue 12)
+    "PEACE Cable": ["MLT", "TUN", "EGY", "KEN", "FRA", "PAK", "CYP"],
+    "Equiano": ["PRT", "ZAF", "NGA"],
+    "MAREA": ["ESP", "USA", "PRT", "FRA"],
+}
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("cable", sorted(WELL_CONNECTED))
+def test_single_cable_cuts_leave_well_connected_countries_mild(net2024, cable) -> None:
+    df = country_impact(net2024, net2024.without(cables=[cable])).set_index("iso3")
+    for iso3 in WELL_CONNECTED[cable]:
+        assert df.loc[iso3, "severity"] in ("none", "degraded"), iso3
+        assert df.loc[iso3, "severity_rerouted"] in ("none", "degraded"), iso3
+
+
+@pytest.mark.realdata
+def test_west_africa_cables_cut_whole_hit_the_coast(net2024) -> None:
+    cut = ["WACS", "ACE", "MainOne", "SAT-3/WASC"]
+    df = country_impact(net2024, net2024.without(cables=cut)).set_index("iso3")
+    for iso3 in ("CIV", "GHA", "LBR", "BEN"):
+        assert df.loc[iso3, "severity"] in ("severe", "isolated"), iso3
+    assert df.loc["DEU", "severity"] == "none"
+
+
+@pytest.mark.realdata
+def test_demand_follows_gdp(net2024) -> None:
+    d = country_demand(net2024).set_index("iso3")
+    assert (d["demand_gbps"] > 0).all()
+    assert d.loc["USA", "demand_gbps"] > d.loc["DEU", "demand_gbps"] > d.loc["GHA", "demand_gbps"]
+    assert d.loc["GHA", "demand_source"] == "gdp"
+    assert d.loc["TWN", "demand_source"] == "metro_population"  # not in the World Bank data
+
+
+def test_immediate_kernel_matches_the_plain_reference() -> None:
+    from undersea.engine.immediate import immediate_batch, reference_immediate
+
+    fm = capacity_model(_NET, core=CORE, demand=DEMAND)
+    rng = np.random.default_rng(5)
+    fs = rng.random((40, len(_NET.seg_u))) < 0.3
+    np.testing.assert_allclose(
+        immediate_batch(fm.lookup, fs), reference_immediate(fm.lookup, fs), rtol=1e-12
+    )
+
+
+def test_metro_impact_has_both_horizons() -> None:
+    from undersea.analysis.impact import metro_impact
+
+    df = metro_impact(_NET, _NET.without(segments=["trunk:1"]), core=CORE).set_index("metro_id")
+    assert {"severity_rerouted", "delivered_after_gbps", "demand_gbps"} <= set(df.columns)
+    assert df.loc["abidjan-ci", "severity"] == "none"
+    assert df.loc["lagos-ng", "lost_share"] == 1.0
+    assert df.loc["lagos-ng", "delivered_after_gbps"] < df.loc["lagos-ng", "demand_gbps"]
