@@ -51,16 +51,14 @@ from typing import Any
 import pandas as pd
 
 from undersea._errors import InvalidScenarioError, UnknownNameError
-from undersea.analysis.impact import country_impact
+from undersea.analysis.impact import IMPACT_MODELS, country_impact
 from undersea.network.core import Network
 from undersea.scenarios.builders import scenario_from_incident
 from undersea.scenarios.incidents import Incident, incident
 from undersea.scenarios.incidents import incidents as shipped_incidents
 
-__all__ = ["IMPACT_MODELS", "IncidentValidation", "replay_incidents", "score_counts"]
+__all__ = ["IncidentValidation", "replay_incidents", "score_counts"]
 
-#: Impact models a replay can use (``impact=``).
-IMPACT_MODELS: tuple[str, ...] = ("connectivity",)
 _SEVERE = frozenset({"severe", "isolated"})
 _RANK = {"severe": 0, "degraded": 1, "none": 2}
 
@@ -118,7 +116,7 @@ def score_counts(
 
 def _impact(view: Network, scenario: Any, model: str) -> pd.DataFrame:
     """The impact table of one replay under ``model`` (the one place the model is chosen)."""
-    return country_impact(view, scenario)  # the capacity model adds: impact=model
+    return country_impact(view, scenario, impact=model)
 
 
 def _country_rows(inc: Incident, table: pd.DataFrame) -> pd.DataFrame:
@@ -198,7 +196,7 @@ def replay_incidents(
     networks: Network | Callable[[Incident], Network],
     *,
     incidents: Sequence[Incident | str] | None = None,
-    impact: str = "connectivity",
+    impact: str = "capacity",
 ) -> IncidentValidation:
     """Replay documented incidents as they happened and score the predicted severities.
 
@@ -210,7 +208,9 @@ def replay_incidents(
     incidents
         Incidents (or ids) to replay; default every shipped incident.
     impact
-        The impact model (:data:`IMPACT_MODELS`).
+        The impact model, ``"capacity"`` or ``"connectivity"``
+        (:func:`~undersea.analysis.impact.country_impact`); its ``severity`` (the immediate
+        horizon for the capacity model) is what is scored.
 
     Returns
     -------
@@ -223,8 +223,8 @@ def replay_incidents(
     UnknownNameError
         An unknown incident id or impact model.
     """
-    if impact not in IMPACT_MODELS:
-        raise UnknownNameError("impact model", str(impact), IMPACT_MODELS)
+    if impact not in IMPACT_MODELS:  # before any replay: fail fast
+        raise UnknownNameError("impact model", str(impact), list(IMPACT_MODELS))
     pick = networks if callable(networks) and not isinstance(networks, Network) else None
     all_rows, summary = [], []
     for inc in _resolve(incidents):

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import typer
 
-from undersea.analysis.validation import IMPACT_MODELS, replay_incidents
+from undersea.analysis.validation import replay_incidents
 from undersea.cli._options import (
     DataDirOpt,
     Format,
@@ -25,7 +25,7 @@ from undersea.cli._options import (
     emit_table,
     open_network,
 )
-from undersea.cli.failures import incident_app
+from undersea.cli.failures import ImpactName, ImpactOpt, incident_app
 
 __all__ = ["incident_validate"]
 
@@ -58,10 +58,7 @@ def _display(incidents: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
 
 @incident_app.command("validate")
 def incident_validate(
-    impact: Annotated[
-        str,
-        typer.Option("--impact", help=f"Impact model to score: {', '.join(IMPACT_MODELS)}."),
-    ] = IMPACT_MODELS[0],
+    impact: ImpactOpt = ImpactName.capacity,
     countries: Annotated[
         bool,
         typer.Option("--countries", help="List the countries per incident (csv/table)."),
@@ -74,13 +71,14 @@ def incident_validate(
     """Replay every incident as it happened and score the model against the reports.
 
     Each incident runs on the network as of its year. Scores: recall and precision of
-    `severe`, recall of any impact, and for negative controls whether any country comes
-    out `severe`; the last line pools every incident.
+    `severe` (the immediate horizon for --impact capacity), recall of any impact, and for
+    negative controls whether any country comes out `severe`; the last line pools every
+    incident.
 
     Example: undersea incident validate --format json
     """
     net = open_network(data_dir, snapshot, sample=sample)
-    res = replay_incidents(net, impact=impact)
+    res = replay_incidents(net, impact=impact.value)
     if fmt is Format.json:
         emit_json(
             {
@@ -99,7 +97,7 @@ def incident_validate(
         return
     if countries:
         emit_table(res.countries, fmt, title="Reported and predicted per country")
-    emit_table(_display(res.incidents, res.countries), fmt, title=f"Validation ({impact})")
+    emit_table(_display(res.incidents, res.countries), fmt, title=f"Validation ({impact.value})")
     o = res.overall
     console.print(
         f"overall ({o['incidents']} incidents): severe recall {_pct(o['severe_recall'])} "
