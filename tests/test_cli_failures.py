@@ -257,10 +257,15 @@ def test_incident_list_and_show(capsys):
     assert doc["location"] == {"lon": -175.3, "lat": -20.85, "radius_km": 80.0}
     assert doc["sources"]
     assert all(s["url"].startswith("https://") for s in doc["sources"])
+    assert [(r["country"], r["severity"]) for r in doc["reports"]] == [("TO", "severe")]
+    assert doc["negative_control"] is False
     code, out, _ = run(capsys, "incident", "show", "2022-01-tonga")
     assert code == 0
     assert "Tonga Cable" in out
     assert "Sources" in out
+    assert "Reported per country" in out
+    code, out, _ = run(capsys, "incident", "show", "2024-11-baltic", "--format", "json")
+    assert strict_json(out)["negative_control"] is True
 
 
 def test_incident_run_sample(capsys):
