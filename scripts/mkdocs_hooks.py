@@ -28,6 +28,7 @@ NAV_ORDER = [
     ("Hubs", "hubs.md"),
     ("Routes", "routes.md"),
     ("Failures", "failures.md"),
+    ("Validation", "validation.md"),
     ("Web app", "web.md"),
     ("Reports, exports and SQL", "reports.md"),
     ("Command line", "cli.md"),

@@ -321,6 +321,27 @@ def test_risk_models_and_country(capsys):
     assert "correlated(radius_km=300.0" in out
 
 
+def test_risk_paper_model_and_infrastructure(capsys):
+    argv = ["risk", "--sample", "-n", "200", "--model", "repeater", "--p", "0.01"]
+    paper = ["--failure-unit", "cable", "--length", "reported"]
+    code, out, err = run(capsys, *argv, *paper, "-f", "json")
+    assert code == 0, err
+    doc = strict_json(out)
+    assert doc["hazard"]["failure_unit"] == "cable"
+    assert doc["hazard"]["length"] == "reported"
+    rows = {r["metric"]: r for r in doc["infrastructure"]}
+    assert set(rows) == {"cables failed", "landing points disconnected", "landing points cut off"}
+    for r in rows.values():
+        assert r["low"] <= r["fraction"] <= r["high"]
+    code, out, _ = run(capsys, *argv, *paper)
+    assert code == 0
+    assert "Infrastructure" in out
+    assert "landing points disconnected" in out
+    code, _, err = run(capsys, *argv, "--failure-unit", "country")
+    assert code != 0
+    assert "country" in err
+
+
 def test_critical(capsys):
     code, out, _ = run(
         capsys, "critical", "--sample", "--top", "3", "--kind", "cable", "-f", "json"

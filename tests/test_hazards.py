@@ -23,6 +23,7 @@ from undersea.scenarios.hazards import (
     Hotspots,
     LengthProportional,
     Repeater,
+    SegmentCables,
     batch_rng,
     correlated,
     from_spec,
@@ -167,6 +168,61 @@ def test_repeater_latitude_bands() -> None:
 def test_repeater_bind_uses_each_segments_highest_latitude() -> None:
     model = Repeater(p=(0.0, 0.0, 1.0), spacing_km=100).bind(COORDS, OFFSETS, LENGTHS)
     assert model.sample(batch_rng(0, 0), 5).tolist() == [[False] * 4 + [True]] * 5
+
+
+# Segments of three cables: cable 0 is segments 0-2 (three 90 km pieces, 250 km reported),
+# cable 1 is segment 3 (500 km drawn, no reported length), cable 2 is segment 4 (40 km
+# drawn, 120 km reported). All at the equator but cable 2, in the Arctic.
+UNIT_COORDS, UNIT_OFFSETS = csr(*([[(0.0, 0.0), (1.0, 0.0)]] * 4), [(0.0, 70.0), (1.0, 70.0)])
+UNIT_LENGTHS = np.array([90.0, 90.0, 90.0, 500.0, 40.0])
+UNIT_CABLES = SegmentCables(np.array([0, 0, 0, 1, 2]), np.array([250.0, np.nan, 120.0]))
+
+
+@pytest.mark.parametrize(
+    ("unit", "length", "expected", "assessed"),
+    [
+        ("segment", "drawn", [False, False, False, True, False], None),
+        ("cable", "drawn", [True, True, True, True, False], [True, True, True]),
+        ("cable", "reported", [True, True, True, False, True], [True, False, True]),
+        # 250 km shared by three drawn pieces: 83 km each, no repeater
+        ("segment", "reported", [False, False, False, False, True], [True, False, True]),
+    ],
+)
+def test_repeater_failure_unit_and_length(
+    unit: str, length: str, expected: list[bool], assessed: list[bool] | None
+) -> None:
+    spec = Repeater(p=1.0, spacing_km=100, failure_unit=unit, length=length)
+    model = spec.bind(UNIT_COORDS, UNIT_OFFSETS, UNIT_LENGTHS, cables=UNIT_CABLES)
+    assert model.sample(batch_rng(0, 0), 3).tolist() == [expected] * 3
+    got = model.assessed_cables
+    assert (got if got is None else got.tolist()) == assessed
+    assert from_spec(json.loads(json.dumps(spec.to_spec()))) == spec
+
+
+def test_repeater_cable_unit_statistics_and_bands() -> None:
+    """A cable fails with probability 1 - (1 - p)^int(L / spacing), all segments together,
+    its band being that of its highest segment."""
+    spec = Repeater(p=0.02, spacing_km=100, failure_unit="cable", length="reported")
+    n = 20_000
+    m = spec.bind(UNIT_COORDS, UNIT_OFFSETS, UNIT_LENGTHS, cables=UNIT_CABLES)
+    failed = m.sample(batch_rng(4, 0), n)
+    assert (failed[:, 0] == failed[:, 1]).all()
+    assert (failed[:, 0] == failed[:, 2]).all()
+    assert_frequency(failed[:, [0, 4]].mean(axis=0), 1 - 0.98 ** np.array([2, 1]), n)
+    arctic = Repeater(p=(0.0, 0.0, 1.0), spacing_km=100, failure_unit="cable", length="reported")
+    bound = arctic.bind(UNIT_COORDS, UNIT_OFFSETS, UNIT_LENGTHS, cables=UNIT_CABLES)
+    assert bound.sample(batch_rng(0, 0), 1).tolist() == [[False] * 4 + [True]]
+
+
+def test_repeater_cable_options_need_the_cables() -> None:
+    for unit, length in (("cable", "drawn"), ("segment", "reported")):
+        spec = Repeater(p=0.1, failure_unit=unit, length=length)
+        with pytest.raises(InvalidScenarioError, match="each segment's cable"):
+            spec.bind(UNIT_COORDS, UNIT_OFFSETS, UNIT_LENGTHS)
+    with pytest.raises(InvalidScenarioError, match="'failure_unit' must be one of segment"):
+        from_spec({"model": "repeater", "p": 0.1, "failure_unit": "country"})
+    with pytest.raises(InvalidScenarioError, match="'length' must be one of drawn, reported"):
+        Repeater(p=0.1, length="guessed")
 
 
 def test_hotspots_kernel_statistics() -> None:

@@ -140,13 +140,15 @@ def test_shortest_by_delay_not_by_km(line_net: Network) -> None:
     fest = _cable_km(line_net, "ab") + _cable_km(line_net, "bc")
     direct = _cable_km(line_net, "direct")
     assert 0 < direct - fest < s.per_hop_delay_ms * kpm  # longer, but one hop fewer
-    r = shortest_route(line_net, "a", "c")
+    r = shortest_route(line_net, "a", "c", latency="physical")
     assert r.cables == ("DIRECT",)
     assert r.hop_count == 1
     assert r.one_way_ms == pytest.approx(direct / kpm + s.per_hop_delay_ms, rel=1e-12)
     assert r.rtt_ms == pytest.approx(2 * r.one_way_ms)
     # without the hop allowance the shorter pair wins, in two hops (one per cable)
-    r0 = shortest_route(line_net, "a", "c", settings=s.replace(per_hop_delay_ms=0.0))
+    r0 = shortest_route(
+        line_net, "a", "c", latency="physical", settings=s.replace(per_hop_delay_ms=0.0)
+    )
     assert r0.cables == ("AB", "BC")
     assert [(h.from_id, h.to_id) for h in r0.hops] == [("a", "b"), ("b", "c")]
     assert r0.fibre_km == pytest.approx(fest)
@@ -155,7 +157,7 @@ def test_shortest_by_delay_not_by_km(line_net: Network) -> None:
 
 def test_latency_constants_come_from_settings(line_net: Network) -> None:
     s = line_net.settings.replace(fibre_refractive_index=2.0, per_hop_delay_ms=1.0)
-    r = shortest_route(line_net, "a", "b", settings=s)
+    r = shortest_route(line_net, "a", "b", latency="physical", settings=s)
     assert r.fibre_km == pytest.approx(_cable_km(line_net, "ab"))
     expected = r.fibre_km / (s.speed_of_light_km_s / 2.0 / 1000.0) + 1.0
     assert r.one_way_ms == pytest.approx(expected)
@@ -169,7 +171,7 @@ def test_branching_units_are_not_hops(tiny_network: Network) -> None:
     assert [(h.from_id, h.to_id, h.cable) for h in r.hops] == [("a", "c", "TRUNK")]
     assert r.hops[0].segments == ("trunk:0", "trunk:1", "trunk:4")  # through two BUs
     # changing cable happens at a landing station: two hops
-    r = shortest_route(tiny_network, "a", "e")
+    r = shortest_route(tiny_network, "a", "e", latency="physical")
     assert [(h.from_id, h.to_id, h.cable) for h in r.hops] == [
         ("a", "b", "TRUNK"),
         ("b", "e", "SPUR"),
@@ -179,7 +181,7 @@ def test_branching_units_are_not_hops(tiny_network: Network) -> None:
 
 
 def test_route_over_land_layer_known_answer(land_net: Network) -> None:
-    r = shortest_route(land_net, "Niger", "Accra")
+    r = shortest_route(land_net, "Niger", "Accra", latency="physical")
     assert r.origin.kind == "country"
     assert r.origin.name == "Niger"
     assert [h.link or h.cable for h in r.hops] == ["border", "backhaul", "AB", "backhaul"]
@@ -330,7 +332,7 @@ def test_sample_matches_networkx_on_every_metro_pair() -> None:
         w = d["length_km"] / kpm + s.per_hop_delay_ms * 0.5 * ((u in relay) + (v in relay))
         if not g.has_edge(u, v) or g[u][v]["weight"] > w:
             g.add_edge(u, v, weight=w)
-    m = rtt_matrix(net)
+    m = rtt_matrix(net, latency="physical")
     ids = [p["id"] for p in m.attrs["places"]]
     for i, a in enumerate(ids):
         dist = nx.single_source_dijkstra_path_length(g, a, weight="weight") if a in g else {}
@@ -356,7 +358,7 @@ def test_matrix_cell_equals_route() -> None:
 def test_delay_identity_and_physical_floor(sample_net: Network, n: float, hop: float, pair) -> None:
     net = sample_net
     s = net.settings.replace(fibre_refractive_index=n, per_hop_delay_ms=hop)
-    r = shortest_route(net, *pair, settings=s)
+    r = shortest_route(net, *pair, latency="physical", settings=s)
     kpm = fibre_km_per_ms(s)
     assert r.one_way_ms == pytest.approx(r.fibre_km / kpm + hop * r.hop_count)
     assert r.fibre_km >= r.great_circle_km * (1 - 1e-3)

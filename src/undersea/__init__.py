@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # the lazy names below, typed for mypy and IDEs
     from undersea.outputs.sql import query
     from undersea.scenarios.builders import (
         Scenario,
+        scenario,
         scenario_from_cables,
         scenario_from_chokepoint,
         scenario_from_incident,
@@ -69,6 +70,7 @@ _LAZY = {
     "resolve_place": "undersea.analysis.routes.places",
     "rtt_matrix": "undersea.analysis.routes.matrix",
     "Scenario": "undersea.scenarios.builders",
+    "scenario": "undersea.scenarios.builders",
     "scenario_from_cables": "undersea.scenarios.builders",
     "scenario_from_segments": "undersea.scenarios.builders",
     "scenario_from_region": "undersea.scenarios.builders",
@@ -139,6 +141,7 @@ __all__ = [  # the lazy names are listed too: ``from undersea import *`` and typ
     "resolve_place",
     "risk",
     "rtt_matrix",
+    "scenario",
     "scenario_from_cables",
     "scenario_from_chokepoint",
     "scenario_from_incident",

@@ -35,11 +35,12 @@ from scipy.stats import norm
 
 from undersea._errors import InvalidScenarioError, UnknownNameError
 from undersea.analysis.impact import IMPACT_MODELS, capacity_model, impact_model
+from undersea.analysis.infrastructure import infrastructure_summary
 from undersea.engine.executors import Executor, Kernel, exact_ints, get_executor
 from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.engine.kernels import ImpactArrays
 from undersea.network.core import Network
-from undersea.scenarios.hazards import HazardModel, HazardSpec, batch_rng
+from undersea.scenarios.hazards import HazardModel, HazardSpec, batch_rng, bind_network
 
 __all__ = ["RiskPartial", "RiskResult", "RiskTask", "risk", "wilson_interval"]
 
@@ -147,6 +148,8 @@ class RiskResult:
     expected_lost_share with lost_share_low/high and lost_share_sd, cables_before,
     capacity_before_tbps), sorted by p_isolated, p_severe, expected_lost_share (all
     descending). ``partial`` is the exact aggregate the table was computed from.
+    ``infrastructure``: fractions of cables failed and of landing points disconnected
+    over the same scenarios (:func:`~undersea.analysis.infrastructure.infrastructure_summary`).
     """
 
     countries: pd.DataFrame
@@ -158,6 +161,7 @@ class RiskResult:
     core: tuple[str, ...]
     executor: str
     partial: RiskPartial = field(repr=False)
+    infrastructure: pd.DataFrame | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: run parameters and one record per country."""
@@ -171,6 +175,9 @@ class RiskResult:
             "core": list(self.core),
             "executor": self.executor,
             "countries": rows,
+            "infrastructure": (
+                None if self.infrastructure is None else self.infrastructure.to_dict("records")
+            ),
         }
 
 
@@ -244,17 +251,9 @@ def _table(
 
 
 def _bind(net: Network, hazard: HazardSpec | HazardModel) -> tuple[HazardModel, dict[str, Any]]:
-    if isinstance(hazard, HazardSpec):
-        return hazard.bind(net.coords, net.offsets, net.seg_length_km), hazard.to_spec()
-    if isinstance(hazard, HazardModel):
-        if hazard.n_segments != len(net.seg_u):
-            raise InvalidScenarioError(
-                f"the hazard is bound to {hazard.n_segments} segments, the network has "
-                f"{len(net.seg_u)}: bind it to this network"
-            )
-        spec = getattr(hazard, "spec", None)
-        return hazard, spec.to_spec() if isinstance(spec, HazardSpec) else {"model": repr(hazard)}
-    raise InvalidScenarioError(f"not a hazard model or spec: {hazard!r}")
+    bound = bind_network(hazard, net)
+    spec = hazard if isinstance(hazard, HazardSpec) else getattr(hazard, "spec", None)
+    return bound, spec.to_spec() if isinstance(spec, HazardSpec) else {"model": repr(hazard)}
 
 
 def _positive(value: Any, name: str, *, zero: bool = False) -> int:
@@ -360,8 +359,11 @@ def risk(
         model.base.isolated[0],
         level,
     )
+    infra = infrastructure_summary(
+        net, bound, n_scenarios=n, seed=seed, batch_size=size, executor=runner, confidence=level
+    )
     return RiskResult(
-        table, n, seed, task.batch_size, level, spec, model.core, runner.name, partial
+        table, n, seed, task.batch_size, level, spec, model.core, runner.name, partial, infra
     )
 
 

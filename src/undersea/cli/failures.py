@@ -43,17 +43,15 @@ from undersea.geo.regions import Region, parse_bbox, parse_circle, region_from_g
 from undersea.network.capacity import read_capacity_table
 from undersea.network.core import Network
 from undersea.network.demand import read_demand_table
-from undersea.scenarios.builders import (
-    EMPTY_REGION_NOTE,
-    Scenario,
-    combine,
-    scenario_from_cables,
-    scenario_from_chokepoint,
-    scenario_from_incident,
-    scenario_from_region,
-    scenario_from_segments,
+from undersea.scenarios.builders import Scenario
+from undersea.scenarios.builders import scenario as build_scenario
+from undersea.scenarios.hazards import (
+    FAILURE_UNITS,
+    LENGTHS,
+    HazardSpec,
+    from_spec,
+    load_hazard,
 )
-from undersea.scenarios.hazards import HazardSpec, from_spec, load_hazard
 from undersea.scenarios.incidents import Incident, incident, incidents
 
 __all__ = [
@@ -315,41 +313,6 @@ def _emit_impact(
 # --------------------------------------------------------------------------- cut
 
 
-def _build_cut(
-    net: Network,
-    cables: Sequence[str],
-    segments: Sequence[str],
-    regions: Sequence[Region],
-    chokepoint: str | None,
-    landing_points: bool,
-) -> Scenario:
-    parts = []
-    if cables:
-        parts.append(scenario_from_cables(net, cables))
-    if segments:
-        parts.append(scenario_from_segments(net, segments))
-    for area in regions:
-        parts.append(scenario_from_region(net, area, landing_points=landing_points))
-    if chokepoint:
-        parts.append(scenario_from_chokepoint(net, chokepoint, landing_points=landing_points))
-    if not parts:
-        raise InvalidScenarioError(
-            "nothing to cut: give cable names, or --region, --bbox, --polygon, --chokepoint "
-            "or --segment"
-        )
-    if len(parts) == 1:
-        return parts[0]
-    out = combine(*parts)
-    if out.is_empty:
-        return Scenario(
-            out.failed_segments,
-            out.failed_nodes,
-            out.label,
-            {**out.details, "note": EMPTY_REGION_NOTE},
-        )
-    return out
-
-
 @app.command("cut")
 def cut(
     cables: Annotated[
@@ -416,7 +379,14 @@ def cut(
     if polygon:
         regions.append(region_from_geojson(polygon))
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
-    scenario = _build_cut(net, cables or [], segment or [], regions, chokepoint, landing_points)
+    scenario = build_scenario(
+        net,
+        cables=cables or [],
+        segments=segment or [],
+        regions=regions,
+        chokepoint=chokepoint,
+        landing_points=landing_points,
+    )
     _emit_impact(
         net,
         scenario,
@@ -542,7 +512,7 @@ def incident_run(
     inc = incident(incident_id)
     when = None if current else (year if year is not None else inc.date.year)
     net = open_network(data_dir, snapshot, sample=sample, year=when)
-    scenario = scenario_from_incident(net, inc)
+    scenario = build_scenario(net, incident=inc)
     reported = {"countries": list(inc.impact.countries), "text": inc.impact.text}
     _emit_impact(
         net,
@@ -567,6 +537,10 @@ class HazardName(StrEnum):
     length = "length"
     repeater = "repeater"
     correlated = "correlated"
+
+
+FailureUnit = StrEnum("FailureUnit", {u: u for u in FAILURE_UNITS})  # type: ignore[misc]
+LengthSource = StrEnum("LengthSource", {u: u for u in LENGTHS})  # type: ignore[misc]
 
 
 def _hazard_spec(
@@ -656,11 +630,29 @@ def risk_command(
         typer.Option(
             "--p",
             help="repeater: failure probability of one repeater, or one per latitude band "
-            "(comma-separated, lowest band first).",
+            "(comma-separated, lowest band first: the reverse of the SIGCOMM 2021 files).",
         ),
     ] = None,
     spacing: Annotated[
         float | None, typer.Option("--spacing", help="repeater: km between repeaters.")
+    ] = None,
+    failure_unit: Annotated[
+        FailureUnit | None,
+        typer.Option(
+            "--failure-unit",
+            help="repeater: what a failed repeater breaks, its segment (default) or its "
+            "whole cable (the SIGCOMM 2021 model).",
+            show_default=False,
+        ),
+    ] = None,
+    length: Annotated[
+        LengthSource | None,
+        typer.Option(
+            "--length",
+            help="repeater: repeaters along the drawn route (default) or the reported "
+            "length (cables without one never fail and are not counted).",
+            show_default=False,
+        ),
     ] = None,
     radius: Annotated[
         float | None, typer.Option("--radius", help="correlated: radius (km) of each event.")
@@ -700,6 +692,8 @@ def risk_command(
         "spacing_km": spacing,
         "radius_km": radius,
         "n_events": events,
+        "failure_unit": None if failure_unit is None else failure_unit.value,
+        "length": None if length is None else length.value,
     }
     spec = _hazard_spec(hazard, model, params, net.settings.risk_default_rate_per_1000km)
     with (
@@ -730,6 +724,26 @@ def risk_command(
     )
     emit_table(
         _risk_display(df), fmt, title=f"Risk per country ({result.confidence:.0%} intervals)"
+    )
+    if result.infrastructure is not None:
+        emit_table(
+            _infrastructure_display(result.infrastructure),
+            fmt,
+            title=f"Infrastructure ({result.confidence:.0%} intervals of the mean)",
+        )
+
+
+def _infrastructure_display(df: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "measure": df["metric"],
+            "of": df["count"],
+            "mean": [
+                f"{m:.2%} ({lo:.2%}-{hi:.2%})"
+                for m, lo, hi in zip(df["fraction"], df["low"], df["high"], strict=True)
+            ],
+            "sd per scenario": [f"{v:.1%}" for v in df["sd"]],
+        }
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +13,7 @@ import typer
 from rich.table import Table
 
 from undersea._errors import InvalidScenarioError
-from undersea.analysis.routes.matrix import rtt_matrix
+from undersea.analysis.routes.matrix import RTT_FIELDS, rtt_matrices, rtt_matrix
 from undersea.analysis.routes.routing import Route, shortest_routes
 from undersea.cli._app import app, err_console
 from undersea.cli._options import (
@@ -36,6 +37,23 @@ __all__ = ["matrix", "route", "split_places"]
 _PLACE_HELP = "metro, city, landing point, country (ISO code or name) or 'lon,lat'"
 #: a piece such as "NG" or "US-OR" after a comma qualifies the name before it
 _QUALIFIER = re.compile(r"^[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?$")
+
+
+class LatencyChoice(StrEnum):
+    """The latency model of ``--latency`` (see undersea.analysis.routes.latency)."""
+
+    calibrated = "calibrated"
+    physical = "physical"
+
+
+LatencyOpt = Annotated[
+    LatencyChoice,
+    typer.Option(
+        "--latency",
+        help="calibrated: estimate fitted on measured round trips, with an 80 % interval; "
+        "physical: fibre at the speed of light plus 0.1 ms per hop (the floor).",
+    ),
+]
 
 
 @app.command("route")
@@ -64,11 +82,13 @@ def route(
     sample: SampleOpt = False,
     year: YearOpt = None,
     planned: PlannedOpt = False,
+    latency: LatencyOpt = LatencyChoice.calibrated,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Shortest-delay route between two places: RTT, fibre km, cables, land links, metros.
 
-    RTT = 2 x (fibre km / (c / 1.468) + 0.1 ms per hop), see docs/routes.md. With -k,
+    The RTT is the calibrated estimate with its 80 % interval, next to the physical
+    floor (fibre km / (c / 1.468) + 0.1 ms per hop), see docs/routes.md. With -k,
     each alternative avoids every cable of the routes before it.
 
     A longitude starting with '-' needs '--' first: undersea route -- "-17.4,14.7" Lagos.
@@ -79,7 +99,12 @@ def route(
     """
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     routes = shortest_routes(
-        net, origin, destination, alternatives=alternatives, without=without or ()
+        net,
+        origin,
+        destination,
+        alternatives=alternatives,
+        without=without or (),
+        latency=latency.value,
     )
     if fmt is Format.json:
         emit_json([r.as_dict() for r in routes])
@@ -103,11 +128,18 @@ def _print_itinerary(routes: Sequence[Route], asked: int) -> None:
     for r in routes:
         label = "Shortest route" if r.rank == 0 else f"Alternative {r.rank}"
         stretch = f" (x{r.rtt_ms / r.great_circle_rtt_ms:.2f})" if r.great_circle_km else ""
+        interval = ""
+        if r.latency != "physical":
+            interval = (
+                f" ({r.rtt_low_ms:.0f}-{r.rtt_high_ms:.0f} ms, "
+                f"{r.assumptions.get('interval_level', 0):.0%} interval; "
+                f"physical {r.rtt_floor_ms:.1f} ms)"
+            )
         console.print(
             f"[bold]{label}: {r.origin.name} → {r.destination.name}[/bold]\n"
-            f"  RTT [bold]{r.rtt_ms:.1f} ms[/bold] (one way {r.one_way_ms:.1f} ms), "
+            f"  RTT [bold]{r.rtt_ms:.1f} ms[/bold]{interval}, "
             f"{r.fibre_km:,.0f} km of fibre in {r.hop_count} hops; great circle "
-            f"{r.great_circle_km:,.0f} km, floor {r.great_circle_rtt_ms:.1f} ms{stretch}"
+            f"{r.great_circle_km:,.0f} km, light in fibre {r.great_circle_rtt_ms:.1f} ms{stretch}"
         )
         for p in (r.origin, r.destination):
             if p.note:
@@ -163,11 +195,14 @@ def matrix(
     sample: SampleOpt = False,
     year: YearOpt = None,
     planned: PlannedOpt = False,
+    latency: LatencyOpt = LatencyChoice.calibrated,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """All-pairs round-trip times (ms) between metros or countries; blank = no route.
 
-    With --output or --plot the matrix goes to the file(s) and stdout stays quiet.
+    Calibrated estimates by default (--format json adds the 80 % interval and the
+    physical floor); --latency physical gives the floor alone. With --output or --plot
+    the matrix goes to the file(s) and stdout stays quiet.
 
     Example: undersea matrix --metros "Lagos,Marseille,Mumbai,Singapore" --format csv
     """
@@ -176,32 +211,38 @@ def matrix(
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     names = split_places(metros) if metros is not None else None
     every = names is not None and [n.casefold() for n in names] == ["all"]
-    codes = [c for v in countries or () for c in re.split(r"[;,]", v) if c.strip()]
-    m = rtt_matrix(
-        net,
-        metros=None if every else names,
-        countries=[c.strip() for c in codes] if countries is not None else None,
-    )
+    pieces = [c.strip() for v in countries or () for c in re.split(r"[;,]", v) if c.strip()]
+    places = None if every else names
+    codes = pieces if countries is not None else None
+    quiet = output is not None or plot is not None
+    if fmt is Format.json and latency is LatencyChoice.calibrated and not quiet:
+        _emit_matrices(rtt_matrices(net, metros=places, countries=codes))  # interval, floor
+        return
+    m = rtt_matrix(net, metros=places, countries=codes, latency=latency.value)
     if output is not None:
         err_console.print(f"wrote {len(m)} x {len(m)} matrix to {write_matrix(m, output)}")
     if plot is not None:
         plot_rtt_matrix(m, plot)
         err_console.print(f"wrote heat map to {plot}")
-    if output is not None or plot is not None:
+    if quiet:
         return
     if fmt is Format.json:
-        emit_json(
-            {
-                "places": list(m.index),
-                "rtt_ms": [
-                    [None if pd.isna(v) else round(float(v), 3) for v in row]
-                    for row in m.to_numpy()
-                ],
-                "assumptions": m.attrs["assumptions"],
-            }
-        )
+        _emit_matrices({"rtt_ms": m})
         return
     emit_table(m.round(3).reset_index(), fmt, title="Round-trip time (ms)")
+
+
+def _emit_matrices(ms: dict[str, pd.DataFrame]) -> None:
+    m = ms["rtt_ms"]
+    out: dict[str, object] = {"places": list(m.index)}
+    for key in RTT_FIELDS:
+        if key in ms:
+            out[key] = [
+                [None if pd.isna(v) else round(float(v), 3) for v in row]
+                for row in ms[key].to_numpy()
+            ]
+    out["assumptions"] = m.attrs["assumptions"]
+    emit_json(out)
 
 
 def split_places(values: Sequence[str]) -> list[str]:

@@ -54,6 +54,7 @@ __all__ = [
     "Scenario",
     "combine",
     "resolve_cable",
+    "scenario",
     "scenario_from_cables",
     "scenario_from_chokepoint",
     "scenario_from_incident",
@@ -562,6 +563,90 @@ def scenario_from_incident(
         not_in_service=absent,
         nearest=fallback,
     )
+
+
+# --------------------------------------------------------------------------- one entry point
+
+
+def scenario(
+    net: Network,
+    *,
+    cables: str | Iterable[str] = (),
+    segments: str | int | Iterable[str | int] = (),
+    regions: Iterable[Region | Mapping[str, Any] | str | Path] = (),
+    chokepoint: str | None = None,
+    incident: str | Incident | None = None,
+    landing_points: bool = False,
+) -> Scenario:
+    """The scenario that fails everything named, combined: the one entry point.
+
+    The CLI (``undersea cut``, ``undersea incident run``), the web API (``POST /api/cut``)
+    and the library build scenarios through this function, so the same request gives the
+    same scenario everywhere.
+
+    Parameters
+    ----------
+    net
+        The network the scenario is built on.
+    cables
+        Cable names, ids or acronyms: every segment of each fails.
+    segments
+        Segment ids (``"<cable id>:<k>"``) or row numbers.
+    regions
+        Circles, boxes, polygons, GeoJSON (see :func:`scenario_from_region`): every segment
+        whose route passes through fails, only inside the region.
+    chokepoint
+        A named chokepoint (:func:`undersea.geo.regions.chokepoints`).
+    incident
+        A documented incident (its id or record), replayed as it happened.
+    landing_points
+        Regions and chokepoints also fail the landing stations inside them.
+
+    Raises
+    ------
+    InvalidScenarioError
+        Nothing was named, or a name does not fit the network.
+    UnknownNameError
+        A cable, segment, chokepoint or incident that does not exist.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> net = undersea.load(sample=True)
+    >>> s = scenario(net, cables=["WACS"], regions=[Circle(3.4, 6.4, 50.0)])
+    >>> s.kind
+    'combined'
+    """
+    parts: list[Scenario] = []
+    if _names_given(cables):
+        parts.append(scenario_from_cables(net, cables))
+    if _names_given(segments):
+        parts.append(scenario_from_segments(net, segments))
+    for area in regions:
+        parts.append(scenario_from_region(net, area, landing_points=landing_points))
+    if chokepoint:
+        parts.append(scenario_from_chokepoint(net, chokepoint, landing_points=landing_points))
+    if incident is not None:
+        parts.append(scenario_from_incident(net, incident))
+    if not parts:
+        raise InvalidScenarioError(
+            "nothing to cut: name cables, segments, regions, a chokepoint or an incident"
+        )
+    if len(parts) == 1:
+        return parts[0]
+    out = combine(*parts)
+    if out.is_empty:
+        return Scenario(
+            out.failed_segments,
+            out.failed_nodes,
+            out.label,
+            {**out.details, "note": EMPTY_REGION_NOTE},
+        )
+    return out
+
+
+def _names_given(names: str | int | Iterable[Any]) -> bool:
+    return isinstance(names, str | int) or bool(list(names))
 
 
 # --------------------------------------------------------------------------- combining

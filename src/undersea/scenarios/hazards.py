@@ -19,15 +19,24 @@ Models
     ``n_events`` epicentres drawn uniformly along the cable routes (weighted by length);
     every segment within ``radius_km`` of an epicentre fails.
 ``repeater``
-    Repeaters every ``spacing_km`` fail independently with probability ``p``, so a segment
+    Repeaters every ``spacing_km`` fail independently with probability ``p``, so a unit
     of length L fails with probability ``1 - (1 - p) ** floor(L / spacing_km)``. ``p`` may
-    be given per band of the segment's highest absolute latitude, the geomagnetic-storm
+    be given per band of the unit's highest absolute latitude, the geomagnetic-storm
     model of Abdu Jyothi, "Solar Superstorms: Planning for an Internet Apocalypse"
     (SIGCOMM 2021, doi:10.1145/3452296.3472916): induced currents, hence risk, grow with
     geomagnetic latitude. Default bands (setting ``storm_band_edges_deg``) are [0, 40),
     [40, 60) and [60, 90] degrees. Read it as a stress test, not a forecast: monitoring of
     cable power feeds suggests repeaters would survive even a Carrington-class storm
     (Castellanos et al., "Solar storms and submarine internet cables", arXiv:2211.07850).
+
+    Two options express the paper's own model. ``failure_unit``: ``"segment"`` (default)
+    fails each segment on its own repeaters; ``"cable"`` counts the repeaters of the whole
+    cable and, when one fails, fails every segment of it (the paper). ``length``:
+    ``"drawn"`` (default) uses the geodesic length of the drawn route; ``"reported"`` uses
+    the cable's reported length (a segment gets its drawn share of it), and a cable without
+    a reported length holds no repeater, never fails and is not *assessed* (the paper's
+    code leaves such cables out of its cable count). ``failure_unit="cable",
+    length="reported"`` is the paper's rule ``int(reported_length / spacing)``.
 
 Reproducibility
 ---------------
@@ -65,6 +74,8 @@ from undersea.geo.regions import (
 from undersea.settings import get_settings
 
 __all__ = [
+    "FAILURE_UNITS",
+    "LENGTHS",
     "BoundHazard",
     "Correlated",
     "HazardModel",
@@ -72,7 +83,10 @@ __all__ = [
     "Hotspots",
     "LengthProportional",
     "Repeater",
+    "ScenarioBatches",
+    "SegmentCables",
     "batch_rng",
+    "bind_network",
     "correlated",
     "from_spec",
     "hotspots",
@@ -83,6 +97,11 @@ __all__ = [
 ]
 
 BoolMatrix = NDArray[np.bool_]
+
+#: What fails when a repeater fails: its segment, or its whole cable (the SIGCOMM 2021 model).
+FAILURE_UNITS: tuple[str, ...] = ("segment", "cable")
+#: Which length holds the repeaters: the drawn route's, or the cable's reported length.
+LENGTHS: tuple[str, ...] = ("drawn", "reported")
 
 
 # --------------------------------------------------------------------------- randomness
@@ -326,15 +345,60 @@ class HazardModel(Protocol):
 
 @dataclass(frozen=True)
 class BoundHazard:
-    """A :class:`HazardSpec` bound to segment arrays; implements :class:`HazardModel`."""
+    """A :class:`HazardSpec` bound to segment arrays; implements :class:`HazardModel`.
+
+    ``assessed_cables`` (bool per cable of :class:`SegmentCables`) marks the cables the
+    model can judge; ``None`` means all of them.
+    """
 
     spec: HazardSpec
     n_segments: int
     draw: Callable[[np.random.Generator, int], BoolMatrix] = dataclasses.field(repr=False)
+    assessed_cables: NDArray[np.bool_] | None = dataclasses.field(default=None, repr=False)
 
     def sample(self, rng: np.random.Generator, batch: int) -> BoolMatrix:
         """Draw ``batch`` scenarios as a (batch, n_segments) boolean matrix."""
         return self.draw(rng, _check_batch(batch))
+
+
+@dataclass(frozen=True)
+class SegmentCables:
+    """Which cable each segment belongs to, and each cable's reported length.
+
+    ``seg_cable`` (S,) indexes ``reported_km`` (C,), NaN where the source gives no length.
+    """
+
+    seg_cable: NDArray[np.int64]
+    reported_km: NDArray[np.float64]
+
+    @classmethod
+    def of(cls, net: Any) -> SegmentCables:
+        """The arrays of a :class:`~undersea.network.Network` (all its segments)."""
+        reported = net.all_cables["reported_length_km"].to_numpy(dtype=float, na_value=np.nan)
+        return cls(np.asarray(net.seg_cable, dtype=np.int64), np.asarray(reported))
+
+    def drawn_km(self, seg_length_km: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Drawn length per cable: the sum of its segments."""
+        n = len(self.reported_km)
+        return np.bincount(self.seg_cable, seg_length_km, minlength=n).astype(np.float64)
+
+
+def bind_network(hazard: HazardSpec | HazardModel, net: Any) -> HazardModel:
+    """``hazard`` bound to every segment of ``net`` (a :class:`~undersea.network.Network`).
+
+    A spec is bound; a model already bound is checked to have one column per segment.
+    """
+    if isinstance(hazard, HazardSpec):
+        cables = SegmentCables.of(net)
+        return hazard.bind(net.coords, net.offsets, net.seg_length_km, cables=cables)
+    if isinstance(hazard, HazardModel):
+        if hazard.n_segments != len(net.seg_u):
+            raise InvalidScenarioError(
+                f"the hazard is bound to {hazard.n_segments} segments, the network has "
+                f"{len(net.seg_u)}: bind it to this network"
+            )
+        return hazard
+    raise InvalidScenarioError(f"not a hazard model or spec: {hazard!r}")
 
 
 class HazardSpec:
@@ -342,8 +406,14 @@ class HazardSpec:
 
     model: ClassVar[str]
 
-    def bind(self, coords: Any, offsets: Any, length_km: Any) -> BoundHazard:
-        """Bind to a network's segment arrays, precomputing what sampling needs."""
+    def bind(
+        self, coords: Any, offsets: Any, length_km: Any, *, cables: SegmentCables | None = None
+    ) -> BoundHazard:
+        """Bind to a network's segment arrays, precomputing what sampling needs.
+
+        ``cables`` is needed only by models that look at whole cables (see
+        :class:`Repeater`); the others ignore it.
+        """
         raise NotImplementedError
 
     def to_spec(self) -> dict[str, Any]:
@@ -384,7 +454,9 @@ class LengthProportional(HazardSpec):
         rate = _number(self.rate_per_1000km, self.model, "rate_per_1000km", low=0.0)
         object.__setattr__(self, "rate_per_1000km", rate)
 
-    def bind(self, coords: Any, offsets: Any, length_km: Any) -> BoundHazard:
+    def bind(
+        self, coords: Any, offsets: Any, length_km: Any, *, cables: SegmentCables | None = None
+    ) -> BoundHazard:
         """Bind to segment arrays (only the lengths are used)."""
         lengths = _checked_lengths(coords, offsets, length_km)
         rate = self.rate_per_1000km
@@ -403,8 +475,17 @@ class Repeater(HazardSpec):
     p: float | tuple[float, ...]
     spacing_km: float | None = None
     band_edges_deg: tuple[float, ...] | None = None
+    failure_unit: str = "segment"
+    length: str = "drawn"
 
     def __post_init__(self) -> None:
+        for name, allowed in (("failure_unit", FAILURE_UNITS), ("length", LENGTHS)):
+            value = getattr(self, name)
+            if value not in allowed:
+                raise InvalidScenarioError(
+                    f"invalid hazard 'repeater': field {name!r} must be one of "
+                    f"{', '.join(allowed)}, got {value!r}"
+                )
         raw = self.p if isinstance(self.p, list | tuple) else [self.p]
         ps = tuple(_number(v, self.model, "p", low=0.0, high=1.0) for v in raw)
         if not ps:
@@ -430,17 +511,59 @@ class Repeater(HazardSpec):
                 f"(one per latitude band, edges {list(edges_now)}), got {len(self.p)}"
             )
 
-    def bind(self, coords: Any, offsets: Any, length_km: Any) -> BoundHazard:
-        """Bind to segment arrays (lengths, and each segment's highest |latitude|)."""
+    def bind(
+        self, coords: Any, offsets: Any, length_km: Any, *, cables: SegmentCables | None = None
+    ) -> BoundHazard:
+        """Bind to segment arrays (lengths, each segment's highest |latitude|, and with
+        ``failure_unit="cable"`` or ``length="reported"`` the segments' cables)."""
         lengths = _checked_lengths(coords, offsets, length_km)
         xy, off = check_polylines(coords, offsets)
         max_lat = _max_abs_lat(xy, off)
         kw = {"p": self.p, "spacing_km": self.spacing_km, "band_edges_deg": self.band_edges_deg}
+        if self.failure_unit == "segment" and self.length == "drawn":
 
-        def draw(rng: np.random.Generator, batch: int) -> BoolMatrix:
-            return repeater(lengths, max_lat, rng=rng, batch=batch, **kw)  # type: ignore[arg-type]
+            def draw(rng: np.random.Generator, batch: int) -> BoolMatrix:
+                return repeater(lengths, max_lat, rng=rng, batch=batch, **kw)  # type: ignore[arg-type]
 
-        return BoundHazard(self, len(lengths), draw)
+            return BoundHazard(self, len(lengths), draw)
+        units = self._units(lengths, max_lat, cables)
+        unit_len, unit_lat, seg_unit, assessed = units
+
+        def draw_units(rng: np.random.Generator, batch: int) -> BoolMatrix:
+            failed = repeater(unit_len, unit_lat, rng=rng, batch=batch, **kw)  # type: ignore[arg-type]
+            return failed if seg_unit is None else failed[:, seg_unit]
+
+        return BoundHazard(self, len(lengths), draw_units, assessed)
+
+    def _units(
+        self,
+        lengths: NDArray[np.float64],
+        max_lat: NDArray[np.float64],
+        cables: SegmentCables | None,
+    ) -> tuple[Any, Any, NDArray[np.int64] | None, NDArray[np.bool_]]:
+        """(length, |latitude|) of each failure unit, the unit of each segment (None:
+        segments are the units) and the cables the model assesses."""
+        if cables is None or len(cables.seg_cable) != len(lengths):
+            raise InvalidScenarioError(
+                "invalid hazard 'repeater': failure_unit='cable' and length='reported' need "
+                "each segment's cable: bind it to a whole network (hazards.bind_network); "
+                "cables added by planning support failure_unit='segment', length='drawn' only"
+            )
+        seg_cable, reported = cables.seg_cable, cables.reported_km
+        known = ~np.isnan(reported)
+        drawn = cables.drawn_km(lengths)
+        assessed = known if self.length == "reported" else np.ones(len(reported), dtype=bool)
+        if self.failure_unit == "cable":
+            cable_len = np.where(known, reported, 0.0) if self.length == "reported" else drawn
+            cable_lat = np.zeros(len(reported))
+            np.maximum.at(cable_lat, seg_cable, max_lat)
+            return cable_len, cable_lat, seg_cable, assessed
+        # segments carry their drawn share of the reported length (equal shares if undrawn)
+        n_seg = np.bincount(seg_cable, minlength=len(reported))[seg_cable]
+        total = drawn[seg_cable]
+        share = np.divide(lengths, total, out=1.0 / n_seg, where=total > 0)
+        seg_len = np.where(known[seg_cable], share * np.nan_to_num(reported)[seg_cable], 0.0)
+        return seg_len, max_lat, None, assessed
 
 
 @dataclass(frozen=True)
@@ -460,7 +583,9 @@ class Hotspots(HazardSpec):
         object.__setattr__(self, "rates", rates)
         object.__setattr__(self, "regions", tuple(self.regions))
 
-    def bind(self, coords: Any, offsets: Any, length_km: Any) -> BoundHazard:
+    def bind(
+        self, coords: Any, offsets: Any, length_km: Any, *, cables: SegmentCables | None = None
+    ) -> BoundHazard:
         """Bind to segment arrays: find the segments through each hotspot."""
         n = len(_checked_lengths(coords, offsets, length_km))
         member = np.vstack([segments_in_region(r, coords, offsets) for r in self.regions])
@@ -501,7 +626,9 @@ class Correlated(HazardSpec):
             )
         object.__setattr__(self, "n_events", int(n))
 
-    def bind(self, coords: Any, offsets: Any, length_km: Any) -> BoundHazard:
+    def bind(
+        self, coords: Any, offsets: Any, length_km: Any, *, cables: SegmentCables | None = None
+    ) -> BoundHazard:
         """Bind to segment arrays: prepare the routes' pieces and their weights."""
         pool = _route_pool(coords, offsets, length_km)
         n = len(np.asarray(length_km))
@@ -544,7 +671,7 @@ def from_spec(spec: Mapping[str, Any], *, base_dir: str | Path | None = None) ->
     Examples
     --------
     >>> from_spec({"model": "repeater", "spacing_km": 70, "p": 0.01})
-    Repeater(p=0.01, spacing_km=70.0, band_edges_deg=None)
+    Repeater(p=0.01, spacing_km=70.0, band_edges_deg=None, failure_unit='segment', length='drawn')
     """
     if not isinstance(spec, Mapping):
         raise InvalidScenarioError(f"a hazard spec must be a mapping, got {type(spec).__name__}")
@@ -637,17 +764,38 @@ def load_hazard(path: str | Path) -> HazardSpec:
     return from_spec(obj, base_dir=path.parent)
 
 
+@dataclass(frozen=True)
+class ScenarioBatches:
+    """``n_scenarios`` scenarios of ``model`` in batches of ``batch_size``: batch ``k`` is
+    ``model.sample(batch_rng(seed, k), batch_size)``, the last one drawn in full and cut,
+    so every scenario depends only on (seed, batch_size)."""
+
+    model: HazardModel
+    seed: int
+    n_scenarios: int
+    batch_size: int
+
+    @property
+    def n_batches(self) -> int:
+        return math.ceil(self.n_scenarios / self.batch_size) if self.n_scenarios else 0
+
+    def batch_len(self, k: int) -> int:
+        """Scenarios in batch ``k``."""
+        return min(self.batch_size, self.n_scenarios - k * self.batch_size)
+
+    def draw(self, k: int) -> BoolMatrix:
+        """Failed segments of batch ``k``: (batch_len(k), n_segments)."""
+        return self.model.sample(batch_rng(self.seed, k), self.batch_size)[: self.batch_len(k)]
+
+
 def sample_batches(
     model: HazardModel, *, seed: int, n_scenarios: int, batch_size: int
 ) -> Iterator[tuple[int, BoolMatrix]]:
-    """Yield ``(k, failed)`` for batches ``k = 0, 1, ...`` covering ``n_scenarios``.
-
-    Batch ``k`` is ``model.sample(batch_rng(seed, k), batch_size)``; the last batch is
-    drawn in full and cut, so every scenario depends only on (seed, batch_size).
-    """
+    """Yield ``(k, failed)`` for batches ``k = 0, 1, ...`` covering ``n_scenarios``
+    (see :class:`ScenarioBatches`)."""
     n, size = _check_batch(n_scenarios), _check_batch(batch_size)
     if size == 0 and n > 0:
         raise InvalidScenarioError("batch_size must be positive")
-    for k in range(math.ceil(n / size) if n else 0):
-        rows = min(size, n - k * size)
-        yield k, model.sample(batch_rng(seed, k), size)[:rows]
+    batches = ScenarioBatches(model, seed, n, size)
+    for k in range(batches.n_batches):
+        yield k, batches.draw(k)

@@ -5,7 +5,7 @@ Each endpoint validates its request, calls one library operation and formats the
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
@@ -25,15 +25,7 @@ from undersea.analysis.routes.matrix import rtt_matrix
 from undersea.analysis.routes.routing import Route, route_to_geojson, shortest_routes
 from undersea.geo.regions import BBox, Circle, Region, region_from_geojson
 from undersea.network.core import Network
-from undersea.scenarios.builders import (
-    Scenario,
-    combine,
-    scenario_from_cables,
-    scenario_from_chokepoint,
-    scenario_from_incident,
-    scenario_from_region,
-    scenario_from_segments,
-)
+from undersea.scenarios.builders import Scenario, scenario
 from undersea.scenarios.hazards import HazardSpec, from_spec
 from undersea.web._convert import jsonable, records
 from undersea.web._state import AppState, Limits
@@ -122,33 +114,25 @@ def _polygon(obj: dict[str, Any]) -> Region:
 
 
 def build_scenario(net: Network, req: CutIn) -> Scenario:
-    """The scenario a cut request describes (several parts are combined)."""
-    parts: list[Scenario] = []
-    lp = req.landing_points
-    if req.cables:
-        parts.append(scenario_from_cables(net, req.cables))
-    if req.segments:
-        parts.append(scenario_from_segments(net, req.segments))
+    """The scenario a cut request describes: one call of :func:`undersea.scenario`."""
+    regions: list[Region] = []
     if req.circle is not None:
         c = req.circle
-        parts.append(
-            scenario_from_region(net, Circle(c.lon, c.lat, c.radius_km), landing_points=lp)
-        )
+        regions.append(Circle(c.lon, c.lat, c.radius_km))
     if req.bbox is not None:
         b = req.bbox
-        box = BBox(b.west, b.south, b.east, b.north)
-        parts.append(scenario_from_region(net, box, landing_points=lp))
+        regions.append(BBox(b.west, b.south, b.east, b.north))
     if req.polygon is not None:
-        parts.append(scenario_from_region(net, _polygon(req.polygon), landing_points=lp))
-    if req.chokepoint is not None:
-        parts.append(scenario_from_chokepoint(net, req.chokepoint, landing_points=lp))
-    if req.incident is not None:
-        parts.append(scenario_from_incident(net, req.incident))
-    if not parts:
-        raise InvalidScenarioError(
-            "nothing to cut: give cables, segments, circle, bbox, polygon, chokepoint or incident"
-        )
-    return parts[0] if len(parts) == 1 else combine(*parts)
+        regions.append(_polygon(req.polygon))
+    return scenario(
+        net,
+        cables=req.cables or [],
+        segments=req.segments or [],
+        regions=regions,
+        chokepoint=req.chokepoint,
+        incident=req.incident,
+        landing_points=req.landing_points,
+    )
 
 
 @router.post("/cut", tags=["analysis"], response_model=CutOut, responses=_ERRORS)
@@ -281,6 +265,10 @@ def route(
     alternatives: Annotated[int, Query(ge=0, le=3, description="Cable-disjoint alternatives.")] = 0,
     year: Year = None,
     planned: Planned = False,
+    latency: Annotated[
+        Literal["calibrated", "physical"],
+        Query(description="calibrated: estimate with interval; physical: the floor."),
+    ] = "calibrated",
 ) -> dict[str, Any]:
     """The route of least delay between two places and up to 3 cable-disjoint
     alternatives (``shortest_routes``), with RTT, hops, cables and geometry.
@@ -289,7 +277,9 @@ def route(
     "reason": ...}`` with status 200."""
     net = state.view(year, planned)
     try:
-        found = shortest_routes(net, origin, destination, alternatives=alternatives)
+        found = shortest_routes(
+            net, origin, destination, alternatives=alternatives, latency=latency
+        )
     except NoRouteError as exc:
         return {"outcome": "no_route", "reason": str(exc), "routes": []}
     return {"outcome": "route", "reason": None, "routes": [_route_dict(net, r) for r in found]}

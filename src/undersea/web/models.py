@@ -163,7 +163,12 @@ class RouteOut(BaseModel):
 
     outcome: Literal["route", "no_route"]
     reason: str | None = None
-    routes: list[dict[str, Any]] = Field(default_factory=list)
+    routes: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Route.as_dict() of each route (docs/routes.md): rtt_ms (estimate of the "
+        "model named in latency), rtt_low_ms / rtt_high_ms (its interval), rtt_floor_ms "
+        "(physical estimate), fibre_km, hops, metros, cables..., plus geometry.",
+    )
 
 
 # --------------------------------------------------------------------------- risk, matrix

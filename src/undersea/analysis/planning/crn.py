@@ -50,6 +50,7 @@ from undersea.scenarios.hazards import (
     HazardSpec,
     Hotspots,
     LengthProportional,
+    SegmentCables,
     batch_rng,
     from_spec,
     hotspots,
@@ -115,7 +116,9 @@ class Draws:
         ):
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
                 raise InvalidScenarioError(f"{name} must be an integer >= {low}, got {value!r}")
-        bound = spec.bind(base.coords, base.offsets, base.seg_length_km)
+        bound = spec.bind(
+            base.coords, base.offsets, base.seg_length_km, cables=SegmentCables.of(base)
+        )
         return cls(spec, base, bound, int(seed), int(n_scenarios), int(batch_size))
 
     @property

@@ -5,7 +5,8 @@ its best-connected metro, see :mod:`undersea.analysis.routes.places`) and runs
 :func:`scipy.sparse.csgraph.dijkstra` once from all of them on the delay graph of
 :mod:`undersea.analysis.routes.routing` (same latency model and hop allowance as
 :func:`~undersea.analysis.routes.routing.shortest_route`, so a matrix cell equals that function's
-``rtt_ms``). Unreachable pairs are ``NaN``; the diagonal is 0.
+``rtt_ms``). Unreachable pairs are ``NaN``; the diagonal is 0. :func:`rtt_matrices` gives
+the estimate, its interval and the physical floor together (two Dijkstras).
 """
 
 from __future__ import annotations
@@ -18,12 +19,16 @@ import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
 from undersea._errors import InvalidScenarioError
+from undersea.analysis.routes.latency import LatencyModel, latency_model
 from undersea.analysis.routes.places import Place, _node_place, resolve_place
 from undersea.analysis.routes.routing import _build, _mask, latency_assumptions
 from undersea.network.core import Network
 from undersea.settings import Settings
 
-__all__ = ["rtt_matrix"]
+__all__ = ["RTT_FIELDS", "rtt_matrices", "rtt_matrix"]
+
+#: The matrices of :func:`rtt_matrices`, by name.
+RTT_FIELDS: tuple[str, ...] = ("rtt_ms", "rtt_low_ms", "rtt_high_ms", "rtt_floor_ms")
 
 
 def rtt_matrix(
@@ -31,6 +36,7 @@ def rtt_matrix(
     *,
     metros: Sequence[str | tuple[float, float] | Place] | None = None,
     countries: Sequence[str] | None = None,
+    latency: str = "calibrated",
     settings: Settings | None = None,
 ) -> pd.DataFrame:
     """All-pairs round-trip time (ms) between metros (or any places) or countries.
@@ -44,6 +50,9 @@ def rtt_matrix(
     countries
         Countries (ISO2, ISO3 or names), each as its best-connected metro; rows and
         columns are then labelled by the country's name.
+    latency
+        ``"calibrated"`` (the estimate) or ``"physical"`` (the floor), see
+        :mod:`undersea.analysis.routes.latency`.
 
     Returns
     -------
@@ -59,16 +68,50 @@ def rtt_matrix(
     >>> m.shape
     (3, 3)
     """
-    if metros is not None and countries is not None:
-        raise InvalidScenarioError("give metros or countries, not both")
     s = settings or net.settings
     places = _places(net, metros, countries, s)
-    values = _rtt_values(net, places, s)
+    model = latency_model(s, latency)
+    return _frame(net, places, _rtt_values(net, places, model), s, latency)
+
+
+def rtt_matrices(
+    net: Network,
+    *,
+    metros: Sequence[str | tuple[float, float] | Place] | None = None,
+    countries: Sequence[str] | None = None,
+    settings: Settings | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The calibrated RTT matrix, its interval's two ends and the physical floor.
+
+    Same places and labels as :func:`rtt_matrix`; keys :data:`RTT_FIELDS`. The floor is
+    the physical estimate of the least-delay physical path (``latency="physical"``).
+
+    Examples
+    --------
+    >>> import undersea
+    >>> from undersea.analysis.routes.matrix import rtt_matrices
+    >>> ms = rtt_matrices(undersea.load(sample=True), metros=["Lagos", "Marseille"])
+    >>> bool((ms["rtt_low_ms"] <= ms["rtt_ms"]).all().all())
+    True
+    """
+    s = settings or net.settings
+    places = _places(net, metros, countries, s)
+    model = latency_model(s, "calibrated")
+    rtt = _rtt_values(net, places, model)
+    low, high = model.bounds(rtt)
+    floor = _rtt_values(net, places, latency_model(s, "physical"))
+    values = dict(zip(RTT_FIELDS, (rtt, low, high, floor), strict=True))
+    return {k: _frame(net, places, v, s, "calibrated") for k, v in values.items()}
+
+
+def _frame(
+    net: Network, places: Sequence[Place], values: np.ndarray, s: Settings, latency: str
+) -> pd.DataFrame:
     labels = [p.name for p in places]
     df = pd.DataFrame(values, index=pd.Index(labels, name="from"), columns=labels)
     df.columns.name = "to"
     df.attrs["places"] = [p.as_dict() for p in places]
-    df.attrs["assumptions"] = latency_assumptions(net, s)
+    df.attrs["assumptions"] = latency_assumptions(net, s, latency=latency)
     return df
 
 
@@ -78,6 +121,8 @@ def _places(
     countries: Sequence[str] | None,
     s: Settings,
 ) -> list[Place]:
+    if metros is not None and countries is not None:
+        raise InvalidScenarioError("give metros or countries, not both")
     if countries is None and metros is None:
         return _all_metros(net)
     items: list[Any] = (
@@ -102,12 +147,13 @@ def _all_metros(net: Network) -> list[Place]:
     return [_node_place(net, int(i), kind) for i in np.flatnonzero(live)]
 
 
-def _rtt_values(net: Network, places: Sequence[Place], s: Settings) -> np.ndarray:
+def _rtt_values(net: Network, places: Sequence[Place], model: LatencyModel) -> np.ndarray:
     """RTT (ms) between every pair of places, from one multi-source Dijkstra."""
-    g = _build(net, places, _mask(net, None), s)
+    g = _build(net, places, _mask(net, None), model)
     sources, inverse = np.unique(g.src, return_inverse=True)
     dist = np.asarray(dijkstra(g.w, directed=True, indices=sources))
-    out = 2.0 * dist[inverse][:, g.dst]
+    one_way = dist[inverse][:, g.dst]
+    out = 2.0 * one_way + np.where(one_way > 0, model.end_ms, 0.0)  # one node: no trip
     out[~np.isfinite(out)] = np.nan
     np.fill_diagonal(out, 0.0)
     return out

@@ -1,20 +1,26 @@
 """Routes and latency: shortest-delay paths between places, and cable-disjoint alternatives.
 
-**Latency model** (DESIGN.md; every constant in :class:`~undersea.settings.Settings`)::
+**Latency models** (DESIGN.md; :mod:`undersea.analysis.routes.latency`; every constant in
+:class:`~undersea.settings.Settings`). The *physical* estimate, reported as
+``rtt_floor_ms``::
 
     one-way delay = fibre km / (c / n)  +  per_hop_delay_ms x hops
     RTT           = 2 x one-way delay
 
 with ``c = speed_of_light_km_s`` and ``n = fibre_refractive_index`` (1.468: ~204 km of
-fibre per ms, ~4.9 µs per km). A **hop** is a piece of the path between two places where
+fibre per ms, ~4.9 µs per km). The *calibrated* estimate (the default ``rtt_ms``) inflates
+submarine and land fibre separately, charges a fitted time per hop and adds a fixed end
+overhead, with an interval (``rtt_low_ms``, ``rtt_high_ms``); routes are then the paths of
+least calibrated delay, and ``rtt_floor_ms`` is the physical estimate of the path of least
+physical delay (today's figure). A **hop** is a piece of the path between two places where
 traffic is handled: landing stations, metros and the route's two ends. Branching units
 are passive (a trunk keeps its fibre pairs through them), so the segments of one cable
 between two landing stations make *one* hop, listed once in :attr:`Route.hops` with the
 segment ids it rides; every land link (backhaul, domestic, border, user, and the *access*
 links of a virtual place) is one hop. The allowance is charged half at each end of every
 edge that touches a landing station or metro, so the sum along any path is exactly
-``per_hop_delay_ms x hops`` and Dijkstra over these edge weights finds the path of least
-delay, not merely of least fibre.
+``per_hop_delay_ms x hops`` (``latency_hop_ms x hops``, calibrated) and Dijkstra over
+these edge weights finds the path of least delay, not merely of least fibre.
 
 The search runs :func:`scipy.sparse.csgraph.dijkstra` on :func:`delay_graph` (the
 network's usable edges, one-way ms) augmented with two nodes per virtual place: an *out*
@@ -48,6 +54,7 @@ from undersea._errors import (
     NoRouteError,
     UnknownNameError,
 )
+from undersea.analysis.routes.latency import LatencyModel, latency_model
 from undersea.analysis.routes.places import Place, resolve_place
 from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
@@ -112,11 +119,17 @@ class Hop:
 
 @dataclass(frozen=True)
 class Route:
-    """A route between two places and its delay estimate (see the module docstring)."""
+    """A route between two places and its delay estimate (see the module docstring).
+
+    ``rtt_ms`` is the estimate of the model the route was found with (``latency``);
+    ``rtt_low_ms`` and ``rtt_high_ms`` bound it (equal to it for the physical model);
+    ``rtt_floor_ms`` is the physical estimate of the least-delay physical path between
+    the same places, with the same cables avoided.
+    """
 
     origin: Place
     destination: Place
-    one_way_ms: float
+    rtt_ms: float
     fibre_km: float
     great_circle_km: float
     hops: tuple[Hop, ...]
@@ -127,11 +140,25 @@ class Route:
     assumptions: Mapping[str, Any] = field(default_factory=dict)
     path: tuple[int, ...] = field(default=(), repr=False)
     edges: tuple[int, ...] = field(default=(), repr=False)
+    rtt_low_ms: float = 0.0
+    rtt_high_ms: float = 0.0
+    rtt_floor_ms: float = 0.0
+    latency: str = "physical"
 
     @property
-    def rtt_ms(self) -> float:
-        """Round-trip time estimate (ms): twice the one-way delay."""
-        return 2.0 * self.one_way_ms
+    def one_way_ms(self) -> float:
+        """Half the round-trip estimate (ms)."""
+        return 0.5 * self.rtt_ms
+
+    @property
+    def submarine_km(self) -> float:
+        """Fibre km on cables (segments)."""
+        return float(sum(h.km for h in self.hops if h.kind == "segment"))
+
+    @property
+    def land_km(self) -> float:
+        """Fibre km on land links (backhaul, domestic, border, user, access)."""
+        return float(sum(h.km for h in self.hops if h.kind == "land"))
 
     @property
     def hop_count(self) -> int:
@@ -157,6 +184,10 @@ class Route:
             "from": self.origin.name,
             "to": self.destination.name,
             "rtt_ms": round(self.rtt_ms, 3),
+            "rtt_low_ms": round(self.rtt_low_ms, 3),
+            "rtt_high_ms": round(self.rtt_high_ms, 3),
+            "rtt_floor_ms": round(self.rtt_floor_ms, 3),
+            "latency": self.latency,
             "one_way_ms": round(self.one_way_ms, 3),
             "fibre_km": round(self.fibre_km, 1),
             "great_circle_km": round(self.great_circle_km, 1),
@@ -180,11 +211,22 @@ def fibre_km_per_ms(settings: Settings) -> float:
     return settings.speed_of_light_km_s / settings.fibre_refractive_index / 1000.0
 
 
-def latency_assumptions(net: Network, settings: Settings | None = None) -> dict[str, Any]:
+_FORMULA = {
+    "physical": "rtt = 2 x (fibre_km / (c / n) + per_hop_delay_ms x hops)",
+    "calibrated": "rtt = 2 x (submarine_factor x submarine_km / (c / n) + land_factor x "
+    "land_km / (c / n) + hop_ms x hops) + end_ms; interval = rtt x interval_factors",
+}
+
+
+def latency_assumptions(
+    net: Network, settings: Settings | None = None, *, latency: str | LatencyModel = "physical"
+) -> dict[str, Any]:
     """The constants and definitions behind every delay figure (named in each result)."""
     s = settings or net.settings
+    model = latency if isinstance(latency, LatencyModel) else latency_model(s, latency)
     return {
-        "model": "one-way = fibre_km / (c / n) + per_hop_delay_ms x hops; rtt = 2 x one-way",
+        "model": _FORMULA.get(model.name, _FORMULA["calibrated"]),
+        **model.describe(),
         "speed_of_light_km_s": s.speed_of_light_km_s,
         "fibre_refractive_index": s.fibre_refractive_index,
         "fibre_km_per_ms": round(fibre_km_per_ms(s), 3),
@@ -211,15 +253,22 @@ def _dedupe_csr(
 
 
 def delay_graph(
-    net: Network, *, edge_mask: np.ndarray | None = None, settings: Settings | None = None
+    net: Network,
+    *,
+    edge_mask: np.ndarray | None = None,
+    settings: Settings | None = None,
+    latency: str = "physical",
 ) -> csr_matrix:
     """One-way delay (ms) of every usable edge as a symmetric sparse matrix over the nodes.
 
-    An edge's weight is its length / (c / n) plus half the per-hop allowance for each of
-    its ends that is a landing station or metro (see the module docstring), so path sums
-    are delays. ``edge_mask`` (bool per edge, default ``net.edge_active``) selects edges.
+    An edge's weight is its length / (c / n) (times the model's submarine or land factor)
+    plus half the per-hop allowance for each of its ends that is a landing station or
+    metro (see the module docstring), so path sums are one-way delays; a calibrated round
+    trip is ``2 x distance + latency_end_ms``. ``edge_mask`` (bool per edge, default
+    ``net.edge_active``) selects edges; ``latency`` is ``"physical"`` or ``"calibrated"``.
     """
-    return _build(net, (), _mask(net, edge_mask), settings or net.settings).w
+    s = settings or net.settings
+    return _build(net, (), _mask(net, edge_mask), latency_model(s, latency)).w
 
 
 def _mask(net: Network, edge_mask: np.ndarray | None) -> np.ndarray:
@@ -245,13 +294,14 @@ class _Graph:
     n_edges: int
 
 
-def _build(net: Network, places: Sequence[Place], mask: np.ndarray, s: Settings) -> _Graph:
-    kpm, hop = fibre_km_per_ms(s), s.per_hop_delay_ms
+def _build(net: Network, places: Sequence[Place], mask: np.ndarray, model: LatencyModel) -> _Graph:
+    kpm, hop = model.km_per_ms, model.hop_ms
     n, ne = len(net.nodes), net.n_edges
     sw = _switching(net)
     e = np.flatnonzero(mask)
     u, v = net.edge_u[e], net.edge_v[e]
-    w = net.edge_length_km[e] / kpm + hop * 0.5 * (sw[u] + sw[v])
+    factor = np.where(e < len(net.seg_u), model.submarine_factor, model.land_factor)
+    w = net.edge_length_km[e] * factor / kpm + hop * 0.5 * (sw[u] + sw[v])
     rows, cols, ws, ids = [u, v], [v, u], [w, w], [e, e]
     src, dst = np.zeros(len(places), np.int64), np.zeros(len(places), np.int64)
     access: list[float] = []
@@ -268,7 +318,7 @@ def _build(net: Network, places: Sequence[Place], mask: np.ndarray, s: Settings)
         src[i], dst[i] = out, inn
         a = np.asarray([x[0] for x in anchors], dtype=np.int64)
         km = np.asarray([x[1] for x in anchors], dtype=float)
-        wa = km / kpm + hop * 0.5 * (1.0 + sw[a])
+        wa = km * model.land_factor / kpm + hop * 0.5 * (1.0 + sw[a])
         j = ne + len(access) + np.arange(len(a))
         access += km.tolist()
         rows += [np.full(len(a), out), a]
@@ -370,6 +420,8 @@ def _assemble(
     path: np.ndarray,
     s: Settings,
     *,
+    model: LatencyModel,
+    floor: float,
     rank: int,
     avoided: tuple[str, ...],
 ) -> Route:
@@ -379,12 +431,19 @@ def _assemble(
     nm = _Namer(net, g, places)
     hops = _hops(net, g, nm, path, eids)
     fibre = float(sum(h.km for h in hops))
+    sub = float(sum(h.km for h in hops if h.kind == "segment"))
+    rtt = float(model.rtt(sub, fibre - sub, len(hops))) if hops else 0.0  # no trip: 0
+    low, high = model.bounds(rtt)
     real = path[path < g.n_nodes]
     a, b = places
     return Route(
         origin=a,
         destination=b,
-        one_way_ms=fibre / fibre_km_per_ms(s) + len(hops) * s.per_hop_delay_ms,
+        rtt_ms=rtt,
+        rtt_low_ms=float(low),
+        rtt_high_ms=float(high),
+        rtt_floor_ms=rtt if model.name == "physical" else floor,
+        latency=model.name,
         fibre_km=fibre,
         great_circle_km=float(great_circle_km(a.lon, a.lat, b.lon, b.lat, s.earth_radius_km)),
         hops=tuple(hops),
@@ -392,7 +451,7 @@ def _assemble(
         landing_points=tuple(nm.name(int(i)) for i in real if nm.kind[i] == "landing"),
         rank=rank,
         avoided_cables=avoided,
-        assumptions=latency_assumptions(net, s),
+        assumptions=latency_assumptions(net, s, latency=model),
         path=tuple(int(i) for i in path),
         edges=tuple(int(e) for e in eids),
     )
@@ -489,6 +548,7 @@ def shortest_routes(
     *,
     alternatives: int = 0,
     without: Iterable[str] = (),
+    latency: str = "calibrated",
     settings: Settings | None = None,
 ) -> list[Route]:
     """The shortest-delay route and up to ``alternatives`` routes avoiding earlier cables.
@@ -496,8 +556,10 @@ def shortest_routes(
     Places are resolved by :func:`~undersea.analysis.routes.places.resolve_place`. Route ``k``
     avoids every cable ridden by routes ``0..k-1``; the list stops early when no such
     route exists. ``without`` fails cables first (names, ids or short names, see
-    :func:`resolve_cables`), as ``net.without(cables=...)`` does. Raises
-    :class:`~undersea.NoRouteError` (with the reason) when not even the first route exists.
+    :func:`resolve_cables`), as ``net.without(cables=...)`` does. ``latency`` picks the
+    model the routes are found and timed with: ``"calibrated"`` (estimate with interval)
+    or ``"physical"`` (today's floor). Raises :class:`~undersea.NoRouteError` (with the
+    reason) when not even the first route exists.
 
     Examples
     --------
@@ -511,6 +573,7 @@ def shortest_routes(
     if int(alternatives) < 0:
         raise InvalidScenarioError(f"alternatives must be 0 or more, not {alternatives}")
     s = settings or net.settings
+    model = latency_model(s, latency)
     cut = resolve_cables(net, [without] if isinstance(without, str) else without)
     if cut:
         net = net.without(cables=cut)
@@ -522,7 +585,7 @@ def shortest_routes(
         mask = base.copy()
         mask[: len(net.seg_u)] &= ~avoided[net.seg_cable]
         names = tuple(net.all_cables["name"].to_numpy(dtype=object)[avoided].astype(str))
-        route = _one_route(net, places, mask, s, rank=rank, avoided=names)
+        route = _one_route(net, places, mask, s, model, rank=rank, avoided=names)
         if route is None:
             break
         routes.append(route)
@@ -538,24 +601,32 @@ def _one_route(
     places: tuple[Place, Place],
     mask: np.ndarray,
     s: Settings,
+    model: LatencyModel,
     *,
     rank: int,
     avoided: tuple[str, ...],
 ) -> Route | None:
     a, b = places
     if a.id == b.id:
-        return _zero_route(net, a, b, s) if rank == 0 else None
-    g = _build(net, places, mask, s)
+        return _zero_route(net, a, b, s, model.name) if rank == 0 else None
+    g = _build(net, places, mask, model)
     found = _search(g, 0, 1)
     if found is None:
         if rank == 0:
             raise NoRouteError(_no_route_reason(net, g, places, mask, avoided))
         return None
-    return _assemble(net, g, places, found[0], s, rank=rank, avoided=avoided)
+    floor = 0.0
+    if model.name != "physical":
+        physical = _search(_build(net, places, mask, latency_model(s, "physical")), 0, 1)
+        floor = 2.0 * physical[1] if physical is not None else np.nan
+    return _assemble(
+        net, g, places, found[0], s, model=model, floor=floor, rank=rank, avoided=avoided
+    )
 
 
-def _zero_route(net: Network, a: Place, b: Place, s: Settings) -> Route:
-    return Route(a, b, 0.0, 0.0, 0.0, (), (), (), assumptions=latency_assumptions(net, s))
+def _zero_route(net: Network, a: Place, b: Place, s: Settings, latency: str) -> Route:
+    assumptions = latency_assumptions(net, s, latency=latency)
+    return Route(a, b, 0.0, 0.0, 0.0, (), (), (), assumptions=assumptions, latency=latency)
 
 
 def shortest_route(
@@ -563,6 +634,7 @@ def shortest_route(
     origin: PlaceLike,
     destination: PlaceLike,
     *,
+    latency: str = "calibrated",
     settings: Settings | None = None,
 ) -> Route:
     """The route of least delay between two places (see :func:`shortest_routes`).
@@ -572,10 +644,10 @@ def shortest_route(
     >>> import undersea
     >>> from undersea.analysis.routes.routing import shortest_route
     >>> r = shortest_route(undersea.load(sample=True), "Lagos", "Marseille")
-    >>> r.rtt_ms > r.great_circle_rtt_ms
+    >>> r.rtt_low_ms <= r.rtt_ms <= r.rtt_high_ms and r.rtt_floor_ms > r.great_circle_rtt_ms
     True
     """
-    return shortest_routes(net, origin, destination, settings=settings)[0]
+    return shortest_routes(net, origin, destination, latency=latency, settings=settings)[0]
 
 
 def route_to_geojson(net: Network, route: Route) -> dict[str, Any]:
