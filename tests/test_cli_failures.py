@@ -62,7 +62,15 @@ def _commands() -> list[tuple[list[str], Any]]:
 def test_every_command_has_help_and_an_example(capsys):
     found = _commands()
     names = sorted(" ".join(argv) for argv, _ in found)
-    assert names == ["critical", "cut", "incident list", "incident run", "incident show", "risk"]
+    assert names == [
+        "critical",
+        "cut",
+        "incident list",
+        "incident run",
+        "incident show",
+        "incident validate",
+        "risk",
+    ]
     for argv, callback in found:
         lines = [x.strip() for x in (callback.__doc__ or "").strip().splitlines() if x.strip()]
         assert lines[-1].startswith("Example: undersea " + argv[0]), argv
@@ -250,10 +258,15 @@ def test_incident_list_and_show(capsys):
     assert doc["location"] == {"lon": -175.3, "lat": -20.85, "radius_km": 80.0}
     assert doc["sources"]
     assert all(s["url"].startswith("https://") for s in doc["sources"])
+    assert [(r["country"], r["severity"]) for r in doc["reports"]] == [("TO", "severe")]
+    assert doc["negative_control"] is False
     code, out, _ = run(capsys, "incident", "show", "2022-01-tonga")
     assert code == 0
     assert "Tonga Cable" in out
     assert "Sources" in out
+    assert "Reported per country" in out
+    code, out, _ = run(capsys, "incident", "show", "2024-11-baltic", "--format", "json")
+    assert strict_json(out)["negative_control"] is True
 
 
 def test_incident_run_sample(capsys):

@@ -116,3 +116,49 @@ def test_every_real_landing_country_maps(shared_data: Path, snapshot: str) -> No
         except UnknownNameError:
             unmapped.append(name)
     assert unmapped == []
+
+
+#: Hong Kong and Macao landing points (ids as in 2024-03) and Chinese ones nearby.
+HONG_KONG = ("chung-hom-kok", "deep-water-bay", "lantau-island", "tong-fuk", "tseung-kwan-o")
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("snapshot", ["2014-01", "2018-03", "2021-06", "2024-03"])
+def test_hong_kong_and_macao_by_location(shared_data: Path, snapshot: str) -> None:
+    """TeleGeography files them under China (Hong Kong under "Hong Kong" in 2014 only);
+    every snapshot comes out with HK and MO landing points, and Zhuhai stays in China."""
+    from undersea.sources import read_countries, read_telegeography
+    from undersea.sources.naturalearth import assign_territories
+
+    countries = read_countries(shared_data / "geo" / "countries-50m.json")
+    lp = read_telegeography(shared_data / "telegeography" / snapshot).landing_points
+    out, _ = assign_territories(lp, countries)
+    iso2 = dict(zip(out["id"], out["iso2"], strict=True))
+    for place in HONG_KONG:
+        found = [c for i, c in iso2.items() if i.startswith(place)]
+        assert found == ["HK"], (snapshot, place, found)
+    assert [c for i, c in iso2.items() if i.startswith("taipa")] == ["MO"]
+    for place in ("shantou", "chongming", "qingdao"):
+        assert {c for i, c in iso2.items() if i.startswith(place)} <= {"CN"}
+    assert set(out.loc[out["iso2"].isin(["HK", "MO"]), "iso3"]) <= {"HKG", "MAC"}
+
+
+@pytest.mark.realdata
+def test_hong_kong_in_country_analyses(shared_data: Path) -> None:
+    """Hong Kong is a coastal country with its own cables in dependency and criticality,
+    and its metro keeps its cables in the hub ranking."""
+    import undersea
+    from undersea.analysis.criticality import country_criticality
+    from undersea.analysis.dependency import dependency
+    from undersea.analysis.hubs.ranking import hub_ranking
+
+    net = undersea.load("2024-03", data_dir=shared_data)
+    dep = dependency(net, "Hong Kong")
+    assert (dep.iso2, dep.landlocked) == ("HK", False)
+    assert dep.min_cables_by_sea is None or dep.min_cables_by_sea >= 5
+    crit = country_criticality(net, "HK", top=3, pairs=False)
+    assert crit.cables_before >= 10  # international cables (0 while filed under China)
+    hubs = hub_ranking(net).set_index("metro_id")
+    assert hubs.loc["hong-kong-hk", "cables"] >= 10
+    macao = dependency(net, "MO")
+    assert (macao.iso3, macao.landlocked) == ("MAC", False)

@@ -13,7 +13,14 @@ import yaml
 
 from undersea._errors import DataNotFoundError, MalformedSourceError, UnknownNameError
 from undersea.geo.regions import Circle, segments_in_region
-from undersea.scenarios.incidents import CAUSES, Incident, incident, incidents, read_incidents
+from undersea.scenarios.incidents import (
+    CAUSES,
+    REPORTED_SEVERITIES,
+    Incident,
+    incident,
+    incidents,
+    read_incidents,
+)
 
 SHIPPED = Path(__file__).resolve().parents[1] / "src" / "undersea" / "datasets" / "incidents.yaml"
 EXPECTED_IDS = {
@@ -29,7 +36,13 @@ EXPECTED_IDS = {
     "2024-02-red-sea",
     "2024-03-abidjan",
     "2024-05-mtunzini",
+    # negative controls: no country reported badly hit
+    "2022-01-svalbard",
+    "2022-10-shefa-2",
+    "2023-10-baltic",
+    "2024-11-baltic",
 }
+CONTROLS = {"2022-01-svalbard", "2022-10-shefa-2", "2023-10-baltic", "2024-11-baltic"}
 
 
 def test_shipped_library() -> None:
@@ -45,6 +58,24 @@ def test_shipped_library() -> None:
         for code in inc.impact.countries:
             assert pycountry.countries.get(alpha_2=code) is not None, (inc.id, code)
         assert inc.id.startswith(inc.date.strftime("%Y-%m")), inc.id
+        assert inc.impact.countries == tuple(r.country for r in inc.impact.reports)
+        for r in inc.impact.reports:
+            assert r.severity in REPORTED_SEVERITIES
+            assert r.source.url.startswith(("https://", "http://")), (inc.id, r)
+        if inc.id in CONTROLS:
+            assert inc.is_control, inc.id
+
+
+def test_reported_severities() -> None:
+    abidjan = incident("2024-03-abidjan").impact
+    assert abidjan.severity("CI") == "severe"
+    assert abidjan.severity("NG") == "degraded"
+    assert abidjan.severity("FR") == "none"
+    assert not incident("2024-03-abidjan").is_control
+    controls = {i.id for i in incidents() if i.is_control}
+    assert controls >= CONTROLS
+    for iid in CONTROLS:
+        assert incident(iid).impact.reports == ()
 
 
 def test_incident_lookup() -> None:
@@ -67,6 +98,9 @@ def test_incidents_are_frozen_and_copies() -> None:
 
 
 # --------------------------------------------------------------------------- schema
+
+
+_SRC = {"title": "A report", "url": "https://example.org/report"}
 
 
 def _records() -> list[dict]:
@@ -105,8 +139,19 @@ def _mutate(rec: dict, field: str, value: object) -> dict:
         ("location", {"lon": 0, "lat": 0, "radius_km": 0}, "'radius_km'"),
         ("sources", [{"title": "t", "url": "ftp://x"}], "http"),
         ("sources", [{"title": "t"}], "title and a url"),
-        ("impact", {"countries": [False], "text": "t"}, "alpha-2"),
-        ("impact", {"countries": ["ZA"]}, "countries and text"),
+        ("impact", {"reports": [{"source": _SRC, "severe": [False]}], "text": "t"}, "alpha-2"),
+        ("impact", {"reports": [{"source": _SRC, "severe": "ZA"}], "text": "t"}, "alpha-2"),
+        ("impact", {"countries": ["ZA"], "text": "t"}, "text and reports"),
+        ("impact", {"reports": "ZA", "text": "t"}, "must be a list"),
+        ("impact", {"reports": [{"severe": ["ZA"]}], "text": "t"}, "have a source"),
+        ("impact", {"reports": [{"source": _SRC, "lost": ["ZA"]}], "text": "t"}, "have a source"),
+        ("impact", {"reports": [{"source": {"title": "t"}, "severe": ["ZA"]}], "text": "t"}, "url"),
+        ("impact", {"reports": [{"source": _SRC}], "text": "t"}, "names no country"),
+        (
+            "impact",
+            {"reports": [{"source": _SRC, "severe": ["ZA"], "degraded": ["ZA"]}], "text": "t"},
+            "reported twice",
+        ),
         ("id", "Bad Id", "slug"),
         ("colour", "red", "unknown field"),
     ],
@@ -137,7 +182,7 @@ def test_malformed_files(tmp_path: Path) -> None:
 
 
 def test_yaml_norway_pitfall_is_reported(tmp_path: Path) -> None:
-    text = SHIPPED.read_text(encoding="utf-8").replace("countries: [TO]", "countries: [NO]")
+    text = SHIPPED.read_text(encoding="utf-8").replace("severe: [TO]", "severe: [NO]")
     path = tmp_path / "incidents.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(MalformedSourceError, match="quote codes"):

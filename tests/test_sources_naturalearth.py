@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 
 from undersea._errors import DataNotFoundError, MalformedSourceError, UnderseaError
 from undersea.sources.naturalearth import (
+    LOCATED_TERRITORIES,
     PSEUDO_CODES,
+    assign_territories,
     country_at,
     landlocked,
     read_countries,
@@ -195,6 +197,48 @@ def test_country_at_shapes_and_snapping(grid: pd.DataFrame) -> None:
     assert found.tolist() == [["FRA", "ISL"], ["BEL", ""]]
     assert country_at(grid, [1.0, 3.0], 1.0).tolist() == ["FRA", "ESP"]  # broadcast
     assert country_at(grid, 2.0, 1.0) in {"FRA", "ESP"}  # on the shared border
+
+
+def _landings(rows: list[tuple[str, float, float, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "id": i,
+                "name": i,
+                "country": iso2,
+                "iso2": iso2,
+                "iso3": iso2 + "X",
+                "lon": x,
+                "lat": y,
+                "is_tbd": False,
+            }
+            for i, x, y, iso2 in rows
+        ]
+    )
+
+
+def test_assign_territories_by_location(grid: pd.DataFrame) -> None:
+    lp = _landings(
+        [
+            ("in-be", 3.0, 5.0, "CH"),  # filed under the parent, inside the territory
+            ("off-be", 3.0, 6.5, "CH"),  # 0.5 degree off the territory's coast
+            ("in-ch", 3.0, 3.0, "CH"),  # the parent's own landing
+            ("es-in-be", 3.5, 5.5, "ES"),  # filed under another country: left alone
+        ]
+    )
+    out, notes = assign_territories(lp, grid, snap_km=100.0, territories={"BE": "CH"})
+    got = out.set_index("id")
+    assert got.loc["in-be", ["iso2", "iso3", "country"]].tolist() == ["BE", "BEL", "c7"]
+    assert got.loc["off-be", "iso2"] == "BE"
+    assert got.loc[["in-ch", "es-in-be"], "iso2"].tolist() == ["CH", "ES"]
+    assert notes == ["2 landing points filed under CH lie in c7: BE/BEL"]
+    assert lp["iso2"].tolist() == ["CH", "CH", "CH", "ES"]  # the input is not changed
+    near, _ = assign_territories(lp, grid, snap_km=20.0, territories={"BE": "CH"})
+    assert near.set_index("id").loc["off-be", "iso2"] == "CH"  # beyond the reach
+    # a territory the table lacks (the 110m file has no Hong Kong) changes nothing
+    same, none = assign_territories(lp, grid, territories=LOCATED_TERRITORIES)
+    assert same is lp
+    assert none == []
 
 
 def test_invalid_polygon_is_repaired(tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # the lazy names below, typed for mypy and IDEs
     from undersea.analysis.routes.matrix import rtt_matrix
     from undersea.analysis.routes.places import resolve_place
     from undersea.analysis.routes.routing import shortest_route, shortest_routes
+    from undersea.analysis.validation import replay_incidents
     from undersea.data.pull import pull_data
     from undersea.outputs.report import country_report, hub_report
     from undersea.outputs.sql import query
@@ -86,6 +87,7 @@ _LAZY = {
     "plan": "undersea.analysis.planning.optimise",
     "compare": "undersea.analysis.planning.comparison",
     "dependency": "undersea.analysis.dependency",
+    "replay_incidents": "undersea.analysis.validation",
     "query": "undersea.outputs.sql",
     "hub_report": "undersea.outputs.report",
     "country_report": "undersea.outputs.report",
@@ -141,6 +143,7 @@ __all__ = [  # the lazy names are listed too: ``from undersea import *`` and typ
     "plan",
     "pull_data",
     "query",
+    "replay_incidents",
     "resolve_place",
     "risk",
     "rtt_matrix",

@@ -33,6 +33,13 @@ class Settings:
     #: A landing point within this distance (km) of its cable's drawn route is attached by a
     #: short stub; farther away the straight link is flagged ``inferred``.
     landing_snap_km: float = 50.0
+    #: Sources (:func:`undersea.sources.naturalearth.assign_territories`): a landing point
+    #: filed under China that lies in no country polygon joins Hong Kong or Macao when
+    #: their polygon (Natural Earth 1:50m) is the nearest within this distance. 20 km holds
+    #: every Hong Kong and Macao landing of the reference snapshots (the farthest, Taipa,
+    #: lies ~7 km off the coarse 50m Macao polygon; Cape D'Aguilar ~3 km off Hong Kong's),
+    #: while Zhuhai, ~1 km off China's polygon and ~6 km off Macao's, stays in China.
+    territory_snap_km: float = 20.0
     #: Drawn route pieces of one cable that do not touch are joined by an inferred straight
     #: link between their closest points when no landing point connects them.
     join_disconnected_parts: bool = True

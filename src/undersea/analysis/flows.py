@@ -258,7 +258,7 @@ def _riders(
     live_copy[cu[act]] = live_copy[cv[act]] = True
     cand = live_copy & is_land[q_node] & intl[q_cable] & ~net.failed_nodes[q_node]
     cand &= np.isfinite(score[q_node])
-    best = pd.Series(np.where(cand, score[q_node], -1.0)).groupby(q_cable).transform("max")
+    best = pd.Series(np.where(cand, score[q_node], -np.inf)).groupby(q_cable).transform("max")
     gateway = cand & (score[q_node] == best.to_numpy())
     gw = np.flatnonzero(gateway)
     if not len(gw):

@@ -14,4 +14,5 @@ from undersea.cli import (
     serve,  # noqa: F401
     show,  # noqa: F401
     sql,  # noqa: F401
+    validation,  # noqa: F401
 )

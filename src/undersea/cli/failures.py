@@ -437,6 +437,16 @@ def _incident_dict(inc: Incident) -> dict[str, Any]:
         "description": inc.description,
         "location": {"lon": c.lon, "lat": c.lat, "radius_km": c.radius_km},
         "impact": inc.impact.text,
+        "negative_control": inc.is_control,
+        "reports": [
+            {
+                "country": r.country,
+                "severity": r.severity,
+                "source": r.source.title,
+                "url": r.source.url,
+            }
+            for r in inc.impact.reports
+        ],
         "sources": [{"title": s.title, "url": s.url} for s in inc.sources],
     }
 
@@ -448,7 +458,8 @@ def incident_show(
     ],
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """One incident: what happened, the cables cut, the area, the reported impact, sources.
+    """One incident: what happened, the cables cut, the area, the reported impact per
+    country (severe or degraded, with the report that says so), sources.
 
     Example: undersea incident show 2024-03-abidjan
     """
@@ -458,10 +469,13 @@ def incident_show(
         return
     loc = d.pop("location")
     sources = d.pop("sources")
+    reports = d.pop("reports")
     d["cables"] = "; ".join(d["cables"])
     d["reported_countries"] = ", ".join(d["reported_countries"])
     d["location"] = f"{loc['radius_km']:g} km around {loc['lat']:g}, {loc['lon']:g}"
     emit_table(pd.DataFrame({"field": list(d), "value": [str(v) for v in d.values()]}), fmt)
+    if reports:
+        emit_table(pd.DataFrame(reports).drop(columns="url"), fmt, title="Reported per country")
     emit_table(pd.DataFrame(sources), fmt, title="Sources")
 
 

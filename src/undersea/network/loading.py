@@ -17,6 +17,7 @@ import re
 import shutil
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -244,10 +245,14 @@ def _build(
     folder: Path, countries_file: Path | None, s: Settings, *, allow_partial: bool = False
 ) -> Network:
     from undersea.sources import read_countries, read_telegeography
+    from undersea.sources.naturalearth import assign_territories
 
     snap = read_telegeography(folder, allow_partial=allow_partial)
-    topo = build_topology(snap, settings=s)
     countries = read_countries(countries_file) if countries_file else None
+    if countries is not None:  # Hong Kong and Macao by location, not as the map files them
+        lp, notes = assign_territories(snap.landing_points, countries, snap_km=s.territory_snap_km)
+        snap = replace(snap, landing_points=lp, notes=(*snap.notes, *notes))
+    topo = build_topology(snap, settings=s)
     land = build_land_layer(snap.landing_points, countries=countries, settings=s)
     return Network.from_topology(
         cables=snap.cables,

@@ -417,7 +417,7 @@ def _incident_replays(net: Network, iso2: str) -> pd.DataFrame:
                 "severity": "" if r is None else str(r["severity"]),
                 "lost_share": None if r is None else r["lost_share"],
                 "rtt_inflation_ms": None if r is None else r["rtt_inflation_ms"],
-                "reported_affected": "yes" if iso2 in inc.impact.countries else "",
+                "reported": inc.impact.severity(iso2).replace("none", ""),
                 "note": "" if r is not None else "not reachable before the incident",
             }
         )

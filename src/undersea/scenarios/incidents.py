@@ -2,9 +2,20 @@
 
 Each :class:`Incident` names the cables that were cut (as on TeleGeography's map), an
 approximate damaged area (a :class:`~undersea.geo.regions.Circle`), its public sources and the
-impact reported at the time. The records ship in ``datasets/incidents.yaml``; a user file
-with the same schema can be read with :func:`read_incidents`. Replaying an incident as a
-scenario means failing the named cables' segments that pass through its area.
+impact reported at the time: a text and, per country, a reported severity with the public
+report that gives it (:class:`Report`). The records ship in ``datasets/incidents.yaml``; a
+user file with the same schema can be read with :func:`read_incidents`. Replaying an
+incident as a scenario means failing the named cables' segments that pass through its area.
+
+Reported severities (what :mod:`undersea.analysis.validation` scores a model against):
+
+- ``severe``: a national or near-total outage, or most international capacity lost
+  (NetBlocks' "severe" or "high impact", an operator losing most of its capacity);
+- ``degraded``: a noticeable disruption short of that (NetBlocks' "medium impact", traffic
+  dips, slower service, one large network hit).
+
+An incident with no ``severe`` report is a **negative control**: a cut after which no
+country was reported badly hit (:attr:`Incident.is_control`).
 """
 
 from __future__ import annotations
@@ -26,7 +37,17 @@ from undersea._errors import (
 )
 from undersea.geo.regions import Circle
 
-__all__ = ["CAUSES", "Impact", "Incident", "Source", "incident", "incidents", "read_incidents"]
+__all__ = [
+    "CAUSES",
+    "REPORTED_SEVERITIES",
+    "Impact",
+    "Incident",
+    "Report",
+    "Source",
+    "incident",
+    "incidents",
+    "read_incidents",
+]
 
 _FILE = Path(__file__).parent.parent / "datasets" / "incidents.yaml"
 #: Accepted values of an incident's ``cause``.
@@ -40,6 +61,8 @@ CAUSES = (
     "sabotage",
     "unknown",
 )
+#: Severity classes a report can give a country, worst first.
+REPORTED_SEVERITIES = ("severe", "degraded")
 _FIELDS = ("id", "name", "date", "cause", "description", "cables", "location", "sources", "impact")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _ISO2 = re.compile(r"[A-Z]{2}")
@@ -54,11 +77,26 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Report:
+    """One country's reported severity (``severe`` or ``degraded``) and its source."""
+
+    country: str
+    severity: str
+    source: Source
+
+
+@dataclass(frozen=True)
 class Impact:
-    """Impact reported at the time: countries (ISO 3166-1 alpha-2) and a short text."""
+    """Impact reported at the time: countries (ISO 3166-1 alpha-2), a short text and the
+    per-country reports (``countries`` lists the reports' countries, in order)."""
 
     countries: tuple[str, ...]
     text: str
+    reports: tuple[Report, ...] = ()
+
+    def severity(self, iso2: str) -> str:
+        """Reported severity of a country: ``severe``, ``degraded`` or ``none``."""
+        return next((r.severity for r in self.reports if r.country == iso2), "none")
 
 
 @dataclass(frozen=True)
@@ -74,6 +112,11 @@ class Incident:
     location: Circle
     sources: tuple[Source, ...]
     impact: Impact
+
+    @property
+    def is_control(self) -> bool:
+        """A negative control: no country was reported ``severe``."""
+        return not any(r.severity == "severe" for r in self.impact.reports)
 
 
 def incidents() -> list[Incident]:
@@ -196,30 +239,56 @@ def _location(value: Any, bad: Any) -> Circle:
         raise bad("location", str(exc)) from None
 
 
-def _sources(value: Any, bad: Any) -> tuple[Source, ...]:
+def _sources(value: Any, bad: Any, field: str = "sources") -> tuple[Source, ...]:
     if not isinstance(value, list) or not value:
-        raise bad("sources", "must be a non-empty list of {title, url}")
+        raise bad(field, "must be a non-empty list of {title, url}")
     out = []
     for s in value:
         if not isinstance(s, dict) or set(s) != {"title", "url"}:
-            raise bad("sources", "every source must have exactly a title and a url")
+            raise bad(field, "every source must have exactly a title and a url")
         url = s["url"]
         if not isinstance(url, str) or not re.fullmatch(r"https?://\S+", url):
-            raise bad("sources", f"url must be an http(s) address, got {url!r}")
-        out.append(Source(_text(s["title"], bad, "sources"), url))
+            raise bad(field, f"url must be an http(s) address, got {url!r}")
+        out.append(Source(_text(s["title"], bad, field), url))
     return tuple(out)
 
 
 def _impact(value: Any, bad: Any) -> Impact:
-    if not isinstance(value, dict) or set(value) != {"countries", "text"}:
-        raise bad("impact", "must be a mapping with countries and text")
-    countries = value["countries"]
-    if not isinstance(countries, list) or not all(
-        isinstance(c, str) and _ISO2.fullmatch(c) for c in countries
-    ):
-        raise bad(
-            "impact",
-            "countries must be a list of ISO 3166-1 alpha-2 codes "
-            "(quote codes YAML reads as booleans, such as 'NO')",
-        )
-    return Impact(tuple(countries), _text(value["text"], bad, "impact"))
+    if not isinstance(value, dict) or set(value) != {"text", "reports"}:
+        raise bad("impact", "must be a mapping with text and reports")
+    if not isinstance(value["reports"], list):
+        raise bad("impact", "reports must be a list (empty for a negative control)")
+    reports: list[Report] = []
+    for item in value["reports"]:
+        reports.extend(_reports(item, bad))
+    seen: set[str] = set()
+    for r in reports:
+        if r.country in seen:
+            raise bad("impact", f"country {r.country} is reported twice; keep one report")
+        seen.add(r.country)
+    return Impact(
+        tuple(r.country for r in reports), _text(value["text"], bad, "impact"), tuple(reports)
+    )
+
+
+def _reports(item: Any, bad: Any) -> list[Report]:
+    """One report entry: a source and the countries it reports, by severity."""
+    allowed = {"source", *REPORTED_SEVERITIES}
+    if not isinstance(item, dict) or "source" not in item or not set(item) <= allowed:
+        raise bad("impact", "every report must have a source and lists severe and/or degraded")
+    (source,) = _sources([item["source"]], bad, "impact")
+    out: list[Report] = []
+    for severity in REPORTED_SEVERITIES:
+        countries = item.get(severity, [])
+        if not isinstance(countries, list) or not all(
+            isinstance(c, str) and _ISO2.fullmatch(c) for c in countries
+        ):
+            raise bad(
+                "impact",
+                f"{severity} must be a list of ISO 3166-1 alpha-2 codes "
+                "(quote codes YAML reads as booleans, such as 'NO')",
+            )
+        out.extend(Report(c, severity, source) for c in countries)
+    if not out:
+        raise bad("impact", f"the report from {source.url} names no country")
+    return out

@@ -49,7 +49,15 @@ from undersea._errors import DataNotFoundError, MalformedSourceError
 from undersea.settings import get_settings
 from undersea.tables import check_table
 
-__all__ = ["INLAND_SEAS", "PSEUDO_CODES", "country_at", "landlocked", "read_countries"]
+__all__ = [
+    "INLAND_SEAS",
+    "LOCATED_TERRITORIES",
+    "PSEUDO_CODES",
+    "assign_territories",
+    "country_at",
+    "landlocked",
+    "read_countries",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -597,3 +605,74 @@ def country_at(
     if np.ndim(lon) == 0 and np.ndim(lat) == 0:
         return str(out[0])
     return out.reshape(lons.shape)
+
+
+#: Territories with ISO codes of their own that cable maps file under another country, and
+#: that undersea places by location instead (iso2 -> the iso2 they are filed under).
+#: TeleGeography lists Hong Kong's and Macao's landing points under China (2018 onwards;
+#: the 2014 snapshot still had "Hong Kong"); both are separate economies with their own
+#: international gateways, regulators and World Bank figures. Puerto Rico, Guam and the US
+#: Virgin Islands (filed under the United States in some snapshots) are not listed yet.
+LOCATED_TERRITORIES: dict[str, str] = {"HK": "CN", "MO": "CN"}
+
+
+def assign_territories(
+    landing_points: pd.DataFrame,
+    countries: pd.DataFrame,
+    *,
+    snap_km: float | None = None,
+    territories: dict[str, str] | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Give landing points filed under a parent country their territory's codes.
+
+    A landing point filed under the parent (``"CN"``) whose position lies in the
+    territory's polygon, or in no polygon and nearest to the territory's within
+    ``snap_km`` (:func:`country_at`), takes the territory's ``iso2``, ``iso3`` and name
+    (``Chung Hom Kok`` -> HK/HKG, ``Taipa`` -> MO/MAC; ``Zhuhai``, across the bay, stays
+    CN). A territory missing from ``countries`` (the 110m file drops both) is left alone.
+
+    Parameters
+    ----------
+    landing_points
+        A canonical ``landing_points`` table.
+    countries
+        A ``countries`` table (:func:`read_countries`).
+    snap_km
+        Reach for points off every coast; default the ``territory_snap_km`` setting.
+    territories
+        iso2 -> parent iso2; default :data:`LOCATED_TERRITORIES`.
+
+    Returns
+    -------
+    (pandas.DataFrame, list of str)
+        The table (a copy when anything changed) and one note per territory changed.
+
+    Examples
+    --------
+    >>> lp, notes = assign_territories(landing_points, countries)  # doctest: +SKIP
+    >>> notes  # doctest: +SKIP
+    ['8 landing points filed under CN lie in Hong Kong: HK/HKG', ...]
+    """
+    reach = get_settings().territory_snap_km if snap_km is None else float(snap_km)
+    table = LOCATED_TERRITORIES if territories is None else territories
+    by_iso2 = countries.set_index("iso2")
+    present = {t: p for t, p in table.items() if t in by_iso2.index}
+    filed = landing_points["iso2"].isin(list(present.values())).to_numpy()
+    if not filed.any():
+        return landing_points, []
+    sub = landing_points[filed]
+    at = country_at(countries, sub["lon"].to_numpy(), sub["lat"].to_numpy(), snap_km=reach)
+    out, notes = landing_points, []
+    for iso2, parent in present.items():
+        row = by_iso2.loc[iso2]
+        hit = sub.index[(at == row["iso3"]) & (sub["iso2"] == parent).to_numpy()]
+        if not len(hit):
+            continue
+        out = out.copy() if out is landing_points else out
+        out.loc[hit, ["iso2", "iso3", "country"]] = [iso2, row["iso3"], row["name"]]
+        n = len(hit)
+        notes.append(
+            f"{n} landing point{'s' if n != 1 else ''} filed under {parent} "
+            f"lie{'s' if n == 1 else ''} in {row['name']}: {iso2}/{row['iso3']}"
+        )
+    return out, notes
