@@ -28,10 +28,10 @@ the scenario; ``capacity_before/after_tbps`` add their capacity proxy
 
 **RTT inflation** (deterministic scenarios only). Round-trip delay from the country's main
 metro (most cables; for a country without landing points its most populous metro) to the
-nearest surviving core metro: shortest path by fibre delay over the scenario's graph
-(length / (c / ``fibre_refractive_index``), both ways), scenario minus base; ``inf`` when
-the main metro (or, if it failed, every node of the country) no longer reaches the core.
-Per-hop equipment delay is left out: it barely changes a difference of paths.
+nearest surviving core metro: shortest path over the scenario's graph under the calibrated
+latency model of ``undersea route`` (:mod:`undersea.analysis.routes.latency`: inflated
+legs, per-hop allowances, the fixed end overhead), scenario minus base; ``inf`` when the
+main metro (or, if it failed, every node of the country) no longer reaches the core.
 
 **Units listed.** Countries (metros) already cut off from the core in the base view are
 left out of the tables: a scenario cannot change them. In 2024-03 these are island
@@ -63,15 +63,14 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from undersea._errors import InvalidScenarioError, UnknownNameError
 from undersea.analysis.flows import FlowModel, flow_model
+from undersea.analysis.routes.routing import delay_graph
 from undersea.engine.kernels import ImpactArrays, KernelOutput, run_batch
 from undersea.network.capacity import cable_capacity_tbps
 from undersea.network.core import Network
-from undersea.network.graph import both_ways, lightest_csr
 from undersea.settings import Settings
 
 __all__ = [
@@ -434,18 +433,15 @@ def classify_severity(
 # --------------------------------------------------------------------------- delay
 
 
-def _delay_graph(net: Network, ok: NDArray[np.bool_]) -> csr_matrix:
-    s = net.settings
-    km_per_ms = s.speed_of_light_km_s / s.fibre_refractive_index / 1000.0
-    u, v = net.edge_u[ok], net.edge_v[ok]
-    w = np.maximum(net.edge_length_km[ok] / km_per_ms, 1e-9)
-    return lightest_csr(*both_ways(u, v, w), len(net.nodes))
-
-
 def _rtt_ms(
     net: Network, model: ImpactModel, fs: NDArray[np.bool_], fn: NDArray[np.bool_]
 ) -> NDArray[np.float64]:
-    """Round trip (ms) from each node to the nearest surviving core node."""
+    """Round trip (ms) from each node to the nearest surviving core node.
+
+    The calibrated latency model of ``undersea route`` (:mod:`undersea.analysis.routes.latency`):
+    inflated legs, per-hop allowances and the fixed end overhead, so an impact's round
+    trips read like the routes' (the overhead cancels in ``rtt_inflation_ms``).
+    """
     a = model.arrays
     fail = fn | a.node_failed
     ok = a.edge_ok & ~fail[a.edge_u] & ~fail[a.edge_v]
@@ -453,8 +449,10 @@ def _rtt_ms(
     core = a.core_nodes[~fail[a.core_nodes]]
     if not len(core):
         return np.full(a.n_nodes, np.inf)
-    dist = dijkstra(_delay_graph(net, ok), directed=False, indices=core, min_only=True)
+    graph = delay_graph(net, edge_mask=ok, latency="calibrated")
+    dist = dijkstra(graph, directed=False, indices=core, min_only=True)
     out = 2.0 * np.asarray(dist, dtype=float)
+    out[(out > 0) & np.isfinite(out)] += net.settings.latency_end_ms
     out[fail] = np.inf
     return out
 
