@@ -100,8 +100,10 @@ def test_unknown_and_ambiguous(sample: Network) -> None:
 
 
 def test_a_much_bigger_namesake_wins(sample: Network) -> None:
-    # Lagos, Nigeria (15.4 M) against Lagos, Portugal (33 k): a factor above 10
+    # Lagos, Nigeria (15.4 M) against Lagos, Portugal (33 k)
     assert resolve_place(sample, "Lagos").iso2 == "NG"
+    with pytest.raises(AmbiguousNameError, match="Portugal"):
+        resolve_place(sample, "Lagos", strict=True)
     strict = sample.settings.replace(place_dominance_ratio=1000.0)
     with pytest.raises(AmbiguousNameError, match="Portugal"):
         resolve_place(sample, "Lagos", settings=strict)
@@ -114,8 +116,12 @@ def test_gazetteer_city_that_is_no_metro(sample: Network) -> None:
     assert resolve_place(sample, p.id).anchors == p.anchors
     # a country qualifier or a region narrows the gazetteer
     assert resolve_place(sample, "Portland, US-ME").name == "Portland, US"
+    # Portland, Oregon (653 k) is ten times Portland, Maine (67 k): chosen, and it says so
+    p = resolve_place(sample, "Portland")
+    assert p.name == "Portland, US"
+    assert p.note.startswith("Portland → Portland, US-OR (also: Portland, US-ME")
     with pytest.raises(AmbiguousNameError, match="US-OR"):
-        resolve_place(sample, "Portland")
+        resolve_place(sample, "Portland", strict=True)
     with pytest.raises(UnknownNameError):
         resolve_place(sample, "Portland, FR")
 

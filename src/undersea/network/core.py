@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 
 from undersea._errors import AmbiguousNameError, UnknownNameError
+from undersea.geo.countries import country_iso2, country_names
 from undersea.network.graph import lightest_csr, metro_node, metro_nodes
 from undersea.network.land import LandLayer
 from undersea.network.topology import QualityReport, Topology
@@ -560,7 +561,11 @@ class Network:
             hit = table[table[col].str.casefold() == key]
             if len(hit):
                 return hit.iloc[0]
-        raise UnknownNameError("country", name, table["name"])
+        iso2 = country_iso2(name)  # common, former and ISO names: "UK", "Ivory Coast"
+        hit = table[table["iso2"] == iso2]
+        if len(hit):
+            return hit.iloc[0]
+        raise UnknownNameError("country", name.strip(), [*table["name"], *country_names()])
 
     def metro(self, name: str) -> pd.Series:
         """A metro by id (``marseille-fr``), name, or ``"Name, ISO2"``."""
