@@ -35,6 +35,7 @@ __all__ = [
     "FormatOpt",
     "PlannedOpt",
     "SnapshotOpt",
+    "StrictOpt",
     "YearOpt",
     "console",
     "emit_json",
@@ -70,6 +71,14 @@ PlannedOpt = Annotated[
     bool, typer.Option("--planned/--no-planned", help="Include announced (planned) cables.")
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Refuse a place name borne by several places (default: take the most important"
+        " when it clearly dominates, and say so).",
+    ),
+]
 
 
 #: How every command loads data, set by the app-wide ``--strict`` / ``--allow-partial``.

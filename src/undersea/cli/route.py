@@ -23,6 +23,7 @@ from undersea.cli._options import (
     PlannedOpt,
     SampleOpt,
     SnapshotOpt,
+    StrictOpt,
     YearOpt,
     console,
     emit_json,
@@ -83,6 +84,7 @@ def route(
     year: YearOpt = None,
     planned: PlannedOpt = False,
     latency: LatencyOpt = LatencyChoice.calibrated,
+    strict: StrictOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Shortest-delay route between two places: RTT, fibre km, cables, land links, metros.
@@ -105,6 +107,7 @@ def route(
         alternatives=alternatives,
         without=without or (),
         latency=latency.value,
+        strict=strict,
     )
     if fmt is Format.json:
         emit_json([r.as_dict() for r in routes])
@@ -196,6 +199,7 @@ def matrix(
     year: YearOpt = None,
     planned: PlannedOpt = False,
     latency: LatencyOpt = LatencyChoice.calibrated,
+    strict: StrictOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """All-pairs round-trip times (ms) between metros or countries; blank = no route.
@@ -216,9 +220,9 @@ def matrix(
     codes = pieces if countries is not None else None
     quiet = output is not None or plot is not None
     if fmt is Format.json and latency is LatencyChoice.calibrated and not quiet:
-        _emit_matrices(rtt_matrices(net, metros=places, countries=codes))  # interval, floor
+        _emit_matrices(rtt_matrices(net, metros=places, countries=codes, strict=strict))
         return
-    m = rtt_matrix(net, metros=places, countries=codes, latency=latency.value)
+    m = rtt_matrix(net, metros=places, countries=codes, latency=latency.value, strict=strict)
     if output is not None:
         err_console.print(f"wrote {len(m)} x {len(m)} matrix to {write_matrix(m, output)}")
     if plot is not None:
