@@ -568,16 +568,36 @@ class Network:
         raise UnknownNameError("country", name.strip(), [*table["name"], *country_names()])
 
     def metro(self, name: str) -> pd.Series:
-        """A metro by id (``marseille-fr``), name, or ``"Name, ISO2"``."""
+        """A metro by id (``marseille-fr``), name, ``"Name, ISO2"``, or the town or full
+        name of a landing point in it (``"Fujairah"``, ``"Tuas, Singapore"``)."""
         m = self._base.metros
         if m is None:
             raise UnknownNameError("metro", name, [])
         table = m.rename(columns={"metro_id": "id"})
         label = table["name"] + ", " + table["iso2"]
-        k = _lookup(
-            table, name, "metro", label=lambda r: f"{r['name']} ({r['iso2']})", aliases=label
-        )
+        try:
+            k = _lookup(
+                table, name, "metro", label=lambda r: f"{r['name']} ({r['iso2']})", aliases=label
+            )
+        except UnknownNameError:
+            mid = self._metro_of_landing(name)
+            if mid is None:
+                raise
+            k = int(np.flatnonzero(table["id"].to_numpy(dtype=object) == mid)[0])
         return m.iloc[k]
+
+    def _metro_of_landing(self, name: str) -> str | None:
+        """The metro of the landing points whose town or full name is ``name`` (None when
+        none, or when they lie in several metros)."""
+        lm = self._base.landing_metro
+        if lm is None:
+            return None
+        lp = self._base.landing_points
+        key = " ".join(str(name).split()).casefold()
+        full = lp["name"].str.casefold()
+        hit = lp["id"][(full == key) | (full.str.split(",").str[0].str.strip() == key)]
+        mids = set(lm.loc[lm["landing_point_id"].isin(set(hit)), "metro_id"])
+        return mids.pop() if len(mids) == 1 else None
 
     def node_index(self, node_id: str) -> int:
         k = pd.Index(self.nodes["node_id"]).get_indexer([node_id])[0]

@@ -215,7 +215,7 @@ def hub_rank_history(
         ("history", key, planned, step),
         lambda: hub_history(net, years=years, by=key, include_planned=planned),
     )
-    metro_id = resolve_metro(table[METRO_FIELDS].drop_duplicates("metro_id"), metro)
+    metro_id = resolve_metro(table[METRO_FIELDS].drop_duplicates("metro_id"), metro, net=net)
     mine = table[table["metro_id"] == metro_id]
     info = mine[METRO_FIELDS].iloc[0]
     return {

@@ -560,11 +560,12 @@ def hub_ranking(
     return ranked if top is None else ranked.head(top)
 
 
-def resolve_metro(metros: pd.DataFrame, name: str) -> str:
+def resolve_metro(metros: pd.DataFrame, name: str, *, net: Network | None = None) -> str:
     """The metro id of ``name`` (id, name or ``"Name, ISO2"``) in a hub metros table.
 
-    Raises UnknownNameError with close matches, or AmbiguousNameError listing the
-    namesakes with their countries.
+    With ``net``, the town of a landing point also names its metro (``"Fujairah"``, see
+    :meth:`undersea.network.Network.metro`). Raises UnknownNameError with close matches,
+    or AmbiguousNameError listing the namesakes with their countries.
     """
     key = str(name).strip()
     ids = metros["metro_id"].to_numpy(dtype=object)
@@ -583,4 +584,7 @@ def resolve_metro(metros: pd.DataFrame, name: str) -> str:
                 key,
                 [f"{r.name}, {r.iso2} [id {r.metro_id}]" for r in rows.itertuples(index=False)],
             )
+    mid = net._metro_of_landing(key) if net is not None else None
+    if mid is not None and mid in set(ids):
+        return mid
     raise UnknownNameError("metro", key, list(metros["name"]) + list(ids))
