@@ -34,13 +34,12 @@ Decisions worth knowing (each alias is in :data:`ALIASES`):
 from __future__ import annotations
 
 import functools
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 
 import pycountry
 
 from undersea._errors import UnknownNameError
+from undersea.geo.gazetteer import name_key
 
 __all__ = [
     "ALIASES",
@@ -91,16 +90,13 @@ ALIASES: dict[str, str] = {
 # fmt: on
 #: Codes pycountry does not have (user-assigned): alpha-2 -> alpha-3.
 _EXTRA_ISO3 = {"XK": "XKX"}
-_PUNCT = re.compile(r"[^\w]+")
 
 
 def country_key(name: str) -> str:
-    """Case-, accent-, punctuation- and space-insensitive key (``"Côte d'Ivoire"`` ->
-    ``"cote divoire"``; ``"U.K."`` -> ``"uk"``)."""
-    text = unicodedata.normalize("NFKD", str(name))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = text.replace("'", "").replace("’", "").replace(".", "").replace("&", " and ")
-    return " ".join(_PUNCT.sub(" ", text).split())
+    """:func:`~undersea.geo.gazetteer.name_key` with dots dropped and ``&`` spelled out
+    (``"Côte d'Ivoire"`` -> ``"cote divoire"``; ``"U.K."`` -> ``"uk"``; ``"St. Lucia"``
+    -> ``"saint lucia"``)."""
+    return name_key(str(name).replace(".", "").replace("&", " and "))
 
 
 @functools.cache

@@ -76,12 +76,12 @@ class LandLayer:
 
 @functools.lru_cache(maxsize=1)
 def _gazetteer_places() -> pd.DataFrame:
-    """Cities from the GeoNames gazetteer (:mod:`undersea.geo.geonames`), most populous
+    """Cities from the GeoNames gazetteer (:func:`undersea.geo.gazetteer.cities`), most populous
     first. Columns: name, iso2, lon, lat, population, capital (bool: the most populous
     city bearing the country's capital name)."""
-    from undersea.geo.geonames import capitals, gazetteer
+    from undersea.geo.gazetteer import capitals, cities
 
-    df = gazetteer()[["name", "iso2", "lon", "lat", "population"]].copy()
+    df = cities()[["name", "iso2", "lon", "lat", "population"]].copy()
     df["capital"] = (df["name"] == df["iso2"].map(capitals())).to_numpy(dtype=bool)
     df["capital"] &= ~df.duplicated(["iso2", "capital"]) | ~df["capital"]
     return df.reset_index(drop=True)

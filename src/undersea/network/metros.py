@@ -78,12 +78,12 @@ from undersea.geo.gazetteer import (
     _gazetteer,
     _gravity_pick,
     _metro_id,
-    _name_key,
     _names_in,
     _nearest_pick,
     _Rule,
     _rule,
     metro_slug,
+    name_key,
 )
 from undersea.geo.sphere import chord_to_km, unit_vectors
 from undersea.settings import Settings, get_settings
@@ -498,7 +498,7 @@ def _resolve_override(
 
 def _lookup_name(gaz: _Gazetteer, name: str, iso2: str) -> int:
     """Gazetteer row of ``name`` in country ``iso2`` (-1 if unknown)."""
-    return _names_in(gaz.min_population, iso2).get(_name_key(name), -1)
+    return _names_in(gaz.min_population, iso2).get(name_key(name), -1)
 
 
 def _assignment_metros(lp: pd.DataFrame, gaz: _Gazetteer) -> pd.DataFrame:
@@ -670,12 +670,12 @@ def _exchange_leftovers(
     ex.loc[hit, "metro_id"] = placed["metro_id"].to_numpy(dtype=object)[near[near >= 0]]
     ex.loc[hit, "assigned_by"] = "nearest"
     by_name = {
-        (_name_key(n), c): m
+        (name_key(n), c): m
         for n, c, m in zip(metros["name"], metros["iso2"], metros["metro_id"], strict=True)
     }
     city, iso2 = ex["city"].to_numpy(dtype=object), ex["iso2"].to_numpy(dtype=object)
     rest = todo[near < 0]
-    keys = [(_name_key(city[k]), iso2[k]) for k in rest]
+    keys = [(name_key(city[k]), iso2[k]) for k in rest]
     ex.loc[rest, "metro_id"] = [
         (by_name.get(key) or _local_id(city[k], iso2[k], gaz, "exchange")) if key[0] else None
         for k, key in zip(rest, keys, strict=True)

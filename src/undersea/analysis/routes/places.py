@@ -53,7 +53,7 @@ from undersea._errors import (
     UnknownNameError,
 )
 from undersea.geo.countries import country_iso2, country_names, parse_countries
-from undersea.geo.geonames import alternate_rows, capitals, gazetteer, norm
+from undersea.geo.gazetteer import alternate_rows, capitals, cities, name_key
 from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
 from undersea.settings import Settings
@@ -198,7 +198,7 @@ def _not_a_country(net: Network, text: str, s: Settings) -> None:
 # ---------------------------------------------------------------------------- helpers
 def _norm_series(col: pd.Series) -> np.ndarray:
     values = col.to_numpy(dtype=object, na_value="")
-    return np.asarray([norm(str(x)) for x in values], dtype=object)
+    return np.asarray([name_key(str(x)) for x in values], dtype=object)
 
 
 @dataclass(frozen=True)
@@ -391,7 +391,7 @@ def _by_id(net: Network, text: str, s: Settings) -> Place | None:
     if text.startswith("point:"):
         return _by_lonlat(net, text[6:], s)
     if text.startswith("city:") and text[5:].isdigit():
-        gaz = gazetteer()
+        gaz = cities()
         hit = np.flatnonzero(gaz["gid"].to_numpy() == int(text[5:]))
         if len(hit):
             return _city_place(net, gaz.iloc[hit[0]], s)
@@ -405,7 +405,7 @@ def _by_lonlat(net: Network, text: str, s: Settings) -> Place | None:
 
 
 def _by_full_name(net: Network, text: str, s: Settings) -> Place | None:
-    key = norm(text)
+    key = name_key(text)
     lp = net.all_landing_points
     hit = np.flatnonzero(_names(net).lp_name == key)
     if len(hit) == 1:
@@ -442,7 +442,7 @@ def country_code(net: Network, text: str) -> str | None:
     >>> country_code(undersea.load(sample=True), "Ivory Coast")
     'CI'
     """
-    key = norm(text)
+    key = name_key(text)
     table = _names(net).countries
     for col, size in (("iso2", 2), ("iso3", 3), ("name", 0)):
         if size and len(key) != size:
@@ -520,7 +520,7 @@ def _capital_node(net: Network, iso2: str, cand: np.ndarray) -> int | None:
     if not capital:
         return None
     names = _norm_series(net.nodes["name"].iloc[cand])
-    hit = np.flatnonzero(names == norm(capital))
+    hit = np.flatnonzero(names == name_key(capital))
     return int(cand[hit[0]]) if len(hit) else None
 
 
@@ -560,7 +560,9 @@ def _by_name(
     shown: str | None = None,
     strict: bool = False,
 ) -> Place:
-    key = norm(name)
+    key = name_key(name)
+    if not key:  # nothing left after folding (a name in a non-Latin script)
+        raise UnknownNameError("place", shown or name, [])
     cands = _network_candidates(net, key, iso2, admin1) + _gazetteer_candidates(
         net, key, iso2, admin1, s, alternate=False
     )
@@ -594,13 +596,13 @@ def _chosen(shown: str, ranked: list[_Candidate]) -> Place:
 
 def _ranked(net: Network, cands: list[_Candidate], s: Settings) -> list[tuple[float, _Candidate]]:
     """Candidates by importance, highest first (see :func:`importance`)."""
-    caps = {(norm(v), k) for k, v in capitals().items() if v}
+    caps = {(name_key(v), k) for k, v in capitals().items() if v}
     exchanges = _exchange_cities(net)
     scored = []
     for c in cands:
         score = importance(
             c.population,
-            capital=(norm(c.label.split(",")[0]), c.iso2) in caps,
+            capital=(name_key(c.label.split(",")[0]), c.iso2) in caps,
             cables=c.cables,
             exchange_tbps=_exchange_tbps(exchanges, c, s),
             settings=s,
@@ -653,7 +655,7 @@ def _exchange_cities(net: Network) -> pd.DataFrame:
 
 def _exchange_tbps(ix: pd.DataFrame, c: _Candidate, s: Settings) -> float:
     """Exchange capacity (Tbit/s) of the candidate's name and country near it."""
-    same = ix[(ix["key"] == norm(c.label.split(",")[0])) & (ix["iso2"] == c.iso2)]
+    same = ix[(ix["key"] == name_key(c.label.split(",")[0])) & (ix["iso2"] == c.iso2)]
     if not len(same) or not np.isfinite(c.lon):
         return 0.0
     km = np.atleast_1d(
@@ -725,7 +727,7 @@ def _gazetteer_candidates(
     *,
     alternate: bool,
 ) -> list[_Candidate]:
-    gaz = gazetteer()
+    gaz = cities()
     rows = gaz.iloc[alternate_rows(key)] if alternate else gaz[gaz["key"].to_numpy() == key]
     if iso2:
         rows = rows[rows["iso2"] == iso2]
@@ -754,7 +756,7 @@ def _city_metro(net: Network, r: pd.Series, s: Settings) -> str | None:
     m = net.metros
     if m is None:
         return None
-    same = m[(m["iso2"] == r["iso2"]) & (_names(net).metro_name == norm(r["name"]))]
+    same = m[(m["iso2"] == r["iso2"]) & (_names(net).metro_name == name_key(r["name"]))]
     if not len(same):
         return None
     d = great_circle_km(
@@ -794,5 +796,5 @@ def _name_pool(net: Network) -> list[str]:
     lp = net.all_landing_points
     pool += list(lp["name"].str.split(",").str[0]) + list(lp["name"]) + list(lp["id"])
     pool += list(_names(net).countries["name"])
-    pool += list(gazetteer()["name"])
+    pool += list(cities()["name"])
     return pool
