@@ -563,10 +563,12 @@ def _by_name(
     key = name_key(name)
     if not key:  # nothing left after folding (a name in a non-Latin script)
         raise UnknownNameError("place", shown or name, [])
-    cands = _network_candidates(net, key, iso2, admin1) + _gazetteer_candidates(
-        net, key, iso2, admin1, s, alternate=False
+    cands = _towns_merged(
+        _network_candidates(net, key, iso2, admin1),
+        _gazetteer_candidates(net, key, iso2, admin1, s, alternate=False),
+        s,
     )
-    if not cands:
+    if not cands:  # alternate names only when no primary name matches
         cands = _gazetteer_candidates(net, key, iso2, admin1, s, alternate=True)
     unique: dict[str, _Candidate] = {}
     for c in cands:  # network candidates come first and win a shared key
@@ -584,6 +586,32 @@ def _by_name(
         shown or name,
         [f"{c.label} ({_country_name(net, c.iso2)})" for _, c in ranked],
     )
+
+
+def _towns_merged(
+    network: list[_Candidate], cities: list[_Candidate], s: Settings
+) -> list[_Candidate]:
+    """Network candidates, then the cities that are none of them.
+
+    A gazetteer city of a landing point's name and country within ``metro_radius_km`` is
+    that landing's town: the landing takes its population and the city goes.
+    """
+    out = list(network)
+    rest = []
+    for city in cities:
+        near = [
+            k
+            for k, c in enumerate(out)
+            if not c.key.startswith(("city:", "metro:"))
+            and c.iso2 == city.iso2
+            and great_circle_km(c.lon, c.lat, city.lon, city.lat, s.earth_radius_km)
+            <= s.metro_radius_km
+        ]
+        for k in near:
+            out[k] = dataclasses.replace(out[k], population=max(out[k].population, city.population))
+        if not near:
+            rest.append(city)
+    return out + rest
 
 
 def _chosen(shown: str, ranked: list[_Candidate]) -> Place:
@@ -708,7 +736,7 @@ def _network_candidates(
                 str(r["id"]),
                 str(r["name"]),
                 str(r["iso2"]),
-                float(pop_of.get(str(metro_of.get(r["id"])), 0.0)),  # its metro's people
+                0.0,  # its town's people when the gazetteer has it (_towns_merged)
                 float(r["lon"]),
                 float(r["lat"]),
                 functools.partial(_landing_place, net, str(r["id"])),
