@@ -25,7 +25,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from undersea.network.core import Network
+from undersea._errors import OutputError
+from undersea.network.core import Network, check_year
 from undersea.network.loading import load
 
 __all__ = [
@@ -40,6 +41,8 @@ __all__ = [
     "console",
     "emit_json",
     "emit_table",
+    "figure_path",
+    "matrix_path",
     "open_network",
     "progress_bar",
 ]
@@ -66,7 +69,13 @@ SnapshotOpt = Annotated[
     typer.Option("--snapshot", help="Snapshot date folder, e.g. 2024-03 (default: newest)."),
 ]
 SampleOpt = Annotated[bool, typer.Option("--sample", help="Use the small bundled sample network.")]
-YearOpt = Annotated[int | None, typer.Option("--year", help="Network as in service in this year.")]
+YearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        help="Network as in service in this year (within the years the snapshot covers).",
+    ),
+]
 PlannedOpt = Annotated[
     bool, typer.Option("--planned/--no-planned", help="Include announced (planned) cables.")
 ]
@@ -85,6 +94,29 @@ StrictOpt = Annotated[
 LOAD_POLICY: dict[str, bool] = {"strict": False, "allow_partial": False}
 
 
+#: Suffixes a figure option (``--plot``, ``--map``) writes: matplotlib's common formats.
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+#: Suffixes ``matrix --output`` writes (:func:`undersea.outputs.export.write_matrix`).
+MATRIX_SUFFIXES = (".csv", ".parquet")
+
+
+def _suffixes(allowed: tuple[str, ...]) -> Callable[[typer.CallbackParam, Path | None], Any]:
+    """A Typer callback refusing a path whose suffix is not ``allowed``, before any work."""
+
+    def check(param: typer.CallbackParam, value: Path | None) -> Path | None:
+        if value is not None and value.suffix.lower() not in allowed:
+            opt = max(param.opts, key=len) if param.opts else "this option"
+            kinds = " or ".join([", ".join(allowed[:-1]), allowed[-1]] if allowed[1:] else allowed)
+            raise OutputError(f"cannot write {value.name!r}: {opt} takes a {kinds} file")
+        return value
+
+    return check
+
+
+figure_path = _suffixes(FIGURE_SUFFIXES)
+matrix_path = _suffixes(MATRIX_SUFFIXES)
+
+
 def open_network(
     data_dir: Path | None,
     snapshot: str | None,
@@ -93,8 +125,10 @@ def open_network(
     year: int | None = None,
     planned: bool = False,
 ) -> Network:
-    """Load the network the common options describe (and the app-wide load policy)."""
-    return load(
+    """Load the network the common options describe (and the app-wide load policy); a
+    ``--year`` outside the data is refused by :func:`~undersea.network.core.check_year`,
+    as in the web API."""
+    net = load(
         snapshot,
         data_dir=data_dir,
         sample=sample,
@@ -103,6 +137,9 @@ def open_network(
         strict=LOAD_POLICY["strict"],
         allow_partial=LOAD_POLICY["allow_partial"],
     )
+    if year is not None:
+        check_year(net, year)
+    return net
 
 
 def _plain(value: Any) -> Any:

@@ -26,6 +26,7 @@ from undersea.cli._options import (
     console,
     emit_json,
     emit_table,
+    figure_path,
     open_network,
 )
 from undersea.network.core import Network
@@ -115,13 +116,21 @@ def hubs(
     plot: Annotated[
         Path | None,
         typer.Option(
-            "--plot", help="Also save a rank-over-time chart (PNG, SVG, PDF).", dir_okay=False
+            "--plot",
+            help="Also save a rank-over-time chart (PNG, SVG, PDF).",
+            dir_okay=False,
+            callback=figure_path,
         ),
     ] = None,
     since: Annotated[int, typer.Option("--since", help="First year of the --plot chart.")] = 2000,
     map_: Annotated[
         Path | None,
-        typer.Option("--map", help="Also save a world map of the top hubs.", dir_okay=False),
+        typer.Option(
+            "--map",
+            help="Also save a world map of the top hubs (PNG, SVG, PDF).",
+            dir_okay=False,
+            callback=figure_path,
+        ),
     ] = None,
     compare_with: Annotated[
         str | None,

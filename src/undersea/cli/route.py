@@ -28,6 +28,8 @@ from undersea.cli._options import (
     console,
     emit_json,
     emit_table,
+    figure_path,
+    matrix_path,
     open_network,
 )
 from undersea.outputs.export import write_matrix
@@ -188,10 +190,16 @@ def matrix(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the matrix to a .csv or .parquet file."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the matrix to a .csv or .parquet file.",
+            callback=matrix_path,
+        ),
     ] = None,
     plot: Annotated[
-        Path | None, typer.Option("--plot", help="Save a heat map (.png, .svg, .pdf).")
+        Path | None,
+        typer.Option("--plot", help="Save a heat map (.png, .svg, .pdf).", callback=figure_path),
     ] = None,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,

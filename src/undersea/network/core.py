@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
 
-from undersea._errors import AmbiguousNameError, UnknownNameError
+from undersea._errors import AmbiguousNameError, InvalidScenarioError, UnknownNameError
 from undersea.geo.countries import country_iso2, country_names
 from undersea.network.graph import lightest_csr, metro_node, metro_nodes
 from undersea.network.land import LandLayer
@@ -27,7 +27,7 @@ from undersea.network.topology import QualityReport, Topology
 from undersea.settings import Settings
 from undersea.tables import Provenance
 
-__all__ = ["Adjacency", "Network"]
+__all__ = ["Adjacency", "Network", "check_year", "covered_years"]
 
 
 @dataclass(frozen=True)
@@ -740,3 +740,51 @@ def _lookup(
             kind, name, [f"{label(r)} [id {r['id']}]" for _, r in rows.iterrows()]
         )
     raise UnknownNameError(kind, name, list(table["name"]) + list(ids))
+
+
+def covered_years(net: Network) -> tuple[int, int]:
+    """First and last year a network's data describes.
+
+    From the earliest RFS year of its cables to the latest RFS year of its cables
+    (planned ones included) or the snapshot's year, whichever is later.
+
+    >>> import undersea
+    >>> covered_years(undersea.load(sample=True))[0] <= 2000
+    True
+    """
+    rfs = net.all_cables["rfs_year"].dropna()
+    snap = _snapshot_year(net)
+    if rfs.empty:
+        return snap, snap
+    return int(rfs.min()), max(int(rfs.max()), snap)
+
+
+def _snapshot_year(net: Network) -> int:
+    try:
+        return int(str(net.provenance.snapshot_date)[:4])
+    except ValueError:
+        rfs = net.all_cables["rfs_year"].dropna()
+        return int(rfs.max()) if len(rfs) else 0
+
+
+def check_year(net: Network, year: int) -> int:
+    """``year`` if the network's data covers it, else InvalidScenarioError.
+
+    The one check of a ``--year`` (CLI) or ``year=`` (web API) for every command: a year
+    before the first cable of the snapshot or after its last planned one describes
+    nothing the data holds. Land links are assumed present in every covered year (the
+    terrestrial backbones predate the first cable of every snapshot, 1989 in 2024-03).
+
+    >>> import undersea
+    >>> check_year(undersea.load(sample=True), 1800)
+    Traceback (most recent call last):
+    ...
+    undersea._errors.InvalidScenarioError: year 1800 is outside the data: ...
+    """
+    first, last = covered_years(net)
+    if not first <= int(year) <= last:
+        raise InvalidScenarioError(
+            f"year {year} is outside the data: the {net.provenance.snapshot_date} snapshot "
+            f"covers {first}-{last}"
+        )
+    return int(year)
