@@ -60,14 +60,15 @@ def test_countries_are_their_best_connected_metro(sample: Network) -> None:
 
 
 def test_coordinates(sample: Network) -> None:
-    p = resolve_place(sample, "3.4,6.45")
+    p = resolve_place(sample, "6.45,3.4")  # LAT,LON
     assert (p.kind, p.virtual, p.lon, p.lat) == ("point", True, pytest.approx(3.4), 6.45)
     assert len(p.anchors) == sample.settings.place_attach_metros
     assert resolve_place(sample, (3.4, 6.45)).anchors == p.anchors
     assert resolve_place(sample, p.id).anchors == p.anchors
     assert resolve_place(sample, (363.4, 6.45)).lon == pytest.approx(3.4)  # wrapped
-    with pytest.raises(InvalidScenarioError, match="longitude then latitude"):
-        resolve_place(sample, "10, 95")
+    assert resolve_place(sample, "lon=3.4, lat=6.45").anchors == p.anchors
+    with pytest.raises(InvalidScenarioError, match="latitude first"):
+        resolve_place(sample, "95, 10")
 
 
 @settings(max_examples=30, deadline=None)
@@ -87,9 +88,12 @@ def test_unknown_and_ambiguous(sample: Network) -> None:
     assert isinstance(err.value, KeyError)
     with pytest.raises(UnknownNameError):
         resolve_place(sample, "   ")
-    # a landing beach named Alexandria (Sydney) and the Egyptian city: no guessing
+    # the Egyptian city (5.3 M, cables) dominates a Sydney beach and Alexandria, Virginia
+    chosen = resolve_place(sample, "Alexandria")
+    assert chosen.id == "metro:alexandria-eg"
+    assert chosen.note.startswith("Alexandria → Alexandria, EG (also: ")
     with pytest.raises(AmbiguousNameError) as amb:
-        resolve_place(sample, "Alexandria")
+        resolve_place(sample, "Alexandria", strict=True)
     text = str(amb.value)
     assert "'Alexandria, EG (Egypt)'" in text
     assert "Alexandria, NSW, Australia (Australia)" in text

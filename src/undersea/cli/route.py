@@ -37,7 +37,10 @@ from undersea.outputs.plots import plot_rtt_matrix
 
 __all__ = ["matrix", "route", "split_places"]
 
-_PLACE_HELP = "metro, city, landing point, country (ISO code or name) or 'lon,lat'"
+_PLACE_HELP = (
+    "metro, city, landing point, country (ISO code or name), or a point 'LAT,LON'"
+    " (latitude first, as in cut --region) or 'lat=…,lon=…'"
+)
 #: a piece such as "NG" or "US-OR" after a comma qualifies the name before it
 _QUALIFIER = re.compile(r"^[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?$")
 
@@ -95,7 +98,8 @@ def route(
     floor (fibre km / (c / 1.468) + 0.1 ms per hop), see docs/routes.md. With -k,
     each alternative avoids every cable of the routes before it.
 
-    A longitude starting with '-' needs '--' first: undersea route -- "-17.4,14.7" Lagos.
+    A point is LAT,LON (latitude first) or lat=…,lon=…; one starting with '-' needs
+    '--' first: undersea route -- "-33.9,18.4" Lagos.
 
     --format json prints a list with one object per route (the documented contract).
 

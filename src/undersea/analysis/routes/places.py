@@ -6,7 +6,9 @@ this order (names compare case-, accent- and space-insensitively):
 
 1. **Ids.** A landing point id (``lagos-nigeria``), a metro id (``lagos-ng``), a node id
    (``metro:lagos-ng``) or a gazetteer city id (``city:2925533``).
-2. **Coordinates.** ``"lon,lat"`` (GeoJSON order) or a ``(lon, lat)`` tuple: a *point*.
+2. **Coordinates.** ``"LAT,LON"`` (latitude first, as in ``cut --region``) or
+   ``"lat=…,lon=…"`` (:func:`undersea.geo.regions.parse_point`), or a ``(lon, lat)``
+   tuple in code (GeoJSON order): a *point*.
 3. **Full names.** A landing point's full name (``"Alexandria, NSW, Australia"``) or a
    metro's ``"Name, ISO2"`` (``"Lagos, NG"``).
 4. **Countries.** ISO2, ISO3 or name (``NG``, ``NGA``, ``Nigeria``): the country's
@@ -54,6 +56,7 @@ from undersea._errors import (
 )
 from undersea.geo.countries import country_iso2, country_names, parse_countries
 from undersea.geo.gazetteer import alternate_rows, capitals, cities, name_key
+from undersea.geo.regions import parse_point
 from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
 from undersea.settings import Settings
@@ -70,7 +73,6 @@ __all__ = [
 #: What a place was resolved as.
 PLACE_KINDS = ("landing", "metro", "city", "country", "point")
 
-_LONLAT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d*)?)\s*$")
 _REGION = re.compile(r"^([A-Za-z]{2})-([A-Za-z0-9]{1,3})$")
 
 
@@ -115,7 +117,7 @@ def resolve_place(
     settings: Settings | None = None,
     strict: bool = False,
 ) -> Place:
-    """Resolve a place name, id, country, ``"lon,lat"`` text or ``(lon, lat)`` pair.
+    """Resolve a place name, id, country, ``"LAT,LON"`` text or ``(lon, lat)`` pair.
 
     See the module docstring for the rules. A name borne by several places means the most
     important when it clearly dominates (its :attr:`Place.note` then says so and names the
@@ -142,7 +144,7 @@ def resolve_place(
     text = " ".join(str(place).split())
     if not text:
         raise UnknownNameError("place", str(place), [])
-    for rule in (_by_id, _by_lonlat, _by_full_name, _by_country):
+    for rule in (_by_id, _by_point, _by_full_name, _by_country):
         hit = rule(net, text, s)
         if hit is not None:
             return hit
@@ -352,11 +354,11 @@ def _virtual(
 def _point(net: Network, lon: float, lat: float, s: Settings) -> Place:
     if not (-90.0 <= lat <= 90.0) or not (-540.0 <= lon <= 540.0):
         raise InvalidScenarioError(
-            f"bad coordinates lon={lon}, lat={lat}: give longitude then latitude in degrees"
+            f"bad coordinates lon={lon}, lat={lat}: a (lon, lat) pair in degrees"
         )
     lon = (lon + 180.0) % 360.0 - 180.0
     iso2 = _country_at(net, lon, lat)
-    name = f"{lon:.4f},{lat:.4f}"
+    name = f"{lat:.4f},{lon:.4f}"  # LAT,LON: typed back as is
     return _virtual(
         net, name=name, kind="point", pid=f"point:{name}", lon=lon, lat=lat, iso2=iso2, s=s
     )
@@ -389,7 +391,7 @@ def _by_id(net: Network, text: str, s: Settings) -> Place | None:
     if text.startswith("country:"):
         return resolve_country(net, text, settings=s)
     if text.startswith("point:"):
-        return _by_lonlat(net, text[6:], s)
+        return _by_point(net, text[6:], s)
     if text.startswith("city:") and text[5:].isdigit():
         gaz = cities()
         hit = np.flatnonzero(gaz["gid"].to_numpy() == int(text[5:]))
@@ -399,9 +401,9 @@ def _by_id(net: Network, text: str, s: Settings) -> Place | None:
     return None
 
 
-def _by_lonlat(net: Network, text: str, s: Settings) -> Place | None:
-    m = _LONLAT.match(text)
-    return _point(net, float(m.group(1)), float(m.group(2)), s) if m else None
+def _by_point(net: Network, text: str, s: Settings) -> Place | None:
+    lonlat = parse_point(text)
+    return None if lonlat is None else _point(net, *lonlat, s)
 
 
 def _by_full_name(net: Network, text: str, s: Settings) -> Place | None:

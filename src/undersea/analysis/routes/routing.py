@@ -641,6 +641,7 @@ def shortest_route(
     *,
     latency: str = "calibrated",
     settings: Settings | None = None,
+    strict: bool = False,
 ) -> Route:
     """The route of least delay between two places (see :func:`shortest_routes`).
 
@@ -652,7 +653,9 @@ def shortest_route(
     >>> r.rtt_low_ms <= r.rtt_ms <= r.rtt_high_ms and r.rtt_floor_ms > r.great_circle_rtt_ms
     True
     """
-    return shortest_routes(net, origin, destination, latency=latency, settings=settings)[0]
+    return shortest_routes(
+        net, origin, destination, latency=latency, settings=settings, strict=strict
+    )[0]
 
 
 def route_to_geojson(net: Network, route: Route) -> dict[str, Any]:
