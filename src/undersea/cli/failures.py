@@ -341,11 +341,17 @@ def cut(
     ] = None,
     chokepoint: Annotated[
         str | None,
-        typer.Option("--chokepoint", help="Named chokepoint, e.g. bab-el-mandeb, malacca."),
+        typer.Option(
+            "--chokepoint",
+            help="Named chokepoint, e.g. bab-el-mandeb, malacca (`undersea chokepoints`).",
+        ),
     ] = None,
     segment: Annotated[
         list[str] | None,
-        typer.Option("--segment", help="Segment id such as 'wacs:3' (repeatable)."),
+        typer.Option(
+            "--segment",
+            help="Segment: its id or CABLE:K, e.g. 'WACS:3' (repeatable; see `undersea cable`).",
+        ),
     ] = None,
     landing_points: Annotated[
         bool,

@@ -1,4 +1,4 @@
-"""`undersea data info`, `undersea cable NAME`, `undersea landing NAME`."""
+"""`undersea data info`, `undersea cable NAME`, `undersea landing NAME`, `undersea chokepoints`."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from undersea.data import directory as _data
 from undersea.outputs.records import describe_cable, describe_landing_point
 from undersea.tables import note_counts, note_kind
 
-__all__ = ["cable", "info", "landing"]
+__all__ = ["cable", "chokepoints", "info", "landing"]
 
 
 @data_app.command("info")
@@ -125,3 +125,15 @@ def landing(
         return
     emit_table(_kv(rec.landing_point), fmt, title=str(rec.landing_point["name"]))
     emit_table(rec.cables, fmt, title="Cables")
+
+
+@app.command("chokepoints")
+def chokepoints(fmt: FormatOpt = Format.table) -> None:
+    """The named chokepoints `cut --chokepoint` takes: id and name (--format json: sources).
+
+    Example: undersea chokepoints
+    """
+    from undersea.geo.regions import chokepoints_table
+
+    table = chokepoints_table()
+    emit_table(table if fmt is not Format.table else table[["id", "name"]], fmt)  # sources: json

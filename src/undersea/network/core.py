@@ -517,10 +517,31 @@ class Network:
     def _segment_index(self, s: str | int, seg_ids: pd.Index) -> int:
         if isinstance(s, int | np.integer) and 0 <= s < len(seg_ids):
             return int(s)
-        k = seg_ids.get_indexer([str(s)])[0]
+        return self.segment_row(str(s), seg_ids)
+
+    def segment_row(self, name: str, seg_ids: pd.Index | None = None) -> int:
+        """Row of :attr:`segments` for a segment id (``"west-africa-cable-system-wacs:3"``)
+        or ``"CABLE:K"`` with CABLE any name :meth:`cable_index` takes (``"WACS:3"``)."""
+        if seg_ids is None:
+            seg_ids = pd.Index(self.segments["segment_id"].astype(str))
+        text = str(name).strip()
+        k = int(seg_ids.get_indexer([text])[0])
+        if k < 0 and ":" in text:
+            cable, _, part = text.rpartition(":")
+            try:
+                cable_id = self._base.cables["id"].iloc[self.cable_index(cable.strip())]
+            except UnknownNameError:
+                cable_id = None
+            if cable_id is not None:
+                k = int(seg_ids.get_indexer([f"{cable_id}:{part.strip()}"])[0])
+                if k < 0:  # say which segments that cable has
+                    n = int(seg_ids.str.startswith(f"{cable_id}:").sum())
+                    err = UnknownNameError("segment", text)
+                    err.args = (f"{err}: {cable_id} has segments {cable_id}:0 to :{n - 1}",)
+                    raise err
         if k < 0:
-            raise UnknownNameError("segment", str(s), seg_ids.astype(str))
-        return int(k)
+            raise UnknownNameError("segment", text, seg_ids.astype(str))
+        return k
 
     # ------------------------------------------------------------------ lookups
     def cable_index(self, name: str) -> int:
