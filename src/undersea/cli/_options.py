@@ -45,6 +45,7 @@ __all__ = [
     "matrix_path",
     "open_network",
     "progress_bar",
+    "tie_note",
 ]
 
 console = Console(highlight=False, soft_wrap=False)
@@ -115,6 +116,21 @@ def _suffixes(allowed: tuple[str, ...]) -> Callable[[typer.CallbackParam, Path |
 
 figure_path = _suffixes(FIGURE_SUFFIXES)
 matrix_path = _suffixes(MATRIX_SUFFIXES)
+
+
+def tie_note(key: pd.Series, top: int) -> str:
+    """``"+2 tied at rank 7"`` when the first ``top`` rows of a ranked table cut through a
+    tie of ``key`` (a rank or the sorted value), else ``""``.
+
+    >>> tie_note(pd.Series([1, 2, 3, 3, 3, 6]), 4)
+    '+1 tied at rank 3'
+    """
+    k = key.reset_index(drop=True)
+    if top < 1 or len(k) <= top or pd.isna(k.iloc[top - 1]) or k.iloc[top] != k.iloc[top - 1]:
+        return ""
+    last = k.iloc[top - 1]
+    rank = int(k.eq(last).to_numpy().argmax()) + 1
+    return f"+{int(k.iloc[top:].eq(last).sum())} tied at rank {rank}"
 
 
 def open_network(

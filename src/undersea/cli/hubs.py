@@ -28,6 +28,7 @@ from undersea.cli._options import (
     emit_table,
     figure_path,
     open_network,
+    tie_note,
 )
 from undersea.network.core import Network
 from undersea.network.loading import load
@@ -173,6 +174,8 @@ def hubs(
     else:
         when = year if year is not None else net.provenance.snapshot_date
         emit_table(_display(shown, metric), fmt, title=f"Hubs by {metric}, {when}")
+        if note := tie_note(ranking["rank"], top):
+            console.print(note, markup=False)
 
 
 def _save_history_plot(
