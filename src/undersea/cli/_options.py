@@ -176,8 +176,18 @@ def emit_json(obj: Any) -> None:
     typer.echo(json.dumps(_plain(obj), indent=2, ensure_ascii=False))
 
 
-def emit_table(df: pd.DataFrame, fmt: Format, *, title: str | None = None) -> None:
-    """Print a DataFrame as a rich table, JSON records or CSV."""
+def emit_table(
+    df: pd.DataFrame, fmt: Format, *, title: str | None = None, fit: bool = False
+) -> None:
+    """Print a DataFrame as a rich table, JSON records or CSV.
+
+    ``fit``: a table wider than the terminal shows the columns that fit (each at least
+    as wide as its header) and names the others, instead of folding every column into a
+    sliver (``sql`` on wide tables); ``--format csv|json`` has them all.
+    """
+    hidden: list[str] = []
+    if fmt is Format.table and fit:
+        df, hidden = _fitting(df, console.width)
     if fmt is Format.json:
         emit_json(df.to_dict(orient="records"))
         return
@@ -193,6 +203,24 @@ def emit_table(df: pd.DataFrame, fmt: Format, *, title: str | None = None) -> No
     for row in df.itertuples(index=False):
         table.add_row(*(_cell(v) for v in row))
     console.print(table)
+    if hidden:
+        console.print(
+            f"+{len(hidden)} column(s) not shown: {', '.join(hidden)} (--format csv or json)",
+            markup=False,
+        )
+
+
+def _fitting(df: pd.DataFrame, width: int) -> tuple[pd.DataFrame, list[str]]:
+    """The leading columns that fit ``width`` (header width, capped at 24, plus borders)."""
+    used, keep = 1, list[Any]()
+    for col in df.columns:
+        cells = [len(_cell(v)) for v in df[col].head(50)]
+        need = min(max([len(str(col)), *cells]), 24) + 3
+        if keep and used + need > width:
+            break
+        keep.append(col)
+        used += need
+    return df[keep], [str(c) for c in df.columns[len(keep) :]]
 
 
 def _cell(v: Any) -> str:
