@@ -16,8 +16,8 @@ import re
 import shlex
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ("docs/routes.md",)
@@ -25,8 +25,7 @@ WIDTH = 110
 _BLOCK = re.compile(r"```text\n(\$ undersea .*?)```", re.S)
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(NamedTuple):
     """One command line of a docs page and the output the page shows for it."""
 
     page: str
