@@ -14,6 +14,7 @@ from rich.table import Table
 
 from undersea._errors import InvalidScenarioError
 from undersea.analysis.routes.matrix import RTT_FIELDS, rtt_matrices, rtt_matrix
+from undersea.analysis.routes.places import countries_in
 from undersea.analysis.routes.routing import Route, shortest_routes
 from undersea.cli._app import app, err_console
 from undersea.cli._options import (
@@ -227,9 +228,8 @@ def matrix(
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     names = split_places(metros) if metros is not None else None
     every = names is not None and [n.casefold() for n in names] == ["all"]
-    pieces = [c.strip() for v in countries or () for c in re.split(r"[;,]", v) if c.strip()]
     places = None if every else names
-    codes = pieces if countries is not None else None
+    codes = countries_in(net, countries) if countries is not None else None  # "Congo, Rep."
     quiet = output is not None or plot is not None
     if fmt is Format.json and latency is LatencyChoice.calibrated and not quiet:
         _emit_matrices(rtt_matrices(net, metros=places, countries=codes, strict=strict))
