@@ -7,7 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import undersea
-from undersea import AmbiguousNameError, InvalidScenarioError, NoRouteError, UnknownNameError
+from undersea import (
+    AmbiguousNameError,
+    InvalidArgumentError,
+    NoRouteError,
+    UnknownNameError,
+)
 from undersea.analysis.routes.places import Place, resolve_country, resolve_place
 from undersea.geo.gazetteer import name_key
 from undersea.network.core import Network
@@ -67,7 +72,7 @@ def test_coordinates(sample: Network) -> None:
     assert resolve_place(sample, p.id).anchors == p.anchors
     assert resolve_place(sample, (363.4, 6.45)).lon == pytest.approx(3.4)  # wrapped
     assert resolve_place(sample, "lon=3.4, lat=6.45").anchors == p.anchors
-    with pytest.raises(InvalidScenarioError, match="latitude first"):
+    with pytest.raises(InvalidArgumentError, match="latitude first"):
         resolve_place(sample, "95, 10")
 
 

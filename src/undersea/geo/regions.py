@@ -243,7 +243,7 @@ def parse_point(text: str) -> tuple[float, float] | None:
 
     One order wherever a user types a point, as in ``"LAT,LON,RADIUS"`` circles:
     ``"LAT,LON"`` (latitude first, as maps and GPS show it), or explicit
-    ``"lat=…,lon=…"`` in either order. Raises InvalidScenarioError for a latitude
+    ``"lat=…,lon=…"`` in either order. Raises InvalidArgumentError for a latitude
     outside [-90, 90] or a longitude outside [-540, 540].
 
     Examples
@@ -265,7 +265,7 @@ def parse_point(text: str) -> tuple[float, float] | None:
         values = {m.group(1).lower(): float(m.group(2)), m.group(3).lower(): float(m.group(4))}
         lat, lon = values["lat"], values["lon"]
     if not (-90.0 <= lat <= 90.0) or not (-540.0 <= lon <= 540.0):
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"bad coordinates {str(text).strip()!r}: give LAT,LON (latitude first, "
             "-90 to 90) or lat=...,lon=..."
         )
