@@ -111,7 +111,7 @@ def test_route_without_and_year(capsys) -> None:
     ("args", "message"),
     [
         (["Lagoss", "Lisbon"], "unknown place 'Lagoss'; did you mean: 'Lagos'"),
-        (["Alexandria", "Lisbon"], "ambiguous place 'Alexandria'"),
+        (["Alexandria", "Lisbon", "--strict"], "ambiguous place 'Alexandria'"),
         (["Lagos", "Lisbon", "--without", "ACEE"], "unknown cable 'ACEE'"),
         (["Lagos", "Lisbon", "-k", "-1"], "greater than or equal to 0"),
     ],

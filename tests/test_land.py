@@ -15,7 +15,7 @@ from scipy.sparse.csgraph import connected_components
 
 import undersea
 from undersea._errors import MalformedSourceError, UnknownNameError
-from undersea.geo.geonames import capitals, gazetteer
+from undersea.geo.gazetteer import capitals, cities
 from undersea.geo.sphere import great_circle_km
 from undersea.network.land import LINK_KINDS, build_land_layer, read_land_links
 from undersea.settings import get_settings
@@ -158,7 +158,7 @@ def test_inland_capitals_and_big_cities(coast: undersea.Network) -> None:
     assert {"Ouagadougou", "Yamoussoukro", "Abuja"} <= set(inland["name"])
     assert not m.loc[m["metro_id"].isin(coast.landing_metro["metro_id"]), "inland"].any()
     # every capital and every 1M+ city of these countries is a metro or within one's radius
-    gaz = gazetteer()
+    gaz = cities()
     cap = capitals()
     big = gaz[
         gaz["iso2"].isin(_COUNTRIES)
@@ -320,7 +320,7 @@ def test_real_inland_metros_and_landlocked_countries(net2024: undersea.Network) 
         assert _reaches_a_landing_point(net2024, own["metro_id"].iloc[0]), code
     # every capital is a metro or within one metro radius of one of its country's metros
     cap = capitals()
-    gaz = gazetteer()
+    gaz = cities()
     caps = gaz[(gaz["name"] == gaz["iso2"].map(cap)) & gaz["iso2"].isin(set(m["iso2"]))]
     caps = caps.drop_duplicates("iso2")
     for r in caps.itertuples():

@@ -7,9 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import undersea
-from undersea import AmbiguousNameError, InvalidScenarioError, NoRouteError, UnknownNameError
+from undersea import (
+    AmbiguousNameError,
+    InvalidArgumentError,
+    NoRouteError,
+    UnknownNameError,
+)
 from undersea.analysis.routes.places import Place, resolve_country, resolve_place
-from undersea.geo.geonames import norm
+from undersea.geo.gazetteer import name_key
 from undersea.network.core import Network
 
 
@@ -43,8 +48,8 @@ def test_ids_names_and_full_names(sample: Network) -> None:
 
 def test_accents_and_quotes_are_ignored(sample: Network) -> None:
     assert resolve_place(sample, "Nuku'alofa").id == resolve_place(sample, "Nuku‘alofa").id
-    assert norm("  São   Paulo ") == "sao paulo"
-    assert norm("CÔTE d’Ivoire") == "cote d'ivoire"
+    assert name_key("  São   Paulo ") == "sao paulo"
+    assert name_key("CÔTE d’Ivoire") == name_key("Cote d'Ivoire") == "cote divoire"
 
 
 def test_countries_are_their_best_connected_metro(sample: Network) -> None:
@@ -60,14 +65,15 @@ def test_countries_are_their_best_connected_metro(sample: Network) -> None:
 
 
 def test_coordinates(sample: Network) -> None:
-    p = resolve_place(sample, "3.4,6.45")
+    p = resolve_place(sample, "6.45,3.4")  # LAT,LON
     assert (p.kind, p.virtual, p.lon, p.lat) == ("point", True, pytest.approx(3.4), 6.45)
     assert len(p.anchors) == sample.settings.place_attach_metros
     assert resolve_place(sample, (3.4, 6.45)).anchors == p.anchors
     assert resolve_place(sample, p.id).anchors == p.anchors
     assert resolve_place(sample, (363.4, 6.45)).lon == pytest.approx(3.4)  # wrapped
-    with pytest.raises(InvalidScenarioError, match="longitude then latitude"):
-        resolve_place(sample, "10, 95")
+    assert resolve_place(sample, "lon=3.4, lat=6.45").anchors == p.anchors
+    with pytest.raises(InvalidArgumentError, match="latitude first"):
+        resolve_place(sample, "95, 10")
 
 
 @settings(max_examples=30, deadline=None)
@@ -87,9 +93,12 @@ def test_unknown_and_ambiguous(sample: Network) -> None:
     assert isinstance(err.value, KeyError)
     with pytest.raises(UnknownNameError):
         resolve_place(sample, "   ")
-    # a landing beach named Alexandria (Sydney) and the Egyptian city: no guessing
+    # the Egyptian city (5.3 M, cables) dominates a Sydney beach and Alexandria, Virginia
+    chosen = resolve_place(sample, "Alexandria")
+    assert chosen.id == "metro:alexandria-eg"
+    assert chosen.note.startswith("Alexandria → Alexandria, EG (also: ")
     with pytest.raises(AmbiguousNameError) as amb:
-        resolve_place(sample, "Alexandria")
+        resolve_place(sample, "Alexandria", strict=True)
     text = str(amb.value)
     assert "'Alexandria, EG (Egypt)'" in text
     assert "Alexandria, NSW, Australia (Australia)" in text
@@ -100,8 +109,10 @@ def test_unknown_and_ambiguous(sample: Network) -> None:
 
 
 def test_a_much_bigger_namesake_wins(sample: Network) -> None:
-    # Lagos, Nigeria (15.4 M) against Lagos, Portugal (33 k): a factor above 10
+    # Lagos, Nigeria (15.4 M) against Lagos, Portugal (33 k)
     assert resolve_place(sample, "Lagos").iso2 == "NG"
+    with pytest.raises(AmbiguousNameError, match="Portugal"):
+        resolve_place(sample, "Lagos", strict=True)
     strict = sample.settings.replace(place_dominance_ratio=1000.0)
     with pytest.raises(AmbiguousNameError, match="Portugal"):
         resolve_place(sample, "Lagos", settings=strict)
@@ -114,8 +125,12 @@ def test_gazetteer_city_that_is_no_metro(sample: Network) -> None:
     assert resolve_place(sample, p.id).anchors == p.anchors
     # a country qualifier or a region narrows the gazetteer
     assert resolve_place(sample, "Portland, US-ME").name == "Portland, US"
+    # Portland, Oregon (653 k) is ten times Portland, Maine (67 k): chosen, and it says so
+    p = resolve_place(sample, "Portland")
+    assert p.name == "Portland, US"
+    assert p.note.startswith("Portland → Portland, US-OR (also: Portland, US-ME")
     with pytest.raises(AmbiguousNameError, match="US-OR"):
-        resolve_place(sample, "Portland")
+        resolve_place(sample, "Portland", strict=True)
     with pytest.raises(UnknownNameError):
         resolve_place(sample, "Portland, FR")
 

@@ -220,7 +220,7 @@ def test_point_joins_three_nearest_metros(land_net: Network) -> None:
     for node, k in p.anchors:
         gc = great_circle_km(6.0, 5.0, nodes["lon"].iloc[node], nodes["lat"].iloc[node])
         assert k == pytest.approx(float(gc) * 1.5)
-    assert shortest_route(land_net, "6,5", "Douala").rtt_ms == pytest.approx(r.rtt_ms)
+    assert shortest_route(land_net, "5,6", "Douala").rtt_ms == pytest.approx(r.rtt_ms)
 
 
 def test_virtual_places_are_never_passed_through(land_net: Network) -> None:
@@ -236,7 +236,7 @@ def test_without_land_layer_a_metro_is_its_landing_points(land_net: Network) -> 
     off = land_net.without_land()
     r = shortest_route(off, "Lagos", "Douala")
     assert r.origin.virtual
-    assert r.origin.note.startswith("land links are off")
+    assert "land links are off" in r.origin.note
     assert r.hops[0].link == "access"
     assert r.hops[0].to_id == "b"
     assert r.hops[0].km == pytest.approx(
@@ -314,7 +314,7 @@ def test_bad_input() -> None:
     with pytest.raises(UnknownNameError, match="'Lagos'"):
         shortest_route(net, "Lagoss", "Accra")
     with pytest.raises(AmbiguousNameError, match=r"Egypt.*Australia|Australia.*Egypt"):
-        shortest_route(net, "Alexandria", "Accra")
+        shortest_route(net, "Alexandria", "Accra", strict=True)
 
 
 # ---------------------------------------------------------------------------- invariants

@@ -223,12 +223,20 @@ class Settings:
     #: Monte Carlo: confidence level of the intervals (Wilson for probabilities, Wilson on
     #: an effective sample size for the expected lost share).
     risk_confidence: float = 0.95
-    #: Routes (:mod:`undersea.analysis.routes.places`): a place name borne by several places
-    #: ("Lagos": Nigeria 15.4 M people, Portugal 33 k) means the most populous one when it is
-    #: at least this many times as populous as every other (an order of magnitude, GeoNames
-    #: populations); otherwise the name is ambiguous and the candidates are listed
-    #: ("Portland": Oregon 653 k, Maine 67 k).
-    place_dominance_ratio: float = 10.0
+    #: Places (:mod:`undersea.analysis.places`): a name borne by several places means the
+    #: most important one (:func:`~undersea.analysis.places.importance`: GeoNames
+    #: population, capital, cables, exchanges) when it is at least this many times as
+    #: important as the next ("Geneva": Switzerland 202 k people and an exchange, Illinois
+    #: 22 k; "San Jose": California 997 k and 2 exchanges, Costa Rica's capital 335 k and 1).
+    #: Otherwise, or with ``strict``, the name is ambiguous and the candidates are listed.
+    #: Twice is "clearly" in the sense of the ranked answers geocoders give (Nominatim,
+    #: GeoNames search return the top candidate); a judgement, not a fitted value.
+    place_dominance_ratio: float = 2.0
+    #: Places: a national capital (GeoNames) counts this many times its population.
+    place_capital_weight: float = 2.0
+    #: Places: a metro or landing point with cables in service counts this many times its
+    #: population (a landing town counts its metro's population).
+    place_cable_weight: float = 2.0
     #: Routes: a place that is no node of the network (a city that is no metro, a lon/lat
     #: point) is joined by land links (great circle x ``land_route_factor``) to this many
     #: nearest metros of its country, as metros are (``domestic_neighbours`` + 1).

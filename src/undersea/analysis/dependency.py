@@ -47,7 +47,7 @@ from scipy.sparse.csgraph import breadth_first_order, dijkstra, maximum_flow
 
 from undersea._errors import InvalidScenarioError
 from undersea.analysis.impact import core_metros
-from undersea.analysis.routes.places import resolve_place
+from undersea.analysis.routes.places import resolve_country
 from undersea.geo.regions import chokepoints, segments_in_region
 from undersea.network.core import Network
 
@@ -405,9 +405,7 @@ def _neighbours(net: Network, iso3: str) -> set[str]:
 
 def _country(net: Network, country: str) -> tuple[str, str, int]:
     """ISO2, name and main node of a country name or code."""
-    place = resolve_place(net, country)
-    if place.kind != "country":
-        raise InvalidScenarioError(f"{country!r} is a {place.kind}, not a country")
+    place = resolve_country(net, country)
     return str(place.iso2), place.name, int(place.anchors[0][0])
 
 

@@ -25,7 +25,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from undersea.network.core import Network
+from undersea._errors import OutputError
+from undersea.network.core import Network, check_year
 from undersea.network.loading import load
 
 __all__ = [
@@ -35,12 +36,16 @@ __all__ = [
     "FormatOpt",
     "PlannedOpt",
     "SnapshotOpt",
+    "StrictOpt",
     "YearOpt",
     "console",
     "emit_json",
     "emit_table",
+    "figure_path",
+    "matrix_path",
     "open_network",
     "progress_bar",
+    "tie_note",
 ]
 
 console = Console(highlight=False, soft_wrap=False)
@@ -65,15 +70,67 @@ SnapshotOpt = Annotated[
     typer.Option("--snapshot", help="Snapshot date folder, e.g. 2024-03 (default: newest)."),
 ]
 SampleOpt = Annotated[bool, typer.Option("--sample", help="Use the small bundled sample network.")]
-YearOpt = Annotated[int | None, typer.Option("--year", help="Network as in service in this year.")]
+YearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        help="Network as in service in this year (within the years the snapshot covers).",
+    ),
+]
 PlannedOpt = Annotated[
     bool, typer.Option("--planned/--no-planned", help="Include announced (planned) cables.")
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Refuse a place name borne by several places (default: take the most important"
+        " when it clearly dominates, and say so).",
+    ),
+]
 
 
 #: How every command loads data, set by the app-wide ``--strict`` / ``--allow-partial``.
 LOAD_POLICY: dict[str, bool] = {"strict": False, "allow_partial": False}
+
+
+#: Suffixes a figure option (``--plot``, ``--map``) writes: matplotlib's common formats.
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+#: Suffixes ``matrix --output`` writes (:func:`undersea.outputs.export.write_matrix`).
+MATRIX_SUFFIXES = (".csv", ".parquet")
+
+
+def _suffixes(allowed: tuple[str, ...]) -> Callable[[typer.CallbackParam, Path | None], Any]:
+    """A Typer callback refusing a path whose suffix is not ``allowed``, before any work."""
+
+    def check(param: typer.CallbackParam, value: Path | None) -> Path | None:
+        if value is not None and value.suffix.lower() not in allowed:
+            opt = max(param.opts, key=len) if param.opts else "this option"
+            kinds = " or ".join([", ".join(allowed[:-1]), allowed[-1]] if allowed[1:] else allowed)
+            raise OutputError(f"cannot write {value.name!r}: {opt} takes a {kinds} file")
+        return value
+
+    return check
+
+
+figure_path = _suffixes(FIGURE_SUFFIXES)
+matrix_path = _suffixes(MATRIX_SUFFIXES)
+
+
+def tie_note(key: pd.Series, top: int) -> str:
+    """``"+2 tied at rank 7"`` when the first ``top`` rows of a ranked table cut through a
+    tie of ``key`` (a rank or the sorted value), else ``""``.
+
+    >>> tie_note(pd.Series([1, 2, 3, 3, 3, 6]), 4)
+    '+1 tied at rank 3'
+    """
+    k = key.reset_index(drop=True)
+    if top < 1 or len(k) <= top or pd.isna(k.iloc[top - 1]) or k.iloc[top] != k.iloc[top - 1]:
+        return ""
+    last = k.iloc[top - 1]
+    rank = int(k.eq(last).to_numpy().argmax()) + 1
+    return f"+{int(k.iloc[top:].eq(last).sum())} tied at rank {rank}"
 
 
 def open_network(
@@ -84,8 +141,10 @@ def open_network(
     year: int | None = None,
     planned: bool = False,
 ) -> Network:
-    """Load the network the common options describe (and the app-wide load policy)."""
-    return load(
+    """Load the network the common options describe (and the app-wide load policy); a
+    ``--year`` outside the data is refused by :func:`~undersea.network.core.check_year`,
+    as in the web API."""
+    net = load(
         snapshot,
         data_dir=data_dir,
         sample=sample,
@@ -94,6 +153,9 @@ def open_network(
         strict=LOAD_POLICY["strict"],
         allow_partial=LOAD_POLICY["allow_partial"],
     )
+    if year is not None:
+        check_year(net, year)
+    return net
 
 
 def _plain(value: Any) -> Any:
@@ -114,8 +176,18 @@ def emit_json(obj: Any) -> None:
     typer.echo(json.dumps(_plain(obj), indent=2, ensure_ascii=False))
 
 
-def emit_table(df: pd.DataFrame, fmt: Format, *, title: str | None = None) -> None:
-    """Print a DataFrame as a rich table, JSON records or CSV."""
+def emit_table(
+    df: pd.DataFrame, fmt: Format, *, title: str | None = None, fit: bool = False
+) -> None:
+    """Print a DataFrame as a rich table, JSON records or CSV.
+
+    ``fit``: a table wider than the terminal shows the columns that fit (each at least
+    as wide as its header) and names the others, instead of folding every column into a
+    sliver (``sql`` on wide tables); ``--format csv|json`` has them all.
+    """
+    hidden: list[str] = []
+    if fmt is Format.table and fit:
+        df, hidden = _fitting(df, console.width)
     if fmt is Format.json:
         emit_json(df.to_dict(orient="records"))
         return
@@ -131,6 +203,24 @@ def emit_table(df: pd.DataFrame, fmt: Format, *, title: str | None = None) -> No
     for row in df.itertuples(index=False):
         table.add_row(*(_cell(v) for v in row))
     console.print(table)
+    if hidden:
+        console.print(
+            f"+{len(hidden)} column(s) not shown: {', '.join(hidden)} (--format csv or json)",
+            markup=False,
+        )
+
+
+def _fitting(df: pd.DataFrame, width: int) -> tuple[pd.DataFrame, list[str]]:
+    """The leading columns that fit ``width`` (header width, capped at 24, plus borders)."""
+    used, keep = 1, list[Any]()
+    for col in df.columns:
+        cells = [len(_cell(v)) for v in df[col].head(50)]
+        need = min(max([len(str(col)), *cells]), 24) + 3
+        if keep and used + need > width:
+            break
+        keep.append(col)
+        used += need
+    return df[keep], [str(c) for c in df.columns[len(keep) :]]
 
 
 def _cell(v: Any) -> str:

@@ -22,6 +22,7 @@ from undersea._errors import InvalidArgumentError
 from undersea.analysis.criticality import country_criticality, criticality
 from undersea.analysis.impact import country_impact, metro_impact
 from undersea.analysis.risk import risk
+from undersea.analysis.routes.places import countries_in
 from undersea.cli._app import app
 from undersea.cli._executors import ExecutorOpt, SchedulerOpt, WorkersOpt
 from undersea.cli._options import (
@@ -340,11 +341,17 @@ def cut(
     ] = None,
     chokepoint: Annotated[
         str | None,
-        typer.Option("--chokepoint", help="Named chokepoint, e.g. bab-el-mandeb, malacca."),
+        typer.Option(
+            "--chokepoint",
+            help="Named chokepoint, e.g. bab-el-mandeb, malacca (`undersea chokepoints`).",
+        ),
     ] = None,
     segment: Annotated[
         list[str] | None,
-        typer.Option("--segment", help="Segment id such as 'wacs:3' (repeatable)."),
+        typer.Option(
+            "--segment",
+            help="Segment: its id or CABLE:K, e.g. 'WACS:3' (repeatable; see `undersea cable`).",
+        ),
     ] = None,
     landing_points: Annotated[
         bool,
@@ -661,7 +668,10 @@ def risk_command(
         int | None, typer.Option("--events", help="correlated: events per scenario.")
     ] = None,
     country: Annotated[
-        str | None, typer.Option("--country", help="Show one country (ISO2, ISO3 or name).")
+        str | None,
+        typer.Option(
+            "--country", help="Show these countries (ISO code or name; comma-separate several)."
+        ),
     ] = None,
     top: Annotated[int, typer.Option("--top", help="Rows to show.", min=1)] = 20,
     batch_size: Annotated[
@@ -707,8 +717,7 @@ def risk_command(
         )  # fmt: skip
     df = result.countries
     if country is not None:
-        iso3 = _country_iso3(net, df, country)
-        df = df[df["iso3"] == iso3]
+        df = df[df["iso2"].isin(countries_in(net, country))]
     df = df.head(top).reset_index(drop=True)
     if fmt is Format.json:
         doc = result.to_dict()
@@ -746,15 +755,6 @@ def _infrastructure_display(df: pd.DataFrame) -> pd.DataFrame:
             "sd per scenario": [f"{v:.1%}" for v in df["sd"]],
         }
     )
-
-
-def _country_iso3(net: Network, df: pd.DataFrame, country: str) -> str:
-    key = country.strip().casefold()
-    for col in ("iso2", "iso3", "name"):
-        hit = df.loc[df[col].astype(str).str.casefold() == key, "iso3"]
-        if len(hit):
-            return str(hit.iloc[0])
-    return str(net.country(country)["iso3"])
 
 
 # --------------------------------------------------------------------------- critical

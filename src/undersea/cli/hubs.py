@@ -26,7 +26,9 @@ from undersea.cli._options import (
     console,
     emit_json,
     emit_table,
+    figure_path,
     open_network,
+    tie_note,
 )
 from undersea.network.core import Network
 from undersea.network.loading import load
@@ -115,13 +117,21 @@ def hubs(
     plot: Annotated[
         Path | None,
         typer.Option(
-            "--plot", help="Also save a rank-over-time chart (PNG, SVG, PDF).", dir_okay=False
+            "--plot",
+            help="Also save a rank-over-time chart (PNG, SVG, PDF).",
+            dir_okay=False,
+            callback=figure_path,
         ),
     ] = None,
     since: Annotated[int, typer.Option("--since", help="First year of the --plot chart.")] = 2000,
     map_: Annotated[
         Path | None,
-        typer.Option("--map", help="Also save a world map of the top hubs.", dir_okay=False),
+        typer.Option(
+            "--map",
+            help="Also save a world map of the top hubs (PNG, SVG, PDF).",
+            dir_okay=False,
+            callback=figure_path,
+        ),
     ] = None,
     compare_with: Annotated[
         str | None,
@@ -164,6 +174,8 @@ def hubs(
     else:
         when = year if year is not None else net.provenance.snapshot_date
         emit_table(_display(shown, metric), fmt, title=f"Hubs by {metric}, {when}")
+        if note := tie_note(ranking["rank"], top):
+            console.print(note, markup=False)
 
 
 def _save_history_plot(

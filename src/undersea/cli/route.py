@@ -14,6 +14,7 @@ from rich.table import Table
 
 from undersea._errors import InvalidScenarioError
 from undersea.analysis.routes.matrix import RTT_FIELDS, rtt_matrices, rtt_matrix
+from undersea.analysis.routes.places import countries_in
 from undersea.analysis.routes.routing import Route, shortest_routes
 from undersea.cli._app import app, err_console
 from undersea.cli._options import (
@@ -23,10 +24,13 @@ from undersea.cli._options import (
     PlannedOpt,
     SampleOpt,
     SnapshotOpt,
+    StrictOpt,
     YearOpt,
     console,
     emit_json,
     emit_table,
+    figure_path,
+    matrix_path,
     open_network,
 )
 from undersea.outputs.export import write_matrix
@@ -34,7 +38,10 @@ from undersea.outputs.plots import plot_rtt_matrix
 
 __all__ = ["matrix", "route", "split_places"]
 
-_PLACE_HELP = "metro, city, landing point, country (ISO code or name) or 'lon,lat'"
+_PLACE_HELP = (
+    "metro, city, landing point, country (ISO code or name), or a point 'LAT,LON'"
+    " (latitude first, as in cut --region) or 'lat=…,lon=…'"
+)
 #: a piece such as "NG" or "US-OR" after a comma qualifies the name before it
 _QUALIFIER = re.compile(r"^[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?$")
 
@@ -83,6 +90,7 @@ def route(
     year: YearOpt = None,
     planned: PlannedOpt = False,
     latency: LatencyOpt = LatencyChoice.calibrated,
+    strict: StrictOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Shortest-delay route between two places: RTT, fibre km, cables, land links, metros.
@@ -91,7 +99,8 @@ def route(
     floor (fibre km / (c / 1.468) + 0.1 ms per hop), see docs/routes.md. With -k,
     each alternative avoids every cable of the routes before it.
 
-    A longitude starting with '-' needs '--' first: undersea route -- "-17.4,14.7" Lagos.
+    A point is LAT,LON (latitude first) or lat=…,lon=…; one starting with '-' needs
+    '--' first: undersea route -- "-33.9,18.4" Lagos.
 
     --format json prints a list with one object per route (the documented contract).
 
@@ -105,6 +114,7 @@ def route(
         alternatives=alternatives,
         without=without or (),
         latency=latency.value,
+        strict=strict,
     )
     if fmt is Format.json:
         emit_json([r.as_dict() for r in routes])
@@ -185,10 +195,16 @@ def matrix(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the matrix to a .csv or .parquet file."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the matrix to a .csv or .parquet file.",
+            callback=matrix_path,
+        ),
     ] = None,
     plot: Annotated[
-        Path | None, typer.Option("--plot", help="Save a heat map (.png, .svg, .pdf).")
+        Path | None,
+        typer.Option("--plot", help="Save a heat map (.png, .svg, .pdf).", callback=figure_path),
     ] = None,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
@@ -196,6 +212,7 @@ def matrix(
     year: YearOpt = None,
     planned: PlannedOpt = False,
     latency: LatencyOpt = LatencyChoice.calibrated,
+    strict: StrictOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """All-pairs round-trip times (ms) between metros or countries; blank = no route.
@@ -211,14 +228,13 @@ def matrix(
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     names = split_places(metros) if metros is not None else None
     every = names is not None and [n.casefold() for n in names] == ["all"]
-    pieces = [c.strip() for v in countries or () for c in re.split(r"[;,]", v) if c.strip()]
     places = None if every else names
-    codes = pieces if countries is not None else None
+    codes = countries_in(net, countries) if countries is not None else None  # "Congo, Rep."
     quiet = output is not None or plot is not None
     if fmt is Format.json and latency is LatencyChoice.calibrated and not quiet:
-        _emit_matrices(rtt_matrices(net, metros=places, countries=codes))  # interval, floor
+        _emit_matrices(rtt_matrices(net, metros=places, countries=codes, strict=strict))
         return
-    m = rtt_matrix(net, metros=places, countries=codes, latency=latency.value)
+    m = rtt_matrix(net, metros=places, countries=codes, latency=latency.value, strict=strict)
     if output is not None:
         err_console.print(f"wrote {len(m)} x {len(m)} matrix to {write_matrix(m, output)}")
     if plot is not None:

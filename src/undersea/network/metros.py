@@ -29,6 +29,15 @@ countries. Exchanges join metros by the same rule (:func:`attach_exchanges`), so
 exchange and a cable landing in one city share a metro, and inland hubs (Frankfurt,
 Amsterdam) become metros of their own.
 
+**Names.** A metro is named after its gravity city (or own town), except where the
+industry names the hub after the cable town where its cables land: :data:`METRO_NAMES`
+lists those, each with its reason (Fujairah, not Sharjah; Suva, not Nasinu;
+Piti/Tamuning, not Dededo Village). Only the name changes: the id, the members and the
+population (the catchment's city) stay. Labels ``"Name, ISO2"`` are unique: of metros
+sharing one (an own-town landing beside a small capital of its name, Yaren in Nauru), the
+most populous keeps it and the others get their kind appended (:func:`unique_labels`).
+Every landing town's name also finds its metro (:meth:`undersea.network.Network.metro`).
+
 Metro ids are stable slugs, ``<ascii name>-<iso2>`` (``"marseille-fr"``). When a country
 has two gazetteer cities of one name, the more populous keeps the plain slug and the other
 gets its GeoNames id appended (``"portland-us"``, ``"portland-us-4975802"``). An own-town
@@ -69,18 +78,19 @@ from undersea.geo.gazetteer import (
     _gazetteer,
     _gravity_pick,
     _metro_id,
-    _name_key,
     _names_in,
     _nearest_pick,
     _Rule,
     _rule,
     metro_slug,
+    name_key,
 )
 from undersea.geo.sphere import chord_to_km, unit_vectors
 from undersea.settings import Settings, get_settings
 
 __all__ = [
     "METRO_COLUMNS",
+    "METRO_NAMES",
     "TERRITORIES",
     "ExchangeAttachment",
     "MetroAssignment",
@@ -89,6 +99,7 @@ __all__ = [
     "metro_exchange_stats",
     "metro_slug",
     "read_metro_overrides",
+    "unique_labels",
 ]
 
 log = logging.getLogger(__name__)
@@ -104,6 +115,20 @@ METRO_COLUMNS: dict[str, str] = {
     "population": "Int64",
     "source": "object",
 }
+# fmt: off
+#: Metro id -> the name the industry uses for the hub, where it is not the gravity city.
+#: TeleGeography and operators name these hubs after the cable town: Fujairah's landings
+#: (with Kalba's) join Sharjah, the big city within the radius, but "Fujairah" is the
+#: name of the hub (TeleGeography lists 15+ cables landing there); Suva's landing joins
+#: its suburb Nasinu (more people in GeoNames), but the cable station is Suva's; Guam's
+#: landings (Piti, Tumon Bay in Tamuning, Agat...) join Dededo Village, the island's
+#: largest place, while the cable stations are at Piti and Tamuning.
+METRO_NAMES: dict[str, str] = {
+    "sharjah-ae": "Fujairah",
+    "nasinu-fj": "Suva",
+    "dededo-village-gu": "Piti/Tamuning",
+}
+# fmt: on
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NEW_NAME_RE = re.compile(r"^(.*\S)\s*,\s*([A-Za-z]{2})$")
 _HEADER = ["landing_point_id", "metro"]
@@ -119,7 +144,42 @@ def _concat_metros(*parts: pd.DataFrame) -> pd.DataFrame:
     typed = [p.loc[:, list(METRO_COLUMNS)].astype(METRO_COLUMNS) for p in parts if not p.empty]
     out = pd.concat(typed, ignore_index=True) if typed else _empty_metros()
     out = out.sort_values("metro_id", kind="stable").drop_duplicates("metro_id")
-    return out.reset_index(drop=True)
+    return _unique_labels(_named(out.reset_index(drop=True)))
+
+
+def _named(metros: pd.DataFrame) -> pd.DataFrame:
+    """Names from :data:`METRO_NAMES` (ids, members and populations unchanged)."""
+    renamed = metros["metro_id"].map(METRO_NAMES)
+    return metros.assign(name=renamed.fillna(metros["name"]).astype(object))
+
+
+def _unique_labels(metros: pd.DataFrame) -> pd.DataFrame:
+    src = metros["source"]
+    return unique_labels(metros, kind=src.where(src.ne("geonames"), metros["metro_id"]))
+
+
+def unique_labels(metros: pd.DataFrame, *, kind: pd.Series) -> pd.DataFrame:
+    """Make ``"Name, ISO2"`` labels unique: of metros sharing one, the most populous
+    (then the first by id) keeps it and the others get their ``kind`` appended.
+
+    >>> df = pd.DataFrame({"metro_id": ["yaren-nr", "yaren-nr-landing"],
+    ...                    "name": ["Yaren", "Yaren"], "iso2": ["NR", "NR"],
+    ...                    "population": [1100, None]})
+    >>> unique_labels(df, kind=pd.Series(["inland", "landing"]))["name"].tolist()
+    ['Yaren', 'Yaren (landing)']
+    """
+    label = metros["name"] + ", " + metros["iso2"].fillna("")
+    clash = label.duplicated(keep=False).to_numpy()
+    if not clash.any():
+        return metros
+    order = metros.loc[clash, ["name", "iso2", "population", "metro_id"]].assign(
+        _pop=pd.to_numeric(metros.loc[clash, "population"], errors="coerce")
+    )
+    order = order.sort_values(["_pop", "metro_id"], ascending=[False, True], na_position="last")
+    later = order.index.difference(order.drop_duplicates(subset=["name", "iso2"]).index)
+    out = metros.copy()
+    out.loc[later, "name"] = out.loc[later, "name"] + " (" + kind.loc[later].astype(str) + ")"
+    return out
 
 
 def _gazetteer_metros(gaz: _Gazetteer, rows: np.ndarray) -> pd.DataFrame:
@@ -438,7 +498,7 @@ def _resolve_override(
 
 def _lookup_name(gaz: _Gazetteer, name: str, iso2: str) -> int:
     """Gazetteer row of ``name`` in country ``iso2`` (-1 if unknown)."""
-    return _names_in(gaz.min_population, iso2).get(_name_key(name), -1)
+    return _names_in(gaz.min_population, iso2).get(name_key(name), -1)
 
 
 def _assignment_metros(lp: pd.DataFrame, gaz: _Gazetteer) -> pd.DataFrame:
@@ -610,12 +670,12 @@ def _exchange_leftovers(
     ex.loc[hit, "metro_id"] = placed["metro_id"].to_numpy(dtype=object)[near[near >= 0]]
     ex.loc[hit, "assigned_by"] = "nearest"
     by_name = {
-        (_name_key(n), c): m
+        (name_key(n), c): m
         for n, c, m in zip(metros["name"], metros["iso2"], metros["metro_id"], strict=True)
     }
     city, iso2 = ex["city"].to_numpy(dtype=object), ex["iso2"].to_numpy(dtype=object)
     rest = todo[near < 0]
-    keys = [(_name_key(city[k]), iso2[k]) for k in rest]
+    keys = [(name_key(city[k]), iso2[k]) for k in rest]
     ex.loc[rest, "metro_id"] = [
         (by_name.get(key) or _local_id(city[k], iso2[k], gaz, "exchange")) if key[0] else None
         for k, key in zip(rest, keys, strict=True)

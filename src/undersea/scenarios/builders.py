@@ -309,7 +309,7 @@ def scenario_from_segments(net: Network, ids: str | int | Iterable[str | int]) -
     seg_ids = pd.Index(net.segments["segment_id"].astype(str))
     segs = np.zeros(len(seg_ids), dtype=bool)
     for s in items:
-        k = _segment_row(s, seg_ids)
+        k = _segment_row(net, s, seg_ids)
         if not net.active[k]:
             raise InvalidScenarioError(f"segment {seg_ids[k]!r} is not in service in this network")
         segs[k] = True
@@ -322,15 +322,12 @@ def scenario_from_segments(net: Network, ids: str | int | Iterable[str | int]) -
     return _scenario(net, segs, None, label, kind="segments")
 
 
-def _segment_row(s: str | int, seg_ids: pd.Index) -> int:
+def _segment_row(net: Network, s: str | int, seg_ids: pd.Index) -> int:
     if isinstance(s, int | np.integer) and not isinstance(s, bool):
         if 0 <= s < len(seg_ids):
             return int(s)
         raise InvalidScenarioError(f"segment index {s} is out of range [0, {len(seg_ids)})")
-    k = int(seg_ids.get_indexer([str(s).strip()])[0])
-    if k < 0:
-        raise UnknownNameError("segment", str(s), seg_ids)
-    return k
+    return net.segment_row(str(s), seg_ids)  # an id, or "CABLE:K" ("WACS:3")
 
 
 def _as_region(region: Region | Mapping[str, Any] | str | Path) -> Region:

@@ -17,9 +17,9 @@ Decisions worth knowing:
 - PCH founding dates are ``YYYYMMDD`` with ``00`` for an unknown month or day (and a few
   shorter strings: ``"2016"``, ``"2020000"``); the unknown parts become January / the
   1st, so ``founded`` is exact to the year at least. ``"0"`` or nothing is ``NaT``.
-- PCH country names resolve through :data:`PCH_COUNTRY_ALIASES`, then
-  :func:`undersea.sources._countries.country_codes`; a name neither knows gets iso2
-  ``""`` and one warning per file.
+- PCH country names resolve through :func:`undersea.sources._countries.country_codes`
+  (its alias table has PCH's ``"Republic of Congo"`` and ``"Swaziland"``); a name it
+  does not know gets iso2 ``""`` and one warning per file.
 """
 
 from __future__ import annotations
@@ -41,20 +41,12 @@ from undersea.tables import check_table
 __all__ = [
     "ISO2_ALIASES",
     "PCH_COLUMNS",
-    "PCH_COUNTRY_ALIASES",
     "read_exchange_capacity",
     "read_pch_directory",
 ]
 
 #: Non-ISO alpha-2 codes met in exchange data -> the ISO 3166-1 code.
 ISO2_ALIASES: dict[str, str] = {"XW": "PS"}
-
-#: PCH country names that neither pycountry nor the shared alias table know -> iso2.
-PCH_COUNTRY_ALIASES: dict[str, str] = {
-    "Democratic Republic of Congo": "CD",
-    "Republic of Congo": "CG",
-    "Swaziland": "SZ",  # renamed Eswatini in 2018
-}
 
 #: Columns of :func:`read_pch_directory`'s table and their dtypes.
 PCH_COLUMNS: dict[str, str] = {
@@ -260,8 +252,6 @@ def _pch_row(entry: object, index: int, src: str) -> dict[str, Any]:
 
 def _pch_iso2(name: str) -> str | None:
     """iso2 of a PCH country name, or None when unknown."""
-    if name in PCH_COUNTRY_ALIASES:
-        return PCH_COUNTRY_ALIASES[name]
     try:
         return country_codes(name)[0]
     except UnknownNameError:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from undersea.network.core import Network
+from undersea.network.core import Network, check_year
 from undersea.web.jobs import JobManager
 
 __all__ = ["AppState", "Blob", "Limits", "NetworkSource"]
@@ -129,6 +129,8 @@ class AppState:
         """The network as of ``year`` (with planned cables when asked), cached."""
         if year is None and not planned:
             return self.network
+        if year is not None:
+            check_year(self.network, year)
         view: Network = self._views.get(
             (year, planned), lambda: self.network.as_of(year, include_planned=planned)
         )

@@ -215,7 +215,7 @@ def hub_rank_history(
         ("history", key, planned, step),
         lambda: hub_history(net, years=years, by=key, include_planned=planned),
     )
-    metro_id = resolve_metro(table[METRO_FIELDS].drop_duplicates("metro_id"), metro)
+    metro_id = resolve_metro(table[METRO_FIELDS].drop_duplicates("metro_id"), metro, net=net)
     mine = table[table["metro_id"] == metro_id]
     info = mine[METRO_FIELDS].iloc[0]
     return {
@@ -269,6 +269,9 @@ def route(
         Literal["calibrated", "physical"],
         Query(description="calibrated: estimate with interval; physical: the floor."),
     ] = "calibrated",
+    strict: Annotated[
+        bool, Query(description="Refuse a name borne by several places (409) instead of ranking.")
+    ] = False,
 ) -> dict[str, Any]:
     """The route of least delay between two places and up to 3 cable-disjoint
     alternatives (``shortest_routes``), with RTT, hops, cables and geometry.
@@ -278,7 +281,7 @@ def route(
     net = state.view(year, planned)
     try:
         found = shortest_routes(
-            net, origin, destination, alternatives=alternatives, latency=latency
+            net, origin, destination, alternatives=alternatives, latency=latency, strict=strict
         )
     except NoRouteError as exc:
         return {"outcome": "no_route", "reason": str(exc), "routes": []}
@@ -303,7 +306,11 @@ def rtt_matrix_endpoint(req: MatrixIn, state: State) -> dict[str, Any]:
             kind="limit",
         )
     net = state.view(req.year, req.include_planned)
-    m = rtt_matrix(net, metros=names) if field == "metros" else rtt_matrix(net, countries=names)
+    m = (
+        rtt_matrix(net, metros=names, strict=req.strict)
+        if field == "metros"
+        else rtt_matrix(net, countries=names, strict=req.strict)
+    )
     return {
         "labels": [str(c) for c in m.columns],
         "places": jsonable(m.attrs.get("places", [])),

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
+from undersea.analysis.names import NAME_KINDS, resolve
 from undersea.geo.regions import chokepoints, chokepoints_table, region_to_geojson
 from undersea.network.core import Network
 from undersea.outputs.records import describe_cable, describe_landing_point
@@ -98,6 +99,22 @@ def info(state: State) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- cables
+
+
+@router.get("/resolve", tags=["records"], responses=_NOT_FOUND)
+def resolve_name(
+    state: State,
+    name: Annotated[str, Query(min_length=1, max_length=200, description="What a user typed.")],
+    kind: Annotated[str, Query(description=f"One of: {', '.join(NAME_KINDS)}.")] = "place",
+    strict: Annotated[
+        bool, Query(description="Refuse a name borne by several places (409) instead of ranking.")
+    ] = False,
+    year: Year = None,
+    planned: Planned = False,
+) -> dict[str, Any]:
+    """What a name resolves to, as every endpoint resolves it (library: ``resolve``):
+    kind, id (accepted back), name and a note (what a ranked name was chosen over)."""
+    return resolve(view_of(state, year, planned), name, kind=kind, strict=strict).as_dict()
 
 
 @router.get("/cables", tags=["map"])

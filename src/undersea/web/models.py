@@ -234,6 +234,7 @@ class MatrixIn(BaseModel):
     countries: list[str] | None = Field(None, description="Countries (ISO2, ISO3 or names).")
     year: int | None = Field(None, ge=1850, le=2100, description="Network as of this year.")
     include_planned: bool = Field(False, description="Include planned cables.")
+    strict: bool = Field(False, description="Refuse a name borne by several places (409).")
 
 
 class MatrixOut(BaseModel):

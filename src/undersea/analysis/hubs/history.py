@@ -144,7 +144,7 @@ def hub_history(
     )
     names = _metrics_list(by)
     todo = _years(inp.net, years)
-    keep = None if metros is None else {resolve_metro(inp.metros, m) for m in metros}
+    keep = None if metros is None else {resolve_metro(inp.metros, m, net=inp.net) for m in metros}
     values = np.empty((len(todo), len(inp.metros), len(names)))
     for done, year in enumerate(todo, start=1):
         m = hub_metrics(inp, year=year, include_planned=include_planned, metrics=names)
@@ -248,7 +248,7 @@ def hub_profile(
     ['year', 'cables', 'planned']
     """
     inp = hub_inputs(net, exchanges=exchanges, capacity_table=capacity_table)
-    metro_id = resolve_metro(inp.metros, metro)
+    metro_id = resolve_metro(inp.metros, metro, net=inp.net)
     todo = _years(net, years)
     hist = hub_history(
         inp, years=todo, by="all", include_planned=include_planned, progress=progress

@@ -65,7 +65,7 @@ from undersea.analysis.hubs.betweenness import (
     metro_betweenness,
 )
 from undersea.network.capacity import cable_capacity_tbps, read_capacity_table
-from undersea.network.core import Network
+from undersea.network.core import Network, _snapshot_year, check_year, covered_years
 from undersea.network.exchanges import EXCHANGE_METRICS, Exchanges, exchange_metrics, load_exchanges
 from undersea.network.graph import metro_id
 
@@ -311,42 +311,6 @@ def _units_at_landings(net: Network) -> tuple[np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------- metrics
 
 
-def covered_years(net: Network) -> tuple[int, int]:
-    """First and last year a network's data describes.
-
-    From the earliest RFS year of its cables to the latest RFS year of its cables
-    (planned ones included) or the snapshot's year, whichever is later.
-
-    >>> import undersea
-    >>> covered_years(undersea.load(sample=True))[0] <= 2000
-    True
-    """
-    rfs = net.all_cables["rfs_year"].dropna()
-    snap = _snapshot_year(net)
-    if rfs.empty:
-        return snap, snap
-    return int(rfs.min()), max(int(rfs.max()), snap)
-
-
-def _snapshot_year(net: Network) -> int:
-    try:
-        return int(str(net.provenance.snapshot_date)[:4])
-    except ValueError:
-        rfs = net.all_cables["rfs_year"].dropna()
-        return int(rfs.max()) if len(rfs) else 0
-
-
-def check_year(net: Network, year: int) -> int:
-    """``year`` if the network's data covers it, else InvalidScenarioError."""
-    first, last = covered_years(net)
-    if not first <= int(year) <= last:
-        raise InvalidScenarioError(
-            f"year {year} is outside the data: the {net.provenance.snapshot_date} snapshot "
-            f"covers {first}-{last}"
-        )
-    return int(year)
-
-
 def resolve_metric(by: str) -> str:
     """A metric name (case-insensitive), or UnknownNameError listing the valid ones."""
     key = str(by).strip().casefold().replace("-", "_")
@@ -560,11 +524,12 @@ def hub_ranking(
     return ranked if top is None else ranked.head(top)
 
 
-def resolve_metro(metros: pd.DataFrame, name: str) -> str:
+def resolve_metro(metros: pd.DataFrame, name: str, *, net: Network | None = None) -> str:
     """The metro id of ``name`` (id, name or ``"Name, ISO2"``) in a hub metros table.
 
-    Raises UnknownNameError with close matches, or AmbiguousNameError listing the
-    namesakes with their countries.
+    With ``net``, the town of a landing point also names its metro (``"Fujairah"``, see
+    :meth:`undersea.network.Network.metro`). Raises UnknownNameError with close matches,
+    or AmbiguousNameError listing the namesakes with their countries.
     """
     key = str(name).strip()
     ids = metros["metro_id"].to_numpy(dtype=object)
@@ -583,4 +548,7 @@ def resolve_metro(metros: pd.DataFrame, name: str) -> str:
                 key,
                 [f"{r.name}, {r.iso2} [id {r.metro_id}]" for r in rows.itertuples(index=False)],
             )
+    mid = net._metro_of_landing(key) if net is not None else None
+    if mid is not None and mid in set(ids):
+        return mid
     raise UnknownNameError("metro", key, list(metros["name"]) + list(ids))

@@ -20,7 +20,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from undersea._errors import InvalidArgumentError, MalformedSourceError, UnknownNameError
-from undersea.analysis.routes.places import resolve_place
+from undersea.analysis.routes.places import countries_in, resolve_country
 from undersea.geo.sphere import great_circle_km, unit_vectors
 from undersea.network.core import Network
 from undersea.network.whatif import (
@@ -185,12 +185,9 @@ def candidates_table(candidates: Sequence[Candidate]) -> pd.DataFrame:
 
 def _targets(net: Network, countries: str | Sequence[str]) -> pd.DataFrame:
     """iso2, iso3, name and main node of each target country."""
-    names = [x.strip() for x in countries.split(",")] if isinstance(countries, str) else countries
     rows = []
-    for name in dict.fromkeys(str(x) for x in names if str(x).strip()):
-        place = resolve_place(net, name)
-        if place.kind != "country":
-            raise InvalidArgumentError(f"{name!r} is a {place.kind}, not a country")
+    for iso2 in countries_in(net, countries):
+        place = resolve_country(net, iso2)
         nodes = net.nodes[net.nodes["iso2"].eq(place.iso2)]
         rows.append(
             {

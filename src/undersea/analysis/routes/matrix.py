@@ -38,6 +38,7 @@ def rtt_matrix(
     countries: Sequence[str] | None = None,
     latency: str = "calibrated",
     settings: Settings | None = None,
+    strict: bool = False,
 ) -> pd.DataFrame:
     """All-pairs round-trip time (ms) between metros (or any places) or countries.
 
@@ -54,6 +55,9 @@ def rtt_matrix(
         ``"calibrated"`` (the estimate) or ``"physical"`` (the floor), see
         :mod:`undersea.analysis.routes.latency`.
 
+    strict
+        Refuse a place name borne by several places instead of choosing the most important.
+
     Returns
     -------
     pandas.DataFrame
@@ -69,7 +73,7 @@ def rtt_matrix(
     (3, 3)
     """
     s = settings or net.settings
-    places = _places(net, metros, countries, s)
+    places = _places(net, metros, countries, s, strict=strict)
     model = latency_model(s, latency)
     return _frame(net, places, _rtt_values(net, places, model), s, latency)
 
@@ -80,6 +84,7 @@ def rtt_matrices(
     metros: Sequence[str | tuple[float, float] | Place] | None = None,
     countries: Sequence[str] | None = None,
     settings: Settings | None = None,
+    strict: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """The calibrated RTT matrix, its interval's two ends and the physical floor.
 
@@ -95,7 +100,7 @@ def rtt_matrices(
     True
     """
     s = settings or net.settings
-    places = _places(net, metros, countries, s)
+    places = _places(net, metros, countries, s, strict=strict)
     model = latency_model(s, "calibrated")
     rtt = _rtt_values(net, places, model)
     low, high = model.bounds(rtt)
@@ -120,6 +125,8 @@ def _places(
     metros: Sequence[str | tuple[float, float] | Place] | None,
     countries: Sequence[str] | None,
     s: Settings,
+    *,
+    strict: bool = False,
 ) -> list[Place]:
     if metros is not None and countries is not None:
         raise InvalidScenarioError("give metros or countries, not both")
@@ -130,7 +137,7 @@ def _places(
     )
     unique: dict[str, Place] = {}
     for item in items:
-        p = resolve_place(net, item, settings=s)
+        p = resolve_place(net, item, settings=s, strict=strict)
         unique.setdefault(p.id, p)
     if not unique:
         raise InvalidScenarioError("no places to compare: give at least one metro or country")

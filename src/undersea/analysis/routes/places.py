@@ -6,7 +6,9 @@ this order (names compare case-, accent- and space-insensitively):
 
 1. **Ids.** A landing point id (``lagos-nigeria``), a metro id (``lagos-ng``), a node id
    (``metro:lagos-ng``) or a gazetteer city id (``city:2925533``).
-2. **Coordinates.** ``"lon,lat"`` (GeoJSON order) or a ``(lon, lat)`` tuple: a *point*.
+2. **Coordinates.** ``"LAT,LON"`` (latitude first, as in ``cut --region``) or
+   ``"lat=…,lon=…"`` (:func:`undersea.geo.regions.parse_point`), or a ``(lon, lat)``
+   tuple in code (GeoJSON order): a *point*.
 3. **Full names.** A landing point's full name (``"Alexandria, NSW, Australia"``) or a
    metro's ``"Name, ISO2"`` (``"Lagos, NG"``).
 4. **Countries.** ISO2, ISO3 or name (``NG``, ``NGA``, ``Nigeria``): the country's
@@ -34,10 +36,11 @@ joined to its landing points at backhaul distance (great circle x
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,17 +54,25 @@ from undersea._errors import (
     NoRouteError,
     UnknownNameError,
 )
-from undersea.geo.geonames import alternate_rows, capitals, gazetteer, norm
+from undersea.geo.countries import country_iso2, country_names, parse_countries
+from undersea.geo.gazetteer import alternate_rows, capitals, cities, name_key
+from undersea.geo.regions import parse_point
 from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
 from undersea.settings import Settings
 
-__all__ = ["PLACE_KINDS", "Place", "resolve_country", "resolve_place"]
+__all__ = [
+    "PLACE_KINDS",
+    "Place",
+    "countries_in",
+    "country_code",
+    "resolve_country",
+    "resolve_place",
+]
 
 #: What a place was resolved as.
 PLACE_KINDS = ("landing", "metro", "city", "country", "point")
 
-_LONLAT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?)\s*[,;\s]\s*([-+]?\d+(?:\.\d*)?)\s*$")
 _REGION = re.compile(r"^([A-Za-z]{2})-([A-Za-z0-9]{1,3})$")
 
 
@@ -104,13 +115,16 @@ def resolve_place(
     place: str | tuple[float, float] | Place,
     *,
     settings: Settings | None = None,
+    strict: bool = False,
 ) -> Place:
-    """Resolve a place name, id, country, ``"lon,lat"`` text or ``(lon, lat)`` pair.
+    """Resolve a place name, id, country, ``"LAT,LON"`` text or ``(lon, lat)`` pair.
 
-    See the module docstring for the rules. Raises :class:`~undersea.UnknownNameError`
-    (with close matches), :class:`~undersea.AmbiguousNameError` (listing candidates with
-    their countries) or :class:`~undersea.NoRouteError` for a known place that has no
-    node in this network.
+    See the module docstring for the rules. A name borne by several places means the most
+    important when it clearly dominates (its :attr:`Place.note` then says so and names the
+    others); ``strict=True`` refuses every name borne by several places. Raises
+    :class:`~undersea.UnknownNameError` (with close matches),
+    :class:`~undersea.AmbiguousNameError` (listing candidates with their countries) or
+    :class:`~undersea.NoRouteError` for a known place that has no node in this network.
 
     Examples
     --------
@@ -130,11 +144,11 @@ def resolve_place(
     text = " ".join(str(place).split())
     if not text:
         raise UnknownNameError("place", str(place), [])
-    for rule in (_by_id, _by_lonlat, _by_full_name, _by_country, _by_qualified):
+    for rule in (_by_id, _by_point, _by_full_name, _by_country):
         hit = rule(net, text, s)
         if hit is not None:
             return hit
-    return _by_name(net, text, s)
+    return _by_qualified(net, text, s, strict=strict) or _by_name(net, text, s, strict=strict)
 
 
 def resolve_country(net: Network, country: str, *, settings: Settings | None = None) -> Place:
@@ -151,16 +165,42 @@ def resolve_country(net: Network, country: str, *, settings: Settings | None = N
     'Nigeria'
     """
     text = " ".join(str(country).split()).removeprefix("country:")
-    code = _country_code(net, text) if text else None
+    code = country_code(net, text) if text else None
     if code is None:
-        raise UnknownNameError("country", str(country), _names(net).countries["name"])
+        _not_a_country(net, text, settings or net.settings)
+        pool = [*_names(net).countries["name"], *country_names()]
+        raise UnknownNameError("country", text, pool)
     return _country_place(net, code, settings or net.settings)
+
+
+def countries_in(net: Network, text: str | Iterable[str]) -> list[str]:
+    """ISO2 codes of a list of countries (``"Sierra Leone,Liberia"``; ``;`` also splits).
+
+    >>> import undersea
+    >>> countries_in(undersea.load(sample=True), "Sierra Leone, Liberia")
+    ['SL', 'LR']
+    """
+    try:
+        return parse_countries(text, lookup=functools.partial(country_code, net))
+    except UnknownNameError as err:
+        _not_a_country(net, err.name, net.settings)  # "'Lagos' is a metro, not a country"
+        raise
+
+
+def _not_a_country(net: Network, text: str, s: Settings) -> None:
+    """Raise "'Lagos' is a metro, not a country" when ``text`` names a node of the network."""
+    try:
+        place = resolve_place(net, text, settings=s) if text else None
+    except (UnknownNameError, NoRouteError, InvalidScenarioError):
+        return
+    if place is not None and place.kind in ("metro", "landing"):
+        raise InvalidScenarioError(f"{text!r} is a {place.kind} ({place.name}), not a country")
 
 
 # ---------------------------------------------------------------------------- helpers
 def _norm_series(col: pd.Series) -> np.ndarray:
     values = col.to_numpy(dtype=object, na_value="")
-    return np.asarray([norm(str(x)) for x in values], dtype=object)
+    return np.asarray([name_key(str(x)) for x in values], dtype=object)
 
 
 @dataclass(frozen=True)
@@ -314,11 +354,11 @@ def _virtual(
 def _point(net: Network, lon: float, lat: float, s: Settings) -> Place:
     if not (-90.0 <= lat <= 90.0) or not (-540.0 <= lon <= 540.0):
         raise InvalidScenarioError(
-            f"bad coordinates lon={lon}, lat={lat}: give longitude then latitude in degrees"
+            f"bad coordinates lon={lon}, lat={lat}: a (lon, lat) pair in degrees"
         )
     lon = (lon + 180.0) % 360.0 - 180.0
     iso2 = _country_at(net, lon, lat)
-    name = f"{lon:.4f},{lat:.4f}"
+    name = f"{lat:.4f},{lon:.4f}"  # LAT,LON: typed back as is
     return _virtual(
         net, name=name, kind="point", pid=f"point:{name}", lon=lon, lat=lat, iso2=iso2, s=s
     )
@@ -351,9 +391,9 @@ def _by_id(net: Network, text: str, s: Settings) -> Place | None:
     if text.startswith("country:"):
         return resolve_country(net, text, settings=s)
     if text.startswith("point:"):
-        return _by_lonlat(net, text[6:], s)
+        return _by_point(net, text[6:], s)
     if text.startswith("city:") and text[5:].isdigit():
-        gaz = gazetteer()
+        gaz = cities()
         hit = np.flatnonzero(gaz["gid"].to_numpy() == int(text[5:]))
         if len(hit):
             return _city_place(net, gaz.iloc[hit[0]], s)
@@ -361,13 +401,13 @@ def _by_id(net: Network, text: str, s: Settings) -> Place | None:
     return None
 
 
-def _by_lonlat(net: Network, text: str, s: Settings) -> Place | None:
-    m = _LONLAT.match(text)
-    return _point(net, float(m.group(1)), float(m.group(2)), s) if m else None
+def _by_point(net: Network, text: str, s: Settings) -> Place | None:
+    lonlat = parse_point(text)
+    return None if lonlat is None else _point(net, *lonlat, s)
 
 
 def _by_full_name(net: Network, text: str, s: Settings) -> Place | None:
-    key = norm(text)
+    key = name_key(text)
     lp = net.all_landing_points
     hit = np.flatnonzero(_names(net).lp_name == key)
     if len(hit) == 1:
@@ -381,7 +421,7 @@ def _by_full_name(net: Network, text: str, s: Settings) -> Place | None:
 
 
 def _by_country(net: Network, text: str, s: Settings) -> Place | None:
-    iso2 = _country_code(net, text)
+    iso2 = country_code(net, text)
     return None if iso2 is None else _country_place(net, iso2, s)
 
 
@@ -394,9 +434,17 @@ def _country_table(net: Network) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).dropna(subset=["iso2"])
 
 
-def _country_code(net: Network, text: str) -> str | None:
-    """ISO2 of a country given by ISO2, ISO3 or name; None when it names no country."""
-    key = norm(text)
+def country_code(net: Network, text: str) -> str | None:
+    """ISO2 of a country given by ISO2, ISO3 or name; None when it names no country.
+
+    The network's own countries come first (so synthetic codes work), then every name
+    :func:`undersea.geo.countries.country_iso2` knows (``"UK"``, ``"Ivory Coast"``).
+
+    >>> import undersea
+    >>> country_code(undersea.load(sample=True), "Ivory Coast")
+    'CI'
+    """
+    key = name_key(text)
     table = _names(net).countries
     for col, size in (("iso2", 2), ("iso3", 3), ("name", 0)):
         if size and len(key) != size:
@@ -404,12 +452,7 @@ def _country_code(net: Network, text: str) -> str | None:
         hit = table.loc[table[f"k_{col}"].to_numpy() == key, "iso2"]
         if len(hit):
             return str(hit.iloc[0])
-    if len(key) > 3:  # pycountry knows official and common names ("Viet Nam", "Russia")
-        try:
-            return str(pycountry.countries.lookup(text).alpha_2)
-        except LookupError:
-            return None
-    return None
+    return country_iso2(text)  # common, former and ISO names ("Ivory Coast", "UK")
 
 
 def _country_place(net: Network, iso2: str, s: Settings) -> Place:
@@ -479,21 +522,21 @@ def _capital_node(net: Network, iso2: str, cand: np.ndarray) -> int | None:
     if not capital:
         return None
     names = _norm_series(net.nodes["name"].iloc[cand])
-    hit = np.flatnonzero(names == norm(capital))
+    hit = np.flatnonzero(names == name_key(capital))
     return int(cand[hit[0]]) if len(hit) else None
 
 
-def _by_qualified(net: Network, text: str, s: Settings) -> Place | None:
+def _by_qualified(net: Network, text: str, s: Settings, *, strict: bool) -> Place | None:
     """``"Name, Q"``: Q a country (ISO code or name) or a region ``"US-OR"``."""
     if "," not in text:
         return None
     name, qual = (x.strip() for x in text.rsplit(",", 1))
     region = _REGION.match(qual)
-    iso2 = region.group(1).upper() if region else _country_code(net, qual)
+    iso2 = region.group(1).upper() if region else country_code(net, qual)
     if iso2 is None or not name:
         return None
     admin1 = region.group(2).upper() if region else None
-    return _by_name(net, name, s, iso2=iso2, admin1=admin1, shown=text)
+    return _by_name(net, name, s, iso2=iso2, admin1=admin1, shown=text, strict=strict)
 
 
 # ---------------------------------------------------------------------------- names
@@ -502,8 +545,11 @@ class _Candidate:
     key: str
     label: str
     iso2: str
-    population: float | None  # None: unknown
+    population: float  # 0: unknown
+    lon: float
+    lat: float
     make: Callable[[], Place]
+    cables: bool = False  # a metro (or landing) with cables in service
 
 
 def _by_name(
@@ -514,38 +560,141 @@ def _by_name(
     iso2: str | None = None,
     admin1: str | None = None,
     shown: str | None = None,
+    strict: bool = False,
 ) -> Place:
-    key = norm(name)
-    cands = _network_candidates(net, key, iso2, admin1) + _gazetteer_candidates(
-        net, key, iso2, admin1, s, alternate=False
+    key = name_key(name)
+    if not key:  # nothing left after folding (a name in a non-Latin script)
+        raise UnknownNameError("place", shown or name, [])
+    cands = _towns_merged(
+        _network_candidates(net, key, iso2, admin1),
+        _gazetteer_candidates(net, key, iso2, admin1, s, alternate=False),
+        s,
     )
-    if not cands:
+    if not cands:  # alternate names only when no primary name matches
         cands = _gazetteer_candidates(net, key, iso2, admin1, s, alternate=True)
     unique: dict[str, _Candidate] = {}
     for c in cands:  # network candidates come first and win a shared key
         unique.setdefault(c.key, c)
-    pick = _pick(list(unique.values()), s.place_dominance_ratio)
-    if pick is not None:
-        return pick.make()
     if not unique:
         raise UnknownNameError("place", shown or name, _name_pool(net))
-    ranked = sorted(unique.values(), key=lambda c: -(c.population or 0))
+    if len(unique) == 1:
+        return next(iter(unique.values())).make()
+    ranked = _ranked(net, list(unique.values()), s)
+    top, second = ranked[0][0], ranked[1][0]
+    if not strict and top > 0 and top >= s.place_dominance_ratio * second:
+        return _chosen(shown or name, [c for _, c in ranked])
     raise AmbiguousNameError(
         "place",
         shown or name,
-        [f"{c.label} ({_country_name(net, c.iso2)})" for c in ranked],
+        [f"{c.label} ({_country_name(net, c.iso2)})" for _, c in ranked],
     )
 
 
-def _pick(cands: list[_Candidate], ratio: float) -> _Candidate | None:
-    """The only candidate, or the one ``ratio`` times as populous as every other."""
-    if len(cands) == 1:
-        return cands[0]
-    if len(cands) < 2 or any(c.population is None for c in cands):
-        return None
-    ranked = sorted(cands, key=lambda c: -(c.population or 0.0))
-    top, second = ranked[0].population or 0.0, ranked[1].population or 0.0
-    return ranked[0] if top > 0 and top >= ratio * second else None
+def _towns_merged(
+    network: list[_Candidate], cities: list[_Candidate], s: Settings
+) -> list[_Candidate]:
+    """Network candidates, then the cities that are none of them.
+
+    A gazetteer city of a landing point's name and country within ``metro_radius_km`` is
+    that landing's town: the landing takes its population and the city goes.
+    """
+    out = list(network)
+    rest = []
+    for city in cities:
+        near = [
+            k
+            for k, c in enumerate(out)
+            if not c.key.startswith(("city:", "metro:"))
+            and c.iso2 == city.iso2
+            and great_circle_km(c.lon, c.lat, city.lon, city.lat, s.earth_radius_km)
+            <= s.metro_radius_km
+        ]
+        for k in near:
+            out[k] = dataclasses.replace(out[k], population=max(out[k].population, city.population))
+        if not near:
+            rest.append(city)
+    return out + rest
+
+
+def _chosen(shown: str, ranked: list[_Candidate]) -> Place:
+    """The winner, its note saying what it was chosen over ("Geneva → Geneva, CH-GE ...")."""
+    place = ranked[0].make()
+    others = ", ".join(c.label for c in ranked[1:4]) + (", ..." if len(ranked) > 4 else "")
+    note = f"{shown} → {ranked[0].label} (also: {others})"
+    return dataclasses.replace(place, note=f"{note}; {place.note}" if place.note else note)
+
+
+def _ranked(net: Network, cands: list[_Candidate], s: Settings) -> list[tuple[float, _Candidate]]:
+    """Candidates by importance, highest first (see :func:`importance`)."""
+    caps = {(name_key(v), k) for k, v in capitals().items() if v}
+    exchanges = _exchange_cities(net)
+    scored = []
+    for c in cands:
+        score = importance(
+            c.population,
+            capital=(name_key(c.label.split(",")[0]), c.iso2) in caps,
+            cables=c.cables,
+            exchange_tbps=_exchange_tbps(exchanges, c, s),
+            settings=s,
+        )
+        scored.append((score, c))
+    return sorted(scored, key=lambda t: (-t[0], t[1].key))
+
+
+def importance(
+    population: float, *, capital: bool, cables: bool, exchange_tbps: float, settings: Settings
+) -> float:
+    """How much a place matters when several bear the name a person typed.
+
+    ``population`` (GeoNames; a landing town counts its metro's) times
+    ``place_capital_weight`` for a national capital, times ``place_cable_weight`` for a
+    metro or landing with cables in service, times ``1 + exchange_tbps`` (the city's
+    exchange port capacity in Tbit/s, latest year of the capacity series: each Tbit/s
+    counts as much as the city's people again).
+
+    >>> from undersea.settings import Settings
+    >>> importance(1e6, capital=True, cables=False, exchange_tbps=1.0, settings=Settings())
+    4000000.0
+    """
+    w = settings.place_capital_weight if capital else 1.0
+    w *= settings.place_cable_weight if cables else 1.0
+    return float(population) * w * (1.0 + exchange_tbps)
+
+
+def _exchange_cities(net: Network) -> pd.DataFrame:
+    """Exchange capacity per city: normalised name, iso2, lon, lat, tbps (latest year)."""
+    from undersea.network.exchanges import load_exchanges
+
+    ex = load_exchanges(net)
+    cols: dict[str, list[object]] = {"key": [], "iso2": [], "lon": [], "lat": [], "tbps": []}
+    if ex.capacity is None or not len(ex.capacity):
+        return pd.DataFrame(cols)
+    cap = ex.capacity.sort_values("year").drop_duplicates(["city", "iso2"], keep="last")
+    where = pd.concat([ex.metros, net.metros if net.metros is not None else ex.metros])
+    where = where.drop_duplicates("metro_id").set_index("metro_id")
+    return pd.DataFrame(
+        {
+            "key": _norm_series(cap["city"]),
+            "iso2": cap["iso2"].to_numpy(dtype=object),
+            "lon": cap["metro_id"].map(where["lon"]).to_numpy(float),
+            "lat": cap["metro_id"].map(where["lat"]).to_numpy(float),
+            "tbps": cap["capacity_mbps"].to_numpy(float) / 1e6,
+        }
+    )
+
+
+def _exchange_tbps(ix: pd.DataFrame, c: _Candidate, s: Settings) -> float:
+    """Exchange capacity (Tbit/s) of the candidate's name and country near it."""
+    same = ix[(ix["key"] == name_key(c.label.split(",")[0])) & (ix["iso2"] == c.iso2)]
+    if not len(same) or not np.isfinite(c.lon):
+        return 0.0
+    km = np.atleast_1d(
+        great_circle_km(
+            c.lon, c.lat, same["lon"].to_numpy(float), same["lat"].to_numpy(float),
+            s.earth_radius_km,
+        )
+    )  # fmt: skip
+    return float(same["tbps"].to_numpy(float)[km <= s.metro_radius_km].sum())
 
 
 def _network_candidates(
@@ -555,18 +704,25 @@ def _network_candidates(
         return []
     out: list[_Candidate] = []
     m = net.metros
+    cables = _cables_per_node(net)
+    ix = pd.Index(net.nodes["node_id"])
+    pop_of: dict[str, float] = {}
     if m is not None:
+        pop_of = dict(zip(m["metro_id"], m["population"].astype("Float64").fillna(0), strict=True))
         hit = m[(_names(net).metro_name == key) & (m["iso2"].eq(iso2) if iso2 else True)]
         for r in hit.to_dict(orient="records"):
-            pop = None if pd.isna(r["population"]) else float(r["population"])
             mid = str(r["metro_id"])
+            k = ix.get_indexer([f"metro:{mid}"])[0]
             out.append(
                 _Candidate(
                     f"metro:{mid}",
                     _metro_label(r),
                     str(r["iso2"]),
-                    pop,
+                    float(pop_of[mid]),
+                    float(r["lon"]),
+                    float(r["lat"]),
                     functools.partial(_metro_place, net, mid),
+                    cables=bool(k >= 0 and cables[k] > 0),
                 )
             )
     lp = net.all_landing_points
@@ -576,13 +732,17 @@ def _network_candidates(
     for r in hit.to_dict(orient="records"):
         if f"metro:{metro_of.get(r['id'])}" in known:  # the landing is in that metro
             continue
+        k = ix.get_indexer([str(r["id"])])[0]
         out.append(
             _Candidate(
                 str(r["id"]),
                 str(r["name"]),
                 str(r["iso2"]),
-                None,
+                0.0,  # its town's people when the gazetteer has it (_towns_merged)
+                float(r["lon"]),
+                float(r["lat"]),
                 functools.partial(_landing_place, net, str(r["id"])),
+                cables=bool(k >= 0 and cables[k] > 0),
             )
         )
     return out
@@ -597,7 +757,7 @@ def _gazetteer_candidates(
     *,
     alternate: bool,
 ) -> list[_Candidate]:
-    gaz = gazetteer()
+    gaz = cities()
     rows = gaz.iloc[alternate_rows(key)] if alternate else gaz[gaz["key"].to_numpy() == key]
     if iso2:
         rows = rows[rows["iso2"] == iso2]
@@ -609,6 +769,8 @@ def _gazetteer_candidates(
             _city_label(r),
             str(r["iso2"]),
             float(r["population"]),
+            float(r["lon"]),
+            float(r["lat"]),
             functools.partial(_city_place, net, r, s),
         )
         for _, r in rows.iterrows()
@@ -624,7 +786,7 @@ def _city_metro(net: Network, r: pd.Series, s: Settings) -> str | None:
     m = net.metros
     if m is None:
         return None
-    same = m[(m["iso2"] == r["iso2"]) & (_names(net).metro_name == norm(r["name"]))]
+    same = m[(m["iso2"] == r["iso2"]) & (_names(net).metro_name == name_key(r["name"]))]
     if not len(same):
         return None
     d = great_circle_km(
@@ -664,5 +826,5 @@ def _name_pool(net: Network) -> list[str]:
     lp = net.all_landing_points
     pool += list(lp["name"].str.split(",").str[0]) + list(lp["name"]) + list(lp["id"])
     pool += list(_names(net).countries["name"])
-    pool += list(gazetteer()["name"])
+    pool += list(cities()["name"])
     return pool

@@ -550,6 +550,7 @@ def shortest_routes(
     without: Iterable[str] = (),
     latency: str = "calibrated",
     settings: Settings | None = None,
+    strict: bool = False,
 ) -> list[Route]:
     """The shortest-delay route and up to ``alternatives`` routes avoiding earlier cables.
 
@@ -559,7 +560,8 @@ def shortest_routes(
     :func:`resolve_cables`), as ``net.without(cables=...)`` does. ``latency`` picks the
     model the routes are found and timed with: ``"calibrated"`` (estimate with interval)
     or ``"physical"`` (today's floor). Raises :class:`~undersea.NoRouteError` (with the
-    reason) when not even the first route exists.
+    reason) when not even the first route exists. ``strict=True`` refuses a place name
+    borne by several places instead of choosing the most important.
 
     Examples
     --------
@@ -577,7 +579,10 @@ def shortest_routes(
     cut = resolve_cables(net, [without] if isinstance(without, str) else without)
     if cut:
         net = net.without(cables=cut)
-    places = (resolve_place(net, origin, settings=s), resolve_place(net, destination, settings=s))
+    places = (
+        resolve_place(net, origin, settings=s, strict=strict),
+        resolve_place(net, destination, settings=s, strict=strict),
+    )
     base = _mask(net, None)
     avoided = np.zeros(len(net.all_cables), dtype=bool)
     routes: list[Route] = []
@@ -636,6 +641,7 @@ def shortest_route(
     *,
     latency: str = "calibrated",
     settings: Settings | None = None,
+    strict: bool = False,
 ) -> Route:
     """The route of least delay between two places (see :func:`shortest_routes`).
 
@@ -647,7 +653,9 @@ def shortest_route(
     >>> r.rtt_low_ms <= r.rtt_ms <= r.rtt_high_ms and r.rtt_floor_ms > r.great_circle_rtt_ms
     True
     """
-    return shortest_routes(net, origin, destination, latency=latency, settings=settings)[0]
+    return shortest_routes(
+        net, origin, destination, latency=latency, settings=settings, strict=strict
+    )[0]
 
 
 def route_to_geojson(net: Network, route: Route) -> dict[str, Any]:

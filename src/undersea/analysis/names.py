@@ -1,0 +1,143 @@
+"""One resolver for every name a user can type: :func:`resolve`.
+
+The CLI (``undersea resolve``), the web API (``GET /api/resolve``) and the library call
+the same function; each kind uses the lookup its commands use, so the answer and the
+error wording are those of the commands:
+
+=============  ==========================================================================
+kind           what it takes (see the function named)
+=============  ==========================================================================
+``place``      metro, landing town, city, country or point, ranked by importance
+               (:func:`~undersea.analysis.routes.places.resolve_place`)
+``country``    ISO code, name, common, short or former name
+               (:func:`~undersea.analysis.routes.places.resolve_country`)
+``metro``      id, name, ``"Name, ISO2"`` or the town of a landing point in it
+               (:meth:`~undersea.network.core.Network.metro`)
+``cable``      id, name or the short name in brackets (``WACS``)
+``landing``    id, full name or town (:meth:`~undersea.network.core.Network.landing_point`)
+``segment``    id or ``CABLE:K`` (:meth:`~undersea.network.core.Network.segment_row`)
+``chokepoint`` id or name (:func:`~undersea.geo.regions.chokepoint`)
+``incident``   id of a documented incident (:func:`~undersea.scenarios.incidents.incident`)
+=============  ==========================================================================
+
+Unknown names raise :class:`~undersea.UnknownNameError` (``unknown <kind> '<name>'; did
+you mean: ...?``), names borne by several records :class:`~undersea.AmbiguousNameError`
+(``ambiguous <kind> '<name>': it matches ...; use one of these``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from undersea._errors import UnknownNameError
+from undersea.analysis.routes.places import resolve_country, resolve_place
+from undersea.geo.regions import chokepoint, chokepoints
+from undersea.network.core import Network
+from undersea.scenarios.incidents import incident
+
+__all__ = ["NAME_KINDS", "Resolved", "resolve"]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a name resolved to: its kind, stable id (accepted back), display name and a
+    note (what a ranked name was chosen over, how a place joins the network)."""
+
+    kind: str
+    id: str
+    name: str
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return asdict(self)
+
+
+def _place(net: Network, text: str, strict: bool) -> Resolved:
+    p = resolve_place(net, text, strict=strict)
+    return Resolved(p.kind, p.id, p.name, p.note)
+
+
+def _country(net: Network, text: str, strict: bool) -> Resolved:
+    p = resolve_country(net, text)
+    return Resolved("country", str(p.iso2), p.name, p.note)
+
+
+def _metro(net: Network, text: str, strict: bool) -> Resolved:
+    m = net.metro(text)
+    return Resolved("metro", str(m["metro_id"]), f"{m['name']}, {m['iso2']}")
+
+
+def _cable(net: Network, text: str, strict: bool) -> Resolved:
+    c = net.cable(text)
+    return Resolved("cable", str(c["id"]), str(c["name"]))
+
+
+def _landing(net: Network, text: str, strict: bool) -> Resolved:
+    lp = net.landing_point(text)
+    return Resolved("landing", str(lp["id"]), str(lp["name"]))
+
+
+def _segment(net: Network, text: str, strict: bool) -> Resolved:
+    row = net.segments.iloc[net.segment_row(text)]
+    cable = net.all_cables.set_index("id")["name"].get(row["cable_id"], row["cable_id"])
+    return Resolved("segment", str(row["segment_id"]), f"{cable}, segment {row['segment_id']}")
+
+
+def _chokepoint(net: Network, text: str, strict: bool) -> Resolved:
+    region = chokepoint(text)
+    cid = next(k for k, r in chokepoints().items() if r is region or r == region)
+    return Resolved("chokepoint", cid, str(region.name))
+
+
+def _incident(net: Network, text: str, strict: bool) -> Resolved:
+    i = incident(text)
+    return Resolved("incident", i.id, i.name)
+
+
+_RESOLVERS: dict[str, Callable[[Network, str, bool], Resolved]] = {
+    "place": _place,
+    "country": _country,
+    "metro": _metro,
+    "cable": _cable,
+    "landing": _landing,
+    "segment": _segment,
+    "chokepoint": _chokepoint,
+    "incident": _incident,
+}
+#: The kinds of names :func:`resolve` takes.
+NAME_KINDS: tuple[str, ...] = tuple(_RESOLVERS)
+
+
+def resolve(net: Network, text: str, *, kind: str = "place", strict: bool = False) -> Resolved:
+    """Resolve a name a user typed, as the commands that take ``kind`` do.
+
+    Parameters
+    ----------
+    net
+        The network (view) the name is looked up in.
+    text
+        What the user typed.
+    kind
+        One of :data:`NAME_KINDS` (default ``"place"``: anything a route takes).
+    strict
+        Places: refuse a name borne by several places instead of choosing the most
+        important.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> net = undersea.load(sample=True)
+    >>> resolve(net, "Ivory Coast", kind="country").id
+    'CI'
+    >>> resolve(net, "WACS", kind="cable").name
+    'West Africa Cable System (WACS)'
+    >>> resolve(net, "malacca", kind="chokepoint").id
+    'malacca'
+    """
+    fn = _RESOLVERS.get(str(kind).strip().casefold())
+    if fn is None:
+        raise UnknownNameError("kind of name", str(kind), NAME_KINDS)
+    return fn(net, " ".join(str(text).split()), strict)

@@ -1,0 +1,121 @@
+"""Issue 13's exact inputs, through the CLI on the real 2024-03 snapshot (realdata)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from undersea.cli import main
+
+pytestmark = pytest.mark.realdata
+
+
+@pytest.fixture(autouse=True)
+def _data(shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UNDERSEA_DATA", str(shared_data))
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("Geneva", "Frankfurt"), "Geneva → Geneva, CH-GE (also: Geneva, US-IL)"),
+        (("Sydney", "San Jose"), "San Jose → San Jose, US-CA (also: San José, CR"),
+        (("London", "Ashburn"), "Ashburn → Ashburn, US-VA (also: Ashburn, US-IL)"),
+    ],
+)
+def test_ambiguous_names_choose_the_one_people_mean(capsys, args, says) -> None:
+    code, out, err = run(capsys, "route", *args)
+    assert code == 0, err
+    assert says in " ".join(out.split())
+    code, _, err = run(capsys, "route", *args, "--strict")
+    assert code == 2
+    assert "ambiguous place" in err
+
+
+def test_common_country_names(capsys) -> None:
+    code, out, err = run(capsys, "dependency", "--country", "UK")
+    assert code == 0, err
+    assert "United Kingdom" in out
+    for name in ("Ivory Coast", "DRC", "DR Congo", "The Gambia", "Burma", "Swaziland"):
+        code, _, err = run(capsys, "route", "Lagos", name, "-f", "json")
+        assert code == 0, (name, err)
+
+
+def test_unknown_country_has_no_internal_prefix(capsys) -> None:
+    code, _, err = run(capsys, "matrix", "--countries", "XX,NG")
+    assert code == 2
+    assert err.strip().startswith("error: unknown country 'XX'")
+    assert "country:" not in err
+
+
+def test_several_countries(capsys) -> None:
+    code, out, err = run(
+        capsys, "risk", "--scenarios", "200", "--seed", "1", "--country", "Sierra Leone,Liberia",
+        "-f", "csv",
+    )  # fmt: skip
+    assert code == 0, err
+    assert set(pd.read_csv(pd.io.common.StringIO(out))["name"]) == {"Sierra Leone", "Liberia"}
+
+
+def test_hub_by_cable_town(capsys) -> None:
+    code, out, err = run(capsys, "hub", "Fujairah", "--since", "2020", "-f", "json")
+    assert code == 0, err
+    assert '"Fujairah"' in out
+
+
+def test_all_metros_to_parquet(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "matrix", "--metros", "all", "--output", str(tmp_path / "x.parquet"))
+    assert code == 0, err
+    df = pd.read_parquet(tmp_path / "x.parquet")
+    assert df["from"].is_unique
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("hubs", "--plot", "x.xyz"), ("matrix", "--metros", "Lagos,Accra", "--plot", "x.xyz"),
+     ("hubs", "--map", "x.xyz"), ("matrix", "--metros", "all", "--output", "x.xlsx")],
+)  # fmt: skip
+def test_unsupported_suffix_is_one_line(capsys, args, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = run(capsys, *args)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("error: cannot write")
+    assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+@pytest.mark.parametrize("command", [("route", "Lagos", "Accra"), ("hubs",), ("cable", "WACS")])
+@pytest.mark.parametrize("year", ["1800", "3000"])
+def test_year_is_checked_the_same_everywhere(capsys, command, year) -> None:
+    code, _, err = run(capsys, *command, "--year", year)
+    assert code == 2
+    assert f"year {year} is outside the data" in err
+
+
+def test_segment_example_and_chokepoints(capsys) -> None:
+    code, out, err = run(capsys, "cut", "--segment", "WACS:3", "-f", "json")
+    assert code == 0, err
+    assert "west-africa-cable-system-wacs:3" in out
+    code, out, _ = run(capsys, "chokepoints")
+    assert code == 0
+    assert "bab-el-mandeb" in out
+    assert "malacca" in out
+
+
+def test_points_are_lat_lon(capsys) -> None:
+    code, out, err = run(capsys, "route", "14.69,-17.44", "lat=14.69,lon=-17.44", "-f", "json")
+    assert code == 0, err
+    assert '"14.6900,-17.4400"' in out

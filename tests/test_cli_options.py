@@ -1,0 +1,44 @@
+"""Shared CLI options: tie notes for --top, wide tables that fit, file suffix checks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from undersea.cli import main
+from undersea.cli._options import _fitting, tie_note
+
+
+@pytest.mark.parametrize(
+    ("ranks", "top", "note"),
+    [
+        ([1, 2, 3, 3, 3, 6], 4, "+1 tied at rank 3"),
+        ([1, 2, 3, 3, 3, 6], 3, "+2 tied at rank 3"),
+        ([1, 2, 3, 3, 3, 6], 5, ""),
+        ([1, 2, 3], 5, ""),
+        ([1, 1, 1], 1, "+2 tied at rank 1"),
+    ],
+)
+def test_tie_note(ranks: list[int], top: int, note: str) -> None:
+    assert tie_note(pd.Series(ranks), top) == note
+
+
+def test_wide_tables_keep_the_columns_that_fit() -> None:
+    df = pd.DataFrame({f"column_{k}": ["x" * 10] for k in range(12)})
+    shown, hidden = _fitting(df, 80)
+    assert 1 <= shown.shape[1] < 12
+    assert hidden == list(df.columns[shown.shape[1] :])
+    assert _fitting(df, 1000)[1] == []
+
+
+def test_sql_on_a_wide_table_names_the_hidden_columns(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    main(["sql", "--sample", "SELECT * FROM cables LIMIT 2"])
+    out = capsys.readouterr().out
+    assert "column(s) not shown:" in out
+    assert "(--format csv or json)" in out
+
+
+def test_hubs_top_through_a_tie(capsys) -> None:
+    main(["hubs", "--sample", "--top", "4"])
+    assert "+2 tied at rank 3" in capsys.readouterr().out

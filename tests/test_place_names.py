@@ -1,0 +1,188 @@
+"""What people type -> what it resolves to, on the real 2024-03 snapshot (issue 13).
+
+A table of place strings (capitals, cable towns, data-centre towns, ambiguous names,
+countries by common name, qualified forms, ids) with the expected resolution: the kind
+and id of the place, or the error. The ranking rule is
+:func:`undersea.analysis.routes.places.importance`; ``strict=True`` refuses every name
+borne by several places.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import undersea
+from undersea import AmbiguousNameError, UnknownNameError
+from undersea.analysis.routes.places import resolve_place
+from undersea.network.core import Network
+
+pytestmark = pytest.mark.realdata
+
+#: typed -> (kind, id); cities that are no metro are "city:<GeoNames id>"
+EXPECTED: dict[str, tuple[str, str]] = {
+    # ambiguous names with a clear winner (issue 13's first examples)
+    "Geneva": ("city", "city:2660646"),  # Geneva, CH, not Geneva, Illinois
+    "San Jose": ("city", "city:5392171"),  # San Jose, California, not Costa Rica
+    "Ashburn": ("city", "city:4744870"),  # Ashburn, Virginia, not Illinois
+    "Portland": ("metro", "metro:portland-us"),  # Oregon, not Maine
+    "London": ("metro", "metro:london-gb"),
+    "Paris": ("metro", "metro:paris-fr"),
+    "Lagos": ("metro", "metro:lagos-ng"),
+    "Sydney": ("metro", "metro:sydney-au"),
+    "Perth": ("metro", "metro:perth-au"),
+    "Alexandria": ("metro", "metro:alexandria-eg"),
+    "Tripoli": ("metro", "metro:tripoli-ly"),
+    "Kingston": ("metro", "metro:kingston-jm"),
+    "Georgetown": ("metro", "metro:georgetown-gy"),
+    "Santiago": ("metro", "metro:santiago-cl"),
+    "Dublin": ("metro", "metro:dublin-ie"),
+    "Halifax": ("metro", "metro:halifax-ca"),
+    "Birmingham": ("metro", "metro:birmingham-gb"),
+    "Colombo": ("metro", "metro:colombo-lk"),
+    "Panama City": ("metro", "metro:panama-city-pa"),
+    "Amsterdam": ("metro", "metro:amsterdam-nl"),
+    # capitals and hubs
+    "Frankfurt": ("city", "city:2925533"),  # alternate name of Frankfurt am Main
+    "Marseille": ("metro", "metro:marseille-fr"),
+    "Lisbon": ("metro", "metro:lisbon-pt"),
+    "Accra": ("metro", "metro:accra-gh"),
+    "Dakar": ("metro", "metro:dakar-sn"),
+    "Nairobi": ("metro", "metro:nairobi-ke"),
+    "Cairo": ("metro", "metro:cairo-eg"),
+    "Tokyo": ("metro", "metro:tokyo-jp"),
+    "Taipei": ("metro", "metro:taipei-tw"),
+    "Manila": ("city", "city:1701668"),
+    "Jakarta": ("metro", "metro:jakarta-id"),
+    "Bogota": ("metro", "metro:bogota-co"),
+    "Reykjavik": ("metro", "metro:reykjavik-is"),
+    "New York": ("metro", "metro:new-york-city-us"),
+    "Sao Paulo": ("metro", "metro:sao-paulo-br"),
+    # cable towns
+    "Fujairah": ("metro", "metro:sharjah-ae"),  # the metro is named Fujairah
+    "Suva": ("metro", "metro:nasinu-fj"),  # named Suva
+    "Mombasa": ("metro", "metro:mombasa-ke"),
+    "Djibouti": ("country", "country:DJ"),
+    "Jeddah": ("metro", "metro:jeddah-sa"),
+    "Suez": ("metro", "metro:suez-eg"),
+    "Mumbai": ("metro", "metro:mumbai-in"),
+    "Chennai": ("metro", "metro:chennai-in"),
+    "Batam": ("metro", "metro:batam-id"),
+    "Busan": ("metro", "metro:busan-kr"),
+    "Fortaleza": ("metro", "metro:fortaleza-br"),
+    "Virginia Beach": ("metro", "metro:virginia-beach-us"),
+    "Poti": ("metro", "metro:poti-ge"),
+    "Bude": ("landing", "bude-united-kingdom"),
+    "Tuas": ("landing", "tuas-singapore"),
+    "La Seyne": ("landing", "la-seyne-france"),
+    "Kalba": ("landing", "kalba-united-arab-emirates"),
+    "Piti": ("landing", "piti-guam"),
+    "Tumon Bay": ("landing", "tumon-bay-guam"),
+    "Carcavelos": ("landing", "carcavelos-portugal"),
+    "Sesimbra": ("landing", "sesimbra-portugal"),
+    "Zafarana": ("landing", "zafarana-egypt"),
+    "Mazara del Vallo": ("landing", "mazara-del-vallo-italy"),
+    # countries by common, former and short names
+    "Ivory Coast": ("country", "country:CI"),
+    "UK": ("country", "country:GB"),
+    "DRC": ("country", "country:CD"),
+    "DR Congo": ("country", "country:CD"),
+    "The Gambia": ("country", "country:GM"),
+    "Burma": ("country", "country:MM"),
+    "Swaziland": ("country", "country:SZ"),
+    "East Timor": ("country", "country:TL"),
+    "USA": ("country", "country:US"),
+    "UAE": ("country", "country:AE"),
+    "South Korea": ("country", "country:KR"),
+    "Russia": ("country", "country:RU"),
+    "Vietnam": ("country", "country:VN"),
+    "Laos": ("country", "country:LA"),
+    "Singapore": ("country", "country:SG"),
+    "Hong Kong": ("country", "country:HK"),
+    "Guam": ("country", "country:GU"),
+    "Switzerland": ("country", "country:CH"),
+    "NG": ("country", "country:NG"),
+    "NGA": ("country", "country:NG"),
+    # qualified forms and ids always work
+    "Geneva, CH": ("city", "city:2660646"),
+    "Geneva, US-IL": ("city", "city:4893591"),
+    "San Jose, US-CA": ("city", "city:5392171"),
+    "San José, CR": ("metro", "metro:san-jose-cr"),
+    "Portland, US-OR": ("metro", "metro:portland-us"),
+    "Portland, US-ME": ("city", "city:4975802"),
+    "Fujairah, AE": ("metro", "metro:sharjah-ae"),
+    "Lagos, PT": ("metro", "metro:lagos-pt"),
+    "lagos-ng": ("metro", "metro:lagos-ng"),
+    "metro:marseille-fr": ("metro", "metro:marseille-fr"),
+    "city:2660646": ("city", "city:2660646"),
+}
+
+#: typed -> the error; the message lists the candidates
+REFUSED: dict[str, type[Exception]] = {
+    "Victoria": AmbiguousNameError,  # Hong Kong's Victoria, British Columbia, Seychelles
+    "Valencia": AmbiguousNameError,  # Venezuela 1.6 M, Spain 0.8 M with cables
+    "Atlantis Prime": UnknownNameError,
+}
+
+
+@pytest.fixture(scope="module")
+def net2024(shared_data) -> Network:
+    return undersea.load("2024-03", data_dir=shared_data)
+
+
+def test_the_table_is_big_enough() -> None:
+    assert len(EXPECTED) >= 60
+
+
+@pytest.mark.parametrize(("typed", "expected"), sorted(EXPECTED.items()))
+def test_place_strings_people_type(net2024: Network, typed: str, expected: tuple) -> None:
+    p = resolve_place(net2024, typed)
+    assert (p.kind, p.id) == expected
+
+
+@pytest.mark.parametrize(("typed", "error"), sorted(REFUSED.items()))
+def test_refused(net2024: Network, typed: str, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        resolve_place(net2024, typed)
+
+
+def test_a_chosen_namesake_says_so(net2024: Network) -> None:
+    note = resolve_place(net2024, "Geneva").note
+    assert note.startswith("Geneva → Geneva, CH-GE (also: Geneva, US-IL)")
+    note = resolve_place(net2024, "San Jose").note
+    assert note.startswith("San Jose → San Jose, US-CA (also: San José, CR")
+
+
+@pytest.mark.parametrize("typed", ["Geneva", "San Jose", "Ashburn", "Lagos", "Portland"])
+def test_strict_keeps_refusing(net2024: Network, typed: str) -> None:
+    with pytest.raises(AmbiguousNameError, match="; use one of these"):
+        resolve_place(net2024, typed, strict=True)
+
+
+def test_every_metro_label_is_unique_and_resolves(net2024: Network) -> None:
+    m = net2024.metros
+    labels = m["name"] + ", " + m["iso2"]
+    assert not labels.duplicated().any()
+    for mid in ("sharjah-ae", "nasinu-fj", "dededo-village-gu", "yaren-nr-landing"):
+        label = labels[m["metro_id"] == mid].iloc[0]
+        assert net2024.metro(label)["metro_id"] == mid
+
+
+@pytest.mark.parametrize(
+    ("town", "metro_id"),
+    [("Fujairah", "sharjah-ae"), ("Kalba", "sharjah-ae"), ("Piti", "dededo-village-gu"),
+     ("Tumon Bay", "dededo-village-gu"), ("Suva", "nasinu-fj"), ("Tuas", "singapore-sg"),
+     ("La Seyne", "marseille-fr")],
+)  # fmt: skip
+def test_every_landing_town_names_its_metro(net2024: Network, town: str, metro_id: str) -> None:
+    assert net2024.metro(town)["metro_id"] == metro_id
+
+
+def test_each_landing_town_resolves_to_its_metro(net2024: Network) -> None:
+    lm = net2024.landing_metro.set_index("landing_point_id")["metro_id"]
+    lp = net2024.all_landing_points
+    towns = lp["name"].str.split(",").str[0].str.strip()
+    single = towns.map(towns.value_counts()) == 1  # towns borne by one landing point
+    for lp_id, town in zip(lp["id"][single], towns[single], strict=True):
+        assert net2024.metro(town)["metro_id"] == lm[lp_id] or town in set(
+            net2024.metros["name"]
+        ), town
