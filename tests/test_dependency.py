@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import undersea
-from undersea import InvalidScenarioError, UnknownNameError
+from undersea import InvalidArgumentError, UnknownNameError
 from undersea.analysis.dependency import dependency, dependency_table, min_cut
 from undersea.analysis.impact import impact_model
 
@@ -169,9 +169,9 @@ def test_dependency_table_and_bad_inputs(sample):
         assert (row.min_cables_by_sea, row.min_metros) == (d.min_cables_by_sea, d.min_metros)
     with pytest.raises(UnknownNameError):
         dependency(sample, "Qwertyland")
-    with pytest.raises(InvalidScenarioError, match="not a country"):
+    with pytest.raises(InvalidArgumentError, match="not a country"):
         dependency(sample, "Lagos")
-    with pytest.raises(InvalidScenarioError, match="core"):
+    with pytest.raises(InvalidArgumentError, match="core"):
         dependency(sample, "Ghana", core=["nowhere"])
 
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import undersea
-from undersea import InvalidScenarioError, MalformedSourceError
+from undersea import InvalidArgumentError, MalformedSourceError
 from undersea.analysis.routes.calibration import error_summary, fit_latency
 from undersea.analysis.routes.latency import calibrated_rtt, latency_model
 from undersea.analysis.routes.matrix import RTT_FIELDS, rtt_matrices, rtt_matrix
@@ -133,7 +133,7 @@ def test_models_known_answers() -> None:
     assert (float(low), float(high)) == pytest.approx((0.9 * want, 1.2 * want))
     phys = latency_model(s, "physical")
     assert float(phys.rtt(1000, 100, 3)) == pytest.approx(2 * (1100 / kpm + 3 * 0.1))
-    with pytest.raises(InvalidScenarioError, match="physical, calibrated"):
+    with pytest.raises(InvalidArgumentError, match="physical, calibrated"):
         latency_model(s, "quantum")
 
 
@@ -250,12 +250,12 @@ def test_flagged_rows_do_not_move_the_fit(sample_net: Network) -> None:
 
 def test_fit_rejects_bad_levels_and_empty_tables(sample_net: Network) -> None:
     m = _synthetic(sample_net)
-    with pytest.raises(InvalidScenarioError, match="between 0 and 1"):
+    with pytest.raises(InvalidArgumentError, match="between 0 and 1"):
         fit_latency(sample_net, m, level=1.5)
-    with pytest.raises(InvalidScenarioError, match="no measured pairs"):
+    with pytest.raises(InvalidArgumentError, match="no measured pairs"):
         fit_latency(sample_net, m.iloc[:0])
     flagged = m.assign(caution="all flagged")
-    with pytest.raises(InvalidScenarioError, match="no unflagged"):
+    with pytest.raises(InvalidArgumentError, match="no unflagged"):
         fit_latency(sample_net, flagged)
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from undersea._errors import (
     DataNotFoundError,
-    InvalidScenarioError,
+    InvalidArgumentError,
     MalformedSourceError,
     UnderseaError,
     UnknownNameError,
@@ -135,7 +135,7 @@ def test_missing_position_still_gets_a_metro() -> None:
 
 @pytest.mark.parametrize("radius", [-1.0, float("nan"), float("inf")])
 def test_bad_radius(radius: float) -> None:
-    with pytest.raises(InvalidScenarioError, match="radius"):
+    with pytest.raises(InvalidArgumentError, match="radius"):
         assign_metros(landing_points(), radius_km=radius)
 
 

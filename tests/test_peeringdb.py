@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from undersea._errors import (
     DataNotFoundError,
     DownloadError,
-    InvalidScenarioError,
+    InvalidArgumentError,
     MalformedSourceError,
 )
 from undersea.data.pull import PEERINGDB_URL_ENV, pull_peeringdb
@@ -310,7 +310,7 @@ def test_pull_address_from_the_environment(upstream, tmp_path, monkeypatch) -> N
     monkeypatch.setenv(PEERINGDB_URL_ENV, upstream.base_url)
     pull_peeringdb(dest=tmp_path, retries=0)
     assert upstream.requests == ["/api/fac", "/api/ix", "/api/ixfac"]
-    with pytest.raises(InvalidScenarioError, match="--peeringdb-url"):
+    with pytest.raises(InvalidArgumentError, match="--peeringdb-url"):
         pull_peeringdb(dest=tmp_path, base_url="ftp://example.org")
 
 

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 import undersea.data.http as uhttp
 from undersea._errors import (
     DownloadError,
-    InvalidScenarioError,
+    InvalidArgumentError,
     MalformedSourceError,
     UnderseaError,
 )
@@ -449,7 +449,7 @@ def test_gzip_bodies_are_decoded(upstream: Upstream, tmp_path: Path) -> None:
     ],
 )
 def test_bad_options_are_refused(tmp_path: Path, options: dict[str, Any], match: str) -> None:
-    with pytest.raises(InvalidScenarioError, match=match):
+    with pytest.raises(InvalidArgumentError, match=match):
         pull_data(dest=tmp_path, **options)
 
 
@@ -459,7 +459,7 @@ def test_a_snapshot_folder_not_made_by_pull_is_left_alone(
     mine = tmp_path / "telegeography" / SNAPSHOT / "cable"
     mine.mkdir(parents=True)
     (mine / "x.json").write_text("{}")
-    with pytest.raises(InvalidScenarioError, match="not made by `undersea data pull`"):
+    with pytest.raises(InvalidArgumentError, match="not made by `undersea data pull`"):
         upstream.pull(tmp_path)
     assert (mine / "x.json").read_text() == "{}"
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import undersea
 from undersea import (
     AmbiguousNameError,
-    InvalidScenarioError,
+    InvalidArgumentError,
     NoRouteError,
     UnknownNameError,
 )
@@ -307,9 +307,9 @@ def test_cut_off_destination_is_an_outcome(parallel_net) -> None:
 
 def test_bad_input() -> None:
     net = undersea.load(sample=True)
-    with pytest.raises(InvalidScenarioError):
+    with pytest.raises(InvalidArgumentError):
         shortest_routes(net, "Lagos", "Accra", alternatives=-1)
-    with pytest.raises(InvalidScenarioError, match="bad coordinates"):
+    with pytest.raises(InvalidArgumentError, match="bad coordinates"):
         shortest_route(net, (0.0, 95.0), "Lagos")
     with pytest.raises(UnknownNameError, match="'Lagos'"):
         shortest_route(net, "Lagoss", "Accra")
@@ -370,7 +370,7 @@ def test_delay_graph_and_geojson() -> None:
     g = delay_graph(net)
     assert g.shape == (len(net.nodes), len(net.nodes))
     assert (g != g.T).nnz == 0
-    with pytest.raises(InvalidScenarioError):
+    with pytest.raises(InvalidArgumentError):
         delay_graph(net, edge_mask=np.ones(3, dtype=bool))
     r = shortest_route(net, "Lagos", "Lisbon")
     fc = route_to_geojson(net, r)

@@ -12,7 +12,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from undersea._errors import InvalidScenarioError
+from undersea._errors import InvalidArgumentError
 from undersea.analysis.routes.matrix import RTT_FIELDS, rtt_matrices, rtt_matrix
 from undersea.analysis.routes.places import countries_in
 from undersea.analysis.routes.routing import Route, shortest_routes
@@ -224,7 +224,7 @@ def matrix(
     Example: undersea matrix --metros "Lagos,Marseille,Mumbai,Singapore" --format csv
     """
     if (metros is None) == (countries is None):
-        raise InvalidScenarioError("give --metros (or '--metros all') or --countries")
+        raise InvalidArgumentError("give --metros (or '--metros all') or --countries")
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     names = split_places(metros) if metros is not None else None
     every = names is not None and [n.casefold() for n in names] == ["all"]

@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from undersea._errors import InvalidScenarioError, MalformedSourceError
+from undersea._errors import InvalidArgumentError, MalformedSourceError
 from undersea.data.directory import user_data_dir
 from undersea.data.http import (
     CachedFile,
@@ -171,7 +171,7 @@ def pull_data(
     MalformedSourceError
         The server sent a file that does not parse or is not what its kind must be
         (``{"error": "quota exceeded"}`` for a cable record), or an unusable id.
-    InvalidScenarioError
+    InvalidArgumentError
         A bad address or snapshot name, or a snapshot folder not made by a pull.
 
     Examples
@@ -302,13 +302,13 @@ def _id_tasks(base: str, kind: str, ids: Sequence[str]) -> list[_Task]:
 def _check_url(url: str, option: str) -> str:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidScenarioError(f"not an http(s) address: {url!r}; pass {option} https://...")
+        raise InvalidArgumentError(f"not an http(s) address: {url!r}; pass {option} https://...")
     return url.rstrip("/")
 
 
 def _check_limits(*, timeout: float, retries: int, threads: int) -> None:
     if not (timeout > 0 and retries >= 0 and threads >= 1):
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"need timeout > 0, retries >= 0 and threads >= 1; got timeout={timeout}, "
             f"retries={retries}, threads={threads}"
         )
@@ -316,7 +316,7 @@ def _check_limits(*, timeout: float, retries: int, threads: int) -> None:
 
 def _check_snapshot(name: str) -> str:
     if not _SNAPSHOT_NAME.fullmatch(name):
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"bad snapshot name {name!r}: use letters, digits, '.', '_' or '-' "
             "(such as 2025-01-15), not starting with '.'"
         )
@@ -418,7 +418,7 @@ def _previous_files(root: Path, final: Path) -> dict[str, tuple[CachedFile, Path
         return {}
     manifest_file = final / MANIFEST_NAME
     if not manifest_file.is_file():
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"{final} exists but was not made by `undersea data pull` (no {MANIFEST_NAME}): "
             "pass another --snapshot or remove that folder"
         )

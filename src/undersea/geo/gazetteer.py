@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from undersea._errors import InvalidScenarioError, UnderseaError
+from undersea._errors import InvalidArgumentError, UnderseaError
 from undersea.geo.sphere import chord_to_km, km_to_chord, unit_vectors
 from undersea.settings import Settings
 
@@ -334,7 +334,7 @@ class _Rule:
 def _rule(cfg: Settings, radius_km: float | None, cross_border: bool) -> _Rule:
     radius = float(cfg.metro_radius_km if radius_km is None else radius_km)
     if not np.isfinite(radius) or radius < 0:
-        raise InvalidScenarioError(f"metro radius must be a distance >= 0 km, not {radius_km!r}")
+        raise InvalidArgumentError(f"metro radius must be a distance >= 0 km, not {radius_km!r}")
     return _Rule(radius, cfg.metro_core_km, cfg.earth_radius_km, cross_border)
 
 

@@ -9,7 +9,7 @@ model of :mod:`undersea.analysis.routes.latency`.
 - required: ``a_city``, ``a_country``, ``b_city``, ``b_country`` (ISO2 code or name) and
   ``rtt_ms`` (a positive number, the measured round trip in ms);
 - optional: ``a_place``, ``b_place`` (any place text the route finder reads, e.g.
-  ``"Ashburn, US-VA"`` or ``"-119.70,45.84"``: used instead of ``"city, country"``),
+  ``"Ashburn, US-VA"`` or ``"45.84,-119.70"``: used instead of ``"city, country"``),
   ``corridor`` (a label used to group pairs in cross-validation), ``a_overhead_ms``,
   ``b_overhead_ms`` (the fixed round trip of each end, such as a same-site ping),
   ``caution`` (why the pair may not follow the direct cable path), ``notes``,
@@ -65,7 +65,7 @@ MEASURED_RTT_COLUMNS: dict[str, str] = {
 #: Boardman, Oregon: 45.84 N, 119.70 W (GeoNames 5714964).
 AWS_PLACES: dict[tuple[str, str], str] = {
     ("Ashburn", "US"): "Ashburn, US-VA",
-    ("Boardman", "US"): "-119.70,45.84",
+    ("Boardman", "US"): "45.84,-119.70",
     ("Manama", "BH"): "Manama, BH-16",
 }
 

@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 from scipy.optimize import least_squares
 from scipy.sparse.csgraph import dijkstra
 
-from undersea._errors import InvalidScenarioError, NoRouteError
+from undersea._errors import InvalidArgumentError, NoRouteError
 from undersea.analysis.routes.latency import LatencyModel, latency_model
 from undersea.analysis.routes.places import Place, resolve_place
 from undersea.analysis.routes.routing import _build, _hops, _mask, _Namer
@@ -101,7 +101,7 @@ def fit_latency(
     s = settings or net.settings
     lvl = s.latency_interval_level if level is None else float(level)
     if not 0.0 < lvl < 1.0:
-        raise InvalidScenarioError(f"interval level must lie between 0 and 1, not {lvl}")
+        raise InvalidArgumentError(f"interval level must lie between 0 and 1, not {lvl}")
     pairs = _resolve_pairs(net, measurements, s)
     measured = measurements["rtt_ms"].to_numpy(dtype=float)
     ends = _end_overheads(measurements)
@@ -187,7 +187,7 @@ def error_summary(rows: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- internals
 def _resolve_pairs(net: Network, m: pd.DataFrame, s: Settings) -> list[tuple[Place, Place]]:
     if not len(m):
-        raise InvalidScenarioError("no measured pairs to fit on")
+        raise InvalidArgumentError("no measured pairs to fit on")
     cache: dict[str, Place] = {}
 
     def place(text: str) -> Place:
@@ -280,7 +280,7 @@ class _Problem:
     def fit(self, rows: NDArray[np.bool_]) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
         """Terms fitted on ``rows`` (route, fit, re-route until no path changes)."""
         if not rows.any():
-            raise InvalidScenarioError("no unflagged measured pair to fit on")
+            raise InvalidArgumentError("no unflagged measured pair to fit on")
         x = np.array([1.0, 1.0, self.s.per_hop_delay_ms])
         f = self.features(x)
         rounds = 0

@@ -43,7 +43,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from undersea._errors import InvalidScenarioError
+from undersea._errors import InvalidArgumentError
 from undersea.settings import Settings
 
 __all__ = ["LATENCY_MODELS", "Latency", "LatencyModel", "calibrated_rtt", "latency_model"]
@@ -129,7 +129,7 @@ def latency_model(settings: Settings, latency: str = "calibrated") -> LatencyMod
             (s.latency_interval_low, s.latency_interval_high),
             s.latency_interval_level,
         )
-    raise InvalidScenarioError(
+    raise InvalidArgumentError(
         f"unknown latency model {latency!r}; use one of: {', '.join(LATENCY_MODELS)}"
     )
 

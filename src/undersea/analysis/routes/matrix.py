@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
-from undersea._errors import InvalidScenarioError
+from undersea._errors import InvalidArgumentError
 from undersea.analysis.routes.latency import LatencyModel, latency_model
 from undersea.analysis.routes.places import Place, _node_place, resolve_place
 from undersea.analysis.routes.routing import _build, _mask, latency_assumptions
@@ -129,7 +129,7 @@ def _places(
     strict: bool = False,
 ) -> list[Place]:
     if metros is not None and countries is not None:
-        raise InvalidScenarioError("give metros or countries, not both")
+        raise InvalidArgumentError("give metros or countries, not both")
     if countries is None and metros is None:
         return _all_metros(net)
     items: list[Any] = (
@@ -140,7 +140,7 @@ def _places(
         p = resolve_place(net, item, settings=s, strict=strict)
         unique.setdefault(p.id, p)
     if not unique:
-        raise InvalidScenarioError("no places to compare: give at least one metro or country")
+        raise InvalidArgumentError("no places to compare: give at least one metro or country")
     return list(unique.values())
 
 

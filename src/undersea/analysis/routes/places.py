@@ -50,7 +50,7 @@ import pycountry
 
 from undersea._errors import (
     AmbiguousNameError,
-    InvalidScenarioError,
+    InvalidArgumentError,
     NoRouteError,
     UnknownNameError,
 )
@@ -191,10 +191,10 @@ def _not_a_country(net: Network, text: str, s: Settings) -> None:
     """Raise "'Lagos' is a metro, not a country" when ``text`` names a node of the network."""
     try:
         place = resolve_place(net, text, settings=s) if text else None
-    except (UnknownNameError, NoRouteError, InvalidScenarioError):
+    except (UnknownNameError, NoRouteError, InvalidArgumentError):
         return
     if place is not None and place.kind in ("metro", "landing"):
-        raise InvalidScenarioError(f"{text!r} is a {place.kind} ({place.name}), not a country")
+        raise InvalidArgumentError(f"{text!r} is a {place.kind} ({place.name}), not a country")
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -353,7 +353,7 @@ def _virtual(
 
 def _point(net: Network, lon: float, lat: float, s: Settings) -> Place:
     if not (-90.0 <= lat <= 90.0) or not (-540.0 <= lon <= 540.0):
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"bad coordinates lon={lon}, lat={lat}: a (lon, lat) pair in degrees"
         )
     lon = (lon + 180.0) % 360.0 - 180.0

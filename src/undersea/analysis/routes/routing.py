@@ -50,7 +50,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 
 from undersea._errors import (
     AmbiguousNameError,
-    InvalidScenarioError,
+    InvalidArgumentError,
     NoRouteError,
     UnknownNameError,
 )
@@ -276,7 +276,7 @@ def _mask(net: Network, edge_mask: np.ndarray | None) -> np.ndarray:
         return np.asarray(net.edge_active, dtype=bool)
     m = np.asarray(edge_mask, dtype=bool)
     if m.shape != (net.n_edges,):
-        raise InvalidScenarioError(f"edge_mask must have one bool per edge ({net.n_edges})")
+        raise InvalidArgumentError(f"edge_mask must have one bool per edge ({net.n_edges})")
     return np.asarray(m & net.edge_active)
 
 
@@ -573,7 +573,7 @@ def shortest_routes(
     True
     """
     if int(alternatives) < 0:
-        raise InvalidScenarioError(f"alternatives must be 0 or more, not {alternatives}")
+        raise InvalidArgumentError(f"alternatives must be 0 or more, not {alternatives}")
     s = settings or net.settings
     model = latency_model(s, latency)
     cut = resolve_cables(net, [without] if isinstance(without, str) else without)
