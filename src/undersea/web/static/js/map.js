@@ -389,6 +389,9 @@ export class MapView {
   setProjection(kind) {
     this.projection = kind;
     this.map.setProjection({ type: kind });
+    document.body.dataset.view = kind;
+    // a globe shown whole fills the map box rather than a quarter of it
+    if (kind === "globe" && this.map.getZoom() < this._worldZoom()) this.map.jumpTo({ zoom: this._worldZoom() });
   }
 
   // ---------------------------------------------------------------- camera
@@ -397,8 +400,9 @@ export class MapView {
   }
 
   _worldZoom() {
-    const w = this.map.getContainer().clientWidth;
-    return Math.max(0, Math.log2(w / 512) + (this.projection === "globe" ? 0.3 : 0));
+    const c = this.map.getContainer();
+    const side = this.projection === "globe" ? Math.min(c.clientWidth, c.clientHeight) : c.clientWidth;
+    return Math.max(0, Math.log2(side / 512) + (this.projection === "globe" ? 1.5 : 0));
   }
 
   // [west, south, east, north], east may exceed 180 (boundsOf)
