@@ -207,6 +207,47 @@ def test_circle_and_box_tools_cut_an_area(page: Any) -> None:
         page.click("#cut-clear")
 
 
+def test_impact_shows_delivered_capacity_and_bottleneck_when_given(page: Any) -> None:
+    # the impact model's capacity fields are optional: add them to the server's real answer
+    def with_capacity(route: Any) -> None:
+        body = route.fetch().json()
+        for i, row in enumerate(body["impact"]):
+            row.update(
+                delivered_before_gbps=1000.0 + i,
+                delivered_after_gbps=250.0,
+                bottleneck="wacs:3",
+                lost_share_rerouted=0.75,
+                severity_rerouted="severe",
+            )
+        route.fulfill(json=body)
+
+    page.route("**/api/cut", with_capacity)
+    page.click("#mode-cut")
+    _click_cable(page, WACS)
+    page.wait_for_selector("#impact-table tbody tr")
+    head = page.inner_text("#impact-table thead")
+    for column in ("Delivered", "Bottleneck", "Lost after reroute"):
+        assert column in head
+    body = page.inner_text("#impact-table tbody")
+    assert "250 Gbit/s" in body
+    assert "wacs:3" in body
+    assert "75" in body
+
+
+def test_hubs_are_circles_sized_by_the_metric_with_a_scale(page: Any) -> None:
+    page.click("#tab-hubs")
+    page.wait_for_selector("#hubs-table tbody tr")
+    page.wait_for_function(f"({RENDERED})('hubs') > 0")
+    assert "area ∝ value" in page.inner_text("#legend")
+    radii = page.evaluate(
+        "window.undersea.map.map.queryRenderedFeatures({layers: ['hubs']})"
+        ".map((f) => [f.properties.value, f.properties.r])"
+    )
+    radii.sort()
+    assert radii[0][1] < radii[-1][1]  # a bigger value, a bigger circle
+    assert page.locator("#legend .hub-mark").count() >= 2
+
+
 def test_year_change_recomputes_or_clears_the_cut_and_says_so(page: Any) -> None:
     _click_cable(page, WACS)
     page.click("#details [data-act='cut']")
@@ -377,16 +418,26 @@ def test_real_snapshot_fiji_labels_and_cut(
             assert {"Brazil", "India"} & set(labels), labels
             _shot(page, "web-2024-03.png")
             # Fiji crosses the antimeridian: the fit shows it, not the whole world
-            for name, lon_range in (("Fiji", (170, 190)), ("Kiribati", (165, 215))):
+            places = (
+                ("Fiji", (170, 190), 4),
+                ("Kiribati", (165, 215), 1.5),
+                ("United States of America", (200, 300), 1),
+                ("Russia", (60, 160), 1),
+            )
+            for name, lon_range, min_zoom in places:
                 page.fill("#search", name)
                 page.wait_for_selector("#search-results li")
                 page.keyboard.press("Enter")
+                page.wait_for_function(
+                    "(n) => document.querySelector('[data-testid=card-title]')?.textContent === n",
+                    arg=name,
+                )
                 page.wait_for_function(f"({RENDERED})('place-line') > 0", timeout=30_000)
                 centre = page.evaluate("window.undersea.map.map.getCenter().wrap().lng")
                 zoom = page.evaluate("window.undersea.map.map.getZoom()")
                 lon = centre % 360
                 assert lon_range[0] <= lon <= lon_range[1], (name, centre)
-                assert zoom > (4 if name == "Fiji" else 2), (name, zoom)
+                assert zoom > min_zoom, (name, zoom)
             _shot(page, "web-2024-03-fiji.png")
             page.evaluate("window.undersea.map.fit()")
             page.click("#mode-cut")

@@ -979,7 +979,8 @@ function renderAbout() {
     <p class="muted">${escapeHtml(p.licence || "")}</p>
     <p>${fmt(s.cables, 0)} cables in service of ${fmt(s.cables_in_snapshot, 0)} (${fmt(s.planned_cables, 0)} planned), ${fmt(s.landing_points, 0)} landing points, ${fmt(s.branching_units, 0)} branching units, ${fmt(s.segments, 0)} segments (${fmt(s.segment_km, 0)} km), ${fmt(s.metros, 0)} metros, ${fmt(s.land_links, 0)} land links.</p>
     <h3>Using the map</h3>
-    <p>Drag to pan, scroll or pinch to zoom; with the map focused, arrow keys pan, <kbd>+</kbd>/<kbd>−</kbd> zoom and <kbd>0</kbd> resets. Every action also works from this panel.</p>
+    <p>Drag to pan, scroll or pinch to zoom; with the map focused, arrow keys pan and <kbd>+</kbd>/<kbd>−</kbd> zoom; ⌂ shows the whole world. <b>Explore</b> shows what you click; <b>✂ Cut</b> cuts it. The address bar keeps the view: copy it to share what you see. Every action also works from this panel.</p>
+    <p class="muted">Map drawn with MapLibre GL JS (BSD-3-Clause), served by this server from the installed <code>maplibre</code> package; labels drawn in your browser.</p>
     <p>Colours are colour-blind safe (Okabe–Ito for categories, viridis for years, YlOrRd for severity).</p>
     <h3>API</h3>
     <p>The REST API behind this page is documented at <a href="/docs">/docs</a> (OpenAPI: <a href="/openapi.json">/openapi.json</a>). undersea ${escapeHtml(i.version)}.</p>`;
