@@ -135,6 +135,55 @@ def test_page_loads_maplibre_with_cables_and_legend(page: Any) -> None:
     _shot(page, "web-sample-map.png")
 
 
+def test_layers_are_requested_in_parallel(browser: Any, sample_url: str) -> None:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = ctx.new_page()
+    events: list[tuple[str, str]] = []
+    layers = ("countries.geojson", "metros.geojson", "cables.geojson", "landing-points.geojson")
+
+    def seen(kind: str, url: str) -> None:
+        name = url.split("/api/")[-1].split("?")[0]
+        if name in layers:
+            events.append((kind, name))
+
+    page.on("request", lambda r: seen("start", r.url))
+    page.on("requestfinished", lambda r: seen("end", r.url))
+    try:
+        page.goto(sample_url + "/")
+        page.wait_for_selector("body[data-ready=true]", timeout=90_000)
+    finally:
+        ctx.close()
+    starts = [i for i, (kind, _) in enumerate(events) if kind == "start"]
+    first_end = min(i for i, (kind, _) in enumerate(events) if kind == "end")
+    assert len(starts) == len(layers)
+    assert max(starts) < first_end, events  # every layer asked for before any arrived
+
+
+def test_keyboard_reaches_the_controls_and_moves_the_map(page: Any) -> None:
+    page.focus("#mode-cut")
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#mode-cut", "aria-pressed") == "true"
+    page.focus("canvas.maplibregl-canvas")
+    before = page.evaluate("window.undersea.map.map.getCenter().lng")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"window.undersea.map.map.getCenter().lng > {before} + 1")
+    page.focus("#tab-cut")
+    page.keyboard.press("ArrowRight")
+    assert page.get_attribute("#tab-route", "aria-selected") == "true"
+
+
+def test_hub_profile_loads_once_on_first_open(page: Any) -> None:
+    history: list[str] = []
+    page.on("request", lambda r: history.append(r.url) if "/history" in r.url else None)
+    page.fill("#search", "Lagos")
+    page.wait_for_selector("#search-results li")
+    page.keyboard.press("Enter")
+    page.click("#details [data-act='hub']")
+    page.wait_for_selector("#hub-profile svg.chart", timeout=60_000)
+    page.wait_for_timeout(500)
+    assert len(history) == 1, history
+
+
 def test_colour_modes_change_the_cables_and_the_legend(page: Any) -> None:
     paints = {}
     for mode, word in (("cable", "one colour per cable"), ("year", "year"), ("capacity", "Tbit/s")):
