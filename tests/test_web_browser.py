@@ -37,6 +37,11 @@ PHONE = {"width": 390, "height": 844}
 RENDERED = "(layer) => window.undersea.map.map.queryRenderedFeatures({layers: [layer]}).length"
 LABELS = "(layer) => window.undersea.map.renderedLabels(layer)"
 CABLE_POINT = "(id) => window.undersea.map.cablePoint(id)"
+IDLE = """() => new Promise((done) => {
+  const m = window.undersea.map.map;
+  m.once("idle", done);
+  m.triggerRepaint();
+})"""
 WACS = "west-africa-cable-system-wacs"
 
 
@@ -315,6 +320,7 @@ def test_year_change_recomputes_or_clears_the_cut_and_says_so(page: Any) -> None
 
 def test_shared_url_reloads_the_view(page: Any, browser: Any, sample_url: str) -> None:
     page.click("#view-globe")
+    page.evaluate(IDLE)  # the globe's tiles drawn before a click reads them
     _click_cable(page, WACS)
     page.click("#details [data-act='cut']")
     page.wait_for_selector("#impact-table tbody tr")
