@@ -845,7 +845,7 @@ function showCutResult(res, note = "") {
   if (delivered) {
     columns.push(
       { key: "delivered_after_gbps", label: "Delivered", num: true, format: (v, r) => `<span title="before: ${GBPS(r.delivered_before_gbps)}">${GBPS(v)}</span>` },
-      { key: "bottleneck", label: "Bottleneck", format: (v) => escapeHtml(v == null ? "–" : String(v)) },
+      { key: "bottleneck", label: "Bottleneck", format: (v) => (v == null ? "–" : `<span class="clip" title="${escapeHtml(String(v))}">${escapeHtml(String(v))}</span>`) },
     );
   }
   if (res.impact.some((r) => r.lost_share_rerouted != null)) columns.push({ key: "lost_share_rerouted", label: "Lost after reroute", num: true, format: (v) => (v == null ? "–" : pct(v)) });
