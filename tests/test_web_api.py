@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import threading
 import time
 import warnings
@@ -38,7 +39,7 @@ def sample_net() -> undersea.Network:
 
 @pytest.fixture(scope="module")
 def client(sample_net: undersea.Network):
-    with TestClient(create_app(sample_net)) as c:
+    with TestClient(create_app(sample_net), base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -285,7 +286,7 @@ def test_cut_unknown_cable_and_not_in_service(client: TestClient) -> None:
 
 def test_limits_on_names_polygons_and_bodies(sample_net: undersea.Network) -> None:
     limits = Limits(max_names=2, max_polygon_vertices=10, max_body_bytes=2000)
-    with TestClient(create_app(sample_net, limits=limits)) as c:
+    with TestClient(create_app(sample_net, limits=limits), base_url="http://127.0.0.1") as c:
         r = c.post("/api/cut", json={"cables": ["a", "b", "c"]})
         assert r.status_code == 422
         assert r.json()["detail"][0]["loc"] == ["body", "cables"]
@@ -456,32 +457,39 @@ def test_crashed_job_says_why_and_server_lives_on(
     assert client.get("/api/info").status_code == 200
 
 
+def slow_risk(net: Any, spec: Any, *, n_scenarios: int, progress: Any, **kw: Any) -> Any:
+    """A stand-in for ``risk`` that reports progress slowly until it is cancelled."""
+    for done in range(n_scenarios):
+        progress(done, n_scenarios)
+        time.sleep(0.01)
+    raise AssertionError("should have been cancelled")
+
+
 def test_cancel_and_job_limit(
     sample_net: undersea.Network, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release = threading.Event()
-
-    def slow(net: Any, spec: Any, *, n_scenarios: int, progress: Any, **kw: Any) -> Any:
-        for done in range(n_scenarios):
-            progress(done, n_scenarios)
-            release.wait(0.01)
-        raise AssertionError("should have been cancelled")
-
-    monkeypatch.setattr(api_analysis, "risk", slow)
+    monkeypatch.setattr(api_analysis, "risk", slow_risk)
     limits = Limits(max_running_jobs=1, max_active_jobs=2)
     body = {"hazard": {"model": "length_proportional", "rate_per_1000km": 0.1}, "n_scenarios": 5000}
-    with TestClient(create_app(sample_net, limits=limits)) as c:
-        first = c.post("/api/risk", json=body).json()["id"]
-        second = c.post("/api/risk", json=body).json()["id"]
+    with TestClient(create_app(sample_net, limits=limits), base_url="http://127.0.0.1") as c:
+        made = [c.post("/api/risk", json=body).json() for _ in range(2)]
+        (first, first_token), (second, second_token) = ((j["id"], j["token"]) for j in made)
         third = c.post("/api/risk", json=body)
         assert third.status_code == 429
         assert "limit 2" in third.json()["detail"]
-        queued = c.delete(f"/api/risk/{second}").json()
+        # only the creator's token cancels a job; the listing never shows tokens
+        assert all(j["token"] is None for j in c.get("/api/risk").json())
+        assert c.get(f"/api/risk/{second}").json()["token"] is None
+        assert c.delete(f"/api/risk/{second}").status_code == 403
+        wrong = c.delete(f"/api/risk/{second}", headers={"X-Job-Token": first_token})
+        assert wrong.status_code == 403
+        assert "token" in wrong.json()["detail"]
+        queued = c.delete(f"/api/risk/{second}", headers={"X-Job-Token": second_token}).json()
         assert queued["state"] == "cancelled"
         deadline = time.monotonic() + 10
         while c.get(f"/api/risk/{first}").json()["done"] < 3 and time.monotonic() < deadline:
             time.sleep(0.02)
-        c.delete(f"/api/risk/{first}")
+        c.delete(f"/api/risk/{first}", headers={"X-Job-Token": first_token})
         status = _wait(c, first)
         assert status["state"] == "cancelled"
         assert 0 < status["done"] < 5000
@@ -517,7 +525,8 @@ def test_unexpected_error_is_500_and_server_keeps_serving(
         raise ZeroDivisionError("bug")
 
     monkeypatch.setattr(api_map, "describe_cable", broken)
-    with TestClient(create_app(sample_net), raise_server_exceptions=False) as c:
+    app = create_app(sample_net)
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
         r = c.get("/api/cables/WACS")
         assert r.status_code == 500
         assert r.json() == {"detail": "internal error: ZeroDivisionError"}
@@ -526,11 +535,12 @@ def test_unexpected_error_is_500_and_server_keeps_serving(
 
 def test_cors_is_off_by_default(sample_net: undersea.Network) -> None:
     headers = {"Origin": "https://example.org", "Access-Control-Request-Method": "GET"}
-    with TestClient(create_app(sample_net)) as c:
+    with TestClient(create_app(sample_net), base_url="http://127.0.0.1") as c:
         r = c.get("/api/info", headers={"Origin": "https://example.org"})
         assert "access-control-allow-origin" not in r.headers
         assert "access-control-allow-origin" not in c.options("/api/info", headers=headers).headers
-    with TestClient(create_app(sample_net, cors_origins=["https://example.org"])) as c:
+    app = create_app(sample_net, cors_origins=["https://example.org"])
+    with TestClient(app, base_url="http://127.0.0.1") as c:
         r = c.get("/api/info", headers={"Origin": "https://example.org"})
         assert r.headers["access-control-allow-origin"] == "https://example.org"
 
@@ -544,7 +554,7 @@ def test_app_loads_lazily_from_a_loader_once(sample_net: undersea.Network) -> No
 
     app = create_app(loader)
     assert calls == []
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1") as c:
         assert calls == [1]
         c.get("/api/info")
         c.get("/api/cables.geojson")
@@ -592,7 +602,7 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
 def test_static_page_is_self_contained(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200
-    assert '<canvas id="map"' in page.text
+    assert '<div id="map"' in page.text
     assert client.get("/static/js/main.js").status_code == 200
     assert client.get("/static/app.css").status_code == 200
     for f in STATIC.rglob("*"):
@@ -600,7 +610,8 @@ def test_static_page_is_self_contained(client: TestClient) -> None:
             text = f.read_text(encoding="utf-8")
             assert "http://" not in text, f  # no CDN, no tile server
             assert "https://" not in text, f
-            assert "<script src=" not in text.replace('src="/static/', "")
+            local = text.replace('src="/static/', "").replace('src="/vendor/maplibre/', "")
+            assert "<script src=" not in local
 
 
 # --------------------------------------------------------------------------- CLI
@@ -619,8 +630,71 @@ def test_serve_command_builds_the_app_and_runs_uvicorn(monkeypatch: pytest.Monke
     main(["serve", "--sample", "--port", "8123"])
     assert seen["host"] == "127.0.0.1"
     assert seen["port"] == 8123
-    with TestClient(seen["app"]) as c:
+    with TestClient(seen["app"], base_url="http://localhost:8123") as c:
         assert c.get("/api/info").json()["summary"]["cables"] == 10
+        assert c.get("/api/info", headers={"Host": "example.org"}).status_code == 400
+    main(["serve", "--sample", "--allowed-host", "map.example.org"])
+    with TestClient(seen["app"], base_url="http://map.example.org") as c:
+        assert c.get("/api/info").status_code == 200
+
+
+def test_hygiene_host_check_head_no_paths_and_one_year_check(
+    sample_net: undersea.Network,
+) -> None:
+    app = create_app(sample_net)
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        # DNS rebinding: a page of another name must not reach the API
+        r = c.get("/api/info", headers={"Host": "evil.example:8000"})
+        assert r.status_code == 400
+        assert c.get("/api/info", headers={"Host": "localhost:8000"}).status_code == 200
+        # no server paths in any answer
+        info = c.get("/api/info")
+        assert "path" not in info.json()["provenance"]
+        assert str(sample_net.provenance.path) not in info.text
+        # HEAD wherever GET is served: same status and headers, no body
+        for path in ("/api/info", "/api/cables.geojson", "/", "/docs", "/api/cables/WACS"):
+            got, head = c.get(path), c.head(path)
+            assert head.status_code == got.status_code == 200, path
+            assert head.content == b""
+            assert head.headers["content-type"] == got.headers["content-type"]
+        assert c.head("/api/cables/nope").status_code == 404
+        # one year check for every endpoint: the years the snapshot covers
+        lo, hi = c.get("/api/info").json()["year_min"], 2024
+        for year in (1900, lo - 1):
+            answers = [
+                c.get("/api/route", params={"from": "Lagos", "to": "Accra", "year": year}),
+                c.get("/api/hubs", params={"year": year}),
+                c.get("/api/cables.geojson", params={"year": year}),
+                c.post("/api/cut", json={"cables": ["WACS"], "year": year}),
+            ]
+            assert [a.status_code for a in answers] == [422] * 4, year
+            assert len({a.json()["message"] for a in answers}) == 1
+            assert answers[0].json()["message"].startswith(f"year {year} is outside the data")
+        assert c.get("/api/hubs", params={"year": hi}).status_code == 200
+
+
+def test_docs_are_served_offline_and_maplibre_from_its_package(
+    sample_net: undersea.Network,
+) -> None:
+    from undersea.web.app import maplibre_dir
+
+    with TestClient(create_app(sample_net), base_url="http://127.0.0.1") as c:
+        for page in ("/docs", "/redoc"):
+            html = c.get(page).text
+            scripts = re.findall(r'src="([^"]+)"', html) + re.findall(r'href="([^"]+)"', html)
+            assert scripts, page
+            for url in scripts:
+                assert url.startswith("/"), url  # nothing from a CDN
+                assert c.get(url).status_code == 200, url
+        js = c.get("/vendor/maplibre/maplibre-gl.js")
+        assert js.status_code == 200
+        assert js.content == (maplibre_dir() / "maplibre-gl.js").read_bytes()
+        assert c.get("/vendor/maplibre/maplibre-gl.css").status_code == 200
+        assert c.get("/vendor/maplibre/pywidget.js").status_code == 404
+        index = c.get("/").text
+        assert "/vendor/maplibre/maplibre-gl.js" in index
+        assert "http://" not in index
+        assert "https://" not in index
 
 
 # --------------------------------------------------------------------------- real data
@@ -631,7 +705,7 @@ def real_client(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as mp:  # the session's temporary build cache
         mp.setenv("UNDERSEA_CACHE", str(tmp_path_factory.getbasetemp() / "undersea-cache"))
         net = undersea.load("2024-03", data_dir=shared_data)
-    with TestClient(create_app(net)) as c:
+    with TestClient(create_app(net), base_url="http://127.0.0.1") as c:
         yield c
 
 

@@ -15,11 +15,13 @@ from schemathesis.config import SchemathesisConfig  # noqa: E402
 
 import undersea  # noqa: E402
 from undersea.web import Limits, create_app  # noqa: E402
+from undersea.web.app import ALLOWED_HOSTS  # noqa: E402
 
 # Small limits keep every accepted job and matrix cheap; max examples keep the run short.
 APP = create_app(
     undersea.load(sample=True, cache=False),
     limits=Limits(max_scenarios=200, max_active_jobs=2, max_matrix_places=8),
+    allowed_hosts=(*ALLOWED_HOSTS, "testserver", "localhost"),  # the ASGI test client's name
 )
 # The coverage phase still tries boundary values of every field; other HTTP methods are left
 # out (405s prove nothing) to keep the run short.

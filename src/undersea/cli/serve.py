@@ -28,6 +28,14 @@ def serve(
             "--cors", help="Allow API calls from this web origin (repeatable; off by default)."
         ),
     ] = None,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="Also accept requests whose Host header names this host (repeatable; "
+            "127.0.0.1 and localhost always; '*' accepts any).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web map and its REST API (OpenAPI docs at /docs).
 
@@ -40,10 +48,14 @@ def serve(
         import uvicorn
 
         from undersea.web import create_app
+        from undersea.web.app import ALLOWED_HOSTS
     except ImportError as exc:
         raise MissingExtraError(exc.name or "fastapi", "web") from None
     net = open_network(data_dir, snapshot, sample=sample)
-    web_app = create_app(net, cors_origins=tuple(cors or ()))
+    hosts = (*ALLOWED_HOSTS, *(allowed_host or ()))
+    if host not in ("127.0.0.1", "localhost", "0.0.0.0", "::"):
+        hosts = (*hosts, host)  # the address it listens on names itself
+    web_app = create_app(net, cors_origins=tuple(cors or ()), allowed_hosts=hosts)
     console.print(
         f"undersea: serving {net!r}\n  map  http://{host}:{port}/\n  API  http://{host}:{port}/docs",
         markup=False,

@@ -126,15 +126,24 @@ class AppState:
         return self._net
 
     def view(self, year: int | None = None, planned: bool = False) -> Network:
-        """The network as of ``year`` (with planned cables when asked), cached."""
+        """The network as of ``year`` (with planned cables when asked), cached.
+
+        Every endpoint takes its year view here, so every one checks the year the same
+        way as the CLI does (:func:`undersea.network.core.check_year`: a year the
+        snapshot covers, else a 422).
+        """
+        self.check_year(year)
         if year is None and not planned:
             return self.network
-        if year is not None:
-            check_year(self.network, year)
         view: Network = self._views.get(
             (year, planned), lambda: self.network.as_of(year, include_planned=planned)
         )
         return view
+
+    def check_year(self, year: int | None) -> None:
+        """Raise InvalidScenarioError (422) when the snapshot does not cover ``year``."""
+        if year is not None:
+            check_year(self.network, year)
 
     def memo(self, key: Hashable, build: Callable[[], Any]) -> Any:
         """``build()`` cached under ``key`` (results of pure library calls)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query
 
 from undersea._errors import InvalidArgumentError, MalformedSourceError, NoRouteError
 from undersea.analysis.hubs.history import hub_history, hub_profile
@@ -184,6 +184,7 @@ def hubs(
             ["query", "top"], f"top {top} is over the limit of {state.limits.max_top}", kind="limit"
         )
     key = resolve_metric(metric)
+    state.check_year(year)
     net = state.network
     table = state.memo(
         ("hubs", key, year, planned),
@@ -373,7 +374,7 @@ def start_risk(req: RiskIn, state: State) -> dict[str, Any]:
         return jsonable(res.to_dict())
 
     job = state.jobs.submit("risk", run, jsonable(req.model_dump()))
-    return job.status()
+    return {**job.status(), "token": job.token}
 
 
 @router.get("/risk", tags=["jobs"], response_model=list[JobOut])
@@ -391,7 +392,23 @@ def risk_status(job_id: JobId, state: State) -> dict[str, Any]:
     return state.jobs.get(job_id).status()
 
 
-@router.delete("/risk/{job_id}", tags=["jobs"], response_model=JobOut, responses=_ERRORS)
-def cancel_risk(job_id: JobId, state: State) -> dict[str, Any]:
-    """Cancel a job (it stops at its next batch)."""
-    return state.jobs.cancel(job_id).status()
+@router.delete(
+    "/risk/{job_id}",
+    tags=["jobs"],
+    response_model=JobOut,
+    responses={**_ERRORS, 403: {"model": ErrorOut, "description": "Missing or wrong token."}},
+)
+def cancel_risk(
+    job_id: JobId,
+    state: State,
+    token: Annotated[
+        str,
+        Header(
+            alias="X-Job-Token",
+            max_length=200,
+            description="The token the job's creator got from POST /api/risk.",
+        ),
+    ] = "",
+) -> dict[str, Any]:
+    """Cancel a job (it stops at its next batch); only with the token its creator got."""
+    return state.jobs.cancel(job_id, token).status()

@@ -89,7 +89,9 @@ def info(state: State) -> dict[str, Any]:
     return {
         "version": __version__,
         "summary": jsonable(net.summary()),
-        "provenance": jsonable(net.provenance.as_dict()),
+        "provenance": {  # no server paths: where the data lives is the server's business
+            k: v for k, v in jsonable(net.provenance.as_dict()).items() if k != "path"
+        },
         "year_min": int(rfs.min()) if len(rfs) else None,
         "year_max": int(rfs.max()) if len(rfs) else None,
         "has_countries": net.countries is not None,

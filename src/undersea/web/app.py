@@ -1,11 +1,14 @@
 """The FastAPI application: ``create_app(network_or_loader)``.
 
 The app loads the network once (at startup, or on first use when given a loader) and
-serves the REST API under ``/api`` plus the offline web map (hand-written HTML, CSS and
-JavaScript in ``static/``) at ``/``. User errors become 4xx responses with the library's
-one-line message: unknown names 404 (with close matches), ambiguous names 409 (with the
-candidates), invalid scenarios and out-of-range values 422 (naming the field), oversize
-bodies 413. Anything else is logged and answered with a 500: the server never stops.
+serves the REST API under ``/api`` plus the offline web map at ``/`` (our HTML, CSS and
+JavaScript in ``static/``, drawn by MapLibre GL JS served from the installed ``maplibre``
+package); ``/docs`` and ``/redoc`` use the Swagger UI and ReDoc files shipped by
+``fastapi-offline``, so nothing is fetched from another host. User errors become 4xx
+responses with the library's one-line message: unknown names 404 (with close matches),
+ambiguous names 409 (with the candidates), invalid scenarios and out-of-range values 422
+(naming the field), a cancel without the job's token 403, oversize bodies 413. Anything
+else is logged and answered with a 500: the server never stops.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from importlib.resources import files
-from typing import Any
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any, cast
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -22,8 +27,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from undersea._errors import (
@@ -36,13 +43,16 @@ from undersea._errors import (
     UnknownNameError,
 )
 from undersea.web._state import AppState, Limits, NetworkSource
-from undersea.web.jobs import TooManyJobsError
+from undersea.web.jobs import JobTokenError, TooManyJobsError
 
-__all__ = ["FieldError", "create_app"]
+__all__ = ["ALLOWED_HOSTS", "FieldError", "create_app", "maplibre_dir"]
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = files("undersea.web") / "static"
+#: ``Host`` headers accepted by default: the loopback names (``undersea serve --allowed-host``
+#: adds others).
+ALLOWED_HOSTS = ("127.0.0.1", "localhost")
 
 
 class FieldError(UnderseaError, ValueError):
@@ -61,6 +71,7 @@ def create_app(
     limits: Limits | None = None,
     cors_origins: Sequence[str] = (),
     static: bool = True,
+    allowed_hosts: Sequence[str] | None = ALLOWED_HOSTS,
 ) -> FastAPI:
     """Build the web app around one network.
 
@@ -75,6 +86,10 @@ def create_app(
         Origins allowed to call the API from other sites; none by default (CORS off).
     static
         Serve the web map at ``/`` (the API alone when ``False``).
+    allowed_hosts
+        ``Host`` header values accepted (others get a 400, against DNS rebinding):
+        loopback names by default; ``"*"`` entries as Starlette's ``TrustedHostMiddleware``
+        reads them; ``None`` turns the check off.
 
     Examples
     --------
@@ -95,7 +110,7 @@ def create_app(
         yield
         state.jobs.shutdown()
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="undersea",
         version=__version__,
         summary="Submarine cables, landing stations, metros and land links: rank, route, cut.",
@@ -115,6 +130,17 @@ def create_app(
             allow_methods=["GET", "POST", "DELETE"],
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=state.limits.max_body_bytes)
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(HeadMiddleware)
+
+    @app.middleware("http")
+    async def docs_stay_offline(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        if request.url.path in ("/docs", "/redoc"):  # ReDoc's footer logo is on a CDN
+            response.headers["Content-Security-Policy"] = _DOCS_CSP
+        return response
+
     if static:
         _add_static(app)
     return app
@@ -130,12 +156,30 @@ many jobs **429**. A route between places that no path joins is a **200** with
 `"outcome": "no_route"` and the reason.
 """
 
+_DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' blob:; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; worker-src 'self' blob:; "
+    "font-src 'self' data:"
+)
+
 _TAGS = [
     {"name": "map", "description": "Layers of the map: cables, landing points, metros, countries."},
     {"name": "records", "description": "One cable or landing point, incidents, chokepoints."},
     {"name": "analysis", "description": "Hub rankings, routes, cuts and their impact."},
     {"name": "jobs", "description": "Monte Carlo risk runs in the background."},
 ]
+
+
+def maplibre_dir() -> Path:
+    """The folder of MapLibre GL JS's built files inside the installed ``maplibre``
+    package (found without importing it); MissingExtraError when it is not installed."""
+    spec = find_spec("maplibre")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        src = Path(folder) / "srcjs"
+        if (src / "maplibre-gl.js").is_file():
+            return src
+    raise MissingExtraError("maplibre", "web")
 
 
 def _add_static(app: FastAPI) -> None:
@@ -146,6 +190,45 @@ def _add_static(app: FastAPI) -> None:
         return FileResponse(str(index), media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    vendor = maplibre_dir()
+
+    @app.get("/vendor/maplibre/{name}", include_in_schema=False)
+    def maplibre_file(name: str) -> FileResponse:
+        if name not in _MAPLIBRE_FILES:
+            raise HTTPException(status_code=404, detail="Not Found")
+        return FileResponse(
+            vendor / name,
+            media_type=_MAPLIBRE_FILES[name],
+            headers={"Cache-Control": "max-age=86400"},
+        )
+
+
+_MAPLIBRE_FILES = {"maplibre-gl.js": "text/javascript", "maplibre-gl.css": "text/css"}
+
+
+# --------------------------------------------------------------------------- HEAD
+
+
+class HeadMiddleware:
+    """Answer ``HEAD`` wherever ``GET`` is served: the GET response's status and headers,
+    without its body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def no_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b""})
+                return
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, no_body)
 
 
 # --------------------------------------------------------------------------- errors
@@ -164,8 +247,10 @@ def _validation_body(items: list[dict[str, Any]]) -> dict[str, Any]:
         }
         for e in items
     ]
+    # "circle.radius_km: ..." names the field; a whole-request error needs no prefix
     message = "; ".join(
-        f"{'.'.join(str(p) for p in d['loc'][1:]) or d['loc'][0]}: {d['msg']}" for d in detail
+        f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" if len(e["loc"]) > 1 else e["msg"]
+        for e in (cast(dict[str, Any], d) for d in detail)
     )
     return {"detail": detail, "message": message}
 
@@ -213,6 +298,8 @@ def undersea_error_response(exc: UnderseaError) -> JSONResponse:
         )
     if isinstance(exc, TooManyJobsError):
         return _error(429, exc)
+    if isinstance(exc, JobTokenError):
+        return _error(403, exc)
     if isinstance(exc, NoRouteError):
         return _error(404, exc)
     if isinstance(exc, MissingExtraError):

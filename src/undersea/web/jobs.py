@@ -8,7 +8,9 @@ its error message in its status: the server itself never stops.
 
 from __future__ import annotations
 
+import hmac
 import logging
+import secrets
 import threading
 import time
 import uuid
@@ -19,7 +21,15 @@ from typing import Any, Literal
 
 from undersea._errors import UnderseaError, UnknownNameError
 
-__all__ = ["Job", "JobCancelled", "JobManager", "JobState", "ProgressFn", "TooManyJobsError"]
+__all__ = [
+    "Job",
+    "JobCancelled",
+    "JobManager",
+    "JobState",
+    "JobTokenError",
+    "ProgressFn",
+    "TooManyJobsError",
+]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +44,10 @@ class JobCancelled(Exception):  # noqa: N818 - a control-flow signal, not an err
 
 class TooManyJobsError(UnderseaError):
     """More jobs are queued or running than the server allows."""
+
+
+class JobTokenError(UnderseaError):
+    """A job was to be cancelled without the token its creator got."""
 
 
 @dataclass
@@ -52,6 +66,7 @@ class Job:
     started: float | None = None
     finished: float | None = None
     cancel_event: threading.Event = field(default_factory=threading.Event, repr=False)
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(18), repr=False)
 
     def status(self) -> dict[str, Any]:
         """JSON-ready status (the result only once the job is done)."""
@@ -117,10 +132,15 @@ class JobManager:
         with self._lock:
             return sorted(self._jobs.values(), key=lambda j: j.created, reverse=True)
 
-    def cancel(self, job_id: str) -> Job:
+    def cancel(self, job_id: str, token: str) -> Job:
         """Ask a job to stop (a queued job never starts; a running one stops at its next
-        progress report). Finished jobs are left as they are."""
+        progress report). Finished jobs are left as they are. ``token`` must be the one
+        the job was created with (:class:`JobTokenError` otherwise)."""
         job = self.get(job_id)
+        if not hmac.compare_digest(str(token).encode(), job.token.encode()):
+            raise JobTokenError(
+                f"job {job_id} can only be cancelled with the token its creator got"
+            )
         job.cancel_event.set()
         with self._lock:
             if job.state == "queued":

@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import mapping
+from shapely.ops import polylabel
 
 from undersea.geo.geojson import landing_points_geojson, segments_geojson
+from undersea.network.capacity import cable_capacity_tbps
 from undersea.network.core import Network
 from undersea.web._convert import jsonable
 
@@ -58,6 +60,16 @@ def _round_lines(geom: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _label_point(geom: Any) -> dict[str, float]:
+    parts = list(getattr(geom, "geoms", [geom]))
+    biggest = max(parts, key=lambda g: g.area)
+    if biggest.geom_type == "Polygon" and biggest.area > 0:
+        pt = polylabel(biggest, tolerance=0.05)
+    else:
+        pt = biggest.representative_point()
+    return {"label_lon": round(pt.x, 2), "label_lat": round(pt.y, 2)}
+
+
 def view_summary(net: Network) -> dict[str, Any]:
     """Counts of a view, as shown in the map's status line."""
     return {
@@ -73,16 +85,21 @@ def cables_layer(net: Network) -> dict[str, Any]:
     """In-service segments of a view as a compact FeatureCollection.
 
     Each feature is one segment (``segment_id``, ``cable_id``, ``cable``, ``rfs_year``,
-    ``is_planned``, ``length_km``, ``inferred``); a foreign member ``summary`` carries the
-    view's counts.
+    ``is_planned``, ``length_km``, ``inferred``, and the cable's ``capacity_tbps`` as
+    :func:`undersea.capacity.cable_capacity_tbps` models it); a foreign member ``summary``
+    carries the view's counts.
     """
     full = segments_geojson(net)
     keep = ("segment_id", "cable_id", "cable", "rfs_year", "is_planned", "length_km", "inferred")
+    cap = dict(zip(net.cables["id"], np.round(cable_capacity_tbps(net.cables), 1), strict=True))
     feats = [
         {
             "type": "Feature",
             "geometry": _round_lines(f["geometry"]),
-            "properties": {k: f["properties"][k] for k in keep},
+            "properties": {
+                **{k: f["properties"][k] for k in keep},
+                "capacity_tbps": jsonable(cap.get(f["properties"]["cable_id"])),
+            },
         }
         for f in full["features"]
     ]
@@ -115,7 +132,12 @@ def metros_layer(metros: pd.DataFrame | None) -> dict[str, Any]:
 
 
 def countries_layer(countries: pd.DataFrame | None) -> dict[str, Any]:
-    """Country shapes simplified for drawing (empty when the data has no polygons)."""
+    """Country shapes simplified for drawing (empty when the data has no polygons).
+
+    Each feature carries a label point (``label_lon``, ``label_lat``: the pole of
+    inaccessibility of its largest part, so a label sits inside the land) and its
+    ``area_deg2`` (larger countries win label collisions).
+    """
     if countries is None or not len(countries):
         return {"type": "FeatureCollection", "features": []}
     geoms = shapely.simplify(countries["geometry"].to_numpy(), SIMPLIFY_DEG, preserve_topology=True)
@@ -125,7 +147,13 @@ def countries_layer(countries: pd.DataFrame | None) -> dict[str, Any]:
             "type": "Feature",
             "id": str(row.iso3),
             "geometry": mapping(g),
-            "properties": {"iso2": row.iso2, "iso3": row.iso3, "name": row.name},
+            "properties": {
+                "iso2": row.iso2,
+                "iso3": row.iso3,
+                "name": row.name,
+                **_label_point(g),
+                "area_deg2": round(float(g.area), 2),
+            },
         }
         for g, row in zip(geoms, countries.itertuples(index=False), strict=True)
         if g is not None and not g.is_empty

@@ -220,6 +220,11 @@ class JobOut(BaseModel):
     started: float | None
     finished: float | None
     result: dict[str, Any] | None
+    token: str | None = Field(
+        None,
+        description="Only in the answer to POST /api/risk: the secret that cancels this job "
+        "(send it as the X-Job-Token header of DELETE).",
+    )
 
 
 class MatrixIn(BaseModel):

@@ -7,11 +7,17 @@ export class ApiError extends Error {
     this.body = body;
   }
 
+  // One friendly line: the server's own message, without internal field prefixes
+  // ("request:", "body.circle:") that mean nothing to a reader of the map.
   static message(status, body) {
-    if (body && typeof body.message === "string" && body.message) return body.message;
-    if (body && typeof body.detail === "string") return body.detail;
-    if (body && Array.isArray(body.detail)) return body.detail.map((d) => d.msg).join("; ");
-    return `request failed (HTTP ${status})`;
+    let text = "";
+    if (body && Array.isArray(body.detail)) text = body.detail.map((d) => d.msg).join("; ");
+    else if (body && typeof body.detail === "string") text = body.detail;
+    else if (body && typeof body.message === "string") text = body.message;
+    text = text.replace(/^(request|body|query|path)(\.[\w.]+)?:\s*/i, "");
+    if (text) return text.charAt(0).toUpperCase() + text.slice(1);
+    if (status >= 500) return "The server could not answer this; try again, or with less.";
+    return `The server refused this request (HTTP ${status}).`;
   }
 }
 
@@ -35,13 +41,22 @@ export function query(params) {
   return s ? `?${s}` : "";
 }
 
+async function send(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if (err.name === "AbortError") throw err;
+    throw new Error("Cannot reach the server: is `undersea serve` still running?");
+  }
+}
+
 export async function get(path, params = {}, { signal } = {}) {
-  return handle(await fetch(`/api/${path}${query(params)}`, { signal }));
+  return handle(await send(`/api/${path}${query(params)}`, { signal }));
 }
 
 export async function post(path, body, { signal } = {}) {
   return handle(
-    await fetch(`/api/${path}`, {
+    await send(`/api/${path}`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
@@ -50,6 +65,6 @@ export async function post(path, body, { signal } = {}) {
   );
 }
 
-export async function del(path) {
-  return handle(await fetch(`/api/${path}`, { method: "DELETE" }));
+export async function del(path, headers = {}) {
+  return handle(await send(`/api/${path}`, { method: "DELETE", headers }));
 }

@@ -2,7 +2,7 @@
 
 import { get, post } from "./api.js";
 import { bindHubs, loadHubs, metricLabel, showHub } from "./hubs.js";
-import { MapView, PALETTE, SEVERITY_COLOURS, viridis } from "./map.js";
+import { CABLE_HUES, CAPACITY_STOPS, MapView, PALETTE, SEVERITY_COLOURS, viridis } from "./map.js";
 import { bindRisk } from "./risk.js";
 import { bindRoute, runRoute } from "./route.js";
 import { escapeHtml, fmt, pct, renderTable } from "./table.js";
@@ -18,7 +18,9 @@ export const state = {
   landing: [],
   metros: [],
   countries: [],
-  cut: { cables: [], circle: null, chokepoint: "", incident: "" },
+  cut: { cables: [], circle: null, bbox: null, chokepoint: "", incident: "" },
+  mode: "explore",
+  selection: null, // what the details card shows: {kind, id}
   cutResult: null,
   routeResult: null,
   hubRows: [],
@@ -31,45 +33,82 @@ let yearTimer = 0;
 let layerRequest = 0;
 
 // ------------------------------------------------------------------ start
+const COARSE = window.matchMedia?.("(pointer: coarse)").matches || false;
+
 async function start() {
   map = new MapView($("#map"), {
     onClick: mapClick,
     onHover: showTooltip,
     onCircle: (circle) => {
-      setCircleMode(false);
-      state.cut.circle = circle;
+      setTool(null);
+      state.cut = { ...emptyCut(), cables: state.cut.cables, circle };
+      syncCutForm();
+      runCut();
+    },
+    onBox: (bbox) => {
+      setTool(null);
+      state.cut = { ...emptyCut(), cables: state.cut.cables, bbox };
+      syncCutForm();
       runCut();
     },
   });
   bindControls();
   window.undersea = { map, state }; // for tests and the curious
+  const wanted = readUrl();
+  setProgress(0, 6, "Starting the map…");
   try {
     state.info = await get("info");
   } catch (err) {
-    setStatus(`Cannot reach the API: ${err.message}`);
+    setProgress(null);
+    setStatus(`Cannot reach the server: ${err.message}`);
     return;
   }
-  setupFromInfo();
+  setupFromInfo(wanted);
+  // every layer at once; the progress bar counts them in
+  let done = 0;
+  const step = (label) => (value) => {
+    setProgress(++done, 6, `Loaded ${label}`);
+    return value;
+  };
+  const soft = (p, fallback, label) => p.then(step(label), () => (step(label)(null), fallback));
+  const layers = layerRequests();
   const [countries, countryList, metros, chokepoints, incidents] = await Promise.all([
-    get("countries.geojson").catch(() => ({ features: [] })),
-    get("countries").catch(() => []),
-    get("metros").catch(() => []),
-    get("chokepoints").catch(() => []),
-    get("incidents").catch(() => []),
+    soft(get("countries.geojson"), { features: [] }, "countries"),
+    soft(get("countries"), [], "country list"),
+    soft(get("metros.geojson"), { features: [] }, "metros"),
+    soft(get("chokepoints"), [], "chokepoints"),
+    soft(get("incidents"), [], "incidents"),
+    map.loaded,
   ]);
   map.setCountries(countries);
+  map.setMetros(metros);
   state.countries = countryList;
-  state.metros = metros;
+  state.metros = metros.features.map((f) => ({ ...f.properties, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
   fillSelect($("#cut-chokepoint"), chokepoints.map((c) => [c.id, c.name]));
   fillSelect($("#cut-incident"), incidents.map((i) => [i.id, `${i.date.slice(0, 7)} · ${i.name}`]));
   fillPlaces();
   addExamples(chokepoints, incidents);
-  await loadLayers();
+  await applyLayers(layers, step("cables"));
+  setProgress(null);
   renderAbout();
+  await applyUrl(wanted);
   document.body.dataset.ready = "true";
 }
 
-function setupFromInfo() {
+function setProgress(done, total, label) {
+  const box = $("#loading");
+  if (done === null) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  const p = Math.round((100 * done) / total);
+  box.firstElementChild.style.width = `${p}%`;
+  box.setAttribute("aria-valuenow", String(p));
+  box.querySelector("span").textContent = label;
+}
+
+function setupFromInfo(wanted) {
   const info = state.info;
   const snap = info.summary.snapshot;
   $("#snapshot").textContent = `snapshot ${snap}`;
@@ -79,6 +118,13 @@ function setupFromInfo() {
   slider.min = String(lo);
   slider.max = String(hi);
   state.year = Math.min(hi, snapYear || hi);
+  if (wanted.year && wanted.year >= lo && wanted.year <= hi) state.year = wanted.year;
+  state.planned = wanted.planned;
+  $("#planned").checked = state.planned;
+  if (wanted.colour) {
+    state.colourBy = wanted.colour;
+    $("#colour-by").value = wanted.colour;
+  }
   slider.value = String(state.year);
   $("#year-out").textContent = String(state.year);
   slider.setAttribute("aria-valuetext", `${state.year}`);
@@ -119,7 +165,7 @@ function addExamples(chokepoints, incidents) {
     b.type = "button";
     b.textContent = label;
     b.addEventListener("click", () => {
-      state.cut = { cables: [], circle: null, chokepoint: "", incident: "", ...cut };
+      state.cut = { ...emptyCut(), ...cut };
       syncCutForm();
       runCut({ zoom: true });
     });
@@ -136,12 +182,21 @@ function fillPlaces() {
 }
 
 // ------------------------------------------------------------------ layers
-async function loadLayers() {
-  const ticket = ++layerRequest;
+function layerRequests() {
   const params = { year: state.year, planned: state.planned };
+  return Promise.all([get("cables.geojson", params), get("landing-points.geojson", params)]);
+}
+
+async function loadLayers() {
   setStatus("Loading…");
+  await applyLayers(layerRequests());
+}
+
+async function applyLayers(request, onDone = () => null) {
+  const ticket = ++layerRequest;
   try {
-    const [cables, landing] = await Promise.all([get("cables.geojson", params), get("landing-points.geojson", params)]);
+    const [cables, landing] = await request;
+    onDone();
     if (ticket !== layerRequest) return;
     map.setCables(cables);
     map.setLanding(landing);
@@ -160,11 +215,32 @@ async function loadLayers() {
     status.dataset.year = String(state.year);
     setStatus(`${s.cables.toLocaleString("en-US")} cables · ${s.segments.toLocaleString("en-US")} segments · ${s.landing_points.toLocaleString("en-US")} landing points · ${state.year}${state.planned ? " incl. planned" : ""}`);
     renderLegend();
-    if (hasCut()) runCut({ quiet: true });
     if (state.hubsLoaded) loadHubs();
   } catch (err) {
     if (ticket === layerRequest) setStatus(`Could not load the map: ${err.message}`);
   }
+}
+
+// The year or "planned" changed: reload the layers, then recompute the cut on the new
+// network (or clear it when what was cut is not in it) and say which.
+async function viewChanged() {
+  const had = hasCut();
+  writeUrl();
+  await loadLayers();
+  if (state.routeResult) runRoute();
+  if (!had) return;
+  const inView = new Set(state.cables.map((c) => c.id));
+  const gone = state.cut.cables.filter((id) => !inView.has(id));
+  state.cut.cables = state.cut.cables.filter((id) => inView.has(id));
+  const when = `${state.year}${state.planned ? " (with planned cables)" : ""}`;
+  if (!hasCut()) {
+    clearCut();
+    syncCutForm();
+    showCutMessage(`Cut cleared: ${gone.map(cableName).join(", ")} ${gone.length > 1 ? "were" : "was"} not in service in ${when}.`);
+    return;
+  }
+  const note = gone.length ? ` ${gone.join(", ")} left out (not in service).` : "";
+  await runCut({ quiet: true, note: `Recomputed for ${when}.${note}` });
 }
 
 function setStatus(text) {
@@ -174,19 +250,40 @@ function setStatus(text) {
 export function renderLegend() {
   const el = $("#legend");
   const groups = [];
-  if (state.colourBy === "year") {
+  const mode = state.colourBy;
+  if (mode === "year") {
     const [a, b] = map.yearRange;
     const stops = [0, 0.2, 0.4, 0.6, 0.8, 1].map((t) => viridis(t)).join(",");
-    groups.push(`<div class="group"><h2>Ready for service</h2><div class="ramp" style="background:linear-gradient(90deg,${stops})"></div><div class="ramp-labels"><span>${a}</span><span>${b}</span></div></div>`);
+    groups.push(`<div class="group"><h2>Cables by ready-for-service year</h2><div class="ramp" style="background:linear-gradient(90deg,${stops})"></div><div class="ramp-labels"><span>${a}</span><span>${b}</span></div></div>`);
+  } else if (mode === "capacity") {
+    const items = CAPACITY_STOPS.map(([v, c], i) => {
+      const next = CAPACITY_STOPS[i + 1];
+      return `<div class="item"><span class="sw" style="border-color:${c}"></span>${next ? `${v}–${next[0]}` : `≥ ${v}`} Tbit/s</div>`;
+    }).join("");
+    groups.push(`<div class="group"><h2>Cables by design capacity (modelled)</h2>${items}</div>`);
+  } else if (mode === "cable") {
+    const sw = CABLE_HUES.slice(0, 8).map((c) => `<span class="sw short" style="border-color:${c}"></span>`).join("");
+    groups.push(`<div class="group"><h2>Cables</h2><div class="item">${sw}</div><div class="item muted">one colour per cable (hover for its name)</div></div>`);
   } else {
-    groups.push(`<div class="group"><h2>Cables</h2><div class="item"><span class="sw" style="border-color:${PALETTE.inService}"></span>In service</div>${state.planned ? `<div class="item"><span class="sw dash" style="border-color:${PALETTE.planned}"></span>Planned</div>` : ""}</div>`);
+    groups.push(`<div class="group"><h2>Cables</h2><div class="item"><span class="sw" style="border-color:${PALETTE.inService}"></span>In service</div>${state.planned ? `<div class="item"><span class="sw" style="border-color:${PALETTE.planned}"></span>Planned</div>` : ""}</div>`);
   }
   const extra = [];
   if (hasCut()) extra.push(`<div class="item"><span class="sw dash" style="border-color:${PALETTE.cut}"></span>Cut</div>`);
   if (state.routeResult) extra.push(`<div class="item"><span class="sw" style="border-color:${PALETTE.route}"></span>Route</div>`);
+  if (map.selected.length) extra.push(`<div class="item"><span class="sw" style="border-color:${PALETTE.selected}"></span>Selected</div>`);
   extra.push(`<div class="item"><span class="dot"></span>Landing point</div>`);
-  if (map.hubs.length) extra.push(`<div class="item"><span class="box" style="background:rgba(204,121,167,.45);border-radius:50%"></span>Hub (${escapeHtml(metricLabel())})</div>`);
   groups.push(`<div class="group">${extra.join("")}</div>`);
+  if (map.hubs.length) {
+    const max = map.hubMax;
+    const marks = [max, max / 4, max / 16].filter((v) => v > 0);
+    const circles = marks
+      .map((v) => {
+        const r = map.hubRadius(v);
+        return `<span class="hub-mark"><svg width="${2 * r + 2}" height="${2 * r + 2}" aria-hidden="true"><circle cx="${r + 1}" cy="${r + 1}" r="${r}" fill="rgba(204,121,167,.45)" stroke="#7a3b63"/></svg>${fmt(v, v < 10 ? 1 : 0)}</span>`;
+      })
+      .join("");
+    groups.push(`<div class="group"><h2>Hubs by ${escapeHtml(metricLabel().replace(/_/g, " "))} (area ∝ value)</h2><div class="hub-scale">${circles}</div></div>`);
+  }
   if (state.fillMode === "cut") {
     const items = ["isolated", "severe", "degraded"]
       .map((s) => `<div class="item"><span class="box" style="background:${SEVERITY_COLOURS[s]}"></span>${s}</div>`)
@@ -199,7 +296,7 @@ export function renderLegend() {
     groups.push(`<div class="group"><h2>P(severe or worse)</h2>${items}</div>`);
   }
   if (!map.countries.length) groups.push(`<div class="group muted">No country shapes in this data set.</div>`);
-  el.innerHTML = groups.join("");
+  el.innerHTML = `<details ${COARSE ? "" : "open"}><summary>Legend</summary>${groups.join("")}</details>`;
 }
 
 // ------------------------------------------------------------------ controls
@@ -209,23 +306,27 @@ function bindControls() {
     $("#year-out").textContent = String(state.year);
     e.target.setAttribute("aria-valuetext", `${state.year}`);
     clearTimeout(yearTimer);
-    yearTimer = setTimeout(loadLayers, 120);
+    yearTimer = setTimeout(viewChanged, 150);
   });
   $("#planned").addEventListener("change", (e) => {
     state.planned = e.target.checked;
-    loadLayers();
+    viewChanged();
   });
   $("#colour-by").addEventListener("change", (e) => {
     state.colourBy = e.target.value;
     map.setColourBy(state.colourBy);
     renderLegend();
+    writeUrl();
   });
-  $("#zoom-in").addEventListener("click", () => map.zoomBy(1.6));
-  $("#zoom-out").addEventListener("click", () => map.zoomBy(1 / 1.6));
   $("#zoom-reset").addEventListener("click", () => map.fit());
-  $("#tool-circle").addEventListener("click", () => setCircleMode(!map.circleMode));
+  $("#mode-explore").addEventListener("click", () => setMode("explore"));
+  $("#mode-cut").addEventListener("click", () => setMode("cut"));
+  $("#tool-circle").addEventListener("click", () => setTool(map.tool === "circle" ? null : "circle"));
+  $("#tool-box").addEventListener("click", () => setTool(map.tool === "box" ? null : "box"));
+  $("#view-flat").addEventListener("click", () => setProjection("mercator"));
+  $("#view-globe").addEventListener("click", () => setProjection("globe"));
   document.addEventListener("keydown", (e) => {
-    if (e.key === "Escape" && map.circleMode) setCircleMode(false);
+    if (e.key === "Escape" && map.tool) setTool(null);
   });
   bindTabs();
   bindSearch();
@@ -233,14 +334,51 @@ function bindControls() {
   bindRoute();
   bindHubs();
   bindRisk();
+  setMode("explore");
 }
 
-function setCircleMode(on) {
-  map.circleMode = on;
-  const b = $("#tool-circle");
-  b.setAttribute("aria-pressed", String(on));
-  b.textContent = on ? "Drag a circle…" : "◯ Cut area";
-  $("#map").style.cursor = on ? "crosshair" : "grab";
+function setMode(mode) {
+  state.mode = mode;
+  $("#mode-explore").setAttribute("aria-pressed", String(mode === "explore"));
+  $("#mode-cut").setAttribute("aria-pressed", String(mode === "cut"));
+  $(".cut-tools").hidden = mode !== "cut";
+  document.body.dataset.mode = mode;
+  if (mode !== "cut") setTool(null);
+  else state.selectTab?.("cut");
+  renderHint();
+}
+
+function renderHint() {
+  const mode = state.mode;
+  if (map.tool) {
+    $("#mode-hint").textContent = `Drag on the map to draw the ${map.tool}; Esc to stop.`;
+    return;
+  }
+  const tap = COARSE ? "Tap" : "Click";
+  const hint =
+    mode === "cut"
+      ? COARSE
+        ? "Cut mode: tap a cable to cut it, long-press to add one more; ◯ or ▭ then drag to cut an area."
+        : "Cut mode: click a cable to cut it, Shift+click to add more; ◯ Circle or ▭ Box, then drag, to cut an area."
+      : `Explore: ${tap.toLowerCase()} a cable, landing point or metro for its details.`;
+  $("#mode-hint").textContent = hint;
+  $("#cut-hint").textContent = COARSE
+    ? "Switch to ✂ Cut on the map and tap cables (long-press adds one), draw an area with ◯ or ▭, or pick below."
+    : "Switch to ✂ Cut on the map and click cables (Shift+click adds), draw an area with ◯ Circle or ▭ Box, or pick below.";
+}
+
+function setTool(tool) {
+  map.tool = tool;
+  for (const t of ["circle", "box"]) $(`#tool-${t}`).setAttribute("aria-pressed", String(tool === t));
+  map.map.getCanvas().style.cursor = tool ? "crosshair" : "";
+  renderHint();
+}
+
+function setProjection(kind) {
+  map.setProjection(kind);
+  $("#view-flat").setAttribute("aria-pressed", String(kind === "mercator"));
+  $("#view-globe").setAttribute("aria-pressed", String(kind === "globe"));
+  writeUrl();
 }
 
 function bindTabs() {
@@ -276,17 +414,21 @@ function bindTabs() {
 // ------------------------------------------------------------------ tooltip, clicks
 function showTooltip(h) {
   const tip = $("#tooltip");
-  if (!h || (!h.cable && !h.hub && !h.country && h.kind !== "circle")) {
+  if (COARSE || !h || (!h.cable && !h.hub && !h.country && !h.landing && !h.metro && h.kind !== "circle")) {
     tip.hidden = true;
     return;
   }
   let html = "";
+  const cutting = state.mode === "cut";
   if (h.kind === "circle") html = `Radius <b>${fmt(h.radiusKm, 0)} km</b> · release to cut`;
+  else if (h.hub) html = `<b>${escapeHtml(h.hub.label)}</b><div class="sub">${escapeHtml(metricLabel())}: ${fmt(h.hub.value, 1)} · rank ${h.hub.rank ?? "–"}</div>`;
+  else if (h.landing) html = `<b>${escapeHtml(h.landing.name)}</b><div class="sub">landing point · ${escapeHtml(h.landing.country || h.landing.iso2 || "")}</div>`;
+  else if (h.metro) html = `<b>${escapeHtml(h.metro.name)}</b><div class="sub">metro · ${escapeHtml(h.metro.iso2 || "")}</div>`;
   else if (h.cable) {
     const cut = map.cutSegments.has(h.cable.segment_id);
-    html = `<b>${escapeHtml(h.cable.cable)}</b><div class="sub">RFS ${h.cable.rfs_year ?? "unknown"}${h.cable.is_planned ? " · planned" : ""}${cut ? " · cut" : ""} · segment ${fmt(h.cable.length_km, 0)} km</div><div class="sub">${h.shift ? "Click to add to the cut" : "Click to cut · Shift+click to add"}</div>`;
-  } else if (h.hub) html = `<b>${escapeHtml(h.hub.label)}</b><div class="sub">${escapeHtml(metricLabel())}: ${fmt(h.hub.value, 1)} · rank ${h.hub.rank ?? "–"}</div>`;
-  else if (h.country) {
+    const act = cutting ? (h.shift ? "Click to add to the cut" : "Click to cut · Shift+click to add") : "Click for details";
+    html = `<b>${escapeHtml(h.cable.cable)}</b><div class="sub">RFS ${h.cable.rfs_year ?? "unknown"}${h.cable.is_planned ? " · planned" : ""}${cut ? " · cut" : ""} · segment ${fmt(h.cable.length_km, 0)} km</div><div class="sub">${act}</div>`;
+  } else if (h.country) {
     const row = state.cutResult?.impact.find((r) => r.iso3 === h.country.iso3);
     html = `<b>${escapeHtml(h.country.name)}</b>${row ? `<div class="sub">${escapeHtml(row.severity)} · lost ${pct(row.lost_share)} · cables ${row.cables_before}→${row.cables_after}</div>` : ""}`;
   }
@@ -300,24 +442,32 @@ function showTooltip(h) {
 }
 
 function mapClick(hit) {
-  if (hit.cable) {
+  if (state.mode === "cut") {
+    if (!hit.cable) return;
     const id = hit.cable.cable_id;
     if (hit.shift) {
       if (!state.cut.cables.includes(id)) state.cut.cables.push(id);
     } else {
-      state.cut = { cables: [id], circle: null, chokepoint: "", incident: "" };
+      state.cut = { ...emptyCut(), cables: [id] };
       syncCutForm();
     }
     state.selectTab("cut");
-    map.setSelected([]);
-    $("#details").hidden = true;
     runCut();
-  } else if (hit.hub) {
-    state.selectTab("hubs");
-    showHub(hit.hub.id);
-  } else if (hit.country && state.cutResult) {
-    highlightImpactRow(hit.country.iso3);
+    if (COARSE) $("#cut-result").scrollIntoView({ block: "nearest" });
+    return;
   }
+  if (hit.hub) {
+    if (state.hubsLoaded) {
+      state.selectTab("hubs");
+      showHub(hit.hub.id);
+    } else {
+      state.selectedHub = hit.hub.id; // the first ranking shows it (one request, not two)
+      state.selectTab("hubs");
+    }
+  } else if (hit.landing) showLanding(hit.landing.id);
+  else if (hit.metro) showPlace(metroItem(hit.metro));
+  else if (hit.cable) showCable(hit.cable.cable_id, { zoom: false });
+  else if (hit.country && state.cutResult) highlightImpactRow(hit.country.iso3);
 }
 
 // ------------------------------------------------------------------ details card, search
@@ -328,26 +478,35 @@ function detailsCard(html) {
   card.querySelector(".close").addEventListener("click", () => {
     card.hidden = true;
     map.setSelected([]);
+    map.markPlace(null);
+    state.selection = null;
+    writeUrl();
+    renderLegend();
   });
+  if (COARSE) card.scrollIntoView({ block: "nearest" });
   return card;
 }
 
 async function showCable(id, { zoom = true } = {}) {
   map.setSelected([id]);
-  if (zoom) {
-    const b = map.boundsOfCable(id);
-    if (b) map.fitBounds(b, 60);
-  }
+  map.markPlace(null);
+  state.selection = { kind: "cable", id };
+  writeUrl();
+  renderLegend();
+  if (zoom) map.fitBounds(map.boundsOfCable(id), 60);
   try {
     const c = await get(`cables/${encodeURIComponent(id)}`, { year: state.year, planned: state.planned });
     const countries = [...new Set(c.landing_points.map((l) => l.iso2))].length;
-    const card = detailsCard(`<h2>${escapeHtml(c.name)}</h2>
-      <p class="muted">RFS ${c.rfs_year ?? "unknown"}${c.is_planned ? " (planned)" : ""} · ${fmt(c.rebuilt_km, 0)} km rebuilt${c.reported_length_km ? ` (${fmt(c.reported_length_km, 0)} km reported)` : ""}</p>
-      <p>${c.landing_points.length} landing points in ${countries} countries · ${c.segments.length} segments</p>
-      ${c.owners?.length ? `<p class="muted">Owners: ${escapeHtml(c.owners.slice(0, 6).join(", "))}${c.owners.length > 6 ? "…" : ""}</p>` : ""}
-      <div class="actions"><button type="button" data-act="cut">Cut this cable</button><button type="button" data-act="add">Add to cut</button></div>`);
+    const landings = c.landing_points.map((l) => `<li><button type="button" class="link" data-lp="${escapeHtml(l.id)}">${escapeHtml(l.name)}</button> <span class="muted">${escapeHtml(l.iso2 || "")}</span></li>`).join("");
+    const segs = c.segments.map((g) => `<li>${escapeHtml(g.segment_id)} <span class="muted">${fmt(g.length_km, 0)} km${g.inferred ? " · inferred" : ""}</span></li>`).join("");
+    const card = detailsCard(`<h2 data-testid="card-title">${escapeHtml(c.name)}</h2>
+      <p class="muted">cable · RFS ${c.rfs_year ?? "unknown"}${c.is_planned ? " (planned)" : ""} · ${fmt(c.rebuilt_km, 0)} km rebuilt${c.reported_length_km ? ` (${fmt(c.reported_length_km, 0)} km reported)` : ""}</p>
+      ${c.owners?.length ? `<p>Owners: ${escapeHtml(c.owners.slice(0, 8).join(", "))}${c.owners.length > 8 ? ` and ${c.owners.length - 8} more` : ""}</p>` : ""}
+      <details open><summary>${c.landing_points.length} landing points in ${countries} countries</summary><ul class="compact">${landings}</ul></details>
+      <details><summary>${c.segments.length} segments</summary><ul class="compact">${segs}</ul></details>
+      <div class="actions"><button type="button" class="primary" data-act="cut">✂ Cut this cable</button><button type="button" data-act="add">Add to the cut</button></div>`);
     card.querySelector('[data-act="cut"]').addEventListener("click", () => {
-      state.cut = { cables: [id], circle: null, chokepoint: "", incident: "" };
+      state.cut = { ...emptyCut(), cables: [id] };
       syncCutForm();
       state.selectTab("cut");
       runCut();
@@ -357,18 +516,68 @@ async function showCable(id, { zoom = true } = {}) {
       state.selectTab("cut");
       runCut();
     });
+    card.querySelectorAll("[data-lp]").forEach((b) => b.addEventListener("click", () => showLanding(b.dataset.lp)));
   } catch (err) {
     detailsCard(`<p class="error">${escapeHtml(err.message)}</p>`);
   }
 }
 
+async function showLanding(id) {
+  const l = state.landing.find((x) => x.id === id);
+  if (l) map.markPlace({ type: "Feature", geometry: { type: "Point", coordinates: [l.lon, l.lat] }, properties: { name: l.name } });
+  state.selection = { kind: "landing", id };
+  writeUrl();
+  try {
+    const d = await get(`landing-points/${encodeURIComponent(id)}`);
+    const lp = d.landing_point || d;
+    const cables = d.cables || [];
+    map.setSelected(cables.map((c) => c.id));
+    renderLegend();
+    const card = detailsCard(`<h2 data-testid="card-title">${escapeHtml(lp.name || id)}</h2>
+      <p class="muted">landing point · ${escapeHtml(lp.country || lp.iso2 || "")}</p>
+      <details open><summary>${cables.length} cables land here</summary><ul class="compact">${cables.map((c) => `<li><button type="button" class="link" data-cable="${escapeHtml(c.id)}">${escapeHtml(c.name)}</button> <span class="muted">RFS ${c.rfs_year ?? "?"}</span></li>`).join("")}</ul></details>
+      <div class="actions"><button type="button" class="primary" data-act="cut">✂ Cut all ${cables.length} cables</button>${state.info.features.route ? `<button type="button" data-act="from">Route from here</button>` : ""}</div>`);
+    card.querySelectorAll("[data-cable]").forEach((b) => b.addEventListener("click", () => showCable(b.dataset.cable)));
+    card.querySelector('[data-act="cut"]').addEventListener("click", () => {
+      state.cut = { ...emptyCut(), cables: cables.map((c) => c.id) };
+      syncCutForm();
+      state.selectTab("cut");
+      runCut();
+    });
+    card.querySelector('[data-act="from"]')?.addEventListener("click", () => {
+      $("#route-from").value = id;
+      state.selectTab("route");
+      $("#route-to").focus();
+    });
+  } catch (err) {
+    detailsCard(`<p class="error">${escapeHtml(err.message)}</p>`);
+  }
+}
+
+function metroItem(m) {
+  return { kind: "metro", kindLabel: "metro", name: m.name, id: m.metro_id, metroId: m.metro_id, sub: m.iso2, lon: m.lon ?? m.geometry?.coordinates[0], lat: m.lat, routeName: `${m.name}, ${m.iso2}` };
+}
+
 function showPlace(item) {
   map.setSelected([]);
-  if (item.bbox) map.fitBounds(item.bbox, 60);
-  else if (item.lon != null) map.centerOn(item.lon, item.lat, 12);
+  renderLegend();
+  state.selection = { kind: item.kind, id: item.id };
+  writeUrl();
+  if (item.kind === "country") {
+    const f = map.countryFeature(item.id);
+    map.markPlace(f ? { type: "Feature", geometry: f.geometry, properties: { name: item.name } } : null);
+    map.fitBounds(map.boundsOfCountry(item.id), 40);
+  } else if (item.lon != null) {
+    if (item.lat == null) {
+      const m = state.metros.find((x) => x.metro_id === item.id);
+      if (m) Object.assign(item, { lon: m.lon, lat: m.lat });
+    }
+    map.markPlace({ type: "Feature", geometry: { type: "Point", coordinates: [item.lon, item.lat] }, properties: { name: item.name } });
+    map.centerOn(item.lon, item.lat, 4);
+  }
   const routeName = item.routeName || item.name;
   const hubBtn = item.metroId && state.info.features.hubs ? `<button type="button" data-act="hub">Hub profile</button>` : "";
-  const card = detailsCard(`<h2>${escapeHtml(item.name)}</h2><p class="muted">${escapeHtml(item.kindLabel)}${item.sub ? ` · ${escapeHtml(item.sub)}` : ""}</p>
+  const card = detailsCard(`<h2 data-testid="card-title">${escapeHtml(item.name)}</h2><p class="muted">${escapeHtml(item.kindLabel)}${item.sub ? ` · ${escapeHtml(item.sub)}` : ""}</p>
     <div class="actions">${state.info.features.route ? `<button type="button" data-act="from">Route from here</button><button type="button" data-act="to">Route to here</button>` : ""}${hubBtn}</div>`);
   card.querySelector('[data-act="from"]')?.addEventListener("click", () => {
     $("#route-from").value = routeName;
@@ -381,8 +590,13 @@ function showPlace(item) {
     $("#route-from").value ? runRoute() : $("#route-from").focus();
   });
   card.querySelector('[data-act="hub"]')?.addEventListener("click", () => {
-    state.selectTab("hubs");
-    showHub(item.metroId);
+    if (state.hubsLoaded) {
+      state.selectTab("hubs");
+      showHub(item.metroId);
+    } else {
+      state.selectedHub = item.metroId;
+      state.selectTab("hubs");
+    }
   });
 }
 
@@ -391,9 +605,9 @@ function searchIndex() {
   for (const c of state.cables) items.push({ kind: "cable", kindLabel: "cable", name: c.name, id: c.id, sub: c.rfs_year ? `RFS ${c.rfs_year}` : "" });
   for (const c of state.countries) {
     if (!c.name) continue;
-    items.push({ kind: "country", kindLabel: "country", name: c.name, id: c.iso3, sub: c.iso2, bbox: map.boundsOfCountry(c.iso3), routeName: c.name });
+    items.push({ kind: "country", kindLabel: "country", name: c.name, id: c.iso3, sub: c.iso2, routeName: c.name });
   }
-  for (const m of state.metros) items.push({ kind: "metro", kindLabel: "metro", name: m.name, id: m.metro_id, metroId: m.metro_id, sub: m.iso2, lon: m.lon, lat: m.lat, routeName: `${m.name}, ${m.iso2}` });
+  for (const m of state.metros) items.push(metroItem(m));
   for (const l of state.landing) items.push({ kind: "landing", kindLabel: "landing point", name: l.name, id: l.id, sub: l.iso2, lon: l.lon, lat: l.lat, routeName: l.id });
   return items;
 }
@@ -470,9 +684,13 @@ function bindSearch() {
 }
 
 // ------------------------------------------------------------------ cut
+function emptyCut() {
+  return { cables: [], circle: null, bbox: null, chokepoint: "", incident: "" };
+}
+
 function hasCut() {
   const c = state.cut;
-  return c.cables.length > 0 || c.circle || c.chokepoint || c.incident;
+  return Boolean(c.cables.length > 0 || c.circle || c.bbox || c.chokepoint || c.incident);
 }
 
 function cableName(id) {
@@ -493,6 +711,7 @@ function renderChips() {
   const chips = [];
   for (const id of state.cut.cables) chips.push([`cable:${id}`, cableName(id)]);
   if (state.cut.circle) chips.push(["circle", `${fmt(state.cut.circle.radius_km, 0)} km circle`]);
+  if (state.cut.bbox) chips.push(["bbox", "box"]);
   if (state.cut.chokepoint) chips.push(["chokepoint", $("#cut-chokepoint").selectedOptions[0]?.textContent || state.cut.chokepoint]);
   if (state.cut.incident) chips.push(["incident", $("#cut-incident").selectedOptions[0]?.textContent || state.cut.incident]);
   $("#cut-chips").innerHTML = chips
@@ -505,7 +724,7 @@ function bindCut() {
     const key = e.target.closest("button")?.dataset.key;
     if (!key) return;
     if (key.startsWith("cable:")) state.cut.cables = state.cut.cables.filter((c) => c !== key.slice(6));
-    else state.cut[key] = key === "circle" ? null : "";
+    else state.cut[key] = key === "circle" || key === "bbox" ? null : "";
     syncCutForm();
     hasCut() ? runCut() : clearCut();
   });
@@ -536,7 +755,7 @@ function bindCut() {
     hasCut() ? runCut({ zoom: true }) : showCutMessage("Choose something to cut first.");
   });
   $("#cut-clear").addEventListener("click", () => {
-    state.cut = { cables: [], circle: null, chokepoint: "", incident: "" };
+    state.cut = emptyCut();
     syncCutForm();
     clearCut();
   });
@@ -552,6 +771,7 @@ function clearCut() {
   }
   $("#cut-result").innerHTML = "";
   renderLegend();
+  writeUrl();
 }
 
 function showCutMessage(text, error = false) {
@@ -559,12 +779,14 @@ function showCutMessage(text, error = false) {
 }
 
 let cutTicket = 0;
-async function runCut({ quiet = false, zoom = false } = {}) {
+async function runCut({ quiet = false, zoom = false, note = "" } = {}) {
   renderChips();
+  writeUrl();
   const c = state.cut;
   const body = { year: state.year, include_planned: state.planned };
   if (c.cables.length) body.cables = c.cables;
   if (c.circle) body.circle = c.circle;
+  if (c.bbox) body.bbox = c.bbox;
   if (c.chokepoint) body.chokepoint = c.chokepoint;
   if (c.incident) body.incident = c.incident;
   const ticket = ++cutTicket;
@@ -573,15 +795,24 @@ async function runCut({ quiet = false, zoom = false } = {}) {
     const res = await post("cut", body);
     if (ticket !== cutTicket) return;
     state.cutResult = res;
-    showCutResult(res);
+    showCutResult(res, note);
     if (zoom) zoomToCut();
   } catch (err) {
     if (ticket !== cutTicket) return;
+    // a stale cut must not stay drawn next to the error
+    state.cutResult = null;
+    map.setCut([]);
+    if (state.fillMode === "cut") {
+      map.setCountryFill(new Map());
+      state.fillMode = null;
+    }
     showCutMessage(err.message, true);
   }
 }
 
-function showCutResult(res) {
+const GBPS = (v) => (v == null ? "–" : v >= 1000 ? `${fmt(v / 1000, 1)} Tbit/s` : `${fmt(v, 0)} Gbit/s`);
+
+function showCutResult(res, note = "") {
   const sc = res.scenario;
   map.setCut(sc.failed_segments);
   map.setRegion(sc.region);
@@ -592,34 +823,42 @@ function showCutResult(res) {
   renderLegend();
   const affected = res.impact.filter((r) => r.cables_after < r.cables_before || r.lost_share > 0);
   const counts = res.severity_counts;
+  const delivered = res.impact.some((r) => r.delivered_after_gbps != null);
   const out = $("#cut-result");
-  out.innerHTML = `<h3>${escapeHtml(sc.label)}</h3>
+  out.innerHTML = `${note ? `<p class="note" data-testid="cut-note">${escapeHtml(note)}</p>` : ""}<h3>${escapeHtml(sc.label)}</h3>
     ${sc.note ? `<p class="muted">${escapeHtml(sc.note)}</p>` : ""}
     <div class="kpis"><div class="kpi"><b>${sc.n_failed_segments}</b><span>segments cut</span></div>
     <div class="kpi"><b>${sc.failed_cables.length}</b><span>cables hit</span></div>
     <div class="kpi"><b data-testid="affected">${affected.length}</b><span>countries lose cables</span></div></div>
-    <p class="muted">Isolated ${counts.isolated ?? 0} · severe ${counts.severe ?? 0} · degraded ${counts.degraded ?? 0}. Click a column to sort.</p>`;
+    <p class="muted">Isolated ${counts.isolated ?? 0} · severe ${counts.severe ?? 0} · degraded ${counts.degraded ?? 0}${delivered ? " · capacity delivered after rerouting, with the bottleneck" : ""}. Click a column to sort.</p>`;
   const rows = res.impact.filter(
     (r) => r.severity !== "none" || r.cables_after !== r.cables_before || r.lost_share > 0 || (r.rtt_inflation_ms ?? 0) >= 5,
   );
   const sevRank = { isolated: 3, severe: 2, degraded: 1, none: 0 };
+  const columns = [
+    { key: "name", label: res.impact[0]?.iso3 !== undefined ? "Country" : "Metro" },
+    { key: "severity", label: "Severity", sortValue: (r) => sevRank[r.severity] * 10 + (r.lost_share || 0), format: (v) => `<span class="sev"><i style="background:${SEVERITY_COLOURS[v] || "#fff"}"></i>${escapeHtml(v)}</span>` },
+    { key: "lost_share", label: "Lost", num: true, format: (v) => pct(v) },
+    { key: "cables_after", label: "Cables", num: true, format: (v, r) => `${r.cables_before}→${v}` },
+    { key: "rtt_inflation_ms", label: "+RTT ms", num: true, format: (v) => (v == null ? "∞" : fmt(v, 1)) },
+  ];
+  if (delivered) {
+    columns.push(
+      { key: "delivered_after_gbps", label: "Delivered", num: true, format: (v, r) => `<span title="before: ${GBPS(r.delivered_before_gbps)}">${GBPS(v)}</span>` },
+      { key: "bottleneck", label: "Bottleneck", format: (v) => (v == null ? "–" : `<span class="clip" title="${escapeHtml(String(v))}">${escapeHtml(String(v))}</span>`) },
+    );
+  }
+  if (res.impact.some((r) => r.lost_share_rerouted != null)) columns.push({ key: "lost_share_rerouted", label: "Lost after reroute", num: true, format: (v) => (v == null ? "–" : pct(v)) });
   const table = renderTable(out, {
     id: "impact-table",
     caption: "Impact per country",
-    columns: [
-      { key: "name", label: "Country" },
-      { key: "severity", label: "Severity", sortValue: (r) => sevRank[r.severity] * 10 + (r.lost_share || 0), format: (v) => `<span class="sev"><i style="background:${SEVERITY_COLOURS[v] || "#fff"}"></i>${escapeHtml(v)}</span>` },
-      { key: "lost_share", label: "Lost", num: true, format: (v) => pct(v) },
-      { key: "cables_after", label: "Cables", num: true, format: (v, r) => `${r.cables_before}→${v}` },
-      { key: "rtt_inflation_ms", label: "+RTT ms", num: true, format: (v) => (v == null ? "∞" : fmt(v, 1)) },
-    ],
+    columns,
     rows: rows.length ? rows : res.impact.slice(0, 20),
     sortKey: "severity",
     sortDir: "desc",
     rowId: (r) => r.iso3 || r.metro_id,
     onRowClick: (iso3) => {
-      const b = map.boundsOfCountry(iso3);
-      if (b) map.fitBounds(b, 80);
+      map.fitBounds(map.boundsOfCountry(iso3), 80);
       highlightImpactRow(iso3);
     },
   });
@@ -634,6 +873,93 @@ function zoomToCut() {
   if (!box) return;
   const pad = 22; // degrees around the cut, so its countries show
   map.fitBounds([box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad], 30);
+}
+
+// ------------------------------------------------------------------ the URL carries the view
+// #year=2020&planned=1&colour=year&view=globe&sel=cable:wacs&cut=cables:wacs,sat-3|choke:malacca
+//  |inc:2024-03-abidjan|circle:lon,lat,km|box:w,s,e,n&route=Lagos;Marseille
+function readUrl() {
+  const q = new URLSearchParams(location.hash.slice(1));
+  const num = (v) => (v === null || v === "" ? null : Number(v));
+  const cut = emptyCut();
+  for (const part of (q.get("cut") || "").split("|").filter(Boolean)) {
+    const [kind, value = ""] = part.split(/:(.*)/s);
+    if (kind === "cables") cut.cables = value.split(",").filter(Boolean);
+    else if (kind === "choke") cut.chokepoint = value;
+    else if (kind === "inc") cut.incident = value;
+    else if (kind === "circle") {
+      const [lon, lat, km] = value.split(",").map(Number);
+      if ([lon, lat, km].every(Number.isFinite)) cut.circle = { lon, lat, radius_km: km };
+    } else if (kind === "box") {
+      const [west, south, east, north] = value.split(",").map(Number);
+      if ([west, south, east, north].every(Number.isFinite)) cut.bbox = { west, south, east, north };
+    }
+  }
+  const sel = q.get("sel");
+  const [selKind, selId] = sel ? sel.split(/:(.*)/s) : [null, null];
+  const route = (q.get("route") || "").split(";");
+  return {
+    year: num(q.get("year")),
+    planned: q.get("planned") === "1",
+    colour: ["status", "year", "cable", "capacity"].includes(q.get("colour")) ? q.get("colour") : null,
+    view: q.get("view") === "globe" ? "globe" : "mercator",
+    selection: selKind && selId ? { kind: selKind, id: selId } : null,
+    cut,
+    route: route.length === 2 && route[0] && route[1] ? route : null,
+  };
+}
+
+let applyingUrl = false;
+export function writeUrl() {
+  if (applyingUrl || !state.info) return;
+  const q = new URLSearchParams();
+  q.set("year", String(state.year));
+  if (state.planned) q.set("planned", "1");
+  if (state.colourBy !== "status") q.set("colour", state.colourBy);
+  if (map.projection === "globe") q.set("view", "globe");
+  if (state.selection) q.set("sel", `${state.selection.kind}:${state.selection.id}`);
+  const c = state.cut;
+  const parts = [];
+  if (c.cables.length) parts.push(`cables:${c.cables.join(",")}`);
+  if (c.chokepoint) parts.push(`choke:${c.chokepoint}`);
+  if (c.incident) parts.push(`inc:${c.incident}`);
+  if (c.circle) parts.push(`circle:${[c.circle.lon.toFixed(3), c.circle.lat.toFixed(3), c.circle.radius_km].join(",")}`);
+  if (c.bbox) parts.push(`box:${[c.bbox.west, c.bbox.south, c.bbox.east, c.bbox.north].map((v) => v.toFixed(3)).join(",")}`);
+  if (parts.length) q.set("cut", parts.join("|"));
+  const from = $("#route-from").value.trim(), to = $("#route-to").value.trim();
+  if (state.routeResult && from && to) q.set("route", `${from};${to}`);
+  history.replaceState(null, "", `#${q.toString()}`);
+}
+
+async function applyUrl(w) {
+  applyingUrl = true;
+  try {
+    map.setColourBy(state.colourBy);
+    renderLegend();
+    if (w.view === "globe") setProjection("globe");
+    const sel = w.selection;
+    if (sel?.kind === "cable") await showCable(sel.id);
+    else if (sel?.kind === "landing") await showLanding(sel.id);
+    else if (sel) {
+      const item = searchIndex().find((i) => i.kind === sel.kind && i.id === sel.id);
+      if (item) showPlace(item);
+    }
+    if (w.route) {
+      $("#route-from").value = w.route[0];
+      $("#route-to").value = w.route[1];
+      state.selectTab("route");
+      await runRoute();
+    }
+    state.cut = w.cut;
+    if (hasCut()) {
+      syncCutForm();
+      state.selectTab("cut");
+      await runCut({ zoom: !sel && !w.route });
+    }
+  } finally {
+    applyingUrl = false;
+  }
+  writeUrl();
 }
 
 function highlightImpactRow(iso3) {
@@ -653,7 +979,8 @@ function renderAbout() {
     <p class="muted">${escapeHtml(p.licence || "")}</p>
     <p>${fmt(s.cables, 0)} cables in service of ${fmt(s.cables_in_snapshot, 0)} (${fmt(s.planned_cables, 0)} planned), ${fmt(s.landing_points, 0)} landing points, ${fmt(s.branching_units, 0)} branching units, ${fmt(s.segments, 0)} segments (${fmt(s.segment_km, 0)} km), ${fmt(s.metros, 0)} metros, ${fmt(s.land_links, 0)} land links.</p>
     <h3>Using the map</h3>
-    <p>Drag to pan, scroll or pinch to zoom; with the map focused, arrow keys pan, <kbd>+</kbd>/<kbd>−</kbd> zoom and <kbd>0</kbd> resets. Every action also works from this panel.</p>
+    <p>Drag to pan, scroll or pinch to zoom; with the map focused, arrow keys pan and <kbd>+</kbd>/<kbd>−</kbd> zoom; ⌂ shows the whole world. <b>Explore</b> shows what you click; <b>✂ Cut</b> cuts it. The address bar keeps the view: copy it to share what you see. Every action also works from this panel.</p>
+    <p class="muted">Map drawn with MapLibre GL JS (BSD-3-Clause), served by this server from the installed <code>maplibre</code> package; labels drawn in your browser.</p>
     <p>Colours are colour-blind safe (Okabe–Ito for categories, viridis for years, YlOrRd for severity).</p>
     <h3>API</h3>
     <p>The REST API behind this page is documented at <a href="/docs">/docs</a> (OpenAPI: <a href="/openapi.json">/openapi.json</a>). undersea ${escapeHtml(i.version)}.</p>`;

@@ -1,63 +1,44 @@
-// The world map: a <canvas> drawn by hand in a Web-Mercator projection.
-// Layers are built once per data load into Path2D objects in projected units
-// (x = longitude, y = Mercator latitude, both in degrees) and drawn through one
-// affine transform, so panning and zooming only change the transform.
+// The map: MapLibre GL JS (served from the installed `maplibre` Python package) with a
+// style of our own and no tiles: a background, the country shapes, cables, landing points,
+// metros, hubs, the cut, the route and the searched place, all from our API as GeoJSON.
 
-const DEG = Math.PI / 180;
-const MAX_LAT = 85;
+import { GLYPH_URL, registerGlyphs } from "./glyphs.js";
+
+const maplibregl = window.maplibregl;
+registerGlyphs(maplibregl);
+
 const EARTH_KM = 6371.0088;
+const DEG = Math.PI / 180;
 
-export function mercY(lat) {
-  const l = Math.max(-MAX_LAT, Math.min(MAX_LAT, lat));
-  return Math.log(Math.tan(Math.PI / 4 + (l * DEG) / 2)) / DEG;
-}
-
-export function invMercY(y) {
-  return (2 * Math.atan(Math.exp(y * DEG)) - Math.PI / 2) / DEG;
-}
-
-export function greatCircleKm(lon1, lat1, lon2, lat2) {
-  const p1 = lat1 * DEG, p2 = lat2 * DEG;
-  const dp = p2 - p1, dl = (lon2 - lon1) * DEG;
-  const a = Math.sin(dp / 2) ** 2 + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) ** 2;
-  return 2 * EARTH_KM * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-
-// A geodesic circle as a ring of [lon, lat] with continuous longitudes.
-export function circleRing(lon, lat, radiusKm, n = 96) {
-  const d = radiusKm / EARTH_KM, p0 = lat * DEG, l0 = lon * DEG;
-  const ring = [];
-  for (let i = 0; i <= n; i++) {
-    const az = (2 * Math.PI * i) / n;
-    const p = Math.asin(Math.sin(p0) * Math.cos(d) + Math.cos(p0) * Math.sin(d) * Math.cos(az));
-    const dl = Math.atan2(Math.sin(az) * Math.sin(d) * Math.cos(p0), Math.cos(d) - Math.sin(p0) * Math.sin(p));
-    ring.push([(l0 + dl) / DEG, p / DEG]);
-  }
-  return ring;
-}
-
-// Colour-blind-safe palettes: Okabe-Ito for categories, viridis for years,
-// ColorBrewer YlOrRd (sequential) for severity.
+// Okabe-Ito (colour-blind safe) for categories, viridis for years, YlOrRd for severity.
 export const PALETTE = {
-  ocean: "#eaf1f6",
-  land: "#d8dcd3",
-  landStroke: "#ffffff",
-  graticule: "#d3dee7",
   inService: "#0072B2",
   planned: "#E69F00",
   cut: "#D55E00",
   route: "#009E73",
   selected: "#CC79A7",
-  landing: "#1d2a36",
+  landing: "#1b2430",
   hub: "#CC79A7",
+  land: "#e9e6df",
+  water: "#d8e6ef",
+  border: "#b9b4a8",
 };
 export const SEVERITY_COLOURS = {
-  isolated: "#800026",
-  severe: "#e31a1c",
+  isolated: "#bd0026",
+  severe: "#f03b20",
   degraded: "#feb24c",
-  none: null,
 };
 const VIRIDIS = ["#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#bddf26"];
+// 12 distinct hues for "by cable" (Okabe-Ito and Tol's muted set, no greys)
+export const CABLE_HUES = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#882255", "#117733", "#332288", "#AA4499", "#44AA99", "#999933"];
+// Capacity classes (Tbit/s) and their colours (viridis, light = more)
+export const CAPACITY_STOPS = [
+  [0, "#440154"],
+  [1, "#3b528b"],
+  [10, "#21918c"],
+  [50, "#5ec962"],
+  [150, "#fde725"],
+];
 
 function hexToRgb(h) {
   const n = parseInt(h.slice(1), 16);
@@ -67,640 +48,520 @@ function hexToRgb(h) {
 export function viridis(t) {
   const x = Math.max(0, Math.min(1, t)) * (VIRIDIS.length - 1);
   const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
-  const a = hexToRgb(VIRIDIS[i]), b = hexToRgb(VIRIDIS[i + 1]), f = x - i;
-  const c = a.map((v, j) => Math.round(v + (b[j] - v) * f));
-  return `rgb(${c[0]},${c[1]},${c[2]})`;
+  const a = hexToRgb(VIRIDIS[i]);
+  const b = hexToRgb(VIRIDIS[i + 1]);
+  const f = x - i;
+  return `rgb(${a.map((v, k) => Math.round(v + (b[k] - v) * f)).join(",")})`;
 }
 
-function ringsOf(geom) {
-  if (!geom) return [];
-  if (geom.type === "Polygon") return [geom.coordinates];
-  if (geom.type === "MultiPolygon") return geom.coordinates;
-  return [];
+export function greatCircleKm(lon1, lat1, lon2, lat2) {
+  const p1 = lat1 * DEG, p2 = lat2 * DEG;
+  const dp = p2 - p1, dl = (lon2 - lon1) * DEG;
+  const a = Math.sin(dp / 2) ** 2 + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) ** 2;
+  return 2 * EARTH_KM * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
-function linesOf(geom) {
-  if (!geom) return [];
-  if (geom.type === "LineString") return [geom.coordinates];
-  if (geom.type === "MultiLineString") return geom.coordinates;
-  return [];
-}
-
-function projectLine(coords) {
-  const out = new Float64Array(coords.length * 2);
-  for (let i = 0; i < coords.length; i++) {
-    out[2 * i] = coords[i][0];
-    out[2 * i + 1] = mercY(coords[i][1]);
+export function circleRing(lon, lat, radiusKm, n = 96) {
+  const d = radiusKm / EARTH_KM;
+  const la = lat * DEG, lo = lon * DEG;
+  const ring = [];
+  for (let i = 0; i <= n; i++) {
+    const b = (2 * Math.PI * i) / n;
+    const lat2 = Math.asin(Math.sin(la) * Math.cos(d) + Math.cos(la) * Math.sin(d) * Math.cos(b));
+    const lon2 = lo + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(la), Math.cos(d) - Math.sin(la) * Math.sin(lat2));
+    ring.push([lon2 / DEG, lat2 / DEG]);
   }
-  return out;
+  return ring;
 }
 
-function bboxOf(parts) {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const p of parts) {
-    for (let i = 0; i < p.length; i += 2) {
-      if (p[i] < x0) x0 = p[i];
-      if (p[i] > x1) x1 = p[i];
-      if (p[i + 1] < y0) y0 = p[i + 1];
-      if (p[i + 1] > y1) y1 = p[i + 1];
+function hash(s) {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+function* coordsOf(geom) {
+  if (!geom) return;
+  const t = geom.type;
+  if (t === "Point") yield geom.coordinates;
+  else if (t === "LineString" || t === "MultiPoint") yield* geom.coordinates;
+  else if (t === "MultiLineString" || t === "Polygon") for (const p of geom.coordinates) yield* p;
+  else if (t === "MultiPolygon") for (const poly of geom.coordinates) for (const r of poly) yield* r;
+}
+
+// The smallest longitude span holding every point, as [west, south, east, north] with
+// east > west possibly past 180 (Fiji, Kiribati, Russia and the USA cross the antimeridian).
+export function boundsOf(points) {
+  const lons = [];
+  let s = 90, n = -90;
+  for (const [x, y] of points) {
+    lons.push(((x % 360) + 540) % 360 - 180);
+    s = Math.min(s, y);
+    n = Math.max(n, y);
+  }
+  if (!lons.length) return null;
+  lons.sort((a, b) => a - b);
+  // the widest gap between consecutive longitudes (wrapping) is what the box leaves out
+  let gap = lons[0] + 360 - lons[lons.length - 1], west = lons[0], east = lons[lons.length - 1];
+  for (let i = 1; i < lons.length; i++) {
+    const g = lons[i] - lons[i - 1];
+    if (g > gap) {
+      gap = g;
+      west = lons[i];
+      east = lons[i - 1] + 360;
     }
   }
-  return [x0, y0, x1, y1];
+  return [west, s, east, n];
 }
 
-function pathOf(parts, close = false) {
-  const path = new Path2D();
-  for (const p of parts) {
-    path.moveTo(p[0], p[1]);
-    for (let i = 2; i < p.length; i += 2) path.lineTo(p[i], p[i + 1]);
-    if (close) path.closePath();
-  }
-  return path;
-}
+const EMPTY = { type: "FeatureCollection", features: [] };
+const SOURCES = ["countries", "country-labels", "cables", "landing", "metros", "hubs", "region", "route", "place"];
 
-function distToSegment(px, py, ax, ay, bx, by) {
-  const dx = bx - ax, dy = by - ay;
-  const len = dx * dx + dy * dy;
-  let t = len ? ((px - ax) * dx + (py - ay) * dy) / len : 0;
-  t = Math.max(0, Math.min(1, t));
-  const x = ax + t * dx - px, y = ay + t * dy - py;
-  return Math.sqrt(x * x + y * y);
+function baseStyle() {
+  const sources = {};
+  for (const id of SOURCES) sources[id] = { type: "geojson", data: EMPTY };
+  sources.countries.promoteId = "iso3";
+  sources.cables.promoteId = "segment_id";
+  return {
+    version: 8,
+    glyphs: GLYPH_URL,
+    projection: { type: "mercator" },
+    sources,
+    layers: [
+      { id: "background", type: "background", paint: { "background-color": PALETTE.water } },
+      {
+        id: "countries-fill",
+        type: "fill",
+        source: "countries",
+        paint: { "fill-color": ["to-color", ["coalesce", ["feature-state", "fill"], PALETTE.land]], "fill-opacity": 1 },
+      },
+      { id: "countries-line", type: "line", source: "countries", paint: { "line-color": PALETTE.border, "line-width": 0.6 } },
+      { id: "region-fill", type: "fill", source: "region", paint: { "fill-color": PALETTE.cut, "fill-opacity": 0.12 } },
+      { id: "region-line", type: "line", source: "region", paint: { "line-color": PALETTE.cut, "line-width": 1.5, "line-dasharray": [3, 2] } },
+      {
+        id: "cables",
+        type: "line",
+        source: "cables",
+        layout: { "line-cap": "round", "line-join": "round" },
+        paint: {
+          "line-color": PALETTE.inService,
+          "line-width": ["interpolate", ["linear"], ["zoom"], 1, ["case", ["boolean", ["feature-state", "hover"], false], 3, 1.3], 6, ["case", ["boolean", ["feature-state", "hover"], false], 5, 2.6]],
+          "line-opacity": 0.9,
+        },
+      },
+      {
+        id: "cables-selected",
+        type: "line",
+        source: "cables",
+        filter: ["in", ["get", "cable_id"], ["literal", []]],
+        layout: { "line-cap": "round" },
+        paint: { "line-color": PALETTE.selected, "line-width": 5, "line-opacity": 0.9 },
+      },
+      {
+        id: "cables-cut",
+        type: "line",
+        source: "cables",
+        filter: ["in", ["get", "segment_id"], ["literal", []]],
+        paint: { "line-color": PALETTE.cut, "line-width": 4, "line-dasharray": [2, 1.2] },
+      },
+      { id: "route", type: "line", source: "route", layout: { "line-cap": "round" }, paint: { "line-color": PALETTE.route, "line-width": ["case", ["==", ["get", "rank"], 0], 5, 3], "line-opacity": ["case", ["==", ["get", "rank"], 0], 1, 0.6] } },
+      {
+        id: "hubs",
+        type: "circle",
+        source: "hubs",
+        paint: { "circle-color": PALETTE.hub, "circle-opacity": 0.45, "circle-stroke-color": "#7a3b63", "circle-stroke-width": 1, "circle-radius": ["get", "r"] },
+      },
+      {
+        id: "landing",
+        type: "circle",
+        source: "landing",
+        paint: { "circle-color": "#ffffff", "circle-stroke-color": PALETTE.landing, "circle-stroke-width": 1, "circle-radius": ["interpolate", ["linear"], ["zoom"], 1, 1.6, 6, 4] },
+      },
+      {
+        id: "metros",
+        type: "circle",
+        source: "metros",
+        minzoom: 2,
+        paint: { "circle-color": PALETTE.landing, "circle-radius": ["interpolate", ["linear"], ["zoom"], 2, 1.5, 6, 3.5] },
+      },
+      { id: "place-line", type: "line", source: "place", filter: ["!=", ["geometry-type"], "Point"], paint: { "line-color": "#1b2430", "line-width": 2.5 } },
+      { id: "place-point", type: "circle", source: "place", filter: ["==", ["geometry-type"], "Point"], paint: { "circle-radius": 9, "circle-color": "rgba(0,0,0,0)", "circle-stroke-color": "#1b2430", "circle-stroke-width": 3 } },
+      {
+        id: "country-labels",
+        type: "symbol",
+        source: "country-labels",
+        layout: {
+          "text-field": ["get", "name"],
+          "text-font": ["sans-serif"],
+          "text-size": ["interpolate", ["linear"], ["zoom"], 1, 10, 5, 14],
+          "text-max-width": 7,
+          "symbol-sort-key": ["-", 0, ["get", "area_deg2"]],
+          "text-padding": 4,
+        },
+        paint: { "text-color": "#6b665c", "text-halo-color": "rgba(255,255,255,0.8)", "text-halo-width": 1.2 },
+      },
+      {
+        id: "cable-labels",
+        type: "symbol",
+        source: "cables",
+        minzoom: 3,
+        layout: {
+          "symbol-placement": "line",
+          "text-field": ["get", "cable"],
+          "text-font": ["sans-serif"],
+          "text-size": 11,
+          "symbol-spacing": 400,
+          "text-max-angle": 30,
+        },
+        paint: { "text-color": "#123", "text-halo-color": "rgba(255,255,255,0.9)", "text-halo-width": 1.4 },
+      },
+      {
+        id: "metro-labels",
+        type: "symbol",
+        source: "metros",
+        minzoom: 2.5,
+        layout: {
+          "text-field": ["get", "name"],
+          "text-font": ["sans-serif Bold"],
+          "text-size": 11,
+          "text-offset": [0, 0.9],
+          "text-anchor": "top",
+          "symbol-sort-key": ["-", 0, ["coalesce", ["get", "population"], 0]],
+          "text-optional": true,
+        },
+        paint: { "text-color": "#1b2430", "text-halo-color": "rgba(255,255,255,0.9)", "text-halo-width": 1.4 },
+      },
+      {
+        id: "place-label",
+        type: "symbol",
+        source: "place",
+        filter: ["==", ["geometry-type"], "Point"],
+        layout: { "text-field": ["get", "name"], "text-font": ["sans-serif Bold"], "text-size": 13, "text-offset": [0, -1.3], "text-anchor": "bottom", "text-allow-overlap": true },
+        paint: { "text-color": "#1b2430", "text-halo-color": "#fff", "text-halo-width": 2 },
+      },
+    ],
+  };
 }
 
 export class MapView {
-  constructor(canvas, { onClick, onHover, onCircle, onViewChange } = {}) {
-    this.canvas = canvas;
-    this.ctx = canvas.getContext("2d");
-    this.onClick = onClick || (() => {});
-    this.onHover = onHover || (() => {});
-    this.onCircle = onCircle || (() => {});
-    this.onViewChange = onViewChange || (() => {});
-    this.cx = 15;
-    this.cy = mercY(20);
-    this.k = 0; // pixels per projected degree; set by fit()
+  constructor(container, { onClick, onHover, onCircle, onBox } = {}) {
+    this.handlers = { onClick, onHover, onCircle, onBox };
+    this.map = new maplibregl.Map({
+      container,
+      style: baseStyle(),
+      center: [20, 15],
+      zoom: 1,
+      minZoom: 0,
+      maxZoom: 10,
+      attributionControl: false,
+      boxZoom: false,
+      dragRotate: false,
+      pitchWithRotate: false,
+      renderWorldCopies: true,
+    });
+    this.map.touchZoomRotate.disableRotation();
+    this.map.keyboard.disableRotation();
+    this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+    this.map.addControl(new maplibregl.ScaleControl({ maxWidth: 100 }), "top-right");
+    this.loaded = new Promise((resolve) => this.map.once("load", resolve));
     this.countries = [];
-    this.cables = [];
-    this.landing = [];
+    this.cables = EMPTY;
     this.hubs = [];
-    this.route = null;
-    this.region = null;
-    this.drawing = null; // {lon, lat, radiusKm} while a circle is being drawn
-    this.countryFill = new Map();
     this.cutSegments = new Set();
-    this.selectedCables = new Set();
-    this.hoverCable = null;
+    this.selected = [];
+    this.region = null;
+    this.route = null;
+    this.tool = null; // "circle" or "box" while drawing a cut area
     this.colourBy = "status";
     this.yearRange = [1990, 2025];
-    this.circleMode = false;
-    this.buckets = null;
-    this._pointers = new Map();
-    this._frame = 0;
+    this.projection = "mercator";
+    this._fill = new Map();
+    this._hover = null;
     this._bind();
-    this.resize();
   }
 
-  // ------------------------------------------------------------------ data
+  src(id) {
+    return this.map.getSource(id);
+  }
+
+  // ---------------------------------------------------------------- data
   setCountries(fc) {
-    const south = mercY(-60); // Antarctica has no cable: leave it off the map
-    this.countries = (fc.features || [])
-      .map((f) => {
-        const parts = [];
-        for (const poly of ringsOf(f.geometry)) for (const ring of poly) parts.push(projectLine(ring));
-        return { props: f.properties || {}, path: pathOf(parts, true), bbox: bboxOf(parts) };
-      })
-      .filter((c) => (c.bbox[1] + c.bbox[3]) / 2 > south);
-    this.redraw();
+    this.countries = fc.features;
+    this._countryIndex = new Map(fc.features.map((f) => [f.properties.iso3, f]));
+    this.src("countries").setData(fc);
+    this.src("country-labels").setData({
+      type: "FeatureCollection",
+      features: fc.features
+        .filter((f) => f.properties.label_lon != null)
+        .map((f) => ({ type: "Feature", geometry: { type: "Point", coordinates: [f.properties.label_lon, f.properties.label_lat] }, properties: { name: f.properties.name, iso3: f.properties.iso3, area_deg2: f.properties.area_deg2 || 0 } })),
+    });
   }
 
   setCables(fc) {
-    this.cables = (fc.features || []).map((f) => {
-      const parts = linesOf(f.geometry).map(projectLine);
-      return { props: f.properties, parts, bbox: bboxOf(parts) };
-    });
-    this.buckets = null;
-    this.redraw();
+    for (const f of fc.features) f.properties.hue = CABLE_HUES[hash(f.properties.cable_id) % CABLE_HUES.length];
+    this.cables = fc;
+    this._cableIndex = new Map();
+    for (const f of fc.features) {
+      const id = f.properties.cable_id;
+      if (!this._cableIndex.has(id)) this._cableIndex.set(id, []);
+      this._cableIndex.get(id).push(f);
+    }
+    this._hover = null;
+    this.src("cables").setData(fc);
   }
 
   setLanding(fc) {
-    this.landing = (fc.features || []).map((f) => ({
-      props: f.properties,
-      x: f.geometry.coordinates[0],
-      y: mercY(f.geometry.coordinates[1]),
-    }));
-    this.redraw();
+    this.src("landing").setData(fc);
   }
 
-  // hubs: [{lon, lat, value, label, id}]
+  setMetros(fc) {
+    this.src("metros").setData(fc);
+  }
+
+  // hubs: [{id, label, lon, lat, value, rank}]; circle area proportional to the value
   setHubs(hubs) {
-    const max = Math.max(1e-9, ...hubs.map((h) => h.value || 0));
-    this.hubs = hubs.map((h) => ({ ...h, x: h.lon, y: mercY(h.lat), r: 3 + 15 * Math.sqrt((h.value || 0) / max) }));
-    this.redraw();
+    this.hubs = hubs;
+    const max = Math.max(0, ...hubs.map((h) => h.value));
+    this.hubMax = max;
+    this.src("hubs").setData({
+      type: "FeatureCollection",
+      features: hubs.map((h) => ({ type: "Feature", geometry: { type: "Point", coordinates: [h.lon, h.lat] }, properties: { ...h, r: this.hubRadius(h.value) } })),
+    });
   }
 
+  hubRadius(value) {
+    return this.hubMax > 0 ? 3 + 19 * Math.sqrt(Math.max(0, value) / this.hubMax) : 0;
+  }
+
+  // lines: [{coords: [[lon, lat]...], rank}] (rank 0 is the best route)
   setRoute(lines) {
-    if (!lines || !lines.length) {
-      this.route = null;
-    } else {
-      const parts = lines.map(projectLine);
-      this.route = { parts, path: pathOf(parts), bbox: bboxOf(parts) };
-    }
-    this.redraw();
+    this.route = lines && lines.length ? { bbox: boundsOf(lines.flatMap((l) => l.coords)) } : null;
+    this.src("route").setData({
+      type: "FeatureCollection",
+      features: (lines || []).map((l) => ({ type: "Feature", geometry: { type: "LineString", coordinates: l.coords }, properties: { rank: l.rank } })),
+    });
   }
 
   setRegion(feature) {
-    if (!feature) {
-      this.region = null;
-    } else {
-      const parts = [];
-      for (const poly of ringsOf(feature.geometry)) for (const ring of poly) parts.push(projectLine(ring));
-      this.region = { path: pathOf(parts, true), bbox: bboxOf(parts) };
-    }
-    this.redraw();
+    this.region = feature ? { feature, bbox: boundsOf(coordsOf(feature.geometry)) } : null;
+    this.src("region").setData(feature ? { type: "FeatureCollection", features: [feature] } : EMPTY);
   }
 
-  setCountryFill(map) {
-    this.countryFill = map;
-    this.redraw();
+  setCountryFill(fill) {
+    for (const iso3 of this._fill.keys()) if (!fill.has(iso3)) this.map.removeFeatureState({ source: "countries", id: iso3 }, "fill");
+    for (const [iso3, colour] of fill) this.map.setFeatureState({ source: "countries", id: iso3 }, { fill: colour });
+    this._fill = new Map(fill);
   }
 
   setCut(segmentIds) {
     this.cutSegments = new Set(segmentIds);
-    this.buckets = null;
-    this.redraw();
+    this.map.setFilter("cables-cut", ["in", ["get", "segment_id"], ["literal", [...this.cutSegments]]]);
   }
 
   setSelected(cableIds) {
-    this.selectedCables = new Set(cableIds);
-    this.redraw();
+    this.selected = cableIds;
+    this.map.setFilter("cables-selected", ["in", ["get", "cable_id"], ["literal", cableIds]]);
+  }
+
+  markPlace(feature) {
+    this.src("place").setData(feature ? { type: "FeatureCollection", features: [feature] } : EMPTY);
   }
 
   setColourBy(mode, yearRange) {
-    this.colourBy = mode;
     if (yearRange) this.yearRange = yearRange;
-    this.buckets = null;
-    this.redraw();
-  }
-
-  cableColour(p) {
-    if (this.colourBy === "year") {
-      if (p.rfs_year == null) return "#888888";
-      const [a, b] = this.yearRange;
-      return viridis((p.rfs_year - a) / Math.max(1, b - a));
+    this.colourBy = mode;
+    const [a, b] = this.yearRange;
+    let colour;
+    if (mode === "year") {
+      const stops = [];
+      for (let i = 0; i < VIRIDIS.length; i++) stops.push(a + ((b - a) * i) / (VIRIDIS.length - 1), VIRIDIS[i]);
+      colour = ["case", ["==", ["get", "rfs_year"], null], "#888888", ["interpolate", ["linear"], ["get", "rfs_year"], ...stops]];
+    } else if (mode === "cable") {
+      colour = ["get", "hue"];
+    } else if (mode === "capacity") {
+      colour = ["case", ["==", ["get", "capacity_tbps"], null], "#888888", ["step", ["get", "capacity_tbps"], ...CAPACITY_STOPS.flat().slice(1)]];
+    } else {
+      colour = ["case", ["get", "is_planned"], PALETTE.planned, PALETTE.inService];
     }
-    return p.is_planned ? PALETTE.planned : PALETTE.inService;
+    this.map.setPaintProperty("cables", "line-color", colour);
   }
 
-  // One Path2D per colour (and dash style): a few stroke calls per frame.
-  _buildBuckets() {
-    const groups = new Map();
-    for (const c of this.cables) {
-      if (this.cutSegments.has(c.props.segment_id)) continue;
-      const key = this.cableColour(c.props) + (c.props.is_planned ? "|dash" : "");
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key).push(...c.parts);
-    }
-    const cut = this.cables.filter((c) => this.cutSegments.has(c.props.segment_id)).flatMap((c) => c.parts);
-    this.buckets = {
-      groups: [...groups.entries()].map(([key, parts]) => ({
-        colour: key.split("|")[0],
-        dashed: key.endsWith("|dash"),
-        path: pathOf(parts),
-      })),
-      cut: cut.length ? pathOf(cut) : null,
-    };
+  setProjection(kind) {
+    this.projection = kind;
+    this.map.setProjection({ type: kind });
+    document.body.dataset.view = kind;
+    // a globe shown whole fills the map box rather than a quarter of it
+    if (kind === "globe" && this.map.getZoom() < this._worldZoom()) this.map.jumpTo({ zoom: this._worldZoom() });
   }
 
-  // ------------------------------------------------------------------ view
-  resize() {
-    const rect = this.canvas.getBoundingClientRect();
-    this.dpr = window.devicePixelRatio || 1;
-    this.w = Math.max(1, rect.width);
-    this.h = Math.max(1, rect.height);
-    this.canvas.width = Math.round(this.w * this.dpr);
-    this.canvas.height = Math.round(this.h * this.dpr);
-    if (!this.k) this.fit();
-    this.k = Math.max(this.k, this.minK());
-    this.redraw();
-  }
-
-  minK() {
-    return Math.min(this.w / 360, this.h / (2 * mercY(MAX_LAT))) * 0.95;
-  }
-
+  // ---------------------------------------------------------------- camera
   fit() {
-    // The inhabited world: 170W..190E, 56S..75N.
-    this.fitBounds([-170, mercY(-56), 190, mercY(75)], 16);
+    this.map.flyTo({ center: [20, 15], zoom: this._worldZoom(), duration: 400 });
   }
 
-  fitBounds([x0, y0, x1, y1], pad = 40) {
-    const w = Math.max(1e-6, x1 - x0), h = Math.max(1e-6, y1 - y0);
-    const k = Math.min((this.w - 2 * pad) / w, (this.h - 2 * pad) / h);
-    this.k = Math.max(this.minK(), Math.min(k, 400));
-    this.cx = (x0 + x1) / 2;
-    this.cy = (y0 + y1) / 2;
-    this._clamp();
-    this.redraw();
+  _worldZoom() {
+    const c = this.map.getContainer();
+    const side = this.projection === "globe" ? Math.min(c.clientWidth, c.clientHeight) : c.clientWidth;
+    return Math.max(0, Math.log2(side / 512) + (this.projection === "globe" ? 1.5 : 0));
   }
 
-  // Centre on a point, zooming in to at least ``minK`` pixels per degree.
-  centerOn(lon, lat, minK = 0) {
-    this.k = Math.max(this.k, minK, this.minK());
-    this.cx = lon;
-    this.cy = mercY(lat);
-    this._clamp();
-    this.redraw();
+  // [west, south, east, north], east may exceed 180 (boundsOf)
+  fitBounds(b, pad = 40) {
+    if (!b) return;
+    let [w, s, e, n] = b;
+    if (e - w < 0.5) {
+      w -= 0.5;
+      e += 0.5;
+    }
+    const c = this.map.getContainer();
+    const p = Math.max(0, Math.min(pad, c.clientWidth / 5, c.clientHeight / 5));
+    this.map.fitBounds([[w, Math.max(-80, s)], [e, Math.min(84, n)]], { padding: p, maxZoom: 7, duration: 0 });
   }
 
-  zoomBy(f, sx = this.w / 2, sy = this.h / 2) {
-    const [x, y] = this.toProjected(sx, sy);
-    this.k = Math.max(this.minK(), Math.min(this.k * f, 2000));
-    this.cx = x - (sx - this.w / 2) / this.k;
-    this.cy = y + (sy - this.h / 2) / this.k;
-    this._clamp();
-    this.redraw();
+  centerOn(lon, lat, zoom = 4) {
+    this.map.jumpTo({ center: [lon, lat], zoom: Math.max(this.map.getZoom(), zoom) });
   }
 
-  panBy(dx, dy) {
-    this.cx -= dx / this.k;
-    this.cy += dy / this.k;
-    this._clamp();
-    this.redraw();
+  zoomBy(f) {
+    this.map.zoomTo(this.map.getZoom() + Math.log2(f), { duration: 200 });
   }
 
-  _clamp() {
-    // Keep the view's centre on the map; zoomed in, keep the map edge off-screen.
-    const top = mercY(MAX_LAT);
-    const half = this.h / 2 / this.k;
-    const lim = half >= top ? top - half * 0.5 : top - half;
-    this.cy = Math.max(-Math.abs(lim), Math.min(Math.abs(lim), this.cy));
-    if (this.cx > 180) this.cx -= 360;
-    if (this.cx < -180) this.cx += 360;
+  boundsOfCable(id) {
+    const feats = this._cableIndex?.get(id);
+    return feats ? boundsOf(feats.flatMap((f) => [...coordsOf(f.geometry)])) : null;
   }
 
-  toProjected(sx, sy) {
-    return [this.cx + (sx - this.w / 2) / this.k, this.cy - (sy - this.h / 2) / this.k];
+  boundsOfSegments(ids) {
+    const pts = [];
+    for (const f of this.cables.features) if (ids.has(f.properties.segment_id)) pts.push(...coordsOf(f.geometry));
+    return boundsOf(pts);
   }
 
-  toLonLat(sx, sy) {
-    const [x, y] = this.toProjected(sx, sy);
-    return [((((x + 180) % 360) + 360) % 360) - 180, invMercY(y)];
+  boundsOfCountry(iso3) {
+    const f = this._countryIndex?.get(iso3);
+    return f ? boundsOf(coordsOf(f.geometry)) : null;
   }
 
-  toScreen(x, y, off = 0) {
-    return [(x + off - this.cx) * this.k + this.w / 2, this.h / 2 - (y - this.cy) * this.k];
+  countryFeature(iso3) {
+    return this._countryIndex?.get(iso3) || null;
   }
 
-  // The 360-degree offsets at which a copy of the world is visible.
-  _offsets() {
-    const half = this.w / 2 / this.k;
-    const out = [];
-    for (const o of [-720, -360, 0, 360, 720]) {
-      if (180 + o >= this.cx - half && -180 + o <= this.cx + half) out.push(o);
+  // Screen position (page pixels) of a cable's longest segment's middle point.
+  cablePoint(id) {
+    const feats = this._cableIndex?.get(id) || [];
+    let best = null;
+    for (const f of feats) {
+      const lines = f.geometry.type === "LineString" ? [f.geometry.coordinates] : f.geometry.coordinates;
+      for (const l of lines) if (!best || l.length > best.length) best = l;
+    }
+    if (!best) return null;
+    const p = this.map.project(best[Math.floor(best.length / 2)]);
+    const r = this.map.getCanvas().getBoundingClientRect();
+    return [p.x + r.left, p.y + r.top];
+  }
+
+  // ---------------------------------------------------------------- events
+  _hit(point) {
+    const pad = this._coarse ? 12 : 5;
+    const box = [[point.x - pad, point.y - pad], [point.x + pad, point.y + pad]];
+    const feats = this.map.queryRenderedFeatures(box, { layers: ["hubs", "landing", "metros", "cables", "countries-fill"] });
+    const out = { x: point.x, y: point.y };
+    for (const f of feats) {
+      const layer = f.layer.id;
+      if (layer === "cables" && !out.cable) out.cable = f.properties;
+      else if (layer === "landing" && !out.landing) out.landing = f.properties;
+      else if (layer === "metros" && !out.metro) out.metro = f.properties;
+      else if (layer === "hubs" && !out.hub) out.hub = f.properties;
+      else if (layer === "countries-fill" && !out.country) out.country = f.properties;
     }
     return out;
   }
 
-  redraw() {
-    if (this._frame) return;
-    this._frame = requestAnimationFrame(() => {
-      this._frame = 0;
-      this.draw();
-      this.onViewChange();
-    });
-  }
-
-  // ------------------------------------------------------------------ drawing
-  _withWorld(off, fn) {
-    const { ctx, dpr, k } = this;
-    ctx.setTransform(dpr * k, 0, 0, -dpr * k, dpr * (this.w / 2 + (off - this.cx) * k), dpr * (this.h / 2 + this.cy * k));
-    fn(ctx, 1 / k);
-  }
-
-  draw() {
-    const { ctx, dpr } = this;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.fillStyle = PALETTE.ocean;
-    ctx.fillRect(0, 0, this.w, this.h);
-    if (!this.buckets) this._buildBuckets();
-    const offsets = this._offsets();
-    for (const off of offsets) this._withWorld(off, (c, px) => this._drawBase(c, px));
-    for (const off of offsets) this._withWorld(off, (c, px) => this._drawLines(c, px));
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    for (const off of offsets) this._drawPoints(off);
-  }
-
-  _drawBase(ctx, px) {
-    ctx.lineWidth = px;
-    ctx.strokeStyle = PALETTE.graticule;
-    ctx.beginPath();
-    for (let lon = -180; lon <= 180; lon += 30) {
-      ctx.moveTo(lon, mercY(-80));
-      ctx.lineTo(lon, mercY(80));
-    }
-    for (let lat = -60; lat <= 60; lat += 30) {
-      ctx.moveTo(-180, mercY(lat));
-      ctx.lineTo(180, mercY(lat));
-    }
-    ctx.stroke();
-    for (const c of this.countries) {
-      ctx.fillStyle = this.countryFill.get(c.props.iso3) || PALETTE.land;
-      ctx.fill(c.path, "evenodd");
-    }
-    ctx.strokeStyle = PALETTE.landStroke;
-    ctx.lineWidth = 0.6 * px;
-    for (const c of this.countries) ctx.stroke(c.path);
-    if (this.region) {
-      ctx.fillStyle = "rgba(213, 94, 0, 0.12)";
-      ctx.fill(this.region.path);
-      ctx.strokeStyle = PALETTE.cut;
-      ctx.lineWidth = 1.5 * px;
-      ctx.setLineDash([5 * px, 3 * px]);
-      ctx.stroke(this.region.path);
-      ctx.setLineDash([]);
-    }
-  }
-
-  _drawLines(ctx, px) {
-    ctx.lineJoin = "round";
-    ctx.lineCap = "round";
-    const base = this.k > 6 ? 1.6 : 1.1;
-    for (const g of this.buckets.groups) {
-      ctx.strokeStyle = g.colour;
-      ctx.lineWidth = base * px;
-      ctx.setLineDash(g.dashed ? [4 * px, 3 * px] : []);
-      ctx.stroke(g.path);
-    }
-    ctx.setLineDash([]);
-    if (this.buckets.cut) {
-      ctx.strokeStyle = PALETTE.cut;
-      ctx.lineWidth = 2.6 * px;
-      ctx.setLineDash([6 * px, 3 * px]);
-      ctx.stroke(this.buckets.cut);
-      ctx.setLineDash([]);
-    }
-    const marked = this.cables.filter(
-      (c) => this.selectedCables.has(c.props.cable_id) || c.props.cable_id === this.hoverCable,
-    );
-    for (const c of marked) {
-      ctx.strokeStyle = this.cutSegments.has(c.props.segment_id) ? PALETTE.cut : PALETTE.selected;
-      ctx.lineWidth = 3.2 * px;
-      ctx.stroke(pathOf(c.parts));
-    }
-    if (this.route) {
-      ctx.strokeStyle = "#ffffff";
-      ctx.lineWidth = 6.5 * px;
-      ctx.stroke(this.route.path);
-      ctx.strokeStyle = PALETTE.route;
-      ctx.lineWidth = 4 * px;
-      ctx.stroke(this.route.path);
-    }
-    if (this.drawing) {
-      const ring = circleRing(this.drawing.lon, this.drawing.lat, this.drawing.radiusKm);
-      const path = pathOf([projectLine(ring)], true);
-      ctx.fillStyle = "rgba(213, 94, 0, 0.15)";
-      ctx.fill(path);
-      ctx.strokeStyle = PALETTE.cut;
-      ctx.lineWidth = 1.5 * px;
-      ctx.stroke(path);
-    }
-  }
-
-  _drawPoints(off) {
-    const { ctx } = this;
-    const r = this.k > 8 ? 2.6 : this.k > 3 ? 1.7 : 1.15;
-    ctx.fillStyle = PALETTE.landing;
-    ctx.beginPath();
-    for (const p of this.landing) {
-      const [sx, sy] = this.toScreen(p.x, p.y, off);
-      if (sx < -5 || sy < -5 || sx > this.w + 5 || sy > this.h + 5) continue;
-      ctx.moveTo(sx + r, sy);
-      ctx.arc(sx, sy, r, 0, 2 * Math.PI);
-    }
-    ctx.fill();
-    if (this.hubs.length) {
-      ctx.lineWidth = 1;
-      for (const hub of this.hubs) {
-        const [sx, sy] = this.toScreen(hub.x, hub.y, off);
-        if (sx < -20 || sy < -20 || sx > this.w + 20 || sy > this.h + 20) continue;
-        ctx.beginPath();
-        ctx.arc(sx, sy, hub.r, 0, 2 * Math.PI);
-        ctx.fillStyle = "rgba(204, 121, 167, 0.45)";
-        ctx.fill();
-        ctx.strokeStyle = "#7a3a60";
-        ctx.stroke();
-      }
-    }
-    if (this.route) {
-      for (const part of [this.route.parts[0], this.route.parts[this.route.parts.length - 1]]) {
-        const ends = part === this.route.parts[0] ? [0] : [part.length - 2];
-        for (const i of ends) {
-          const [sx, sy] = this.toScreen(part[i], part[i + 1], off);
-          ctx.beginPath();
-          ctx.arc(sx, sy, 5.5, 0, 2 * Math.PI);
-          ctx.fillStyle = PALETTE.route;
-          ctx.fill();
-          ctx.lineWidth = 2;
-          ctx.strokeStyle = "#ffffff";
-          ctx.stroke();
-        }
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------ hit-testing
-  cableAt(sx, sy, tol = 7) {
-    let best = null, bestD = tol;
-    for (const off of this._offsets()) {
-      const [x, y] = this.toProjected(sx, sy);
-      const px = x - off, py = y, t = tol / this.k;
-      for (const c of this.cables) {
-        const b = c.bbox;
-        if (px < b[0] - t || px > b[2] + t || py < b[1] - t || py > b[3] + t) continue;
-        for (const p of c.parts) {
-          for (let i = 2; i < p.length; i += 2) {
-            const d = distToSegment(px, py, p[i - 2], p[i - 1], p[i], p[i + 1]) * this.k;
-            if (d < bestD) {
-              bestD = d;
-              best = c.props;
-            }
-          }
-        }
-      }
-    }
-    return best;
-  }
-
-  countryAt(sx, sy) {
-    const [x, y] = this.toProjected(sx, sy);
-    const { ctx } = this;
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    let hit = null;
-    for (const off of this._offsets()) {
-      const px = x - off;
-      for (const c of this.countries) {
-        const b = c.bbox;
-        if (px < b[0] || px > b[2] || y < b[1] || y > b[3]) continue;
-        if (ctx.isPointInPath(c.path, px, y, "evenodd")) {
-          hit = c.props;
-          break;
-        }
-      }
-      if (hit) break;
-    }
-    ctx.restore();
-    return hit;
-  }
-
-  hubAt(sx, sy) {
-    for (const off of this._offsets()) {
-      for (const hub of this.hubs) {
-        const [hx, hy] = this.toScreen(hub.x, hub.y, off);
-        if (Math.hypot(hx - sx, hy - sy) <= hub.r + 2) return hub;
-      }
-    }
-    return null;
-  }
-
-  boundsOfCable(cableId) {
-    const parts = this.cables.filter((c) => c.props.cable_id === cableId).flatMap((c) => c.parts);
-    return parts.length ? bboxOf(parts) : null;
-  }
-
-  boundsOfSegments(ids) {
-    const parts = this.cables.filter((c) => ids.has(c.props.segment_id)).flatMap((c) => c.parts);
-    return parts.length ? bboxOf(parts) : null;
-  }
-
-  boundsOfCountry(iso3) {
-    const c = this.countries.find((c) => c.props.iso3 === iso3);
-    return c ? c.bbox : null;
-  }
-
-  // ------------------------------------------------------------------ interaction
   _bind() {
-    const cv = this.canvas;
-    new ResizeObserver(() => this.resize()).observe(cv);
-    cv.addEventListener("wheel", (e) => {
+    const m = this.map;
+    this._coarse = window.matchMedia?.("(pointer: coarse)").matches || false;
+    m.on("mousemove", (e) => {
+      if (this._drag) return;
+      const hit = this._hit(e.point);
+      const seg = hit.cable ? hit.cable.segment_id : null;
+      if (seg !== this._hover) {
+        if (this._hover) m.setFeatureState({ source: "cables", id: this._hover }, { hover: false });
+        if (seg) m.setFeatureState({ source: "cables", id: seg }, { hover: true });
+        this._hover = seg;
+      }
+      m.getCanvas().style.cursor = this.tool ? "crosshair" : hit.cable || hit.landing || hit.metro || hit.hub ? "pointer" : "";
+      this.handlers.onHover?.({ ...hit, shift: e.originalEvent.shiftKey });
+    });
+    m.on("mouseout", () => this.handlers.onHover?.(null));
+    m.on("click", (e) => {
+      if (this._suppressClick) {
+        this._suppressClick = false;
+        return;
+      }
+      const hit = this._hit(e.point);
+      this.handlers.onClick?.({ ...hit, lngLat: e.lngLat, shift: e.originalEvent.shiftKey });
+    });
+    // long-press on touch screens: the same as shift+click (adds to the cut)
+    let pressTimer = 0;
+    let pressAt = null;
+    m.on("touchstart", (e) => {
+      if (e.points.length !== 1 || this.tool) return;
+      pressAt = e.point;
+      clearTimeout(pressTimer);
+      pressTimer = setTimeout(() => {
+        this._suppressClick = true;
+        const hit = this._hit(pressAt);
+        this.handlers.onClick?.({ ...hit, lngLat: m.unproject(pressAt), shift: true, longPress: true });
+      }, 550);
+    });
+    m.on("touchmove", (e) => {
+      if (pressAt && e.point.dist(pressAt) > 10) clearTimeout(pressTimer);
+    });
+    m.on("touchend", () => clearTimeout(pressTimer));
+    // drawing a circle or a box (tools of the cut mode)
+    const start = (e) => {
+      if (!this.tool) return;
       e.preventDefault();
-      const r = cv.getBoundingClientRect();
-      this.zoomBy(Math.exp(-e.deltaY * 0.0015), e.clientX - r.left, e.clientY - r.top);
-    }, { passive: false });
-    cv.addEventListener("pointerdown", (e) => this._down(e));
-    cv.addEventListener("pointermove", (e) => this._move(e));
-    cv.addEventListener("pointerup", (e) => this._up(e));
-    cv.addEventListener("pointercancel", (e) => this._pointers.delete(e.pointerId));
-    cv.addEventListener("pointerleave", () => {
-      if (this.hoverCable) {
-        this.hoverCable = null;
-        this.redraw();
-      }
-      this.onHover(null);
-    });
-    cv.addEventListener("keydown", (e) => this._key(e));
-  }
-
-  _local(e) {
-    const r = this.canvas.getBoundingClientRect();
-    return [e.clientX - r.left, e.clientY - r.top];
-  }
-
-  _down(e) {
-    this.canvas.setPointerCapture(e.pointerId);
-    const [sx, sy] = this._local(e);
-    this._pointers.set(e.pointerId, { sx, sy, x0: sx, y0: sy });
-    if (this.circleMode && this._pointers.size === 1) {
-      const [lon, lat] = this.toLonLat(sx, sy);
-      this.drawing = { lon, lat, radiusKm: 0 };
-    }
-  }
-
-  _move(e) {
-    const [sx, sy] = this._local(e);
-    const p = this._pointers.get(e.pointerId);
-    if (!p) {
-      this._hover(sx, sy, e);
-      return;
-    }
-    if (this.drawing) {
-      const [lon, lat] = this.toLonLat(sx, sy);
-      this.drawing.radiusKm = Math.min(5000, greatCircleKm(this.drawing.lon, this.drawing.lat, lon, lat));
-      this.onHover({ kind: "circle", radiusKm: this.drawing.radiusKm, x: sx, y: sy });
-      this.redraw();
-      return;
-    }
-    if (this._pointers.size === 2) {
-      const [a, b] = [...this._pointers.values()];
-      const before = Math.hypot(a.sx - b.sx, a.sy - b.sy);
-      p.sx = sx;
-      p.sy = sy;
-      const after = Math.hypot(a.sx - b.sx, a.sy - b.sy);
-      if (before > 0) this.zoomBy(after / before, (a.sx + b.sx) / 2, (a.sy + b.sy) / 2);
-      return;
-    }
-    this.panBy(sx - p.sx, sy - p.sy);
-    p.sx = sx;
-    p.sy = sy;
-  }
-
-  _up(e) {
-    const p = this._pointers.get(e.pointerId);
-    this._pointers.delete(e.pointerId);
-    if (!p) return;
-    const [sx, sy] = this._local(e);
-    if (this.drawing) {
-      const d = this.drawing;
-      this.drawing = null;
-      this.redraw();
-      if (d.radiusKm >= 1) this.onCircle({ lon: d.lon, lat: d.lat, radius_km: Math.round(d.radiusKm) });
-      return;
-    }
-    if (Math.hypot(sx - p.x0, sy - p.y0) < 5) {
-      const tol = e.pointerType === "touch" ? 14 : 7;
-      this.onClick({
-        cable: this.cableAt(sx, sy, tol),
-        hub: this.hubAt(sx, sy),
-        country: this.countryAt(sx, sy),
-        lonlat: this.toLonLat(sx, sy),
-        shift: e.shiftKey,
-      });
-    }
-  }
-
-  _hover(sx, sy, e) {
-    if (this._hoverPending) return;
-    this._hoverPending = true;
-    requestAnimationFrame(() => {
-      this._hoverPending = false;
-      const cable = this.circleMode ? null : this.cableAt(sx, sy);
-      const id = cable ? cable.cable_id : null;
-      if (id !== this.hoverCable) {
-        this.hoverCable = id;
-        this.redraw();
-      }
-      const hub = cable ? null : this.hubAt(sx, sy);
-      const country = cable || hub ? null : this.countryAt(sx, sy);
-      this.canvas.style.cursor = this.circleMode ? "crosshair" : cable || hub ? "pointer" : "grab";
-      this.onHover({ cable, hub, country, x: sx, y: sy, shift: e.shiftKey });
-    });
-  }
-
-  _key(e) {
-    const step = 60;
-    const keys = {
-      ArrowLeft: () => this.panBy(step, 0),
-      ArrowRight: () => this.panBy(-step, 0),
-      ArrowUp: () => this.panBy(0, step),
-      ArrowDown: () => this.panBy(0, -step),
-      "+": () => this.zoomBy(1.4),
-      "=": () => this.zoomBy(1.4),
-      "-": () => this.zoomBy(1 / 1.4),
-      0: () => this.fit(),
+      m.dragPan.disable();
+      this._drag = { from: e.lngLat, fromPt: e.point, tool: this.tool };
     };
-    const fn = keys[e.key];
-    if (fn) {
-      e.preventDefault();
-      fn();
-    }
+    const move = (e) => {
+      const d = this._drag;
+      if (!d) return;
+      if (d.tool === "circle") {
+        const km = greatCircleKm(d.from.lng, d.from.lat, e.lngLat.lng, e.lngLat.lat);
+        d.shape = { lon: d.from.lng, lat: d.from.lat, radius_km: Math.max(1, Math.min(5000, Math.round(km))) };
+        this.setRegion({ type: "Feature", geometry: { type: "Polygon", coordinates: [circleRing(d.shape.lon, d.shape.lat, d.shape.radius_km)] }, properties: {} });
+        this.handlers.onHover?.({ kind: "circle", radiusKm: d.shape.radius_km, x: e.point.x, y: e.point.y });
+      } else {
+        const w = Math.min(d.from.lng, e.lngLat.lng), east = Math.max(d.from.lng, e.lngLat.lng);
+        const s = Math.min(d.from.lat, e.lngLat.lat), n = Math.max(d.from.lat, e.lngLat.lat);
+        d.shape = { west: w, south: s, east, north: n };
+        this.setRegion({ type: "Feature", geometry: { type: "Polygon", coordinates: [[[w, s], [east, s], [east, n], [w, n], [w, s]]] }, properties: {} });
+      }
+    };
+    const end = () => {
+      const d = this._drag;
+      if (!d) return;
+      this._drag = null;
+      m.dragPan.enable();
+      this._suppressClick = true;
+      setTimeout(() => (this._suppressClick = false), 50);
+      this.handlers.onHover?.(null);
+      if (!d.shape) return;
+      if (d.tool === "circle") this.handlers.onCircle?.(d.shape);
+      else this.handlers.onBox?.(d.shape);
+    };
+    m.on("mousedown", start);
+    m.on("touchstart", (e) => e.points.length === 1 && start(e));
+    m.on("mousemove", move);
+    m.on("touchmove", move);
+    m.on("mouseup", end);
+    m.on("touchend", end);
+  }
+
+  // Names of the labels drawn now (for tests and the curious).
+  renderedLabels(layer) {
+    return this.map.queryRenderedFeatures({ layers: [layer] }).map((f) => f.properties.name || f.properties.cable);
   }
 }

@@ -11,6 +11,24 @@ const RISK_PARAMS = {
   repeater: ["p", "Failure probability per repeater", 0.001],
 };
 
+// Tokens of the jobs this browser started: only they can cancel them; kept in localStorage
+// so a reload still lists (and can cancel) a running job.
+const TOKENS = "undersea.jobTokens";
+
+function tokens() {
+  try {
+    return JSON.parse(localStorage.getItem(TOKENS) || "{}");
+  } catch {
+    return {};
+  }
+}
+
+function saveToken(id, token) {
+  const t = tokens();
+  t[id] = token;
+  localStorage.setItem(TOKENS, JSON.stringify(t));
+}
+
 export function bindRisk() {
   $("#risk-model").addEventListener("change", (e) => {
     const [, label, value] = RISK_PARAMS[e.target.value];
@@ -21,9 +39,85 @@ export function bindRisk() {
     e.preventDefault();
     runRisk();
   });
-  $("#risk-cancel").addEventListener("click", async () => {
-    if (state.riskJob) await del(`risk/${state.riskJob}`).catch(() => null);
+  $("#risk-jobs").addEventListener("click", (e) => {
+    const b = e.target.closest("button");
+    if (!b) return;
+    if (b.dataset.cancel) cancelJob(b.dataset.cancel);
+    else if (b.dataset.show) showJob(b.dataset.show);
   });
+  refreshJobs();
+}
+
+async function cancelJob(id) {
+  const token = tokens()[id];
+  try {
+    await del(`risk/${encodeURIComponent(id)}`, { "X-Job-Token": token || "" });
+  } catch (err) {
+    $("#risk-result").innerHTML = `<p class="error">${escapeHtml(err.message)}</p>`;
+  }
+  refreshJobs();
+}
+
+async function showJob(id) {
+  try {
+    const job = await get(`risk/${encodeURIComponent(id)}`);
+    if (job.state === "done") showRisk(job.result);
+  } catch (err) {
+    $("#risk-result").innerHTML = `<p class="error">${escapeHtml(err.message)}</p>`;
+  }
+}
+
+const STATE_LABEL = { queued: "queued", running: "running", done: "done", failed: "failed", cancelled: "cancelled" };
+let jobsTimer = 0;
+// The server's jobs, newest first; polled while any is queued or running.
+export async function refreshJobs() {
+  clearTimeout(jobsTimer);
+  let jobs;
+  try {
+    jobs = await get("risk");
+  } catch {
+    jobsTimer = setTimeout(refreshJobs, 3000);
+    return;
+  }
+  const mine = tokens();
+  const list = $("#risk-jobs");
+  list.innerHTML = jobs.length
+    ? jobs
+        .map((j) => {
+          const active = j.state === "queued" || j.state === "running";
+          const p = Math.round(100 * j.progress);
+          const h = j.params?.hazard?.model || "";
+          const own = Boolean(mine[j.id]);
+          return `<li data-job="${escapeHtml(j.id)}" data-state="${j.state}">
+            <span class="job-state ${j.state}">${STATE_LABEL[j.state]}${active ? ` ${p}%` : ""}</span>
+            <span class="job-what">${escapeHtml(h.replace(/_/g, " "))} · ${fmt(j.params?.n_scenarios ?? 0, 0)} scenarios${own ? "" : ` <span class="muted">(another browser)</span>`}</span>
+            ${active && own ? `<button type="button" data-cancel="${escapeHtml(j.id)}">Cancel</button>` : ""}
+            ${j.state === "done" ? `<button type="button" data-show="${escapeHtml(j.id)}">Show</button>` : ""}
+          </li>`;
+        })
+        .join("")
+    : `<li class="muted">No jobs yet.</li>`;
+  const active = jobs.filter((j) => j.state === "queued" || j.state === "running");
+  const limit = state.info?.limits?.max_active_jobs ?? 4;
+  $("#risk-run").disabled = active.length >= limit;
+  $("#risk-run").title = active.length >= limit ? `${active.length} jobs are running (limit ${limit}): cancel one of yours below, or wait` : "";
+  // the run this page follows: its progress bar and, once done, its result
+  const followed = state.riskJob && jobs.find((j) => j.id === state.riskJob);
+  const bar = $("#risk-progress");
+  if (followed) {
+    const p = Math.round(100 * followed.progress);
+    bar.hidden = !(followed.state === "queued" || followed.state === "running");
+    bar.firstElementChild.style.width = `${p}%`;
+    bar.setAttribute("aria-valuenow", String(p));
+    if (bar.hidden) {
+      state.riskJob = null;
+      const out = $("#risk-result");
+      if (followed.state === "failed") out.innerHTML = `<p class="error">The run failed: ${escapeHtml(followed.error)}</p>`;
+      else if (followed.state === "cancelled") out.innerHTML = `<p class="muted">Cancelled after ${followed.done.toLocaleString("en-US")} scenarios.</p>`;
+      else showJob(followed.id);
+    }
+  } else bar.hidden = true;
+  if (active.length) jobsTimer = setTimeout(refreshJobs, 500);
 }
 
 async function runRisk() {
@@ -32,44 +126,15 @@ async function runRisk() {
   const hazard = { model, [param]: Number($("#risk-param").value) };
   const body = { hazard, n_scenarios: Number($("#risk-n").value), seed: Number($("#risk-seed").value), year: state.year, include_planned: state.planned };
   const out = $("#risk-result");
-  const bar = $("#risk-progress");
   try {
     const job = await post("risk", body);
+    saveToken(job.id, job.token);
     state.riskJob = job.id;
-    $("#risk-cancel").disabled = false;
-    $("#risk-run").disabled = true;
-    bar.hidden = false;
     out.innerHTML = `<p class="muted">Running ${body.n_scenarios.toLocaleString("en-US")} scenarios…</p>`;
-    pollRisk(job.id);
   } catch (err) {
     out.innerHTML = `<p class="error">${escapeHtml(err.message)}</p>`;
   }
-}
-
-async function pollRisk(id) {
-  const out = $("#risk-result");
-  const bar = $("#risk-progress");
-  let job;
-  try {
-    job = await get(`risk/${id}`);
-  } catch (err) {
-    out.innerHTML = `<p class="error">${escapeHtml(err.message)}</p>`;
-    return;
-  }
-  const p = Math.round(100 * job.progress);
-  bar.firstElementChild.style.width = `${p}%`;
-  bar.setAttribute("aria-valuenow", String(p));
-  if (job.state === "queued" || job.state === "running") {
-    setTimeout(() => pollRisk(id), 400);
-    return;
-  }
-  $("#risk-cancel").disabled = true;
-  $("#risk-run").disabled = false;
-  bar.hidden = true;
-  state.riskJob = null;
-  if (job.state === "failed") out.innerHTML = `<p class="error">The run failed: ${escapeHtml(job.error)}</p>`;
-  else if (job.state === "cancelled") out.innerHTML = `<p class="muted">Cancelled after ${job.done.toLocaleString("en-US")} scenarios.</p>`;
-  else showRisk(job.result);
+  refreshJobs();
 }
 
 function showRisk(result) {

@@ -1,7 +1,7 @@
 // The Route tab: the route of least delay between two places, drawn on the map.
 
 import { get } from "./api.js";
-import { $, map, renderLegend, state } from "./main.js";
+import { $, map, renderLegend, state, writeUrl } from "./main.js";
 import { escapeHtml, fmt } from "./table.js";
 
 export function bindRoute() {
@@ -14,6 +14,7 @@ export function bindRoute() {
     map.setRoute(null);
     $("#route-result").innerHTML = "";
     renderLegend();
+    writeUrl();
   });
 }
 
@@ -50,6 +51,7 @@ export async function runRoute() {
     }
     state.routeResult = res;
     drawRoute(0);
+    writeUrl();
     out.innerHTML = res.routes.map((r, i) => routeHtml(r, i)).join("");
     out.querySelectorAll("button[data-route]").forEach((b) => b.addEventListener("click", () => drawRoute(parseInt(b.dataset.route, 10))));
   } catch (err) {
@@ -60,7 +62,7 @@ export async function runRoute() {
 function drawRoute(i) {
   const r = state.routeResult.routes[i];
   const lines = unwrapLines(r.geometry.features);
-  map.setRoute(lines);
+  map.setRoute(lines.map((coords) => ({ coords, rank: 0 })));
   if (map.route) map.fitBounds(map.route.bbox, 70);
   renderLegend();
 }
