@@ -55,7 +55,7 @@ def _lines(*names: str) -> list[list[tuple[float, float]]]:
     return [[CITIES[a][:2], CITIES[b][:2]] for a, b in itertools.pairwise(names)]
 
 
-def _world(extra=(), drop=(), rename=None, rfs=None):
+def _world(extra=(), drop=(), rename=None, rfs=None, order=None):
     """c1 (2000) Marseille-Alexandria-Mumbai-Singapore, c2 (2005) Marseille-Lisbon-Lagos,
     c3 (2010) Alexandria-Mumbai, c4 (2015) Marseille-Alexandria, c5 (planned 2026)
     Lisbon-Lagos."""
@@ -69,6 +69,8 @@ def _world(extra=(), drop=(), rename=None, rfs=None):
     }
     years = {"c1": 2000, "c2": 2005, "c3": 2010, "c4": 2015, "c5": 2026, **(rfs or {})}
     routes = {k: v for k, v in routes.items() if k not in drop}
+    if order is not None:  # the same world, its cables listed in another order
+        routes = {k: routes[k] for k in order if k in routes}
     rename = rename or {}
     ids = {k: rename.get(k, k) for k in routes}
     snap = make_snapshot(
@@ -78,6 +80,11 @@ def _world(extra=(), drop=(), rename=None, rfs=None):
         cable_landings={ids[c]: list(r) for c, r in routes.items()},
         planned={ids["c5"]} if "c5" in routes else set(),
     )
+    return _with_land(snap)
+
+
+def _with_land(snap) -> Network:
+    """The network of a synthetic snapshot, with its land layer (metros)."""
     s = get_settings()
     return Network.from_topology(
         cables=snap.cables,
@@ -189,6 +196,47 @@ def test_ranking_ties_order_and_top(world) -> None:
     assert top["metro_id"].tolist() == ["alexandria-eg", "marseille-fr"]
 
 
+def test_ranking_is_stable_under_ties_and_input_order() -> None:
+    """Equal values share a rank and are listed by metro id, whatever the input order."""
+    a = _world(extra={"c6": ("lisbon", "singapore")})
+    cables = ["c6", "c5", "c4", "c3", "c2", "c1"]
+    b = _world(extra={"c6": ("lisbon", "singapore")}, order=cables)
+    for by in ("cables", "international", "countries", "bandwidth_tbps"):
+        ra = hub_ranking(a, year=2024, by=by, exchanges=NO_EX)
+        rb = hub_ranking(b, year=2024, by=by, exchanges=NO_EX)
+        assert ra["metro_id"].tolist() == rb["metro_id"].tolist()
+        assert ra["rank"].tolist() == rb["rank"].tolist()
+        for _, tie in ra.groupby("rank"):
+            assert tie["metro_id"].tolist() == sorted(tie["metro_id"])
+
+
+def test_domestic_cables_are_not_international() -> None:
+    places = {
+        "marseille": CITIES["marseille"],
+        "ajaccio": (8.74, 41.92, "FR"),
+        "alexandria": CITIES["alexandria"],
+    }
+    routes = {"dom": ("marseille", "ajaccio"), "intl": ("marseille", "alexandria")}
+    snap = make_snapshot(
+        cables=[("dom", 2000, None), ("intl", 2010, None)],
+        landings=places,
+        lines={c: [[places[a][:2], places[b][:2]]] for c, (a, b) in routes.items()},
+        cable_landings={c: list(r) for c, r in routes.items()},
+    )
+    net = _with_land(snap)
+    m = hub_metrics(net, year=2020, exchanges=NO_EX).set_index("metro_id")
+    assert m.loc["marseille-fr", "cables"] == 2
+    assert m.loc["marseille-fr", "international"] == 1
+    assert m.loc["ajaccio-fr", "international"] == 0
+    assert m.loc["marseille-fr", "countries"] == 1
+    # bandwidth: the international cable's capacity only (no exchange data here)
+    cap = hub_metrics(net, year=2020, exchanges=NO_EX, metrics=["capacity_tbps"])
+    intl_cap = cap.set_index("metro_id")["capacity_tbps"]
+    assert m.loc["alexandria-eg", "bandwidth_tbps"] == pytest.approx(intl_cap["alexandria-eg"])
+    assert m.loc["marseille-fr", "bandwidth_tbps"] < intl_cap["marseille-fr"]
+    assert m.loc["ajaccio-fr", "bandwidth_tbps"] == 0
+
+
 def test_missing_values_have_no_rank(world) -> None:
     r = hub_ranking(world, year=2024, by="exchanges", exchanges=NO_EX)
     assert r["value"].isna().all()
@@ -275,7 +323,7 @@ def test_betweenness_degenerate_inputs() -> None:
 def test_unknown_metric_lists_valid_choices(world) -> None:
     with pytest.raises(UnknownNameError, match="did you mean: 'cables'") as exc:
         hub_ranking(world, by="cabels", exchanges=NO_EX)
-    assert "valid metrics: cables, planned" in str(exc.value)
+    assert "valid metrics: cables, international, planned" in str(exc.value)
     assert resolve_metric("Cable-KM") == "cable_km"
 
 
@@ -503,12 +551,62 @@ def test_real_every_landing_point_has_one_metro_in_its_country(real) -> None:
 
 @pytest.mark.slow
 @pytest.mark.realdata
+def test_real_hong_kong_keeps_its_lantau_island_cables(real) -> None:
+    lm = real.landing_metro.set_index("landing_point_id")["metro_id"]
+    for lp in ("lantau-island-china", "tong-fuk-china", "chung-hom-kok-china"):
+        assert lm[lp] == "hong-kong-hk", lp
+    hk = set(lm.index[lm == "hong-kong-hk"])
+    cl = real.cable_landings
+    names = set(
+        real.all_cables.set_index("id").loc[
+            cl.loc[cl["landing_point_id"].isin(hk), "cable_id"], "name"
+        ]
+    )
+    for cable in ("Asia-America Gateway (AAG) Cable System", "APCN-2", "FLAG Europe-Asia (FEA)"):
+        assert cable in names
+    assert any(n.startswith("FLAG North Asia Loop") for n in names)
+    assert (
+        hub_metrics(real, year=2020, metrics=["cables"])
+        .set_index("metro_id")
+        .loc["hong-kong-hk", "cables"]
+        >= 11
+    )  # public counts for 2020: about 11
+
+
+@pytest.mark.realdata
+def test_real_big_metros_never_cross_a_border(real) -> None:
+    """Landing points of every metro with >= 5 cables: none in another country (a
+    territory filed under its parent counts as the territory), and those farther than
+    60 km listed, all within the metro radius (the rule's own bound)."""
+    from undersea.land import great_circle_km
+    from undersea.metros import TERRITORIES
+
+    lm = real.landing_metro
+    cl = real.cable_landings.merge(lm, on="landing_point_id")
+    n = cl.groupby("metro_id")["cable_id"].nunique()
+    big = lm.loc[lm["metro_id"].isin(n.index[n >= 5])]
+    j = big.merge(real.all_landing_points, left_on="landing_point_id", right_on="id").merge(
+        real.metros, on="metro_id", suffixes=("", "_metro")
+    )
+    foreign = j.loc[
+        (j["iso2"] != j["iso2_metro"]) & (j["iso2_metro"].map(TERRITORIES) != j["iso2"])
+    ]
+    assert foreign.empty, foreign[["landing_point_id", "metro_id"]].to_string()
+    km = great_circle_km(j["lon"], j["lat"], j["lon_metro"], j["lat_metro"])
+    far = j.loc[km > 60, ["landing_point_id", "metro_id"]].assign(km=km[km > 60].round())
+    assert (far["km"] <= real.settings.metro_radius_km).all(), far.to_string()
+    # the territory rule: Hong Kong's landings are filed under China, none joins Shenzhen
+    sz = j.loc[j["metro_id"] == "shenzhen-cn"]
+    assert not (sz["lon"].between(113.8, 114.45) & sz["lat"].between(22.15, 22.56)).any()
+
+
+@pytest.mark.realdata
 def test_real_ranking_2024(real) -> None:
     r = hub_ranking(real, year=2024, by="cables")
     assert r.iloc[0]["name"] == "Singapore"
     assert r.iloc[0]["value"] == 26
     mars = r.set_index("metro_id").loc["marseille-fr"]
-    assert mars["rank"] == 7
+    assert mars["rank"] == 8  # 7th before Hong Kong got its Lantau Island cables back
     assert mars["value"] == 12
     assert r["metro_id"].is_unique
     # exchange cities without a landing point are metros too, with no betweenness

@@ -29,7 +29,7 @@ from undersea._errors import (
     UnknownNameError,
 )
 from undersea.network.core import Network
-from undersea.network.loading import load
+from undersea.network.loading import load, load_stitched
 from undersea.settings import Settings, configure, get_settings
 
 if TYPE_CHECKING:  # the lazy names below, typed for mypy and IDEs
@@ -139,6 +139,7 @@ __all__ = [  # the lazy names are listed too: ``from undersea import *`` and typ
     "hub_ranking",
     "hub_report",
     "load",
+    "load_stitched",
     "metro_impact",
     "plan",
     "pull_data",

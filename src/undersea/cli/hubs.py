@@ -22,7 +22,6 @@ from undersea.cli._options import (
     FormatOpt,
     PlannedOpt,
     SampleOpt,
-    SnapshotOpt,
     console,
     emit_json,
     emit_table,
@@ -31,18 +30,36 @@ from undersea.cli._options import (
     tie_note,
 )
 from undersea.network.core import Network
-from undersea.network.loading import load
+from undersea.network.loading import load, with_history
 from undersea.outputs.export import save_figure
 
 __all__ = ["hub", "hubs", "ranking_records"]
 
-_BY_HELP = "Metric to rank by: " + ", ".join(METRICS) + "."
-_TABLE_METRICS = ["cables", "countries", "betweenness", "exchanges"]
+#: The default ranking: what "a top-10 hub" usually counts.
+DEFAULT_BY = "international"
+_BY_HELP = (
+    f"Metric to rank by (default {DEFAULT_BY}: cables in service that reach another "
+    "country, domestic cables left out). Others: " + ", ".join(METRICS) + "."
+)
+_TABLE_METRICS = ["cables", "international", "countries", "bandwidth_tbps", "exchanges"]
+#: The short profile of `hub NAME` (80 columns): rank (value) under these metrics.
+_PROFILE_METRICS = {
+    "cables": "cables",
+    "international": "intl",
+    "countries": "countries",
+    "bandwidth_tbps": "Tbit/s",
+    "ix_capacity_gbps": "IX Gbit/s",
+}
 #: Metrics that count things: shown as integers.
-_COUNTS = {"cables", "planned", "countries", "continents", "exchanges", "ix_participants",
-           "facilities", "peeringdb_exchanges"}  # fmt: skip
+_COUNTS = {"cables", "international", "planned", "countries", "continents", "exchanges",
+           "ix_participants", "facilities", "peeringdb_exchanges"}  # fmt: skip
+_SNAPSHOT_HELP = (
+    "Pin one snapshot, e.g. 2024-03. Default: every snapshot of the data directory "
+    "stitched, so cables retired before the newest map count in their years."
+)
 
 ByOpt = Annotated[str, typer.Option("--by", help=_BY_HELP)]
+HubSnapshotOpt = Annotated[str | None, typer.Option("--snapshot", help=_SNAPSHOT_HELP)]
 HubYearOpt = Annotated[
     int | None, typer.Option("--year", help="Year to rank (default: the snapshot as loaded).")
 ]
@@ -106,10 +123,16 @@ def _progress(label: str) -> Iterator[ProgressFn]:
         yield update
 
 
+def hub_network(data_dir: Path | None, snapshot: str | None, *, sample: bool = False) -> Network:
+    """The network hub commands rank: stitched across snapshots unless one is pinned."""
+    net = open_network(data_dir, snapshot, sample=sample)
+    return net if snapshot is not None else with_history(net)
+
+
 @app.command("hubs")
 def hubs(
     year: HubYearOpt = None,
-    by: ByOpt = "cables",
+    by: ByOpt = DEFAULT_BY,
     top: Annotated[int, typer.Option("--top", min=1, help="Rows to show.")] = 20,
     planned: PlannedOpt = False,
     land: LandOpt = True,
@@ -123,7 +146,17 @@ def hubs(
             callback=figure_path,
         ),
     ] = None,
-    since: Annotated[int, typer.Option("--since", help="First year of the --plot chart.")] = 2000,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="Rank every year from --since to --year (or the last year) instead: the top "
+            "metros' ranks by year (the full long table with -f csv/json).",
+        ),
+    ] = False,
+    since: Annotated[
+        int, typer.Option("--since", help="First year of --history and of the --plot chart.")
+    ] = 2000,
     map_: Annotated[
         Path | None,
         typer.Option(
@@ -141,25 +174,32 @@ def hubs(
         ),
     ] = None,
     data_dir: DataDirOpt = None,
-    snapshot: SnapshotOpt = None,
+    snapshot: HubSnapshotOpt = None,
     sample: SampleOpt = False,
 ) -> None:
-    """Rank metros as hubs: cables, countries reached, betweenness, exchanges...
+    """Rank metros as hubs: international cables, countries reached, bandwidth, exchanges...
 
-    Ties share the best rank ("min" method); metros without a value come last, unranked.
+    The default ranking (--by international) counts each metro's cables in service that
+    reach another country; domestic cables do not count. History comes from every
+    snapshot stitched together (--snapshot pins one). Ties share the best rank ("min"
+    method) and are listed by metro id; metros without a value come last, unranked.
     JSON output is a list of {rank, metro, country, iso3, value, metrics}.
 
-    Example: undersea hubs --year 2024 --by cables --top 20
+    Example: undersea hubs --year 2024 --by international --top 20
     """
     metric = resolve_metric(by)
-    net = open_network(data_dir, snapshot, sample=sample)
-    net = net if land else net.without_land()
     if compare_with is not None:
+        new = open_network(data_dir, snapshot, sample=sample)
         old = load(compare_with, data_dir=data_dir)
-        old = old if land else old.without_land()
+        new, old = (new, old) if land else (new.without_land(), old.without_land())
         _emit_comparison(
-            compare_snapshots(old, net, year=year, by=metric, include_planned=planned), fmt, top
+            compare_snapshots(old, new, year=year, by=metric, include_planned=planned), fmt, top
         )
+        return
+    net = hub_network(data_dir, snapshot, sample=sample)
+    net = net if land else net.without_land()
+    if history:
+        _emit_history(net, metric, since, year, planned, top, fmt)
         return
     ranking = hub_ranking(net, year=year, by=metric, include_planned=planned)
     if plot is not None:
@@ -178,17 +218,44 @@ def hubs(
             console.print(note, markup=False)
 
 
+def _history_years(net: Network, since: int, until: int | None) -> range:
+    first, last = covered_years(net)
+    end = until if until is not None else min(last, int(str(net.provenance.snapshot_date)[:4]))
+    return range(max(since, first), end + 1)
+
+
+def _emit_history(
+    net: Network, metric: str, since: int, until: int | None, planned: bool, top: int, fmt: Format
+) -> None:
+    years = _history_years(net, since, until)
+    with _progress("history") as progress:
+        hist = hub_history(net, years=years, by=metric, include_planned=planned, progress=progress)
+    if fmt is not Format.table:
+        emit_table(hist, fmt)
+        return
+    last = hist.loc[hist["year"] == years[-1]].head(top)
+    shown = sorted({*years[:: max(1, len(years) // 6)], years[-1]})
+    wide = hist.loc[hist["metro_id"].isin(last["metro_id"]) & hist["year"].isin(shown)]
+    table = wide.pivot(index="metro_id", columns="year", values="rank")  # noqa: PD010
+    table = table.reindex(last["metro_id"]).astype("Int64")
+    table.insert(0, "metro", last.set_index("metro_id")["name"])
+    table.columns = [str(c) for c in table.columns]
+    emit_table(
+        table.reset_index(drop=True),
+        fmt,
+        title=f"Rank by {metric}, top {top} of {years[-1]}, {years[0]}-{years[-1]}",
+    )
+
+
 def _save_history_plot(
     net: Network, path: Path, metric: str, since: int, year: int | None, planned: bool, top: int
 ) -> None:
     from undersea.outputs.plots import plot_rank_history
 
-    first, last = covered_years(net)
-    end = year if year is not None else min(last, int(str(net.provenance.snapshot_date)[:4]))
     with _progress("history") as progress:
         history = hub_history(
             net,
-            years=range(max(since, first), end + 1),
+            years=_history_years(net, since, year),
             by=metric,
             include_planned=planned,
             progress=progress,
@@ -242,34 +309,68 @@ def hub(
         int | None, typer.Option("--until", help="Last year (default: the last RFS year).")
     ] = None,
     planned: PlannedOpt = False,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Every metric (betweenness too: slower) and every table, in full."
+        ),
+    ] = False,
     fmt: FormatOpt = Format.table,
     data_dir: DataDirOpt = None,
-    snapshot: SnapshotOpt = None,
+    snapshot: HubSnapshotOpt = None,
     sample: SampleOpt = False,
 ) -> None:
-    """One metro as a hub: its cables by year, countries reached, rank under every metric.
+    """One metro as a hub: its rank by year under the main metrics, its cables, the
+    countries it reaches. The table shows rank (value) for cables, international cables,
+    countries reached, international bandwidth estimate and exchange port capacity; --all
+    (or -f csv / json) gives every metric, betweenness included.
 
     Example: undersea hub Marseille --since 2005 --planned
     """
-    net = open_network(data_dir, snapshot, sample=sample)
+    net = hub_network(data_dir, snapshot, sample=sample)
     first, last = covered_years(net)
     years = range(max(since, first), (until if until is not None else last) + 1)
+    full = all_ or fmt is not Format.table
     with _progress("history") as progress:
-        profile = hub_profile(net, name, years=years, include_planned=planned, progress=progress)
+        profile = hub_profile(
+            net,
+            name,
+            years=years,
+            include_planned=planned,
+            metrics=None if full else list(_PROFILE_METRICS),
+            progress=progress,
+        )
     if fmt is Format.json:
         emit_json(profile.as_dict())
         return
-    _emit_profile(profile, fmt)
+    _emit_profile(profile, fmt, full=full)
 
 
-def _emit_profile(p: HubProfile, fmt: Format) -> None:
+def _short_ranks(p: HubProfile) -> pd.DataFrame:
+    """year, then "rank (value)" under each metric of the short profile."""
+    out = pd.DataFrame({"year": p.ranks["year"]})
+    for metric, label in _PROFILE_METRICS.items():
+        rank, value = p.ranks[metric], p.values[metric]  # noqa: PD011
+        shown = value.round(0).astype("Int64").astype(str).where(value.notna(), "-")
+        out[label] = rank.astype(str).where(rank.notna(), "-") + " (" + shown + ")"
+    return out
+
+
+def _emit_profile(p: HubProfile, fmt: Format, *, full: bool) -> None:
     m = p.metro
     if fmt is Format.table:
         console.print(
             f"{m['name']} ({m['country']}, id {p.metro.name}): "
-            f"{len(p.landing_points)} landing point(s), {len(p.cables)} cable(s) in the snapshot",
+            f"{len(p.landing_points)} landing point(s), {len(p.cables)} cable(s) on the maps",
             markup=False,
         )
+    if not full:
+        emit_table(_short_ranks(p), fmt, title="Rank among all metros (value)")
+        emit_table(
+            p.cables_by_year.tail(5).reset_index(drop=True), fmt, title="Cables by year (last)"
+        )
+        console.print("Every metric and table: --all (or -f csv / json)", markup=False)
+        return
     emit_table(p.ranks, fmt, title="Rank among all metros (1 = largest)")
     if fmt is Format.csv:
         return

@@ -366,11 +366,44 @@ def _best_per_point(
     return best
 
 
+#: Nearest gazetteer cities looked at to tell a territory's place from its parent's.
+_HOME_NEIGHBOURS = 16
+
+
+def _home_country(xyz: np.ndarray, iso2: np.ndarray, gaz: _Gazetteer) -> np.ndarray:
+    """The country each point lies in, for points filed under a territory's parent.
+
+    A point filed under a parent country (China) lies in the territory (Hong Kong) whose
+    gazetteer city is the nearest of the parent's and its territories' cities: Lantau
+    Island's landings, filed under China, are in Hong Kong, however large Shenzhen is
+    across the border. Other points keep their code.
+    """
+    out = np.asarray(iso2, dtype="U2").copy()
+    parents = np.unique(np.array(list(TERRITORIES.values()), dtype="U2"))
+    todo = np.flatnonzero(np.isin(out, parents) & np.isfinite(xyz).all(axis=1))
+    if len(todo) == 0 or gaz.tree.n == 0:
+        return out
+    k = min(_HOME_NEIGHBOURS, gaz.tree.n)
+    _, rows = gaz.tree.query(xyz[todo], k=k)
+    rows = np.asarray(rows).reshape(len(todo), k)
+    own = out[todo][:, None]
+    fits = (gaz.iso2[rows] == own) | (gaz.parent[rows] == own)
+    first = np.argmax(fits, axis=1)
+    found = fits[np.arange(len(todo)), first]
+    out[todo[found]] = gaz.iso2[rows[np.arange(len(todo)), first]][found]
+    return out
+
+
 def _gravity_pick(xyz: np.ndarray, iso2: np.ndarray, gaz: _Gazetteer, rule: _Rule) -> np.ndarray:
-    """Most attractive gazetteer row per point; -1 if none."""
+    """Most attractive gazetteer row per point; -1 if none.
+
+    Without ``cross_border`` only cities of the country the point lies in compete
+    (:func:`_home_country`: a territory filed under its parent is a country of its own).
+    """
     i, j, km = _pairs_within(xyz, gaz.tree, rule)
     if not rule.cross_border:
-        keep = (gaz.iso2[j] == iso2[i]) | (gaz.parent[j] == iso2[i])
+        home = _home_country(xyz, iso2, gaz)
+        keep = gaz.iso2[j] == home[i]
         i, j, km = i[keep], j[keep], km[keep]
     score = gaz.population[j] / np.maximum(km, rule.core_km)
     return _best_per_point(len(xyz), i, j, score, gaz.geonameid[j])

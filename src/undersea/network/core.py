@@ -156,8 +156,7 @@ class Network:
             raise ValueError("topology refers to nodes or cables that are not in the tables")
         if (base.link_u < 0).any() or (base.link_v < 0).any():
             raise ValueError("a land link refers to a node that is not in the network")
-        planned = cab["is_planned"].to_numpy(dtype=bool)
-        active = ~planned[base.seg_cable]
+        active = _in_view(cab, None, include_planned=False)[base.seg_cable]
         return cls(
             _base=base,
             active=_readonly(active),
@@ -224,13 +223,7 @@ class Network:
         return np.asarray(~has_seg & self._cable_filter())
 
     def _cable_filter(self) -> np.ndarray:
-        cab = self._base.cables
-        planned = cab["is_planned"].to_numpy(dtype=bool)
-        keep = ~planned | self.include_planned
-        if self.year is not None:
-            rfs = cab["rfs_year"].to_numpy(dtype=float, na_value=np.nan)
-            keep &= np.isnan(rfs) | (rfs <= self.year)
-        return np.asarray(keep)
+        return _in_view(self._base.cables, self.year, include_planned=self.include_planned)
 
     @cached_property
     def cables(self) -> pd.DataFrame:
@@ -354,7 +347,9 @@ class Network:
     def as_of(self, year: int | None, *, include_planned: bool = False) -> Network:
         """The network in service in ``year``: cables with RFS year ≤ ``year``.
 
-        Cables with an unknown RFS year count as in service. ``include_planned`` adds
+        Cables with an unknown RFS year count as in service; a cable of a stitched
+        network (:func:`undersea.load_stitched`) retired from later maps serves until its
+        ``in_service_until`` year. ``include_planned`` adds
         announced cables whose RFS year is ≤ ``year`` (all of them when ``year`` is None).
         Earlier failures (``without``) are kept.
         """
@@ -715,6 +710,23 @@ def _rows(table: Any, new: pd.DataFrame | None) -> Any:
     if table is None:
         return new.reset_index(drop=True)
     return pd.concat([table, new], ignore_index=True)
+
+
+def _in_view(cab: pd.DataFrame, year: int | None, *, include_planned: bool) -> np.ndarray:
+    """Bool per cable: in service in ``year`` (None: now).
+
+    A cable of a stitched network retired from later maps (``in_service_until``, see
+    :mod:`undersea.network.history`) serves until that year, and is not in the present view.
+    """
+    planned = cab["is_planned"].to_numpy(dtype=bool)
+    keep = ~planned | include_planned
+    if year is not None:
+        rfs = cab["rfs_year"].to_numpy(dtype=float, na_value=np.nan)
+        keep &= np.isnan(rfs) | (rfs <= year)
+    if "in_service_until" in cab.columns:
+        until = cab["in_service_until"].to_numpy(dtype=float, na_value=np.nan)
+        keep &= np.isnan(until) if year is None else ~(until < year)
+    return np.asarray(keep)
 
 
 def _metro_nodes(metros: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
@@ -39,9 +39,9 @@ from undersea.network.core import Network
 from undersea.network.land import LandLayer, build_land_layer
 from undersea.network.topology import QualityReport, Topology, build_topology
 from undersea.settings import Settings, get_settings
-from undersea.tables import Provenance, note_counts, note_kind
+from undersea.tables import CableSnapshot, Provenance, note_counts, note_kind
 
-__all__ = ["check_notes", "load"]
+__all__ = ["check_notes", "load", "load_stitched", "with_history"]
 
 log = logging.getLogger(__name__)
 
@@ -123,18 +123,108 @@ def load(
 
     files = snapshot_files(folder)
     key = _cache_key(_data.content_hash(folder, *extra, files=files), s)
+    build = functools.partial(_build, folder, countries_file, s, allow_partial=allow_partial)
+    net = _cached(key, build, s, cache=cache)
+    check_notes(net.notes, folder.name, strict=strict, allow_partial=allow_partial)
+    return _view(net, year, include_planned, land)
+
+
+def _cached(key: str, build: Callable[[], Network], s: Settings, *, cache: bool) -> Network:
+    """The build cache entry ``key``, or ``build()`` written there."""
     entry = _data.cache_dir() / key
     if cache:
         _data.remove_stale_temps(entry.parent)
     net = _read_entry(entry, s) if cache else None
     if net is None:
-        net = _build(folder, countries_file, s, allow_partial=allow_partial)
+        net = build()
         if cache:
             _write_entry(entry, net)
-    check_notes(net.notes, folder.name, strict=strict, allow_partial=allow_partial)
+    return net
+
+
+def _view(net: Network, year: int | None, include_planned: bool, land: bool) -> Network:
     if year is not None or include_planned:
         net = net.as_of(year, include_planned=include_planned)
     return net if land else net.without_land()
+
+
+def load_stitched(
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    snapshots: Sequence[str] | None = None,
+    year: int | None = None,
+    include_planned: bool = False,
+    settings: Settings | None = None,
+    cache: bool = True,
+    land: bool = True,
+    strict: bool = False,
+    allow_partial: bool = False,
+) -> Network:
+    """Load every snapshot of a data directory stitched into one network with history.
+
+    A cable retired from later maps is in service from its RFS year until the last
+    snapshot listing it; renamed cables are matched; geometry comes from the newest
+    snapshot listing the cable. Rule and uncertainty: :mod:`undersea.network.history`. The build
+    is cached like :func:`load`'s, keyed by every snapshot's content.
+
+    Parameters
+    ----------
+    data_dir
+        Data directory; else ``$UNDERSEA_DATA``, else the ``undersea data pull`` cache.
+    snapshots
+        Snapshot dates to stitch (default: all of the data directory).
+    year, include_planned, settings, cache, land, strict, allow_partial
+        As for :func:`load` (the data-quality notes checked are the newest snapshot's).
+
+    Examples
+    --------
+    >>> import undersea
+    >>> net = undersea.load_stitched(data_dir=undersea.datasets.sample_dir())
+    >>> net.provenance.version
+    'stitched'
+    """
+    s = settings or get_settings()
+    root = _data.data_dir(data_dir)
+    dates = list(snapshots) if snapshots is not None else _data.list_snapshots(root)
+    folders = [_data.snapshot_path(root, d) for d in sorted(set(dates))]
+    if not folders:
+        folders = [_data.snapshot_path(root, None)]  # raises DataNotFoundError
+    countries_file = _countries_file(root)
+    extra = [countries_file] if countries_file else []
+    from undersea.sources import snapshot_files
+
+    hashes = "|".join(_data.content_hash(f, *extra, files=snapshot_files(f)) for f in folders)
+
+    def build() -> Network:
+        from undersea.network.history import stitch_snapshots
+        from undersea.sources import read_telegeography
+
+        snaps = [read_telegeography(f, allow_partial=allow_partial) for f in folders]
+        return _build_snapshot(stitch_snapshots(snaps, settings=s), countries_file, s)
+
+    net = _cached(_cache_key("stitched|" + hashes, s), build, s, cache=cache)
+    check_notes(net.notes, "stitched", strict=strict, allow_partial=allow_partial)
+    return _view(net, year, include_planned, land)
+
+
+def with_history(net: Network) -> Network:
+    """The stitched network (:func:`load_stitched`) standing for the newest snapshot ``net``.
+
+    When ``net`` is the newest snapshot of a data directory that holds several, the
+    stitched network of that directory (same settings, with land links as ``net`` has
+    them); otherwise ``net`` itself: a pinned older snapshot, the sample, a synthetic or
+    already stitched network. Hub rankings through time use it so that cables retired
+    before the newest map still count in their years.
+    """
+    folder = Path(net.provenance.path)
+    if net.provenance.version == "stitched" or folder.parent.name != "telegeography":
+        return net
+    root = folder.parent.parent
+    dates = _data.list_snapshots(root) if folder.is_dir() else []
+    if len(dates) < 2 or folder.name != dates[-1]:
+        return net
+    out = load_stitched(data_dir=root, settings=net.settings)
+    return out if net.link_active.any() or len(net.link_active) == 0 else out.without_land()
 
 
 def _countries_file(root: Path) -> Path | None:
@@ -244,10 +334,16 @@ _NOUNS = {
 def _build(
     folder: Path, countries_file: Path | None, s: Settings, *, allow_partial: bool = False
 ) -> Network:
-    from undersea.sources import read_countries, read_telegeography
-    from undersea.sources.naturalearth import assign_territories
+    from undersea.sources import read_telegeography
 
     snap = read_telegeography(folder, allow_partial=allow_partial)
+    return _build_snapshot(snap, countries_file, s)
+
+
+def _build_snapshot(snap: CableSnapshot, countries_file: Path | None, s: Settings) -> Network:
+    from undersea.sources import read_countries
+    from undersea.sources.naturalearth import assign_territories
+
     countries = read_countries(countries_file) if countries_file else None
     if countries is not None:  # Hong Kong and Macao by location, not as the map files them
         lp, notes = assign_territories(snap.landing_points, countries, snap_km=s.territory_snap_km)

@@ -19,23 +19,13 @@ year from both and labels every cable that counts at a metro in one but not the 
     The same cable under another id or name (counts the same on both sides; listed so
     that the match can be checked).
 
-**Renamed cables** are matched one to one between the old-only and new-only ids, best
-score first, when their RFS years agree (within a year, or a later new year when the old
-record was planned and slipped up to 5 years) and their landing metros and names agree:
-metro sets identical (Jaccard 1, two metros or more) with a name similarity >= 0.3 or the
-same RFS year; or Jaccard >= 0.5 with name similarity >= 0.5; or Jaccard >= 0.25 with name
-similarity >= 0.85. Name similarity is :class:`difflib.SequenceMatcher`'s ratio on names
-lower-cased, stripped of punctuation and of generic words (cable, system, submarine,
-network...), and 0.9 when one name's words start the other's ("Columbus-III" ->
-"Columbus-III Azores-Portugal"). Scores are 0.6 Jaccard + 0.4 name similarity.
+**Renamed cables** are matched one to one by :func:`undersea.network.history.match_tables` (the
+rule is in :mod:`undersea.network.history`, which uses it to stitch the snapshots together).
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,18 +40,12 @@ from undersea.analysis.hubs.ranking import (
 )
 from undersea.network.core import Network
 from undersea.network.exchanges import Exchanges
+from undersea.network.history import cable_metros, match_tables
 
 __all__ = ["DIFFERENCE_KINDS", "SnapshotComparison", "compare_snapshots", "match_cables"]
 
 #: Labels of the cable differences, in display order.
 DIFFERENCE_KINDS = ("retired", "added_later", "rfs_changed", "landing_changed", "renamed")
-
-_GENERIC = re.compile(
-    r"\b(cable|cables|system|systems|submarine|undersea|network|networks|fiber|fibre|optic|"
-    r"optical|the|of|and)\b"
-)
-_PUNCT = re.compile(r"[^a-z0-9]+")
-_PLANNED_SLIP_YEARS = 5
 
 
 @dataclass(frozen=True)
@@ -111,56 +95,6 @@ class SnapshotComparison:
 # ------------------------------------------------------------------------- matching
 
 
-def _name_key(name: str) -> str:
-    words = _PUNCT.sub(" ", _GENERIC.sub(" ", str(name).casefold())).split()
-    return " ".join(words)
-
-
-def _name_similarity(a: str, b: str) -> float:
-    ka, kb = _name_key(a), _name_key(b)
-    if not ka or not kb:
-        return 0.0
-    ratio = difflib.SequenceMatcher(None, ka, kb).ratio()
-    short, long_ = sorted((ka.split(), kb.split()), key=len)
-    if long_[: len(short)] == short:
-        ratio = max(ratio, 0.9)
-    return ratio
-
-
-def _cable_metros(net: Network) -> dict[str, frozenset[str]]:
-    assert net.landing_metro is not None
-    lm = net.landing_metro.set_index("landing_point_id")["metro_id"]
-    cl = net.cable_landings
-    metro = lm.reindex(cl["landing_point_id"]).to_numpy(dtype=object)
-    out: dict[str, set[str]] = {}
-    for cable, m in zip(cl["cable_id"], metro, strict=True):
-        if isinstance(m, str):
-            out.setdefault(cable, set()).add(m)
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-def _column(net: Network, col: str) -> dict[str, Any]:
-    """Cable id -> a field of :attr:`Network.all_cables` (RFS years as float, NaN unknown)."""
-    cab = net.all_cables
-    if col == "rfs_year":
-        values = cab[col].to_numpy(dtype=float, na_value=np.nan)
-        return dict(zip(cab["id"], values.tolist(), strict=True))
-    return dict(zip(cab["id"], cab[col], strict=True))
-
-
-def _rfs_compatible(old_rfs: float, new_rfs: float, old_planned: bool) -> bool:
-    if np.isnan(old_rfs) or np.isnan(new_rfs):
-        return True
-    gap = new_rfs - old_rfs
-    return abs(gap) <= 1 or (old_planned and 0 <= gap <= _PLANNED_SLIP_YEARS)
-
-
-def _is_match(jaccard: float, size: int, similarity: float, same_year: bool) -> bool:
-    if jaccard >= 0.999 and size >= 2 and (similarity >= 0.3 or same_year):
-        return True
-    return (jaccard >= 0.5 and similarity >= 0.5) or (jaccard >= 0.25 and similarity >= 0.85)
-
-
 def match_cables(old: Network, new: Network) -> pd.DataFrame:
     """Cable identity between two snapshots: same id, renamed, retired or added.
 
@@ -174,45 +108,16 @@ def match_cables(old: Network, new: Network) -> pd.DataFrame:
     pandas.DataFrame
         old_id, old_name, new_id, new_name, status (``same``, ``renamed``, ``retired``:
         old only, ``added``: new only) and score (renamed pairs), sorted by status and id.
-        The rule is in the module notes.
+        The rule is :func:`undersea.network.history.match_tables`'s.
     """
-    oname, nname = _column(old, "name"), _column(new, "name")
-    orfs, nrfs = _column(old, "rfs_year"), _column(new, "rfs_year")
-    oplanned = _column(old, "is_planned")
-    om, nm = _cable_metros(old), _cable_metros(new)
-    old_only = sorted(set(oname) - set(nname))
-    new_only = sorted(set(nname) - set(oname))
-    candidates: list[tuple[float, str, str]] = []
-    rows: list[tuple[Any, ...]]
-    for o in old_only:
-        for n in new_only:
-            if not _rfs_compatible(orfs[o], nrfs[n], bool(oplanned[o])):
-                continue
-            a, b = om.get(o, frozenset()), nm.get(n, frozenset())
-            union = len(a | b)
-            jac = len(a & b) / union if union else 0.0
-            if jac < 0.25:
-                continue
-            sim = _name_similarity(str(oname[o]), str(nname[n]))
-            if _is_match(jac, union, sim, orfs[o] == nrfs[n]):
-                candidates.append((0.6 * jac + 0.4 * sim, o, n))
-    rows = [(i, oname[i], i, nname[i], "same", np.nan) for i in sorted(set(oname) & set(nname))]
-    used_o: set[str] = set()
-    used_n: set[str] = set()
-    for score, o, n in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
-        if o not in used_o and n not in used_n:
-            used_o.add(o)
-            used_n.add(n)
-            rows.append((o, oname[o], n, nname[n], "renamed", round(score, 3)))
-    rows += [(o, oname[o], None, None, "retired", np.nan) for o in old_only if o not in used_o]
-    rows += [(None, None, n, nname[n], "added", np.nan) for n in new_only if n not in used_n]
-    out = pd.DataFrame(
-        rows, columns=["old_id", "old_name", "new_id", "new_name", "status", "score"]
+    assert old.landing_metro is not None
+    assert new.landing_metro is not None
+    return match_tables(
+        old.all_cables,
+        cable_metros(old.cable_landings, old.landing_metro),
+        new.all_cables,
+        cable_metros(new.cable_landings, new.landing_metro),
     )
-    order = {"same": 0, "renamed": 1, "retired": 2, "added": 3}
-    out["_o"] = out["status"].map(order)
-    out["_k"] = out["new_id"].fillna(out["old_id"])
-    return out.sort_values(["_o", "_k"]).drop(columns=["_o", "_k"]).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------ comparing

@@ -214,6 +214,7 @@ def hub_profile(
     *,
     years: Iterable[int] | None = None,
     include_planned: bool = False,
+    metrics: Sequence[str] | None = None,
     exchanges: Exchanges | None = None,
     capacity_table: dict[str, float] | str | Path | None = None,
     progress: Progress | None = None,
@@ -228,6 +229,9 @@ def hub_profile(
         Metro id, name or ``"Name, ISO2"``.
     years
         Years of the history; default every covered year.
+    metrics
+        Metrics of the rank history (default all; ``cables`` and ``planned`` always).
+        Leaving ``betweenness`` out saves a shortest-path pass per year.
     include_planned, exchanges, capacity_table, progress
         As for :func:`hub_history` and :func:`~undersea.analysis.hubs.ranking.hub_ranking`.
 
@@ -250,8 +254,9 @@ def hub_profile(
     inp = hub_inputs(net, exchanges=exchanges, capacity_table=capacity_table)
     metro_id = resolve_metro(inp.metros, metro, net=inp.net)
     todo = _years(net, years)
+    names = list(METRICS) if metrics is None else ["cables", "planned", *metrics]
     hist = hub_history(
-        inp, years=todo, by="all", include_planned=include_planned, progress=progress
+        inp, years=todo, by=names, include_planned=include_planned, progress=progress
     )
     mine = hist.loc[hist["metro_id"] == metro_id]
     ranks, values = _wide(mine, "rank"), _wide(mine, "value")
@@ -299,7 +304,10 @@ def _metro_cables(inp: HubInputs, metro_id: str) -> pd.DataFrame:
 
 def _wide(mine: pd.DataFrame, col: str) -> pd.DataFrame:
     """Year x metric table of one metro's ``col`` (rank or value)."""
-    return pd.DataFrame({m: mine.loc[mine["metric"] == m].set_index("year")[col] for m in METRICS})
+    present = set(mine["metric"])
+    return pd.DataFrame(
+        {m: mine.loc[mine["metric"] == m].set_index("year")[col] for m in METRICS if m in present}
+    )
 
 
 def _cables_by_year(

@@ -5,6 +5,10 @@ measure (:data:`METRICS`), as of a year (``net.as_of(year, include_planned=...)`
 
 ``cables``
     Distinct cables in service landing at any landing point of the metro.
+``international``
+    Distinct cables in service landing at the metro that reach another country (a
+    landing point filed under a country other than the metro's own): domestic cables
+    (Batam to Jakarta) do not count.
 ``planned``
     Distinct cables of the metro not in service that year whose RFS year is at most
     ``year + Settings.hub_planned_horizon_years`` (3): announced or under construction.
@@ -26,6 +30,14 @@ measure (:data:`METRICS`), as of a year (``net.as_of(year, include_planned=...)`
     points are one node (landing points of one metro are one place), and a branching unit
     drawn at a landing point (within ``Settings.endpoint_merge_km``, the map's drawing
     tolerance: the cable is drawn *through* the station) is that landing point. See below.
+``bandwidth_tbps``
+    International bandwidth estimate (Tbit/s): the summed capacity of its international
+    cables in service (the per-cable estimate of ``capacity_tbps``: the design-capacity
+    proxy today, lit capacity once the impact model provides it — one place,
+    :func:`_cable_capacity`) plus its exchange port capacity (``ix_capacity_gbps``, the
+    traffic the city exchanges, a proxy for the terrestrial share; 0 where the city has
+    no exchange data). An upper-bound proxy of what TeleGeography publishes as a city's
+    international internet bandwidth, which counts lit, used capacity across borders.
 exchange metrics
     ``exchanges``, ``ix_participants``, ``ix_traffic_gbps``, ``ix_capacity_gbps``,
     ``facilities``, ``peeringdb_exchanges``: see :mod:`undersea.network.exchanges`.
@@ -89,12 +101,15 @@ __all__ = [
 #: Cable-network metrics -> what they measure (see the module notes).
 CABLE_METRICS: dict[str, str] = {
     "cables": "cables in service landing in the metro",
+    "international": "cables in service reaching another country (domestic ones left out)",
     "planned": "cables not yet in service, RFS within the planning horizon",
     "countries": "other countries reached directly by its cables",
     "continents": "continents of the countries reached directly",
     "cable_km": "summed length of its cables, km",
     "capacity_tbps": "summed capacity proxy of its cables, Tbit/s",
     "betweenness": "share of shortest routes between cable metros through it, %",
+    "bandwidth_tbps": "international bandwidth estimate, Tbit/s: capacity of its "
+    "international cables plus exchange port capacity",
 }
 #: Every hub metric, in display order -> what it measures.
 METRICS: dict[str, str] = {**CABLE_METRICS, **EXCHANGE_METRICS}
@@ -134,6 +149,7 @@ class HubInputs:
     metros: pd.DataFrame  # METRO_FIELDS + lon, lat, population, in_graph; by metro_id
     pair_metro: np.ndarray  # unique (metro row, cable row) pairs
     pair_cable: np.ndarray
+    pair_international: np.ndarray  # bool per pair: the cable reaches another country
     cable_country: csr_matrix  # (cables x countries) 1 where a cable lands in a country
     own_country: csr_matrix  # (metros x countries) 1 for a metro's own countries
     country_continent: csr_matrix  # (countries x continents)
@@ -189,13 +205,18 @@ def hub_inputs(
         table = read_capacity_table(table)
     continent, _ = country_info()
     countries = sorted(set(net.all_landing_points["iso3"].dropna()) | set(metros["iso3"].dropna()))
+    cable_country = _cable_country(net, cable_row, countries)
+    own_country = _own_country(net, metros, row, countries)
+    pm, pc = pairs["m"].to_numpy(), pairs["c"].to_numpy()
+    reach = cable_country[pc]
     return HubInputs(
         net=net,
         metros=metros,
-        pair_metro=pairs["m"].to_numpy(),
-        pair_cable=pairs["c"].to_numpy(),
-        cable_country=_cable_country(net, cable_row, countries),
-        own_country=_own_country(net, metros, row, countries),
+        pair_metro=pm,
+        pair_cable=pc,
+        pair_international=np.asarray((reach - reach.multiply(own_country[pm])).getnnz(axis=1)) > 0,
+        cable_country=cable_country,
+        own_country=own_country,
         country_continent=_incidence(
             np.arange(len(countries)),
             [_CONTINENTS.index(continent[c]) if c in continent else -1 for c in countries],
@@ -203,13 +224,23 @@ def hub_inputs(
         ),
         countries=np.array(countries, dtype=object),
         cable_km=_cable_km(net),
-        cable_capacity=cable_capacity_tbps(cab, table or None),
+        cable_capacity=_cable_capacity(cab, table or None),
         rfs_year=cab["rfs_year"].to_numpy(dtype=float, na_value=np.nan),
         is_planned=cab["is_planned"].to_numpy(dtype=bool),
         node_group=_node_groups(net, row),
         n_groups=len(metros) + int((net.nodes["kind"] == "branching_unit").sum()),
         exchanges=ex,
     )
+
+
+def _cable_capacity(cables: pd.DataFrame, table: dict[str, float] | None) -> np.ndarray:
+    """Capacity (Tbit/s) of each cable behind ``capacity_tbps`` and ``bandwidth_tbps``.
+
+    The one place where the hub metrics take a per-cable capacity: the design-capacity
+    proxy (:func:`undersea.capacity.cable_capacity_tbps`), or the user's table. Lit
+    capacity, where the impact model provides it, belongs here.
+    """
+    return cable_capacity_tbps(cables, table)
 
 
 def _metro_table(net: Network, ex: Exchanges) -> pd.DataFrame:
@@ -359,8 +390,11 @@ def _cable_values(inp: HubInputs, view: Network, year: int | None) -> dict[str, 
     live = np.asarray(view.cable_in_service, dtype=bool)
     w = live[pc].astype(float)
     countries, continents = _reach(inp, live)
+    intl = w * inp.pair_international
     return {
         "cables": np.bincount(pm, weights=w, minlength=m),
+        "international": np.bincount(pm, weights=intl, minlength=m),
+        "intl_capacity": np.bincount(pm, weights=intl * inp.cable_capacity[pc], minlength=m),
         "planned": np.bincount(pm, weights=_year_masks(inp, view, year)[pc], minlength=m),
         "countries": countries,
         "continents": continents,
@@ -436,10 +470,12 @@ def hub_metrics(
     values = _cable_values(inp, view, when)
     if "betweenness" in wanted:
         values["betweenness"] = _betweenness_values(inp, view, values["cables"])
-    if any(x in EXCHANGE_METRICS for x in wanted):
+    if any(x in EXCHANGE_METRICS or x == "bandwidth_tbps" for x in wanted):
         ex_year = when if when is not None else _snapshot_year(inp.net)
         ex = exchange_metrics(inp.exchanges, inp.metros["metro_id"], ex_year)
         values.update({c: ex[c].to_numpy(dtype=float) for c in EXCHANGE_METRICS})
+        ix_tbps = np.nan_to_num(values["ix_capacity_gbps"]) / 1000.0
+        values["bandwidth_tbps"] = values["intl_capacity"] + ix_tbps
     out = inp.metros.drop(columns="in_graph").copy()
     for name in wanted:
         out[name] = values[name]
