@@ -578,8 +578,8 @@ def test_real_big_metros_never_cross_a_border(real) -> None:
     """Landing points of every metro with >= 5 cables: none in another country (a
     territory filed under its parent counts as the territory), and those farther than
     60 km listed, all within the metro radius (the rule's own bound)."""
-    from undersea.land import great_circle_km
-    from undersea.metros import TERRITORIES
+    from undersea.network.land import great_circle_km
+    from undersea.network.metros import TERRITORIES
 
     lm = real.landing_metro
     cl = real.cable_landings.merge(lm, on="landing_point_id")
