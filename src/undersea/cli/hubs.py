@@ -30,7 +30,7 @@ from undersea.cli._options import (
     tie_note,
 )
 from undersea.network.core import Network
-from undersea.network.loading import load, with_history
+from undersea.network.loading import load, load_stitched
 from undersea.outputs.export import save_figure
 
 __all__ = ["hub", "hubs", "ranking_records"]
@@ -125,8 +125,9 @@ def _progress(label: str) -> Iterator[ProgressFn]:
 
 def hub_network(data_dir: Path | None, snapshot: str | None, *, sample: bool = False) -> Network:
     """The network hub commands rank: stitched across snapshots unless one is pinned."""
-    net = open_network(data_dir, snapshot, sample=sample)
-    return net if snapshot is not None else with_history(net)
+    if snapshot is None and not sample:
+        return load_stitched(data_dir=data_dir)
+    return open_network(data_dir, snapshot, sample=sample)
 
 
 @app.command("hubs")

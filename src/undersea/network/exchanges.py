@@ -42,15 +42,21 @@ metro scores NaN when the source is absent or does not cover the year.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from undersea.network.core import Network
 from undersea.network.metros import METRO_COLUMNS, attach_exchanges
@@ -201,17 +207,85 @@ def load_exchanges(net: Network, *, data_dir: str | os.PathLike[str] | None = No
         _stamp(files),
     )
     if key not in _CACHE:
-        pch = read_pch_directory(files["pch"]) if "pch" in files else None
-        year = _year_of(files["pch"], pch) if pch is not None else None
-        cap = read_exchange_capacity(files["capacity"]) if "capacity" in files else None
-        pdb = read_peeringdb(files["peeringdb"]) if "peeringdb" in files else None
-        ex = attach_exchange_data(
-            net, pch=pch, pch_year=year, capacity=cap, peeringdb=pdb, settings=net.settings
-        )
+        entry = _disk_entry(key)
+        ex = _read_disk(entry)
+        if ex is None:
+            pch = read_pch_directory(files["pch"]) if "pch" in files else None
+            year = _year_of(files["pch"], pch) if pch is not None else None
+            cap = read_exchange_capacity(files["capacity"]) if "capacity" in files else None
+            pdb = read_peeringdb(files["peeringdb"]) if "peeringdb" in files else None
+            ex = attach_exchange_data(
+                net, pch=pch, pch_year=year, capacity=cap, peeringdb=pdb, settings=net.settings
+            )
+            ex = replace(ex, sources=tuple(str(p) for p in files.values()))
+            _write_disk(entry, ex)
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = replace(ex, sources=tuple(str(p) for p in files.values()))
+        _CACHE[key] = ex
     return _CACHE[key]
+
+
+# ------------------------------------------------------------------ on-disk cache
+#: Exchange tables of an :class:`Exchanges`, each a parquet file of a cache entry.
+_DISK_TABLES = ("metros", "pch", "capacity", "facilities", "peeringdb_exchanges")
+#: modules whose code decides what an attachment contains (their text keys the entry)
+_DISK_CODE = ("network/exchanges.py", "network/metros.py", "geo/gazetteer.py")
+
+
+def _disk_entry(key: tuple[object, ...]) -> Path:
+    """Cache folder of one attachment: the network, settings, files and code behind it.
+
+    Attaching exchanges to metros costs seconds (the gazetteer); ``undersea hub NAME``
+    and the hub endpoints read it back in a few hundredths.
+    """
+    from undersea.data import cache_dir
+
+    h = hashlib.sha256(repr(key).encode())
+    root = Path(__file__).resolve().parent.parent
+    for name in _DISK_CODE:
+        h.update((root / name).read_bytes())
+    return cache_dir() / f"exchanges-{h.hexdigest()[:32]}"
+
+
+def _read_disk(entry: Path) -> Exchanges | None:
+    if not (entry / "meta.json").is_file():
+        return None
+    try:
+        meta = json.loads((entry / "meta.json").read_text())
+        tables = {
+            name: pq.read_table(entry / f"{name}.parquet").to_pandas().astype(meta["dtypes"][name])
+            for name in _DISK_TABLES
+            if name in meta["dtypes"]
+        }
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # cut short: rebuild
+        log.warning("ignoring unreadable exchange cache %s (%s)", entry, exc)
+        return None
+    return Exchanges(
+        **{n: tables.get(n) for n in _DISK_TABLES},
+        pch_year=meta["pch_year"],
+        sources=tuple(meta["sources"]),
+    )
+
+
+def _write_disk(entry: Path, ex: Exchanges) -> None:
+    """Write an entry atomically (a temporary folder renamed); never fail the user."""
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
+        dtypes = {}
+        for name in _DISK_TABLES:
+            df = getattr(ex, name)
+            if df is not None:
+                table = pa.Table.from_pandas(df, preserve_index=False)
+                pq.write_table(table, tmp / f"{name}.parquet")
+                dtypes[name] = {str(c): str(d) for c, d in df.dtypes.items()}
+        meta = {"dtypes": dtypes, "pch_year": ex.pch_year, "sources": list(ex.sources)}
+        (tmp / "meta.json").write_text(json.dumps(meta))
+        if entry.exists():
+            shutil.rmtree(entry, ignore_errors=True)
+        os.replace(tmp, entry)
+    except OSError as exc:
+        log.warning("could not write the exchange cache %s: %s", entry, exc)
 
 
 def _year_of(path: Path, pch: pd.DataFrame) -> int:

@@ -24,6 +24,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
+from undersea.data.arrays import cached_array
 from undersea.network.core import Network
 from undersea.network.graph import both_ways, lightest_csr
 
@@ -33,6 +34,9 @@ _SOURCE_BATCH = 512
 #: Betweenness per routing problem (in memory): history, profile and plots reuse it.
 _CACHE: dict[str, np.ndarray] = {}
 _CACHE_SIZE = 128
+#: Bump when the kernel's results change: betweenness cached on disk by an older kernel
+#: is then never read.
+_KERNEL_VERSION = 1
 
 
 def _depths(parent: np.ndarray) -> np.ndarray:
@@ -172,10 +176,16 @@ def metro_betweenness(
 def cached_betweenness(
     graph: csr_matrix, endpoints: np.ndarray, *, n_sources: int = 0, seed: int = 0
 ) -> np.ndarray:
-    """:func:`metro_betweenness`, remembered in memory per graph, endpoints and sample."""
-    key = _graph_key(graph, endpoints, n_sources, seed)
+    """:func:`metro_betweenness`, remembered per graph, endpoints and sample: in memory,
+    and on disk beside the build cache (:func:`undersea.data.arrays.cached_array`), so a
+    year's betweenness is computed once across runs."""
+    key = f"{_graph_key(graph, endpoints, n_sources, seed)}-k{_KERNEL_VERSION}"
     if key not in _CACHE:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = metro_betweenness(graph, endpoints, n_sources=n_sources, seed=seed)
+        _CACHE[key] = cached_array(
+            "betweenness",
+            key,
+            lambda: metro_betweenness(graph, endpoints, n_sources=n_sources, seed=seed),
+        )
     return _CACHE[key]
