@@ -147,3 +147,17 @@ def test_real_stitched_keeps_cables_later_maps_drop(real_stitched, shared_data: 
     # renamed cables are one cable, not two
     assert not cab["name"].str.casefold().duplicated().any()
     assert np.isin(["exa-express"], cab["id"]).all()
+
+
+@pytest.mark.realdata
+def test_real_with_history_stands_for_the_newest_snapshot_only(
+    real_stitched, shared_data: Path
+) -> None:
+    import undersea
+    from undersea.network.loading import with_history
+
+    assert with_history(undersea.load(data_dir=shared_data)).provenance.version == "stitched"
+    pinned = undersea.load("2018-03", data_dir=shared_data)
+    assert with_history(pinned) is pinned
+    sample = undersea.load(sample=True)
+    assert with_history(sample) is sample

@@ -74,6 +74,32 @@ def test_hub_map_sizes_by_value(sample, tmp_path: Path) -> None:
     assert _png(fig, tmp_path / "map.png")[:4] == b"\x89PNG"
 
 
+def test_hub_map_labels_never_overlap() -> None:
+    """Singapore and Batam 20 km apart, and a crowd around them: every label is placed
+    and no two labels' boxes overlap."""
+    names = ["Singapore", "Batam", "Johor Bahru", "Tuas", "Changi", "Bintan", "Karimun"]
+    ranking = pd.DataFrame(
+        {
+            "rank": range(1, len(names) + 1),
+            "name": names,
+            "lon": [103.85, 104.03, 103.76, 103.64, 103.99, 104.45, 103.43],
+            "lat": [1.29, 1.08, 1.49, 1.32, 1.36, 1.06, 1.05],
+            "value": [26.0, 16.0, 6.0, 5.0, 5.0, 4.0, 3.0],
+        }
+    )
+    fig = plot_hub_map(ranking, labels=len(names))
+    renderer = fig.canvas.get_renderer()
+    from matplotlib.text import Text
+
+    boxes = [Text.get_window_extent(t, renderer) for t in fig.axes[0].texts]  # text only
+    assert [t.get_text() for t in fig.axes[0].texts] == [
+        f"{k}. {n}" for k, n in enumerate(names, 1)
+    ]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)
+
+
 def test_hub_map_with_country_outlines() -> None:
     shapely = pytest.importorskip("shapely")
     countries = pd.DataFrame(

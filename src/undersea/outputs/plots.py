@@ -15,6 +15,7 @@ Every function returns a :class:`matplotlib.figure.Figure` built without ``pyplo
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "new_figure",
+    "place_labels",
     "plot_hub_map",
     "plot_metro_ranks",
     "plot_plan",
@@ -207,6 +209,86 @@ def _country_outlines(ax: Axes, countries: pd.DataFrame) -> None:
     )
 
 
+#: Label offsets tried around a point, in points: 8 directions on rings 4, 10, 18, ... pt.
+_RINGS = (4.0, 10.0, 18.0, 28.0, 40.0, 54.0, 70.0)
+_DIRECTIONS = ((1, 1), (1, -1), (-1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1))
+
+
+def place_labels(
+    ax: Axes,
+    x: np.ndarray,
+    y: np.ndarray,
+    texts: Sequence[str],
+    *,
+    fontsize: float = 6.5,
+) -> list[Any]:
+    """Label points without two labels overlapping, in order of priority (first first).
+
+    Each label takes the first free spot of 8 directions on widening rings around its
+    point (:data:`_RINGS`), inside the axes; past the first ring a thin leader line joins
+    it to its point. A label with no free spot on any ring is left out (so labels never
+    overlap), and a warning names it. Deterministic: the same input, the same layout.
+
+    Returns
+    -------
+    list
+        The matplotlib ``Annotation`` objects placed.
+    """
+    ax.apply_aspect()  # measure in the final layout
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    frame = ax.get_window_extent(renderer)
+    taken: list[Any] = []
+    placed: list[Any] = []
+    for px, py, text in zip(x, y, texts, strict=True):
+        label = _free_spot(ax, renderer, frame, taken, (float(px), float(py)), text, fontsize)
+        if label is None:
+            warnings.warn(f"no room for the label {text!r}: left out", stacklevel=2)
+            continue
+        taken.append(_text_box(label, renderer).expanded(1.04, 1.1))
+        placed.append(label)
+    return placed
+
+
+def _text_box(label: Any, renderer: Any) -> Any:
+    """Display box of an annotation's text alone (its leader line left out)."""
+    from matplotlib.text import Text
+
+    label.update_positions(renderer)
+    return Text.get_window_extent(label, renderer)
+
+
+def _free_spot(
+    ax: Axes,
+    renderer: Any,
+    frame: Any,
+    taken: list[Any],
+    xy: tuple[float, float],
+    text: str,
+    fontsize: float,
+) -> Any:
+    for ring in _RINGS:
+        for dx, dy in _DIRECTIONS:
+            label = ax.annotate(
+                text,
+                xy,
+                xytext=(dx * ring, dy * ring),
+                textcoords="offset points",
+                fontsize=fontsize,
+                ha="left" if dx > 0 else "right" if dx < 0 else "center",
+                va="bottom" if dy > 0 else "top" if dy < 0 else "center",
+                zorder=3,
+                arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "#555555"}
+                if ring > _RINGS[0]
+                else None,
+            )
+            box = _text_box(label, renderer)
+            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+            if inside and not any(box.overlaps(other) for other in taken):
+                return label
+            label.remove()
+    return None
+
+
 def plot_hub_map(
     ranking: pd.DataFrame,
     *,
@@ -258,18 +340,17 @@ def plot_hub_map(
         linewidths=0.5,
         zorder=2,
     )
-    for r in rows.head(labels).itertuples(index=False):
-        ax.annotate(
-            f"{r.rank}. {r.name}",
-            (r.lon, r.lat),
-            fontsize=6.5,
-            xytext=(3, 3),
-            textcoords="offset points",
-            zorder=3,
-        )
     ax.set_xlim(-180, 180)
     ax.set_ylim(-60, 85)
     ax.set_aspect("equal")
+    named = rows.head(labels)
+    place_labels(
+        ax,
+        named["lon"].to_numpy(dtype=float),
+        named["lat"].to_numpy(dtype=float),
+        [f"{r.rank}. {r.name}" for r in named.itertuples(index=False)],
+        fontsize=6.5,
+    )
     ax.set_xticks([])
     ax.set_yticks([])
     for side in ax.spines.values():

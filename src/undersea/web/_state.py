@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from undersea.network.core import Network, check_year
+from undersea.network.loading import with_history
 from undersea.web.jobs import JobManager
 
 __all__ = ["AppState", "Blob", "Limits", "NetworkSource"]
@@ -104,6 +105,7 @@ class AppState:
     def __init__(self, source: NetworkSource, limits: Limits) -> None:
         self._source = source
         self._net: Network | None = source if isinstance(source, Network) else None
+        self._hub_net: Network | None = None
         self._lock = threading.Lock()
         self.limits = limits
         self.jobs = JobManager(
@@ -124,6 +126,19 @@ class AppState:
                     assert callable(self._source)
                     self._net = self._source()
         return self._net
+
+    @property
+    def hub_network(self) -> Network:
+        """The network hub rankings use: the served snapshot stitched with the older
+        ones of its data directory (:func:`undersea.network.loading.with_history`), so
+        retired cables count in their years; the served network itself when it is not
+        the newest snapshot of a directory of several."""
+        if self._hub_net is None:
+            net = self.network
+            with self._lock:
+                if self._hub_net is None:
+                    self._hub_net = with_history(net)
+        return self._hub_net
 
     def view(self, year: int | None = None, planned: bool = False) -> Network:
         """The network as of ``year`` (with planned cables when asked), cached.

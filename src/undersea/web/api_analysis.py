@@ -185,7 +185,7 @@ def hubs(
         )
     key = resolve_metric(metric)
     state.check_year(year)
-    net = state.network
+    net = state.hub_network
     table = state.memo(
         ("hubs", key, year, planned),
         lambda: hub_ranking(net, year=year, by=key, include_planned=planned),
@@ -209,7 +209,7 @@ def hub_rank_history(
     """A metro's rank under one metric for every year the data covers (``hub_history``;
     ranks are among all metros). ``step`` > 1 samples every few years, and the last."""
     key = resolve_metric(metric)
-    net = state.network
+    net = state.hub_network
     first, last = covered_years(net)
     years = sorted({*range(first, last + 1, step), last})
     table = state.memo(
@@ -235,7 +235,7 @@ def hub_profile_endpoint(
     year, countries reached, and its rank under every metric through the years. The
     first profile of a snapshot computes every metric for every year (tens of seconds on
     2024-03); later ones reuse it."""
-    net = state.network
+    net = state.hub_network
     profile = state.memo(
         ("profile", metro, planned), lambda: hub_profile(net, metro, include_planned=planned)
     )
