@@ -61,7 +61,7 @@ _SNAPSHOT_HELP = (
 ByOpt = Annotated[str, typer.Option("--by", help=_BY_HELP)]
 HubSnapshotOpt = Annotated[str | None, typer.Option("--snapshot", help=_SNAPSHOT_HELP)]
 HubYearOpt = Annotated[
-    int | None, typer.Option("--year", help="Year to rank (default: the snapshot as loaded).")
+    int | None, typer.Option("--year", help="Year to rank (default: today, the newest map).")
 ]
 LandOpt = Annotated[
     bool,

@@ -13,9 +13,12 @@ The rule (all distances great-circle on a sphere of ``earth_radius_km``):
    the 10 km core, distance no longer matters). A big city a little farther away beats a
    small town next door (La Seyne: Marseille 877k at 46 km beats Toulon 168k at 5 km), but
    a real city on the beach keeps its own metro (Lannion is not swallowed by Brest).
-   Ties go to the larger population, then the smaller GeoNames id. "Same country" also
-   admits the parent country's territories that sources file under it (Hong Kong landings
-   listed under China join Hong Kong, not Shenzhen; see :data:`TERRITORIES`).
+   Ties go to the larger population, then the smaller GeoNames id. "Same country" is the
+   country the point lies in: a point filed under a parent country that has territories
+   (:data:`TERRITORIES`: China for Hong Kong and Macau) lies in the territory whose
+   gazetteer city is the nearest of the parent's and the territories' cities, and only
+   that country's cities compete — Lantau Island and Tong Fuk, filed under China, join
+   Hong Kong, never Shenzhen across the border, however large Shenzhen is.
 2. **Own town.** With no gazetteer city within the radius (remote islands, Arctic
    stations), the metro is the landing point's own town: its name before the first comma
    (``"Kalpeni, India"`` -> ``Kalpeni``), centred on the mean of its landing points.
