@@ -72,7 +72,8 @@ def _networkx_seconds(graph, ends: np.ndarray, n_sources: int) -> float:
 
 
 class _NoDiskCache:
-    """Betweenness recomputed: the in-memory and on-disk caches bypassed."""
+    """Betweenness recomputed: the in-memory cache emptied and the disk cache bypassed
+    (results computed inside stay in memory)."""
 
     def __enter__(self) -> None:
         hb._CACHE.clear()
@@ -81,7 +82,6 @@ class _NoDiskCache:
 
     def __exit__(self, *exc: object) -> None:
         hb.cached_array = self._saved
-        hb._CACHE.clear()
 
 
 def _command(args: list[str]) -> tuple[float, float]:
@@ -126,7 +126,7 @@ def full_history(args: argparse.Namespace) -> None:
         ("hub inputs (metros, exchanges attached; once per network)", t_inputs),
         ("history, cable metrics only (no betweenness), all years", t_cable),
         ("full history: all metros, all years, all metrics", t_full),
-        ("full history again (betweenness cached)", t_again),
+        ("full history again (betweenness cached in memory)", t_again),
     )
     for name, t in rows:
         print(f"| {name} | {t:.2f} | {t / t_nx:.3f} |")
@@ -142,6 +142,8 @@ def commands() -> None:
     t_profile, _ = _clock(
         lambda: hub_profile(undersea.load_stitched(), "Marseille", years=years, metrics=SHORT)
     )
+    hub_profile(undersea.load_stitched(), "Marseille", years=years)  # fills the disk cache
+    hb._CACHE.clear()  # as in a fresh process: betweenness read back from disk
     t_all, _ = _clock(lambda: hub_profile(undersea.load_stitched(), "Marseille", years=years))
     t_hist, _ = _clock(
         lambda: hub_history(undersea.load_stitched(), years=years, by="international")
