@@ -506,6 +506,38 @@ def test_cli_hub_profile(runner) -> None:
     assert res.exit_code != 0
 
 
+def test_cli_hub_fits_80_columns_and_all_gives_every_metric(runner) -> None:
+    from undersea.cli._options import console
+
+    width = console.width
+    console.width = 80
+    try:
+        res = _invoke(runner, ["hub", "Lisbon", "--sample", "--since", "2000"])
+        wide = _invoke(runner, ["hub", "Lisbon", "--sample", "--since", "2000", "--all"])
+    finally:
+        console.width = width
+    assert res.exit_code == 0, res.output
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80
+    assert "intl" in res.stdout
+    assert "betweenness" not in res.stdout
+    assert wide.exit_code == 0, wide.output
+    assert "Countries reached directly" in wide.stdout
+    csv_out = _invoke(runner, ["hub", "Lisbon", "--sample", "-f", "csv"]).stdout
+    assert set(METRICS) <= set(csv_out.splitlines()[0].split(","))
+
+
+def test_cli_hubs_history(runner) -> None:
+    res = _invoke(runner, ["hubs", "--sample", "--history", "--since", "2000", "--year", "2015"])
+    assert res.exit_code == 0, res.output
+    assert "Rank by international" in res.stdout
+    csv_out = _invoke(
+        runner, ["hubs", "--sample", "--history", "--year", "2015", "--by", "cables", "-f", "csv"]
+    ).stdout
+    head, *rows = csv_out.splitlines()
+    assert head.startswith("year,metric,rank,metro_id")
+    assert {r.split(",")[0] for r in rows} == {str(y) for y in range(2000, 2016)}
+
+
 def test_cli_help_has_examples(runner) -> None:
     for cmd in ("hubs", "hub"):
         res = _invoke(runner, [cmd, "--help"])
