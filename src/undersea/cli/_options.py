@@ -27,7 +27,7 @@ from rich.table import Table
 
 from undersea._errors import OutputError
 from undersea.network.core import Network, check_year
-from undersea.network.loading import load
+from undersea.network.loading import load, load_stitched
 
 __all__ = [
     "LOAD_POLICY",
@@ -42,6 +42,7 @@ __all__ = [
     "emit_json",
     "emit_table",
     "figure_path",
+    "hub_network",
     "matrix_path",
     "open_network",
     "progress_bar",
@@ -156,6 +157,14 @@ def open_network(
     if year is not None:
         check_year(net, year)
     return net
+
+
+def hub_network(data_dir: Path | None, snapshot: str | None, *, sample: bool = False) -> Network:
+    """The network hub commands rank: every snapshot stitched, unless one is pinned
+    (``--snapshot``) or the sample is asked for."""
+    if snapshot is None and not sample:
+        return load_stitched(data_dir=data_dir)
+    return open_network(data_dir, snapshot, sample=sample)
 
 
 def _plain(value: Any) -> Any:

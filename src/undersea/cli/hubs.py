@@ -26,11 +26,12 @@ from undersea.cli._options import (
     emit_json,
     emit_table,
     figure_path,
+    hub_network,
     open_network,
     tie_note,
 )
 from undersea.network.core import Network
-from undersea.network.loading import load, load_stitched
+from undersea.network.loading import load
 from undersea.outputs.export import save_figure
 
 __all__ = ["hub", "hubs", "ranking_records"]
@@ -121,13 +122,6 @@ def _progress(label: str) -> Iterator[ProgressFn]:
 
     with bars:
         yield update
-
-
-def hub_network(data_dir: Path | None, snapshot: str | None, *, sample: bool = False) -> Network:
-    """The network hub commands rank: stitched across snapshots unless one is pinned."""
-    if snapshot is None and not sample:
-        return load_stitched(data_dir=data_dir)
-    return open_network(data_dir, snapshot, sample=sample)
 
 
 @app.command("hubs")

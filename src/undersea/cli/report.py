@@ -14,6 +14,7 @@ from undersea.cli._options import (
     SampleOpt,
     SnapshotOpt,
     YearOpt,
+    hub_network,
     open_network,
 )
 from undersea.outputs.export import check_output_path
@@ -74,13 +75,14 @@ def report_hub(
 
     One self-contained HTML file: a map of the metro's cables, its landing points and
     cables, its rank under every hub metric through the years, cables by year, the
-    countries it reaches directly, the assumptions and the data's provenance.
+    countries it reaches directly, the assumptions and the data's provenance. The history
+    is every snapshot stitched together, as for `undersea hub` (--snapshot pins one).
 
     Example: undersea report hub Marseille --output marseille.html --pdf
     """
     if output is not None:
         check_output_path(output)
-    net = open_network(data_dir, snapshot, sample=sample)
+    net = hub_network(data_dir, snapshot, sample=sample)  # the stitched history by default
     rep = hub_report(
         net, metro, since=since, until=until, step=step, include_planned=planned, progress=_stage
     )
