@@ -816,8 +816,10 @@ def check_year(net: Network, year: int) -> int:
     """
     first, last = covered_years(net)
     if not first <= int(year) <= last:
-        raise InvalidScenarioError(
-            f"year {year} is outside the data: the {net.provenance.snapshot_date} snapshot "
-            f"covers {first}-{last}"
+        what = (
+            f"the history stitched up to the {net.provenance.snapshot_date} snapshot"
+            if net.provenance.version == "stitched"
+            else f"the {net.provenance.snapshot_date} snapshot"
         )
+        raise InvalidScenarioError(f"year {year} is outside the data: {what} covers {first}-{last}")
     return int(year)
