@@ -341,10 +341,14 @@ def hub(
     _emit_profile(profile, fmt, full=full)
 
 
-def _short_ranks(p: HubProfile) -> pd.DataFrame:
-    """year, then "rank (value)" under each metric of the short profile."""
+#: Metrics per table of `hub NAME --all`: five "rank (value)" columns fit 80 columns.
+_PER_TABLE = 5
+
+
+def _short_ranks(p: HubProfile, labels: dict[str, str]) -> pd.DataFrame:
+    """year, then "rank (value)" under each metric of ``labels`` (metric -> header)."""
     out = pd.DataFrame({"year": p.ranks["year"]})
-    for metric, label in _PROFILE_METRICS.items():
+    for metric, label in labels.items():
         rank, value = p.ranks[metric], p.values[metric]  # noqa: PD011
         shown = value.round(0).astype("Int64").astype(str).where(value.notna(), "-")
         out[label] = rank.astype(str).where(rank.notna(), "-") + " (" + shown + ")"
@@ -360,15 +364,19 @@ def _emit_profile(p: HubProfile, fmt: Format, *, full: bool) -> None:
             markup=False,
         )
     if not full:
-        emit_table(_short_ranks(p), fmt, title="Rank among all metros (value)")
+        emit_table(_short_ranks(p, _PROFILE_METRICS), fmt, title="Rank among all metros (value)")
         emit_table(
             p.cables_by_year.tail(5).reset_index(drop=True), fmt, title="Cables by year (last)"
         )
         console.print("Every metric and table: --all (or -f csv / json)", markup=False)
         return
-    emit_table(p.ranks, fmt, title="Rank among all metros (1 = largest)")
     if fmt is Format.csv:
+        emit_table(p.ranks, fmt)
         return
+    names = [c for c in p.ranks.columns if c != "year"]
+    for start in range(0, len(names), _PER_TABLE):
+        chunk = {n: n for n in names[start : start + _PER_TABLE]}
+        emit_table(_short_ranks(p, chunk), fmt, title="Rank among all metros (value)")
     emit_table(p.cables_by_year, fmt, title="Cables by year")
     emit_table(p.cables.drop(columns="countries"), fmt, title="Cables")
     emit_table(p.countries, fmt, title="Countries reached directly")
