@@ -522,6 +522,8 @@ def test_cli_hub_fits_80_columns_and_all_gives_every_metric(runner) -> None:
     assert "betweenness" not in res.stdout
     assert wide.exit_code == 0, wide.output
     assert "Countries reached directly" in wide.stdout
+    assert "betweenness" in wide.stdout
+    assert max(len(line) for line in wide.stdout.splitlines()) <= 80
     csv_out = _invoke(runner, ["hub", "Lisbon", "--sample", "-f", "csv"]).stdout
     assert set(METRICS) <= set(csv_out.splitlines()[0].split(","))
 
