@@ -55,7 +55,7 @@ def test_warm_load_equals_cold_build():
 
 def _entries() -> list[Path]:
     root = _data.cache_dir()
-    return [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    return [p for p in root.iterdir() if (p / "meta.json").is_file()]  # network builds only
 
 
 def test_cache_file_cut_short_is_rebuilt():

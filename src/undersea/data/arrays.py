@@ -13,19 +13,25 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
 from undersea.data.directory import cache_dir
 
-__all__ = ["cached_array"]
+__all__ = ["cached_array", "derived_dir"]
 
 log = logging.getLogger(__name__)
 _KEY = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 
+def derived_dir() -> Path:
+    """Folder of derived results beside the build cache (one subfolder per kind)."""
+    return cache_dir() / "derived"
+
+
 def cached_array(namespace: str, key: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
-    """``compute()``, stored under ``cache_dir()/<namespace>/<key>.npy`` and read back.
+    """``compute()``, stored under ``cache_dir()/derived/<namespace>/<key>.npy`` and read back.
 
     Parameters
     ----------
@@ -49,7 +55,7 @@ def cached_array(namespace: str, key: str, compute: Callable[[], np.ndarray]) ->
     """
     if not (_KEY.match(namespace) and _KEY.match(key)):
         raise ValueError(f"bad cache namespace or key: {namespace!r}, {key!r}")
-    folder = cache_dir() / namespace
+    folder = derived_dir() / namespace
     path = folder / f"{key}.npy"
     if path.is_file():
         try:

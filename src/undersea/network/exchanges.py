@@ -238,13 +238,13 @@ def _disk_entry(key: tuple[object, ...]) -> Path:
     Attaching exchanges to metros costs seconds (the gazetteer); ``undersea hub NAME``
     and the hub endpoints read it back in a few hundredths.
     """
-    from undersea.data import cache_dir
+    from undersea.data.arrays import derived_dir
 
     h = hashlib.sha256(repr(key).encode())
     root = Path(__file__).resolve().parent.parent
     for name in _DISK_CODE:
         h.update((root / name).read_bytes())
-    return cache_dir() / f"exchanges-{h.hexdigest()[:32]}"
+    return derived_dir() / f"exchanges-{h.hexdigest()[:32]}"
 
 
 def _read_disk(entry: Path) -> Exchanges | None:

@@ -276,7 +276,7 @@ def stitch_snapshots(
     --------
     >>> from undersea.datasets import sample_dir
     >>> from undersea.sources import read_telegeography
-    >>> snap = read_telegeography(sample_dir() / "telegeography" / "2024-03")
+    >>> snap = read_telegeography(sample_dir() / "telegeography" / "2024-01")
     >>> stitch_snapshots([snap]).cables["in_service_until"].isna().all()
     np.True_
     """

@@ -249,7 +249,7 @@ def hub_profile(
     >>> import undersea
     >>> p = hub_profile(undersea.load(sample=True), "Lisbon", years=[2010, 2020])
     >>> p.ranks.columns[:3].tolist()
-    ['year', 'cables', 'planned']
+    ['year', 'cables', 'international']
     """
     inp = hub_inputs(net, exchanges=exchanges, capacity_table=capacity_table)
     metro_id = resolve_metro(inp.metros, metro, net=inp.net)
