@@ -229,12 +229,17 @@ def test_domestic_cables_are_not_international() -> None:
     assert m.loc["marseille-fr", "international"] == 1
     assert m.loc["ajaccio-fr", "international"] == 0
     assert m.loc["marseille-fr", "countries"] == 1
-    # bandwidth: the international cable's capacity only (no exchange data here)
-    cap = hub_metrics(net, year=2020, exchanges=NO_EX, metrics=["capacity_tbps"])
-    intl_cap = cap.set_index("metro_id")["capacity_tbps"]
-    assert m.loc["alexandria-eg", "bandwidth_tbps"] == pytest.approx(intl_cap["alexandria-eg"])
-    assert m.loc["marseille-fr", "bandwidth_tbps"] < intl_cap["marseille-fr"]
-    assert m.loc["ajaccio-fr", "bandwidth_tbps"] == 0
+    # bandwidth: the international cable's lit capacity only (no exchange data here)
+    from undersea.network.capacity import lit_capacity_tbps
+
+    b = hub_metrics(net, year=2012, exchanges=NO_EX, metrics=["bandwidth_tbps", "capacity_tbps"])
+    b = b.set_index("metro_id")
+    lit_tbps = lit_capacity_tbps(net.all_cables, 2012, net.settings)
+    lit = dict(zip(net.all_cables["id"], lit_tbps, strict=True))
+    assert b.loc["alexandria-eg", "bandwidth_tbps"] == pytest.approx(lit["intl"])
+    assert b.loc["marseille-fr", "bandwidth_tbps"] == pytest.approx(lit["intl"])
+    assert lit["intl"] < b.loc["alexandria-eg", "capacity_tbps"]  # two years in: partly lit
+    assert b.loc["ajaccio-fr", "bandwidth_tbps"] == 0
 
 
 def test_missing_values_have_no_rank(world) -> None:

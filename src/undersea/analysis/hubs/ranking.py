@@ -31,12 +31,12 @@ measure (:data:`METRICS`), as of a year (``net.as_of(year, include_planned=...)`
     drawn at a landing point (within ``Settings.endpoint_merge_km``, the map's drawing
     tolerance: the cable is drawn *through* the station) is that landing point. See below.
 ``bandwidth_tbps``
-    International bandwidth estimate (Tbit/s): the summed capacity of its international
-    cables in service (the per-cable estimate of ``capacity_tbps``: the design-capacity
-    proxy today, lit capacity once the impact model provides it — one place,
-    :func:`_cable_capacity`) plus its exchange port capacity (``ix_capacity_gbps``, the
-    traffic the city exchanges, a proxy for the terrestrial share; 0 where the city has
-    no exchange data). An upper-bound proxy of what TeleGeography publishes as a city's
+    International bandwidth estimate (Tbit/s): the summed *lit* capacity of its
+    international cables in service that year (the impact model's
+    :func:`undersea.network.capacity.lit_capacity_tbps`: a share of the design proxy
+    that grows with the cable's age; one place, :func:`_lit_capacity`) plus its exchange
+    port capacity (``ix_capacity_gbps``, a proxy for the terrestrial share; 0 where the
+    city has no exchange data). A proxy of what TeleGeography publishes as a city's
     international internet bandwidth, which counts lit, used capacity across borders.
 exchange metrics
     ``exchanges``, ``ix_participants``, ``ix_traffic_gbps``, ``ix_capacity_gbps``,
@@ -76,7 +76,11 @@ from undersea.analysis.hubs.betweenness import (
     contracted_graph,
     metro_betweenness,
 )
-from undersea.network.capacity import cable_capacity_tbps, read_capacity_table
+from undersea.network.capacity import (
+    cable_capacity_tbps,
+    lit_capacity_tbps,
+    read_capacity_table,
+)
 from undersea.network.core import Network, _snapshot_year, check_year, covered_years
 from undersea.network.exchanges import EXCHANGE_METRICS, Exchanges, exchange_metrics, load_exchanges
 from undersea.network.graph import metro_id
@@ -108,7 +112,7 @@ CABLE_METRICS: dict[str, str] = {
     "cable_km": "summed length of its cables, km",
     "capacity_tbps": "summed capacity proxy of its cables, Tbit/s",
     "betweenness": "share of shortest routes between cable metros through it, %",
-    "bandwidth_tbps": "international bandwidth estimate, Tbit/s: capacity of its "
+    "bandwidth_tbps": "international bandwidth estimate, Tbit/s: lit capacity of its "
     "international cables plus exchange port capacity",
 }
 #: Every hub metric, in display order -> what it measures.
@@ -156,6 +160,7 @@ class HubInputs:
     countries: np.ndarray  # ISO3 of each country column
     cable_km: np.ndarray
     cable_capacity: np.ndarray
+    capacity_table: dict[str, float] | None  # the user's per-cable capacities, if any
     rfs_year: np.ndarray  # float, NaN unknown
     is_planned: np.ndarray
     node_group: np.ndarray  # node -> contracted-graph node (metro rows first)
@@ -225,6 +230,7 @@ def hub_inputs(
         countries=np.array(countries, dtype=object),
         cable_km=_cable_km(net),
         cable_capacity=_cable_capacity(cab, table or None),
+        capacity_table=table or None,
         rfs_year=cab["rfs_year"].to_numpy(dtype=float, na_value=np.nan),
         is_planned=cab["is_planned"].to_numpy(dtype=bool),
         node_group=_node_groups(net, row),
@@ -234,13 +240,17 @@ def hub_inputs(
 
 
 def _cable_capacity(cables: pd.DataFrame, table: dict[str, float] | None) -> np.ndarray:
-    """Capacity (Tbit/s) of each cable behind ``capacity_tbps`` and ``bandwidth_tbps``.
-
-    The one place where the hub metrics take a per-cable capacity: the design-capacity
-    proxy (:func:`undersea.capacity.cable_capacity_tbps`), or the user's table. Lit
-    capacity, where the impact model provides it, belongs here.
-    """
+    """Design capacity (Tbit/s) of each cable behind ``capacity_tbps``: the proxy
+    (:func:`undersea.network.capacity.cable_capacity_tbps`), or the user's table."""
     return cable_capacity_tbps(cables, table)
+
+
+def _lit_capacity(inp: HubInputs, year: int) -> np.ndarray:
+    """Lit capacity (Tbit/s) of each cable in ``year`` behind ``bandwidth_tbps``: the one
+    place where the hub metrics take the impact model's lit capacity
+    (:func:`undersea.network.capacity.lit_capacity_tbps`; the user's table, if given,
+    counts as lit)."""
+    return lit_capacity_tbps(inp.net.all_cables, year, inp.net.settings, inp.capacity_table)
 
 
 def _metro_table(net: Network, ex: Exchanges) -> pd.DataFrame:
@@ -391,10 +401,11 @@ def _cable_values(inp: HubInputs, view: Network, year: int | None) -> dict[str, 
     w = live[pc].astype(float)
     countries, continents = _reach(inp, live)
     intl = w * inp.pair_international
+    lit = _lit_capacity(inp, year if year is not None else _snapshot_year(inp.net))
     return {
         "cables": np.bincount(pm, weights=w, minlength=m),
         "international": np.bincount(pm, weights=intl, minlength=m),
-        "intl_capacity": np.bincount(pm, weights=intl * inp.cable_capacity[pc], minlength=m),
+        "intl_capacity": np.bincount(pm, weights=intl * lit[pc], minlength=m),
         "planned": np.bincount(pm, weights=_year_masks(inp, view, year)[pc], minlength=m),
         "countries": countries,
         "continents": continents,
