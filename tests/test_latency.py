@@ -360,7 +360,7 @@ def test_web_route_has_the_interval_and_the_latency_parameter(sample_net: Networ
     from undersea.web import create_app
 
     want = shortest_route(sample_net, "Lagos", "Lisbon")
-    with TestClient(create_app(sample_net)) as client:
+    with TestClient(create_app(sample_net), base_url="http://127.0.0.1") as client:
         cal = client.get("/api/route", params={"from": "Lagos", "to": "Lisbon"}).json()
         phys = client.get(
             "/api/route", params={"from": "Lagos", "to": "Lisbon", "latency": "physical"}

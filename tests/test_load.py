@@ -156,7 +156,7 @@ def test_code_hash_covers_every_module_and_the_dependency_versions(tmp_path, mon
     monkeypatch.setattr(_load, "__file__", str(copy / "network" / "loading.py"))
     _load._code_hash.cache_clear()
     before = _load._code_hash()
-    for module in copy.rglob("*geonames.py"):  # shapes the inland metros
+    for module in copy.rglob("gazetteer.py"):  # shapes metros and the inland metros
         module.write_text(module.read_text() + "\n# changed\n")
     _load._code_hash.cache_clear()
     after = _load._code_hash()
@@ -209,7 +209,7 @@ def test_leftovers_of_killed_writers_are_cleaned(tmp_path, monkeypatch):
 
 
 def test_failed_gazetteer_write_leaves_no_temp_file(tmp_path, monkeypatch):
-    from undersea.geo import geonames as _geonames
+    from undersea.geo import gazetteer as _gazetteer
 
     monkeypatch.setenv("UNDERSEA_CACHE", str(tmp_path))
 
@@ -218,7 +218,7 @@ def test_failed_gazetteer_write_leaves_no_temp_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", full_disk)
-    df = _geonames._cached("test", lambda: pd.DataFrame({"a": [1]}))
+    df = _gazetteer._cached("test", lambda: pd.DataFrame({"a": [1]}))
     assert df["a"].tolist() == [1]
     assert list(tmp_path.iterdir()) == []
 

@@ -69,7 +69,7 @@ def test_web_api_resolves_the_same(sample: Network) -> None:
         from fastapi.testclient import TestClient
     from undersea.web import create_app
 
-    with TestClient(create_app(sample)) as client:
+    with TestClient(create_app(sample), base_url="http://127.0.0.1") as client:
         got = client.get("/api/resolve", params={"name": "Ivory Coast", "kind": "country"})
         assert got.status_code == 200
         assert got.json()["id"] == "CI"
