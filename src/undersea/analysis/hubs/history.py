@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from undersea._errors import InvalidScenarioError
+from undersea._errors import InvalidArgumentError
 from undersea.analysis.hubs.ranking import (
     METRICS,
     METRO_FIELDS,
@@ -45,7 +45,7 @@ def _metrics_list(by: str | Sequence[str]) -> list[str]:
         return list(METRICS) if by.strip().casefold() == "all" else [resolve_metric(by)]
     names = [resolve_metric(b) for b in by]
     if not names:
-        raise InvalidScenarioError("give at least one metric (or 'all')")
+        raise InvalidArgumentError("give at least one metric (or 'all')")
     return list(dict.fromkeys(names))
 
 
@@ -55,7 +55,7 @@ def _years(net: Network, years: Iterable[int] | None) -> list[int]:
         return list(range(first, last + 1))
     out = sorted({check_year(net, int(y)) for y in years})
     if not out:
-        raise InvalidScenarioError("the year range is empty")
+        raise InvalidArgumentError("the year range is empty")
     return out
 
 
@@ -127,7 +127,7 @@ def hub_history(
     ------
     UnknownNameError
         Unknown metric or metro (close matches listed).
-    InvalidScenarioError
+    InvalidArgumentError
         A year outside the data (the covered range is named).
 
     Examples

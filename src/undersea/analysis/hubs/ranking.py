@@ -70,7 +70,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
 
-from undersea._errors import AmbiguousNameError, InvalidScenarioError, UnknownNameError
+from undersea._errors import AmbiguousNameError, InvalidArgumentError, UnknownNameError
 from undersea.analysis.hubs.betweenness import (
     cached_betweenness,
     contracted_graph,
@@ -81,7 +81,7 @@ from undersea.network.capacity import (
     lit_capacity_tbps,
     read_capacity_table,
 )
-from undersea.network.core import Network, _snapshot_year, check_year, covered_years
+from undersea.network.core import Network, check_year, covered_years, snapshot_year
 from undersea.network.exchanges import EXCHANGE_METRICS, Exchanges, exchange_metrics, load_exchanges
 from undersea.network.graph import metro_id
 
@@ -188,7 +188,7 @@ def hub_inputs(
         replaces the design-capacity model for the cables it lists.
     """
     if net.metros is None or net.landing_metro is None:
-        raise InvalidScenarioError(
+        raise InvalidArgumentError(
             "hub metrics need metros: load the network with its land layer (land=True)"
         )
     ex = load_exchanges(net) if exchanges is None else exchanges
@@ -401,7 +401,7 @@ def _cable_values(inp: HubInputs, view: Network, year: int | None) -> dict[str, 
     w = live[pc].astype(float)
     countries, continents = _reach(inp, live)
     intl = w * inp.pair_international
-    lit = _lit_capacity(inp, year if year is not None else _snapshot_year(inp.net))
+    lit = _lit_capacity(inp, year if year is not None else snapshot_year(inp.net))
     return {
         "cables": np.bincount(pm, weights=w, minlength=m),
         "international": np.bincount(pm, weights=intl, minlength=m),
@@ -462,7 +462,7 @@ def hub_metrics(
 
     Raises
     ------
-    InvalidScenarioError
+    InvalidArgumentError
         A year outside the data (the message gives the covered range).
     UnknownNameError
         An unknown metric (the message lists the valid ones).
@@ -482,7 +482,7 @@ def hub_metrics(
     if "betweenness" in wanted:
         values["betweenness"] = _betweenness_values(inp, view, values["cables"])
     if any(x in EXCHANGE_METRICS or x == "bandwidth_tbps" for x in wanted):
-        ex_year = when if when is not None else _snapshot_year(inp.net)
+        ex_year = when if when is not None else snapshot_year(inp.net)
         ex = exchange_metrics(inp.exchanges, inp.metros["metro_id"], ex_year)
         values.update({c: ex[c].to_numpy(dtype=float) for c in EXCHANGE_METRICS})
         ix_tbps = np.nan_to_num(values["ix_capacity_gbps"]) / 1000.0
@@ -553,7 +553,7 @@ def hub_ranking(
     ------
     UnknownNameError
         Unknown metric (lists the valid ones).
-    InvalidScenarioError
+    InvalidArgumentError
         Year outside the data, or ``top`` < 1.
 
     Examples
@@ -565,7 +565,7 @@ def hub_ranking(
     """
     metric = resolve_metric(by)
     if top is not None and top < 1:
-        raise InvalidScenarioError(f"top must be at least 1, not {top}")
+        raise InvalidArgumentError(f"top must be at least 1, not {top}")
     inp = hub_inputs(net, exchanges=exchanges, capacity_table=capacity_table)
     ranked = _ranked(hub_metrics(inp, year=year, include_planned=include_planned), metric)
     return ranked if top is None else ranked.head(top)
