@@ -40,6 +40,7 @@ from undersea.cli._options import (
     open_network,
     progress_bar,
 )
+from undersea.cli.failures import ImpactName, ImpactOpt
 
 __all__ = ["dependency_command", "plan_command", "whatif_command"]
 
@@ -441,6 +442,7 @@ def dependency_command(
         bool, typer.Option("--all", help="Minimum cuts of every country (a table).")
     ] = False,
     top: Annotated[int, typer.Option("--top", help="Rows of each share table.", min=1)] = 10,
+    impact: ImpactOpt = ImpactName.capacity,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
     sample: SampleOpt = False,
@@ -450,6 +452,8 @@ def dependency_command(
 ) -> None:
     """How dependent is a country: minimum cable / landing-metro cuts that isolate it,
     and the chokepoints, foreign metros and neighbours its routes to the core pass.
+    --impact capacity (default) weights each route by its core metro's demand;
+    --impact connectivity counts every route to a core metro the same.
 
     Example: undersea dependency --country Senegal
     """
@@ -460,7 +464,7 @@ def dependency_command(
         emit_table(dependency_table(net), fmt, title="Minimum cuts per country")
         return
     assert country is not None
-    dep = dependency(net, country)
+    dep = dependency(net, country, impact=impact.value)
     if fmt is Format.json:
         emit_json(dep.to_dict())
         return
