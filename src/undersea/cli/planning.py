@@ -205,6 +205,7 @@ def whatif_command(
         typer.Option("--countries", help="Risk rows for these countries only (comma-separated)."),
     ] = None,
     top: Annotated[int, typer.Option("--top", help="Rows of the hub and risk tables.", min=1)] = 15,
+    impact: ImpactOpt = ImpactName.connectivity,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
     sample: SampleOpt = False,
@@ -217,7 +218,8 @@ def whatif_command(
     Compares the network before and after: what changed, hub ranks (cables), route
     round trips (--compare-routes) and, with --scenarios or --hazard, Monte Carlo risk
     on the same scenarios for both. --format csv prints the most specific table (risk,
-    else routes, else hubs).
+    else routes, else hubs). The risk is judged by --impact connectivity (default) or
+    capacity (the immediate horizon: what rides a failed cable in the first hours).
 
     Example: undersea whatif --add-cable "Lagos,Marseille" --rfs 2027 --compare-routes "Lagos->Frankfurt"
     """  # noqa: E501
@@ -245,6 +247,7 @@ def whatif_command(
             hubs_by="cables" if hubs else None,
             top=top,
             progress=progress,
+            impact=impact.value,
         )
     if fmt is Format.json:
         emit_json(result.to_dict())
