@@ -42,7 +42,7 @@ def triple() -> Network:
 
 
 def test_ranking_on_a_known_network(triple: Network) -> None:
-    df = criticality(triple, core=["a"])
+    df = criticality(triple, core=["a"], impact="connectivity")
     top = df.iloc[0]
     assert (top["kind"], top["id"]) == ("landing_point", "a")  # the core itself
     assert top["countries_isolated"] == 3
@@ -61,7 +61,7 @@ def test_ranking_on_a_known_network(triple: Network) -> None:
 
 
 def test_single_points_and_pairs(triple: Network) -> None:
-    res = country_criticality(triple, "Ghana", core=["a"])
+    res = country_criticality(triple, "Ghana", core=["a"], impact="connectivity")
     assert (res.iso2, res.iso3, res.cables_before) == ("GH", "GHA", 3)
     single = res.single.set_index(["kind", "id"])
     assert single.loc[("cable", "x"), "severity"] == "degraded"
@@ -77,7 +77,7 @@ def test_single_points_and_pairs(triple: Network) -> None:
 
 def test_pairs_agree_with_country_impact(triple: Network) -> None:
     view = triple.without(cables=["x", "y"])
-    df = country_impact(triple, view, core=["a"]).set_index("iso2")
+    df = country_impact(triple, view, core=["a"], impact="connectivity").set_index("iso2")
     assert df.loc["GH", "lost_share"] == pytest.approx(2 / 3)
     assert df.loc["GH", "severity"] == "severe"
 
@@ -92,12 +92,43 @@ def test_country_without_pairs_and_limits(triple: Network) -> None:
         criticality(triple, core=["a"], top=0)
     with pytest.raises(UnknownNameError):
         criticality(triple, kinds=["volcano"])
+    with pytest.raises(UnknownNameError, match="impact"):
+        criticality(triple, impact="vibes")
+    with pytest.raises(UnknownNameError, match="impact"):
+        country_criticality(triple, "Ghana", impact="vibes")
+
+
+@pytest.mark.parametrize("impact", ["capacity", "connectivity"])
+def test_single_failures_agree_with_country_impact(impact: str) -> None:
+    """Each element failed alone: the batched judgement equals ``country_impact``'s for the
+    target country (lost share, severity), under both models."""
+    net = _coast(accra_border=False)
+    res = country_criticality(net, "Ghana", core=["dakar-sn"], pairs=False, impact=impact)
+    assert len(res.single) > 3
+    for row in res.single.itertuples():
+        key = {"cable": "cables", "segment": "segments", "landing_point": "landing_points"}
+        view = net.without(**{key.get(row.kind, "metros"): [row.id]})
+        df = country_impact(net, view, core=["dakar-sn"], impact=impact).set_index("iso2")
+        assert row.lost_share == pytest.approx(df.loc["GH", "lost_share"]), row
+        assert row.severity == df.loc["GH", "severity"], row
+
+
+def test_capacity_ranking_counts_provisioned_capacity() -> None:
+    net = _coast(accra_border=False)
+    cap = criticality(net, core=["dakar-sn"]).set_index("id")
+    con = criticality(net, core=["dakar-sn"], impact="connectivity").set_index("id")
+    assert (cap["capacity_lost_tbps"] >= 0).all()
+    n_units = len(country_impact(net, net, core=["dakar-sn"]))
+    assert cap["lost_share_sum"].between(0, n_units).all()
+    # isolation is pure reachability: the same under both models
+    assert cap["countries_isolated"].equals(con.loc[cap.index, "countries_isolated"])
 
 
 def test_metros_and_executors() -> None:
     net = _coast(accra_border=False)
     one = criticality(net, core=["dakar-sn"], executor=LocalExecutor(workers=1))
     two = criticality(net, core=["dakar-sn"], executor=LocalExecutor(workers=2))
+    assert criticality(net, core=["dakar-sn"], impact="connectivity").shape == one.shape
     assert one.equals(two)
     bf = one.set_index("id").loc["abidjan-ci"]
     assert bf["kind"] == "metro"

@@ -188,3 +188,25 @@ def test_real_snapshot_senegal_liberia_mali(shared_data):
     ml = dependency(net, "Mali")
     assert ml.landlocked
     assert ml.transit.loc[ml.transit["neighbour"], "exit_share"].sum() == pytest.approx(1.0)
+
+
+def test_route_shares_weighted_by_core_demand(sample):
+    """Capacity model: each route to a core metro weighs that metro's demand; the
+    connectivity model counts every route the same."""
+    from undersea.network.demand import metro_demand
+
+    core = ["marseille-fr", "lisbon-pt"]
+    md = metro_demand(sample).set_index("metro_id")["demand_gbps"]
+    w = md["marseille-fr"] / (md["marseille-fr"] + md["lisbon-pt"])
+    assert 0.5 < w < 1  # the two hubs differ: the test can tell the weights apart
+    cap = dependency(sample, "Ghana", core=core)
+    old = dependency(sample, "Ghana", core=core, impact="connectivity")
+    assert cap.routes == old.routes == 2
+    shares = dict(zip(cap.foreign_metros["metro_id"], cap.foreign_metros["share"], strict=True))
+    assert shares["marseille-fr"] == pytest.approx(w)
+    assert shares["lisbon-pt"] == pytest.approx(1 - w)
+    assert set(old.foreign_metros["share"]) == {0.5}
+    assert cap.transit["exit_share"].sum() == pytest.approx(1.0)
+    assert (cap.min_cables, cap.min_metros) == (old.min_cables, old.min_metros)
+    with pytest.raises(UnknownNameError, match="impact"):
+        dependency(sample, "Ghana", impact="vibes")

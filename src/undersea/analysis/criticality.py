@@ -3,11 +3,17 @@
 Each element is failed alone (one scenario per element, all run through the batched
 kernel of :mod:`undersea.engine.kernels`) and judged as in
 :mod:`undersea.analysis.impact`, without RTT (severity from isolation and lost share).
+With ``impact="capacity"`` (the default) the lost share is the capacity model's immediate
+horizon (:mod:`undersea.analysis.flows`, rule C6: provisioned capacity riding a failed
+segment, a failed landing or metro failing the segments that end there) and severity
+uses ``capacity_severe_share``/``capacity_degraded_share``; ``impact="connectivity"``
+keeps the cable-count model.
 
 Global ranking (:func:`criticality`): ``score = countries_isolated + lost_share_sum``,
 where ``countries_isolated`` counts countries newly cut off from the core and
 ``lost_share_sum`` adds every country's lost share of international capacity (an
-isolated country with cables counts 1 + 1). Ties go to capacity lost, then id.
+isolated country with cables counts 1 + 1). Ties go to capacity lost (provisioned
+capacity under the capacity model), then id.
 
 Per country (:func:`country_criticality`): the impact on that country of losing each of
 its cables, their segments, its landing stations and metros alone (its *single points of
@@ -29,8 +35,17 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from undersea._errors import InvalidScenarioError, UnknownNameError
-from undersea.analysis.impact import SEVERITIES, ImpactModel, classify_severity, impact_model
+from undersea.analysis.impact import (
+    IMPACT_MODELS,
+    SEVERITIES,
+    ImpactModel,
+    capacity_model,
+    classify_severity,
+    immediate_segments,
+    impact_model,
+)
 from undersea.engine.executors import Executor, Kernel, get_executor
+from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.engine.kernels import ImpactArrays
 from undersea.network.core import Network
 from undersea.network.graph import metro_node
@@ -57,7 +72,9 @@ class FailureSetTask:
     Row ``i`` fails segments ``seg_idx[seg_ptr[i]:seg_ptr[i + 1]]`` and nodes
     ``node_idx[node_ptr[i]:node_ptr[i + 1]]``. Each batch returns ``{k: (B, 8) array}``
     of per-scenario summaries (columns ``_COLS``); ``target`` is the unit whose own
-    isolation, lost share and cable count are reported (-1: none).
+    isolation, lost share and cable count are reported (-1: none). With ``immediate``
+    and ``provisioned_gbps`` (the capacity model) the lost share is the immediate
+    horizon's and capacity lost is provisioned capacity; else the connectivity model's.
     """
 
     arrays: ImpactArrays
@@ -71,6 +88,8 @@ class FailureSetTask:
     severe_share: float
     degraded_share: float
     target: int = -1
+    immediate: ImmediateArrays | None = None
+    provisioned_gbps: NDArray[np.float64] | None = None
 
     @property
     def n_rows(self) -> int:
@@ -102,7 +121,16 @@ class FailureSetTask:
         base = self.base_capacity_mbps
         with np.errstate(invalid="ignore", divide="ignore"):
             lost = np.where(base > 0, (base - out.capacity_mbps) / base, 0.0)
+        gone = (base - out.capacity_mbps) / 1e6
         iso = out.isolated & ~self.base_isolated
+        if self.immediate is not None and self.provisioned_gbps is not None:
+            total = self.provisioned_gbps
+            riding = immediate_batch(self.immediate, immediate_segments(self.arrays, fs, fn))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = np.where(total > 0, riding / total, 0.0)
+            lost = np.where(iso, 1.0, np.clip(share, 0.0, 1.0))
+            lost[:, self.base_isolated] = 0.0
+            gone = np.where(iso, total, np.minimum(riding, total)) / 1e3
         severe = ~iso & (lost >= self.severe_share)
         degraded = ~iso & ~severe & (lost >= self.degraded_share)
         t = max(self.target, 0)
@@ -111,7 +139,7 @@ class FailureSetTask:
             severe.sum(1),
             degraded.sum(1),
             lost.sum(1),
-            (base - out.capacity_mbps).sum(1) / 1e6,
+            gone.sum(1),
             out.isolated[:, t],
             lost[:, t],
             out.cables[:, t],
@@ -260,9 +288,13 @@ def _evaluate(
     target: int = -1,
     executor: Executor | str | None,
     progress: Callable[[int, int], None] | None,
+    impact: str,
+    core: Sequence[str] | None,
     batch_size: int = 256,
 ) -> pd.DataFrame:
     s = net.settings
+    cap = impact == "capacity"
+    fm = capacity_model(net, core=core) if cap else None
     seg_ptr, seg_idx = _csr(list(cand["segs"]))
     node_ptr, node_idx = _csr(list(cand["nodes"]))
     task = FailureSetTask(
@@ -274,9 +306,11 @@ def _evaluate(
         node_ptr,
         node_idx,
         batch_size,
-        s.severe_share,
-        s.degraded_share,
+        s.capacity_severe_share if cap else s.severe_share,
+        s.capacity_degraded_share if cap else s.degraded_share,
         target,
+        None if fm is None else fm.lookup,
+        None if fm is None else fm.sub_gbps + fm.border_gbps,
     )
     done = [0]
 
@@ -300,6 +334,7 @@ def criticality(
     kinds: Sequence[str] = KINDS,
     top: int | None = None,
     core: Sequence[str] | None = None,
+    impact: str = "capacity",
     executor: Executor | str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
@@ -313,7 +348,7 @@ def criticality(
         Any of ``"cable"``, ``"segment"``, ``"landing_point"``, ``"metro"``.
     top
         Keep the first ``top`` rows (default all).
-    core, executor, progress
+    core, impact, executor, progress
         As in :func:`undersea.analysis.risk.risk`.
 
     Returns
@@ -321,6 +356,11 @@ def criticality(
     pandas.DataFrame
         rank, kind, id, name, iso2, score, countries_isolated, countries_severe,
         countries_degraded, lost_share_sum, capacity_lost_tbps.
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown element kind or impact model.
 
     Examples
     --------
@@ -332,9 +372,12 @@ def criticality(
     bad = sorted(set(kinds) - set(KINDS))
     if bad:
         raise UnknownNameError("element kind", bad[0], KINDS)
+    _check_impact(impact)
     model = impact_model(net, core=core)
     cand = _candidates(net, kinds)
-    res = _evaluate(net, model, cand, executor=executor, progress=progress)
+    res = _evaluate(
+        net, model, cand, executor=executor, progress=progress, impact=impact, core=core
+    )
     df = cand[["kind", "id", "name", "iso2"]].copy()
     df["countries_isolated"] = res["isolated"].astype(np.int64)
     df["countries_severe"] = res["severe"].astype(np.int64)
@@ -348,6 +391,11 @@ def criticality(
     df.insert(0, "rank", np.arange(1, len(df) + 1))
     df = df.reset_index(drop=True)
     return df if top is None else df.head(_top(top))
+
+
+def _check_impact(impact: str) -> None:
+    if impact not in IMPACT_MODELS:
+        raise UnknownNameError("impact model", str(impact), list(IMPACT_MODELS))
 
 
 def _top(top: int) -> int:
@@ -373,11 +421,11 @@ def _unit(model: ImpactModel, net: Network, country: str) -> int:
     return int(np.flatnonzero(units["iso3"].to_numpy() == iso3)[0])
 
 
-def _judge(res: pd.DataFrame, s: Any) -> pd.DataFrame:
+def _judge(res: pd.DataFrame, s: Any, impact: str) -> pd.DataFrame:
     out = pd.DataFrame(index=res.index)
     iso = res["t_iso"].to_numpy() > 0
     out["severity"] = pd.Categorical(
-        classify_severity(iso, res["t_lost"].to_numpy(), settings=s),
+        classify_severity(iso, res["t_lost"].to_numpy(), settings=s, impact=impact),
         categories=list(SEVERITIES),
         ordered=True,
     )
@@ -385,6 +433,29 @@ def _judge(res: pd.DataFrame, s: Any) -> pd.DataFrame:
     out["lost_share"] = res["t_lost"].to_numpy()
     out["cables_after"] = res["t_cab"].astype(np.int64).to_numpy()
     return out
+
+
+def _judged(
+    net: Network,
+    model: ImpactModel,
+    cand: pd.DataFrame,
+    target: int,
+    executor: Executor | str | None,
+    impact: str,
+    core: Sequence[str] | None,
+) -> pd.DataFrame:
+    """Each row of ``cand`` failed alone, judged for unit ``target``."""
+    res = _evaluate(
+        net,
+        model,
+        cand,
+        target=target,
+        executor=executor,
+        progress=None,
+        impact=impact,
+        core=core,
+    )
+    return _judge(res, net.settings, impact)
 
 
 def _pair_candidates(cand: pd.DataFrame, single: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -401,6 +472,8 @@ def _pairs(
     target: int,
     top: int | None,
     executor: Executor | str | None,
+    impact: str,
+    core: Sequence[str] | None,
 ) -> pd.DataFrame:
     combos = list(itertools.combinations(range(len(pool)), 2))
     a = pool.iloc[[i for i, _ in combos]].reset_index(drop=True)
@@ -411,9 +484,7 @@ def _pairs(
             "nodes": [x + y for x, y in zip(a["nodes"], b["nodes"], strict=True)],
         }
     )
-    res = _judge(
-        _evaluate(net, model, both, target=target, executor=executor, progress=None), net.settings
-    )
+    res = _judged(net, model, both, target, executor, impact, core)
     df = pd.DataFrame(
         {
             "kind_a": a["kind"],
@@ -440,6 +511,7 @@ def country_criticality(
     pairs: bool = True,
     max_candidates: int = 40,
     core: Sequence[str] | None = None,
+    impact: str = "capacity",
     executor: Executor | str | None = None,
 ) -> CountryCriticality:
     """A country's single points of failure and most dangerous pairs.
@@ -456,7 +528,7 @@ def country_criticality(
         Search pairs (False: single failures only).
     max_candidates
         Elements considered for pairs (those whose single loss hurts most).
-    core, executor
+    core, impact, executor
         As in :func:`undersea.analysis.risk.risk`.
 
     Examples
@@ -466,13 +538,12 @@ def country_criticality(
     >>> res.iso3
     'GHA'
     """
+    _check_impact(impact)
     model = impact_model(net, core=core)
     target = _unit(model, net, country)
     row = model.units.iloc[target]
     cand = _candidates(net, KINDS, iso3=row["iso3"])
-    single = _judge(
-        _evaluate(net, model, cand, target=target, executor=executor, progress=None), net.settings
-    )
+    single = _judged(net, model, cand, target, executor, impact, core)
     table = pd.concat([cand[["kind", "id", "name"]], single], axis=1)
     table = table.sort_values(
         ["severity", "lost_share", "kind", "id"], ascending=[True, False, True, True]
@@ -493,14 +564,21 @@ def country_criticality(
     )
     pool = _pair_candidates(cand, single, max_candidates) if pairs else cand.iloc[:0]
     found = (
-        _pairs(net, model, pool, target, top and _top(top), executor) if len(pool) > 1 else empty
+        _pairs(net, model, pool, target, top and _top(top), executor, impact, core)
+        if len(pool) > 1
+        else empty
     )
+    if impact == "capacity":
+        fm = capacity_model(net, core=core)
+        before_tbps = float((fm.sub_gbps + fm.border_gbps)[target] / 1e3)
+    else:
+        before_tbps = float(model.capacity_before_mbps[target] / 1e6)
     return CountryCriticality(
         iso2=str(row["iso2"]),
         iso3=str(row["iso3"]),
         name=str(row["name"]),
         cables_before=int(model.base.cables[0, target]),
-        capacity_before_tbps=float(model.capacity_before_mbps[target] / 1e6),
+        capacity_before_tbps=before_tbps,
         single=table.reset_index(drop=True),
         pairs=found,
     )

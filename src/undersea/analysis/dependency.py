@@ -24,12 +24,15 @@ and metros) reaches a core metro (:func:`~undersea.analysis.impact.core_metros`)
     exists (the country holds a core metro, or inland routes reach the core).
 
 **Routes.** From the country's best-connected metro
-(:func:`~undersea.analysis.routes.places.resolve_place`) to each core metro, the route of least
-delay (:func:`~undersea.analysis.routes.routing.delay_graph`, one Dijkstra). Shares are over
-those routes: ``chokepoints`` (a segment of the route passes through the chokepoint's
+(:func:`~undersea.analysis.routes.places.resolve_place`) to each core metro, the route of
+least delay (:func:`~undersea.analysis.routes.routing.delay_graph`, one Dijkstra). Shares
+are over those routes, each weighted by its core metro's demand (``impact="capacity"``, the
+default: :func:`~undersea.network.demand.metro_demand`, the exchange-capacity weights of the
+capacity model, so traffic heads for the big hubs) or all equal (``impact="connectivity"``,
+the older answer): ``chokepoints`` (a segment of the route passes through the chokepoint's
 polygon, :func:`~undersea.geo.regions.segments_in_region`), ``foreign_metros`` (the route
-passes the metro node or one of its landing stations) and ``transit`` (the route passes
-a node of that country; ``exit_share``: the first foreign country on the route). For a
+passes the metro node or one of its landing stations) and ``transit`` (the route passes a
+node of that country; ``exit_share``: the first foreign country on the route). For a
 landlocked country the neighbours' transit shares are its transit dependence.
 """
 
@@ -45,11 +48,12 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, dijkstra, maximum_flow
 
-from undersea._errors import InvalidScenarioError
-from undersea.analysis.impact import core_metros
+from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea.analysis.impact import IMPACT_MODELS, core_metros
 from undersea.analysis.routes.places import resolve_country
 from undersea.geo.regions import chokepoints, segments_in_region
 from undersea.network.core import Network
+from undersea.network.demand import metro_demand
 
 __all__ = ["Dependency", "dependency", "dependency_table", "min_cut"]
 
@@ -289,7 +293,8 @@ def _metro_cut(net: Network, b: _Base, own: IntArray) -> tuple[int | None, tuple
 # --------------------------------------------------------------------------- routes
 
 
-def _paths(net: Network, src: int, targets: IntArray) -> list[list[int]]:
+def _paths(net: Network, src: int, targets: IntArray) -> list[tuple[int, list[int]]]:
+    """(target, route) for each reachable target other than ``src``."""
     from undersea.analysis.routes.routing import delay_graph
 
     _, pred = dijkstra(delay_graph(net), directed=True, indices=src, return_predecessors=True)
@@ -300,8 +305,17 @@ def _paths(net: Network, src: int, targets: IntArray) -> list[list[int]]:
         path = [t]
         while path[-1] != src:  # walk back along the tree: path length, not edges
             path.append(int(pred[path[-1]]))
-        out.append(path[::-1])
+        out.append((t, path[::-1]))
     return out
+
+
+def _core_weights(net: Network, core: IntArray, impact: str) -> dict[int, float]:
+    """Weight of each core node's route: its metro's demand (capacity model) or 1."""
+    if impact == "connectivity":
+        return {int(c): 1.0 for c in core}
+    demand = metro_demand(net).set_index("metro_id")["demand_gbps"]
+    metro_of = _metro_of_node(net)
+    return {int(c): float(demand.get(metro_of[c], 0.0)) for c in core}
 
 
 def _edge_lookup(net: Network) -> tuple[IntArray, IntArray]:
@@ -315,7 +329,9 @@ def _edge_lookup(net: Network) -> tuple[IntArray, IntArray]:
     return key[first], e[first].astype(np.int64)
 
 
-def _route_shares(net: Network, iso3: str, src: int, core: IntArray) -> dict[str, Any]:
+def _route_shares(
+    net: Network, iso3: str, src: int, core: IntArray, weights: dict[int, float]
+) -> dict[str, Any]:
     paths = _paths(net, src, core)
     keys, edges = _edge_lookup(net)
     n, s = len(net.nodes), len(net.seg_u)
@@ -324,22 +340,24 @@ def _route_shares(net: Network, iso3: str, src: int, core: IntArray) -> dict[str
     metro_of = _metro_of_node(net)
     iso_col = net.nodes["iso3"]
     node_iso = iso_col.astype(object).where(iso_col.notna(), None).to_numpy(dtype=object)
-    hits: dict[str, dict[str, int]] = {"choke": {}, "metro": {}, "country": {}, "exit": {}}
-    for path in paths:  # per route to a core metro: about twenty
+    hits: dict[str, dict[str, float]] = {"choke": {}, "metro": {}, "country": {}, "exit": {}}
+    for target, path in paths:  # per route to a core metro: about twenty
+        w = weights[target]
         p = np.asarray(path)
         a, b = np.minimum(p[:-1], p[1:]), np.maximum(p[:-1], p[1:])
         e = edges[np.searchsorted(keys, a * n + b)]
         seg = e[e < s]
         for cid in np.asarray(list(choke))[member[:, seg].any(axis=1)]:
-            hits["choke"][cid] = hits["choke"].get(cid, 0) + 1
+            hits["choke"][cid] = hits["choke"].get(cid, 0) + w
         foreign = [x for x in p.tolist() if node_iso[x] is not None and node_iso[x] != iso3]
         for mid in {metro_of[x] for x in foreign if metro_of[x] is not None}:
-            hits["metro"][mid] = hits["metro"].get(mid, 0) + 1
+            hits["metro"][mid] = hits["metro"].get(mid, 0) + w
         for c in dict.fromkeys(node_iso[x] for x in foreign):
-            hits["country"][c] = hits["country"].get(c, 0) + 1
+            hits["country"][c] = hits["country"].get(c, 0) + w
         if foreign:
-            hits["exit"][node_iso[foreign[0]]] = hits["exit"].get(node_iso[foreign[0]], 0) + 1
-    return {"n": len(paths), **hits}
+            hits["exit"][node_iso[foreign[0]]] = hits["exit"].get(node_iso[foreign[0]], 0) + w
+    total = sum(weights[t] for t, _ in paths)
+    return {"n": len(paths), "weight": total if total > 0 else float(len(paths)), **hits}
 
 
 def _metro_of_node(net: Network) -> NDArray[np.object_]:
@@ -354,7 +372,7 @@ def _metro_of_node(net: Network) -> NDArray[np.object_]:
 
 
 def _share_tables(net: Network, iso3: str, hits: dict[str, Any]) -> tuple[pd.DataFrame, ...]:
-    n = max(hits["n"], 1)
+    n = hits["weight"] or 1.0
     choke = chokepoints()
     ch = pd.DataFrame(
         [(cid, choke[cid].name, k / n) for cid, k in hits["choke"].items()],
@@ -437,8 +455,31 @@ def _cuts(net: Network, b: _Base, own: IntArray) -> dict[str, Any]:
     }
 
 
-def dependency(net: Network, country: str, *, core: Sequence[str] | None = None) -> Dependency:
+def dependency(
+    net: Network,
+    country: str,
+    *,
+    core: Sequence[str] | None = None,
+    impact: str = "capacity",
+) -> Dependency:
     """Dependency indicators of one country (see the module docstring).
+
+    Parameters
+    ----------
+    net
+        Network view.
+    country
+        ISO2, ISO3 or name.
+    core
+        Core metros (default :func:`~undersea.analysis.impact.core_metros`).
+    impact
+        ``"capacity"``: route shares weighted by the core metros' demand;
+        ``"connectivity"``: every route to a core metro counts the same.
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown country or impact model.
 
     Examples
     --------
@@ -447,10 +488,12 @@ def dependency(net: Network, country: str, *, core: Sequence[str] | None = None)
     >>> d.min_cables_by_sea
     1
     """
+    if impact not in IMPACT_MODELS:
+        raise UnknownNameError("impact model", str(impact), list(IMPACT_MODELS))
     b = _base(net, core)
     iso2, name, src = _country(net, country)
     iso3, own = _own_nodes(net, iso2)
-    hits = _route_shares(net, iso3, src, b.core)
+    hits = _route_shares(net, iso3, src, b.core, _core_weights(net, b.core, impact))
     ch, fm, tr = _share_tables(net, iso3, hits)
     landlocked = _landlocked(net, iso3, set(net.all_landing_points["iso3"]))
     return Dependency(

@@ -31,13 +31,14 @@ C5. **Provisioned capacity.** A cable's lit capacity is divided among the countr
     country gets more than it needs; the big markets share what the small ones leave).
     A country's share is split evenly over its landings on the cable. Terrestrial
     capacity is the sum of the country's border capacities (C2).
-C6. **Immediate horizon** (``lost_share``). What rides a failed segment is lost: the
-    riders whose path crosses one. Terrestrial traffic rides the border into the
-    neighbour and on over the neighbour's provisioned capacity, so a border loses the
-    neighbour's share of provisioned capacity riding failed segments (one step: a
-    landlocked country behind a coastal one; nothing behind a country holding a core
-    metro, and nothing for a country holding one, whose traffic is at the core).
-    ``lost_share`` = lost / provisioned capacity.
+C6. **Immediate horizon** (``lost_share``). What rides a failed segment is lost: the riders
+    whose path crosses one (a failed landing or metro fails every segment that ends there:
+    :func:`undersea.analysis.impact.immediate_segments`). Terrestrial traffic rides the
+    border into the neighbour and on over the neighbour's provisioned capacity, so a border
+    loses the neighbour's share of provisioned capacity riding failed segments (one step: a
+    landlocked country behind a coastal one; nothing behind a country holding a core metro,
+    and nothing for a country holding one, whose traffic is at the core). ``lost_share`` =
+    lost / provisioned capacity.
 C7. **After rerouting** (``lost_share_rerouted``). Per country, the maximum flow from all
     its nodes to the surviving core metros outside it, over surviving segments (C1) and
     land links (C2), bounded by its demand: ``delivered_before/after_gbps``. Each country
@@ -501,7 +502,9 @@ def _compile(
         base_delivered=np.zeros(n_u),
         base_uses=np.zeros((n_u, len(ecap)), dtype=bool),
     )
-    delivered, uses, _ = _solve_all(model, np.zeros(len(ecap), dtype=bool), np.arange(n_u))
+    delivered, uses, _ = _solve_all(
+        model, np.zeros(len(ecap), dtype=bool), np.arange(n_u), uses=True
+    )
     model.base_delivered[:] = delivered
     model.base_uses[:] = uses
     return model
@@ -529,44 +532,55 @@ def _immediate(model: FlowModel, failed: NDArray[np.bool_]) -> NDArray[np.float6
     return immediate_batch(model.lookup, failed)
 
 
-def _unit_caps(model: FlowModel, u: int, cap: NDArray[np.int64]) -> Any:
-    g = model.graph.copy()
-    g.data[:] = 0
-    np.add.at(g.data, model.edge_pos, cap)
-    np.add.at(g.data, model.edge_rpos, cap)
+def _scenario_data(model: FlowModel, cap: NDArray[np.int64]) -> NDArray[np.int32]:
+    """``graph.data`` with the edge capacities ``cap``, source and sink entries at 0."""
+    data = np.zeros(len(model.graph.data), dtype=np.int64)
+    np.add.at(data, model.edge_pos, cap)
+    np.add.at(data, model.edge_rpos, cap)
+    return np.minimum(data, _BIG).astype(np.int32)
+
+
+def _unit_caps(model: FlowModel, u: int, data: NDArray[np.int32]) -> tuple[csr_matrix, int]:
+    """The flow graph of unit ``u``: ``data`` plus its source and sink arcs (rule C7)."""
     d = int(np.ceil(model.demand_gbps[u] * _UNIT))
-    nodes = model.unit_nodes[u]
-    g.data[model.src_pos[nodes]] = d
+    vals = data.copy()
+    vals[model.src_pos[model.unit_nodes[u]]] = d
     core = model.core_nodes[model.node_unit[model.core_nodes] != u]
-    g.data[model.sink_pos[core]] = _BIG
-    g.data = g.data.astype(np.int32)
-    return g, d
+    vals[model.sink_pos[core]] = _BIG
+    g = model.graph
+    return csr_matrix((vals, g.indices, g.indptr), shape=g.shape, copy=False), d
 
 
 def _solve_all(
-    model: FlowModel, dead: NDArray[np.bool_], todo: NDArray[np.int64], bottleneck: bool = False
+    model: FlowModel,
+    dead: NDArray[np.bool_],
+    todo: NDArray[np.int64],
+    bottleneck: bool = False,
+    uses: bool = False,
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_], list[str]]:
     """Max-flow per unit of ``todo`` with the ``dead`` edges removed (rule C7): delivered
-    Gbit/s, the edges carrying flow, and (with ``bottleneck``) the minimum cut's labels."""
-    cap = np.where(dead, 0, model.edge_cap)
+    Gbit/s, (with ``uses``) the edges carrying flow, and (with ``bottleneck``) the minimum
+    cut's labels."""
+    data = _scenario_data(model, np.where(dead, 0, model.edge_cap))
     n = model.graph.shape[0] - 2
     delivered = np.zeros(len(todo))
-    uses = np.zeros((len(todo), len(cap)), dtype=bool)
+    used = np.zeros((len(todo) if uses else 0, len(model.edge_cap)), dtype=bool)
     necks = []
     for i, u in enumerate(todo):
-        g, d = _unit_caps(model, int(u), cap)
+        g, d = _unit_caps(model, int(u), data)
         if not len(model.unit_nodes[u]) or d == 0:
             necks.append("")
             continue
         res = maximum_flow(g, n, n + 1)
-        f = res.flow.tocsr()
-        f.sort_indices()
         val = min(int(res.flow_value), d)
         delivered[i] = min(val / _UNIT, float(model.demand_gbps[u]))
-        fl = np.asarray(f[model.edge_u, model.edge_v]).ravel()
-        uses[i] = fl != 0
+        if uses or (bottleneck and val < d):
+            f = res.flow.tocsr()
+            f.sort_indices()
+        if uses:
+            used[i] = np.asarray(f[model.edge_u, model.edge_v]).ravel() != 0
         necks.append(_bottleneck(model, g, f, n) if bottleneck and val < d else "")
-    return delivered, uses, necks
+    return delivered, used, necks
 
 
 def _bottleneck(model: FlowModel, g: csr_matrix, f: csr_matrix, n: int) -> str:
@@ -605,7 +619,7 @@ def _rerouted(
     if bottleneck:
         todo = np.union1d(todo, np.flatnonzero(model.base_delivered < model.demand_gbps - 1e-9))
     if len(todo):
-        delivered, _, nk = _solve_all(model, dead, todo, bottleneck=True)
+        delivered, _, nk = _solve_all(model, dead, todo, bottleneck=bottleneck)
         after[todo] = delivered
         for u, text in zip(todo, nk, strict=True):
             necks[int(u)] = text

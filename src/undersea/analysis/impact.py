@@ -82,6 +82,7 @@ __all__ = [
     "classify_severity",
     "core_metros",
     "country_impact",
+    "immediate_segments",
     "impact_model",
     "metro_impact",
     "scenario_masks",
@@ -538,7 +539,8 @@ def _impact_table(
     df["rtt_inflation_ms"] = inflation
     if impact == "capacity":
         fm = capacity_model(net, core=core, by=by, demand=demand, capacity=capacity)
-        res = fm.evaluate(fs, fn | model.arrays.node_failed)
+        gone = fn | model.arrays.node_failed
+        res = fm.evaluate(immediate_segments(model.arrays, fs[None, :], gone[None, :])[0], gone)
         lost = np.where(iso, 1.0, res.lost_share)
         df["lost_share"] = lost
         df["capacity_before_tbps"] = res.capacity_before_gbps / 1e3
@@ -573,6 +575,17 @@ def _impact_table(
         na_position="last",
     )
     return df.reset_index(drop=True)
+
+
+def immediate_segments(
+    arrays: ImpactArrays, failed_segments: NDArray[np.bool_], failed_nodes: NDArray[np.bool_] | None
+) -> NDArray[np.bool_]:
+    """(B, S) segments the immediate horizon counts as failed: the failed segments and
+    every segment ending at a failed node (a lost landing or metro carries nothing; C6)."""
+    if failed_nodes is None or not failed_nodes.any():
+        return failed_segments
+    s = arrays.n_segments
+    return failed_segments | failed_nodes[:, arrays.edge_u[:s]] | failed_nodes[:, arrays.edge_v[:s]]
 
 
 def capacity_model(

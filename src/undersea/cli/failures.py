@@ -808,6 +808,7 @@ def critical(
     pairs: Annotated[
         bool, typer.Option("--pairs/--no-pairs", help="With --country: search dangerous pairs.")
     ] = True,
+    impact: ImpactOpt = ImpactName.capacity,
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
@@ -823,6 +824,8 @@ def critical(
     Without --country: a global ranking (score = countries newly isolated + the sum of
     every country's lost share). With --country: what losing each of its elements alone
     does to it, and the pairs that are dangerous together though neither is alone.
+    --impact capacity (default) judges by the capacity model's immediate horizon;
+    --impact connectivity by the older cable-count model.
 
     Example: undersea critical --country Kenya --top 20
     """
@@ -833,13 +836,22 @@ def critical(
             open_executor(executor, scheduler=scheduler, workers=workers) as runner,
             progress_bar("elements") as progress,
         ):
-            df = criticality(net, kinds=kinds, top=top, executor=runner, progress=progress)
+            df = criticality(
+                net,
+                kinds=kinds,
+                top=top,
+                impact=impact.value,
+                executor=runner,
+                progress=progress,
+            )
         if fmt is Format.table:
             df = _critical_display(df)
         emit_table(df, fmt, title="Most critical elements")
         return
     with open_executor(executor, scheduler=scheduler, workers=workers) as runner:
-        res = country_criticality(net, country, top=top, pairs=pairs, executor=runner)
+        res = country_criticality(
+            net, country, top=top, pairs=pairs, impact=impact.value, executor=runner
+        )
     single = res.single[res.single["kind"].isin(kinds)].head(top).reset_index(drop=True)
     if fmt is Format.json:
         emit_json(

@@ -40,6 +40,7 @@ from undersea.cli._options import (
     open_network,
     progress_bar,
 )
+from undersea.cli.failures import ImpactName, ImpactOpt
 
 __all__ = ["dependency_command", "plan_command", "whatif_command"]
 
@@ -204,6 +205,7 @@ def whatif_command(
         typer.Option("--countries", help="Risk rows for these countries only (comma-separated)."),
     ] = None,
     top: Annotated[int, typer.Option("--top", help="Rows of the hub and risk tables.", min=1)] = 15,
+    impact: ImpactOpt = ImpactName.connectivity,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
     sample: SampleOpt = False,
@@ -216,7 +218,8 @@ def whatif_command(
     Compares the network before and after: what changed, hub ranks (cables), route
     round trips (--compare-routes) and, with --scenarios or --hazard, Monte Carlo risk
     on the same scenarios for both. --format csv prints the most specific table (risk,
-    else routes, else hubs).
+    else routes, else hubs). The risk is judged by --impact connectivity (default) or
+    capacity (the immediate horizon: what rides a failed cable in the first hours).
 
     Example: undersea whatif --add-cable "Lagos,Marseille" --rfs 2027 --compare-routes "Lagos->Frankfurt"
     """  # noqa: E501
@@ -244,6 +247,7 @@ def whatif_command(
             hubs_by="cables" if hubs else None,
             top=top,
             progress=progress,
+            impact=impact.value,
         )
     if fmt is Format.json:
         emit_json(result.to_dict())
@@ -441,6 +445,7 @@ def dependency_command(
         bool, typer.Option("--all", help="Minimum cuts of every country (a table).")
     ] = False,
     top: Annotated[int, typer.Option("--top", help="Rows of each share table.", min=1)] = 10,
+    impact: ImpactOpt = ImpactName.capacity,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
     sample: SampleOpt = False,
@@ -450,6 +455,8 @@ def dependency_command(
 ) -> None:
     """How dependent is a country: minimum cable / landing-metro cuts that isolate it,
     and the chokepoints, foreign metros and neighbours its routes to the core pass.
+    --impact capacity (default) weights each route by its core metro's demand;
+    --impact connectivity counts every route to a core metro the same.
 
     Example: undersea dependency --country Senegal
     """
@@ -460,7 +467,7 @@ def dependency_command(
         emit_table(dependency_table(net), fmt, title="Minimum cuts per country")
         return
     assert country is not None
-    dep = dependency(net, country)
+    dep = dependency(net, country, impact=impact.value)
     if fmt is Format.json:
         emit_json(dep.to_dict())
         return

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from undersea._errors import InvalidArgumentError, NoRouteError
-from undersea.analysis.impact import impact_model
+from undersea._errors import InvalidArgumentError, NoRouteError, UnknownNameError
+from undersea.analysis.impact import IMPACT_MODELS, capacity_model, impact_model
 from undersea.analysis.planning.candidates import _targets
 from undersea.analysis.planning.crn import Draws, Extension, _check_derived, hazard_spec
 from undersea.analysis.planning.optimise import Progress, _unit_index
@@ -41,8 +41,10 @@ class Comparison:
     rank_after, rank_change (positive: up), value_before, value_after). ``routes``: per
     (from, to) pair rtt_before_ms, rtt_after_ms, change_ms and the cables ridden after.
     ``risk``: per country p_isolated, p_severe and expected_lost_share before and after
-    on the same scenarios, and the changes; most improved first. After the edit, lost
-    shares are measured against the capacity *before* it.
+    on the same scenarios, and the changes; most improved first. Under the capacity model
+    each network's lost shares are of its own provisioned capacity (a new cable adds to
+    it); under the connectivity model, after the edit, lost shares are measured against
+    the capacity *before* it.
     """
 
     changes: pd.DataFrame
@@ -173,11 +175,27 @@ def _route_changes(before: Network, after: Network, routes: Iterable[Any]) -> pd
 
 
 def _judge(
-    out: Any, ix: NDArray[np.int64], ref: NDArray[np.float64], share: float
+    out: Any,
+    ix: NDArray[np.int64],
+    ref: NDArray[np.float64],
+    share: float,
+    riding: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
-    iso, cap = out.isolated[:, ix], out.capacity_mbps[:, ix]
+    """Per unit over a batch: scenarios isolated, scenarios severe, summed lost share.
+
+    Connectivity model (``riding`` None): lost share of the capacity proxy against
+    ``ref``. Capacity model: ``riding`` (B, U) is the provisioned capacity on failed
+    segments (immediate horizon) and ``ref`` the network's own provisioned capacity, as
+    :func:`~undersea.analysis.risk.risk` judges it (an isolated unit loses all).
+    """
+    iso = out.isolated[:, ix]
     with np.errstate(divide="ignore", invalid="ignore"):
-        lost = np.maximum(np.where(ref > 0, (ref - cap) / ref, 0.0), 0.0)
+        if riding is None:
+            cap = out.capacity_mbps[:, ix]
+            lost = np.maximum(np.where(ref > 0, (ref - cap) / ref, 0.0), 0.0)
+        else:
+            frac = np.where(ref > 0, riding / ref, 0.0)
+            lost = np.where(out.isolated, 1.0, np.clip(frac, 0.0, 1.0))[:, ix]
     return iso.sum(0), (iso | (lost >= share)).sum(0), lost.sum(0)
 
 
@@ -187,6 +205,7 @@ def _risk_changes(
     draws: Draws,
     core: Sequence[str] | None,
     progress: Progress | None,
+    impact: str,
 ) -> pd.DataFrame:
     m0 = impact_model(before, core=core)
     m1 = impact_model(after, core=m0.core)
@@ -194,12 +213,23 @@ def _risk_changes(
     units = m0.units[["iso2", "iso3", "name"]].copy()
     ix0 = np.arange(len(units))
     ix1 = _unit_index(m1, units)
-    ref, share = m0.capacity_before_mbps, before.settings.severe_share
+    s = before.settings
     acc = np.zeros((6, len(units)))
     done = 0
+    cap = impact == "capacity"
+    fm0 = capacity_model(before, core=m0.core) if cap else None
+    fm1 = capacity_model(after, core=m0.core) if cap else None
     for k, fs in draws.batches():
-        a = _judge(m0.evaluate(fs), ix0, ref, share)
-        b = _judge(m1.evaluate(ext.draw(k, np.arange(len(fs)), fs)), ix1, ref, share)
+        fs1 = ext.draw(k, np.arange(len(fs)), fs)
+        if fm0 is None or fm1 is None:
+            ref = m0.capacity_before_mbps
+            a = _judge(m0.evaluate(fs), ix0, ref, s.severe_share)
+            b = _judge(m1.evaluate(fs1), ix1, ref, s.severe_share)
+        else:
+            share = s.capacity_severe_share
+            t0, t1 = fm0.sub_gbps + fm0.border_gbps, fm1.sub_gbps + fm1.border_gbps
+            a = _judge(m0.evaluate(fs), ix0, t0, share, fm0.immediate(fs))
+            b = _judge(m1.evaluate(fs1), ix1, t1, share, fm1.immediate(fs1))
         acc += np.vstack(a + b)
         done += len(fs)
         if progress is not None:
@@ -228,6 +258,7 @@ def compare(
     core: Sequence[str] | None = None,
     batch_size: int | None = None,
     progress: Progress | None = None,
+    impact: str = "connectivity",
 ) -> Comparison:
     """Compare a network with an edited copy: hubs, routes and risk in one call.
 
@@ -247,6 +278,15 @@ def compare(
         Keep only these countries in the risk table.
     hubs_by, top
         Hub metric to rank metros by (None: skip), and the top ranks to watch.
+    impact
+        ``"connectivity"`` (default): the cable-count model, shares against the capacity
+        before. ``"capacity"``: each network judged by its own capacity model's immediate
+        horizon (lost share of its provisioned capacity, severe from
+        ``capacity_severe_share``), as :func:`~undersea.analysis.risk.risk` does. Not the
+        default: the immediate horizon counts what rides a failed cable in the first
+        hours, so a long new cable that carries a large share of a country's traffic can
+        raise its chance of a severe first day (see docs/planning.md); the horizon that
+        measures a new cable's benefit is the rerouted one, too slow to sample today.
 
     Examples
     --------
@@ -257,6 +297,8 @@ def compare(
     >>> bool(cmp.routes["change_ms"].iloc[0] < 0)
     True
     """
+    if impact not in IMPACT_MODELS:
+        raise UnknownNameError("impact model", str(impact), list(IMPACT_MODELS))
     _check_derived(before, after)
     changes = _changes(before, after)
     hubs = None if hubs_by is None else _hub_changes(before, after, hubs_by, top)
@@ -269,7 +311,7 @@ def compare(
     n = s.plan_scenarios if n_scenarios is None else n_scenarios
     size = s.risk_batch_size if batch_size is None else batch_size
     draws = Draws.create(spec, before, seed=seed, n_scenarios=n, batch_size=size)
-    table = _risk_changes(before, after, draws, core, progress)
+    table = _risk_changes(before, after, draws, core, progress, impact)
     if countries is not None:
         table = table[table["iso3"].isin(set(_targets(before, countries)["iso3"]))]
     return Comparison(changes, hubs, rts, table.reset_index(drop=True), n, seed, spec.to_spec())
