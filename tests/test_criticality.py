@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import undersea
-from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.criticality import country_criticality, criticality
 from undersea.analysis.impact import country_impact
 from undersea.engine.executors import LocalExecutor
@@ -88,7 +88,7 @@ def test_country_without_pairs_and_limits(triple: Network) -> None:
     assert len(country_criticality(triple, "gh", core=["a"], top=2).pairs) == 2
     with pytest.raises(UnknownNameError):
         country_criticality(triple, "Atlantis", core=["a"])
-    with pytest.raises(InvalidScenarioError, match="top"):
+    with pytest.raises(InvalidArgumentError, match="top"):
         criticality(triple, core=["a"], top=0)
     with pytest.raises(UnknownNameError):
         criticality(triple, kinds=["volcano"])

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import undersea
-from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.impact import (
     SEVERITIES,
     classify_severity,
@@ -220,13 +220,13 @@ def test_scenario_forms_agree(coast: Network) -> None:
 
 
 def test_bad_scenarios_and_core_are_refused(coast: Network) -> None:
-    with pytest.raises(InvalidScenarioError, match="failed_segments"):
+    with pytest.raises(InvalidArgumentError, match="failed_segments"):
         country_impact(coast, np.zeros(3, dtype=bool))
-    with pytest.raises(InvalidScenarioError, match="failed_nodes"):
+    with pytest.raises(InvalidArgumentError, match="failed_nodes"):
         country_impact(coast, Scn(np.zeros(len(coast.seg_u), bool), np.zeros(2, bool)))
     with pytest.raises(UnknownNameError):
         country_impact(coast, np.zeros(len(coast.seg_u), bool), core=["atlantis"])
-    with pytest.raises(InvalidScenarioError):
+    with pytest.raises(InvalidArgumentError):
         core_metros(coast, n=0)
 
 

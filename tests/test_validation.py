@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.validation import replay_incidents, score_counts
 from undersea.geo.regions import Circle
 from undersea.scenarios.incidents import Impact, Incident, Report, Source, incidents
@@ -125,7 +125,7 @@ def test_network_per_incident(coast) -> None:
 def test_bad_arguments(coast) -> None:
     with pytest.raises(UnknownNameError, match="impact model"):
         replay_incidents(coast, incidents=[CUT_SPUR], impact="guesswork")
-    with pytest.raises(InvalidScenarioError, match="no incidents"):
+    with pytest.raises(InvalidArgumentError, match="no incidents"):
         replay_incidents(coast, incidents=[])
     with pytest.raises(UnknownNameError, match="incident"):
         replay_incidents(coast, incidents=["1999-01-nothing"])

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.impact import (
     IMPACT_MODELS,
     SEVERITIES,
@@ -400,7 +400,7 @@ def _check_impact(impact: str) -> None:
 
 def _top(top: int) -> int:
     if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
-        raise InvalidScenarioError(f"top must be a positive integer, got {top!r}")
+        raise InvalidArgumentError(f"top must be a positive integer, got {top!r}")
     return int(top)
 
 

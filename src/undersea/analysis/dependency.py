@@ -48,7 +48,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, dijkstra, maximum_flow
 
-from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.impact import IMPACT_MODELS, core_metros
 from undersea.analysis.routes.places import resolve_country
 from undersea.geo.regions import chokepoints, segments_in_region
@@ -171,7 +171,7 @@ def _base(net: Network, core: Sequence[str] | None) -> _Base:
     nodes = ix.get_indexer([f"metro:{c}" for c in ids])
     nodes = np.where(nodes >= 0, nodes, ix.get_indexer(ids))
     if (nodes < 0).any():
-        raise InvalidScenarioError(f"unknown core metro(s): {np.asarray(ids)[nodes < 0]}")
+        raise InvalidArgumentError(f"unknown core metro(s): {np.asarray(ids)[nodes < 0]}")
     return _Base(
         e.astype(np.int64),
         net.edge_u[e].astype(np.int64),

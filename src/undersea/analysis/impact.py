@@ -65,7 +65,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 
-from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea._errors import InvalidArgumentError, InvalidScenarioError, UnknownNameError
 from undersea.analysis.flows import FlowModel, flow_model
 from undersea.analysis.routes.routing import delay_graph
 from undersea.engine.kernels import ImpactArrays, KernelOutput, run_batch
@@ -189,7 +189,7 @@ def core_metros(net: Network, *, n: int | None = None) -> list[str]:
     """
     n = net.settings.core_metros if n is None else n
     if n < 1:
-        raise InvalidScenarioError(f"the core needs at least one metro, got n={n}")
+        raise InvalidArgumentError(f"the core needs at least one metro, got n={n}")
     nodes = net.nodes
     kind = "metro" if nodes["kind"].eq("metro").any() else "landing"
     ids = nodes["node_id"].to_numpy(dtype=object)
@@ -205,7 +205,7 @@ def _core_nodes(
 ) -> tuple[NDArray[np.int32], tuple[str, ...]]:
     names = core_metros(net) if core is None else list(core)
     if not names:
-        raise InvalidScenarioError("the core is empty: name at least one metro")
+        raise InvalidArgumentError("the core is empty: name at least one metro")
     node_ix = pd.Index(net.nodes["node_id"])
     out = []
     for name in names:
@@ -235,7 +235,7 @@ def _country_units(net: Network) -> tuple[pd.DataFrame, NDArray[np.int32]]:
 
 def _metro_units(net: Network) -> tuple[pd.DataFrame, NDArray[np.int32]]:
     if net.metros is None or not len(net.metros):
-        raise InvalidScenarioError("this network has no metros (load it with land=True)")
+        raise InvalidArgumentError("this network has no metros (load it with land=True)")
     units = net.metros[["metro_id", "name", "iso2", "iso3"]].reset_index(drop=True)
     mix = pd.Index(units["metro_id"])
     ids = net.nodes["node_id"].astype(str)

@@ -35,7 +35,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.stats import chi2, norm
 
-from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.impact import IMPACT_MODELS, capacity_model, impact_model
 from undersea.analysis.infrastructure import infrastructure_summary
 from undersea.engine.executors import Executor, Kernel, exact_ints, get_executor
@@ -327,7 +327,7 @@ def _positive(value: Any, name: str, *, zero: bool = False) -> int:
     low = 0 if zero else 1
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
         kind = "non-negative" if zero else "positive"
-        raise InvalidScenarioError(f"{name} must be a {kind} integer, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a {kind} integer, got {value!r}")
     return int(value)
 
 
@@ -391,7 +391,7 @@ def risk(
     size = _positive(s.risk_batch_size if batch_size is None else batch_size, "batch_size")
     level = s.risk_confidence if confidence is None else float(confidence)
     if not 0.0 < level < 1.0:
-        raise InvalidScenarioError(f"confidence must be between 0 and 1, got {confidence!r}")
+        raise InvalidArgumentError(f"confidence must be between 0 and 1, got {confidence!r}")
     bound, spec = _bind(net, hazard)
     if impact not in IMPACT_MODELS:
         raise UnknownNameError("impact model", str(impact), list(IMPACT_MODELS))

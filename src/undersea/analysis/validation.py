@@ -50,7 +50,7 @@ from typing import Any
 
 import pandas as pd
 
-from undersea._errors import InvalidScenarioError, UnknownNameError
+from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.impact import IMPACT_MODELS, country_impact
 from undersea.network.core import Network
 from undersea.scenarios.builders import scenario_from_incident
@@ -188,7 +188,7 @@ def _resolve(items: Sequence[Incident | str] | None) -> list[Incident]:
         return shipped_incidents()
     out = [i if isinstance(i, Incident) else incident(i) for i in items]
     if not out:
-        raise InvalidScenarioError("no incidents to replay: give at least one")
+        raise InvalidArgumentError("no incidents to replay: give at least one")
     return out
 
 
