@@ -36,7 +36,8 @@ from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from undersea._errors import ExecutorUnavailableError, InvalidArgumentError, MissingExtraError
+from undersea._compat import import_optional
+from undersea._errors import ExecutorUnavailableError, InvalidArgumentError
 from undersea.engine.executors import BatchTask
 from undersea.engine.kernels import run_batch
 
@@ -49,11 +50,7 @@ P = TypeVar("P")
 
 def _distributed() -> Any:
     """The ``distributed`` package, or MissingExtraError naming the ``[dask]`` extra."""
-    try:
-        import distributed
-    except ImportError:
-        raise MissingExtraError("dask", "dask") from None
-    return distributed
+    return import_optional("distributed", "dask", package="dask")
 
 
 def _run(task: BatchTask[P], k: int) -> P:

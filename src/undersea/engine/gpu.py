@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse
 
+from undersea._compat import import_optional
 from undersea._errors import ExecutorUnavailableError, InvalidScenarioError, MissingExtraError
 from undersea.engine.kernels import Graph, ImpactArrays, KernelOutput
 
@@ -59,11 +60,7 @@ log = logging.getLogger(__name__)
 
 def _cupy() -> ModuleType:
     """CuPy, or MissingExtraError naming the ``[gpu]`` extra."""
-    try:
-        import cupy
-    except ImportError:
-        raise MissingExtraError("cupy", "gpu") from None
-    return cupy
+    return import_optional("cupy", "gpu")
 
 
 def require_gpu() -> str:

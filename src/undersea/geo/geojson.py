@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from undersea._errors import MissingExtraError
+from undersea._compat import import_optional
 
 if TYPE_CHECKING:
     from undersea.network.core import Network
@@ -101,8 +101,5 @@ def landing_points_geojson(net: Network) -> dict[str, Any]:
 
 def to_geodataframe(collection: dict[str, Any]) -> Any:
     """GeoDataFrame (EPSG:4326) of a FeatureCollection; needs the ``geo`` extra."""
-    try:
-        import geopandas as gpd
-    except ImportError as exc:
-        raise MissingExtraError("geopandas", "geo") from exc
+    gpd = import_optional("geopandas", "geo")
     return gpd.GeoDataFrame.from_features(collection["features"], crs="EPSG:4326")

@@ -43,7 +43,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from undersea._errors import MissingExtraError, OutputError, UnknownNameError
+from undersea._compat import import_optional
+from undersea._errors import OutputError, UnknownNameError
 from undersea.geo.geojson import split_antimeridian
 
 if TYPE_CHECKING:
@@ -540,11 +541,7 @@ def _read_geojson(path: Path) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------- GeoDataFrame
 def _geopandas() -> Any:
-    try:
-        import geopandas as gpd
-    except ImportError as exc:
-        raise MissingExtraError("geopandas", "geo") from exc
-    return gpd
+    return import_optional("geopandas", "geo")
 
 
 def to_geodataframe(df: pd.DataFrame, *, crs: str = "EPSG:4326") -> Any:

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from undersea._errors import InvalidArgumentError, MissingExtraError
+from undersea._compat import import_optional
+from undersea._errors import InvalidArgumentError
 from undersea.analysis.planning.optimise import OBJECTIVE_METRIC, Plan, new_build_lines
 from undersea.network.core import Network
 from undersea.outputs.export import save_figure
@@ -45,15 +46,18 @@ __all__ = [
 _HISTORY_COLUMNS = ("year", "metric", "rank", "metro_id", "name", "value")
 
 
+def blank_figure(width: float, height: float) -> Figure:
+    """A pyplot-free figure with an Agg canvas (no global state, no display needed)."""
+    figure = import_optional("matplotlib.figure", "plot")
+    agg = import_optional("matplotlib.backends.backend_agg", "plot")
+    fig: Figure = figure.Figure(figsize=(width, height), layout="constrained")
+    agg.FigureCanvasAgg(fig)
+    return fig
+
+
 def new_figure(width: float, height: float) -> tuple[Figure, Axes]:
     """A pyplot-free figure with an Agg canvas, and its axes."""
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError as exc:
-        raise MissingExtraError("matplotlib", "plot") from exc
-    fig = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = blank_figure(width, height)
     return fig, fig.add_subplot()
 
 
@@ -372,15 +376,9 @@ def plot_rtt_matrix(
     matrix is at most 12 x 12 (``annotate`` forces it on or off); unreachable cells are
     grey.
     """
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise MissingExtraError("matplotlib", "plot") from exc
     n = len(matrix)
     side = min(2.0 + 0.45 * n, 30.0)
-    fig = Figure(figsize=(side + 1.5, side), layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = blank_figure(side + 1.5, side)
     ax = fig.add_subplot()
     data = np.ma.masked_invalid(matrix.to_numpy(dtype=float))
     cmap = _cmap()
@@ -417,14 +415,8 @@ def plot_plan(plan: Plan, path: Any = None, *, runner_ups: int = 5, margin_deg: 
     ``runner_ups`` other candidates dashed, the targets' landing points as dots; beside
     it the objective's metric per target before and after. Needs the ``plot`` extra.
     """
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise MissingExtraError("matplotlib", "plot") from exc
     base = plan.base
-    fig = Figure(figsize=(10.0, 5.6), layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = blank_figure(10.0, 5.6)
     ax, bx = fig.subplots(1, 2, width_ratios=[2.2, 1.0])
     chosen = [new_build_lines(base, c.apply(base)) for c in plan.builds]
     others = plan.candidates[~plan.candidates["chosen"]].head(runner_ups)["id"]

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from undersea._compat import import_optional
 from undersea._errors import (
     MissingExtraError,
     NoRouteError,
@@ -96,10 +97,7 @@ class Report:
 
 # ---------------------------------------------------------------------------- rendering
 def _environment() -> Any:
-    try:
-        import jinja2
-    except ImportError as exc:
-        raise MissingExtraError("jinja2", "report") from exc
+    jinja2 = import_optional("jinja2", "report")
     folder = resources.files("undersea.outputs") / "report_templates"
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
@@ -117,10 +115,7 @@ def _render(template: str, **context: Any) -> str:
 def _require_extras() -> None:
     """Fail before any work when Jinja2 or matplotlib is missing."""
     _environment()
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError as exc:
-        raise MissingExtraError("matplotlib", "plot") from exc
+    import_optional("matplotlib", "plot")
 
 
 def _fmt(v: Any, kind: str) -> str:

@@ -42,7 +42,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from undersea._errors import MissingExtraError, SqlError
+from undersea._compat import import_optional
+from undersea._errors import SqlError
 from undersea.outputs.export import TABLES, network_table
 
 if TYPE_CHECKING:
@@ -83,11 +84,7 @@ READ_ONLY_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 
 
 def _duckdb() -> Any:
-    try:
-        import duckdb
-    except ImportError as exc:
-        raise MissingExtraError("duckdb", "sql") from exc
-    return duckdb
+    return import_optional("duckdb", "sql")
 
 
 def _sql_table(net: Network, name: str) -> pd.DataFrame:
