@@ -54,6 +54,7 @@ from undersea.analysis.routes.places import resolve_country
 from undersea.geo.regions import chokepoints, segments_in_region
 from undersea.network.core import Network
 from undersea.network.demand import metro_demand
+from undersea.network.graph import metro_id, metro_node
 
 __all__ = ["Dependency", "dependency", "dependency_table", "min_cut"]
 
@@ -168,7 +169,7 @@ def _base(net: Network, core: Sequence[str] | None) -> _Base:
     border[e >= s] = kinds[e[e >= s] - s] == "border"
     ids = core_metros(net) if core is None else list(core)
     ix = pd.Index(net.nodes["node_id"])
-    nodes = ix.get_indexer([f"metro:{c}" for c in ids])
+    nodes = ix.get_indexer([metro_node(c) for c in ids])
     nodes = np.where(nodes >= 0, nodes, ix.get_indexer(ids))
     if (nodes < 0).any():
         raise InvalidArgumentError(f"unknown core metro(s): {np.asarray(ids)[nodes < 0]}")
@@ -237,7 +238,7 @@ def _landing_metros(net: Network, core: IntArray) -> tuple[pd.Series, IntArray]:
     live = net.cable_landings[net.cable_landings["cable_id"].isin(set(net.cables["id"]))]
     metros = sorted(set(lm.loc[lm["landing_point_id"].isin(live["landing_point_id"]), "metro_id"]))
     ix = pd.Index(net.nodes["node_id"])
-    mnode = ix.get_indexer([f"metro:{m}" for m in metros])
+    mnode = ix.get_indexer([metro_node(m) for m in metros])
     ok = (mnode >= 0) & ~np.isin(mnode, core)
     metros, mnode = list(np.asarray(metros, dtype=object)[ok]), mnode[ok]
     row = {m: i for i, m in enumerate(metros)}
@@ -362,7 +363,7 @@ def _route_shares(
 
 def _metro_of_node(net: Network) -> NDArray[np.object_]:
     ids = net.nodes["node_id"].astype(str)
-    out = ids.str.removeprefix("metro:").where(net.nodes["kind"].eq("metro"))
+    out = metro_id(ids).where(net.nodes["kind"].eq("metro"))
     if net.landing_metro is not None:
         lm = dict(
             zip(net.landing_metro["landing_point_id"], net.landing_metro["metro_id"], strict=True)

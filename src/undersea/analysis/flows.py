@@ -69,6 +69,7 @@ from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.network.capacity import lit_capacity_tbps
 from undersea.network.core import Network
 from undersea.network.demand import country_demand, metro_demand, network_year
+from undersea.network.graph import metro_nodes
 
 __all__ = ["FlowModel", "FlowResult", "flow_model", "water_fill"]
 
@@ -225,7 +226,7 @@ def _gateway_score(net: Network, core: NDArray[np.int32]) -> NDArray[np.float64]
     if lm is not None and len(lm):
         ix = pd.Index(net.nodes["node_id"])
         a = ix.get_indexer(lm["landing_point_id"])
-        b = ix.get_indexer("metro:" + lm["metro_id"])
+        b = ix.get_indexer(metro_nodes(lm["metro_id"]))
         keep = (a >= 0) & (b >= 0)
         metro_node[a[keep]] = b[keep]
     return np.asarray(-np.round(np.minimum(dist[metro_node], dist), 0))

@@ -71,6 +71,7 @@ from undersea.analysis.routes.routing import delay_graph
 from undersea.engine.kernels import ImpactArrays, KernelOutput, run_batch
 from undersea.network.capacity import cable_capacity_tbps
 from undersea.network.core import Network
+from undersea.network.graph import metro_id, metro_node, metro_nodes
 from undersea.settings import Settings
 
 __all__ = [
@@ -162,7 +163,7 @@ def _node_cables(net: Network) -> pd.DataFrame:
         parts.append(
             pd.DataFrame(
                 {
-                    "node": node_ix.get_indexer("metro:" + m["metro_id"]),
+                    "node": node_ix.get_indexer(metro_nodes(m["metro_id"])),
                     "cable": cab_ix.get_indexer(m["cable_id"]),
                 }
             )
@@ -197,7 +198,7 @@ def core_metros(net: Network, *, n: int | None = None) -> list[str]:
     cand = np.flatnonzero(nodes["kind"].eq(kind).to_numpy() & (cables > 0) & ~net.failed_nodes)
     order = np.lexsort((ids[cand].astype(str), -cables[cand]))
     chosen = ids[cand[order[:n]]]
-    return [str(x).removeprefix("metro:") for x in chosen]
+    return [metro_id(str(x)) for x in chosen]
 
 
 def _core_nodes(
@@ -209,12 +210,12 @@ def _core_nodes(
     node_ix = pd.Index(net.nodes["node_id"])
     out = []
     for name in names:
-        k = node_ix.get_indexer([name, f"metro:{name}"])
+        k = node_ix.get_indexer([name, metro_node(name)])
         if (k >= 0).any():
             out.append(int(k[k >= 0][0]))
             continue
         mid = net.metro(name)["metro_id"]  # raises UnknownNameError with close matches
-        out.append(int(node_ix.get_indexer([f"metro:{mid}"])[0]))
+        out.append(int(node_ix.get_indexer([metro_node(mid)])[0]))
     return np.asarray(out, dtype=np.int32), tuple(str(x) for x in names)
 
 
@@ -239,7 +240,7 @@ def _metro_units(net: Network) -> tuple[pd.DataFrame, NDArray[np.int32]]:
     units = net.metros[["metro_id", "name", "iso2", "iso3"]].reset_index(drop=True)
     mix = pd.Index(units["metro_id"])
     ids = net.nodes["node_id"].astype(str)
-    metro_of = ids.str.removeprefix("metro:").where(net.nodes["kind"].eq("metro"))
+    metro_of = metro_id(ids).where(net.nodes["kind"].eq("metro"))
     lm = net.landing_metro
     if lm is not None:
         lp_metro = ids.map(dict(zip(lm["landing_point_id"], lm["metro_id"], strict=True)))
@@ -387,7 +388,7 @@ def _with_landings(net: Network, fn: NDArray[np.bool_]) -> NDArray[np.bool_]:
     metros = net.nodes["node_id"][fn & net.nodes["kind"].eq("metro").to_numpy()]
     if lm is None or not len(metros):
         return fn
-    lps = lm.loc[lm["metro_id"].isin(metros.str.removeprefix("metro:")), "landing_point_id"]
+    lps = lm.loc[lm["metro_id"].isin(metro_id(metros)), "landing_point_id"]
     out = fn.copy()
     k = pd.Index(net.nodes["node_id"]).get_indexer(lps)
     out[k[k >= 0]] = True
@@ -463,14 +464,10 @@ def _main_nodes(net: Network, model: ImpactModel) -> NDArray[np.int64]:
     a = model.arrays
     nodes = net.nodes
     cables = _cables_per_node(net)
-    pop = (
-        nodes["node_id"]
-        .str.removeprefix("metro:")
-        .map(
-            dict(zip(net.metros["metro_id"], net.metros["population"].fillna(0), strict=True))
-            if net.metros is not None
-            else {}
-        )
+    pop = metro_id(nodes["node_id"]).map(
+        dict(zip(net.metros["metro_id"], net.metros["population"].fillna(0), strict=True))
+        if net.metros is not None
+        else {}
     )
     kind_rank = np.where(nodes["kind"].eq("metro"), 0, 1)
     df = pd.DataFrame(

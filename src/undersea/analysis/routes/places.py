@@ -59,6 +59,7 @@ from undersea.geo.gazetteer import alternate_rows, capitals, cities, name_key
 from undersea.geo.regions import parse_point
 from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
+from undersea.network.graph import METRO_PREFIX, metro_id, metro_node, metro_nodes
 from undersea.settings import Settings
 
 __all__ = [
@@ -277,7 +278,7 @@ def _node_place(net: Network, idx: int, kind: str, *, note: str = "") -> Place:
     iso2 = None if pd.isna(row["iso2"]) else str(row["iso2"])
     lon, lat = float(row["lon"]), float(row["lat"])
     if row["kind"] == "metro" and not _land_on(net):
-        anchors = _metro_landings(net, str(row["node_id"]).removeprefix("metro:"), lon, lat)
+        anchors = _metro_landings(net, metro_id(str(row["node_id"])), lon, lat)
         if not anchors:
             raise NoRouteError(f"{name} has no landing point and land links are switched off")
         note = note or "land links are off: joined to its landing points by backhaul"
@@ -309,7 +310,7 @@ def _metro_landings(
 
 
 def _metro_place(net: Network, metro_id: str, *, kind: str = "metro", note: str = "") -> Place:
-    return _node_place(net, net.node_index(f"metro:{metro_id}"), kind, note=note)
+    return _node_place(net, net.node_index(metro_node(metro_id)), kind, note=note)
 
 
 def _landing_place(net: Network, lp_id: str, *, kind: str = "landing", note: str = "") -> Place:
@@ -385,7 +386,7 @@ def _by_id(net: Network, text: str, s: Settings) -> Place | None:
     if (lp["id"] == text).any():
         return _landing_place(net, text)
     m = net.metros
-    mid = text.removeprefix("metro:")
+    mid = metro_id(text)
     if m is not None and (m["metro_id"] == mid).any():
         return _metro_place(net, mid)
     if text.startswith("country:"):
@@ -502,7 +503,7 @@ def _cables_per_node(net: Network) -> np.ndarray:
     lm = net.landing_metro
     if lm is not None and len(live):
         metro = live["landing_point_id"].map(lm.set_index("landing_point_id")["metro_id"])
-        live = live.assign(metro=ix.get_indexer("metro:" + metro.fillna("")))
+        live = live.assign(metro=ix.get_indexer(metro_nodes(metro.fillna(""))))
         per_m = live[live["metro"] >= 0].groupby("metro")["cable_id"].nunique()
         out[per_m.index.to_numpy()] = per_m.to_numpy()
     return out
@@ -512,7 +513,7 @@ def _node_population(net: Network) -> np.ndarray:
     out = np.zeros(len(net.nodes))
     m = net.metros
     if m is not None:
-        ix = pd.Index(net.nodes["node_id"]).get_indexer("metro:" + m["metro_id"])
+        ix = pd.Index(net.nodes["node_id"]).get_indexer(metro_nodes(m["metro_id"]))
         out[ix[ix >= 0]] = m["population"].astype("Float64").fillna(0).to_numpy(float)[ix >= 0]
     return out
 
@@ -604,7 +605,7 @@ def _towns_merged(
         near = [
             k
             for k, c in enumerate(out)
-            if not c.key.startswith(("city:", "metro:"))
+            if not c.key.startswith(("city:", METRO_PREFIX))
             and c.iso2 == city.iso2
             and great_circle_km(c.lon, c.lat, city.lon, city.lat, s.earth_radius_km)
             <= s.metro_radius_km
@@ -712,10 +713,10 @@ def _network_candidates(
         hit = m[(_names(net).metro_name == key) & (m["iso2"].eq(iso2) if iso2 else True)]
         for r in hit.to_dict(orient="records"):
             mid = str(r["metro_id"])
-            k = ix.get_indexer([f"metro:{mid}"])[0]
+            k = ix.get_indexer([metro_node(mid)])[0]
             out.append(
                 _Candidate(
-                    f"metro:{mid}",
+                    metro_node(mid),
                     _metro_label(r),
                     str(r["iso2"]),
                     float(pop_of[mid]),
@@ -730,7 +731,7 @@ def _network_candidates(
     metro_of = _names(net).metro_of
     known = {c.key for c in out}
     for r in hit.to_dict(orient="records"):
-        if f"metro:{metro_of.get(r['id'])}" in known:  # the landing is in that metro
+        if metro_node(str(metro_of.get(r["id"]))) in known:  # the landing is in that metro
             continue
         k = ix.get_indexer([str(r["id"])])[0]
         out.append(
@@ -798,7 +799,7 @@ def _city_metro(net: Network, r: pd.Series, s: Settings) -> str | None:
 
 def _city_key(net: Network, r: pd.Series, s: Settings) -> str:
     mid = _city_metro(net, r, s)
-    return f"metro:{mid}" if mid else f"city:{r['gid']}"
+    return metro_node(mid) if mid else f"city:{r['gid']}"
 
 
 def _city_place(net: Network, r: pd.Series, s: Settings) -> Place:
