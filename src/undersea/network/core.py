@@ -27,7 +27,14 @@ from undersea.network.topology import QualityReport, Topology
 from undersea.settings import Settings
 from undersea.tables import Provenance
 
-__all__ = ["Adjacency", "Network", "check_year", "covered_years", "snapshot_year"]
+__all__ = [
+    "Adjacency",
+    "Network",
+    "SnapshotData",
+    "check_year",
+    "covered_years",
+    "snapshot_year",
+]
 
 
 @dataclass(frozen=True)
@@ -58,8 +65,12 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _Base:
-    """Everything shared by every view of one snapshot (read-only)."""
+class SnapshotData:
+    """Everything shared by every view of one snapshot (read-only).
+
+    :attr:`Network.shared` gives it: the build cache stores it, and it is the key of
+    memos that hold for every view of a snapshot (views differ only in their masks).
+    """
 
     cables: pd.DataFrame
     landing_points: pd.DataFrame
@@ -100,7 +111,7 @@ class Network:
     True
     """
 
-    _base: _Base = field(repr=False)
+    _base: SnapshotData = field(repr=False)
     active: np.ndarray = field(repr=False)  # bool per segment: in service in this view
     failed_nodes: np.ndarray = field(repr=False)  # bool per node: failed landing stations
     link_active: np.ndarray = field(repr=False)  # bool per land link: in use in this view
@@ -134,7 +145,7 @@ class Network:
         links = land.links.reset_index(drop=True) if land is not None else None
         seg = topology.segments.reset_index(drop=True)
         cab = cables.sort_values("id").reset_index(drop=True)
-        base = _Base(
+        base = SnapshotData(
             cables=cab,
             landing_points=landing_points.sort_values("id").reset_index(drop=True),
             cable_landings=cable_landings.reset_index(drop=True),
@@ -229,6 +240,11 @@ class Network:
     def cables(self) -> pd.DataFrame:
         """Cables in service in this view (canonical columns)."""
         return self._base.cables[self.cable_in_service].reset_index(drop=True)
+
+    @property
+    def shared(self) -> SnapshotData:
+        """The tables and arrays every view of this snapshot shares (read-only)."""
+        return self._base
 
     @property
     def all_cables(self) -> pd.DataFrame:

@@ -365,7 +365,7 @@ def _build_snapshot(snap: CableSnapshot, countries_file: Path | None, s: Setting
 
 # ---------------------------------------------------------------------------- cache I/O
 def _frames(net: Network) -> dict[str, pd.DataFrame]:
-    b = net._base
+    b = net.shared
     return {
         "cables": b.cables,
         "landing_points": b.landing_points,
@@ -408,7 +408,7 @@ def _write_entry(entry: Path, net: Network) -> None:
 def _write_frames(tmp: Path, net: Network) -> None:
     for name, df in _frames(net).items():
         pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp / f"{name}.parquet")
-    b = net._base
+    b = net.shared
     np.savez(tmp / "arrays.npz", coords=b.coords, offsets=b.offsets)
     if b.countries is not None:
         c = b.countries.assign(geometry=shapely.to_wkb(b.countries["geometry"].to_numpy()))

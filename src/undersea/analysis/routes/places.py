@@ -220,7 +220,7 @@ _NAMES: dict[int, tuple[weakref.ref[Any], _Names]] = {}
 
 
 def _names(net: Network) -> _Names:
-    base = net._base  # one snapshot: every view shares it
+    base = net.shared  # one snapshot: every view shares it
     hit = _NAMES.get(id(base))
     if hit is not None and hit[0]() is base:
         return hit[1]
