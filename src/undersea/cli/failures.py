@@ -38,6 +38,7 @@ from undersea.cli._options import (
     emit_table,
     open_network,
     progress_bar,
+    tie_note,
 )
 from undersea.engine.executors import open_executor
 from undersea.geo.regions import Region, parse_bbox, parse_circle, region_from_geojson
@@ -718,6 +719,8 @@ def risk_command(
     df = result.countries
     if country is not None:
         df = df[df["iso2"].isin(countries_in(net, country))]
+    order = df[["p_isolated", "p_severe", "expected_lost_share"]].apply(tuple, axis=1)
+    tied = tie_note(order, top)
     df = df.head(top).reset_index(drop=True)
     if fmt is Format.json:
         doc = result.to_dict()
@@ -735,6 +738,8 @@ def risk_command(
     emit_table(
         _risk_display(df), fmt, title=f"Risk per country ({result.confidence:.0%} intervals)"
     )
+    if tied:
+        console.print(f"{tied} (same risk as the last row shown; --top shows more)")
     if result.infrastructure is not None:
         emit_table(
             _infrastructure_display(result.infrastructure),
