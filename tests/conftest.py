@@ -140,6 +140,62 @@ COAST_LINES = {
 }
 
 
+#: The coast's metros: metro_id, name, iso2, iso3, lon, lat, landing ids (Ouagadougou is
+#: inland: it reaches the sea only over its borders).
+COAST_METROS = [
+    ("dakar-sn", "Dakar", "SN", "SEN", -17.4, 14.7, ["a"]),
+    ("abidjan-ci", "Abidjan", "CI", "CIV", -4.0, 5.3, ["b", "e"]),
+    ("accra-gh", "Accra", "GH", "GHA", -0.2, 5.6, ["c"]),
+    ("lagos-ng", "Lagos", "NG", "NGA", 3.4, 6.4, ["d"]),
+    ("ouagadougou-bf", "Ouagadougou", "BF", "BFA", -1.5, 12.4, []),
+]
+
+
+def coast_network(borders, *, metros=COAST_METROS, settings=None):
+    """The coast's ``trunk`` and ``spur`` cables with hand-made metros, backhaul and the
+    given border links ``(metro a, metro b, km)``: impact tests control every land link."""
+    import pandas as pd
+
+    from undersea.network.core import Network
+    from undersea.network.graph import metro_node
+    from undersea.network.land import LandLayer
+    from undersea.network.topology import build_topology
+    from undersea.settings import get_settings
+
+    snap = make_snapshot(
+        cables=[("trunk", 2000, 2000.0), ("spur", 2015, 500.0)],
+        landings=COAST_LANDINGS,
+        lines=COAST_LINES,
+        cable_landings={"trunk": ["a", "b", "c", "d"], "spur": ["b", "e"]},
+    )
+    table = pd.DataFrame(
+        [
+            {"metro_id": m, "name": n, "iso2": i2, "iso3": i3, "lon": x, "lat": y,
+             "population": 1_000_000, "inland": not lps}
+            for m, n, i2, i3, x, y, lps in metros
+        ]
+    )  # fmt: skip
+    lm = pd.DataFrame(
+        [(lp, m) for m, *_, lps in metros for lp in lps],
+        columns=["landing_point_id", "metro_id"],
+    )
+    links = pd.DataFrame(
+        [(lp, metro_node(m), 10.0, "backhaul") for lp, m in lm.itertuples(index=False)]
+        + [(metro_node(a), metro_node(b), km, "border") for a, b, km in borders],
+        columns=["u", "v", "length_km", "kind"],
+    )
+    s = settings or get_settings()
+    return Network.from_topology(
+        cables=snap.cables,
+        landing_points=snap.landing_points,
+        cable_landings=snap.cable_landings,
+        topology=build_topology(snap, settings=s),
+        provenance=snap.provenance,
+        settings=s,
+        land=LandLayer(table, lm, links),
+    )
+
+
 @pytest.fixture
 def tiny_snapshot():
     """Three cables on a small West-African-like coast.

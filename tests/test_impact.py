@@ -26,11 +26,9 @@ from undersea.analysis.impact import country_impact as _country_impact
 from undersea.analysis.impact import metro_impact as _metro_impact
 from undersea.engine.kernels import reference_batch
 from undersea.network.core import Network
-from undersea.network.land import LandLayer
-from undersea.network.topology import build_topology
 from undersea.settings import get_settings
 
-from .conftest import COAST_LANDINGS, COAST_LINES, make_snapshot
+from .conftest import coast_network
 
 
 def country_impact(*args: Any, **kwargs: Any) -> pd.DataFrame:
@@ -53,68 +51,17 @@ class Scn:
 # spur b-e (both CI, domestic). Metros per landing, plus landlocked Burkina Faso (BF)
 # joined to Abidjan by a border link (900 km; ``coast2`` adds Accra, 1,500 km). The core
 # is Dakar.
-METROS = [  # metro_id, name, iso2, iso3, lon, lat, landings
-    ("dakar-sn", "Dakar", "SN", "SEN", -17.4, 14.7, ["a"]),
-    ("abidjan-ci", "Abidjan", "CI", "CIV", -4.0, 5.3, ["b", "e"]),
-    ("accra-gh", "Accra", "GH", "GHA", -0.2, 5.6, ["c"]),
-    ("lagos-ng", "Lagos", "NG", "NGA", 3.4, 6.4, ["d"]),
-    ("ouagadougou-bf", "Ouagadougou", "BF", "BFA", -1.5, 12.4, []),
-]
-
-
-def _coast(*, accra_border: bool) -> Network:
-    snap = make_snapshot(
-        cables=[("trunk", 2000, 2000.0), ("spur", 2015, 500.0)],
-        landings=COAST_LANDINGS,
-        lines=COAST_LINES,
-        cable_landings={"trunk": ["a", "b", "c", "d"], "spur": ["b", "e"]},
-    )
-    metros = pd.DataFrame(
-        [
-            {
-                "metro_id": m,
-                "name": n,
-                "iso2": i2,
-                "iso3": i3,
-                "lon": x,
-                "lat": y,
-                "population": 1_000_000,
-                "inland": not lps,
-            }
-            for m, n, i2, i3, x, y, lps in METROS
-        ]
-    )
-    lm = pd.DataFrame(
-        [(lp, m) for m, *_, lps in METROS for lp in lps],
-        columns=["landing_point_id", "metro_id"],
-    )
-    links = pd.DataFrame(
-        [(lp, f"metro:{m}", 10.0, "backhaul") for lp, m in lm.itertuples(index=False)]
-        + [("metro:abidjan-ci", "metro:ouagadougou-bf", 900.0, "border")]
-        + [("metro:accra-gh", "metro:ouagadougou-bf", 1500.0, "border")] * accra_border,
-        columns=["u", "v", "length_km", "kind"],
-    )
-    s = get_settings()
-    return Network.from_topology(
-        cables=snap.cables,
-        landing_points=snap.landing_points,
-        cable_landings=snap.cable_landings,
-        topology=build_topology(snap, settings=s),
-        provenance=snap.provenance,
-        settings=s,
-        land=LandLayer(metros, lm, links),
-    )
-
-
 @pytest.fixture(scope="module")
 def coast() -> Network:
-    return _coast(accra_border=False)
+    return coast_network([("abidjan-ci", "ouagadougou-bf", 900.0)])
 
 
 @pytest.fixture(scope="module")
 def coast2() -> Network:
     """The same coast with a second border link, Ouagadougou - Accra."""
-    return _coast(accra_border=True)
+    return coast_network(
+        [("abidjan-ci", "ouagadougou-bf", 900.0), ("accra-gh", "ouagadougou-bf", 1500.0)]
+    )
 
 
 def _cut(net: Network, *segment_ids: str) -> pd.DataFrame:

@@ -16,66 +16,22 @@ from undersea.analysis.impact import capacity_model, country_impact
 from undersea.network.capacity import lit_share
 from undersea.network.core import Network
 from undersea.network.demand import country_demand, read_demand_table
-from undersea.network.land import LandLayer
-from undersea.network.topology import build_topology
 from undersea.settings import get_settings
 from undersea.sources.worldbank import read_worldbank
 
-from .conftest import COAST_LANDINGS, COAST_LINES, make_snapshot
+from .conftest import COAST_METROS, coast_network
 
 # The shared West-African coast: trunk a(SN)-bu0-b(CI), bu0-bu1, bu1-d(NG), bu1-c(GH);
 # spur b-e (CI, domestic). Dakar (SN) is the core. Border links are chosen per test.
-METROS = [
-    ("dakar-sn", "Dakar", "SN", "SEN", -17.4, 14.7, ["a"]),
-    ("abidjan-ci", "Abidjan", "CI", "CIV", -4.0, 5.3, ["b", "e"]),
-    ("accra-gh", "Accra", "GH", "GHA", -0.2, 5.6, ["c"]),
-    ("lagos-ng", "Lagos", "NG", "NGA", 3.4, 6.4, ["d"]),
-]
 DEMAND = {"SEN": 1000.0, "CIV": 100.0, "GHA": 100.0, "NGA": 100.0}
 CORE = ["dakar-sn"]
 
 
 def _coast(borders: list[tuple[str, str]], *, factor: float = 0.1) -> Network:
-    snap = make_snapshot(
-        cables=[("trunk", 2000, 2000.0), ("spur", 2015, 500.0)],
-        landings=COAST_LANDINGS,
-        lines=COAST_LINES,
-        cable_landings={"trunk": ["a", "b", "c", "d"], "spur": ["b", "e"]},
-    )
-    metros = pd.DataFrame(
-        [
-            {
-                "metro_id": m,
-                "name": n,
-                "iso2": i2,
-                "iso3": i3,
-                "lon": x,
-                "lat": y,
-                "population": 1_000_000,
-                "inland": False,
-            }
-            for m, n, i2, i3, x, y, _ in METROS
-        ]
-    )
-    lm = pd.DataFrame(
-        [(lp, m) for m, *_, lps in METROS for lp in lps],
-        columns=["landing_point_id", "metro_id"],
-    )
-    links = pd.DataFrame(
-        [(lp, f"metro:{m}", 10.0, "backhaul") for lp, m in lm.itertuples(index=False)]
-        + [(f"metro:{a}", f"metro:{b}", 1500.0, "border") for a, b in borders],
-        columns=["u", "v", "length_km", "kind"],
-    )
+    """The coast without its inland metro, borders 1,500 km, a border capacity factor."""
     s = get_settings().replace(border_capacity_factor=factor)
-    return Network.from_topology(
-        cables=snap.cables,
-        landing_points=snap.landing_points,
-        cable_landings=snap.cable_landings,
-        topology=build_topology(snap, settings=s),
-        provenance=snap.provenance,
-        settings=s,
-        land=LandLayer(metros, lm, links),
-    )
+    lands = [(a, b, 1500.0) for a, b in borders]
+    return coast_network(lands, metros=COAST_METROS[:4], settings=s)
 
 
 def _cut(net: Network, *segments: str, lit: float = 1.0) -> pd.DataFrame:
