@@ -12,8 +12,7 @@ from undersea.analysis.impact import country_impact
 from undersea.engine.executors import LocalExecutor
 from undersea.network.core import Network
 
-from .conftest import make_snapshot, network_from
-from .test_impact import _coast
+from .conftest import coast_network, make_snapshot, network_from
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +101,7 @@ def test_country_without_pairs_and_limits(triple: Network) -> None:
 def test_single_failures_agree_with_country_impact(impact: str) -> None:
     """Each element failed alone: the batched judgement equals ``country_impact``'s for the
     target country (lost share, severity), under both models."""
-    net = _coast(accra_border=False)
+    net = coast_network([("abidjan-ci", "ouagadougou-bf", 900.0)])
     res = country_criticality(net, "Ghana", core=["dakar-sn"], pairs=False, impact=impact)
     assert len(res.single) > 3
     for row in res.single.itertuples():
@@ -114,7 +113,7 @@ def test_single_failures_agree_with_country_impact(impact: str) -> None:
 
 
 def test_capacity_ranking_counts_provisioned_capacity() -> None:
-    net = _coast(accra_border=False)
+    net = coast_network([("abidjan-ci", "ouagadougou-bf", 900.0)])
     cap = criticality(net, core=["dakar-sn"]).set_index("id")
     con = criticality(net, core=["dakar-sn"], impact="connectivity").set_index("id")
     assert (cap["capacity_lost_tbps"] >= 0).all()
@@ -125,7 +124,7 @@ def test_capacity_ranking_counts_provisioned_capacity() -> None:
 
 
 def test_metros_and_executors() -> None:
-    net = _coast(accra_border=False)
+    net = coast_network([("abidjan-ci", "ouagadougou-bf", 900.0)])
     one = criticality(net, core=["dakar-sn"], executor=LocalExecutor(workers=1))
     two = criticality(net, core=["dakar-sn"], executor=LocalExecutor(workers=2))
     assert criticality(net, core=["dakar-sn"], impact="connectivity").shape == one.shape
