@@ -6,6 +6,9 @@ Regenerate them with ``python scripts/doc_outputs.py`` after a change of model o
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -40,4 +43,19 @@ def test_shown_output_is_current(shown, shared_data: Path) -> None:
     assert DOC.normalised(printed) == DOC.normalised(shown.output), (
         f"{shown.page} shows an old output of `{shown.command}`: "
         "run `python scripts/doc_outputs.py`"
+    )
+
+
+def test_failures_page_validation_tables_are_current(shared_data: Path) -> None:
+    """docs/failures.md's incident tables are what replay_incidents gives now."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "validation_table.py"), "--check"],
+        env={**os.environ, "UNDERSEA_DATA": str(shared_data)},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert proc.returncode == 0, (
+        f"{proc.stdout}{proc.stderr}\nrun `python scripts/validation_table.py`"
     )
