@@ -14,14 +14,13 @@ lit. A user table gives lit capacity directly and replaces the rule for its cabl
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from undersea._errors import MalformedSourceError
 from undersea.settings import Settings
+from undersea.sources.keyed import read_positive_values
 
 __all__ = [
     "ANCHORS",
@@ -61,34 +60,7 @@ def design_capacity_tbps(rfs_year: np.ndarray | pd.Series | list[float]) -> np.n
 
 def read_capacity_table(path: str | Path) -> dict[str, float]:
     """Read ``cable_id,capacity_tbps`` rows (CSV with header) into a mapping."""
-    p = Path(path)
-    out: dict[str, float] = {}
-    try:
-        with p.open(newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or not {"cable_id", "capacity_tbps"} <= set(reader.fieldnames):
-                raise MalformedSourceError(str(p), "header must be cable_id,capacity_tbps")
-            for n, row in enumerate(reader, start=2):
-                try:
-                    value = float(row["capacity_tbps"])
-                except (TypeError, ValueError) as exc:
-                    raise MalformedSourceError(
-                        str(p),
-                        f"not a number: {row['capacity_tbps']!r}",
-                        record=f"line {n}",
-                        field="capacity_tbps",
-                    ) from exc
-                if not value > 0:
-                    raise MalformedSourceError(
-                        str(p),
-                        "capacity must be positive",
-                        record=f"line {n}",
-                        field="capacity_tbps",
-                    )
-                out[str(row["cable_id"]).strip()] = value
-    except OSError as exc:
-        raise MalformedSourceError(str(p), f"cannot read: {exc.strerror}") from exc
-    return out
+    return read_positive_values(path, "cable_id", "capacity_tbps", what="capacity")
 
 
 def cable_capacity_tbps(cables: pd.DataFrame, table: dict[str, float] | None = None) -> np.ndarray:

@@ -29,8 +29,6 @@ networks) gets the fallbacks.
 
 from __future__ import annotations
 
-import csv
-import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,9 +36,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from undersea._errors import MalformedSourceError
 from undersea.network.core import Network
 from undersea.settings import Settings
+from undersea.sources.keyed import read_positive_values
 from undersea.sources.worldbank import read_worldbank
 
 __all__ = [
@@ -88,36 +86,14 @@ def read_demand_table(path: str | os.PathLike[str]) -> dict[str, float]:
         Missing header fields, an unreadable file, or a row whose code or value is bad
         (names the file, the line and the field).
     """
-    p = Path(path)
-    out: dict[str, float] = {}
-    try:
-        with p.open(newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or not {"iso3", "demand_gbps"} <= set(reader.fieldnames):
-                raise MalformedSourceError(str(p), "header must be iso3,demand_gbps")
-            for n, row in enumerate(reader, start=2):
-                code = str(row["iso3"] or "").strip().upper()
-                if len(code) != 3 or not code.isalpha():
-                    raise MalformedSourceError(
-                        str(p), f"not a 3-letter code: {code!r}", record=f"line {n}", field="iso3"
-                    )
-                try:
-                    value = float(row["demand_gbps"])
-                except (TypeError, ValueError):
-                    raise MalformedSourceError(
-                        str(p),
-                        f"not a number: {row['demand_gbps']!r}",
-                        record=f"line {n}",
-                        field="demand_gbps",
-                    ) from None
-                if not (math.isfinite(value) and value > 0):
-                    raise MalformedSourceError(
-                        str(p), "demand must be positive", record=f"line {n}", field="demand_gbps"
-                    )
-                out[code] = value
-    except OSError as exc:
-        raise MalformedSourceError(str(p), f"cannot read: {exc.strerror}") from exc
-    return out
+    return read_positive_values(path, "iso3", "demand_gbps", what="demand", parse_key=_iso3)
+
+
+def _iso3(text: str) -> str:
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise ValueError(f"not a 3-letter code: {code!r}")
+    return code
 
 
 def _world_dir(net: Network, data_dir: str | os.PathLike[str] | None) -> Path | None:

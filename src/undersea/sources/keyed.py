@@ -1,0 +1,67 @@
+"""Users' override tables: a CSV of one key column and one positive number per row.
+
+``--capacity FILE`` (``cable_id,capacity_tbps``) and ``--demand FILE``
+(``iso3,demand_gbps``) are read here; every bad row is one
+:class:`~undersea.MalformedSourceError` naming the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from undersea._errors import MalformedSourceError
+
+__all__ = ["read_positive_values"]
+
+
+def read_positive_values(
+    path: str | os.PathLike[str],
+    key: str,
+    value: str,
+    *,
+    what: str,
+    parse_key: Callable[[str], str] = str.strip,
+) -> dict[str, float]:
+    """Read ``key,value`` rows (CSV with a header) into ``{key: value}``.
+
+    ``parse_key`` normalises a key and raises ``ValueError`` (its message is reported)
+    when it is not one; a value must be a finite number above 0 (``what`` names it in
+    the message).
+    """
+    p = Path(path)
+    out: dict[str, float] = {}
+    try:
+        with p.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            if not reader.fieldnames or not {key, value} <= set(reader.fieldnames):
+                raise MalformedSourceError(str(p), f"header must be {key},{value}")
+            for n, row in enumerate(reader, start=2):
+                out[_key(p, n, row[key], key, parse_key)] = _value(p, n, row[value], value, what)
+    except OSError as exc:
+        raise MalformedSourceError(str(p), f"cannot read: {exc.strerror}") from exc
+    return out
+
+
+def _key(p: Path, n: int, raw: str | None, field: str, parse: Callable[[str], str]) -> str:
+    try:
+        return parse(raw or "")
+    except ValueError as exc:
+        raise MalformedSourceError(str(p), str(exc), record=f"line {n}", field=field) from None
+
+
+def _value(p: Path, n: int, raw: str | None, field: str, what: str) -> float:
+    try:
+        number = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise MalformedSourceError(
+            str(p), f"not a number: {raw!r}", record=f"line {n}", field=field
+        ) from None
+    if not (math.isfinite(number) and number > 0):
+        raise MalformedSourceError(
+            str(p), f"{what} must be positive", record=f"line {n}", field=field
+        )
+    return number
