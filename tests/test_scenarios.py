@@ -17,6 +17,7 @@ from undersea.scenarios.builders import (
     Scenario,
     combine,
     resolve_cable,
+    scenario,
     scenario_from_cables,
     scenario_from_chokepoint,
     scenario_from_incident,
@@ -119,6 +120,16 @@ def test_cables_fail_every_segment(net):
     # a single name, repeated names
     assert scenario_from_cables(net, "spur").n_failed_segments == 1
     assert scenario_from_cables(net, ["spur", "SPUR"]).n_failed_segments == 1
+
+
+def test_one_entry_point_combines_what_is_named(net):
+    one = scenario(net, cables=["spur"])
+    assert one.kind == "cables"
+    both = scenario(net, cables=(c for c in ["TRUNK", "spur"]), segments=["spur:0"])
+    assert both.kind == "combined"
+    assert _failed_ids(both, net) == _failed_ids(scenario_from_cables(net, ["TRUNK", "spur"]), net)
+    with pytest.raises(InvalidScenarioError, match="nothing to cut"):
+        scenario(net)
 
 
 def test_unknown_and_unavailable_cables(net):

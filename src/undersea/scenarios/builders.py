@@ -620,10 +620,12 @@ def scenario(
     'combined'
     """
     parts: list[Scenario] = []
-    if _names_given(cables):
-        parts.append(scenario_from_cables(net, cables))
-    if _names_given(segments):
-        parts.append(scenario_from_segments(net, segments))
+    cable_list = _as_list(cables)
+    segment_list = _as_list(segments)
+    if cable_list:
+        parts.append(scenario_from_cables(net, cable_list))
+    if segment_list:
+        parts.append(scenario_from_segments(net, segment_list))
     for area in regions:
         parts.append(scenario_from_region(net, area, landing_points=landing_points))
     if chokepoint:
@@ -647,8 +649,9 @@ def scenario(
     return out
 
 
-def _names_given(names: str | int | Iterable[Any]) -> bool:
-    return isinstance(names, str | int) or bool(list(names))
+def _as_list(names: str | int | Iterable[Any]) -> list[Any]:
+    """One name or many, as a list (a generator is read once)."""
+    return [names] if isinstance(names, str | int | np.integer) else list(names)
 
 
 # --------------------------------------------------------------------------- combining
