@@ -208,7 +208,7 @@ def hubs(
         emit_table(shown.drop(columns=["lon", "lat"]), fmt)
     else:
         when = year if year is not None else net.provenance.snapshot_date
-        emit_table(_display(shown, metric), fmt, title=f"Hubs by {metric}, {when}")
+        emit_table(_display(shown, metric), fmt, title=f"Hubs by {metric}, {when}", fit=True)
         if note := tie_note(ranking["rank"], top):
             console.print(note, markup=False)
 
