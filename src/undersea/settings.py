@@ -151,6 +151,19 @@ class Settings:
     #: every continent (Singapore, Marseille, Mumbai, Fortaleza, Jakarta, Tokyo...); a
     #: country that reaches any of them reaches the rest of the internet.
     core_metros: int = 20
+    #: Impact v2 (rule C3 of :mod:`undersea.analysis.flows`): international traffic goes to
+    #: this many metros that attract the most (rule D6: exchange port capacity), each in
+    #: proportion to its attraction. The top 100 hold 99 % of the exchange capacity of
+    #: 2018 and 2024 (Amsterdam, São Paulo, London, Tokyo, Singapore... down to Lagos and
+    #: Nairobi); the rest add little weight and a Dijkstra each to every model compile.
+    impact_destinations: int = 100
+    #: Impact v2 (rule C4): a country's traffic to a destination rides every first hop
+    #: abroad (a cable towards one of its landings abroad, a border link) whose route to
+    #: the destination is at most this much longer than the shortest, split by capacity.
+    #: Carriers buy capacity on several systems towards the same hubs and spread traffic
+    #: over them (West Africa's five cables to Europe), but not on a detour half again as
+    #: long (Germany does not send Amsterdam's traffic via Finland). A judgement, not fitted.
+    impact_route_slack: float = 0.25
     #: Impact: lost share of international capacity (proxy) from which a country is
     #: ``severe``. Past half, the survivors cannot carry the load even with the usual
     #: 30-50 % restoration headroom, as in West Africa in March 2024 (WACS, ACE, SAT-3
@@ -187,20 +200,14 @@ class Settings:
     #: Years after which a cable is fully lit (its design capacity); the lit share grows
     #: linearly from ``lit_initial_share`` to 1 over them.
     lit_ramp_years: float = 10.0
-    #: Impact v2: cross-border terrestrial capacity between two neighbouring countries, as a
-    #: multiple of the smaller side's demand: a border carries a tenth of the smaller
-    #: country's international traffic. Rich neighbours get wide borders (both demands
-    #: follow GDP), so Germany's nine borders outweigh its few cables, while a coastal
-    #: country of West Africa gets most of its capacity from its cables, as in the
-    #: region's bandwidth maps (terrestrial cross-border routes are few and thin).
-    border_capacity_factor: float = 0.1
-    #: Impact v2 (rule C5): the most of a country's demand that one cable's provisioned
-    #: capacity counts for. Operators spread their international traffic over several
-    #: systems and buy protection on another (the n+1 practice of restoration planning),
-    #: so no single system carries all of a country that has others; a newly lit cable
-    #: with a huge capacity then counts as half a country's need, not all of it. An
-    #: assumption of this model, not a measured figure.
-    single_cable_share: float = 0.5
+    #: Impact v2 (rule C2): cross-border terrestrial capacity between two neighbouring
+    #: countries, as a multiple of the smaller side's demand, before the poorer side's
+    #: income thins it: 1 lets rich neighbours send each other all their international
+    #: traffic overland (Germany's nine borders outweigh its few cables; Austria reaches
+    #: Frankfurt by land), while a coastal country of West Africa, at about an eighth of
+    #: the world's income per head, gets an eighth of that and most of its capacity from
+    #: its cables, as in the region's bandwidth maps (few and thin cross-border routes).
+    border_capacity_factor: float = 1.0
     #: Impact v2: capacity of a domestic land link (and of a landing's backhaul), as a
     #: multiple of the country's demand: national backbones are not what binds.
     domestic_capacity_factor: float = 2.0

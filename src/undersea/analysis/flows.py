@@ -1,44 +1,53 @@
 """Impact v2: the capacity-aware flow model behind ``--impact capacity``.
 
 The model, as numbered rules (constants in :class:`~undersea.settings.Settings`; the
-demand rules D1-D5 are in :mod:`undersea.network.demand`):
+demand rules D1-D6 are in :mod:`undersea.network.demand`):
 
 C1. **Lit capacity.** Every submarine segment carries its cable's lit capacity in the
     view's year (:func:`undersea.network.capacity.lit_capacity_tbps`: design capacity from the
     RFS year, lit at ``lit_initial_share`` at launch and fully after ``lit_ramp_years``;
     a user table overrides).
 C2. **Land capacity.** A border link carries ``border_capacity_factor`` times the smaller
-    of the two countries' demands, split evenly over the border links of that pair of
-    countries; a domestic link or a landing's backhaul carries
-    ``domestic_capacity_factor`` times its country's demand. No link is unlimited.
-C3. **Gateways.** A cable's gateway landings are its landings nearest to the global core
-    (:func:`~undersea.analysis.impact.core_metros`) by fibre length over the base view's
-    network (whole kilometres; ties are all gateways, so every landing in a core metro is
-    one). Gateways are where the cable meets the rest of the world: the European end of
-    WACS or EASSy's northern end, the Sicilian end of a Malta-Sicily system. Landings
-    that do not reach the core at all ride nothing.
-C4. **Riders.** Every other landing of an international cable in service sends its
-    country's traffic to the nearest gateway (by length) along the cable's *own*
-    segments: a *rider* with a fixed path of segments. A country with a gateway of the
-    cable does not ride it towards that gateway (its traffic is already at the hub); when
-    the cable's gateways lie in several countries, each gateway rides to the nearest
-    gateway in another country (France and Singapore on a Marseille-Singapore system).
-C5. **Provisioned capacity.** A cable's lit capacity is divided among the countries
-    riding it by their demand: each gets at most ``single_cable_share`` of its demand
-    (operators spread a country's traffic over several systems and keep the rest as
-    protection), and when the riders' demands exceed the lit capacity it is shared max-min
-    fairly (:func:`water_fill`: equal shares, except that no
-    country gets more than it needs; the big markets share what the small ones leave).
-    A country's share is split evenly over its landings on the cable. Terrestrial
-    capacity is the sum of the country's border capacities (C2).
-C6. **Immediate horizon** (``lost_share``). What rides a failed segment is lost: the riders
-    whose path crosses one (a failed landing or metro fails every segment that ends there:
-    :func:`undersea.analysis.impact.immediate_segments`). Terrestrial traffic rides the
-    border into the neighbour and on over the neighbour's provisioned capacity, so a border
-    loses the neighbour's share of provisioned capacity riding failed segments (one step: a
-    landlocked country behind a coastal one; nothing behind a country holding a core metro,
-    and nothing for a country holding one, whose traffic is at the core). ``lost_share`` =
-    lost / provisioned capacity.
+    of the two countries' demands, thinned by the poorer side's income (GDP per head
+    over the world's, at most 1: :func:`~undersea.network.demand.country_demand`),
+    split evenly over the border links of that pair of countries. Neighbours in Europe
+    can send each other all their international traffic overland; Mauritania and
+    Senegal, at about an eighth of the world's income per head, an eighth of it (cross-border
+    fibre follows income: few and thin routes in the Sahel, a mesh in Europe). A
+    domestic link or a landing's backhaul carries ``domestic_capacity_factor`` times its
+    country's demand. No link is unlimited.
+C3. **Destinations.** International traffic goes where networks meet: to the
+    ``impact_destinations`` metros that attract most (rule D6 of
+    :mod:`undersea.network.demand`: exchange port capacity), each in proportion to its
+    attraction, excluding the sender's own country.
+C4. **Provisioned paths.** A unit's *first hops* abroad are the cables it lands on,
+    towards each of their landings in another country (the hop's path is the cable's own
+    segments between the two), and its border links. A *system* is a cable, or the land
+    border with one neighbour. Traffic to a destination rides, in each system, the hop
+    whose route (hop km plus the shortest fibre km on from the hop's far end, over cables
+    and national land links: a first hop's traffic does not cross a third country's
+    border overland) is shortest, and only the systems within ``impact_route_slack`` of
+    the best route:
+    carriers spread traffic over the systems that serve a destination about equally well
+    and do not take a detour half again as long (Germany does not send Amsterdam's
+    traffic through Finland; India's traffic to Europe rides SeaMeWe-4 past Egypt). An
+    exit whose route on rides the same cable ties with the farther exit; the farther one
+    is taken, so the path holds the segments the traffic really rides.
+C5. **Shares.** The unit's demand is split over the systems in use max-min fairly: equal
+    shares, none above the system's capacity (a cable's lit capacity, C1; a border's
+    capacity, C2), or in proportion to capacity when together they cannot carry it
+    (:func:`water_fill`); each destination gets its attraction's part of that split. A
+    cable's capacity is thus divided among the countries on it by the traffic they send
+    over it, which follows their demand; a continental country's borders can carry most
+    of its traffic and its cables little. Capacity limits bind in the rerouted horizon
+    (C7), not here: the immediate horizon is about which paths traffic rides.
+C6. **Immediate horizon** (``lost_share``). What rides a failed segment is lost: the
+    first hops whose path crosses one (a failed landing or metro fails every segment that
+    ends there: :func:`undersea.analysis.impact.immediate_segments`). Traffic over a
+    border rides on over the neighbour's provisioned paths, so it loses the neighbour's
+    lost share (one step: a landlocked country behind a coastal one). ``lost_share`` =
+    lost / provisioned traffic. Only the first hop is followed: damage beyond a hop's far
+    end (a cable cut after the traffic changed systems at Djibouti) is not seen.
 C7. **After rerouting** (``lost_share_rerouted``). Per country, the maximum flow from all
     its nodes to the surviving core metros outside it, over surviving segments (C1) and
     land links (C2), bounded by its demand: ``delivered_before/after_gbps``. Each country
@@ -68,8 +77,8 @@ from scipy.sparse.csgraph import breadth_first_order, dijkstra, maximum_flow
 from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.network.capacity import lit_capacity_tbps
 from undersea.network.core import Network
-from undersea.network.demand import country_demand, metro_demand, network_year
-from undersea.network.graph import metro_nodes
+from undersea.network.demand import country_demand, metro_attraction, metro_demand, network_year
+from undersea.network.graph import both_ways, lightest_csr, metro_nodes
 
 __all__ = ["FlowModel", "FlowResult", "flow_model", "water_fill"]
 
@@ -213,34 +222,86 @@ def _international(net: Network, country: NDArray[np.int32]) -> NDArray[np.bool_
     return np.asarray((counts >= 2) & net.cable_in_service)
 
 
-def _gateway_score(net: Network, core: NDArray[np.int32]) -> NDArray[np.float64]:
-    """Per node: minus its fibre distance (km) to the nearest core node over the base
-    view's network (rule C3): the highest score is nearest to the rest of the world."""
+def _onward_graph(net: Network, country: NDArray[np.int32]) -> csr_matrix:
+    """Fibre-length graph (km) of the routes on from a first hop's far end (rule C4): the
+    view's working cables and national land links, without third countries' borders."""
     ok = net.edge_active & ~net.failed_nodes[net.edge_u] & ~net.failed_nodes[net.edge_v]
-    u, v, w = net.edge_u[ok], net.edge_v[ok], np.maximum(net.edge_length_km[ok], 1e-3)
-    n = len(net.nodes)
-    g = coo_matrix((w, (u, v)), shape=(n, n)).tocsr()
-    dist = np.asarray(dijkstra(g, directed=False, indices=np.unique(core), min_only=True))
-    metro_node = np.arange(n)  # a landing counts from its metro: all of a core metro ties
-    lm = net.landing_metro
-    if lm is not None and len(lm):
-        ix = pd.Index(net.nodes["node_id"])
-        a = ix.get_indexer(lm["landing_point_id"])
-        b = ix.get_indexer(metro_nodes(lm["metro_id"]))
-        keep = (a >= 0) & (b >= 0)
-        metro_node[a[keep]] = b[keep]
-    return np.asarray(-np.round(np.minimum(dist[metro_node], dist), 0))
+    cu, cv = country[net.edge_u], country[net.edge_v]
+    ok[len(net.seg_u) :] &= ~((cu != cv) & (cu >= 0) & (cv >= 0))[len(net.seg_u) :]
+    rows, cols, w = both_ways(net.edge_u[ok], net.edge_v[ok], net.edge_length_km[ok])
+    return lightest_csr(rows, cols, w, len(net.nodes))
 
 
-def _riders(
-    net: Network,
-    unit_of_node: NDArray[np.int32],
-    country: NDArray[np.int32],
-    demand: NDArray[np.float64],
-    lit_gbps: NDArray[np.float64],
-    core: NDArray[np.int32],
-) -> tuple[NDArray[np.int64], NDArray[np.float64], csr_matrix]:
-    """Riders (C4, C5): unit, weight (Gbit/s) and (R, S) segment incidence."""
+@dataclass(frozen=True)
+class Destinations:
+    """Where international traffic goes (rule C3): metros, their weights and distances."""
+
+    weight: NDArray[np.float64]  # (K,) attraction (D6)
+    country: NDArray[np.int64]  # (K,) country index (-1: none)
+    dist_km: NDArray[np.float64]  # (K, N) fibre km from each destination to every node
+
+
+def destinations(
+    net: Network, country: NDArray[np.int32], table: Mapping[str, float] | None = None
+) -> Destinations:
+    """The ``impact_destinations`` metros that attract the most traffic (rule C3, D6),
+    with their fibre distances to every node over the view's network."""
+    md = metro_attraction(net, table=table)
+    node = pd.Index(net.nodes["node_id"]).get_indexer(metro_nodes(md["metro_id"]))
+    if not (node >= 0).any():  # a network without metros: its landings, by country demand
+        md = _landing_attraction(net, country, table)
+        node = md["node"].to_numpy()
+    keep = (node >= 0) & (md["attraction"].to_numpy() > 0)
+    keep[keep] &= ~net.failed_nodes[node[keep]]
+    md = md.assign(node=node)[keep].sort_values(
+        ["attraction", "node"], ascending=[False, True], kind="stable"
+    )
+    md = md.head(net.settings.impact_destinations)
+    nodes = md["node"].to_numpy(dtype=np.int64)
+    graph = _onward_graph(net, country)
+    dist = dijkstra(graph, directed=True, indices=nodes) if len(nodes) else None
+    return Destinations(
+        weight=md["attraction"].to_numpy(dtype=float),
+        country=country[nodes].astype(np.int64),
+        dist_km=np.zeros((0, len(net.nodes))) if dist is None else np.asarray(dist),
+    )
+
+
+def _landing_attraction(
+    net: Network, country: NDArray[np.int32], table: Mapping[str, float] | None
+) -> pd.DataFrame:
+    """Every landing node attracts its country's demand over its country's landings."""
+    land = np.flatnonzero(net.nodes["kind"].eq("landing").to_numpy() & (country >= 0))
+    iso3 = net.nodes["iso3"].to_numpy()[land]
+    cd = country_demand(net, sorted(set(iso3)), table=table).set_index("iso3")["demand_gbps"]
+    per = pd.Series(iso3).map(cd).to_numpy(dtype=float)
+    count = pd.Series(iso3).map(pd.Series(iso3).value_counts()).to_numpy(dtype=float)
+    return pd.DataFrame({"node": land, "attraction": per / count})
+
+
+@dataclass(frozen=True)
+class _Hops:
+    """Every first hop abroad of every unit (rule C4): cable exits and border links."""
+
+    unit: NDArray[np.int64]  # (H,) the unit that can use the hop
+    node: NDArray[np.int64]  # (H,) where the hop leaves the unit (exit landing, border end)
+    pre_km: NDArray[np.float64]  # (H,) km to get there (along the cable, the land link)
+    cap: NDArray[np.float64]  # (H,) Gbit/s: the cable's lit capacity, the link's capacity
+    cable: NDArray[np.int64]  # (H,) cable index (-1: border link)
+    nbr: NDArray[np.int64]  # (H,) country of ``node``
+    paths: list[list[int]]  # segments of each cable hop ([] for border links)
+
+
+_F = NDArray[np.float64]
+_Land = tuple[NDArray[np.int64], NDArray[np.int64], _F, NDArray[np.bool_], _F]
+
+
+def _cable_hops(
+    net: Network, unit_of_node: NDArray[np.int32], country: NDArray[np.int32]
+) -> tuple[list[tuple[int, int, float, int]], list[list[int]]]:
+    """Each (landing of a unit, exit landing in another country) pair of every
+    international cable in service, with the km and segments between them along the
+    cable: (unit, exit node, km, cable) and the paths."""
     s = len(net.seg_u)
     n = len(net.nodes)
     act = np.flatnonzero(net.active)
@@ -255,69 +316,165 @@ def _riders(
     ).tocsr()
     intl = _international(net, country)
     is_land = net.nodes["kind"].eq("landing").to_numpy()
-    score = _gateway_score(net, core)
     live_copy = np.zeros(q, dtype=bool)
     live_copy[cu[act]] = live_copy[cv[act]] = True
     cand = live_copy & is_land[q_node] & intl[q_cable] & ~net.failed_nodes[q_node]
-    cand &= np.isfinite(score[q_node])
-    best = pd.Series(np.where(cand, score[q_node], -np.inf)).groupby(q_cable).transform("max")
-    gateway = cand & (score[q_node] == best.to_numpy())
-    gw = np.flatnonzero(gateway)
-    if not len(gw):
-        return np.zeros(0, np.int64), np.zeros(0), csr_matrix((0, s))
-    _, pred, _src = dijkstra(g, directed=False, indices=gw, min_only=True, return_predecessors=True)
-    unit = unit_of_node[q_node]
-    gw_units = pd.Series(unit[gateway]).groupby(q_cable[gateway]).agg(set).to_dict()
-    rider = cand & ~gateway & (unit >= 0) & (pred >= 0)
-    # a unit whose landings on the cable include a gateway is at the hub already (C4)
-    at_hub = np.array([unit[i] in gw_units.get(q_cable[i], ()) for i in range(q)], dtype=bool)
-    rider &= ~at_hub
+    q_country, unit = country[q_node], unit_of_node[q_node]
     seg_of = {(int(a), int(b)): int(i) for i, a, b in zip(act, cu[act], cv[act], strict=True)}
     seg_of.update({(b, a): i for (a, b), i in list(seg_of.items())})
-
-    def walk(pr: NDArray[np.int32], x: int) -> list[int]:
-        out: list[int] = []
-        while pr[x] >= 0:
-            out.append(seg_of[(int(pr[x]), x)])
-            x = int(pr[x])
-        return out
-
-    starts = [int(c) for c in np.flatnonzero(rider)]
-    paths = [walk(pred, c) for c in starts]  # compile time only: ~3,000 riders
-    # C4: a gateway of a cable whose gateways lie in several units rides to the nearest
-    # gateway of another unit (Marseille's traffic on a Marseille-Singapore system)
-    for cab, units_here in gw_units.items():
-        if len({x for x in units_here if x >= 0}) < 2:
-            continue
-        mine = np.flatnonzero(gateway & (q_cable == cab))
-        for c in mine:
-            if unit[c] < 0:
+    hops: list[tuple[int, int, float, int]] = []
+    paths: list[list[int]] = []
+    order = np.argsort(q_cable, kind="stable")
+    cables = np.unique(q_cable[cand])
+    los = np.searchsorted(q_cable[order], cables)
+    his = np.searchsorted(q_cable[order], cables, side="right")
+    for cab, lo, hi in zip(cables, los, his, strict=True):  # compile time: one cable at a time
+        members = order[lo:hi]
+        lands = np.flatnonzero(cand[members])
+        dist, pred = dijkstra(
+            g[members][:, members], directed=False, indices=lands, return_predecessors=True
+        )
+        for i, a in enumerate(lands):
+            if unit[members[a]] < 0:
                 continue
-            others = mine[unit[mine] != unit[c]]
-            dist, pr = dijkstra(g, directed=False, indices=int(c), return_predecessors=True)
-            t = int(others[np.argmin(dist[others])])
-            if np.isfinite(dist[t]):
-                starts.append(int(c))
-                paths.append(walk(pr, t))
-    r_copy = np.asarray(starts, dtype=np.int64)
+            home = q_country[members[a]]
+            for e in lands[(q_country[members[lands]] != home) & np.isfinite(dist[i, lands])]:
+                path, x = [], int(e)
+                while pred[i, x] >= 0:
+                    path.append(seg_of[(int(members[pred[i, x]]), int(members[x]))])
+                    x = int(pred[i, x])
+                hop = (int(unit[members[a]]), int(q_node[members[e]]), float(dist[i, e]), int(cab))
+                hops.append(hop)
+                paths.append(path)
+    return hops, paths
+
+
+def _hops(
+    net: Network,
+    unit_of_node: NDArray[np.int32],
+    country: NDArray[np.int32],
+    lit_gbps: NDArray[np.float64],
+    land: _Land,
+) -> _Hops:
+    rows, paths = _cable_hops(net, unit_of_node, country)
+    caps = [float(lit_gbps[cab]) for *_, cab in rows]
+    lu, lv, lcap, border, llen = land
+    for a, b in ((lu, lv), (lv, lu)):  # a border link is a hop of the unit at either end
+        m = border & (unit_of_node[a] >= 0)
+        ends = zip(unit_of_node[a][m], b[m], llen[m], strict=True)
+        rows += [(int(x), int(y), float(km), -1) for x, y, km in ends]
+        caps += lcap[m].tolist()
+        paths += [[] for _ in range(int(m.sum()))]
+    arr = np.asarray(rows, dtype=float).reshape(-1, 4)
+    node = arr[:, 1].astype(np.int64)
+    return _Hops(
+        unit=arr[:, 0].astype(np.int64),
+        node=node,
+        pre_km=arr[:, 2],
+        cap=np.asarray(caps, dtype=float),
+        cable=arr[:, 3].astype(np.int64),
+        nbr=country[node].astype(np.int64),
+        paths=paths,
+    )
+
+
+def _provision(
+    hops: _Hops,
+    unit_country: NDArray[np.int64],
+    demand: NDArray[np.float64],
+    dest: Destinations,
+    slack: float,
+) -> NDArray[np.float64]:
+    """Traffic (Gbit/s) each hop is provisioned for (rule C4).
+
+    A unit's demand goes to the destinations abroad by their attraction. A *system* is a
+    cable, or the land border with one neighbouring country; each system offers its best
+    hop to a destination. The destination's traffic is spread over the systems whose
+    route (hop km + fibre km on) is within ``slack`` of the shortest: equal shares of the
+    unit's demand, none more than the system's capacity (max-min fair,
+    :func:`water_fill`), or in proportion to capacity when they cannot carry it all; the
+    destination gets its attraction's part of that split.
+    """
+    out = np.zeros(len(hops.unit))
+    if not len(hops.unit):
+        return out
+    system = np.where(hops.cable >= 0, hops.cable, hops.cable.max() + 1 + hops.nbr)
+    order = np.lexsort((system, hops.unit))
+    units, starts = np.unique(hops.unit[order], return_index=True)
+    for u, idx in zip(units, np.split(order, starts[1:]), strict=True):
+        abroad = dest.country != unit_country[u]
+        w = dest.weight[abroad]
+        cost = dest.dist_km[abroad][:, hops.node[idx]] + hops.pre_km[idx][None, :]  # (K, H)
+        ok = np.isfinite(cost).any(axis=1) & (w > 0)
+        if not ok.any():
+            continue
+        # an exit whose route on rides the same cable ties with the farther exit: take the
+        # farther one, so the hop's path holds the segments the traffic really rides
+        cost, w = cost[ok] - 1e-6 * hops.pre_km[idx][None, :], w[ok]
+        _, s0, size = np.unique(system[idx], return_index=True, return_counts=True)
+        col = np.repeat(np.arange(len(s0)), size)  # each hop's system
+        best_of = np.minimum.reduceat(cost, s0, axis=1)  # (K, systems)
+        is_best = cost == best_of[:, col]
+        seen = np.cumsum(is_best, axis=1)
+        before = np.where(s0 > 0, seen[:, np.maximum(s0 - 1, 0)], 0)
+        first = is_best & (seen - before[:, col] == 1)  # one hop per system and destination
+        cap = np.where(
+            hops.cable[idx][s0] >= 0, hops.cap[idx][s0], np.add.reduceat(hops.cap[idx], s0)
+        )
+        best = best_of.min(axis=1)
+        near = np.where(best_of <= best[:, None] * (1.0 + slack), cap[None, :], 0.0)
+        # a system's capacity serves all destinations: split the whole demand as if it all
+        # went to each destination, then take the destination's part of it
+        split = _fill_rows(near, np.full(len(w), demand[u])) * (w / w.sum())[:, None]
+        out[idx] = (split[:, col] * first).sum(axis=0)
+    return out
+
+
+def _fill_rows(cap: NDArray[np.float64], total: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Row by row, ``total`` shared max-min fairly over capacities ``cap`` (K, n): equal
+    shares, none above its capacity; a row whose capacities add up to less than its total
+    is shared in proportion to them (all of it is carried, over capacity)."""
+    room = cap.sum(axis=1)
+    srt = np.sort(cap, axis=1)
+    n = cap.shape[1]
+    before = np.cumsum(srt, axis=1) - srt
+    level = (total[:, None] - before) / (n - np.arange(n))[None, :]
+    k = np.argmax(srt > level, axis=1)  # the first capacity not met
+    fair = np.minimum(cap, level[np.arange(len(k)), k][:, None])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        prop = cap * np.where(room > 0, total / room, 0.0)[:, None]
+    return np.where((room > total)[:, None], fair, prop)
+
+
+def _riders(
+    net: Network,
+    unit_of_node: NDArray[np.int32],
+    unit_country: NDArray[np.int64],
+    country: NDArray[np.int32],
+    demand: NDArray[np.float64],
+    lit_gbps: NDArray[np.float64],
+    dest: Destinations,
+    land: _Land,
+    n_countries: int,
+) -> tuple[NDArray[np.int64], NDArray[np.float64], csr_matrix, csr_matrix]:
+    """Riders (C4, C5): unit, weight (Gbit/s) and (R, S) segment incidence of the cable
+    hops, and the (U, C) traffic each unit sends over its borders to each country."""
+    s = len(net.seg_u)
+    h = _hops(net, unit_of_node, country, lit_gbps, land)
+    want = _provision(h, unit_country, demand, dest, net.settings.impact_route_slack)
+    is_cab = h.cable >= 0
+    weight = want
+    riders = np.flatnonzero(is_cab & (weight > 0))
+    paths = [h.paths[i] for i in riders]
     rows = np.repeat(np.arange(len(paths)), [len(x) for x in paths])
     cols = np.asarray([i for x in paths for i in x], dtype=np.int64)
     inc = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(paths), s))
     inc.data[:] = 1.0  # a segment counted twice stays 1
-    r_unit = unit[r_copy].astype(np.int64)
-    r_cable = q_cable[r_copy]
-    # C5: the cable's lit capacity filled up to each riding unit's demand, fairly
-    pair = pd.DataFrame({"cable": r_cable, "unit": r_unit})
-    distinct = pair.drop_duplicates().reset_index(drop=True)
-    d = demand[distinct["unit"].to_numpy()]
-    d = d * net.settings.single_cable_share  # no country puts all its traffic on one system
-    got = np.zeros(len(distinct))
-    for cab, rows in distinct.groupby("cable").indices.items():
-        got[rows] = water_fill(d[rows], float(lit_gbps[cab]))
-    key = pd.MultiIndex.from_frame(distinct)
-    share = pd.Series(got, index=key).reindex(pd.MultiIndex.from_frame(pair)).to_numpy()
-    n_land = pair.groupby(["cable", "unit"])["unit"].transform("size").to_numpy()
-    return r_unit, share / n_land, inc
+    b = ~is_cab & (weight > 0)
+    border = coo_matrix(
+        (weight[b], (h.unit[b], h.nbr[b])), shape=(len(demand), n_countries)
+    ).tocsr()
+    return h.unit[riders], weight[riders], inc, border
 
 
 def water_fill(demand: NDArray[np.float64], capacity: float) -> NDArray[np.float64]:
@@ -332,23 +489,21 @@ def water_fill(demand: NDArray[np.float64], capacity: float) -> NDArray[np.float
     d = np.asarray(demand, dtype=float)
     if d.sum() <= capacity:
         return d.copy()
-    srt = np.sort(d)
-    before = np.concatenate(([0.0], np.cumsum(srt)[:-1]))
-    # level if the k smallest are met and the rest get the level: (C - sum_k) / (n - k)
-    level = (capacity - before) / (len(d) - np.arange(len(d)))
-    k = int(np.searchsorted(srt - level, 0.0, side="left"))  # first unit not fully met
-    return np.minimum(d, level[min(k, len(d) - 1)])
+    return _fill_rows(d[None, :], np.array([float(capacity)]))[0]
 
 
 def _land_capacity(
-    net: Network, country: NDArray[np.int32], cdemand: NDArray[np.float64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_]]:
-    """Active land links: endpoints, capacity (Gbit/s, rule C2) and whether a border."""
+    net: Network,
+    country: NDArray[np.int32],
+    cdemand: NDArray[np.float64],
+    income: NDArray[np.float64],
+) -> _Land:
+    """Active land links: endpoints, capacity (Gbit/s, rule C2), whether a border, km."""
     s = net.settings
     s_n = len(net.seg_u)
     lu, lv = net.edge_u[s_n:], net.edge_v[s_n:]
     ok = net.link_active & ~net.failed_nodes[lu] & ~net.failed_nodes[lv]
-    lu, lv = lu[ok], lv[ok]
+    lu, lv, km = lu[ok], lv[ok], net.edge_length_km[s_n:][ok]
     ca, cb = country[lu], country[lv]
     border = (ca >= 0) & (cb >= 0) & (ca != cb)
     lo, hi = np.minimum(ca, cb), np.maximum(ca, cb)
@@ -356,11 +511,14 @@ def _land_capacity(
     _, inv, counts = np.unique(pair, return_inverse=True, return_counts=True)
     own = np.where(ca >= 0, ca, cb)
     dom = s.domestic_capacity_factor * cdemand[np.maximum(own, 0)]
-    pair_cap = s.border_capacity_factor * np.minimum(
-        cdemand[np.maximum(ca, 0)], cdemand[np.maximum(cb, 0)]
+    a, b = np.maximum(ca, 0), np.maximum(cb, 0)
+    pair_cap = (
+        s.border_capacity_factor
+        * np.minimum(cdemand[a], cdemand[b])
+        * np.minimum(income[a], income[b])
     )
     cap = np.where(border, pair_cap / counts[inv], dom)
-    return lu.astype(np.int64), lv.astype(np.int64), cap, border
+    return lu.astype(np.int64), lv.astype(np.int64), cap, border, km.astype(float)
 
 
 def _compile(
@@ -389,21 +547,15 @@ def _compile(
     )
     lit_gbps = lit * 1000.0
     # country pass (always) and unit pass
-    c_unit, c_w, c_inc = _riders(net, country, country, cdem, lit_gbps, core)
+    dest = destinations(net, country, demand_table)
+    land = _land_capacity(net, country, cdem, cd["income"].to_numpy(dtype=float))
+    lu, lv, lcap = land[0], land[1], land[2]
+    c_unit, c_w, c_inc, cb_mat = _riders(
+        net, country, np.arange(n_c), country, cdem, lit_gbps, dest, land, n_c
+    )
     c_sub = np.bincount(c_unit, weights=c_w, minlength=n_c).astype(np.float64)
-    lu, lv, lcap, border = _land_capacity(net, country, cdem)
-    ca, cb = country[lu[border]], country[lv[border]]
-    cb_mat = coo_matrix(
-        (
-            np.concatenate((lcap[border], lcap[border])),
-            (np.concatenate((ca, cb)), np.concatenate((cb, ca))),
-        ),
-        shape=(n_c, n_c),
-    ).tocsr()
     c_core = np.zeros(n_c, dtype=bool)
-    c_core[country[core][country[core] >= 0]] = True
     u_core = np.zeros(n_u, dtype=bool)
-    u_core[node_unit[core][node_unit[core] >= 0]] = True
     cpass = CountryPass(c_w, c_inc, c_unit, c_sub, cb_mat, c_core)
     r_unit: NDArray[np.int64]
     r_w: NDArray[np.float64]
@@ -411,19 +563,13 @@ def _compile(
     if by == "country":
         r_unit, r_w, r_inc, u_sub, u_border = c_unit, c_w, c_inc, c_sub, cb_mat
     else:
-        r_unit, r_w, r_inc = _riders(net, node_unit, country, udem, lit_gbps, core)
+        unit_country = np.full(n_u, -1, dtype=np.int64)
+        on = node_unit >= 0
+        unit_country[node_unit[on]] = country[on]
+        r_unit, r_w, r_inc, u_border = _riders(
+            net, node_unit, unit_country, country, udem, lit_gbps, dest, land, n_c
+        )
         u_sub = np.bincount(r_unit, weights=r_w, minlength=n_u).astype(np.float64)
-        # a metro's border links: those with an endpoint among its nodes
-        eu, ev = lu[border], lv[border]
-        rows, cols, vals = [], [], []
-        for a, b in ((eu, ev), (ev, eu)):
-            m = node_unit[a] >= 0
-            rows.append(node_unit[a][m])
-            cols.append(country[b][m])
-            vals.append(lcap[border][m])
-        u_border = coo_matrix(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_u, n_c)
-        ).tocsr()
     border_gbps = np.asarray(u_border.sum(axis=1)).ravel()
     # rerouted graph: nodes N, source N, sink N+1
     n = len(net.nodes)

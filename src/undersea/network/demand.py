@@ -21,6 +21,11 @@ D4. **User table.** A CSV ``iso3,demand_gbps`` (:func:`read_demand_table`) overr
 D5. **Metros.** A country's demand is split over its metros by their exchange port
     capacity in the year (:mod:`undersea.network.exchanges`, ``ix_capacity_gbps``) when any of
     them has some, else by metro population, else equally.
+D6. **Destinations.** International traffic goes where networks meet: a metro attracts
+    traffic in proportion to its exchange port capacity in the year (the series' first
+    year for years before it), so Amsterdam, Frankfurt, London, Marseille or Singapore
+    draw it, not a capital with no exchange. Without any exchange data (the sample,
+    synthetic networks) a metro attracts by its demand (D5).
 
 The World Bank files are read from the ``world/`` folder of the data directory the
 network was loaded from (or ``data_dir``); a network without one (the sample, synthetic
@@ -45,6 +50,7 @@ __all__ = [
     "DEMAND_SOURCES",
     "country_demand",
     "global_demand_gbps",
+    "metro_attraction",
     "metro_demand",
     "network_year",
     "read_demand_table",
@@ -157,7 +163,9 @@ def country_demand(
     Returns
     -------
     pandas.DataFrame
-        ``iso3``, ``demand_gbps`` (> 0), ``demand_source`` (:data:`DEMAND_SOURCES`).
+        ``iso3``, ``demand_gbps`` (> 0), ``demand_source`` (:data:`DEMAND_SOURCES`),
+        ``income``: GDP per head over the world's, at most 1 (1 without the figures; rule
+        C2 of :mod:`undersea.analysis.flows` thins the borders of poorer countries by it).
 
     Examples
     --------
@@ -181,8 +189,10 @@ def country_demand(
     per_dollar_fb = per_dollar if per_dollar > 0 else total / (per_head * _WORLD_POP)
     mpop = _metro_population(net)
     user = {k.upper(): float(v) for k, v in (table or {}).items()}
-    values, sources = [], []
+    values, sources, income = [], [], []
     for code in codes:
+        head = float(gdp.get(code, np.nan)) / float(pop.get(code, np.nan))
+        income.append(min(head / per_head, 1.0) if head > 0 else 1.0)
         if code in user:
             values.append(user[code])
             sources.append("user")
@@ -198,7 +208,9 @@ def country_demand(
         else:
             values.append(s.demand_fallback_gbps)
             sources.append("fallback")
-    out = pd.DataFrame({"iso3": codes, "demand_gbps": values, "demand_source": sources})
+    out = pd.DataFrame(
+        {"iso3": codes, "demand_gbps": values, "demand_source": sources, "income": income}
+    )
     small = out["demand_gbps"] < s.demand_fallback_gbps
     out.loc[small, "demand_gbps"] = s.demand_fallback_gbps  # never zero: a floor
     return out
@@ -236,3 +248,27 @@ def metro_demand(
     m["demand_gbps"] = weight * m["iso3"].map(cd["demand_gbps"]).to_numpy(dtype=float)
     m["demand_source"] = m["iso3"].map(cd["demand_source"])
     return m[["metro_id", "iso3", "demand_gbps", "demand_source"]]
+
+
+def metro_attraction(net: Network, *, table: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """How much international traffic each metro attracts (rule D6), in Gbit/s of
+    exchange port capacity (or of demand, without exchange data).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``metro_id``, ``attraction``.
+    """
+    md = metro_demand(net, table=table)
+    if not len(md):
+        return pd.DataFrame({"metro_id": [], "attraction": []})
+    from undersea.network.exchanges import exchange_metrics, load_exchanges
+
+    ex = load_exchanges(net)
+    year = network_year(net)
+    if ex.capacity is not None and len(ex.capacity):
+        year = max(year, int(ex.capacity["year"].min()))
+    ix = exchange_metrics(ex, md["metro_id"].tolist(), year)["ix_capacity_gbps"]
+    ix = np.nan_to_num(ix.to_numpy(dtype=float))
+    weight = ix if ix.sum() > 0 else md["demand_gbps"].to_numpy(dtype=float)
+    return pd.DataFrame({"metro_id": md["metro_id"].to_numpy(), "attraction": weight})

@@ -527,6 +527,7 @@ def scenario_from_incident(
     snapshots draw cables as straight lines between landings) loses its nearest segment
     instead when that lies within ``nearest_km`` of the area's edge (default: the setting
     ``incident_nearest_segment_km``); these are listed in ``details["nearest"]``.
+    Earlier incidents still unrepaired on the date (``Incident.unrepaired``) fail too.
 
     Examples
     --------
@@ -552,6 +553,8 @@ def scenario_from_incident(
         else:
             rows.append(k)
     segs, fallback = _incident_segments(net, rows, inc.location, limit)
+    for other in inc.unrepaired:  # the network as it stood: earlier damage not yet repaired
+        segs |= scenario_from_incident(net, other, nearest_km=limit).failed_segments
     return _scenario(
         net,
         segs,
@@ -564,6 +567,7 @@ def scenario_from_incident(
         unresolved_cables=unresolved,
         not_in_service=absent,
         nearest=fallback,
+        unrepaired=list(inc.unrepaired),
     )
 
 

@@ -64,6 +64,7 @@ CAUSES = (
 #: Severity classes a report can give a country, worst first.
 REPORTED_SEVERITIES = ("severe", "degraded")
 _FIELDS = ("id", "name", "date", "cause", "description", "cables", "location", "sources", "impact")
+_OPTIONAL = ("unrepaired",)
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _ISO2 = re.compile(r"[A-Z]{2}")
 
@@ -112,6 +113,9 @@ class Incident:
     location: Circle
     sources: tuple[Source, ...]
     impact: Impact
+    #: Ids of earlier incidents whose damage was still unrepaired on this one's date: a
+    #: replay fails their cables too, as the network stood.
+    unrepaired: tuple[str, ...] = ()
 
     @property
     def is_control(self) -> bool:
@@ -171,6 +175,16 @@ def read_incidents(path: str | Path) -> list[Incident]:
         if inc.id in seen:
             raise MalformedSourceError(str(path), "duplicate id", record=inc.id, field="id")
         seen.add(inc.id)
+    dates = {inc.id: inc.date for inc in out}
+    for inc in out:
+        for other in inc.unrepaired:
+            if other not in dates or dates[other] >= inc.date:
+                raise MalformedSourceError(
+                    str(path),
+                    f"unrepaired: {other!r} is no earlier incident of this file",
+                    record=inc.id,
+                    field="unrepaired",
+                )
     return sorted(out, key=lambda inc: (inc.date, inc.id))
 
 
@@ -185,9 +199,14 @@ def _parse_record(rec: Any, file: str, index: int) -> Incident:
     missing = [f for f in _FIELDS if f not in rec]
     if missing:
         raise bad(missing[0], "missing")
-    extra = sorted(set(rec) - set(_FIELDS))
+    extra = sorted(set(rec) - set(_FIELDS) - set(_OPTIONAL))
     if extra:
-        raise bad(extra[0], f"unknown field (known: {', '.join(_FIELDS)})")
+        raise bad(extra[0], f"unknown field (known: {', '.join(_FIELDS + _OPTIONAL)})")
+    unrepaired = rec.get("unrepaired", [])
+    if not isinstance(unrepaired, list) or not all(
+        isinstance(x, str) and _ID.fullmatch(x) for x in unrepaired
+    ):
+        raise bad("unrepaired", "must be a list of incident ids")
     if not isinstance(rec["id"], str) or not _ID.fullmatch(rec["id"]):
         raise bad("id", "must be a lower-case slug such as '2024-03-abidjan'")
     if rec["cause"] not in CAUSES:
@@ -202,6 +221,7 @@ def _parse_record(rec: Any, file: str, index: int) -> Incident:
         location=_location(rec["location"], bad),
         sources=_sources(rec["sources"], bad),
         impact=_impact(rec["impact"], bad),
+        unrepaired=tuple(unrepaired),
     )
 
 
