@@ -106,15 +106,12 @@ class FlowModel:
     n_units: int
     demand_gbps: NDArray[np.float64]
     demand_source: NDArray[np.object_]
-    # immediate horizon: riders (R) and their segments, terrestrial capacity
+    # immediate horizon: riders (R: provisioned paths) and their segments
     rider_unit: NDArray[np.int64]
     rider_weight: NDArray[np.float64]
     rider_segments: csr_matrix  # (R, S) incidence
-    sub_gbps: NDArray[np.float64]  # (U,) provisioned submarine capacity
-    border_gbps: NDArray[np.float64]  # (U,) terrestrial capacity
-    border_matrix: csr_matrix  # (U, C) border capacity towards each country
-    unit_core: NDArray[np.bool_]  # (U,) holds a core node
-    country: CountryPass
+    sub_gbps: NDArray[np.float64]  # (U,) traffic provisioned on paths starting on a cable
+    border_gbps: NDArray[np.float64]  # (U,) traffic provisioned on paths starting overland
     lookup: ImmediateArrays  # the same, flattened for the kernel
     # rerouted horizon
     graph: csr_matrix  # (N+2, N+2) capacities in flow units, no source/sink values
@@ -167,18 +164,6 @@ class FlowModel:
             lost_share_rerouted=np.clip((self.base_delivered - after) / d, 0.0, 1.0),
             bottleneck=neck,
         )
-
-
-@dataclass(frozen=True)
-class CountryPass:
-    """Country-level immediate model used for the onward loss behind a border (C6)."""
-
-    rider_weight: NDArray[np.float64]
-    rider_segments: csr_matrix
-    rider_country: NDArray[np.int64]
-    sub_gbps: NDArray[np.float64]
-    border: csr_matrix  # (C, C) border capacity
-    core: NDArray[np.bool_]  # (C,) holds a core node
 
 
 # --------------------------------------------------------------------------- compile
@@ -258,12 +243,13 @@ def destinations(
     )
     md = md.head(net.settings.impact_destinations)
     nodes = md["node"].to_numpy(dtype=np.int64)
-    graph = _onward_graph(net, country)
-    dist = dijkstra(graph, directed=True, indices=nodes) if len(nodes) else None
+    dist = np.zeros((0, len(net.nodes)))
+    if len(nodes):
+        dist = dijkstra(_onward_graph(net, country), directed=True, indices=nodes)
     return Destinations(
         weight=md["attraction"].to_numpy(dtype=float),
         country=country[nodes].astype(np.int64),
-        dist_km=np.zeros((0, len(net.nodes))) if dist is None else np.asarray(dist),
+        dist_km=np.asarray(dist),
     )
 
 
@@ -384,8 +370,8 @@ def _provision(
     demand: NDArray[np.float64],
     dest: Destinations,
     slack: float,
-) -> NDArray[np.float64]:
-    """Traffic (Gbit/s) each hop is provisioned for (rule C4).
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Traffic (Gbit/s) each hop is provisioned for, per destination (rules C4, C5).
 
     A unit's demand goes to the destinations abroad by their attraction. A *system* is a
     cable, or the land border with one neighbouring country; each system offers its best
@@ -394,15 +380,19 @@ def _provision(
     unit's demand, none more than the system's capacity (max-min fair,
     :func:`water_fill`), or in proportion to capacity when they cannot carry it all; the
     destination gets its attraction's part of that split.
+
+    Returns the (hop, destination index, Gbit/s) triples with traffic.
     """
-    out = np.zeros(len(hops.unit))
+    out_h: list[NDArray[np.int64]] = []
+    out_d: list[NDArray[np.int64]] = []
+    out_w: list[NDArray[np.float64]] = []
     if not len(hops.unit):
-        return out
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     system = np.where(hops.cable >= 0, hops.cable, hops.cable.max() + 1 + hops.nbr)
     order = np.lexsort((system, hops.unit))
     units, starts = np.unique(hops.unit[order], return_index=True)
     for u, idx in zip(units, np.split(order, starts[1:]), strict=True):
-        abroad = dest.country != unit_country[u]
+        abroad = np.flatnonzero(dest.country != unit_country[u])
         w = dest.weight[abroad]
         cost = dest.dist_km[abroad][:, hops.node[idx]] + hops.pre_km[idx][None, :]  # (K, H)
         ok = np.isfinite(cost).any(axis=1) & (w > 0)
@@ -410,7 +400,7 @@ def _provision(
             continue
         # an exit whose route on rides the same cable ties with the farther exit: take the
         # farther one, so the hop's path holds the segments the traffic really rides
-        cost, w = cost[ok] - 1e-6 * hops.pre_km[idx][None, :], w[ok]
+        cost, w, abroad = cost[ok] - 1e-6 * hops.pre_km[idx][None, :], w[ok], abroad[ok]
         _, s0, size = np.unique(system[idx], return_index=True, return_counts=True)
         col = np.repeat(np.arange(len(s0)), size)  # each hop's system
         best_of = np.minimum.reduceat(cost, s0, axis=1)  # (K, systems)
@@ -426,8 +416,13 @@ def _provision(
         # a system's capacity serves all destinations: split the whole demand as if it all
         # went to each destination, then take the destination's part of it
         split = _fill_rows(near, np.full(len(w), demand[u])) * (w / w.sum())[:, None]
-        out[idx] = (split[:, col] * first).sum(axis=0)
-    return out
+        k, j = np.nonzero((split[:, col] > 0) & first)
+        out_h.append(idx[j])
+        out_d.append(abroad[k])
+        out_w.append(split[k, col[j]])
+    if not out_h:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    return np.concatenate(out_h), np.concatenate(out_d), np.concatenate(out_w)
 
 
 def _fill_rows(cap: NDArray[np.float64], total: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -446,6 +441,18 @@ def _fill_rows(cap: NDArray[np.float64], total: NDArray[np.float64]) -> NDArray[
     return np.where((room > total)[:, None], fair, prop)
 
 
+@dataclass(frozen=True)
+class _Riders:
+    """Provisioned first hops (rules C4-C6): one row per (unit, path, exit country)."""
+
+    unit: NDArray[np.int64]  # (R,)
+    weight: NDArray[np.float64]  # (R,) Gbit/s
+    segments: csr_matrix  # (R, S) the hop's segments (none for a border link)
+    exit: NDArray[np.int64]  # (R,) country of the hop's far end
+    transit: NDArray[np.float64]  # (R,) Gbit/s of it bound beyond the exit country
+    by_cable: NDArray[np.bool_]  # (R,) the hop is a cable (else a border link)
+
+
 def _riders(
     net: Network,
     unit_of_node: NDArray[np.int32],
@@ -455,26 +462,39 @@ def _riders(
     lit_gbps: NDArray[np.float64],
     dest: Destinations,
     land: _Land,
-    n_countries: int,
-) -> tuple[NDArray[np.int64], NDArray[np.float64], csr_matrix, csr_matrix]:
-    """Riders (C4, C5): unit, weight (Gbit/s) and (R, S) segment incidence of the cable
-    hops, and the (U, C) traffic each unit sends over its borders to each country."""
+) -> _Riders:
+    """The provisioned first hops of every unit, merged per (unit, hop path, exit)."""
     s = len(net.seg_u)
     h = _hops(net, unit_of_node, country, lit_gbps, land)
-    want = _provision(h, unit_country, demand, dest, net.settings.impact_route_slack)
-    is_cab = h.cable >= 0
-    weight = want
-    riders = np.flatnonzero(is_cab & (weight > 0))
-    paths = [h.paths[i] for i in riders]
-    rows = np.repeat(np.arange(len(paths)), [len(x) for x in paths])
-    cols = np.asarray([i for x in paths for i in x], dtype=np.int64)
-    inc = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(paths), s))
-    inc.data[:] = 1.0  # a segment counted twice stays 1
-    b = ~is_cab & (weight > 0)
-    border = coo_matrix(
-        (weight[b], (h.unit[b], h.nbr[b])), shape=(len(demand), n_countries)
-    ).tocsr()
-    return h.unit[riders], weight[riders], inc, border
+    hop, d, gbps = _provision(h, unit_country, demand, dest, net.settings.impact_route_slack)
+    beyond = np.where(dest.country[d] != h.nbr[hop], gbps, 0.0)
+    frame = pd.DataFrame({"hop": hop, "gbps": gbps, "beyond": beyond})
+    per_hop = frame.groupby("hop", sort=True)[["gbps", "beyond"]].sum()
+    ids = per_hop.index.to_numpy()
+    key = pd.DataFrame(
+        {
+            "unit": h.unit[ids],
+            "path": [tuple(sorted(set(h.paths[i]))) for i in ids],
+            "exit": h.nbr[ids],
+            "cable": h.cable[ids] >= 0,
+            "gbps": per_hop["gbps"].to_numpy(),
+            "beyond": per_hop["beyond"].to_numpy(),
+        }
+    )
+    rows = key.groupby(["unit", "path", "exit", "cable"], sort=True, as_index=False)[
+        ["gbps", "beyond"]
+    ].sum()
+    paths = rows["path"].tolist()
+    r = np.repeat(np.arange(len(paths)), [len(x) for x in paths])
+    c = np.asarray([i for x in paths for i in x], dtype=np.int64)
+    return _Riders(
+        unit=rows["unit"].to_numpy(dtype=np.int64),
+        weight=rows["gbps"].to_numpy(dtype=float),
+        segments=csr_matrix((np.ones(len(r)), (r, c)), shape=(len(paths), s)),
+        exit=rows["exit"].to_numpy(dtype=np.int64),
+        transit=rows["beyond"].to_numpy(dtype=float),
+        by_cable=rows["cable"].to_numpy(dtype=bool),
+    )
 
 
 def water_fill(demand: NDArray[np.float64], capacity: float) -> NDArray[np.float64]:
@@ -546,31 +566,18 @@ def _compile(
         net.all_cables, network_year(net), net.settings, dict(capacity_table or {})
     )
     lit_gbps = lit * 1000.0
-    # country pass (always) and unit pass
     dest = destinations(net, country, demand_table)
     land = _land_capacity(net, country, cdem, cd["income"].to_numpy(dtype=float))
     lu, lv, lcap = land[0], land[1], land[2]
-    c_unit, c_w, c_inc, cb_mat = _riders(
-        net, country, np.arange(n_c), country, cdem, lit_gbps, dest, land, n_c
-    )
-    c_sub = np.bincount(c_unit, weights=c_w, minlength=n_c).astype(np.float64)
-    c_core = np.zeros(n_c, dtype=bool)
-    u_core = np.zeros(n_u, dtype=bool)
-    cpass = CountryPass(c_w, c_inc, c_unit, c_sub, cb_mat, c_core)
-    r_unit: NDArray[np.int64]
-    r_w: NDArray[np.float64]
-    u_sub: NDArray[np.float64]
-    if by == "country":
-        r_unit, r_w, r_inc, u_sub, u_border = c_unit, c_w, c_inc, c_sub, cb_mat
-    else:
+    cr = _riders(net, country, np.arange(n_c), country, cdem, lit_gbps, dest, land)
+    ur = cr
+    if by != "country":
         unit_country = np.full(n_u, -1, dtype=np.int64)
         on = node_unit >= 0
         unit_country[node_unit[on]] = country[on]
-        r_unit, r_w, r_inc, u_border = _riders(
-            net, node_unit, unit_country, country, udem, lit_gbps, dest, land, n_c
-        )
-        u_sub = np.bincount(r_unit, weights=r_w, minlength=n_u).astype(np.float64)
-    border_gbps = np.asarray(u_border.sum(axis=1)).ravel()
+        ur = _riders(net, node_unit, unit_country, country, udem, lit_gbps, dest, land)
+    u_sub = np.bincount(ur.unit[ur.by_cable], weights=ur.weight[ur.by_cable], minlength=n_u)
+    border_gbps = np.bincount(ur.unit[~ur.by_cable], weights=ur.weight[~ur.by_cable], minlength=n_u)
     # rerouted graph: nodes N, source N, sink N+1
     n = len(net.nodes)
     s_act = np.flatnonzero(net.active & ~net.failed_nodes[net.seg_u] & ~net.failed_nodes[net.seg_v])
@@ -612,25 +619,22 @@ def _compile(
         n_units=n_u,
         demand_gbps=udem,
         demand_source=np.asarray(usrc, dtype=object),
-        rider_unit=r_unit,
-        rider_weight=r_w,
-        rider_segments=r_inc,
-        sub_gbps=u_sub,
-        border_gbps=border_gbps,
-        border_matrix=u_border,
-        unit_core=u_core,
-        country=cpass,
+        rider_unit=ur.unit,
+        rider_weight=ur.weight,
+        rider_segments=ur.segments,
+        sub_gbps=u_sub.astype(np.float64),
+        border_gbps=border_gbps.astype(np.float64),
         lookup=ImmediateArrays.build(
-            c_inc,
-            c_unit,
-            c_w,
-            None if by == "country" else r_inc,
-            r_unit,
-            r_w,
-            c_sub + np.asarray(cb_mat.sum(axis=1)).ravel(),
-            c_core,
-            u_core,
-            u_border,
+            cr.segments,
+            cr.unit,
+            cr.weight,
+            n_c,
+            ur.segments,
+            ur.unit,
+            ur.weight,
+            ur.exit,
+            ur.transit,
+            n_u,
         ),
         graph=g,
         edge_pos=epos,
