@@ -213,8 +213,8 @@ def _onward_graph(net: Network, country: NDArray[np.int32]) -> csr_matrix:
     ok = net.edge_active & ~net.failed_nodes[net.edge_u] & ~net.failed_nodes[net.edge_v]
     cu, cv = country[net.edge_u], country[net.edge_v]
     ok[len(net.seg_u) :] &= ~((cu != cv) & (cu >= 0) & (cv >= 0))[len(net.seg_u) :]
-    rows, cols, w = both_ways(net.edge_u[ok], net.edge_v[ok], net.edge_length_km[ok])
-    return lightest_csr(rows, cols, w, len(net.nodes))
+    rows, cols, *w = both_ways(net.edge_u[ok], net.edge_v[ok], net.edge_length_km[ok])
+    return lightest_csr(rows, cols, w[0], len(net.nodes))
 
 
 @dataclass(frozen=True)
