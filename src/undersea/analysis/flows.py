@@ -43,16 +43,19 @@ C5. **Shares.** The unit's demand is split over the systems in use max-min fairl
     (C7), not here: the immediate horizon is about which paths traffic rides.
 C6. **Immediate horizon** (``lost_share``). What rides a failed segment is lost: the
     first hops whose path crosses one (a failed landing or metro fails every segment that
-    ends there: :func:`undersea.analysis.impact.immediate_segments`). Traffic over a
-    border rides on over the neighbour's provisioned paths, so it loses the neighbour's
-    lost share (one step: a landlocked country behind a coastal one). ``lost_share`` =
-    lost / provisioned traffic. Only the first hop is followed: damage beyond a hop's far
-    end (a cable cut after the traffic changed systems at Djibouti) is not seen.
+    ends there: :func:`undersea.analysis.impact.immediate_segments`). Traffic that a
+    surviving hop hands on to a country other than its destination's (at the cable's far
+    end, or over a border) rides on over that country's provisioned hops, so it loses
+    that country's lost share: one step (a landlocked country behind a coastal one; East
+    Africa's traffic handed on at Djibouti when the Red Sea cables fail), not a chain.
+    ``lost_share`` = lost / provisioned traffic.
 C7. **After rerouting** (``lost_share_rerouted``). Per country, the maximum flow from all
-    its nodes to the surviving core metros outside it, over surviving segments (C1) and
-    land links (C2), bounded by its demand: ``delivered_before/after_gbps``. Each country
-    is evaluated independently (as if alone on the network: the fast mode, an upper
-    bound on what it gets when neighbours compete). ``lost_share_rerouted`` =
+    its nodes to the destinations abroad (C3), each taking at most its attraction's part
+    of the country's demand (West Africa's traffic must reach Europe's hubs, not any
+    metro), over surviving segments (C1) and land links (C2), bounded by its demand:
+    ``delivered_before/after_gbps``. Each country is evaluated independently (as if
+    alone on the network: the fast mode, an upper bound on what it gets when neighbours
+    compete). ``lost_share_rerouted`` =
     (delivered before - delivered after) / demand: the share of demand the scenario
     makes undeliverable. The ``bottleneck`` is the cables and land links of the minimum
     cut when a country cannot deliver its demand.
@@ -126,7 +129,10 @@ class FlowModel:
     src_pos: NDArray[np.int64]  # (N,) position of source->node (or -1)
     sink_pos: NDArray[np.int64]  # (N,) position of node->sink (or -1)
     unit_nodes: list[NDArray[np.int64]]
-    core_nodes: NDArray[np.int64]
+    sink_nodes: NDArray[np.int64]  # (K,) the destinations (C3)
+    sink_weight: NDArray[np.float64]  # (K,) their attraction
+    sink_country: NDArray[np.int64]  # (K,)
+    unit_country: NDArray[np.int64]  # (U,)
     node_unit: NDArray[np.int64]
     base_delivered: NDArray[np.float64]
     base_uses: NDArray[np.bool_]  # (U, E) edges carrying flow in the base solution
@@ -221,6 +227,7 @@ def _onward_graph(net: Network, country: NDArray[np.int32]) -> csr_matrix:
 class Destinations:
     """Where international traffic goes (rule C3): metros, their weights and distances."""
 
+    node: NDArray[np.int64]  # (K,) node index
     weight: NDArray[np.float64]  # (K,) attraction (D6)
     country: NDArray[np.int64]  # (K,) country index (-1: none)
     dist_km: NDArray[np.float64]  # (K, N) fibre km from each destination to every node
@@ -247,6 +254,7 @@ def destinations(
     if len(nodes):
         dist = dijkstra(_onward_graph(net, country), directed=True, indices=nodes)
     return Destinations(
+        node=nodes,
         weight=md["attraction"].to_numpy(dtype=float),
         country=country[nodes].astype(np.int64),
         dist_km=np.asarray(dist),
@@ -570,12 +578,12 @@ def _compile(
     land = _land_capacity(net, country, cdem, cd["income"].to_numpy(dtype=float))
     lu, lv, lcap = land[0], land[1], land[2]
     cr = _riders(net, country, np.arange(n_c), country, cdem, lit_gbps, dest, land)
-    ur = cr
+    ur, ucountry = cr, np.arange(n_c, dtype=np.int64)
     if by != "country":
-        unit_country = np.full(n_u, -1, dtype=np.int64)
+        ucountry = np.full(n_u, -1, dtype=np.int64)
         on = node_unit >= 0
-        unit_country[node_unit[on]] = country[on]
-        ur = _riders(net, node_unit, unit_country, country, udem, lit_gbps, dest, land)
+        ucountry[node_unit[on]] = country[on]
+        ur = _riders(net, node_unit, ucountry, country, udem, lit_gbps, dest, land)
     u_sub = np.bincount(ur.unit[ur.by_cable], weights=ur.weight[ur.by_cable], minlength=n_u)
     border_gbps = np.bincount(ur.unit[~ur.by_cable], weights=ur.weight[~ur.by_cable], minlength=n_u)
     # rerouted graph: nodes N, source N, sink N+1
@@ -598,10 +606,11 @@ def _compile(
     seg_index = np.concatenate((s_act, np.full(len(lu), -1))).astype(np.int64)
     src, snk = n, n + 1
     members = np.flatnonzero(node_unit >= 0)
-    g_rows = np.concatenate((eu, ev, np.full(len(members), src), core, [snk]))
-    g_cols = np.concatenate((ev, eu, members, np.full(len(core), snk), [src]))
+    sinks = np.unique(dest.node)
+    g_rows = np.concatenate((eu, ev, np.full(len(members), src), sinks, [snk]))
+    g_cols = np.concatenate((ev, eu, members, np.full(len(sinks), snk), [src]))
     # placeholders of 1 keep the sparsity structure; real values are set per unit
-    g_vals = np.concatenate((ecap, ecap, np.ones(len(members) + len(core) + 1, dtype=np.int64)))
+    g_vals = np.concatenate((ecap, ecap, np.ones(len(members) + len(sinks) + 1, dtype=np.int64)))
     g = coo_matrix((g_vals, (g_rows, g_cols)), shape=(n + 2, n + 2)).tocsr()
     g.sum_duplicates()
     g.sort_indices()
@@ -610,7 +619,7 @@ def _compile(
     src_pos = np.full(n, -1, dtype=np.int64)
     src_pos[members] = pos(np.full(len(members), src), members)
     sink_pos = np.full(n, -1, dtype=np.int64)
-    sink_pos[core] = pos(core.astype(np.int64), np.full(len(core), snk))
+    sink_pos[sinks] = pos(sinks, np.full(len(sinks), snk))
     g.data[:] = 0
     np.add.at(g.data, epos, ecap)
     np.add.at(g.data, erpos, ecap)
@@ -648,7 +657,10 @@ def _compile(
         src_pos=src_pos,
         sink_pos=sink_pos,
         unit_nodes=unit_nodes,
-        core_nodes=core.astype(np.int64),
+        sink_nodes=dest.node,
+        sink_weight=dest.weight,
+        sink_country=dest.country,
+        unit_country=ucountry,
         node_unit=node_unit.astype(np.int64),
         base_delivered=np.zeros(n_u),
         base_uses=np.zeros((n_u, len(ecap)), dtype=bool),
@@ -696,8 +708,12 @@ def _unit_caps(model: FlowModel, u: int, data: NDArray[np.int32]) -> tuple[csr_m
     d = int(np.ceil(model.demand_gbps[u] * _UNIT))
     vals = data.copy()
     vals[model.src_pos[model.unit_nodes[u]]] = d
-    core = model.core_nodes[model.node_unit[model.core_nodes] != u]
-    vals[model.sink_pos[core]] = _BIG
+    # each destination abroad takes at most its attraction's part of the demand (C7)
+    abroad = model.sink_country != model.unit_country[u]
+    w = model.sink_weight[abroad]
+    if w.sum() > 0:
+        caps = np.ceil(d * w / w.sum()).astype(vals.dtype)
+        np.add.at(vals, model.sink_pos[model.sink_nodes[abroad]], caps)
     g = model.graph
     return csr_matrix((vals, g.indices, g.indptr), shape=g.shape, copy=False), d
 
