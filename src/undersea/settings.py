@@ -200,13 +200,13 @@ class Settings:
     #: Years after which a cable is fully lit (its design capacity); the lit share grows
     #: linearly from ``lit_initial_share`` to 1 over them.
     lit_ramp_years: float = 10.0
-    #: Impact v2 (rule C2): cross-border terrestrial capacity between two neighbouring
-    #: countries, as a multiple of the smaller side's demand, before the poorer side's
-    #: income thins it: 1 lets rich neighbours send each other all their international
-    #: traffic overland (Germany's nine borders outweigh its few cables; Austria reaches
-    #: Frankfurt by land), while a coastal country of West Africa, at about an eighth of
-    #: the world's income per head, gets an eighth of that and most of its capacity from
-    #: its cables, as in the region's bandwidth maps (few and thin cross-border routes).
+    #: Impact v2 (rule C2): a coastal country's terrestrial international capacity, as a
+    #: multiple of its demand, before its income (GDP per head over the world's, at most
+    #: 1) thins it. 1 lets a rich country send all its international traffic overland
+    #: (Germany's nine borders outweigh its few cables), while a coastal country of West or
+    #: Central Africa, at a fifth of the world's income per head or less, gets a fifth of
+    #: its demand over all its borders and most of its capacity from its cables, as in the
+    #: region's bandwidth maps (few and thin cross-border routes). A judgement, not fitted.
     border_capacity_factor: float = 1.0
     #: Impact v2: capacity of a domestic land link (and of a landing's backhaul), as a
     #: multiple of the country's demand: national backbones are not what binds.

@@ -7,14 +7,17 @@ C1. **Lit capacity.** Every submarine segment carries its cable's lit capacity i
     view's year (:func:`undersea.network.capacity.lit_capacity_tbps`: design capacity from the
     RFS year, lit at ``lit_initial_share`` at launch and fully after ``lit_ramp_years``;
     a user table overrides).
-C2. **Land capacity.** A border link carries ``border_capacity_factor`` times the smaller
-    of the two countries' demands, thinned by the poorer side's income (GDP per head
-    over the world's, at most 1: :func:`~undersea.network.demand.country_demand`),
-    split evenly over the border links of that pair of countries. Neighbours in Europe
-    can send each other all their international traffic overland; Mauritania and
-    Senegal, at about an eighth of the world's income per head, an eighth of it (cross-border
-    fibre follows income: few and thin routes in the Sahel, a mesh in Europe). A
-    domestic link or a landing's backhaul carries ``domestic_capacity_factor`` times its
+C2. **Land capacity.** A country's terrestrial international capacity is
+    ``border_capacity_factor`` times its demand, thinned by its income (GDP per head over
+    the world's, at most 1: :func:`~undersea.network.demand.country_demand`), and all of
+    its demand for a country without a landing (its traffic has no other way out); it is
+    offered to its land neighbours in proportion to their demand, and a border carries
+    the smaller of the two sides' offers, split evenly over that pair's border links.
+    Cross-border fibre follows income: Germany can send all its international traffic
+    over its nine borders (Austria reaches Frankfurt by land), while the Republic of the
+    Congo, at a fifth of the world's income per head, has a fifth of its demand over its
+    five borders and depends on WACS, as its outages when WACS fails show. A domestic
+    link or a landing's backhaul carries ``domestic_capacity_factor`` times its
     country's demand. No link is unlimited.
 C3. **Destinations.** International traffic goes where networks meet: to the
     ``impact_destinations`` metros that attract most (rule D6 of
@@ -540,11 +543,19 @@ def _land_capacity(
     own = np.where(ca >= 0, ca, cb)
     dom = s.domestic_capacity_factor * cdemand[np.maximum(own, 0)]
     a, b = np.maximum(ca, 0), np.maximum(cb, 0)
-    pair_cap = (
-        s.border_capacity_factor
-        * np.minimum(cdemand[a], cdemand[b])
-        * np.minimum(income[a], income[b])
-    )
+    n_c = len(cdemand)
+    # each country's terrestrial capacity, over its neighbours by their demand
+    pairs = np.unique(np.concatenate((pair[border], (hi * (n_c + 1) + lo)[border])))
+    x, y = pairs // (n_c + 1), pairs % (n_c + 1)  # every ordered (country, neighbour)
+    reach = np.bincount(x, weights=cdemand[y], minlength=n_c)  # neighbours' demand
+    coastal = np.zeros(n_c, dtype=bool)
+    coastal[country[net.nodes["kind"].eq("landing").to_numpy() & (country >= 0)]] = True
+    total = np.where(coastal, s.border_capacity_factor * np.minimum(income, 1.0), 1.0) * cdemand
+
+    def offer(c: NDArray[np.int64], to: NDArray[np.int64]) -> NDArray[np.float64]:
+        return np.asarray(total[c] * cdemand[to] / np.where(reach[c] > 0, reach[c], 1.0))
+
+    pair_cap = np.minimum(offer(a, b), offer(b, a))
     cap = np.where(border, pair_cap / counts[inv], dom)
     return lu.astype(np.int64), lv.astype(np.int64), cap, border, km.astype(float)
 
