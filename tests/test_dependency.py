@@ -190,13 +190,14 @@ def test_real_snapshot_senegal_liberia_mali(shared_data):
     assert ml.transit.loc[ml.transit["neighbour"], "exit_share"].sum() == pytest.approx(1.0)
 
 
-def test_route_shares_weighted_by_core_demand(sample):
-    """Capacity model: each route to a core metro weighs that metro's demand; the
-    connectivity model counts every route the same."""
-    from undersea.network.demand import metro_demand
+def test_route_shares_weighted_by_core_attraction(sample):
+    """Capacity model: each route to a given core metro weighs that metro's attraction (the
+    sample has no exchange data: its demand); the connectivity model counts every route
+    the same."""
+    from undersea.network.demand import metro_attraction
 
     core = ["marseille-fr", "lisbon-pt"]
-    md = metro_demand(sample).set_index("metro_id")["demand_gbps"]
+    md = metro_attraction(sample).set_index("metro_id")["attraction"]
     w = md["marseille-fr"] / (md["marseille-fr"] + md["lisbon-pt"])
     assert 0.5 < w < 1  # the two hubs differ: the test can tell the weights apart
     cap = dependency(sample, "Ghana", core=core)
@@ -210,3 +211,18 @@ def test_route_shares_weighted_by_core_demand(sample):
     assert (cap.min_cables, cap.min_metros) == (old.min_cables, old.min_metros)
     with pytest.raises(UnknownNameError, match="impact"):
         dependency(sample, "Ghana", impact="vibes")
+
+
+@pytest.mark.realdata
+def test_real_routes_head_for_the_big_exchanges(shared_data):
+    """Issue 12: Nigeria's routes go to the capacity model's destinations (Europe's and the
+    Americas' exchanges first), not equally to twenty hubs half of which are in Asia."""
+    net = undersea.load("2024-03", data_dir=shared_data)
+    ng = dependency(net, "Nigeria")
+    assert ng.routes > 20  # the destinations abroad, not the 20 core metros
+    shares = dict(zip(ng.chokepoints["id"], ng.chokepoints["share"], strict=True))
+    assert shares["gibraltar"] > shares.get("bab-el-mandeb", 0.0)
+    assert shares.get("bab-el-mandeb", 0.0) < 0.3
+    old = dependency(net, "Nigeria", impact="connectivity")
+    old_shares = dict(zip(old.chokepoints["id"], old.chokepoints["share"], strict=True))
+    assert old_shares.get("bab-el-mandeb", 0.0) > shares.get("bab-el-mandeb", 0.0)

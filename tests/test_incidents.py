@@ -11,6 +11,7 @@ import pycountry
 import pytest
 import yaml
 
+import undersea
 from undersea._errors import DataNotFoundError, MalformedSourceError, UnknownNameError
 from undersea.geo.regions import Circle, segments_in_region
 from undersea.scenarios.incidents import (
@@ -154,6 +155,9 @@ def _mutate(rec: dict, field: str, value: object) -> dict:
         ),
         ("id", "Bad Id", "slug"),
         ("colour", "red", "unknown field"),
+        ("unrepaired", "2006-12-hengchun", "list of incident ids"),
+        ("unrepaired", ["2024-05-mtunzini"], "no earlier incident"),
+        ("unrepaired", ["nowhere"], "no earlier incident"),
     ],
 )
 def test_malformed_records_name_the_field(
@@ -235,3 +239,18 @@ def test_incident_areas_hold_their_cables(shared_data: Path) -> None:
         on_map = [c for c in inc.cables if c in drawn]
         assert on_map, inc.id
         assert set(on_map) <= hit, (inc.id, set(on_map) - hit)
+
+
+@pytest.mark.realdata
+def test_replay_keeps_earlier_unrepaired_damage(shared_data: Path) -> None:
+    """Mtunzini (May 2024) is replayed with the Red Sea cuts of February, unrepaired."""
+    from undersea.scenarios.builders import scenario_from_incident
+
+    net = undersea.load("2024-03", data_dir=shared_data).as_of(2024)
+    assert incident("2024-05-mtunzini").unrepaired == ("2024-02-red-sea",)
+    red = scenario_from_incident(net, "2024-02-red-sea").failed_segments
+    both = scenario_from_incident(net, "2024-05-mtunzini")
+    assert red.any()
+    assert (both.failed_segments & red).sum() == red.sum()
+    assert both.failed_segments.sum() > red.sum()
+    assert both.details["unrepaired"] == ["2024-02-red-sea"]

@@ -24,15 +24,18 @@ and metros) reaches a core metro (:func:`~undersea.analysis.impact.core_metros`)
     exists (the country holds a core metro, or inland routes reach the core).
 
 **Routes.** From the country's best-connected metro
-(:func:`~undersea.analysis.routes.places.resolve_place`) to each core metro, the route of
-least delay (:func:`~undersea.analysis.routes.routing.delay_graph`, one Dijkstra). Shares
-are over those routes, each weighted by its core metro's demand (``impact="capacity"``, the
-default: :func:`~undersea.network.demand.metro_demand`, the exchange-capacity weights of the
-capacity model, so traffic heads for the big hubs) or all equal (``impact="connectivity"``,
-the older answer): ``chokepoints`` (a segment of the route passes through the chokepoint's
-polygon, :func:`~undersea.geo.regions.segments_in_region`), ``foreign_metros`` (the route
-passes the metro node or one of its landing stations) and ``transit`` (the route passes a
-node of that country; ``exit_share``: the first foreign country on the route). For a
+(:func:`~undersea.analysis.routes.places.resolve_place`) to each destination of the
+capacity model abroad (``impact="capacity"``, the default: the 100 metros with the most
+exchange capacity, rules C3 and D6 of :mod:`undersea.analysis.flows`, each route weighted
+by its destination's attraction, so traffic heads for the big exchanges) or to each core
+metro, all equal (``impact="connectivity"``, the older answer; with ``core=`` given, the
+routes go to those metros, weighted by attraction or equal), the route of least delay
+(:func:`~undersea.analysis.routes.routing.delay_graph`, one Dijkstra). Shares are over
+those weighted routes: ``chokepoints`` (a segment of the route passes through the
+chokepoint's polygon, :func:`~undersea.geo.regions.segments_in_region`),
+``foreign_metros`` (the route passes the metro node or one of its landing stations) and
+``transit`` (the route passes a node of that country; ``exit_share``: the first foreign
+country on the route). For a
 landlocked country the neighbours' transit shares are its transit dependence.
 """
 
@@ -49,11 +52,12 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, dijkstra, maximum_flow
 
 from undersea._errors import InvalidArgumentError, UnknownNameError
+from undersea.analysis.flows import destinations
 from undersea.analysis.impact import IMPACT_MODELS, core_metros
 from undersea.analysis.routes.places import resolve_country
 from undersea.geo.regions import chokepoints, segments_in_region
 from undersea.network.core import Network
-from undersea.network.demand import metro_demand
+from undersea.network.demand import metro_attraction
 from undersea.network.graph import metro_id, metro_node
 
 __all__ = ["Dependency", "dependency", "dependency_table", "min_cut"]
@@ -310,13 +314,26 @@ def _paths(net: Network, src: int, targets: IntArray) -> list[tuple[int, list[in
     return out
 
 
-def _core_weights(net: Network, core: IntArray, impact: str) -> dict[int, float]:
-    """Weight of each core node's route: its metro's demand (capacity model) or 1."""
+def _targets(
+    net: Network, core: IntArray, iso3: str, impact: str, *, given: bool
+) -> tuple[IntArray, dict[int, float]]:
+    """Route targets and their weights: the capacity model's destinations abroad (or the
+    ``given`` core metros) by their attraction (rules C3 and D6 of
+    :mod:`undersea.analysis.flows`), or every core metro the same (``connectivity``)."""
     if impact == "connectivity":
-        return {int(c): 1.0 for c in core}
-    demand = metro_demand(net).set_index("metro_id")["demand_gbps"]
-    metro_of = _metro_of_node(net)
-    return {int(c): float(demand.get(metro_of[c], 0.0)) for c in core}
+        return core, {int(c): 1.0 for c in core}
+    if given:
+        attraction = metro_attraction(net).set_index("metro_id")["attraction"]
+        metro_of = _metro_of_node(net)
+        return core, {int(c): float(attraction.get(metro_of[c], 0.0)) for c in core}
+    codes, names = pd.factorize(net.nodes["iso3"])
+    dest = destinations(net, codes.astype(np.int32))
+    own = int(names.get_loc(iso3)) if iso3 in names else -2
+    weights: dict[int, float] = {}
+    for node, w in zip(dest.node.tolist(), dest.weight.tolist(), strict=True):
+        if codes[node] != own:
+            weights[node] = weights.get(node, 0.0) + w
+    return np.asarray(list(weights), dtype=np.int64), weights
 
 
 def _edge_lookup(net: Network) -> tuple[IntArray, IntArray]:
@@ -331,9 +348,9 @@ def _edge_lookup(net: Network) -> tuple[IntArray, IntArray]:
 
 
 def _route_shares(
-    net: Network, iso3: str, src: int, core: IntArray, weights: dict[int, float]
+    net: Network, iso3: str, src: int, targets: IntArray, weights: dict[int, float]
 ) -> dict[str, Any]:
-    paths = _paths(net, src, core)
+    paths = _paths(net, src, targets)
     keys, edges = _edge_lookup(net)
     n, s = len(net.nodes), len(net.seg_u)
     choke = chokepoints()
@@ -342,7 +359,7 @@ def _route_shares(
     iso_col = net.nodes["iso3"]
     node_iso = iso_col.astype(object).where(iso_col.notna(), None).to_numpy(dtype=object)
     hits: dict[str, dict[str, float]] = {"choke": {}, "metro": {}, "country": {}, "exit": {}}
-    for target, path in paths:  # per route to a core metro: about twenty
+    for target, path in paths:  # per route to a target: twenty to a hundred
         w = weights[target]
         p = np.asarray(path)
         a, b = np.minimum(p[:-1], p[1:]), np.maximum(p[:-1], p[1:])
@@ -472,10 +489,11 @@ def dependency(
     country
         ISO2, ISO3 or name.
     core
-        Core metros (default :func:`~undersea.analysis.impact.core_metros`).
+        Core metros (default :func:`~undersea.analysis.impact.core_metros`): the targets
+        of the minimum cuts; given, also the only targets of the routes.
     impact
-        ``"capacity"``: route shares weighted by the core metros' demand;
-        ``"connectivity"``: every route to a core metro counts the same.
+        ``"capacity"``: routes to the capacity model's destinations, weighted by their
+        attraction; ``"connectivity"``: every route to a core metro counts the same.
 
     Raises
     ------
@@ -494,7 +512,8 @@ def dependency(
     b = _base(net, core)
     iso2, name, src = _country(net, country)
     iso3, own = _own_nodes(net, iso2)
-    hits = _route_shares(net, iso3, src, b.core, _core_weights(net, b.core, impact))
+    targets, weights = _targets(net, b.core, iso3, impact, given=core is not None)
+    hits = _route_shares(net, iso3, src, targets, weights)
     ch, fm, tr = _share_tables(net, iso3, hits)
     landlocked = _landlocked(net, iso3, set(net.all_landing_points["iso3"]))
     return Dependency(

@@ -481,7 +481,7 @@ def dependency_command(
         title=f"Dependency of {dep.name}",
     )
     for df, title in (
-        (dep.chokepoints, "Routes to the core through chokepoints"),
+        (dep.chokepoints, "Routes abroad through chokepoints"),
         (dep.foreign_metros, "... through foreign metros"),
         (dep.transit, "... through other countries"),
     ):
