@@ -400,3 +400,14 @@ def test_real_incident_tonga(capsys, shared_data):
     tonga = next(r for r in doc["countries"] if r["iso2"] == "TO")
     assert tonga["isolated"] is True
     assert tonga["cables_before"] == 1
+
+
+@pytest.mark.realdata
+def test_real_incident_with_unrepaired_damage(capsys, shared_data):
+    code, out, _ = run(
+        capsys, "incident", "run", "2024-05-mtunzini", "--data-dir", str(shared_data)
+    )
+    assert code == 0
+    assert "with the damage still unrepaired then: 2024-02-red-sea" in out
+    code, out, _ = run(capsys, "incident", "show", "2024-05-mtunzini", "-f", "json")
+    assert strict_json(out)["unrepaired"] == ["2024-02-red-sea"]

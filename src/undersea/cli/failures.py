@@ -266,6 +266,8 @@ def _print_scenario(scenario: Scenario) -> None:
             f"{n['cable']} misses the area here; its nearest segment {n['segment']} "
             f"({n['distance_km']:,.0f} km away) fails instead"
         )
+    if d.get("unrepaired"):
+        console.print(f"with the damage still unrepaired then: {', '.join(d['unrepaired'])}")
 
 
 def _emit_impact(
@@ -446,6 +448,7 @@ def _incident_dict(inc: Incident) -> dict[str, Any]:
         "location": {"lon": c.lon, "lat": c.lat, "radius_km": c.radius_km},
         "impact": inc.impact.text,
         "negative_control": inc.is_control,
+        "unrepaired": list(inc.unrepaired),
         "reports": [
             {
                 "country": r.country,
@@ -480,6 +483,7 @@ def incident_show(
     reports = d.pop("reports")
     d["cables"] = "; ".join(d["cables"])
     d["reported_countries"] = ", ".join(d["reported_countries"])
+    d["unrepaired"] = ", ".join(d["unrepaired"]) or "-"
     d["location"] = f"{loc['radius_km']:g} km around {loc['lat']:g}, {loc['lon']:g}"
     emit_table(pd.DataFrame({"field": list(d), "value": [str(v) for v in d.values()]}), fmt)
     if reports:
