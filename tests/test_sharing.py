@@ -108,13 +108,21 @@ def test_bad_rerouting_mode() -> None:
 
 # --------------------------------------------------------------------------- invariants
 
+# the whole coast, Ouagadougou inland, five borders, two destinations (Dakar, Lagos):
+# the trunk is shared by most countries' traffic in most cuts
+_BORDERS = [
+    ("ouagadougou-bf", "abidjan-ci", 800.0),
+    ("ouagadougou-bf", "accra-gh", 700.0),
+    ("accra-gh", "abidjan-ci", 400.0),
+    ("abidjan-ci", "dakar-sn", 1500.0),
+    ("lagos-ng", "accra-gh", 400.0),
+]
 _NET = coast_network(
-    [("abidjan-ci", "dakar-sn", 1500.0), ("accra-gh", "abidjan-ci", 400.0)],
-    metros=COAST_METROS[:4],
-    settings=get_settings().replace(border_capacity_factor=0.5),
+    _BORDERS,
+    settings=get_settings().replace(border_capacity_factor=0.3, impact_destinations=2),
 )
-_DEMAND = {"SEN": 1000.0, "CIV": 100.0, "GHA": 60.0, "NGA": 150.0}
-_LIT = {"trunk": 0.12, "spur": 0.12}
+_DEMAND = {"SEN": 1000.0, "CIV": 100.0, "GHA": 60.0, "NGA": 150.0, "BFA": 40.0}
+_LIT = {"trunk": 0.15, "spur": 0.15}
 _S = len(_NET.seg_u)
 
 
@@ -173,3 +181,80 @@ def test_joint_on_2024(net2024) -> None:
         df = df.set_index("iso3")
         for iso3 in countries:
             assert df.loc[iso3, "severity_rerouted"] in ("none", "degraded"), (cable, iso3)
+
+
+# --------------------------------------------------------------------------- reference
+
+
+def _reference_graph(jm, dead: np.ndarray):
+    """The joint flow network in NetworkX, Gbit/s: surviving edges both ways, each unit's
+    node to its members (unlimited), the destinations to ``T``."""
+    import networkx as nx
+
+    fm = jm.model
+    g = nx.DiGraph()
+    edges = zip(fm.edge_u[~dead], fm.edge_v[~dead], fm.edge_cap[~dead] / 10.0, strict=True)
+    for u, v, c in edges:
+        for a, b in ((u, v), (v, u)):
+            old = g.get_edge_data(a, b, {"capacity": 0.0})["capacity"]
+            g.add_edge(a, b, capacity=old + c)
+    for node, cap in zip(jm.sink_node, jm.sink_cap / 10.0, strict=True):
+        g.add_edge(int(node), "T", capacity=cap)
+    for node in np.flatnonzero(fm.node_unit >= 0):
+        g.add_edge(("u", int(fm.node_unit[node])), int(node))
+    return g
+
+
+def _reference(jm, dead: np.ndarray, bound: np.ndarray) -> np.ndarray:
+    """Progressive filling the plain way (the brief's bisection, NetworkX max-flow, float
+    Gbit/s): raise the level by bisection; freeze every unit that cannot grow alone."""
+    import networkx as nx
+
+    fm = jm.model
+    g = _reference_graph(jm, dead)
+    b = np.minimum(bound, fm.demand_gbps)
+    x, frozen = np.zeros(len(b)), b <= 0
+
+    def feasible(caps: np.ndarray) -> bool:
+        for u, c in enumerate(caps):
+            g.add_edge("S", ("u", u), capacity=float(c))
+        return nx.maximum_flow_value(g, "S", "T") >= caps.sum() - 1e-6
+
+    def offer(lam: float) -> np.ndarray:
+        return np.where(frozen, x, np.minimum(lam, b))
+
+    while not frozen.all():
+        lo, hi = 0.0, float(b[~frozen].max())
+        if feasible(offer(hi)):
+            x[~frozen] = b[~frozen]
+            break
+        for _ in range(40):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if feasible(offer(mid)) else (lo, mid)
+        caps = offer(lo)
+        stuck = ~frozen & (caps >= b - 1e-9)
+        for u in np.flatnonzero(~frozen & ~stuck):
+            more = caps.copy()
+            more[u] += 0.05
+            stuck[u] = not feasible(more)
+        if not stuck.any():
+            stuck = ~frozen
+        x[stuck] = caps[stuck]
+        frozen |= stuck
+    return x
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_cuts)
+def test_newton_filling_matches_the_plain_bisection(cut: np.ndarray) -> None:
+    from undersea.analysis.impact import capacity_model
+    from undersea.analysis.sharing import joint_model, joint_result
+
+    fm = capacity_model(_NET, core=CORE, demand=_DEMAND, capacity=_LIT)
+    jm = joint_model(fm)
+    res = fm.evaluate(cut)
+    dead = np.zeros(len(fm.edge_seg), dtype=bool)
+    dead[fm.edge_seg >= 0] = cut[fm.edge_seg[fm.edge_seg >= 0]]
+    got = joint_result(jm, res, cut).delivered_after_gbps
+    want = _reference(jm, dead, res.delivered_after_gbps)
+    np.testing.assert_allclose(got, want, atol=0.3)
