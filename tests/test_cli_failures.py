@@ -86,8 +86,9 @@ def test_cut_json_schema(capsys):
     code, out, err = run(capsys, "cut", "WACS", "--sample", "--format", "json")
     assert code == 0, err
     doc = strict_json(out)
-    assert list(doc) == ["impact", "network", "scenario", "countries"]
+    assert list(doc) == ["impact", "rerouting", "network", "scenario", "countries"]
     assert doc["impact"] == "capacity"
+    assert doc["rerouting"] == "independent"
     assert set(doc["network"]) == {"snapshot", "year", "include_planned"}
     sc = doc["scenario"]
     assert list(sc)[: len(SCENARIO_KEYS)] == SCENARIO_KEYS
@@ -194,6 +195,7 @@ def test_cut_combines_sources(capsys):
         (["cut", "--chokepoint", "panama", "--sample"], "unknown chokepoint"),
         (["cut", "--polygon", "/nonexistent.geojson", "--sample"], "no GeoJSON file"),
         (["cut", "--segment", "wacs:999", "--sample"], "unknown segment"),
+        (["cut", "WACS", "--sample", "--rerouting", "shared"], "Invalid value"),
         (["incident", "show", "1999-01-nothing"], "unknown incident"),
         (["incident", "run", "nothing", "--sample"], "unknown incident"),
         (["risk", "--sample", "-n", "10", "--model", "repeater", "--p", "2"], "'p'"),
@@ -284,6 +286,21 @@ def test_incident_run_sample(capsys):
     assert code == 0
     assert "reported" in out
     assert "not found in this network" in out
+
+
+def test_joint_rerouting(capsys):
+    code, out, err = run(capsys, "cut", "WACS", "--sample", "--rerouting", "joint", "-f", "json")
+    assert code == 0, err
+    doc = strict_json(out)
+    assert doc["rerouting"] == "joint"
+    for row in doc["countries"]:
+        assert row["delivered_after_gbps"] <= row["demand_gbps"] + 1e-9
+    argv = ("incident", "run", "2022-01-tonga", "--sample", "--rerouting", "joint")
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert "capacity, joint rerouting" in out
+    code, out, _ = run(capsys, "cut", "WACS", "--sample", "--impact", "connectivity", "-f", "json")
+    assert "rerouting" not in strict_json(out)  # the connectivity model does not reroute
 
 
 # --------------------------------------------------------------------------- risk, critical

@@ -225,6 +225,14 @@ def test_cut_cable_reports_impact(client: TestClient, sample_net: undersea.Netwo
     assert "severity_rerouted" not in pd.DataFrame(old["impact"])
     bad = client.post("/api/cut", json={"cables": ["WACS"], "impact": "flows"})
     assert bad.status_code == 422
+    assert body["rerouting"] == "independent"
+    joint = client.post("/api/cut", json={"cables": ["WACS"], "rerouting": "joint"}).json()
+    assert joint["rerouting"] == "joint"
+    shares = pd.DataFrame(joint["impact"]).set_index("iso3")["delivered_after_gbps"]
+    alone = impact.set_index("iso3")["delivered_after_gbps"].loc[shares.index]
+    assert (shares <= alone + 1e-9).all()
+    bad = client.post("/api/cut", json={"cables": ["WACS"], "rerouting": "shared"})
+    assert bad.status_code == 422
 
 
 def test_cut_region_chokepoint_incident_and_combined(client: TestClient) -> None:

@@ -58,7 +58,8 @@ C7. **After rerouting** (``lost_share_rerouted``). Per country, the maximum flow
     metro), over surviving segments (C1) and land links (C2), bounded by its demand:
     ``delivered_before/after_gbps``. Each country is evaluated independently (as if
     alone on the network: the fast mode, an upper bound on what it gets when neighbours
-    compete). ``lost_share_rerouted`` =
+    compete; ``rerouting="joint"`` shares instead: rule C8 of
+    :mod:`undersea.analysis.sharing`). ``lost_share_rerouted`` =
     (delivered before - delivered after) / demand: the share of demand the scenario
     makes undeliverable. The ``bottleneck`` is the cables and land links of the minimum
     cut when a country cannot deliver its demand.

@@ -68,6 +68,7 @@ from scipy.sparse.csgraph import dijkstra
 from undersea._errors import InvalidArgumentError, InvalidScenarioError, UnknownNameError
 from undersea.analysis.flows import FlowModel, flow_model
 from undersea.analysis.routes.routing import delay_graph
+from undersea.analysis.sharing import JointModel, check_rerouting, joint_model, joint_result
 from undersea.engine.kernels import ImpactArrays, KernelOutput, run_batch
 from undersea.network.capacity import cable_capacity_tbps
 from undersea.network.core import Network
@@ -511,9 +512,11 @@ def _impact_table(
     impact: str = "capacity",
     demand: Mapping[str, float] | None = None,
     capacity: Mapping[str, float] | None = None,
+    rerouting: str = "independent",
 ) -> pd.DataFrame:
     if impact not in IMPACT_MODELS:
         raise UnknownNameError("impact model", str(impact), list(IMPACT_MODELS))
+    check_rerouting(rerouting)
     model = impact_model(net, core=core, by=by)
     fs, fn = scenario_masks(net, scenario)
     out = model.evaluate(fs[None, :], fn[None, :])
@@ -537,7 +540,10 @@ def _impact_table(
     if impact == "capacity":
         fm = capacity_model(net, core=core, by=by, demand=demand, capacity=capacity)
         gone = fn | model.arrays.node_failed
-        res = fm.evaluate(immediate_segments(model.arrays, fs[None, :], gone[None, :])[0], gone)
+        failed = immediate_segments(model.arrays, fs[None, :], gone[None, :])[0]
+        res = fm.evaluate(failed, gone)
+        if rerouting == "joint":
+            res = joint_result(_joint_model(net, fm), res, failed, gone)
         lost = np.where(iso, 1.0, res.lost_share)
         df["lost_share"] = lost
         df["capacity_before_tbps"] = res.capacity_before_gbps / 1e3
@@ -610,6 +616,16 @@ def capacity_model(
     )
 
 
+def _joint_model(net: Network, fm: FlowModel) -> JointModel:
+    """The joint-rerouting compilation of ``fm`` (rule C8), once per view: ``fm`` lives in
+    the same memo, so its id names it."""
+    key = ("joint_model", id(fm))
+    if key not in net.memo:
+        net.memo[key] = joint_model(fm)
+    out: JointModel = net.memo[key]
+    return out
+
+
 def country_impact(
     net: Network,
     scenario: Any,
@@ -618,6 +634,7 @@ def country_impact(
     impact: str = "capacity",
     demand: Mapping[str, float] | None = None,
     capacity: Mapping[str, float] | None = None,
+    rerouting: str = "independent",
 ) -> pd.DataFrame:
     """Impact of ``scenario`` on every country with a node, worst first.
 
@@ -637,6 +654,11 @@ def country_impact(
     demand, capacity
         User tables ``{iso3: Gbit/s}`` and ``{cable_id: lit Tbit/s}`` overriding the
         demand and lit-capacity models (capacity model only).
+    rerouting
+        The capacity model's rerouted horizon: ``"independent"`` (default: each country
+        alone on the network, rule C7 of :mod:`undersea.analysis.flows`) or ``"joint"``
+        (all countries at once, sharing what they share max-min fairly: rule C8 of
+        :mod:`undersea.analysis.sharing`; slower, a few seconds per scenario).
 
     Returns
     -------
@@ -649,7 +671,14 @@ def country_impact(
         Sorted by severity then lost share. See the module docstring for definitions.
     """
     return _impact_table(
-        net, scenario, core=core, by="country", impact=impact, demand=demand, capacity=capacity
+        net,
+        scenario,
+        core=core,
+        by="country",
+        impact=impact,
+        demand=demand,
+        capacity=capacity,
+        rerouting=rerouting,
     )
 
 
@@ -661,6 +690,7 @@ def metro_impact(
     impact: str = "capacity",
     demand: Mapping[str, float] | None = None,
     capacity: Mapping[str, float] | None = None,
+    rerouting: str = "independent",
 ) -> pd.DataFrame:
     """Impact of ``scenario`` on every metro, worst first (columns as
     :func:`country_impact`, with ``metro_id`` first).
@@ -668,8 +698,15 @@ def metro_impact(
     A metro's nodes are its metro node and the landing stations that backhaul to it; a
     cable serves it when a landing of the cable in the metro is joined through the
     cable's own segments to a landing in another country that reaches the core.
-    ``impact``, ``demand`` and ``capacity`` as for :func:`country_impact`.
+    ``impact``, ``demand``, ``capacity`` and ``rerouting`` as for :func:`country_impact`.
     """
     return _impact_table(
-        net, scenario, core=core, by="metro", impact=impact, demand=demand, capacity=capacity
+        net,
+        scenario,
+        core=core,
+        by="metro",
+        impact=impact,
+        demand=demand,
+        capacity=capacity,
+        rerouting=rerouting,
     )

@@ -114,6 +114,22 @@ ImpactOpt = Annotated[
         "(the older cable-count model, for comparison).",
     ),
 ]
+
+
+class ReroutingName(StrEnum):
+    independent = "independent"
+    joint = "joint"
+
+
+ReroutingOpt = Annotated[
+    ReroutingName,
+    typer.Option(
+        "--rerouting",
+        help="Capacity model's rerouted horizon: independent (each country alone on the "
+        "network, fast) or joint (countries share the surviving cables and land links "
+        "max-min fairly; a few seconds more).",
+    ),
+]
 DemandOpt = Annotated[
     Path | None,
     typer.Option(
@@ -167,12 +183,18 @@ def _finite(v: Any) -> Any:
 
 
 def impact_document(
-    net: Network, scenario: Scenario, table: pd.DataFrame, *, by: str = "country"
+    net: Network,
+    scenario: Scenario,
+    table: pd.DataFrame,
+    *,
+    by: str = "country",
+    rerouting: str = "independent",
 ) -> dict[str, Any]:
     """The JSON object of ``cut`` / ``incident run``: network, scenario and units.
 
     Infinite or undefined round trips (no route to the core) are ``null``. A table of
-    the capacity model adds :data:`CAPACITY_FIELDS` to each entry.
+    the capacity model adds :data:`CAPACITY_FIELDS` to each entry and names its
+    ``rerouting`` mode.
     """
     fields = _fields(table, by)
     kinds = {k: str for k in ("severity", "severity_rerouted") if k in fields}
@@ -180,8 +202,10 @@ def impact_document(
         {k: _finite(v) for k, v in rec.items()}
         for rec in table.loc[:, fields].astype(kinds).to_dict(orient="records")
     ]
+    capacity = "severity_rerouted" in table
     return {
-        "impact": "capacity" if "severity_rerouted" in table else "connectivity",
+        "impact": "capacity" if capacity else "connectivity",
+        **({"rerouting": rerouting} if capacity else {}),
         "network": {
             "snapshot": net.provenance.snapshot_date,
             "year": net.year,
@@ -280,6 +304,7 @@ def _emit_impact(
     extra: dict[str, Any] | None = None,
     reported: Sequence[str] | None = None,
     impact: ImpactName = ImpactName.capacity,
+    rerouting: ReroutingName = ReroutingName.independent,
     demand: Path | None = None,
     capacity: Path | None = None,
 ) -> None:
@@ -289,10 +314,12 @@ def _emit_impact(
         impact=impact.value,
         demand=read_demand_table(demand) if demand else None,
         capacity=read_capacity_table(capacity) if capacity else None,
+        rerouting=rerouting.value,
     )
     shown = table if show_all else table[_affected(table)].reset_index(drop=True)
     if fmt is Format.json:
-        emit_json({**impact_document(net, scenario, shown, by=by), **(extra or {})})
+        doc = impact_document(net, scenario, shown, by=by, rerouting=rerouting.value)
+        emit_json({**doc, **(extra or {})})
         return
     fields = _fields(shown, by)
     if fmt is Format.csv:
@@ -305,7 +332,9 @@ def _emit_impact(
     if not len(shown):
         console.print(f"no {by} loses capacity or reach to the core")
         return
-    emit_table(_display(shown, by, reported), fmt, title=f"Impact per {by} ({impact.value})")
+    joint = impact is ImpactName.capacity and rerouting is ReroutingName.joint
+    model = f"{impact.value}, joint rerouting" if joint else impact.value
+    emit_table(_display(shown, by, reported), fmt, title=f"Impact per {by} ({model})")
     if "demand_fallback" in shown and shown["demand_fallback"].any():
         console.print("* demand from a fallback rule (no World Bank GDP figure)")
     if reported:
@@ -363,6 +392,7 @@ def cut(
     by: ByOpt = By.country,
     show_all: AllOpt = False,
     impact: ImpactOpt = ImpactName.capacity,
+    rerouting: ReroutingOpt = ReroutingName.independent,
     demand: DemandOpt = None,
     capacity: CapacityOpt = None,
     data_dir: DataDirOpt = None,
@@ -404,6 +434,7 @@ def cut(
         fmt=fmt,
         show_all=show_all,
         impact=impact,
+        rerouting=rerouting,
         demand=demand,
         capacity=capacity,
     )
@@ -506,6 +537,7 @@ def incident_run(
     by: ByOpt = By.country,
     show_all: AllOpt = False,
     impact: ImpactOpt = ImpactName.capacity,
+    rerouting: ReroutingOpt = ReroutingName.independent,
     demand: DemandOpt = None,
     capacity: CapacityOpt = None,
     data_dir: DataDirOpt = None,
@@ -535,6 +567,7 @@ def incident_run(
         extra={"reported": reported},
         reported=inc.impact.countries,
         impact=impact,
+        rerouting=rerouting,
         demand=demand,
         capacity=capacity,
     )

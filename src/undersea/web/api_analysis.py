@@ -143,7 +143,7 @@ def cut(req: CutIn, state: State) -> dict[str, Any]:
     net = state.view(req.year, req.include_planned)
     scenario = build_scenario(net, req)
     impact = (country_impact if req.by == "country" else metro_impact)(
-        net, scenario, impact=req.impact
+        net, scenario, impact=req.impact, rerouting=req.rerouting
     )
     counts = impact["severity"].astype(str).value_counts()
     out: dict[str, Any] = {
@@ -153,6 +153,7 @@ def cut(req: CutIn, state: State) -> dict[str, Any]:
         "severity_counts": {s: int(counts.get(s, 0)) for s in SEVERITIES},
     }
     if "severity_rerouted" in impact:
+        out["rerouting"] = req.rerouting
         later = impact["severity_rerouted"].astype(str).value_counts()
         out["severity_rerouted_counts"] = {s: int(later.get(s, 0)) for s in SEVERITIES}
     return out

@@ -136,6 +136,12 @@ class CutIn(BaseModel):
         description="Impact model: 'capacity' (demand and capacity, immediate and rerouted "
         "horizons) or 'connectivity' (the older cable-count model, for comparison).",
     )
+    rerouting: Literal["independent", "joint"] = Field(
+        "independent",
+        description="The capacity model's rerouted horizon: 'independent' (each country "
+        "alone on the network) or 'joint' (countries share the surviving cables and land "
+        "links max-min fairly; a few seconds more).",
+    )
 
 
 class CutOut(BaseModel):
@@ -144,11 +150,13 @@ class CutOut(BaseModel):
     Each impact row has iso2, iso3, name, severity, lost_share, isolated, cables and
     capacity before/after, rtt_*; with the capacity model also severity_rerouted,
     lost_share_rerouted, demand_gbps, demand_source, demand_fallback,
-    delivered_before_gbps, delivered_after_gbps and bottleneck.
+    delivered_before_gbps, delivered_after_gbps and bottleneck, and ``rerouting`` names
+    the mode of the rerouted horizon.
     """
 
     scenario: dict[str, Any]
     model: Literal["capacity", "connectivity"] = "capacity"
+    rerouting: Literal["independent", "joint"] | None = None
     impact: list[dict[str, Any]]
     severity_counts: dict[str, int]
     severity_rerouted_counts: dict[str, int] | None = None
