@@ -38,8 +38,12 @@ def _split(block: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for chunk in re.split(r"^(?=\$ undersea )", block, flags=re.M):
         if chunk.strip():
-            first, _, rest = chunk.partition("\n")
-            out.append((first.removeprefix("$ ").strip(), rest))
+            lines = chunk.split("\n")
+            n = 1
+            while lines[n - 1].rstrip().endswith("\\") and n < len(lines):
+                n += 1  # a command continued on the next line
+            command = "\n".join(lines[:n]).removeprefix("$ ").strip()
+            out.append((command, "\n".join(lines[n:])))
     return out
 
 
@@ -57,7 +61,8 @@ def shown(page: str) -> list[Shown]:
 def run(command: str, data: Path) -> str:
     """What ``command`` prints (stdout then stderr), as a terminal WIDTH columns wide."""
     env = {**os.environ, "UNDERSEA_DATA": str(data), "COLUMNS": str(WIDTH), "NO_COLOR": "1"}
-    argv = [sys.executable, "-m", "undersea", *shlex.split(command)[1:]]
+    words = shlex.split(command.replace("\\\n", " "), comments=True)
+    argv = [sys.executable, "-m", "undersea", *words[1:]]
     done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     return "\n".join(line.rstrip() for line in (done.stdout + done.stderr).splitlines()) + "\n"
 
