@@ -86,13 +86,14 @@ StrictOpt = Annotated[
     bool,
     typer.Option(
         "--strict",
-        help="Refuse a place name borne by several places (default: take the most important"
-        " when it clearly dominates, and say so).",
+        help="Names: refuse a place name borne by several places (default: take the most "
+        "important when it clearly dominates, and say so). Not `undersea --strict-data`, "
+        "which is about the quality of the data.",
     ),
 ]
 
 
-#: How every command loads data, set by the app-wide ``--strict`` / ``--allow-partial``.
+#: How every command loads data, set by the app-wide ``--strict-data`` / ``--allow-partial``.
 LOAD_POLICY: dict[str, bool] = {"strict": False, "allow_partial": False}
 
 
