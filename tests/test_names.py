@@ -79,3 +79,15 @@ def test_web_api_resolves_the_same(sample: Network) -> None:
         bad = client.get("/api/resolve", params={"name": "Qwertyland"})
         assert bad.status_code == 404
         assert bad.json()["detail"].startswith("unknown place 'Qwertyland'")
+
+
+@pytest.mark.realdata
+def test_metro_names_that_are_places(shared_data) -> None:
+    net2024 = undersea.load("2024-03", data_dir=shared_data)
+    assert resolve(net2024, "Guam", kind="metro").id == "dededo-village-gu"
+    assert resolve(net2024, "Tamuning", kind="metro").id == "dededo-village-gu"
+    odesa = resolve(net2024, "Odessa", kind="metro")
+    assert odesa.id == "odesa-ua"
+    assert "Odessa → Odesa, UA" in odesa.note
+    with pytest.raises(UnknownNameError, match="unknown metro 'UK'"):
+        resolve(net2024, "UK", kind="metro")

@@ -697,6 +697,7 @@ def risk_command(
     Example: undersea risk --scenarios 100000 --seed 7 --model repeater --p 0.001,0.01,0.1
     """
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
+    shown_countries = None if country is None else countries_in(net, country)  # before the run
     params = {
         "rate_per_1000km": rate,
         "p": _p_values(p),
@@ -716,8 +717,8 @@ def risk_command(
             executor=runner, progress=progress, impact=impact.value,
         )  # fmt: skip
     df = result.countries
-    if country is not None:
-        df = df[df["iso2"].isin(countries_in(net, country))]
+    if shown_countries is not None:
+        df = df[df["iso2"].isin(shown_countries)]
     order = df[["p_isolated", "p_severe", "expected_lost_share"]].apply(tuple, axis=1)
     tied = tie_note(order, top)
     df = df.head(top).reset_index(drop=True)
