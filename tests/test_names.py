@@ -91,3 +91,9 @@ def test_metro_names_that_are_places(shared_data) -> None:
     assert "Odessa → Odesa, UA" in odesa.note
     with pytest.raises(UnknownNameError, match="unknown metro 'UK'"):
         resolve(net2024, "UK", kind="metro")
+
+
+@pytest.mark.parametrize(("kind", "first"), [("chokepoint", "bab-el-mandeb"), ("incident", "2006")])
+def test_an_unknown_name_of_a_short_list_names_the_list(sample: Network, kind, first) -> None:
+    with pytest.raises(UnknownNameError, match=f"unknown {kind} 'narnia'; one of: '{first}"):
+        resolve(sample, "narnia", kind=kind)
