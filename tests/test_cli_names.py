@@ -87,7 +87,8 @@ def test_hub_of_guam_by_any_of_its_names(capsys, name: str) -> None:
 def test_hub_of_a_country_of_many_metros_is_refused(capsys) -> None:
     code, _, err = run(capsys, "hub", "UK", "--since", "2020")
     assert code == 2
-    assert "error: unknown metro 'UK'" in err
+    assert "error: 'UK' is a country (United Kingdom) of " in err
+    assert "metros, not one metro: name one of them, e.g. '" in err
 
 
 def test_risk_checks_its_countries_before_the_run(capsys) -> None:

@@ -89,7 +89,7 @@ def test_metro_names_that_are_places(shared_data) -> None:
     odesa = resolve(net2024, "Odessa", kind="metro")
     assert odesa.id == "odesa-ua"
     assert "Odessa → Odesa, UA" in odesa.note
-    with pytest.raises(UnknownNameError, match="unknown metro 'UK'"):
+    with pytest.raises(undersea.InvalidArgumentError, match="'UK' is a country"):
         resolve(net2024, "UK", kind="metro")
 
 

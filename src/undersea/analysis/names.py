@@ -80,7 +80,8 @@ def _metro(net: Network, text: str, strict: bool) -> Resolved:
 
 def _place_metro(net: Network, text: str, strict: bool) -> Resolved | None:
     """The metro a place name means: a metro under another spelling ("Odessa"), or a
-    country or territory that is one metro ("Guam"); None for anything else."""
+    country or territory that is one metro ("Guam"); None for anything else. A country of
+    several metros is refused, naming its best-connected one."""
     try:
         p = resolve_place(net, text, strict=strict)
     except (UnknownNameError, InvalidArgumentError, NoRouteError):
@@ -89,9 +90,13 @@ def _place_metro(net: Network, text: str, strict: bool) -> Resolved | None:
     metros = net.metros
     if p.virtual or not node.startswith(METRO_PREFIX) or metros is None:
         return None
-    if p.kind == "country" and int((metros["iso2"] == p.iso2).sum()) != 1:
-        return None  # "UK" is many metros, not its best-connected one
     m = net.metro(metro_id(node))
+    n = int((metros["iso2"] == p.iso2).sum())
+    if p.kind == "country" and n > 1:  # "UK" is many metros, not its best-connected one
+        raise InvalidArgumentError(
+            f"{text!r} is a country ({p.name}) of {n} metros, not one metro: name one of "
+            f"them, e.g. '{m['name']}, {m['iso2']}' (its best-connected)"
+        )
     return Resolved("metro", str(m["metro_id"]), f"{m['name']}, {m['iso2']}", p.note)
 
 
