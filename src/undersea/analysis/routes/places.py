@@ -20,13 +20,15 @@ this order (names compare case-, accent- and space-insensitively):
    "Frankfurt" finds "Frankfurt am Main", and a spelling of a city's name (a doubled
    letter apart) when that city is ``place_dominance_ratio`` squared times as important
    as every place bearing the name as its own, so "Odessa" finds Odesa, Ukraine, not
-   Odessa, Texas). ``"Name, Q"`` narrows to a country (``Q`` an
-   ISO code or name) or a first-level region (``"Portland, US-OR"``). A name borne by
-   several places means the most populous when it has ``place_dominance_ratio`` (10)
-   times the people of every other (Lagos, Nigeria over Lagos, Portugal); otherwise, or
-   when a candidate's population is unknown (a landing beach named like a city
-   elsewhere), :class:`~undersea.AmbiguousNameError` lists the candidates with their
-   countries. Unknown names raise :class:`~undersea.UnknownNameError` with close matches.
+   Odessa, Texas). ``"Name, Q"`` narrows to a country (``Q`` an ISO code or name) or a
+   first-level region (``"Portland, US-OR"``). A name borne by several places means the
+   most *important* (:func:`importance`: population, capital, cables, exchange capacity)
+   when it is ``place_dominance_ratio`` (2) times as important as every other, and the
+   place's note says what it was chosen over (Geneva, CH over Geneva, US-IL); otherwise,
+   or with ``strict=True``, or when no candidate's importance is known (landing beaches
+   named like a city elsewhere), :class:`~undersea.AmbiguousNameError` lists the
+   candidates with their countries. Unknown names raise
+   :class:`~undersea.UnknownNameError` with close matches.
 
 A metro is a node of the network. A city that is no metro (Frankfurt with the default land
 layer) and a point are *virtual* places: joined, for this routing call only, by land links
