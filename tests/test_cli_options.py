@@ -71,3 +71,12 @@ def test_dependency_top_through_a_tie(capsys) -> None:
     main(["dependency", "--sample", "--country", "Ghana", "--impact", "connectivity", "--top", "3"])
     out = capsys.readouterr().out
     assert "+1 tied at rank 3 (same share as the last row shown; --top shows more)" in out
+
+
+def test_critical_at_80_columns_keeps_rank_name_and_score(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    main(["critical", "--sample", "--top", "3"])
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if "rank" in line)
+    assert header.index("rank") < header.index("name") < header.index("score")
+    assert "column(s) not shown:" in out

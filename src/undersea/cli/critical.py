@@ -69,6 +69,8 @@ def _critical_display(df: pd.DataFrame) -> pd.DataFrame:
         out["lost_share"] = out["lost_share"].map(lambda x: f"{x:.0%}")
     if "severity" in out:
         out["severity"] = out["severity"].astype(str)
+    first = [c for c in ("rank", "name", "score") if c in out]  # what a narrow terminal shows
+    out = out[first + [c for c in out.columns if c not in first]]
     return out.rename(columns=_CRITICAL_HEADERS).fillna("")
 
 
@@ -121,7 +123,7 @@ def critical(
             )
         shown, tied = _head(df, ["score", "capacity_lost_tbps"], top)
         emit_table(_critical_display(shown) if fmt is Format.table else shown, fmt,
-                   title="Most critical elements")  # fmt: skip
+                   title="Most critical elements", fit=True)  # fmt: skip
         _say_tie(tied, "score", fmt)
         return
     with open_executor(executor, scheduler=scheduler, workers=workers) as runner:
