@@ -839,6 +839,8 @@ def _gazetteer_candidates(
 
 
 def _has_cables(net: Network, node: str) -> bool:
+    if not node.startswith(METRO_PREFIX):  # a city that is no metro
+        return False
     k = pd.Index(net.nodes["node_id"]).get_indexer([node])[0]
     return bool(k >= 0 and _cables_per_node(net)[k] > 0)
 
