@@ -494,8 +494,23 @@ def _country_place(net: Network, iso2: str, s: Settings) -> Place:
     )
 
 
+_CABLES: dict[int, tuple[weakref.ref[Any], np.ndarray]] = {}
+
+
 def _cables_per_node(net: Network) -> np.ndarray:
-    """Distinct in-service cables landing at each landing node and each metro."""
+    """Distinct in-service cables landing at each landing node and each metro (once per
+    view: a Network never changes)."""
+    hit = _CABLES.get(id(net))
+    if hit is not None and hit[0]() is net:
+        return hit[1]
+    out = _count_cables_per_node(net)
+    for k in [k for k, (ref, _) in _CABLES.items() if ref() is None]:
+        del _CABLES[k]  # views gone
+    _CABLES[id(net)] = (weakref.ref(net), out)
+    return out
+
+
+def _count_cables_per_node(net: Network) -> np.ndarray:
     cl = net.cable_landings
     live = cl[cl["cable_id"].isin(set(net.cables["id"]))]
     ix = pd.Index(net.nodes["node_id"])
@@ -612,13 +627,19 @@ def _alternates_that_count(
     """
     if not primary or not alternates:
         return alternates
+    known = {c.key for c in primary}
+    spellings = [
+        c
+        for c in alternates
+        if c.key not in known and _spelling(name_key(c.label.split(",")[0])) == _spelling(key)
+    ]
+    if not spellings:
+        return []
     best = _ranked(net, primary, s)[0][0]
     return [
         c
-        for score, c in _ranked(net, alternates, s)
-        if _spelling(name_key(c.label.split(",")[0])) == _spelling(key)
-        and best > 0
-        and score >= s.place_dominance_ratio**2 * best
+        for score, c in _ranked(net, spellings, s)
+        if best > 0 and score >= s.place_dominance_ratio**2 * best
     ]
 
 
@@ -698,8 +719,22 @@ def importance(
     return float(population) * w * (1.0 + exchange_tbps)
 
 
+_EXCHANGES: dict[int, tuple[weakref.ref[Any], pd.DataFrame]] = {}
+
+
 def _exchange_cities(net: Network) -> pd.DataFrame:
-    """Exchange capacity per city: normalised name, iso2, lon, lat, tbps (latest year)."""
+    """Exchange capacity per city: normalised name, iso2, lon, lat, tbps (latest year);
+    once per snapshot (every view shares it)."""
+    base = net.shared
+    hit = _EXCHANGES.get(id(base))
+    if hit is not None and hit[0]() is base:
+        return hit[1]
+    table = _build_exchange_cities(net)
+    _EXCHANGES[id(base)] = (weakref.ref(base), table)
+    return table
+
+
+def _build_exchange_cities(net: Network) -> pd.DataFrame:
     from undersea.network.exchanges import load_exchanges
 
     ex = load_exchanges(net)
@@ -820,29 +855,30 @@ def _gazetteer_candidates(
         rows = rows[rows["iso2"] == iso2]
     if admin1:
         rows = rows[rows["admin1"].str.upper() == admin1]
-    out = []
-    for _, r in rows.iterrows():
-        node = _city_key(net, r, s)
-        out.append(
-            _Candidate(
-                node,
-                _city_label(r),
-                str(r["iso2"]),
-                float(r["population"]),
-                float(r["lon"]),
-                float(r["lat"]),
-                functools.partial(_city_place, net, r, s),
-                cables=_has_cables(net, node),  # a city that is a metro with cables
-            )
+    nodes = [_city_key(net, r, s) for _, r in rows.iterrows()]
+    live = _metros_with_cables(net, [n for n in nodes if n.startswith(METRO_PREFIX)])
+    return [
+        _Candidate(
+            node,
+            _city_label(r),
+            str(r["iso2"]),
+            float(r["population"]),
+            float(r["lon"]),
+            float(r["lat"]),
+            functools.partial(_city_place, net, r, s),
+            cables=node in live,  # a city that is a metro with cables in service
         )
-    return out
+        for node, (_, r) in zip(nodes, rows.iterrows(), strict=True)
+    ]
 
 
-def _has_cables(net: Network, node: str) -> bool:
-    if not node.startswith(METRO_PREFIX):  # a city that is no metro
-        return False
-    k = pd.Index(net.nodes["node_id"]).get_indexer([node])[0]
-    return bool(k >= 0 and _cables_per_node(net)[k] > 0)
+def _metros_with_cables(net: Network, nodes: list[str]) -> set[str]:
+    """Those of the metro ``nodes`` where cables in service land."""
+    if not nodes:
+        return set()
+    k = pd.Index(net.nodes["node_id"]).get_indexer(nodes)
+    cables = _cables_per_node(net)
+    return {n for n, i in zip(nodes, k, strict=True) if i >= 0 and cables[i] > 0}
 
 
 def _city_label(r: pd.Series) -> str:
