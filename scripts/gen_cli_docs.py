@@ -28,6 +28,13 @@ HEADER = """\
 Every command prints one line and exits non-zero on a user error; `--help` on any command
 shows what is below. Tables go to the terminal (`--format table`), JSON or CSV; `undersea
 export` and `--output FILE` write files (CSV, JSON, Parquet, GeoParquet, GeoJSON, GraphML).
+
+Two options are strict about different things. `undersea --strict-data COMMAND` (before the
+command, `load(strict=True)` in Python) is about the data: a record skipped or repaired
+while loading is an error instead of a warning; `undersea --strict`, its old spelling, still
+works and says so. `COMMAND --strict` (after `route`, `matrix` or `resolve`; `strict=True`
+in Python and the web API) is about names: a place name borne by several places is refused
+instead of taking the most important one.
 """
 
 

@@ -51,7 +51,7 @@ def _commands() -> list[tuple[list[str], Any]]:
 
     out = []
     for cmd in app.registered_commands:
-        if cmd.callback.__module__ == "undersea.cli.failures":
+        if cmd.callback.__module__ in ("undersea.cli.failures", "undersea.cli.critical"):
             out.append(([cmd.name or cmd.callback.__name__], cmd.callback))
     for cmd in incident_app.registered_commands:
         out.append((["incident", cmd.name], cmd.callback))

@@ -76,6 +76,28 @@ def test_hub_by_cable_town(capsys) -> None:
     assert '"Fujairah"' in out
 
 
+@pytest.mark.parametrize("name", ["Guam", "Tamuning", "Piti"])
+def test_hub_of_guam_by_any_of_its_names(capsys, name: str) -> None:
+    # the territory is one metro; Piti/Tamuning joins two towns
+    code, out, err = run(capsys, "hub", name, "--since", "2020", "-f", "json")
+    assert code == 0, err
+    assert '"name": "Piti/Tamuning"' in out
+
+
+def test_hub_of_a_country_of_many_metros_is_refused(capsys) -> None:
+    code, _, err = run(capsys, "hub", "UK", "--since", "2020")
+    assert code == 2
+    assert "error: 'UK' is a country (United Kingdom) of " in err
+    assert "metros, not one metro: name one of them, e.g. '" in err
+
+
+def test_risk_checks_its_countries_before_the_run(capsys) -> None:
+    code, out, err = run(capsys, "risk", "--scenarios", "100000", "--country", "XX")
+    assert code == 2
+    assert err.strip() == "error: unknown country 'XX'"
+    assert out == ""  # no scenario was drawn
+
+
 def test_all_metros_to_parquet(capsys, tmp_path: Path) -> None:
     code, _, err = run(capsys, "matrix", "--metros", "all", "--output", str(tmp_path / "x.parquet"))
     assert code == 0, err

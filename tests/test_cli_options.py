@@ -42,3 +42,41 @@ def test_sql_on_a_wide_table_names_the_hidden_columns(capsys, monkeypatch) -> No
 def test_hubs_top_through_a_tie(capsys) -> None:
     main(["hubs", "--sample", "--top", "4"])
     assert "+2 tied at rank 3" in capsys.readouterr().out
+
+
+def test_tie_note_on_several_sort_columns() -> None:
+    key = pd.Series([(2.0, "a"), (1.0, "b"), (1.0, "b"), (0.5, "c")])
+    assert tie_note(key, 2) == "+1 tied at rank 2"
+    assert tie_note(key, 3) == ""
+    assert tie_note(pd.Series([(1.0, None), (1.0, None)]), 1) == ""
+
+
+def test_critical_top_through_a_tie(capsys) -> None:
+    # two Southern Cross elements share the 12th score of the sample network
+    main(["critical", "--sample", "--top", "12"])
+    assert "+1 tied at rank 12 (same score" in capsys.readouterr().out
+
+
+def test_critical_country_top_through_a_tie(capsys) -> None:
+    main(["critical", "--sample", "--country", "Ghana", "--top", "3", "--no-pairs"])
+    assert "tied at rank 3 (same severity and lost share" in capsys.readouterr().out
+
+
+def test_critical_top_without_a_tie_says_nothing(capsys) -> None:
+    main(["critical", "--sample", "--top", "2"])
+    assert "tied at rank" not in capsys.readouterr().out
+
+
+def test_dependency_top_through_a_tie(capsys) -> None:
+    main(["dependency", "--sample", "--country", "Ghana", "--impact", "connectivity", "--top", "3"])
+    out = capsys.readouterr().out
+    assert "+1 tied at rank 3 (same share as the last row shown; --top shows more)" in out
+
+
+def test_critical_at_80_columns_keeps_rank_name_and_score(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    main(["critical", "--sample", "--top", "3"])
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if "rank" in line)
+    assert header.index("rank") < header.index("name") < header.index("score")
+    assert "column(s) not shown:" in out

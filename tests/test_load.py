@@ -312,8 +312,12 @@ def test_skipped_records_are_summed_up_once_and_strict_fails(tmp_path, capsys):
     assert "marseille-france" not in set(net.all_landing_points["id"])  # never in Sydney
     with pytest.raises(undersea.DataQualityError, match="marseille-france"):
         undersea.load(data_dir=root, strict=True)
-    assert _cli(["--strict", "data", "info", "--data-dir", str(root)]) == 2
+    assert _cli(["--strict-data", "data", "info", "--data-dir", str(root)]) == 2
     assert "records skipped" in capsys.readouterr().err
+    assert _cli(["--strict", "data", "info", "--data-dir", str(root)]) == 2  # deprecated
+    err = capsys.readouterr().err
+    assert "`undersea --strict` is deprecated: say `undersea --strict-data`" in err
+    assert "records skipped" in err
     assert _cli(["data", "info", "--data-dir", str(root), "-f", "json"]) == 0
     cap = capsys.readouterr()
     assert cap.err.count("\n") == 1

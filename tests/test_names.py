@@ -79,3 +79,21 @@ def test_web_api_resolves_the_same(sample: Network) -> None:
         bad = client.get("/api/resolve", params={"name": "Qwertyland"})
         assert bad.status_code == 404
         assert bad.json()["detail"].startswith("unknown place 'Qwertyland'")
+
+
+@pytest.mark.realdata
+def test_metro_names_that_are_places(shared_data) -> None:
+    net2024 = undersea.load("2024-03", data_dir=shared_data)
+    assert resolve(net2024, "Guam", kind="metro").id == "dededo-village-gu"
+    assert resolve(net2024, "Tamuning", kind="metro").id == "dededo-village-gu"
+    odesa = resolve(net2024, "Odessa", kind="metro")
+    assert odesa.id == "odesa-ua"
+    assert "Odessa → Odesa, UA" in odesa.note
+    with pytest.raises(undersea.InvalidArgumentError, match="'UK' is a country"):
+        resolve(net2024, "UK", kind="metro")
+
+
+@pytest.mark.parametrize(("kind", "first"), [("chokepoint", "bab-el-mandeb"), ("incident", "2006")])
+def test_an_unknown_name_of_a_short_list_names_the_list(sample: Network, kind, first) -> None:
+    with pytest.raises(UnknownNameError, match=f"unknown {kind} 'narnia'; one of: '{first}"):
+        resolve(sample, "narnia", kind=kind)

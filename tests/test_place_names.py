@@ -43,6 +43,13 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "Amsterdam": ("metro", "metro:amsterdam-nl"),
     # capitals and hubs
     "Frankfurt": ("city", "city:2925533"),  # alternate name of Frankfurt am Main
+    # a spelling of a much more important city's name (Odesa; not Odessa, Texas)
+    "Odessa": ("metro", "metro:odesa-ua"),
+    "Odesa": ("metro", "metro:odesa-ua"),
+    # not Saint Petersburg, Florida: the exchange capacity PeeringDB credits to it
+    # belongs to Russia's (the PCH directory has no exchange there)
+    "Saint Petersburg": ("city", "city:498817"),
+    "Zaragoza": ("city", "city:3104324"),  # not Tijuana (a GeoNames alternate name)
     "Marseille": ("metro", "metro:marseille-fr"),
     "Lisbon": ("metro", "metro:lisbon-pt"),
     "Accra": ("metro", "metro:accra-gh"),

@@ -69,14 +69,27 @@ class DataQualityError(UnderseaError, ValueError):
 
 
 class UnknownNameError(UnderseaError, KeyError):
-    """A name (cable, landing point, country, metro...) that is not in the data."""
+    """A name (cable, landing point, country, metro...) that is not in the data.
 
-    def __init__(self, kind: str, name: str, candidates: Iterable[str] = ()) -> None:
+    The message names the close matches among ``candidates``; with none, the names of
+    ``listed`` (a short closed set, such as the chokepoint ids).
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        candidates: Iterable[str] = (),
+        *,
+        listed: Iterable[str] = (),
+    ) -> None:
         self.kind, self.name = kind, name
         self.matches = close_matches(name, candidates)
         msg = f"unknown {kind} {name!r}"
         if self.matches:
             msg += "; did you mean: " + ", ".join(repr(m) for m in self.matches) + "?"
+        elif every := list(listed):  # a short closed set: say all of it
+            msg += "; one of: " + ", ".join(repr(m) for m in every)
         super().__init__(msg)
 
 

@@ -11,8 +11,9 @@ kind           what it takes (see the function named)
                (:func:`~undersea.analysis.routes.places.resolve_place`)
 ``country``    ISO code, name, common, short or former name
                (:func:`~undersea.analysis.routes.places.resolve_country`)
-``metro``      id, name, ``"Name, ISO2"`` or the town of a landing point in it
-               (:meth:`~undersea.network.core.Network.metro`)
+``metro``      id, name, ``"Name, ISO2"``, a town of a ``/`` name or of a landing point
+               in it (:meth:`~undersea.network.core.Network.metro`), else a place that
+               is one metro: another spelling (``Odessa``), a one-metro country (``Guam``)
 ``cable``      id, name or the short name in brackets (``WACS``)
 ``landing``    id, full name or town (:meth:`~undersea.network.core.Network.landing_point`)
 ``segment``    id or ``CABLE:K`` (:meth:`~undersea.network.core.Network.segment_row`)
@@ -31,10 +32,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from undersea._errors import UnknownNameError
+from undersea._errors import InvalidArgumentError, NoRouteError, UnknownNameError
 from undersea.analysis.routes.places import resolve_country, resolve_place
 from undersea.geo.regions import chokepoint, chokepoints
 from undersea.network.core import Network
+from undersea.network.graph import METRO_PREFIX, metro_id
 from undersea.scenarios.incidents import incident
 
 __all__ = ["NAME_KINDS", "Resolved", "resolve"]
@@ -66,8 +68,36 @@ def _country(net: Network, text: str, strict: bool) -> Resolved:
 
 
 def _metro(net: Network, text: str, strict: bool) -> Resolved:
-    m = net.metro(text)
+    try:
+        m = net.metro(text)
+    except UnknownNameError as err:
+        place = _place_metro(net, text, strict)
+        if place is None:
+            raise err from None
+        return place
     return Resolved("metro", str(m["metro_id"]), f"{m['name']}, {m['iso2']}")
+
+
+def _place_metro(net: Network, text: str, strict: bool) -> Resolved | None:
+    """The metro a place name means: a metro under another spelling ("Odessa"), or a
+    country or territory that is one metro ("Guam"); None for anything else. A country of
+    several metros is refused, naming its best-connected one."""
+    try:
+        p = resolve_place(net, text, strict=strict)
+    except (UnknownNameError, InvalidArgumentError, NoRouteError):
+        return None
+    node = str(net.nodes["node_id"].iloc[p.anchors[0][0]]) if p.anchors else ""
+    metros = net.metros
+    if p.virtual or not node.startswith(METRO_PREFIX) or metros is None:
+        return None
+    m = net.metro(metro_id(node))
+    n = int((metros["iso2"] == p.iso2).sum())
+    if p.kind == "country" and n > 1:  # "UK" is many metros, not its best-connected one
+        raise InvalidArgumentError(
+            f"{text!r} is a country ({p.name}) of {n} metros, not one metro: name one of "
+            f"them, e.g. '{m['name']}, {m['iso2']}' (its best-connected)"
+        )
+    return Resolved("metro", str(m["metro_id"]), f"{m['name']}, {m['iso2']}", p.note)
 
 
 def _cable(net: Network, text: str, strict: bool) -> Resolved:

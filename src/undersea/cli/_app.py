@@ -34,10 +34,15 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 @app.callback()
 def _load_policy(
-    strict: bool = typer.Option(
+    strict_data: bool = typer.Option(
         False,
-        "--strict",
-        help="Fail when any record of the data is skipped or repaired while loading.",
+        "--strict-data",
+        help="Data quality: fail when any record of the data is skipped or repaired while "
+        "loading (given before the command: undersea --strict-data hubs). Not the --strict "
+        "of route, matrix and resolve, which refuses a place name borne by several places.",
+    ),
+    strict: bool = typer.Option(
+        False, "--strict", hidden=True, help="Deprecated spelling of --strict-data."
     ),
     allow_partial: bool = typer.Option(
         False,
@@ -50,7 +55,13 @@ def _load_policy(
     landing stations, metros and land links."""
     from undersea.cli._options import LOAD_POLICY
 
-    LOAD_POLICY.update(strict=strict, allow_partial=allow_partial)
+    if strict:
+        err_console.print(
+            "warning: `undersea --strict` is deprecated: say `undersea --strict-data` (data "
+            "quality); `--strict` after route, matrix or resolve refuses ambiguous place names",
+            markup=False,
+        )
+    LOAD_POLICY.update(strict=strict_data or strict, allow_partial=allow_partial)
 
 
 def _show_warning(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 # One line per command module; keep sorted.
 from undersea.cli import (
+    critical,  # noqa: F401
     data,  # noqa: F401
     export,  # noqa: F401
     failures,  # noqa: F401

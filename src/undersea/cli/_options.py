@@ -86,13 +86,14 @@ StrictOpt = Annotated[
     bool,
     typer.Option(
         "--strict",
-        help="Refuse a place name borne by several places (default: take the most important"
-        " when it clearly dominates, and say so).",
+        help="Names: refuse a place name borne by several places (default: take the most "
+        "important when it clearly dominates, and say so). Not `undersea --strict-data`, "
+        "which is about the quality of the data.",
     ),
 ]
 
 
-#: How every command loads data, set by the app-wide ``--strict`` / ``--allow-partial``.
+#: How every command loads data, set by the app-wide ``--strict-data`` / ``--allow-partial``.
 LOAD_POLICY: dict[str, bool] = {"strict": False, "allow_partial": False}
 
 
@@ -125,13 +126,18 @@ def tie_note(key: pd.Series, top: int) -> str:
 
     >>> tie_note(pd.Series([1, 2, 3, 3, 3, 6]), 4)
     '+1 tied at rank 3'
+    >>> tie_note(pd.Series([(1, "a"), (2, "b"), (2, "b")]), 2)
+    '+1 tied at rank 2'
     """
-    k = key.reset_index(drop=True)
-    if top < 1 or len(k) <= top or pd.isna(k.iloc[top - 1]) or k.iloc[top] != k.iloc[top - 1]:
+    k = list(key)
+    if top < 1 or len(k) <= top or _missing(k[top - 1]) or k[top] != k[top - 1]:
         return ""
-    last = k.iloc[top - 1]
-    rank = int(k.eq(last).to_numpy().argmax()) + 1
-    return f"+{int(k.iloc[top:].eq(last).sum())} tied at rank {rank}"
+    same = [x == k[top - 1] for x in k]  # keys may be tuples (several sort columns)
+    return f"+{sum(same[top:])} tied at rank {same.index(True) + 1}"
+
+
+def _missing(x: object) -> bool:
+    return any(pd.isna(v) for v in (x if isinstance(x, tuple) else (x,)))
 
 
 def open_network(

@@ -1,4 +1,5 @@
-"""Failure commands: ``cut``, ``incident list|show|run``, ``risk``, ``critical``.
+"""Failure commands: ``cut``, ``incident list|show|run``, ``risk`` (``critical`` is in
+:mod:`undersea.cli.critical`).
 
 Thin over :mod:`undersea.analysis`: each command builds one scenario (or hazard) from its
 arguments, calls one analysis function and formats the result. ``--format json`` of
@@ -19,7 +20,6 @@ import pandas as pd
 import typer
 
 from undersea._errors import InvalidArgumentError
-from undersea.analysis.criticality import country_criticality, criticality
 from undersea.analysis.impact import country_impact, metro_impact
 from undersea.analysis.risk import risk
 from undersea.analysis.routes.places import countries_in
@@ -60,7 +60,6 @@ __all__ = [
     "CAPACITY_FIELDS",
     "COUNTRY_FIELDS",
     "METRO_FIELDS",
-    "critical",
     "cut",
     "impact_document",
     "incident_app",
@@ -735,6 +734,7 @@ def risk_command(
     Example: undersea risk --scenarios 100000 --seed 7 --model repeater --p 0.001,0.01,0.1
     """
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
+    shown_countries = None if country is None else countries_in(net, country)  # before the run
     params = {
         "rate_per_1000km": rate,
         "p": _p_values(p),
@@ -754,8 +754,8 @@ def risk_command(
             executor=runner, progress=progress, impact=impact.value,
         )  # fmt: skip
     df = result.countries
-    if country is not None:
-        df = df[df["iso2"].isin(countries_in(net, country))]
+    if shown_countries is not None:
+        df = df[df["iso2"].isin(shown_countries)]
     order = df[["p_isolated", "p_severe", "expected_lost_share"]].apply(tuple, axis=1)
     tied = tie_note(order, top)
     df = df.head(top).reset_index(drop=True)
@@ -797,129 +797,3 @@ def _infrastructure_display(df: pd.DataFrame) -> pd.DataFrame:
             "sd per scenario": [f"{v:.1%}" for v in df["sd"]],
         }
     )
-
-
-# --------------------------------------------------------------------------- critical
-
-
-class Kind(StrEnum):
-    cable = "cable"
-    segment = "segment"
-    landing = "landing"
-    metro = "metro"
-
-
-_KIND = {"cable": "cable", "segment": "segment", "landing": "landing_point", "metro": "metro"}
-
-
-_CRITICAL_HEADERS = {
-    "countries_isolated": "isolated",
-    "countries_severe": "severe",
-    "countries_degraded": "degraded",
-    "lost_share_sum": "lost shares",
-    "capacity_lost_tbps": "Tbps lost",
-}
-
-
-def _critical_display(df: pd.DataFrame) -> pd.DataFrame:
-    """Human table: no ids (names say it), short headers, rounded numbers."""
-    out = df.drop(columns=[c for c in ("id", "id_a", "id_b") if c in df]).copy()
-    for col in ("lost_share_sum", "score", "capacity_lost_tbps"):
-        if col in out:
-            out[col] = out[col].map(lambda x: f"{x:,.2f}")
-    if "lost_share" in out:
-        out["lost_share"] = out["lost_share"].map(lambda x: f"{x:.0%}")
-    if "severity" in out:
-        out["severity"] = out["severity"].astype(str)
-    return out.rename(columns=_CRITICAL_HEADERS).fillna("")
-
-
-@app.command("critical")
-def critical(
-    country: Annotated[
-        str | None,
-        typer.Option(
-            "--country", help="One country's single points of failure and dangerous pairs."
-        ),
-    ] = None,
-    top: Annotated[int, typer.Option("--top", help="Rows to show.", min=1)] = 20,
-    kind: Annotated[
-        list[Kind] | None,
-        typer.Option("--kind", help="Element kinds to rank (repeatable; default all)."),
-    ] = None,
-    pairs: Annotated[
-        bool, typer.Option("--pairs/--no-pairs", help="With --country: search dangerous pairs.")
-    ] = True,
-    impact: ImpactOpt = ImpactName.capacity,
-    executor: ExecutorOpt = "local",
-    scheduler: SchedulerOpt = None,
-    workers: WorkersOpt = None,
-    data_dir: DataDirOpt = None,
-    snapshot: SnapshotOpt = None,
-    sample: SampleOpt = False,
-    year: YearOpt = None,
-    planned: PlannedOpt = False,
-    fmt: FormatOpt = Format.table,
-) -> None:
-    """Rank cables, segments, landing stations and metros by the impact of losing each.
-
-    Without --country: a global ranking (score = countries newly isolated + the sum of
-    every country's lost share). With --country: what losing each of its elements alone
-    does to it, and the pairs that are dangerous together though neither is alone.
-    --impact capacity (default) judges by the capacity model's immediate horizon;
-    --impact connectivity by the older cable-count model.
-
-    Example: undersea critical --country Kenya --top 20
-    """
-    kinds = [_KIND[k.value] for k in (kind or list(Kind))]
-    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
-    if country is None:
-        with (
-            open_executor(executor, scheduler=scheduler, workers=workers) as runner,
-            progress_bar("elements") as progress,
-        ):
-            df = criticality(
-                net,
-                kinds=kinds,
-                top=top,
-                impact=impact.value,
-                executor=runner,
-                progress=progress,
-            )
-        if fmt is Format.table:
-            df = _critical_display(df)
-        emit_table(df, fmt, title="Most critical elements")
-        return
-    with open_executor(executor, scheduler=scheduler, workers=workers) as runner:
-        res = country_criticality(
-            net, country, top=top, pairs=pairs, impact=impact.value, executor=runner
-        )
-    single = res.single[res.single["kind"].isin(kinds)].head(top).reset_index(drop=True)
-    if fmt is Format.json:
-        emit_json(
-            {
-                "country": {
-                    "iso2": res.iso2,
-                    "iso3": res.iso3,
-                    "name": res.name,
-                    "cables_before": res.cables_before,
-                    "capacity_before_tbps": res.capacity_before_tbps,
-                },
-                "single": single.astype({"severity": str}).to_dict(orient="records"),
-                "pairs": res.pairs.astype({"severity": str}).to_dict(orient="records"),
-            }
-        )
-        return
-    if fmt is Format.csv:
-        emit_table(single.astype({"severity": str}), fmt)
-        return
-    console.print(
-        f"[bold]{res.name}[/bold] ({res.iso2}): {res.cables_before} international cables, "
-        f"{res.capacity_before_tbps:,.1f} Tbps (capacity proxy)"
-    )
-    emit_table(_critical_display(single), fmt, title="Losing one element")
-    if pairs:
-        if len(res.pairs):
-            emit_table(_critical_display(res.pairs), fmt, title="Dangerous pairs")
-        else:
-            console.print("no pair of its cables or landing stations is dangerous together")

@@ -298,7 +298,13 @@ def _emit_comparison(c: SnapshotComparison, fmt: Format, top: int) -> None:
 
 @app.command("hub")
 def hub(
-    name: Annotated[str, typer.Argument(help="Metro name, id or 'Name, ISO2', e.g. Marseille.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="Metro name, id or 'Name, ISO2' (Marseille), a landing town in it "
+            "(Fujairah) or a one-metro territory (Guam); see `undersea resolve --kind metro`."
+        ),
+    ],
     since: Annotated[int, typer.Option("--since", help="First year of the history.")] = 2000,
     until: Annotated[
         int | None, typer.Option("--until", help="Last year (default: the last RFS year).")

@@ -39,6 +39,7 @@ from undersea.cli._options import (
     emit_table,
     open_network,
     progress_bar,
+    tie_note,
 )
 from undersea.cli.failures import ImpactName, ImpactOpt
 
@@ -490,6 +491,8 @@ def dependency_command(
             if col in shown:
                 shown[col] = [f"{x:.0%}" for x in shown[col]]
         emit_table(shown, fmt, title=title)
+        if tied := tie_note(df["share"], top):
+            console.print(f"{tied} (same share as the last row shown; --top shows more)")
 
 
 def _numbers(df: pd.DataFrame) -> pd.DataFrame:

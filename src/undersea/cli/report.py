@@ -55,7 +55,10 @@ def _save(rep: Report, output: Path | None, pdf: bool) -> None:
 
 @report_app.command("hub")
 def report_hub(
-    metro: Annotated[str, typer.Argument(help="Metro name, id or 'Name, ISO2'.")],
+    metro: Annotated[
+        str,
+        typer.Argument(help="Metro name, id or 'Name, ISO2', or a landing town in it (as `hub`)."),
+    ],
     output: ReportOutputOpt = None,
     pdf: PdfOpt = False,
     since: Annotated[int, typer.Option("--since", help="First year of the rank history.")] = 2000,

@@ -799,4 +799,4 @@ def chokepoint(name: str) -> PolygonRegion:
         if key in (cid, (region.name or "").casefold()):
             return region
     names = list(table) + [r.name for r in table.values() if r.name]
-    raise UnknownNameError("chokepoint", name, names)
+    raise UnknownNameError("chokepoint", name, names, listed=table)

@@ -600,8 +600,9 @@ class Network:
         raise UnknownNameError("country", name.strip(), [*table["name"], *country_names()])
 
     def metro(self, name: str) -> pd.Series:
-        """A metro by id (``marseille-fr``), name, ``"Name, ISO2"``, or the town or full
-        name of a landing point in it (``"Fujairah"``, ``"Tuas, Singapore"``)."""
+        """A metro by id (``marseille-fr``), name, ``"Name, ISO2"``, one of the towns of a
+        name joined by ``/`` (``"Tamuning"`` for Piti/Tamuning), or the town or full name
+        of a landing point in it (``"Fujairah"``, ``"Tuas, Singapore"``)."""
         m = self._base.metros
         if m is None:
             raise UnknownNameError("metro", name, [])
@@ -612,11 +613,21 @@ class Network:
                 table, name, "metro", label=lambda r: f"{r['name']} ({r['iso2']})", aliases=label
             )
         except UnknownNameError:
-            mid = self._metro_of_landing(name)
+            mid = self._metro_of_part(name) or self._metro_of_landing(name)
             if mid is None:
                 raise
             k = int(np.flatnonzero(table["id"].to_numpy(dtype=object) == mid)[0])
         return m.iloc[k]
+
+    def _metro_of_part(self, name: str) -> str | None:
+        """The one metro whose name joins several towns with ``/`` and ``name`` among them."""
+        m = self._base.metros
+        if m is None:
+            return None
+        key = " ".join(str(name).split()).casefold()
+        parts = m["name"].str.casefold().str.split("/")
+        hit = m["metro_id"][[key in [x.strip() for x in p] and len(p) > 1 for p in parts]]
+        return str(hit.iloc[0]) if len(hit) == 1 else None
 
     def _metro_of_landing(self, name: str) -> str | None:
         """The metro of the landing points whose town or full name is ``name`` (None when

@@ -316,7 +316,7 @@ def check_notes(
     ]
     line = f"snapshot {snapshot}: " + ", ".join(parts) + " while loading"
     if strict:
-        raise DataQualityError(f"{line} (--strict); the first: {tagged[0]}")
+        raise DataQualityError(f"{line} (strict=True, --strict-data); the first: {tagged[0]}")
     warnings.warn(
         f"{line}; `undersea data info` lists them, --strict makes this an error",
         DataQualityWarning,

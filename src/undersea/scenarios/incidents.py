@@ -146,7 +146,7 @@ def incident(id: str) -> Incident:
     key = str(id).strip().casefold()
     if key in found:
         return found[key]
-    raise UnknownNameError("incident", str(id), found)
+    raise UnknownNameError("incident", str(id), found, listed=found)
 
 
 @cache

@@ -574,8 +574,9 @@ def hub_ranking(
 def resolve_metro(metros: pd.DataFrame, name: str, *, net: Network | None = None) -> str:
     """The metro id of ``name`` (id, name or ``"Name, ISO2"``) in a hub metros table.
 
-    With ``net``, the town of a landing point also names its metro (``"Fujairah"``, see
-    :meth:`undersea.network.Network.metro`). Raises UnknownNameError with close matches,
+    With ``net``, every other name of a metro that :func:`undersea.analysis.names.resolve`
+    takes (``kind="metro"``: a landing town, ``"Fujairah"``; a town of a ``/`` name; a
+    one-metro country, ``"Guam"``) names it too. Raises UnknownNameError with close matches,
     or AmbiguousNameError listing the namesakes with their countries.
     """
     key = str(name).strip()
@@ -595,7 +596,13 @@ def resolve_metro(metros: pd.DataFrame, name: str, *, net: Network | None = None
                 key,
                 [f"{r.name}, {r.iso2} [id {r.metro_id}]" for r in rows.itertuples(index=False)],
             )
-    mid = net._metro_of_landing(key) if net is not None else None
-    if mid is not None and mid in set(ids):
-        return mid
+    if net is not None:  # what `undersea resolve --kind metro` answers
+        from undersea.analysis.names import resolve
+
+        try:
+            mid = resolve(net, key, kind="metro").id
+        except UnknownNameError:
+            mid = None
+        if mid in set(ids):
+            return str(mid)
     raise UnknownNameError("metro", key, list(metros["name"]) + list(ids))

