@@ -186,10 +186,18 @@ def test_exact_sums_do_not_depend_on_order(values: list[float], rnd: Any) -> Non
 
 def test_partials_merge_exactly() -> None:
     a = RiskPartial(
-        2, np.array([1, 0]), np.array([1, 1]), exact_ints([0.1, 0.2]), exact_ints([0.01, 0.04])
+        2,
+        np.array([1, 0]),
+        np.array([1, 1]),
+        exact_ints([0.1, 0.2]),
+        exact_ints([0.01, 0.04]),
+        np.array([0, 1]),
+        exact_ints([0.05, 0.5]),
+        exact_ints([0.0025, 0.25]),
     )
     b = RiskPartial.empty(2)
     assert a.merge(b) == a
     assert b.merge(a) == a
     assert a.merge(a).n == 4
     np.testing.assert_array_equal(from_exact(a.merge(a).sum_lost), [0.2, 0.4])
+    np.testing.assert_array_equal(from_exact(a.merge(a).sum_lost_rerouted), [0.1, 1.0])

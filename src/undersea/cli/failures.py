@@ -589,7 +589,7 @@ def _risk_display(df: pd.DataFrame) -> pd.DataFrame:
     def pct(p: Any, lo: Any, hi: Any) -> list[str]:
         return [f"{a:.1%} ({b:.1%}-{c:.1%})" for a, b, c in zip(p, lo, hi, strict=True)]
 
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "iso2": df["iso2"],
             "name": df["name"],
@@ -598,9 +598,13 @@ def _risk_display(df: pd.DataFrame) -> pd.DataFrame:
             "expected loss": pct(
                 df["expected_lost_share"], df["lost_share_low"], df["lost_share_high"]
             ),
-            "cables": df["cables_before"],
         }
     )
+    if "p_severe_rerouted" in df:  # the capacity model's second horizon (intervals: json)
+        pairs = zip(df["p_severe_rerouted"], df["expected_lost_share_rerouted"], strict=True)
+        out["rerouted: P severe; loss"] = [f"{a:.1%}; {b:.1%}" for a, b in pairs]
+    out["cables"] = df["cables_before"]
+    return out
 
 
 def _hazard_text(spec: dict[str, Any]) -> str:
