@@ -349,34 +349,70 @@ def _augment(
 
 
 @njit(cache=True, nogil=True)
+def _reach_deficits(
+    g: Any, w: Any, u: int, f: Any, dead: Any, dstamp: int, excess: Any, qt: int, found: Any,
+    want: int,
+) -> int:  # fmt: skip
+    """Breadth-first search on the residual network (network edges) from the ``qt`` nodes
+    queued, recording in ``found`` the deficits reached until ``want`` are: their count."""
+    n_e, tail, head, cap, adj_ptr, adj_edge, adj_dir = g[1], g[2], g[3], g[4], g[5], g[6], g[7]
+    vis, pe, pd, queue, vs = w[0], w[1], w[2], w[3], w[6][0]
+    qh = nf = 0
+    while qh < qt and nf < want:
+        x = queue[qh]
+        qh += 1
+        for k in range(adj_ptr[x], adj_ptr[x + 1]):
+            e, d = adj_edge[k], adj_dir[k]
+            if e >= n_e:
+                continue
+            y = head[e] if d > 0 else tail[e]
+            c = 0 if dead[e] == dstamp else cap[e]
+            if vis[y] == vs or (c - f[e] if d > 0 else c + f[e]) <= 0:
+                continue
+            vis[y], pe[y], pd[y] = vs, e, d
+            if excess[y] < 0:
+                found[nf] = y
+                nf += 1
+            queue[qt] = y
+            qt += 1
+    return nf
+
+
+@njit(cache=True, nogil=True)
 def _repair(
-    g: Any, u: int, f: Any, excess: Any, imb: Any, ni: int, dead: Any, dstamp: int, w: Any, nt: int
-) -> int:
+    g: Any, u: int, f: Any, excess: Any, imb: Any, ni: int, dead: Any, dstamp: int, w: Any, nt: int,
+    found: Any,
+) -> int:  # fmt: skip
     """Send the excesses left by the dead edges to the deficits over the residual network
-    (breadth-first from all excesses at once, shortest detour first), so that the flow
-    keeps its value without going back to the source."""
+    (breadth-first from all excesses at once, each search serving every deficit it
+    reaches), so that the flow keeps its value without going back to the source."""
     vis, pe, queue, ctr = w[0], w[1], w[3], w[6]
-    while True:
+    moved = True
+    while moved:
         ctr[0] += 1
-        qt = 0
+        qt = nd = 0
         for j in range(ni):
             x = imb[j]
+            nd += excess[x] < 0
             if excess[x] > 0 and vis[x] != ctr[0]:
                 vis[x], pe[x] = ctr[0], -1
                 queue[qt] = x
                 qt += 1
-        end = _bfs(g, w, u, f, dead, dstamp, excess, qt, False)
-        if end < 0:
-            return nt
-        delta = min(-excess[end], _path_room(g, w, u, f, dead, dstamp, end, False))
-        y = end
-        while pe[y] >= 0:  # the excess the path starts from
-            e, d = pe[y], w[2][y]
-            y = g[2][e] if d > 0 else g[3][e]
-        delta = min(delta, excess[y])
-        start, nt = _path_push(g, w, f, end, delta, nt)
-        excess[start] -= delta
-        excess[end] += delta
+        nf = _reach_deficits(g, w, u, f, dead, dstamp, excess, qt, found, nd) if qt else 0
+        moved = False
+        for j in range(nf):
+            end = found[j]
+            y = end
+            while pe[y] >= 0:  # the excess the path starts from
+                y = g[2][pe[y]] if w[2][y] > 0 else g[3][pe[y]]
+            room = _path_room(g, w, u, f, dead, dstamp, end, False)
+            delta = min(-excess[end], excess[y], room)
+            if delta > 0:
+                _, nt = _path_push(g, w, f, end, delta, nt)
+                excess[y] -= delta
+                excess[end] += delta
+                moved = True
+    return nt
 
 
 @njit(cache=True, nogil=True)
@@ -493,7 +529,7 @@ def _solve(
         else:
             f[e] = base_flow[k]
     if ni:
-        nt = _repair(g, u, f, excess, imb, ni, dead, dstamp, w, nt)
+        nt = _repair(g, u, f, excess, imb, ni, dead, dstamp, w, nt, stack)
     for j in range(ni):
         if excess[imb[j]] > 0:
             nt = _unwind(g, f, excess, imb[j], 1, w, stack, it, nt)
