@@ -201,3 +201,19 @@ def test_partials_merge_exactly() -> None:
     assert a.merge(a).n == 4
     np.testing.assert_array_equal(from_exact(a.merge(a).sum_lost), [0.2, 0.4])
     np.testing.assert_array_equal(from_exact(a.merge(a).sum_lost_rerouted), [0.1, 1.0])
+
+
+def test_rerouted_horizon_only_when_asked() -> None:
+    import undersea
+    from undersea.scenarios.hazards import LengthProportional
+
+    net = undersea.load(sample=True)
+    hz = LengthProportional(rate_per_1000km=0.3)
+    plain = risk(net, hz, n_scenarios=200, seed=1, batch_size=50)
+    both = risk(net, hz, n_scenarios=200, seed=1, batch_size=50, rerouted=True)
+    assert "p_severe_rerouted" not in plain.countries
+    cols = ["iso3", "p_isolated", "p_severe", "expected_lost_share"]
+    pd.testing.assert_frame_equal(plain.countries[cols], both.countries[cols])
+    # isolation counts as a total loss in both horizons
+    assert (both.countries["p_severe_rerouted"] >= both.countries["p_isolated"]).all()
+    assert both.countries["lost_share_rerouted_high"].le(1).all()

@@ -686,6 +686,14 @@ def risk_command(
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
     impact: ImpactOpt = ImpactName.capacity,
+    rerouted: Annotated[
+        bool,
+        typer.Option(
+            "--rerouted",
+            help="capacity: also sample the rerouted horizon (a max-flow per country; slow: "
+            "~8 scenarios/s on 2024-03).",
+        ),
+    ] = False,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
     sample: SampleOpt = False,
@@ -718,7 +726,7 @@ def risk_command(
     ):
         result = risk(
             net, spec, n_scenarios=scenarios, seed=seed, batch_size=batch_size,
-            executor=runner, progress=progress, impact=impact.value,
+            executor=runner, progress=progress, impact=impact.value, rerouted=rerouted,
         )  # fmt: skip
     df = result.countries
     if country is not None:
