@@ -77,6 +77,8 @@ class ReroutedArrays:
     base_delivered: NDArray[np.float64]
     by_cap: NDArray[np.int64]
     by_demand: NDArray[np.int64]
+    by_slack: NDArray[np.int64]
+    slack: NDArray[np.int64]
 
     @classmethod
     def build(
@@ -142,6 +144,8 @@ class ReroutedArrays:
             base_delivered=np.zeros(n_u),
             by_cap=np.argsort(-edge_cap, kind="stable").astype(i64),
             by_demand=np.argsort(-unit_d, kind="stable").astype(i64),
+            by_slack=np.zeros(0, dtype=i64),
+            slack=np.zeros(0, dtype=i64),
         )
         return a._with_base()
 
@@ -157,6 +161,10 @@ class ReroutedArrays:
         base.sort_indices()
         by_edge = csr_matrix(base != 0).T.tocsr()
         by_edge.sort_indices()
+        # what every unit's base flow leaves free on each network edge, at least
+        most = np.zeros(len(self.tail), dtype=np.int64)
+        np.maximum.at(most, base.indices, np.abs(base.data))
+        slack = self.cap[: self.n_edges] - most[: self.n_edges]
         i64 = np.int64
         delivered = np.minimum(np.minimum(value, self.unit_d) / _UNIT, self.demand_gbps)
         return ReroutedArrays(
@@ -168,6 +176,8 @@ class ReroutedArrays:
                 "edge_ptr": by_edge.indptr.astype(i64),
                 "edge_unit": by_edge.indices.astype(i64),
                 "base_value": value,
+                "slack": slack,
+                "by_slack": np.argsort(-slack, kind="stable").astype(i64),
                 "base_delivered": np.where(self.unit_d > 0, delivered, 0.0),
             }
         )
@@ -219,7 +229,8 @@ def rerouted_batch(
     out[:] = a.base_delivered
     _batch_nb(  # type: ignore[call-arg]
         *a._kernel_args(), a.demand_gbps, a.base_ptr, a.base_edge, a.base_flow, a.edge_ptr,
-        a.edge_unit, a.base_value, a.by_cap, a.by_demand, f_ptr, edges.astype(np.int64), every, out,
+        a.edge_unit, a.base_value, a.by_cap, a.by_demand, a.by_slack, a.slack, f_ptr,
+        edges.astype(np.int64), every, out,
     )  # fmt: skip
     return out
 
@@ -620,6 +631,58 @@ def _screen(
             umark[u] = stamp
 
 
+@njit(cache=True, nogil=True)
+def _lost_flow(base: Any, n_e: int, u: int, dead: Any, stamp: int) -> int:
+    """Flow of unit ``u``'s base flow on the dead edges."""
+    base_ptr, base_edge, base_flow = base[0], base[1], base[2]
+    lost = 0
+    for k in range(base_ptr[u], base_ptr[u + 1]):
+        if base_edge[k] < n_e and dead[base_edge[k]] == stamp:
+            lost += abs(base_flow[k])
+    return lost
+
+
+@njit(cache=True, nogil=True)
+def _detours(g: Any, base: Any, u: int, dead: Any, stamp: int, parent: Any) -> bool:
+    """Whether the ends of every dead edge of unit ``u``'s base flow are joined."""
+    n_e, tail, head = g[1], g[2], g[3]
+    base_ptr, base_edge = base[0], base[1]
+    for k in range(base_ptr[u], base_ptr[u + 1]):
+        e = base_edge[k]
+        if e < n_e and dead[e] == stamp and _find(parent, tail[e]) != _find(parent, head[e]):
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _screen_slack(
+    g: Any, base: Any, slack: Any, by_slack: Any, dead: Any, stamp: int, umark: Any,
+    todo: Any, nu: int, lost: Any, parent: Any,
+) -> None:  # fmt: skip
+    """Mark ``stamp`` the units to solve (``-stamp``) whose flow on the dead edges can go
+    around each of them on surviving edges that every base flow leaves at least that much
+    free (``slack``): the whole detour fits, the flow keeps its value. Units by decreasing
+    lost flow, edges added by decreasing slack to one union-find."""
+    n, n_e, tail, head = g[0], g[1], g[2], g[3]
+    for j in range(nu):
+        u = todo[j]
+        lost[j] = _lost_flow(base, n_e, u, dead, stamp) if umark[u] == -stamp else 0
+    for x in range(n):
+        parent[x] = x
+    p = 0
+    for j in np.argsort(-lost[:nu]):
+        u = todo[j]
+        if umark[u] != -stamp:
+            continue
+        while p < n_e and slack[by_slack[p]] >= lost[j]:
+            e = by_slack[p]
+            p += 1
+            if dead[e] != stamp:
+                parent[_find(parent, tail[e])] = _find(parent, head[e])
+        if _detours(g, base, u, dead, stamp, parent):
+            umark[u] = stamp
+
+
 @njit(cache=True, parallel=True)
 def _base_nb(
     n: int,
@@ -668,6 +731,8 @@ def _batch_nb(
     base_value: Any,
     by_cap: Any,
     by_demand: Any,
+    by_slack: Any,
+    slack: Any,
     f_ptr: Any,
     f_edge: Any,
     every: Any,
@@ -690,11 +755,13 @@ def _batch_nb(
         imb = np.zeros(2 * n_e, dtype=np.int64)
         parent = np.zeros(n + 2, dtype=np.int64)
         rmark = np.zeros(n + 2, dtype=np.int64)
+        lost = np.zeros(n_u, dtype=np.int64)
         for i in range(t, b, n_chunks):
             stamp = i + 1
             nu = _affected(f_ptr, f_edge, i, edge_ptr, edge_unit, dead, umark, todo, every[i])
             if not every[i]:
                 _screen(g, base_value, by_cap, by_demand, dead, stamp, umark, parent, rmark)
+                _screen_slack(g, base, slack, by_slack, dead, stamp, umark, todo, nu, lost, parent)
             for j in range(nu):
                 u = todo[j]
                 if unit_d[u] == 0 or umark[u] == stamp:
