@@ -161,7 +161,9 @@ def main() -> None:
     print("| computation | scenarios | seconds | scenarios/s |")
     print("|---|---|---|---|")
     for name, n, sec in rows:
-        print(f"| {name} | {n:,} | {sec:.2f} | {n / sec:,.0f} |")
+        rate = n / sec
+        shown = f"{rate:,.0f}" if rate >= 100 else f"{rate:.3g}"
+        print(f"| {name} | {n:,} | {sec:.2f} | {shown} |")
 
 
 if __name__ == "__main__":

@@ -691,7 +691,7 @@ def risk_command(
         typer.Option(
             "--rerouted",
             help="capacity: also sample the rerouted horizon (a max-flow per country; slow: "
-            "~8 scenarios/s on 2024-03).",
+            "~16 scenarios/s on 2024-03).",
         ),
     ] = False,
     data_dir: DataDirOpt = None,
