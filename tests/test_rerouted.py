@@ -82,6 +82,13 @@ def test_kernel_equals_reference_on_the_coast() -> None:
         want, _ = reference_rerouted(fm, f, None)
         np.testing.assert_array_equal(row, want)
         np.testing.assert_array_equal(fm.rerouted(f)[0], want)
+    n_nodes = fm.graph.shape[0] - 2
+    for f in failed[:10]:  # failed nodes: every unit re-solved, bottlenecks from scipy
+        nodes = rng.random(n_nodes) < 0.15
+        want, necks = reference_rerouted(fm, f, nodes, bottleneck=True)
+        after, mine = fm.rerouted(f, nodes, bottleneck=True)
+        np.testing.assert_array_equal(after, want)
+        assert mine == necks
 
 
 @pytest.mark.realdata
