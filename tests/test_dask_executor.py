@@ -78,6 +78,17 @@ def test_risk_bitwise_equal_to_local(net, dask_ex, n, batch):
     assert (local.countries["p_isolated"] > 0).any()  # a real, non-trivial result
 
 
+def test_risk_rerouted_bitwise_equal_to_local(net, dask_ex):
+    kw = {"n_scenarios": 300, "seed": 7, "batch_size": 64, "rerouted": True}
+    local = risk(net, HAZARD, executor=LocalExecutor(), **kw)
+    remote = risk(net, HAZARD, executor=dask_ex, **kw)
+    _same(local, remote)
+    assert local.partial == remote.partial  # the rerouted sums too
+    df = local.countries
+    assert df["expected_lost_share_rerouted"].between(0, 1).all()
+    assert (df["p_severe_rerouted"] > 0).any()
+
+
 def test_other_seed_differs(net, dask_ex):
     a = risk(net, HAZARD, n_scenarios=500, seed=1, batch_size=50, executor=dask_ex)
     b = risk(net, HAZARD, n_scenarios=500, seed=2, batch_size=50, executor=dask_ex)

@@ -186,10 +186,34 @@ def test_exact_sums_do_not_depend_on_order(values: list[float], rnd: Any) -> Non
 
 def test_partials_merge_exactly() -> None:
     a = RiskPartial(
-        2, np.array([1, 0]), np.array([1, 1]), exact_ints([0.1, 0.2]), exact_ints([0.01, 0.04])
+        2,
+        np.array([1, 0]),
+        np.array([1, 1]),
+        exact_ints([0.1, 0.2]),
+        exact_ints([0.01, 0.04]),
+        np.array([0, 1]),
+        exact_ints([0.05, 0.5]),
+        exact_ints([0.0025, 0.25]),
     )
     b = RiskPartial.empty(2)
     assert a.merge(b) == a
     assert b.merge(a) == a
     assert a.merge(a).n == 4
     np.testing.assert_array_equal(from_exact(a.merge(a).sum_lost), [0.2, 0.4])
+    np.testing.assert_array_equal(from_exact(a.merge(a).sum_lost_rerouted), [0.1, 1.0])
+
+
+def test_rerouted_horizon_only_when_asked() -> None:
+    import undersea
+    from undersea.scenarios.hazards import LengthProportional
+
+    net = undersea.load(sample=True)
+    hz = LengthProportional(rate_per_1000km=0.3)
+    plain = risk(net, hz, n_scenarios=200, seed=1, batch_size=50)
+    both = risk(net, hz, n_scenarios=200, seed=1, batch_size=50, rerouted=True)
+    assert "p_severe_rerouted" not in plain.countries
+    cols = ["iso3", "p_isolated", "p_severe", "expected_lost_share"]
+    pd.testing.assert_frame_equal(plain.countries[cols], both.countries[cols])
+    # isolation counts as a total loss in both horizons
+    assert (both.countries["p_severe_rerouted"] >= both.countries["p_isolated"]).all()
+    assert both.countries["lost_share_rerouted_high"].le(1).all()

@@ -66,11 +66,15 @@ C7. **After rerouting** (``lost_share_rerouted``). Per country, the maximum flow
 
 Only countries whose base flow crosses a failed segment (or, with failed nodes, every
 country) are re-solved in a scenario: removing an edge that carries no flow leaves a
-maximum flow unchanged.
+maximum flow unchanged. They are re-solved by a max-flow warm-started from their base
+flow (:mod:`undersea.engine.rerouted`, batches of scenarios in parallel), exact in the
+same integer flow units as scipy's maximum flow, which is kept as the reference
+(:func:`reference_rerouted`) and finds the bottlenecks (minimum cuts).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -79,18 +83,17 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import breadth_first_order, dijkstra, maximum_flow
+from scipy.sparse.csgraph import dijkstra
 
+from undersea.analysis._maxflow import _UNIT, reference_rerouted, sink_caps, solve_all
 from undersea.engine.immediate import ImmediateArrays, immediate_batch
+from undersea.engine.rerouted import ReroutedArrays, rerouted_batch
 from undersea.network.capacity import lit_capacity_tbps
 from undersea.network.core import Network
 from undersea.network.demand import country_demand, metro_attraction, metro_demand, network_year
 from undersea.network.graph import both_ways, lightest_csr, metro_nodes
 
-__all__ = ["FlowModel", "FlowResult", "flow_model", "water_fill"]
-
-_UNIT = 10.0  # flow units per Gbit/s (integers for scipy's max-flow: 0.1 Gbit/s)
-_BIG = np.int64(2**30)
+__all__ = ["FlowModel", "FlowResult", "flow_model", "reference_rerouted", "water_fill"]
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ class FlowModel:
     node_unit: NDArray[np.int64]
     base_delivered: NDArray[np.float64]
     base_uses: NDArray[np.bool_]  # (U, E) edges carrying flow in the base solution
+    fast: ReroutedArrays | None = None  # the warm-started kernel's arrays
 
     def immediate(self, failed_segments: NDArray[np.bool_]) -> NDArray[np.float64]:
         """(B, U) immediate lost capacity (Gbit/s) for a (B, S) batch (rule C6)."""
@@ -152,8 +156,14 @@ class FlowModel:
         *,
         bottleneck: bool = False,
     ) -> tuple[NDArray[np.float64], list[str]]:
-        """Delivered Gbit/s per unit for one scenario (rule C7), and the bottlenecks."""
+        """Delivered Gbit/s per unit for one scenario (rule C7), and the bottlenecks
+        (labels of the minimum cut, for the units that cannot deliver their demand)."""
         return _rerouted(self, failed_segments, failed_nodes, bottleneck=bottleneck)
+
+    def rerouted_batch(self, failed_segments: NDArray[np.bool_]) -> NDArray[np.float64]:
+        """(B, U) delivered Gbit/s after rerouting for a (B, S) batch (rule C7)."""
+        assert self.fast is not None
+        return rerouted_batch(self.fast, failed_segments)
 
     def evaluate(
         self, failed_segments: NDArray[np.bool_], failed_nodes: NDArray[np.bool_] | None = None
@@ -677,12 +687,16 @@ def _compile(
         base_delivered=np.zeros(n_u),
         base_uses=np.zeros((n_u, len(ecap)), dtype=bool),
     )
-    delivered, uses, _ = _solve_all(
+    delivered, uses, _ = solve_all(
         model, np.zeros(len(ecap), dtype=bool), np.arange(n_u), uses=True
     )
     model.base_delivered[:] = delivered
     model.base_uses[:] = uses
-    return model
+    fast = ReroutedArrays.build(
+        n, eu, ev, ecap, seg_index, len(net.seg_u), model.node_unit, udem, sinks,
+        sink_caps(model, sinks),
+    )  # fmt: skip
+    return dataclasses.replace(model, fast=fast)
 
 
 def _positions(g: csr_matrix) -> Any:
@@ -707,76 +721,6 @@ def _immediate(model: FlowModel, failed: NDArray[np.bool_]) -> NDArray[np.float6
     return immediate_batch(model.lookup, failed)
 
 
-def _scenario_data(model: FlowModel, cap: NDArray[np.int64]) -> NDArray[np.int32]:
-    """``graph.data`` with the edge capacities ``cap``, source and sink entries at 0."""
-    data = np.zeros(len(model.graph.data), dtype=np.int64)
-    np.add.at(data, model.edge_pos, cap)
-    np.add.at(data, model.edge_rpos, cap)
-    return np.minimum(data, _BIG).astype(np.int32)
-
-
-def _unit_caps(model: FlowModel, u: int, data: NDArray[np.int32]) -> tuple[csr_matrix, int]:
-    """The flow graph of unit ``u``: ``data`` plus its source and sink arcs (rule C7)."""
-    d = int(np.ceil(model.demand_gbps[u] * _UNIT))
-    vals = data.copy()
-    vals[model.src_pos[model.unit_nodes[u]]] = d
-    # each destination abroad takes at most its attraction's part of the demand (C7)
-    abroad = model.sink_country != model.unit_country[u]
-    w = model.sink_weight[abroad]
-    if w.sum() > 0:
-        caps = np.ceil(d * w / w.sum()).astype(vals.dtype)
-        np.add.at(vals, model.sink_pos[model.sink_nodes[abroad]], caps)
-    g = model.graph
-    return csr_matrix((vals, g.indices, g.indptr), shape=g.shape, copy=False), d
-
-
-def _solve_all(
-    model: FlowModel,
-    dead: NDArray[np.bool_],
-    todo: NDArray[np.int64],
-    bottleneck: bool = False,
-    uses: bool = False,
-) -> tuple[NDArray[np.float64], NDArray[np.bool_], list[str]]:
-    """Max-flow per unit of ``todo`` with the ``dead`` edges removed (rule C7): delivered
-    Gbit/s, (with ``uses``) the edges carrying flow, and (with ``bottleneck``) the minimum
-    cut's labels."""
-    data = _scenario_data(model, np.where(dead, 0, model.edge_cap))
-    n = model.graph.shape[0] - 2
-    delivered = np.zeros(len(todo))
-    used = np.zeros((len(todo) if uses else 0, len(model.edge_cap)), dtype=bool)
-    necks = []
-    for i, u in enumerate(todo):
-        g, d = _unit_caps(model, int(u), data)
-        if not len(model.unit_nodes[u]) or d == 0:
-            necks.append("")
-            continue
-        res = maximum_flow(g, n, n + 1)
-        val = min(int(res.flow_value), d)
-        delivered[i] = min(val / _UNIT, float(model.demand_gbps[u]))
-        if uses or (bottleneck and val < d):
-            f = res.flow.tocsr()
-            f.sort_indices()
-        if uses:
-            used[i] = np.asarray(f[model.edge_u, model.edge_v]).ravel() != 0
-        necks.append(_bottleneck(model, g, f, n) if bottleneck and val < d else "")
-    return delivered, used, necks
-
-
-def _bottleneck(model: FlowModel, g: csr_matrix, f: csr_matrix, n: int) -> str:
-    resid = (g.astype(np.int64) - f.astype(np.int64)).tocsr()
-    resid.data = np.where(resid.data > 0, 1, 0)
-    resid.eliminate_zeros()
-    reach = np.zeros(g.shape[0], dtype=bool)
-    reach[breadth_first_order(resid, n, directed=True, return_predecessors=False)] = True
-    eu, ev = model.edge_u, model.edge_v
-    cut = reach[eu] != reach[ev]
-    if not cut.any():
-        return ""
-    df = pd.DataFrame({"label": model.edge_label[cut], "cap": model.edge_cap[cut]})
-    top = df.groupby("label")["cap"].sum().sort_values(ascending=False).index[:3]
-    return "; ".join(str(x) for x in top)
-
-
 def _rerouted(
     model: FlowModel,
     failed_segments: NDArray[np.bool_],
@@ -784,22 +728,21 @@ def _rerouted(
     *,
     bottleneck: bool,
 ) -> tuple[NDArray[np.float64], list[str]]:
+    """The kernel's delivered values; scipy's minimum cuts for the bottlenecks."""
+    if model.fast is None:
+        return reference_rerouted(model, failed_segments, failed_nodes, bottleneck=bottleneck)
     seg = model.edge_seg
     dead = np.zeros(len(seg), dtype=bool)
-    is_seg = seg >= 0
-    dead[is_seg] = failed_segments[seg[is_seg]]
-    if failed_nodes is not None and failed_nodes.any():
+    dead[seg >= 0] = failed_segments[seg[seg >= 0]]
+    every = failed_nodes is not None and bool(failed_nodes.any())
+    if every:
+        assert failed_nodes is not None
         dead |= failed_nodes[model.edge_u] | failed_nodes[model.edge_v]
-        todo = np.arange(model.n_units)
-    else:
-        todo = np.flatnonzero((model.base_uses & dead[None, :]).any(axis=1))
-    after = model.base_delivered.copy()
+    after = rerouted_batch(model.fast, None, dead_edges=dead[None, :], all_units=[every])[0]
     necks = [""] * model.n_units
-    if bottleneck:
-        todo = np.union1d(todo, np.flatnonzero(model.base_delivered < model.demand_gbps - 1e-9))
-    if len(todo):
-        delivered, _, nk = _solve_all(model, dead, todo, bottleneck=bottleneck)
-        after[todo] = delivered
-        for u, text in zip(todo, nk, strict=True):
+    short = np.flatnonzero(after < model.demand_gbps)
+    if bottleneck and len(short):
+        _, _, nk = solve_all(model, dead, short, bottleneck=True)
+        for u, text in zip(short, nk, strict=True):
             necks[int(u)] = text
     return after, necks

@@ -58,7 +58,8 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
 from undersea._errors import UnknownNameError
-from undersea.analysis.flows import _BIG, _UNIT, FlowModel, FlowResult, _positions
+from undersea.analysis._maxflow import _BIG, _UNIT
+from undersea.analysis.flows import FlowModel, FlowResult, _positions
 
 __all__ = ["REROUTING", "JointModel", "check_rerouting", "joint_model", "joint_result"]
 

@@ -625,7 +625,7 @@ def _risk_display(df: pd.DataFrame) -> pd.DataFrame:
     def pct(p: Any, lo: Any, hi: Any) -> list[str]:
         return [f"{a:.1%} ({b:.1%}-{c:.1%})" for a, b, c in zip(p, lo, hi, strict=True)]
 
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "iso2": df["iso2"],
             "name": df["name"],
@@ -634,9 +634,13 @@ def _risk_display(df: pd.DataFrame) -> pd.DataFrame:
             "expected loss": pct(
                 df["expected_lost_share"], df["lost_share_low"], df["lost_share_high"]
             ),
-            "cables": df["cables_before"],
         }
     )
+    if "p_severe_rerouted" in df:  # the capacity model's second horizon (intervals: json)
+        pairs = zip(df["p_severe_rerouted"], df["expected_lost_share_rerouted"], strict=True)
+        out["rerouted: P severe; loss"] = [f"{a:.1%}; {b:.1%}" for a, b in pairs]
+    out["cables"] = df["cables_before"]
+    return out
 
 
 def _hazard_text(spec: dict[str, Any]) -> str:
@@ -718,6 +722,14 @@ def risk_command(
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
     impact: ImpactOpt = ImpactName.capacity,
+    rerouted: Annotated[
+        bool,
+        typer.Option(
+            "--rerouted",
+            help="capacity: also sample the rerouted horizon (a max-flow per country; slow: "
+            "~16 scenarios/s on 2024-03).",
+        ),
+    ] = False,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
     sample: SampleOpt = False,
@@ -751,7 +763,7 @@ def risk_command(
     ):
         result = risk(
             net, spec, n_scenarios=scenarios, seed=seed, batch_size=batch_size,
-            executor=runner, progress=progress, impact=impact.value,
+            executor=runner, progress=progress, impact=impact.value, rerouted=rerouted,
         )  # fmt: skip
     df = result.countries
     if shown_countries is not None:

@@ -1,0 +1,770 @@
+"""The rerouted horizon of the capacity model (rule C7 of :mod:`undersea.analysis.flows`)
+as a warm-started max-flow, for one scenario or a batch of many.
+
+Each unit's maximum flow on the intact network (its *base flow*) is solved once, when the
+model is compiled, and kept sparse (the edges it uses). A scenario then touches only the
+units whose base flow crosses one of its dead edges (removing an edge that carries no flow
+leaves a maximum flow unchanged), and for each of them starts from the base flow:
+
+1. the flow on the dead edges is removed, which leaves the edges' tails with more flow in
+   than out (*excess*) and their heads with less (*deficit*);
+2. each excess is sent back along the flow it came with (a path of flow-carrying edges, by
+   depth-first search) to the source or to a deficit, each deficit is taken from the flow
+   it fed, on to the sink: a feasible flow again, as large as the base flow less what
+   rode the dead edges;
+3. augmenting paths (breadth-first, shortest first: Edmonds-Karp) are added on the
+   residual network until the flow reaches the base value or the unit's demand (it cannot
+   exceed the base value: the scenario only removes capacity), or until there is none
+   left (then it is a maximum flow).
+
+Most units affected by a year's faults get all their traffic around the dead segments, so
+step 3 ends early, after a few short searches, instead of solving the whole network again.
+All values are integers (flow units of 0.1 Gbit/s, as in the scipy reference), so the
+result is exact: the same delivered values as the scipy maximum flow
+(:func:`undersea.analysis.flows.reference_rerouted`) whatever augmenting paths are taken,
+and every executor gives the same bits. numba spreads scenarios over threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix, vstack
+
+__all__ = ["ReroutedArrays", "rerouted_batch"]
+
+from numba import njit, prange
+
+_UNIT = 10.0  # flow units per Gbit/s, as in undersea.analysis.flows
+
+
+@dataclass(frozen=True)
+class ReroutedArrays:
+    """Static arrays of the rerouted horizon (nodes N, undirected edges E, units U).
+
+    Edges: ``E`` undirected network edges (``cap``: each way), then one source edge per
+    unit node (``N`` -> node, ordered by unit: ``src_ptr``), then one sink edge per
+    destination (node -> ``N + 1``); ``tail``/``head`` their ends; ``adj_*`` each node's
+    (edge, direction) pairs. ``unit_d`` is each unit's demand in flow units (the capacity
+    of its source edges), ``sink_cap`` (U, K) what each destination takes from it.
+    ``base_*`` (CSR, unit -> edges) is each unit's base flow, ``edge_units`` (CSR, edge ->
+    units) the units whose base flow uses an edge, ``seg_edge`` the edge of each segment
+    (-1: none).
+    """
+
+    n_nodes: int
+    n_edges: int
+    tail: NDArray[np.int64]
+    head: NDArray[np.int64]
+    cap: NDArray[np.int64]
+    adj_ptr: NDArray[np.int64]
+    adj_edge: NDArray[np.int64]
+    adj_dir: NDArray[np.int64]
+    src_ptr: NDArray[np.int64]
+    unit_d: NDArray[np.int64]
+    sink_cap: NDArray[np.int64]
+    demand_gbps: NDArray[np.float64]
+    seg_edge: NDArray[np.int64]
+    base_ptr: NDArray[np.int64]
+    base_edge: NDArray[np.int64]
+    base_flow: NDArray[np.int64]
+    edge_ptr: NDArray[np.int64]
+    edge_unit: NDArray[np.int64]
+    base_value: NDArray[np.int64]
+    base_delivered: NDArray[np.float64]
+    by_cap: NDArray[np.int64]
+    by_demand: NDArray[np.int64]
+    by_slack: NDArray[np.int64]
+    slack: NDArray[np.int64]
+
+    @classmethod
+    def build(
+        cls,
+        n_nodes: int,
+        edge_u: NDArray[np.int64],
+        edge_v: NDArray[np.int64],
+        edge_cap: NDArray[np.int64],
+        edge_seg: NDArray[np.int64],
+        n_segments: int,
+        node_unit: NDArray[np.int64],
+        demand_gbps: NDArray[np.float64],
+        sink_nodes: NDArray[np.int64],
+        sink_cap: NDArray[np.int64],
+    ) -> ReroutedArrays:
+        """Compile the flow graph and solve every unit's base flow.
+
+        ``sink_nodes`` (K,) are the distinct destination nodes and ``sink_cap`` (U, K) the
+        flow units each takes from each unit (rule C7).
+        """
+        i64 = np.int64
+        n, e = int(n_nodes), len(edge_u)
+        members = np.flatnonzero(node_unit >= 0)
+        members = members[np.argsort(node_unit[members], kind="stable")]
+        n_u = len(demand_gbps)
+        src_ptr = np.zeros(n_u + 1, dtype=i64)
+        np.cumsum(np.bincount(node_unit[members], minlength=n_u), out=src_ptr[1:])
+        tail = np.concatenate((edge_u, np.full(len(members), n), sink_nodes)).astype(i64)
+        head = np.concatenate((edge_v, members, np.full(len(sink_nodes), n + 1))).astype(i64)
+        cap = np.concatenate((edge_cap, np.zeros(len(members) + len(sink_nodes)))).astype(i64)
+        ids = np.arange(len(tail), dtype=i64)
+        ends = np.concatenate((tail, head))
+        order = np.argsort(ends, kind="stable")
+        adj_ptr = np.zeros(n + 3, dtype=i64)
+        np.cumsum(np.bincount(ends, minlength=n + 2), out=adj_ptr[1:])
+        adj_edge = np.concatenate((ids, ids))[order]
+        adj_dir = np.concatenate((np.ones(len(ids), i64), -np.ones(len(ids), i64)))[order]
+        seg_edge = np.full(n_segments, -1, dtype=i64)
+        on = edge_seg >= 0
+        seg_edge[edge_seg[on]] = np.flatnonzero(on)
+        unit_d = np.ceil(np.asarray(demand_gbps, dtype=float) * _UNIT).astype(i64)
+        unit_d[np.diff(src_ptr) == 0] = 0
+        a = cls(
+            n_nodes=n,
+            n_edges=e,
+            tail=tail,
+            head=head,
+            cap=cap,
+            adj_ptr=adj_ptr,
+            adj_edge=np.ascontiguousarray(adj_edge, dtype=i64),
+            adj_dir=np.ascontiguousarray(adj_dir, dtype=i64),
+            src_ptr=src_ptr,
+            unit_d=unit_d,
+            sink_cap=np.ascontiguousarray(sink_cap, dtype=i64),
+            demand_gbps=np.ascontiguousarray(demand_gbps, dtype=np.float64),
+            seg_edge=seg_edge,
+            base_ptr=np.zeros(n_u + 1, dtype=i64),
+            base_edge=np.zeros(0, dtype=i64),
+            base_flow=np.zeros(0, dtype=i64),
+            edge_ptr=np.zeros(len(tail) + 1, dtype=i64),
+            edge_unit=np.zeros(0, dtype=i64),
+            base_value=np.zeros(n_u, dtype=i64),
+            base_delivered=np.zeros(n_u),
+            by_cap=np.argsort(-edge_cap, kind="stable").astype(i64),
+            by_demand=np.argsort(-unit_d, kind="stable").astype(i64),
+            by_slack=np.zeros(0, dtype=i64),
+            slack=np.zeros(0, dtype=i64),
+        )
+        return a._with_base()
+
+    def _with_base(self) -> ReroutedArrays:
+        n_u = len(self.unit_d)
+        value = np.zeros(n_u, dtype=np.int64)
+        parts = []
+        for u0 in range(0, n_u, 64):  # 64 units at a time: memory flat in the units
+            flows = np.zeros((min(64, n_u - u0), len(self.tail)), dtype=np.int64)
+            _base_nb(*self._kernel_args(), u0, flows, value)  # type: ignore[call-arg]
+            parts.append(csr_matrix(flows))
+        base = vstack(parts, format="csr") if parts else csr_matrix((0, len(self.tail)))
+        base.sort_indices()
+        by_edge = csr_matrix(base != 0).T.tocsr()
+        by_edge.sort_indices()
+        # what every unit's base flow leaves free on each network edge, at least
+        most = np.zeros(len(self.tail), dtype=np.int64)
+        np.maximum.at(most, base.indices, np.abs(base.data))
+        slack = self.cap[: self.n_edges] - most[: self.n_edges]
+        i64 = np.int64
+        delivered = np.minimum(np.minimum(value, self.unit_d) / _UNIT, self.demand_gbps)
+        return ReroutedArrays(
+            **{
+                **self.__dict__,
+                "base_ptr": base.indptr.astype(i64),
+                "base_edge": base.indices.astype(i64),
+                "base_flow": base.data.astype(i64),
+                "edge_ptr": by_edge.indptr.astype(i64),
+                "edge_unit": by_edge.indices.astype(i64),
+                "base_value": value,
+                "slack": slack,
+                "by_slack": np.argsort(-slack, kind="stable").astype(i64),
+                "base_delivered": np.where(self.unit_d > 0, delivered, 0.0),
+            }
+        )
+
+    def _kernel_args(self) -> tuple[Any, ...]:
+        return (
+            self.n_nodes, self.n_edges, self.tail, self.head, self.cap, self.adj_ptr,
+            self.adj_edge, self.adj_dir, self.src_ptr, self.unit_d, self.sink_cap,
+        )  # fmt: skip
+
+    def uses(self) -> NDArray[np.bool_]:
+        """(U, E) whether each unit's base flow uses each network edge."""
+        out = np.zeros((len(self.unit_d), self.n_edges), dtype=bool)
+        rows = np.repeat(np.arange(len(self.unit_d)), np.diff(self.base_ptr))
+        keep = self.base_edge < self.n_edges
+        out[rows[keep], self.base_edge[keep]] = True
+        return out
+
+
+def rerouted_batch(
+    a: ReroutedArrays,
+    failed_segments: Any,
+    *,
+    dead_edges: Any = None,
+    all_units: Any = None,
+) -> NDArray[np.float64]:
+    """(B, U) delivered Gbit/s after rerouting for a (B, S) batch of failed segments.
+
+    ``dead_edges`` (B, E), when given, replaces the edges the failed segments kill (a
+    failed node kills every edge at it); ``all_units`` (B,) re-solves every unit of a
+    scenario, not only those whose base flow crosses a dead edge.
+    """
+    if dead_edges is None:
+        fs = np.ascontiguousarray(failed_segments, dtype=np.bool_)
+        if fs.ndim == 1:
+            fs = fs[None, :]
+        rows, segs = np.nonzero(fs)
+        edges = a.seg_edge[segs]
+        rows, edges = rows[edges >= 0], edges[edges >= 0]
+        b = len(fs)
+    else:
+        de = np.asarray(dead_edges, dtype=bool).reshape(-1, a.n_edges)
+        rows, edges = np.nonzero(de)
+        b = len(de)
+    f_ptr = np.zeros(b + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=b), out=f_ptr[1:])
+    every = np.zeros(b, dtype=np.bool_) if all_units is None else np.asarray(all_units, bool)
+    out = np.empty((b, len(a.unit_d)))
+    out[:] = a.base_delivered
+    _batch_nb(  # type: ignore[call-arg]
+        *a._kernel_args(), a.demand_gbps, a.base_ptr, a.base_edge, a.base_flow, a.edge_ptr,
+        a.edge_unit, a.base_value, a.by_cap, a.by_demand, a.by_slack, a.slack, f_ptr,
+        edges.astype(np.int64), every, out,
+    )  # fmt: skip
+    return out
+
+
+# --------------------------------------------------------------------------- kernels
+# Work arrays of a thread (``_work``): ``vis`` node marks, ``pe``/``pd`` the edge and
+# direction each search reached a node by (-1: a start), ``queue``, ``seen`` edge marks
+# and ``touched`` the edges whose flow changed, ``ctr`` = [search stamp, pair stamp].
+# ``f`` is the flow on each edge (tail -> head), ``excess`` each node's inflow - outflow.
+
+
+@njit(cache=True, nogil=True)
+def _residual(
+    e: int, d: int, u: int, f: Any, dead: Any, stamp: int, n_e: int, cap: Any,
+    src_ptr: Any, unit_d: Any, sink_cap: Any,
+) -> int:  # fmt: skip
+    """Residual capacity of edge ``e`` in direction ``d`` (+1 tail->head) for unit ``u``."""
+    if e < n_e:
+        c = 0 if dead[e] == stamp else cap[e]
+        return c - f[e] if d > 0 else c + f[e]
+    if d < 0:
+        return f[e]  # source and sink edges are one way
+    j = e - n_e
+    m = src_ptr[src_ptr.shape[0] - 1]
+    if j < m:  # a source edge
+        return (unit_d[u] if src_ptr[u] <= j < src_ptr[u + 1] else 0) - f[e]
+    return sink_cap[u, j - m] - f[e]
+
+
+@njit(cache=True, nogil=True)
+def _touch(e: int, seen: Any, ctr: Any, touched: Any, nt: int) -> int:
+    if seen[e] != ctr[1]:
+        seen[e] = ctr[1]
+        touched[nt] = e
+        nt += 1
+    return nt
+
+
+@njit(cache=True, nogil=True)
+def _path_room(
+    g: Any, w: Any, u: int, f: Any, dead: Any, dstamp: int, end: int, flow_only: bool
+) -> int:
+    """Smallest residual capacity (with ``flow_only``: flow) along the path to ``end``."""
+    n_e, tail, head, cap, src_ptr, unit_d, sink_cap = g[1], g[2], g[3], g[4], g[8], g[9], g[10]
+    pe, pd = w[1], w[2]
+    room = 2**62
+    y = end
+    while pe[y] >= 0:
+        e, d = pe[y], pd[y]
+        if flow_only:
+            r = abs(f[e])
+        else:
+            r = _residual(e, d, u, f, dead, dstamp, n_e, cap, src_ptr, unit_d, sink_cap)
+        room = min(room, r)
+        y = tail[e] if d > 0 else head[e]
+    return room
+
+
+@njit(cache=True, nogil=True)
+def _path_push(g: Any, w: Any, f: Any, end: int, step: int, nt: int) -> tuple[int, int]:
+    """Add ``step`` times each edge's direction along the path to ``end``: (start, nt)."""
+    tail, head = g[2], g[3]
+    pe, pd, seen, touched, ctr = w[1], w[2], w[4], w[5], w[6]
+    y = end
+    while pe[y] >= 0:
+        e, d = pe[y], pd[y]
+        f[e] += d * step
+        nt = _touch(e, seen, ctr, touched, nt)
+        y = tail[e] if d > 0 else head[e]
+    return y, nt
+
+
+@njit(cache=True, nogil=True)
+def _bfs(
+    g: Any, w: Any, u: int, f: Any, dead: Any, dstamp: int, excess: Any, qt: int, to_sink: bool
+) -> int:
+    """Breadth-first search on the residual network from the ``qt`` nodes queued (marked
+    with ``ctr[0]``) to the sink (``to_sink``) or else to the nearest deficit over network
+    edges: the node reached, or -1."""
+    n, n_e, tail, head, cap, adj_ptr, adj_edge, adj_dir, src_ptr, unit_d, sink_cap = g
+    vis, pe, pd, queue, vs = w[0], w[1], w[2], w[3], w[6][0]
+    qh = 0
+    while qh < qt:
+        x = queue[qh]
+        qh += 1
+        for k in range(adj_ptr[x], adj_ptr[x + 1]):
+            e, d = adj_edge[k], adj_dir[k]
+            y = head[e] if d > 0 else tail[e]
+            if y == n or vis[y] == vs or (e >= n_e and not to_sink):
+                continue
+            if _residual(e, d, u, f, dead, dstamp, n_e, cap, src_ptr, unit_d, sink_cap) <= 0:
+                continue
+            vis[y], pe[y], pd[y] = vs, e, d
+            if y == n + 1 or (not to_sink and excess[y] < 0):
+                return y
+            queue[qt] = y
+            qt += 1
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def _augment(
+    g: Any, u: int, f: Any, dead: Any, dstamp: int, w: Any, value: int, target: int, nt: int
+) -> tuple[int, int]:
+    """Breadth-first augmenting paths from the source ``n`` to the sink ``n + 1`` until
+    the flow reaches ``target`` or none is left: (flow value, touched count)."""
+    n, n_e, head, src_ptr, unit_d = g[0], g[1], g[3], g[8], g[9]
+    vis, pe, pd, queue, ctr = w[0], w[1], w[2], w[3], w[6]
+    while value < target:
+        ctr[0] += 1
+        qt = 0
+        pe[n] = -1
+        for j in range(src_ptr[u], src_ptr[u + 1]):
+            e = n_e + j
+            x = head[e]
+            if unit_d[u] - f[e] > 0 and vis[x] != ctr[0]:
+                vis[x], pe[x], pd[x] = ctr[0], e, 1
+                queue[qt] = x
+                qt += 1
+        end = _bfs(g, w, u, f, dead, dstamp, f[:0], qt, True)
+        if end < 0:
+            break
+        delta = min(target - value, _path_room(g, w, u, f, dead, dstamp, end, False))
+        _, nt = _path_push(g, w, f, end, delta, nt)
+        value += delta
+    return value, nt
+
+
+@njit(cache=True, nogil=True)
+def _reach_deficits(
+    g: Any, w: Any, u: int, f: Any, dead: Any, dstamp: int, excess: Any, qt: int, found: Any,
+    want: int,
+) -> int:  # fmt: skip
+    """Breadth-first search on the residual network (network edges) from the ``qt`` nodes
+    queued, recording in ``found`` the deficits reached until ``want`` are: their count."""
+    n_e, tail, head, cap, adj_ptr, adj_edge, adj_dir = g[1], g[2], g[3], g[4], g[5], g[6], g[7]
+    vis, pe, pd, queue, vs = w[0], w[1], w[2], w[3], w[6][0]
+    qh = nf = 0
+    while qh < qt and nf < want:
+        x = queue[qh]
+        qh += 1
+        for k in range(adj_ptr[x], adj_ptr[x + 1]):
+            e, d = adj_edge[k], adj_dir[k]
+            if e >= n_e:
+                continue
+            y = head[e] if d > 0 else tail[e]
+            c = 0 if dead[e] == dstamp else cap[e]
+            if vis[y] == vs or (c - f[e] if d > 0 else c + f[e]) <= 0:
+                continue
+            vis[y], pe[y], pd[y] = vs, e, d
+            if excess[y] < 0:
+                found[nf] = y
+                nf += 1
+            queue[qt] = y
+            qt += 1
+    return nf
+
+
+@njit(cache=True, nogil=True)
+def _repair(
+    g: Any, u: int, f: Any, excess: Any, imb: Any, ni: int, dead: Any, dstamp: int, w: Any, nt: int,
+    found: Any,
+) -> int:  # fmt: skip
+    """Send the excesses left by the dead edges to the deficits over the residual network
+    (breadth-first from all excesses at once, each search serving every deficit it
+    reaches), so that the flow keeps its value without going back to the source."""
+    vis, pe, queue, ctr = w[0], w[1], w[3], w[6]
+    moved = True
+    while moved:
+        ctr[0] += 1
+        qt = nd = 0
+        for j in range(ni):
+            x = imb[j]
+            nd += excess[x] < 0
+            if excess[x] > 0 and vis[x] != ctr[0]:
+                vis[x], pe[x] = ctr[0], -1
+                queue[qt] = x
+                qt += 1
+        nf = _reach_deficits(g, w, u, f, dead, dstamp, excess, qt, found, nd) if qt else 0
+        moved = False
+        for j in range(nf):
+            end = found[j]
+            y = end
+            while pe[y] >= 0:  # the excess the path starts from
+                y = g[2][pe[y]] if w[2][y] > 0 else g[3][pe[y]]
+            room = _path_room(g, w, u, f, dead, dstamp, end, False)
+            delta = min(-excess[end], excess[y], room)
+            if delta > 0:
+                _, nt = _path_push(g, w, f, end, delta, nt)
+                excess[y] -= delta
+                excess[end] += delta
+                moved = True
+    return nt
+
+
+@njit(cache=True, nogil=True)
+def _dfs(g: Any, w: Any, f: Any, excess: Any, start: int, sign: int, stack: Any, it: Any) -> int:
+    """Depth-first search along the flow into ``start`` (``sign`` 1; out of it: -1) to the
+    source (sink) or a node of the opposite imbalance: the node reached, or -1."""
+    n, tail, head, adj_ptr, adj_edge, adj_dir = g[0], g[2], g[3], g[5], g[6], g[7]
+    vis, pe, pd, ctr = w[0], w[1], w[2], w[6]
+    goal = n if sign > 0 else n + 1
+    ctr[0] += 1
+    vis[start], pe[start] = ctr[0], -1
+    stack[0] = start
+    it[start] = adj_ptr[start]
+    top = 1
+    while top > 0:
+        x = stack[top - 1]
+        if it[x] == adj_ptr[x + 1]:
+            top -= 1
+            continue
+        k = it[x]
+        it[x] += 1
+        e, d = adj_edge[k], adj_dir[k]
+        y = head[e] if d > 0 else tail[e]
+        if -sign * d * f[e] <= 0 or vis[y] == ctr[0]:  # flow into x is -d f[e]
+            continue
+        vis[y], pe[y], pd[y] = ctr[0], e, d
+        if y == goal or excess[y] * sign < 0:
+            return y
+        if y < n:
+            it[y] = adj_ptr[y]
+            stack[top] = y
+            top += 1
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def _unwind(
+    g: Any, f: Any, excess: Any, start: int, sign: int, w: Any, stack: Any, it: Any, nt: int
+) -> int:
+    """Remove the imbalance at ``start`` (an excess with ``sign`` 1, a deficit with -1):
+    take off the flow it came with (or fed), back to the source (on to the sink) or to a
+    node of the opposite imbalance."""
+    goal = g[0] if sign > 0 else g[0] + 1
+    while excess[start] * sign > 0:
+        end = _dfs(g, w, f, excess, start, sign, stack, it)
+        if end < 0:  # pragma: no cover - a conserved flow always has such a path
+            raise RuntimeError("flow not conserved")
+        delta = excess[start] * sign
+        if end != goal:
+            delta = min(delta, -excess[end] * sign)
+        delta = min(delta, _path_room(g, w, 0, f, f[:0], 0, end, True))
+        _, nt = _path_push(g, w, f, end, sign * delta, nt)
+        excess[start] -= sign * delta
+        if end != goal:
+            excess[end] += sign * delta
+    return nt
+
+
+@njit(cache=True, nogil=True)
+def _work(n: int, m: int) -> Any:
+    """Work arrays for ``n`` nodes (with source and sink) and ``m`` edges."""
+    vis = np.zeros(n, dtype=np.int64)
+    pe = np.zeros(n, dtype=np.int64)
+    pd = np.zeros(n, dtype=np.int64)
+    queue = np.zeros(n, dtype=np.int64)
+    seen = np.zeros(m, dtype=np.int64)
+    touched = np.zeros(m, dtype=np.int64)
+    ctr = np.zeros(2, dtype=np.int64)
+    return vis, pe, pd, queue, seen, touched, ctr
+
+
+@njit(cache=True, nogil=True)
+def _value(g: Any, u: int, f: Any) -> int:
+    """Flow into the sink (unit ``u``'s sink edges are the last K edges)."""
+    k = g[10].shape[1]
+    m = f.shape[0]
+    v = 0
+    for e in range(m - k, m):
+        v += f[e]
+    return v
+
+
+@njit(cache=True, nogil=True)
+def _solve(
+    g: Any,
+    base: Any,
+    u: int,
+    f: Any,
+    excess: Any,
+    dead: Any,
+    dstamp: int,
+    w: Any,
+    stack: Any,
+    it: Any,
+    imb: Any,
+) -> int:
+    """Unit ``u``'s maximum flow (up to its demand) with the ``dead`` edges removed, warm
+    started from its base flow; ``f`` and ``excess`` are zero before and after."""
+    n_e, tail, head = g[1], g[2], g[3]
+    base_ptr, base_edge, base_flow, base_value = base
+    touched, ctr = w[5], w[6]
+    ctr[1] += 1
+    nt = 0
+    ni = 0
+    for k in range(base_ptr[u], base_ptr[u + 1]):
+        e = base_edge[k]
+        nt = _touch(e, w[4], ctr, touched, nt)
+        if e < n_e and dead[e] == dstamp:  # take the flow off the dead edge
+            excess[tail[e]] += base_flow[k]
+            excess[head[e]] -= base_flow[k]
+            imb[ni] = tail[e]
+            imb[ni + 1] = head[e]
+            ni += 2
+        else:
+            f[e] = base_flow[k]
+    if ni:
+        nt = _repair(g, u, f, excess, imb, ni, dead, dstamp, w, nt, stack)
+    for j in range(ni):
+        if excess[imb[j]] > 0:
+            nt = _unwind(g, f, excess, imb[j], 1, w, stack, it, nt)
+    for j in range(ni):
+        if excess[imb[j]] < 0:
+            nt = _unwind(g, f, excess, imb[j], -1, w, stack, it, nt)
+    target = min(base_value[u], g[9][u])
+    value, nt = _augment(g, u, f, dead, dstamp, w, _value(g, u, f), target, nt)
+    for j in range(nt):
+        f[touched[j]] = 0
+    return value
+
+
+@njit(cache=True, nogil=True)
+def _find(parent: Any, x: int) -> int:
+    r = x
+    while parent[r] != r:
+        r = parent[r]
+    while parent[x] != r:  # path compression
+        nxt = parent[x]
+        parent[x] = r
+        x = nxt
+    return r
+
+
+@njit(cache=True, nogil=True)
+def _reaches_all(g: Any, parent: Any, mark: Any, stamp: int, u: int) -> bool:
+    """Whether every destination that takes flow from unit ``u`` is joined to one of its
+    nodes by the edges united so far (those at least as wide as its demand)."""
+    n_e, tail, head, src_ptr, sink_cap = g[1], g[2], g[3], g[8], g[10]
+    m = src_ptr[src_ptr.shape[0] - 1]
+    for j in range(src_ptr[u], src_ptr[u + 1]):
+        mark[_find(parent, head[n_e + j])] = stamp
+    for k in range(sink_cap.shape[1]):
+        if sink_cap[u, k] > 0 and mark[_find(parent, tail[n_e + m + k])] != stamp:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _affected(
+    f_ptr: Any, f_edge: Any, i: int, edge_ptr: Any, edge_unit: Any, dead: Any, umark: Any,
+    todo: Any, every: bool,
+) -> int:  # fmt: skip
+    """Mark scenario ``i``'s dead edges (stamp ``i + 1``) and list in ``todo`` the units
+    whose base flow crosses one (all units with ``every``), marked ``-stamp``: their count."""
+    stamp = i + 1
+    nu = 0
+    for k in range(f_ptr[i], f_ptr[i + 1]):
+        e = f_edge[k]
+        dead[e] = stamp
+        for j in range(edge_ptr[e], edge_ptr[e + 1]):
+            u = edge_unit[j]
+            if umark[u] != -stamp:
+                umark[u] = -stamp
+                todo[nu] = u
+                nu += 1
+    if every:
+        nu = umark.shape[0]
+        for u in range(nu):
+            todo[u] = u
+            umark[u] = -stamp
+    return nu
+
+
+@njit(cache=True, nogil=True)
+def _screen(
+    g: Any, base_value: Any, by_cap: Any, by_demand: Any, dead: Any, stamp: int, umark: Any,
+    parent: Any, rmark: Any,
+) -> None:  # fmt: skip
+    """Mark ``stamp`` the units to solve (``-stamp``) that still deliver their whole demand:
+    those whose destinations are all joined to their nodes by surviving edges at least as
+    wide as their demand (all of it fits on any such path). Units by decreasing demand,
+    edges added by decreasing capacity to one union-find."""
+    n, n_e, tail, head, cap, unit_d = g[0], g[1], g[2], g[3], g[4], g[9]
+    for x in range(n):
+        parent[x] = x
+    p = 0
+    for u in by_demand:
+        if umark[u] != -stamp or base_value[u] < unit_d[u]:
+            continue
+        while p < n_e and cap[by_cap[p]] >= unit_d[u]:
+            e = by_cap[p]
+            p += 1
+            if dead[e] != stamp:
+                parent[_find(parent, tail[e])] = _find(parent, head[e])
+        if _reaches_all(g, parent, rmark, stamp * (unit_d.shape[0] + 1) + u, u):
+            umark[u] = stamp
+
+
+@njit(cache=True, nogil=True)
+def _lost_flow(base: Any, n_e: int, u: int, dead: Any, stamp: int) -> int:
+    """Flow of unit ``u``'s base flow on the dead edges."""
+    base_ptr, base_edge, base_flow = base[0], base[1], base[2]
+    lost = 0
+    for k in range(base_ptr[u], base_ptr[u + 1]):
+        if base_edge[k] < n_e and dead[base_edge[k]] == stamp:
+            lost += abs(base_flow[k])
+    return lost
+
+
+@njit(cache=True, nogil=True)
+def _detours(g: Any, base: Any, u: int, dead: Any, stamp: int, parent: Any) -> bool:
+    """Whether the ends of every dead edge of unit ``u``'s base flow are joined."""
+    n_e, tail, head = g[1], g[2], g[3]
+    base_ptr, base_edge = base[0], base[1]
+    for k in range(base_ptr[u], base_ptr[u + 1]):
+        e = base_edge[k]
+        if e < n_e and dead[e] == stamp and _find(parent, tail[e]) != _find(parent, head[e]):
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _screen_slack(
+    g: Any, base: Any, slack: Any, by_slack: Any, dead: Any, stamp: int, umark: Any,
+    todo: Any, nu: int, lost: Any, parent: Any,
+) -> None:  # fmt: skip
+    """Mark ``stamp`` the units to solve (``-stamp``) whose flow on the dead edges can go
+    around each of them on surviving edges that every base flow leaves at least that much
+    free (``slack``): the whole detour fits, the flow keeps its value. Units by decreasing
+    lost flow, edges added by decreasing slack to one union-find."""
+    n, n_e, tail, head = g[0], g[1], g[2], g[3]
+    for j in range(nu):
+        u = todo[j]
+        lost[j] = _lost_flow(base, n_e, u, dead, stamp) if umark[u] == -stamp else 0
+    for x in range(n):
+        parent[x] = x
+    p = 0
+    for j in np.argsort(-lost[:nu]):
+        u = todo[j]
+        if umark[u] != -stamp:
+            continue
+        while p < n_e and slack[by_slack[p]] >= lost[j]:
+            e = by_slack[p]
+            p += 1
+            if dead[e] != stamp:
+                parent[_find(parent, tail[e])] = _find(parent, head[e])
+        if _detours(g, base, u, dead, stamp, parent):
+            umark[u] = stamp
+
+
+@njit(cache=True, parallel=True)
+def _base_nb(
+    n: int,
+    n_e: int,
+    tail: Any,
+    head: Any,
+    cap: Any,
+    adj_ptr: Any,
+    adj_edge: Any,
+    adj_dir: Any,
+    src_ptr: Any,
+    unit_d: Any,
+    sink_cap: Any,
+    u0: int,
+    flows: Any,
+    value: Any,
+) -> None:  # pragma: no cover - compiled
+    """Base flows of units ``u0`` on (one per row of ``flows``), from zero."""
+    g = (n, n_e, tail, head, cap, adj_ptr, adj_edge, adj_dir, src_ptr, unit_d, sink_cap)
+    for r in prange(flows.shape[0]):
+        w = _work(n + 2, flows.shape[1])
+        dead = np.zeros(n_e, dtype=np.int64)
+        u = u0 + r
+        value[u], _ = _augment(g, u, flows[r], dead, -1, w, 0, unit_d[u], 0)
+
+
+@njit(cache=True, parallel=True)
+def _batch_nb(
+    n: int,
+    n_e: int,
+    tail: Any,
+    head: Any,
+    cap: Any,
+    adj_ptr: Any,
+    adj_edge: Any,
+    adj_dir: Any,
+    src_ptr: Any,
+    unit_d: Any,
+    sink_cap: Any,
+    demand: Any,
+    base_ptr: Any,
+    base_edge: Any,
+    base_flow: Any,
+    edge_ptr: Any,
+    edge_unit: Any,
+    base_value: Any,
+    by_cap: Any,
+    by_demand: Any,
+    by_slack: Any,
+    slack: Any,
+    f_ptr: Any,
+    f_edge: Any,
+    every: Any,
+    out: Any,
+) -> None:  # pragma: no cover - compiled
+    g = (n, n_e, tail, head, cap, adj_ptr, adj_edge, adj_dir, src_ptr, unit_d, sink_cap)
+    base = (base_ptr, base_edge, base_flow, base_value)
+    b, n_u = out.shape
+    m = tail.shape[0]
+    n_chunks = min(b, 64)
+    for t in prange(n_chunks):
+        w = _work(n + 2, m)
+        f = np.zeros(m, dtype=np.int64)
+        excess = np.zeros(n + 2, dtype=np.int64)
+        dead = np.zeros(n_e, dtype=np.int64)
+        umark = np.zeros(n_u, dtype=np.int64)
+        todo = np.zeros(n_u, dtype=np.int64)
+        stack = np.zeros(n + 2, dtype=np.int64)
+        it = np.zeros(n + 2, dtype=np.int64)
+        imb = np.zeros(2 * n_e, dtype=np.int64)
+        parent = np.zeros(n + 2, dtype=np.int64)
+        rmark = np.zeros(n + 2, dtype=np.int64)
+        lost = np.zeros(n_u, dtype=np.int64)
+        for i in range(t, b, n_chunks):
+            stamp = i + 1
+            nu = _affected(f_ptr, f_edge, i, edge_ptr, edge_unit, dead, umark, todo, every[i])
+            if not every[i]:
+                _screen(g, base_value, by_cap, by_demand, dead, stamp, umark, parent, rmark)
+                _screen_slack(g, base, slack, by_slack, dead, stamp, umark, todo, nu, lost, parent)
+            for j in range(nu):
+                u = todo[j]
+                if unit_d[u] == 0 or umark[u] == stamp:
+                    continue
+                v = _solve(g, base, u, f, excess, dead, stamp, w, stack, it, imb)
+                out[i, u] = min(min(v, unit_d[u]) / _UNIT, demand[u])

@@ -1,0 +1,115 @@
+"""The rerouted horizon's warm-started max-flow kernel against scipy's maximum flow: the
+same delivered values on random graphs, on the synthetic coast and on the 2024-03
+snapshot (rule C7 of :mod:`undersea.analysis.flows`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import maximum_flow
+
+import undersea
+from undersea.analysis.flows import reference_rerouted
+from undersea.analysis.impact import capacity_model
+from undersea.engine.rerouted import ReroutedArrays, rerouted_batch
+from undersea.scenarios.hazards import LengthProportional, batch_rng
+
+from .conftest import coast_network
+
+
+def _random_case(rng: np.random.Generator, n: int = 40, m: int = 90):
+    eu = rng.integers(0, n, m)
+    ev = rng.integers(0, n, m)
+    keep = eu != ev
+    eu, ev = eu[keep], ev[keep]
+    # wide and narrow edges, as cables and thin land links
+    cap = np.where(
+        rng.random(len(eu)) < 0.3, rng.integers(1, 20, len(eu)), rng.integers(50, 400, len(eu))
+    )
+    node_unit = np.where(rng.random(n) < 0.5, rng.integers(0, 6, n), -1)
+    sinks = np.unique(rng.choice(n, 5, replace=False))
+    demand = rng.uniform(0.0, 40.0, 6)
+    sink_cap = rng.integers(0, 150, (6, len(sinks)))
+    return eu, ev, cap.astype(np.int64), node_unit, demand, sinks, sink_cap
+
+
+def _scipy_delivered(case, dead: np.ndarray) -> np.ndarray:
+    eu, ev, cap, node_unit, demand, sinks, sink_cap = case
+    n = len(node_unit)
+    out = np.zeros(len(demand))
+    for u in range(len(demand)):
+        d = int(np.ceil(demand[u] * 10))
+        nodes = np.flatnonzero(node_unit == u)
+        if d == 0 or not len(nodes):
+            continue
+        c = np.where(dead, 0, cap)
+        rows = np.concatenate((eu, ev, np.full(len(nodes), n), sinks))
+        cols = np.concatenate((ev, eu, nodes, np.full(len(sinks), n + 1)))
+        vals = np.concatenate((c, c, np.full(len(nodes), d), sink_cap[u]))
+        g = coo_matrix((vals.astype(np.int32), (rows, cols)), shape=(n + 2, n + 2)).tocsr()
+        val = min(int(maximum_flow(g, n, n + 1).flow_value), d)
+        out[u] = min(val / 10, float(demand[u]))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_kernel_equals_scipy_on_random_graphs(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    case = _random_case(rng)
+    eu, ev, cap, node_unit, demand, sinks, sink_cap = case
+    n_seg = len(eu)
+    a = ReroutedArrays.build(
+        len(node_unit), eu, ev, cap, np.arange(n_seg), n_seg, node_unit, demand, sinks, sink_cap
+    )
+    np.testing.assert_array_equal(a.base_delivered, _scipy_delivered(case, np.zeros(n_seg, bool)))
+    failed = rng.random((30, n_seg)) < rng.uniform(0.02, 0.4, (30, 1))
+    got = rerouted_batch(a, failed)
+    want = np.array([_scipy_delivered(case, f) for f in failed])
+    np.testing.assert_array_equal(got, want)
+    # dead edges given directly, every unit re-solved: the same
+    again = rerouted_batch(a, None, dead_edges=failed, all_units=np.ones(len(failed), bool))
+    np.testing.assert_array_equal(again, want)
+
+
+def test_kernel_equals_reference_on_the_coast() -> None:
+    net = coast_network([("abidjan-ci", "dakar-sn", 1500.0), ("accra-gh", "abidjan-ci", 400.0)])
+    fm = capacity_model(net)
+    rng = np.random.default_rng(3)
+    failed = rng.random((40, fm.n_segments)) < 0.3
+    got = fm.rerouted_batch(failed)
+    for f, row in zip(failed, got, strict=True):
+        want, _ = reference_rerouted(fm, f, None)
+        np.testing.assert_array_equal(row, want)
+        np.testing.assert_array_equal(fm.rerouted(f)[0], want)
+    n_nodes = fm.graph.shape[0] - 2
+    for f in failed[:10]:  # failed nodes: every unit re-solved, bottlenecks from scipy
+        nodes = rng.random(n_nodes) < 0.15
+        want, necks = reference_rerouted(fm, f, nodes, bottleneck=True)
+        after, mine = fm.rerouted(f, nodes, bottleneck=True)
+        np.testing.assert_array_equal(after, want)
+        assert mine == necks
+
+
+@pytest.mark.realdata
+def test_kernel_equals_reference_on_2024(shared_data) -> None:
+    net = undersea.load("2024-03", data_dir=shared_data)
+    fm = capacity_model(net)
+    np.testing.assert_array_equal(fm.fast.base_delivered, fm.base_delivered)
+    rate = net.settings.risk_default_rate_per_1000km
+    hazard = LengthProportional(rate_per_1000km=rate).bind(
+        net.coords, net.offsets, net.seg_length_km
+    )
+    failed = hazard.sample(batch_rng(11, 0), 6)
+    failed[5] = False
+    failed[5, np.argsort(-net.seg_length_km)[:300]] = True  # the longest segments: big losses
+    got = fm.rerouted_batch(failed)
+    changed = 0
+    for f, row in zip(failed, got, strict=True):
+        want, necks = reference_rerouted(fm, f, None, bottleneck=True)
+        np.testing.assert_array_equal(row, want)
+        after, mine = fm.rerouted(f, bottleneck=True)
+        np.testing.assert_array_equal(after, want)
+        assert mine == necks
+        changed += int((want < fm.base_delivered).sum())
+    assert changed > 0
