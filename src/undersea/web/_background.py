@@ -23,7 +23,8 @@ def background_server(app: Any, *, host: str = "127.0.0.1", timeout: float = 60.
     >>> import undersea, urllib.request
     >>> from undersea.web import create_app
     >>> with background_server(create_app(undersea.load(sample=True))) as url:
-    ...     urllib.request.urlopen(url + "/api/info").status
+    ...     with urllib.request.urlopen(url + "/api/info") as response:
+    ...         response.status
     200
     """
     import uvicorn
