@@ -195,23 +195,22 @@ def flow_model(
     node_unit: NDArray[np.int32],
     country_of_node: NDArray[np.int32],
     countries: pd.DataFrame,
-    core_nodes: NDArray[np.int32],
     *,
     by: str,
     demand: Mapping[str, float] | None = None,
     capacity: Mapping[str, float] | None = None,
 ) -> FlowModel:
-    """Compile ``net`` for the capacity model, memoised per view and arguments."""
+    """Compile ``net`` for the capacity model, memoised per view and arguments (the
+    global core plays no part: traffic goes to the destinations, rule C3)."""
     key = (
         "flow_model",
         by,
-        tuple(int(x) for x in core_nodes),
         tuple(sorted((demand or {}).items())),
         tuple(sorted((capacity or {}).items())),
     )
     if key not in net.memo:
         net.memo[key] = _compile(
-            net, units, node_unit, country_of_node, countries, core_nodes, by, demand, capacity
+            net, units, node_unit, country_of_node, countries, by, demand, capacity
         )
     out: FlowModel = net.memo[key]
     return out
@@ -577,7 +576,6 @@ def _compile(
     node_unit: NDArray[np.int32],
     country: NDArray[np.int32],
     countries: pd.DataFrame,
-    core: NDArray[np.int32],
     by: str,
     demand_table: Mapping[str, float] | None,
     capacity_table: Mapping[str, float] | None,

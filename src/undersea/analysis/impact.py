@@ -609,7 +609,6 @@ def capacity_model(
         node_unit,
         country,
         countries,
-        model.arrays.core_nodes,
         by=by,
         demand=demand,
         capacity=capacity,

@@ -259,16 +259,19 @@ def metro_attraction(net: Network, *, table: Mapping[str, float] | None = None) 
     pandas.DataFrame
         ``metro_id``, ``attraction``.
     """
-    md = metro_demand(net, table=table)
-    if not len(md):
+    if net.metros is None or not len(net.metros):
         return pd.DataFrame({"metro_id": [], "attraction": []})
     from undersea.network.exchanges import exchange_metrics, load_exchanges
 
+    ids = net.metros["metro_id"].tolist()
     ex = load_exchanges(net)
     year = network_year(net)
     if ex.capacity is not None and len(ex.capacity):
         year = max(year, int(ex.capacity["year"].min()))
-    ix = exchange_metrics(ex, md["metro_id"].tolist(), year)["ix_capacity_gbps"]
-    ix = np.nan_to_num(ix.to_numpy(dtype=float))
-    weight = ix if ix.sum() > 0 else md["demand_gbps"].to_numpy(dtype=float)
-    return pd.DataFrame({"metro_id": md["metro_id"].to_numpy(), "attraction": weight})
+    ix = np.nan_to_num(exchange_metrics(ex, ids, year)["ix_capacity_gbps"].to_numpy(dtype=float))
+    if ix.sum() > 0:
+        return pd.DataFrame({"metro_id": ids, "attraction": ix})
+    md = metro_demand(net, table=table)
+    return pd.DataFrame(
+        {"metro_id": md["metro_id"].to_numpy(), "attraction": md["demand_gbps"].to_numpy()}
+    )
