@@ -84,7 +84,7 @@ export function renderImpact(out, res, { note = "", onRowClick } = {}) {
     ${sc.note ? `<p class="muted">${escapeHtml(sc.note)}</p>` : ""}
     <div class="kpis"><div class="kpi"><b>${sc.n_failed_segments}</b><span>segments cut</span></div>
     <div class="kpi"><b>${sc.failed_cables.length}</b><span>cables hit</span></div>
-    <div class="kpi"><b data-testid="affected">${affected.length}</b><span>countries lose cables</span></div></div>
+    <div class="kpi"><b data-testid="affected">${affected.length}</b><span>countries hit</span></div></div>
     <p class="muted">${later ? "Immediately: " : ""}${tally(res.severity_counts)}${later ? `; after rerouting: ${tally(later)}` : ""}${delivered ? " · capacity delivered after rerouting, with the bottleneck" : ""}. Click a column to sort.</p>`;
   const rows = res.impact.filter(touched);
   const table = renderTable(out, {
