@@ -233,6 +233,11 @@ def test_cut_cable_reports_impact(client: TestClient, sample_net: undersea.Netwo
     assert (shares <= alone + 1e-9).all()
     bad = client.post("/api/cut", json={"cables": ["WACS"], "rerouting": "shared"})
     assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"] == ["body", "rerouting"]
+    assert bad.json()["message"] == "rerouting: Input should be 'independent' or 'joint'"
+    # the connectivity model has no rerouted horizon: no mode is claimed for it
+    plain = {"cables": ["WACS"], "impact": "connectivity", "rerouting": "joint"}
+    assert client.post("/api/cut", json=plain).json()["rerouting"] is None
 
 
 def test_cut_region_chokepoint_incident_and_combined(client: TestClient) -> None:

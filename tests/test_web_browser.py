@@ -273,6 +273,51 @@ def test_impact_shows_delivered_capacity_and_bottleneck(page: Any) -> None:
     assert "West Africa Cable System" in congo  # ... and WACS is the bottleneck
 
 
+def test_impact_model_and_rerouting_mode_are_chosen_sent_and_named(
+    page: Any, browser: Any, sample_url: str
+) -> None:
+    assert page.input_value("#cut-rerouting") == "independent"
+    page.select_option("#cut-rerouting", "joint")
+    page.click("#mode-cut")
+    _click_cable(page, WACS)
+    page.wait_for_selector("#impact-table tbody tr")
+    assert page.evaluate("window.undersea.state.cutResult.rerouting") == "joint"
+    assert page.inner_text("[data-testid=cut-model]") == "capacity model · rerouting: joint"
+    head = page.inner_text("#impact-table thead")
+    for column in ("Delivered", "Bottleneck", "Severity after reroute", "Lost after reroute"):
+        assert column in head
+    assert "after rerouting: isolated" in page.inner_text("#cut-result")
+    assert "rerouting=joint" in page.evaluate("location.hash")
+    # the connectivity model has no rerouting: the mode is disabled and the cut recomputed
+    page.select_option("#cut-impact", "connectivity")
+    assert page.is_disabled("#cut-rerouting")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=cut-model]')?.textContent.startsWith('connectivity')"
+    )
+    assert page.evaluate("window.undersea.state.cutResult.rerouting") is None
+    head = page.inner_text("#impact-table thead")
+    assert "Delivered" not in head
+    assert "after reroute" not in head
+    shared = page.evaluate("location.hash")
+    assert "impact=connectivity" in shared
+    page.select_option("#cut-impact", "capacity")
+    assert page.is_enabled("#cut-rerouting")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=cut-model]')?.textContent.endsWith('joint')"
+    )
+    # a shared address brings the model and the mode with the cut
+    ctx, other, watch = _open(browser, sample_url, path="/" + shared)
+    try:
+        other.wait_for_selector("#impact-table tbody tr")
+        assert other.input_value("#cut-impact") == "connectivity"
+        assert other.input_value("#cut-rerouting") == "joint"
+        assert other.is_disabled("#cut-rerouting")
+        assert other.inner_text("[data-testid=cut-model]") == "connectivity model (cable count)"
+    finally:
+        ctx.close()
+    watch.check()
+
+
 def test_hubs_are_circles_sized_by_the_metric_with_a_scale(page: Any) -> None:
     page.click("#tab-hubs")
     page.wait_for_selector("#hubs-table tbody tr")

@@ -2,10 +2,11 @@
 
 import { get, post } from "./api.js";
 import { bindHubs, loadHubs, metricLabel, showHub } from "./hubs.js";
+import { bindImpactModel, renderImpact, syncModelForm } from "./impact.js";
 import { CABLE_HUES, CAPACITY_STOPS, MapView, PALETTE, SEVERITY_COLOURS, viridis } from "./map.js";
 import { bindRisk } from "./risk.js";
 import { bindRoute, runRoute } from "./route.js";
-import { escapeHtml, fmt, pct, renderTable } from "./table.js";
+import { escapeHtml, fmt, pct } from "./table.js";
 
 export const $ = (sel) => document.querySelector(sel);
 
@@ -19,6 +20,8 @@ export const state = {
   metros: [],
   countries: [],
   cut: { cables: [], circle: null, bbox: null, chokepoint: "", incident: "" },
+  impact: "capacity", // the impact model of a cut: "capacity" or "connectivity"
+  rerouting: "independent", // the capacity model's rerouted horizon: "independent" or "joint"
   mode: "explore",
   selection: null, // what the details card shows: {kind, id}
   cutResult: null,
@@ -430,7 +433,8 @@ function showTooltip(h) {
     html = `<b>${escapeHtml(h.cable.cable)}</b><div class="sub">RFS ${h.cable.rfs_year ?? "unknown"}${h.cable.is_planned ? " · planned" : ""}${cut ? " · cut" : ""} · segment ${fmt(h.cable.length_km, 0)} km</div><div class="sub">${act}</div>`;
   } else if (h.country) {
     const row = state.cutResult?.impact.find((r) => r.iso3 === h.country.iso3);
-    html = `<b>${escapeHtml(h.country.name)}</b>${row ? `<div class="sub">${escapeHtml(row.severity)} · lost ${pct(row.lost_share)} · cables ${row.cables_before}→${row.cables_after}</div>` : ""}`;
+    const later = row?.severity_rerouted ? `<div class="sub">after rerouting: ${escapeHtml(row.severity_rerouted)} · lost ${pct(row.lost_share_rerouted)}</div>` : "";
+    html = `<b>${escapeHtml(h.country.name)}</b>${row ? `<div class="sub">${escapeHtml(row.severity)} · lost ${pct(row.lost_share)} · cables ${row.cables_before}→${row.cables_after}</div>${later}` : ""}`;
   }
   tip.innerHTML = html;
   tip.hidden = false;
@@ -754,6 +758,7 @@ function bindCut() {
     renderChips();
     hasCut() ? runCut({ zoom: true }) : showCutMessage("Choose something to cut first.");
   });
+  bindImpactModel(() => (hasCut() ? runCut() : writeUrl()));
   $("#cut-clear").addEventListener("click", () => {
     state.cut = emptyCut();
     syncCutForm();
@@ -783,7 +788,8 @@ async function runCut({ quiet = false, zoom = false, note = "" } = {}) {
   renderChips();
   writeUrl();
   const c = state.cut;
-  const body = { year: state.year, include_planned: state.planned };
+  const body = { year: state.year, include_planned: state.planned, impact: state.impact };
+  if (state.impact === "capacity") body.rerouting = state.rerouting;
   if (c.cables.length) body.cables = c.cables;
   if (c.circle) body.circle = c.circle;
   if (c.bbox) body.bbox = c.bbox;
@@ -810,8 +816,6 @@ async function runCut({ quiet = false, zoom = false, note = "" } = {}) {
   }
 }
 
-const GBPS = (v) => (v == null ? "–" : v >= 1000 ? `${fmt(v / 1000, 1)} Tbit/s` : `${fmt(v, 0)} Gbit/s`);
-
 function showCutResult(res, note = "") {
   const sc = res.scenario;
   map.setCut(sc.failed_segments);
@@ -821,49 +825,13 @@ function showCutResult(res, note = "") {
   map.setCountryFill(fill);
   state.fillMode = "cut";
   renderLegend();
-  const affected = res.impact.filter((r) => r.cables_after < r.cables_before || r.lost_share > 0);
-  const counts = res.severity_counts;
-  const delivered = res.impact.some((r) => r.delivered_after_gbps != null);
-  const out = $("#cut-result");
-  out.innerHTML = `${note ? `<p class="note" data-testid="cut-note">${escapeHtml(note)}</p>` : ""}<h3>${escapeHtml(sc.label)}</h3>
-    ${sc.note ? `<p class="muted">${escapeHtml(sc.note)}</p>` : ""}
-    <div class="kpis"><div class="kpi"><b>${sc.n_failed_segments}</b><span>segments cut</span></div>
-    <div class="kpi"><b>${sc.failed_cables.length}</b><span>cables hit</span></div>
-    <div class="kpi"><b data-testid="affected">${affected.length}</b><span>countries lose cables</span></div></div>
-    <p class="muted">Isolated ${counts.isolated ?? 0} · severe ${counts.severe ?? 0} · degraded ${counts.degraded ?? 0}${delivered ? " · capacity delivered after rerouting, with the bottleneck" : ""}. Click a column to sort.</p>`;
-  const rows = res.impact.filter(
-    (r) => r.severity !== "none" || r.cables_after !== r.cables_before || r.lost_share > 0 || (r.rtt_inflation_ms ?? 0) >= 5,
-  );
-  const sevRank = { isolated: 3, severe: 2, degraded: 1, none: 0 };
-  const columns = [
-    { key: "name", label: res.impact[0]?.iso3 !== undefined ? "Country" : "Metro" },
-    { key: "severity", label: "Severity", sortValue: (r) => sevRank[r.severity] * 10 + (r.lost_share || 0), format: (v) => `<span class="sev"><i style="background:${SEVERITY_COLOURS[v] || "#fff"}"></i>${escapeHtml(v)}</span>` },
-    { key: "lost_share", label: "Lost", num: true, format: (v) => pct(v) },
-    { key: "cables_after", label: "Cables", num: true, format: (v, r) => `${r.cables_before}→${v}` },
-    { key: "rtt_inflation_ms", label: "+RTT ms", num: true, format: (v) => (v == null ? "∞" : fmt(v, 1)) },
-  ];
-  if (delivered) {
-    columns.push(
-      { key: "delivered_after_gbps", label: "Delivered", num: true, format: (v, r) => `<span title="before: ${GBPS(r.delivered_before_gbps)}">${GBPS(v)}</span>` },
-      { key: "bottleneck", label: "Bottleneck", format: (v) => (v == null ? "–" : `<span class="clip" title="${escapeHtml(String(v))}">${escapeHtml(String(v))}</span>`) },
-    );
-  }
-  if (res.impact.some((r) => r.lost_share_rerouted != null)) columns.push({ key: "lost_share_rerouted", label: "Lost after reroute", num: true, format: (v) => (v == null ? "–" : pct(v)) });
-  const table = renderTable(out, {
-    id: "impact-table",
-    caption: "Impact per country",
-    columns,
-    rows: rows.length ? rows : res.impact.slice(0, 20),
-    sortKey: "severity",
-    sortDir: "desc",
-    rowId: (r) => r.iso3 || r.metro_id,
+  renderImpact($("#cut-result"), res, {
+    note,
     onRowClick: (iso3) => {
       map.fitBounds(map.boundsOfCountry(iso3), 80);
       highlightImpactRow(iso3);
     },
   });
-  table.dataset.countries = String(res.impact.length);
-  if (!rows.length) out.insertAdjacentHTML("beforeend", `<p class="muted">No country loses capacity.</p>`);
 }
 
 function zoomToCut() {
@@ -877,7 +845,8 @@ function zoomToCut() {
 
 // ------------------------------------------------------------------ the URL carries the view
 // #year=2020&planned=1&colour=year&view=globe&sel=cable:wacs&cut=cables:wacs,sat-3|choke:malacca
-//  |inc:2024-03-abidjan|circle:lon,lat,km|box:w,s,e,n&route=Lagos;Marseille
+//  |inc:2024-03-abidjan|circle:lon,lat,km|box:w,s,e,n&impact=connectivity&rerouting=joint
+//  &route=Lagos;Marseille
 function readUrl() {
   const q = new URLSearchParams(location.hash.slice(1));
   const num = (v) => (v === null || v === "" ? null : Number(v));
@@ -905,6 +874,8 @@ function readUrl() {
     view: q.get("view") === "globe" ? "globe" : "mercator",
     selection: selKind && selId ? { kind: selKind, id: selId } : null,
     cut,
+    impact: q.get("impact") === "connectivity" ? "connectivity" : "capacity",
+    rerouting: q.get("rerouting") === "joint" ? "joint" : "independent",
     route: route.length === 2 && route[0] && route[1] ? route : null,
   };
 }
@@ -926,6 +897,8 @@ export function writeUrl() {
   if (c.circle) parts.push(`circle:${[c.circle.lon.toFixed(3), c.circle.lat.toFixed(3), c.circle.radius_km].join(",")}`);
   if (c.bbox) parts.push(`box:${[c.bbox.west, c.bbox.south, c.bbox.east, c.bbox.north].map((v) => v.toFixed(3)).join(",")}`);
   if (parts.length) q.set("cut", parts.join("|"));
+  if (state.impact !== "capacity") q.set("impact", state.impact);
+  if (state.rerouting !== "independent") q.set("rerouting", state.rerouting);
   const from = $("#route-from").value.trim(), to = $("#route-to").value.trim();
   if (state.routeResult && from && to) q.set("route", `${from};${to}`);
   history.replaceState(null, "", `#${q.toString()}`);
@@ -951,6 +924,9 @@ async function applyUrl(w) {
       await runRoute();
     }
     state.cut = w.cut;
+    state.impact = w.impact;
+    state.rerouting = w.rerouting;
+    syncModelForm();
     if (hasCut()) {
       syncCutForm();
       state.selectTab("cut");

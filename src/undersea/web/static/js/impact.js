@@ -1,0 +1,102 @@
+// The Cut tab's impact model (capacity or connectivity, and the capacity model's
+// rerouting mode) and the impact of a cut: what produced it, the counts and the table.
+
+import { $, state } from "./main.js";
+import { SEVERITY_COLOURS } from "./map.js";
+import { escapeHtml, fmt, pct, renderTable } from "./table.js";
+
+const HINTS = {
+  independent: "Rerouted horizon: each country alone on the surviving network (an upper bound when neighbours compete).",
+  joint: "Rerouted horizon: every country at once, sharing the surviving cables and land links max-min fairly (slower).",
+  connectivity: "Cables lost and capacity proxy only: no demand, no rerouting.",
+};
+
+// the model controls show state.impact and state.rerouting; rerouting only means
+// something to the capacity model
+export function syncModelForm() {
+  const capacity = state.impact === "capacity";
+  $("#cut-impact").value = state.impact;
+  $("#cut-rerouting").value = state.rerouting;
+  $("#cut-rerouting").disabled = !capacity;
+  $("#cut-model-hint").textContent = HINTS[capacity ? state.rerouting : "connectivity"];
+}
+
+export function bindImpactModel(onChange) {
+  const changed = () => {
+    state.impact = $("#cut-impact").value;
+    state.rerouting = $("#cut-rerouting").value;
+    syncModelForm();
+    onChange();
+  };
+  $("#cut-impact").addEventListener("change", changed);
+  $("#cut-rerouting").addEventListener("change", changed);
+  syncModelForm();
+}
+
+// what produced a result, as the server answered it: "capacity model · rerouting: joint"
+function modelLabel(res) {
+  return res.model === "capacity" ? `capacity model · rerouting: ${res.rerouting}` : `${res.model} model (cable count)`;
+}
+
+const GBPS = (v) => (v == null ? "–" : v >= 1000 ? `${fmt(v / 1000, 1)} Tbit/s` : `${fmt(v, 0)} Gbit/s`);
+const SEV_RANK = { isolated: 3, severe: 2, degraded: 1, none: 0 };
+const sev = (v) => (v == null ? "–" : `<span class="sev"><i style="background:${SEVERITY_COLOURS[v] || "#fff"}"></i>${escapeHtml(v)}</span>`);
+const tally = (n) => `isolated ${n.isolated ?? 0} · severe ${n.severe ?? 0} · degraded ${n.degraded ?? 0}`;
+
+function columnsOf(res) {
+  const has = (key) => res.impact.some((r) => r[key] != null);
+  const columns = [
+    { key: "name", label: res.impact[0]?.iso3 !== undefined ? "Country" : "Metro" },
+    { key: "severity", label: "Severity", sortValue: (r) => SEV_RANK[r.severity] * 10 + (r.lost_share || 0), format: sev },
+    { key: "lost_share", label: "Lost", num: true, format: (v) => pct(v) },
+    { key: "cables_after", label: "Cables", num: true, format: (v, r) => `${r.cables_before}→${v}` },
+    { key: "rtt_inflation_ms", label: "+RTT ms", num: true, format: (v) => (v == null ? "∞" : fmt(v, 1)) },
+  ];
+  if (has("severity_rerouted")) {
+    const rank = (r) => (SEV_RANK[r.severity_rerouted] ?? -1) * 10 + (r.lost_share_rerouted || 0);
+    columns.push({ key: "severity_rerouted", label: "Severity after reroute", sortValue: rank, format: sev });
+  }
+  if (has("lost_share_rerouted")) columns.push({ key: "lost_share_rerouted", label: "Lost after reroute", num: true, format: (v) => (v == null ? "–" : pct(v)) });
+  if (has("delivered_after_gbps")) {
+    columns.push(
+      { key: "delivered_after_gbps", label: "Delivered", num: true, format: (v, r) => `<span title="before: ${GBPS(r.delivered_before_gbps)}">${GBPS(v)}</span>` },
+      { key: "bottleneck", label: "Bottleneck", format: (v) => (v == null ? "–" : `<span class="clip" title="${escapeHtml(String(v))}">${escapeHtml(String(v))}</span>`) },
+    );
+  }
+  return columns;
+}
+
+// the rows worth listing: hit now or after rerouting, lost a cable, or slower
+const touched = (r) =>
+  r.severity !== "none" ||
+  (r.severity_rerouted ?? "none") !== "none" ||
+  r.cables_after !== r.cables_before ||
+  r.lost_share > 0 ||
+  (r.rtt_inflation_ms ?? 0) >= 5;
+
+export function renderImpact(out, res, { note = "", onRowClick } = {}) {
+  const sc = res.scenario;
+  const affected = res.impact.filter((r) => r.cables_after < r.cables_before || r.lost_share > 0);
+  const later = res.severity_rerouted_counts;
+  const delivered = res.impact.some((r) => r.delivered_after_gbps != null);
+  out.innerHTML = `${note ? `<p class="note" data-testid="cut-note">${escapeHtml(note)}</p>` : ""}<h3>${escapeHtml(sc.label)}</h3>
+    <p class="muted" data-testid="cut-model">${escapeHtml(modelLabel(res))}</p>
+    ${sc.note ? `<p class="muted">${escapeHtml(sc.note)}</p>` : ""}
+    <div class="kpis"><div class="kpi"><b>${sc.n_failed_segments}</b><span>segments cut</span></div>
+    <div class="kpi"><b>${sc.failed_cables.length}</b><span>cables hit</span></div>
+    <div class="kpi"><b data-testid="affected">${affected.length}</b><span>countries hit</span></div></div>
+    <p class="muted">${later ? "Immediately: " : ""}${tally(res.severity_counts)}${later ? `; after rerouting: ${tally(later)}` : ""}${delivered ? " · capacity delivered after rerouting, with the bottleneck" : ""}. Click a column to sort.</p>`;
+  const rows = res.impact.filter(touched);
+  const table = renderTable(out, {
+    id: "impact-table",
+    caption: "Impact per country",
+    columns: columnsOf(res),
+    rows: rows.length ? rows : res.impact.slice(0, 20),
+    sortKey: "severity",
+    sortDir: "desc",
+    rowId: (r) => r.iso3 || r.metro_id,
+    onRowClick,
+  });
+  table.dataset.countries = String(res.impact.length);
+  if (!rows.length) out.insertAdjacentHTML("beforeend", `<p class="muted">No country loses capacity.</p>`);
+}
