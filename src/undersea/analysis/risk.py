@@ -138,14 +138,16 @@ class RiskTask:
     def run(self, k: int, kernel: Kernel) -> RiskPartial:
         """Draw batch ``k``, evaluate it and reduce it to a :class:`RiskPartial`."""
         failed = self.hazard.sample(batch_rng(self.seed, k), self.batch_size)[: self.batch_len(k)]
-        out = kernel(self.arrays, failed)
-        base = self.base_capacity_mbps
+        imm, total = self.immediate, self.provisioned_gbps
+        capacity = imm is not None and total is not None
+        out = kernel(self.arrays, failed, served=not capacity)  # capacity: isolation only
         with np.errstate(invalid="ignore", divide="ignore"):
-            lost = np.where(base > 0, (base - out.capacity_mbps) / base, 0.0)
-            if self.immediate is not None and self.provisioned_gbps is not None:
-                total = self.provisioned_gbps
-                share = np.where(total > 0, immediate_batch(self.immediate, failed) / total, 0.0)
+            if imm is not None and total is not None:
+                share = np.where(total > 0, immediate_batch(imm, failed) / total, 0.0)
                 lost = np.where(out.isolated, 1.0, np.clip(share, 0.0, 1.0))
+            else:
+                base = self.base_capacity_mbps
+                lost = np.where(base > 0, (base - out.capacity_mbps) / base, 0.0)
         severe = out.isolated | (lost >= self.severe_share)
         later = np.zeros_like(lost)
         if self.rerouted is not None:
