@@ -3,18 +3,19 @@
 
 Each unit's traffic rides fixed provisioned first hops of segments (*riders*), so a
 scenario touches only the riders of its failed segments: the kernel lists the scenario's
-failed segments (a branch-free scan of its row of the dense mask), marks their riders in
-a bitset, and adds their traffic to the riders' units. Traffic handed on to another
-country then loses that country's lost share (one step): a first pass over the country
-riders gives every country's share, a second over the unit riders adds what their
-surviving hops carry on, and the hand-over table, stored by country, adds only the
-columns of countries that lost something. When the units are the countries their riders
-are the same, and one set of marks serves both passes. Work per scenario is proportional
-to the failed segments, their riders and the hand-over of the countries hit, plus one
-scan of the mask row; nothing is allocated per scenario. numba spreads scenarios over
-threads in contiguous blocks (or runs them on the calling thread, for executors that run
-batches side by side); :func:`reference_immediate` is the same computation in plain
-Python, kept for tests and benchmarks.
+failed segments that have riders (a branch-free scan of its row of the dense mask; 1,564
+of 2024-03's 3,730 segments have any), marks their riders in a bitset, and adds their
+traffic to the riders' units. Traffic handed on to another country then loses that
+country's lost share (one step): a first pass over the country riders gives every
+country's share, a second over the unit riders adds what their surviving hops carry on,
+and the hand-over table, stored by country, adds only the columns of countries that lost
+something. When the units are the countries their riders are the same, and one set of
+marks serves both passes. Work per scenario is proportional to the failed segments, their
+riders and the hand-over of the countries hit, plus one scan of the mask row; nothing is
+allocated per scenario. numba spreads scenarios over threads in contiguous blocks (or
+runs them on the calling thread, for executors that run batches side by side);
+:func:`reference_immediate` is the same computation in plain Python, kept for tests and
+benchmarks.
 
 Outputs are sums of float64 weights in a fixed order per scenario (riders by ascending
 id, then the hand-over by ascending country, as :func:`reference_immediate` adds them;
@@ -54,6 +55,7 @@ class ImmediateArrays:
     U x C) is each unit's traffic handed on to each country, and ``tc_*`` the same by
     country (CSR, C x U: the kernel's order). ``shared``: the units' riders ride the same
     segments as the countries' (units are countries), so one set of marks serves both.
+    ``ridden`` (S,): the segment has a country or unit rider (the others are skipped).
     """
 
     n_countries: int
@@ -76,6 +78,7 @@ class ImmediateArrays:
     tc_unit: NDArray[np.int64]
     tc_val: NDArray[np.float64]
     shared: bool
+    ridden: NDArray[np.bool_]
 
     @classmethod
     def build(
@@ -135,6 +138,7 @@ class ImmediateArrays:
             tc_unit=np.ascontiguousarray(tc.indices, dtype=i64),
             tc_val=np.ascontiguousarray(tc.data, dtype=f64),
             shared=bool(np.array_equal(ptr, u_ptr) and np.array_equal(rid, u_rid)),
+            ridden=(np.diff(ptr) > 0) | (np.diff(u_ptr) > 0),
         )
 
 
@@ -177,12 +181,13 @@ _BIT[((np.uint64(1) << np.arange(64, dtype=np.uint64)) * _DEBRUIJN) >> np.uint64
 if _HAVE_NUMBA:
 
     @njit(inline="always", nogil=True, cache=True)
-    def _failed_ids(row: Any, failed: Any) -> int:  # pragma: no cover - compiled
-        """The scenario's failed segments, ascending, into ``failed`` (no branch)."""
+    def _failed_ids(row: Any, ridden: Any, failed: Any) -> int:  # pragma: no cover - compiled
+        """The scenario's failed segments that have riders, ascending, into ``failed``
+        (no branch)."""
         n = 0
         for s in range(row.shape[0]):
             failed[n] = s
-            n += row[s]
+            n += row[s] & ridden[s]
         return n
 
     @njit(inline="always", nogil=True, cache=True)
@@ -260,6 +265,7 @@ if _HAVE_NUMBA:
         tc_unit: Any,
         tc_val: Any,
         shared: bool,
+        ridden: Any,
         fs: Any,
         n_blocks: int,
         out: Any,
@@ -271,7 +277,7 @@ if _HAVE_NUMBA:
             share = np.zeros(c_total.shape[0])
             failed = np.empty(fs.shape[1], dtype=np.int64)
             for i in range(blk * b // n_blocks, (blk + 1) * b // n_blocks):
-                n = _failed_ids(fs[i], failed)
+                n = _failed_ids(fs[i], ridden, failed)
                 _mark(seg_ptr, seg_rider, failed, n, words)
                 if shared:
                     _country_share(words, False, rider_country, rider_weight, c_total, share)
@@ -314,6 +320,6 @@ def immediate_batch(
     kernel(
         a.seg_ptr, a.seg_rider, a.rider_country, a.rider_weight, a.c_total, a.u_seg_ptr,
         a.u_seg_rider, a.rider_unit, a.u_rider_weight, a.rider_exit, a.rider_transit, a.tc_ptr,
-        a.tc_unit, a.tc_val, a.shared, fs, n_blocks, out,
+        a.tc_unit, a.tc_val, a.shared, a.ridden, fs, n_blocks, out,
     )  # fmt: skip
     return out
