@@ -444,7 +444,7 @@ def risk(
         ``p_severe_rerouted`` and ``expected_lost_share_rerouted`` (share of demand
         undeliverable after rerouting, severe from the same ``capacity_severe_share``).
         Off by default: on 2024-03 under the default hazard it runs at about 16 scenarios/s
-        on 2 cores (benchmarks/README.md), against ~12,000 for the whole run without it.
+        on 2 cores (benchmarks/README.md), against ~20,000 for the whole run without it.
 
     Returns
     -------
