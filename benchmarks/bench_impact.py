@@ -1,9 +1,10 @@
 """Impact v2 (the capacity model): both horizons against straightforward baselines.
 
 Run: ``python benchmarks/bench_impact.py [--snapshot 2024-03] [--scenarios 100000]
-[--ref-scenarios 200] [--kernel-scenarios 200] [--flow-scenarios 20]
-[--nx-flow-scenarios 2]`` with ``UNDERSEA_DATA`` pointing at a data
-directory. Prints a Markdown table for ``benchmarks/README.md``.
+[--ref-scenarios 200] [--risk-scenarios 20480] [--kernel-scenarios 200]
+[--flow-scenarios 20] [--nx-flow-scenarios 2]`` with ``UNDERSEA_DATA`` pointing at a data
+directory (``--kernel-scenarios 0`` skips the rerouted rows). Prints a Markdown table for
+``benchmarks/README.md``.
 
 Rows, all on the same compiled model and the same scenarios (the default hazard of
 ``undersea risk``, drawn with the Monte Carlo's seeded batches):
@@ -19,7 +20,12 @@ Rows, all on the same compiled model and the same scenarios (the default hazard 
   ``scipy.sparse.csgraph.maximum_flow`` from scratch) and **NetworkX** (the same
   countries, ``nx.maximum_flow_value`` on a graph built with the same capacities), both
   checked equal to the kernel.
-- **connectivity kernel** (isolation, needed by both: :func:`run_batch`) for reference.
+- **connectivity kernel** (:func:`run_batch`) for reference: isolation only
+  (``served=False``, what ``risk`` runs with the capacity model) and with the cables that
+  serve each unit (the connectivity model).
+- **risk end to end** (:func:`undersea.risk`, capacity model, local executor): drawing
+  the scenarios, isolation, the immediate horizon, the exact per-country sums and the
+  infrastructure summary; what a user gets from ``undersea risk``.
 """
 
 from __future__ import annotations
@@ -120,6 +126,7 @@ def main() -> None:
     ap.add_argument("--snapshot", default="2024-03")
     ap.add_argument("--scenarios", type=int, default=100_000)
     ap.add_argument("--ref-scenarios", type=int, default=200)
+    ap.add_argument("--risk-scenarios", type=int, default=20_480)
     ap.add_argument("--kernel-scenarios", type=int, default=200)
     ap.add_argument("--flow-scenarios", type=int, default=20)
     ap.add_argument("--nx-flow-scenarios", type=int, default=2)
@@ -136,25 +143,31 @@ def main() -> None:
     immediate_batch(fm.lookup, fs[:10])  # compile numba
     run_batch(model.arrays, fs[:10])
     rows = []
-    t_imm = t_conn = 0.0
+    t_imm = t_iso = t_conn = 0.0
     for k in range(n_batches):  # as risk runs: batches drawn and dropped, memory flat
         batch = hazard.sample(batch_rng(7, k), size)
         t = time.perf_counter()
         out = immediate_batch(fm.lookup, batch)
         t_imm += time.perf_counter() - t
         if k < 10:
-            _, dt = _timed(run_batch, model.arrays, batch)
-            t_conn += dt
+            t_iso += _timed(run_batch, model.arrays, batch, served=False)[1]
+            t_conn += _timed(run_batch, model.arrays, batch)[1]
         if k == 0:
             first, first_out = batch, out
     rows.append(("immediate, numba lookup", n_batches * size, t_imm))
     k = args.ref_scenarios
     ref, t_ref = _timed(reference_immediate, fm.lookup, first[:k])
-    if not np.allclose(ref, first_out[:k], rtol=1e-12, atol=1e-9):
+    if not np.array_equal(ref, first_out[:k]):
         raise SystemExit("lookup and plain Python disagree")
     rows.append(("immediate, plain Python", k, t_ref))
-    rows.append(("connectivity kernel (isolation)", min(n_batches, 10) * size, t_conn))
-    rows += _rerouted_rows(fm, first, args)
+    rows.append(("connectivity kernel, isolation only", min(n_batches, 10) * size, t_iso))
+    rows.append(("connectivity kernel, isolation and cables", min(n_batches, 10) * size, t_conn))
+    n = args.risk_scenarios
+    undersea.risk(net, hazard, n_scenarios=2 * size, seed=7)  # compile the serial kernels
+    _, t_risk = _timed(undersea.risk, net, hazard, n_scenarios=n, seed=7, impact="capacity")
+    rows.append(("risk(impact='capacity') end to end", n, t_risk))
+    if args.kernel_scenarios:
+        rows += _rerouted_rows(fm, first, args)
     cpu = platform.processor() or platform.machine()
     print(f"snapshot {args.snapshot}, {os.cpu_count()} CPUs ({cpu}), compile {t_compile:.1f} s")
     print(f"hazard: length-proportional, {rate} per 1,000 km; seed 7\n")

@@ -50,6 +50,8 @@ def test_array_kernel_bitwise_equal_to_cpu(request, model, p):
     fs = np.random.default_rng(int(p * 100)).random((48, a.n_segments)) < p
     cpu = run_batch(a, fs)
     _equal(cpu, gpu.array_batch(a, fs))
+    _equal(run_batch(a, fs, served=False), gpu.array_batch(a, fs, served=False))
+    np.testing.assert_array_equal(gpu.array_batch(a, fs, served=False).isolated, cpu.isolated)
     if p == 0.3:
         assert cpu.isolated.any()
         assert not cpu.isolated.all()
@@ -142,3 +144,4 @@ def test_cupy_kernel_bitwise_equal_to_cpu(synthetic_model):  # pragma: no cover 
     a = synthetic_model.arrays
     fs = np.random.default_rng(1).random((256, a.n_segments)) < 0.1
     _equal(run_batch(a, fs), gpu.gpu_batch(a, fs))
+    _equal(run_batch(a, fs, served=False), gpu.gpu_batch(a, fs, served=False))

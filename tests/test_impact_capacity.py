@@ -280,15 +280,37 @@ def test_demand_follows_gdp(net2024) -> None:
     assert d.loc["TWN", "demand_source"] == "metro_population"  # not in the World Bank data
 
 
-def test_immediate_kernel_matches_the_plain_reference() -> None:
+def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and np.array_equal(a.view(np.int64), b.view(np.int64))
+
+
+@pytest.mark.parametrize(("where", "by"), [("coast", "country"), ("sample", "country"),
+                                           ("sample", "metro")])  # fmt: skip
+def test_immediate_kernel_gives_the_plain_reference_bit_for_bit(where: str, by: str) -> None:
     from undersea.engine.immediate import immediate_batch, reference_immediate
 
-    fm = capacity_model(_NET, core=CORE, demand=DEMAND)
+    net = _NET if where == "coast" else undersea.load(sample=True)
+    kw = {"core": CORE, "demand": DEMAND} if where == "coast" else {}
+    lookup = capacity_model(net, by=by, **kw).lookup  # type: ignore[arg-type]
+    assert lookup.shared == (by == "country")  # metros ride their own riders
     rng = np.random.default_rng(5)
-    fs = rng.random((40, len(_NET.seg_u))) < 0.3
-    np.testing.assert_allclose(
-        immediate_batch(fm.lookup, fs), reference_immediate(fm.lookup, fs), rtol=1e-12
-    )
+    density = rng.choice([0.0, 0.02, 0.1, 0.3, 1.0], size=(67, 1))  # 67: uneven blocks
+    fs = rng.random((67, len(net.seg_u))) < density
+    want = reference_immediate(lookup, fs)
+    assert want.any()
+    assert _same_bits(immediate_batch(lookup, fs), want)
+    assert _same_bits(immediate_batch(lookup, fs, parallel=False), want)
+    assert _same_bits(immediate_batch(lookup, fs[3]), want[3:4])  # one scenario, 1-D
+    assert immediate_batch(lookup, fs[:0]).shape == (0, lookup.n_units)
+
+
+def test_immediate_kernel_rejects_a_mask_of_the_wrong_width() -> None:
+    from undersea._errors import InvalidScenarioError
+    from undersea.engine.immediate import immediate_batch
+
+    lookup = capacity_model(_NET, core=CORE, demand=DEMAND).lookup
+    with pytest.raises(InvalidScenarioError, match=r"shape \(batch, \d+\)"):
+        immediate_batch(lookup, np.zeros((2, len(_NET.seg_u) + 1), dtype=bool))
 
 
 def test_metro_impact_has_both_horizons() -> None:

@@ -102,6 +102,11 @@ def test_kernel_matches_networkx(seed: int) -> None:
     _same(run_batch(a, fs), ref)
     _same(run_batch(a, fs, parallel=False), ref)
     _same(scipy_batch(a, fs), ref)
+    for parallel in (True, False):  # isolation only: the same isolation, nothing else
+        iso = run_batch(a, fs, parallel=parallel, served=False)
+        np.testing.assert_array_equal(iso.isolated, ref.isolated)
+        assert not iso.capacity_mbps.any()
+        assert not iso.cables.any()
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -114,6 +119,7 @@ def test_kernel_with_failed_nodes_matches_networkx(seed: int) -> None:
     ref = reference_batch(a, fs, fn)
     _same(run_batch(a, fs, fn), ref)
     _same(scipy_batch(a, fs, fn), ref)
+    np.testing.assert_array_equal(run_batch(a, fs, fn, served=False).isolated, ref.isolated)
 
 
 def test_one_row_of_failed_nodes_applies_to_every_scenario() -> None:

@@ -54,6 +54,7 @@ __all__ = [
     "InfrastructureTask",
     "failed_counts",
     "infrastructure_arrays",
+    "infrastructure_partial",
     "infrastructure_summary",
     "infrastructure_table",
 ]
@@ -193,6 +194,14 @@ class InfrastructurePartial:
         )
 
 
+def infrastructure_partial(
+    arrays: InfrastructureArrays, failed: NDArray[np.bool_]
+) -> InfrastructurePartial:
+    """A batch of failures (B, S) reduced to its exact sums (:func:`failed_counts`)."""
+    counts = failed_counts(arrays, failed)
+    return InfrastructurePartial(len(counts), counts.sum(axis=0), np.square(counts).sum(axis=0))
+
+
 @dataclass(frozen=True)
 class InfrastructureTask:
     """The summary as a :class:`~undersea.engine.executors.BatchTask`: batch ``k`` is drawn
@@ -210,8 +219,7 @@ class InfrastructureTask:
 
     def run(self, k: int, kernel: Kernel | None = None) -> InfrastructurePartial:
         """Draw batch ``k`` and reduce it (the impact ``kernel`` is not needed)."""
-        counts = failed_counts(self.arrays, self.batches.draw(k))
-        return InfrastructurePartial(len(counts), counts.sum(axis=0), np.square(counts).sum(axis=0))
+        return infrastructure_partial(self.arrays, self.batches.draw(k))
 
     def merge(self, a: InfrastructurePartial, b: InfrastructurePartial) -> InfrastructurePartial:
         return a.merge(b)

@@ -37,7 +37,13 @@ from scipy.stats import chi2, norm
 
 from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.impact import IMPACT_MODELS, capacity_model, impact_model
-from undersea.analysis.infrastructure import infrastructure_summary
+from undersea.analysis.infrastructure import (
+    InfrastructureArrays,
+    InfrastructurePartial,
+    infrastructure_arrays,
+    infrastructure_partial,
+    infrastructure_table,
+)
 from undersea.engine.executors import Executor, Kernel, exact_ints, get_executor
 from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.engine.kernels import ImpactArrays
@@ -62,7 +68,8 @@ class RiskPartial:
     ``isolated`` and ``severe`` count scenarios; ``sum_lost`` and ``sum_sq`` hold the sums
     of lost share and of its square as exact integers in units of 2**-1074. The
     ``*_rerouted`` fields are the same for the capacity model's rerouted horizon (zeros
-    for the connectivity model).
+    for the connectivity model). ``infrastructure``: the infrastructure summary's sums over
+    the same scenarios (empty when the task has no infrastructure arrays).
     """
 
     n: int
@@ -73,6 +80,7 @@ class RiskPartial:
     severe_rerouted: NDArray[np.int64]
     sum_lost_rerouted: NDArray[np.object_]
     sum_sq_rerouted: NDArray[np.object_]
+    infrastructure: InfrastructurePartial = field(default_factory=InfrastructurePartial.empty)
 
     @classmethod
     def empty(cls, n_units: int) -> RiskPartial:
@@ -92,6 +100,7 @@ class RiskPartial:
             self.severe_rerouted + other.severe_rerouted,
             self.sum_lost_rerouted + other.sum_lost_rerouted,
             self.sum_sq_rerouted + other.sum_sq_rerouted,
+            self.infrastructure.merge(other.infrastructure),
         )
 
     def __eq__(self, other: object) -> bool:
@@ -106,9 +115,16 @@ class RiskPartial:
             and np.array_equal(self.severe_rerouted, other.severe_rerouted)
             and list(self.sum_lost_rerouted) == list(other.sum_lost_rerouted)
             and list(self.sum_sq_rerouted) == list(other.sum_sq_rerouted)
+            and _same_infrastructure(self.infrastructure, other.infrastructure)
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _same_infrastructure(a: InfrastructurePartial, b: InfrastructurePartial) -> bool:
+    return (
+        a.n == b.n and np.array_equal(a.total, b.total) and np.array_equal(a.total_sq, b.total_sq)
+    )
 
 
 @dataclass(frozen=True)
@@ -127,6 +143,8 @@ class RiskTask:
     immediate: ImmediateArrays | None = None
     provisioned_gbps: NDArray[np.float64] | None = None
     rerouted: ReroutedArrays | None = None
+    #: The infrastructure summary's incidences, reduced on the same draws; None: skipped.
+    infrastructure: InfrastructureArrays | None = None
 
     @property
     def n_batches(self) -> int:
@@ -138,14 +156,16 @@ class RiskTask:
     def run(self, k: int, kernel: Kernel) -> RiskPartial:
         """Draw batch ``k``, evaluate it and reduce it to a :class:`RiskPartial`."""
         failed = self.hazard.sample(batch_rng(self.seed, k), self.batch_size)[: self.batch_len(k)]
-        out = kernel(self.arrays, failed)
-        base = self.base_capacity_mbps
+        imm, total = self.immediate, self.provisioned_gbps
+        capacity = imm is not None and total is not None
+        out = kernel(self.arrays, failed, served=not capacity)  # capacity: isolation only
         with np.errstate(invalid="ignore", divide="ignore"):
-            lost = np.where(base > 0, (base - out.capacity_mbps) / base, 0.0)
-            if self.immediate is not None and self.provisioned_gbps is not None:
-                total = self.provisioned_gbps
-                share = np.where(total > 0, immediate_batch(self.immediate, failed) / total, 0.0)
+            if imm is not None and total is not None:
+                share = np.where(total > 0, immediate_batch(imm, failed) / total, 0.0)
                 lost = np.where(out.isolated, 1.0, np.clip(share, 0.0, 1.0))
+            else:
+                base = self.base_capacity_mbps
+                lost = np.where(base > 0, (base - out.capacity_mbps) / base, 0.0)
         severe = out.isolated | (lost >= self.severe_share)
         later = np.zeros_like(lost)
         if self.rerouted is not None:
@@ -153,6 +173,9 @@ class RiskTask:
         severe_later = out.isolated | (later >= self.severe_share)
         if self.rerouted is None:
             severe_later[:] = False
+        infra = InfrastructurePartial.empty()
+        if self.infrastructure is not None:
+            infra = infrastructure_partial(self.infrastructure, failed)
         return RiskPartial(
             len(failed),
             out.isolated.sum(axis=0, dtype=np.int64),
@@ -162,6 +185,7 @@ class RiskTask:
             severe_later.sum(axis=0, dtype=np.int64),
             exact_ints(later.sum(axis=0)),
             exact_ints(np.square(later).sum(axis=0)),
+            infra,
         )
 
     def merge(self, a: RiskPartial, b: RiskPartial) -> RiskPartial:
@@ -192,7 +216,8 @@ class RiskResult:
     p_severe, expected_lost_share (all descending). ``partial`` is the exact aggregate
     the table was computed from.
     ``infrastructure``: fractions of cables failed and of landing points disconnected
-    over the same scenarios (:func:`~undersea.analysis.infrastructure.infrastructure_summary`).
+    over the same scenarios (:func:`~undersea.analysis.infrastructure.infrastructure_summary`,
+    reduced in the same pass, on the same draws).
     """
 
     countries: pd.DataFrame
@@ -419,7 +444,7 @@ def risk(
         ``p_severe_rerouted`` and ``expected_lost_share_rerouted`` (share of demand
         undeliverable after rerouting, severe from the same ``capacity_severe_share``).
         Off by default: on 2024-03 under the default hazard it runs at about 16 scenarios/s
-        on 2 cores (benchmarks/README.md), against thousands for the immediate horizon.
+        on 2 cores (benchmarks/README.md), against ~20,000 for the whole run without it.
 
     Returns
     -------
@@ -447,6 +472,7 @@ def risk(
         raise UnknownNameError("impact model", str(impact), list(IMPACT_MODELS))
     model = impact_model(net, core=core)
     capacity_mbps = model.capacity_before_mbps
+    infra_arrays = infrastructure_arrays(net, getattr(bound, "assessed_cables", None))
     if impact == "capacity":
         fm = capacity_model(net, core=core)
         total = fm.sub_gbps + fm.border_gbps
@@ -462,11 +488,13 @@ def risk(
             fm.lookup,
             total,
             fm.fast if rerouted else None,
+            infra_arrays,
         )
     else:
         task = RiskTask(
-            model.arrays, model.capacity_before_mbps, bound, seed, n, size, s.severe_share
-        )
+            model.arrays, model.capacity_before_mbps, bound, seed, n, size, s.severe_share,
+            infrastructure=infra_arrays,
+        )  # fmt: skip
     runner = get_executor(executor)
     partial = runner.map_reduce(task, progress=_counter(progress, n))
     table = _table(
@@ -478,9 +506,7 @@ def risk(
         level,
         rerouted=rerouted and impact == "capacity",
     )
-    infra = infrastructure_summary(
-        net, bound, n_scenarios=n, seed=seed, batch_size=size, executor=runner, confidence=level
-    )
+    infra = infrastructure_table(partial.infrastructure, infra_arrays.sizes, confidence=level)
     return RiskResult(
         table, n, seed, task.batch_size, level, spec, model.core, runner.name, partial, infra
     )

@@ -65,10 +65,16 @@ _SCALE_BITS = 1074
 
 
 class Kernel(Protocol):
-    """A batched kernel: same signature and exact outputs as ``run_batch``."""
+    """A batched kernel: same signature and exact outputs as ``run_batch`` (``served=False``:
+    isolation only, capacities and cable counts left at zero)."""
 
     def __call__(
-        self, arrays: ImpactArrays, failed_segments: Any, failed_nodes: Any = None
+        self,
+        arrays: ImpactArrays,
+        failed_segments: Any,
+        failed_nodes: Any = None,
+        *,
+        served: bool = True,
     ) -> KernelOutput: ...
 
 

@@ -195,7 +195,9 @@ def _alive_edges(xp: ModuleType, d: dict[str, Any], fs: Any, fn: Any, check: boo
     return alive
 
 
-def _evaluate(ops: _Ops, a: ImpactArrays, m: _DeviceModel, fs: Any, fn: Any) -> KernelOutput:
+def _evaluate(
+    ops: _Ops, a: ImpactArrays, m: _DeviceModel, fs: Any, fn: Any, served: bool
+) -> KernelOutput:
     xp, d, g = ops.xp, m.arrays, m.g
     b, u = int(fs.shape[0]), a.n_units
     rows = xp.arange(b)[:, None]
@@ -210,8 +212,9 @@ def _evaluate(ops: _Ops, a: ImpactArrays, m: _DeviceModel, fs: Any, fn: Any) -> 
     iso = xp.ones((b, u), dtype=bool)
     r, c = xp.nonzero(reach)
     iso[r, d["uc_unit"][c]] = False
-    served = _served(ops, a, d, rows, fs, fn, alive, label, core)
-    fserved = served.T.astype(xp.float64)  # (P, B)
+    if not served:  # isolation only (run_batch's served=False)
+        return KernelOutput(ops.to_numpy(iso), np.zeros((b, u)), np.zeros((b, u), dtype=np.int32))
+    fserved = _served(ops, a, d, rows, fs, fn, alive, label, core).T.astype(xp.float64)  # (P, B)
     cap = (m.unit_cap @ fserved).T
     cab = (m.unit_sum @ fserved).T
     return KernelOutput(
@@ -283,7 +286,12 @@ class _ArrayKernel:
     )
 
     def __call__(
-        self, arrays: ImpactArrays, failed_segments: Any, failed_nodes: Any = None
+        self,
+        arrays: ImpactArrays,
+        failed_segments: Any,
+        failed_nodes: Any = None,
+        *,
+        served: bool = True,
     ) -> KernelOutput:
         fs, fn, extra = _check(arrays, failed_segments, failed_nodes)
         if len(fs) == 0:
@@ -294,7 +302,7 @@ class _ArrayKernel:
         ops = _ops(self.xp)
         model = self._model(ops, arrays, extra)
         # fn stays (1, N) when shared by the batch: broadcast on the device, never copied
-        return _evaluate(ops, arrays, model, self.xp.asarray(fs), self.xp.asarray(fn))
+        return _evaluate(ops, arrays, model, self.xp.asarray(fs), self.xp.asarray(fn), served)
 
     def _model(self, ops: _Ops, a: ImpactArrays, extra: bool) -> _DeviceModel:
         key = (id(a), extra)
@@ -311,20 +319,22 @@ _NUMPY_KERNEL = _ArrayKernel(np)
 
 
 def array_batch(
-    arrays: ImpactArrays, failed_segments: Any, failed_nodes: Any = None
+    arrays: ImpactArrays, failed_segments: Any, failed_nodes: Any = None, *, served: bool = True
 ) -> KernelOutput:
     """The GPU algorithm on NumPy arrays (same signature and outputs as ``run_batch``).
 
     A vectorised CPU reference for :func:`gpu_batch`: the tests compare it with the
     numba kernel bit for bit, so the GPU path is checked on machines without a GPU.
     """
-    return _NUMPY_KERNEL(arrays, failed_segments, failed_nodes)
+    return _NUMPY_KERNEL(arrays, failed_segments, failed_nodes, served=served)
 
 
 _GPU_KERNEL: _ArrayKernel | None = None
 
 
-def gpu_batch(arrays: ImpactArrays, failed_segments: Any, failed_nodes: Any = None) -> KernelOutput:
+def gpu_batch(
+    arrays: ImpactArrays, failed_segments: Any, failed_nodes: Any = None, *, served: bool = True
+) -> KernelOutput:
     """Evaluate a batch on the GPU (same signature and outputs as ``run_batch``).
 
     Raises
@@ -338,7 +348,7 @@ def gpu_batch(arrays: ImpactArrays, failed_segments: Any, failed_nodes: Any = No
     if _GPU_KERNEL is None:
         require_gpu()
         _GPU_KERNEL = _ArrayKernel(_cupy())
-    return _GPU_KERNEL(arrays, failed_segments, failed_nodes)
+    return _GPU_KERNEL(arrays, failed_segments, failed_nodes, served=served)
 
 
 # --------------------------------------------------------------------------- executor

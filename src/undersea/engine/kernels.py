@@ -272,6 +272,7 @@ def run_batch(
     failed_nodes: Any = None,
     *,
     parallel: bool = True,
+    served: bool = True,
 ) -> KernelOutput:
     """Evaluate a batch of scenarios with the fastest available CPU kernel.
 
@@ -286,6 +287,10 @@ def run_batch(
     parallel
         Spread the scenarios over numba's threads; ``False`` runs them on the calling
         thread (without the GIL), for executors that run several batches at once.
+    served
+        Also find the international cables that serve each unit (the second pass);
+        ``False`` computes isolation only, about 3x faster, and leaves ``capacity_mbps``
+        and ``cables`` at zero (the capacity model needs isolation only).
 
     Returns
     -------
@@ -294,7 +299,7 @@ def run_batch(
     """
     fs, fn = _check_inputs(arrays, failed_segments, failed_nodes)
     if not HAVE_NUMBA:  # pragma: no cover
-        return _scipy_checked(arrays, fs, fn)
+        return _isolation(_scipy_checked(arrays, fs, fn), served)
     extra = failed_nodes is not None and bool((fn & ~arrays.node_failed[None, :]).any())
     g = arrays.expanded if extra else arrays.contracted
     b, u = len(fs), arrays.n_units
@@ -332,6 +337,7 @@ def run_batch(
         arrays.pair_unit,
         arrays.pair_cap,
         extra,
+        served,
         n_blocks,
         out.isolated,
         out.capacity_mbps,
@@ -375,11 +381,13 @@ if HAVE_NUMBA:
         parent: Any,
         cparent: Any,
         check_nodes: bool,
+        copies: bool,
     ) -> None:
         for i in range(len(parent)):
             parent[i] = i
-        for q in range(len(cparent)):
-            cparent[q] = q
+        if copies:
+            for q in range(len(cparent)):
+                cparent[q] = q
         for e in range(len(x_u)):
             s = x_seg[e]
             if s >= 0 and fs[s]:
@@ -387,7 +395,7 @@ if HAVE_NUMBA:
             if check_nodes and (fn[x_nu[e]] or fn[x_nv[e]]):
                 continue
             _union(parent, x_u[e], x_v[e])
-            if s >= 0:
+            if copies and s >= 0:
                 _union(cparent, x_qu[e], x_qv[e])
 
     @njit(nogil=True, cache=True)
@@ -451,6 +459,7 @@ if HAVE_NUMBA:
         pair_unit: Any,
         pair_cap: Any,
         check_nodes: bool,
+        with_served: bool,
         n_blocks: int,
         out_iso: Any,
         out_cap: Any,
@@ -467,9 +476,8 @@ if HAVE_NUMBA:
             for b in range(blk * n_scen // n_blocks, (blk + 1) * n_scen // n_blocks):
                 fs = failed_seg[b]
                 fn = failed_nodes[b] if failed_nodes.shape[0] > 1 else failed_nodes[0]
-                _scenario(
-                    fs, fn, x_u, x_v, x_nu, x_nv, x_seg, x_qu, x_qv, parent, cparent, check_nodes
-                )
+                _scenario(fs, fn, x_u, x_v, x_nu, x_nv, x_seg, x_qu, x_qv, parent, cparent,
+                          check_nodes, with_served)  # fmt: skip
                 root_core[:] = False
                 for j in range(len(core_part)):
                     if not fn[core_node[j]]:
@@ -477,6 +485,8 @@ if HAVE_NUMBA:
                 for m in range(len(uc_part)):
                     if not fn[uc_node[m]] and root_core[_find(parent, uc_part[m])]:
                         out_iso[b, uc_unit[m]] = False
+                if not with_served:
+                    continue
                 _served(
                     fn,
                     parent,
@@ -546,6 +556,13 @@ def _scipy_one(a: ImpactArrays, fs: NDArray[np.bool_], fn: NDArray[np.bool_]) ->
     cap = np.bincount(a.pair_unit[served], a.pair_cap[served], minlength=a.n_units)
     cab = np.bincount(a.pair_unit[served], minlength=a.n_units).astype(np.int32)
     return iso, cap, cab
+
+
+def _isolation(out: KernelOutput, served: bool) -> KernelOutput:
+    """``out`` as a ``served=False`` kernel returns it: isolation only."""
+    if served:
+        return out
+    return KernelOutput(out.isolated, np.zeros_like(out.capacity_mbps), np.zeros_like(out.cables))
 
 
 def _scipy_checked(
