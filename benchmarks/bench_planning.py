@@ -1,7 +1,8 @@
 """The West Africa planning run of docs/planning.md, timed against its baselines.
 
 Run: ``python benchmarks/bench_planning.py [--snapshot 2024-03] [--scenarios 20000]
-[--seed 1] [--k 2] [--exact-top 12] [--json plan.json]`` with ``UNDERSEA_DATA`` pointing
+[--seed 1] [--k 2] [--exact-top 12] [--impact capacity|connectivity] [--json plan.json]``
+with ``UNDERSEA_DATA`` pointing
 at a data directory. Prints a Markdown table.
 
 Rows, all on the same candidates and the same scenarios (common random numbers):
@@ -52,6 +53,7 @@ def _full_evaluation_seconds(net: Any, cands: list[Any], args: argparse.Namespac
         n_scenarios=args.scenarios,
         batch_size=net.settings.risk_batch_size,
         core=None,
+        impact=args.impact,
     )
     keep_all = pl._Problem(
         pb.net,
@@ -63,6 +65,7 @@ def _full_evaluation_seconds(net: Any, cands: list[Any], args: argparse.Namespac
         np.zeros((0, len(net.seg_u)), bool),
         [],
         pb.n_rows,
+        impact=args.impact,
     )
     total = 0
     blocks = []
@@ -83,12 +86,13 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--k", type=int, default=2)
     ap.add_argument("--exact-top", type=int, default=12)
+    ap.add_argument("--impact", default="capacity", choices=["capacity", "connectivity"])
     ap.add_argument("--json", default=None, help="write the lazy plan here (JSON)")
     args = ap.parse_args()
 
     net = undersea.load(args.snapshot)
     t_gen, cands = _clock(lambda: generate_candidates(net, COUNTRIES))
-    kw = {"k": args.k, "n_scenarios": args.scenarios, "seed": args.seed}
+    kw = {"k": args.k, "n_scenarios": args.scenarios, "seed": args.seed, "impact": args.impact}
     t_lazy, lazy = _clock(lambda: pl.plan(net, COUNTRIES, cands, **kw))
     t_plain, plain = _clock(lambda: pl.plan(net, COUNTRIES, cands, method="greedy", **kw))
     per_full = _full_evaluation_seconds(net, cands, args)
@@ -109,7 +113,7 @@ def main() -> None:
     print(f"# Planning benchmark: {COUNTRIES}, k={args.k}\n")
     print(
         f"- snapshot {args.snapshot}, {len(cands)} generated candidates ({t_gen:.1f} s), "
-        f"{args.scenarios:,} scenarios, seed {args.seed}"
+        f"{args.scenarios:,} scenarios, seed {args.seed}, impact {args.impact}"
     )
     print(
         f"- {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "

@@ -169,8 +169,7 @@ def test_compare_before_equals_risk_and_nothing_worsens(sample, impact):
         hubs_by=None,
         impact=impact,
     )
-    # the before figures are risk()'s under the same impact model (compare's default is
-    # the connectivity model: docs/planning.md says why)
+    # the before figures are risk()'s under the same impact model
     ref = risk(sample, HAZARD, n_scenarios=300, seed=5, batch_size=128, impact=impact).countries
     merged = cmp.risk.merge(ref, on="iso3")
     np.testing.assert_array_equal(merged["p_severe_before"], merged["p_severe"])
@@ -190,6 +189,46 @@ def test_compare_before_equals_risk_and_nothing_worsens(sample, impact):
     for m in ("p_severe", "p_isolated", "expected_lost_share"):
         assert (cmp.risk[f"{m}_after"] <= cmp.risk[f"{m}_before"] + 1e-12).all()
     assert ng["p_severe_after"] < ng["p_severe_before"]
+
+
+def test_compare_reroutes_the_edits_countries_as_risk_does(sample):
+    after = sample.with_cable("Lagos-Lisbon", ["Lagos", "Lisbon"])
+    kw = {"hazard": HAZARD, "n_scenarios": 300, "seed": 5, "batch_size": 128, "hubs_by": None}
+    cmp = compare(sample, after, **kw)  # the capacity model by default
+    r = cmp.risk.set_index("iso3")
+    have = r["p_severe_rerouted_before"].notna()
+    assert set(r.index[have]) == {"NGA", "PRT"}  # where the edit builds
+    assert set(cmp.risk["iso3"].iloc[:2]) == {"NGA", "PRT"}  # sorted by the rerouted change
+    ref = risk(sample, HAZARD, n_scenarios=300, seed=5, batch_size=128, rerouted=True)
+    want = ref.countries.set_index("iso3").loc[["NGA", "PRT"]]
+    got = r.loc[["NGA", "PRT"]]
+    np.testing.assert_array_equal(got["p_severe_rerouted_before"], want["p_severe_rerouted"])
+    np.testing.assert_allclose(
+        got["expected_lost_share_rerouted_before"], want["expected_lost_share_rerouted"], atol=1e-12
+    )
+    # a new cable only adds capacity: after rerouting nobody is worse off, Portugal better
+    for m in ("p_severe_rerouted", "expected_lost_share_rerouted"):
+        assert (got[f"{m}_after"] <= got[f"{m}_before"] + 1e-12).all()
+    assert got.loc["PRT", "change_lost_share_rerouted"] < 0
+    chosen = compare(sample, after, countries=["Ghana"], **kw).risk
+    assert chosen["iso3"].tolist() == ["GHA"]
+    assert chosen["p_severe_rerouted_before"].notna().all()
+
+
+@pytest.mark.parametrize("pair", [("sn", "hub"), ("gn", "lr"), ("lr", "ng")])
+def test_the_rerouted_horizon_never_worsens_when_a_cable_is_added(coast, pair):
+    from undersea.analysis.planning.comparison import _Rerouted
+
+    after = coast.with_cable("new", list(pair))
+    draws = Draws.create(HAZARD, coast, seed=7, n_scenarios=300, batch_size=300)
+    fs = draws.batch(0)
+    fs1 = Extension(draws, after).draw(0, np.arange(len(fs)), fs)
+    iso3 = ["FRA", "NGA", "SEN", "GIN", "LBR"]
+    rr = _Rerouted(coast, after, iso3, np.arange(len(iso3)))
+    none = np.zeros((len(fs), len(iso3)), dtype=bool)
+    lost0, lost1 = rr.lost(rr.a0, rr.i0, fs, none), rr.lost(rr.a1, rr.i1, fs1, none)
+    assert (lost1 <= lost0 + 1e-12).all()
+    assert (lost0 > 0).any()
 
 
 @pytest.mark.slow
@@ -236,8 +275,10 @@ def test_new_cables_are_built_now_and_their_capacity_counts(coast):
         c.id: compare(coast, c.apply(coast), countries=["SN"], **kw).risk.iloc[0]
         for c in (weak, strong)
     }
-    assert res["weak"]["p_severe_after"] == res["weak"]["p_severe_before"]  # adds ~nothing
-    assert res["strong"]["p_severe_after"] < res["strong"]["p_severe_before"]
+    # after rerouting (the capacity model, compare's default)
+    w, s = res["weak"], res["strong"]
+    assert w["p_severe_rerouted_after"] == w["p_severe_rerouted_before"]  # adds ~nothing
+    assert s["p_severe_rerouted_after"] < s["p_severe_rerouted_before"]
 
 
 # --------------------------------------------------------------------------- search
@@ -343,7 +384,7 @@ def test_plan_matches_exact_search_on_a_coverage_case(coast):
         hubs_by=None,
         countries=["SN", "GN", "LR"],
     )
-    got = cmp.risk.set_index("iso2")["p_severe_after"]
+    got = cmp.risk.set_index("iso2")["p_severe_rerouted_after"]  # plan's default horizon
     want = lazy.targets.set_index("iso2")["p_severe_after"]
     np.testing.assert_allclose(got.loc[want.index], want, atol=1e-12)
 
@@ -380,6 +421,23 @@ def test_population_and_rtt_objectives(coast):
     assert rtt.hazard is None
     assert rtt.n_scenarios == 0
     assert (rtt.targets["rtt_ms_after"] < rtt.targets["rtt_ms_before"]).all()
+
+
+def test_plan_judges_by_the_rerouted_horizon_or_by_connectivity(coast):
+    cands = direct("sn", "gn", "lr")
+    kw = {"hazard": HAZARD, "n_scenarios": 300, "seed": 3, "core": CORE}
+    cap = plan(coast, ["SN", "LR"], cands, **kw)
+    con = plan(coast, ["SN", "LR"], cands, impact="connectivity", **kw)
+    for p in (cap, con):
+        assert p.value < p.baseline
+        assert (p.candidates["gain"] >= 0).all()
+        assert set(p.chosen["id"]) <= {"sn-hub", "lr-hub"}  # a target's own new cable
+    ref = risk(coast, HAZARD, n_scenarios=300, seed=3, core=CORE, rerouted=True).countries
+    want = ref.set_index("iso2").loc[["SN", "LR"], "p_severe_rerouted"]
+    got = cap.targets.set_index("iso2")["p_severe_before"]
+    np.testing.assert_array_equal(got.loc[want.index], want)
+    with pytest.raises(UnknownNameError, match="impact model"):
+        plan(coast, ["SN"], cands, impact="flow", **kw)
 
 
 def test_plan_with_a_length_budget(coast):

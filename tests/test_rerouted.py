@@ -10,8 +10,9 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import maximum_flow
 
 import undersea
+from undersea import InvalidArgumentError
 from undersea.analysis.flows import reference_rerouted
-from undersea.analysis.impact import capacity_model
+from undersea.analysis.impact import capacity_model, rerouted_model
 from undersea.engine.rerouted import ReroutedArrays, rerouted_batch
 from undersea.scenarios.hazards import LengthProportional, batch_rng
 
@@ -89,6 +90,30 @@ def test_kernel_equals_reference_on_the_coast() -> None:
         after, mine = fm.rerouted(f, nodes, bottleneck=True)
         np.testing.assert_array_equal(after, want)
         assert mine == necks
+
+
+def test_a_few_countries_alone_give_the_full_models_values() -> None:
+    borders = [("abidjan-ci", "dakar-sn", 1500.0), ("accra-gh", "abidjan-ci", 400.0)]
+    fm = capacity_model(coast_network(borders))
+    fresh = coast_network(borders)  # its own memo: compiled for two countries only
+    a, ix = rerouted_model(fresh, ["GHA", "SEN"])
+    assert len(ix) == 2
+    assert (a.unit_d[np.setdiff1d(np.arange(fm.n_units), ix)] == 0).all()
+    failed = np.random.default_rng(5).random((60, fm.n_segments)) < 0.3
+    full = fm.rerouted_batch(failed)
+    np.testing.assert_array_equal(rerouted_batch(a, failed)[:, ix], full[:, ix])
+    np.testing.assert_array_equal(a.base_delivered[ix], fm.base_delivered[ix])
+    only = np.zeros(fm.n_units, dtype=bool)
+    only[ix] = True
+    assert fm.fast is not None
+    np.testing.assert_array_equal(
+        rerouted_batch(fm.fast.restricted(only), failed)[:, ix], full[:, ix]
+    )
+    assert (full[:, ix] < fm.base_delivered[ix]).any()  # the scenarios do hurt them
+    with pytest.raises(InvalidArgumentError, match="ATL: no node"):
+        rerouted_model(fresh, ["GHA", "ATL"])
+    with pytest.raises(ValueError, match="entries"):
+        fm.fast.restricted(only[:-1])
 
 
 @pytest.mark.realdata

@@ -217,3 +217,13 @@ def test_rerouted_horizon_only_when_asked() -> None:
     # isolation counts as a total loss in both horizons
     assert (both.countries["p_severe_rerouted"] >= both.countries["p_isolated"]).all()
     assert both.countries["lost_share_rerouted_high"].le(1).all()
+    # for a few countries only: the same figures for them, NaN for the others
+    few = risk(net, hz, n_scenarios=200, seed=1, batch_size=50, rerouted=["Nigeria", "PT"])
+    later = [c for c in few.countries.columns if "_rerouted" in c]
+    got = few.countries.set_index("iso2")
+    want = both.countries.set_index("iso2")
+    pd.testing.assert_frame_equal(got.loc[["NG", "PT"], later], want.loc[["NG", "PT"], later])
+    assert got.drop(index=["NG", "PT"])[later].isna().all().all()
+    assert (want.loc[["NG", "PT"], "expected_lost_share_rerouted"] > 0).all()
+    with pytest.raises(UnknownNameError):
+        risk(net, hz, n_scenarios=10, seed=1, rerouted=["Atlantis"])

@@ -40,20 +40,42 @@ def _destination_caps(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Each destination abroad takes at most its attraction's part of unit ``u``'s demand
     ``d`` (flow units, rule C7): (destination nodes, caps)."""
-    abroad = model.sink_country != model.unit_country[u]
-    w = model.sink_weight[abroad]
+    return destination_caps(
+        model.sink_nodes, model.sink_weight, model.sink_country, int(model.unit_country[u]), d
+    )
+
+
+def destination_caps(
+    sink_nodes: NDArray[np.int64],
+    sink_weight: NDArray[np.float64],
+    sink_country: NDArray[np.int64],
+    country: int,
+    d: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`_destination_caps` from the destinations' arrays and the unit's country."""
+    abroad = sink_country != country
+    w = sink_weight[abroad]
     if not w.sum() > 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     caps = np.ceil(d * w / w.sum()).astype(np.int32).astype(np.int64)
-    return model.sink_nodes[abroad], caps
+    return sink_nodes[abroad], caps
 
 
-def sink_caps(model: FlowModel, sinks: NDArray[np.int64]) -> NDArray[np.int64]:
-    """(U, K) flow units each of the distinct destination nodes ``sinks`` takes from each
-    unit (rule C7)."""
-    out = np.zeros((model.n_units, len(sinks)), dtype=np.int64)
-    for u in range(model.n_units):
-        node, caps = _destination_caps(model, u, int(np.ceil(model.demand_gbps[u] * _UNIT)))
+def sink_caps(
+    sink_nodes: NDArray[np.int64],
+    sink_weight: NDArray[np.float64],
+    sink_country: NDArray[np.int64],
+    unit_country: NDArray[np.int64],
+    demand_gbps: NDArray[np.float64],
+    sinks: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """(U, K) flow units each of the distinct destination nodes ``sinks`` (sorted) takes
+    from each unit (rule C7)."""
+    out = np.zeros((len(demand_gbps), len(sinks)), dtype=np.int64)
+    for u in range(len(demand_gbps)):
+        d = int(np.ceil(demand_gbps[u] * _UNIT))
+        c = int(unit_country[u])
+        node, caps = destination_caps(sink_nodes, sink_weight, sink_country, c, d)
         np.add.at(out[u], np.searchsorted(sinks, node), caps)
     return out
 

@@ -581,38 +581,19 @@ def _compile(
     capacity_table: Mapping[str, float] | None,
 ) -> FlowModel:
     n_u, n_c = len(units), len(countries)
-    cd = country_demand(net, countries["iso3"].tolist(), table=demand_table)
-    cdem = cd["demand_gbps"].to_numpy(dtype=float)
-    if by == "country":
-        udem, usrc = cdem, cd["demand_source"].to_numpy(dtype=object)
-    else:
-        md = metro_demand(net, table=demand_table).set_index("metro_id")
-        udem = units["metro_id"].map(md["demand_gbps"]).fillna(0.0).to_numpy(dtype=float)
-        udem = np.maximum(udem, net.settings.demand_fallback_gbps)
-        usrc = units["metro_id"].map(md["demand_source"]).fillna("fallback").to_numpy(object)
-    lit = lit_capacity_tbps(
-        net.all_cables, network_year(net), net.settings, dict(capacity_table or {})
-    )
-    lit_gbps = lit * 1000.0
-    dest = destinations(net, country, demand_table)
-    land = _land_capacity(net, country, cdem, cd["income"].to_numpy(dtype=float))
-    lu, lv, lcap = land[0], land[1], land[2]
+    inp = _inputs(net, units, node_unit, country, countries, by, demand_table, capacity_table)
+    cdem, udem, usrc, ucountry = inp.cdem, inp.udem, inp.usrc, inp.ucountry
+    lit_gbps, dest, land = inp.lit_gbps, inp.dest, inp.land
+    lu, lv = land[0], land[1]
     cr = _riders(net, country, np.arange(n_c), country, cdem, lit_gbps, dest, land)
-    ur, ucountry = cr, np.arange(n_c, dtype=np.int64)
+    ur = cr
     if by != "country":
-        ucountry = np.full(n_u, -1, dtype=np.int64)
-        on = node_unit >= 0
-        ucountry[node_unit[on]] = country[on]
         ur = _riders(net, node_unit, ucountry, country, udem, lit_gbps, dest, land)
     u_sub = np.bincount(ur.unit[ur.by_cable], weights=ur.weight[ur.by_cable], minlength=n_u)
     border_gbps = np.bincount(ur.unit[~ur.by_cable], weights=ur.weight[~ur.by_cable], minlength=n_u)
     # rerouted graph: nodes N, source N, sink N+1
     n = len(net.nodes)
-    s_act = np.flatnonzero(net.active & ~net.failed_nodes[net.seg_u] & ~net.failed_nodes[net.seg_v])
-    eu = np.concatenate((net.seg_u[s_act], lu)).astype(np.int64)
-    ev = np.concatenate((net.seg_v[s_act], lv)).astype(np.int64)
-    ecap = np.concatenate((lit_gbps[net.seg_cable[s_act]], lcap))
-    ecap = np.maximum(np.round(ecap * _UNIT), 1).astype(np.int64)
+    s_act, eu, ev, ecap = inp.s_act, inp.eu, inp.ev, inp.ecap
     names = net.all_cables["name"].to_numpy(dtype=object)
     iso = countries["iso3"].to_numpy(dtype=object)
     land_lbl = np.array(
@@ -690,11 +671,107 @@ def _compile(
     )
     model.base_delivered[:] = delivered
     model.base_uses[:] = uses
-    fast = ReroutedArrays.build(
-        n, eu, ev, ecap, seg_index, len(net.seg_u), model.node_unit, udem, sinks,
-        sink_caps(model, sinks),
-    )  # fmt: skip
+    fast = _rerouted_arrays(net, inp, node_unit, sinks, seg_index, None)
     return dataclasses.replace(model, fast=fast)
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What both horizons are compiled from: demand (C2, D1-D6), lit capacity (C1),
+    destinations (C3), land capacity (C2) and the rerouted graph's network edges."""
+
+    cdem: NDArray[np.float64]  # (C,) country demand, Gbit/s
+    udem: NDArray[np.float64]  # (U,) unit demand
+    usrc: NDArray[np.object_]
+    ucountry: NDArray[np.int64]  # (U,) each unit's country
+    lit_gbps: NDArray[np.float64]  # (cables,)
+    dest: Destinations
+    land: tuple[Any, ...]  # (u, v, capacity Gbit/s, border, km) of the land links
+    s_act: NDArray[np.int64]  # segments that are edges
+    eu: NDArray[np.int64]
+    ev: NDArray[np.int64]
+    ecap: NDArray[np.int64]  # flow units
+
+
+def _inputs(
+    net: Network,
+    units: pd.DataFrame,
+    node_unit: NDArray[np.int32],
+    country: NDArray[np.int32],
+    countries: pd.DataFrame,
+    by: str,
+    demand_table: Mapping[str, float] | None,
+    capacity_table: Mapping[str, float] | None,
+) -> _Inputs:
+    n_u, n_c = len(units), len(countries)
+    cd = country_demand(net, countries["iso3"].tolist(), table=demand_table)
+    cdem = cd["demand_gbps"].to_numpy(dtype=float)
+    if by == "country":
+        udem, usrc = cdem, cd["demand_source"].to_numpy(dtype=object)
+    else:
+        md = metro_demand(net, table=demand_table).set_index("metro_id")
+        udem = units["metro_id"].map(md["demand_gbps"]).fillna(0.0).to_numpy(dtype=float)
+        udem = np.maximum(udem, net.settings.demand_fallback_gbps)
+        usrc = units["metro_id"].map(md["demand_source"]).fillna("fallback").to_numpy(object)
+    ucountry = np.arange(n_c, dtype=np.int64)
+    if by != "country":
+        ucountry = np.full(n_u, -1, dtype=np.int64)
+        on = node_unit >= 0
+        ucountry[node_unit[on]] = country[on]
+    lit = lit_capacity_tbps(
+        net.all_cables, network_year(net), net.settings, dict(capacity_table or {})
+    )
+    lit_gbps = lit * 1000.0
+    dest = destinations(net, country, demand_table)
+    land = _land_capacity(net, country, cdem, cd["income"].to_numpy(dtype=float))
+    s_act = np.flatnonzero(net.active & ~net.failed_nodes[net.seg_u] & ~net.failed_nodes[net.seg_v])
+    eu = np.concatenate((net.seg_u[s_act], land[0])).astype(np.int64)
+    ev = np.concatenate((net.seg_v[s_act], land[1])).astype(np.int64)
+    ecap = np.concatenate((lit_gbps[net.seg_cable[s_act]], land[2]))
+    ecap = np.maximum(np.round(ecap * _UNIT), 1).astype(np.int64)
+    return _Inputs(
+        cdem, udem, np.asarray(usrc, dtype=object), ucountry, lit_gbps, dest, land, s_act, eu,
+        ev, ecap,
+    )  # fmt: skip
+
+
+def _rerouted_arrays(
+    net: Network,
+    inp: _Inputs,
+    node_unit: NDArray[np.int32],
+    sinks: NDArray[np.int64],
+    seg_index: NDArray[np.int64],
+    only: NDArray[np.bool_] | None,
+) -> ReroutedArrays:
+    caps = sink_caps(
+        inp.dest.node, inp.dest.weight, inp.dest.country, inp.ucountry, inp.udem, sinks
+    )
+    return ReroutedArrays.build(
+        len(net.nodes), inp.eu, inp.ev, inp.ecap, seg_index, len(net.seg_u),
+        node_unit.astype(np.int64), inp.udem, sinks, caps, only,
+    )  # fmt: skip
+
+
+def rerouted_arrays(
+    net: Network,
+    units: pd.DataFrame,
+    node_unit: NDArray[np.int32],
+    country: NDArray[np.int32],
+    countries: pd.DataFrame,
+    only: NDArray[np.bool_],
+    *,
+    by: str = "country",
+    demand: Mapping[str, float] | None = None,
+    capacity: Mapping[str, float] | None = None,
+) -> ReroutedArrays:
+    """The rerouted horizon alone (rule C7) for the units of the mask ``only``: the same
+    graph, demand and destinations as :func:`flow_model`, without the immediate horizon
+    and with base flows for those units only (the others are not evaluated), so a what-if
+    network can be judged on a few countries without compiling every country's flow.
+    Values of the kept units are the same bits as :func:`flow_model`'s."""
+    inp = _inputs(net, units, node_unit, country, countries, by, demand, capacity)
+    seg_index = np.concatenate((inp.s_act, np.full(len(inp.land[0]), -1))).astype(np.int64)
+    return _rerouted_arrays(net, inp, node_unit, np.unique(inp.dest.node), seg_index, only)
 
 
 def _positions(g: csr_matrix) -> Any:

@@ -66,10 +66,11 @@ from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 
 from undersea._errors import InvalidArgumentError, InvalidScenarioError, UnknownNameError
-from undersea.analysis.flows import FlowModel, flow_model
+from undersea.analysis.flows import FlowModel, flow_model, rerouted_arrays
 from undersea.analysis.routes.routing import delay_graph
 from undersea.analysis.sharing import JointModel, check_rerouting, joint_model, joint_result
 from undersea.engine.kernels import ImpactArrays, KernelOutput, run_batch
+from undersea.engine.rerouted import ReroutedArrays
 from undersea.network.capacity import cable_capacity_tbps
 from undersea.network.core import Network
 from undersea.network.graph import metro_id, metro_node, metro_nodes
@@ -87,6 +88,7 @@ __all__ = [
     "immediate_segments",
     "impact_model",
     "metro_impact",
+    "rerouted_model",
     "scenario_masks",
 ]
 
@@ -613,6 +615,26 @@ def capacity_model(
         demand=demand,
         capacity=capacity,
     )
+
+
+def rerouted_model(net: Network, iso3: Sequence[str]) -> tuple[ReroutedArrays, NDArray[np.int64]]:
+    """The capacity model's rerouted horizon (rule C7) compiled for the countries ``iso3``
+    only, and their unit indices: for judging many what-if networks on a few countries
+    (:func:`~undersea.analysis.planning.compare`, :func:`~undersea.analysis.planning.plan`)
+    without compiling every country's flows. Their values equal :func:`capacity_model`'s.
+    """
+    countries, country = _country_units(net)
+    ix = pd.Index(countries["iso3"]).get_indexer(list(iso3))
+    if (ix < 0).any():
+        missing = [c for c, i in zip(iso3, ix, strict=True) if i < 0]
+        raise InvalidArgumentError(f"{', '.join(missing)}: no node in this network")
+    key = ("rerouted_model", tuple(sorted(set(iso3))))
+    if key not in net.memo:
+        only = np.zeros(len(countries), dtype=bool)
+        only[ix] = True
+        net.memo[key] = rerouted_arrays(net, countries, country, country, countries, only)
+    out: ReroutedArrays = net.memo[key]
+    return out, np.asarray(ix, dtype=np.int64)
 
 
 def _joint_model(net: Network, fm: FlowModel) -> JointModel:

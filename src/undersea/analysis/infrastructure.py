@@ -126,7 +126,7 @@ def infrastructure_arrays(
     ok = (cl_col >= 0) & (cl_row >= 0)
     lp_cable = _incidence(cl_row[ok], cl_col[ok], (len(lps), c))
 
-    node_row = lp_row.reindex(net.nodes["node_id"]).fillna(-1).to_numpy(dtype=np.int64)
+    node_row = lp_row.reindex(net.nodes["node_id"]).fillna(-1).to_numpy(dtype=np.int64, copy=True)
     is_lp = (net.nodes["kind"] == "landing").to_numpy()
     node_row[~is_lp] = -1
     ends = np.concatenate([net.seg_u[seg], net.seg_v[seg]])

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import pandas as pd
 import typer
 
@@ -206,7 +207,7 @@ def whatif_command(
         typer.Option("--countries", help="Risk rows for these countries only (comma-separated)."),
     ] = None,
     top: Annotated[int, typer.Option("--top", help="Rows of the hub and risk tables.", min=1)] = 15,
-    impact: ImpactOpt = ImpactName.connectivity,
+    impact: ImpactOpt = ImpactName.capacity,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
     sample: SampleOpt = False,
@@ -219,8 +220,10 @@ def whatif_command(
     Compares the network before and after: what changed, hub ranks (cables), route
     round trips (--compare-routes) and, with --scenarios or --hazard, Monte Carlo risk
     on the same scenarios for both. --format csv prints the most specific table (risk,
-    else routes, else hubs). The risk is judged by --impact connectivity (default) or
-    capacity (the immediate horizon: what rides a failed cable in the first hours).
+    else routes, else hubs). --impact capacity (default) judges the risk by the capacity
+    model: P(severe) after rerouting (what a new cable buys) for --countries, or for the
+    countries the edit touches, and in the first hours for every country; --impact
+    connectivity by the cable-count model.
 
     Example: undersea whatif --add-cable "Lagos,Marseille" --rfs 2027 --compare-routes "Lagos->Frankfurt"
     """  # noqa: E501
@@ -283,24 +286,27 @@ def _routes_display(df: pd.DataFrame | None) -> pd.DataFrame | None:
 def _risk_display(df: pd.DataFrame | None, top: int) -> pd.DataFrame | None:
     if df is None:
         return None
-    changed = df[(df["change_p_severe"] != 0) | (df["change_lost_share"] != 0)]
+    later = "change_p_severe_rerouted" in df
+    cols = ["change_p_severe", "change_lost_share"]
+    if later:
+        cols += ["change_p_severe_rerouted", "change_lost_share_rerouted"]
+    changed = df[(df[cols].fillna(0) != 0).any(axis=1)]
     rows = (changed if len(changed) else df).head(top)
 
-    def pct(col: str) -> list[str]:
-        return [f"{x:.2%}" for x in rows[col]]
+    def pair(col: str) -> list[str]:
+        b, a = rows[f"{col}_before"], rows[f"{col}_after"]
+        return ["–" if np.isnan(x) else f"{x:.1%} → {y:.1%}" for x, y in zip(b, a, strict=True)]
 
-    return pd.DataFrame(
-        {
-            "iso2": rows["iso2"],
-            "name": rows["name"],
-            "P severe before": pct("p_severe_before"),
-            "P severe after": pct("p_severe_after"),
-            "P isolated before": pct("p_isolated_before"),
-            "P isolated after": pct("p_isolated_after"),
-            "lost before": pct("expected_lost_share_before"),
-            "lost after": pct("expected_lost_share_after"),
-        }
-    )
+    out = {"iso2": rows["iso2"], "name": rows["name"]}
+    if later:
+        out["P severe rerouted"] = pair("p_severe_rerouted")
+        out["lost rerouted"] = pair("expected_lost_share_rerouted")
+        out["P severe 1st hours"] = pair("p_severe")
+    else:
+        out["P severe"] = pair("p_severe")
+        out["lost"] = pair("expected_lost_share")
+    out["P isolated"] = pair("p_isolated")
+    return pd.DataFrame(out)
 
 
 # --------------------------------------------------------------------------- plan
@@ -366,6 +372,7 @@ def plan_command(
     runner_ups: Annotated[
         int, typer.Option("--runner-ups", help="Best unchosen candidates to list.", min=0)
     ] = 10,
+    impact: ImpactOpt = ImpactName.capacity,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
     sample: SampleOpt = False,
@@ -379,7 +386,9 @@ def plan_command(
     hubs within --max-length; branches from nearby cables) or read with --candidates;
     every candidate is judged on the same Monte Carlo scenarios, and lazy greedy picks
     --new-cables of them. Shows the chosen builds with their marginal gains, the
-    targets before and after, and the runner-ups.
+    targets before and after, and the runner-ups. --impact capacity (default) judges a
+    loss by the capacity model after rerouting (the share of demand a target can no
+    longer deliver); --impact connectivity by the cable-count model.
 
     Example: undersea plan --countries "Liberia,Sierra Leone,Guinea" --new-cables 2 --max-length 5000km --scenarios 20000 --seed 1
     """  # noqa: E501
@@ -400,6 +409,7 @@ def plan_command(
             max_length_km=_km(max_length, "--max-length"),
             kinds=_split(kinds),
             progress=progress,
+            impact=impact.value,
         )
     others = result.candidates[~result.candidates["chosen"]].head(runner_ups)
     if fmt is Format.json:

@@ -27,6 +27,7 @@ and every executor gives the same bits. numba spreads scenarios over threads.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,11 +94,14 @@ class ReroutedArrays:
         demand_gbps: NDArray[np.float64],
         sink_nodes: NDArray[np.int64],
         sink_cap: NDArray[np.int64],
+        only: NDArray[np.bool_] | None = None,
     ) -> ReroutedArrays:
         """Compile the flow graph and solve every unit's base flow.
 
         ``sink_nodes`` (K,) are the distinct destination nodes and ``sink_cap`` (U, K) the
-        flow units each takes from each unit (rule C7).
+        flow units each takes from each unit (rule C7). ``only`` (U,), when given, keeps
+        the units to evaluate: the others get no base flow and are never re-solved
+        (:meth:`restricted`), which makes compiling for a few units cheap.
         """
         i64 = np.int64
         n, e = int(n_nodes), len(edge_u)
@@ -121,6 +125,8 @@ class ReroutedArrays:
         seg_edge[edge_seg[on]] = np.flatnonzero(on)
         unit_d = np.ceil(np.asarray(demand_gbps, dtype=float) * _UNIT).astype(i64)
         unit_d[np.diff(src_ptr) == 0] = 0
+        if only is not None:
+            unit_d[~np.asarray(only, dtype=bool)] = 0
         a = cls(
             n_nodes=n,
             n_edges=e,
@@ -187,6 +193,16 @@ class ReroutedArrays:
             self.n_nodes, self.n_edges, self.tail, self.head, self.cap, self.adj_ptr,
             self.adj_edge, self.adj_dir, self.src_ptr, self.unit_d, self.sink_cap,
         )  # fmt: skip
+
+    def restricted(self, only: NDArray[np.bool_]) -> ReroutedArrays:
+        """These arrays evaluating only the units of the mask ``only`` (U,): the others
+        keep their base values in :func:`rerouted_batch`'s output and cost nothing.
+        Each unit's max-flow is independent of the others', so the kept units' values
+        are the same bits as without the restriction."""
+        keep = np.asarray(only, dtype=bool)
+        if keep.shape != self.unit_d.shape:
+            raise ValueError(f"only must have {len(self.unit_d)} entries, got {keep.shape}")
+        return dataclasses.replace(self, unit_d=np.where(keep, self.unit_d, 0))
 
     def uses(self) -> NDArray[np.bool_]:
         """(U, E) whether each unit's base flow uses each network edge."""
@@ -582,11 +598,12 @@ def _reaches_all(g: Any, parent: Any, mark: Any, stamp: int, u: int) -> bool:
 
 @njit(cache=True, nogil=True)
 def _affected(
-    f_ptr: Any, f_edge: Any, i: int, edge_ptr: Any, edge_unit: Any, dead: Any, umark: Any,
-    todo: Any, every: bool,
+    f_ptr: Any, f_edge: Any, i: int, edge_ptr: Any, edge_unit: Any, unit_d: Any, dead: Any,
+    umark: Any, todo: Any, every: bool,
 ) -> int:  # fmt: skip
     """Mark scenario ``i``'s dead edges (stamp ``i + 1``) and list in ``todo`` the units
-    whose base flow crosses one (all units with ``every``), marked ``-stamp``: their count."""
+    with demand whose base flow crosses one (all of them with ``every``), marked
+    ``-stamp``: their count."""
     stamp = i + 1
     nu = 0
     for k in range(f_ptr[i], f_ptr[i + 1]):
@@ -594,15 +611,17 @@ def _affected(
         dead[e] = stamp
         for j in range(edge_ptr[e], edge_ptr[e + 1]):
             u = edge_unit[j]
-            if umark[u] != -stamp:
+            if umark[u] != -stamp and unit_d[u] > 0:
                 umark[u] = -stamp
                 todo[nu] = u
                 nu += 1
     if every:
-        nu = umark.shape[0]
-        for u in range(nu):
-            todo[u] = u
-            umark[u] = -stamp
+        nu = 0
+        for u in range(umark.shape[0]):
+            if unit_d[u] > 0:
+                todo[nu] = u
+                umark[u] = -stamp
+                nu += 1
     return nu
 
 
@@ -758,7 +777,9 @@ def _batch_nb(
         lost = np.zeros(n_u, dtype=np.int64)
         for i in range(t, b, n_chunks):
             stamp = i + 1
-            nu = _affected(f_ptr, f_edge, i, edge_ptr, edge_unit, dead, umark, todo, every[i])
+            nu = _affected(
+                f_ptr, f_edge, i, edge_ptr, edge_unit, unit_d, dead, umark, todo, every[i]
+            )
             if not every[i]:
                 _screen(g, base_value, by_cap, by_demand, dead, stamp, umark, parent, rmark)
                 _screen_slack(g, base, slack, by_slack, dead, stamp, umark, todo, nu, lost, parent)

@@ -23,10 +23,11 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from undersea._errors import InvalidArgumentError, NoRouteError, UnknownNameError
-from undersea.analysis.impact import IMPACT_MODELS, capacity_model, impact_model
+from undersea.analysis.impact import IMPACT_MODELS, capacity_model, impact_model, rerouted_model
 from undersea.analysis.planning.candidates import _targets
 from undersea.analysis.planning.crn import Draws, Extension, _check_derived, hazard_spec
 from undersea.analysis.planning.optimise import Progress, _unit_index
+from undersea.engine.rerouted import ReroutedArrays, rerouted_batch
 from undersea.network.core import Network
 
 __all__ = ["Comparison", "compare"]
@@ -199,6 +200,36 @@ def _judge(
     return iso.sum(0), (iso | (lost >= share)).sum(0), lost.sum(0)
 
 
+def _touched(before: Network, after: Network) -> list[str]:
+    """ISO3 codes of the countries where an edit builds or retires something."""
+    s0 = len(before.seg_u)
+    was = np.concatenate((before.active, np.ones(len(after.seg_u) - s0, dtype=bool)))
+    segs = np.concatenate((np.arange(s0, len(after.seg_u)), np.flatnonzero(was & ~after.active)))
+    links = after.links.iloc[len(before.links) :]
+    ends = pd.Index(after.nodes["node_id"]).get_indexer(pd.concat((links["u"], links["v"])))
+    nodes = np.concatenate((after.seg_u[segs], after.seg_v[segs], ends[ends >= 0]))
+    iso = after.nodes["iso3"].to_numpy(dtype=object)[nodes.astype(np.int64)]
+    return sorted({str(c) for c in iso if isinstance(c, str) and c})
+
+
+class _Rerouted:
+    """The rerouted horizon (rule C7) of both networks for a few countries (the targets),
+    losses measured against the *before* network's delivered capacity."""
+
+    def __init__(self, before: Network, after: Network, iso3: Sequence[str], ix: Any):
+        self.a0, self.i0 = rerouted_model(before, iso3)
+        self.a1, self.i1 = rerouted_model(after, iso3)
+        self.ix = np.asarray(ix, dtype=np.int64)  # the targets' rows in the risk table
+        self.ref = self.a0.base_delivered[self.i0]
+        self.demand = self.a0.demand_gbps[self.i0]
+
+    def lost(self, a: ReroutedArrays, i: Any, fs: NDArray[np.bool_], iso: Any) -> Any:
+        after = rerouted_batch(a, fs)[:, i]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(self.demand > 0, (self.ref - after) / self.demand, 0.0)
+        return np.where(iso, 1.0, np.clip(share, 0.0, 1.0))
+
+
 def _risk_changes(
     before: Network,
     after: Network,
@@ -206,6 +237,7 @@ def _risk_changes(
     core: Sequence[str] | None,
     progress: Progress | None,
     impact: str,
+    targets: Sequence[str] | None,
 ) -> pd.DataFrame:
     m0 = impact_model(before, core=core)
     m1 = impact_model(after, core=m0.core)
@@ -215,21 +247,33 @@ def _risk_changes(
     ix1 = _unit_index(m1, units)
     s = before.settings
     acc = np.zeros((6, len(units)))
-    done = 0
     cap = impact == "capacity"
     fm0 = capacity_model(before, core=m0.core) if cap else None
     fm1 = capacity_model(after, core=m0.core) if cap else None
+    rr = None
+    if cap:
+        iso3 = list(targets) if targets is not None else _touched(before, after)
+        iso3 = [c for c in iso3 if c in set(units["iso3"])]
+        rr = _Rerouted(before, after, iso3, pd.Index(units["iso3"]).get_indexer(iso3))
+        acc_rr = np.zeros((4, len(iso3)))
+    done = 0
     for k, fs in draws.batches():
         fs1 = ext.draw(k, np.arange(len(fs)), fs)
+        o0, o1 = m0.evaluate(fs), m1.evaluate(fs1)
         if fm0 is None or fm1 is None:
             ref = m0.capacity_before_mbps
-            a = _judge(m0.evaluate(fs), ix0, ref, s.severe_share)
-            b = _judge(m1.evaluate(fs1), ix1, ref, s.severe_share)
+            a = _judge(o0, ix0, ref, s.severe_share)
+            b = _judge(o1, ix1, ref, s.severe_share)
         else:
             share = s.capacity_severe_share
             t0, t1 = fm0.sub_gbps + fm0.border_gbps, fm1.sub_gbps + fm1.border_gbps
-            a = _judge(m0.evaluate(fs), ix0, t0, share, fm0.immediate(fs))
-            b = _judge(m1.evaluate(fs1), ix1, t1, share, fm1.immediate(fs1))
+            a = _judge(o0, ix0, t0, share, fm0.immediate(fs))
+            b = _judge(o1, ix1, t1, share, fm1.immediate(fs1))
+        if rr is not None:
+            l0 = rr.lost(rr.a0, rr.i0, fs, o0.isolated[:, ix0[rr.ix]])
+            l1 = rr.lost(rr.a1, rr.i1, fs1, o1.isolated[:, ix1[rr.ix]])
+            share = s.capacity_severe_share
+            acc_rr += np.vstack(((l0 >= share).sum(0), l0.sum(0), (l1 >= share).sum(0), l1.sum(0)))
         acc += np.vstack(a + b)
         done += len(fs)
         if progress is not None:
@@ -239,9 +283,23 @@ def _risk_changes(
         units[f"{name}_before"], units[f"{name}_after"] = p[i], p[i + 3]
     units["change_p_severe"] = p[4] - p[1]
     units["change_lost_share"] = p[5] - p[2]
-    return units.sort_values(["change_p_severe", "change_lost_share", "iso3"]).reset_index(
-        drop=True
-    )
+    order = ["change_p_severe", "change_lost_share", "iso3"]
+    if rr is not None:
+        q = acc_rr / draws.n_scenarios
+        for i, name in enumerate(("p_severe_rerouted", "expected_lost_share_rerouted")):
+            for j, when in enumerate(("before", "after")):
+                col = np.full(len(units), np.nan)
+                col[rr.ix] = q[2 * j + i]
+                units[f"{name}_{when}"] = col
+        units["change_p_severe_rerouted"] = (
+            units["p_severe_rerouted_after"] - units["p_severe_rerouted_before"]
+        )
+        units["change_lost_share_rerouted"] = (
+            units["expected_lost_share_rerouted_after"]
+            - units["expected_lost_share_rerouted_before"]
+        )
+        order = ["change_p_severe_rerouted", "change_lost_share_rerouted", *order]
+    return units.sort_values(order, na_position="last").reset_index(drop=True)
 
 
 def compare(
@@ -258,7 +316,7 @@ def compare(
     core: Sequence[str] | None = None,
     batch_size: int | None = None,
     progress: Progress | None = None,
-    impact: str = "connectivity",
+    impact: str = "capacity",
 ) -> Comparison:
     """Compare a network with an edited copy: hubs, routes and risk in one call.
 
@@ -279,14 +337,18 @@ def compare(
     hubs_by, top
         Hub metric to rank metros by (None: skip), and the top ranks to watch.
     impact
-        ``"connectivity"`` (default): the cable-count model, shares against the capacity
-        before. ``"capacity"``: each network judged by its own capacity model's immediate
-        horizon (lost share of its provisioned capacity, severe from
-        ``capacity_severe_share``), as :func:`~undersea.analysis.risk.risk` does. Not the
-        default: the immediate horizon counts what rides a failed cable in the first
-        hours, so a long new cable that carries a large share of a country's traffic can
-        raise its chance of a severe first day (see docs/planning.md); the horizon that
-        measures a new cable's benefit is the rerouted one, too slow to sample today.
+        ``"capacity"`` (default): the capacity model (:mod:`undersea.analysis.flows`), both
+        horizons. Its immediate horizon (``p_severe``, ``expected_lost_share``: each
+        network's lost share of its own provisioned capacity in the first hours, as
+        :func:`~undersea.analysis.risk.risk` samples it) for every country; its rerouted
+        horizon (``p_severe_rerouted``, ``expected_lost_share_rerouted``: the share of
+        demand the scenario makes undeliverable after rerouting, against the *before*
+        network's delivered capacity) for ``countries``, or, without them, for the
+        countries where the edit builds or retires something (NaN for the others). The
+        rerouted horizon is what a new cable buys (the immediate one counts what rides
+        a failed cable before rerouting, so a new cable that carries a share of a
+        country's traffic barely changes it); the table is sorted by its change.
+        ``"connectivity"``: the cable-count model, shares against the capacity before.
 
     Examples
     --------
@@ -311,7 +373,8 @@ def compare(
     n = s.plan_scenarios if n_scenarios is None else n_scenarios
     size = s.risk_batch_size if batch_size is None else batch_size
     draws = Draws.create(spec, before, seed=seed, n_scenarios=n, batch_size=size)
-    table = _risk_changes(before, after, draws, core, progress, impact)
-    if countries is not None:
-        table = table[table["iso3"].isin(set(_targets(before, countries)["iso3"]))]
+    chosen = None if countries is None else list(_targets(before, countries)["iso3"])
+    table = _risk_changes(before, after, draws, core, progress, impact, chosen)
+    if chosen is not None:
+        table = table[table["iso3"].isin(set(chosen))]
     return Comparison(changes, hubs, rts, table.reset_index(drop=True), n, seed, spec.to_spec())

