@@ -2,7 +2,8 @@
 
 Run: ``python benchmarks/bench_impact.py [--snapshot 2024-03] [--scenarios 100000]
 [--ref-scenarios 200] [--risk-scenarios 20480] [--kernel-scenarios 200]
-[--flow-scenarios 20] [--nx-flow-scenarios 2]`` with ``UNDERSEA_DATA`` pointing at a data
+[--flow-scenarios 20] [--nx-flow-scenarios 2] [--country NG] [--country-scenarios 1024]
+[--country-ref-scenarios 50]`` with ``UNDERSEA_DATA`` pointing at a data
 directory (``--kernel-scenarios 0`` skips the rerouted rows). Prints a Markdown table for
 ``benchmarks/README.md``.
 
@@ -43,6 +44,7 @@ from undersea.analysis.flows import reference_rerouted
 from undersea.analysis.impact import capacity_model, impact_model
 from undersea.engine.immediate import immediate_batch, reference_immediate
 from undersea.engine.kernels import run_batch
+from undersea.engine.rerouted import rerouted_batch
 from undersea.scenarios.hazards import LengthProportional, batch_rng
 
 
@@ -121,6 +123,44 @@ def _rerouted_rows(fm, fs: np.ndarray, args: argparse.Namespace) -> list[tuple[s
     return rows
 
 
+def _one_country_rows(
+    fm, model, fs: np.ndarray, got: np.ndarray, args
+) -> list[tuple[str, int, float]]:
+    """The rerouted horizon for one country (``risk --rerouted --country``): the kernel
+    restricted to it, and scipy and NetworkX for that country alone, checked equal to the
+    all-countries kernel's column."""
+    from undersea.analysis._maxflow import solve_all
+
+    u = int(np.flatnonzero(model.units["iso2"].to_numpy() == args.country)[0])
+    only = np.arange(fm.n_units) == u
+    a = fm.fast.restricted(only)
+    rerouted_batch(a, fs[:2])
+    n = args.country_scenarios
+    mine, t = _timed(rerouted_batch, a, fs[:n])
+    k = len(got)
+    if not np.array_equal(mine[:k, u], got[:, u]):
+        raise SystemExit("the one-country kernel disagrees with the all-countries kernel")
+    name = f"rerouted, one country ({args.country})"
+    rows = [(f"{name}, warm-started kernel", n, t)]
+    m = min(args.country_ref_scenarios, n)
+    t0 = time.perf_counter()
+    ref = [solve_all(fm, _dead(fm, f), np.array([u]))[0][0] for f in fs[:m]]
+    rows.append(
+        (f"rerouted, one country ({args.country}), scipy max-flow", m, time.perf_counter() - t0)
+    )
+    if not np.array_equal(np.asarray(ref), mine[:m, u]):
+        raise SystemExit("one-country kernel and scipy disagree")
+    m2 = min(args.nx_flow_scenarios * 5, n)
+    t0 = time.perf_counter()
+    want = [_nx_delivered(fm, _nx_graph(fm, _dead(fm, f)), u) for f in fs[:m2]]
+    rows.append(
+        (f"rerouted, one country ({args.country}), NetworkX max-flow", m2, time.perf_counter() - t0)
+    )
+    if not np.array_equal(np.asarray(want), mine[:m2, u]):
+        raise SystemExit("one-country kernel and NetworkX disagree")
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--snapshot", default="2024-03")
@@ -130,6 +170,9 @@ def main() -> None:
     ap.add_argument("--kernel-scenarios", type=int, default=200)
     ap.add_argument("--flow-scenarios", type=int, default=20)
     ap.add_argument("--nx-flow-scenarios", type=int, default=2)
+    ap.add_argument("--country", default="NG", help="ISO2 of the one-country rerouted rows")
+    ap.add_argument("--country-scenarios", type=int, default=1024)
+    ap.add_argument("--country-ref-scenarios", type=int, default=50)
     args = ap.parse_args()
     net = undersea.load(args.snapshot)
     rate = net.settings.risk_default_rate_per_1000km
@@ -168,6 +211,8 @@ def main() -> None:
     rows.append(("risk(impact='capacity') end to end", n, t_risk))
     if args.kernel_scenarios:
         rows += _rerouted_rows(fm, first, args)
+        got = fm.rerouted_batch(first[: args.kernel_scenarios])
+        rows += _one_country_rows(fm, model, first, got, args)
     cpu = platform.processor() or platform.machine()
     print(f"snapshot {args.snapshot}, {os.cpu_count()} CPUs ({cpu}), compile {t_compile:.1f} s")
     print(f"hazard: length-proportional, {rate} per 1,000 km; seed 7\n")
