@@ -93,7 +93,8 @@ def test_country_report_sections(country: Report) -> None:
     assert "International cables in service" in html
     assert "Cable-disjoint routes to" in html
     assert "2024 West Africa cable cuts off Abidjan" in html  # an incident replay row
-    assert "P(severe or worse)" in html
+    assert "P(severe or worse), first hours" in html
+    assert "P(severe or worse), after rerouting" in html  # both horizons of the capacity model
     assert "200 random scenarios (seed 3)" in html
     assert "accra-ghana" in html
 

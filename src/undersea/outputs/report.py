@@ -427,12 +427,26 @@ def _risk(
     from undersea.scenarios.hazards import LengthProportional
 
     hazard = LengthProportional(rate_per_1000km=net.settings.risk_default_rate_per_1000km)
-    res = risk(net, hazard, n_scenarios=n_scenarios, seed=seed)
+    res = risk(net, hazard, n_scenarios=n_scenarios, seed=seed, rerouted=[iso2])
     mine = res.countries[res.countries["iso2"] == iso2]
     measures = {
         "P(isolated)": ("p_isolated", "p_isolated_low", "p_isolated_high"),
-        "P(severe or worse)": ("p_severe", "p_severe_low", "p_severe_high"),
-        "Expected lost share": ("expected_lost_share", "lost_share_low", "lost_share_high"),
+        "P(severe or worse), first hours": ("p_severe", "p_severe_low", "p_severe_high"),
+        "Expected lost share, first hours": (
+            "expected_lost_share",
+            "lost_share_low",
+            "lost_share_high",
+        ),
+        "P(severe or worse), after rerouting": (
+            "p_severe_rerouted",
+            "p_severe_rerouted_low",
+            "p_severe_rerouted_high",
+        ),
+        "Expected lost share, after rerouting": (
+            "expected_lost_share_rerouted",
+            "lost_share_rerouted_low",
+            "lost_share_rerouted_high",
+        ),
     }
     rows = [
         {"measure": m, "estimate": mine[k].item(), "low": mine[lo].item(), "high": mine[hi].item()}
@@ -534,11 +548,17 @@ def country_report(
         risk=_html_table(risk_table, {"estimate": "pct", "low": "pct", "high": "pct"}),
         risk_info=risk_info,
         assumptions={
+            "Impact model": "the capacity model (undersea.analysis.flows): demand from "
+            "exchange capacity, population and income; lit capacity by age; land links "
+            "with capacity; traffic to the metros that attract it",
             "Severity": f"isolated: no path to the core; severe: lost share ≥ "
-            f"{s.severe_share:.0%} or RTT inflation ≥ {s.severe_rtt_ms:g} ms; degraded: "
-            f"≥ {s.degraded_share:.0%} or ≥ {s.degraded_rtt_ms:g} ms",
-            "Global core": f"the {s.core_metros} metros with the most cables in service",
-            "Capacity proxy": "design capacity by RFS year (undersea.network.capacity)",
+            f"{s.capacity_severe_share:.0%} or RTT inflation ≥ {s.severe_rtt_ms:g} ms; "
+            f"degraded: ≥ {s.capacity_degraded_share:.0%} or ≥ {s.degraded_rtt_ms:g} ms; "
+            "first hours: share of provisioned traffic riding failed cables; after "
+            "rerouting: share of demand a max-flow can no longer deliver",
+            "Global core": f"the {s.core_metros} metros with the most cables in service "
+            "(isolation and RTT inflation)",
+            "Cable capacity": "lit capacity by RFS year and age (undersea.network.capacity)",
             "Latency": str(latency_assumptions(net)["model"]),
             "Fibre": f"n = {s.fibre_refractive_index}, per-hop allowance "
             f"{s.per_hop_delay_ms} ms, land route factor {s.land_route_factor}",
