@@ -42,7 +42,8 @@ def table(res: IncidentValidation) -> str:
     pred = c["predicted"].isin(["severe", "isolated"])
     head = (
         "| Incident | Control | Severe recall | Severe precision | Any-impact recall "
-        "| Severe missed | Severe not reported |\n|---|---|---|---|---|---|---|"
+        "| Any-impact precision | Severe missed | Severe not reported |"
+        "\n|---|---|---|---|---|---|---|---|"
     )
     lines = [head]
     for r in res.incidents.itertuples():
@@ -55,6 +56,7 @@ def table(res: IncidentValidation) -> str:
             ratio(r.severe_recall, r.severe_hits, r.reported_severe),
             ratio(r.severe_precision, r.severe_hits, r.predicted_severe),
             ratio(r.any_recall, r.any_hits, r.reported_any),
+            ratio(r.any_precision, r.any_hits, r.predicted_any),
             missed,
             extra,
         ]
@@ -64,7 +66,8 @@ def table(res: IncidentValidation) -> str:
         f"| **All {o['incidents']}** | {o['controls']} controls, **{o['controls_ok']} pass** "
         f"| **{ratio(o['severe_recall'], o['severe_hits'], o['reported_severe'])}** "
         f"| **{ratio(o['severe_precision'], o['severe_hits'], o['predicted_severe'])}** "
-        f"| **{ratio(o['any_recall'], o['any_hits'], o['reported_any'])}** | | |"
+        f"| **{ratio(o['any_recall'], o['any_hits'], o['reported_any'])}** "
+        f"| **{ratio(o['any_precision'], o['any_hits'], o['predicted_any'])}** | | |"
     )
     return "\n".join(lines)
 

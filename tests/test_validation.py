@@ -62,12 +62,14 @@ CUT_NIGERIA = _incident("2020-03-nigeria", ("TRUNK",), Circle(1.5, 5.3, 80.0), [
 
 
 def test_score_counts() -> None:
-    assert score_counts(4, 2, 2, 10, 5) == {
+    assert score_counts(4, 2, 2, 10, 5, 8) == {
         "severe_recall": 0.5,
         "severe_precision": 1.0,
         "any_recall": 0.5,
+        "any_precision": 0.625,
     }
-    empty = score_counts(0, 0, 0, 0, 0)
+    assert math.isnan(score_counts(4, 2, 2, 10, 5)["any_precision"])  # not counted
+    empty = score_counts(0, 0, 0, 0, 0, 0)
     assert all(math.isnan(v) for v in empty.values())
 
 
@@ -93,6 +95,11 @@ def test_replay_known_answers(coast, model: str) -> None:
         1.0,
         any_hits / 4,
     )
+    # any-impact precision: predicted affected that a report names
+    called = v.countries[(v.countries["incident"] == "2020-01-senegal")]
+    called = called[called["predicted"] != "none"]
+    assert first["predicted_any"] == len(called)
+    assert first["any_precision"] == any_hits / len(called)
     assert first["control_ok"] is None
     assert not first["control"]
     assert inc.loc["2020-02-spur", "control_ok"] is True
@@ -170,6 +177,7 @@ def test_cli_validate_real(capsys, shared_data, model: str) -> None:
         assert r["predicted_severe"] == len(pred_s), iid
         assert r["severe_hits"] == len(rep_s & pred_s), iid
         assert r["any_hits"] == len(rep_any & pred_any), iid
+        assert r["predicted_any"] == len(pred_any), iid
         if rep_s:
             assert r["severe_recall"] == pytest.approx(len(rep_s & pred_s) / len(rep_s))
         else:

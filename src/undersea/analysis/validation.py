@@ -77,7 +77,9 @@ class IncidentValidation:
     incidents
         One row per incident: ``incident``, ``date``, ``control``, ``year``, the counts
         (``reported_severe``, ``predicted_severe``, ``severe_hits``, ``reported_any``,
-        ``any_hits``), ``severe_recall``, ``severe_precision``, ``any_recall``,
+        ``any_hits``, ``predicted_any``), ``severe_recall``, ``severe_precision``,
+        ``any_recall``, ``any_precision`` (predicted affected that a report names:
+        impact called where none was reported counts against it),
         ``control_ok`` (controls only) and ``missing_cables`` (named cables the view lacks).
     overall
         Pooled counts and ratios (the same keys as an incident row's scores) plus
@@ -95,22 +97,25 @@ def score_counts(
     severe_hits: int,
     reported_any: int,
     any_hits: int,
+    predicted_any: int | None = None,
 ) -> dict[str, float]:
-    """Severe recall and precision and any-impact recall from counts (``NaN`` for 0/0).
+    """Severe recall and precision, any-impact recall and (with ``predicted_any``)
+    any-impact precision from counts (``NaN`` for 0/0 or a count not given).
 
     Examples
     --------
-    >>> score_counts(4, 2, 2, 10, 5)
-    {'severe_recall': 0.5, 'severe_precision': 1.0, 'any_recall': 0.5}
+    >>> score_counts(4, 2, 2, 10, 5, 8)
+    {'severe_recall': 0.5, 'severe_precision': 1.0, 'any_recall': 0.5, 'any_precision': 0.625}
     """
 
-    def ratio(a: int, b: int) -> float:
+    def ratio(a: int, b: int | None) -> float:
         return a / b if b else float("nan")
 
     return {
         "severe_recall": ratio(severe_hits, reported_severe),
         "severe_precision": ratio(severe_hits, predicted_severe),
         "any_recall": ratio(any_hits, reported_any),
+        "any_precision": ratio(any_hits, predicted_any),
     }
 
 
@@ -154,6 +159,7 @@ def _incident_row(inc: Incident, rows: pd.DataFrame, details: dict[str, Any]) ->
         "severe_hits": int((rep_severe & pred_severe).sum()),
         "reported_any": int(rep_any.sum()),
         "any_hits": int((rep_any & pred_any).sum()),
+        "predicted_any": int(pred_any.sum()),
     }
     return {
         "incident": inc.id,
@@ -170,7 +176,14 @@ def _incident_row(inc: Incident, rows: pd.DataFrame, details: dict[str, Any]) ->
 
 
 def _overall(table: pd.DataFrame, model: str) -> dict[str, Any]:
-    keys = ("reported_severe", "predicted_severe", "severe_hits", "reported_any", "any_hits")
+    keys = (
+        "reported_severe",
+        "predicted_severe",
+        "severe_hits",
+        "reported_any",
+        "any_hits",
+        "predicted_any",
+    )
     counts = {k: int(table[k].sum()) for k in keys}
     controls = table[table["control"]]
     return {

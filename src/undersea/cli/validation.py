@@ -103,6 +103,7 @@ def incident_validate(
         f"overall ({o['incidents']} incidents): severe recall {_pct(o['severe_recall'])} "
         f"({o['severe_hits']}/{o['reported_severe']}), precision "
         f"{_pct(o['severe_precision'])} ({o['severe_hits']}/{o['predicted_severe']}), "
-        f"any-impact recall {_pct(o['any_recall'])} ({o['any_hits']}/{o['reported_any']}); "
+        f"any-impact recall {_pct(o['any_recall'])} ({o['any_hits']}/{o['reported_any']}), "
+        f"precision {_pct(o['any_precision'])} ({o['any_hits']}/{o['predicted_any']}); "
         f"negative controls without a severe: {o['controls_ok']}/{o['controls']}"
     )
