@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import undersea
 from undersea import InvalidArgumentError, MalformedSourceError, UnknownNameError
-from undersea.analysis.impact import impact_model
+from undersea.analysis.impact import capacity_model, impact_model
 from undersea.analysis.planning.candidates import (
     Candidate,
     apply_candidates,
@@ -26,7 +26,7 @@ from undersea.analysis.planning.candidates import (
 )
 from undersea.analysis.planning.comparison import compare
 from undersea.analysis.planning.crn import Draws, Extension
-from undersea.analysis.planning.optimise import _exact, _greedy, plan
+from undersea.analysis.planning.optimise import _exact, _greedy, _unit_index, plan
 from undersea.analysis.risk import risk
 from undersea.geo.regions import Circle
 from undersea.scenarios.hazards import Correlated, Hotspots, LengthProportional
@@ -223,9 +223,10 @@ def test_the_rerouted_horizon_never_worsens_when_a_cable_is_added(coast, pair):
     draws = Draws.create(HAZARD, coast, seed=7, n_scenarios=300, batch_size=300)
     fs = draws.batch(0)
     fs1 = Extension(draws, after).draw(0, np.arange(len(fs)), fs)
-    iso3 = ["FRA", "NGA", "SEN", "GIN", "LBR"]
-    rr = _Rerouted(coast, after, iso3, np.arange(len(iso3)))
-    none = np.zeros((len(fs), len(iso3)), dtype=bool)
+    iso3 = pd.DataFrame({"iso3": ["FRA", "NGA", "SEN", "GIN", "LBR"], "name": ""})
+    ix0, ix1 = (_unit_index(impact_model(n), iso3) for n in (coast, after))
+    rr = _Rerouted(capacity_model(coast), capacity_model(after), ix0, ix1)
+    none = np.zeros((len(fs), len(ix0)), dtype=bool)
     lost0, lost1 = rr.lost(rr.a0, rr.i0, fs, none), rr.lost(rr.a1, rr.i1, fs1, none)
     assert (lost1 <= lost0 + 1e-12).all()
     assert (lost0 > 0).any()

@@ -604,7 +604,7 @@ def _compile(
         dtype=object,
     )
     label = np.concatenate((names[net.seg_cable[s_act]], land_lbl))
-    seg_index = np.concatenate((s_act, np.full(len(lu), -1))).astype(np.int64)
+    seg_index = inp.seg_index
     src, snk = n, n + 1
     members = np.flatnonzero(node_unit >= 0)
     sinks = np.unique(dest.node)
@@ -671,7 +671,7 @@ def _compile(
     )
     model.base_delivered[:] = delivered
     model.base_uses[:] = uses
-    fast = _rerouted_arrays(net, inp, node_unit, sinks, seg_index, None)
+    fast = _rerouted_arrays(net, inp, node_unit, sinks, None)
     return dataclasses.replace(model, fast=fast)
 
 
@@ -691,6 +691,11 @@ class _Inputs:
     eu: NDArray[np.int64]
     ev: NDArray[np.int64]
     ecap: NDArray[np.int64]  # flow units
+
+    @property
+    def seg_index(self) -> NDArray[np.int64]:
+        """Each edge's segment (-1: a land link)."""
+        return np.concatenate((self.s_act, np.full(len(self.land[0]), -1))).astype(np.int64)
 
 
 def _inputs(
@@ -740,14 +745,13 @@ def _rerouted_arrays(
     inp: _Inputs,
     node_unit: NDArray[np.int32],
     sinks: NDArray[np.int64],
-    seg_index: NDArray[np.int64],
     only: NDArray[np.bool_] | None,
 ) -> ReroutedArrays:
     caps = sink_caps(
         inp.dest.node, inp.dest.weight, inp.dest.country, inp.ucountry, inp.udem, sinks
     )
     return ReroutedArrays.build(
-        len(net.nodes), inp.eu, inp.ev, inp.ecap, seg_index, len(net.seg_u),
+        len(net.nodes), inp.eu, inp.ev, inp.ecap, inp.seg_index, len(net.seg_u),
         node_unit.astype(np.int64), inp.udem, sinks, caps, only,
     )  # fmt: skip
 
@@ -770,8 +774,7 @@ def rerouted_arrays(
     network can be judged on a few countries without compiling every country's flow.
     Values of the kept units are the same bits as :func:`flow_model`'s."""
     inp = _inputs(net, units, node_unit, country, countries, by, demand, capacity)
-    seg_index = np.concatenate((inp.s_act, np.full(len(inp.land[0]), -1))).astype(np.int64)
-    return _rerouted_arrays(net, inp, node_unit, np.unique(inp.dest.node), seg_index, only)
+    return _rerouted_arrays(net, inp, node_unit, np.unique(inp.dest.node), only)
 
 
 def _positions(g: csr_matrix) -> Any:

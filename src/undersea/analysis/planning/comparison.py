@@ -23,7 +23,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from undersea._errors import InvalidArgumentError, NoRouteError, UnknownNameError
-from undersea.analysis.impact import IMPACT_MODELS, capacity_model, impact_model, rerouted_model
+from undersea.analysis.flows import FlowModel
+from undersea.analysis.impact import IMPACT_MODELS, capacity_model, impact_model
 from undersea.analysis.planning.candidates import _targets
 from undersea.analysis.planning.crn import Draws, Extension, _check_derived, hazard_spec
 from undersea.analysis.planning.optimise import Progress, _unit_index
@@ -214,12 +215,14 @@ def _touched(before: Network, after: Network) -> list[str]:
 
 class _Rerouted:
     """The rerouted horizon (rule C7) of both networks for a few countries (the targets),
-    losses measured against the *before* network's delivered capacity."""
+    losses measured against the *before* network's delivered capacity. ``fm0``/``fm1`` are
+    the two networks' compiled capacity models (already solved for every country: their
+    kernel arrays are restricted to the targets, the same bits), ``ix0``/``ix1`` the
+    targets' units in each."""
 
-    def __init__(self, before: Network, after: Network, iso3: Sequence[str], ix: Any):
-        self.a0, self.i0 = rerouted_model(before, iso3)
-        self.a1, self.i1 = rerouted_model(after, iso3)
-        self.ix = np.asarray(ix, dtype=np.int64)  # the targets' rows in the risk table
+    def __init__(self, fm0: FlowModel, fm1: FlowModel, ix0: Any, ix1: Any):
+        self.a0, self.i0 = _only(fm0, ix0), np.asarray(ix0, dtype=np.int64)
+        self.a1, self.i1 = _only(fm1, ix1), np.asarray(ix1, dtype=np.int64)
         self.ref = self.a0.base_delivered[self.i0]
         self.demand = self.a0.demand_gbps[self.i0]
 
@@ -228,6 +231,13 @@ class _Rerouted:
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(self.demand > 0, (self.ref - after) / self.demand, 0.0)
         return np.where(iso, 1.0, np.clip(share, 0.0, 1.0))
+
+
+def _only(fm: FlowModel, ix: Any) -> ReroutedArrays:
+    assert fm.fast is not None
+    keep = np.zeros(fm.n_units, dtype=bool)
+    keep[ix] = True
+    return fm.fast.restricted(keep)
 
 
 def _risk_changes(
@@ -248,13 +258,16 @@ def _risk_changes(
     s = before.settings
     acc = np.zeros((6, len(units)))
     cap = impact == "capacity"
-    fm0 = capacity_model(before, core=m0.core) if cap else None
-    fm1 = capacity_model(after, core=m0.core) if cap else None
+    fm0: FlowModel | None = None
+    fm1: FlowModel | None = None
     rr = None
     if cap:
+        fm0 = capacity_model(before, core=m0.core)
+        fm1 = capacity_model(after, core=m0.core)
         iso3 = list(targets) if targets is not None else _touched(before, after)
         iso3 = [c for c in iso3 if c in set(units["iso3"])]
-        rr = _Rerouted(before, after, iso3, pd.Index(units["iso3"]).get_indexer(iso3))
+        rows = pd.Index(units["iso3"]).get_indexer(iso3)  # the targets' rows in the table
+        rr = _Rerouted(fm0, fm1, ix0[rows], ix1[rows])
         acc_rr = np.zeros((4, len(iso3)))
     done = 0
     for k, fs in draws.batches():
@@ -270,8 +283,8 @@ def _risk_changes(
             a = _judge(o0, ix0, t0, share, fm0.immediate(fs))
             b = _judge(o1, ix1, t1, share, fm1.immediate(fs1))
         if rr is not None:
-            l0 = rr.lost(rr.a0, rr.i0, fs, o0.isolated[:, ix0[rr.ix]])
-            l1 = rr.lost(rr.a1, rr.i1, fs1, o1.isolated[:, ix1[rr.ix]])
+            l0 = rr.lost(rr.a0, rr.i0, fs, o0.isolated[:, rr.i0])
+            l1 = rr.lost(rr.a1, rr.i1, fs1, o1.isolated[:, rr.i1])
             share = s.capacity_severe_share
             acc_rr += np.vstack(((l0 >= share).sum(0), l0.sum(0), (l1 >= share).sum(0), l1.sum(0)))
         acc += np.vstack(a + b)
@@ -289,7 +302,7 @@ def _risk_changes(
         for i, name in enumerate(("p_severe_rerouted", "expected_lost_share_rerouted")):
             for j, when in enumerate(("before", "after")):
                 col = np.full(len(units), np.nan)
-                col[rr.ix] = q[2 * j + i]
+                col[rows] = q[2 * j + i]
                 units[f"{name}_{when}"] = col
         units["change_p_severe_rerouted"] = (
             units["p_severe_rerouted_after"] - units["p_severe_rerouted_before"]

@@ -171,7 +171,8 @@ def _lost(
     (connectivity), or of demand after rerouting against the base's delivered capacity
     (capacity model, rule C7)."""
     out = model.evaluate(fs)
-    iso = out.isolated[:, _unit_index(model, pb.targets)]
+    ix = _unit_index(model, pb.targets)
+    iso = out.isolated[:, ix]
     if pb.impact == "capacity":
         a, i = rerouted_model(net, list(pb.targets["iso3"]))
         after = rerouted_batch(a, fs)[:, i]
@@ -180,7 +181,7 @@ def _lost(
         with np.errstate(divide="ignore", invalid="ignore"):
             lost = np.where(dem > 0, (ref - after) / dem, 0.0)
         return iso, np.clip(lost, 0.0, 1.0)
-    cap = out.capacity_mbps[:, _unit_index(model, pb.targets)]
+    cap = out.capacity_mbps[:, ix]
     ref = pb.targets["ref_mbps"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         lost = np.where(ref > 0, (ref - cap) / ref, 0.0)
