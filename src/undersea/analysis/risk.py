@@ -169,11 +169,10 @@ class RiskTask:
                 lost = np.where(base > 0, (base - out.capacity_mbps) / base, 0.0)
         severe = out.isolated | (lost >= self.severe_share)
         later = np.zeros_like(lost)
+        severe_later = np.zeros_like(out.isolated)
         if self.rerouted is not None:
             later = np.where(out.isolated, 1.0, _lost_rerouted(self.rerouted, failed))
-        severe_later = out.isolated | (later >= self.severe_share)
-        if self.rerouted is None:
-            severe_later[:] = False
+            severe_later = out.isolated | (later >= self.severe_share)
         infra = InfrastructurePartial.empty()
         if self.infrastructure is not None:
             infra = infrastructure_partial(self.infrastructure, failed)
