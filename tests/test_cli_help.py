@@ -50,3 +50,22 @@ def test_help_and_example(path: tuple[str, ...]) -> None:
     assert "Example: undersea " + " ".join(path) in " ".join(result.output.split()), (
         f"`undersea {' '.join(path)} --help` has no 'Example: undersea {' '.join(path)} ...' line"
     )
+
+
+@pytest.mark.parametrize("path", [p for p in COMMANDS if p], ids=" ".join)
+def test_help_paragraphs_fill_a_narrow_terminal(path: tuple[str, ...]) -> None:
+    """Docstrings are wrapped at 88 columns in the source; in an 80-column terminal each
+    paragraph is rewrapped as a whole, not broken again after every source line."""
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    head = result.output.split("╭")[0]  # usage and description, before the option boxes
+    paragraphs: list[list[str]] = [[]]
+    for line in head.splitlines():
+        if line.strip():
+            paragraphs[-1].append(line.strip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    assert len(paragraphs) > 1, result.output
+    for lines in paragraphs[1:]:  # the first is the usage line
+        short = [ln for ln in lines[:-1] if len(ln) < 50]
+        assert not short, f"`undersea {' '.join(path)} --help` breaks early: {short}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import re
 import sys
 import warnings
 from typing import TextIO
@@ -85,6 +87,45 @@ _python_showwarning = warnings.showwarning
 def _register() -> None:
     # Command modules register themselves on import; imported here to avoid cycles.
     from undersea.cli import _commands  # noqa: F401
+
+    _unwrap_help(app)
+
+
+_LIST_ITEM = re.compile(r"\s*(?:[-*]|\d+\.)\s")
+
+
+def unwrap(text: str) -> str:
+    r"""Help text with each paragraph's source line breaks joined (list items and ``\b``
+    paragraphs kept): rich keeps single line breaks, so a docstring wrapped at 88 columns
+    came out ragged in an 80-column terminal.
+
+    >>> unwrap("One line\n    and more.\n\n    - a\n    - b")
+    'One line and more.\n\n- a\n- b'
+    """
+    paragraphs = []
+    for para in inspect.cleandoc(text).split("\n\n"):
+        lines = para.split("\n")
+        if para.startswith("\b"):
+            paragraphs.append(para)
+            continue
+        merged = [lines[0]]
+        for line in lines[1:]:
+            if _LIST_ITEM.match(line):
+                merged.append(line)
+            else:
+                merged[-1] = f"{merged[-1]} {line.strip()}"
+        paragraphs.append("\n".join(merged))
+    return "\n\n".join(paragraphs)
+
+
+def _unwrap_help(typer_app: typer.Typer) -> None:
+    for info in typer_app.registered_commands:
+        text = info.help or (info.callback.__doc__ if info.callback else None)
+        if text:
+            info.help = unwrap(text)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _unwrap_help(group.typer_instance)
 
 
 def main(argv: list[str] | None = None) -> None:
