@@ -13,6 +13,7 @@ import undersea
 from undersea import InvalidArgumentError
 from undersea.analysis.flows import reference_rerouted
 from undersea.analysis.impact import capacity_model, rerouted_model
+from undersea.engine import rerouted as rerouted_module
 from undersea.engine.rerouted import ReroutedArrays, rerouted_batch
 from undersea.scenarios.hazards import LengthProportional, batch_rng
 
@@ -71,6 +72,25 @@ def test_kernel_equals_scipy_on_random_graphs(seed: int) -> None:
     # dead edges given directly, every unit re-solved: the same
     again = rerouted_batch(a, None, dead_edges=failed, all_units=np.ones(len(failed), bool))
     np.testing.assert_array_equal(again, want)
+
+
+@pytest.mark.parametrize("steps", [1, 3, 12])
+def test_a_full_path_store_changes_nothing(monkeypatch, steps: int) -> None:
+    """Repairs reuse the paths found for other units of the same scenario; when the store
+    is full, later paths are searched for again, with the same results."""
+    rng = np.random.default_rng(5)
+    case = _random_case(rng, n=60, m=150)
+    eu, ev, cap, node_unit, demand, sinks, sink_cap = case
+    n_seg = len(eu)
+    a = ReroutedArrays.build(
+        len(node_unit), eu, ev, cap, np.arange(n_seg), n_seg, node_unit, demand, sinks, sink_cap
+    )
+    failed = rng.random((40, n_seg)) < 0.15
+    want = rerouted_batch(a, failed, all_units=np.ones(len(failed), bool))
+    monkeypatch.setattr(rerouted_module, "_PATH_STEPS", steps)
+    got = rerouted_batch(a, failed, all_units=np.ones(len(failed), bool))
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(got, [_scipy_delivered(case, f) for f in failed])
 
 
 def test_kernel_equals_reference_on_the_coast() -> None:

@@ -19,6 +19,9 @@ leaves a maximum flow unchanged), and for each of them starts from the base flow
 
 Most units affected by a year's faults get all their traffic around the dead segments, so
 step 3 ends early, after a few short searches, instead of solving the whole network again.
+The units of a scenario lose flow on the same dead edges, so the paths step 2 finds for
+one unit are kept for the scenario, and each later unit first sends what it can along
+them (as far as its own residual network allows) before it searches.
 All values are integers (flow units of 0.1 Gbit/s, as in the scipy reference), so the
 result is exact: the same delivered values as the scipy maximum flow
 (:func:`undersea.analysis.flows.reference_rerouted`) whatever augmenting paths are taken,
@@ -40,6 +43,7 @@ __all__ = ["ReroutedArrays", "rerouted_batch"]
 from numba import njit, prange
 
 _UNIT = 10.0  # flow units per Gbit/s, as in undersea.analysis.flows
+_PATH_STEPS = 1 << 16  # steps of the repair paths a thread keeps per scenario (_paths)
 
 
 @dataclass(frozen=True)
@@ -246,7 +250,7 @@ def rerouted_batch(
     _batch_nb(  # type: ignore[call-arg]
         *a._kernel_args(), a.demand_gbps, a.base_ptr, a.base_edge, a.base_flow, a.edge_ptr,
         a.edge_unit, a.base_value, a.by_cap, a.by_demand, a.by_slack, a.slack, f_ptr,
-        edges.astype(np.int64), every, out,
+        edges.astype(np.int64), every, out, _PATH_STEPS,
     )  # fmt: skip
     return out
 
@@ -406,14 +410,87 @@ def _reach_deficits(
 
 
 @njit(cache=True, nogil=True)
+def _paths(n: int, m: int) -> Any:
+    """A thread's store of the repair paths found in the current scenario (``_remember``):
+    ``edge``/``dir`` the paths' steps, ``ptr`` each path's start in them, ``end`` its
+    deficit node, ``nxt`` the next path from the same excess node, ``first`` (with
+    ``owner``: the scenario's stamp) each node's first path, ``cnt`` = [paths, steps,
+    scenario stamp]."""
+    i64 = np.int64
+    edge, dirs = np.zeros(m, dtype=i64), np.zeros(m, dtype=i64)
+    ptr, end, nxt = np.zeros(m + 1, dtype=i64), np.zeros(m, dtype=i64), np.zeros(m, dtype=i64)
+    first, owner = np.zeros(n, dtype=i64), np.zeros(n, dtype=i64)
+    return edge, dirs, ptr, end, nxt, first, owner, np.zeros(3, dtype=i64)
+
+
+@njit(cache=True, nogil=True)
+def _remember(g: Any, w: Any, paths: Any, start: int, end: int) -> None:
+    """Store the search's path from the excess ``start`` to the deficit ``end``."""
+    tail, head = g[2], g[3]
+    edge, dirs, ptr, ends, nxt, first, owner, cnt = paths
+    pe, pd = w[1], w[2]
+    k, j = cnt[0], cnt[1]
+    y = end
+    while pe[y] >= 0:
+        if j == edge.shape[0]:
+            return  # the store is full: the scenario's later paths are searched for
+        edge[j], dirs[j] = pe[y], pd[y]
+        j += 1
+        y = tail[pe[y]] if pd[y] > 0 else head[pe[y]]
+    if owner[start] != cnt[2]:
+        owner[start], first[start] = cnt[2], -1
+    ptr[k + 1], ends[k], nxt[k] = j, end, first[start]
+    first[start] = k
+    cnt[0], cnt[1] = k + 1, j
+
+
+@njit(cache=True, nogil=True)
+def _reuse(
+    g: Any, u: int, f: Any, excess: Any, imb: Any, ni: int, dead: Any, dstamp: int, w: Any, nt: int,
+    paths: Any,
+) -> int:  # fmt: skip
+    """Send excesses to deficits along the paths other units' repairs found in this
+    scenario (the same dead edges: most units lose flow on the same ones), as far as this
+    unit's residual network allows: searches saved, not results changed."""
+    n_e, cap, src_ptr, unit_d, sink_cap = g[1], g[4], g[8], g[9], g[10]
+    edge, dirs, ptr, ends, nxt, first, owner, cnt = paths
+    seen, touched, ctr = w[4], w[5], w[6]
+    for j in range(ni):
+        x = imb[j]
+        if owner[x] != cnt[2]:
+            continue
+        k = first[x]
+        while k >= 0 and excess[x] > 0:
+            y = ends[k]
+            if excess[y] < 0:
+                room = 2**62
+                for q in range(ptr[k], ptr[k + 1]):
+                    r = _residual(
+                        edge[q], dirs[q], u, f, dead, dstamp, n_e, cap, src_ptr, unit_d, sink_cap
+                    )
+                    room = min(room, r)
+                delta = min(excess[x], -excess[y], room)
+                if delta > 0:
+                    for q in range(ptr[k], ptr[k + 1]):
+                        f[edge[q]] += dirs[q] * delta
+                        nt = _touch(edge[q], seen, ctr, touched, nt)
+                    excess[x] -= delta
+                    excess[y] += delta
+            k = nxt[k]
+    return nt
+
+
+@njit(cache=True, nogil=True)
 def _repair(
     g: Any, u: int, f: Any, excess: Any, imb: Any, ni: int, dead: Any, dstamp: int, w: Any, nt: int,
-    found: Any,
+    found: Any, paths: Any,
 ) -> int:  # fmt: skip
     """Send the excesses left by the dead edges to the deficits over the residual network
-    (breadth-first from all excesses at once, each search serving every deficit it
-    reaches), so that the flow keeps its value without going back to the source."""
+    (first along the paths found for other units in the scenario, then breadth-first
+    from all excesses at once, each search serving every deficit it reaches), so that the
+    flow keeps its value without going back to the source."""
     vis, pe, queue, ctr = w[0], w[1], w[3], w[6]
+    nt = _reuse(g, u, f, excess, imb, ni, dead, dstamp, w, nt, paths)
     moved = True
     while moved:
         ctr[0] += 1
@@ -425,7 +502,7 @@ def _repair(
                 vis[x], pe[x] = ctr[0], -1
                 queue[qt] = x
                 qt += 1
-        nf = _reach_deficits(g, w, u, f, dead, dstamp, excess, qt, found, nd) if qt else 0
+        nf = _reach_deficits(g, w, u, f, dead, dstamp, excess, qt, found, nd) if qt and nd else 0
         moved = False
         for j in range(nf):
             end = found[j]
@@ -435,6 +512,7 @@ def _repair(
             room = _path_room(g, w, u, f, dead, dstamp, end, False)
             delta = min(-excess[end], excess[y], room)
             if delta > 0:
+                _remember(g, w, paths, y, end)
                 _, nt = _path_push(g, w, f, end, delta, nt)
                 excess[y] -= delta
                 excess[end] += delta
@@ -535,6 +613,7 @@ def _solve(
     stack: Any,
     it: Any,
     imb: Any,
+    paths: Any,
 ) -> int:
     """Unit ``u``'s maximum flow (up to its demand) with the ``dead`` edges removed, warm
     started from its base flow; ``f`` and ``excess`` are zero before and after."""
@@ -556,7 +635,7 @@ def _solve(
         else:
             f[e] = base_flow[k]
     if ni:
-        nt = _repair(g, u, f, excess, imb, ni, dead, dstamp, w, nt, stack)
+        nt = _repair(g, u, f, excess, imb, ni, dead, dstamp, w, nt, stack, paths)
     for j in range(ni):
         if excess[imb[j]] > 0:
             nt = _unwind(g, f, excess, imb[j], 1, w, stack, it, nt)
@@ -756,6 +835,7 @@ def _batch_nb(
     f_edge: Any,
     every: Any,
     out: Any,
+    path_steps: int,
 ) -> None:  # pragma: no cover - compiled
     g = (n, n_e, tail, head, cap, adj_ptr, adj_edge, adj_dir, src_ptr, unit_d, sink_cap)
     base = (base_ptr, base_edge, base_flow, base_value)
@@ -775,8 +855,10 @@ def _batch_nb(
         parent = np.zeros(n + 2, dtype=np.int64)
         rmark = np.zeros(n + 2, dtype=np.int64)
         lost = np.zeros(n_u, dtype=np.int64)
+        paths = _paths(n + 2, path_steps)
         for i in range(t, b, n_chunks):
             stamp = i + 1
+            paths[7][0], paths[7][1], paths[7][2] = 0, 0, stamp
             nu = _affected(
                 f_ptr, f_edge, i, edge_ptr, edge_unit, unit_d, dead, umark, todo, every[i]
             )
@@ -787,5 +869,5 @@ def _batch_nb(
                 u = todo[j]
                 if unit_d[u] == 0 or umark[u] == stamp:
                     continue
-                v = _solve(g, base, u, f, excess, dead, stamp, w, stack, it, imb)
+                v = _solve(g, base, u, f, excess, dead, stamp, w, stack, it, imb, paths)
                 out[i, u] = min(min(v, unit_d[u]) / _UNIT, demand[u])
