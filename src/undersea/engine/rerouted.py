@@ -8,20 +8,23 @@ leaves a maximum flow unchanged), and for each of them starts from the base flow
 
 1. the flow on the dead edges is removed, which leaves the edges' tails with more flow in
    than out (*excess*) and their heads with less (*deficit*);
-2. each excess is sent back along the flow it came with (a path of flow-carrying edges, by
-   depth-first search) to the source or to a deficit, each deficit is taken from the flow
-   it fed, on to the sink: a feasible flow again, as large as the base flow less what
-   rode the dead edges;
-3. augmenting paths (breadth-first, shortest first: Edmonds-Karp) are added on the
+2. the excesses are sent to the deficits over the residual network, so the flow keeps
+   its value (*repair*): first along the paths kept from the scenario's earlier units
+   (they lose flow on the same dead edges), then, while a dead edge's tail keeps an
+   excess and its head a deficit, along detours between the two (breadth-first: a few
+   hundred nodes), then breadth-first from all excesses at once, each search serving
+   every deficit it reaches; every path found is kept for the scenario's later units,
+   which use it as far as their own residual network allows;
+3. what is left is unwound: each excess is sent back along the flow it came with (a path
+   of flow-carrying edges, by depth-first search) to the source or to a deficit, each
+   deficit is taken from the flow it fed, on to the sink: a feasible flow again;
+4. augmenting paths (breadth-first, shortest first: Edmonds-Karp) are added on the
    residual network until the flow reaches the base value or the unit's demand (it cannot
    exceed the base value: the scenario only removes capacity), or until there is none
    left (then it is a maximum flow).
 
-Most units affected by a year's faults get all their traffic around the dead segments, so
-step 3 ends early, after a few short searches, instead of solving the whole network again.
-The units of a scenario lose flow on the same dead edges, so the paths step 2 finds for
-one unit are kept for the scenario, and each later unit first sends what it can along
-them (as far as its own residual network allows) before it searches.
+Most units affected by a year's faults get all their traffic around the dead segments in
+step 2, so steps 3 and 4 have little to do, instead of solving the whole network again.
 All values are integers (flow units of 0.1 Gbit/s, as in the scipy reference), so the
 result is exact: the same delivered values as the scipy maximum flow
 (:func:`undersea.analysis.flows.reference_rerouted`) whatever augmenting paths are taken,
@@ -382,10 +385,11 @@ def _augment(
 @njit(cache=True, nogil=True)
 def _reach_deficits(
     g: Any, w: Any, u: int, f: Any, dead: Any, dstamp: int, excess: Any, qt: int, found: Any,
-    want: int,
+    want: int, target: int = -1,
 ) -> int:  # fmt: skip
     """Breadth-first search on the residual network (network edges) from the ``qt`` nodes
-    queued, recording in ``found`` the deficits reached until ``want`` are: their count."""
+    queued, recording in ``found`` the deficits reached (with ``target`` >= 0: that node
+    alone) until ``want`` are: their count."""
     n_e, tail, head, cap, adj_ptr, adj_edge, adj_dir = g[1], g[2], g[3], g[4], g[5], g[6], g[7]
     vis, pe, pd, queue, vs = w[0], w[1], w[2], w[3], w[6][0]
     qh = nf = 0
@@ -401,7 +405,7 @@ def _reach_deficits(
             if vis[y] == vs or (c - f[e] if d > 0 else c + f[e]) <= 0:
                 continue
             vis[y], pe[y], pd[y] = vs, e, d
-            if excess[y] < 0:
+            if (excess[y] < 0) if target < 0 else (y == target):
                 found[nf] = y
                 nf += 1
             queue[qt] = y
@@ -410,24 +414,25 @@ def _reach_deficits(
 
 
 @njit(cache=True, nogil=True)
-def _paths(n: int, m: int) -> Any:
+def _paths(n: int, m: int, n_e: int) -> Any:
     """A thread's store of the repair paths found in the current scenario (``_remember``):
     ``edge``/``dir`` the paths' steps, ``ptr`` each path's start in them, ``end`` its
     deficit node, ``nxt`` the next path from the same excess node, ``first`` (with
     ``owner``: the scenario's stamp) each node's first path, ``cnt`` = [paths, steps,
-    scenario stamp]."""
+    scenario stamp], ``tried`` the scenario's stamp on each dead edge whose ends a detour
+    search found apart."""
     i64 = np.int64
     edge, dirs = np.zeros(m, dtype=i64), np.zeros(m, dtype=i64)
     ptr, end, nxt = np.zeros(m + 1, dtype=i64), np.zeros(m, dtype=i64), np.zeros(m, dtype=i64)
     first, owner = np.zeros(n, dtype=i64), np.zeros(n, dtype=i64)
-    return edge, dirs, ptr, end, nxt, first, owner, np.zeros(3, dtype=i64)
+    return edge, dirs, ptr, end, nxt, first, owner, np.zeros(3, dtype=i64), np.zeros(n_e, dtype=i64)
 
 
 @njit(cache=True, nogil=True)
 def _remember(g: Any, w: Any, paths: Any, start: int, end: int) -> None:
     """Store the search's path from the excess ``start`` to the deficit ``end``."""
     tail, head = g[2], g[3]
-    edge, dirs, ptr, ends, nxt, first, owner, cnt = paths
+    edge, dirs, ptr, ends, nxt, first, owner, cnt = paths[:8]
     pe, pd = w[1], w[2]
     k, j = cnt[0], cnt[1]
     y = end
@@ -453,7 +458,7 @@ def _reuse(
     scenario (the same dead edges: most units lose flow on the same ones), as far as this
     unit's residual network allows: searches saved, not results changed."""
     n_e, cap, src_ptr, unit_d, sink_cap = g[1], g[4], g[8], g[9], g[10]
-    edge, dirs, ptr, ends, nxt, first, owner, cnt = paths
+    edge, dirs, ptr, ends, nxt, first, owner, cnt = paths[:8]
     seen, touched, ctr = w[4], w[5], w[6]
     for j in range(ni):
         x = imb[j]
@@ -481,6 +486,44 @@ def _reuse(
 
 
 @njit(cache=True, nogil=True)
+def _dead_edge_detours(
+    g: Any, u: int, f: Any, excess: Any, imb: Any, ni: int, dead: Any, dstamp: int, w: Any, nt: int,
+    paths: Any, found: Any,
+) -> int:  # fmt: skip
+    """For each dead edge whose two ends are still an excess and a deficit, search detours
+    from one to the other and send what each can carry until they balance (the paths are
+    kept for the scenario's later units, :func:`_reuse`); once the two ends of a dead edge
+    are found apart, the scenario's later units leave it to the general search."""
+    n_e, tail, head, adj_ptr, adj_edge = g[1], g[2], g[3], g[5], g[6]
+    tried, cnt = paths[8], paths[7]
+    for j in range(0, ni, 2):
+        x, y = imb[j], imb[j + 1]
+        if excess[x] < 0 and excess[y] > 0:
+            x, y = y, x
+        if not (excess[x] > 0 and excess[y] < 0):
+            continue
+        e = -1
+        for k in range(adj_ptr[x], adj_ptr[x + 1]):  # the dead edge between them
+            c = adj_edge[k]
+            if c < n_e and dead[c] == dstamp and (tail[c] == y or head[c] == y):
+                e = c
+                break
+        while e >= 0 and tried[e] != cnt[2] and excess[x] > 0 and excess[y] < 0:
+            w[6][0] += 1
+            w[0][x], w[1][x], w[3][0] = w[6][0], -1, x
+            if not _reach_deficits(g, w, u, f, dead, dstamp, excess, 1, found, 1, y):
+                tried[e] = cnt[2]  # no detour left: the general search takes over
+                break
+            room = _path_room(g, w, u, f, dead, dstamp, y, False)
+            delta = min(excess[x], -excess[y], room)
+            _remember(g, w, paths, x, y)
+            _, nt = _path_push(g, w, f, y, delta, nt)
+            excess[x] -= delta
+            excess[y] += delta
+    return nt
+
+
+@njit(cache=True, nogil=True)
 def _repair(
     g: Any, u: int, f: Any, excess: Any, imb: Any, ni: int, dead: Any, dstamp: int, w: Any, nt: int,
     found: Any, paths: Any,
@@ -491,6 +534,7 @@ def _repair(
     flow keeps its value without going back to the source."""
     vis, pe, queue, ctr = w[0], w[1], w[3], w[6]
     nt = _reuse(g, u, f, excess, imb, ni, dead, dstamp, w, nt, paths)
+    nt = _dead_edge_detours(g, u, f, excess, imb, ni, dead, dstamp, w, nt, paths, found)
     moved = True
     while moved:
         ctr[0] += 1
@@ -855,7 +899,7 @@ def _batch_nb(
         parent = np.zeros(n + 2, dtype=np.int64)
         rmark = np.zeros(n + 2, dtype=np.int64)
         lost = np.zeros(n_u, dtype=np.int64)
-        paths = _paths(n + 2, path_steps)
+        paths = _paths(n + 2, path_steps, n_e)
         for i in range(t, b, n_chunks):
             stamp = i + 1
             paths[7][0], paths[7][1], paths[7][2] = 0, 0, stamp
