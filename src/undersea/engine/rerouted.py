@@ -421,10 +421,11 @@ def _paths(n: int, m: int, n_e: int) -> Any:
     ``owner``: the scenario's stamp) each node's first path, ``cnt`` = [paths, steps,
     scenario stamp], ``tried`` the scenario's stamp on each dead edge whose ends a detour
     search found apart."""
-    i64 = np.int64
-    edge, dirs = np.zeros(m, dtype=i64), np.zeros(m, dtype=i64)
-    ptr, end, nxt = np.zeros(m + 1, dtype=i64), np.zeros(m, dtype=i64), np.zeros(m, dtype=i64)
-    first, owner = np.zeros(n, dtype=i64), np.zeros(n, dtype=i64)
+    i64 = np.int64  # only the stamps need zeros: the rest is written before it is read
+    edge, dirs = np.empty(m, dtype=i64), np.empty(m, dtype=i64)
+    ptr, end, nxt = np.empty(m + 1, dtype=i64), np.empty(m, dtype=i64), np.empty(m, dtype=i64)
+    ptr[0] = 0
+    first, owner = np.empty(n, dtype=i64), np.zeros(n, dtype=i64)
     return edge, dirs, ptr, end, nxt, first, owner, np.zeros(3, dtype=i64), np.zeros(n_e, dtype=i64)
 
 
