@@ -11,10 +11,10 @@ leaves a maximum flow unchanged), and for each of them starts from the base flow
 2. the excesses are sent to the deficits over the residual network, so the flow keeps
    its value (*repair*): first along the paths kept from the scenario's earlier units
    (they lose flow on the same dead edges), then, while a dead edge's tail keeps an
-   excess and its head a deficit, along detours between the two (breadth-first: a few
-   hundred nodes), then breadth-first from all excesses at once, each search serving
-   every deficit it reaches; every path found is kept for the scenario's later units,
-   which use it as far as their own residual network allows;
+   excess and its head a deficit, along detours between the two (bidirectional
+   breadth-first: a few hundred nodes), then breadth-first from all excesses at once,
+   each search serving every deficit it reaches; every path found is kept for the
+   scenario's later units, which use it as far as their own residual network allows;
 3. what is left is unwound: each excess is sent back along the flow it came with (a path
    of flow-carrying edges, by depth-first search) to the source or to a deficit, each
    deficit is taken from the flow it fed, on to the sink: a feasible flow again;
@@ -261,7 +261,8 @@ def rerouted_batch(
 # --------------------------------------------------------------------------- kernels
 # Work arrays of a thread (``_work``): ``vis`` node marks, ``pe``/``pd`` the edge and
 # direction each search reached a node by (-1: a start), ``queue``, ``seen`` edge marks
-# and ``touched`` the edges whose flow changed, ``ctr`` = [search stamp, pair stamp].
+# and ``touched`` the edges whose flow changed, ``ctr`` = [search stamp, pair stamp],
+# and the same four for the backward half of a bidirectional search (``_meet``).
 # ``f`` is the flow on each edge (tail -> head), ``excess`` each node's inflow - outflow.
 
 
@@ -385,11 +386,10 @@ def _augment(
 @njit(cache=True, nogil=True)
 def _reach_deficits(
     g: Any, w: Any, u: int, f: Any, dead: Any, dstamp: int, excess: Any, qt: int, found: Any,
-    want: int, target: int = -1,
+    want: int,
 ) -> int:  # fmt: skip
     """Breadth-first search on the residual network (network edges) from the ``qt`` nodes
-    queued, recording in ``found`` the deficits reached (with ``target`` >= 0: that node
-    alone) until ``want`` are: their count."""
+    queued, recording in ``found`` the deficits reached until ``want`` are: their count."""
     n_e, tail, head, cap, adj_ptr, adj_edge, adj_dir = g[1], g[2], g[3], g[4], g[5], g[6], g[7]
     vis, pe, pd, queue, vs = w[0], w[1], w[2], w[3], w[6][0]
     qh = nf = 0
@@ -405,7 +405,7 @@ def _reach_deficits(
             if vis[y] == vs or (c - f[e] if d > 0 else c + f[e]) <= 0:
                 continue
             vis[y], pe[y], pd[y] = vs, e, d
-            if (excess[y] < 0) if target < 0 else (y == target):
+            if excess[y] < 0:
                 found[nf] = y
                 nf += 1
             queue[qt] = y
@@ -487,9 +487,62 @@ def _reuse(
 
 
 @njit(cache=True, nogil=True)
+def _meet(g: Any, w: Any, f: Any, dead: Any, dstamp: int, start: int, target: int) -> bool:
+    """Bidirectional breadth-first search on the residual network edges from ``start`` to
+    ``target`` (the smaller frontier grows a level at a time; the backward search follows
+    residual edges into its nodes): whether they meet, the path then in ``pe``/``pd``."""
+    n_e, tail, head, cap, adj_ptr, adj_edge, adj_dir = g[1], g[2], g[3], g[4], g[5], g[6], g[7]
+    vis, pe, pd, queue, ctr = w[0], w[1], w[2], w[3], w[6]
+    vis2, pe2, pd2, queue2 = w[7], w[8], w[9], w[10]
+    ctr[0] += 1
+    vs = ctr[0]
+    vis[start], pe[start], vis2[target], pe2[target] = vs, -1, vs, -1
+    queue[0], queue2[0] = start, target
+    fh, ft, bh, bt = 0, 1, 0, 1
+    meet = -1
+    while meet < 0 and fh < ft and bh < bt:
+        forward = ft - fh <= bt - bh
+        q, mine, other = (queue, vis, vis2) if forward else (queue2, vis2, vis)
+        h, t = (fh, ft) if forward else (bh, bt)
+        level = t
+        while h < level and meet < 0:
+            x = q[h]
+            h += 1
+            for k in range(adj_ptr[x], adj_ptr[x + 1]):
+                e, d = adj_edge[k], adj_dir[k]
+                y = head[e] if d > 0 else tail[e]
+                if e >= n_e or mine[y] == vs:
+                    continue
+                s = d if forward else -d  # the direction the path takes the edge in
+                c = 0 if dead[e] == dstamp else cap[e]
+                if (c - f[e] if s > 0 else c + f[e]) <= 0:
+                    continue
+                mine[y] = vs
+                if forward:
+                    pe[y], pd[y] = e, s
+                else:
+                    pe2[y], pd2[y] = e, s
+                if other[y] == vs:
+                    meet = y
+                    break
+                q[t] = y
+                t += 1
+        if forward:
+            fh, ft = h, t
+        else:
+            bh, bt = h, t
+    z = meet
+    while z >= 0 and pe2[z] >= 0:  # the backward half, as forward steps
+        e, d = pe2[z], pd2[z]
+        z = head[e] if d > 0 else tail[e]
+        pe[z], pd[z] = e, d
+    return meet >= 0
+
+
+@njit(cache=True, nogil=True)
 def _dead_edge_detours(
     g: Any, u: int, f: Any, excess: Any, imb: Any, ni: int, dead: Any, dstamp: int, w: Any, nt: int,
-    paths: Any, found: Any,
+    paths: Any,
 ) -> int:  # fmt: skip
     """For each dead edge whose two ends are still an excess and a deficit, search detours
     from one to the other and send what each can carry until they balance (the paths are
@@ -510,9 +563,7 @@ def _dead_edge_detours(
                 e = c
                 break
         while e >= 0 and tried[e] != cnt[2] and excess[x] > 0 and excess[y] < 0:
-            w[6][0] += 1
-            w[0][x], w[1][x], w[3][0] = w[6][0], -1, x
-            if not _reach_deficits(g, w, u, f, dead, dstamp, excess, 1, found, 1, y):
+            if not _meet(g, w, f, dead, dstamp, x, y):
                 tried[e] = cnt[2]  # no detour left: the general search takes over
                 break
             room = _path_room(g, w, u, f, dead, dstamp, y, False)
@@ -535,7 +586,7 @@ def _repair(
     flow keeps its value without going back to the source."""
     vis, pe, queue, ctr = w[0], w[1], w[3], w[6]
     nt = _reuse(g, u, f, excess, imb, ni, dead, dstamp, w, nt, paths)
-    nt = _dead_edge_detours(g, u, f, excess, imb, ni, dead, dstamp, w, nt, paths, found)
+    nt = _dead_edge_detours(g, u, f, excess, imb, ni, dead, dstamp, w, nt, paths)
     moved = True
     while moved:
         ctr[0] += 1
@@ -631,7 +682,9 @@ def _work(n: int, m: int) -> Any:
     seen = np.zeros(m, dtype=np.int64)
     touched = np.zeros(m, dtype=np.int64)
     ctr = np.zeros(2, dtype=np.int64)
-    return vis, pe, pd, queue, seen, touched, ctr
+    vis2, pe2 = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    pd2, queue2 = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    return vis, pe, pd, queue, seen, touched, ctr, vis2, pe2, pd2, queue2
 
 
 @njit(cache=True, nogil=True)
