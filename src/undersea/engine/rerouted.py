@@ -11,7 +11,8 @@ leaves a maximum flow unchanged), and for each of them starts from the base flow
 2. the excesses are sent to the deficits over the residual network, so the flow keeps
    its value (*repair*): first along the paths kept from the scenario's earlier units
    (they lose flow on the same dead edges), then, while a dead edge's tail keeps an
-   excess and its head a deficit, along detours between the two (bidirectional
+   excess and its head a deficit (or the far end of the run of dead edges the flow took,
+   when the nodes between balance), along detours between the two (bidirectional
    breadth-first: a few hundred nodes), then breadth-first from all excesses at once,
    each search serving every deficit it reaches; every path found is kept for the
    scenario's later units, which use it as far as their own residual network allows;
@@ -540,26 +541,46 @@ def _meet(g: Any, w: Any, f: Any, dead: Any, dstamp: int, start: int, target: in
 
 
 @njit(cache=True, nogil=True)
+def _run_end(excess: Any, imb: Any, ni: int, j: int) -> int:
+    """The far end of dead edge ``j // 2`` (``imb``: ends in the flow's direction), or, if
+    that node balances, of the run of dead edges the flow took on through it."""
+    y = imb[j + 1]
+    for _ in range(ni // 2):
+        if excess[y] != 0:
+            break
+        nxt = -1
+        for i in range(0, ni, 2):
+            if imb[i] == y:
+                nxt = imb[i + 1]
+                break
+        if nxt < 0:
+            break
+        y = nxt
+    return y
+
+
+@njit(cache=True, nogil=True)
 def _dead_edge_detours(
     g: Any, u: int, f: Any, excess: Any, imb: Any, ni: int, dead: Any, dstamp: int, w: Any, nt: int,
     paths: Any,
 ) -> int:  # fmt: skip
-    """For each dead edge whose two ends are still an excess and a deficit, search detours
-    from one to the other and send what each can carry until they balance (the paths are
-    kept for the scenario's later units, :func:`_reuse`); once the two ends of a dead edge
-    are found apart, the scenario's later units leave it to the general search."""
+    """For each dead edge whose two ends are still an excess and a deficit (``imb`` holds
+    the dead edges' ends in the direction of the base flow; through a run of dead edges
+    whose middle nodes balance, the run's ends), search detours from one to the other and
+    send what each can carry until they balance (the paths are kept for the scenario's
+    later units, :func:`_reuse`); once the two ends are found apart, the scenario's later
+    units leave them to the general search."""
     n_e, tail, head, adj_ptr, adj_edge = g[1], g[2], g[3], g[5], g[6]
     tried, cnt = paths[8], paths[7]
     for j in range(0, ni, 2):
-        x, y = imb[j], imb[j + 1]
-        if excess[x] < 0 and excess[y] > 0:
-            x, y = y, x
-        if not (excess[x] > 0 and excess[y] < 0):
+        x = imb[j]
+        y = _run_end(excess, imb, ni, j) if excess[x] > 0 else x
+        if excess[y] >= 0:
             continue
         e = -1
-        for k in range(adj_ptr[x], adj_ptr[x + 1]):  # the dead edge between them
+        for k in range(adj_ptr[x], adj_ptr[x + 1]):  # the first dead edge of the run
             c = adj_edge[k]
-            if c < n_e and dead[c] == dstamp and (tail[c] == y or head[c] == y):
+            if c < n_e and dead[c] == dstamp and (tail[c] == imb[j + 1] or head[c] == imb[j + 1]):
                 e = c
                 break
         while e >= 0 and tried[e] != cnt[2] and excess[x] > 0 and excess[y] < 0:
@@ -727,8 +748,9 @@ def _solve(
         if e < n_e and dead[e] == dstamp:  # take the flow off the dead edge
             excess[tail[e]] += base_flow[k]
             excess[head[e]] -= base_flow[k]
-            imb[ni] = tail[e]
-            imb[ni + 1] = head[e]
+            fwd = base_flow[k] > 0  # the ends in the flow's direction
+            imb[ni] = tail[e] if fwd else head[e]
+            imb[ni + 1] = head[e] if fwd else tail[e]
             ni += 2
         else:
             f[e] = base_flow[k]
