@@ -13,9 +13,10 @@ leaves a maximum flow unchanged), and for each of them starts from the base flow
    (they lose flow on the same dead edges), then, while a dead edge's tail keeps an
    excess and its head a deficit (or the far end of the run of dead edges the flow took,
    when the nodes between balance), along detours between the two (bidirectional
-   breadth-first: a few hundred nodes), then breadth-first from all excesses at once,
-   each search serving every deficit it reaches; every path found is kept for the
-   scenario's later units, which use it as far as their own residual network allows;
+   breadth-first: a few hundred nodes; first over edges that can carry all of it),
+   then breadth-first from all excesses at once, each search serving every deficit it
+   reaches; every path found is kept for the scenario's later units, which use it as
+   far as their own residual network allows;
 3. what is left is unwound: each excess is sent back along the flow it came with (a path
    of flow-carrying edges, by depth-first search) to the source or to a deficit, each
    deficit is taken from the flow it fed, on to the sink: a feasible flow again;
@@ -488,10 +489,13 @@ def _reuse(
 
 
 @njit(cache=True, nogil=True)
-def _meet(g: Any, w: Any, f: Any, dead: Any, dstamp: int, start: int, target: int) -> bool:
-    """Bidirectional breadth-first search on the residual network edges from ``start`` to
-    ``target`` (the smaller frontier grows a level at a time; the backward search follows
-    residual edges into its nodes): whether they meet, the path then in ``pe``/``pd``."""
+def _meet(
+    g: Any, w: Any, f: Any, dead: Any, dstamp: int, start: int, target: int, least: int
+) -> bool:
+    """Bidirectional breadth-first search on the residual network edges with at least
+    ``least`` left from ``start`` to ``target`` (the smaller frontier grows a level at a
+    time; the backward search follows residual edges into its nodes): whether they meet,
+    the path then in ``pe``/``pd``."""
     n_e, tail, head, cap, adj_ptr, adj_edge, adj_dir = g[1], g[2], g[3], g[4], g[5], g[6], g[7]
     vis, pe, pd, queue, ctr = w[0], w[1], w[2], w[3], w[6]
     vis2, pe2, pd2, queue2 = w[7], w[8], w[9], w[10]
@@ -516,7 +520,7 @@ def _meet(g: Any, w: Any, f: Any, dead: Any, dstamp: int, start: int, target: in
                     continue
                 s = d if forward else -d  # the direction the path takes the edge in
                 c = 0 if dead[e] == dstamp else cap[e]
-                if (c - f[e] if s > 0 else c + f[e]) <= 0:
+                if (c - f[e] if s > 0 else c + f[e]) < least:
                     continue
                 mine[y] = vs
                 if forward:
@@ -584,7 +588,9 @@ def _dead_edge_detours(
                 e = c
                 break
         while e >= 0 and tried[e] != cnt[2] and excess[x] > 0 and excess[y] < 0:
-            if not _meet(g, w, f, dead, dstamp, x, y):
+            need = min(excess[x], -excess[y])  # a detour that carries it all, else any
+            wide = _meet(g, w, f, dead, dstamp, x, y, need)
+            if not (wide or (need > 1 and _meet(g, w, f, dead, dstamp, x, y, 1))):
                 tried[e] = cnt[2]  # no detour left: the general search takes over
                 break
             room = _path_room(g, w, u, f, dead, dstamp, y, False)
