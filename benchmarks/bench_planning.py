@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 
 import undersea
+from undersea.analysis.planning import optimise as pl
 from undersea.analysis.planning.candidates import _targets, generate_candidates
 from undersea.analysis.planning.crn import hazard_spec
-from undersea.analysis.planning import optimise as pl
 
 COUNTRIES = "Liberia,Sierra Leone,Guinea"
 
