@@ -608,9 +608,10 @@ def _repair(
     found: Any, paths: Any,
 ) -> int:  # fmt: skip
     """Send the excesses left by the dead edges to the deficits over the residual network
-    (first along the paths found for other units in the scenario, then breadth-first
-    from all excesses at once, each search serving every deficit it reaches), so that the
-    flow keeps its value without going back to the source."""
+    (first along the paths found for other units in the scenario, then along detours
+    between dead edges' ends, then breadth-first from all excesses at once, each search
+    serving every deficit it reaches), so that the flow keeps its value without going
+    back to the source."""
     vis, pe, queue, ctr = w[0], w[1], w[3], w[6]
     nt = _reuse(g, u, f, excess, imb, ni, dead, dstamp, w, nt, paths)
     nt = _dead_edge_detours(g, u, f, excess, imb, ni, dead, dstamp, w, nt, paths)
