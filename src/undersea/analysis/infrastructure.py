@@ -193,6 +193,17 @@ class InfrastructurePartial:
             self.n + other.n, self.total + other.total, self.total_sq + other.total_sq
         )
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, InfrastructurePartial):
+            return NotImplemented
+        return (
+            self.n == other.n
+            and np.array_equal(self.total, other.total)
+            and np.array_equal(self.total_sq, other.total_sq)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
 
 def infrastructure_partial(
     arrays: InfrastructureArrays, failed: NDArray[np.bool_]

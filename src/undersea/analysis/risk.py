@@ -116,16 +116,10 @@ class RiskPartial:
             and np.array_equal(self.severe_rerouted, other.severe_rerouted)
             and list(self.sum_lost_rerouted) == list(other.sum_lost_rerouted)
             and list(self.sum_sq_rerouted) == list(other.sum_sq_rerouted)
-            and _same_infrastructure(self.infrastructure, other.infrastructure)
+            and self.infrastructure == other.infrastructure
         )
 
     __hash__ = None  # type: ignore[assignment]
-
-
-def _same_infrastructure(a: InfrastructurePartial, b: InfrastructurePartial) -> bool:
-    return (
-        a.n == b.n and np.array_equal(a.total, b.total) and np.array_equal(a.total_sq, b.total_sq)
-    )
 
 
 @dataclass(frozen=True)
