@@ -75,7 +75,7 @@ from undersea.analysis.planning.candidates import (
     generate_candidates,
 )
 from undersea.analysis.planning.crn import Draws, Extension, _lineage, hazard_spec
-from undersea.engine.rerouted import rerouted_batch
+from undersea.engine.rerouted import ReroutedArrays, rerouted_batch
 from undersea.network.core import Network
 
 __all__ = ["METHODS", "OBJECTIVES", "OBJECTIVE_METRIC", "Plan", "new_build_lines", "plan"]
@@ -164,17 +164,25 @@ def _values(pb: _Problem, iso: NDArray[np.bool_], lost: NDArray[np.float64]) -> 
     return np.asarray(np.where(iso, 1.0, lost) * pop)
 
 
+def _rerouted(pb: _Problem, net: Network) -> tuple[ReroutedArrays, NDArray[np.int64]] | None:
+    """The rerouted horizon of ``net`` for the targets (capacity model), else None."""
+    return rerouted_model(net, list(pb.targets["iso3"])) if pb.impact == "capacity" else None
+
+
 def _lost(
-    pb: _Problem, net: Network, model: Any, fs: NDArray[np.bool_]
+    pb: _Problem,
+    model: Any,
+    rr: tuple[ReroutedArrays, NDArray[np.int64]] | None,
+    fs: NDArray[np.bool_],
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     """(B, T) targets isolated, and their lost shares: of the base's capacity proxy
-    (connectivity), or of demand after rerouting against the base's delivered capacity
-    (capacity model, rule C7)."""
+    (connectivity), or of demand after rerouting (``rr``: :func:`_rerouted` of the same
+    network) against the base's delivered capacity (capacity model, rule C7)."""
     out = model.evaluate(fs)
     ix = _unit_index(model, pb.targets)
     iso = out.isolated[:, ix]
-    if pb.impact == "capacity":
-        a, i = rerouted_model(net, list(pb.targets["iso3"]))
+    if rr is not None:
+        a, i = rr
         after = rerouted_batch(a, fs)[:, i]
         ref = pb.targets["ref_gbps"].to_numpy(dtype=float)
         dem = pb.targets["demand_gbps"].to_numpy(dtype=float)
@@ -205,20 +213,21 @@ def _prepare(
     targets = targets.assign(
         ref_mbps=model.capacity_before_mbps[ix], population=_population(targets["iso2"])
     )
-    if impact == "capacity" and objective != "rtt":
-        a, i = rerouted_model(net, list(targets["iso3"]))
-        targets = targets.assign(ref_gbps=a.base_delivered[i], demand_gbps=a.demand_gbps[i])
     nodes = np.asarray(model.arrays.core_nodes, dtype=np.int64)
     empty = np.zeros((0, len(net.seg_u)), dtype=bool)
     pb = _Problem(net, objective, targets, model.core, nodes, None, empty, [], 1, impact=impact)
     if objective == "rtt":
         pb.base = _rtt(pb, net)[None, :]
         return pb
+    rr = _rerouted(pb, net)  # compiled once for every batch
+    if rr is not None:
+        a, i = rr
+        pb.targets = targets.assign(ref_gbps=a.base_delivered[i], demand_gbps=a.demand_gbps[i])
     pb.draws = Draws.create(spec, net, seed=seed, n_scenarios=n_scenarios, batch_size=batch_size)
     pb.n_rows = n_scenarios
     kept, vals, total = [], [], 0
     for k, fs in pb.draws.batches():
-        m = _values(pb, *_lost(pb, net, model, fs))
+        m = _values(pb, *_lost(pb, model, rr, fs))
         keep = np.flatnonzero(m.any(axis=1))
         pb.groups.append((k, keep, slice(total, total + len(keep))))
         kept.append(fs[keep])
@@ -247,7 +256,7 @@ def _matrix(pb: _Problem, net: Network) -> NDArray[np.float64]:
     model = impact_model(net, core=pb.core)
     ext = Extension(pb.draws, net)
     fs = np.concatenate([ext.draw(k, rows, pb.fs[sl]) for k, rows, sl in pb.groups])
-    return np.asarray(_values(pb, *_lost(pb, net, model, fs)), dtype=float)
+    return np.asarray(_values(pb, *_lost(pb, model, _rerouted(pb, net), fs)), dtype=float)
 
 
 def _build_km(base: Network, after: Network) -> float:
