@@ -13,7 +13,7 @@ import yaml
 
 import undersea
 from undersea._errors import DataNotFoundError, MalformedSourceError, UnknownNameError
-from undersea.geo.regions import Circle, segments_in_region
+from undersea.geo.regions import Circle, Corridor, segments_in_region
 from undersea.scenarios.incidents import (
     CAUSES,
     REPORTED_SEVERITIES,
@@ -53,7 +53,7 @@ def test_shipped_library() -> None:
     for inc in items:
         assert isinstance(inc, Incident)
         assert inc.cause in CAUSES
-        assert isinstance(inc.location, Circle)
+        assert isinstance(inc.location, Circle | Corridor)
         assert inc.sources
         assert all(s.url.startswith("https://") for s in inc.sources)
         for code in inc.impact.countries:
@@ -138,6 +138,11 @@ def _mutate(rec: dict, field: str, value: object) -> dict:
         ("location", {"lon": 0, "lat": 0}, "lon, lat and radius_km"),
         ("location", {"lon": 0, "lat": 95, "radius_km": 5}, "'lat'"),
         ("location", {"lon": 0, "lat": 0, "radius_km": 0}, "'radius_km'"),
+        ("location", {"path": [[0, 0]], "width_km": 10}, "at least two"),
+        ("location", {"path": [[0, 0], [1]], "width_km": 10}, r"point 1 must be \[lon, lat\]"),
+        ("location", {"path": [[0, 0], [1, 91]], "width_km": 10}, "'lat'"),
+        ("location", {"path": [[0, 0], [1, 1]], "width_km": -3}, "'width_km'"),
+        ("location", {"path": [[0, 0], [1, 1]]}, "path and width_km"),
         ("sources", [{"title": "t", "url": "ftp://x"}], "http"),
         ("sources", [{"title": "t"}], "title and a url"),
         ("impact", {"reports": [{"source": _SRC, "severe": [False]}], "text": "t"}, "alpha-2"),

@@ -24,6 +24,7 @@ from undersea.geo import regions as rg
 from undersea.geo.regions import (
     BBox,
     Circle,
+    Corridor,
     PolygonRegion,
     chokepoint,
     chokepoints,
@@ -222,6 +223,57 @@ def test_circle_follows_the_great_circle_not_the_drawn_line() -> None:
     assert not segments_in_region(Circle(0.0, 50.0, 500.0), coords, offsets)[0]
     # ...while boxes and polygons test the line as drawn on the lon/lat map.
     assert segments_in_region(BBox(-1, 49, 1, 51), coords, offsets)[0]
+
+
+def test_corridor_catches_every_route_that_crosses_its_path() -> None:
+    # a path running south at lon 0; east-west routes cross it at every latitude
+    corridor = Corridor(((0.0, 5.0), (0.0, -5.0)), 10.0)
+    lats = np.linspace(-4.9, 4.9, 37)
+    coords, offsets = csr(*[[(-3.0, y), (3.0, y)] for y in lats])
+    assert segments_in_region(corridor, coords, offsets).all()
+    # routes parallel to it: in when within the width, out when beyond
+    for lon, inside in [(0.08, True), (0.2, False), (-0.08, True), (-0.2, False)]:
+        coords, offsets = csr([(lon, 4.0), (lon, -4.0)])
+        assert segments_in_region(corridor, coords, offsets)[0] == inside, lon
+    # past the path's end the corridor stops (plus its width)
+    coords, offsets = csr([(-3.0, -6.0), (3.0, -6.0)])
+    assert not segments_in_region(corridor, coords, offsets)[0]
+
+
+def test_corridor_is_the_union_of_its_discs() -> None:
+    corridor = Corridor(((-4.0, 5.0), (-4.0, 4.0), (-3.0, 4.0)), 25.0)
+    circles = corridor.circles()
+    assert (circles[0].lon, circles[0].lat) == pytest.approx((-4.0, 5.0))
+    assert (circles[-1].lon, circles[-1].lat) == pytest.approx((-3.0, 4.0))
+    gaps = [
+        segment_distances_km(a.lon, a.lat, *csr([(b.lon, b.lat)]))[0]
+        for a, b in itertools.pairwise(circles)
+    ]
+    assert max(gaps) <= 25.0 + 1e-6
+    coords, offsets = csr(*[[(x, y), (x + 0.5, y - 0.3)] for x, y in [(-4.5, 4.6), (-2.0, 2.0)]])
+    union = np.zeros(2, dtype=bool)
+    for c in circles:
+        union |= segments_in_region(c, coords, offsets)
+    assert segments_in_region(corridor, coords, offsets).tolist() == union.tolist()
+    geo = region_to_geojson(corridor)
+    assert geo["properties"]["kind"] == "Corridor"
+    assert geo["properties"]["width_km"] == 25.0
+    assert geo["geometry"]["type"] == "Polygon"
+
+
+@pytest.mark.parametrize(
+    ("path", "width", "match"),
+    [
+        (((0.0, 0.0),), 10.0, "at least two"),
+        (((0.0, 0.0), (1.0,)), 10.0, "point 1"),
+        (((0.0, 0.0), (1.0, 95.0)), 10.0, "'lat'"),
+        (((0.0, 0.0), (1.0, 1.0)), 0.0, "'width_km'"),
+        (((0.0, 0.0), (1.0, 1.0)), float("nan"), "'width_km'"),
+    ],
+)
+def test_corridor_rejects_bad_fields(path: tuple, width: float, match: str) -> None:
+    with pytest.raises(InvalidArgumentError, match=match):
+        Corridor(path, width)
 
 
 def test_single_point_and_empty_segments() -> None:

@@ -24,7 +24,7 @@ from undersea.scenarios.builders import (
     scenario_from_region,
     scenario_from_segments,
 )
-from undersea.scenarios.incidents import Impact, Incident, Source
+from undersea.scenarios.incidents import Impact, Incident, Source, incident
 from undersea.tables import CableSnapshot
 
 # A West-African coast and a Pacific crossing of the antimeridian:
@@ -422,10 +422,12 @@ def net2024(shared_data, tmp_path_factory):
 
 
 @pytest.mark.realdata
-def test_abidjan_2024_fails_the_four_cables_near_abidjan_only(net2024):
-    from undersea.geo.regions import segment_distances_km
+def test_abidjan_2024_fails_the_four_cables_along_the_canyon_only(net2024):
+    from undersea.geo.regions import Corridor, corridor_distances_km
 
-    s = scenario_from_incident(net2024, "2024-03-abidjan")
+    inc = incident("2024-03-abidjan")
+    assert isinstance(inc.location, Corridor)
+    s = scenario_from_incident(net2024, inc)
     names = {c["name"] for c in s.details["cables"]}
     assert names == {
         "West Africa Cable System (WACS)",
@@ -433,10 +435,15 @@ def test_abidjan_2024_fails_the_four_cables_near_abidjan_only(net2024):
         "SAT-3/WASC",
         "Africa Coast to Europe (ACE)",
     }
-    dist = segment_distances_km(-4.1, 4.9, net2024.coords, net2024.offsets)
-    assert (dist[s.failed_segments] <= 100.0).all()
+    dist = corridor_distances_km(inc.location, net2024.coords, net2024.offsets)
+    assert (dist[s.failed_segments] <= 30.0).all()
     for c in s.details["cables"]:  # each cable keeps working beyond the cut
         assert 1 <= c["failed_segments"] < c["segments"]
+    # the trunks break, not only the branches into Abidjan: the segments that fail on
+    # WACS, SAT-3 and MainOne do not all end at Abidjan
+    seg = net2024.segments[s.failed_segments]
+    trunk = seg[(seg["u"] != "abidjan-cte-divoire") & (seg["v"] != "abidjan-cte-divoire")]
+    assert {"west-africa-cable-system-wacs", "sat-3wasc", "mainone"} <= set(trunk["cable_id"])
     assert s.details["unresolved_cables"] == []
     assert s.details["nearest"] == []
 

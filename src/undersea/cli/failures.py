@@ -41,7 +41,13 @@ from undersea.cli._options import (
     tie_note,
 )
 from undersea.engine.executors import open_executor
-from undersea.geo.regions import Region, parse_bbox, parse_circle, region_from_geojson
+from undersea.geo.regions import (
+    Corridor,
+    Region,
+    parse_bbox,
+    parse_circle,
+    region_from_geojson,
+)
 from undersea.network.capacity import read_capacity_table
 from undersea.network.core import Network
 from undersea.network.demand import read_demand_table
@@ -472,10 +478,15 @@ def incident_list(fmt: FormatOpt = Format.table) -> None:
 
 def _incident_dict(inc: Incident) -> dict[str, Any]:
     c = inc.location
+    where = (
+        {"path": [list(p) for p in c.path], "width_km": c.width_km}
+        if isinstance(c, Corridor)
+        else {"lon": c.lon, "lat": c.lat, "radius_km": c.radius_km}
+    )
     return {
         **_incident_row(inc),
         "description": inc.description,
-        "location": {"lon": c.lon, "lat": c.lat, "radius_km": c.radius_km},
+        "location": where,
         "impact": inc.impact.text,
         "negative_control": inc.is_control,
         "unrepaired": list(inc.unrepaired),
@@ -514,7 +525,11 @@ def incident_show(
     d["cables"] = "; ".join(d["cables"])
     d["reported_countries"] = ", ".join(d["reported_countries"])
     d["unrepaired"] = ", ".join(d["unrepaired"]) or "-"
-    d["location"] = f"{loc['radius_km']:g} km around {loc['lat']:g}, {loc['lon']:g}"
+    if "path" in loc:
+        path = " → ".join(f"{lat:g}, {lon:g}" for lon, lat in loc["path"])
+        d["location"] = f"{loc['width_km']:g} km either side of {path}"
+    else:
+        d["location"] = f"{loc['radius_km']:g} km around {loc['lat']:g}, {loc['lon']:g}"
     emit_table(pd.DataFrame({"field": list(d), "value": [str(v) for v in d.values()]}), fmt)
     if reports:
         emit_table(pd.DataFrame(reports).drop(columns="url"), fmt, title="Reported per country")

@@ -15,12 +15,17 @@ pass through the region.
   is drawn in, against the polygon shifted by whole turns (±360°) so that a line drawn
   across the antimeridian (179.5° then 180.5°) meets a polygon drawn either way.
 
+A :class:`Corridor` (a path and a width: every point within ``width_km`` of a point placed
+every ``width_km`` along the path) describes damage along a line, such as a turbidity
+current running down a submarine canyon; incidents use it.
+
 Named chokepoints (Bab-el-Mandeb, Malacca, Luzon Strait, ...) ship as hand-drawn
 simplified polygons in ``datasets/chokepoints.geojson``; see :func:`chokepoints`.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -47,6 +52,7 @@ from undersea.settings import get_settings
 __all__ = [
     "BBox",
     "Circle",
+    "Corridor",
     "PolygonRegion",
     "Region",
     "SegmentIndex",
@@ -54,6 +60,7 @@ __all__ = [
     "chokepoint",
     "chokepoints",
     "chokepoints_table",
+    "corridor_distances_km",
     "parse_bbox",
     "parse_circle",
     "parse_point",
@@ -153,6 +160,71 @@ class PolygonRegion:
 Region: TypeAlias = Circle | BBox | PolygonRegion
 
 
+@dataclass(frozen=True)
+class Corridor:
+    """A band along a path on the sphere: the union of discs of radius ``width_km``
+    centred on the path's points and on points placed every ``width_km`` along each
+    great-circle leg between them (:meth:`circles`), so a route crossing the path anywhere
+    lies inside it.
+
+    ``path`` is a sequence of ``(lon, lat)`` points, at least two.
+
+    Examples
+    --------
+    >>> c = Corridor(((-4.0, 5.0), (-4.0, 4.0)), 30.0)
+    >>> len(c.circles())
+    5
+    """
+
+    path: tuple[tuple[float, float], ...]
+    width_km: float
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        pts = tuple(self.path) if isinstance(self.path, list | tuple) else ()
+        if len(pts) < 2:
+            raise _invalid("corridor", "path", "must hold at least two [lon, lat] points")
+        checked = []
+        for i, p in enumerate(pts):
+            if not isinstance(p, list | tuple) or len(p) != 2:
+                raise _invalid("corridor", "path", f"point {i} must be [lon, lat], got {p!r:.40}")
+            checked.append(_check_lonlat(p[0], p[1], "corridor", lon_limit=360.0))
+        object.__setattr__(self, "path", tuple(checked))
+        object.__setattr__(self, "width_km", _check_radius(self.width_km, "corridor", "width_km"))
+
+    def circles(self) -> list[Circle]:
+        """The discs the corridor is made of (see the class docstring)."""
+        xyz = unit_vectors(np.array([p[0] for p in self.path]), np.array([p[1] for p in self.path]))
+        step = self.width_km / get_settings().earth_radius_km
+        centres = [xyz[:1]]
+        for a, b in itertools.pairwise(xyz):
+            theta = float(np.arccos(np.clip(a @ b, -1.0, 1.0)))
+            if theta < 1e-12:
+                continue
+            n = math.ceil(theta / step)
+            t = np.arange(1, n + 1)[:, None] / n
+            pts = (np.sin((1 - t) * theta) * a + np.sin(t * theta) * b) / np.sin(theta)
+            centres.append(pts)
+        c = np.concatenate(centres)
+        lon = np.degrees(np.arctan2(c[:, 1], c[:, 0]))
+        lat = np.degrees(np.arcsin(np.clip(c[:, 2], -1.0, 1.0)))
+        return [Circle(float(x), float(y), self.width_km) for x, y in zip(lon, lat, strict=True)]
+
+    def to_polygon(self) -> Polygon | MultiPolygon:
+        """The corridor's outline in lon/lat (the union of its discs' 72-gons)."""
+        return shapely.union_all([Polygon(_circle_ring(c, 72)) for c in self.circles()])
+
+
+def corridor_distances_km(corridor: Corridor, coords: Any, offsets: Any) -> np.ndarray:
+    """Great-circle distance (km) from the nearest of the corridor's disc centres to each
+    segment; a segment is inside the corridor when this is at most ``width_km``."""
+    xy, off = check_polylines(coords, offsets)
+    circles = corridor.circles()
+    centres = unit_vectors(np.array([c.lon for c in circles]), np.array([c.lat for c in circles]))
+    radius = get_settings().earth_radius_km
+    return np.asarray(_min_angles(_arcs(xy, off), centres).min(axis=0) * radius)
+
+
 def _invalid(kind: str, field: str, problem: str) -> InvalidArgumentError:
     return InvalidArgumentError(f"invalid {kind}: field {field!r} {problem}")
 
@@ -176,11 +248,11 @@ def _check_lonlat(lon: Any, lat: Any, kind: str, *, lon_limit: float) -> tuple[f
     return x, y
 
 
-def _check_radius(radius_km: Any) -> float:
-    r = _finite(radius_km, "circle", "radius_km")
+def _check_radius(radius_km: Any, kind: str = "circle", field: str = "radius_km") -> float:
+    r = _finite(radius_km, kind, field)
     top = get_settings().max_region_radius_km
     if not 0.0 < r <= top:
-        raise _invalid("circle", "radius_km", f"must be in (0, {top:g}] km, got {r:g}")
+        raise _invalid(kind, field, f"must be in (0, {top:g}] km, got {r:g}")
     return r
 
 
@@ -391,8 +463,9 @@ def _point_coords(geom: dict[str, Any], label: str, record: str | None) -> tuple
     return c[0], c[1]
 
 
-def region_to_geojson(region: Region, *, n_vertices: int = 72) -> dict[str, Any]:
-    """The region as a GeoJSON Feature (circles as ``n_vertices``-gons on the sphere).
+def region_to_geojson(region: Region | Corridor, *, n_vertices: int = 72) -> dict[str, Any]:
+    """The region as a GeoJSON Feature (circles as ``n_vertices``-gons on the sphere, a
+    corridor as the union of its discs' 72-gons).
 
     Longitudes stay continuous across the antimeridian (they may exceed 180), which web
     maps draw correctly; split them with :func:`undersea.geo.geojson.split_antimeridian`
@@ -400,13 +473,16 @@ def region_to_geojson(region: Region, *, n_vertices: int = 72) -> dict[str, Any]
     """
     if isinstance(region, Circle):
         geom = Polygon(_circle_ring(region, n_vertices))
-    elif isinstance(region, BBox):
+    elif isinstance(region, BBox | Corridor):
         geom = region.to_polygon()
     else:
         geom = region.polygon
     props: dict[str, Any] = {"name": region.name, "kind": type(region).__name__}
     if isinstance(region, Circle):
         props["radius_km"] = region.radius_km
+    if isinstance(region, Corridor):
+        props["width_km"] = region.width_km
+        props["path"] = [list(p) for p in region.path]
     return {"type": "Feature", "geometry": mapping(geom), "properties": props}
 
 
@@ -649,7 +725,7 @@ def segment_distances_km(
     return np.asarray(_min_angles(_arcs(xy, off), centre)[0] * radius)
 
 
-def segments_in_region(region: Region, coords: Any, offsets: Any) -> np.ndarray:
+def segments_in_region(region: Region | Corridor, coords: Any, offsets: Any) -> np.ndarray:
     """Which segments' routes pass through ``region``: a boolean array of shape (S,).
 
     Examples
@@ -659,6 +735,8 @@ def segments_in_region(region: Region, coords: Any, offsets: Any) -> np.ndarray:
     array([ True, False])
     >>> segments_in_region(BBox(179.9, -1, -179.9, 1), coords, [0, 2, 4])
     array([ True, False])
+    >>> segments_in_region(Corridor(((10.5, 1.0), (10.5, -1.0)), 20.0), coords, [0, 2, 4])
+    array([False,  True])
     """
     xy, off = check_polylines(coords, offsets)
     if isinstance(region, Circle):
@@ -669,6 +747,8 @@ def segments_in_region(region: Region, coords: Any, offsets: Any) -> np.ndarray:
         return _segments_in_polygon(region.to_polygon(), xy, off)
     if isinstance(region, PolygonRegion):
         return _segments_in_polygon(region.polygon, xy, off)
+    if isinstance(region, Corridor):
+        return np.asarray(corridor_distances_km(region, xy, off) <= region.width_km)
     raise InvalidArgumentError(f"not a region: {region!r:.80}")
 
 

@@ -41,9 +41,11 @@ from undersea._errors import (
 from undersea.geo.regions import (
     BBox,
     Circle,
+    Corridor,
     PolygonRegion,
     Region,
     chokepoint,
+    corridor_distances_km,
     points_in_region,
     region_from_geojson,
     region_to_geojson,
@@ -488,30 +490,34 @@ def _pick(net: Network, hits: Sequence[int]) -> int | None:
 
 
 def _incident_segments(
-    net: Network, rows: Sequence[int], area: Circle, nearest_km: float
+    net: Network, rows: Sequence[int], area: Circle | Corridor, nearest_km: float
 ) -> tuple[np.ndarray, list[dict[str, Any]]]:
     """Segments of cables ``rows`` through ``area``; a cable that misses the area
-    loses its nearest in-service segment within ``nearest_km`` of the centre instead."""
+    loses its nearest in-service segment within ``nearest_km`` of the area's edge instead."""
     in_area = segments_in_region(area, net.coords, net.offsets) & net.active
     segs = in_area & np.isin(net.seg_cable, rows)
     fallback = []
     missing = [k for k in rows if not (segs & (net.seg_cable == k)).any()]
     if missing:
-        dist = segment_distances_km(area.lon, area.lat, net.coords, net.offsets)
-        for k in missing:
-            mine = np.flatnonzero((net.seg_cable == k) & net.active)
-            if len(mine) == 0:
-                continue
-            j = int(mine[np.argmin(dist[mine])])
-            if dist[j] - area.radius_km <= nearest_km:
-                segs[j] = True
-                fallback.append(
-                    {
-                        "cable": str(net.all_cables["name"].to_numpy()[k]),
-                        "segment": str(net.segments["segment_id"].to_numpy()[j]),
-                        "distance_km": round(float(dist[j]), 1),
-                    }
-                )
+        if isinstance(area, Corridor):
+            reach, dist = area.width_km, corridor_distances_km(area, net.coords, net.offsets)
+        else:
+            reach = area.radius_km
+            dist = segment_distances_km(area.lon, area.lat, net.coords, net.offsets)
+    for k in missing:
+        mine = np.flatnonzero((net.seg_cable == k) & net.active)
+        if len(mine) == 0:
+            continue
+        j = int(mine[np.argmin(dist[mine])])
+        if dist[j] - reach <= nearest_km:
+            segs[j] = True
+            fallback.append(
+                {
+                    "cable": str(net.all_cables["name"].to_numpy()[k]),
+                    "segment": str(net.segments["segment_id"].to_numpy()[j]),
+                    "distance_km": round(float(dist[j]), 1),
+                }
+            )
     return segs, fallback
 
 

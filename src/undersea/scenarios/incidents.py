@@ -1,7 +1,9 @@
 """A library of documented historical submarine-cable incidents.
 
 Each :class:`Incident` names the cables that were cut (as on TeleGeography's map), an
-approximate damaged area (a :class:`~undersea.geo.regions.Circle`), its public sources and the
+approximate damaged area (a :class:`~undersea.geo.regions.Circle`, or a
+:class:`~undersea.geo.regions.Corridor` along the path of a flow down a canyon), its public
+sources and the
 impact reported at the time: a text and, per country, a reported severity with the public
 report that gives it (:class:`Report`). The records ship in ``datasets/incidents.yaml``; a
 user file with the same schema can be read with :func:`read_incidents`. Replaying an
@@ -35,7 +37,7 @@ from undersea._errors import (
     MalformedSourceError,
     UnknownNameError,
 )
-from undersea.geo.regions import Circle
+from undersea.geo.regions import Circle, Corridor
 
 __all__ = [
     "CAUSES",
@@ -110,7 +112,7 @@ class Incident:
     cause: str
     description: str
     cables: tuple[str, ...]
-    location: Circle
+    location: Circle | Corridor
     sources: tuple[Source, ...]
     impact: Impact
     #: Ids of earlier incidents whose damage was still unrepaired on this one's date: a
@@ -250,9 +252,16 @@ def _cables(value: Any, bad: Any) -> tuple[str, ...]:
     return tuple(c.strip() for c in value)
 
 
-def _location(value: Any, bad: Any) -> Circle:
+def _location(value: Any, bad: Any) -> Circle | Corridor:
+    if isinstance(value, dict) and set(value) == {"path", "width_km"}:
+        try:
+            return Corridor(value["path"], value["width_km"])
+        except InvalidArgumentError as exc:
+            raise bad("location", str(exc)) from None
     if not isinstance(value, dict) or set(value) != {"lon", "lat", "radius_km"}:
-        raise bad("location", "must be a mapping with lon, lat and radius_km")
+        raise bad(
+            "location", "must be a mapping with lon, lat and radius_km, or with path and width_km"
+        )
     try:
         return Circle(value["lon"], value["lat"], value["radius_km"])
     except InvalidArgumentError as exc:
