@@ -14,10 +14,14 @@ from undersea.network.exchanges import (
     EXCHANGE_METRICS,
     Exchanges,
     attach_exchange_data,
+    exchange_cities,
     exchange_metrics,
     load_exchanges,
+    misfiled_cities,
     network_data_root,
 )
+from undersea.network.land import build_land_layer
+from undersea.settings import Settings
 from undersea.sources.peering import read_pch_directory
 from undersea.sources.peeringdb import read_peeringdb
 
@@ -203,10 +207,58 @@ def test_real_exchanges_of_2024(shared_data: Path) -> None:
     net = undersea.load("2024-03", data_dir=shared_data)
     assert network_data_root(net) == shared_data
     ex = load_exchanges(net)
-    assert "frankfurt-am-main-de" in set(ex.metros["metro_id"])
+    # exchange cities of 5 Tbit/s or more are inland metros of the network (land rule 4);
+    # smaller ones the exchange data adds as metros of their own
+    assert "frankfurt-am-main-de" in set(net.metros["metro_id"])
+    assert "hamburg-de" in set(ex.metros["metro_id"])
     assert not set(ex.metros["metro_id"]) & set(net.metros["metro_id"])
+    # misfiled rows ("Odessa, US": Odesa's exchanges) make no metro of a Texas town
+    assert "odessa-us" not in set(net.metros["metro_id"])
     m = exchange_metrics(ex, ["marseille-fr", "frankfurt-am-main-de"], 2024)
     assert m.loc["marseille-fr", "exchanges"] == 2
     assert m.loc["marseille-fr", "ix_participants"] == 120
     assert m.loc["frankfurt-am-main-de", "ix_capacity_gbps"] == pytest.approx(162214.589)
     assert m[["facilities", "peeringdb_exchanges"]].isna().all(axis=None)
+
+
+def test_exchange_cities_take_the_big_ones_filed_where_they_are(tmp_path: Path) -> None:
+    root = write_peering(tmp_path, peeringdb=False)
+    capacity = {  # Mbit/s; Odesa's capacity filed under the US, where the directory has none
+        "2020": [
+            {"city": "Frankfurt", "country": "DE", "total": 9_000_000},
+            {"city": "Odessa", "country": "US", "total": 9_000_000},
+            {"city": "Marseille", "country": "FR", "total": 4_000_000},
+        ],
+        "2021": [{"city": "Marseille", "country": "FR", "total": 6_000_000}],
+    }
+    (root / "peering" / "city-ixp-capacity-by-year.json").write_text(json.dumps(capacity))
+    s = Settings(inland_exchange_min_gbps=5000.0)  # Marseille reached 6 Tbit/s in 2021
+    got = exchange_cities(root, s)
+    assert got is not None
+    assert got[["city", "iso2"]].to_numpy().tolist() == [
+        ["Frankfurt", "DE"],
+        ["Marseille", "FR"],
+        ["Odessa", "US"],  # the directory knows no Odessa anywhere: kept
+    ]
+    pch = [*PCH, _pch_entry(7, "Odessa", "Ukraine", 30.73, 46.48)]
+    (root / "peering" / "pch-ixp-directory-2020-05.json").write_text(json.dumps(pch))
+    assert exchange_cities(root, s)["city"].tolist() == ["Frankfurt", "Marseille"]
+    high = exchange_cities(root, Settings(inland_exchange_min_gbps=7000.0))
+    assert high["city"].tolist() == ["Frankfurt"]
+    assert exchange_cities(tmp_path / "none", s) is None
+    directory = read_pch_directory(root / "peering" / "pch-ixp-directory-2020-05.json")
+    cap = pd.DataFrame({"city": ["Odessa", "Odesa", "Nowhere"], "iso2": ["US", "UA", "US"]})
+    assert misfiled_cities(cap, directory).tolist() == [True, False, False]
+    assert not misfiled_cities(cap, None).any()
+
+
+def test_exchange_cities_become_inland_metros(sample) -> None:
+    lp = sample.landing_points
+    cities = pd.DataFrame({"city": ["Frankfurt", "Lagos"], "iso2": ["DE", "NG"]})
+    plain = build_land_layer(lp)
+    layer = build_land_layer(lp, exchange_cities=cities)
+    new = set(layer.metros["metro_id"]) - set(plain.metros["metro_id"])
+    assert new == {"frankfurt-am-main-de"}  # Lagos is a landing metro already
+    fra = layer.metros.set_index("metro_id").loc["frankfurt-am-main-de"]
+    assert bool(fra["inland"])
+    assert (fra["lon"], fra["lat"]) == pytest.approx((8.68, 50.11), abs=0.05)

@@ -155,9 +155,12 @@ def test_real_names(net2024: Network) -> None:
     assert resolve_place(net2024, "New York").id == "metro:new-york-city-us"
     assert resolve_place(net2024, "Sao Paulo").name == "São Paulo, BR"
     assert resolve_place(net2024, "Portland, US-OR").id == "metro:portland-us"
-    f = resolve_place(net2024, "Frankfurt")
-    assert f.kind == "city"
-    assert {net2024.nodes["iso2"].iloc[n] for n, _ in f.anchors} == {"DE"}
+    f = resolve_place(net2024, "Frankfurt")  # an exchange city: an inland metro
+    assert f.id == "metro:frankfurt-am-main-de"
+    assert resolve_place(net2024, "San Jose").id == "metro:san-jose-us"
+    g = resolve_place(net2024, "Geneva")  # no metro: a virtual city joined to Swiss metros
+    assert g.kind == "city"
+    assert {net2024.nodes["iso2"].iloc[n] for n, _ in g.anchors} == {"CH"}
     with pytest.raises(AmbiguousNameError, match=r"Spain.*Venezuela|Venezuela.*Spain"):
         resolve_place(net2024, "Valencia")
     usa = resolve_place(net2024, "USA")

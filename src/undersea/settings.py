@@ -59,20 +59,20 @@ class Settings:
     #: .csv``; rows flagged CAUTION left out of the fit): soft-L1 robust least squares on
     #: log(estimate / measured), re-routing under the fitted weights until the paths stop
     #: changing. Rule 1: submarine fibre delay multiplied by this factor.
-    latency_submarine_factor: float = 1.112
+    latency_submarine_factor: float = 1.1132
     #: Rule 2: land-link fibre delay multiplied by this factor (on top of the route factors);
     #: fitted as the submarine factor times a ratio of at least 1, which sits at 1.
-    latency_land_factor: float = 1.112
+    latency_land_factor: float = 1.1132
     #: Rule 3: one-way time (ms) per hop (landing station, metro, route end).
-    latency_hop_ms: float = 0.4266
+    latency_hop_ms: float = 0.4491
     #: Rule 4: fixed round trip (ms) of the two ends: the median over the calibration rows
     #: of the mean same-region TCP-connect time of their two AWS regions.
     latency_end_ms: float = 3.275
     #: Rule 5: the interval is the estimate times these factors: the (1 - level) / 2 and
     #: (1 + level) / 2 quantiles of measured / estimated under leave-one-corridor-out
     #: cross-validation (all 50 rows, flagged ones included: users meet indirect paths too).
-    latency_interval_low: float = 0.9109
-    latency_interval_high: float = 1.1484
+    latency_interval_low: float = 0.9061
+    latency_interval_high: float = 1.1419
     #: Rule 5: nominal coverage of the interval.
     latency_interval_level: float = 0.8
     #: Land links (:mod:`undersea.land`): terrestrial fibre between metros runs along roads
@@ -99,6 +99,11 @@ class Settings:
     #: Land links: gazetteer cities of at least this population become inland metros (with
     #: every capital), the waypoints of terrestrial routes (Delhi, Madrid, Johannesburg).
     inland_metro_min_population: int = 1_000_000
+    #: Land links: an exchange city whose summed port capacity reached this (Gbit/s) in any
+    #: year of the capacity series becomes an inland metro too (Frankfurt, Atlanta, San
+    #: Jose), so the places where traffic goes (rule D6) are places of the network. 5 Tbit/s
+    #: is about 0.2 % of the world's exchange capacity in 2024; a judgement, not fitted.
+    inland_exchange_min_gbps: float = 5000.0
     #: What-if cables (:mod:`undersea.network.whatif`) given without a drawn route: each leg is the
     #: great circle times this factor. Drawn routes of the 2024-03 map are typically
     #: 1.1-1.3 times the great circle between consecutive landings (they skirt coasts,

@@ -24,11 +24,12 @@ D5. **Metros.** A country's demand is split over its metros by their exchange po
 D6. **Destinations.** International traffic goes where networks meet: a metro attracts
     traffic in proportion to its exchange port capacity in the year (the series' first
     year for years before it), so Amsterdam, São Paulo, London, Marseille or Singapore
-    draw it, not a capital with no exchange. Only the network's metros are destinations:
-    an exchange city that is none (no landing, not an inland metro: Frankfurt, Düsseldorf,
-    Antwerp, Atlanta, San Jose; 454 of 2,393 Tbit/s in 2024) attracts nothing, and the
-    others share its part. Without any exchange data (the sample, synthetic networks) a
-    metro attracts by its demand (D5).
+    draw it, not a capital with no exchange. Only the network's metros are destinations;
+    exchange cities of 5 Tbit/s or more are metros of the land layer (rule 4 of
+    :mod:`undersea.network.land`: Frankfurt, Atlanta, San Jose), and the smaller ones that
+    are no metro (136 of 2,393 Tbit/s in 2024, 63 of them misfiled under US towns) attract
+    nothing: the others share their part. Without any exchange data (the sample, synthetic
+    networks) a metro attracts by its demand (D5).
 
 The World Bank files are read from the ``world/`` folder of the data directory the
 network was loaded from (or ``data_dir``); a network without one (the sample, synthetic

@@ -58,6 +58,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from undersea.geo.gazetteer import name_key
 from undersea.network.core import Network
 from undersea.network.metros import METRO_COLUMNS, attach_exchanges
 from undersea.settings import Settings
@@ -162,6 +163,45 @@ def _files(root: Path | None) -> dict[str, Path]:
     if all((pdb / name).is_file() for name in PEERINGDB_FILES.values()):
         out["peeringdb"] = pdb
     return out
+
+
+def misfiled_cities(cap: pd.DataFrame, pch: pd.DataFrame | None) -> np.ndarray:
+    """Rows of the capacity series (``city``, ``iso2``) whose city the exchange directory
+    (PCH) knows only in other countries: PeeringDB credits Odesa's exchanges to "Odessa,
+    US" (27 Tbit/s in 2024, more than Dallas) and Saint Petersburg's to "St. Petersburg,
+    US". Such a row must not make a small town a hub. Boolean array, one per row."""
+    if pch is None or not len(pch) or not len(cap):
+        return np.zeros(len(cap), dtype=bool)
+    keys = np.asarray([name_key(str(c)) for c in pch["city"].fillna("")], dtype=object)
+    countries = pd.Series(pch["iso2"].to_numpy(), index=keys).groupby(level=0).agg(set)
+    mine = [name_key(str(c)) for c in cap["city"].fillna("")]
+    pairs = zip(mine, cap["iso2"], strict=True)
+    return np.array([k in countries.index and c not in countries[k] for k, c in pairs], dtype=bool)
+
+
+def exchange_cities(root: Path | None, settings: Settings) -> pd.DataFrame | None:
+    """The exchange cities that become inland metros (rule 4 of :mod:`undersea.network.land`).
+
+    A city of the capacity series whose summed exchange port capacity reached
+    ``inland_exchange_min_gbps`` in any year, unless the exchange directory knows its name
+    only in another country (:func:`misfiled_cities`). ``city``, ``iso2``; None without the
+    capacity series under ``root/peering``.
+    """
+    files = _files(root)
+    if "capacity" not in files:
+        return None
+    cap = read_exchange_capacity(files["capacity"])
+    pch = read_pch_directory(files["pch"]) if "pch" in files else None
+    top = cap.groupby(["city", "iso2"], as_index=False)["capacity_mbps"].max()
+    top = top[top["capacity_mbps"] >= settings.inland_exchange_min_gbps * 1e3]
+    top = top[~misfiled_cities(top, pch)]
+    return top[["city", "iso2"]].sort_values(["iso2", "city"]).reset_index(drop=True)
+
+
+def exchange_city_files(root: Path | None) -> list[Path]:
+    """The files :func:`exchange_cities` reads (for cache keys)."""
+    files = _files(root)
+    return [files[k] for k in ("capacity", "pch") if k in files]
 
 
 def _stamp(files: dict[str, Path]) -> tuple[object, ...]:

@@ -21,7 +21,12 @@ times a route factor (``Settings.backhaul_route_factor`` inside a metro,
    ``inland_metro_min_population`` (GeoNames) that is not already a metro becomes an inland
    metro, so landlocked countries (Niger, Uganda, Switzerland) reach the sea through their
    neighbours and routes run through Delhi or Madrid rather than jumping from beach to
-   beach; callers may add other inland metros (exchange cities such as Frankfurt).
+   beach. So does every exchange city whose port capacity reached
+   ``inland_exchange_min_gbps`` (:func:`undersea.network.exchanges.exchange_cities`:
+   Frankfurt, Düsseldorf, Atlanta, San Jose), placed by the gazetteer as
+   :func:`undersea.network.metros.attach_exchanges` places it, so the places where
+   international traffic goes are places of the network; callers may add other inland
+   metros.
 
 A user may replace or extend the generated links with a table of their own
 (:func:`read_land_links`). The layer can be switched off when loading
@@ -288,12 +293,23 @@ def _delaunay_links(
     return out
 
 
+def _exchange_metros(base: pd.DataFrame, cities: pd.DataFrame, s: Settings) -> pd.DataFrame:
+    """The metros that exchange cities create beside ``base``, where the gazetteer puts them."""
+    from undersea.network.metros import attach_exchanges
+
+    att = attach_exchanges(base, cities[["city", "iso2"]], settings=s)
+    new = att.metros[~att.metros["metro_id"].isin(base["metro_id"])]
+    new = new[new["source"].eq("geonames") & new["lon"].notna() & new["lat"].notna()]
+    return new[_METRO_COLUMNS].reset_index(drop=True)
+
+
 def build_land_layer(
     landing_points: pd.DataFrame,
     *,
     countries: pd.DataFrame | None = None,
     metros: object | None = None,
     inland: pd.DataFrame | None = None,
+    exchange_cities: pd.DataFrame | None = None,
     settings: Settings | None = None,
 ) -> LandLayer:
     """Build the land layer for ``landing_points`` (canonical table).
@@ -307,7 +323,10 @@ def build_land_layer(
         A :class:`undersea.network.metros.MetroAssignment`; computed with the default rule when
         ``None``.
     inland
-        Extra inland metros (columns as ``LandLayer.metros``), e.g. exchange cities.
+        Extra inland metros (columns as ``LandLayer.metros``).
+    exchange_cities
+        Exchange cities (``city``, ``iso2``) that become inland metros where the gazetteer
+        places them and no metro holds them already (rule 4).
     """
     from undersea.network.metros import assign_metros, unique_labels
 
@@ -318,6 +337,8 @@ def build_land_layer(
     frames = [base[_METRO_COLUMNS].assign(inland=False)]
     if inland is not None and len(inland):
         frames.append(inland[_METRO_COLUMNS].assign(inland=True))
+    if exchange_cities is not None and len(exchange_cities):
+        frames.append(_exchange_metros(base, exchange_cities, s).assign(inland=True))
     if countries is not None:
         frames.append(_inland_metros(countries, pd.concat(frames), s).assign(inland=True))
     all_metros = pd.concat(frames, ignore_index=True).drop_duplicates("metro_id")

@@ -118,12 +118,14 @@ def load(
         root = _data.data_dir(data_dir)
     folder = _data.snapshot_path(root, snapshot)
     countries_file = _countries_file(root)
-    extra = [countries_file] if countries_file else []
+    extra = _inputs(root, countries_file)
     from undersea.sources import snapshot_files
 
     files = snapshot_files(folder)
     key = _cache_key(_data.content_hash(folder, *extra, files=files), s)
-    build = functools.partial(_build, folder, countries_file, s, allow_partial=allow_partial)
+    build = functools.partial(
+        _build, folder, countries_file, s, root=root, allow_partial=allow_partial
+    )
     net = _cached(key, build, s, cache=cache)
     check_notes(net.notes, folder.name, strict=strict, allow_partial=allow_partial)
     return _view(net, year, include_planned, land)
@@ -190,7 +192,7 @@ def load_stitched(
     if not folders:
         folders = [_data.snapshot_path(root, None)]  # raises DataNotFoundError
     countries_file = _countries_file(root)
-    extra = [countries_file] if countries_file else []
+    extra = _inputs(root, countries_file)
     from undersea.sources import snapshot_files
 
     hashes = "|".join(_data.content_hash(f, *extra, files=snapshot_files(f)) for f in folders)
@@ -200,7 +202,7 @@ def load_stitched(
         from undersea.sources import read_telegeography
 
         snaps = [read_telegeography(f, allow_partial=allow_partial) for f in folders]
-        return _build_snapshot(stitch_snapshots(snaps, settings=s), countries_file, s)
+        return _build_snapshot(stitch_snapshots(snaps, settings=s), countries_file, s, root)
 
     net = _cached(_cache_key("stitched|" + hashes, s), build, s, cache=cache)
     check_notes(net.notes, "stitched", strict=strict, allow_partial=allow_partial)
@@ -225,6 +227,13 @@ def with_history(net: Network) -> Network:
         return net
     out = load_stitched(data_dir=root, settings=net.settings)
     return out if net.link_active.any() or len(net.link_active) == 0 else out.without_land()
+
+
+def _inputs(root: Path, countries_file: Path | None) -> list[Path]:
+    """The files beside the snapshot that a build reads: countries, exchange cities."""
+    from undersea.network.exchanges import exchange_city_files
+
+    return ([countries_file] if countries_file else []) + exchange_city_files(root)
 
 
 def _countries_file(root: Path) -> Path | None:
@@ -332,15 +341,25 @@ _NOUNS = {
 
 
 def _build(
-    folder: Path, countries_file: Path | None, s: Settings, *, allow_partial: bool = False
+    folder: Path,
+    countries_file: Path | None,
+    s: Settings,
+    *,
+    root: Path | None = None,
+    allow_partial: bool = False,
 ) -> Network:
     from undersea.sources import read_telegeography
 
     snap = read_telegeography(folder, allow_partial=allow_partial)
-    return _build_snapshot(snap, countries_file, s)
+    return _build_snapshot(snap, countries_file, s, root)
 
 
-def _build_snapshot(snap: CableSnapshot, countries_file: Path | None, s: Settings) -> Network:
+def _build_snapshot(
+    snap: CableSnapshot, countries_file: Path | None, s: Settings, root: Path | None = None
+) -> Network:
+    """The network of ``snap``; ``root`` is the data directory (exchange cities, rule 4 of
+    :mod:`undersea.network.land`)."""
+    from undersea.network.exchanges import exchange_cities
     from undersea.sources import read_countries
     from undersea.sources.naturalearth import assign_territories
 
@@ -349,7 +368,12 @@ def _build_snapshot(snap: CableSnapshot, countries_file: Path | None, s: Setting
         lp, notes = assign_territories(snap.landing_points, countries, snap_km=s.territory_snap_km)
         snap = replace(snap, landing_points=lp, notes=(*snap.notes, *notes))
     topo = build_topology(snap, settings=s)
-    land = build_land_layer(snap.landing_points, countries=countries, settings=s)
+    land = build_land_layer(
+        snap.landing_points,
+        countries=countries,
+        exchange_cities=exchange_cities(root, s) if root is not None else None,
+        settings=s,
+    )
     return Network.from_topology(
         cables=snap.cables,
         landing_points=snap.landing_points,

@@ -353,7 +353,11 @@ def _virtual(
     factor = s.land_route_factor
     anchors = tuple((int(pool[i]), float(gc[i] * factor)) for i in near)
     where = "of the same country" if same.any() else "anywhere"
-    note = f"joined by land links to its {k} nearest {want}s {where}"
+    note = (
+        f"joined by land links to its {k} nearest {want}s {where}"
+        if k > 1
+        else f"joined by a land link to its nearest {want} {where}"
+    )
     return Place(name, kind, pid, lon, lat, iso2, anchors, virtual=True, note=note)
 
 
@@ -735,14 +739,14 @@ def _exchange_cities(net: Network) -> pd.DataFrame:
 
 
 def _build_exchange_cities(net: Network) -> pd.DataFrame:
-    from undersea.network.exchanges import load_exchanges
+    from undersea.network.exchanges import load_exchanges, misfiled_cities
 
     ex = load_exchanges(net)
     cols: dict[str, list[object]] = {"key": [], "iso2": [], "lon": [], "lat": [], "tbps": []}
     if ex.capacity is None or not len(ex.capacity):
         return pd.DataFrame(cols)
     cap = ex.capacity.sort_values("year").drop_duplicates(["city", "iso2"], keep="last")
-    cap = cap[~_elsewhere(cap, ex.pch)]
+    cap = cap[~misfiled_cities(cap, ex.pch)]
     where = pd.concat([ex.metros, net.metros if net.metros is not None else ex.metros])
     where = where.drop_duplicates("metro_id").set_index("metro_id")
     return pd.DataFrame(
@@ -753,25 +757,6 @@ def _build_exchange_cities(net: Network) -> pd.DataFrame:
             "lat": cap["metro_id"].map(where["lat"]).to_numpy(float),
             "tbps": cap["capacity_mbps"].to_numpy(float) / 1e6,
         }
-    )
-
-
-def _elsewhere(cap: pd.DataFrame, pch: pd.DataFrame | None) -> np.ndarray:
-    """Rows of the capacity series (PeeringDB) whose city the exchange directory (PCH)
-    knows only in other countries: PeeringDB credits Odesa's exchanges to "Odessa, US"
-    (27 Tbit/s in 2024, more than Dallas) and Saint Petersburg's to "Saint Petersburg,
-    US"; such a row must not make a small town outrank the city people mean."""
-    if pch is None or not len(pch):
-        return np.zeros(len(cap), dtype=bool)
-    known = pd.DataFrame({"key": _norm_series(pch["city"]), "iso2": pch["iso2"].to_numpy()})
-    countries = known.groupby("key")["iso2"].agg(set)
-    keys = _norm_series(cap["city"])
-    return np.array(
-        [
-            k in countries.index and iso2 not in countries[k]
-            for k, iso2 in zip(keys, cap["iso2"], strict=True)
-        ],
-        dtype=bool,
     )
 
 
