@@ -213,9 +213,14 @@ def main() -> None:
     _, t_risk = _timed(undersea.risk, net, hazard, n_scenarios=n, seed=7, impact="capacity")
     rows.append(("risk(impact='capacity') end to end", n, t_risk))
     if args.kernel_scenarios:
-        more, got = _rerouted_rows(fm, first, args)
+        # the rerouted rows draw as many batches as they need (risk's batches 0, 1, ...)
+        need = max(args.kernel_scenarios, args.country_scenarios)
+        pool = np.concatenate(
+            [first] + [hazard.sample(batch_rng(7, k), size) for k in range(1, -(-need // size))]
+        )
+        more, got = _rerouted_rows(fm, pool, args)
         rows += more
-        rows += _one_country_rows(fm, model, first, got, args)
+        rows += _one_country_rows(fm, model, pool, got, args)
     cpu = platform.processor() or platform.machine()
     print(f"snapshot {args.snapshot}, {os.cpu_count()} CPUs ({cpu}), compile {t_compile:.1f} s")
     print(f"hazard: length-proportional, {rate} per 1,000 km; seed 7\n")
