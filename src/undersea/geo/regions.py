@@ -194,6 +194,14 @@ class Corridor:
 
     def circles(self) -> list[Circle]:
         """The discs the corridor is made of (see the class docstring)."""
+        c = self._centres()
+        lon = np.degrees(np.arctan2(c[:, 1], c[:, 0]))
+        lat = np.degrees(np.arcsin(np.clip(c[:, 2], -1.0, 1.0)))
+        return [Circle(float(x), float(y), self.width_km) for x, y in zip(lon, lat, strict=True)]
+
+    def _centres(self) -> np.ndarray:
+        """The discs' centres as unit vectors (K, 3): the path's points and points every
+        ``width_km`` along each great-circle leg."""
         xyz = unit_vectors(np.array([p[0] for p in self.path]), np.array([p[1] for p in self.path]))
         step = self.width_km / get_settings().earth_radius_km
         centres = [xyz[:1]]
@@ -203,12 +211,8 @@ class Corridor:
                 continue
             n = math.ceil(theta / step)
             t = np.arange(1, n + 1)[:, None] / n
-            pts = (np.sin((1 - t) * theta) * a + np.sin(t * theta) * b) / np.sin(theta)
-            centres.append(pts)
-        c = np.concatenate(centres)
-        lon = np.degrees(np.arctan2(c[:, 1], c[:, 0]))
-        lat = np.degrees(np.arcsin(np.clip(c[:, 2], -1.0, 1.0)))
-        return [Circle(float(x), float(y), self.width_km) for x, y in zip(lon, lat, strict=True)]
+            centres.append((np.sin((1 - t) * theta) * a + np.sin(t * theta) * b) / np.sin(theta))
+        return np.concatenate(centres)
 
     def to_polygon(self) -> Polygon | MultiPolygon:
         """The corridor's outline in lon/lat (the union of its discs' 72-gons)."""
@@ -219,10 +223,8 @@ def corridor_distances_km(corridor: Corridor, coords: Any, offsets: Any) -> np.n
     """Great-circle distance (km) from the nearest of the corridor's disc centres to each
     segment; a segment is inside the corridor when this is at most ``width_km``."""
     xy, off = check_polylines(coords, offsets)
-    circles = corridor.circles()
-    centres = unit_vectors(np.array([c.lon for c in circles]), np.array([c.lat for c in circles]))
     radius = get_settings().earth_radius_km
-    return np.asarray(_min_angles(_arcs(xy, off), centres).min(axis=0) * radius)
+    return np.asarray(_min_angles(_arcs(xy, off), corridor._centres()).min(axis=0) * radius)
 
 
 def _invalid(kind: str, field: str, problem: str) -> InvalidArgumentError:

@@ -23,8 +23,9 @@ that touches no segment gives an *empty* scenario, stated in ``details["note"]``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -494,30 +495,32 @@ def _incident_segments(
 ) -> tuple[np.ndarray, list[dict[str, Any]]]:
     """Segments of cables ``rows`` through ``area``; a cable that misses the area
     loses its nearest in-service segment within ``nearest_km`` of the area's edge instead."""
-    in_area = segments_in_region(area, net.coords, net.offsets) & net.active
-    segs = in_area & np.isin(net.seg_cable, rows)
+    distances: Callable[[], np.ndarray]
+    if isinstance(area, Corridor):  # one set of distances decides the area and the fallback
+        reach, along = area.width_km, corridor_distances_km(area, net.coords, net.offsets)
+        in_area, distances = along <= reach, lambda: along
+    else:
+        reach, in_area = area.radius_km, segments_in_region(area, net.coords, net.offsets)
+        distances = partial(segment_distances_km, area.lon, area.lat, net.coords, net.offsets)
+    segs = in_area & net.active & np.isin(net.seg_cable, rows)
     fallback = []
     missing = [k for k in rows if not (segs & (net.seg_cable == k)).any()]
     if missing:
-        if isinstance(area, Corridor):
-            reach, dist = area.width_km, corridor_distances_km(area, net.coords, net.offsets)
-        else:
-            reach = area.radius_km
-            dist = segment_distances_km(area.lon, area.lat, net.coords, net.offsets)
-    for k in missing:
-        mine = np.flatnonzero((net.seg_cable == k) & net.active)
-        if len(mine) == 0:
-            continue
-        j = int(mine[np.argmin(dist[mine])])
-        if dist[j] - reach <= nearest_km:
-            segs[j] = True
-            fallback.append(
-                {
-                    "cable": str(net.all_cables["name"].to_numpy()[k]),
-                    "segment": str(net.segments["segment_id"].to_numpy()[j]),
-                    "distance_km": round(float(dist[j]), 1),
-                }
-            )
+        dist = distances()
+        for k in missing:
+            mine = np.flatnonzero((net.seg_cable == k) & net.active)
+            if len(mine) == 0:
+                continue
+            j = int(mine[np.argmin(dist[mine])])
+            if dist[j] - reach <= nearest_km:
+                segs[j] = True
+                fallback.append(
+                    {
+                        "cable": str(net.all_cables["name"].to_numpy()[k]),
+                        "segment": str(net.segments["segment_id"].to_numpy()[j]),
+                        "distance_km": round(float(dist[j]), 1),
+                    }
+                )
     return segs, fallback
 
 
