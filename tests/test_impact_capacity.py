@@ -272,6 +272,24 @@ def test_west_africa_cables_cut_whole_hit_the_coast(net2024) -> None:
 
 
 @pytest.mark.realdata
+def test_a_border_is_named_once_in_a_bottleneck(net2024) -> None:
+    # Liberia's border links with Côte d'Ivoire were drawn both ways round; the
+    # bottleneck names the border once, as "land CIV-LBR", next to the cut cable
+    df = country_impact(net2024, net2024.without(cables=["ACE", "WACS"])).set_index("iso3")
+    necks = [n for n in df["bottleneck"] if n]
+    assert len(necks) > 5
+    for text in necks:
+        labels = text.split("; ")
+        assert len(labels) == len(set(labels)), text
+        for label in labels:
+            if label.startswith("land ") and "-" in label:
+                a, b = label[5:].split("-")
+                assert a < b, text
+    assert "Africa Coast to Europe (ACE)" in df.loc["LBR", "bottleneck"]
+    assert "land CIV-LBR" in df.loc["LBR", "bottleneck"]
+
+
+@pytest.mark.realdata
 def test_demand_follows_gdp(net2024) -> None:
     d = country_demand(net2024).set_index("iso3")
     assert (d["demand_gbps"] > 0).all()

@@ -598,7 +598,10 @@ def _compile(
     iso = countries["iso3"].to_numpy(dtype=object)
     land_lbl = np.array(
         [
-            f"land {iso[a]}-{iso[b]}" if a != b and a >= 0 and b >= 0 else f"land {iso[max(a, b)]}"
+            # a border is one label whichever way its links were drawn
+            f"land {'-'.join(sorted((iso[a], iso[b])))}"
+            if a != b and a >= 0 and b >= 0
+            else f"land {iso[max(a, b)]}"
             for a, b in zip(country[lu], country[lv], strict=True)
         ],
         dtype=object,
