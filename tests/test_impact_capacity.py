@@ -272,6 +272,19 @@ def test_west_africa_cables_cut_whole_hit_the_coast(net2024) -> None:
 
 
 @pytest.mark.realdata
+def test_every_country_with_demand_provisions_it(net2024) -> None:
+    # Uzbekistan's and Tajikistan's neighbours are landlocked, without cables or
+    # destinations: C4's fallback lets their routes on cross further borders, so their
+    # demand is provisioned like every other country's (it was 0 of 1,324 Gbit/s)
+    df = country_impact(net2024, net2024.without(cables=[])).set_index("iso3")
+    has = df[df["demand_gbps"] > 0]
+    assert (has["capacity_before_tbps"] * 1000).to_numpy() == pytest.approx(
+        has["demand_gbps"].to_numpy()
+    )
+    assert df.loc["UZB", "capacity_before_tbps"] > 1.0
+
+
+@pytest.mark.realdata
 def test_a_border_is_named_once_in_a_bottleneck(net2024) -> None:
     # Liberia's border links with Côte d'Ivoire were drawn both ways round; the
     # bottleneck names the border once, as "land CIV-LBR", next to the cut cable

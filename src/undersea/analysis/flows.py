@@ -35,7 +35,10 @@ C4. **Provisioned paths.** A unit's *first hops* abroad are the cables it lands 
     and do not take a detour half again as long (Germany does not send Amsterdam's
     traffic through Finland; India's traffic to Europe rides SeaMeWe-4 past Egypt). An
     exit whose route on rides the same cable ties with the farther exit; the farther one
-    is taken, so the path holds the segments the traffic really rides.
+    is taken, so the path holds the segments the traffic really rides. A unit none of
+    whose hops has a route on to any destination (its neighbours are all landlocked,
+    have no cable and hold no destination: Uzbekistan and Tajikistan in 2024) takes
+    routes on that cross further borders, rather than no traffic at all.
 C5. **Shares.** The unit's demand is split over the systems in use max-min fairly: equal
     shares, none above the system's capacity (a cable's lit capacity, C1; a border's
     capacity, C2), or in proportion to capacity when together they cannot carry it
@@ -75,6 +78,7 @@ same integer flow units as scipy's maximum flow, which is kept as the reference
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -226,12 +230,14 @@ def _international(net: Network, country: NDArray[np.int32]) -> NDArray[np.bool_
     return np.asarray((counts >= 2) & net.cable_in_service)
 
 
-def _onward_graph(net: Network, country: NDArray[np.int32]) -> csr_matrix:
+def _onward_graph(net: Network, country: NDArray[np.int32], *, borders: bool = False) -> csr_matrix:
     """Fibre-length graph (km) of the routes on from a first hop's far end (rule C4): the
-    view's working cables and national land links, without third countries' borders."""
+    view's working cables and national land links, without third countries' borders
+    (with ``borders``: with them, the rule's fallback)."""
     ok = net.edge_active & ~net.failed_nodes[net.edge_u] & ~net.failed_nodes[net.edge_v]
     cu, cv = country[net.edge_u], country[net.edge_v]
-    ok[len(net.seg_u) :] &= ~((cu != cv) & (cu >= 0) & (cv >= 0))[len(net.seg_u) :]
+    if not borders:
+        ok[len(net.seg_u) :] &= ~((cu != cv) & (cu >= 0) & (cv >= 0))[len(net.seg_u) :]
     rows, cols, *w = both_ways(net.edge_u[ok], net.edge_v[ok], net.edge_length_km[ok])
     return lightest_csr(rows, cols, w[0], len(net.nodes))
 
@@ -244,6 +250,14 @@ class Destinations:
     weight: NDArray[np.float64]  # (K,) attraction (D6)
     country: NDArray[np.int64]  # (K,) country index (-1: none)
     dist_km: NDArray[np.float64]  # (K, N) fibre km from each destination to every node
+    any_border: csr_matrix  # the onward graph with every border (C4's fallback)
+
+    @functools.cached_property
+    def dist_any_km(self) -> NDArray[np.float64]:
+        """(K, N) fibre km over routes that may cross any border (C4's fallback)."""
+        if not len(self.node):
+            return self.dist_km
+        return np.asarray(dijkstra(self.any_border, directed=True, indices=self.node))
 
 
 def destinations(
@@ -271,6 +285,7 @@ def destinations(
         weight=md["attraction"].to_numpy(dtype=float),
         country=country[nodes].astype(np.int64),
         dist_km=np.asarray(dist),
+        any_border=_onward_graph(net, country, borders=True),
     )
 
 
@@ -417,6 +432,9 @@ def _provision(
         w = dest.weight[abroad]
         cost = dest.dist_km[abroad][:, hops.node[idx]] + hops.pre_km[idx][None, :]  # (K, H)
         ok = np.isfinite(cost).any(axis=1) & (w > 0)
+        if not ok.any():  # C4's fallback: routes on may cross further borders
+            cost = dest.dist_any_km[abroad][:, hops.node[idx]] + hops.pre_km[idx][None, :]
+            ok = np.isfinite(cost).any(axis=1) & (w > 0)
         if not ok.any():
             continue
         # an exit whose route on rides the same cable ties with the farther exit: take the
