@@ -119,23 +119,34 @@ def solve_all(
             f.sort_indices()
         if uses:
             used[i] = np.asarray(f[model.edge_u, model.edge_v]).ravel() != 0
-        necks.append(_bottleneck(model, g, f, n) if bottleneck and val < d else "")
+        necks.append(_bottleneck(model, g, f, n, dead) if bottleneck and val < d else "")
     return delivered, used, necks
 
 
-def _bottleneck(model: FlowModel, g: csr_matrix, f: csr_matrix, n: int) -> str:
+def _bottleneck(
+    model: FlowModel, g: csr_matrix, f: csr_matrix, n: int, dead: NDArray[np.bool_]
+) -> str:
     resid = (g.astype(np.int64) - f.astype(np.int64)).tocsr()
     resid.data = np.where(resid.data > 0, 1, 0)
     resid.eliminate_zeros()
     reach = np.zeros(g.shape[0], dtype=bool)
     reach[breadth_first_order(resid, n, directed=True, return_predecessors=False)] = True
-    eu, ev = model.edge_u, model.edge_v
-    cut = reach[eu] != reach[ev]
-    if not cut.any():
+    return cut_labels(model, reach, dead)
+
+
+def cut_labels(model: FlowModel, reach: NDArray[np.bool_], dead: NDArray[np.bool_]) -> str:
+    """The bottleneck of a minimum cut (``reach``: its source side over the nodes): the
+    surviving cables and land links across it, which bind, largest first (at most three,
+    parallel edges of one label summed); when none survives, the failed ones that cut the
+    unit off."""
+    cut = reach[model.edge_u] != reach[model.edge_v]
+    live = cut & ~dead
+    pick = live if live.any() else cut
+    if not pick.any():
         return ""
-    df = pd.DataFrame({"label": model.edge_label[cut], "cap": model.edge_cap[cut]})
-    top = df.groupby("label")["cap"].sum().sort_values(ascending=False).index[:3]
-    return "; ".join(str(x) for x in top)
+    df = pd.DataFrame({"label": model.edge_label[pick], "cap": model.edge_cap[pick]})
+    top = df.groupby("label")["cap"].sum().sort_values(ascending=False, kind="stable")
+    return "; ".join(str(x) for x in top.index[:3])
 
 
 def reference_rerouted(

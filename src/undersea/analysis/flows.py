@@ -64,8 +64,10 @@ C7. **After rerouting** (``lost_share_rerouted``). Per country, the maximum flow
     compete; ``rerouting="joint"`` shares instead: rule C8 of
     :mod:`undersea.analysis.sharing`). ``lost_share_rerouted`` =
     (delivered before - delivered after) / demand: the share of demand the scenario
-    makes undeliverable. The ``bottleneck`` is the cables and land links of the minimum
-    cut when a country cannot deliver its demand.
+    makes undeliverable. The ``bottleneck`` names what binds when a country cannot
+    deliver its demand: the surviving cables and land links across the minimum cut,
+    largest first (at most three), or the failed ones when none survives
+    (:func:`~undersea.analysis._maxflow.cut_labels`).
 
 Only countries whose base flow crosses a failed segment (or, with failed nodes, every
 country) are re-solved in a scenario: removing an edge that carries no flow leaves a

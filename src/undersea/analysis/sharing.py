@@ -34,8 +34,9 @@ C8. **Joint rerouting.** One flow network: the surviving segments and land links
 
 ``delivered_before_gbps`` is the joint allocation on the base network, and
 ``lost_share_rerouted`` = (delivered before - delivered after) / demand as in C7. The
-``bottleneck`` of a unit frozen by a cut lists the cut's cables and land links (largest
-first); of a unit held at ``b_u``, its own (C7).
+``bottleneck`` of a unit frozen by a cut lists the cut's surviving cables and land links
+(largest first; the failed ones when none survives); of a unit held at ``b_u``, its own
+(C7).
 
 Examples
 --------
@@ -52,13 +53,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
 from undersea._errors import UnknownNameError
-from undersea.analysis._maxflow import _BIG, _UNIT
+from undersea.analysis._maxflow import _BIG, _UNIT, cut_labels
 from undersea.analysis.flows import FlowModel, FlowResult, _positions
 
 __all__ = ["REROUTING", "JointModel", "check_rerouting", "joint_model", "joint_result"]
@@ -204,7 +204,7 @@ def _fill(
     st = _State(w=np.ones_like(d), b=b, x=np.zeros_like(d), frozen=(b <= 0) | (d <= 0))
     necks = list(alone_necks)
     while not st.frozen.all():
-        cut = _step(jm, data, st)
+        cut = _step(jm, data, st, dead)
         grown = ~st.frozen
         at_bound = grown & (st.lam * st.w >= b)
         newly = at_bound if cut is None else at_bound | (grown & cut[0])
@@ -234,7 +234,9 @@ def _base_data(jm: JointModel, dead: NDArray[np.bool_], failed_nodes: NDArray[np
 _NEWTON_STEPS = 50
 
 
-def _step(jm: JointModel, data: _I, st: _State) -> tuple[NDArray[np.bool_], str] | None:
+def _step(
+    jm: JointModel, data: _I, st: _State, dead: NDArray[np.bool_]
+) -> tuple[NDArray[np.bool_], str] | None:
     """Raise ``st.lam`` as far as the network allows (Newton's method on the minimum cut);
     the units on the binding cut's source side and the cut's labels, or None when every
     unit still growing reaches its bound."""
@@ -262,7 +264,7 @@ def _step(jm: JointModel, data: _I, st: _State) -> tuple[NDArray[np.bool_], str]
     st.lam = lam
     if cut is None:
         return None
-    return cut[0], _labels(jm, cut[1])
+    return cut[0], cut_labels(jm.model, cut[1], dead)
 
 
 def _solve(jm: JointModel, data: _I, caps: _I) -> tuple[csr_matrix, NDArray[np.bool_] | None]:
@@ -303,14 +305,3 @@ def _level(w: _F, b: _F, room: float) -> float:
     low = np.concatenate(([0.0], r[:-1]))
     ok = np.flatnonzero((lam >= low) & (lam <= r))
     return float(lam[ok[0]]) if len(ok) else float(r[-1])
-
-
-def _labels(jm: JointModel, reach: NDArray[np.bool_]) -> str:
-    """The cables and land links across the cut, largest first (as C7's bottleneck)."""
-    fm = jm.model
-    cut = reach[fm.edge_u] != reach[fm.edge_v]
-    if not cut.any():
-        return ""
-    df = pd.DataFrame({"label": fm.edge_label[cut], "cap": fm.edge_cap[cut]})
-    top = df.groupby("label")["cap"].sum().sort_values(ascending=False).index[:3]
-    return "; ".join(str(x) for x in top)
