@@ -8,6 +8,7 @@ from pathlib import Path
 import pycountry
 import pytest
 
+import undersea
 from undersea._errors import UnknownNameError
 from undersea.sources._countries import (
     ALIASES,
@@ -118,6 +119,24 @@ def test_every_real_landing_country_maps(shared_data: Path, snapshot: str) -> No
 
 #: Hong Kong and Macao landing points (ids as in 2024-03) and Chinese ones nearby.
 HONG_KONG = ("chung-hom-kok", "deep-water-bay", "lantau-island", "tong-fuk", "tseung-kwan-o")
+
+
+@pytest.mark.realdata
+def test_puerto_rico_is_an_island_with_its_own_cables(shared_data: Path) -> None:
+    """San Juan's landings are filed under the United States; placed by location they
+    are Puerto Rico's, so Puerto Rico has cables and no land border with the US."""
+    from undersea.analysis.impact import country_impact
+
+    net = undersea.load("2024-03", data_dir=shared_data)
+    lp = net.all_landing_points
+    iso2 = dict(zip(lp["id"], lp["iso2"], strict=True))
+    assert iso2["san-juan-pr-united-states"] == "PR"
+    assert iso2["christiansted-virgin-islands-virgin-islands-u-s-"] == "VI"
+    assert iso2["mariehamn-finland"] == "AX"
+    df = country_impact(net, net.without(cables=[])).set_index("iso3")
+    assert df.loc["PRI", "cables_before"] >= 5
+    assert df.loc["PRI", "delivered_before_gbps"] == pytest.approx(df.loc["PRI", "demand_gbps"])
+    assert not df["bottleneck"].str.contains("PRI-USA").any()
 
 
 @pytest.mark.realdata

@@ -611,9 +611,12 @@ def country_at(
 #: that undersea places by location instead (iso2 -> the iso2 they are filed under).
 #: TeleGeography lists Hong Kong's and Macao's landing points under China (2018 onwards;
 #: the 2014 snapshot still had "Hong Kong"); both are separate economies with their own
-#: international gateways, regulators and World Bank figures. Puerto Rico, Guam and the US
-#: Virgin Islands (filed under the United States in some snapshots) are not listed yet.
-LOCATED_TERRITORIES: dict[str, str] = {"HK": "CN", "MO": "CN"}
+#: international gateways, regulators and World Bank figures. Puerto Rico and the US Virgin
+#: Islands (filed under the United States: San Juan, "PR, United States") and Åland (filed
+#: under Finland) have ISO codes, World Bank figures (Puerto Rico, the Virgin Islands) and
+#: metros of their own: filed under the parent, their landings were joined to their own
+#: metros by a "border" link and the islands treated as landlocked behind it.
+LOCATED_TERRITORIES: dict[str, str] = {"HK": "CN", "MO": "CN", "PR": "US", "VI": "US", "AX": "FI"}
 
 
 def assign_territories(
