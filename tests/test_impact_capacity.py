@@ -272,6 +272,17 @@ def test_west_africa_cables_cut_whole_hit_the_coast(net2024) -> None:
 
 
 @pytest.mark.realdata
+def test_a_stub_carries_only_its_own_traffic(net2024) -> None:
+    # Tonga's one cable lands in Fiji: Fiji's traffic to the rest of the world does not
+    # ride it (it would come back through Fiji), so cutting it hurts Tonga alone (Fiji
+    # and Vanuatu lost 16 % when Fiji split its traffic equally over six systems)
+    df = country_impact(net2024, net2024.without(cables=["Tonga Cable"])).set_index("iso2")
+    hit = df[df["severity"].astype(str) != "none"]
+    assert list(hit.index) == ["TO"]
+    assert df.loc["FJ", "lost_share"] < 0.01
+
+
+@pytest.mark.realdata
 def test_every_country_with_demand_provisions_it(net2024) -> None:
     # Uzbekistan's and Tajikistan's neighbours are landlocked, without cables or
     # destinations: C4's fallback lets their routes on cross further borders, so their

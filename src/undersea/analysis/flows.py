@@ -38,7 +38,10 @@ C4. **Provisioned paths.** A unit's *first hops* abroad are the cables it lands 
     is taken, so the path holds the segments the traffic really rides. A unit none of
     whose hops has a route on to any destination (its neighbours are all landlocked,
     have no cable and hold no destination: Uzbekistan and Tajikistan in 2024) takes
-    routes on that cross further borders, rather than no traffic at all.
+    routes on that cross further borders, rather than no traffic at all. A hop into a
+    *stub*, a country whose own hops all lead back to the sender's country (Tonga, whose
+    one cable lands in Fiji, for Fiji), carries only the traffic bound for that country:
+    a route on from there comes back through the sender.
 C5. **Shares.** The unit's demand is split over the systems in use max-min fairly: equal
     shares, none above the system's capacity (a cable's lit capacity, C1; a border's
     capacity, C2), or in proportion to capacity when together they cannot carry it
@@ -427,12 +430,16 @@ def _provision(
     if not len(hops.unit):
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     system = np.where(hops.cable >= 0, hops.cable, hops.cable.max() + 1 + hops.nbr)
+    stub = _stubs(hops, unit_country)
     order = np.lexsort((system, hops.unit))
     units, starts = np.unique(hops.unit[order], return_index=True)
     for u, idx in zip(units, np.split(order, starts[1:]), strict=True):
         abroad = np.flatnonzero(dest.country != unit_country[u])
         w = dest.weight[abroad]
         cost = dest.dist_km[abroad][:, hops.node[idx]] + hops.pre_km[idx][None, :]  # (K, H)
+        # a stub carries only the traffic bound for it
+        off = stub[idx][None, :] & (dest.country[abroad][:, None] != hops.nbr[idx][None, :])
+        cost[off] = np.inf
         ok = np.isfinite(cost).any(axis=1) & (w > 0)
         if not ok.any():  # C4's fallback: routes on may cross further borders
             cost = dest.dist_any_km[abroad][:, hops.node[idx]] + hops.pre_km[idx][None, :]
@@ -464,6 +471,19 @@ def _provision(
     if not out_h:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     return np.concatenate(out_h), np.concatenate(out_d), np.concatenate(out_w)
+
+
+def _stubs(hops: _Hops, unit_country: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """(H,) whether each hop leads into a *stub* for its unit (rule C4): a country whose
+    own first hops all lead back to the unit's country (Tonga, whose one cable lands in
+    Fiji, is a stub for Fiji), so traffic handed on there goes nowhere else."""
+    c = unit_country[hops.unit]
+    far = hops.nbr
+    n_c = int(max(c.max(), far.max())) + 2
+    pairs = np.unique((c * n_c + far)[(c >= 0) & (far >= 0)])
+    n_out = np.bincount(pairs // n_c, minlength=n_c)  # distinct countries each one reaches
+    back = np.isin(far * n_c + c, pairs)  # the far country reaches the unit's country
+    return (far >= 0) & (c >= 0) & (n_out[np.maximum(far, 0)] - back == 0)
 
 
 def _fill_rows(cap: NDArray[np.float64], total: NDArray[np.float64]) -> NDArray[np.float64]:
