@@ -351,6 +351,9 @@ def test_from_spec(spec: dict, expected: hz.HazardSpec) -> None:
         ({"model": "repeater", "p": 0.1, "spacing_km": 0}, "'spacing_km'"),
         ({"model": "repeater", "p": [0.1, 0.2]}, "needs 3 values"),
         ({"model": "repeater", "p": [0.1, 0.2], "band_edges_deg": [60, 40]}, "increase"),
+        ({"model": "repeater", "p": 0.1, "band_edges_deg": 5}, "'band_edges_deg' must be a list"),
+        ({"model": "repeater", "p": [0.1, 0.2], "band_edges_deg": "4"}, "'band_edges_deg' must"),
+        ({"model": 5}, "field 'model' must be a string, got 5"),
         ({"model": "length", "rate_per_1000km": -1}, "'rate_per_1000km'"),
         ({"model": "length", "rate_per_1000km": "lots"}, "'rate_per_1000km'"),
         ({"model": "correlated", "radius_km": 6000}, "'radius_km'"),
@@ -403,6 +406,10 @@ def test_hotspots_from_geojson() -> None:
         from_spec(_collection(0.1, None))
     with pytest.raises(InvalidArgumentError, match="'rate'"):
         from_spec(_collection(1.5))
+    bad = _collection(0.1)
+    bad["features"][0]["properties"] = ["rate"]
+    with pytest.raises(InvalidArgumentError, match="feature 0: field 'properties' must be"):
+        from_spec(bad)
 
 
 def test_load_hazard_files(tmp_path: Path) -> None:

@@ -446,6 +446,8 @@ def test_risk_job_runs_to_a_result(client: TestClient) -> None:
         ({"model": "nope"}, 10, "unknown model"),
         ({"model": "hotspots", "geojson": "/etc/passwd"}, 10, "files are not read"),
         ({"model": "repeater", "p": 2}, 10, "'p'"),
+        ({"model": "repeater", "p": 0.01, "band_edges_deg": 5}, 10, "'band_edges_deg'"),
+        ({"model": 5}, 10, "'model' must be a string"),
         ({"model": "length_proportional", "rate_per_1000km": 0.1}, 10**9, "limit"),
     ],
 )

@@ -501,6 +501,11 @@ class Repeater(HazardSpec):
             s = _number(self.spacing_km, self.model, "spacing_km", low=0.0, open_low=True)
             object.__setattr__(self, "spacing_km", s)
         if self.band_edges_deg is not None:
+            if not isinstance(self.band_edges_deg, list | tuple):
+                raise InvalidArgumentError(
+                    "invalid hazard 'repeater': field 'band_edges_deg' must be a list of "
+                    f"latitudes in [0, 90], got {self.band_edges_deg!r}"
+                )
             edges = tuple(
                 _number(e, self.model, "band_edges_deg", low=0.0, high=90.0)
                 for e in self.band_edges_deg
@@ -685,7 +690,8 @@ def from_spec(spec: Mapping[str, Any], *, base_dir: str | Path | None = None) ->
         return _hotspots_from_geojson(spec, "<hotspots>")
     name = spec.get("model")
     if not isinstance(name, str):
-        raise InvalidArgumentError(f"hazard spec field 'model' is missing; one of {list(_MODELS)}")
+        problem = "is missing" if name is None else f"must be a string, got {name!r}"
+        raise InvalidArgumentError(f"hazard spec field 'model' {problem}; one of {list(_MODELS)}")
     key = _ALIASES.get(name.strip().lower(), name.strip().lower())
     if key not in _MODELS:
         raise InvalidArgumentError(
@@ -708,8 +714,6 @@ def from_spec(spec: Mapping[str, Any], *, base_dir: str | Path | None = None) ->
     ]
     if missing:
         raise InvalidArgumentError(f"hazard {key!r}: field {missing[0]!r} is required")
-    if key == "repeater" and isinstance(params.get("band_edges_deg"), list):
-        params["band_edges_deg"] = tuple(params["band_edges_deg"])
     return cls(**params)
 
 
@@ -739,6 +743,11 @@ def _hotspots_from_geojson(obj: Any, label: str) -> Hotspots:
     rates = []
     for i, feat in enumerate(obj.get("features", [])):
         props = feat.get("properties") or {}
+        if not isinstance(props, Mapping):
+            raise InvalidArgumentError(
+                f"hotspots {label}, feature {i}: field 'properties' must be an object, "
+                f"got {props!r}"
+            )
         if "rate" not in props:
             who = props.get("name", props.get("id", i))
             raise InvalidArgumentError(
