@@ -15,11 +15,17 @@ from hypothesis import strategies as st
 from scipy.sparse import csr_matrix
 from typer.testing import CliRunner
 
-from undersea._errors import AmbiguousNameError, InvalidArgumentError, UnknownNameError
+from undersea._errors import (
+    AmbiguousNameError,
+    DataNotFoundError,
+    InvalidArgumentError,
+    UnknownNameError,
+)
 from undersea.analysis.hubs.compare import compare_snapshots, match_cables
 from undersea.analysis.hubs.history import hub_history, hub_profile
 from undersea.analysis.hubs.ranking import (
     METRICS,
+    available_metrics,
     covered_years,
     hub_inputs,
     hub_metrics,
@@ -189,7 +195,7 @@ def test_ranking_ties_order_and_top(world) -> None:
         "lagos-ng",
         "singapore-sg",
     ]
-    assert r["rank"].tolist() == [1, 1, 3, 3, 5, 5]
+    assert r["rank"].tolist() == [1, 1, 3, 3, pd.NA, pd.NA]  # 0: no route through it
     assert (r["value"] == r["betweenness"]).all()
     assert set(METRICS) <= set(r.columns)
     top = hub_ranking(world, year=2024, by="cables", top=2, exchanges=NO_EX)
@@ -242,15 +248,32 @@ def test_domestic_cables_are_not_international() -> None:
     assert b.loc["ajaccio-fr", "bandwidth_tbps"] == 0
 
 
-def test_missing_values_have_no_rank(world) -> None:
-    r = hub_ranking(world, year=2024, by="exchanges", exchanges=NO_EX)
-    assert r["value"].isna().all()
-    assert r["rank"].isna().all()
+def test_a_metric_without_its_data_is_refused(world) -> None:
+    with pytest.raises(DataNotFoundError, match=r"'facilities' needs PeeringDB data.*--peeringdb"):
+        hub_ranking(world, year=2024, by="facilities", exchanges=NO_EX)
+    with pytest.raises(DataNotFoundError, match="'exchanges' needs the PCH exchange directory"):
+        hub_history(world, years=[2016], by="exchanges", exchanges=NO_EX)
+    with pytest.raises(DataNotFoundError, match="capacity series"):
+        compare_snapshots(world, world, year=2016, by="ix_capacity_gbps", exchanges_old=NO_EX)
+    assert list(available_metrics(hub_inputs(world, exchanges=NO_EX))) == [
+        "cables", "international", "planned", "countries", "continents", "cable_km",
+        "capacity_tbps", "betweenness", "bandwidth_tbps",
+    ]  # fmt: skip
+
+
+def test_zero_values_have_no_rank(world) -> None:
+    r = hub_ranking(world, year=2000, by="cables", exchanges=NO_EX)
+    zero = (r["value"] == 0).to_numpy()
+    assert zero.any()
+    assert r["rank"].isna().to_numpy().tolist() == zero.tolist()
+    assert zero[len(zero) - zero.sum() :].all()  # listed last
+    h = hub_history(world, years=[2000, 2016], by="cables", exchanges=NO_EX)
+    assert h["rank"].isna().to_numpy().tolist() == (h["value"] == 0).to_numpy().tolist()
 
 
 def test_rank_values_min_method() -> None:
-    ranks = rank_values(pd.Series([5.0, np.nan, 7.0, 5.0, 0.0]))
-    assert ranks.tolist() == [2, pd.NA, 1, 2, 4]
+    ranks = rank_values(pd.Series([5.0, np.nan, 7.0, 5.0, 0.0, 1.0]))
+    assert ranks.tolist() == [2, pd.NA, 1, 2, pd.NA, 4]
     assert str(ranks.dtype) == "Int64"
 
 
@@ -259,9 +282,9 @@ def test_rank_values_min_method() -> None:
 def test_rank_values_invariants(values: list[float]) -> None:
     s = pd.Series(values, dtype=float)
     ranks = rank_values(s)
-    assert (ranks.isna() == s.isna()).all()
+    assert (ranks.isna() == (s.isna() | (s == 0))).all()
     for v, r in zip(s, ranks, strict=True):
-        if not np.isnan(v):
+        if v > 0:
             assert r == 1 + int((s > v).sum())  # "min": one plus those strictly better
 
 
@@ -495,6 +518,9 @@ def test_cli_hubs_table_csv_and_bad_input(runner) -> None:
     assert exc.value.code == 2
     with pytest.raises(SystemExit) as exc:
         main(["hubs", "--sample", "--year", "1900"])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["hubs", "--sample", "--by", "facilities"])
     assert exc.value.code == 2
 
 

@@ -108,6 +108,8 @@ def test_info(client: TestClient, sample_net: undersea.Network) -> None:
     assert info["limits"]["max_scenarios"] == Limits().max_scenarios
     assert {"cut", "route", "hubs", "risk"} <= set(info["features"])
     assert "cables" in info["features"]["hub_metrics"]
+    assert "bandwidth_tbps" in info["features"]["hub_metrics"]
+    assert "facilities" not in info["features"]["hub_metrics"]  # no exchange data here
 
 
 def test_cables_geojson_counts_years_and_rounding(client: TestClient) -> None:
@@ -371,6 +373,13 @@ def test_hub_ranking(client: TestClient) -> None:
     assert [r["value"] for r in rows] == sorted((r["value"] for r in rows), reverse=True)
     assert {"lon", "lat", "cables", "betweenness"} <= set(rows[0])
     assert "betweenness" in client.get("/api/hubs/metrics").json()
+    assert "exchanges" not in client.get("/api/hubs/metrics").json()
+    absent = client.get("/api/hubs", params={"metric": "facilities"})
+    assert absent.status_code == 400
+    assert "not in the data directory" in absent.json()["detail"]
+    assert "undersea data pull --peeringdb" in absent.json()["detail"]
+    absent = client.get("/api/hubs/Accra/history", params={"metric": "exchanges"})
+    assert absent.status_code == 400
     bad = client.get("/api/hubs", params={"metric": "bogus"})
     assert bad.status_code == 404
     assert "valid metrics" in bad.json()["detail"]
@@ -388,6 +397,7 @@ def test_hub_history_and_profile(client: TestClient) -> None:
     assert years == list(range(1997, years[-1] + 1))
     assert years[-1] >= 2024
     by_year = {p["year"]: p for p in hist["points"]}
+    assert all((p["rank"] is None) == (p["value"] == 0) for p in hist["points"])
     assert by_year[2020]["rank"] == 1
     assert by_year[2020]["value"] == 5
     sparse = client.get("/api/hubs/accra-gh/history", params={"step": 5}).json()

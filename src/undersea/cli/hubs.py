@@ -75,7 +75,7 @@ LandOpt = Annotated[
 def ranking_records(ranking: pd.DataFrame) -> list[dict[str, Any]]:
     """The stable JSON form of a ranking: ``rank, metro, country, iso3, value, metrics``.
 
-    ``rank`` is an integer or null (no value), ``metro`` the metro's name, ``country`` its
+    ``rank`` is an integer or null (no value, or 0), ``metro`` the metro's name, ``country`` its
     country's name, ``value`` the ranked metric, ``metrics`` every metric by name (null
     where missing).
     """
@@ -177,8 +177,8 @@ def hubs(
     The default ranking (--by international) counts each metro's cables in service that
     reach another country; domestic cables do not count. History comes from every
     snapshot stitched together (--snapshot pins one). Ties share the best rank ("min"
-    method) and are listed by metro id; metros without a value come last, unranked.
-    JSON output is a list of {rank, metro, country, iso3, value, metrics}.
+    method) and are listed by metro id; metros without a value, or with 0, come last,
+    unranked. JSON output is a list of {rank, metro, country, iso3, value, metrics}.
 
     Example: undersea hubs --year 2024 --by international --top 20
     """

@@ -86,6 +86,20 @@ EXCHANGE_METRICS: dict[str, str] = {
     "peeringdb_exchanges": "PeeringDB exchanges with a record by the year",
 }
 
+#: Exchange metric -> the Exchanges table it is computed from.
+_SOURCE_OF = {"exchanges": "pch", "ix_participants": "pch", "ix_traffic_gbps": "pch",
+              "ix_capacity_gbps": "capacity", "facilities": "facilities",
+              "peeringdb_exchanges": "peeringdb_exchanges"}  # fmt: skip
+#: Exchanges table -> the data it needs and where it lives; then how to get it.
+_NEEDS = {
+    "pch": "the PCH exchange directory (peering/pch-ixp-directory-<YYYY-MM>.json), which is "
+    "not in the data directory: copy it from the reference data",
+    "capacity": "the exchange capacity series (peering/city-ixp-capacity-by-year.json), which "
+    "is not in the data directory: copy it from the reference data",
+    "facilities": "PeeringDB data (peering/peeringdb/), which is not in the data directory: "
+    "get it with `undersea data pull --peeringdb`",
+}
+_NEEDS["peeringdb_exchanges"] = _NEEDS["facilities"]
 _CAPACITY_FILE = "city-ixp-capacity-by-year.json"
 _PCH_GLOB = "pch-ixp-directory-*.json"
 _YEAR_IN_NAME = re.compile(r"(19|20)\d{2}")
@@ -130,6 +144,21 @@ class Exchanges:
         return all(
             t is None for t in (self.pch, self.capacity, self.facilities, self.peeringdb_exchanges)
         )
+
+    def missing(self, metric: str) -> str | None:
+        """What ``metric`` needs that this data lacks (a phrase naming the source, where it
+        lives and how to get it), or None: a metric that is not an exchange metric, or one
+        whose source is present.
+
+        >>> Exchanges().missing("facilities")[:61]
+        'PeeringDB data (peering/peeringdb/), which is not in the data'
+        >>> Exchanges().missing("cables") is None
+        True
+        """
+        table = _SOURCE_OF.get(metric)
+        if table is None or getattr(self, table) is not None:
+            return None
+        return _NEEDS[table]
 
 
 # --------------------------------------------------------------------------- loading

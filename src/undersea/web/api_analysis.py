@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Header, Path, Query
 from undersea._errors import InvalidArgumentError, MalformedSourceError, NoRouteError
 from undersea.analysis.hubs.history import hub_history, hub_profile
 from undersea.analysis.hubs.ranking import (
-    METRICS,
     METRO_FIELDS,
+    available_metrics,
     covered_years,
     hub_ranking,
     resolve_metric,
@@ -165,12 +165,20 @@ Metric = Annotated[str, Query(max_length=40, description="Hub metric, see /api/h
 
 
 @router.get("/hubs/metrics", tags=["analysis"])
-def hub_metric_names() -> dict[str, str]:
-    """Hub metrics and what each measures (``undersea.analysis.hubs.ranking.METRICS``)."""
-    return dict(METRICS)
+def hub_metric_names(state: State) -> dict[str, str]:
+    """Hub metrics and what each measures (``undersea.analysis.hubs.ranking.METRICS``),
+    less those whose data is not in the data directory (``available_metrics``)."""
+    metrics: dict[str, str] = state.memo(("hub_metrics",), lambda: available_metrics(state.network))
+    return metrics
 
 
-@router.get("/hubs", tags=["analysis"], responses=_ERRORS)
+_HUB_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_ERRORS,
+    400: {"model": ErrorOut, "description": "The metric's data is not in the data directory."},
+}
+
+
+@router.get("/hubs", tags=["analysis"], responses=_HUB_ERRORS)
 def hubs(
     state: State,
     metric: Metric = "cables",
@@ -199,7 +207,7 @@ MetroName = Annotated[
 ]
 
 
-@router.get("/hubs/{metro}/history", tags=["analysis"], responses=_ERRORS)
+@router.get("/hubs/{metro}/history", tags=["analysis"], responses=_HUB_ERRORS)
 def hub_rank_history(
     state: State,
     metro: MetroName,

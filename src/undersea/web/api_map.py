@@ -95,7 +95,10 @@ def info(state: State) -> dict[str, Any]:
         "year_min": int(rfs.min()) if len(rfs) else None,
         "year_max": int(rfs.max()) if len(rfs) else None,
         "has_countries": net.countries is not None,
-        "features": {**api_analysis.available(), "hub_metrics": api_analysis.hub_metric_names()},
+        "features": {
+            **api_analysis.available(),
+            "hub_metrics": api_analysis.hub_metric_names(state),
+        },
         "limits": state.limits.public(),
     }
 

@@ -7,7 +7,8 @@ package); ``/docs`` and ``/redoc`` use the Swagger UI and ReDoc files shipped by
 ``fastapi-offline``, so nothing is fetched from another host. User errors become 4xx
 responses with the library's one-line message: unknown names 404 (with close matches),
 ambiguous names 409 (with the candidates), invalid scenarios and out-of-range values 422
-(naming the field), a cancel without the job's token 403, oversize bodies 413. Anything
+(naming the field), a cancel without the job's token 403, oversize bodies 413, data the
+request needs that the data directory lacks (a hub metric's source) 400. Anything
 else is logged and answered with a 500: the server never stops.
 """
 

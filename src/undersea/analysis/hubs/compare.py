@@ -32,6 +32,7 @@ import pandas as pd
 
 from undersea._errors import InvalidArgumentError
 from undersea.analysis.hubs.ranking import (
+    check_metric_data,
     hub_inputs,
     hub_metrics,
     rank_values,
@@ -216,6 +217,8 @@ def compare_snapshots(
     ------
     InvalidArgumentError
         The snapshots in the wrong order, or a year that one of them does not cover.
+    DataNotFoundError
+        ``by`` is an exchange metric whose source is not in the data directory.
 
     Examples
     --------
@@ -234,8 +237,10 @@ def compare_snapshots(
     when = int(str(old_date)[:4]) if year is None else int(year)
     sides = []
     for net, ex in ((old, exchanges_old), (new, exchanges_new)):
+        inp = hub_inputs(net, exchanges=ex)
+        check_metric_data(inp, metric)
         m = hub_metrics(
-            hub_inputs(net, exchanges=ex),
+            inp,
             year=when,
             include_planned=include_planned,
             metrics=[metric],

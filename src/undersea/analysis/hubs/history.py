@@ -23,11 +23,13 @@ from undersea.analysis.hubs.ranking import (
     METRICS,
     METRO_FIELDS,
     HubInputs,
+    check_metric_data,
     check_year,
     country_info,
     covered_years,
     hub_inputs,
     hub_metrics,
+    rank_values,
     resolve_metric,
     resolve_metro,
 )
@@ -67,8 +69,8 @@ def _long_table(
     cube = np.moveaxis(values, 2, 0)  # metrics x years x metros
     ranks = np.empty_like(cube)
     for k in range(n_metrics):  # one vectorised rank per metric, all years at once
-        frame = pd.DataFrame(cube[k].T)
-        ranks[k] = frame.rank(method="min", ascending=False, na_option="keep").to_numpy().T
+        frame = rank_values(pd.DataFrame(cube[k].T))
+        ranks[k] = frame.to_numpy(dtype=float, na_value=np.nan).T
     metric = np.repeat(np.arange(n_metrics), n_years * n_metros)
     year = np.tile(np.repeat(np.asarray(years), n_metros), n_metrics)
     row = np.tile(np.arange(n_metros), n_metrics * n_years)
@@ -103,7 +105,9 @@ def hub_history(
         Years to rank; default every year :func:`~undersea.analysis.hubs.ranking.covered_years`
         gives. Each must lie in that range.
     by
-        A metric, a list of metrics, or ``"all"``.
+        A metric, a list of metrics, or ``"all"``. A single metric whose data is not in
+        the data directory raises DataNotFoundError; in a list, or ``"all"``, it is
+        left unranked.
     metros
         Keep only these metros (ids, names or ``"Name, ISO2"``); ranks are still among
         all metros.
@@ -119,7 +123,7 @@ def hub_history(
     Returns
     -------
     pandas.DataFrame
-        Long table: year, metric, rank (Int64, ``"min"`` ties, NA for NaN), metro_id,
+        Long table: year, metric, rank (Int64, ``"min"`` ties, NA for NaN or 0), metro_id,
         name, country, iso2, iso3, value; ordered by metric (as in ``METRICS``), year,
         rank, metro_id.
 
@@ -127,6 +131,8 @@ def hub_history(
     ------
     UnknownNameError
         Unknown metric or metro (close matches listed).
+    DataNotFoundError
+        ``by`` is one exchange metric whose source is not in the data directory.
     InvalidArgumentError
         A year outside the data (the covered range is named).
 
@@ -143,6 +149,8 @@ def hub_history(
         else hub_inputs(net, exchanges=exchanges, capacity_table=capacity_table)
     )
     names = _metrics_list(by)
+    if isinstance(by, str) and len(names) == 1:
+        check_metric_data(inp, names[0])
     todo = _years(inp.net, years)
     keep = None if metros is None else {resolve_metro(inp.metros, m, net=inp.net) for m in metros}
     values = np.empty((len(todo), len(inp.metros), len(names)))

@@ -43,10 +43,13 @@ exchange metrics
     ``facilities``, ``peeringdb_exchanges``: see :mod:`undersea.network.exchanges`.
 
 **Ranks.** Higher is better under every metric. Ranks use the ``"min"`` method (tied
-metros share the best rank of the tie, the next rank skips: 1, 2, 2, 4), and a missing
-value (NaN: no exchange data for that year, a metro outside the graph) has no rank
-(``<NA>``), listed last. Rows are ordered by rank, then metro id, so the order never
-depends on the order of the input files.
+metros share the best rank of the tie, the next rank skips: 1, 2, 2, 4). A missing value
+(NaN: no exchange data for that year, a metro outside the graph) and a value of 0 (nothing
+to count: no cable that year, no exchange) have no rank (``<NA>``) and are listed last.
+Ranking by an exchange metric whose source is not in the data directory (PeeringDB's
+``facilities`` before ``undersea data pull --peeringdb``) raises DataNotFoundError;
+:func:`available_metrics` lists the metrics a network can be ranked by. Rows are ordered
+by rank, then metro id, so the order never depends on the order of the input files.
 
 **Betweenness** counts, per metro, the metro pairs whose shortest route (km) passes
 through it, exactly, with a batched scipy kernel rather than networkx
@@ -65,12 +68,18 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
 
-from undersea._errors import AmbiguousNameError, InvalidArgumentError, UnknownNameError
+from undersea._errors import (
+    AmbiguousNameError,
+    DataNotFoundError,
+    InvalidArgumentError,
+    UnknownNameError,
+)
 from undersea.analysis.hubs.betweenness import (
     cached_betweenness,
     contracted_graph,
@@ -90,6 +99,8 @@ __all__ = [
     "METRICS",
     "METRO_FIELDS",
     "HubInputs",
+    "available_metrics",
+    "check_metric_data",
     "check_year",
     "country_info",
     "covered_years",
@@ -121,6 +132,7 @@ METRICS: dict[str, str] = {**CABLE_METRICS, **EXCHANGE_METRICS}
 #: Columns describing a metro in every hub table.
 METRO_FIELDS = ["metro_id", "name", "country", "iso2", "iso3"]
 _CONTINENTS = ("AF", "AN", "AS", "EU", "NA", "OC", "SA")
+_Values = TypeVar("_Values", pd.Series, pd.DataFrame)
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -362,6 +374,20 @@ def resolve_metric(by: str) -> str:
     raise err
 
 
+def available_metrics(net: Network | HubInputs) -> dict[str, str]:
+    """The metrics of :data:`METRICS` whose data ``net`` has -> what they measure: the
+    cable metrics always, an exchange metric when its source is in the data directory."""
+    ex = net.exchanges if isinstance(net, HubInputs) else load_exchanges(net)
+    return {m: text for m, text in METRICS.items() if ex.missing(m) is None}
+
+
+def check_metric_data(inp: HubInputs, metric: str) -> None:
+    """Raise DataNotFoundError when ``metric`` needs data that is not in the data directory
+    (every metro would be unranked), saying what it needs and how to get it."""
+    if (needs := inp.exchanges.missing(metric)) is not None:
+        raise DataNotFoundError(f"hub metric {metric!r} needs {needs}")
+
+
 def _view(net: Network, year: int | None, include_planned: bool) -> Network:
     if year is None and include_planned == net.include_planned:
         return net
@@ -493,14 +519,16 @@ def hub_metrics(
     return out
 
 
-def rank_values(values: pd.Series) -> pd.Series:
-    """Ranks, best (largest) first, ``"min"`` method for ties, NaN unranked (Int64).
+def rank_values(values: _Values) -> _Values:
+    """Ranks, best (largest) first, ``"min"`` method for ties, NaN and 0 (nothing to count)
+    unranked (Int64); a DataFrame is ranked column by column.
 
-    >>> rank_values(pd.Series([3.0, 5.0, 3.0, float("nan"), 1.0])).tolist()
-    [2, 1, 2, <NA>, 4]
+    >>> rank_values(pd.Series([3.0, 5.0, 3.0, float("nan"), 1.0, 0.0])).tolist()
+    [2, 1, 2, <NA>, 4, <NA>]
     """
-    ranks = values.astype(float).rank(method="min", ascending=False, na_option="keep")
-    return ranks.astype("Int64")
+    counted = values.astype(float)
+    counted = counted.mask(counted == 0)
+    return counted.rank(method="min", ascending=False, na_option="keep").astype("Int64")
 
 
 def _ranked(metrics: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -545,7 +573,7 @@ def hub_ranking(
     Returns
     -------
     pandas.DataFrame
-        rank (Int64, ``"min"`` ties, NA for a missing value), metro_id, name, country,
+        rank (Int64, ``"min"`` ties, NA for a missing value or 0), metro_id, name, country,
         iso2, iso3, value (the ``by`` metric), lon, lat, population, then every metric;
         ordered by rank then metro_id.
 
@@ -553,6 +581,9 @@ def hub_ranking(
     ------
     UnknownNameError
         Unknown metric (lists the valid ones).
+    DataNotFoundError
+        An exchange metric whose source is not in the data directory (the message says
+        how to get it).
     InvalidArgumentError
         Year outside the data, or ``top`` < 1.
 
@@ -567,6 +598,7 @@ def hub_ranking(
     if top is not None and top < 1:
         raise InvalidArgumentError(f"top must be at least 1, not {top}")
     inp = hub_inputs(net, exchanges=exchanges, capacity_table=capacity_table)
+    check_metric_data(inp, metric)
     ranked = _ranked(hub_metrics(inp, year=year, include_planned=include_planned), metric)
     return ranked if top is None else ranked.head(top)
 
