@@ -349,6 +349,21 @@ def test_matrix_cell_equals_route() -> None:
     assert np.allclose(m.to_numpy(), m.to_numpy().T, equal_nan=True)
 
 
+def test_matrix_country_without_metro_is_nan_not_an_error(sample_net: Network) -> None:
+    m = rtt_matrix(sample_net, countries=["Antarctica", "Nigeria", "Ghana", "NG"])
+    assert m.index.tolist() == ["Antarctica", "Nigeria", "Ghana"]
+    assert m.loc["Antarctica"].isna().all()
+    assert m["Antarctica"].isna().all()
+    assert m.loc["Nigeria", "Nigeria"] == 0
+    assert m.loc["Nigeria", "Ghana"] > 0
+    place = m.attrs["places"][0]
+    assert (place["id"], place["note"]) == ("country:AQ", "Antarctica has no metro in this network")
+    named = rtt_matrix(sample_net, metros=["Antarctica", "Lagos"])
+    assert named.loc["Antarctica"].isna().all()
+    with pytest.raises(UnknownNameError, match="Atlantis"):
+        rtt_matrix(sample_net, countries=["Atlantis", "Nigeria"])
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     n=st.floats(1.3, 2.0),

@@ -418,6 +418,11 @@ def test_rtt_matrix(client: TestClient) -> None:
     assert np.allclose(np.diag(m), 0)
     assert np.allclose(m, m.T)
     assert r.json()["labels"] == ["Lagos, NG", "Marseille, FR", "Mumbai, IN"]
+    polar = client.post("/api/rtt-matrix", json={"countries": ["Antarctica", "Nigeria"]})
+    assert polar.status_code == 200, polar.text
+    assert polar.json()["rtt_ms"] == [[None, None], [None, 0.0]]
+    unknown = client.post("/api/rtt-matrix", json={"countries": ["Atlantis", "Nigeria"]})
+    assert unknown.status_code == 404
     both = client.post("/api/rtt-matrix", json={"metros": ["Lagos"], "countries": ["FR"]})
     assert both.status_code == 422
     many = client.post("/api/rtt-matrix", json={"metros": ["Lagos"] * 61})

@@ -5,8 +5,10 @@ its best-connected metro, see :mod:`undersea.analysis.routes.places`) and runs
 :func:`scipy.sparse.csgraph.dijkstra` once from all of them on the delay graph of
 :mod:`undersea.analysis.routes.routing` (same latency model and hop allowance as
 :func:`~undersea.analysis.routes.routing.shortest_route`, so a matrix cell equals that function's
-``rtt_ms``). Unreachable pairs are ``NaN``; the diagonal is 0. :func:`rtt_matrices` gives
-the estimate, its interval and the physical floor together (two Dijkstras).
+``rtt_ms``). Unreachable pairs are ``NaN``; the diagonal is 0. A known country with no
+metro in the network (Antarctica) has a row and a column of ``NaN``, its diagonal too, rather
+than refusing the matrix; an unknown name still raises. :func:`rtt_matrices` gives the
+estimate, its interval and the physical floor together (two Dijkstras).
 """
 
 from __future__ import annotations
@@ -18,9 +20,15 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
-from undersea._errors import InvalidArgumentError
+from undersea._errors import InvalidArgumentError, NoRouteError
 from undersea.analysis.routes.latency import LatencyModel, latency_model
-from undersea.analysis.routes.places import Place, _node_place, resolve_place
+from undersea.analysis.routes.places import (
+    Place,
+    _country_name,
+    _node_place,
+    country_code,
+    resolve_place,
+)
 from undersea.analysis.routes.routing import _build, _mask, latency_assumptions
 from undersea.network.core import Network
 from undersea.settings import Settings
@@ -50,7 +58,10 @@ def rtt_matrix(
         ``metros`` and ``countries`` are ``None``.
     countries
         Countries (ISO2, ISO3 or names), each as its best-connected metro; rows and
-        columns are then labelled by the country's name.
+        columns are then labelled by the country's name. A known country with no metro
+        in this network (Antarctica, Somaliland; or one whose landing points a what-if
+        removed) gets a row and a column of ``NaN``, as a country with no route does; the
+        same holds for a country named in ``metros``.
     latency
         ``"calibrated"`` (the estimate) or ``"physical"`` (the floor), see
         :mod:`undersea.analysis.routes.latency`.
@@ -61,8 +72,18 @@ def rtt_matrix(
     Returns
     -------
     pandas.DataFrame
-        Square, rows = from, columns = to, RTT in ms (``NaN``: no route). ``attrs``
-        holds ``places`` (one dict per row) and ``assumptions``.
+        Square, rows = from, columns = to, RTT in ms (``NaN``: no route, or a country
+        with no metro). ``attrs`` holds ``places`` (one dict per row; a country with no
+        metro has no anchor, ``lon``/``lat`` NaN and a ``note`` saying so) and
+        ``assumptions``.
+
+    Raises
+    ------
+    UnknownNameError, AmbiguousNameError
+        A name that is no place (close matches listed), or one several places bear with
+        ``strict=True``.
+    InvalidArgumentError
+        Both ``metros`` and ``countries`` given, or neither holding a place.
 
     Examples
     --------
@@ -137,11 +158,25 @@ def _places(
     )
     unique: dict[str, Place] = {}
     for item in items:
-        p = resolve_place(net, item, settings=s, strict=strict)
+        p = _resolve(net, item, s, strict=strict)
         unique.setdefault(p.id, p)
     if not unique:
         raise InvalidArgumentError("no places to compare: give at least one metro or country")
     return list(unique.values())
+
+
+def _resolve(net: Network, item: Any, s: Settings, *, strict: bool) -> Place:
+    """``item`` as a place; a known country with no metro (or landing point) in this
+    network is a place with no anchor, whose cells are NaN."""
+    try:
+        return resolve_place(net, item, settings=s, strict=strict)
+    except NoRouteError as exc:
+        text = " ".join(str(item).split()).removeprefix("country:")
+        code = country_code(net, text) if isinstance(item, str) else None
+        if code is None:
+            raise
+        name = _country_name(net, code)
+        return Place(name, "country", f"country:{code}", np.nan, np.nan, code, (), note=str(exc))
 
 
 def _all_metros(net: Network) -> list[Place]:
@@ -155,12 +190,18 @@ def _all_metros(net: Network) -> list[Place]:
 
 
 def _rtt_values(net: Network, places: Sequence[Place], model: LatencyModel) -> np.ndarray:
-    """RTT (ms) between every pair of places, from one multi-source Dijkstra."""
-    g = _build(net, places, _mask(net, None), model)
+    """RTT (ms) between every pair of places, from one multi-source Dijkstra (NaN rows
+    and columns for places without an anchor)."""
+    live = np.array([bool(p.anchors) for p in places], dtype=bool)
+    out = np.full((len(places), len(places)), np.nan)
+    if not live.any():
+        return out
+    g = _build(net, [p for p in places if p.anchors], _mask(net, None), model)
     sources, inverse = np.unique(g.src, return_inverse=True)
     dist = np.asarray(dijkstra(g.w, directed=True, indices=sources))
     one_way = dist[inverse][:, g.dst]
-    out = 2.0 * one_way + np.where(one_way > 0, model.end_ms, 0.0)  # one node: no trip
-    out[~np.isfinite(out)] = np.nan
-    np.fill_diagonal(out, 0.0)
+    rtt = 2.0 * one_way + np.where(one_way > 0, model.end_ms, 0.0)  # one node: no trip
+    rtt[~np.isfinite(rtt)] = np.nan
+    np.fill_diagonal(rtt, 0.0)
+    out[np.ix_(live, live)] = rtt
     return out
