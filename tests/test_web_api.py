@@ -290,6 +290,18 @@ def test_cut_bad_input_is_422_naming_the_field(
     assert out["message"]
 
 
+@pytest.mark.parametrize(("body", "at"), [(b"{bad json", 1), (b'{"cables": ["WACS"],}', 20)])
+def test_malformed_json_body_says_so_with_the_position(
+    client: TestClient, body: bytes, at: int
+) -> None:
+    r = client.post("/api/cut", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    out = r.json()
+    assert out["detail"][0]["loc"] == ["body"]
+    assert out["message"].startswith("the body is not valid JSON: ")
+    assert out["message"].endswith(f" at position {at}")
+
+
 def test_cut_unknown_cable_and_not_in_service(client: TestClient) -> None:
     r = client.post("/api/cut", json={"cables": ["Nonexistent Cable"]})
     assert r.status_code == 404

@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -239,19 +239,22 @@ def _error(status: int, exc: UnderseaError, **extra: Any) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": str(exc), **extra})
 
 
+def _detail(e: dict[str, Any]) -> dict[str, Any]:
+    loc = [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())]
+    msg = str(e.get("msg", "invalid value"))
+    if e.get("type") == "json_invalid" and len(loc) > 1:  # loc[1]: where decoding failed
+        why = (e.get("ctx") or {}).get("error")
+        msg = f"the body is not valid JSON{f': {why}' if why else ''} at position {loc[1]}"
+        loc = loc[:1]
+    return {"loc": loc, "msg": msg, "type": str(e.get("type", "value_error"))}
+
+
 def _validation_body(items: list[dict[str, Any]]) -> dict[str, Any]:
-    detail = [
-        {
-            "loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())],
-            "msg": str(e.get("msg", "invalid value")),
-            "type": str(e.get("type", "value_error")),
-        }
-        for e in items
-    ]
+    detail = [_detail(e) for e in items]
     # "circle.radius_km: ..." names the field; a whole-request error needs no prefix
     message = "; ".join(
         f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" if len(e["loc"]) > 1 else e["msg"]
-        for e in (cast(dict[str, Any], d) for d in detail)
+        for e in detail
     )
     return {"detail": detail, "message": message}
 
