@@ -426,6 +426,9 @@ def test_profile(world) -> None:
     assert by_year.loc[2005, "cables"] == 1
     assert by_year.loc[2005, "new"] == 1
     assert by_year.loc[2003, "planned"] == 1
+    assert by_year.loc[2026, ["cables", "new"]].tolist() == [1, 0]  # c5 is still planned
+    seen = hub_profile(world, "Lisbon", years=[2026], include_planned=True, exchanges=NO_EX)
+    assert seen.cables_by_year.loc[0, ["cables", "new"]].tolist() == [2, 1]
     assert p.countries["iso3"].tolist() == ["FRA", "NGA"]
     assert p.ranks.columns.tolist() == ["year", *METRICS]
     assert p.ranks.set_index("year").loc[2016, "betweenness"] == 3

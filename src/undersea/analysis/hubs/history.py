@@ -185,7 +185,8 @@ class HubProfile:
         Every cable of the snapshot landing there: cable_id, name, rfs_year, is_planned,
         length_km, countries (other countries the cable reaches, ISO3).
     cables_by_year
-        year, cables (in service), new (RFS that year), planned (metric ``planned``).
+        year, cables (in service), new (RFS that year; planned cables only with
+        ``include_planned``), planned (metric ``planned``).
     countries
         Countries reached directly in the last year: iso3, country, continent, cables
         (how many of the metro's cables reach it).
@@ -274,7 +275,7 @@ def hub_profile(
         metro=row.drop("in_graph").rename(metro_id),
         landing_points=_landing_points(net, metro_id),
         cables=_metro_cables(inp, metro_id),
-        cables_by_year=_cables_by_year(values, inp, metro_id, todo),
+        cables_by_year=_cables_by_year(values, inp, metro_id, todo, include_planned),
         countries=_countries_reached(inp, metro_id, last),
         ranks=ranks.astype("Int64").rename_axis("year").reset_index(),
         values=values.astype(float).rename_axis("year").reset_index(),
@@ -319,11 +320,14 @@ def _wide(mine: pd.DataFrame, col: str) -> pd.DataFrame:
 
 
 def _cables_by_year(
-    wide: pd.DataFrame, inp: HubInputs, metro_id: str, years: list[int]
+    wide: pd.DataFrame, inp: HubInputs, metro_id: str, years: list[int], include_planned: bool
 ) -> pd.DataFrame:
+    """Cables in service, new (RFS that year: planned ones only when the view counts
+    them, as ``cables`` does) and planned, by year."""
     k = int(np.flatnonzero(inp.metros["metro_id"].to_numpy() == metro_id)[0])
-    rfs = inp.rfs_year[inp.pair_cable[inp.pair_metro == k]]
-    counts = pd.Series(rfs).value_counts()
+    rows = inp.pair_cable[inp.pair_metro == k]
+    counted = rows if include_planned else rows[~inp.is_planned[rows]]
+    counts = pd.Series(inp.rfs_year[counted]).value_counts()
     return pd.DataFrame(
         {
             "year": years,
