@@ -58,6 +58,8 @@ def test_countries_are_their_best_connected_metro(sample: Network) -> None:
         assert (p.kind, p.id, p.name) == ("country", "country:NG", "Nigeria"), text
         assert p.anchors == resolve_place(sample, "Lagos").anchors
         assert "best-connected metro" in p.note
+    assert "(4 cables in service)" in resolve_place(sample, "Nigeria").note
+    assert "(1 cable in service)" in resolve_place(sample, "Tonga").note
     # a country with no cable in service in 2005 falls back to its capital
     tonga = resolve_place(sample.as_of(2005), "Tonga")
     assert "capital" in tonga.note

@@ -480,7 +480,8 @@ def _country_place(net: Network, iso2: str, s: Settings) -> Place:
     ids = nodes["node_id"].to_numpy(dtype=object)[cand]
     order = np.lexsort((ids, -pop, -cables[cand]))
     best = cand[order[0]]
-    why = f"its best-connected {want} ({int(cables[best])} cables in service)"
+    n = int(cables[best])
+    why = f"its best-connected {want} ({n} cable{'s' if n != 1 else ''} in service)"
     if cables[best] == 0:
         capital = _capital_node(net, iso2, cand)
         best = capital if capital is not None else cand[np.lexsort((ids, -pop))[0]]
