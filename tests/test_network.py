@@ -116,8 +116,10 @@ def test_to_geojson_is_valid_rfc7946(tiny_network):
     json.dumps(gj)  # serialisable as is
     pts = tiny_network.to_geojson(layer="landing_points")
     assert {f["properties"]["id"] for f in pts["features"]} == {"a", "b", "c", "d", "e"}
-    with pytest.raises(UnknownNameError):
-        tiny_network.to_geojson(layer="roads")
+    with pytest.raises(UnknownNameError, match="one of: 'segments', 'landing_points'"):
+        tiny_network.to_geojson(layer="cables")
+    with pytest.raises(UnknownNameError, match="did you mean: 'segments'"):
+        tiny_network.to_geojson(layer="segment")
 
 
 def test_geojson_splits_antimeridian_crossing():

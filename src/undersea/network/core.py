@@ -694,7 +694,8 @@ class Network:
             return segments_geojson(self)
         if layer == "landing_points":
             return landing_points_geojson(self)
-        raise UnknownNameError("layer", layer, ["segments", "landing_points"])
+        layers = ["segments", "landing_points"]
+        raise UnknownNameError("layer", layer, layers, listed=layers)
 
     def to_geodataframe(self, *, layer: str = "segments") -> Any:
         """GeoPandas GeoDataFrame of a layer (needs ``undersea[geo]``)."""
