@@ -687,6 +687,17 @@ def test_real_ranking_2024(real) -> None:
 
 
 @pytest.mark.realdata
+def test_real_hub_tables_name_countries_as_impact_does(real) -> None:
+    from undersea.analysis.impact import country_names
+
+    assert country_names(real)["CIV"] == "Côte d'Ivoire"  # GeoNames says "Ivory Coast"
+    r = hub_ranking(real, year=2024, by="cables").set_index("metro_id")
+    assert r.loc["abidjan-ci", "country"] == "Côte d'Ivoire"
+    lagos = hub_profile(real, "lagos-ng", years=[2024], metrics=["cables"])
+    assert "Côte d'Ivoire" in set(lagos.countries["country"])
+
+
+@pytest.mark.realdata
 @pytest.mark.slow
 def test_real_rankings_do_not_depend_on_input_order(shared_data: Path) -> None:
     from undersea.sources import read_telegeography

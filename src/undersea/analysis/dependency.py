@@ -53,7 +53,7 @@ from scipy.sparse.csgraph import breadth_first_order, dijkstra, maximum_flow
 
 from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.flows import destinations
-from undersea.analysis.impact import IMPACT_MODELS, core_metros
+from undersea.analysis.impact import IMPACT_MODELS, core_metros, country_names
 from undersea.analysis.routes.places import resolve_country
 from undersea.geo.regions import chokepoints, segments_in_region
 from undersea.network.core import Network
@@ -401,7 +401,7 @@ def _share_tables(net: Network, iso3: str, hits: dict[str, Any]) -> tuple[pd.Dat
         [(mid, m.loc[mid, "name"], m.loc[mid, "iso2"], k / n) for mid, k in hits["metro"].items()],
         columns=["metro_id", "name", "iso2", "share"],
     )
-    names, neighbours = _country_names(net), _neighbours(net, iso3)
+    names, neighbours = country_names(net), _neighbours(net, iso3)
     tr = pd.DataFrame(
         [
             (c, names.get(c, c), c in neighbours, k / n, hits["exit"].get(c, 0) / n)
@@ -418,14 +418,6 @@ def _share_tables(net: Network, iso3: str, hits: dict[str, Any]) -> tuple[pd.Dat
 def _landlocked(net: Network, iso3: str, coastal: set[str]) -> bool:
     """No landing point, and land neighbours (an island without a cable is not)."""
     return iso3 not in coastal and bool(_neighbours(net, iso3))
-
-
-def _country_names(net: Network) -> dict[str, str]:
-    lp = net.all_landing_points
-    names = dict(zip(lp["iso3"], lp["country"], strict=True))
-    if net.countries is not None:
-        names.update(zip(net.countries["iso3"], net.countries["name"], strict=True))
-    return names
 
 
 def _neighbours(net: Network, iso3: str) -> set[str]:
@@ -542,7 +534,7 @@ def dependency_table(
     else:
         codes = [_country(net, c)[0] for c in countries]
     coastal = set(net.all_landing_points["iso3"])
-    names = _country_names(net)
+    names = country_names(net)
     rows = []
     for iso2 in codes:  # per country: three max-flows on the whole network
         iso3, own = _own_nodes(net, iso2)

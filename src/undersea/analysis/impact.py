@@ -85,6 +85,7 @@ __all__ = [
     "classify_severity",
     "core_metros",
     "country_impact",
+    "country_names",
     "immediate_segments",
     "impact_model",
     "metro_impact",
@@ -222,17 +223,24 @@ def _core_nodes(
     return np.asarray(out, dtype=np.int32), tuple(str(x) for x in names)
 
 
+def country_names(net: Network) -> dict[str, str]:
+    """ISO3 -> the country's name in this network: the country layer's (Natural Earth,
+    ``"Côte d'Ivoire"``) where it has one, else the landing points' (the cable map's).
+    The one name source of impact, dependency and hub tables."""
+    lp = net.all_landing_points
+    names: dict[str, str] = dict(zip(lp["iso3"], lp["country"], strict=True))
+    if net.countries is not None:
+        names.update(dict(zip(net.countries["iso3"], net.countries["name"], strict=True)))
+    return names
+
+
 def _country_units(net: Network) -> tuple[pd.DataFrame, NDArray[np.int32]]:
     nodes = net.nodes
     iso3 = nodes["iso3"]
     units = (
         nodes.loc[iso3.notna(), ["iso3", "iso2"]].drop_duplicates("iso3").sort_values("iso3")
     ).reset_index(drop=True)
-    lp = net.all_landing_points
-    names: dict[str, str] = dict(zip(lp["iso3"], lp["country"], strict=True))
-    if net.countries is not None:
-        names.update(dict(zip(net.countries["iso3"], net.countries["name"], strict=True)))
-    units["name"] = units["iso3"].map(names).fillna(units["iso3"])
+    units["name"] = units["iso3"].map(country_names(net)).fillna(units["iso3"])
     node_unit = pd.Index(units["iso3"]).get_indexer(iso3.fillna("").to_numpy())
     return units, node_unit.astype(np.int32)
 

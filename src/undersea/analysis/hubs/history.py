@@ -33,6 +33,7 @@ from undersea.analysis.hubs.ranking import (
     resolve_metric,
     resolve_metro,
 )
+from undersea.analysis.impact import country_names
 from undersea.network.core import Network
 from undersea.network.exchanges import Exchanges
 
@@ -346,7 +347,8 @@ def _countries_reached(inp: HubInputs, metro_id: str, view: Network) -> pd.DataF
     per_country = np.asarray((inp.cable_country[rows] > 0).sum(axis=0)).ravel()
     per_country[own] = 0
     iso3 = inp.countries
-    continent, names = country_info()
+    continent, _ = country_info()
+    names = {**country_info()[1], **country_names(inp.net)}  # as the metros table
     hit = np.flatnonzero(per_country > 0)
     out = pd.DataFrame(
         {

@@ -85,6 +85,7 @@ from undersea.analysis.hubs.betweenness import (
     contracted_graph,
     metro_betweenness,
 )
+from undersea.analysis.impact import country_names
 from undersea.network.capacity import (
     cable_capacity_tbps,
     lit_capacity_tbps,
@@ -273,7 +274,7 @@ def _metro_table(net: Network, ex: Exchanges) -> pd.DataFrame:
     frames = [own] + ([extra.assign(in_graph=False)] if len(extra) else [])
     metros = pd.concat(frames, ignore_index=True)
     metros = metros.sort_values("metro_id", kind="stable").reset_index(drop=True)
-    _, names = country_info()
+    names = {**country_info()[1], **country_names(net)}  # the network's names first
     metros.insert(2, "country", [names.get(c, c) for c in metros["iso3"]])
     metros["population"] = metros["population"].astype("Int64")
     return metros
