@@ -17,10 +17,12 @@ from undersea.cli._options import _fitting, tie_note
         ([1, 2, 3, 3, 3, 6], 5, ""),
         ([1, 2, 3], 5, ""),
         ([1, 1, 1], 1, "+2 tied at rank 1"),
+        ([1, 2, 2, None, None], 2, "+1 tied at rank 2"),  # unranked rows (0, no value)
+        ([1, 2, 2, None, None], 3, ""),
     ],
 )
-def test_tie_note(ranks: list[int], top: int, note: str) -> None:
-    assert tie_note(pd.Series(ranks), top) == note
+def test_tie_note(ranks: list[int | None], top: int, note: str) -> None:
+    assert tie_note(pd.Series(ranks, dtype="Int64"), top) == note
 
 
 def test_wide_tables_keep_the_columns_that_fit() -> None:

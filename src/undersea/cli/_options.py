@@ -130,9 +130,11 @@ def tie_note(key: pd.Series, top: int) -> str:
     '+1 tied at rank 2'
     """
     k = list(key)
-    if top < 1 or len(k) <= top or _missing(k[top - 1]) or k[top] != k[top - 1]:
+    if top < 1 or len(k) <= top or _missing(k[top - 1]) or _missing(k[top]):
+        return ""  # no tie among the unranked (NA) rows that follow the ranked ones
+    if k[top] != k[top - 1]:
         return ""
-    same = [x == k[top - 1] for x in k]  # keys may be tuples (several sort columns)
+    same = [not _missing(x) and x == k[top - 1] for x in k]  # keys may be tuples
     return f"+{sum(same[top:])} tied at rank {same.index(True) + 1}"
 
 
