@@ -5,8 +5,16 @@ from __future__ import annotations
 import pycountry
 import pytest
 
-from undersea._errors import UnknownNameError
-from undersea.geo.countries import ALIASES, country_codes, country_iso2, parse_countries
+from undersea._errors import AmbiguousNameError, UnknownNameError
+from undersea.geo.countries import (
+    ALIASES,
+    AMBIGUOUS,
+    country_codes,
+    country_index,
+    country_iso2,
+    country_key,
+    parse_countries,
+)
 
 #: what people type -> ISO alpha-2 (issue 13's names first)
 TYPED = {
@@ -30,7 +38,6 @@ TYPED = {
     "Côte d'Ivoire": "CI",
     "Cote d’Ivoire": "CI",
     "Congo, Dem. Rep.": "CD",
-    "Congo": "CG",
     "Republic of Congo": "CG",
     "Macedonia": "MK",
     "Zaire": "CD",
@@ -49,9 +56,105 @@ TYPED = {
     "NGA": "NG",
     "Kosovo": "XK",
 }
+#: the names of the 2024-03 audit ("Countries take common, short and former names"):
+#: brackets, commas, "Is."/"Islands", "St"/"Saint", "The", accents, apostrophes, "&"
+AUDIT = {
+    "Falkland Islands": "FK",
+    "Falkland Is.": "FK",
+    "Falklands": "FK",
+    "US Virgin Islands": "VI",
+    "U.S. Virgin Islands": "VI",
+    "Virgin Islands (U.S.)": "VI",
+    "British Virgin Islands": "VG",
+    "Cocos Islands": "CC",
+    "Cocos (Keeling) Is.": "CC",
+    "Svalbard": "SJ",
+    "Jan Mayen": "SJ",
+    "England": "GB",
+    "Scotland": "GB",
+    "Wales": "GB",
+    "Northern Ireland": "GB",
+    "Turks and Caicos": "TC",
+    "Turks & Caicos Is.": "TC",
+    "the Turks and Caicos Islands": "TC",
+    "cote d ivoire": "CI",
+    "cote d'ivoire": "CI",
+    "COTE D'IVOIRE": "CI",
+    "Côte-d'Ivoire": "CI",
+    "Czechia": "CZ",
+    "Czech Republic": "CZ",
+    "North Macedonia": "MK",
+    "Korea, Republic of": "KR",
+    "Republic of Korea": "KR",
+    "America": "US",
+    "United States of America": "US",
+    "Congo-Kinshasa": "CD",
+    "Democratic Republic of the Congo": "CD",
+    "Congo-Brazzaville": "CG",
+    "Republic of the Congo": "CG",
+    "Vatican": "VA",
+    "Vatican City": "VA",
+    "Holy See": "VA",
+    "St Kitts": "KN",
+    "St Kitts & Nevis": "KN",
+    "Saint Lucia": "LC",
+    "St. Lucia": "LC",
+    "St Lucia": "LC",
+    "St Vincent": "VC",
+    "Micronesia": "FM",
+    "Bonaire": "BQ",
+    "Curacao": "CW",
+    "Curaçao": "CW",
+    "Reunion": "RE",
+    "Réunion": "RE",
+    "Aland": "AX",
+    "Åland": "AX",
+    "Faroe Islands": "FO",
+    "Faroes": "FO",
+    "The Netherlands": "NL",
+    "Netherlands": "NL",
+    "Syria": "SY",
+    "Viet Nam": "VN",
+    "Macau": "MO",
+    "Macao": "MO",
+    "Palestine": "PS",
+    "Western Sahara": "EH",
+    "Brunei": "BN",
+    "Gambia": "GM",
+    "The Bahamas": "BS",
+    "St Helena": "SH",
+    "Saint Helena": "SH",
+    "Pitcairn": "PN",
+    "Pitcairn Islands": "PN",
+    "Wallis and Futuna": "WF",
+    "Cook Islands": "CK",
+    "Guam": "GU",
+    "American Samoa": "AS",
+    "Northern Marianas": "MP",
+    "Northern Mariana Islands": "MP",
+    "Marshall Islands": "MH",
+    "Solomon Islands": "SB",
+    "French Polynesia": "PF",
+    "Tahiti": "PF",
+    "New Caledonia": "NC",
+    "Greenland": "GL",
+    "Bosnia": "BA",
+    "Trinidad & Tobago": "TT",
+    "The Philippines": "PH",
+    "Saint Martin": "MF",
+    "St Martin": "MF",
+    "SaintMartin": "MF",
+    "Sint Maarten": "SX",
+    # one country each: the others carry their qualifier
+    "Guinea": "GN",
+    "Samoa": "WS",
+    "Sudan": "SD",
+    "Niger": "NE",
+    "Dominica": "DM",
+}
 
 
-@pytest.mark.parametrize(("name", "iso2"), sorted(TYPED.items()))
+@pytest.mark.parametrize(("name", "iso2"), sorted({**TYPED, **AUDIT}.items()))
 def test_names_people_type(name: str, iso2: str) -> None:
     assert country_iso2(name) == iso2
     assert country_codes(name)[0] == iso2
@@ -62,9 +165,45 @@ def test_every_alias_names_a_real_code() -> None:
         assert iso2 == "XK" or pycountry.countries.get(alpha_2=iso2) is not None, name
 
 
-@pytest.mark.parametrize("name", ["Geneva", "Korea", "Scotland", "Atlantis", ""])
+def test_every_alias_is_needed() -> None:
+    """An alias is a name pycountry's names and their short forms do not already give."""
+    from undersea.geo.countries import _iso_names
+
+    index = country_index(_iso_names())
+    for name, iso2 in ALIASES.items():
+        key = country_key(name)
+        assert (index.full.get(key) or index.short.get(key)) != {iso2}, name
+
+
+def test_no_two_full_names_of_different_countries_share_a_key() -> None:
+    from undersea.geo.countries import _index
+
+    assert {k: v for k, v in _index().full.items() if len(v) > 1} == {}
+    shared = {k for k, v in _index().short.items() if len(v) > 1}
+    assert shared == {country_key(name) for name in AMBIGUOUS}
+
+
+@pytest.mark.parametrize("name", ["Geneva", "Korea", "Congo", "Virgin Islands", "Atlantis", ""])
 def test_not_countries(name: str) -> None:
     assert country_iso2(name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "candidates"),
+    [
+        ("Congo", "'DR Congo (CD)', 'Republic of the Congo (CG)'"),
+        ("the Congo", "'DR Congo (CD)', 'Republic of the Congo (CG)'"),
+        ("Korea", "'North Korea (KP)', 'South Korea (KR)'"),
+        ("virgin is.", "'British Virgin Islands (VG)', 'US Virgin Islands (VI)'"),
+    ],
+)
+def test_a_name_of_two_countries_is_ambiguous(name: str, candidates: str) -> None:
+    with pytest.raises(AmbiguousNameError) as info:
+        country_codes(name)
+    wording = f"ambiguous country {name!r}: it matches {candidates}; use one of these"
+    assert str(info.value) == wording
+    with pytest.raises(AmbiguousNameError):
+        parse_countries(f"France,{name}")
 
 
 def test_unknown_country_message_has_no_internal_prefix() -> None:

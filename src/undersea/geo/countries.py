@@ -1,52 +1,76 @@
 """Country names people and sources use -> ISO 3166-1 codes: one function for every command.
 
-:func:`country_codes` looks a name up, ignoring case, accents, punctuation and spacing, in:
+:func:`country_matches` looks a name up, ignoring case, accents, punctuation, apostrophes
+and spacing (``"cote d ivoire"`` is ``"Côte d'Ivoire"``), ``&`` for ``and``, ``St``/``St.``
+for ``Saint``, ``Is.``/``I.``/``Island`` for ``Islands`` and a leading ``The``, in:
 
 1. ISO 3166-1 alpha-2 and alpha-3 codes (``NG``, ``nga``);
-2. :data:`ALIASES`: common and short names, former names and abbreviations that ISO does
-   not list (``UK``, ``USA``, ``UAE``, ``DRC``, ``Ivory Coast``, ``Burma``, ``Swaziland``,
-   ``East Timor``), and the spellings sources use (``"Congo, Dem. Rep."``,
-   ``"Virgin Islands (U.K.)"``);
-3. pycountry's ISO names, official names and common names (``"Viet Nam"``, ``"Bolivia,
-   Plurinational State of"``, ``"Taiwan"``).
+2. :data:`AMBIGUOUS`: names that mean several countries in everyday use (``"Congo"``,
+   ``"Korea"``, ``"Virgin Islands"``): every one of them;
+3. full names: pycountry's ISO names, official names and common names (``"Viet Nam"``,
+   ``"Bolivia, Plurinational State of"``, ``"Taiwan"``) and :data:`ALIASES`, the common
+   and short names, former names, parts and abbreviations that ISO does not list (``UK``,
+   ``USA``, ``UAE``, ``DRC``, ``Ivory Coast``, ``Burma``, ``Swaziland``, ``England``)
+   and the spellings sources use (``"Congo, Dem. Rep."``, ``"Virgin Islands (U.K.)"``);
+4. the short forms of those full names (:func:`name_variants`): without a bracket
+   (``"Falkland Islands"``, ``"Cocos Islands"``), the part before a comma
+   (``"Bonaire"``), the comma turned round (``"Republic of Korea"``, ``"US Virgin
+   Islands"``), without a last ``Islands`` (``"Turks and Caicos"``).
+
+A name that several records of one country match is that country; a name whose matches
+at the first level that has any are several countries is ambiguous (``"Korea"``, the part
+before the comma of both ISO names). :func:`country_codes` and :func:`parse_countries`
+raise :func:`country_error`: :class:`~undersea.AmbiguousNameError` listing the candidates,
+or :class:`~undersea.UnknownNameError` with close names.
 
 :func:`parse_countries` splits a comma-separated list (``"Sierra Leone,Liberia"``) while
 keeping names that contain a comma whole (``"Congo, Dem. Rep.,Angola"``).
 
 Decisions worth knowing (each alias is in :data:`ALIASES`):
 
+- ``"Congo"`` alone is ambiguous: ISO 3166-1 gives it to the Republic of the Congo (CG),
+  but people call both Congos so (hence ``Congo-Kinshasa`` and ``Congo-Brazzaville``).
+  ``"Guinea"``, ``"Samoa"``, ``"Sudan"``, ``"Niger"`` and ``"Dominica"`` are one
+  country each: the others always carry their qualifier (``Equatorial Guinea``,
+  ``American Samoa``, ``South Sudan``, ``Nigeria``, ``Dominican Republic``).
 - ``"Canary Islands"`` -> Spain (ES/ESP): the islands are an autonomous community of Spain
   (ISO 3166-2 ES-CN); ``IC`` is only an exceptionally reserved code, unknown to most data.
 - ``"Kosovo"`` -> XK/XKX: the user-assigned codes used by the EU, IMF and World Bank.
 - ``"Saint Martin"`` -> MF (the French part; TeleGeography's landings there, Marigot and
   Baie Longue, are on the French side); ``"Sint Maarten"`` -> SX (the Dutch part).
-- ``"Chuuk"`` -> FM (a state of Micronesia); ``"Saipan"`` -> MP (Northern Mariana Islands);
-  ``"Sint Eustatius and Saba"`` / ``"Ascension and Tristan da Cunha"`` are the tails of
-  the comma-containing ISO names (BQ, SH) that older snapshots split at the wrong comma.
-- ``"Great Britain"`` and ``"Britain"`` -> GB; England, Scotland, Wales and Northern
-  Ireland are not aliases (a user typing one wants that part, which the data does not
-  hold as a country); nor is ``"Korea"`` (North or South?).
-- ``"Congo"`` alone is the Republic of the Congo (CG), as in ISO 3166-1; the Democratic
-  Republic is ``DRC``, ``DR Congo``, ``Congo-Kinshasa`` or its ISO name.
+- Parts of a country that the data holds as one are that country: England, Scotland,
+  Wales and Northern Ireland -> GB, ``"Tahiti"`` -> French Polynesia, ``"Chuuk"`` ->
+  Micronesia, ``"Saipan"`` -> Northern Mariana Islands, ``"Svalbard"`` and ``"Jan
+  Mayen"`` -> SJ; ``"Sint Eustatius and Saba"`` / ``"Ascension and Tristan da Cunha"`` are
+  the tails of the comma-containing ISO names (BQ, SH) that older snapshots split at the
+  wrong comma.
 - ``"Netherlands Antilles"`` (dissolved 2010) has no single successor and is not an alias.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 import pycountry
 
-from undersea._errors import UnknownNameError
+from undersea._errors import AmbiguousNameError, UnknownNameError
 from undersea.geo.gazetteer import name_key
 
 __all__ = [
     "ALIASES",
+    "AMBIGUOUS",
+    "CountryIndex",
     "country_codes",
+    "country_error",
+    "country_index",
     "country_iso2",
     "country_key",
+    "country_matches",
     "country_names",
+    "name_variants",
     "parse_countries",
 ]
 
@@ -59,61 +83,155 @@ ALIASES: dict[str, str] = {
     "ROK": "KR", "DPRK": "KP", "PNG": "PG", "BVI": "VG", "USVI": "VI", "CAR": "CF",
     "KSA": "SA",
     # common and short names
-    "United States": "US", "Britain": "GB", "Great Britain": "GB",
-    "Ivory Coast": "CI", "The Gambia": "GM", "Gambia": "GM", "The Bahamas": "BS",
-    "Bahamas": "BS", "Russia": "RU", "South Korea": "KR", "North Korea": "KP",
-    "Vietnam": "VN", "Laos": "LA", "Syria": "SY", "Iran": "IR",
-    "Tanzania": "TZ", "Bolivia": "BO", "Venezuela": "VE", "Moldova": "MD",
-    "Brunei": "BN", "Cape Verde": "CV", "Micronesia": "FM", "Palestine": "PS",
-    "Vatican": "VA", "Vatican City": "VA", "Macau": "MO", "Macao": "MO",
-    "Hong Kong": "HK", "Taiwan": "TW", "Turkey": "TR", "Czech Republic": "CZ",
-    "Holland": "NL", "The Netherlands": "NL", "Congo-Kinshasa": "CD",
-    "Congo-Brazzaville": "CG", "Republic of the Congo": "CG", "Republic of Congo": "CG",
-    "Congo": "CG",
-    "Democratic Republic of Congo": "CD", "Democratic Republic of the Congo": "CD",
-    "Curacao": "CW", "Faeroe Islands": "FO", "Faroes": "FO", "St Helena": "SH",
-    "Saint Helena": "SH", "St Lucia": "LC", "St Kitts and Nevis": "KN",
-    "St Vincent and the Grenadines": "VC", "Falklands": "FK", "Reunion": "RE",
-    "Marshall Islands": "MH", "Republic of Marshall Islands": "MH",
-    "Kosovo": "XK", "Sao Tome and Principe": "ST", "Timor-Leste": "TL",
+    "America": "US", "Britain": "GB", "Great Britain": "GB", "Ivory Coast": "CI",
+    "Russia": "RU", "Brunei": "BN", "Cape Verde": "CV", "Vatican": "VA",
+    "Vatican City": "VA", "Macau": "MO", "Turkey": "TR", "Holland": "NL",
+    "Congo-Kinshasa": "CD", "Congo-Brazzaville": "CG", "Republic of Congo": "CG",
+    "Democratic Republic of Congo": "CD", "Faeroe Islands": "FO", "Faroes": "FO",
+    "Falklands": "FK", "St Kitts": "KN", "St Vincent": "VC", "Bosnia": "BA",
+    "Northern Marianas": "MP", "Aland": "AX", "Pitcairn Islands": "PN",
+    "Republic of Marshall Islands": "MH", "Kosovo": "XK",
     # former names
     "Burma": "MM", "Swaziland": "SZ", "East Timor": "TL", "Macedonia": "MK",
     "Zaire": "CD", "Ceylon": "LK", "Dahomey": "BJ", "Upper Volta": "BF",
+    # parts of a country the data holds as one
+    "England": "GB", "Scotland": "GB", "Wales": "GB", "Northern Ireland": "GB",
+    "Tahiti": "PF", "Svalbard": "SJ", "Jan Mayen": "SJ", "Chuuk": "FM", "Saipan": "MP",
+    "Canary Islands": "ES",
     # source spellings (TeleGeography, PCH, World Bank)
     "Congo, Dem. Rep.": "CD", "Congo, Rep.": "CG", "Korea, Dem. Rep.": "KP",
-    "Korea, Rep.": "KR", "Virgin Islands (U.K.)": "VG", "Virgin Islands (U.S.)": "VI",
-    "Canary Islands": "ES", "Chuuk": "FM", "Saipan": "MP", "Saint Martin": "MF",
-    "SaintMartin": "MF",  # a typo in the 2018-03 snapshot
-    "Sint Maarten": "SX", "Sint Eustatius and Saba": "BQ",
+    "Korea, Rep.": "KR", "Virgin Islands (U.K.)": "VG", "Sint Eustatius and Saba": "BQ",
     "Ascension and Tristan da Cunha": "SH",
+}
+#: Names that mean several countries in everyday use -> {alpha-2: how to name each}.
+AMBIGUOUS: dict[str, dict[str, str]] = {
+    "Congo": {"CD": "DR Congo", "CG": "Republic of the Congo"},
+    "Korea": {"KR": "South Korea", "KP": "North Korea"},
+    "Virgin Islands": {"VG": "British Virgin Islands", "VI": "US Virgin Islands"},
 }
 # fmt: on
 #: Codes pycountry does not have (user-assigned): alpha-2 -> alpha-3.
 _EXTRA_ISO3 = {"XK": "XKX"}
+_ISLANDS = frozenset({"i", "is", "isl", "island", "islands"})
+#: Natural Earth's abbreviations (``"N. Cyprus"``, ``"Eq. Guinea"``) spelled out.
+_ABBREVIATIONS = {
+    "N.": "Northern", "S.": "South", "W.": "Western", "Fr.": "French", "Br.": "British",
+    "Eq.": "Equatorial", "Dem.": "Democratic", "Rep.": "Republic", "Ter.": "Territory",
+    "Herz.": "Herzegovina", "Barb.": "Barbuda",
+}  # fmt: skip
+_BRACKET = re.compile(r"\s*\(([^)]*)\)")
 
 
 def country_key(name: str) -> str:
-    """:func:`~undersea.geo.gazetteer.name_key` with dots dropped and ``&`` spelled out
-    (``"Côte d'Ivoire"`` -> ``"cote divoire"``; ``"U.K."`` -> ``"uk"``; ``"St. Lucia"``
-    -> ``"saint lucia"``)."""
-    return name_key(str(name).replace(".", "").replace("&", " and "))
+    """Key for matching country names: :func:`~undersea.geo.gazetteer.name_key` with dots
+    dropped, ``&`` spelled out, a leading ``the`` dropped, ``Is.``/``I.``/``Island`` as
+    ``islands``, and no spaces (``"Côte d'Ivoire"`` and ``"cote d ivoire"`` ->
+    ``"cotedivoire"``; ``"St. Lucia"`` -> ``"saintlucia"``).
+
+    >>> country_key("The Turks & Caicos Is."), country_key("U.K.")
+    ('turksandcaicosislands', 'uk')
+    """
+    words = name_key(str(name).replace(".", "").replace("&", " and ")).split()
+    if words[:1] == ["the"] and len(words) > 1:
+        words = words[1:]
+    return "".join("islands" if w in _ISLANDS else w for w in words)
+
+
+def name_variants(name: str) -> set[str]:
+    """The short forms of a full country name (not the name itself): Natural Earth's
+    abbreviations spelled out; without a bracket or with it in front, else the part
+    before a comma and the comma turned round, else without a last ``Islands`` (when two
+    words remain); and the short forms of those.
+
+    >>> sorted(name_variants("Korea, Republic of"))
+    ['Korea', 'Republic of Korea']
+    >>> sorted(name_variants("Cocos (Keeling) Islands"))
+    ['Cocos Islands', 'Keeling Cocos', 'Keeling Cocos Islands']
+    """
+    out: set[str] = set()
+    todo = [name]
+    while todo:
+        for v in _rewrites(todo.pop()):
+            if v and v != name and v not in out:
+                out.add(v)
+                todo.append(v)
+    return out
+
+
+def _rewrites(name: str) -> Iterator[str]:
+    words = name.split()
+    if any(w in _ABBREVIATIONS for w in words):  # "N. Cyprus" -> "Northern Cyprus"
+        yield " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+    bracket = _BRACKET.search(name)
+    if bracket:  # "Falkland Islands (Malvinas)"; "Virgin Islands (U.S.)" -> "U.S. Virgin..."
+        rest = " ".join(_BRACKET.sub(" ", name).split())
+        yield rest
+        yield f"{bracket.group(1).strip()} {rest}"
+        return
+    head, comma, tail = name.partition(",")
+    if comma:  # "Korea, Republic of" -> "Korea", "Republic of Korea"
+        yield head.strip()
+        yield f"{tail.strip()} {head.strip()}"
+        return
+    if len(words) > 2 and country_key(words[-1]) == "islands":  # "Turks and Caicos"
+        yield " ".join(words[:-1])
+
+
+@dataclass(frozen=True)
+class CountryIndex:
+    """Country-name keys (:func:`country_key`) -> alpha-2 codes: ``full`` for full names,
+    ``short`` for their short forms (:func:`name_variants`); ``names`` for suggestions."""
+
+    full: Mapping[str, frozenset[str]]
+    short: Mapping[str, frozenset[str]]
+    names: tuple[str, ...]
+
+
+def country_index(
+    names: Iterable[tuple[str, str]], *, override: Mapping[str, str] | None = None
+) -> CountryIndex:
+    """The :class:`CountryIndex` of ``(name, alpha-2)`` pairs; a name in ``override``
+    means only its code (an alias is a judgement that beats ISO's spelling).
+
+    >>> sorted(country_index([("Korea, Rep.", "KR"), ("Korea, Dem. Rep.", "KP")]).short["korea"])
+    ['KP', 'KR']
+    """
+    pairs = [(str(n), str(c)) for n, c in names if n and c]
+    pairs += list((override or {}).items())
+    full: dict[str, set[str]] = {}
+    short: dict[str, set[str]] = {}
+    for name, iso2 in pairs:
+        full.setdefault(country_key(name), set()).add(iso2)
+        for variant in name_variants(name):
+            short.setdefault(country_key(variant), set()).add(iso2)
+    for name, iso2 in (override or {}).items():
+        full[country_key(name)] = {iso2}
+    return CountryIndex(
+        {k: frozenset(v) for k, v in full.items()},
+        {k: frozenset(v) for k, v in short.items()},
+        tuple(dict.fromkeys(n for n, _ in pairs)),
+    )
+
+
+def _iso_names() -> list[tuple[str, str]]:
+    """pycountry's ISO, official and common names with their alpha-2 codes."""
+    return [
+        (value, c.alpha_2)
+        for c in pycountry.countries
+        for attr in ("name", "official_name", "common_name")
+        if (value := getattr(c, attr, None))
+    ]
 
 
 @functools.cache
-def _index() -> tuple[dict[str, str], dict[str, str]]:
-    """(key -> iso2, key -> display name), built once; aliases win over pycountry names."""
-    codes: dict[str, str] = {}
-    display: dict[str, str] = {}
-    for c in pycountry.countries:
-        for attr in ("name", "official_name", "common_name"):
-            value = getattr(c, attr, None)
-            if value:
-                codes.setdefault(country_key(value), c.alpha_2)
-                display.setdefault(country_key(value), value)
-    for alias, iso2 in ALIASES.items():
-        codes[country_key(alias)] = iso2
-        display[country_key(alias)] = alias
-    return codes, display
+def _index() -> CountryIndex:
+    """pycountry's names and :data:`ALIASES`, built once."""
+    return country_index(_iso_names(), override=ALIASES)
+
+
+@functools.cache
+def _ambiguous() -> dict[str, tuple[str, ...]]:
+    return {country_key(k): tuple(sorted(v)) for k, v in AMBIGUOUS.items()}
 
 
 def _iso3(iso2: str) -> str:
@@ -121,30 +239,94 @@ def _iso3(iso2: str) -> str:
     return str(found.alpha_3) if found is not None else _EXTRA_ISO3[iso2]
 
 
+def _code(text: str) -> str | None:
+    """The alpha-2 of an ISO alpha-2 or alpha-3 code in any case (``"nga"`` -> NG)."""
+    if len(text) not in (2, 3) or not text.isalpha():
+        return None
+    code = text.upper()
+    db = pycountry.countries
+    found = db.get(alpha_2=code) if len(code) == 2 else db.get(alpha_3=code)
+    if found is not None:
+        return str(found.alpha_2)
+    return "XK" if code in _EXTRA_ISO3 or code in _EXTRA_ISO3.values() else None
+
+
 @functools.lru_cache(maxsize=4096)
-def _lookup(name: str) -> str | None:
-    text = " ".join(name.split())
-    if len(text) in (2, 3) and text.isalpha():  # an ISO code, any case
-        code = text.upper()
-        found = (
-            pycountry.countries.get(alpha_2=code)
-            if len(code) == 2
-            else pycountry.countries.get(alpha_3=code)
+def _matches(text: str) -> tuple[str, ...]:
+    code = _code(text)
+    return (code,) if code else country_matches(text, codes=False)
+
+
+def country_matches(
+    name: str, *, extra: CountryIndex | None = None, codes: bool = True
+) -> tuple[str, ...]:
+    """Alpha-2 codes of the countries a name can mean, sorted: one, several (ambiguous) or
+    none (unknown).
+
+    The levels of the module docstring are tried in order and the first that matches
+    answers. ``extra`` (a network's own country names, :func:`country_index`) is searched
+    with each level, and its full names before the others' (so a synthetic network's
+    names win); ``codes=False`` skips ISO codes.
+
+    >>> country_matches("Korea"), country_matches("Falkland Islands"), country_matches("X")
+    (('KP', 'KR'), ('FK',), ())
+    """
+    text = " ".join(str(name).split())
+    if codes and extra is None:
+        return _matches(text)
+    code = _code(text) if codes else None
+    if code:
+        return (code,)
+    key = country_key(text) if text else ""
+    if key in _ambiguous():
+        return _ambiguous()[key]
+    base = _index()
+    found = (extra.full.get(key) if extra else None) or base.full.get(key)
+    if not found:
+        found = (extra.short.get(key, frozenset()) if extra else frozenset()) | base.short.get(
+            key, frozenset()
         )
-        if found is not None:
-            return str(found.alpha_2)
-        if text.upper() in _EXTRA_ISO3 or text.upper() in _EXTRA_ISO3.values():
-            return "XK"
-    return _index()[0].get(country_key(text))
+    return tuple(sorted(found or ()))
 
 
 def country_iso2(name: str) -> str | None:
-    """ISO alpha-2 of a country name or code, or None when it names no country.
+    """ISO alpha-2 of a country name or code, or None when it names no country or several.
 
     >>> country_iso2("Ivory Coast"), country_iso2("uk"), country_iso2("Geneva")
     ('CI', 'GB', None)
     """
-    return _lookup(str(name))
+    found = _matches(" ".join(str(name).split()))
+    return found[0] if len(found) == 1 else None
+
+
+def country_error(
+    name: str, matches: Iterable[str], *, names: Iterable[str] = ()
+) -> UnknownNameError:
+    """The error for a name that is no one country: :class:`~undersea.AmbiguousNameError`
+    naming each of several ``matches`` (``'South Korea (KR)'``), else
+    :class:`~undersea.UnknownNameError` with close names among ``names`` and every name
+    known here.
+
+    >>> str(country_error("Korea", country_matches("Korea")))
+    "ambiguous country 'Korea': it matches 'North Korea (KP)', 'South Korea (KR)'; use one of these"
+    """
+    codes = list(matches)
+    text = " ".join(str(name).split())
+    if len(codes) > 1:
+        return AmbiguousNameError("country", text, [f"{_label(text, c)} ({c})" for c in codes])
+    return UnknownNameError("country", text, [*names, *country_names()])
+
+
+def _label(name: str, iso2: str) -> str:
+    """How to name one country unambiguously: :data:`AMBIGUOUS`'s name, else pycountry's
+    common name, else its ISO name."""
+    for key, named in AMBIGUOUS.items():
+        if country_key(key) == country_key(name) and iso2 in named:
+            return named[iso2]
+    rec = pycountry.countries.get(alpha_2=iso2)
+    if rec is None:
+        return iso2
+    return str(getattr(rec, "common_name", None) or rec.name)
 
 
 def country_codes(name: str) -> tuple[str, str]:
@@ -163,6 +345,8 @@ def country_codes(name: str) -> tuple[str, str]:
 
     Raises
     ------
+    AmbiguousNameError
+        The name means several countries (``"Korea"``); the message names each.
     UnknownNameError
         The name is not known; the message lists close country names.
 
@@ -173,15 +357,15 @@ def country_codes(name: str) -> tuple[str, str]:
     >>> country_codes("DR Congo")
     ('CD', 'COD')
     """
-    iso2 = _lookup(str(name))
-    if iso2 is None:
-        raise UnknownNameError("country", str(name).strip(), country_names())
-    return iso2, _iso3(iso2)
+    found = _matches(" ".join(str(name).split()))
+    if len(found) != 1:
+        raise country_error(name, found)
+    return found[0], _iso3(found[0])
 
 
 def country_names() -> list[str]:
     """Every country name and alias known (for close-match suggestions)."""
-    return list(_index()[1].values())
+    return list(_index().names)
 
 
 def parse_countries(
@@ -197,7 +381,8 @@ def parse_countries(
     Raises
     ------
     UnknownNameError
-        A piece that names no country.
+        A piece that names no country, or several (:class:`~undersea.AmbiguousNameError`,
+        ``"Korea"``).
 
     Examples
     --------
@@ -229,5 +414,5 @@ def _split_commas(parts: list[str], lookup: Callable[[str], str | None]) -> list
                 k = end
                 break
         else:
-            raise UnknownNameError("country", parts[k], country_names())
+            raise country_error(parts[k], _matches(parts[k]))
     return out

@@ -11,8 +11,7 @@ must be upper case here: ``"ca"`` in ``"Los Angeles, ca, United States"`` is a s
 
 from __future__ import annotations
 
-from undersea._errors import UnknownNameError
-from undersea.geo.countries import ALIASES, country_iso2, country_names
+from undersea.geo.countries import ALIASES, country_error, country_iso2, country_matches
 from undersea.geo.countries import country_codes as _codes
 
 __all__ = ["ALIASES", "PLACE_COUNTRIES", "country_codes", "country_of_place"]
@@ -39,13 +38,14 @@ def _lookup(name: str) -> str | None:
 def country_codes(name: str) -> tuple[str, str]:
     """``(iso2, iso3)`` of a country name as a source spells it, or an upper-case code.
 
-    Raises :class:`~undersea.UnknownNameError` with close matches.
+    Raises :class:`~undersea.UnknownNameError` with close matches, or
+    :class:`~undersea.AmbiguousNameError` for a name of several countries (``"Korea"``).
 
     >>> country_codes("Virgin Islands (U.K.)")
     ('VG', 'VGB')
     """
     if _lookup(name) is None:
-        raise UnknownNameError("country", name, country_names())
+        raise country_error(name, country_matches(name, codes=False))
     return _codes(name)
 
 
