@@ -141,3 +141,30 @@ def test_points_are_lat_lon(capsys) -> None:
     code, out, err = run(capsys, "route", "14.69,-17.44", "lat=14.69,lon=-17.44", "-f", "json")
     assert code == 0, err
     assert '"14.6900,-17.4400"' in out
+
+
+def test_audit_country_names(capsys) -> None:
+    """The 2024-03 audit's names: every command that takes countries takes them."""
+    code, out, err = run(capsys, "matrix", "--countries", "France,Falkland Islands", "-f", "csv")
+    assert code == 0, err
+    assert "Falkland Is." in out
+    code, out, err = run(capsys, "dependency", "--country", "Svalbard", "-f", "json")
+    assert code == 0, err
+    assert '"SJ"' in out
+    for name in ("US Virgin Islands", "Turks and Caicos", "cote d ivoire", "England"):
+        code, _, err = run(capsys, "route", "Lagos", name, "-f", "json")
+        assert code == 0, (name, err)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("matrix", "--countries", "France,Korea"), ("dependency", "--country", "Korea"),
+     ("route", "Lagos", "Korea"), ("risk", "--scenarios", "10", "--country", "Korea")],
+)  # fmt: skip
+def test_a_name_of_two_countries_is_one_line(capsys, args) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert err.strip() == (
+        "error: ambiguous country 'Korea': it matches 'North Korea (KP)', 'South Korea (KR)'; "
+        "use one of these"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pytest
@@ -76,6 +77,9 @@ def test_web_api_resolves_the_same(sample: Network) -> None:
         assert (
             client.get("/api/resolve", params={"name": "Lagos", "strict": True}).status_code == 409
         )
+        korea = client.get("/api/resolve", params={"name": "Korea", "kind": "country"})
+        assert korea.status_code == 409
+        assert korea.json()["detail"].startswith("ambiguous country 'Korea': it matches")
         bad = client.get("/api/resolve", params={"name": "Qwertyland"})
         assert bad.status_code == 404
         assert bad.json()["detail"].startswith("unknown place 'Qwertyland'")
@@ -97,3 +101,70 @@ def test_metro_names_that_are_places(shared_data) -> None:
 def test_an_unknown_name_of_a_short_list_names_the_list(sample: Network, kind, first) -> None:
     with pytest.raises(UnknownNameError, match=f"unknown {kind} 'narnia'; one of: '{first}"):
         resolve(sample, "narnia", kind=kind)
+
+
+#: the 2024-03 audit's country names, as typed -> ISO2 on the real snapshot
+AUDIT_COUNTRIES = {
+    "France": "FR", "Falkland Islands": "FK", "US Virgin Islands": "VI",
+    "Cocos Islands": "CC", "Svalbard": "SJ", "England": "GB", "Turks and Caicos": "TC",
+    "cote d ivoire": "CI", "Ivory Coast": "CI", "Côte d'Ivoire": "CI",
+    "cote d'ivoire": "CI", "COTE D'IVOIRE": "CI", "Cabo Verde": "CV", "Cape Verde": "CV",
+    "Türkiye": "TR", "Turkey": "TR", "Czechia": "CZ", "Eswatini": "SZ", "Swaziland": "SZ",
+    "North Macedonia": "MK", "Burma": "MM", "Myanmar": "MM", "South Korea": "KR",
+    "Republic of Korea": "KR", "UK": "GB", "Great Britain": "GB", "Scotland": "GB",
+    "Wales": "GB", "USA": "US", "America": "US", "UAE": "AE", "DRC": "CD",
+    "DR Congo": "CD", "Congo-Kinshasa": "CD", "Congo-Brazzaville": "CG", "Vatican": "VA",
+    "St Kitts": "KN", "Saint Lucia": "LC", "St. Lucia": "LC", "Micronesia": "FM",
+    "Bonaire": "BQ", "Curacao": "CW", "Curaçao": "CW", "Reunion": "RE", "Réunion": "RE",
+    "Aland": "AX", "Åland": "AX", "Faroe Islands": "FO", "Faroes": "FO", "Holland": "NL",
+    "The Netherlands": "NL", "Russia": "RU", "Syria": "SY", "Laos": "LA", "Vietnam": "VN",
+    "Viet Nam": "VN", "Hong Kong": "HK", "Macau": "MO", "Macao": "MO", "Taiwan": "TW",
+    "Palestine": "PS", "Kosovo": "XK", "Western Sahara": "EH", "Timor-Leste": "TL",
+    "East Timor": "TL", "Brunei": "BN", "The Gambia": "GM", "Gambia": "GM",
+    "The Bahamas": "BS", "St Helena": "SH", "Pitcairn": "PN", "Wallis and Futuna": "WF",
+    "Cook Islands": "CK", "Guam": "GU", "American Samoa": "AS", "Northern Marianas": "MP",
+    "Marshall Islands": "MH", "Solomon Islands": "SB", "French Polynesia": "PF",
+    "Tahiti": "PF", "New Caledonia": "NC", "Greenland": "GL",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def net2024(shared_data) -> Network:
+    return undersea.load("2024-03", data_dir=shared_data)
+
+
+@pytest.mark.realdata
+def test_country_names_people_type(net2024: Network) -> None:
+    from undersea.analysis.routes.places import countries_in
+
+    got = {name: resolve(net2024, name, kind="country").id for name in AUDIT_COUNTRIES}
+    assert got == AUDIT_COUNTRIES
+    assert countries_in(net2024, ["France,Falkland Islands", "Turks & Caicos Is."]) == [
+        "FR", "FK", "TC",
+    ]  # fmt: skip
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Korea", "ambiguous country 'Korea': it matches 'North Korea (KP)', 'South Korea (KR)'"),
+        ("Congo", "ambiguous country 'Congo': it matches 'DR Congo (CD)', 'Republic of the "
+                  "Congo (CG)'"),
+        ("Virgin Islands", "ambiguous country 'Virgin Islands': it matches 'British Virgin "
+                           "Islands (VG)', 'US Virgin Islands (VI)'"),
+        ("Somaliland", "Somaliland has no metro in this network"),
+        ("Northern Cyprus", "N. Cyprus has no metro in this network"),
+        ("Qwertyland", "unknown country 'Qwertyland'"),
+    ],
+)  # fmt: skip
+def test_country_names_that_are_no_one_country(net2024: Network, name: str, message: str) -> None:
+    from undersea.analysis.routes.places import countries_in
+
+    for kind in ("country", "place") if name != "Qwertyland" else ("country",):
+        with pytest.raises(undersea.UnderseaError) as err:
+            resolve(net2024, name, kind=kind)
+        assert str(err.value).strip("'\"").startswith(message), kind
+    if "ambiguous" in message:
+        with pytest.raises(AmbiguousNameError, match=re.escape(message)):
+            countries_in(net2024, f"France,{name}")

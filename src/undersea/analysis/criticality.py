@@ -44,6 +44,7 @@ from undersea.analysis.impact import (
     immediate_segments,
     impact_model,
 )
+from undersea.analysis.routes.places import resolve_country
 from undersea.engine.executors import Executor, Kernel, get_executor
 from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.engine.kernels import ImpactArrays
@@ -414,11 +415,11 @@ def _unit(model: ImpactModel, net: Network, country: str) -> int:
         hit = np.flatnonzero(units[col].astype(str).str.casefold().to_numpy() == key)
         if len(hit):
             return int(hit[0])
-    try:
-        iso3 = net.country(country)["iso3"]
-    except UnknownNameError:
-        raise UnknownNameError("country", country, list(units["name"])) from None
-    return int(np.flatnonzero(units["iso3"].to_numpy() == iso3)[0])
+    iso2 = resolve_country(net, country).iso2  # "Falkland Islands"; "Korea" is ambiguous
+    hit = np.flatnonzero(units["iso2"].to_numpy() == iso2)
+    if not len(hit):
+        raise UnknownNameError("country", country, list(units["name"]))
+    return int(hit[0])
 
 
 def _judge(res: pd.DataFrame, s: Any, impact: str) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 
 from undersea._errors import AmbiguousNameError, InvalidScenarioError, UnknownNameError
-from undersea.geo.countries import country_iso2, country_names
+from undersea.geo.countries import country_error, country_matches
 from undersea.network.graph import lightest_csr, metro_node, metro_nodes
 from undersea.network.land import LandLayer
 from undersea.network.topology import QualityReport, Topology
@@ -593,11 +593,11 @@ class Network:
             hit = table[table[col].str.casefold() == key]
             if len(hit):
                 return hit.iloc[0]
-        iso2 = country_iso2(name)  # common, former and ISO names: "UK", "Ivory Coast"
-        hit = table[table["iso2"] == iso2]
+        found = country_matches(name)  # common, former and ISO names: "UK", "Ivory Coast"
+        hit = table[table["iso2"] == found[0]] if len(found) == 1 else table.iloc[:0]
         if len(hit):
             return hit.iloc[0]
-        raise UnknownNameError("country", name.strip(), [*table["name"], *country_names()])
+        raise country_error(name, found, names=table["name"])
 
     def metro(self, name: str) -> pd.Series:
         """A metro by id (``marseille-fr``), name, ``"Name, ISO2"``, one of the towns of a

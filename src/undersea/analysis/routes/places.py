@@ -59,7 +59,13 @@ from undersea._errors import (
     NoRouteError,
     UnknownNameError,
 )
-from undersea.geo.countries import country_iso2, country_names, parse_countries
+from undersea.geo.countries import (
+    CountryIndex,
+    country_error,
+    country_index,
+    country_matches,
+    parse_countries,
+)
 from undersea.geo.gazetteer import alternate_rows, capitals, cities, name_key
 from undersea.geo.regions import parse_point
 from undersea.geo.sphere import great_circle_km
@@ -171,12 +177,12 @@ def resolve_country(net: Network, country: str, *, settings: Settings | None = N
     'Nigeria'
     """
     text = " ".join(str(country).split()).removeprefix("country:")
-    code = country_code(net, text) if text else None
-    if code is None:
-        _not_a_country(net, text, settings or net.settings)
-        pool = [*_names(net).countries["name"], *country_names()]
-        raise UnknownNameError("country", text, pool)
-    return _country_place(net, code, settings or net.settings)
+    found = _country_matches(net, text)
+    if len(found) != 1:
+        if not found:
+            _not_a_country(net, text, settings or net.settings)
+        raise country_error(text, found, names=_names(net).countries["name"])
+    return _country_place(net, found[0], settings or net.settings)
 
 
 def countries_in(net: Network, text: str | Iterable[str]) -> list[str]:
@@ -189,8 +195,10 @@ def countries_in(net: Network, text: str | Iterable[str]) -> list[str]:
     try:
         return parse_countries(text, lookup=functools.partial(country_code, net))
     except UnknownNameError as err:
-        _not_a_country(net, err.name, net.settings)  # "'Lagos' is a metro, not a country"
-        raise
+        found = _country_matches(net, err.name)
+        if not found:
+            _not_a_country(net, err.name, net.settings)  # "'Lagos' is a metro, not a country"
+        raise country_error(err.name, found, names=_names(net).countries["name"]) from None
 
 
 def _not_a_country(net: Network, text: str, s: Settings) -> None:
@@ -217,7 +225,8 @@ class _Names:
     lp_town: np.ndarray
     metro_name: np.ndarray
     metro_label: np.ndarray
-    countries: pd.DataFrame  # iso2, iso3, name + normalised k_iso2, k_iso3, k_name
+    countries: pd.DataFrame  # iso2, iso3, name + normalised k_iso2, k_iso3
+    country_index: CountryIndex  # the names in ``countries``
     metro_of: dict[str, str]
 
 
@@ -232,7 +241,7 @@ def _names(net: Network) -> _Names:
     lp, m = net.all_landing_points, net.metros
     empty = np.zeros(0, dtype=object)
     table = _country_table(net)
-    for col in ("iso2", "iso3", "name"):
+    for col in ("iso2", "iso3"):
         table[f"k_{col}"] = _norm_series(table[col])
     names = _Names(
         lp_name=_norm_series(lp["name"]),
@@ -240,6 +249,7 @@ def _names(net: Network) -> _Names:
         metro_name=empty if m is None else _norm_series(m["name"]),
         metro_label=empty if m is None else _norm_series(m["name"] + ", " + m["iso2"]),
         countries=table,
+        country_index=country_index(zip(table["name"], table["iso2"], strict=True)),
         metro_of={} if net.landing_metro is None else dict(net.landing_metro.to_numpy()),
     )
     _NAMES[id(base)] = (weakref.ref(base), names)
@@ -431,8 +441,10 @@ def _by_full_name(net: Network, text: str, s: Settings) -> Place | None:
 
 
 def _by_country(net: Network, text: str, s: Settings) -> Place | None:
-    iso2 = country_code(net, text)
-    return None if iso2 is None else _country_place(net, iso2, s)
+    found = _country_matches(net, text)
+    if len(found) > 1:  # "Korea"
+        raise country_error(text, found)
+    return _country_place(net, found[0], s) if found else None
 
 
 def _country_table(net: Network) -> pd.DataFrame:
@@ -445,24 +457,32 @@ def _country_table(net: Network) -> pd.DataFrame:
 
 
 def country_code(net: Network, text: str) -> str | None:
-    """ISO2 of a country given by ISO2, ISO3 or name; None when it names no country.
+    """ISO2 of a country given by ISO2, ISO3 or name; None when it names no country or
+    several (``"Korea"``).
 
-    The network's own countries come first (so synthetic codes work), then every name
-    :func:`undersea.geo.countries.country_iso2` knows (``"UK"``, ``"Ivory Coast"``).
+    The network's own codes come first (so synthetic codes work), then
+    :func:`undersea.geo.countries.country_matches` over the network's country names and
+    every name it knows (``"UK"``, ``"Ivory Coast"``, ``"Falkland Islands"``).
 
     >>> import undersea
     >>> country_code(undersea.load(sample=True), "Ivory Coast")
     'CI'
     """
+    found = _country_matches(net, text)
+    return found[0] if len(found) == 1 else None
+
+
+def _country_matches(net: Network, text: str) -> tuple[str, ...]:
+    """ISO2 codes of the countries ``text`` can mean in this network (sorted)."""
     key = name_key(text)
-    table = _names(net).countries
-    for col, size in (("iso2", 2), ("iso3", 3), ("name", 0)):
-        if size and len(key) != size:
-            continue
-        hit = table.loc[table[f"k_{col}"].to_numpy() == key, "iso2"]
-        if len(hit):
-            return str(hit.iloc[0])
-    return country_iso2(text)  # common, former and ISO names ("Ivory Coast", "UK")
+    names = _names(net)
+    table = names.countries
+    for col, size in (("iso2", 2), ("iso3", 3)):
+        if len(key) == size:
+            hit = table.loc[table[f"k_{col}"].to_numpy() == key, "iso2"]
+            if len(hit):
+                return (str(hit.iloc[0]),)
+    return country_matches(text, extra=names.country_index)
 
 
 def _country_place(net: Network, iso2: str, s: Settings) -> Place:
