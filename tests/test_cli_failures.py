@@ -377,7 +377,12 @@ def test_critical(capsys):
     assert "Losing one element" in out
 
 
-# --------------------------------------------------------------------------- real data
+def test_critical_table_tells_a_cables_segments_apart(capsys):
+    """A segment row shows CABLE:K, not only its cable's name (four 'PEACE Cable' rows)."""
+    code, out, _ = run(capsys, "critical", "--sample", "--kind", "segment", "--top", "2")
+    assert code == 0
+    assert "Network (SCCN):2 " in out  # the name wraps at 80 columns
+    assert "Network (SCCN):0 " in out
 
 
 @pytest.mark.realdata

@@ -60,8 +60,16 @@ _CRITICAL_HEADERS = {
 
 
 def _critical_display(df: pd.DataFrame) -> pd.DataFrame:
-    """Human table: no ids (names say it), short headers, rounded numbers."""
+    """Human table: no ids (names say it), short headers, rounded numbers.
+
+    A segment's name is its cable's, so a segment row shows ``CABLE:K`` (what
+    ``cut --segment`` takes) to tell a cable's segments apart.
+    """
     out = df.drop(columns=[c for c in ("id", "id_a", "id_b") if c in df]).copy()
+    if "kind" in df and "id" in df:
+        seg = df["kind"] == "segment"
+        k = df.loc[seg, "id"].astype(str).str.rsplit(":", n=1).str[-1]
+        out.loc[seg, "name"] = out.loc[seg, "name"].astype(str) + ":" + k
     for col in ("lost_share_sum", "score", "capacity_lost_tbps"):
         if col in out:
             out[col] = out[col].map(lambda x: f"{x:,.2f}")
