@@ -96,6 +96,12 @@ def test_route_table_and_csv(capsys) -> None:
     assert df["km"].sum() > 3000
 
 
+def test_route_says_one_hop(capsys) -> None:
+    code, out, _ = run(capsys, "route", "Accra", "Lome", "--sample")
+    assert code == 0
+    assert " in 1 hop;" in " ".join(out.split())
+
+
 def test_route_without_and_year(capsys) -> None:
     code, out, _ = run(
         capsys, "route", "Lagos", "Lisbon", "--sample", "--without", "ACE,MainOne", "-f", "json"

@@ -145,10 +145,11 @@ def _print_itinerary(routes: Sequence[Route], asked: int) -> None:
                 f"{r.assumptions.get('interval_level', 0):.0%} interval; "
                 f"physical {r.rtt_floor_ms:.1f} ms)"
             )
+        hops = f"{r.hop_count} hop{'s' if r.hop_count != 1 else ''}"
         console.print(
             f"[bold]{label}: {r.origin.name} → {r.destination.name}[/bold]\n"
             f"  RTT [bold]{r.rtt_ms:.1f} ms[/bold]{interval}, "
-            f"{r.fibre_km:,.0f} km of fibre in {r.hop_count} hops; great circle "
+            f"{r.fibre_km:,.0f} km of fibre in {hops}; great circle "
             f"{r.great_circle_km:,.0f} km, light in fibre {r.great_circle_rtt_ms:.1f} ms{stretch}"
         )
         for p in (r.origin, r.destination):
