@@ -288,9 +288,10 @@ def test_new_cables_are_built_now_and_their_capacity_counts(coast):
 class Coverage:
     """A stand-in for the search: value = uncovered weight (lower is better)."""
 
-    def __init__(self, sets, weights, costs=None):
+    def __init__(self, sets, weights, costs=None, ids=None):
         self.sets, self.w = sets, np.asarray(weights, float)
-        self.cands = list(range(len(sets)))
+        ids = ids or [f"c{i:02d}" for i in range(len(sets))]
+        self.cands = [SimpleNamespace(id=i) for i in ids]
         self.costs = costs or [1.0] * len(sets)
         self.violations = 0
         self.evals = 0
@@ -309,7 +310,7 @@ class Coverage:
 
 
 def _best(cov, k):
-    return min(cov.value(s) for s in itertools.combinations(cov.cands, k))
+    return min(cov.value(s) for s in itertools.combinations(range(len(cov.cands)), k))
 
 
 @settings(max_examples=40, deadline=None)
@@ -346,6 +347,17 @@ def test_greedy_is_exact_on_disjoint_sets_and_can_miss_otherwise():
     assert trap.value([s.chosen for s in exact]) == 0.0
     assert trap.value([s.chosen for s in greedy]) == 1.0  # 5/6 >= (1 - 1/e) of 6/6
     assert greedy[0].runner_up is not None
+
+
+@pytest.mark.parametrize(("lazy", "ratio"), [(True, False), (False, False), (True, True)])
+def test_ties_go_to_the_first_id_as_in_the_candidates_ranking(lazy, ratio):
+    """Equal gains: greedy chooses, and names as runner-up, by id, not by list position."""
+    cov = Coverage([{0}, {1}, {2}, {3}], [1, 1, 1, 1], ids=["d", "b", "a", "c"])
+    steps = _greedy(cov, 2, math.inf, lazy=lazy, ratio=ratio)
+    assert [cov.cands[s.chosen].id for s in steps] == ["a", "b"]
+    assert cov.cands[steps[0].runner_up].id == "b"
+    assert cov.cands[steps[1].runner_up].id == "c"
+    assert sorted(cov.cands[s.chosen].id for s in _exact(cov, 2, math.inf)) == ["a", "b"]
 
 
 def test_length_budget_uses_cost_benefit_and_respects_budget():
@@ -672,6 +684,14 @@ def test_cli_whatif_plan_dependency(capsys):
     code, out, _ = _run(capsys, ["dependency", "--sample", "--country", "Mauritania"])
     assert code == 0
     assert "min_cables_by_sea" in out
+
+
+def test_cli_plan_header_rounds_as_the_tables_do(capsys):
+    argv = ["plan", "--sample", "--countries", "Mauritania", "--new-cables", "1"]
+    argv += ["--max-length", "3000km", "--scenarios", "700", "--seed", "1"]
+    code, out, _ = _run(capsys, argv)
+    assert code == 0
+    assert "objective severe: 0.03857 -> 0.001429 (" in out  # 27/700 -> 1/700, 4 digits
 
 
 @pytest.mark.parametrize(

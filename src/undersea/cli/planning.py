@@ -419,7 +419,8 @@ def plan_command(
         emit_table(result.chosen, fmt)
         return
     console.print(
-        f"objective {result.objective}: {result.baseline:.6g} -> {result.value:.6g} "
+        f"objective {result.objective}: {_number(result.objective, result.baseline)} -> "
+        f"{_number(result.objective, result.value)} "
         f"({result.method}, {result.evaluations} evaluations, "
         f"{result.n_scenarios:,} scenarios, seed {result.seed})\n{result.guarantee}",
         markup=False,
@@ -505,13 +506,19 @@ def dependency_command(
             console.print(f"{tied} (same share as the last row shown; --top shows more)")
 
 
+def _number(col: str, x: float) -> str:
+    """A float as 4 significant digits (km and people as whole numbers) for display."""
+    if math.isnan(x):
+        return ""
+    return f"{x:,.0f}" if col in ("length_km", "population") else f"{x:.4g}"
+
+
 def _numbers(df: pd.DataFrame) -> pd.DataFrame:
-    """Floats as 4 significant digits (km and people as whole numbers) for display."""
+    """Floats as :func:`_number` shows them."""
     out = df.copy()
     for col in out.columns:
         if out[col].dtype.kind == "f":
-            pattern = "{:,.0f}" if col in ("length_km", "population") else "{:.4g}"
-            out[col] = ["" if math.isnan(x) else pattern.format(x) for x in out[col]]
+            out[col] = [_number(col, x) for x in out[col]]
     return out
 
 

@@ -50,6 +50,10 @@ each fall short of restoring half of a country's capacity yet succeed together, 
 new cables. :class:`Plan` counts the *violations* seen (a re-evaluated gain above its stale
 value), and ``method="exact"`` searches every set of ``k`` candidates to check greedy on
 small cases.
+
+**Ties.** Candidates of equal gain (or gain per km) are ordered by id, everywhere: greedy
+chooses, and names as the runner-up, the one whose id sorts first, exact keeps the set
+whose ids come first, and :attr:`Plan.candidates` ranks equal gains by id.
 """
 
 from __future__ import annotations
@@ -337,8 +341,11 @@ class _Step:
     runner_up_gain: float
 
 
-def _priority(gain: float, cost: float, ratio: bool) -> float:
-    return -(gain / max(cost, 1e-9)) if ratio else -gain
+def _entry(search: _Search, c: int, rnd: int, gain: float, ratio: bool) -> tuple[Any, ...]:
+    """A heap entry: (priority, id, index, round, gain); equal priorities go to the
+    candidate whose id sorts first, as in the candidates' ranking (:func:`plan`)."""
+    priority = -(gain / max(search.cost(c), 1e-9)) if ratio else -gain
+    return (priority, search.cands[c].id, c, rnd, gain)
 
 
 def _refresh(
@@ -352,16 +359,16 @@ def _refresh(
     every: bool,
 ) -> None:
     """Recompute stale gains until the top of the heap is fresh (all of them if ``every``)."""
-    stale = [h for h in heap if h[2] != rnd] if every else []
+    stale = [h for h in heap if h[3] != rnd] if every else []
     if every:
-        heap[:] = [h for h in heap if h[2] == rnd]
+        heap[:] = [h for h in heap if h[3] == rnd]
         heapq.heapify(heap)
-    while stale or (heap and heap[0][2] != rnd):
-        _, c, _, old = stale.pop() if stale else heapq.heappop(heap)
+    while stale or (heap and heap[0][3] != rnd):
+        _, _, c, _, old = stale.pop() if stale else heapq.heappop(heap)
         g = v - search.value((*current, c))
         if g > old + 1e-12:
             search.violations += 1
-        heapq.heappush(heap, (_priority(g, search.cost(c), ratio), c, rnd, g))
+        heapq.heappush(heap, _entry(search, c, rnd, g, ratio))
 
 
 def _select(
@@ -376,7 +383,7 @@ def _select(
     """Pop the best fresh entry, and check that the runner-up, once fresh, is not better
     (it can be, when diminishing returns fail). Returns (chosen, runner-up) or None."""
     _refresh(search, heap, current, v, rnd, ratio, every=not lazy)
-    while heap and heap[0][3] > 0:
+    while heap and heap[0][4] > 0:
         best = heapq.heappop(heap)
         _refresh(search, heap, current, v, rnd, ratio, every=False)
         if heap and heap[0][:2] < best[:2]:
@@ -392,17 +399,16 @@ def _greedy(search: _Search, k: int, budget: float, *, lazy: bool, ratio: bool) 
     v, spent = search.value(()), 0.0
     heap = []
     for c in range(len(search.cands)):
-        g = v - search.value((c,))
-        heap.append((_priority(g, search.cost(c), ratio), c, 0, g))
+        heap.append(_entry(search, c, 0, v - search.value((c,)), ratio))
     steps: list[_Step] = []
     while len(steps) < k:
-        heap = [h for h in heap if spent + search.cost(h[1]) <= budget + 1e-9]
+        heap = [h for h in heap if spent + search.cost(h[2]) <= budget + 1e-9]
         heapq.heapify(heap)
         picked = _select(search, heap, current, v, len(steps), ratio, lazy)
         if picked is None:
             break
-        (_, c, _, g), runner = picked
-        steps.append(_Step(c, g, runner[1] if runner else None, runner[3] if runner else math.nan))
+        (_, _, c, _, g), runner = picked
+        steps.append(_Step(c, g, runner[2] if runner else None, runner[4] if runner else math.nan))
         current = (*current, c)
         search.commit(current)
         v, spent = search.value(current), spent + search.cost(c)
@@ -422,8 +428,9 @@ def _exact(search: _Search, k: int, budget: float) -> list[_Step]:
         )
     best: tuple[int, ...] = ()
     best_v = search.value(())
+    by_id = sorted(range(n), key=lambda c: search.cands[c].id)  # ties: the first ids
     for r in sizes:
-        for subset in itertools.combinations(range(n), r):
+        for subset in itertools.combinations(by_id, r):
             if sum(search.cost(c) for c in subset) > budget + 1e-9:
                 continue
             val = search.value(subset)
@@ -450,10 +457,10 @@ class Plan:
     gain, gain_se, objective_after, runner_up, runner_up_gain): ``gain`` is the marginal
     decrease of the objective, ``gain_se`` its standard error (paired over the scenarios),
     the runner-up the best other candidate at that step. ``candidates``: every candidate
-    with its gain alone, ranked (``pool``: the candidates themselves, ``builds``: the
-    chosen ones). ``targets``: per target country the objective's metric
-    (``p_severe``, ``people_affected`` or ``rtt_ms``) before and after. ``network`` is the
-    ``base`` network with the chosen builds.
+    with its gain alone, ranked (equal gains by id, as greedy breaks its ties; ``pool``:
+    the candidates themselves, ``builds``: the chosen ones). ``targets``: per target
+    country the objective's metric (``p_severe``, ``people_affected`` or ``rtt_ms``) before
+    and after. ``network`` is the ``base`` network with the chosen builds.
     """
 
     objective: str
