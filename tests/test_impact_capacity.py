@@ -236,6 +236,20 @@ def test_cli_rejects_a_bad_demand_file(tmp_path, capsys) -> None:
     assert "demand_gbps" in err
 
 
+@pytest.mark.parametrize("option", ["--demand", "--capacity"])
+def test_cli_says_a_missing_demand_or_capacity_file_is_not_found(tmp_path, capsys, option):
+    from undersea.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["cut", "Tonga Cable", "--sample", option, str(tmp_path / "none.csv")])
+    assert exc.value.code != 0
+    err = capsys.readouterr().err
+    what = option.removeprefix("--")
+    missing = tmp_path / "none.csv"
+    assert err == f"error: cannot read the {what} file {missing}: No such file or directory\n"
+    assert "malformed" not in err
+
+
 # --------------------------------------------------------------------------- real data
 
 

@@ -2,7 +2,8 @@
 
 ``--capacity FILE`` (``cable_id,capacity_tbps``) and ``--demand FILE``
 (``iso3,demand_gbps``) are read here; every bad row is one
-:class:`~undersea.MalformedSourceError` naming the file, the line and the field.
+:class:`~undersea.MalformedSourceError` naming the file, the line and the field, and a
+file that cannot be read (missing) a :class:`~undersea.DataNotFoundError`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from undersea._errors import MalformedSourceError
+from undersea._errors import DataNotFoundError, MalformedSourceError
 
 __all__ = ["read_positive_values"]
 
@@ -42,7 +43,7 @@ def read_positive_values(
             for n, row in enumerate(reader, start=2):
                 out[_key(p, n, row[key], key, parse_key)] = _value(p, n, row[value], value, what)
     except OSError as exc:
-        raise MalformedSourceError(str(p), f"cannot read: {exc.strerror}") from exc
+        raise DataNotFoundError(f"cannot read the {what} file {p}: {exc.strerror or exc}") from exc
     return out
 
 
