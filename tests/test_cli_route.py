@@ -102,6 +102,15 @@ def test_route_says_one_hop(capsys) -> None:
     assert " in 1 hop;" in " ".join(out.split())
 
 
+@pytest.mark.parametrize("places", [("Lagos", "Lagos"), ("Nigeria", "Lagos")])
+def test_route_to_the_same_place_says_so_on_one_line(capsys, places) -> None:
+    code, out, _ = run(capsys, "route", *places, "--sample")
+    assert code == 0
+    assert out == "origin and destination are the same place (Lagos, NG): nothing to route\n"
+    code, out, _ = run(capsys, "route", *places, "--sample", "-f", "json")
+    assert json.loads(out)[0]["hop_count"] == 0  # the JSON contract is unchanged
+
+
 def test_route_without_and_year(capsys) -> None:
     code, out, _ = run(
         capsys, "route", "Lagos", "Lisbon", "--sample", "--without", "ACE,MainOne", "-f", "json"

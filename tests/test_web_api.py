@@ -365,6 +365,19 @@ def test_no_route_is_an_outcome_not_an_error(client: TestClient) -> None:
     }
 
 
+def test_route_between_two_names_of_one_place_says_so(client: TestClient) -> None:
+    r = client.get("/api/route", params={"from": "Nigeria", "to": "Lagos"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["outcome"] == "route"
+    assert body["reason"] == (
+        "origin and destination are the same place (Lagos, NG): nothing to route"
+    )
+    assert body["routes"][0]["rtt_ms"] == 0.0
+    r = client.get("/api/route", params={"from": "Lagos", "to": "Accra"})
+    assert r.json()["reason"] is None
+
+
 def test_route_bad_input(client: TestClient) -> None:
     r = client.get("/api/route", params={"from": "Lagos", "to": "Xyzzyville Qq"})
     assert r.status_code == 404

@@ -135,6 +135,9 @@ def _hops_frame(routes: Sequence[Route]) -> pd.DataFrame:
 
 
 def _print_itinerary(routes: Sequence[Route], asked: int) -> None:
+    if routes[0].same_place_note:
+        console.print(routes[0].same_place_note, markup=False)
+        return
     for r in routes:
         label = "Shortest route" if r.rank == 0 else f"Alternative {r.rank}"
         stretch = f" (x{r.rtt_ms / r.great_circle_rtt_ms:.2f})" if r.great_circle_km else ""

@@ -287,7 +287,8 @@ def route(
     alternatives (``shortest_routes``), with RTT, hops, cables and geometry.
 
     No path between the places is not an error: the answer is ``{"outcome": "no_route",
-    "reason": ...}`` with status 200."""
+    "reason": ...}`` with status 200. Two names of one place give the zero-length route
+    with the ``reason`` that says so (as the CLI does)."""
     net = state.view(year, planned)
     try:
         found = shortest_routes(
@@ -295,7 +296,8 @@ def route(
         )
     except NoRouteError as exc:
         return {"outcome": "no_route", "reason": str(exc), "routes": []}
-    return {"outcome": "route", "reason": None, "routes": [_route_dict(net, r) for r in found]}
+    note = found[0].same_place_note or None
+    return {"outcome": "route", "reason": note, "routes": [_route_dict(net, r) for r in found]}
 
 
 # --------------------------------------------------------------------------- rtt matrix

@@ -167,7 +167,8 @@ class CutOut(BaseModel):
 
 class RouteOut(BaseModel):
     """A route finder answer: ``outcome`` is ``route`` (with ``routes``, shortest first,
-    each with its GeoJSON ``geometry``) or ``no_route`` (with the ``reason``)."""
+    each with its GeoJSON ``geometry``; ``reason`` says when both ends are the same place)
+    or ``no_route`` (with the ``reason``)."""
 
     outcome: Literal["route", "no_route"]
     reason: str | None = None

@@ -165,6 +165,17 @@ class Route:
         return len(self.hops)
 
     @property
+    def same_place_note(self) -> str:
+        """For a zero-length route (both ends on one node) the sentence that says so, else ''.
+
+        The CLI prints it instead of a 0 ms itinerary, the web API gives it as ``reason``.
+        """
+        if self.hops or self.fibre_km:
+            return ""
+        where = self.metros[0] if self.metros else self.origin.name
+        return f"origin and destination are the same place ({where}): nothing to route"
+
+    @property
     def cables(self) -> tuple[str, ...]:
         """Names of the cables ridden, in order, each once."""
         return tuple(dict.fromkeys(h.cable for h in self.hops if h.cable is not None))
