@@ -686,6 +686,15 @@ def test_cli_whatif_plan_dependency(capsys):
     assert "min_cables_by_sea" in out
 
 
+def test_cli_whatif_prints_the_hazard_as_risk_does(capsys):
+    argv = ["whatif", "--sample", "--add-cable", "Lagos,Lisbon", "--scenarios", "50"]
+    code, out, _ = _run(capsys, [*argv, "--no-hubs"])
+    assert code == 0
+    assert "50 scenarios, seed 0, hazard length_proportional(rate_per_1000km=0.1)\n" in out
+    code, out, _ = _run(capsys, ["risk", "--sample", "-n", "50"])
+    assert "hazard length_proportional(rate_per_1000km=0.1)," in out
+
+
 def test_cli_plan_header_rounds_as_the_tables_do(capsys):
     argv = ["plan", "--sample", "--countries", "Mauritania", "--new-cables", "1"]
     argv += ["--max-length", "3000km", "--scenarios", "700", "--seed", "1"]

@@ -67,6 +67,7 @@ __all__ = [
     "COUNTRY_FIELDS",
     "METRO_FIELDS",
     "cut",
+    "hazard_text",
     "impact_document",
     "incident_app",
     "incident_list",
@@ -658,7 +659,8 @@ def _risk_display(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _hazard_text(spec: dict[str, Any]) -> str:
+def hazard_text(spec: dict[str, Any]) -> str:
+    """A hazard spec as ``model(param=value, ...)``, as risk and whatif print it."""
     params = ", ".join(f"{k}={v}" for k, v in spec.items() if k != "model" and v is not None)
     return f"{spec.get('model')}({params})"
 
@@ -797,7 +799,7 @@ def risk_command(
         return
     console.print(
         f"{result.n_scenarios:,} scenarios, seed {result.seed}, "
-        f"hazard {_hazard_text(result.hazard)}, executor {result.executor}",
+        f"hazard {hazard_text(result.hazard)}, executor {result.executor}",
         markup=False,
     )
     emit_table(

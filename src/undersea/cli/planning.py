@@ -42,7 +42,7 @@ from undersea.cli._options import (
     progress_bar,
     tie_note,
 )
-from undersea.cli.failures import ImpactName, ImpactOpt
+from undersea.cli.failures import ImpactName, ImpactOpt, hazard_text
 
 __all__ = ["dependency_command", "plan_command", "whatif_command"]
 
@@ -266,9 +266,10 @@ def whatif_command(
     if fmt is Format.csv:
         emit_table(shown[-1][1], fmt)
         return
-    if result.n_scenarios:
+    if result.n_scenarios and result.hazard is not None:
         console.print(
-            f"{result.n_scenarios:,} scenarios, seed {result.seed}, hazard {result.hazard}",
+            f"{result.n_scenarios:,} scenarios, seed {result.seed}, "
+            f"hazard {hazard_text(result.hazard)}",
             markup=False,
         )
     for title, df in shown:
