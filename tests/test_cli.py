@@ -40,6 +40,16 @@ def test_cable_table_and_json(capsys):
     assert all(s["length_km"] >= 0 for s in doc["segments"])
 
 
+def test_cable_record_shows_lists_and_kilometres_as_tables_do(capsys):
+    code, out, _ = run(capsys, "cable", "SAT-3/WASC", "--sample")
+    assert code == 0
+    assert "│ owners             │ Sample Telecom Portugal, Sample Telecom Senegal," in out
+    assert "│ suppliers          │ Sample Cable Works    " in out
+    assert "│ rebuilt_km         │ 13,448.6    " in out
+    assert "['" not in out
+    assert "nan" not in out  # no url
+
+
 def test_landing_by_town(capsys):
     code, out, _ = run(capsys, "landing", "Abidjan", "--sample", "--format", "json")
     assert code == 0

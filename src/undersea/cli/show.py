@@ -80,7 +80,9 @@ def info(
 
 
 def _kv(d: Mapping[str, object]) -> pd.DataFrame:
-    return pd.DataFrame({"field": list(d), "value": [str(v) for v in d.values()]})
+    """A record as field/value rows; the values stay objects, so that the table shows them
+    as every table does (lists joined with ', ', kilometres to 0.1 km)."""
+    return pd.DataFrame({"field": list(d), "value": pd.Series(list(d.values()), dtype=object)})
 
 
 @app.command("cable")
