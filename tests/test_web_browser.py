@@ -348,6 +348,16 @@ def test_year_change_recomputes_or_clears_the_cut_and_says_so(page: Any) -> None
     assert "request:" not in page.inner_text("#cut-result")
 
 
+def test_a_route_between_two_names_of_one_place_says_so(page: Any) -> None:
+    page.click("#tab-route")
+    page.fill("#route-from", "Lagos")
+    page.fill("#route-to", "Lagos")
+    page.click("#route-run")
+    page.wait_for_selector("#route-result [data-outcome='same_place']")
+    assert "same place" in page.inner_text("#route-result")
+    assert page.evaluate("window.undersea.state.routeResult") is None
+
+
 def test_shared_url_reloads_the_view(page: Any, browser: Any, sample_url: str) -> None:
     page.click("#view-globe")
     page.evaluate(IDLE)  # the globe's tiles drawn before a click reads them

@@ -49,6 +49,13 @@ export async function runRoute() {
       renderLegend();
       return;
     }
+    if (res.reason) {  // a route with a reason: both ends are one place, nothing to draw
+      state.routeResult = null;
+      map.setRoute(null);
+      out.innerHTML = `<p class="muted" data-outcome="same_place">${escapeHtml(res.reason)}</p>`;
+      renderLegend();
+      return;
+    }
     state.routeResult = res;
     drawRoute(0);
     writeUrl();
