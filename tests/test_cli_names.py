@@ -119,6 +119,27 @@ def test_unsupported_suffix_is_one_line(capsys, args, tmp_path: Path, monkeypatc
     assert not list(tmp_path.iterdir())  # nothing half-written
 
 
+@pytest.mark.parametrize(
+    "args",
+    [("hubs", "--plot", "nowhere/h.png"), ("hubs", "--map", "nowhere/m.svg"),
+     ("matrix", "--metros", "Lagos,Accra", "--plot", "nowhere/x.png"),
+     ("matrix", "--metros", "Lagos,Accra", "--output", "nowhere/x.csv")],
+)  # fmt: skip
+def test_a_missing_output_folder_is_refused_before_any_work(
+    capsys, args, tmp_path: Path, monkeypatch
+) -> None:
+    import undersea.cli._options as options
+
+    monkeypatch.chdir(tmp_path)
+    # the network is never opened: the path is checked while the options are parsed
+    monkeypatch.setattr(options, "load", lambda *a, **k: pytest.fail("loaded the network"))
+    monkeypatch.setattr(options, "load_stitched", lambda *a, **k: pytest.fail("loaded"))
+    code, _out, err = run(capsys, *args, "--sample")
+    assert code == 2
+    assert err.strip() == f"error: cannot write {args[-1]}: folder nowhere not found"
+    assert not list(tmp_path.iterdir())
+
+
 @pytest.mark.parametrize("command", [("route", "Lagos", "Accra"), ("hubs",), ("cable", "WACS")])
 @pytest.mark.parametrize("year", ["1800", "3000"])
 def test_year_is_checked_the_same_everywhere(capsys, command, year) -> None:

@@ -28,6 +28,7 @@ from rich.table import Table
 from undersea._errors import OutputError
 from undersea.network.core import Network, check_year
 from undersea.network.loading import load, load_stitched
+from undersea.outputs.export import check_output_path
 
 __all__ = [
     "LOAD_POLICY",
@@ -104,13 +105,17 @@ MATRIX_SUFFIXES = (".csv", ".parquet")
 
 
 def _suffixes(allowed: tuple[str, ...]) -> Callable[[typer.CallbackParam, Path | None], Any]:
-    """A Typer callback refusing a path whose suffix is not ``allowed``, before any work."""
+    """A Typer callback refusing, before any work, a path whose suffix is not ``allowed``
+    or that cannot be written (:func:`~undersea.outputs.export.check_output_path`: a
+    missing folder, a directory in the way)."""
 
     def check(param: typer.CallbackParam, value: Path | None) -> Path | None:
         if value is not None and value.suffix.lower() not in allowed:
             opt = max(param.opts, key=len) if param.opts else "this option"
             kinds = " or ".join([", ".join(allowed[:-1]), allowed[-1]] if allowed[1:] else allowed)
             raise OutputError(f"cannot write {value.name!r}: {opt} takes a {kinds} file")
+        if value is not None:
+            check_output_path(value)
         return value
 
     return check
