@@ -436,15 +436,15 @@ def _provision(
     for u, idx in zip(units, np.split(order, starts[1:]), strict=True):
         abroad = np.flatnonzero(dest.country != unit_country[u])
         w = dest.weight[abroad]
-        cost = dest.dist_km[abroad][:, hops.node[idx]] + hops.pre_km[idx][None, :]  # (K, H)
         # a stub carries only the traffic bound for it
         off = stub[idx][None, :] & (dest.country[abroad][:, None] != hops.nbr[idx][None, :])
-        cost[off] = np.inf
-        ok = np.isfinite(cost).any(axis=1) & (w > 0)
-        if not ok.any():  # C4's fallback: routes on may cross further borders
-            cost = dest.dist_any_km[abroad][:, hops.node[idx]] + hops.pre_km[idx][None, :]
+        for onward in ("dist_km", "dist_any_km"):  # then C4's fallback: across borders
+            cost = getattr(dest, onward)[abroad][:, hops.node[idx]] + hops.pre_km[idx][None, :]
+            cost[off] = np.inf
             ok = np.isfinite(cost).any(axis=1) & (w > 0)
-        if not ok.any():
+            if ok.any():
+                break
+        else:
             continue
         # an exit whose route on rides the same cable ties with the farther exit: take the
         # farther one, so the hop's path holds the segments the traffic really rides
