@@ -26,6 +26,7 @@ from undersea.analysis.hubs.ranking import (
     check_metric_data,
     check_year,
     country_info,
+    country_labels,
     covered_years,
     hub_inputs,
     hub_metrics,
@@ -33,7 +34,6 @@ from undersea.analysis.hubs.ranking import (
     resolve_metric,
     resolve_metro,
 )
-from undersea.analysis.impact import country_names
 from undersea.network.core import Network
 from undersea.network.exchanges import Exchanges
 
@@ -348,7 +348,7 @@ def _countries_reached(inp: HubInputs, metro_id: str, view: Network) -> pd.DataF
     per_country[own] = 0
     iso3 = inp.countries
     continent, _ = country_info()
-    names = {**country_info()[1], **country_names(inp.net)}  # as the metros table
+    names = country_labels(inp.net)  # as the metros table
     hit = np.flatnonzero(per_country > 0)
     out = pd.DataFrame(
         {

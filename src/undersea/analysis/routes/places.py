@@ -179,9 +179,7 @@ def resolve_country(net: Network, country: str, *, settings: Settings | None = N
     text = " ".join(str(country).split()).removeprefix("country:")
     found = _country_matches(net, text)
     if len(found) != 1:
-        if not found:
-            _not_a_country(net, text, settings or net.settings)
-        raise country_error(text, found, names=_names(net).countries["name"])
+        raise _refused(net, text, found, settings or net.settings)
     return _country_place(net, found[0], settings or net.settings)
 
 
@@ -195,10 +193,16 @@ def countries_in(net: Network, text: str | Iterable[str]) -> list[str]:
     try:
         return parse_countries(text, lookup=functools.partial(country_code, net))
     except UnknownNameError as err:
-        found = _country_matches(net, err.name)
-        if not found:
-            _not_a_country(net, err.name, net.settings)  # "'Lagos' is a metro, not a country"
-        raise country_error(err.name, found, names=_names(net).countries["name"]) from None
+        raise _refused(net, err.name, _country_matches(net, err.name), net.settings) from None
+
+
+def _refused(net: Network, text: str, found: tuple[str, ...], s: Settings) -> UnknownNameError:
+    """The error for ``text``, which names no one country (``found``: the countries it can
+    mean): "'Lagos' is a metro, not a country" is raised when it names a node, else the
+    ambiguous or unknown country error is returned."""
+    if not found:
+        _not_a_country(net, text, s)
+    return country_error(text, found, names=_names(net).countries["name"])
 
 
 def _not_a_country(net: Network, text: str, s: Settings) -> None:
