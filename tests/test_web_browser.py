@@ -36,6 +36,7 @@ PHONE = {"width": 390, "height": 844}
 
 RENDERED = "(layer) => window.undersea.map.map.queryRenderedFeatures({layers: [layer]}).length"
 LABELS = "(layer) => window.undersea.map.renderedLabels(layer)"
+# a point where a click picks the cable (null until the cable is drawn there)
 CABLE_POINT = "(id) => window.undersea.map.cablePoint(id)"
 IDLE = """() => new Promise((done) => {
   const m = window.undersea.map.map;
@@ -121,8 +122,16 @@ def _cables(page: Any) -> int:
     return int(page.get_attribute("#status", "data-cables"))
 
 
+def _cable_point(page: Any, cable_id: str) -> tuple[float, float]:
+    page.evaluate(IDLE)
+    x, y = page.wait_for_function(CABLE_POINT, arg=cable_id).json_value()
+    return x, y
+
+
 def _click_cable(page: Any, cable_id: str, *, shift: bool = False) -> None:
-    x, y = page.evaluate(CABLE_POINT, cable_id)
+    """Click a cable where it is drawn, once the map has stopped moving (a click computed
+    while the map still moved or drew could miss the line on a loaded machine)."""
+    x, y = _cable_point(page, cable_id)
     if shift:
         page.keyboard.down("Shift")
     page.mouse.click(x, y)
@@ -232,9 +241,10 @@ def test_cut_mode_click_and_shift_click(page: Any) -> None:
     _click_cable(page, WACS)
     page.wait_for_selector("#impact-table tbody tr")
     assert page.locator("#cut-chips .chip").count() == 1
-    _click_cable(page, "asia-africa-europe-1-aae-1", shift=True)
+    _click_cable(page, "seamewe-4", shift=True)
     page.wait_for_function("document.querySelectorAll('#cut-chips .chip').length === 2")
     page.wait_for_function("window.undersea.state.cutResult.scenario.failed_cables.length === 2")
+    assert page.evaluate("window.undersea.state.cut.cables") == [WACS, "seamewe-4"]
     assert page.evaluate(f"({RENDERED})('cables-cut')") > 0
     _shot(page, "web-sample-cut.png")
 
@@ -465,7 +475,7 @@ def test_phone_tap_long_press_and_hints(browser: Any, sample_url: str) -> None:
         assert box["height"] > 0.5 * PHONE["height"]  # the map fills most of the screen
         page.tap("#mode-cut")
         assert "long-press" in page.inner_text("#mode-hint")
-        x, y = page.evaluate(CABLE_POINT, WACS)
+        x, y = _cable_point(page, WACS)
         page.touchscreen.tap(x, y)
         page.wait_for_selector("#impact-table tbody tr")
         _shot(page, "web-sample-phone.png")

@@ -446,18 +446,26 @@ export class MapView {
     return this._countryIndex?.get(iso3) || null;
   }
 
-  // Screen position (page pixels) of a cable's longest segment's middle point.
   cablePoint(id) {
+    // A page point where a click picks this cable and nothing else that a click prefers
+    // (hub, landing, metro): the browser tests click there. Tried from the middle of the
+    // cable's longest line outwards; null while no drawn point qualifies.
     const feats = this._cableIndex?.get(id) || [];
-    let best = null;
-    for (const f of feats) {
-      const lines = f.geometry.type === "LineString" ? [f.geometry.coordinates] : f.geometry.coordinates;
-      for (const l of lines) if (!best || l.length > best.length) best = l;
+    const lines = feats.flatMap((f) => (f.geometry.type === "LineString" ? [f.geometry.coordinates] : f.geometry.coordinates));
+    lines.sort((a, b) => b.length - a.length);
+    const canvas = this.map.getCanvas();
+    const r = canvas.getBoundingClientRect();
+    for (const line of lines) {
+      const mid = Math.floor(line.length / 2);
+      const order = line.map((_, i) => i).sort((a, b) => Math.abs(a - mid) - Math.abs(b - mid));
+      for (const i of order) {
+        const p = this.map.project(line[i]);
+        if (p.x < 10 || p.y < 10 || p.x > r.width - 10 || p.y > r.height - 10) continue;
+        const hit = this._hit(p);
+        if (hit.cable?.cable_id === id && !hit.hub && !hit.landing && !hit.metro) return [p.x + r.left, p.y + r.top];
+      }
     }
-    if (!best) return null;
-    const p = this.map.project(best[Math.floor(best.length / 2)]);
-    const r = this.map.getCanvas().getBoundingClientRect();
-    return [p.x + r.left, p.y + r.top];
+    return null;
   }
 
   // ---------------------------------------------------------------- events
