@@ -158,6 +158,8 @@ def test_hong_kong_and_macao_by_location(shared_data: Path, snapshot: str) -> No
     for place in ("shantou", "chongming", "qingdao"):
         assert {c for i, c in iso2.items() if i.startswith(place)} <= {"CN"}
     assert set(out.loc[out["iso2"].isin(["HK", "MO"]), "iso3"]) <= {"HKG", "MAC"}
+    moved = out.loc[out["iso2"].isin(["HK", "MO"]), "name"]
+    assert not moved.str.endswith("China").any(), moved.tolist()
 
 
 @pytest.mark.realdata

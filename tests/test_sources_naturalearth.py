@@ -232,6 +232,12 @@ def test_assign_territories_by_location(grid: pd.DataFrame) -> None:
     assert got.loc["off-be", "iso2"] == "BE"
     assert got.loc[["in-ch", "es-in-be"], "iso2"].tolist() == ["CH", "ES"]
     assert notes == ["2 landing points filed under CH lie in c7: BE/BEL"]
+    # the names carry the territory, not the parent they were filed under
+    lp.loc[lp["id"] == "in-be", "name"] = "Beach, CH"
+    lp.loc[lp["id"] == "off-be", "name"] = "Cove, BE, CH"
+    lp.loc[lp["id"] == "in-ch", "name"] = "Port, CH"
+    named = assign_territories(lp, grid, snap_km=100.0, territories={"BE": "CH"})[0]
+    assert named["name"].tolist() == ["Beach, c7", "Cove, c7", "Port, CH", "es-in-be"]
     assert lp["iso2"].tolist() == ["CH", "CH", "CH", "ES"]  # the input is not changed
     near, _ = assign_territories(lp, grid, snap_km=20.0, territories={"BE": "CH"})
     assert near.set_index("id").loc["off-be", "iso2"] == "CH"  # beyond the reach

@@ -619,6 +619,18 @@ def country_at(
 LOCATED_TERRITORIES: dict[str, str] = {"HK": "CN", "MO": "CN", "PR": "US", "VI": "US", "AX": "FI"}
 
 
+def _refile_name(name: str, filed_as: str, iso2: str, territory: str) -> str:
+    """A landing's name with the country it was filed under replaced by its territory's:
+    ``"Chung Hom Kok, China"`` -> ``"Chung Hom Kok, Hong Kong"``, ``"Condado Beach, PR,
+    United States"`` -> ``"Condado Beach, Puerto Rico"``; a name that does not end with
+    the parent's name is kept."""
+    suffix = f", {filed_as}"
+    if not name.endswith(suffix):
+        return name
+    place = name[: -len(suffix)].removesuffix(f", {iso2}")
+    return f"{place}, {territory}"
+
+
 def assign_territories(
     landing_points: pd.DataFrame,
     countries: pd.DataFrame,
@@ -632,7 +644,9 @@ def assign_territories(
     territory's polygon, or in no polygon and nearest to the territory's within
     ``snap_km`` (:func:`country_at`), takes the territory's ``iso2``, ``iso3`` and name
     (``Chung Hom Kok`` -> HK/HKG, ``Taipa`` -> MO/MAC; ``Zhuhai``, across the bay, stays
-    CN). A territory missing from ``countries`` (the 110m file drops both) is left alone.
+    CN), and its own name says so (``"Chung Hom Kok, China"`` becomes ``"Chung Hom Kok,
+    Hong Kong"``). A territory missing from ``countries`` (the 110m file drops both) is
+    left alone.
 
     Parameters
     ----------
@@ -672,6 +686,10 @@ def assign_territories(
         if not len(hit):
             continue
         out = out.copy() if out is landing_points else out
+        out.loc[hit, "name"] = [
+            _refile_name(name, filed_as, iso2, row["name"])
+            for name, filed_as in zip(sub.loc[hit, "name"], sub.loc[hit, "country"], strict=True)
+        ]
         out.loc[hit, ["iso2", "iso3", "country"]] = [iso2, row["iso3"], row["name"]]
         n = len(hit)
         notes.append(
