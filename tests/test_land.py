@@ -152,6 +152,18 @@ def test_border_links_only_between_neighbours_on_touching_land(coast: undersea.N
     assert island not in set(bor["metro_id_u"]) | set(bor["metro_id_v"])
 
 
+def _one_link_per_pair(net: undersea.Network) -> None:
+    links = net.links
+    pair = pd.Series([frozenset(p) for p in zip(links["u"], links["v"], strict=True)])
+    assert not pair.duplicated().any(), links[pair.duplicated(keep=False).to_numpy()].head()
+
+
+def test_one_land_link_per_pair_of_places(coast: undersea.Network) -> None:
+    """Rule 3 and the triangulation find some border pairs each (one each way round):
+    the layer keeps one link, so cutting it cuts the border there."""
+    _one_link_per_pair(coast)
+
+
 def test_inland_capitals_and_big_cities(coast: undersea.Network) -> None:
     m = coast.metros
     inland = m[m["inland"]]
@@ -275,6 +287,7 @@ def _landmass(net: undersea.Network) -> pd.Series:
 @pytest.mark.realdata
 def test_real_backhaul(net2024: undersea.Network) -> None:
     _backhaul_is_exact(net2024)
+    _one_link_per_pair(net2024)
 
 
 @pytest.mark.realdata

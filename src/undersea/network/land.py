@@ -392,9 +392,12 @@ def _links(
     if s.land_delaunay_links:
         extra = _delaunay_links(xyz, iso2, iso3, landmass, countries, touching)
         for kind, more in extra.items():
-            pairs[kind] = sorted(set(pairs.get(kind, [])) | more)
+            pairs[kind] = [*pairs.get(kind, []), *more]
     ids = metros["metro_id"].to_numpy()
-    for kind, pp in pairs.items():
+    for kind, found in pairs.items():
+        # one link per pair of metros, whichever rule found it and in whichever order
+        # (rule 3 and the triangulation both find Aba-Douala, one each way round)
+        pp = sorted({(min(a, b), max(a, b)) for a, b in found})
         if not pp:
             continue
         a, b = np.asarray(pp).T
