@@ -271,6 +271,32 @@ def test_incident_list_and_show(capsys):
     assert strict_json(out)["negative_control"] is True
 
 
+def test_incident_show_lists_every_source_a_report_cites(capsys):
+    """Each report's source is in ``sources`` with its address and the country, for every
+    incident; the table's Sources lists the report-only sources too (2024-03-abidjan's
+    TRT Afrika / Reuters report is no source of the record itself)."""
+    from undersea.scenarios.incidents import incidents
+
+    for inc in incidents():
+        code, out, _ = run(capsys, "incident", "show", inc.id, "--format", "json")
+        assert code == 0
+        doc = strict_json(out)
+        by_url = {s["url"]: s for s in doc["sources"]}
+        assert len(by_url) == len(doc["sources"]), inc.id
+        for r in doc["reports"]:
+            assert r["url"].startswith(("https://", "http://")), (inc.id, r)
+            assert by_url[r["url"]]["title"] == r["source"], (inc.id, r)
+            assert r["country"] in by_url[r["url"]]["countries"], (inc.id, r)
+    code, out, _ = run(capsys, "incident", "show", "2024-03-abidjan", "--format", "csv")
+    assert code == 0
+    sources = out[out.index("title,url,countries") :]
+    assert (
+        '"Major internet outage hits West and Central Africa (TRT Afrika / Reuters, 14 March '
+        '2024)",https://trt.global/afrika-english/article/17359832,"CI, LR, BJ, GH, BF"'
+    ) in sources
+    assert "https://blog.cloudflare.com/q1-2024-internet-disruption-summary,-" in sources
+
+
 def test_incident_run_sample(capsys):
     code, out, _ = run(capsys, "incident", "run", "2022-01-tonga", "--sample", "-f", "json")
     assert code == 0

@@ -79,6 +79,25 @@ def test_reported_severities() -> None:
         assert incident(iid).impact.reports == ()
 
 
+def test_every_report_source_is_listed_with_its_address() -> None:
+    """``all_sources`` holds each source a report cites, with an address, once per address,
+    and ``citing`` gives back the countries whose report it is."""
+    for inc in incidents():
+        listed = {s.url: s for s in inc.all_sources}
+        assert len(listed) == len(inc.all_sources), inc.id
+        assert inc.all_sources[: len(inc.sources)] == inc.sources, inc.id
+        for r in inc.impact.reports:
+            assert r.source.url.startswith(("https://", "http://")), (inc.id, r)
+            assert listed[r.source.url] == r.source, (inc.id, r)
+            assert r.country in inc.impact.citing(r.source.url), (inc.id, r)
+        cited = [c for s in inc.all_sources for c in inc.impact.citing(s.url)]
+        assert sorted(cited) == sorted(inc.impact.countries), inc.id
+    abidjan = incident("2024-03-abidjan")
+    trt = "https://trt.global/afrika-english/article/17359832"
+    assert trt not in {s.url for s in abidjan.sources}  # given by the reports only
+    assert abidjan.impact.citing(trt) == ("CI", "LR", "BJ", "GH", "BF")
+
+
 def test_incident_lookup() -> None:
     tonga = incident("2022-01-tonga")
     assert tonga.date == dt.date(2022, 1, 15)

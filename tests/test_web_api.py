@@ -202,6 +202,23 @@ def test_metros_countries_incidents_chokepoints(client: TestClient) -> None:
     assert len(geo["features"]) == len(chk)
 
 
+def test_incident_sources_hold_every_report_source_as_the_cli_does(client: TestClient, capsys):
+    """``sources`` of /api/incidents and /api/incidents/{id} is the CLI's ``incident show``
+    list: every source cited, each report's among them with its address and country."""
+    from undersea.cli import main
+
+    listed = {i["id"]: i for i in client.get("/api/incidents").json()}
+    for iid, item in listed.items():
+        one = client.get(f"/api/incidents/{iid}").json()
+        assert one == item
+        main(["incident", "show", iid, "--format", "json"])
+        assert one["sources"] == json.loads(capsys.readouterr().out)["sources"], iid
+        by_url = {s["url"]: s for s in one["sources"]}
+        for r in one["impact"]["reports"]:
+            assert by_url[r["source"]["url"]]["title"] == r["source"]["title"], (iid, r)
+            assert r["country"] in by_url[r["source"]["url"]]["countries"], (iid, r)
+
+
 # --------------------------------------------------------------------------- cut
 
 

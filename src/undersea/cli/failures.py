@@ -500,7 +500,10 @@ def _incident_dict(inc: Incident) -> dict[str, Any]:
             }
             for r in inc.impact.reports
         ],
-        "sources": [{"title": s.title, "url": s.url} for s in inc.sources],
+        "sources": [
+            {"title": s.title, "url": s.url, "countries": list(inc.impact.citing(s.url))}
+            for s in inc.all_sources
+        ],
     }
 
 
@@ -512,7 +515,8 @@ def incident_show(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """One incident: what happened, the cables cut, the area, the reported impact per
-    country (severe or degraded, with the report that says so), sources.
+    country (severe or degraded, with the report that says so), and every source cited,
+    with its address and the countries whose report it gives.
 
     Example: undersea incident show 2024-03-abidjan
     """
@@ -534,6 +538,8 @@ def incident_show(
     emit_table(pd.DataFrame({"field": list(d), "value": [str(v) for v in d.values()]}), fmt)
     if reports:
         emit_table(pd.DataFrame(reports).drop(columns="url"), fmt, title="Reported per country")
+    for src in sources:
+        src["countries"] = ", ".join(src["countries"]) or "-"
     emit_table(pd.DataFrame(sources), fmt, title="Sources")
 
 

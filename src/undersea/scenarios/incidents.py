@@ -101,6 +101,18 @@ class Impact:
         """Reported severity of a country: ``severe``, ``degraded`` or ``none``."""
         return next((r.severity for r in self.reports if r.country == iso2), "none")
 
+    def citing(self, url: str) -> tuple[str, ...]:
+        """Countries whose report cites the source at ``url``, in report order.
+
+        Examples
+        --------
+        >>> from undersea.scenarios.incidents import incident
+        >>> inc = incident("2024-03-abidjan")
+        >>> inc.impact.citing("https://trt.global/afrika-english/article/17359832")
+        ('CI', 'LR', 'BJ', 'GH', 'BF')
+        """
+        return tuple(r.country for r in self.reports if r.source.url == url)
+
 
 @dataclass(frozen=True)
 class Incident:
@@ -118,6 +130,21 @@ class Incident:
     #: Ids of earlier incidents whose damage was still unrepaired on this one's date: a
     #: replay fails their cables too, as the network stood.
     unrepaired: tuple[str, ...] = ()
+
+    @property
+    def all_sources(self) -> tuple[Source, ...]:
+        """Every source the record cites: its ``sources``, then each other source one of its
+        reports gives, each address once (:meth:`Impact.citing` names the countries).
+
+        Examples
+        --------
+        >>> [s.url for s in incident("2008-01-alexandria").all_sources][-1]
+        'https://www.reuters.com/article/internetNews/idUSL3026621820080130'
+        """
+        out: dict[str, Source] = {}
+        for s in (*self.sources, *(r.source for r in self.impact.reports)):
+            out.setdefault(s.url, s)
+        return tuple(out.values())
 
     @property
     def is_control(self) -> bool:

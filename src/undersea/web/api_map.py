@@ -11,7 +11,7 @@ from undersea.analysis.names import NAME_KINDS, resolve
 from undersea.geo.regions import chokepoints, chokepoints_table, region_to_geojson
 from undersea.network.core import Network
 from undersea.outputs.records import describe_cable, describe_landing_point
-from undersea.scenarios.incidents import incident, incidents
+from undersea.scenarios.incidents import Incident, incident, incidents
 from undersea.web._convert import jsonable, records
 from undersea.web._state import AppState, Blob
 from undersea.web.layers import cables_layer, countries_layer, landing_points_layer, metros_layer
@@ -216,18 +216,32 @@ def countries_geojson(request: Request, state: State) -> Response:
 # --------------------------------------------------------------------------- incidents, areas
 
 
+def _incident_json(inc: Incident) -> dict[str, Any]:
+    """An incident's fields; ``sources`` lists every source cited (``Incident.all_sources``),
+    each with the countries whose report it gives (as ``undersea incident show``)."""
+    return {
+        **jsonable(inc),
+        "sources": [
+            {"title": s.title, "url": s.url, "countries": list(inc.impact.citing(s.url))}
+            for s in inc.all_sources
+        ],
+    }
+
+
 @router.get("/incidents", tags=["records"])
 def list_incidents() -> list[dict[str, Any]]:
-    """Documented historical incidents, oldest first (``scenarios.incidents.incidents``)."""
-    return [jsonable(i) for i in incidents()]
+    """Documented historical incidents, oldest first (``scenarios.incidents.incidents``);
+    ``sources`` lists every source a record or one of its reports cites."""
+    return [_incident_json(i) for i in incidents()]
 
 
 @router.get("/incidents/{incident_id}", tags=["records"], responses=_NOT_FOUND)
 def one_incident(
     incident_id: Annotated[str, Path(description="Incident id, e.g. '2024-03-abidjan'.")],
 ) -> dict[str, Any]:
-    """One incident: cables cut, area, sources and reported impact."""
-    return jsonable(incident(incident_id))
+    """One incident: cables cut, area, reported impact and every source cited, each with
+    the countries whose report it gives."""
+    return _incident_json(incident(incident_id))
 
 
 @router.get("/chokepoints", tags=["records"])
