@@ -14,7 +14,7 @@ import shapely
 from scipy.sparse.csgraph import connected_components
 
 import undersea
-from undersea._errors import MalformedSourceError, UnknownNameError
+from undersea._errors import DataNotFoundError, MalformedSourceError, UnknownNameError
 from undersea.geo.gazetteer import capitals, cities
 from undersea.geo.sphere import great_circle_km
 from undersea.network.land import LINK_KINDS, build_land_layer, read_land_links
@@ -249,14 +249,25 @@ def test_read_land_links_bad_rows(tmp_path, text: str, match: str) -> None:
     assert str(tmp_path / "links.csv") in str(err.value)
 
 
-def test_read_land_links_unknown_node_and_unreadable_file(tmp_path) -> None:
+def test_read_land_links_unknown_node_and_missing_file(tmp_path) -> None:
     p = _write(tmp_path, "from,to\nmetro:lagos-ng,metro:acra-gh\n")
     with pytest.raises(UnknownNameError, match="did you mean: 'metro:accra-gh'") as err:
         read_land_links(p, node_ids={"metro:lagos-ng": 0, "metro:accra-gh": 1})
     assert "\n" not in str(err.value)
-    with pytest.raises(MalformedSourceError, match="cannot read") as err2:
-        read_land_links(tmp_path / "missing.csv")
-    assert "\n" not in str(err2.value)
+    missing = tmp_path / "missing.csv"
+    with pytest.raises(DataNotFoundError) as err2:  # not found, not "malformed"
+        read_land_links(missing)
+    assert str(err2.value) == (
+        f"cannot read the land-links file {missing}: No such file or directory"
+    )
+
+
+def test_read_land_links_that_are_not_text_are_malformed(tmp_path) -> None:
+    p = tmp_path / "links.csv"
+    p.write_bytes(b"from,to\n\xff\xfe,b\n")
+    with pytest.raises(MalformedSourceError, match="not UTF-8 text") as err:
+        read_land_links(p)
+    assert str(p) in str(err.value)
 
 
 # ------------------------------------------------------------------------------- real data

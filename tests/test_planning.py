@@ -15,7 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import undersea
-from undersea import InvalidArgumentError, MalformedSourceError, UnknownNameError
+from undersea import (
+    DataNotFoundError,
+    InvalidArgumentError,
+    MalformedSourceError,
+    UnknownNameError,
+)
 from undersea.analysis.impact import capacity_model, impact_model
 from undersea.analysis.planning.candidates import (
     Candidate,
@@ -586,6 +591,20 @@ def test_read_candidates_bad_files(tmp_path, name, text, error):
 
 
 @pytest.mark.parametrize(
+    ("reader", "what"), [(read_candidates, "candidates"), (read_route, "route")]
+)
+def test_a_missing_candidates_or_route_file_is_not_found(tmp_path, reader, what):
+    missing = tmp_path / "none.geojson"
+    with pytest.raises(DataNotFoundError) as err:
+        reader(missing)
+    assert str(err.value) == f"cannot read the {what} file {missing}: No such file or directory"
+    bad = tmp_path / "bad.geojson"
+    bad.write_bytes(b"\xff\xfe[]")
+    with pytest.raises(MalformedSourceError, match="not UTF-8 text"):
+        reader(bad)
+
+
+@pytest.mark.parametrize(
     ("kwargs", "match"),
     [
         ({"kind": "cable", "landings": ("sn",)}, "landing point"),
@@ -718,6 +737,52 @@ def test_cli_bad_inputs_are_one_line(capsys, argv):
     code, _, err = _run(capsys, argv)
     assert code == 2
     assert err.strip().startswith("error") or "Invalid value" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "option", "what"),
+    [
+        (["plan", "--sample", "--countries", "Mauritania"], "--candidates", "candidates"),
+        (["whatif", "--sample", "--add-cable", "Lagos,Lisbon"], "--route", "route"),
+    ],
+)
+def test_cli_says_a_missing_candidates_or_route_file_is_not_found(
+    capsys, tmp_path, argv, option, what
+):
+    missing = tmp_path / "none.geojson"
+    code, _, err = _run(capsys, [*argv, option, str(missing)])
+    assert code == 2
+    assert err == f"error: cannot read the {what} file {missing}: No such file or directory\n"
+    assert "malformed" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "option", "text", "where"),
+    [
+        (
+            ["plan", "--sample", "--countries", "Mauritania"],
+            "--candidates",
+            "id,landings\nA,Nouakchott\n",
+            "record 'candidate 1': candidate 'A': a cable needs 2+ landing point(s), got 1",
+        ),
+        (
+            ["whatif", "--sample", "--add-cable", "Lagos,Lisbon"],
+            "--route",
+            '{"type": "LineString", "coordinates": [[1]]}',
+            "field 'coordinates': bad coordinates",
+        ),
+    ],
+)
+def test_cli_says_a_malformed_candidates_or_route_file_is_malformed(
+    capsys, tmp_path, argv, option, text, where
+):
+    path = tmp_path / ("c.csv" if option == "--candidates" else "r.geojson")
+    path.write_text(text)
+    code, _, err = _run(capsys, [*argv, option, str(path)])
+    assert code == 2
+    assert err.startswith(f"error: malformed source {path}, ")
+    assert where in err
+    assert err.count("\n") == 1
 
 
 # --------------------------------------------------------------------------- real data

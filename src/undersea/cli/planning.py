@@ -227,7 +227,6 @@ def whatif_command(
 
     Example: undersea whatif --add-cable "Lagos,Marseille" --rfs 2027 --compare-routes "Lagos->Frankfurt"
     """  # noqa: E501
-    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     edits = _edits(
         add_cable or [],
         name or [],
@@ -238,6 +237,7 @@ def whatif_command(
         add_land_link or [],
         retire or [],
     )
+    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     after = apply_candidates(net, edits)
     with progress_bar("scenarios") as progress:
         result = compare(
@@ -393,8 +393,8 @@ def plan_command(
 
     Example: undersea plan --countries "Liberia,Sierra Leone,Guinea" --new-cables 2 --max-length 5000km --scenarios 20000 --seed 1
     """  # noqa: E501
-    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     cands = read_candidates(candidates) if candidates is not None else None
+    net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     with progress_bar("candidate sets evaluated") as progress:
         result = plan(
             net,

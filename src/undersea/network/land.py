@@ -48,7 +48,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 from scipy.spatial import ConvexHull, QhullError, cKDTree
 
-from undersea._errors import MalformedSourceError, UnknownNameError
+from undersea._errors import DataNotFoundError, MalformedSourceError, UnknownNameError
 from undersea.geo.sphere import great_circle_km, lonlat_to_xyz
 from undersea.network.graph import metro_node
 from undersea.settings import Settings, get_settings
@@ -420,8 +420,9 @@ def read_land_links(path: str | Path, node_ids: Mapping[str, object] | None = No
     """Read a user's land links from CSV (header ``from,to,length_km``; length optional).
 
     ``from``/``to`` are landing point ids or ``metro:<metro_id>`` node ids. Rows are
-    checked against ``node_ids`` when given. Malformed rows raise
-    :class:`MalformedSourceError` naming the line and field.
+    checked against ``node_ids`` when given. A file that is missing or cannot be opened
+    raises :class:`DataNotFoundError` naming the path; malformed rows (or text that is not
+    UTF-8) raise :class:`MalformedSourceError` naming the file, line and field.
     """
     p = Path(path)
     rows = []
@@ -433,7 +434,11 @@ def read_land_links(path: str | Path, node_ids: Mapping[str, object] | None = No
             for n, row in enumerate(reader, start=2):
                 rows.append(_link_row(row, n, p, node_ids))
     except OSError as exc:
-        raise MalformedSourceError(str(p), f"cannot read: {exc.strerror}") from exc
+        raise DataNotFoundError(
+            f"cannot read the land-links file {p}: {exc.strerror or exc}"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise MalformedSourceError(str(p), f"not UTF-8 text ({exc.reason})") from exc
     return pd.DataFrame(rows, columns=["u", "v", "length_km", "kind"])
 
 
