@@ -605,6 +605,23 @@ def test_a_missing_candidates_or_route_file_is_not_found(tmp_path, reader, what)
 
 
 @pytest.mark.parametrize(
+    ("text", "field", "problem"),
+    [
+        ("landings,rfs_year\nsn;hub,soon\n", "rfs_year", "not a valid rfs_year: 'soon'"),
+        ("landings,capacity_tbps\nsn;hub,lots\n", "capacity_tbps", "not a valid capacity_tbps"),
+        ("landings,length_km\nsn;hub,far\n", "length_km", "not a valid length_km: 'far'"),
+    ],
+)
+def test_a_malformed_candidate_names_the_file_record_and_field(tmp_path, text, field, problem):
+    path = tmp_path / "c.csv"
+    path.write_text(text)
+    with pytest.raises(MalformedSourceError) as err:
+        read_candidates(path)
+    assert (err.value.file, err.value.record, err.value.field) == (str(path), "candidate 1", field)
+    assert problem in str(err.value)
+
+
+@pytest.mark.parametrize(
     ("kwargs", "match"),
     [
         ({"kind": "cable", "landings": ("sn",)}, "landing point"),
@@ -759,6 +776,12 @@ def test_cli_says_a_missing_candidates_or_route_file_is_not_found(
 @pytest.mark.parametrize(
     ("argv", "option", "text", "where"),
     [
+        (
+            ["plan", "--sample", "--countries", "Mauritania"],
+            "--candidates",
+            "landings,rfs_year\nNouakchott;Dakar,soon\n",
+            "record 'candidate 1', field 'rfs_year': not a valid rfs_year: 'soon'",
+        ),
         (
             ["plan", "--sample", "--countries", "Mauritania"],
             "--candidates",

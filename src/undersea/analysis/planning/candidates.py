@@ -513,19 +513,25 @@ def _record_candidate(path: str, i: int, rec: Mapping[str, Any]) -> Candidate:
     if isinstance(lands, str):
         lands = [x.strip() for x in lands.split(";") if x.strip()]
     cid = str(rec.get("id") or rec.get("name") or f"candidate-{i + 1}")
+
+    def value(field: str, parse: Any) -> Any:
+        raw = rec.get(field)
+        try:
+            return None if raw is None else parse(raw)
+        except (TypeError, ValueError, IndexError):
+            problem = f"not a valid {field}: {raw!r}"
+            raise MalformedSourceError(path, problem, record=record, field=field) from None
+
+    route = value("route", lambda r: tuple(tuple((float(p[0]), float(p[1])) for p in x) for x in r))
+    numbers = (value("rfs_year", int), value("capacity_tbps", float), value("length_km", float))
     try:
-        route = rec.get("route")
         return Candidate(
             cid,
             str(rec.get("kind", "cable")),
             tuple(lands),
             rec.get("cable"),
-            tuple(tuple((float(pt[0]), float(pt[1])) for pt in line) for line in route)
-            if route
-            else None,
-            int(rec["rfs_year"]) if rec.get("rfs_year") is not None else None,
-            float(rec["capacity_tbps"]) if rec.get("capacity_tbps") is not None else None,
-            float(rec["length_km"]) if rec.get("length_km") is not None else None,
+            route or None,
+            *numbers,
             str(rec.get("note", "")),
         )
     except (TypeError, ValueError, KeyError) as exc:
