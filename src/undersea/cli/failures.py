@@ -500,10 +500,7 @@ def _incident_dict(inc: Incident) -> dict[str, Any]:
             }
             for r in inc.impact.reports
         ],
-        "sources": [
-            {"title": s.title, "url": s.url, "countries": list(inc.impact.citing(s.url))}
-            for s in inc.all_sources
-        ],
+        "sources": inc.cited_sources(),
     }
 
 

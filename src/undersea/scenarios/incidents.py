@@ -146,6 +146,14 @@ class Incident:
             out.setdefault(s.url, s)
         return tuple(out.values())
 
+    def cited_sources(self) -> list[dict[str, Any]]:
+        """:attr:`all_sources` as records: ``title``, ``url`` and ``countries`` (those whose
+        report gives it), as ``undersea incident show`` and the web API list them."""
+        return [
+            {"title": s.title, "url": s.url, "countries": list(self.impact.citing(s.url))}
+            for s in self.all_sources
+        ]
+
     @property
     def is_control(self) -> bool:
         """A negative control: no country was reported ``severe``."""

@@ -219,13 +219,7 @@ def countries_geojson(request: Request, state: State) -> Response:
 def _incident_json(inc: Incident) -> dict[str, Any]:
     """An incident's fields; ``sources`` lists every source cited (``Incident.all_sources``),
     each with the countries whose report it gives (as ``undersea incident show``)."""
-    return {
-        **jsonable(inc),
-        "sources": [
-            {"title": s.title, "url": s.url, "countries": list(inc.impact.citing(s.url))}
-            for s in inc.all_sources
-        ],
-    }
+    return {**jsonable(inc), "sources": inc.cited_sources()}
 
 
 @router.get("/incidents", tags=["records"])
