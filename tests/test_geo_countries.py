@@ -68,8 +68,8 @@ AUDIT = {
     "British Virgin Islands": "VG",
     "Cocos Islands": "CC",
     "Cocos (Keeling) Is.": "CC",
-    "Svalbard": "SJ",
-    "Jan Mayen": "SJ",
+    "Svalbard": "NO",  # part of Norway (geo.gazetteer.PART_OF_PARENT)
+    "Jan Mayen": "NO",
     "England": "GB",
     "Scotland": "GB",
     "Wales": "GB",

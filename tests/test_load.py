@@ -15,7 +15,7 @@ from undersea import DataNotFoundError, UnknownNameError
 from undersea.data import directory as _data
 from undersea.settings import Settings
 
-from .conftest import SNAPSHOTS
+from .conftest import SNAPSHOTS, make_snapshot
 from .test_export import _cli
 
 
@@ -340,3 +340,73 @@ def test_real_snapshots_load_strictly(shared_data, snapshot):
     """The real snapshots have quirks (notes) but no record skipped or repaired."""
     net = undersea.load(snapshot, data_dir=shared_data, strict=True)
     assert net.n_cables > 250
+
+
+def _split_places(net: undersea.Network) -> pd.DataFrame:
+    """Land links other than border links whose two ends carry different countries: a
+    landing point joined to a metro of another country (a fake border)."""
+    iso2 = net.nodes.set_index("node_id")["iso2"]
+    links = net.links.assign(
+        u_iso2=iso2.loc[net.links["u"]].to_numpy(), v_iso2=iso2.loc[net.links["v"]].to_numpy()
+    )
+    return links[(links["kind"] != "border") & (links["u_iso2"] != links["v_iso2"])]
+
+
+def test_a_landing_and_its_metro_share_a_country() -> None:
+    """Longyearbyen is filed under Norway and Svalbard is part of Norway: its metro is
+    Norwegian too. Kralendijk is filed under the Netherlands, North Salina under Bonaire
+    (BQ), on one island: both are BQ, in one metro. Dakhla, filed under Morocco, lies by
+    the gazetteer in Western Sahara, as its metro always did."""
+    from undersea.network.loading import _build_snapshot
+    from undersea.settings import get_settings
+
+    snap = make_snapshot(
+        [("svalbard", 2004, None), ("bonaire", 2010, None), ("dakhla", 2015, None)],
+        {
+            "longyearbyen": (15.6488, 78.2185, "NO"),
+            "tromso": (18.9553, 69.6496, "NO"),
+            "kralendijk": (-68.2767, 12.1507, "NL"),
+            "north-salina": (-68.2841, 12.1638, "BQ"),
+            "dakhla": (-15.9344, 23.7211, "MA"),
+            "casablanca": (-7.6192, 33.5928, "MA"),
+        },
+        {},
+        {
+            "svalbard": ["longyearbyen", "tromso"],
+            "bonaire": ["kralendijk", "north-salina"],
+            "dakhla": ["dakhla", "casablanca"],
+        },
+    )
+    net = _build_snapshot(snap, None, get_settings())
+    assert _split_places(net).empty, _split_places(net)
+    lp = net.all_landing_points.set_index("id")
+    metro = net.landing_metro.set_index("landing_point_id")["metro_id"]
+    assert lp.loc["longyearbyen", "iso2"] == "NO"
+    assert metro["longyearbyen"] == "longyearbyen-no"
+    assert lp.loc[["kralendijk", "north-salina"], "iso2"].tolist() == ["BQ", "BQ"]
+    assert metro["kralendijk"] == metro["north-salina"]
+    assert lp.loc["dakhla", ["iso2", "iso3"]].tolist() == ["EH", "ESH"]
+    assert "SJ" not in set(net.nodes["iso2"])
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("snapshot", ["2018-03", "2024-03"])
+def test_no_fake_border_between_a_landing_and_its_metro(shared_data: Path, snapshot: str) -> None:
+    """Every landing point is in its metro's country, so no land link other than a border
+    link crosses a border: Longyearbyen (filed under Norway) was joined to the metro
+    'Longyearbyen, SJ', Kralendijk (Netherlands) to 'Kralendijk, BQ', Dakhla (Morocco)
+    to 'Dakhla, EH', Kökar (Finland) to 'Mariehamn, AX' and, on the 2018 map, Douglas
+    (United Kingdom) to 'Douglas, IM'; see scripts/country_mismatches.py."""
+    net = undersea.load(snapshot, data_dir=shared_data)
+    assert _split_places(net).empty, _split_places(net)
+    assert "SJ" not in set(net.nodes["iso2"])
+    lp = net.all_landing_points.set_index("id")
+    if snapshot == "2024-03":
+        metros = net.metros.set_index("metro_id")
+        metro = net.landing_metro.set_index("landing_point_id")["metro_id"]
+        svalbard = "longyearbyen-svalbard-norway"
+        assert lp.loc[svalbard, "iso2"] == metros.loc[metro[svalbard], "iso2"] == "NO"
+        assert lp.loc["kkar-finland", "iso2"] == "AX"
+        assert lp.loc["kralendijk-bonaire-netherlands", "iso2"] == "BQ"
+    else:
+        assert set(lp.loc[lp["name"].str.contains("Douglas"), "iso2"]) == {"IM"}

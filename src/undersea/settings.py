@@ -35,11 +35,14 @@ class Settings:
     landing_snap_km: float = 50.0
     #: Sources (:func:`undersea.sources.naturalearth.assign_territories`): a landing point
     #: filed under China that lies in no country polygon joins Hong Kong or Macao when
-    #: their polygon (Natural Earth 1:50m) is the nearest within this distance. 20 km holds
+    #: their polygon (Natural Earth 1:50m) is the nearest within this distance. 40 km holds
     #: every Hong Kong and Macao landing of the reference snapshots (the farthest, Taipa,
-    #: lies ~7 km off the coarse 50m Macao polygon; Cape D'Aguilar ~3 km off Hong Kong's),
-    #: while Zhuhai, ~1 km off China's polygon and ~6 km off Macao's, stays in China.
-    territory_snap_km: float = 20.0
+    #: lies ~7 km off the coarse 50m Macao polygon; Cape D'Aguilar ~3 km off Hong Kong's)
+    #: and Kökar, an Åland island the 50m file does not draw, ~35 km (measured in degrees)
+    #: off Åland's polygon and twice that off Finland's; Zhuhai, ~1 km off China's polygon
+    #: and ~6 km off Macao's, stays in China. On the five reference snapshots 40 km places
+    #: no other landing than 20 km did, except Kökar.
+    territory_snap_km: float = 40.0
     #: Drawn route pieces of one cable that do not touch are joined by an inferred straight
     #: link between their closest points when no landing point connects them.
     join_disconnected_parts: bool = True

@@ -41,9 +41,10 @@ Decisions worth knowing (each alias is in :data:`ALIASES`):
 - Parts of a country that the data holds as one are that country: England, Scotland,
   Wales and Northern Ireland -> GB, ``"Tahiti"`` -> French Polynesia, ``"Chuuk"`` ->
   Micronesia, ``"Saipan"`` -> Northern Mariana Islands, ``"Svalbard"`` and ``"Jan
-  Mayen"`` -> SJ; ``"Sint Eustatius and Saba"`` / ``"Ascension and Tristan da Cunha"`` are
-  the tails of the comma-containing ISO names (BQ, SH) that older snapshots split at the
-  wrong comma.
+  Mayen"`` -> Norway (NO: Svalbard has no polygon or World Bank figures of its own and
+  its landing is filed under Norway, :data:`undersea.geo.gazetteer.PART_OF_PARENT`);
+  ``"Sint Eustatius and Saba"`` / ``"Ascension and Tristan da Cunha"`` are the tails of
+  the comma-containing ISO names (BQ, SH) that older snapshots split at the wrong comma.
 - ``"Netherlands Antilles"`` (dissolved 2010) has no single successor and is not an alias.
 """
 
@@ -96,7 +97,7 @@ ALIASES: dict[str, str] = {
     "Zaire": "CD", "Ceylon": "LK", "Dahomey": "BJ", "Upper Volta": "BF",
     # parts of a country the data holds as one
     "England": "GB", "Scotland": "GB", "Wales": "GB", "Northern Ireland": "GB",
-    "Tahiti": "PF", "Svalbard": "SJ", "Jan Mayen": "SJ", "Chuuk": "FM", "Saipan": "MP",
+    "Tahiti": "PF", "Svalbard": "NO", "Jan Mayen": "NO", "Chuuk": "FM", "Saipan": "MP",
     "Canary Islands": "ES",
     # source spellings (TeleGeography, PCH, World Bank)
     "Congo, Dem. Rep.": "CD", "Congo, Rep.": "CG", "Korea, Dem. Rep.": "KP",

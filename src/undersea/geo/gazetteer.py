@@ -25,7 +25,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from undersea.geo.sphere import chord_to_km, km_to_chord, unit_vectors
 from undersea.settings import Settings
 
 __all__ = [
+    "PART_OF_PARENT",
     "TERRITORIES",
     "Gazetteer",
     "MetroRule",
@@ -47,6 +48,7 @@ __all__ = [
     "centroids",
     "cities",
     "city_metro_id",
+    "country_names",
     "fold",
     "gravity_pick",
     "load_gazetteer",
@@ -69,19 +71,34 @@ _TRANSLIT = str.maketrans({
 })
 #: Gazetteer territories -> the country sources often file them under. TeleGeography
 #: lists Hong Kong's and Macau's landings under China, Puerto Rico's under the United
-#: States, Bonaire under the Netherlands, Svalbard under Norway, Åland under Finland and
-#: Dakhla (Western Sahara) under Morocco; PCH files Cayenne and Saint-Denis de la Réunion
-#: under France. A place filed under the parent country may join a city of the territory
-#: (the metro keeps the territory's code); never the other way round. Curaçao, Aruba and
-#: Sint Maarten are not listed: sources file them as countries of their own.
+#: States, Kralendijk (Bonaire) under the Netherlands, Åland under Finland and Dakhla
+#: (Western Sahara) under Morocco, and its 2014 and 2018 maps Douglas (Isle of Man) and
+#: Pembroke (Guernsey) under the United Kingdom; PCH files Cayenne and Saint-Denis de la
+#: Réunion under France. A place filed under the parent country may join a city of the
+#: territory (the metro keeps the territory's code); never the other way round. One rule
+#: decides where a place filed under the parent lies, for its landing point and its metro
+#: alike: the country polygons where they draw the territory
+#: (:func:`undersea.sources.naturalearth.assign_territories`), else the nearest gazetteer
+#: city (:func:`gravity_pick`), whose code the landing point then takes
+#: (:func:`undersea.network.metros.refile_landings`). Curaçao, Aruba and Sint Maarten are
+#: not listed: sources file them as countries of their own. Svalbard is no territory here
+#: but part of Norway (:data:`PART_OF_PARENT`).
 TERRITORIES: dict[str, str] = {
     "HK": "CN", "MO": "CN",
     "PR": "US", "VI": "US", "GU": "US", "AS": "US", "MP": "US",
-    "BQ": "NL", "SJ": "NO", "AX": "FI", "EH": "MA",
+    "BQ": "NL", "AX": "FI", "EH": "MA", "IM": "GB", "GG": "GB", "JE": "GB",
     "GF": "FR", "GP": "FR", "MQ": "FR", "RE": "FR", "YT": "FR", "PM": "FR", "BL": "FR",
     "MF": "FR", "NC": "FR", "PF": "FR", "WF": "FR",
 }
 # fmt: on
+#: GeoNames codes that undersea counts as part of another country (iso2 -> that country):
+#: the gazetteer's cities there carry the parent's code. Svalbard and Jan Mayen (SJ) is
+#: part of Norway: Natural Earth draws no polygon of its own (Norway's holds Svalbard),
+#: the World Bank publishes no figures for it (no population, GDP or demand of its own),
+#: and TeleGeography files Longyearbyen under Norway. As a territory, the landing
+#: (Norway) joined the metro "Longyearbyen, SJ" across a fake border, and Svalbard was a
+#: country reached only through Norway while Norway's figures carried the Arctic cable.
+PART_OF_PARENT: dict[str, str] = {"SJ": "NO"}
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _SAINT = re.compile(r"\bste?\b")
 _SAINTS = {"st": "saint", "ste": "sainte"}
@@ -186,7 +203,10 @@ def _cached(kind: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
 def cities() -> pd.DataFrame:
     """Cities of 15,000 people or more: gid, name, key (:func:`name_key`), iso2, admin1,
     lon, lat, population; most populous first."""
-    return _cached("cities", _build_gazetteer)
+    df = _cached("cities", _build_gazetteer)
+    if df["iso2"].isin(list(PART_OF_PARENT)).any():
+        df = df.assign(iso2=df["iso2"].replace(PART_OF_PARENT))
+    return df
 
 
 def _build_gazetteer() -> pd.DataFrame:
@@ -236,6 +256,12 @@ def _build_alternates() -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO2 -> GeoNames' name of the country."""
+    return {iso2: str(info.get("name") or iso2) for iso2, info in _raw_countries().items()}
+
+
+@functools.lru_cache(maxsize=1)
 def capitals() -> dict[str, str]:
     """ISO2 -> name of the capital city."""
     return {iso2: str(info.get("capital") or "") for iso2, info in _raw_countries().items()}
@@ -272,7 +298,9 @@ def load_gazetteer(min_population: int) -> Gazetteer:
     cities = sorted(_raw_cities(min_population).values(), key=lambda c: int(c["geonameid"]))
     gid = np.array([int(c["geonameid"]) for c in cities], dtype=np.int64)
     name = np.array([c["name"] for c in cities], dtype=object)
-    iso2 = np.array([c["countrycode"] for c in cities], dtype="U2")
+    iso2 = np.array(
+        [PART_OF_PARENT.get(c["countrycode"], c["countrycode"]) for c in cities], dtype="U2"
+    )
     pop = np.array([int(c["population"] or 0) for c in cities], dtype=np.int64)
     lon = np.array([float(c["longitude"]) for c in cities])
     lat = np.array([float(c["latitude"]) for c in cities])
@@ -338,13 +366,24 @@ class MetroRule:
     core_km: float
     earth_radius_km: float
     cross_border: bool
+    #: Territories whose places were already placed by location (the country polygons
+    #: draw them): a point still filed under the parent lies in the parent, so it never
+    #: joins their cities (Zhuhai, which the polygons leave in China, never joins Macao).
+    located: frozenset[str] = frozenset()
 
 
-def metro_rule(cfg: Settings, radius_km: float | None, cross_border: bool) -> MetroRule:
+def metro_rule(
+    cfg: Settings,
+    radius_km: float | None,
+    cross_border: bool,
+    located: Collection[str] = (),
+) -> MetroRule:
     radius = float(cfg.metro_radius_km if radius_km is None else radius_km)
     if not np.isfinite(radius) or radius < 0:
         raise InvalidArgumentError(f"metro radius must be a distance >= 0 km, not {radius_km!r}")
-    return MetroRule(radius, cfg.metro_core_km, cfg.earth_radius_km, cross_border)
+    return MetroRule(
+        radius, cfg.metro_core_km, cfg.earth_radius_km, cross_border, frozenset(located)
+    )
 
 
 def _pairs_within(
@@ -379,13 +418,16 @@ def _best_per_point(
 _HOME_NEIGHBOURS = 16
 
 
-def _home_country(xyz: np.ndarray, iso2: np.ndarray, gaz: Gazetteer) -> np.ndarray:
+def _home_country(
+    xyz: np.ndarray, iso2: np.ndarray, gaz: Gazetteer, located: frozenset[str] = frozenset()
+) -> np.ndarray:
     """The country each point lies in, for points filed under a territory's parent.
 
     A point filed under a parent country (China) lies in the territory (Hong Kong) whose
     gazetteer city is the nearest of the parent's and its territories' cities: Lantau
     Island's landings, filed under China, are in Hong Kong, however large Shenzhen is
-    across the border. Other points keep their code.
+    across the border. Territories in ``located`` were placed by location already: their
+    cities never make a point filed under the parent move. Other points keep their code.
     """
     out = np.asarray(iso2, dtype="U2").copy()
     parents = np.unique(np.array(list(TERRITORIES.values()), dtype="U2"))
@@ -396,7 +438,8 @@ def _home_country(xyz: np.ndarray, iso2: np.ndarray, gaz: Gazetteer) -> np.ndarr
     _, rows = gaz.tree.query(xyz[todo], k=k)
     rows = np.asarray(rows).reshape(len(todo), k)
     own = out[todo][:, None]
-    fits = (gaz.iso2[rows] == own) | (gaz.parent[rows] == own)
+    city = gaz.iso2[rows]
+    fits = (city == own) | ((gaz.parent[rows] == own) & ~np.isin(city, list(located)))
     first = np.argmax(fits, axis=1)
     found = fits[np.arange(len(todo)), first]
     out[todo[found]] = gaz.iso2[rows[np.arange(len(todo)), first]][found]
@@ -411,7 +454,7 @@ def gravity_pick(xyz: np.ndarray, iso2: np.ndarray, gaz: Gazetteer, rule: MetroR
     """
     i, j, km = _pairs_within(xyz, gaz.tree, rule)
     if not rule.cross_border:
-        home = _home_country(xyz, iso2, gaz)
+        home = _home_country(xyz, iso2, gaz, rule.located)
         keep = gaz.iso2[j] == home[i]
         i, j, km = i[keep], j[keep], km[keep]
     score = gaz.population[j] / np.maximum(km, rule.core_km)

@@ -360,17 +360,26 @@ def _build_snapshot(
     """The network of ``snap``; ``root`` is the data directory (exchange cities, rule 4 of
     :mod:`undersea.network.land`)."""
     from undersea.network.exchanges import exchange_cities
+    from undersea.network.metros import assign_metros, refile_landings
     from undersea.sources import read_countries
-    from undersea.sources.naturalearth import assign_territories
+    from undersea.sources.naturalearth import LOCATED_TERRITORIES, assign_territories
 
     countries = read_countries(countries_file) if countries_file else None
+    located: frozenset[str] = frozenset()
     if countries is not None:  # Hong Kong and Macao by location, not as the map files them
         lp, notes = assign_territories(snap.landing_points, countries, snap_km=s.territory_snap_km)
         snap = replace(snap, landing_points=lp, notes=(*snap.notes, *notes))
+        located = frozenset(LOCATED_TERRITORIES).intersection(countries["iso2"])
+    # one country per place: the gazetteer places what the polygons do not draw (Bonaire),
+    # and a landing takes the territory code of the metro it joins
+    metros = assign_metros(snap.landing_points, located=located, settings=s)
+    lp, notes = refile_landings(snap.landing_points, metros)
+    snap = replace(snap, landing_points=lp, notes=(*snap.notes, *notes))
     topo = build_topology(snap, settings=s)
     land = build_land_layer(
         snap.landing_points,
         countries=countries,
+        metros=metros,
         exchange_cities=exchange_cities(root, s) if root is not None else None,
         settings=s,
     )

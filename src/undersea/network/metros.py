@@ -62,7 +62,7 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +102,7 @@ __all__ = [
     "metro_exchange_stats",
     "metro_slug",
     "read_metro_overrides",
+    "refile_landings",
     "unique_labels",
 ]
 
@@ -381,6 +382,7 @@ def assign_metros(
     radius_km: float | None = None,
     overrides: Mapping[str, str] | str | Path | None = None,
     cross_border: bool = False,
+    located: Collection[str] = (),
     settings: Settings | None = None,
 ) -> MetroAssignment:
     """Cluster landing points into named metro areas (rule in the module docstring).
@@ -397,6 +399,11 @@ def assign_metros(
         file (:func:`read_metro_overrides`).
     cross_border
         Let a landing point join a more attractive city of another country.
+    located
+        Territories (:data:`TERRITORIES`) whose landing points were placed by location
+        already (:func:`undersea.sources.naturalearth.assign_territories`): a landing
+        point still filed under their parent lies in the parent and never joins their
+        cities.
     settings
         Settings to use; ``None`` uses the session's.
 
@@ -405,7 +412,7 @@ def assign_metros(
     MetroAssignment
     """
     cfg = settings or get_settings()
-    rule = metro_rule(cfg, radius_km, cross_border)
+    rule = metro_rule(cfg, radius_km, cross_border, located)
     lp = _landing_frame(landing_points)
     gaz = load_gazetteer(cfg.metro_gazetteer_min_population)
     xyz = unit_vectors(lp["lon"], lp["lat"])
@@ -422,6 +429,64 @@ def assign_metros(
     metros = _assignment_metros(lp, gaz)
     log.debug("%d landing points -> %d metros (%d own-town)", len(lp), len(metros), own.sum())
     return MetroAssignment(metros=metros, landing_metro=_landing_metro(lp, metros, cfg))
+
+
+def refile_landings(
+    landing_points: pd.DataFrame, assignment: MetroAssignment
+) -> tuple[pd.DataFrame, list[str]]:
+    """Give a landing point filed under a parent country its metro's territory code.
+
+    Where the country polygons do not draw a territory (Bonaire in Natural Earth 1:50m),
+    the gazetteer rule of :func:`assign_metros` decides where a landing point filed under
+    the parent lies: ``Kralendijk, Bonaire, Netherlands`` joins the metro
+    ``Kralendijk, BQ``. The landing point then takes that code too (iso2, iso3, country),
+    so a landing and its metro are always in one country, never joined across a fake
+    border. Only a territory of the landing's own code (:data:`TERRITORIES`) is taken.
+
+    Returns
+    -------
+    (pandas.DataFrame, list of str)
+        The table (a copy when anything changed) and one note per territory.
+
+    Examples
+    --------
+    >>> lp, notes = refile_landings(landing_points, assign_metros(landing_points))  # doctest: +SKIP
+    >>> notes  # doctest: +SKIP
+    ['1 landing point filed under NL joins a metro of BQ: BQ/BES']
+    """
+    lm = assignment.landing_metro.set_index("landing_point_id")["metro_id"]
+    metros = assignment.metros.set_index("metro_id")
+    metro = lm.reindex(landing_points["id"].astype(str)).to_numpy()
+    code = metros["iso2"].reindex(metro).fillna("").to_numpy(dtype=object)
+    filed = landing_points["iso2"].fillna("").to_numpy(dtype=object)
+    moved = np.array([TERRITORIES.get(c) == f != "" for c, f in zip(code, filed, strict=True)])
+    if not moved.any():
+        return landing_points, []
+    out = landing_points.copy()
+    iso3 = metros["iso3"].reindex(metro).to_numpy(dtype=object)
+    names = _country_names(landing_points)
+    notes = []
+    for c in sorted(set(code[moved])):
+        hit = moved & (code == c)
+        parent = TERRITORIES[c]
+        out.loc[hit, ["iso2", "iso3", "country"]] = [c, iso3[hit][0], names.get(c, c)]
+        n = int(hit.sum())
+        notes.append(
+            f"{n} landing point{'s' if n != 1 else ''} filed under {parent} "
+            f"join{'s' if n == 1 else ''} a metro of {c}: {c}/{iso3[hit][0]}"
+        )
+    return out, notes
+
+
+def _country_names(landing_points: pd.DataFrame) -> dict[str, str]:
+    """iso2 -> the country name the table gives it (or GeoNames' where it gives none)."""
+    from undersea.geo.gazetteer import country_names
+
+    names = dict(country_names())
+    if "country" in landing_points:
+        given = landing_points[["iso2", "country"]].dropna().drop_duplicates("iso2")
+        names.update(zip(given["iso2"], given["country"], strict=True))
+    return names
 
 
 def _landing_frame(landing_points: pd.DataFrame) -> pd.DataFrame:

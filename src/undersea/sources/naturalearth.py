@@ -46,6 +46,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 
 from undersea._errors import DataNotFoundError, MalformedSourceError
+from undersea.geo.gazetteer import TERRITORIES
 from undersea.settings import get_settings
 from undersea.tables import check_table
 
@@ -608,15 +609,25 @@ def country_at(
 
 
 #: Territories with ISO codes of their own that cable maps file under another country, and
-#: that undersea places by location instead (iso2 -> the iso2 they are filed under).
-#: TeleGeography lists Hong Kong's and Macao's landing points under China (2018 onwards;
-#: the 2014 snapshot still had "Hong Kong"); both are separate economies with their own
-#: international gateways, regulators and World Bank figures. Puerto Rico and the US Virgin
-#: Islands (filed under the United States: San Juan, "PR, United States") and Åland (filed
-#: under Finland) have ISO codes, World Bank figures (Puerto Rico, the Virgin Islands) and
-#: metros of their own: filed under the parent, their landings were joined to their own
-#: metros by a "border" link and the islands treated as landlocked behind it.
-LOCATED_TERRITORIES: dict[str, str] = {"HK": "CN", "MO": "CN", "PR": "US", "VI": "US", "AX": "FI"}
+#: that undersea places by location instead (iso2 -> the iso2 they are filed under): the
+#: gazetteer's :data:`undersea.geo.gazetteer.TERRITORIES`, so that one table decides for
+#: landing points and metros alike. TeleGeography lists Hong Kong's and Macao's landing
+#: points under China (2018 onwards; the 2014 snapshot still had "Hong Kong"); both are
+#: separate economies with their own international gateways, regulators and World Bank
+#: figures. Puerto Rico, the US Virgin Islands and Guam (filed under the United States:
+#: "San Juan, PR, United States", "Piti, GU, United States" in 2020-2021) and Åland (filed
+#: under Finland), the Isle of Man and Guernsey (filed under the United Kingdom in 2014 and
+#: 2018) have ISO codes, polygons and metros of their own: filed under the parent,
+#: their landings were joined to their own metros by a "border" link and the islands
+#: treated as landlocked behind it. A territory the polygons do not draw (Bonaire in the
+#: 1:50m file) is left to the gazetteer (:func:`undersea.network.metros.refile_landings`),
+#: and so is Western Sahara: the 1:50m file draws its coast (Laayoune, Dakhla) inside
+#: Morocco and only the land east of the berm as W. Sahara, while GeoNames puts both towns
+#: in EH; by the polygons Dakhla's landing would be Moroccan beside EH's inland capital
+#: Laayoune, joined to it by a fake 700 km border, so the gazetteer decides for both (the
+#: landing filed under Morocco is EH's, as its metro always was). Svalbard is no territory:
+#: it is part of Norway (:data:`undersea.geo.gazetteer.PART_OF_PARENT`).
+LOCATED_TERRITORIES: dict[str, str] = {t: p for t, p in TERRITORIES.items() if t != "EH"}
 
 
 def _refile_name(name: str, filed_as: str, iso2: str, territory: str) -> str:
