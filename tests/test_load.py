@@ -387,6 +387,10 @@ def test_a_landing_and_its_metro_share_a_country() -> None:
     assert metro["kralendijk"] == metro["north-salina"]
     assert lp.loc["dakhla", ["iso2", "iso3"]].tolist() == ["EH", "ESH"]
     assert "SJ" not in set(net.nodes["iso2"])
+    # and their names say where they are, not where they were filed
+    assert lp.loc["kralendijk", "name"] == "Kralendijk, Bonaire, Sint Eustatius and Saba"
+    assert lp.loc["dakhla", "name"] == "Dakhla, Western Sahara"
+    assert lp.loc["longyearbyen", "name"] == "Longyearbyen, Norway"
 
 
 @pytest.mark.realdata

@@ -73,6 +73,7 @@ __all__ = [
     "country_names",
     "name_variants",
     "parse_countries",
+    "refiled_name",
 ]
 
 # fmt: off
@@ -417,3 +418,25 @@ def _split_commas(parts: list[str], lookup: Callable[[str], str | None]) -> list
         else:
             raise country_error(parts[k], _matches(parts[k]))
     return out
+
+
+def refiled_name(name: str, filed_as: str, iso2: str, territory: str) -> str:
+    """A landing point's name with the country it was filed under replaced by the
+    territory it lies in; a name that does not end with that country is kept.
+
+    >>> refiled_name("Chung Hom Kok, China", "China", "HK", "Hong Kong")
+    'Chung Hom Kok, Hong Kong'
+    >>> refiled_name("Condado Beach, PR, United States", "United States", "PR", "Puerto Rico")
+    'Condado Beach, Puerto Rico'
+    >>> refiled_name("Kralendijk, Bonaire, Netherlands", "Netherlands", "BQ",
+    ...              "Bonaire, Sint Eustatius and Saba")
+    'Kralendijk, Bonaire, Sint Eustatius and Saba'
+    """
+    suffix = f", {filed_as}"
+    if not name.endswith(suffix):
+        return name
+    parts = name[: -len(suffix)].split(", ")
+    named = {iso2, territory, *territory.split(", ")}
+    while len(parts) > 1 and parts[-1] in named:  # the code or the territory said already
+        parts.pop()
+    return f"{', '.join(parts)}, {territory}"

@@ -74,6 +74,7 @@ from undersea._errors import (
     MalformedSourceError,
     UnknownNameError,
 )
+from undersea.geo.countries import refiled_name
 from undersea.geo.gazetteer import (
     TERRITORIES,
     Gazetteer,
@@ -469,7 +470,11 @@ def refile_landings(
     for c in sorted(set(code[moved])):
         hit = moved & (code == c)
         parent = TERRITORIES[c]
-        out.loc[hit, ["iso2", "iso3", "country"]] = [c, iso3[hit][0], names.get(c, c)]
+        territory = names.get(c, c)
+        if "country" in landing_points:  # "Kralendijk, Netherlands" -> "Kralendijk, Bonaire..."
+            was = landing_points.loc[hit, ["name", "country"]].astype(str).itertuples(index=False)
+            out.loc[hit, "name"] = [refiled_name(n, f, c, territory) for n, f in was]
+        out.loc[hit, ["iso2", "iso3", "country"]] = [c, iso3[hit][0], territory]
         n = int(hit.sum())
         notes.append(
             f"{n} landing point{'s' if n != 1 else ''} filed under {parent} "

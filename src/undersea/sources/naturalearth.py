@@ -46,6 +46,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 
 from undersea._errors import DataNotFoundError, MalformedSourceError
+from undersea.geo.countries import refiled_name
 from undersea.geo.gazetteer import TERRITORIES
 from undersea.settings import get_settings
 from undersea.tables import check_table
@@ -630,18 +631,6 @@ def country_at(
 LOCATED_TERRITORIES: dict[str, str] = {t: p for t, p in TERRITORIES.items() if t != "EH"}
 
 
-def _refile_name(name: str, filed_as: str, iso2: str, territory: str) -> str:
-    """A landing's name with the country it was filed under replaced by its territory's:
-    ``"Chung Hom Kok, China"`` -> ``"Chung Hom Kok, Hong Kong"``, ``"Condado Beach, PR,
-    United States"`` -> ``"Condado Beach, Puerto Rico"``; a name that does not end with
-    the parent's name is kept."""
-    suffix = f", {filed_as}"
-    if not name.endswith(suffix):
-        return name
-    place = name[: -len(suffix)].removesuffix(f", {iso2}")
-    return f"{place}, {territory}"
-
-
 def assign_territories(
     landing_points: pd.DataFrame,
     countries: pd.DataFrame,
@@ -698,7 +687,7 @@ def assign_territories(
             continue
         out = out.copy() if out is landing_points else out
         out.loc[hit, "name"] = [
-            _refile_name(name, filed_as, iso2, row["name"])
+            refiled_name(name, filed_as, iso2, row["name"])
             for name, filed_as in zip(sub.loc[hit, "name"], sub.loc[hit, "country"], strict=True)
         ]
         out.loc[hit, ["iso2", "iso3", "country"]] = [iso2, row["iso3"], row["name"]]
