@@ -6,7 +6,7 @@ rewrites the blocks between ``<!-- validation:MODEL -->`` and ``<!-- /validation
 in ``docs/failures.md``: each model's table per incident with its pooled last line; and
 the block ``<!-- validation:thresholds -->``: the capacity model's pooled scores on the
 same replays when its two severity thresholds are moved, one at a time (the lost shares
-do not depend on them, so each replay is computed once and re-classified).
+do not depend on them, so the capacity table's replays are re-classified, not rerun).
 Reads the reference data (``UNDERSEA_DATA``).
 
 Usage: ``python scripts/validation_table.py [--check]`` (``--check``: exit 1 when the
@@ -25,10 +25,9 @@ from typing import Any
 import pandas as pd
 
 import undersea
-from undersea.analysis.impact import classify_severity, country_impact
+from undersea.analysis.impact import classify_severity
 from undersea.analysis.validation import IncidentValidation, replay_incidents, score_counts
 from undersea.network.core import Network
-from undersea.scenarios.builders import scenario_from_incident
 from undersea.scenarios.incidents import incidents
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "failures.md"
@@ -83,13 +82,13 @@ SEVERE_SHARES = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 DEGRADED_SHARES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 
 
-def thresholds(net: Network) -> str:
+def thresholds(net: Network, res: IncidentValidation) -> str:
     """The capacity model's pooled scores with ``capacity_severe_share`` moved (the
-    degraded threshold kept) and ``capacity_degraded_share`` moved (the severe one kept)."""
+    degraded threshold kept) and ``capacity_degraded_share`` moved (the severe one kept),
+    on the replays of ``res`` (the capacity model's, every shipped incident)."""
     replays = []
     for inc in incidents():
-        view = net.as_of(inc.date.year, include_planned=net.include_planned)
-        t = country_impact(view, scenario_from_incident(view, inc), impact="capacity")
+        t = res.tables[inc.id]
         reported = {r.country: r.severity for r in inc.impact.reports}
         iso2 = t["iso2"].astype(str)
         # a reported country with no node in the view counts as predicted "none"
@@ -171,12 +170,14 @@ def _replace(text: str, name: str, content: str, date: str) -> str:
 
 
 def blocks(text: str) -> str:
-    """``text`` with every block regenerated (one load, one replay per model)."""
+    """``text`` with every block regenerated (one load, one replay per model: the
+    threshold scan re-classifies the capacity model's replays)."""
     net = undersea.load()
     date = net.provenance.snapshot_date
+    results = {model: replay_incidents(net, impact=model) for model in MODELS}
     for model in MODELS:
-        text = _replace(text, model, table(replay_incidents(net, impact=model)), date)
-    return _replace(text, "thresholds", thresholds(net), date)
+        text = _replace(text, model, table(results[model]), date)
+    return _replace(text, "thresholds", thresholds(net, results["capacity"]), date)
 
 
 def main() -> int:

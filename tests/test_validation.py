@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pandas as pd
 import pytest
 
 from undersea._errors import InvalidArgumentError, UnknownNameError
-from undersea.analysis.validation import replay_incidents, score_counts
+from undersea.analysis.impact import country_impact
+from undersea.analysis.validation import replay_incidents, score_counts, views_by_year
 from undersea.geo.regions import Circle
+from undersea.scenarios.builders import scenario_from_incident
 from undersea.scenarios.incidents import Impact, Incident, Report, Source, incidents
 
 from .conftest import COAST_LANDINGS, COAST_LINES, make_snapshot, network_from
@@ -130,6 +133,20 @@ def test_network_per_incident(coast) -> None:
     assert seen == ["2020-02-spur", "2020-01-senegal"]
     assert v.incidents["year"].tolist() == [2010, 2010]
     assert v.incidents.loc[0, "missing_cables"] == "SPUR"  # not in service in 2010
+
+
+def test_one_view_per_year_and_the_replays_kept(coast) -> None:
+    """Incidents of one year share a view (and so its compiled models); each replay's
+    whole impact table is kept, the same as replaying it alone on a fresh view."""
+    pick = views_by_year(coast)
+    assert pick(CUT_SENEGAL) is pick(CUT_NIGERIA)  # both in 2020
+    assert pick(CUT_SENEGAL).year == 2020
+    v = replay_incidents(coast, incidents=[CUT_SENEGAL, CUT_SPUR, CUT_NIGERIA])
+    assert list(v.tables) == ["2020-01-senegal", "2020-02-spur", "2020-03-nigeria"]
+    for inc in (CUT_SENEGAL, CUT_NIGERIA):
+        view = coast.as_of(2020)
+        alone = country_impact(view, scenario_from_incident(view, inc))
+        pd.testing.assert_frame_equal(v.tables[inc.id], alone)
 
 
 def test_bad_arguments(coast) -> None:

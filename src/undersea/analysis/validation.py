@@ -45,7 +45,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -57,7 +57,7 @@ from undersea.scenarios.builders import scenario_from_incident
 from undersea.scenarios.incidents import Incident, incident
 from undersea.scenarios.incidents import incidents as shipped_incidents
 
-__all__ = ["IncidentValidation", "replay_incidents", "score_counts"]
+__all__ = ["IncidentValidation", "replay_incidents", "score_counts", "views_by_year"]
 
 _SEVERE = frozenset({"severe", "isolated"})
 _RANK = {"severe": 0, "degraded": 1, "none": 2}
@@ -84,11 +84,17 @@ class IncidentValidation:
     overall
         Pooled counts and ratios (the same keys as an incident row's scores) plus
         ``controls``, ``controls_ok`` and ``impact`` (the model's name).
+    tables
+        Each replay's whole impact table (:func:`~undersea.analysis.impact.country_impact`,
+        every country with a node) by incident id: to score the same replays another
+        way (docs/failures.md re-classifies them under other thresholds) without
+        replaying them again.
     """
 
     countries: pd.DataFrame
     incidents: pd.DataFrame
     overall: dict[str, Any]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
 
 def score_counts(
@@ -196,6 +202,20 @@ def _overall(table: pd.DataFrame, model: str) -> dict[str, Any]:
     }
 
 
+def views_by_year(net: Network) -> Callable[[Incident], Network]:
+    """``incident -> net.as_of(incident year)``, one view per year: the models an impact
+    compiles are memoised per view, so the incidents of one year share them."""
+    views: dict[int, Network] = {}
+
+    def pick(inc: Incident) -> Network:
+        year = inc.date.year
+        if year not in views:
+            views[year] = net.as_of(year, include_planned=net.include_planned)
+        return views[year]
+
+    return pick
+
+
 def _resolve(items: Sequence[Incident | str] | None) -> list[Incident]:
     if items is None:
         return shipped_incidents()
@@ -238,19 +258,16 @@ def replay_incidents(
     """
     if impact not in IMPACT_MODELS:  # before any replay: fail fast
         raise UnknownNameError("impact model", str(impact), list(IMPACT_MODELS))
-    pick = networks if callable(networks) and not isinstance(networks, Network) else None
-    all_rows, summary = [], []
+    pick = networks if not isinstance(networks, Network) else views_by_year(networks)
+    all_rows, summary, tables = [], [], {}
     for inc in _resolve(incidents):
-        if pick is not None:
-            view = pick(inc)
-        else:
-            assert isinstance(networks, Network)
-            view = networks.as_of(inc.date.year, include_planned=networks.include_planned)
+        view = pick(inc)
         scenario = scenario_from_incident(view, inc)
-        rows = _country_rows(inc, _impact(view, scenario, impact))
+        tables[inc.id] = _impact(view, scenario, impact)
+        rows = _country_rows(inc, tables[inc.id])
         details = {"year": view.year, **scenario.to_dict()}
         all_rows.append(rows)
         summary.append(_incident_row(inc, rows, details))
     table = pd.DataFrame(summary)
     countries = pd.concat(all_rows, ignore_index=True) if all_rows else pd.DataFrame()
-    return IncidentValidation(countries, table, _overall(table, impact))
+    return IncidentValidation(countries, table, _overall(table, impact), tables)
