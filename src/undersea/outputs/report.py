@@ -392,12 +392,14 @@ def _core_routes(net: Network, country: pd.Series, alternatives: int) -> tuple[p
 def _incident_replays(net: Network, iso2: str) -> pd.DataFrame:
     """Each documented incident replayed as of its year: what it does to this country."""
     from undersea.analysis.impact import country_impact
+    from undersea.analysis.validation import views_by_year
     from undersea.scenarios.builders import scenario_from_incident
     from undersea.scenarios.incidents import incidents
 
     rows: list[dict[str, Any]] = []
+    as_of = views_by_year(net)  # several incidents a year: one compiled model per year
     for inc in incidents():  # a handful of documented incidents
-        view = net.as_of(inc.date.year, include_planned=net.include_planned)
+        view = as_of(inc)
         try:
             impact = country_impact(view, scenario_from_incident(view, inc))
         except UnderseaError as exc:  # e.g. nothing in service that year
