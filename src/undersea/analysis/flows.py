@@ -82,7 +82,6 @@ same integer flow units as scipy's maximum flow, which is kept as the reference
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -151,8 +150,15 @@ class FlowModel:
     unit_country: NDArray[np.int64]  # (U,)
     node_unit: NDArray[np.int64]
     base_delivered: NDArray[np.float64]
-    base_uses: NDArray[np.bool_]  # (U, E) edges carrying flow in the base solution
     fast: ReroutedArrays | None = None  # the warm-started kernel's arrays
+
+    @functools.cached_property
+    def base_uses(self) -> NDArray[np.bool_]:
+        """(U, E) edges carrying flow in scipy's base solution: what the reference
+        (:func:`reference_rerouted`) re-solves from; solved on first use."""
+        none = np.zeros(len(self.edge_cap), dtype=bool)
+        _, uses, _ = solve_all(self, none, np.arange(self.n_units), uses=True)
+        return uses
 
     def immediate(self, failed_segments: NDArray[np.bool_]) -> NDArray[np.float64]:
         """(B, U) immediate lost capacity (Gbit/s) for a (B, S) batch (rule C6)."""
@@ -668,7 +674,8 @@ def _compile(
     np.add.at(g.data, epos, ecap)
     np.add.at(g.data, erpos, ecap)
     unit_nodes = [np.flatnonzero(node_unit == u) for u in range(n_u)]
-    model = FlowModel(
+    fast = _rerouted_arrays(net, inp, node_unit, sinks, None)
+    return FlowModel(
         n_units=n_u,
         demand_gbps=udem,
         demand_source=np.asarray(usrc, dtype=object),
@@ -706,16 +713,11 @@ def _compile(
         sink_country=dest.country,
         unit_country=ucountry,
         node_unit=node_unit.astype(np.int64),
-        base_delivered=np.zeros(n_u),
-        base_uses=np.zeros((n_u, len(ecap)), dtype=bool),
+        # the kernel's base flows give every unit's max-flow value: the same integers
+        # as scipy's (exact, module docstring of undersea.engine.rerouted), not solved twice
+        base_delivered=fast.base_delivered,
+        fast=fast,
     )
-    delivered, uses, _ = solve_all(
-        model, np.zeros(len(ecap), dtype=bool), np.arange(n_u), uses=True
-    )
-    model.base_delivered[:] = delivered
-    model.base_uses[:] = uses
-    fast = _rerouted_arrays(net, inp, node_unit, sinks, None)
-    return dataclasses.replace(model, fast=fast)
 
 
 @dataclass(frozen=True)
