@@ -13,6 +13,7 @@ from undersea.geo.countries import (
     country_index,
     country_iso2,
     country_key,
+    country_prefix_matches,
     parse_countries,
 )
 
@@ -186,6 +187,26 @@ def test_no_two_full_names_of_different_countries_share_a_key() -> None:
 @pytest.mark.parametrize("name", ["Geneva", "Korea", "Congo", "Virgin Islands", "Atlantis", ""])
 def test_not_countries(name: str) -> None:
     assert country_iso2(name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "codes"),
+    [
+        ("Saudi", ("SA",)),
+        ("sao  tome", ("ST",)),
+        ("Guinea Bissau", ()),  # the whole name: country_matches' business, not a beginning
+        ("Trinidad", ("TT",)),
+        ("St Vincent", ("VC",)),
+        ("Virgin", ("VG", "VI")),
+        ("South", ()),
+        ("Sri", ()),
+        ("Africa", ()),
+        ("", ()),
+    ],
+)
+def test_country_prefix_matches(name: str, codes: tuple[str, ...]) -> None:
+    assert country_prefix_matches(name) == codes
+    assert country_prefix_matches("Atlantis", extra=[("Atlantis Republic", "QA")]) == ("QA",)
 
 
 @pytest.mark.parametrize(

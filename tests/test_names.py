@@ -145,6 +145,25 @@ def test_country_names_people_type(net2024: Network) -> None:
 
 
 @pytest.mark.realdata
+def test_the_first_words_of_a_country_name(net2024: Network) -> None:
+    """Where only a country can be meant, its name's first words are enough when no
+    country is called so; a place of that name keeps it where places are asked for."""
+    from undersea.analysis.routes.places import countries_in
+
+    typed = {"Saudi": "SA", "Faroe": "FO", "Sao Tome": "ST", "Papua": "PG", "Bosnia": "BA"}
+    assert {n: resolve(net2024, n, kind="country").id for n in typed} == typed
+    assert countries_in(net2024, "Saudi, Oman, Faroe") == ["SA", "OM", "FO"]
+    assert resolve(net2024, "Saudi", kind="place").id == "country:SA"  # no place is called so
+    assert resolve(net2024, "Sao Tome", kind="place").kind == "metro"  # São Tomé, ST
+    assert resolve(net2024, "Salvador", kind="place").kind == "metro"  # Salvador, BR
+    with pytest.raises(AmbiguousNameError, match="'French Guiana \\(GF\\)'"):
+        resolve(net2024, "French", kind="country")
+    for generic in ("South", "East", "Africa"):  # a word many names begin with, or none
+        with pytest.raises(undersea.UnderseaError, match="unknown country"):
+            resolve(net2024, generic, kind="country")
+
+
+@pytest.mark.realdata
 @pytest.mark.parametrize(
     ("name", "message"),
     [

@@ -71,6 +71,7 @@ __all__ = [
     "country_key",
     "country_matches",
     "country_names",
+    "country_prefix_matches",
     "name_variants",
     "parse_countries",
     "refiled_name",
@@ -440,3 +441,52 @@ def refiled_name(name: str, filed_as: str, iso2: str, territory: str) -> str:
     while len(parts) > 1 and parts[-1] in named:  # the code or the territory said already
         parts.pop()
     return f"{', '.join(parts)}, {territory}"
+
+
+#: Words that begin many country names, or a name only by accident: alone, they are no
+#: country's first word (``"South"``, ``"Saint"``, ``"East"`` -> East Timor would surprise).
+_GENERIC = frozenset(
+    {
+        *("the", "east", "west", "western", "eastern", "north", "northern", "south"),
+        *("southern", "central", "united", "new", "saint", "san", "santa", "sao", "st"),
+        *("isle", "islands", "republic", "democratic", "great", "el", "holy", "cape"),
+    }
+)
+
+
+def _words(name: str) -> tuple[str, ...]:
+    """The words of a name as :func:`country_key` reads them (``"Is."`` -> ``islands``)."""
+    words = name_key(str(name).replace(".", "").replace("&", " and ")).split()
+    if words[:1] == ["the"] and len(words) > 1:
+        words = words[1:]
+    return tuple("islands" if w in _ISLANDS else w for w in words)
+
+
+@functools.cache
+def _word_index() -> tuple[tuple[tuple[str, ...], str], ...]:
+    names = [*_iso_names(), *ALIASES.items()]
+    return tuple(sorted({(_words(v), iso2) for n, iso2 in names for v in (n, *name_variants(n))}))
+
+
+def country_prefix_matches(
+    name: str, *, extra: Iterable[tuple[str, str]] = (), most: int = 6
+) -> tuple[str, ...]:
+    """Alpha-2 codes of the countries whose name *begins* with the words of ``name``, for a
+    name :func:`country_matches` does not know (``"Saudi"`` -> SA, ``"Faroe"`` -> FO,
+    ``"Sao Tome"`` -> ST; ``"French"`` -> four, ambiguous). Whole words only; a
+    single word shorter than four letters or in :data:`_GENERIC` (``"South"``, ``"East"``)
+    matches nothing, and so does a beginning shared by more than ``most`` countries.
+    ``extra`` adds ``(name, alpha-2)`` pairs (a network's own names).
+
+    >>> country_prefix_matches("Saudi"), country_prefix_matches("Sao Tome")
+    (('SA',), ('ST',))
+    >>> country_prefix_matches("South"), country_prefix_matches("Africa")
+    ((), ())
+    """
+    words = _words(" ".join(str(name).replace("-", " ").split()))
+    if not words or (len(words) == 1 and (words[0] in _GENERIC or len(words[0]) < 4)):
+        return ()
+    k = len(words)
+    index = [*_word_index(), *((_words(n), c) for n, c in extra)]
+    found = {iso2 for ws, iso2 in index if len(ws) > k and ws[:k] == words}
+    return tuple(sorted(found)) if len(found) <= most else ()

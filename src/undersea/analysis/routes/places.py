@@ -64,6 +64,7 @@ from undersea.geo.countries import (
     country_error,
     country_index,
     country_matches,
+    country_prefix_matches,
     parse_countries,
 )
 from undersea.geo.gazetteer import alternate_rows, capitals, cities, name_key
@@ -160,7 +161,15 @@ def resolve_place(
         hit = rule(net, text, s)
         if hit is not None:
             return hit
-    return _by_qualified(net, text, s, strict=strict) or _by_name(net, text, s, strict=strict)
+    try:
+        return _by_qualified(net, text, s, strict=strict) or _by_name(net, text, s, strict=strict)
+    except AmbiguousNameError:
+        raise
+    except UnknownNameError:  # no place of that name: the beginning of a country's?
+        found = _country_prefixes(net, text)
+        if len(found) != 1:
+            raise
+        return _country_place(net, found[0], s)
 
 
 def resolve_country(net: Network, country: str, *, settings: Settings | None = None) -> Place:
@@ -177,7 +186,7 @@ def resolve_country(net: Network, country: str, *, settings: Settings | None = N
     'Nigeria'
     """
     text = " ".join(str(country).split()).removeprefix("country:")
-    found = _country_matches(net, text)
+    found = _country_candidates(net, text)
     if len(found) != 1:
         raise _refused(net, text, found, settings or net.settings)
     return _country_place(net, found[0], settings or net.settings)
@@ -193,7 +202,7 @@ def countries_in(net: Network, text: str | Iterable[str]) -> list[str]:
     try:
         return parse_countries(text, lookup=functools.partial(country_code, net))
     except UnknownNameError as err:
-        raise _refused(net, err.name, _country_matches(net, err.name), net.settings) from None
+        raise _refused(net, err.name, _country_candidates(net, err.name), net.settings) from None
 
 
 def _refused(net: Network, text: str, found: tuple[str, ...], s: Settings) -> UnknownNameError:
@@ -472,8 +481,20 @@ def country_code(net: Network, text: str) -> str | None:
     >>> country_code(undersea.load(sample=True), "Ivory Coast")
     'CI'
     """
-    found = _country_matches(net, text)
+    found = _country_candidates(net, text)
     return found[0] if len(found) == 1 else None
+
+
+def _country_candidates(net: Network, text: str) -> tuple[str, ...]:
+    """Where only a country can be meant: the countries ``text`` names, else those whose
+    name begins with its words (``"Saudi"``, ``"Sao Tome"``:
+    :func:`undersea.geo.countries.country_prefix_matches`)."""
+    return _country_matches(net, text) or _country_prefixes(net, text)
+
+
+def _country_prefixes(net: Network, text: str) -> tuple[str, ...]:
+    table = _names(net).countries
+    return country_prefix_matches(text, extra=zip(table["name"], table["iso2"], strict=True))
 
 
 def _country_matches(net: Network, text: str) -> tuple[str, ...]:
