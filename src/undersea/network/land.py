@@ -12,7 +12,9 @@ times a route factor (``Settings.backhaul_route_factor`` inside a metro,
    ``max_domestic_link_km`` and, where country polygons are known, only between metros on
    the same landmass (Hawaii is not joined to California by land).
 3. **Borders.** Two countries that share a land border (country polygons) are joined
-   between their closest metros, if these are at most ``max_border_link_km`` apart.
+   between their closest metros, if these are at most ``max_border_link_km`` apart; so
+   are the pairs of :data:`UNDRAWN_BORDERS` (Gibraltar and Spain), whose one side the
+   polygons do not draw.
    With ``land_delaunay_links`` (default), rules 2 and 3 also join metros that are
    neighbours in the spherical Delaunay triangulation of all metros (same country and
    landmass, or neighbouring countries on touching landmasses; same length caps), a
@@ -55,6 +57,7 @@ from undersea.settings import Settings, get_settings
 
 __all__ = [
     "LINK_KINDS",
+    "UNDRAWN_BORDERS",
     "LandLayer",
     "build_land_layer",
     "read_land_links",
@@ -247,6 +250,29 @@ def _border_links(
     return out
 
 
+#: Land borders of places that the 1:50m countries do not draw as polygons of their own
+#: (alpha-2 pairs; land boundaries as in the CIA World Factbook): Gibraltar-Spain (1.2
+#: km, the isthmus that Gibraltar's fibre to Spain crosses), and French Guiana, drawn
+#: inside France, with Brazil (649 km) and Suriname (556 km). Without them Gibraltar was
+#: an island whose one cable's cut isolated it.
+UNDRAWN_BORDERS: tuple[tuple[str, str], ...] = (("GI", "ES"), ("GF", "BR"), ("GF", "SR"))
+
+
+def _undrawn_border_links(
+    xyz: np.ndarray, iso2: np.ndarray, parts: Mapping[str, list[object]]
+) -> list[tuple[int, int]]:
+    """Rule 3 for :data:`UNDRAWN_BORDERS` whose one side has no polygon: the two
+    countries' closest metros (the length cap applies as to every border link)."""
+    out = []
+    for a2, b2 in UNDRAWN_BORDERS:
+        ia, ib = np.flatnonzero(iso2 == a2), np.flatnonzero(iso2 == b2)
+        if len(ia) and len(ib) and not (parts.get(a2) and parts.get(b2)):
+            d = np.linalg.norm(xyz[ia][:, None] - xyz[ib][None], axis=2)
+            i, j = np.unravel_index(int(np.argmin(d)), d.shape)
+            out.append((int(ia[i]), int(ib[j])))
+    return out
+
+
 def _delaunay_edges(xyz: np.ndarray) -> np.ndarray:
     """Edges (i < j) of the spherical Delaunay triangulation (the convex hull of unit
     vectors); empty when the points are too few or degenerate."""
@@ -389,6 +415,7 @@ def _links(
     limits = {"domestic": s.max_domestic_link_km, "border": s.max_border_link_km}
     if countries is not None:
         pairs["border"] = _border_links(xyz, iso3, landmass, countries, touching)
+        pairs["border"] += _undrawn_border_links(xyz, iso2, parts)
     if s.land_delaunay_links:
         extra = _delaunay_links(xyz, iso2, iso3, landmass, countries, touching)
         for kind, more in extra.items():
