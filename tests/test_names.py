@@ -164,6 +164,19 @@ def test_the_first_words_of_a_country_name(net2024: Network) -> None:
 
 
 @pytest.mark.realdata
+def test_a_continent_is_no_place(net2024: Network) -> None:
+    """GeoNames calls Mahdia "Africa" and a town in Luzon "Asia": a route's end named after
+    a continent or region is refused, and the town stays reachable by its qualified name."""
+    from undersea.analysis.routes.places import resolve_place
+
+    for name in ("Africa", "asia", "Europe", "Middle East", "South-East Asia"):
+        with pytest.raises(undersea.InvalidArgumentError, match="continent or region"):
+            resolve_place(net2024, name)
+    assert resolve_place(net2024, "Asia, PH").iso2 == "PH"
+    assert resolve_place(net2024, "South Africa").iso2 == "ZA"  # a country comes first
+
+
+@pytest.mark.realdata
 @pytest.mark.parametrize(
     ("name", "message"),
     [

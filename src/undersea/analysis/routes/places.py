@@ -123,6 +123,19 @@ class Place:
         }
 
 
+#: Continents and world regions (name keys): a route's end is a country, metro, city or
+#: point, never one of these (GeoNames calls Mahdia "Africa" and a town in Luzon "Asia").
+_REGIONS = frozenset(
+    {
+        *("africa", "europe", "asia", "oceania", "north america", "south america"),
+        *("latin america", "central america", "middle east", "caribbean", "pacific"),
+        *("atlantic", "indian ocean", "mediterranean", "sub saharan africa", "west africa"),
+        *("east africa", "southeast asia", "south east asia", "south asia", "east asia"),
+        "scandinavia",
+    }
+)
+
+
 def resolve_place(
     net: Network,
     place: str | tuple[float, float] | Place,
@@ -161,6 +174,10 @@ def resolve_place(
         hit = rule(net, text, s)
         if hit is not None:
             return hit
+    if name_key(text) in _REGIONS:  # not the town GeoNames also calls "Africa" (Mahdia)
+        raise InvalidArgumentError(
+            f"{text!r} is a continent or region, not a place: name a country, metro or city"
+        )
     try:
         return _by_qualified(net, text, s, strict=strict) or _by_name(net, text, s, strict=strict)
     except AmbiguousNameError:
