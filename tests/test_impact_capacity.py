@@ -84,6 +84,29 @@ def test_one_cable_and_a_fat_border_recovers_after_rerouting() -> None:
     assert ci["bottleneck"] == ""
 
 
+def test_a_user_border_capacity_overrides_rule_c2() -> None:
+    """The capacity table's ``land CIV-SEN`` row (Tbit/s, the bottleneck's label) gives the
+    thin border of the first test the capacity of the fat one: nothing is lost after
+    rerouting. A row for two countries no land link joins, or not two ISO3 codes, is
+    refused with a one-line error."""
+    net = _coast([("abidjan-ci", "dakar-sn")], factor=0.1)
+    cut = net.without(segments=["trunk:0"])
+
+    def impact(extra: dict[str, float]) -> pd.Series:
+        table = {"trunk": 1.0, "spur": 1.0, **extra}
+        df = country_impact(net, cut, core=CORE, demand=DEMAND, capacity=table)
+        return df.set_index("iso2").loc["CI"]
+
+    ci = impact({"land SEN-CIV": 1.0})
+    assert ci["delivered_after_gbps"] == pytest.approx(100.0, abs=0.1)
+    assert ci["severity_rerouted"] == "none"
+    assert impact({})["severity_rerouted"] == "severe"  # rule C2: 10 Gbit/s
+    with pytest.raises(undersea.InvalidArgumentError, match="no land link joins"):
+        impact({"land CIV-NGA": 1.0})
+    with pytest.raises(undersea.InvalidArgumentError, match="two ISO3 codes"):
+        impact({"land Ivory Coast": 1.0})
+
+
 def test_festoon_cut_hurts_the_far_side() -> None:
     # Ghana reaches Abidjan over land; the cut is between Abidjan's branch and Ghana's
     net = _coast([("accra-gh", "abidjan-ci")], factor=0.1)

@@ -12,7 +12,8 @@ C2. **Land capacity.** A country's terrestrial international capacity is
     the world's, at most 1: :func:`~undersea.network.demand.country_demand`), and all of
     its demand for a country without a landing (its traffic has no other way out); it is
     offered to its land neighbours in proportion to their demand, and a border carries
-    the smaller of the two sides' offers, split evenly over that pair's border links.
+    the smaller of the two sides' offers, split evenly over that pair's border links;
+    the capacity table's ``land XXX-YYY`` rows (:data:`LAND_KEY`) override a border.
     Cross-border fibre follows income: Germany can send all its international traffic
     over its nine borders (Austria reaches Frankfurt by land), while the Republic of the
     Congo, at a fifth of the world's income per head, has a fifth of its demand over its
@@ -93,6 +94,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from undersea._errors import InvalidArgumentError
 from undersea.analysis._maxflow import _UNIT, reference_rerouted, sink_caps, solve_all
 from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.engine.rerouted import ReroutedArrays, rerouted_batch
@@ -579,13 +581,41 @@ def water_fill(demand: NDArray[np.float64], capacity: float) -> NDArray[np.float
     return _fill_rows(d[None, :], np.array([float(capacity)]))[0]
 
 
+#: A capacity table's key for a land border: ``"land CIV-GHA"``, the two countries' ISO3
+#: codes in either order, as the ``bottleneck`` column names it.
+LAND_KEY = "land "
+
+
+def _border_overrides(
+    table: Mapping[str, float], iso3: NDArray[np.object_], n_c: int
+) -> dict[int, tuple[float, str]]:
+    """The user's border capacities (Gbit/s, and the row's key) by country pair code
+    (``lo * (n_c + 1) + hi``) from the capacity table's ``land XXX-YYY`` rows (Tbit/s)."""
+    index = {str(code): i for i, code in enumerate(iso3)}
+    out: dict[int, tuple[float, str]] = {}
+    for key, tbps in table.items():
+        if not str(key).startswith(LAND_KEY):
+            continue
+        ends = str(key)[len(LAND_KEY) :].strip().upper().split("-")
+        if len(ends) != 2 or any(e not in index for e in ends) or ends[0] == ends[1]:
+            raise InvalidArgumentError(
+                f"capacity row {key!r}: a land border is 'land' and two ISO3 codes of this "
+                "network's countries, as the bottleneck column names it ('land CIV-GHA')"
+            )
+        a, b = sorted(index[e] for e in ends)
+        out[a * (n_c + 1) + b] = (1000.0 * float(tbps), str(key))
+    return out
+
+
 def _land_capacity(
     net: Network,
     country: NDArray[np.int32],
     cdemand: NDArray[np.float64],
     income: NDArray[np.float64],
+    overrides: Mapping[int, tuple[float, str]] | None = None,
 ) -> _Land:
-    """Active land links: endpoints, capacity (Gbit/s, rule C2), whether a border, km."""
+    """Active land links: endpoints, capacity (Gbit/s, rule C2, or the user's for a border
+    in ``overrides``), whether a border, km."""
     s = net.settings
     s_n = len(net.seg_u)
     lu, lv = net.edge_u[s_n:], net.edge_v[s_n:]
@@ -612,6 +642,15 @@ def _land_capacity(
         return np.asarray(total[c] * cdemand[to] / np.where(reach[c] > 0, reach[c], 1.0))
 
     pair_cap = np.minimum(offer(a, b), offer(b, a))
+    if overrides:
+        missing = sorted(set(overrides) - set(pair[border].tolist()))
+        if missing:
+            raise InvalidArgumentError(
+                f"capacity row {overrides[missing[0]][1]!r}: no land link joins these two "
+                "countries in this network"
+            )
+        user = np.array([overrides.get(int(k), (np.nan, ""))[0] for k in pair], dtype=float)
+        pair_cap = np.where(np.isnan(user), pair_cap, user)
     cap = np.where(border, pair_cap / counts[inv], dom)
     return lu.astype(np.int64), lv.astype(np.int64), cap, border, km.astype(float)
 
@@ -773,7 +812,8 @@ def _inputs(
     )
     lit_gbps = lit * 1000.0
     dest = destinations(net, country, demand_table)
-    land = _land_capacity(net, country, cdem, cd["income"].to_numpy(dtype=float))
+    overrides = _border_overrides(capacity_table or {}, countries["iso3"].to_numpy(object), n_c)
+    land = _land_capacity(net, country, cdem, cd["income"].to_numpy(dtype=float), overrides)
     s_act = np.flatnonzero(net.active & ~net.failed_nodes[net.seg_u] & ~net.failed_nodes[net.seg_v])
     eu = np.concatenate((net.seg_u[s_act], land[0])).astype(np.int64)
     ev = np.concatenate((net.seg_v[s_act], land[1])).astype(np.int64)

@@ -146,7 +146,9 @@ CapacityOpt = Annotated[
     Path | None,
     typer.Option(
         "--capacity",
-        help="CSV cable_id,capacity_tbps of lit capacity overriding the model.",
+        help="CSV cable_id,capacity_tbps of lit capacity overriding the model; a row "
+        "'land CIV-GHA' (two ISO3 codes, as the bottleneck column names a border) gives "
+        "a land border's capacity.",
         dir_okay=False,
     ),
 ]
