@@ -105,6 +105,8 @@ def test_a_user_border_capacity_overrides_rule_c2() -> None:
         impact({"land CIV-NGA": 1.0})
     with pytest.raises(undersea.InvalidArgumentError, match="two ISO3 codes"):
         impact({"land Ivory Coast": 1.0})
+    with pytest.raises(UnknownNameError, match="unknown cable 'trunc'; did you mean: 'trunk'"):
+        impact({"trunc": 1.0})  # a typo does not leave the model's value silently
 
 
 def test_festoon_cut_hurts_the_far_side() -> None:

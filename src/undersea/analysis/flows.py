@@ -94,7 +94,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from undersea._errors import InvalidArgumentError
+from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis._maxflow import _UNIT, reference_rerouted, sink_caps, solve_all
 from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.engine.rerouted import ReroutedArrays, rerouted_batch
@@ -807,9 +807,13 @@ def _inputs(
         ucountry = np.full(n_u, -1, dtype=np.int64)
         on = node_unit >= 0
         ucountry[node_unit[on]] = country[on]
-    lit = lit_capacity_tbps(
-        net.all_cables, network_year(net), net.settings, dict(capacity_table or {})
-    )
+    table = dict(capacity_table or {})
+    ids = net.all_cables["id"].astype(str)
+    known = set(ids)
+    unknown = sorted(str(k) for k in table if not str(k).startswith(LAND_KEY) and k not in known)
+    if unknown:  # a typo would otherwise leave the model's value in place, silently
+        raise UnknownNameError("cable", unknown[0], ids.tolist())
+    lit = lit_capacity_tbps(net.all_cables, network_year(net), net.settings, table)
     lit_gbps = lit * 1000.0
     dest = destinations(net, country, demand_table)
     overrides = _border_overrides(capacity_table or {}, countries["iso3"].to_numpy(object), n_c)
