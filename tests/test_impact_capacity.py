@@ -226,6 +226,8 @@ def test_demand_fallback_is_flagged_and_never_zero() -> None:
         ("iso3,demand_gbps\nCIV,abc\n", "demand_gbps"),
         ("iso3,demand_gbps\nCIV,-3\n", "demand_gbps"),
         ("iso3,demand_gbps\nC1,3\n", "iso3"),
+        ("iso3,demand_gbps\nZZZ,3\n", "iso3"),  # no country: the row would do nothing
+        ("iso3,demand_gbps\nUAE,3\n", "iso3"),  # a name, not the code (ARE)
     ],
 )
 def test_bad_demand_csv_names_file_row_field(tmp_path, text: str, field: str) -> None:
