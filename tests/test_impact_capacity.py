@@ -220,6 +220,18 @@ def test_demand_fallback_is_flagged_and_never_zero() -> None:
     assert d.loc["XXX", "demand_gbps"] == get_settings().demand_fallback_gbps
 
 
+def test_a_demand_or_capacity_file_that_is_not_utf8_is_malformed(tmp_path) -> None:
+    from undersea.network.capacity import read_capacity_table
+
+    p = tmp_path / "table.csv"
+    p.write_bytes(b"iso3,demand_gbps\nCIV,3\n\xff\xfe,4\n")
+    with pytest.raises(MalformedSourceError, match=r"table\.csv: not UTF-8 text"):
+        read_demand_table(p)
+    p.write_bytes(b"cable_id,capacity_tbps\n\xff,4\n")
+    with pytest.raises(MalformedSourceError, match="not UTF-8 text"):
+        read_capacity_table(p)
+
+
 @pytest.mark.parametrize(
     ("text", "field"),
     [

@@ -44,6 +44,8 @@ def read_positive_values(
                 out[_key(p, n, row[key], key, parse_key)] = _value(p, n, row[value], value, what)
     except OSError as exc:
         raise DataNotFoundError(f"cannot read the {what} file {p}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise MalformedSourceError(str(p), f"not UTF-8 text ({exc.reason})") from None
     return out
 
 
