@@ -134,10 +134,16 @@ def country_key(name: str) -> str:
     >>> country_key("The Turks & Caicos Is."), country_key("U.K.")
     ('turksandcaicosislands', 'uk')
     """
+    return "".join(_words(name))
+
+
+def _words(name: str) -> tuple[str, ...]:
+    """The words of a name as :func:`country_key` reads them: dots dropped, ``&`` spelled
+    out, a leading ``the`` dropped, ``Is.``/``I.``/``Island`` as ``islands``."""
     words = name_key(str(name).replace(".", "").replace("&", " and ")).split()
     if words[:1] == ["the"] and len(words) > 1:
         words = words[1:]
-    return "".join("islands" if w in _ISLANDS else w for w in words)
+    return tuple("islands" if w in _ISLANDS else w for w in words)
 
 
 def name_variants(name: str) -> set[str]:
@@ -452,14 +458,6 @@ _GENERIC = frozenset(
         *("isle", "islands", "republic", "democratic", "great", "el", "holy", "cape"),
     }
 )
-
-
-def _words(name: str) -> tuple[str, ...]:
-    """The words of a name as :func:`country_key` reads them (``"Is."`` -> ``islands``)."""
-    words = name_key(str(name).replace(".", "").replace("&", " and ")).split()
-    if words[:1] == ["the"] and len(words) > 1:
-        words = words[1:]
-    return tuple("islands" if w in _ISLANDS else w for w in words)
 
 
 @functools.cache
