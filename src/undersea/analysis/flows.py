@@ -586,15 +586,22 @@ def water_fill(demand: NDArray[np.float64], capacity: float) -> NDArray[np.float
 LAND_KEY = "land "
 
 
-def _border_overrides(
-    table: Mapping[str, float], iso3: NDArray[np.object_], n_c: int
-) -> dict[int, tuple[float, str]]:
-    """The user's border capacities (Gbit/s, and the row's key) by country pair code
-    (``lo * (n_c + 1) + hi``) from the capacity table's ``land XXX-YYY`` rows (Tbit/s)."""
+def _capacity_rows(
+    table: Mapping[str, float], cable_ids: pd.Series, iso3: NDArray[np.object_]
+) -> tuple[dict[str, float], dict[int, tuple[float, str]]]:
+    """The user's capacity table split: cable rows (Tbit/s, rule C1), and land border
+    rows (``land XXX-YYY``, rule C2) as Gbit/s and the row's key by country pair code
+    (``lo * (n_c + 1) + hi``, as :func:`_land_capacity` codes a pair). A row naming no
+    cable of the network, or a border not as two of its countries' ISO3 codes, is refused."""
     index = {str(code): i for i, code in enumerate(iso3)}
-    out: dict[int, tuple[float, str]] = {}
+    known = set(cable_ids)
+    cables: dict[str, float] = {}
+    borders: dict[int, tuple[float, str]] = {}
     for key, tbps in table.items():
         if not str(key).startswith(LAND_KEY):
+            if key not in known:  # a typo would otherwise leave the model's value, silently
+                raise UnknownNameError("cable", str(key), cable_ids.tolist())
+            cables[key] = tbps
             continue
         ends = str(key)[len(LAND_KEY) :].strip().upper().split("-")
         if len(ends) != 2 or any(e not in index for e in ends) or ends[0] == ends[1]:
@@ -603,8 +610,8 @@ def _border_overrides(
                 "network's countries, as the bottleneck column names it ('land CIV-GHA')"
             )
         a, b = sorted(index[e] for e in ends)
-        out[a * (n_c + 1) + b] = (1000.0 * float(tbps), str(key))
-    return out
+        borders[a * (len(iso3) + 1) + b] = (1000.0 * float(tbps), str(key))
+    return cables, borders
 
 
 def _land_capacity(
@@ -649,8 +656,9 @@ def _land_capacity(
                 f"capacity row {overrides[missing[0]][1]!r}: no land link joins these two "
                 "countries in this network"
             )
-        user = np.array([overrides.get(int(k), (np.nan, ""))[0] for k in pair], dtype=float)
-        pair_cap = np.where(np.isnan(user), pair_cap, user)
+        user = pd.Series({k: gbps for k, (gbps, _) in overrides.items()}, dtype=float)
+        given = user.reindex(pair).to_numpy(dtype=float)
+        pair_cap = np.where(np.isnan(given), pair_cap, given)
     cap = np.where(border, pair_cap / counts[inv], dom)
     return lu.astype(np.int64), lv.astype(np.int64), cap, border, km.astype(float)
 
@@ -807,17 +815,13 @@ def _inputs(
         ucountry = np.full(n_u, -1, dtype=np.int64)
         on = node_unit >= 0
         ucountry[node_unit[on]] = country[on]
-    table = dict(capacity_table or {})
-    ids = net.all_cables["id"].astype(str)
-    known = set(ids)
-    unknown = sorted(str(k) for k in table if not str(k).startswith(LAND_KEY) and k not in known)
-    if unknown:  # a typo would otherwise leave the model's value in place, silently
-        raise UnknownNameError("cable", unknown[0], ids.tolist())
-    lit = lit_capacity_tbps(net.all_cables, network_year(net), net.settings, table)
+    cable_rows, border_rows = _capacity_rows(
+        capacity_table or {}, net.all_cables["id"].astype(str), countries["iso3"].to_numpy(object)
+    )
+    lit = lit_capacity_tbps(net.all_cables, network_year(net), net.settings, cable_rows)
     lit_gbps = lit * 1000.0
     dest = destinations(net, country, demand_table)
-    overrides = _border_overrides(capacity_table or {}, countries["iso3"].to_numpy(object), n_c)
-    land = _land_capacity(net, country, cdem, cd["income"].to_numpy(dtype=float), overrides)
+    land = _land_capacity(net, country, cdem, cd["income"].to_numpy(dtype=float), border_rows)
     s_act = np.flatnonzero(net.active & ~net.failed_nodes[net.seg_u] & ~net.failed_nodes[net.seg_v])
     eu = np.concatenate((net.seg_u[s_act], land[0])).astype(np.int64)
     ev = np.concatenate((net.seg_v[s_act], land[1])).astype(np.int64)
