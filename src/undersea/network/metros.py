@@ -460,7 +460,7 @@ def refile_landings(
     metro = lm.reindex(landing_points["id"].astype(str)).to_numpy()
     code = metros["iso2"].reindex(metro).fillna("").to_numpy(dtype=object)
     filed = landing_points["iso2"].fillna("").to_numpy(dtype=object)
-    moved = np.array([TERRITORIES.get(c) == f != "" for c, f in zip(code, filed, strict=True)])
+    moved = (pd.Series(code).map(TERRITORIES).to_numpy(dtype=object) == filed) & (filed != "")
     if not moved.any():
         return landing_points, []
     out = landing_points.copy()
