@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,10 +51,11 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 from scipy.spatial import ConvexHull, QhullError, cKDTree
 
-from undersea._errors import DataNotFoundError, MalformedSourceError, UnknownNameError
+from undersea._errors import MalformedSourceError, UnknownNameError
 from undersea.geo.sphere import great_circle_km, lonlat_to_xyz
 from undersea.network.graph import metro_node
 from undersea.settings import Settings, get_settings
+from undersea.sources.keyed import read_user_text
 
 __all__ = [
     "LINK_KINDS",
@@ -452,20 +454,10 @@ def read_land_links(path: str | Path, node_ids: Mapping[str, object] | None = No
     UTF-8) raise :class:`MalformedSourceError` naming the file, line and field.
     """
     p = Path(path)
-    rows = []
-    try:
-        with p.open(newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            if reader.fieldnames is None or not {"from", "to"} <= set(reader.fieldnames):
-                raise MalformedSourceError(str(p), "header must have columns from,to[,length_km]")
-            for n, row in enumerate(reader, start=2):
-                rows.append(_link_row(row, n, p, node_ids))
-    except OSError as exc:
-        raise DataNotFoundError(
-            f"cannot read the land-links file {p}: {exc.strerror or exc}"
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise MalformedSourceError(str(p), f"not UTF-8 text ({exc.reason})") from exc
+    reader = csv.DictReader(io.StringIO(read_user_text(p, "land-links"), newline=""))
+    if reader.fieldnames is None or not {"from", "to"} <= set(reader.fieldnames):
+        raise MalformedSourceError(str(p), "header must have columns from,to[,length_km]")
+    rows = [_link_row(row, n, p, node_ids) for n, row in enumerate(reader, start=2)]
     return pd.DataFrame(rows, columns=["u", "v", "length_km", "kind"])
 
 

@@ -9,6 +9,7 @@ file that cannot be read (missing) a :class:`~undersea.DataNotFoundError`.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from undersea._errors import DataNotFoundError, MalformedSourceError
 
-__all__ = ["read_positive_values"]
+__all__ = ["read_positive_values", "read_user_text"]
 
 
 def read_positive_values(
@@ -35,18 +36,26 @@ def read_positive_values(
     """
     p = Path(path)
     out: dict[str, float] = {}
+    reader = csv.DictReader(io.StringIO(read_user_text(p, what), newline=""))
+    if not reader.fieldnames or not {key, value} <= set(reader.fieldnames):
+        raise MalformedSourceError(str(p), f"header must be {key},{value}")
+    for n, row in enumerate(reader, start=2):
+        out[_key(p, n, row[key], key, parse_key)] = _value(p, n, row[value], value, what)
+    return out
+
+
+def read_user_text(path: str | os.PathLike[str], what: str) -> str:
+    """The text of a file a user names (``what``: ``"demand"``, ``"candidates"``...):
+    :class:`~undersea.DataNotFoundError` naming the path when it is missing or cannot be
+    opened, :class:`~undersea.MalformedSourceError` when it is not UTF-8 text."""
+    p = Path(path)
     try:
-        with p.open(newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or not {key, value} <= set(reader.fieldnames):
-                raise MalformedSourceError(str(p), f"header must be {key},{value}")
-            for n, row in enumerate(reader, start=2):
-                out[_key(p, n, row[key], key, parse_key)] = _value(p, n, row[value], value, what)
+        with p.open(encoding="utf-8", newline="") as fh:  # line ends as written, for csv
+            return fh.read()
     except OSError as exc:
         raise DataNotFoundError(f"cannot read the {what} file {p}: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise MalformedSourceError(str(p), f"not UTF-8 text ({exc.reason})") from None
-    return out
 
 
 def _key(p: Path, n: int, raw: str | None, field: str, parse: Callable[[str], str]) -> str:

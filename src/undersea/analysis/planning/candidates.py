@@ -19,12 +19,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from undersea._errors import (
-    DataNotFoundError,
-    InvalidArgumentError,
-    MalformedSourceError,
-    UnknownNameError,
-)
+from undersea._errors import InvalidArgumentError, MalformedSourceError, UnknownNameError
 from undersea.analysis.routes.places import countries_in, resolve_country
 from undersea.geo.sphere import great_circle_km, unit_vectors
 from undersea.network.core import Network
@@ -35,6 +30,7 @@ from undersea.network.whatif import (
     with_land_link,
     with_landing,
 )
+from undersea.sources.keyed import read_user_text
 
 __all__ = [
     "CANDIDATE_KINDS",
@@ -442,7 +438,7 @@ def read_candidates(path: str | Path) -> list[Candidate]:
     field.
     """
     p = Path(path)
-    text = _read_text(p, "candidates")
+    text = read_user_text(p, "candidates")
     if p.suffix.lower() == ".csv":
         records = _csv_records(text)
     else:
@@ -456,17 +452,6 @@ def read_candidates(path: str | Path) -> list[Candidate]:
     if not out:
         raise InvalidArgumentError(f"{p}: no candidate in the file")
     return out
-
-
-def _read_text(p: Path, what: str) -> str:
-    """The text of a user's ``what`` file: DataNotFoundError naming the path when it is
-    missing or cannot be opened, MalformedSourceError when it is not UTF-8."""
-    try:
-        return p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataNotFoundError(f"cannot read the {what} file {p}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise MalformedSourceError(str(p), f"not UTF-8 text ({exc.reason})") from exc
 
 
 def _csv_records(text: str) -> list[dict[str, Any]]:
@@ -542,7 +527,7 @@ def read_route(path: str | Path) -> tuple[tuple[tuple[float, float], ...], ...]:
     """A drawn cable route from a GeoJSON file: the lines of its (first) LineString or
     MultiLineString (a geometry, a Feature or a FeatureCollection), as ``[lon, lat]``."""
     p = Path(path)
-    text = _read_text(p, "route")
+    text = read_user_text(p, "route")
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
