@@ -64,6 +64,7 @@ __all__ = [
     "ALIASES",
     "AMBIGUOUS",
     "CountryIndex",
+    "code_iso2",
     "country_codes",
     "country_error",
     "country_index",
@@ -248,8 +249,13 @@ def _iso3(iso2: str) -> str:
     return str(found.alpha_3) if found is not None else _EXTRA_ISO3[iso2]
 
 
-def _code(text: str) -> str | None:
-    """The alpha-2 of an ISO alpha-2 or alpha-3 code in any case (``"nga"`` -> NG)."""
+def code_iso2(text: str) -> str | None:
+    """The alpha-2 of an ISO 3166-1 alpha-2 or alpha-3 code in any case (``"nga"`` -> NG),
+    else None (``"UAE"`` is a name, not a code).
+
+    >>> code_iso2("nga"), code_iso2("XKX"), code_iso2("UAE")
+    ('NG', 'XK', None)
+    """
     if len(text) not in (2, 3) or not text.isalpha():
         return None
     code = text.upper()
@@ -262,7 +268,7 @@ def _code(text: str) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def _matches(text: str) -> tuple[str, ...]:
-    code = _code(text)
+    code = code_iso2(text)
     return (code,) if code else country_matches(text, codes=False)
 
 
@@ -283,7 +289,7 @@ def country_matches(
     text = " ".join(str(name).split())
     if codes and extra is None:
         return _matches(text)
-    code = _code(text) if codes else None
+    code = code_iso2(text) if codes else None
     if code:
         return (code,)
     key = country_key(text) if text else ""

@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from undersea._errors import UnknownNameError
+from undersea.geo.countries import code_iso2
 from undersea.network.core import Network
 from undersea.settings import Settings
 from undersea.sources.keyed import read_positive_values
@@ -104,21 +104,9 @@ def _iso3(text: str) -> str:
     code = text.strip().upper()
     if len(code) != 3 or not code.isalpha():
         raise ValueError(f"not a 3-letter code: {code!r}")
-    if _alpha3(code) != code:  # "ZZZ", or "UAE" (ARE): its row would do nothing
+    if code_iso2(code) is None:  # "ZZZ", or the name "UAE" (ARE): its row would do nothing
         raise ValueError(f"no country has the ISO 3166 alpha-3 code {code!r}")
     return code
-
-
-def _alpha3(code: str) -> str | None:
-    """The alpha-3 code that ``code`` is as an ISO 3166-1 code (alpha-2 or alpha-3), else
-    None (``"UAE"`` is a name, not a code)."""
-    from undersea.geo.countries import country_codes
-
-    try:
-        iso2, iso3 = country_codes(code)
-    except UnknownNameError:
-        return None
-    return iso3 if code.upper() in (iso2, iso3) else None
 
 
 def _world_dir(net: Network, data_dir: str | os.PathLike[str] | None) -> Path | None:
