@@ -23,16 +23,23 @@ and metros) reaches a core metro (:func:`~undersea.analysis.impact.core_metros`)
     metros and metros without a cable in service cannot be cut. ``None`` when no such set
     exists (the country holds a core metro, or inland routes reach the core).
 
-**Routes.** From the country's best-connected metro
-(:func:`~undersea.analysis.routes.places.resolve_place`) to each destination of the
-capacity model abroad (``impact="capacity"``, the default: the 100 metros with the most
-exchange capacity, rules C3 and D6 of :mod:`undersea.analysis.flows`, each route weighted
-by its destination's attraction, so traffic heads for the big exchanges) or to each core
-metro, all equal (``impact="connectivity"``, the older answer; with ``core=`` given, the
-routes go to those metros, weighted by attraction or equal), the route of least delay
-(:func:`~undersea.analysis.routes.routing.delay_graph`, one Dijkstra). Shares are over
-those weighted routes: ``chokepoints`` (a segment of the route passes through the
-chokepoint's polygon, :func:`~undersea.geo.regions.segments_in_region`),
+**Routes.** With ``impact="capacity"`` (the default), the routes are the capacity model's
+own: each country's traffic as the immediate horizon provisions it
+(:func:`~undersea.analysis.impact.provisioned_hops`, rules C3-C5 of
+:mod:`undersea.analysis.flows`), one route per first hop abroad (a cable from one of its
+landings to a landing in another country, along the cable's segments, or a border link)
+and destination (the 100 metros with the most exchange capacity, each taking its
+attraction's part; with ``core=`` given, those metros by their attraction), weighted by
+the Gbit/s provisioned on it, so the split over the country's cables and borders follows
+rule C5 and traffic heads for the big exchanges. From the hop's far end the route goes on
+to its destination by the route of least delay
+(:func:`~undersea.analysis.routes.routing.delay_graph`, as ``undersea route`` finds it):
+the model claims the first hop, and the rest is the likeliest path, not a provisioned
+one. With ``impact="connectivity"`` (the older answer) there is one route from the
+country's best-connected metro (:func:`~undersea.analysis.routes.places.resolve_place`)
+to each core metro (or each ``core`` metro given), the route of least delay, all equal.
+Shares are over those weighted routes: ``chokepoints`` (a segment of the route passes
+through the chokepoint's polygon, :func:`~undersea.geo.regions.segments_in_region`),
 ``foreign_metros`` (the route passes the metro node or one of its landing stations) and
 ``transit`` (the route passes a node of that country; ``exit_share``: the first foreign
 country on the route). For a
@@ -52,9 +59,14 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, dijkstra, maximum_flow
 
 from undersea._errors import InvalidArgumentError, UnknownNameError
-from undersea.analysis.flows import destinations
-from undersea.analysis.impact import IMPACT_MODELS, core_metros, country_names
+from undersea.analysis.impact import (
+    IMPACT_MODELS,
+    core_metros,
+    country_names,
+    provisioned_hops,
+)
 from undersea.analysis.routes.places import resolve_country
+from undersea.analysis.routes.routing import delay_graph
 from undersea.geo.regions import chokepoints, segments_in_region
 from undersea.network.core import Network
 from undersea.network.demand import metro_attraction
@@ -300,7 +312,6 @@ def _metro_cut(net: Network, b: _Base, own: IntArray) -> tuple[int | None, tuple
 
 def _paths(net: Network, src: int, targets: IntArray) -> list[tuple[int, list[int]]]:
     """(target, route) for each reachable target other than ``src``."""
-    from undersea.analysis.routes.routing import delay_graph
 
     _, pred = dijkstra(delay_graph(net), directed=True, indices=src, return_predecessors=True)
     out = []
@@ -314,57 +325,79 @@ def _paths(net: Network, src: int, targets: IntArray) -> list[tuple[int, list[in
     return out
 
 
-def _targets(
-    net: Network, core: IntArray, iso3: str, impact: str, *, given: bool
-) -> tuple[IntArray, dict[int, float]]:
-    """Route targets and their weights: the capacity model's destinations abroad (or the
-    ``given`` core metros) by their attraction (rules C3 and D6 of
-    :mod:`undersea.analysis.flows`), or every core metro the same (``connectivity``)."""
+def _routes(
+    net: Network, b: _Base, iso3: str, src: int, impact: str, *, given: bool
+) -> list[_Route]:
+    """Each route abroad: the capacity model's provisioned first hops (to its
+    destinations, or to the ``given`` core metros by their attraction), weighted by their
+    Gbit/s and carried on to the destination by the route of least delay; or the
+    least-delay route from ``src`` to each core metro, all the same (``connectivity``)."""
     if impact == "connectivity":
-        return core, {int(c): 1.0 for c in core}
+        return _least_delay(net, src, b.core)
+    targets = None
     if given:
         attraction = metro_attraction(net).set_index("metro_id")["attraction"]
         metro_of = _metro_of_node(net)
-        return core, {int(c): float(attraction.get(metro_of[c], 0.0)) for c in core}
-    codes, names = pd.factorize(net.nodes["iso3"])
-    dest = destinations(net, codes.astype(np.int32))
-    own = int(names.get_loc(iso3)) if iso3 in names else -2
-    weights: dict[int, float] = {}
-    for node, w in zip(dest.node.tolist(), dest.weight.tolist(), strict=True):
-        if codes[node] != own:
-            weights[node] = weights.get(node, 0.0) + w
-    return np.asarray(list(weights), dtype=np.int64), weights
+        w = np.array([float(attraction.get(metro_of[c], 0.0)) for c in b.core])
+        targets = (b.core, w if (w > 0).any() else np.ones(len(b.core)))
+    hops = provisioned_hops(net, iso3, targets=targets)
+    if not hops:
+        return []
+    goals = np.unique([h.destination for h in hops])
+    _, pred = dijkstra(delay_graph(net), indices=goals, return_predecessors=True)
+    row = {g: i for i, g in enumerate(goals.tolist())}
+    out = []
+    for h in hops:  # per first hop and destination: a few hundred
+        p, path = pred[row[h.destination]], h.nodes.tolist()
+        while path[-1] != h.destination and p[path[-1]] >= 0:  # on along the tree
+            path.append(int(p[path[-1]]))
+        if path[-1] == h.destination:
+            on = _segments(net, np.asarray(path[len(h.nodes) - 1 :]))
+            out.append((h.gbps, np.asarray(path), np.concatenate((h.segments, on))))
+    return out
+
+
+_Route = tuple[float, IntArray, IntArray]  # weight, nodes in order, submarine segments
+
+
+def _least_delay(net: Network, src: int, targets: IntArray) -> list[_Route]:
+    return [
+        (1.0, np.asarray(p), _segments(net, np.asarray(p))) for _, p in _paths(net, src, targets)
+    ]
+
+
+def _segments(net: Network, path: IntArray) -> IntArray:
+    """The submarine segments along a node path (the shortest usable edge of each step)."""
+    keys, edges = _edge_lookup(net)
+    n = len(net.nodes)
+    a, b = np.minimum(path[:-1], path[1:]), np.maximum(path[:-1], path[1:])
+    e = edges[np.searchsorted(keys, a * n + b)]
+    return e[e < len(net.seg_u)]
 
 
 def _edge_lookup(net: Network) -> tuple[IntArray, IntArray]:
-    """Sorted node-pair keys and the shortest usable edge of each pair."""
-    n = len(net.nodes)
-    e = np.flatnonzero(net.edge_active)
-    a, b = np.minimum(net.edge_u[e], net.edge_v[e]), np.maximum(net.edge_u[e], net.edge_v[e])
-    key = a.astype(np.int64) * n + b
-    order = np.lexsort((net.edge_length_km[e], key))
-    first = order[np.r_[True, key[order][1:] != key[order][:-1]]]
-    return key[first], e[first].astype(np.int64)
+    """Sorted node-pair keys and the shortest usable edge of each pair (memoised)."""
+    key = ("dependency_edge_lookup",)
+    if key not in net.memo:
+        n = len(net.nodes)
+        e = np.flatnonzero(net.edge_active)
+        a, b = np.minimum(net.edge_u[e], net.edge_v[e]), np.maximum(net.edge_u[e], net.edge_v[e])
+        pair = a.astype(np.int64) * n + b
+        order = np.lexsort((net.edge_length_km[e], pair))
+        first = order[np.r_[True, pair[order][1:] != pair[order][:-1]]]
+        net.memo[key] = (pair[first], e[first].astype(np.int64))
+    out: tuple[IntArray, IntArray] = net.memo[key]
+    return out
 
 
-def _route_shares(
-    net: Network, iso3: str, src: int, targets: IntArray, weights: dict[int, float]
-) -> dict[str, Any]:
-    paths = _paths(net, src, targets)
-    keys, edges = _edge_lookup(net)
-    n, s = len(net.nodes), len(net.seg_u)
+def _route_shares(net: Network, iso3: str, routes: list[_Route]) -> dict[str, Any]:
     choke = chokepoints()
     member = np.vstack([segments_in_region(r, net.coords, net.offsets) for r in choke.values()])
     metro_of = _metro_of_node(net)
     iso_col = net.nodes["iso3"]
     node_iso = iso_col.astype(object).where(iso_col.notna(), None).to_numpy(dtype=object)
     hits: dict[str, dict[str, float]] = {"choke": {}, "metro": {}, "country": {}, "exit": {}}
-    for target, path in paths:  # per route to a target: twenty to a hundred
-        w = weights[target]
-        p = np.asarray(path)
-        a, b = np.minimum(p[:-1], p[1:]), np.maximum(p[:-1], p[1:])
-        e = edges[np.searchsorted(keys, a * n + b)]
-        seg = e[e < s]
+    for w, p, seg in routes:  # per route abroad: twenty to a few hundred
         for cid in np.asarray(list(choke))[member[:, seg].any(axis=1)]:
             hits["choke"][cid] = hits["choke"].get(cid, 0) + w
         foreign = [x for x in p.tolist() if node_iso[x] is not None and node_iso[x] != iso3]
@@ -374,8 +407,8 @@ def _route_shares(
             hits["country"][c] = hits["country"].get(c, 0) + w
         if foreign:
             hits["exit"][node_iso[foreign[0]]] = hits["exit"].get(node_iso[foreign[0]], 0) + w
-    total = sum(weights[t] for t, _ in paths)
-    return {"n": len(paths), "weight": total if total > 0 else float(len(paths)), **hits}
+    total = sum(w for w, _, _ in routes)
+    return {"n": len(routes), "weight": total if total > 0 else float(len(routes)), **hits}
 
 
 def _metro_of_node(net: Network) -> NDArray[np.object_]:
@@ -484,8 +517,9 @@ def dependency(
         Core metros (default :func:`~undersea.analysis.impact.core_metros`): the targets
         of the minimum cuts; given, also the only targets of the routes.
     impact
-        ``"capacity"``: routes to the capacity model's destinations, weighted by their
-        attraction; ``"connectivity"``: every route to a core metro counts the same.
+        ``"capacity"``: the capacity model's provisioned routes, weighted by their
+        Gbit/s; ``"connectivity"``: every least-delay route to a core metro counts the
+        same.
 
     Raises
     ------
@@ -504,8 +538,8 @@ def dependency(
     b = _base(net, core)
     iso2, name, src = _country(net, country)
     iso3, own = _own_nodes(net, iso2)
-    targets, weights = _targets(net, b.core, iso3, impact, given=core is not None)
-    hits = _route_shares(net, iso3, src, targets, weights)
+    routes = _routes(net, b, iso3, src, impact, given=core is not None)
+    hits = _route_shares(net, iso3, routes)
     ch, fm, tr = _share_tables(net, iso3, hits)
     landlocked = _landlocked(net, iso3, set(net.all_landing_points["iso3"]))
     return Dependency(

@@ -103,7 +103,15 @@ from undersea.network.core import Network
 from undersea.network.demand import country_demand, metro_attraction, metro_demand, network_year
 from undersea.network.graph import both_ways, lightest_csr, metro_nodes
 
-__all__ = ["FlowModel", "FlowResult", "flow_model", "reference_rerouted", "water_fill"]
+__all__ = [
+    "FirstHop",
+    "FlowModel",
+    "FlowResult",
+    "first_hops",
+    "flow_model",
+    "reference_rerouted",
+    "water_fill",
+]
 
 
 @dataclass(frozen=True)
@@ -289,13 +297,22 @@ def destinations(
         ["attraction", "node"], ascending=[False, True], kind="stable"
     )
     md = md.head(net.settings.impact_destinations)
-    nodes = md["node"].to_numpy(dtype=np.int64)
+    return destinations_at(
+        net, country, md["node"].to_numpy(dtype=np.int64), md["attraction"].to_numpy(float)
+    )
+
+
+def destinations_at(
+    net: Network, country: NDArray[np.int32], nodes: NDArray[np.int64], weight: NDArray[np.float64]
+) -> Destinations:
+    """Destinations at the given ``nodes`` with the given weights (rule C3's
+    :func:`destinations` chooses them by attraction)."""
     dist = np.zeros((0, len(net.nodes)))
     if len(nodes):
         dist = dijkstra(_onward_graph(net, country), directed=True, indices=nodes)
     return Destinations(
         node=nodes,
-        weight=md["attraction"].to_numpy(dtype=float),
+        weight=weight,
         country=country[nodes].astype(np.int64),
         dist_km=np.asarray(dist),
         any_border=_onward_graph(net, country, borders=True),
@@ -319,6 +336,7 @@ class _Hops:
     """Every first hop abroad of every unit (rule C4): cable exits and border links."""
 
     unit: NDArray[np.int64]  # (H,) the unit that can use the hop
+    start: NDArray[np.int64]  # (H,) the unit's node where the hop begins
     node: NDArray[np.int64]  # (H,) where the hop leaves the unit (exit landing, border end)
     pre_km: NDArray[np.float64]  # (H,) km to get there (along the cable, the land link)
     cap: NDArray[np.float64]  # (H,) Gbit/s: the cable's lit capacity, the link's capacity
@@ -333,10 +351,11 @@ _Land = tuple[NDArray[np.int64], NDArray[np.int64], _F, NDArray[np.bool_], _F]
 
 def _cable_hops(
     net: Network, unit_of_node: NDArray[np.int32], country: NDArray[np.int32]
-) -> tuple[list[tuple[int, int, float, int]], list[list[int]]]:
+) -> tuple[list[tuple[int, int, int, float, int]], list[list[int]]]:
     """Each (landing of a unit, exit landing in another country) pair of every
     international cable in service, with the km and segments between them along the
-    cable: (unit, exit node, km, cable) and the paths."""
+    cable: (unit, start node, exit node, km, cable) and the paths (segments from the exit
+    back to the start)."""
     s = len(net.seg_u)
     n = len(net.nodes)
     act = np.flatnonzero(net.active)
@@ -357,7 +376,7 @@ def _cable_hops(
     q_country, unit = country[q_node], unit_of_node[q_node]
     seg_of = {(int(a), int(b)): int(i) for i, a, b in zip(act, cu[act], cv[act], strict=True)}
     seg_of.update({(b, a): i for (a, b), i in list(seg_of.items())})
-    hops: list[tuple[int, int, float, int]] = []
+    hops: list[tuple[int, int, int, float, int]] = []
     paths: list[list[int]] = []
     order = np.argsort(q_cable, kind="stable")
     cables = np.unique(q_cable[cand])
@@ -378,7 +397,13 @@ def _cable_hops(
                 while pred[i, x] >= 0:
                     path.append(seg_of[(int(members[pred[i, x]]), int(members[x]))])
                     x = int(pred[i, x])
-                hop = (int(unit[members[a]]), int(q_node[members[e]]), float(dist[i, e]), int(cab))
+                hop = (
+                    int(unit[members[a]]),
+                    int(q_node[members[a]]),
+                    int(q_node[members[e]]),
+                    float(dist[i, e]),
+                    int(cab),
+                )
                 hops.append(hop)
                 paths.append(path)
     return hops, paths
@@ -396,18 +421,19 @@ def _hops(
     lu, lv, lcap, border, llen = land
     for a, b in ((lu, lv), (lv, lu)):  # a border link is a hop of the unit at either end
         m = border & (unit_of_node[a] >= 0)
-        ends = zip(unit_of_node[a][m], b[m], llen[m], strict=True)
-        rows += [(int(x), int(y), float(km), -1) for x, y, km in ends]
+        ends = zip(unit_of_node[a][m], a[m], b[m], llen[m], strict=True)
+        rows += [(int(x), int(z), int(y), float(km), -1) for x, z, y, km in ends]
         caps += lcap[m].tolist()
         paths += [[] for _ in range(int(m.sum()))]
-    arr = np.asarray(rows, dtype=float).reshape(-1, 4)
-    node = arr[:, 1].astype(np.int64)
+    arr = np.asarray(rows, dtype=float).reshape(-1, 5)
+    node = arr[:, 2].astype(np.int64)
     return _Hops(
         unit=arr[:, 0].astype(np.int64),
+        start=arr[:, 1].astype(np.int64),
         node=node,
-        pre_km=arr[:, 2],
+        pre_km=arr[:, 3],
         cap=np.asarray(caps, dtype=float),
-        cable=arr[:, 3].astype(np.int64),
+        cable=arr[:, 4].astype(np.int64),
         nbr=country[node].astype(np.int64),
         paths=paths,
     )
@@ -419,6 +445,7 @@ def _provision(
     demand: NDArray[np.float64],
     dest: Destinations,
     slack: float,
+    only: int | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
     """Traffic (Gbit/s) each hop is provisioned for, per destination (rules C4, C5).
 
@@ -430,18 +457,22 @@ def _provision(
     :func:`water_fill`), or in proportion to capacity when they cannot carry it all; the
     destination gets its attraction's part of that split.
 
-    Returns the (hop, destination index, Gbit/s) triples with traffic.
+    Returns the (hop, destination index, Gbit/s) triples with traffic (``only``: of that
+    unit alone).
     """
     out_h: list[NDArray[np.int64]] = []
     out_d: list[NDArray[np.int64]] = []
     out_w: list[NDArray[np.float64]] = []
+    none = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     if not len(hops.unit):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        return none
     system = np.where(hops.cable >= 0, hops.cable, hops.cable.max() + 1 + hops.nbr)
     stub = _stubs(hops, unit_country)
     order = np.lexsort((system, hops.unit))
     units, starts = np.unique(hops.unit[order], return_index=True)
     for u, idx in zip(units, np.split(order, starts[1:]), strict=True):
+        if only is not None and u != only:
+            continue
         abroad = np.flatnonzero(dest.country != unit_country[u])
         w = dest.weight[abroad]
         # a stub carries only the traffic bound for it
@@ -477,7 +508,7 @@ def _provision(
         out_d.append(abroad[k])
         out_w.append(split[k, col[j]])
     if not out_h:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        return none
     return np.concatenate(out_h), np.concatenate(out_d), np.concatenate(out_w)
 
 
@@ -564,6 +595,46 @@ def _riders(
         transit=rows["beyond"].to_numpy(dtype=float),
         by_cable=rows["cable"].to_numpy(dtype=bool),
     )
+
+
+@dataclass(frozen=True)
+class FirstHop:
+    """Traffic of a country provisioned on one first hop abroad towards one destination
+    (rules C3-C5)."""
+
+    gbps: float
+    destination: int  # node index
+    nodes: NDArray[np.int64]  # the hop, in order: from the country's node to its far end
+    segments: NDArray[np.int64]  # the hop's submarine segments (none for a border link)
+
+
+def first_hops(
+    net: Network,
+    countries: pd.DataFrame,
+    country: NDArray[np.int32],
+    unit: int,
+    *,
+    targets: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None,
+    demand: Mapping[str, float] | None = None,
+    capacity: Mapping[str, float] | None = None,
+) -> list[FirstHop]:
+    """The traffic of country ``unit`` (an index of ``countries``) on each (first hop,
+    destination) pair, as the immediate horizon provisions it (rules C4, C5), largest
+    first. ``targets``: (nodes, weights) to send it to instead of rule C3's destinations."""
+    inp = _inputs(net, countries, country, country, countries, "country", demand, capacity)
+    dest = inp.dest if targets is None else destinations_at(net, country, *targets)
+    h = _hops(net, country, country, inp.lit_gbps, inp.land)
+    slack = net.settings.impact_route_slack
+    hop, d, gbps = _provision(h, np.arange(len(countries)), inp.cdem, dest, slack, unit)
+    out = []
+    for k, goal, w in zip(hop.tolist(), dest.node[d].tolist(), gbps.tolist(), strict=True):
+        x, nodes = int(h.node[k]), [int(h.node[k])]
+        for seg in h.paths[k]:  # a cable hop's segments run from its exit back to its start
+            x = int(net.seg_u[seg] + net.seg_v[seg] - x)
+            nodes.append(x)
+        path = nodes[::-1] if h.paths[k] else [int(h.start[k]), x]
+        out.append(FirstHop(w, goal, np.asarray(path), np.asarray(h.paths[k][::-1], np.int64)))
+    return sorted(out, key=lambda r: (-r.gbps, r.destination, tuple(r.nodes)))
 
 
 def water_fill(demand: NDArray[np.float64], capacity: float) -> NDArray[np.float64]:

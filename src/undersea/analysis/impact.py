@@ -66,7 +66,13 @@ from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 
 from undersea._errors import InvalidArgumentError, InvalidScenarioError, UnknownNameError
-from undersea.analysis.flows import FlowModel, flow_model, rerouted_arrays
+from undersea.analysis.flows import (
+    FirstHop,
+    FlowModel,
+    first_hops,
+    flow_model,
+    rerouted_arrays,
+)
 from undersea.analysis.routes.routing import delay_graph
 from undersea.analysis.sharing import JointModel, check_rerouting, joint_model, joint_result
 from undersea.engine.kernels import ImpactArrays, KernelOutput, run_batch
@@ -89,6 +95,7 @@ __all__ = [
     "immediate_segments",
     "impact_model",
     "metro_impact",
+    "provisioned_hops",
     "rerouted_model",
     "scenario_masks",
 ]
@@ -622,6 +629,25 @@ def capacity_model(
         by=by,
         demand=demand,
         capacity=capacity,
+    )
+
+
+def provisioned_hops(
+    net: Network,
+    iso3: str,
+    *,
+    targets: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None,
+    demand: Mapping[str, float] | None = None,
+    capacity: Mapping[str, float] | None = None,
+) -> list[FirstHop]:
+    """The capacity model's first hops of one country's traffic, per destination, as the
+    immediate horizon provisions them (:func:`undersea.analysis.flows.first_hops`)."""
+    countries, country = _country_units(net)
+    ix = int(pd.Index(countries["iso3"]).get_indexer([iso3])[0])
+    if ix < 0:
+        raise InvalidArgumentError(f"{iso3}: no node in this network")
+    return first_hops(
+        net, countries, country, ix, targets=targets, demand=demand, capacity=capacity
     )
 
 

@@ -468,8 +468,9 @@ def dependency_command(
 ) -> None:
     """How dependent is a country: minimum cable / landing-metro cuts that isolate it,
     and the chokepoints, foreign metros and neighbours its routes to the core pass.
-    --impact capacity (default) weights each route by its core metro's demand;
-    --impact connectivity counts every route to a core metro the same.
+    --impact capacity (default): the capacity model's routes (each first hop abroad
+    and destination, weighted by the traffic provisioned on it, then on by least delay);
+    --impact connectivity: one least-delay route to each core metro, all the same.
 
     Example: undersea dependency --country Senegal
     """
