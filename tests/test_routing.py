@@ -456,6 +456,9 @@ def test_lagos_frankfurt(net2024: Network) -> None:
 def test_real_reasons_and_years(net2024: Network) -> None:
     with pytest.raises(NoRouteError, match=r"^Tonga has no in-service cable in 2005"):
         shortest_route(net2024.as_of(2005), "Tonga", "Sydney")
+    # planned cables are suggested only when they would be ready by the view's year
+    with pytest.raises(NoRouteError, match=r"in-service cable in 1990$"):
+        shortest_route(net2024.as_of(1990), "Lagos", "Singapore")
     old = shortest_route(net2024.as_of(2005), "Lagos", "London")
     new = shortest_route(net2024, "Lagos", "London")
     assert new.rtt_ms <= old.rtt_ms  # more cables can only help

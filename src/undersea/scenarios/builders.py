@@ -248,11 +248,25 @@ def _names(names: str | Iterable[str], what: str) -> list[str]:
 
 
 def _not_in_service(net: Network, k: int, asked: str) -> InvalidScenarioError:
+    """Why cable row ``k`` is not in the view ``net``, and what would bring it in."""
     rec = net.all_cables.iloc[k]
-    why = "planned" if bool(rec["is_planned"]) else f"ready for service in {rec['rfs_year']}"
-    hint = "pass include_planned / --planned" if bool(rec["is_planned"]) else "use a later year"
+    rfs, until = rec["rfs_year"], rec.get("in_service_until")
+    why, hint = [], []
+    if bool(rec["is_planned"]) and not net.include_planned:
+        why.append("planned")
+        hint.append("pass include_planned / --planned")
+    if net.year is not None and pd.notna(rfs) and int(rfs) > net.year:
+        why.append(f"ready for service in {int(rfs)}, after {net.year}")
+        hint.append(f"use a year from {int(rfs)} on")
+    if pd.notna(until) and (net.year is None or int(until) < net.year):
+        why.append(f"retired in {int(until)}")
+        hint.append(f"use a year up to {int(until)}")
+    if not why:
+        why.append("no segment of it is in this network")
+        hint.append("check the snapshot")
     return InvalidScenarioError(
-        f"cable {asked!r} ({rec['name']}) is not in service in this network ({why}); {hint}"
+        f"cable {asked!r} ({rec['name']}) is not in service in this network "
+        f"({'; '.join(why)}): {' and '.join(hint)}"
     )
 
 

@@ -495,9 +495,9 @@ def _planned_hint(net: Network, lab: np.ndarray, node: int) -> str:
     ids = set(net.nodes["node_id"].to_numpy(dtype=object)[comp])
     cl = net.cable_landings
     here = set(cl.loc[cl["landing_point_id"].isin(ids), "cable_id"])
-    planned = net.all_cables.loc[
-        net.all_cables["id"].isin(here) & net.all_cables["is_planned"], "name"
-    ]
+    cab = net.all_cables
+    ready = cab["rfs_year"].isna() | (cab["rfs_year"] <= (net.year or np.inf))  # by the year
+    planned = cab.loc[cab["id"].isin(here) & cab["is_planned"] & ready, "name"]
     if not len(planned):
         return ""
     return (
