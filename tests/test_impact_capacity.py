@@ -158,6 +158,45 @@ def test_a_cable_carries_its_countries_by_demand() -> None:
     assert fm.base_delivered.max() <= 120.0 + 1e-9
 
 
+def test_traffic_that_left_does_not_come_back() -> None:
+    """Rule C4: a first hop whose route on comes back through the sender carries none of
+    the traffic it would bring back. Senegal reaches France on MAIN (3,900 km) and The
+    Gambia on SIDE (150 km); The Gambia's only other cable goes to Brazil, so from Banjul
+    France is reached back through Dakar, a route only 8 % longer than MAIN's, within the
+    slack. Senegal's France-bound traffic rides MAIN alone, and cutting MAIN loses all of
+    it at once (with a share of it on SIDE, it would lose about half)."""
+    from .conftest import make_snapshot, network_from
+
+    snap = make_snapshot(
+        cables=[("main", 2010, None), ("side", 2010, None), ("far", 2010, None)],
+        landings={
+            "dakar": (-17.4, 14.7, "SN"),
+            "banjul": (-16.6, 13.4, "GM"),
+            "fortaleza": (-38.5, -3.7, "BR"),
+            "marseille": (5.4, 43.3, "FR"),
+        },
+        lines={
+            "main": [[(-17.4, 14.7), (5.4, 43.3)]],
+            "side": [[(-17.4, 14.7), (-16.6, 13.4)]],
+            "far": [[(-16.6, 13.4), (-38.5, -3.7)]],
+        },
+        cable_landings={
+            "main": ["dakar", "marseille"],
+            "side": ["dakar", "banjul"],
+            "far": ["banjul", "fortaleza"],
+        },
+    )
+    net = network_from(snap)
+    demand = {"SEN": 100.0, "FRA": 1000.0, "GMB": 10.0, "BRA": 100.0}
+    capacity = {"main": 10.0, "side": 10.0, "far": 10.0}
+    df = country_impact(
+        net, net.without(cables=["main"]), demand=demand, capacity=capacity
+    ).set_index("iso2")
+    # destinations by demand (no exchange data): France 1,000 of the 1,110 abroad
+    assert df.loc["SN", "lost_share"] == pytest.approx(1000 / 1110)
+    assert df.loc["SN", "severity"] == "severe"
+
+
 def test_water_fill() -> None:
     assert water_fill(np.array([10.0, 100.0, 1000.0]), 250.0).tolist() == [10.0, 100.0, 140.0]
     assert water_fill(np.array([10.0, 20.0]), 100.0).tolist() == [10.0, 20.0]

@@ -42,7 +42,11 @@ C4. **Provisioned paths.** A unit's *first hops* abroad are the cables it lands 
     routes on that cross further borders, rather than no traffic at all. A hop into a
     *stub*, a country whose own hops all lead back to the sender's country (Tonga, whose
     one cable lands in Fiji, for Fiji), carries only the traffic bound for that country:
-    a route on from there comes back through the sender.
+    a route on from there comes back through the sender. More generally, traffic that
+    has left a country does not come back through it: a hop whose route on to a
+    destination passes one of the sender's nodes carries none of that destination's
+    traffic (Nigeria does not send Frankfurt's traffic to Kribi on NCSCS to bring it back
+    to Lagos for Glo-1).
 C5. **Shares.** The unit's demand is split over the systems in use max-min fairly: equal
     shares, none above the system's capacity (a cable's lit capacity, C1; a border's
     capacity, C2), or in proportion to capacity when together they cannot carry it
@@ -271,14 +275,25 @@ class Destinations:
     weight: NDArray[np.float64]  # (K,) attraction (D6)
     country: NDArray[np.int64]  # (K,) country index (-1: none)
     dist_km: NDArray[np.float64]  # (K, N) fibre km from each destination to every node
+    pred: NDArray[np.int32]  # (K, N) the next node towards each destination on that route
     any_border: csr_matrix  # the onward graph with every border (C4's fallback)
 
     @functools.cached_property
+    def _any(self) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
+        if not len(self.node):
+            return self.dist_km, self.pred
+        d, p = dijkstra(self.any_border, directed=True, indices=self.node, return_predecessors=True)
+        return np.asarray(d), np.asarray(p)
+
+    @property
     def dist_any_km(self) -> NDArray[np.float64]:
         """(K, N) fibre km over routes that may cross any border (C4's fallback)."""
-        if not len(self.node):
-            return self.dist_km
-        return np.asarray(dijkstra(self.any_border, directed=True, indices=self.node))
+        return self._any[0]
+
+    @property
+    def pred_any(self) -> NDArray[np.int32]:
+        """(K, N) :attr:`pred` of those routes."""
+        return self._any[1]
 
 
 def destinations(
@@ -307,14 +322,16 @@ def destinations_at(
 ) -> Destinations:
     """Destinations at the given ``nodes`` with the given weights (rule C3's
     :func:`destinations` chooses them by attraction)."""
-    dist = np.zeros((0, len(net.nodes)))
+    dist, pred = np.zeros((0, len(net.nodes))), np.zeros((0, len(net.nodes)), dtype=np.int32)
     if len(nodes):
-        dist = dijkstra(_onward_graph(net, country), directed=True, indices=nodes)
+        g = _onward_graph(net, country)
+        dist, pred = dijkstra(g, directed=True, indices=nodes, return_predecessors=True)
     return Destinations(
         node=nodes,
         weight=weight,
         country=country[nodes].astype(np.int64),
         dist_km=np.asarray(dist),
+        pred=np.asarray(pred),
         any_border=_onward_graph(net, country, borders=True),
     )
 
@@ -441,6 +458,7 @@ def _hops(
 
 def _provision(
     hops: _Hops,
+    node_country: NDArray[np.int32],
     unit_country: NDArray[np.int64],
     demand: NDArray[np.float64],
     dest: Destinations,
@@ -477,9 +495,12 @@ def _provision(
         w = dest.weight[abroad]
         # a stub carries only the traffic bound for it
         off = stub[idx][None, :] & (dest.country[abroad][:, None] != hops.nbr[idx][None, :])
-        for onward in ("dist_km", "dist_any_km"):  # then C4's fallback: across borders
+        own = node_country == unit_country[u]
+        for onward, pred in (("dist_km", "pred"), ("dist_any_km", "pred_any")):  # C4's fallback
             cost = getattr(dest, onward)[abroad][:, hops.node[idx]] + hops.pre_km[idx][None, :]
             cost[off] = np.inf
+            # traffic that has left the country does not come back through it
+            cost[_passes(getattr(dest, pred), abroad, hops.node[idx], own)] = np.inf
             ok = np.isfinite(cost).any(axis=1) & (w > 0)
             if ok.any():
                 break
@@ -510,6 +531,25 @@ def _provision(
     if not out_h:
         return none
     return np.concatenate(out_h), np.concatenate(out_d), np.concatenate(out_w)
+
+
+def _passes(
+    pred: NDArray[np.int32],
+    rows: NDArray[np.int64],
+    nodes: NDArray[np.int64],
+    mark: NDArray[np.bool_],
+) -> NDArray[np.bool_]:
+    """(len(rows), len(nodes)): whether the route from each node to each destination row
+    (along ``pred``) passes a node where ``mark`` holds, after the node itself."""
+    k = np.repeat(rows, len(nodes))
+    cur = pred[k, np.tile(nodes, len(rows))].astype(np.int64)
+    hit = np.zeros(len(k), dtype=bool)
+    live = np.flatnonzero(cur >= 0)
+    while len(live):  # one step along every route at a time: as many steps as the longest
+        hit[live] |= mark[cur[live]]
+        cur[live] = pred[k[live], cur[live]]
+        live = live[cur[live] >= 0]
+    return hit.reshape(len(rows), len(nodes))
 
 
 def _stubs(hops: _Hops, unit_country: NDArray[np.int64]) -> NDArray[np.bool_]:
@@ -566,7 +606,9 @@ def _riders(
     """The provisioned first hops of every unit, merged per (unit, hop path, exit)."""
     s = len(net.seg_u)
     h = _hops(net, unit_of_node, country, lit_gbps, land)
-    hop, d, gbps = _provision(h, unit_country, demand, dest, net.settings.impact_route_slack)
+    hop, d, gbps = _provision(
+        h, country, unit_country, demand, dest, net.settings.impact_route_slack
+    )
     beyond = np.where(dest.country[d] != h.nbr[hop], gbps, 0.0)
     frame = pd.DataFrame({"hop": hop, "gbps": gbps, "beyond": beyond})
     per_hop = frame.groupby("hop", sort=True)[["gbps", "beyond"]].sum()
@@ -625,7 +667,7 @@ def first_hops(
     dest = inp.dest if targets is None else destinations_at(net, country, *targets)
     h = _hops(net, country, country, inp.lit_gbps, inp.land)
     slack = net.settings.impact_route_slack
-    hop, d, gbps = _provision(h, np.arange(len(countries)), inp.cdem, dest, slack, unit)
+    hop, d, gbps = _provision(h, country, np.arange(len(countries)), inp.cdem, dest, slack, unit)
     out = []
     for k, goal, w in zip(hop.tolist(), dest.node[d].tolist(), gbps.tolist(), strict=True):
         x, nodes = int(h.node[k]), [int(h.node[k])]
