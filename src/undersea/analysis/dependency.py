@@ -33,8 +33,9 @@ attraction's part; with ``core=`` given, those metros by their attraction), weig
 the Gbit/s provisioned on it, so the split over the country's cables and borders follows
 rule C5 and traffic heads for the big exchanges. From the hop's far end the route goes on
 to its destination by the route of least delay
-(:func:`~undersea.analysis.routes.routing.delay_graph`, as ``undersea route`` finds it):
-the model claims the first hop, and the rest is the likeliest path, not a provisioned
+(:func:`~undersea.analysis.routes.routing.delay_graph`, as ``undersea route`` finds it)
+that does not come back through the country (unless no other exists, rule C4): the
+model claims the first hop, and the rest is the likeliest path, not a provisioned
 one. With ``impact="connectivity"`` (the older answer) there is one route from the
 country's best-connected metro (:func:`~undersea.analysis.routes.places.resolve_place`)
 to each core metro (or each ``core`` metro given), the route of least delay, all equal.
@@ -344,16 +345,25 @@ def _routes(
     if not hops:
         return []
     goals = np.unique([h.destination for h in hops])
-    _, pred = dijkstra(delay_graph(net), indices=goals, return_predecessors=True)
     row = {g: i for i, g in enumerate(goals.tolist())}
+    # traffic that has left does not come back through the country (rule C4): the route on
+    # avoids its nodes, unless no other route exists
+    own = net.nodes["iso3"].eq(iso3).to_numpy()
+    away = net.edge_active & ~own[net.edge_u] & ~own[net.edge_v]
+    trees = [
+        dijkstra(delay_graph(net, edge_mask=m), indices=goals, return_predecessors=True)[1]
+        for m in (away, None)
+    ]
     out = []
     for h in hops:  # per first hop and destination: a few hundred
-        p, path = pred[row[h.destination]], h.nodes.tolist()
-        while path[-1] != h.destination and p[path[-1]] >= 0:  # on along the tree
-            path.append(int(p[path[-1]]))
-        if path[-1] == h.destination:
-            on = _segments(net, np.asarray(path[len(h.nodes) - 1 :]))
-            out.append((h.gbps, np.asarray(path), np.concatenate((h.segments, on))))
+        for pred in trees:
+            p, path = pred[row[h.destination]], h.nodes.tolist()
+            while path[-1] != h.destination and p[path[-1]] >= 0:  # on along the tree
+                path.append(int(p[path[-1]]))
+            if path[-1] == h.destination:
+                on = _segments(net, np.asarray(path[len(h.nodes) - 1 :]))
+                out.append((h.gbps, np.asarray(path), np.concatenate((h.segments, on))))
+                break
     return out
 
 
