@@ -6,6 +6,7 @@ import itertools
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -499,6 +500,36 @@ def test_region_from_geojson_errors(tmp_path: Path) -> None:
     }
     with pytest.raises(InvalidArgumentError, match="mixes"):
         region_from_geojson(mixed)
+
+
+@pytest.mark.parametrize(
+    "geom",
+    [
+        {"type": "Polygon", "coordinates": [[[True, False], [44, 12], [44, 30], [True, False]]]},
+        {"type": "Polygon", "coordinates": [[["46.0", "20.0"], [47, 20], [47, 21], [46, 20]]]},
+        {"type": "Polygon", "coordinates": [[[[0, 0], [1, 0], [1, 1], [0, 0]]]]},
+        {"type": "MultiPolygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]},
+        {"type": "Polygon", "coordinates": None},
+        {
+            "type": "Feature",
+            "properties": {"radius_km": 5},
+            "geometry": {"type": "Point", "coordinates": ["-4", True]},
+        },
+    ],
+)
+def test_region_from_geojson_refuses_coordinates_that_are_not_numbers(
+    geom: dict[str, Any],
+) -> None:
+    with pytest.raises(MalformedSourceError, match=r"field 'coordinates': coordinates must be"):
+        region_from_geojson(geom)
+
+
+def test_region_from_geojson_refuses_any_nesting_without_recursing() -> None:
+    deep: Any = [0.0, 0.0]
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(MalformedSourceError, match="a list nested deeper"):
+        region_from_geojson({"type": "Polygon", "coordinates": deep})
 
 
 def test_region_to_geojson_circle_ring_is_at_radius() -> None:

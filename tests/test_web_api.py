@@ -319,6 +319,73 @@ def test_malformed_json_body_says_so_with_the_position(
     assert out["message"].endswith(f" at position {at}")
 
 
+def _nested(depth: int, leaf: Any) -> Any:
+    for _ in range(depth):
+        leaf = [leaf]
+    return leaf
+
+
+def _wrapped(depth: int, leaf: Any) -> Any:
+    for _ in range(depth):
+        leaf = {"geometry": leaf}
+    return leaf
+
+
+HOTSPOT = {"type": "Feature", "properties": {"rate": 0.1}, "geometry": {"type": "Point"}}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "loc"),
+    [
+        (
+            "/api/cut",
+            {"polygon": {"type": "Polygon", "coordinates": _nested(500, [1.0, 2.0])}},
+            ["body", "polygon"],
+        ),
+        ("/api/cut", {"polygon": _wrapped(600, {"type": "Polygon"})}, ["body", "polygon"]),
+        (
+            "/api/risk",
+            {
+                "hazard": {
+                    "model": "hotspots",
+                    "hotspots": {"type": "FeatureCollection", "features": _nested(600, HOTSPOT)},
+                },
+                "n_scenarios": 5,
+            },
+            ["body", "hazard"],
+        ),
+    ],
+)
+def test_deeply_nested_geometry_is_422_naming_the_field(
+    client: TestClient, path: str, body: dict[str, Any], loc: list[str]
+) -> None:
+    r = client.post(path, json=body)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"][0]["loc"] == loc
+    assert "nested more than 20 levels deep" in r.json()["message"]
+
+
+def test_json_nested_past_the_decoder_says_so(client: TestClient) -> None:
+    body = '{"polygon": ' + "[" * 5000 + "]" * 5000 + "}"
+    r = client.post("/api/cut", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["message"] == "the body is nested too deeply to read"
+
+
+@pytest.mark.parametrize(
+    "ring",
+    [
+        [["46.0", "20.0"], ["47.0", "20.0"], ["47.0", "21.0"], ["46.0", "20.0"]] * 2251,
+        [[True, False], [44, 12], [44, 30], [True, False]],
+    ],
+)
+def test_polygon_coordinates_must_be_numbers(client: TestClient, ring: list[Any]) -> None:
+    r = client.post("/api/cut", json={"polygon": {"type": "Polygon", "coordinates": [ring]}})
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"][0]["loc"] == ["body", "polygon"]
+    assert "(numbers)" in r.json()["message"]
+
+
 def test_cut_unknown_cable_and_not_in_service(client: TestClient) -> None:
     r = client.post("/api/cut", json={"cables": ["Nonexistent Cable"]})
     assert r.status_code == 404
@@ -335,10 +402,17 @@ def test_limits_on_names_polygons_and_bodies(sample_net: undersea.Network) -> No
         assert r.status_code == 422
         assert r.json()["detail"][0]["loc"] == ["body", "cables"]
         assert "limit is 2" in r.json()["message"]
-        ring = [[float(i % 7), float(i // 7)] for i in range(12)]
+        ring = [[float(i), 0.0] for i in range(6)] + [[5.0 - i, 1.0] for i in range(6)]
         r = c.post("/api/cut", json={"polygon": {"type": "Polygon", "coordinates": [ring]}})
         assert r.status_code == 422
         assert "limit is 10" in r.json()["message"]
+        spot = {"type": "Feature", "properties": {"rate": 0.1}, "geometry": {"type": "Polygon"}}
+        spot["geometry"]["coordinates"] = [ring]
+        hotspots = {"type": "FeatureCollection", "features": [spot]}
+        hazard = {"model": "hotspots", "hotspots": hotspots}
+        r = c.post("/api/risk", json={"hazard": hazard, "n_scenarios": 5})
+        assert r.status_code == 422
+        assert r.json()["message"] == "hazard: hotspots have 13 vertices; the limit is 10"
         r = c.post("/api/cut", content=b'{"cables": [' + b'"x",' * 2000 + b'"y"]}')
         assert r.status_code == 413
         assert "2000 bytes" in r.json()["detail"]

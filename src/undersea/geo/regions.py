@@ -28,6 +28,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import numbers
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -442,7 +443,7 @@ def _geometry_region(
     if not isinstance(geom, dict):
         raise MalformedSourceError(label, "missing geometry", record=record, field="geometry")
     if geom.get("type") == "Point" and isinstance(props, dict) and "radius_km" in props:
-        lon, lat = _point_coords(geom, label, record)
+        lon, lat = _positions(geom.get("coordinates"), 1, label, record)[0]
         return Circle(lon, lat, props["radius_km"], name)
     if geom.get("type") not in ("Polygon", "MultiPolygon"):
         raise InvalidArgumentError(
@@ -451,6 +452,7 @@ def _geometry_region(
             + f": geometry must be a Polygon or MultiPolygon (or a Point with radius_km), "
             f"got {geom.get('type')!r}"
         )
+    _positions(geom.get("coordinates"), 3 if geom["type"] == "Polygon" else 4, label, record)
     try:
         poly = shape(geom)
     except Exception as exc:  # shapely raises several types for bad coordinates
@@ -458,11 +460,44 @@ def _geometry_region(
     return PolygonRegion(poly, name=name)
 
 
-def _point_coords(geom: dict[str, Any], label: str, record: str | None) -> tuple[float, float]:
-    c = geom.get("coordinates")
-    if not isinstance(c, list | tuple) or len(c) < 2:
-        raise MalformedSourceError(label, "bad Point", record=record, field="coordinates")
-    return c[0], c[1]
+def _positions(coords: Any, depth: int, label: str, record: str | None) -> list[Any]:
+    """The positions of GeoJSON ``coordinates`` nested ``depth`` lists deep (1 for a Point,
+    3 for a Polygon, 4 for a MultiPolygon), each ``[lon, lat]`` or ``[lon, lat, z]`` of real
+    numbers (not booleans, not text); MalformedSourceError naming the first that is not."""
+    level = [coords]
+    for _ in range(depth - 1):  # a loop per level, not recursion: any nesting is safe
+        if not all(isinstance(item, list | tuple) for item in level):
+            break
+        level = [x for item in level for x in item]
+    for pos in level:
+        if not (
+            isinstance(pos, list | tuple)
+            and len(pos) in (2, 3)
+            and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in pos)
+        ):
+            raise MalformedSourceError(
+                label,
+                f"coordinates must be {_NESTING[depth]} (numbers); got {_shown(pos)}",
+                record=record,
+                field="coordinates",
+            )
+    return level
+
+
+_NESTING = {
+    1: "[lon, lat]",
+    3: "a list of rings of [lon, lat] points",
+    4: "a list of polygons, each a list of rings of [lon, lat] points",
+}
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)`` cut short; a container only by kind (its repr may nest too deep)."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple) and any(isinstance(v, list | tuple | dict) for v in value):
+        return "a list nested deeper"
+    return f"{value!r:.60}"
 
 
 def region_to_geojson(region: Region | Corridor, *, n_vertices: int = 72) -> dict[str, Any]:

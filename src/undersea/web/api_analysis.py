@@ -5,8 +5,10 @@ Each endpoint validates its request, calls one library operation and formats the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
+import shapely
 from fastapi import APIRouter, Depends, Header, Path, Query
 
 from undersea._errors import InvalidArgumentError, MalformedSourceError, NoRouteError
@@ -23,10 +25,10 @@ from undersea.analysis.impact import SEVERITIES, country_impact, metro_impact
 from undersea.analysis.risk import risk
 from undersea.analysis.routes.matrix import rtt_matrix
 from undersea.analysis.routes.routing import Route, route_to_geojson, shortest_routes
-from undersea.geo.regions import BBox, Circle, Region, region_from_geojson
+from undersea.geo.regions import BBox, Circle, PolygonRegion, Region, region_from_geojson
 from undersea.network.core import Network
 from undersea.scenarios.builders import Scenario, scenario
-from undersea.scenarios.hazards import HazardSpec, from_spec
+from undersea.scenarios.hazards import HazardSpec, Hotspots, from_spec
 from undersea.web._convert import jsonable, records
 from undersea.web._state import AppState, Limits
 from undersea.web.api_map import Planned, Year, get_state
@@ -73,18 +75,18 @@ def available() -> dict[str, bool]:
 # --------------------------------------------------------------------------- cut
 
 
-def _count_vertices(obj: Any) -> int:
-    """Number of coordinate pairs in a GeoJSON-like nested structure (0 for junk)."""
-    if isinstance(obj, dict):
-        return sum(_count_vertices(v) for k, v in obj.items() if k in _GEO_KEYS)
-    if isinstance(obj, list):
-        if len(obj) >= 2 and all(isinstance(v, int | float) for v in obj[:2]):
-            return 1
-        return sum(_count_vertices(v) for v in obj)
-    return 0
-
-
-_GEO_KEYS = ("coordinates", "geometry", "features", "geometries")
+def _check_vertices(regions: Iterable[Region], limits: Limits, field: str, what: str) -> None:
+    """Refuse polygons with more vertices in all than the limit, counted as the library read
+    them (422 naming ``field``)."""
+    n = sum(
+        int(shapely.get_num_coordinates(r.polygon)) for r in regions if isinstance(r, PolygonRegion)
+    )
+    if n > limits.max_polygon_vertices:
+        raise FieldError(
+            ["body", field],
+            f"{what} {n} vertices; the limit is {limits.max_polygon_vertices}",
+            kind="limit",
+        )
 
 
 def _check_limits(req: CutIn, limits: Limits) -> None:
@@ -96,25 +98,20 @@ def _check_limits(req: CutIn, limits: Limits) -> None:
                 f"{n} {field} given; the limit is {limits.max_names} per request",
                 kind="limit",
             )
-    if req.polygon is not None:
-        n = _count_vertices(req.polygon)
-        if n > limits.max_polygon_vertices:
-            raise FieldError(
-                ["body", "polygon"],
-                f"polygon has {n} vertices; the limit is {limits.max_polygon_vertices}",
-                kind="limit",
-            )
 
 
-def _polygon(obj: dict[str, Any]) -> Region:
+def _polygon(obj: dict[str, Any], limits: Limits) -> Region:
     try:
-        return region_from_geojson(obj)
+        region = region_from_geojson(obj)
     except (MalformedSourceError, InvalidArgumentError) as exc:
         raise FieldError(["body", "polygon"], str(exc)) from None
+    _check_vertices([region], limits, "polygon", "polygon has")
+    return region
 
 
-def build_scenario(net: Network, req: CutIn) -> Scenario:
-    """The scenario a cut request describes: one call of :func:`undersea.scenario`."""
+def build_scenario(net: Network, req: CutIn, *, limits: Limits | None = None) -> Scenario:
+    """The scenario a cut request describes: one call of :func:`undersea.scenario`
+    (a polygon over ``limits.max_polygon_vertices`` is a 422)."""
     regions: list[Region] = []
     if req.circle is not None:
         c = req.circle
@@ -123,7 +120,7 @@ def build_scenario(net: Network, req: CutIn) -> Scenario:
         b = req.bbox
         regions.append(BBox(b.west, b.south, b.east, b.north))
     if req.polygon is not None:
-        regions.append(_polygon(req.polygon))
+        regions.append(_polygon(req.polygon, limits or Limits()))
     return scenario(
         net,
         cables=req.cables or [],
@@ -141,7 +138,7 @@ def cut(req: CutIn, state: State) -> dict[str, Any]:
     impact per country (``country_impact``) or metro (``metro_impact``), worst first."""
     _check_limits(req, state.limits)
     net = state.view(req.year, req.include_planned)
-    scenario = build_scenario(net, req)
+    scenario = build_scenario(net, req, limits=state.limits)
     impact = (country_impact if req.by == "country" else metro_impact)(
         net, scenario, impact=req.impact, rerouting=req.rerouting
     )
@@ -340,17 +337,13 @@ def _check_hazard(spec: dict[str, Any], limits: Limits) -> HazardSpec:
         raise FieldError(
             ["body", "hazard"], "give hotspots inline as GeoJSON ('hotspots'); files are not read"
         )
-    n = _count_vertices(spec.get("hotspots", spec if spec.get("type") else {}))
-    if n > limits.max_polygon_vertices:
-        raise FieldError(
-            ["body", "hazard"],
-            f"hotspots have {n} vertices; the limit is {limits.max_polygon_vertices}",
-            kind="limit",
-        )
     try:
-        return from_spec(spec)
+        hazard = from_spec(spec)
     except (InvalidArgumentError, MalformedSourceError) as exc:
         raise FieldError(["body", "hazard"], str(exc)) from None
+    if isinstance(hazard, Hotspots):
+        _check_vertices(hazard.regions, limits, "hazard", "hotspots have")
+    return hazard
 
 
 @router.post(

@@ -268,6 +268,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 400 and "parsing the body" in str(exc.detail):
             item = {"loc": ["body"], "msg": "not valid JSON text (UTF-8)", "type": "json_invalid"}
+            if isinstance(exc.__cause__, RecursionError):  # the decoder's own depth limit
+                item.update(msg="the body is nested too deeply to read", type="too_deep")
             return JSONResponse(status_code=422, content=_validation_body([item]))
         return await http_exception_handler(request, exc)
 

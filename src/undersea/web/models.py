@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "ErrorOut",
@@ -82,6 +83,29 @@ class FeatureCollectionOut(BaseModel):
 
 # --------------------------------------------------------------------------- cut
 
+#: Deepest nesting of a free-form JSON object in a request (GeoJSON in a hazard spec
+#: needs 9 levels: hazard, hotspots, features, feature, geometry, polygons, rings, points).
+MAX_DEPTH = 20
+
+
+def _shallow(value: dict[str, Any]) -> dict[str, Any]:
+    """``value``, refused when it nests lists and objects over ``MAX_DEPTH`` deep (walked
+    with a stack, not recursion: anything nested too deeply is refused, not a crash)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise PydanticCustomError(
+                "too_deep", "nested more than {max} levels deep", {"max": MAX_DEPTH}
+            )
+        inner = item.values() if isinstance(item, dict) else item
+        stack.extend((v, depth + 1) for v in inner if isinstance(v, dict | list))
+    return value
+
+
+#: A JSON object as the library reads it (GeoJSON, a hazard spec), at most MAX_DEPTH deep.
+JsonObject = Annotated[dict[str, Any], AfterValidator(_shallow)]
+
 
 class CircleIn(BaseModel):
     """A circle on the sphere: centre and radius (km)."""
@@ -120,7 +144,7 @@ class CutIn(BaseModel):
     )
     circle: CircleIn | None = Field(None, description="Cut every segment through this circle.")
     bbox: BBoxIn | None = Field(None, description="Cut every segment through this box.")
-    polygon: dict[str, Any] | None = Field(
+    polygon: JsonObject | None = Field(
         None, description="Cut every segment through this GeoJSON Polygon / MultiPolygon."
     )
     chokepoint: str | None = Field(None, description="A named chokepoint, e.g. 'malacca'.")
@@ -200,7 +224,7 @@ class RiskIn(BaseModel):
         },
     )
 
-    hazard: dict[str, Any] = Field(
+    hazard: JsonObject = Field(
         description="Hazard spec: {'model': 'length_proportional' | 'repeater' | 'correlated' "
         "| 'hotspots', ...parameters}; hotspots inline as GeoJSON (no files)."
     )
