@@ -386,6 +386,36 @@ def test_polygon_coordinates_must_be_numbers(client: TestClient, ring: list[Any]
     assert "(numbers)" in r.json()["message"]
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "loc"),
+    [
+        ("/api/cut", b'{"chokepoint": "\\ud800"}', ["body", "chokepoint"]),
+        ("/api/cut", b'{"cables": ["WACS", "\\ud800"]}', ["body", "cables", 1]),
+        ("/api/rtt-matrix", b'{"metros": ["\\ud800", "Lagos"]}', ["body", "metros", 0]),
+        (
+            "/api/risk",
+            b'{"hazard": {"model": "length_proportional", "\\udfff": 1}, "n_scenarios": 5}',
+            ["body", "hazard"],
+        ),
+    ],
+)
+def test_text_that_is_not_unicode_is_422_naming_the_field(
+    client: TestClient, path: str, body: bytes, loc: list[str | int]
+) -> None:
+    r = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"][0]["loc"] == loc
+    assert "not valid Unicode" in r.json()["message"]
+
+
+def test_error_bodies_render_text_that_is_not_unicode() -> None:
+    from undersea._errors import UnknownNameError
+    from undersea.web.app import undersea_error_response
+
+    r = undersea_error_response(UnknownNameError("cable", "x\ud800"))
+    assert json.loads(r.body)["name"] == "x\ud800"
+
+
 def test_cut_unknown_cable_and_not_in_service(client: TestClient) -> None:
     r = client.post("/api/cut", json={"cables": ["Nonexistent Cable"]})
     assert r.status_code == 404

@@ -14,6 +14,7 @@ else is logged and answered with a 500: the server never stops.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -235,8 +236,18 @@ class HeadMiddleware:
 # --------------------------------------------------------------------------- errors
 
 
+class ErrorResponse(JSONResponse):
+    """A JSON error body that always renders: text that is not valid Unicode (a lone
+    surrogate a client sent as ``\\ud800``, echoed in the message) is written as its JSON
+    escape, not a crash."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return text.encode("utf-8", "backslashreplace")
+
+
 def _error(status: int, exc: UnderseaError, **extra: Any) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": str(exc), **extra})
+    return ErrorResponse(status_code=status, content={"detail": str(exc), **extra})
 
 
 def _detail(e: dict[str, Any]) -> dict[str, Any]:
@@ -262,7 +273,7 @@ def _validation_body(items: list[dict[str, Any]]) -> dict[str, Any]:
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(status_code=422, content=_validation_body(list(exc.errors())))
+        return ErrorResponse(status_code=422, content=_validation_body(list(exc.errors())))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -270,7 +281,7 @@ def _add_error_handlers(app: FastAPI) -> None:
             item = {"loc": ["body"], "msg": "not valid JSON text (UTF-8)", "type": "json_invalid"}
             if isinstance(exc.__cause__, RecursionError):  # the decoder's own depth limit
                 item.update(msg="the body is nested too deeply to read", type="too_deep")
-            return JSONResponse(status_code=422, content=_validation_body([item]))
+            return ErrorResponse(status_code=422, content=_validation_body([item]))
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(UnderseaError)
@@ -280,7 +291,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> JSONResponse:
         log.exception("request %s %s failed", request.method, request.url.path)
-        return JSONResponse(
+        return ErrorResponse(
             status_code=500, content={"detail": f"internal error: {type(exc).__name__}"}
         )
 
@@ -292,13 +303,13 @@ def undersea_error_response(exc: UnderseaError) -> JSONResponse:
     if isinstance(exc, UnknownNameError):
         return _error(404, exc, kind=exc.kind, name=exc.name, matches=exc.matches)
     if isinstance(exc, FieldError):
-        return JSONResponse(
+        return ErrorResponse(
             status_code=422,
             content=_validation_body([{"loc": exc.loc, "msg": str(exc), "type": exc.kind}]),
         )
     if isinstance(exc, InvalidArgumentError):
         kind = "scenario" if isinstance(exc, InvalidScenarioError) else "argument"
-        return JSONResponse(
+        return ErrorResponse(
             status_code=422,
             content=_validation_body([{"loc": ["request"], "msg": str(exc), "type": kind}]),
         )
@@ -329,7 +340,7 @@ class BodyLimitMiddleware:
         message = f"request body larger than the limit of {self.max_bytes} bytes"
         declared = dict(scope.get("headers") or []).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await JSONResponse(status_code=413, content={"detail": message})(scope, receive, send)
+            await ErrorResponse(status_code=413, content={"detail": message})(scope, receive, send)
             return
         seen = 0
 

@@ -88,9 +88,23 @@ class FeatureCollectionOut(BaseModel):
 MAX_DEPTH = 20
 
 
-def _shallow(value: dict[str, Any]) -> dict[str, Any]:
-    """``value``, refused when it nests lists and objects over ``MAX_DEPTH`` deep (walked
-    with a stack, not recursion: anything nested too deeply is refused, not a crash)."""
+def _unicode(value: str) -> str:
+    """``value``, refused when it is not valid Unicode: JSON's ``\\ud800`` escapes give
+    lone surrogates, which no name has and no answer could echo as UTF-8."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise PydanticCustomError(
+                "unicode", "text is not valid Unicode (a lone surrogate such as \\ud800)"
+            ) from None
+    return value
+
+
+def _plain(value: dict[str, Any]) -> dict[str, Any]:
+    """``value``, refused when it nests lists and objects over ``MAX_DEPTH`` deep or holds
+    text that is not valid Unicode (walked with a stack, not recursion, so anything
+    nested too deeply is refused, not a crash)."""
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -98,13 +112,20 @@ def _shallow(value: dict[str, Any]) -> dict[str, Any]:
             raise PydanticCustomError(
                 "too_deep", "nested more than {max} levels deep", {"max": MAX_DEPTH}
             )
-        inner = item.values() if isinstance(item, dict) else item
-        stack.extend((v, depth + 1) for v in inner if isinstance(v, dict | list))
+        inner = [*item, *item.values()] if isinstance(item, dict) else item
+        for v in inner:
+            if isinstance(v, str):
+                _unicode(v)
+            elif isinstance(v, dict | list):
+                stack.append((v, depth + 1))
     return value
 
 
-#: A JSON object as the library reads it (GeoJSON, a hazard spec), at most MAX_DEPTH deep.
-JsonObject = Annotated[dict[str, Any], AfterValidator(_shallow)]
+#: Text of a request: valid Unicode.
+Text = Annotated[str, AfterValidator(_unicode)]
+#: A JSON object as the library reads it (GeoJSON, a hazard spec): at most MAX_DEPTH
+#: deep, its text valid Unicode.
+JsonObject = Annotated[dict[str, Any], AfterValidator(_plain)]
 
 
 class CircleIn(BaseModel):
@@ -136,10 +157,10 @@ class CutIn(BaseModel):
         json_schema_extra={"examples": [{"cables": ["WACS"]}, {"chokepoint": "bab-el-mandeb"}]},
     )
 
-    cables: list[str] = Field(
+    cables: list[Text] = Field(
         default_factory=list, description="Cables to cut (names or ids), e.g. ['WACS']."
     )
-    segments: list[str] = Field(
+    segments: list[Text] = Field(
         default_factory=list, description="Segments to cut, ids such as 'wacs:3'."
     )
     circle: CircleIn | None = Field(None, description="Cut every segment through this circle.")
@@ -147,8 +168,8 @@ class CutIn(BaseModel):
     polygon: JsonObject | None = Field(
         None, description="Cut every segment through this GeoJSON Polygon / MultiPolygon."
     )
-    chokepoint: str | None = Field(None, description="A named chokepoint, e.g. 'malacca'.")
-    incident: str | None = Field(None, description="Replay an incident, e.g. '2024-03-abidjan'.")
+    chokepoint: Text | None = Field(None, description="A named chokepoint, e.g. 'malacca'.")
+    incident: Text | None = Field(None, description="Replay an incident, e.g. '2024-03-abidjan'.")
     landing_points: bool = Field(
         False, description="Region cuts also fail the landing stations inside the region."
     )
@@ -268,8 +289,8 @@ class MatrixIn(BaseModel):
         json_schema_extra={"examples": [{"metros": ["Lagos", "Marseille", "Mumbai"]}]},
     )
 
-    metros: list[str] | None = Field(None, description="Metros, cities, landing points...")
-    countries: list[str] | None = Field(None, description="Countries (ISO2, ISO3 or names).")
+    metros: list[Text] | None = Field(None, description="Metros, cities, landing points...")
+    countries: list[Text] | None = Field(None, description="Countries (ISO2, ISO3 or names).")
     year: int | None = Field(None, ge=1850, le=2100, description="Network as of this year.")
     include_planned: bool = Field(False, description="Include planned cables.")
     strict: bool = Field(False, description="Refuse a name borne by several places (409).")
