@@ -511,6 +511,29 @@ def test_route_bad_input(client: TestClient) -> None:
     assert r.json()["detail"][0]["loc"] == ["query", "alternatives"]
 
 
+@pytest.mark.parametrize(
+    ("path", "params", "known"),
+    [
+        ("/api/route", {"from": "Lagos", "to": "Accra", "alternative": 2}, "from, to"),
+        ("/api/cables", {"snapshot": "2014-01"}, "year, planned"),
+        ("/api/landing-points/Abidjan", {"year": 1900}, "none"),
+        ("/api/hubs/Accra/profile", {"year": 1900}, "planned"),
+        ("/api/hubs/Accra/history", {"year": 1900}, "metric, planned, step"),
+        ("/api/info", {"x": ""}, "none"),
+    ],
+)
+def test_unknown_query_parameter_is_422_naming_it(
+    client: TestClient, path: str, params: dict[str, Any], known: str
+) -> None:
+    r = client.get(path, params=params)
+    assert r.status_code == 422, r.text
+    (name,) = set(params) - {"from", "to"}
+    assert r.json()["detail"][0]["loc"] == ["query", name]
+    assert r.json()["message"].startswith(
+        f"{name}: not a query parameter of this endpoint, which takes {known}"
+    )
+
+
 def test_hub_ranking(client: TestClient) -> None:
     rows = client.get("/api/hubs", params={"metric": "cables", "year": 2020, "top": 3}).json()
     assert len(rows) == 3

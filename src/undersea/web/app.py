@@ -23,7 +23,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -47,7 +47,7 @@ from undersea._errors import (
 from undersea.web._state import AppState, Limits, NetworkSource
 from undersea.web.jobs import JobTokenError, TooManyJobsError
 
-__all__ = ["ALLOWED_HOSTS", "FieldError", "create_app", "maplibre_dir"]
+__all__ = ["ALLOWED_HOSTS", "FieldError", "create_app", "known_query", "maplibre_dir"]
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +122,8 @@ def create_app(
     )
     app.state.undersea = state
     _add_error_handlers(app)
-    app.include_router(api_map.router)
-    app.include_router(api_analysis.router)
+    for router in (api_map.router, api_analysis.router):
+        app.include_router(router, dependencies=[Depends(known_query)])
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=6)
     if cors_origins:
         app.add_middleware(
@@ -206,6 +206,25 @@ def _add_static(app: FastAPI) -> None:
 
 
 _MAPLIBRE_FILES = {"maplibre-gl.js": "text/javascript", "maplibre-gl.css": "text/css"}
+
+
+def known_query(request: Request) -> None:
+    """Refuse a query parameter the endpoint does not declare (422 naming it, with the
+    ones it takes): a misspelt ``alternative=2`` must not answer as if it were absent."""
+    route = request.scope.get("route")
+    todo, known = [getattr(route, "dependant", None)], []
+    while todo:  # the endpoint's parameters and its dependencies'
+        dependant = todo.pop()
+        if dependant is not None:
+            known += [f.alias for f in dependant.query_params]
+            todo += dependant.dependencies
+    for name in request.query_params:
+        if name not in known:
+            raise FieldError(
+                ["query", name],
+                "not a query parameter of this endpoint, which takes "
+                + (", ".join(known) if known else "none"),
+            )
 
 
 # --------------------------------------------------------------------------- HEAD
