@@ -58,7 +58,7 @@ def test_strict_and_bad_kind(sample: Network) -> None:
     assert resolve(sample, "Lagos").note.startswith("Lagos → Lagos, NG (also: Lagos, PT")
     with pytest.raises(AmbiguousNameError, match="use one of these"):
         resolve(sample, "Lagos", strict=True)
-    with pytest.raises(UnknownNameError, match="unknown kind of name 'town'"):
+    with pytest.raises(UnknownNameError, match="unknown kind of name 'town'; one of: 'place'"):
         resolve(sample, "Lagos", kind="town")
 
 
@@ -83,6 +83,14 @@ def test_web_api_resolves_the_same(sample: Network) -> None:
         bad = client.get("/api/resolve", params={"name": "Qwertyland"})
         assert bad.status_code == 404
         assert bad.json()["detail"].startswith("unknown place 'Qwertyland'")
+        for kind in ("bogus", ""):
+            bad = client.get("/api/resolve", params={"name": "Lagos", "kind": kind})
+            assert bad.status_code == 422
+            assert bad.json()["detail"][0]["loc"] == ["query", "kind"]
+            assert "'place', 'country', 'metro'" in bad.json()["message"]
+        spec = client.get("/openapi.json").json()["paths"]["/api/resolve"]["get"]
+        (kind,) = [p for p in spec["parameters"] if p["name"] == "kind"]
+        assert tuple(kind["schema"]["enum"]) == NAME_KINDS
 
 
 @pytest.mark.realdata

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from undersea._errors import InvalidArgumentError, NoRouteError, UnknownNameError
 from undersea.analysis.routes.places import resolve_country, resolve_place
@@ -39,7 +39,7 @@ from undersea.network.core import Network
 from undersea.network.graph import METRO_PREFIX, metro_id
 from undersea.scenarios.incidents import incident
 
-__all__ = ["NAME_KINDS", "Resolved", "resolve"]
+__all__ = ["NAME_KINDS", "NameKind", "Resolved", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,11 @@ def _incident(net: Network, text: str, strict: bool) -> Resolved:
     return Resolved("incident", i.id, i.name)
 
 
-_RESOLVERS: dict[str, Callable[[Network, str, bool], Resolved]] = {
+#: The kinds of names :func:`resolve` takes (the web API's ``kind``).
+NameKind = Literal[
+    "place", "country", "metro", "cable", "landing", "segment", "chokepoint", "incident"
+]
+_RESOLVERS: dict[NameKind, Callable[[Network, str, bool], Resolved]] = {
     "place": _place,
     "country": _country,
     "metro": _metro,
@@ -138,7 +142,7 @@ _RESOLVERS: dict[str, Callable[[Network, str, bool], Resolved]] = {
     "incident": _incident,
 }
 #: The kinds of names :func:`resolve` takes.
-NAME_KINDS: tuple[str, ...] = tuple(_RESOLVERS)
+NAME_KINDS: tuple[str, ...] = get_args(NameKind)
 
 
 def resolve(net: Network, text: str, *, kind: str = "place", strict: bool = False) -> Resolved:
@@ -167,7 +171,7 @@ def resolve(net: Network, text: str, *, kind: str = "place", strict: bool = Fals
     >>> resolve(net, "malacca", kind="chokepoint").id
     'malacca'
     """
-    fn = _RESOLVERS.get(str(kind).strip().casefold())
+    fn = _RESOLVERS.get(str(kind).strip().casefold())  # type: ignore[call-overload]
     if fn is None:
-        raise UnknownNameError("kind of name", str(kind), NAME_KINDS)
+        raise UnknownNameError("kind of name", str(kind), NAME_KINDS, listed=NAME_KINDS)
     return fn(net, " ".join(str(text).split()), strict)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from undersea.analysis.names import NAME_KINDS, resolve
+from undersea.analysis.names import NameKind, resolve
 from undersea.geo.regions import chokepoints, chokepoints_table, region_to_geojson
 from undersea.network.core import Network
 from undersea.outputs.records import describe_cable, describe_landing_point
@@ -110,7 +110,7 @@ def info(state: State) -> dict[str, Any]:
 def resolve_name(
     state: State,
     name: Annotated[str, Query(min_length=1, max_length=200, description="What a user typed.")],
-    kind: Annotated[str, Query(description=f"One of: {', '.join(NAME_KINDS)}.")] = "place",
+    kind: Annotated[NameKind, Query(description="What kind of name it is.")] = "place",
     strict: Annotated[
         bool, Query(description="Refuse a name borne by several places (409) instead of ranking.")
     ] = False,
