@@ -409,6 +409,11 @@ def test_incident_with_cables_not_in_service(renamed):
     s = scenario_from_incident(renamed.as_of(2012), inc)
     assert s.is_empty
     assert s.details["not_in_service"] == ["Main One"]
+    assert s.details["note"] == (
+        "the incident fails nothing in this network (as of 2012); its cables not in service: "
+        "Main One"
+    )
+    assert scenario_from_incident(renamed, inc).details["note"] is None
     with pytest.raises(InvalidArgumentError, match="nearest_km"):
         scenario_from_incident(renamed, inc, nearest_km=-1)
     with pytest.raises(UnknownNameError, match="incident"):

@@ -254,9 +254,14 @@ def test_cut_cable_reports_impact(client: TestClient, sample_net: undersea.Netwo
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["loc"] == ["body", "rerouting"]
     assert bad.json()["message"] == "rerouting: Input should be 'independent' or 'joint'"
-    # the connectivity model has no rerouted horizon: no mode is claimed for it
+    # the connectivity model has no rerouted horizon: no mode is claimed for it, and
+    # asking for one is an error, not silently dropped
+    assert old["rerouting"] is None
     plain = {"cables": ["WACS"], "impact": "connectivity", "rerouting": "joint"}
-    assert client.post("/api/cut", json=plain).json()["rerouting"] is None
+    bad = client.post("/api/cut", json=plain)
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"] == ["body", "rerouting"]
+    assert "capacity model only" in bad.json()["message"]
 
 
 def test_cut_region_chokepoint_incident_and_combined(client: TestClient) -> None:
@@ -414,6 +419,24 @@ def test_error_bodies_render_text_that_is_not_unicode() -> None:
 
     r = undersea_error_response(UnknownNameError("cable", "x\ud800"))
     assert json.loads(r.body)["name"] == "x\ud800"
+
+
+@pytest.mark.parametrize("field", ["chokepoint", "incident", "cables", "segments"])
+def test_empty_names_are_422_alike(client: TestClient, field: str) -> None:
+    value: Any = [""] if field in ("cables", "segments") else ""
+    r = client.post("/api/cut", json={field: value})
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"][0]["loc"][:2] == ["body", field]
+    assert "at least 1 character" in r.json()["message"]
+
+
+def test_incident_that_fails_nothing_in_the_year_says_why(client: TestClient) -> None:
+    r = client.post("/api/cut", json={"incident": "2024-03-abidjan", "year": 2000})
+    assert r.status_code == 200, r.text
+    sc = r.json()["scenario"]
+    assert sc["empty"] is True
+    assert sc["note"].startswith("the incident fails nothing in this network (as of 2000); ")
+    assert "not in service: West Africa Cable System (WACS)" in sc["note"]
 
 
 def test_cut_unknown_cable_and_not_in_service(client: TestClient) -> None:

@@ -565,14 +565,16 @@ def scenario_from_incident(
     if not limit >= 0:
         raise InvalidArgumentError(f"nearest_km must be >= 0, got {nearest_km!r}")
     resolved: dict[str, str | None] = {}
-    rows, unresolved, absent = [], [], []
+    rows: list[int] = []
+    unresolved: list[str] = []
+    absent: list[str] = []
     for name in inc.cables:
         k = resolve_cable(net, name)
         resolved[name] = None if k is None else str(net.all_cables["name"].to_numpy()[k])
         if k is None:
             unresolved.append(name)
         elif not net.cable_in_service[k]:
-            absent.append(resolved[name])
+            absent.append(str(resolved[name]))
         else:
             rows.append(k)
     segs, fallback = _incident_segments(net, rows, inc.location, limit)
@@ -591,6 +593,20 @@ def scenario_from_incident(
         not_in_service=absent,
         nearest=fallback,
         unrepaired=list(inc.unrepaired),
+        note=None if (segs & net.active).any() else _fails_nothing(net, absent, unresolved),
+    )
+
+
+def _fails_nothing(net: Network, absent: list[str], unresolved: list[str]) -> str:
+    """The note of an incident that fails nothing in ``net``, saying why."""
+    why = [
+        f"{what}: {', '.join(names)}"
+        for what, names in (("not in service", absent), ("not in the data", unresolved))
+        if names
+    ]
+    when = f" (as of {net.year})" if net.year is not None else ""
+    return f"the incident fails nothing in this network{when}" + (
+        f"; its cables {'; '.join(why)}" if why else "; its cables miss its area"
     )
 
 

@@ -89,7 +89,14 @@ def _check_vertices(regions: Iterable[Region], limits: Limits, field: str, what:
         )
 
 
-def _check_limits(req: CutIn, limits: Limits) -> None:
+def _check_cut(req: CutIn, limits: Limits) -> None:
+    """Refuse what a cut request asks for but would not get (422 naming the field)."""
+    if "rerouting" in req.model_fields_set and req.impact != "capacity":
+        raise FieldError(
+            ["body", "rerouting"],
+            f"rerouting applies to the capacity model only; leave it out with impact "
+            f"{req.impact!r}",
+        )
     for field in ("cables", "segments"):
         n = len(getattr(req, field))
         if n > limits.max_names:
@@ -136,7 +143,7 @@ def build_scenario(net: Network, req: CutIn, *, limits: Limits | None = None) ->
 def cut(req: CutIn, state: State) -> dict[str, Any]:
     """Cut cables, segments, an area, a chokepoint or an incident's cables and return the
     impact per country (``country_impact``) or metro (``metro_impact``), worst first."""
-    _check_limits(req, state.limits)
+    _check_cut(req, state.limits)
     net = state.view(req.year, req.include_planned)
     scenario = build_scenario(net, req, limits=state.limits)
     impact = (country_impact if req.by == "country" else metro_impact)(

@@ -121,8 +121,9 @@ def _plain(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-#: Text of a request: valid Unicode.
-Text = Annotated[str, AfterValidator(_unicode)]
+#: A name in a request (cable, segment, chokepoint, incident, place): 1-200 characters of
+#: valid Unicode.
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_unicode)]
 #: A JSON object as the library reads it (GeoJSON, a hazard spec): at most MAX_DEPTH
 #: deep, its text valid Unicode.
 JsonObject = Annotated[dict[str, Any], AfterValidator(_plain)]
@@ -157,10 +158,10 @@ class CutIn(BaseModel):
         json_schema_extra={"examples": [{"cables": ["WACS"]}, {"chokepoint": "bab-el-mandeb"}]},
     )
 
-    cables: list[Text] = Field(
+    cables: list[Name] = Field(
         default_factory=list, description="Cables to cut (names or ids), e.g. ['WACS']."
     )
-    segments: list[Text] = Field(
+    segments: list[Name] = Field(
         default_factory=list, description="Segments to cut, ids such as 'wacs:3'."
     )
     circle: CircleIn | None = Field(None, description="Cut every segment through this circle.")
@@ -168,8 +169,8 @@ class CutIn(BaseModel):
     polygon: JsonObject | None = Field(
         None, description="Cut every segment through this GeoJSON Polygon / MultiPolygon."
     )
-    chokepoint: Text | None = Field(None, description="A named chokepoint, e.g. 'malacca'.")
-    incident: Text | None = Field(None, description="Replay an incident, e.g. '2024-03-abidjan'.")
+    chokepoint: Name | None = Field(None, description="A named chokepoint, e.g. 'malacca'.")
+    incident: Name | None = Field(None, description="Replay an incident, e.g. '2024-03-abidjan'.")
     landing_points: bool = Field(
         False, description="Region cuts also fail the landing stations inside the region."
     )
@@ -289,8 +290,8 @@ class MatrixIn(BaseModel):
         json_schema_extra={"examples": [{"metros": ["Lagos", "Marseille", "Mumbai"]}]},
     )
 
-    metros: list[Text] | None = Field(None, description="Metros, cities, landing points...")
-    countries: list[Text] | None = Field(None, description="Countries (ISO2, ISO3 or names).")
+    metros: list[Name] | None = Field(None, description="Metros, cities, landing points...")
+    countries: list[Name] | None = Field(None, description="Countries (ISO2, ISO3 or names).")
     year: int | None = Field(None, ge=1850, le=2100, description="Network as of this year.")
     include_planned: bool = Field(False, description="Include planned cables.")
     strict: bool = Field(False, description="Refuse a name borne by several places (409).")
