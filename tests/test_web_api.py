@@ -439,6 +439,31 @@ def test_incident_that_fails_nothing_in_the_year_says_why(client: TestClient) ->
     assert "not in service: West Africa Cable System (WACS)" in sc["note"]
 
 
+def test_incident_replays_as_of_its_year_as_the_cli_does(client: TestClient, capsys) -> None:
+    from undersea.cli import main
+
+    for extra, flags, year in (({}, [], 2022), ({"current": True}, ["--current"], None)):
+        r = client.post("/api/cut", json={"incident": "2022-01-tonga", **extra})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        main(["incident", "run", "2022-01-tonga", "--sample", *flags, "--format", "json"])
+        cli = json.loads(capsys.readouterr().out)
+        assert body["network"] == cli["network"]
+        assert body["network"]["year"] == year
+        assert body["network"]["snapshot"] == cli["network"]["snapshot"] is not None
+        assert body["scenario"]["failed_segments"] == cli["scenario"]["failed_segments"]
+    chosen = client.post("/api/cut", json={"incident": "2022-01-tonga", "year": 2024}).json()
+    assert chosen["network"]["year"] == 2024
+    assert client.post("/api/cut", json={"cables": ["WACS"]}).json()["network"]["year"] is None
+    for body in (
+        {"cables": ["WACS"], "current": True},
+        {"incident": "2022-01-tonga", "current": True, "year": 2024},
+    ):
+        bad = client.post("/api/cut", json=body)
+        assert bad.status_code == 422
+        assert bad.json()["detail"][0]["loc"] == ["body", "current"]
+
+
 def test_cut_unknown_cable_and_not_in_service(client: TestClient) -> None:
     r = client.post("/api/cut", json={"cables": ["Nonexistent Cable"]})
     assert r.status_code == 404

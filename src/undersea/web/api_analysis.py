@@ -29,6 +29,7 @@ from undersea.geo.regions import BBox, Circle, PolygonRegion, Region, region_fro
 from undersea.network.core import Network
 from undersea.scenarios.builders import Scenario, scenario
 from undersea.scenarios.hazards import HazardSpec, Hotspots, from_spec
+from undersea.scenarios.incidents import incident
 from undersea.web._convert import jsonable, records
 from undersea.web._state import AppState, Limits
 from undersea.web.api_map import Planned, Year, get_state
@@ -97,6 +98,12 @@ def _check_cut(req: CutIn, limits: Limits) -> None:
             f"rerouting applies to the capacity model only; leave it out with impact "
             f"{req.impact!r}",
         )
+    if req.current and (req.incident is None or req.year is not None):
+        raise FieldError(
+            ["body", "current"],
+            "current replays an incident on the snapshot as served: give it with an "
+            "incident and without a year",
+        )
     for field in ("cables", "segments"):
         n = len(getattr(req, field))
         if n > limits.max_names:
@@ -142,15 +149,29 @@ def build_scenario(net: Network, req: CutIn, *, limits: Limits | None = None) ->
 @router.post("/cut", tags=["analysis"], response_model=CutOut, responses=_ERRORS)
 def cut(req: CutIn, state: State) -> dict[str, Any]:
     """Cut cables, segments, an area, a chokepoint or an incident's cables and return the
-    impact per country (``country_impact``) or metro (``metro_impact``), worst first."""
+    impact per country (``country_impact``) or metro (``metro_impact``), worst first.
+
+    An incident is replayed on the network as of its year unless ``year`` or ``current``
+    says otherwise, as ``undersea incident run`` does; ``network`` names the network
+    that answered."""
     _check_cut(req, state.limits)
-    net = state.view(req.year, req.include_planned)
+    year = req.year
+    if req.incident is not None and year is None and not req.current:
+        year = incident(req.incident).date.year  # as `undersea incident run`: as it was
+    net = state.view(year, req.include_planned)
     scenario = build_scenario(net, req, limits=state.limits)
     impact = (country_impact if req.by == "country" else metro_impact)(
         net, scenario, impact=req.impact, rerouting=req.rerouting
     )
     counts = impact["severity"].astype(str).value_counts()
     out: dict[str, Any] = {
+        "network": jsonable(
+            {
+                "snapshot": net.provenance.snapshot_date,
+                "year": net.year,
+                "include_planned": net.include_planned,
+            }
+        ),
         "scenario": jsonable(scenario.to_dict()),
         "model": req.impact,
         "impact": records(impact),

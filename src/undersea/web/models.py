@@ -174,7 +174,18 @@ class CutIn(BaseModel):
     landing_points: bool = Field(
         False, description="Region cuts also fail the landing stations inside the region."
     )
-    year: int | None = Field(None, ge=1850, le=2100, description="Network as of this year.")
+    year: int | None = Field(
+        None,
+        ge=1850,
+        le=2100,
+        description="Network as of this year (default: with an incident, the incident's "
+        "year, as `undersea incident run`; else the whole snapshot).",
+    )
+    current: bool = Field(
+        False,
+        description="With an incident: replay it on the snapshot as served, not as of its "
+        "year (the CLI's --current).",
+    )
     include_planned: bool = Field(False, description="Include planned cables in the network.")
     by: Literal["country", "metro"] = Field("country", description="Impact per country or metro.")
     impact: Literal["capacity", "connectivity"] = Field(
@@ -200,6 +211,10 @@ class CutOut(BaseModel):
     the mode of the rerouted horizon.
     """
 
+    network: dict[str, Any] = Field(
+        description="The network that answered, as in the CLI's JSON: snapshot, year "
+        "(null: the whole snapshot) and include_planned."
+    )
     scenario: dict[str, Any]
     model: Literal["capacity", "connectivity"] = "capacity"
     rerouting: Literal["independent", "joint"] | None = None
