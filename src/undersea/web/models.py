@@ -121,9 +121,9 @@ def _plain(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-#: A name in a request (cable, segment, chokepoint, incident, place): 1-200 characters of
-#: valid Unicode.
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_unicode)]
+#: A name in a request (cable, segment, chokepoint, incident, place): 1-200 characters
+#: (pydantic's length check also refuses text that is not valid Unicode).
+Name = Annotated[str, Field(min_length=1, max_length=200)]
 #: A JSON object as the library reads it (GeoJSON, a hazard spec): at most MAX_DEPTH
 #: deep, its text valid Unicode.
 JsonObject = Annotated[dict[str, Any], AfterValidator(_plain)]
