@@ -336,18 +336,21 @@ def _wrapped(depth: int, leaf: Any) -> Any:
     return leaf
 
 
+DEEP = "nested more than 20 levels deep"
+RISK = {"hazard": {"model": "length_proportional", "rate_per_1000km": 0.05}, "n_scenarios": 5}
 HOTSPOT = {"type": "Feature", "properties": {"rate": 0.1}, "geometry": {"type": "Point"}}
 
 
 @pytest.mark.parametrize(
-    ("path", "body", "loc"),
+    ("path", "body", "loc", "needle"),
     [
         (
             "/api/cut",
             {"polygon": {"type": "Polygon", "coordinates": _nested(500, [1.0, 2.0])}},
             ["body", "polygon"],
+            DEEP,
         ),
-        ("/api/cut", {"polygon": _wrapped(600, {"type": "Polygon"})}, ["body", "polygon"]),
+        ("/api/cut", {"polygon": _wrapped(600, {"type": "Polygon"})}, ["body", "polygon"], DEEP),
         (
             "/api/risk",
             {
@@ -358,16 +361,40 @@ HOTSPOT = {"type": "Feature", "properties": {"rate": 0.1}, "geometry": {"type": 
                 "n_scenarios": 5,
             },
             ["body", "hazard"],
+            DEEP,
+        ),
+        # numbers and flags are not coerced from text or booleans
+        ("/api/risk", {**RISK, "seed": True}, ["body", "seed"], "valid integer"),
+        ("/api/risk", {**RISK, "n_scenarios": "5"}, ["body", "n_scenarios"], "valid integer"),
+        ("/api/risk", {**RISK, "year": "2024"}, ["body", "year"], "valid integer"),
+        ("/api/cut", {"cables": ["WACS"], "year": "2024"}, ["body", "year"], "valid integer"),
+        (
+            "/api/cut",
+            {"cables": ["WACS"], "include_planned": 1},
+            ["body", "include_planned"],
+            "valid boolean",
+        ),
+        (
+            "/api/cut",
+            {"circle": {"lon": "-4", "lat": 5, "radius_km": 9}},
+            ["body", "circle", "lon"],
+            "valid number",
+        ),
+        (
+            "/api/rtt-matrix",
+            {"metros": ["Lagos", "Accra"], "year": 2024.0},
+            ["body", "year"],
+            "valid integer",
         ),
     ],
 )
-def test_deeply_nested_geometry_is_422_naming_the_field(
-    client: TestClient, path: str, body: dict[str, Any], loc: list[str]
+def test_bad_body_is_422_naming_the_field(
+    client: TestClient, path: str, body: dict[str, Any], loc: list[str], needle: str
 ) -> None:
     r = client.post(path, json=body)
-    assert r.status_code == 422, r.text
+    assert r.status_code == 422
     assert r.json()["detail"][0]["loc"] == loc
-    assert "nested more than 20 levels deep" in r.json()["message"]
+    assert needle in r.json()["message"]
 
 
 def test_json_nested_past_the_decoder_says_so(client: TestClient) -> None:

@@ -1,4 +1,8 @@
-"""Request and response models of the web API (they make up its OpenAPI schema)."""
+"""Request and response models of the web API (they make up its OpenAPI schema).
+
+Request models are strict: a number must be a JSON number and a flag ``true`` or
+``false`` (``"2024"`` is not a year, ``true`` not a seed), and unknown fields are refused.
+"""
 
 from __future__ import annotations
 
@@ -132,7 +136,7 @@ JsonObject = Annotated[dict[str, Any], AfterValidator(_plain)]
 class CircleIn(BaseModel):
     """A circle on the sphere: centre and radius (km)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     lon: float = Field(ge=-180, le=180, description="Centre longitude (degrees).")
     lat: float = Field(ge=-90, le=90, description="Centre latitude (degrees).")
@@ -142,7 +146,7 @@ class CircleIn(BaseModel):
 class BBoxIn(BaseModel):
     """A longitude/latitude box; ``west > east`` crosses the antimeridian."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     west: float = Field(ge=-180, le=180)
     south: float = Field(ge=-90, le=90)
@@ -155,6 +159,7 @@ class CutIn(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={"examples": [{"cables": ["WACS"]}, {"chokepoint": "bab-el-mandeb"}]},
     )
 
@@ -250,6 +255,7 @@ class RiskIn(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -302,6 +308,7 @@ class MatrixIn(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={"examples": [{"metros": ["Lagos", "Marseille", "Mumbai"]}]},
     )
 
