@@ -145,6 +145,13 @@ def test_geojson_is_gzipped_once_and_cached(client: TestClient) -> None:
     assert r.headers["content-type"].startswith("application/geo+json")
     plain = client.get("/api/cables.geojson", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers
+    for refused in ("gzip;q=0, identity", "br, GZIP; q=0.000", "*;q=0"):
+        for path in ("/api/cables.geojson", "/api/cables"):  # cached layers, other answers
+            r0 = client.get(path, headers={"Accept-Encoding": refused})
+            assert "content-encoding" not in r0.headers, (refused, path)
+    for path in ("/api/cables.geojson", "/api/cables"):
+        r1 = client.get(path, headers={"Accept-Encoding": "identity, gzip;q=0.5"})
+        assert r1.headers["content-encoding"] == "gzip", path
     assert r.json() == plain.json()
     assert len(gzip.compress(plain.content)) < len(plain.content)
 

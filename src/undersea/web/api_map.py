@@ -14,6 +14,7 @@ from undersea.outputs.records import describe_cable, describe_landing_point
 from undersea.scenarios.incidents import Incident, incident, incidents
 from undersea.web._convert import jsonable, records
 from undersea.web._state import AppState, Blob
+from undersea.web.app import accepts_gzip
 from undersea.web.layers import cables_layer, countries_layer, landing_points_layer, metros_layer
 from undersea.web.models import ErrorOut, InfoOut
 
@@ -69,7 +70,7 @@ def view_of(state: AppState, year: int | None, planned: bool) -> Network:
 def _geo(request: Request, blob: Blob) -> Response:
     """A cached GeoJSON body, sent gzipped when the client accepts it."""
     headers = {"Cache-Control": "max-age=300", "Vary": "Accept-Encoding"}
-    if "gzip" in request.headers.get("accept-encoding", ""):
+    if accepts_gzip(request.headers.get("accept-encoding", "")):
         headers["Content-Encoding"] = "gzip"
         return Response(content=blob.gz, media_type=GEOJSON, headers=headers)
     return Response(content=blob.raw, media_type=GEOJSON, headers=headers)

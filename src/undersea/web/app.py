@@ -30,6 +30,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -47,7 +48,15 @@ from undersea._errors import (
 from undersea.web._state import AppState, Limits, NetworkSource
 from undersea.web.jobs import JobTokenError, TooManyJobsError
 
-__all__ = ["ALLOWED_HOSTS", "FieldError", "create_app", "known_query", "maplibre_dir"]
+__all__ = [
+    "ALLOWED_HOSTS",
+    "FieldError",
+    "GzipIfAccepted",
+    "accepts_gzip",
+    "create_app",
+    "known_query",
+    "maplibre_dir",
+]
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +133,7 @@ def create_app(
     _add_error_handlers(app)
     for router in (api_map.router, api_analysis.router):
         app.include_router(router, dependencies=[Depends(known_query)])
-    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=6)
+    app.add_middleware(GzipIfAccepted, minimum_size=2048, compresslevel=6)
     if cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -225,6 +234,46 @@ def known_query(request: Request) -> None:
                 "not a query parameter of this endpoint, which takes "
                 + (", ".join(known) if known else "none"),
             )
+
+
+# --------------------------------------------------------------------------- gzip
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` header accepts gzip: named, or ``*``, with a weight
+    above 0 (``gzip;q=0`` refuses it; RFC 9110, 12.5.3).
+
+    Examples
+    --------
+    >>> accepts_gzip("gzip, br"), accepts_gzip("gzip;q=0, identity"), accepts_gzip("*")
+    (True, False, True)
+    """
+    weights: dict[str, float] = {}
+    for part in accept_encoding.split(","):
+        coding, *params = (p.strip() for p in part.split(";"))
+        weight = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[coding.lower()] = weight
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
+
+
+class GzipIfAccepted(GZipMiddleware):
+    """Starlette's gzip, only for clients whose ``Accept-Encoding`` accepts it
+    (:func:`accepts_gzip`; Starlette looks for the word ``gzip`` alone)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not accepts_gzip(
+            Headers(scope=scope).get("accept-encoding", "")
+        ):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 # --------------------------------------------------------------------------- HEAD
