@@ -170,6 +170,14 @@ def test_cable_and_landing_point_records(client: TestClient) -> None:
     assert len(pts["features"]) == len(client.get("/api/landing-points").json()) == 32
 
 
+@pytest.mark.parametrize("path", ["/api/cables/", "/api/landing-points/", "/api/incidents/"])
+def test_names_in_paths_are_at_most_200_characters(client: TestClient, path: str) -> None:
+    r = client.get(path + "x" * 201)
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"][0] == "path"
+    assert "at most 200 characters" in r.json()["message"]
+
+
 def test_unknown_name_is_404_with_close_matches(client: TestClient) -> None:
     r = client.get("/api/cables/WAC")
     assert r.status_code == 404
@@ -633,7 +641,11 @@ def test_hub_ranking(client: TestClient) -> None:
     assert absent.status_code == 400
     bad = client.get("/api/hubs", params={"metric": "bogus"})
     assert bad.status_code == 404
-    assert "valid metrics" in bad.json()["detail"]
+    # the metrics it lists are those /api/hubs/metrics lists, the others apart
+    listed, _, rest = bad.json()["detail"].partition("valid metrics: ")[2].partition(" (")
+    assert listed.split(", ") == list(client.get("/api/hubs/metrics").json())
+    assert rest.startswith("and, with data this directory lacks: ")
+    assert "facilities" in rest
     assert client.get("/api/hubs", params={"top": 10_000}).status_code == 422
     outside = client.get("/api/hubs", params={"year": 1950})
     assert outside.status_code == 422

@@ -217,7 +217,7 @@ def hubs(
         raise FieldError(
             ["query", "top"], f"top {top} is over the limit of {state.limits.max_top}", kind="limit"
         )
-    key = resolve_metric(metric)
+    key = resolve_metric(metric, available=list(hub_metric_names(state)))
     state.check_year(year)
     net = state.hub_network
     table = state.memo(
@@ -242,7 +242,7 @@ def hub_rank_history(
 ) -> dict[str, Any]:
     """A metro's rank under one metric for every year the data covers (``hub_history``;
     ranks are among all metros). ``step`` > 1 samples every few years, and the last."""
-    key = resolve_metric(metric)
+    key = resolve_metric(metric, available=list(hub_metric_names(state)))
     net = state.hub_network
     first, last = covered_years(net)
     years = sorted({*range(first, last + 1, step), last})

@@ -141,7 +141,7 @@ def cables_geojson(
 @router.get("/cables/{name:path}", tags=["records"], responses=_NOT_FOUND)
 def cable(
     state: State,
-    name: Annotated[str, Path(description="Cable id or name, e.g. 'SAT-3/WASC'.")],
+    name: Annotated[str, Path(max_length=200, description="Cable id or name, e.g. 'SAT-3/WASC'.")],
     year: Year = None,
     planned: Planned = False,
 ) -> dict[str, Any]:
@@ -172,7 +172,9 @@ def landing_points_geojson(
 @router.get("/landing-points/{name:path}", tags=["records"], responses=_NOT_FOUND)
 def landing_point(
     state: State,
-    name: Annotated[str, Path(description="Landing point id, name or town, e.g. 'Abidjan'.")],
+    name: Annotated[
+        str, Path(max_length=200, description="Landing point id, name or town, e.g. 'Abidjan'.")
+    ],
 ) -> dict[str, Any]:
     """One landing point and the cables landing there (``describe_landing_point``)."""
     return jsonable(describe_landing_point(state.network, name).as_dict())
@@ -232,7 +234,9 @@ def list_incidents() -> list[dict[str, Any]]:
 
 @router.get("/incidents/{incident_id}", tags=["records"], responses=_NOT_FOUND)
 def one_incident(
-    incident_id: Annotated[str, Path(description="Incident id, e.g. '2024-03-abidjan'.")],
+    incident_id: Annotated[
+        str, Path(max_length=200, description="Incident id, e.g. '2024-03-abidjan'.")
+    ],
 ) -> dict[str, Any]:
     """One incident: cables cut, area, reported impact and every source cited, each with
     the countries whose report it gives."""

@@ -374,13 +374,18 @@ def _units_at_landings(net: Network) -> tuple[np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------- metrics
 
 
-def resolve_metric(by: str) -> str:
-    """A metric name (case-insensitive), or UnknownNameError listing the valid ones."""
+def resolve_metric(by: str, *, available: Sequence[str] | None = None) -> str:
+    """A metric name (case-insensitive), or UnknownNameError listing the valid ones: those
+    of ``available`` (:func:`available_metrics`) when given, then the others apart, as
+    needing data the data directory lacks."""
     key = str(by).strip().casefold().replace("-", "_")
     if key in METRICS:
         return key
-    err = UnknownNameError("metric", str(by), list(METRICS))
-    err.args = (f"{err}; valid metrics: {', '.join(METRICS)}",)
+    usable = [m for m in METRICS if available is None or m in available]
+    err = UnknownNameError("metric", str(by), usable)
+    rest = [m for m in METRICS if m not in usable]
+    needs = f" (and, with data this directory lacks: {', '.join(rest)})" if rest else ""
+    err.args = (f"{err}; valid metrics: {', '.join(usable)}{needs}",)
     raise err
 
 
