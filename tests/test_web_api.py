@@ -1022,6 +1022,28 @@ def test_real_map_layers(real_client: TestClient) -> None:
 def test_real_cut_route_and_hubs(real_client: TestClient) -> None:
     cut = real_client.post("/api/cut", json={"cables": ["WACS"]}).json()
     impact = {r["iso3"]: r for r in cut["impact"]}
+    # the figures docs/web.md quotes
+    assert cut["severity_counts"] == {"isolated": 0, "severe": 2, "degraded": 12, "none": 224}
+    assert cut["severity_rerouted_counts"] == {
+        "isolated": 0,
+        "severe": 2,
+        "degraded": 1,
+        "none": 235,
+    }
+    old = real_client.post("/api/cut", json={"cables": ["WACS"], "impact": "connectivity"})
+    assert old.json()["severity_counts"] == {
+        "isolated": 0,
+        "severe": 2,
+        "degraded": 2,
+        "none": 234,
+    }
+    red_sea = real_client.post("/api/cut", json={"chokepoint": "bab-el-mandeb"}).json()
+    assert red_sea["severity_rerouted_counts"] == {
+        "isolated": 0,
+        "severe": 1,
+        "degraded": 0,
+        "none": 237,
+    }
     # WACS is Congo's only cable: what it carried is lost (its borders carry the rest)
     assert impact["COG"]["severity"] in ("severe", "degraded")
     assert impact["COG"]["lost_share"] > 0.5
