@@ -1023,7 +1023,7 @@ def test_real_cut_route_and_hubs(real_client: TestClient) -> None:
     cut = real_client.post("/api/cut", json={"cables": ["WACS"]}).json()
     impact = {r["iso3"]: r for r in cut["impact"]}
     # the figures docs/web.md quotes
-    assert cut["severity_counts"] == {"isolated": 0, "severe": 2, "degraded": 12, "none": 224}
+    assert cut["severity_counts"] == {"isolated": 0, "severe": 3, "degraded": 11, "none": 224}
     assert cut["severity_rerouted_counts"] == {
         "isolated": 0,
         "severe": 2,
