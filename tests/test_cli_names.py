@@ -189,3 +189,20 @@ def test_a_name_of_two_countries_is_one_line(capsys, args) -> None:
         "error: ambiguous country 'Korea': it matches 'North Korea (KP)', 'South Korea (KR)'; "
         "use one of these"
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("critical", "--country", "Congo"), ("report", "country", "Congo", "-o", "congo.html"),
+     ("route", "Congo", "Lagos")],
+)  # fmt: skip
+def test_every_command_refuses_congo_alike(capsys, tmp_path, monkeypatch, args) -> None:
+    """One country resolver: no command takes "Congo" for the Republic of the Congo."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert err.strip() == (
+        "error: ambiguous country 'Congo': it matches 'DR Congo (CD)', 'Republic of the Congo "
+        "(CG)'; use one of these"
+    )
+    assert not (tmp_path / "congo.html").exists()

@@ -66,10 +66,6 @@ def test_without_segment_by_id(tiny_network):
 def test_unknown_names_suggest_close_matches(tiny_network):
     with pytest.raises(UnknownNameError, match="did you mean: 'TRUNK'"):
         tiny_network.cable("trunc")
-    with pytest.raises(UnknownNameError, match="unknown country"):
-        tiny_network.country("Atlantis")
-    assert tiny_network.country("Côte d'Ivoire")["iso3"] == "CIV"
-    assert tiny_network.country("ng")["iso2"] == "NG"
 
 
 def test_ambiguous_landing_town_lists_candidates():

@@ -13,7 +13,12 @@ from undersea import (
     NoRouteError,
     UnknownNameError,
 )
-from undersea.analysis.routes.places import Place, resolve_country, resolve_place
+from undersea.analysis.routes.places import (
+    Place,
+    resolve_country,
+    resolve_country_code,
+    resolve_place,
+)
 from undersea.geo.gazetteer import name_key
 from undersea.network.core import Network
 
@@ -178,3 +183,13 @@ def test_resolve_country_only_takes_countries(sample: Network) -> None:
         resolve_country(sample, "Atlantis")  # a South African town, not a country
     with pytest.raises(UnknownNameError, match="did you mean: 'Nigeria'"):
         resolve_country(sample, "Nigerai")
+
+
+def test_country_codes_on_a_synthetic_network(tiny_network: Network) -> None:
+    """The code of one country, as every command resolves it (a report, `critical`)."""
+    assert resolve_country_code(tiny_network, "Côte d'Ivoire") == "CI"
+    assert resolve_country_code(tiny_network, "ng") == "NG"
+    with pytest.raises(UnknownNameError, match="unknown country 'Atlantis'"):
+        resolve_country_code(tiny_network, "Atlantis")
+    with pytest.raises(AmbiguousNameError, match="ambiguous country 'Congo'"):
+        resolve_country_code(tiny_network, "Congo")

@@ -44,7 +44,7 @@ from undersea.analysis.impact import (
     immediate_segments,
     impact_model,
 )
-from undersea.analysis.routes.places import resolve_country
+from undersea.analysis.routes.places import resolve_country_code
 from undersea.engine.executors import Executor, Kernel, get_executor
 from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.engine.kernels import ImpactArrays
@@ -410,12 +410,7 @@ def _top(top: int) -> int:
 
 def _unit(model: ImpactModel, net: Network, country: str) -> int:
     units = model.units
-    key = str(country).strip().casefold()
-    for col in ("iso2", "iso3", "name"):
-        hit = np.flatnonzero(units[col].astype(str).str.casefold().to_numpy() == key)
-        if len(hit):
-            return int(hit[0])
-    iso2 = resolve_country(net, country).iso2  # "Falkland Islands"; "Korea" is ambiguous
+    iso2 = resolve_country_code(net, country)  # "Falkland Islands"; "Congo" is ambiguous
     hit = np.flatnonzero(units["iso2"].to_numpy() == iso2)
     if not len(hit):
         raise UnknownNameError("country", country, list(units["name"]))

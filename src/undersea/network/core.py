@@ -20,7 +20,6 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 
 from undersea._errors import AmbiguousNameError, InvalidScenarioError, UnknownNameError
-from undersea.geo.countries import country_error, country_matches
 from undersea.network.graph import lightest_csr, metro_node, metro_nodes
 from undersea.network.land import LandLayer
 from undersea.network.topology import QualityReport, Topology
@@ -579,25 +578,6 @@ class Network:
                 aliases=town,
             )
         ]
-
-    def country(self, name: str) -> pd.Series:
-        """A country (of the landing points) by ISO2, ISO3 or name."""
-        lp = self._base.landing_points
-        table = (
-            lp.groupby(["iso2", "iso3"], as_index=False)["country"]
-            .first()
-            .rename(columns={"country": "name"})
-        )
-        key = name.strip().casefold()
-        for col in ("iso2", "iso3", "name"):
-            hit = table[table[col].str.casefold() == key]
-            if len(hit):
-                return hit.iloc[0]
-        found = country_matches(name)  # common, former and ISO names: "UK", "Ivory Coast"
-        hit = table[table["iso2"] == found[0]] if len(found) == 1 else table.iloc[:0]
-        if len(hit):
-            return hit.iloc[0]
-        raise country_error(name, found, names=table["name"])
 
     def metro(self, name: str) -> pd.Series:
         """A metro by id (``marseille-fr``), name, ``"Name, ISO2"``, one of the towns of a

@@ -308,17 +308,15 @@ def hub_report(
 
 # ---------------------------------------------------------------------------- country
 def _resolve_country(net: Network, name: str) -> pd.Series:
-    """iso2, iso3 and name of a country given by ISO2, ISO3 or name (close matches)."""
-    try:
-        return net.country(name)
-    except UnknownNameError as first:
-        c = net.countries
-        key = str(name).strip().casefold()
-        for col in ("iso2", "iso3", "name") if c is not None else ():
-            hit = c[c[col].astype(str).str.casefold() == key]  # type: ignore[index]
-            if len(hit):
-                return hit.iloc[0][["iso2", "iso3", "name"]]
-        raise first
+    """iso2, iso3 and name of a country, resolved as every command resolves one
+    (:func:`~undersea.analysis.routes.places.resolve_country_code`: "Congo" is refused)."""
+    from undersea.analysis.routes.places import resolve_country_code
+
+    iso2 = resolve_country_code(net, name)
+    lp = net.all_landing_points[["iso2", "iso3", "country"]].rename(columns={"country": "name"})
+    tables = [lp] if net.countries is None else [lp, net.countries]  # the source's name first
+    rows = pd.concat([t.loc[t["iso2"] == iso2, ["iso2", "iso3", "name"]] for t in tables])
+    return rows.iloc[0]
 
 
 def _country_cables(net: Network, iso3: str) -> tuple[pd.DataFrame, pd.DataFrame]:

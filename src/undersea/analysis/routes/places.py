@@ -80,6 +80,7 @@ __all__ = [
     "countries_in",
     "country_code",
     "resolve_country",
+    "resolve_country_code",
     "resolve_place",
 ]
 
@@ -202,11 +203,26 @@ def resolve_country(net: Network, country: str, *, settings: Settings | None = N
     >>> resolve_country(undersea.load(sample=True), "NGA").name
     'Nigeria'
     """
+    s = settings or net.settings
+    return _country_place(net, resolve_country_code(net, country, settings=s), s)
+
+
+def resolve_country_code(net: Network, country: str, *, settings: Settings | None = None) -> str:
+    """ISO2 of one country, as :func:`resolve_country` resolves it (the same errors), for
+    lookups that need the code, not the country's metro: every command resolves a country
+    through this function.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> resolve_country_code(undersea.load(sample=True), "Ivory Coast")
+    'CI'
+    """
     text = " ".join(str(country).split()).removeprefix("country:")
     found = _country_candidates(net, text)
     if len(found) != 1:
         raise _refused(net, text, found, settings or net.settings)
-    return _country_place(net, found[0], settings or net.settings)
+    return found[0]
 
 
 def countries_in(net: Network, text: str | Iterable[str]) -> list[str]:
