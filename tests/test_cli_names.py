@@ -84,6 +84,17 @@ def test_hub_of_guam_by_any_of_its_names(capsys, name: str) -> None:
     assert '"name": "Piti/Tamuning"' in out
 
 
+@pytest.mark.parametrize("name", ["Lagos", "Campinas"])  # two metros; an exchange city
+def test_hub_takes_what_resolve_kind_metro_answers(capsys, name: str) -> None:
+    code, out, err = run(capsys, "hub", name, "--since", "2020", "-f", "json")
+    assert code == 0, err
+    assert f'"name": "{name}"' in out
+    code, said, err = run(capsys, "resolve", "--kind", "metro", name, "-f", "json")
+    if name == "Lagos":  # Lagos, NG dominates Lagos, PT: both commands say so alike
+        assert '"lagos-ng"' in said
+        assert '"country": "Nigeria"' in out
+
+
 def test_hub_of_a_country_of_many_metros_is_refused(capsys) -> None:
     code, _, err = run(capsys, "hub", "UK", "--since", "2020")
     assert code == 2

@@ -374,6 +374,23 @@ def test_unknown_and_ambiguous_metro(world) -> None:
         resolve_metro(twins.loc[twins["name"] == "Marseille"], "Marseille")
 
 
+def test_a_metro_name_means_what_resolve_answers() -> None:
+    """`hub Lagos` is Lagos, NG, as `resolve --kind metro Lagos`, though the hub table also
+    holds a Lagos in Portugal (an exchange city here, a metro in 2024-03)."""
+    from undersea import load
+    from undersea.analysis.names import resolve
+
+    sample = load(sample=True)
+    metros = hub_inputs(sample).metros
+    pt = metros.loc[metros["metro_id"] == "lagos-ng"].assign(metro_id="lagos-pt", iso2="PT")
+    twins = pd.concat([metros, pt], ignore_index=True)
+    assert resolve(sample, "Lagos", kind="metro").id == "lagos-ng"
+    assert resolve_metro(twins, "Lagos", net=sample) == "lagos-ng"
+    assert resolve_metro(twins, "Lagos, PT", net=sample) == "lagos-pt"
+    with pytest.raises(AmbiguousNameError, match="lagos-pt"):
+        resolve_metro(twins, "Lagos")  # no network to rank the namesakes
+
+
 def test_network_without_metros_is_refused(tiny_network) -> None:
     with pytest.raises(InvalidArgumentError, match="land layer"):
         hub_ranking(tiny_network, exchanges=NO_EX)

@@ -619,17 +619,32 @@ def hub_ranking(
 
 
 def resolve_metro(metros: pd.DataFrame, name: str, *, net: Network | None = None) -> str:
-    """The metro id of ``name`` (id, name or ``"Name, ISO2"``) in a hub metros table.
+    """The metro id of ``name`` in a hub metros table.
 
-    With ``net``, every other name of a metro that :func:`undersea.analysis.names.resolve`
-    takes (``kind="metro"``: a landing town, ``"Fujairah"``; a town of a ``/`` name; a
-    one-metro country, ``"Guam"``) names it too. Raises UnknownNameError with close matches,
-    or AmbiguousNameError listing the namesakes with their countries.
+    With ``net``, ``name`` means what :func:`undersea.analysis.names.resolve` answers for
+    ``kind="metro"`` (``undersea resolve --kind metro``: an id, a name, ``"Name, ISO2"``,
+    a landing town such as ``"Fujairah"``, a one-metro country such as ``"Guam"``; a
+    name of several metros is the one that clearly dominates, ``"Lagos"`` is Lagos, NG).
+    Otherwise (no network: a comparison of two snapshots; an exchange city that is a hub
+    but no metro of the network) an id, a name or ``"Name, ISO2"`` of the table. Raises
+    UnknownNameError with close matches, or AmbiguousNameError listing the namesakes with
+    their countries.
     """
     key = str(name).strip()
     ids = metros["metro_id"].to_numpy(dtype=object)
     if key in set(ids):
         return key
+    if net is not None:  # what `undersea resolve --kind metro` answers
+        from undersea.analysis.names import resolve
+
+        try:
+            mid: str | None = resolve(net, key, kind="metro").id
+        except AmbiguousNameError:
+            raise
+        except UnknownNameError:  # an exchange city that is no metro of the network
+            mid = None
+        if mid in set(ids):
+            return str(mid)
     folded = key.casefold()
     label = (metros["name"] + ", " + metros["iso2"].fillna("")).str.casefold()
     for col in (metros["name"].str.casefold(), label):
@@ -643,13 +658,4 @@ def resolve_metro(metros: pd.DataFrame, name: str, *, net: Network | None = None
                 key,
                 [f"{r.name}, {r.iso2} [id {r.metro_id}]" for r in rows.itertuples(index=False)],
             )
-    if net is not None:  # what `undersea resolve --kind metro` answers
-        from undersea.analysis.names import resolve
-
-        try:
-            mid = resolve(net, key, kind="metro").id
-        except UnknownNameError:
-            mid = None
-        if mid in set(ids):
-            return str(mid)
     raise UnknownNameError("metro", key, list(metros["name"]) + list(ids))
