@@ -217,3 +217,16 @@ def test_every_command_refuses_congo_alike(capsys, tmp_path, monkeypatch, args) 
         "(CG)'; use one of these"
     )
     assert not (tmp_path / "congo.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [(("cable", "PEACE"), "PEACE Cable"), (("cable", "SEA-ME-WE 6"), "SeaMeWe-6"),
+     (("resolve", "--kind", "cable", "seamewe 5"), "SeaMeWe-5"),
+     (("route", "Karachi", "Marseille", "--without", "PEACE"), "Shortest route"),
+     (("whatif", "--retire", "PEACE", "--compare-routes", "Karachi->Marseille"), "PEACE")],
+)  # fmt: skip
+def test_every_command_takes_the_cable_names_cut_takes(capsys, args, says) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 0, err
+    assert says in out

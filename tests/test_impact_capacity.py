@@ -105,8 +105,10 @@ def test_a_user_border_capacity_overrides_rule_c2() -> None:
         impact({"land CIV-NGA": 1.0})
     with pytest.raises(undersea.InvalidArgumentError, match="two ISO3 codes"):
         impact({"land Ivory Coast": 1.0})
-    with pytest.raises(UnknownNameError, match="unknown cable 'trunc'; did you mean: 'trunk'"):
+    with pytest.raises(UnknownNameError, match="unknown cable 'trunc'; did you mean: 'TRUNK'"):
         impact({"trunc": 1.0})  # a typo does not leave the model's value silently
+    # a cable row names a cable as every command does: its id or its name
+    assert impact({"TRUNK": 0.12}).equals(impact({"trunk": 0.12}))
 
 
 def test_festoon_cut_hurts_the_far_side() -> None:

@@ -68,6 +68,39 @@ def test_unknown_names_suggest_close_matches(tiny_network):
         tiny_network.cable("trunc")
 
 
+def test_cables_by_every_name_cut_takes() -> None:
+    """One cable lookup: the spellings `cut` took (another snapshot's, the acronym, the
+    telling words) are taken by `cable`, `route --without`, `whatif --retire` alike."""
+    import undersea
+
+    net = undersea.load(sample=True)
+    names = net.all_cables.set_index("id")["name"]
+    for asked, cable_id in [
+        ("Main One", "mainone"),  # the spelling of another snapshot
+        ("sat3 wasc", "sat-3wasc"),  # without spaces and punctuation
+        ("WACS", "west-africa-cable-system-wacs"),  # the acronym in brackets
+        ("West Africa Cable", "west-africa-cable-system-wacs"),  # its telling words
+    ]:
+        assert names.index[net.cable_index(asked)] == cable_id, asked
+        assert net.cable(asked)["name"] == names[cable_id]
+    cut = net.without(cables=["Main One"])
+    assert not cut.cable_in_service[net.cable_index("mainone")]
+    with pytest.raises(UnknownNameError, match="unknown cable 'Qwerty'"):
+        net.cable("Qwerty")
+
+
+def test_a_cable_name_of_several_cables_lists_them() -> None:
+    snap = make_snapshot(
+        cables=[("peace-a", 2000, None), ("peace-b", 2000, None)],
+        landings={"a": (0.0, 0.0, "GH"), "b": (1.0, 0.0, "GH")},
+        lines={},
+        cable_landings={"peace-a": ["a", "b"], "peace-b": ["a", "b"]},
+    )
+    net = network_from(snap)
+    with pytest.raises(AmbiguousNameError, match=r"peace-a.*peace-b"):
+        net.cable_index("peace")
+
+
 def test_ambiguous_landing_town_lists_candidates():
     snap = make_snapshot(
         cables=[("x", 2000, None)],

@@ -98,7 +98,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from undersea._errors import InvalidArgumentError, UnknownNameError
+from undersea._errors import InvalidArgumentError
 from undersea.analysis._maxflow import _UNIT, reference_rerouted, sink_caps, solve_all
 from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.engine.rerouted import ReroutedArrays, rerouted_batch
@@ -700,21 +700,21 @@ LAND_KEY = "land "
 
 
 def _capacity_rows(
-    table: Mapping[str, float], cable_ids: pd.Series, iso3: NDArray[np.object_]
+    table: Mapping[str, float], net: Network, iso3: NDArray[np.object_]
 ) -> tuple[dict[str, float], dict[int, tuple[float, str]]]:
     """The user's capacity table split: cable rows (Tbit/s, rule C1), and land border
     rows (``land XXX-YYY``, rule C2) as Gbit/s and the row's key by country pair code
-    (``lo * (n_c + 1) + hi``, as :func:`_land_capacity` codes a pair). A row naming no
-    cable of the network, or a border not as two of its countries' ISO3 codes, is refused."""
+    (``lo * (n_c + 1) + hi``, as :func:`_land_capacity` codes a pair). A cable row names
+    a cable as every command does (:meth:`~undersea.network.core.Network.cable_index`: id,
+    name, ``WACS``); one naming no cable of the network, or a border not as two of its
+    countries' ISO3 codes, is refused (a typo would otherwise leave the model's value)."""
     index = {str(code): i for i, code in enumerate(iso3)}
-    known = set(cable_ids)
+    ids = net.all_cables["id"].astype(str).to_numpy(dtype=object)
     cables: dict[str, float] = {}
     borders: dict[int, tuple[float, str]] = {}
     for key, tbps in table.items():
         if not str(key).startswith(LAND_KEY):
-            if key not in known:  # a typo would otherwise leave the model's value, silently
-                raise UnknownNameError("cable", str(key), cable_ids.tolist())
-            cables[key] = tbps
+            cables[str(ids[net.cable_index(str(key))])] = tbps
             continue
         ends = str(key)[len(LAND_KEY) :].strip().upper().split("-")
         if len(ends) != 2 or any(e not in index for e in ends) or ends[0] == ends[1]:
@@ -929,7 +929,7 @@ def _inputs(
         on = node_unit >= 0
         ucountry[node_unit[on]] = country[on]
     cable_rows, border_rows = _capacity_rows(
-        capacity_table or {}, net.all_cables["id"].astype(str), countries["iso3"].to_numpy(object)
+        capacity_table or {}, net, countries["iso3"].to_numpy(object)
     )
     lit = lit_capacity_tbps(net.all_cables, network_year(net), net.settings, cable_rows)
     lit_gbps = lit * 1000.0

@@ -14,7 +14,9 @@ kind           what it takes (see the function named)
 ``metro``      id, name, ``"Name, ISO2"``, a town of a ``/`` name or of a landing point
                in it (:meth:`~undersea.network.core.Network.metro`), else a place that
                is one metro: another spelling (``Odessa``), a one-metro country (``Guam``)
-``cable``      id, name or the short name in brackets (``WACS``)
+``cable``      id, name, the short name in brackets (``WACS``), another spelling
+               (``Main One``, ``seamewe 5``) or the telling words (``PEACE``)
+               (:meth:`~undersea.network.core.Network.cable_index`)
 ``landing``    id, full name or town (:meth:`~undersea.network.core.Network.landing_point`)
 ``segment``    id or ``CABLE:K`` (:meth:`~undersea.network.core.Network.segment_row`)
 ``chokepoint`` id or name (:func:`~undersea.geo.regions.chokepoint`)

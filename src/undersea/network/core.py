@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 
 from undersea._errors import AmbiguousNameError, InvalidScenarioError, UnknownNameError
+from undersea.network.cable_names import match_cable
 from undersea.network.graph import lightest_csr, metro_node, metro_nodes
 from undersea.network.land import LandLayer
 from undersea.network.topology import QualityReport, Topology
@@ -556,10 +557,24 @@ class Network:
     # ------------------------------------------------------------------ lookups
     def cable_index(self, name: str) -> int:
         """Row of :attr:`all_cables` for a cable id, name or the abbreviation its name
-        ends with (``"WACS"``), case-insensitive."""
+        ends with (``"WACS"``), case-insensitive; else what
+        :func:`~undersea.network.cable_names.match_cable` finds (``"PEACE"``, ``"Main
+        One"``, ``"seamewe 5"``). Every command looks cables up here."""
         cab = self._base.cables
         short = cab["name"].str.extract(r"\(([^()]+)\)\s*$", expand=False)  # "(WACS)"
-        return _lookup(cab, name, "cable", label=lambda r: r["name"], aliases=short)
+        try:
+            return _lookup(cab, name, "cable", label=lambda r: r["name"], aliases=short)
+        except UnknownNameError:
+            rows = match_cable(cab, self.cable_in_service, str(name))
+            if len(rows) == 1:
+                return rows[0]
+            if not rows:  # close matches among names, acronyms ("ACEE": ACE) and ids
+                pool = [*cab["name"], *short.dropna(), *cab["id"]]
+                raise UnknownNameError("cable", name, pool) from None
+        hits = cab.iloc[rows]
+        raise AmbiguousNameError(
+            "cable", name, [f"{n} [id {i}]" for n, i in zip(hits["name"], hits["id"], strict=True)]
+        )
 
     def cable(self, name: str) -> pd.Series:
         """One cable's record, by id or name; raises UnknownNameError with close matches."""

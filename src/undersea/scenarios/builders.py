@@ -22,7 +22,6 @@ that touches no segment gives an *empty* scenario, stated in ``details["note"]``
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,7 +33,6 @@ import numpy as np
 import pandas as pd
 
 from undersea._errors import (
-    AmbiguousNameError,
     InvalidArgumentError,
     InvalidScenarioError,
     UnknownNameError,
@@ -273,8 +271,9 @@ def _not_in_service(net: Network, k: int, asked: str) -> InvalidScenarioError:
 def scenario_from_cables(net: Network, names: str | Iterable[str]) -> Scenario:
     """Fail every segment of each named cable (by name or id, case-insensitive).
 
-    A name that matches no cable exactly is tried with :func:`resolve_cable`, so that an
-    acronym ("WACS") or a spelling of another snapshot ("Main One") works. Raises
+    Names are looked up as by every command
+    (:meth:`~undersea.network.core.Network.cable_index`: an acronym, "WACS", or a spelling
+    of another snapshot, "Main One", works). Raises
     :class:`~undersea.UnknownNameError` with close matches for an unknown name and
     :class:`~undersea.InvalidScenarioError` for a cable not in service in ``net``.
 
@@ -288,7 +287,7 @@ def scenario_from_cables(net: Network, names: str | Iterable[str]) -> Scenario:
     asked = _names(names, "cable")
     rows = []
     for name in asked:
-        k = _cable_row(net, name)
+        k = net.cable_index(name)
         if not net.cable_in_service[k]:
             raise _not_in_service(net, k, name)
         rows.append(k)
@@ -296,17 +295,6 @@ def scenario_from_cables(net: Network, names: str | Iterable[str]) -> Scenario:
     segs = np.isin(net.seg_cable, rows)
     label = "cut: " + ", ".join(str(net.all_cables["name"].to_numpy()[k]) for k in rows)
     return _scenario(net, segs, None, label, kind="cables")
-
-
-def _cable_row(net: Network, name: str) -> int:
-    """``net.cable_index``, falling back to :func:`resolve_cable` ("WACS", "Main One")."""
-    try:
-        return net.cable_index(name)
-    except UnknownNameError:
-        k = resolve_cable(net, name)
-        if k is None:
-            raise
-        return k
 
 
 def scenario_from_segments(net: Network, ids: str | int | Iterable[str | int]) -> Scenario:
@@ -431,39 +419,11 @@ def scenario_from_chokepoint(net: Network, name: str, *, landing_points: bool = 
 
 # --------------------------------------------------------------------------- incidents
 
-_PAREN = re.compile(r"\(([^)]*)\)")
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", str(text).casefold())
-
-
-#: Words too common in cable names to identify one ("Cable" alone means nothing).
-_GENERIC = frozenset(
-    {
-        "a", "and", "cable", "cables", "express", "gateway", "network", "of", "submarine",
-        "system", "systems", "the", "to",
-    }
-)  # fmt: skip
-
-
-def _keys(name: str) -> tuple[str, str, str, frozenset[str]]:
-    """Matching keys: whole name, name without parentheses, the acronym, telling words."""
-    acronym = _PAREN.findall(name)
-    base = _PAREN.sub(" ", name)
-    words = frozenset(w for w in re.split(r"[^0-9a-z]+", name.casefold()) if w) - _GENERIC
-    return _key(name), _key(base), _key(acronym[-1]) if acronym else "", words
-
 
 def resolve_cable(net: Network, name: str) -> int | None:
-    """Row of ``net.all_cables`` that ``name`` most likely means, or None.
-
-    Names change between snapshots ("Main One" / "MainOne", "West African Cable System
-    (WACS)" / "West Africa Cable System (WACS)", "FLAG FALCON" / "FALCON"). Tried in
-    order, a level winning only when it picks one cable (in-service cables preferred):
-    exact name or id; the name with punctuation and spaces removed; the name without its
-    parenthesised part; the acronym in parentheses (or the name itself as an acronym);
-    every telling word of ``name`` (not "cable", "system"...) among the cable's words.
+    """Row of ``net.all_cables`` that ``name`` most likely means, or None: what
+    :meth:`~undersea.network.core.Network.cable_index` finds, every command's cable lookup
+    (names change between snapshots: "Main One" / "MainOne", "FLAG FALCON" / "FALCON").
 
     Examples
     --------
@@ -476,32 +436,8 @@ def resolve_cable(net: Network, name: str) -> int | None:
     """
     try:
         return net.cable_index(name)
-    except AmbiguousNameError:
-        pass
     except UnknownNameError:
-        pass
-    cab = net.all_cables
-    q_full, q_base, q_acr, q_words = _keys(name)
-    cand = [_keys(n) for n in cab["name"].astype(str)]
-    ids = [_key(i) for i in cab["id"].astype(str)]
-    levels = [
-        [i for i, c in enumerate(cand) if q_full and (c[0] == q_full or ids[i] == q_full)],
-        [i for i, c in enumerate(cand) if q_base and c[1] == q_base],
-        [i for i, c in enumerate(cand) if c[2] and c[2] in {q_acr, q_full} and len(c[2]) >= 3],
-        [i for i, c in enumerate(cand) if q_words and q_words <= c[3]],
-    ]
-    for hits in levels:
-        pick = _pick(net, hits)
-        if pick is not None:
-            return pick
-    return None
-
-
-def _pick(net: Network, hits: Sequence[int]) -> int | None:
-    if len(hits) == 1:
-        return int(hits[0])
-    live = [h for h in hits if net.cable_in_service[h]]
-    return int(live[0]) if len(live) == 1 else None
+        return None
 
 
 def _incident_segments(

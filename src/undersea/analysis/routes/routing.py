@@ -38,7 +38,6 @@ in-service cable in 2005"). The same place at both ends gives a zero-length rout
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,7 +48,6 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from undersea._errors import (
-    AmbiguousNameError,
     InvalidArgumentError,
     NoRouteError,
     UnknownNameError,
@@ -506,9 +504,6 @@ def _planned_hint(net: Network, lab: np.ndarray, node: int) -> str:
 
 
 # ---------------------------------------------------------------------------- cables
-_ABBREVIATION = re.compile(r"\(([^()]+)\)\s*$")
-
-
 def resolve_cables(net: Network, names: Iterable[str]) -> list[str]:
     """Cable ids for cable names, ids or the short name in brackets (``"ACE"``).
 
@@ -535,20 +530,7 @@ def resolve_cables(net: Network, names: Iterable[str]) -> list[str]:
 
 
 def _cable_id(net: Network, name: str) -> str:
-    try:
-        return str(net.cable(name)["id"])
-    except AmbiguousNameError:
-        raise
-    except UnknownNameError:
-        cab = net.all_cables
-        short = cab["name"].astype(str).str.extract(_ABBREVIATION, expand=False)
-        hit = cab[short.str.strip().str.casefold() == name.strip().casefold()]
-        if len(hit) == 1:
-            return str(hit["id"].iloc[0])
-        if len(hit) > 1:
-            raise AmbiguousNameError("cable", name, list(hit["name"])) from None
-        pool = list(cab["name"].astype(str)) + list(short.dropna()) + list(cab["id"])
-        raise UnknownNameError("cable", name, pool) from None
+    return str(net.cable(name)["id"])
 
 
 # ---------------------------------------------------------------------------- public
