@@ -701,28 +701,38 @@ def _alternates_that_count(
     """The cities known by this name as an alternate name that take part in the ranking.
 
     All of them when no place bears it as its own name ("Frankfurt" is Frankfurt am Main).
-    Otherwise only a *spelling* of the city's own name (the same letters, a doubled one
-    apart: Odessa and Odesa, Hanover and Hannover, Sana and Sanaa) of a city that
-    dominates twice over (``place_dominance_ratio`` squared, 4, times as important as
-    every place that bears the name, none of unknown importance): "Odessa" is Odesa, UA,
-    not Odessa, US-TX. GeoNames' other alternate names (translations, nicknames, former
-    names) would take "Zaragoza" to Tijuana and "Venice" to Dayton.
+    Otherwise a *spelling* of the city's own name (the same letters, a doubled one apart:
+    Odessa and Odesa, Hanover and Hannover, Sana and Sanaa) of a city that dominates twice
+    over (``place_dominance_ratio`` squared, 4, times as important as every place that
+    bears the name, none of unknown importance): "Odessa" is Odesa, UA, not Odessa, US-TX.
+    GeoNames' other alternate names (translations, nicknames, former names) count only for
+    a city that dominates three times over (the ratio cubed, 8), and only when no place
+    bearing the name has cables in service (a cable town keeps its name: Poti, GE is not
+    Teresina, BR; Victoria stays ambiguous, not Hong Kong's old name): "Calcutta" is
+    Kolkata (129 times Calcutta, ZA), "Batavia" Jakarta, "Salisbury" Harare, while
+    "Zaragoza" (Tijuana, 2.8 times Zaragoza, ES) and "Venice" (Dayton, 2.6 times Venice,
+    IT) stay with the places that bear the name.
     """
     if not primary or not alternates:
         return alternates
     known = {c.key for c in primary}
-    spellings = [
-        c
-        for c in alternates
-        if c.key not in known and _spelling(name_key(c.label.split(",")[0])) == _spelling(key)
-    ]
-    if not spellings:
+    others = [c for c in alternates if c.key not in known]
+    if not others:
         return []
     best = _ranked(net, primary, s)[0][0]
+    if best <= 0:
+        return []
+
+    def spelling(c: _Candidate) -> bool:
+        return _spelling(name_key(c.label.split(",")[0])) == _spelling(key)
+
+    if any(c.cables for c in primary):
+        others = [c for c in others if spelling(c)]
+
     return [
         c
-        for score, c in _ranked(net, spellings, s)
-        if best > 0 and score >= s.place_dominance_ratio**2 * best
+        for score, c in _ranked(net, others, s)
+        if score >= s.place_dominance_ratio ** (2 if spelling(c) else 3) * best
     ]
 
 
