@@ -612,6 +612,8 @@ def test_a_missing_candidates_or_route_file_is_not_found(tmp_path, reader, what)
         ("landings,rfs_year\nsn;hub,soon\n", "rfs_year", "not a valid rfs_year: 'soon'"),
         ("landings,capacity_tbps\nsn;hub,lots\n", "capacity_tbps", "not a valid capacity_tbps"),
         ("landings,length_km\nsn;hub,far\n", "length_km", "not a valid length_km: 'far'"),
+        ("landings,rfs_year\nsn;hub,1800\n", "rfs_year", "rfs_year must be a year from 1986"),
+        ("landings,capacity_tbps\nsn;hub,-5\n", "capacity_tbps", "capacity_tbps must be a fin"),
     ],
 )
 def test_a_malformed_candidate_names_the_file_record_and_field(tmp_path, text, field, problem):
@@ -756,6 +758,25 @@ def test_cli_bad_inputs_are_one_line(capsys, argv):
     code, _, err = _run(capsys, argv)
     assert code == 2
     assert err.strip().startswith("error") or "Invalid value" in err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--capacity", "-5", "--capacity must be a finite number of Tbit/s above 0, got -5.0"),
+        ("--capacity", "inf", "--capacity must be a finite number of Tbit/s above 0, got inf"),
+        ("--rfs", "1800", "--rfs must be a year from 1986 to 2100 (the fibre-optic era), got 1800"),
+    ],
+)
+def test_cli_whatif_refuses_impossible_cable_values_naming_the_flag(capsys, option, value, message):
+    argv = ["whatif", "--sample", "--add-cable", "Lagos,Marseille", "--no-hubs", option, value]
+    code, out, err = _run(capsys, argv)
+    assert (code, out, err) == (2, "", f"error: {message}\n")
+
+
+def test_a_candidate_land_link_needs_a_positive_length():
+    with pytest.raises(InvalidArgumentError, match="candidate 'x': length_km must be"):
+        Candidate("x", kind="land_link", landings=("sn", "hub"), length_km=0.0)
 
 
 @pytest.mark.parametrize(

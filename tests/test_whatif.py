@@ -94,3 +94,26 @@ def test_land_link_and_retire(net):
 def test_bad_edits_are_clear_errors(net, call, error):
     with pytest.raises(error):
         call(net)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"capacity_tbps": -5.0}, "capacity_tbps must be a finite number of Tbit/s above 0"),
+        ({"capacity_tbps": 0}, "capacity_tbps must be"),
+        ({"capacity_tbps": float("nan")}, "capacity_tbps must be"),
+        ({"capacity_tbps": float("inf")}, "capacity_tbps must be"),
+        ({"rfs_year": 1800}, "rfs_year must be a year from 1986 to 2100"),
+        ({"rfs_year": 3000}, "rfs_year must be a year from 1986 to 2100"),
+        ({"rfs_year": 2027.5}, "rfs_year must be a whole year"),
+    ],
+)
+def test_impossible_cable_values_are_refused(net, kwargs, match):
+    with pytest.raises(InvalidArgumentError, match=match):
+        with_cable(net, "x", ["Lagos", "Marseille"], **kwargs)
+
+
+@pytest.mark.parametrize("length", [0.0, -1.0, float("inf"), float("nan")])
+def test_impossible_land_link_lengths_are_refused(net, length):
+    with pytest.raises(InvalidArgumentError, match="length_km must be a finite number of km"):
+        with_land_link(net, "Lagos", "Abidjan", length_km=length)

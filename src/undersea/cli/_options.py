@@ -39,6 +39,7 @@ __all__ = [
     "SnapshotOpt",
     "StrictOpt",
     "YearOpt",
+    "checked_by",
     "console",
     "emit_json",
     "emit_table",
@@ -123,6 +124,20 @@ def _suffixes(allowed: tuple[str, ...]) -> Callable[[typer.CallbackParam, Path |
 
 figure_path = _suffixes(FIGURE_SUFFIXES)
 matrix_path = _suffixes(MATRIX_SUFFIXES)
+
+
+def checked_by(check: Callable[..., Any]) -> Callable[[typer.CallbackParam, Any], Any]:
+    """A Typer callback running the library's own ``check(value, name=...)`` of a value
+    before any work, with the option's flag as the name its error gives (``--capacity
+    must be ...``, not the library's ``capacity_tbps``)."""
+
+    def callback(param: typer.CallbackParam, value: Any) -> Any:
+        if value is None:
+            return None
+        flag = max(param.opts, key=len) if param.opts else str(param.name)
+        return check(value, name=flag)
+
+    return callback
 
 
 def tie_note(key: pd.Series, top: int) -> str:

@@ -35,6 +35,7 @@ from undersea.cli._options import (
     SampleOpt,
     SnapshotOpt,
     YearOpt,
+    checked_by,
     console,
     emit_json,
     emit_table,
@@ -43,6 +44,7 @@ from undersea.cli._options import (
     tie_note,
 )
 from undersea.cli.failures import ImpactName, ImpactOpt, hazard_text
+from undersea.network.whatif import check_capacity_tbps, check_rfs_year
 
 __all__ = ["dependency_command", "plan_command", "whatif_command"]
 
@@ -159,14 +161,17 @@ def whatif_command(
         int | None,
         typer.Option(
             "--rfs",
-            help="Ready-for-service year of the new cables (default: the view's year, else "
-            "the snapshot's); sets their capacity proxy.",
+            help="Ready-for-service year of the new cables, 1986-2100 (default: the view's "
+            "year, else the snapshot's); sets their capacity proxy.",
+            callback=checked_by(check_rfs_year),
         ),
     ] = None,
     capacity: Annotated[
         float | None,
         typer.Option(
-            "--capacity", help="Design capacity (Tbit/s) of the new cables (default: by RFS year)."
+            "--capacity",
+            help="Design capacity (Tbit/s, above 0) of the new cables (default: by RFS year).",
+            callback=checked_by(check_capacity_tbps),
         ),
     ] = None,
     add_landing: Annotated[

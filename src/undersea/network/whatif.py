@@ -12,6 +12,7 @@ joined in the given order, each leg a great circle whose length is multiplied by
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,7 +28,23 @@ from undersea.network.core import Network
 from undersea.network.graph import metro_id, metro_node, metro_nodes
 from undersea.network.topology import cable_topology, geodesic_lengths
 
-__all__ = ["NewLanding", "retire_cable", "with_cable", "with_land_link", "with_landing"]
+__all__ = [
+    "RFS_YEARS",
+    "NewLanding",
+    "check_capacity_tbps",
+    "check_length_km",
+    "check_rfs_year",
+    "retire_cable",
+    "with_cable",
+    "with_land_link",
+    "with_landing",
+]
+
+#: Ready-for-service years a new cable may have: from 1986, when the first international
+#: submarine fibre-optic cable (UK-Belgium 5) entered service (the systems before it,
+#: coaxial and telegraph, carry no internet traffic and the capacity model starts with
+#: TAT-8 in 1988), to 2100, beyond every announced plan.
+RFS_YEARS = (1986, 2100)
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,50 @@ class NewLanding:
 
 
 LandingSpec = str | NewLanding | Mapping[str, Any]
+
+
+def check_rfs_year(value: Any, *, name: str = "rfs_year") -> int:
+    """``value`` as a ready-for-service year within :data:`RFS_YEARS`, else
+    :class:`InvalidArgumentError` naming ``name`` (the CLI passes its flag).
+
+    >>> check_rfs_year(1800)
+    Traceback (most recent call last):
+    ...
+    undersea._errors.InvalidArgumentError: rfs_year must be a year from 1986 to 2100 ...
+    """
+    first, last = RFS_YEARS
+    whole = isinstance(value, int | np.integer) or (
+        isinstance(value, float | np.floating) and float(value).is_integer()
+    )
+    if isinstance(value, bool) or not whole:
+        raise InvalidArgumentError(f"{name} must be a whole year, got {value!r}")
+    if not first <= value <= last:
+        raise InvalidArgumentError(
+            f"{name} must be a year from {first} to {last} (the fibre-optic era), got {value!r}"
+        )
+    return int(value)
+
+
+def check_capacity_tbps(value: Any, *, name: str = "capacity_tbps") -> float:
+    """``value`` as a design capacity in Tbit/s: a finite number above 0."""
+    return _positive(value, name, "Tbit/s")
+
+
+def check_length_km(value: Any, *, name: str = "length_km") -> float:
+    """``value`` as a length in km: a finite number above 0."""
+    return _positive(value, name, "km")
+
+
+def _positive(value: Any, name: str, unit: str) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        x = math.nan
+    if isinstance(value, bool) or not (math.isfinite(x) and x > 0):
+        raise InvalidArgumentError(
+            f"{name} must be a finite number of {unit} above 0, got {value!r}"
+        )
+    return x
 
 
 def _slug(text: str) -> str:
@@ -100,9 +161,11 @@ def with_cable(
         Drawn route as lines of ``[lon, lat]`` points (a GeoJSON MultiLineString's
         coordinates). Without it, landings are joined in order by great-circle legs.
     rfs_year
-        Ready-for-service year (``None``: in service in every view).
+        Ready-for-service year (``None``: in service in every view), within
+        :data:`RFS_YEARS`.
     capacity_tbps
-        Design capacity; recorded in the cable's ``capacity_tbps`` column.
+        Design capacity in Tbit/s (finite, above 0); recorded in the cable's
+        ``capacity_tbps`` column.
 
     Examples
     --------
@@ -114,6 +177,10 @@ def with_cable(
     """
     if len(landings) < 2:
         raise InvalidArgumentError("a new cable needs at least two landing points")
+    if rfs_year is not None:
+        rfs_year = check_rfs_year(rfs_year)
+    if capacity_tbps is not None:
+        capacity_tbps = check_capacity_tbps(capacity_tbps)
     cable_id = f"new-{_slug(name)}"
     if cable_id in set(net.all_cables["id"]):
         raise InvalidArgumentError(f"a cable with id {cable_id!r} exists already")
@@ -419,8 +486,8 @@ def with_landing(net: Network, cable: str, landing: LandingSpec) -> Network:
 def with_land_link(net: Network, a: str, b: str, *, length_km: float | None = None) -> Network:
     """A copy of ``net`` with a land link (a terrestrial corridor) between two places.
 
-    ``a`` and ``b`` are landing points or metros; the length defaults to the great
-    circle times ``Settings.land_route_factor``.
+    ``a`` and ``b`` are landing points or metros; the length (a finite number of km
+    above 0) defaults to the great circle times ``Settings.land_route_factor``.
     """
     na, nb = _node_of(net, a), _node_of(net, b)
     if na == nb:
@@ -436,8 +503,8 @@ def with_land_link(net: Network, a: str, b: str, *, length_km: float | None = No
                 nodes.loc[nb, "lat"],
             )
         )
-    elif not length_km >= 0:
-        raise InvalidArgumentError("length_km must be a non-negative number")
+    else:
+        length_km = check_length_km(length_km)
     new = pd.DataFrame(
         [
             {

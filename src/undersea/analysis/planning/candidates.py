@@ -25,6 +25,9 @@ from undersea.geo.sphere import great_circle_km, unit_vectors
 from undersea.network.core import Network
 from undersea.network.whatif import (
     NewLanding,
+    check_capacity_tbps,
+    check_length_km,
+    check_rfs_year,
     retire_cable,
     with_cable,
     with_land_link,
@@ -91,6 +94,19 @@ class Candidate:
             )
         if self.kind in ("branch", "retire") and not self.cable:
             raise InvalidArgumentError(f"candidate {self.id!r}: a {self.kind} needs a cable")
+        self._check_numbers()
+
+    def _check_numbers(self) -> None:
+        """The what-if values the build uses: :mod:`undersea.network.whatif`'s checks."""
+        try:
+            if self.rfs_year is not None:
+                object.__setattr__(self, "rfs_year", check_rfs_year(self.rfs_year))
+            if self.capacity_tbps is not None:
+                object.__setattr__(self, "capacity_tbps", check_capacity_tbps(self.capacity_tbps))
+            if self.kind == "land_link" and self.length_km is not None:
+                object.__setattr__(self, "length_km", check_length_km(self.length_km))
+        except InvalidArgumentError as exc:
+            raise InvalidArgumentError(f"candidate {self.id!r}: {exc}") from None
 
     def apply(self, net: Network) -> Network:
         """The network with this build (a new copy; ``net`` is unchanged)."""
@@ -503,12 +519,18 @@ def _record_candidate(path: str, i: int, rec: Mapping[str, Any]) -> Candidate:
         raw = rec.get(field)
         try:
             return None if raw is None else parse(raw)
+        except InvalidArgumentError as exc:  # a number out of range: the check's reason
+            raise MalformedSourceError(path, str(exc), record=record, field=field) from None
         except (TypeError, ValueError, IndexError):
             problem = f"not a valid {field}: {raw!r}"
             raise MalformedSourceError(path, problem, record=record, field=field) from None
 
     route = value("route", lambda r: tuple(tuple((float(p[0]), float(p[1])) for p in x) for x in r))
-    numbers = (value("rfs_year", int), value("capacity_tbps", float), value("length_km", float))
+    numbers = (
+        value("rfs_year", lambda r: check_rfs_year(int(r))),
+        value("capacity_tbps", lambda r: check_capacity_tbps(float(r))),
+        value("length_km", float),
+    )
     try:
         return Candidate(
             cid,
