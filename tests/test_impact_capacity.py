@@ -295,6 +295,44 @@ def test_bad_demand_csv_names_file_row_field(tmp_path, text: str, field: str) ->
     assert "\n" not in msg
 
 
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (
+            "iso3,demand_gbps\nNGA,100\nNGA,200\n",
+            "line 3', field 'iso3': duplicate 'NGA' (also line 2)",
+        ),
+        ("iso3,demand_gbps\nNGA,100\nnga,200\n", "line 3', field 'iso3': duplicate 'NGA'"),
+        ("iso3,demand_gbps\nNGA,100,7\n", "line 2': 3 fields, the header has 2 (iso3,demand_gbps)"),
+        ("iso3,demand_gbps\nNGA\n", "line 2': 1 fields, the header has 2"),
+    ],
+)
+def test_a_demand_file_refuses_duplicate_and_ragged_rows(tmp_path, text: str, where: str) -> None:
+    p = tmp_path / "demand.csv"
+    p.write_text(text)
+    with pytest.raises(MalformedSourceError) as err:
+        read_demand_table(p)
+    assert str(err.value).startswith(f"malformed source {p}, record '")
+    assert where in str(err.value)
+
+
+def test_an_unknown_cable_of_a_capacity_file_names_the_file_and_line(tmp_path) -> None:
+    from undersea.network.capacity import read_capacity_table
+
+    net = _coast([])
+    p = tmp_path / "caps.csv"
+    p.write_text("cable_id,capacity_tbps\ntrunk,1\ntrunc,2\n")
+    table = read_capacity_table(p)
+    with pytest.raises(UnknownNameError) as err:
+        country_impact(net, net.without(segments=["trunk:1"]), core=CORE, capacity=table)
+    assert str(err.value) == (
+        f"{p}, line 3, field 'cable_id': unknown cable 'trunc'; did you mean: 'trunk'?"
+    )
+    p.write_text("cable_id,capacity_tbps\ntrunk,1\ntrunk,2\n")
+    with pytest.raises(MalformedSourceError, match="line 3', field 'cable_id': duplicate 'trunk'"):
+        read_capacity_table(p)
+
+
 def test_bad_worldbank_row(tmp_path) -> None:
     p = tmp_path / "gdp.csv"
     p.write_text("Country Name,Country Code,Year,Value\nGhana,GHA,20x0,1\n")

@@ -244,7 +244,11 @@ def test_read_land_links(tmp_path) -> None:
         ("from,to\n,b\n", r"record 'line 2', field 'from': empty value"),
         ("from,to,length_km\na,b,1\na, ,2\n", r"record 'line 3', field 'to': empty value"),
         ("from,to,length_km\na,b,far\n", r"line 2', field 'length_km': not a number: 'far'"),
-        ("from,to,length_km\na,b,-3\n", r"line 2', field 'length_km': negative length"),
+        ("from,to,length_km\na,b,-3\n", r"line 2', field 'length_km': not a finite number"),
+        ("from,to,length_km\na,b,0\n", r"line 2', field 'length_km': not a finite number"),
+        ("from,to,length_km\na,b,inf\n", r"line 2', field 'length_km': not a finite number"),
+        ("from,to\na,b,7\n", r"record 'line 2': 3 fields, the header has 2 \(from,to\)"),
+        ("from,to\na,b\nc,d\nb,a\n", r"line 4', field 'from,to': duplicate 'a,b' \(also line 2\)"),
     ],
 )
 def test_read_land_links_bad_rows(tmp_path, text: str, match: str) -> None:
@@ -259,6 +263,7 @@ def test_read_land_links_unknown_node_and_missing_file(tmp_path) -> None:
     with pytest.raises(UnknownNameError, match="did you mean: 'metro:accra-gh'") as err:
         read_land_links(p, node_ids={"metro:lagos-ng": 0, "metro:accra-gh": 1})
     assert "\n" not in str(err.value)
+    assert str(err.value).startswith(f"{p}, line 2, field 'to': unknown node 'metro:acra-gh'")
     missing = tmp_path / "missing.csv"
     with pytest.raises(DataNotFoundError) as err2:  # not found, not "malformed"
         read_land_links(missing)

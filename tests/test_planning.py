@@ -583,13 +583,26 @@ def test_read_candidates_csv_json_geojson(tmp_path, coast):
         ("bad3.json", json.dumps({"x": 1}), MalformedSourceError),
         ("bad4.csv", "id,landings\nA,onlyone\n", MalformedSourceError),
         ("empty.json", "[]", InvalidArgumentError),
+        ("ragged.csv", "id,landings\nA,sn;hub,extra\n", MalformedSourceError),
+        ("twice.csv", "id,landings\nA,sn;hub\nA,sn;gh\n", MalformedSourceError),
+        (
+            "twice.json",
+            json.dumps([{"id": "A", "landings": ["sn", "hub"]}] * 2),
+            MalformedSourceError,
+        ),
     ],
 )
 def test_read_candidates_bad_files(tmp_path, name, text, error):
     path = tmp_path / name
     path.write_text(text)
-    with pytest.raises(error):
+    with pytest.raises(error) as err:
         read_candidates(path)
+    if name.startswith("ragged"):
+        assert "record 'line 2': 3 fields, the header has 2 (id,landings)" in str(err.value)
+    if name.startswith("twice"):
+        assert "record 'candidate 2', field 'id': duplicate 'A' (also candidate 1)" in str(
+            err.value
+        )
 
 
 @pytest.mark.parametrize(

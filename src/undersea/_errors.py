@@ -72,7 +72,8 @@ class UnknownNameError(UnderseaError, KeyError):
     """A name (cable, landing point, country, metro...) that is not in the data.
 
     The message names the close matches among ``candidates``; with none, the names of
-    ``listed`` (a short closed set, such as the chokepoint ids).
+    ``listed`` (a short closed set, such as the chokepoint ids). ``where`` leads it when
+    the name comes from a file (``"caps.csv, line 3, field 'cable_id'"``).
     """
 
     def __init__(
@@ -82,10 +83,12 @@ class UnknownNameError(UnderseaError, KeyError):
         candidates: Iterable[str] = (),
         *,
         listed: Iterable[str] = (),
+        where: str = "",
     ) -> None:
         self.kind, self.name = kind, name
         self.matches = close_matches(name, candidates)
-        msg = f"unknown {kind} {name!r}"
+        msg = f"{where}: " if where else ""
+        msg += f"unknown {kind} {name!r}"
         if self.matches:
             msg += "; did you mean: " + ", ".join(repr(m) for m in self.matches) + "?"
         elif every := list(listed):  # a short closed set: say all of it

@@ -98,7 +98,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from undersea._errors import InvalidArgumentError
+from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis._maxflow import _UNIT, reference_rerouted, sink_caps, solve_all
 from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.engine.rerouted import ReroutedArrays, rerouted_batch
@@ -106,6 +106,7 @@ from undersea.network.capacity import lit_capacity_tbps
 from undersea.network.core import Network
 from undersea.network.demand import country_demand, metro_attraction, metro_demand, network_year
 from undersea.network.graph import both_ways, lightest_csr, metro_nodes
+from undersea.sources.keyed import KeyedValues
 
 __all__ = [
     "FirstHop",
@@ -713,14 +714,21 @@ def _capacity_rows(
     cables: dict[str, float] = {}
     borders: dict[int, tuple[float, str]] = {}
     for key, tbps in table.items():
+        where = table.where(key) if isinstance(table, KeyedValues) else ""  # file and line
         if not str(key).startswith(LAND_KEY):
-            cables[str(ids[net.cable_index(str(key))])] = tbps
+            try:
+                cables[str(ids[net.cable_index(str(key))])] = tbps
+            except UnknownNameError as exc:  # name the file and line it came from
+                if where:
+                    exc.args = (f"{where}: {exc}",)
+                raise
             continue
         ends = str(key)[len(LAND_KEY) :].strip().upper().split("-")
         if len(ends) != 2 or any(e not in index for e in ends) or ends[0] == ends[1]:
             raise InvalidArgumentError(
-                f"capacity row {key!r}: a land border is 'land' and two ISO3 codes of this "
-                "network's countries, as the bottleneck column names it ('land CIV-GHA')"
+                f"{where + ': ' if where else ''}capacity row {key!r}: a land border is "
+                "'land' and two ISO3 codes of this network's countries, as the bottleneck "
+                "column names it ('land CIV-GHA')"
             )
         a, b = sorted(index[e] for e in ends)
         borders[a * (len(iso3) + 1) + b] = (1000.0 * float(tbps), str(key))

@@ -37,9 +37,8 @@ A user may replace or extend the generated links with a table of their own
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +54,7 @@ from undersea._errors import MalformedSourceError, UnknownNameError
 from undersea.geo.sphere import great_circle_km, lonlat_to_xyz
 from undersea.network.graph import metro_node
 from undersea.settings import Settings, get_settings
-from undersea.sources.keyed import read_user_text
+from undersea.sources.keyed import read_rows, unique_keys
 
 __all__ = [
     "LINK_KINDS",
@@ -449,15 +448,18 @@ def read_land_links(path: str | Path, node_ids: Mapping[str, object] | None = No
     """Read a user's land links from CSV (header ``from,to,length_km``; length optional).
 
     ``from``/``to`` are landing point ids or ``metro:<metro_id>`` node ids. Rows are
-    checked against ``node_ids`` when given. A file that is missing or cannot be opened
-    raises :class:`DataNotFoundError` naming the path; malformed rows (or text that is not
-    UTF-8) raise :class:`MalformedSourceError` naming the file, line and field.
+    checked against ``node_ids`` when given (an unknown one names the file and line); a
+    given length must be a finite number of km above 0; a pair of places may appear once
+    (either way round). A file that is missing or cannot be opened raises
+    :class:`DataNotFoundError` naming the path; malformed rows (a row with more or fewer
+    fields than the header, text that is not UTF-8) raise :class:`MalformedSourceError`
+    naming the file, line and field.
     """
     p = Path(path)
-    reader = csv.DictReader(io.StringIO(read_user_text(p, "land-links"), newline=""))
-    if reader.fieldnames is None or not {"from", "to"} <= set(reader.fieldnames):
-        raise MalformedSourceError(str(p), "header must have columns from,to[,length_km]")
-    rows = [_link_row(row, n, p, node_ids) for n, row in enumerate(reader, start=2)]
+    read = read_rows(p, "land-links", required=("from", "to"))
+    rows = [_link_row(row, n, p, node_ids) for n, row in read]
+    pairs = ((f"line {n}", ",".join(sorted(r[:2]))) for (n, _), r in zip(read, rows, strict=True))
+    unique_keys(p, pairs, "from,to")
     return pd.DataFrame(rows, columns=["u", "v", "length_km", "kind"])
 
 
@@ -470,7 +472,8 @@ def _link_row(
         if not value:
             raise MalformedSourceError(str(p), "empty value", record=f"line {n}", field=field)
         if node_ids is not None and value not in node_ids:
-            raise UnknownNameError("node", value, list(node_ids))
+            where = f"{p}, line {n}, field {field!r}"
+            raise UnknownNameError("node", value, list(node_ids), where=where)
         ends.append(value)
     text = (row.get("length_km") or "").strip()
     try:
@@ -479,6 +482,8 @@ def _link_row(
         raise MalformedSourceError(
             str(p), f"not a number: {text!r}", record=f"line {n}", field="length_km"
         ) from exc
-    if not (km != km or km >= 0):
-        raise MalformedSourceError(str(p), "negative length", record=f"line {n}", field="length_km")
+    if text and not (math.isfinite(km) and km > 0):
+        raise MalformedSourceError(
+            str(p), "not a finite number of km above 0", record=f"line {n}", field="length_km"
+        )
     return ends[0], ends[1], km, "user"

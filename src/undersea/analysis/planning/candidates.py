@@ -33,7 +33,7 @@ from undersea.network.whatif import (
     with_land_link,
     with_landing,
 )
-from undersea.sources.keyed import read_user_text
+from undersea.sources.keyed import read_rows, read_user_text, unique_keys
 
 __all__ = [
     "CANDIDATE_KINDS",
@@ -454,12 +454,11 @@ def read_candidates(path: str | Path) -> list[Candidate]:
     field.
     """
     p = Path(path)
-    text = read_user_text(p, "candidates")
     if p.suffix.lower() == ".csv":
-        records = _csv_records(text)
+        records = _csv_records(p)
     else:
         try:
-            records = _json_records(json.loads(text))
+            records = _json_records(json.loads(read_user_text(p, "candidates")))
         except json.JSONDecodeError as exc:
             raise MalformedSourceError(str(p), f"not JSON: {exc.msg}") from None
         except TypeError as exc:
@@ -467,18 +466,13 @@ def read_candidates(path: str | Path) -> list[Candidate]:
     out = [_record_candidate(str(p), i, r) for i, r in enumerate(records)]
     if not out:
         raise InvalidArgumentError(f"{p}: no candidate in the file")
+    unique_keys(p, ((f"candidate {i + 1}", c.id) for i, c in enumerate(out)), "id")
     return out
 
 
-def _csv_records(text: str) -> list[dict[str, Any]]:
-    import csv
-    import io
-
-    rows = list(csv.DictReader(io.StringIO(text)))
-    for r in rows:
-        if r.get("landings"):
-            r["landings"] = [x.strip() for x in str(r["landings"]).split(";") if x.strip()]
-    return [{k: v for k, v in r.items() if v not in (None, "")} for r in rows]
+def _csv_records(p: Path) -> list[dict[str, Any]]:
+    """The non-empty fields of each row (``landings`` is split by the record reader)."""
+    return [{k: v for k, v in r.items() if v} for _, r in read_rows(p, "candidates", required=())]
 
 
 def _json_records(obj: Any) -> list[dict[str, Any]]:
