@@ -95,3 +95,40 @@ def test_critical_at_80_columns_keeps_rank_name_and_score(capsys, monkeypatch) -
     header = next(line for line in out.splitlines() if "rank" in line)
     assert header.index("rank") < header.index("name") < header.index("score")
     assert "column(s) not shown:" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "header"),
+    [
+        (["cable", "WACS", "--sample"], ["segment_id", "from", "to", "length_km", "kind"]),
+        (["landing", "Abidjan", "--sample"], ["id", "name", "rfs_year", "is_planned"]),
+        (["incident", "show", "2024-03-abidjan"], ["country", "severity", "source", "url"]),
+        (["incident", "show", "2022-01-svalbard"], ["country", "severity", "source"]),
+        (["data", "info", "--sample"], ["field", "value"]),
+    ],
+)
+def test_csv_of_a_command_with_several_tables_is_one_csv(capsys, argv, header) -> None:
+    """`--format csv` is the command's main table only: one header, every row as wide."""
+    import csv
+
+    main([*argv, "--format", "csv"])
+    rows = list(csv.reader(capsys.readouterr().out.splitlines()))
+    assert rows[0][: len(header)] == header
+    assert {len(r) for r in rows} == {len(rows[0])}
+    assert rows[0] not in rows[1:]
+
+
+def test_emit_tables_prints_the_main_table_as_csv_and_every_table_otherwise(capsys) -> None:
+    from undersea.cli._options import Format, emit_tables
+
+    a, b = pd.DataFrame({"x": [1]}), pd.DataFrame({"y": [2], "z": [3]})
+    emit_tables([("A", a), ("none", None), ("B", b)], Format.csv, main=0)
+    assert capsys.readouterr().out == "x\n1\n"
+    emit_tables([("A", a), ("none", None)], Format.csv)  # the last shown
+    assert capsys.readouterr().out == "x\n1\n"
+    emit_tables([("A", a), ("B", b)], Format.json)
+    assert '"B": [' in capsys.readouterr().out
+    emit_tables([("A", a), ("B", b)], Format.table)
+    out = capsys.readouterr().out
+    assert "A" in out
+    assert "B" in out

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -43,6 +43,7 @@ __all__ = [
     "console",
     "emit_json",
     "emit_table",
+    "emit_tables",
     "figure_path",
     "hub_network",
     "matrix_path",
@@ -245,6 +246,31 @@ def emit_table(
             f"+{len(hidden)} column(s) not shown: {', '.join(hidden)} (--format csv or json)",
             markup=False,
         )
+
+
+def emit_tables(
+    tables: Sequence[tuple[str | None, pd.DataFrame | None]],
+    fmt: Format,
+    *,
+    main: int = -1,
+) -> None:
+    """Print a command's several tables (``(title, table)``; ``None`` tables are left out).
+
+    The one rule of every command that shows more than one table: ``--format table``
+    prints each under its title; ``--format csv`` prints the main one only,
+    ``tables[main]`` (by default the last shown), so the output is one CSV with one
+    header; ``--format json`` has every table, each under its title (commands with a
+    JSON document of their own print that instead).
+    """
+    shown = [(t, df) for t, df in tables if df is not None]
+    if fmt is Format.csv:
+        chosen = tables[main][1] if tables[main][1] is not None else shown[-1][1]
+        emit_table(chosen, fmt)
+    elif fmt is Format.json:
+        emit_json({t or "table": df.to_dict(orient="records") for t, df in shown})
+    else:
+        for title, df in shown:
+            emit_table(df, fmt, title=title)
 
 
 def _fitting(df: pd.DataFrame, width: int) -> tuple[pd.DataFrame, list[str]]:

@@ -36,6 +36,7 @@ from undersea.cli._options import (
     console,
     emit_json,
     emit_table,
+    emit_tables,
     open_network,
     progress_bar,
     tie_note,
@@ -515,7 +516,8 @@ def incident_show(
 ) -> None:
     """One incident: what happened, the cables cut, the area, the reported impact per
     country (severe or degraded, with the report that says so), and every source cited,
-    with its address and the countries whose report it gives.
+    with its address and the countries whose report it gives. --format csv prints the
+    reports per country (--format json: everything).
 
     Example: undersea incident show 2024-03-abidjan
     """
@@ -534,12 +536,17 @@ def incident_show(
         d["location"] = f"{loc['width_km']:g} km either side of {path}"
     else:
         d["location"] = f"{loc['radius_km']:g} km around {loc['lat']:g}, {loc['lon']:g}"
-    emit_table(pd.DataFrame({"field": list(d), "value": [str(v) for v in d.values()]}), fmt)
-    if reports:
-        emit_table(pd.DataFrame(reports).drop(columns="url"), fmt, title="Reported per country")
     for src in sources:
         src["countries"] = ", ".join(src["countries"]) or "-"
-    emit_table(pd.DataFrame(sources), fmt, title="Sources")
+    per_country = pd.DataFrame(reports, columns=["country", "severity", "source", "url"])
+    if fmt is not Format.csv:  # csv: with the address, and a header for a negative control
+        per_country = per_country.drop(columns="url") if reports else None
+    tables = [
+        (None, pd.DataFrame({"field": list(d), "value": [str(v) for v in d.values()]})),
+        ("Reported per country", per_country),
+        ("Sources", pd.DataFrame(sources)),
+    ]
+    emit_tables(tables, fmt, main=1)
 
 
 @incident_app.command("run")

@@ -39,6 +39,7 @@ from undersea.cli._options import (
     console,
     emit_json,
     emit_table,
+    emit_tables,
     open_network,
     progress_bar,
     tie_note,
@@ -267,18 +268,13 @@ def whatif_command(
         ("Routes", _routes_display(result.routes)),
         ("Risk, same scenarios before and after", _risk_display(result.risk, top)),
     ]
-    shown = [(t, df) for t, df in tables if df is not None]
-    if fmt is Format.csv:
-        emit_table(shown[-1][1], fmt)
-        return
-    if result.n_scenarios and result.hazard is not None:
+    if result.n_scenarios and result.hazard is not None and fmt is Format.table:
         console.print(
             f"{result.n_scenarios:,} scenarios, seed {result.seed}, "
             f"hazard {hazard_text(result.hazard)}",
             markup=False,
         )
-    for title, df in shown:
-        emit_table(df, fmt, title=title)
+    emit_tables(tables, fmt)  # csv: the most specific (the last shown)
 
 
 def _routes_display(df: pd.DataFrame | None) -> pd.DataFrame | None:

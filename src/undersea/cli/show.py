@@ -21,6 +21,7 @@ from undersea.cli._options import (
     console,
     emit_json,
     emit_table,
+    emit_tables,
     open_network,
 )
 from undersea.data import directory as _data
@@ -38,7 +39,8 @@ def info(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Counts, provenance and the data-quality report of a snapshot, with every record
-    skipped or repaired while loading.
+    skipped or repaired while loading. --format csv prints the counts and provenance
+    (--format json: everything).
 
     Example: undersea data info --snapshot 2024-03
     """
@@ -58,25 +60,24 @@ def info(
             }
         )
         return
-    if not sample:
+    if not sample and fmt is Format.table:
         dates = _data.list_snapshots(_data.data_dir(data_dir))
         console.print(f"snapshots available: {', '.join(dates)}")
-    emit_table(
-        _kv(
-            {**net.summary(), **{f"provenance.{k}": v for k, v in net.provenance.as_dict().items()}}
-        ),
-        fmt,
-        title="Network",
-    )
     counts = {f"records {k}" if k != "missing" else "required files missing": v
               for k, v in note_counts(net.notes).items()}  # fmt: skip
-    emit_table(_kv({**q.summary(), **counts}), fmt, title="Data quality")
     tagged = [n for n in net.notes if note_kind(n) is not None]
-    if tagged:
-        emit_table(pd.DataFrame({"note": tagged}), fmt, title="Records skipped or repaired")
-    if len(mism):
-        cols = ["cable_id", "drawn_km", "inferred_km", "reported_km", "ratio"]
-        emit_table(mism[cols].head(20), fmt, title="Rebuilt vs reported length (worst 20)")
+    cols = ["cable_id", "drawn_km", "inferred_km", "reported_km", "ratio"]
+    provenance = {f"provenance.{k}": v for k, v in net.provenance.as_dict().items()}
+    emit_tables(
+        [
+            ("Network", _kv({**net.summary(), **provenance})),
+            ("Data quality", _kv({**q.summary(), **counts})),
+            ("Records skipped or repaired", pd.DataFrame({"note": tagged}) if tagged else None),
+            ("Rebuilt vs reported length (worst 20)", mism[cols].head(20) if len(mism) else None),
+        ],
+        fmt,
+        main=0,
+    )
 
 
 def _kv(d: Mapping[str, object]) -> pd.DataFrame:
@@ -95,7 +96,8 @@ def cable(
     planned: PlannedOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """One cable: record, landing points and segments with their lengths.
+    """One cable: record, landing points and segments with their lengths. --format csv
+    prints the segments (--format json: everything).
 
     Example: undersea cable "Africa Coast to Europe (ACE)"
     """
@@ -105,9 +107,12 @@ def cable(
     if fmt is Format.json:
         emit_json(rec.as_dict())
         return
-    emit_table(_kv(rec.cable), fmt, title=rec.cable["name"])
-    emit_table(rec.landing_points, fmt, title="Landing points")
-    emit_table(rec.segments, fmt, title="Segments")
+    tables = [
+        (str(rec.cable["name"]), _kv(rec.cable)),
+        ("Landing points", rec.landing_points),
+        ("Segments", rec.segments),
+    ]
+    emit_tables(tables, fmt, main=2)
 
 
 @app.command("landing")
@@ -118,7 +123,8 @@ def landing(
     sample: SampleOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """One landing point: record and the cables that land there.
+    """One landing point: record and the cables that land there. --format csv prints the
+    cables (--format json: everything).
 
     Example: undersea landing "Marseille, France"
     """
@@ -126,8 +132,8 @@ def landing(
     if fmt is Format.json:
         emit_json(rec.as_dict())
         return
-    emit_table(_kv(rec.landing_point), fmt, title=str(rec.landing_point["name"]))
-    emit_table(rec.cables, fmt, title="Cables")
+    tables = [(str(rec.landing_point["name"]), _kv(rec.landing_point)), ("Cables", rec.cables)]
+    emit_tables(tables, fmt, main=1)
 
 
 @app.command("chokepoints")
