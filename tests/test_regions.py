@@ -328,6 +328,53 @@ def test_polygon_across_antimeridian(poly: Polygon | MultiPolygon) -> None:
     assert hit.tolist() == [True, False, False, False, False]
 
 
+PACIFIC_RING = [[170, -20], [-170, -20], [-170, -10], [170, -10], [170, -20]]
+
+
+@pytest.mark.parametrize(
+    "ring",
+    [
+        PACIFIC_RING,  # drawn by a GeoJSON tool: longitudes within +-180, a jump at 180
+        PACIFIC_RING[::-1],  # clockwise
+        [[-170, -10], [170, -10], [170, -20], [-170, -20], [-170, -10]],  # from the east
+    ],
+)
+def test_a_polygon_drawn_across_the_antimeridian_is_the_small_box(ring) -> None:
+    """The README's promise: a ring whose consecutive vertices jump by more than 180° in
+    longitude crosses 180° the short way (20° wide), as the same box does, not the
+    340°-wide complement."""
+    coords = np.array(
+        [
+            [175.0, -15.0], [176.0, -14.0],  # inside, west of 180
+            [-175.0, -15.0], [-174.0, -16.0],  # inside, east of 180
+            [179.0, -16.0], [181.0, -16.0],  # inside, across 180
+            [0.0, -15.0], [1.0, -15.0],  # the complement: outside
+            [175.0, 5.0], [176.0, 5.0],  # north of the box
+        ]
+    )  # fmt: skip
+    offsets = [0, 2, 4, 6, 8, 10]
+    geometry = {"type": "Polygon", "coordinates": [ring]}
+    region = region_from_geojson({"type": "Feature", "properties": {}, "geometry": geometry})
+    want = [True, True, True, False, False]
+    assert segments_in_region(region, coords, offsets).tolist() == want
+    box_hit = segments_in_region(BBox(170, -20, -170, -10), coords, offsets)
+    assert box_hit.tolist() == want
+    assert points_in_region(region, [175, -175, 0], [-15, -15, -15]).tolist() == [
+        True,
+        True,
+        False,
+    ]
+
+
+def test_a_hole_across_the_antimeridian_stays_in_its_shell() -> None:
+    shell = [(160, -30), (-160, -30), (-160, 0), (160, 0)]
+    hole = [(175, -20), (-175, -20), (-175, -10), (175, -10)]
+    region = PolygonRegion(Polygon(shell, [hole]))
+    assert region.polygon.bounds == (160.0, -30.0, 200.0, 0.0)
+    hit = points_in_region(region, [165.0, 179.0, -179.0, 0.0], [-25.0, -15.0, -15.0, -15.0])
+    assert hit.tolist() == [True, False, False, False]
+
+
 def test_segments_shifted_by_whole_turns_are_the_same() -> None:
     shifted = COORDS.copy()
     shifted[:, 0] += np.repeat([360.0, -720.0, 360.0, 0.0, -360.0], np.diff(OFFSETS))

@@ -148,17 +148,55 @@ class BBox:
 
 @dataclass(frozen=True)
 class PolygonRegion:
-    """A (multi)polygon in lon/lat degrees; longitudes may run past ±180 to cross 180°."""
+    """A (multi)polygon in lon/lat degrees; longitudes may run past ±180 to cross 180°.
+
+    A ring may also cross the antimeridian as GeoJSON tools draw it, with longitudes
+    within ±180: an edge between consecutive vertices more than 180° apart in longitude
+    goes the short way, across 180° (as a box's ``west > east`` does), never 340° round
+    the other way; give a region wider than 180° intermediate vertices.
+
+    >>> ring = [(170, -20), (-170, -20), (-170, -10), (170, -10)]
+    >>> PolygonRegion(Polygon(ring)).polygon.bounds
+    (170.0, -20.0, 190.0, -10.0)
+    """
 
     polygon: Polygon | MultiPolygon
     name: str | None = None
     description: str | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "polygon", _unwrapped(self.polygon))
         _check_polygon(self.polygon, self.name)
 
 
 Region: TypeAlias = Circle | BBox | PolygonRegion
+
+
+def _unwrapped(poly: Any) -> Any:
+    """``poly`` with each ring's longitudes continuous (see :class:`PolygonRegion`); holes
+    move by whole turns next to their shell. Anything else is returned as is (refused by
+    :func:`_check_polygon`), and so is a ring that winds round a pole."""
+    if isinstance(poly, MultiPolygon):
+        parts = [_unwrapped(p) for p in poly.geoms]
+        same = all(a is b for a, b in zip(parts, poly.geoms, strict=True))
+        return poly if same else MultiPolygon(parts)
+    if not isinstance(poly, Polygon) or poly.is_empty:
+        return poly
+    rings = [np.asarray(r.coords, dtype=float) for r in (poly.exterior, *poly.interiors)]
+    if not any((np.abs(np.diff(r[:, 0])) > 180.0).any() for r in rings):
+        return poly
+    shell, *holes = (_unwrapped_ring(r) for r in rings)
+    mid = (shell[:, 0].min() + shell[:, 0].max()) / 2.0
+    for h in holes:
+        h[:, 0] -= 360.0 * np.round((h[:, 0].mean() - mid) / 360.0)
+    return Polygon(shell, holes)
+
+
+def _unwrapped_ring(xy: np.ndarray) -> np.ndarray:
+    out = xy.copy()
+    out[:, 0] = np.unwrap(xy[:, 0], period=360.0)
+    closed = abs(out[-1, 0] - out[0, 0]) < 1e-9
+    return out if closed else xy
 
 
 @dataclass(frozen=True)
