@@ -178,6 +178,26 @@ def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert not (tmp_path / "x.html").exists()
 
 
+def test_report_hub_refuses_the_years_hub_refuses(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "lisbon.html"
+    args = ["Lisbon", "--sample", "--since", "2030"]
+    assert _cli(["report", "hub", *args, "-o", str(out)]) == 2
+    report_err = capsys.readouterr().err
+    assert _cli(["hub", *args]) == 2
+    hub_err = capsys.readouterr().err
+    # the same check; --until defaults to the snapshot's year here, the last RFS year there
+    assert report_err.startswith("error: no year from --since 2030 to --until 2024 is in ")
+    assert hub_err.startswith("error: no year from --since 2030 to --until 2025 is in ")
+    assert report_err.endswith(": the 2024-01 snapshot covers 1997-2025\n")
+    assert hub_err.endswith(": the 2024-01 snapshot covers 1997-2025\n")
+    assert not out.exists()
+
+
+def test_hub_report_years_outside_the_data_are_refused(sample) -> None:
+    with pytest.raises(undersea.InvalidArgumentError, match="no year from since 2030 to until"):
+        hub_report(sample, "Lisbon", since=2030)
+
+
 # ---------------------------------------------------------------------------- rendering
 def _screenshot(html_path: Path, png: Path) -> None:
     exe = chromium()

@@ -32,6 +32,7 @@ from undersea.outputs.export import check_output_path
 
 __all__ = [
     "LOAD_POLICY",
+    "YEAR_FLAGS",
     "DataDirOpt",
     "Format",
     "FormatOpt",
@@ -95,6 +96,10 @@ StrictOpt = Annotated[
     ),
 ]
 
+
+#: How the year-range check names a history's years (``hub``, ``hubs --history``,
+#: ``report hub``): :func:`~undersea.network.core.check_year_range`'s ``names``.
+YEAR_FLAGS = ("--since", "--until")
 
 #: How every command loads data, set by the app-wide ``--strict-data`` / ``--allow-partial``.
 LOAD_POLICY: dict[str, bool] = {"strict": False, "allow_partial": False}

@@ -17,6 +17,7 @@ from undersea.analysis.hubs.history import Progress as ProgressFn
 from undersea.analysis.hubs.ranking import METRICS, covered_years, hub_ranking, resolve_metric
 from undersea.cli._app import app, err_console
 from undersea.cli._options import (
+    YEAR_FLAGS,
     DataDirOpt,
     Format,
     FormatOpt,
@@ -30,7 +31,7 @@ from undersea.cli._options import (
     open_network,
     tie_note,
 )
-from undersea.network.core import Network
+from undersea.network.core import Network, check_year_range
 from undersea.network.loading import load
 from undersea.outputs.export import save_figure
 
@@ -214,9 +215,9 @@ def hubs(
 
 
 def _history_years(net: Network, since: int, until: int | None) -> range:
-    first, last = covered_years(net)
+    _, last = covered_years(net)
     end = until if until is not None else min(last, int(str(net.provenance.snapshot_date)[:4]))
-    return range(max(since, first), end + 1)
+    return check_year_range(net, since, end, names=YEAR_FLAGS)
 
 
 def _emit_history(
@@ -329,8 +330,9 @@ def hub(
     Example: undersea hub Marseille --since 2005 --planned
     """
     net = hub_network(data_dir, snapshot, sample=sample)
-    first, last = covered_years(net)
-    years = range(max(since, first), (until if until is not None else last) + 1)
+    years = check_year_range(
+        net, since, until if until is not None else covered_years(net)[1], names=YEAR_FLAGS
+    )
     full = all_ or fmt is not Format.table
     with _progress("history") as progress:
         profile = hub_profile(

@@ -9,6 +9,7 @@ import typer
 
 from undersea.cli._app import app, err_console
 from undersea.cli._options import (
+    YEAR_FLAGS,
     DataDirOpt,
     PlannedOpt,
     SampleOpt,
@@ -18,7 +19,13 @@ from undersea.cli._options import (
     open_network,
 )
 from undersea.outputs.export import check_output_path
-from undersea.outputs.report import Report, country_report, hub_report, write_report
+from undersea.outputs.report import (
+    Report,
+    country_report,
+    history_years,
+    hub_report,
+    write_report,
+)
 
 __all__ = ["report_country", "report_hub"]
 
@@ -86,6 +93,7 @@ def report_hub(
     if output is not None:
         check_output_path(output)
     net = hub_network(data_dir, snapshot, sample=sample)  # the stitched history by default
+    history_years(net, since, until, step, names=YEAR_FLAGS)  # refused as `hub` refuses them
     rep = hub_report(
         net, metro, since=since, until=until, step=step, include_planned=planned, progress=_stage
     )

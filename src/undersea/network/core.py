@@ -32,6 +32,7 @@ __all__ = [
     "Network",
     "SnapshotData",
     "check_year",
+    "check_year_range",
     "covered_years",
     "snapshot_year",
 ]
@@ -839,10 +840,40 @@ def check_year(net: Network, year: int) -> int:
     """
     first, last = covered_years(net)
     if not first <= int(year) <= last:
-        what = (
-            f"the history stitched up to the {net.provenance.snapshot_date} snapshot"
-            if net.provenance.version == "stitched"
-            else f"the {net.provenance.snapshot_date} snapshot"
-        )
-        raise InvalidScenarioError(f"year {year} is outside the data: {what} covers {first}-{last}")
+        raise InvalidScenarioError(f"year {year} is outside the data: {_coverage(net)}")
     return int(year)
+
+
+def check_year_range(
+    net: Network, since: int, until: int, *, names: tuple[str, str] = ("since", "until")
+) -> range:
+    """The years from ``since`` to ``until`` that the network's data covers
+    (:func:`covered_years`), else InvalidScenarioError naming both (``names``: the CLI
+    passes its flags) and the data's years. The one check of a history's years (``hub``,
+    ``hubs --history``, ``report hub``).
+
+    >>> import undersea
+    >>> check_year_range(undersea.load(sample=True), 2030, 2035)
+    Traceback (most recent call last):
+    ...
+    undersea._errors.InvalidScenarioError: no year from since 2030 to until 2035 is in the data: ...
+    """
+    first, last = covered_years(net)
+    start, end = max(int(since), first), min(int(until), last)
+    if start > end:
+        raise InvalidScenarioError(
+            f"no year from {names[0]} {since} to {names[1]} {until} is in the data: "
+            f"{_coverage(net)}"
+        )
+    return range(start, end + 1)
+
+
+def _coverage(net: Network) -> str:
+    """``"the 2024-03 snapshot covers 1989-2027"``: what a year out of range is told."""
+    first, last = covered_years(net)
+    what = (
+        f"the history stitched up to the {net.provenance.snapshot_date} snapshot"
+        if net.provenance.version == "stitched"
+        else f"the {net.provenance.snapshot_date} snapshot"
+    )
+    return f"{what} covers {first}-{last}"

@@ -54,6 +54,7 @@ from undersea._errors import (
     UnderseaError,
     UnknownNameError,
 )
+from undersea.network.core import check_year_range
 from undersea.outputs import report_figures as figs
 from undersea.outputs.export import _atomic_write
 
@@ -64,6 +65,7 @@ __all__ = [
     "Report",
     "chromium",
     "country_report",
+    "history_years",
     "html_to_pdf",
     "hub_report",
     "write_report",
@@ -171,16 +173,22 @@ def _step(progress: Progress | None, stage: str) -> None:
 
 
 # ---------------------------------------------------------------------------- hub
-def _history_years(net: Network, since: int, until: int | None, step: int) -> list[int]:
-    from undersea.analysis.hubs.ranking import covered_years
-
-    first, last = covered_years(net)
+def history_years(
+    net: Network,
+    since: int,
+    until: int | None,
+    step: int,
+    *,
+    names: tuple[str, str] = ("since", "until"),
+) -> list[int]:
+    """The years of :func:`hub_report`'s rank history (see its ``since, until, step``);
+    years the data does not cover are refused as ``undersea hub`` refuses them
+    (:func:`~undersea.network.core.check_year_range`; ``names``: the CLI's flags)."""
     snap = int(str(net.provenance.snapshot_date)[:4]) if net.year is None else int(net.year)
-    end = min(last, until if until is not None else snap)
-    start = min(max(since, first), end)
+    years = check_year_range(net, since, until if until is not None else snap, names=names)
     if step < 1:
         raise UnknownNameError("step", str(step), ["1", "2", "5"])
-    return sorted({*range(start, end + 1, step), end})
+    return sorted({*years[::step], years[-1]})
 
 
 def _long_history(profile: Any) -> pd.DataFrame:
@@ -244,7 +252,7 @@ def hub_report(
     from undersea.outputs.plots import plot_metro_ranks
 
     _require_extras()
-    years = _history_years(net, since, until, step)
+    years = history_years(net, since, until, step)
     _step(progress, "rank history")
     prof = hub_profile(net, metro, years=years, include_planned=include_planned)
     m, metro_id = prof.metro, str(prof.metro.name)
