@@ -76,6 +76,55 @@ def test_user_errors_are_one_line(capsys, argv, needle):
     assert "Traceback" not in err + out
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["risk", "--sample", "--seed", "-1"],
+            "Invalid value for '--seed': Input should be greater than or equal to 0",
+        ),
+        (
+            ["risk", "--sample", "--model", "repeater", "--rate", "0.1"],
+            "--rate does not apply to --model repeater; its options: --p, --spacing, "
+            "--failure-unit, --length",
+        ),
+        (["risk", "--sample", "--p", "0.1"], "--p does not apply to --model length; its "),
+        (
+            ["risk", "--sample", "--executor", "bogus"],
+            "Invalid value for '--executor': Value error, 'bogus' is not one of 'local', "
+            "'dask', 'gpu', 'auto'.",
+        ),
+        (
+            ["resolve", "Lagos", "--sample", "--kind", "bogus"],
+            "Invalid value for '--kind': Value error, 'bogus' is not one of 'place', "
+            "'country', 'metro', 'cable', 'landing', 'segment', 'chokepoint', 'incident'.",
+        ),
+        (
+            ["hub", "Lisbon", "--sample", "--since", "2030"],
+            "no year from --since 2030 to --until 2025 is in the data: the 2024-01 snapshot "
+            "covers 1997-2025",
+        ),
+        (
+            ["hubs", "--sample", "--history", "--since", "2030"],
+            "no year from --since 2030 to --until 2024 is in the data:",
+        ),
+    ],
+)
+def test_option_errors_name_the_flag_and_the_choices(capsys, argv, message):
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert err.startswith(f"error: {message}")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_an_unknown_executor_lists_the_executors() -> None:
+    from undersea import UnknownNameError
+    from undersea.engine.executors import make_executor
+
+    with pytest.raises(UnknownNameError, match="; one of: 'local', 'dask', 'gpu', 'auto'"):
+        make_executor("bogus")
+
+
 @pytest.mark.slow
 def test_python_dash_m(tmp_path):
     import subprocess

@@ -6,14 +6,22 @@ Shared by every command that runs batches (``risk``, ``critical``); see
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-__all__ = ["ExecutorOpt", "SchedulerOpt", "WorkersOpt"]
+from undersea.engine.executors import EXECUTORS
+
+__all__ = ["LOCAL", "ExecutorName", "ExecutorOpt", "SchedulerOpt", "WorkersOpt"]
+
+#: ``--executor``'s choices: the library's :data:`~undersea.engine.executors.EXECUTORS`.
+ExecutorName = StrEnum("ExecutorName", {e: e for e in EXECUTORS})  # type: ignore[misc]
+#: The default ``--executor``.
+LOCAL = ExecutorName("local")
 
 ExecutorOpt = Annotated[
-    str,
+    ExecutorName,
     typer.Option(
         "--executor",
         help="Where batches run: local (all cores), dask (the cluster at --scheduler, else "

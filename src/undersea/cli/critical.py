@@ -18,7 +18,7 @@ from undersea.analysis.criticality import (
     criticality,
 )
 from undersea.cli._app import app
-from undersea.cli._executors import ExecutorOpt, SchedulerOpt, WorkersOpt
+from undersea.cli._executors import LOCAL, ExecutorOpt, SchedulerOpt, WorkersOpt
 from undersea.cli._options import (
     DataDirOpt,
     Format,
@@ -99,7 +99,7 @@ def critical(
         bool, typer.Option("--pairs/--no-pairs", help="With --country: search dangerous pairs.")
     ] = True,
     impact: ImpactOpt = ImpactName.capacity,
-    executor: ExecutorOpt = "local",
+    executor: ExecutorOpt = LOCAL,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
     data_dir: DataDirOpt = None,

@@ -9,6 +9,7 @@ arguments, calls one analysis function and formats the result. ``--format json``
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from enum import StrEnum
@@ -24,7 +25,7 @@ from undersea.analysis.impact import country_impact, metro_impact
 from undersea.analysis.risk import risk
 from undersea.analysis.routes.places import countries_in
 from undersea.cli._app import app
-from undersea.cli._executors import ExecutorOpt, SchedulerOpt, WorkersOpt
+from undersea.cli._executors import LOCAL, ExecutorOpt, SchedulerOpt, WorkersOpt
 from undersea.cli._options import (
     DataDirOpt,
     Format,
@@ -57,7 +58,10 @@ from undersea.scenarios.builders import scenario as build_scenario
 from undersea.scenarios.hazards import (
     FAILURE_UNITS,
     LENGTHS,
+    Correlated,
     HazardSpec,
+    LengthProportional,
+    Repeater,
     from_spec,
     load_hazard,
 )
@@ -615,6 +619,23 @@ FailureUnit = StrEnum("FailureUnit", {u: u for u in FAILURE_UNITS})  # type: ign
 LengthSource = StrEnum("LengthSource", {u: u for u in LENGTHS})  # type: ignore[misc]
 
 
+#: The hazard model of each --model, and the flag of each of their fields the options set.
+_HAZARD_MODELS: dict[str, Any] = {  # dataclasses (HazardSpec is not typed as one)
+    "length": LengthProportional,
+    "repeater": Repeater,
+    "correlated": Correlated,
+}
+_HAZARD_FLAGS = {
+    "rate_per_1000km": "--rate",
+    "p": "--p",
+    "spacing_km": "--spacing",
+    "failure_unit": "--failure-unit",
+    "length": "--length",
+    "radius_km": "--radius",
+    "n_events": "--events",
+}
+
+
 def _hazard_spec(
     hazard: Path | None,
     model: HazardName | None,
@@ -631,6 +652,12 @@ def _hazard_spec(
             )
         return load_hazard(hazard)
     name = (model or HazardName.length).value
+    fields = {f.name for f in dataclasses.fields(_HAZARD_MODELS[name])}
+    if stray := [k for k in given if k not in fields]:
+        own = ", ".join(flag for k, flag in _HAZARD_FLAGS.items() if k in fields)
+        raise InvalidArgumentError(
+            f"{_HAZARD_FLAGS[stray[0]]} does not apply to --model {name}; its options: {own}"
+        )
     if name == "length" and "rate_per_1000km" not in given:
         given["rate_per_1000km"] = default_rate
     return from_spec({"model": name, **given})
@@ -682,7 +709,9 @@ def risk_command(
     scenarios: Annotated[
         int, typer.Option("--scenarios", "-n", help="Number of random scenarios.", min=1)
     ] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Random seed (same seed, same result).")
+    ] = 0,
     hazard: Annotated[
         Path | None,
         typer.Option(
@@ -747,7 +776,7 @@ def risk_command(
     batch_size: Annotated[
         int | None, typer.Option("--batch-size", help="Scenarios per batch.", min=1)
     ] = None,
-    executor: ExecutorOpt = "local",
+    executor: ExecutorOpt = LOCAL,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
     impact: ImpactOpt = ImpactName.capacity,

@@ -58,7 +58,9 @@ HazardOpt = Annotated[
         dir_okay=False,
     ),
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", min=0, help="Random seed (same seed, same result).")
+]
 
 
 class Objective(StrEnum):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Annotated
 
 import pandas as pd
 import typer
 
+from undersea.analysis.names import NAME_KINDS
 from undersea.cli._app import app, data_app
 from undersea.cli._options import (
     DataDirOpt,
@@ -29,6 +31,10 @@ from undersea.outputs.records import describe_cable, describe_landing_point
 from undersea.tables import note_counts, note_kind
 
 __all__ = ["cable", "chokepoints", "info", "landing", "resolve_command"]
+
+#: ``resolve --kind``'s choices: the library's :data:`~undersea.analysis.names.NAME_KINDS`.
+NameKind = StrEnum("NameKind", {k: k for k in NAME_KINDS})  # type: ignore[misc]
+_PLACE = NameKind("place")
 
 
 @data_app.command("info")
@@ -152,11 +158,8 @@ def chokepoints(fmt: FormatOpt = Format.table) -> None:
 def resolve_command(
     name: Annotated[str, typer.Argument(help="What you would type to a command.")],
     kind: Annotated[
-        str,
-        typer.Option(
-            "--kind", help="place, country, metro, cable, landing, segment, chokepoint or incident."
-        ),
-    ] = "place",
+        NameKind, typer.Option("--kind", help="What kind of name to look for.")
+    ] = _PLACE,
     strict: StrictOpt = False,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
@@ -172,7 +175,7 @@ def resolve_command(
     from undersea.analysis.names import resolve
 
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
-    found = resolve(net, name, kind=kind, strict=strict).as_dict()
+    found = resolve(net, name, kind=kind.value, strict=strict).as_dict()
     if fmt is Format.json:
         emit_json(found)
         return

@@ -230,7 +230,7 @@ def make_executor(
     from undersea._errors import InvalidArgumentError, UnknownNameError
 
     if kind not in EXECUTORS:
-        raise UnknownNameError("executor", kind, EXECUTORS)
+        raise UnknownNameError("executor", kind, EXECUTORS, listed=EXECUTORS)
     if kind == "auto":
         from undersea.engine.gpu import gpu_available
 
