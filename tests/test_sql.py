@@ -109,6 +109,45 @@ def test_duckdb_errors_keep_duckdb_message(
     assert "^" not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("", "the SQL statement is empty: give a query such as 'SELECT * FROM cables'"),
+        (" ; ", "the SQL statement is empty"),
+        ("DROP VIEW cables", "not a query: DROP; undersea sql is read-only"),
+        ("SELECT 1; DROP VIEW cables", "not a query: DROP;"),
+        ("CREATE TABLE t AS SELECT 1", "not a query: CREATE;"),
+    ],
+)
+def test_query_runs_queries_only(sample: undersea.Network, sql: str, message: str) -> None:
+    with pytest.raises(SqlError) as info:
+        query(sample, sql)
+    assert str(info.value).startswith(message)
+    n = query(sample, "SELECT count(*) AS n FROM cables")["n"].item()  # still there
+    assert n == len(sample.all_cables)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["WITH a AS (SELECT 1 AS x) SELECT * FROM a", "DESCRIBE cables", "SHOW TABLES", "FROM cables"],
+)
+def test_query_takes_every_kind_of_query(sample: undersea.Network, sql: str) -> None:
+    assert len(query(sample, sql))
+
+
+@pytest.mark.parametrize("statement", ["", "DROP VIEW cables"])
+def test_cli_sql_refuses_an_empty_statement_or_a_change(
+    capsys: pytest.CaptureFixture[str], statement: str
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["sql", "--sample", statement])
+    assert info.value.code == 2
+    cap = capsys.readouterr()
+    assert cap.out == ""
+    assert cap.err.startswith("error: ")
+    assert "Success" not in cap.err
+
+
 def test_statements_without_result(sample: undersea.Network) -> None:
     con = connect(sample)
     execute(con, "CREATE TEMP TABLE big AS SELECT * FROM cables WHERE rfs_year >= 2010")

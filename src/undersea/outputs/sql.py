@@ -198,7 +198,14 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 
 
 def query(net: Network, sql: str) -> pd.DataFrame:
-    """Run ``sql`` over the network's tables and views (see :mod:`undersea.outputs.sql`).
+    """Run the query ``sql`` over the network's tables and views (see
+    :mod:`undersea.outputs.sql`).
+
+    ``sql`` is one or more queries: ``SELECT``, ``WITH``, ``FROM``, ``VALUES``,
+    ``DESCRIBE``, ``SHOW``, ``SUMMARIZE`` or ``EXPLAIN``; an empty one, or a statement
+    that changes the database (``DROP``, ``CREATE``, ``SET``, ``COPY``...), is a
+    :class:`~undersea.SqlError` before anything runs. (The shell, :func:`connect` and
+    :func:`execute` also run the others, on a session's in-memory database.)
 
     Examples
     --------
@@ -206,13 +213,37 @@ def query(net: Network, sql: str) -> pd.DataFrame:
     >>> net = undersea.load(sample=True)
     >>> query(net, "SELECT name FROM cables WHERE rfs_year < 1999").name.tolist()
     ['FLAG Europe-Asia (FEA)']
+    >>> query(net, "DROP VIEW cables")
+    Traceback (most recent call last):
+    ...
+    undersea._errors.SqlError: not a query: DROP; undersea sql is read-only ...
     """
+    _check_queries(sql)
     wants_hubs = re.search(rf"\b{_HUB_VIEW}\b", sql, flags=re.IGNORECASE) is not None
     con = connect(net, hub_metrics=wants_hubs)
     try:
         return execute(con, sql)
     finally:
         con.close()
+
+
+def _check_queries(sql: str) -> None:
+    """SqlError unless ``sql`` holds at least one statement and all are queries."""
+    duckdb = _duckdb()
+    try:
+        kinds = [st.type for st in duckdb.extract_statements(sql)]
+    except duckdb.Error as exc:
+        raise SqlError(_message(exc)) from exc
+    if not kinds:
+        raise SqlError("the SQL statement is empty: give a query such as 'SELECT * FROM cables'")
+    allowed = (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN)
+    other = [k for k in kinds if k not in allowed]
+    if other:
+        kind = str(getattr(other[0], "name", other[0])).upper()
+        raise SqlError(
+            f"not a query: {kind}; {_READ_ONLY_HINT}, and runs queries only (SELECT, WITH, "
+            "DESCRIBE, SHOW, EXPLAIN...)"
+        )
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
