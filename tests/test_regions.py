@@ -32,6 +32,7 @@ from undersea.geo.regions import (
     chokepoints_table,
     parse_bbox,
     parse_circle,
+    parse_point,
     points_in_region,
     region_from_geojson,
     region_to_geojson,
@@ -155,11 +156,34 @@ def test_parse_circle(text: str, expected: tuple[float, float, float]) -> None:
         ("1,2,3furlongs", "unit"),
         ("1,2,-3km", "'radius_km'"),
         ("100,2,3km", "'lat'"),
+        ("5,200,100km", r"field 'lon' must be in \[-180, 180\], got 200.0"),
     ],
 )
 def test_parse_circle_errors(text: str, match: str) -> None:
     with pytest.raises(InvalidArgumentError, match=match):
         parse_circle(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("45,200", "bad coordinates '45,200': longitude 200 is outside -180 to 180; "),
+        ("45,-180.5", "longitude -180.5 is outside -180 to 180"),
+        ("lon=540, lat=0", "longitude 540 is outside -180 to 180"),
+        ("91,20", "bad coordinates '91,20': latitude 91 is outside -90 to 90; "),
+    ],
+)
+def test_a_typed_point_out_of_range_names_the_coordinate(text: str, message: str) -> None:
+    with pytest.raises(InvalidArgumentError) as err:
+        parse_point(text)
+    assert message in str(err.value)
+    assert str(err.value).startswith(f"bad coordinates {text!r}: ")
+    assert "give LAT,LON (latitude first)" in str(err.value)
+
+
+def test_a_typed_point_at_the_antimeridian_is_fine() -> None:
+    assert parse_point("-15,180") == (180.0, -15.0)
+    assert parse_point("-15,-180") == (-180.0, -15.0)
 
 
 def test_parse_bbox() -> None:

@@ -51,6 +51,7 @@ from undersea.geo.sphere import unit_vectors
 from undersea.settings import get_settings
 
 __all__ = [
+    "TYPED_LON_LIMIT",
     "BBox",
     "Circle",
     "Corridor",
@@ -281,7 +282,7 @@ def _finite(value: Any, kind: str, field: str) -> float:
 
 
 def _check_lonlat(lon: Any, lat: Any, kind: str, *, lon_limit: float) -> tuple[float, float]:
-    x, y = _finite(lon, kind, "lon"), _finite(lat, kind, "lat")
+    y, x = _finite(lat, kind, "lat"), _finite(lon, kind, "lon")  # latitude first, as typed
     if not -90.0 <= y <= 90.0:
         raise _invalid(kind, "lat", f"must be in [-90, 90], got {y}")
     if not -lon_limit <= x <= lon_limit:
@@ -319,6 +320,11 @@ def _check_polygon(poly: Any, name: str | None) -> None:
 # --------------------------------------------------------------------------- parsing
 
 
+#: The longitudes a user may type (points, circles, boxes): [-180, 180]. Circles and
+#: corridors built in code take continuous longitudes up to ±360 (a route past 180°).
+TYPED_LON_LIMIT = 180.0
+
+
 def parse_circle(text: str, *, name: str | None = None) -> Circle:
     """Parse ``"LAT,LON,RADIUS[km|mi|nm]"`` (latitude first, radius in km by default).
 
@@ -338,8 +344,7 @@ def parse_circle(text: str, *, name: str | None = None) -> Circle:
     unit = m.group(4).lower() or "km"
     if unit not in _UNITS_KM:
         raise _invalid("circle", "radius_km", f"unit must be km, mi or nm, got {unit!r}")
-    lat = _finite(m.group(1), "circle", "lat")
-    lon = _finite(m.group(2), "circle", "lon")
+    lon, lat = _check_lonlat(m.group(2), m.group(1), "circle", lon_limit=TYPED_LON_LIMIT)
     radius = _finite(m.group(3), "circle", "radius_km") * _UNITS_KM[unit]
     return Circle(lon, lat, radius, name)
 
@@ -356,8 +361,9 @@ def parse_point(text: str) -> tuple[float, float] | None:
 
     One order wherever a user types a point, as in ``"LAT,LON,RADIUS"`` circles:
     ``"LAT,LON"`` (latitude first, as maps and GPS show it), or explicit
-    ``"lat=…,lon=…"`` in either order. Raises InvalidArgumentError for a latitude
-    outside [-90, 90] or a longitude outside [-540, 540].
+    ``"lat=…,lon=…"`` in either order. Raises InvalidArgumentError naming the coordinate
+    for a latitude outside [-90, 90] or a longitude outside [-180, 180]
+    (:data:`TYPED_LON_LIMIT`: a typed 200 is a typo more often than 160 W).
 
     Examples
     --------
@@ -377,11 +383,12 @@ def parse_point(text: str) -> tuple[float, float] | None:
             return None
         values = {m.group(1).lower(): float(m.group(2)), m.group(3).lower(): float(m.group(4))}
         lat, lon = values["lat"], values["lon"]
-    if not (-90.0 <= lat <= 90.0) or not (-540.0 <= lon <= 540.0):
-        raise InvalidArgumentError(
-            f"bad coordinates {str(text).strip()!r}: give LAT,LON (latitude first, "
-            "-90 to 90) or lat=...,lon=..."
-        )
+    for what, value, limit in (("latitude", lat, 90.0), ("longitude", lon, TYPED_LON_LIMIT)):
+        if not -limit <= value <= limit:
+            raise InvalidArgumentError(
+                f"bad coordinates {str(text).strip()!r}: {what} {value:g} is outside "
+                f"-{limit:g} to {limit:g}; give LAT,LON (latitude first) or lat=...,lon=..."
+            )
     return lon, lat
 
 
