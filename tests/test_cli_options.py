@@ -132,3 +132,16 @@ def test_emit_tables_prints_the_main_table_as_csv_and_every_table_otherwise(caps
     out = capsys.readouterr().out
     assert "A" in out
     assert "B" in out
+
+
+def test_tuples_of_names_are_joined_as_lists_are(capsys) -> None:
+    """dependency --all's cut_* columns hold tuples: no Python repr, () as an empty cell."""
+    from undersea.cli._options import Format, _cell, emit_table
+
+    assert _cell(("SAT-3/WASC", "WACS")) == "SAT-3/WASC, WACS"
+    assert _cell(()) == ""
+    df = pd.DataFrame({"iso2": ["AO", "BJ"], "cut_cables": [("SAT-3/WASC", "WACS"), ()]})
+    emit_table(df, Format.csv)
+    assert capsys.readouterr().out == "iso2,cut_cables\nAO,SAT-3/WASC;WACS\nBJ,\n"
+    main(["dependency", "--all", "--sample"])
+    assert "()" not in capsys.readouterr().out

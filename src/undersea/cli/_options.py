@@ -224,6 +224,9 @@ def emit_table(
 ) -> None:
     """Print a DataFrame as a rich table, JSON records or CSV.
 
+    A cell holding a list or tuple (cable names...) is shown joined: ``", "`` in a table,
+    ``";"`` in CSV (an empty one as an empty cell).
+
     ``fit``: a table wider than the terminal shows the columns that fit (each at least
     as wide as its header) and names the others, instead of folding every column into a
     sliver (``sql`` on wide tables); ``--format csv|json`` has them all.
@@ -236,7 +239,7 @@ def emit_table(
         return
     if fmt is Format.csv:
         buf = io.StringIO()
-        flat = df.map(lambda v: ";".join(map(str, v)) if isinstance(v, list) else v)
+        flat = df.map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
         flat.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL)
         typer.echo(buf.getvalue(), nl=False)
         return
@@ -294,7 +297,7 @@ def _fitting(df: pd.DataFrame, width: int) -> tuple[pd.DataFrame, list[str]]:
 def _cell(v: Any) -> str:
     if isinstance(v, float):
         return "" if math.isnan(v) else f"{v:,.1f}"
-    if isinstance(v, list):
+    if isinstance(v, list | tuple):  # names (a tuple from the library): joined, () empty
         return ", ".join(map(str, v))
     if v is None or v is pd.NA:
         return ""
