@@ -158,3 +158,24 @@ def test_real_cable_and_landing(capsys, shared_data):
     )
     assert code == 0
     assert len(json.loads(out)["cables"]) >= 10
+
+
+def test_an_inland_metro_is_no_landing_point_but_names_the_nearest() -> None:
+    """`landing Frankfurt` had no match: a metro without a landing point of that name gets
+    its nearest landing points as the matches; a name like nothing still gets none."""
+    from undersea import UnknownNameError
+    from undersea.outputs.records import describe_landing_point
+
+    from .conftest import coast_network
+
+    net = coast_network([])
+    with pytest.raises(UnknownNameError) as err:
+        describe_landing_point(net, "Ouagadougou")
+    assert str(err.value).startswith(
+        "unknown landing point 'Ouagadougou'; Ouagadougou (BF) is a metro with no landing "
+        "point; the nearest landing points are "
+    )
+    assert len(err.value.matches) == 3
+    with pytest.raises(UnknownNameError) as err:
+        describe_landing_point(net, "Zzzz")
+    assert str(err.value) == "unknown landing point 'Zzzz'"

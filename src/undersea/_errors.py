@@ -73,7 +73,8 @@ class UnknownNameError(UnderseaError, KeyError):
 
     The message names the close matches among ``candidates``; with none, the names of
     ``listed`` (a short closed set, such as the chokepoint ids). ``where`` leads it when
-    the name comes from a file (``"caps.csv, line 3, field 'cable_id'"``).
+    the name comes from a file (``"caps.csv, line 3, field 'cable_id'"``); ``hint`` ends
+    it (what the name is instead, what to try).
     """
 
     def __init__(
@@ -84,6 +85,7 @@ class UnknownNameError(UnderseaError, KeyError):
         *,
         listed: Iterable[str] = (),
         where: str = "",
+        hint: str = "",
     ) -> None:
         self.kind, self.name = kind, name
         self.matches = close_matches(name, candidates)
@@ -93,6 +95,8 @@ class UnknownNameError(UnderseaError, KeyError):
             msg += "; did you mean: " + ", ".join(repr(m) for m in self.matches) + "?"
         elif every := list(listed):  # a short closed set: say all of it
             msg += "; one of: " + ", ".join(repr(m) for m in every)
+        if hint:
+            msg += f"; {hint}"
         super().__init__(msg)
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from undersea._errors import UnknownNameError, close_matches
+from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
 
 __all__ = ["CableRecord", "LandingPointRecord", "describe_cable", "describe_landing_point"]
@@ -80,8 +83,17 @@ def describe_cable(net: Network, name: str) -> CableRecord:
 
 
 def describe_landing_point(net: Network, name: str) -> LandingPointRecord:
-    """Profile one landing point (by id, name or town): record and cables landing there."""
-    row = net.landing_point(name)
+    """Profile one landing point (by id, name or town): record and cables landing there.
+
+    An unknown name raises UnknownNameError with close matches; a metro with no landing
+    point of that name (Frankfurt) gets its nearest landing points as the matches instead.
+    """
+    try:
+        row = net.landing_point(name)
+    except UnknownNameError as exc:
+        if exc.matches:
+            raise
+        raise _not_a_landing(net, name) from None
     cl = net.cable_landings
     ids = set(cl.loc[cl["landing_point_id"] == row["id"], "cable_id"])
     cab = net.all_cables
@@ -89,3 +101,24 @@ def describe_landing_point(net: Network, name: str) -> LandingPointRecord:
     cables["in_service"] = net.cable_in_service[cab["id"].isin(ids).to_numpy()]
     record = {k: row[k] for k in ("id", "name", "country", "iso2", "iso3", "lon", "lat")}
     return LandingPointRecord(record, cables.sort_values("rfs_year").reset_index(drop=True))
+
+
+def _not_a_landing(net: Network, name: str, n: int = 3) -> UnknownNameError:
+    """The error for a name no landing point resembles: when it is a metro's (an inland
+    hub, a town whose cables land elsewhere), the ``n`` landing points nearest to it."""
+    metros = net.metros
+    like = close_matches(name, metros["name"], n=1) if metros is not None else []
+    if metros is None or not like:
+        return UnknownNameError("landing point", name)
+    m = metros[metros["name"] == like[0]].iloc[0]  # "Frankfurt": Frankfurt am Main
+    lp = net.landing_points
+    km = great_circle_km(lp["lon"].to_numpy(float), lp["lat"].to_numpy(float), m["lon"], m["lat"])
+    near = [str(x) for x in lp["name"].to_numpy()[np.argsort(km)[:n]]]
+    err = UnknownNameError(
+        "landing point",
+        name,
+        hint=f"{m['name']} ({m['iso2']}) is a metro with no landing point; the nearest "
+        f"landing points are {', '.join(repr(x) for x in near)}",
+    )
+    err.matches = near
+    return err
