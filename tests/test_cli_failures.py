@@ -203,7 +203,10 @@ def test_cut_combines_sources(capsys):
         (["risk", "--sample", "-n", "10", "--model", "repeater", "--p", "x"], "'p'"),
         (["risk", "--sample", "-n", "10", "--model", "correlated"], "radius_km"),
         (["risk", "--sample", "-n", "10", "--radius", "-5", "--model", "correlated"], "radius"),
-        (["risk", "--sample", "-n", "10", "--executor", "mars"], "unknown executor"),
+        (
+            ["risk", "--sample", "-n", "10", "--executor", "mars"],
+            "'mars' is not one of 'local', 'dask', 'gpu', 'auto'",
+        ),
         (["risk", "--sample", "-n", "10", "--hazard", "/nonexistent.yaml"], "no hazard file"),
         (["critical", "--sample", "--country", "Atlantis"], "unknown country"),
     ],
