@@ -326,7 +326,7 @@ def test_an_unknown_cable_of_a_capacity_file_names_the_file_and_line(tmp_path) -
     with pytest.raises(UnknownNameError) as err:
         country_impact(net, net.without(segments=["trunk:1"]), core=CORE, capacity=table)
     assert str(err.value) == (
-        f"{p}, line 3, field 'cable_id': unknown cable 'trunc'; did you mean: 'trunk'?"
+        f"{p}, line 3, field 'cable_id': unknown cable 'trunc'; did you mean: 'TRUNK'?"
     )
     p.write_text("cable_id,capacity_tbps\ntrunk,1\ntrunk,2\n")
     with pytest.raises(MalformedSourceError, match="line 3', field 'cable_id': duplicate 'trunk'"):
