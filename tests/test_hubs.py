@@ -172,6 +172,11 @@ def test_cable_km_and_capacity_sum_over_live_cables(world) -> None:
     inp = hub_inputs(world, exchanges=NO_EX, capacity_table=table)
     m = hub_metrics(inp, year=2024, metrics=["capacity_tbps"]).set_index("metro_id")
     assert m.loc["lagos-ng", "capacity_tbps"] == 100.0
+    # a row names its cable as every command does; a typo is refused, not ignored
+    by_name = hub_inputs(world, exchanges=NO_EX, capacity_table={"C2": 100.0})
+    assert by_name.capacity_table == {"c2": 100.0}
+    with pytest.raises(UnknownNameError, match="unknown cable 'c22'"):
+        hub_inputs(world, exchanges=NO_EX, capacity_table={"c22": 100.0})
 
 
 def test_betweenness_known_values(world) -> None:

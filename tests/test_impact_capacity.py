@@ -331,6 +331,12 @@ def test_an_unknown_cable_of_a_capacity_file_names_the_file_and_line(tmp_path) -
     p.write_text("cable_id,capacity_tbps\ntrunk,1\ntrunk,2\n")
     with pytest.raises(MalformedSourceError, match="line 3', field 'cable_id': duplicate 'trunk'"):
         read_capacity_table(p)
+    # a border row for two countries no land link joins names its file and line too
+    p.write_text("cable_id,capacity_tbps\ntrunk,1\nland CIV-NGA,2\n")
+    with pytest.raises(undersea.InvalidArgumentError) as err:
+        country_impact(net, net, core=CORE, capacity=read_capacity_table(p))
+    assert str(err.value).startswith(f"capacity row {p}, line 3")
+    assert "'land CIV-NGA': no land link joins" in str(err.value)
 
 
 def test_bad_worldbank_row(tmp_path) -> None:

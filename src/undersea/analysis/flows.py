@@ -98,11 +98,11 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from undersea._errors import InvalidArgumentError, UnknownNameError
+from undersea._errors import InvalidArgumentError
 from undersea.analysis._maxflow import _UNIT, reference_rerouted, sink_caps, solve_all
 from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.engine.rerouted import ReroutedArrays, rerouted_batch
-from undersea.network.capacity import lit_capacity_tbps
+from undersea.network.capacity import cable_key, lit_capacity_tbps
 from undersea.network.core import Network
 from undersea.network.demand import country_demand, metro_attraction, metro_demand, network_year
 from undersea.network.graph import both_ways, lightest_csr, metro_nodes
@@ -710,18 +710,12 @@ def _capacity_rows(
     name, ``WACS``); one naming no cable of the network, or a border not as two of its
     countries' ISO3 codes, is refused (a typo would otherwise leave the model's value)."""
     index = {str(code): i for i, code in enumerate(iso3)}
-    ids = net.all_cables["id"].astype(str).to_numpy(dtype=object)
     cables: dict[str, float] = {}
     borders: dict[int, tuple[float, str]] = {}
     for key, tbps in table.items():
         where = table.where(key) if isinstance(table, KeyedValues) else ""  # file and line
         if not str(key).startswith(LAND_KEY):
-            try:
-                cables[str(ids[net.cable_index(str(key))])] = tbps
-            except UnknownNameError as exc:  # name the file and line it came from
-                if where:
-                    exc.args = (f"{where}: {exc}",)
-                raise
+            cables[cable_key(net, table, key)] = tbps
             continue
         ends = str(key)[len(LAND_KEY) :].strip().upper().split("-")
         if len(ends) != 2 or any(e not in index for e in ends) or ends[0] == ends[1]:
@@ -731,7 +725,8 @@ def _capacity_rows(
                 "column names it ('land CIV-GHA')"
             )
         a, b = sorted(index[e] for e in ends)
-        borders[a * (len(iso3) + 1) + b] = (1000.0 * float(tbps), str(key))
+        row = f"{where}: {key!r}" if where else repr(key)  # named in a later error
+        borders[a * (len(iso3) + 1) + b] = (1000.0 * float(tbps), row)
     return cables, borders
 
 
@@ -774,7 +769,7 @@ def _land_capacity(
         missing = sorted(set(overrides) - set(pair[border].tolist()))
         if missing:
             raise InvalidArgumentError(
-                f"capacity row {overrides[missing[0]][1]!r}: no land link joins these two "
+                f"capacity row {overrides[missing[0]][1]}: no land link joins these two "
                 "countries in this network"
             )
         user = pd.Series({k: gbps for k, (gbps, _) in overrides.items()}, dtype=float)

@@ -14,13 +14,19 @@ lit. A user table gives lit capacity directly and replaces the rule for its cabl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from undersea._errors import UnknownNameError
 from undersea.settings import Settings
-from undersea.sources.keyed import read_positive_values
+from undersea.sources.keyed import KeyedValues, read_positive_values
+
+if TYPE_CHECKING:
+    from undersea.network.core import Network
 
 __all__ = [
     "ANCHORS",
@@ -99,3 +105,17 @@ def lit_capacity_tbps(
         return np.asarray(model)
     user = cables["id"].map(table).to_numpy(dtype=float, na_value=np.nan)
     return np.asarray(np.where(np.isnan(user), model, user))
+
+
+def cable_key(net: Network, table: Mapping[str, float], key: str) -> str:
+    """The cable id a row of a user's per-cable table names: by id, name or abbreviation
+    as every command names cables (:meth:`~undersea.network.core.Network.cable_index`).
+    A row naming no cable is refused (a typo would otherwise leave the model's value,
+    silently), with the file and line it came from when the table was read from a file."""
+    try:
+        return str(net.all_cables["id"].iloc[net.cable_index(str(key))])
+    except UnknownNameError as exc:
+        where = table.where(key) if isinstance(table, KeyedValues) else ""
+        if where:
+            exc.args = (f"{where}: {exc}",)
+        raise
