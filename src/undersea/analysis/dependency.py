@@ -49,6 +49,7 @@ landlocked country the neighbours' transit shares are its transit dependence.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -350,14 +351,16 @@ def _routes(
     # avoids its nodes, unless no other route exists
     own = net.nodes["iso3"].eq(iso3).to_numpy()
     away = net.edge_active & ~own[net.edge_u] & ~own[net.edge_v]
-    trees = [
-        dijkstra(delay_graph(net, edge_mask=m), indices=goals, return_predecessors=True)[1]
-        for m in (away, None)
-    ]
+
+    @functools.cache
+    def tree(avoid: bool) -> NDArray[np.int32]:  # the fallback's only when one needs it
+        g = delay_graph(net, edge_mask=away if avoid else None)
+        return np.asarray(dijkstra(g, indices=goals, return_predecessors=True)[1])
+
     out = []
     for h in hops:  # per first hop and destination: a few hundred
-        for pred in trees:
-            p, path = pred[row[h.destination]], h.nodes.tolist()
+        for avoid in (True, False):
+            p, path = tree(avoid)[row[h.destination]], h.nodes.tolist()
             while path[-1] != h.destination and p[path[-1]] >= 0:  # on along the tree
                 path.append(int(p[path[-1]]))
             if path[-1] == h.destination:
