@@ -183,9 +183,12 @@ def test_audit_country_names(capsys) -> None:
     code, out, err = run(capsys, "dependency", "--country", "Svalbard", "-f", "json")
     assert code == 0, err
     assert '"NO"' in out  # Svalbard is part of Norway
-    for name in ("US Virgin Islands", "Turks and Caicos", "cote d ivoire", "England"):
+    for name in ("US Virgin Islands", "Turks and Caicos", "cote d ivoire", "Svalbard"):
         code, _, err = run(capsys, "route", "Lagos", name, "-f", "json")
         assert code == 0, (name, err)
+    code, _, err = run(capsys, "route", "Lagos", "Scotland")  # not Plymouth, England
+    assert code != 0
+    assert "'Scotland' is a part of United Kingdom (GB), not one place" in err
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 import undersea
-from undersea import AmbiguousNameError, UnknownNameError
+from undersea import AmbiguousNameError, InvalidArgumentError, UnknownNameError
 from undersea.analysis.routes.places import resolve_place
 from undersea.network.core import Network
 
@@ -91,6 +91,13 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "Sesimbra": ("landing", "sesimbra-portugal"),
     "Zafarana": ("landing", "zafarana-egypt"),
     "Mazara del Vallo": ("landing", "mazara-del-vallo-italy"),
+    # a metro keeps its name: not Delhi (GeoNames' alternate name "Dili")
+    "Dili": ("metro", "metro:dili-tl"),
+    # parts of a country: the best-connected metro of the landings named in them
+    "Canary Islands": ("metro", "metro:las-palmas-de-gran-canaria-es"),
+    "Svalbard": ("metro", "metro:longyearbyen-no"),  # not Kristiansand
+    "Chuuk": ("metro", "metro:weno-fm"),  # not Pohnpei
+    "Saipan": ("metro", "metro:saipan-mp"),
     # countries by common, former and short names
     "Ivory Coast": ("country", "country:CI"),
     "UK": ("country", "country:GB"),
@@ -131,6 +138,8 @@ REFUSED: dict[str, type[Exception]] = {
     "Victoria": AmbiguousNameError,  # Hong Kong's Victoria, British Columbia, Seychelles
     "Valencia": AmbiguousNameError,  # Venezuela 1.6 M, Spain 0.8 M with cables
     "Atlantis Prime": UnknownNameError,
+    "Madeira": UnknownNameError,  # not Tabira, BR (a town once called so)
+    "Scotland": InvalidArgumentError,  # a part of the UK, not Plymouth
 }
 
 
@@ -200,3 +209,18 @@ def test_each_landing_town_resolves_to_its_metro(net2024: Network) -> None:
         assert net2024.metro(town)["metro_id"] == lm[lp_id] or town in set(
             net2024.metros["name"]
         ), town
+
+
+def test_a_small_towns_other_name_is_named_not_chosen(net2024: Network) -> None:
+    """GeoNames calls Tabira, BR (28,000 people) "Madeira": the error says so; a metro's
+    other name still finds it ("Bombay" is Mumbai)."""
+    with pytest.raises(UnknownNameError, match="GeoNames also calls Tabira, BR-30 so"):
+        resolve_place(net2024, "Madeira")
+    assert resolve_place(net2024, "Bombay").id == "metro:mumbai-in"
+
+
+def test_a_part_of_a_country_is_no_route_end_unless_landings_name_it(net2024: Network) -> None:
+    with pytest.raises(InvalidArgumentError, match=r"'Scotland' is a part of United Kingdom"):
+        resolve_place(net2024, "Scotland")
+    note = resolve_place(net2024, "Svalbard").note
+    assert note.startswith("Svalbard, a part of Norway: its best-connected metro")

