@@ -226,6 +226,8 @@ def test_every_command_refuses_congo_alike(capsys, tmp_path, monkeypatch, args) 
     ("args", "says"),
     [(("cable", "PEACE"), "PEACE Cable"), (("cable", "SEA-ME-WE 6"), "SeaMeWe-6"),
      (("resolve", "--kind", "cable", "seamewe 5"), "SeaMeWe-5"),
+     (("resolve", "--kind", "cable", "SMW5"), "SeaMeWe-5"),
+     (("cable", "Fehmarn Balt"), "Fehmarn Bält"),
      (("route", "Karachi", "Marseille", "--without", "PEACE"), "Shortest route"),
      (("whatif", "--retire", "PEACE", "--compare-routes", "Karachi->Marseille"), "PEACE")],
 )  # fmt: skip

@@ -6,6 +6,7 @@ import json
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from undersea import AmbiguousNameError, UnknownNameError
@@ -87,6 +88,28 @@ def test_cables_by_every_name_cut_takes() -> None:
     assert not cut.cable_in_service[net.cable_index("mainone")]
     with pytest.raises(UnknownNameError, match="unknown cable 'Qwerty'"):
         net.cable("Qwerty")
+
+
+def test_cable_names_with_accents_slashes_and_capitals() -> None:
+    """Accents fold ("Ronne-Rodvig"), a name joined by "/" is each of its names ("SAT3"),
+    and the capitals and digits of a name are its acronym ("SMW5" for SeaMeWe-5)."""
+    from undersea.network.cable_names import match_cable
+
+    cables = pd.DataFrame(
+        {
+            "id": ["rnne-rdvig", "sat-3wasc", "seamewe-5", "seamewe-6", "coral-sea-cs"],
+            "name": [
+                "Rønne-Rødvig", "SAT-3/WASC", "SeaMeWe-5", "SeaMeWe-6",
+                "Coral Sea Cable System (CS²)",
+            ],
+        }
+    )  # fmt: skip
+    live = np.ones(len(cables), dtype=bool)
+    for asked, row in [
+        ("Ronne-Rodvig", 0), ("rønne rødvig", 0), ("SAT3", 1), ("WASC", 1), ("SMW5", 2),
+        ("smw-6", 3), ("CS2", 4),
+    ]:  # fmt: skip
+        assert match_cable(cables, live, asked) == [row], asked
 
 
 def test_a_cable_name_of_several_cables_lists_them() -> None:

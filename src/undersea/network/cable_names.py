@@ -5,7 +5,8 @@ short name its name ends with in brackets (``"WACS"``); a name that is none of t
 tried with :func:`match_cable`, so that ``cable``, ``cut``, ``route --without``,
 ``whatif --retire``, a ``--capacity`` file and the web API take the same names: a
 spelling of another snapshot (``"Main One"`` / ``"MainOne"``), the name without spaces or
-punctuation (``"seamewe 5"``), the acronym (``"SEA-ME-WE 6"``) or the telling words of
+punctuation or accents (``"seamewe 5"``, ``"Ronne-Rodvig"``), one of the names a ``/``
+joins (``"SAT3"``), the acronym (``"SEA-ME-WE 6"``, ``"SMW5"``) or the telling words of
 the name (``"PEACE"`` for ``"PEACE Cable"``).
 """
 
@@ -13,9 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from undersea.geo.gazetteer import fold
 
 __all__ = ["match_cable"]
 
@@ -31,26 +35,45 @@ _GENERIC = frozenset(
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", str(text).casefold())
+    """Letters and digits, accents folded (``"Rønne-Rødvig"`` -> ``"ronnerodvig"``)."""
+    return re.sub(r"[^0-9a-z]", "", fold(str(text)))
 
 
-def _keys(name: str) -> tuple[str, str, str, frozenset[str]]:
-    """Matching keys: whole name, name without parentheses, the acronym, telling words."""
+@dataclass(frozen=True)
+class _Keys:
+    full: str  # the whole name
+    base: str  # without its parenthesised parts
+    acronym: str  # the last parenthesised part ("WACS")
+    capitals: str  # the capitals and digits of the base ("SMW5" for "SeaMeWe-5")
+    parts: frozenset[str]  # the names joined by "/" ("SAT-3/WASC": SAT-3 and WASC)
+    words: frozenset[str]  # telling words
+
+
+def _keys(name: str) -> _Keys:
     acronym = _PAREN.findall(name)
     base = _PAREN.sub(" ", name)
-    words = frozenset(w for w in re.split(r"[^0-9a-z]+", name.casefold()) if w) - _GENERIC
-    return _key(name), _key(base), _key(acronym[-1]) if acronym else "", words
+    words = frozenset(w for w in re.split(r"[^0-9a-z]+", fold(name)) if w) - _GENERIC
+    return _Keys(
+        _key(name),
+        _key(base),
+        _key(acronym[-1]) if acronym else "",
+        "".join(ch for ch in base if ch.isupper() or ch.isdigit()).casefold(),
+        frozenset(_key(part) for part in base.split("/")) if "/" in base else frozenset(),
+        words,
+    )
 
 
 def match_cable(cables: pd.DataFrame, in_service: np.ndarray, name: str) -> list[int]:
     """Rows of ``cables`` (``id``, ``name``) that ``name`` most likely means.
 
     Tried in order, a level winning when it picks one cable (the one in service, in
-    ``in_service``, when several match): the name or id with punctuation and spaces
-    removed; the name without its parenthesised part; the acronym in parentheses (or the
-    name itself as an acronym); every telling word of ``name`` (not "cable",
-    "system"...) among the cable's words. One row: found; several: the matches of the
-    first level that had any, none of them the one in service (ambiguous); none: unknown.
+    ``in_service``, when several match), names compared with accents folded, punctuation
+    and spaces removed: the name or id; the name without its parenthesised part; one of
+    the names a ``/`` joins (``"SAT3"``); the acronym in parentheses (or the name itself as
+    an acronym); the capitals and digits of the name (``"SMW5"`` for SeaMeWe-5); every
+    telling word of ``name`` (not "cable", "system"...) among the cable's words. One row:
+    found; several: the matches of the first level that had any, none of them the one in
+    service (ambiguous); none: unknown.
 
     >>> import undersea
     >>> net = undersea.load(sample=True)
@@ -58,14 +81,17 @@ def match_cable(cables: pd.DataFrame, in_service: np.ndarray, name: str) -> list
     >>> net.all_cables["name"].iat[rows[0]]
     'MainOne'
     """
-    q_full, q_base, q_acr, q_words = _keys(name)
+    q = _keys(name)
     cand = [_keys(n) for n in cables["name"].astype(str)]
     ids = [_key(i) for i in cables["id"].astype(str)]
+    acronyms = {q.acronym, q.full}
     levels = [
-        [i for i, c in enumerate(cand) if q_full and (c[0] == q_full or ids[i] == q_full)],
-        [i for i, c in enumerate(cand) if q_base and c[1] == q_base],
-        [i for i, c in enumerate(cand) if c[2] and c[2] in {q_acr, q_full} and len(c[2]) >= 3],
-        [i for i, c in enumerate(cand) if q_words and q_words <= c[3]],
+        [i for i, c in enumerate(cand) if q.full and (c.full == q.full or ids[i] == q.full)],
+        [i for i, c in enumerate(cand) if q.base and c.base == q.base],
+        [i for i, c in enumerate(cand) if q.full and q.full in c.parts],
+        [i for i, c in enumerate(cand) if len(c.acronym) >= 3 and c.acronym in acronyms],
+        [i for i, c in enumerate(cand) if len(c.capitals) >= 3 and c.capitals == q.full],
+        [i for i, c in enumerate(cand) if q.words and q.words <= c.words],
     ]
     for hits in levels:
         pick = _pick(in_service, hits)
