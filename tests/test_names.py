@@ -208,3 +208,16 @@ def test_country_names_that_are_no_one_country(net2024: Network, name: str, mess
     if "ambiguous" in message:
         with pytest.raises(AmbiguousNameError, match=re.escape(message)):
             countries_in(net2024, f"France,{name}")
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("typed", "id_"),
+    [("Lomé", "lome-togo"), ("Tórshavn", "torshavn-faroe-islands"),
+     ("Le Port, Reunion", "le-port-runion"), ("St. Louis", "st-louis-saint-martin"),
+     ("Saint-Louis", "saint-louis-guadeloupe")],
+)  # fmt: skip
+def test_landing_names_without_their_accents(net2024: Network, typed: str, id_: str) -> None:
+    """Landing points are found with accents and punctuation aside, as places are; a
+    spelling as written still picks the one written so."""
+    assert resolve(net2024, typed, kind="landing").id == id_

@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 
 from undersea._errors import AmbiguousNameError, InvalidScenarioError, UnknownNameError
+from undersea.geo.gazetteer import name_key
 from undersea.network.cable_names import match_cable
 from undersea.network.graph import lightest_csr, metro_node, metro_nodes
 from undersea.network.land import LandLayer
@@ -781,14 +782,17 @@ def _land_fields(land: LandLayer, links: pd.DataFrame, node_ix: pd.Index) -> dic
 def _lookup(
     table: pd.DataFrame, name: str, kind: str, *, label: Any, aliases: pd.Series | None = None
 ) -> int:
-    """Row index of ``name`` in a table with ``id`` and ``name`` columns (then aliases)."""
+    """Row index of ``name`` in a table with ``id`` and ``name`` columns (then aliases):
+    as typed (case aside), else with accents and punctuation ignored (``"Lomé"`` is
+    ``"Lome, Togo"``'s town; ``"St. Louis"`` stays the one of that spelling)."""
     key = str(name).strip()
     ids = table["id"].to_numpy(dtype=object)
     hit = np.flatnonzero(ids == key)
-    for col in (table["name"], aliases):
-        if len(hit) == 0 and col is not None:
-            names = col.str.strip().str.casefold().to_numpy(dtype=object)
-            hit = np.flatnonzero(names == key.casefold())
+    for norm in (str.casefold, name_key):
+        for col in (table["name"], aliases):
+            if len(hit) == 0 and col is not None and norm(key):
+                names = np.asarray([norm(str(x).strip()) for x in col.fillna("")], dtype=object)
+                hit = np.flatnonzero(names == norm(key))
     if len(hit) == 1:
         return int(hit[0])
     if len(hit) > 1:
