@@ -92,6 +92,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "Sesimbra": ("landing", "sesimbra-portugal"),
     "Zafarana": ("landing", "zafarana-egypt"),
     "Mazara del Vallo": ("landing", "mazara-del-vallo-italy"),
+    "Bali, ID": ("landing", "bali-indonesia"),
     # a metro keeps its name: not Delhi (GeoNames' alternate name "Dili")
     "Dili": ("metro", "metro:dili-tl"),
     # parts of a country: the best-connected metro of the landings named in them
@@ -141,6 +142,11 @@ REFUSED: dict[str, type[Exception]] = {
     "Atlantis Prime": UnknownNameError,
     "Madeira": UnknownNameError,  # not Tabira, BR (a town once called so)
     "Scotland": InvalidArgumentError,  # a part of the UK, not Plymouth
+    # a landing with cables (its town no gazetteer city) is not outweighed by a city
+    # that is no metro: not Bāli, India; not Balboa, Colombia
+    "Bali": AmbiguousNameError,
+    "Balboa": AmbiguousNameError,
+    "Chaguaramas": AmbiguousNameError,
 }
 
 

@@ -22,18 +22,19 @@ this order (names compare case-, accent- and space-insensitively):
    15,000 people or more; when no primary name matches, the beginning of a city's name and
    the alternate names of metros and of cities of ``inland_metro_min_population`` people,
    so "Frankfurt" finds "Frankfurt am Main", "Leningrad" Saint Petersburg and "Madeira" no
-   small town once called so; and a spelling of a city's name (a
-   doubled letter apart) when that city is ``place_dominance_ratio`` squared times as
-   important as every place bearing the name as its own, so "Odessa" finds Odesa, Ukraine,
-   not Odessa, Texas). ``"Name, Q"`` narrows to a country (``Q`` an ISO code or name) or a
-   first-level region (``"Portland, US-OR"``). A name borne by several places means the
-   most *important* (:func:`importance`: population, capital, cables, exchange capacity)
-   when it is ``place_dominance_ratio`` (2) times as important as every other, and the
-   place's note says what it was chosen over (Geneva, CH over Geneva, US-IL); otherwise, or
-   with ``strict=True``, or when no candidate's importance is known (landing beaches named
-   like a city elsewhere), :class:`~undersea.AmbiguousNameError` lists the candidates with
-   their countries. Unknown names raise :class:`~undersea.UnknownNameError` with close
-   matches.
+   small town once called so; and a spelling of a city's name (a doubled letter apart) when
+   that city is ``place_dominance_ratio`` squared times as important as every place bearing
+   the name as its own, so "Odessa" finds Odesa, Ukraine, not Odessa, Texas). ``"Name, Q"``
+   narrows to a country (``Q`` an ISO code or name) or a first-level region (``"Portland,
+   US-OR"``). A name borne by several places means the most *important*
+   (:func:`importance`: population, capital, cables, exchange capacity) when it is
+   ``place_dominance_ratio`` (2) times as important as every other, and the place's note
+   says what it was chosen over (Geneva, CH over Geneva, US-IL); otherwise, or with
+   ``strict=True``, or when no candidate's importance is known, or when the most important
+   is a city that is no node of the network and another a landing point with cables in
+   service whose importance is unknown (``"Bali"``: Bāli, India, or Bali, Indonesia's
+   landing), :class:`~undersea.AmbiguousNameError` lists the candidates with their
+   countries. Unknown names raise :class:`~undersea.UnknownNameError` with close matches.
 
 A metro is a node of the network. A city that is no metro (Frankfurt with the default land
 layer) and a point are *virtual* places: joined, for this routing call only, by land links
@@ -736,12 +737,24 @@ def _by_name(
         return next(iter(unique.values())).make()
     ranked = _ranked(net, list(unique.values()), s)
     top, second = ranked[0][0], ranked[1][0]
-    if not strict and top > 0 and top >= s.place_dominance_ratio * second:
+    dominates = top > 0 and top >= s.place_dominance_ratio * second
+    if not strict and dominates and not _landing_unweighed(ranked):
         return _chosen(shown or name, [c for _, c in ranked])
     raise AmbiguousNameError(
         "place",
         shown or name,
         [f"{c.label} ({_country_name(net, c.iso2)})" for _, c in ranked],
+    )
+
+
+def _landing_unweighed(ranked: list[tuple[float, _Candidate]]) -> bool:
+    """Whether the top candidate is a city that is no node of the network and another
+    is a landing point with cables in service whose importance is unknown (its town is no
+    gazetteer city): the two cannot be weighed, so the name stays ambiguous ("Bali" is
+    Bali, Indonesia's landing as much as Bāli, India; "Balboa" Panama's as Colombia's)."""
+    top = ranked[0][1]
+    return top.key.startswith("city:") and any(
+        c.cables and c.population <= 0 for _, c in ranked[1:]
     )
 
 
