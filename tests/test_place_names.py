@@ -93,6 +93,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "Zafarana": ("landing", "zafarana-egypt"),
     "Mazara del Vallo": ("landing", "mazara-del-vallo-italy"),
     "Bali, ID": ("landing", "bali-indonesia"),
+    "Hamburg": ("city", "city:2911298"),  # a region too: the city
     # a metro keeps its name: not Delhi (GeoNames' alternate name "Dili")
     "Dili": ("metro", "metro:dili-tl"),
     # parts of a country: the best-connected metro of the landings named in them
@@ -147,6 +148,9 @@ REFUSED: dict[str, type[Exception]] = {
     "Bali": AmbiguousNameError,
     "Balboa": AmbiguousNameError,
     "Chaguaramas": AmbiguousNameError,
+    # regions (ISO 3166-2) that no place is called
+    "Hawaii": InvalidArgumentError,
+    "Tasmania": InvalidArgumentError,
 }
 
 
@@ -230,3 +234,14 @@ def test_a_part_of_a_country_is_no_route_end_unless_landings_name_it(net2024: Ne
         resolve_place(net2024, "Scotland")
     note = resolve_place(net2024, "Svalbard").note
     assert note.startswith("Svalbard, a part of Norway: its best-connected metro")
+
+
+def test_a_region_is_named(net2024: Network) -> None:
+    with pytest.raises(InvalidArgumentError) as err:
+        resolve_place(net2024, "Hawaii")
+    assert str(err.value) == (
+        "'Hawaii' is a region, not one place: Hawaii (US-HI, United States of America); "
+        "name a metro, landing point or city there, or its country"
+    )
+    # a region's name is no other name of a city: "Goa" is not Genoa (GeoNames: "Goa")
+    assert resolve_place(net2024, "Goa").iso2 != "IT"

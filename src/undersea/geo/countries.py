@@ -80,6 +80,7 @@ __all__ = [
     "name_variants",
     "parse_countries",
     "refiled_name",
+    "regions_named",
 ]
 
 # fmt: off
@@ -335,6 +336,26 @@ def country_part(name: str) -> str | None:
 @functools.lru_cache(maxsize=1)
 def _parts() -> dict[str, str]:
     return {country_key(k): v for k, v in PARTS.items()}
+
+
+def regions_named(name: str) -> tuple[tuple[str, str], ...]:
+    """The first-level subdivisions of ISO 3166-2 (pycountry) called ``name``, as (code,
+    name) pairs: states, provinces, regions ("Hawaii", "Tasmania", "Bretagne").
+
+    >>> regions_named("tasmania")
+    (('AU-TAS', 'Tasmania'),)
+    """
+    return _regions().get(name_key(name), ())
+
+
+@functools.lru_cache(maxsize=1)
+def _regions() -> dict[str, tuple[tuple[str, str], ...]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for sub in pycountry.subdivisions:
+        if getattr(sub, "parent_code", None) is None:
+            for part in re.sub(r"\s*\[.*?\]", "", sub.name).split(" / "):
+                out.setdefault(name_key(part), []).append((sub.code, part.strip()))
+    return {k: tuple(v) for k, v in out.items() if k}
 
 
 def country_error(

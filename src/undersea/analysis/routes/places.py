@@ -34,7 +34,10 @@ this order (names compare case-, accent- and space-insensitively):
    is a city that is no node of the network and another a landing point with cables in
    service whose importance is unknown (``"Bali"``: Bāli, India, or Bali, Indonesia's
    landing), :class:`~undersea.AmbiguousNameError` lists the candidates with their
-   countries. Unknown names raise :class:`~undersea.UnknownNameError` with close matches.
+   countries. A first-level region (ISO 3166-2) that no place is called is refused
+   (``"Hawaii"``: :class:`~undersea.InvalidArgumentError`), and GeoNames' other names of
+   cities do not count for a region's name (``"Goa"`` is not Genoa). Unknown names raise
+   :class:`~undersea.UnknownNameError` with close matches.
 
 A metro is a node of the network. A city that is no metro (Frankfurt with the default land
 layer) and a point are *virtual* places: joined, for this routing call only, by land links
@@ -73,6 +76,7 @@ from undersea.geo.countries import (
     country_part,
     country_prefix_matches,
     parse_countries,
+    regions_named,
 )
 from undersea.geo.gazetteer import alternate_rows, capitals, cities, name_key
 from undersea.geo.regions import parse_point
@@ -191,9 +195,10 @@ def resolve_place(
     except AmbiguousNameError:
         raise
     except UnknownNameError:  # no place of that name: a part of a country, or the
-        iso2 = country_part(text)  # beginning of a country's name?
+        iso2 = country_part(text)  # region or the beginning of a country's name?
         if iso2 is not None:
             return _part_place(net, text, iso2)
+        _not_a_region(net, text)
         found = _country_prefixes(net, text)
         if len(found) != 1:
             raise
@@ -581,6 +586,19 @@ def _country_place(net: Network, iso2: str, s: Settings) -> Place:
     )
 
 
+def _not_a_region(net: Network, text: str) -> None:
+    """Raise "'Hawaii' is a region ..." when ``text``, which no place bears, names a
+    first-level subdivision (:func:`~undersea.geo.countries.regions_named`): the data
+    does not say which metros lie in it."""
+    regions = regions_named(text)
+    if regions:
+        where = ", ".join(f"{n} ({c}, {_country_name(net, c[:2])})" for c, n in regions[:3])
+        raise InvalidArgumentError(
+            f"{text!r} is a region, not one place: {where}; name a metro, landing point "
+            "or city there, or its country"
+        )
+
+
 def _best_connected(net: Network, cand: np.ndarray, iso2: str) -> tuple[int, str]:
     """The node of ``cand`` (metros or landing points of one country) where the most
     cables in service land (ties: population, then id), else the capital, else the
@@ -774,8 +792,9 @@ def _alternates_that_count(
     (``place_dominance_ratio`` squared, 4, times as important as every place that bears
     the name, none of unknown importance): "Odessa" is Odesa, UA, not Odessa, US-TX.
     GeoNames' other alternate names (translations, nicknames, former names) count only for
-    a city that dominates three times over (the ratio cubed, 8), and only when no place
-    bearing the name is a metro or has cables in service (a network town keeps its name:
+    a city that dominates three times over (the ratio cubed, 8), and only when no region
+    (ISO 3166-2) is so called ("Goa" is not Genoa) and no place bearing the name is a
+    metro or has cables in service (a network town keeps its name:
     Poti, GE is not Teresina, BR; Dili, TL is not Delhi; Victoria stays ambiguous, not Hong
     Kong's old name): "Calcutta" is Kolkata (129 times Calcutta, ZA), "Batavia" Jakarta,
     "Salisbury" Harare, while "Zaragoza" (Tijuana, 2.8 times Zaragoza, ES) and "Venice"
@@ -801,8 +820,8 @@ def _alternates_that_count(
     best = _ranked(net, primary, s)[0][0]
     if best <= 0:
         return []
-    if any(c.cables or c.key.startswith(METRO_PREFIX) for c in primary):
-        others = [c for c in others if spelling(c)]
+    if regions_named(key) or any(c.cables or c.key.startswith(METRO_PREFIX) for c in primary):
+        others = [c for c in others if spelling(c)]  # "Goa" is no other name of Genoa
 
     return [
         c
