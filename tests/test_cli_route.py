@@ -96,6 +96,13 @@ def test_route_table_and_csv(capsys) -> None:
     assert df["km"].sum() > 3000
 
 
+def test_land_only_route_has_no_cable_to_avoid(capsys) -> None:
+    code, out, _ = run(capsys, "route", "Accra", "Lome", "--sample", "-k", "2")
+    assert code == 0
+    assert "no further route: the route above rides no cable" in " ".join(out.split())
+    assert "avoids the cables" not in out
+
+
 def test_route_says_one_hop(capsys) -> None:
     code, out, _ = run(capsys, "route", "Accra", "Lome", "--sample")
     assert code == 0
@@ -116,7 +123,11 @@ def test_route_without_and_year(capsys) -> None:
         capsys, "route", "Lagos", "Lisbon", "--sample", "--without", "ACE,MainOne", "-f", "json"
     )
     assert code == 0
-    assert not {"Africa Coast to Europe (ACE)", "MainOne"} & set(json.loads(out)[0]["cables"])
+    route = json.loads(out)[0]
+    assert not {"Africa Coast to Europe (ACE)", "MainOne"} & set(route["cables"])
+    assert set(route["avoided_cables"]) == {"Africa Coast to Europe (ACE)", "MainOne"}
+    code, out, _ = run(capsys, "route", "Lagos", "Lisbon", "--sample", "--without", "ACE")
+    assert "avoids: Africa Coast to Europe (ACE)" in out  # the table says what --without cut
     code, _, err = run(capsys, "route", "Tonga", "Lagos", "--sample", "--year", "2005")
     assert code == 2
     assert err.strip() == "error: Tonga has no in-service cable in 2005"

@@ -273,6 +273,9 @@ def test_alternatives_avoid_earlier_cables(parallel_net) -> None:
 def test_without_fails_cables_by_short_name(parallel_net) -> None:
     net = network_from(parallel_net)
     assert shortest_routes(net, "p", "q", without=["x1,X2"])[0].cables == ("X3",)
+    # every route names the cables it was told to avoid, before the earlier routes' ones
+    routes = shortest_routes(net, "p", "q", without=["x1"], alternatives=1)
+    assert [r.avoided_cables for r in routes] == [("X1",), ("X1", "X2")]
     with pytest.raises(UnknownNameError, match="nope"):
         shortest_routes(net, "p", "q", without=["x1,nope"])
 
@@ -296,6 +299,8 @@ def test_no_route_names_the_reason() -> None:
         shortest_route(net.as_of(2005), "Tonga", "Lagos")
     with pytest.raises(NoRouteError, match="Lagos, NG is failed"):
         shortest_route(net.without(metros=["Lagos"]), "Lagos", "Accra")
+    with pytest.raises(NoRouteError, match=r"^Tonga has no in-service cable with 1 segment fai"):
+        shortest_route(net.without(cables=["Tonga Cable"]), "Tonga", "Lagos")
 
 
 def test_cut_off_destination_is_an_outcome(parallel_net) -> None:

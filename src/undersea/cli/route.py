@@ -166,8 +166,12 @@ def _print_itinerary(routes: Sequence[Route], asked: int) -> None:
             console.print("  avoids: " + ", ".join(r.avoided_cables), markup=False)
         console.print()
     if len(routes) <= asked:
+        which = "the route" if len(routes) == 1 else "the last route"
         console.print(
-            f"no further route avoids the cables of the {len(routes)} route(s) above",
+            f"no further route avoids the cables of the {len(routes)} route(s) above"
+            if routes[-1].cables
+            else f"no further route: {which} above rides no cable, so an alternative would "
+            "be the same route",
             markup=False,
         )
 

@@ -477,7 +477,7 @@ def _no_route_reason(
     ctx = f" in {net.year}" if net.year is not None else ""
     failed = int(net.failed_segments_mask().sum())
     if failed:
-        ctx += f" with {failed} segments failed"
+        ctx += f" with {failed} segment{'s' if failed != 1 else ''} failed"
     if avoided:
         ctx += " avoiding " + ", ".join(avoided)
     for p, node in ((places[0], g.src[0]), (places[1], g.dst[1])):
@@ -550,11 +550,12 @@ def shortest_routes(
     Places are resolved by :func:`~undersea.analysis.routes.places.resolve_place`. Route ``k``
     avoids every cable ridden by routes ``0..k-1``; the list stops early when no such
     route exists. ``without`` fails cables first (names, ids or short names, see
-    :func:`resolve_cables`), as ``net.without(cables=...)`` does. ``latency`` picks the
-    model the routes are found and timed with: ``"calibrated"`` (estimate with interval)
-    or ``"physical"`` (today's floor). Raises :class:`~undersea.NoRouteError` (with the
-    reason) when not even the first route exists. ``strict=True`` refuses a place name
-    borne by several places instead of choosing the most important.
+    :func:`resolve_cables`), as ``net.without(cables=...)`` does; every route lists them
+    in its ``avoided_cables``. ``latency`` picks the model the routes are found and timed
+    with: ``"calibrated"`` (estimate with interval) or ``"physical"`` (today's floor).
+    Raises :class:`~undersea.NoRouteError` (with the reason) when not even the first route
+    exists. ``strict=True`` refuses a place name borne by several places instead of
+    choosing the most important.
 
     Examples
     --------
@@ -577,7 +578,7 @@ def shortest_routes(
         resolve_place(net, destination, settings=s, strict=strict),
     )
     base = _mask(net, None)
-    avoided = np.zeros(len(net.all_cables), dtype=bool)
+    avoided = pd.Index(net.all_cables["id"]).isin(cut)  # told to avoid, then earlier routes'
     routes: list[Route] = []
     for rank in range(int(alternatives) + 1):
         mask = base.copy()
