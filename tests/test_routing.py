@@ -301,6 +301,9 @@ def test_no_route_names_the_reason() -> None:
         shortest_route(net.without(metros=["Lagos"]), "Lagos", "Accra")
     with pytest.raises(NoRouteError, match=r"^Tonga has no in-service cable with 1 segment fai"):
         shortest_route(net.without(cables=["Tonga Cable"]), "Tonga", "Lagos")
+    planned = net.as_of(2005, include_planned=True)
+    with pytest.raises(NoRouteError, match=r"^Tonga has no in-service or planned cable in 2005$"):
+        shortest_route(planned, "Tonga", "Lagos")
 
 
 def test_cut_off_destination_is_an_outcome(parallel_net) -> None:

@@ -482,7 +482,8 @@ def _no_route_reason(
         ctx += " avoiding " + ", ".join(avoided)
     for p, node in ((places[0], g.src[0]), (places[1], g.dst[1])):
         if not (lab[seg_u] == lab[node]).any():
-            return f"{p.name} has no in-service cable{ctx}{_planned_hint(net, lab, node)}"
+            what = "in-service or planned" if net.include_planned else "in-service"
+            return f"{p.name} has no {what} cable{ctx}{_planned_hint(net, lab, node)}"
     return f"no cable or land link joins {places[0].name} and {places[1].name}{ctx}"
 
 
