@@ -156,6 +156,23 @@ def test_place_as_dict(sample: Network) -> None:
 
 
 @pytest.mark.realdata
+def test_places_on_land_are_joined_as_land_links_are(net2024: Network) -> None:
+    def anchors(text: str) -> list[str]:
+        ids = net2024.nodes["node_id"]
+        return [str(ids.iloc[i]) for i, _ in resolve_place(net2024, text).anchors]
+
+    # metros on its landmass only: Lisbon is not joined to Funchal, 1,463 km over the sea
+    assert anchors("38.79,-9.18") == ["metro:lisbon-pt", "metro:lagos-pt"]
+    # Gaza and Jerusalem stand on one landmass, across the border polygons
+    assert anchors("Khan Yunis") == ["metro:east-jerusalem-ps"]
+    # an island without a metro: its country's metros within max_domestic_link_km
+    assert anchors("Cozumel")[0] == "metro:playa-del-carmen-mx"
+    # Easter Island is 3,700 km from any metro of Chile: no route, not a land link
+    with pytest.raises(NoRouteError, match="no metro stands on its landmass"):
+        resolve_place(net2024, "-27.15,-109.43")
+
+
+@pytest.mark.realdata
 def test_real_names(net2024: Network) -> None:
     assert resolve_place(net2024, "London").id == "metro:london-gb"  # not London, Ontario
     assert resolve_place(net2024, "Paris").id == "metro:paris-fr"

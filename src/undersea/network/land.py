@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +61,7 @@ __all__ = [
     "UNDRAWN_BORDERS",
     "LandLayer",
     "build_land_layer",
+    "landmass_labeller",
     "read_land_links",
 ]
 
@@ -162,6 +163,27 @@ def _groups(polys: list[object]) -> np.ndarray:
     n = len(polys)
     adj = coo_matrix((np.ones(pairs.shape[1]), (pairs[0], pairs[1])), shape=(n, n))
     return np.asarray(connected_components(adj, directed=False)[1])
+
+
+def landmass_labeller(
+    countries: pd.DataFrame | None,
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
+    """A function giving the landmass each (lon, lat) stands on, as land links see land.
+
+    Every country's polygon parts, those within ~10 km of each other one landmass across
+    borders too (Gaza and Jerusalem are on one, Easter Island and Santiago are not); a
+    point takes the label of its nearest part. ``None`` without country polygons.
+    """
+    polys = [p for ps in _parts(countries).values() for p in ps]
+    if not polys:
+        return None
+    tree, label = shapely.STRtree(polys), _groups(polys)
+
+    def at(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        pts = shapely.points(np.atleast_1d(lon), np.atleast_1d(lat))
+        return np.asarray(label[tree.query_nearest(pts, all_matches=False)[1]])
+
+    return at
 
 
 def _landmass(

@@ -43,9 +43,12 @@ A metro is a node of the network. A city that is no metro (Frankfurt with the de
 layer) and a point are *virtual* places: joined, for this routing call only, by land links
 of great circle x ``land_route_factor`` to their ``place_attach_metros`` (3) nearest
 metros of the same country (the nearest anywhere when the country has none, or the point
-lies at sea). Without land links (``load(..., land=False)``) a metro is a virtual place
-joined to its landing points at backhaul distance (great circle x
-``backhaul_route_factor``), and other virtual places join the nearest landing points.
+lies at sea). As land links, they do not cross the sea: a place on land joins the metros
+on its landmass (of its country, else of any), and on an island without a metro its
+country's metros within ``max_domestic_link_km``; with neither, it has no route
+(:class:`~undersea.NoRouteError`). Without land links (``load(..., land=False)``) a
+metro is a virtual place joined to its landing points at backhaul distance (great circle
+x ``backhaul_route_factor``), and other virtual places join the nearest landing points.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -83,6 +86,7 @@ from undersea.geo.regions import parse_point
 from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
 from undersea.network.graph import METRO_PREFIX, metro_id, metro_node, metro_nodes
+from undersea.network.land import landmass_labeller
 from undersea.settings import Settings
 
 __all__ = [
@@ -409,6 +413,8 @@ def _virtual(
     want = "metro" if _land_on(net) else "landing"
     ok = nodes["kind"].eq(want).to_numpy() & ~net.failed_nodes & (_degree(net) > 0)
     same = ok & nodes["iso2"].eq(iso2).to_numpy() if iso2 else np.zeros_like(ok)
+    if iso2 and want == "metro":  # on land: joined as land links join metros
+        ok, same = _joinable_by_land(net, ok, same, name, lon, lat, s)
     pool = np.flatnonzero(same if same.any() else ok)
     if not len(pool):
         raise NoRouteError(f"{name}: this network has no {want} to join it to")
@@ -430,6 +436,59 @@ def _virtual(
         else f"joined by a land link to its nearest {want} {where}"
     )
     return Place(name, kind, pid, lon, lat, iso2, anchors, virtual=True, note=note)
+
+
+def _joinable_by_land(
+    net: Network, ok: np.ndarray, same: np.ndarray, name: str, lon: float, lat: float, s: Settings
+) -> tuple[np.ndarray, np.ndarray]:
+    """The metros (any, same country) a place on land at (lon, lat) may be joined to.
+
+    As the land layer's links: metros on its landmass (of its country, else of any); on
+    an island without a metro, its country's metros within ``max_domestic_link_km`` (a
+    short crossing the map may not draw). Raises :class:`~undersea.NoRouteError` when
+    none is left (Easter Island: Santiago is 3,700 km over the sea).
+    """
+    mass = _landmasses(net)
+    if mass is None:  # no polygons: nothing to tell landmasses apart
+        return ok, same
+    on = mass[1] == mass[0](np.asarray([lon]), np.asarray([lat]))[0]
+    if (ok & on).any():
+        return ok & on, same & on
+    xy = net.nodes[["lon", "lat"]].to_numpy(float)
+    near = same.copy()
+    near[same] = (
+        great_circle_km(lon, lat, xy[same, 0], xy[same, 1], s.earth_radius_km)
+        <= s.max_domestic_link_km
+    )
+    if not near.any():
+        raise NoRouteError(
+            f"{name}: no metro stands on its landmass, nor one of its country within "
+            f"{s.max_domestic_link_km:,.0f} km (max_domestic_link_km), so no cable or land "
+            "link reaches it"
+        )
+    return near, near
+
+
+_LANDMASS: dict[int, tuple[weakref.ref[Any], Any]] = {}
+
+
+def _landmasses(net: Network) -> tuple[Callable[[Any, Any], np.ndarray], np.ndarray] | None:
+    """The landmass labeller of the network's countries and the label of every metro node
+    (-1 for the other nodes); ``None`` without country polygons."""
+    base = net.shared  # one snapshot: every view shares it
+    hit = _LANDMASS.get(id(base))
+    if hit is not None and hit[0]() is base:
+        return cast(tuple[Callable[[Any, Any], np.ndarray], np.ndarray] | None, hit[1])
+    at = landmass_labeller(net.countries)
+    out = None
+    if at is not None:  # metros only (branching units have no place on land)
+        label = np.full(len(net.nodes), -1, dtype=np.int64)
+        m = np.flatnonzero(net.nodes["kind"].eq("metro").to_numpy())
+        xy = net.nodes[["lon", "lat"]].to_numpy(float)[m]
+        label[m] = at(xy[:, 0], xy[:, 1])
+        out = (at, label)
+    _LANDMASS[id(base)] = (weakref.ref(base), out)
+    return out
 
 
 def _point(net: Network, lon: float, lat: float, s: Settings) -> Place:
