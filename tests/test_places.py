@@ -13,12 +13,14 @@ from undersea import (
     NoRouteError,
     UnknownNameError,
 )
+from undersea.analysis.routes.matrix import rtt_matrix
 from undersea.analysis.routes.places import (
     Place,
     resolve_country,
     resolve_country_code,
     resolve_place,
 )
+from undersea.analysis.routes.routing import shortest_route
 from undersea.geo.gazetteer import name_key
 from undersea.network.core import Network
 
@@ -168,8 +170,13 @@ def test_places_on_land_are_joined_as_land_links_are(net2024: Network) -> None:
     # an island without a metro: its country's metros within max_domestic_link_km
     assert anchors("Cozumel")[0] == "metro:playa-del-carmen-mx"
     # Easter Island is 3,700 km from any metro of Chile: no route, not a land link
-    with pytest.raises(NoRouteError, match="no metro stands on its landmass"):
-        resolve_place(net2024, "-27.15,-109.43")
+    easter = resolve_place(net2024, "-27.15,-109.43")
+    assert easter.anchors == ()
+    with pytest.raises(NoRouteError, match=r"^-27.1500,-109.4300: no metro stands on its land"):
+        shortest_route(net2024, easter, "Santiago")
+    m = rtt_matrix(net2024, metros=["-27.15,-109.43", "Santiago"])
+    # NaN, as the row of a country with no metro
+    assert m.isna().to_numpy().tolist() == [[True, True], [True, False]]
 
 
 @pytest.mark.realdata

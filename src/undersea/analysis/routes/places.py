@@ -45,10 +45,11 @@ of great circle x ``land_route_factor`` to their ``place_attach_metros`` (3) nea
 metros of the same country (the nearest anywhere when the country has none, or the point
 lies at sea). As land links, they do not cross the sea: a place on land joins the metros
 on its landmass (of its country, else of any), and on an island without a metro its
-country's metros within ``max_domestic_link_km``; with neither, it has no route
-(:class:`~undersea.NoRouteError`). Without land links (``load(..., land=False)``) a
-metro is a virtual place joined to its landing points at backhaul distance (great circle
-x ``backhaul_route_factor``), and other virtual places join the nearest landing points.
+country's metros within ``max_domestic_link_km``; with neither, it has no anchor and no
+route (:class:`~undersea.NoRouteError` names the reason, a matrix gives NaN). Without
+land links (``load(..., land=False)``) a metro is a virtual place joined to its landing
+points at backhaul distance (great circle x ``backhaul_route_factor``), and other
+virtual places join the nearest landing points.
 """
 
 from __future__ import annotations
@@ -414,7 +415,14 @@ def _virtual(
     ok = nodes["kind"].eq(want).to_numpy() & ~net.failed_nodes & (_degree(net) > 0)
     same = ok & nodes["iso2"].eq(iso2).to_numpy() if iso2 else np.zeros_like(ok)
     if iso2 and want == "metro":  # on land: joined as land links join metros
-        ok, same = _joinable_by_land(net, ok, same, name, lon, lat, s)
+        ok, same = _joinable_by_land(net, ok, same, lon, lat, s)
+        if not ok.any():  # a place all the same, with no anchor: no route reaches it
+            note = (
+                "no metro stands on its landmass, nor one of its country within "
+                f"{s.max_domestic_link_km:,.0f} km (max_domestic_link_km): no land link "
+                "reaches it"
+            )
+            return Place(name, kind, pid, lon, lat, iso2, (), virtual=True, note=note)
     pool = np.flatnonzero(same if same.any() else ok)
     if not len(pool):
         raise NoRouteError(f"{name}: this network has no {want} to join it to")
@@ -439,14 +447,14 @@ def _virtual(
 
 
 def _joinable_by_land(
-    net: Network, ok: np.ndarray, same: np.ndarray, name: str, lon: float, lat: float, s: Settings
+    net: Network, ok: np.ndarray, same: np.ndarray, lon: float, lat: float, s: Settings
 ) -> tuple[np.ndarray, np.ndarray]:
     """The metros (any, same country) a place on land at (lon, lat) may be joined to.
 
     As the land layer's links: metros on its landmass (of its country, else of any); on
     an island without a metro, its country's metros within ``max_domestic_link_km`` (a
-    short crossing the map may not draw). Raises :class:`~undersea.NoRouteError` when
-    none is left (Easter Island: Santiago is 3,700 km over the sea).
+    short crossing the map may not draw); else none (Easter Island: Santiago is 3,700 km
+    over the sea).
     """
     mass = _landmasses(net)
     if mass is None:  # no polygons: nothing to tell landmasses apart
@@ -460,12 +468,6 @@ def _joinable_by_land(
         great_circle_km(lon, lat, xy[same, 0], xy[same, 1], s.earth_radius_km)
         <= s.max_domestic_link_km
     )
-    if not near.any():
-        raise NoRouteError(
-            f"{name}: no metro stands on its landmass, nor one of its country within "
-            f"{s.max_domestic_link_km:,.0f} km (max_domestic_link_km), so no cable or land "
-            "link reaches it"
-        )
     return near, near
 
 

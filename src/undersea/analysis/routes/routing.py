@@ -317,6 +317,8 @@ def _build(net: Network, places: Sequence[Place], mask: np.ndarray, model: Laten
     owner: list[int] = []
     for i, p in enumerate(places):
         anchors = [(a, km) for a, km in p.anchors if not net.failed_nodes[a]]
+        if not p.anchors:  # a place no land link reaches: its note says why
+            raise NoRouteError(f"{p.name}: {p.note}")
         if not anchors:
             raise NoRouteError(f"{p.name} is failed in this network view")
         if not p.virtual and len(anchors) == 1:
