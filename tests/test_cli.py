@@ -104,9 +104,17 @@ def test_user_errors_are_one_line(capsys, argv, needle):
             "no year from --since 2030 to --until 2025 is in the data: the 2024-01 snapshot "
             "covers 1997-2025",
         ),
-        (
+        (  # hubs bounds its history with --year: it has no --until
             ["hubs", "--sample", "--history", "--since", "2030"],
-            "no year from --since 2030 to --until 2024 is in the data:",
+            "no year from --since 2030 to --year 2024 is in the data:",
+        ),
+        (  # a range the wrong way round is not a gap in the data
+            ["hub", "Lisbon", "--sample", "--since", "2020", "--until", "2010"],
+            "--since 2020 is after --until 2010: the 2024-01 snapshot covers 1997-2025",
+        ),
+        (
+            ["hubs", "--sample", "--history", "--since", "2020", "--year", "2010"],
+            "--since 2020 is after --year 2010: the 2024-01 snapshot covers 1997-2025",
         ),
     ],
 )

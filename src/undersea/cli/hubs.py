@@ -65,6 +65,8 @@ HubSnapshotOpt = Annotated[str | None, typer.Option("--snapshot", help=_SNAPSHOT
 HubYearOpt = Annotated[
     int | None, typer.Option("--year", help="Year to rank (default: today, the newest map).")
 ]
+#: The flags bounding `hubs --history` and `--plot` (``check_year_range``'s ``names``).
+_HISTORY_FLAGS = ("--since", "--year")
 LandOpt = Annotated[
     bool,
     typer.Option(
@@ -217,7 +219,7 @@ def hubs(
 def _history_years(net: Network, since: int, until: int | None) -> range:
     _, last = covered_years(net)
     end = until if until is not None else min(last, int(str(net.provenance.snapshot_date)[:4]))
-    return check_year_range(net, since, end, names=YEAR_FLAGS)
+    return check_year_range(net, since, end, names=_HISTORY_FLAGS)
 
 
 def _emit_history(

@@ -19,7 +19,12 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
 
-from undersea._errors import AmbiguousNameError, InvalidScenarioError, UnknownNameError
+from undersea._errors import (
+    AmbiguousNameError,
+    InvalidArgumentError,
+    InvalidScenarioError,
+    UnknownNameError,
+)
 from undersea.geo.gazetteer import name_key
 from undersea.network.cable_names import match_cable
 from undersea.network.graph import lightest_csr, metro_node, metro_nodes
@@ -853,7 +858,8 @@ def check_year_range(
 ) -> range:
     """The years from ``since`` to ``until`` that the network's data covers
     (:func:`covered_years`), else InvalidScenarioError naming both (``names``: the CLI
-    passes its flags) and the data's years. The one check of a history's years (``hub``,
+    passes its flags) and the data's years; InvalidArgumentError when ``since`` is after
+    ``until``. The one check of a history's years (``hub``,
     ``hubs --history``, ``report hub``).
 
     >>> import undersea
@@ -863,13 +869,16 @@ def check_year_range(
     undersea._errors.InvalidScenarioError: no year from since 2030 to until 2035 is in the data: ...
     """
     first, last = covered_years(net)
-    start, end = max(int(since), first), min(int(until), last)
-    if start > end:
+    if int(since) > last or int(until) < first:
         raise InvalidScenarioError(
             f"no year from {names[0]} {since} to {names[1]} {until} is in the data: "
             f"{_coverage(net)}"
         )
-    return range(start, end + 1)
+    if int(since) > int(until):
+        raise InvalidArgumentError(
+            f"{names[0]} {since} is after {names[1]} {until}: {_coverage(net)}"
+        )
+    return range(max(int(since), first), min(int(until), last) + 1)
 
 
 def _coverage(net: Network) -> str:
