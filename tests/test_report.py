@@ -178,6 +178,28 @@ def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert not (tmp_path / "x.html").exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "pdf", "refused"),
+    [
+        ("lisbon.pdf", True, "a report is an HTML file (name it *.html)"),  # was a blank PDF
+        ("lisbon.md", False, "a report is an HTML file (name it *.html)"),  # was HTML as .md
+        ("lisbon.html", True, "lisbon.pdf: it is a directory"),  # the PDF's path, checked first
+    ],
+)
+def test_report_output_paths_are_checked_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, pdf: bool, refused: str
+) -> None:
+    (tmp_path / "lisbon.pdf").mkdir() if name == "lisbon.html" else None
+    args = ["report", "hub", "Lisbon", "--sample", "-o", str(tmp_path / name)]
+    assert _cli(args + ["--pdf"] * pdf) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot write ")
+    assert refused in err
+    assert "standard output" not in err  # a report is never written there
+    assert len(err.strip().splitlines()) == 1
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == []
+
+
 def test_report_hub_refuses_the_years_hub_refuses(tmp_path: Path, capsys) -> None:
     out = tmp_path / "lisbon.html"
     args = ["Lisbon", "--sample", "--since", "2030"]

@@ -18,12 +18,12 @@ from undersea.cli._options import (
     hub_network,
     open_network,
 )
-from undersea.outputs.export import check_output_path
 from undersea.outputs.report import (
     Report,
     country_report,
     history_years,
     hub_report,
+    report_paths,
     write_report,
 )
 
@@ -40,7 +40,7 @@ ReportOutputOpt = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="HTML file to write.",
+        help="HTML file to write (*.html).",
         show_default="hub-<metro id>.html / country-<ISO3>.html here",
         dir_okay=False,
     ),
@@ -91,7 +91,7 @@ def report_hub(
     Example: undersea report hub Marseille --output marseille.html --pdf
     """
     if output is not None:
-        check_output_path(output)
+        report_paths(output, pdf=pdf)
     net = hub_network(data_dir, snapshot, sample=sample)  # the stitched history by default
     history_years(net, since, until, step, names=YEAR_FLAGS)  # refused as `hub` refuses them
     rep = hub_report(
@@ -125,7 +125,7 @@ def report_country(
     Example: undersea report country "Côte d'Ivoire" --output civ.html
     """
     if output is not None:
-        check_output_path(output)
+        report_paths(output, pdf=pdf)
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     rep = country_report(net, country, n_scenarios=scenarios, seed=seed, progress=_stage)
     _save(rep, output, pdf)

@@ -422,7 +422,7 @@ def _check_replaceable(target: Path) -> None:
     kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
     raise OutputError(
         f"cannot write {os.fspath(target)}: it is {kind}, and undersea only replaces "
-        "regular files (choose another name; leave out --output to write to standard output)"
+        "regular files (choose another name)"
     )
 
 

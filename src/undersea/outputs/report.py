@@ -56,7 +56,7 @@ from undersea._errors import (
 )
 from undersea.network.core import check_year_range
 from undersea.outputs import report_figures as figs
-from undersea.outputs.export import _atomic_write
+from undersea.outputs.export import _atomic_write, check_output_path
 
 if TYPE_CHECKING:
     from undersea.network.core import Network
@@ -68,6 +68,7 @@ __all__ = [
     "history_years",
     "html_to_pdf",
     "hub_report",
+    "report_paths",
     "write_report",
 ]
 
@@ -588,11 +589,38 @@ def write_report(
     ``path`` defaults to :attr:`Report.filename` in the current folder. Returns the
     files written.
     """
-    target = Path(path) if path is not None else Path(report.filename)
-    _atomic_write(target, lambda p: p.write_text(report.html, encoding="utf-8"))
+    paths = report_paths(path if path is not None else report.filename, pdf=pdf)
+    _atomic_write(paths[0], lambda p: p.write_text(report.html, encoding="utf-8"))
     if not pdf:
-        return [target]
-    return [target, html_to_pdf(target, target.with_suffix(".pdf"))]
+        return paths
+    return [paths[0], html_to_pdf(*paths)]
+
+
+def report_paths(path: str | os.PathLike[str], *, pdf: bool = False) -> list[Path]:
+    """The files :func:`write_report` writes for ``path``: the HTML file and, with ``pdf``,
+    the PDF beside it, each checked writable
+    (:func:`~undersea.outputs.export.check_output_path`; the CLI checks them before any work).
+
+    Raises
+    ------
+    OutputError
+        ``path`` does not end in ``.html`` or ``.htm`` (a report is HTML: ``x.pdf`` or
+        ``x.md`` would hold HTML under another name), or a file cannot be written there.
+
+    Examples
+    --------
+    >>> report_paths("marseille.pdf")
+    Traceback (most recent call last):
+    ...
+    undersea._errors.OutputError: cannot write marseille.pdf: a report is an HTML file ...
+    """
+    target = Path(path)
+    if target.suffix.lower() not in (".html", ".htm"):
+        raise OutputError(
+            f"cannot write {os.fspath(target)}: a report is an HTML file (name it *.html); "
+            "--pdf writes a PDF beside it"
+        )
+    return [check_output_path(p) for p in (target, target.with_suffix(".pdf"))[: 1 + pdf]]
 
 
 def chromium() -> str | None:
