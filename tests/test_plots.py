@@ -45,6 +45,19 @@ def test_rank_history_draws_the_leaders(history, tmp_path: Path) -> None:
     assert _png(fig, tmp_path / "h.png")[:4] == b"\x89PNG"
 
 
+@pytest.mark.parametrize("years", [range(2005, 2025), range(2010, 2014)])
+def test_rank_history_ticks_whole_years(sample, years: range) -> None:
+    """`hubs --plot --since 2005` labelled its x axis 2007.5, 2012.5, ..."""
+    hist = hub_history(sample, years=years, by="cables")
+    for fig in (plot_rank_history(hist), plot_metro_ranks(hist, "lisbon-pt")):
+        ax = fig.axes[0]
+        fig.canvas.draw()
+        shown = [t for t in ax.get_xticks() if years[0] <= t <= years[-1]]
+        assert shown, ax.get_xticks()
+        assert all(float(t).is_integer() for t in shown), shown
+        assert all("." not in t.get_text() for t in ax.get_xticklabels() if t.get_text())
+
+
 def test_rank_history_chosen_metros_and_default_metric(history) -> None:
     fig = plot_rank_history(history, metros=["lisbon-pt", "nowhere"], title="Lisbon")
     ax = fig.axes[0]

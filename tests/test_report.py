@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import undersea
@@ -287,3 +288,18 @@ def test_missing_jinja2_names_the_extra(
         hub_report(sample, "Lisbon", since=2020)
     assert _cli(["report", "hub", "Lisbon", "--sample", "--since", "2020"]) == 2
     assert "pip install 'undersea[report]'" in capsys.readouterr().err
+
+
+def test_cables_by_year_chart_ticks_whole_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hub report's cables-by-year chart labelled years 2010.5 and counts 1.5."""
+    from undersea.outputs import report_figures as figs
+
+    drawn: list = []
+    monkeypatch.setattr(figs, "figure_uri", lambda fig, **_: drawn.append(fig) or "")
+    years = {"year": range(2010, 2014), "cables": [1, 2, 2, 3], "planned": [0, 1, 0, 0]}
+    figs.series_chart(pd.DataFrame(years), "year", {"cables": "in service", "planned": "planned"},
+                      title="t", ylabel="cables")  # fmt: skip
+    ax = drawn[0].axes[0]
+    drawn[0].canvas.draw()
+    for ticks in (ax.get_xticks(), ax.get_yticks()):
+        assert all(float(t).is_integer() for t in ticks), ticks

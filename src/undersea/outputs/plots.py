@@ -82,7 +82,10 @@ def _one_metric(history: pd.DataFrame, metric: str | None) -> tuple[pd.DataFrame
 
 
 def _rank_axes(ax: Axes, worst: float, title: str) -> None:
-    """Log rank axis, rank 1 on top, so that the leaders stay apart."""
+    """Log rank axis, rank 1 on top, so that the leaders stay apart; whole years along x."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # 2012, never 2012.5
     worst = max(worst, 2.0)
     ax.set_yscale("log")
     ax.set_ylim(worst * 1.15, 0.85)

@@ -152,8 +152,13 @@ def cable_map(
 
 
 def series_chart(df: pd.DataFrame, x: str, ys: dict[str, str], *, title: str, ylabel: str) -> str:
-    """A small line chart of ``df[ys]`` against ``df[x]`` (labels in ``ys`` values)."""
+    """A small line chart of ``df[ys]`` against ``df[x]`` (labels in ``ys`` values): whole
+    numbers on both axes (years, counts)."""
+    from matplotlib.ticker import MaxNLocator
+
     fig, ax = new_figure(7.5, 3.0)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(MaxNLocator(integer=True))
     for col, label in ys.items():
         ax.plot(df[x], df[col].astype(float), marker="o", markersize=2.5, linewidth=1.4,
                 label=label)  # fmt: skip
