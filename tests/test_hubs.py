@@ -613,6 +613,36 @@ def test_cli_plot_and_map(runner, tmp_path: Path) -> None:
     assert map_.read_bytes()[:4] == b"\x89PNG"
 
 
+def test_cli_history_saves_its_plot_and_map(runner, tmp_path: Path) -> None:
+    """`hubs --history --plot h.png --map m.png` exited 0 and wrote neither file."""
+    pytest.importorskip("matplotlib")
+    plot, map_ = tmp_path / "h.png", tmp_path / "m.png"
+    args = ["hubs", "--sample", "--history", "--since", "2010", "--plot", str(plot)]
+    res = _invoke(runner, [*args, "--map", str(map_)])
+    assert res.exit_code == 0, res.output
+    assert "Rank by international" in res.stdout
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+    assert map_.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("extra", [["--history"], ["--plot", "h.png"], ["--map", "m.png"]])
+def test_cli_compare_with_refuses_what_it_does_not_do(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, extra: list[str]
+) -> None:
+    """--compare-with ignored --history, --plot and --map and exited 0."""
+    from undersea.cli import main
+
+    extra = [str(tmp_path / e) if e.endswith(".png") else e for e in extra]
+    with pytest.raises(SystemExit) as done:
+        main(["hubs", "--sample", "--compare-with", "2024-01", *extra])
+    assert done.value.code == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: --compare-with ranks one year from two snapshots: it has no --history, "
+        "--plot or --map"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
 # ----------------------------------------------------------------- real snapshots
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from undersea._errors import InvalidArgumentError
 from undersea.analysis.hubs.compare import SnapshotComparison, compare_snapshots
 from undersea.analysis.hubs.history import HubProfile, hub_history, hub_profile
 from undersea.analysis.hubs.history import Progress as ProgressFn
@@ -34,6 +35,9 @@ from undersea.cli._options import (
 from undersea.network.core import Network, check_year_range
 from undersea.network.loading import load
 from undersea.outputs.export import save_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["hub", "hubs", "ranking_records"]
 
@@ -187,6 +191,11 @@ def hubs(
     """
     metric = resolve_metric(by)
     if compare_with is not None:
+        if history or plot is not None or map_ is not None:
+            raise InvalidArgumentError(
+                "--compare-with ranks one year from two snapshots: it has no --history, "
+                "--plot or --map"
+            )
         new = open_network(data_dir, snapshot, sample=sample)
         old = load(compare_with, data_dir=data_dir)
         new, old = (new, old) if land else (new.without_land(), old.without_land())
@@ -196,22 +205,40 @@ def hubs(
         return
     net = hub_network(data_dir, snapshot, sample=sample)
     net = net if land else net.without_land()
+    ranking = None
+    if not history or map_ is not None:  # first: the year is checked before any history
+        ranking = hub_ranking(net, year=year, by=metric, include_planned=planned)
+    if history or plot is not None:
+        years = _history_years(net, since, year)
+        with _progress("history") as progress:
+            hist = hub_history(
+                net, years=years, by=metric, include_planned=planned, progress=progress
+            )
+        if plot is not None:
+            from undersea.outputs.plots import plot_rank_history
+
+            _save_figure(plot_rank_history(hist, top=min(top, 10)), plot)
+    if ranking is not None and map_ is not None:
+        from undersea.outputs.plots import plot_hub_map
+
+        _save_figure(
+            plot_hub_map(ranking, countries=net.countries, top=max(top, 10), metric=metric), map_
+        )
     if history:
-        _emit_history(net, metric, since, year, planned, top, fmt)
-        return
-    ranking = hub_ranking(net, year=year, by=metric, include_planned=planned)
-    if plot is not None:
-        _save_history_plot(net, plot, metric, since, year, planned, top)
-    if map_ is not None:
-        _save_map(net, ranking, map_, metric, top)
+        _emit_history(hist, years, metric, top, fmt)
+    elif ranking is not None:
+        when = year if year is not None else net.provenance.snapshot_date
+        _emit_ranking(ranking, metric, top, fmt, title=f"Hubs by {metric}, {when}")
+
+
+def _emit_ranking(ranking: pd.DataFrame, metric: str, top: int, fmt: Format, *, title: str) -> None:
     shown = ranking.head(top)
     if fmt is Format.json:
         emit_json(ranking_records(shown))
     elif fmt is Format.csv:
         emit_table(shown.drop(columns=["lon", "lat"]), fmt)
     else:
-        when = year if year is not None else net.provenance.snapshot_date
-        emit_table(_display(shown, metric), fmt, title=f"Hubs by {metric}, {when}", fit=True)
+        emit_table(_display(shown, metric), fmt, title=title, fit=True)
         if note := tie_note(ranking["rank"], top):
             console.print(note, markup=False)
 
@@ -222,12 +249,7 @@ def _history_years(net: Network, since: int, until: int | None) -> range:
     return check_year_range(net, since, end, names=_HISTORY_FLAGS)
 
 
-def _emit_history(
-    net: Network, metric: str, since: int, until: int | None, planned: bool, top: int, fmt: Format
-) -> None:
-    years = _history_years(net, since, until)
-    with _progress("history") as progress:
-        hist = hub_history(net, years=years, by=metric, include_planned=planned, progress=progress)
+def _emit_history(hist: pd.DataFrame, years: range, metric: str, top: int, fmt: Format) -> None:
     if fmt is not Format.table:
         emit_table(hist, fmt)
         return
@@ -245,27 +267,7 @@ def _emit_history(
     )
 
 
-def _save_history_plot(
-    net: Network, path: Path, metric: str, since: int, year: int | None, planned: bool, top: int
-) -> None:
-    from undersea.outputs.plots import plot_rank_history
-
-    with _progress("history") as progress:
-        history = hub_history(
-            net,
-            years=_history_years(net, since, year),
-            by=metric,
-            include_planned=planned,
-            progress=progress,
-        )
-    save_figure(plot_rank_history(history, top=min(top, 10)), path, dpi=110)
-    err_console.print(f"saved {path}", markup=False)
-
-
-def _save_map(net: Network, ranking: pd.DataFrame, path: Path, metric: str, top: int) -> None:
-    from undersea.outputs.plots import plot_hub_map
-
-    fig = plot_hub_map(ranking, countries=net.countries, top=max(top, 10), metric=metric)
+def _save_figure(fig: Figure, path: Path) -> None:
     save_figure(fig, path, dpi=110)
     err_console.print(f"saved {path}", markup=False)
 
