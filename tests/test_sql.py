@@ -279,6 +279,19 @@ def test_cli_shell_from_piped_stdin(
     assert capsys.readouterr().out == "one\n1\n"
 
 
+def test_cli_shell_refuses_output(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`sql --shell -o out.csv` printed the results, wrote no file and exited 0."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("SELECT 1 AS one;\n"))
+    out = tmp_path / "out.csv"
+    assert _cli(["sql", "--shell", "--sample", "-o", str(out)]) == 2
+    got = capsys.readouterr()
+    assert got.err == "error: --output writes the result of one SQL statement, not of --shell\n"
+    assert got.out == ""
+    assert not out.exists()
+
+
 def test_query_returns_dataframe(sample: undersea.Network) -> None:
     assert isinstance(query(sample, "SELECT 1 AS a"), pd.DataFrame)
 

@@ -60,6 +60,8 @@ def sql(
     """
     if shell == (statement is not None):
         raise OutputError("give either a SQL statement or --shell")
+    if shell and output is not None:
+        raise OutputError("--output writes the result of one SQL statement, not of --shell")
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     if shell:
         raise typer.Exit(run_shell(net, fmt=fmt))
