@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 from pathlib import Path
@@ -25,6 +26,7 @@ from undersea.analysis.hubs.compare import compare_snapshots, match_cables
 from undersea.analysis.hubs.history import hub_history, hub_profile
 from undersea.analysis.hubs.ranking import (
     METRICS,
+    METRO_FIELDS,
     available_metrics,
     covered_years,
     hub_inputs,
@@ -581,7 +583,16 @@ def test_cli_hub_fits_80_columns_and_all_gives_every_metric(runner) -> None:
     assert "betweenness" in wide.stdout
     assert max(len(line) for line in wide.stdout.splitlines()) <= 80
     csv_out = _invoke(runner, ["hub", "Lisbon", "--sample", "-f", "csv"]).stdout
-    assert set(METRICS) <= set(csv_out.splitlines()[0].split(","))
+    # every metric, its rank beside its value: the columns were named by metric and held
+    # ranks (cables=1 for Lisbon's 2 cables)
+    table = pd.read_csv(io.StringIO(csv_out))
+    assert list(table.columns) == ["year", "metric", "rank", *METRO_FIELDS, "value"]
+    assert list(table["metric"].unique()) == list(METRICS)
+    from undersea import load
+
+    history = hub_history(load(sample=True), years=range(2000, 2026), by="all")
+    lisbon = history[history["metro_id"] == "lisbon-pt"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(table, lisbon, check_dtype=False)
 
 
 def test_cli_hubs_history(runner) -> None:

@@ -383,7 +383,7 @@ def _emit_profile(p: HubProfile, fmt: Format, *, full: bool) -> None:
         console.print("Every metric and table: --all (or -f csv / json)", markup=False)
         return
     if fmt is Format.csv:
-        emit_table(p.ranks, fmt)
+        emit_table(p.history(), fmt)
         return
     names = [c for c in p.ranks.columns if c != "year"]
     for start in range(0, len(names), _PER_TABLE):

@@ -192,16 +192,6 @@ def history_years(
     return sorted({*years[::step], years[-1]})
 
 
-def _long_history(profile: Any) -> pd.DataFrame:
-    """The profile's wide rank/value tables as a hub_history-shaped long table."""
-    ranks = profile.ranks.melt(id_vars="year", var_name="metric", value_name="rank")
-    values = profile.values.melt(  # noqa: PD011 (HubProfile.values, not pandas)
-        id_vars="year", var_name="metric", value_name="value"
-    )
-    out = ranks.merge(values, on=["year", "metric"])
-    return out.assign(metro_id=str(profile.metro.name), name=str(profile.metro["name"]))
-
-
 def _latest_ranks(profile: Any) -> pd.DataFrame:
     from undersea.analysis.hubs.ranking import METRICS
 
@@ -269,7 +259,7 @@ def hub_report(
     rows = [net.cable_index(c) for c in prof.cables["cable_id"]]
     map_uri = figs.cable_map(net, rows, points, focus_iso3=str(m["iso3"]),
                              title=f"Cables landing in {m['name']}")  # fmt: skip
-    rank_uri = figs.figure_uri(plot_metro_ranks(_long_history(prof), metro_id))
+    rank_uri = figs.figure_uri(plot_metro_ranks(prof.history(), metro_id))
     by_year_uri = figs.series_chart(
         prof.cables_by_year, "year", {"cables": "in service", "planned": "planned"},
         title=f"{m['name']}: cables by year", ylabel="cables",

@@ -205,6 +205,19 @@ class HubProfile:
     ranks: pd.DataFrame
     values: pd.DataFrame
 
+    def history(self) -> pd.DataFrame:
+        """The rank history as :func:`hub_history` gives it, this metro's rows: year,
+        metric, rank, metro_id, name, country, iso2, iso3, value (ranks and values side by
+        side, so that neither passes for the other)."""
+        ranks = self.ranks.melt(id_vars="year", var_name="metric", value_name="rank")
+        values = self.values.melt(id_vars="year", var_name="metric", value_name="value")
+        m = self.metro
+        out = ranks.merge(values, on=["year", "metric"]).assign(
+            metro_id=str(m.name), name=m["name"], country=m["country"], iso2=m["iso2"],
+            iso3=m["iso3"],
+        )  # fmt: skip
+        return out[["year", "metric", "rank", *METRO_FIELDS, "value"]]
+
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {
