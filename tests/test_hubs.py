@@ -20,6 +20,7 @@ from undersea._errors import (
     AmbiguousNameError,
     DataNotFoundError,
     InvalidArgumentError,
+    InvalidScenarioError,
     UnknownNameError,
 )
 from undersea.analysis.hubs.compare import compare_snapshots, match_cables
@@ -747,6 +748,20 @@ def test_real_ranking_2024(real) -> None:
     assert fra["exchanges"] >= 3
     by_cap = hub_ranking(real, year=2020, by="ix_capacity_gbps", top=3)
     assert set(by_cap["name"]) == {"Frankfurt am Main", "Amsterdam", "São Paulo"}
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("metric", "year"), [("ix_traffic_gbps", 2010), ("ix_capacity_gbps", 2005)]
+)
+def test_real_ranking_a_year_the_metric_does_not_cover_is_refused(
+    real, metric: str, year: int
+) -> None:
+    """`hubs --by ix_traffic_gbps --year 2010` listed every metro unranked, exit 0: the
+    PCH directory (May 2020) has no traffic before 2020, the capacity series starts in 2010."""
+    with pytest.raises(InvalidScenarioError, match=f"no metro has a value of '{metric}' in {year}"):
+        hub_ranking(real, year=year, by=metric)
+    assert hub_ranking(real, year=2020, by=metric, top=1)["rank"].tolist() == [1]
 
 
 @pytest.mark.realdata

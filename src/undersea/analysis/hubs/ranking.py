@@ -78,6 +78,7 @@ from undersea._errors import (
     AmbiguousNameError,
     DataNotFoundError,
     InvalidArgumentError,
+    InvalidScenarioError,
     UnknownNameError,
 )
 from undersea.analysis.hubs.betweenness import (
@@ -604,6 +605,9 @@ def hub_ranking(
         how to get it).
     InvalidArgumentError
         Year outside the data, or ``top`` < 1.
+    InvalidScenarioError
+        No metro has a value of the metric that year (``ix_traffic_gbps`` before the
+        exchange directory's date): every metro would be unranked.
 
     Examples
     --------
@@ -617,7 +621,14 @@ def hub_ranking(
         raise InvalidArgumentError(f"top must be at least 1, not {top}")
     inp = hub_inputs(net, exchanges=exchanges, capacity_table=capacity_table)
     check_metric_data(inp, metric)
-    ranked = _ranked(hub_metrics(inp, year=year, include_planned=include_planned), metric)
+    metrics = hub_metrics(inp, year=year, include_planned=include_planned)
+    if metrics[metric].isna().all():  # the source is there, but not for this year
+        when = year if year is not None else (inp.net.year or snapshot_year(inp.net))
+        raise InvalidScenarioError(
+            f"no metro has a value of {metric!r} in {when}, its data does not cover that year "
+            f"({metric}: {METRICS[metric]}); rank another year or metric"
+        )
+    ranked = _ranked(metrics, metric)
     return ranked if top is None else ranked.head(top)
 
 
