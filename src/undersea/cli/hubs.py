@@ -67,7 +67,10 @@ _SNAPSHOT_HELP = (
 ByOpt = Annotated[str, typer.Option("--by", help=_BY_HELP)]
 HubSnapshotOpt = Annotated[str | None, typer.Option("--snapshot", help=_SNAPSHOT_HELP)]
 HubYearOpt = Annotated[
-    int | None, typer.Option("--year", help="Year to rank (default: today, the newest map).")
+    int | None,
+    typer.Option(
+        "--year", help="Year to rank (default: the newest map as published, in its year)."
+    ),
 ]
 #: The flags bounding `hubs --history` and `--plot` (``check_year_range``'s ``names``).
 _HISTORY_FLAGS = ("--since", "--year")
