@@ -58,6 +58,24 @@ def test_rank_history_ticks_whole_years(sample, years: range) -> None:
         assert all("." not in t.get_text() for t in ax.get_xticklabels() if t.get_text())
 
 
+def test_metro_ranks_tells_every_metric_apart() -> None:
+    """13 metrics over 10 colours: cables and ix_participants were the same blue line."""
+    from undersea.analysis.hubs.ranking import METRICS
+
+    hist = pd.DataFrame(
+        [
+            {"year": y, "metric": m, "rank": k + y - 2019, "metro_id": "x", "name": "X",
+             "value": 1.0}
+            for k, m in enumerate(METRICS, 1)
+            for y in (2020, 2021)
+        ]
+    )  # fmt: skip
+    lines = plot_metro_ranks(hist, "x").axes[0].get_lines()
+    assert len(lines) == len(METRICS) > 10
+    looks = {(line.get_color(), line.get_linestyle()) for line in lines}
+    assert len(looks) == len(lines)
+
+
 def test_rank_history_chosen_metros_and_default_metric(history) -> None:
     fig = plot_rank_history(history, metros=["lisbon-pt", "nowhere"], title="Lisbon")
     ax = fig.axes[0]

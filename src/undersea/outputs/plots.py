@@ -158,6 +158,10 @@ def plot_rank_history(
     return fig
 
 
+#: Line styles of successive rounds of the colour cycle (``plot_metro_ranks``).
+_LINE_STYLES = ("-", "--", ":")
+
+
 def plot_metro_ranks(
     history: pd.DataFrame,
     metro: str,
@@ -189,14 +193,21 @@ def plot_metro_ranks(
         raise InvalidArgumentError(f"metro {metro!r} is not in this history")
     names = list(dict.fromkeys(mine["metric"])) if metrics is None else list(metrics)
     fig, ax = new_figure(8.0, 4.5)
-    worst = 1.0
+    from matplotlib import rcParams
+
+    worst, drawn = 1.0, 0
+    colours = len(rcParams["axes.prop_cycle"].by_key().get("color", [])) or 1
     for name in names:
         line = mine.loc[mine["metric"] == name].sort_values("year")
         rank = line["rank"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
         if np.isnan(rank).all():
             continue
         worst = max(worst, float(np.nanmax(rank)))
-        ax.plot(line["year"], rank, marker="o", markersize=2.5, linewidth=1.4, label=name)
+        # past the colour cycle (10 colours), colours repeat: a dash tells the lines apart
+        style = _LINE_STYLES[(drawn // colours) % len(_LINE_STYLES)]
+        ax.plot(line["year"], rank, style, marker="o", markersize=2.5, linewidth=1.4,
+                label=name)  # fmt: skip
+        drawn += 1
     _rank_axes(ax, worst, title or f"{mine['name'].iloc[0]}: rank among world hubs")
     ax.legend(fontsize=7, ncols=3, loc="lower right", frameon=False)
     return fig
