@@ -637,21 +637,31 @@ def test_cli_history_saves_its_plot_and_map(runner, tmp_path: Path) -> None:
     assert map_.read_bytes()[:4] == b"\x89PNG"
 
 
-@pytest.mark.parametrize("extra", [["--history"], ["--plot", "h.png"], ["--map", "m.png"]])
-def test_cli_compare_with_refuses_what_it_does_not_do(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, extra: list[str]
+_SINCE = "--since applies to --history and --plot only"
+_COMPARE = "--compare-with ranks one year from two snapshots: it has no --history, --plot or --map"
+
+
+@pytest.mark.parametrize(
+    ("extra", "refused"),
+    [  # each exited 0, the option ignored
+        (["--since", "2005"], _SINCE),
+        (["--since", "2005", "--map", "m.png"], _SINCE),
+        (["--since", "2005", "--compare-with", "2024-01"], _SINCE),
+        (["--compare-with", "2024-01", "--history"], _COMPARE),
+        (["--compare-with", "2024-01", "--plot", "h.png"], _COMPARE),
+        (["--compare-with", "2024-01", "--map", "m.png"], _COMPARE),
+    ],
+)
+def test_cli_hubs_refuses_options_it_would_ignore(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, extra: list[str], refused: str
 ) -> None:
-    """--compare-with ignored --history, --plot and --map and exited 0."""
     from undersea.cli import main
 
     extra = [str(tmp_path / e) if e.endswith(".png") else e for e in extra]
     with pytest.raises(SystemExit) as done:
-        main(["hubs", "--sample", "--compare-with", "2024-01", *extra])
+        main(["hubs", "--sample", *extra])
     assert done.value.code == 2
-    assert capsys.readouterr().err.splitlines() == [
-        "error: --compare-with ranks one year from two snapshots: it has no --history, "
-        "--plot or --map"
-    ]
+    assert capsys.readouterr().err == f"error: {refused}\n"
     assert list(tmp_path.iterdir()) == []
 
 

@@ -160,8 +160,11 @@ def hubs(
         ),
     ] = False,
     since: Annotated[
-        int, typer.Option("--since", help="First year of --history and of the --plot chart.")
-    ] = 2000,
+        int | None,
+        typer.Option(
+            "--since", help="First year of --history and of the --plot chart.", show_default="2000"
+        ),
+    ] = None,
     map_: Annotated[
         Path | None,
         typer.Option(
@@ -193,6 +196,8 @@ def hubs(
     Example: undersea hubs --year 2024 --by international --top 20
     """
     metric = resolve_metric(by)
+    if since is not None and not history and plot is None:
+        raise InvalidArgumentError("--since applies to --history and --plot only")
     if compare_with is not None:
         if history or plot is not None or map_ is not None:
             raise InvalidArgumentError(
@@ -212,7 +217,7 @@ def hubs(
     if not history or map_ is not None:  # first: the year is checked before any history
         ranking = hub_ranking(net, year=year, by=metric, include_planned=planned)
     if history or plot is not None:
-        years = _history_years(net, since, year)
+        years = _history_years(net, 2000 if since is None else since, year)
         with _progress("history") as progress:
             hist = hub_history(
                 net, years=years, by=metric, include_planned=planned, progress=progress
