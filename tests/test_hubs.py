@@ -180,6 +180,9 @@ def test_cable_km_and_capacity_sum_over_live_cables(world) -> None:
     assert by_name.capacity_table == {"c2": 100.0}
     with pytest.raises(UnknownNameError, match="unknown cable 'c22'"):
         hub_inputs(world, exchanges=NO_EX, capacity_table={"c22": 100.0})
+    # two rows naming one cable (its id and its name) are refused, not one dropped
+    with pytest.raises(InvalidArgumentError, match="'C2' names the cable of row 'c2' again"):
+        hub_inputs(world, exchanges=NO_EX, capacity_table={"c2": 1.0, "C2": 100.0})
 
 
 def test_betweenness_known_values(world) -> None:

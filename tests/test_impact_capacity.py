@@ -108,7 +108,9 @@ def test_a_user_border_capacity_overrides_rule_c2() -> None:
     with pytest.raises(UnknownNameError, match="unknown cable 'trunc'; did you mean: 'TRUNK'"):
         impact({"trunc": 1.0})  # a typo does not leave the model's value silently
     # a cable row names a cable as every command does: its id or its name
-    assert impact({"TRUNK": 0.12}).equals(impact({"trunk": 0.12}))
+    by_name = country_impact(net, cut, core=CORE, demand=DEMAND, capacity={"TRUNK": 0.12})
+    by_id = country_impact(net, cut, core=CORE, demand=DEMAND, capacity={"trunk": 0.12})
+    assert by_name.equals(by_id)
 
 
 def test_festoon_cut_hurts_the_far_side() -> None:
@@ -335,8 +337,33 @@ def test_an_unknown_cable_of_a_capacity_file_names_the_file_and_line(tmp_path) -
     p.write_text("cable_id,capacity_tbps\ntrunk,1\nland CIV-NGA,2\n")
     with pytest.raises(undersea.InvalidArgumentError) as err:
         country_impact(net, net, core=CORE, capacity=read_capacity_table(p))
-    assert str(err.value).startswith(f"capacity row {p}, line 3")
-    assert "'land CIV-NGA': no land link joins" in str(err.value)
+    assert str(err.value) == (
+        f"{p}, line 3, field 'cable_id': capacity row 'land CIV-NGA': no land link joins "
+        "these two countries in this network"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "again"),
+    [
+        ("trunk,1\nTRUNK,2\n", "capacity row 'TRUNK' names the cable of line 2 again (TRUNK)"),
+        (
+            "land CIV-SEN,1\nland sen-civ,2\n",
+            "capacity row 'land sen-civ' names the border of line 2 again (land CIV-SEN)",
+        ),
+    ],
+)
+def test_a_capacity_file_names_each_cable_and_border_once(tmp_path, rows: str, again: str) -> None:
+    """A cable by its id and its name, or a border in either order, is one row: a second
+    would silently replace the first, so it is refused, naming both lines (docs rule C1)."""
+    from undersea.network.capacity import read_capacity_table
+
+    net = _coast([("abidjan-ci", "dakar-sn")])
+    p = tmp_path / "caps.csv"
+    p.write_text(f"cable_id,capacity_tbps\n{rows}")
+    with pytest.raises(undersea.InvalidArgumentError) as err:
+        country_impact(net, net, core=CORE, demand=DEMAND, capacity=read_capacity_table(p))
+    assert str(err.value) == f"{p}, line 3, field 'cable_id': {again}"
 
 
 def test_bad_worldbank_row(tmp_path) -> None:

@@ -102,7 +102,7 @@ from undersea._errors import InvalidArgumentError
 from undersea.analysis._maxflow import _UNIT, reference_rerouted, sink_caps, solve_all
 from undersea.engine.immediate import ImmediateArrays, immediate_batch
 from undersea.engine.rerouted import ReroutedArrays, rerouted_batch
-from undersea.network.capacity import cable_key, lit_capacity_tbps
+from undersea.network.capacity import cable_rows, lit_capacity_tbps, repeated_row
 from undersea.network.core import Network
 from undersea.network.demand import country_demand, metro_attraction, metro_demand, network_year
 from undersea.network.graph import both_ways, lightest_csr, metro_nodes
@@ -703,30 +703,31 @@ LAND_KEY = "land "
 def _capacity_rows(
     table: Mapping[str, float], net: Network, iso3: NDArray[np.object_]
 ) -> tuple[dict[str, float], dict[int, tuple[float, str]]]:
-    """The user's capacity table split: cable rows (Tbit/s, rule C1), and land border
-    rows (``land XXX-YYY``, rule C2) as Gbit/s and the row's key by country pair code
-    (``lo * (n_c + 1) + hi``, as :func:`_land_capacity` codes a pair). A cable row names
-    a cable as every command does (:meth:`~undersea.network.core.Network.cable_index`: id,
-    name, ``WACS``); one naming no cable of the network, or a border not as two of its
-    countries' ISO3 codes, is refused (a typo would otherwise leave the model's value)."""
+    """The user's capacity table split: cable rows (Tbit/s, rule C1, by cable id:
+    :func:`~undersea.network.capacity.cable_rows`), and land border rows (``land
+    XXX-YYY``, rule C2) as Gbit/s and the row's name by country pair code (``lo * (n_c +
+    1) + hi``, as :func:`_land_capacity` codes a pair). A border not as two of the
+    network's countries' ISO3 codes, or given twice (in either order), is refused (a
+    typo would otherwise leave the model's value; a second row would replace the first)."""
     index = {str(code): i for i, code in enumerate(iso3)}
-    cables: dict[str, float] = {}
+    cables = cable_rows(net, table, [k for k in table if not str(k).startswith(LAND_KEY)])
     borders: dict[int, tuple[float, str]] = {}
-    for key, tbps in table.items():
+    first: dict[int, str] = {}
+    for key in (k for k in table if str(k).startswith(LAND_KEY)):
         where = table.where(key) if isinstance(table, KeyedValues) else ""  # file and line
-        if not str(key).startswith(LAND_KEY):
-            cables[cable_key(net, table, key)] = tbps
-            continue
+        row = f"{where + ': ' if where else ''}capacity row {key!r}"  # named in a later error
         ends = str(key)[len(LAND_KEY) :].strip().upper().split("-")
         if len(ends) != 2 or any(e not in index for e in ends) or ends[0] == ends[1]:
             raise InvalidArgumentError(
-                f"{where + ': ' if where else ''}capacity row {key!r}: a land border is "
-                "'land' and two ISO3 codes of this network's countries, as the bottleneck "
-                "column names it ('land CIV-GHA')"
+                f"{row}: a land border is 'land' and two ISO3 codes of this network's "
+                "countries, as the bottleneck column names it ('land CIV-GHA')"
             )
         a, b = sorted(index[e] for e in ends)
-        row = f"{where}: {key!r}" if where else repr(key)  # named in a later error
-        borders[a * (len(iso3) + 1) + b] = (1000.0 * float(tbps), row)
+        pair = a * (len(iso3) + 1) + b
+        if pair in first:
+            label = f"{LAND_KEY}{'-'.join(sorted(ends))}"
+            raise repeated_row(table, key, first[pair], "border", label)
+        first[pair], borders[pair] = key, (1000.0 * float(table[key]), row)
     return cables, borders
 
 
@@ -769,7 +770,7 @@ def _land_capacity(
         missing = sorted(set(overrides) - set(pair[border].tolist()))
         if missing:
             raise InvalidArgumentError(
-                f"capacity row {overrides[missing[0]][1]}: no land link joins these two "
+                f"{overrides[missing[0]][1]}: no land link joins these two "
                 "countries in this network"
             )
         user = pd.Series({k: gbps for k, (gbps, _) in overrides.items()}, dtype=float)

@@ -14,14 +14,14 @@ lit. A user table gives lit capacity directly and replaces the rule for its cabl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from undersea._errors import UnknownNameError
+from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.settings import Settings
 from undersea.sources.keyed import KeyedValues, read_positive_values
 
@@ -107,15 +107,43 @@ def lit_capacity_tbps(
     return np.asarray(np.where(np.isnan(user), model, user))
 
 
-def cable_key(net: Network, table: Mapping[str, float], key: str) -> str:
-    """The cable id a row of a user's per-cable table names: by id, name or abbreviation
-    as every command names cables (:meth:`~undersea.network.core.Network.cable_index`).
-    A row naming no cable is refused (a typo would otherwise leave the model's value,
-    silently), with the file and line it came from when the table was read from a file."""
-    try:
-        return str(net.all_cables["id"].iloc[net.cable_index(str(key))])
-    except UnknownNameError as exc:
-        where = table.where(key) if isinstance(table, KeyedValues) else ""
-        if where:
-            exc.args = (f"{where}: {exc}",)
-        raise
+def cable_rows(
+    net: Network, table: Mapping[str, float], keys: Iterable[str] | None = None
+) -> dict[str, float]:
+    """``{cable id: value}`` of a user's per-cable table (``keys``: the rows to read, every
+    row by default). A row names its cable as every command names cables
+    (:meth:`~undersea.network.core.Network.cable_index`: id, name or abbreviation). A row
+    naming no cable is refused (a typo would otherwise leave the model's value,
+    silently), and so is a second row naming a cable again (``WACS`` and its id: the
+    later would silently replace the earlier), with the file and line when the table was
+    read from a file."""
+    out: dict[str, float] = {}
+    first: dict[str, str] = {}
+    for key in table if keys is None else keys:
+        try:
+            i = net.cable_index(str(key))
+        except UnknownNameError as exc:
+            where = table.where(key) if isinstance(table, KeyedValues) else ""
+            if where:
+                exc.args = (f"{where}: {exc}",)
+            raise
+        cid = str(net.all_cables["id"].iloc[i])
+        if cid in first:
+            name = str(net.all_cables["name"].iloc[i])
+            raise repeated_row(table, key, first[cid], "cable", name)
+        first[cid], out[cid] = key, table[key]
+    return out
+
+
+def repeated_row(
+    table: Mapping[str, float], key: str, earlier: str, what: str, label: str
+) -> InvalidArgumentError:
+    """The error for a row of a user's capacity table naming a ``what`` (cable, border)
+    an ``earlier`` row named: ``"caps.csv, line 3, field 'cable_id': capacity row 'WACS'
+    names the cable of line 2 again (West Africa Cable System (WACS))"``."""
+    where, first = "", f"row {earlier!r}"
+    if isinstance(table, KeyedValues) and key in table.records:
+        where, first = f"{table.where(key)}: ", table.records.get(earlier, first)
+    return InvalidArgumentError(
+        f"{where}capacity row {key!r} names the {what} of {first} again ({label})"
+    )

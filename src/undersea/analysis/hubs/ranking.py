@@ -89,7 +89,7 @@ from undersea.analysis.hubs.betweenness import (
 from undersea.analysis.impact import country_names
 from undersea.network.capacity import (
     cable_capacity_tbps,
-    cable_key,
+    cable_rows,
     lit_capacity_tbps,
     read_capacity_table,
 )
@@ -233,7 +233,7 @@ def hub_inputs(
     if isinstance(table, str | Path):
         table = read_capacity_table(table)
     if table:  # rows name cables as every command does; an unknown one is refused
-        table = {cable_key(net, table, k): v for k, v in table.items()}
+        table = cable_rows(net, table)
     continent, _ = country_info()
     countries = sorted(set(net.all_landing_points["iso3"].dropna()) | set(metros["iso3"].dropna()))
     cable_country = _cable_country(net, cable_row, countries)
