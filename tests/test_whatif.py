@@ -77,6 +77,16 @@ def test_land_link_and_retire(net):
     assert "mainone" not in set(gone.cables["id"])
 
 
+def test_retiring_a_cable_not_in_service_is_refused(net):
+    """Retiring a cable the view does not hold would change nothing, and a what-if would
+    report that nothing changed: it is refused, saying what would bring the cable in."""
+    with pytest.raises(InvalidArgumentError, match=r"'2Africa' .*\(planned\): pass"):
+        retire_cable(net, "2Africa")
+    with pytest.raises(InvalidArgumentError, match="ready for service in 2012, after 2000"):
+        retire_cable(net.as_of(2000), "WACS")
+    assert not retire_cable(net.as_of(None, include_planned=True), "2Africa").cable_in_service.all()
+
+
 @pytest.mark.parametrize(
     ("call", "error"),
     [

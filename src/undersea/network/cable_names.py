@@ -15,13 +15,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from undersea.geo.gazetteer import fold
 
-__all__ = ["match_cable"]
+if TYPE_CHECKING:
+    from undersea.network.core import Network
+
+__all__ = ["match_cable", "not_in_service"]
 
 _PAREN = re.compile(r"\(([^)]*)\)")
 
@@ -105,3 +109,33 @@ def _pick(in_service: np.ndarray, hits: Sequence[int]) -> int | None:
         return int(hits[0])
     live = [h for h in hits if in_service[h]]
     return int(live[0]) if len(live) == 1 else None
+
+
+def not_in_service(net: Network, k: int, asked: str) -> str:
+    """Why cable row ``k`` (named ``asked``) is not in service in the view ``net``, and
+    what would bring it in: the message of ``cut`` and ``whatif --retire`` alike.
+
+    >>> import undersea
+    >>> net = undersea.load(sample=True)
+    >>> not_in_service(net.as_of(2010), net.cable_index("WACS"), "WACS").split(": ")[-1]
+    'use a year from 2012 on'
+    """
+    rec = net.all_cables.iloc[k]
+    rfs, until = rec["rfs_year"], rec.get("in_service_until")
+    why, hint = [], []
+    if bool(rec["is_planned"]) and not net.include_planned:
+        why.append("planned")
+        hint.append("pass include_planned / --planned")
+    if net.year is not None and pd.notna(rfs) and int(rfs) > net.year:
+        why.append(f"ready for service in {int(rfs)}, after {net.year}")
+        hint.append(f"use a year from {int(rfs)} on")
+    if pd.notna(until) and (net.year is None or int(until) < net.year):
+        why.append(f"retired in {int(until)}")
+        hint.append(f"use a year up to {int(until)}")
+    if not why:
+        why.append("no segment of it is in this network")
+        hint.append("check the snapshot")
+    return (
+        f"cable {asked!r} ({rec['name']}) is not in service in this network "
+        f"({'; '.join(why)}): {' and '.join(hint)}"
+    )

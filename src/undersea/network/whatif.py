@@ -24,6 +24,7 @@ import pandas as pd
 
 from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.geo.sphere import great_circle_km
+from undersea.network.cable_names import not_in_service
 from undersea.network.core import Network
 from undersea.network.graph import metro_id, metro_node, metro_nodes
 from undersea.network.topology import cable_topology, geodesic_lengths
@@ -529,5 +530,9 @@ def _node_of(net: Network, place: str) -> int:
 
 
 def retire_cable(net: Network, cable: str) -> Network:
-    """A copy of ``net`` without ``cable`` (decommissioned): same as ``without(cables=...)``."""
+    """A copy of ``net`` without ``cable`` (decommissioned): same as ``without(cables=...)``.
+    A cable not in service in the view is refused: retiring it would change nothing."""
+    k = net.cable_index(cable)
+    if not net.cable_in_service[k]:
+        raise InvalidArgumentError(f"cannot retire it: {not_in_service(net, k, cable)}")
     return net.without(cables=[cable])

@@ -51,6 +51,7 @@ from undersea.geo.regions import (
     segment_distances_km,
     segments_in_region,
 )
+from undersea.network.cable_names import not_in_service
 from undersea.network.core import Network
 from undersea.network.graph import metro_id
 from undersea.scenarios.incidents import Incident, incident
@@ -245,29 +246,6 @@ def _names(names: str | Iterable[str], what: str) -> list[str]:
     return out
 
 
-def _not_in_service(net: Network, k: int, asked: str) -> InvalidScenarioError:
-    """Why cable row ``k`` is not in the view ``net``, and what would bring it in."""
-    rec = net.all_cables.iloc[k]
-    rfs, until = rec["rfs_year"], rec.get("in_service_until")
-    why, hint = [], []
-    if bool(rec["is_planned"]) and not net.include_planned:
-        why.append("planned")
-        hint.append("pass include_planned / --planned")
-    if net.year is not None and pd.notna(rfs) and int(rfs) > net.year:
-        why.append(f"ready for service in {int(rfs)}, after {net.year}")
-        hint.append(f"use a year from {int(rfs)} on")
-    if pd.notna(until) and (net.year is None or int(until) < net.year):
-        why.append(f"retired in {int(until)}")
-        hint.append(f"use a year up to {int(until)}")
-    if not why:
-        why.append("no segment of it is in this network")
-        hint.append("check the snapshot")
-    return InvalidScenarioError(
-        f"cable {asked!r} ({rec['name']}) is not in service in this network "
-        f"({'; '.join(why)}): {' and '.join(hint)}"
-    )
-
-
 def scenario_from_cables(net: Network, names: str | Iterable[str]) -> Scenario:
     """Fail every segment of each named cable (by name or id, case-insensitive).
 
@@ -289,7 +267,7 @@ def scenario_from_cables(net: Network, names: str | Iterable[str]) -> Scenario:
     for name in asked:
         k = net.cable_index(name)
         if not net.cable_in_service[k]:
-            raise _not_in_service(net, k, name)
+            raise InvalidScenarioError(not_in_service(net, k, name))
         rows.append(k)
     rows = list(dict.fromkeys(rows))
     segs = np.isin(net.seg_cable, rows)
