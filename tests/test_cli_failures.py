@@ -209,6 +209,22 @@ def test_cut_combines_sources(capsys):
         ),
         (["risk", "--sample", "-n", "10", "--hazard", "/nonexistent.yaml"], "no hazard file"),
         (["critical", "--sample", "--country", "Atlantis"], "unknown country"),
+        # the connectivity model has no demand, lit capacity or rerouting: not ignored
+        (
+            ["cut", "WACS", "--sample", "--impact", "connectivity", "--rerouting", "joint"],
+            "--rerouting applies to --impact capacity only",
+        ),
+        (
+            [
+                *("incident", "run", "2022-01-tonga", "--sample", "--impact", "connectivity"),
+                *("--demand", "/nonexistent.csv", "--capacity", "/nonexistent.csv"),
+            ],
+            "--demand, --capacity apply to --impact capacity only",
+        ),
+        (
+            ["risk", "--sample", "-n", "10", "--impact", "connectivity", "--rerouted"],
+            "--rerouted applies to --impact capacity only",
+        ),
     ],
 )
 def test_user_errors_are_one_line(capsys, argv, needle):

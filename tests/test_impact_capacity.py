@@ -220,6 +220,10 @@ def test_connectivity_model_is_kept_for_comparison() -> None:
     assert new.loc["CI", "lost_share"] == pytest.approx(50 * 1000 / 1200 / 100)
     with pytest.raises(UnknownNameError):
         country_impact(net, net, core=CORE, impact="flows")
+    # its inputs are the capacity model's own: given to the old model, they are refused
+    for extra in ({"demand": DEMAND}, {"capacity": {"trunk": 1.0}}, {"rerouting": "joint"}):
+        with pytest.raises(undersea.InvalidArgumentError, match=r"appl(y|ies) to impact='capa"):
+            country_impact(net, net, core=CORE, impact="connectivity", **extra)
 
 
 _NET = _coast([("abidjan-ci", "dakar-sn"), ("accra-gh", "abidjan-ci")], factor=0.5)

@@ -227,3 +227,5 @@ def test_rerouted_horizon_only_when_asked() -> None:
     assert (want.loc[["NG", "PT"], "expected_lost_share_rerouted"] > 0).all()
     with pytest.raises(UnknownNameError):
         risk(net, hz, n_scenarios=10, seed=1, rerouted=["Atlantis"])
+    with pytest.raises(InvalidArgumentError, match="rerouted applies to impact='capacity'"):
+        risk(net, hz, n_scenarios=10, seed=1, impact="connectivity", rerouted=True)

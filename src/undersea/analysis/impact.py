@@ -534,6 +534,15 @@ def _impact_table(
     if impact not in IMPACT_MODELS:
         raise UnknownNameError("impact model", str(impact), list(IMPACT_MODELS))
     check_rerouting(rerouting)
+    given = {"demand": demand is not None, "capacity": capacity is not None}
+    given["rerouting"] = rerouting != "independent"
+    if impact != "capacity" and any(given.values()):
+        names = [k for k, v in given.items() if v]
+        raise InvalidArgumentError(
+            f"{', '.join(names)} appl{'ies' if len(names) == 1 else 'y'} to "
+            f"impact='capacity' only; leave {'it' if len(names) == 1 else 'them'} out with "
+            f"impact={impact!r}"
+        )
     model = impact_model(net, core=core, by=by)
     fs, fn = scenario_masks(net, scenario)
     out = model.evaluate(fs[None, :], fn[None, :])

@@ -470,6 +470,10 @@ def risk(
     bound, spec = _bind(net, hazard)
     if impact not in IMPACT_MODELS:
         raise UnknownNameError("impact model", str(impact), list(IMPACT_MODELS))
+    if impact != "capacity" and rerouted is not False:
+        raise InvalidArgumentError(
+            f"rerouted applies to impact='capacity' only; leave it out with impact={impact!r}"
+        )
     model = impact_model(net, core=core)
     capacity_mbps = model.capacity_before_mbps
     infra_arrays = infrastructure_arrays(net, getattr(bound, "assessed_cables", None))

@@ -307,6 +307,16 @@ def _print_scenario(scenario: Scenario) -> None:
         console.print(f"with the damage still unrepaired then: {', '.join(d['unrepaired'])}")
 
 
+def _capacity_only(impact: ImpactName, **given: bool) -> None:
+    """Refuse the capacity model's options (``given``: flag -> passed) with ``--impact
+    connectivity``, which has no demand, lit capacity or rerouting: naming the flags."""
+    flags = [f"--{k}" for k, v in given.items() if v]
+    if impact is not ImpactName.capacity and flags:
+        raise InvalidArgumentError(
+            f"{', '.join(flags)} appl{'ies' if len(flags) == 1 else 'y'} to --impact capacity only"
+        )
+
+
 def _emit_impact(
     net: Network,
     scenario: Scenario,
@@ -321,6 +331,12 @@ def _emit_impact(
     demand: Path | None = None,
     capacity: Path | None = None,
 ) -> None:
+    _capacity_only(
+        impact,
+        rerouting=rerouting is not ReroutingName.independent,
+        demand=demand is not None,
+        capacity=capacity is not None,
+    )
     table = (country_impact if by == "country" else metro_impact)(
         net,
         scenario,
@@ -803,6 +819,7 @@ def risk_command(
 
     Example: undersea risk --scenarios 100000 --seed 7 --model repeater --p 0.001,0.01,0.1
     """
+    _capacity_only(impact, rerouted=rerouted)
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     shown_countries = None if country is None else countries_in(net, country)  # before the run
     params = {
