@@ -134,6 +134,10 @@ def test_result_table_and_intervals(sample: Network) -> None:
     assert d["n_scenarios"] == 500
     assert d["hazard"]["model"] == "length_proportional"
     assert len(d["countries"]) == len(df)
+    # the output names its impact model: p_severe means another thing under each
+    assert d["impact"] == "capacity"
+    old = risk(sample, HAZARD, n_scenarios=10, seed=1, impact="connectivity")
+    assert old.to_dict()["impact"] == "connectivity"
 
 
 def test_a_short_run_is_a_prefix_of_a_longer_one(sample: Network) -> None:

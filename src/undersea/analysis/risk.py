@@ -224,11 +224,14 @@ class RiskResult:
     executor: str
     partial: RiskPartial = field(repr=False)
     infrastructure: pd.DataFrame | None = field(default=None, repr=False)
+    #: The impact model the shares and severities follow (``capacity`` or ``connectivity``).
+    impact: str = "capacity"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: run parameters and one record per country."""
         rows = self.countries.replace({np.nan: None}).to_dict(orient="records")
         return {
+            "impact": self.impact,
             "n_scenarios": self.n_scenarios,
             "seed": self.seed,
             "batch_size": self.batch_size,
@@ -516,8 +519,9 @@ def risk(
     )
     infra = infrastructure_table(partial.infrastructure, infra_arrays.sizes, confidence=level)
     return RiskResult(
-        table, n, seed, task.batch_size, level, spec, model.core, runner.name, partial, infra
-    )
+        table, n, seed, task.batch_size, level, spec, model.core, runner.name, partial, infra,
+        impact,
+    )  # fmt: skip
 
 
 def _counter(
