@@ -421,6 +421,13 @@ def test_critical(capsys):
     code, out, _ = run(capsys, "critical", "--sample", "--country", "GH")
     assert code == 0
     assert "Losing one element" in out
+    # the capacity model's figure is the traffic provisioned abroad, not the cables'
+    # capacity proxy (which the connectivity model's is)
+    tbps = doc["country"]["capacity_before_tbps"]
+    assert f"{tbps:,.1f} Tbps provisioned abroad" in " ".join(out.split())
+    argv = ("critical", "--sample", "--country", "GH", "--impact", "connectivity")
+    code, out, _ = run(capsys, *argv)
+    assert "Tbps (capacity proxy)" in " ".join(out.split())
 
 
 def test_critical_table_tells_a_cables_segments_apart(capsys):

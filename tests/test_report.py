@@ -93,6 +93,9 @@ def test_country_report_sections(country: Report) -> None:
         assert f'id="{anchor}"' in html
     assert "International cables in service" in html
     assert "Cable-disjoint routes to" in html
+    # the capacity model's figure is its traffic provisioned abroad, no capacity proxy
+    assert "International traffic provisioned (Tbit/s)" in html
+    assert "Capacity proxy" not in html
     assert "2024 West Africa cable cuts off Abidjan" in html  # an incident replay row
     assert "P(severe or worse), first hours" in html
     assert "P(severe or worse), after rerouting" in html  # both horizons of the capacity model

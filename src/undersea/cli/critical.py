@@ -138,7 +138,8 @@ def critical(
         res = country_criticality(
             net, country, top=None, pairs=pairs, impact=impact.value, executor=runner
         )
-    _emit_country(res, res.single[res.single["kind"].isin(kinds)], top, fmt, pairs=pairs)
+    single = res.single[res.single["kind"].isin(kinds)]
+    _emit_country(res, single, top, fmt, pairs=pairs, impact=impact.value)
 
 
 def _head(df: pd.DataFrame, key: list[str], top: int) -> tuple[pd.DataFrame, str]:
@@ -153,7 +154,13 @@ def _say_tie(note: str, what: str, fmt: Format) -> None:
 
 
 def _emit_country(
-    res: CountryCriticality, single: pd.DataFrame, top: int, fmt: Format, *, pairs: bool
+    res: CountryCriticality,
+    single: pd.DataFrame,
+    top: int,
+    fmt: Format,
+    *,
+    pairs: bool,
+    impact: str,
 ) -> None:
     single, single_tied = _head(single, ["severity", "lost_share"], top)
     found, pairs_tied = _head(res.pairs, ["severity", "lost_share"], top)
@@ -175,9 +182,12 @@ def _emit_country(
     if fmt is Format.csv:
         emit_table(single.astype({"severity": str}), fmt)
         return
+    # the capacity model's figure is its traffic provisioned abroad (rule C5), the old
+    # model's the design-capacity proxy of its cables
+    what = "provisioned abroad" if impact == "capacity" else "(capacity proxy)"
     console.print(
         f"[bold]{res.name}[/bold] ({res.iso2}): {res.cables_before} international cables, "
-        f"{res.capacity_before_tbps:,.1f} Tbps (capacity proxy)"
+        f"{res.capacity_before_tbps:,.1f} Tbps {what}"
     )
     emit_table(_critical_display(single), fmt, title="Losing one element")
     _say_tie(single_tied, "severity and lost share", fmt)

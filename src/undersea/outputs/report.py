@@ -532,7 +532,7 @@ def country_report(
             "Landing points in service": int(landings["in_service"].sum()),
             "Landing metros": int(landings.loc[landings["in_service"], "metro"].nunique()),
             f"Cable-disjoint routes to {target}": len(routes),
-            "Capacity proxy (Tbit/s)": _fmt(crit.capacity_before_tbps, "num"),
+            "International traffic provisioned (Tbit/s)": _fmt(crit.capacity_before_tbps, "num"),
         },
         routes=_html_table(routes, {"rtt_ms": "ms", "fibre_km": "km"}),
         landings=_html_table(landings),
