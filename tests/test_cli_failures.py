@@ -225,6 +225,10 @@ def test_cut_combines_sources(capsys):
             ["risk", "--sample", "-n", "10", "--impact", "connectivity", "--rerouted"],
             "--rerouted applies to --impact capacity only",
         ),
+        (
+            ["incident", "run", "2022-01-tonga", "--sample", "--current", "--year", "2020"],
+            "--current replays on the snapshot as it is; leave out --year",
+        ),
     ],
 )
 def test_user_errors_are_one_line(capsys, argv, needle):

@@ -600,6 +600,8 @@ def incident_run(
 
     Example: undersea incident run 2022-01-tonga
     """
+    if current and year is not None:  # as the web API's `current` refuses a year
+        raise InvalidArgumentError("--current replays on the snapshot as it is; leave out --year")
     inc = incident(incident_id)
     when = None if current else (year if year is not None else inc.date.year)
     net = open_network(data_dir, snapshot, sample=sample, year=when)
