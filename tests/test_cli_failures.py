@@ -225,6 +225,16 @@ def test_cut_combines_sources(capsys):
             ["risk", "--sample", "-n", "10", "--impact", "connectivity", "--rerouted"],
             "--rerouted applies to --impact capacity only",
         ),
+        # a country cut off before any failure has nothing to lose: said, not an empty table
+        # or a metro whose loss "isolates" it
+        (
+            ["risk", "--sample", "--year", "2010", "--country", "Tonga", "-n", "10"],
+            "Tonga (TO) reaches no core metro before any failure",
+        ),
+        (
+            ["critical", "--sample", "--year", "2010", "--country", "Tonga"],
+            "Tonga (TO) reaches no core metro before any failure",
+        ),
         (
             ["incident", "run", "2022-01-tonga", "--sample", "--current", "--year", "2020"],
             "--current replays on the snapshot as it is; leave out --year",

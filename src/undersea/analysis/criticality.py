@@ -43,6 +43,7 @@ from undersea.analysis.impact import (
     classify_severity,
     immediate_segments,
     impact_model,
+    require_reachable,
 )
 from undersea.analysis.routes.places import resolve_country_code
 from undersea.engine.executors import Executor, Kernel, get_executor
@@ -538,6 +539,7 @@ def country_criticality(
     model = impact_model(net, core=core)
     target = _unit(model, net, country)
     row = model.units.iloc[target]
+    require_reachable(net, [row["iso2"]], core=core)
     cand = _candidates(net, KINDS, iso3=row["iso3"])
     single = _judged(net, model, cand, target, executor, impact, core)
     table = pd.concat([cand[["kind", "id", "name"]], single], axis=1)

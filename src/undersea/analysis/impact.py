@@ -56,7 +56,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -96,6 +96,7 @@ __all__ = [
     "impact_model",
     "metro_impact",
     "provisioned_hops",
+    "require_reachable",
     "rerouted_model",
     "scenario_masks",
 ]
@@ -317,6 +318,24 @@ def _pairs(
 
 def _i32(a: Any) -> NDArray[np.int32]:
     return np.ascontiguousarray(a, dtype=np.int32)
+
+
+def require_reachable(
+    net: Network, countries: Iterable[str], *, core: Sequence[str] | None = None
+) -> None:
+    """Refuse ``countries`` (ISO2) that reach no core metro in ``net`` before any failure:
+    they have nothing to lose, and every impact table leaves them out, so a question about
+    one of them (its risk, its critical elements) has no answer to give."""
+    model = impact_model(net, core=core)
+    off = model.units[model.base.isolated[0]]
+    off = off[off["iso2"].isin(list(countries))]
+    if len(off):
+        names = ", ".join(f"{n} ({c})" for n, c in zip(off["name"], off["iso2"], strict=True))
+        when = "in this network" if net.year is None else f"as of {net.year}"
+        raise InvalidArgumentError(
+            f"{names} reach{'es' if len(off) == 1 else ''} no core metro before any failure "
+            f"({when}): nothing to lose"
+        )
 
 
 def impact_model(

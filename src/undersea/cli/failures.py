@@ -21,7 +21,7 @@ import pandas as pd
 import typer
 
 from undersea._errors import InvalidArgumentError
-from undersea.analysis.impact import country_impact, metro_impact
+from undersea.analysis.impact import country_impact, metro_impact, require_reachable
 from undersea.analysis.risk import risk
 from undersea.analysis.routes.places import countries_in
 from undersea.cli._app import app
@@ -824,6 +824,8 @@ def risk_command(
     _capacity_only(impact, rerouted=rerouted)
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     shown_countries = None if country is None else countries_in(net, country)  # before the run
+    if shown_countries:
+        require_reachable(net, shown_countries)
     params = {
         "rate_per_1000km": rate,
         "p": _p_values(p),
