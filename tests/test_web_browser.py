@@ -368,6 +368,27 @@ def test_a_route_between_two_names_of_one_place_says_so(page: Any) -> None:
     assert page.evaluate("window.undersea.state.routeResult") is None
 
 
+def test_route_hop_numbers_are_not_clipped(page: Any) -> None:
+    page.click("#tab-route")
+    page.fill("#route-from", "Lagos, NG")
+    page.fill("#route-to", "Singapore, SG")
+    page.click("#route-run")
+    page.wait_for_selector("#route-result ol.hops li:nth-child(10)")
+    # a hop's number sits left of its text, inside the result box (which clips)
+    room, need = page.evaluate(
+        """() => {
+          const ol = document.querySelector('#route-result ol.hops');
+          const li = ol.lastElementChild;
+          const clip = ol.closest('.result').getBoundingClientRect().left;
+          const pen = document.createElement('canvas').getContext('2d');
+          pen.font = getComputedStyle(li).font;
+          return [li.getBoundingClientRect().left - clip,
+                  pen.measureText(`${ol.children.length}. `).width];
+        }"""
+    )
+    assert room >= need, (room, need)
+
+
 def test_shared_url_reloads_the_view(page: Any, browser: Any, sample_url: str) -> None:
     page.click("#view-globe")
     page.evaluate(IDLE)  # the globe's tiles drawn before a click reads them
