@@ -478,6 +478,30 @@ def test_search_marks_the_place(page: Any) -> None:
     assert "sel=metro" in page.evaluate("location.hash")
 
 
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("UK", "United Kingdom"),  # an abbreviation every command takes (not Ukraine)
+        ("Ivory Coast", "Côte d'Ivoire"),  # a common name
+        ("cote d'ivoire", "Côte d'Ivoire"),  # no accent
+        ("seamewe4", "SEA-ME-WE 4"),  # another spelling of a cable
+        ("Lagso", "Lagos"),  # a typo: the resolver's close match
+    ],
+)
+def test_search_finds_what_every_command_resolves(page: Any, typed: str, first: str) -> None:
+    page.fill("#search", typed)
+    page.wait_for_function(
+        "(n) => document.querySelector('#search-results li span')?.textContent === n",
+        arg=first,
+        timeout=10_000,
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "(n) => document.querySelector('[data-testid=card-title]')?.textContent.startsWith(n)",
+        arg=first,
+    )
+
+
 def test_errors_are_friendly(page: Any) -> None:
     page.fill("#cut-cable", "no such cable at all")
     page.click("#cut-run")

@@ -616,6 +616,33 @@ function searchIndex() {
   return items;
 }
 
+// case and accents aside: "cote" finds Côte d'Ivoire
+function folded(text) {
+  return String(text).normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase();
+}
+
+// The search entries a name resolves to as every command resolves it (GET /api/resolve,
+// as a place and as a cable); with `suggest`, those of its close matches when it is unknown.
+async function resolveSearch(text, suggest) {
+  const index = searchIndex();
+  // ids: country:GB, metro:lagos-ng, a cable's or a landing point's own (a point: none)
+  const entry = (r) =>
+    r.kind === "country"
+      ? index.find((i) => i.kind === "country" && `country:${i.sub}` === r.id)
+      : index.find((i) => i.kind === r.kind && i.id === r.id.replace(/^metro:/, ""));
+  const asked = ["place", "cable"].map((kind) =>
+    get("resolve", { name: text, kind, year: state.year, planned: state.planned }).then(
+      (r) => [entry(r)],
+      (err) => {
+        if (!suggest) return [];
+        const close = new Set((err.body?.matches || []).map(folded));
+        return index.filter((i) => close.has(folded(i.name)) || close.has(folded(i.id)));
+      },
+    ),
+  );
+  return (await Promise.all(asked)).flat().filter(Boolean);
+}
+
 function bindSearch() {
   const input = $("#search");
   const list = $("#search-results");
@@ -641,9 +668,25 @@ function bindSearch() {
     input.setAttribute("aria-expanded", String(results.length > 0));
     if (active >= 0) input.setAttribute("aria-activedescendant", `sr-${active}`);
   };
+  // after the local matches, the names every command takes (UK, Ivory Coast, seamewe 5),
+  // and for a typo the resolver's close matches
+  let asked = 0;
+  let pending = null;
+  const refine = async (typed, local) => {
+    const found = await resolveSearch(typed, local === 0);
+    if (input.value.trim() !== typed || !found.length || active >= 0) return;
+    const key = (i) => `${i.kind}:${i.id}`;
+    const first = new Set(found.map(key));
+    const rest = results.filter((i) => !first.has(key(i)));
+    results = [...new Map(found.map((i) => [key(i), i])).values(), ...rest].slice(0, 10);
+    paint();
+  };
   input.addEventListener("input", () => {
-    const q = input.value.trim().toLocaleLowerCase();
+    const typed = input.value.trim();
+    const q = folded(typed);
     active = -1;
+    clearTimeout(asked);
+    pending = null;
     if (q.length < 2) {
       results = [];
       paint();
@@ -651,15 +694,17 @@ function bindSearch() {
     }
     const scored = [];
     for (const item of searchIndex()) {
-      const n = item.name.toLocaleLowerCase();
-      const at = n.indexOf(q);
-      if (at < 0 && item.id.toLocaleLowerCase() !== q) continue;
+      const at = folded(item.name).indexOf(q);
+      if (at < 0 && folded(item.id) !== q) continue;
       const kindRank = { country: 0, metro: 1, cable: 2, landing: 3 }[item.kind];
-      scored.push([at === 0 ? 0 : at < 0 ? 0 : 1, kindRank, n.length, item]);
+      scored.push([at === 0 ? 0 : at < 0 ? 0 : 1, kindRank, item.name.length, item]);
     }
     scored.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
     results = scored.slice(0, 10).map((s) => s[3]);
     paint();
+    const local = results.length;
+    pending = () => refine(typed, local);
+    asked = setTimeout(() => (pending = pending?.()), 250);
   });
   input.addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown" && results.length) {
@@ -672,8 +717,12 @@ function bindSearch() {
       paint();
     } else if (e.key === "Enter") {
       e.preventDefault();
-      const pick = results[active >= 0 ? active : 0];
-      if (pick) choose(pick);
+      clearTimeout(asked); // Enter before the server answered: wait for its answer
+      Promise.resolve(typeof pending === "function" ? pending() : pending).then(() => {
+        pending = null;
+        const pick = results[active >= 0 ? active : 0];
+        if (pick) choose(pick);
+      });
     } else if (e.key === "Escape") close();
   });
   list.addEventListener("mousedown", (e) => {
