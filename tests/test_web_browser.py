@@ -460,6 +460,19 @@ def test_risk_job_survives_a_reload_and_only_its_creator_cancels(
     watch.check()
 
 
+def test_risk_refuses_an_empty_field(page: Any) -> None:
+    posted: list[str] = []
+    page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+    page.click("#tab-risk")
+    for field in ("#risk-param", "#risk-n", "#risk-seed"):
+        page.fill(field, "")  # not a rate of 0, a run of 0 scenarios or seed 0
+        page.click("#risk-run")
+        assert page.evaluate(f"document.querySelector('{field}').validity.valueMissing")
+        page.fill(field, "1")
+    page.wait_for_timeout(300)
+    assert posted == []
+
+
 def test_labels_are_drawn_with_collisions_resolved(page: Any) -> None:
     page.evaluate("window.undersea.map.map.jumpTo({center: [3, 6], zoom: 4.5})")
     page.wait_for_function(f"({LABELS})('metro-labels').length > 0", timeout=60_000)
