@@ -672,6 +672,10 @@ def test_hub_history_and_profile(client: TestClient) -> None:
     assert all((p["rank"] is None) == (p["value"] == 0) for p in hist["points"])
     assert by_year[2020]["rank"] == 1
     assert by_year[2020]["value"] == 5
+    # ranked among the metros with a value that year, not every metro of every year
+    ranking = client.get("/api/hubs", params={"metric": "cables", "year": 2020, "top": 100})
+    assert by_year[2020]["ranked"] == sum(r["rank"] is not None for r in ranking.json())
+    assert by_year[1997]["ranked"] < by_year[2020]["ranked"]
     sparse = client.get("/api/hubs/accra-gh/history", params={"step": 5}).json()
     assert [p["year"] for p in sparse["points"]][:3] == [1997, 2002, 2007]
     assert sparse["points"][-1]["year"] == years[-1]

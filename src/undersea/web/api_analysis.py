@@ -241,7 +241,8 @@ def hub_rank_history(
     step: Annotated[int, Query(ge=1, le=10, description="Years between points.")] = 1,
 ) -> dict[str, Any]:
     """A metro's rank under one metric for every year the data covers (``hub_history``;
-    ranks are among all metros). ``step`` > 1 samples every few years, and the last."""
+    ranks are among the metros with a value that year, ``ranked`` of them). ``step`` > 1
+    samples every few years, and the last."""
     key = resolve_metric(metric, available=list(hub_metric_names(state)))
     net = state.hub_network
     first, last = covered_years(net)
@@ -253,11 +254,11 @@ def hub_rank_history(
     metro_id = resolve_metro(table[METRO_FIELDS].drop_duplicates("metro_id"), metro, net=net)
     mine = table[table["metro_id"] == metro_id]
     info = mine[METRO_FIELDS].iloc[0]
+    ranked = table.groupby("year")["rank"].count().rename("ranked")
     return {
         "metro": jsonable(info.to_dict()),
         "metric": key,
-        "n_metros": int(table["metro_id"].nunique()),
-        "points": records(mine[["year", "rank", "value"]]),
+        "points": records(mine[["year", "rank", "value"]].join(ranked, on="year")),
     }
 
 

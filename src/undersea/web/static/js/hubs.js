@@ -73,7 +73,8 @@ export async function showHub(id) {
     if (state.selectedHub !== id) return;
     const name = hist ? `${hist.metro.name}, ${hist.metro.iso2}` : row ? `${row.name}, ${row.iso2}` : id;
     let html = `<div class="card" style="margin:0"><h2>${escapeHtml(name)}</h2>`;
-    if (row) html += `<p>Rank <b>${row.rank ?? "–"}</b> of ${hist ? hist.n_metros : "all"} metros by ${escapeHtml(metric.replace(/_/g, " "))} in ${state.year} (${fmt(row.value, 1)}) · ${fmt(row.cables, 0)} cables · ${fmt(row.countries, 0)} countries reached</p>`;
+    const ranked = hist?.points.find((p) => p.year === state.year)?.ranked;
+    if (row) html += `<p>Rank <b>${row.rank ?? "–"}</b>${ranked ? ` of ${fmt(ranked, 0)}` : ""} metros by ${escapeHtml(metric.replace(/_/g, " "))} in ${state.year} (${fmt(row.value, 1)}) · ${fmt(row.cables, 0)} cables · ${fmt(row.countries, 0)} countries reached</p>`;
     if (hist) {
       const points = hist.points.map((p) => ({ year: p.year, rank: p.value > 0 ? p.rank : null, value: p.value }));
       html += `<p class="muted">Rank by ${escapeHtml(metric.replace(/_/g, " "))}, ${points[0].year}–${points[points.length - 1].year}${step > 1 ? `, every ${step} years` : ""}:</p>`;
