@@ -279,7 +279,11 @@ def test_impact_shows_delivered_capacity_and_bottleneck(page: Any) -> None:
     for column in ("Delivered", "Bottleneck", "Lost after reroute"):
         assert column in head
     congo = page.inner_text("#impact-table tbody tr[data-row='COG']")
-    assert "0 Gbit/s" in congo  # nothing delivered once its only cable is cut
+    demand = page.evaluate(
+        "window.undersea.state.cutResult.impact.find((r) => r.iso3 === 'COG').demand_gbps"
+    )
+    # nothing delivered of its demand once its only cable is cut (as the CLI says it)
+    assert f"0 of {demand:,.0f} Gbit/s" in congo
     assert "West Africa Cable System" in congo  # ... and WACS is the bottleneck
 
 

@@ -39,6 +39,12 @@ function modelLabel(res) {
 }
 
 const GBPS = (v) => (v == null ? "–" : v >= 1000 ? `${fmt(v / 1000, 1)} Tbit/s` : `${fmt(v, 0)} Gbit/s`);
+// delivered of demanded, in the demand's unit, as the CLI shows it: "109 of 296 Gbit/s"
+const OF = (v, demand) => {
+  if (v == null || demand == null) return GBPS(v);
+  const [k, digits, unit] = demand >= 1000 ? [1000, 1, "Tbit/s"] : [1, 0, "Gbit/s"];
+  return `${fmt(v / k, digits)} of ${fmt(demand / k, digits)} ${unit}`;
+};
 const SEV_RANK = { isolated: 3, severe: 2, degraded: 1, none: 0 };
 const sev = (v) => (v == null ? "–" : `<span class="sev"><i style="background:${SEVERITY_COLOURS[v] || "#fff"}"></i>${escapeHtml(v)}</span>`);
 const tally = (n) => `isolated ${n.isolated ?? 0} · severe ${n.severe ?? 0} · degraded ${n.degraded ?? 0}`;
@@ -59,7 +65,7 @@ function columnsOf(res) {
   if (has("lost_share_rerouted")) columns.push({ key: "lost_share_rerouted", label: "Lost after reroute", num: true, format: (v) => (v == null ? "–" : pct(v)) });
   if (has("delivered_after_gbps")) {
     columns.push(
-      { key: "delivered_after_gbps", label: "Delivered", num: true, format: (v, r) => `<span title="before: ${GBPS(r.delivered_before_gbps)}">${GBPS(v)}</span>` },
+      { key: "delivered_after_gbps", label: "Delivered", num: true, format: (v, r) => `<span title="before the cut: ${GBPS(r.delivered_before_gbps)}">${OF(v, r.demand_gbps)}</span>` },
       { key: "bottleneck", label: "Bottleneck", format: (v) => (v == null ? "–" : `<span class="clip" title="${escapeHtml(String(v))}">${escapeHtml(String(v))}</span>`) },
     );
   }
