@@ -477,6 +477,26 @@ def test_risk_refuses_an_empty_field(page: Any) -> None:
     assert posted == []
 
 
+def test_cut_form_resolves_a_cable_and_refuses_half_an_area(page: Any) -> None:
+    page.fill("#cut-cable", "seamewe4")  # another spelling, as every command takes it
+    page.click("#cut-cable-add")
+    page.wait_for_function("window.undersea.state.cut.cables.length === 1")
+    assert page.evaluate("window.undersea.state.cut.cables") == ["seamewe-4"]
+    assert page.inner_text("#cut-chips .chip").startswith("SEA-ME-WE 4")
+    page.fill("#cut-cable", "Atlantis Express")  # unknown: said, not added as a chip
+    page.click("#cut-cable-add")
+    page.wait_for_selector("#cut-result .error")
+    assert "Unknown cable 'Atlantis Express'" in page.inner_text("#cut-result .error")
+    assert page.locator("#cut-chips .chip").count() == 1
+    page.click("#cut-clear")
+    page.fill("#cut-lat", "6.4")
+    page.fill("#cut-lon", "3.4")  # no radius: not "Choose something to cut first"
+    page.click("#cut-run")
+    page.wait_for_selector("#cut-result .error")
+    assert "radius" in page.inner_text("#cut-result .error")
+    assert page.evaluate("window.undersea.state.cutResult") is None
+
+
 def test_labels_are_drawn_with_collisions_resolved(page: Any) -> None:
     page.evaluate("window.undersea.map.map.jumpTo({center: [3, 6], zoom: 4.5})")
     page.wait_for_function(f"({LABELS})('metro-labels').length > 0", timeout=60_000)

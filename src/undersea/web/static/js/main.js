@@ -781,14 +781,21 @@ function bindCut() {
     syncCutForm();
     hasCut() ? runCut() : clearCut();
   });
-  const addCable = () => {
+  // a typed cable as every command resolves it (WACS, seamewe 5); false, with the
+  // resolver's message, for an unknown one
+  const addCable = async () => {
     const name = $("#cut-cable").value.trim();
-    if (!name) return;
-    const hit = state.cables.find((c) => c.name.toLowerCase() === name.toLowerCase());
-    const id = hit ? hit.id : name;
-    if (!state.cut.cables.includes(id)) state.cut.cables.push(id);
+    if (!name) return true;
+    try {
+      const { id } = await get("resolve", { name, kind: "cable", year: state.year, planned: state.planned });
+      if (!state.cut.cables.includes(id)) state.cut.cables.push(id);
+    } catch (err) {
+      showCutMessage(err.message, true);
+      return false;
+    }
     $("#cut-cable").value = "";
     renderChips();
+    return true;
   };
   $("#cut-cable-add").addEventListener("click", addCable);
   $("#cut-cable").addEventListener("keydown", (e) => {
@@ -797,19 +804,25 @@ function bindCut() {
       addCable();
     }
   });
-  $("#cut-form").addEventListener("submit", (e) => {
+  $("#cut-form").addEventListener("submit", async (e) => {
     e.preventDefault();
-    if ($("#cut-cable").value.trim()) addCable();
+    if (!(await addCable())) return;
+    const circle = ["#cut-lat", "#cut-lon", "#cut-radius"].map((f) => $(f).value);
+    if (circle.some((v) => v === "") && circle.some((v) => v !== "")) {
+      showCutMessage("An area needs its lat, lon and radius (km): fill in all three, or none.", true);
+      return;
+    }
+    const [lat, lon, r] = circle;
     state.cut.chokepoint = $("#cut-chokepoint").value;
     state.cut.incident = $("#cut-incident").value;
-    const lat = $("#cut-lat").value, lon = $("#cut-lon").value, r = $("#cut-radius").value;
-    state.cut.circle = lat !== "" && lon !== "" && r !== "" ? { lat: Number(lat), lon: Number(lon), radius_km: Number(r) } : null;
+    state.cut.circle = lat !== "" ? { lat: Number(lat), lon: Number(lon), radius_km: Number(r) } : null;
     renderChips();
     hasCut() ? runCut({ zoom: true }) : showCutMessage("Choose something to cut first.");
   });
   bindImpactModel(() => (hasCut() ? runCut() : writeUrl()));
   $("#cut-clear").addEventListener("click", () => {
     state.cut = emptyCut();
+    $("#cut-cable").value = "";
     syncCutForm();
     clearCut();
   });
