@@ -228,18 +228,19 @@ async function applyLayers(request, onDone = () => null) {
 // network (or clear it when what was cut is not in it) and say which.
 async function viewChanged() {
   const had = hasCut();
+  const names = new Map(state.cables.map((c) => [c.id, c.name])); // the old view's
   writeUrl();
   await loadLayers();
   if (state.routeResult) runRoute();
   if (!had) return;
   const inView = new Set(state.cables.map((c) => c.id));
-  const gone = state.cut.cables.filter((id) => !inView.has(id));
+  const gone = state.cut.cables.filter((id) => !inView.has(id)).map((id) => names.get(id) || id);
   state.cut.cables = state.cut.cables.filter((id) => inView.has(id));
   const when = `${state.year}${state.planned ? " (with planned cables)" : ""}`;
   if (!hasCut()) {
     clearCut();
     syncCutForm();
-    showCutMessage(`Cut cleared: ${gone.map(cableName).join(", ")} ${gone.length > 1 ? "were" : "was"} not in service in ${when}.`);
+    showCutMessage(`Cut cleared: ${gone.join(", ")} ${gone.length > 1 ? "were" : "was"} not in service in ${when}.`);
     return;
   }
   const note = gone.length ? ` ${gone.join(", ")} left out (not in service).` : "";
