@@ -344,6 +344,8 @@ def test_hubs_are_circles_sized_by_the_metric_with_a_scale(page: Any) -> None:
     radii.sort()
     assert radii[0][1] < radii[-1][1]  # a bigger value, a bigger circle
     assert page.locator("#legend .hub-mark").count() >= 2
+    marks = page.locator("#legend .hub-mark").all_inner_texts()
+    assert all(m.strip().isdigit() for m in marks), marks  # whole cables, not "1.3"
 
 
 def test_year_change_recomputes_or_clears_the_cut_and_says_so(page: Any) -> None:

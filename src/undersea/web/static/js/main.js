@@ -279,7 +279,9 @@ export function renderLegend() {
   groups.push(`<div class="group">${extra.join("")}</div>`);
   if (map.hubs.length) {
     const max = map.hubMax;
-    const marks = [max, max / 4, max / 16].filter((v) => v > 0);
+    // a count (cables, countries) is drawn for whole counts: no circle for "1.6 cables"
+    const whole = map.hubs.every((h) => Number.isInteger(h.value));
+    const marks = [...new Set([max, max / 4, max / 16].map((v) => (whole ? Math.round(v) : v)))].filter((v) => v > 0);
     const circles = marks
       .map((v) => {
         const r = map.hubRadius(v);
