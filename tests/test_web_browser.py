@@ -543,6 +543,16 @@ def test_search_finds_what_every_command_resolves(page: Any, typed: str, first: 
     )
 
 
+def test_search_shows_a_landing_point_as_a_click_does(page: Any) -> None:
+    page.fill("#search", "Lagos, Nigeria")
+    page.wait_for_selector("#search-results li")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#details [data-act='cut']")  # cut all its cables
+    assert "cables land here" in page.inner_text("#details")
+    assert "West Africa Cable System (WACS)" in page.inner_text("#details")
+    assert "sel=landing" in page.evaluate("location.hash")
+
+
 def test_errors_are_friendly(page: Any) -> None:
     page.fill("#cut-cable", "no such cable at all")
     page.click("#cut-run")

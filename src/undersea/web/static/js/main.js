@@ -661,7 +661,10 @@ function bindSearch() {
     close();
     input.value = item.name;
     if (item.kind === "cable") showCable(item.id);
-    else showPlace(item);
+    else if (item.kind === "landing") {
+      map.centerOn(item.lon, item.lat, 4);
+      showLanding(item.id); // the card a click on it shows: its cables, cut them all
+    } else showPlace(item);
   };
   const paint = () => {
     list.innerHTML = results
