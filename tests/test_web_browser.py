@@ -543,6 +543,19 @@ def test_search_finds_what_every_command_resolves(page: Any, typed: str, first: 
     )
 
 
+def test_an_error_names_its_field(browser: Any, sample_url: str) -> None:
+    # a shared address with a circle off the map: which number is wrong is said
+    ctx, page, watch = _open(browser, sample_url, path="/#cut=circle%3A500%2C5%2C99999")
+    try:
+        page.wait_for_selector("#cut-result .error")
+        text = page.inner_text("#cut-result .error")
+        assert "Lon: Input should be less than or equal to 180" in text
+        assert "radius_km: Input should be less than or equal to 5000" in text
+    finally:
+        ctx.close()
+    watch.check()
+
+
 def test_search_shows_a_landing_point_as_a_click_does(page: Any) -> None:
     page.fill("#search", "Lagos, Nigeria")
     page.wait_for_selector("#search-results li")

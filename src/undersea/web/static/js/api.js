@@ -7,11 +7,18 @@ export class ApiError extends Error {
     this.body = body;
   }
 
+  // One problem, named by its field when the message does not name it ("lon: Input
+  // should be less than or equal to 180")
+  static field(d) {
+    const name = (d.loc || []).filter((p) => typeof p === "string" && !/^(request|body|query|path)$/.test(p)).pop();
+    return name && !String(d.msg).includes(name) ? `${name}: ${d.msg}` : String(d.msg);
+  }
+
   // One friendly line: the server's own message, without internal field prefixes
   // ("request:", "body.circle:") that mean nothing to a reader of the map.
   static message(status, body) {
     let text = "";
-    if (body && Array.isArray(body.detail)) text = body.detail.map((d) => d.msg).join("; ");
+    if (body && Array.isArray(body.detail)) text = body.detail.map(ApiError.field).join("; ");
     else if (body && typeof body.detail === "string") text = body.detail;
     else if (body && typeof body.message === "string") text = body.message;
     text = text.replace(/^(request|body|query|path)(\.[\w.]+)?:\s*/i, "");
