@@ -287,6 +287,30 @@ def test_impact_shows_delivered_capacity_and_bottleneck(page: Any) -> None:
     assert "West Africa Cable System" in congo  # ... and WACS is the bottleneck
 
 
+def test_a_wide_impact_table_scrolls_in_its_own_box(page: Any) -> None:
+    page.click("#mode-cut")
+    _click_cable(page, WACS)
+    page.wait_for_selector("#impact-table tbody tr")
+    # its columns (Delivered, Bottleneck) past the panel's width: the box that scrolls
+    # them fits the panel, so its scrollbar is in reach, and its header stays on top
+    wide, fits, head_kept = page.evaluate(
+        """() => {
+          const table = document.querySelector('#impact-table');
+          const box = table.parentElement;
+          const panel = document.querySelector('#panel');
+          const tabs = document.querySelector('.tabs').getBoundingClientRect().height;
+          box.scrollTop = box.scrollHeight;
+          const head = table.querySelector('th').getBoundingClientRect().top;
+          return [box.scrollWidth > box.clientWidth,
+                  box.getBoundingClientRect().height <= panel.clientHeight - tabs,
+                  Math.abs(head - box.getBoundingClientRect().top) < 2];
+        }"""
+    )
+    assert wide
+    assert fits
+    assert head_kept
+
+
 def test_impact_model_and_rerouting_mode_are_chosen_sent_and_named(
     page: Any, browser: Any, sample_url: str
 ) -> None:

@@ -68,7 +68,11 @@ export function renderTable(container, { columns, rows, caption, sortKey, sortDi
     }
   });
   render();
-  container.append(table);
+  // its own scroll box: a wide table's scrollbar and its header stay in reach
+  const box = document.createElement("div");
+  box.className = "table-scroll";
+  box.append(table);
+  container.append(box);
   return table;
 }
 
