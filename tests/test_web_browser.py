@@ -287,6 +287,19 @@ def test_impact_shows_delivered_capacity_and_bottleneck(page: Any) -> None:
     assert "West Africa Cable System" in congo  # ... and WACS is the bottleneck
 
 
+def test_an_incident_is_replayed_as_of_its_year(page: Any) -> None:
+    sent: list[Any] = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/cut") else None)
+    page.select_option("#cut-incident", "2008-01-alexandria")
+    page.click("#cut-run")
+    page.wait_for_selector("[data-testid=cut-note]")
+    # as `undersea incident run` replays it: the network of 2008, the map showing it
+    assert sent[-1]["year"] == 2008
+    assert page.input_value("#year") == "2008"
+    assert page.get_attribute("#status", "data-year") == "2008"
+    assert "the incident's year" in page.inner_text("[data-testid=cut-note]")
+
+
 def test_a_wide_impact_table_scrolls_in_its_own_box(page: Any) -> None:
     page.click("#mode-cut")
     _click_cable(page, WACS)

@@ -33,6 +33,7 @@ export const state = {
 };
 export let map;
 let yearTimer = 0;
+let incidentYears = new Map();
 let layerRequest = 0;
 
 // ------------------------------------------------------------------ start
@@ -89,6 +90,7 @@ async function start() {
   state.metros = metros.features.map((f) => ({ ...f.properties, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
   fillSelect($("#cut-chokepoint"), chokepoints.map((c) => [c.id, c.name]));
   fillSelect($("#cut-incident"), incidents.map((i) => [i.id, `${i.date.slice(0, 7)} · ${i.name}`]));
+  incidentYears = new Map(incidents.map((i) => [i.id, parseInt(i.date.slice(0, 4), 10)]));
   fillPlaces();
   addExamples(chokepoints, incidents);
   await applyLayers(layers, step("cables"));
@@ -167,10 +169,10 @@ function addExamples(chokepoints, incidents) {
     const b = document.createElement("button");
     b.type = "button";
     b.textContent = label;
-    b.addEventListener("click", () => {
+    b.addEventListener("click", async () => {
       state.cut = { ...emptyCut(), ...cut };
       syncCutForm();
-      runCut({ zoom: true });
+      runCut({ zoom: true, note: await asOfIncident() });
     });
     box.append(b);
   }
@@ -823,7 +825,7 @@ function bindCut() {
     state.cut.incident = $("#cut-incident").value;
     state.cut.circle = lat !== "" ? { lat: Number(lat), lon: Number(lon), radius_km: Number(r) } : null;
     renderChips();
-    hasCut() ? runCut({ zoom: true }) : showCutMessage("Choose something to cut first.");
+    hasCut() ? runCut({ zoom: true, note: await asOfIncident() }) : showCutMessage("Choose something to cut first.");
   });
   bindImpactModel(() => (hasCut() ? runCut() : writeUrl()));
   $("#cut-clear").addEventListener("click", () => {
@@ -832,6 +834,22 @@ function bindCut() {
     syncCutForm();
     clearCut();
   });
+}
+
+// A chosen incident is replayed as `undersea incident run` replays it: the map moves to
+// the network of the incident's year (the year slider then asks "what if today?").
+async function asOfIncident() {
+  const year = incidentYears.get(state.cut.incident);
+  const slider = $("#year");
+  if (!year || year === state.year || year < Number(slider.min) || year > Number(slider.max)) return "";
+  state.year = year;
+  slider.value = String(year);
+  $("#year-out").textContent = String(year);
+  slider.setAttribute("aria-valuetext", String(year));
+  writeUrl();
+  await loadLayers();
+  if (state.routeResult) runRoute();
+  return `Replayed on the network of ${year}, the incident's year: move the year to replay it on another.`;
 }
 
 function clearCut() {
