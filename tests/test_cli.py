@@ -61,7 +61,7 @@ def test_landing_by_town(capsys):
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
-        (["cable", "SAT3", "--sample"], "did you mean"),
+        (["cable", "WACZ", "--sample"], "did you mean"),
         (["landing", "Alexandria", "--sample"], "ambiguous"),
         (["cable", "x", "--sample", "--snapshot", "1999-01"], "unknown snapshot"),
         (["cable", "x", "--data-dir", "/nonexistent"], "undersea data pull"),

@@ -187,7 +187,7 @@ def test_cut_combines_sources(capsys):
     [
         (["cut", "--sample"], "nothing to cut"),
         (["cut", "TRUNC", "--sample"], "unknown cable"),
-        (["cut", "SAT3", "--sample"], "did you mean"),
+        (["cut", "WACZ", "--sample"], "did you mean"),
         (["cut", "--region", "5.2,-4.1,-3km", "--sample"], "radius_km"),
         (["cut", "--region", "5.2,-4.1", "--sample"], "LAT,LON,RADIUS"),
         (["cut", "--region", "5,-4,30furlongs", "--sample"], "radius_km"),
