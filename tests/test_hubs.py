@@ -26,6 +26,7 @@ from undersea._errors import (
 from undersea.analysis.hubs.compare import compare_snapshots, match_cables
 from undersea.analysis.hubs.history import hub_history, hub_profile
 from undersea.analysis.hubs.ranking import (
+    COUNT_METRICS,
     METRICS,
     METRO_FIELDS,
     available_metrics,
@@ -534,6 +535,28 @@ def test_cli_hubs_json_is_the_documented_list(runner) -> None:
     assert rows[0]["rank"] == 1
     assert rows[0]["value"] == rows[0]["metrics"]["cables"]
     assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
+
+
+def test_counts_are_integers_in_every_output(runner) -> None:
+    """Counts (cables, countries, ...) are integers at the source and in csv and json;
+    measures (km, Tbit/s, %) stay floats."""
+    from undersea import load
+
+    m = hub_metrics(load(sample=True), year=2020)
+    assert all(str(m[c].dtype) == "Int64" for c in COUNT_METRICS)
+    assert all(m[c].dtype == float for c in set(METRICS) - COUNT_METRICS)
+    res = _invoke(runner, ["hubs", "--sample", "--top", "3", "-f", "csv"])
+    table = pd.read_csv(io.StringIO(res.stdout), dtype=str)
+    assert table["value"].str.fullmatch(r"\d+").all(), res.stdout  # "5", not "5.0"
+    assert table["cables"].str.fullmatch(r"\d+").all(), res.stdout
+    res = _invoke(runner, ["hubs", "--sample", "--by", "cable_km", "--top", "1", "-f", "json"])
+    row = json.loads(res.stdout)[0]
+    assert type(row["value"]) is float
+    assert type(row["metrics"]["cables"]) is int
+    res = _invoke(runner, ["hub", "Lisbon", "--sample", "--since", "2020", "-f", "json"])
+    values = json.loads(res.stdout)["values"]
+    assert all(type(v[c]) is int for v in values for c in COUNT_METRICS if v[c] is not None)
+    assert all(type(v["cable_km"]) is float for v in values)
 
 
 def test_cli_hubs_table_csv_and_bad_input(runner) -> None:

@@ -307,6 +307,10 @@ def test_hub_metrics_view_by_year(sample: undersea.Network) -> None:
     expected = hub_metrics(sample, year=2020).sort_values("metro_id")
     assert got["metro_id"].tolist() == expected["metro_id"].tolist()
     assert got["cables"].tolist() == expected["cables"].tolist()
+    kinds = query(
+        sample, "SELECT DISTINCT typeof(cables) AS c, typeof(cable_km) AS k FROM hub_metrics"
+    )
+    assert kinds.to_dict("records") == [{"c": "BIGINT", "k": "DOUBLE"}]  # a count is no 1.0
     years = query(sample, "SELECT min(year) AS a, max(year) AS b FROM hub_metrics").iloc[0]
     assert years["a"] <= 2000 <= 2024 <= years["b"]
     assert "hub_metrics" not in table_names(connect(sample))  # computed only when named

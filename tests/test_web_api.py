@@ -640,6 +640,7 @@ def test_hub_ranking(client: TestClient) -> None:
     assert rows[0]["metro_id"] == "accra-gh"
     assert [r["value"] for r in rows] == sorted((r["value"] for r in rows), reverse=True)
     assert {"lon", "lat", "cables", "betweenness"} <= set(rows[0])
+    assert all(type(r["value"]) is int and type(r["countries"]) is int for r in rows)  # not 5.0
     assert "betweenness" in client.get("/api/hubs/metrics").json()
     assert "exchanges" not in client.get("/api/hubs/metrics").json()
     absent = client.get("/api/hubs", params={"metric": "facilities"})

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import numpy as np
 import pandas as pd
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -15,7 +16,13 @@ from undersea._errors import InvalidArgumentError
 from undersea.analysis.hubs.compare import SnapshotComparison, compare_snapshots
 from undersea.analysis.hubs.history import HubProfile, hub_history, hub_profile
 from undersea.analysis.hubs.history import Progress as ProgressFn
-from undersea.analysis.hubs.ranking import METRICS, covered_years, hub_ranking, resolve_metric
+from undersea.analysis.hubs.ranking import (
+    COUNT_METRICS,
+    METRICS,
+    covered_years,
+    hub_ranking,
+    resolve_metric,
+)
 from undersea.cli._app import app, err_console
 from undersea.cli._options import (
     YEAR_FLAGS,
@@ -56,9 +63,6 @@ _PROFILE_METRICS = {
     "bandwidth_tbps": "Tbit/s",
     "ix_capacity_gbps": "IX Gbit/s",
 }
-#: Metrics that count things: shown as integers.
-_COUNTS = {"cables", "international", "planned", "countries", "continents", "exchanges",
-           "ix_participants", "facilities", "peeringdb_exchanges"}  # fmt: skip
 _SNAPSHOT_HELP = (
     "Pin one snapshot, e.g. 2024-03. Default: every snapshot of the data directory "
     "stitched, so cables retired before the newest map count in their years."
@@ -106,10 +110,10 @@ def ranking_records(ranking: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _number(v: Any) -> float | int | None:
+    """A count stays an integer (the metric's dtype says which), a measure a float."""
     if v is None or pd.isna(v):
         return None
-    f = float(v)
-    return int(f) if f.is_integer() and abs(f) < 2**53 else round(f, 6)
+    return int(v) if isinstance(v, int | np.integer) else round(float(v), 6)
 
 
 def _display(ranking: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -117,8 +121,7 @@ def _display(ranking: pd.DataFrame, by: str) -> pd.DataFrame:
     out = ranking[["rank", "name", "country", "value", *cols]].rename(
         columns={"name": "metro", "value": by}
     )
-    kinds = {c: "Int64" if c in _COUNTS else "Float64" for c in [by, *cols]}
-    return out.astype(kinds).round(1)
+    return out.astype({c: "Float64" for c in [by, *cols] if c not in COUNT_METRICS}).round(1)
 
 
 @contextmanager

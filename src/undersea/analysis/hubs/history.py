@@ -20,6 +20,7 @@ import pandas as pd
 
 from undersea._errors import InvalidArgumentError
 from undersea.analysis.hubs.ranking import (
+    COUNT_METRICS,
     METRICS,
     METRO_FIELDS,
     HubInputs,
@@ -194,7 +195,7 @@ class HubProfile:
     ranks
         year, then the metro's rank under every metric (Int64, NA where missing).
     values
-        year, then the metro's value under every metric.
+        year, then the metro's value under every metric (Int64 for the counts).
     """
 
     metro: pd.Series
@@ -292,8 +293,13 @@ def hub_profile(
         cables_by_year=_cables_by_year(values, inp, metro_id, todo, include_planned),
         countries=_countries_reached(inp, metro_id, last),
         ranks=ranks.astype("Int64").rename_axis("year").reset_index(),
-        values=values.astype(float).rename_axis("year").reset_index(),
+        values=_typed(values).rename_axis("year").reset_index(),
     )
+
+
+def _typed(values: pd.DataFrame) -> pd.DataFrame:
+    """Metric columns in their dtype: Int64 for the counts, float for the others."""
+    return values.astype({c: "Int64" if c in COUNT_METRICS else float for c in values.columns})
 
 
 def _landing_points(net: Network, metro_id: str) -> pd.DataFrame:

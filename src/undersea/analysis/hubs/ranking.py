@@ -99,6 +99,7 @@ from undersea.network.graph import metro_id
 
 __all__ = [
     "CABLE_METRICS",
+    "COUNT_METRICS",
     "METRICS",
     "METRO_FIELDS",
     "HubInputs",
@@ -132,6 +133,11 @@ CABLE_METRICS: dict[str, str] = {
 }
 #: Every hub metric, in display order -> what it measures.
 METRICS: dict[str, str] = {**CABLE_METRICS, **EXCHANGE_METRICS}
+#: The metrics that count things: integer columns (Int64, NA where missing) in every table.
+COUNT_METRICS = frozenset(
+    {"cables", "international", "planned", "countries", "continents", "exchanges",
+     "ix_participants", "facilities", "peeringdb_exchanges"}
+)  # fmt: skip
 
 #: Columns describing a metro in every hub table.
 METRO_FIELDS = ["metro_id", "name", "country", "iso2", "iso3"]
@@ -503,7 +509,8 @@ def hub_metrics(
     -------
     pandas.DataFrame
         One row per metro (metro_id, name, country, iso2, iso3, lon, lat, population,
-        then one float column per metric), sorted by metro_id.
+        then one column per metric: Int64 for the :data:`COUNT_METRICS`, float for the
+        others), sorted by metro_id.
 
     Raises
     ------
@@ -534,7 +541,7 @@ def hub_metrics(
         values["bandwidth_tbps"] = values["intl_capacity"] + ix_tbps
     out = inp.metros.drop(columns="in_graph").copy()
     for name in wanted:
-        out[name] = values[name]
+        out[name] = pd.array(values[name], dtype="Int64" if name in COUNT_METRICS else float)
     return out
 
 
@@ -553,7 +560,7 @@ def rank_values(values: _Values) -> _Values:
 def _ranked(metrics: pd.DataFrame, by: str) -> pd.DataFrame:
     out = metrics.copy()
     out.insert(0, "rank", rank_values(out[by]))
-    out.insert(6, "value", out[by].to_numpy(dtype=float))
+    out.insert(6, "value", out[by])
     key = out["rank"].astype("Float64").fillna(np.inf).to_numpy(dtype=float)
     order = np.lexsort((out["metro_id"].to_numpy(dtype=str), key))
     return out.iloc[order].reset_index(drop=True)
