@@ -133,6 +133,43 @@ def test_hub_map_labels_never_overlap() -> None:
             assert not a.overlaps(b)
 
 
+#: The top 20 metros by cables in 2024 (stitched history): name, rank, lon, lat, cables.
+TOP_BY_CABLES = [
+    ("Singapore", 1, 103.85, 1.29, 26), ("Batam", 2, 104.02, 1.15, 16),
+    ("Tokyo", 2, 139.69, 35.69, 16), ("Fujairah", 4, 55.41, 25.33, 14),
+    ("Hong Kong", 5, 114.17, 22.28, 13), ("Jeddah", 5, 39.19, 21.49, 13),
+    ("Lisbon", 5, -9.15, 38.73, 13), ("Alexandria", 8, 29.92, 31.20, 12),
+    ("Marseille", 8, 5.38, 43.30, 12), ("New York City", 8, -74.01, 40.71, 12),
+    ("San Juan", 8, -66.11, 18.47, 12), ("Suez", 8, 32.53, 29.97, 12),
+    ("Taipei", 8, 121.53, 25.05, 12), ("Piti/Tamuning", 14, 144.84, 13.52, 11),
+    ("Palermo", 14, 13.36, 38.12, 11), ("Sydney", 14, 151.21, -33.87, 11),
+    ("Fortaleza", 17, -38.54, -3.72, 10), ("Jakarta", 17, 106.85, -6.21, 10),
+    ("Las Palmas de Gran Canaria", 17, -15.42, 28.10, 10), ("Mumbai", 17, 72.88, 19.07, 10),
+]  # fmt: skip
+
+
+def test_hub_map_labels_sit_by_their_own_metro() -> None:
+    """ "5. Lisbon" once covered Marseille's point and "8. Marseille" Lisbon's (the labels
+    were placed before the figure's final layout moved the points). On the saved figure
+    every label points at its metro's coordinates and covers no other metro's point."""
+    from matplotlib.text import Text
+
+    ranking = pd.DataFrame(TOP_BY_CABLES, columns=["name", "rank", "lon", "lat", "value"])
+    fig = plot_hub_map(ranking)
+    fig.canvas.draw()  # the final layout
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    names = ranking["name"].tolist()
+    points = ax.transData.transform(ranking[["lon", "lat"]].to_numpy(dtype=float))
+    assert len(ax.texts) == 12
+    for label in ax.texts:
+        k = names.index(label.get_text().split(". ", 1)[1])
+        assert label.xy == pytest.approx(tuple(ranking.loc[k, ["lon", "lat"]]))
+        box = Text.get_window_extent(label, renderer)
+        covered = [names[i] for i in range(len(names)) if i != k and box.contains(*points[i])]
+        assert covered == [], f"{label.get_text()!r} covers {covered}"
+
+
 def test_hub_map_with_country_outlines() -> None:
     shapely = pytest.importorskip("shapely")
     countries = pd.DataFrame(

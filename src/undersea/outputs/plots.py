@@ -239,26 +239,40 @@ def place_labels(
     texts: Sequence[str],
     *,
     fontsize: float = 6.5,
+    points: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[Any]:
     """Label points without two labels overlapping, in order of priority (first first).
 
     Each label takes the first free spot of 8 directions on widening rings around its
-    point (:data:`_RINGS`), inside the axes; past the first ring a thin leader line joins
-    it to its point. A label with no free spot on any ring is left out (so labels never
-    overlap), and a warning names it. Deterministic: the same input, the same layout.
+    point (:data:`_RINGS`), inside the axes, covering no other point (of ``x, y`` and of
+    ``points``, every point drawn: a label over a neighbour's marker reads as that
+    neighbour's); past the first ring a thin leader line joins it to its point. A label
+    with no free spot on any ring is left out (so labels never overlap), and a warning
+    names it. Deterministic: the same input, the same layout.
+
+    Call it last, once everything else is drawn: the figure is laid out first and that
+    layout kept (its layout engine switched off), so that the labels stay where they were
+    measured; a layout run again afterwards would move the points under them.
 
     Returns
     -------
     list
         The matplotlib ``Annotation`` objects placed.
     """
-    ax.apply_aspect()  # measure in the final layout
-    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    fig = ax.get_figure(root=True)
+    assert fig is not None
+    fig.draw_without_rendering()  # measure in the final layout, and keep it
+    fig.set_layout_engine("none")
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     frame = ax.get_window_extent(renderer)
+    xs, ys = (np.r_[x, points[0]], np.r_[y, points[1]]) if points is not None else (x, y)
+    drawn = ax.transData.transform(np.c_[np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)])
     taken: list[Any] = []
     placed: list[Any] = []
     for px, py, text in zip(x, y, texts, strict=True):
-        label = _free_spot(ax, renderer, frame, taken, (float(px), float(py)), text, fontsize)
+        xy = (float(px), float(py))
+        others = drawn[~np.all(np.isclose(drawn, ax.transData.transform(xy)), axis=1)]
+        label = _free_spot(ax, renderer, frame, (taken, others), xy, text, fontsize)
         if label is None:
             warnings.warn(f"no room for the label {text!r}: left out", stacklevel=2)
             continue
@@ -279,11 +293,14 @@ def _free_spot(
     ax: Axes,
     renderer: Any,
     frame: Any,
-    taken: list[Any],
+    obstacles: tuple[list[Any], np.ndarray],
     xy: tuple[float, float],
     text: str,
     fontsize: float,
 ) -> Any:
+    """The first label position clear of the frame's edge, of the labels ``taken`` and of
+    the ``others`` points (display coordinates), or None."""
+    taken, others = obstacles
     for ring in _RINGS:
         for dx, dy in _DIRECTIONS:
             label = ax.annotate(
@@ -301,7 +318,8 @@ def _free_spot(
             )
             box = _text_box(label, renderer)
             inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
-            if inside and not any(box.overlaps(other) for other in taken):
+            covers = box.padded(2.0).count_contains(others) > 0
+            if inside and not covers and not any(box.overlaps(other) for other in taken):
                 return label
             label.remove()
     return None
@@ -361,6 +379,11 @@ def plot_hub_map(
     ax.set_xlim(-180, 180)
     ax.set_ylim(-60, 85)
     ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_title(title or f"Top {len(rows)} hubs by {metric or 'value'}", fontsize=10)
     named = rows.head(labels)
     place_labels(
         ax,
@@ -368,12 +391,8 @@ def plot_hub_map(
         named["lat"].to_numpy(dtype=float),
         [f"{r.rank}. {r.name}" for r in named.itertuples(index=False)],
         fontsize=6.5,
+        points=(rows["lon"].to_numpy(dtype=float), rows["lat"].to_numpy(dtype=float)),
     )
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for side in ax.spines.values():
-        side.set_visible(False)
-    ax.set_title(title or f"Top {len(rows)} hubs by {metric or 'value'}", fontsize=10)
     return fig
 
 
