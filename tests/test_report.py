@@ -101,6 +101,8 @@ def test_country_report_sections(country: Report) -> None:
     assert "P(severe or worse), after rerouting" in html  # both horizons of the capacity model
     assert "200 random scenarios (seed 3)" in html
     assert "accra-ghana" in html
+    # the routes' RTT is undersea route's calibrated estimate, and the assumptions say so
+    assert "calibrated, as `undersea route` gives it: rtt = 2 x (submarine_factor" in html
 
 
 def _stable(html: str) -> str:

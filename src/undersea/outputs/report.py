@@ -356,6 +356,11 @@ def _country_cables(net: Network, iso3: str) -> tuple[pd.DataFrame, pd.DataFrame
     return landings, cables.reset_index(drop=True)
 
 
+#: The latency model of the routes to the core (``undersea route``'s default), named in
+#: the report's assumptions.
+_LATENCY = "calibrated"
+
+
 def _core_routes(net: Network, country: pd.Series, alternatives: int) -> tuple[pd.DataFrame, str]:
     """Cable-disjoint routes from the country to the nearest core metro of another country."""
     from undersea.analysis.impact import core_metros
@@ -370,7 +375,7 @@ def _core_routes(net: Network, country: pd.Series, alternatives: int) -> tuple[p
     target = str(metros.index[int(np.argmin(km))])
     label = f"{metros.loc[target, 'name']}, {metros.loc[target, 'iso2']}"
     try:
-        routes = shortest_routes(net, place.id, target, alternatives=alternatives)
+        routes = shortest_routes(net, place.id, target, alternatives=alternatives, latency=_LATENCY)
     except NoRouteError as exc:
         return pd.DataFrame(
             {"route": [], "rtt_ms": [], "fibre_km": [], "cables": []}
@@ -384,6 +389,14 @@ def _core_routes(net: Network, country: pd.Series, alternatives: int) -> tuple[p
         }
     )
     return df, label
+
+
+def _latency_note(lat: dict[str, Any]) -> str:
+    """The latency model of the routes' RTT, with its fitted terms."""
+    terms = ", ".join(
+        f"{k} {lat[k]}" for k in ("submarine_factor", "land_factor", "hop_ms", "end_ms")
+    )
+    return f"{lat['latency']}, as `undersea route` gives it: {lat['model']} ({terms})"
 
 
 def _incident_replays(net: Network, iso2: str) -> pd.DataFrame:
@@ -558,7 +571,7 @@ def country_report(
             "Global core": f"the {s.core_metros} metros with the most cables in service "
             "(isolation and RTT inflation)",
             "Cable capacity": "lit capacity by RFS year and age (undersea.network.capacity)",
-            "Latency": str(latency_assumptions(net)["model"]),
+            "Latency": _latency_note(latency_assumptions(net, latency=_LATENCY)),
             "Fibre": f"n = {s.fibre_refractive_index}, per-hop allowance "
             f"{s.per_hop_delay_ms} ms, land route factor {s.land_route_factor}",
             "Incident replays": "each incident on the network as of its year",
