@@ -557,6 +557,9 @@ def test_counts_are_integers_in_every_output(runner) -> None:
     values = json.loads(res.stdout)["values"]
     assert all(type(v[c]) is int for v in values for c in COUNT_METRICS if v[c] is not None)
     assert all(type(v["cable_km"]) is float for v in values)
+    res = _invoke(runner, ["hubs", "--sample", "--history", "--since", "2020", "-f", "csv"])
+    table = pd.read_csv(io.StringIO(res.stdout), dtype=str)
+    assert table["value"].dropna().str.fullmatch(r"\d+").all(), res.stdout  # a long table
 
 
 def test_cli_hubs_table_csv_and_bad_input(runner) -> None:

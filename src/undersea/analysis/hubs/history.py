@@ -82,7 +82,8 @@ def _long_table(
     out.insert(0, "year", year[order])
     out.insert(1, "metric", np.asarray(names, dtype=object)[metric[order]])
     out.insert(2, "rank", pd.array(rank[order], dtype="Float64").astype("Int64"))
-    out["value"] = cube.ravel()[order]
+    counts = set(names) <= COUNT_METRICS  # one dtype for the column: Int64 if all count
+    out["value"] = pd.array(cube.ravel()[order], dtype="Int64" if counts else float)
     return out
 
 
@@ -126,8 +127,8 @@ def hub_history(
     -------
     pandas.DataFrame
         Long table: year, metric, rank (Int64, ``"min"`` ties, NA for NaN or 0), metro_id,
-        name, country, iso2, iso3, value; ordered by metric (as in ``METRICS``), year,
-        rank, metro_id.
+        name, country, iso2, iso3, value (Int64 when every metric is a count, float
+        otherwise); ordered by metric (as in ``METRICS``), year, rank, metro_id.
 
     Raises
     ------
