@@ -603,6 +603,33 @@ def test_search_shows_a_landing_point_as_a_click_does(page: Any) -> None:
     assert "sel=landing" in page.evaluate("location.hash")
 
 
+def test_impact_counts_the_countries_it_lists(page: Any) -> None:
+    # a country only slower (no cable or capacity lost) is listed: the KPI counts it too
+    row = {"cables_before": 2, "cables_after": 2, "lost_share": 0.0, "severity": "none"}
+    res = {
+        "model": "connectivity",
+        "scenario": {"label": "test", "n_failed_segments": 1, "failed_cables": ["x"]},
+        "severity_counts": {"degraded": 1},
+        "impact": [
+            {**row, "iso3": "YEM", "name": "Yemen", "cables_after": 1, "severity": "degraded"},
+            {**row, "iso3": "SOM", "name": "Somalia", "rtt_inflation_ms": 9.2},
+            {**row, "iso3": "FRA", "name": "France", "rtt_inflation_ms": 0.4},
+        ],
+    }
+    shown = page.evaluate(
+        """async (res) => {
+          const { renderImpact } = await import('/static/js/impact.js');
+          const out = document.createElement('div');
+          document.body.append(out);
+          renderImpact(out, res);
+          return [out.querySelector('[data-testid=affected]').textContent,
+                  out.querySelectorAll('#impact-table tbody tr').length];
+        }""",
+        res,
+    )
+    assert shown == ["2", 2]
+
+
 def test_errors_are_friendly(page: Any) -> None:
     page.fill("#cut-cable", "no such cable at all")
     page.click("#cut-run")

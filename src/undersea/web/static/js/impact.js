@@ -82,7 +82,8 @@ const touched = (r) =>
 
 export function renderImpact(out, res, { note = "", onRowClick } = {}) {
   const sc = res.scenario;
-  const affected = res.impact.filter((r) => r.cables_after < r.cables_before || r.lost_share > 0);
+  // the countries hit are the rows listed: the KPI counts what the table shows
+  const rows = res.impact.filter(touched);
   const later = res.severity_rerouted_counts;
   const delivered = res.impact.some((r) => r.delivered_after_gbps != null);
   out.innerHTML = `${note ? `<p class="note" data-testid="cut-note">${escapeHtml(note)}</p>` : ""}<h3>${escapeHtml(sc.label)}</h3>
@@ -90,9 +91,8 @@ export function renderImpact(out, res, { note = "", onRowClick } = {}) {
     ${sc.note ? `<p class="muted">${escapeHtml(sc.note)}</p>` : ""}
     <div class="kpis"><div class="kpi"><b>${sc.n_failed_segments}</b><span>segments cut</span></div>
     <div class="kpi"><b>${sc.failed_cables.length}</b><span>cables hit</span></div>
-    <div class="kpi"><b data-testid="affected">${affected.length}</b><span>countries hit</span></div></div>
+    <div class="kpi"><b data-testid="affected">${rows.length}</b><span title="lost a cable or capacity, or 5 ms or more slower">countries hit</span></div></div>
     <p class="muted">${later ? "Immediately: " : ""}${tally(res.severity_counts)}${later ? `; after rerouting: ${tally(later)}` : ""}${delivered ? " · capacity delivered after rerouting, with the bottleneck" : ""}. Click a column to sort.</p>`;
-  const rows = res.impact.filter(touched);
   const table = renderTable(out, {
     id: "impact-table",
     caption: "Impact per country",
