@@ -575,6 +575,19 @@ def test_route_with_alternatives_and_geometry(client: TestClient) -> None:
     assert all(f["geometry"]["type"] == "LineString" for f in feats)
 
 
+def test_route_lengths_are_served_unrounded(
+    client: TestClient, sample_net: undersea.Network
+) -> None:
+    # the page rounds each km once, as the CLI does: a 0.1-km rounding first would show a
+    # 3.46-km backhaul as 4 km where the CLI says 3
+    body = client.get("/api/route", params={"from": "Abidjan", "to": "Lisbon"}).json()
+    served = body["routes"][0]
+    exact = undersea.shortest_route(sample_net, "Abidjan", "Lisbon")
+    assert [h["km"] for h in served["hops"]] == [h.km for h in exact.hops]
+    assert served["fibre_km"] == exact.fibre_km
+    assert served["great_circle_km"] == exact.great_circle_km
+
+
 def test_no_route_is_an_outcome_not_an_error(client: TestClient) -> None:
     r = client.get("/api/route", params={"from": "Tonga", "to": "Lagos", "year": 1998})
     assert r.status_code == 200

@@ -282,6 +282,11 @@ def hub_profile_endpoint(
 
 def _route_dict(net: Network, route: Route) -> dict[str, Any]:
     out = jsonable(route.as_dict())
+    # lengths unrounded: the page rounds them once for display, as the CLI does (3.46 km
+    # shows as 3, where a 0.1-km rounding first would show 4)
+    out["fibre_km"], out["great_circle_km"] = route.fibre_km, route.great_circle_km
+    for hop, exact in zip(out["hops"], route.hops, strict=True):
+        hop["km"] = exact.km
     geo = route_to_geojson(net, route)
     for f in geo["features"]:
         f["geometry"]["coordinates"] = round_coords(f["geometry"]["coordinates"])

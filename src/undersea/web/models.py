@@ -242,7 +242,8 @@ class RouteOut(BaseModel):
         default_factory=list,
         description="Route.as_dict() of each route (docs/routes.md): rtt_ms (estimate of the "
         "model named in latency), rtt_low_ms / rtt_high_ms (its interval), rtt_floor_ms "
-        "(physical estimate), fibre_km, hops, metros, cables..., plus geometry.",
+        "(physical estimate), fibre_km, hops, metros, cables..., plus geometry; the km "
+        "fields (fibre_km, great_circle_km, each hop's km) are not rounded.",
     )
 
 
