@@ -630,6 +630,27 @@ def test_impact_counts_the_countries_it_lists(page: Any) -> None:
     assert shown == ["2", 2]
 
 
+def test_route_from_a_landing_point_names_it(page: Any) -> None:
+    page.fill("#search", "Lagos, Nigeria")
+    page.wait_for_selector("#search-results li")
+    page.keyboard.press("Enter")
+    page.click("#details [data-act='from']")
+    assert page.input_value("#route-from") == "Lagos, Nigeria"
+
+
+def test_a_shared_address_naming_no_cable_selects_nothing(browser: Any, sample_url: str) -> None:
+    ctx, page, watch = _open(browser, sample_url, path="/#sel=cable%3Anope")
+    try:
+        page.wait_for_selector("#details .error")
+        assert "nope" in page.inner_text("#details .error")
+        assert "Selected" not in page.inner_text("#legend")
+        assert page.evaluate("window.undersea.map.selected") == []
+        assert "sel=" not in page.evaluate("location.hash")
+    finally:
+        ctx.close()
+    watch.check()
+
+
 def test_errors_are_friendly(page: Any) -> None:
     page.fill("#cut-cable", "no such cable at all")
     page.click("#cut-run")

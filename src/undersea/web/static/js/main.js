@@ -486,11 +486,7 @@ function detailsCard(html) {
   card.hidden = false;
   card.querySelector(".close").addEventListener("click", () => {
     card.hidden = true;
-    map.setSelected([]);
-    map.markPlace(null);
-    state.selection = null;
-    writeUrl();
-    renderLegend();
+    unselect();
   });
   if (COARSE) card.scrollIntoView({ block: "nearest" });
   return card;
@@ -527,8 +523,17 @@ async function showCable(id, { zoom = true } = {}) {
     });
     card.querySelectorAll("[data-lp]").forEach((b) => b.addEventListener("click", () => showLanding(b.dataset.lp)));
   } catch (err) {
+    unselect(); // an unknown cable (a stale shared address): nothing is selected
     detailsCard(`<p class="error">${escapeHtml(err.message)}</p>`);
   }
+}
+
+function unselect() {
+  map.setSelected([]);
+  map.markPlace(null);
+  state.selection = null;
+  writeUrl();
+  renderLegend();
 }
 
 async function showLanding(id) {
@@ -554,11 +559,12 @@ async function showLanding(id) {
       runCut();
     });
     card.querySelector('[data-act="from"]')?.addEventListener("click", () => {
-      $("#route-from").value = id;
+      $("#route-from").value = lp.name || id; // the name every command resolves, as a reader reads it
       state.selectTab("route");
       $("#route-to").focus();
     });
   } catch (err) {
+    unselect();
     detailsCard(`<p class="error">${escapeHtml(err.message)}</p>`);
   }
 }
@@ -617,7 +623,7 @@ function searchIndex() {
     items.push({ kind: "country", kindLabel: "country", name: c.name, id: c.iso3, sub: c.iso2, routeName: c.name });
   }
   for (const m of state.metros) items.push(metroItem(m));
-  for (const l of state.landing) items.push({ kind: "landing", kindLabel: "landing point", name: l.name, id: l.id, sub: l.iso2, lon: l.lon, lat: l.lat, routeName: l.id });
+  for (const l of state.landing) items.push({ kind: "landing", kindLabel: "landing point", name: l.name, id: l.id, sub: l.iso2, lon: l.lon, lat: l.lat });
   return items;
 }
 
