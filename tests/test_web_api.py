@@ -575,6 +575,18 @@ def test_route_with_alternatives_and_geometry(client: TestClient) -> None:
     assert all(f["geometry"]["type"] == "LineString" for f in feats)
 
 
+def test_search_answers_an_unknown_name_with_its_close_matches(client: TestClient) -> None:
+    # a search box asks at every keystroke: an unknown name is an answer, not a 404
+    typo = client.get("/api/search", params={"name": "Lagso"})
+    assert typo.status_code == 200
+    assert typo.json()["found"] == []
+    assert "Lagos" in typo.json()["matches"]
+    both = client.get("/api/search", params={"name": "WACS"}).json()
+    assert [f["kind"] for f in both["found"]] == ["cable"]
+    place = client.get("/api/search", params={"name": "Lagos"}).json()["found"][0]
+    assert place == client.get("/api/resolve", params={"name": "Lagos"}).json()
+
+
 def test_route_lengths_are_served_unrounded(
     client: TestClient, sample_net: undersea.Network
 ) -> None:
@@ -902,6 +914,7 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
         "/api/chokepoints.geojson",
         "/api/cut",
         "/api/route",
+        "/api/search",
         "/api/hubs",
         "/api/hubs/metrics",
         "/api/hubs/{metro}/history",

@@ -9,6 +9,7 @@ missing (``.ci/run`` installs both). Screenshots are kept under ``artifacts/``.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +45,8 @@ IDLE = """() => new Promise((done) => {
   m.triggerRepaint();
 })"""
 WACS = "west-africa-cable-system-wacs"
+# how chromium logs a request the server refused (a 4xx answer)
+REFUSED = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d")
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +71,13 @@ class Watch:
         self.foreign: list[str] = []
         host = urlsplit(base).netloc
         page.on("pageerror", lambda e: self.errors.append(str(e)))
-        # console errors, except the 4xx answers the page handles itself
+        # console errors, except the 4xx answers the page shows the user (a refused cut, a
+        # stale shared address): a 5xx or a failed request is an error
         page.on(
             "console",
             lambda m: (
                 self.errors.append(m.text)
-                if m.type == "error" and not m.text.startswith("Failed to load resource")
+                if m.type == "error" and not REFUSED.match(m.text)
                 else None
             ),
         )
@@ -591,6 +595,22 @@ def test_an_error_names_its_field(browser: Any, sample_url: str) -> None:
     finally:
         ctx.close()
     watch.check()
+
+
+def test_searching_an_unknown_name_logs_nothing(browser: Any, sample_url: str) -> None:
+    ctx, page, _ = _open(browser, sample_url)
+    logged: list[str] = []
+    page.on("console", lambda m: logged.append(m.text) if m.type == "error" else None)
+    try:
+        page.type("#search", "Lagso")  # a typo: answered with its close match
+        page.wait_for_function(
+            "document.querySelector('#search-results li span')?.textContent === 'Lagos'"
+        )
+        page.fill("#search", "zzzzqqq no such place")
+        page.wait_for_timeout(600)
+    finally:
+        ctx.close()
+    assert logged == []
 
 
 def test_search_shows_a_landing_point_as_a_click_does(page: Any) -> None:

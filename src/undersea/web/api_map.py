@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
+from undersea._errors import UnknownNameError
 from undersea.analysis.names import NameKind, resolve
 from undersea.geo.regions import chokepoints, chokepoints_table, region_to_geojson
 from undersea.network.core import Network
@@ -102,6 +103,27 @@ def info(state: State) -> dict[str, Any]:
         },
         "limits": state.limits.public(),
     }
+
+
+@router.get("/search", tags=["records"])
+def search_name(
+    state: State,
+    name: Annotated[str, Query(min_length=1, max_length=200, description="What a user typed.")],
+    year: Year = None,
+    planned: Planned = False,
+) -> dict[str, Any]:
+    """What a name resolves to as a place and as a cable (``resolve``), for a search box:
+    ``found`` (each as ``/api/resolve`` answers it) and ``matches`` (the close matches of
+    the kinds it does not resolve as). An unknown name is an answer here, not a 404."""
+    net = view_of(state, year, planned)
+    found: list[dict[str, Any]] = []
+    matches: list[str] = []
+    for kind in ("place", "cable"):
+        try:
+            found.append(resolve(net, name, kind=kind).as_dict())
+        except UnknownNameError as exc:  # ambiguous names too: their candidates
+            matches.extend(m for m in exc.matches if m not in matches)
+    return {"found": found, "matches": matches}
 
 
 # --------------------------------------------------------------------------- cables

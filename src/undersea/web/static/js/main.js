@@ -632,8 +632,9 @@ function folded(text) {
   return String(text).normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase();
 }
 
-// The search entries a name resolves to as every command resolves it (GET /api/resolve,
+// The search entries a name resolves to as every command resolves it (GET /api/search,
 // as a place and as a cable); with `suggest`, those of its close matches when it is unknown.
+// An unknown name is an answer there, not an error: a keystroke logs nothing.
 async function resolveSearch(text, suggest) {
   const index = searchIndex();
   // ids: country:GB, metro:lagos-ng, a cable's or a landing point's own (a point: none)
@@ -641,17 +642,18 @@ async function resolveSearch(text, suggest) {
     r.kind === "country"
       ? index.find((i) => i.kind === "country" && `country:${i.sub}` === r.id)
       : index.find((i) => i.kind === r.kind && i.id === r.id.replace(/^metro:/, ""));
-  const asked = ["place", "cable"].map((kind) =>
-    get("resolve", { name: text, kind, year: state.year, planned: state.planned }).then(
-      (r) => [entry(r)],
-      (err) => {
-        if (!suggest) return [];
-        const close = new Set((err.body?.matches || []).map(folded));
-        return index.filter((i) => close.has(folded(i.name)) || close.has(folded(i.id)));
-      },
-    ),
-  );
-  return (await Promise.all(asked)).flat().filter(Boolean);
+  let res;
+  try {
+    res = await get("search", { name: text, year: state.year, planned: state.planned });
+  } catch {
+    return [];
+  }
+  const found = res.found.map(entry);
+  if (suggest) {
+    const close = new Set(res.matches.map(folded));
+    found.push(...index.filter((i) => close.has(folded(i.name)) || close.has(folded(i.id))));
+  }
+  return found.filter(Boolean);
 }
 
 function bindSearch() {
