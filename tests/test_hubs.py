@@ -694,6 +694,20 @@ def test_cli_hubs_refuses_options_it_would_ignore(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_cli_hubs_sample_compares_within_the_sample(
+    capsys: pytest.CaptureFixture[str], shared_data: Path
+) -> None:
+    """`hubs --sample --compare-with 2024-03` ranked the sample against the real data
+    directory's 2024-03 snapshot: two worlds mixed."""
+    from undersea.cli import main
+
+    argv = ["hubs", "--sample", "--data-dir", str(shared_data), "--compare-with", "2024-03"]
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    assert capsys.readouterr().err.startswith("error: unknown snapshot '2024-03'; did you mean")
+
+
 # ----------------------------------------------------------------- real snapshots
 
 

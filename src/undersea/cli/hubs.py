@@ -208,7 +208,7 @@ def hubs(
                 "--plot or --map"
             )
         new = open_network(data_dir, snapshot, sample=sample)
-        old = load(compare_with, data_dir=data_dir)
+        old = load(compare_with, data_dir=data_dir, sample=sample)
         new, old = (new, old) if land else (new.without_land(), old.without_land())
         _emit_comparison(
             compare_snapshots(old, new, year=year, by=metric, include_planned=planned), fmt, top
