@@ -1098,3 +1098,9 @@ def test_real_cut_route_and_hubs(real_client: TestClient) -> None:
     assert 100 < route["routes"][0]["rtt_ms"] < 250
     hubs = real_client.get("/api/hubs", params={"year": 2024, "top": 5}).json()
     assert hubs[0]["metro_id"] == "singapore-sg"
+    # it ranks the stitched history, and says so as `undersea hubs --year 1988` does
+    before = real_client.get("/api/hubs", params={"year": 1988}).json()["message"]
+    assert before == (
+        "year 1988 is outside the data: the history stitched up to the 2024-03 snapshot "
+        "covers 1989-2026"
+    )

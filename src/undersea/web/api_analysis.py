@@ -26,7 +26,7 @@ from undersea.analysis.risk import risk
 from undersea.analysis.routes.matrix import rtt_matrix
 from undersea.analysis.routes.routing import Route, route_to_geojson, shortest_routes
 from undersea.geo.regions import BBox, Circle, PolygonRegion, Region, region_from_geojson
-from undersea.network.core import Network
+from undersea.network.core import Network, check_year
 from undersea.scenarios.builders import Scenario, scenario
 from undersea.scenarios.hazards import HazardSpec, Hotspots, from_spec
 from undersea.scenarios.incidents import incident
@@ -218,8 +218,9 @@ def hubs(
             ["query", "top"], f"top {top} is over the limit of {state.limits.max_top}", kind="limit"
         )
     key = resolve_metric(metric, available=list(hub_metric_names(state)))
-    state.check_year(year)
     net = state.hub_network
+    if year is not None:  # the years of the history ranked, as `undersea hubs --year` says
+        check_year(net, year)
     table = state.memo(
         ("hubs", key, year, planned),
         lambda: hub_ranking(net, year=year, by=key, include_planned=planned),
