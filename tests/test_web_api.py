@@ -623,6 +623,20 @@ def test_route_between_two_names_of_one_place_says_so(client: TestClient) -> Non
     assert r.json()["reason"] is None
 
 
+def test_route_without_fails_cables_first_as_the_cli_does(client: TestClient) -> None:
+    """`undersea route --without` and shortest_routes(without=) had no web counterpart."""
+    params = {"from": "Lagos", "to": "Lisbon", "without": ["ACE,MainOne"]}
+    route = client.get("/api/route", params=params).json()["routes"][0]
+    assert not {"Africa Coast to Europe (ACE)", "MainOne"} & set(route["cables"])
+    assert set(route["avoided_cables"]) == {"Africa Coast to Europe (ACE)", "MainOne"}
+    repeated = client.get("/api/route", params={**params, "without": ["ACE", "MainOne"]})
+    assert repeated.json()["routes"][0]["avoided_cables"] == route["avoided_cables"]
+    unknown = client.get("/api/route", params={**params, "without": ["ACEE"]})
+    assert unknown.status_code == 404
+    assert unknown.json()["name"] == "ACEE"
+    assert unknown.json()["detail"].startswith("unknown cable 'ACEE'")
+
+
 def test_route_bad_input(client: TestClient) -> None:
     r = client.get("/api/route", params={"from": "Lagos", "to": "Xyzzyville Qq"})
     assert r.status_code == 404

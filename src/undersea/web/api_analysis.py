@@ -314,17 +314,37 @@ def route(
     strict: Annotated[
         bool, Query(description="Refuse a name borne by several places (409) instead of ranking.")
     ] = False,
+    without: Annotated[
+        list[str] | None,
+        Query(
+            description="Fail these cables first: name, id or short name (ACE); repeat or "
+            "comma-separate (as `undersea route --without`).",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """The route of least delay between two places and up to 3 cable-disjoint
-    alternatives (``shortest_routes``), with RTT, hops, cables and geometry.
+    alternatives (``shortest_routes``), with RTT, hops, cables and geometry; ``without``
+    fails cables first (an unknown one is 404 with close matches).
 
     No path between the places is not an error: the answer is ``{"outcome": "no_route",
     "reason": ...}`` with status 200. Two names of one place give the zero-length route
     with the ``reason`` that says so (as the CLI does)."""
+    if len(without or ()) > state.limits.max_names:
+        raise FieldError(
+            ["query", "without"],
+            f"{len(without or ())} cables given; the limit is {state.limits.max_names} per request",
+            kind="limit",
+        )
     net = state.view(year, planned)
     try:
         found = shortest_routes(
-            net, origin, destination, alternatives=alternatives, latency=latency, strict=strict
+            net,
+            origin,
+            destination,
+            alternatives=alternatives,
+            without=without or (),
+            latency=latency,
+            strict=strict,
         )
     except NoRouteError as exc:
         return {"outcome": "no_route", "reason": str(exc), "routes": []}
