@@ -137,6 +137,23 @@ def test_cut_region_metro_and_csv(capsys):
     assert out.splitlines()[0] == ",".join([*COUNTRY_FIELDS, *CAPACITY_FIELDS])
 
 
+def test_cut_csv_writes_no_route_as_an_empty_cell_as_json_writes_null(capsys):
+    """`cut --format csv` wrote `inf` where JSON wrote null (a country with no route)."""
+    import csv
+    import io
+
+    code, out, _ = run(capsys, "cut", "--bbox", "-180,-90,180,90", "--sample", "-f", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert not {"inf", "-inf"} & {v for r in rows for v in r.values()}
+    cut_off = [r for r in rows if r["isolated"] == "True"]
+    assert cut_off
+    assert all(r["rtt_after_ms"] == r["rtt_inflation_ms"] == "" for r in cut_off)
+    code, out, _ = run(capsys, "cut", "--bbox", "-180,-90,180,90", "--sample", "-f", "json")
+    doc = strict_json(out)
+    assert all(r["rtt_inflation_ms"] is None for r in doc["countries"] if r["isolated"])
+
+
 def test_cut_table(capsys):
     code, out, _ = run(capsys, "cut", "SAT-3/WASC", "WACS", "--sample")
     assert code == 0

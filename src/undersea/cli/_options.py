@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections.abc import Callable, Iterator, Sequence
@@ -28,7 +26,7 @@ from rich.table import Table
 from undersea._errors import OutputError
 from undersea.network.core import Network, check_year
 from undersea.network.loading import load, load_stitched
-from undersea.outputs.export import check_output_path
+from undersea.outputs.export import check_output_path, csv_text
 
 __all__ = [
     "LOAD_POLICY",
@@ -238,10 +236,7 @@ def emit_table(
         emit_json(df.to_dict(orient="records"))
         return
     if fmt is Format.csv:
-        buf = io.StringIO()
-        flat = df.map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
-        flat.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL)
-        typer.echo(buf.getvalue(), nl=False)
+        typer.echo(csv_text(df), nl=False)
         return
     table = Table(title=title, show_lines=False)
     for col in df.columns:

@@ -54,6 +54,7 @@ __all__ = [
     "FORMATS",
     "TABLES",
     "check_output_path",
+    "csv_text",
     "format_for",
     "from_geodataframe",
     "graph_for_graphml",
@@ -310,11 +311,16 @@ def table_to_geojson(df: pd.DataFrame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": feats}
 
 
-def _csv_text(df: pd.DataFrame) -> str:
-    flat = _plain(df)
+def csv_text(df: pd.DataFrame) -> str:
+    """``df`` as CSV text, the one rule of every CSV undersea writes (``export`` and the
+    CLI's ``--format csv``): geometry as WKT, a list cell joined with ``;``, and a missing
+    value, NaN or ±inf (no route), an empty cell, as JSON writes them null."""
+    flat = _plain(df).replace([np.inf, -np.inf], np.nan)
     for col in flat.columns:
         if flat[col].dtype == object:
-            flat[col] = [";".join(map(str, v)) if isinstance(v, list) else v for v in flat[col]]
+            flat[col] = [
+                ";".join(map(str, v)) if isinstance(v, list | tuple) else v for v in flat[col]
+            ]
     buf = io.StringIO()
     flat.to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue()
@@ -322,7 +328,7 @@ def _csv_text(df: pd.DataFrame) -> str:
 
 def _text(df: pd.DataFrame, fmt: str) -> str:
     if fmt == "csv":
-        return _csv_text(df)
+        return csv_text(df)
     if fmt == "json":
         return (
             json.dumps(_records(_plain(df)), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
