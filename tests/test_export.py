@@ -392,6 +392,33 @@ def test_cli_export_every_table(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert read_graphml(tmp_path / "n.graphml").number_of_nodes() > 30
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "cables", "-o", "x.csv", "-f", "json"],
+        ["export", "network", "-o", "x.csv"],
+        ["sql", "select 1 as a", "-o", "x.csv", "-f", "json"],
+    ],
+)
+def test_cli_refuses_a_format_its_output_suffix_contradicts(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export cables -o x.csv -f json` wrote JSON into x.csv (and `export network -o x.csv`
+    GraphML)."""
+    argv = [str(tmp_path / a) if a == "x.csv" else a for a in argv]
+    assert _cli([*argv, "--sample"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: '{tmp_path / 'x.csv'}' is a csv file name but the format")
+    assert err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_suffix_holds_its_geo_format_too(tmp_path: Path) -> None:
+    assert export.format_for(tmp_path / "m.json", "geojson") == "geojson"
+    assert export.format_for(tmp_path / "m.parquet", "geoparquet") == "geoparquet"
+    assert export.format_for(tmp_path / "m.txt", "json") == "json"
+
+
 def test_cli_export_stdout_and_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert _cli(["export", "metros", "--sample", "-f", "geojson"]) == 0
     doc = json.loads(capsys.readouterr().out)

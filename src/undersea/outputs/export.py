@@ -92,6 +92,8 @@ _SUFFIXES = {
     ".geojson": "geojson",
     ".graphml": "graphml",
 }
+#: The other format a suffix also holds (GeoJSON is JSON, GeoParquet is Parquet).
+_ALSO = {".json": "geojson", ".parquet": "geoparquet"}
 #: Columns that hold lists in the canonical tables (``;``-joined in CSV).
 LIST_COLUMNS = frozenset({"owners", "suppliers", "neighbours"})
 
@@ -279,15 +281,24 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------------------- writers
 def format_for(path: str | os.PathLike[str] | None, fmt: str | None = None) -> str:
-    """The output format: ``fmt`` if given, else from the file suffix, else ``csv``."""
+    """The output format: ``fmt`` if given, else from the file suffix, else ``csv``.
+
+    A ``fmt`` that contradicts a known suffix (JSON into ``x.csv``) is an OutputError; a
+    GeoJSON ``.json`` or a GeoParquet ``.parquet`` is no contradiction.
+    """
+    suffix = "" if path is None else Path(path).suffix.lower()
     if fmt is not None:
         fmt = str(fmt).lower()
         if fmt not in FORMATS:
             raise UnknownNameError("format", fmt, FORMATS)
+        if suffix in _SUFFIXES and fmt not in (_SUFFIXES[suffix], _ALSO.get(suffix)):
+            raise OutputError(
+                f"{os.fspath(path)!r} is a {_SUFFIXES[suffix]} file name but the format "  # type: ignore[arg-type]
+                f"asked for is {fmt}: give the file a .{fmt} suffix or leave the format out"
+            )
         return fmt
     if path is None:
         return "csv"
-    suffix = Path(path).suffix.lower()
     if suffix not in _SUFFIXES:
         raise OutputError(
             f"cannot tell the format of {os.fspath(path)!r} from its suffix; "
@@ -645,6 +656,7 @@ def write_graphml(g: nx.Graph, path: Target) -> None:
         stream: IO[str] = sys.stdout if path is None else path  # type: ignore[assignment]
         stream.write(buf.getvalue().decode("utf-8"))
         return
+    format_for(path, "graphml")  # no GraphML into a .csv
     _atomic_write(Path(path), lambda p: nx.write_graphml(clean, p))
 
 
