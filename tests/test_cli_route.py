@@ -186,6 +186,19 @@ def test_matrix_files(capsys, tmp_path) -> None:
     assert ".csv or .parquet" in err
 
 
+def test_matrix_refuses_a_format_its_files_ignore(capsys, tmp_path) -> None:
+    """`matrix -o m.csv -f json` wrote CSV and ignored -f, as `--plot h.png -f json` did."""
+    base = ["matrix", "--sample", "--metros", "Lagos,Accra"]
+    csv_out = tmp_path / "m.csv"
+    code, _, err = run(capsys, *base, "-o", str(csv_out), "-f", "json")
+    assert code == 2
+    assert err.startswith(f"error: '{csv_out}' is a csv file name but the format asked for")
+    code, _, err = run(capsys, *base, "--plot", str(tmp_path / "h.png"), "-f", "csv")
+    assert (code, err) == (2, "error: --format is for standard output, which --plot leaves quiet\n")
+    assert list(tmp_path.iterdir()) == []
+    assert run(capsys, *base, "-o", str(csv_out), "-f", "csv")[0] == 0
+
+
 def test_matrix_needs_places(capsys) -> None:
     code, _, err = run(capsys, "matrix", "--sample")
     assert code == 2

@@ -33,7 +33,7 @@ from undersea.cli._options import (
     matrix_path,
     open_network,
 )
-from undersea.outputs.export import write_matrix
+from undersea.outputs.export import format_for, write_matrix
 from undersea.outputs.plots import plot_rtt_matrix
 
 __all__ = ["matrix", "route", "split_places"]
@@ -233,6 +233,10 @@ def matrix(
     """
     if (metros is None) == (countries is None):
         raise InvalidArgumentError("give --metros (or '--metros all') or --countries")
+    if fmt is not Format.table and output is not None:
+        format_for(output, fmt.value)  # no -f json with -o x.csv
+    elif fmt is not Format.table and plot is not None:
+        raise InvalidArgumentError("--format is for standard output, which --plot leaves quiet")
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     names = split_places(metros) if metros is not None else None
     every = names is not None and [n.casefold() for n in names] == ["all"]
