@@ -708,6 +708,36 @@ def test_cli_hubs_sample_compares_within_the_sample(
     assert capsys.readouterr().err.startswith("error: unknown snapshot '2024-03'; did you mean")
 
 
+@pytest.mark.parametrize(
+    ("argv", "flags"),
+    [
+        (["hub", "Accra", "--since", "1990", "--until", "2030"], ("--since 1990", "--until 2030")),
+        (
+            ["hubs", "--history", "--since", "1990", "--year", "2030"],
+            ("--since 1990", "--year 2030"),
+        ),
+        (  # once, with the flags, though the library checks the years again
+            ["report", "hub", "Accra", "--since", "1990", "--until", "2030", "-o", "REPORT"],
+            ("--since 1990", "--until 2030"),
+        ),
+    ],
+)
+def test_cli_a_history_clipped_to_the_data_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], flags: tuple[str, str]
+) -> None:
+    """`hub Marseille --until 2030` stopped at the data's last year without a word."""
+    from undersea.cli import main
+
+    argv = [str(tmp_path / "r.html") if a == "REPORT" else a for a in argv]
+
+    main([*argv, "--sample"])
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning")]
+    assert err == [
+        f"warning: years 1997-2025 shown, not {flags[0]} to {flags[1]}: the 2024-01 snapshot "
+        "covers 1997-2025"
+    ]
+
+
 # ----------------------------------------------------------------- real snapshots
 
 

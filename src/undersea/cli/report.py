@@ -93,9 +93,15 @@ def report_hub(
     if output is not None:
         report_paths(output, pdf=pdf)
     net = hub_network(data_dir, snapshot, sample=sample)  # the stitched history by default
-    history_years(net, since, until, step, names=YEAR_FLAGS)  # refused as `hub` refuses them
-    rep = hub_report(
-        net, metro, since=since, until=until, step=step, include_planned=planned, progress=_stage
+    years = history_years(net, since, until, step, names=YEAR_FLAGS)  # as `hub` checks them
+    rep = hub_report(  # the years clipped to the data (said once, with the flags, above)
+        net,
+        metro,
+        since=years[0],
+        until=years[-1],
+        step=step,
+        include_planned=planned,
+        progress=_stage,
     )
     _save(rep, output, pdf)
 

@@ -9,6 +9,7 @@ row by row. A Network never changes in place.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -23,6 +24,7 @@ from undersea._errors import (
     AmbiguousNameError,
     InvalidArgumentError,
     InvalidScenarioError,
+    UnderseaWarning,
     UnknownNameError,
 )
 from undersea.geo.gazetteer import name_key
@@ -857,7 +859,8 @@ def check_year_range(
     net: Network, since: int, until: int, *, names: tuple[str, str] = ("since", "until")
 ) -> range:
     """The years from ``since`` to ``until`` that the network's data covers
-    (:func:`covered_years`), else InvalidScenarioError naming both (``names``: the CLI
+    (:func:`covered_years`; an UnderseaWarning names them when the range is clipped), else
+    InvalidScenarioError naming both (``names``: the CLI
     passes its flags) and the data's years; InvalidArgumentError when ``since`` is after
     ``until``. The one check of a history's years (``hub``,
     ``hubs --history``, ``report hub``).
@@ -878,7 +881,15 @@ def check_year_range(
         raise InvalidArgumentError(
             f"{names[0]} {since} is after {names[1]} {until}: {_coverage(net)}"
         )
-    return range(max(int(since), first), min(int(until), last) + 1)
+    years = range(max(int(since), first), min(int(until), last) + 1)
+    if len(years) < int(until) - int(since) + 1:  # clipped, by design: but say so
+        warnings.warn(
+            f"years {years[0]}-{years[-1]} shown, not {names[0]} {since} to {names[1]} "
+            f"{until}: {_coverage(net)}",
+            UnderseaWarning,
+            stacklevel=2,
+        )
+    return years
 
 
 def _coverage(net: Network) -> str:
