@@ -127,3 +127,60 @@ def test_impossible_cable_values_are_refused(net, kwargs, match):
 def test_impossible_land_link_lengths_are_refused(net, length):
     with pytest.raises(InvalidArgumentError, match="length_km must be a finite number of km"):
         with_land_link(net, "Lagos", "Abidjan", length_km=length)
+
+
+# ---------------------------------------------------------------------------- failed land links
+
+
+@pytest.fixture(scope="module")
+def coast():
+    from .conftest import coast_network
+
+    return coast_network(
+        [("abidjan-ci", "ouagadougou-bf", 900.0), ("accra-gh", "ouagadougou-bf", 1100.0)]
+    )
+
+
+def _failed(before, after) -> list[tuple[str, str]]:
+    links = before.links[before.link_active & ~after.link_active]
+    return sorted(zip(links["u"], links["v"], strict=True))
+
+
+def test_without_land_links_fails_the_link_between_two_places(coast):
+    border = [("metro:abidjan-ci", "metro:ouagadougou-bf")]
+    for pair in [
+        ("abidjan-ci", "ouagadougou-bf"),  # metro ids, either way round
+        ("Ouagadougou", "Abidjan"),  # metro names
+        ("Abidjan, CI", "metro:ouagadougou-bf"),  # "Name, ISO2" and a node id
+    ]:
+        cut = coast.without(land_links=[pair])
+        assert _failed(coast, cut) == border
+    assert coast.link_active.all()  # the original never changes
+    # a landing point and its metro name the backhaul between them
+    cut = coast.without(land_links=[("e", "Abidjan")])
+    assert _failed(coast, cut) == [("e", "metro:abidjan-ci")]
+    # with the other failures of one call
+    both = coast.without(cables=["spur"], land_links=[("Accra", "Ouagadougou")])
+    assert _failed(coast, both) == [("metro:accra-gh", "metro:ouagadougou-bf")]
+    assert both.n_segments < coast.n_segments
+
+
+@pytest.mark.parametrize(
+    ("pair", "error", "match"),
+    [
+        (("Abidjn", "Ouagadougou"), UnknownNameError, r"unknown metro 'Abidjn'; did you mean"),
+        (
+            ("Dakar", "Ouagadougou"),
+            InvalidArgumentError,
+            r"^no land link joins Dakar, SN and Ouagadougou, BF; land links from Dakar, SN go "
+            r"to: A, Senegal \(backhaul\); land links from Ouagadougou, BF go to: Abidjan, CI "
+            r"\(border\), Accra, GH \(border\)$",
+        ),
+        (("Abidjan", "abidjan-ci"), InvalidArgumentError, "two different places, not Abidjan"),
+        ("Abidjan", InvalidArgumentError, r"land_links takes \(end, end\) pairs"),
+        (("Abidjan", "Accra", "Lagos"), InvalidArgumentError, "land_links takes"),
+    ],
+)
+def test_without_land_links_refuses_what_is_not_a_land_link(coast, pair, error, match):
+    with pytest.raises(error, match=match):
+        coast.without(land_links=[pair])

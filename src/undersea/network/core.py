@@ -396,13 +396,26 @@ class Network:
         segments: Iterable[str | int] = (),
         landing_points: Iterable[str] = (),
         metros: Iterable[str] = (),
+        land_links: Iterable[tuple[str, str]] = (),
     ) -> Network:
-        """A copy with the named cables, segments, landing stations and metros failed.
+        """A copy with the named cables, segments, landing stations, metros and land
+        links failed.
 
         Names are matched as by :meth:`cable` / :meth:`landing_point` / :meth:`metro`;
         segments by id (``"<cable_id>:<k>"``) or row index. A failed metro takes its land
-        links and the landing stations that backhaul to it.
+        links and the landing stations that backhaul to it. A land link is named by its
+        two ends, ``("krasnoyarsk-ru", "dikson-ru")`` (metros or landing points, see
+        :func:`~undersea.network.whatif.land_link_rows`); every land link between them
+        fails, and a pair that no land link joins is refused.
+
+        Examples
+        --------
+        >>> import undersea
+        >>> net = undersea.load(sample=True)
+        >>> int((~net.without(land_links=[("Brest", "Marseille")]).link_active).sum())
+        1
         """
+        link_off = self._land_link_mask(land_links)
         off = np.zeros(len(self.active), dtype=bool)
         for name in cables:
             off |= self.seg_cable == self.cable_index(name)
@@ -421,13 +434,27 @@ class Network:
             node = self.node_index(lp)
             failed[node] = True
             off |= (self.seg_u == node) | (self.seg_v == node)
-        link_off = failed[self._base.link_u] | failed[self._base.link_v]
+        link_off |= failed[self._base.link_u] | failed[self._base.link_v]
         return replace(
             self,
             active=_readonly(self.active & ~off),
             failed_nodes=_readonly(failed),
             link_active=_readonly(self.link_active & ~link_off),
         )
+
+    def _land_link_mask(self, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
+        """Bool per land link: those joining one of the (end, end) pairs."""
+        from undersea.network.whatif import land_link_rows
+
+        off = np.zeros(len(self.link_active), dtype=bool)
+        for pair in pairs:
+            if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
+                raise InvalidArgumentError(
+                    f"land_links takes (end, end) pairs, such as ('krasnoyarsk-ru', "
+                    f"'dikson-ru'); got {pair!r}"
+                )
+            off[land_link_rows(self, str(pair[0]), str(pair[1]))] = True
+        return off
 
     def with_cable(self, name: str, landings: Sequence[Any], **kwargs: Any) -> Network:
         """A copy with a new cable (see :func:`undersea.network.whatif.with_cable`)."""

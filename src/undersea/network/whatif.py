@@ -1,4 +1,5 @@
-"""What-if edits: new cables, new landings (branches), new land links, retired cables.
+"""What-if edits: new cables, new landings (branches), new land links, retired cables;
+and the one lookup of an existing land link by its two ends (:func:`land_link_rows`).
 
 Each edit returns a new :class:`~undersea.network.core.Network`; the original never changes.
 New nodes, segments and links are *appended*, so every index of the original network
@@ -35,6 +36,7 @@ __all__ = [
     "check_capacity_tbps",
     "check_length_km",
     "check_rfs_year",
+    "land_link_rows",
     "retire_cable",
     "with_cable",
     "with_land_link",
@@ -527,6 +529,89 @@ def _node_of(net: Network, place: str) -> int:
             return net.node_index(metro_node(net.metro(place)["metro_id"]))
         except UnknownNameError:
             raise first from None
+
+
+def land_link_rows(net: Network, a: str, b: str) -> np.ndarray:
+    """Rows of :attr:`Network.links` (in use or not) that join two places, either way round.
+
+    A place is a node id (``"metro:krasnoyarsk-ru"``, a landing point id), a metro (id,
+    name, ``"Name, ISO2"``: :meth:`Network.metro`) or a landing point
+    (:meth:`Network.landing_point`); a name that is both (``"Dikson"``, the metro and
+    its landing point) stands for either, so ``("Krasnoyarsk", "Dikson")`` is the
+    domestic link and ``("Dikson, Russia", "dikson-ru")`` the backhaul. Raises
+    :class:`~undersea.UnknownNameError` for an unknown place and
+    :class:`~undersea.InvalidArgumentError`, naming the land links that leave each end,
+    when no land link joins the two.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> net = undersea.load(sample=True)
+    >>> rows = land_link_rows(net, "Brest", "Marseille")
+    >>> net.links.loc[rows, "kind"].tolist()
+    ['domestic']
+    """
+    ends_a, ends_b = _land_ends(net, a), _land_ends(net, b)
+    if set(ends_a) & set(ends_b) and len(ends_a) == len(ends_b) == 1:
+        raise InvalidArgumentError(
+            f"a land link joins two different places, not {_node_label(net, ends_a[0])} twice"
+        )
+    lu, lv = net.edge_u[len(net.seg_u) :], net.edge_v[len(net.seg_u) :]
+    hit = (np.isin(lu, ends_a) & np.isin(lv, ends_b)) | (np.isin(lu, ends_b) & np.isin(lv, ends_a))
+    rows = np.flatnonzero(hit)
+    if not len(rows):
+        raise InvalidArgumentError(
+            f"no land link joins {_node_label(net, ends_a[0])} and "
+            f"{_node_label(net, ends_b[0])}; {_links_from(net, ends_a)}; {_links_from(net, ends_b)}"
+        )
+    return rows
+
+
+def _land_ends(net: Network, place: str) -> list[int]:
+    """The nodes a land link's end names: a node id, else its metro and its landing point."""
+    text = str(place).strip()
+    k = int(pd.Index(net.nodes["node_id"]).get_indexer([text])[0])
+    if k >= 0:
+        return [k]
+    found: list[int] = []
+    errors: list[UnknownNameError] = []
+    for lookup in (_metro_end, _landing_end):
+        try:
+            found.append(net.node_index(lookup(net, text)))
+        except UnknownNameError as exc:
+            errors.append(exc)
+    if not found:
+        raise errors[0] from None
+    return found
+
+
+def _metro_end(net: Network, text: str) -> str:
+    return metro_node(str(net.metro(text)["metro_id"]))
+
+
+def _landing_end(net: Network, text: str) -> str:
+    return str(net.landing_point(text)["id"])
+
+
+def _node_label(net: Network, k: int) -> str:
+    row = net.nodes.iloc[k]
+    return f"{row['name']}, {row['iso2']}" if row["kind"] == "metro" else str(row["name"])
+
+
+def _links_from(net: Network, ends: Sequence[int], most: int = 8) -> str:
+    """'land links from X go to: A (border), B (domestic)' for the first end with any."""
+    lu, lv = net.edge_u[len(net.seg_u) :], net.edge_v[len(net.seg_u) :]
+    kinds = net.links["kind"].to_numpy(dtype=object)
+    for k in ends:
+        rows = np.flatnonzero((lu == k) | (lv == k))
+        if len(rows):
+            far = np.where(lu[rows] == k, lv[rows], lu[rows])
+            shown = [
+                f"{_node_label(net, int(f))} ({kinds[r]})" for f, r in zip(far, rows, strict=True)
+            ]
+            more = f" and {len(shown) - most} more" if len(shown) > most else ""
+            return f"land links from {_node_label(net, k)} go to: {', '.join(shown[:most])}{more}"
+    return f"{_node_label(net, ends[0])} has no land link"
 
 
 def retire_cable(net: Network, cable: str) -> Network:
