@@ -30,6 +30,7 @@ _ROUTE_KEYS = {
     "cables",
     "rank",
     "avoided_cables",
+    "avoided_land_links",
     "from_place",
     "to_place",
     "assumptions",
@@ -133,10 +134,31 @@ def test_route_without_and_year(capsys) -> None:
     assert err.strip() == "error: Tonga has no in-service cable in 2005"
 
 
+def test_route_without_land_fails_a_land_link(capsys) -> None:
+    ends = ["Alexandria, EG", "Suez", "--sample"]
+    code, out, _ = run(capsys, "route", *ends, "-f", "json")
+    assert [h["link"] for h in json.loads(out)[0]["hops"]] == ["domestic"]
+    args = ["route", *ends, "--without-land", "Alexandria, EG;Suez"]
+    code, out, _ = run(capsys, *args, "-f", "json")
+    assert code == 0
+    route = json.loads(out)[0]
+    assert route["cables"] == ["SEA-ME-WE 4"]  # by sea, between the two landing points
+    assert route["avoided_land_links"] == ["Alexandria, EG – Suez, EG"]
+    code, out, _ = run(capsys, *args)
+    assert "avoids: land Alexandria, EG – Suez, EG" in out  # the table says what it cut
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["Lagoss", "Lisbon"], "unknown place 'Lagoss'; did you mean: 'Lagos'"),
+        (
+            ["Lagos", "Lisbon", "--without-land", "Lagos,Lisbon"],
+            "error: no land link joins Lagos, NG and Lisbon, PT; land links from Lagos, NG go "
+            "to: Lagos, Nigeria (backhaul); land links from Lisbon, PT go to: ",
+        ),
+        (["Lagos", "Lisbon", "--without-land", "Suez"], "a land link is its two ends"),
+        (["Lagos", "Lisbon", "--without-land", "Suezz,Lagos"], "unknown place 'Suezz'"),
         (["Alexandria", "Lisbon", "--strict"], "ambiguous place 'Alexandria'"),
         (["Lagos", "Lisbon", "--without", "ACEE"], "unknown cable 'ACEE'"),
         (["Lagos", "Lisbon", "-k", "-1"], "greater than or equal to 0"),

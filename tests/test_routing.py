@@ -24,6 +24,7 @@ from undersea.analysis.routes.routing import (
     delay_graph,
     fibre_km_per_ms,
     resolve_cables,
+    resolve_land_links,
     route_to_geojson,
     shortest_route,
     shortest_routes,
@@ -34,7 +35,7 @@ from undersea.network.land import LandLayer
 from undersea.network.topology import build_topology
 from undersea.settings import get_settings
 
-from .conftest import make_snapshot, network_from
+from .conftest import coast_network, make_snapshot, network_from
 
 # ---------------------------------------------------------------------------- builders
 
@@ -417,6 +418,53 @@ def test_route_json_contract() -> None:
     assert d["assumptions"]["fibre_refractive_index"] == pytest.approx(1.468)
 
 
+# ---------------------------------------------------------------------------- failed land links
+
+
+@pytest.fixture(scope="module")
+def coast() -> Network:
+    """The coast with inland Ouagadougou behind two borders: Abidjan (900 km), Accra."""
+    return coast_network(
+        [("abidjan-ci", "ouagadougou-bf", 900.0), ("accra-gh", "ouagadougou-bf", 1100.0)]
+    )
+
+
+def test_without_land_fails_a_land_link_and_the_route_goes_round(coast: Network) -> None:
+    before = shortest_route(coast, "ouagadougou-bf", "dakar-sn")
+    assert before.metros[:2] == ("Ouagadougou, BF", "Abidjan, CI")
+    assert before.avoided_land_links == ()
+    (after,) = shortest_routes(
+        coast, "ouagadougou-bf", "dakar-sn", without_land="Ouagadougou,Abidjan"
+    )
+    assert after.metros[:2] == ("Ouagadougou, BF", "Accra, GH")
+    assert after.hops[0].km == pytest.approx(1100.0)
+    assert after.rtt_ms > before.rtt_ms
+    assert after.avoided_land_links == ("Ouagadougou, BF – Abidjan, CI",)
+    assert after.as_dict()["avoided_land_links"] == ["Ouagadougou, BF – Abidjan, CI"]
+    # a pair and an "A;B" text name the same link; failing both borders leaves no way out
+    assert resolve_land_links(coast, [("Abidjan", "Ouagadougou"), "abidjan-ci;ouagadougou-bf"]) == [
+        ("metro:abidjan-ci", "metro:ouagadougou-bf")  # once
+    ]
+    both = ["Ouagadougou,Abidjan", "Accra,Ouagadougou"]
+    with pytest.raises(NoRouteError, match="avoiding land Ouagadougou, BF – Abidjan, CI, land"):
+        shortest_routes(coast, "ouagadougou-bf", "dakar-sn", without_land=both)
+
+
+@pytest.mark.parametrize(
+    ("link", "error", "match"),
+    [
+        ("Ouagadougou", InvalidArgumentError, r"a land link is its two ends.*names 1 place"),
+        ("Ouagadougou,Abidjan,Accra", InvalidArgumentError, r"names 3 place"),
+        ("Ouagadougou,Abidjn", UnknownNameError, r"unknown place 'Abidjn'; did you mean"),
+        ("Ghana,Ouagadougou", InvalidArgumentError, r"'Ghana' is a country \(Ghana\): a land"),
+        ("Dakar,Ouagadougou", InvalidArgumentError, r"^no land link joins Dakar, SN and Ouaga"),
+    ],
+)
+def test_without_land_bad_input_is_one_clear_error(coast: Network, link, error, match) -> None:
+    with pytest.raises(error, match=match):
+        shortest_routes(coast, "ouagadougou-bf", "dakar-sn", without_land=[link])
+
+
 # ---------------------------------------------------------------------------- real data
 
 
@@ -470,3 +518,19 @@ def test_real_reasons_and_years(net2024: Network) -> None:
     old = shortest_route(net2024.as_of(2005), "Lagos", "London")
     new = shortest_route(net2024, "Lagos", "London")
     assert new.rtt_ms <= old.rtt_ms  # more cables can only help
+
+
+@pytest.mark.realdata
+def test_ulan_bator_london_without_the_krasnoyarsk_dikson_link(net2024: Network) -> None:
+    """The 3,029 km Krasnoyarsk–Dikson link runs where no fibre does: failing it sends the
+    route west over Russia's domestic links, a little slower."""
+    before = shortest_route(net2024, "Ulan Bator", "London")
+    assert ("Krasnoyarsk, RU", "Dikson, RU") in [(h.from_name, h.to_name) for h in before.hops]
+    (after,) = shortest_routes(net2024, "Ulan Bator", "London", without_land=["Krasnoyarsk,Dikson"])
+    assert "Dikson, RU" not in after.metros
+    assert after.rtt_ms > before.rtt_ms
+    assert after.avoided_land_links == ("Krasnoyarsk, RU – Dikson, RU",)
+    with pytest.raises(
+        InvalidArgumentError, match=r"no land link joins Krasnoyarsk, RU and Moscow"
+    ):
+        shortest_routes(net2024, "Ulan Bator", "London", without_land=["Krasnoyarsk,Moscow"])

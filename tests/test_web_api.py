@@ -637,6 +637,25 @@ def test_route_without_fails_cables_first_as_the_cli_does(client: TestClient) ->
     assert unknown.json()["detail"].startswith("unknown cable 'ACEE'")
 
 
+def test_route_without_land_fails_land_links_as_the_cli_does(client: TestClient) -> None:
+    params = {"from": "Alexandria, EG", "to": "Suez", "without_land": ["Alexandria, EG;Suez"]}
+    r = client.get("/api/route", params=params)
+    assert r.status_code == 200, r.text
+    route = r.json()["routes"][0]
+    assert route["cables"] == ["SEA-ME-WE 4"]
+    assert route["avoided_land_links"] == ["Alexandria, EG – Suez, EG"]
+    r = client.get("/api/route", params={**params, "without_land": ["Suez,Lagos"]})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["query", "without_land"]
+    assert r.json()["message"].startswith("without_land: no land link joins Suez, EG and Lagos")
+    r = client.get("/api/route", params={**params, "without_land": ["Suez"]})
+    assert r.status_code == 422
+    assert "a land link is its two ends" in r.json()["message"]
+    r = client.get("/api/route", params={**params, "without_land": ["Suezz,Lagos"]})
+    assert r.status_code == 404
+    assert r.json()["name"] == "Suezz"
+
+
 def test_route_bad_input(client: TestClient) -> None:
     r = client.get("/api/route", params={"from": "Lagos", "to": "Xyzzyville Qq"})
     assert r.status_code == 404

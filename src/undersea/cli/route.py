@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +14,7 @@ from rich.table import Table
 from undersea._errors import InvalidArgumentError
 from undersea.analysis.routes.matrix import RTT_FIELDS, rtt_matrices, rtt_matrix
 from undersea.analysis.routes.places import countries_in
-from undersea.analysis.routes.routing import Route, shortest_routes
+from undersea.analysis.routes.routing import Route, shortest_routes, split_places
 from undersea.cli._app import app, err_console
 from undersea.cli._options import (
     DataDirOpt,
@@ -42,8 +41,6 @@ _PLACE_HELP = (
     "metro, city, landing point, country (ISO code or name), or a point 'LAT,LON'"
     " (latitude first, as in cut --region) or 'lat=…,lon=…'"
 )
-#: a piece such as "NG" or "US-OR" after a comma qualifies the name before it
-_QUALIFIER = re.compile(r"^[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?$")
 
 
 class LatencyChoice(StrEnum):
@@ -84,6 +81,15 @@ def route(
             help="Fail these cables first: name, id or short name (ACE); repeat or comma-separate.",
         ),
     ] = None,
+    without_land: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--without-land",
+            help="Fail the land link between two places first: 'A,B' (metros or landing "
+            "points, e.g. 'Krasnoyarsk,Dikson'; 'A;B' when a name holds a comma); repeat "
+            "for several links.",
+        ),
+    ] = None,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
     sample: SampleOpt = False,
@@ -104,6 +110,10 @@ def route(
 
     --format json prints a list with one object per route (the documented contract).
 
+    --without-land fails a land link (the generated ones stand in for terrestrial fibre
+    and may run where none does): undersea route "Ulan Bator" London
+    --without-land "Krasnoyarsk,Dikson".
+
     Example: undersea route Lagos Frankfurt --alternatives 3 --without "ACE"
     """
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
@@ -113,6 +123,7 @@ def route(
         destination,
         alternatives=alternatives,
         without=without or (),
+        without_land=without_land or (),
         latency=latency.value,
         strict=strict,
     )
@@ -162,8 +173,9 @@ def _print_itinerary(routes: Sequence[Route], asked: int) -> None:
             console.print(_hop_table(r))
         if r.metros:
             console.print("  metros: " + " → ".join(r.metros), markup=False)
-        if r.avoided_cables:
-            console.print("  avoids: " + ", ".join(r.avoided_cables), markup=False)
+        avoids = [*r.avoided_cables, *(f"land {x}" for x in r.avoided_land_links)]
+        if avoids:
+            console.print("  avoids: " + ", ".join(avoids), markup=False)
         console.print()
     if len(routes) <= asked:
         which = "the route" if len(routes) == 1 else "the last route"
@@ -271,24 +283,3 @@ def _emit_matrices(ms: dict[str, pd.DataFrame]) -> None:
             ]
     out["assumptions"] = m.attrs["assumptions"]
     emit_json(out)
-
-
-def split_places(values: Sequence[str]) -> list[str]:
-    """Place names from ``--metros`` values: split on ';' if any, else on ','.
-
-    After a comma split, a piece that is an ISO2 code or region (``NG``, ``US-OR``) is
-    kept with the name before it, so ``"Lagos, NG,Marseille"`` gives two places.
-    """
-    out: list[str] = []
-    for value in values:
-        if ";" in value:
-            out += [p.strip() for p in value.split(";") if p.strip()]
-            continue
-        pieces: list[str] = []
-        for p in (x.strip() for x in value.split(",")):
-            if pieces and _QUALIFIER.match(p):
-                pieces[-1] = f"{pieces[-1]}, {p}"
-            elif p:
-                pieces.append(p)
-        out += pieces
-    return out

@@ -24,7 +24,12 @@ from undersea.analysis.hubs.ranking import (
 from undersea.analysis.impact import SEVERITIES, country_impact, metro_impact
 from undersea.analysis.risk import risk
 from undersea.analysis.routes.matrix import rtt_matrix
-from undersea.analysis.routes.routing import Route, route_to_geojson, shortest_routes
+from undersea.analysis.routes.routing import (
+    Route,
+    resolve_land_links,
+    route_to_geojson,
+    shortest_routes,
+)
 from undersea.geo.regions import BBox, Circle, PolygonRegion, Region, region_from_geojson
 from undersea.network.core import Network, check_year
 from undersea.scenarios.builders import Scenario, scenario
@@ -321,21 +326,39 @@ def route(
             "comma-separate (as `undersea route --without`).",
         ),
     ] = None,
+    without_land: Annotated[
+        list[str] | None,
+        Query(
+            description="Fail the land link between two places first: 'A,B' (metros or "
+            "landing points, 'A;B' when a name holds a comma); repeat for several links "
+            "(as `undersea route --without-land`).",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """The route of least delay between two places and up to 3 cable-disjoint
     alternatives (``shortest_routes``), with RTT, hops, cables and geometry; ``without``
-    fails cables first (an unknown one is 404 with close matches).
+    fails cables first (an unknown one is 404 with close matches), ``without_land`` land
+    links (a pair no land link joins is 422, naming the links that leave each end).
 
     No path between the places is not an error: the answer is ``{"outcome": "no_route",
     "reason": ...}`` with status 200. Two names of one place give the zero-length route
     with the ``reason`` that says so (as the CLI does)."""
-    if len(without or ()) > state.limits.max_names:
-        raise FieldError(
-            ["query", "without"],
-            f"{len(without or ())} cables given; the limit is {state.limits.max_names} per request",
-            kind="limit",
-        )
+    for name, given, what in (
+        ("without", without, "cables"),
+        ("without_land", without_land, "land links"),
+    ):
+        if len(given or ()) > state.limits.max_names:
+            raise FieldError(
+                ["query", name],
+                f"{len(given or ())} {what} given; the limit is "
+                f"{state.limits.max_names} per request",
+                kind="limit",
+            )
     net = state.view(year, planned)
+    try:  # resolved here so that a bad link is a 422 naming the field
+        links = resolve_land_links(net, without_land or (), strict=strict)
+    except InvalidArgumentError as exc:
+        raise FieldError(["query", "without_land"], str(exc)) from None
     try:
         found = shortest_routes(
             net,
@@ -343,6 +366,7 @@ def route(
             destination,
             alternatives=alternatives,
             without=without or (),
+            without_land=links,
             latency=latency,
             strict=strict,
         )

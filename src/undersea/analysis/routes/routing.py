@@ -38,8 +38,9 @@ in-service cable in 2005"). The same place at both ends gives a zero-length rout
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -57,6 +58,7 @@ from undersea.analysis.routes.places import Place, resolve_place
 from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
 from undersea.network.graph import lightest_csr
+from undersea.network.whatif import land_link_rows
 from undersea.settings import Settings
 
 __all__ = [
@@ -66,9 +68,11 @@ __all__ = [
     "fibre_km_per_ms",
     "latency_assumptions",
     "resolve_cables",
+    "resolve_land_links",
     "route_to_geojson",
     "shortest_route",
     "shortest_routes",
+    "split_places",
 ]
 
 PlaceLike = str | tuple[float, float] | Place
@@ -122,7 +126,9 @@ class Route:
     ``rtt_ms`` is the estimate of the model the route was found with (``latency``);
     ``rtt_low_ms`` and ``rtt_high_ms`` bound it (equal to it for the physical model);
     ``rtt_floor_ms`` is the physical estimate of the least-delay physical path between
-    the same places, with the same cables avoided.
+    the same places, with the same cables avoided. ``avoided_cables`` and
+    ``avoided_land_links`` (``"Krasnoyarsk, RU – Dikson, RU"``) are what the route was
+    told, or earlier routes made it, avoid.
     """
 
     origin: Place
@@ -135,6 +141,7 @@ class Route:
     landing_points: tuple[str, ...]
     rank: int = 0
     avoided_cables: tuple[str, ...] = ()
+    avoided_land_links: tuple[str, ...] = ()
     assumptions: Mapping[str, Any] = field(default_factory=dict)
     path: tuple[int, ...] = field(default=(), repr=False)
     edges: tuple[int, ...] = field(default=(), repr=False)
@@ -208,6 +215,7 @@ class Route:
             "cables": list(self.cables),
             "rank": self.rank,
             "avoided_cables": list(self.avoided_cables),
+            "avoided_land_links": list(self.avoided_land_links),
             "from_place": self.origin.as_dict(),
             "to_place": self.destination.as_dict(),
             "assumptions": dict(self.assumptions),
@@ -536,6 +544,90 @@ def _cable_id(net: Network, name: str) -> str:
     return str(net.cable(name)["id"])
 
 
+# ---------------------------------------------------------------------------- land links
+#: a piece such as "NG" or "US-OR" after a comma qualifies the name before it
+_QUALIFIER = re.compile(r"^[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?$")
+
+
+def split_places(values: Iterable[str]) -> list[str]:
+    """Place names from comma-separated text: split on ';' if any, else on ','.
+
+    After a comma split, a piece that is an ISO2 code or region (``NG``, ``US-OR``) is
+    kept with the name before it, so ``"Lagos, NG,Marseille"`` gives two places.
+
+    Examples
+    --------
+    >>> split_places(["Lagos, NG,Marseille", "Alexandria, NSW, Australia;Suez"])
+    ['Lagos, NG', 'Marseille', 'Alexandria, NSW, Australia', 'Suez']
+    """
+    out: list[str] = []
+    for value in values:
+        if ";" in value:
+            out += [p.strip() for p in value.split(";") if p.strip()]
+            continue
+        pieces: list[str] = []
+        for p in (x.strip() for x in value.split(",")):
+            if pieces and _QUALIFIER.match(p):
+                pieces[-1] = f"{pieces[-1]}, {p}"
+            elif p:
+                pieces.append(p)
+        out += pieces
+    return out
+
+
+def resolve_land_links(
+    net: Network, links: Iterable[str | Sequence[str]], *, strict: bool = False
+) -> list[tuple[str, str]]:
+    """Node-id pairs of land links named by their two ends, for ``net.without(land_links=)``.
+
+    A link is a pair of places or one text ``"A,B"`` (``"A;B"`` when a name holds a
+    comma; ``"Lagos, NG,Ibadan"`` keeps the country code with its name, as
+    :func:`split_places` does). Each end is resolved as a route's end is
+    (:func:`~undersea.analysis.routes.places.resolve_place`: metro ids and names, cities,
+    landing points) and must be a metro or a landing point. Raises
+    :class:`~undersea.UnknownNameError` for an unknown place and
+    :class:`~undersea.InvalidArgumentError` for a text that is not two places, an end
+    that is a country, a city with no metro or a point, or two places that no land link
+    joins (the message lists the land links that leave them).
+
+    Examples
+    --------
+    >>> import undersea
+    >>> net = undersea.load(sample=True)
+    >>> resolve_land_links(net, ["Brest, FR,Marseille"])
+    [('metro:brest-fr', 'metro:marseille-fr')]
+    """
+    out: list[tuple[str, str]] = []
+    for link in links:
+        ends = split_places([link]) if isinstance(link, str) else [str(p) for p in link]
+        if len(ends) != 2:
+            raise InvalidArgumentError(
+                f"a land link is its two ends, 'A,B' (or 'A;B' when a name holds a comma), "
+                f"such as 'Krasnoyarsk,Dikson'; {link!r} names {len(ends)} place(s)"
+            )
+        a, b = (_land_end(net, e, strict=strict) for e in ends)
+        land_link_rows(net, a, b)  # a pair no land link joins is refused by name
+        out.append((a, b))
+    return list(dict.fromkeys(out))
+
+
+def _land_end(net: Network, text: str, *, strict: bool) -> str:
+    place = resolve_place(net, text, strict=strict)
+    if place.kind in ("metro", "landing"):
+        return place.id
+    raise InvalidArgumentError(
+        f"{text!r} is {'an' if place.kind[0] in 'aeiou' else 'a'} {place.kind} ({place.name}): "
+        "a land link's ends are metros or landing points"
+    )
+
+
+def _link_labels(net: Network, links: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+    """'A – B' for land links given as node-id pairs (metros as 'Name, ISO2')."""
+    nodes = net.nodes.set_index("node_id")
+    name = nodes["name"].where(nodes["kind"].ne("metro"), nodes["name"] + ", " + nodes["iso2"])
+    return tuple(f"{name[a]} – {name[b]}" for a, b in links)
+
+
 # ---------------------------------------------------------------------------- public
 def shortest_routes(
     net: Network,
@@ -544,6 +636,7 @@ def shortest_routes(
     *,
     alternatives: int = 0,
     without: Iterable[str] = (),
+    without_land: Iterable[str | Sequence[str]] = (),
     latency: str = "calibrated",
     settings: Settings | None = None,
     strict: bool = False,
@@ -554,7 +647,10 @@ def shortest_routes(
     avoids every cable ridden by routes ``0..k-1``; the list stops early when no such
     route exists. ``without`` fails cables first (names, ids or short names, see
     :func:`resolve_cables`), as ``net.without(cables=...)`` does; every route lists them
-    in its ``avoided_cables``. ``latency`` picks the model the routes are found and timed
+    in its ``avoided_cables``. ``without_land`` fails land links by their two ends
+    (``"Krasnoyarsk,Dikson"`` or a pair, see :func:`resolve_land_links`), as
+    ``net.without(land_links=...)`` does; every route lists them in its
+    ``avoided_land_links``. ``latency`` picks the model the routes are found and timed
     with: ``"calibrated"`` (estimate with interval) or ``"physical"`` (today's floor).
     Raises :class:`~undersea.NoRouteError` (with the reason) when not even the first route
     exists. ``strict=True`` refuses a place name borne by several places instead of
@@ -574,8 +670,12 @@ def shortest_routes(
     s = settings or net.settings
     model = latency_model(s, latency)
     cut = resolve_cables(net, [without] if isinstance(without, str) else without)
-    if cut:
-        net = net.without(cables=cut)
+    links = resolve_land_links(
+        net, [without_land] if isinstance(without_land, str) else without_land, strict=strict
+    )
+    if cut or links:
+        net = net.without(cables=cut, land_links=links)
+    land_off = _link_labels(net, links)
     places = (
         resolve_place(net, origin, settings=s, strict=strict),
         resolve_place(net, destination, settings=s, strict=strict),
@@ -587,7 +687,9 @@ def shortest_routes(
         mask = base.copy()
         mask[: len(net.seg_u)] &= ~avoided[net.seg_cable]
         names = tuple(net.all_cables["name"].to_numpy(dtype=object)[avoided].astype(str))
-        route = _one_route(net, places, mask, s, model, rank=rank, avoided=names)
+        route = _one_route(
+            net, places, mask, s, model, rank=rank, avoided=names, avoided_land=land_off
+        )
         if route is None:
             break
         routes.append(route)
@@ -607,6 +709,7 @@ def _one_route(
     *,
     rank: int,
     avoided: tuple[str, ...],
+    avoided_land: tuple[str, ...] = (),
 ) -> Route | None:
     a, b = places
     if a.id == b.id:
@@ -615,15 +718,17 @@ def _one_route(
     found = _search(g, 0, 1)
     if found is None:
         if rank == 0:
-            raise NoRouteError(_no_route_reason(net, g, places, mask, avoided))
+            gone = (*avoided, *(f"land {x}" for x in avoided_land))
+            raise NoRouteError(_no_route_reason(net, g, places, mask, gone))
         return None
     floor = 0.0
     if model.name != "physical":
         physical = _search(_build(net, places, mask, latency_model(s, "physical")), 0, 1)
         floor = 2.0 * physical[1] if physical is not None else np.nan
-    return _assemble(
+    route = _assemble(
         net, g, places, found[0], s, model=model, floor=floor, rank=rank, avoided=avoided
     )
+    return replace(route, avoided_land_links=avoided_land)
 
 
 def _zero_route(net: Network, a: Place, b: Place, s: Settings, latency: str) -> Route:

@@ -74,6 +74,11 @@ function drawRoute(i) {
   renderLegend();
 }
 
+function avoids(r) {
+  const all = [...r.avoided_cables, ...(r.avoided_land_links || []).map((x) => `land ${x}`)];
+  return all.length ? ` Avoids ${escapeHtml(all.join(", "))}.` : "";
+}
+
 function routeHtml(r, i) {
   const hops = r.hops
     .map((h) => `<li>${h.kind === "segment" ? `<b>${escapeHtml(h.cable)}</b>` : `<span class="muted">${escapeHtml(h.link)} link</span>`} ${escapeHtml(h.from)} → ${escapeHtml(h.to)} <span class="muted">${fmt(h.km, 0)} km</span></li>`)
@@ -83,7 +88,7 @@ function routeHtml(r, i) {
     <div class="kpis"><div class="kpi"><b data-testid="rtt">${fmt(r.rtt_ms, 1)}</b><span>ms RTT</span></div>
     <div class="kpi"><b>${r.hop_count}</b><span>hops</span></div>
     <div class="kpi"><b>${fmt(r.fibre_km, 0)}</b><span>km of fibre</span></div></div>
-    <p class="muted">Great-circle floor ${fmt(r.great_circle_rtt_ms, 1)} ms RTT over ${fmt(r.great_circle_km, 0)} km.${r.avoided_cables.length ? ` Avoids ${escapeHtml(r.avoided_cables.join(", "))}.` : ""}</p>
+    <p class="muted">Great-circle floor ${fmt(r.great_circle_rtt_ms, 1)} ms RTT over ${fmt(r.great_circle_km, 0)} km.${avoids(r)}</p>
     <ol class="hops">${hops}</ol>
     ${i || state.routeResult.routes.length > 1 ? `<button type="button" data-route="${i}">Show on map</button>` : ""}</div>`;
 }
