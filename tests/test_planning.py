@@ -271,6 +271,25 @@ def test_compare_routes_hubs_and_changes(sample):
     assert json.dumps(cmp.to_dict())
 
 
+def test_compare_a_removed_land_link(sample):
+    """whatif --remove-land-link: the route goes by sea and risk is judged for its ends."""
+    gone = Candidate("rm", "remove_land_link", ("Alexandria, EG", "Suez"))
+    assert gone.describe() == "remove land link Alexandria, EG – Suez"
+    after = apply_candidates(sample, [gone])
+    cmp = compare(sample, after, routes=[("Alexandria, EG", "Suez")], n_scenarios=50)
+    assert cmp.changes.to_dict(orient="records") == [
+        {"change": "removed land link", "id": "metro:alexandria-eg – metro:suez-eg",
+         "name": "domestic"}
+    ]  # fmt: skip
+    r = cmp.routes.iloc[0]
+    assert r["rtt_after_ms"] > r["rtt_before_ms"]
+    assert list(r["cables_after"]) == ["SEA-ME-WE 4"]
+    rerouted = cmp.risk["p_severe_rerouted_before"].notna()  # the edit's countries only
+    assert cmp.risk.loc[rerouted, "iso2"].tolist() == ["EG"]
+    with pytest.raises(InvalidArgumentError, match="no land link joins Suez, EG and Lagos, NG"):
+        Candidate("x", "remove_land_link", ("Suez", "Lagos")).apply(sample)
+
+
 def test_new_cables_are_built_now_and_their_capacity_counts(coast):
     weak = Candidate("weak", landings=("sn", "ng"), capacity_tbps=1e-6)
     strong = Candidate("strong", landings=("sn", "ng"))
@@ -492,6 +511,11 @@ def test_plan_with_a_length_budget(coast):
         ),
         (
             {"candidates": [Candidate("x", "retire", cable="trunk")]},
+            InvalidArgumentError,
+            "not a build",
+        ),
+        (
+            {"candidates": [Candidate("x", "remove_land_link", ("sn", "gn"))]},
             InvalidArgumentError,
             "not a build",
         ),
@@ -748,6 +772,18 @@ def test_cli_whatif_prints_the_hazard_as_risk_does(capsys):
     assert "hazard length_proportional(rate_per_1000km=0.1)," in out
 
 
+def test_cli_whatif_removes_a_land_link(capsys):
+    argv = ["whatif", "--sample", "--remove-land-link", "Alexandria, EG;Suez", "--no-hubs"]
+    code, out, _ = _run(capsys, [*argv, "--compare-routes", "Alexandria, EG->Suez", "-f", "json"])
+    assert code == 0
+    doc = json.loads(out)
+    assert [c["change"] for c in doc["changes"]] == ["removed land link"]
+    assert doc["routes"][0]["change_ms"] > 0
+    code, out, err = _run(capsys, ["whatif", "--sample", "--remove-land-link", "Suez,Lagos"])
+    assert code == 2
+    assert err.startswith("error: no land link joins Suez, EG and Lagos, NG; land links from")
+
+
 def test_cli_plan_header_rounds_as_the_tables_do(capsys):
     argv = ["plan", "--sample", "--countries", "Mauritania", "--new-cables", "1"]
     argv += ["--max-length", "3000km", "--scenarios", "700", "--seed", "1"]
@@ -762,6 +798,8 @@ def test_cli_plan_header_rounds_as_the_tables_do(capsys):
         ["whatif", "--sample"],
         ["whatif", "--sample", "--add-cable", "Lagos,Atlantis"],
         ["whatif", "--sample", "--add-landing", "nocolon"],
+        ["whatif", "--sample", "--remove-land-link", "Suez"],
+        ["whatif", "--sample", "--remove-land-link", "Suezz,Alexandria, EG"],
         ["plan", "--sample", "--countries", "Mauritania", "--max-length", "far"],
         ["plan", "--sample", "--countries", "Mauritania", "--new-cables", "999"],
         ["dependency", "--sample"],

@@ -26,6 +26,7 @@ from undersea.analysis.planning.candidates import (
 )
 from undersea.analysis.planning.comparison import compare
 from undersea.analysis.planning.optimise import plan
+from undersea.analysis.routes.routing import split_places
 from undersea.cli._app import app
 from undersea.cli._options import (
     DataDirOpt,
@@ -107,6 +108,7 @@ def _edits(
     landings: list[str],
     links: list[str],
     retire: list[str],
+    removed: list[str],
 ) -> list[Candidate]:
     if route is not None and len(cables) != 1:
         raise InvalidArgumentError("--route draws one cable: give exactly one --add-cable")
@@ -132,9 +134,12 @@ def _edits(
     for text in links:
         out.append(Candidate(text, "land_link", tuple(_split(text))))
     out += [Candidate(f"retire {c}", "retire", cable=c) for c in retire]
+    for text in removed:
+        out.append(Candidate(f"remove {text}", "remove_land_link", tuple(split_places([text]))))
     if not out:
         raise InvalidArgumentError(
-            "nothing to compare: give --add-cable, --add-landing, --add-land-link or --retire"
+            "nothing to compare: give --add-cable, --add-landing, --add-land-link, --retire "
+            "or --remove-land-link"
         )
     return out
 
@@ -192,6 +197,14 @@ def whatif_command(
     retire: Annotated[
         list[str] | None, typer.Option("--retire", help="A cable to retire (repeatable).")
     ] = None,
+    remove_land_link: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--remove-land-link",
+            help="A,B: fail the land link between two places, as route --without-land does "
+            "(repeatable).",
+        ),
+    ] = None,
     compare_routes: Annotated[
         list[str] | None,
         typer.Option("--compare-routes", help="A->B (or A-B) round trip to compare (repeatable)."),
@@ -223,7 +236,7 @@ def whatif_command(
     planned: PlannedOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """What if a cable, branch or land link were built (or a cable retired)?
+    """What if a cable, branch or land link were built (or a cable or land link removed)?
 
     Compares the network before and after: what changed, hub ranks (cables), route
     round trips (--compare-routes) and, with --scenarios or --hazard, Monte Carlo risk
@@ -244,6 +257,7 @@ def whatif_command(
         add_landing or [],
         add_land_link or [],
         retire or [],
+        remove_land_link or [],
     )
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     after = apply_candidates(net, edits)

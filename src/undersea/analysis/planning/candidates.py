@@ -1,6 +1,7 @@
 """Candidate builds for planning: new cables, branches and land links.
 
-A :class:`Candidate` is one possible build (or, for what-ifs, a retirement) that
+A :class:`Candidate` is one possible build (or, for what-ifs, a retirement or a removed
+land link) that
 :meth:`Candidate.apply` turns into a what-if network (:mod:`undersea.network.whatif`).
 :func:`generate_candidates` proposes builds for target countries: cables between their
 landing metros and the region's hubs, and branches from cables that pass nearby;
@@ -21,6 +22,7 @@ from numpy.typing import NDArray
 
 from undersea._errors import InvalidArgumentError, MalformedSourceError, UnknownNameError
 from undersea.analysis.routes.places import countries_in, resolve_country
+from undersea.analysis.routes.routing import resolve_land_links
 from undersea.geo.sphere import great_circle_km, unit_vectors
 from undersea.network.core import Network
 from undersea.network.whatif import (
@@ -37,6 +39,7 @@ from undersea.sources.keyed import read_rows, read_user_text, unique_keys
 
 __all__ = [
     "CANDIDATE_KINDS",
+    "WHATIF_ONLY_KINDS",
     "Candidate",
     "apply_candidates",
     "build_year",
@@ -46,22 +49,26 @@ __all__ = [
     "read_route",
 ]
 
-#: Kinds of :class:`Candidate` (``retire`` only for what-ifs, never planned).
-CANDIDATE_KINDS = ("cable", "branch", "land_link", "retire")
+#: Kinds of :class:`Candidate`.
+CANDIDATE_KINDS = ("cable", "branch", "land_link", "retire", "remove_land_link")
+#: Kinds that take something away: for what-ifs only, never planned.
+WHATIF_ONLY_KINDS = ("retire", "remove_land_link")
 
 # --------------------------------------------------------------------------- candidates
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """One possible build (or, for what-ifs, a retirement).
+    """One possible build (or, for what-ifs, a retirement or a removed land link).
 
     ``kind``: ``cable`` (``landings``: two or more landing points, metros or
     :class:`~undersea.network.whatif.NewLanding`; optional drawn ``route``), ``branch`` (a new
-    landing on the existing ``cable``), ``land_link`` (two places, optional ``length_km``)
-    or ``retire`` (the ``cable``). ``id`` names the candidate (and a new cable). A new
-    cable without ``rfs_year`` enters service in :func:`build_year` (the view's year, else
-    the snapshot's), so its capacity proxy is that of a system built now.
+    landing on the existing ``cable``), ``land_link`` (two places, optional ``length_km``),
+    ``retire`` (the ``cable``) or ``remove_land_link`` (the land links between two places,
+    named as by :func:`~undersea.analysis.routes.routing.resolve_land_links`). ``id`` names
+    the candidate (and a new cable). A new cable without ``rfs_year`` enters service in
+    :func:`build_year` (the view's year, else the snapshot's), so its capacity proxy is that
+    of a system built now.
     """
 
     id: str
@@ -81,14 +88,20 @@ class Candidate:
             raise UnknownNameError("candidate kind", str(self.kind), CANDIDATE_KINDS)
         lands = tuple(_landing(x) for x in self.landings)
         object.__setattr__(self, "landings", lands)
-        need = {"cable": (2, 99), "branch": (1, 1), "land_link": (2, 2), "retire": (0, 0)}
+        need = {
+            "cable": (2, 99),
+            "branch": (1, 1),
+            "land_link": (2, 2),
+            "retire": (0, 0),
+            "remove_land_link": (2, 2),
+        }
         lo, hi = need[self.kind]
         if not lo <= len(lands) <= hi:
             raise InvalidArgumentError(
                 f"candidate {self.id!r}: a {self.kind} needs {lo}{'+' if hi > lo else ''} "
                 f"landing point(s), got {len(lands)}"
             )
-        if self.kind == "land_link" and not all(isinstance(x, str) for x in lands):
+        if "land_link" in self.kind and not all(isinstance(x, str) for x in lands):
             raise InvalidArgumentError(
                 f"candidate {self.id!r}: a land link joins existing places, not new landings"
             )
@@ -124,6 +137,9 @@ class Candidate:
         if self.kind == "land_link":
             a, b = (str(x) for x in self.landings)
             return with_land_link(net, a, b, length_km=self.length_km)
+        if self.kind == "remove_land_link":
+            pair = tuple(str(x) for x in self.landings)
+            return net.without(land_links=resolve_land_links(net, [pair]))
         return retire_cable(net, str(self.cable))
 
     def describe(self) -> str:
@@ -134,6 +150,7 @@ class Candidate:
             "branch": f"branch of {self.cable} to {names}",
             "land_link": f"land link {names}",
             "retire": f"retire {self.cable}",
+            "remove_land_link": f"remove land link {names}",
         }[self.kind]
 
 

@@ -90,7 +90,14 @@ def _changes(before: Network, after: Network) -> pd.DataFrame:
     rows += [("new landing point", r.id, r.name) for r in lp1[~lp1["id"].isin(lp0)].itertuples()]
     links = after.links.iloc[len(before.links) :]
     rows += [("new land link", f"{r.u} – {r.v}", r.kind) for r in links.itertuples()]
+    removed = before.links[_removed_links(before, after)]
+    rows += [("removed land link", f"{r.u} – {r.v}", r.kind) for r in removed.itertuples()]
     return pd.DataFrame(rows, columns=["change", "id", "name"])
+
+
+def _removed_links(before: Network, after: Network) -> NDArray[np.bool_]:
+    """Bool per land link of ``before``: in use there, failed in ``after``."""
+    return np.asarray(before.link_active & ~after.link_active[: len(before.links)])
 
 
 def _hub_changes(before: Network, after: Network, by: str, top: int) -> pd.DataFrame:
@@ -202,11 +209,13 @@ def _judge(
 
 
 def _touched(before: Network, after: Network) -> list[str]:
-    """ISO3 codes of the countries where an edit builds or retires something."""
+    """ISO3 codes of the countries where an edit builds, retires or removes something."""
     s0 = len(before.seg_u)
     was = np.concatenate((before.active, np.ones(len(after.seg_u) - s0, dtype=bool)))
     segs = np.concatenate((np.arange(s0, len(after.seg_u)), np.flatnonzero(was & ~after.active)))
-    links = after.links.iloc[len(before.links) :]
+    links = pd.concat(
+        (after.links.iloc[len(before.links) :], before.links[_removed_links(before, after)])
+    )
     ends = pd.Index(after.nodes["node_id"]).get_indexer(pd.concat((links["u"], links["v"])))
     nodes = np.concatenate((after.seg_u[segs], after.seg_v[segs], ends[ends >= 0]))
     iso = after.nodes["iso3"].to_numpy(dtype=object)[nodes.astype(np.int64)]

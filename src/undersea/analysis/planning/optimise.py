@@ -73,6 +73,7 @@ from scipy.sparse.csgraph import dijkstra
 from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.impact import IMPACT_MODELS, impact_model, rerouted_model
 from undersea.analysis.planning.candidates import (
+    WHATIF_ONLY_KINDS,
     Candidate,
     _targets,
     candidates_table,
@@ -533,7 +534,7 @@ def _check_candidates(
     if not cands:
         raise InvalidArgumentError("the candidate set is empty: nothing to choose from")
     for c in cands:
-        if not isinstance(c, Candidate) or c.kind == "retire":
+        if not isinstance(c, Candidate) or c.kind in WHATIF_ONLY_KINDS:
             raise InvalidArgumentError(f"not a build candidate: {c!r:.80}")
     ids = [c.id for c in cands]
     dup = sorted({i for i in ids if ids.count(i) > 1})
