@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import undersea
-from undersea._errors import InvalidArgumentError, UnknownNameError
+from undersea._errors import InvalidArgumentError, InvalidScenarioError, UnknownNameError
 from undersea.analysis.impact import (
     SEVERITIES,
     classify_severity,
@@ -70,6 +70,22 @@ def _cut(net: Network, *segment_ids: str) -> pd.DataFrame:
 
 def _row(df: pd.DataFrame, iso2: str) -> pd.Series:
     return df.set_index("iso2").loc[iso2]
+
+
+@pytest.mark.parametrize("impact", ["connectivity", "capacity"])
+def test_a_view_failing_a_land_link_alone_is_refused_not_ignored(coast2, impact) -> None:
+    """Scenarios fail segments and nodes: a land link failed on its own would count for
+    nothing, so the view is refused, pointing to compare (whatif --remove-land-link)."""
+    view = coast2.without(land_links=[("Ouagadougou", "Abidjan")])
+    with pytest.raises(
+        InvalidScenarioError,
+        match=r"^the scenario fails land links on their own \(Abidjan, CI – Ouagadougou, BF\), "
+        r"which the impact model cannot evaluate yet; .*whatif --remove-land-link\)$",
+    ):
+        _country_impact(coast2, view, core=["dakar-sn"], impact=impact)
+    # the links of a failed metro go with it, as before
+    df = country_impact(coast2, coast2.without(metros=["Abidjan"]), core=["dakar-sn"])
+    assert _row(df, "BF")["severity"] != "isolated"  # Accra's border still serves it
 
 
 def test_no_failure_is_no_impact(coast: Network) -> None:

@@ -79,7 +79,7 @@ from undersea.engine.kernels import ImpactArrays, KernelOutput, run_batch
 from undersea.engine.rerouted import ReroutedArrays
 from undersea.network.capacity import cable_capacity_tbps
 from undersea.network.core import Network
-from undersea.network.graph import metro_id, metro_node, metro_nodes
+from undersea.network.graph import metro_id, metro_node, metro_nodes, node_labels
 from undersea.settings import Settings
 
 __all__ = [
@@ -402,12 +402,15 @@ def scenario_masks(net: Network, scenario: Any) -> tuple[NDArray[np.bool_], NDAr
     """Failed segments (S,) and failed nodes (N,) of a scenario, on top of ``net``.
 
     ``scenario`` is a :class:`ScenarioLike`, a view of ``net`` (``net.without(...)``), or
-    a boolean array of failed segments. Failed metros take their landing stations.
+    a boolean array of failed segments. Failed metros take their landing stations. A view
+    that fails land links on their own (``without(land_links=...)``) is refused with
+    :class:`~undersea.InvalidScenarioError`: the kernels cannot fail a single land link.
     """
     s, n = len(net.seg_u), len(net.nodes)
     if isinstance(scenario, Network):
         fs = net.active & ~scenario.active
         fn = scenario.failed_nodes & ~net.failed_nodes
+        _refuse_failed_links(net, scenario)
     elif isinstance(scenario, ScenarioLike):
         fs, fn = scenario.failed_segments, scenario.failed_nodes
     else:
@@ -418,6 +421,26 @@ def scenario_masks(net: Network, scenario: Any) -> tuple[NDArray[np.bool_], NDAr
     if fn.dtype != np.bool_ or fn.shape != (n,):
         raise InvalidScenarioError(f"failed_nodes must be a bool array of shape ({n},)")
     return fs, _with_landings(net, fn)
+
+
+def _refuse_failed_links(net: Network, view: Network) -> None:
+    """A view that fails land links on their own (``without(land_links=...)``) is refused:
+    scenarios fail segments and nodes, and a failed node's links go with it."""
+    if len(view.link_active) != len(net.link_active) or len(view.nodes) != len(net.nodes):
+        return  # not a view of net: the shape checks below say so
+    s, fail = len(net.seg_u), view.failed_nodes
+    lu, lv = net.edge_u[s:], net.edge_v[s:]
+    alone = np.flatnonzero(net.link_active & ~view.link_active & ~fail[lu] & ~fail[lv])
+    if not len(alone):
+        return
+    name = node_labels(net.nodes)
+    shown = ", ".join(f"{name[lu[k]]} – {name[lv[k]]}" for k in alone[:3])
+    more = f" and {len(alone) - 3} more" if len(alone) > 3 else ""
+    raise InvalidScenarioError(
+        f"the scenario fails land links on their own ({shown}{more}), which the impact "
+        "model cannot evaluate yet; compare the networks with and without them instead "
+        "(undersea.analysis.planning.comparison.compare, undersea whatif --remove-land-link)"
+    )
 
 
 def _with_landings(net: Network, fn: NDArray[np.bool_]) -> NDArray[np.bool_]:

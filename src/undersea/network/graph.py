@@ -18,7 +18,15 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
 
-__all__ = ["METRO_PREFIX", "both_ways", "lightest_csr", "metro_id", "metro_node", "metro_nodes"]
+__all__ = [
+    "METRO_PREFIX",
+    "both_ways",
+    "lightest_csr",
+    "metro_id",
+    "metro_node",
+    "metro_nodes",
+    "node_labels",
+]
 
 #: node ids of metros are this prefix and the metro id; landing points keep their own ids
 METRO_PREFIX = "metro:"
@@ -45,6 +53,14 @@ def metro_id(node_id: str | pd.Series) -> str | pd.Series:
     if isinstance(node_id, pd.Series):
         return node_id.astype(str).str.removeprefix(METRO_PREFIX)
     return str(node_id).removeprefix(METRO_PREFIX)
+
+
+def node_labels(nodes: pd.DataFrame) -> np.ndarray:
+    """Display name of each node (rows of ``Network.nodes``): a metro as ``"Name, ISO2"``
+    (``"Dikson, RU"``), a landing point or branching unit by its name."""
+    name = nodes["name"].astype(object)
+    metro = nodes["kind"].eq("metro")
+    return np.asarray(name.where(~metro, name + ", " + nodes["iso2"].astype(object)), dtype=object)
 
 
 def both_ways(

@@ -27,7 +27,7 @@ from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.geo.sphere import great_circle_km
 from undersea.network.cable_names import not_in_service
 from undersea.network.core import Network
-from undersea.network.graph import metro_id, metro_node, metro_nodes
+from undersea.network.graph import metro_id, metro_node, metro_nodes, node_labels
 from undersea.network.topology import cable_topology, geodesic_lengths
 
 __all__ = [
@@ -594,8 +594,7 @@ def _landing_end(net: Network, text: str) -> str:
 
 
 def _node_label(net: Network, k: int) -> str:
-    row = net.nodes.iloc[k]
-    return f"{row['name']}, {row['iso2']}" if row["kind"] == "metro" else str(row["name"])
+    return str(node_labels(net.nodes.iloc[[k]])[0])
 
 
 def _links_from(net: Network, ends: Sequence[int], most: int = 8) -> str:

@@ -57,7 +57,7 @@ from undersea.analysis.routes.latency import LatencyModel, latency_model
 from undersea.analysis.routes.places import Place, resolve_place
 from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
-from undersea.network.graph import lightest_csr
+from undersea.network.graph import lightest_csr, node_labels
 from undersea.network.whatif import land_link_rows
 from undersea.settings import Settings
 
@@ -623,8 +623,7 @@ def _land_end(net: Network, text: str, *, strict: bool) -> str:
 
 def _link_labels(net: Network, links: Sequence[tuple[str, str]]) -> tuple[str, ...]:
     """'A – B' for land links given as node-id pairs (metros as 'Name, ISO2')."""
-    nodes = net.nodes.set_index("node_id")
-    name = nodes["name"].where(nodes["kind"].ne("metro"), nodes["name"] + ", " + nodes["iso2"])
+    name = pd.Series(node_labels(net.nodes), index=net.nodes["node_id"])
     return tuple(f"{name[a]} – {name[b]}" for a, b in links)
 
 
