@@ -519,3 +519,21 @@ def test_real_incident_with_unrepaired_damage(capsys, shared_data):
     assert "with the damage still unrepaired then: 2024-02-red-sea" in out
     code, out, _ = run(capsys, "incident", "show", "2024-05-mtunzini", "-f", "json")
     assert strict_json(out)["unrepaired"] == ["2024-02-red-sea"]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [(("cut", "2Africa"), "(planned): pass --planned"),
+     (("cut", "2Africa", "--year", "2010"), "2010): pass --planned and use a year from 2025 on"),
+     (("whatif", "--retire", "2Africa"), "cannot retire it: cable '2Africa' (2Africa) is not"),
+     (("plan", "--countries", "Mauritania", "--max-length", "10km"), "raise --max-length or")],
+)  # fmt: skip
+def test_errors_name_the_cli_flag_not_the_library_parameter(capsys, args, says) -> None:
+    """The library says include_planned=True; every command that meets it says --planned."""
+    code, out, err = run(capsys, *args, "--sample")
+    assert code == 2
+    assert says in err
+    assert "include_planned" not in err
+    assert "max_length_km" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not out.strip()

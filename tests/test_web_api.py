@@ -522,6 +522,9 @@ def test_cut_unknown_cable_and_not_in_service(client: TestClient) -> None:
     old = client.post("/api/cut", json={"cables": ["2Africa"], "year": 2000})
     assert old.status_code == 422
     assert "not in service" in old.json()["message"]
+    # the API names its own parameter, not the CLI's flag
+    planned = client.post("/api/cut", json={"cables": ["2Africa"]}).json()["message"]
+    assert planned.endswith("(planned): pass include_planned=True")
 
 
 def test_limits_on_names_polygons_and_bodies(sample_net: undersea.Network) -> None:

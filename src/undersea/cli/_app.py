@@ -18,7 +18,7 @@ from rich.console import Console
 
 from undersea._errors import UnderseaError, UnderseaWarning
 
-__all__ = ["app", "data_app", "err_console", "main"]
+__all__ = ["app", "cli_message", "data_app", "err_console", "main"]
 
 app = typer.Typer(
     name="undersea",
@@ -128,6 +128,22 @@ def _unwrap_help(typer_app: typer.Typer) -> None:
             _unwrap_help(group.typer_instance)
 
 
+#: the library's spelling of an option, as its messages name it, and the CLI's flag
+_FLAGS = {"include_planned=True": "--planned", "max_length_km": "--max-length"}
+_FLAG_RE = re.compile(r"\b(" + "|".join(map(re.escape, _FLAGS)) + r")\b")
+
+
+def cli_message(exc: UnderseaError) -> str:
+    """The message of a library error as the CLI prints it: a library parameter it names
+    (``include_planned=True``) is written as the CLI's flag (``--planned``).
+
+    >>> from undersea._errors import InvalidArgumentError
+    >>> cli_message(InvalidArgumentError("planned: pass include_planned=True"))
+    'planned: pass --planned'
+    """
+    return _FLAG_RE.sub(lambda m: _FLAGS[m.group(1)], str(exc))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, turning user errors into one line."""
     _register()
@@ -137,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
             warnings.showwarning = _show_warning
             code = app(args=argv, standalone_mode=False)
     except UnderseaError as exc:
-        err_console.print(f"error: {exc}", markup=False)
+        err_console.print(f"error: {cli_message(exc)}", markup=False)
         sys.exit(2)
     except typer.Abort:
         err_console.print("aborted", markup=False)

@@ -125,7 +125,7 @@ def not_in_service(net: Network, k: int, asked: str) -> str:
     why, hint = [], []
     if bool(rec["is_planned"]) and not net.include_planned:
         why.append("planned")
-        hint.append("pass include_planned / --planned")
+        hint.append("pass include_planned=True")
     if net.year is not None and pd.notna(rfs) and int(rfs) > net.year:
         why.append(f"ready for service in {int(rfs)}, after {net.year}")
         hint.append(f"use a year from {int(rfs)} on")

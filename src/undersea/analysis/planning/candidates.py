@@ -305,7 +305,7 @@ def generate_candidates(
     if not out:
         raise InvalidArgumentError(
             f"no candidate within {limit:,.0f} km of {', '.join(targets['name'])}: raise "
-            "max_length_km (--max-length) or supply candidates"
+            "max_length_km or supply candidates"
         )
     return out
 

@@ -509,9 +509,7 @@ def _planned_hint(net: Network, lab: np.ndarray, node: int) -> str:
     planned = cab.loc[cab["id"].isin(here) & cab["is_planned"] & ready, "name"]
     if not len(planned):
         return ""
-    return (
-        f" (planned: {', '.join(planned.astype(str))}; include_planned=True / --planned adds them)"
-    )
+    return f" (planned: {', '.join(planned.astype(str))}; include_planned=True adds them)"
 
 
 # ---------------------------------------------------------------------------- cables
