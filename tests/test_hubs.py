@@ -625,6 +625,47 @@ def test_cli_hub_fits_80_columns_and_all_gives_every_metric(runner) -> None:
     pd.testing.assert_frame_equal(table, lisbon, check_dtype=False)
 
 
+def _rank_value_cells(text: str) -> dict[tuple[int, str], str]:
+    """(year, metric) -> the value inside "rank (value)" of every `hub NAME --all` table."""
+    cells, header = {}, []
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.strip("│┃").split("│" if "│" in line else "┃")]
+        if parts[0] == "year":
+            header = parts
+        elif header and parts[0].isdigit() and len(parts) == len(header):
+            for name, cell in zip(header[1:], parts[1:], strict=True):
+                if "(" in cell:
+                    cells[int(parts[0]), name] = cell[cell.index("(") + 1 : -1]
+    return cells
+
+
+def test_cli_hub_all_shows_small_values_to_three_significant_digits(runner) -> None:
+    """A share below 0.5 (betweenness, Tbit/s) read 0: every measure keeps three significant
+    digits (whole units from 100 on), every count stays an integer."""
+    from undersea import load
+    from undersea.cli._options import console
+
+    values = hub_profile(load(sample=True), "Lisbon", years=range(2000, 2026)).values  # noqa: PD011
+    width, console.width = console.width, 200  # headers in full
+    try:
+        res = _invoke(runner, ["hub", "Lisbon", "--sample", "--since", "2000", "--all"])
+    finally:
+        console.width = width
+    cells = _rank_value_cells(res.stdout)
+    checked = 0
+    for rec in values.to_dict("records"):
+        for metric in METRICS:
+            v, shown = rec[metric], cells[rec["year"], metric]
+            if pd.isna(v):
+                assert shown == "-"
+            elif metric in COUNT_METRICS or abs(v) >= 100:
+                assert shown == str(round(v)), (metric, v, shown)
+            else:
+                assert float(shown) == pytest.approx(v, rel=5e-3, abs=0), (metric, v, shown)
+                checked += 0 < v < 0.5
+    assert checked  # the sample has small shares (bandwidth_tbps 0.0761 in 2002)
+
+
 def test_cli_hubs_history(runner) -> None:
     res = _invoke(runner, ["hubs", "--sample", "--history", "--since", "2000", "--year", "2015"])
     assert res.exit_code == 0, res.output

@@ -373,9 +373,21 @@ def _short_ranks(p: HubProfile, labels: dict[str, str]) -> pd.DataFrame:
     out = pd.DataFrame({"year": p.ranks["year"]})
     for metric, label in labels.items():
         rank, value = p.ranks[metric], p.values[metric]  # noqa: PD011
-        shown = value.round(0).astype("Int64").astype(str).where(value.notna(), "-")
+        shown = value.map(_short_value, na_action="ignore").astype(object).where(value.notna(), "-")
         out[label] = rank.astype(str).where(rank.notna(), "-") + " (" + shown + ")"
     return out
+
+
+def _short_value(v: float) -> str:
+    """A metric's value in a "rank (value)" cell: a count as it is, a measure to three
+    significant digits (whole units from 100 on), so a small share does not read 0.
+
+    >>> [_short_value(v) for v in (3, 35887.464, 9.0709, 0.6667, 0.005270, 0.0, 2.5e-7)]
+    ['3', '35887', '9.07', '0.667', '0.00527', '0', '0.00000025']
+    """
+    if isinstance(v, int | np.integer) or abs(v) >= 100:  # whole units
+        return f"{v:.0f}"
+    return np.format_float_positional(v, precision=3, unique=False, fractional=False, trim="-")
 
 
 def _emit_profile(p: HubProfile, fmt: Format, *, full: bool) -> None:
