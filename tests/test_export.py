@@ -463,3 +463,21 @@ def test_missing_coordinates_give_no_geometry(tmp_path: Path) -> None:
     feats = json.loads(path.read_text())["features"]  # strict JSON: no NaN
     assert feats[0]["geometry"] is None
     assert feats[1]["geometry"]["coordinates"] == [-17.4, 14.7]
+
+
+def test_csv_keeps_the_type_of_each_cell_of_an_object_column(tmp_path: Path) -> None:
+    """A column of ints and floats (a long table's value: counts and measures) was
+    re-inferred as floats when lists were joined, so a count printed 3.0."""
+    df = pd.DataFrame(
+        {
+            "metric": ["cables", "betweenness", "facilities", "cables"],
+            "value": pd.Series([3, 0.25, None, 4], dtype=object),
+            "names": [["a", "b"], np.array(["c", "d"]), [], ("e",)],
+        }
+    )
+    text = export.csv_text(df)
+    assert text.splitlines() == [
+        "metric,value,names", "cables,3,a;b", "betweenness,0.25,c;d", "facilities,,", "cables,4,e"
+    ]  # fmt: skip
+    write_table(df, tmp_path / "t.json")
+    assert [r["value"] for r in json.loads((tmp_path / "t.json").read_text())] == [3, 0.25, None, 4]

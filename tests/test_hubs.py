@@ -562,6 +562,24 @@ def test_counts_are_integers_in_every_output(runner) -> None:
     assert table["value"].dropna().str.fullmatch(r"\d+").all(), res.stdout  # a long table
 
 
+def test_a_long_table_of_counts_and_measures_keeps_each_row_s_type(runner) -> None:
+    """A value column holding counts and measures (hub NAME -f csv, hub_history by="all")
+    printed 3.0 for a count: the count rows are integers, the measure rows floats, in the
+    table itself and through csv_text (CSV)."""
+    from undersea import load
+
+    history = hub_history(load(sample=True), years=range(2020, 2022), by="all")
+    kinds = history.groupby("metric")["value"].agg(lambda s: {type(v) for v in s.dropna()})
+    assert all(kinds[m] <= {int} for m in COUNT_METRICS), kinds
+    assert all(kinds[m] <= {float} for m in set(METRICS) - COUNT_METRICS), kinds
+    res = _invoke(runner, ["hub", "Lisbon", "--sample", "--since", "2020", "-f", "csv"])
+    table = pd.read_csv(io.StringIO(res.stdout), dtype=str)
+    counts = table[table["metric"].isin(COUNT_METRICS)]["value"].dropna()
+    assert counts.str.fullmatch(r"\d+").all(), res.stdout  # "3", not "3.0"
+    km = table.loc[table["metric"] == "cable_km", "value"]
+    assert km.str.fullmatch(r"\d+\.\d+").all(), res.stdout  # a measure stays a float
+
+
 def test_cli_hubs_table_csv_and_bad_input(runner) -> None:
     res = _invoke(runner, ["hubs", "--sample", "--by", "countries", "--top", "3"])
     assert res.exit_code == 0
@@ -622,6 +640,7 @@ def test_cli_hub_fits_80_columns_and_all_gives_every_metric(runner) -> None:
 
     history = hub_history(load(sample=True), years=range(2000, 2026), by="all")
     lisbon = history[history["metro_id"] == "lisbon-pt"].reset_index(drop=True)
+    lisbon["value"] = lisbon["value"].astype(float)  # ints and floats: read back, all floats
     pd.testing.assert_frame_equal(table, lisbon, check_dtype=False)
 
 

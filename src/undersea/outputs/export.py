@@ -252,8 +252,19 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
         out["geometry"] = _wkt(out["geometry"].to_numpy(dtype=object))
     for col in out.columns:
         if out[col].dtype == object:
-            out[col] = [v.tolist() if isinstance(v, np.ndarray) else v for v in out[col]]
+            cells = [v.tolist() if isinstance(v, np.ndarray) else v for v in out[col]]
+            out[col] = _objects(cells, out.index)
     return out
+
+
+def _objects(cells: list[Any], index: pd.Index) -> pd.Series:
+    """An object column of ``cells`` as they are: assigning the bare list would let pandas
+    infer a dtype, and a column of ints and floats (a long table's ``value``: counts and
+    measures) would come out all floats, 3.0 for 3."""
+    arr = np.empty(len(cells), dtype=object)
+    for i, v in enumerate(cells):  # one by one: equal-length lists are no 2-D block
+        arr[i] = v
+    return pd.Series(arr, index=index, dtype=object)
 
 
 def _json_value(v: Any) -> Any:
@@ -329,9 +340,8 @@ def csv_text(df: pd.DataFrame) -> str:
     flat = _plain(df).replace([np.inf, -np.inf], np.nan)
     for col in flat.columns:
         if flat[col].dtype == object:
-            flat[col] = [
-                ";".join(map(str, v)) if isinstance(v, list | tuple) else v for v in flat[col]
-            ]
+            cells = [";".join(map(str, v)) if isinstance(v, list | tuple) else v for v in flat[col]]
+            flat[col] = _objects(cells, flat.index)
     buf = io.StringIO()
     flat.to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue()

@@ -82,8 +82,28 @@ def _long_table(
     out.insert(0, "year", year[order])
     out.insert(1, "metric", np.asarray(names, dtype=object)[metric[order]])
     out.insert(2, "rank", pd.array(rank[order], dtype="Float64").astype("Int64"))
-    counts = set(names) <= COUNT_METRICS  # one dtype for the column: Int64 if all count
-    out["value"] = pd.array(cube.ravel()[order], dtype="Int64" if counts else float)
+    out["value"] = _value_column(cube.ravel()[order], out["metric"].to_numpy())
+    return out
+
+
+def _value_column(values: np.ndarray, metrics: np.ndarray) -> Any:
+    """The ``value`` column of a long table, row ``i`` a value of metric ``metrics[i]``:
+    Int64 when every row is a count, float when none is, and otherwise an object column
+    of ints (a count's rows), floats (a measure's) and None (missing), so that a count
+    prints 3 in CSV and JSON, not 3.0, and a measure keeps its digits.
+
+    >>> _value_column(np.array([3.0, 0.25, np.nan]), np.array(["cables", "betweenness", "cables"]))
+    array([3, 0.25, None], dtype=object)
+    """
+    count = np.isin(metrics, list(COUNT_METRICS))
+    if count.all():
+        return pd.array(values, dtype="Float64").astype("Int64")
+    if not count.any():
+        return values.astype(float)
+    out = values.astype(float).astype(object)
+    known = ~np.isnan(values.astype(float))
+    out[count & known] = values[count & known].astype(np.int64).astype(object)
+    out[~known] = None
     return out
 
 
@@ -127,8 +147,9 @@ def hub_history(
     -------
     pandas.DataFrame
         Long table: year, metric, rank (Int64, ``"min"`` ties, NA for NaN or 0), metro_id,
-        name, country, iso2, iso3, value (Int64 when every metric is a count, float
-        otherwise); ordered by metric (as in ``METRICS``), year, rank, metro_id.
+        name, country, iso2, iso3, value (Int64 when every metric is a count, float when
+        none is, else objects: an int on a count's row, a float on a measure's, None where
+        missing); ordered by metric (as in ``METRICS``), year, rank, metro_id.
 
     Raises
     ------
@@ -218,6 +239,8 @@ class HubProfile:
             metro_id=str(m.name), name=m["name"], country=m["country"], iso2=m["iso2"],
             iso3=m["iso3"],
         )  # fmt: skip
+        value = out["value"].to_numpy(dtype=float, na_value=np.nan)
+        out["value"] = _value_column(value, out["metric"].to_numpy())
         return out[["year", "metric", "rank", *METRO_FIELDS, "value"]]
 
     def as_dict(self) -> dict[str, Any]:
