@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 import undersea.data.http as uhttp
 from undersea._errors import (
     DownloadError,
+    IncompletePullError,
     InvalidArgumentError,
     MalformedSourceError,
     UnderseaError,
@@ -387,6 +388,65 @@ def test_missing_cable_file_names_its_url(upstream: Upstream, tmp_path: Path) ->
     assert not (tmp_path / "telegeography" / SNAPSHOT).exists()
 
 
+def test_a_file_that_fails_does_not_stop_the_others(upstream: Upstream, tmp_path: Path) -> None:
+    """One 404 failed the whole pull: now every other file is fetched and kept (each whole),
+    every failure is listed with its URL and status, and a second pull fetches just those."""
+    gone = {"/api/v3/cable/adria-1.json": 404, "/api/v3/landing-point/aden-yemen.json": 410}
+    gone["/api/v3/cable/alba-1.json"] = 500
+    upstream.fail.update(gone)
+    with pytest.raises(IncompletePullError) as info:
+        upstream.pull(tmp_path, threads=2)
+    lines = [str(e) for e in info.value.failures]
+    assert lines == sorted(
+        f"http://127.0.0.1:{upstream.port}{path} answered HTTP {code} {reason}: check the "
+        "address or pass --base-url"
+        for path, code, reason in [(p, c, http.HTTPStatus(c).phrase) for p, c in gone.items()]
+    )
+    assert str(info.value).startswith(f"3 file(s) could not be fetched ({lines[0]} and 2 more)")
+    assert "snapshot 2024-03 was not published" in str(info.value)
+    assert list_snapshots(tmp_path) == []
+    staged = {str(p.relative_to(_staging(tmp_path))) for p in _staging(tmp_path).rglob("*.json")}
+    wanted = _expected_paths(upstream.site) - {p.removeprefix("/api/v3/") for p in gone}
+    assert staged >= wanted  # every file that could be fetched was
+    assert not staged & {p.removeprefix("/api/v3/") for p in gone}
+    for rel in wanted:  # each whole: as served
+        assert (_staging(tmp_path) / rel).read_bytes() == (
+            upstream.site / "api/v3" / rel
+        ).read_bytes()
+    upstream.fail.clear()
+    upstream.requests.clear()
+    result = upstream.pull(tmp_path)
+    assert sorted(upstream.requests) == sorted(["/api/v3/cable/all.json", *gone])
+    assert result.downloaded == 3
+    assert _expected_paths(upstream.site) <= {
+        str(p.relative_to(result.path)) for p in result.path.rglob("*.json")
+    }
+
+
+def test_cli_lists_each_failed_file_and_exits_non_zero(
+    upstream: Upstream, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from undersea.cli import main
+
+    upstream.fail.update({"/api/v3/cable/adria-1.json": 404, "/api/v3/cable/aec-1.json": 404})
+    args = ["data", "pull", "--dest", str(tmp_path), "--snapshot", SNAPSHOT]
+    args += ["--base-url", upstream.base_url, "--countries-url", upstream.countries_url]
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 2
+    out, err = capsys.readouterr()
+    assert not out.strip()
+    lines = [line for line in err.splitlines() if line.startswith(("failed:", "error:"))]
+    assert lines[:2] == [
+        f"failed: {upstream.base_url}/cable/{i}.json answered HTTP 404 Not Found: check the "
+        "address or pass --base-url"
+        for i in ("adria-1", "aec-1")
+    ]
+    assert lines[2].startswith("error: 2 file(s) could not be fetched")
+    assert len(lines) == 3
+    assert list_snapshots(tmp_path) == []
+
+
 def test_connection_refused_is_a_download_error(tmp_path: Path) -> None:
     port = _closed_port()
     with pytest.raises(DownloadError) as info:
@@ -415,8 +475,9 @@ def test_transfer_cut_short_is_retried_then_refused(upstream: Upstream, tmp_path
 
 def test_invalid_json_is_rejected_and_never_kept(upstream: Upstream, tmp_path: Path) -> None:
     upstream.bodies["/api/v3/cable/aec-1.json"] = (b'{"id": "aec-1", "na', {})
-    with pytest.raises(MalformedSourceError, match=r"aec-1\.json: not valid JSON"):
+    with pytest.raises(IncompletePullError, match=r"aec-1\.json: not valid JSON") as info:
         upstream.pull(tmp_path, threads=1)
+    assert [type(e) for e in info.value.failures] == [MalformedSourceError]
     assert not (_staging(tmp_path) / "cable" / "aec-1.json").exists()
     del upstream.bodies["/api/v3/cable/aec-1.json"]
     assert upstream.pull(tmp_path).path.is_dir()
@@ -582,7 +643,7 @@ def test_a_quota_message_is_never_published_and_a_repull_replaces_a_bad_file(
 ) -> None:
     quota = (b'{"error": "quota exceeded"}', {})
     upstream.bodies["/api/v3/cable/aec-1.json"] = quota
-    with pytest.raises(MalformedSourceError, match=r"aec-1\.json, field 'id': required field"):
+    with pytest.raises(IncompletePullError, match=r"aec-1\.json, field 'id': required field"):
         upstream.pull(tmp_path, threads=1)
     assert not (_staging(tmp_path) / "cable" / "aec-1.json").exists()
     assert not (tmp_path / "telegeography" / SNAPSHOT).exists()
@@ -636,9 +697,11 @@ def test_each_kind_of_file_is_checked_against_its_schema(
     upstream: Upstream, tmp_path: Path, path: str, body: dict[str, Any], field: str
 ) -> None:
     upstream.bodies[path] = (json.dumps(body).encode(), {})
-    with pytest.raises(MalformedSourceError) as info:
+    with pytest.raises(IncompletePullError) as info:
         upstream.pull(tmp_path, threads=1)
-    assert info.value.field == field
+    (failure,) = info.value.failures
+    assert isinstance(failure, MalformedSourceError)
+    assert failure.field == field
     assert not (tmp_path / "telegeography" / SNAPSHOT).exists()
     assert not (tmp_path / "geo").exists()
 

@@ -18,6 +18,7 @@ __all__ = [
     "DataQualityWarning",
     "DownloadError",
     "ExecutorUnavailableError",
+    "IncompletePullError",
     "InvalidArgumentError",
     "InvalidScenarioError",
     "MalformedSourceError",
@@ -47,6 +48,26 @@ class DataNotFoundError(UnderseaError, FileNotFoundError):
 
 class DownloadError(UnderseaError, ConnectionError):
     """A download that failed: offline, DNS failure, timeout or an HTTP error status."""
+
+    #: The failure stops a whole pull (the host cannot be reached, the total size limit is
+    #: passed), not just one file (an HTTP error status, a bad body).
+    stops_all: bool = False
+
+
+class IncompletePullError(DownloadError):
+    """A pull in which some files could not be fetched; every other file was.
+
+    ``failures`` holds one error per file (each naming its URL and, for an HTTP error, the
+    status), sorted by URL; the message counts them and quotes the first.
+    """
+
+    def __init__(self, failures: Iterable[UnderseaError], outcome: str) -> None:
+        self.failures = tuple(sorted(failures, key=str))
+        first = str(self.failures[0]) if self.failures else "none"
+        more = f" and {len(self.failures) - 1} more" if len(self.failures) > 1 else ""
+        super().__init__(
+            f"{len(self.failures)} file(s) could not be fetched ({first}{more}): {outcome}"
+        )
 
 
 class MalformedSourceError(UnderseaError, ValueError):

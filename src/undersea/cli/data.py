@@ -16,6 +16,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from undersea._errors import IncompletePullError
 from undersea.cli._app import data_app, err_console
 from undersea.data.pull import (
     BASE_URL_ENV,
@@ -91,7 +92,9 @@ def pull(
     """Download the submarine cable map and country polygons, with checksums.
 
     Pulling the same snapshot name again resumes it and fetches only missing or damaged files;
-    a failed pull never leaves a half-written snapshot. Each file is checked against the
+    a failed pull never leaves a half-written snapshot. A file that cannot be fetched does not
+    stop the others: every failure is listed, one line each with its URL and HTTP status, and
+    the pull exits non-zero. Each file is checked against the
     schema of its kind before it is kept, within size, time and gzip limits (settings
     pull_*). With --peeringdb it fetches PeeringDB's facilities, exchanges and their links
     instead (for hub rankings).
@@ -106,15 +109,20 @@ def pull(
         typer.echo(f"PeeringDB data ready in {done.path}: {done.files} files, "
                    f"{done.bytes / 1e6:.1f} MB")  # fmt: skip
         return
-    with _ProgressBars() as bars:
-        result = pull_data(
-            dest=dest,
-            base_url=base_url,
-            countries_url=countries_url,
-            snapshot=snapshot,
-            progress=bars.update,
-            timeout=timeout,
-        )
+    try:
+        with _ProgressBars() as bars:
+            result = pull_data(
+                dest=dest,
+                base_url=base_url,
+                countries_url=countries_url,
+                snapshot=snapshot,
+                progress=bars.update,
+                timeout=timeout,
+            )
+    except IncompletePullError as exc:
+        for failure in exc.failures:  # one line each; the summary follows as the error
+            err_console.print(f"failed: {failure}", markup=False)
+        raise
     typer.echo(summary(result))
 
 

@@ -182,7 +182,9 @@ def fetch(
             return _fetch_once(url, timeout=timeout, hint=hint, limits=lim, deadline=deadline)
         except _TransientError as exc:
             if attempt == retries:
-                raise DownloadError(str(exc)) from exc.__cause__
+                final = DownloadError(str(exc))
+                final.stops_all = exc.stops_all
+                raise final from exc.__cause__
             log.debug("retrying %s after: %s", url, exc)
             time.sleep(RETRY_BACKOFF_S * 2**attempt)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -206,9 +208,11 @@ def _fetch_once(url: str, *, timeout: float, hint: str, limits: Limits, deadline
         reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
         host = urllib.parse.urlsplit(url).netloc or url
         text = str(reason) or type(reason).__name__
-        raise _TransientError(
+        unreachable = _TransientError(
             f"cannot reach {host} ({text}): check your connection or pass {hint}"
-        ) from exc
+        )
+        unreachable.stops_all = True  # no use trying the other files
+        raise unreachable from exc
     if encoding.strip().lower() == "gzip":
         body = _gunzip(body, url, limits)
     return body
@@ -397,10 +401,12 @@ class DownloadCache:
             total = self.downloaded_bytes
         if total > self.limits.max_total_bytes:
             mb = self.limits.max_total_bytes / _MB
-            raise DownloadError(
+            over = DownloadError(
                 f"this download passed {mb:g} MB in all at {url} (setting pull_max_total_mb): "
                 "stopped"
             )
+            over.stops_all = True
+            raise over
         if self.check is not None:
             self.check(url, data)
         date = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -7,8 +7,10 @@
 
 Files are downloaded into a hidden staging folder ``telegeography/.<snapshot>.partial/``
 through a :class:`~undersea.data.http.DownloadCache`, and the folder is renamed into place only
-when every file arrived and parsed, so loaders never see half a snapshot. A failed pull
-keeps its staging folder: the next pull of the same snapshot name resumes from it. A pull
+when every file arrived and parsed, so loaders never see half a snapshot. A file that
+cannot be fetched does not stop the others: the pull fetches every file it can, then
+raises an IncompletePullError listing each failure. A failed pull keeps its staging folder:
+the next pull of the same snapshot name resumes from it. A pull
 over a finished snapshot re-downloads only the files whose checksum no longer matches its
 ``MANIFEST.json`` (URL, date, size and SHA-256 of every file, plus the sources) and moves
 them in, each atomically, only once all of them have arrived.
@@ -29,7 +31,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from undersea._errors import InvalidArgumentError, MalformedSourceError
+from undersea._errors import (
+    DownloadError,
+    IncompletePullError,
+    InvalidArgumentError,
+    MalformedSourceError,
+)
 from undersea.data.directory import user_data_dir
 from undersea.data.http import (
     CachedFile,
@@ -165,12 +172,19 @@ def pull_data(
 
     Raises
     ------
+    IncompletePullError
+        Some files could not be fetched (an HTTP error status, over a size or time limit,
+        a refused redirect, a body that fails its check): every other file was fetched and
+        kept, ``failures`` lists each failed one (its URL, the HTTP status), no snapshot
+        appears and pulling the same snapshot again fetches only the failed files.
     DownloadError
-        A file could not be fetched (offline, timeout, HTTP error, over a size or time
-        limit, a refused redirect); no snapshot appears.
+        The pull could not go on (offline, the host unreachable, the total size limit);
+        no snapshot appears.
     MalformedSourceError
-        The server sent a file that does not parse or is not what its kind must be
-        (``{"error": "quota exceeded"}`` for a cable record), or an unusable id.
+        The cable list (``cable/all.json``) does not parse or holds an unusable id (a
+        file of the snapshot that fails its check, ``{"error": "quota exceeded"}`` for a
+        cable record, is one of an IncompletePullError's failures), or the landing-point
+        list holds an unusable id.
     InvalidArgumentError
         A bad address or snapshot name, or a snapshot folder not made by a pull.
 
@@ -196,12 +210,15 @@ def pull_data(
         staging, timeout=timeout, retries=retries, check=check_body, limits=limits
     )
     runner = _Runner(cache, previous, progress)
+    lp_geo = "landing-point/landing-point-geo.json"
     with ThreadPoolExecutor(max_workers=threads) as pool:
         runner.run(pool, _STAGES[0], _geometry_tasks(base, countries))
-        lp_geo = "landing-point/landing-point-geo.json"
-        lp_ids = _landing_point_ids(f"{base}/{lp_geo}", runner.files[lp_geo])
         runner.run(pool, _STAGES[1], _id_tasks(base, "cable", cable_ids))
-        runner.run(pool, _STAGES[2], _id_tasks(base, "landing-point", lp_ids))
+        if lp_geo in runner.files:  # it lists the landing points
+            lp_ids = _landing_point_ids(f"{base}/{lp_geo}", runner.files[lp_geo])
+            runner.run(pool, _STAGES[2], _id_tasks(base, "landing-point", lp_ids))
+    if runner.failures:
+        raise _incomplete(runner, name, staging, listed=lp_geo in runner.files)
     if runner.changed():
         index_record = CachedFile("", index_url, index_date, len(index), sha256_hex(index))
         manifest = _manifest(name, base, countries, index_record, runner.records)
@@ -212,8 +229,23 @@ def pull_data(
     return runner.result(final, name)
 
 
+def _incomplete(runner: _Runner, name: str, staging: Path, *, listed: bool) -> IncompletePullError:
+    unlisted = "" if listed else "the landing points are not listed (their list failed); "
+    return IncompletePullError(
+        runner.failures,
+        f"{unlisted}snapshot {name} was not published; the {len(runner.records)} other "
+        f"file(s) are kept (new ones in {staging}) and pulling snapshot {name} again fetches "
+        "only the rest",
+    )
+
+
 class _Runner:
-    """Runs download tasks on a pool, keeps their records in task order, reports progress."""
+    """Runs download tasks on a pool, keeps their records in task order, reports progress.
+
+    A file that cannot be fetched (an HTTP error status, a body that fails its check) is
+    listed in ``failures`` and the others go on; a failure that stops everything (the host
+    unreachable, the total size limit) cancels the rest and is raised.
+    """
 
     def __init__(
         self,
@@ -224,24 +256,31 @@ class _Runner:
         self.cache, self.previous, self.progress = cache, previous, progress
         self.records: list[CachedFile] = []
         self.files: dict[str, Path] = {}  # record path -> where its file lies now
+        self.failures: list[DownloadError | MalformedSourceError] = []
         self.downloaded = self.bytes = 0
 
     def run(self, pool: ThreadPoolExecutor, stage: str, tasks: Sequence[_Task]) -> None:
-        """Obtain every task's file in parallel; the first failure cancels the rest."""
+        """Obtain every task's file in parallel; a failure that stops all cancels the rest."""
         self._report(stage, 0, len(tasks))
         futures = [pool.submit(self._obtain, task) for task in tasks]
         try:
             for done, future in enumerate(as_completed(futures), start=1):
-                record, fetched, file = future.result()
-                self.files[record.path] = file
-                self.downloaded += fetched
-                self.bytes += record.size if fetched else 0
+                try:
+                    record, fetched, file = future.result()
+                except (DownloadError, MalformedSourceError) as exc:
+                    if isinstance(exc, DownloadError) and exc.stops_all:
+                        raise
+                    self.failures.append(exc)
+                else:
+                    self.files[record.path] = file
+                    self.downloaded += fetched
+                    self.bytes += record.size if fetched else 0
                 self._report(stage, done, len(tasks))
         except BaseException:
             for future in futures:
                 future.cancel()
             raise
-        self.records.extend(f.result()[0] for f in futures)
+        self.records.extend(f.result()[0] for f in futures if f.exception() is None)
 
     def changed(self) -> bool:
         """Whether the finished snapshot (if any) differs from what this pull gathered."""
