@@ -177,6 +177,14 @@ def test_layers_are_requested_in_parallel(browser: Any, sample_url: str) -> None
     assert max(starts) < first_end, events  # every layer asked for before any arrived
 
 
+def _route(page: Any, a: str, b: str) -> None:
+    """Ask the route tab for the route from ``a`` to ``b`` (the answer comes later)."""
+    page.click("#tab-route")
+    page.fill("#route-from", a)
+    page.fill("#route-to", b)
+    page.click("#route-run")
+
+
 def test_keyboard_reaches_the_controls_and_moves_the_map(page: Any) -> None:
     page.focus("#mode-cut")
     page.keyboard.press("Enter")
@@ -408,20 +416,14 @@ def test_year_change_recomputes_or_clears_the_cut_and_says_so(page: Any) -> None
 
 
 def test_a_route_between_two_names_of_one_place_says_so(page: Any) -> None:
-    page.click("#tab-route")
-    page.fill("#route-from", "Lagos")
-    page.fill("#route-to", "Lagos")
-    page.click("#route-run")
+    _route(page, "Lagos", "Lagos")
     page.wait_for_selector("#route-result [data-outcome='same_place']")
     assert "same place" in page.inner_text("#route-result")
     assert page.evaluate("window.undersea.state.routeResult") is None
 
 
 def test_route_hop_numbers_are_not_clipped(page: Any) -> None:
-    page.click("#tab-route")
-    page.fill("#route-from", "Lagos, NG")
-    page.fill("#route-to", "Singapore, SG")
-    page.click("#route-run")
+    _route(page, "Lagos, NG", "Singapore, SG")
     page.wait_for_selector("#route-result ol.hops li:nth-child(10)")
     # a hop's number sits left of its text, inside the result box (which clips)
     room, need = page.evaluate(
@@ -444,10 +446,7 @@ def test_shared_url_reloads_the_view(page: Any, browser: Any, sample_url: str) -
     _click_cable(page, WACS)
     page.click("#details [data-act='cut']")
     page.wait_for_selector("#impact-table tbody tr")
-    page.click("#tab-route")
-    page.fill("#route-from", "Lagos")
-    page.fill("#route-to", "Lisbon")
-    page.click("#route-run")
+    _route(page, "Lagos", "Lisbon")
     page.wait_for_function("window.undersea.state.routeResult !== null")
     shared = page.evaluate("location.hash")
     for part in ("cut=cables", "route=", "view=globe"):
