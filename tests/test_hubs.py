@@ -678,11 +678,28 @@ def test_cli_hub_all_shows_small_values_to_three_significant_digits(runner) -> N
             if pd.isna(v):
                 assert shown == "-"
             elif metric in COUNT_METRICS or abs(v) >= 100:
-                assert shown == str(round(v)), (metric, v, shown)
+                assert shown == f"{round(v):,}", (metric, v, shown)
             else:
                 assert float(shown) == pytest.approx(v, rel=5e-3, abs=0), (metric, v, shown)
                 checked += 0 < v < 0.5
     assert checked  # the sample has small shares (bandwidth_tbps 0.0761 in 2002)
+
+
+def test_cli_hubs_table_shows_small_measures(runner) -> None:
+    """The ranking table rounded measures to one decimal: a ranked metro's small
+    betweenness read 0.0. Now every ranked value reads as itself, to three significant
+    digits."""
+    from undersea import load
+
+    ranking = hub_ranking(load(sample=True), by="betweenness")
+    ranked = ranking[ranking["rank"].notna()]
+    assert (ranked["value"] < 1).any()  # the sample has small shares (Mumbai 0.985)
+    table = _invoke(runner, ["hubs", "--sample", "--by", "betweenness", "--top", "99"]).stdout
+    rows = [line.split("│")[1:-1] for line in table.splitlines() if line.startswith("│")]
+    shown = {r[1].strip(): r[3].strip() for r in rows if r[0].strip()}
+    assert len(shown) == len(ranked)
+    for name, value in zip(ranked["name"], ranked["value"], strict=True):
+        assert float(shown[name]) == pytest.approx(value, rel=5e-3), (name, value, shown[name])
 
 
 def test_cli_hubs_history(runner) -> None:

@@ -121,7 +121,10 @@ def _display(ranking: pd.DataFrame, by: str) -> pd.DataFrame:
     out = ranking[["rank", "name", "country", "value", *cols]].rename(
         columns={"name": "metro", "value": by}
     )
-    return out.astype({c: "Float64" for c in [by, *cols] if c not in COUNT_METRICS}).round(1)
+    for c in [by, *cols]:  # a measure as in `hub NAME`: a small share does not read 0.0
+        if c not in COUNT_METRICS:
+            out[c] = out[c].astype(float).map(_short_value, na_action="ignore")
+    return out
 
 
 @contextmanager
@@ -382,11 +385,11 @@ def _short_value(v: float) -> str:
     """A metric's value in a "rank (value)" cell: a count as it is, a measure to three
     significant digits (whole units from 100 on), so a small share does not read 0.
 
-    >>> [_short_value(v) for v in (3, 35887.464, 9.0709, 0.6667, 0.005270, 0.0, 2.5e-7)]
-    ['3', '35887', '9.07', '0.667', '0.00527', '0', '0.00000025']
+    >>> [_short_value(v) for v in (1207, 35887.464, 9.0709, 0.6667, 0.005270, 0.0, 2.5e-7)]
+    ['1,207', '35,887', '9.07', '0.667', '0.00527', '0', '0.00000025']
     """
     if isinstance(v, int | np.integer) or abs(v) >= 100:  # whole units
-        return f"{v:.0f}"
+        return f"{v:,.0f}"
     return np.format_float_positional(v, precision=3, unique=False, fractional=False, trim="-")
 
 
