@@ -440,6 +440,54 @@ def test_route_hop_numbers_are_not_clipped(page: Any) -> None:
     assert room >= need, (room, need)
 
 
+def test_route_fails_land_links_typed_or_picked_from_a_leg(
+    page: Any, browser: Any, sample_url: str
+) -> None:
+    """The route panel fails land links as `undersea route --without-land` does: an "avoid"
+    beside a land leg, or both ends typed; the server's refusal shows as other errors."""
+    page.click("#tab-route")
+    page.fill("#route-from", "Alexandria, EG")
+    page.fill("#route-to", "Suez")
+    page.click("#route-run")
+    leg = "#route-result [data-route-rank='0'] button[data-avoid]"
+    page.wait_for_selector(leg)
+    assert page.get_attribute(leg, "data-label") == "Alexandria, EG – Suez, EG"
+    page.click(leg)  # route again without that land link: over the sea
+    page.wait_for_function(
+        "window.undersea.state.routeResult?.routes[0].avoided_land_links.length === 1"
+    )
+    assert page.evaluate("window.undersea.state.routeResult.routes[0].cables") == ["SEA-ME-WE 4"]
+    assert "Avoids land Alexandria, EG – Suez, EG" in page.inner_text("#route-result")
+    assert page.inner_text("#route-land-chips .chip").startswith("Alexandria, EG – Suez, EG")
+    assert "land=" in page.evaluate("location.hash")  # a shared address keeps it
+    # a typed pair no land link joins: refused by the server, said in the panel
+    page.fill("#route-land", "Suez;Lagos")
+    page.press("#route-land", "Enter")
+    page.wait_for_selector("#route-result .error")
+    text = page.inner_text("#route-result .error")
+    assert "no land link joins Suez, EG and Lagos" in text, text
+    assert not text.lower().startswith(("query", "request"))
+    assert page.evaluate("window.undersea.state.routeResult") is None  # no stale route drawn
+    assert page.evaluate("window.undersea.map.route") is None
+    assert page.locator("#route-land-chips .chip").count() == 2
+    page.click("#route-land-chips [aria-label='Remove Suez;Lagos']")
+    page.wait_for_selector("#route-result [data-route-rank='0']")
+    assert page.locator("#route-land-chips .chip").count() == 1
+    hash_ = page.evaluate("location.hash")
+    ctx, again, watch = _open(browser, sample_url, path=f"/{hash_}")
+    try:  # the shared address fails the same link
+        again.wait_for_selector("#route-result [data-route-rank='0']")
+        assert again.evaluate("window.undersea.state.routeResult.routes[0].cables") == [
+            "SEA-ME-WE 4"
+        ]
+        assert again.inner_text("#route-land-chips .chip").startswith("Alexandria, EG – Suez")
+    finally:
+        ctx.close()
+    watch.check()
+    page.click("#route-clear")
+    assert page.locator("#route-land-chips .chip").count() == 0
+
+
 def test_shared_url_reloads_the_view(page: Any, browser: Any, sample_url: str) -> None:
     page.click("#view-globe")
     page.evaluate(IDLE)  # the globe's tiles drawn before a click reads them

@@ -42,7 +42,8 @@ async function handle(res) {
 export function query(params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
-    if (v !== null && v !== undefined && v !== "") q.set(k, String(v));
+    if (Array.isArray(v)) v.forEach((x) => q.append(k, String(x))); // repeated, as ?without_land=A;B&without_land=C;D
+    else if (v !== null && v !== undefined && v !== "") q.set(k, String(v));
   }
   const s = q.toString();
   return s ? `?${s}` : "";

@@ -5,7 +5,7 @@ import { bindHubs, loadHubs, metricLabel, showHub } from "./hubs.js";
 import { bindImpactModel, renderImpact, syncModelForm } from "./impact.js";
 import { CABLE_HUES, CAPACITY_STOPS, MapView, PALETTE, SEVERITY_COLOURS, viridis } from "./map.js";
 import { bindRisk } from "./risk.js";
-import { bindRoute, runRoute } from "./route.js";
+import { bindRoute, renderLand, runRoute } from "./route.js";
 import { escapeHtml, fmt, pct } from "./table.js";
 
 export const $ = (sel) => document.querySelector(sel);
@@ -26,6 +26,7 @@ export const state = {
   selection: null, // what the details card shows: {kind, id}
   cutResult: null,
   routeResult: null,
+  routeLand: [], // land links the route fails first: [{text: "A;B" as the API takes it, label}]
   hubRows: [],
   hubsLoaded: false,
   riskJob: null,
@@ -940,7 +941,7 @@ function zoomToCut() {
 // ------------------------------------------------------------------ the URL carries the view
 // #year=2020&planned=1&colour=year&view=globe&sel=cable:wacs&cut=cables:wacs,sat-3|choke:malacca
 //  |inc:2024-03-abidjan|circle:lon,lat,km|box:w,s,e,n&impact=connectivity&rerouting=joint
-//  &route=Lagos;Marseille
+//  &route=Lagos;Marseille&land=Brest, FR;Marseille|metro:lagos-ng;lagos-nigeria
 function readUrl() {
   const q = new URLSearchParams(location.hash.slice(1));
   const num = (v) => (v === null || v === "" ? null : Number(v));
@@ -971,6 +972,7 @@ function readUrl() {
     impact: q.get("impact") === "connectivity" ? "connectivity" : "capacity",
     rerouting: q.get("rerouting") === "joint" ? "joint" : "independent",
     route: route.length === 2 && route[0] && route[1] ? route : null,
+    land: (q.get("land") || "").split("|").filter(Boolean),
   };
 }
 
@@ -995,6 +997,7 @@ export function writeUrl() {
   if (state.rerouting !== "independent") q.set("rerouting", state.rerouting);
   const from = $("#route-from").value.trim(), to = $("#route-to").value.trim();
   if (state.routeResult && from && to) q.set("route", `${from};${to}`);
+  if (state.routeResult && state.routeLand.length) q.set("land", state.routeLand.map((l) => l.text).join("|"));
   history.replaceState(null, "", `#${q.toString()}`);
 }
 
@@ -1014,6 +1017,8 @@ async function applyUrl(w) {
     if (w.route) {
       $("#route-from").value = w.route[0];
       $("#route-to").value = w.route[1];
+      state.routeLand = w.land.map((text) => ({ text, label: text }));
+      renderLand();
       state.selectTab("route");
       await runRoute();
     }

@@ -9,13 +9,56 @@ export function bindRoute() {
     e.preventDefault();
     runRoute();
   });
+  $("#route-land-add").addEventListener("click", () => addLand($("#route-land").value) && rerun());
+  $("#route-land").addEventListener("keydown", (e) => {
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    if (addLand($("#route-land").value)) rerun();
+  });
+  $("#route-land-chips").addEventListener("click", (e) => {
+    const i = e.target.closest("button")?.dataset.land;
+    if (i === undefined) return;
+    state.routeLand.splice(Number(i), 1);
+    renderLand();
+    rerun();
+  });
+  // "avoid" beside a land leg of a shown route: route again without that land link
+  $("#route-result").addEventListener("click", (e) => {
+    const b = e.target.closest("button[data-avoid]");
+    if (b && addLand(b.dataset.avoid, b.dataset.label)) rerun();
+  });
   $("#route-clear").addEventListener("click", () => {
+    state.routeLand = [];
+    $("#route-land").value = "";
+    renderLand();
     state.routeResult = null;
     map.setRoute(null);
     $("#route-result").innerHTML = "";
     renderLegend();
     writeUrl();
   });
+}
+
+// A land link to fail, as the API takes it ("A;B" or "A,B": the server resolves and checks
+// it, and its refusal shows in the result as every other error); false when there is none
+function addLand(text, label = text) {
+  const link = text.trim();
+  if (!link) return false;
+  if (!state.routeLand.some((l) => l.text === link)) state.routeLand.push({ text: link, label: label.trim() });
+  $("#route-land").value = "";
+  renderLand();
+  return true;
+}
+
+export function renderLand() {
+  $("#route-land-chips").innerHTML = state.routeLand
+    .map(({ label }, i) => `<span class="chip">${escapeHtml(label)}<button type="button" data-land="${i}" aria-label="Remove ${escapeHtml(label)}">×</button></span>`)
+    .join("");
+}
+
+function rerun() {
+  if ($("#route-from").value.trim() && $("#route-to").value.trim()) runRoute();
+  else writeUrl();
 }
 
 // Unwrap longitudes along a route so it never jumps across the map.
@@ -36,12 +79,14 @@ function unwrapLines(features) {
 }
 
 export async function runRoute() {
+  addLand($("#route-land").value); // typed but not added: meant all the same
   const from = $("#route-from").value.trim(), to = $("#route-to").value.trim();
   const out = $("#route-result");
   if (!from || !to) return;
   out.innerHTML = `<p class="muted">Finding the route…</p>`;
   try {
-    const res = await get("route", { from, to, alternatives: $("#route-alt").value, year: state.year, planned: state.planned });
+    const land = state.routeLand.map((l) => l.text);
+    const res = await get("route", { from, to, alternatives: $("#route-alt").value, without_land: land, year: state.year, planned: state.planned });
     if (res.outcome !== "route") {
       state.routeResult = null;
       map.setRoute(null);
@@ -57,12 +102,16 @@ export async function runRoute() {
       return;
     }
     state.routeResult = res;
+    nameLand(res.routes[0].avoided_land_links);
     drawRoute(0);
     writeUrl();
     out.innerHTML = res.routes.map((r, i) => routeHtml(r, i)).join("");
     out.querySelectorAll("button[data-route]").forEach((b) => b.addEventListener("click", () => drawRoute(parseInt(b.dataset.route, 10))));
-  } catch (err) {
+  } catch (err) {  // the route drawn before is not the answer to what was asked now
+    state.routeResult = null;
+    map.setRoute(null);
     out.innerHTML = `<p class="error">${escapeHtml(err.message)}</p>`;
+    renderLegend();
   }
 }
 
@@ -79,9 +128,25 @@ function avoids(r) {
   return all.length ? ` Avoids ${escapeHtml(all.join(", "))}.` : "";
 }
 
+// The chips named as the server named the links it failed (one name each, in order), so a
+// link typed or shared as ids reads as its places
+function nameLand(names) {
+  if (names.length !== state.routeLand.length) return;
+  state.routeLand.forEach((l, i) => (l.label = names[i]));
+  renderLand();
+}
+
+// A land leg between two network places can be failed ("access" legs join a country or a
+// point to the network: not a land link of its own)
+function avoidButton(h) {
+  if (h.kind !== "land" || h.link === "access") return "";
+  const label = `${h.from} – ${h.to}`;
+  return ` <button type="button" class="link" data-avoid="${escapeHtml(`${h.from_id};${h.to_id}`)}" data-label="${escapeHtml(label)}" title="Find the route again without this land link" aria-label="Avoid the land link ${escapeHtml(label)}">avoid</button>`;
+}
+
 function routeHtml(r, i) {
   const hops = r.hops
-    .map((h) => `<li>${h.kind === "segment" ? `<b>${escapeHtml(h.cable)}</b>` : `<span class="muted">${escapeHtml(h.link)} link</span>`} ${escapeHtml(h.from)} → ${escapeHtml(h.to)} <span class="muted">${fmt(h.km, 0)} km</span></li>`)
+    .map((h) => `<li>${h.kind === "segment" ? `<b>${escapeHtml(h.cable)}</b>` : `<span class="muted">${escapeHtml(h.link)} link</span>`} ${escapeHtml(h.from)} → ${escapeHtml(h.to)} <span class="muted">${fmt(h.km, 0)} km</span>${avoidButton(h)}</li>`)
     .join("");
   return `<div class="${i ? "alt" : ""}" data-route-rank="${i}">
     <h3>${i ? `Alternative ${i}` : "Fastest route"}: ${escapeHtml(r.from)} → ${escapeHtml(r.to)}</h3>
