@@ -88,6 +88,22 @@ def test_cache_is_keyed_by_content(tmp_path):
     assert int(b.cable("SAT-3/WASC")["rfs_year"]) == 2003
 
 
+def test_a_cached_build_names_the_folder_it_was_loaded_from(tmp_path):
+    """Two data directories of the same content share a cache entry, but each network
+    names its own folder: the data around it (World Bank figures, older snapshots for the
+    hub history) is read from there, not from wherever the entry was first built."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    shutil.copytree(undersea.datasets.sample_dir(), first)
+    shutil.copytree(undersea.datasets.sample_dir(), second)
+    a = undersea.load(data_dir=first)
+    b = undersea.load(data_dir=second)  # from the cache entry the first load wrote
+    assert a.provenance.content_hash == b.provenance.content_hash
+    assert Path(a.provenance.path) == first / "telegeography" / "2024-01"
+    assert Path(b.provenance.path) == second / "telegeography" / "2024-01"
+    stitched = undersea.load_stitched(data_dir=first), undersea.load_stitched(data_dir=second)
+    assert [Path(n.provenance.path).parent.parent for n in stitched] == [first, second]
+
+
 def test_land_switch():
     with_land = undersea.load(sample=True)
     without = undersea.load(sample=True, land=False)

@@ -126,17 +126,25 @@ def load(
     build = functools.partial(
         _build, folder, countries_file, s, root=root, allow_partial=allow_partial
     )
-    net = _cached(key, build, s, cache=cache)
+    net = _cached(key, build, s, cache=cache, folder=folder)
     check_notes(net.notes, folder.name, strict=strict, allow_partial=allow_partial)
     return _view(net, year, include_planned, land)
 
 
-def _cached(key: str, build: Callable[[], Network], s: Settings, *, cache: bool) -> Network:
-    """The build cache entry ``key``, or ``build()`` written there."""
+def _cached(
+    key: str, build: Callable[[], Network], s: Settings, *, cache: bool, folder: Path
+) -> Network:
+    """The build cache entry ``key``, or ``build()`` written there.
+
+    The key is the content, not the place: an entry written for one data directory serves
+    another holding the same files, so its provenance names ``folder`` (the snapshot read
+    now), whose data directory the analyses read the rest from (World Bank figures, the
+    other snapshots of the hub history).
+    """
     entry = _data.cache_dir() / key
     if cache:
         _data.remove_stale_temps(entry.parent)
-    net = _read_entry(entry, s) if cache else None
+    net = _read_entry(entry, s, folder) if cache else None
     if net is None:
         net = build()
         if cache:
@@ -204,7 +212,8 @@ def load_stitched(
         snaps = [read_telegeography(f, allow_partial=allow_partial) for f in folders]
         return _build_snapshot(stitch_snapshots(snaps, settings=s), countries_file, s, root)
 
-    net = _cached(_cache_key("stitched|" + hashes, s), build, s, cache=cache)
+    key = _cache_key("stitched|" + hashes, s)
+    net = _cached(key, build, s, cache=cache, folder=folders[-1])
     check_notes(net.notes, "stitched", strict=strict, allow_partial=allow_partial)
     return _view(net, year, include_planned, land)
 
@@ -456,21 +465,22 @@ def _write_frames(tmp: Path, net: Network) -> None:
     (tmp / "meta.json").write_text(json.dumps(meta))
 
 
-def _read_entry(entry: Path, s: Settings) -> Network | None:
+def _read_entry(entry: Path, s: Settings, folder: Path | None = None) -> Network | None:
     if not (entry / "meta.json").is_file():
         return None
     try:
-        return _read_entry_unchecked(entry, s)
+        return _read_entry_unchecked(entry, s, folder)
     except Exception as exc:  # cut short or corrupted: rebuild, never fail the user
         log.warning("ignoring unreadable build cache %s (%s); rebuilding", entry, exc)
         shutil.rmtree(entry, ignore_errors=True)
         return None
 
 
-def _read_entry_unchecked(entry: Path, s: Settings) -> Network:
+def _read_entry_unchecked(entry: Path, s: Settings, folder: Path | None) -> Network:
     meta: dict[str, Any] = json.loads((entry / "meta.json").read_text())
     if meta.get("format") != CACHE_FORMAT:
         raise ValueError("cache format changed")
+    prov = meta["provenance"] if folder is None else {**meta["provenance"], "path": str(folder)}
     frames = {n: pq.read_table(entry / f"{n}.parquet").to_pandas() for n in _TABLES}
     for col in ("owners", "suppliers"):
         frames["cables"][col] = [list(v) for v in frames["cables"][col]]
@@ -495,7 +505,7 @@ def _read_entry_unchecked(entry: Path, s: Settings) -> Network:
         landing_points=frames["landing_points"],
         cable_landings=frames["cable_landings"],
         topology=topo,
-        provenance=Provenance(**meta["provenance"]),
+        provenance=Provenance(**prov),
         settings=s,
         countries=countries,
         notes=meta["notes"],
