@@ -338,6 +338,8 @@ def test_skipped_records_are_summed_up_once_and_strict_fails(tmp_path, capsys):
     cap = capsys.readouterr()
     assert cap.err.count("\n") == 1
     assert cap.err.startswith(f"warning: snapshot 2024-01: {skipped} records skipped")
+    # the warning names the flag to use, not the deprecated one (`CMD --strict` is for names)
+    assert "--strict-data makes this an error" in cap.err
     assert f'"skipped": {skipped}' in cap.out
 
 

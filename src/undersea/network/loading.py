@@ -336,7 +336,7 @@ def check_notes(
     if strict:
         raise DataQualityError(f"{line} (strict=True, --strict-data); the first: {tagged[0]}")
     warnings.warn(
-        f"{line}; `undersea data info` lists them, --strict makes this an error",
+        f"{line}; `undersea data info` lists them, --strict-data makes this an error (strict=True)",
         DataQualityWarning,
         stacklevel=3,
     )
