@@ -522,9 +522,9 @@ def test_cut_unknown_cable_and_not_in_service(client: TestClient) -> None:
     old = client.post("/api/cut", json={"cables": ["2Africa"], "year": 2000})
     assert old.status_code == 422
     assert "not in service" in old.json()["message"]
-    # the API names its own parameter, not the CLI's flag
+    # the API names its own body field, not the CLI's flag nor the library's Python
     planned = client.post("/api/cut", json={"cables": ["2Africa"]}).json()["message"]
-    assert planned.endswith("(planned): pass include_planned=True")
+    assert planned.endswith('(planned): pass "include_planned": true'), planned
 
 
 def test_limits_on_names_polygons_and_bodies(sample_net: undersea.Network) -> None:
@@ -657,6 +657,21 @@ def test_route_without_land_fails_land_links_as_the_cli_does(client: TestClient)
     r = client.get("/api/route", params={**params, "without_land": ["Suezz,Lagos"]})
     assert r.status_code == 404
     assert r.json()["name"] == "Suezz"
+
+
+def test_errors_name_the_planned_option_as_the_request_spells_it(client: TestClient) -> None:
+    """The library says include_planned=True: a GET's answer names its query parameter
+    (planned=true), a POST's its body field ("include_planned": true), as the CLI names
+    its flag (--planned); following the advice as written works."""
+    params = {"from": "Dakar, Senegal", "to": "Lagos", "without": ["ACE", "SAT-3/WASC"]}
+    reason = client.get("/api/route", params=params).json()["reason"]
+    assert reason.endswith("(planned: 2Africa; planned=true adds them)"), reason
+    followed = client.get("/api/route", params={**params, "planned": "true"}).json()
+    assert followed["routes"][0]["cables"][0] == "2Africa"
+    body = {"cables": ["2Africa"]}
+    cut = client.post("/api/cut", json=body).json()["message"]
+    assert cut.endswith('(planned): pass "include_planned": true'), cut
+    assert client.post("/api/cut", json={**body, "include_planned": True}).status_code == 200
 
 
 def test_route_bad_input(client: TestClient) -> None:

@@ -8,9 +8,12 @@ line and exits non-zero; the web API returns a 4xx with the same message.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
+from typing import Literal
 
 __all__ = [
+    "SPELLINGS",
     "AmbiguousNameError",
     "CacheWarning",
     "DataNotFoundError",
@@ -19,6 +22,7 @@ __all__ = [
     "DownloadError",
     "ExecutorUnavailableError",
     "IncompletePullError",
+    "Interface",
     "InvalidArgumentError",
     "InvalidScenarioError",
     "MalformedSourceError",
@@ -30,6 +34,7 @@ __all__ = [
     "UnderseaWarning",
     "UnknownNameError",
     "close_matches",
+    "respell",
 ]
 
 
@@ -203,3 +208,33 @@ def close_matches(name: str, candidates: Iterable[str], n: int = 5) -> list[str]
         if key and key in c.casefold() and c not in hits:
             hits.append(c)
     return hits[:n]
+
+
+#: Where a message is read: the CLI, a web request's query string (GET) or its JSON body.
+Interface = Literal["cli", "query", "body"]
+
+#: A library parameter as the library's messages name it, and how each interface spells
+#: it (one left out keeps the library's spelling).
+SPELLINGS: dict[str, dict[Interface, str]] = {
+    "include_planned=True": {
+        "cli": "--planned",
+        "query": "planned=true",
+        "body": '"include_planned": true',
+    },
+    "max_length_km": {"cli": "--max-length"},
+}
+_SPELLING_RE = re.compile(r"\b(" + "|".join(map(re.escape, SPELLINGS)) + r")\b")
+
+
+def respell(message: str, interface: Interface) -> str:
+    """``message`` with each library parameter it names (``include_planned=True``) spelled
+    as ``interface`` takes it: the CLI's flag, the web API's query parameter or body field.
+
+    >>> respell("planned: pass include_planned=True", "cli")
+    'planned: pass --planned'
+    >>> respell("planned: pass include_planned=True", "query")
+    'planned: pass planned=true'
+    >>> respell("raise max_length_km", "body")
+    'raise max_length_km'
+    """
+    return _SPELLING_RE.sub(lambda m: SPELLINGS[m.group(1)].get(interface, m.group(1)), message)

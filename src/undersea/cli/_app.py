@@ -16,7 +16,7 @@ except ImportError:  # pragma: no cover - older typer depends on click
     import click as _click  # type: ignore[no-redef]
 from rich.console import Console
 
-from undersea._errors import UnderseaError, UnderseaWarning
+from undersea._errors import UnderseaError, UnderseaWarning, respell
 
 __all__ = ["app", "cli_message", "data_app", "err_console", "main"]
 
@@ -128,20 +128,16 @@ def _unwrap_help(typer_app: typer.Typer) -> None:
             _unwrap_help(group.typer_instance)
 
 
-#: the library's spelling of an option, as its messages name it, and the CLI's flag
-_FLAGS = {"include_planned=True": "--planned", "max_length_km": "--max-length"}
-_FLAG_RE = re.compile(r"\b(" + "|".join(map(re.escape, _FLAGS)) + r")\b")
-
-
 def cli_message(exc: UnderseaError) -> str:
     """The message of a library error as the CLI prints it: a library parameter it names
-    (``include_planned=True``) is written as the CLI's flag (``--planned``).
+    (``include_planned=True``) is written as the CLI's flag (``--planned``), as
+    :data:`undersea._errors.SPELLINGS` spells it.
 
     >>> from undersea._errors import InvalidArgumentError
     >>> cli_message(InvalidArgumentError("planned: pass include_planned=True"))
     'planned: pass --planned'
     """
-    return _FLAG_RE.sub(lambda m: _FLAGS[m.group(1)], str(exc))
+    return respell(str(exc), "cli")
 
 
 def main(argv: list[str] | None = None) -> None:

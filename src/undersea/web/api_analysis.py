@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 import shapely
 from fastapi import APIRouter, Depends, Header, Path, Query
 
-from undersea._errors import InvalidArgumentError, MalformedSourceError, NoRouteError
+from undersea._errors import InvalidArgumentError, MalformedSourceError, NoRouteError, respell
 from undersea.analysis.hubs.history import hub_history, hub_profile
 from undersea.analysis.hubs.ranking import (
     METRO_FIELDS,
@@ -371,7 +371,7 @@ def route(
             strict=strict,
         )
     except NoRouteError as exc:
-        return {"outcome": "no_route", "reason": str(exc), "routes": []}
+        return {"outcome": "no_route", "reason": respell(str(exc), "query"), "routes": []}
     note = found[0].same_place_note or None
     return {"outcome": "route", "reason": note, "routes": [_route_dict(net, r) for r in found]}
 

@@ -8,7 +8,9 @@ package); ``/docs`` and ``/redoc`` use the Swagger UI and ReDoc files shipped by
 responses with the library's one-line message: unknown names 404 (with close matches),
 ambiguous names 409 (with the candidates), invalid scenarios and out-of-range values 422
 (naming the field), a cancel without the job's token 403, oversize bodies 413, data the
-request needs that the data directory lacks (a hub metric's source) 400. Anything
+request needs that the data directory lacks (a hub metric's source) 400. A library
+parameter a message names is spelled as the request takes it (``include_planned=True`` is
+``planned=true`` in a GET's query, ``"include_planned": true`` in a POST's body). Anything
 else is logged and answered with a 500: the server never stops.
 """
 
@@ -38,12 +40,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from undersea._errors import (
     AmbiguousNameError,
+    Interface,
     InvalidArgumentError,
     InvalidScenarioError,
     MissingExtraError,
     NoRouteError,
     UnderseaError,
     UnknownNameError,
+    respell,
 )
 from undersea.web._state import AppState, Limits, NetworkSource
 from undersea.web.jobs import JobTokenError, TooManyJobsError
@@ -314,8 +318,8 @@ class ErrorResponse(JSONResponse):
         return text.encode("utf-8", "backslashreplace")
 
 
-def _error(status: int, exc: UnderseaError, **extra: Any) -> JSONResponse:
-    return ErrorResponse(status_code=status, content={"detail": str(exc), **extra})
+def _error(status: int, text: str, **extra: Any) -> JSONResponse:
+    return ErrorResponse(status_code=status, content={"detail": text, **extra})
 
 
 def _detail(e: dict[str, Any]) -> dict[str, Any]:
@@ -354,7 +358,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(UnderseaError)
     async def user_error(request: Request, exc: UnderseaError) -> JSONResponse:
-        return undersea_error_response(exc)
+        return undersea_error_response(exc, interface=_request_interface(request))
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> JSONResponse:
@@ -364,32 +368,39 @@ def _add_error_handlers(app: FastAPI) -> None:
         )
 
 
-def undersea_error_response(exc: UnderseaError) -> JSONResponse:
-    """The HTTP response for a library error (see the module docstring)."""
+def _request_interface(request: Request) -> Interface:
+    """Where a request's options are: the query string (GET, DELETE) or the JSON body."""
+    return "query" if request.method in ("GET", "HEAD", "DELETE") else "body"
+
+
+def undersea_error_response(exc: UnderseaError, *, interface: Interface = "query") -> JSONResponse:
+    """The HTTP response for a library error (see the module docstring), its message
+    naming the parameters as ``interface`` spells them."""
+    text = respell(str(exc), interface)
     if isinstance(exc, AmbiguousNameError):
-        return _error(409, exc, kind=exc.kind, name=exc.name, matches=exc.matches)
+        return _error(409, text, kind=exc.kind, name=exc.name, matches=exc.matches)
     if isinstance(exc, UnknownNameError):
-        return _error(404, exc, kind=exc.kind, name=exc.name, matches=exc.matches)
+        return _error(404, text, kind=exc.kind, name=exc.name, matches=exc.matches)
     if isinstance(exc, FieldError):
         return ErrorResponse(
             status_code=422,
-            content=_validation_body([{"loc": exc.loc, "msg": str(exc), "type": exc.kind}]),
+            content=_validation_body([{"loc": exc.loc, "msg": text, "type": exc.kind}]),
         )
     if isinstance(exc, InvalidArgumentError):
         kind = "scenario" if isinstance(exc, InvalidScenarioError) else "argument"
         return ErrorResponse(
             status_code=422,
-            content=_validation_body([{"loc": ["request"], "msg": str(exc), "type": kind}]),
+            content=_validation_body([{"loc": ["request"], "msg": text, "type": kind}]),
         )
     if isinstance(exc, TooManyJobsError):
-        return _error(429, exc)
+        return _error(429, text)
     if isinstance(exc, JobTokenError):
-        return _error(403, exc)
+        return _error(403, text)
     if isinstance(exc, NoRouteError):
-        return _error(404, exc)
+        return _error(404, text)
     if isinstance(exc, MissingExtraError):
-        return _error(501, exc)
-    return _error(400, exc)
+        return _error(501, text)
+    return _error(400, text)
 
 
 # --------------------------------------------------------------------------- body limit

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from undersea._errors import UnderseaError, UnknownNameError
+from undersea._errors import UnderseaError, UnknownNameError, respell
 
 __all__ = [
     "Job",
@@ -186,7 +186,7 @@ class JobManager:
         except JobCancelled:
             state = "cancelled"
         except UnderseaError as exc:
-            state, error = "failed", str(exc)
+            state, error = "failed", respell(str(exc), "body")  # jobs are POSTed
         except Exception as exc:  # a crashed job says why; the server keeps running
             log.exception("job %s (%s) crashed", job.id, job.kind)
             state, error = "failed", f"internal error: {type(exc).__name__}: {exc}"
