@@ -440,6 +440,17 @@ def test_route_hop_numbers_are_not_clipped(page: Any) -> None:
     assert room >= need, (room, need)
 
 
+def _refused(page: Any, field: str, typed: str) -> str:
+    """Type ``typed`` in the route panel's ``field`` and press Enter: the panel's error, with
+    no stale route left drawn."""
+    page.fill(field, typed)
+    page.press(field, "Enter")
+    page.wait_for_selector("#route-result .error")
+    assert page.evaluate("window.undersea.state.routeResult") is None
+    assert page.evaluate("window.undersea.map.route") is None
+    return str(page.inner_text("#route-result .error"))
+
+
 def test_route_fails_land_links_typed_or_picked_from_a_leg(
     page: Any, browser: Any, sample_url: str
 ) -> None:
@@ -461,14 +472,9 @@ def test_route_fails_land_links_typed_or_picked_from_a_leg(
     assert page.inner_text("#route-land-chips .chip").startswith("Alexandria, EG – Suez, EG")
     assert "land=" in page.evaluate("location.hash")  # a shared address keeps it
     # a typed pair no land link joins: refused by the server, said in the panel
-    page.fill("#route-land", "Suez;Lagos")
-    page.press("#route-land", "Enter")
-    page.wait_for_selector("#route-result .error")
-    text = page.inner_text("#route-result .error")
+    text = _refused(page, "#route-land", "Suez;Lagos")
     assert "no land link joins Suez, EG and Lagos" in text, text
     assert not text.lower().startswith(("query", "request"))
-    assert page.evaluate("window.undersea.state.routeResult") is None  # no stale route drawn
-    assert page.evaluate("window.undersea.map.route") is None
     assert page.locator("#route-land-chips .chip").count() == 2
     page.click("#route-land-chips [aria-label='Remove Suez;Lagos']")
     page.wait_for_selector("#route-result [data-route-rank='0']")
@@ -486,6 +492,62 @@ def test_route_fails_land_links_typed_or_picked_from_a_leg(
     watch.check()
     page.click("#route-clear")
     assert page.locator("#route-land-chips .chip").count() == 0
+
+
+def test_route_fails_cables_typed_or_picked_from_a_leg(
+    page: Any, browser: Any, sample_url: str
+) -> None:
+    """The route panel fails cables as `undersea route --without` does: an "avoid" beside a
+    cable leg, or a name typed and resolved as the Cut tab's cable field resolves it."""
+    _route(page, "Lagos", "Lisbon")
+    leg = "#route-result [data-route-rank='0'] button[data-avoid-cable]"
+    page.wait_for_selector(leg)
+    assert page.get_attribute(leg, "data-label") == "SAT-3/WASC"
+    page.click(leg)  # route again without that cable
+    page.wait_for_function(
+        "window.undersea.state.routeResult?.routes[0].avoided_cables.length === 1"
+    )
+    first = page.evaluate("window.undersea.state.routeResult.routes[0]")
+    assert first["avoided_cables"] == ["SAT-3/WASC"]
+    assert "SAT-3/WASC" not in first["cables"]
+    assert "Avoids SAT-3/WASC." in page.inner_text("#route-result [data-route-rank='0']")
+    assert page.inner_text("#route-cable-chips .chip").startswith("SAT-3/WASC")
+    assert "without=sat-3wasc" in page.evaluate("location.hash")  # a shared address keeps it
+    # a name no cable bears: the resolver's message, no stale route, no chip
+    text = _refused(page, "#route-cable", "ACEE")
+    assert text.startswith("Unknown cable 'ACEE'; did you mean: 'ACE'"), text
+    assert page.locator("#route-cable-chips .chip").count() == 1
+    page.fill("#route-cable", "ace")  # a short name, resolved as the cut form does
+    page.click("#route-cable-add")
+    page.wait_for_function(
+        "window.undersea.state.routeResult?.routes[0].avoided_cables.length === 2"
+    )
+    route = page.evaluate("window.undersea.state.routeResult.routes[0]")
+    avoided = {"SAT-3/WASC", "Africa Coast to Europe (ACE)"}
+    assert set(route["avoided_cables"]) == avoided
+    assert not avoided & set(route["cables"])
+    assert page.input_value("#route-cable") == ""
+    labels = page.locator("#route-cable-chips .chip").all_inner_texts()
+    assert [t.rstrip("×").strip() for t in labels] == ["SAT-3/WASC", "Africa Coast to Europe (ACE)"]
+    hash_ = page.evaluate("location.hash")
+    ctx, again, watch = _open(browser, sample_url, path=f"/{hash_}")
+    try:  # the shared address fails the same cables, named
+        again.wait_for_selector("#route-result [data-route-rank='0']")
+        shared = again.evaluate("window.undersea.state.routeResult.routes[0]")
+        assert set(shared["avoided_cables"]) == avoided
+        assert shared["cables"] == route["cables"]
+        assert "Africa Coast to Europe (ACE)" in again.inner_text("#route-cable-chips")
+    finally:
+        ctx.close()
+    watch.check()
+    page.click("#route-cable-chips [aria-label='Remove SAT-3/WASC']")
+    page.wait_for_function(
+        "window.undersea.state.routeResult?.routes[0].avoided_cables.length === 1"
+    )
+    assert page.evaluate("window.undersea.state.routeResult.routes[0].cables") == ["SAT-3/WASC"]
+    page.click("#route-clear")
+    assert page.locator("#route-cable-chips .chip").count() == 0
+    assert page.input_value("#route-cable") == ""
 
 
 def test_shared_url_reloads_the_view(page: Any, browser: Any, sample_url: str) -> None:

@@ -5,7 +5,7 @@ import { bindHubs, loadHubs, metricLabel, showHub } from "./hubs.js";
 import { bindImpactModel, renderImpact, syncModelForm } from "./impact.js";
 import { CABLE_HUES, CAPACITY_STOPS, MapView, PALETTE, SEVERITY_COLOURS, viridis } from "./map.js";
 import { bindRisk } from "./risk.js";
-import { bindRoute, renderLand, runRoute } from "./route.js";
+import { bindRoute, renderFails, runRoute } from "./route.js";
 import { escapeHtml, fmt, pct } from "./table.js";
 
 export const $ = (sel) => document.querySelector(sel);
@@ -26,6 +26,7 @@ export const state = {
   selection: null, // what the details card shows: {kind, id}
   cutResult: null,
   routeResult: null,
+  routeCables: [], // cables the route fails first: [{id, label}]
   routeLand: [], // land links the route fails first: [{text: "A;B" as the API takes it, label}]
   hubRows: [],
   hubsLoaded: false,
@@ -941,7 +942,7 @@ function zoomToCut() {
 // ------------------------------------------------------------------ the URL carries the view
 // #year=2020&planned=1&colour=year&view=globe&sel=cable:wacs&cut=cables:wacs,sat-3|choke:malacca
 //  |inc:2024-03-abidjan|circle:lon,lat,km|box:w,s,e,n&impact=connectivity&rerouting=joint
-//  &route=Lagos;Marseille&land=Brest, FR;Marseille|metro:lagos-ng;lagos-nigeria
+//  &route=Lagos;Marseille&without=ace,wacs&land=Brest, FR;Marseille|metro:lagos-ng;lagos-nigeria
 function readUrl() {
   const q = new URLSearchParams(location.hash.slice(1));
   const num = (v) => (v === null || v === "" ? null : Number(v));
@@ -972,6 +973,7 @@ function readUrl() {
     impact: q.get("impact") === "connectivity" ? "connectivity" : "capacity",
     rerouting: q.get("rerouting") === "joint" ? "joint" : "independent",
     route: route.length === 2 && route[0] && route[1] ? route : null,
+    without: (q.get("without") || "").split(",").filter(Boolean),
     land: (q.get("land") || "").split("|").filter(Boolean),
   };
 }
@@ -997,6 +999,7 @@ export function writeUrl() {
   if (state.rerouting !== "independent") q.set("rerouting", state.rerouting);
   const from = $("#route-from").value.trim(), to = $("#route-to").value.trim();
   if (state.routeResult && from && to) q.set("route", `${from};${to}`);
+  if (state.routeResult && state.routeCables.length) q.set("without", state.routeCables.map((c) => c.id).join(","));
   if (state.routeResult && state.routeLand.length) q.set("land", state.routeLand.map((l) => l.text).join("|"));
   history.replaceState(null, "", `#${q.toString()}`);
 }
@@ -1017,8 +1020,9 @@ async function applyUrl(w) {
     if (w.route) {
       $("#route-from").value = w.route[0];
       $("#route-to").value = w.route[1];
+      state.routeCables = w.without.map((id) => ({ id, label: cableName(id) }));
       state.routeLand = w.land.map((text) => ({ text, label: text }));
-      renderLand();
+      renderFails();
       state.selectTab("route");
       await runRoute();
     }

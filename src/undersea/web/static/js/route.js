@@ -9,34 +9,69 @@ export function bindRoute() {
     e.preventDefault();
     runRoute();
   });
+  const typedCable = async () => (await addCable($("#route-cable").value)) && rerun();
+  $("#route-cable-add").addEventListener("click", typedCable);
+  $("#route-cable").addEventListener("keydown", (e) => {
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    typedCable();
+  });
   $("#route-land-add").addEventListener("click", () => addLand($("#route-land").value) && rerun());
   $("#route-land").addEventListener("keydown", (e) => {
     if (e.key !== "Enter") return;
     e.preventDefault();
     if (addLand($("#route-land").value)) rerun();
   });
-  $("#route-land-chips").addEventListener("click", (e) => {
-    const i = e.target.closest("button")?.dataset.land;
-    if (i === undefined) return;
-    state.routeLand.splice(Number(i), 1);
-    renderLand();
+  for (const [chips, list] of [["#route-cable-chips", "routeCables"], ["#route-land-chips", "routeLand"]]) {
+    $(chips).addEventListener("click", (e) => {
+      const i = e.target.closest("button")?.dataset.chip;
+      if (i === undefined) return;
+      state[list].splice(Number(i), 1);
+      renderFails();
+      rerun();
+    });
+  }
+  // "avoid" beside a leg of a shown route: route again without that cable or land link
+  $("#route-result").addEventListener("click", (e) => {
+    const b = e.target.closest("button[data-avoid], button[data-avoid-cable]");
+    if (!b) return;
+    if (b.dataset.avoidCable) pushCable(b.dataset.avoidCable, b.dataset.label);
+    else addLand(b.dataset.avoid, b.dataset.label);
     rerun();
   });
-  // "avoid" beside a land leg of a shown route: route again without that land link
-  $("#route-result").addEventListener("click", (e) => {
-    const b = e.target.closest("button[data-avoid]");
-    if (b && addLand(b.dataset.avoid, b.dataset.label)) rerun();
-  });
   $("#route-clear").addEventListener("click", () => {
+    state.routeCables = [];
     state.routeLand = [];
+    $("#route-cable").value = "";
     $("#route-land").value = "";
-    renderLand();
+    renderFails();
     state.routeResult = null;
     map.setRoute(null);
     $("#route-result").innerHTML = "";
     renderLegend();
     writeUrl();
   });
+}
+
+// A cable to fail, typed: resolved as the Cut tab's cable field resolves it (WACS, seamewe
+// 5); false, with the resolver's message in the panel, for an unknown one or none typed
+async function addCable(text) {
+  const name = text.trim();
+  if (!name) return false;
+  try {
+    const c = await get("resolve", { name, kind: "cable", year: state.year, planned: state.planned });
+    pushCable(c.id, c.name);
+  } catch (err) {
+    showNoRoute(`<p class="error">${escapeHtml(err.message)}</p>`);
+    return false;
+  }
+  $("#route-cable").value = "";
+  return true;
+}
+
+function pushCable(id, label) {
+  if (!state.routeCables.some((c) => c.id === id)) state.routeCables.push({ id, label });
+  renderFails();
 }
 
 // A land link to fail, as the API takes it ("A;B" or "A,B": the server resolves and checks
@@ -46,14 +81,24 @@ function addLand(text, label = text) {
   if (!link) return false;
   if (!state.routeLand.some((l) => l.text === link)) state.routeLand.push({ text: link, label: label.trim() });
   $("#route-land").value = "";
-  renderLand();
+  renderFails();
   return true;
 }
 
-export function renderLand() {
-  $("#route-land-chips").innerHTML = state.routeLand
-    .map(({ label }, i) => `<span class="chip">${escapeHtml(label)}<button type="button" data-land="${i}" aria-label="Remove ${escapeHtml(label)}">×</button></span>`)
-    .join("");
+// the failed cables and land links as chips, each with its × (data-chip: its index)
+export function renderFails() {
+  const chips = (list) =>
+    list.map(({ label }, i) => `<span class="chip">${escapeHtml(label)}<button type="button" data-chip="${i}" aria-label="Remove ${escapeHtml(label)}">×</button></span>`).join("");
+  $("#route-cable-chips").innerHTML = chips(state.routeCables);
+  $("#route-land-chips").innerHTML = chips(state.routeLand);
+}
+
+// no route drawn: the one before is not the answer to what is asked now
+function showNoRoute(html) {
+  state.routeResult = null;
+  map.setRoute(null);
+  $("#route-result").innerHTML = html;
+  renderLegend();
 }
 
 function rerun() {
@@ -79,26 +124,22 @@ function unwrapLines(features) {
 }
 
 export async function runRoute() {
-  addLand($("#route-land").value); // typed but not added: meant all the same
+  // typed but not added: meant all the same (a cable no name matches stops here)
+  if ($("#route-cable").value.trim() && !(await addCable($("#route-cable").value))) return;
+  addLand($("#route-land").value);
   const from = $("#route-from").value.trim(), to = $("#route-to").value.trim();
   const out = $("#route-result");
   if (!from || !to) return;
   out.innerHTML = `<p class="muted">Finding the route…</p>`;
   try {
-    const land = state.routeLand.map((l) => l.text);
-    const res = await get("route", { from, to, alternatives: $("#route-alt").value, without_land: land, year: state.year, planned: state.planned });
+    const without = state.routeCables.map((c) => c.id), land = state.routeLand.map((l) => l.text);
+    const res = await get("route", { from, to, alternatives: $("#route-alt").value, without, without_land: land, year: state.year, planned: state.planned });
     if (res.outcome !== "route") {
-      state.routeResult = null;
-      map.setRoute(null);
-      out.innerHTML = `<p class="error" data-outcome="no_route">No route: ${escapeHtml(res.reason)}</p>`;
-      renderLegend();
+      showNoRoute(`<p class="error" data-outcome="no_route">No route: ${escapeHtml(res.reason)}</p>`);
       return;
     }
     if (res.reason) {  // a route with a reason: both ends are one place, nothing to draw
-      state.routeResult = null;
-      map.setRoute(null);
-      out.innerHTML = `<p class="muted" data-outcome="same_place">${escapeHtml(res.reason)}</p>`;
-      renderLegend();
+      showNoRoute(`<p class="muted" data-outcome="same_place">${escapeHtml(res.reason)}</p>`);
       return;
     }
     state.routeResult = res;
@@ -107,11 +148,8 @@ export async function runRoute() {
     writeUrl();
     out.innerHTML = res.routes.map((r, i) => routeHtml(r, i)).join("");
     out.querySelectorAll("button[data-route]").forEach((b) => b.addEventListener("click", () => drawRoute(parseInt(b.dataset.route, 10))));
-  } catch (err) {  // the route drawn before is not the answer to what was asked now
-    state.routeResult = null;
-    map.setRoute(null);
-    out.innerHTML = `<p class="error">${escapeHtml(err.message)}</p>`;
-    renderLegend();
+  } catch (err) {
+    showNoRoute(`<p class="error">${escapeHtml(err.message)}</p>`);
   }
 }
 
@@ -133,12 +171,15 @@ function avoids(r) {
 function nameLand(names) {
   if (names.length !== state.routeLand.length) return;
   state.routeLand.forEach((l, i) => (l.label = names[i]));
-  renderLand();
+  renderFails();
 }
 
-// A land leg between two network places can be failed ("access" legs join a country or a
-// point to the network: not a land link of its own)
+// A cable leg, or a land leg between two network places, can be failed ("access" legs join
+// a country or a point to the network: not a land link of its own)
 function avoidButton(h) {
+  if (h.kind === "segment") {
+    return ` <button type="button" class="link" data-avoid-cable="${escapeHtml(h.cable_id)}" data-label="${escapeHtml(h.cable)}" title="Find the route again without this cable" aria-label="Avoid the cable ${escapeHtml(h.cable)}">avoid</button>`;
+  }
   if (h.kind !== "land" || h.link === "access") return "";
   const label = `${h.from} – ${h.to}`;
   return ` <button type="button" class="link" data-avoid="${escapeHtml(`${h.from_id};${h.to_id}`)}" data-label="${escapeHtml(label)}" title="Find the route again without this land link" aria-label="Avoid the land link ${escapeHtml(label)}">avoid</button>`;
