@@ -31,6 +31,7 @@ _ROUTE_KEYS = {
     "rank",
     "avoided_cables",
     "avoided_land_links",
+    "avoided_not_in_service",
     "from_place",
     "to_place",
     "assumptions",
@@ -132,6 +133,29 @@ def test_route_without_and_year(capsys) -> None:
     code, _, err = run(capsys, "route", "Tonga", "Lagos", "--sample", "--year", "2005")
     assert code == 2
     assert err.strip() == "error: Tonga has no in-service cable in 2005"
+
+
+def test_route_without_a_cable_not_in_service_says_so(capsys) -> None:
+    code, out, _ = run(capsys, "route", "Lagos", "Lisbon", "--sample", "--without", "2Africa")
+    assert code == 0
+    assert "avoids: 2Africa\n  note: 2Africa is not in service in this view; avoiding it" in out
+    code, out, _ = run(
+        capsys, "route", "Lagos", "Lisbon", "--sample", "--without", "2Africa", "-f", "json"
+    )
+    route = json.loads(out)[0]
+    assert (route["avoided_cables"], route["avoided_not_in_service"]) == (["2Africa"], ["2Africa"])
+    code, out, _ = run(capsys, "route", "Lagos", "Lisbon", "--sample", "--without", "ACE")
+    assert "note:" not in out
+
+
+def test_route_hint_leaves_out_the_avoided_planned_cables(capsys) -> None:
+    args = ("route", "Dakar", "Lagos", "--sample", "--without", "ACE", "--without", "SAT-3/WASC")
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert err.endswith("(planned: 2Africa; --planned adds them)\n")
+    code, _, err = run(capsys, *args, "--without", "2Africa")
+    assert code == 2
+    assert "planned" not in err
 
 
 def test_route_without_land_fails_a_land_link(capsys) -> None:

@@ -307,6 +307,35 @@ def test_no_route_names_the_reason() -> None:
         shortest_route(planned, "Tonga", "Lagos")
 
 
+def test_no_route_hint_leaves_out_the_avoided_planned_cables() -> None:
+    """The planned cables suggested for a cut-off place are those not avoided: avoiding
+    every one of them leaves no suggestion at all."""
+    net = undersea.load(sample=True)
+    with pytest.raises(NoRouteError, match=r"\(planned: 2Africa; include_planned=True adds"):
+        shortest_routes(net, "Dakar", "Lagos", without=["ACE", "SAT-3/WASC"])
+    with pytest.raises(NoRouteError) as exc:
+        shortest_routes(net, "Dakar", "Lagos", without=["ACE", "SAT-3/WASC", "2Africa"])
+    assert str(exc.value).endswith("avoiding 2Africa, Africa Coast to Europe (ACE), SAT-3/WASC")
+
+
+def test_avoiding_a_cable_not_in_service_says_it_changes_nothing() -> None:
+    net = undersea.load(sample=True)
+    plain = shortest_routes(net, "Lagos", "Lisbon", alternatives=1)
+    routes = shortest_routes(net, "Lagos", "Lisbon", alternatives=1, without=["2Africa", "ACE"])
+    assert [r.avoided_not_in_service for r in routes] == [("2Africa",), ("2Africa",)]
+    assert "2Africa" in routes[0].avoided_cables  # the route was told to avoid it
+    assert routes[0].avoid_note == (
+        "2Africa is not in service in this view; avoiding it changes nothing"
+    )
+    assert routes[0].as_dict()["avoided_not_in_service"] == ["2Africa"]
+    assert plain[0].avoid_note == ""
+    assert plain[0].as_dict()["avoided_not_in_service"] == []
+    planned = shortest_routes(
+        net.as_of(None, include_planned=True), "Lagos", "Lisbon", without="2Africa"
+    )
+    assert planned[0].avoided_not_in_service == ()  # in service in that view
+
+
 def test_cut_off_destination_is_an_outcome(parallel_net) -> None:
     net = network_from(parallel_net).without(cables=["x1", "x2", "x3", "y"])
     with pytest.raises(NoRouteError, match=r"^P, Senegal has no in-service cable with 6 segm"):

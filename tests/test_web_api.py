@@ -634,6 +634,10 @@ def test_route_without_fails_cables_first_as_the_cli_does(client: TestClient) ->
     assert set(route["avoided_cables"]) == {"Africa Coast to Europe (ACE)", "MainOne"}
     repeated = client.get("/api/route", params={**params, "without": ["ACE", "MainOne"]})
     assert repeated.json()["routes"][0]["avoided_cables"] == route["avoided_cables"]
+    assert route["avoided_not_in_service"] == []
+    planned = client.get("/api/route", params={**params, "without": ["ACE", "2Africa"]}).json()
+    assert planned["routes"][0]["avoided_not_in_service"] == ["2Africa"]  # as the CLI notes
+    assert "2Africa" in planned["routes"][0]["avoided_cables"]
     unknown = client.get("/api/route", params={**params, "without": ["ACEE"]})
     assert unknown.status_code == 404
     assert unknown.json()["name"] == "ACEE"
@@ -668,6 +672,8 @@ def test_errors_name_the_planned_option_as_the_request_spells_it(client: TestCli
     assert reason.endswith("(planned: 2Africa; planned=true adds them)"), reason
     followed = client.get("/api/route", params={**params, "planned": "true"}).json()
     assert followed["routes"][0]["cables"][0] == "2Africa"
+    avoided = {**params, "without": [*params["without"], "2Africa"]}
+    assert "planned" not in client.get("/api/route", params=avoided).json()["reason"]
     body = {"cables": ["2Africa"]}
     cut = client.post("/api/cut", json=body).json()["message"]
     assert cut.endswith('(planned): pass "include_planned": true'), cut

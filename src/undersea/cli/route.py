@@ -176,6 +176,8 @@ def _print_itinerary(routes: Sequence[Route], asked: int) -> None:
         avoids = [*r.avoided_cables, *(f"land {x}" for x in r.avoided_land_links)]
         if avoids:
             console.print("  avoids: " + ", ".join(avoids), markup=False)
+        if r.avoid_note:
+            console.print(f"  note: {r.avoid_note}", markup=False)
         console.print()
     if len(routes) <= asked:
         which = "the route" if len(routes) == 1 else "the last route"

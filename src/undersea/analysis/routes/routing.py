@@ -128,7 +128,9 @@ class Route:
     ``rtt_floor_ms`` is the physical estimate of the least-delay physical path between
     the same places, with the same cables avoided. ``avoided_cables`` and
     ``avoided_land_links`` (``"Krasnoyarsk, RU – Dikson, RU"``) are what the route was
-    told, or earlier routes made it, avoid.
+    told, or earlier routes made it, avoid; ``avoided_not_in_service`` names those of
+    them that are not in service in the network's view (planned, not yet or no longer in
+    service): avoiding them changes nothing (see :attr:`avoid_note`).
     """
 
     origin: Place
@@ -149,6 +151,23 @@ class Route:
     rtt_high_ms: float = 0.0
     rtt_floor_ms: float = 0.0
     latency: str = "physical"
+    avoided_not_in_service: tuple[str, ...] = ()
+
+    @property
+    def avoid_note(self) -> str:
+        """The sentence saying which avoided cables are not in service, else ''.
+
+        The CLI prints it under ``avoids:``; the web panel writes the same from
+        ``avoided_not_in_service``.
+        """
+        idle = self.avoided_not_in_service
+        if not idle:
+            return ""
+        verb, pronoun = ("is", "it") if len(idle) == 1 else ("are", "them")
+        return (
+            f"{', '.join(idle)} {verb} not in service in this view; "
+            f"avoiding {pronoun} changes nothing"
+        )
 
     @property
     def one_way_ms(self) -> float:
@@ -216,6 +235,7 @@ class Route:
             "rank": self.rank,
             "avoided_cables": list(self.avoided_cables),
             "avoided_land_links": list(self.avoided_land_links),
+            "avoided_not_in_service": list(self.avoided_not_in_service),
             "from_place": self.origin.as_dict(),
             "to_place": self.destination.as_dict(),
             "assumptions": dict(self.assumptions),
@@ -493,11 +513,13 @@ def _no_route_reason(
     for p, node in ((places[0], g.src[0]), (places[1], g.dst[1])):
         if not (lab[seg_u] == lab[node]).any():
             what = "in-service or planned" if net.include_planned else "in-service"
-            return f"{p.name} has no {what} cable{ctx}{_planned_hint(net, lab, node)}"
+            hint = _planned_hint(net, lab, node, avoided)
+            return f"{p.name} has no {what} cable{ctx}{hint}"
     return f"no cable or land link joins {places[0].name} and {places[1].name}{ctx}"
 
 
-def _planned_hint(net: Network, lab: np.ndarray, node: int) -> str:
+def _planned_hint(net: Network, lab: np.ndarray, node: int, avoided: Sequence[str]) -> str:
+    """The planned cables that would reach the node, unless avoided (by name)."""
     if net.include_planned:
         return ""
     comp = np.flatnonzero(lab[: len(net.nodes)] == lab[node])
@@ -506,7 +528,8 @@ def _planned_hint(net: Network, lab: np.ndarray, node: int) -> str:
     here = set(cl.loc[cl["landing_point_id"].isin(ids), "cable_id"])
     cab = net.all_cables
     ready = cab["rfs_year"].isna() | (cab["rfs_year"] <= (net.year or np.inf))  # by the year
-    planned = cab.loc[cab["id"].isin(here) & cab["is_planned"] & ready, "name"]
+    keep = cab["id"].isin(here) & cab["is_planned"] & ready & ~cab["name"].isin(avoided)
+    planned = cab.loc[keep, "name"]
     if not len(planned):
         return ""
     return f" (planned: {', '.join(planned.astype(str))}; include_planned=True adds them)"
@@ -670,6 +693,7 @@ def shortest_routes(
     links = resolve_land_links(
         net, [without_land] if isinstance(without_land, str) else without_land, strict=strict
     )
+    idle = _not_in_service(net, cut)
     if cut or links:
         net = net.without(cables=cut, land_links=links)
     land_off = _link_labels(net, links)
@@ -689,12 +713,19 @@ def shortest_routes(
         )
         if route is None:
             break
-        routes.append(route)
+        routes.append(replace(route, avoided_not_in_service=idle))
         used = pd.Index(net.all_cables["id"]).get_indexer(list(route.cable_ids))
         if not len(used):  # a land-only route: every alternative would be the same
             break
         avoided[used] = True
     return routes
+
+
+def _not_in_service(net: Network, cable_ids: Sequence[str]) -> tuple[str, ...]:
+    """Names of the cables (ids) that are not in service in this view of the network."""
+    cab = net.all_cables
+    idle = cab["id"].isin(cable_ids).to_numpy() & ~net.cable_in_service
+    return tuple(cab["name"].to_numpy(dtype=object)[idle].astype(str))
 
 
 def _one_route(

@@ -161,9 +161,14 @@ function drawRoute(i) {
   renderLegend();
 }
 
+// As the CLI's "avoids:" line and its note (Route.avoid_note): an avoided cable that is not
+// in service in this view changes nothing, and the panel says so
 function avoids(r) {
   const all = [...r.avoided_cables, ...(r.avoided_land_links || []).map((x) => `land ${x}`)];
-  return all.length ? ` Avoids ${escapeHtml(all.join(", "))}.` : "";
+  const idle = r.avoided_not_in_service || [];
+  const [verb, pronoun] = idle.length === 1 ? ["is", "it"] : ["are", "them"];
+  const note = idle.length ? ` ${idle.join(", ")} ${verb} not in service in this view; avoiding ${pronoun} changes nothing.` : "";
+  return all.length ? ` Avoids ${escapeHtml(all.join(", "))}.${escapeHtml(note)}` : "";
 }
 
 // The chips named as the server named the links it failed (one name each, in order), so a
