@@ -537,3 +537,20 @@ def test_errors_name_the_cli_flag_not_the_library_parameter(capsys, args, says) 
     assert "max_length_km" not in err
     assert len(err.strip().splitlines()) == 1
     assert not out.strip()
+
+
+@pytest.mark.parametrize(
+    ("args", "err"),
+    [(("plan", "--countries", "Mauritania", "--max-length", "10km"),
+      "error: no candidate within 10 km of Mauritania: raise --max-length or supply "
+      "candidates\n"),
+     (("critical", "--top", "2"), ""),
+     (("risk", "--scenarios", "20", "--seed", "1"), ""),
+     (("whatif", "--add-cable", "Lagos,Marseille", "--scenarios", "20"), "")],
+)  # fmt: skip
+def test_the_progress_bar_leaves_nothing_on_a_stderr_that_is_no_terminal(capsys, args, err) -> None:
+    """rich ends a transient bar on a non-interactive console with an empty line: a refused
+    command printed it before its one error line, a finished one alone on stderr."""
+    code, _, got = run(capsys, *args, "--sample")
+    assert code == (2 if err else 0)
+    assert got == err

@@ -301,7 +301,12 @@ def _cell(v: Any) -> str:
 
 @contextmanager
 def progress_bar(what: str) -> Iterator[Callable[[int, int], None]]:
-    """A transient rich progress bar on stderr, as a ``progress(done, total)`` callback."""
+    """A transient rich progress bar on stderr, as a ``progress(done, total)`` callback.
+
+    Off when stderr is no terminal: a transient bar draws nothing there, and rich ends a
+    bar on a non-interactive console with an empty line, which would precede an
+    ``error:`` line (or stand alone on stderr) for every command that uses the bar.
+    """
     from undersea.cli._app import err_console
 
     columns = (
@@ -311,7 +316,8 @@ def progress_bar(what: str) -> Iterator[Callable[[int, int], None]]:
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=err_console, transient=True) as bar:
+    off = not err_console.is_interactive
+    with Progress(*columns, console=err_console, transient=True, disable=off) as bar:
         task = bar.add_task(what, total=None)
 
         def update(done: int, total: int) -> None:
