@@ -550,6 +550,19 @@ def test_route_fails_cables_typed_or_picked_from_a_leg(
     assert page.input_value("#route-cable") == ""
 
 
+def test_route_panel_says_an_avoided_cable_not_in_service_changes_nothing(page: Any) -> None:
+    """As the CLI's note under "avoids:": 2Africa is planned in the sample's present view."""
+    _route(page, "Lagos", "Lisbon")
+    page.wait_for_selector("#route-result [data-route-rank='0']")
+    page.fill("#route-cable", "2Africa")
+    page.click("#route-cable-add")
+    page.wait_for_function(
+        "window.undersea.state.routeResult?.routes[0].avoided_cables.length === 1"
+    )
+    text = page.inner_text("#route-result [data-route-rank='0']")
+    assert "Avoids 2Africa. 2Africa is not in service in this view; avoiding it changes" in text
+
+
 def test_shared_url_reloads_the_view(page: Any, browser: Any, sample_url: str) -> None:
     page.click("#view-globe")
     page.evaluate(IDLE)  # the globe's tiles drawn before a click reads them
