@@ -45,7 +45,7 @@ def test_cable_record_shows_lists_and_kilometres_as_tables_do(capsys):
     assert code == 0
     assert "│ owners             │ Sample Telecom Portugal, Sample Telecom Senegal," in out
     assert "│ suppliers          │ Sample Cable Works    " in out
-    assert "│ rebuilt_km         │ 13,448.6    " in out
+    assert "│ rebuilt_km         │ 13,449      " in out
     assert "['" not in out
     assert "nan" not in out  # no url
 

@@ -10,6 +10,7 @@ import pytest
 
 from undersea.cli import main
 from undersea.cli._app import app
+from undersea.cli._options import console, number_text
 from undersea.cli.failures import CAPACITY_FIELDS, COUNTRY_FIELDS, METRO_FIELDS, incident_app
 
 SCENARIO_KEYS = [
@@ -455,10 +456,24 @@ def test_critical(capsys):
     # the capacity model's figure is the traffic provisioned abroad, not the cables'
     # capacity proxy (which the connectivity model's is)
     tbps = doc["country"]["capacity_before_tbps"]
-    assert f"{tbps:,.1f} Tbps provisioned abroad" in " ".join(out.split())
+    assert f"{number_text(tbps)} Tbps provisioned abroad" in " ".join(out.split())
     argv = ("critical", "--sample", "--country", "GH", "--impact", "connectivity")
     code, out, _ = run(capsys, *argv)
     assert "Tbps (capacity proxy)" in " ".join(out.split())
+
+
+def test_critical_shows_a_small_capacity_that_is_not_zero(capsys, monkeypatch):
+    """A small country's traffic abroad and a small loss read as numbers, not 0.0 / 0.00
+    (the sample's DR Congo provisions 0.0247 Tbps; Tonga Cable's loss is 0.00486)."""
+    code, out, _ = run(capsys, "critical", "--sample", "--country", "CD")
+    assert code == 0
+    assert "0.0247 Tbps provisioned abroad" in " ".join(out.split())
+    monkeypatch.setattr(console, "width", 160)  # every column on one line
+    code, out, _ = run(capsys, "critical", "--sample", "--top", "100")
+    assert code == 0
+    tonga = next(line for line in out.splitlines() if "Tonga Cable" in line)
+    assert "0.00486" in tonga
+    assert "0.00 " not in tonga
 
 
 def test_critical_table_tells_a_cables_segments_apart(capsys):

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from undersea.cli import main
-from undersea.cli._options import _fitting, tie_note
+from undersea.cli._options import Format, _fitting, emit_table, number_text, tie_note
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,39 @@ from undersea.cli._options import _fitting, tie_note
 )
 def test_tie_note(ranks: list[int | None], top: int, note: str) -> None:
     assert tie_note(pd.Series(ranks, dtype="Int64"), top) == note
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (0.0, "0"),
+        (-0.0, "0"),  # not "-0"
+        (float("nan"), ""),
+        (0.04, "0.04"),  # was "0.0"
+        (-0.005270, "-0.00527"),
+        (2.5e-7, "2.5e-07"),  # tiny: never 0
+        (1.0, "1"),
+        (9.0709, "9.07"),
+        (-37.14, "-37.1"),
+        (99.96, "100"),
+        (124.04, "124"),
+        (35887.464, "35,887"),
+        (-1.5e15, "-1,500,000,000,000,000"),
+        (float("inf"), "inf"),
+        (1207, "1,207"),  # an integer passed in (a count in `hub NAME`)
+    ],
+)
+def test_number_text(value: float, shown: str) -> None:
+    assert number_text(value) == shown
+
+
+def test_tables_show_floats_by_the_one_rule_and_csv_keeps_them(capsys) -> None:
+    df = pd.DataFrame({"year": [2024], "id": [7], "tbps": [0.0247], "km": [45000.0]})
+    emit_table(df, Format.table)
+    row = capsys.readouterr().out.splitlines()[3]
+    assert [c.strip() for c in row.split("│")[1:-1]] == ["2024", "7", "0.0247", "45,000"]
+    emit_table(df, Format.csv)
+    assert capsys.readouterr().out == "year,id,tbps,km\n2024,7,0.0247,45000.0\n"
 
 
 def test_wide_tables_keep_the_columns_that_fit() -> None:

@@ -789,7 +789,7 @@ def test_cli_plan_header_rounds_as_the_tables_do(capsys):
     argv += ["--max-length", "3000km", "--scenarios", "700", "--seed", "1"]
     code, out, _ = _run(capsys, argv)
     assert code == 0
-    assert "objective severe: 0.03857 -> 0.001429 (" in out  # 27/700 -> 1/700, 4 digits
+    assert "objective severe: 0.0386 -> 0.00143 (" in out  # 27/700 -> 1/700, as tables show
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,7 @@ __all__ = [
     "figure_path",
     "hub_network",
     "matrix_path",
+    "number_text",
     "open_network",
     "progress_bar",
     "tie_note",
@@ -289,9 +290,26 @@ def _fitting(df: pd.DataFrame, width: int) -> tuple[pd.DataFrame, list[str]]:
     return df[keep], [str(c) for c in df.columns[len(keep) :]]
 
 
+def number_text(v: float) -> str:
+    """How a table shows a number (the one rule of every table; CSV and JSON keep every
+    digit): whole units with thousands commas from 100 on, three significant digits
+    below, so no value but zero reads 0; NaN is an empty cell.
+
+    >>> [number_text(v) for v in (0.0, -0.0, 1207, 35887.464, 99.96, 9.0709, 1.0)]
+    ['0', '0', '1,207', '35,887', '100', '9.07', '1']
+    >>> [number_text(v) for v in (0.6667, -0.005270, 2.5e-7, -1.5e15, float("nan"))]
+    ['0.667', '-0.00527', '2.5e-07', '-1,500,000,000,000,000', '']
+    """
+    if math.isnan(v):
+        return ""
+    if v == 0:
+        return "0"  # not "-0"
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+
 def _cell(v: Any) -> str:
     if isinstance(v, float):
-        return "" if math.isnan(v) else f"{v:,.1f}"
+        return number_text(v)
     if isinstance(v, list | tuple):  # names (a tuple from the library): joined, () empty
         return ", ".join(map(str, v))
     if v is None or v is pd.NA:

@@ -30,6 +30,7 @@ from undersea.cli._options import (
     console,
     emit_json,
     emit_table,
+    number_text,
     open_network,
     progress_bar,
     tie_note,
@@ -60,7 +61,7 @@ _CRITICAL_HEADERS = {
 
 
 def _critical_display(df: pd.DataFrame) -> pd.DataFrame:
-    """Human table: no ids (names say it), short headers, rounded numbers.
+    """Human table: no ids (names say it), short headers, shares in %.
 
     A segment's name is its cable's, so a segment row shows ``CABLE:K`` (what
     ``cut --segment`` takes) to tell a cable's segments apart.
@@ -70,9 +71,6 @@ def _critical_display(df: pd.DataFrame) -> pd.DataFrame:
         seg = df["kind"] == "segment"
         k = df.loc[seg, "id"].astype(str).str.rsplit(":", n=1).str[-1]
         out.loc[seg, "name"] = out.loc[seg, "name"].astype(str) + ":" + k
-    for col in ("lost_share_sum", "score", "capacity_lost_tbps"):
-        if col in out:
-            out[col] = out[col].map(lambda x: f"{x:,.2f}")
     if "lost_share" in out:
         out["lost_share"] = out["lost_share"].map(lambda x: f"{x:.0%}")
     if "severity" in out:
@@ -187,7 +185,7 @@ def _emit_country(
     what = "provisioned abroad" if impact == "capacity" else "(capacity proxy)"
     console.print(
         f"[bold]{res.name}[/bold] ({res.iso2}): {res.cables_before} international cables, "
-        f"{res.capacity_before_tbps:,.1f} Tbps {what}"
+        f"{number_text(res.capacity_before_tbps)} Tbps {what}"
     )
     emit_table(_critical_display(single), fmt, title="Losing one element")
     _say_tie(single_tied, "severity and lost share", fmt)

@@ -38,6 +38,7 @@ from undersea.cli._options import (
     emit_json,
     emit_table,
     emit_tables,
+    number_text,
     open_network,
     progress_bar,
     tie_note,
@@ -248,7 +249,7 @@ def _display(df: pd.DataFrame, by: str, reported: Sequence[str] | None = None) -
                 f"{a} → {b}" for a, b in zip(df["cables_before"], df["cables_after"], strict=True)
             ],
             "capacity Tbps": [
-                f"{a:,.1f} → {b:,.1f}"
+                f"{number_text(a)} → {number_text(b)}"
                 for a, b in zip(df["capacity_before_tbps"], df["capacity_after_tbps"], strict=True)
             ],
             "RTT +ms": [
@@ -269,7 +270,7 @@ def _display(df: pd.DataFrame, by: str, reported: Sequence[str] | None = None) -
         )
         out = out.drop(columns=["cables", "capacity Tbps"])
         out["delivered Gbps"] = [
-            f"{a:,.0f} → {b:,.0f} of {d:,.0f}{'*' if f else ''}"
+            f"{number_text(a)} → {number_text(b)} of {number_text(d)}{'*' if f else ''}"
             for a, b, d, f in zip(
                 df["delivered_before_gbps"],
                 df["delivered_after_gbps"],

@@ -17,7 +17,6 @@ from undersea.analysis.hubs.compare import SnapshotComparison, compare_snapshots
 from undersea.analysis.hubs.history import HubProfile, hub_history, hub_profile
 from undersea.analysis.hubs.history import Progress as ProgressFn
 from undersea.analysis.hubs.ranking import (
-    COUNT_METRICS,
     METRICS,
     covered_years,
     hub_ranking,
@@ -36,6 +35,7 @@ from undersea.cli._options import (
     emit_table,
     figure_path,
     hub_network,
+    number_text,
     open_network,
     tie_note,
 )
@@ -118,13 +118,9 @@ def _number(v: Any) -> float | int | None:
 
 def _display(ranking: pd.DataFrame, by: str) -> pd.DataFrame:
     cols = [c for c in _TABLE_METRICS if c != by]
-    out = ranking[["rank", "name", "country", "value", *cols]].rename(
+    return ranking[["rank", "name", "country", "value", *cols]].rename(
         columns={"name": "metro", "value": by}
     )
-    for c in [by, *cols]:  # a measure as in `hub NAME`: a small share does not read 0.0
-        if c not in COUNT_METRICS:
-            out[c] = out[c].astype(float).map(_short_value, na_action="ignore")
-    return out
 
 
 @contextmanager
@@ -376,21 +372,9 @@ def _short_ranks(p: HubProfile, labels: dict[str, str]) -> pd.DataFrame:
     out = pd.DataFrame({"year": p.ranks["year"]})
     for metric, label in labels.items():
         rank, value = p.ranks[metric], p.values[metric]  # noqa: PD011
-        shown = value.map(_short_value, na_action="ignore").astype(object).where(value.notna(), "-")
+        shown = value.map(number_text, na_action="ignore").astype(object).where(value.notna(), "-")
         out[label] = rank.astype(str).where(rank.notna(), "-") + " (" + shown + ")"
     return out
-
-
-def _short_value(v: float) -> str:
-    """A metric's value in a "rank (value)" cell: a count as it is, a measure to three
-    significant digits (whole units from 100 on), so a small share does not read 0.
-
-    >>> [_short_value(v) for v in (1207, 35887.464, 9.0709, 0.6667, 0.005270, 0.0, 2.5e-7)]
-    ['1,207', '35,887', '9.07', '0.667', '0.00527', '0', '0.00000025']
-    """
-    if isinstance(v, int | np.integer) or abs(v) >= 100:  # whole units
-        return f"{v:,.0f}"
-    return np.format_float_positional(v, precision=3, unique=False, fractional=False, trim="-")
 
 
 def _emit_profile(p: HubProfile, fmt: Format, *, full: bool) -> None:

@@ -41,6 +41,7 @@ from undersea.cli._options import (
     emit_json,
     emit_table,
     emit_tables,
+    number_text,
     open_network,
     progress_bar,
     tie_note,
@@ -437,8 +438,8 @@ def plan_command(
         emit_table(result.chosen, fmt)
         return
     console.print(
-        f"objective {result.objective}: {_number(result.objective, result.baseline)} -> "
-        f"{_number(result.objective, result.value)} "
+        f"objective {result.objective}: {number_text(result.baseline)} -> "
+        f"{number_text(result.value)} "
         f"({result.method}, {result.evaluations} evaluations, "
         f"{result.n_scenarios:,} scenarios, seed {result.seed})\n{result.guarantee}",
         markup=False,
@@ -454,10 +455,10 @@ def plan_command(
         "runner_up",
         "runner_up_gain",
     ]
-    emit_table(_numbers(result.chosen[cols]), fmt, title="Chosen builds (marginal gains)")
-    emit_table(_numbers(result.targets), fmt, title="Targets before and after")
+    emit_table(result.chosen[cols], fmt, title="Chosen builds (marginal gains)")
+    emit_table(result.targets, fmt, title="Targets before and after")
     emit_table(
-        _numbers(others[["rank", "id", "kind", "length_km", "gain", "gain_se"]]),
+        others[["rank", "id", "kind", "length_km", "gain", "gain_se"]],
         fmt,
         title="Runner-ups (gain alone)",
     )
@@ -523,22 +524,6 @@ def dependency_command(
         emit_table(shown, fmt, title=title)
         if tied := tie_note(df["share"], top):
             console.print(f"{tied} (same share as the last row shown; --top shows more)")
-
-
-def _number(col: str, x: float) -> str:
-    """A float as 4 significant digits (km and people as whole numbers) for display."""
-    if math.isnan(x):
-        return ""
-    return f"{x:,.0f}" if col in ("length_km", "population") else f"{x:.4g}"
-
-
-def _numbers(df: pd.DataFrame) -> pd.DataFrame:
-    """Floats as :func:`_number` shows them."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype.kind == "f":
-            out[col] = [_number(col, x) for x in out[col]]
-    return out
 
 
 def _text(v: Any) -> str:
