@@ -28,6 +28,9 @@ HEADER = """\
 Every command prints one line and exits non-zero on a user error; `--help` on any command
 shows what is below. Tables go to the terminal (`--format table`), JSON or CSV; `undersea
 export` and `--output FILE` write files (CSV, JSON, Parquet, GeoParquet, GeoJSON, GraphML).
+A table shows a number in whole units with thousands commas from 100 on and to three
+significant digits below (0.00527, never 0.0 for a value that is not zero), a time in ms
+to 0.1 ms, a coordinate to 0.01°; JSON and CSV keep every digit.
 
 Two options are strict about different things. `undersea --strict-data COMMAND` (before the
 command, `load(strict=True)` in Python) is about the data: a record skipped or repaired

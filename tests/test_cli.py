@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -48,6 +49,16 @@ def test_cable_record_shows_lists_and_kilometres_as_tables_do(capsys):
     assert "│ rebuilt_km         │ 13,449      " in out
     assert "['" not in out
     assert "nan" not in out  # no url
+
+
+def test_coordinates_keep_their_decimals_past_100_degrees(capsys):
+    """lon/lat to 0.01°: the rule for other numbers would show Suva's 178.4 as 178."""
+    code, out, _ = run(capsys, "landing", "suva-fiji", "--sample")
+    assert code == 0
+    assert "│ lon     │ 178.40 " in out
+    code, out, _ = run(capsys, "cable", "Southern Cross Cable Network (SCCN)", "--sample")
+    assert code == 0
+    assert re.search(r"│ 178\.40 +│ -18\.10 +│", out)
 
 
 def test_landing_by_town(capsys):

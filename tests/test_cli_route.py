@@ -212,6 +212,15 @@ def test_matrix_formats(capsys) -> None:
     assert data["assumptions"]["per_hop_delay_ms"] == pytest.approx(0.1)
 
 
+def test_matrix_table_shows_times_to_a_tenth_of_a_millisecond(capsys) -> None:
+    """RTTs are milliseconds, to 0.1 ms past 100 ms too (not the rule for other numbers,
+    which would show 105.8 as 106 and the diagonal as 0)."""
+    code, out, _ = run(capsys, "matrix", "--sample", "--metros", "Lagos,Marseille")
+    assert code == 0
+    rows = [[c.strip() for c in ln.split("│")[1:-1]] for ln in out.splitlines() if ln[:1] == "│"]
+    assert rows == [["Lagos, NG", "0.0", "105.8"], ["Marseille, FR", "105.8", "0.0"]]
+
+
 def test_matrix_files(capsys, tmp_path) -> None:
     pq = tmp_path / "m.parquet"
     code, out, err = run(capsys, "matrix", "--sample", "--metros", "all", "-o", str(pq))

@@ -763,6 +763,14 @@ def test_cli_whatif_plan_dependency(capsys):
     assert "min_cables_by_sea" in out
 
 
+def test_cli_whatif_routes_show_milliseconds_to_a_tenth(capsys):
+    argv = ["whatif", "--sample", "--add-cable", "Lagos,Marseille"]
+    code, out, _ = _run(capsys, [*argv, "--compare-routes", "Lagos->Marseille", "--no-hubs"])
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith("│ Lagos"))
+    assert [c.strip() for c in row.split("│")[3:6]] == ["105.8", "59.6", "-46.2"]
+
+
 def test_cli_whatif_prints_the_hazard_as_risk_does(capsys):
     argv = ["whatif", "--sample", "--add-cable", "Lagos,Lisbon", "--scenarios", "50"]
     code, out, _ = _run(capsys, [*argv, "--no-hubs"])

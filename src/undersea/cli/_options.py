@@ -46,6 +46,7 @@ __all__ = [
     "figure_path",
     "hub_network",
     "matrix_path",
+    "ms_text",
     "number_text",
     "open_network",
     "progress_bar",
@@ -305,6 +306,20 @@ def number_text(v: float) -> str:
     if v == 0:
         return "0"  # not "-0"
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+
+def ms_text(v: float, *, sign: bool = False) -> str:
+    """A time in milliseconds as tables show it, to 0.1 ms (``sign``: a change, with its
+    sign); NaN (unknown) is an empty cell, infinity "no route".
+
+    >>> [ms_text(v) for v in (124.04, 0.0, float("nan"))], ms_text(0.18, sign=True)
+    (['124.0', '0.0', ''], '+0.2')
+    """
+    if math.isnan(v):
+        return ""
+    if math.isinf(v):
+        return "no route"
+    return f"{v:+,.1f}" if sign else f"{v:,.1f}"
 
 
 def _cell(v: Any) -> str:

@@ -38,6 +38,7 @@ from undersea.cli._options import (
     emit_json,
     emit_table,
     emit_tables,
+    ms_text,
     number_text,
     open_network,
     progress_bar,
@@ -252,9 +253,7 @@ def _display(df: pd.DataFrame, by: str, reported: Sequence[str] | None = None) -
                 f"{number_text(a)} → {number_text(b)}"
                 for a, b in zip(df["capacity_before_tbps"], df["capacity_after_tbps"], strict=True)
             ],
-            "RTT +ms": [
-                "" if np.isnan(x) else ("no route" if np.isinf(x) else f"{x:+.1f}") for x in infl
-            ],
+            "RTT +ms": [ms_text(x, sign=True) for x in infl],
         }
     )
     if "severity_rerouted" in df:

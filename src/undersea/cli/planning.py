@@ -41,6 +41,7 @@ from undersea.cli._options import (
     emit_json,
     emit_table,
     emit_tables,
+    ms_text,
     number_text,
     open_network,
     progress_bar,
@@ -297,7 +298,9 @@ def whatif_command(
 def _routes_display(df: pd.DataFrame | None) -> pd.DataFrame | None:
     if df is None:
         return None
-    out = df[["from", "to", "rtt_before_ms", "rtt_after_ms", "change_ms"]].copy()
+    out = df[["from", "to"]].copy()
+    for col in ("rtt_before_ms", "rtt_after_ms", "change_ms"):
+        out[col] = [ms_text(x, sign=col == "change_ms") for x in df[col]]
     out["cables after"] = [", ".join(c) for c in df["cables_after"]]
     return out
 

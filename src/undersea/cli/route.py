@@ -30,6 +30,7 @@ from undersea.cli._options import (
     emit_table,
     figure_path,
     matrix_path,
+    ms_text,
     open_network,
 )
 from undersea.outputs.export import format_for, write_matrix
@@ -271,7 +272,8 @@ def matrix(
     if fmt is Format.json:
         _emit_matrices({"rtt_ms": m})
         return
-    emit_table(m.round(3).reset_index(), fmt, title="Round-trip time (ms)")
+    shown = m.map(ms_text) if fmt is Format.table else m.round(3)
+    emit_table(shown.reset_index(), fmt, title="Round-trip time (ms)")
 
 
 def _emit_matrices(ms: dict[str, pd.DataFrame]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated
@@ -88,8 +89,19 @@ def info(
 
 def _kv(d: Mapping[str, object]) -> pd.DataFrame:
     """A record as field/value rows; the values stay objects, so that the table shows them
-    as every table does (lists joined with ', ', kilometres to 0.1 km)."""
-    return pd.DataFrame({"field": list(d), "value": pd.Series(list(d.values()), dtype=object)})
+    as every table does (lists joined with ', ', numbers by the one rule), coordinates
+    as :func:`_degrees` does."""
+    values = [_degrees(v) if k in _COORDINATES else v for k, v in d.items()]
+    return pd.DataFrame({"field": list(d), "value": pd.Series(values, dtype=object)})
+
+
+_COORDINATES = ("lon", "lat")
+
+
+def _degrees(v: object) -> object:
+    """A coordinate in a table: to 0.01° (about a kilometre); the rule for numbers would
+    show a longitude past 100° in whole degrees."""
+    return f"{v:.2f}" if isinstance(v, float) and math.isfinite(v) else v
 
 
 @app.command("cable")
@@ -113,9 +125,11 @@ def cable(
     if fmt is Format.json:
         emit_json(rec.as_dict())
         return
+    points = rec.landing_points.copy()
+    points[list(_COORDINATES)] = points[list(_COORDINATES)].map(_degrees)
     tables = [
         (str(rec.cable["name"]), _kv(rec.cable)),
-        ("Landing points", rec.landing_points),
+        ("Landing points", points),
         ("Segments", rec.segments),
     ]
     emit_tables(tables, fmt, main=2)
