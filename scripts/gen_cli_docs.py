@@ -30,7 +30,8 @@ shows what is below. Tables go to the terminal (`--format table`), JSON or CSV; 
 export` and `--output FILE` write files (CSV, JSON, Parquet, GeoParquet, GeoJSON, GraphML).
 A table shows a number in whole units with thousands commas from 100 on and to three
 significant digits below (0.00527, never 0.0 for a value that is not zero), a time in ms
-to 0.1 ms, a coordinate to 0.01°; JSON and CSV keep every digit.
+to 0.1 ms, a coordinate (a column named lon, lat, longitude or latitude, in `sql` too) to
+0.01°; JSON and CSV keep every digit.
 
 Two options are strict about different things. `undersea --strict-data COMMAND` (before the
 command, `load(strict=True)` in Python) is about the data: a record skipped or repaired

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -327,3 +328,16 @@ def test_missing_duckdb_names_the_extra(
     assert _cli(["sql", "SELECT 1", "--sample"]) == 2
     err = capsys.readouterr().err
     assert err == "error: this needs the optional package 'duckdb': pip install 'undersea[sql]'\n"
+
+
+def test_cli_sql_shows_coordinate_columns_to_a_hundredth_of_a_degree(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A column named lon/lat/longitude/latitude (any case) is shown as ``cable`` shows
+    coordinates: the rule for other numbers would show Suva's 178.4 as 178. CSV shows
+    the values as they are."""
+    sql = "SELECT lon, lat AS Latitude, lon * 1 AS x FROM landing_points WHERE id = 'suva-fiji'"
+    assert _cli(["sql", sql, "--sample"]) == 0
+    assert re.search(r"│ 178\.40 +│ -18\.10 +│ 178 +│", capsys.readouterr().out)
+    assert _cli(["sql", sql, "--sample", "-f", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "178.4,-18.1,178.4"

@@ -29,6 +29,7 @@ from undersea.network.loading import load, load_stitched
 from undersea.outputs.export import check_output_path, csv_text
 
 __all__ = [
+    "COORDINATES",
     "LOAD_POLICY",
     "YEAR_FLAGS",
     "DataDirOpt",
@@ -40,6 +41,7 @@ __all__ = [
     "YearOpt",
     "checked_by",
     "console",
+    "degrees_text",
     "emit_json",
     "emit_table",
     "emit_tables",
@@ -243,8 +245,9 @@ def emit_table(
     table = Table(title=title, show_lines=False)
     for col in df.columns:
         table.add_column(str(col), overflow="fold")
+    shows = [_shower(col) for col in df.columns]
     for row in df.itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(show(v) for show, v in zip(shows, row, strict=True)))
     console.print(table)
     if hidden:
         console.print(
@@ -282,7 +285,7 @@ def _fitting(df: pd.DataFrame, width: int) -> tuple[pd.DataFrame, list[str]]:
     """The leading columns that fit ``width`` (header width, capped at 24, plus borders)."""
     used, keep = 1, list[Any]()
     for col in df.columns:
-        cells = [len(_cell(v)) for v in df[col].head(50)]
+        cells = [len(_shower(col)(v)) for v in df[col].head(50)]
         need = min(max([len(str(col)), *cells]), 24) + 3
         if keep and used + need > width:
             break
@@ -320,6 +323,30 @@ def ms_text(v: float, *, sign: bool = False) -> str:
     if math.isinf(v):
         return "no route"
     return f"{v:+,.1f}" if sign else f"{v:,.1f}"
+
+
+#: Column names (any case) a table shows as coordinates (:func:`degrees_text`), in every
+#: table: ``cable``'s landing points as ``sql``'s columns.
+COORDINATES = ("lon", "lat", "longitude", "latitude")
+
+
+def degrees_text(v: Any) -> Any:
+    """A coordinate as tables show it, to 0.01° (about a kilometre): the rule for numbers
+    would show a longitude past 100° in whole degrees. Anything but a finite float is
+    returned as it is.
+
+    >>> degrees_text(151.2093), degrees_text(-0.5), degrees_text("x")
+    ('151.21', '-0.50', 'x')
+    """
+    return f"{v:.2f}" if isinstance(v, float) and math.isfinite(v) else v
+
+
+def _shower(col: Any) -> Callable[[Any], str]:
+    """How a table shows the cells of column ``col``: coordinates to 0.01°, else
+    :func:`_cell`."""
+    if str(col).lower() in COORDINATES:
+        return lambda v: _cell(degrees_text(v))
+    return _cell
 
 
 def _cell(v: Any) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated
@@ -13,6 +12,7 @@ import typer
 from undersea.analysis.names import NAME_KINDS
 from undersea.cli._app import app, data_app
 from undersea.cli._options import (
+    COORDINATES,
     DataDirOpt,
     Format,
     FormatOpt,
@@ -22,6 +22,7 @@ from undersea.cli._options import (
     StrictOpt,
     YearOpt,
     console,
+    degrees_text,
     emit_json,
     emit_table,
     emit_tables,
@@ -90,18 +91,9 @@ def info(
 def _kv(d: Mapping[str, object]) -> pd.DataFrame:
     """A record as field/value rows; the values stay objects, so that the table shows them
     as every table does (lists joined with ', ', numbers by the one rule), coordinates
-    as :func:`_degrees` does."""
-    values = [_degrees(v) if k in _COORDINATES else v for k, v in d.items()]
+    as :func:`~undersea.cli._options.degrees_text` does."""
+    values = [degrees_text(v) if k in COORDINATES else v for k, v in d.items()]
     return pd.DataFrame({"field": list(d), "value": pd.Series(values, dtype=object)})
-
-
-_COORDINATES = ("lon", "lat")
-
-
-def _degrees(v: object) -> object:
-    """A coordinate in a table: to 0.01° (about a kilometre); the rule for numbers would
-    show a longitude past 100° in whole degrees."""
-    return f"{v:.2f}" if isinstance(v, float) and math.isfinite(v) else v
 
 
 @app.command("cable")
@@ -125,11 +117,9 @@ def cable(
     if fmt is Format.json:
         emit_json(rec.as_dict())
         return
-    points = rec.landing_points.copy()
-    points[list(_COORDINATES)] = points[list(_COORDINATES)].map(_degrees)
     tables = [
         (str(rec.cable["name"]), _kv(rec.cable)),
-        ("Landing points", points),
+        ("Landing points", rec.landing_points),
         ("Segments", rec.segments),
     ]
     emit_tables(tables, fmt, main=2)
