@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -270,3 +271,13 @@ def test_split_places() -> None:
         "Lagos",
     ]
     assert split_places(["a,,b"]) == ["a", "b"]
+
+
+def test_hop_table_shows_short_hops_by_the_number_rule(capsys) -> None:
+    """A hop's km by the one rule for numbers: a 2 km backhaul leg reads 2.04, not 2 (and
+    one under 0.5 km, as Lannion's on the real data, not 0)."""
+    code, out, _ = run(capsys, "route", "Marseille", "Alexandria", "--sample")
+    assert code == 0
+    assert re.search(r"Marseille, FR +Marseille, France +2\.04\n", out)
+    assert re.search(r"Alexandria, Egypt +Alexandria, EG +1\.97\n", out)
+    assert re.search(r" 2,742\n", out)

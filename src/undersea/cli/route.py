@@ -31,6 +31,7 @@ from undersea.cli._options import (
     figure_path,
     matrix_path,
     ms_text,
+    number_text,
     open_network,
 )
 from undersea.outputs.export import format_for, write_matrix
@@ -198,7 +199,7 @@ def _hop_table(r: Route) -> Table:
     t.add_column("km", justify="right")
     for k, h in enumerate(r.hops, start=1):
         via = h.cable if h.kind == "segment" else f"land ({h.link})"
-        t.add_row(str(k), via, h.from_name, h.to_name, f"{h.km:,.0f}")
+        t.add_row(str(k), via, h.from_name, h.to_name, number_text(h.km))
     return t
 
 
