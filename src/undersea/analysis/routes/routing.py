@@ -713,7 +713,7 @@ def shortest_routes(
         )
         if route is None:
             break
-        routes.append(replace(route, avoided_not_in_service=idle))
+        routes.append(replace(route, avoided_land_links=land_off, avoided_not_in_service=idle))
         used = pd.Index(net.all_cables["id"]).get_indexer(list(route.cable_ids))
         if not len(used):  # a land-only route: every alternative would be the same
             break
@@ -753,10 +753,9 @@ def _one_route(
     if model.name != "physical":
         physical = _search(_build(net, places, mask, latency_model(s, "physical")), 0, 1)
         floor = 2.0 * physical[1] if physical is not None else np.nan
-    route = _assemble(
+    return _assemble(
         net, g, places, found[0], s, model=model, floor=floor, rank=rank, avoided=avoided
     )
-    return replace(route, avoided_land_links=avoided_land)
 
 
 def _zero_route(net: Network, a: Place, b: Place, s: Settings, latency: str) -> Route:
