@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 import undersea.data.http as uhttp
 from undersea._errors import (
+    DataNotFoundError,
     DownloadError,
     IncompletePullError,
     InvalidArgumentError,
@@ -445,6 +446,61 @@ def test_cli_lists_each_failed_file_and_exits_non_zero(
     assert lines[2].startswith("error: 2 file(s) could not be fetched")
     assert len(lines) == 3
     assert list_snapshots(tmp_path) == []
+
+
+def test_allow_partial_publishes_without_failed_records_and_lists_them(
+    upstream: Upstream, tmp_path: Path
+) -> None:
+    """A record the server no longer has would keep a snapshot unpublished for ever: with
+    allow_partial it is published without it, the gap is in MANIFEST.json, loading it needs
+    allow_partial (a [missing] note per record), and a later pull that gets it closes the gap."""
+    from undersea.sources.telegeography import read_telegeography, snapshot_files
+
+    upstream.fail["/api/v3/cable/adria-1.json"] = 404
+    result = upstream.pull(tmp_path, allow_partial=True)
+    assert result.missing == ("cable/adria-1.json",)
+    assert not (result.path / "cable/adria-1.json").exists()
+    manifest = json.loads((result.path / MANIFEST_NAME).read_text())
+    assert [(m["path"], m["url"]) for m in manifest["missing"]] == [
+        ("cable/adria-1.json", f"{upstream.base_url}/cable/adria-1.json")
+    ]
+    assert "answered HTTP 404" in manifest["missing"][0]["error"]
+    with pytest.raises(DataNotFoundError, match=r"lacks cable/adria-1\.json.*--allow-partial"):
+        read_telegeography(result.path)
+    snap = read_telegeography(result.path, allow_partial=True)
+    assert "adria-1" not in set(snap.cables["id"])
+    assert any(n.startswith("[missing] cable/adria-1.json: not fetched") for n in snap.notes)
+    upstream.fail.clear()
+    again = upstream.pull(tmp_path, allow_partial=True)
+    assert again.missing == ()
+    assert again.downloaded == 1
+    assert "missing" not in json.loads((again.path / MANIFEST_NAME).read_text())
+    assert "adria-1" in set(read_telegeography(again.path).cables["id"])
+    assert MANIFEST_NAME in snapshot_files(again.path)  # the build cache sees the gap close
+
+
+def test_allow_partial_never_publishes_without_the_map(upstream: Upstream, tmp_path: Path) -> None:
+    upstream.fail["/api/v3/cable/cable-geo.json"] = 404
+    with pytest.raises(IncompletePullError, match="not without a map or country file"):
+        upstream.pull(tmp_path, allow_partial=True)
+    assert list_snapshots(tmp_path) == []
+
+
+def test_cli_allow_partial_says_what_is_missing(
+    upstream: Upstream, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from undersea.cli import main
+
+    upstream.fail["/api/v3/landing-point/aden-yemen.json"] = 410
+    args = ["data", "pull", "--dest", str(tmp_path), "--snapshot", SNAPSHOT, "--allow-partial"]
+    args += ["--base-url", upstream.base_url, "--countries-url", upstream.countries_url]
+    main(args)
+    out, err = capsys.readouterr()
+    assert err.strip().splitlines()[-1] == (
+        f"missing: landing-point/aden-yemen.json (listed in {MANIFEST_NAME})"
+    )
+    assert out.strip().endswith("1 record(s) missing: load it with undersea --allow-partial")
+    assert list_snapshots(tmp_path) == [SNAPSHOT]
 
 
 def test_connection_refused_is_a_download_error(tmp_path: Path) -> None:

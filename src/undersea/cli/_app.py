@@ -49,8 +49,9 @@ def _load_policy(
     allow_partial: bool = typer.Option(
         False,
         "--allow-partial",
-        help="Load a snapshot that lacks a required file (route or landing geometry), "
-        "with the fallback and a warning.",
+        help="Load a snapshot that lacks a required file (route or landing geometry) or "
+        "records its pull could not fetch (data pull --allow-partial), with the fallback "
+        "and a warning.",
     ),
 ) -> None:
     """Model the physical backbone of the international internet: submarine cables,

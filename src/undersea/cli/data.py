@@ -18,11 +18,13 @@ from rich.progress import (
 
 from undersea._errors import IncompletePullError
 from undersea.cli._app import data_app, err_console
+from undersea.cli._options import LOAD_POLICY
 from undersea.data.pull import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
     DEFAULT_COUNTRIES_URL,
     DEFAULT_PEERINGDB_URL,
+    MANIFEST_NAME,
     PEERINGDB_URL_ENV,
     PullResult,
     pull_data,
@@ -72,6 +74,15 @@ def pull(
             "also has the deadline of setting pull_file_deadline_s).",
         ),
     ] = 30.0,
+    allow_partial: Annotated[
+        bool,
+        typer.Option(
+            "--allow-partial",
+            help="Publish the snapshot even if some cable or landing-point records cannot "
+            "be fetched; they are listed in its MANIFEST.json and loading it needs "
+            "undersea --allow-partial.",
+        ),
+    ] = False,
     peeringdb: Annotated[
         bool,
         typer.Option(
@@ -94,10 +105,11 @@ def pull(
     Pulling the same snapshot name again resumes it and fetches only missing or damaged files;
     a failed pull never leaves a half-written snapshot. A file that cannot be fetched does not
     stop the others: every failure is listed, one line each with its URL and HTTP status, and
-    the pull exits non-zero. Each file is checked against the
-    schema of its kind before it is kept, within size, time and gzip limits (settings
-    pull_*). With --peeringdb it fetches PeeringDB's facilities, exchanges and their links
-    instead (for hub rankings).
+    the pull exits non-zero; with --allow-partial a snapshot whose map arrived whole is
+    published without the records that failed (a record the server no longer has). Each
+    file is checked against the schema of its kind before it is kept, within size, time and
+    gzip limits (settings pull_*). With --peeringdb it fetches PeeringDB's facilities,
+    exchanges and their links instead (for hub rankings).
 
     Example: undersea data pull --dest ~/undersea-data --snapshot 2025-01-15
     """
@@ -118,11 +130,14 @@ def pull(
                 snapshot=snapshot,
                 progress=bars.update,
                 timeout=timeout,
+                allow_partial=allow_partial or LOAD_POLICY["allow_partial"],
             )
     except IncompletePullError as exc:
         for failure in exc.failures:  # one line each; the summary follows as the error
             err_console.print(f"failed: {failure}", markup=False)
         raise
+    for path in result.missing:
+        err_console.print(f"missing: {path} (listed in {MANIFEST_NAME})", markup=False)
     typer.echo(summary(result))
 
 
@@ -132,6 +147,11 @@ def summary(result: PullResult) -> str:
         f"snapshot {result.snapshot} ready in {result.path}: {result.files:,} files "
         f"({result.downloaded:,} downloaded, {result.skipped:,} already present, "
         f"{result.bytes / 1e6:.1f} MB)"
+        + (
+            f", {len(result.missing):,} record(s) missing: load it with undersea --allow-partial"
+            if result.missing
+            else ""
+        )
     )
 
 

@@ -26,7 +26,7 @@ import shutil
 import urllib.parse
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ from undersea.data.http import (
     user_agent,
 )
 from undersea.settings import Settings
-from undersea.sources.telegeography import check_file
+from undersea.sources.telegeography import MANIFEST_NAME, check_file
 
 __all__ = [
     "BASE_URL_ENV",
@@ -70,7 +70,6 @@ DEFAULT_BASE_URL = "https://www.submarinecablemap.com/api/v3"
 DEFAULT_COUNTRIES_URL = "https://cdn.jsdelivr.net/npm/world-atlas@2/"
 #: Environment variable that overrides the default cable-map API address.
 BASE_URL_ENV = "UNDERSEA_TELEGEOGRAPHY_URL"
-MANIFEST_NAME = "MANIFEST.json"
 MANIFEST_FORMAT = 1
 
 #: Upstream file name -> path below the data directory.
@@ -104,6 +103,9 @@ class PullResult:
         Files already present with a matching checksum.
     bytes
         Total size of the files fetched by this pull.
+    missing
+        Records that could not be fetched and are left out (only with ``allow_partial``),
+        as listed in ``MANIFEST.json``: their paths below the snapshot folder.
     """
 
     path: Path
@@ -112,6 +114,7 @@ class PullResult:
     downloaded: int
     skipped: int
     bytes: int
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ def pull_data(
     retries: int = 2,
     threads: int = 8,
     settings: Settings | None = None,
+    allow_partial: bool = False,
 ) -> PullResult:
     """Download the cable map and the country polygons into a data directory.
 
@@ -161,6 +165,12 @@ def pull_data(
         Download limits (``pull_max_file_mb``, ``pull_max_total_mb``,
         ``pull_file_deadline_s``, ``pull_max_gzip_ratio``, ``pull_redirect_hosts``);
         default the session's.
+    allow_partial
+        Publish the snapshot even if some cable or landing-point records could not be
+        fetched (a record the cable list names but the server no longer has), listing each
+        in ``MANIFEST.json``'s ``missing``; loading it then needs ``allow_partial=True``
+        (``--allow-partial``), and the records are left out with a ``[missing]`` note.
+        A failed geometry or country file still stops the pull: without it there is no map.
 
     Every file is checked against the schema of its kind (a cable record, a landing
     point, GeoJSON of lines or points, a TopoJSON topology) before it is kept; a file that
@@ -176,7 +186,8 @@ def pull_data(
         Some files could not be fetched (an HTTP error status, over a size or time limit,
         a refused redirect, a body that fails its check): every other file was fetched and
         kept, ``failures`` lists each failed one (its URL, the HTTP status), no snapshot
-        appears and pulling the same snapshot again fetches only the failed files.
+        appears (unless ``allow_partial`` and only records failed) and pulling the same
+        snapshot again fetches only the failed files.
     DownloadError
         The pull could not go on (offline, the host unreachable, the total size limit);
         no snapshot appears.
@@ -217,25 +228,36 @@ def pull_data(
         if lp_geo in runner.files:  # it lists the landing points
             lp_ids = _landing_point_ids(f"{base}/{lp_geo}", runner.files[lp_geo])
             runner.run(pool, _STAGES[2], _id_tasks(base, "landing-point", lp_ids))
-    if runner.failures:
-        raise _incomplete(runner, name, staging, listed=lp_geo in runner.files)
-    if runner.changed():
+    missing = runner.missing(allow_partial=allow_partial)
+    if runner.failures and missing is None:
+        raise _incomplete(
+            runner, name, staging, listed=lp_geo in runner.files, allow_partial=allow_partial
+        )
+    if runner.changed() or missing or _previous_missing(final):
         index_record = CachedFile("", index_url, index_date, len(index), sha256_hex(index))
-        manifest = _manifest(name, base, countries, index_record, runner.records)
+        manifest = _manifest(name, base, countries, index_record, runner.records, missing or [])
         _finalize(cache, root, final, manifest, runner.records)
     else:
         shutil.rmtree(staging, ignore_errors=True)  # leave the snapshot (and its hash) be
     log.info("snapshot %s ready at %s", name, final)
-    return runner.result(final, name)
+    return replace(runner.result(final, name), missing=tuple(e["path"] for e in missing or []))
 
 
-def _incomplete(runner: _Runner, name: str, staging: Path, *, listed: bool) -> IncompletePullError:
+def _incomplete(
+    runner: _Runner, name: str, staging: Path, *, listed: bool, allow_partial: bool
+) -> IncompletePullError:
     unlisted = "" if listed else "the landing points are not listed (their list failed); "
+    partial = (
+        "--allow-partial publishes without cable and landing-point records only, not without "
+        "a map or country file; "
+        if allow_partial
+        else "pass --allow-partial to publish it without the failed records; "
+    )
     return IncompletePullError(
         runner.failures,
-        f"{unlisted}snapshot {name} was not published; the {len(runner.records)} other "
-        f"file(s) are kept (new ones in {staging}) and pulling snapshot {name} again fetches "
-        "only the rest",
+        f"{unlisted}snapshot {name} was not published ({partial}the {len(runner.records)} "
+        f"other file(s) are kept, new ones in {staging}) and pulling snapshot {name} again "
+        "fetches only the rest",
     )
 
 
@@ -257,12 +279,13 @@ class _Runner:
         self.records: list[CachedFile] = []
         self.files: dict[str, Path] = {}  # record path -> where its file lies now
         self.failures: list[DownloadError | MalformedSourceError] = []
+        self.failed_paths: list[tuple[_Task, DownloadError | MalformedSourceError]] = []
         self.downloaded = self.bytes = 0
 
     def run(self, pool: ThreadPoolExecutor, stage: str, tasks: Sequence[_Task]) -> None:
         """Obtain every task's file in parallel; a failure that stops all cancels the rest."""
         self._report(stage, 0, len(tasks))
-        futures = [pool.submit(self._obtain, task) for task in tasks]
+        futures = {pool.submit(self._obtain, task): task for task in tasks}
         try:
             for done, future in enumerate(as_completed(futures), start=1):
                 try:
@@ -271,6 +294,7 @@ class _Runner:
                     if isinstance(exc, DownloadError) and exc.stops_all:
                         raise
                     self.failures.append(exc)
+                    self.failed_paths.append((futures[future], exc))
                 else:
                     self.files[record.path] = file
                     self.downloaded += fetched
@@ -281,6 +305,14 @@ class _Runner:
                 future.cancel()
             raise
         self.records.extend(f.result()[0] for f in futures if f.exception() is None)
+
+    def missing(self, *, allow_partial: bool) -> list[dict[str, str]] | None:
+        """MANIFEST.json ``missing`` entries for the failed files, sorted by path, when
+        ``allow_partial`` and every failure is a cable or landing-point record; else None."""
+        if not allow_partial or any(not _is_record(t.path) for t, _ in self.failed_paths):
+            return None
+        entries = [{"path": t.path, "url": t.url, "error": str(e)} for t, e in self.failed_paths]
+        return sorted(entries, key=lambda e: e["path"])
 
     def changed(self) -> bool:
         """Whether the finished snapshot (if any) differs from what this pull gathered."""
@@ -472,12 +504,19 @@ def _previous_files(root: Path, final: Path) -> dict[str, tuple[CachedFile, Path
 
 
 def _manifest(
-    name: str, base: str, countries: str, index: CachedFile, records: Sequence[CachedFile]
+    name: str,
+    base: str,
+    countries: str,
+    index: CachedFile,
+    records: Sequence[CachedFile],
+    missing: Sequence[dict[str, str]],
 ) -> bytes:
     """MANIFEST.json: the sources and every file's URL, date, size and checksum, sorted.
 
     ``files`` paths are below the snapshot folder, ``geo_files`` paths below the data
-    directory; ``sources[0].index`` records the cable list (``cable/all.json``) followed.
+    directory; ``sources[0].index`` records the cable list (``cable/all.json``) followed;
+    ``missing`` (a pull with ``allow_partial``) lists the records it could not fetch, each
+    with its path, URL and error, and is read by the snapshot reader.
     """
     ordered = sorted(records, key=lambda r: r.path)
     manifest = {
@@ -503,11 +542,27 @@ def _manifest(
         "files": [r.to_json() for r in ordered if not _is_geo(r)],
         "geo_files": [r.to_json() for r in ordered if _is_geo(r)],
     }
+    if missing:
+        manifest["missing"] = list(missing)
     return (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode()
 
 
 def _is_geo(record: CachedFile) -> bool:
     return record.path.startswith("geo/")
+
+
+def _is_record(path: str) -> bool:
+    """A cable or landing-point record (not a map, list or country file)."""
+    kind, _, name = path.partition("/")
+    return kind in ("cable", "landing-point") and not name.endswith("-geo.json")
+
+
+def _previous_missing(final: Path) -> bool:
+    """Whether the published snapshot's manifest lists missing records (to rewrite it)."""
+    try:
+        return bool(json.loads((final / MANIFEST_NAME).read_bytes()).get("missing"))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _package_version(url: str) -> str | None:

@@ -73,6 +73,8 @@ __all__ = [
 
 #: Provenance ``source`` of every snapshot this module reads.
 SOURCE = "TeleGeography Submarine Cable Map"
+#: The file ``undersea data pull`` writes into each snapshot it publishes.
+MANIFEST_NAME = "MANIFEST.json"
 
 _CABLE_DIR, _LANDING_DIR = "cable", "landing-point"
 _CABLE_GEO, _LANDING_GEO, _INDEX = "cable-geo.json", "landing-point-geo.json", "all.json"
@@ -315,12 +317,13 @@ def _is_json_file(entry: os.DirEntry[str]) -> bool:
 def snapshot_files(path: str | os.PathLike[str]) -> list[str]:
     """Relative paths (posix, sorted) of every file :func:`read_telegeography` reads.
 
-    ``config.json`` and the visible ``*.json`` files of ``cable/`` and ``landing-point/``;
-    hidden files (``.name.json``, macOS ``._name.json``) are neither read nor listed. The
-    build cache is keyed on exactly these files.
+    ``config.json``, a pull's ``MANIFEST.json`` (for the records it lists as missing) and
+    the visible ``*.json`` files of ``cable/`` and ``landing-point/``; hidden files
+    (``.name.json``, macOS ``._name.json``) are neither read nor listed. The build cache
+    is keyed on exactly these files.
     """
     root = Path(path)
-    out = ["config.json"] if (root / "config.json").is_file() else []
+    out = [name for name in ("config.json", MANIFEST_NAME) if (root / name).is_file()]
     for folder in (_CABLE_DIR, _LANDING_DIR):
         try:
             entries = list(os.scandir(root / folder))
@@ -743,6 +746,29 @@ _REQUIRED = {
 }
 
 
+def _note_pull_gaps(snap: _Snapshot, *, allow_partial: bool) -> None:
+    """The records a partial pull could not fetch (its manifest's ``missing``; ``undersea
+    data pull --allow-partial``): DataNotFoundError naming the first, or with
+    ``allow_partial`` a ``[missing]`` note for each (the record is left out)."""
+    path = snap.root / MANIFEST_NAME
+    if not path.is_file():
+        return
+    where = Where(str(path))
+    manifest = as_object(parse_json(read_bytes(path), path), where)
+    entries = as_list(manifest.get("missing", []), where, "missing")
+    for entry in entries:
+        at = where.at("missing")
+        rel = text(as_object(entry, at), "path", at)
+        error = entry.get("error", "no reason given")
+        if not allow_partial:
+            raise DataNotFoundError(
+                f"snapshot {snap.root} lacks {rel}, which its pull could not fetch ({error}) "
+                f"and {len(entries) - 1} more; pull it again (undersea data pull --snapshot "
+                f"{snap.root.name}), or load it anyway with --allow-partial (allow_partial=True)"
+            )
+        snap.notes.add(rel, f"not fetched by the pull ({error}); left out", "missing")
+
+
 def _check_required(snap: _Snapshot, version: str, *, allow_partial: bool) -> None:
     """DataNotFoundError naming a required file the snapshot lacks; with ``allow_partial``
     a ``[missing]`` note instead (the reader's fallback is used)."""
@@ -811,6 +837,7 @@ def read_telegeography(
     _cross_check_index(snap, _LANDING_DIR, snap.landing_files)
     version = _version_of(snap.raw_cables, has_geo=snap.has_cable_geo or bool(snap.landing_geo))
     _check_required(snap, version, allow_partial=allow_partial)
+    _note_pull_gaps(snap, allow_partial=allow_partial)
     landing_points = _landing_table(snap)
     tables = {
         "cables": _cables_table(snap),
