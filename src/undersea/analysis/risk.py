@@ -443,7 +443,7 @@ def risk(
         whose base flow crosses a failed segment, :mod:`undersea.engine.rerouted`):
         ``p_severe_rerouted`` and ``expected_lost_share_rerouted`` (share of demand
         undeliverable after rerouting, severe from the same ``capacity_severe_share``).
-        Off by default: on 2024-03 under the default hazard it runs at about 130 scenarios/s
+        Off by default: on 2024-03 under the default hazard it runs at about 140 scenarios/s
         on 2 cores for every country (benchmarks/README.md), against ~20,000 for the
         whole run without it. A list of countries (names or codes) samples it for those
         only (each country's max-flow is independent of the others', so their figures are

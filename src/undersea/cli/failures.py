@@ -803,7 +803,7 @@ def risk_command(
         typer.Option(
             "--rerouted",
             help="capacity: also sample the rerouted horizon (a max-flow per country; slow: "
-            "~130 scenarios/s on 2024-03 for all, far faster with --country).",
+            "~140 scenarios/s on 2024-03 for all, far faster with --country).",
         ),
     ] = False,
     data_dir: DataDirOpt = None,
