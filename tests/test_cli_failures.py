@@ -569,3 +569,14 @@ def test_the_progress_bar_leaves_nothing_on_a_stderr_that_is_no_terminal(capsys,
     code, _, got = run(capsys, *args, "--sample")
     assert code == (2 if err else 0)
     assert got == err
+
+
+@pytest.mark.parametrize(
+    "args", [("hub", "Nowhere-on-the-map"), ("hubs", "--history", "--top", "2")]
+)
+def test_hub_history_bars_leave_nothing_on_a_stderr_that_is_no_terminal(capsys, args) -> None:
+    """`hub` and `hubs --history` had their own bar, which drew "history ━━━ 0/?" on a
+    stderr that is no terminal (before a refused name's error line): one bar for all."""
+    code, _, got = run(capsys, *args, "--sample")
+    assert got == ("" if code == 0 else got.splitlines()[0] + "\n")
+    assert not got or got.startswith("error: unknown metro 'Nowhere-on-the-map'")

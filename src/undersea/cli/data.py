@@ -165,6 +165,7 @@ class _ProgressBars:
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=err_console,
+            disable=not err_console.is_interactive,  # no bars (nor their last frame) in a log
         )
         self._tasks: dict[str, TaskID] = {}
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import pandas as pd
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from undersea._errors import InvalidArgumentError
 from undersea.analysis.hubs.compare import SnapshotComparison, compare_snapshots
 from undersea.analysis.hubs.history import HubProfile, hub_history, hub_profile
-from undersea.analysis.hubs.history import Progress as ProgressFn
 from undersea.analysis.hubs.ranking import (
     METRICS,
     covered_years,
@@ -37,6 +33,7 @@ from undersea.cli._options import (
     hub_network,
     number_text,
     open_network,
+    progress_bar,
     tie_note,
 )
 from undersea.network.core import Network, check_year_range
@@ -123,19 +120,6 @@ def _display(ranking: pd.DataFrame, by: str) -> pd.DataFrame:
     )
 
 
-@contextmanager
-def _progress(label: str) -> Iterator[ProgressFn]:
-    """A rich progress bar on stderr fed by ``progress(done, total)``."""
-    bars = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), console=err_console)
-    task = bars.add_task(label, total=None)
-
-    def update(done: int, total: int) -> None:
-        bars.update(task, completed=done, total=total)
-
-    with bars:
-        yield update
-
-
 @app.command("hubs")
 def hubs(
     year: HubYearOpt = None,
@@ -220,7 +204,7 @@ def hubs(
         ranking = hub_ranking(net, year=year, by=metric, include_planned=planned)
     if history or plot is not None:
         years = _history_years(net, 2000 if since is None else since, year)
-        with _progress("history") as progress:
+        with progress_bar("history") as progress:
             hist = hub_history(
                 net, years=years, by=metric, include_planned=planned, progress=progress
             )
@@ -348,7 +332,7 @@ def hub(
         net, since, until if until is not None else covered_years(net)[1], names=YEAR_FLAGS
     )
     full = all_ or fmt is not Format.table
-    with _progress("history") as progress:
+    with progress_bar("history") as progress:
         profile = hub_profile(
             net,
             name,
