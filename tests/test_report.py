@@ -179,6 +179,10 @@ def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert err.startswith("error: unknown country 'Gahna'; did you mean: 'Ghana'")
     assert "Traceback" not in err
+    assert _cli(["report", "hub", "Lisbn", "--sample", "-o", str(tmp_path / "x.html")]) == 2
+    err = capsys.readouterr().err  # the one error line, no "… rank history" before it
+    assert err.startswith("error: unknown metro 'Lisbn'; did you mean: 'Lisbon'")
+    assert len(err.splitlines()) == 1
     assert _cli(["report", "hub", "Lisbon", "--sample", "-o", str(tmp_path / "a" / "b.html")]) == 2
     assert "folder" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()

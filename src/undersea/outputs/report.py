@@ -239,13 +239,15 @@ def hub_report(
         ``progress(stage)`` before each stage.
     """
     from undersea.analysis.hubs.history import hub_profile
-    from undersea.analysis.hubs.ranking import METRICS
+    from undersea.analysis.hubs.ranking import METRICS, hub_inputs, resolve_metro
     from undersea.outputs.plots import plot_metro_ranks
 
     _require_extras()
     years = history_years(net, since, until, step)
+    inp = hub_inputs(net)
+    metro = resolve_metro(inp.metros, metro, net=net)  # a bad name before any stage starts
     _step(progress, "rank history")
-    prof = hub_profile(net, metro, years=years, include_planned=include_planned)
+    prof = hub_profile(inp, metro, years=years, include_planned=include_planned)
     m, metro_id = prof.metro, str(prof.metro.name)
     _step(progress, "figures")
     lp = net.all_landing_points.set_index("id").loc[prof.landing_points["id"]]

@@ -257,7 +257,7 @@ class HubProfile:
 
 
 def hub_profile(
-    net: Network,
+    net: Network | HubInputs,
     metro: str,
     *,
     years: Iterable[int] | None = None,
@@ -272,7 +272,8 @@ def hub_profile(
     Parameters
     ----------
     net
-        A network with metros.
+        A network with metros, or its :func:`~undersea.analysis.hubs.ranking.hub_inputs`
+        (then ``exchanges`` and ``capacity_table`` are theirs).
     metro
         Metro id, name or ``"Name, ISO2"``.
     years
@@ -299,8 +300,13 @@ def hub_profile(
     >>> p.ranks.columns[:3].tolist()
     ['year', 'cables', 'international']
     """
-    inp = hub_inputs(net, exchanges=exchanges, capacity_table=capacity_table)
-    metro_id = resolve_metro(inp.metros, metro, net=inp.net)
+    inp = (
+        net
+        if isinstance(net, HubInputs)
+        else hub_inputs(net, exchanges=exchanges, capacity_table=capacity_table)
+    )
+    net = inp.net
+    metro_id = resolve_metro(inp.metros, metro, net=net)
     todo = _years(net, years)
     names = list(METRICS) if metrics is None else ["cables", "planned", *metrics]
     hist = hub_history(
