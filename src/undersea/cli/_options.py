@@ -297,17 +297,23 @@ def _fitting(df: pd.DataFrame, width: int) -> tuple[pd.DataFrame, list[str]]:
 def number_text(v: float) -> str:
     """How a table shows a number (the one rule of every table; CSV and JSON keep every
     digit): whole units with thousands commas from 100 on, three significant digits
-    below, so no value but zero reads 0; NaN is an empty cell.
+    below, so no value but zero reads 0, and never in powers of ten: a value under 0.001
+    reads "<0.001" (a 1.8e-12 km leg between two drawn points that coincide); NaN is an
+    empty cell.
 
     >>> [number_text(v) for v in (0.0, -0.0, 1207, 35887.464, 99.96, 9.0709, 1.0)]
     ['0', '0', '1,207', '35,887', '100', '9.07', '1']
-    >>> [number_text(v) for v in (0.6667, -0.005270, 2.5e-7, -1.5e15, float("nan"))]
-    ['0.667', '-0.00527', '2.5e-07', '-1,500,000,000,000,000', '']
+    >>> [number_text(v) for v in (0.6667, -0.005270, 0.001, 2.5e-7, -1.5e15, float("nan"))]
+    ['0.667', '-0.00527', '0.001', '<0.001', '-1,500,000,000,000,000', '']
+    >>> number_text(-1.84e-12)
+    '>-0.001'
     """
     if math.isnan(v):
         return ""
     if v == 0:
         return "0"  # not "-0"
+    if abs(v) < 0.001:
+        return "<0.001" if v > 0 else ">-0.001"
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
