@@ -54,6 +54,20 @@ def test_common_country_names(capsys) -> None:
         assert code == 0, (name, err)
 
 
+def test_countries_in_their_own_languages(capsys) -> None:
+    code, out, err = run(capsys, "dependency", "--country", "España")
+    assert code == 0, err
+    assert "Spain" in out
+    code, out, err = run(capsys, "route", "Deutschland", "日本", "-f", "json")
+    assert code == 0, err
+    assert '"from": "Germany"' in out
+    assert '"to": "Japan"' in out
+    for args in (("dependency", "--country", "Deutschlnd"), ("route", "Deutschlnd", "Tokyo")):
+        code, _, err = run(capsys, *args)
+        assert code == 2
+        assert "did you mean: 'Deutschland'" in err
+
+
 def test_unknown_country_has_no_internal_prefix(capsys) -> None:
     code, _, err = run(capsys, "matrix", "--countries", "XX,NG")
     assert code == 2

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
 import pycountry
 import pytest
 
 from undersea._errors import AmbiguousNameError, UnknownNameError
+from undersea.geo import countries
 from undersea.geo.countries import (
     ALIASES,
     AMBIGUOUS,
@@ -13,6 +19,7 @@ from undersea.geo.countries import (
     country_index,
     country_iso2,
     country_key,
+    country_matches,
     country_prefix_matches,
     parse_countries,
 )
@@ -251,3 +258,100 @@ def test_parse_countries(text: str, codes: list[str]) -> None:
 def test_parse_countries_names_the_unknown_piece() -> None:
     with pytest.raises(UnknownNameError, match="unknown country 'XX'"):
         parse_countries("XX,NG")
+
+
+#: names in the countries' own languages (CLDR by babel; the romanisations are ALIASES)
+ENDONYMS = {
+    "Deutschland": "DE",
+    "España": "ES",
+    "espana": "ES",
+    "日本": "JP",
+    "Nippon": "JP",
+    "Россия": "RU",
+    "РОССИЯ": "RU",
+    "مصر": "EG",
+    "Misr": "EG",
+    "Suomi": "FI",
+    "Sverige": "SE",
+    "Côte d’Ivoire": "CI",
+    "Schweiz": "CH",
+    "Suisse": "CH",
+    "Svizzera": "CH",
+    "Srbija": "RS",
+    "Србија": "RS",
+    "Ελλάδα": "GR",
+    "Ελλαδα": "GR",  # accents aside, as in Latin names
+    "中国": "CN",
+    "België": "BE",
+    "Nederland": "NL",
+}
+
+
+@pytest.mark.parametrize(("name", "iso2"), sorted(ENDONYMS.items()))
+def test_endonyms(name: str, iso2: str) -> None:
+    assert country_iso2(name) == iso2
+    assert country_codes(name)[0] == iso2
+
+
+def test_a_non_latin_name_keeps_its_letters() -> None:
+    assert country_key("日本") == "日本"
+    assert country_key("مِصْر") == country_key("مصر")  # vowel points aside
+    assert country_key("ジ") != country_key("シ")  # a voiced kana is another letter
+    assert country_key("Côte d’Ivoire") == "cotedivoire"
+
+
+def test_every_endonym_means_its_country_unless_an_english_name_wins() -> None:
+    """Endonyms never shadow: a name the English names give another country keeps it."""
+    english = countries._index()
+    for name, iso2 in countries._endonyms():
+        key = country_key(name)
+        other = english.full.get(key) or english.short.get(key)
+        assert country_matches(name) == (tuple(sorted(other)) if other else (iso2,)), name
+
+
+@pytest.fixture
+def fake_cldr(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """CLDR with conflicts it does not have (babel 2.19): another country's English name
+    and an endonym of two countries."""
+    table = [("Niger", "NG"), ("Atlantida", "AR"), ("Atlantida", "UY"), ("Suomi", "FI")]
+    monkeypatch.setattr(countries, "_endonyms", lambda: table)
+    for cached in (countries._native_index, countries._matches):
+        cached.cache_clear()
+    yield
+    for cached in (countries._native_index, countries._matches):
+        cached.cache_clear()
+
+
+@pytest.mark.usefixtures("fake_cldr")
+def test_an_endonym_never_shadows_an_english_name() -> None:
+    assert country_iso2("Niger") == "NE"
+    assert country_iso2("Suomi") == "FI"
+    with pytest.raises(AmbiguousNameError, match="'Argentina \\(AR\\)', 'Uruguay \\(UY\\)'"):
+        country_codes("Atlantida")
+
+
+def test_an_unknown_endonym_has_close_matches() -> None:
+    with pytest.raises(UnknownNameError) as info:
+        country_codes("Deutschlnd")
+    assert "Deutschland" in info.value.matches
+    with pytest.raises(UnknownNameError) as info:
+        country_codes("Росия")
+    assert "Россия" in info.value.matches
+
+
+def test_endonyms_are_read_lazily_and_cached(tmp_path: Path) -> None:
+    """No babel at import or for an English name; CLDR read once, then from the cache."""
+    code = (
+        "import sys; from undersea.geo.countries import country_iso2 as c; "
+        "print(c('UK'), 'babel' in sys.modules, c('Suomi'), 'babel' in sys.modules)"
+    )
+    env = {"UNDERSEA_CACHE": str(tmp_path), "PATH": "", "PYTHONPATH": ":".join(sys.path)}
+    runs = [
+        subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        for _ in range(2)
+    ]
+    assert [r.stdout.split() for r in runs] == [
+        ["GB", "False", "FI", "True"],
+        ["GB", "False", "FI", "False"],
+    ], runs[0].stderr
+    assert len(list(tmp_path.glob("gazetteer-endonyms-*.parquet"))) == 1

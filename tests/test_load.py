@@ -234,7 +234,7 @@ def test_failed_gazetteer_write_leaves_no_temp_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", full_disk)
-    df = _gazetteer._cached("test", lambda: pd.DataFrame({"a": [1]}))
+    df = _gazetteer.cached_table("test", lambda: pd.DataFrame({"a": [1]}))
     assert df["a"].tolist() == [1]
     assert list(tmp_path.iterdir()) == []
 

@@ -122,6 +122,19 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "Switzerland": ("country", "country:CH"),
     "NG": ("country", "country:NG"),
     "NGA": ("country", "country:NG"),
+    # countries in their own languages (CLDR endonyms; romanisations are aliases)
+    "Deutschland": ("country", "country:DE"),
+    "España": ("country", "country:ES"),
+    "日本": ("country", "country:JP"),
+    "Nippon": ("country", "country:JP"),
+    "Россия": ("country", "country:RU"),
+    "مصر": ("country", "country:EG"),
+    "Misr": ("country", "country:EG"),  # a country first: GeoNames also calls Cairo so
+    "Suomi": ("country", "country:FI"),
+    "Sverige": ("country", "country:SE"),
+    "Côte d’Ivoire": ("country", "country:CI"),
+    "Nederland": ("country", "country:NL"),  # a country first: not Nederland, Texas
+    "Nederland, US": ("city", "city:4713932"),
     # qualified forms and ids always work
     "Geneva, CH": ("city", "city:2660646"),
     "Geneva, US-IL": ("city", "city:4893591"),

