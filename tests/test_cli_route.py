@@ -33,6 +33,7 @@ _ROUTE_KEYS = {
     "avoided_cables",
     "avoided_land_links",
     "avoided_not_in_service",
+    "avoid_note",
     "from_place",
     "to_place",
     "assumptions",

@@ -637,6 +637,11 @@ def test_route_without_fails_cables_first_as_the_cli_does(client: TestClient) ->
     assert route["avoided_not_in_service"] == []
     planned = client.get("/api/route", params={**params, "without": ["ACE", "2Africa"]}).json()
     assert planned["routes"][0]["avoided_not_in_service"] == ["2Africa"]  # as the CLI notes
+    # the sentence itself, from Route.avoid_note: the panel prints it, builds none of its own
+    assert planned["routes"][0]["avoid_note"] == (
+        "2Africa is not in service in this view; avoiding it changes nothing"
+    )
+    assert route["avoid_note"] == ""
     assert "2Africa" in planned["routes"][0]["avoided_cables"]
     unknown = client.get("/api/route", params={**params, "without": ["ACEE"]})
     assert unknown.status_code == 404

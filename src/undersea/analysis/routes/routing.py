@@ -157,8 +157,8 @@ class Route:
     def avoid_note(self) -> str:
         """The sentence saying which avoided cables are not in service, else ''.
 
-        The CLI prints it under ``avoids:``; the web panel writes the same from
-        ``avoided_not_in_service``.
+        The CLI prints it under ``avoids:``; the JSON contract gives it as ``avoid_note``,
+        which the web panel prints after "Avoids ...".
         """
         idle = self.avoided_not_in_service
         if not idle:
@@ -236,6 +236,7 @@ class Route:
             "avoided_cables": list(self.avoided_cables),
             "avoided_land_links": list(self.avoided_land_links),
             "avoided_not_in_service": list(self.avoided_not_in_service),
+            "avoid_note": self.avoid_note,
             "from_place": self.origin.as_dict(),
             "to_place": self.destination.as_dict(),
             "assumptions": dict(self.assumptions),

@@ -161,13 +161,11 @@ function drawRoute(i) {
   renderLegend();
 }
 
-// As the CLI's "avoids:" line and its note (Route.avoid_note): an avoided cable that is not
-// in service in this view changes nothing, and the panel says so
+// As the CLI's "avoids:" line and its note: the note (an avoided cable that is not in
+// service in this view changes nothing) is the server's sentence, Route.avoid_note
 function avoids(r) {
   const all = [...r.avoided_cables, ...(r.avoided_land_links || []).map((x) => `land ${x}`)];
-  const idle = r.avoided_not_in_service || [];
-  const [verb, pronoun] = idle.length === 1 ? ["is", "it"] : ["are", "them"];
-  const note = idle.length ? ` ${idle.join(", ")} ${verb} not in service in this view; avoiding ${pronoun} changes nothing.` : "";
+  const note = r.avoid_note ? ` ${r.avoid_note}.` : "";
   return all.length ? ` Avoids ${escapeHtml(all.join(", "))}.${escapeHtml(note)}` : "";
 }
 
