@@ -440,6 +440,32 @@ def test_route_hop_numbers_are_not_clipped(page: Any) -> None:
     assert room >= need, (room, need)
 
 
+def test_panels_show_measured_numbers_by_the_cli_rule(page: Any) -> None:
+    """The CLI's one rule for numbers (number_text): three significant digits under 100, so
+    a short leg, a small hub or a small country's capacity never reads 0 or loses its digits."""
+    _route(page, "Marseille", "Alexandria")
+    page.wait_for_selector("#route-result [data-route-rank='0'] ol.hops li")
+    hops = page.locator("#route-result [data-route-rank='0'] ol.hops li").all_inner_texts()
+    assert any("Marseille, FR → Marseille, France 2.04 km" in h for h in hops), hops
+    assert any("Alexandria, Egypt → Alexandria, EG 1.97 km" in h for h in hops), hops
+    assert any(" 2,742 km" in h for h in hops), hops  # whole km with commas from 100 on
+    page.click("#tab-hubs")
+    page.select_option("#hub-metric", "capacity_tbps")
+    page.wait_for_selector("#hubs-table tbody tr")
+    page.wait_for_function(
+        "document.querySelector('#hubs-table th:last-child').textContent === 'capacity_tbps'"
+    )
+    values = page.locator("#hubs-table tbody tr td:last-child").all_inner_texts()
+    assert "0.01" in values, values  # a 0.01 Tbit/s metro, not "0"
+    assert "0" not in values, values
+    page.click("#mode-cut")
+    page.fill("#cut-cable", "WACS")
+    page.click("#cut-run")
+    page.wait_for_selector("#impact-table tbody tr[data-row='COD']")
+    # the DR Congo's demand of 24.73 Gbit/s, not "25"
+    assert "0 of 24.7 Gbit/s" in page.inner_text("#impact-table tbody tr[data-row='COD']")
+
+
 def _refused(page: Any, field: str, typed: str) -> str:
     """Type ``typed`` in the route panel's ``field`` and press Enter: the panel's error, with
     no stale route left drawn."""

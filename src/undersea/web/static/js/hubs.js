@@ -35,7 +35,7 @@ export async function loadHubs() {
       columns: [
         { key: "rank", label: "#", num: true },
         { key: "name", label: "Metro", format: (v, r) => `${escapeHtml(v)} <span class="muted">${escapeHtml(r.iso2)}</span>` },
-        { key: "value", label: metricLabel(), num: true, format: (v) => fmt(v, 1) },
+        { key: "value", label: metricLabel(), num: true, format: (v) => fmt(v) },
       ],
       rows,
       sortKey: "rank",
@@ -74,7 +74,7 @@ export async function showHub(id) {
     const name = hist ? `${hist.metro.name}, ${hist.metro.iso2}` : row ? `${row.name}, ${row.iso2}` : id;
     let html = `<div class="card" style="margin:0"><h2>${escapeHtml(name)}</h2>`;
     const ranked = hist?.points.find((p) => p.year === state.year)?.ranked;
-    if (row) html += `<p>Rank <b>${row.rank ?? "–"}</b>${ranked ? ` of ${fmt(ranked, 0)}` : ""} metros by ${escapeHtml(metric.replace(/_/g, " "))} in ${state.year} (${fmt(row.value, 1)}) · ${fmt(row.cables, 0)} cables · ${fmt(row.countries, 0)} countries reached</p>`;
+    if (row) html += `<p>Rank <b>${row.rank ?? "–"}</b>${ranked ? ` of ${fmt(ranked, 0)}` : ""} metros by ${escapeHtml(metric.replace(/_/g, " "))} in ${state.year} (${fmt(row.value)}) · ${fmt(row.cables, 0)} cables · ${fmt(row.countries, 0)} countries reached</p>`;
     if (hist) {
       const points = hist.points.map((p) => ({ year: p.year, rank: p.value > 0 ? p.rank : null, value: p.value }));
       html += `<p class="muted">Rank by ${escapeHtml(metric.replace(/_/g, " "))}, ${points[0].year}–${points[points.length - 1].year}${step > 1 ? `, every ${step} years` : ""}:</p>`;

@@ -38,12 +38,12 @@ function modelLabel(res) {
   return res.model === "capacity" ? `capacity model · rerouting: ${res.rerouting}` : `${res.model} model (cable count)`;
 }
 
-const GBPS = (v) => (v == null ? "–" : v >= 1000 ? `${fmt(v / 1000, 1)} Tbit/s` : `${fmt(v, 0)} Gbit/s`);
+const GBPS = (v) => (v == null ? "–" : v >= 1000 ? `${fmt(v / 1000)} Tbit/s` : `${fmt(v)} Gbit/s`);
 // delivered of demanded, in the demand's unit, as the CLI shows it: "109 of 296 Gbit/s"
 const OF = (v, demand) => {
   if (v == null || demand == null) return GBPS(v);
-  const [k, digits, unit] = demand >= 1000 ? [1000, 1, "Tbit/s"] : [1, 0, "Gbit/s"];
-  return `${fmt(v / k, digits)} of ${fmt(demand / k, digits)} ${unit}`;
+  const [k, unit] = demand >= 1000 ? [1000, "Tbit/s"] : [1, "Gbit/s"];
+  return `${fmt(v / k)} of ${fmt(demand / k)} ${unit}`;
 };
 const SEV_RANK = { isolated: 3, severe: 2, degraded: 1, none: 0 };
 const sev = (v) => (v == null ? "–" : `<span class="sev"><i style="background:${SEVERITY_COLOURS[v] || "#fff"}"></i>${escapeHtml(v)}</span>`);

@@ -289,7 +289,7 @@ export function renderLegend() {
     const circles = marks
       .map((v) => {
         const r = map.hubRadius(v);
-        return `<span class="hub-mark"><svg width="${2 * r + 2}" height="${2 * r + 2}" aria-hidden="true"><circle cx="${r + 1}" cy="${r + 1}" r="${r}" fill="rgba(204,121,167,.45)" stroke="#7a3b63"/></svg>${fmt(v, v < 10 ? 1 : 0)}</span>`;
+        return `<span class="hub-mark"><svg width="${2 * r + 2}" height="${2 * r + 2}" aria-hidden="true"><circle cx="${r + 1}" cy="${r + 1}" r="${r}" fill="rgba(204,121,167,.45)" stroke="#7a3b63"/></svg>${fmt(v)}</span>`;
       })
       .join("");
     groups.push(`<div class="group"><h2>Hubs by ${escapeHtml(metricLabel().replace(/_/g, " "))} (area ∝ value)</h2><div class="hub-scale">${circles}</div></div>`);
@@ -430,14 +430,14 @@ function showTooltip(h) {
   }
   let html = "";
   const cutting = state.mode === "cut";
-  if (h.kind === "circle") html = `Radius <b>${fmt(h.radiusKm, 0)} km</b> · release to cut`;
-  else if (h.hub) html = `<b>${escapeHtml(h.hub.label)}</b><div class="sub">${escapeHtml(metricLabel())}: ${fmt(h.hub.value, 1)} · rank ${h.hub.rank ?? "–"}</div>`;
+  if (h.kind === "circle") html = `Radius <b>${fmt(h.radiusKm)} km</b> · release to cut`;
+  else if (h.hub) html = `<b>${escapeHtml(h.hub.label)}</b><div class="sub">${escapeHtml(metricLabel())}: ${fmt(h.hub.value)} · rank ${h.hub.rank ?? "–"}</div>`;
   else if (h.landing) html = `<b>${escapeHtml(h.landing.name)}</b><div class="sub">landing point · ${escapeHtml(h.landing.country || h.landing.iso2 || "")}</div>`;
   else if (h.metro) html = `<b>${escapeHtml(h.metro.name)}</b><div class="sub">metro · ${escapeHtml(h.metro.iso2 || "")}</div>`;
   else if (h.cable) {
     const cut = map.cutSegments.has(h.cable.segment_id);
     const act = cutting ? (h.shift ? "Click to add to the cut" : "Click to cut · Shift+click to add") : "Click for details";
-    html = `<b>${escapeHtml(h.cable.cable)}</b><div class="sub">RFS ${h.cable.rfs_year ?? "unknown"}${h.cable.is_planned ? " · planned" : ""}${cut ? " · cut" : ""} · segment ${fmt(h.cable.length_km, 0)} km</div><div class="sub">${act}</div>`;
+    html = `<b>${escapeHtml(h.cable.cable)}</b><div class="sub">RFS ${h.cable.rfs_year ?? "unknown"}${h.cable.is_planned ? " · planned" : ""}${cut ? " · cut" : ""} · segment ${fmt(h.cable.length_km)} km</div><div class="sub">${act}</div>`;
   } else if (h.country) {
     const row = state.cutResult?.impact.find((r) => r.iso3 === h.country.iso3);
     const later = row?.severity_rerouted ? `<div class="sub">after rerouting: ${escapeHtml(row.severity_rerouted)} · lost ${pct(row.lost_share_rerouted)}</div>` : "";
@@ -505,9 +505,9 @@ async function showCable(id, { zoom = true } = {}) {
     const c = await get(`cables/${encodeURIComponent(id)}`, { year: state.year, planned: state.planned });
     const countries = [...new Set(c.landing_points.map((l) => l.iso2))].length;
     const landings = c.landing_points.map((l) => `<li><button type="button" class="link" data-lp="${escapeHtml(l.id)}">${escapeHtml(l.name)}</button> <span class="muted">${escapeHtml(l.iso2 || "")}</span></li>`).join("");
-    const segs = c.segments.map((g) => `<li>${escapeHtml(g.segment_id)} <span class="muted">${fmt(g.length_km, 0)} km${g.inferred ? " · inferred" : ""}</span></li>`).join("");
+    const segs = c.segments.map((g) => `<li>${escapeHtml(g.segment_id)} <span class="muted">${fmt(g.length_km)} km${g.inferred ? " · inferred" : ""}</span></li>`).join("");
     const card = detailsCard(`<h2 data-testid="card-title">${escapeHtml(c.name)}</h2>
-      <p class="muted">cable · RFS ${c.rfs_year ?? "unknown"}${c.is_planned ? " (planned)" : ""} · ${fmt(c.rebuilt_km, 0)} km rebuilt${c.reported_length_km ? ` (${fmt(c.reported_length_km, 0)} km reported)` : ""}</p>
+      <p class="muted">cable · RFS ${c.rfs_year ?? "unknown"}${c.is_planned ? " (planned)" : ""} · ${fmt(c.rebuilt_km)} km rebuilt${c.reported_length_km ? ` (${fmt(c.reported_length_km)} km reported)` : ""}</p>
       ${c.owners?.length ? `<p>Owners: ${escapeHtml(c.owners.slice(0, 8).join(", "))}${c.owners.length > 8 ? ` and ${c.owners.length - 8} more` : ""}</p>` : ""}
       <details open><summary>${c.landing_points.length} landing points in ${countries} countries</summary><ul class="compact">${landings}</ul></details>
       <details><summary>${c.segments.length} segments</summary><ul class="compact">${segs}</ul></details>
@@ -781,7 +781,7 @@ function syncCutForm() {
 function renderChips() {
   const chips = [];
   for (const id of state.cut.cables) chips.push([`cable:${id}`, cableName(id)]);
-  if (state.cut.circle) chips.push(["circle", `${fmt(state.cut.circle.radius_km, 0)} km circle`]);
+  if (state.cut.circle) chips.push(["circle", `${fmt(state.cut.circle.radius_km)} km circle`]);
   if (state.cut.bbox) chips.push(["bbox", "box"]);
   if (state.cut.chokepoint) chips.push(["chokepoint", $("#cut-chokepoint").selectedOptions[0]?.textContent || state.cut.chokepoint]);
   if (state.cut.incident) chips.push(["incident", $("#cut-incident").selectedOptions[0]?.textContent || state.cut.incident]);
@@ -1056,7 +1056,7 @@ function renderAbout() {
   $("#about").innerHTML = `<h3>Data</h3>
     <p>${escapeHtml(p.source || "")}, snapshot ${escapeHtml(p.snapshot_date)} (API ${escapeHtml(p.version)}).</p>
     <p class="muted">${escapeHtml(p.licence || "")}</p>
-    <p>${fmt(s.cables, 0)} cables in service of ${fmt(s.cables_in_snapshot, 0)} (${fmt(s.planned_cables, 0)} planned), ${fmt(s.landing_points, 0)} landing points, ${fmt(s.branching_units, 0)} branching units, ${fmt(s.segments, 0)} segments (${fmt(s.segment_km, 0)} km), ${fmt(s.metros, 0)} metros, ${fmt(s.land_links, 0)} land links.</p>
+    <p>${fmt(s.cables, 0)} cables in service of ${fmt(s.cables_in_snapshot, 0)} (${fmt(s.planned_cables, 0)} planned), ${fmt(s.landing_points, 0)} landing points, ${fmt(s.branching_units, 0)} branching units, ${fmt(s.segments, 0)} segments (${fmt(s.segment_km)} km), ${fmt(s.metros, 0)} metros, ${fmt(s.land_links, 0)} land links.</p>
     <h3>Using the map</h3>
     <p>Drag to pan, scroll or pinch to zoom; with the map focused, arrow keys pan and <kbd>+</kbd>/<kbd>−</kbd> zoom; ⌂ shows the whole world. <b>Explore</b> shows what you click; <b>✂ Cut</b> cuts it. The address bar keeps the view: copy it to share what you see. Every action also works from this panel.</p>
     <p class="muted">Map drawn with MapLibre GL JS (BSD-3-Clause), served by this server from the installed <code>maplibre</code> package; labels drawn in your browser.</p>

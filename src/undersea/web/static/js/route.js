@@ -190,14 +190,14 @@ function avoidButton(h) {
 
 function routeHtml(r, i) {
   const hops = r.hops
-    .map((h) => `<li>${h.kind === "segment" ? `<b>${escapeHtml(h.cable)}</b>` : `<span class="muted">${escapeHtml(h.link)} link</span>`} ${escapeHtml(h.from)} → ${escapeHtml(h.to)} <span class="muted">${fmt(h.km, 0)} km</span>${avoidButton(h)}</li>`)
+    .map((h) => `<li>${h.kind === "segment" ? `<b>${escapeHtml(h.cable)}</b>` : `<span class="muted">${escapeHtml(h.link)} link</span>`} ${escapeHtml(h.from)} → ${escapeHtml(h.to)} <span class="muted">${fmt(h.km)} km</span>${avoidButton(h)}</li>`)
     .join("");
   return `<div class="${i ? "alt" : ""}" data-route-rank="${i}">
     <h3>${i ? `Alternative ${i}` : "Fastest route"}: ${escapeHtml(r.from)} → ${escapeHtml(r.to)}</h3>
     <div class="kpis"><div class="kpi"><b data-testid="rtt">${fmt(r.rtt_ms, 1)}</b><span>ms RTT</span></div>
     <div class="kpi"><b>${r.hop_count}</b><span>hops</span></div>
-    <div class="kpi"><b>${fmt(r.fibre_km, 0)}</b><span>km of fibre</span></div></div>
-    <p class="muted">Great-circle floor ${fmt(r.great_circle_rtt_ms, 1)} ms RTT over ${fmt(r.great_circle_km, 0)} km.${avoids(r)}</p>
+    <div class="kpi"><b>${fmt(r.fibre_km)}</b><span>km of fibre</span></div></div>
+    <p class="muted">Great-circle floor ${fmt(r.great_circle_rtt_ms, 1)} ms RTT over ${fmt(r.great_circle_km)} km.${avoids(r)}</p>
     <ol class="hops">${hops}</ol>
     ${i || state.routeResult.routes.length > 1 ? `<button type="button" data-route="${i}">Show on map</button>` : ""}</div>`;
 }

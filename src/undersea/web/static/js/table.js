@@ -76,10 +76,16 @@ export function renderTable(container, { columns, rows, caption, sortKey, sortDi
   return table;
 }
 
-export function fmt(v, digits = 1) {
+// A number as the page shows it: the CLI's one rule (number_text in cli/_options.py), whole
+// units with thousands commas from 100 on, three significant digits below, so no value but
+// zero reads 0 (0.47 km, not "0 km"); `digits` fixes the decimals instead (ms to 0.1)
+export function fmt(v, digits) {
   if (v == null || Number.isNaN(v)) return "–";
   if (typeof v !== "number") return escapeHtml(v);
-  return v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  if (digits !== undefined) return v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  if (v === 0) return "0"; // not "-0"
+  if (Math.abs(v) >= 100) return v.toLocaleString("en-US", { maximumFractionDigits: 0 });
+  return String(Number(v.toPrecision(3)));
 }
 
 export function pct(v) {
