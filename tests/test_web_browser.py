@@ -589,6 +589,37 @@ def test_route_panel_says_an_avoided_cable_not_in_service_changes_nothing(page: 
     assert "Avoids 2Africa. 2Africa is not in service in this view; avoiding it changes" in text
 
 
+@pytest.mark.parametrize(
+    ("address", "labels", "said"),
+    [  # planned in the present view; not yet in service in 2005
+        (
+            "year=2005&route=Lagos;Lisbon&without=2africa,west-africa-cable-system-wacs",
+            ["2Africa", "West Africa Cable System (WACS)"],
+            "not in service in this view",
+        ),
+        (
+            "route=Lagos;Lisbon&without=sat-3wasc,no-such-cable",
+            ["SAT-3/WASC", "no-such-cable (unknown cable)"],
+            "Unknown cable 'no-such-cable'",
+        ),
+    ],
+)
+def test_a_shared_address_names_the_cables_its_route_fails(
+    browser: Any, sample_url: str, address: str, labels: list[str], said: str
+) -> None:
+    """A chip restored from `&without=` bears the cable's name even for a cable outside the
+    view, and an id the snapshot does not know reads as such, not as a bare id."""
+    ctx, page, watch = _open(browser, sample_url, path=f"/#{address}")
+    try:
+        page.wait_for_selector("#route-result [data-route-rank='0'], #route-result .error")
+        chips = page.locator("#route-cable-chips .chip").all_inner_texts()
+        assert [t.rstrip("×").strip() for t in chips] == labels
+        assert said in page.inner_text("#route-result")
+    finally:
+        ctx.close()
+    watch.check()
+
+
 def test_shared_url_reloads_the_view(page: Any, browser: Any, sample_url: str) -> None:
     page.click("#view-globe")
     page.evaluate(IDLE)  # the globe's tiles drawn before a click reads them

@@ -5,7 +5,7 @@ import { bindHubs, loadHubs, metricLabel, showHub } from "./hubs.js";
 import { bindImpactModel, renderImpact, syncModelForm } from "./impact.js";
 import { CABLE_HUES, CAPACITY_STOPS, MapView, PALETTE, SEVERITY_COLOURS, viridis } from "./map.js";
 import { bindRisk } from "./risk.js";
-import { bindRoute, renderFails, runRoute } from "./route.js";
+import { bindRoute, renderFails, runRoute, sharedCables } from "./route.js";
 import { escapeHtml, fmt, pct } from "./table.js";
 
 export const $ = (sel) => document.querySelector(sel);
@@ -1020,7 +1020,7 @@ async function applyUrl(w) {
     if (w.route) {
       $("#route-from").value = w.route[0];
       $("#route-to").value = w.route[1];
-      state.routeCables = w.without.map((id) => ({ id, label: cableName(id) }));
+      state.routeCables = await sharedCables(w.without);
       state.routeLand = w.land.map((text) => ({ text, label: text }));
       renderFails();
       state.selectTab("route");

@@ -69,6 +69,26 @@ async function addCable(text) {
   return true;
 }
 
+// The cables a shared address fails (&without=ID,...), as chips named as every view names
+// them: by the view's cables, else by the server's resolver, which knows every cable of the
+// snapshot (a planned one, one not in service in the year shown); an id it does not know is
+// marked so, not shown as if it were a cable's name
+export async function sharedCables(ids) {
+  const chips = await Promise.all(
+    ids.map(async (id) => {
+      const known = state.cables.find((c) => c.id === id);
+      if (known) return { id, label: known.name };
+      try {
+        const c = await get("resolve", { name: id, kind: "cable", year: state.year, planned: state.planned });
+        return { id: c.id, label: c.name };
+      } catch (err) {
+        return { id, label: err.status === 404 ? `${id} (unknown cable)` : id };
+      }
+    }),
+  );
+  return chips.filter((c, i) => chips.findIndex((d) => d.id === c.id) === i); // ace and its id: one chip
+}
+
 function pushCable(id, label) {
   if (!state.routeCables.some((c) => c.id === id)) state.routeCables.push({ id, label });
   renderFails();
