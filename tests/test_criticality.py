@@ -112,6 +112,19 @@ def test_single_failures_agree_with_country_impact(impact: str) -> None:
         assert row.severity == df.loc["GH", "severity"], row
 
 
+def test_a_failed_metro_takes_its_border_links_in_both_horizons() -> None:
+    """Failing Abidjan's metro, Burkina Faso's traffic provisioned over Abidjan's border
+    is lost at once, in the ranking as in ``country_impact`` (rule C6)."""
+    net = coast_network(
+        [("abidjan-ci", "ouagadougou-bf", 1500.0), ("accra-gh", "ouagadougou-bf", 1500.0)]
+    )
+    ranked = criticality(net, core=["dakar-sn"], kinds=["metro"]).set_index("id")
+    df = country_impact(net, net.without(metros=["abidjan-ci"]), core=["dakar-sn"])
+    bf = df.set_index("iso2").loc["BF"]
+    assert 0.0 < bf["lost_share"] < 1.0  # the borders split its traffic; Accra's survives
+    assert ranked.loc["abidjan-ci", "lost_share_sum"] == pytest.approx(df["lost_share"].sum())
+
+
 def test_capacity_ranking_counts_provisioned_capacity() -> None:
     net = coast_network([("abidjan-ci", "ouagadougou-bf", 900.0)])
     cap = criticality(net, core=["dakar-sn"]).set_index("id")

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import undersea
-from undersea._errors import InvalidArgumentError, InvalidScenarioError, UnknownNameError
+from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.impact import (
     SEVERITIES,
     classify_severity,
@@ -73,16 +73,17 @@ def _row(df: pd.DataFrame, iso2: str) -> pd.Series:
 
 
 @pytest.mark.parametrize("impact", ["connectivity", "capacity"])
-def test_a_view_failing_a_land_link_alone_is_refused_not_ignored(coast2, impact) -> None:
-    """Scenarios fail segments and nodes: a land link failed on its own would count for
-    nothing, so the view is refused, pointing to compare (whatif --remove-land-link)."""
-    view = coast2.without(land_links=[("Ouagadougou", "Abidjan")])
-    with pytest.raises(
-        InvalidScenarioError,
-        match=r"^the scenario fails land links on their own \(Abidjan, CI – Ouagadougou, BF\), "
-        r"which the impact model cannot evaluate yet; .*whatif --remove-land-link\)$",
-    ):
-        _country_impact(coast2, view, core=["dakar-sn"], impact=impact)
+def test_a_view_failing_a_land_link_alone_fails_it(coast2, impact) -> None:
+    """A land link failed on its own is absent from the scenario's graph: Burkina Faso
+    keeps Accra's border (a longer way round), and loses all with both borders failed."""
+    one = coast2.without(land_links=[("Ouagadougou", "Abidjan")])
+    bf = _row(_country_impact(coast2, one, core=["dakar-sn"], impact=impact), "BF")
+    assert not bf["isolated"]
+    assert bf["rtt_inflation_ms"] > 0
+    both = one.without(land_links=[("Ouagadougou", "Accra")])
+    bf = _row(_country_impact(coast2, both, core=["dakar-sn"], impact=impact), "BF")
+    assert bf["isolated"]
+    assert bf["severity"] == "isolated"
     # the links of a failed metro go with it, as before
     df = country_impact(coast2, coast2.without(metros=["Abidjan"]), core=["dakar-sn"])
     assert _row(df, "BF")["severity"] != "isolated"  # Accra's border still serves it
@@ -174,7 +175,8 @@ def test_rtt_inflation_follows_the_fibre_model(coast2: Network) -> None:
 
 def test_scenario_forms_agree(coast: Network) -> None:
     view = coast.without(segments=["trunk:4"])
-    fs, fn = scenario_masks(coast, view)
+    fs, fl, fn = scenario_masks(coast, view)
+    assert not fl.any()
     a = country_impact(coast, view, core=["dakar-sn"])
     b = country_impact(coast, Scn(fs, fn), core=["dakar-sn"])
     c = country_impact(coast, fs, core=["dakar-sn"])

@@ -3,6 +3,8 @@ bad input, and the real-data checks of issue 12."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 
 import undersea
 from undersea._errors import MalformedSourceError, UnknownNameError
+from undersea.analysis._maxflow import _UNIT
 from undersea.analysis.flows import water_fill
 from undersea.analysis.impact import capacity_model, country_impact
 from undersea.network.capacity import lit_share
@@ -242,6 +245,137 @@ def test_cutting_more_never_helps(first: list[bool], data: st.DataObject) -> Non
     assert (db["lost_share_rerouted"] >= da["lost_share_rerouted"] - 1e-12).all()
     assert (db["delivered_after_gbps"] <= da["delivered_after_gbps"] + 1e-9).all()
     assert (db["severity"].cat.codes <= da["severity"].cat.codes).all()
+
+
+# --------------------------------------------------------------------------- land links
+
+# Burkina Faso (landlocked, no landing) behind Abidjan's border, and with ``two`` also
+# behind Accra's; every border 1,500 km. Destinations by demand (C3): Dakar 1000, the
+# others 100 each.
+LAND_DEMAND = {**DEMAND, "BFA": 100.0}
+
+
+def _inland(*, two: bool, factor: float = 10.0) -> Network:
+    s = get_settings().replace(border_capacity_factor=factor)
+    borders = [("abidjan-ci", "ouagadougou-bf", 1500.0)]
+    if two:
+        borders.append(("accra-gh", "ouagadougou-bf", 1500.0))
+    return coast_network(borders, settings=s)
+
+
+def _fail_land(
+    net: Network, *pairs: tuple[str, str], segments: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    cut = net.without(land_links=list(pairs), segments=list(segments))
+    kw = {"core": CORE, "demand": LAND_DEMAND, "capacity": {"trunk": 1.0, "spur": 1.0}}
+    return country_impact(net, cut, **kw).set_index("iso2")  # type: ignore[arg-type]
+
+
+def test_a_landlocked_country_behind_one_failed_border_loses_everything() -> None:
+    df = _fail_land(_inland(two=False), ("ouagadougou-bf", "abidjan-ci"))
+    bf = df.loc["BF"]
+    assert bf["isolated"]
+    assert bf["severity"] == bf["severity_rerouted"] == "isolated"
+    assert bf["lost_share"] == bf["lost_share_rerouted"] == 1.0
+    assert bf["delivered_before_gbps"] == pytest.approx(100.0)
+    assert bf["delivered_after_gbps"] == 0.0
+    assert bf["bottleneck"] == "land BFA-CIV"  # none survives: the failed one that binds
+    # Côte d'Ivoire's Ouagadougou-bound traffic (100 of its 1,300 of attraction) rode the
+    # border (BF is a stub for it, C4): lost at once (C6), and with no other way there
+    ci = df.loc["CI"]
+    assert ci["lost_share"] == pytest.approx(100 / 1300)
+    assert ci["delivered_after_gbps"] == pytest.approx(100 * 1200 / 1300, abs=0.1)
+
+
+def test_with_two_borders_a_landlocked_country_loses_what_the_other_cannot_carry() -> None:
+    net = _inland(two=True)
+    df = _fail_land(net, ("ouagadougou-bf", "abidjan-ci"))
+    bf = df.loc["BF"]
+    assert not bf["isolated"]
+    # each border carries the smaller of the two offers (C2): Burkina Faso offers its
+    # 100 Gbit/s over its two neighbours by demand (50 each), the coast 10 x 100: 50
+    fm = capacity_model(net, core=CORE, demand=LAND_DEMAND, capacity={"trunk": 1.0, "spur": 1.0})
+    assert fm.edge_cap[fm.edge_label == "land BFA-GHA"].sum() / _UNIT == pytest.approx(
+        50.0, rel=1e-3
+    )
+    # the borders tie for every destination: half of the traffic rode the failed one (C5)
+    assert bf["lost_share"] == pytest.approx(0.5)
+    # rerouted, all of it goes through Accra's border, which carries half (C7)
+    assert bf["delivered_before_gbps"] == pytest.approx(100.0)
+    assert bf["delivered_after_gbps"] == pytest.approx(50.0, abs=0.1)
+    assert bf["lost_share_rerouted"] == pytest.approx(0.5, abs=0.002)
+    assert bf["bottleneck"] == "land BFA-GHA"
+    assert bf["severity_rerouted"] == "degraded"
+    # Côte d'Ivoire reaches Ouagadougou through Ghana once rerouted
+    assert df.loc["CI", "lost_share_rerouted"] == 0.0
+
+
+def test_the_connectivity_model_drops_a_failed_land_link_from_the_graph() -> None:
+    one, two = _inland(two=False), _inland(two=True)
+    for net, isolated in ((one, True), (two, False)):
+        cut = net.without(land_links=[("Ouagadougou", "Abidjan")])
+        df = country_impact(net, cut, core=CORE, impact="connectivity").set_index("iso2")
+        assert bool(df.loc["BF", "isolated"]) is isolated
+    # through Accra: a longer way round to Dakar
+    assert df.loc["BF", "rtt_inflation_ms"] > 0
+
+
+_LINKS = _inland(two=True, factor=0.5)
+_N_LINKS = len(_LINKS.link_active)
+
+
+@dataclass(frozen=True)
+class _Scn:
+    failed_segments: np.ndarray
+    failed_nodes: np.ndarray
+    failed_land_links: np.ndarray
+
+
+def _masks(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
+    segs = draw(st.lists(st.booleans(), min_size=len(_LINKS.seg_u), max_size=len(_LINKS.seg_u)))
+    links = draw(st.lists(st.booleans(), min_size=_N_LINKS, max_size=_N_LINKS))
+    return np.asarray(segs, dtype=bool), np.asarray(links, dtype=bool)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_failing_a_land_link_never_helps(data: st.DataObject) -> None:
+    segs, links = _masks(data.draw)
+    more = links | np.asarray(
+        data.draw(st.lists(st.booleans(), min_size=_N_LINKS, max_size=_N_LINKS))
+    )
+    none = np.zeros(len(_LINKS.nodes), dtype=bool)
+    kw = {"core": CORE, "demand": LAND_DEMAND}
+    da = country_impact(_LINKS, _Scn(segs, none, links), **kw).set_index("iso3").sort_index()
+    db = country_impact(_LINKS, _Scn(segs, none, more), **kw).set_index("iso3").sort_index()
+    assert (db["lost_share"] >= da["lost_share"] - 1e-12).all()
+    assert (db["lost_share_rerouted"] >= da["lost_share_rerouted"] - 1e-12).all()
+    assert (db["delivered_after_gbps"] <= da["delivered_after_gbps"] + 1e-9).all()
+    assert (db["severity"].cat.codes <= da["severity"].cat.codes).all()
+    assert (db["severity_rerouted"].cat.codes <= da["severity_rerouted"].cat.codes).all()
+
+
+def test_a_scenario_and_a_view_failing_the_same_land_link_agree() -> None:
+    view = _LINKS.without(land_links=[("Ouagadougou", "Accra")], segments=["trunk:1"])
+    links = ~view.link_active & _LINKS.link_active
+    scn = _Scn(_LINKS.active & ~view.active, np.zeros(len(_LINKS.nodes), dtype=bool), links)
+    kw = {"core": CORE, "demand": LAND_DEMAND}
+    a, b = country_impact(_LINKS, view, **kw), country_impact(_LINKS, scn, **kw)
+    pd.testing.assert_frame_equal(a, b)
+    assert a.set_index("iso2").loc["BF", "lost_share"] > 0
+
+
+def test_a_land_link_mask_of_the_wrong_shape_is_refused() -> None:
+    from undersea._errors import InvalidScenarioError
+
+    scn = _Scn(
+        np.zeros(len(_LINKS.seg_u), bool), np.zeros(len(_LINKS.nodes), bool), np.ones(2, bool)
+    )
+    with pytest.raises(
+        InvalidScenarioError,
+        match=rf"^failed_land_links must be a bool array of shape \({_N_LINKS},\)$",
+    ):
+        country_impact(_LINKS, scn, core=CORE)
 
 
 # --------------------------------------------------------------------------- inputs

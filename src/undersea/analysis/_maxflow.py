@@ -160,12 +160,8 @@ def reference_rerouted(
     cables and land links of the minimum cut of each unit that cannot deliver its demand:
     scipy's maximum flow for every unit whose base flow crosses a dead edge (every unit
     when nodes fail)."""
-    seg = model.edge_seg
-    dead = np.zeros(len(seg), dtype=bool)
-    is_seg = seg >= 0
-    dead[is_seg] = failed_segments[seg[is_seg]]
+    dead = model.dead_edges(failed_segments, failed_nodes)
     if failed_nodes is not None and failed_nodes.any():
-        dead |= failed_nodes[model.edge_u] | failed_nodes[model.edge_v]
         todo = np.arange(model.n_units)
     else:
         todo = np.flatnonzero((model.base_uses & dead[None, :]).any(axis=1))

@@ -127,7 +127,13 @@ class FailureSetTask:
         iso = out.isolated & ~self.base_isolated
         if self.immediate is not None and self.provisioned_gbps is not None:
             total = self.provisioned_gbps
-            riding = immediate_batch(self.immediate, immediate_segments(self.arrays, fs, fn))
+            # a failed node fails its land links too (C6): then the mask covers them
+            wide = (
+                fs
+                if fn is None
+                else np.pad(fs, ((0, 0), (0, self.immediate.n_columns - fs.shape[1])))
+            )
+            riding = immediate_batch(self.immediate, immediate_segments(self.arrays, wide, fn))
             with np.errstate(invalid="ignore", divide="ignore"):
                 share = np.where(total > 0, riding / total, 0.0)
             lost = np.where(iso, 1.0, np.clip(share, 0.0, 1.0))

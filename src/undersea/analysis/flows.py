@@ -55,8 +55,9 @@ C5. **Shares.** The unit's demand is split over the systems in use max-min fairl
     over it, which follows their demand; a continental country's borders can carry most
     of its traffic and its cables little. Capacity limits bind in the rerouted horizon
     (C7), not here: the immediate horizon is about which paths traffic rides.
-C6. **Immediate horizon** (``lost_share``). What rides a failed segment is lost: the
-    first hops whose path crosses one (a failed landing or metro fails every segment that
+C6. **Immediate horizon** (``lost_share``). What rides a failed segment or a failed
+    land link is lost: the first hops whose path crosses one, a cable hop's segments or a
+    border hop's link (a failed landing or metro fails every segment and land link that
     ends there: :func:`undersea.analysis.impact.immediate_segments`). Traffic that a
     surviving hop hands on to a country other than its destination's (at the cable's far
     end, or over a border) rides on over that country's provisioned hops, so it loses
@@ -77,8 +78,9 @@ C7. **After rerouting** (``lost_share_rerouted``). Per country, the maximum flow
     largest first (at most three), or the failed ones when none survives
     (:func:`~undersea.analysis._maxflow.cut_labels`).
 
-Only countries whose base flow crosses a failed segment (or, with failed nodes, every
-country) are re-solved in a scenario: removing an edge that carries no flow leaves a
+A failed land link's edge has no capacity in the rerouted horizon, as a failed segment's
+(:meth:`FlowModel.dead_edges`). Only countries whose base flow crosses a failed segment or
+land link (or, with failed nodes, every country) are re-solved in a scenario: removing an edge that carries no flow leaves a
 maximum flow unchanged. They are re-solved by a max-flow warm-started from their base
 flow (:mod:`undersea.engine.rerouted`, batches of scenarios in parallel), exact in the
 same integer flow units as scipy's maximum flow, which is kept as the reference
@@ -142,7 +144,7 @@ class FlowModel:
     # immediate horizon: riders (R: provisioned paths) and their segments
     rider_unit: NDArray[np.int64]
     rider_weight: NDArray[np.float64]
-    rider_segments: csr_matrix  # (R, S) incidence
+    rider_segments: csr_matrix  # (R, S + L) incidence: segments, then land links
     sub_gbps: NDArray[np.float64]  # (U,) traffic provisioned on paths starting on a cable
     border_gbps: NDArray[np.float64]  # (U,) traffic provisioned on paths starting overland
     lookup: ImmediateArrays  # the same, flattened for the kernel
@@ -153,9 +155,11 @@ class FlowModel:
     edge_cap: NDArray[np.int64]  # (E,) capacity in flow units
     edge_label: NDArray[np.object_]  # (E,) cable name or land pair
     edge_seg: NDArray[np.int64]  # (E,) segment index (-1: land link)
+    edge_link: NDArray[np.int64]  # (E,) row in the network's land links (-1: segment)
     edge_u: NDArray[np.int64]
     edge_v: NDArray[np.int64]
     n_segments: int
+    n_links: int  # L: the network's land links, in use or not
     src_pos: NDArray[np.int64]  # (N,) position of source->node (or -1)
     sink_pos: NDArray[np.int64]  # (N,) position of node->sink (or -1)
     unit_nodes: list[NDArray[np.int64]]
@@ -176,8 +180,24 @@ class FlowModel:
         return uses
 
     def immediate(self, failed_segments: NDArray[np.bool_]) -> NDArray[np.float64]:
-        """(B, U) immediate lost capacity (Gbit/s) for a (B, S) batch (rule C6)."""
+        """(B, U) immediate lost capacity (Gbit/s) for a (B, S) batch of failed segments,
+        or a (B, S + L) batch of failed segments then land links (rule C6)."""
         return _immediate(self, failed_segments)
+
+    def dead_edges(
+        self, failed: NDArray[np.bool_], failed_nodes: NDArray[np.bool_] | None = None
+    ) -> NDArray[np.bool_]:
+        """(E,) the rerouted graph's edges a scenario removes: its failed segments and
+        land links (``failed``: (S,) segments, land links all alive, or (S + L,)
+        segments then land links, the order of ``Network.edge_u``) and every edge at a
+        failed node."""
+        mask = np.zeros(self.n_segments + self.n_links, dtype=bool)
+        mask[: len(failed)] = failed
+        dead = np.where(self.edge_seg >= 0, mask[self.edge_seg], False)
+        dead |= (self.edge_link >= 0) & mask[self.n_segments + self.edge_link]
+        if failed_nodes is not None and failed_nodes.any():
+            dead |= failed_nodes[self.edge_u] | failed_nodes[self.edge_v]
+        return np.asarray(dead)
 
     def rerouted(
         self,
@@ -187,7 +207,9 @@ class FlowModel:
         bottleneck: bool = False,
     ) -> tuple[NDArray[np.float64], list[str]]:
         """Delivered Gbit/s per unit for one scenario (rule C7), and the bottlenecks
-        (labels of the minimum cut, for the units that cannot deliver their demand)."""
+        (labels of the minimum cut, for the units that cannot deliver their demand).
+        ``failed_segments``: (S,), or (S + L,) with the failed land links (a failed land
+        link's edge carries nothing)."""
         return _rerouted(self, failed_segments, failed_nodes, bottleneck=bottleneck)
 
     def rerouted_batch(self, failed_segments: NDArray[np.bool_]) -> NDArray[np.float64]:
@@ -198,7 +220,8 @@ class FlowModel:
     def evaluate(
         self, failed_segments: NDArray[np.bool_], failed_nodes: NDArray[np.bool_] | None = None
     ) -> FlowResult:
-        """Both horizons for one scenario."""
+        """Both horizons for one scenario (``failed_segments``: (S,), or (S + L,)
+        segments then land links)."""
         cap = self.sub_gbps + self.border_gbps
         lost = self.immediate(failed_segments[None, :])[0]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -361,10 +384,11 @@ class _Hops:
     cable: NDArray[np.int64]  # (H,) cable index (-1: border link)
     nbr: NDArray[np.int64]  # (H,) country of ``node``
     paths: list[list[int]]  # segments of each cable hop ([] for border links)
+    link: NDArray[np.int64]  # (H,) the border link's row in the network's land links (-1: cable)
 
 
 _F = NDArray[np.float64]
-_Land = tuple[NDArray[np.int64], NDArray[np.int64], _F, NDArray[np.bool_], _F]
+_Land = tuple[NDArray[np.int64], NDArray[np.int64], _F, NDArray[np.bool_], _F, NDArray[np.int64]]
 
 
 def _cable_hops(
@@ -436,13 +460,15 @@ def _hops(
 ) -> _Hops:
     rows, paths = _cable_hops(net, unit_of_node, country)
     caps = [float(lit_gbps[cab]) for *_, cab in rows]
-    lu, lv, lcap, border, llen = land
+    links = [np.full(len(rows), -1, dtype=np.int64)]
+    lu, lv, lcap, border, llen, lrow = land
     for a, b in ((lu, lv), (lv, lu)):  # a border link is a hop of the unit at either end
         m = border & (unit_of_node[a] >= 0)
         ends = zip(unit_of_node[a][m], a[m], b[m], llen[m], strict=True)
         rows += [(int(x), int(z), int(y), float(km), -1) for x, z, y, km in ends]
         caps += lcap[m].tolist()
         paths += [[] for _ in range(int(m.sum()))]
+        links.append(lrow[m])
     arr = np.asarray(rows, dtype=float).reshape(-1, 5)
     node = arr[:, 2].astype(np.int64)
     return _Hops(
@@ -454,6 +480,7 @@ def _hops(
         cable=arr[:, 4].astype(np.int64),
         nbr=country[node].astype(np.int64),
         paths=paths,
+        link=np.concatenate(links).astype(np.int64),
     )
 
 
@@ -588,7 +615,7 @@ class _Riders:
 
     unit: NDArray[np.int64]  # (R,)
     weight: NDArray[np.float64]  # (R,) Gbit/s
-    segments: csr_matrix  # (R, S) the hop's segments (none for a border link)
+    segments: csr_matrix  # (R, S + L) the hop's segments, or its border link (column S + row)
     exit: NDArray[np.int64]  # (R,) country of the hop's far end
     transit: NDArray[np.float64]  # (R,) Gbit/s of it bound beyond the exit country
     by_cable: NDArray[np.bool_]  # (R,) the hop is a cable (else a border link)
@@ -604,7 +631,9 @@ def _riders(
     dest: Destinations,
     land: _Land,
 ) -> _Riders:
-    """The provisioned first hops of every unit, merged per (unit, hop path, exit)."""
+    """The provisioned first hops of every unit, merged per (unit, hop path, exit): a
+    cable hop's path is its segments, a border hop's its land link (column S + its row
+    in the network's land links), so a failed land link loses what rides it (rule C6)."""
     s = len(net.seg_u)
     h = _hops(net, unit_of_node, country, lit_gbps, land)
     hop, d, gbps = _provision(
@@ -617,7 +646,10 @@ def _riders(
     key = pd.DataFrame(
         {
             "unit": h.unit[ids],
-            "path": [tuple(sorted(set(h.paths[i]))) for i in ids],
+            "path": [
+                tuple(sorted(set(h.paths[i]))) if h.link[i] < 0 else (s + int(h.link[i]),)
+                for i in ids
+            ],
             "exit": h.nbr[ids],
             "cable": h.cable[ids] >= 0,
             "gbps": per_hop["gbps"].to_numpy(),
@@ -633,7 +665,9 @@ def _riders(
     return _Riders(
         unit=rows["unit"].to_numpy(dtype=np.int64),
         weight=rows["gbps"].to_numpy(dtype=float),
-        segments=csr_matrix((np.ones(len(r)), (r, c)), shape=(len(paths), s)),
+        segments=csr_matrix(
+            (np.ones(len(r)), (r, c)), shape=(len(paths), s + len(net.link_active))
+        ),
         exit=rows["exit"].to_numpy(dtype=np.int64),
         transit=rows["beyond"].to_numpy(dtype=float),
         by_cable=rows["cable"].to_numpy(dtype=bool),
@@ -739,7 +773,7 @@ def _land_capacity(
     overrides: Mapping[int, tuple[float, str]] | None = None,
 ) -> _Land:
     """Active land links: endpoints, capacity (Gbit/s, rule C2, or the user's for a border
-    in ``overrides``), whether a border, km."""
+    in ``overrides``), whether a border, km, and their rows in the network's land links."""
     s = net.settings
     s_n = len(net.seg_u)
     lu, lv = net.edge_u[s_n:], net.edge_v[s_n:]
@@ -777,7 +811,8 @@ def _land_capacity(
         given = user.reindex(pair).to_numpy(dtype=float)
         pair_cap = np.where(np.isnan(given), pair_cap, given)
     cap = np.where(border, pair_cap / counts[inv], dom)
-    return lu.astype(np.int64), lv.astype(np.int64), cap, border, km.astype(float)
+    rows = np.flatnonzero(ok).astype(np.int64)
+    return lu.astype(np.int64), lv.astype(np.int64), cap, border, km.astype(float), rows
 
 
 def _compile(
@@ -859,6 +894,7 @@ def _compile(
             ur.exit,
             ur.transit,
             n_u,
+            n_segments=len(net.seg_u),
         ),
         graph=g,
         edge_pos=epos,
@@ -866,9 +902,11 @@ def _compile(
         edge_cap=ecap,
         edge_label=label,
         edge_seg=seg_index,
+        edge_link=inp.link_index,
         edge_u=eu,
         edge_v=ev,
         n_segments=len(net.seg_u),
+        n_links=len(net.link_active),
         src_pos=src_pos,
         sink_pos=sink_pos,
         unit_nodes=unit_nodes,
@@ -905,6 +943,11 @@ class _Inputs:
     def seg_index(self) -> NDArray[np.int64]:
         """Each edge's segment (-1: a land link)."""
         return np.concatenate((self.s_act, np.full(len(self.land[0]), -1))).astype(np.int64)
+
+    @property
+    def link_index(self) -> NDArray[np.int64]:
+        """Each edge's row in the network's land links (-1: a segment)."""
+        return np.concatenate((np.full(len(self.s_act), -1), self.land[5])).astype(np.int64)
 
 
 def _inputs(
@@ -1019,13 +1062,8 @@ def _rerouted(
     """The kernel's delivered values; scipy's minimum cuts for the bottlenecks."""
     if model.fast is None:
         return reference_rerouted(model, failed_segments, failed_nodes, bottleneck=bottleneck)
-    seg = model.edge_seg
-    dead = np.zeros(len(seg), dtype=bool)
-    dead[seg >= 0] = failed_segments[seg[seg >= 0]]
+    dead = model.dead_edges(failed_segments, failed_nodes)
     every = failed_nodes is not None and bool(failed_nodes.any())
-    if every:
-        assert failed_nodes is not None
-        dead |= failed_nodes[model.edge_u] | failed_nodes[model.edge_v]
     after = rerouted_batch(model.fast, None, dead_edges=dead[None, :], all_units=[every])[0]
     necks = [""] * model.n_units
     short = np.flatnonzero(after < model.demand_gbps)

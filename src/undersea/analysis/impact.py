@@ -8,8 +8,8 @@ metro id. Callers may name their own (``core=[...]``: metro ids or names, node i
 landing point ids). A network without metros uses its landing points instead.
 
 **Reaching the core.** A node reaches the core when it lies in the same connected component
-as a surviving core metro, in the scenario's graph: in-service segments that did not fail,
-active land links, failed nodes removed. A failed metro takes with it the landing stations
+as a surviving core metro, in the scenario's graph: in-service segments and active land
+links that did not fail, failed nodes removed. A failed metro takes with it the landing stations
 that backhaul to it, as :meth:`Network.without` does. Landlocked countries are judged
 through their land links: they have metro nodes and border links.
 
@@ -57,7 +57,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
@@ -79,7 +79,7 @@ from undersea.engine.kernels import ImpactArrays, KernelOutput, run_batch
 from undersea.engine.rerouted import ReroutedArrays
 from undersea.network.capacity import cable_capacity_tbps
 from undersea.network.core import Network
-from undersea.network.graph import metro_id, metro_node, metro_nodes, node_labels
+from undersea.network.graph import metro_id, metro_node, metro_nodes
 from undersea.settings import Settings
 
 __all__ = [
@@ -109,7 +109,9 @@ Unit = Literal["country", "metro"]
 
 @runtime_checkable
 class ScenarioLike(Protocol):
-    """Anything with boolean ``failed_segments`` (S,) and ``failed_nodes`` (N,) arrays."""
+    """Anything with boolean ``failed_segments`` (S,) and ``failed_nodes`` (N,) arrays,
+    and optionally ``failed_land_links`` (L,: rows of ``Network.links``; None or absent:
+    none fails)."""
 
     @property
     def failed_segments(self) -> NDArray[np.bool_]: ...
@@ -137,6 +139,16 @@ class ImpactModel:
     ) -> KernelOutput:
         """Run a (B, S) batch (and optional failed nodes) through the kernel."""
         return (kernel or run_batch)(self.arrays, failed_segments, failed_nodes)
+
+    def without_links(self, failed_links: NDArray[np.bool_]) -> ImpactModel:
+        """This model with the land links of the mask (L,) absent from the graph: the
+        scenario's graph when it fails land links (units, core and base unchanged)."""
+        if not failed_links.any():
+            return self
+        a = self.arrays
+        ok = a.edge_ok.copy()
+        ok[a.n_segments :] &= ~failed_links
+        return replace(self, arrays=replace(a, edge_ok=ok))
 
     @property
     def capacity_before_mbps(self) -> NDArray[np.float64]:
@@ -398,49 +410,36 @@ def _compile(net: Network, *, core: Sequence[str] | None, by: Unit) -> ImpactMod
 # --------------------------------------------------------------------------- scenarios
 
 
-def scenario_masks(net: Network, scenario: Any) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-    """Failed segments (S,) and failed nodes (N,) of a scenario, on top of ``net``.
+def scenario_masks(
+    net: Network, scenario: Any
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
+    """Failed segments (S,), failed land links (L,) and failed nodes (N,) of a scenario,
+    on top of ``net``.
 
-    ``scenario`` is a :class:`ScenarioLike`, a view of ``net`` (``net.without(...)``), or
-    a boolean array of failed segments. Failed metros take their landing stations. A view
-    that fails land links on their own (``without(land_links=...)``) is refused with
-    :class:`~undersea.InvalidScenarioError`: the kernels cannot fail a single land link.
+    ``scenario`` is a :class:`ScenarioLike`, a view of ``net`` (``net.without(...)``,
+    land links included), or a boolean array of failed segments. Failed metros take
+    their landing stations.
     """
-    s, n = len(net.seg_u), len(net.nodes)
+    s, n, ll = len(net.seg_u), len(net.nodes), len(net.link_active)
+    fl: Any = None
     if isinstance(scenario, Network):
         fs = net.active & ~scenario.active
         fn = scenario.failed_nodes & ~net.failed_nodes
-        _refuse_failed_links(net, scenario)
+        if len(scenario.link_active) == ll:  # else not a view of net: refused below
+            fl = net.link_active & ~scenario.link_active
     elif isinstance(scenario, ScenarioLike):
         fs, fn = scenario.failed_segments, scenario.failed_nodes
+        fl = getattr(scenario, "failed_land_links", None)
     else:
         fs, fn = scenario, np.zeros(n, dtype=bool)
     fs, fn = np.asarray(fs), np.asarray(fn)
-    if fs.dtype != np.bool_ or fs.shape != (s,):
-        raise InvalidScenarioError(f"failed_segments must be a bool array of shape ({s},)")
+    fl = np.zeros(ll, dtype=bool) if fl is None else np.asarray(fl)
+    for mask, name, size in ((fs, "failed_segments", s), (fl, "failed_land_links", ll)):
+        if mask.dtype != np.bool_ or mask.shape != (size,):
+            raise InvalidScenarioError(f"{name} must be a bool array of shape ({size},)")
     if fn.dtype != np.bool_ or fn.shape != (n,):
         raise InvalidScenarioError(f"failed_nodes must be a bool array of shape ({n},)")
-    return fs, _with_landings(net, fn)
-
-
-def _refuse_failed_links(net: Network, view: Network) -> None:
-    """A view that fails land links on their own (``without(land_links=...)``) is refused:
-    scenarios fail segments and nodes, and a failed node's links go with it."""
-    if len(view.link_active) != len(net.link_active) or len(view.nodes) != len(net.nodes):
-        return  # not a view of net: the shape checks below say so
-    s, fail = len(net.seg_u), view.failed_nodes
-    lu, lv = net.edge_u[s:], net.edge_v[s:]
-    alone = np.flatnonzero(net.link_active & ~view.link_active & ~fail[lu] & ~fail[lv])
-    if not len(alone):
-        return
-    name = node_labels(net.nodes)
-    shown = ", ".join(f"{name[lu[k]]} – {name[lv[k]]}" for k in alone[:3])
-    more = f" and {len(alone) - 3} more" if len(alone) > 3 else ""
-    raise InvalidScenarioError(
-        f"the scenario fails land links on their own ({shown}{more}), which the impact "
-        "model cannot evaluate yet; compare the networks with and without them instead "
-        "(undersea.analysis.planning.comparison.compare, undersea whatif --remove-land-link)"
-    )
+    return fs, fl & net.link_active, _with_landings(net, fn)
 
 
 def _with_landings(net: Network, fn: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -586,12 +585,13 @@ def _impact_table(
             f"impact={impact!r}"
         )
     model = impact_model(net, core=core, by=by)
-    fs, fn = scenario_masks(net, scenario)
-    out = model.evaluate(fs[None, :], fn[None, :])
+    fs, fl, fn = scenario_masks(net, scenario)
+    cut = model.without_links(fl)  # the scenario's graph: its land links absent
+    out = cut.evaluate(fs[None, :], fn[None, :])
     main = _main_nodes(net, model)
     no_fail = np.zeros_like(fn)
     before = _unit_rtt(model, main, _rtt_ms(net, model, np.zeros_like(fs), no_fail), no_fail)
-    after = _unit_rtt(model, main, _rtt_ms(net, model, fs, fn), fn | model.arrays.node_failed)
+    after = _unit_rtt(model, main, _rtt_ms(net, cut, fs, fn), fn | model.arrays.node_failed)
     with np.errstate(invalid="ignore"):
         inflation = after - before
     iso, lost = out.isolated[0], model.lost_share(out)[0]
@@ -608,7 +608,8 @@ def _impact_table(
     if impact == "capacity":
         fm = capacity_model(net, core=core, by=by, demand=demand, capacity=capacity)
         gone = fn | model.arrays.node_failed
-        failed = immediate_segments(model.arrays, fs[None, :], gone[None, :])[0]
+        both = np.concatenate((fs, fl))  # segments, then land links (C6, C7)
+        failed = immediate_segments(model.arrays, both[None, :], gone[None, :])[0]
         res = fm.evaluate(failed, gone)
         if rerouting == "joint":
             res = joint_result(_joint_model(net, fm), res, failed, gone)
@@ -652,11 +653,12 @@ def immediate_segments(
     arrays: ImpactArrays, failed_segments: NDArray[np.bool_], failed_nodes: NDArray[np.bool_] | None
 ) -> NDArray[np.bool_]:
     """(B, S) segments the immediate horizon counts as failed: the failed segments and
-    every segment ending at a failed node (a lost landing or metro carries nothing; C6)."""
+    every segment ending at a failed node (a lost landing or metro carries nothing; C6).
+    Given (B, S + L) failed segments then land links, the same for both."""
     if failed_nodes is None or not failed_nodes.any():
         return failed_segments
-    s = arrays.n_segments
-    return failed_segments | failed_nodes[:, arrays.edge_u[:s]] | failed_nodes[:, arrays.edge_v[:s]]
+    w = failed_segments.shape[1]
+    return failed_segments | failed_nodes[:, arrays.edge_u[:w]] | failed_nodes[:, arrays.edge_v[:w]]
 
 
 def capacity_model(

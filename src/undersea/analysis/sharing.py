@@ -155,10 +155,7 @@ def joint_result(
     jointly (rule C8)."""
     fm = jm.model
     fn = np.zeros(fm.graph.shape[0] - 2, dtype=bool) if failed_nodes is None else failed_nodes
-    seg = fm.edge_seg
-    dead = np.zeros(len(seg), dtype=bool)
-    dead[seg >= 0] = failed_segments[seg[seg >= 0]]
-    dead |= fn[fm.edge_u] | fn[fm.edge_v]
+    dead = fm.dead_edges(failed_segments, fn)
     after, necks = _fill(jm, dead, fn, res.delivered_after_gbps, res.bottleneck)
     before = jm.base_delivered
     return replace(

@@ -56,6 +56,11 @@ class ImmediateArrays:
     country (CSR, C x U: the kernel's order). ``shared``: the units' riders ride the same
     segments as the countries' (units are countries), so one set of marks serves both.
     ``ridden`` (S,): the segment has a country or unit rider (the others are skipped).
+
+    The incidences' columns are the *elements* a scenario can fail: the ``n_segments``
+    segments, then any others (the capacity model's land links, rule C6 of
+    :mod:`undersea.analysis.flows`). A mask may stop after the segments: the others
+    then never fail (Monte Carlo hazards fail segments only), at no cost.
     """
 
     n_countries: int
@@ -79,6 +84,12 @@ class ImmediateArrays:
     tc_val: NDArray[np.float64]
     shared: bool
     ridden: NDArray[np.bool_]
+    n_segments: int = -1  # the leading columns that are segments (-1: every column)
+
+    @property
+    def n_columns(self) -> int:
+        """Elements a scenario can fail: segments, then the others."""
+        return len(self.seg_ptr) - 1
 
     @classmethod
     def build(
@@ -93,8 +104,11 @@ class ImmediateArrays:
         rider_exit: NDArray[np.int64],
         rider_transit: NDArray[np.float64],
         n_units: int,
+        *,
+        n_segments: int | None = None,
     ) -> ImmediateArrays:
-        """From the (R, S) rider x segment incidences of the countries and of the units."""
+        """From the (R, S) rider x segment incidences of the countries and of the units
+        (with ``n_segments``: (R, S + L), the segments then other elements)."""
         i64, f64 = np.int64, np.float64
 
         def by_seg(inc: csr_matrix) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -139,6 +153,7 @@ class ImmediateArrays:
             tc_val=np.ascontiguousarray(tc.data, dtype=f64),
             shared=bool(np.array_equal(ptr, u_ptr) and np.array_equal(rid, u_rid)),
             ridden=(np.diff(ptr) > 0) | (np.diff(u_ptr) > 0),
+            n_segments=int(incidence.shape[1] if n_segments is None else n_segments),
         )
 
 
@@ -297,7 +312,8 @@ if _HAVE_NUMBA:
 def immediate_batch(
     a: ImmediateArrays, failed: Any, *, parallel: bool = True
 ) -> NDArray[np.float64]:
-    """(B, U) provisioned traffic lost (Gbit/s) for a (B, S) batch of failed segments.
+    """(B, U) provisioned traffic lost (Gbit/s) for a (B, S) batch of failed segments,
+    or a (B, S + L) batch of failed segments then other elements (land links).
 
     ``parallel`` spreads the scenarios over numba's threads; ``False`` runs them on the
     calling thread (without the GIL), for executors that run several batches at once.
@@ -305,10 +321,11 @@ def immediate_batch(
     fs = np.ascontiguousarray(failed, dtype=np.bool_)
     if fs.ndim == 1:
         fs = fs[None, :]
-    n_seg = len(a.seg_ptr) - 1
-    if fs.ndim != 2 or fs.shape[1] != n_seg:
+    widths = sorted({a.n_segments if a.n_segments >= 0 else a.n_columns, a.n_columns})
+    if fs.ndim != 2 or fs.shape[1] not in widths:
+        shown = " or ".join(f"(batch, {w})" for w in widths)
         raise InvalidScenarioError(
-            f"failed segments must have shape (batch, {n_seg}), got {np.shape(failed)}"
+            f"failed segments must have shape {shown}, got {np.shape(failed)}"
         )
     out = np.zeros((len(fs), a.n_units))
     if not _HAVE_NUMBA:  # pragma: no cover
