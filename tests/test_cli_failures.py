@@ -189,6 +189,29 @@ def test_cut_polygon_equals_bbox(capsys, tmp_path):
     assert a["failed_segments"] == b["failed_segments"] != []
 
 
+def test_cut_fails_a_land_link_alone_or_with_cables(capsys):
+    """--without-land fails land links, as route --without-land names them; the JSON
+    keeps its schema and lists the failed links after the stable scenario keys."""
+    link = "Brest, FR;Marseille"
+    code, out, err = run(capsys, "cut", "WACS", "--sample", "--without-land", link, "-f", "json")
+    assert code == 0, err
+    doc = strict_json(out)
+    assert list(doc) == ["impact", "rerouting", "network", "scenario", "countries"]
+    sc = doc["scenario"]
+    assert list(sc)[: len(SCENARIO_KEYS)] == SCENARIO_KEYS
+    assert sc["kind"] == "combined"
+    assert [c["name"] for c in sc["failed_cables"]] == ["West Africa Cable System (WACS)"]
+    assert sc["failed_land_links"] == [
+        {"from": "metro:brest-fr", "to": "metro:marseille-fr", "kind": "domestic"}
+    ]
+    assert all(list(r) == [*COUNTRY_FIELDS, *CAPACITY_FIELDS] for r in doc["countries"])
+    code, out, err = run(capsys, "cut", "--sample", "--without-land", link, "--all")
+    assert code == 0, err
+    assert "cut land links: Brest, FR – Marseille, FR" in out
+    assert "failed: 1 land link: metro:brest-fr – metro:marseille-fr (domestic)" in out
+    assert "segment" not in out.split("Impact")[0]  # no cable fails
+
+
 def test_cut_combines_sources(capsys):
     _, out, _ = run(
         capsys, "cut", "WACS", "--chokepoint", "malacca", "--sample", "--format", "json"
@@ -214,6 +237,14 @@ def test_cut_combines_sources(capsys):
         (["cut", "--chokepoint", "panama", "--sample"], "unknown chokepoint"),
         (["cut", "--polygon", "/nonexistent.geojson", "--sample"], "no GeoJSON file"),
         (["cut", "--segment", "wacs:999", "--sample"], "unknown segment"),
+        # a land link is named as route --without-land names it; a pair no link joins
+        # is refused, naming the links that leave each end
+        (
+            ["cut", "WACS", "--sample", "--without-land", "Suez,Lagos"],
+            "no land link joins Suez, EG and Lagos, NG; land links from Suez, EG go to",
+        ),
+        (["cut", "--sample", "--without-land", "Suezz;Alexandria, EG"], "'Suezz'"),
+        (["cut", "--sample", "--without-land", "Suez"], "a land link is its two ends"),
         (["cut", "WACS", "--sample", "--rerouting", "shared"], "Invalid value"),
         (["incident", "show", "1999-01-nothing"], "unknown incident"),
         (["incident", "run", "nothing", "--sample"], "unknown incident"),
@@ -511,6 +542,37 @@ def test_real_cut_ace_and_wacs(capsys, shared_data):
     old = {r["iso2"]: r for r in strict_json(out)["countries"]}
     for iso in ("MR", "GN", "SL", "LR", "GM", "GW"):
         assert old[iso]["lost_share"] == 1.0
+
+
+@pytest.mark.realdata
+def test_real_cut_of_a_landlocked_countrys_borders(capsys, shared_data):
+    """Liechtenstein's two border links (Vaduz - Zürich, Vaduz - Vienna: no landlocked
+    country of 2024-03 has a single one) are its only way out: both failed, it is
+    isolated; one failed, it keeps the other, and a cable cut beside changes neither."""
+    base = ("--data-dir", str(shared_data), "--snapshot", "2024-03", "-f", "json")
+    code, out, err = run(
+        capsys, "cut", "--without-land", "Vaduz,Zurich", "--without-land", "Vaduz,Vienna", *base
+    )
+    assert code == 0, err
+    li = {r["iso2"]: r for r in strict_json(out)["countries"]}["LI"]
+    assert li["isolated"] is True
+    assert li["severity"] == li["severity_rerouted"] == "isolated"
+    assert li["delivered_after_gbps"] == 0.0
+    code, out, err = run(capsys, "cut", "WACS", "--without-land", "Vaduz,Zurich", *base)
+    assert code == 0, err
+    doc = strict_json(out)
+    assert list(doc) == ["impact", "rerouting", "network", "scenario", "countries"]
+    assert list(doc["scenario"])[: len(SCENARIO_KEYS)] == SCENARIO_KEYS
+    assert doc["scenario"]["failed_land_links"] == [
+        {"from": "metro:vaduz-li", "to": "metro:zurich-ch", "kind": "border"}
+    ]
+    rows = {r["iso2"]: r for r in doc["countries"]}
+    li = rows["LI"]
+    assert li["isolated"] is False
+    assert 0.0 < li["lost_share_rerouted"] < 1.0
+    assert li["bottleneck"] == "land AUT-LIE"  # what is left binds
+    assert rows["CG"]["lost_share"] > 0  # and WACS's countries lose theirs
+    assert all(list(r) == [*COUNTRY_FIELDS, *CAPACITY_FIELDS] for r in doc["countries"])
 
 
 @pytest.mark.realdata

@@ -21,6 +21,7 @@ from undersea.scenarios.builders import (
     scenario_from_cables,
     scenario_from_chokepoint,
     scenario_from_incident,
+    scenario_from_land_links,
     scenario_from_region,
     scenario_from_segments,
 )
@@ -320,6 +321,40 @@ def test_apply_and_checks(net):
     wrong = Scenario(np.zeros(2, bool), np.zeros(len(net.nodes), bool), "short")
     with pytest.raises(InvalidScenarioError, match="same snapshot"):
         wrong.apply(net)
+
+
+def test_land_links_fail_alone_or_combined() -> None:
+    """A land link is named by its ends (as ``Network.without(land_links=)``); the scenario
+    carries its mask, says it in ``to_dict`` after the stable keys, combines with cable
+    cuts and applies as the view that fails it."""
+    import undersea
+
+    sample = undersea.load(sample=True)
+    one = scenario_from_land_links(sample, [("Brest, FR", "Marseille")])
+    assert one.kind == "land_links"
+    assert not one.is_empty
+    assert one.n_failed_segments == 0
+    assert one.failed_land_links is not None
+    assert one.failed_land_links.sum() == 1
+    d = one.to_dict()
+    assert list(d)[:10] == [
+        "label", "kind", "empty", "n_failed_segments", "failed_cables", "failed_segments",
+        "failed_landing_points", "region", "note", "failed_land_links",
+    ]  # fmt: skip
+    assert d["failed_land_links"] == [
+        {"from": "metro:brest-fr", "to": "metro:marseille-fr", "kind": "domestic"}
+    ]
+    both = scenario(sample, cables=["WACS"], land_links=[("metro:brest-fr", "Marseille")])
+    assert both.kind == "combined"
+    assert np.array_equal(both.failed_land_links, one.failed_land_links)
+    assert both.to_dict()["failed_land_links"] == d["failed_land_links"]
+    view = both.apply(sample)
+    assert np.array_equal(~view.link_active, one.failed_land_links)
+    assert view.n_segments < sample.n_segments
+    with pytest.raises(InvalidArgumentError, match="no land link joins"):
+        scenario_from_land_links(sample, [("Suez", "Lagos")])
+    with pytest.raises(InvalidScenarioError, match="give at least one land link"):
+        scenario_from_land_links(sample, [])
 
 
 def test_to_dict_schema(net):

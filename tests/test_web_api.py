@@ -305,6 +305,25 @@ def test_cut_region_chokepoint_incident_and_combined(client: TestClient) -> None
     assert "metro_id" in metros["impact"][0]
 
 
+def test_cut_fails_land_links_as_the_cli_does(client: TestClient) -> None:
+    link = {"land_links": ["Brest, FR;Marseille"]}
+    alone = client.post("/api/cut", json=link)
+    assert alone.status_code == 200, alone.text
+    sc = alone.json()["scenario"]
+    assert sc["kind"] == "land_links"
+    assert sc["failed_land_links"] == [
+        {"from": "metro:brest-fr", "to": "metro:marseille-fr", "kind": "domestic"}
+    ]
+    both = client.post("/api/cut", json={**link, "cables": ["WACS"]}).json()["scenario"]
+    assert both["kind"] == "combined"
+    assert both["failed_land_links"] == sc["failed_land_links"]
+    assert both["n_failed_segments"] > 0
+    bad = client.post("/api/cut", json={"land_links": ["Suez,Lagos"]})
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"] == ["body", "land_links"]
+    assert bad.json()["message"].startswith("land_links: no land link joins Suez, EG and Lagos")
+
+
 @pytest.mark.parametrize(
     ("body", "loc"),
     [

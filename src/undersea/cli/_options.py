@@ -38,6 +38,7 @@ __all__ = [
     "PlannedOpt",
     "SnapshotOpt",
     "StrictOpt",
+    "WithoutLandOpt",
     "YearOpt",
     "checked_by",
     "console",
@@ -86,6 +87,15 @@ YearOpt = Annotated[
 ]
 PlannedOpt = Annotated[
     bool, typer.Option("--planned/--no-planned", help="Include announced (planned) cables.")
+]
+WithoutLandOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--without-land",
+        help="Fail the land link between two places: 'A,B' (metros or landing "
+        "points, e.g. 'Krasnoyarsk,Dikson'; 'A;B' when a name holds a comma); repeat "
+        "for several links.",
+    ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 StrictOpt = Annotated[

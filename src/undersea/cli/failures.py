@@ -24,6 +24,7 @@ from undersea._errors import InvalidArgumentError
 from undersea.analysis.impact import country_impact, metro_impact, require_reachable
 from undersea.analysis.risk import risk
 from undersea.analysis.routes.places import countries_in
+from undersea.analysis.routes.routing import resolve_land_links
 from undersea.cli._app import app
 from undersea.cli._executors import LOCAL, ExecutorOpt, SchedulerOpt, WorkersOpt
 from undersea.cli._options import (
@@ -33,6 +34,7 @@ from undersea.cli._options import (
     PlannedOpt,
     SampleOpt,
     SnapshotOpt,
+    WithoutLandOpt,
     YearOpt,
     console,
     emit_json,
@@ -294,7 +296,12 @@ def _print_scenario(scenario: Scenario) -> None:
         f"{c['name']} ({c['failed_segments']}/{c['segments']} segments)" for c in d["failed_cables"]
     )
     n = d["n_failed_segments"]
-    console.print(f"failed: {n} segment{'s' if n != 1 else ''} of {cables}")
+    if n:
+        console.print(f"failed: {n} segment{'s' if n != 1 else ''} of {cables}")
+    links = d.get("failed_land_links", [])
+    if links:
+        ends = ", ".join(f"{x['from']} – {x['to']} ({x['kind']})" for x in links)
+        console.print(f"failed: {len(links)} land link{'s' if len(links) != 1 else ''}: {ends}")
     for key, what in (("unresolved_cables", "not found"), ("not_in_service", "not in service")):
         if d.get(key):
             console.print(f"{what} in this network: {', '.join(d[key])}")
@@ -418,6 +425,7 @@ def cut(
         bool,
         typer.Option("--landing-points", help="Also fail the landing stations inside the area."),
     ] = False,
+    without_land: WithoutLandOpt = None,
     by: ByOpt = By.country,
     show_all: AllOpt = False,
     impact: ImpactOpt = ImpactName.capacity,
@@ -431,11 +439,13 @@ def cut(
     planned: PlannedOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Cut cables, segments or an area and show which countries lose what.
+    """Cut cables, segments, an area or land links and show which countries lose what.
 
     Named cables fail whole; an area (--region, --bbox, --polygon, --chokepoint) fails
-    only the segments whose route passes through it. Several sources combine. Only the
-    countries the cut affects are listed (--all lists every one).
+    only the segments whose route passes through it; --without-land fails a land link
+    (terrestrial fibre: a border, a backhaul), named as route --without-land names it.
+    Several sources combine. Only the countries the cut affects are listed (--all lists
+    every one).
 
     Example: undersea cut "Africa Coast to Europe (ACE)" "WACS" --year 2024
     """
@@ -455,6 +465,7 @@ def cut(
         regions=regions,
         chokepoint=chokepoint,
         landing_points=landing_points,
+        land_links=resolve_land_links(net, without_land or ()),
     )
     _emit_impact(
         net,

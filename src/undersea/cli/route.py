@@ -24,6 +24,7 @@ from undersea.cli._options import (
     SampleOpt,
     SnapshotOpt,
     StrictOpt,
+    WithoutLandOpt,
     YearOpt,
     console,
     emit_json,
@@ -83,15 +84,7 @@ def route(
             help="Fail these cables first: name, id or short name (ACE); repeat or comma-separate.",
         ),
     ] = None,
-    without_land: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--without-land",
-            help="Fail the land link between two places first: 'A,B' (metros or landing "
-            "points, e.g. 'Krasnoyarsk,Dikson'; 'A;B' when a name holds a comma); repeat "
-            "for several links.",
-        ),
-    ] = None,
+    without_land: WithoutLandOpt = None,
     data_dir: DataDirOpt = None,
     snapshot: SnapshotOpt = None,
     sample: SampleOpt = False,

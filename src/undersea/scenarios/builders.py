@@ -14,6 +14,8 @@ JSON-ready details saying how it was built. Builders, one library call each:
 * :func:`scenario_from_chokepoint` — a region cut of a named chokepoint;
 * :func:`scenario_from_incident` — a documented incident: the named cables' segments that
   pass through its area (names resolved fuzzily, since they change between snapshots);
+* :func:`scenario_from_land_links` — land links named by their two ends (terrestrial
+  fibre: a border, a backhaul, a domestic link), alone or combined with the others;
 * :func:`combine` — the union of several scenarios of one network.
 
 Only segments in service in the network view fail (a planned cable cannot break). A region
@@ -53,7 +55,8 @@ from undersea.geo.regions import (
 )
 from undersea.network.cable_names import not_in_service
 from undersea.network.core import Network
-from undersea.network.graph import metro_id
+from undersea.network.graph import metro_id, node_labels
+from undersea.network.whatif import land_link_rows
 from undersea.scenarios.incidents import Incident, incident
 
 __all__ = [
@@ -65,6 +68,7 @@ __all__ = [
     "scenario_from_cables",
     "scenario_from_chokepoint",
     "scenario_from_incident",
+    "scenario_from_land_links",
     "scenario_from_region",
     "scenario_from_segments",
 ]
@@ -99,7 +103,10 @@ class Scenario:
     details
         JSON-ready facts about how it was built: ``kind``, ``cables`` (failed cables with
         failed/total segment counts), ``segments`` (failed segment ids),
-        ``landing_points``, ``region`` (GeoJSON Feature or None), ``note`` and per-kind keys.
+        ``landing_points``, ``region`` (GeoJSON Feature or None), ``note`` and per-kind keys
+        (``failed_land_links`` when land links fail).
+    failed_land_links
+        Bool per land link (rows of ``Network.links``), or None: none fails.
 
     Examples
     --------
@@ -114,6 +121,7 @@ class Scenario:
     failed_nodes: np.ndarray
     label: str
     details: Mapping[str, Any] = field(default_factory=dict)
+    failed_land_links: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(
@@ -121,6 +129,9 @@ class Scenario:
         )
         object.__setattr__(self, "failed_nodes", _frozen_mask(self.failed_nodes, "failed_nodes"))
         object.__setattr__(self, "details", MappingProxyType(dict(self.details)))
+        if self.failed_land_links is not None:
+            links = _frozen_mask(self.failed_land_links, "failed_land_links")
+            object.__setattr__(self, "failed_land_links", links if links.any() else None)
 
     @property
     def n_failed_segments(self) -> int:
@@ -130,7 +141,11 @@ class Scenario:
     @property
     def is_empty(self) -> bool:
         """True when nothing fails."""
-        return not (self.failed_segments.any() or self.failed_nodes.any())
+        return not (
+            self.failed_segments.any()
+            or self.failed_nodes.any()
+            or self.failed_land_links is not None
+        )
 
     @property
     def kind(self) -> str:
@@ -139,7 +154,12 @@ class Scenario:
 
     def check(self, net: Network) -> None:
         """Raise :class:`~undersea.InvalidScenarioError` unless it fits ``net``'s arrays."""
-        if len(self.failed_segments) != len(net.seg_u) or len(self.failed_nodes) != len(net.nodes):
+        links = self.failed_land_links
+        if (
+            len(self.failed_segments) != len(net.seg_u)
+            or len(self.failed_nodes) != len(net.nodes)
+            or (links is not None and len(links) != len(net.link_active))
+        ):
             raise InvalidScenarioError(
                 f"scenario {self.label!r} has {len(self.failed_segments)} segments and "
                 f"{len(self.failed_nodes)} nodes; the network has {len(net.seg_u)} and "
@@ -165,10 +185,16 @@ class Scenario:
         segs = self.failed_segments.copy()
         bus = failed[kinds == "branching_unit"]
         segs |= np.isin(net.seg_u, bus) | np.isin(net.seg_v, bus)
+        rows = np.flatnonzero(self.failed_land_links if self.failed_land_links is not None else [])
+        node_id = net.nodes["node_id"].to_numpy()
+        s = len(net.seg_u)
         return net.without(
             segments=np.flatnonzero(segs).tolist(),
             landing_points=[str(i) for i in ids[kinds == "landing"]],
             metros=[metro_id(i) for i in ids[kinds == "metro"]],
+            land_links=[
+                (str(node_id[net.edge_u[s + k]]), str(node_id[net.edge_v[s + k]])) for k in rows
+            ],
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -177,7 +203,9 @@ class Scenario:
         Keys: ``label``, ``kind``, ``empty``, ``n_failed_segments``, ``failed_cables``
         (list of ``{id, name, failed_segments, segments}``), ``failed_segments`` (ids),
         ``failed_landing_points`` (list of ``{id, name, iso2}``), ``region`` (GeoJSON
-        Feature or null), ``note`` (text or null), then the builder's own keys.
+        Feature or null), ``note`` (text or null), then the builder's own keys
+        (``failed_land_links``: ``{from, to, kind}`` node ids of each failed land link,
+        only when some fail).
         """
         d = dict(self.details)
         out: dict[str, Any] = {
@@ -536,6 +564,7 @@ def scenario(
     chokepoint: str | None = None,
     incident: str | Incident | None = None,
     landing_points: bool = False,
+    land_links: Iterable[Sequence[str]] = (),
 ) -> Scenario:
     """The scenario that fails everything named, combined: the one entry point.
 
@@ -560,6 +589,8 @@ def scenario(
         A documented incident (its id or record), replayed as it happened.
     landing_points
         Regions and chokepoints also fail the landing stations inside them.
+    land_links
+        Land links by their two ends (:func:`scenario_from_land_links`).
 
     Raises
     ------
@@ -589,9 +620,13 @@ def scenario(
         parts.append(scenario_from_chokepoint(net, chokepoint, landing_points=landing_points))
     if incident is not None:
         parts.append(scenario_from_incident(net, incident))
+    link_list = list(land_links)
+    if link_list:
+        parts.append(scenario_from_land_links(net, link_list))
     if not parts:
         raise InvalidScenarioError(
-            "nothing to cut: name cables, segments, regions, a chokepoint or an incident"
+            "nothing to cut: name cables, segments, regions, a chokepoint, an incident or "
+            "land links"
         )
     if len(parts) == 1:
         return parts[0]
@@ -604,6 +639,49 @@ def scenario(
             {**out.details, "note": EMPTY_REGION_NOTE},
         )
     return out
+
+
+def scenario_from_land_links(net: Network, pairs: Iterable[Sequence[str]]) -> Scenario:
+    """Fail the land links named by their two ends: node ids, metros or landing points,
+    as :meth:`Network.without` takes them (``land_links=``); every link between the two
+    fails, and a pair no land link joins is refused, naming the links that leave each end
+    (:func:`~undersea.network.whatif.land_link_rows`).
+
+    Examples
+    --------
+    >>> import undersea
+    >>> net = undersea.load(sample=True)
+    >>> s = scenario_from_land_links(net, [("Brest", "Marseille")])
+    >>> s.label, s.n_failed_segments
+    ('cut land links: Brest, FR – Marseille, FR', 0)
+    """
+    items = [tuple(p) for p in pairs]
+    if not items:
+        raise InvalidScenarioError("give at least one land link")
+    links = np.zeros(len(net.link_active), dtype=bool)
+    for pair in items:
+        if len(pair) != 2:
+            raise InvalidScenarioError(f"a land link is a pair of ends, got {pair!r}")
+        links[land_link_rows(net, str(pair[0]), str(pair[1]))] = True
+    links &= net.link_active
+    rows = np.flatnonzero(links)
+    s = len(net.seg_u)
+    u, v = net.edge_u[s + rows], net.edge_v[s + rows]
+    ids, names = net.nodes["node_id"].to_numpy(), node_labels(net.nodes)
+    kinds = net.links["kind"].to_numpy()[rows]
+    label = "cut land links: " + ", ".join(
+        f"{names[a]} – {names[b]}" for a, b in zip(u, v, strict=True)
+    )
+    described = [
+        {"from": str(ids[a]), "to": str(ids[b]), "kind": str(k)}
+        for a, b, k in zip(u, v, kinds, strict=True)
+    ]
+    nothing = np.zeros(len(net.seg_u), dtype=bool)
+    base = _scenario(net, nothing, None, label, kind="land_links")
+    details = {**base.details, "failed_land_links": described}
+    if not rows.size:
+        details["note"] = "these land links are not in use in this network"
+    return Scenario(base.failed_segments, base.failed_nodes, label, details, links)
 
 
 def _as_list(names: str | int | Iterable[Any]) -> list[Any]:
@@ -638,14 +716,21 @@ def combine(*scenarios: Scenario, label: str | None = None) -> Scenario:
             )
     segs = np.logical_or.reduce([s.failed_segments for s in scenarios])
     nodes = np.logical_or.reduce([s.failed_nodes for s in scenarios])
+    masks = [s.failed_land_links for s in scenarios if s.failed_land_links is not None]
+    if len({len(m) for m in masks}) > 1:
+        raise InvalidScenarioError("cannot combine scenarios built on different networks")
+    links = np.logical_or.reduce(masks) if masks else None
+    described = [link for s in scenarios for link in s.details.get("failed_land_links", [])]
     details = {
         "kind": "combined",
         **_merge_described(scenarios),
         "region": None,
         "note": None,
         "parts": [dict(s.details) for s in scenarios],
+        **({"failed_land_links": described} if described else {}),
     }
-    return Scenario(segs, nodes, label or " + ".join(s.label for s in scenarios), details)
+    text = label or " + ".join(s.label for s in scenarios)
+    return Scenario(segs, nodes, text, details, links)
 
 
 def _merge_described(scenarios: Sequence[Scenario]) -> dict[str, Any]:

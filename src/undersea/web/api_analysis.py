@@ -109,7 +109,7 @@ def _check_cut(req: CutIn, limits: Limits) -> None:
             "current replays an incident on the snapshot as served: give it with an "
             "incident and without a year",
         )
-    for field in ("cables", "segments"):
+    for field in ("cables", "segments", "land_links"):
         n = len(getattr(req, field))
         if n > limits.max_names:
             raise FieldError(
@@ -140,6 +140,10 @@ def build_scenario(net: Network, req: CutIn, *, limits: Limits | None = None) ->
         regions.append(BBox(b.west, b.south, b.east, b.north))
     if req.polygon is not None:
         regions.append(_polygon(req.polygon, limits or Limits()))
+    try:  # resolved here so that a bad link is a 422 naming the field
+        links = resolve_land_links(net, req.land_links)
+    except InvalidArgumentError as exc:
+        raise FieldError(["body", "land_links"], str(exc)) from None
     return scenario(
         net,
         cables=req.cables or [],
@@ -148,13 +152,14 @@ def build_scenario(net: Network, req: CutIn, *, limits: Limits | None = None) ->
         chokepoint=req.chokepoint,
         incident=req.incident,
         landing_points=req.landing_points,
+        land_links=links,
     )
 
 
 @router.post("/cut", tags=["analysis"], response_model=CutOut, responses=_ERRORS)
 def cut(req: CutIn, state: State) -> dict[str, Any]:
-    """Cut cables, segments, an area, a chokepoint or an incident's cables and return the
-    impact per country (``country_impact``) or metro (``metro_impact``), worst first.
+    """Cut cables, segments, an area, a chokepoint, an incident's cables or land links and
+    return the impact per country (``country_impact``) or metro (``metro_impact``), worst first.
 
     An incident is replayed on the network as of its year unless ``year`` or ``current``
     says otherwise, as ``undersea incident run`` does; ``network`` names the network

@@ -175,6 +175,11 @@ class CutIn(BaseModel):
         None, description="Cut every segment through this GeoJSON Polygon / MultiPolygon."
     )
     chokepoint: Name | None = Field(None, description="A named chokepoint, e.g. 'malacca'.")
+    land_links: list[Name] = Field(
+        default_factory=list,
+        description="Land links to fail, each 'A,B' by its two ends (metros or landing "
+        "points, 'A;B' when a name holds a comma), as `undersea cut --without-land`.",
+    )
     incident: Name | None = Field(None, description="Replay an incident, e.g. '2024-03-abidjan'.")
     landing_points: bool = Field(
         False, description="Region cuts also fail the landing stations inside the region."
