@@ -88,13 +88,6 @@ def _nx_delivered(fm, g: nx.DiGraph, unit: int) -> float:
     return min(min(val, d) / 10, float(fm.demand_gbps[unit]))
 
 
-def _dead(fm, failed: np.ndarray) -> np.ndarray:
-    dead = np.zeros(len(fm.edge_cap), dtype=bool)
-    seg = fm.edge_seg
-    dead[seg >= 0] = failed[seg[seg >= 0]]
-    return dead
-
-
 def _rerouted_rows(
     fm, fs: np.ndarray, args: argparse.Namespace
 ) -> tuple[list[tuple[str, int, float]], np.ndarray]:
@@ -114,7 +107,7 @@ def _rerouted_rows(
     m2 = args.nx_flow_scenarios
     t = time.perf_counter()
     for i, f in enumerate(fs[:m2]):
-        dead = _dead(fm, f)
+        dead = fm.dead_edges(f)
         g = _nx_graph(fm, dead)
         todo = np.flatnonzero((fm.base_uses & dead[None, :]).any(axis=1))
         want = fm.base_delivered.copy()
@@ -147,7 +140,7 @@ def _one_country_rows(
     rows = [(f"{name}, warm-started kernel", n, t)]
     m = min(args.country_ref_scenarios, n)
     t0 = time.perf_counter()
-    ref = [solve_all(fm, _dead(fm, f), np.array([u]))[0][0] for f in fs[:m]]
+    ref = [solve_all(fm, fm.dead_edges(f), np.array([u]))[0][0] for f in fs[:m]]
     rows.append(
         (f"rerouted, one country ({args.country}), scipy max-flow", m, time.perf_counter() - t0)
     )
@@ -155,7 +148,7 @@ def _one_country_rows(
         raise SystemExit("one-country kernel and scipy disagree")
     m2 = min(args.nx_flow_scenarios * 5, n)
     t0 = time.perf_counter()
-    want = [_nx_delivered(fm, _nx_graph(fm, _dead(fm, f)), u) for f in fs[:m2]]
+    want = [_nx_delivered(fm, _nx_graph(fm, fm.dead_edges(f)), u) for f in fs[:m2]]
     rows.append(
         (f"rerouted, one country ({args.country}), NetworkX max-flow", m2, time.perf_counter() - t0)
     )

@@ -310,6 +310,19 @@ def test_with_two_borders_a_landlocked_country_loses_what_the_other_cannot_carry
     assert df.loc["CI", "lost_share_rerouted"] == 0.0
 
 
+def test_metro_impact_fails_land_links_too() -> None:
+    from undersea.analysis.impact import metro_impact
+
+    net = _inland(two=False)
+    cut = net.without(land_links=[("ouagadougou-bf", "abidjan-ci")])
+    kw = {"core": CORE, "demand": LAND_DEMAND}
+    df = metro_impact(net, cut, **kw).set_index("metro_id")  # type: ignore[arg-type]
+    ouaga = df.loc["ouagadougou-bf"]
+    assert ouaga["severity"] == ouaga["severity_rerouted"] == "isolated"
+    assert ouaga["delivered_after_gbps"] == 0.0
+    assert df.loc["abidjan-ci", "lost_share"] > 0  # its Ouagadougou-bound traffic
+
+
 def test_the_connectivity_model_drops_a_failed_land_link_from_the_graph() -> None:
     one, two = _inland(two=False), _inland(two=True)
     for net, isolated in ((one, True), (two, False)):

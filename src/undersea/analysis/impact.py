@@ -9,8 +9,8 @@ landing point ids). A network without metros uses its landing points instead.
 
 **Reaching the core.** A node reaches the core when it lies in the same connected component
 as a surviving core metro, in the scenario's graph: in-service segments and active land
-links that did not fail, failed nodes removed. A failed metro takes with it the landing stations
-that backhaul to it, as :meth:`Network.without` does. Landlocked countries are judged
+links that did not fail, failed nodes removed. A failed metro takes with it the landing
+stations that backhaul to it, as :meth:`Network.without` does. Landlocked countries are judged
 through their land links: they have metro nodes and border links.
 
 **Isolated.** No node of the country (landing points and metros with its ISO3 code)
