@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # the lazy names below, typed for mypy and IDEs
         scenario_from_cables,
         scenario_from_chokepoint,
         scenario_from_incident,
+        scenario_from_land_links,
         scenario_from_region,
         scenario_from_segments,
     )
@@ -79,6 +80,7 @@ _LAZY = {
     "scenario_from_region": "undersea.scenarios.builders",
     "scenario_from_chokepoint": "undersea.scenarios.builders",
     "scenario_from_incident": "undersea.scenarios.builders",
+    "scenario_from_land_links": "undersea.scenarios.builders",
     "country_impact": "undersea.analysis.impact",
     "metro_impact": "undersea.analysis.impact",
     "risk": "undersea.analysis.risk",
@@ -152,6 +154,7 @@ __all__ = [  # the lazy names are listed too: ``from undersea import *`` and typ
     "scenario_from_cables",
     "scenario_from_chokepoint",
     "scenario_from_incident",
+    "scenario_from_land_links",
     "scenario_from_region",
     "scenario_from_segments",
     "shortest_route",
