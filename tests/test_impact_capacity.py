@@ -308,6 +308,10 @@ def test_with_two_borders_a_landlocked_country_loses_what_the_other_cannot_carry
     assert bf["severity_rerouted"] == "degraded"
     # Côte d'Ivoire reaches Ouagadougou through Ghana once rerouted
     assert df.loc["CI", "lost_share_rerouted"] == 0.0
+    # sharing with the others (C8) cannot give it more than the surviving border
+    cut = net.without(land_links=[("ouagadougou-bf", "abidjan-ci")])
+    joint = country_impact(net, cut, core=CORE, demand=LAND_DEMAND, rerouting="joint")
+    assert 0.0 < joint.set_index("iso2").loc["BF", "delivered_after_gbps"] <= 50.0 + 1e-9
 
 
 def test_metro_impact_fails_land_links_too() -> None:
