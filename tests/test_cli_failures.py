@@ -202,13 +202,19 @@ def test_cut_fails_a_land_link_alone_or_with_cables(capsys):
     assert sc["kind"] == "combined"
     assert [c["name"] for c in sc["failed_cables"]] == ["West Africa Cable System (WACS)"]
     assert sc["failed_land_links"] == [
-        {"from": "metro:brest-fr", "to": "metro:marseille-fr", "kind": "domestic"}
+        {
+            "from": "metro:brest-fr",
+            "to": "metro:marseille-fr",
+            "kind": "domestic",
+            "from_name": "Brest, FR",
+            "to_name": "Marseille, FR",
+        }
     ]
     assert all(list(r) == [*COUNTRY_FIELDS, *CAPACITY_FIELDS] for r in doc["countries"])
     code, out, err = run(capsys, "cut", "--sample", "--without-land", link, "--all")
     assert code == 0, err
     assert "cut land links: Brest, FR – Marseille, FR" in out
-    assert "failed: 1 land link: metro:brest-fr – metro:marseille-fr (domestic)" in out
+    assert "failed: 1 land link: Brest, FR – Marseille, FR (domestic)" in out
     assert "segment" not in out.split("Impact")[0]  # no cable fails
 
 
@@ -564,7 +570,13 @@ def test_real_cut_of_a_landlocked_countrys_borders(capsys, shared_data):
     assert list(doc) == ["impact", "rerouting", "network", "scenario", "countries"]
     assert list(doc["scenario"])[: len(SCENARIO_KEYS)] == SCENARIO_KEYS
     assert doc["scenario"]["failed_land_links"] == [
-        {"from": "metro:vaduz-li", "to": "metro:zurich-ch", "kind": "border"}
+        {
+            "from": "metro:vaduz-li",
+            "to": "metro:zurich-ch",
+            "kind": "border",
+            "from_name": "Vaduz, LI",
+            "to_name": "Zürich, CH",
+        }
     ]
     rows = {r["iso2"]: r for r in doc["countries"]}
     li = rows["LI"]

@@ -342,7 +342,13 @@ def test_land_links_fail_alone_or_combined() -> None:
         "failed_landing_points", "region", "note", "failed_land_links",
     ]  # fmt: skip
     assert d["failed_land_links"] == [
-        {"from": "metro:brest-fr", "to": "metro:marseille-fr", "kind": "domestic"}
+        {
+            "from": "metro:brest-fr",
+            "to": "metro:marseille-fr",
+            "kind": "domestic",
+            "from_name": "Brest, FR",
+            "to_name": "Marseille, FR",
+        }
     ]
     both = scenario(sample, cables=["WACS"], land_links=[("metro:brest-fr", "Marseille")])
     assert both.kind == "combined"

@@ -312,7 +312,13 @@ def test_cut_fails_land_links_as_the_cli_does(client: TestClient) -> None:
     sc = alone.json()["scenario"]
     assert sc["kind"] == "land_links"
     assert sc["failed_land_links"] == [
-        {"from": "metro:brest-fr", "to": "metro:marseille-fr", "kind": "domestic"}
+        {
+            "from": "metro:brest-fr",
+            "to": "metro:marseille-fr",
+            "kind": "domestic",
+            "from_name": "Brest, FR",
+            "to_name": "Marseille, FR",
+        }
     ]
     both = client.post("/api/cut", json={**link, "cables": ["WACS"]}).json()["scenario"]
     assert both["kind"] == "combined"

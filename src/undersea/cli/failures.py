@@ -300,7 +300,7 @@ def _print_scenario(scenario: Scenario) -> None:
         console.print(f"failed: {n} segment{'s' if n != 1 else ''} of {cables}")
     links = d.get("failed_land_links", [])
     if links:
-        ends = ", ".join(f"{x['from']} – {x['to']} ({x['kind']})" for x in links)
+        ends = ", ".join(f"{x['from_name']} – {x['to_name']} ({x['kind']})" for x in links)
         console.print(f"failed: {len(links)} land link{'s' if len(links) != 1 else ''}: {ends}")
     for key, what in (("unresolved_cables", "not found"), ("not_in_service", "not in service")):
         if d.get(key):

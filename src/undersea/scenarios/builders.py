@@ -204,8 +204,8 @@ class Scenario:
         (list of ``{id, name, failed_segments, segments}``), ``failed_segments`` (ids),
         ``failed_landing_points`` (list of ``{id, name, iso2}``), ``region`` (GeoJSON
         Feature or null), ``note`` (text or null), then the builder's own keys
-        (``failed_land_links``: ``{from, to, kind}`` node ids of each failed land link,
-        only when some fail).
+        (``failed_land_links``: ``{from, to, kind, from_name, to_name}`` of each failed
+        land link: its ends' node ids, its kind and its ends' names, only when some fail).
         """
         d = dict(self.details)
         out: dict[str, Any] = {
@@ -673,7 +673,13 @@ def scenario_from_land_links(net: Network, pairs: Iterable[Sequence[str]]) -> Sc
         f"{names[a]} – {names[b]}" for a, b in zip(u, v, strict=True)
     )
     described = [
-        {"from": str(ids[a]), "to": str(ids[b]), "kind": str(k)}
+        {
+            "from": str(ids[a]),
+            "to": str(ids[b]),
+            "kind": str(k),
+            "from_name": str(names[a]),
+            "to_name": str(names[b]),
+        }
         for a, b, k in zip(u, v, kinds, strict=True)
     ]
     nothing = np.zeros(len(net.seg_u), dtype=bool)
