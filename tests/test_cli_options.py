@@ -181,3 +181,25 @@ def test_tuples_of_names_are_joined_as_lists_are(capsys) -> None:
     assert capsys.readouterr().out == "iso2,cut_cables\nAO,SAT-3/WASC;WACS\nBJ,\n"
     main(["dependency", "--all", "--sample"])
     assert "()" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("width", "hidden"), [(80, ["delivered Gbps", "bottleneck"]), (120, [])])
+def test_impact_table_keeps_its_figures_whole(capsys, monkeypatch, width, hidden) -> None:
+    """`cut` at 80 columns broke every figure over three lines ("1,148 →" / "1,148 of" /
+    "1,148"); now each stays on one line, names fold, and what does not fit is named."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    main(["cut", "--sample", "WACS"])
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("│ ") and "%" in line]
+    assert rows
+    for row in rows:  # severity, lost and rerouted of each country on its own line, whole
+        cells = [c.strip() for c in row.split("│")[1:-1]]
+        assert cells[2] in {"none", "degraded", "severe", "isolated"}
+        assert cells[3].endswith("%")
+        assert cells[4].split()[0] in {"none", "degraded", "severe", "isolated"}
+        if not hidden:
+            assert " → " in cells[6]
+            assert " of " in cells[6]
+    assert max(len(line) for line in out.splitlines()) <= width
+    note = f"+{len(hidden)} column(s) not shown: {', '.join(hidden)} (--format csv or json)"
+    assert (note in out) is bool(hidden)

@@ -232,7 +232,12 @@ def emit_json(obj: Any) -> None:
 
 
 def emit_table(
-    df: pd.DataFrame, fmt: Format, *, title: str | None = None, fit: bool = False
+    df: pd.DataFrame,
+    fmt: Format,
+    *,
+    title: str | None = None,
+    fit: bool = False,
+    whole: Sequence[str] = (),
 ) -> None:
     """Print a DataFrame as a rich table, JSON records or CSV.
 
@@ -242,10 +247,14 @@ def emit_table(
     ``fit``: a table wider than the terminal shows the columns that fit (each at least
     as wide as its header) and names the others, instead of folding every column into a
     sliver (``sql`` on wide tables); ``--format csv|json`` has them all.
+
+    ``whole``: columns of figures never broken over lines (``1,148 → 1,148 of 1,148``,
+    ``severe 78%``); with ``fit`` they count at their full width, and the other columns
+    (names, labels), which fold, at most 10 characters.
     """
     hidden: list[str] = []
     if fmt is Format.table and fit:
-        df, hidden = _fitting(df, console.width)
+        df, hidden = _fitting(df, console.width, whole)
     if fmt is Format.json:
         emit_json(df.to_dict(orient="records"))
         return
@@ -254,7 +263,7 @@ def emit_table(
         return
     table = Table(title=title, show_lines=False)
     for col in df.columns:
-        table.add_column(str(col), overflow="fold")
+        table.add_column(str(col), overflow="fold", no_wrap=col in whole)
     shows = [_shower(col) for col in df.columns]
     for row in df.itertuples(index=False):
         table.add_row(*(show(v) for show, v in zip(shows, row, strict=True)))
@@ -291,12 +300,17 @@ def emit_tables(
             emit_table(df, fmt, title=title)
 
 
-def _fitting(df: pd.DataFrame, width: int) -> tuple[pd.DataFrame, list[str]]:
-    """The leading columns that fit ``width`` (header width, capped at 24, plus borders)."""
+def _fitting(
+    df: pd.DataFrame, width: int, whole: Sequence[str] = ()
+) -> tuple[pd.DataFrame, list[str]]:
+    """The leading columns that fit ``width`` (each as wide as its widest cell or header,
+    capped at 24, or at 10 beside ``whole`` columns, which count in full; plus borders)."""
     used, keep = 1, list[Any]()
+    cap = 10 if whole else 24
     for col in df.columns:
         cells = [len(_shower(col)(v)) for v in df[col].head(50)]
-        need = min(max([len(str(col)), *cells]), 24) + 3
+        widest = max([len(str(col)), *cells])
+        need = (widest if col in whole else min(widest, cap)) + 3
         if keep and used + need > width:
             break
         keep.append(col)

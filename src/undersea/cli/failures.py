@@ -281,8 +281,8 @@ def _display(df: pd.DataFrame, by: str, reported: Sequence[str] | None = None) -
             )
         ]
         out["bottleneck"] = df["bottleneck"].astype(str).str.split("; ").str[0]
-    if reported is not None:
-        out["reported"] = np.where(df["iso2"].isin(list(reported)), "yes", "")
+    if reported is not None:  # beside the name: what a replay is compared with
+        out.insert(len(key), "reported", np.where(df["iso2"].isin(list(reported)), "yes", ""))
     return out
 
 
@@ -370,7 +370,15 @@ def _emit_impact(
         return
     joint = impact is ImpactName.capacity and rerouting is ReroutingName.joint
     model = f"{impact.value}, joint rerouting" if joint else impact.value
-    emit_table(_display(shown, by, reported), fmt, title=f"Impact per {by} ({model})")
+    figures = ("reported", "severity", "lost", "rerouted", "RTT +ms", "delivered Gbps")
+    figures += ("cables", "capacity Tbps")  # the connectivity model's
+    emit_table(
+        _display(shown, by, reported),
+        fmt,
+        title=f"Impact per {by} ({model})",
+        fit=True,
+        whole=figures,
+    )
     if "demand_fallback" in shown and shown["demand_fallback"].any():
         console.print("* demand from a fallback rule (no World Bank GDP figure)")
     if reported:
