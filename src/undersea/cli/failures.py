@@ -370,8 +370,8 @@ def _emit_impact(
         return
     joint = impact is ImpactName.capacity and rerouting is ReroutingName.joint
     model = f"{impact.value}, joint rerouting" if joint else impact.value
-    figures = ("reported", "severity", "lost", "rerouted", "RTT +ms", "delivered Gbps")
-    figures += ("cables", "capacity Tbps")  # the connectivity model's
+    figures = ["reported", "severity", "lost", "rerouted", "RTT +ms", "delivered Gbps"]
+    figures += ["cables", "capacity Tbps"]  # the connectivity model's
     emit_table(
         _display(shown, by, reported),
         fmt,
