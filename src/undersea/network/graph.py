@@ -1,7 +1,9 @@
 """Graph primitives shared by every layer above: node ids and sparse matrices.
 
 The one home for how a metro is named among the nodes (``"metro:<metro_id>"``) and for
-turning edge lists into SciPy matrices that keep the lightest of parallel edges.
+turning edge lists into SciPy matrices that keep the lightest of parallel edges; the
+network's own adjacency (:attr:`Network.adjacency <undersea.network.core.Network.adjacency>`)
+is an :class:`Adjacency`.
 
 >>> metro_node("marseille-fr"), metro_id("metro:marseille-fr")
 ('metro:marseille-fr', 'marseille-fr')
@@ -12,6 +14,7 @@ turning edge lists into SciPy matrices that keep the lightest of parallel edges.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import overload
 
 import numpy as np
@@ -20,6 +23,7 @@ from scipy.sparse import csr_matrix
 
 __all__ = [
     "METRO_PREFIX",
+    "Adjacency",
     "both_ways",
     "lightest_csr",
     "metro_id",
@@ -94,3 +98,24 @@ def lightest_csr(
     first = np.r_[True, (r[1:] != r[:-1]) | (c[1:] != c[:-1])] if len(r) else np.zeros(0, bool)
     kept = np.maximum(weights[order][first], _MIN_WEIGHT) if ids is None else ids[order][first] + 1
     return csr_matrix((kept, (r[first], c[first])), shape=(n, n))
+
+
+@dataclass(frozen=True)
+class Adjacency:
+    """CSR adjacency of the in-service edges (both directions).
+
+    Neighbours of node ``i`` are ``indices[indptr[i]:indptr[i + 1]]`` reached through edge
+    ``edge[...]`` of length ``length_km[...]``. Edges ``< n_segments`` are rows of
+    ``Network.segments``; the others are rows ``edge - n_segments`` of ``Network.links``.
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    edge: np.ndarray
+    length_km: np.ndarray
+
+    def to_scipy(self) -> csr_matrix:
+        """Symmetric sparse matrix of lengths (parallel edges keep the shortest)."""
+        n = len(self.indptr) - 1
+        rows = np.repeat(np.arange(n), np.diff(self.indptr))
+        return lightest_csr(rows, self.indices, self.length_km, n)
