@@ -2,7 +2,8 @@
 
 import { get } from "./api.js";
 import { rankChart } from "./chart.js";
-import { $, map, renderLegend, state } from "./main.js";
+import { renderLegend } from "./legend.js";
+import { $, map, state } from "./main.js";
 import { escapeHtml, fmt, renderTable } from "./table.js";
 
 export function metricLabel() {
@@ -55,6 +56,18 @@ function paintHubs() {
   const on = $("#hub-show").checked;
   map.setHubs(on ? state.hubRows.filter((r) => r.value > 0 && r.lon != null).map((r) => ({ id: r.metro_id, label: `${r.name}, ${r.iso2}`, lon: r.lon, lat: r.lat, value: r.value, rank: r.rank })) : []);
   renderLegend();
+}
+
+// A hub picked on the map or in a card: its profile in the Hubs tab (the tab's first
+// ranking shows it when the tab was never opened: one request, not two)
+export function openHub(id) {
+  if (state.hubsLoaded) {
+    state.selectTab("hubs");
+    showHub(id);
+  } else {
+    state.selectedHub = id;
+    state.selectTab("hubs");
+  }
 }
 
 export async function showHub(id) {

@@ -1,7 +1,8 @@
 // The Risk tab: Monte Carlo runs as background jobs, with progress and cancellation.
 
 import { del, get, post } from "./api.js";
-import { $, map, renderLegend, state } from "./main.js";
+import { renderLegend } from "./legend.js";
+import { $, map, state } from "./main.js";
 import { SEVERITY_COLOURS } from "./map.js";
 import { escapeHtml, fmt, pct, renderTable } from "./table.js";
 

@@ -1,8 +1,10 @@
 // The Route tab: the route of least delay between two places, drawn on the map.
 
 import { get } from "./api.js";
-import { $, map, renderLegend, state, writeUrl } from "./main.js";
+import { renderLegend } from "./legend.js";
+import { $, map, state } from "./main.js";
 import { escapeHtml, fmt } from "./table.js";
+import { writeUrl } from "./url.js";
 
 export function bindRoute() {
   $("#route-form").addEventListener("submit", (e) => {
