@@ -721,6 +721,70 @@ def test_cut_form_resolves_a_cable_and_refuses_half_an_area(page: Any) -> None:
     assert page.evaluate("window.undersea.state.cutResult") is None
 
 
+def test_cut_tab_fails_land_links_alone_or_with_an_area(
+    page: Any, browser: Any, sample_url: str
+) -> None:
+    """The Cut tab fails land links as `undersea cut --without-land` does: typed as their two
+    ends, a chip each, named in the summary, carried by a shared address; a pair no land link
+    joins is refused in the panel with nothing drawn."""
+    page.fill("#cut-land", "Alexandria, EG;Suez")
+    page.press("#cut-land", "Enter")
+    assert page.inner_text("#cut-chips .chip").startswith("Alexandria, EG;Suez")
+    assert page.input_value("#cut-land") == ""
+    page.click("#cut-run")  # land links alone
+    page.wait_for_selector("[data-testid=cut-land-links]")
+    assert "Alexandria, EG – Suez, EG" in page.inner_text("[data-testid=cut-land-links]")
+    page.select_option("#cut-chokepoint", "bab-el-mandeb")  # with an area
+    page.click("#cut-run")
+    page.wait_for_function("window.undersea.state.cutResult?.scenario.kind === 'combined'")
+    sc = page.evaluate("window.undersea.state.cutResult.scenario")
+    assert [(x["from_name"], x["to_name"]) for x in sc["failed_land_links"]] == [
+        ("Alexandria, EG", "Suez, EG")
+    ]
+    assert sc["failed_cables"]
+    shared = page.evaluate("location.hash")
+    assert "land%3AAlexandria" in shared, shared
+    # a pair no land link joins: the server's message, no stale cut left drawn
+    page.fill("#cut-land", "Suez;Lagos")
+    page.click("#cut-land-add")
+    page.click("#cut-run")
+    page.wait_for_selector("#cut-result .error")
+    text = page.inner_text("#cut-result .error")
+    assert "no land link joins Suez, EG and Lagos" in text, text
+    assert not text.lower().startswith(("body", "request"))
+    assert page.evaluate("window.undersea.state.cutResult") is None
+    assert page.evaluate(f"({RENDERED})('cables-cut')") == 0
+    page.click("#cut-chips [aria-label='Remove Suez;Lagos']")
+    page.wait_for_selector("[data-testid=cut-land-links]")
+    assert page.evaluate("location.hash") == shared
+    ctx, again, watch = _open(browser, sample_url, path=f"/{shared}")
+    try:  # the shared address fails the same link, with its chip
+        again.wait_for_selector("[data-testid=cut-land-links]")
+        assert "Alexandria, EG – Suez, EG" in again.inner_text("[data-testid=cut-land-links]")
+        chips = [t.rstrip("×").strip() for t in again.locator("#cut-chips .chip").all_inner_texts()]
+        assert "Alexandria, EG;Suez" in chips
+        assert again.evaluate("window.undersea.state.cutResult.scenario.kind") == "combined"
+    finally:
+        ctx.close()
+    watch.check()
+    page.click("#cut-clear")
+    assert page.locator("#cut-chips .chip").count() == 0
+
+
+def test_a_shared_address_names_the_cables_its_cut_fails(browser: Any, sample_url: str) -> None:
+    """A cut's chip restored from `&cut=cables:` bears the cable's name even for a cable
+    outside the view (2Africa is planned), as the route panel's chips do."""
+    address = "year=2005&cut=cables%3A2africa%2Csat-3wasc%2Cno-such-cable"
+    ctx, page, watch = _open(browser, sample_url, path=f"/#{address}")
+    try:
+        page.wait_for_selector("#cut-result .error")
+        chips = [t.rstrip("×").strip() for t in page.locator("#cut-chips .chip").all_inner_texts()]
+        assert chips == ["2Africa", "SAT-3/WASC", "no-such-cable (unknown cable)"]
+    finally:
+        ctx.close()
+    watch.check()
+
+
 def test_labels_are_drawn_with_collisions_resolved(page: Any) -> None:
     page.evaluate("window.undersea.map.map.jumpTo({center: [3, 6], zoom: 4.5})")
     page.wait_for_function(f"({LABELS})('metro-labels').length > 0", timeout=60_000)

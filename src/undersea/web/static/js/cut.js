@@ -1,7 +1,8 @@
 // The Cut tab: what is cut (cables, land links, an area, a chokepoint, an incident), sent
 // to POST /api/cut, and its impact on the map and in the panel.
 
-import { get, post } from "./api.js";
+import { post } from "./api.js";
+import { addLink, bindAdd, chipsHtml, onChipRemove, resolveCable, sharedCables } from "./chips.js";
 import { bindImpactModel, renderImpact } from "./impact.js";
 import { renderLegend } from "./legend.js";
 import { $, fillSelect, loadLayers, map, state } from "./main.js";
@@ -11,6 +12,7 @@ import { escapeHtml, fmt } from "./table.js";
 import { writeUrl } from "./url.js";
 
 let incidentYears = new Map();
+const cableNames = new Map(); // cables named by the resolver: typed, or from a shared address
 
 // The chokepoints and incidents of this data set: in their fields, with one-click examples
 export function setupCut(chokepoints, incidents) {
@@ -43,17 +45,26 @@ function addExamples(chokepoints, incidents) {
   box.hidden = items.length === 0;
 }
 
+// land: the land links to fail, [{text: "A;B" as the API takes it, label}]
 export function emptyCut() {
-  return { cables: [], circle: null, bbox: null, chokepoint: "", incident: "" };
+  return { cables: [], land: [], circle: null, bbox: null, chokepoint: "", incident: "" };
 }
 
 export function hasCut() {
   const c = state.cut;
-  return Boolean(c.cables.length > 0 || c.circle || c.bbox || c.chokepoint || c.incident);
+  return Boolean(c.cables.length > 0 || c.land.length > 0 || c.circle || c.bbox || c.chokepoint || c.incident);
 }
 
 function cableName(id) {
-  return state.cables.find((c) => c.id === id)?.name || id;
+  return state.cables.find((c) => c.id === id)?.name || cableNames.get(id) || id;
+}
+
+// The cut a shared address gives, its cables' chips named even outside the view
+// (chips.sharedCables)
+export async function restoreCut(cut) {
+  const chips = await sharedCables(cut.cables);
+  for (const { id, label } of chips) cableNames.set(id, label);
+  state.cut = { ...cut, cables: chips.map((c) => c.id) };
 }
 
 export function syncCutForm() {
@@ -69,20 +80,26 @@ export function syncCutForm() {
 function renderChips() {
   const chips = [];
   for (const id of state.cut.cables) chips.push([`cable:${id}`, cableName(id)]);
+  state.cut.land.forEach((l, i) => chips.push([`land:${i}`, l.label]));
   if (state.cut.circle) chips.push(["circle", `${fmt(state.cut.circle.radius_km)} km circle`]);
   if (state.cut.bbox) chips.push(["bbox", "box"]);
   if (state.cut.chokepoint) chips.push(["chokepoint", $("#cut-chokepoint").selectedOptions[0]?.textContent || state.cut.chokepoint]);
   if (state.cut.incident) chips.push(["incident", $("#cut-incident").selectedOptions[0]?.textContent || state.cut.incident]);
-  $("#cut-chips").innerHTML = chips
-    .map(([key, label]) => `<span class="chip">${escapeHtml(label)}<button type="button" data-key="${escapeHtml(key)}" aria-label="Remove ${escapeHtml(label)}">×</button></span>`)
-    .join("");
+  $("#cut-chips").innerHTML = chipsHtml(chips);
+}
+
+// A land link typed in its field, as the route panel's (chips.addLink); false when none is
+function addLand() {
+  if (!addLink(state.cut.land, $("#cut-land").value)) return false;
+  $("#cut-land").value = "";
+  renderChips();
+  return true;
 }
 
 export function bindCut() {
-  $("#cut-chips").addEventListener("click", (e) => {
-    const key = e.target.closest("button")?.dataset.key;
-    if (!key) return;
+  onChipRemove("#cut-chips", (key) => {
     if (key.startsWith("cable:")) state.cut.cables = state.cut.cables.filter((c) => c !== key.slice(6));
+    else if (key.startsWith("land:")) state.cut.land.splice(Number(key.slice(5)), 1);
     else state.cut[key] = key === "circle" || key === "bbox" ? null : "";
     syncCutForm();
     hasCut() ? runCut() : clearCut();
@@ -93,7 +110,8 @@ export function bindCut() {
     const name = $("#cut-cable").value.trim();
     if (!name) return true;
     try {
-      const { id } = await get("resolve", { name, kind: "cable", year: state.year, planned: state.planned });
+      const { id, name: known } = await resolveCable(name);
+      cableNames.set(id, known);
       if (!state.cut.cables.includes(id)) state.cut.cables.push(id);
     } catch (err) {
       showCutMessage(err.message, true);
@@ -103,16 +121,12 @@ export function bindCut() {
     renderChips();
     return true;
   };
-  $("#cut-cable-add").addEventListener("click", addCable);
-  $("#cut-cable").addEventListener("keydown", (e) => {
-    if (e.key === "Enter") {
-      e.preventDefault();
-      addCable();
-    }
-  });
+  bindAdd("#cut-cable", "#cut-cable-add", addCable);
+  bindAdd("#cut-land", "#cut-land-add", addLand);
   $("#cut-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     if (!(await addCable())) return;
+    addLand(); // typed but not added: meant all the same
     const circle = ["#cut-lat", "#cut-lon", "#cut-radius"].map((f) => $(f).value);
     if (circle.some((v) => v === "") && circle.some((v) => v !== "")) {
       showCutMessage("An area needs its lat, lon and radius (km): fill in all three, or none.", true);
@@ -129,6 +143,7 @@ export function bindCut() {
   $("#cut-clear").addEventListener("click", () => {
     state.cut = emptyCut();
     $("#cut-cable").value = "";
+    $("#cut-land").value = "";
     syncCutForm();
     clearCut();
   });
@@ -175,6 +190,7 @@ export async function runCut({ quiet = false, zoom = false, note = "" } = {}) {
   const body = { year: state.year, include_planned: state.planned, impact: state.impact };
   if (state.impact === "capacity") body.rerouting = state.rerouting;
   if (c.cables.length) body.cables = c.cables;
+  if (c.land.length) body.land_links = c.land.map((l) => l.text);
   if (c.circle) body.circle = c.circle;
   if (c.bbox) body.bbox = c.bbox;
   if (c.chokepoint) body.chokepoint = c.chokepoint;

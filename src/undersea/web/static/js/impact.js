@@ -80,6 +80,14 @@ const touched = (r) =>
   r.lost_share > 0 ||
   (r.rtt_inflation_ms ?? 0) >= 5;
 
+// the land links a cut fails, by their ends' names, as the CLI's "failed: ... land links:"
+function landLinks(sc) {
+  const links = sc.failed_land_links || [];
+  if (!links.length) return "";
+  const ends = links.map((x) => `${x.from_name} – ${x.to_name} (${x.kind})`).join(", ");
+  return `<p data-testid="cut-land-links">${links.length} land link${links.length > 1 ? "s" : ""} cut: ${escapeHtml(ends)}</p>`;
+}
+
 export function renderImpact(out, res, { note = "", onRowClick } = {}) {
   const sc = res.scenario;
   // the countries hit are the rows listed: the KPI counts what the table shows
@@ -88,7 +96,7 @@ export function renderImpact(out, res, { note = "", onRowClick } = {}) {
   const delivered = res.impact.some((r) => r.delivered_after_gbps != null);
   out.innerHTML = `${note ? `<p class="note" data-testid="cut-note">${escapeHtml(note)}</p>` : ""}<h3>${escapeHtml(sc.label)}</h3>
     <p class="muted" data-testid="cut-model">${escapeHtml(modelLabel(res))}</p>
-    ${sc.note ? `<p class="muted">${escapeHtml(sc.note)}</p>` : ""}
+    ${sc.note ? `<p class="muted">${escapeHtml(sc.note)}</p>` : ""}${landLinks(sc)}
     <div class="kpis"><div class="kpi"><b>${sc.n_failed_segments}</b><span>segments cut</span></div>
     <div class="kpi"><b>${sc.failed_cables.length}</b><span>cables hit</span></div>
     <div class="kpi"><b data-testid="affected">${rows.length}</b><span title="lost a cable or capacity, or 5 ms or more slower">countries hit</span></div></div>

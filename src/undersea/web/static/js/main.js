@@ -23,7 +23,7 @@ export const state = {
   landing: [],
   metros: [],
   countries: [],
-  cut: { cables: [], circle: null, bbox: null, chokepoint: "", incident: "" },
+  cut: { cables: [], land: [], circle: null, bbox: null, chokepoint: "", incident: "" },
   impact: "capacity", // the impact model of a cut: "capacity" or "connectivity"
   rerouting: "independent", // the capacity model's rerouted horizon: "independent" or "joint"
   mode: "explore",
@@ -50,13 +50,13 @@ async function start() {
     onHover: showTooltip,
     onCircle: (circle) => {
       setTool(null);
-      state.cut = { ...emptyCut(), cables: state.cut.cables, circle };
+      state.cut = { ...emptyCut(), cables: state.cut.cables, land: state.cut.land, circle };
       syncCutForm();
       runCut();
     },
     onBox: (bbox) => {
       setTool(null);
-      state.cut = { ...emptyCut(), cables: state.cut.cables, bbox };
+      state.cut = { ...emptyCut(), cables: state.cut.cables, land: state.cut.land, bbox };
       syncCutForm();
       runCut();
     },

@@ -1,6 +1,7 @@
 // The Route tab: the route of least delay between two places, drawn on the map.
 
 import { get } from "./api.js";
+import { addLink, bindAdd, chipsHtml, onChipRemove, resolveCable } from "./chips.js";
 import { renderLegend } from "./legend.js";
 import { $, map, state } from "./main.js";
 import { escapeHtml, fmt } from "./table.js";
@@ -11,23 +12,10 @@ export function bindRoute() {
     e.preventDefault();
     runRoute();
   });
-  const typedCable = async () => (await addCable($("#route-cable").value)) && rerun();
-  $("#route-cable-add").addEventListener("click", typedCable);
-  $("#route-cable").addEventListener("keydown", (e) => {
-    if (e.key !== "Enter") return;
-    e.preventDefault();
-    typedCable();
-  });
-  $("#route-land-add").addEventListener("click", () => addLand($("#route-land").value) && rerun());
-  $("#route-land").addEventListener("keydown", (e) => {
-    if (e.key !== "Enter") return;
-    e.preventDefault();
-    if (addLand($("#route-land").value)) rerun();
-  });
+  bindAdd("#route-cable", "#route-cable-add", async () => (await addCable($("#route-cable").value)) && rerun());
+  bindAdd("#route-land", "#route-land-add", () => addLand($("#route-land").value) && rerun());
   for (const [chips, list] of [["#route-cable-chips", "routeCables"], ["#route-land-chips", "routeLand"]]) {
-    $(chips).addEventListener("click", (e) => {
-      const i = e.target.closest("button")?.dataset.chip;
-      if (i === undefined) return;
+    onChipRemove(chips, (i) => {
       state[list].splice(Number(i), 1);
       renderFails();
       rerun();
@@ -61,7 +49,7 @@ async function addCable(text) {
   const name = text.trim();
   if (!name) return false;
   try {
-    const c = await get("resolve", { name, kind: "cable", year: state.year, planned: state.planned });
+    const c = await resolveCable(name);
     pushCable(c.id, c.name);
   } catch (err) {
     showNoRoute(`<p class="error">${escapeHtml(err.message)}</p>`);
@@ -71,37 +59,14 @@ async function addCable(text) {
   return true;
 }
 
-// The cables a shared address fails (&without=ID,...), as chips named as every view names
-// them: by the view's cables, else by the server's resolver, which knows every cable of the
-// snapshot (a planned one, one not in service in the year shown); an id it does not know is
-// marked so, not shown as if it were a cable's name
-export async function sharedCables(ids) {
-  const chips = await Promise.all(
-    ids.map(async (id) => {
-      const known = state.cables.find((c) => c.id === id);
-      if (known) return { id, label: known.name };
-      try {
-        const c = await get("resolve", { name: id, kind: "cable", year: state.year, planned: state.planned });
-        return { id: c.id, label: c.name };
-      } catch (err) {
-        return { id, label: err.status === 404 ? `${id} (unknown cable)` : id };
-      }
-    }),
-  );
-  return chips.filter((c, i) => chips.findIndex((d) => d.id === c.id) === i); // ace and its id: one chip
-}
-
 function pushCable(id, label) {
   if (!state.routeCables.some((c) => c.id === id)) state.routeCables.push({ id, label });
   renderFails();
 }
 
-// A land link to fail, as the API takes it ("A;B" or "A,B": the server resolves and checks
-// it, and its refusal shows in the result as every other error); false when there is none
+// A land link to fail (chips.addLink); false when there is none
 function addLand(text, label = text) {
-  const link = text.trim();
-  if (!link) return false;
-  if (!state.routeLand.some((l) => l.text === link)) state.routeLand.push({ text: link, label: label.trim() });
+  if (!addLink(state.routeLand, text, label)) return false;
   $("#route-land").value = "";
   renderFails();
   return true;
@@ -109,8 +74,7 @@ function addLand(text, label = text) {
 
 // the failed cables and land links as chips, each with its × (data-chip: its index)
 export function renderFails() {
-  const chips = (list) =>
-    list.map(({ label }, i) => `<span class="chip">${escapeHtml(label)}<button type="button" data-chip="${i}" aria-label="Remove ${escapeHtml(label)}">×</button></span>`).join("");
+  const chips = (list) => chipsHtml(list.map(({ label }, i) => [i, label]));
   $("#route-cable-chips").innerHTML = chips(state.routeCables);
   $("#route-land-chips").innerHTML = chips(state.routeLand);
 }

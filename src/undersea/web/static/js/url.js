@@ -1,16 +1,17 @@
 // The address carries the view: read it at the start, write it on every change, apply it
 // once the map is loaded.
 
-import { emptyCut, hasCut, runCut, syncCutForm } from "./cut.js";
+import { emptyCut, hasCut, restoreCut, runCut, syncCutForm } from "./cut.js";
 import { showCable, showLanding, showPlace } from "./details.js";
 import { syncModelForm } from "./impact.js";
 import { renderLegend } from "./legend.js";
+import { sharedCables } from "./chips.js";
 import { $, map, setProjection, state } from "./main.js";
-import { renderFails, runRoute, sharedCables } from "./route.js";
+import { renderFails, runRoute } from "./route.js";
 import { searchIndex } from "./search.js";
 
 // #year=2020&planned=1&colour=year&view=globe&sel=cable:wacs&cut=cables:wacs,sat-3|choke:malacca
-//  |inc:2024-03-abidjan|circle:lon,lat,km|box:w,s,e,n&impact=connectivity&rerouting=joint
+//  |land:Brest, FR;Marseille|inc:2024-03-abidjan|circle:lon,lat,km|box:w,s,e,n&impact=connectivity&rerouting=joint
 //  &route=Lagos;Marseille&without=ace,wacs&land=Brest, FR;Marseille|metro:lagos-ng;lagos-nigeria
 export function readUrl() {
   const q = new URLSearchParams(location.hash.slice(1));
@@ -19,6 +20,7 @@ export function readUrl() {
   for (const part of (q.get("cut") || "").split("|").filter(Boolean)) {
     const [kind, value = ""] = part.split(/:(.*)/s);
     if (kind === "cables") cut.cables = value.split(",").filter(Boolean);
+    else if (kind === "land" && value) cut.land.push({ text: value, label: value });
     else if (kind === "choke") cut.chokepoint = value;
     else if (kind === "inc") cut.incident = value;
     else if (kind === "circle") {
@@ -59,6 +61,7 @@ export function writeUrl() {
   const c = state.cut;
   const parts = [];
   if (c.cables.length) parts.push(`cables:${c.cables.join(",")}`);
+  for (const l of c.land) parts.push(`land:${l.text}`);
   if (c.chokepoint) parts.push(`choke:${c.chokepoint}`);
   if (c.incident) parts.push(`inc:${c.incident}`);
   if (c.circle) parts.push(`circle:${[c.circle.lon.toFixed(3), c.circle.lat.toFixed(3), c.circle.radius_km].join(",")}`);
@@ -95,7 +98,7 @@ export async function applyUrl(w) {
       state.selectTab("route");
       await runRoute();
     }
-    state.cut = w.cut;
+    await restoreCut(w.cut);
     state.impact = w.impact;
     state.rerouting = w.rerouting;
     syncModelForm();
