@@ -500,6 +500,7 @@ def test_route_fails_land_links_typed_or_picked_from_a_leg(
     # a typed pair no land link joins: refused by the server, said in the panel
     text = _refused(page, "#route-land", "Suez;Lagos")
     assert "no land link joins Suez, EG and Lagos" in text, text
+    assert "_" not in text.split(":")[0], text  # the field in words, not 'Land_links:'
     assert not text.lower().startswith(("query", "request"))
     assert page.locator("#route-land-chips .chip").count() == 2
     page.click("#route-land-chips [aria-label='Remove Suez;Lagos']")
@@ -751,6 +752,7 @@ def test_cut_tab_fails_land_links_alone_or_with_an_area(
     page.wait_for_selector("#cut-result .error")
     text = page.inner_text("#cut-result .error")
     assert "no land link joins Suez, EG and Lagos" in text, text
+    assert "_" not in text.split(":")[0], text  # the field in words, not 'Land_links:'
     assert not text.lower().startswith(("body", "request"))
     assert page.evaluate("window.undersea.state.cutResult") is None
     assert page.evaluate(f"({RENDERED})('cables-cut')") == 0
@@ -834,7 +836,7 @@ def test_an_error_names_its_field(browser: Any, sample_url: str) -> None:
         page.wait_for_selector("#cut-result .error")
         text = page.inner_text("#cut-result .error")
         assert "Lon: Input should be less than or equal to 180" in text
-        assert "radius_km: Input should be less than or equal to 5000" in text
+        assert "radius km: Input should be less than or equal to 5000" in text
     finally:
         ctx.close()
     watch.check()

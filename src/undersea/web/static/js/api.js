@@ -7,11 +7,12 @@ export class ApiError extends Error {
     this.body = body;
   }
 
-  // One problem, named by its field when the message does not name it ("lon: Input
-  // should be less than or equal to 180")
+  // One problem, named by its field in words when the message does not name it ("lon:
+  // Input should be less than or equal to 180", "radius km: ...", "land links: no land
+  // link joins ...", not "Land_links:")
   static field(d) {
     const name = (d.loc || []).filter((p) => typeof p === "string" && !/^(request|body|query|path)$/.test(p)).pop();
-    return name && !String(d.msg).includes(name) ? `${name}: ${d.msg}` : String(d.msg);
+    return name && !String(d.msg).includes(name) ? `${name.replace(/_/g, " ")}: ${d.msg}` : String(d.msg);
   }
 
   // One friendly line: the server's own message, without internal field prefixes
