@@ -505,7 +505,9 @@ def test_critical_shows_a_small_capacity_that_is_not_zero(capsys, monkeypatch):
     code, out, _ = run(capsys, "critical", "--sample", "--country", "CD")
     assert code == 0
     assert "0.0247 Tbps provisioned abroad" in " ".join(out.split())
-    monkeypatch.setattr(console, "width", 160)  # every column on one line
+    # every column on one line; the console's own width (COLUMNS is read once, when it is
+    # made, under xdist), not console.width, whose restored value would stay pinned
+    monkeypatch.setattr(console, "_width", 160)
     code, out, _ = run(capsys, "critical", "--sample", "--top", "100")
     assert code == 0
     tonga = next(line for line in out.splitlines() if "Tonga Cable" in line)

@@ -262,9 +262,16 @@ def emit_table(
         typer.echo(csv_text(df), nl=False)
         return
     table = Table(title=title, show_lines=False)
-    for col in df.columns:
-        table.add_column(str(col), overflow="fold", no_wrap=col in whole)
     shows = [_shower(col) for col in df.columns]
+    for col, show in zip(df.columns, shows, strict=True):
+        # beside whole columns, a folding one keeps its words whole ("Guinea-Bissau")
+        words = [len(w) for v in df[col].head(50) for w in show(v).split()] if whole else []
+        table.add_column(
+            str(col),
+            overflow="fold",
+            no_wrap=col in whole,
+            min_width=min(max(words, default=0), 16) or None,
+        )
     for row in df.itertuples(index=False):
         table.add_row(*(show(v) for show, v in zip(shows, row, strict=True)))
     console.print(table)

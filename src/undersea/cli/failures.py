@@ -270,8 +270,9 @@ def _display(df: pd.DataFrame, by: str, reported: Sequence[str] | None = None) -
             ],
         )
         out = out.drop(columns=["cables", "capacity Tbps"])
-        out["delivered Gbps"] = [
-            f"{number_text(a)} → {number_text(b)} of {number_text(d)}{'*' if f else ''}"
+        out["delivered Gbps"] = [  # before → after of demand; "after of demand" if the same
+            f"{number_text(a) + ' → ' if number_text(a) != number_text(b) else ''}"
+            f"{number_text(b)} of {number_text(d)}{'*' if f else ''}"
             for a, b, d, f in zip(
                 df["delivered_before_gbps"],
                 df["delivered_after_gbps"],
