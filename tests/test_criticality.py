@@ -11,6 +11,7 @@ from undersea.analysis.criticality import country_criticality, criticality
 from undersea.analysis.impact import country_impact
 from undersea.engine.executors import LocalExecutor
 from undersea.network.core import Network
+from undersea.scenarios.builders import scenario_from_land_links
 
 from .conftest import coast_network, make_snapshot, network_from
 
@@ -158,3 +159,57 @@ def test_real_kenya(shared_data) -> None:
     assert "mombasa-ke" in set(spof["id"])  # Kenya's cables all land around Mombasa
     assert not res.single["isolated"].any()  # land links to its neighbours remain
     assert np.all(res.single["lost_share"].between(0, 1))
+
+
+# --------------------------------------------------------------------------- land links
+
+
+@pytest.fixture(scope="module")
+def borders() -> Network:
+    """Burkina Faso behind one border link (Abidjan); Accra - Lagos, a border link that
+    the cables make redundant."""
+    return coast_network([("abidjan-ci", "ouagadougou-bf", 900.0), ("accra-gh", "lagos-ng", 400.0)])
+
+
+BF_LINK = "metro:abidjan-ci;metro:ouagadougou-bf"
+GH_NG_LINK = "metro:accra-gh;metro:lagos-ng"
+
+
+@pytest.mark.parametrize("impact", ["capacity", "connectivity"])
+def test_a_landlocked_countrys_one_border_link_ranks_first(borders: Network, impact: str) -> None:
+    df = criticality(borders, core=["dakar-sn"], kinds=["land_link"], impact=impact)
+    assert list(df["id"]) == [BF_LINK, GH_NG_LINK]
+    assert set(df["kind"]) == {"land_link"}
+    top = df.iloc[0]
+    assert top["name"] == "Abidjan, CI – Ouagadougou, BF (border)"
+    assert top["countries_isolated"] == 1  # Burkina Faso, cut off
+    assert top["score"] >= 2 if impact == "capacity" else top["score"] == 1
+    if impact == "connectivity":  # the cables make Accra - Lagos redundant
+        assert df.iloc[1]["score"] == 0
+    assert df.iloc[1]["countries_isolated"] == 0
+    # the same columns as every other kind's
+    assert list(df.columns) == list(criticality(borders, core=["dakar-sn"]).columns)
+
+
+@pytest.mark.parametrize("impact", ["capacity", "connectivity"])
+def test_land_link_ranking_agrees_with_country_impact(borders: Network, impact: str) -> None:
+    """Each border link failed alone: isolation and lost shares are ``country_impact``'s
+    for the scenario that fails it (``scenario_from_land_links``)."""
+    df = criticality(borders, core=["dakar-sn"], kinds=["land_link"], impact=impact)
+    for row in df.itertuples():
+        scen = scenario_from_land_links(borders, [row.id.split(";")])
+        imp = country_impact(borders, scen, core=["dakar-sn"], impact=impact)
+        assert row.countries_isolated == imp["isolated"].sum(), row
+        assert row.lost_share_sum == pytest.approx(imp["lost_share"].sum()), row
+
+
+def test_a_countrys_border_links_are_its_single_points(borders: Network) -> None:
+    res = country_criticality(borders, "Burkina Faso", core=["dakar-sn"], pairs=False)
+    land = res.single[res.single["kind"] == "land_link"]
+    assert list(land["id"]) == [BF_LINK]  # its own border links only
+    assert land.iloc[0]["severity"] == "isolated"
+    assert BF_LINK in set(res.single_points["id"])
+    gh = country_criticality(borders, "Ghana", core=["dakar-sn"], impact="connectivity")
+    row = gh.single.set_index("id").loc[GH_NG_LINK]
+    assert row["severity"] == "none"
+    assert not (gh.pairs[["kind_a", "kind_b"]] == "land_link").any().any()  # pairs: no links

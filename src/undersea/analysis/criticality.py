@@ -1,13 +1,17 @@
-"""Criticality: which cables, segments, landing stations and metros matter most.
+"""Criticality: which cables, segments, landing stations, metros and border land links
+matter most.
 
 Each element is failed alone (one scenario per element, all run through the batched
 kernel of :mod:`undersea.engine.kernels`) and judged as in
 :mod:`undersea.analysis.impact`, without RTT (severity from isolation and lost share).
 With ``impact="capacity"`` (the default) the lost share is the capacity model's immediate
 horizon (:mod:`undersea.analysis.flows`, rule C6: provisioned capacity riding a failed
-segment, a failed landing or metro failing the segments that end there) and severity
+segment or land link, a failed landing or metro failing the segments that end there) and
+severity
 uses ``capacity_severe_share``/``capacity_degraded_share``; ``impact="connectivity"``
-keeps the cable-count model.
+keeps the cable-count model. A border land link (terrestrial fibre between two
+countries' metros) is failed as ``Scenario.failed_land_links`` fails it: isolation is
+judged on the graph without it, under both models.
 
 Global ranking (:func:`criticality`): ``score = countries_isolated + lost_share_sum``,
 where ``countries_isolated`` counts countries newly cut off from the core and
@@ -16,9 +20,10 @@ isolated country with cables counts 1 + 1). Ties go to capacity lost (provisione
 capacity under the capacity model), then id.
 
 Per country (:func:`country_criticality`): the impact on that country of losing each of
-its cables, their segments, its landing stations and metros alone (its *single points of
-failure* are those that leave it ``severe`` or ``isolated``), and its most dangerous
-*pairs*: pairs of its cables and landing stations, none critical alone, whose joint loss
+its cables, their segments, its landing stations, metros and border land links alone (its
+*single points of failure* are those that leave it ``severe`` or ``isolated``), and its
+most dangerous *pairs*: pairs of its cables and landing stations (not its land links),
+none critical alone, whose joint loss
 makes it severe or isolated. To stay tractable the pair search keeps the
 ``max_candidates`` elements whose single loss hurts the country most.
 """
@@ -48,9 +53,9 @@ from undersea.analysis.impact import (
 from undersea.analysis.routes.places import resolve_country_code
 from undersea.engine.executors import Executor, Kernel, get_executor
 from undersea.engine.immediate import ImmediateArrays, immediate_batch
-from undersea.engine.kernels import ImpactArrays
+from undersea.engine.kernels import ImpactArrays, KernelOutput
 from undersea.network.core import Network
-from undersea.network.graph import metro_node
+from undersea.network.graph import metro_node, node_labels
 
 __all__ = [
     "KINDS",
@@ -61,7 +66,7 @@ __all__ = [
 ]
 
 #: Element kinds that can be ranked.
-KINDS: tuple[str, ...] = ("cable", "segment", "landing_point", "metro")
+KINDS: tuple[str, ...] = ("cable", "segment", "landing_point", "metro", "land_link")
 
 # columns of the per-scenario summary a FailureSetTask returns
 _COLS = ("isolated", "severe", "degraded", "lost_sum", "capacity_lost", "t_iso", "t_lost", "t_cab")
@@ -71,8 +76,11 @@ _COLS = ("isolated", "severe", "degraded", "lost_sum", "capacity_lost", "t_iso",
 class FailureSetTask:
     """Evaluate explicit failure sets, one scenario each, as a batched task.
 
-    Row ``i`` fails segments ``seg_idx[seg_ptr[i]:seg_ptr[i + 1]]`` and nodes
-    ``node_idx[node_ptr[i]:node_ptr[i + 1]]``. Each batch returns ``{k: (B, 8) array}``
+    Row ``i`` fails segments ``seg_idx[seg_ptr[i]:seg_ptr[i + 1]]``, nodes
+    ``node_idx[node_ptr[i]:node_ptr[i + 1]]`` and, given ``link_ptr``/``link_idx``, land
+    links (rows of ``Network.links``) likewise. A row that fails land links runs through
+    the kernel alone, on arrays without them (kernels take no land-link mask); the
+    immediate horizon takes them in its batch. Each batch returns ``{k: (B, 8) array}``
     of per-scenario summaries (columns ``_COLS``); ``target`` is the unit whose own
     isolation, lost share and cable count are reported (-1: none). With ``immediate``
     and ``provisioned_gbps`` (the capacity model) the lost share is the immediate
@@ -92,6 +100,8 @@ class FailureSetTask:
     target: int = -1
     immediate: ImmediateArrays | None = None
     provisioned_gbps: NDArray[np.float64] | None = None
+    link_ptr: NDArray[np.int64] | None = None
+    link_idx: NDArray[np.int64] | None = None
 
     @property
     def n_rows(self) -> int:
@@ -104,22 +114,49 @@ class FailureSetTask:
     def batch_len(self, k: int) -> int:
         return min(self.batch_size, self.n_rows - k * self.batch_size)
 
-    def _masks(self, k: int) -> tuple[NDArray[np.bool_], NDArray[np.bool_] | None]:
+    def _masks(
+        self, k: int
+    ) -> tuple[NDArray[np.bool_], NDArray[np.bool_] | None, NDArray[np.bool_] | None]:
         lo, b = k * self.batch_size, self.batch_len(k)
-        fs = np.zeros((b, self.arrays.n_segments), dtype=bool)
-        fn = np.zeros((b, self.arrays.n_nodes), dtype=bool)
-        for mask, ptr, idx in (
-            (fs, self.seg_ptr, self.seg_idx),
-            (fn, self.node_ptr, self.node_idx),
-        ):
+        a = self.arrays
+        fs = np.zeros((b, a.n_segments), dtype=bool)
+        fn = np.zeros((b, a.n_nodes), dtype=bool)
+        fl = np.zeros((b, len(a.edge_ok) - a.n_segments), dtype=bool)
+        sets = [(fs, self.seg_ptr, self.seg_idx), (fn, self.node_ptr, self.node_idx)]
+        if self.link_ptr is not None and self.link_idx is not None:
+            sets.append((fl, self.link_ptr, self.link_idx))
+        for mask, ptr, idx in sets:
             counts = np.diff(ptr[lo : lo + b + 1])
             rows = np.repeat(np.arange(b), counts)
             mask[rows, idx[ptr[lo] : ptr[lo + b]]] = True
-        return fs, (fn if fn.any() else None)
+        return fs, (fn if fn.any() else None), (fl if fl.any() else None)
+
+    def _reach(
+        self,
+        kernel: Kernel,
+        fs: NDArray[np.bool_],
+        fn: NDArray[np.bool_] | None,
+        fl: NDArray[np.bool_] | None,
+    ) -> KernelOutput:
+        """The kernel's judgement of the batch; a row that fails land links on its own
+        arrays, without them (one call per such row, the edges walked in the kernel)."""
+        out = kernel(self.arrays, fs, fn)
+        if fl is None:
+            return out
+        for i in np.flatnonzero(fl.any(1)):
+            one = kernel(
+                self.arrays.without_links(fl[i]),
+                fs[i : i + 1],
+                None if fn is None else fn[i : i + 1],
+            )
+            out.isolated[i] = one.isolated[0]
+            out.capacity_mbps[i] = one.capacity_mbps[0]
+            out.cables[i] = one.cables[0]
+        return out
 
     def run(self, k: int, kernel: Kernel) -> dict[int, NDArray[np.float64]]:
-        fs, fn = self._masks(k)
-        out = kernel(self.arrays, fs, fn)
+        fs, fn, fl = self._masks(k)
+        out = self._reach(kernel, fs, fn, fl)
         base = self.base_capacity_mbps
         with np.errstate(invalid="ignore", divide="ignore"):
             lost = np.where(base > 0, (base - out.capacity_mbps) / base, 0.0)
@@ -127,12 +164,10 @@ class FailureSetTask:
         iso = out.isolated & ~self.base_isolated
         if self.immediate is not None and self.provisioned_gbps is not None:
             total = self.provisioned_gbps
-            # a failed node fails its land links too (C6): then the mask covers them
-            wide = (
-                fs
-                if fn is None
-                else np.pad(fs, ((0, 0), (0, self.immediate.n_columns - fs.shape[1])))
-            )
+            # failed land links ride in the mask's last columns (C7); a failed node
+            # fails its land links too (C6), so then the mask covers them
+            links = np.zeros((len(fs), self.immediate.n_columns - fs.shape[1]), dtype=bool)
+            wide = fs if fn is None and fl is None else np.hstack((fs, links if fl is None else fl))
             riding = immediate_batch(self.immediate, immediate_segments(self.arrays, wide, fn))
             with np.errstate(invalid="ignore", divide="ignore"):
                 share = np.where(total > 0, riding / total, 0.0)
@@ -209,7 +244,7 @@ def _metro_nodes(net: Network, metro_ids: Sequence[str]) -> list[list[int]]:
 
 
 def _candidates(net: Network, kinds: Sequence[str], iso3: str | None = None) -> pd.DataFrame:
-    """One row per element: kind, id, name, iso2, segs (list), nodes (list)."""
+    """One row per element: kind, id, name, iso2, segs, nodes and links (lists)."""
     frames = []
     active = net.active & ~net.failed_nodes[net.seg_u] & ~net.failed_nodes[net.seg_v]
     cab = net.all_cables
@@ -284,8 +319,41 @@ def _candidates(net: Network, kinds: Sequence[str], iso3: str | None = None) -> 
                 }
             )
         )
-    cols = ["kind", "id", "name", "iso2", "segs", "nodes"]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    if "land_link" in kinds:
+        frames.append(_land_candidates(net, iso3))
+    cols = ["kind", "id", "name", "iso2", "segs", "nodes", "links"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    df = pd.concat(frames, ignore_index=True)
+    df["links"] = [x if isinstance(x, list) else [] for x in df.get("links", [None] * len(df))]
+    return df[cols]
+
+
+def _land_candidates(net: Network, iso3: str | None) -> pd.DataFrame:
+    """The border land links in use (those of ``iso3`` when given), one element each: id
+    ``"<node id>;<node id>"`` (what ``undersea cut --without-land`` takes), named by its
+    two ends."""
+    s = len(net.seg_u)
+    u, v = net.edge_u[s:], net.edge_v[s:]
+    ok = net.link_active & net.links["kind"].eq("border").to_numpy()
+    ok &= ~net.failed_nodes[u] & ~net.failed_nodes[v]
+    if iso3 is not None:
+        node_iso3 = net.nodes["iso3"].to_numpy()
+        ok &= (node_iso3[u] == iso3) | (node_iso3[v] == iso3)
+    rows = np.flatnonzero(ok)
+    ids, names = net.nodes["node_id"].to_numpy(), node_labels(net.nodes)
+    a, b = u[rows], v[rows]
+    return pd.DataFrame(
+        {
+            "kind": "land_link",
+            "id": [f"{x};{y}" for x, y in zip(ids[a], ids[b], strict=True)],
+            "name": [f"{x} – {y} (border)" for x, y in zip(names[a], names[b], strict=True)],
+            "iso2": None,
+            "segs": [[] for _ in rows],
+            "nodes": [[] for _ in rows],
+            "links": [[int(r)] for r in rows],
+        }
+    )
 
 
 def _evaluate(
@@ -305,6 +373,7 @@ def _evaluate(
     fm = capacity_model(net, core=core) if cap else None
     seg_ptr, seg_idx = _csr(list(cand["segs"]))
     node_ptr, node_idx = _csr(list(cand["nodes"]))
+    link_ptr, link_idx = _csr(list(cand["links"]))
     task = FailureSetTask(
         model.arrays,
         model.capacity_before_mbps,
@@ -319,6 +388,8 @@ def _evaluate(
         target,
         None if fm is None else fm.lookup,
         None if fm is None else fm.sub_gbps + fm.border_gbps,
+        link_ptr,
+        link_idx,
     )
     done = [0]
 
@@ -353,7 +424,8 @@ def criticality(
     net
         Base network view.
     kinds
-        Any of ``"cable"``, ``"segment"``, ``"landing_point"``, ``"metro"``.
+        Any of ``"cable"``, ``"segment"``, ``"landing_point"``, ``"metro"``,
+        ``"land_link"`` (a border land link, id ``"<node id>;<node id>"``).
     top
         Keep the first ``top`` rows (default all).
     core, impact, executor, progress
@@ -485,6 +557,7 @@ def _pairs(
         {
             "segs": [x + y for x, y in zip(a["segs"], b["segs"], strict=True)],
             "nodes": [x + y for x, y in zip(a["nodes"], b["nodes"], strict=True)],
+            "links": [x + y for x, y in zip(a["links"], b["links"], strict=True)],
         }
     )
     res = _judged(net, model, both, target, executor, impact, core)

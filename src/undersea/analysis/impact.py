@@ -145,10 +145,7 @@ class ImpactModel:
         scenario's graph when it fails land links (units, core and base unchanged)."""
         if not failed_links.any():
             return self
-        a = self.arrays
-        ok = a.edge_ok.copy()
-        ok[a.n_segments :] &= ~failed_links
-        return replace(self, arrays=replace(a, edge_ok=ok))
+        return replace(self, arrays=self.arrays.without_links(failed_links))
 
     @property
     def capacity_before_mbps(self) -> NDArray[np.float64]:

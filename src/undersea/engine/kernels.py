@@ -32,7 +32,7 @@ benchmarks.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -117,6 +117,16 @@ class ImpactArrays:
     @property
     def n_pairs(self) -> int:
         return len(self.pair_unit)
+
+    def without_links(self, failed_links: NDArray[np.bool_]) -> ImpactArrays:
+        """These arrays with the land links of the mask (L,: rows of ``Network.links``)
+        unusable: the graph of a scenario that fails them (kernels take no per-scenario
+        land-link mask, so such a scenario runs on its own arrays)."""
+        if not failed_links.any():
+            return self
+        ok = self.edge_ok.copy()
+        ok[self.n_segments :] &= ~failed_links
+        return replace(self, edge_ok=ok)
 
     @cached_property
     def contracted(self) -> Graph:
