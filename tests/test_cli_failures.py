@@ -264,6 +264,10 @@ def test_cut_combines_sources(capsys):
         ),
         (["risk", "--sample", "-n", "10", "--hazard", "/nonexistent.yaml"], "no hazard file"),
         (["critical", "--sample", "--country", "Atlantis"], "unknown country"),
+        (
+            ["critical", "--sample", "--kind", "volcano"],
+            "'volcano' is not one of 'cable', 'segment', 'landing', 'metro', 'land'",
+        ),
         # the connectivity model has no demand, lit capacity or rerouting: not ignored
         (
             ["cut", "WACS", "--sample", "--impact", "connectivity", "--rerouting", "joint"],
@@ -587,6 +591,35 @@ def test_real_cut_of_a_landlocked_countrys_borders(capsys, shared_data):
     assert li["bottleneck"] == "land AUT-LIE"  # what is left binds
     assert rows["CG"]["lost_share"] > 0  # and WACS's countries lose theirs
     assert all(list(r) == [*COUNTRY_FIELDS, *CAPACITY_FIELDS] for r in doc["countries"])
+
+
+@pytest.mark.realdata
+def test_real_critical_land_links_of_a_landlocked_country(capsys, shared_data):
+    """Ethiopia (landlocked) ranks its border links; the one it depends on most leaves it
+    worse than 'none', and its id is what cut --without-land takes, with the same loss.
+    The global --kind land JSON has the other kinds' columns."""
+    base = ("--data-dir", str(shared_data), "--snapshot", "2024-03", "-f", "json")
+    argv = ("critical", "--country", "Ethiopia", "--kind", "land", "--no-pairs", *base)
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    single = strict_json(out)["single"]
+    assert len(single) >= 3
+    assert {r["kind"] for r in single} == {"land_link"}
+    assert all("metro:addis-ababa-et" in r["id"].split(";") for r in single)
+    first = single[0]
+    assert first["severity"] in ("isolated", "severe", "degraded")
+    assert first["name"].endswith("(border)")
+    code, out, err = run(capsys, "cut", "--without-land", first["id"], *base)
+    assert code == 0, err
+    et = {r["iso2"]: r for r in strict_json(out)["countries"]}["ET"]
+    assert et["lost_share"] == pytest.approx(first["lost_share"])
+    assert et["severity"] == first["severity"]
+    code, out, err = run(capsys, "critical", "--kind", "land", "--top", "3", *base)
+    assert code == 0, err
+    rows = strict_json(out)
+    assert [r["kind"] for r in rows] == ["land_link"] * 3
+    code, out, err = run(capsys, "critical", "--kind", "cable", "--top", "1", *base)
+    assert all(list(r) == list(strict_json(out)[0]) for r in rows)
 
 
 @pytest.mark.realdata

@@ -46,9 +46,16 @@ class Kind(StrEnum):
     segment = "segment"
     landing = "landing"
     metro = "metro"
+    land = "land"
 
 
-_KIND = {"cable": "cable", "segment": "segment", "landing": "landing_point", "metro": "metro"}
+_KIND = {
+    "cable": "cable",
+    "segment": "segment",
+    "landing": "landing_point",
+    "metro": "metro",
+    "land": "land_link",
+}
 
 
 _CRITICAL_HEADERS = {
@@ -107,13 +114,16 @@ def critical(
     planned: PlannedOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Rank cables, segments, landing stations and metros by the impact of losing each.
+    """Rank cables, segments, landing stations, metros and border land links by the impact
+    of losing each.
 
     Without --country: a global ranking (score = countries newly isolated + the sum of
     every country's lost share). With --country: what losing each of its elements alone
     does to it, and the pairs that are dangerous together though neither is alone.
     --impact capacity (default) judges by the capacity model's immediate horizon;
-    --impact connectivity by the older cable-count model.
+    --impact connectivity by the older cable-count model. --kind land ranks the border
+    land links (terrestrial fibre between two countries, such as Djibouti - Addis Ababa),
+    each id "A;B" as cut --without-land takes it.
 
     Example: undersea critical --country Kenya --top 20
     """
