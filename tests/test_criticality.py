@@ -213,3 +213,16 @@ def test_a_countrys_border_links_are_its_single_points(borders: Network) -> None
     row = gh.single.set_index("id").loc[GH_NG_LINK]
     assert row["severity"] == "none"
     assert not (gh.pairs[["kind_a", "kind_b"]] == "land_link").any().any()  # pairs: no links
+
+
+def test_land_links_on_the_gpu_algorithm(borders: Network, monkeypatch) -> None:
+    """The GPU executor (its NumPy stand-in) runs each link on its own arrays too: the
+    same ranking as the local one."""
+    from undersea.engine import gpu
+
+    monkeypatch.setattr(gpu, "require_gpu", lambda: "Fake GPU")
+    monkeypatch.setattr(gpu, "gpu_batch", gpu.array_batch)
+    for impact in ("capacity", "connectivity"):
+        args = {"core": ["dakar-sn"], "kinds": ["land_link", "cable"], "impact": impact}
+        on_gpu = criticality(borders, executor=gpu.GpuExecutor(), **args)
+        assert on_gpu.equals(criticality(borders, executor=LocalExecutor(), **args))
