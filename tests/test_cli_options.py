@@ -33,9 +33,10 @@ def test_tie_note(ranks: list[int | None], top: int, note: str) -> None:
         (float("nan"), ""),
         (0.04, "0.04"),  # was "0.0"
         (-0.005270, "-0.00527"),
-        (2.5e-7, "<0.001"),  # tiny: never 0, never in powers of ten
-        (1.84e-12, "<0.001"),  # a backhaul leg between two drawn points that coincide
-        (-1.84e-12, ">-0.001"),
+        (2.5e-6, "0.0000025"),  # tiny: never 0, never in powers of ten
+        (0.000906, "0.000906"),  # a standard error of a probability
+        (1.84e-12, "<0.000001"),  # a backhaul leg between two drawn points that coincide
+        (-1.84e-12, ">-0.000001"),
         (0.001, "0.001"),
         (1.0, "1"),
         (9.0709, "9.07"),

@@ -7,8 +7,7 @@ kernel of :mod:`undersea.engine.kernels`) and judged as in
 With ``impact="capacity"`` (the default) the lost share is the capacity model's immediate
 horizon (:mod:`undersea.analysis.flows`, rule C6: provisioned capacity riding a failed
 segment or land link, a failed landing or metro failing the segments that end there) and
-severity
-uses ``capacity_severe_share``/``capacity_degraded_share``; ``impact="connectivity"``
+severity uses ``capacity_severe_share``/``capacity_degraded_share``; ``impact="connectivity"``
 keeps the cable-count model. A border land link (terrestrial fibre between two
 countries' metros) is failed as ``Scenario.failed_land_links`` fails it: isolation is
 judged on the graph without it, under both models.
@@ -164,7 +163,7 @@ class FailureSetTask:
         iso = out.isolated & ~self.base_isolated
         if self.immediate is not None and self.provisioned_gbps is not None:
             total = self.provisioned_gbps
-            # failed land links ride in the mask's last columns (C7); a failed node
+            # failed land links ride in the mask's last columns (C6); a failed node
             # fails its land links too (C6), so then the mask covers them
             links = np.zeros((len(fs), self.immediate.n_columns - fs.shape[1]), dtype=bool)
             wide = fs if fn is None and fl is None else np.hstack((fs, links if fl is None else fl))

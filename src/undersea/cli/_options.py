@@ -10,6 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import pandas as pd
 import typer
 from rich.console import Console
@@ -328,24 +329,26 @@ def _fitting(
 def number_text(v: float) -> str:
     """How a table shows a number (the one rule of every table; CSV and JSON keep every
     digit): whole units with thousands commas from 100 on, three significant digits
-    below, so no value but zero reads 0, and never in powers of ten: a value under 0.001
-    reads "<0.001" (a 1.8e-12 km leg between two drawn points that coincide); NaN is an
-    empty cell.
+    below, so no value but zero reads 0, and never in powers of ten: a value under a
+    millionth reads "<0.000001" (a 1.8e-12 km leg between two drawn points that
+    coincide); NaN is an empty cell.
 
     >>> [number_text(v) for v in (0.0, -0.0, 1207, 35887.464, 99.96, 9.0709, 1.0)]
     ['0', '0', '1,207', '35,887', '100', '9.07', '1']
-    >>> [number_text(v) for v in (0.6667, -0.005270, 0.001, 2.5e-7, -1.5e15, float("nan"))]
-    ['0.667', '-0.00527', '0.001', '<0.001', '-1,500,000,000,000,000', '']
-    >>> number_text(-1.84e-12)
-    '>-0.001'
+    >>> [number_text(v) for v in (0.6667, -0.005270, 0.000906, 2.5e-6, -1.5e15, float("nan"))]
+    ['0.667', '-0.00527', '0.000906', '0.0000025', '-1,500,000,000,000,000', '']
+    >>> number_text(1.84e-12), number_text(-1.84e-12)
+    ('<0.000001', '>-0.000001')
     """
     if math.isnan(v):
         return ""
     if v == 0:
         return "0"  # not "-0"
-    if abs(v) < 0.001:
-        return "<0.001" if v > 0 else ">-0.001"
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+    if abs(v) < 1e-6:
+        return "<0.000001" if v > 0 else ">-0.000001"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    return np.format_float_positional(v, precision=3, fractional=False, trim="-")
 
 
 def ms_text(v: float, *, sign: bool = False) -> str:

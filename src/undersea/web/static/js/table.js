@@ -78,14 +78,15 @@ export function renderTable(container, { columns, rows, caption, sortKey, sortDi
 
 // A number as the page shows it: the CLI's one rule (number_text in cli/_options.py), whole
 // units with thousands commas from 100 on, three significant digits below, so no value but
-// zero reads 0 (0.47 km, not "0 km"), and never in powers of ten (under 0.001: "<0.001");
+// zero reads 0 (0.47 km, not "0 km"), and never in powers of ten (under a millionth:
+// "<0.000001");
 // `digits` fixes the decimals instead (ms to 0.1)
 export function fmt(v, digits) {
   if (v == null || Number.isNaN(v)) return "–";
   if (typeof v !== "number") return escapeHtml(v);
   if (digits !== undefined) return v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
   if (v === 0) return "0"; // not "-0"
-  if (Math.abs(v) < 0.001) return v > 0 ? "&lt;0.001" : "&gt;-0.001";
+  if (Math.abs(v) < 1e-6) return v > 0 ? "&lt;0.000001" : "&gt;-0.000001";
   if (Math.abs(v) >= 100) return v.toLocaleString("en-US", { maximumFractionDigits: 0 });
   return String(Number(v.toPrecision(3)));
 }
