@@ -15,7 +15,9 @@ pytestmark = pytest.mark.realdata
 @pytest.fixture(autouse=True)
 def _data(shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UNDERSEA_DATA", str(shared_data))
-    monkeypatch.setenv("COLUMNS", "200")
+    from undersea.cli._options import console
+
+    monkeypatch.setattr(console, "_width", 200)  # COLUMNS is read once, under xdist too
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from undersea.cli import main
-from undersea.cli._options import Format, _fitting, emit_table, number_text, tie_note
+from undersea.cli._options import Format, _fitting, console, emit_table, number_text, tie_note
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_wide_tables_keep_the_columns_that_fit() -> None:
 
 
 def test_sql_on_a_wide_table_names_the_hidden_columns(capsys, monkeypatch) -> None:
-    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(console, "_width", 80)
     main(["sql", "--sample", "SELECT * FROM cables LIMIT 2"])
     out = capsys.readouterr().out
     assert "column(s) not shown:" in out
@@ -126,7 +126,7 @@ def test_dependency_top_through_a_tie(capsys) -> None:
 
 
 def test_critical_at_80_columns_keeps_rank_name_and_score(capsys, monkeypatch) -> None:
-    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(console, "_width", 80)
     main(["critical", "--sample", "--top", "3"])
     out = capsys.readouterr().out
     header = next(line for line in out.splitlines() if "rank" in line)
@@ -188,8 +188,6 @@ def test_tuples_of_names_are_joined_as_lists_are(capsys) -> None:
 def test_impact_table_keeps_its_figures_whole(capsys, monkeypatch, width, hidden) -> None:
     """`cut` at 80 columns broke every figure over three lines ("1,148 →" / "1,148 of" /
     "1,148"); now each stays on one line, names fold, and what does not fit is named."""
-    from undersea.cli._options import console
-
     # the console's own width: under xdist COLUMNS is read once, when the console is made
     monkeypatch.setattr(console, "_width", width)
     main(["cut", "--sample", "WACS"])

@@ -615,13 +615,13 @@ def test_cli_hub_profile(runner) -> None:
 def test_cli_hub_fits_80_columns_and_all_gives_every_metric(runner) -> None:
     from undersea.cli._options import console
 
-    width = console.width
-    console.width = 80
+    width = console._width  # the console's own width: restoring .width would pin it
+    console._width = 80
     try:
         res = _invoke(runner, ["hub", "Lisbon", "--sample", "--since", "2000"])
         wide = _invoke(runner, ["hub", "Lisbon", "--sample", "--since", "2000", "--all"])
     finally:
-        console.width = width
+        console._width = width
     assert res.exit_code == 0, res.output
     assert max(len(line) for line in res.stdout.splitlines()) <= 80
     assert "intl" in res.stdout
@@ -665,11 +665,11 @@ def test_cli_hub_all_shows_small_values_to_three_significant_digits(runner) -> N
     from undersea.cli._options import console
 
     values = hub_profile(load(sample=True), "Lisbon", years=range(2000, 2026)).values  # noqa: PD011
-    width, console.width = console.width, 200  # headers in full
+    width, console._width = console._width, 200  # headers in full
     try:
         res = _invoke(runner, ["hub", "Lisbon", "--sample", "--since", "2000", "--all"])
     finally:
-        console.width = width
+        console._width = width
     cells = _rank_value_cells(res.stdout)
     checked = 0
     for rec in values.to_dict("records"):
