@@ -269,9 +269,8 @@ def flow_model(
         tuple(sorted((capacity or {}).items())),
     )
     if key not in net.memo:
-        net.memo[key] = _compile(
-            net, units, node_unit, country_of_node, countries, by, demand, capacity
-        )
+        inp = _inputs(net, units, node_unit, country_of_node, countries, by, demand, capacity)
+        net.memo[key] = _compile(net, inp, units, node_unit, country_of_node, countries, by)
     out: FlowModel = net.memo[key]
     return out
 
@@ -333,16 +332,15 @@ def water_fill(demand: NDArray[np.float64], capacity: float) -> NDArray[np.float
 
 def _compile(
     net: Network,
+    inp: _Inputs,
     units: pd.DataFrame,
     node_unit: NDArray[np.int32],
     country: NDArray[np.int32],
     countries: pd.DataFrame,
     by: str,
-    demand_table: Mapping[str, float] | None,
-    capacity_table: Mapping[str, float] | None,
 ) -> FlowModel:
+    """The flow model of ``net`` from its :func:`_inputs` (the same units and countries)."""
     n_u, n_c = len(units), len(countries)
-    inp = _inputs(net, units, node_unit, country, countries, by, demand_table, capacity_table)
     cdem, udem, usrc, ucountry = inp.cdem, inp.udem, inp.usrc, inp.ucountry
     lit_gbps, dest, land = inp.lit_gbps, inp.dest, inp.land
     lu, lv = land[0], land[1]
