@@ -140,6 +140,16 @@ COAST_LINES = {
 }
 
 
+#: The sample's domestic land link Brest-Marseille as a scenario's ``failed_land_links``
+#: lists it (``cut --without-land``, ``POST /api/cut``, ``Scenario.to_dict``).
+SAMPLE_BREST_MARSEILLE = {
+    "from": "metro:brest-fr",
+    "to": "metro:marseille-fr",
+    "kind": "domestic",
+    "from_name": "Brest, FR",
+    "to_name": "Marseille, FR",
+}
+
 #: The coast's metros: metro_id, name, iso2, iso3, lon, lat, landing ids (Ouagadougou is
 #: inland: it reaches the sea only over its borders).
 COAST_METROS = [

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import SAMPLE_BREST_MARSEILLE
 from undersea.cli import main
 from undersea.cli._app import app
 from undersea.cli._options import console, number_text
@@ -201,15 +202,7 @@ def test_cut_fails_a_land_link_alone_or_with_cables(capsys):
     assert list(sc)[: len(SCENARIO_KEYS)] == SCENARIO_KEYS
     assert sc["kind"] == "combined"
     assert [c["name"] for c in sc["failed_cables"]] == ["West Africa Cable System (WACS)"]
-    assert sc["failed_land_links"] == [
-        {
-            "from": "metro:brest-fr",
-            "to": "metro:marseille-fr",
-            "kind": "domestic",
-            "from_name": "Brest, FR",
-            "to_name": "Marseille, FR",
-        }
-    ]
+    assert sc["failed_land_links"] == [SAMPLE_BREST_MARSEILLE]
     assert all(list(r) == [*COUNTRY_FIELDS, *CAPACITY_FIELDS] for r in doc["countries"])
     code, out, err = run(capsys, "cut", "--sample", "--without-land", link, "--all")
     assert code == 0, err

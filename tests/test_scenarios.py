@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import make_snapshot, network_from
+from tests.conftest import SAMPLE_BREST_MARSEILLE, make_snapshot, network_from
 from undersea._errors import InvalidArgumentError, InvalidScenarioError, UnknownNameError
 from undersea.geo.regions import BBox, Circle, PolygonRegion, parse_circle, region_to_geojson
 from undersea.scenarios.builders import (
@@ -341,15 +341,7 @@ def test_land_links_fail_alone_or_combined() -> None:
         "label", "kind", "empty", "n_failed_segments", "failed_cables", "failed_segments",
         "failed_landing_points", "region", "note", "failed_land_links",
     ]  # fmt: skip
-    assert d["failed_land_links"] == [
-        {
-            "from": "metro:brest-fr",
-            "to": "metro:marseille-fr",
-            "kind": "domestic",
-            "from_name": "Brest, FR",
-            "to_name": "Marseille, FR",
-        }
-    ]
+    assert d["failed_land_links"] == [SAMPLE_BREST_MARSEILLE]
     both = scenario(sample, cables=["WACS"], land_links=[("metro:brest-fr", "Marseille")])
     assert both.kind == "combined"
     assert np.array_equal(both.failed_land_links, one.failed_land_links)

@@ -24,6 +24,7 @@ with warnings.catch_warnings():  # newer starlette asks for httpx2 when httpx is
 from shapely.geometry import box
 
 import undersea
+from tests.conftest import SAMPLE_BREST_MARSEILLE
 from undersea.web import Limits, api_analysis, api_map, create_app
 from undersea.web._convert import jsonable, records
 from undersea.web.jobs import JobManager, TooManyJobsError
@@ -311,15 +312,7 @@ def test_cut_fails_land_links_as_the_cli_does(client: TestClient) -> None:
     assert alone.status_code == 200, alone.text
     sc = alone.json()["scenario"]
     assert sc["kind"] == "land_links"
-    assert sc["failed_land_links"] == [
-        {
-            "from": "metro:brest-fr",
-            "to": "metro:marseille-fr",
-            "kind": "domestic",
-            "from_name": "Brest, FR",
-            "to_name": "Marseille, FR",
-        }
-    ]
+    assert sc["failed_land_links"] == [SAMPLE_BREST_MARSEILLE]
     both = client.post("/api/cut", json={**link, "cables": ["WACS"]}).json()["scenario"]
     assert both["kind"] == "combined"
     assert both["failed_land_links"] == sc["failed_land_links"]
