@@ -115,7 +115,7 @@ class FailureSetTask:
 
     def _masks(
         self, k: int
-    ) -> tuple[NDArray[np.bool_], NDArray[np.bool_] | None, NDArray[np.bool_] | None]:
+    ) -> tuple[NDArray[np.bool_], NDArray[np.bool_] | None, NDArray[np.bool_]]:
         lo, b = k * self.batch_size, self.batch_len(k)
         a = self.arrays
         fs = np.zeros((b, a.n_segments), dtype=bool)
@@ -128,20 +128,18 @@ class FailureSetTask:
             counts = np.diff(ptr[lo : lo + b + 1])
             rows = np.repeat(np.arange(b), counts)
             mask[rows, idx[ptr[lo] : ptr[lo + b]]] = True
-        return fs, (fn if fn.any() else None), (fl if fl.any() else None)
+        return fs, (fn if fn.any() else None), fl
 
     def _reach(
         self,
         kernel: Kernel,
         fs: NDArray[np.bool_],
         fn: NDArray[np.bool_] | None,
-        fl: NDArray[np.bool_] | None,
+        fl: NDArray[np.bool_],
     ) -> KernelOutput:
         """The kernel's judgement of the batch; a row that fails land links on its own
         arrays, without them (one call per such row, the edges walked in the kernel)."""
         out = kernel(self.arrays, fs, fn)
-        if fl is None:
-            return out
         for i in np.flatnonzero(fl.any(1)):
             one = kernel(
                 self.arrays.without_links(fl[i]),
@@ -165,8 +163,7 @@ class FailureSetTask:
             total = self.provisioned_gbps
             # failed land links ride in the mask's last columns (C6); a failed node
             # fails its land links too (C6), so then the mask covers them
-            links = np.zeros((len(fs), self.immediate.n_columns - fs.shape[1]), dtype=bool)
-            wide = fs if fn is None and fl is None else np.hstack((fs, links if fl is None else fl))
+            wide = fs if fn is None and not fl.any() else np.hstack((fs, fl))
             riding = immediate_batch(self.immediate, immediate_segments(self.arrays, wide, fn))
             with np.errstate(invalid="ignore", divide="ignore"):
                 share = np.where(total > 0, riding / total, 0.0)
