@@ -211,7 +211,7 @@ def pull_data(
     name = _check_snapshot(snapshot if snapshot is not None else date.today().isoformat())
     _check_limits(timeout=timeout, retries=retries, threads=threads)
     final, staging = root / "telegeography" / name, root / "telegeography" / f".{name}.partial"
-    previous = _previous_files(root, final)
+    previous, had_gaps = _previous_files(root, final)
     index_url, index_date = f"{base}/cable/all.json", _utc_now()
     limits = Limits.from_settings(settings)
     index = fetch(index_url, timeout=timeout, retries=retries, hint="--base-url", limits=limits)
@@ -233,7 +233,7 @@ def pull_data(
         raise _incomplete(
             runner, name, staging, listed=lp_geo in runner.files, allow_partial=allow_partial
         )
-    if runner.changed() or missing or _previous_missing(final):
+    if runner.changed() or missing or had_gaps:  # a manifest listing gaps is rewritten
         index_record = CachedFile("", index_url, index_date, len(index), sha256_hex(index))
         manifest = _manifest(name, base, countries, index_record, runner.records, missing or [])
         _finalize(cache, root, final, manifest, runner.records)
@@ -483,10 +483,11 @@ def _landing_point_ids(url: str, file: Path) -> list[str]:
     return sorted(ids)
 
 
-def _previous_files(root: Path, final: Path) -> dict[str, tuple[CachedFile, Path]]:
-    """URL -> (record, file) of a finished snapshot of the same name, reused if still whole."""
+def _previous_files(root: Path, final: Path) -> tuple[dict[str, tuple[CachedFile, Path]], bool]:
+    """URL -> (record, file) of a finished snapshot of the same name, reused if still whole,
+    and whether its manifest lists records a partial pull could not fetch (``missing``)."""
     if not final.exists():
-        return {}
+        return {}, False
     manifest_file = final / MANIFEST_NAME
     if not manifest_file.is_file():
         raise InvalidArgumentError(
@@ -499,8 +500,9 @@ def _previous_files(root: Path, final: Path) -> dict[str, tuple[CachedFile, Path
         records = [(CachedFile.from_json(e), folder) for e, folder in pairs]
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.warning("ignoring unreadable %s (%s): downloading everything", manifest_file, exc)
-        return {}
-    return {rec.url: (rec, folder / rec.path) for rec, folder in records}
+        return {}, False
+    files = {rec.url: (rec, folder / rec.path) for rec, folder in records}
+    return files, bool(manifest.get("missing"))
 
 
 def _manifest(
@@ -555,14 +557,6 @@ def _is_record(path: str) -> bool:
     """A cable or landing-point record (not a map, list or country file)."""
     kind, _, name = path.partition("/")
     return kind in ("cable", "landing-point") and not name.endswith("-geo.json")
-
-
-def _previous_missing(final: Path) -> bool:
-    """Whether the published snapshot's manifest lists missing records (to rewrite it)."""
-    try:
-        return bool(json.loads((final / MANIFEST_NAME).read_bytes()).get("missing"))
-    except (OSError, ValueError, AttributeError):
-        return False
 
 
 def _package_version(url: str) -> str | None:
