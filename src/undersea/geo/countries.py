@@ -2,7 +2,8 @@
 
 :func:`country_matches` looks a name up, ignoring case, accents, punctuation, apostrophes
 and spacing (``"cote d ivoire"`` is ``"Côte d'Ivoire"``), ``&`` for ``and``, ``St``/``St.``
-for ``Saint``, ``Is.``/``I.``/``Island`` for ``Islands`` and a leading ``The``, in:
+for ``Saint``, ``Is.``/``I.``/``Island`` for ``Islands``, Natural Earth's abbreviations
+for their words (``"S. Sudan"``, ``"Dominican Rep."``) and a leading ``The``, in:
 
 1. ISO 3166-1 alpha-2 and alpha-3 codes (``NG``, ``nga``);
 2. :data:`AMBIGUOUS`: names that mean several countries in everyday use (``"Congo"``,
@@ -11,7 +12,8 @@ for ``Saint``, ``Is.``/``I.``/``Island`` for ``Islands`` and a leading ``The``, 
    ``"Bolivia, Plurinational State of"``, ``"Taiwan"``) and :data:`ALIASES`, the common
    and short names, former names, parts and abbreviations that ISO does not list (``UK``,
    ``USA``, ``UAE``, ``DRC``, ``Ivory Coast``, ``Burma``, ``Swaziland``, ``England``)
-   and the spellings sources use (``"Congo, Dem. Rep."``, ``"Virgin Islands (U.K.)"``);
+   and the spellings sources use (``"Congo, Dem. Rep."``, ``"Virgin Islands (U.K.)"``,
+   Natural Earth's ``"S. Geo. and the Is."``);
 4. the short forms of those full names (:func:`name_variants`): without a bracket
    (``"Falkland Islands"``, ``"Cocos Islands"``), the part before a comma
    (``"Bonaire"``), the comma turned round (``"Republic of Korea"``, ``"US Virgin
@@ -136,6 +138,9 @@ ALIASES: dict[str, str] = {
     "Congo, Dem. Rep.": "CD", "Congo, Rep.": "CG", "Korea, Dem. Rep.": "KP",
     "Korea, Rep.": "KR", "Virgin Islands (U.K.)": "VG", "Sint Eustatius and Saba": "BQ",
     "Ascension and Tristan da Cunha": "SH",
+    # Natural Earth's that its abbreviations spelled out (country_key) do not give
+    "S. Geo. and the Is.": "GS", "St. Vin. and Gren.": "VC", "Wallis and Futuna Is.": "WF",
+    "Fr. S. Antarctic Lands": "TF",
 }
 #: Names that mean several countries in everyday use -> {alpha-2: how to name each}.
 AMBIGUOUS: dict[str, dict[str, str]] = {
@@ -147,12 +152,14 @@ AMBIGUOUS: dict[str, dict[str, str]] = {
 #: Codes pycountry does not have (user-assigned): alpha-2 -> alpha-3.
 _EXTRA_ISO3 = {"XK": "XKX"}
 _ISLANDS = frozenset({"i", "is", "isl", "island", "islands"})
-#: Natural Earth's abbreviations (``"N. Cyprus"``, ``"Eq. Guinea"``) spelled out.
+#: Natural Earth's abbreviations (``"N. Cyprus"``, ``"Eq. Guinea"``) spelled out: a name
+#: that uses them is the name spelled out (:func:`country_key`).
 _ABBREVIATIONS = {
     "N.": "Northern", "S.": "South", "W.": "Western", "Fr.": "French", "Br.": "British",
     "Eq.": "Equatorial", "Dem.": "Democratic", "Rep.": "Republic", "Ter.": "Territory",
     "Herz.": "Herzegovina", "Barb.": "Barbuda",
 }  # fmt: skip
+_SPELLED_OUT = {k.casefold(): v for k, v in _ABBREVIATIONS.items()}
 _BRACKET = re.compile(r"\s*\(([^)]*)\)")
 #: Canonical combining classes kept in a non-Latin name: 0 (no mark, or a vowel sign that
 #: is a letter of its own) and 9 (viramas: they join consonants); accents go.
@@ -162,22 +169,25 @@ _KANA_VOICING = frozenset({"\u3099", "\u309a"})
 
 
 def country_key(name: str) -> str:
-    """Key for matching country names: :func:`~undersea.geo.gazetteer.name_key` with dots
+    """Key for matching country names: :func:`~undersea.geo.gazetteer.name_key` with
+    Natural Earth's abbreviations spelled out (``"S. Sudan"`` is ``"South Sudan"``), dots
     dropped, ``&`` spelled out, a leading ``the`` dropped, ``Is.``/``I.``/``Island`` as
     ``islands``, and no spaces (``"Côte d'Ivoire"`` and ``"cote d ivoire"`` ->
     ``"cotedivoire"``; ``"St. Lucia"`` -> ``"saintlucia"``).
 
-    >>> country_key("The Turks & Caicos Is."), country_key("U.K.")
-    ('turksandcaicosislands', 'uk')
+    >>> country_key("The Turks & Caicos Is."), country_key("U.K."), country_key("Dominican Rep.")
+    ('turksandcaicosislands', 'uk', 'dominicanrepublic')
     """
     return "".join(_words(name))
 
 
 def _words(name: str) -> tuple[str, ...]:
-    """The words of a name as :func:`country_key` reads them: dots dropped, ``&`` spelled
-    out, a leading ``the`` dropped, ``Is.``/``I.``/``Island`` as ``islands``; a name in
-    another script than the Latin one in its own letters (:func:`_script_key`)."""
-    text = str(name).replace(".", "").replace("&", " and ")
+    """The words of a name as :func:`country_key` reads them: Natural Earth's abbreviations
+    spelled out, dots dropped, ``&`` spelled out, a leading ``the`` dropped,
+    ``Is.``/``I.``/``Island`` as ``islands``; a name in another script than the Latin one
+    in its own letters (:func:`_script_key`)."""
+    text = " ".join(_SPELLED_OUT.get(w.casefold(), w) for w in str(name).split())
+    text = text.replace(".", "").replace("&", " and ")
     words = (name_key(text) if _latin(text) else _script_key(text)).split()
     if words[:1] == ["the"] and len(words) > 1:
         words = words[1:]
@@ -212,10 +222,9 @@ def _script_key(text: str) -> str:
 
 
 def name_variants(name: str) -> set[str]:
-    """The short forms of a full country name (not the name itself): Natural Earth's
-    abbreviations spelled out; without a bracket or with it in front, else the part
-    before a comma and the comma turned round, else without a last ``Islands`` (when two
-    words remain); and the short forms of those.
+    """The short forms of a full country name (not the name itself): without a bracket or
+    with it in front, else the part before a comma and the comma turned round, else
+    without a last ``Islands`` (when two words remain); and the short forms of those.
 
     >>> sorted(name_variants("Korea, Republic of"))
     ['Korea', 'Republic of Korea']
@@ -234,8 +243,6 @@ def name_variants(name: str) -> set[str]:
 
 def _rewrites(name: str) -> Iterator[str]:
     words = name.split()
-    if any(w in _ABBREVIATIONS for w in words):  # "N. Cyprus" -> "Northern Cyprus"
-        yield " ".join(_ABBREVIATIONS.get(w, w) for w in words)
     bracket = _BRACKET.search(name)
     if bracket:  # "Falkland Islands (Malvinas)"; "Virgin Islands (U.S.)" -> "U.S. Virgin..."
         rest = " ".join(_BRACKET.sub(" ", name).split())
