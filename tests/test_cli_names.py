@@ -191,11 +191,18 @@ def test_points_are_lat_lon(capsys) -> None:
     assert '"14.6900,-17.4400"' in out
 
 
+def test_natural_earth_spelling_resolves_to_the_written_out_name(capsys) -> None:
+    code, out, err = run(capsys, "resolve", "S. Sudan", "-f", "json")
+    assert code == 0, err
+    assert '"country:SS"' in out
+    assert '"South Sudan"' in out
+
+
 def test_audit_country_names(capsys) -> None:
     """The 2024-03 audit's names: every command that takes countries takes them."""
     code, out, err = run(capsys, "matrix", "--countries", "France,Falkland Islands", "-f", "csv")
     assert code == 0, err
-    assert "Falkland Is." in out
+    assert "Falkland Islands" in out
     code, out, err = run(capsys, "dependency", "--country", "Svalbard", "-f", "json")
     assert code == 0, err
     assert '"NO"' in out  # Svalbard is part of Norway

@@ -16,6 +16,7 @@ from undersea.geo.countries import (
     ALIASES,
     AMBIGUOUS,
     country_codes,
+    country_display_name,
     country_index,
     country_iso2,
     country_key,
@@ -189,6 +190,31 @@ NATURAL_EARTH = {
 def test_names_people_type(name: str, iso2: str) -> None:
     assert country_iso2(name) == iso2
     assert country_codes(name)[0] == iso2
+
+
+@pytest.mark.parametrize(
+    ("name", "iso2", "shown"),
+    [
+        ("S. Sudan", "SS", "South Sudan"),
+        ("Marshall Is.", "MH", "Marshall Islands"),
+        ("U.S. Virgin Is.", "VI", "U.S. Virgin Islands"),  # CLDR's, "U.S." kept
+        ("Bosnia and Herz.", "BA", "Bosnia and Herzegovina"),  # CLDR's "&" is "and"
+        ("St. Kitts and Nevis", "KN", "Saint Kitts and Nevis"),  # CLDR's "St." is "Saint"
+        ("St-Barthélemy", "BL", "Saint Barthélemy"),
+        ("Dem. Rep. Congo", "CD", "DR Congo"),  # CLDR's "Congo - Kinshasa"
+        ("Congo", "CG", "Republic of the Congo"),  # written out, but two countries' name
+        ("N. Cyprus", "XN", "Northern Cyprus"),  # no CLDR name: abbreviations spelled out
+        ("Saint Lucia", "LC", "Saint Lucia"),  # written out: kept
+        ("Hong Kong", "HK", "Hong Kong"),  # not CLDR's "Hong Kong SAR China"
+        ("Macao", "MO", "Macao"),
+        ("South Korea", "KR", "South Korea"),
+        ("Côte d'Ivoire", "CI", "Côte d'Ivoire"),
+        ("U.S. Virgin Islands", "VI", "U.S. Virgin Islands"),  # a display name stays itself
+    ],
+)
+def test_display_name(name: str, iso2: str, shown: str) -> None:
+    assert country_display_name(name, iso2) == shown
+    assert country_iso2(shown) == (iso2 if iso2 != "XN" else None)
 
 
 def test_every_alias_names_a_real_code() -> None:

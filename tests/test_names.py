@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 
@@ -153,6 +154,31 @@ def test_country_names_people_type(net2024: Network) -> None:
 
 
 @pytest.mark.realdata
+def test_natural_earth_names_written_out_and_still_names(net2024: Network, shared_data) -> None:
+    """The countries table spells out what Natural Earth abbreviates; Natural Earth's own
+    spellings still name their countries."""
+    from undersea.analysis.routes.places import country_code
+
+    names = net2024.countries.set_index("iso2")["name"]
+    assert names[["SS", "MH", "DO", "CD", "HK"]].tolist() == [
+        "South Sudan", "Marshall Islands", "Dominican Republic", "DR Congo", "Hong Kong",
+    ]  # fmt: skip
+    place = resolve(net2024, "S. Sudan", kind="country")
+    assert (place.id, place.name) == ("SS", "South Sudan")
+    topo = json.loads((shared_data / "geo" / "countries-50m.json").read_text())
+    by_numeric = dict(zip(net2024.countries["iso_numeric"], names.index, strict=True))
+    spelled = {
+        g["properties"]["name"]: by_numeric[str(g["id"])]
+        for g in topo["objects"]["countries"]["geometries"]
+        if "." in g["properties"]["name"] and str(g.get("id")) in by_numeric
+    }
+    del spelled["Ashmore and Cartier Is."]  # merged into Australia: never a table's name
+    assert len(spelled) >= 25
+    assert {n: country_code(net2024, n) for n in spelled} == spelled
+    assert country_code(net2024, "N. Cyprus") == "XN"
+
+
+@pytest.mark.realdata
 def test_the_first_words_of_a_country_name(net2024: Network) -> None:
     """Where only a country can be meant, its name's first words are enough when no
     country is called so; a place of that name keeps it where places are asked for."""
@@ -194,7 +220,8 @@ def test_a_continent_is_no_place(net2024: Network) -> None:
         ("Virgin Islands", "ambiguous country 'Virgin Islands': it matches 'British Virgin "
                            "Islands (VG)', 'US Virgin Islands (VI)'"),
         ("Somaliland", "Somaliland has no metro in this network"),
-        ("Northern Cyprus", "N. Cyprus has no metro in this network"),
+        ("Northern Cyprus", "Northern Cyprus has no metro in this network"),
+        ("N. Cyprus", "Northern Cyprus has no metro in this network"),
         ("Qwertyland", "unknown country 'Qwertyland'"),
     ],
 )  # fmt: skip

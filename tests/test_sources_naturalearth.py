@@ -179,12 +179,36 @@ def test_pseudo_codes_merges_and_splits(tmp_path: Path) -> None:
     assert table.loc["Nowhere", "neighbours"] == ["SRB"]
     assert "Ashmore and Cartier Is." not in table.index
     assert table.loc["Australia", "geometry"].area == pytest.approx(17.0)
-    assert table.loc["Cocos (Keeling) Is.", "iso3"] == "CCK"
-    assert table.loc["Christmas I.", "iso3"] == "CXR"
-    assert table.loc["Christmas I.", "geometry"].bounds[0] == 105.0
+    assert table.loc["Cocos (Keeling) Islands", "iso3"] == "CCK"  # names written out
+    assert table.loc["Christmas Island", "iso3"] == "CXR"
+    assert table.loc["Christmas Island", "geometry"].bounds[0] == 105.0
     assert table.loc["Antarctica", "iso3"] == "ATA"
     assert table.index[-1] == "Nowhere"  # codeless rows come last
     assert set(PSEUDO_CODES) >= {"Kosovo", "N. Cyprus", "Somaliland"}
+
+
+def test_abbreviated_names_written_out(tmp_path: Path) -> None:
+    """Natural Earth's abbreviations are CLDR's English names; written-out names stay."""
+    feats = [
+        {"name": "S. Sudan", "id": "728", "rects": [(0, 0, 1, 1)]},
+        {"name": "St-Martin", "id": "663", "rects": [(2, 0, 3, 1)]},
+        {"name": "Dem. Rep. Congo", "id": "180", "rects": [(4, 0, 5, 1)]},
+        {"name": "Congo", "id": "178", "rects": [(5, 0, 6, 1)]},
+        {"name": "N. Cyprus", "rects": [(7, 0, 8, 1)]},  # a pseudo-code: no CLDR name
+        {"name": "Hong Kong", "id": "344", "rects": [(9, 0, 10, 1)]},
+        {"name": "Sudan", "id": "729", "rects": [(0, 1, 1, 2)]},
+    ]
+    table = read_countries(write(tmp_path, make_topology(feats))).set_index("iso2")
+    assert table["name"].to_dict() == {
+        "CD": "DR Congo",
+        "CG": "Republic of the Congo",
+        "HK": "Hong Kong",
+        "MF": "Saint Martin",
+        "SD": "Sudan",
+        "SS": "South Sudan",
+        "XN": "Northern Cyprus",
+    }
+    assert table.loc["SS", "neighbours"] == ["SDN"]
 
 
 def test_country_at_shapes_and_snapping(grid: pd.DataFrame) -> None:
@@ -490,6 +514,28 @@ def test_real_50m_table(ne50: pd.DataFrame) -> None:
     by_iso3 = ne50.set_index("iso3")["geometry"]
     assert by_iso3["RUS"].bounds[0::2] == (-180, 180)
     assert by_iso3["ATA"].bounds[1] == pytest.approx(-89.999)
+
+
+@pytest.mark.realdata
+def test_real_names_written_out(ne50: pd.DataFrame) -> None:
+    names = ne50.set_index("iso2")["name"]
+    assert not names.str.contains(r"\w\.(?:\s|$)|St-", regex=True).drop("VI").any()
+    assert names[["SS", "MH", "DO", "IO", "CC", "VI", "VC"]].tolist() == [
+        "South Sudan",
+        "Marshall Islands",
+        "Dominican Republic",
+        "British Indian Ocean Territory",
+        "Cocos (Keeling) Islands",
+        "U.S. Virgin Islands",  # CLDR's, "U.S." and all
+        "Saint Vincent and Grenadines",
+    ]
+    assert names[["HK", "MO", "FR", "CD", "CG"]].tolist() == [
+        "Hong Kong",
+        "Macao",
+        "France",
+        "DR Congo",
+        "Republic of the Congo",
+    ]
 
 
 @pytest.mark.realdata

@@ -18,8 +18,11 @@ contract, checked by :func:`check_table`.
     exactly as drawn; pieces split at the antimeridian stay split). Geometry whose cable
     has no record ("orphan geometry") is kept here; topology skips and reports it.
 ``countries``
-    iso2, iso3, iso_numeric (str), name (str), geometry (object: shapely geometry),
-    neighbours (object: list of iso3 sharing a land border)
+    iso2, iso3, iso_numeric (str), name (str: written out, never abbreviated: the
+    source's name, or CLDR's English name where the source abbreviates, ``"South Sudan"``
+    for Natural Earth's ``"S. Sudan"``; :func:`undersea.geo.countries.country_display_name`),
+    geometry (object: shapely geometry), neighbours (object: list of iso3 sharing a land
+    border)
 ``exchange_capacity``
     city (str), iso2 (str), year (int64), capacity_mbps (float64)
 """

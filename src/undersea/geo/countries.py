@@ -88,6 +88,7 @@ __all__ = [
     "CountryIndex",
     "code_iso2",
     "country_codes",
+    "country_display_name",
     "country_error",
     "country_index",
     "country_iso2",
@@ -127,6 +128,7 @@ ALIASES: dict[str, str] = {
     "Falklands": "FK", "St Kitts": "KN", "St Vincent": "VC", "Bosnia": "BA",
     "Northern Marianas": "MP", "Aland": "AX", "Pitcairn Islands": "PN",
     "Republic of Marshall Islands": "MH", "Kosovo": "XK",
+    "French Southern and Antarctic Lands": "TF",  # CLDR's English name
     # romanised endonyms (CLDR has them in their own script: 日本, مصر, 中国, भारत...)
     "Nippon": "JP", "Nihon": "JP", "Misr": "EG", "Zhongguo": "CN", "Bharat": "IN",
     "Hellas": "GR", "Ellada": "GR", "Rossiya": "RU",
@@ -486,6 +488,57 @@ def _label(name: str, iso2: str) -> str:
     if rec is None:
         return iso2
     return str(getattr(rec, "common_name", None) or rec.name)
+
+
+#: A name that abbreviates: a word of it ends in a full stop (``"S. Sudan"``, ``"Marshall
+#: Is."``, ``"U.S. Virgin Is."``) or begins with Natural Earth's French ``St-``
+#: (``"St-Martin"``).
+_ABBREVIATED = re.compile(r"\w\.(?=\s|$)|\bSt-")
+
+
+def country_display_name(name: str, iso2: str) -> str:
+    """How tables name a country: the source's ``name`` where it is written out, else the
+    country's English name from the Unicode CLDR (by :mod:`babel`).
+
+    A name abbreviates when a word of it ends in a full stop (Natural Earth's ``"S.
+    Sudan"``, ``"Marshall Is."``, ``"U.S. Virgin Is."``) or begins with ``St-``
+    (``"St-Martin"``). CLDR's name is written as the sources write names: ``&`` as
+    ``and``, ``St.`` as ``Saint`` (``"Saint Kitts and Nevis"``; ``"U.S."`` stays). A name
+    that means several countries in everyday use (:data:`AMBIGUOUS`: ``"Congo"``, and
+    CLDR's ``"Congo - Kinshasa"``) is the name :data:`AMBIGUOUS` gives the country
+    (``"DR Congo"``, ``"Republic of the Congo"``). A code CLDR does not have (the
+    pseudo-code of ``"N. Cyprus"``) keeps the name with Natural Earth's abbreviations
+    spelled out (``"Northern Cyprus"``).
+
+    >>> country_display_name("S. Sudan", "SS"), country_display_name("Hong Kong", "HK")
+    ('South Sudan', 'Hong Kong')
+    >>> country_display_name("Dem. Rep. Congo", "CD"), country_display_name("Congo", "CG")
+    ('DR Congo', 'Republic of the Congo')
+    >>> country_display_name("St. Vin. and Gren.", "VC"), country_display_name("N. Cyprus", "XN")
+    ('Saint Vincent and Grenadines', 'Northern Cyprus')
+    """
+    if _ABBREVIATED.search(name):
+        name = _cldr_english().get(iso2) or " ".join(
+            _SPELLED_OUT.get(w.casefold(), w) for w in name.split()
+        )
+    head = name.split(" - ")[0]  # CLDR's "Congo - Kinshasa"
+    for key, named in AMBIGUOUS.items():
+        if iso2 in named and country_key(head) == country_key(key):
+            return named[iso2]
+    return name
+
+
+@functools.cache
+def _cldr_english() -> dict[str, str]:
+    """CLDR's English name of each territory (alpha-2 -> name), ``&`` as ``and`` and
+    ``St.`` as ``Saint``."""
+    from babel import Locale  # deferred: only a build names countries
+
+    return {
+        code: re.sub(r"\bSt\. ", "Saint ", str(name).replace(" & ", " and "))
+        for code, name in Locale("en").territories.items()
+        if len(code) == 2 and code.isalpha()
+    }
 
 
 def country_codes(name: str) -> tuple[str, str]:

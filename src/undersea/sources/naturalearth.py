@@ -14,6 +14,13 @@ Decisions worth knowing:
 - ``"Indian Ocean Ter."`` (no id) is Australia's two Indian Ocean territories drawn as one
   feature; its parts are split at 100°E into Cocos (Keeling) Islands (CC, west) and
   Christmas Island (CX, east), which have ISO codes of their own.
+- A country's ``name`` is Natural Earth's where it is written out, and the English name
+  from the Unicode CLDR where Natural Earth abbreviates (a word ending in a full stop, or
+  ``St-``): ``"S. Sudan"`` is ``"South Sudan"``, ``"Marshall Is."`` ``"Marshall
+  Islands"``, ``"St. Kitts and Nevis"`` ``"Saint Kitts and Nevis"``; the two Congos are
+  ``"DR Congo"`` and ``"Republic of the Congo"``
+  (:func:`undersea.geo.countries.country_display_name`). Natural Earth's spellings still
+  name the country to every command (``"S. Sudan"`` is South Sudan).
 - Features with no ISO code get a pseudo-code from ISO 3166's user-assigned range, listed
   in :data:`PSEUDO_CODES` (Kosovo's XK/XKX is the one the EU, IMF and World Bank use; the
   others are local to undersea). Their ``iso_numeric`` is ``""``, which is how to filter
@@ -46,7 +53,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 
 from undersea._errors import DataNotFoundError, MalformedSourceError
-from undersea.geo.countries import refiled_name
+from undersea.geo.countries import country_display_name, refiled_name
 from undersea.geo.gazetteer import TERRITORIES
 from undersea.settings import get_settings
 from undersea.tables import check_table
@@ -415,7 +422,7 @@ def _rows(features: list[_Feature]) -> tuple[pd.DataFrame, list[NDArray[np.int64
         polys = [p for _, f in members for p in f.polygons]
         areas = [sum(p.area for p in f.polygons) for _, f in members]
         codes, main = members[int(np.argmax(areas))]
-        records.append((*codes, main.name, _geometry(polys)))
+        records.append((*codes, country_display_name(main.name, codes[0]), _geometry(polys)))
         used = [a for _, f in members for a in f.arcs]
         row_arcs.append(np.concatenate(used) if used else np.zeros(0, dtype=np.int64))
     cols = ["iso2", "iso3", "iso_numeric", "name", "geometry"]
