@@ -187,6 +187,21 @@ def test_code_hash_covers_every_module_and_the_dependency_versions(tmp_path, mon
     _load._code_hash.cache_clear()
 
 
+def test_code_hash_keys_babel_even_where_the_installed_metadata_predates_it(monkeypatch):
+    """Countries are named from babel's CLDR: an upgrade must not serve the old names."""
+    from undersea.network import loading as _load
+
+    monkeypatch.setattr(_load.metadata, "requires", lambda _: ["numpy>=1.26", "rich"])
+    assert {"babel", "numpy", "rich", "shapely"} <= set(_load._build_dependencies())
+    real_version = _load._version_of
+    _load._code_hash.cache_clear()
+    before = _load._code_hash()
+    monkeypatch.setattr(_load, "_version_of", lambda n: "0.0" if n == "babel" else real_version(n))
+    _load._code_hash.cache_clear()
+    assert _load._code_hash() != before
+    _load._code_hash.cache_clear()
+
+
 @pytest.mark.parametrize("kind", ["under-a-file", "read-only"])
 def test_unwritable_cache_builds_in_memory_with_one_warning(tmp_path, monkeypatch, kind):
     if kind == "under-a-file":

