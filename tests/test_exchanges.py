@@ -14,6 +14,7 @@ from undersea.network.exchanges import (
     EXCHANGE_METRICS,
     Exchanges,
     attach_exchange_data,
+    capacity_year,
     exchange_cities,
     exchange_metrics,
     load_exchanges,
@@ -147,6 +148,8 @@ def test_capacity_series_latest_year_at_or_before(attached) -> None:
     assert m2011.loc["frankfurt-am-main-de", "ix_capacity_gbps"] == 1.0
     assert m2011.loc["marseille-fr", "ix_capacity_gbps"] == 0.0
     assert _at(attached, 2030).loc["marseille-fr", "ix_capacity_gbps"] == 2.0
+    # the series' year those figures come from
+    assert [capacity_year(attached, y) for y in (2009, 2011, 2030)] == [None, 2010, 2012]
 
 
 def test_peeringdb_records_by_creation_year(attached) -> None:

@@ -69,6 +69,7 @@ __all__ = [
     "EXCHANGE_METRICS",
     "Exchanges",
     "attach_exchange_data",
+    "capacity_year",
     "exchange_metrics",
     "load_exchanges",
     "network_data_root",
@@ -487,8 +488,7 @@ def exchange_metrics(exchanges: Exchanges, metro_ids: Sequence[str], year: int) 
     out = pd.DataFrame(np.nan, index=index, columns=list(EXCHANGE_METRICS), dtype=float)
     if exchanges.pch is not None:
         _pch_metrics(out, exchanges.pch, exchanges.pch_year or 0, year)
-    if exchanges.capacity is not None:
-        _capacity_metrics(out, exchanges.capacity, year)
+    _capacity_metrics(out, exchanges, year)
     for table, col in (
         (exchanges.facilities, "facilities"),
         (exchanges.peeringdb_exchanges, "peeringdb_exchanges"),
@@ -522,10 +522,24 @@ def _pch_metrics(out: pd.DataFrame, pch: pd.DataFrame, pch_year: int, year: int)
         out["ix_traffic_gbps"] = _sum_by_metro(live, "traffic_peak_bps", out.index) / 1e9
 
 
-def _capacity_metrics(out: pd.DataFrame, cap: pd.DataFrame, year: int) -> None:
+def capacity_year(exchanges: Exchanges, year: int) -> int | None:
+    """The year of the capacity series whose figures ``ix_capacity_gbps`` gives for
+    ``year``: the latest at or before it; None without one.
+
+    >>> capacity_year(Exchanges(), 2024) is None
+    True
+    """
+    cap = exchanges.capacity
+    if cap is None:
+        return None
     years = cap["year"].to_numpy()
     past = years[years <= year]
-    if len(past) == 0:
+    return int(past.max()) if len(past) else None
+
+
+def _capacity_metrics(out: pd.DataFrame, exchanges: Exchanges, year: int) -> None:
+    cap, at = exchanges.capacity, capacity_year(exchanges, year)
+    if cap is None or at is None:
         return
-    latest = cap.loc[years == past.max()]
+    latest = cap.loc[cap["year"].to_numpy() == at]
     out["ix_capacity_gbps"] = _sum_by_metro(latest, "capacity_mbps", out.index) / 1e3
