@@ -209,9 +209,10 @@ def test_audit_country_names(capsys) -> None:
     for name in ("US Virgin Islands", "Turks and Caicos", "cote d ivoire", "Svalbard"):
         code, _, err = run(capsys, "route", "Lagos", name, "-f", "json")
         assert code == 0, (name, err)
-    code, _, err = run(capsys, "route", "Lagos", "Scotland")  # not Plymouth, England
+    code, _, err = run(capsys, "route", "Lagos", "Scotland")  # not London, the country's metro
     assert code != 0
     assert "'Scotland' is a part of United Kingdom (GB), not one place" in err
+    assert "or 'United Kingdom' for its main metro" in err
 
 
 @pytest.mark.parametrize(

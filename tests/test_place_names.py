@@ -96,9 +96,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "Hamburg": ("city", "city:2911298"),  # a region too: the city
     # a metro keeps its name: not Delhi (GeoNames' alternate name "Dili")
     "Dili": ("metro", "metro:dili-tl"),
-    # parts of a country: the best-connected metro of the landings named in them
+    # parts of a country: the best-connected metro of the landings named in them (not
+    # the country's main exchange metro, Madrid or Oslo)
     "Canary Islands": ("metro", "metro:las-palmas-de-gran-canaria-es"),
-    "Svalbard": ("metro", "metro:longyearbyen-no"),  # not Kristiansand
+    "Svalbard": ("metro", "metro:longyearbyen-no"),
     "Chuuk": ("metro", "metro:weno-fm"),  # not Pohnpei
     "Saipan": ("metro", "metro:saipan-mp"),
     # countries by common, former and short names
@@ -155,7 +156,7 @@ REFUSED: dict[str, type[Exception]] = {
     "Valencia": AmbiguousNameError,  # Venezuela 1.6 M, Spain 0.8 M with cables
     "Atlantis Prime": UnknownNameError,
     "Madeira": UnknownNameError,  # not Tabira, BR (a town once called so)
-    "Scotland": InvalidArgumentError,  # a part of the UK, not Plymouth
+    "Scotland": InvalidArgumentError,  # a part of the UK, not London
     # a landing with cables (its town no gazetteer city) is not outweighed by a city
     # that is no metro: not Bāli, India; not Balboa, Colombia
     "Bali": AmbiguousNameError,
@@ -244,9 +245,14 @@ def test_a_small_towns_other_name_is_named_not_chosen(net2024: Network) -> None:
 
 def test_a_part_of_a_country_is_no_route_end_unless_landings_name_it(net2024: Network) -> None:
     with pytest.raises(InvalidArgumentError, match=r"'Scotland' is a part of United Kingdom"):
-        resolve_place(net2024, "Scotland")
+        resolve_place(net2024, "Scotland")  # not London, the United Kingdom's own metro
     note = resolve_place(net2024, "Svalbard").note
     assert note.startswith("Svalbard, a part of Norway: its best-connected metro")
+    # a part keeps the cable rule where its country is its main exchange metro
+    assert resolve_place(net2024, "Spain").note.endswith("Madrid, ES")
+    assert resolve_place(net2024, "Canary Islands").note.startswith(
+        "Canary Islands, a part of Spain: its best-connected metro"
+    )
 
 
 def test_a_region_is_named(net2024: Network) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -60,6 +63,7 @@ def test_accents_and_quotes_are_ignored(sample: Network) -> None:
 
 
 def test_countries_are_their_best_connected_metro(sample: Network) -> None:
+    """Without exchange data (the sample has none), the metro where most cables land."""
     for text in ("Nigeria", "NG", "nga", "country:NG"):
         p = resolve_place(sample, text)
         assert (p.kind, p.id, p.name) == ("country", "country:NG", "Nigeria"), text
@@ -71,6 +75,62 @@ def test_countries_are_their_best_connected_metro(sample: Network) -> None:
     tonga = resolve_place(sample.as_of(2005), "Tonga")
     assert "capital" in tonga.note
     assert tonga.anchors == resolve_place(sample, "Nuku'alofa").anchors
+
+
+#: Exchange port capacity (Mbit/s) of the sample's French and Egyptian metros from 2020:
+#: Brest leads France, where Marseille lands more cables; Egypt's two metros tie.
+SAMPLE_CAPACITY = {
+    "2020": [
+        {"city": "Brest", "country": "FR", "total": 3_000},
+        {"city": "Marseille", "country": "FR", "total": 1_500},
+        {"city": "Alexandria", "country": "EG", "total": 250_000},
+        {"city": "Suez", "country": "EG", "total": 250_000},
+    ]
+}
+
+
+@pytest.fixture(scope="module")
+def with_exchanges(tmp_path_factory: pytest.TempPathFactory) -> Network:
+    """The sample loaded from a copy of its data directory that has exchange capacity."""
+    root = tmp_path_factory.mktemp("data") / "sample"
+    shutil.copytree(undersea.datasets.sample_dir(), root)
+    (root / "peering").mkdir()
+    (root / "peering" / "city-ixp-capacity-by-year.json").write_text(json.dumps(SAMPLE_CAPACITY))
+    return undersea.load(data_dir=root)
+
+
+def test_countries_are_their_main_exchange_metro(with_exchanges: Network) -> None:
+    """A country is its metro with the most exchange port capacity (rule D5's weight),
+    not the one where most cables land; the best-connected of those that tie."""
+    france = resolve_place(with_exchanges, "France")
+    assert france.anchors == resolve_place(with_exchanges, "Brest, FR").anchors
+    assert france.note == (
+        "its main exchange metro (3 Gbit/s of exchange ports in 2020), Brest, FR"
+    )  # fmt: skip
+    egypt = resolve_place(with_exchanges, "Egypt")
+    assert egypt.note == (
+        "its 2 main exchange metros tie (250 Gbit/s of exchange ports each in 2020); of "
+        "them, its best-connected metro (3 cables in service), Alexandria, EG"
+    )
+    # no exchange capacity in any of its metros: the best-connected, as without the data
+    nigeria = resolve_place(with_exchanges, "Nigeria")
+    assert nigeria.note == "its best-connected metro (4 cables in service), Lagos, NG"
+    assert resolve_place(with_exchanges, "Tonga").note.startswith("its best-connected metro")
+
+
+def test_a_country_without_its_main_exchange_metro(with_exchanges: Network) -> None:
+    # failed: the next by exchange capacity
+    france = resolve_place(with_exchanges.without(metros=["brest-fr"]), "France")
+    assert france.note.startswith("its main exchange metro (1.5 Gbit/s")
+    assert france.note.endswith("Marseille, FR")
+    # a year before the capacity series: the best-connected metro
+    assert resolve_place(with_exchanges.as_of(2019), "France").note == (
+        "its best-connected metro (2 cables in service), Marseille, FR"
+    )
+    assert "in 2020" in resolve_place(with_exchanges.as_of(2022), "France").note
+    # without land links, landing points are the nodes: the best-connected landing
+    off = resolve_place(with_exchanges.without_land(), "France")
+    assert off.note == "its best-connected landing (2 cables in service), Marseille, France"
 
 
 def test_coordinates(sample: Network) -> None:
@@ -196,8 +256,38 @@ def test_real_names(net2024: Network) -> None:
         resolve_place(net2024, "Valencia")
     usa = resolve_place(net2024, "USA")
     assert usa.kind == "country"
-    assert "cables in service" in usa.note
+    assert usa.note.startswith("its main exchange metro (")
+    assert usa.note.endswith("New York City, US")
     assert resolve_place(net2024, "Switzerland").kind == "country"  # landlocked: a metro
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("country", "metro", "rule"),
+    [
+        ("Germany", "frankfurt-am-main-de", "its main exchange metro"),  # not Rostock
+        ("United Kingdom", "london-gb", "its main exchange metro"),  # not Plymouth
+        ("Brazil", "sao-paulo-br", "its main exchange metro"),  # not Fortaleza
+        ("Senegal", "dakar-sn", "its best-connected metro"),  # no exchange capacity
+        ("Tonga", "nukualofa-to", "its best-connected metro"),
+    ],
+)
+def test_real_countries_are_their_main_exchange_metro(
+    net2024: Network, country: str, metro: str, rule: str
+) -> None:
+    p = resolve_place(net2024, country)
+    assert p.anchors == ((net2024.node_index(f"metro:{metro}"), 0.0),)
+    assert p.note.startswith(rule)
+
+
+@pytest.mark.realdata
+def test_real_country_before_the_exchange_data_or_without_land(net2024: Network) -> None:
+    assert resolve_place(net2024, "Germany").note == (
+        "its main exchange metro (162 Tbit/s of exchange ports in 2024), Frankfurt am Main, DE"
+    )
+    # 2009 is before the capacity series: the metro where most cables land
+    assert resolve_place(net2024.as_of(2009), "Germany").note.endswith("Rostock, DE")
+    assert resolve_place(net2024.without_land(), "Germany").note.endswith("Rostock, Germany")
 
 
 def test_resolve_country_only_takes_countries(sample: Network) -> None:

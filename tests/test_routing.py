@@ -250,7 +250,8 @@ def test_without_land_layer_a_metro_is_its_landing_points(land_net: Network) -> 
 def test_same_place_is_a_zero_length_route(land_net: Network) -> None:
     r = shortest_route(land_net, "Lagos", "lagos-ng")
     assert (r.rtt_ms, r.fibre_km, r.hops) == (0.0, 0.0, ())
-    # different names for one node: still zero (Nigeria is its best-connected metro)
+    # different names for one node: still zero (Nigeria is Lagos: no exchange data here,
+    # so its best-connected metro)
     r = shortest_route(land_net, "Nigeria", "Lagos, NG")
     assert (r.rtt_ms, r.hop_count) == (0.0, 0)
 
@@ -535,6 +536,19 @@ def test_lagos_frankfurt(net2024: Network) -> None:
         assert set(a.cable_ids).isdisjoint(b.cable_ids)
     m = rtt_matrix(net2024, metros=["Lagos", "Frankfurt"])
     assert m.iloc[0, 1] == pytest.approx(r.rtt_ms)
+
+
+@pytest.mark.realdata
+def test_a_country_is_a_route_end_where_its_exchanges_are(net2024: Network) -> None:
+    """Germany's round trip to Tokyo starts at Frankfurt am Main, its main exchange metro,
+    not at Rostock where most of its cables land; a matrix of countries agrees."""
+    r = shortest_route(net2024, "Germany", "Tokyo")
+    assert r.origin.note.startswith("its main exchange metro (")
+    assert r.metros[0] == "Frankfurt am Main, DE"
+    assert r.hops[0].from_name == "Frankfurt am Main, DE"
+    m = rtt_matrix(net2024, countries=["Germany", "United Kingdom"])
+    london = shortest_route(net2024, "Frankfurt", "London")
+    assert m.loc["Germany", "United Kingdom"] == pytest.approx(london.rtt_ms)
 
 
 @pytest.mark.realdata

