@@ -115,7 +115,10 @@ def test_hub_of_a_country_of_many_metros_is_refused(capsys) -> None:
     code, _, err = run(capsys, "hub", "UK", "--since", "2020")
     assert code == 2
     assert "error: 'UK' is a country (United Kingdom) of " in err
-    assert "metros, not one metro: name one of them, e.g. '" in err
+    assert (
+        "metros, not one metro: name one of them, e.g. 'London, GB', where routes to 'UK' end"
+        in err
+    )
 
 
 def test_risk_checks_its_countries_before_the_run(capsys) -> None:

@@ -83,7 +83,8 @@ def _metro(net: Network, text: str, strict: bool) -> Resolved:
 def _place_metro(net: Network, text: str, strict: bool) -> Resolved | None:
     """The metro a place name means: a metro under another spelling ("Odessa"), or a
     country or territory that is one metro ("Guam"); None for anything else. A country of
-    several metros is refused, naming its best-connected one."""
+    several metros is refused, naming the one a route to it ends at (its main exchange
+    metro or best-connected metro, rule 4 of :mod:`undersea.analysis.routes.places`)."""
     try:
         p = resolve_place(net, text, strict=strict)
     except (UnknownNameError, InvalidArgumentError, NoRouteError):
@@ -94,10 +95,10 @@ def _place_metro(net: Network, text: str, strict: bool) -> Resolved | None:
         return None
     m = net.metro(metro_id(node))
     n = int((metros["iso2"] == p.iso2).sum())
-    if p.kind == "country" and n > 1:  # "UK" is many metros, not its best-connected one
+    if p.kind == "country" and n > 1:  # "UK" is many metros, not the one routes end at
         raise InvalidArgumentError(
             f"{text!r} is a country ({p.name}) of {n} metros, not one metro: name one of "
-            f"them, e.g. '{m['name']}, {m['iso2']}' (its best-connected)"
+            f"them, e.g. '{m['name']}, {m['iso2']}', where routes to {text!r} end"
         )
     return Resolved("metro", str(m["metro_id"]), f"{m['name']}, {m['iso2']}", p.note)
 
