@@ -37,8 +37,9 @@ to its destination by the route of least delay
 that does not come back through the country (unless no other exists, rule C4): the
 model claims the first hop, and the rest is the likeliest path, not a provisioned
 one. With ``impact="connectivity"`` (the older answer) there is one route from the
-country's best-connected metro (:func:`~undersea.analysis.routes.places.resolve_place`)
-to each core metro (or each ``core`` metro given), the route of least delay, all equal.
+country's metro as a route end (its main exchange metro, else its best-connected:
+:func:`~undersea.analysis.routes.places.resolve_place`) to each core metro (or each
+``core`` metro given), the route of least delay, all equal.
 Shares are over those weighted routes: ``chokepoints`` (a segment of the route passes
 through the chokepoint's polygon, :func:`~undersea.geo.regions.segments_in_region`),
 ``foreign_metros`` (the route passes the metro node or one of its landing stations) and

@@ -41,7 +41,8 @@ from undersea.outputs.plots import plot_rtt_matrix
 __all__ = ["matrix", "route", "split_places"]
 
 _PLACE_HELP = (
-    "metro, city, landing point, country (ISO code or name), or a point 'LAT,LON'"
+    "metro, city, landing point, country (ISO code or name: its main exchange metro, else"
+    " where most cables land), or a point 'LAT,LON'"
     " (latitude first, as in cut --region) or 'lat=…,lon=…'"
 )
 
@@ -208,7 +209,11 @@ def matrix(
     ] = None,
     countries: Annotated[
         list[str] | None,
-        typer.Option("--countries", help="Countries (ISO code or name), comma-separated."),
+        typer.Option(
+            "--countries",
+            help="Countries (ISO code or name), comma-separated; each is its main exchange"
+            " metro, else where most cables land.",
+        ),
     ] = None,
     output: Annotated[
         Path | None,

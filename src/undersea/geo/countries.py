@@ -106,7 +106,7 @@ __all__ = [
 # fmt: off
 #: Parts of a country the data holds as one -> ISO alpha-2 (in :data:`ALIASES`): the
 #: country to every command that takes countries, but no place to route from: the
-#: country's best-connected metro may lie elsewhere (Plymouth for "Scotland").
+#: country's own metro (its main exchange metro, London for "Scotland") may lie elsewhere.
 PARTS: dict[str, str] = {
     "England": "GB", "Scotland": "GB", "Wales": "GB", "Northern Ireland": "GB",
     "Tahiti": "PF", "Svalbard": "NO", "Jan Mayen": "NO", "Chuuk": "FM", "Saipan": "MP",

@@ -20,9 +20,11 @@ beside the base network.
     share (as for ``severe``) otherwise: people without international capacity, in
     expectation.
 ``rtt``
-    Mean round trip (ms) from each target's best-connected metro to the nearest core
-    metro on the intact network (:func:`undersea.analysis.routes.routing.delay_graph`); no
-    hazard. A target that cannot reach the core counts ``plan_unreachable_rtt_ms``.
+    Mean round trip (ms) from each target's metro as a route end (its main exchange
+    metro, else its best-connected: :func:`~undersea.analysis.routes.places.resolve_country`)
+    to the nearest core metro on the intact network
+    (:func:`undersea.analysis.routes.routing.delay_graph`); no hazard. A target that
+    cannot reach the core counts ``plan_unreachable_rtt_ms``.
 
 Loss shares are measured against the **base** network (its capacity proxy, or what each
 target delivers before any failure), so a new cable that brings capacity of its own and

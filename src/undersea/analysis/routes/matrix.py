@@ -1,7 +1,8 @@
 """Round-trip-time matrices between many places: one multi-source Dijkstra, a DataFrame.
 
 :func:`rtt_matrix` resolves every place (metros by default, or countries: each country is
-its best-connected metro, see :mod:`undersea.analysis.routes.places`) and runs
+its main exchange metro, else its best-connected metro, as a route to it ends: see
+:mod:`undersea.analysis.routes.places`) and runs
 :func:`scipy.sparse.csgraph.dijkstra` once from all of them on the delay graph of
 :mod:`undersea.analysis.routes.routing` (same latency model and hop allowance as
 :func:`~undersea.analysis.routes.routing.shortest_route`, so a matrix cell equals that function's
@@ -57,11 +58,12 @@ def rtt_matrix(
         metro of the network (the landing points without a land layer) when both
         ``metros`` and ``countries`` are ``None``.
     countries
-        Countries (ISO2, ISO3 or names), each as its best-connected metro; rows and
-        columns are then labelled by the country's name. A known country with no metro
-        in this network (Antarctica, Somaliland; or one whose landing points a what-if
-        removed) gets a row and a column of ``NaN``, as a country with no route does; the
-        same holds for a country named in ``metros``.
+        Countries (ISO2, ISO3 or names), each as a route to it ends (its main exchange
+        metro, else its best-connected metro); rows and columns are then labelled by the
+        country's name. A known country with no metro in this network (Antarctica,
+        Somaliland; or one whose landing points a what-if removed) gets a row and a
+        column of ``NaN``, as a country with no route does; the same holds for a country
+        named in ``metros``.
     latency
         ``"calibrated"`` (the estimate) or ``"physical"`` (the floor), see
         :mod:`undersea.analysis.routes.latency`.
