@@ -15,6 +15,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
+from undersea._compat import lazy_exports
 from undersea._errors import (
     AmbiguousNameError,
     DataNotFoundError,
@@ -95,22 +96,7 @@ _LAZY = {
     "country_report": "undersea.outputs.report",
     "pull_data": "undersea.data.pull",
 }
-
-
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'undersea' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
-
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [  # the lazy names are listed too: ``from undersea import *`` and typing see them
     "AmbiguousNameError",
