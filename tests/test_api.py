@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import undersea
+from undersea import engine
 from undersea.network.synthetic import synthetic
 
 
@@ -13,9 +14,18 @@ def test_every_exported_name_resolves(name):
     assert getattr(undersea, name) is not None
 
 
+@pytest.mark.parametrize("name", sorted(engine.__all__))
+def test_every_engine_name_resolves(name):
+    # the engine package imports its names on first use (numba only when a kernel is wanted)
+    assert getattr(engine, name) is not None
+    assert name in dir(engine)
+
+
 def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         undersea.nope  # noqa: B018
+    with pytest.raises(AttributeError, match=r"'undersea\.engine' has no attribute 'nope'"):
+        engine.nope  # noqa: B018
 
 
 def test_bad_arguments_and_bad_scenarios_are_one_family():

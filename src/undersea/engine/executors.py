@@ -35,13 +35,18 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
 
 from undersea._errors import InvalidArgumentError
-from undersea.engine.kernels import HAVE_NUMBA, ImpactArrays, KernelOutput, run_batch
+
+if TYPE_CHECKING:
+    from undersea.engine.kernels import ImpactArrays, KernelOutput
+
+# The kernels (and numba with them) are imported where a batch runs, not here: choosing an
+# executor by name (the CLI's --executor, registered with every command) stays cheap.
 
 __all__ = [
     "EXECUTORS",
@@ -115,6 +120,8 @@ class Executor(Protocol):
 
 def _workers(workers: int | None) -> int:
     if workers is None:
+        from undersea.engine.kernels import HAVE_NUMBA
+
         if HAVE_NUMBA:
             import numba
 
@@ -127,6 +134,8 @@ def _workers(workers: int | None) -> int:
 
 @contextmanager
 def _numba_threads(n: int) -> Iterator[None]:
+    from undersea.engine.kernels import HAVE_NUMBA
+
     if not HAVE_NUMBA:  # pragma: no cover
         yield
         return
@@ -164,6 +173,8 @@ class LocalExecutor:
 
     def map_reduce(self, task: BatchTask[P], *, progress: Callable[[int], None] | None = None) -> P:
         """Run all batches of ``task`` here and merge their partials."""
+        from undersea.engine.kernels import run_batch
+
         n = _workers(self.workers)
         if task.n_batches <= 1 or n == 1:
             with _numba_threads(n):
@@ -181,6 +192,8 @@ def _sequential(task: BatchTask[P], kernel: Kernel, progress: Callable[[int], No
 
 
 def _threaded(task: BatchTask[P], n: int, progress: Callable[[int], None] | None) -> P:
+    from undersea.engine.kernels import run_batch
+
     kernel = partial(run_batch, parallel=False)
     acc = task.empty()
     pending: dict[Future[P], int] = {}
