@@ -926,7 +926,7 @@ def test_real_ranking_a_year_the_metric_does_not_cover_is_refused(
 
 @pytest.mark.realdata
 def test_real_hub_tables_name_countries_as_impact_does(real) -> None:
-    from undersea.analysis.impact import country_names
+    from undersea.analysis.countries import country_names
 
     assert country_names(real)["CIV"] == "Côte d'Ivoire"  # GeoNames says "Ivory Coast"
     r = hub_ranking(real, year=2024, by="cables").set_index("metro_id")

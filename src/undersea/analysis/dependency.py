@@ -62,10 +62,10 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, dijkstra, maximum_flow
 
 from undersea._errors import InvalidArgumentError, UnknownNameError
+from undersea.analysis.countries import country_names
 from undersea.analysis.impact import (
     IMPACT_MODELS,
     core_metros,
-    country_names,
     provisioned_hops,
 )
 from undersea.analysis.routes.places import resolve_country

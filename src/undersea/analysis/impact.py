@@ -66,6 +66,7 @@ from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 
 from undersea._errors import InvalidArgumentError, InvalidScenarioError, UnknownNameError
+from undersea.analysis.countries import country_names
 from undersea.analysis.flows import (
     FirstHop,
     FlowModel,
@@ -91,7 +92,6 @@ __all__ = [
     "classify_severity",
     "core_metros",
     "country_impact",
-    "country_names",
     "immediate_segments",
     "impact_model",
     "metro_impact",
@@ -238,17 +238,6 @@ def _core_nodes(
         mid = net.metro(name)["metro_id"]  # raises UnknownNameError with close matches
         out.append(int(node_ix.get_indexer([metro_node(mid)])[0]))
     return np.asarray(out, dtype=np.int32), tuple(str(x) for x in names)
-
-
-def country_names(net: Network) -> dict[str, str]:
-    """ISO3 -> the country's name in this network: the country layer's (Natural Earth,
-    ``"Côte d'Ivoire"``) where it has one, else the landing points' (the cable map's).
-    The one name source of impact, dependency and hub tables."""
-    lp = net.all_landing_points
-    names: dict[str, str] = dict(zip(lp["iso3"], lp["country"], strict=True))
-    if net.countries is not None:
-        names.update(dict(zip(net.countries["iso3"], net.countries["name"], strict=True)))
-    return names
 
 
 def _country_units(net: Network) -> tuple[pd.DataFrame, NDArray[np.int32]]:

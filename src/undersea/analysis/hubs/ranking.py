@@ -81,12 +81,12 @@ from undersea._errors import (
     InvalidScenarioError,
     UnknownNameError,
 )
+from undersea.analysis.countries import country_names
 from undersea.analysis.hubs.betweenness import (
     cached_betweenness,
     contracted_graph,
     metro_betweenness,
 )
-from undersea.analysis.impact import country_names
 from undersea.network.capacity import (
     cable_capacity_tbps,
     cable_rows,
@@ -167,7 +167,7 @@ def country_info() -> tuple[dict[str, str], dict[str, str]]:
 
 def country_labels(net: Network) -> dict[str, str]:
     """ISO3 -> a country's name in hub tables: the network's
-    (:func:`~undersea.analysis.impact.country_names`, as impact and dependency tables
+    (:func:`~undersea.analysis.countries.country_names`, as impact and dependency tables
     name it), else GeoNames'."""
     return {**country_info()[1], **country_names(net)}
 
