@@ -25,13 +25,17 @@ import pandas as pd
 
 from undersea._compat import import_optional
 from undersea._errors import InvalidArgumentError
-from undersea.analysis.planning.optimise import OBJECTIVE_METRIC, Plan, new_build_lines
 from undersea.network.core import Network
 from undersea.outputs.export import save_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from undersea.analysis.planning.optimise import Plan
+
+# The planning module (and the impact model's numba kernels behind it) is imported by the
+# plan's plots only: an RTT matrix or a hub chart is drawn without it.
 
 __all__ = [
     "new_figure",
@@ -448,6 +452,8 @@ def plot_plan(plan: Plan, path: Any = None, *, runner_ups: int = 5, margin_deg: 
     ``runner_ups`` other candidates dashed, the targets' landing points as dots; beside
     it the objective's metric per target before and after. Needs the ``plot`` extra.
     """
+    from undersea.analysis.planning.optimise import new_build_lines
+
     base = plan.base
     fig = blank_figure(10.0, 5.6)
     ax, bx = fig.subplots(1, 2, width_ratios=[2.2, 1.0])
@@ -505,6 +511,8 @@ def _draw_land(ax: Any, net: Network, targets: set[str]) -> None:
 
 
 def _bars(ax: Any, plan: Plan) -> None:
+    from undersea.analysis.planning.optimise import OBJECTIVE_METRIC
+
     metric = OBJECTIVE_METRIC[plan.objective]
     t = plan.targets
     y = np.arange(len(t))
