@@ -156,6 +156,45 @@ def test_python_dash_m(tmp_path):
     assert "undersea" in res.stdout
 
 
+#: What a command that does not run them must not import: numba (the batched kernels),
+#: scipy.stats (risk's intervals), matplotlib (plots); each costs a large part of a second.
+_HEAVY = ("numba", "scipy.stats", "matplotlib")
+_RUN_AND_LIST_HEAVY = f"""
+import sys
+from undersea.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print("heavy:", *sorted(m for m in {_HEAVY!r} if m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["cable", "WACS", "--sample"],
+        ["route", "Lagos", "London", "--sample"],
+        ["hubs", "--top", "3", "--sample"],
+    ],
+)
+def test_a_command_imports_only_what_it_runs(argv: list[str]) -> None:
+    """Registering every command imports no analysis it does not run: ``undersea route``
+    starts without numba, scipy.stats or matplotlib (a fresh interpreter each)."""
+    import subprocess
+    import sys
+
+    res = subprocess.run(
+        [sys.executable, "-c", _RUN_AND_LIST_HEAVY, *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines()[-1] == "heavy:"
+
+
 @pytest.mark.realdata
 def test_real_cable_and_landing(capsys, shared_data):
     code, out, _ = run(

@@ -7,16 +7,11 @@ so, as ``hubs`` and ``risk`` do.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
 
-from undersea.analysis.criticality import (
-    CountryCriticality,
-    country_criticality,
-    criticality,
-)
 from undersea.cli._app import app
 from undersea.cli._executors import LOCAL, ExecutorOpt, SchedulerOpt, WorkersOpt
 from undersea.cli._options import (
@@ -36,7 +31,9 @@ from undersea.cli._options import (
     tie_note,
 )
 from undersea.cli.failures import ImpactName, ImpactOpt
-from undersea.engine.executors import open_executor
+
+if TYPE_CHECKING:
+    from undersea.analysis.criticality import CountryCriticality
 
 __all__ = ["critical"]
 
@@ -127,6 +124,9 @@ def critical(
 
     Example: undersea critical --country Kenya --top 20
     """
+    from undersea.analysis.criticality import country_criticality, criticality
+    from undersea.engine.executors import open_executor
+
     kinds = [_KIND[k.value] for k in (kind or list(Kind))]
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     if country is None:

@@ -14,15 +14,13 @@ import math
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import pandas as pd
 import typer
 
 from undersea._errors import InvalidArgumentError
-from undersea.analysis.impact import country_impact, metro_impact, require_reachable
-from undersea.analysis.risk import risk
 from undersea.analysis.routes.places import countries_in
 from undersea.analysis.routes.routing import resolve_land_links
 from undersea.cli._app import app
@@ -46,7 +44,6 @@ from undersea.cli._options import (
     progress_bar,
     tie_note,
 )
-from undersea.engine.executors import open_executor
 from undersea.geo.regions import (
     Corridor,
     Region,
@@ -55,9 +52,7 @@ from undersea.geo.regions import (
     region_from_geojson,
 )
 from undersea.network.capacity import read_capacity_table
-from undersea.network.core import Network
 from undersea.network.demand import read_demand_table
-from undersea.scenarios.builders import Scenario
 from undersea.scenarios.builders import scenario as build_scenario
 from undersea.scenarios.hazards import (
     FAILURE_UNITS,
@@ -70,6 +65,13 @@ from undersea.scenarios.hazards import (
     load_hazard,
 )
 from undersea.scenarios.incidents import Incident, incident, incidents
+
+if TYPE_CHECKING:
+    from undersea.network.core import Network
+    from undersea.scenarios.builders import Scenario
+
+# The impact and risk models (numba kernels, scipy.stats) are imported by the commands that
+# run them, not here: registering the commands (undersea --help, route...) stays cheap.
 
 __all__ = [
     "CAPACITY_FIELDS",
@@ -345,6 +347,8 @@ def _emit_impact(
         demand=demand is not None,
         capacity=capacity is not None,
     )
+    from undersea.analysis.impact import country_impact, metro_impact
+
     table = (country_impact if by == "country" else metro_impact)(
         net,
         scenario,
@@ -841,6 +845,10 @@ def risk_command(
 
     Example: undersea risk --scenarios 100000 --seed 7 --model repeater --p 0.001,0.01,0.1
     """
+    from undersea.analysis.impact import require_reachable
+    from undersea.analysis.risk import risk
+    from undersea.engine.executors import open_executor
+
     _capacity_only(impact, rerouted=rerouted)
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     shown_countries = None if country is None else countries_in(net, country)  # before the run

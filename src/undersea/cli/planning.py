@@ -17,15 +17,12 @@ import pandas as pd
 import typer
 
 from undersea._errors import InvalidArgumentError
-from undersea.analysis.dependency import dependency, dependency_table
 from undersea.analysis.planning.candidates import (
     Candidate,
     apply_candidates,
     read_candidates,
     read_route,
 )
-from undersea.analysis.planning.comparison import compare
-from undersea.analysis.planning.optimise import plan
 from undersea.analysis.routes.routing import split_places
 from undersea.cli._app import app
 from undersea.cli._options import (
@@ -49,6 +46,9 @@ from undersea.cli._options import (
 )
 from undersea.cli.failures import ImpactName, ImpactOpt, hazard_text
 from undersea.network.whatif import check_capacity_tbps, check_rfs_year
+
+# The comparison, the optimiser and the dependency model (the impact model's numba kernels
+# behind them) are imported by the command that runs each, not here.
 
 __all__ = ["dependency_command", "plan_command", "whatif_command"]
 
@@ -250,6 +250,8 @@ def whatif_command(
 
     Example: undersea whatif --add-cable "Lagos,Marseille" --rfs 2027 --compare-routes "Lagos->Frankfurt"
     """  # noqa: E501
+    from undersea.analysis.planning.comparison import compare
+
     edits = _edits(
         add_cable or [],
         name or [],
@@ -414,6 +416,8 @@ def plan_command(
 
     Example: undersea plan --countries "Liberia,Sierra Leone,Guinea" --new-cables 2 --max-length 5000km --scenarios 20000 --seed 1
     """  # noqa: E501
+    from undersea.analysis.planning.optimise import plan
+
     cands = read_candidates(candidates) if candidates is not None else None
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     with progress_bar("candidate sets evaluated") as progress:
@@ -495,6 +499,8 @@ def dependency_command(
 
     Example: undersea dependency --country Senegal
     """
+    from undersea.analysis.dependency import dependency, dependency_table
+
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     if all_countries == (country is not None):
         raise InvalidArgumentError("give --country NAME or --all")

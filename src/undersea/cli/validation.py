@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import typer
 
-from undersea.analysis.validation import replay_incidents
 from undersea.cli._options import (
     DataDirOpt,
     Format,
@@ -77,6 +76,8 @@ def incident_validate(
 
     Example: undersea incident validate --format json
     """
+    from undersea.analysis.validation import replay_incidents  # the impact model: numba
+
     net = open_network(data_dir, snapshot, sample=sample)
     res = replay_incidents(net, impact=impact.value)
     if fmt is Format.json:
