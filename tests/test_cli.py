@@ -159,15 +159,30 @@ def test_python_dash_m(tmp_path):
 #: What a command that does not run them must not import: numba (the batched kernels),
 #: scipy.stats (risk's intervals), matplotlib (plots); each costs a large part of a second.
 _HEAVY = ("numba", "scipy.stats", "matplotlib")
-_RUN_AND_LIST_HEAVY = f"""
+#: What only building a network (topology, land layer) or interop needs: a network read
+#: from the cache, and a command that loads none, go without.
+_BUILD_ONLY = ("scipy.spatial", "pyproj", "networkx")
+_RUN_AND_LIST = f"""
 import sys
 from undersea.cli import main
 try:
     main(sys.argv[1:])
 except SystemExit as exc:
     assert not exc.code, exc.code
-print("heavy:", *sorted(m for m in {_HEAVY!r} if m in sys.modules))
+print("loaded:", *sorted(m for m in {(*_HEAVY, *_BUILD_ONLY)!r} if m in sys.modules))
 """
+
+
+def _loaded_after(*argv: str) -> set[str]:
+    """Which of the heavy modules a fresh interpreter has loaded after ``undersea ARGV``."""
+    import subprocess
+    import sys
+
+    res = subprocess.run(
+        [sys.executable, "-c", _RUN_AND_LIST, *argv], capture_output=True, text=True, check=False
+    )
+    assert res.returncode == 0, res.stderr
+    return set(res.stdout.splitlines()[-1].split()[1:])
 
 
 @pytest.mark.parametrize(
@@ -182,17 +197,12 @@ print("heavy:", *sorted(m for m in {_HEAVY!r} if m in sys.modules))
 def test_a_command_imports_only_what_it_runs(argv: list[str]) -> None:
     """Registering every command imports no analysis it does not run: ``undersea route``
     starts without numba, scipy.stats or matplotlib (a fresh interpreter each)."""
-    import subprocess
-    import sys
+    assert not _loaded_after(*argv) & set(_HEAVY)
 
-    res = subprocess.run(
-        [sys.executable, "-c", _RUN_AND_LIST_HEAVY, *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert res.returncode == 0, res.stderr
-    assert res.stdout.splitlines()[-1] == "heavy:"
+
+def test_help_imports_nothing_only_a_build_needs() -> None:
+    # nor what only building a network or interop needs (the sample above is built)
+    assert not _loaded_after("--help") & set(_BUILD_ONLY)
 
 
 @pytest.mark.realdata

@@ -28,15 +28,20 @@ import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from undersea._errors import InvalidArgumentError, UnderseaError
 from undersea.geo.sphere import chord_to_km, km_to_chord, unit_vectors
 from undersea.settings import Settings
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
+
+# scipy.spatial (a tenth of a second to import) is imported where a tree is built, not
+# here: every network imports this module for name_key, and a cached one builds no tree.
 
 __all__ = [
     "PART_OF_PARENT",
@@ -314,6 +319,8 @@ def load_gazetteer(min_population: int) -> Gazetteer:
     ids = _gazetteer_ids(name, iso2, pop, gid)
     alternates = np.empty(len(cities), dtype=object)
     alternates[:] = [c.get("alternatenames") or [] for c in cities]
+    from scipy.spatial import cKDTree
+
     return Gazetteer(
         min_population=min_population,
         geonameid=gid,
@@ -404,6 +411,8 @@ def _pairs_within(
     if len(valid) == 0 or tree.n == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0)
+    from scipy.spatial import cKDTree
+
     chord = km_to_chord(rule.radius_km, rule.earth_radius_km)
     pairs = cKDTree(xyz[valid]).sparse_distance_matrix(tree, chord, output_type="ndarray")
     return valid[pairs["i"]], pairs["j"], chord_to_km(pairs["v"], rule.earth_radius_km)
@@ -472,6 +481,8 @@ def nearest_pick(
     xyz: np.ndarray, iso2: np.ndarray, to_xyz: np.ndarray, to_iso2: np.ndarray, rule: MetroRule
 ) -> np.ndarray:
     """Nearest row of ``to_xyz`` in the same country (or a territory) within the radius."""
+    from scipy.spatial import cKDTree
+
     i, j, km = _pairs_within(xyz, cKDTree(to_xyz), rule)
     parent = np.array([TERRITORIES.get(c, c) for c in to_iso2], dtype="U2")
     keep = (to_iso2[j] == iso2[i]) | (parent[j] == iso2[i])

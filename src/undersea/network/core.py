@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -37,6 +36,9 @@ from undersea.network.years import (
 )
 from undersea.settings import Settings
 from undersea.tables import Provenance
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "Adjacency",
@@ -669,6 +671,8 @@ class Network:
     # ------------------------------------------------------------------ interop
     def to_networkx(self) -> nx.MultiGraph:
         """In-service segments as a NetworkX MultiGraph keyed by node id."""
+        import networkx as nx  # here: only interop needs it, and every start would pay
+
         g = nx.MultiGraph(provenance=self.provenance.as_dict(), year=self.year)
         for row in self.nodes.itertuples(index=False):
             g.add_node(row.node_id, kind=row.kind, lon=row.lon, lat=row.lat, iso3=row.iso3)

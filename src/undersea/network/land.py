@@ -47,14 +47,15 @@ import numpy as np
 import pandas as pd
 import shapely
 from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
-from scipy.spatial import ConvexHull, QhullError, cKDTree
 
 from undersea._errors import MalformedSourceError, UnknownNameError
 from undersea.geo.sphere import great_circle_km, lonlat_to_xyz
 from undersea.network.graph import metro_node
 from undersea.settings import Settings, get_settings
 from undersea.sources.keyed import read_rows, unique_keys
+
+# scipy.spatial and scipy.sparse.csgraph are imported by the rules that build the links,
+# not here: a network read from the cache has its land layer and builds nothing.
 
 __all__ = [
     "LINK_KINDS",
@@ -158,6 +159,8 @@ _BRIDGE_DEG = 0.1
 
 def _groups(polys: list[object]) -> np.ndarray:
     """Landmass label of each polygon part (parts within ``_BRIDGE_DEG`` are one)."""
+    from scipy.sparse.csgraph import connected_components
+
     tree = shapely.STRtree(polys)
     pairs = tree.query(polys, predicate="dwithin", distance=_BRIDGE_DEG)
     n = len(polys)
@@ -210,6 +213,9 @@ def _domestic_links(
     xyz: np.ndarray, iso2: np.ndarray, landmass: np.ndarray, s: Settings
 ) -> list[tuple[int, int]]:
     """Rule 2: per country and landmass, a spanning tree plus nearest-neighbour links."""
+    from scipy.sparse.csgraph import minimum_spanning_tree
+    from scipy.spatial import cKDTree
+
     pairs: set[tuple[int, int]] = set()
     keys = pd.Series(iso2.astype(str)) + "|" + pd.Series(landmass).astype(str)
     for idx in keys.groupby(keys).indices.values():
@@ -299,6 +305,8 @@ def _undrawn_border_links(
 def _delaunay_edges(xyz: np.ndarray) -> np.ndarray:
     """Edges (i < j) of the spherical Delaunay triangulation (the convex hull of unit
     vectors); empty when the points are too few or degenerate."""
+    from scipy.spatial import ConvexHull, QhullError
+
     if len(xyz) < 4:
         return np.zeros((0, 2), dtype=np.int64)
     try:

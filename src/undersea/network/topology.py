@@ -31,19 +31,24 @@ through traffic, as with the branching units of real systems.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from pyproj import Geod
 from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
-from scipy.spatial import cKDTree
 
 from undersea.geo.sphere import km_to_chord, lonlat_to_xyz, xyz_to_lonlat
 from undersea.settings import Settings, get_settings
 from undersea.tables import CableSnapshot
+
+if TYPE_CHECKING:
+    from pyproj import Geod
+
+# pyproj, scipy.spatial and scipy.sparse.csgraph are imported where a topology is built,
+# not here: a network read from the cache has its topology and builds nothing.
 
 __all__ = [
     "QualityReport",
@@ -52,8 +57,6 @@ __all__ = [
     "cable_topology",
     "geodesic_lengths",
 ]
-
-_GEOD = Geod(ellps="WGS84")
 
 #: segment kinds: drawn route, short stub to a landing point, inferred straight link
 DRAWN, STUB, INFERRED = "drawn", "stub", "inferred"
@@ -81,6 +84,13 @@ def _nearest_on_edges(
     return _angle_km(p[None, :], q, radius), t, q / np.linalg.norm(q, axis=1, keepdims=True)
 
 
+@functools.cache
+def _geod() -> Geod:
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
+
 def geodesic_lengths(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """WGS84 geodesic length (km) of each polyline in CSR form (coords, offsets)."""
     n = len(offsets) - 1
@@ -88,7 +98,7 @@ def geodesic_lengths(coords: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         return np.zeros(0)
     if len(coords) < 2:
         return np.zeros(n)
-    _, _, dist = _GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
+    _, _, dist = _geod().inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
     dist = np.asarray(dist) / 1000.0
     # pairs that straddle two polylines do not count
     is_last = np.zeros(len(coords) - 1, dtype=bool)
@@ -164,6 +174,9 @@ class _Graph:
 
 def _drawn_graph(parts: Sequence[np.ndarray], s: Settings) -> _Graph:
     """Vertices and edges of the drawn lines, near-coincident vertices merged (rule 1)."""
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
     xyz = [lonlat_to_xyz(np.asarray(p, dtype=float).reshape(-1, 2)) for p in parts]
     sizes = [len(x) for x in xyz]
     pts = np.concatenate(xyz) if xyz else np.zeros((0, 3))
@@ -202,6 +215,8 @@ def _join_free_ends(g: _Graph, landing_xyz: np.ndarray, s: Settings) -> None:
     deg = g.degree()
     ends = np.flatnonzero(deg == 1)
     if len(landing_xyz):
+        from scipy.spatial import cKDTree
+
         near = cKDTree(landing_xyz).query(np.asarray(g.xyz)[ends])[0]
         ends = ends[near > km_to_chord(s.landing_snap_km, s.earth_radius_km)]
     for end in ends:
@@ -236,6 +251,8 @@ def _attach_landings(g: _Graph, ids: Sequence[str], landing_xyz: np.ndarray, s: 
 
 def _join_components(g: _Graph) -> None:
     """Rule 4: minimum spanning tree of inferred links over pieces that do not touch."""
+    from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
+
     n = len(g.xyz)
     e = np.asarray(g.edges, dtype=np.int64).reshape(-1, 2)
     adj = coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))

@@ -38,7 +38,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
@@ -48,7 +47,11 @@ from undersea._errors import OutputError, UnknownNameError
 from undersea.geo.geojson import split_antimeridian
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from undersea.network.core import Network
+
+# networkx is imported by the GraphML functions only: every command imports this module.
 
 __all__ = [
     "FORMATS",
@@ -649,6 +652,8 @@ def _edge_graph(df: pd.DataFrame) -> nx.MultiGraph:
             "format graphml needs an edge table with 'u' and 'v' columns (segments, links); "
             "use `undersea export network --format graphml` for the whole network"
         )
+    import networkx as nx
+
     g = nx.MultiGraph()
     attrs = [c for c in df.columns if c not in ("u", "v")]
     for rec in _records(_plain(df)):
@@ -659,6 +664,8 @@ def _edge_graph(df: pd.DataFrame) -> nx.MultiGraph:
 def write_graphml(g: nx.Graph, path: Target) -> None:
     """Write a NetworkX graph to GraphML (attributes made storable, see
     :func:`graph_for_graphml`), atomically; ``None`` writes to standard output."""
+    import networkx as nx
+
     clean = graph_for_graphml(g)
     if path is None or hasattr(path, "write"):
         buf = io.BytesIO()
@@ -687,6 +694,8 @@ def network_to_graphml(net: Network, path: Target) -> None:
 
 def read_graphml(path: str | os.PathLike[str]) -> nx.Graph:
     """Read a GraphML file; graphs written from a MultiGraph come back as one, with keys."""
+    import networkx as nx
+
     try:
         g = nx.read_graphml(path)
         if g.graph.get("multigraph") and not g.is_multigraph():
