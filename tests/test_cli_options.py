@@ -6,7 +6,15 @@ import pandas as pd
 import pytest
 
 from undersea.cli import main
-from undersea.cli._options import Format, _fitting, console, emit_table, number_text, tie_note
+from undersea.cli._options import (
+    Format,
+    _fitting,
+    console,
+    emit_table,
+    number_text,
+    share_text,
+    tie_note,
+)
 
 
 @pytest.mark.parametrize(
@@ -206,3 +214,38 @@ def test_impact_table_keeps_its_figures_whole(capsys, monkeypatch, width, hidden
     assert max(len(line) for line in out.splitlines()) <= width
     note = f"+{len(hidden)} column(s) not shown: {', '.join(hidden)} (--format csv or json)"
     assert (note in out) is bool(hidden)
+
+
+@pytest.mark.parametrize(
+    ("share", "digits", "shown"),
+    [
+        (0.0027195576, 0, "0.3%"),  # not "0%"
+        (0.00027195576, 0, "0.03%"),
+        (0.0049, 0, "0.5%"),
+        (0.005, 0, "1%"),  # halves away from zero, as the web's pct
+        (0.025, 0, "3%"),
+        (0.38, 0, "38%"),
+        (0.995, 0, "99.5%"),  # not "100%"
+        (0.9996, 0, "99.96%"),
+        (0.00004, 1, "0.004%"),
+        (0.0, 1, "0%"),  # zero is "0%" at any precision
+        (0.1667, 2, "16.67%"),
+        (float("nan"), 0, ""),
+    ],
+)
+def test_share_text(share: float, digits: int, shown: str) -> None:
+    assert share_text(share, digits=digits) == shown
+
+
+def test_dependency_shows_a_small_share_that_is_not_zero(capsys, monkeypatch) -> None:
+    """Ghana's routes abroad cross Gibraltar 0.027 % of the time: the table said "0%"."""
+    import json
+
+    main(["dependency", "--sample", "--country", "Ghana", "--format", "json"])
+    share = {r["id"]: r["share"] for r in json.loads(capsys.readouterr().out)["chokepoints"]}
+    assert 0 < share["gibraltar"] < 0.005
+    monkeypatch.setattr(console, "_width", 120)  # every column on one line
+    main(["dependency", "--sample", "--country", "Ghana"])
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("│ gibraltar "))
+    assert row.split("│")[3].strip() == "0.03%"

@@ -28,6 +28,7 @@ from undersea.cli._options import (
     number_text,
     open_network,
     progress_bar,
+    share_text,
     tie_note,
 )
 from undersea.cli.failures import ImpactName, ImpactOpt
@@ -76,7 +77,7 @@ def _critical_display(df: pd.DataFrame) -> pd.DataFrame:
         k = df.loc[seg, "id"].astype(str).str.rsplit(":", n=1).str[-1]
         out.loc[seg, "name"] = out.loc[seg, "name"].astype(str) + ":" + k
     if "lost_share" in out:
-        out["lost_share"] = out["lost_share"].map(lambda x: f"{x:.0%}")
+        out["lost_share"] = out["lost_share"].map(share_text)
     if "severity" in out:
         out["severity"] = out["severity"].astype(str)
     first = [c for c in ("rank", "name", "score") if c in out]  # what a narrow terminal shows

@@ -42,6 +42,7 @@ from undersea.cli._options import (
     number_text,
     open_network,
     progress_bar,
+    share_text,
     tie_note,
 )
 from undersea.geo.regions import (
@@ -249,7 +250,7 @@ def _display(df: pd.DataFrame, by: str, reported: Sequence[str] | None = None) -
         {
             **{k: df[k].astype(str) for k in key},
             "severity": df["severity"].astype(str),
-            "lost": [f"{x:.0%}" for x in df["lost_share"]],
+            "lost": [share_text(x) for x in df["lost_share"]],
             "cables": [
                 f"{a} → {b}" for a, b in zip(df["cables_before"], df["cables_after"], strict=True)
             ],
@@ -265,7 +266,7 @@ def _display(df: pd.DataFrame, by: str, reported: Sequence[str] | None = None) -
             out.columns.get_loc("lost") + 1,
             "rerouted",
             [
-                f"{s} {x:.0%}"
+                f"{s} {share_text(x)}"
                 for s, x in zip(
                     df["severity_rerouted"].astype(str), df["lost_share_rerouted"], strict=True
                 )
@@ -718,9 +719,17 @@ def _p_values(text: str | None) -> float | tuple[float, ...] | None:
     return ps[0] if len(ps) == 1 else ps
 
 
+def _interval_text(share: float, low: float, high: float, *, digits: int) -> str:
+    """A share with its interval as risk's tables show it: ``45.2% (43.7%-46.7%)``."""
+    return (
+        f"{share_text(share, digits=digits)} ({share_text(low, digits=digits)}-"
+        f"{share_text(high, digits=digits)})"
+    )
+
+
 def _risk_display(df: pd.DataFrame) -> pd.DataFrame:
     def pct(p: Any, lo: Any, hi: Any) -> list[str]:
-        return [f"{a:.1%} ({b:.1%}-{c:.1%})" for a, b, c in zip(p, lo, hi, strict=True)]
+        return [_interval_text(a, b, c, digits=1) for a, b, c in zip(p, lo, hi, strict=True)]
 
     out = pd.DataFrame(
         {
@@ -735,7 +744,9 @@ def _risk_display(df: pd.DataFrame) -> pd.DataFrame:
     )
     if "p_severe_rerouted" in df:  # the capacity model's second horizon (intervals: json)
         pairs = zip(df["p_severe_rerouted"], df["expected_lost_share_rerouted"], strict=True)
-        out["rerouted: P severe; loss"] = [f"{a:.1%}; {b:.1%}" for a, b in pairs]
+        out["rerouted: P severe; loss"] = [
+            f"{share_text(a, digits=1)}; {share_text(b, digits=1)}" for a, b in pairs
+        ]
     out["cables"] = df["cables_before"]
     return out
 
@@ -911,9 +922,9 @@ def _infrastructure_display(df: pd.DataFrame) -> pd.DataFrame:
             "measure": df["metric"],
             "of": df["count"],
             "mean": [
-                f"{m:.2%} ({lo:.2%}-{hi:.2%})"
+                _interval_text(m, lo, hi, digits=2)
                 for m, lo, hi in zip(df["fraction"], df["low"], df["high"], strict=True)
             ],
-            "sd per scenario": [f"{v:.1%}" for v in df["sd"]],
+            "sd per scenario": [share_text(v, digits=1) for v in df["sd"]],
         }
     )

@@ -42,6 +42,7 @@ from undersea.cli._options import (
     number_text,
     open_network,
     progress_bar,
+    share_text,
     tie_note,
 )
 from undersea.cli.failures import ImpactName, ImpactOpt, hazard_text
@@ -319,7 +320,10 @@ def _risk_display(df: pd.DataFrame | None, top: int) -> pd.DataFrame | None:
 
     def pair(col: str) -> list[str]:
         b, a = rows[f"{col}_before"], rows[f"{col}_after"]
-        return ["–" if np.isnan(x) else f"{x:.1%} → {y:.1%}" for x, y in zip(b, a, strict=True)]
+        return [
+            "–" if np.isnan(x) else f"{share_text(x, digits=1)} → {share_text(y, digits=1)}"
+            for x, y in zip(b, a, strict=True)
+        ]
 
     out = {"iso2": rows["iso2"], "name": rows["name"]}
     if later:
@@ -529,7 +533,7 @@ def dependency_command(
         shown = df.head(top).copy()
         for col in ("share", "exit_share"):
             if col in shown:
-                shown[col] = [f"{x:.0%}" for x in shown[col]]
+                shown[col] = [share_text(x) for x in shown[col]]
         emit_table(shown, fmt, title=title)
         if tied := tie_note(df["share"], top):
             console.print(f"{tied} (same share as the last row shown; --top shows more)")

@@ -23,6 +23,7 @@ from undersea.cli._options import (
     emit_json,
     emit_table,
     open_network,
+    share_text,
 )
 from undersea.cli.failures import ImpactName, ImpactOpt, incident_app
 
@@ -30,7 +31,7 @@ __all__ = ["incident_validate"]
 
 
 def _pct(x: Any) -> str:
-    return "" if x is None or pd.isna(x) else f"{x:.0%}"
+    return "" if x is None or pd.isna(x) else share_text(x)
 
 
 def _display(incidents: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
