@@ -249,3 +249,45 @@ def test_dependency_shows_a_small_share_that_is_not_zero(capsys, monkeypatch) ->
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if line.startswith("│ gibraltar "))
     assert row.split("│")[3].strip() == "0.03%"
+
+
+_INTERVAL = r"\d+(\.\d+)?% \(\d+(\.\d+)?%-\d+(\.\d+)?%\)"
+
+
+@pytest.mark.parametrize(
+    ("width", "rerouted", "hidden"),
+    [
+        (80, False, ["expected loss", "cables"]),
+        (80, True, ["expected loss", "rerouted: P severe; loss", "cables"]),
+        (120, False, []),
+        (120, True, ["cables"]),
+    ],
+)
+def test_risk_table_keeps_its_intervals_whole(capsys, monkeypatch, width, rerouted, hidden):
+    """`risk` at 80 columns folded "45.2% (43.7%-46.7%)" into "45.2%" / "(43.7%-46.7%" /
+    ")"; now each figure stays on one line, and what does not fit is named."""
+    import re
+
+    # the console's own width: under xdist COLUMNS is read once, when the console is made
+    monkeypatch.setattr(console, "_width", width)
+    main(["risk", "--sample", "-n", "300", "--top", "5", *(["--rerouted"] * rerouted)])
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("│ ") and "%" in line]
+    countries, infrastructure = rows[:5], rows[5:]
+    assert len(infrastructure) == 3
+    for row in countries:
+        cells = [c.strip() for c in row.split("│")[1:-1]]
+        assert all(re.fullmatch(_INTERVAL, c) for c in cells[2:4]), cells
+        if "expected loss" not in hidden:
+            assert re.fullmatch(_INTERVAL, cells[4]), cells
+        if "cables" not in hidden:
+            assert cells[-1].isdigit(), cells
+        if rerouted and "expected loss" not in hidden:
+            assert re.fullmatch(r"\d+(\.\d+)?%; \d+(\.\d+)?%", cells[5]), cells
+    for row in infrastructure:
+        cells = [c.strip() for c in row.split("│")[1:-1]]
+        assert re.fullmatch(_INTERVAL, cells[2]), cells
+        assert re.fullmatch(r"\d+(\.\d+)?%", cells[3]), cells
+    assert max(len(line) for line in out.splitlines()) <= width
+    note = f"+{len(hidden)} column(s) not shown: {', '.join(hidden)}"
+    assert (note in " ".join(out.split())) is bool(hidden)

@@ -903,8 +903,13 @@ def risk_command(
         f"hazard {hazard_text(result.hazard)}, executor {result.executor}",
         markup=False,
     )
+    figures = ["P isolated", "P severe or worse", "expected loss", "rerouted: P severe; loss"]
     emit_table(
-        _risk_display(df), fmt, title=f"Risk per country ({result.confidence:.0%} intervals)"
+        _risk_display(df),
+        fmt,
+        title=f"Risk per country ({result.confidence:.0%} intervals)",
+        fit=True,
+        whole=[*figures, "cables"],
     )
     if tied:
         console.print(f"{tied} (same risk as the last row shown; --top shows more)")
@@ -913,6 +918,8 @@ def risk_command(
             _infrastructure_display(result.infrastructure),
             fmt,
             title=f"Infrastructure ({result.confidence:.0%} intervals of the mean)",
+            fit=True,
+            whole=["of", "mean", "sd per scenario"],
         )
 
 
