@@ -466,6 +466,31 @@ def test_panels_show_measured_numbers_by_the_cli_rule(page: Any) -> None:
     assert "0 of 24.7 Gbit/s" in page.inner_text("#impact-table tbody tr[data-row='COD']")
 
 
+@pytest.mark.parametrize("digits", [0, 1, 2])
+def test_shares_read_by_the_cli_rule(page: Any, digits: int) -> None:
+    """The page's pct is the CLI's share_text: no share but zero reads 0 %, none but the
+    whole 100 % (0.0004 read "0.0%", 0.996 "100%"), halves rounded alike."""
+    import html
+    import random
+
+    from undersea.cli._options import share_text
+
+    rng = random.Random(digits)
+    shares = [0.0, 1.0, 0.38, 0.0004, 0.003, 0.005, 0.025, 0.995, 0.9996, 2e-7, 0.9999999]
+    shares += [-0.003, 1.25, 1 - 1e-16, 0.000125, 0.00015]
+    shares += [rng.random() * 10.0 ** -rng.randint(0, 6) for _ in range(200)]
+    shares += [1 - rng.random() * 10.0 ** -rng.randint(0, 6) for _ in range(200)]
+    shares += [round(rng.random(), rng.randint(2, 6)) for _ in range(200)]  # ties
+    shown = page.evaluate(
+        """async ([shares, digits]) => {
+          const { pct } = await import('/static/js/table.js');
+          return shares.map((v) => pct(v, digits));
+        }""",
+        [shares, digits],
+    )
+    assert shown == [html.escape(share_text(v, digits=digits)) for v in shares]
+
+
 def _refused(page: Any, field: str, typed: str) -> str:
     """Type ``typed`` in the route panel's ``field`` and press Enter: the panel's error, with
     no stale route left drawn."""

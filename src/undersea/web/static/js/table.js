@@ -91,7 +91,23 @@ export function fmt(v, digits) {
   return String(Number(v.toPrecision(3)));
 }
 
-export function pct(v) {
+// A share (0 to 1) in percent: the CLI's one rule for shares (share_text in
+// cli/_options.py), to `digits` decimals (whole percent by default), and no share but zero
+// reads 0%, none but the whole reads 100%: a share that would round to either gets the
+// fewest further decimals that show it is neither (0.3%, 0.04%, 99.6%), down to 0.0001%
+// ("<0.0001%", ">99.9999%" beyond); within 1e-12 of zero or the whole (floating-point
+// rounding) it is "0%" or "100%". toFixed rounds halves away from zero, as share_text does.
+export function pct(v, digits = 0) {
   if (v == null || Number.isNaN(v)) return "–";
-  return `${(100 * v).toFixed(v > 0 && v < 0.01 ? 1 : 0)}%`;
+  const sign = v < 0 ? "-" : "";
+  const m = Math.abs(100 * v);
+  if (m < 1e-10) return "0%"; // not "-0%"
+  if (Math.abs(m - 100) < 1e-10) return `${sign}100%`;
+  for (let d = digits; d <= 4; d++) {
+    const text = m.toFixed(d);
+    if (Number(text) !== 0 && Number(text) !== 100) return `${sign}${text}%`;
+  }
+  const less = (m < 50 || m > 100) === v > 0; // the bound is nearer zero than v
+  const bound = m < 50 ? "0.0001" : m < 100 ? "99.9999" : "100.0001";
+  return `${less ? "&lt;" : "&gt;"}${sign}${bound}%`;
 }
