@@ -29,8 +29,11 @@ Every command prints one line and exits non-zero on a user error; `--help` on an
 shows what is below. Tables go to the terminal (`--format table`), JSON or CSV; `undersea
 export` and `--output FILE` write files (CSV, JSON, Parquet, GeoParquet, GeoJSON, GraphML).
 A table shows a number in whole units with thousands commas from 100 on and to three
-significant digits below (0.00527, never 0.0 for a value that is not zero), a time in ms
-to 0.1 ms, a coordinate (a column named lon, lat, longitude or latitude, in `sql` too) to
+significant digits below (0.00527, never 0.0 for a value that is not zero), a share in
+whole percent (risk's and plan's to 0.1 %, risk's infrastructure means to 0.01 %) with the
+decimals that show a share is neither 0 nor the whole where it would round to either
+(0.3 %, 0.04 %, 99.6 %: only zero reads 0 %, only the whole 100 %), a time in ms to
+0.1 ms, a coordinate (a column named lon, lat, longitude or latitude, in `sql` too) to
 0.01°; JSON and CSV keep every digit.
 
 Two options are strict about different things. `undersea --strict-data COMMAND` (before the
