@@ -230,6 +230,7 @@ def test_impact_table_keeps_its_figures_whole(capsys, monkeypatch, width, hidden
         (0.00004, 1, "0.004%"),
         (0.0, 1, "0%"),  # zero is "0%" at any precision
         (0.1667, 2, "16.67%"),
+        (0.12, 5, "12.00000%"),  # a precision past 0.0001 % is kept
         (float("nan"), 0, ""),
     ],
 )

@@ -380,7 +380,7 @@ def share_text(v: float, *, digits: int = 0) -> str:
         return "0%"  # not "-0%"
     if abs(m - 100) < 1e-10:
         return f"{sign}100%"
-    for d in range(digits, 5):
+    for d in range(digits, max(digits, 4) + 1):
         text = f"{Decimal(m).quantize(Decimal(1).scaleb(-d), ROUND_HALF_UP):f}"
         if float(text) not in (0, 100):
             return f"{sign}{text}%"

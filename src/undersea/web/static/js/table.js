@@ -103,7 +103,7 @@ export function pct(v, digits = 0) {
   const m = Math.abs(100 * v);
   if (m < 1e-10) return "0%"; // not "-0%"
   if (Math.abs(m - 100) < 1e-10) return `${sign}100%`;
-  for (let d = digits; d <= 4; d++) {
+  for (let d = digits; d <= Math.max(digits, 4); d++) {
     const text = m.toFixed(d);
     if (Number(text) !== 0 && Number(text) !== 100) return `${sign}${text}%`;
   }
