@@ -312,3 +312,16 @@ def test_cables_by_year_chart_ticks_whole_numbers(monkeypatch: pytest.MonkeyPatc
     drawn[0].canvas.draw()
     for ticks in (ax.get_xticks(), ax.get_yticks()):
         assert all(float(t).is_integer() for t in ticks), ticks
+
+
+def test_report_shares_follow_the_table_rule() -> None:
+    """A report's shares read as the CLI's tables read them (share_text, to 0.1 %): a
+    share that is not zero never reads 0.0 % (it did, formatted on its own)."""
+    from undersea.outputs.report import _fmt
+
+    assert [_fmt(v, "pct") for v in (0.452, 0.0004, 0.0, 0.99996)] == [
+        "45.2%",
+        "0.04%",
+        "0%",
+        "99.996%",
+    ]

@@ -54,6 +54,7 @@ from undersea._errors import (
     UnderseaError,
     UnknownNameError,
 )
+from undersea._numbers import share_text
 from undersea.network.core import check_year_range
 from undersea.outputs import report_figures as figs
 from undersea.outputs.export import _atomic_write, check_output_path
@@ -125,7 +126,7 @@ def _fmt(v: Any, kind: str) -> str:
     if v is None or v is pd.NA or (isinstance(v, float) and not np.isfinite(v)):
         return "∞" if isinstance(v, float) and np.isinf(v) else ""
     if kind == "pct":
-        return f"{100 * float(v):.1f} %"
+        return share_text(float(v), digits=1)
     if kind == "km":
         return f"{float(v):,.0f}"
     if kind == "ms":

@@ -81,6 +81,7 @@ from undersea._errors import (
     NoRouteError,
     UnknownNameError,
 )
+from undersea._numbers import number_text
 from undersea.geo.countries import (
     CountryIndex,
     country_error,
@@ -696,10 +697,10 @@ def _country_node(net: Network, cand: np.ndarray, iso2: str) -> tuple[int, str]:
 
 
 def _rate_text(gbps: float) -> str:
-    """A capacity as a note says it, in Gbit/s, or Tbit/s from 1,000 Gbit/s: whole units
-    from 100, three significant digits below (the tables' number rule)."""
+    """A capacity as a note says it, in Gbit/s, or Tbit/s from 1,000 Gbit/s, by the
+    tables' number rule (:func:`undersea._numbers.number_text`)."""
     v, unit = (gbps / 1e3, "Tbit/s") if gbps >= 1e3 else (gbps, "Gbit/s")
-    return f"{v:,.0f} {unit}" if v >= 100 else f"{v:.3g} {unit}"
+    return f"{number_text(v)} {unit}"
 
 
 _EXCHANGE_GBPS: dict[int, tuple[weakref.ref[Any], dict[int, tuple[np.ndarray, int | None]]]] = {}
