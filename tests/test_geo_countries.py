@@ -204,6 +204,8 @@ def test_names_people_type(name: str, iso2: str) -> None:
         ("Dem. Rep. Congo", "CD", "DR Congo"),  # CLDR's "Congo - Kinshasa"
         ("Congo", "CG", "Republic of the Congo"),  # written out, but two countries' name
         ("N. Cyprus", "XN", "Northern Cyprus"),  # no CLDR name: abbreviations spelled out
+        ("Macedonia", "MK", "North Macedonia"),  # renamed in 2019: CLDR's current name
+        ("eSwatini", "SZ", "Eswatini"),
         ("Saint Lucia", "LC", "Saint Lucia"),  # written out: kept
         ("Hong Kong", "HK", "Hong Kong"),  # not CLDR's "Hong Kong SAR China"
         ("Macao", "MO", "Macao"),

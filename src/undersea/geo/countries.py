@@ -496,6 +496,12 @@ def _label(name: str, iso2: str) -> str:
 _ABBREVIATED = re.compile(r"\w\.(?=\s|$)|\bSt-")
 
 
+#: Countries renamed since Natural Earth's names were set, whose old name a table should not
+#: show: North Macedonia (the Prespa agreement, 2019; Natural Earth says "Macedonia") and
+#: Eswatini (2018; Natural Earth writes "eSwatini"). ISO 3166-1 and CLDR give the new names.
+_RENAMED = frozenset({"MK", "SZ"})
+
+
 def country_display_name(name: str, iso2: str) -> str:
     """How tables name a country: the source's ``name`` where it is written out, else the
     country's English name from the Unicode CLDR (by :mod:`babel`).
@@ -508,7 +514,8 @@ def country_display_name(name: str, iso2: str) -> str:
     CLDR's ``"Congo - Kinshasa"``) is the name :data:`AMBIGUOUS` gives the country
     (``"DR Congo"``, ``"Republic of the Congo"``). A code CLDR does not have (the
     pseudo-code of ``"N. Cyprus"``) keeps the name with Natural Earth's abbreviations
-    spelled out (``"Northern Cyprus"``).
+    spelled out (``"Northern Cyprus"``). A country whose name the source predates
+    (:data:`_RENAMED`) takes CLDR's name too (``"Macedonia"`` is ``"North Macedonia"``).
 
     >>> country_display_name("S. Sudan", "SS"), country_display_name("Hong Kong", "HK")
     ('South Sudan', 'Hong Kong')
@@ -517,7 +524,7 @@ def country_display_name(name: str, iso2: str) -> str:
     >>> country_display_name("St. Vin. and Gren.", "VC"), country_display_name("N. Cyprus", "XN")
     ('Saint Vincent and Grenadines', 'Northern Cyprus')
     """
-    if _ABBREVIATED.search(name):
+    if _ABBREVIATED.search(name) or iso2 in _RENAMED:
         name = _cldr_english().get(iso2) or " ".join(
             _SPELLED_OUT.get(w.casefold(), w) for w in name.split()
         )
