@@ -18,9 +18,10 @@ Decisions worth knowing:
   from the Unicode CLDR where Natural Earth abbreviates (a word ending in a full stop, or
   ``St-``): ``"S. Sudan"`` is ``"South Sudan"``, ``"Marshall Is."`` ``"Marshall
   Islands"``, ``"St. Kitts and Nevis"`` ``"Saint Kitts and Nevis"``; the two Congos are
-  ``"DR Congo"`` and ``"Republic of the Congo"``
-  (:func:`undersea.geo.countries.country_display_name`). Natural Earth's spellings still
-  name the country to every command (``"S. Sudan"`` is South Sudan).
+  ``"DR Congo"`` and ``"Republic of the Congo"``, and North Macedonia and Eswatini go by
+  their current names (:func:`undersea.geo.countries.country_display_name`). Natural
+  Earth's spellings still name the country to every command (``"S. Sudan"`` is South
+  Sudan).
 - Features with no ISO code get a pseudo-code from ISO 3166's user-assigned range, listed
   in :data:`PSEUDO_CODES` (Kosovo's XK/XKX is the one the EU, IMF and World Bank use; the
   others are local to undersea). Their ``iso_numeric`` is ``""``, which is how to filter
