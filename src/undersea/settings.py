@@ -238,9 +238,9 @@ class Settings:
     #: Monte Carlo: confidence level of the intervals (Wilson for probabilities, Wilson on
     #: an effective sample size for the expected lost share).
     risk_confidence: float = 0.95
-    #: Places (:mod:`undersea.analysis.places`): a name borne by several places means the
-    #: most important one (:func:`~undersea.analysis.places.importance`: GeoNames
-    #: population, capital, cables, exchanges) when it is at least this many times as
+    #: Places (:mod:`undersea.analysis.routes.places`): a name borne by several places means
+    #: the most important one (:func:`~undersea.analysis.routes.place_names.importance`:
+    #: GeoNames population, capital, cables, exchanges) when it is at least this many times as
     #: important as the next ("Geneva": Switzerland 202 k people and an exchange, Illinois
     #: 22 k; "San Jose": California 997 k and 2 exchanges, Costa Rica's capital 335 k and 1).
     #: Otherwise, or with ``strict``, the name is ambiguous and the candidates are listed.

@@ -22,14 +22,10 @@ import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
 from undersea._errors import InvalidArgumentError, NoRouteError
+from undersea.analysis.routes.anchors import _node_place
 from undersea.analysis.routes.latency import LatencyModel, latency_model
-from undersea.analysis.routes.places import (
-    Place,
-    _country_name,
-    _node_place,
-    country_code,
-    resolve_place,
-)
+from undersea.analysis.routes.lookups import _country_name
+from undersea.analysis.routes.places import Place, country_code, resolve_place
 from undersea.analysis.routes.routing import _build, _mask, latency_assumptions
 from undersea.network.core import Network
 from undersea.settings import Settings
