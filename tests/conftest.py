@@ -161,9 +161,10 @@ COAST_METROS = [
 ]
 
 
-def coast_network(borders, *, metros=COAST_METROS, settings=None):
-    """The coast's ``trunk`` and ``spur`` cables with hand-made metros, backhaul and the
-    given border links ``(metro a, metro b, km)``: impact tests control every land link."""
+def coast_network(borders, *, metros=COAST_METROS, settings=None, snapshot=None):
+    """The coast's ``trunk`` and ``spur`` cables (or ``snapshot``'s) with hand-made metros,
+    backhaul and the given border links ``(metro a, metro b, km)``: impact tests control
+    every land link."""
     import pandas as pd
 
     from undersea.network.core import Network
@@ -172,7 +173,7 @@ def coast_network(borders, *, metros=COAST_METROS, settings=None):
     from undersea.network.topology import build_topology
     from undersea.settings import get_settings
 
-    snap = make_snapshot(
+    snap = snapshot or make_snapshot(
         cables=[("trunk", 2000, 2000.0), ("spur", 2015, 500.0)],
         landings=COAST_LANDINGS,
         lines=COAST_LINES,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -212,7 +214,6 @@ def test_a_countrys_border_links_are_its_single_points(borders: Network) -> None
     gh = country_criticality(borders, "Ghana", core=["dakar-sn"], impact="connectivity")
     row = gh.single.set_index("id").loc[GH_NG_LINK]
     assert row["severity"] == "none"
-    assert not (gh.pairs[["kind_a", "kind_b"]] == "land_link").any().any()  # pairs: no links
 
 
 def test_land_links_on_the_gpu_algorithm(borders: Network, monkeypatch) -> None:
@@ -226,3 +227,161 @@ def test_land_links_on_the_gpu_algorithm(borders: Network, monkeypatch) -> None:
         args = {"core": ["dakar-sn"], "kinds": ["land_link", "cable"], "impact": impact}
         on_gpu = criticality(borders, executor=gpu.GpuExecutor(), **args)
         assert on_gpu.equals(criticality(borders, executor=LocalExecutor(), **args))
+
+
+# --------------------------------------------------------------------------- pairs with land links
+
+#: Burkina Faso behind two border links, neither critical alone (its traffic split evenly).
+TWO_BORDERS = [("accra-gh", "ouagadougou-bf", 900.0), ("lagos-ng", "ouagadougou-bf", 900.0)]
+BF_ACCRA = "metro:accra-gh;metro:ouagadougou-bf"
+BF_LAGOS = "metro:lagos-ng;metro:ouagadougou-bf"
+
+
+@pytest.fixture(scope="module")
+def cable_and_border() -> Network:
+    """Ghana on one cable (x, to Senegal: the core) and one border link to Lagos; Nigeria
+    on its own cable z. Either keeps Ghana connected; its traffic splits evenly."""
+    snap = make_snapshot(
+        cables=[("x", 2010, None), ("z", 2010, None)],
+        landings={"a": (-17.4, 14.7, "SN"), "c": (-0.2, 5.5, "GH"), "n": (3.4, 6.4, "NG")},
+        lines={"x": [[(-17.4, 14.7), (-0.2, 5.5)]], "z": [[(-17.4, 14.7), (3.4, 6.4)]]},
+        cable_landings={"x": ["a", "c"], "z": ["a", "n"]},
+    )
+    metros = [
+        ("dakar-sn", "Dakar", "SN", "SEN", -17.4, 14.7, ["a"]),
+        ("accra-gh", "Accra", "GH", "GHA", -0.2, 5.6, ["c"]),
+        ("lagos-ng", "Lagos", "NG", "NGA", 3.4, 6.4, ["n"]),
+    ]
+    return coast_network([("accra-gh", "lagos-ng", 400.0)], metros=metros, snapshot=snap)
+
+
+GH_LAGOS = "metro:accra-gh;metro:lagos-ng"
+
+
+def _pair_set(res) -> set[frozenset[tuple[str, str]]]:
+    return {frozenset({(r.kind_a, r.id_a), (r.kind_b, r.id_b)}) for r in res.pairs.itertuples()}
+
+
+@pytest.mark.parametrize("impact", ["capacity", "connectivity"])
+def test_a_landlocked_countrys_two_border_links_isolate_it_as_a_pair(impact: str) -> None:
+    net = coast_network(TWO_BORDERS)
+    res = country_criticality(net, "Burkina Faso", core=["dakar-sn"], impact=impact)
+    assert list(res.single_points["kind"]) == ["metro"]  # neither border alone
+    assert _pair_set(res) == {frozenset({("land_link", BF_ACCRA), ("land_link", BF_LAGOS)})}
+    pair = res.pairs.iloc[0]
+    assert pair["severity"] == "isolated"
+    assert pair["isolated"]
+    assert {pair["name_a"], pair["name_b"]} == {
+        "Accra, GH – Ouagadougou, BF (border)",
+        "Lagos, NG – Ouagadougou, BF (border)",
+    }
+
+
+def test_a_coastal_countrys_one_cable_and_one_border_isolate_it_as_a_pair(
+    cable_and_border: Network,
+) -> None:
+    res = country_criticality(cable_and_border, "Ghana", core=["a"])
+    single = res.single.set_index("id")
+    assert single.loc["x", "severity"] == "degraded"  # half its traffic; the border holds
+    assert single.loc[GH_LAGOS, "severity"] == "degraded"
+    link = ("land_link", GH_LAGOS)
+    assert _pair_set(res) == {
+        frozenset({("cable", "x"), link}),
+        frozenset({("landing_point", "c"), link}),
+    }
+    assert (res.pairs["severity"] == "isolated").all()
+    # the cable-count model: its only cable is a single point, so no pair holds it
+    con = country_criticality(cable_and_border, "Ghana", core=["a"], impact="connectivity")
+    assert "x" in set(con.single_points["id"])
+    assert con.pairs.empty
+
+
+def _without(net: Network, pair: Any) -> Network:
+    """The view that fails a pair row's two elements, as ``Network.without`` names them."""
+    key = {"cable": "cables", "landing_point": "landing_points", "land_link": "land_links"}
+    named: dict[str, list[Any]] = {}
+    for kind, id_ in ((pair.kind_a, pair.id_a), (pair.kind_b, pair.id_b)):
+        named.setdefault(key[kind], []).append(
+            tuple(id_.split(";")) if kind == "land_link" else id_
+        )
+    return net.without(**named)
+
+
+@pytest.mark.parametrize("impact", ["capacity", "connectivity"])
+@pytest.mark.parametrize(
+    ("case", "country", "core"),
+    [("two borders", "BF", "dakar-sn"), ("three borders", "BF", "dakar-sn"),
+     ("cable and border", "GH", "a")],
+)  # fmt: skip
+def test_pair_rows_agree_with_country_impact(
+    case: str, country: str, core: str, impact: str, cable_and_border: Network
+) -> None:
+    """Each pair row is what ``country_impact`` says of the same two failures (lost share,
+    severity, isolation, cables left), under both models."""
+    nets = {
+        "two borders": coast_network(TWO_BORDERS),
+        "three borders": coast_network([*TWO_BORDERS, ("abidjan-ci", "ouagadougou-bf", 900.0)]),
+        "cable and border": cable_and_border,
+    }
+    net = nets[case]
+    res = country_criticality(net, country, core=[core], impact=impact, top=None)
+    if impact == "capacity" or case == "two borders":
+        assert len(res.pairs)
+    for pair in res.pairs.itertuples():
+        df = country_impact(net, _without(net, pair), core=[core], impact=impact)
+        row = df.set_index("iso2").loc[country]
+        assert pair.lost_share == pytest.approx(row["lost_share"]), pair
+        assert pair.severity == row["severity"], pair
+        assert pair.isolated == row["isolated"], pair
+        assert pair.cables_after == row["cables_after"], pair
+
+
+def test_pairs_follow_the_kinds(cable_and_border: Network) -> None:
+    """``kinds`` restricts the single failures and the pairs alike."""
+    args = {"core": ["a"], "top": None}
+    land = country_criticality(cable_and_border, "Ghana", kinds=["land_link"], **args)
+    assert set(land.single["kind"]) == {"land_link"}
+    assert land.pairs.empty  # one border link: no pair
+    two = country_criticality(cable_and_border, "Ghana", kinds=["cable", "land_link"], **args)
+    assert set(two.single["kind"]) == {"cable", "land_link"}
+    assert _pair_set(two) == {frozenset({("cable", "x"), ("land_link", GH_LAGOS)})}
+    seg = country_criticality(cable_and_border, "Ghana", kinds=["segment", "metro"], **args)
+    assert set(seg.single["kind"]) == {"segment", "metro"}
+    assert seg.pairs.empty  # segments and metros are not paired
+    with pytest.raises(UnknownNameError, match="element kind"):
+        country_criticality(cable_and_border, "Ghana", kinds=["volcano"], **args)
+
+
+@pytest.mark.realdata
+def test_real_pairs_with_border_links(shared_data) -> None:
+    """2024-03, checked by hand with ``undersea cut``: Uganda (landlocked) is left severe by
+    losing its borders with Kenya (Kakamega) and Tanzania (Mwanza), neither severe alone;
+    Gibraltar is cut off by losing its one cable (EIG) and its border with Spain. Each row
+    is ``country_impact``'s for the same two failures. China (connectivity) keeps its
+    landing-station pair though its border links tie with them at no loss."""
+    net = undersea.load("2024-03", data_dir=shared_data)
+    ug = country_criticality(net, "Uganda", top=None)
+    kakamega, mwanza = "metro:kakamega-ke;metro:kampala-ug", "metro:kampala-ug;metro:mwanza-tz"
+    pair = frozenset({("land_link", kakamega), ("land_link", mwanza)})
+    assert pair in _pair_set(ug)
+    assert not ug.single_points["id"].isin([kakamega, mwanza]).any()
+    gi = country_criticality(net, "Gibraltar", top=None)
+    eig = frozenset(
+        {
+            ("cable", "europe-india-gateway-eig"),
+            ("land_link", "metro:algeciras-es;metro:gibraltar-gi"),
+        }
+    )
+    assert eig in _pair_set(gi)
+    for res, iso2 in ((ug, "UG"), (gi, "GI")):
+        for pair in res.pairs.head(3).itertuples():
+            df = country_impact(net, _without(net, pair)).set_index("iso2")
+            assert pair.lost_share == pytest.approx(df.loc[iso2, "lost_share"]), pair
+            assert pair.severity == df.loc[iso2, "severity"], pair
+    row = gi.pairs[[frozenset({(r.kind_a, r.id_a), (r.kind_b, r.id_b)}) == eig
+                    for r in gi.pairs.itertuples()]].iloc[0]  # fmt: skip
+    assert row["severity"] == "isolated"
+    cn = country_criticality(net, "China", impact="connectivity", top=None)
+    assert frozenset({("landing_point", "wenchang-china"), ("landing_point", "zhuhai-china")}) in (
+        _pair_set(cn)
+    )

@@ -21,10 +21,15 @@ capacity under the capacity model), then id.
 Per country (:func:`country_criticality`): the impact on that country of losing each of
 its cables, their segments, its landing stations, metros and border land links alone (its
 *single points of failure* are those that leave it ``severe`` or ``isolated``), and its
-most dangerous *pairs*: pairs of its cables and landing stations (not its land links),
-none critical alone, whose joint loss
-makes it severe or isolated. To stay tractable the pair search keeps the
-``max_candidates`` elements whose single loss hurts the country most.
+most dangerous *pairs*: pairs of its cables, landing stations and border land links
+(cable and land link, two land links, ...), none critical alone, whose joint loss makes it
+severe or isolated. A pair fails both elements in one scenario, as a single failure fails
+one: its segments and nodes in the kernel's masks, its land links off the graph, and under
+the capacity model all in one (S + L) mask of the immediate horizon; so a pair's row is
+what :func:`~undersea.analysis.impact.country_impact` says of the same two failures. A
+landlocked country's pairs are pairs of its border links. To stay tractable the pair
+search keeps the ``max_candidates`` elements whose single loss hurts the country most,
+whatever their kind.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ from undersea.network.graph import metro_node, node_labels
 
 __all__ = [
     "KINDS",
+    "PAIR_KINDS",
     "CountryCriticality",
     "FailureSetTask",
     "country_criticality",
@@ -66,6 +72,10 @@ __all__ = [
 
 #: Element kinds that can be ranked.
 KINDS: tuple[str, ...] = ("cable", "segment", "landing_point", "metro", "land_link")
+
+#: Element kinds a country's pairs are made of (a segment is part of its cable, a metro
+#: holds its landing stations).
+PAIR_KINDS: tuple[str, ...] = ("cable", "landing_point", "land_link")
 
 # columns of the per-scenario summary a FailureSetTask returns
 _COLS = ("isolated", "severe", "degraded", "lost_sum", "capacity_lost", "t_iso", "t_lost", "t_cab")
@@ -137,18 +147,20 @@ class FailureSetTask:
         fn: NDArray[np.bool_] | None,
         fl: NDArray[np.bool_],
     ) -> KernelOutput:
-        """The kernel's judgement of the batch; a row that fails land links on its own
-        arrays, without them (one call per such row, the edges walked in the kernel)."""
+        """The kernel's judgement of the batch; rows that fail land links on arrays
+        without them (one call per set of links failed, e.g. a pair's land link with each
+        of its partners; the edges walked in the kernel)."""
         out = kernel(self.arrays, fs, fn)
-        for i in np.flatnonzero(fl.any(1)):
-            one = kernel(
-                self.arrays.without_links(fl[i]),
-                fs[i : i + 1],
-                None if fn is None else fn[i : i + 1],
-            )
-            out.isolated[i] = one.isolated[0]
-            out.capacity_mbps[i] = one.capacity_mbps[0]
-            out.cables[i] = one.cables[0]
+        rows = np.flatnonzero(fl.any(1))
+        if not rows.size:
+            return out
+        sets, which = np.unique(fl[rows], axis=0, return_inverse=True)
+        for k, links in enumerate(sets):
+            i = rows[which.ravel() == k]
+            one = kernel(self.arrays.without_links(links), fs[i], None if fn is None else fn[i])
+            out.isolated[i] = one.isolated
+            out.capacity_mbps[i] = one.capacity_mbps
+            out.cables[i] = one.cables
         return out
 
     def run(self, k: int, kernel: Kernel) -> dict[int, NDArray[np.float64]]:
@@ -445,9 +457,7 @@ def criticality(
     >>> list(df["rank"])
     [1, 2, 3]
     """
-    bad = sorted(set(kinds) - set(KINDS))
-    if bad:
-        raise UnknownNameError("element kind", bad[0], KINDS)
+    _check_kinds(kinds)
     _check_impact(impact)
     model = impact_model(net, core=core)
     cand = _candidates(net, kinds)
@@ -467,6 +477,12 @@ def criticality(
     df.insert(0, "rank", np.arange(1, len(df) + 1))
     df = df.reset_index(drop=True)
     return df if top is None else df.head(_top(top))
+
+
+def _check_kinds(kinds: Sequence[str]) -> None:
+    bad = sorted(set(kinds) - set(KINDS))
+    if bad:
+        raise UnknownNameError("element kind", bad[0], KINDS)
 
 
 def _check_impact(impact: str) -> None:
@@ -530,9 +546,16 @@ def _judged(
 
 
 def _pair_candidates(cand: pd.DataFrame, single: pd.DataFrame, n: int) -> pd.DataFrame:
-    keep = cand["kind"].isin(["cable", "landing_point"]) & ~single["severity"].isin(SEVERITIES[:2])
-    pool = cand.assign(_lost=single["lost_share"], _cab=-single["cables_after"])[keep]
-    pool = pool.sort_values(["_lost", "_cab", "kind", "id"], ascending=[False, True, True, True])
+    """The ``n`` elements of ``PAIR_KINDS``, none critical alone, whose single loss hurts
+    most: one pool whatever their kind, ranked by lost share, then cables left, then kind
+    in ``PAIR_KINDS`` order (a land link after a cable or landing station that hurts as
+    much), then id."""
+    keep = cand["kind"].isin(PAIR_KINDS) & ~single["severity"].isin(SEVERITIES[:2])
+    order = cand["kind"].map({k: i for i, k in enumerate(PAIR_KINDS)})
+    pool = cand.assign(_lost=single["lost_share"], _cab=-single["cables_after"], _kind=order)
+    pool = pool[keep].sort_values(
+        ["_lost", "_cab", "_kind", "id"], ascending=[False, True, True, True]
+    )
     return pool.head(n)
 
 
@@ -579,6 +602,7 @@ def country_criticality(
     net: Network,
     country: str,
     *,
+    kinds: Sequence[str] = KINDS,
     top: int | None = 20,
     pairs: bool = True,
     max_candidates: int = 40,
@@ -594,12 +618,16 @@ def country_criticality(
         Base network view.
     country
         ISO2, ISO3 or name.
+    kinds
+        The element kinds failed, alone and in pairs (as for :func:`criticality`; pairs
+        are of its ``"cable"``, ``"landing_point"`` and ``"land_link"`` elements only).
     top
         Most pairs to return (None: all); single failures are all returned.
     pairs
         Search pairs (False: single failures only).
     max_candidates
-        Elements considered for pairs (those whose single loss hurts most).
+        Elements considered for pairs (those whose single loss hurts most, whatever
+        their kind).
     core, impact, executor
         As in :func:`undersea.analysis.risk.risk`.
 
@@ -610,12 +638,13 @@ def country_criticality(
     >>> res.iso3
     'GHA'
     """
+    _check_kinds(kinds)
     _check_impact(impact)
     model = impact_model(net, core=core)
     target = _unit(model, net, country)
     row = model.units.iloc[target]
     require_reachable(net, [row["iso2"]], core=core)
-    cand = _candidates(net, KINDS, iso3=row["iso3"])
+    cand = _candidates(net, kinds, iso3=row["iso3"])
     single = _judged(net, model, cand, target, executor, impact, core)
     table = pd.concat([cand[["kind", "id", "name"]], single], axis=1)
     table = table.sort_values(
