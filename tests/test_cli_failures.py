@@ -496,6 +496,22 @@ def test_critical(capsys):
     assert "Tbps (capacity proxy)" in " ".join(out.split())
 
 
+def test_critical_country_pairs_follow_kind(capsys):
+    """--kind restricts a country's pairs as it does its single failures; a --kind that
+    leaves no kind pairs are made of says so instead of 'no pair is dangerous'."""
+    code, out, _ = run(capsys, "critical", "--sample", "--country", "GH", "--kind", "segment")
+    assert code == 0
+    said = " ".join(out.split())
+    assert "pairs are of cables, landing stations and border land links" in said
+    assert "which --kind leaves out" in said
+    argv = ("critical", "--sample", "--country", "GH", "--kind", "land", "-f", "json")
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    doc = strict_json(out)
+    assert {r["kind"] for r in doc["single"]} <= {"land_link"}
+    assert all(r["kind_a"] == r["kind_b"] == "land_link" for r in doc["pairs"])
+
+
 def test_critical_shows_a_small_capacity_that_is_not_zero(capsys, monkeypatch):
     """A small country's traffic abroad and a small loss read as numbers, not 0.0 / 0.00
     (the sample's DR Congo provisions 0.0247 Tbps; Tonga Cable's loss is 0.00486)."""
@@ -613,6 +629,26 @@ def test_real_critical_land_links_of_a_landlocked_country(capsys, shared_data):
     assert [r["kind"] for r in rows] == ["land_link"] * 3
     code, out, err = run(capsys, "critical", "--kind", "cable", "--top", "1", *base)
     assert all(list(r) == list(strict_json(out)[0]) for r in rows)
+
+
+@pytest.mark.realdata
+def test_real_critical_pairs_of_a_landlocked_countrys_borders(capsys, shared_data):
+    """Uganda's dangerous pairs are pairs of its border links, named as single rows name
+    them, in the table and in JSON."""
+    base = ("--data-dir", str(shared_data), "--snapshot", "2024-03")
+    code, out, err = run(capsys, "critical", "--country", "Uganda", *base, "-f", "json")
+    assert code == 0, err
+    pairs = strict_json(out)["pairs"]
+    assert pairs
+    first = pairs[0]
+    assert (first["kind_a"], first["kind_b"]) == ("land_link", "land_link")
+    assert first["severity"] in ("isolated", "severe")
+    assert first["name_a"].endswith("(border)")
+    assert first["name_b"].endswith("(border)")
+    code, out, err = run(capsys, "critical", "--country", "Uganda", *base)
+    assert code == 0, err
+    assert "Dangerous pairs" in out
+    assert "Kakamega, KE" in out
 
 
 @pytest.mark.realdata

@@ -96,7 +96,11 @@ def critical(
     top: Annotated[int, typer.Option("--top", help="Rows to show.", min=1)] = 20,
     kind: Annotated[
         list[Kind] | None,
-        typer.Option("--kind", help="Element kinds to rank (repeatable; default all)."),
+        typer.Option(
+            "--kind",
+            help="Element kinds to rank (repeatable; default all); with --country, its pairs'"
+            " kinds too.",
+        ),
     ] = None,
     pairs: Annotated[
         bool, typer.Option("--pairs/--no-pairs", help="With --country: search dangerous pairs.")
@@ -117,7 +121,8 @@ def critical(
 
     Without --country: a global ranking (score = countries newly isolated + the sum of
     every country's lost share). With --country: what losing each of its elements alone
-    does to it, and the pairs that are dangerous together though neither is alone.
+    does to it, and the pairs of its cables, landing stations and border land links that
+    are dangerous together though neither is alone.
     --impact capacity (default) judges by the capacity model's immediate horizon;
     --impact connectivity by the older cable-count model. --kind land ranks the border
     land links (terrestrial fibre between two countries, such as Djibouti - Addis Ababa),
@@ -145,10 +150,30 @@ def critical(
         return
     with open_executor(executor, scheduler=scheduler, workers=workers) as runner:
         res = country_criticality(
-            net, country, top=None, pairs=pairs, impact=impact.value, executor=runner
+            net, country, kinds=kinds, top=None, pairs=pairs, impact=impact.value, executor=runner
         )
-    single = res.single[res.single["kind"].isin(kinds)]
-    _emit_country(res, single, top, fmt, pairs=pairs, impact=impact.value)
+    _emit_country(res, top, fmt, pairs=pairs, impact=impact.value, kinds=kinds)
+
+
+_PAIR_WORDS = {
+    "cable": "cables",
+    "landing_point": "landing stations",
+    "land_link": "border land links",
+}
+
+
+def _no_pair(kinds: list[str]) -> str:
+    """What an empty pair table means: no pair of the kinds searched is dangerous, or
+    --kind left out every kind that pairs are made of."""
+
+    def listed(words: list[str], last: str) -> str:
+        return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+    words = [w for k, w in _PAIR_WORDS.items() if k in kinds]
+    if not words:
+        every = listed(list(_PAIR_WORDS.values()), "and")
+        return f"no pair searched: pairs are of {every}, which --kind leaves out"
+    return f"no pair of its {listed(words, 'or')} is dangerous together"
 
 
 def _head(df: pd.DataFrame, key: list[str], top: int) -> tuple[pd.DataFrame, str]:
@@ -164,14 +189,14 @@ def _say_tie(note: str, what: str, fmt: Format) -> None:
 
 def _emit_country(
     res: CountryCriticality,
-    single: pd.DataFrame,
     top: int,
     fmt: Format,
     *,
     pairs: bool,
     impact: str,
+    kinds: list[str],
 ) -> None:
-    single, single_tied = _head(single, ["severity", "lost_share"], top)
+    single, single_tied = _head(res.single, ["severity", "lost_share"], top)
     found, pairs_tied = _head(res.pairs, ["severity", "lost_share"], top)
     if fmt is Format.json:
         emit_json(
@@ -206,4 +231,4 @@ def _emit_country(
         emit_table(_critical_display(found), fmt, title="Dangerous pairs")
         _say_tie(pairs_tied, "severity and lost share", fmt)
     else:
-        console.print("no pair of its cables or landing stations is dangerous together")
+        console.print(_no_pair(kinds))
