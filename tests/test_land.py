@@ -7,6 +7,8 @@ touching it), and on the real 2024-03 snapshot with Natural Earth polygons.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -144,6 +146,83 @@ def test_without_polygons_the_island_is_joined(coast: undersea.Network) -> None:
     dom = layer.links[layer.links["kind"] == "domestic"]
     assert f"metro:{island}" in set(dom["u"]) | set(dom["v"])
     assert "border" not in set(layer.links["kind"])  # no polygons, no borders
+
+
+def _bay_layer(land: shapely.Geometry | None, metros: dict[str, tuple[float, float]], **kw):
+    """Land layer of metros of one made-up country (no gazetteer places) drawn as ``land``
+    (``None``: no polygons), spanning tree only unless ``kw`` says otherwise."""
+    m = pd.DataFrame(
+        [(k, k, "XA", "XAA", lon, lat, 1000) for k, (lon, lat) in metros.items()],
+        columns=["metro_id", "name", "iso2", "iso3", "lon", "lat", "population"],
+    )
+    assignment = SimpleNamespace(
+        metros=m, landing_metro=pd.DataFrame(columns=["landing_point_id", "metro_id"])
+    )
+    countries = None
+    if land is not None:
+        countries = pd.DataFrame(
+            [{"iso2": "XA", "iso3": "XAA", "name": "XA", "geometry": land, "neighbours": []}]
+        )
+    s = get_settings().replace(**{"domestic_neighbours": 0, "land_delaunay_links": False, **kw})
+    lp = pd.DataFrame(columns=["id", "name", "iso2", "lon", "lat"])
+    layer = build_land_layer(lp, countries=countries, metros=assignment, settings=s)
+    links = layer.links[layer.links["kind"] == "domestic"]
+    return {frozenset(p) for p in zip(links["u"], links["v"], strict=True)}
+
+
+def _pair(a: str, b: str) -> frozenset[str]:
+    return frozenset((f"metro:{a}", f"metro:{b}"))
+
+
+#: a C open to the east: arms 1° wide round a bay 6° deep and 2° (222 km) across
+_C = shapely.union_all([_box(0, 0, 6, 1), _box(0, 3, 6, 4), _box(0, 0, 1, 4)])
+#: the arms' tips (333 km apart across the bay) and the C's two corners
+_C_METROS = {"a": (5.5, 3.5), "b": (5.5, 0.5), "d": (0.5, 3.5), "e": (0.5, 0.5)}
+
+
+def test_a_link_across_a_bay_is_dropped_and_the_tree_goes_round() -> None:
+    """The tips of the C are closest across the bay: without polygons the spanning tree
+    joins them; with them that link crosses 222 km of sea, and the tree built over the
+    links that remain goes round the bay through the corners."""
+    assert _pair("a", "b") in _bay_layer(None, _C_METROS)
+    links = _bay_layer(_C, _C_METROS)
+    assert links == {_pair("a", "d"), _pair("d", "e"), _pair("e", "b")}
+    # every generator is held to it: nearest neighbours and the triangulation too
+    wide = _bay_layer(_C, _C_METROS, domestic_neighbours=3, land_delaunay_links=True)
+    assert _pair("a", "b") not in wide
+    assert _pair("a", "e") not in wide  # the diagonals: at sea
+    assert _pair("d", "b") not in wide
+    assert links <= wide
+    # the limit is the setting's: 250 km of sea allowed, the link across the bay stays
+    assert _pair("a", "b") in _bay_layer(_C, _C_METROS, max_land_link_sea_km=250.0)
+
+
+def test_a_short_water_crossing_is_kept() -> None:
+    """An inlet 0.18° (20 km) across, as a strait a fixed link spans: the link over it
+    stays; one 0.9° (100 km) across is dropped, and the metro beyond has no link."""
+    pts = {"n": (5.5, 1.6), "s": (5.5, 0.4)}
+    narrow = shapely.difference(_box(0, 0, 6, 2), _box(1, 0.91, 7, 1.09))
+    assert _bay_layer(narrow, pts) == {_pair("n", "s")}
+    wide = shapely.difference(_box(0, 0, 6, 2), _box(1, 0.55, 7, 1.45))
+    assert _bay_layer(wide, pts) == set()
+
+
+def test_longest_sea_stretch_is_measured_along_the_great_circle() -> None:
+    from undersea.geo.sphere import unit_vectors
+    from undersea.network.land import _longest_sea_km
+
+    land = _C
+    shapely.prepare(land)
+    a = unit_vectors([5.5, 5.5, 0.5, 3.0], [3.5, 3.5, 3.5, 2.0])
+    b = unit_vectors([5.5, 0.5, 0.5, 3.0], [0.5, 3.5, 0.5, 2.0])
+    r = get_settings().earth_radius_km
+    sea = _longest_sea_km(land, a, b, r)
+    deg = np.pi / 180 * r
+    assert sea[0] == pytest.approx(2 * deg, abs=6.0)  # the bay, lat 1 to 3
+    assert sea[1] == 0.0  # along the arms
+    assert sea[2] == 0.0
+    assert sea[3] == pytest.approx(0.0)  # a zero-length link at sea: one point
+    assert len(_longest_sea_km(land, a[:0], b[:0], r)) == 0
 
 
 def test_border_links_only_between_neighbours_on_touching_land(coast: undersea.Network) -> None:
@@ -362,6 +441,51 @@ def test_real_domestic_and_border_links_stay_on_land(net2024: undersea.Network) 
     es_ma = bor[(bor["iso2_u"] + bor["iso2_v"]).isin(["ESMA", "MAES"])]
     es_end = np.where(es_ma["iso2_u"] == "ES", es_ma["lat_u"], es_ma["lat_v"])
     assert (es_end < 36.0).all()  # only from Ceuta or Melilla, on the African side
+
+
+@pytest.mark.realdata
+def test_real_land_links_run_over_land(net2024: undersea.Network) -> None:
+    """No domestic or border link crosses more than ``max_land_link_sea_km`` of sea in one
+    stretch, measured here on its own terms: points every 2 km along the great circle
+    (normalised chords), tested against the country polygons one by one. The Gulf of
+    Mexico (Houston-Veracruz, Mérida-Mobile) and the Bay of Biscay are no land; France and
+    Spain stay joined across the Pyrenees."""
+    from undersea.geo.sphere import unit_vectors, xyz_to_lonlat
+
+    m = net2024.metros.set_index("metro_id")
+    links = net2024.links[net2024.links["kind"].isin(["domestic", "border"])]
+    u = m.loc[links["u"].str.removeprefix("metro:")]
+    v = m.loc[links["v"].str.removeprefix("metro:")]
+    undrawn = {frozenset(p) for p in UNDRAWN_BORDERS}
+    keep = ~pd.Series(
+        [frozenset(p) in undrawn for p in zip(u["iso2"], v["iso2"], strict=True)]
+    ).to_numpy()
+    a, b = unit_vectors(u["lon"], u["lat"])[keep], unit_vectors(v["lon"], v["lat"])[keep]
+    km = np.asarray(great_circle_km(u["lon"], u["lat"], v["lon"], v["lat"]))[keep]
+    n = np.maximum(np.ceil(km / 2.0).astype(int), 1) + 1
+    link = np.repeat(np.arange(len(n)), n)
+    t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n - 1, n)
+    ll = xyz_to_lonlat((1 - t)[:, None] * a[link] + t[:, None] * b[link])
+    polys = [p for g in net2024.countries["geometry"] for p in getattr(g, "geoms", [g])]
+    hit = shapely.STRtree(polys).query(shapely.points(ll), predicate="intersects")[0]
+    sea = np.ones(len(ll), dtype=bool)
+    sea[hit] = False
+    # stretches at sea: a new one at every land point and every link's first point
+    new = ~sea | np.r_[True, link[1:] != link[:-1]]
+    stretch = pd.DataFrame({"link": link, "sea": sea, "id": np.cumsum(new)})
+    runs = stretch.groupby("id").agg(link=("link", "first"), sea=("sea", "sum"))
+    longest = runs.groupby("link")["sea"].max().reindex(range(len(n))).to_numpy(float)
+    step = km / (n - 1)
+    worst = int(np.argmax(longest * step))
+    limit = net2024.settings.max_land_link_sea_km
+    names = (u["name"].to_numpy()[keep][worst], v["name"].to_numpy()[keep][worst])
+    assert longest[worst] * step[worst] <= limit + 10.0, (names, longest[worst] * step[worst])
+    pairs = {frozenset(p) for p in zip(links["u"], links["v"], strict=True)}
+    for x, y in (("houston-us", "veracruz-mx"), ("merida-mx", "mobile-us")):
+        assert frozenset((f"metro:{x}", f"metro:{y}")) not in pairs
+    assert frozenset(("metro:nantes-fr", "metro:santander-es")) not in pairs
+    bor = _ends(net2024, "border")
+    assert ((bor["iso2_u"] + bor["iso2_v"]).isin(["FRES", "ESFR"])).any()
 
 
 @pytest.mark.realdata

@@ -12,13 +12,24 @@ times a route factor (``Settings.backhaul_route_factor`` inside a metro,
    ``max_domestic_link_km`` and, where country polygons are known, only between metros on
    the same landmass (Hawaii is not joined to California by land).
 3. **Borders.** Two countries that share a land border (country polygons) are joined
-   between their closest metros, if these are at most ``max_border_link_km`` apart; so
+   between their closest metros, if these are at most ``max_border_link_km`` apart (where
+   the closest pair's link crosses the sea, see below, the closest pair whose link runs
+   over land); so
    are the pairs of :data:`UNDRAWN_BORDERS` (Gibraltar and Spain), whose one side the
    polygons do not draw.
    With ``land_delaunay_links`` (default), rules 2 and 3 also join metros that are
    neighbours in the spherical Delaunay triangulation of all metros (same country and
    landmass, or neighbouring countries on touching landmasses; same length caps), a
    stand-in for the trunk road and rail grid that terrestrial fibre follows.
+   Where country polygons are known, every link of rules 2 and 3 (spanning tree, nearest
+   neighbours, closest metros, Delaunay) must also run over land: a link whose great
+   circle crosses more than ``max_land_link_sea_km`` of sea in one stretch (sampled every
+   few km against the union of the countries' polygons) is dropped, and the spanning tree
+   is built over the links that remain. Terrestrial fibre follows roads and rail; a
+   crossing longer than a fixed link (the Channel Tunnel's 50 km) is a submarine cable's,
+   which the cable layer has. Without this, Houston and Veracruz were joined "by land"
+   across the Gulf of Mexico and Nantes and Santander across the Bay of Biscay. A metro
+   whose every candidate crosses the sea has no such link, like an island's metro.
 4. **Inland places.** Every country's capital and every city of at least
    ``inland_metro_min_population`` (GeoNames) that is not already a metro becomes an inland
    metro, so landlocked countries (Niger, Uganda, Switzerland) reach the sea through their
@@ -49,7 +60,13 @@ import shapely
 from scipy.sparse import coo_matrix
 
 from undersea._errors import MalformedSourceError, UnknownNameError
-from undersea.geo.sphere import great_circle_km, lonlat_to_xyz
+from undersea.geo.sphere import (
+    chord_to_km,
+    great_circle_km,
+    km_to_chord,
+    lonlat_to_xyz,
+    xyz_to_lonlat,
+)
 from undersea.network.graph import metro_node
 from undersea.settings import Settings, get_settings
 from undersea.sources.keyed import read_rows, unique_keys
@@ -209,11 +226,69 @@ def _landmass(
     return out
 
 
+#: spacing (km) of the points at which a land link's great circle is tested for sea
+_SEA_STEP_KM = 5.0
+
+
+def _longest_sea_km(
+    land: object, xyz_a: np.ndarray, xyz_b: np.ndarray, radius: float
+) -> np.ndarray:
+    """Longest stretch (km) of each great circle ``xyz_a[k]``-``xyz_b[k]`` (unit vectors)
+    that lies outside ``land`` (a prepared shapely geometry): points every
+    ``_SEA_STEP_KM`` or closer, each point at sea counting one spacing."""
+    n = len(xyz_a)
+    if n == 0:
+        return np.zeros(0)
+    omega = np.arccos(np.clip(np.einsum("ij,ij->i", xyz_a, xyz_b), -1.0, 1.0))
+    steps = np.maximum(np.ceil(omega * radius / _SEA_STEP_KM).astype(np.int64), 1)
+    link = np.repeat(np.arange(n), steps + 1)
+    first = np.cumsum(steps + 1) - (steps + 1)
+    pos = np.arange(len(link)) - first[link]
+    t, w = pos / steps[link], omega[link]
+    sin_w = np.where(w > 1e-12, np.sin(w), 1.0)  # slerp; a zero-length link is one point
+    ca = np.where(w > 1e-12, np.sin((1 - t) * w) / sin_w, 1 - t)
+    cb = np.where(w > 1e-12, np.sin(t * w) / sin_w, t)
+    lonlat = xyz_to_lonlat(ca[:, None] * xyz_a[link] + cb[:, None] * xyz_b[link])
+    sea = ~shapely.contains_xy(land, lonlat[:, 0], lonlat[:, 1])
+    # runs of consecutive sea points: a run starts at each land point and at each link's
+    # first point, and counts the sea points from there to the next start
+    start = ~sea
+    start[first] = True
+    run = np.cumsum(start) - 1
+    count = np.bincount(run, weights=sea, minlength=run[-1] + 1)
+    longest = np.zeros(n)
+    np.maximum.at(longest, link[start], count)
+    return longest * omega * radius / steps
+
+
+def _over_land(
+    parts: dict[str, list[object]], xyz: np.ndarray, s: Settings
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """A test of which links (metro index arrays ``a``, ``b``) run over land: their great
+    circle crosses at most ``max_land_link_sea_km`` of sea in one stretch, against the
+    union of all countries' polygons. Every link passes without polygons."""
+    polys = [p for ps in parts.values() for p in ps]
+    if not polys:
+        return lambda a, b: np.ones(len(a), dtype=bool)
+    land = shapely.union_all(polys)
+    shapely.prepare(land)
+
+    def ok(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        sea = _longest_sea_km(land, xyz[a], xyz[b], s.earth_radius_km)
+        return np.asarray(sea <= s.max_land_link_sea_km)
+
+    return ok
+
+
 def _domestic_links(
-    xyz: np.ndarray, iso2: np.ndarray, landmass: np.ndarray, s: Settings
+    xyz: np.ndarray,
+    iso2: np.ndarray,
+    landmass: np.ndarray,
+    s: Settings,
+    over_land: Callable[[np.ndarray, np.ndarray], np.ndarray],
 ) -> list[tuple[int, int]]:
-    """Rule 2: per country and landmass, a spanning tree plus nearest-neighbour links."""
-    from scipy.sparse.csgraph import minimum_spanning_tree
+    """Rule 2: per country and landmass, a spanning tree of the links that run over land,
+    plus nearest-neighbour links."""
     from scipy.spatial import cKDTree
 
     pairs: set[tuple[int, int]] = set()
@@ -223,13 +298,43 @@ def _domestic_links(
             continue
         p = xyz[idx]
         d = np.linalg.norm(p[:, None] - p[None], axis=2)
-        mst = minimum_spanning_tree(np.where(d > 0, d, 1e-12)).tocoo()
-        cand = set(zip(mst.row.tolist(), mst.col.tolist(), strict=True))
+        tree_u, tree_v = _land_spanning_tree(d, idx, s, over_land)
+        cand = set(zip(tree_u.tolist(), tree_v.tolist(), strict=True))
         k = min(s.domestic_neighbours + 1, len(idx))
         _, nn = cKDTree(p).query(p, k=k)
-        cand |= {(i, int(j)) for i, row in enumerate(np.atleast_2d(nn)) for j in row[1:]}
+        # (n, k) neighbours, self first (with k = 1 the query gives a flat (n,) array)
+        nn = np.asarray(nn).reshape(len(idx), k)
+        cand |= {(i, int(j)) for i, row in enumerate(nn) for j in row[1:]}
         pairs |= {(int(idx[min(i, j)]), int(idx[max(i, j)])) for i, j in cand if i != j}
     return sorted(pairs)
+
+
+def _land_spanning_tree(
+    d: np.ndarray,
+    idx: np.ndarray,
+    s: Settings,
+    over_land: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Minimum spanning forest (the two ends of its links) of the metros ``idx`` (chords
+    ``d``) over the links that run over land: the tree's links within the length cap are
+    tested, those at sea removed and the tree rebuilt until all pass. Links beyond the cap
+    are dropped later anyway, and removing one could only bring in a longer one."""
+    from scipy.sparse.csgraph import minimum_spanning_tree
+
+    w = np.where(d > 0, d, 1e-12)  # scipy reads a zero weight as no link
+    np.fill_diagonal(w, 0.0)
+    tested = np.zeros(d.shape, dtype=bool)
+    while True:
+        mst = minimum_spanning_tree(w).tocoo()
+        row, col = mst.row, mst.col
+        km = chord_to_km(d[row, col], s.earth_radius_km)
+        todo = ~tested[row, col] & (km <= s.max_domestic_link_km)
+        r, c = row[todo], col[todo]
+        tested[r, c] = tested[c, r] = True
+        sea = ~over_land(idx[r], idx[c])
+        if not sea.any():
+            return row, col
+        w[r[sea], c[sea]] = w[c[sea], r[sea]] = 0.0
 
 
 class _Touching:
@@ -261,8 +366,12 @@ def _border_links(
     landmass: np.ndarray,
     countries: pd.DataFrame,
     touching: _Touching,
+    s: Settings,
+    over_land: Callable[[np.ndarray, np.ndarray], np.ndarray],
 ) -> list[tuple[int, int]]:
-    """Rule 3: closest metros of two neighbouring countries, on landmasses that touch."""
+    """Rule 3: closest metros of two neighbouring countries, on landmasses that touch,
+    whose link runs over land (within the length cap; tested closest first)."""
+    cap = km_to_chord(s.max_border_link_km, s.earth_radius_km)
     code2 = dict(zip(countries["iso3"], countries["iso2"], strict=True))
     out = []
     for a3, nbrs in zip(countries["iso3"], countries["neighbours"], strict=True):
@@ -273,9 +382,15 @@ def _border_links(
             ia = np.flatnonzero((iso3 == a3) & np.isin(landmass, touching(a2, b2)))
             ib = np.flatnonzero((iso3 == b3) & np.isin(landmass, touching(b2, a2)))
             if len(ia) and len(ib):
-                d = np.linalg.norm(xyz[ia][:, None] - xyz[ib][None], axis=2)
-                i, j = np.unravel_index(int(np.argmin(d)), d.shape)
-                out.append((int(ia[i]), int(ib[j])))
+                d = np.linalg.norm(xyz[ia][:, None] - xyz[ib][None], axis=2).ravel()
+                order = np.argsort(d, kind="stable")
+                order = order[d[order] <= cap]
+                for k in range(0, len(order), 32):  # closest first, a batch at a time
+                    i, j = np.unravel_index(order[k : k + 32], (len(ia), len(ib)))
+                    ok = np.flatnonzero(over_land(ia[i], ib[j]))
+                    if len(ok):
+                        out.append((int(ia[i[ok[0]]]), int(ib[j[ok[0]]])))
+                        break
     return out
 
 
@@ -442,11 +557,14 @@ def _links(
     groups = {code: _groups(polys) for code, polys in parts.items()}
     landmass = _landmass(lon, lat, iso2, parts, groups)
     touching = _Touching(parts, groups)
-    pairs = {"domestic": _domestic_links(xyz, iso2, landmass, s)}
+    over_land = _over_land(parts, xyz, s)
+    pairs = {"domestic": _domestic_links(xyz, iso2, landmass, s, over_land)}
     limits = {"domestic": s.max_domestic_link_km, "border": s.max_border_link_km}
+    undrawn: list[tuple[int, int]] = []
     if countries is not None:
-        pairs["border"] = _border_links(xyz, iso3, landmass, countries, touching)
-        pairs["border"] += _undrawn_border_links(xyz, iso2, parts)
+        pairs["border"] = _border_links(xyz, iso3, landmass, countries, touching, s, over_land)
+        undrawn = _undrawn_border_links(xyz, iso2, parts)
+        pairs["border"] += undrawn
     if s.land_delaunay_links:
         extra = _delaunay_links(xyz, iso2, iso3, landmass, countries, touching)
         for kind, more in extra.items():
@@ -461,6 +579,10 @@ def _links(
         a, b = np.asarray(pp).T
         km = great_circle_km(lon[a], lat[a], lon[b], lat[b], s.earth_radius_km)
         ok = km <= limits[kind]
+        # a border the polygons do not draw is taken as drawn (Gibraltar-Spain)
+        kept = {(min(i, j), max(i, j)) for i, j in undrawn}
+        exempt = np.fromiter(((i, j) in kept for i, j in pp), dtype=bool, count=len(pp))
+        ok[ok] &= over_land(a[ok], b[ok]) | exempt[ok]
         frames.append(
             pd.DataFrame(
                 {
