@@ -148,11 +148,22 @@ def test_without_polygons_the_island_is_joined(coast: undersea.Network) -> None:
     assert "border" not in set(layer.links["kind"])  # no polygons, no borders
 
 
-def _bay_layer(land: shapely.Geometry | None, metros: dict[str, tuple[float, float]], **kw):
-    """Land layer of metros of one made-up country (no gazetteer places) drawn as ``land``
-    (``None``: no polygons), spanning tree only unless ``kw`` says otherwise."""
+def _bay_layer(
+    land: shapely.Geometry | None,
+    metros: dict[str, tuple[float, float]],
+    kind: str = "domestic",
+    other: shapely.Geometry | None = None,
+    **kw,
+):
+    """Links of one ``kind`` between metros of a made-up country XA (no gazetteer places)
+    drawn as ``land`` (``None``: no polygons), and of its neighbour XB drawn as ``other``
+    (metros named ``b...``); spanning tree and closest metros only unless ``kw`` says
+    otherwise."""
     m = pd.DataFrame(
-        [(k, k, "XA", "XAA", lon, lat, 1000) for k, (lon, lat) in metros.items()],
+        [
+            (k, k, *(("XB", "XBB") if k.startswith("b") and other else ("XA", "XAA")), x, y, 1)
+            for k, (x, y) in metros.items()
+        ],
         columns=["metro_id", "name", "iso2", "iso3", "lon", "lat", "population"],
     )
     assignment = SimpleNamespace(
@@ -160,13 +171,23 @@ def _bay_layer(land: shapely.Geometry | None, metros: dict[str, tuple[float, flo
     )
     countries = None
     if land is not None:
-        countries = pd.DataFrame(
-            [{"iso2": "XA", "iso3": "XAA", "name": "XA", "geometry": land, "neighbours": []}]
-        )
+        rows = [{"iso2": "XA", "iso3": "XAA", "name": "XA", "geometry": land, "neighbours": []}]
+        if other is not None:
+            rows[0]["neighbours"] = ["XBB"]
+            rows.append(
+                {
+                    "iso2": "XB",
+                    "iso3": "XBB",
+                    "name": "XB",
+                    "geometry": other,
+                    "neighbours": ["XAA"],
+                }
+            )
+        countries = pd.DataFrame(rows)
     s = get_settings().replace(**{"domestic_neighbours": 0, "land_delaunay_links": False, **kw})
     lp = pd.DataFrame(columns=["id", "name", "iso2", "lon", "lat"])
     layer = build_land_layer(lp, countries=countries, metros=assignment, settings=s)
-    links = layer.links[layer.links["kind"] == "domestic"]
+    links = layer.links[layer.links["kind"] == kind]
     return {frozenset(p) for p in zip(links["u"], links["v"], strict=True)}
 
 
@@ -205,6 +226,16 @@ def test_a_short_water_crossing_is_kept() -> None:
     assert _bay_layer(narrow, pts) == {_pair("n", "s")}
     wide = shapely.difference(_box(0, 0, 6, 2), _box(1, 0.55, 7, 1.45))
     assert _bay_layer(wide, pts) == set()
+
+
+def test_a_border_is_joined_by_the_closest_pair_over_land() -> None:
+    """Two countries whose border runs south of a bay 0.6° (67 km) across: their closest
+    metros face each other over the bay, so rule 3 takes the closest pair over land."""
+    bay = _box(1.7, 2.0, 2.3, 5.0)
+    xa, xb = shapely.difference(_box(0, 0, 2, 4), bay), shapely.difference(_box(2, 0, 4, 4), bay)
+    pts = {"a1": (1.0, 3.5), "b1": (3.0, 3.5), "b2": (2.6, 0.2)}
+    assert _bay_layer(xa, pts, "border", xb) == {_pair("a1", "b2")}
+    assert _bay_layer(xa, pts, "border", xb, max_land_link_sea_km=100.0) == {_pair("a1", "b1")}
 
 
 def test_longest_sea_stretch_is_measured_along_the_great_circle() -> None:

@@ -580,8 +580,9 @@ def _links(
         km = great_circle_km(lon[a], lat[a], lon[b], lat[b], s.earth_radius_km)
         ok = km <= limits[kind]
         # a border the polygons do not draw is taken as drawn (Gibraltar-Spain)
-        kept = {(min(i, j), max(i, j)) for i, j in undrawn}
-        exempt = np.fromiter(((i, j) in kept for i, j in pp), dtype=bool, count=len(pp))
+        n = len(ids)
+        kept = [min(i, j) * n + max(i, j) for i, j in undrawn]
+        exempt = np.isin(a * n + b, kept)
         ok[ok] &= over_land(a[ok], b[ok]) | exempt[ok]
         frames.append(
             pd.DataFrame(
