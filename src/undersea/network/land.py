@@ -28,8 +28,12 @@ times a route factor (``Settings.backhaul_route_factor`` inside a metro,
    is built over the links that remain. Terrestrial fibre follows roads and rail; a
    crossing longer than a fixed link (the Channel Tunnel's 50 km) is a submarine cable's,
    which the cable layer has. Without this, Houston and Veracruz were joined "by land"
-   across the Gulf of Mexico and Nantes and Santander across the Bay of Biscay. A metro
-   whose every candidate crosses the sea has no such link, like an island's metro.
+   across the Gulf of Mexico and Nantes and Santander across the Bay of Biscay. Where
+   land offers no way at all, the straight link stays as a stand-in for the road round
+   the coast: the spanning tree takes a crossing only to join metros that no links over
+   land join (the shortest such crossing), and two neighbouring countries none of whose
+   pairs of metros is joined over land are joined by their closest pair (Freetown's
+   straight links to Conakry and Monrovia cross 55-127 km of sea; the roads go round).
 4. **Inland places.** Every country's capital and every city of at least
    ``inland_metro_min_population`` (GeoNames) that is not already a metro becomes an inland
    metro, so landlocked countries (Niger, Uganda, Switzerland) reach the sea through their
@@ -261,15 +265,24 @@ def _longest_sea_km(
     return longest * omega * radius / steps
 
 
-def _over_land(
-    parts: dict[str, list[object]], xyz: np.ndarray, s: Settings
-) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """A test of which links (metro index arrays ``a``, ``b``) run over land: their great
-    circle crosses at most ``max_land_link_sea_km`` of sea in one stretch, against the
-    union of all countries' polygons. Every link passes without polygons."""
+@dataclass(frozen=True)
+class _Sea:
+    """Where the sea lies for rules 2 and 3: ``over_land(a, b)`` says which links (metro
+    index arrays) run over land, crossing at most ``max_land_link_sea_km`` of sea in one
+    stretch of their great circle; ``on_land`` which metros stand on a drawn landmass
+    (within the sampling step of it). A metro off every polygon (an island the polygons
+    do not draw, San Andrés off Colombia) is at sea: no link of these rules reaches it
+    across the sea. Without polygons every link runs over land."""
+
+    over_land: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    on_land: np.ndarray
+
+
+def _sea(parts: dict[str, list[object]], lon: np.ndarray, lat: np.ndarray, s: Settings) -> _Sea:
+    xyz = lonlat_to_xyz(np.column_stack((lon, lat)))
     polys = [p for ps in parts.values() for p in ps]
     if not polys:
-        return lambda a, b: np.ones(len(a), dtype=bool)
+        return _Sea(lambda a, b: np.ones(len(a), dtype=bool), np.ones(len(lon), dtype=bool))
     land = shapely.union_all(polys)
     shapely.prepare(land)
 
@@ -277,7 +290,9 @@ def _over_land(
         sea = _longest_sea_km(land, xyz[a], xyz[b], s.earth_radius_km)
         return np.asarray(sea <= s.max_land_link_sea_km)
 
-    return ok
+    km_per_degree = np.pi / 180 * s.earth_radius_km  # at most, along a parallel
+    off = shapely.distance(land, shapely.points(lon, lat)) * km_per_degree
+    return _Sea(ok, np.asarray(off <= _SEA_STEP_KM))
 
 
 def _domestic_links(
@@ -285,45 +300,65 @@ def _domestic_links(
     iso2: np.ndarray,
     landmass: np.ndarray,
     s: Settings,
-    over_land: Callable[[np.ndarray, np.ndarray], np.ndarray],
-) -> list[tuple[int, int]]:
-    """Rule 2: per country and landmass, a spanning tree of the links that run over land,
-    plus nearest-neighbour links."""
+    sea: _Sea,
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Rule 2: per country and landmass, a spanning tree of the links that run over land
+    (joined by the shortest crossings where none does), plus nearest-neighbour links; and
+    the tree's crossings, which stay though they cross the sea."""
     from scipy.spatial import cKDTree
 
     pairs: set[tuple[int, int]] = set()
+    crossings: set[tuple[int, int]] = set()
     keys = pd.Series(iso2.astype(str)) + "|" + pd.Series(landmass).astype(str)
     for idx in keys.groupby(keys).indices.values():
         if len(idx) < 2:
             continue
         p = xyz[idx]
         d = np.linalg.norm(p[:, None] - p[None], axis=2)
-        tree_u, tree_v = _land_spanning_tree(d, idx, s, over_land)
+        tree_u, tree_v, at_sea = _land_spanning_tree(d, idx, s, sea)
         cand = set(zip(tree_u.tolist(), tree_v.tolist(), strict=True))
+        crossings |= {
+            (int(idx[min(i, j)]), int(idx[max(i, j)]))
+            for i, j in zip(tree_u[at_sea].tolist(), tree_v[at_sea].tolist(), strict=True)
+        }
         k = min(s.domestic_neighbours + 1, len(idx))
         _, nn = cKDTree(p).query(p, k=k)
         # (n, k) neighbours, self first (with k = 1 the query gives a flat (n,) array)
         nn = np.asarray(nn).reshape(len(idx), k)
         cand |= {(i, int(j)) for i, row in enumerate(nn) for j in row[1:]}
         pairs |= {(int(idx[min(i, j)]), int(idx[max(i, j)])) for i, j in cand if i != j}
-    return sorted(pairs)
+    return sorted(pairs), sorted(crossings)
+
+
+#: Added to a sea crossing's chord (at most 2) in the spanning tree: every link over land
+#: weighs less than every crossing, so a crossing joins only what land cannot.
+_CROSSING_WEIGHT = 4.0
 
 
 def _land_spanning_tree(
     d: np.ndarray,
     idx: np.ndarray,
     s: Settings,
-    over_land: Callable[[np.ndarray, np.ndarray], np.ndarray],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Minimum spanning forest (the two ends of its links) of the metros ``idx`` (chords
-    ``d``) over the links that run over land: the tree's links within the length cap are
-    tested, those at sea removed and the tree rebuilt until all pass. Links beyond the cap
-    are dropped later anyway, and removing one could only bring in a longer one."""
+    sea: _Sea,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Minimum spanning tree (the two ends of its links, and which of them cross the sea)
+    of the metros ``idx`` (chords ``d``), preferring the links that run over land: the
+    tree's untested links within the length cap are tested, those at sea made heavier
+    than any link over land and the tree rebuilt until every link over land it could
+    use is tested. A crossing stays only where no way over land joins the metros (a
+    coastal city whose straight links all cross a bay: Freetown), as the shortest such
+    link, a stand-in for the road round the coast. Links beyond the cap, dropped later,
+    weigh more than any crossing within it."""
     from scipy.sparse.csgraph import minimum_spanning_tree
 
     w = np.where(d > 0, d, 1e-12)  # scipy reads a zero weight as no link
+    # a link beyond the cap, dropped later, joins only what no crossing within it can
+    w = np.where(
+        chord_to_km(d, s.earth_radius_km) > s.max_domestic_link_km, w + 2 * _CROSSING_WEIGHT, w
+    )
     np.fill_diagonal(w, 0.0)
     tested = np.zeros(d.shape, dtype=bool)
+    at_sea = np.zeros(d.shape, dtype=bool)
     while True:
         mst = minimum_spanning_tree(w).tocoo()
         row, col = mst.row, mst.col
@@ -331,10 +366,16 @@ def _land_spanning_tree(
         todo = ~tested[row, col] & (km <= s.max_domestic_link_km)
         r, c = row[todo], col[todo]
         tested[r, c] = tested[c, r] = True
-        sea = ~over_land(idx[r], idx[c])
-        if not sea.any():
-            return row, col
-        w[r[sea], c[sea]] = w[c[sea], r[sea]] = 0.0
+        wet = ~sea.over_land(idx[r], idx[c])
+        if not wet.any():
+            return row, col, at_sea[row, col]
+        r, c = r[wet], c[wet]
+        at_sea[r, c] = at_sea[c, r] = True
+        # a crossing between metros on land may stand in for a road round the coast; one
+        # to a metro at sea (an island the polygons do not draw) is no land link at all
+        coast = sea.on_land[idx[r]] & sea.on_land[idx[c]]
+        heavier = np.where(coast, d[r, c] + _CROSSING_WEIGHT, 0.0)
+        w[r, c] = w[c, r] = heavier
 
 
 class _Touching:
@@ -367,13 +408,15 @@ def _border_links(
     countries: pd.DataFrame,
     touching: _Touching,
     s: Settings,
-    over_land: Callable[[np.ndarray, np.ndarray], np.ndarray],
-) -> list[tuple[int, int]]:
+    sea: _Sea,
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Rule 3: closest metros of two neighbouring countries, on landmasses that touch,
-    whose link runs over land (within the length cap; tested closest first)."""
+    whose link runs over land (within the length cap; tested closest first), else the
+    closest pair, a crossing; and those crossings."""
     cap = km_to_chord(s.max_border_link_km, s.earth_radius_km)
     code2 = dict(zip(countries["iso3"], countries["iso2"], strict=True))
-    out = []
+    out: list[tuple[int, int]] = []
+    crossings: list[tuple[int, int]] = []
     for a3, nbrs in zip(countries["iso3"], countries["neighbours"], strict=True):
         for b3 in nbrs:
             if not a3 < b3:
@@ -387,11 +430,17 @@ def _border_links(
                 order = order[d[order] <= cap]
                 for k in range(0, len(order), 32):  # closest first, a batch at a time
                     i, j = np.unravel_index(order[k : k + 32], (len(ia), len(ib)))
-                    ok = np.flatnonzero(over_land(ia[i], ib[j]))
+                    ok = np.flatnonzero(sea.over_land(ia[i], ib[j]))
                     if len(ok):
                         out.append((int(ia[i[ok[0]]]), int(ib[j[ok[0]]])))
                         break
-    return out
+                else:  # no pair over land: the closest on land, a crossing (Freetown)
+                    i, j = np.unravel_index(order, (len(ia), len(ib)))
+                    dry = np.flatnonzero(sea.on_land[ia[i]] & sea.on_land[ib[j]])
+                    if len(dry):
+                        crossings.append((int(ia[i[dry[0]]]), int(ib[j[dry[0]]])))
+                        out.append(crossings[-1])
+    return out, crossings
 
 
 #: Land borders of places that the 1:50m countries do not draw as polygons of their own
@@ -524,6 +573,27 @@ def build_land_layer(
     )
 
 
+def _last_links(
+    a: np.ndarray, b: np.ndarray, km: np.ndarray, ok: np.ndarray, dry: np.ndarray, n: int
+) -> np.ndarray:
+    """The links (of candidates ``a``-``b``, ``km`` long, ``ok`` those kept, ``dry`` those
+    between metros on land) that a metro keeps though they cross the sea because it would
+    have none otherwise: each such metro's shortest ``dry`` candidate (Khasab, Oman's
+    exclave, whose one link, to Sharjah, runs along the coast over the sea; the road goes
+    round)."""
+    linked = np.zeros(n, dtype=bool)
+    linked[a[ok]] = linked[b[ok]] = True
+    ends = np.concatenate([a, b])
+    lone = ~linked[ends] & np.concatenate([dry, dry])
+    row = np.concatenate([np.arange(len(a))] * 2)[lone]
+    metro, length = ends[lone], np.concatenate([km, km])[lone]
+    order = np.lexsort((row, length, metro))  # per metro, shortest first
+    first = np.r_[True, metro[order][1:] != metro[order][:-1]] if len(order) else order
+    out = np.zeros(len(a), dtype=bool)
+    out[row[order][first]] = True
+    return out
+
+
 def _links(
     landing_points: pd.DataFrame,
     metros: pd.DataFrame,
@@ -557,43 +627,52 @@ def _links(
     groups = {code: _groups(polys) for code, polys in parts.items()}
     landmass = _landmass(lon, lat, iso2, parts, groups)
     touching = _Touching(parts, groups)
-    over_land = _over_land(parts, xyz, s)
-    pairs = {"domestic": _domestic_links(xyz, iso2, landmass, s, over_land)}
+    sea = _sea(parts, lon, lat, s)
+    domestic, crossings = _domestic_links(xyz, iso2, landmass, s, sea)
+    pairs = {"domestic": domestic}
     limits = {"domestic": s.max_domestic_link_km, "border": s.max_border_link_km}
-    undrawn: list[tuple[int, int]] = []
     if countries is not None:
-        pairs["border"] = _border_links(xyz, iso3, landmass, countries, touching, s, over_land)
+        border, at_sea = _border_links(xyz, iso3, landmass, countries, touching, s, sea)
         undrawn = _undrawn_border_links(xyz, iso2, parts)
-        pairs["border"] += undrawn
+        pairs["border"] = border + undrawn
+        crossings += at_sea + undrawn
     if s.land_delaunay_links:
         extra = _delaunay_links(xyz, iso2, iso3, landmass, countries, touching)
         for kind, more in extra.items():
             pairs[kind] = [*pairs.get(kind, []), *more]
     ids = metros["metro_id"].to_numpy()
-    for kind, found in pairs.items():
+    n = len(ids)
+    # crossings kept where land gives no way (rules 2 and 3), and borders the polygons do
+    # not draw (Gibraltar-Spain), taken as drawn
+    kept = [min(i, j) * n + max(i, j) for i, j in crossings]
+    found = []
+    for k, (kind, links) in enumerate(pairs.items()):
         # one link per pair of metros, whichever rule found it and in whichever order
         # (rule 3 and the triangulation both find Aba-Douala, one each way round)
-        pp = sorted({(min(a, b), max(a, b)) for a, b in found})
-        if not pp:
-            continue
-        a, b = np.asarray(pp).T
-        km = great_circle_km(lon[a], lat[a], lon[b], lat[b], s.earth_radius_km)
-        ok = km <= limits[kind]
-        # a border the polygons do not draw is taken as drawn (Gibraltar-Spain)
-        n = len(ids)
-        kept = [min(i, j) * n + max(i, j) for i, j in undrawn]
-        exempt = np.isin(a * n + b, kept)
-        ok[ok] &= over_land(a[ok], b[ok]) | exempt[ok]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "u": [metro_node(x) for x in ids[a[ok]]],
-                    "v": [metro_node(x) for x in ids[b[ok]]],
-                    "length_km": s.land_route_factor * km[ok],
-                    "kind": kind,
-                }
+        pp = sorted({(min(a, b), max(a, b)) for a, b in links})
+        if pp:
+            a, b = np.asarray(pp).T
+            km = great_circle_km(lon[a], lat[a], lon[b], lat[b], s.earth_radius_km)
+            within = km <= limits[kind]
+            found.append(pd.DataFrame({"a": a, "b": b, "km": km, "k": k})[within])
+    if found:
+        cand = pd.concat(found, ignore_index=True).drop_duplicates(["a", "b"])
+        a, b = cand["a"].to_numpy(), cand["b"].to_numpy()
+        ok = sea.over_land(a, b) | np.isin(a * n + b, kept)
+        dry = sea.on_land[a] & sea.on_land[b]
+        ok |= _last_links(a, b, cand["km"].to_numpy(), ok, dry, n)
+        kinds = list(pairs)
+        for k, part in cand[ok].groupby("k", sort=True):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "u": [metro_node(x) for x in ids[part["a"].to_numpy()]],
+                        "v": [metro_node(x) for x in ids[part["b"].to_numpy()]],
+                        "length_km": s.land_route_factor * part["km"].to_numpy(),
+                        "kind": kinds[int(k)],
+                    }
+                )
             )
-        )
     return pd.concat(frames, ignore_index=True)
 
 
