@@ -548,10 +548,8 @@ def test_real_cut_ace_and_wacs(capsys, shared_data):
     doc = strict_json(out)
     rows = {r["iso2"]: r for r in doc["countries"]}
     # ACE is the only international cable of Mauritania, Guinea, Sierra Leone, Liberia,
-    # Gambia and Guinea-Bissau in 2024-03; they keep (thin) land links to neighbours, but
-    # Sierra Leone: Freetown has no land link since land links run over land (a known
-    # shortfall, test_impact.py's test_real_sierra_leone_is_reached_over_land)
-    for iso in ("MR", "GN", "LR", "GM", "GW"):
+    # Gambia and Guinea-Bissau in 2024-03; they keep (thin) land links to neighbours
+    for iso in ("MR", "GN", "SL", "LR", "GM", "GW"):
         assert rows[iso]["severity"] == "severe"
         assert 0.6 < rows[iso]["lost_share"] < 1.0
         assert rows[iso]["delivered_after_gbps"] < rows[iso]["delivered_before_gbps"]

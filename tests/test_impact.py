@@ -287,10 +287,9 @@ def test_real_west_africa_2024(net2024: Network) -> None:
     assert df.loc["GH", "severity"] == "severe"
     assert df.loc["GH", "cables_before"] == 5
     assert df.loc["GH", "cables_after"] == 1
-    for iso2 in ("MR", "GN", "GW", "LR", "GM"):
+    for iso2 in ("MR", "GN", "GW", "LR", "SL", "GM"):
         assert df.loc[iso2, "lost_share"] == 1.0
         assert not df.loc[iso2, "isolated"]  # still reached over land
-    assert df.loc["SL", "lost_share"] == 1.0  # reached over land: see the test below
     # Côte d'Ivoire keeps only 2Africa (huge design capacity) but its round trip grows
     assert df.loc["CI", "cables_after"] == 1
     assert df.loc["CI", "severity"] == "degraded"
@@ -299,18 +298,6 @@ def test_real_west_africa_2024(net2024: Network) -> None:
     assert df.loc["GB", "severity"] == "none"
     assert df.loc["GB", "lost_share"] == 0
     assert df["severity"].is_monotonic_increasing
-
-
-@pytest.mark.realdata
-@pytest.mark.xfail(
-    strict=True,
-    reason="Freetown, Sierra Leone's one metro, has no land link since land links run over "
-    "land: its straight links to Monrovia and Conakry cross 55 and 127 km of sea along the "
-    "coast, though the roads go round (the great circle's shortfall as a proxy for the road)",
-)
-def test_real_sierra_leone_is_reached_over_land(net2024: Network) -> None:
-    df = country_impact(net2024, net2024.without(cables=WEST_AFRICA)).set_index("iso2")
-    assert not df.loc["SL", "isolated"]
 
 
 @pytest.mark.realdata

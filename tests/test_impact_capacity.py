@@ -630,13 +630,12 @@ def test_a_bottleneck_names_what_binds_each_border_once(net2024) -> None:
             if label.startswith("land ") and "-" in label:
                 a, b = label[5:].split("-")
                 assert a < b, text
-    # (Monrovia's links to Conakry and Freetown cross 55-60 km of sea: no land links)
-    assert df.loc["LBR", "bottleneck"] == "land CIV-LBR"
+    assert df.loc["LBR", "bottleneck"] == "land CIV-LBR; land GIN-LBR; land LBR-SLE"
     held = [n for n in df.loc[~df["isolated"], "bottleneck"] if n]
     assert not any("(ACE)" in n or "(WACS)" in n for n in held)
     # a unit the cut isolates names the failed ones (sharing.py): São Tomé, whose other
-    # cable (Ultramar GE) ends on the island of Annobón, since land links run over land
-    # no longer joined to mainland Equatorial Guinea
+    # cable (Ultramar GE) ends on the island of Annobón, which no land link joins to
+    # mainland Equatorial Guinea since land links run over land
     assert df.loc["STP", "bottleneck"] == "Africa Coast to Europe (ACE)"
     # a shortfall the cut leaves as it was names no cut cable either (the US, PEACE)
     peace = country_impact(net2024, net2024.without(cables=["PEACE Cable"]))

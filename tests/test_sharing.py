@@ -174,10 +174,8 @@ def test_joint_on_2024(net2024) -> None:
     assert (joint["delivered_before_gbps"] <= joint["demand_gbps"] + 1e-9).all()
     # the immediate horizon does not depend on the rerouting mode
     pd.testing.assert_series_equal(joint["lost_share"], alone["lost_share"])
-    for iso3 in ("LBR", "GMB"):  # thin borders, shared by the whole coast
+    for iso3 in ("LBR", "SLE", "GMB"):  # thin borders, shared by the whole coast
         assert joint.loc[iso3, "severity_rerouted"] == "severe", iso3
-    # Sierra Leone has no land link since land links run over land (Freetown's straight
-    # links cross the sea: test_impact.py's test_real_sierra_leone_is_reached_over_land)
     for cable, countries in {"PEACE Cable": ["MLT", "EGY", "KEN"], "MAREA": ["ESP"]}.items():
         df = country_impact(net2024, net2024.without(cables=[cable]), rerouting="joint")
         df = df.set_index("iso3")
