@@ -768,7 +768,7 @@ def test_cli_whatif_routes_show_milliseconds_to_a_tenth(capsys):
     code, out, _ = _run(capsys, [*argv, "--compare-routes", "Lagos->Marseille", "--no-hubs"])
     assert code == 0
     row = next(line for line in out.splitlines() if line.startswith("│ Lagos"))
-    assert [c.strip() for c in row.split("│")[3:6]] == ["105.8", "59.6", "-46.2"]
+    assert [c.strip() for c in row.split("│")[3:6]] == ["105.6", "59.5", "-46.1"]
 
 
 def test_cli_whatif_prints_the_hazard_as_risk_does(capsys):
