@@ -106,13 +106,14 @@ def thresholds(net: Network, res: IncidentValidation) -> str:
         keys["predicted_any"] = 0
         controls = ok = 0
         for inc, t, rep, absent in replays:
+            # the immediate horizon's rule: lost share and isolation, no round-trip term
+            # (country_impact classifies it so; the round trip counts after rerouting)
             pred = pd.Series(
                 classify_severity(
-                    t["isolated"], t["lost_share"], t["rtt_inflation_ms"],
-                    settings=shares, impact="capacity",
+                    t["isolated"], t["lost_share"], settings=shares, impact="capacity"
                 ),
                 index=t.index,
-            )  # fmt: skip
+            )
             p_sev, p_any = pred.isin(["severe", "isolated"]), pred.ne("none")
             r_sev, r_any = rep.eq("severe"), rep.ne("none")
             keys["reported_severe"] += int(r_sev.sum()) + absent.count("severe")

@@ -104,6 +104,24 @@ def test_failures_page_validation_tables_are_current(shared_data: Path) -> None:
     )
 
 
+def test_failures_page_thresholds_table_agrees_with_the_pooled_scores() -> None:
+    """The thresholds table's row for the rule's own lines is the pooled table's: both
+    classify the immediate horizon alike (it counted countries degraded by round trip,
+    which the immediate horizon does not, and read 33 of 102 against 33 of 100)."""
+    import re
+
+    text = (ROOT / "docs" / "failures.md").read_text(encoding="utf-8")
+    cap = text.split("<!-- validation:capacity -->")[1].split("<!-- /validation:capacity -->")[0]
+    pooled = next(ln for ln in cap.splitlines() if ln.startswith("| **All"))
+    cells = [c.strip(" *") for c in pooled.split("|")[1:-1]]
+    th = text.split("<!-- validation:thresholds -->")[1].split("<!-- /validation")[0]
+    rule = [ln for ln in th.splitlines() if "(the rule)" in ln]
+    severe, degraded = ([c.strip() for c in ln.split("|")[1:-1]] for ln in rule)
+    frac = re.compile(r"\((\d+/\d+)\)")
+    assert frac.findall(severe[1] + severe[2]) == frac.findall(cells[2] + cells[3])
+    assert frac.findall(degraded[1] + degraded[2]) == frac.findall(cells[4] + cells[5])
+
+
 def test_a_wrong_example_does_not_parse() -> None:
     with pytest.raises(Exception, match="No such option"):
         test_example_command_parses("x.md", "undersea hubs --year 2024 --no-such-option")
