@@ -206,6 +206,7 @@ def test_names_people_type(name: str, iso2: str) -> None:
         ("N. Cyprus", "XN", "Northern Cyprus"),  # no CLDR name: abbreviations spelled out
         ("Macedonia", "MK", "North Macedonia"),  # renamed in 2019: CLDR's current name
         ("eSwatini", "SZ", "Eswatini"),
+        ("Turkey", "TR", "Türkiye"),  # registered with the UN in 2022
         ("Saint Lucia", "LC", "Saint Lucia"),  # written out: kept
         ("Hong Kong", "HK", "Hong Kong"),  # not CLDR's "Hong Kong SAR China"
         ("Macao", "MO", "Macao"),

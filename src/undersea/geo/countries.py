@@ -497,9 +497,10 @@ _ABBREVIATED = re.compile(r"\w\.(?=\s|$)|\bSt-")
 
 
 #: Countries renamed since Natural Earth's names were set, whose old name a table should not
-#: show: North Macedonia (the Prespa agreement, 2019; Natural Earth says "Macedonia") and
-#: Eswatini (2018; Natural Earth writes "eSwatini"). ISO 3166-1 and CLDR give the new names.
-_RENAMED = frozenset({"MK", "SZ"})
+#: show: North Macedonia (the Prespa agreement, 2019; Natural Earth says "Macedonia"),
+#: Eswatini (2018; Natural Earth writes "eSwatini") and Türkiye (registered with the United
+#: Nations in 2022; Natural Earth says "Turkey"). ISO 3166-1 and CLDR give the new names.
+_RENAMED = frozenset({"MK", "SZ", "TR"})
 
 
 def country_display_name(name: str, iso2: str) -> str:
