@@ -549,6 +549,22 @@ def test_real_land_links_run_over_land(net2024: undersea.Network) -> None:
 
 
 @pytest.mark.realdata
+def test_real_lakes_are_land_and_the_caspian_is_sea(net2024: undersea.Network) -> None:
+    """The country polygons cover the great lakes (their borders run through the water),
+    so a land link across Lake Victoria or Lake Superior is not "at sea" under rule 2's
+    test; the Caspian, which no polygon covers, is, as a sea it is."""
+    land = shapely.union_all([g for g in net2024.countries["geometry"] if g is not None])
+    lakes = {  # a point well inside each
+        "Victoria": (33.0, -1.0), "Tanganyika": (29.6, -6.5), "Malawi": (34.6, -12.0),
+        "Superior": (-87.5, 47.7), "Baikal": (108.0, 53.5), "Ladoga": (31.5, 60.8),
+        "Titicaca": (-69.4, -15.8), "Volta": (-0.1, 7.5),
+    }  # fmt: skip
+    lon, lat = np.array(list(lakes.values())).T
+    assert shapely.contains_xy(land, lon, lat).all()
+    assert not shapely.contains_xy(land, 50.5, 41.0)  # the middle of the Caspian
+
+
+@pytest.mark.realdata
 def test_real_inland_metros_and_landlocked_countries(net2024: undersea.Network) -> None:
     m = net2024.metros
     inland = m[m["inland"]]
