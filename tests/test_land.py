@@ -250,6 +250,56 @@ def test_a_metro_off_the_drawn_land_gets_no_land_link() -> None:
     assert border == {_pair("a1", "b1")}
 
 
+def _isle_layer(metros: dict[str, tuple[float, float]], inland: dict[str, tuple[float, float]]):
+    """The land layer of a made-up country XA drawn as a mainland (a box 6° x 2°) and an
+    island 0.2° wide 4° east of it (x 10-10.2), its ``metros`` landing metros and its
+    ``inland`` ones, with no gazetteer places."""
+
+    def frame(points: dict[str, tuple[float, float]]) -> pd.DataFrame:
+        rows = [(k, k, "XA", "XAA", x, y, 1) for k, (x, y) in points.items()]
+        return pd.DataFrame(
+            rows, columns=["metro_id", "name", "iso2", "iso3", "lon", "lat", "population"]
+        )
+
+    land = shapely.MultiPolygon([_box(0, 0, 6, 2), _box(10, 0, 10.2, 0.2)])
+    countries = pd.DataFrame(
+        [{"iso2": "XA", "iso3": "XAA", "name": "XA", "geometry": land, "neighbours": []}]
+    )
+    assignment = SimpleNamespace(
+        metros=frame(metros), landing_metro=pd.DataFrame(columns=["landing_point_id", "metro_id"])
+    )
+    s = get_settings().replace(domestic_neighbours=0, land_delaunay_links=False)
+    lp = pd.DataFrame(columns=["id", "name", "iso2", "lon", "lat"])
+    return build_land_layer(
+        lp, countries=countries, metros=assignment, inland=frame(inland), settings=s
+    )
+
+
+def test_a_landing_placed_off_its_island_is_joined_to_it() -> None:
+    """Rule 5: a landing metro ``p`` ~120 km off the drawn land, nearest to an island that
+    holds an inland capital and no landing (as Pohnpei off the island of Palikir), is
+    joined to the capital by an ``offshore`` link, flagged in the notes, its position kept;
+    ``k``, an island the polygons do not draw off the mainland that has landings, gets no
+    land link; with a landing on the island, nothing is joined to ``p`` either."""
+    mainland = {"n": (5.5, 1.5), "k": (7.5, 1.0)}
+    layer = _isle_layer({**mainland, "p": (10.9, 0.9)}, {"cap": (10.1, 0.1)})
+    links = layer.links
+    off = links[links["kind"].eq("offshore")]
+    assert {frozenset(p) for p in zip(off["u"], off["v"], strict=True)} == {_pair("p", "cap")}
+    km = great_circle_km(10.9, 0.9, 10.1, 0.1)
+    assert off["length_km"].item() == pytest.approx(get_settings().land_route_factor * km)
+    assert layer.metros.set_index("metro_id").loc["p", ["lon", "lat"]].tolist() == [10.9, 0.9]
+    (note,) = layer.notes
+    gap = great_circle_km(10.9, 0.9, 10.2, 0.2)  # to the island's nearest corner
+    assert note.startswith(f"landing p, XA lies {gap:,.0f} km off its country's drawn land")
+    assert "joined to cap" in note
+    assert not links[links["kind"].ne("offshore")].isin(["metro:k", "metro:p"]).any().any()
+    # the island has a landing of its own: the cable reaches it, p stays at sea
+    landed = _isle_layer({**mainland, "p": (10.9, 0.9), "q": (10.1, 0.15)}, {"cap": (10.1, 0.1)})
+    assert not landed.links["kind"].eq("offshore").any()
+    assert landed.notes == ()
+
+
 def test_a_border_is_joined_by_the_closest_pair_over_land() -> None:
     """Two countries whose border runs south of a bay 0.6° (67 km) across: their closest
     metros face each other over the bay, so rule 3 takes the closest pair over land."""
@@ -562,6 +612,28 @@ def test_real_lakes_are_land_and_the_caspian_is_sea(net2024: undersea.Network) -
     lon, lat = np.array(list(lakes.values())).T
     assert shapely.contains_xy(land, lon, lat).all()
     assert not shapely.contains_xy(land, 50.5, 41.0)  # the middle of the Caspian
+
+
+@pytest.mark.realdata
+def test_real_landings_placed_off_their_island(net2024: undersea.Network) -> None:
+    """Rule 5 on 2024-03: Pohnpei's landing, ~126 km off the island where Palikir stands,
+    is joined to Palikir (and Nauru's, ~115 km north of Nauru, to Yaren); Palikir reaches
+    Tokyo over HANTRU1 and Guam. Islands the polygons do not draw whose country's nearest
+    land has landings of its own (Kwajalein, Lampedusa, San Andrés) get no land link."""
+    links = net2024.links
+    off = links[links["kind"].eq("offshore")]
+    pairs = {frozenset(p) for p in zip(off["u"], off["v"], strict=True)}
+    assert pairs == {_pair("pohnpei-fm", "palikir-fm"), _pair("yaren-nr-landing", "yaren-nr")}
+    assert sum("offshore stand-in" in n for n in net2024.notes) == 2
+    lp = net2024.all_landing_points.set_index("id")
+    assert lp.loc["pohnpei-micronesia", "lon"] == pytest.approx(159.07, abs=0.01)  # kept
+    route = undersea.shortest_route(net2024, "Palikir", "Tokyo")
+    assert 45 < route.rtt_ms < 75
+    assert "HANTRU1 Cable System" in {h.cable for h in route.hops}
+    assert route.hops[0].link == "offshore"
+    between = links[links["kind"].ne("backhaul")]
+    for metro in ("kwajalein-mh", "lampedusa-it", "san-andres-co"):
+        assert not between.isin([f"metro:{metro}"]).any().any(), metro
 
 
 @pytest.mark.realdata

@@ -45,6 +45,18 @@ times a route factor (``Settings.backhaul_route_factor`` inside a metro,
    international traffic goes are places of the network; callers may add other inland
    metros.
 
+5. **Landings placed off their island.** A landing metro off the drawn land (more than the
+   sea-sampling step from every polygon) that rules 2 and 3 leave with no link, and whose
+   country's nearest landmass holds metros but no landing metro, is joined to the nearest
+   metro on that landmass by an ``offshore`` link, a stand-in flagged in the network's
+   notes; the landing keeps the position the source gives it. The map places some
+   landings far out at sea (Pohnpei, ~130 km off the island where Palikir, the capital of
+   Micronesia, stands; Nauru's, ~115 km north of Nauru): the landmass that no cable
+   reaches is the evidence that the point belongs to it. Distance alone cannot tell such
+   a point from an island the 1:50m polygons do not draw (Kwajalein ~230 km, Lampedusa
+   ~150 km off the drawn land of their countries), and those, whose nearest drawn land
+   has landings of its own, get no land link: their cables reach them.
+
 A user may replace or extend the generated links with a table of their own
 (:func:`read_land_links`). The layer can be switched off when loading
 (``undersea.load(..., land=False)``).
@@ -87,7 +99,7 @@ __all__ = [
     "read_land_links",
 ]
 
-LINK_KINDS = ("backhaul", "domestic", "border", "user")
+LINK_KINDS = ("backhaul", "domestic", "border", "offshore", "user")
 _METRO_COLUMNS = ["metro_id", "name", "iso2", "iso3", "lon", "lat", "population"]
 
 
@@ -98,12 +110,14 @@ class LandLayer:
     ``metros``: metro_id, name, iso2, iso3, lon, lat, population, inland (bool: no
     landing point). ``landing_metro``: landing_point_id, metro_id. ``links``: u, v (node
     ids: landing point ids or ``"metro:<metro_id>"``), length_km, kind (one of
-    :data:`LINK_KINDS`).
+    :data:`LINK_KINDS`). ``notes``: one line per ``offshore`` stand-in (rule 5), for the
+    network's notes.
     """
 
     metros: pd.DataFrame
     landing_metro: pd.DataFrame
     links: pd.DataFrame
+    notes: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -566,10 +580,12 @@ def build_land_layer(
     all_metros = all_metros.sort_values("metro_id").reset_index(drop=True)
     kind = all_metros["inland"].map({True: "inland", False: "landing"})
     all_metros = unique_labels(all_metros, kind=kind)  # "Yaren, NR" twice otherwise
+    links = _links(landing_points, all_metros, landing_metro, countries, s)
     return LandLayer(
         all_metros,
         landing_metro.reset_index(drop=True),
-        _links(landing_points, all_metros, landing_metro, countries, s),
+        links,
+        _offshore_notes(all_metros, links, countries, s),
     )
 
 
@@ -655,12 +671,14 @@ def _links(
             km = great_circle_km(lon[a], lat[a], lon[b], lat[b], s.earth_radius_km)
             within = km <= limits[kind]
             found.append(pd.DataFrame({"a": a, "b": b, "km": km, "k": k})[within])
+    linked = np.zeros(n, dtype=bool)
     if found:
         cand = pd.concat(found, ignore_index=True).drop_duplicates(["a", "b"])
         a, b = cand["a"].to_numpy(), cand["b"].to_numpy()
         ok = sea.over_land(a, b) | np.isin(a * n + b, kept)
         dry = sea.on_land[a] & sea.on_land[b]
         ok |= _last_links(a, b, cand["km"].to_numpy(), ok, dry, n)
+        linked[a[ok]] = linked[b[ok]] = True
         kinds = list(pairs)
         for k, part in cand[ok].groupby("k", sort=True):
             frames.append(
@@ -673,7 +691,78 @@ def _links(
                     }
                 )
             )
+    landing = ~metros["inland"].to_numpy(dtype=bool)
+    off = _offshore_links(xyz, iso2, landmass, landing & ~linked, sea, landing, s)
+    if len(off):
+        i, j = off[:, 0], off[:, 1]
+        km = great_circle_km(lon[i], lat[i], lon[j], lat[j], s.earth_radius_km)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "u": [metro_node(x) for x in ids[i]],
+                    "v": [metro_node(x) for x in ids[j]],
+                    "length_km": s.land_route_factor * km,
+                    "kind": "offshore",
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
+
+
+def _offshore_links(
+    xyz: np.ndarray,
+    iso2: np.ndarray,
+    landmass: np.ndarray,
+    lone: np.ndarray,
+    sea: _Sea,
+    landing: np.ndarray,
+    s: Settings,
+) -> np.ndarray:
+    """Rule 5: (metro at sea, metro on land) index pairs, shape (k, 2). Each ``lone``
+    landing metro off the drawn land whose country's nearest landmass (``landmass``) holds
+    metros on the drawn land but no ``landing`` metro is joined to the nearest of them
+    (within ``max_domestic_link_km``)."""
+    key = pd.Series(iso2.astype(str)) + "|" + pd.Series(landmass).astype(str)
+    dry = sea.on_land & (landmass >= 0)
+    landed = set(key[dry & landing])
+    unreached = pd.Series(np.flatnonzero(dry), index=key[dry]).loc[lambda x: ~x.index.isin(landed)]
+    out = []
+    cap = km_to_chord(s.max_domestic_link_km, s.earth_radius_km)
+    for i in np.flatnonzero(lone & ~sea.on_land & (landmass >= 0)):
+        on = unreached.get(key[i])
+        if on is None:
+            continue
+        on = np.atleast_1d(np.asarray(on))
+        d = np.linalg.norm(xyz[on] - xyz[i], axis=1)
+        if d.min() <= cap:
+            out.append((int(i), int(on[np.argmin(d)])))
+    return np.asarray(out, dtype=np.int64).reshape(-1, 2)
+
+
+def _offshore_notes(
+    metros: pd.DataFrame, links: pd.DataFrame, countries: pd.DataFrame | None, s: Settings
+) -> tuple[str, ...]:
+    """One note per ``offshore`` link: the landing metro, how far off its country's drawn
+    land it stands (great circle to the nearest point of the polygons), the metro joined."""
+    off = links[links["kind"].eq("offshore")]
+    if not len(off) or countries is None:
+        return ()
+    m = metros.set_index("metro_id")
+    sea_end = m.loc[off["u"].str.removeprefix("metro:")]
+    land_end = m.loc[off["v"].str.removeprefix("metro:")]
+    shape = countries.set_index("iso2")["geometry"]
+    pts = shapely.points(sea_end["lon"].to_numpy(float), sea_end["lat"].to_numpy(float))
+    line = shapely.shortest_line(shape.loc[sea_end["iso2"]].to_numpy(), pts)
+    c = shapely.get_coordinates(line).reshape(-1, 2, 2)
+    gap = great_circle_km(c[:, 0, 0], c[:, 0, 1], c[:, 1, 0], c[:, 1, 1], s.earth_radius_km)
+    return tuple(
+        f"landing {a.name}, {a.iso2} lies {km:,.0f} km off its country's drawn land, nearest "
+        f"to a landmass that no landing reaches: joined to {b.name} by an offshore stand-in "
+        f"link ({length:,.0f} km); its position is kept as the source gives it"
+        for a, b, km, length in zip(
+            sea_end.itertuples(), land_end.itertuples(), gap, off["length_km"], strict=True
+        )
+    )
 
 
 def read_land_links(path: str | Path, node_ids: Mapping[str, object] | None = None) -> pd.DataFrame:

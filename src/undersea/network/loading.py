@@ -403,7 +403,7 @@ def _build_snapshot(
         provenance=snap.provenance,
         settings=s,
         countries=countries,
-        notes=snap.notes,
+        notes=(*snap.notes, *land.notes),
         land=land,
     )
 

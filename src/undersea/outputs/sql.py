@@ -7,7 +7,7 @@
 - ``landing_points``: every landing point; ``in_service`` when a cable in service lands
 - ``cable_landings``: (cable_id, landing_point_id)
 - ``segments``: submarine segments; ``active``; ``geometry`` as WKT (lon/lat)
-- ``links``: land links (backhaul, domestic, border); ``geometry`` as WKT
+- ``links``: land links (backhaul, domestic, border, offshore, user); ``geometry`` as WKT
 - ``nodes``: landing points, branching units and metros (row order = node index)
 - ``metros`` and ``landing_metro``: metro areas and the landing points in each
 - ``countries``: ISO codes, name, neighbours, ``geometry`` as WKT (empty for the sample)

@@ -22,7 +22,7 @@ class Hop:
 
     ``kind`` is ``"segment"`` (``cable``/``cable_id`` set; ``segments`` lists the segment
     ids ridden, through branching units) or ``"land"`` (``link`` is the land-link kind:
-    backhaul, domestic, border, user, or access for a virtual place's links).
+    backhaul, domestic, border, offshore, user, or access for a virtual place's links).
     """
 
     kind: str
@@ -115,7 +115,7 @@ class Route:
 
     @property
     def land_km(self) -> float:
-        """Fibre km on land links (backhaul, domestic, border, user, access)."""
+        """Fibre km on land links (backhaul, domestic, border, offshore, user, access)."""
         return float(sum(h.km for h in self.hops if h.kind == "land"))
 
     @property

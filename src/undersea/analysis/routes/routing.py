@@ -16,11 +16,11 @@ physical delay (today's figure). A **hop** is a piece of the path between two pl
 traffic is handled: landing stations, metros and the route's two ends. Branching units
 are passive (a trunk keeps its fibre pairs through them), so the segments of one cable
 between two landing stations make *one* hop, listed once in :attr:`Route.hops` with the
-segment ids it rides; every land link (backhaul, domestic, border, user, and the *access*
-links of a virtual place) is one hop. The allowance is charged half at each end of every
-edge that touches a landing station or metro, so the sum along any path is exactly
-``per_hop_delay_ms x hops`` (``latency_hop_ms x hops``, calibrated) and Dijkstra over
-these edge weights finds the path of least delay, not merely of least fibre.
+segment ids it rides; every land link (backhaul, domestic, border, offshore, user, and
+the *access* links of a virtual place) is one hop. The allowance is charged half at each
+end of every edge that touches a landing station or metro, so the sum along any path is
+exactly ``per_hop_delay_ms x hops`` (``latency_hop_ms x hops``, calibrated) and Dijkstra
+over these edge weights finds the path of least delay, not merely of least fibre.
 
 The search runs :func:`scipy.sparse.csgraph.dijkstra` on :func:`delay_graph` (the
 network's usable edges, one-way ms) augmented with two nodes per virtual place: an *out*
