@@ -206,6 +206,22 @@ def test_help_imports_nothing_only_a_build_needs() -> None:
 
 
 @pytest.mark.realdata
+def test_real_data_info_lists_the_landings_placed_out_at_sea(capsys, shared_data):
+    """Pohnpei's landing, ~126 km off the island of Palikir, and Nauru's: their offshore
+    stand-in links (rule 5 of the land layer) in the table and the JSON, with their notes."""
+    argv = ("data", "info", "--snapshot", "2024-03", "--data-dir", str(shared_data))
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    assert "Landings placed out at sea" in out
+    assert "Palikir, FM" in out
+    code, out, _ = run(capsys, *argv, "--format", "json")
+    doc = json.loads(out)
+    ends = {(r["landing"], r["joined_to"]) for r in doc["offshore_links"]}
+    assert ends == {("Pohnpei, FM", "Palikir, FM"), ("Yaren (landing), NR", "Yaren, NR")}
+    assert sum("offshore stand-in" in n for n in doc["notes"]) == 2
+
+
+@pytest.mark.realdata
 def test_real_cable_and_landing(capsys, shared_data):
     code, out, _ = run(
         capsys,

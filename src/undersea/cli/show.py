@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -29,8 +29,12 @@ from undersea.cli._options import (
     open_network,
 )
 from undersea.data import directory as _data
+from undersea.network.graph import node_labels
 from undersea.outputs.records import describe_cable, describe_landing_point
 from undersea.tables import note_counts, note_kind
+
+if TYPE_CHECKING:
+    from undersea.network.core import Network
 
 __all__ = ["cable", "chokepoints", "info", "landing", "resolve_command"]
 
@@ -47,7 +51,8 @@ def info(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Counts, provenance and the data-quality report of a snapshot, with every record
-    skipped or repaired while loading. --format csv prints the counts and provenance
+    skipped or repaired while loading and every landing placed out at sea that an offshore
+    stand-in link joins to its island. --format csv prints the counts and provenance
     (--format json: everything).
 
     Example: undersea data info --snapshot 2024-03
@@ -65,6 +70,7 @@ def info(
                 "notes": list(net.notes),
                 "length_mismatches": mism.to_dict(orient="records"),
                 "inferred_links": q.inferred_links.to_dict(orient="records"),
+                "offshore_links": _offshore_links(net).to_dict(orient="records"),
             }
         )
         return
@@ -74,6 +80,7 @@ def info(
     counts = {f"records {k}" if k != "missing" else "required files missing": v
               for k, v in note_counts(net.notes).items()}  # fmt: skip
     tagged = [n for n in net.notes if note_kind(n) is not None]
+    offshore = _offshore_links(net)
     cols = ["cable_id", "drawn_km", "inferred_km", "reported_km", "ratio"]
     provenance = {f"provenance.{k}": v for k, v in net.provenance.as_dict().items()}
     emit_tables(
@@ -81,10 +88,29 @@ def info(
             ("Network", _kv({**net.summary(), **provenance})),
             ("Data quality", _kv({**q.summary(), **counts})),
             ("Records skipped or repaired", pd.DataFrame({"note": tagged}) if tagged else None),
+            (
+                "Landings placed out at sea, joined to their island",
+                offshore if len(offshore) else None,
+            ),
             ("Rebuilt vs reported length (worst 20)", mism[cols].head(20) if len(mism) else None),
         ],
         fmt,
         main=0,
+    )
+
+
+def _offshore_links(net: Network) -> pd.DataFrame:
+    """The ``offshore`` land links (rule 5 of :mod:`undersea.network.land`): the landing
+    metro at sea, the metro it is joined to, the link's km."""
+    links = net.links[net.links["kind"].eq("offshore")]
+    index = pd.Index(net.nodes["node_id"])
+    label = node_labels(net.nodes)
+    return pd.DataFrame(
+        {
+            "landing": label[index.get_indexer(links["u"])],
+            "joined_to": label[index.get_indexer(links["v"])],
+            "length_km": links["length_km"].to_numpy(float),
+        }
     )
 
 
