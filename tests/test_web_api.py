@@ -761,6 +761,15 @@ def test_hub_ranking(client: TestClient) -> None:
     assert listed.split(", ") == list(client.get("/api/hubs/metrics").json())
     assert rest.startswith("and, with data this directory lacks: ")
     assert "facilities" in rest
+    # with no metric, the ranking the command line gives by default (cables that reach
+    # another country), and /api/info names it for the map's select
+    from undersea.analysis.hubs.ranking import DEFAULT_METRIC
+
+    plain = client.get("/api/hubs", params={"year": 2020, "top": 100}).json()
+    assert DEFAULT_METRIC == "international"
+    assert [r["value"] for r in plain] == [r["international"] for r in plain]
+    assert client.get("/api/info").json()["features"]["hub_metric_default"] == DEFAULT_METRIC
+    assert client.get("/api/hubs/accra-gh/history").json()["metric"] == DEFAULT_METRIC
     assert client.get("/api/hubs", params={"top": 10_000}).status_code == 422
     outside = client.get("/api/hubs", params={"year": 1950})
     assert outside.status_code == 422

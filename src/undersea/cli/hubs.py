@@ -13,6 +13,7 @@ from undersea._errors import InvalidArgumentError
 from undersea.analysis.hubs.compare import SnapshotComparison, compare_snapshots
 from undersea.analysis.hubs.history import HubProfile, hub_history, hub_profile
 from undersea.analysis.hubs.ranking import (
+    DEFAULT_METRIC,
     METRICS,
     covered_years,
     hub_ranking,
@@ -45,8 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = ["hub", "hubs", "ranking_records"]
 
-#: The default ranking: what "a top-10 hub" usually counts.
-DEFAULT_BY = "international"
+DEFAULT_BY = DEFAULT_METRIC
 _BY_HELP = (
     f"Metric to rank by (default {DEFAULT_BY}: cables in service that reach another "
     "country, domestic cables left out). Others: " + ", ".join(METRICS) + "."

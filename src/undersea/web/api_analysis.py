@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query
 from undersea._errors import InvalidArgumentError, MalformedSourceError, NoRouteError, respell
 from undersea.analysis.hubs.history import hub_history, hub_profile
 from undersea.analysis.hubs.ranking import (
+    DEFAULT_METRIC,
     METRO_FIELDS,
     available_metrics,
     covered_years,
@@ -216,7 +217,7 @@ _HUB_ERRORS: dict[int | str, dict[str, Any]] = {
 @router.get("/hubs", tags=["analysis"], responses=_HUB_ERRORS)
 def hubs(
     state: State,
-    metric: Metric = "cables",
+    metric: Metric = DEFAULT_METRIC,
     year: Year = None,
     planned: Planned = False,
     top: Annotated[int, Query(ge=1, description="Rows to return (server limit max_top).")] = 50,
@@ -247,7 +248,7 @@ MetroName = Annotated[
 def hub_rank_history(
     state: State,
     metro: MetroName,
-    metric: Metric = "cables",
+    metric: Metric = DEFAULT_METRIC,
     planned: Planned = False,
     step: Annotated[int, Query(ge=1, le=10, description="Years between points.")] = 1,
 ) -> dict[str, Any]:

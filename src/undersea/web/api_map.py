@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from undersea._errors import UnknownNameError
+from undersea.analysis.hubs.ranking import DEFAULT_METRIC
 from undersea.analysis.names import NameKind, resolve
 from undersea.geo.regions import chokepoints, chokepoints_table, region_to_geojson
 from undersea.network.core import Network
@@ -100,6 +101,7 @@ def info(state: State) -> dict[str, Any]:
         "features": {
             **api_analysis.available(),
             "hub_metrics": api_analysis.hub_metric_names(state),
+            "hub_metric_default": DEFAULT_METRIC,
         },
         "limits": state.limits.public(),
     }

@@ -100,6 +100,7 @@ from undersea.network.graph import metro_id
 __all__ = [
     "CABLE_METRICS",
     "COUNT_METRICS",
+    "DEFAULT_METRIC",
     "METRICS",
     "METRO_FIELDS",
     "HubInputs",
@@ -133,6 +134,9 @@ CABLE_METRICS: dict[str, str] = {
 }
 #: Every hub metric, in display order -> what it measures.
 METRICS: dict[str, str] = {**CABLE_METRICS, **EXCHANGE_METRICS}
+#: The ranking that the command line, the web API and the web map give by default: what
+#: "a top-10 hub" usually counts (cables that reach another country).
+DEFAULT_METRIC = "international"
 #: The metrics that count things: integer columns (Int64, NA where missing) in every table.
 COUNT_METRICS = frozenset(
     {"cables", "international", "planned", "countries", "continents", "exchanges",

@@ -8,7 +8,7 @@ import { escapeHtml, fmt, renderTable } from "./table.js";
 
 export function metricLabel() {
   const sel = $("#hub-metric");
-  return sel.selectedOptions[0]?.value || "cables";
+  return sel.selectedOptions[0]?.value || state.info?.features.hub_metric_default || "international";
 }
 
 export function bindHubs() {

@@ -142,6 +142,7 @@ function setupFromInfo(wanted) {
   }
   if (f.hub_metrics) {
     fillSelect($("#hub-metric"), Object.keys(f.hub_metrics).map((k) => [k, k.replace(/_/g, " ")]), false);
+    if (f.hub_metric_default in f.hub_metrics) $("#hub-metric").value = f.hub_metric_default;
     $("#hub-metric-desc").textContent = f.hub_metrics[metricLabel()] || "";
   }
   $("#risk-n").max = String(info.limits.max_scenarios);
