@@ -385,3 +385,25 @@ def test_real_pairs_with_border_links(shared_data) -> None:
     assert frozenset({("landing_point", "wenchang-china"), ("landing_point", "zhuhai-china")}) in (
         _pair_set(cn)
     )
+
+
+def test_the_pair_pool_takes_fewer_cables_left_first_at_equal_loss(
+    cable_and_border: Network,
+) -> None:
+    """Ghana loses half its traffic to cable x, to its landing station c or to its border
+    link: at equal loss the pool ranks the losses that leave fewer cables (x and c leave
+    none, the border link leaves x) first, so a cable or landing station comes before a
+    land link that hurts as much. A pool of two holds x and c, one path, not dangerous
+    together: no pair (the order inverted took the border link and found x with it)."""
+    from undersea.analysis.criticality import _candidates, _pair_candidates
+
+    res = country_criticality(cable_and_border, "Ghana", core=["a"], top=None)
+    single = res.single.set_index("id")
+    assert single.loc[["x", "c", GH_LAGOS], "lost_share"].tolist() == pytest.approx([0.5] * 3)
+    assert single.loc[["x", "c", GH_LAGOS], "cables_after"].tolist() == [0, 0, 1]
+    cand = _candidates(cable_and_border, ["cable", "landing_point", "land_link"], iso3="GHA")
+    judged = cand.merge(res.single, on=["kind", "id", "name"], how="left")
+    pool = _pair_candidates(cand, judged, 3)
+    assert list(pool["id"]) == ["x", "c", GH_LAGOS]
+    two = country_criticality(cable_and_border, "Ghana", core=["a"], max_candidates=2)
+    assert two.pairs.empty

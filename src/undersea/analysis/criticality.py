@@ -547,12 +547,12 @@ def _judged(
 
 def _pair_candidates(cand: pd.DataFrame, single: pd.DataFrame, n: int) -> pd.DataFrame:
     """The ``n`` elements of ``PAIR_KINDS``, none critical alone, whose single loss hurts
-    most: one pool whatever their kind, ranked by lost share, then cables left, then kind
-    in ``PAIR_KINDS`` order (a land link after a cable or landing station that hurts as
-    much), then id."""
+    most: one pool whatever their kind, ranked by lost share, then cables left (fewer
+    first: the loss that leaves fewer hurts more), then kind in ``PAIR_KINDS`` order (a
+    land link after a cable or landing station that hurts as much), then id."""
     keep = cand["kind"].isin(PAIR_KINDS) & ~single["severity"].isin(SEVERITIES[:2])
     order = cand["kind"].map({k: i for i, k in enumerate(PAIR_KINDS)})
-    pool = cand.assign(_lost=single["lost_share"], _cab=-single["cables_after"], _kind=order)
+    pool = cand.assign(_lost=single["lost_share"], _cab=single["cables_after"], _kind=order)
     pool = pool[keep].sort_values(
         ["_lost", "_cab", "_kind", "id"], ascending=[False, True, True, True]
     )
