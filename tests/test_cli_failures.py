@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from typing import Any
@@ -538,6 +540,110 @@ def test_critical_table_tells_a_cables_segments_apart(capsys):
     assert len(set(labels)) == len(labels)
 
 
+SINGLE_FIELDS = ["kind", "id", "name", "severity", "isolated", "lost_share", "cables_after"]
+
+
+def _csv_rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    return list(reader.fieldnames or []), list(reader)
+
+
+def _check_country_csv(doc: dict[str, Any], text: str) -> list[dict[str, str]]:
+    """The country CSV holds the JSON's single rows, then its pair rows (a pair's first
+    element in kind, id, name, its second in kind_b, id_b, name_b); returns the pairs."""
+    header, rows = _csv_rows(text)
+    assert header == [*SINGLE_FIELDS, "failure", "kind_b", "id_b", "name_b"]
+    single = [r for r in rows if r["failure"] == "single"]
+    pairs = [r for r in rows if r["failure"] == "pair"]
+    assert rows == single + pairs
+    assert [(r["kind"], r["id"], r["severity"]) for r in single] == [
+        (r["kind"], r["id"], r["severity"]) for r in doc["single"]
+    ]
+    assert [float(r["lost_share"]) for r in single] == [r["lost_share"] for r in doc["single"]]
+    assert all(r["kind_b"] == r["id_b"] == r["name_b"] == "" for r in single)
+    assert [
+        (r["kind"], r["id"], r["name"], r["kind_b"], r["id_b"], r["name_b"], r["severity"])
+        for r in pairs
+    ] == [
+        (p["kind_a"], p["id_a"], p["name_a"], p["kind_b"], p["id_b"], p["name_b"], p["severity"])
+        for p in doc["pairs"]
+    ]
+    assert [int(r["cables_after"]) for r in pairs] == [p["cables_after"] for p in doc["pairs"]]
+    return pairs
+
+
+def test_critical_country_csv_has_its_pairs(capsys):
+    """--format csv of a country is one table: its single failures, then its dangerous
+    pairs, what the terminal shows; JSON names the kinds pairs were searched among."""
+    argv = ("critical", "--sample", "--country", "GH", "--top", "4")
+    code, out, _ = run(capsys, *argv, "-f", "json")
+    assert code == 0
+    doc = strict_json(out)
+    assert list(doc) == ["country", "single", "pairs", "pair_kinds"]
+    assert doc["pair_kinds"] == ["cable", "landing_point", "land_link"]
+    code, out, _ = run(capsys, *argv, "-f", "csv")
+    assert code == 0
+    pairs = _check_country_csv(doc, out)
+    assert pairs  # the sample's Ghana has dangerous pairs of cables
+    code, out, _ = run(capsys, *argv, "--no-pairs", "-f", "csv")
+    header, rows = _csv_rows(out)
+    assert header[: len(SINGLE_FIELDS)] == SINGLE_FIELDS
+    assert {r["failure"] for r in rows} == {"single"}
+    code, out, _ = run(capsys, *argv, "--no-pairs", "-f", "json")
+    assert strict_json(out)["pair_kinds"] == []
+    code, out, _ = run(capsys, *argv, "--kind", "land", "--kind", "segment", "-f", "json")
+    assert strict_json(out)["pair_kinds"] == ["land_link"]
+
+
+def test_critical_country_rows_on_a_synthetic_network():
+    """Ghana on one cable and one border link to Lagos (Nigeria on its own cable): the CSV
+    table's pair rows are the library's pairs, its cable or landing station with the
+    border link."""
+    from tests.conftest import cable_and_border_network
+    from undersea.analysis.criticality import country_criticality
+    from undersea.cli._options import csv_text
+    from undersea.cli.critical import _country_rows
+
+    net = cable_and_border_network()
+    res = country_criticality(net, "Ghana", core=["a"], top=None)
+    assert len(res.pairs) == 2
+    doc = {
+        "single": res.single.astype({"severity": str}).to_dict(orient="records"),
+        "pairs": res.pairs.astype({"severity": str}).to_dict(orient="records"),
+    }
+    pairs = _check_country_csv(doc, csv_text(_country_rows(res.single, res.pairs)))
+    assert {r["kind_b"] for r in pairs} == {"land_link"}
+    assert {r["severity"] for r in pairs} == {"isolated"}
+
+
+def _words_whole(out: str, texts: list[str]) -> None:
+    """Every word of ``texts`` is one word of the table ``out`` (none broken over lines)."""
+    words = set(re.split(r"[\s│┃]+", out))
+    broken = [w for t in texts for w in t.split() if w not in words]
+    assert not broken, broken
+
+
+def test_critical_country_tables_read_whole_at_80_columns(capsys, monkeypatch):
+    """At 80 columns a country's tables break no header, name or kind mid-word
+    ("cables_afte r", "landing_poin t"): readable headers, kinds in words."""
+    monkeypatch.setattr(console, "_width", 80)
+    argv = ("critical", "--sample", "--country", "GH", "--top", "6")
+    code, out, _ = run(capsys, *argv, "-f", "json")
+    doc = strict_json(out)
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 80
+    names = [
+        r["name"] + (":" + r["id"].rsplit(":", 1)[1] if r["kind"] == "segment" else "")
+        for r in doc["single"]
+    ]
+    names += [p[k] for p in doc["pairs"] for k in ("name_a", "name_b")]
+    _words_whole(out, [*names, "name kind severity lost cables left", "name a name b kinds"])
+    _words_whole(out, ["landing station", "cable + cable"])
+    assert "not shown" not in out
+    assert "landing_point" not in out
+
+
 @pytest.mark.realdata
 def test_real_cut_ace_and_wacs(capsys, shared_data):
     code, out, err = run(
@@ -638,7 +744,7 @@ def test_real_critical_pairs_of_a_landlocked_countrys_borders(capsys, shared_dat
     base = ("--data-dir", str(shared_data), "--snapshot", "2024-03")
     code, out, err = run(capsys, "critical", "--country", "Uganda", *base, "-f", "json")
     assert code == 0, err
-    pairs = strict_json(out)["pairs"]
+    single, pairs = strict_json(out)["single"], strict_json(out)["pairs"]
     assert pairs
     first = pairs[0]
     assert (first["kind_a"], first["kind_b"]) == ("land_link", "land_link")
@@ -649,6 +755,40 @@ def test_real_critical_pairs_of_a_landlocked_countrys_borders(capsys, shared_dat
     assert code == 0, err
     assert "Dangerous pairs" in out
     assert "Kakamega, KE" in out
+    code, out, err = run(capsys, "critical", "--country", "Uganda", *base, "-f", "csv")
+    assert code == 0, err
+    pairs = _check_country_csv({"single": single, "pairs": pairs}, out)
+    assert {(r["kind"], r["kind_b"]) for r in pairs} == {("land_link", "land_link")}
+
+
+@pytest.mark.realdata
+def test_real_critical_ghana_in_every_format(capsys, shared_data, monkeypatch):
+    """2024-03: Ghana's table reads whole at 80 columns (long cable names, landing
+    stations, segments); --format csv holds what JSON holds, and JSON says pairs were
+    searched (none is dangerous, as the table says)."""
+    monkeypatch.setattr(console, "_width", 80)
+    argv = ("critical", "--country", "Ghana", "--data-dir", str(shared_data), "--snapshot",
+            "2024-03")  # fmt: skip
+    code, out, err = run(capsys, *argv, "-f", "json")
+    assert code == 0, err
+    doc = strict_json(out)
+    assert doc["pair_kinds"] == ["cable", "landing_point", "land_link"]
+    code, out, err = run(capsys, *argv, "-f", "csv")
+    assert code == 0, err
+    assert len(_check_country_csv(doc, out)) == len(doc["pairs"])
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert max(len(line) for line in out.splitlines()) <= 80
+    kinds = {r["kind"] for r in doc["single"]}
+    assert {"cable", "segment", "landing_point"} <= kinds
+    names = [  # a segment's is its cable's, then ":K"
+        r["name"] + (":" + r["id"].rsplit(":", 1)[1] if r["kind"] == "segment" else "")
+        for r in doc["single"]
+    ]
+    _words_whole(out, [*names, "name kind severity lost cables left", "landing station"])
+    if not doc["pairs"]:
+        said = " ".join(out.split())
+        assert "no pair of its cables, landing stations or border land links" in said
 
 
 @pytest.mark.realdata

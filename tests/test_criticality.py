@@ -15,7 +15,7 @@ from undersea.engine.executors import LocalExecutor
 from undersea.network.core import Network
 from undersea.scenarios.builders import scenario_from_land_links
 
-from .conftest import coast_network, make_snapshot, network_from
+from .conftest import cable_and_border_network, coast_network, make_snapshot, network_from
 
 
 @pytest.fixture(scope="module")
@@ -239,20 +239,7 @@ BF_LAGOS = "metro:lagos-ng;metro:ouagadougou-bf"
 
 @pytest.fixture(scope="module")
 def cable_and_border() -> Network:
-    """Ghana on one cable (x, to Senegal: the core) and one border link to Lagos; Nigeria
-    on its own cable z. Either keeps Ghana connected; its traffic splits evenly."""
-    snap = make_snapshot(
-        cables=[("x", 2010, None), ("z", 2010, None)],
-        landings={"a": (-17.4, 14.7, "SN"), "c": (-0.2, 5.5, "GH"), "n": (3.4, 6.4, "NG")},
-        lines={"x": [[(-17.4, 14.7), (-0.2, 5.5)]], "z": [[(-17.4, 14.7), (3.4, 6.4)]]},
-        cable_landings={"x": ["a", "c"], "z": ["a", "n"]},
-    )
-    metros = [
-        ("dakar-sn", "Dakar", "SN", "SEN", -17.4, 14.7, ["a"]),
-        ("accra-gh", "Accra", "GH", "GHA", -0.2, 5.6, ["c"]),
-        ("lagos-ng", "Lagos", "NG", "NGA", 3.4, 6.4, ["n"]),
-    ]
-    return coast_network([("accra-gh", "lagos-ng", 400.0)], metros=metros, snapshot=snap)
+    return cable_and_border_network()
 
 
 GH_LAGOS = "metro:accra-gh;metro:lagos-ng"

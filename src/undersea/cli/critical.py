@@ -62,26 +62,50 @@ _CRITICAL_HEADERS = {
     "countries_degraded": "degraded",
     "lost_share_sum": "lost shares",
     "capacity_lost_tbps": "Tbps lost",
+    "lost_share": "lost",
+    "cables_after": "cables left",
+    "name_a": "name a",
+    "name_b": "name b",
 }
+
+#: How a human table names each kind (``--format csv|json`` keep the library's names).
+_KIND_WORDS = {
+    "cable": "cable",
+    "segment": "segment",
+    "landing_point": "landing station",
+    "metro": "metro",
+    "land_link": "land link",
+}
+
+#: The columns of a country's tables never broken over lines.
+_FIGURES = ["severity", "lost", "cables left"]
 
 
 def _critical_display(df: pd.DataFrame) -> pd.DataFrame:
-    """Human table: no ids (names say it), short headers, shares in %.
+    """Human table: no ids (names say it), short headers, kinds in words, shares in %.
 
     A segment's name is its cable's, so a segment row shows ``CABLE:K`` (what
-    ``cut --segment`` takes) to tell a cable's segments apart.
+    ``cut --segment`` takes) to tell a cable's segments apart. A country's rows leave
+    out ``isolated`` (their severity says it); a pair's two kinds share one column
+    (``cable + land link``).
     """
     out = df.drop(columns=[c for c in ("id", "id_a", "id_b") if c in df]).copy()
     if "kind" in df and "id" in df:
         seg = df["kind"] == "segment"
         k = df.loc[seg, "id"].astype(str).str.rsplit(":", n=1).str[-1]
         out.loc[seg, "name"] = out.loc[seg, "name"].astype(str) + ":" + k
-    if "lost_share" in out:
-        out["lost_share"] = out["lost_share"].map(share_text)
+    for col in ("kind", "kind_a", "kind_b"):
+        if col in out:
+            out[col] = out[col].map(lambda k: _KIND_WORDS.get(k, k))
+    if "kind_a" in out:
+        out["kinds"] = out.pop("kind_a") + " + " + out.pop("kind_b")
     if "severity" in out:
         out["severity"] = out["severity"].astype(str)
-    first = [c for c in ("rank", "name", "score") if c in out]  # what a narrow terminal shows
-    out = out[first + [c for c in out.columns if c not in first]]
+        out = out.drop(columns="isolated")  # severity "isolated" says it
+    if "lost_share" in out:
+        out["lost_share"] = out["lost_share"].map(share_text)
+    first = [c for c in ("rank", "name", "name_a", "name_b", "kinds", "score") if c in out]
+    out = out[first + [c for c in out.columns if c not in first]]  # what a narrow terminal shows
     return out.rename(columns=_CRITICAL_HEADERS).fillna("")
 
 
@@ -196,6 +220,8 @@ def _emit_country(
     impact: str,
     kinds: list[str],
 ) -> None:
+    from undersea.analysis.criticality import PAIR_KINDS
+
     single, single_tied = _head(res.single, ["severity", "lost_share"], top)
     found, pairs_tied = _head(res.pairs, ["severity", "lost_share"], top)
     if fmt is Format.json:
@@ -210,11 +236,14 @@ def _emit_country(
                 },
                 "single": single.astype({"severity": str}).to_dict(orient="records"),
                 "pairs": found.astype({"severity": str}).to_dict(orient="records"),
+                # the kinds pairs were searched among: [] (--no-pairs, or a --kind that
+                # leaves them all out) tells "not searched" from "none is dangerous"
+                "pair_kinds": [k for k in PAIR_KINDS if k in kinds] if pairs else [],
             }
         )
         return
     if fmt is Format.csv:
-        emit_table(single.astype({"severity": str}), fmt)
+        emit_table(_country_rows(single, found), fmt)
         return
     # the capacity model's figure is its traffic provisioned abroad (rule C5), the old
     # model's the design-capacity proxy of its cables
@@ -223,12 +252,29 @@ def _emit_country(
         f"[bold]{res.name}[/bold] ({res.iso2}): {res.cables_before} international cables, "
         f"{number_text(res.capacity_before_tbps)} Tbps {what}"
     )
-    emit_table(_critical_display(single), fmt, title="Losing one element")
+    emit_table(_critical_display(single), fmt, title="Losing one element", fit=True, whole=_FIGURES)
     _say_tie(single_tied, "severity and lost share", fmt)
     if not pairs:
         return
     if len(found):
-        emit_table(_critical_display(found), fmt, title="Dangerous pairs")
+        emit_table(_critical_display(found), fmt, title="Dangerous pairs", fit=True, whole=_FIGURES)
         _say_tie(pairs_tied, "severity and lost share", fmt)
     else:
         console.print(_no_pair(kinds))
+
+
+#: Columns ``--format csv`` adds after a country's single-failure columns: which table a
+#: row is from, and a pair's second element (a pair's first is in kind, id, name).
+PAIR_COLUMNS: tuple[str, ...] = ("failure", "kind_b", "id_b", "name_b")
+
+
+def _country_rows(single: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """A country's single failures and pairs as one table (one CSV, one header): the
+    single-failure columns (kind, id, name, severity, isolated, lost_share,
+    cables_after), then :data:`PAIR_COLUMNS`; ``failure`` is ``single`` or ``pair``, and
+    a single row leaves the pair's second element empty."""
+    first = {"kind_a": "kind", "id_a": "id", "name_a": "name"}
+    parts = [single.assign(failure="single"), pairs.rename(columns=first).assign(failure="pair")]
+    both = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+    cols = [*single.columns, *PAIR_COLUMNS]
+    return both.reindex(columns=cols).astype({"severity": str})
