@@ -308,6 +308,27 @@ def test_combine(net):
         combine()
 
 
+def test_an_incident_combined_keeps_its_own_details() -> None:
+    """An incident replayed with a land link failed too keeps what its replay says (the
+    incident, its area, the damage still unrepaired, the cables not found) and each
+    part's note; the region of two areas is left out."""
+    import undersea
+
+    sample = undersea.load(sample=True)
+    alone = scenario_from_incident(sample, "2024-05-mtunzini")
+    both = scenario(sample, incident="2024-05-mtunzini", land_links=[("Brest, FR", "Marseille")])
+    assert both.kind == "combined"
+    for key in ("incident", "unrepaired", "unresolved_cables", "nearest", "resolved_cables"):
+        assert both.details[key] == alone.details[key], key
+    assert both.details["unrepaired"] == ["2024-02-red-sea"]
+    assert both.to_dict()["region"] == alone.details["region"] is not None
+    assert both.to_dict()["failed_land_links"] == [SAMPLE_BREST_MARSEILLE]
+    empty = scenario_from_region(sample, Circle(-150.0, -60.0, 50.0))
+    two = combine(alone, empty, scenario_from_region(sample, Circle(3.4, 6.4, 50.0)))
+    assert two.details["region"] is None
+    assert two.details["note"] == empty.details["note"]
+
+
 def test_apply_and_checks(net):
     s = scenario_from_cables(net, ["spur"])
     cut = s.apply(net)

@@ -701,6 +701,11 @@ def _as_list(names: str | int | Iterable[Any]) -> list[Any]:
 def combine(*scenarios: Scenario, label: str | None = None) -> Scenario:
     """The union of scenarios built on one network (same segment and node arrays).
 
+    Its details recount the failed cables, segments and landing stations, keep the one
+    region when one part has a region, join the parts' notes, keep each builder's own
+    details (an incident's ``unrepaired``, ``nearest``...) and list the parts' details
+    under ``parts``.
+
     Examples
     --------
     >>> import undersea
@@ -727,16 +732,50 @@ def combine(*scenarios: Scenario, label: str | None = None) -> Scenario:
         raise InvalidScenarioError("cannot combine scenarios built on different networks")
     links = np.logical_or.reduce(masks) if masks else None
     described = [link for s in scenarios for link in s.details.get("failed_land_links", [])]
+    regions = [s.details["region"] for s in scenarios if s.details.get("region") is not None]
+    notes = list(dict.fromkeys(s.details["note"] for s in scenarios if s.details.get("note")))
     details = {
         "kind": "combined",
         **_merge_described(scenarios),
-        "region": None,
-        "note": None,
+        "region": regions[0] if len(regions) == 1 else None,
+        "note": "; ".join(notes) or None,
+        **_merge_own(scenarios),
         "parts": [dict(s.details) for s in scenarios],
         **({"failed_land_links": described} if described else {}),
     }
     text = label or " + ".join(s.label for s in scenarios)
     return Scenario(segs, nodes, text, details, links)
+
+
+#: The details every builder writes, which :func:`combine` recomputes for the union.
+_SHARED_KEYS = frozenset(
+    {"kind", "cables", "segments", "landing_points", "region", "note", "parts", "failed_land_links"}
+)
+
+
+def _merge_own(scenarios: Sequence[Scenario]) -> dict[str, Any]:
+    """The builders' own details (an incident's ``unrepaired``, ``nearest``,
+    ``not_in_service``...), kept in the union: lists joined without repeats, mappings
+    merged, any other value the first part's."""
+    out: dict[str, Any] = {}
+    for s in scenarios:
+        for key, value in s.details.items():
+            if key in _SHARED_KEYS:
+                continue
+            have = out.get(key)
+            if isinstance(have, list) and isinstance(value, list):
+                out[key] = have + [v for v in value if v not in have]
+            elif isinstance(have, dict) and isinstance(value, Mapping):
+                out[key] = {**value, **have}
+            elif key not in out:
+                out[key] = (
+                    list(value)
+                    if isinstance(value, list)
+                    else dict(value)
+                    if isinstance(value, Mapping)
+                    else value
+                )
+    return out
 
 
 def _merge_described(scenarios: Sequence[Scenario]) -> dict[str, Any]:
