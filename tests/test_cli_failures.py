@@ -213,6 +213,38 @@ def test_cut_fails_a_land_link_alone_or_with_cables(capsys):
     assert "segment" not in out.split("Impact")[0]  # no cable fails
 
 
+def test_incident_run_fails_a_land_link_too(capsys):
+    """incident run --without-land fails a land link with the incident's cables, as cut
+    --without-land names it; the replay keeps what it reports (the damage unrepaired)."""
+    link = "Brest, FR;Marseille"
+    argv = ("incident", "run", "2024-05-mtunzini", "--sample")
+    code, out, err = run(capsys, *argv, "-f", "json")
+    assert code == 0, err
+    alone = strict_json(out)
+    code, out, err = run(capsys, *argv, "--without-land", link, "-f", "json")
+    assert code == 0, err
+    doc = strict_json(out)
+    assert list(doc) == [*alone]
+    sc = doc["scenario"]
+    assert list(sc)[: len(SCENARIO_KEYS)] == SCENARIO_KEYS
+    assert sc["kind"] == "combined"
+    assert sc["failed_land_links"] == [SAMPLE_BREST_MARSEILLE]
+    assert sc["failed_segments"] == alone["scenario"]["failed_segments"]
+    assert sc["unrepaired"] == ["2024-02-red-sea"]
+    assert doc["reported"] == alone["reported"]
+    code, out, err = run(capsys, *argv, "--without-land", link)
+    assert code == 0, err
+    said = " ".join(out.split())
+    assert "failed: 1 land link: Brest, FR – Marseille, FR (domestic)" in said
+    assert "with the damage still unrepaired then: 2024-02-red-sea" in said
+    assert "reported at the time:" in said
+    code, out, err = run(capsys, *argv, "--without-land", "Suez,Lagos")
+    assert code == 2
+    assert err.startswith("error: no land link joins Suez, EG and Lagos, NG")
+    assert len(err.strip().splitlines()) == 1
+    assert not out.strip()
+
+
 def test_cut_combines_sources(capsys):
     _, out, _ = run(
         capsys, "cut", "WACS", "--chokepoint", "malacca", "--sample", "--format", "json"
@@ -706,6 +738,30 @@ def test_real_cut_of_a_landlocked_countrys_borders(capsys, shared_data):
     assert li["bottleneck"] == "land AUT-LIE"  # what is left binds
     assert rows["CG"]["lost_share"] > 0  # and WACS's countries lose theirs
     assert all(list(r) == [*COUNTRY_FIELDS, *CAPACITY_FIELDS] for r in doc["countries"])
+
+
+@pytest.mark.realdata
+def test_real_incident_with_a_border_link_failed_is_cut_of_the_same(capsys, shared_data):
+    """2024-03: Abidjan 2024 replayed with Burkina Faso's border to Ghana (Kumasi) failed
+    too costs Burkina Faso more than the replay alone, and is what cut says of the same
+    segments and link."""
+    base = ("--data-dir", str(shared_data), "--snapshot", "2024-03", "-f", "json")
+    link = ("--without-land", "Ouagadougou,Kumasi")
+    argv = ("incident", "run", "2024-03-abidjan", *base)
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    alone = {r["iso2"]: r for r in strict_json(out)["countries"]}
+    code, out, err = run(capsys, *argv, *link)
+    assert code == 0, err
+    doc = strict_json(out)
+    both = {r["iso2"]: r for r in doc["countries"]}
+    assert both["BF"]["lost_share"] > alone["BF"]["lost_share"]
+    segs = [a for s in doc["scenario"]["failed_segments"] for a in ("--segment", s)]
+    code, out, err = run(capsys, "cut", *segs, *link, "--year", "2024", *base)
+    assert code == 0, err
+    cut = {r["iso2"]: r for r in strict_json(out)["countries"]}
+    assert cut["BF"]["lost_share"] == pytest.approx(both["BF"]["lost_share"])
+    assert cut["BF"]["severity"] == both["BF"]["severity"]
 
 
 @pytest.mark.realdata

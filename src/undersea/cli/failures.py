@@ -479,7 +479,7 @@ def cut(
         regions=regions,
         chokepoint=chokepoint,
         landing_points=landing_points,
-        land_links=resolve_land_links(net, without_land or ()),
+        land_links=_land_links(net, without_land),
     )
     _emit_impact(
         net,
@@ -492,6 +492,12 @@ def cut(
         demand=demand,
         capacity=capacity,
     )
+
+
+def _land_links(net: Network, without_land: list[str] | None) -> list[tuple[str, str]]:
+    """The land links ``--without-land`` names (``cut``, ``incident run``), as the
+    scenario takes them; a pair no land link joins is refused, naming the ends' links."""
+    return resolve_land_links(net, without_land or ())
 
 
 # --------------------------------------------------------------------------- incidents
@@ -606,6 +612,7 @@ def incident_run(
             help="Replay on the network as in the snapshot, not as of the incident's year.",
         ),
     ] = False,
+    without_land: WithoutLandOpt = None,
     by: ByOpt = By.country,
     show_all: AllOpt = False,
     impact: ImpactOpt = ImpactName.capacity,
@@ -622,6 +629,8 @@ def incident_run(
 
     By default the network is taken as of the incident's year (--year to choose another,
     --current for the snapshot as it is). Cables the snapshot does not know are listed.
+    --without-land also fails a land link, as cut --without-land does (what if a border
+    link had failed too).
 
     Example: undersea incident run 2022-01-tonga
     """
@@ -630,7 +639,7 @@ def incident_run(
     inc = incident(incident_id)
     when = None if current else (year if year is not None else inc.date.year)
     net = open_network(data_dir, snapshot, sample=sample, year=when)
-    scenario = build_scenario(net, incident=inc)
+    scenario = build_scenario(net, incident=inc, land_links=_land_links(net, without_land))
     reported = {"countries": list(inc.impact.countries), "text": inc.impact.text}
     _emit_impact(
         net,
