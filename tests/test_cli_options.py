@@ -292,3 +292,40 @@ def test_risk_table_keeps_its_intervals_whole(capsys, monkeypatch, width, rerout
     assert max(len(line) for line in out.splitlines()) <= width
     note = f"+{len(hidden)} column(s) not shown: {', '.join(hidden)}"
     assert (note in " ".join(out.split())) is bool(hidden)
+
+
+def test_a_long_word_beside_whole_columns_is_counted_as_drawn(capsys, monkeypatch) -> None:
+    """A folding column keeps its longest word whole (up to 16 characters: a metro id);
+    the columns kept at 80 count it so, or the table ran past the terminal and was cut
+    ("┃ RT" of `cut --by metro`)."""
+    monkeypatch.setattr(console, "_width", 80)
+    df = pd.DataFrame(
+        {
+            "metro_id": ["las-palmas-de-gran-canaria-es", "lome-tg"],
+            "name": ["Las Palmas de Gran Canaria", "Lomé"],
+            **{f"figure {k}": ["severe 100.0%", "none 0%"] for k in range(5)},
+        }
+    )
+    emit_table(df, Format.table, fit=True, whole=[f"figure {k}" for k in range(5)])
+    lines = capsys.readouterr().out.splitlines()
+    table = [line for line in lines if line[:1] in "┏┃┡│└"]
+    assert all(len(line) <= 80 and line[-1] in "┓┃┩│┘" for line in table), lines
+    assert "column(s) not shown" in lines[-1]
+
+
+def test_dependency_all_reads_whole_at_80_columns(capsys, monkeypatch) -> None:
+    """`dependency --all`'s table: headers in words, figures whole, the cut sets named
+    when they do not fit; --format csv keeps the field names."""
+    monkeypatch.setattr(console, "_width", 80)
+    main(["dependency", "--all", "--sample"])
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    header = next(line for line in out.splitlines() if "iso2" in line)
+    for name in ("name", "landlocked", "min cables", "min by sea", "min metros"):
+        assert f" {name} " in header, header
+    assert "column(s) not shown: cut cables, cut by sea, cut metros" in " ".join(out.split())
+    main(["dependency", "--all", "--sample", "-f", "csv"])
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "iso2,iso3,name,landlocked,min_cables,min_cables_by_sea,min_metros,cut_cables,"
+        "cut_cables_by_sea,cut_metros"
+    )

@@ -267,12 +267,11 @@ def emit_table(
     shows = [_shower(col) for col in df.columns]
     for col, show in zip(df.columns, shows, strict=True):
         # beside whole columns, a folding one keeps its words whole ("Guinea-Bissau")
-        words = [len(w) for v in df[col].head(50) for w in show(v).split()] if whole else []
         table.add_column(
             str(col),
             overflow="fold",
             no_wrap=col in whole,
-            min_width=min(max(words, default=0), 16) or None,
+            min_width=(_longest_word(df[col], show) if whole else 0) or None,
         )
     for row in df.itertuples(index=False):
         table.add_row(*(show(v) for show, v in zip(shows, row, strict=True)))
@@ -313,18 +312,29 @@ def _fitting(
     df: pd.DataFrame, width: int, whole: Sequence[str] = ()
 ) -> tuple[pd.DataFrame, list[str]]:
     """The leading columns that fit ``width`` (each as wide as its widest cell or header,
-    capped at 24, or at 10 beside ``whole`` columns, which count in full; plus borders)."""
+    capped at 24, or beside ``whole`` columns, which count in full, at 10 or its longest
+    word, as :func:`emit_table` draws it; plus borders)."""
     used, keep = 1, list[Any]()
     cap = 10 if whole else 24
     for col in df.columns:
-        cells = [len(_shower(col)(v)) for v in df[col].head(50)]
+        show = _shower(col)
+        cells = [len(show(v)) for v in df[col].head(50)]
         widest = max([len(str(col)), *cells])
-        need = (widest if col in whole else min(widest, cap)) + 3
+        if col in whole:
+            need = widest + 3
+        else:
+            need = min(widest, max(cap, _longest_word(df[col], show) if whole else 0)) + 3
         if keep and used + need > width:
             break
         keep.append(col)
         used += need
     return df[keep], [str(c) for c in df.columns[len(keep) :]]
+
+
+def _longest_word(col: pd.Series, show: Callable[[Any], str]) -> int:
+    """The longest word among a column's first 50 cells as shown, at most 16: the width a
+    folding column keeps so as not to break a word ("Guinea-Bissau", a metro id)."""
+    return min(max((len(w) for v in col.head(50) for w in show(v).split()), default=0), 16)
 
 
 def ms_text(v: float, *, sign: bool = False) -> str:

@@ -509,7 +509,17 @@ def dependency_command(
     if all_countries == (country is not None):
         raise InvalidArgumentError("give --country NAME or --all")
     if all_countries:
-        emit_table(dependency_table(net), fmt, title="Minimum cuts per country")
+        table = dependency_table(net)
+        if fmt is Format.table:  # csv and json keep the library's field names
+            emit_table(
+                table.drop(columns="iso3").rename(columns=_DEPENDENCY_HEADERS),
+                fmt,
+                title="Minimum cuts per country",
+                fit=True,
+                whole=["min cables", "min by sea", "min metros", "landlocked"],
+            )
+        else:
+            emit_table(table, fmt)
         return
     assert country is not None
     dep = dependency(net, country, impact=impact.value)
@@ -537,6 +547,17 @@ def dependency_command(
         emit_table(shown, fmt, title=title)
         if tied := tie_note(df["share"], top):
             console.print(f"{tied} (same share as the last row shown; --top shows more)")
+
+
+#: ``dependency --all``'s headers in a human table (figures first, then the cut sets).
+_DEPENDENCY_HEADERS = {
+    "min_cables": "min cables",
+    "min_cables_by_sea": "min by sea",
+    "min_metros": "min metros",
+    "cut_cables": "cut cables",
+    "cut_cables_by_sea": "cut by sea",
+    "cut_metros": "cut metros",
+}
 
 
 def _text(v: Any) -> str:
