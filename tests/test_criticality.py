@@ -394,3 +394,25 @@ def test_the_pair_pool_takes_fewer_cables_left_first_at_equal_loss(
     assert list(pool["id"]) == ["x", "c", GH_LAGOS]
     two = country_criticality(cable_and_border, "Ghana", core=["a"], max_candidates=2)
     assert two.pairs.empty
+
+
+def test_rows_that_lose_as_much_rank_fewer_cables_left_first() -> None:
+    """A country's single failures and pairs: at equal severity and lost share, the row
+    that leaves fewer cables is the worse one and comes first; kind and id only then."""
+    import pandas as pd
+
+    from undersea.analysis.criticality import _worst_first
+
+    severity = pd.Categorical(
+        ["severe", "severe", "severe", "isolated"], categories=["isolated", "severe"], ordered=True
+    )
+    df = pd.DataFrame(
+        {
+            "kind": ["cable", "cable", "landing_point", "metro"],
+            "id": ["a", "b", "c", "d"],
+            "severity": severity,
+            "lost_share": [0.7, 0.7, 0.7, 1.0],
+            "cables_after": [3, 2, 2, 0],
+        }
+    )
+    assert list(_worst_first(df, ["kind", "id"])["id"]) == ["d", "b", "c", "a"]

@@ -211,7 +211,8 @@ class CountryCriticality:
     """Outcome of :func:`country_criticality`.
 
     ``single``: every candidate element failed alone (kind, id, name, severity,
-    isolated, lost_share, cables_after), worst first. ``single_points``: its rows that
+    isolated, lost_share, cables_after), worst first (severity, lost share, then fewer
+    cables left). ``single_points``: its rows that
     leave the country severe or isolated. ``pairs``: dangerous pairs (kind_a, id_a,
     name_a, kind_b, id_b, name_b, severity, isolated, lost_share, cables_after).
     """
@@ -591,11 +592,18 @@ def _pairs(
         }
     )
     df = pd.concat([df, res], axis=1)
-    df = df[df["severity"].isin(SEVERITIES[:2])]
-    df = df.sort_values(
-        ["severity", "lost_share", "id_a", "id_b"], ascending=[True, False, True, True]
-    ).reset_index(drop=True)
+    df = _worst_first(df[df["severity"].isin(SEVERITIES[:2])], ["id_a", "id_b"])
     return df if top is None else df.head(top)
+
+
+def _worst_first(df: pd.DataFrame, then: list[str]) -> pd.DataFrame:
+    """A country's rows (single failures or pairs) worst first: by severity, lost share,
+    then cables left (fewer first: as much lost with fewer cables left hurts more), then
+    ``then`` (kind and id: a stable order)."""
+    keys = ["severity", "lost_share", "cables_after", *then]
+    return df.sort_values(keys, ascending=[True, False, True] + [True] * len(then)).reset_index(
+        drop=True
+    )
 
 
 def country_criticality(
@@ -646,10 +654,7 @@ def country_criticality(
     require_reachable(net, [row["iso2"]], core=core)
     cand = _candidates(net, kinds, iso3=row["iso3"])
     single = _judged(net, model, cand, target, executor, impact, core)
-    table = pd.concat([cand[["kind", "id", "name"]], single], axis=1)
-    table = table.sort_values(
-        ["severity", "lost_share", "kind", "id"], ascending=[True, False, True, True]
-    )
+    table = _worst_first(pd.concat([cand[["kind", "id", "name"]], single], axis=1), ["kind", "id"])
     empty = pd.DataFrame(
         columns=[
             "kind_a",
