@@ -262,3 +262,12 @@ def test_every_command_takes_the_cable_names_cut_takes(capsys, args, says) -> No
     code, out, err = run(capsys, *args)
     assert code == 0, err
     assert says in out
+
+
+def test_a_misspelt_landing_town_suggests_its_landing_point(capsys) -> None:
+    """`landing Abidjna` said Abidjan was a metro with no landing point: a typo of a landing
+    point's town suggests that landing point, by its full name."""
+    code, _, err = run(capsys, "landing", "Abidjna")
+    assert code == 2
+    assert 'did you mean: "Abidjan, Côte d\'Ivoire"' in err
+    assert "no landing point" not in err

@@ -140,6 +140,24 @@ def test_ambiguous_landing_town_lists_candidates():
     assert net.landing_point("Alexandria, Egypt")["iso2"] == "EG"
     with pytest.raises(AmbiguousNameError, match=r"Alexandria, Egypt \(EG\)"):
         net.landing_point("alexandria")
+    # a misspelt town suggests the landing points of that town by their full names, the
+    # best matches, though the full names are too long to look like it
+    long = {
+        "alexandria-eg": "Alexandria, Arab Republic of Egypt",
+        "alexandria-au": "Alexandria, NSW, Australia",
+    }
+    net = network_from(
+        type(snap)(
+            snap.cables,
+            lp.assign(name=lp["id"].map(long)),
+            snap.cable_landings,
+            snap.cable_routes,
+            snap.provenance,
+        )
+    )
+    with pytest.raises(UnknownNameError) as err:
+        net.landing_point("Alexandira")
+    assert set(err.value.matches[:2]) == set(long.values())
 
 
 def test_adjacency_is_symmetric_and_matches_active_segments(tiny_network):

@@ -107,7 +107,7 @@ class UnknownNameError(UnderseaError, KeyError):
         self,
         kind: str,
         name: str,
-        candidates: Iterable[str] = (),
+        candidates: Iterable[str | tuple[str, str]] = (),
         *,
         listed: Iterable[str] = (),
         where: str = "",
@@ -194,20 +194,27 @@ class CacheWarning(UnderseaWarning):
     """The build cache could not be written: the network was built in memory only."""
 
 
-def close_matches(name: str, candidates: Iterable[str], n: int = 5) -> list[str]:
-    """Return up to ``n`` candidates that look like ``name`` (case-insensitive)."""
-    pool = list(dict.fromkeys(candidates))
-    lowered: dict[str, str] = {}
-    for c in pool:  # the first spelling wins (names are listed before ids)
-        lowered.setdefault(c.casefold(), c)
+def close_matches(name: str, candidates: Iterable[str | tuple[str, str]], n: int = 5) -> list[str]:
+    """Return up to ``n`` candidates that look like ``name`` (case-insensitive).
+
+    A candidate is a name, or a ``(spelling, name)`` pair: the spelling is compared and
+    the name returned (a landing point's town ``"Abidjan"`` stands for ``"Abidjan, Côte
+    d'Ivoire"``; a spelling several names share returns each of them).
+
+    >>> close_matches("Abidjna", [("Abidjan", "Abidjan, Côte d'Ivoire"), "Accra, Ghana"])
+    ["Abidjan, Côte d'Ivoire"]
+    """
+    shown: dict[str, list[str]] = {}  # casefolded spelling -> the names it stands for
+    for c in candidates:  # the first spelling wins (names are listed before ids)
+        spelling, full = (c, c) if isinstance(c, str) else c
+        names = shown.setdefault(spelling.casefold(), [])
+        if all(full.casefold() != x.casefold() for x in names):
+            names.append(full)
     key = name.casefold()
-    hits = [lowered[m] for m in difflib.get_close_matches(key, list(lowered), n=n, cutoff=0.6)]
-    for c in pool:  # substring matches are often what people mean ("WACS")
-        if len(hits) >= n:
-            break
-        if key and key in c.casefold() and c not in hits:
-            hits.append(c)
-    return hits[:n]
+    found = difflib.get_close_matches(key, list(shown), n=n, cutoff=0.6)
+    # substring matches are often what people mean ("WACS")
+    found += [k for k in shown if key and key in k and k not in found]
+    return list(dict.fromkeys(full for k in found for full in shown[k]))[:n]
 
 
 #: Where a message is read: the CLI, a web request's query string (GET) or its JSON body.

@@ -803,4 +803,8 @@ def _lookup(
         raise AmbiguousNameError(
             kind, name, [f"{label(r)} [id {r['id']}]" for _, r in rows.iterrows()]
         )
-    raise UnknownNameError(kind, name, list(table["name"]) + list(ids))
+    # an alias like the name suggests its row's name: "Abidjna", "Abidjan, Côte d'Ivoire"
+    also: list[tuple[str, str]] = []
+    if aliases is not None:
+        also = list(zip(aliases.fillna("").astype(str), table["name"], strict=True))
+    raise UnknownNameError(kind, name, [*table["name"], *ids, *also])
