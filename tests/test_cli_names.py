@@ -271,3 +271,13 @@ def test_a_misspelt_landing_town_suggests_its_landing_point(capsys) -> None:
     assert code == 2
     assert 'did you mean: "Abidjan, Côte d\'Ivoire"' in err
     assert "no landing point" not in err
+
+
+def test_a_chokepoint_by_a_word_of_its_name(capsys) -> None:
+    """`cut --chokepoint Luzon` was refused: one chokepoint's name has the word."""
+    code, out, err = run(capsys, "cut", "--chokepoint", "Luzon", "-f", "json")
+    assert code == 0, err
+    assert '"label": "chokepoint: Luzon Strait"' in out
+    code, out, err = run(capsys, "resolve", "Luzon", "--kind", "chokepoint")
+    assert code == 0, err
+    assert "luzon-strait" in out

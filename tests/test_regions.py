@@ -16,6 +16,7 @@ from shapely.geometry import MultiPolygon, Polygon, box
 
 from undersea import settings as settings_mod
 from undersea._errors import (
+    AmbiguousNameError,
     DataNotFoundError,
     InvalidArgumentError,
     MalformedSourceError,
@@ -655,6 +656,14 @@ def test_chokepoint_lookup() -> None:
     with pytest.raises(UnknownNameError, match="malacca") as err:
         chokepoint("malaca")
     assert "malacca" in err.value.matches
+    # `cut --chokepoint Luzon` was refused: words, or word starts, of one chokepoint only
+    assert chokepoint("Luzon") == chokepoints()["luzon-strait"]
+    assert chokepoint("singapore") == chokepoints()["malacca"]
+    assert chokepoint("Gibr") == chokepoints()["gibraltar"]
+    with pytest.raises(AmbiguousNameError, match=r"Luzon Strait \[id luzon-strait\]"):
+        chokepoint("Strait")
+    with pytest.raises(AmbiguousNameError, match=r"bab-el-mandeb.*red-sea"):
+        chokepoint("red")
 
 
 def test_chokepoints_table() -> None:

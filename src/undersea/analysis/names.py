@@ -19,7 +19,8 @@ kind           what it takes (see the function named)
                (:meth:`~undersea.network.core.Network.cable_index`)
 ``landing``    id, full name or town (:meth:`~undersea.network.core.Network.landing_point`)
 ``segment``    id or ``CABLE:K`` (:meth:`~undersea.network.core.Network.segment_row`)
-``chokepoint`` id or name (:func:`~undersea.geo.regions.chokepoint`)
+``chokepoint`` id, name, or the words or word starts of one only (``Luzon``)
+               (:func:`~undersea.geo.regions.chokepoint`)
 ``incident``   id of a documented incident (:func:`~undersea.scenarios.incidents.incident`)
 =============  ==========================================================================
 

@@ -425,7 +425,10 @@ def cut(
         str | None,
         typer.Option(
             "--chokepoint",
-            help="Named chokepoint, e.g. bab-el-mandeb, malacca (`undersea chokepoints`).",
+            help=(
+                "Named chokepoint by id, name or a word of it (one match), e.g. "
+                "bab-el-mandeb, malacca, Luzon (`undersea chokepoints`)."
+            ),
         ),
     ] = None,
     segment: Annotated[

@@ -42,11 +42,13 @@ from shapely.geometry import MultiPolygon, Polygon, box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from undersea._errors import (
+    AmbiguousNameError,
     DataNotFoundError,
     InvalidArgumentError,
     MalformedSourceError,
     UnknownNameError,
 )
+from undersea.geo.gazetteer import name_key
 from undersea.geo.sphere import unit_vectors
 from undersea.settings import get_settings
 
@@ -948,17 +950,33 @@ def chokepoints_table() -> pd.DataFrame:
 
 
 def chokepoint(name: str) -> PolygonRegion:
-    """One chokepoint by id or name (case-insensitive): ``chokepoint("malacca")``.
+    """One chokepoint by id or name, case and accents aside: ``chokepoint("malacca")``.
+
+    A name that is neither is taken when one chokepoint has every word of it among the
+    words of its name or id (``"Singapore"``), else when one has a word starting with each
+    (``"Luzon"``, ``"Gibr"``); several raise :class:`~undersea.AmbiguousNameError`
+    (``"Strait"``), none :class:`~undersea.UnknownNameError` with the close matches.
 
     Examples
     --------
     >>> chokepoint("Strait of Gibraltar").name
     'Strait of Gibraltar'
+    >>> chokepoint("Luzon").name
+    'Luzon Strait'
     """
     table = chokepoints()
-    key = str(name).strip().casefold()
-    for cid, region in table.items():
-        if key in (cid, (region.name or "").casefold()):
-            return region
+    key = name_key(name)
+    words = {cid: name_key(f"{cid} {r.name or ''}").split() for cid, r in table.items()}
+    asked = key.split()
+    levels = [
+        [c for c, r in table.items() if key in (name_key(c), name_key(r.name or ""))],
+        [c for c in table if asked and all(w in words[c] for w in asked)],
+        [c for c in table if asked and all(any(x.startswith(w) for x in words[c]) for w in asked)],
+    ]
+    hits = next((h for h in levels if h), [])
+    if len(hits) == 1:
+        return table[hits[0]]
+    if hits:
+        raise AmbiguousNameError("chokepoint", name, [f"{table[c].name} [id {c}]" for c in hits])
     names = list(table) + [r.name for r in table.values() if r.name]
     raise UnknownNameError("chokepoint", name, names, listed=table)
