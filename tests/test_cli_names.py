@@ -281,3 +281,11 @@ def test_a_chokepoint_by_a_word_of_its_name(capsys) -> None:
     code, out, err = run(capsys, "resolve", "Luzon", "--kind", "chokepoint")
     assert code == 0, err
     assert "luzon-strait" in out
+
+
+def test_seacom_is_the_cable_named_first_seacom(capsys) -> None:
+    """`resolve Seacom` was ambiguous with TE North/TGN-Eurasia/SEACOM/...: the cable whose
+    name starts with SEACOM is meant."""
+    code, out, err = run(capsys, "resolve", "Seacom", "--kind", "cable", "-f", "json")
+    assert code == 0, err
+    assert '"id": "seacomtata-tgn-eurasia"' in out

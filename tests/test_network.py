@@ -112,6 +112,27 @@ def test_cable_names_with_accents_slashes_and_capitals() -> None:
         assert match_cable(cables, live, asked) == [row], asked
 
 
+def test_a_name_first_in_one_slash_name_is_that_cable() -> None:
+    """`resolve Seacom` was refused, SEACOM being among the names of two cables: the one
+    whose name starts with it is meant; two such cables stay ambiguous."""
+    from undersea.network.cable_names import match_cable
+
+    cables = pd.DataFrame(
+        {
+            "id": ["seacomtata", "te-north", "hav-cc2", "hav-nsc"],
+            "name": [
+                "SEACOM/Tata TGN-Eurasia", "TE North/TGN-Eurasia/SEACOM/Alexandros/Medex",
+                "Havhingsten/CeltixConnect-2 (CC-2)", "Havhingsten/North Sea Connect (NSC)",
+            ],
+        }
+    )  # fmt: skip
+    live = np.ones(len(cables), dtype=bool)
+    assert match_cable(cables, live, "Seacom") == [0]
+    assert match_cable(cables, live, "TGN-Eurasia") == [1]
+    assert match_cable(cables, live, "Alexandros") == [1]
+    assert match_cable(cables, live, "Havhingsten") == [2, 3]
+
+
 def test_a_cable_name_of_several_cables_lists_them() -> None:
     snap = make_snapshot(
         cables=[("peace-a", 2000, None), ("peace-b", 2000, None)],

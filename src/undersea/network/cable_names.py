@@ -6,8 +6,9 @@ tried with :func:`match_cable`, so that ``cable``, ``cut``, ``route --without``,
 ``whatif --retire``, a ``--capacity`` file and the web API take the same names: a
 spelling of another snapshot (``"Main One"`` / ``"MainOne"``), the name without spaces or
 punctuation or accents (``"seamewe 5"``, ``"Ronne-Rodvig"``), one of the names a ``/``
-joins (``"SAT3"``), the acronym (``"SEA-ME-WE 6"``, ``"SMW5"``) or the telling words of
-the name (``"PEACE"`` for ``"PEACE Cable"``).
+joins (``"SAT3"``; the first of them before the others: ``"SEACOM"`` is SEACOM/Tata
+TGN-Eurasia, not TE North/TGN-Eurasia/SEACOM/...), the acronym (``"SEA-ME-WE 6"``,
+``"SMW5"``) or the telling words of the name (``"PEACE"`` for ``"PEACE Cable"``).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class _Keys:
     base: str  # without its parenthesised parts
     acronym: str  # the last parenthesised part ("WACS")
     capitals: str  # the capitals and digits of the base ("SMW5" for "SeaMeWe-5")
+    first: str  # the first of the names joined by "/" ("SAT-3/WASC": SAT-3), or ""
     parts: frozenset[str]  # the names joined by "/" ("SAT-3/WASC": SAT-3 and WASC)
     words: frozenset[str]  # telling words
 
@@ -62,6 +64,7 @@ def _keys(name: str) -> _Keys:
         _key(base),
         _key(acronym[-1]) if acronym else "",
         "".join(ch for ch in base if ch.isupper() or ch.isdigit()).casefold(),
+        _key(base.split("/")[0]) if "/" in base else "",
         frozenset(_key(part) for part in base.split("/")) if "/" in base else frozenset(),
         words,
     )
@@ -72,8 +75,10 @@ def match_cable(cables: pd.DataFrame, in_service: np.ndarray, name: str) -> list
 
     Tried in order, a level winning when it picks one cable (the one in service, in
     ``in_service``, when several match), names compared with accents folded, punctuation
-    and spaces removed: the name or id; the name without its parenthesised part; one of
-    the names a ``/`` joins (``"SAT3"``); the acronym in parentheses (or the name itself as
+    and spaces removed: the name or id; the name without its parenthesised part; the
+    first of the names a ``/`` joins, its cable's own name (``"SEACOM"`` for
+    SEACOM/Tata TGN-Eurasia, which TE North/TGN-Eurasia/SEACOM/... also joins), then any
+    of them (``"SAT3"``, ``"WASC"``); the acronym in parentheses (or the name itself as
     an acronym); the capitals and digits of the name (``"SMW5"`` for SeaMeWe-5); every
     telling word of ``name`` (not "cable", "system"...) among the cable's words. One row:
     found; several: the matches of the first level that had any, none of them the one in
@@ -92,6 +97,7 @@ def match_cable(cables: pd.DataFrame, in_service: np.ndarray, name: str) -> list
     levels = [
         [i for i, c in enumerate(cand) if q.full and (c.full == q.full or ids[i] == q.full)],
         [i for i, c in enumerate(cand) if q.base and c.base == q.base],
+        [i for i, c in enumerate(cand) if q.full and q.full == c.first],
         [i for i, c in enumerate(cand) if q.full and q.full in c.parts],
         [i for i, c in enumerate(cand) if len(c.acronym) >= 3 and c.acronym in acronyms],
         [i for i, c in enumerate(cand) if len(c.capitals) >= 3 and c.capitals == q.full],
