@@ -800,6 +800,28 @@ def test_cli_plan_header_rounds_as_the_tables_do(capsys):
     assert "objective severe: 0.0386 -> 0.00143 (" in out  # 27/700 -> 1/700, as tables show
 
 
+def test_cli_plan_and_risk_say_which_horizon_and_what_a_scenario_holds(capsys):
+    """plan's P severe (after rerouting) read as risk's (the first hours): each output
+    says which horizon its figures are, and that a scenario is a year's faults at once."""
+    argv = ["plan", "--sample", "--countries", "Mauritania", "--max-length", "3000km"]
+    code, out, _ = _run(capsys, [*argv, "--scenarios", "100", "--seed", "1"])
+    assert code == 0
+    text = " ".join(out.split())
+    assert "figures: after rerouting (as `risk --rerouted`; risk's P severe is the first" in text
+    assert "per scenario: one year's faults at once, no repair" in text
+    assert "Targets without and with the builds (after rerouting)" in text
+    code, out, _ = _run(capsys, [*argv, "--scenarios", "100", "-f", "json"])
+    doc = json.loads(out)
+    assert (doc["impact"], doc["horizon"]) == ("capacity", "after rerouting")
+    assert "p_severe_before" in doc["targets"][0]
+    code, out, _ = _run(capsys, [*argv, "--impact", "connectivity", "-f", "json"])
+    assert json.loads(out)["horizon"] == "cable-count model"
+    code, out, _ = _run(capsys, ["risk", "--sample", "-n", "50", "--rate", "0.3"])
+    text = " ".join(out.split())
+    assert "per scenario: 3 years' faults at once, no repair" in text
+    assert "P severe, expected loss: the first hours, before rerouting" in text
+
+
 @pytest.mark.parametrize(
     "argv",
     [

@@ -70,6 +70,7 @@ from undersea.scenarios.incidents import Incident, incident, incidents
 if TYPE_CHECKING:
     from undersea.network.core import Network
     from undersea.scenarios.builders import Scenario
+    from undersea.settings import Settings
 
 # The impact and risk models (numba kernels, scipy.stats) are imported by the commands that
 # run them, not here: registering the commands (undersea --help, route...) stays cheap.
@@ -763,10 +764,26 @@ def _risk_display(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _risk_horizons(impact: str, df: pd.DataFrame) -> str:
+    """Which horizon risk's figures are: the line under its header."""
+    if impact != "capacity":
+        return "P severe, expected loss: the cable-count model (capacity proxy lost)"
+    text = "P severe, expected loss: the first hours, before rerouting (immediate horizon)"
+    if "p_severe_rerouted" in df:
+        text += "\nrerouted: P severe, loss after rerouting (what `plan` optimises)"
+    return text
+
+
 def hazard_text(spec: dict[str, Any]) -> str:
     """A hazard spec as ``model(param=value, ...)``, as risk and whatif print it."""
     params = ", ".join(f"{k}={v}" for k, v in spec.items() if k != "model" and v is not None)
     return f"{spec.get('model')}({params})"
+
+
+def per_scenario_text(spec: dict[str, Any], settings: Settings) -> str:
+    """What one scenario of a hazard spec holds, as risk, whatif and plan say it under
+    their headers: ``per scenario: one year's faults at once, no repair``."""
+    return f"per scenario: {from_spec(spec).per_scenario(settings)}"
 
 
 @app.command("risk")
@@ -912,7 +929,8 @@ def risk_command(
         return
     console.print(
         f"{result.n_scenarios:,} scenarios, seed {result.seed}, "
-        f"hazard {hazard_text(result.hazard)}, executor {result.executor}",
+        f"hazard {hazard_text(result.hazard)}, executor {result.executor}\n"
+        f"{per_scenario_text(result.hazard, net.settings)}\n{_risk_horizons(result.impact, df)}",
         markup=False,
     )
     figures = ["P isolated", "P severe or worse", "expected loss", "rerouted: P severe; loss"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -45,8 +45,11 @@ from undersea.cli._options import (
     share_text,
     tie_note,
 )
-from undersea.cli.failures import ImpactName, ImpactOpt, hazard_text
+from undersea.cli.failures import ImpactName, ImpactOpt, hazard_text, per_scenario_text
 from undersea.network.whatif import check_capacity_tbps, check_rfs_year
+
+if TYPE_CHECKING:
+    from undersea.analysis.planning.optimise import Plan
 
 # The comparison, the optimiser and the dependency model (the impact model's numba kernels
 # behind them) are imported by the command that runs each, not here.
@@ -292,7 +295,8 @@ def whatif_command(
     if result.n_scenarios and result.hazard is not None and fmt is Format.table:
         console.print(
             f"{result.n_scenarios:,} scenarios, seed {result.seed}, "
-            f"hazard {hazard_text(result.hazard)}",
+            f"hazard {hazard_text(result.hazard)}\n"
+            + per_scenario_text(result.hazard, net.settings),
             markup=False,
         )
     emit_tables(tables, fmt)  # csv: the most specific (the last shown)
@@ -452,7 +456,8 @@ def plan_command(
         f"objective {result.objective}: {number_text(result.baseline)} -> "
         f"{number_text(result.value)} "
         f"({result.method}, {result.evaluations} evaluations, "
-        f"{result.n_scenarios:,} scenarios, seed {result.seed})\n{result.guarantee}",
+        f"{result.n_scenarios:,} scenarios, seed {result.seed})\n{result.guarantee}\n"
+        f"{_plan_horizon(result)}",
         markup=False,
     )
     cols = [
@@ -467,12 +472,23 @@ def plan_command(
         "runner_up_gain",
     ]
     emit_table(result.chosen[cols], fmt, title="Chosen builds (marginal gains)")
-    emit_table(result.targets, fmt, title="Targets before and after")
+    emit_table(result.targets, fmt, title=f"Targets without and with the builds ({result.horizon})")
     emit_table(
         others[["rank", "id", "kind", "length_km", "gain", "gain_se"]],
         fmt,
         title="Runner-ups (gain alone)",
     )
+
+
+def _plan_horizon(result: Plan) -> str:
+    """The lines under plan's header: when its figures are taken, and what one scenario
+    holds; after rerouting is not risk's P severe (the first hours)."""
+    text = f"figures: {result.horizon}"
+    if result.horizon == "after rerouting":
+        text += " (as `risk --rerouted`; risk's P severe is the first hours, before rerouting)"
+    if result.hazard is not None:
+        text += "\n" + per_scenario_text(result.hazard, result.base.settings)
+    return text
 
 
 # --------------------------------------------------------------------------- dependency

@@ -69,7 +69,7 @@ from undersea.geo.regions import (
     regions_from_features,
     segments_in_region,
 )
-from undersea.settings import get_settings
+from undersea.settings import Settings, get_settings
 
 __all__ = [
     "FAILURE_UNITS",
@@ -426,6 +426,11 @@ class HazardSpec:
         """The JSON-ready spec that :func:`from_spec` reads back."""
         return {"model": self.model, **dataclasses.asdict(self)}  # type: ignore[call-overload]
 
+    def per_scenario(self, settings: Settings | None = None) -> str:
+        """What one scenario holds, in plain words: every failure it draws at once, none
+        repaired (a scenario has no time in it)."""
+        return "its failures all at once, no repair"
+
 
 def _number(
     value: Any,
@@ -471,6 +476,17 @@ class LengthProportional(HazardSpec):
             return length_proportional(lengths, rate_per_1000km=rate, rng=rng, batch=batch)
 
         return BoundHazard(self, len(lengths), draw)
+
+    def per_scenario(self, settings: Settings | None = None) -> str:
+        """The faults of a scenario as years of faults, ``risk_default_rate_per_1000km``
+        being one year's (the ICPC's count), all at once and none repaired.
+
+        >>> LengthProportional(0.1).per_scenario(), LengthProportional(0.3).per_scenario()
+        ("one year's faults at once, no repair", "3 years' faults at once, no repair")
+        """
+        years = self.rate_per_1000km / (settings or get_settings()).risk_default_rate_per_1000km
+        span = "one year's" if math.isclose(years, 1.0) else f"{years:.3g} years'"
+        return f"{span} faults at once, no repair"
 
 
 @dataclass(frozen=True)

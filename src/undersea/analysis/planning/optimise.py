@@ -463,7 +463,8 @@ class Plan:
     with its gain alone, ranked (equal gains by id, as greedy breaks its ties; ``pool``:
     the candidates themselves, ``builds``: the chosen ones). ``targets``: per target
     country the objective's metric (``p_severe``, ``people_affected`` or ``rtt_ms``) before
-    and after. ``network`` is the ``base`` network with the chosen builds.
+    and after. ``network`` is the ``base`` network with the chosen builds. ``impact``: the
+    impact model that judged a loss; ``horizon``: when its figures are taken.
     """
 
     objective: str
@@ -484,6 +485,17 @@ class Plan:
     network: Network = field(repr=False)
     base: Network = field(repr=False)
     pool: tuple[Candidate, ...] = field(repr=False, default=())
+    impact: str = "capacity"
+
+    @property
+    def horizon(self) -> str:
+        """When the objective's and the targets' figures are taken: ``"after rerouting"``
+        (the capacity model's rerouted horizon; :func:`~undersea.analysis.risk.risk`'s
+        ``p_severe`` is its other one, the first hours), ``"cable-count model"`` or, for
+        ``rtt``, ``"intact network"``."""
+        if self.objective == "rtt":
+            return "intact network"
+        return "after rerouting" if self.impact == "capacity" else "cable-count model"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary with the chosen builds, the candidates and the targets."""
@@ -493,6 +505,8 @@ class Plan:
 
         return {
             "objective": self.objective,
+            "impact": self.impact,
+            "horizon": self.horizon,
             "method": self.method,
             "baseline": self.baseline,
             "value": self.value,
@@ -677,6 +691,7 @@ def plan(
         search.network(st.chosen for st in steps),
         net,
         tuple(cands),
+        impact,
     )
 
 
