@@ -21,6 +21,7 @@ from undersea import (
     MalformedSourceError,
     UnknownNameError,
 )
+from undersea._errors import UnderseaWarning
 from undersea.analysis.impact import capacity_model, impact_model
 from undersea.analysis.planning.candidates import (
     Candidate,
@@ -930,3 +931,27 @@ def test_west_africa_plan_on_the_real_snapshot(shared_data):
     t = p.targets.set_index("iso2")
     assert t.loc["LR", "p_severe_after"] < t.loc["LR", "p_severe_before"]
     assert (t["p_severe_after"] <= t["p_severe_before"]).all()
+
+
+@pytest.mark.realdata
+def test_a_what_if_cable_over_land_is_built_with_a_warning(shared_data, capsys, monkeypatch):
+    """`whatif --add-cable "Lagos,Marseille"` drew a straight cable across the Sahara in
+    silence: a build deeper inland than plan_max_inland_km (the depth past which plan
+    drops a generated route) warns, naming it and its depth; a coastal one does not."""
+    import warnings
+
+    net = undersea.load("2024-03", data_dir=shared_data)
+    over = Candidate("Lagos-Marseille", landings=("Lagos", "Marseille"))
+    with pytest.warns(UnderseaWarning, match=r"^new cable Lagos – Marseille runs 1,5\d\d km inl"):
+        built = apply_candidates(net, [over])
+    assert built.n_cables == net.n_cables + 1  # built all the same
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        apply_candidates(net, [Candidate("Monrovia-Abidjan", landings=("Monrovia", "Abidjan"))])
+    monkeypatch.setenv("UNDERSEA_DATA", str(shared_data))
+    argv = ["whatif", "--add-cable", "Lagos,Marseille", "--no-hubs", "-f", "json"]
+    code, out, err = _run(capsys, argv)
+    assert code == 0
+    assert json.loads(out)["changes"]
+    assert err.startswith("warning: new cable Lagos – Marseille runs ")
+    assert err.count("\n") == 1

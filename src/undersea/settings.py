@@ -305,6 +305,7 @@ class Settings:
     #: dropped. Coastal festoons cut across bulges of coast by up to ~250 km (Freetown -
     #: Abidjan, 230 km; Conakry - Lisbon, 450 km, still a sea route at 1.2 x the great
     #: circle), while trans-continental lines (Conakry - Algiers, 890 km) are impossible.
+    #: A what-if build past it is built with a warning (``apply_candidates``).
     plan_max_inland_km: float = 500.0
     #: Planning: most candidate sets the exact (brute-force) search evaluates before it
     #: refuses; 2,000 sets of a few seconds each is already an overnight run on a laptop.

@@ -11,6 +11,7 @@ landing metros and the region's hubs, and branches from cables that pass nearby;
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from undersea._errors import InvalidArgumentError, MalformedSourceError, UnknownNameError
+from undersea._errors import (
+    InvalidArgumentError,
+    MalformedSourceError,
+    UnderseaWarning,
+    UnknownNameError,
+)
 from undersea.analysis.routes.places import countries_in, resolve_country
 from undersea.analysis.routes.routing import resolve_land_links
 from undersea.geo.sphere import great_circle_km, unit_vectors
@@ -45,6 +51,7 @@ __all__ = [
     "build_year",
     "candidates_table",
     "generate_candidates",
+    "inland_km",
     "read_candidates",
     "read_route",
 ]
@@ -186,6 +193,12 @@ def _landing(x: Any) -> str | NewLanding:
 def apply_candidates(net: Network, candidates: Iterable[Candidate]) -> Network:
     """``net`` with every candidate applied, in order.
 
+    A new cable or branch whose line runs more than ``plan_max_inland_km`` inland (the
+    depth past which :func:`generate_candidates` drops a route as no sea route: a straight
+    Lagos-Marseille crosses the Sahara) is built all the same, the user having asked for
+    it, with an :class:`~undersea._errors.UnderseaWarning` naming it and its depth
+    (:func:`inland_km`): its length and round trips are those of a line over land.
+
     Examples
     --------
     >>> import undersea
@@ -194,9 +207,32 @@ def apply_candidates(net: Network, candidates: Iterable[Candidate]) -> Network:
     >>> new.n_cables - net.n_cables
     1
     """
+    limit = net.settings.plan_max_inland_km
     for c in candidates:
-        net = c.apply(net)
+        after = c.apply(net)
+        if c.kind in ("cable", "branch") and (km := inland_km(net, after)) > limit:
+            warnings.warn(
+                f"{c.describe()} runs {km:,.0f} km inland at its deepest, over land: no sea "
+                f"route (plan drops routes past plan_max_inland_km, {limit:,.0f} km); its "
+                "length and round trips are too short: draw its route",
+                UnderseaWarning,
+                stacklevel=2,
+            )
+        net = after
     return net
+
+
+def inland_km(before: Network, after: Network) -> float:
+    """How far inland (km from the coast, country polygons) the segments ``after`` adds
+    to ``before`` run at their deepest: the measure by which :func:`generate_candidates`
+    drops a route; 0 without country polygons."""
+    xy, off = after.coords, after.offsets
+    lines = [
+        np.hstack((xy[off[j] : off[j + 1] - 1], xy[off[j] + 1 : off[j + 1]]))
+        for j in range(len(before.seg_u), len(after.seg_u))
+    ]
+    lines = [x for x in lines if len(x)]
+    return float(_inland_km(after, np.vstack(lines)).max()) if lines else 0.0
 
 
 def candidates_table(candidates: Sequence[Candidate]) -> pd.DataFrame:
