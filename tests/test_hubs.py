@@ -714,6 +714,28 @@ def test_cli_hubs_history(runner) -> None:
     assert {r.split(",")[0] for r in rows} == {str(y) for y in range(2000, 2016)}
 
 
+def test_cli_hubs_history_reads_whole_at_80_columns(runner) -> None:
+    """At 80 columns `hubs --history` folded metro names ("Sing/apor/e") beside a column
+    per year: it shows every few years instead, the first and last kept, names whole."""
+    from undersea.cli._options import console
+
+    width = console._width  # the console's own width: restoring .width would pin it
+    console._width = 80
+    try:
+        res = _invoke(
+            runner, ["hubs", "--sample", "--history", "--since", "2005", "--year", "2015"]
+        )
+    finally:
+        console._width = width
+    assert res.exit_code == 0, res.output
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80
+    head = next(line for line in res.stdout.splitlines() if "metro" in line)
+    assert head.split("┃")[2].strip() == "2005"
+    assert head.split("┃")[-2].strip() == "2015"
+    rows = [line.split("│")[1].strip() for line in res.stdout.splitlines() if "│" in line]
+    assert {"Accra", "Lagos", "Lisbon", "Abidjan"} <= set(rows)  # whole, one line each
+
+
 def test_cli_help_has_examples(runner) -> None:
     for cmd in ("hubs", "hub"):
         res = _invoke(runner, [cmd, "--help"])

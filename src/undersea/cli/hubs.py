@@ -248,7 +248,7 @@ def _emit_history(hist: pd.DataFrame, years: range, metric: str, top: int, fmt: 
         emit_table(hist, fmt)
         return
     last = hist.loc[hist["year"] == years[-1]].head(top)
-    shown = sorted({*years[:: max(1, len(years) // 6)], years[-1]})
+    shown = _history_years_shown(years, last["name"], console.width)
     wide = hist.loc[hist["metro_id"].isin(last["metro_id"]) & hist["year"].isin(shown)]
     table = wide.pivot(index="metro_id", columns="year", values="rank")  # noqa: PD010
     table = table.reindex(last["metro_id"]).astype("Int64")
@@ -258,7 +258,31 @@ def _emit_history(hist: pd.DataFrame, years: range, metric: str, top: int, fmt: 
         table.reset_index(drop=True),
         fmt,
         title=f"Rank by {metric}, top {top} of {years[-1]}, {years[0]}-{years[-1]}",
+        fit=True,
+        whole=[str(y) for y in shown],
     )
+
+
+#: A year column of `hubs --history`: a rank of up to 4 digits under its year, and borders.
+_YEAR_COLUMN = 7
+
+
+def _history_years_shown(years: range, names: pd.Series, width: int) -> list[int]:
+    """The years `hubs --history` shows: every few years (about six columns), the last
+    always, at a wider step where the terminal is narrow, so that the metro names stay
+    whole (at 80 columns "Singapore" was folded into "Sing/apor/e" beside 11 years).
+
+    >>> _history_years_shown(range(2014, 2025), pd.Series(["Piti/Tamuning"]), 200)
+    [2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024]
+    >>> _history_years_shown(range(2014, 2025), pd.Series(["Piti/Tamuning"]), 80)
+    [2014, 2016, 2018, 2020, 2022, 2024]
+    """
+    name = max([len("metro"), *(len(str(n)) for n in names)]) + 3
+    room = max(2, (width - 1 - name) // _YEAR_COLUMN)
+    step = max(1, len(years) // 6)
+    while len(shown := sorted({*years[::step], years[-1]})) > room:
+        step += 1
+    return shown
 
 
 def _save_figure(fig: Figure, path: Path) -> None:
