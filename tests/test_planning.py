@@ -437,11 +437,24 @@ def test_plan_is_deterministic_and_lazy_saves_evaluations(coast):
         Candidate("sn-lr", landings=("sn", "lr")),
     ]
     kw = {"k": 2, "hazard": HAZARD, "n_scenarios": 200, "seed": 9, "core": CORE}
-    a = plan(coast, "SN,GN,LR", cands, **kw)
-    b = plan(coast, "SN,GN,LR", cands, method="greedy", **kw)
+    calls: dict[str, list[tuple[int, int]]] = {"lazy": [], "greedy": []}
+    a = plan(coast, "SN,GN,LR", cands, progress=lambda d, t: calls["lazy"].append((d, t)), **kw)
+    b = plan(
+        coast,
+        "SN,GN,LR",
+        cands,
+        method="greedy",
+        progress=lambda d, t: calls["greedy"].append((d, t)),
+        **kw,
+    )
     assert a.chosen["id"].tolist() == plan(coast, "SN,GN,LR", cands, **kw).chosen["id"].tolist()
     assert a.value == pytest.approx(b.value)
     assert a.evaluations < b.evaluations
+    # progress counts against the most evaluations the method can take: plain greedy
+    # takes them all (5 singles, then 4 pairs), lazy greedy stops short of the same bound
+    assert calls["greedy"][-1] == (b.evaluations, 5 + 4) == (9, 9)
+    assert {t for _, t in calls["lazy"]} == {9}
+    assert calls["lazy"][-1][0] == a.evaluations < 9
 
 
 def test_population_and_rtt_objectives(coast):

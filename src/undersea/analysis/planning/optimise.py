@@ -289,6 +289,7 @@ class _Search:
         self.se1: dict[int, float] = {}
         self.evaluations = 0
         self.violations = 0
+        self.most = len(self.cands)  # the most evaluations the method can take
 
     def network(self, key: Iterable[int]) -> Network:
         key = tuple(sorted(key))
@@ -311,7 +312,7 @@ class _Search:
         m = _matrix(self.pb, net)
         self.evaluations += 1
         if self.progress is not None:
-            self.progress(self.evaluations, len(self.cands))
+            self.progress(self.evaluations, max(self.most, self.evaluations))
         self._vals[key] = self.pb.value(m)
         if len(key) == 1:
             self.costs[key[0]] = _build_km(self.pb.net, net)
@@ -559,6 +560,18 @@ def _check_candidates(
     return cands
 
 
+def _most_evaluations(method: str, n: int, k: int, budget: float) -> int:
+    """The most candidate sets ``method`` can evaluate among ``n`` candidates: exact,
+    every set it searches; greedy, every single, then at each later step every set of
+    the chosen and one more (lazy greedy stops well short), twice over with a budget
+    (two greedy runs)."""
+    if method == "exact":
+        sizes = [min(k, n)] if math.isinf(budget) else range(1, min(k, n) + 1)
+        return sum(math.comb(n, r) for r in sizes)
+    runs = 1 if math.isinf(budget) else 2
+    return n + runs * sum(n - s for s in range(1, min(k, n)))
+
+
 def _run(search: _Search, method: str, k: int, budget: float) -> tuple[list[_Step], str]:
     if method == "exact":
         return _exact(search, k, budget), "exact"
@@ -623,7 +636,9 @@ def plan(
         ``"lazy"`` (lazy greedy), ``"greedy"`` (re-evaluates every candidate each step)
         or ``"exact"`` (every set; small cases).
     progress
-        Called as ``progress(evaluations, n_candidates)`` after each evaluation.
+        Called as ``progress(evaluations, most)`` after each evaluation: ``most``, the
+        most evaluations the method can take (plain greedy takes them all; lazy greedy
+        usually far fewer; exact, every set).
     impact
         How ``severe`` and ``population`` judge a loss: ``"capacity"`` (default) by the
         capacity model's rerouted horizon (the share of a target's demand it cannot
@@ -665,6 +680,7 @@ def plan(
         impact=impact,
     )
     search = _Search(pb, cands, progress)
+    search.most = _most_evaluations(method, len(cands), k_, budget)
     costs = [search.cost(c) for c in range(len(cands))]
     if min(costs) > budget:
         raise InvalidArgumentError(
