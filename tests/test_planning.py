@@ -814,6 +814,24 @@ def test_cli_plan_header_rounds_as_the_tables_do(capsys):
     assert "objective severe: 0.0386 -> 0.00143 (" in out  # 27/700 -> 1/700, as tables show
 
 
+def test_cli_plan_tables_read_whole_at_80_columns(capsys, monkeypatch):
+    """At 80 columns plan's tables keep the columns that fit, figures whole, the
+    objective after each step among them, and name the others (the nine columns of the
+    chosen builds were folded into slivers)."""
+    from undersea.cli._options import console
+
+    monkeypatch.setattr(console, "_width", 80)
+    argv = ["plan", "--sample", "--countries", "Mauritania", "--max-length", "3000km"]
+    code, out, _ = _run(capsys, [*argv, "--scenarios", "100", "--seed", "1"])
+    assert code == 0
+    header = next(line for line in out.splitlines() if line.startswith("┃ step"))
+    shown = [c.strip() for c in header.split("┃")[1:-1]]
+    assert shown[:6] == ["step", "id", "kind", "length_km", "gain", "objective_after"]
+    assert "runner_up_gain" not in shown
+    assert "column(s) not shown: " in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
 def test_cli_plan_and_risk_say_which_horizon_and_what_a_scenario_holds(capsys):
     """plan's P severe (after rerouting) read as risk's (the first hours): each output
     says which horizon its figures are, and that a scenario is a year's faults at once."""
