@@ -159,31 +159,43 @@ def _bay_layer(
     drawn as ``land`` (``None``: no polygons), and of its neighbour XB drawn as ``other``
     (metros named ``b...``); spanning tree and closest metros only unless ``kw`` says
     otherwise."""
+    shapes = {} if land is None else {"XA": land, **({"XB": other} if other is not None else {})}
+    placed = {
+        k: ("XB" if k.startswith("b") and other is not None else "XA", x, y)
+        for k, (x, y) in metros.items()
+    }
+    return _world_layer(shapes, placed, kind, **kw)
+
+
+def _world_layer(
+    shapes: dict[str, shapely.Geometry],
+    metros: dict[str, tuple[str, float, float]],
+    kind: str = "domestic",
+    **kw,
+):
+    """Links of one ``kind`` between ``metros`` (name -> country, lon, lat) of made-up
+    countries drawn as ``shapes`` (ISO2 -> polygon; iso3 the ISO2 and its last letter;
+    neighbours those whose polygons touch), with no landing points and no gazetteer
+    places; spanning tree and closest metros only unless ``kw`` says otherwise."""
+    iso3 = {c: c + c[-1] for c in {*shapes, *(v[0] for v in metros.values())}}
     m = pd.DataFrame(
-        [
-            (k, k, *(("XB", "XBB") if k.startswith("b") and other else ("XA", "XAA")), x, y, 1)
-            for k, (x, y) in metros.items()
-        ],
+        [(k, k, c, iso3[c], x, y, 1) for k, (c, x, y) in metros.items()],
         columns=["metro_id", "name", "iso2", "iso3", "lon", "lat", "population"],
     )
     assignment = SimpleNamespace(
         metros=m, landing_metro=pd.DataFrame(columns=["landing_point_id", "metro_id"])
     )
-    countries = None
-    if land is not None:
-        rows = [{"iso2": "XA", "iso3": "XAA", "name": "XA", "geometry": land, "neighbours": []}]
-        if other is not None:
-            rows[0]["neighbours"] = ["XBB"]
-            rows.append(
-                {
-                    "iso2": "XB",
-                    "iso3": "XBB",
-                    "name": "XB",
-                    "geometry": other,
-                    "neighbours": ["XAA"],
-                }
-            )
-        countries = pd.DataFrame(rows)
+    rows = [
+        {
+            "iso2": c,
+            "iso3": iso3[c],
+            "name": c,
+            "geometry": g,
+            "neighbours": [iso3[o] for o, h in shapes.items() if o != c and g.intersects(h)],
+        }
+        for c, g in shapes.items()
+    ]
+    countries = pd.DataFrame(rows) if rows else None
     s = get_settings().replace(**{"domestic_neighbours": 0, "land_delaunay_links": False, **kw})
     lp = pd.DataFrame(columns=["id", "name", "iso2", "lon", "lat"])
     layer = build_land_layer(lp, countries=countries, metros=assignment, settings=s)
@@ -310,22 +322,96 @@ def test_a_border_is_joined_by_the_closest_pair_over_land() -> None:
     assert _bay_layer(xa, pts, "border", xb, max_land_link_sea_km=100.0) == {_pair("a1", "b1")}
 
 
-def test_longest_sea_stretch_is_measured_along_the_great_circle() -> None:
-    from undersea.geo.sphere import unit_vectors
-    from undersea.network.land import _longest_sea_km
+def test_a_link_across_a_neighbour_is_dropped_and_the_tree_goes_round() -> None:
+    """The C of the bay test with a neighbour, XB, filling its bay: the link between the
+    tips no longer crosses the sea but 222 km of XB's land, and is dropped all the same;
+    the tree goes round through the corners."""
+    bay = _box(1, 1, 6, 3)
+    tips = {"a": (5.5, 3.5), "c": (5.5, 0.5), "d": (0.5, 3.5), "e": (0.5, 0.5)}
+    links = _bay_layer(_C, {**tips, "b1": (3.5, 2.0)}, "domestic", bay)
+    assert links == {_pair("a", "d"), _pair("d", "e"), _pair("e", "c")}
+    wide = _bay_layer(_C, tips, "domestic", bay, domestic_neighbours=3, land_delaunay_links=True)
+    assert _pair("a", "c") not in wide
+    assert _pair("a", "c") in _bay_layer(_C, tips, "domestic", bay, max_land_link_sea_km=250.0)
 
-    land = _C
-    shapely.prepare(land)
-    a = unit_vectors([5.5, 5.5, 0.5, 3.0], [3.5, 3.5, 3.5, 2.0])
-    b = unit_vectors([5.5, 0.5, 0.5, 3.0], [0.5, 3.5, 0.5, 2.0])
-    r = get_settings().earth_radius_km
-    sea = _longest_sea_km(land, a, b, r)
-    deg = np.pi / 180 * r
-    assert sea[0] == pytest.approx(2 * deg, abs=6.0)  # the bay, lat 1 to 3
-    assert sea[1] == 0.0  # along the arms
-    assert sea[2] == 0.0
-    assert sea[3] == pytest.approx(0.0)  # a zero-length link at sea: one point
-    assert len(_longest_sea_km(land, a[:0], b[:0], r)) == 0
+
+#: three countries in a row, XA-XB-XC, 2° (222 km) each, XA and XC also touching along a
+#: short border far to the north (XA's arm up x 0-0.5, XC's across y 5.5-6)
+_ROW = {
+    "XA": shapely.union_all([_box(0, 0, 2, 2), _box(0, 2, 0.5, 6)]),
+    "XB": _box(2, 0, 4, 2),
+    "XC": shapely.union_all([_box(4, 0, 6, 6), _box(0.5, 5.5, 4, 6)]),
+}
+_ROW_METROS = {"a1": ("XA", 1.0, 1.0), "b1": ("XB", 3.0, 1.0), "c1": ("XC", 5.0, 1.0)}
+
+
+def test_a_border_link_across_a_third_country_is_dropped() -> None:
+    """XA and XC are neighbours (their far corner), and their closest metros face each
+    other across XB: the link runs 222 km over XB's land, so it is dropped, and as it is
+    their only pair and crosses a third country, it does not stand in either: XA and XC
+    stay joined through XB. The tolerance is ``max_land_link_sea_km``'s."""
+    links = _world_layer(_ROW, _ROW_METROS, "border")
+    assert links == {_pair("a1", "b1"), _pair("b1", "c1")}
+    wide = _world_layer(_ROW, _ROW_METROS, "border", land_delaunay_links=True)
+    assert _pair("a1", "c1") not in wide
+    lax = _world_layer(_ROW, _ROW_METROS, "border", max_land_link_sea_km=250.0)
+    assert lax == links | {_pair("a1", "c1")}
+    # a metro of XA standing on XB's polygon (as Berbera, filed under Somalia, stands on
+    # Somaliland's) owns that land: its link to XC runs at home
+    berbera = {**_ROW_METROS, "a2": ("XA", 2.5, 1.0)}
+    assert _pair("a2", "c1") in _world_layer(_ROW, berbera, "border")
+
+
+def test_a_stand_in_crosses_the_sea_never_a_third_country() -> None:
+    """XA and XY face each other across a strait 1° (111 km) wide, their land border far
+    to the west (XA's strip up x 0-0.1). No pair of theirs runs within the two, so their
+    closest pair stands in for the road round the coast; but the closest, x1-y1, crosses
+    XZ's island that fills the strait's east end (100 km of XZ's land between two
+    stretches of sea 5.5 km wide): the stand-in is x2-y2, across the sea alone."""
+    xa = shapely.union_all([_box(0, 0, 6, 0.5), _box(0, 0, 0.1, 2)])
+    shapes = {"XA": xa, "XY": _box(0.1, 1.5, 6, 2), "XZ": _box(4.5, 0.55, 6, 1.45)}
+    metros = {
+        "x1": ("XA", 5.5, 0.25),
+        "y1": ("XY", 5.5, 1.75),
+        "x2": ("XA", 2.0, 0.25),
+        "y2": ("XY", 2.0, 1.75),
+    }
+    assert _world_layer(shapes, metros, "border") == {_pair("x2", "y2")}
+    assert _world_layer(shapes, metros) == {_pair("x1", "x2"), _pair("y1", "y2")}
+    # without the island the closest pair is across the sea alone: it stands in
+    alone = {"XA": xa, "XY": shapes["XY"]}
+    assert _world_layer(alone, metros, "border") == {_pair("x1", "y1")}
+
+
+def test_stretches_are_measured_along_the_great_circle() -> None:
+    """The longest stretch outside a link's own land and how far it runs over third
+    countries: along the C's arms nothing, across its bay (lat 1 to 3) 2° of sea, and,
+    with XB filling the bay, 2° of XB's land both ways; a zero-length link is one point."""
+    from undersea.network._ground import ground
+    from undersea.network.land import _parts
+
+    s = get_settings()
+    deg = np.pi / 180 * s.earth_radius_km
+    lon = np.array([5.5, 5.5, 0.5, 0.5, 3.0])
+    lat = np.array([3.5, 0.5, 3.5, 0.5, 2.0])
+    iso2 = np.array(["XA"] * 5)
+    a, b = np.array([0, 0, 2, 4]), np.array([1, 2, 3, 4])
+    sea = ground(_parts(pd.DataFrame({"iso2": ["XA"], "geometry": [_C]})), lon, lat, iso2, s)
+    outside, third = sea.stretches(a, b)
+    assert outside[0] == pytest.approx(2 * deg, abs=6.0)
+    assert outside[1] == outside[2] == 0.0  # along the arms
+    assert outside[3] == pytest.approx(0.0)  # at sea, zero length: one point
+    assert (third == 0.0).all()
+    assert sea.check(a, b)[0].tolist() == [False, True, True, True]
+    both = pd.DataFrame({"iso2": ["XA", "XB"], "geometry": [_C, _box(1, 1, 6, 3)]})
+    home = ground(_parts(both), lon, lat, iso2, s)
+    outside, third = home.stretches(a, b)
+    assert outside[0] == pytest.approx(2 * deg, abs=6.0)
+    assert third[0] == pytest.approx(2 * deg, abs=6.0)
+    assert home.check(a, b)[1].tolist() == [True, False, False, False]
+    assert home.stretches(a[:0], b[:0])[0].shape == (0,)
+    # the metro in the bay, filed under XA, stands on XB's land: XB's land is its own
+    assert home.stretches(np.array([4]), np.array([0]))[0][0] == 0.0
 
 
 def test_border_links_only_between_neighbours_on_touching_land(coast: undersea.Network) -> None:
@@ -546,6 +632,33 @@ def test_real_domestic_and_border_links_stay_on_land(net2024: undersea.Network) 
     assert (es_end < 36.0).all()  # only from Ceuta or Melilla, on the African side
 
 
+def _along(net: undersea.Network, links: pd.DataFrame, step_km: float = 2.0):
+    """Points every ``step_km`` or closer along each link's great circle (normalised
+    chords), found independently of land.py: the links' end rows ``u`` and ``v``, the link
+    of each point, the points' lon/lat and each link's spacing (km)."""
+    from undersea.geo.sphere import unit_vectors, xyz_to_lonlat
+
+    m = net.metros.set_index("metro_id")
+    u = m.loc[links["u"].str.removeprefix("metro:")]
+    v = m.loc[links["v"].str.removeprefix("metro:")]
+    a, b = unit_vectors(u["lon"], u["lat"]), unit_vectors(v["lon"], v["lat"])
+    km = np.asarray(great_circle_km(u["lon"], u["lat"], v["lon"], v["lat"]))
+    n = np.maximum(np.ceil(km / step_km).astype(int), 1) + 1
+    link = np.repeat(np.arange(len(n)), n)
+    t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n - 1, n)
+    ll = xyz_to_lonlat((1 - t)[:, None] * a[link] + t[:, None] * b[link])
+    return u, v, link, ll, km / (n - 1)
+
+
+def _longest_run(flag: np.ndarray, link: np.ndarray, count: int) -> np.ndarray:
+    """Per link (of ``count``), the longest run of consecutive ``flag`` points: a run
+    starts at every unflagged point and every link's first point."""
+    new = ~flag | np.r_[True, link[1:] != link[:-1]]
+    stretch = pd.DataFrame({"link": link, "flag": flag, "id": np.cumsum(new)})
+    runs = stretch.groupby("id").agg(link=("link", "first"), flag=("flag", "sum"))
+    return runs.groupby("link")["flag"].max().reindex(range(count)).to_numpy(float)
+
+
 @pytest.mark.realdata
 def test_real_land_links_run_over_land(net2024: undersea.Network) -> None:
     """A domestic or border link crosses more than ``max_land_link_sea_km`` of sea in one
@@ -555,38 +668,23 @@ def test_real_land_links_run_over_land(net2024: undersea.Network) -> None:
     one. The Gulf of Mexico (Houston-Veracruz, Mérida-Mobile) and the Bay of Biscay are no
     land; France and Spain stay joined across the Pyrenees; San Andrés, an island off
     Colombia that the polygons do not draw, has no land link."""
-    from undersea.geo.sphere import unit_vectors, xyz_to_lonlat
-
-    m = net2024.metros.set_index("metro_id")
     links = net2024.links[net2024.links["kind"].isin(["domestic", "border"])]
-    u = m.loc[links["u"].str.removeprefix("metro:")]
-    v = m.loc[links["v"].str.removeprefix("metro:")]
+    u, v, link, ll, spacing = _along(net2024, links)
     undrawn = {frozenset(p) for p in UNDRAWN_BORDERS}
     keep = ~pd.Series(
         [frozenset(p) in undrawn for p in zip(u["iso2"], v["iso2"], strict=True)]
     ).to_numpy()
-    a, b = unit_vectors(u["lon"], u["lat"])[keep], unit_vectors(v["lon"], v["lat"])[keep]
-    km = np.asarray(great_circle_km(u["lon"], u["lat"], v["lon"], v["lat"]))[keep]
-    n = np.maximum(np.ceil(km / 2.0).astype(int), 1) + 1
-    link = np.repeat(np.arange(len(n)), n)
-    t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n - 1, n)
-    ll = xyz_to_lonlat((1 - t)[:, None] * a[link] + t[:, None] * b[link])
     polys = [p for g in net2024.countries["geometry"] for p in getattr(g, "geoms", [g])]
     tree = shapely.STRtree(polys)
     hit = tree.query(shapely.points(ll), predicate="intersects")[0]
     sea = np.ones(len(ll), dtype=bool)
     sea[hit] = False
-    # stretches at sea: a new one at every land point and every link's first point
-    new = ~sea | np.r_[True, link[1:] != link[:-1]]
-    stretch = pd.DataFrame({"link": link, "sea": sea, "id": np.cumsum(new)})
-    runs = stretch.groupby("id").agg(link=("link", "first"), sea=("sea", "sum"))
-    longest = runs.groupby("link")["sea"].max().reindex(range(len(n))).to_numpy(float)
-    crossing = longest * km / (n - 1) > net2024.settings.max_land_link_sea_km + 10.0
-    assert 0 < crossing.sum() < 0.05 * len(crossing)  # last resorts, not the rule
+    longest = _longest_run(sea, link, len(links))
+    crossing = (longest * spacing > net2024.settings.max_land_link_sea_km + 10.0) & keep
+    assert 0 < crossing.sum() < 0.05 * keep.sum()  # last resorts, not the rule
     # each crossing's ends stand on the drawn land (within 10 km of a polygon)
-    ends = np.concatenate([a[crossing], b[crossing]])
-    lonlat = xyz_to_lonlat(ends)
-    _, dist = tree.query_nearest(shapely.points(lonlat), return_distance=True)
+    ends = pd.concat([u[crossing], v[crossing]])
+    _, dist = tree.query_nearest(shapely.points(ends["lon"], ends["lat"]), return_distance=True)
     assert dist.max() * np.pi / 180 * 6371.0 < 10.0
     pairs = {frozenset(p) for p in zip(links["u"], links["v"], strict=True)}
     for x, y in (("houston-us", "veracruz-mx"), ("merida-mx", "mobile-us")):
@@ -596,6 +694,71 @@ def test_real_land_links_run_over_land(net2024: undersea.Network) -> None:
     assert ((bor["iso2_u"] + bor["iso2_v"]).isin(["FRES", "ESFR"])).any()
     assert not links["u"].str.startswith("metro:san-andres").any()
     assert not links["v"].str.startswith("metro:san-andres").any()
+
+
+@pytest.mark.realdata
+def test_real_land_links_run_within_their_countries(net2024: undersea.Network) -> None:
+    """No border link runs more than ``max_land_link_sea_km`` over a third country's land
+    in one stretch, measured here on its own terms (points every 2 km, each tested against
+    every country's polygon parts; a link's own land is its two countries' and the parts
+    each end stands on, or is nearest within 5 km: Berbera, filed under Somalia, stands
+    on Somaliland's); the domestic links that do are the spanning tree's last resorts,
+    the one way the rules leave between two parts of a country: Punta Arenas to Chile's
+    north across Argentina,
+    Berbera to Mogadishu across Ethiopia, Brazzaville to Pointe-Noire and Kinshasa to
+    Moanda across the Congo's mouth. Kolkata-Kunming (across Bangladesh and Myanmar),
+    N'Djamena-Niamey (Cameroon, Nigeria), Johannesburg-Windhoek (Botswana) and Ciudad
+    Juárez-Tijuana (the United States) are gone; France and Spain, the United States and
+    Canada keep their border links, Berbera its links to Bosaso and Addis Ababa."""
+    links = net2024.links[net2024.links["kind"].isin(["domestic", "border"])]
+    links = links.reset_index(drop=True)
+    u, v, link, ll, spacing = _along(net2024, links)
+    c = net2024.countries
+    polys = [p for g in c["geometry"] for p in getattr(g, "geoms", [g])]
+    code = np.repeat(c["iso2"].to_numpy(), [len(getattr(g, "geoms", [g])) for g in c["geometry"]])
+    tree = shapely.STRtree(polys)
+    m = net2024.metros
+    at = shapely.points(m[["lon", "lat"]].to_numpy())
+    metro, stand = tree.query(at, predicate="intersects")
+    off = np.setdiff1d(np.arange(len(m)), metro)  # off the polygons: the nearest within ~5 km
+    (near, part), deg = tree.query_nearest(at[off], return_distance=True)
+    metro = np.r_[metro, off[near][deg < 0.045]]
+    stand = np.r_[stand, part[deg < 0.045]]
+    own = pd.MultiIndex.from_arrays(
+        [np.r_[m["metro_id"], m["metro_id"].to_numpy()[metro]], np.r_[m["iso2"], code[stand]]]
+    )
+    point, part = tree.query(shapely.points(ll), predicate="intersects")
+    mine = np.zeros(len(point), dtype=bool)
+    for end in (u, v):
+        at_end = end.index.to_numpy()[link[point]]
+        mine |= pd.MultiIndex.from_arrays([at_end, code[part]]).isin(own)
+    third = np.zeros(len(ll), dtype=bool)
+    third[point[~mine]] = True
+    third[point[mine]] = False  # a point on its own land and a third country's is at home
+    km = _longest_run(third, link, len(links)) * spacing
+    over = km > net2024.settings.max_land_link_sea_km + 10.0
+    border = links["kind"].eq("border").to_numpy()
+    assert not (over & border).any(), links[over & border]
+    assert {frozenset(p) for p in zip(links["u"][over], links["v"][over], strict=True)} == {
+        _pair("punta-arenas-cl", "tortel-cl"),
+        _pair("berbera-so", "mogadishu-so"),
+        _pair("brazzaville-cg", "pointe-noire-cg"),
+        _pair("kinshasa-cd", "moanda-cd"),
+    }
+    pairs = {frozenset(p) for p in zip(links["u"], links["v"], strict=True)}
+    for x, y in (
+        ("kolkata-in", "kunming-cn"),
+        ("ndjamena-td", "niamey-ne"),
+        ("johannesburg-za", "windhoek-na"),
+        ("ciudad-juarez-mx", "tijuana-mx"),
+    ):
+        assert _pair(x, y) not in pairs
+    assert _pair("berbera-so", "bosaso-so") in pairs
+    assert _pair("addis-ababa-et", "berbera-so") in pairs
+    bor = _ends(net2024, "border")
+    joined = set(bor["iso2_u"] + bor["iso2_v"])
+    assert joined & {"FRES", "ESFR"}
+    assert joined & {"USCA", "CAUS"}
 
 
 @pytest.mark.realdata

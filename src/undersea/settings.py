@@ -99,11 +99,13 @@ class Settings:
     #: link across the Sahara; 1,500 km keeps every country connected on 2024-03 while
     #: leaving long desert crossings to the cables that actually carry such traffic.
     max_border_link_km: float = 1500.0
-    #: Land links: a domestic or border link whose great circle crosses more sea than this
-    #: (km, in one stretch) is dropped: terrestrial fibre follows roads and rail, and a
-    #: water crossing longer than a fixed link is a submarine cable's (the cable layer has
-    #: those). 50 km is about the longest fixed link under or over the sea, the Channel
-    #: Tunnel (38 km under the sea, 50 km long); a judgement, not fitted.
+    #: Land links: a domestic or border link whose great circle runs more than this outside
+    #: the land of its own countries (km, in one stretch: sea or a third country's land) is
+    #: dropped: terrestrial fibre follows roads and rail, a water crossing longer than a
+    #: fixed link is a submarine cable's (the cable layer has those), and a link between
+    #: two countries runs within them. 50 km is about the longest fixed link under or over
+    #: the sea, the Channel Tunnel (38 km under the sea, 50 km long); a judgement, not
+    #: fitted, that also leaves the straight line the slack a border's bends ask for.
     max_land_link_sea_km: float = 50.0
     #: Land links: gazetteer cities of at least this population become inland metros (with
     #: every capital), the waypoints of terrestrial routes (Delhi, Madrid, Johannesburg).

@@ -13,8 +13,8 @@ times a route factor (``Settings.backhaul_route_factor`` inside a metro,
    the same landmass (Hawaii is not joined to California by land).
 3. **Borders.** Two countries that share a land border (country polygons) are joined
    between their closest metros, if these are at most ``max_border_link_km`` apart (where
-   the closest pair's link crosses the sea, see below, the closest pair whose link runs
-   over land); so
+   the closest pair's link leaves the two countries, see below, the closest pair whose
+   link runs within them); so
    are the pairs of :data:`UNDRAWN_BORDERS` (Gibraltar and Spain), whose one side the
    polygons do not draw.
    With ``land_delaunay_links`` (default), rules 2 and 3 also join metros that are
@@ -22,18 +22,32 @@ times a route factor (``Settings.backhaul_route_factor`` inside a metro,
    landmass, or neighbouring countries on touching landmasses; same length caps), a
    stand-in for the trunk road and rail grid that terrestrial fibre follows.
    Where country polygons are known, every link of rules 2 and 3 (spanning tree, nearest
-   neighbours, closest metros, Delaunay) must also run over land: a link whose great
-   circle crosses more than ``max_land_link_sea_km`` of sea in one stretch (sampled every
-   few km against the union of the countries' polygons) is dropped, and the spanning tree
-   is built over the links that remain. Terrestrial fibre follows roads and rail; a
-   crossing longer than a fixed link (the Channel Tunnel's 50 km) is a submarine cable's,
-   which the cable layer has. Without this, Houston and Veracruz were joined "by land"
-   across the Gulf of Mexico and Nantes and Santander across the Bay of Biscay. Where
-   land offers no way at all, the straight link stays as a stand-in for the road round
-   the coast: the spanning tree takes a crossing only to join metros that no links over
-   land join (the shortest such crossing), and two neighbouring countries none of whose
-   pairs of metros is joined over land are joined by their closest pair (Freetown's
-   straight links to Conakry and Monrovia cross 55-127 km of sea; the roads go round).
+   neighbours, closest metros, Delaunay) must also run within its own countries: a link
+   whose great circle runs more than ``max_land_link_sea_km`` in one stretch outside the
+   land of its own countries, over the sea or over a third country, is dropped (sampled
+   every few km against the countries' polygons, see :mod:`undersea.network._ground`;
+   a link's own land is its two countries' polygons and the polygon each metro stands
+   on: Berbera, filed under Somalia, stands on Somaliland's, Ceuta and Melilla on
+   Morocco's), and the spanning tree is built over the links that remain. Terrestrial
+   fibre follows roads and rail; a crossing longer than a fixed link (the Channel
+   Tunnel's 50 km) is a submarine cable's, which the cable layer has, and traffic
+   between two countries does not pass through a third. Without this, Houston and
+   Veracruz were joined "by land" across the Gulf of Mexico, Nantes and Santander
+   across the Bay of Biscay, Kolkata and Kunming across Bangladesh and Myanmar (no
+   India-China fibre crossing exists), Johannesburg and Windhoek across Botswana and
+   Ciudad Juárez and Tijuana across the United States. Where land offers no way at all,
+   the straight link stays as a stand-in: the spanning tree takes a crossing (of the
+   sea or of a third country) only to join metros that no link within the country
+   joins, the shortest such crossing (Punta Arenas to the rest of Chile across
+   Argentina, where the road goes; Brazzaville to Pointe-Noire), and two neighbouring
+   countries none of whose pairs of metros is joined within them are joined by their
+   closest pair that crosses no third country, the sea being its only trouble
+   (Freetown's straight links to Conakry and Monrovia cross 55-127 km of sea; the roads
+   go round). A pair that crosses more than ``max_land_link_sea_km`` of a third
+   country's land (in all) never stands in: two neighbours whose every pair does get
+   no link of their own and stay joined through the third country's links. A metro
+   that the rules leave with no link keeps its shortest candidate, one that crosses no
+   third country where it has one (see :func:`_last_links`).
 4. **Inland places.** Every country's capital and every city of at least
    ``inland_metro_min_population`` (GeoNames) that is not already a metro becomes an inland
    metro, so landlocked countries (Niger, Uganda, Switzerland) reach the sea through their
@@ -81,8 +95,8 @@ from undersea.geo.sphere import (
     great_circle_km,
     km_to_chord,
     lonlat_to_xyz,
-    xyz_to_lonlat,
 )
+from undersea.network._ground import Ground, ground
 from undersea.network.graph import metro_node
 from undersea.settings import Settings, get_settings
 from undersea.sources.keyed import read_rows, unique_keys
@@ -244,81 +258,17 @@ def _landmass(
     return out
 
 
-#: spacing (km) of the points at which a land link's great circle is tested for sea
-_SEA_STEP_KM = 5.0
-
-
-def _longest_sea_km(
-    land: object, xyz_a: np.ndarray, xyz_b: np.ndarray, radius: float
-) -> np.ndarray:
-    """Longest stretch (km) of each great circle ``xyz_a[k]``-``xyz_b[k]`` (unit vectors)
-    that lies outside ``land`` (a prepared shapely geometry): points every
-    ``_SEA_STEP_KM`` or closer, each point at sea counting one spacing."""
-    n = len(xyz_a)
-    if n == 0:
-        return np.zeros(0)
-    omega = np.arccos(np.clip(np.einsum("ij,ij->i", xyz_a, xyz_b), -1.0, 1.0))
-    steps = np.maximum(np.ceil(omega * radius / _SEA_STEP_KM).astype(np.int64), 1)
-    link = np.repeat(np.arange(n), steps + 1)
-    first = np.cumsum(steps + 1) - (steps + 1)
-    pos = np.arange(len(link)) - first[link]
-    t, w = pos / steps[link], omega[link]
-    sin_w = np.where(w > 1e-12, np.sin(w), 1.0)  # slerp; a zero-length link is one point
-    ca = np.where(w > 1e-12, np.sin((1 - t) * w) / sin_w, 1 - t)
-    cb = np.where(w > 1e-12, np.sin(t * w) / sin_w, t)
-    lonlat = xyz_to_lonlat(ca[:, None] * xyz_a[link] + cb[:, None] * xyz_b[link])
-    sea = ~shapely.contains_xy(land, lonlat[:, 0], lonlat[:, 1])
-    # runs of consecutive sea points: a run starts at each land point and at each link's
-    # first point, and counts the sea points from there to the next start
-    start = ~sea
-    start[first] = True
-    run = np.cumsum(start) - 1
-    count = np.bincount(run, weights=sea, minlength=run[-1] + 1)
-    longest = np.zeros(n)
-    np.maximum.at(longest, link[start], count)
-    return longest * omega * radius / steps
-
-
-@dataclass(frozen=True)
-class _Sea:
-    """Where the sea lies for rules 2 and 3: ``over_land(a, b)`` says which links (metro
-    index arrays) run over land, crossing at most ``max_land_link_sea_km`` of sea in one
-    stretch of their great circle; ``on_land`` which metros stand on a drawn landmass
-    (within the sampling step of it). A metro off every polygon (an island the polygons
-    do not draw, San Andrés off Colombia) is at sea: no link of these rules reaches it
-    across the sea. Without polygons every link runs over land."""
-
-    over_land: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    on_land: np.ndarray
-
-
-def _sea(parts: dict[str, list[object]], lon: np.ndarray, lat: np.ndarray, s: Settings) -> _Sea:
-    xyz = lonlat_to_xyz(np.column_stack((lon, lat)))
-    polys = [p for ps in parts.values() for p in ps]
-    if not polys:
-        return _Sea(lambda a, b: np.ones(len(a), dtype=bool), np.ones(len(lon), dtype=bool))
-    land = shapely.union_all(polys)
-    shapely.prepare(land)
-
-    def ok(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        sea = _longest_sea_km(land, xyz[a], xyz[b], s.earth_radius_km)
-        return np.asarray(sea <= s.max_land_link_sea_km)
-
-    km_per_degree = np.pi / 180 * s.earth_radius_km  # at most, along a parallel
-    off = shapely.distance(land, shapely.points(lon, lat)) * km_per_degree
-    return _Sea(ok, np.asarray(off <= _SEA_STEP_KM))
-
-
 def _domestic_links(
     xyz: np.ndarray,
     iso2: np.ndarray,
     landmass: np.ndarray,
     s: Settings,
-    sea: _Sea,
+    home: Ground,
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Rule 2: per country and landmass, a spanning tree of the links that run over land
-    (joined by the shortest crossings where none does), plus nearest-neighbour links; and
-    the tree's crossings, which stay though they cross the sea."""
+    """Rule 2: per country and landmass, a spanning tree of the links that run within the
+    country (joined by the shortest crossings where none does), plus nearest-neighbour
+    links; and the tree's crossings, which stay though they cross the sea or a third
+    country."""
     from scipy.spatial import cKDTree
 
     pairs: set[tuple[int, int]] = set()
@@ -329,11 +279,11 @@ def _domestic_links(
             continue
         p = xyz[idx]
         d = np.linalg.norm(p[:, None] - p[None], axis=2)
-        tree_u, tree_v, at_sea = _land_spanning_tree(d, idx, s, sea)
+        tree_u, tree_v, crossed = _land_spanning_tree(d, idx, s, home)
         cand = set(zip(tree_u.tolist(), tree_v.tolist(), strict=True))
         crossings |= {
             (int(idx[min(i, j)]), int(idx[max(i, j)]))
-            for i, j in zip(tree_u[at_sea].tolist(), tree_v[at_sea].tolist(), strict=True)
+            for i, j in zip(tree_u[crossed].tolist(), tree_v[crossed].tolist(), strict=True)
         }
         k = min(s.domestic_neighbours + 1, len(idx))
         _, nn = cKDTree(p).query(p, k=k)
@@ -344,8 +294,8 @@ def _domestic_links(
     return sorted(pairs), sorted(crossings)
 
 
-#: Added to a sea crossing's chord (at most 2) in the spanning tree: every link over land
-#: weighs less than every crossing, so a crossing joins only what land cannot.
+#: Added to a crossing's chord (at most 2) in the spanning tree: every link within the
+#: country weighs less than every crossing, so a crossing joins only what land cannot.
 _CROSSING_WEIGHT = 4.0
 
 
@@ -353,16 +303,19 @@ def _land_spanning_tree(
     d: np.ndarray,
     idx: np.ndarray,
     s: Settings,
-    sea: _Sea,
+    home: Ground,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Minimum spanning tree (the two ends of its links, and which of them cross the sea)
-    of the metros ``idx`` (chords ``d``), preferring the links that run over land: the
-    tree's untested links within the length cap are tested, those at sea made heavier
-    than any link over land and the tree rebuilt until every link over land it could
-    use is tested. A crossing stays only where no way over land joins the metros (a
-    coastal city whose straight links all cross a bay: Freetown), as the shortest such
-    link, a stand-in for the road round the coast. Links beyond the cap, dropped later,
-    weigh more than any crossing within it."""
+    """Minimum spanning tree (the two ends of its links, and which of them are crossings)
+    of the metros ``idx`` (chords ``d``), preferring the links that run within the
+    country: the tree's untested links within the length cap are tested, the crossings
+    (more than ``max_land_link_sea_km`` of sea or of a third country in one stretch) made
+    heavier than any link within the country and the tree rebuilt until every link
+    within it that the tree could use is tested. A crossing stays only where no way
+    within the country joins the metros (a coastal city whose straight links all cross a
+    bay: Freetown; Alaska's panhandle, whose links to the rest of Alaska cross Canada),
+    as the shortest such link, a stand-in for the road round the coast or the road
+    through the neighbour. Links beyond the cap, dropped later, weigh more than any
+    crossing within it."""
     from scipy.sparse.csgraph import minimum_spanning_tree
 
     w = np.where(d > 0, d, 1e-12)  # scipy reads a zero weight as no link
@@ -372,7 +325,7 @@ def _land_spanning_tree(
     )
     np.fill_diagonal(w, 0.0)
     tested = np.zeros(d.shape, dtype=bool)
-    at_sea = np.zeros(d.shape, dtype=bool)
+    crossed = np.zeros(d.shape, dtype=bool)
     while True:
         mst = minimum_spanning_tree(w).tocoo()
         row, col = mst.row, mst.col
@@ -380,14 +333,15 @@ def _land_spanning_tree(
         todo = ~tested[row, col] & (km <= s.max_domestic_link_km)
         r, c = row[todo], col[todo]
         tested[r, c] = tested[c, r] = True
-        wet = ~sea.over_land(idx[r], idx[c])
+        wet = ~home.check(idx[r], idx[c])[0]
         if not wet.any():
-            return row, col, at_sea[row, col]
+            return row, col, crossed[row, col]
         r, c = r[wet], c[wet]
-        at_sea[r, c] = at_sea[c, r] = True
-        # a crossing between metros on land may stand in for a road round the coast; one
-        # to a metro at sea (an island the polygons do not draw) is no land link at all
-        coast = sea.on_land[idx[r]] & sea.on_land[idx[c]]
+        crossed[r, c] = crossed[c, r] = True
+        # a crossing between metros on land may stand in for a road round the coast or
+        # through a neighbour; one to a metro at sea (an island the polygons do not draw)
+        # is no land link at all
+        coast = home.on_land[idx[r]] & home.on_land[idx[c]]
         heavier = np.where(coast, d[r, c] + _CROSSING_WEIGHT, 0.0)
         w[r, c] = w[c, r] = heavier
 
@@ -422,11 +376,12 @@ def _border_links(
     countries: pd.DataFrame,
     touching: _Touching,
     s: Settings,
-    sea: _Sea,
+    home: Ground,
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Rule 3: closest metros of two neighbouring countries, on landmasses that touch,
-    whose link runs over land (within the length cap; tested closest first), else the
-    closest pair, a crossing; and those crossings."""
+    whose link runs within the two countries (within the length cap), else the closest
+    pair whose only trouble is the sea, a crossing (see :func:`_closest_pair`); and those
+    crossings."""
     cap = km_to_chord(s.max_border_link_km, s.earth_radius_km)
     code2 = dict(zip(countries["iso3"], countries["iso2"], strict=True))
     out: list[tuple[int, int]] = []
@@ -438,23 +393,40 @@ def _border_links(
             a2, b2 = code2.get(a3, ""), code2.get(b3, "")
             ia = np.flatnonzero((iso3 == a3) & np.isin(landmass, touching(a2, b2)))
             ib = np.flatnonzero((iso3 == b3) & np.isin(landmass, touching(b2, a2)))
-            if len(ia) and len(ib):
-                d = np.linalg.norm(xyz[ia][:, None] - xyz[ib][None], axis=2).ravel()
-                order = np.argsort(d, kind="stable")
-                order = order[d[order] <= cap]
-                for k in range(0, len(order), 32):  # closest first, a batch at a time
-                    i, j = np.unravel_index(order[k : k + 32], (len(ia), len(ib)))
-                    ok = np.flatnonzero(sea.over_land(ia[i], ib[j]))
-                    if len(ok):
-                        out.append((int(ia[i[ok[0]]]), int(ib[j[ok[0]]])))
-                        break
-                else:  # no pair over land: the closest on land, a crossing (Freetown)
-                    i, j = np.unravel_index(order, (len(ia), len(ib)))
-                    dry = np.flatnonzero(sea.on_land[ia[i]] & sea.on_land[ib[j]])
-                    if len(dry):
-                        crossings.append((int(ia[i[dry[0]]]), int(ib[j[dry[0]]])))
-                        out.append(crossings[-1])
+            found = _closest_pair(xyz, ia, ib, cap, home)
+            if found is not None:
+                out.append(found[0])
+                if found[1]:
+                    crossings.append(found[0])
     return out, crossings
+
+
+def _closest_pair(
+    xyz: np.ndarray, ia: np.ndarray, ib: np.ndarray, cap: float, home: Ground
+) -> tuple[tuple[int, int], bool] | None:
+    """Rule 3 for one pair of countries (metros ``ia`` and ``ib``, chords up to ``cap``):
+    the closest pair whose link runs within the two countries (tested closest first, a
+    batch at a time), and ``False``; else the closest pair of metros on land whose link
+    crosses no third country, a crossing that stands in for the road round the coast
+    (Freetown), and ``True``; else ``None``: two neighbours whose every pair crosses a
+    third country stay joined through that country's links."""
+    if not (len(ia) and len(ib)):
+        return None
+    d = np.linalg.norm(xyz[ia][:, None] - xyz[ib][None], axis=2).ravel()
+    order = np.argsort(d, kind="stable")
+    order = order[d[order] <= cap]
+    abroad = np.zeros(len(order), dtype=bool)
+    for k in range(0, len(order), 32):
+        i, j = np.unravel_index(order[k : k + 32], (len(ia), len(ib)))
+        ok, abroad[k : k + 32] = home.check(ia[i], ib[j])
+        if ok.any():
+            first = int(np.argmax(ok))
+            return (int(ia[i[first]]), int(ib[j[first]])), False
+    i, j = np.unravel_index(order, (len(ia), len(ib)))
+    dry = np.flatnonzero(home.on_land[ia[i]] & home.on_land[ib[j]] & ~abroad)
+    if not len(dry):
+        return None
+    return (int(ia[i[dry[0]]]), int(ib[j[dry[0]]])), True
 
 
 #: Land borders of places that the 1:50m countries do not draw as polygons of their own
@@ -590,20 +562,28 @@ def build_land_layer(
 
 
 def _last_links(
-    a: np.ndarray, b: np.ndarray, km: np.ndarray, ok: np.ndarray, dry: np.ndarray, n: int
+    a: np.ndarray,
+    b: np.ndarray,
+    km: np.ndarray,
+    ok: np.ndarray,
+    dry: np.ndarray,
+    abroad: np.ndarray,
+    n: int,
 ) -> np.ndarray:
     """The links (of candidates ``a``-``b``, ``km`` long, ``ok`` those kept, ``dry`` those
-    between metros on land) that a metro keeps though they cross the sea because it would
-    have none otherwise: each such metro's shortest ``dry`` candidate (Khasab, Oman's
-    exclave, whose one link, to Sharjah, runs along the coast over the sea; the road goes
-    round)."""
+    between metros on land, ``abroad`` those that cross a third country) that a metro
+    keeps though they cross the sea or a third country because it would have none
+    otherwise: each such metro's shortest ``dry`` candidate, one that crosses no third
+    country if it has one (Khasab, Oman's exclave, whose one link, to Sharjah, runs along
+    the coast over the sea; the road goes round)."""
     linked = np.zeros(n, dtype=bool)
     linked[a[ok]] = linked[b[ok]] = True
     ends = np.concatenate([a, b])
     lone = ~linked[ends] & np.concatenate([dry, dry])
     row = np.concatenate([np.arange(len(a))] * 2)[lone]
     metro, length = ends[lone], np.concatenate([km, km])[lone]
-    order = np.lexsort((row, length, metro))  # per metro, shortest first
+    far = np.concatenate([abroad, abroad])[lone]
+    order = np.lexsort((row, length, far, metro))  # per metro, at home and shortest first
     first = np.r_[True, metro[order][1:] != metro[order][:-1]] if len(order) else order
     out = np.zeros(len(a), dtype=bool)
     out[row[order][first]] = True
@@ -643,15 +623,15 @@ def _links(
     groups = {code: _groups(polys) for code, polys in parts.items()}
     landmass = _landmass(lon, lat, iso2, parts, groups)
     touching = _Touching(parts, groups)
-    sea = _sea(parts, lon, lat, s)
-    domestic, crossings = _domestic_links(xyz, iso2, landmass, s, sea)
+    home = ground(parts, lon, lat, iso2, s)
+    domestic, crossings = _domestic_links(xyz, iso2, landmass, s, home)
     pairs = {"domestic": domestic}
     limits = {"domestic": s.max_domestic_link_km, "border": s.max_border_link_km}
     if countries is not None:
-        border, at_sea = _border_links(xyz, iso3, landmass, countries, touching, s, sea)
+        border, stand_ins = _border_links(xyz, iso3, landmass, countries, touching, s, home)
         undrawn = _undrawn_border_links(xyz, iso2, parts)
         pairs["border"] = border + undrawn
-        crossings += at_sea + undrawn
+        crossings += stand_ins + undrawn
     if s.land_delaunay_links:
         extra = _delaunay_links(xyz, iso2, iso3, landmass, countries, touching)
         for kind, more in extra.items():
@@ -675,9 +655,10 @@ def _links(
     if found:
         cand = pd.concat(found, ignore_index=True).drop_duplicates(["a", "b"])
         a, b = cand["a"].to_numpy(), cand["b"].to_numpy()
-        ok = sea.over_land(a, b) | np.isin(a * n + b, kept)
-        dry = sea.on_land[a] & sea.on_land[b]
-        ok |= _last_links(a, b, cand["km"].to_numpy(), ok, dry, n)
+        ok, abroad = home.check(a, b)
+        ok |= np.isin(a * n + b, kept)
+        dry = home.on_land[a] & home.on_land[b]
+        ok |= _last_links(a, b, cand["km"].to_numpy(), ok, dry, abroad, n)
         linked[a[ok]] = linked[b[ok]] = True
         kinds = list(pairs)
         for k, part in cand[ok].groupby("k", sort=True):
@@ -692,7 +673,7 @@ def _links(
                 )
             )
     landing = ~metros["inland"].to_numpy(dtype=bool)
-    off = _offshore_links(xyz, iso2, landmass, landing & ~linked, sea, landing, s)
+    off = _offshore_links(xyz, iso2, landmass, landing & ~linked, home, landing, s)
     if len(off):
         i, j = off[:, 0], off[:, 1]
         km = great_circle_km(lon[i], lat[i], lon[j], lat[j], s.earth_radius_km)
@@ -714,7 +695,7 @@ def _offshore_links(
     iso2: np.ndarray,
     landmass: np.ndarray,
     lone: np.ndarray,
-    sea: _Sea,
+    home: Ground,
     landing: np.ndarray,
     s: Settings,
 ) -> np.ndarray:
@@ -723,12 +704,12 @@ def _offshore_links(
     metros on the drawn land but no ``landing`` metro is joined to the nearest of them
     (within ``max_domestic_link_km``)."""
     key = pd.Series(iso2.astype(str)) + "|" + pd.Series(landmass).astype(str)
-    dry = sea.on_land & (landmass >= 0)
+    dry = home.on_land & (landmass >= 0)
     landed = set(key[dry & landing])
     unreached = pd.Series(np.flatnonzero(dry), index=key[dry]).loc[lambda x: ~x.index.isin(landed)]
     out = []
     cap = km_to_chord(s.max_domestic_link_km, s.earth_radius_km)
-    for i in np.flatnonzero(lone & ~sea.on_land & (landmass >= 0)):
+    for i in np.flatnonzero(lone & ~home.on_land & (landmass >= 0)):
         on = unreached.get(key[i])
         if on is None:
             continue
