@@ -564,16 +564,25 @@ def test_real_reasons_and_years(net2024: Network) -> None:
 
 
 @pytest.mark.realdata
-def test_ulan_bator_london_without_the_krasnoyarsk_dikson_link(net2024: Network) -> None:
-    """The 3,029 km Krasnoyarsk–Dikson link runs where no fibre does: failing it sends the
-    route west over Russia's domestic links, a little slower."""
-    before = shortest_route(net2024, "Ulan Bator", "London")
+def test_ulan_bator_murmansk_without_the_krasnoyarsk_dikson_link(net2024: Network) -> None:
+    """The 3,029 km Krasnoyarsk–Dikson link runs where no fibre does: Ulan Bator reaches
+    Murmansk over it and Polar Express; failing it sends the route through Novosibirsk and
+    Amderma, a little slower. (Ulan Bator–London rode it too, and Harstad–Murmansk, until
+    that link was dropped for crossing Sweden and Finland: it now goes west over Russia's
+    domestic links and the Baltic cables.)"""
+    before = shortest_route(net2024, "Ulan Bator", "Murmansk")
     assert ("Krasnoyarsk, RU", "Dikson, RU") in [(h.from_name, h.to_name) for h in before.hops]
-    (after,) = shortest_routes(net2024, "Ulan Bator", "London", without_land=["Krasnoyarsk,Dikson"])
+    (after,) = shortest_routes(
+        net2024, "Ulan Bator", "Murmansk", without_land=["Krasnoyarsk,Dikson"]
+    )
     assert "Dikson, RU" not in after.metros
+    assert "Amderma, RU" in after.metros
+    london = shortest_route(net2024, "Ulan Bator", "London")
+    assert "Dikson, RU" not in london.metros
+    assert "Harstad, NO" not in london.metros
     assert after.rtt_ms > before.rtt_ms
     assert after.avoided_land_links == ("Krasnoyarsk, RU – Dikson, RU",)
     with pytest.raises(
         InvalidArgumentError, match=r"no land link joins Krasnoyarsk, RU and Moscow"
     ):
-        shortest_routes(net2024, "Ulan Bator", "London", without_land=["Krasnoyarsk,Moscow"])
+        shortest_routes(net2024, "Ulan Bator", "Murmansk", without_land=["Krasnoyarsk,Moscow"])
