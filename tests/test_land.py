@@ -383,6 +383,22 @@ def test_a_stand_in_crosses_the_sea_never_a_third_country() -> None:
     assert _world_layer(alone, metros, "border") == {_pair("x1", "y1")}
 
 
+def test_a_lone_metro_keeps_its_shortest_link_that_crosses_no_third_country() -> None:
+    """``_last_links``: metro 0, whose candidates all fail, keeps its shortest one that
+    crosses no third country (row 1, 20 km) over a shorter one that does (row 0, 10 km);
+    metros 1 and 2, joined to each other (row 2), keep nothing more; a metro whose only
+    candidate crosses a third country keeps it, the last resort."""
+    from undersea.network.land import _last_links
+
+    a, b = np.array([0, 0, 1]), np.array([1, 2, 2])
+    km = np.array([10.0, 20.0, 5.0])
+    ok, dry = np.array([False, False, True]), np.ones(3, dtype=bool)
+    abroad = np.array([True, False, False])
+    assert _last_links(a, b, km, ok, dry, abroad, 3).tolist() == [False, True, False]
+    alone = np.array([True, True, False])
+    assert _last_links(a, b, km, ok, dry, alone, 3).tolist() == [True, False, False]
+
+
 def test_stretches_are_measured_along_the_great_circle() -> None:
     """The longest stretch outside a link's own land and how far it runs over third
     countries: along the C's arms nothing, across its bay (lat 1 to 3) 2° of sea, and,
