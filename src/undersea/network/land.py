@@ -312,7 +312,7 @@ def _land_spanning_tree(
     heavier than any link within the country and the tree rebuilt until every link
     within it that the tree could use is tested. A crossing stays only where no way
     within the country joins the metros (a coastal city whose straight links all cross a
-    bay: Freetown; Alaska's panhandle, whose links to the rest of Alaska cross Canada),
+    bay: Freetown; Punta Arenas, whose links to the rest of Chile cross Argentina),
     as the shortest such link, a stand-in for the road round the coast or the road
     through the neighbour. Links beyond the cap, dropped later, weigh more than any
     crossing within it."""
