@@ -399,6 +399,21 @@ def test_a_lone_metro_keeps_its_shortest_link_that_crosses_no_third_country() ->
     assert _last_links(a, b, km, ok, dry, alone, 3).tolist() == [True, False, False]
 
 
+def test_a_stand_in_only_joins_what_nothing_else_joins() -> None:
+    """``_joined_anyway``: rule 3's stand-ins (rows 2-4) are dropped where the other links
+    join their ends already, shortest first: row 4 (3-4, 10 km) and row 3 (1-3, 50 km)
+    each join two parts and stay; row 2 (0-3, 100 km) then joins nothing new and goes;
+    links that are no stand-in (rows 0-1) and candidates not kept (row 5) are never
+    touched."""
+    from undersea.network.land import _joined_anyway
+
+    a, b = np.array([0, 1, 0, 1, 3, 4]), np.array([1, 2, 3, 3, 4, 5])
+    km = np.array([1.0, 1.0, 100.0, 50.0, 10.0, 5.0])
+    ok = np.array([True, True, True, True, True, False])
+    stand_in = np.array([False, False, True, True, True, True])
+    assert _joined_anyway(a, b, km, ok, stand_in, 6).tolist() == [False] * 2 + [True] + [False] * 3
+
+
 def test_stretches_are_measured_along_the_great_circle() -> None:
     """The longest stretch outside a link's own land and how far it runs over third
     countries: along the C's arms nothing, across its bay (lat 1 to 3) 2° of sea, and,
@@ -762,6 +777,13 @@ def test_real_land_links_run_within_their_countries(net2024: undersea.Network) -
         _pair("kinshasa-cd", "moanda-cd"),
     }
     pairs = {frozenset(p) for p in zip(links["u"], links["v"], strict=True)}
+    # a stand-in across the sea only joins neighbours that nothing else joins: Freetown-
+    # Conakry stays; Kolkata-Pathein (747 km of the Bay of Bengal: India and Myanmar are
+    # joined through Bangladesh) and Dammam-Dubai (Saudi Arabia and the Emirates through
+    # Qatar's and Oman's links) do not
+    assert _pair("freetown-sl", "conakry-gn") in pairs
+    assert _pair("kolkata-in", "pathein-mm") not in pairs
+    assert _pair("dammam-sa", "dubai-ae") not in pairs
     for x, y in (
         ("kolkata-in", "kunming-cn"),
         ("ndjamena-td", "niamey-ne"),

@@ -107,7 +107,7 @@ def route(
     --format json prints a list with one object per route (the documented contract).
 
     --without-land fails a land link (the generated ones stand in for terrestrial fibre
-    and may run where none does): undersea route "Ulan Bator" London
+    and may run where none does): undersea route "Ulan Bator" Murmansk
     --without-land "Krasnoyarsk,Dikson".
 
     Example: undersea route Lagos Frankfurt --alternatives 3 --without "ACE"

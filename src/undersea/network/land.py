@@ -42,10 +42,13 @@ times a route factor (``Settings.backhaul_route_factor`` inside a metro,
    Argentina, where the road goes; Brazzaville to Pointe-Noire), and two neighbouring
    countries none of whose pairs of metros is joined within them are joined by their
    closest pair that crosses no third country, the sea being its only trouble
-   (Freetown's straight links to Conakry and Monrovia cross 55-127 km of sea; the roads
-   go round). A pair that crosses more than ``max_land_link_sea_km`` of a third
-   country's land (in all) never stands in: two neighbours whose every pair does get
-   no link of their own and stay joined through the third country's links. A metro
+   (Freetown's straight link to Conakry crosses 127 km of sea; the road goes round),
+   but only where no other land link joins their metros, shortest stand-in first
+   (:func:`_joined_anyway`: India and Myanmar are joined through Bangladesh, not by
+   Kolkata-Pathein across 747 km of the Bay of Bengal). A pair that crosses more than
+   ``max_land_link_sea_km`` of a third country's land (in all) never stands in: two
+   neighbours whose every pair does get no link of their own and stay joined through
+   the third country's links. A metro
    that the rules leave with no link keeps its shortest candidate, one that crosses no
    third country where it has one (see :func:`_last_links`).
 4. **Inland places.** Every country's capital and every city of at least
@@ -561,6 +564,39 @@ def build_land_layer(
     )
 
 
+def _joined_anyway(
+    a: np.ndarray, b: np.ndarray, km: np.ndarray, ok: np.ndarray, stand_in: np.ndarray, n: int
+) -> np.ndarray:
+    """Rule 3's stand-ins (of the candidates ``a``-``b``, ``ok`` those kept) that join
+    metros the other kept links join already, shortest stand-ins first: a stand-in is
+    there to join two neighbours that nothing else joins (Freetown), not to add a second
+    way across the sea (Kolkata-Pathein over 747 km of the Bay of Bengal, when India and
+    Myanmar are joined through Bangladesh)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    other = ok & ~stand_in
+    graph = coo_matrix((np.ones(int(other.sum())), (a[other], b[other])), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    parent = list(range(int(label.max()) + 1 if n else 0))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    out = np.zeros(len(a), dtype=bool)
+    rows = np.flatnonzero(ok & stand_in)
+    for r in rows[np.argsort(km[rows], kind="stable")]:  # the few stand-ins, shortest first
+        x, y = root(int(label[a[r]])), root(int(label[b[r]]))
+        if x == y:
+            out[r] = True
+        else:
+            parent[x] = y
+    return out
+
+
 def _last_links(
     a: np.ndarray,
     b: np.ndarray,
@@ -625,6 +661,7 @@ def _links(
     touching = _Touching(parts, groups)
     home = ground(parts, lon, lat, iso2, s)
     domestic, crossings = _domestic_links(xyz, iso2, landmass, s, home)
+    stand_ins: list[tuple[int, int]] = []
     pairs = {"domestic": domestic}
     limits = {"domestic": s.max_domestic_link_km, "border": s.max_border_link_km}
     if countries is not None:
@@ -639,8 +676,9 @@ def _links(
     ids = metros["metro_id"].to_numpy()
     n = len(ids)
     # crossings kept where land gives no way (rules 2 and 3), and borders the polygons do
-    # not draw (Gibraltar-Spain), taken as drawn
+    # not draw (Gibraltar-Spain), taken as drawn; rule 3's stand-ins only where needed
     kept = [min(i, j) * n + max(i, j) for i, j in crossings]
+    stand_in = [min(i, j) * n + max(i, j) for i, j in stand_ins]
     found = []
     for k, (kind, links) in enumerate(pairs.items()):
         # one link per pair of metros, whichever rule found it and in whichever order
@@ -657,6 +695,7 @@ def _links(
         a, b = cand["a"].to_numpy(), cand["b"].to_numpy()
         ok, abroad = home.check(a, b)
         ok |= np.isin(a * n + b, kept)
+        ok &= ~_joined_anyway(a, b, cand["km"].to_numpy(), ok, np.isin(a * n + b, stand_in), n)
         dry = home.on_land[a] & home.on_land[b]
         ok |= _last_links(a, b, cand["km"].to_numpy(), ok, dry, abroad, n)
         linked[a[ok]] = linked[b[ok]] = True
