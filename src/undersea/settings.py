@@ -74,7 +74,7 @@ class Settings:
     #: Rule 5: the interval is the estimate times these factors: the (1 - level) / 2 and
     #: (1 + level) / 2 quantiles of measured / estimated under leave-one-corridor-out
     #: cross-validation (all 50 rows, flagged ones included: users meet indirect paths too).
-    latency_interval_low: float = 0.9058
+    latency_interval_low: float = 0.9059
     latency_interval_high: float = 1.1432
     #: Rule 5: nominal coverage of the interval.
     latency_interval_level: float = 0.8
