@@ -399,19 +399,21 @@ def test_a_lone_metro_keeps_its_shortest_link_that_crosses_no_third_country() ->
     assert _last_links(a, b, km, ok, dry, alone, 3).tolist() == [True, False, False]
 
 
-def test_a_stand_in_only_joins_what_nothing_else_joins() -> None:
-    """``_joined_anyway``: rule 3's stand-ins (rows 2-4) are dropped where the other links
-    join their ends already, shortest first: row 4 (3-4, 10 km) and row 3 (1-3, 50 km)
-    each join two parts and stay; row 2 (0-3, 100 km) then joins nothing new and goes;
-    links that are no stand-in (rows 0-1) and candidates not kept (row 5) are never
+def test_a_stand_in_goes_where_a_common_neighbour_joins_its_countries() -> None:
+    """``_joined_through_a_neighbour``: A and B, whose stand-in is row 2, are both joined
+    to C by links that are no stand-ins (rows 0-1): the stand-in goes. D and E (row 3)
+    are joined only through two countries in a row (D-F row 4, F-G row 5, G-E row 6):
+    it stays; a candidate not kept (row 7) and the links that are no stand-ins are never
     touched."""
-    from undersea.network.land import _joined_anyway
+    from undersea.network.land import _joined_through_a_neighbour
 
-    a, b = np.array([0, 1, 0, 1, 3, 4]), np.array([1, 2, 3, 3, 4, 5])
-    km = np.array([1.0, 1.0, 100.0, 50.0, 10.0, 5.0])
-    ok = np.array([True, True, True, True, True, False])
-    stand_in = np.array([False, False, True, True, True, True])
-    assert _joined_anyway(a, b, km, ok, stand_in, 6).tolist() == [False] * 2 + [True] + [False] * 3
+    iso2 = np.array(["A", "B", "C", "D", "E", "F", "G", "A", "B"])
+    a = np.array([0, 1, 0, 3, 3, 5, 6, 7])
+    b = np.array([2, 2, 1, 4, 5, 6, 4, 8])
+    ok = np.array([True] * 7 + [False])
+    stand_in = np.array([False, False, True, True, False, False, False, True])
+    got = _joined_through_a_neighbour(a, b, ok, stand_in, iso2)
+    assert got.tolist() == [False, False, True] + [False] * 5
 
 
 def test_stretches_are_measured_along_the_great_circle() -> None:

@@ -43,12 +43,12 @@ times a route factor (``Settings.backhaul_route_factor`` inside a metro,
    countries none of whose pairs of metros is joined within them are joined by their
    closest pair that crosses no third country, the sea being its only trouble
    (Freetown's straight link to Conakry crosses 127 km of sea; the road goes round),
-   but only where no other land link joins their metros, shortest stand-in first
-   (:func:`_joined_anyway`: India and Myanmar are joined through Bangladesh, not by
-   Kolkata-Pathein across 747 km of the Bay of Bengal). A pair that crosses more than
-   ``max_land_link_sea_km`` of a third country's land (in all) never stands in: two
-   neighbours whose every pair does get no link of their own and stay joined through
-   the third country's links. A metro
+   but only where no common neighbour joins the two by links of its own
+   (:func:`_joined_through_a_neighbour`: India and Myanmar are joined through
+   Bangladesh, not by Kolkata-Pathein across 747 km of the Bay of Bengal). A pair that
+   crosses more than ``max_land_link_sea_km`` of a third country's land (in all) never
+   stands in: two neighbours whose every pair does get no link of their own and stay
+   joined through the third country's links. A metro
    that the rules leave with no link keeps its shortest candidate, one that crosses no
    third country where it has one (see :func:`_last_links`).
 4. **Inland places.** Every country's capital and every city of at least
@@ -564,36 +564,28 @@ def build_land_layer(
     )
 
 
-def _joined_anyway(
-    a: np.ndarray, b: np.ndarray, km: np.ndarray, ok: np.ndarray, stand_in: np.ndarray, n: int
+def _joined_through_a_neighbour(
+    a: np.ndarray, b: np.ndarray, ok: np.ndarray, stand_in: np.ndarray, iso2: np.ndarray
 ) -> np.ndarray:
-    """Rule 3's stand-ins (of the candidates ``a``-``b``, ``ok`` those kept) that join
-    metros the other kept links join already, shortest stand-ins first: a stand-in is
-    there to join two neighbours that nothing else joins (Freetown), not to add a second
-    way across the sea (Kolkata-Pathein over 747 km of the Bay of Bengal, when India and
-    Myanmar are joined through Bangladesh)."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
+    """Rule 3's stand-ins (of the candidates ``a``-``b``, ``ok`` those kept) whose two
+    countries a common neighbour joins already, each to it by a kept link that is no
+    stand-in: traffic between India and Myanmar goes through Bangladesh, not by
+    Kolkata-Pathein across 747 km of the Bay of Bengal. A stand-in between countries
+    that no one neighbour joins stays, as the one way between their land links nearby
+    (Casablanca-Dakhla: Western Sahara's other way to Morocco runs through Mauritania
+    and Algeria)."""
     other = ok & ~stand_in
-    graph = coo_matrix((np.ones(int(other.sum())), (a[other], b[other])), shape=(n, n))
-    _, label = connected_components(graph, directed=False)
-    parent = list(range(int(label.max()) + 1 if n else 0))
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    ca, cb = iso2[a[other]], iso2[b[other]]
+    across = ca != cb
+    joined = set(zip(ca[across], cb[across], strict=True))
+    joined |= {(y, x) for x, y in joined}
+    nbrs: dict[str, set[str]] = {}
+    for x, y in joined:
+        nbrs.setdefault(x, set()).add(y)
     out = np.zeros(len(a), dtype=bool)
-    rows = np.flatnonzero(ok & stand_in)
-    for r in rows[np.argsort(km[rows], kind="stable")]:  # the few stand-ins, shortest first
-        x, y = root(int(label[a[r]])), root(int(label[b[r]]))
-        if x == y:
-            out[r] = True
-        else:
-            parent[x] = y
+    for r in np.flatnonzero(ok & stand_in):  # the few stand-ins
+        x, y = iso2[a[r]], iso2[b[r]]
+        out[r] = x != y and bool(nbrs.get(x, set()) & nbrs.get(y, set()))
     return out
 
 
@@ -695,7 +687,7 @@ def _links(
         a, b = cand["a"].to_numpy(), cand["b"].to_numpy()
         ok, abroad = home.check(a, b)
         ok |= np.isin(a * n + b, kept)
-        ok &= ~_joined_anyway(a, b, cand["km"].to_numpy(), ok, np.isin(a * n + b, stand_in), n)
+        ok &= ~_joined_through_a_neighbour(a, b, ok, np.isin(a * n + b, stand_in), iso2)
         dry = home.on_land[a] & home.on_land[b]
         ok |= _last_links(a, b, cand["km"].to_numpy(), ok, dry, abroad, n)
         linked[a[ok]] = linked[b[ok]] = True
