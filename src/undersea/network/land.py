@@ -694,13 +694,13 @@ def _links(
         kinds = list(pairs)
         for k, part in cand[ok].groupby("k", sort=True):
             frames.append(
-                pd.DataFrame(
-                    {
-                        "u": [metro_node(x) for x in ids[part["a"].to_numpy()]],
-                        "v": [metro_node(x) for x in ids[part["b"].to_numpy()]],
-                        "length_km": s.land_route_factor * part["km"].to_numpy(),
-                        "kind": kinds[int(k)],
-                    }
+                _link_frame(
+                    ids,
+                    part["a"].to_numpy(),
+                    part["b"].to_numpy(),
+                    part["km"].to_numpy(),
+                    kinds[int(k)],
+                    s,
                 )
             )
     landing = ~metros["inland"].to_numpy(dtype=bool)
@@ -708,17 +708,24 @@ def _links(
     if len(off):
         i, j = off[:, 0], off[:, 1]
         km = great_circle_km(lon[i], lat[i], lon[j], lat[j], s.earth_radius_km)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "u": [metro_node(x) for x in ids[i]],
-                    "v": [metro_node(x) for x in ids[j]],
-                    "length_km": s.land_route_factor * km,
-                    "kind": "offshore",
-                }
-            )
-        )
+        frames.append(_link_frame(ids, i, j, km, "offshore", s))
     return pd.concat(frames, ignore_index=True)
+
+
+def _link_frame(
+    ids: np.ndarray, a: np.ndarray, b: np.ndarray, km: np.ndarray, kind: str, s: Settings
+) -> pd.DataFrame:
+    """Land links of one ``kind`` between metros ``ids[a]`` and ``ids[b]``, ``km`` apart
+    along the great circle: their rows of ``LandLayer.links`` (length: ``land_route_factor``
+    times ``km``)."""
+    return pd.DataFrame(
+        {
+            "u": [metro_node(x) for x in ids[a]],
+            "v": [metro_node(x) for x in ids[b]],
+            "length_km": s.land_route_factor * km,
+            "kind": kind,
+        }
+    )
 
 
 def _offshore_links(
