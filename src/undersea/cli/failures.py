@@ -483,7 +483,7 @@ def cut(
         regions=regions,
         chokepoint=chokepoint,
         landing_points=landing_points,
-        land_links=_land_links(net, without_land),
+        land_links=resolve_land_links(net, without_land or ()),
     )
     _emit_impact(
         net,
@@ -496,12 +496,6 @@ def cut(
         demand=demand,
         capacity=capacity,
     )
-
-
-def _land_links(net: Network, without_land: list[str] | None) -> list[tuple[str, str]]:
-    """The land links ``--without-land`` names (``cut``, ``incident run``), as the
-    scenario takes them; a pair no land link joins is refused, naming the ends' links."""
-    return resolve_land_links(net, without_land or ())
 
 
 # --------------------------------------------------------------------------- incidents
@@ -643,7 +637,9 @@ def incident_run(
     inc = incident(incident_id)
     when = None if current else (year if year is not None else inc.date.year)
     net = open_network(data_dir, snapshot, sample=sample, year=when)
-    scenario = build_scenario(net, incident=inc, land_links=_land_links(net, without_land))
+    scenario = build_scenario(
+        net, incident=inc, land_links=resolve_land_links(net, without_land or ())
+    )
     reported = {"countries": list(inc.impact.countries), "text": inc.impact.text}
     _emit_impact(
         net,
