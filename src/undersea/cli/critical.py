@@ -68,14 +68,9 @@ _CRITICAL_HEADERS = {
     "name_b": "name b",
 }
 
-#: How a human table names each kind (``--format csv|json`` keep the library's names).
-_KIND_WORDS = {
-    "cable": "cable",
-    "segment": "segment",
-    "landing_point": "landing station",
-    "metro": "metro",
-    "land_link": "land link",
-}
+#: How a human table names the kinds whose library name is no word (``--format csv|json``
+#: keep the library's names; ``cable``, ``segment`` and ``metro`` read as they are).
+_KIND_WORDS = {"landing_point": "landing station", "land_link": "land link"}
 
 #: The columns of a country's tables never broken over lines.
 _FIGURES = ["severity", "lost", "cables left"]

@@ -279,7 +279,13 @@ def _build_km(base: Network, after: Network) -> float:
 class _Search:
     """Evaluates candidate sets (applied to the base in index order) with caches."""
 
-    def __init__(self, pb: _Problem, cands: Sequence[Candidate], progress: Progress | None):
+    def __init__(
+        self,
+        pb: _Problem,
+        cands: Sequence[Candidate],
+        progress: Progress | None,
+        most: int | None = None,
+    ):
         self.pb, self.cands, self.progress = pb, list(cands), progress
         self._nets: dict[tuple[int, ...], Network] = {(): pb.net}
         self._vals: dict[tuple[int, ...], float] = {(): pb.value(pb.base)}
@@ -289,7 +295,8 @@ class _Search:
         self.se1: dict[int, float] = {}
         self.evaluations = 0
         self.violations = 0
-        self.most = len(self.cands)  # the most evaluations the method can take
+        # the most evaluations the method can take (the progress bar's total)
+        self.most = len(self.cands) if most is None else most
 
     def network(self, key: Iterable[int]) -> Network:
         key = tuple(sorted(key))
@@ -679,8 +686,7 @@ def plan(
         core=core,
         impact=impact,
     )
-    search = _Search(pb, cands, progress)
-    search.most = _most_evaluations(method, len(cands), k_, budget)
+    search = _Search(pb, cands, progress, _most_evaluations(method, len(cands), k_, budget))
     costs = [search.cost(c) for c in range(len(cands))]
     if min(costs) > budget:
         raise InvalidArgumentError(
