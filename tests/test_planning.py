@@ -814,6 +814,21 @@ def test_cli_plan_header_rounds_as_the_tables_do(capsys):
     assert "objective severe: 0.0386 -> 0.00143 (" in out  # 27/700 -> 1/700, as tables show
 
 
+def test_cli_plan_says_when_nothing_is_chosen(capsys, tmp_path):
+    """No candidate lowers the objective (Nigeria is never severe here): plan says it
+    chose nothing, instead of printing an empty table of chosen builds."""
+    (tmp_path / "c.csv").write_text(
+        "id,kind,landings,cable\nLagos-Lisbon,cable,Lagos;Lisbon,\n", encoding="utf-8"
+    )
+    argv = ["plan", "--sample", "--countries", "Nigeria", "--candidates", str(tmp_path / "c.csv")]
+    code, out, _ = _run(capsys, [*argv, "--scenarios", "50", "--seed", "1"])
+    assert code == 0
+    assert "objective severe: 0 -> 0 (" in out
+    assert "nothing chosen: no candidate lowers the objective on these scenarios" in out
+    assert "Chosen builds" not in out
+    assert "Lagos-Lisbon" in out  # among the runner-ups
+
+
 def test_cli_plan_tables_read_whole_at_80_columns(capsys, monkeypatch):
     """At 80 columns plan's tables keep the columns that fit, figures whole, the
     objective after each step among them, and name the others (the nine columns of the
@@ -965,7 +980,9 @@ def test_west_africa_plan_on_the_real_snapshot(shared_data):
 
 
 @pytest.mark.realdata
-def test_a_what_if_cable_over_land_is_built_with_a_warning(shared_data, capsys, monkeypatch):
+def test_a_what_if_cable_over_land_is_built_with_a_warning(
+    shared_data, capsys, monkeypatch, tmp_path
+):
     """`whatif --add-cable "Lagos,Marseille"` drew a straight cable across the Sahara in
     silence: a build deeper inland than plan_max_inland_km (the depth past which plan
     drops a generated route) warns, naming it and its depth; a coastal one does not."""
@@ -986,3 +1003,14 @@ def test_a_what_if_cable_over_land_is_built_with_a_warning(shared_data, capsys, 
     assert json.loads(out)["changes"]
     assert err.startswith("warning: new cable Lagos – Marseille runs ")
     assert err.count("\n") == 1
+    # plan checks the candidates a user gives (the generated ones never run over land)
+    (tmp_path / "c.csv").write_text(
+        "id,kind,landings,cable\nLagos-Marseille,cable,Lagos;Marseille,\n"
+        "Monrovia-Abidjan,cable,Monrovia;Abidjan,\n",
+        encoding="utf-8",
+    )
+    argv = ["plan", "--countries", "Nigeria", "--candidates", str(tmp_path / "c.csv")]
+    code, out, err = _run(capsys, [*argv, "--scenarios", "50", "--seed", "1"])
+    assert code == 0
+    assert err.startswith("warning: new cable Lagos – Marseille runs ")
+    assert err.count("warning: ") == 1

@@ -474,9 +474,16 @@ def plan_command(
     figures = ["step", "rank", "length_km", "gain", "gain_se", "objective_after"]
     if fmt is Format.table:  # what a narrow terminal keeps: the objective after each step
         cols.insert(cols.index("gain") + 1, cols.pop(cols.index("objective_after")))
-    emit_table(
-        result.chosen[cols], fmt, title="Chosen builds (marginal gains)", fit=True, whole=figures
-    )
+    if len(result.chosen):
+        emit_table(
+            result.chosen[cols],
+            fmt,
+            title="Chosen builds (marginal gains)",
+            fit=True,
+            whole=figures,
+        )
+    else:
+        console.print("nothing chosen: no candidate lowers the objective on these scenarios")
     emit_table(result.targets, fmt, title=f"Targets without and with the builds ({result.horizon})")
     emit_table(
         others[["rank", "id", "kind", "length_km", "gain", "gain_se"]],

@@ -54,6 +54,7 @@ __all__ = [
     "inland_km",
     "read_candidates",
     "read_route",
+    "warn_if_inland",
 ]
 
 #: Kinds of :class:`Candidate`.
@@ -207,19 +208,26 @@ def apply_candidates(net: Network, candidates: Iterable[Candidate]) -> Network:
     >>> new.n_cables - net.n_cables
     1
     """
-    limit = net.settings.plan_max_inland_km
     for c in candidates:
         after = c.apply(net)
-        if c.kind in ("cable", "branch") and (km := inland_km(net, after)) > limit:
-            warnings.warn(
-                f"{c.describe()} runs {km:,.0f} km inland at its deepest, over land: no sea "
-                f"route (plan drops routes past plan_max_inland_km, {limit:,.0f} km); its "
-                "length and round trips are too short: draw its route",
-                UnderseaWarning,
-                stacklevel=2,
-            )
+        warn_if_inland(c, net, after, stacklevel=3)
         net = after
     return net
+
+
+def warn_if_inland(c: Candidate, before: Network, after: Network, stacklevel: int = 2) -> None:
+    """Warn (:class:`~undersea._errors.UnderseaWarning`) when ``c``, a new cable or branch
+    that turned ``before`` into ``after``, runs more than ``plan_max_inland_km`` inland:
+    the depth past which :func:`generate_candidates` drops a route as no sea route."""
+    limit = before.settings.plan_max_inland_km
+    if c.kind in ("cable", "branch") and (km := inland_km(before, after)) > limit:
+        warnings.warn(
+            f"{c.describe()} runs {km:,.0f} km inland at its deepest, over land: no sea "
+            f"route (plan drops routes past plan_max_inland_km, {limit:,.0f} km); its "
+            "length and round trips are too short: draw its route",
+            UnderseaWarning,
+            stacklevel=stacklevel + 1,
+        )
 
 
 def inland_km(before: Network, after: Network) -> float:

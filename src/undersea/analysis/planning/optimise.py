@@ -80,6 +80,7 @@ from undersea.analysis.planning.candidates import (
     _targets,
     candidates_table,
     generate_candidates,
+    warn_if_inland,
 )
 from undersea.analysis.planning.crn import Draws, Extension, _lineage, hazard_spec
 from undersea.engine.rerouted import ReroutedArrays, rerouted_batch
@@ -564,6 +565,8 @@ def _check_candidates(
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
         raise InvalidArgumentError(f"candidate ids must be unique: {dup[0]!r} repeats")
+    for c in cands:  # the generated ones never run over land (generate_candidates)
+        warn_if_inland(c, net, c.apply(net), stacklevel=4)
     return cands
 
 
