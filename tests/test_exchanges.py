@@ -14,6 +14,7 @@ from undersea.network.exchanges import (
     EXCHANGE_METRICS,
     Exchanges,
     attach_exchange_data,
+    capacity_as_of,
     capacity_year,
     exchange_cities,
     exchange_metrics,
@@ -65,6 +66,7 @@ CAPACITY = {
         {"city": "Frankfurt", "country": "DE", "total": 5000},
         {"city": "Marseille", "country": "FR", "total": 2000},
     ],
+    "2013": [{"city": "Marseille", "country": "FR", "total": 3000}],  # leaves Frankfurt out
 }
 PDB = {
     "fac": [
@@ -147,9 +149,22 @@ def test_capacity_series_latest_year_at_or_before(attached) -> None:
     m2011 = _at(attached, 2011)
     assert m2011.loc["frankfurt-am-main-de", "ix_capacity_gbps"] == 1.0
     assert m2011.loc["marseille-fr", "ix_capacity_gbps"] == 0.0
-    assert _at(attached, 2030).loc["marseille-fr", "ix_capacity_gbps"] == 2.0
-    # the series' year those figures come from
-    assert [capacity_year(attached, y) for y in (2009, 2011, 2030)] == [None, 2010, 2012]
+    assert _at(attached, 2012).loc["marseille-fr", "ix_capacity_gbps"] == 2.0
+    assert _at(attached, 2030).loc["marseille-fr", "ix_capacity_gbps"] == 3.0
+    # the series' latest year at or before each year
+    assert [capacity_year(attached, y) for y in (2009, 2011, 2030)] == [None, 2010, 2013]
+
+
+def test_a_city_a_year_leaves_out_keeps_its_latest_figure(attached) -> None:
+    """A year's list leaves out cities it listed before (2024, taken part-way through the
+    year, left out 167 of 2023's, Dubai and Santiago among them): such a city keeps its
+    latest earlier figure instead of scoring no exchange at all."""
+    m = _at(attached, 2013)
+    assert m.loc["frankfurt-am-main-de", "ix_capacity_gbps"] == 5.0  # 2012's
+    assert m.loc["marseille-fr", "ix_capacity_gbps"] == 3.0
+    rows = capacity_as_of(attached, 2013).set_index("city")["year"]
+    assert rows.to_dict() == {"Frankfurt": 2012, "Marseille": 2013}
+    assert capacity_as_of(attached, 2009) is None
 
 
 def test_peeringdb_records_by_creation_year(attached) -> None:
@@ -221,6 +236,9 @@ def test_real_exchanges_of_2024(shared_data: Path) -> None:
     assert m.loc["marseille-fr", "exchanges"] == 2
     assert m.loc["marseille-fr", "ix_participants"] == 120
     assert m.loc["frankfurt-am-main-de", "ix_capacity_gbps"] == pytest.approx(162214.589)
+    # Dubai and Yangon, left out of the 2024 list, keep their 2023 figures (they read 0)
+    kept = exchange_metrics(ex, ["dubai-ae", "yangon-mm"], 2024)["ix_capacity_gbps"]
+    assert kept.to_dict() == pytest.approx({"dubai-ae": 3041.0, "yangon-mm": 574.0}, abs=1.0)
     assert m[["facilities", "peeringdb_exchanges"]].isna().all(axis=None)
 
 

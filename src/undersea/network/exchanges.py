@@ -31,8 +31,9 @@ year" means NaN for years before a source's first observation):
   exchange reporting no figure leaves the sum NaN only when no exchange of the metro
   reports one.
 - ``ix_capacity_gbps``: summed port capacity (Gbit/s) of the metro's cities in the capacity
-  series, latest year at or before the year (the series' last year, 2024, was taken
-  part-way through the year and lists fewer cities).
+  series, each city's latest figure at or before the year (:func:`capacity_as_of`: a
+  year's list leaves out some cities it listed before, and the series' last year, 2024,
+  was taken part-way through the year and lists 250 cities to 2023's 388).
 - ``facilities``, ``peeringdb_exchanges``: PeeringDB records with status ``ok`` created by
   the year (record creation is a lower bound of when a facility existed).
 
@@ -69,6 +70,7 @@ __all__ = [
     "EXCHANGE_METRICS",
     "Exchanges",
     "attach_exchange_data",
+    "capacity_as_of",
     "capacity_year",
     "exchange_metrics",
     "load_exchanges",
@@ -523,8 +525,7 @@ def _pch_metrics(out: pd.DataFrame, pch: pd.DataFrame, pch_year: int, year: int)
 
 
 def capacity_year(exchanges: Exchanges, year: int) -> int | None:
-    """The year of the capacity series whose figures ``ix_capacity_gbps`` gives for
-    ``year``: the latest at or before it; None without one.
+    """The latest year of the capacity series at or before ``year``; None without one.
 
     >>> capacity_year(Exchanges(), 2024) is None
     True
@@ -537,9 +538,26 @@ def capacity_year(exchanges: Exchanges, year: int) -> int | None:
     return int(past.max()) if len(past) else None
 
 
+def capacity_as_of(exchanges: Exchanges, year: int) -> pd.DataFrame | None:
+    """Each city's latest figure of the capacity series at or before ``year`` (its rows,
+    ``year`` being the figure's): ``ix_capacity_gbps`` as of a year.
+
+    A year's list leaves out cities it listed the year before, and lists them again
+    later: 20-68 of them every year from 2011 to 2023 (Tel Aviv is missing in 2011, 2015,
+    2018 and 2021, Beijing in 2019 and 2021), and 167 in 2024, a year taken part-way
+    through (Santiago's 8.4 Tbit/s of 2023, Dubai's 3.0, Belgrade's 5.3). A city missing
+    from a year keeps its latest earlier figure instead of counting as no exchange at
+    all; None without the series.
+    """
+    cap = exchanges.capacity
+    if cap is None or capacity_year(exchanges, year) is None:
+        return None
+    past = cap.loc[cap["year"].to_numpy() <= year]
+    return past.sort_values("year", kind="stable").drop_duplicates(["city", "iso2"], keep="last")
+
+
 def _capacity_metrics(out: pd.DataFrame, exchanges: Exchanges, year: int) -> None:
-    cap, at = exchanges.capacity, capacity_year(exchanges, year)
-    if cap is None or at is None:
+    latest = capacity_as_of(exchanges, year)
+    if latest is None:
         return
-    latest = cap.loc[cap["year"].to_numpy() == at]
     out["ix_capacity_gbps"] = _sum_by_metro(latest, "capacity_mbps", out.index) / 1e3

@@ -60,12 +60,12 @@ def _country_node(net: Network, cand: np.ndarray, iso2: str) -> tuple[int, str]:
     their own), :func:`_best_connected`.
     """
     if _land_on(net):
-        gbps, year = _exchange_gbps(net)
+        gbps, years = _exchange_gbps(net)
         top = float(gbps[cand].max())
         if top > 0:
             tied = cand[gbps[cand] == top]
             best, why = _best_connected(net, tied, iso2)
-            rate = _rate_text(top)
+            rate, year = _rate_text(top), years[best]
             if len(tied) == 1:
                 return best, f"its main exchange metro ({rate} of exchange ports in {year})"
             ports = f"{rate} of exchange ports each in {year}"
@@ -80,15 +80,17 @@ def _rate_text(gbps: float) -> str:
     return f"{number_text(v)} {unit}"
 
 
-_EXCHANGE_GBPS: dict[int, tuple[weakref.ref[Any], dict[int, tuple[np.ndarray, int | None]]]] = {}
+_EXCHANGE_GBPS: dict[int, tuple[weakref.ref[Any], dict[int, tuple[np.ndarray, np.ndarray]]]] = {}
 
 
-def _exchange_gbps(net: Network) -> tuple[np.ndarray, int | None]:
+def _exchange_gbps(net: Network) -> tuple[np.ndarray, np.ndarray]:
     """Exchange port capacity (Gbit/s) at each node in the network's year (0 but at the
-    metros with some) and the year of the capacity series it comes from, as rule D5
-    (:func:`~undersea.network.demand.metro_demand`) reads it; once per snapshot and year."""
+    metros with some) and the year of the capacity series each figure comes from (the
+    latest of its cities': :func:`~undersea.network.exchanges.capacity_as_of`), as rule
+    D5 (:func:`~undersea.network.demand.metro_demand`) reads it; once per snapshot and
+    year."""
     from undersea.network.demand import network_year
-    from undersea.network.exchanges import capacity_year, exchange_metrics, load_exchanges
+    from undersea.network.exchanges import capacity_as_of, exchange_metrics, load_exchanges
 
     base, year = net.shared, network_year(net)
     hit = _EXCHANGE_GBPS.get(id(base))
@@ -101,7 +103,12 @@ def _exchange_gbps(net: Network) -> tuple[np.ndarray, int | None]:
         gbps = np.zeros(len(net.nodes))
         ix = exchange_metrics(ex, ids, year)["ix_capacity_gbps"].to_numpy(dtype=float)
         gbps[metros] = np.nan_to_num(ix)
-        hit[1][year] = (gbps, capacity_year(ex, year))
+        years = np.zeros(len(net.nodes), dtype=np.int64)
+        rows = capacity_as_of(ex, year)
+        if rows is not None:
+            latest = rows.groupby("metro_id")["year"].max()
+            years[metros] = latest.reindex(ids).fillna(0).to_numpy(dtype=np.int64)
+        hit[1][year] = (gbps, years)
     return hit[1][year]
 
 
