@@ -37,6 +37,14 @@ def test_unknown_snapshot_lists_available():
         undersea.load("2024-02", sample=True)
 
 
+def test_a_year_the_data_does_not_cover_is_refused():
+    """load(year=1900) gave the five cables with no RFS year as the world of 1900; the
+    CLI and the web API refuse such a year, and so does the API now."""
+    with pytest.raises(undersea.InvalidScenarioError, match=r"^year 1800 is outside the data"):
+        undersea.load(sample=True, year=1800)
+    assert undersea.load(sample=True, year=2015).year == 2015
+
+
 def test_warm_load_equals_cold_build():
     cold = undersea.load(sample=True, cache=False)
     undersea.load(sample=True)  # fills the cache

@@ -360,7 +360,9 @@ class Network:
         network (:func:`undersea.load_stitched`) retired from later maps serves until its
         ``in_service_until`` year. ``include_planned`` adds
         announced cables whose RFS year is ≤ ``year`` (all of them when ``year`` is None).
-        Earlier failures (``without``) are kept.
+        Earlier failures (``without``) are kept. The year is taken as given (a replay
+        may ask for any year); :func:`~undersea.network.years.check_year` is the check
+        that ``load(year=...)``, the CLI and the web API apply to a year a user gives.
         """
         view = replace(self, year=year, include_planned=include_planned)
         keep_cable = view._cable_filter()

@@ -35,7 +35,7 @@ from undersea._errors import (
     DataQualityWarning,
 )
 from undersea.data import directory as _data
-from undersea.network.core import Network
+from undersea.network.core import Network, check_year
 from undersea.network.land import LandLayer, build_land_layer
 from undersea.network.topology import QualityReport, Topology, build_topology
 from undersea.settings import Settings, get_settings
@@ -85,7 +85,9 @@ def load(
     sample
         Load the small bundled sample instead (a simplified, hand-made network).
     year, include_planned
-        Shortcut for ``load(...).as_of(year, include_planned=...)``.
+        Shortcut for ``load(...).as_of(year, include_planned=...)``; a year the
+        snapshot's data does not cover is refused, as the CLI and the web API refuse it
+        (:func:`~undersea.network.years.check_year`).
     settings
         Modelling settings (defaults to :func:`undersea.settings.get_settings`).
     cache
@@ -154,7 +156,8 @@ def _cached(
 
 def _view(net: Network, year: int | None, include_planned: bool, land: bool) -> Network:
     if year is not None or include_planned:
-        net = net.as_of(year, include_planned=include_planned)
+        when = None if year is None else check_year(net, year)
+        net = net.as_of(when, include_planned=include_planned)
     return net if land else net.without_land()
 
 
