@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from types import SimpleNamespace
 
 import numpy as np
@@ -783,6 +784,31 @@ def test_cli_whatif_routes_show_milliseconds_to_a_tenth(capsys):
     assert code == 0
     row = next(line for line in out.splitlines() if line.startswith("│ Lagos"))
     assert [c.strip() for c in row.split("│")[3:6]] == ["105.6", "59.5", "-46.1"]
+
+
+def test_cli_whatif_hub_ranks_read_whole_at_80_columns(capsys, monkeypatch):
+    """whatif's hub ranks folded eight columns (the metro id among them) into slivers at
+    80 columns: the table names a metro and gives each rank and count before -> after;
+    csv keeps the library's columns."""
+    from undersea.cli._options import console
+
+    monkeypatch.setattr(console, "_width", 80)
+    argv = ["whatif", "--sample", "--add-cable", "Lagos,Lisbon"]
+    code, out, _ = _run(capsys, argv)
+    assert code == 0
+    header = next(line for line in out.splitlines() if line.startswith("┃ metro"))
+    assert [c.strip() for c in header.split("┃")[1:-1]] == [
+        "metro",
+        "iso2",
+        "rank",
+        "change",
+        "cables",
+    ]
+    lagos = next(line for line in out.splitlines() if line.startswith("│ Lagos"))
+    assert re.fullmatch(r"\d+ → \d+", lagos.split("│")[3].strip())
+    assert max(len(line) for line in out.splitlines()) <= 80
+    code, out, _ = _run(capsys, [*argv, "-f", "csv"])
+    assert out.splitlines()[0].startswith("metro_id,name,iso2,rank_before,rank_after")
 
 
 def test_cli_whatif_prints_the_hazard_as_risk_does(capsys):

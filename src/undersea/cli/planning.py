@@ -252,7 +252,7 @@ def whatif_command(
     countries the edit touches, and in the first hours for every country; --impact
     connectivity by the cable-count model.
 
-    Example: undersea whatif --add-cable "Lagos,Marseille" --rfs 2027 --compare-routes "Lagos->Frankfurt"
+    Example: undersea whatif --add-cable "Lagos,Abidjan,Dakar,Lisbon" --rfs 2027 --compare-routes "Lagos->Frankfurt"
     """  # noqa: E501
     from undersea.analysis.planning.comparison import compare
 
@@ -288,7 +288,7 @@ def whatif_command(
         return
     tables = [
         ("What changed", result.changes),
-        ("Hub ranks (cables)", None if result.hubs is None else result.hubs.head(top)),
+        ("Hub ranks (cables)", _hubs_display(result.hubs, top, fmt)),
         ("Routes", _routes_display(result.routes)),
         ("Risk, same scenarios before and after", _risk_display(result.risk, top)),
     ]
@@ -300,6 +300,37 @@ def whatif_command(
             markup=False,
         )
     emit_tables(tables, fmt)  # csv: the most specific (the last shown)
+
+
+def _hubs_display(df: pd.DataFrame | None, top: int, fmt: Format) -> pd.DataFrame | None:
+    """The hub ranks as a table reads them at 80 columns: a metro by its name (no id),
+    each rank and count before → after; csv keeps the library's columns."""
+    if df is None or fmt is not Format.table:
+        return None if df is None else df.head(top)
+    rows = df.head(top)
+
+    def pair(col: str) -> list[str]:
+        return [
+            f"{_count(b)} → {_count(a)}"
+            for b, a in zip(rows[f"{col}_before"], rows[f"{col}_after"], strict=True)
+        ]
+
+    return pd.DataFrame(
+        {
+            "metro": rows["name"],
+            "iso2": rows["iso2"],
+            "rank": pair("rank"),
+            "change": [_count(x, sign=True) for x in rows["rank_change"]],
+            "cables": pair("value"),
+        }
+    )
+
+
+def _count(x: float | None, sign: bool = False) -> str:
+    """A rank or a count as the tables write it ("–" for none)."""
+    if x is None or np.isnan(x):
+        return "–"
+    return f"{int(x):+d}" if sign else f"{int(x):,}"
 
 
 def _routes_display(df: pd.DataFrame | None) -> pd.DataFrame | None:
