@@ -211,7 +211,20 @@ def close_matches(name: str, candidates: Iterable[str | tuple[str, str]], n: int
         if all(full.casefold() != x.casefold() for x in names):
             names.append(full)
     key = name.casefold()
-    found = difflib.get_close_matches(key, list(shown), n=n, cutoff=0.6)
+    # difflib.get_close_matches' scores and cutoff, but equal scores in the candidates'
+    # order (callers list the more important first: a metro before a town of its name)
+    # instead of reverse alphabetical
+    matcher, scored = difflib.SequenceMatcher(), []
+    matcher.set_seq2(key)
+    for k, spelling in enumerate(shown):
+        matcher.set_seq1(spelling)
+        if (
+            matcher.real_quick_ratio() >= 0.6
+            and matcher.quick_ratio() >= 0.6
+            and (score := matcher.ratio()) >= 0.6
+        ):
+            scored.append((-score, k, spelling))
+    found = [spelling for _, _, spelling in sorted(scored)[:n]]
     # substring matches are often what people mean ("WACS")
     found += [k for k in shown if key and key in k and k not in found]
     return list(dict.fromkeys(full for k in found for full in shown[k]))[:n]

@@ -414,9 +414,13 @@ def _city_place(net: Network, r: pd.Series, s: Settings) -> Place:
     )
 
 
-def _name_pool(net: Network) -> list[str]:
-    pool: list[str] = []
+def _name_pool(net: Network) -> list[str | tuple[str, str]]:
+    """The names an unknown place's close matches come from, the more important first
+    (a metro before the towns of its name); a metro is also spelled by its first word
+    ("Frankfrt" is one letter from "Frankfurt", Frankfurt am Main, as from Frankfort)."""
+    pool: list[str | tuple[str, str]] = []
     if net.metros is not None:
+        pool += [(str(m).split()[0], str(m)) for m in net.metros["name"] if " " in str(m)]
         pool += list(net.metros["name"])
     if net.metros is not None:
         pool += list(net.metros["metro_id"])
