@@ -714,6 +714,19 @@ def test_cli_hubs_history(runner) -> None:
     assert {r.split(",")[0] for r in rows} == {str(y) for y in range(2000, 2016)}
 
 
+def test_cli_hubs_history_says_the_years_before_the_map_count_only_survivors(runner) -> None:
+    """`hubs --history --since 2000` ranked Singapore 90th in 2000 in silence: a cable
+    retired before the first map is on none, and the table says so when its years start
+    before that map (the sample is one map, of 2024); csv stays a bare table."""
+    res = _invoke(runner, ["hubs", "--sample", "--history", "--since", "2020", "--year", "2024"])
+    text = " ".join(res.stdout.split())
+    assert "before 2024, this map's year, only the cables still listed on it count" in text
+    res = _invoke(runner, ["hubs", "--sample", "--history", "--since", "2024", "--year", "2024"])
+    assert "only the cables still listed" not in res.stdout
+    res = _invoke(runner, ["hubs", "--sample", "--history", "--since", "2020", "-f", "csv"])
+    assert "only the cables still listed" not in res.stdout
+
+
 def test_cli_hubs_history_reads_whole_at_80_columns(runner) -> None:
     """At 80 columns `hubs --history` folded metro names ("Sing/apor/e") beside a column
     per year: it shows every few years instead, the first and last kept, names whole."""

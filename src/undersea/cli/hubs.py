@@ -220,6 +220,8 @@ def hubs(
         )
     if history:
         _emit_history(hist, years, metric, top, fmt)
+        if fmt is Format.table and (note := _before_the_maps(net, years)):
+            console.print(note, markup=False)
     elif ranking is not None:
         when = year if year is not None else net.provenance.snapshot_date
         _emit_ranking(ranking, metric, top, fmt, title=f"Hubs by {metric}, {when}")
@@ -235,6 +237,23 @@ def _emit_ranking(ranking: pd.DataFrame, metric: str, top: int, fmt: Format, *, 
         emit_table(_display(shown, metric), fmt, title=title, fit=True)
         if note := tie_note(ranking["rank"], top):
             console.print(note, markup=False)
+
+
+def _before_the_maps(net: Network, years: range) -> str:
+    """A history's caveat when it starts before the first map it stitches: a cable
+    retired before that map is on none (docs/hubs.md), so early ranks lean on the cables
+    that survived (Singapore ranks 90th in 2000)."""
+    listed = net.all_cables.get("first_listed", pd.Series(dtype=object)).dropna()
+    one = not len(listed)  # --snapshot: one map
+    first = int(str(net.provenance.snapshot_date if one else listed.min())[:4])
+    if years[0] >= first:
+        return ""
+    which = "this map's year" if one else "the first map"
+    return (
+        f"before {first}, {which}, only the cables still listed on it count: those "
+        "retired earlier are on no map, so early ranks lean on the cables that survived "
+        "(docs/hubs.md)"
+    )
 
 
 def _history_years(net: Network, since: int, until: int | None) -> range:
