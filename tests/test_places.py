@@ -156,6 +156,19 @@ def test_any_point_is_joined_to_the_network(sample: Network, lon: float, lat: fl
     assert all(k >= 0 for k in km)
 
 
+def test_close_matches_put_a_metro_before_towns_of_its_name(net2024: Network) -> None:
+    """'Frankfrt' listed Frankfort, Frankford, Frankston and Frankfurt (Oder) before
+    Frankfurt am Main (equal scores went reverse alphabetical, and the metro's full name
+    scores low): equal scores keep the pool's order, metros first, and a metro is also
+    spelled by its first word."""
+    from undersea._errors import close_matches
+
+    assert close_matches("abd", ["abc", "abe"]) == ["abc", "abe"]  # difflib: abe, abc
+    with pytest.raises(UnknownNameError) as err:
+        resolve_place(net2024, "Frankfrt")
+    assert err.value.matches[0] == "Frankfurt am Main"
+
+
 def test_unknown_and_ambiguous(sample: Network) -> None:
     with pytest.raises(UnknownNameError, match="did you mean: 'Lagos'") as err:
         resolve_place(sample, "Lagoss")
