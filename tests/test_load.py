@@ -77,6 +77,15 @@ def test_cache_file_cut_short_is_rebuilt():
     assert again.summary() == net.summary()
 
 
+def test_an_unknown_setting_is_a_bad_argument():
+    """configure(not_a_setting=1) raised the bare UnderseaError; an unknown option is an
+    InvalidArgumentError (README: "Errors are one family"), and a ValueError."""
+    with pytest.raises(undersea.InvalidArgumentError, match=r"^unknown setting\(s\) nope;"):
+        undersea.configure(nope=1)
+    with pytest.raises(ValueError, match="unknown setting"):
+        undersea.get_settings().replace(nope=1)
+
+
 def test_cache_is_keyed_by_settings():
     undersea.load(sample=True)
     before = set(_entries())

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from undersea._errors import UnderseaError
+from undersea._errors import InvalidArgumentError
 
 __all__ = ["Settings", "configure", "get_settings"]
 
@@ -351,7 +351,7 @@ def _check_keys(changes: dict[str, Any]) -> None:
     known = {f.name for f in dataclasses.fields(Settings)}
     unknown = sorted(set(changes) - known)
     if unknown:
-        raise UnderseaError(
+        raise InvalidArgumentError(
             f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
 
