@@ -177,6 +177,15 @@ def _world_layer(
     countries drawn as ``shapes`` (ISO2 -> polygon; iso3 the ISO2 and its last letter;
     neighbours those whose polygons touch), with no landing points and no gazetteer
     places; spanning tree and closest metros only unless ``kw`` says otherwise."""
+    links = _world_links(shapes, metros, **kw)
+    links = links[links["kind"] == kind]
+    return {frozenset(p) for p in zip(links["u"], links["v"], strict=True)}
+
+
+def _world_links(
+    shapes: dict[str, shapely.Geometry], metros: dict[str, tuple[str, float, float]], **kw
+) -> pd.DataFrame:
+    """The land links of :func:`_world_layer`'s made-up world, every kind, with lengths."""
     iso3 = {c: c + c[-1] for c in {*shapes, *(v[0] for v in metros.values())}}
     m = pd.DataFrame(
         [(k, k, c, iso3[c], x, y, 1) for k, (c, x, y) in metros.items()],
@@ -198,9 +207,7 @@ def _world_layer(
     countries = pd.DataFrame(rows) if rows else None
     s = get_settings().replace(**{"domestic_neighbours": 0, "land_delaunay_links": False, **kw})
     lp = pd.DataFrame(columns=["id", "name", "iso2", "lon", "lat"])
-    layer = build_land_layer(lp, countries=countries, metros=assignment, settings=s)
-    links = layer.links[layer.links["kind"] == kind]
-    return {frozenset(p) for p in zip(links["u"], links["v"], strict=True)}
+    return build_land_layer(lp, countries=countries, metros=assignment, settings=s).links
 
 
 def _pair(a: str, b: str) -> frozenset[str]:
@@ -228,6 +235,77 @@ def test_a_link_across_a_bay_is_dropped_and_the_tree_goes_round() -> None:
     assert links <= wide
     # the limit is the setting's: 250 km of sea allowed, the link across the bay stays
     assert _pair("a", "b") in _bay_layer(_C, _C_METROS, max_land_link_sea_km=250.0)
+
+
+#: a strip of land 2° (222 km) deep with a notch 1° (111 km) wide and 1.6° deep cut into
+#: its north shore, a strip 0.4° (44 km) wide left south of it
+_NOTCH = _box(2.5, 1.4, 3.5, 3.0)
+_NOTCHED = shapely.difference(_box(0, 1.0, 6, 3.0), _NOTCH)
+#: two metros either side of the notch, 4° apart
+_NOTCH_METROS = {"a": (1.0, 2.5), "b": (5.0, 2.5)}
+
+
+def test_a_link_round_a_notch_in_the_coast_is_bent() -> None:
+    """The straight link between a and b crosses the notch, 1° of sea; bent once, through
+    a waypoint 0.3 times its length south of its midpoint (on the strip), it crosses the
+    notch's corners, 43 km each, and stays: its length is the bent path's (times the land
+    route factor), 1.166 times the great circle's. A link that runs straight keeps the
+    great circle's."""
+    s = get_settings()
+    links = _world_links({"XA": _NOTCHED}, {k: ("XA", *p) for k, p in _NOTCH_METROS.items()})
+    assert {frozenset(p) for p in zip(links["u"], links["v"], strict=True)} == {_pair("a", "b")}
+    km = great_circle_km(1.0, 2.5, 5.0, 2.5)
+    bent = 2 * np.hypot(km / 2, 0.3 * km)  # flat to 1e-4 this near the equator
+    assert links["length_km"].item() == pytest.approx(s.land_route_factor * bent, rel=1e-3)
+    along = {"c": ("XA", 0.5, 1.2), "d": ("XA", 5.5, 1.2)}  # along the strip: straight
+    links = _world_links({"XA": _NOTCHED}, along)
+    km = great_circle_km(0.5, 1.2, 5.5, 1.2)
+    assert links["length_km"].item() == pytest.approx(s.land_route_factor * km, rel=1e-9)
+    # the tolerance is the setting's: with 40 km of sea allowed no bent path passes, and
+    # the straight link stays only as the one way between the two (a crossing)
+    tight = _world_links(
+        {"XA": _NOTCHED},
+        {k: ("XA", *p) for k, p in _NOTCH_METROS.items()},
+        max_land_link_sea_km=40.0,
+    )
+    km = great_circle_km(1.0, 2.5, 5.0, 2.5)
+    assert tight["length_km"].item() == pytest.approx(s.land_route_factor * km, rel=1e-9)
+
+
+def test_a_bent_path_crosses_no_third_country() -> None:
+    """The notch filled by a neighbour, XB: the bent path's two stretches over XB are 43
+    km each, within the tolerance one by one but 86 km in all, more than a link may run
+    over a third country; every other bend crosses the sea beyond the tolerance. No bent
+    path passes: the link fails, and what stays between a and b is the straight crossing
+    of XB, the spanning tree's one way between them, with the great circle's length."""
+    from undersea.network._ground import ground
+    from undersea.network.land import _parts
+
+    s = get_settings()
+    lon, lat = np.array([1.0, 5.0]), np.array([2.5, 2.5])
+    one, two = np.array([0]), np.array([1])
+    sea = ground(
+        _parts(pd.DataFrame({"iso2": ["XA"], "geometry": [_NOTCHED]})),
+        lon,
+        lat,
+        np.array(["XA", "XA"]),
+        s,
+    )
+    ok, abroad, factor = sea.check(one, two)
+    assert ok.tolist() == [True]
+    assert abroad.tolist() == [False]
+    assert factor[0] == pytest.approx(2 * np.hypot(0.5, 0.3), rel=1e-3)
+    shapes = pd.DataFrame({"iso2": ["XA", "XB"], "geometry": [_NOTCHED, _NOTCH]})
+    third = ground(_parts(shapes), lon, lat, np.array(["XA", "XA"]), s)
+    ok, abroad, factor = third.check(one, two)
+    assert ok.tolist() == [False]
+    assert abroad.tolist() == [True]
+    assert factor.tolist() == [1.0]
+    links = _world_links(
+        {"XA": _NOTCHED, "XB": _NOTCH}, {k: ("XA", *p) for k, p in _NOTCH_METROS.items()}
+    )
+    km = great_circle_km(1.0, 2.5, 5.0, 2.5)
+    assert links["length_km"].item() == pytest.approx(s.land_route_factor * km, rel=1e-9)
 
 
 def test_a_short_water_crossing_is_kept() -> None:
@@ -314,10 +392,12 @@ def test_a_landing_placed_off_its_island_is_joined_to_it() -> None:
 
 def test_a_border_is_joined_by_the_closest_pair_over_land() -> None:
     """Two countries whose border runs south of a bay 0.6° (67 km) across: their closest
-    metros face each other over the bay, so rule 3 takes the closest pair over land."""
+    metros face each other over the bay, so rule 3 takes the closest pair over land. (b1
+    stands near the bay, 1.6° from a1: every one-bend path between them crosses the bay
+    for more than 50 km; from 2° apart, the widest bend passes south of the bay.)"""
     bay = _box(1.7, 2.0, 2.3, 5.0)
     xa, xb = shapely.difference(_box(0, 0, 2, 4), bay), shapely.difference(_box(2, 0, 4, 4), bay)
-    pts = {"a1": (1.0, 3.5), "b1": (3.0, 3.5), "b2": (2.6, 0.2)}
+    pts = {"a1": (1.0, 3.5), "b1": (2.6, 3.5), "b2": (2.6, 0.2)}
     assert _bay_layer(xa, pts, "border", xb) == {_pair("a1", "b2")}
     assert _bay_layer(xa, pts, "border", xb, max_land_link_sea_km=100.0) == {_pair("a1", "b1")}
 
@@ -683,6 +763,16 @@ def _along(net: undersea.Network, links: pd.DataFrame, step_km: float = 2.0):
     return u, v, link, ll, km / (n - 1)
 
 
+def _straight(net: undersea.Network, links: pd.DataFrame) -> np.ndarray:
+    """Which ``links`` run along their great circle (``land_route_factor`` times it), not
+    bent round what the great circle crosses (rules 2 and 3, see network/_ground.py)."""
+    m = net.metros.set_index("metro_id")
+    u = m.loc[links["u"].str.removeprefix("metro:")]
+    v = m.loc[links["v"].str.removeprefix("metro:")]
+    km = np.asarray(great_circle_km(u["lon"], u["lat"], v["lon"], v["lat"]))
+    return links["length_km"].to_numpy() <= net.settings.land_route_factor * km * (1 + 1e-9)
+
+
 def _longest_run(flag: np.ndarray, link: np.ndarray, count: int) -> np.ndarray:
     """Per link (of ``count``), the longest run of consecutive ``flag`` points: a run
     starts at every unflagged point and every link's first point."""
@@ -713,13 +803,18 @@ def test_real_land_links_run_over_land(net2024: undersea.Network) -> None:
     sea = np.ones(len(ll), dtype=bool)
     sea[hit] = False
     longest = _longest_run(sea, link, len(links))
+    # a bent link's great circle crosses what its bent path goes round
+    keep &= _straight(net2024, links)
     crossing = (longest * spacing > net2024.settings.max_land_link_sea_km + 10.0) & keep
     assert 0 < crossing.sum() < 0.05 * keep.sum()  # last resorts, not the rule
     # each crossing's ends stand on the drawn land (within 10 km of a polygon)
     ends = pd.concat([u[crossing], v[crossing]])
     _, dist = tree.query_nearest(shapely.points(ends["lon"], ends["lat"]), return_distance=True)
     assert dist.max() * np.pi / 180 * 6371.0 < 10.0
-    pairs = {frozenset(p) for p in zip(links["u"], links["v"], strict=True)}
+    # no straight link across the Gulf of Mexico or Biscay (a bent one goes round by land:
+    # Houston-Veracruz, bent through Mexico, is 1.9 times the great circle)
+    straight = _straight(net2024, links)
+    pairs = {frozenset(p) for p in zip(links["u"][straight], links["v"][straight], strict=True)}
     for x, y in (("houston-us", "veracruz-mx"), ("merida-mx", "mobile-us")):
         assert frozenset((f"metro:{x}", f"metro:{y}")) not in pairs
     assert frozenset(("metro:nantes-fr", "metro:santander-es")) not in pairs
@@ -769,16 +864,25 @@ def test_real_land_links_run_within_their_countries(net2024: undersea.Network) -
     third[point[~mine]] = True
     third[point[mine]] = False  # a point on its own land and a third country's is at home
     km = _longest_run(third, link, len(links)) * spacing
-    over = km > net2024.settings.max_land_link_sea_km + 10.0
+    # a bent link's great circle crosses what its bent path goes round
+    over = (km > net2024.settings.max_land_link_sea_km + 10.0) & _straight(net2024, links)
     border = links["kind"].eq("border").to_numpy()
     assert not (over & border).any(), links[over & border]
-    assert {frozenset(p) for p in zip(links["u"][over], links["v"][over], strict=True)} == {
-        _pair("punta-arenas-cl", "tortel-cl"),
-        _pair("berbera-so", "mogadishu-so"),
-        _pair("brazzaville-cg", "pointe-noire-cg"),
-        _pair("kinshasa-cd", "moanda-cd"),
-    }
+    # the spanning tree's last resorts across a neighbour were Punta Arenas-Tortel (across
+    # Argentina), Berbera-Mogadishu (Ethiopia), Brazzaville-Pointe-Noire and Kinshasa-Moanda
+    # (the Congo's mouth); bent links within the country take their place
+    assert not over.any(), links[over]
     pairs = {frozenset(p) for p in zip(links["u"], links["v"], strict=True)}
+    straight = _straight(net2024, links)
+    bent = pairs - {
+        frozenset(p) for p in zip(links["u"][straight], links["v"][straight], strict=True)
+    }
+    for x, y in (
+        ("punta-arenas-cl", "tortel-cl"),
+        ("brazzaville-cg", "pointe-noire-cg"),
+        ("kinshasa-cd", "moanda-cd"),
+    ):
+        assert _pair(x, y) in bent
     # a stand-in across the sea only joins neighbours that nothing else joins: Freetown-
     # Conakry stays; Kolkata-Pathein (747 km of the Bay of Bengal: India and Myanmar are
     # joined through Bangladesh) and Dammam-Dubai (Saudi Arabia and the Emirates through
@@ -792,13 +896,41 @@ def test_real_land_links_run_within_their_countries(net2024: undersea.Network) -
         ("johannesburg-za", "windhoek-na"),
         ("ciudad-juarez-mx", "tijuana-mx"),
     ):
-        assert _pair(x, y) not in pairs
+        # none straight across the third country; bent within its own two it may be
+        # (Johannesburg-Windhoek round Botswana, by the Northern Cape, as the road goes)
+        assert _pair(x, y) not in pairs - bent
     assert _pair("berbera-so", "bosaso-so") in pairs
     assert _pair("addis-ababa-et", "berbera-so") in pairs
     bor = _ends(net2024, "border")
     joined = set(bor["iso2_u"] + bor["iso2_v"])
     assert joined & {"FRES", "ESFR"}
     assert joined & {"USCA", "CAUS"}
+
+
+@pytest.mark.realdata
+def test_real_bent_links_follow_the_land(net2024: undersea.Network) -> None:
+    """Links whose great circle crosses a bay or a neighbour run bent round it: Buenos
+    Aires-Mar del Tuyú round Samborombón Bay (before, Argentina's chain went through
+    Córdoba, and Buenos Aires-Las Toninas took 31.4 ms), Helsinki or Kotka to St
+    Petersburg round the Gulf of Finland (before, Finland's only links to Russia were
+    Kotka-Murmansk and Vaasa-St Petersburg). A bent link is at most as long as the
+    widest bend makes it (0.8 times the link's length off its midpoint: 1.89 times)."""
+    links = net2024.links[net2024.links["kind"].isin(["domestic", "border"])]
+    straight = _straight(net2024, links)
+    bent = {frozenset(p) for p in zip(links["u"][~straight], links["v"][~straight], strict=True)}
+    assert _pair("buenos-aires-ar", "mar-del-tuyu-ar") in bent
+    route = undersea.shortest_route(net2024, "Buenos Aires", "Las Toninas")
+    assert route.rtt_ms < 15.0
+    m = net2024.metros.set_index("metro_id")
+    spb = great_circle_km(m["lon"], m["lat"], 30.31, 59.94) < 30.0  # St Petersburg's metros
+    ru = {f"metro:{x}" for x in m.index[spb]}
+    fi = {"metro:helsinki-fi", "metro:kotka-fi"}
+    assert any(len(p & fi) == 1 and len(p & ru) == 1 for p in bent)
+    m_u = m.loc[links["u"].str.removeprefix("metro:")]
+    m_v = m.loc[links["v"].str.removeprefix("metro:")]
+    km = great_circle_km(m_u["lon"], m_u["lat"], m_v["lon"], m_v["lat"])
+    widest = 2 * np.hypot(0.5, 0.8) * net2024.settings.land_route_factor * km
+    assert (links["length_km"].to_numpy() <= widest * (1 + 1e-6) + 1e-9).all()
 
 
 @pytest.mark.realdata

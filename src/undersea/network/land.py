@@ -2,7 +2,7 @@
 
 Submarine segments end on a beach; traffic goes on over land. This module builds that land
 layer, with an explicit distance model: a land link's length is its great-circle distance
-times a route factor (``Settings.backhaul_route_factor`` inside a metro,
+(a bent link's, see rules 2 and 3: its bent path's) times a route factor (``Settings.backhaul_route_factor`` inside a metro,
 ``Settings.land_route_factor`` between metros). The rules:
 
 1. **Backhaul.** Every landing point is joined to its metro (see :mod:`undersea.network.metros`):
@@ -28,18 +28,33 @@ times a route factor (``Settings.backhaul_route_factor`` inside a metro,
    every few km against the countries' polygons, see :mod:`undersea.network._ground`;
    a link's own land is its two countries' polygons and the polygon each metro stands
    on: Berbera, filed under Somalia, stands on Somaliland's, Ceuta and Melilla on
-   Morocco's), and the spanning tree is built over the links that remain. Terrestrial
-   fibre follows roads and rail; a crossing longer than a fixed link (the Channel
+   Morocco's), unless it runs bent. A link whose straight line fails is tried with one
+   bend, as terrestrial fibre follows the road round a bay or down a narrow country:
+   through a waypoint on its perpendicular bisector, 0.15, 0.3, 0.5 or 0.8 times its
+   length off its midpoint on either side (the search's shape, see
+   :data:`undersea.network._ground.BEND_OFFSETS`), each bent path held to the same test
+   as a straight link, and to at most ``max_land_link_sea_km`` of third countries' land
+   in all; the shortest that passes is the link's path, and ``land_route_factor`` times
+   its length (not the great circle's) is the link's length (Buenos Aires-Mar del Tuyú
+   round Samborombón Bay, Kotka-St Petersburg round the Gulf of Finland,
+   Johannesburg-Windhoek round Botswana). A bent link runs within its countries: the
+   spanning tree weighs it by its bent length, and rule 3 takes it where it is the
+   closest pair (by great circle) that passes. One bend cannot follow every coast (a bay
+   deeper than it is wide; Ouagadougou-Lomé, down narrow Togo past Ghana's corner): such
+   a link fails as before. The spanning tree is built over the links that remain.
+   Terrestrial fibre follows roads and rail; a crossing longer than a fixed link (the Channel
    Tunnel's 50 km) is a submarine cable's, which the cable layer has, and traffic
    between two countries does not pass through a third. Without this, Houston and
    Veracruz were joined "by land" across the Gulf of Mexico, Nantes and Santander
    across the Bay of Biscay, Kolkata and Kunming across Bangladesh and Myanmar (no
    India-China fibre crossing exists), Johannesburg and Windhoek across Botswana and
-   Ciudad Juárez and Tijuana across the United States. Where land offers no way at all,
+   Ciudad Juárez and Tijuana across the United States (straight; bent, a link may go
+   round what its straight line crossed). Where land offers no way at all,
    the straight link stays as a stand-in: the spanning tree takes a crossing (of the
    sea or of a third country) only to join metros that no link within the country
    joins, the shortest such crossing (Punta Arenas to the rest of Chile across
-   Argentina, where the road goes; Brazzaville to Pointe-Noire), and two neighbouring
+   Argentina and Brazzaville to Pointe-Noire were such crossings until links could
+   bend; on 2024-03 they run bent within their country), and two neighbouring
    countries none of whose pairs of metros is joined within them are joined by their
    closest pair that crosses no third country, the sea being its only trouble
    (Freetown's straight link to Conakry crosses 127 km of sea; the road goes round),
@@ -313,12 +328,13 @@ def _land_spanning_tree(
     country: the tree's untested links within the length cap are tested, the crossings
     (more than ``max_land_link_sea_km`` of sea or of a third country in one stretch) made
     heavier than any link within the country and the tree rebuilt until every link
-    within it that the tree could use is tested. A crossing stays only where no way
-    within the country joins the metros (a coastal city whose straight links all cross a
-    bay: Freetown; Punta Arenas, whose links to the rest of Chile cross Argentina),
-    as the shortest such link, a stand-in for the road round the coast or the road
-    through the neighbour. Links beyond the cap, dropped later, weigh more than any
-    crossing within it."""
+    within it that the tree could use is tested. A link that runs bent weighs its bent
+    length (chord times the bent path's length over the great circle's), so the tree
+    prefers the shorter way by land. A crossing stays only where no way within the
+    country joins the metros, straight or bent (a coastal city whose links all cross a
+    bay: Freetown), as the shortest such link, a stand-in for the road round the coast or
+    the road through the neighbour. Links beyond the cap, dropped later, weigh more than
+    any crossing within it."""
     from scipy.sparse.csgraph import minimum_spanning_tree
 
     w = np.where(d > 0, d, 1e-12)  # scipy reads a zero weight as no link
@@ -336,8 +352,12 @@ def _land_spanning_tree(
         todo = ~tested[row, col] & (km <= s.max_domestic_link_km)
         r, c = row[todo], col[todo]
         tested[r, c] = tested[c, r] = True
-        wet = ~home.check(idx[r], idx[c])[0]
-        if not wet.any():
+        ok, _, factor = home.check(idx[r], idx[c])
+        # a bent link weighs its bent length: the tree prefers the shorter way by land
+        bent = ok & (factor > 1.0)
+        w[r[bent], c[bent]] = w[c[bent], r[bent]] = d[r[bent], c[bent]] * factor[bent]
+        wet = ~ok
+        if not (wet.any() or bent.any()):
             return row, col, crossed[row, col]
         r, c = r[wet], c[wet]
         crossed[r, c] = crossed[c, r] = True
@@ -421,7 +441,11 @@ def _closest_pair(
     abroad = np.zeros(len(order), dtype=bool)
     for k in range(0, len(order), 32):
         i, j = np.unravel_index(order[k : k + 32], (len(ia), len(ib)))
-        ok, abroad[k : k + 32] = home.check(ia[i], ib[j])
+        outside, third = home.stretches(ia[i], ib[j])
+        # only the pairs up to the first that runs straight within the two need trying bent
+        straight = outside <= home.tolerance
+        n = int(np.argmax(straight)) + 1 if straight.any() else len(i)
+        ok, abroad[k : k + n], _ = home.verdict(ia[i[:n]], ib[j[:n]], outside[:n], third[:n])
         if ok.any():
             first = int(np.argmax(ok))
             return (int(ia[i[first]]), int(ib[j[first]])), False
@@ -685,7 +709,8 @@ def _links(
     if found:
         cand = pd.concat(found, ignore_index=True).drop_duplicates(["a", "b"])
         a, b = cand["a"].to_numpy(), cand["b"].to_numpy()
-        ok, abroad = home.check(a, b)
+        ok, abroad, factor = home.check(a, b)
+        cand["route_km"] = cand["km"].to_numpy() * factor  # bent where straight fails
         ok |= np.isin(a * n + b, kept)
         ok &= ~_joined_through_a_neighbour(a, b, ok, np.isin(a * n + b, stand_in), iso2)
         dry = home.on_land[a] & home.on_land[b]
@@ -698,7 +723,7 @@ def _links(
                     ids,
                     part["a"].to_numpy(),
                     part["b"].to_numpy(),
-                    part["km"].to_numpy(),
+                    part["route_km"].to_numpy(),
                     kinds[int(k)],
                     s,
                 )
@@ -716,8 +741,8 @@ def _link_frame(
     ids: np.ndarray, a: np.ndarray, b: np.ndarray, km: np.ndarray, kind: str, s: Settings
 ) -> pd.DataFrame:
     """Land links of one ``kind`` between metros ``ids[a]`` and ``ids[b]``, ``km`` apart
-    along the great circle: their rows of ``LandLayer.links`` (length: ``land_route_factor``
-    times ``km``)."""
+    along the great circle or a bent link's path: their rows of ``LandLayer.links``
+    (length: ``land_route_factor`` times ``km``)."""
     return pd.DataFrame(
         {
             "u": [metro_node(x) for x in ids[a]],
