@@ -102,8 +102,9 @@ class Settings:
     #: Land links: a domestic or border link whose great circle runs more than this outside
     #: the land of its own countries (km, in one stretch: sea or a third country's land) is
     #: dropped unless a path with one bend passes (no more than this in one stretch, nor
-    #: of third countries' land in all; :mod:`undersea.network._ground`): terrestrial fibre follows roads and rail, a water crossing longer than a
-    #: fixed link is a submarine cable's (the cable layer has those), and a link between
+    #: of third countries' land in all; :mod:`undersea.network._ground`): terrestrial
+    #: fibre follows roads and rail, a water crossing longer than a fixed link is a
+    #: submarine cable's (the cable layer has those), and a link between
     #: two countries runs within them. 50 km is about the longest fixed link under or over
     #: the sea, the Channel Tunnel (38 km under the sea, 50 km long); a judgement, not
     #: fitted, that also leaves the straight line the slack a border's bends ask for.

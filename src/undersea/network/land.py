@@ -2,8 +2,9 @@
 
 Submarine segments end on a beach; traffic goes on over land. This module builds that land
 layer, with an explicit distance model: a land link's length is its great-circle distance
-(a bent link's, see rules 2 and 3: its bent path's) times a route factor (``Settings.backhaul_route_factor`` inside a metro,
-``Settings.land_route_factor`` between metros). The rules:
+(a bent link's, see rules 2 and 3: its bent path's) times a route factor
+(``Settings.backhaul_route_factor`` inside a metro, ``Settings.land_route_factor`` between
+metros). The rules:
 
 1. **Backhaul.** Every landing point is joined to its metro (see :mod:`undersea.network.metros`):
    landing points of one metro are one place.
