@@ -62,19 +62,19 @@ class Settings:
     #: .csv``; rows flagged CAUTION left out of the fit): soft-L1 robust least squares on
     #: log(estimate / measured), re-routing under the fitted weights until the paths stop
     #: changing. Rule 1: submarine fibre delay multiplied by this factor.
-    latency_submarine_factor: float = 1.1097
+    latency_submarine_factor: float = 1.1115
     #: Rule 2: land-link fibre delay multiplied by this factor (on top of the route factors);
     #: fitted as the submarine factor times a ratio of at least 1, which sits at 1.
-    latency_land_factor: float = 1.1097
+    latency_land_factor: float = 1.1115
     #: Rule 3: one-way time (ms) per hop (landing station, metro, route end).
-    latency_hop_ms: float = 0.459
+    latency_hop_ms: float = 0.4492
     #: Rule 4: fixed round trip (ms) of the two ends: the median over the calibration rows
     #: of the mean same-region TCP-connect time of their two AWS regions.
     latency_end_ms: float = 3.275
     #: Rule 5: the interval is the estimate times these factors: the (1 - level) / 2 and
     #: (1 + level) / 2 quantiles of measured / estimated under leave-one-corridor-out
     #: cross-validation (all 50 rows, flagged ones included: users meet indirect paths too).
-    latency_interval_low: float = 0.9059
+    latency_interval_low: float = 0.9062
     latency_interval_high: float = 1.1432
     #: Rule 5: nominal coverage of the interval.
     latency_interval_level: float = 0.8
