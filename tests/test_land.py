@@ -20,6 +20,7 @@ from undersea._errors import DataNotFoundError, MalformedSourceError, UnknownNam
 from undersea.geo.gazetteer import capitals, cities
 from undersea.geo.sphere import great_circle_km
 from undersea.network.land import (
+    CLOSED_BORDERS,
     LINK_KINDS,
     UNDRAWN_BORDERS,
     build_land_layer,
@@ -440,6 +441,35 @@ def test_a_border_link_across_a_third_country_is_dropped() -> None:
     # Somaliland's) owns that land: its link to XC runs at home
     berbera = {**_ROW_METROS, "a2": ("XA", 2.5, 1.0)}
     assert _pair("a2", "c1") in _world_layer(_ROW, berbera, "border")
+
+
+def test_a_closed_border_gets_no_land_link() -> None:
+    """Armenia's traffic left through Azerbaijan and Turkey, Medellín reached Panama across
+    the Darién Gap: CLOSED_BORDERS pairs are neighbours on the map that no road or fibre
+    crosses, and rule 3 joins them by no link (closest pair, Delaunay or stand-in); their
+    other borders are untouched."""
+    shapes = {"AM": _box(0, 0, 2, 2), "AZ": _box(2, 0, 4, 2), "GE": _box(0, 2, 4, 4)}
+    metros = {"am": ("AM", 1.0, 1.0), "az": ("AZ", 3.0, 1.0), "ge": ("GE", 2.0, 3.0)}
+    assert ("AM", "AZ") in CLOSED_BORDERS
+    links = _world_layer(shapes, metros, "border", land_delaunay_links=True)
+    assert links == {_pair("am", "ge"), _pair("az", "ge")}
+    open_ = {"XA": shapes["AM"], "XZ": shapes["AZ"], "GE": shapes["GE"]}
+    renamed = {"am": ("XA", 1.0, 1.0), "az": ("XZ", 3.0, 1.0), "ge": ("GE", 2.0, 3.0)}
+    assert _pair("am", "az") in _world_layer(open_, renamed, "border", land_delaunay_links=True)
+
+
+@pytest.mark.realdata
+def test_real_closed_borders_have_no_land_link(net2024: undersea.Network) -> None:
+    """On 2024-03: no land link across a closed or roadless border (Armenia-Azerbaijan,
+    Armenia-Turkey, Bhutan-China, Colombia-Panama, Israel-Lebanon, Israel-Syria, the
+    Koreas), while Armenia keeps its links to Georgia and Iran and the countries table
+    still calls the pairs neighbours."""
+    bor = _ends(net2024, "border")
+    pairs = {frozenset(p) for p in zip(bor["iso2_u"], bor["iso2_v"], strict=True)}
+    assert not pairs & {frozenset(p) for p in CLOSED_BORDERS}
+    assert {frozenset(("AM", "GE")), frozenset(("AM", "IR"))} <= pairs
+    c = net2024.countries.set_index("iso2")
+    assert "AZE" in c.loc["AM", "neighbours"]
 
 
 def test_a_stand_in_crosses_the_sea_never_a_third_country() -> None:

@@ -17,7 +17,9 @@ metros). The rules:
    the closest pair's link leaves the two countries, see below, the closest pair whose
    link runs within them); so
    are the pairs of :data:`UNDRAWN_BORDERS` (Gibraltar and Spain), whose one side the
-   polygons do not draw.
+   polygons do not draw; the pairs of :data:`CLOSED_BORDERS` (Armenia and Azerbaijan,
+   Colombia and Panama across the Darién Gap, the two Koreas), which no road or fibre
+   crosses, are not.
    With ``land_delaunay_links`` (default), rules 2 and 3 also join metros that are
    neighbours in the spherical Delaunay triangulation of all metros (same country and
    landmass, or neighbouring countries on touching landmasses; same length caps), a
@@ -124,6 +126,7 @@ from undersea.sources.keyed import read_rows, unique_keys
 # not here: a network read from the cache has its land layer and builds nothing.
 
 __all__ = [
+    "CLOSED_BORDERS",
     "LINK_KINDS",
     "UNDRAWN_BORDERS",
     "LandLayer",
@@ -465,6 +468,40 @@ def _closest_pair(
 UNDRAWN_BORDERS: tuple[tuple[str, str], ...] = (("GI", "ES"), ("GF", "BR"), ("GF", "SR"))
 
 
+#: Land borders that no terrestrial link crosses, though the polygons make the two countries
+#: neighbours (alpha-2 pairs, each with why): closed borders and roadless ones. Rule 3
+#: joins neither pair (closest metros, Delaunay neighbours, stand-ins); their traffic goes
+#: by sea or through other neighbours. Without them Armenia's traffic left through
+#: Azerbaijan and Turkey, Lebanon's through Israel, and Medellín reached Panama across the
+#: Darién Gap.
+CLOSED_BORDERS: dict[tuple[str, str], str] = {
+    ("AM", "AZ"): "closed since the war of the early 1990s",
+    ("AM", "TR"): "closed by Turkey since 1993",
+    ("BT", "CN"): "no crossing: the two have no diplomatic relations",
+    ("CO", "PA"): "the Darién Gap: no road joins Panama and Colombia",
+    ("IL", "LB"): "no crossing on the Blue Line",
+    ("IL", "SY"): "no crossing on the Golan armistice line",
+    ("KP", "KR"): "the Demilitarized Zone",
+}
+
+
+def _open_borders(countries: pd.DataFrame) -> pd.DataFrame:
+    """``countries`` with the pairs of :data:`CLOSED_BORDERS` taken out of each other's
+    ``neighbours`` (for the land links only: the countries table keeps its geometry)."""
+    code3 = dict(zip(countries["iso2"], countries["iso3"], strict=True))
+    shut: dict[str, set[str]] = {}
+    for a, b in CLOSED_BORDERS:
+        if a in code3 and b in code3:
+            shut.setdefault(code3[a], set()).add(code3[b])
+            shut.setdefault(code3[b], set()).add(code3[a])
+    out = countries.copy()
+    out["neighbours"] = [
+        [n for n in nbrs if n not in shut.get(c, ())]
+        for c, nbrs in zip(out["iso3"], out["neighbours"], strict=True)
+    ]
+    return out
+
+
 def _undrawn_border_links(
     xyz: np.ndarray, iso2: np.ndarray, parts: Mapping[str, list[object]]
 ) -> list[tuple[int, int]]:
@@ -677,6 +714,8 @@ def _links(
     landmass = _landmass(lon, lat, iso2, parts, groups)
     touching = _Touching(parts, groups)
     home = ground(parts, lon, lat, iso2, s)
+    if countries is not None:
+        countries = _open_borders(countries)
     domestic, crossings = _domestic_links(xyz, iso2, landmass, s, home)
     stand_ins: list[tuple[int, int]] = []
     pairs = {"domestic": domestic}
