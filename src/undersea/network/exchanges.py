@@ -550,9 +550,9 @@ def capacity_as_of(exchanges: Exchanges, year: int) -> pd.DataFrame | None:
     all; None without the series.
     """
     cap = exchanges.capacity
-    if cap is None or capacity_year(exchanges, year) is None:
+    past = None if cap is None else cap.loc[cap["year"].to_numpy() <= year]
+    if past is None or past.empty:
         return None
-    past = cap.loc[cap["year"].to_numpy() <= year]
     return past.sort_values("year", kind="stable").drop_duplicates(["city", "iso2"], keep="last")
 
 
