@@ -25,8 +25,10 @@ CORE = ["dakar-sn"]
 LIT = {"trunk": 0.1, "spur": 0.1}  # Tbit/s: the trunk carries 100 Gbit/s
 
 
-def _one_destination(borders: list[tuple[str, str, float]] | None = None) -> Network:
-    s = get_settings().replace(impact_destinations=1, border_capacity_factor=0.5)
+def _one_destination(
+    borders: list[tuple[str, str, float]] | None = None, factor: float = 0.5
+) -> Network:
+    s = get_settings().replace(impact_destinations=1, border_capacity_factor=factor)
     return coast_network(borders or [], metros=COAST_METROS[:4], settings=s)
 
 
@@ -69,8 +71,8 @@ def test_the_small_country_gets_all_it_needs() -> None:
 
 
 def test_a_border_lends_its_share_of_the_cable() -> None:
-    # Ghana also reaches Dakar over a border (0.5 x min(100, 1000) = 50 Gbit/s)
-    net = _one_destination([("accra-gh", "dakar-sn", 1500.0)])
+    # Ghana also reaches Dakar over a border (0.05 x max(100, 1000) = 50 Gbit/s)
+    net = _one_destination([("accra-gh", "dakar-sn", 1500.0)], factor=0.05)
     cut = net.without(segments=["trunk:3"])
     demand = {"SEN": 1000.0, "CIV": 100.0, "GHA": 100.0, "NGA": 100.0}
     alone = _impact(net, cut, demand, "independent")

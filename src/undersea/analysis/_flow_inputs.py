@@ -506,7 +506,8 @@ def _land_capacity(
     def offer(c: NDArray[np.int64], to: NDArray[np.int64]) -> NDArray[np.float64]:
         return np.asarray(total[c] * cdemand[to] / np.where(reach[c] > 0, reach[c], 1.0))
 
-    pair_cap = np.minimum(offer(a, b), offer(b, a))
+    # a border carries the larger offer: each country's borders then hold at least its own
+    pair_cap = np.maximum(offer(a, b), offer(b, a))
     if overrides:
         missing = sorted(set(overrides) - set(pair[border].tolist()))
         if missing:

@@ -12,12 +12,15 @@ C2. **Land capacity.** A country's terrestrial international capacity is
     the world's, at most 1: :func:`~undersea.network.demand.country_demand`), and all of
     its demand for a country without a landing (its traffic has no other way out); it is
     offered to its land neighbours in proportion to their demand, and a border carries
-    the smaller of the two sides' offers, split evenly over that pair's border links;
-    the capacity table's ``land XXX-YYY`` rows (:data:`LAND_KEY`) override a border.
+    the larger of the two sides' offers (each side's carriers buy the fibre their own
+    traffic needs; with the smaller one, a country beside bigger neighbours got only
+    their share and could not send its own demand on the intact network), split evenly
+    over that pair's border links; the capacity table's ``land XXX-YYY`` rows
+    (:data:`LAND_KEY`) override a border.
     Cross-border fibre follows income: Germany can send all its international traffic
     over its nine borders (Austria reaches Frankfurt by land), while the Republic of the
-    Congo, at a fifth of the world's income per head, has a fifth of its demand over its
-    five borders and depends on WACS, as its outages when WACS fails show. A domestic
+    Congo, at a fifth of the world's income per head, has under half of its demand over
+    its five borders and depends on WACS, as its outages when WACS fails show. A domestic
     link or a landing's backhaul carries ``domestic_capacity_factor`` times its
     country's demand. No link is unlimited.
 C3. **Destinations.** International traffic goes where networks meet: to the
