@@ -119,6 +119,10 @@ def test_a_user_border_capacity_overrides_rule_c2() -> None:
         impact({"land CIV-NGA": 1.0})
     with pytest.raises(undersea.InvalidArgumentError, match="two ISO3 codes"):
         impact({"land Ivory Coast": 1.0})
+    # a domestic link's label ("land CIV" in the bottleneck column) is no border: the
+    # error says so rather than telling the user the column names borders only
+    with pytest.raises(undersea.InvalidArgumentError, match=r"domestic land links \('land CIV'"):
+        impact({"land CIV": 1.0})
     with pytest.raises(UnknownNameError, match="unknown cable 'trunc'; did you mean: 'TRUNK'"):
         impact({"trunc": 1.0})  # a typo does not leave the model's value silently
     # a cable row names a cable as every command does: its id or its name

@@ -458,6 +458,12 @@ def _capacity_rows(
         where = table.where(key) if isinstance(table, KeyedValues) else ""  # file and line
         row = f"{where + ': ' if where else ''}capacity row {key!r}"  # named in a later error
         ends = str(key)[len(LAND_KEY) :].strip().upper().split("-")
+        if len(ends) == 1 and ends[0] in index:  # a country's own links, as labelled
+            raise InvalidArgumentError(
+                f"{row}: a country's domestic land links ('land {ends[0]}' in the bottleneck "
+                "column) follow rule C2's domestic factor and take no row; a border is "
+                "'land' and two ISO3 codes ('land CIV-GHA')"
+            )
         if len(ends) != 2 or any(e not in index for e in ends) or ends[0] == ends[1]:
             raise InvalidArgumentError(
                 f"{row}: a land border is 'land' and two ISO3 codes of this network's "
