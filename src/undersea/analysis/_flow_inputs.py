@@ -593,7 +593,9 @@ def _inputs(
     eu = np.concatenate((net.seg_u[s_act], land[0])).astype(np.int64)
     ev = np.concatenate((net.seg_v[s_act], land[1])).astype(np.int64)
     ecap = np.concatenate((lit_gbps[net.seg_cable[s_act]], land[2]))
-    ecap = np.maximum(np.round(ecap * _UNIT), 1).astype(np.int64)
+    # whole flow units rounded up, so rounding never makes a shortfall: a capacity equal to
+    # a demand (ceil of demand x unit) still carries it, split over parallel links or not
+    ecap = np.maximum(np.ceil(np.round(ecap * _UNIT, 6)), 1).astype(np.int64)
     return _Inputs(
         cdem, udem, np.asarray(usrc, dtype=object), ucountry, lit_gbps, dest, land, s_act, eu,
         ev, ecap,

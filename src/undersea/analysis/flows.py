@@ -86,9 +86,9 @@ A failed land link's edge has no capacity in the rerouted horizon, as a failed s
 land link (or, with failed nodes, every country) are re-solved in a scenario: removing an
 edge that carries no flow leaves a maximum flow unchanged. They are re-solved by a
 max-flow warm-started from their base flow (:mod:`undersea.engine.rerouted`, batches of
-scenarios in parallel), exact in the same integer flow units as scipy's maximum flow, which
-is kept as the reference (:func:`reference_rerouted`) and finds the bottlenecks (minimum
-cuts).
+scenarios in parallel), exact in the same integer flow units (0.1 Gbit/s; capacities
+rounded up, so rounding never makes a shortfall) as scipy's maximum flow, which is kept as
+the reference (:func:`reference_rerouted`) and finds the bottlenecks (minimum cuts).
 """
 
 from __future__ import annotations
