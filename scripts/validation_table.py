@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 import undersea
+from undersea._numbers import share_text
 from undersea.analysis.impact import classify_severity
 from undersea.analysis.validation import IncidentValidation, replay_incidents, score_counts
 from undersea.network.core import Network
@@ -37,7 +38,10 @@ YEAR = re.compile(r"^\d{4} ")  # incident names start with their year
 
 def ratio(x: Any, hits: int, total: int) -> str:
     """``33 % (5/15)``, or an en dash when there is nothing to score."""
-    return "–" if total == 0 or pd.isna(x) else f"{100 * x:.0f} % ({hits}/{total})"
+    if total == 0 or pd.isna(x):
+        return "–"
+    # the tables' one rule for shares (halves away from zero), as `incident validate` prints
+    return f"{share_text(x).replace('%', ' %')} ({hits}/{total})"
 
 
 def table(res: IncidentValidation) -> str:

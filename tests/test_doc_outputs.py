@@ -21,10 +21,8 @@ from undersea.cli._app import _register, app
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "doc_outputs", ROOT / "scripts" / "doc_outputs.py"
-    )
+def _script(name: str = "doc_outputs") -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
@@ -120,6 +118,14 @@ def test_failures_page_thresholds_table_agrees_with_the_pooled_scores() -> None:
     frac = re.compile(r"\((\d+/\d+)\)")
     assert frac.findall(severe[1] + severe[2]) == frac.findall(cells[2] + cells[3])
     assert frac.findall(degraded[1] + degraded[2]) == frac.findall(cells[4] + cells[5])
+
+
+def test_validation_tables_round_shares_as_incident_validate_prints_them() -> None:
+    """5 of 8 is 62.5 %: `undersea incident validate` prints 63 % (halves away from zero,
+    the tables' one rule); the doc's table printed 62 % (Python's round-half-even)."""
+    mod = _script("validation_table")
+    assert mod.ratio(5 / 8, 5, 8) == "63 % (5/8)"
+    assert mod.ratio(float("nan"), 0, 0) == "–"
 
 
 def test_a_wrong_example_does_not_parse() -> None:
