@@ -359,15 +359,12 @@ def _country_prefixes(net: Network, text: str) -> tuple[str, ...]:
     return country_prefix_matches(text, extra=zip(table["name"], table["iso2"], strict=True))
 
 
-CODES = (("iso2", 2), ("iso3", 3))
-
-
 def _country_matches(net: Network, text: str) -> tuple[str, ...]:
     """ISO2 codes of the countries ``text`` can mean in this network (sorted)."""
     key = name_key(text)
     names = _names(net)
     table = names.countries
-    for col, size in CODES:
+    for col, size in (("iso2", 2), ("iso3", 3)):
         if len(key) == size:
             hit = table.loc[table[f"k_{col}"].to_numpy() == key, "iso2"]
             if len(hit):
