@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import undersea
+import undersea.datasets
 from undersea import (
     AmbiguousNameError,
     InvalidArgumentError,
