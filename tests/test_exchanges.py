@@ -15,7 +15,6 @@ from undersea.network.exchanges import (
     Exchanges,
     attach_exchange_data,
     capacity_as_of,
-    capacity_year,
     exchange_cities,
     exchange_metrics,
     load_exchanges,
@@ -151,8 +150,6 @@ def test_capacity_series_latest_year_at_or_before(attached) -> None:
     assert m2011.loc["marseille-fr", "ix_capacity_gbps"] == 0.0
     assert _at(attached, 2012).loc["marseille-fr", "ix_capacity_gbps"] == 2.0
     assert _at(attached, 2030).loc["marseille-fr", "ix_capacity_gbps"] == 3.0
-    # the series' latest year at or before each year
-    assert [capacity_year(attached, y) for y in (2009, 2011, 2030)] == [None, 2010, 2013]
 
 
 def test_a_city_a_year_leaves_out_keeps_its_latest_figure(attached) -> None:

@@ -71,7 +71,6 @@ __all__ = [
     "Exchanges",
     "attach_exchange_data",
     "capacity_as_of",
-    "capacity_year",
     "exchange_metrics",
     "load_exchanges",
     "network_data_root",
@@ -522,20 +521,6 @@ def _pch_metrics(out: pd.DataFrame, pch: pd.DataFrame, pch_year: int, year: int)
     if year >= pch_year:
         out["ix_participants"] = _sum_by_metro(live, "participants", out.index)
         out["ix_traffic_gbps"] = _sum_by_metro(live, "traffic_peak_bps", out.index) / 1e9
-
-
-def capacity_year(exchanges: Exchanges, year: int) -> int | None:
-    """The latest year of the capacity series at or before ``year``; None without one.
-
-    >>> capacity_year(Exchanges(), 2024) is None
-    True
-    """
-    cap = exchanges.capacity
-    if cap is None:
-        return None
-    years = cap["year"].to_numpy()
-    past = years[years <= year]
-    return int(past.max()) if len(past) else None
 
 
 def capacity_as_of(exchanges: Exchanges, year: int) -> pd.DataFrame | None:

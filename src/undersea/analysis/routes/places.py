@@ -88,7 +88,7 @@ from undersea.analysis.routes.anchors import (
 )
 from undersea.analysis.routes.country_places import _country_place, _part_place
 from undersea.analysis.routes.lookups import _country_name, _names
-from undersea.analysis.routes.place_names import _by_name, _city_place
+from undersea.analysis.routes.place_names import _by_name, _city_label, _city_place
 from undersea.analysis.routes.place_names import importance as importance
 from undersea.geo.countries import (
     country_error,
@@ -323,7 +323,7 @@ def _code_also_a_city(net: Network, text: str, iso2: str, s: Settings) -> str:
     big = gaz[(gaz["population"] >= s.inland_metro_min_population) & (gaz["iso2"] != iso2)]
     if not len(big):
         return ""
-    towns = ", ".join(f"{r.name}, {r.iso2}-{r.admin1}" for r in big.head(3).itertuples())
+    towns = ", ".join(_city_label(r) for _, r in big.head(3).iterrows())
     name = _country_name(net, iso2)
     return (
         f"{code} is the country code of {name}; GeoNames also calls {towns} so: "
