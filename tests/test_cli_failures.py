@@ -166,6 +166,32 @@ def test_cut_table(capsys):
     assert "isolated" in out
 
 
+def test_cut_table_keeps_a_share_under_the_severe_line_from_reading_as_it(capsys, monkeypatch):
+    """A share just under a severity line reads with the decimals that show it (59.9 %
+    beside `degraded`), not as the line itself beside a `severe` 60 %: both columns."""
+    import undersea.analysis.impact as impact
+
+    real = impact.country_impact
+
+    def near_the_line(*args: Any, **kw: Any) -> Any:
+        df = real(*args, **kw).head(2).copy()
+        df["severity"] = df["severity_rerouted"] = ["severe", "degraded"]
+        df["lost_share"] = df["lost_share_rerouted"] = [0.6009, 0.5994]
+        return df
+
+    monkeypatch.setattr(impact, "country_impact", near_the_line)
+    monkeypatch.setattr(console, "_width", 200)
+    code, out, _ = run(capsys, "cut", "SAT-3/WASC", "WACS", "--sample")
+    assert code == 0
+    rows = [
+        " ".join(line.split())
+        for line in out.splitlines()
+        if "severe" in line or "degraded" in line
+    ]
+    assert any("│ severe │ 60% │ severe 60% │" in r for r in rows), rows
+    assert any("│ degraded │ 59.9% │ degraded 59.9% │" in r for r in rows), rows
+
+
 def test_cut_empty_region_is_stated(capsys):
     for argv in (["--region", "-60,-150,100km"], ["--bbox", "30,-60,40,-50"]):
         code, out, err = run(capsys, "cut", *argv, "--sample")

@@ -66,6 +66,7 @@ from undersea.scenarios.hazards import (
     load_hazard,
 )
 from undersea.scenarios.incidents import Incident, incident, incidents
+from undersea.settings import get_settings
 
 if TYPE_CHECKING:
     from undersea.network.core import Network
@@ -242,16 +243,22 @@ def _fields(table: pd.DataFrame, by: str) -> list[str]:
     return base + [k for k in CAPACITY_FIELDS if k in table]
 
 
-def _display(df: pd.DataFrame, by: str, reported: Sequence[str] | None = None) -> pd.DataFrame:
+def _display(
+    df: pd.DataFrame,
+    by: str,
+    reported: Sequence[str] | None = None,
+    marks: Sequence[float] = (),
+) -> pd.DataFrame:
     """Human table: shares in %, cable counts before -> after, inflation in ms, and
-    whether the country was reported affected (incident replays)."""
+    whether the country was reported affected (incident replays). ``marks``: the
+    severity lines, which a share just under one must not read as (59.9 %, not 60 %)."""
     key = ["iso2", "name"] if by == "country" else ["metro_id", "name", "iso2"]
     infl = df["rtt_inflation_ms"].to_numpy(dtype=float)
     out = pd.DataFrame(
         {
             **{k: df[k].astype(str) for k in key},
             "severity": df["severity"].astype(str),
-            "lost": [share_text(x) for x in df["lost_share"]],
+            "lost": [share_text(x, marks=marks) for x in df["lost_share"]],
             "cables": [
                 f"{a} → {b}" for a, b in zip(df["cables_before"], df["cables_after"], strict=True)
             ],
@@ -267,7 +274,7 @@ def _display(df: pd.DataFrame, by: str, reported: Sequence[str] | None = None) -
             out.columns.get_loc("lost") + 1,
             "rerouted",
             [
-                f"{s} {share_text(x)}"
+                f"{s} {share_text(x, marks=marks)}"
                 for s, x in zip(
                     df["severity_rerouted"].astype(str), df["lost_share_rerouted"], strict=True
                 )
@@ -379,8 +386,15 @@ def _emit_impact(
     model = f"{impact.value}, joint rerouting" if joint else impact.value
     figures = ["reported", "severity", "lost", "rerouted", "RTT +ms", "delivered Gbps"]
     figures += ["cables", "capacity Tbps"]  # the connectivity model's
+    s = get_settings()
+    cap = impact is ImpactName.capacity
+    marks = (
+        (s.capacity_degraded_share, s.capacity_severe_share)
+        if cap
+        else (s.degraded_share, s.severe_share)
+    )
     emit_table(
-        _display(shown, by, reported),
+        _display(shown, by, reported, marks),
         fmt,
         title=f"Impact per {by} ({model})",
         fit=True,
