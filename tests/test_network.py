@@ -69,6 +69,21 @@ def test_unknown_names_suggest_close_matches(tiny_network):
         tiny_network.cable("trunc")
 
 
+def test_an_unknown_country_code_suggests_no_name_it_is_a_part_of(capsys) -> None:
+    """Two letters are in too many names to suggest them: `ZZ` is no country, not
+    'Congo-Brazzaville' or 'Svizzera'; a misspelt name still gets its suggestions."""
+    from undersea.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["risk", "--sample", "--country", "ZZ", "--scenarios", "10"])
+    err = capsys.readouterr().err
+    assert "unknown country 'ZZ'" in err
+    assert "did you mean" not in err
+    with pytest.raises(SystemExit):
+        main(["risk", "--sample", "--country", "Germny", "--scenarios", "10"])
+    assert "did you mean: 'Germany'" in capsys.readouterr().err
+
+
 def test_cables_by_every_name_cut_takes() -> None:
     """One cable lookup: the spellings `cut` took (another snapshot's, the acronym, the
     telling words) are taken by `cable`, `route --without`, `whatif --retire` alike."""

@@ -203,6 +203,8 @@ def close_matches(name: str, candidates: Iterable[str | tuple[str, str]], n: int
 
     >>> close_matches("Abidjna", [("Abidjan", "Abidjan, Côte d'Ivoire"), "Accra, Ghana"])
     ["Abidjan, Côte d'Ivoire"]
+    >>> close_matches("ACE", ["Africa Coast to Europe (ACE)"]), close_matches("ZZ", ["Svizzera"])
+    (['Africa Coast to Europe (ACE)'], [])
     """
     shown: dict[str, list[str]] = {}  # casefolded spelling -> the names it stands for
     for c in candidates:  # the first spelling wins (names are listed before ids)
@@ -225,8 +227,9 @@ def close_matches(name: str, candidates: Iterable[str | tuple[str, str]], n: int
         ):
             scored.append((-score, k, spelling))
     found = [spelling for _, _, spelling in sorted(scored)[:n]]
-    # substring matches are often what people mean ("WACS")
-    found += [k for k in shown if key and key in k and k not in found]
+    # substring matches are often what people mean ("WACS", "ACE"); two letters are in too
+    # many names to mean one ("ZZ" is in "Congo-Brazzaville" and "Svizzera")
+    found += [k for k in shown if len(key) >= 3 and key in k and k not in found]
     return list(dict.fromkeys(full for k in found for full in shown[k]))[:n]
 
 
