@@ -454,10 +454,20 @@ def test_incident_run_sample(capsys):
     tonga = next(r for r in doc["countries"] if r["iso2"] == "TO")
     assert tonga["severity"] == "isolated"
     assert doc["reported"]["countries"] == ["TO"]
+    # each row says what was reported for its country, as the table's column does
+    assert tonga["reported"] == "severe"
+    assert {r["reported"] for r in doc["countries"] if r["iso2"] != "TO"} <= {"none"}
+    code, out, _ = run(capsys, "incident", "run", "2022-01-tonga", "--sample", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert next(r for r in rows if r["iso2"] == "TO")["reported"] == "severe"
     code, out, _ = run(capsys, "incident", "run", "2022-01-tonga", "--sample", "--current")
     assert code == 0
     assert "reported" in out
     assert "not found in this network" in out
+    tonga_row = next(line for line in out.splitlines() if "│ TO " in line)
+    assert tonga_row.split("│")[3].strip() == "severe"  # the reported column
+    code, out, _ = run(capsys, "cut", "WACS", "--sample", "-f", "json")
+    assert all("reported" not in r for r in strict_json(out)["countries"])  # replays only
 
 
 def test_joint_rerouting(capsys):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -240,18 +240,14 @@ def impact_document(
 
 def _fields(table: pd.DataFrame, by: str) -> list[str]:
     base = list(COUNTRY_FIELDS if by == "country" else METRO_FIELDS)
-    return base + [k for k in CAPACITY_FIELDS if k in table]
+    return base + [k for k in (*CAPACITY_FIELDS, "reported") if k in table]
 
 
-def _display(
-    df: pd.DataFrame,
-    by: str,
-    reported: Sequence[str] | None = None,
-    marks: Sequence[float] = (),
-) -> pd.DataFrame:
-    """Human table: shares in %, cable counts before -> after, inflation in ms, and
-    whether the country was reported affected (incident replays). ``marks``: the
-    severity lines, which a share just under one must not read as (59.9 %, not 60 %)."""
+def _display(df: pd.DataFrame, by: str, marks: Sequence[float] = ()) -> pd.DataFrame:
+    """Human table: shares in %, cable counts before -> after, inflation in ms, and the
+    severity reported for the country (incident replays: a ``reported`` column).
+    ``marks``: the severity lines, which a share just under one must not read as (59.9 %,
+    not 60 %)."""
     key = ["iso2", "name"] if by == "country" else ["metro_id", "name", "iso2"]
     infl = df["rtt_inflation_ms"].to_numpy(dtype=float)
     out = pd.DataFrame(
@@ -293,8 +289,8 @@ def _display(
             )
         ]
         out["bottleneck"] = df["bottleneck"].astype(str).str.split("; ").str[0]
-    if reported is not None:  # beside the name: what a replay is compared with
-        out.insert(len(key), "reported", np.where(df["iso2"].isin(list(reported)), "yes", ""))
+    if "reported" in df:  # beside the name: what a replay is compared with
+        out.insert(len(key), "reported", df["reported"].replace("none", "").to_numpy())
     return out
 
 
@@ -344,7 +340,7 @@ def _emit_impact(
     fmt: Format,
     show_all: bool,
     extra: dict[str, Any] | None = None,
-    reported: Sequence[str] | None = None,
+    reported: Mapping[str, str] | None = None,
     impact: ImpactName = ImpactName.capacity,
     rerouting: ReroutingName = ReroutingName.independent,
     demand: Path | None = None,
@@ -367,6 +363,8 @@ def _emit_impact(
         rerouting=rerouting.value,
     )
     shown = table if show_all else table[_affected(table)].reset_index(drop=True)
+    if reported is not None:  # each unit's country's reported severity, or none
+        shown = shown.assign(reported=shown["iso2"].astype(str).map(reported).fillna("none"))
     if fmt is Format.json:
         doc = impact_document(net, scenario, shown, by=by, rerouting=rerouting.value)
         emit_json({**doc, **(extra or {})})
@@ -394,7 +392,7 @@ def _emit_impact(
         else (s.degraded_share, s.severe_share)
     )
     emit_table(
-        _display(shown, by, reported, marks),
+        _display(shown, by, marks),
         fmt,
         title=f"Impact per {by} ({model})",
         fit=True,
@@ -662,7 +660,7 @@ def incident_run(
         fmt=fmt,
         show_all=show_all,
         extra={"reported": reported},
-        reported=inc.impact.countries,
+        reported={c: inc.impact.severity(c) for c in inc.impact.countries},
         impact=impact,
         rerouting=rerouting,
         demand=demand,
