@@ -884,6 +884,23 @@ def test_real_critical_ghana_in_every_format(capsys, shared_data, monkeypatch):
 
 
 @pytest.mark.realdata
+def test_real_critical_names_only_the_kinds_a_country_has(capsys, shared_data):
+    """The Vatican has no cable and no landing station: its empty pair table speaks of
+    its border links alone; a country with none of the three says there is none."""
+    from undersea.cli.critical import _no_pair
+
+    argv = ("critical", "--country", "VA", "--data-dir", str(shared_data), "--snapshot",
+            "2024-03")  # fmt: skip
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    said = " ".join(out.split())
+    assert "no pair of its border land links is dangerous together" in said
+    assert "cables, landing stations" not in said
+    kinds = ["cable", "landing_point", "land_link"]
+    assert _no_pair(kinds, {"metro"}).startswith("no pair to search: it has none of the")
+
+
+@pytest.mark.realdata
 def test_real_incident_tonga(capsys, shared_data):
     code, out, _ = run(
         capsys, "incident", "run", "2022-01-tonga", "--data-dir", str(shared_data), "-f", "json"

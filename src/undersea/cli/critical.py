@@ -181,17 +181,20 @@ _PAIR_WORDS = {
 }
 
 
-def _no_pair(kinds: list[str]) -> str:
-    """What an empty pair table means: no pair of the kinds searched is dangerous, or
-    --kind left out every kind that pairs are made of."""
+def _no_pair(kinds: list[str], has: set[str]) -> str:
+    """What an empty pair table means: no pair of the kinds searched that the country has
+    (``has``: its single failures' kinds) is dangerous, or --kind left out every kind that
+    pairs are made of (the Vatican's pairs are of its border links alone)."""
 
     def listed(words: list[str], last: str) -> str:
         return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
 
-    words = [w for k, w in _PAIR_WORDS.items() if k in kinds]
-    if not words:
-        every = listed(list(_PAIR_WORDS.values()), "and")
+    every = listed(list(_PAIR_WORDS.values()), "and")
+    if not any(k in kinds for k in _PAIR_WORDS):
         return f"no pair searched: pairs are of {every}, which --kind leaves out"
+    words = [w for k, w in _PAIR_WORDS.items() if k in kinds and k in has]
+    if not words:
+        return f"no pair to search: it has none of the {listed(list(_PAIR_WORDS.values()), 'or')}"
     return f"no pair of its {listed(words, 'or')} is dangerous together"
 
 
@@ -255,7 +258,7 @@ def _emit_country(
         emit_table(_critical_display(found), fmt, title="Dangerous pairs", fit=True, whole=_FIGURES)
         _say_tie(pairs_tied, "severity and lost share", fmt)
     else:
-        console.print(_no_pair(kinds))
+        console.print(_no_pair(kinds, set(res.single["kind"].astype(str))))
 
 
 #: Columns ``--format csv`` adds after a country's single-failure columns: which table a
