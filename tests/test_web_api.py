@@ -249,6 +249,15 @@ def test_cut_cable_reports_impact(client: TestClient, sample_net: undersea.Netwo
     impact = pd.DataFrame(body["impact"])
     assert {"iso3", "severity", "lost_share", "cables_before", "cables_after"} <= set(impact)
     assert sum(body["severity_counts"].values()) == len(impact)
+    # the lines the page keeps a share just under from reading as (59.9 %, not 60 %)
+    assert body["severity_lines"] == {"degraded": 0.2, "severe": 0.6}
+    lines = body["severity_lines"]
+    for row in body["impact"]:  # the lines are the model's: they place every row
+        if not row["isolated"] and row["rtt_inflation_ms"] is not None:
+            assert (row["severity"] == "severe") >= (row["lost_share"] >= lines["severe"])
+            assert (row["severity"] != "none") >= (row["lost_share"] >= lines["degraded"])
+    old = client.post("/api/cut", json={"cables": ["WACS"], "impact": "connectivity"}).json()
+    assert old["severity_lines"] == {"degraded": 0.1, "severe": 0.5}
     assert (impact["cables_after"] <= impact["cables_before"]).all()
     assert (impact["cables_after"] < impact["cables_before"]).any()
     assert body["model"] == "capacity"

@@ -466,10 +466,13 @@ def test_panels_show_measured_numbers_by_the_cli_rule(page: Any) -> None:
     assert "0 of 24.7 Gbit/s" in page.inner_text("#impact-table tbody tr[data-row='COD']")
 
 
-@pytest.mark.parametrize("digits", [0, 1, 2])
-def test_shares_read_by_the_cli_rule(page: Any, digits: int) -> None:
+@pytest.mark.parametrize(
+    ("digits", "marks"), [(0, []), (1, []), (2, []), (0, [0.2, 0.6]), (1, [0.07, 0.35])]
+)
+def test_shares_read_by_the_cli_rule(page: Any, digits: int, marks: list[float]) -> None:
     """The page's pct is the CLI's share_text: no share but zero reads 0 %, none but the
-    whole 100 % (0.0004 read "0.0%", 0.996 "100%"), halves rounded alike."""
+    whole 100 % (0.0004 read "0.0%", 0.996 "100%"), halves rounded alike, and a share
+    just under a severity line reads under it (0.5994: 59.9 %)."""
     import html
     import random
 
@@ -481,14 +484,16 @@ def test_shares_read_by_the_cli_rule(page: Any, digits: int) -> None:
     shares += [rng.random() * 10.0 ** -rng.randint(0, 6) for _ in range(200)]
     shares += [1 - rng.random() * 10.0 ** -rng.randint(0, 6) for _ in range(200)]
     shares += [round(rng.random(), rng.randint(2, 6)) for _ in range(200)]  # ties
+    shares += [x - rng.random() * 10.0 ** -rng.randint(2, 8) for x in marks for _ in range(50)]
+    shares += [0.5994, 0.6009, 0.59999999, 0.1996]
     shown = page.evaluate(
-        """async ([shares, digits]) => {
+        """async ([shares, digits, marks]) => {
           const { pct } = await import('/static/js/table.js');
-          return shares.map((v) => pct(v, digits));
+          return shares.map((v) => pct(v, digits, marks));
         }""",
-        [shares, digits],
+        [shares, digits, marks],
     )
-    assert shown == [html.escape(share_text(v, digits=digits)) for v in shares]
+    assert shown == [html.escape(share_text(v, digits=digits, marks=marks)) for v in shares]
 
 
 def _refused(page: Any, field: str, typed: str) -> str:

@@ -72,7 +72,7 @@ def share_text(v: float, *, digits: int = 0, marks: Sequence[float] = ()) -> str
         return "0%"  # not "-0%"
     if abs(m - 100) < 1e-10:
         return f"{sign}100%"
-    lines = [100 * x for x in marks if m < 100 * x]  # only a line above can be misread
+    lines = [x for x in (round(100 * x, 9) for x in marks) if m < x]  # only a line above
     for d in range(digits, max(digits, 4) + 1):
         text = f"{Decimal(m).quantize(Decimal(1).scaleb(-d), ROUND_HALF_UP):f}"
         if float(text) not in (0, 100) and all(float(text) < x for x in lines):

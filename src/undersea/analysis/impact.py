@@ -99,6 +99,7 @@ __all__ = [
     "require_reachable",
     "rerouted_model",
     "scenario_masks",
+    "severity_lines",
 ]
 
 #: Severity classes, worst first (the order of sorted results).
@@ -443,6 +444,24 @@ def _with_landings(net: Network, fn: NDArray[np.bool_]) -> NDArray[np.bool_]:
 # --------------------------------------------------------------------------- severity
 
 
+def severity_lines(settings: Settings, impact: str = "connectivity") -> dict[str, float]:
+    """The lost shares at which a unit becomes ``degraded`` and ``severe`` under ``impact``
+    (the capacity model's ``capacity_degraded_share`` and ``capacity_severe_share``, else
+    ``degraded_share`` and ``severe_share``): what tables keep a share just under one from
+    reading as (:func:`undersea._numbers.share_text`'s ``marks``).
+
+    >>> from undersea.settings import Settings
+    >>> severity_lines(Settings(), "capacity")
+    {'degraded': 0.2, 'severe': 0.6}
+    """
+    if impact == "capacity":
+        return {
+            "degraded": settings.capacity_degraded_share,
+            "severe": settings.capacity_severe_share,
+        }
+    return {"degraded": settings.degraded_share, "severe": settings.severe_share}
+
+
 def classify_severity(
     isolated: Any,
     lost_share: Any,
@@ -469,11 +488,9 @@ def classify_severity(
     lost = np.asarray(lost_share, dtype=float)
     rtt = np.zeros_like(lost) if rtt_inflation_ms is None else np.asarray(rtt_inflation_ms, float)
     rtt = np.nan_to_num(rtt, nan=0.0, posinf=np.inf)
-    cap = impact == "capacity"
-    sev_share = s.capacity_severe_share if cap else s.severe_share
-    deg_share = s.capacity_degraded_share if cap else s.degraded_share
-    severe = (lost >= sev_share) | (rtt >= s.severe_rtt_ms)
-    degraded = (lost >= deg_share) | (rtt >= s.degraded_rtt_ms)
+    lines = severity_lines(s, impact)
+    severe = (lost >= lines["severe"]) | (rtt >= s.severe_rtt_ms)
+    degraded = (lost >= lines["degraded"]) | (rtt >= s.degraded_rtt_ms)
     return np.select([iso, severe, degraded], list(SEVERITIES[:3]), "none").astype(object)
 
 

@@ -66,7 +66,6 @@ from undersea.scenarios.hazards import (
     load_hazard,
 )
 from undersea.scenarios.incidents import Incident, incident, incidents
-from undersea.settings import get_settings
 
 if TYPE_CHECKING:
     from undersea.network.core import Network
@@ -352,7 +351,7 @@ def _emit_impact(
         demand=demand is not None,
         capacity=capacity is not None,
     )
-    from undersea.analysis.impact import country_impact, metro_impact
+    from undersea.analysis.impact import country_impact, metro_impact, severity_lines
 
     table = (country_impact if by == "country" else metro_impact)(
         net,
@@ -384,15 +383,8 @@ def _emit_impact(
     model = f"{impact.value}, joint rerouting" if joint else impact.value
     figures = ["reported", "severity", "lost", "rerouted", "RTT +ms", "delivered Gbps"]
     figures += ["cables", "capacity Tbps"]  # the connectivity model's
-    s = get_settings()
-    cap = impact is ImpactName.capacity
-    marks = (
-        (s.capacity_degraded_share, s.capacity_severe_share)
-        if cap
-        else (s.degraded_share, s.severe_share)
-    )
     emit_table(
-        _display(shown, by, marks),
+        _display(shown, by, tuple(severity_lines(net.settings, impact.value).values())),
         fmt,
         title=f"Impact per {by} ({model})",
         fit=True,

@@ -22,7 +22,7 @@ from undersea.analysis.hubs.ranking import (
     resolve_metric,
     resolve_metro,
 )
-from undersea.analysis.impact import SEVERITIES, country_impact, metro_impact
+from undersea.analysis.impact import SEVERITIES, country_impact, metro_impact, severity_lines
 from undersea.analysis.risk import risk
 from undersea.analysis.routes.matrix import rtt_matrix
 from undersea.analysis.routes.routing import (
@@ -187,6 +187,7 @@ def cut(req: CutIn, state: State) -> dict[str, Any]:
         "model": req.impact,
         "impact": records(impact),
         "severity_counts": {s: int(counts.get(s, 0)) for s in SEVERITIES},
+        "severity_lines": severity_lines(net.settings, req.impact),
     }
     if "severity_rerouted" in impact:
         out["rerouting"] = req.rerouting

@@ -230,6 +230,11 @@ class CutOut(BaseModel):
     rerouting: Literal["independent", "joint"] | None = None
     impact: list[dict[str, Any]]
     severity_counts: dict[str, int]
+    severity_lines: dict[str, float] = Field(
+        default_factory=dict,
+        description="The lost shares at which a country becomes degraded and severe under "
+        "the model (severity also follows the round trip's inflation).",
+    )
     severity_rerouted_counts: dict[str, int] | None = None
 
 

@@ -51,10 +51,12 @@ const tally = (n) => `isolated ${n.isolated ?? 0} · severe ${n.severe ?? 0} · 
 
 function columnsOf(res) {
   const has = (key) => res.impact.some((r) => r[key] != null);
+  const lines = Object.values(res.severity_lines || {}); // a share under one reads as under it
+  const share = (v) => (v == null ? "–" : pct(v, 0, lines));
   const columns = [
     { key: "name", label: res.impact[0]?.iso3 !== undefined ? "Country" : "Metro" },
     { key: "severity", label: "Severity", sortValue: (r) => SEV_RANK[r.severity] * 10 + (r.lost_share || 0), format: sev },
-    { key: "lost_share", label: "Lost", num: true, format: (v) => pct(v) },
+    { key: "lost_share", label: "Lost", num: true, format: share },
     { key: "cables_after", label: "Cables", num: true, format: (v, r) => `${r.cables_before}→${v}` },
     { key: "rtt_inflation_ms", label: "+RTT ms", num: true, format: (v) => (v == null ? "∞" : fmt(v, 1)) },
   ];
@@ -62,7 +64,7 @@ function columnsOf(res) {
     const rank = (r) => (SEV_RANK[r.severity_rerouted] ?? -1) * 10 + (r.lost_share_rerouted || 0);
     columns.push({ key: "severity_rerouted", label: "Severity after reroute", sortValue: rank, format: sev });
   }
-  if (has("lost_share_rerouted")) columns.push({ key: "lost_share_rerouted", label: "Lost after reroute", num: true, format: (v) => (v == null ? "–" : pct(v)) });
+  if (has("lost_share_rerouted")) columns.push({ key: "lost_share_rerouted", label: "Lost after reroute", num: true, format: share });
   if (has("delivered_after_gbps")) {
     columns.push(
       { key: "delivered_after_gbps", label: "Delivered", num: true, format: (v, r) => `<span title="before the cut: ${GBPS(r.delivered_before_gbps)}">${OF(v, r.demand_gbps)}</span>` },

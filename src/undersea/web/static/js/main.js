@@ -352,8 +352,9 @@ function showTooltip(h) {
     html = `<b>${escapeHtml(h.cable.cable)}</b><div class="sub">RFS ${h.cable.rfs_year ?? "unknown"}${h.cable.is_planned ? " · planned" : ""}${cut ? " · cut" : ""} · segment ${fmt(h.cable.length_km)} km</div><div class="sub">${act}</div>`;
   } else if (h.country) {
     const row = state.cutResult?.impact.find((r) => r.iso3 === h.country.iso3);
-    const later = row?.severity_rerouted ? `<div class="sub">after rerouting: ${escapeHtml(row.severity_rerouted)} · lost ${pct(row.lost_share_rerouted)}</div>` : "";
-    html = `<b>${escapeHtml(h.country.name)}</b>${row ? `<div class="sub">${escapeHtml(row.severity)} · lost ${pct(row.lost_share)} · cables ${row.cables_before}→${row.cables_after}</div>${later}` : ""}`;
+    const lines = Object.values(state.cutResult?.severity_lines || {});
+    const later = row?.severity_rerouted ? `<div class="sub">after rerouting: ${escapeHtml(row.severity_rerouted)} · lost ${pct(row.lost_share_rerouted, 0, lines)}</div>` : "";
+    html = `<b>${escapeHtml(h.country.name)}</b>${row ? `<div class="sub">${escapeHtml(row.severity)} · lost ${pct(row.lost_share, 0, lines)} · cables ${row.cables_before}→${row.cables_after}</div>${later}` : ""}`;
   }
   tip.innerHTML = html;
   tip.hidden = false;

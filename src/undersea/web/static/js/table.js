@@ -97,16 +97,20 @@ export function fmt(v, digits) {
 // fewest further decimals that show it is neither (0.3%, 0.04%, 99.6%), down to 0.0001%
 // ("<0.0001%", ">99.9999%" beyond); within 1e-12 of zero or the whole (floating-point
 // rounding) it is "0%" or "100%". toFixed rounds halves away from zero, as share_text does.
-export function pct(v, digits = 0) {
+// `marks`: severity lines a share just under one must not read as (59.9%, not 60%).
+export function pct(v, digits = 0, marks = []) {
   if (v == null || Number.isNaN(v)) return "–";
   const sign = v < 0 ? "-" : "";
   const m = Math.abs(100 * v);
   if (m < 1e-10) return "0%"; // not "-0%"
   if (Math.abs(m - 100) < 1e-10) return `${sign}100%`;
+  const lines = marks.map((x) => Number((100 * x).toFixed(9))).filter((x) => m < x); // only a line above
+  let text = "";
   for (let d = digits; d <= Math.max(digits, 4); d++) {
-    const text = m.toFixed(d);
-    if (Number(text) !== 0 && Number(text) !== 100) return `${sign}${text}%`;
+    text = m.toFixed(d);
+    if (Number(text) !== 0 && Number(text) !== 100 && lines.every((x) => Number(text) < x)) return `${sign}${text}%`;
   }
+  if (lines.length && Number(text) !== 0 && Number(text) !== 100) return `&lt;${sign}${Math.min(...lines)}%`;
   const less = (m < 50 || m > 100) === v > 0; // the bound is nearer zero than v
   const bound = m < 50 ? "0.0001" : m < 100 ? "99.9999" : "100.0001";
   return `${less ? "&lt;" : "&gt;"}${sign}${bound}%`;
