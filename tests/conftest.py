@@ -161,10 +161,10 @@ COAST_METROS = [
 ]
 
 
-def coast_network(borders, *, metros=COAST_METROS, settings=None, snapshot=None):
+def coast_network(borders, *, metros=COAST_METROS, settings=None, snapshot=None, backhaul=None):
     """The coast's ``trunk`` and ``spur`` cables (or ``snapshot``'s) with hand-made metros,
-    backhaul and the given border links ``(metro a, metro b, km)``: impact tests control
-    every land link."""
+    backhaul (10 km, or ``backhaul``'s km by landing id) and the given border links
+    ``(metro a, metro b, km)``: impact tests control every land link."""
     import pandas as pd
 
     from undersea.network.core import Network
@@ -191,7 +191,10 @@ def coast_network(borders, *, metros=COAST_METROS, settings=None, snapshot=None)
         columns=["landing_point_id", "metro_id"],
     )
     links = pd.DataFrame(
-        [(lp, metro_node(m), 10.0, "backhaul") for lp, m in lm.itertuples(index=False)]
+        [
+            (lp, metro_node(m), (backhaul or {}).get(lp, 10.0), "backhaul")
+            for lp, m in lm.itertuples(index=False)
+        ]
         + [(metro_node(a), metro_node(b), km, "border") for a, b, km in borders],
         columns=["u", "v", "length_km", "kind"],
     )

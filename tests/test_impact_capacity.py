@@ -219,6 +219,79 @@ def test_traffic_that_left_does_not_come_back() -> None:
     assert df.loc["SN", "severity"] == "severe"
 
 
+def _far_landing(*, backhaul_km: float | None) -> Network:
+    """Ghana's one metro, Kumasi, 400 km of border link from Lagos and, with
+    ``backhaul_km``, that far from its own landing ``c`` (without it, ``c`` has no
+    domestic link at all). Cable x joins ``c`` to Dakar (2,140 km), cable z Lagos to Dakar
+    (2,450 km)."""
+    from .conftest import make_snapshot
+
+    snap = make_snapshot(
+        cables=[("x", 2010, None), ("z", 2010, None)],
+        landings={"a": (-17.4, 14.7, "SN"), "c": (-0.2, 5.5, "GH"), "n": (3.4, 6.4, "NG")},
+        lines={"x": [[(-17.4, 14.7), (-0.2, 5.5)]], "z": [[(-17.4, 14.7), (3.4, 6.4)]]},
+        cable_landings={"x": ["a", "c"], "z": ["a", "n"]},
+    )
+    metros = [
+        ("dakar-sn", "Dakar", "SN", "SEN", -17.4, 14.7, ["a"]),
+        ("kumasi-gh", "Kumasi", "GH", "GHA", -1.6, 6.7, ["c"] if backhaul_km else []),
+        ("lagos-ng", "Lagos", "NG", "NGA", 3.4, 6.4, ["n"]),
+    ]
+    return coast_network(
+        [("kumasi-gh", "lagos-ng", 400.0)],
+        metros=metros,
+        snapshot=snap,
+        backhaul={"c": backhaul_km or 10.0},
+    )
+
+
+def test_a_landing_far_from_the_metros_pays_the_domestic_leg() -> None:
+    """Rule C4 measures a route from the country's metros. Ghana's Dakar-bound traffic
+    could ride cable x from its landing ``c`` (2,150 km on to Dakar) or cross the border
+    at Kumasi to Lagos and ride z (2,870 km). From the landing, x is shortest and the
+    border route (1.34 times as long) is outside the slack (0.25): measured from Kumasi,
+    where Ghana's traffic starts, x costs the 2,000 km to ``c`` as well (4,150 km, 1.44
+    times the border route), so the Dakar-bound traffic crosses the border, and cutting x
+    loses nothing at once (it lost Dakar's 1,000 of the 1,100 abroad)."""
+    net = _far_landing(backhaul_km=2000.0)
+    demand = {"SEN": 1000.0, "GHA": 100.0, "NGA": 100.0}
+    capacity = {"x": 10.0, "z": 10.0}
+    fm = capacity_model(net, demand=demand, capacity=capacity)
+    gh = list(fm.unit_country).index(_country_index(net, "GHA"))
+    assert fm.border_gbps[gh] == pytest.approx(100.0)
+    assert fm.sub_gbps[gh] == pytest.approx(0.0)
+    cut = net.without(cables=["x"])
+    df = country_impact(net, cut, demand=demand, capacity=capacity).set_index("iso2")
+    assert df.loc["GH", "lost_share"] == pytest.approx(0.0)
+
+
+def test_a_landing_with_no_domestic_link_pays_the_great_circle() -> None:
+    """Rule C4's domestic leg to a landing no metro reaches over the country's own network
+    (an island's): the great circle from each metro times ``land_route_factor``, as a land
+    link drawn between them would be, not nothing (the far landing would be free again)."""
+    from undersea.analysis._flow_inputs import _hops, _inputs
+    from undersea.analysis.impact import _country_units
+    from undersea.geo.sphere import great_circle_km
+
+    net = _far_landing(backhaul_km=None)
+    countries, country = _country_units(net)
+    inp = _inputs(net, countries, country, country, countries, "country", None, None)
+    h = _hops(net, country, country, inp.lit_gbps, inp.land, inp.origin)
+    gh = _country_index(net, "GHA")
+    on_x = (h.unit == gh) & (h.cable >= 0)
+    assert on_x.sum() == 1
+    far = net.settings.land_route_factor * great_circle_km(-1.6, 6.7, -0.2, 5.5)
+    assert h.lead_km[on_x][0] == pytest.approx(float(far))
+    # the border starts at Kumasi itself: no leg
+    assert h.lead_km[(h.unit == gh) & (h.cable < 0)].tolist() == [0.0]
+
+
+def _country_index(net: Network, iso3: str) -> int:
+    from undersea.analysis.impact import _country_units
+
+    return int(_country_units(net)[0]["iso3"].tolist().index(iso3))
+
+
 def test_water_fill() -> None:
     assert water_fill(np.array([10.0, 100.0, 1000.0]), 250.0).tolist() == [10.0, 100.0, 140.0]
     assert water_fill(np.array([10.0, 20.0]), 100.0).tolist() == [10.0, 20.0]

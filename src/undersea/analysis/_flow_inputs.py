@@ -22,6 +22,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from undersea._errors import InvalidArgumentError
 from undersea.analysis._maxflow import _UNIT
+from undersea.geo.sphere import great_circle_km
 from undersea.network.capacity import cable_rows, lit_capacity_tbps, repeated_row
 from undersea.network.core import Network
 from undersea.network.demand import country_demand, metro_attraction, metro_demand, network_year
@@ -142,6 +143,7 @@ class _Hops:
     start: NDArray[np.int64]  # (H,) the unit's node where the hop begins
     node: NDArray[np.int64]  # (H,) where the hop leaves the unit (exit landing, border end)
     pre_km: NDArray[np.float64]  # (H,) km to get there (along the cable, the land link)
+    lead_km: NDArray[np.float64]  # (H,) the domestic leg: km from the unit's metros to start
     cap: NDArray[np.float64]  # (H,) Gbit/s: the cable's lit capacity, the link's capacity
     cable: NDArray[np.int64]  # (H,) cable index (-1: border link)
     nbr: NDArray[np.int64]  # (H,) country of ``node``
@@ -213,13 +215,87 @@ def _cable_hops(
     return hops, paths
 
 
+def _domestic_graph(net: Network, country: NDArray[np.int32]) -> csr_matrix:
+    """Fibre-length graph (km) of every country's own network (rule C4's domestic leg):
+    the view's working land links with both ends in one country (national links and
+    backhaul) and the segments of its working cables that land in one country only; no
+    border, no cable abroad."""
+    ok = net.edge_active & ~net.failed_nodes[net.edge_u] & ~net.failed_nodes[net.edge_v]
+    s_n = len(net.seg_u)
+    cu, cv = country[net.edge_u[s_n:]], country[net.edge_v[s_n:]]
+    ok[s_n:] &= (cu == cv) & (cu >= 0)
+    # a cable whose landings are all in one country: its branching units have no country
+    k = net.seg_cable.astype(np.int64)
+    n_k = len(net.all_cables)
+    ends = np.concatenate((country[net.seg_u], country[net.seg_v]))
+    on = ends >= 0
+    cab = np.concatenate((k, k))[on]
+    lo = np.full(n_k, np.iinfo(np.int64).max)
+    hi = np.full(n_k, -1)
+    np.minimum.at(lo, cab, ends[on])
+    np.maximum.at(hi, cab, ends[on])
+    ok[:s_n] &= (lo == hi)[k]
+    rows, cols, *w = both_ways(net.edge_u[ok], net.edge_v[ok], net.edge_length_km[ok])
+    return lightest_csr(rows, cols, w[0], len(net.nodes))
+
+
+def _lead_km(
+    net: Network,
+    country: NDArray[np.int32],
+    unit: NDArray[np.int64],
+    start: NDArray[np.int64],
+    origin: tuple[NDArray[np.int64], NDArray[np.float64]],
+    unit_of_node: NDArray[np.int32],
+) -> NDArray[np.float64]:
+    """(H,) the domestic leg of each hop (rule C4): the demand-weighted mean, over its
+    unit's metros (``origin``: metro nodes and their demand), of the fibre km from the
+    metro to the hop's ``start`` over the country's own network (:func:`_domestic_graph`).
+    A metro the start cannot be reached from domestically (an island landing with no
+    domestic link) counts the great circle times ``land_route_factor``, as a land link
+    drawn between the two would: traffic still has to get there, and 0 would make the far
+    landing free again. A unit without metros has no leg (0): its origin is unknown."""
+    lead = np.zeros(len(unit))
+    m_node, m_gbps = origin
+    m_unit = unit_of_node[m_node].astype(np.int64)
+    keep = m_unit >= 0
+    m_node, m_gbps, m_unit = m_node[keep], m_gbps[keep], m_unit[keep]
+    if not len(unit) or not len(m_node):
+        return lead
+    n_u = int(max(unit.max(), m_unit.max())) + 1
+    # a unit whose metros have no demand at all: each metro counts the same
+    total = np.bincount(m_unit, weights=m_gbps, minlength=n_u)
+    w = np.where(total[m_unit] > 0, m_gbps, 1.0)
+    w = w / np.bincount(m_unit, weights=w, minlength=n_u)[m_unit]
+    order = np.argsort(m_unit, kind="stable")
+    m_node, w, m_unit = m_node[order], w[order], m_unit[order]
+    count = np.bincount(m_unit, minlength=n_u)
+    first = np.cumsum(count) - count
+    # every (hop, metro of its unit) pair
+    per = count[unit]
+    hop = np.repeat(np.arange(len(unit)), per)
+    k = np.repeat(first[unit] - (np.cumsum(per) - per), per) + np.arange(int(per.sum()))
+    starts, at = np.unique(start, return_inverse=True)
+    dist = np.asarray(dijkstra(_domestic_graph(net, country), directed=True, indices=starts))
+    km = dist[at[hop], m_node[k]]
+    lon = net.nodes["lon"].to_numpy(dtype=float)
+    lat = net.nodes["lat"].to_numpy(dtype=float)
+    far = ~np.isfinite(km)
+    km[far] = net.settings.land_route_factor * great_circle_km(
+        lon[m_node[k][far]], lat[m_node[k][far]], lon[start[hop][far]], lat[start[hop][far]]
+    )
+    return np.asarray(np.bincount(hop, weights=w[k] * km, minlength=len(unit)))
+
+
 def _hops(
     net: Network,
     unit_of_node: NDArray[np.int32],
     country: NDArray[np.int32],
     lit_gbps: NDArray[np.float64],
     land: _Land,
+    origin: tuple[NDArray[np.int64], NDArray[np.float64]],
 ) -> _Hops:
+    """Every first hop abroad of every unit (rule C4), with its domestic leg from the
+    unit's metros (``origin``: metro nodes and their demand, :func:`_origins`)."""
     rows, paths = _cable_hops(net, unit_of_node, country)
     caps = [float(lit_gbps[cab]) for *_, cab in rows]
     links = [np.full(len(rows), -1, dtype=np.int64)]
@@ -233,11 +309,13 @@ def _hops(
         links.append(lrow[m])
     arr = np.asarray(rows, dtype=float).reshape(-1, 5)
     node = arr[:, 2].astype(np.int64)
+    unit, start = arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64)
     return _Hops(
-        unit=arr[:, 0].astype(np.int64),
-        start=arr[:, 1].astype(np.int64),
+        unit=unit,
+        start=start,
         node=node,
         pre_km=arr[:, 3],
+        lead_km=_lead_km(net, country, unit, start, origin, unit_of_node),
         cap=np.asarray(caps, dtype=float),
         cable=arr[:, 4].astype(np.int64),
         nbr=country[node].astype(np.int64),
@@ -260,7 +338,8 @@ def _provision(
     A unit's demand goes to the destinations abroad by their attraction. A *system* is a
     cable, or the land border with one neighbouring country; each system offers its best
     hop to a destination. The destination's traffic is spread over the systems whose
-    route (hop km + fibre km on) is within ``slack`` of the shortest: equal shares of the
+    route (the domestic leg from the unit's metros to the hop's start + hop km + fibre km
+    on) is within ``slack`` of the shortest: equal shares of the
     unit's demand, none more than the system's capacity (max-min fair,
     :func:`~undersea.analysis.flows.water_fill`), or in proportion to capacity when they
     cannot carry it all; the destination gets its attraction's part of that split.
@@ -287,7 +366,8 @@ def _provision(
         off = stub[idx][None, :] & (dest.country[abroad][:, None] != hops.nbr[idx][None, :])
         own = node_country == unit_country[u]
         for onward, pred in (("dist_km", "pred"), ("dist_any_km", "pred_any")):  # C4's fallback
-            cost = getattr(dest, onward)[abroad][:, hops.node[idx]] + hops.pre_km[idx][None, :]
+            lead = hops.pre_km[idx] + hops.lead_km[idx]
+            cost = getattr(dest, onward)[abroad][:, hops.node[idx]] + lead[None, :]
             cost[off] = np.inf
             # traffic that has left the country does not come back through it
             cost[_passes(getattr(dest, pred), abroad, hops.node[idx], own)] = np.inf
@@ -392,12 +472,13 @@ def _riders(
     lit_gbps: NDArray[np.float64],
     dest: Destinations,
     land: _Land,
+    origin: tuple[NDArray[np.int64], NDArray[np.float64]],
 ) -> _Riders:
     """The provisioned first hops of every unit, merged per (unit, hop path, exit): a
     cable hop's path is its segments, a border hop's its land link (column S + its row
     in the network's land links), so a failed land link loses what rides it (rule C6)."""
     s = len(net.seg_u)
-    h = _hops(net, unit_of_node, country, lit_gbps, land)
+    h = _hops(net, unit_of_node, country, lit_gbps, land, origin)
     hop, d, gbps = _provision(
         h, country, unit_country, demand, dest, net.settings.impact_route_slack
     )
@@ -541,6 +622,7 @@ class _Inputs:
     lit_gbps: NDArray[np.float64]  # (cables,)
     dest: Destinations
     land: tuple[Any, ...]  # (u, v, capacity Gbit/s, border, km) of the land links
+    origin: tuple[NDArray[np.int64], NDArray[np.float64]]  # metro nodes, their demand (C4)
     s_act: NDArray[np.int64]  # segments that are edges
     eu: NDArray[np.int64]
     ev: NDArray[np.int64]
@@ -555,6 +637,18 @@ class _Inputs:
     def link_index(self) -> NDArray[np.int64]:
         """Each edge's row in the network's land links (-1: a segment)."""
         return np.concatenate((np.full(len(self.s_act), -1), self.land[5])).astype(np.int64)
+
+
+def _origins(
+    net: Network, table: Mapping[str, float] | None
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Where a unit's traffic starts (rule C4's domestic leg): the network's metro nodes
+    and their demand (Gbit/s, rule D5); none for a network without metros."""
+    md = metro_demand(net, table=table)
+    node = pd.Index(net.nodes["node_id"]).get_indexer(metro_nodes(md["metro_id"]))
+    ok = node >= 0
+    gbps = md["demand_gbps"].to_numpy(dtype=float)[ok]
+    return node[ok].astype(np.int64), np.nan_to_num(gbps)
 
 
 def _inputs(
@@ -588,6 +682,7 @@ def _inputs(
     lit = lit_capacity_tbps(net.all_cables, network_year(net), net.settings, cable_rows)
     lit_gbps = lit * 1000.0
     dest = destinations(net, country, demand_table)
+    origin = _origins(net, demand_table)
     land = _land_capacity(net, country, cdem, cd["income"].to_numpy(dtype=float), border_rows)
     s_act = np.flatnonzero(net.active & ~net.failed_nodes[net.seg_u] & ~net.failed_nodes[net.seg_v])
     eu = np.concatenate((net.seg_u[s_act], land[0])).astype(np.int64)
@@ -597,6 +692,6 @@ def _inputs(
     # a demand (ceil of demand x unit) still carries it, split over parallel links or not
     ecap = np.maximum(np.ceil(np.round(ecap * _UNIT, 6)), 1).astype(np.int64)
     return _Inputs(
-        cdem, udem, np.asarray(usrc, dtype=object), ucountry, lit_gbps, dest, land, s_act, eu,
-        ev, ecap,
+        cdem, udem, np.asarray(usrc, dtype=object), ucountry, lit_gbps, dest, land, origin,
+        s_act, eu, ev, ecap,
     )  # fmt: skip

@@ -31,18 +31,26 @@ C4. **Provisioned paths.** A unit's *first hops* abroad are the cables it lands 
     towards each of their landings in another country (the hop's path is the cable's own
     segments between the two), and its border links. A *system* is a cable, or the land
     border with one neighbour. Traffic to a destination rides, in each system, the hop
-    whose route (hop km plus the shortest fibre km on from the hop's far end, over cables
-    and national land links: a first hop's traffic does not cross a third country's
-    border overland) is shortest, and only the systems within ``impact_route_slack`` of
-    the best route:
-    carriers spread traffic over the systems that serve a destination about equally well
-    and do not take a detour half again as long (Germany does not send Amsterdam's
-    traffic through Finland; India's traffic to Europe rides SeaMeWe-4 past Egypt). An
-    exit whose route on rides the same cable ties with the farther exit; the farther one
-    is taken, so the path holds the segments the traffic really rides. A unit none of
-    whose hops has a route on to any destination (its neighbours are all landlocked,
-    have no cable and hold no destination: Uzbekistan and Tajikistan in 2024) takes
-    routes on that cross further borders, rather than no traffic at all. A hop into a
+    whose route is shortest, and only the systems within ``impact_route_slack`` of the
+    best route. The route is measured from where the unit's traffic starts, its metros:
+    the domestic leg (the demand-weighted mean, over a country's metros (rule D5), of the
+    fibre km from each to the hop's start over the country's own land links, backhaul
+    and cables landing in it alone; a metro unit's from the metro itself; a metro that
+    cannot reach the start domestically counts the great circle times
+    ``land_route_factor``, as a land link drawn between them would be; a unit without
+    metros has none), plus the hop km, plus the shortest fibre km on from the hop's far
+    end over cables and national land links (a first hop's traffic does not cross a
+    third country's border overland). A cable landing far from the country's metros pays
+    for the way there (until 2026-12-07 the route was measured from the hop's start, and
+    a long coast sent a country's traffic to sea). Carriers spread traffic over the
+    systems that serve a destination about equally well and do not take a detour half
+    again as long (Germany does not send Amsterdam's traffic through Finland; India's
+    traffic to Europe rides SeaMeWe-4 past Egypt). An exit whose route on rides the same
+    cable ties with the farther exit; the farther one is taken, so the path holds the
+    segments the traffic really rides. A unit none of whose hops has a route on to any
+    destination (its neighbours are all landlocked, have no cable and hold no
+    destination: Uzbekistan and Tajikistan in 2024) takes routes on that cross further
+    borders, rather than no traffic at all. A hop into a
     *stub*, a country whose own hops all lead back to the sender's country (Tonga, whose
     one cable lands in Fiji, for Fiji), carries only the traffic bound for that country:
     a route on from there comes back through the sender. More generally, traffic that
@@ -304,7 +312,7 @@ def first_hops(
     first. ``targets``: (nodes, weights) to send it to instead of rule C3's destinations."""
     inp = _inputs(net, countries, country, country, countries, "country", demand, capacity)
     dest = inp.dest if targets is None else destinations_at(net, country, *targets)
-    h = _hops(net, country, country, inp.lit_gbps, inp.land)
+    h = _hops(net, country, country, inp.lit_gbps, inp.land, inp.origin)
     slack = net.settings.impact_route_slack
     hop, d, gbps = _provision(h, country, np.arange(len(countries)), inp.cdem, dest, slack, unit)
     out = []
@@ -347,10 +355,10 @@ def _compile(
     cdem, udem, usrc, ucountry = inp.cdem, inp.udem, inp.usrc, inp.ucountry
     lit_gbps, dest, land = inp.lit_gbps, inp.dest, inp.land
     lu, lv = land[0], land[1]
-    cr = _riders(net, country, np.arange(n_c), country, cdem, lit_gbps, dest, land)
+    cr = _riders(net, country, np.arange(n_c), country, cdem, lit_gbps, dest, land, inp.origin)
     ur = cr
     if by != "country":
-        ur = _riders(net, node_unit, ucountry, country, udem, lit_gbps, dest, land)
+        ur = _riders(net, node_unit, ucountry, country, udem, lit_gbps, dest, land, inp.origin)
     u_sub = np.bincount(ur.unit[ur.by_cable], weights=ur.weight[ur.by_cable], minlength=n_u)
     border_gbps = np.bincount(ur.unit[~ur.by_cable], weights=ur.weight[~ur.by_cable], minlength=n_u)
     # rerouted graph: nodes N, source N, sink N+1
