@@ -666,6 +666,12 @@ def test_a_missing_candidates_or_route_file_is_not_found(tmp_path, reader, what)
         ("landings,length_km\nsn;hub,far\n", "length_km", "not a valid length_km: 'far'"),
         ("landings,rfs_year\nsn;hub,1800\n", "rfs_year", "rfs_year must be a year from 1986"),
         ("landings,capacity_tbps\nsn;hub,-5\n", "capacity_tbps", "capacity_tbps must be a fin"),
+        # a length is checked whatever the kind, and only a land link takes one (a cable's
+        # is its route's: it was ignored, -100 and all)
+        ("kind,landings,length_km\nland_link,sn;hub,nan\n", "length_km", "must be a finite"),
+        ("landings,length_km\nsn;hub,-100\n", "length_km", "length_km must be a finite"),
+        ("landings,length_km\nsn;hub,900\n", "length_km", "a cable's length is its route's"),
+        ("kind,landings,cable,length_km\nbranch,sn,trunk,9\n", "length_km", "a branch's length"),
     ],
 )
 def test_a_malformed_candidate_names_the_file_record_and_field(tmp_path, text, field, problem):
@@ -675,6 +681,26 @@ def test_a_malformed_candidate_names_the_file_record_and_field(tmp_path, text, f
         read_candidates(path)
     assert (err.value.file, err.value.record, err.value.field) == (str(path), "candidate 1", field)
     assert problem in str(err.value)
+
+
+def test_a_candidate_files_bad_landing_or_name_says_which_record(tmp_path, coast):
+    """A new landing out of range says so (not "needs name, lon, lat and iso2", which it
+    has), and a name the network does not know is reported with the file and record."""
+    path = tmp_path / "c.json"
+    far = {"name": "X", "lon": 500, "lat": 10, "iso2": "SL"}
+    path.write_text(json.dumps([{"id": "A", "landings": ["sn", far]}]))
+    with pytest.raises(MalformedSourceError, match="lon/lat out of range") as err:
+        read_candidates(path)
+    assert (err.value.file, err.value.record) == (str(path), "candidate 1")
+    path = tmp_path / "c.csv"
+    path.write_text("id,kind,landings,cable\nA,cable,sn;hub,\nB,branch,nowhere-land,trunk\n")
+    good, bad = read_candidates(path)
+    good.apply(coast)
+    with pytest.raises(MalformedSourceError, match="unknown landing point 'nowhere-land'") as err:
+        bad.apply(coast)
+    assert (err.value.file, err.value.record) == (str(path), "candidate 2")
+    with pytest.raises(UnknownNameError):  # a candidate made in code: the plain error
+        Candidate("B", kind="branch", landings=("nowhere-land",), cable="trunk").apply(coast)
 
 
 @pytest.mark.parametrize(

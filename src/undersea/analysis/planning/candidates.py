@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,8 @@ class Candidate:
     named as by :func:`~undersea.analysis.routes.routing.resolve_land_links`). ``id`` names
     the candidate (and a new cable). A new cable without ``rfs_year`` enters service in
     :func:`build_year` (the view's year, else the snapshot's), so its capacity proxy is that
-    of a system built now.
+    of a system built now. ``source``: the file and record a user's candidate was read
+    from (:func:`read_candidates`), which an unknown name in it is reported with.
     """
 
     id: str
@@ -88,6 +89,7 @@ class Candidate:
     capacity_tbps: float | None = None
     length_km: float | None = None
     note: str = ""
+    source: tuple[str, str] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not str(self.id).strip():
@@ -130,7 +132,17 @@ class Candidate:
             raise InvalidArgumentError(f"candidate {self.id!r}: {exc}") from None
 
     def apply(self, net: Network) -> Network:
-        """The network with this build (a new copy; ``net`` is unchanged)."""
+        """The network with this build (a new copy; ``net`` is unchanged). A name the
+        network does not know, in a candidate read from a file, is reported with the file
+        and the record (:class:`~undersea.MalformedSourceError`)."""
+        try:
+            return self._apply(net)
+        except UnknownNameError as exc:
+            if self.source is None:
+                raise
+            raise MalformedSourceError(self.source[0], str(exc), record=self.source[1]) from None
+
+    def _apply(self, net: Network) -> Network:
         if self.kind == "cable":
             return with_cable(
                 net,
@@ -182,6 +194,8 @@ def _landing(x: Any) -> str | NewLanding:
     if isinstance(x, Mapping):
         try:
             return NewLanding(str(x["name"]), float(x["lon"]), float(x["lat"]), str(x["iso2"]))
+        except InvalidArgumentError:  # a position or code out of range: its own reason
+            raise
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidArgumentError(
                 f"a new landing needs name, lon, lat and iso2, got {dict(x)!r}"
@@ -584,17 +598,22 @@ def _record_candidate(path: str, i: int, rec: Mapping[str, Any]) -> Candidate:
     numbers = (
         value("rfs_year", lambda r: check_rfs_year(int(r))),
         value("capacity_tbps", lambda r: check_capacity_tbps(float(r))),
-        value("length_km", float),
+        value("length_km", lambda r: check_length_km(float(r))),
     )
+    kind = str(rec.get("kind", "cable"))
+    if numbers[2] is not None and kind != "land_link":
+        problem = f"length_km is a land link's; a {kind}'s length is its route's"
+        raise MalformedSourceError(path, problem, record=record, field="length_km")
     try:
         return Candidate(
             cid,
-            str(rec.get("kind", "cable")),
+            kind,
             tuple(lands),
             rec.get("cable"),
             route or None,
             *numbers,
             str(rec.get("note", "")),
+            source=(path, record),
         )
     except (TypeError, ValueError, KeyError) as exc:
         raise MalformedSourceError(path, str(exc), record=record) from None
