@@ -103,8 +103,30 @@ def test_route_table_and_csv(capsys) -> None:
 def test_land_only_route_has_no_cable_to_avoid(capsys) -> None:
     code, out, _ = run(capsys, "route", "Accra", "Lome", "--sample", "-k", "2")
     assert code == 0
-    assert "no further route: the route above rides no cable" in " ".join(out.split())
+    said = " ".join(out.split())
+    assert "no further route: the route above rides no cable and no border link" in said
     assert "avoids the cables" not in out
+
+
+@pytest.mark.realdata
+def test_real_alternatives_go_on_after_a_land_only_route(capsys, shared_data) -> None:
+    """Yemen's second route to Jeddah is the road (no cable to avoid): the next ones avoid
+    its border crossing and ride Yemen's other cables, instead of stopping there (the
+    country report counted two routes for four cables)."""
+    argv = ["route", "Yemen", "Jeddah", "-k", "3", "-f", "json", "--data-dir", str(shared_data)]
+    code, out, err = run(capsys, *argv, "--snapshot", "2024-03")
+    assert code == 0, err
+    routes = json.loads(out)
+    assert len(routes) == 4
+    land = next(k for k, r in enumerate(routes) if not r["cables"])
+    assert land < 3
+    crossed = [h for h in routes[land]["hops"] if h["link"] == "border"]
+    assert crossed
+    after = routes[land + 1]
+    assert after["cables"]  # a cable none of the earlier routes rode
+    assert not set(after["cables"]) & {c for r in routes[:land] for c in r["cables"]}
+    ends = {crossed[0]["from"], crossed[0]["to"]}
+    assert any(all(e in x for e in ends) for x in after["avoided_land_links"])
 
 
 def test_route_says_one_hop(capsys) -> None:

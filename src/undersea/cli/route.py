@@ -177,11 +177,18 @@ def _print_itinerary(routes: Sequence[Route], asked: int) -> None:
         console.print()
     if len(routes) <= asked:
         which = "the route" if len(routes) == 1 else "the last route"
+        last = routes[-1]
+        within = not last.cables and all(h.link != "border" for h in last.hops)
         console.print(
-            f"no further route avoids the cables of the {len(routes)} route(s) above"
-            if routes[-1].cables
-            else f"no further route: {which} above rides no cable, so an alternative would "
-            "be the same route",
+            f"no further route: {which} above rides no cable and no border link, so an "
+            "alternative would be the same route"
+            if within
+            else f"no further route avoids the cables of the {len(routes)} route(s) above"
+            + (
+                ""
+                if all(r.cables for r in routes)
+                else " and the border crossings of the land-only ones"
+            ),
             markup=False,
         )
 

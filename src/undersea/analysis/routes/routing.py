@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
@@ -505,10 +506,12 @@ def shortest_routes(
     """The shortest-delay route and up to ``alternatives`` routes avoiding earlier cables.
 
     Places are resolved by :func:`~undersea.analysis.routes.places.resolve_place`. Route ``k``
-    avoids every cable ridden by routes ``0..k-1``; the list stops early when no such
-    route exists. ``without`` fails cables first (names, ids or short names, see
-    :func:`resolve_cables`), as ``net.without(cables=...)`` does; every route lists them
-    in its ``avoided_cables``. ``without_land`` fails land links by their two ends
+    avoids every cable ridden by routes ``0..k-1``, and the border crossings of a
+    land-only one among them (Yemen's road to Jeddah, then its cables: a land route
+    crosses no cable to avoid); the list stops early when no such route exists, or after
+    a land-only route within one country. ``without`` fails cables first (names, ids or
+    short names, see :func:`resolve_cables`), as ``net.without(cables=...)`` does; every
+    route lists them in its ``avoided_cables``. ``without_land`` fails land links by their two ends
     (``"Krasnoyarsk,Dikson"`` or a pair, see :func:`resolve_land_links`), as
     ``net.without(land_links=...)`` does; every route lists them in its
     ``avoided_land_links``. ``latency`` picks the model the routes are found and timed
@@ -542,7 +545,7 @@ def shortest_routes(
         resolve_place(net, origin, settings=s, strict=strict),
         resolve_place(net, destination, settings=s, strict=strict),
     )
-    base = _mask(net, None)
+    base = _mask(net, None).copy()  # writable: a land-only route's borders come off it
     avoided = pd.Index(net.all_cables["id"]).isin(cut)  # told to avoid, then earlier routes'
     routes: list[Route] = []
     for rank in range(int(alternatives) + 1):
@@ -556,10 +559,23 @@ def shortest_routes(
             break
         routes.append(replace(route, avoided_land_links=land_off, avoided_not_in_service=idle))
         used = pd.Index(net.all_cables["id"]).get_indexer(list(route.cable_ids))
-        if not len(used):  # a land-only route: every alternative would be the same
-            break
+        if not len(used):  # a land-only route: the next ones avoid its border crossings
+            crossed = _border_edges(net, route.edges)
+            if not len(crossed):  # within one country: every alternative would be the same
+                break
+            base[crossed] = False
+            ids = net.nodes["node_id"].to_numpy(dtype=object)
+            pairs = zip(ids[net.edge_u[crossed]], ids[net.edge_v[crossed]], strict=True)
+            land_off = (*land_off, *_link_labels(net, [(str(a), str(b)) for a, b in pairs]))
         avoided[used] = True
     return routes
+
+
+def _border_edges(net: Network, edges: Sequence[int]) -> NDArray[np.int64]:
+    """The network edges among ``edges`` that are land links between two countries."""
+    e = np.asarray([x for x in edges if len(net.seg_u) <= x < net.n_edges], dtype=np.int64)
+    iso = net.nodes["iso2"].astype(str).to_numpy()
+    return e[iso[net.edge_u[e]] != iso[net.edge_v[e]]]
 
 
 def _not_in_service(net: Network, cable_ids: Sequence[str]) -> tuple[str, ...]:
