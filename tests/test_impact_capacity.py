@@ -62,8 +62,11 @@ def test_one_cable_and_a_thin_border_is_severe() -> None:
     assert ci["lost_share"] == pytest.approx(90 * 1000 / 1200 / 100)
     assert ci["severity"] == "severe"
     assert not ci["isolated"]
-    # Ghana and Nigeria's Dakar-bound traffic rides the trunk through the cut too
-    assert df.loc["GH", "lost_share"] == pytest.approx(1000 / 1200)
+    # Ghana's Dakar-bound traffic rides the trunk to Abidjan, whose border leads on to
+    # Dakar (1,500 km, shorter than the trunk: without GDP figures every country is at
+    # full income, so the route on may cross that further border, C4); handed on there,
+    # it loses Côte d'Ivoire's lost share, 0.75 (C6)
+    assert df.loc["GH", "lost_share"] == pytest.approx(1000 / 1200 * 0.75)
     # after rerouting (C7), each destination takes at most its part of the demand: Dakar
     # 83.3 Gbit/s, reached only over the 10 of the border; Accra and Lagos 8.3 each,
     # still reached over the trunk
@@ -284,6 +287,69 @@ def test_a_landing_with_no_domestic_link_pays_the_great_circle() -> None:
     assert h.lead_km[on_x][0] == pytest.approx(float(far))
     # the border starts at Kumasi itself: no leg
     assert h.lead_km[(h.unit == gh) & (h.cable < 0)].tolist() == [0.0]
+
+
+@pytest.mark.parametrize(
+    ("codes", "overland"),
+    [
+        ((("HR", "HRV"), ("SI", "SVN"), ("AT", "AUT"), ("DE", "DEU")), True),
+        ((("KE", "KEN"), ("UG", "UGA"), ("SS", "SSD"), ("EG", "EGY")), False),
+    ],
+)
+def test_a_route_on_crosses_further_borders_between_full_income_countries(
+    codes: tuple[tuple[str, str], ...], overland: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rule C4's route on from a first hop's far end may cross a further border where
+    both countries are at the world's income per head or above (C2: their carriers buy
+    cross-border fibre for all their traffic), as continental traffic does (Zagreb,
+    Ljubljana, Vienna, Frankfurt). A sender's one metro borders a first neighbour only
+    (120 km), that one a second (280 km), the second the destination's country (600 km);
+    the sender's one cable, ``sea``, runs round Iberia from its landing ``r`` to the
+    destination country's ``h`` (about 6,500 km). Between Croatia, Slovenia, Austria and
+    Germany the destination's traffic crosses the borders (1,000 km): all of Croatia's
+    traffic leaves overland and cutting the cable loses none of it at once (when the
+    route on crossed no further border, the Frankfurt-bound traffic, 1,000 of the 1,010
+    of attraction reached, rode the cable, and the cut lost 99 % of it). Between Kenya,
+    Uganda, South Sudan and Egypt, whose thin cross-border fibre (C2) does not carry a
+    continent's traffic, it rides the cable, and the cut loses it. (The test data have no
+    GDP figures: the poorer four are given a third of the world's income per head.)"""
+    from undersea.analysis import _flow_inputs
+
+    from .conftest import make_snapshot
+
+    if not overland:
+        real = _flow_inputs.country_demand
+        monkeypatch.setattr(
+            _flow_inputs,
+            "country_demand",
+            lambda *a, **k: real(*a, **k).assign(income=1.0 / 3.0),
+        )
+
+    (i0, c0), (i1, c1), (i2, c2), (i3, c3) = codes
+    path = [(14.4, 45.3), (18.5, 40.0), (11.0, 37.5), (-5.6, 36.0), (-9.8, 38.5),
+            (-9.5, 43.5), (-5.0, 48.5), (2.0, 51.0), (8.0, 54.0), (10.0, 53.5)]  # fmt: skip
+    snap = make_snapshot(
+        cables=[("sea", 2010, None)],
+        landings={"r": (14.4, 45.3, i0), "h": (10.0, 53.5, i3)},
+        lines={"sea": [path]},
+        cable_landings={"sea": ["r", "h"]},
+    )
+    metros = [
+        ("m0", "Zero", i0, c0, 15.98, 45.81, ["r"]),
+        ("m1", "One", i1, c1, 14.51, 46.06, []),
+        ("m2", "Two", i2, c2, 16.37, 48.21, []),
+        ("m3", "Three", i3, c3, 8.68, 50.11, ["h"]),
+    ]
+    borders = [("m0", "m1", 120.0), ("m1", "m2", 280.0), ("m2", "m3", 600.0)]
+    net = coast_network(borders, metros=metros, snapshot=snap, backhaul={"r": 150.0, "h": 500.0})
+    demand = {c0: 100.0, c1: 10.0, c2: 100.0, c3: 1000.0}
+    capacity = {"sea": 10.0}
+    fm = capacity_model(net, demand=demand, capacity=capacity)
+    u = list(fm.unit_country).index(_country_index(net, c0))
+    assert fm.border_gbps[u] == pytest.approx(100.0 if overland else 1.0 / 1.01)
+    cut = net.without(cables=["sea"])
+    df = country_impact(net, cut, demand=demand, capacity=capacity).set_index("iso2")
+    assert df.loc[i0, "lost_share"] == pytest.approx(0.0 if overland else 1000 / 1010)
 
 
 def _country_index(net: Network, iso3: str) -> int:

@@ -42,14 +42,24 @@ def _international(net: Network, country: NDArray[np.int32]) -> NDArray[np.bool_
     return np.asarray((counts >= 2) & net.cable_in_service)
 
 
-def _onward_graph(net: Network, country: NDArray[np.int32], *, borders: bool = False) -> csr_matrix:
+def _onward_graph(
+    net: Network,
+    country: NDArray[np.int32],
+    *,
+    borders: bool = False,
+    full: NDArray[np.bool_] | None = None,
+) -> csr_matrix:
     """Fibre-length graph (km) of the routes on from a first hop's far end (rule C4): the
-    view's working cables and national land links, without third countries' borders
-    (with ``borders``: with them, the rule's fallback)."""
+    view's working cables, national land links and the borders between two countries
+    where ``full`` holds (at the world's income per head or above, C2), without other
+    borders (with ``borders``: with every border, the rule's fallback)."""
     ok = net.edge_active & ~net.failed_nodes[net.edge_u] & ~net.failed_nodes[net.edge_v]
     cu, cv = country[net.edge_u], country[net.edge_v]
     if not borders:
-        ok[len(net.seg_u) :] &= ~((cu != cv) & (cu >= 0) & (cv >= 0))[len(net.seg_u) :]
+        cross = (cu != cv) & (cu >= 0) & (cv >= 0)
+        if full is not None:  # a border between two full-income countries (C2) stays
+            cross &= ~(full[np.maximum(cu, 0)] & full[np.maximum(cv, 0)])
+        ok[len(net.seg_u) :] &= ~cross[len(net.seg_u) :]
     rows, cols, *w = both_ways(net.edge_u[ok], net.edge_v[ok], net.edge_length_km[ok])
     return lightest_csr(rows, cols, w[0], len(net.nodes))
 
@@ -84,7 +94,10 @@ class Destinations:
 
 
 def destinations(
-    net: Network, country: NDArray[np.int32], table: Mapping[str, float] | None = None
+    net: Network,
+    country: NDArray[np.int32],
+    table: Mapping[str, float] | None = None,
+    full: NDArray[np.bool_] | None = None,
 ) -> Destinations:
     """The ``impact_destinations`` metros that attract the most traffic (rule C3, D6),
     with their fibre distances to every node over the view's network."""
@@ -100,18 +113,26 @@ def destinations(
     )
     md = md.head(net.settings.impact_destinations)
     return destinations_at(
-        net, country, md["node"].to_numpy(dtype=np.int64), md["attraction"].to_numpy(float)
+        net,
+        country,
+        md["node"].to_numpy(dtype=np.int64),
+        md["attraction"].to_numpy(float),
+        full,
     )
 
 
 def destinations_at(
-    net: Network, country: NDArray[np.int32], nodes: NDArray[np.int64], weight: NDArray[np.float64]
+    net: Network,
+    country: NDArray[np.int32],
+    nodes: NDArray[np.int64],
+    weight: NDArray[np.float64],
+    full: NDArray[np.bool_] | None = None,
 ) -> Destinations:
     """Destinations at the given ``nodes`` with the given weights (rule C3's
     :func:`destinations` chooses them by attraction)."""
     dist, pred = np.zeros((0, len(net.nodes))), np.zeros((0, len(net.nodes)), dtype=np.int32)
     if len(nodes):
-        g = _onward_graph(net, country)
+        g = _onward_graph(net, country, full=full)
         dist, pred = dijkstra(g, directed=True, indices=nodes, return_predecessors=True)
     return Destinations(
         node=nodes,
@@ -623,6 +644,7 @@ class _Inputs:
     dest: Destinations
     land: tuple[Any, ...]  # (u, v, capacity Gbit/s, border, km) of the land links
     origin: tuple[NDArray[np.int64], NDArray[np.float64]]  # metro nodes, their demand (C4)
+    full: NDArray[np.bool_]  # (countries,) at the world's income per head or above (C2, C4)
     s_act: NDArray[np.int64]  # segments that are edges
     eu: NDArray[np.int64]
     ev: NDArray[np.int64]
@@ -681,7 +703,8 @@ def _inputs(
     )
     lit = lit_capacity_tbps(net.all_cables, network_year(net), net.settings, cable_rows)
     lit_gbps = lit * 1000.0
-    dest = destinations(net, country, demand_table)
+    full = cd["income"].to_numpy(dtype=float) >= 1.0
+    dest = destinations(net, country, demand_table, full)
     origin = _origins(net, demand_table)
     land = _land_capacity(net, country, cdem, cd["income"].to_numpy(dtype=float), border_rows)
     s_act = np.flatnonzero(net.active & ~net.failed_nodes[net.seg_u] & ~net.failed_nodes[net.seg_v])
@@ -692,6 +715,6 @@ def _inputs(
     # a demand (ceil of demand x unit) still carries it, split over parallel links or not
     ecap = np.maximum(np.ceil(np.round(ecap * _UNIT, 6)), 1).astype(np.int64)
     return _Inputs(
-        cdem, udem, np.asarray(usrc, dtype=object), ucountry, lit_gbps, dest, land, origin,
+        cdem, udem, np.asarray(usrc, dtype=object), ucountry, lit_gbps, dest, land, origin, full,
         s_act, eu, ev, ecap,
     )  # fmt: skip

@@ -39,8 +39,13 @@ C4. **Provisioned paths.** A unit's *first hops* abroad are the cables it lands 
     cannot reach the start domestically counts the great circle times
     ``land_route_factor``, as a land link drawn between them would be; a unit without
     metros has none), plus the hop km, plus the shortest fibre km on from the hop's far
-    end over cables and national land links (a first hop's traffic does not cross a
-    third country's border overland). A cable landing far from the country's metros pays
+    end over cables, national land links and the borders between two countries at the
+    world's income per head or above (C2's income factor 1, whose carriers buy
+    cross-border fibre for all their traffic: continental traffic crosses several such
+    borders, Zagreb to Frankfurt through Ljubljana and Vienna; a poorer country's thin
+    borders do not carry others' traffic on across a continent, so Kenya's traffic to
+    Europe does not cross South Sudan; until 2026-12-07 the route on crossed no further
+    border at all). A cable landing far from the country's metros pays
     for the way there (until 2026-12-07 the route was measured from the hop's start, and
     a long coast sent a country's traffic to sea). Carriers spread traffic over the
     systems that serve a destination about equally well and do not take a detour half
@@ -49,8 +54,8 @@ C4. **Provisioned paths.** A unit's *first hops* abroad are the cables it lands 
     cable ties with the farther exit; the farther one is taken, so the path holds the
     segments the traffic really rides. A unit none of whose hops has a route on to any
     destination (its neighbours are all landlocked, have no cable and hold no
-    destination: Uzbekistan and Tajikistan in 2024) takes routes on that cross further
-    borders, rather than no traffic at all. A hop into a
+    destination: Uzbekistan and Tajikistan in 2024) takes routes on that cross any
+    border, rather than no traffic at all. A hop into a
     *stub*, a country whose own hops all lead back to the sender's country (Tonga, whose
     one cable lands in Fiji, for Fiji), carries only the traffic bound for that country:
     a route on from there comes back through the sender. More generally, traffic that
@@ -311,7 +316,7 @@ def first_hops(
     destination) pair, as the immediate horizon provisions it (rules C4, C5), largest
     first. ``targets``: (nodes, weights) to send it to instead of rule C3's destinations."""
     inp = _inputs(net, countries, country, country, countries, "country", demand, capacity)
-    dest = inp.dest if targets is None else destinations_at(net, country, *targets)
+    dest = inp.dest if targets is None else destinations_at(net, country, *targets, inp.full)
     h = _hops(net, country, country, inp.lit_gbps, inp.land, inp.origin)
     slack = net.settings.impact_route_slack
     hop, d, gbps = _provision(h, country, np.arange(len(countries)), inp.cdem, dest, slack, unit)
