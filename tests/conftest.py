@@ -210,16 +210,22 @@ def coast_network(borders, *, metros=COAST_METROS, settings=None, snapshot=None,
     )
 
 
-def cable_and_border_network():
-    """Ghana on one cable (x, to Senegal: the core, landing ``a``) and one border link to
-    Lagos; Nigeria on its own cable z. Either keeps Ghana connected; its traffic splits
-    evenly."""
-    snap = make_snapshot(
+def cable_and_border_snapshot():
+    """Cable x joins Dakar's landing ``a`` to Ghana's ``c``, cable z ``a`` to Lagos's
+    ``n``."""
+    return make_snapshot(
         cables=[("x", 2010, None), ("z", 2010, None)],
         landings={"a": (-17.4, 14.7, "SN"), "c": (-0.2, 5.5, "GH"), "n": (3.4, 6.4, "NG")},
         lines={"x": [[(-17.4, 14.7), (-0.2, 5.5)]], "z": [[(-17.4, 14.7), (3.4, 6.4)]]},
         cable_landings={"x": ["a", "c"], "z": ["a", "n"]},
     )
+
+
+def cable_and_border_network():
+    """Ghana on one cable (x, to Senegal: the core, landing ``a``) and one border link to
+    Lagos; Nigeria on its own cable z. Either keeps Ghana connected; its traffic splits
+    evenly."""
+    snap = cable_and_border_snapshot()
     metros = [
         ("dakar-sn", "Dakar", "SN", "SEN", -17.4, 14.7, ["a"]),
         ("accra-gh", "Accra", "GH", "GHA", -0.2, 5.6, ["c"]),

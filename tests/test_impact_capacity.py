@@ -227,14 +227,9 @@ def _far_landing(*, backhaul_km: float | None) -> Network:
     ``backhaul_km``, that far from its own landing ``c`` (without it, ``c`` has no
     domestic link at all). Cable x joins ``c`` to Dakar (2,140 km), cable z Lagos to Dakar
     (2,450 km)."""
-    from .conftest import make_snapshot
+    from .conftest import cable_and_border_snapshot
 
-    snap = make_snapshot(
-        cables=[("x", 2010, None), ("z", 2010, None)],
-        landings={"a": (-17.4, 14.7, "SN"), "c": (-0.2, 5.5, "GH"), "n": (3.4, 6.4, "NG")},
-        lines={"x": [[(-17.4, 14.7), (-0.2, 5.5)]], "z": [[(-17.4, 14.7), (3.4, 6.4)]]},
-        cable_landings={"x": ["a", "c"], "z": ["a", "n"]},
-    )
+    snap = cable_and_border_snapshot()
     metros = [
         ("dakar-sn", "Dakar", "SN", "SEN", -17.4, 14.7, ["a"]),
         ("kumasi-gh", "Kumasi", "GH", "GHA", -1.6, 6.7, ["c"] if backhaul_km else []),
