@@ -703,10 +703,11 @@ def _inputs(
     )
     lit = lit_capacity_tbps(net.all_cables, network_year(net), net.settings, cable_rows)
     lit_gbps = lit * 1000.0
-    full = cd["income"].to_numpy(dtype=float) >= 1.0
+    income = cd["income"].to_numpy(dtype=float)
+    full = income >= 1.0
     dest = destinations(net, country, demand_table, full)
     origin = _origins(net, demand_table)
-    land = _land_capacity(net, country, cdem, cd["income"].to_numpy(dtype=float), border_rows)
+    land = _land_capacity(net, country, cdem, income, border_rows)
     s_act = np.flatnonzero(net.active & ~net.failed_nodes[net.seg_u] & ~net.failed_nodes[net.seg_v])
     eu = np.concatenate((net.seg_u[s_act], land[0])).astype(np.int64)
     ev = np.concatenate((net.seg_v[s_act], land[1])).astype(np.int64)
