@@ -298,3 +298,40 @@ def test_routes_on_do_not_come_back_through_the_country(shared_data):
             home = np.flatnonzero(iso[nodes] == iso3)
             abroad = np.flatnonzero(pd.notna(iso[nodes]) & (iso[nodes] != iso3))
             assert home.max() < abroad.min(), iso3
+
+
+def test_routes_on_follow_the_route_rule_c4_priced(sample):
+    """A provisioned hop carries the route on that rule C4 measured when it chose the hop:
+    from the hop's far end to its destination, one working edge per step, as long as the
+    fibre km C4 priced (the shortest over C4's onward graph, or over its fallback's)."""
+    from undersea.analysis.flows import _inputs
+    from undersea.analysis.impact import _country_units, provisioned_hops
+
+    countries, country = _country_units(sample)
+    dest = _inputs(sample, countries, country, country, countries, "country", None, None).dest
+    graph = dest.any_border.tocsr()  # every working edge, the lightest of each node pair
+    for iso3 in ("GHA", "NGA", "IND", "MRT"):
+        for h in provisioned_hops(sample, iso3):
+            assert h.onward[0] == h.nodes[-1], iso3
+            assert h.onward[-1] == h.destination, iso3
+            step = np.asarray(graph[h.onward[:-1], h.onward[1:]]).ravel()
+            assert (step > 0).all(), iso3
+            k, x = int(np.flatnonzero(dest.node == h.destination)[0]), h.nodes[-1]
+            priced = (dest.dist_km[k, x], dest.dist_any_km[k, x])
+            assert step.sum() == pytest.approx(priced[0]) or step.sum() == pytest.approx(
+                priced[1]
+            ), iso3
+
+
+@pytest.mark.realdata
+def test_real_comoros_routes_on_stay_at_sea(shared_data):
+    """Comoros's traffic lands in Mombasa and Port Sudan and goes on by sea: its routes
+    on are C4's (national links and full-income borders), not the least-delay road over
+    Nairobi, Addis Ababa and Asmara that dependency once traced (Red Sea 67 %, Bab-el-Mandeb
+    24 %: traffic that entered the Red Sea without passing its southern strait)."""
+    d = dependency(undersea.load("2024-03", data_dir=shared_data), "Comoros")
+    transit = d.transit.set_index("iso3")["share"]
+    assert transit.get("ETH", 0.0) == 0.0
+    assert transit.get("ERI", 0.0) == 0.0
+    choke = d.chokepoints.set_index("id")["share"]
+    assert choke["bab-el-mandeb"] == pytest.approx(choke["red-sea"], abs=0.02)

@@ -353,7 +353,7 @@ def _provision(
     dest: Destinations,
     slack: float,
     only: int | None = None,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_]]:
     """Traffic (Gbit/s) each hop is provisioned for, per destination (rules C4, C5).
 
     A unit's demand goes to the destinations abroad by their attraction. A *system* is a
@@ -365,13 +365,15 @@ def _provision(
     :func:`~undersea.analysis.flows.water_fill`), or in proportion to capacity when they
     cannot carry it all; the destination gets its attraction's part of that split.
 
-    Returns the (hop, destination index, Gbit/s) triples with traffic (``only``: of that
-    unit alone).
+    Returns the (hop, destination index, Gbit/s, fallback) rows with traffic (``only``: of
+    that unit alone); ``fallback``: the route on is C4's fallback, along
+    :attr:`Destinations.pred_any` instead of :attr:`Destinations.pred`.
     """
     out_h: list[NDArray[np.int64]] = []
     out_d: list[NDArray[np.int64]] = []
     out_w: list[NDArray[np.float64]] = []
-    none = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    out_f: list[NDArray[np.bool_]] = []
+    none = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, dtype=bool)
     if not len(hops.unit):
         return none
     system = np.where(hops.cable >= 0, hops.cable, hops.cable.max() + 1 + hops.nbr)
@@ -419,9 +421,11 @@ def _provision(
         out_h.append(idx[j])
         out_d.append(abroad[k])
         out_w.append(split[k, col[j]])
+        out_f.append(np.full(len(k), pred == "pred_any"))
     if not out_h:
         return none
-    return np.concatenate(out_h), np.concatenate(out_d), np.concatenate(out_w)
+    cat = np.concatenate
+    return cat(out_h), cat(out_d), cat(out_w), cat(out_f)
 
 
 def _passes(
@@ -500,7 +504,7 @@ def _riders(
     in the network's land links), so a failed land link loses what rides it (rule C6)."""
     s = len(net.seg_u)
     h = _hops(net, unit_of_node, country, lit_gbps, land, origin)
-    hop, d, gbps = _provision(
+    hop, d, gbps, _ = _provision(
         h, country, unit_country, demand, dest, net.settings.impact_route_slack
     )
     beyond = np.where(dest.country[d] != h.nbr[hop], gbps, 0.0)

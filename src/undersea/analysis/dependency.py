@@ -32,12 +32,12 @@ and destination (the 100 metros with the most exchange capacity, each taking its
 attraction's part; with ``core=`` given, those metros by their attraction), weighted by
 the Gbit/s provisioned on it, so the split over the country's cables and borders follows
 rule C5 and traffic heads for the big exchanges. From the hop's far end the route goes on
-to its destination by the route of least delay
-(:func:`~undersea.analysis.routes.routing.delay_graph`, as ``undersea route`` finds it)
-that does not come back through the country (unless no other exists, rule C4): the
-model claims the first hop, and the rest is the likeliest path, not a provisioned
-one. With ``impact="connectivity"`` (the older answer) there is one route from the
-country's metro as a route end (its main exchange metro, else its best-connected:
+to its destination as rule C4 measured it when it chose the hop (the shortest fibre route
+over working cables, national land links and the borders between full-income countries,
+not back through the country; else over any border): the model claims the first hop,
+and the rest is the route it priced, not a provisioned one. With
+``impact="connectivity"`` (the older answer) there is one route from the country's metro
+as a route end (its main exchange metro, else its best-connected:
 :func:`~undersea.analysis.routes.places.resolve_place`) to each core metro (or each
 ``core`` metro given), the route of least delay, all equal.
 Shares are over those weighted routes: ``chokepoints`` (a segment of the route passes
@@ -50,7 +50,6 @@ landlocked country the neighbours' transit shares are its transit dependence.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -333,8 +332,8 @@ def _routes(
 ) -> list[_Route]:
     """Each route abroad: the capacity model's provisioned first hops (to its
     destinations, or to the ``given`` core metros by their attraction), weighted by their
-    Gbit/s and carried on to the destination by the route of least delay; or the
-    least-delay route from ``src`` to each core metro, all the same (``connectivity``)."""
+    Gbit/s and carried on to the destination by rule C4's route on; or the least-delay
+    route from ``src`` to each core metro, all the same (``connectivity``)."""
     if impact == "connectivity":
         return _least_delay(net, src, b.core)
     targets = None
@@ -343,32 +342,14 @@ def _routes(
         metro_of = _metro_of_node(net)
         w = np.array([float(attraction.get(metro_of[c], 0.0)) for c in b.core])
         targets = (b.core, w if (w > 0).any() else np.ones(len(b.core)))
-    hops = provisioned_hops(net, iso3, targets=targets)
-    if not hops:
-        return []
-    goals = np.unique([h.destination for h in hops])
-    row = {g: i for i, g in enumerate(goals.tolist())}
-    # traffic that has left does not come back through the country (rule C4): the route on
-    # avoids its nodes, unless no other route exists
-    own = net.nodes["iso3"].eq(iso3).to_numpy()
-    away = net.edge_active & ~own[net.edge_u] & ~own[net.edge_v]
-
-    @functools.cache
-    def tree(avoid: bool) -> NDArray[np.int32]:  # the fallback's only when one needs it
-        g = delay_graph(net, edge_mask=away if avoid else None)
-        return np.asarray(dijkstra(g, indices=goals, return_predecessors=True)[1])
-
-    out = []
-    for h in hops:  # per first hop and destination: a few hundred
-        for avoid in (True, False):
-            p, path = tree(avoid)[row[h.destination]], h.nodes.tolist()
-            while path[-1] != h.destination and p[path[-1]] >= 0:  # on along the tree
-                path.append(int(p[path[-1]]))
-            if path[-1] == h.destination:
-                on = _segments(net, np.asarray(path[len(h.nodes) - 1 :]))
-                out.append((h.gbps, np.asarray(path), np.concatenate((h.segments, on))))
-                break
-    return out
+    return [  # a few hundred
+        (
+            h.gbps,
+            np.concatenate((h.nodes, h.onward[1:])),
+            np.concatenate((h.segments, _segments(net, h.onward))),
+        )
+        for h in provisioned_hops(net, iso3, targets=targets)
+    ]
 
 
 _Route = tuple[float, IntArray, IntArray]  # weight, nodes in order, submarine segments

@@ -300,6 +300,7 @@ class FirstHop:
     destination: int  # node index
     nodes: NDArray[np.int64]  # the hop, in order: from the country's node to its far end
     segments: NDArray[np.int64]  # the hop's submarine segments (none for a border link)
+    onward: NDArray[np.int64]  # rule C4's route on, from the hop's far end to destination
 
 
 def first_hops(
@@ -319,15 +320,27 @@ def first_hops(
     dest = inp.dest if targets is None else destinations_at(net, country, *targets, inp.full)
     h = _hops(net, country, country, inp.lit_gbps, inp.land, inp.origin)
     slack = net.settings.impact_route_slack
-    hop, d, gbps = _provision(h, country, np.arange(len(countries)), inp.cdem, dest, slack, unit)
+    units = np.arange(len(countries))
+    hop, d, gbps, fallback = _provision(h, country, units, inp.cdem, dest, slack, unit)
     out = []
-    for k, goal, w in zip(hop.tolist(), dest.node[d].tolist(), gbps.tolist(), strict=True):
+    for k, j, w, f in zip(hop.tolist(), d.tolist(), gbps.tolist(), fallback.tolist(), strict=True):
         x, nodes = int(h.node[k]), [int(h.node[k])]
         for seg in h.paths[k]:  # a cable hop's segments run from its exit back to its start
             x = int(net.seg_u[seg] + net.seg_v[seg] - x)
             nodes.append(x)
         path = nodes[::-1] if h.paths[k] else [int(h.start[k]), x]
-        out.append(FirstHop(w, goal, np.asarray(path), np.asarray(h.paths[k][::-1], np.int64)))
+        pred, on = (dest.pred_any if f else dest.pred)[j], [int(h.node[k])]
+        while pred[on[-1]] >= 0:  # along the tree C4 measured the route on
+            on.append(int(pred[on[-1]]))
+        out.append(
+            FirstHop(
+                w,
+                int(dest.node[j]),
+                np.asarray(path),
+                np.asarray(h.paths[k][::-1], np.int64),
+                np.asarray(on, np.int64),
+            )
+        )
     return sorted(out, key=lambda r: (-r.gbps, r.destination, tuple(r.nodes)))
 
 

@@ -559,7 +559,8 @@ def dependency_command(
     """How dependent is a country: minimum cable / landing-metro cuts that isolate it,
     and the chokepoints, foreign metros and neighbours its routes to the core pass.
     --impact capacity (default): the capacity model's routes (each first hop abroad
-    and destination, weighted by the traffic provisioned on it, then on by least delay);
+    and destination, weighted by the traffic provisioned on it, then on by the route
+    rule C4 priced);
     --impact connectivity: one least-delay route to each core metro, all the same.
 
     Example: undersea dependency --country Senegal
