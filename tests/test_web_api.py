@@ -179,6 +179,15 @@ def test_names_in_paths_are_at_most_200_characters(client: TestClient, path: str
     assert "at most 200 characters" in r.json()["message"]
 
 
+@pytest.mark.parametrize("path", ["/api/cables/", "/api/landing-points/"])
+def test_empty_names_in_paths_are_422(client: TestClient, path: str) -> None:
+    """An empty name is a bad request like an empty query parameter, not an unknown name
+    (``/api/incidents/`` is the list: its id is no path converter)."""
+    r = client.get(path)
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"][0] == "path"
+
+
 def test_unknown_name_is_404_with_close_matches(client: TestClient) -> None:
     r = client.get("/api/cables/WAC")
     assert r.status_code == 404

@@ -165,7 +165,9 @@ def cables_geojson(
 @router.get("/cables/{name:path}", tags=["records"], responses=_NOT_FOUND)
 def cable(
     state: State,
-    name: Annotated[str, Path(max_length=200, description="Cable id or name, e.g. 'SAT-3/WASC'.")],
+    name: Annotated[
+        str, Path(min_length=1, max_length=200, description="Cable id or name, e.g. 'SAT-3/WASC'.")
+    ],
     year: Year = None,
     planned: Planned = False,
 ) -> dict[str, Any]:
@@ -197,7 +199,12 @@ def landing_points_geojson(
 def landing_point(
     state: State,
     name: Annotated[
-        str, Path(max_length=200, description="Landing point id, name or town, e.g. 'Abidjan'.")
+        str,
+        Path(
+            min_length=1,
+            max_length=200,
+            description="Landing point id, name or town, e.g. 'Abidjan'.",
+        ),
     ],
 ) -> dict[str, Any]:
     """One landing point and the cables landing there (``describe_landing_point``)."""
