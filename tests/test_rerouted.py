@@ -74,6 +74,33 @@ def test_kernel_equals_scipy_on_random_graphs(seed: int) -> None:
     np.testing.assert_array_equal(again, want)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_base_flows_are_feasible_maximum_flows(seed: int) -> None:
+    """Each unit's base flow keeps every edge within its capacity (parallel edges, which
+    scipy solves as one arc, each within its own), balances at every network node, takes
+    at most the unit's demand from its own source edges and equals the maximum flow."""
+    rng = np.random.default_rng(seed)
+    case = _random_case(rng, n=12, m=80)  # many parallel and opposite edges
+    eu, ev, cap, node_unit, demand, sinks, sink_cap = case
+    n, n_seg = len(node_unit), len(eu)
+    a = ReroutedArrays.build(
+        n, eu, ev, cap, np.arange(n_seg), n_seg, node_unit, demand, sinks, sink_cap
+    )
+    for u in range(len(demand)):
+        f = np.zeros(len(a.tail), dtype=np.int64)
+        lo, hi = a.base_ptr[u], a.base_ptr[u + 1]
+        f[a.base_edge[lo:hi]] = a.base_flow[lo:hi]
+        assert (np.abs(f[:n_seg]) <= cap).all()
+        assert (f[n_seg:] >= 0).all()
+        balance = np.bincount(a.head, f, n + 2) - np.bincount(a.tail, f, n + 2)
+        assert (balance[:n] == 0).all()
+        src = f[n_seg : n_seg + a.src_ptr[-1]]
+        assert src[a.src_ptr[u] : a.src_ptr[u + 1]].sum() == src.sum() == balance[n + 1]
+        assert balance[n + 1] == a.base_value[u] <= a.unit_d[u]
+        assert (f[n_seg + a.src_ptr[-1] :] <= a.sink_cap[u]).all()
+    np.testing.assert_array_equal(a.base_delivered, _scipy_delivered(case, np.zeros(n_seg, bool)))
+
+
 @pytest.mark.parametrize("steps", [1, 3, 12])
 def test_a_full_path_store_changes_nothing(monkeypatch, steps: int) -> None:
     """Repairs reuse the paths found for other units of the same scenario; when the store

@@ -1,9 +1,9 @@
 """The numba kernels of the warm-started max-flow (:mod:`undersea.engine.rerouted`).
 
 The steps its module docstring numbers, on the flat arrays of
-:class:`~undersea.engine.rerouted.ReroutedArrays`: the base flows (:func:`_base_nb`) and a
-batch of scenarios (:func:`_batch_nb`), each a parallel loop over threads; every other
-function is one step of them, compiled for one thread (``nogil``).
+:class:`~undersea.engine.rerouted.ReroutedArrays`: a batch of scenarios (:func:`_batch_nb`),
+a parallel loop over threads; every other function is one step of it, compiled for one
+thread (``nogil``). The base flows are scipy's (:class:`undersea.engine.rerouted._BaseSolver`).
 """
 
 from __future__ import annotations
@@ -663,32 +663,6 @@ def _screen_slack(
                 parent[_find(parent, tail[e])] = _find(parent, head[e])
         if _detours(g, base, u, dead, stamp, parent):
             umark[u] = stamp
-
-
-@njit(cache=True, parallel=True)
-def _base_nb(
-    n: int,
-    n_e: int,
-    tail: Any,
-    head: Any,
-    cap: Any,
-    adj_ptr: Any,
-    adj_edge: Any,
-    adj_dir: Any,
-    src_ptr: Any,
-    unit_d: Any,
-    sink_cap: Any,
-    u0: int,
-    flows: Any,
-    value: Any,
-) -> None:  # pragma: no cover - compiled
-    """Base flows of units ``u0`` on (one per row of ``flows``), from zero."""
-    g = (n, n_e, tail, head, cap, adj_ptr, adj_edge, adj_dir, src_ptr, unit_d, sink_cap)
-    for r in prange(flows.shape[0]):
-        w = _work(n + 2, flows.shape[1])
-        dead = np.zeros(n_e, dtype=np.int64)
-        u = u0 + r
-        value[u], _ = _augment(g, u, flows[r], dead, -1, w, 0, unit_d[u], 0)
 
 
 @njit(cache=True, parallel=True)
