@@ -628,11 +628,12 @@ def test_user_agent_names_the_tool() -> None:
 # ---------------------------------------------------------------------------- the CLI
 
 
-def test_cli_pull_prints_a_summary(upstream: Upstream, tmp_path: Path) -> None:
+@pytest.mark.parametrize("option", ["--dest", "--data-dir"])  # the other commands' name
+def test_cli_pull_prints_a_summary(upstream: Upstream, tmp_path: Path, option: str) -> None:
     import undersea.cli._commands  # noqa: F401  (registers the commands)
     from undersea.cli._app import app
 
-    args = ["data", "pull", "--dest", str(tmp_path), "--snapshot", SNAPSHOT]
+    args = ["data", "pull", option, str(tmp_path), "--snapshot", SNAPSHOT]
     args += ["--base-url", upstream.base_url, "--countries-url", upstream.countries_url]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output

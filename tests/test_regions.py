@@ -596,6 +596,17 @@ def test_region_from_geojson_refuses_coordinates_that_are_not_numbers(
         region_from_geojson(geom)
 
 
+def test_region_from_geojson_refuses_longitudes_past_180() -> None:
+    """GeoJSON longitudes lie in [-180, 180] (RFC 7946; a ring crossing 180° goes the short
+    way): a typed 999 was unwrapped to -81 and cut 23 Atlantic segments without a word."""
+    ring = [[0, 0], [999, 0], [1, 1], [0, 0]]
+    with pytest.raises(MalformedSourceError, match=r"longitude 999 outside \[-180, 180\]"):
+        region_from_geojson({"type": "Polygon", "coordinates": [ring]})
+    ring = [[170, -20], [-170, -20], [-170, -10], [170, -10], [170, -20]]
+    crossing = region_from_geojson({"type": "Polygon", "coordinates": [ring]})
+    assert crossing.polygon.bounds == (170.0, -20.0, 190.0, -10.0)
+
+
 def test_region_from_geojson_refuses_any_nesting_without_recursing() -> None:
     deep: Any = [0.0, 0.0]
     for _ in range(5000):

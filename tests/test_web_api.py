@@ -478,6 +478,14 @@ def test_polygon_coordinates_must_be_numbers(client: TestClient, ring: list[Any]
     assert "(numbers)" in r.json()["message"]
 
 
+def test_polygon_longitudes_past_180_are_422(client: TestClient) -> None:
+    ring = [[0, 0], [999, 0], [1, 1], [0, 0]]
+    r = client.post("/api/cut", json={"polygon": {"type": "Polygon", "coordinates": [ring]}})
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"][0]["loc"] == ["body", "polygon"]
+    assert "longitude 999 outside [-180, 180]" in r.json()["message"]
+
+
 @pytest.mark.parametrize(
     ("path", "body", "loc"),
     [

@@ -40,6 +40,7 @@ def pull(
         Path | None,
         typer.Option(
             "--dest",
+            "--data-dir",
             help="Data directory to fill.",
             show_default="the user cache",
             file_okay=False,

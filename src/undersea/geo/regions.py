@@ -499,7 +499,15 @@ def _geometry_region(
             + f": geometry must be a Polygon or MultiPolygon (or a Point with radius_km), "
             f"got {geom.get('type')!r}"
         )
-    _positions(geom.get("coordinates"), 3 if geom["type"] == "Polygon" else 4, label, record)
+    depth = 3 if geom["type"] == "Polygon" else 4
+    lon = np.array([p[0] for p in _positions(geom.get("coordinates"), depth, label, record)])
+    if len(lon) and np.abs(lon).max() > TYPED_LON_LIMIT:  # RFC 7946: a ring crossing 180°
+        raise MalformedSourceError(  # keeps within ±180 and goes the short way
+            label,
+            f"longitude {lon[np.abs(lon).argmax()]:g} outside [-180, 180]",
+            record=record,
+            field="coordinates",
+        )
     try:
         poly = shape(geom)
     except Exception as exc:  # shapely raises several types for bad coordinates
