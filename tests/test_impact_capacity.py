@@ -222,6 +222,31 @@ def test_traffic_that_left_does_not_come_back() -> None:
     assert df.loc["SN", "severity"] == "severe"
 
 
+@pytest.mark.parametrize(("thin_tbps", "lost"), [(0.01, 0.1), (1.0, 1.0)])
+def test_a_thin_cable_carries_no_more_than_its_capacity(thin_tbps: float, lost: float) -> None:
+    """Rule C5: Senegal's 100 Gbit/s for France ride ``short``, the shortest route, and
+    ``long`` (1.5 times as long, outside the slack) only while ``short`` cannot carry them.
+    At 10 Gbit/s it carries 10 and ``long`` the other 90, so cutting ``short`` loses a
+    tenth (it lost all: the overflow stayed on the thin cable); at 1 Tbit/s it carries
+    all of them, and cutting it loses all."""
+    from .conftest import make_snapshot, network_from
+
+    snap = make_snapshot(
+        cables=[("short", 2010, None), ("long", 2010, None)],
+        landings={"dakar": (-17.4, 14.7, "SN"), "marseille": (5.4, 43.3, "FR")},
+        lines={
+            "short": [[(-17.4, 14.7), (5.4, 43.3)]],
+            "long": [[(-17.4, 14.7), (-45.0, 35.0), (5.4, 43.3)]],
+        },
+        cable_landings={"short": ["dakar", "marseille"], "long": ["dakar", "marseille"]},
+    )
+    net = network_from(snap)
+    demand = {"SEN": 100.0, "FRA": 1000.0}
+    capacity = {"short": thin_tbps, "long": 1.0}
+    df = country_impact(net, net.without(cables=["short"]), demand=demand, capacity=capacity)
+    assert df.set_index("iso2").loc["SN", "lost_share"] == pytest.approx(lost)
+
+
 def _far_landing(*, backhaul_km: float | None) -> Network:
     """Ghana's one metro, Kumasi, 400 km of border link from Lagos and, with
     ``backhaul_km``, that far from its own landing ``c`` (without it, ``c`` has no
@@ -727,6 +752,17 @@ def test_single_cable_cuts_leave_well_connected_countries_mild(net2024, cable) -
     for iso3 in WELL_CONNECTED[cable]:
         assert df.loc[iso3, "severity"] in ("none", "degraded"), iso3
         assert df.loc[iso3, "severity_rerouted"] in ("none", "degraded"), iso3
+
+
+@pytest.mark.realdata
+def test_a_small_cable_carries_no_more_than_its_capacity(net2024) -> None:
+    """Rule C5 on 2024-03: the Hokkaido-Sakhalin cable (about 2.3 Tbit/s lit) begins the
+    shortest fibre route from Japan to Europe's exchanges, by Russia's Arctic; it carried
+    about 18 Tbit/s of Japan's traffic and its cut left Japan and Korea `degraded`."""
+    cut = net2024.without(cables=["Hokkaido-Sakhalin Cable System (HSCS)"])
+    df = country_impact(net2024, cut).set_index("iso3")
+    assert (df["severity"] == "none").all()
+    assert df.loc["JPN", "lost_share"] < 0.1
 
 
 @pytest.mark.realdata

@@ -360,10 +360,11 @@ def _provision(
     cable, or the land border with one neighbouring country; each system offers its best
     hop to a destination. The destination's traffic is spread over the systems whose
     route (the domestic leg from the unit's metros to the hop's start + hop km + fibre km
-    on) is within ``slack`` of the shortest: equal shares of the
-    unit's demand, none more than the system's capacity (max-min fair,
-    :func:`~undersea.analysis.flows.water_fill`), or in proportion to capacity when they
-    cannot carry it all; the destination gets its attraction's part of that split.
+    on) is within ``slack`` of the shortest, and further systems by route length while
+    the traffic so placed on one of its cables exceeds its capacity: equal shares
+    of the unit's demand, none more than the system's capacity (max-min fair,
+    :func:`~undersea.analysis.flows.water_fill`), or in proportion to capacity when all
+    its systems cannot carry it; the destination gets its attraction's part of that split.
 
     Returns the (hop, destination index, Gbit/s, fallback) rows with traffic (``only``: of
     that unit alone); ``fallback``: the route on is C4's fallback, along
@@ -412,11 +413,7 @@ def _provision(
         cap = np.where(
             hops.cable[idx][s0] >= 0, hops.cap[idx][s0], np.add.reduceat(hops.cap[idx], s0)
         )
-        best = best_of.min(axis=1)
-        near = np.where(best_of <= best[:, None] * (1.0 + slack), cap[None, :], 0.0)
-        # a system's capacity serves all destinations: split the whole demand as if it all
-        # went to each destination, then take the destination's part of it
-        split = _fill_rows(near, np.full(len(w), demand[u])) * (w / w.sum())[:, None]
+        split = _spread(best_of, cap, hops.cable[idx][s0] >= 0, w / w.sum(), demand[u], slack)
         k, j = np.nonzero((split[:, col] > 0) & first)
         out_h.append(idx[j])
         out_d.append(abroad[k])
@@ -426,6 +423,37 @@ def _provision(
         return none
     cat = np.concatenate
     return cat(out_h), cat(out_d), cat(out_w), cat(out_f)
+
+
+def _spread(
+    cost: NDArray[np.float64],
+    cap: NDArray[np.float64],
+    cable: NDArray[np.bool_],
+    part: NDArray[np.float64],
+    demand: float,
+    slack: float,
+) -> NDArray[np.float64]:
+    """(K, systems) Gbit/s of a unit's ``demand`` on each system towards each destination
+    (rule C5): ``cost`` (K, systems) the route lengths (inf: no route), ``cap`` the
+    systems' capacities, ``part`` (K,) each destination's part of the demand.
+
+    A system's capacity serves all destinations: the whole demand is split over a
+    destination's systems as if it all went there, and the destination takes its part.
+    Each destination uses the systems within ``slack`` of its shortest route; while the
+    traffic so placed on a ``cable`` (the others are borders) exceeds its capacity, each
+    destination using one such cable takes the next system by route length too (one at a
+    time), until none is over or no destination has another.
+    """
+    upto = cost.min(axis=1) * (1.0 + slack)
+    while True:
+        near = np.where(cost <= upto[:, None], cap[None, :], 0.0)
+        split = _fill_rows(near, np.full(len(part), demand)) * part[:, None]
+        over = (split.sum(axis=0) > cap * (1.0 + 1e-9)) & cable
+        nxt = np.where(cost > upto[:, None], cost, np.inf).min(axis=1)
+        grow = (split[:, over] > 0).any(axis=1) & np.isfinite(nxt)
+        if not grow.any():
+            return split
+        upto[grow] = nxt[grow]
 
 
 def _passes(

@@ -69,8 +69,17 @@ C5. **Shares.** The unit's demand is split over the systems in use max-min fairl
     (:func:`water_fill`); each destination gets its attraction's part of that split. A
     cable's capacity is thus divided among the countries on it by the traffic they send
     over it, which follows their demand; a continental country's borders can carry most
-    of its traffic and its cables little. Capacity limits bind in the rerouted horizon
-    (C7), not here: the immediate horizon is about which paths traffic rides.
+    of its traffic and its cables little. A cable cannot have carried more than its lit
+    capacity before it failed: while the traffic so placed on one of the unit's cables
+    (summed over the destinations) exceeds its capacity, each destination using such a
+    cable takes its next system by route length too, one at a time, until none is over or
+    no destination has another (until 2026-12-07 the overflow stayed on the systems within
+    the slack: Japan's Europe-bound traffic, about 18 Tbit/s, rode the 2.3 Tbit/s
+    Hokkaido-Sakhalin cable to Russia's Arctic route, and Japan lost 29 % when it was cut;
+    now 4 %). A border is not taken to overflow: its capacity (C2) is a share of a
+    country's terrestrial capacity spread over its neighbours by their demand, not a count
+    of lit fibre, and letting it overflow sent Uganda's traffic west through the Congo to
+    WACS. Beyond that, capacity binds in the rerouted horizon (C7).
 C6. **Immediate horizon** (``lost_share``). What rides a failed segment or a failed
     land link is lost: the first hops whose path crosses one, a cable hop's segments or a
     border hop's link (a failed landing or metro fails every segment and land link that
