@@ -1032,6 +1032,32 @@ def test_west_africa_plan_on_the_real_snapshot(shared_data):
 
 
 @pytest.mark.realdata
+def test_a_what_if_land_link_across_the_sea_is_built_with_a_warning(
+    shared_data, capsys, monkeypatch
+):
+    """`whatif --add-land-link Lagos,Sydney` drew a 15,000 km "land" link across the
+    Indian Ocean in silence: a land link crossing more sea in one stretch than the land
+    layer's links may (max_land_link_sea_km) warns; one over land does not."""
+    import warnings
+
+    net = undersea.load("2024-03", data_dir=shared_data)
+    sea = Candidate("x", kind="land_link", landings=("Marseille", "Algiers"))
+    with pytest.warns(UnderseaWarning, match=r"^land link Marseille – Algiers crosses 3\d\d km"):
+        built = apply_candidates(net, [sea])
+    assert len(built.edge_u) == len(net.edge_u) + 1  # built all the same
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        apply_candidates(net, [Candidate("y", kind="land_link", landings=("Lagos", "Cotonou"))])
+    monkeypatch.setenv("UNDERSEA_DATA", str(shared_data))
+    argv = ["whatif", "--add-land-link", "Lagos,Sydney", "--no-hubs", "-f", "json"]
+    code, out, err = _run(capsys, argv)
+    assert json.loads(out)["changes"]
+    assert code == 0
+    assert err.startswith("warning: land link Lagos – Sydney crosses ")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.realdata
 def test_a_what_if_cable_over_land_is_built_with_a_warning(
     shared_data, capsys, monkeypatch, tmp_path
 ):

@@ -232,16 +232,30 @@ def apply_candidates(net: Network, candidates: Iterable[Candidate]) -> Network:
 def warn_if_inland(c: Candidate, before: Network, after: Network, stacklevel: int = 2) -> None:
     """Warn (:class:`~undersea._errors.UnderseaWarning`) when ``c``, a new cable or branch
     that turned ``before`` into ``after``, runs more than ``plan_max_inland_km`` inland:
-    the depth past which :func:`generate_candidates` drops a route as no sea route."""
-    limit = before.settings.plan_max_inland_km
-    if c.kind in ("cable", "branch") and (km := inland_km(before, after)) > limit:
+    the depth past which :func:`generate_candidates` drops a route as no sea route; or when
+    ``c``, a new land link, crosses more than ``max_land_link_sea_km`` of sea in one
+    stretch, the most a link of the land layer may (a longer crossing is a cable's)."""
+    s = before.settings
+    if c.kind in ("cable", "branch") and (km := inland_km(before, after)) > s.plan_max_inland_km:
         warnings.warn(
             f"{c.describe()} runs {km:,.0f} km inland at its deepest, over land: no sea "
-            f"route (plan drops routes past plan_max_inland_km, {limit:,.0f} km); its "
-            "length and round trips are too short: draw its route",
+            f"route (plan drops routes past plan_max_inland_km, {s.plan_max_inland_km:,.0f} "
+            "km); its length and round trips are too short: draw its route",
             UnderseaWarning,
             stacklevel=stacklevel + 1,
         )
+    if c.kind == "land_link" and len(after.edge_u) > len(before.edge_u):
+        ends = after.nodes.loc[[after.edge_u[-1], after.edge_v[-1]], ["lon", "lat"]]
+        km = _sea_km(after, ends.to_numpy(dtype=float).ravel())
+        if km > s.max_land_link_sea_km:
+            warnings.warn(
+                f"{c.describe()} crosses {km:,.0f} km of sea in one stretch (the land "
+                f"layer's links cross at most max_land_link_sea_km, "
+                f"{s.max_land_link_sea_km:,.0f} km): a sea crossing is a cable's; add "
+                "one instead",
+                UnderseaWarning,
+                stacklevel=stacklevel + 1,
+            )
 
 
 def inland_km(before: Network, after: Network) -> float:
@@ -472,15 +486,9 @@ def _land(net: Network) -> tuple[Any, Any] | None:
     return _LAND[key][1], _LAND[key][2]
 
 
-def _inland_km(net: Network, lines: NDArray[np.float64], n: int = 64) -> NDArray[np.float64]:
-    """Deepest inland point (km from the coast) of the great circle of each line
-    ``(lon0, lat0, lon1, lat1)``, sampled at ``n`` points; 0 without country polygons."""
-    land = _land(net)
-    if land is None:
-        return np.zeros(len(lines))
-    import shapely
-
-    poly, tree = land
+def _great_circles(lines: NDArray[np.float64], n: int) -> NDArray[np.float64]:
+    """(len(lines) * n, 3) unit vectors of ``n`` points along the great circle of each
+    line ``(lon0, lat0, lon1, lat1)``, both ends included."""
     a, b = unit_vectors(lines[:, 0], lines[:, 1]), unit_vectors(lines[:, 2], lines[:, 3])
     theta = np.arccos(np.clip(np.einsum("ij,ij->i", a, b), -1.0, 1.0))[:, None, None]
     t = np.linspace(0.0, 1.0, n)[None, :, None]
@@ -490,14 +498,45 @@ def _inland_km(net: Network, lines: NDArray[np.float64], n: int = 64) -> NDArray
             (np.sin((1 - t) * theta) * a[:, None] + np.sin(t * theta) * b[:, None]) / np.sin(theta),
             a[:, None],
         )
-    p = p.reshape(-1, 3)
+    return np.asarray(p.reshape(-1, 3))
+
+
+def _on_land(poly: Any, p: NDArray[np.float64]) -> NDArray[np.bool_]:
+    import shapely
+
     lon, lat = np.degrees(np.arctan2(p[:, 1], p[:, 0])), np.degrees(np.arcsin(p[:, 2]))
-    on = shapely.intersects_xy(poly, lon, lat)
+    return np.asarray(shapely.intersects_xy(poly, lon, lat))
+
+
+def _inland_km(net: Network, lines: NDArray[np.float64], n: int = 64) -> NDArray[np.float64]:
+    """Deepest inland point (km from the coast) of the great circle of each line
+    ``(lon0, lat0, lon1, lat1)``, sampled at ``n`` points; 0 without country polygons."""
+    land = _land(net)
+    if land is None:
+        return np.zeros(len(lines))
+    poly, tree = land
+    p = _great_circles(lines, n)
+    on = _on_land(poly, p)
     chord = np.zeros(len(p))
     if on.any():
         chord[on] = tree.query(p[on])[0]
     km = 2.0 * net.settings.earth_radius_km * np.arcsin(np.minimum(chord / 2.0, 1.0))
     return np.asarray(km.reshape(len(lines), n).max(axis=1))
+
+
+def _sea_km(net: Network, line: NDArray[np.float64], step_km: float = 5.0) -> float:
+    """The longest stretch (km) of the great circle of ``line`` ``(lon0, lat0, lon1,
+    lat1)`` off the land of the country polygons, sampled every ``step_km`` or so (at
+    most 4,001 points); 0 without country polygons."""
+    land = _land(net)
+    if land is None:
+        return 0.0
+    length = float(great_circle_km(*line))
+    n = int(min(max(2, np.ceil(length / step_km) + 1), 4001))
+    sea = ~_on_land(land[0], _great_circles(line[None, :], n))
+    edges = np.diff(np.r_[0, sea.astype(np.int8), 0])
+    runs = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)  # samples per stretch
+    return float(runs.max(initial=0)) * length / (n - 1)
 
 
 _FIELDS = {
