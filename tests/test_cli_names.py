@@ -121,6 +121,20 @@ def test_hub_of_a_country_of_many_metros_is_refused(capsys) -> None:
     )
 
 
+def test_hub_of_a_city_in_another_metro_names_that_metro(capsys) -> None:
+    """`hub Bern` suggested Bergen and Berlin: a city that is no metro (Bern lies within
+    Zürich's metro radius) names the metro routes join it to; a name like no city still
+    gets its close matches."""
+    code, _, err = run(capsys, "hub", "Bern", "--since", "2020")
+    assert code == 2
+    assert err.startswith("error: unknown metro 'Bern'; Bern, CH is a city, no metro of the")
+    assert "joined to the metro Zürich, CH (" in err
+    assert err.count("\n") == 1
+    code, _, err = run(capsys, "hub", "Zurch", "--since", "2020")
+    assert code == 2
+    assert "did you mean: 'Zürich'" in err
+
+
 def test_risk_checks_its_countries_before_the_run(capsys) -> None:
     code, out, err = run(capsys, "risk", "--scenarios", "100000", "--country", "XX")
     assert code == 2

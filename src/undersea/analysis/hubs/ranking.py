@@ -79,6 +79,7 @@ from undersea._errors import (
     DataNotFoundError,
     InvalidArgumentError,
     InvalidScenarioError,
+    UnderseaError,
     UnknownNameError,
 )
 from undersea.analysis.countries import country_names
@@ -683,4 +684,31 @@ def resolve_metro(metros: pd.DataFrame, name: str, *, net: Network | None = None
                 key,
                 [f"{r.name}, {r.iso2} [id {r.metro_id}]" for r in rows.itertuples(index=False)],
             )
-    raise UnknownNameError("metro", key, list(metros["name"]) + list(ids))
+    raise _unknown_metro(metros, key, net)
+
+
+def _unknown_metro(metros: pd.DataFrame, key: str, net: Network | None) -> UnknownNameError:
+    """The error for a name no metro bears: a city the gazetteer knows says which metro
+    it is joined to (as ``undersea route`` joins it), its one match."""
+    err = UnknownNameError("metro", key, list(metros["name"]) + list(metros["metro_id"]))
+    if net is None:
+        return err
+    from undersea.analysis.routes.places import resolve_place
+
+    try:
+        place = resolve_place(net, key)
+    except UnderseaError:
+        return err
+    node = net.nodes.iloc[place.anchors[0][0]] if place.kind == "city" and place.anchors else None
+    if node is None or node["kind"] != "metro":
+        return err
+    if metro_id(str(node["node_id"])) not in set(metros["metro_id"]):
+        return err
+    near = UnknownNameError(
+        "metro",
+        key,
+        hint=f"{place.name} is a city, no metro of the network; it is joined to the metro "
+        f"{node['name']}, {node['iso2']} ({place.anchors[0][1]:,.0f} km by land)",
+    )
+    near.matches = [str(node["name"])]
+    return near
