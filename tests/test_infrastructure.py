@@ -51,6 +51,16 @@ def test_paper_model_on_tiny_coast(tiny_network):
     assert fractions(net, paper_model(0.0, 100)) == [0.0, 0.0, 0.0]
 
 
+def test_one_scenario_says_nothing_of_the_spread(tiny_network):
+    """`risk --scenarios 1` printed `16.71% (16.71%-16.71%)`: a single scenario's interval
+    is every possible value, not its own value."""
+    df = infrastructure_summary(tiny_network, paper_model(0.5, 100), n_scenarios=1, seed=0)
+    assert (df["low"] == 0.0).all()
+    assert (df["high"] == 1.0).all()
+    two = infrastructure_summary(tiny_network, paper_model(1.0, 100), n_scenarios=2, seed=0)
+    assert (two["low"] == two["fraction"]).all()  # two alike: a spread of nothing
+
+
 def test_segment_model_cuts_off_fewer_landing_points(tiny_network):
     net = tiny_network.as_of(None, include_planned=True)
     cables, disconnected, cut = fractions(net, Repeater(p=1.0, spacing_km=100))

@@ -243,7 +243,8 @@ def infrastructure_table(
     partial: InfrastructurePartial, sizes: tuple[int, int], *, confidence: float
 ) -> pd.DataFrame:
     """One row per metric: ``count`` (the denominator), ``fraction`` (mean over the
-    scenarios), its interval ``low``/``high``, and ``sd`` (spread of one scenario)."""
+    scenarios), its interval ``low``/``high`` (0 to 1 from a single scenario), and ``sd``
+    (spread of one scenario)."""
     n = partial.n
     z = float(norm.ppf(0.5 + confidence / 2))
     denom = np.array([sizes[0], sizes[1], sizes[1]], dtype=float)
@@ -252,7 +253,8 @@ def infrastructure_table(
         mean = s1 / n / denom
         var = np.maximum(s2 - s1 * s1 / n, 0.0) / max(n - 1, 1) / denom**2
     sd = np.sqrt(var)
-    half = z * sd / math.sqrt(n)
+    # one scenario says nothing of the spread: its interval is every possible value
+    half = z * sd / math.sqrt(n) if n > 1 else np.full(len(sd), np.inf)
     return pd.DataFrame(
         {
             "metric": list(METRICS),
