@@ -22,6 +22,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from undersea._errors import InvalidArgumentError
 from undersea.analysis._maxflow import _UNIT
+from undersea.engine.trees import route_passes
 from undersea.geo.sphere import great_circle_km
 from undersea.network.capacity import cable_rows, lit_capacity_tbps, repeated_row
 from undersea.network.core import Network
@@ -394,7 +395,7 @@ def _provision(
             cost = getattr(dest, onward)[abroad][:, hops.node[idx]] + lead[None, :]
             cost[off] = np.inf
             # traffic that has left the country does not come back through it
-            cost[_passes(getattr(dest, pred), abroad, hops.node[idx], own)] = np.inf
+            cost[route_passes(getattr(dest, pred), abroad, hops.node[idx], own)] = np.inf
             ok = np.isfinite(cost).any(axis=1) & (w > 0)
             if ok.any():
                 break
@@ -454,25 +455,6 @@ def _spread(
         if not grow.any():
             return split
         upto[grow] = nxt[grow]
-
-
-def _passes(
-    pred: NDArray[np.int32],
-    rows: NDArray[np.int64],
-    nodes: NDArray[np.int64],
-    mark: NDArray[np.bool_],
-) -> NDArray[np.bool_]:
-    """(len(rows), len(nodes)): whether the route from each node to each destination row
-    (along ``pred``) passes a node where ``mark`` holds, after the node itself."""
-    k = np.repeat(rows, len(nodes))
-    cur = pred[k, np.tile(nodes, len(rows))].astype(np.int64)
-    hit = np.zeros(len(k), dtype=bool)
-    live = np.flatnonzero(cur >= 0)
-    while len(live):  # one step along every route at a time: as many steps as the longest
-        hit[live] |= mark[cur[live]]
-        cur[live] = pred[k[live], cur[live]]
-        live = live[cur[live] >= 0]
-    return hit.reshape(len(rows), len(nodes))
 
 
 def _stubs(hops: _Hops, unit_country: NDArray[np.int64]) -> NDArray[np.bool_]:
