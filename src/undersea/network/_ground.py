@@ -33,7 +33,14 @@ import shapely
 from undersea.geo.sphere import lonlat_to_xyz, xyz_to_lonlat
 from undersea.settings import Settings
 
-__all__ = ["BEND_OFFSETS", "SEA_STEP_KM", "Ground", "ground", "longest_run_km"]
+__all__ = [
+    "BEND_OFFSETS",
+    "SEA_STEP_KM",
+    "Ground",
+    "ground",
+    "longest_run_km",
+    "longest_stretch_km",
+]
 
 #: spacing (km) of the points at which a land link's great circle is tested
 SEA_STEP_KM = 5.0
@@ -70,6 +77,18 @@ def longest_run_km(
     # a run starts at each unflagged point and at each link's first point, and counts the
     # flagged points from there to the next start
     return _longest_run(flag, spacing[link], link, first)
+
+
+def longest_stretch_km(
+    xyz_a: np.ndarray,
+    xyz_b: np.ndarray,
+    radius: float,
+    flag: Callable[[np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """Longest run (km) of each great circle ``xyz_a[k]``-``xyz_b[k]`` whose points,
+    sampled every ``SEA_STEP_KM`` as the links are, ``flag`` (of their lon/lat) marks."""
+    lonlat, link, first, spacing = _samples(xyz_a, xyz_b, radius)
+    return longest_run_km(flag(lonlat), link, first, spacing)
 
 
 def _longest_run(

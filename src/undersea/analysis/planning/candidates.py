@@ -30,6 +30,7 @@ from undersea._errors import (
 from undersea.analysis.routes.places import countries_in, resolve_country
 from undersea.analysis.routes.routing import resolve_land_links
 from undersea.geo.sphere import great_circle_km, unit_vectors
+from undersea.network._ground import longest_stretch_km
 from undersea.network.core import Network
 from undersea.network.whatif import (
     NewLanding,
@@ -486,9 +487,15 @@ def _land(net: Network) -> tuple[Any, Any] | None:
     return _LAND[key][1], _LAND[key][2]
 
 
-def _great_circles(lines: NDArray[np.float64], n: int) -> NDArray[np.float64]:
-    """(len(lines) * n, 3) unit vectors of ``n`` points along the great circle of each
-    line ``(lon0, lat0, lon1, lat1)``, both ends included."""
+def _inland_km(net: Network, lines: NDArray[np.float64], n: int = 64) -> NDArray[np.float64]:
+    """Deepest inland point (km from the coast) of the great circle of each line
+    ``(lon0, lat0, lon1, lat1)``, sampled at ``n`` points; 0 without country polygons."""
+    land = _land(net)
+    if land is None:
+        return np.zeros(len(lines))
+    import shapely
+
+    poly, tree = land
     a, b = unit_vectors(lines[:, 0], lines[:, 1]), unit_vectors(lines[:, 2], lines[:, 3])
     theta = np.arccos(np.clip(np.einsum("ij,ij->i", a, b), -1.0, 1.0))[:, None, None]
     t = np.linspace(0.0, 1.0, n)[None, :, None]
@@ -498,25 +505,9 @@ def _great_circles(lines: NDArray[np.float64], n: int) -> NDArray[np.float64]:
             (np.sin((1 - t) * theta) * a[:, None] + np.sin(t * theta) * b[:, None]) / np.sin(theta),
             a[:, None],
         )
-    return np.asarray(p.reshape(-1, 3))
-
-
-def _on_land(poly: Any, p: NDArray[np.float64]) -> NDArray[np.bool_]:
-    import shapely
-
+    p = p.reshape(-1, 3)
     lon, lat = np.degrees(np.arctan2(p[:, 1], p[:, 0])), np.degrees(np.arcsin(p[:, 2]))
-    return np.asarray(shapely.intersects_xy(poly, lon, lat))
-
-
-def _inland_km(net: Network, lines: NDArray[np.float64], n: int = 64) -> NDArray[np.float64]:
-    """Deepest inland point (km from the coast) of the great circle of each line
-    ``(lon0, lat0, lon1, lat1)``, sampled at ``n`` points; 0 without country polygons."""
-    land = _land(net)
-    if land is None:
-        return np.zeros(len(lines))
-    poly, tree = land
-    p = _great_circles(lines, n)
-    on = _on_land(poly, p)
+    on = shapely.intersects_xy(poly, lon, lat)
     chord = np.zeros(len(p))
     if on.any():
         chord[on] = tree.query(p[on])[0]
@@ -524,19 +515,20 @@ def _inland_km(net: Network, lines: NDArray[np.float64], n: int = 64) -> NDArray
     return np.asarray(km.reshape(len(lines), n).max(axis=1))
 
 
-def _sea_km(net: Network, line: NDArray[np.float64], step_km: float = 5.0) -> float:
+def _sea_km(net: Network, line: NDArray[np.float64]) -> float:
     """The longest stretch (km) of the great circle of ``line`` ``(lon0, lat0, lon1,
-    lat1)`` off the land of the country polygons, sampled every ``step_km`` or so (at
-    most 4,001 points); 0 without country polygons."""
+    lat1)`` off the land of the country polygons, measured as the land layer measures its
+    links' (:func:`undersea.network._ground.longest_stretch_km`); 0 without polygons."""
     land = _land(net)
     if land is None:
         return 0.0
-    length = float(great_circle_km(*line))
-    n = int(min(max(2, np.ceil(length / step_km) + 1), 4001))
-    sea = ~_on_land(land[0], _great_circles(line[None, :], n))
-    edges = np.diff(np.r_[0, sea.astype(np.int8), 0])
-    runs = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)  # samples per stretch
-    return float(runs.max(initial=0)) * length / (n - 1)
+    import shapely
+
+    def at_sea(lonlat: NDArray[np.float64]) -> NDArray[np.bool_]:
+        return ~np.asarray(shapely.intersects_xy(land[0], lonlat[:, 0], lonlat[:, 1]))
+
+    a, b = unit_vectors(line[[0]], line[[1]]), unit_vectors(line[[2]], line[[3]])
+    return float(longest_stretch_km(a, b, net.settings.earth_radius_km, at_sea)[0])
 
 
 _FIELDS = {
