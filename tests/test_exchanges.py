@@ -227,8 +227,13 @@ def test_real_exchanges_of_2024(shared_data: Path) -> None:
     assert "frankfurt-am-main-de" in set(net.metros["metro_id"])
     assert "hamburg-de" in set(ex.metros["metro_id"])
     assert not set(ex.metros["metro_id"]) & set(net.metros["metro_id"])
-    # misfiled rows ("Odessa, US": Odesa's exchanges) make no metro of a Texas town
+    # misfiled rows ("Odessa, US": Odesa's exchanges) make no metro of a Texas town, nor
+    # a hub of the exchange data; Hong Kong, which the directory files under China, counts
     assert "odessa-us" not in set(net.metros["metro_id"])
+    assert not {"odessa-us", "st-petersburg-us"} & set(ex.metros["metro_id"])
+    assert not ex.capacity["city"].isin(["Odessa", "St. Petersburg"]).any()
+    hk = exchange_metrics(ex, ["hong-kong-hk"], 2024).loc["hong-kong-hk", "ix_capacity_gbps"]
+    assert hk > 30_000
     m = exchange_metrics(ex, ["marseille-fr", "frankfurt-am-main-de"], 2024)
     assert m.loc["marseille-fr", "exchanges"] == 2
     assert m.loc["marseille-fr", "ix_participants"] == 120
@@ -268,6 +273,23 @@ def test_exchange_cities_take_the_big_ones_filed_where_they_are(tmp_path: Path) 
     cap = pd.DataFrame({"city": ["Odessa", "Odesa", "Nowhere"], "iso2": ["US", "UA", "US"]})
     assert misfiled_cities(cap, directory).tolist() == [True, False, False]
     assert not misfiled_cities(cap, None).any()
+    # a territory's city that the directory files under the parent country is no misfiling
+    pch_hk = [*PCH, _pch_entry(8, "Hong Kong", "China", 114.17, 22.28)]
+    (root / "peering" / "pch-ixp-directory-2020-05.json").write_text(json.dumps(pch_hk))
+    directory = read_pch_directory(root / "peering" / "pch-ixp-directory-2020-05.json")
+    cap = pd.DataFrame({"city": ["Hong Kong", "Hong Kong", "Lagos"], "iso2": ["HK", "TW", "GH"]})
+    assert misfiled_cities(cap, directory).tolist() == [False, True, True]
+
+
+def test_misfiled_capacity_counts_nowhere(sample, tmp_path: Path) -> None:
+    root = write_peering(tmp_path, peeringdb=False)
+    capacity = {"2020": [{"city": "Lagos", "country": "US", "total": 9_000_000}]}
+    (root / "peering" / "city-ixp-capacity-by-year.json").write_text(json.dumps(capacity))
+    ex = load_exchanges(sample, data_dir=root)
+    # the directory knows Lagos only in Nigeria: a "Lagos, US" makes no hub of its own
+    assert ex.capacity is not None
+    assert ex.capacity.empty
+    assert not any(m.endswith("-us") for m in ex.metros["metro_id"])
 
 
 def test_exchange_cities_become_inland_metros(sample) -> None:

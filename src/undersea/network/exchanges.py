@@ -33,7 +33,9 @@ year" means NaN for years before a source's first observation):
 - ``ix_capacity_gbps``: summed port capacity (Gbit/s) of the metro's cities in the capacity
   series, each city's latest figure at or before the year (:func:`capacity_as_of`: a
   year's list leaves out some cities it listed before, and the series' last year, 2024,
-  was taken part-way through the year and lists 250 cities to 2023's 388).
+  was taken part-way through the year and lists 250 cities to 2023's 388); a city the
+  directory knows only in another country counts nowhere (:func:`misfiled_cities`:
+  "St. Petersburg, US" and "Odessa, US", 63 Tbit/s in 2024).
 - ``facilities``, ``peeringdb_exchanges``: PeeringDB records with status ``ok`` created by
   the year (record creation is a lower bound of when a facility existed).
 
@@ -59,7 +61,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from undersea.geo.gazetteer import name_key
+from undersea.geo.gazetteer import TERRITORIES, name_key
 from undersea.network.core import Network
 from undersea.network.metros import METRO_COLUMNS, attach_exchanges
 from undersea.settings import Settings
@@ -200,14 +202,21 @@ def misfiled_cities(cap: pd.DataFrame, pch: pd.DataFrame | None) -> np.ndarray:
     """Rows of the capacity series (``city``, ``iso2``) whose city the exchange directory
     (PCH) knows only in other countries: PeeringDB credits Odesa's exchanges to "Odessa,
     US" (27 Tbit/s in 2024, more than Dallas) and Saint Petersburg's to "St. Petersburg,
-    US". Such a row must not make a small town a hub. Boolean array, one per row."""
+    US" (36 Tbit/s). Such a row must not make a small town a hub: it is no exchange city
+    (:func:`exchange_cities`) and its capacity counts nowhere (:func:`attach_exchange_data`).
+    A territory's row is not misfiled where the directory files its city under the parent
+    country (:data:`~undersea.geo.gazetteer.TERRITORIES`: PCH files Hong Kong under China,
+    Cayenne and Saint-Denis under France). Boolean array, one per row."""
     if pch is None or not len(pch) or not len(cap):
         return np.zeros(len(cap), dtype=bool)
     keys = np.asarray([name_key(str(c)) for c in pch["city"].fillna("")], dtype=object)
     countries = pd.Series(pch["iso2"].to_numpy(), index=keys).groupby(level=0).agg(set)
     mine = [name_key(str(c)) for c in cap["city"].fillna("")]
     pairs = zip(mine, cap["iso2"], strict=True)
-    return np.array([k in countries.index and c not in countries[k] for k, c in pairs], dtype=bool)
+    return np.array(
+        [k in countries.index and not {c, TERRITORIES.get(c)} & countries[k] for k, c in pairs],
+        dtype=bool,
+    )
 
 
 def exchange_cities(root: Path | None, settings: Settings) -> pd.DataFrame | None:
@@ -398,7 +407,8 @@ def attach_exchange_data(
     pch_year
         The directory's year; default the latest founding year in it.
     capacity
-        An ``exchange_capacity`` table.
+        An ``exchange_capacity`` table; the rows ``pch`` shows misfiled
+        (:func:`misfiled_cities`) are left out.
     peeringdb
         PeeringDB tables (:func:`~undersea.sources.peeringdb.read_peeringdb`).
     settings
@@ -419,6 +429,7 @@ def attach_exchange_data(
             founded = pch["founded"].dropna()
             pch_year = int(founded.max().year) if len(founded) else 0
     if capacity is not None:
+        capacity = capacity[~misfiled_cities(capacity, pch)]
         metros, cap_m = _attach_by_city(metros, capacity, cfg)
     if peeringdb is not None:
         metros, fac_m, ix_m = _attach_peeringdb(metros, peeringdb, cfg)

@@ -247,14 +247,13 @@ def _exchange_cities(net: Network) -> pd.DataFrame:
 
 
 def _build_exchange_cities(net: Network) -> pd.DataFrame:
-    from undersea.network.exchanges import load_exchanges, misfiled_cities
+    from undersea.network.exchanges import load_exchanges
 
     ex = load_exchanges(net)
     cols: dict[str, list[object]] = {"key": [], "iso2": [], "lon": [], "lat": [], "tbps": []}
     if ex.capacity is None or not len(ex.capacity):
         return pd.DataFrame(cols)
     cap = ex.capacity.sort_values("year").drop_duplicates(["city", "iso2"], keep="last")
-    cap = cap[~misfiled_cities(cap, ex.pch)]
     where = pd.concat([ex.metros, net.metros if net.metros is not None else ex.metros])
     where = where.drop_duplicates("metro_id").set_index("metro_id")
     return pd.DataFrame(
