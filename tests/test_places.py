@@ -294,6 +294,45 @@ def test_real_names(net2024: Network) -> None:
 
 
 @pytest.mark.realdata
+def test_a_state_code_after_a_comma(net2024: Network) -> None:
+    # "City, ST" as people write US states and Australian or Canadian states: a country
+    # code first (Sydney, Nova Scotia for "CA"), else GeoNames' region code (Gabon has no
+    # Atlanta), else the region the map's own landing names give ("Sydney, NSW, Australia")
+    cases = {
+        "Los Angeles, CA": ("metro:los-angeles-us", "United States"),
+        "Atlanta, GA": ("metro:atlanta-us", "United States"),
+        "Portland, OR": ("metro:portland-us", "United States"),
+        "Sydney, NSW": ("metro:sydney-au", "Australia"),
+        "Toronto, ON": ("metro:toronto-ca", "Canada"),
+    }
+    for text, (pid, country) in cases.items():
+        p = resolve_place(net2024, text)
+        assert p.id == pid, text
+        assert f"read as a region of {country}" in p.note, text
+    assert resolve_place(net2024, "Sydney, CA").iso2 == "CA"
+    assert "region" not in resolve_place(net2024, "Lagos, NG").note  # a country: as before
+    with pytest.raises(UnknownNameError, match=r"'CA' after a comma is read as the country"):
+        resolve_place(net2024, "Nowhereville, CA")
+    # a list glued by the splitter says how it was read
+    with pytest.raises(UnknownNameError, match=r"'SF' after a comma .* separate them with ';'"):
+        rtt_matrix(net2024, metros="NYC,LA,SF")
+
+
+@pytest.mark.realdata
+def test_a_territory_named_as_a_region_is_its_country(net2024: Network) -> None:
+    # ISO 3166-2 names Hong Kong as China's region CN-HK; here it is a country
+    assert resolve_place(net2024, "Hong Kong SAR").id == "country:HK"
+    with pytest.raises(InvalidArgumentError, match="is a region"):
+        resolve_place(net2024, "Hawaii")
+
+
+def test_a_matrix_takes_a_list_as_text(sample: Network) -> None:
+    as_text = rtt_matrix(sample, metros="Lagos,Marseille")
+    assert list(as_text.index) == list(rtt_matrix(sample, metros=["Lagos", "Marseille"]).index)
+    assert len(rtt_matrix(sample, countries="NG;FR")) == 2
+
+
+@pytest.mark.realdata
 @pytest.mark.parametrize(
     ("country", "metro", "rule"),
     [

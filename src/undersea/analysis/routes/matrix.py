@@ -26,7 +26,7 @@ from undersea.analysis.routes.anchors import _node_place
 from undersea.analysis.routes.latency import LatencyModel, latency_model
 from undersea.analysis.routes.lookups import _country_name
 from undersea.analysis.routes.places import Place, country_code, resolve_place
-from undersea.analysis.routes.routing import _build, _mask, latency_assumptions
+from undersea.analysis.routes.routing import _build, _mask, latency_assumptions, split_places
 from undersea.network.core import Network
 from undersea.settings import Settings
 
@@ -50,9 +50,11 @@ def rtt_matrix(
     Parameters
     ----------
     metros
-        Places to compare (metro names, cities, landing points, ``(lon, lat)``...); every
-        metro of the network (the landing points without a land layer) when both
-        ``metros`` and ``countries`` are ``None``.
+        Places to compare (metro names, cities, landing points, ``(lon, lat)``...), or one
+        text listing them as the command line does (``"Lagos,Marseille"``:
+        :func:`~undersea.analysis.routes.routing.split_places`); every metro of the
+        network (the landing points without a land layer) when both ``metros`` and
+        ``countries`` are ``None``.
     countries
         Countries (ISO2, ISO3 or names), each as a route to it ends (its main exchange
         metro, else its best-connected metro); rows and columns are then labelled by the
@@ -149,6 +151,10 @@ def _places(
 ) -> list[Place]:
     if metros is not None and countries is not None:
         raise InvalidArgumentError("give metros or countries, not both")
+    if isinstance(metros, str):  # "Lagos,Marseille" as the command line takes it
+        metros = split_places([metros])
+    if isinstance(countries, str):
+        countries = split_places([countries])
     if countries is None and metros is None:
         return _all_metros(net)
     items: list[Any] = (

@@ -38,7 +38,10 @@ this order (names compare case-, accent- and space-insensitively):
    that city is ``place_dominance_ratio`` squared times as important as every place bearing
    the name as its own, so "Odessa" finds Odesa, Ukraine, not Odessa, Texas). ``"Name, Q"``
    narrows to a country (``Q`` an ISO code or name) or a first-level region (``"Portland,
-   US-OR"``). A name borne by several places means the most *important*
+   US-OR"``); a short ``Q`` that names no country with such a place is read as a state's
+   code (``"Los Angeles, CA"``, ``"Sydney, NSW"``: :func:`_by_state`), and a region that
+   undersea counts as a country of its own is that country (``"Hong Kong SAR"``). A name
+   borne by several places means the most *important*
    (:func:`importance`: population, capital, cables, exchange capacity) when it is
    ``place_dominance_ratio`` (2) times as important as every other, and the place's note
    says what it was chosen over (Geneva, CH over Geneva, US-IL); otherwise, or with
@@ -98,7 +101,7 @@ from undersea.geo.countries import (
     parse_countries,
     regions_named,
 )
-from undersea.geo.gazetteer import abbreviations, cities, name_key
+from undersea.geo.gazetteer import TERRITORIES, abbreviations, cities, name_key
 from undersea.geo.regions import parse_point
 from undersea.network.core import Network
 from undersea.network.graph import metro_id
@@ -177,15 +180,34 @@ def resolve_place(
         return _by_qualified(net, text, s, strict=strict) or _by_name(net, text, s, strict=strict)
     except AmbiguousNameError:
         raise
-    except UnknownNameError:  # no place of that name: a part of a country, or the
+    except UnknownNameError as err:  # no place of that name: a part of a country, or the
         iso2 = country_part(text)  # region or the beginning of a country's name?
         if iso2 is not None:
             return _part_place(net, text, iso2)
+        iso2 = _territory_named(net, text)
+        if iso2 is not None:
+            return _country_place(net, iso2, s)
         _not_a_region(net, text)
         found = _country_prefixes(net, text)
         if len(found) != 1:
+            _say_how_a_qualifier_reads(err, text)
             raise
         return _country_place(net, found[0], s)
+
+
+def _say_how_a_qualifier_reads(err: UnknownNameError, text: str) -> None:
+    """Add to ``err`` how ``"Name, XX"`` was read, when the text ends so: ``"NYC,LA,SF"``
+    split from a list is one name qualified twice."""
+    glued = _GLUED.search(text)
+    if glued and err.args:
+        name = text[: glued.start()].strip()
+        err.args = (
+            f"{err.args[0]}; {glued.group(1)!r} after a comma is read as the country or "
+            f"region of {name!r} (to list places, separate them with ';')",
+        )
+
+
+_GLUED = re.compile(r",\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,3})?)$")
 
 
 def resolve_country(net: Network, country: str, *, settings: Settings | None = None) -> Place:
@@ -372,6 +394,17 @@ def _country_matches(net: Network, text: str) -> tuple[str, ...]:
     return country_matches(text, extra=names.country_index)
 
 
+def _territory_named(net: Network, text: str) -> str | None:
+    """The country that a region's name means where undersea counts the region as a
+    country of its own (:data:`~undersea.geo.gazetteer.TERRITORIES`: "Hong Kong SAR" is
+    ISO 3166-2's CN-HK, Hong Kong here)."""
+    for code, _ in regions_named(text):
+        parent, sub = code.split("-", 1)
+        if TERRITORIES.get(sub) == parent and country_code(net, sub) == sub:
+            return sub
+    return None
+
+
 def _not_a_region(net: Network, text: str) -> None:
     """Raise "'Hawaii' is a region ..." when ``text``, which no place bears, names a
     first-level subdivision (:func:`~undersea.geo.countries.regions_named`): the data
@@ -386,13 +419,53 @@ def _not_a_region(net: Network, text: str) -> None:
 
 
 def _by_qualified(net: Network, text: str, s: Settings, *, strict: bool) -> Place | None:
-    """``"Name, Q"``: Q a country (ISO code or name) or a region ``"US-OR"``."""
+    """``"Name, Q"``: Q a country (ISO code or name), a region ``"US-OR"``, or a state's
+    short code (``"Portland, OR"``, ``"Atlanta, GA"`` where Gabon has no Atlanta,
+    ``"Sydney, NSW"``: :func:`_by_state`)."""
     if "," not in text:
         return None
     name, qual = (x.strip() for x in text.rsplit(",", 1))
+    if not name:
+        return None
     region = _REGION.match(qual)
     iso2 = region.group(1).upper() if region else country_code(net, qual)
-    if iso2 is None or not name:
-        return None
+    state = None if region else _STATE.match(qual)
+    if iso2 is None:
+        return _by_state(net, name, qual.upper(), text, s, strict=strict) if state else None
     admin1 = region.group(2).upper() if region else None
-    return _by_name(net, name, s, iso2=iso2, admin1=admin1, shown=text, strict=strict)
+    try:
+        return _by_name(net, name, s, iso2=iso2, admin1=admin1, shown=text, strict=strict)
+    except UnknownNameError:
+        hit = _by_state(net, name, qual.upper(), text, s, strict=strict) if state else None
+        if hit is None:
+            raise
+        return hit
+
+
+#: A state's or province's short code after a place's name: "OR", "NSW".
+_STATE = re.compile(r"^[A-Za-z]{2,3}$")
+
+
+def _by_state(
+    net: Network, name: str, code: str, text: str, s: Settings, *, strict: bool
+) -> Place | None:
+    """``"Name, ST"`` with ST a first-level region's short code, as people write US
+    states, Canadian provinces and Australian states: the region whose code GeoNames
+    gives (``"Portland, OR"``, ``"Atlanta, GA"``), else the country of the landing points
+    that the map itself names so (``"Sydney, NSW, Australia"``, ``"Toronto, ON,
+    Canada"``). ``None`` unless exactly one country has such a place."""
+    gaz = cities()
+    rows = gaz[(gaz["key"].to_numpy() == name_key(name)) & (gaz["admin1"].str.upper() == code)]
+    found = set(rows["iso2"])
+    admin1: str | None = code
+    if len(found) != 1:
+        lp = net.all_landing_points
+        head = f"{name_key(name)} {code.lower()} "
+        found = set(lp.loc[[name_key(str(n)).startswith(head) for n in lp["name"]], "iso2"])
+        admin1 = None
+    if len(found) != 1:
+        return None
+    iso2 = str(found.pop())
+    place = _by_name(net, name, s, iso2=iso2, admin1=admin1, shown=text, strict=strict)
+    read = f"{code!r} read as a region of {_country_name(net, iso2)}"
+    return dataclasses.replace(place, note=f"{read}; {place.note}" if place.note else read)
