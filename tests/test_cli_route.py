@@ -304,3 +304,17 @@ def test_hop_table_shows_short_hops_by_the_number_rule(capsys) -> None:
     assert re.search(r"Marseille, FR +Marseille, France +2\.04\n", out)
     assert re.search(r"Alexandria, Egypt +Alexandria, EG +1\.97\n", out)
     assert re.search(r" 2,742\n", out)
+
+
+@pytest.mark.realdata
+def test_real_past_year_says_retired_cables_are_missing(capsys, shared_data) -> None:
+    """A past year on the newest map lacks the cables retired since (Atlantis-2 carried
+    Fortaleza-Lisbon in 2015): the table says so and names the maps that keep them."""
+    argv = ["route", "Fortaleza", "Lisbon", "--data-dir", str(shared_data)]
+    code, out, err = run(capsys, *argv, "--snapshot", "2024-03", "--year", "2015")
+    assert code == 0, err
+    assert "cables retired before 2024-03 are not on it" in " ".join(out.split())
+    assert "--snapshot 2014-01 or 2018-03 keeps them" in " ".join(out.split())
+    code, out, err = run(capsys, *argv, "--snapshot", "2024-03", "--year", "2024")
+    assert code == 0, err
+    assert "retired" not in out

@@ -35,6 +35,9 @@ from undersea.cli._options import (
     number_text,
     open_network,
 )
+from undersea.data.directory import list_snapshots
+from undersea.network.core import Network
+from undersea.network.exchanges import network_data_root
 from undersea.outputs.export import format_for, write_matrix
 from undersea.outputs.plots import plot_rtt_matrix
 
@@ -129,6 +132,27 @@ def route(
         emit_table(_hops_frame(routes), fmt)
     else:
         _print_itinerary(routes, alternatives)
+        if note := _later_map_note(net, year):
+            console.print(note, markup=False)
+
+
+def _later_map_note(net: Network, year: int | None) -> str:
+    """A past year on a later map: the cables retired in between are not on it; name the
+    snapshots nearer that year, which keep them."""
+    root = network_data_root(net)
+    if year is None or root is None:
+        return ""
+    own = Path(net.provenance.path).name
+    older = [d for d in list_snapshots(root) if d < own]
+    if not older or year >= int(own[:4]):
+        return ""
+    near = [d for d in older if int(d[:4]) <= year][-1:] + [d for d in older if int(d[:4]) > year][
+        :1
+    ]
+    return (
+        f"note: the {own} map as of {year}: cables retired before {own} are not on it "
+        f"(--snapshot {' or '.join(near)} keeps them)"
+    )
 
 
 def _hops_frame(routes: Sequence[Route]) -> pd.DataFrame:
