@@ -28,6 +28,15 @@ from undersea.geo.countries import (
 #: what people type -> ISO alpha-2 (issue 13's names first)
 TYPED = {
     "Ivory Coast": "CI",
+    # a qualifier in brackets or after a comma (level 5)
+    "Congo (DRC)": "CD",
+    "Korea (South)": "KR",
+    "Korea, South": "KR",
+    "Korea (North)": "KP",
+    "Macedonia (FYROM)": "MK",
+    "Macao SAR, China": "MO",
+    "Hong Kong SAR, China": "HK",
+    "Emirates": "AE",
     "UK": "GB",
     "uk": "GB",
     "U.K.": "GB",
@@ -243,7 +252,10 @@ def test_no_two_full_names_of_different_countries_share_a_key() -> None:
     assert shared == {country_key(name) for name in AMBIGUOUS}
 
 
-@pytest.mark.parametrize("name", ["Geneva", "Korea", "Congo", "Virgin Islands", "Atlantis", ""])
+@pytest.mark.parametrize(
+    "name",
+    ["Geneva", "Korea", "Congo", "Virgin Islands", "Atlantis", "", "Paris (France)", "Lagos, NG"],
+)
 def test_not_countries(name: str) -> None:
     assert country_iso2(name) is None
 

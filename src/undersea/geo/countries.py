@@ -18,7 +18,11 @@ for their words (``"S. Sudan"``, ``"Dominican Rep."``) and a leading ``The``, in
    (``"Falkland Islands"``, ``"Cocos Islands"``), the part before a comma
    (``"Bonaire"``), the comma turned round (``"Republic of Korea"``, ``"US Virgin
    Islands"``), without a last ``Islands`` (``"Turks and Caicos"``);
-5. endonyms: each country's name in each of its official languages, from the Unicode
+5. a name with a qualifier in brackets or after a comma, turned round (``"Korea
+   (South)"``, ``"Korea, South"``) or, for a name of several countries, the qualifier
+   alone when it is one of them or the name's own (``"Congo (DRC)"``, ``"Macedonia
+   (FYROM)"``);
+6. endonyms: each country's name in each of its official languages, from the Unicode
    CLDR as the ``babel`` package ships it (:func:`_cldr_endonyms`; ``"Deutschland"``,
    ``"España"``, ``"Suomi"``, ``"Côte d’Ivoire"``, ``"Schweiz"``/``"Suisse"``/
    ``"Svizzera"``, ``"Россия"``, ``"日本"``, ``"مصر"``), full and short forms. A name in
@@ -122,7 +126,7 @@ ALIASES: dict[str, str] = {
     # common and short names
     "America": "US", "Britain": "GB", "Great Britain": "GB", "Ivory Coast": "CI",
     "Russia": "RU", "Brunei": "BN", "Cape Verde": "CV", "Vatican": "VA",
-    "Vatican City": "VA", "Macau": "MO", "Turkey": "TR", "Holland": "NL",
+    "Vatican City": "VA", "Macau": "MO", "Turkey": "TR", "Holland": "NL", "Emirates": "AE",
     "Congo-Kinshasa": "CD", "Congo-Brazzaville": "CG", "Republic of Congo": "CG",
     "Democratic Republic of Congo": "CD", "Faeroe Islands": "FO", "Faroes": "FO",
     "Falklands": "FK", "St Kitts": "KN", "St Vincent": "VC", "Bosnia": "BA",
@@ -133,12 +137,13 @@ ALIASES: dict[str, str] = {
     "Nippon": "JP", "Nihon": "JP", "Misr": "EG", "Zhongguo": "CN", "Bharat": "IN",
     "Hellas": "GR", "Ellada": "GR", "Rossiya": "RU",
     # former names
-    "Burma": "MM", "Swaziland": "SZ", "East Timor": "TL", "Macedonia": "MK",
+    "Burma": "MM", "Swaziland": "SZ", "East Timor": "TL", "Macedonia": "MK", "FYROM": "MK",
     "Zaire": "CD", "Ceylon": "LK", "Dahomey": "BJ", "Upper Volta": "BF",
     **PARTS,
     # source spellings (TeleGeography, PCH, World Bank)
     "Congo, Dem. Rep.": "CD", "Congo, Rep.": "CG", "Korea, Dem. Rep.": "KP",
     "Korea, Rep.": "KR", "Virgin Islands (U.K.)": "VG", "Sint Eustatius and Saba": "BQ",
+    "Macao SAR, China": "MO",
     "Ascension and Tristan da Cunha": "SH",
     # Natural Earth's that its abbreviations spelled out (country_key) do not give
     "S. Geo. and the Is.": "GS", "St. Vin. and Gren.": "VC", "Wallis and Futuna Is.": "WF",
@@ -411,9 +416,30 @@ def country_matches(
         found = (extra.short.get(key, frozenset()) if extra else frozenset()) | base.short.get(
             key, frozenset()
         )
+    if not found and key:
+        found = frozenset(_qualified(text))
     if not found and key:  # endonyms last: another country's English name wins
         found = _native_index().full.get(key) or _native_index().short.get(key)
     return tuple(sorted(found or ()))
+
+
+_QUALIFIED = re.compile(r"^(?P<name>[^(),]+?)\s*(?:\((?P<b>[^()]+)\)|,\s*(?P<c>[^(),]+))$")
+
+
+def _qualified(text: str) -> tuple[str, ...]:
+    """Level 5: ``"Korea (South)"`` and ``"Korea, South"`` as ``"South Korea"``; ``"Congo
+    (DRC)"`` as ``"DRC"``, one of the countries ``"Congo"`` means (``"Macedonia
+    (FYROM)"``: the country both name)."""
+    hit = _QUALIFIED.match(text)
+    if hit is None:
+        return ()
+    name, qual = hit["name"], hit["b"] or hit["c"]
+    turned = _matches(f"{qual} {name}")
+    if len(turned) == 1:
+        return turned
+    alone = _matches(qual)
+    means = _ambiguous().get(country_key(name)) or _matches(name)
+    return alone if len(alone) == 1 and alone[0] in means else ()
 
 
 def country_iso2(name: str) -> str | None:
