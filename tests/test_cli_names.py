@@ -278,6 +278,22 @@ def test_every_command_takes_the_cable_names_cut_takes(capsys, args, says) -> No
     assert says in out
 
 
+def test_a_cable_of_other_maps_says_which(capsys) -> None:
+    """`route --without TAT-14` suggested 'TT-1': a cable retired before the snapshot, or
+    built after it, is named with the maps that list it."""
+    code, _, err = run(capsys, "route", "Lagos", "Frankfurt", "--without", "TAT-14")
+    assert code == 2
+    said = " ".join(err.split())
+    assert "TAT-14 is on the 2014-01, 2018-03 and 2020-05 maps, not on 2024-03" in said
+    assert "retired or renamed since" in said
+    code, _, err = run(capsys, "cable", "2Africa", "--snapshot", "2014-01")
+    assert code == 2
+    assert "not on 2014-01: added later" in " ".join(err.split())
+    code, _, err = run(capsys, "cable", "Foo")
+    assert code == 2
+    assert "maps" not in err
+
+
 def test_a_misspelt_landing_town_suggests_its_landing_point(capsys) -> None:
     """`landing Abidjna` said Abidjan was a metro with no landing point: a typo of a landing
     point's town suggests that landing point, by its full name."""

@@ -13,9 +13,12 @@ TGN-Eurasia, not TE North/TGN-Eurasia/SEACOM/...), the acronym (``"SEA-ME-WE 6"`
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,7 +29,7 @@ from undersea.geo.gazetteer import fold
 if TYPE_CHECKING:
     from undersea.network.core import Network
 
-__all__ = ["match_cable", "not_in_service"]
+__all__ = ["match_cable", "not_in_service", "on_other_maps"]
 
 _PAREN = re.compile(r"\(([^)]*)\)")
 
@@ -145,3 +148,56 @@ def not_in_service(net: Network, k: int, asked: str) -> str:
         f"cable {asked!r} ({rec['name']}) is not in service in this network "
         f"({'; '.join(why)}): {' and '.join(hint)}"
     )
+
+
+def on_other_maps(net: Network, name: str) -> str:
+    """For a name no cable of ``net``'s snapshot bears: the other snapshots beside it (in
+    its data directory) that list such a cable, as a hint ("" when none does).
+
+    A cable retired before the snapshot ("TAT-14" on 2024-03) or renamed since
+    ("Hibernia Atlantic", now EXA North and South) is on older maps only; a newer cable
+    on later ones. Names are matched as :func:`match_cable` matches them.
+    """
+    here = Path(str(net.provenance.path))
+    if here.parent.name != "telegeography":
+        return ""
+    found: dict[str, list[str]] = {}
+    for snap, cables in _other_maps(str(here.parent), here.name):
+        for k in match_cable(cables, np.ones(len(cables), dtype=bool), name):
+            found.setdefault(str(cables["name"].iloc[k]), []).append(snap)
+    if not found:
+        return ""
+    said = "; ".join(
+        f"{n} is on the {maps[0]} map"
+        if len(maps) == 1
+        else f"{n} is on the {', '.join(maps[:-1])} and {maps[-1]} maps"
+        for n, maps in sorted(found.items())
+    )
+    every = [m for maps in found.values() for m in maps]
+    if all(m < here.name for m in every):
+        why = "retired or renamed since"
+    elif all(m > here.name for m in every):
+        why = "added later"
+    else:
+        why = "not listed there"
+    return f"{said}, not on {here.name}: {why}"
+
+
+@functools.lru_cache(maxsize=4)
+def _other_maps(folder: str, snapshot: str) -> tuple[tuple[str, pd.DataFrame], ...]:
+    """(snapshot, its cables' id and name) for the snapshots in ``folder`` but ``snapshot``."""
+    out = []
+    for snap in sorted(p.name for p in Path(folder).iterdir() if p.is_dir()):
+        cable_dir = Path(folder) / snap / "cable"
+        if snap == snapshot or snap.startswith(".") or not cable_dir.is_dir():
+            continue
+        rows = []
+        for f in sorted(cable_dir.glob("*.json")):
+            try:
+                rec = json.loads(f.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # a damaged file of another snapshot: its own load says so
+            if isinstance(rec, dict) and isinstance(rec.get("name"), str):
+                rows.append((str(rec.get("id", f.stem)), rec["name"]))
+        out.append((snap, pd.DataFrame(rows, columns=["id", "name"])))
+    return tuple(out)

@@ -23,7 +23,7 @@ from undersea._errors import (
     UnknownNameError,
 )
 from undersea.geo.gazetteer import name_key
-from undersea.network.cable_names import match_cable
+from undersea.network.cable_names import match_cable, on_other_maps
 from undersea.network.graph import Adjacency, metro_node, metro_nodes
 from undersea.network.land import LandLayer
 from undersea.network.topology import QualityReport, Topology
@@ -592,7 +592,8 @@ class Network:
                 return rows[0]
             if not rows:  # close matches among names, acronyms ("ACEE": ACE) and ids
                 pool = [*cab["name"], *short.dropna(), *cab["id"]]
-                raise UnknownNameError("cable", name, pool) from None
+                hint = on_other_maps(self, str(name))  # retired or renamed: say so
+                raise UnknownNameError("cable", name, pool, hint=hint) from None
         hits = cab.iloc[rows]
         raise AmbiguousNameError(
             "cable", name, [f"{n} [id {i}]" for n, i in zip(hits["name"], hits["id"], strict=True)]
