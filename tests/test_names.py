@@ -104,6 +104,15 @@ def test_metro_names_that_are_places(shared_data) -> None:
     assert "Odessa → Odesa, UA" in odesa.note
     with pytest.raises(undersea.InvalidArgumentError, match="'UK' is a country"):
         resolve(net2024, "UK", kind="metro")
+    # a city in a metro's core is that metro: the Logi landing's metro is named after
+    # Saint Petersburg's district Vasilyevsky Island, 3 km from the centre; Bern, 95 km
+    # from Zürich, is no metro
+    spb = resolve(net2024, "St Petersburg", kind="metro")
+    assert spb.id == "vasylevsky-ostrov-ru"
+    assert "Saint Petersburg, RU lies 3 km from the metro's centre" in spb.note
+    assert resolve(net2024, "Manila", kind="metro").name == "Quezon City, PH"
+    with pytest.raises(UnknownNameError):
+        resolve(net2024, "Bern", kind="metro")
 
 
 @pytest.mark.parametrize(("kind", "first"), [("chokepoint", "bab-el-mandeb"), ("incident", "2006")])

@@ -13,7 +13,9 @@ kind           what it takes (see the function named)
                (:func:`~undersea.analysis.routes.places.resolve_country`)
 ``metro``      id, name, ``"Name, ISO2"``, a town of a ``/`` name or of a landing point
                in it (:meth:`~undersea.network.core.Network.metro`), else a place that
-               is one metro: another spelling (``Odessa``), a one-metro country (``Guam``)
+               is one metro: another spelling (``Odessa``), a one-metro country (``Guam``),
+               a city within ``metro_core_km`` of a metro's centre (``St Petersburg``,
+               whose metro bears its district's name, Vasyl'evsky Ostrov)
 ``cable``      id, name, the short name in brackets (``WACS``), another spelling
                (``Main One``, ``seamewe 5``) or the telling words (``PEACE``)
                (:meth:`~undersea.network.core.Network.cable_index`)
@@ -82,8 +84,9 @@ def _metro(net: Network, text: str, strict: bool) -> Resolved:
 
 
 def _place_metro(net: Network, text: str, strict: bool) -> Resolved | None:
-    """The metro a place name means: a metro under another spelling ("Odessa"), or a
-    country or territory that is one metro ("Guam"); None for anything else. A country of
+    """The metro a place name means: a metro under another spelling ("Odessa"), a
+    country or territory that is one metro ("Guam"), or a city that is no metro but lies
+    in a metro's core ("St Petersburg"); None for anything else. A country of
     several metros is refused, naming the one a route to it ends at (its main exchange
     metro or best-connected metro, rule 4 of :mod:`undersea.analysis.routes.places`)."""
     try:
@@ -92,9 +95,15 @@ def _place_metro(net: Network, text: str, strict: bool) -> Resolved | None:
         return None
     node = str(net.nodes["node_id"].iloc[p.anchors[0][0]]) if p.anchors else ""
     metros = net.metros
-    if p.virtual or not node.startswith(METRO_PREFIX) or metros is None:
+    if not node.startswith(METRO_PREFIX) or metros is None:
         return None
     m = net.metro(metro_id(node))
+    if p.virtual:  # a city in a metro's core is that metro (Saint Petersburg, Manila)
+        km = p.anchors[0][1] / net.settings.land_route_factor
+        if p.kind != "city" or km > net.settings.metro_core_km:
+            return None
+        note = f"{p.name} lies {km:.0f} km from the metro's centre, within its core"
+        return Resolved("metro", str(m["metro_id"]), f"{m['name']}, {m['iso2']}", note)
     n = int((metros["iso2"] == p.iso2).sum())
     if p.kind == "country" and n > 1:  # "UK" is many metros, not the one routes end at
         raise InvalidArgumentError(
