@@ -146,9 +146,8 @@ def _later_map_note(net: Network, year: int | None) -> str:
     older = [d for d in list_snapshots(root) if d < own]
     if not older or year >= int(own[:4]):
         return ""
-    near = [d for d in older if int(d[:4]) <= year][-1:] + [d for d in older if int(d[:4]) > year][
-        :1
-    ]
+    before = [d for d in older if int(d[:4]) <= year]
+    near = before[-1:] + [d for d in older if int(d[:4]) > year][:1]
     return (
         f"note: the {own} map as of {year}: cables retired before {own} are not on it "
         f"(--snapshot {' or '.join(near)} keeps them)"
