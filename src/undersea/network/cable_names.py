@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from undersea.data.directory import list_snapshots
 from undersea.geo.gazetteer import fold
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ def on_other_maps(net: Network, name: str) -> str:
     if here.parent.name != "telegeography":
         return ""
     found: dict[str, list[str]] = {}
-    for snap, cables in _other_maps(str(here.parent), here.name):
+    for snap, cables in _other_maps(str(here.parent.parent), here.name):
         for k in match_cable(cables, np.ones(len(cables), dtype=bool), name):
             found.setdefault(str(cables["name"].iloc[k]), []).append(snap)
     if not found:
@@ -184,15 +185,15 @@ def on_other_maps(net: Network, name: str) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _other_maps(folder: str, snapshot: str) -> tuple[tuple[str, pd.DataFrame], ...]:
-    """(snapshot, its cables' id and name) for the snapshots in ``folder`` but ``snapshot``."""
+def _other_maps(root: str, snapshot: str) -> tuple[tuple[str, pd.DataFrame], ...]:
+    """(snapshot, its cables' id and name) for the snapshots of the data directory
+    ``root`` but ``snapshot``."""
     out = []
-    for snap in sorted(p.name for p in Path(folder).iterdir() if p.is_dir()):
-        cable_dir = Path(folder) / snap / "cable"
-        if snap == snapshot or snap.startswith(".") or not cable_dir.is_dir():
+    for snap in list_snapshots(Path(root)):
+        if snap == snapshot:
             continue
         rows = []
-        for f in sorted(cable_dir.glob("*.json")):
+        for f in sorted((Path(root) / "telegeography" / snap / "cable").glob("*.json")):
             try:
                 rec = json.loads(f.read_text(encoding="utf-8"))
             except (OSError, ValueError):
