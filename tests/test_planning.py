@@ -1092,3 +1092,21 @@ def test_a_what_if_cable_over_land_is_built_with_a_warning(
     assert code == 0
     assert err.startswith("warning: new cable Lagos – Marseille runs ")
     assert err.count("warning: ") == 1
+
+
+@pytest.mark.realdata
+def test_retiring_a_countrys_only_cable_is_no_safer_first_day(shared_data):
+    """`whatif --retire ACE` showed Sierra Leone's first-hours risk falling from 27 % to 0:
+    its traffic, provisioned on borders that cannot carry it, never rides a cable that
+    fails. What it can no longer carry is lost in every scenario, as after rerouting."""
+    from undersea.network.whatif import retire_cable
+
+    net = undersea.load("2024-03", data_dir=shared_data)
+    after = retire_cable(net, "Africa Coast to Europe (ACE)")
+    kw = {"n_scenarios": 200, "seed": 1, "hubs_by": None, "countries": ["SL", "NG"]}
+    r = compare(net, after, **kw).risk.set_index("iso2")
+    assert r.loc["SL", "p_severe_before"] < 0.5
+    assert r.loc["SL", "p_severe_after"] == 1.0
+    assert r.loc["SL", "p_severe_rerouted_after"] == 1.0
+    # Nigeria keeps its other cables: its first hours are judged as before
+    assert r.loc["NG", "p_severe_after"] < 0.5

@@ -189,13 +189,21 @@ def _judge(
     ref: NDArray[np.float64],
     share: float,
     riding: NDArray[np.float64] | None = None,
+    had: NDArray[np.float64] | None = None,
+    can: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
     """Per unit over a batch: scenarios isolated, scenarios severe, summed lost share.
 
     Connectivity model (``riding`` None): lost share of the capacity proxy against
     ``ref``. Capacity model: ``riding`` (B, U) is the provisioned capacity on failed
     segments (immediate horizon) and ``ref`` the network's own provisioned capacity, as
-    :func:`~undersea.analysis.risk.risk` judges it (an isolated unit loses all).
+    :func:`~undersea.analysis.risk.risk` judges it (an isolated unit loses all). ``had``
+    (the edited network's units ``ix``): what each carried before the edit, its
+    provisioned traffic up to what it could deliver; ``can``: what each can deliver on
+    the edited network. Where the edit left a unit able to carry less than it did (a
+    retired cable: its traffic is provisioned on borders that cannot carry it), the
+    part it can no longer carry is lost in every scenario, so a country whose only cable
+    is retired does not look safer in the first hours.
     """
     iso = out.isolated[:, ix]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -203,8 +211,12 @@ def _judge(
             cap = out.capacity_mbps[:, ix]
             lost = np.maximum(np.where(ref > 0, (ref - cap) / ref, 0.0), 0.0)
         else:
-            frac = np.where(ref > 0, riding / ref, 0.0)
-            lost = np.where(out.isolated, 1.0, np.clip(frac, 0.0, 1.0))[:, ix]
+            frac = np.where(ref > 0, riding / ref, 0.0)[:, ix]
+            if had is not None and can is not None:
+                own = np.minimum(ref, can)[ix]
+                short = had > own
+                frac = np.where(short, (had - own + riding[:, ix]) / had, frac)
+            lost = np.where(out.isolated[:, ix], 1.0, np.clip(frac, 0.0, 1.0))
     return iso.sum(0), (iso | (lost >= share)).sum(0), lost.sum(0)
 
 
@@ -290,7 +302,8 @@ def _risk_changes(
             share = s.capacity_severe_share
             t0, t1 = fm0.sub_gbps + fm0.border_gbps, fm1.sub_gbps + fm1.border_gbps
             a = _judge(o0, ix0, t0, share, fm0.immediate(fs))
-            b = _judge(o1, ix1, t1, share, fm1.immediate(fs1))
+            had = np.minimum(t0, fm0.base_delivered)[ix0]  # what it carried before the edit
+            b = _judge(o1, ix1, t1, share, fm1.immediate(fs1), had, fm1.base_delivered)
         if rr is not None:
             l0 = rr.lost(rr.a0, rr.i0, fs, o0.isolated[:, rr.i0])
             l1 = rr.lost(rr.a1, rr.i1, fs1, o1.isolated[:, rr.i1])
