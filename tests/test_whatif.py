@@ -10,6 +10,7 @@ import undersea
 from undersea import InvalidArgumentError, UnknownNameError
 from undersea.network.whatif import (
     NewLanding,
+    build_year,
     retire_cable,
     with_cable,
     with_land_link,
@@ -43,6 +44,25 @@ def test_new_cable_between_existing_landings(net):
     # the new cable respects as_of
     assert "new-lagos-marseille" not in set(new.as_of(2025).cables["id"])
     assert "new-lagos-marseille" in set(new.as_of(2030).cables["id"])
+
+
+def test_a_new_cable_is_built_in_the_views_year(net):
+    """`net.with_cable` left the RFS year empty, which the capacity model read as a
+    2005-era system (1.3 Tbit/s) where `whatif --add-cable` built one of the view's year:
+    the Python example and the command line disagreed."""
+    from undersea.analysis.impact import capacity_model
+    from undersea.analysis.planning.candidates import Candidate
+
+    new = net.with_cable("Lagos-Lisbon", ["Lagos", "Lisbon"])
+    rec = new.all_cables.set_index("id").loc["new-lagos-lisbon"]
+    assert rec["rfs_year"] == build_year(net) == int(str(net.provenance.snapshot_date)[:4])
+    assert new.as_of(2015).cables["id"].ne("new-lagos-lisbon").all()
+    assert (
+        net.as_of(2015).with_cable("X", ["Lagos", "Lisbon"]).all_cables["rfs_year"].iloc[-1] == 2015
+    )
+    same = Candidate("Lagos-Lisbon", "cable", ("Lagos", "Lisbon")).apply(net)
+    np.testing.assert_array_equal(capacity_model(new).demand_gbps, capacity_model(same).demand_gbps)
+    np.testing.assert_array_equal(capacity_model(new).edge_cap, capacity_model(same).edge_cap)
 
 
 def test_new_landing_point_gets_a_metro(net):

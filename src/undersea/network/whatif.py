@@ -33,6 +33,7 @@ from undersea.network.topology import cable_topology, geodesic_lengths
 __all__ = [
     "RFS_YEARS",
     "NewLanding",
+    "build_year",
     "check_capacity_tbps",
     "check_length_km",
     "check_rfs_year",
@@ -143,6 +144,20 @@ def _resolve(net: Network, spec: LandingSpec) -> tuple[str, NewLanding | None]:
         return f"new-{_slug(new.name)}-{new.iso2.lower()}", new
 
 
+def build_year(net: Network) -> int:
+    """The year a new build enters service in: the view's year, else the snapshot's.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> build_year(undersea.load(sample=True).as_of(2015))
+    2015
+    """
+    if net.year is not None:
+        return int(net.year)
+    return int(str(net.provenance.snapshot_date)[:4])
+
+
 def with_cable(
     net: Network,
     name: str,
@@ -164,8 +179,10 @@ def with_cable(
         Drawn route as lines of ``[lon, lat]`` points (a GeoJSON MultiLineString's
         coordinates). Without it, landings are joined in order by great-circle legs.
     rfs_year
-        Ready-for-service year (``None``: in service in every view), within
-        :data:`RFS_YEARS`.
+        Ready-for-service year, within :data:`RFS_YEARS`; default :func:`build_year`
+        (the view's year, else the snapshot's): a new cable is built now, and its
+        capacity proxy is that of a cable of that year, as ``undersea whatif
+        --add-cable`` and ``plan`` build it.
     capacity_tbps
         Design capacity in Tbit/s (finite, above 0); recorded in the cable's
         ``capacity_tbps`` column.
@@ -180,8 +197,7 @@ def with_cable(
     """
     if len(landings) < 2:
         raise InvalidArgumentError("a new cable needs at least two landing points")
-    if rfs_year is not None:
-        rfs_year = check_rfs_year(rfs_year)
+    rfs_year = build_year(net) if rfs_year is None else check_rfs_year(rfs_year)
     if capacity_tbps is not None:
         capacity_tbps = check_capacity_tbps(capacity_tbps)
     cable_id = f"new-{_slug(name)}"

@@ -34,6 +34,7 @@ from undersea.network._ground import longest_stretch_km
 from undersea.network.core import Network
 from undersea.network.whatif import (
     NewLanding,
+    build_year,
     check_capacity_tbps,
     check_length_km,
     check_rfs_year,
@@ -76,9 +77,10 @@ class Candidate:
     ``retire`` (the ``cable``) or ``remove_land_link`` (the land links between two places,
     named as by :func:`~undersea.analysis.routes.routing.resolve_land_links`). ``id`` names
     the candidate (and a new cable). A new cable without ``rfs_year`` enters service in
-    :func:`build_year` (the view's year, else the snapshot's), so its capacity proxy is that
-    of a system built now. ``source``: the file and record a user's candidate was read
-    from (:func:`read_candidates`), which an unknown name in it is reported with.
+    :func:`~undersea.network.whatif.build_year` (the view's year, else the snapshot's),
+    so its capacity proxy is that of a system built now. ``source``: the file and record
+    a user's candidate was read from (:func:`read_candidates`), which an unknown name in
+    it is reported with.
     """
 
     id: str
@@ -150,7 +152,7 @@ class Candidate:
                 self.id,
                 list(self.landings),
                 route=self.route,
-                rfs_year=build_year(net) if self.rfs_year is None else self.rfs_year,
+                rfs_year=self.rfs_year,
                 capacity_tbps=self.capacity_tbps,
             )
         if self.kind == "branch":
@@ -173,20 +175,6 @@ class Candidate:
             "retire": f"retire {self.cable}",
             "remove_land_link": f"remove land link {names}",
         }[self.kind]
-
-
-def build_year(net: Network) -> int:
-    """The year a new build enters service in: the view's year, else the snapshot's.
-
-    Examples
-    --------
-    >>> import undersea
-    >>> build_year(undersea.load(sample=True).as_of(2015))
-    2015
-    """
-    if net.year is not None:
-        return int(net.year)
-    return int(str(net.provenance.snapshot_date)[:4])
 
 
 def _landing(x: Any) -> str | NewLanding:
