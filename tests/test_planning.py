@@ -3,6 +3,7 @@ candidates and the CLI."""
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import math
@@ -802,6 +803,17 @@ def test_cli_whatif_plan_dependency(capsys):
     code, out, _ = _run(capsys, ["dependency", "--sample", "--country", "Mauritania"])
     assert code == 0
     assert "min_cables_by_sea" in out
+
+
+def test_cli_whatif_csv_has_the_librarys_numbers(capsys):
+    """`whatif -f csv` wrote the table's text ("4.3% → 0.2%", "+0.0"): csv is numbers."""
+    argv = ["whatif", "--sample", "--add-cable", "Lagos,Lisbon", "--scenarios", "200"]
+    code, out, _ = _run(capsys, [*argv, "--no-hubs", "-f", "csv"])
+    assert code == 0
+    risk = pd.read_csv(io.StringIO(out))
+    assert {"p_severe_before", "p_severe_after", "change_p_severe_rerouted"} <= set(risk)
+    assert risk["p_severe_before"].dtype == float
+    assert "→" not in out
 
 
 def test_cli_whatif_routes_show_milliseconds_to_a_tenth(capsys):

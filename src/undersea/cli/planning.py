@@ -289,8 +289,8 @@ def whatif_command(
     tables = [
         ("What changed", result.changes),
         ("Hub ranks (cables)", _hubs_display(result.hubs, top, fmt)),
-        ("Routes", _routes_display(result.routes)),
-        ("Risk, same scenarios before and after", _risk_display(result.risk, top)),
+        ("Routes", _routes_display(result.routes, fmt)),
+        ("Risk, same scenarios before and after", _risk_display(result.risk, top, fmt)),
     ]
     if result.n_scenarios and result.hazard is not None and fmt is Format.table:
         console.print(
@@ -333,9 +333,13 @@ def _count(x: float | None, sign: bool = False) -> str:
     return f"{int(x):+d}" if sign else f"{int(x):,}"
 
 
-def _routes_display(df: pd.DataFrame | None) -> pd.DataFrame | None:
+def _routes_display(df: pd.DataFrame | None, fmt: Format) -> pd.DataFrame | None:
+    """The routes as a table reads them (milliseconds to a tenth); csv keeps the
+    library's numbers, the cables after joined by ';'."""
     if df is None:
         return None
+    if fmt is not Format.table:
+        return df.assign(cables_after=[";".join(c) for c in df["cables_after"]])
     out = df[["from", "to"]].copy()
     for col in ("rtt_before_ms", "rtt_after_ms", "change_ms"):
         out[col] = [ms_text(x, sign=col == "change_ms") for x in df[col]]
@@ -343,7 +347,9 @@ def _routes_display(df: pd.DataFrame | None) -> pd.DataFrame | None:
     return out
 
 
-def _risk_display(df: pd.DataFrame | None, top: int) -> pd.DataFrame | None:
+def _risk_display(df: pd.DataFrame | None, top: int, fmt: Format) -> pd.DataFrame | None:
+    """The countries whose risk changed (else the first), ``top`` of them, each share
+    before → after; csv keeps the library's columns and numbers."""
     if df is None:
         return None
     later = "change_p_severe_rerouted" in df
@@ -352,6 +358,8 @@ def _risk_display(df: pd.DataFrame | None, top: int) -> pd.DataFrame | None:
         cols += ["change_p_severe_rerouted", "change_lost_share_rerouted"]
     changed = df[(df[cols].fillna(0) != 0).any(axis=1)]
     rows = (changed if len(changed) else df).head(top)
+    if fmt is not Format.table:
+        return rows
 
     def pair(col: str) -> list[str]:
         b, a = rows[f"{col}_before"], rows[f"{col}_after"]
