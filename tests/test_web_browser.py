@@ -247,6 +247,23 @@ def test_explore_click_shows_a_cable_card_then_cut_this(page: Any) -> None:
     assert int(page.inner_text("[data-testid=affected]")) > 0
 
 
+def test_a_landing_card_cuts_only_the_cables_in_service(browser: Any, sample_url: str) -> None:
+    """"Cut all 8 cables" at Lagos sent planned 2Africa too and the server refused the
+    cut: the card marks what the view does not have and cuts the others."""
+    ctx, page, watch = _open(browser, sample_url, path="/#year=2005&sel=landing:lagos-nigeria")
+    try:
+        button = page.wait_for_selector("#details [data-act='cut']")
+        label = button.inner_text()
+        assert "in service (" in label, label
+        assert "not in service in this view" in page.inner_text("#details")
+        button.click()
+        page.wait_for_selector("#impact-table tbody tr")
+        assert "not in service" not in page.inner_text("#cut-result")
+    finally:
+        ctx.close()
+    watch.check()
+
+
 def test_cut_mode_click_and_shift_click(page: Any) -> None:
     page.click("#mode-cut")
     assert "Shift+click" in page.inner_text("#mode-hint")

@@ -28,7 +28,7 @@ function addExamples(chokepoints, incidents) {
   const inc = incidents.find((i) => i.id === "2024-03-abidjan") || incidents[incidents.length - 1];
   if (inc) items.push([`${inc.name}`, { incident: inc.id }]);
   const red = chokepoints.find((c) => c.id === "bab-el-mandeb");
-  if (red) items.push(["Red Sea (Bab-el-Mandeb)", { chokepoint: red.id }]);
+  if (red) items.push([red.name, { chokepoint: red.id }]); // its own name: not all the Red Sea
   const luzon = chokepoints.find((c) => c.id === "luzon-strait");
   if (luzon) items.push(["Luzon Strait", { chokepoint: luzon.id }]);
   for (const [label, cut] of items) {

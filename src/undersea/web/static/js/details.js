@@ -75,15 +75,19 @@ export async function showLanding(id) {
     const d = await get(`landing-points/${encodeURIComponent(id)}`);
     const lp = d.landing_point || d;
     const cables = d.cables || [];
+    // what the view has in service: a planned cable only with "planned", none after the year
+    const live = cables.filter((c) => (state.planned || !c.is_planned)
+      && (c.rfs_year == null || state.year == null || c.rfs_year <= state.year));
+    const out = cables.length - live.length;
     map.setSelected(cables.map((c) => c.id));
     renderLegend();
     const card = detailsCard(`<h2 data-testid="card-title">${escapeHtml(lp.name || id)}</h2>
       <p class="muted">landing point · ${escapeHtml(lp.country || lp.iso2 || "")}</p>
-      <details open><summary>${cables.length} cables land here</summary><ul class="compact">${cables.map((c) => `<li><button type="button" class="link" data-cable="${escapeHtml(c.id)}">${escapeHtml(c.name)}</button> <span class="muted">RFS ${c.rfs_year ?? "?"}</span></li>`).join("")}</ul></details>
-      <div class="actions"><button type="button" class="primary" data-act="cut">✂ Cut all ${cables.length} cables</button>${state.info.features.route ? `<button type="button" data-act="from">Route from here</button>` : ""}</div>`);
+      <details open><summary>${cables.length} cables land here</summary><ul class="compact">${cables.map((c) => `<li><button type="button" class="link" data-cable="${escapeHtml(c.id)}">${escapeHtml(c.name)}</button> <span class="muted">RFS ${c.rfs_year ?? "?"}${c.is_planned ? " (planned)" : ""}${live.includes(c) ? "" : " · not in service in this view"}</span></li>`).join("")}</ul></details>
+      <div class="actions"><button type="button" class="primary" data-act="cut"${live.length ? "" : " disabled"}>✂ Cut ${live.length === 1 ? "its 1 cable" : `all ${live.length} cables`}${out ? ` in service (${out} not)` : ""}</button>${state.info.features.route ? `<button type="button" data-act="from">Route from here</button>` : ""}</div>`);
     card.querySelectorAll("[data-cable]").forEach((b) => b.addEventListener("click", () => showCable(b.dataset.cable)));
     card.querySelector('[data-act="cut"]').addEventListener("click", () => {
-      state.cut = { ...emptyCut(), cables: cables.map((c) => c.id) };
+      state.cut = { ...emptyCut(), cables: live.map((c) => c.id) };
       syncCutForm();
       state.selectTab("cut");
       runCut();
