@@ -248,7 +248,7 @@ def test_explore_click_shows_a_cable_card_then_cut_this(page: Any) -> None:
 
 
 def test_a_landing_card_cuts_only_the_cables_in_service(browser: Any, sample_url: str) -> None:
-    """"Cut all 8 cables" at Lagos sent planned 2Africa too and the server refused the
+    """ "Cut all 8 cables" at Lagos sent planned 2Africa too and the server refused the
     cut: the card marks what the view does not have and cuts the others."""
     ctx, page, watch = _open(browser, sample_url, path="/#year=2005&sel=landing:lagos-nigeria")
     try:
