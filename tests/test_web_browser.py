@@ -439,6 +439,16 @@ def test_a_route_between_two_names_of_one_place_says_so(page: Any) -> None:
     assert page.evaluate("window.undersea.state.routeResult") is None
 
 
+def test_a_route_says_its_interval_and_how_names_were_read(page: Any) -> None:
+    """The panel showed the RTT alone: the CLI's interval, physical floor and the note on
+    how "Lagos" was read were in the answer, not on the page."""
+    _route(page, "Lagos", "Lisbon")
+    band = page.wait_for_selector("[data-testid=rtt-interval]").inner_text()
+    assert "% interval" in band
+    assert "physical" in band
+    assert "Lagos → Lagos, NG (also: Lagos, PT" in page.inner_text("[data-testid=place-notes]")
+
+
 def test_route_hop_numbers_are_not_clipped(page: Any) -> None:
     _route(page, "Lagos, NG", "Singapore, SG")
     page.wait_for_selector("#route-result ol.hops li:nth-child(10)")

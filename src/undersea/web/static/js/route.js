@@ -174,6 +174,19 @@ function avoidButton(h) {
   return ` <button type="button" class="link" data-avoid="${escapeHtml(`${h.from_id};${h.to_id}`)}" data-label="${escapeHtml(label)}" title="Find the route again without this land link" aria-label="Avoid the land link ${escapeHtml(label)}">avoid</button>`;
 }
 
+// As the CLI's first lines: the calibrated estimate's interval and the physical floor
+function interval(r) {
+  if (r.latency === "physical" || r.rtt_low_ms == null) return "";
+  const level = Math.round(100 * ((r.assumptions || {}).interval_level || 0.8));
+  return `<p class="muted" data-testid="rtt-interval">${fmt(r.rtt_low_ms, 0)}–${fmt(r.rtt_high_ms, 0)} ms (${level} % interval); physical ${fmt(r.rtt_floor_ms, 1)} ms.</p>`;
+}
+
+// How each end's name was read, as the CLI's place lines ("Lagos → Lagos, NG (also: ...)")
+function placeNotes(r) {
+  const notes = [r.from_place, r.to_place].filter((p) => p && p.note).map((p) => `${p.name}: ${p.note}`);
+  return notes.length ? `<p class="muted" data-testid="place-notes">${escapeHtml(notes.join(" · "))}</p>` : "";
+}
+
 function routeHtml(r, i) {
   const hops = r.hops
     .map((h) => `<li>${h.kind === "segment" ? `<b>${escapeHtml(h.cable)}</b>` : `<span class="muted">${escapeHtml(h.link)} link</span>`} ${escapeHtml(h.from)} → ${escapeHtml(h.to)} <span class="muted">${fmt(h.km)} km</span>${avoidButton(h)}</li>`)
@@ -183,8 +196,8 @@ function routeHtml(r, i) {
     <div class="kpis"><div class="kpi"><b data-testid="rtt">${fmt(r.rtt_ms, 1)}</b><span>ms RTT</span></div>
     <div class="kpi"><b>${r.hop_count}</b><span>hops</span></div>
     <div class="kpi"><b>${fmt(r.fibre_km)}</b><span>km of fibre</span></div></div>
-    <p class="muted">Great-circle floor ${fmt(r.great_circle_rtt_ms, 1)} ms RTT over ${fmt(r.great_circle_km)} km.${avoids(r)}</p>
-    <ol class="hops">${hops}</ol>
+    ${interval(r)}<p class="muted">Great-circle floor ${fmt(r.great_circle_rtt_ms, 1)} ms RTT over ${fmt(r.great_circle_km)} km.${avoids(r)}</p>
+    ${i ? "" : placeNotes(r)}<ol class="hops">${hops}</ol>
     ${i || state.routeResult.routes.length > 1 ? `<button type="button" data-route="${i}">Show on map</button>` : ""}</div>`;
 }
 
