@@ -854,6 +854,16 @@ def test_labels_are_drawn_with_collisions_resolved(page: Any) -> None:
     _shot(page, "web-sample-labels.png")
 
 
+def test_a_search_that_matches_nothing_says_so(page: Any) -> None:
+    """Enter on a name nothing bears did nothing at all."""
+    page.fill("#search", "zzzzqqq")
+    page.keyboard.press("Enter")
+    said = page.wait_for_selector("[data-testid=no-match]").inner_text()
+    assert "matches “zzzzqqq”" in said
+    page.click("[data-testid=no-match]")  # not a choice: nothing breaks
+    assert page.locator("[data-testid=card-title]").count() == 0
+
+
 def test_search_marks_the_place(page: Any) -> None:
     page.fill("#search", "Lagos")
     page.wait_for_selector("#search-results li")

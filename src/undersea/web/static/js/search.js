@@ -129,12 +129,17 @@ export function bindSearch() {
         pending = null;
         const pick = results[active >= 0 ? active : 0];
         if (pick) choose(pick);
+        else if (input.value.trim()) {
+          // nothing matched, here or on the server: say so rather than nothing at all
+          list.innerHTML = `<li class="muted" data-testid="no-match" aria-disabled="true">No country, metro, cable or landing point matches “${escapeHtml(input.value.trim())}”</li>`;
+          list.hidden = false;
+        }
       });
     } else if (e.key === "Escape") close();
   });
   list.addEventListener("mousedown", (e) => {
     const li = e.target.closest("li");
-    if (li) {
+    if (li && li.id) {
       e.preventDefault();
       choose(results[parseInt(li.id.slice(3), 10)]);
     }
