@@ -204,3 +204,17 @@ def test_without_land_links_fails_the_link_between_two_places(coast):
 def test_without_land_links_refuses_what_is_not_a_land_link(coast, pair, error, match):
     with pytest.raises(error, match=match):
         coast.without(land_links=[pair])
+
+
+@pytest.mark.realdata
+def test_an_unknown_end_names_both_lookups_close_matches(shared_data):
+    """`whatif --add-land-link "Frankfurt,Geneva"` said "unknown landing point 'Frankfurt'"
+    with no suggestion: the metro lookup's close match (Frankfurt am Main) was dropped."""
+    net = undersea.load("2024-03", data_dir=shared_data)
+    for edit in (
+        lambda: net.with_land_link("Frankfurt", "Paris"),
+        lambda: net.with_cable("X", ["Frankfurt", "Paris"]),
+    ):
+        with pytest.raises(UnknownNameError, match="landing point or metro 'Frankfurt'") as err:
+            edit()
+        assert "Frankfurt am Main" in err.value.matches

@@ -133,8 +133,8 @@ def _resolve(net: Network, spec: LandingSpec) -> tuple[str, NewLanding | None]:
             raise
         try:
             mid = net.metro(spec)["metro_id"]
-        except UnknownNameError:
-            raise first from None
+        except UnknownNameError as second:
+            raise _neither(spec, first, second) from None
         lm = net.landing_metro
         ids = sorted(lm.loc[lm["metro_id"] == mid, "landing_point_id"])
         if ids:
@@ -543,8 +543,14 @@ def _node_of(net: Network, place: str) -> int:
     except UnknownNameError as first:
         try:
             return net.node_index(metro_node(net.metro(place)["metro_id"]))
-        except UnknownNameError:
-            raise first from None
+        except UnknownNameError as second:
+            raise _neither(place, first, second) from None
+
+
+def _neither(name: object, first: UnknownNameError, second: UnknownNameError) -> UnknownNameError:
+    """The error for a name that is neither a landing point nor a metro: both lookups'
+    close matches ("Frankfurt": Frankfurt am Main, the metro), not the first's alone."""
+    return UnknownNameError("landing point or metro", str(name), [*first.matches, *second.matches])
 
 
 def land_link_rows(net: Network, a: str, b: str) -> np.ndarray:
