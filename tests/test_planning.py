@@ -528,13 +528,15 @@ def test_plan_with_a_length_budget(coast):
         (
             {"candidates": [Candidate("x", "retire", cable="trunk")]},
             InvalidArgumentError,
-            "not a build",
+            r"^candidate 'x' is of kind 'retire', which takes something away: a plan only "
+            r"builds \(cable, branch, land_link\); compare such an edit with whatif$",
         ),
         (
             {"candidates": [Candidate("x", "remove_land_link", ("sn", "gn"))]},
             InvalidArgumentError,
-            "not a build",
+            "'remove_land_link', which takes something away",
         ),
+        ({"candidates": ["sn-gn"]}, InvalidArgumentError, "not a candidate: a str"),
         ({"candidates": direct("sn", "sn")}, InvalidArgumentError, "unique"),
         ({"n_scenarios": 0}, InvalidArgumentError, "n_scenarios"),
     ],
@@ -543,6 +545,14 @@ def test_plan_bad_inputs(coast, kwargs, error, match):
     args = {"candidates": direct("sn", "gn"), "n_scenarios": 50, "core": CORE, **kwargs}
     with pytest.raises(error, match=match):
         plan(coast, ["SN"], **args)
+
+
+def test_a_retire_candidate_in_a_file_is_refused_naming_file_and_record(coast, tmp_path):
+    """The error was the candidate object's repr cut at 80 characters."""
+    path = tmp_path / "c.csv"
+    path.write_text("id,kind,landings,cable\nA,retire,,trunk\n")
+    with pytest.raises(InvalidArgumentError, match=r"c\.csv, record 'candidate 1': candidate 'A'"):
+        plan(coast, ["SN"], candidates=read_candidates(path), n_scenarios=50, core=CORE)
 
 
 def test_plan_bad_targets(coast, sample):

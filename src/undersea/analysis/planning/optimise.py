@@ -75,6 +75,7 @@ from scipy.sparse.csgraph import dijkstra
 from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.impact import IMPACT_MODELS, impact_model, rerouted_model
 from undersea.analysis.planning.candidates import (
+    CANDIDATE_KINDS,
     WHATIF_ONLY_KINDS,
     Candidate,
     _targets,
@@ -559,8 +560,18 @@ def _check_candidates(
     if not cands:
         raise InvalidArgumentError("the candidate set is empty: nothing to choose from")
     for c in cands:
-        if not isinstance(c, Candidate) or c.kind in WHATIF_ONLY_KINDS:
-            raise InvalidArgumentError(f"not a build candidate: {c!r:.80}")
+        if not isinstance(c, Candidate):
+            raise InvalidArgumentError(
+                f"not a candidate: a {type(c).__name__} (build one with Candidate, or read a "
+                "file with read_candidates)"
+            )
+        if c.kind in WHATIF_ONLY_KINDS:
+            where = f"{c.source[0]}, record {c.source[1]!r}: " if c.source else ""
+            builds = ", ".join(k for k in CANDIDATE_KINDS if k not in WHATIF_ONLY_KINDS)
+            raise InvalidArgumentError(
+                f"{where}candidate {c.id!r} is of kind {c.kind!r}, which takes something "
+                f"away: a plan only builds ({builds}); compare such an edit with whatif"
+            )
     ids = [c.id for c in cands]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
