@@ -1132,3 +1132,13 @@ def test_retiring_a_countrys_only_cable_is_no_safer_first_day(shared_data):
     assert r.loc["SL", "p_severe_rerouted_after"] == 1.0
     # Nigeria keeps its other cables: its first hours are judged as before
     assert r.loc["NG", "p_severe_after"] < 0.5
+
+
+def test_cli_plan_errors_name_its_flags(capsys):
+    """`plan --max-total-km 10km` said "no candidate fits max_total_km=10 km": the CLI
+    names its own flag, as it does for --max-length."""
+    argv = ["plan", "--sample", "--countries", "Mauritania", "--max-total-km", "10km", "-n", "50"]
+    code, _, err = _run(capsys, argv)
+    assert code == 2
+    assert "no candidate fits --max-total-km=10 km" in err
+    assert "max_total_km" not in err

@@ -245,6 +245,7 @@ SPELLINGS: dict[str, dict[Interface, str]] = {
         "body": '"include_planned": true',
     },
     "max_length_km": {"cli": "--max-length"},
+    "max_total_km": {"cli": "--max-total-km"},
 }
 _SPELLING_RE = re.compile(r"\b(" + "|".join(map(re.escape, SPELLINGS)) + r")\b")
 

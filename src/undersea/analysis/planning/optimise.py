@@ -437,7 +437,7 @@ def _exact(search: _Search, k: int, budget: float) -> list[_Step]:
     if total > limit:
         raise InvalidArgumentError(
             f"exact search over {total:,} candidate sets exceeds plan_max_exact_sets "
-            f"({limit:,}): use fewer candidates, a smaller budget or method='lazy'"
+            f"({limit:,}): use fewer candidates, a smaller budget or the lazy method"
         )
     best: tuple[int, ...] = ()
     best_v = search.value(())
