@@ -40,6 +40,7 @@ from typing import Any, Literal, get_args
 from undersea._errors import InvalidArgumentError, NoRouteError, UnknownNameError
 from undersea.analysis.routes.places import resolve_country, resolve_place
 from undersea.geo.regions import chokepoint, chokepoints
+from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
 from undersea.network.graph import METRO_PREFIX, metro_id
 from undersea.scenarios.incidents import incident
@@ -99,8 +100,9 @@ def _place_metro(net: Network, text: str, strict: bool) -> Resolved | None:
         return None
     m = net.metro(metro_id(node))
     if p.virtual:  # a city in a metro's core is that metro (Saint Petersburg, Manila)
-        km = p.anchors[0][1] / net.settings.land_route_factor
-        if p.kind != "city" or km > net.settings.metro_core_km:
+        s = net.settings
+        km = float(great_circle_km(p.lon, p.lat, m["lon"], m["lat"], s.earth_radius_km))
+        if p.kind != "city" or km > s.metro_core_km:
             return None
         note = f"{p.name} lies {km:.0f} km from the metro's centre, within its core"
         return Resolved("metro", str(m["metro_id"]), f"{m['name']}, {m['iso2']}", note)

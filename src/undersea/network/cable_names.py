@@ -159,11 +159,14 @@ def on_other_maps(net: Network, name: str) -> str:
     ("Hibernia Atlantic", now EXA North and South) is on older maps only; a newer cable
     on later ones. Names are matched as :func:`match_cable` matches them.
     """
-    here = Path(str(net.provenance.path))
-    if here.parent.name != "telegeography":
+    from undersea.network.exchanges import network_data_root  # exchanges imports core
+
+    root = network_data_root(net)
+    if root is None:
         return ""
+    here = Path(str(net.provenance.path))
     found: dict[str, list[str]] = {}
-    for snap, cables in _other_maps(str(here.parent.parent), here.name):
+    for snap, cables in _other_maps(str(root), here.name):
         for k in match_cable(cables, np.ones(len(cables), dtype=bool), name):
             found.setdefault(str(cables["name"].iloc[k]), []).append(snap)
     if not found:
