@@ -634,6 +634,16 @@ def test_search_answers_an_unknown_name_with_its_close_matches(client: TestClien
     assert place == client.get("/api/resolve", params={"name": "Lagos"}).json()
 
 
+def test_search_answers_a_country_with_no_place_in_the_view(client: TestClient) -> None:
+    # "La" on the way to "Lagos" reads as Laos, which has no metro on the sample map: the
+    # typing page logged a 404 at that keystroke when typing was slower than its debounce
+    for name in ("La", "Se"):
+        got = client.get("/api/search", params={"name": name})
+        assert got.status_code == 200, got.text
+        assert [f["kind"] for f in got.json()["found"]] in ([], ["cable"])
+    assert client.get("/api/resolve", params={"name": "La"}).status_code == 404
+
+
 def test_route_lengths_are_served_unrounded(
     client: TestClient, sample_net: undersea.Network
 ) -> None:

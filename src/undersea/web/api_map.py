@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from undersea._errors import UnknownNameError
+from undersea._errors import NoRouteError, UnknownNameError
 from undersea.analysis.hubs.ranking import DEFAULT_METRIC
 from undersea.analysis.names import NameKind, resolve
 from undersea.geo.regions import chokepoints, chokepoints_table, region_to_geojson
@@ -116,7 +116,8 @@ def search_name(
 ) -> dict[str, Any]:
     """What a name resolves to as a place and as a cable (``resolve``), for a search box:
     ``found`` (each as ``/api/resolve`` answers it) and ``matches`` (the close matches of
-    the kinds it does not resolve as). An unknown name is an answer here, not a 404."""
+    the kinds it does not resolve as). An unknown name is an answer here, not a 404, and
+    so is a country with no place in the view ("La" while typing "Lagos" reads as Laos)."""
     net = view_of(state, year, planned)
     found: list[dict[str, Any]] = []
     matches: list[str] = []
@@ -125,6 +126,8 @@ def search_name(
             found.append(resolve(net, name, kind=kind).as_dict())
         except UnknownNameError as exc:  # ambiguous names too: their candidates
             matches.extend(m for m in exc.matches if m not in matches)
+        except NoRouteError:  # a known country with no metro or landing in the view
+            continue
     return {"found": found, "matches": matches}
 
 
