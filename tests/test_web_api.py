@@ -559,6 +559,39 @@ def test_incident_replays_as_of_its_year_as_the_cli_does(client: TestClient, cap
         assert bad.json()["detail"][0]["loc"] == ["body", "current"]
 
 
+def test_an_incident_replay_says_what_was_reported_as_the_cli_does(
+    client: TestClient, capsys
+) -> None:
+    """Each row of a replay carries its country's reported severity, as the CLI's
+    ``reported`` column, and the answer the incident's record (its reports' text, each
+    country's report, every source): what the page compares the model with."""
+    from undersea.cli import main
+
+    body = client.post("/api/cut", json={"incident": "2024-03-abidjan"}).json()
+    main(["incident", "run", "2024-03-abidjan", "--sample", "--all", "--format", "json"])
+    cli = json.loads(capsys.readouterr().out)
+    assert {r["iso2"]: r["reported"] for r in body["impact"]} == {
+        r["iso2"]: r["reported"] for r in cli["countries"]
+    }
+    rows = {r["iso2"]: r["reported"] for r in body["impact"]}
+    assert rows["CI"] == "severe"  # NetBlocks: a severe outage
+    assert rows["NG"] == "degraded"  # Cloudflare: disrupted
+    assert rows["FR"] == "none"  # no report names it
+    assert body["incident"] == client.get("/api/incidents/2024-03-abidjan").json()
+    assert body["incident"]["impact"]["text"] == cli["reported"]["text"]
+    reported = {r["country"] for r in body["incident"]["impact"]["reports"]}
+    assert "LR" in reported - set(rows)  # reported, but no node in the sample
+    assert all(s["url"].startswith("https://") for s in body["incident"]["sources"])
+    # a negative control: nothing reported, every row says so
+    calm = client.post("/api/cut", json={"incident": "2024-11-baltic"}).json()
+    assert calm["incident"]["impact"]["reports"] == []
+    assert {r["reported"] for r in calm["impact"]} <= {"none"}
+    # a cut that replays no incident compares with nothing
+    plain = client.post("/api/cut", json={"cables": ["WACS"]}).json()
+    assert plain["incident"] is None
+    assert all("reported" not in r for r in plain["impact"])
+
+
 def test_cut_unknown_cable_and_not_in_service(client: TestClient) -> None:
     r = client.post("/api/cut", json={"cables": ["Nonexistent Cable"]})
     assert r.status_code == 404
@@ -1224,6 +1257,10 @@ def test_real_cut_route_and_hubs(real_client: TestClient) -> None:
     assert abidjan["scenario"]["n_failed_segments"] > 0
     hit = {r["iso3"] for r in abidjan["impact"] if r["cables_after"] < r["cables_before"]}
     assert "CIV" in hit
+    reported = {r["iso3"]: r["reported"] for r in abidjan["impact"]}
+    assert reported["CIV"] == reported["LBR"] == "severe"  # beside each row, as the CLI's
+    assert reported["ZAF"] == "degraded"
+    assert reported["COG"] == "none"
     route = real_client.get("/api/route", params={"from": "Lagos", "to": "Singapore"}).json()
     assert route["outcome"] == "route"
     assert 100 < route["routes"][0]["rtt_ms"] < 250

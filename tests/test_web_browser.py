@@ -311,9 +311,136 @@ def test_impact_shows_delivered_capacity_and_bottleneck(page: Any) -> None:
     demand = page.evaluate(
         "window.undersea.state.cutResult.impact.find((r) => r.iso3 === 'COG').demand_gbps"
     )
-    # nothing delivered of its demand once its only cable is cut (as the CLI says it)
-    assert f"0 of {demand:,.0f} Gbit/s" in congo
+    # nothing delivered of its demand once its only cable is cut (as the CLI says it),
+    # the demand marked as the CLI marks one from a fallback rule (the sample has no GDP)
+    assert f"0 of {demand:,.0f} Gbit/s*" in congo
     assert "West Africa Cable System" in congo  # ... and WACS is the bottleneck
+    note = "* demand from a fallback rule (no World Bank GDP figure)"
+    assert page.inner_text("[data-testid=demand-fallback]") == note
+
+
+def test_an_incident_replay_shows_what_was_reported(page: Any) -> None:
+    # as `undersea incident run` prints it: the reported severity beside the model's, the
+    # reported countries the table does not list, the reports' text and their sources
+    page.select_option("#cut-incident", "2024-03-abidjan")
+    page.click("#cut-run")
+    page.wait_for_selector("[data-testid=cut-reported]")
+    heads = page.locator("#impact-table thead th").all_inner_texts()
+    assert heads[:3] == ["Country", "Reported", "Severity"]
+    reported = heads.index("Reported")
+    cell = "#impact-table tbody tr[data-row='{}'] td >> nth={}"
+    assert page.inner_text(cell.format("CIV", reported)) == "severe"
+    assert page.inner_text(cell.format("NGA", reported)) == "degraded"
+    assert page.inner_text(cell.format("FRA", reported)) == ""  # no report names France
+    missed = page.locator("[data-testid=reported-missed] li")
+    missed_rows = {missed.nth(i).get_attribute("data-row") for i in range(missed.count())}
+    shown = set(page.evaluate("window.undersea.state.cutResult.impact.map((r) => r.iso2)"))
+    reports = page.evaluate("window.undersea.state.cutResult.incident.impact.reports")
+    # every reported country the sample has is hit, so listed: the others are missed
+    assert missed_rows == {r["country"] for r in reports} - shown
+    assert "LR" not in shown  # Liberia: reported severe, no node in the sample
+    assert page.text_content("[data-testid=reported-missed] li[data-row='LR']") == "LR: severe"
+    assert page.locator("[data-testid=reported-missed] li[data-row=CI]").count() == 0
+    assert "NetBlocks saw a severe outage" in page.inner_text("[data-testid=reported-text]")
+    links = page.locator("[data-testid=reported-sources] a")
+    record = page.evaluate("window.undersea.state.cutResult.incident.sources")
+    assert links.count() == len(record) == 3
+    for i, source in enumerate(record):
+        assert links.nth(i).get_attribute("href") == source["url"]
+        assert links.nth(i).inner_text() == source["title"]
+        assert links.nth(i).get_attribute("rel") == "noopener noreferrer"
+
+
+def test_reports_and_fallback_marks_render_safely(page: Any) -> None:
+    # a report's text, a source's title and address are data, never markup; a demand
+    # marked only where it is a fallback's, and the footnote only when one is listed
+    row = {"cables_before": 2, "cables_after": 1, "lost_share": 0.5, "severity": "degraded"}
+    cap = {"severity_rerouted": "none", "lost_share_rerouted": 0.0, "demand_gbps": 10.0}
+    cap |= {"delivered_before_gbps": 10.0, "delivered_after_gbps": 10.0, "bottleneck": None}
+    evil = "<img src=x onerror=window.hacked=1>"
+    res = {
+        "model": "capacity",
+        "rerouting": "independent",
+        "scenario": {"label": "test", "n_failed_segments": 1, "failed_cables": ["x"]},
+        "severity_counts": {"degraded": 2},
+        "impact": [
+            {
+                **row,
+                **cap,
+                "iso2": "GH",
+                "iso3": "GHA",
+                "name": "Ghana",
+                "reported": "severe",
+                "demand_fallback": True,
+                "demand_source": "metro_population",
+            },
+            {
+                **row,
+                **cap,
+                "iso2": "TG",
+                "iso3": "TGO",
+                "name": evil,
+                "reported": "none",
+                "demand_fallback": False,
+                "demand_source": "gdp",
+            },
+        ],
+        "incident": {
+            "impact": {
+                "text": f"outage {evil}",
+                "reports": [
+                    {"country": "LR", "severity": "severe"},
+                    {"country": "GH", "severity": "severe"},
+                ],
+            },
+            "sources": [
+                {"title": f"A {evil}", "url": "javascript:window.hacked=1", "countries": []},
+                {"title": "B", "url": 'https://example.org/"x"', "countries": ["GH"]},
+            ],
+        },
+    }
+    got = page.evaluate(
+        """async (res) => {
+          const { renderImpact } = await import('/static/js/impact.js');
+          const shown = (res) => {
+            const out = document.createElement('div');
+            document.body.append(out);
+            renderImpact(out, res);
+            const heads = [...out.querySelectorAll('#impact-table th')].map((th) => th.textContent);
+            const [reported, delivered] = ['Reported', 'Delivered'].map((h) => heads.indexOf(h));
+            const cells = [...out.querySelectorAll('#impact-table tbody tr')].map((tr) => [
+              tr.dataset.row, tr.cells[reported]?.textContent ?? null,
+              tr.cells[delivered].textContent]);
+            const r = {cells, imgs: out.querySelectorAll('img').length,
+              links: [...out.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+              text: out.querySelector('[data-testid=reported-text]')?.textContent,
+              missed: [...out.querySelectorAll('[data-testid=reported-missed] li')].map(
+                (li) => li.textContent),
+              note: out.querySelector('[data-testid=demand-fallback]')?.textContent ?? null};
+            out.remove();
+            return r;
+          };
+          const plain = {...res, incident: undefined,
+            impact: res.impact.map((r) => ({...r, demand_fallback: false}))};
+          return [shown(res), shown(plain), window.hacked ?? null];
+        }""",
+        res,
+    )
+    replay, plain, hacked = got
+    assert hacked is None
+    assert replay["imgs"] == 0
+    assert replay["cells"] == [
+        ["GHA", "severe", "10 of 10 Gbit/s*"],
+        ["TGO", "", "10 of 10 Gbit/s"],
+    ]
+    assert replay["text"] == f"Reported at the time: outage {evil}"
+    assert replay["missed"] == ["LR: severe"]  # Ghana is listed: not missed
+    assert replay["links"] == ['https://example.org/"x"']  # not the javascript: one
+    assert replay["note"] == "* demand from a fallback rule (no World Bank GDP figure)"
+    assert plain["note"] is None
+    assert plain["missed"] == []
+    assert plain["text"] is None
+    assert plain["cells"] == [["GHA", None, "10 of 10 Gbit/s"], ["TGO", None, "10 of 10 Gbit/s"]]
 
 
 def test_an_incident_is_replayed_as_of_its_year(page: Any) -> None:

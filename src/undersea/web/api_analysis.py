@@ -38,7 +38,7 @@ from undersea.scenarios.hazards import HazardSpec, Hotspots, from_spec
 from undersea.scenarios.incidents import incident
 from undersea.web._convert import jsonable, records
 from undersea.web._state import AppState, Limits
-from undersea.web.api_map import Planned, Year, get_state
+from undersea.web.api_map import Planned, Year, get_state, incident_record
 from undersea.web.app import FieldError
 from undersea.web.jobs import ProgressFn
 from undersea.web.layers import round_coords
@@ -163,18 +163,25 @@ def cut(req: CutIn, state: State) -> dict[str, Any]:
     return the impact per country (``country_impact``) or metro (``metro_impact``), worst first.
 
     An incident is replayed on the network as of its year unless ``year`` or ``current``
-    says otherwise, as ``undersea incident run`` does; ``network`` names the network
-    that answered."""
+    says otherwise, as ``undersea incident run`` does, and the answer adds what was
+    reported: ``incident`` (its record, as ``/api/incidents/{id}``: the reports' text,
+    each country's report and every source) and each row's ``reported`` severity
+    (``severe``, ``degraded`` or ``none``); ``network`` names the network that answered."""
     _check_cut(req, state.limits)
     year = req.year
-    if req.incident is not None and year is None and not req.current:
-        year = incident(req.incident).date.year  # as `undersea incident run`: as it was
+    inc = incident(req.incident) if req.incident is not None else None
+    if inc is not None and year is None and not req.current:
+        year = inc.date.year  # as `undersea incident run`: as it was
     net = state.view(year, req.include_planned)
     scenario = build_scenario(net, req, limits=state.limits)
     impact = (country_impact if req.by == "country" else metro_impact)(
         net, scenario, impact=req.impact, rerouting=req.rerouting
     )
     counts = impact["severity"].astype(str).value_counts()
+    rows = records(impact)
+    if inc is not None:  # as `undersea incident run`: each row's country's reported severity
+        for row in rows:
+            row["reported"] = inc.impact.severity(str(row["iso2"]))
     out: dict[str, Any] = {
         "network": jsonable(
             {
@@ -185,7 +192,7 @@ def cut(req: CutIn, state: State) -> dict[str, Any]:
         ),
         "scenario": jsonable(scenario.to_dict()),
         "model": req.impact,
-        "impact": records(impact),
+        "impact": rows,
         "severity_counts": {s: int(counts.get(s, 0)) for s in SEVERITIES},
         "severity_lines": severity_lines(net.settings, req.impact),
     }
@@ -193,6 +200,8 @@ def cut(req: CutIn, state: State) -> dict[str, Any]:
         out["rerouting"] = req.rerouting
         later = impact["severity_rerouted"].astype(str).value_counts()
         out["severity_rerouted_counts"] = {s: int(later.get(s, 0)) for s in SEVERITIES}
+    if inc is not None:
+        out["incident"] = incident_record(inc)
     return out
 
 

@@ -20,7 +20,7 @@ from undersea.web.app import accepts_gzip
 from undersea.web.layers import cables_layer, countries_layer, landing_points_layer, metros_layer
 from undersea.web.models import ErrorOut, InfoOut
 
-__all__ = ["Planned", "Year", "get_state", "router", "view_of"]
+__all__ = ["Planned", "Year", "get_state", "incident_record", "router", "view_of"]
 
 router = APIRouter(prefix="/api")
 
@@ -253,7 +253,7 @@ def countries_geojson(request: Request, state: State) -> Response:
 # --------------------------------------------------------------------------- incidents, areas
 
 
-def _incident_json(inc: Incident) -> dict[str, Any]:
+def incident_record(inc: Incident) -> dict[str, Any]:
     """An incident's fields; ``sources`` lists every source cited (``Incident.all_sources``),
     each with the countries whose report it gives (as ``undersea incident show``)."""
     return {**jsonable(inc), "sources": inc.cited_sources()}
@@ -263,7 +263,7 @@ def _incident_json(inc: Incident) -> dict[str, Any]:
 def list_incidents() -> list[dict[str, Any]]:
     """Documented historical incidents, oldest first (``scenarios.incidents.incidents``);
     ``sources`` lists every source a record or one of its reports cites."""
-    return [_incident_json(i) for i in incidents()]
+    return [incident_record(i) for i in incidents()]
 
 
 @router.get("/incidents/{incident_id}", tags=["records"], responses=_NOT_FOUND)
@@ -274,7 +274,7 @@ def one_incident(
 ) -> dict[str, Any]:
     """One incident: cables cut, area, reported impact and every source cited, each with
     the countries whose report it gives."""
-    return _incident_json(incident(incident_id))
+    return incident_record(incident(incident_id))
 
 
 @router.get("/chokepoints", tags=["records"])

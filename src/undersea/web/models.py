@@ -218,7 +218,8 @@ class CutOut(BaseModel):
     capacity before/after, rtt_*; with the capacity model also severity_rerouted,
     lost_share_rerouted, demand_gbps, demand_source, demand_fallback,
     delivered_before_gbps, delivered_after_gbps and bottleneck, and ``rerouting`` names
-    the mode of the rerouted horizon.
+    the mode of the rerouted horizon. An incident's replay adds ``reported`` to each row
+    (the country's reported severity, ``none`` when no report names it) and ``incident``.
     """
 
     network: dict[str, Any] = Field(
@@ -236,6 +237,12 @@ class CutOut(BaseModel):
         "the model (severity also follows the round trip's inflation).",
     )
     severity_rerouted_counts: dict[str, int] | None = None
+    incident: dict[str, Any] | None = Field(
+        None,
+        description="With an incident: its record, as GET /api/incidents/{id} gives it "
+        "(impact.text, impact.reports: each country's reported severity and source, and "
+        "sources: every source cited, with the countries whose report it gives).",
+    )
 
 
 # --------------------------------------------------------------------------- route

@@ -45,6 +45,13 @@ const OF = (v, demand) => {
   const [k, unit] = demand >= 1000 ? [1000, "Tbit/s"] : [1, "Gbit/s"];
   return `${fmt(v / k)} of ${fmt(demand / k)} ${unit}`;
 };
+// the CLI's footnote to a demand marked `*` (cli/failures.py)
+const FALLBACK_NOTE = "* demand from a fallback rule (no World Bank GDP figure)";
+// delivered of demanded, marked `*` as the CLI marks it when the demand is a fallback's
+const delivered = (v, r) => {
+  const why = r.demand_fallback ? ` · demand from a fallback rule (${r.demand_source})` : "";
+  return `<span title="before the cut: ${GBPS(r.delivered_before_gbps)}${escapeHtml(why)}">${OF(v, r.demand_gbps)}${r.demand_fallback ? "*" : ""}</span>`;
+};
 const SEV_RANK = { isolated: 3, severe: 2, degraded: 1, none: 0 };
 const sev = (v) => (v == null ? "–" : `<span class="sev"><i style="background:${SEVERITY_COLOURS[v] || "#fff"}"></i>${escapeHtml(v)}</span>`);
 const tally = (n) => `isolated ${n.isolated ?? 0} · severe ${n.severe ?? 0} · degraded ${n.degraded ?? 0}`;
@@ -55,6 +62,9 @@ function columnsOf(res) {
   const share = (v) => (v == null ? "–" : pct(v, 0, lines));
   const columns = [
     { key: "name", label: res.impact[0]?.iso3 !== undefined ? "Country" : "Metro" },
+    // a replay: what was reported for the row's country, beside the model (the CLI's
+    // `reported` column; blank where no report names it)
+    ...(res.incident ? [{ key: "reported", label: "Reported", sortValue: (r) => SEV_RANK[r.reported] ?? -1, format: (v) => (v && v !== "none" ? sev(v) : "") }] : []),
     { key: "severity", label: "Severity", sortValue: (r) => SEV_RANK[r.severity] * 10 + (r.lost_share || 0), format: sev },
     { key: "lost_share", label: "Lost", num: true, format: share },
     { key: "cables_after", label: "Cables", num: true, format: (v, r) => `${r.cables_before}→${v}` },
@@ -67,7 +77,7 @@ function columnsOf(res) {
   if (has("lost_share_rerouted")) columns.push({ key: "lost_share_rerouted", label: "Lost after reroute", num: true, format: share });
   if (has("delivered_after_gbps")) {
     columns.push(
-      { key: "delivered_after_gbps", label: "Delivered", num: true, format: (v, r) => `<span title="before the cut: ${GBPS(r.delivered_before_gbps)}">${OF(v, r.demand_gbps)}</span>` },
+      { key: "delivered_after_gbps", label: "Delivered", num: true, format: delivered },
       { key: "bottleneck", label: "Bottleneck", format: (v) => (v == null ? "–" : `<span class="clip" title="${escapeHtml(String(v))}">${escapeHtml(String(v))}</span>`) },
     );
   }
@@ -115,4 +125,36 @@ export function renderImpact(out, res, { note = "", onRowClick } = {}) {
   });
   table.dataset.countries = String(res.impact.length);
   if (!rows.length) out.insertAdjacentHTML("beforeend", `<p class="muted">No country loses capacity.</p>`);
+  const listed = rows.length ? rows : res.impact.slice(0, 20);
+  if (listed.some((r) => r.demand_fallback)) out.insertAdjacentHTML("beforeend", `<p class="muted" data-testid="demand-fallback">${escapeHtml(FALLBACK_NOTE)}</p>`);
+  out.insertAdjacentHTML("beforeend", reportedHtml(res, listed));
+}
+
+// An address as a link, opened elsewhere; text alone unless it is http(s)
+function link(url, text) {
+  if (!/^https?:\/\//i.test(url || "")) return escapeHtml(text || url);
+  return `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(text || url)}</a>`;
+}
+
+// A replay's reports, after the model's table as `undersea incident run` prints them: the
+// reported countries the table does not list, what was reported at the time, and the
+// sources cited (each with the countries whose report it gives)
+function reportedHtml(res, listed) {
+  const inc = res.incident;
+  if (!inc) return "";
+  const names = new Map([...state.countries, ...res.impact].map((c) => [c.iso2, c.name]));
+  const name = (iso2) => (names.has(iso2) ? `${names.get(iso2)} (${iso2})` : iso2);
+  const shown = new Set(listed.map((r) => r.iso2));
+  const missed = inc.impact.reports.filter((r) => !shown.has(r.country)).sort((a, b) => SEV_RANK[b.severity] - SEV_RANK[a.severity]);
+  const parts = [];
+  if (missed.length) {
+    const items = missed.map((r) => `<li data-row="${escapeHtml(r.country)}">${escapeHtml(name(r.country))}: ${sev(r.severity)}</li>`).join("");
+    parts.push(`<p><b>Reported, not predicted</b> (${missed.length})</p><ul class="compact" data-testid="reported-missed">${items}</ul>`);
+  }
+  if (inc.impact.text) parts.push(`<p data-testid="reported-text"><b>Reported at the time:</b> ${escapeHtml(inc.impact.text)}</p>`);
+  if (inc.sources.length) {
+    const items = inc.sources.map((s) => `<li>${link(s.url, s.title)}${s.countries.length ? ` <span class="muted">(${escapeHtml(s.countries.join(", "))})</span>` : ""}</li>`).join("");
+    parts.push(`<p><b>Sources</b></p><ul class="compact" data-testid="reported-sources">${items}</ul>`);
+  }
+  return `<div class="reported" data-testid="cut-reported">${parts.join("")}</div>`;
 }
