@@ -4,7 +4,8 @@ The app loads the network once (at startup, or on first use when given a loader)
 serves the REST API under ``/api`` plus the offline web map at ``/`` (our HTML, CSS and
 JavaScript in ``static/``, drawn by MapLibre GL JS served from the installed ``maplibre``
 package); ``/docs`` and ``/redoc`` use the Swagger UI and ReDoc files shipped by
-``fastapi-offline``, so nothing is fetched from another host. User errors become 4xx
+``fastapi-offline`` (ReDoc's with its footer logo, on a CDN, left blank: :func:`redoc_script`),
+so nothing is fetched from another host. User errors become 4xx
 responses with the library's one-line message: unknown names 404 (with close matches),
 ambiguous names 409 (with the candidates), invalid scenarios and out-of-range values 422
 (naming the field), a cancel without the job's token 403, oversize bodies 413, data the
@@ -18,8 +19,10 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from importlib.resources import files
 from importlib.util import find_spec
 from pathlib import Path
@@ -29,7 +32,8 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.openapi.docs import get_redoc_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.datastructures import Headers
@@ -126,6 +130,7 @@ def create_app(
         state.jobs.shutdown()
 
     app = FastAPIOffline(
+        redoc_url=None,  # ours, whose script asks no CDN for a logo (_add_redoc)
         title="undersea",
         version=__version__,
         summary="Submarine cables, landing stations, metros and land links: rank, route, cut.",
@@ -152,10 +157,11 @@ def create_app(
     @app.middleware("http")
     async def docs_stay_offline(request: Request, call_next: Any) -> Response:
         response: Response = await call_next(request)
-        if request.url.path in ("/docs", "/redoc"):  # ReDoc's footer logo is on a CDN
+        if request.url.path in ("/docs", "/redoc"):  # a guard: they load nothing foreign
             response.headers["Content-Security-Policy"] = _DOCS_CSP
         return response
 
+    _add_redoc(app)
     if static:
         _add_static(app)
     return app
@@ -183,6 +189,48 @@ _TAGS = [
     {"name": "analysis", "description": "Hub rankings, routes, cuts and their impact."},
     {"name": "jobs", "description": "Monte Carlo risk runs in the background."},
 ]
+
+
+#: Where ``redoc.standalone.js`` is found: the files ``fastapi-offline`` ships.
+OFFLINE_DOCS_DIR = files("fastapi_offline") / "static"
+#: Addresses on Redocly's CDN in ReDoc's script: the footer's logo, which ReDoc has no
+#: option to leave out.
+_REDOC_CDN = re.compile(rb"https://cdn\.redoc\.ly/[^\"'`\s]*")
+#: What the logo's address becomes: a blank image, drawn from the page itself.
+_BLANK_IMAGE = (  # no quote left unescaped: it stands in any string literal
+    b"data:image/svg+xml,%3Csvg%20xmlns=%22http://www.w3.org/2000/svg%22%20width=%221%22"
+    b"%20height=%221%22/%3E"
+)
+
+
+@lru_cache(maxsize=1)
+def redoc_script() -> bytes:
+    """ReDoc's script as ``fastapi-offline`` ships it, with every address on Redocly's CDN
+    (its footer logo) made a blank ``data:`` image, so ``/redoc`` asks no other host."""
+    return _REDOC_CDN.sub(_BLANK_IMAGE, (OFFLINE_DOCS_DIR / "redoc.standalone.js").read_bytes())
+
+
+def _add_redoc(app: FastAPI) -> None:
+    """``/redoc``: ``fastapi-offline``'s page, its script from :func:`redoc_script`."""
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc_page(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_redoc_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{root}/vendor/redoc/redoc.standalone.js",
+            redoc_favicon_url=f"{root}/static-offline-docs/favicon.png",
+            with_google_fonts=False,
+        )
+
+    @app.get("/vendor/redoc/redoc.standalone.js", include_in_schema=False)
+    def redoc_js() -> Response:
+        return Response(
+            redoc_script(),
+            media_type="text/javascript",
+            headers={"Cache-Control": "max-age=86400"},
+        )
 
 
 def maplibre_dir() -> Path:
