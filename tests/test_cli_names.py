@@ -47,6 +47,13 @@ def test_ambiguous_names_choose_the_one_people_mean(capsys, args, says) -> None:
     assert "ambiguous place" in err
 
 
+def test_a_citys_own_name_routes(capsys) -> None:
+    """The Hague by its Dutch name: routed, the note saying how the name was read."""
+    code, out, err = run(capsys, "route", "Den Haag", "Amsterdam")
+    assert code == 0, err
+    assert "Den Haag → The Hague, NL-11 (another name of it)" in " ".join(out.split())
+
+
 def test_common_country_names(capsys) -> None:
     code, out, err = run(capsys, "dependency", "--country", "UK")
     assert code == 0, err

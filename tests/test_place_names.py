@@ -102,6 +102,14 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "Svalbard": ("metro", "metro:longyearbyen-no"),
     "Chuuk": ("metro", "metro:weno-fm"),  # not Pohnpei
     "Saipan": ("metro", "metro:saipan-mp"),
+    # a city's own-language or foreign name that no place bears as its own (issue: "Den
+    # Haag" was refused, naming The Hague)
+    "Den Haag": ("city", "city:2747373"),
+    "Genève": ("city", "city:2660646"),  # also the canton CH-GE: a city of Switzerland
+    "Firenze": ("city", "city:3176959"),
+    "Nürnberg": ("city", "city:2861650"),
+    "Torino": ("city", "city:3165524"),
+    "Aix-la-Chapelle": ("city", "city:3247449"),
     # countries by common, former and short names
     "Ivory Coast": ("country", "country:CI"),
     "UK": ("country", "country:GB"),
@@ -241,6 +249,20 @@ def test_a_small_towns_other_name_is_named_not_chosen(net2024: Network) -> None:
     with pytest.raises(UnknownNameError, match="GeoNames also calls Tabira, BR-30 so"):
         resolve_place(net2024, "Madeira")
     assert resolve_place(net2024, "Bombay").id == "metro:mumbai-in"
+
+
+def test_a_citys_other_name_says_how_it_was_read(net2024: Network) -> None:
+    """A name that only one city bears, as another of its names, is that city; the note
+    says so. A name that a smaller place bears as its own stays refused ("Madeira":
+    Madeira, US-OH; "Espirito Santo": the Brazilian state, not Tabira)."""
+    assert resolve_place(net2024, "Den Haag").note.startswith(
+        "Den Haag → The Hague, NL-11 (another name of it)"
+    )
+    assert resolve_place(net2024, "Den Haag, NL").id == "city:2747373"
+    assert resolve_place(net2024, "Bombay").note == "Bombay → Mumbai, IN-16 (another name of it)"
+    assert resolve_place(net2024, "Genève").note.startswith("Genève → Geneva, CH-GE")
+    with pytest.raises(InvalidArgumentError, match="'Espirito Santo' is a region"):
+        resolve_place(net2024, "Espirito Santo")
 
 
 def test_a_part_of_a_country_is_no_route_end_unless_landings_name_it(net2024: Network) -> None:

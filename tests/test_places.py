@@ -218,6 +218,22 @@ def test_gazetteer_city_that_is_no_metro(sample: Network) -> None:
         resolve_place(sample, "Portland, FR")
 
 
+def test_a_name_only_one_city_bears_is_that_city(sample: Network) -> None:
+    """No place is called "Den Haag" as its own name: GeoNames' other name of The Hague
+    is The Hague, and the note says how it was read; "Madeira" is Madeira, US-OH's own
+    name (a village under the cities' floor), not Tabira, BR's once."""
+    from undersea.geo.gazetteer import place_named
+
+    assert not place_named("den haag")
+    assert place_named("madeira")
+    assert place_named("newtown")
+    p = resolve_place(sample, "Den Haag")
+    assert (p.kind, p.name) == ("city", "The Hague, NL")
+    assert p.note.startswith("Den Haag → The Hague, NL-11 (another name of it)")
+    with pytest.raises(UnknownNameError, match="GeoNames also calls Tabira, BR-30 so"):
+        resolve_place(sample, "Madeira")
+
+
 def test_failed_and_missing_places(sample: Network) -> None:
     with pytest.raises(NoRouteError, match="Lagos, NG is failed"):
         resolve_place(sample.without(metros=["Lagos"]), "Lagos")

