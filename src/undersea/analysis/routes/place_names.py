@@ -26,7 +26,13 @@ from undersea.analysis.routes.anchors import (
 )
 from undersea.analysis.routes.lookups import _cables_per_node, _country_name, _names, _norm_series
 from undersea.geo.countries import country_names, regions_named
-from undersea.geo.gazetteer import alternate_rows, capitals, cities, name_key, place_named
+from undersea.geo.gazetteer import (
+    alternate_rows,
+    capitals,
+    cities,
+    name_key,
+    namesake_population,
+)
 from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
 from undersea.network.graph import METRO_PREFIX, metro_node
@@ -67,7 +73,7 @@ def _by_name(
     )
     alternates = _gazetteer_candidates(net, key, iso2, admin1, s, alternate=True)
     unique: dict[str, _Candidate] = {}
-    for c in primary + _alternates_that_count(net, key, primary, alternates, s):
+    for c in primary + _alternates_that_count(net, key, iso2, primary, alternates, s):
         unique.setdefault(c.key, c)  # network candidates come first and win a shared key
     if not unique:
         hint = ""
@@ -104,23 +110,26 @@ def _landing_unweighed(ranked: list[tuple[float, _Candidate]]) -> bool:
 
 
 def _alternates_that_count(
-    net: Network, key: str, primary: list[_Candidate], alternates: list[_Candidate], s: Settings
+    net: Network,
+    key: str,
+    iso2: str | None,
+    primary: list[_Candidate],
+    alternates: list[_Candidate],
+    s: Settings,
 ) -> list[_Candidate]:
     """The cities known by this name as an alternate name that take part in the ranking.
 
     When no place bears it as its own name: the cities whose own name it spells or begins
     ("Frankfurt" is Frankfurt am Main), and the metros and cities of at least
     ``inland_metro_min_population`` people, as many as an inland metro needs, that are
-    known by it ("Leningrad" is Saint Petersburg), and the cities that alone are called so:
-    no place of 500 people or more (:func:`~undersea.geo.gazetteer.place_named`) bears the
-    name as its own, so it means nothing but this city's other name ("Den Haag" is The
-    Hague, "Firenze" Florence, "Genève" Geneva); for a region's name (ISO 3166-2), only a
-    city of the region's country ("Genève" is also the canton CH-GE). GeoNames also keeps
+    known by it ("Leningrad" is Saint Petersburg), and the cities that dwarf every smaller
+    place (500 people or more) of that name (:func:`_dwarfing`: "Den Haag" is The Hague,
+    which alone is so called; "Lyons" Lyon, 44 times Lyons, US-IL). GeoNames also keeps
     the former names of small towns, and "Madeira" is not Tabira, BR, a town of 28,000
-    once called so, as Madeira, US-OH bears that name (the unknown name's error names such
-    towns). Otherwise a *spelling* of
-    the city's own name (the same letters, a doubled one apart: Odessa and Odesa, Hanover
-    and Hannover, Sana and Sanaa) of a city that dominates twice over
+    once called so, three times Madeira, US-OH (the unknown name's error names such
+    towns). Otherwise a *spelling* of the city's own name (the same letters, a doubled one
+    apart: Odessa and Odesa, Hanover and Hannover, Sana and Sanaa) of a city that
+    dominates twice over
     (``place_dominance_ratio`` squared, 4, times as important as every place that bears
     the name, none of unknown importance): "Odessa" is Odesa, UA, not Odessa, US-TX.
     GeoNames' other alternate names (translations, nicknames, former names) count only for
@@ -137,16 +146,15 @@ def _alternates_that_count(
         return _spelling(name_key(c.label.split(",")[0])) == _spelling(key)
 
     if not primary:
-        only_theirs = not place_named(key)  # "Den Haag": no place of its own is so called
-        regions = {code[:2] for code, _ in regions_named(key)}  # "Genève" is CH-GE too
+        dwarfing = {c.key for c in _dwarfing(net, key, iso2, alternates, s)}
         return [
             c
             for c in alternates
-            if spelling(c)
+            if c.key in dwarfing
+            or spelling(c)
             or name_key(c.label.split(",")[0]).startswith(f"{key} ")
             or c.key.startswith(METRO_PREFIX)
             or c.population >= s.inland_metro_min_population
-            or (only_theirs and (not regions or c.iso2 in regions))
         ]
     known = {c.key for c in primary}
     others = [c for c in alternates if c.key not in known]
@@ -162,6 +170,29 @@ def _alternates_that_count(
         c
         for score, c in _ranked(net, others, s)
         if score >= s.place_dominance_ratio ** (2 if spelling(c) else 3) * best
+    ]
+
+
+def _dwarfing(
+    net: Network, key: str, iso2: str | None, alternates: list[_Candidate], s: Settings
+) -> list[_Candidate]:
+    """The cities known by a name that no city of the gazetteer bears as its own which
+    dwarf every smaller place so called: ``place_dominance_ratio`` cubed (8) times as
+    important as the largest place of 500 people or more that bears it
+    (:func:`~undersea.geo.gazetteer.namesake_population`; none at all: "Den Haag"), and
+    none of unknown size. For a region's name (ISO 3166-2), only the cities of the
+    region's country ("Genève" is also the canton CH-GE; "Goa" is not Genoa)."""
+    if not alternates:
+        return []
+    rival = namesake_population(key, iso2)
+    if rival is not None and rival <= 0:
+        return []
+    regions = {code[:2] for code, _ in regions_named(key)}
+    return [
+        c
+        for score, c in _ranked(net, alternates, s)
+        if (not regions or c.iso2 in regions)
+        and (rival is None or score >= s.place_dominance_ratio**3 * rival)
     ]
 
 

