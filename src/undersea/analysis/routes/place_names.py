@@ -122,8 +122,8 @@ def _alternates_that_count(
     When no place bears it as its own name: the cities whose own name it spells or begins
     ("Frankfurt" is Frankfurt am Main), and the metros and cities of at least
     ``inland_metro_min_population`` people, as many as an inland metro needs, that are
-    known by it ("Leningrad" is Saint Petersburg), and the cities that dwarf every smaller
-    place (500 people or more) of that name (:func:`_dwarfing`: "Den Haag" is The Hague,
+    known by it ("Leningrad" is Saint Petersburg); failing those, the cities that dwarf every
+    smaller place (500 people or more) of that name (:func:`_dwarfing`: "Den Haag" is The Hague,
     which alone is so called; "Lyons" Lyon, 44 times Lyons, US-IL). GeoNames also keeps
     the former names of small towns, and "Madeira" is not Tabira, BR, a town of 28,000
     once called so, three times Madeira, US-OH (the unknown name's error names such
@@ -146,16 +146,15 @@ def _alternates_that_count(
         return _spelling(name_key(c.label.split(",")[0])) == _spelling(key)
 
     if not primary:
-        dwarfing = {c.key for c in _dwarfing(net, key, iso2, alternates, s)}
-        return [
+        found = [
             c
             for c in alternates
-            if c.key in dwarfing
-            or spelling(c)
+            if spelling(c)
             or name_key(c.label.split(",")[0]).startswith(f"{key} ")
             or c.key.startswith(METRO_PREFIX)
             or c.population >= s.inland_metro_min_population
         ]
+        return found or _dwarfing(net, key, iso2, alternates, s)
     known = {c.key for c in primary}
     others = [c for c in alternates if c.key not in known]
     if not others:
