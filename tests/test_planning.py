@@ -389,6 +389,21 @@ def test_ties_go_to_the_first_id_as_in_the_candidates_ranking(lazy, ratio):
     assert sorted(cov.cands[s.chosen].id for s in _exact(cov, 2, math.inf)) == ["a", "b"]
 
 
+@pytest.mark.parametrize(("lazy", "ratio"), [(True, False), (False, False)])
+def test_equal_gains_go_to_the_shorter_build_then_the_first_id(lazy, ratio):
+    """`plan` gave a tie of equal benefit to the first id, not to the shorter (cheaper)
+    build: equal gains now go to fewer km, then to the id, in greedy, its runner-up and
+    exact search."""
+    costs = [3000.0, 900.0, 2000.0, 900.0]
+    cov = Coverage([{0}, {1}, {2}, {3}], [1, 1, 1, 1], costs=costs, ids=["a", "d", "b", "c"])
+    steps = _greedy(cov, 2, math.inf, lazy=lazy, ratio=ratio)
+    assert [cov.cands[s.chosen].id for s in steps] == ["c", "d"]
+    assert cov.cands[steps[0].runner_up].id == "d"
+    assert cov.cands[steps[1].runner_up].id == "b"
+    assert sorted(cov.cands[s.chosen].id for s in _exact(cov, 2, math.inf)) == ["c", "d"]
+    assert [cov.cands[s.chosen].id for s in _exact(cov, 1, math.inf)] == ["c"]
+
+
 def test_length_budget_uses_cost_benefit_and_respects_budget():
     cov = Coverage([{0, 1, 2}, {0}, {1}, {2}], [1, 1, 1], costs=[10.0, 1.0, 1.0, 1.0])
     steps = _greedy(cov, 4, 3.0, lazy=True, ratio=True)
@@ -432,6 +447,25 @@ def test_plan_matches_exact_search_on_a_coverage_case(coast):
 
 
 @pytest.mark.slow
+def test_plan_ranks_equal_gains_by_length_then_id(coast):
+    """Two builds that rescue Liberia in the same scenarios (the hazard strikes its spur
+    only, never the new cables): the shorter one is chosen and ranked first, though the
+    longer one's id sorts first."""
+    detour = (((-10.8, 6.3), (-25.0, 20.0), (5.0, 43.0)),)
+    cands = [
+        Candidate("a-long", landings=("lr", "hub"), route=detour),
+        Candidate("b-short", landings=("lr", "hub")),
+    ]
+    hazard = Hotspots((Circle(-3.7, 5.0, 300.0),), (0.5,))
+    p = plan(coast, ["LR"], cands, k=1, hazard=hazard, n_scenarios=300, seed=3, core=CORE)
+    ranked = p.candidates
+    assert ranked["gain"].iloc[0] == ranked["gain"].iloc[1] > 0  # a tie of equal benefit
+    assert ranked["length_km"].iloc[0] < ranked["length_km"].iloc[1]
+    assert ranked["id"].tolist() == ["b-short", "a-long"]
+    assert p.chosen["id"].tolist() == ["b-short"]
+    assert p.chosen["runner_up"].tolist() == ["a-long"]
+
+
 def test_plan_is_deterministic_and_lazy_saves_evaluations(coast):
     cands = [
         *direct("sn", "gn", "lr"),

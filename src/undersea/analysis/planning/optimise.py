@@ -53,9 +53,10 @@ new cables. :class:`Plan` counts the *violations* seen (a re-evaluated gain abov
 value), and ``method="exact"`` searches every set of ``k`` candidates to check greedy on
 small cases.
 
-**Ties.** Candidates of equal gain (or gain per km) are ordered by id, everywhere: greedy
-chooses, and names as the runner-up, the one whose id sorts first, exact keeps the set
-whose ids come first, and :attr:`Plan.candidates` ranks equal gains by id.
+**Ties.** Candidates of equal gain (or gain per km) are ordered by length, then id,
+everywhere: greedy chooses, and names as the runner-up, the shorter (cheaper) build, then
+the one whose id sorts first; exact keeps the set of fewer km, then the one whose ids come
+first; and :attr:`Plan.candidates` ranks equal gains by length, then id.
 """
 
 from __future__ import annotations
@@ -355,10 +356,12 @@ class _Step:
 
 
 def _entry(search: _Search, c: int, rnd: int, gain: float, ratio: bool) -> tuple[Any, ...]:
-    """A heap entry: (priority, id, index, round, gain); equal priorities go to the
-    candidate whose id sorts first, as in the candidates' ranking (:func:`plan`)."""
-    priority = -(gain / max(search.cost(c), 1e-9)) if ratio else -gain
-    return (priority, search.cands[c].id, c, rnd, gain)
+    """A heap entry: (priority, km, id, index, round, gain); equal priorities go to the
+    shorter build, then to the id that sorts first, as in the candidates' ranking
+    (:func:`plan`)."""
+    km = search.cost(c)
+    priority = -(gain / max(km, 1e-9)) if ratio else -gain
+    return (priority, km, search.cands[c].id, c, rnd, gain)
 
 
 def _refresh(
@@ -372,12 +375,12 @@ def _refresh(
     every: bool,
 ) -> None:
     """Recompute stale gains until the top of the heap is fresh (all of them if ``every``)."""
-    stale = [h for h in heap if h[3] != rnd] if every else []
+    stale = [h for h in heap if h[4] != rnd] if every else []
     if every:
-        heap[:] = [h for h in heap if h[3] == rnd]
+        heap[:] = [h for h in heap if h[4] == rnd]
         heapq.heapify(heap)
-    while stale or (heap and heap[0][3] != rnd):
-        _, _, c, _, old = stale.pop() if stale else heapq.heappop(heap)
+    while stale or (heap and heap[0][4] != rnd):
+        *_, c, _, old = stale.pop() if stale else heapq.heappop(heap)
         g = v - search.value((*current, c))
         if g > old + 1e-12:
             search.violations += 1
@@ -396,10 +399,10 @@ def _select(
     """Pop the best fresh entry, and check that the runner-up, once fresh, is not better
     (it can be, when diminishing returns fail). Returns (chosen, runner-up) or None."""
     _refresh(search, heap, current, v, rnd, ratio, every=not lazy)
-    while heap and heap[0][4] > 0:
+    while heap and heap[0][5] > 0:
         best = heapq.heappop(heap)
         _refresh(search, heap, current, v, rnd, ratio, every=False)
-        if heap and heap[0][:2] < best[:2]:
+        if heap and heap[0][:3] < best[:3]:
             heapq.heappush(heap, best)  # the runner-up beat it once refreshed
             continue
         return best, heap[0] if heap else None
@@ -415,13 +418,13 @@ def _greedy(search: _Search, k: int, budget: float, *, lazy: bool, ratio: bool) 
         heap.append(_entry(search, c, 0, v - search.value((c,)), ratio))
     steps: list[_Step] = []
     while len(steps) < k:
-        heap = [h for h in heap if spent + search.cost(h[2]) <= budget + 1e-9]
+        heap = [h for h in heap if spent + h[1] <= budget + 1e-9]
         heapq.heapify(heap)
         picked = _select(search, heap, current, v, len(steps), ratio, lazy)
         if picked is None:
             break
-        (_, _, c, _, g), runner = picked
-        steps.append(_Step(c, g, runner[2] if runner else None, runner[4] if runner else math.nan))
+        (*_, c, _, g), runner = picked
+        steps.append(_Step(c, g, runner[3] if runner else None, runner[5] if runner else math.nan))
         current = (*current, c)
         search.commit(current)
         v, spent = search.value(current), spent + search.cost(c)
@@ -440,15 +443,16 @@ def _exact(search: _Search, k: int, budget: float) -> list[_Step]:
             f"({limit:,}): use fewer candidates, a smaller budget or the lazy method"
         )
     best: tuple[int, ...] = ()
-    best_v = search.value(())
-    by_id = sorted(range(n), key=lambda c: search.cands[c].id)  # ties: the first ids
+    best_v, best_km = search.value(()), 0.0
+    by_id = sorted(range(n), key=lambda c: search.cands[c].id)  # ties: the fewer km, the first ids
     for r in sizes:
         for subset in itertools.combinations(by_id, r):
-            if sum(search.cost(c) for c in subset) > budget + 1e-9:
+            km = sum(search.cost(c) for c in subset)
+            if km > budget + 1e-9:
                 continue
             val = search.value(subset)
-            if val < best_v - 1e-12:
-                best, best_v = subset, val
+            if val < best_v - 1e-12 or (val <= best_v + 1e-12 and best and km < best_km - 1e-9):
+                best, best_v, best_km = subset, val, km
     steps: list[_Step] = []
     prev = search.value(())
     for i, c in enumerate(best):
@@ -470,8 +474,8 @@ class Plan:
     gain, gain_se, objective_after, runner_up, runner_up_gain): ``gain`` is the marginal
     decrease of the objective, ``gain_se`` its standard error (paired over the scenarios),
     the runner-up the best other candidate at that step. ``candidates``: every candidate
-    with its gain alone, ranked (equal gains by id, as greedy breaks its ties; ``pool``:
-    the candidates themselves, ``builds``: the chosen ones). ``targets``: per target
+    with its gain alone, ranked (equal gains by length, then id, as greedy breaks its
+    ties; ``pool``: the candidates themselves, ``builds``: the chosen ones). ``targets``: per target
     country the objective's metric (``p_severe``, ``people_affected`` or ``rtt_ms``) before
     and after. ``network`` is the ``base`` network with the chosen builds. ``impact``: the
     impact model that judged a loss; ``horizon``: when its figures are taken.
@@ -775,7 +779,7 @@ def _candidate_gains(search: _Search, steps: Sequence[_Step]) -> pd.DataFrame:
     df["gain"] = [base - search.value((c,)) for c in range(n)]
     df["gain_se"] = [search.se1[c] for c in range(n)]
     df["chosen"] = np.isin(np.arange(n), [st.chosen for st in steps])
-    df = df.sort_values(["gain", "id"], ascending=[False, True], kind="stable")
+    df = df.sort_values(["gain", "length_km", "id"], ascending=[False, True, True], kind="stable")
     df.insert(0, "rank", np.arange(1, n + 1))
     return df.reset_index(drop=True)
 
