@@ -589,6 +589,36 @@ def test_a_retire_candidate_in_a_file_is_refused_naming_file_and_record(coast, t
         plan(coast, ["SN"], candidates=read_candidates(path), n_scenarios=50, core=CORE)
 
 
+def test_an_empty_kinds_is_refused_naming_the_kinds(sample):
+    """`plan --kinds ""` said "no candidate within 5,000 km ...: raise --max-length":
+    no kind is asked for, and the error says so."""
+    for kinds in ([], "", " , "):
+        with pytest.raises(
+            InvalidArgumentError,
+            match=r"^kinds names no candidate kind: give cable, branch or both$",
+        ):
+            generate_candidates(sample, ["Mauritania"], kinds=kinds)
+    with pytest.raises(
+        UnknownNameError, match=r"^kinds: unknown generated candidate kind 'bridge'"
+    ):
+        generate_candidates(sample, ["Mauritania"], kinds="cable,bridge")
+    assert {c.kind for c in generate_candidates(sample, ["Mauritania"], kinds="branch")} == {
+        "branch"
+    }
+
+
+def test_cli_plan_refuses_an_empty_kinds_naming_the_flag(capsys):
+    argv = ["plan", "--sample", "--countries", "Mauritania", "-n", "50", "--kinds"]
+    assert _run(capsys, [*argv, ""]) == (
+        2,
+        "",
+        "error: --kinds names no candidate kind: give cable, branch or both\n",
+    )
+    code, _, err = _run(capsys, [*argv, "cables"])
+    assert code == 2
+    assert err.startswith("error: --kinds: unknown generated candidate kind 'cables'")
+
+
 def test_plan_bad_targets(coast, sample):
     with pytest.raises(InvalidArgumentError, match="not a country"):
         plan(sample, ["Lagos"], direct("sn"), n_scenarios=10)

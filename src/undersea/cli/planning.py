@@ -20,6 +20,7 @@ from undersea._errors import InvalidArgumentError
 from undersea.analysis.planning.candidates import (
     Candidate,
     apply_candidates,
+    check_kinds,
     read_candidates,
     read_route,
 )
@@ -465,6 +466,7 @@ def plan_command(
     """  # noqa: E501
     from undersea.analysis.planning.optimise import plan
 
+    generated = check_kinds(kinds, name="--kinds")
     cands = read_candidates(candidates) if candidates is not None else None
     net = open_network(data_dir, snapshot, sample=sample, year=year, planned=planned)
     with progress_bar("candidate sets evaluated") as progress:
@@ -480,7 +482,7 @@ def plan_command(
             seed=seed,
             method=method.value,
             max_length_km=_km(max_length, "--max-length"),
-            kinds=_split(kinds),
+            kinds=generated,
             progress=progress,
             impact=impact.value,
         )

@@ -47,11 +47,13 @@ from undersea.sources.keyed import read_rows, read_user_text, unique_keys
 
 __all__ = [
     "CANDIDATE_KINDS",
+    "GENERATED_KINDS",
     "WHATIF_ONLY_KINDS",
     "Candidate",
     "apply_candidates",
     "build_year",
     "candidates_table",
+    "check_kinds",
     "generate_candidates",
     "inland_km",
     "read_candidates",
@@ -63,6 +65,8 @@ __all__ = [
 CANDIDATE_KINDS = ("cable", "branch", "land_link", "retire", "remove_land_link")
 #: Kinds that take something away: for what-ifs only, never planned.
 WHATIF_ONLY_KINDS = ("retire", "remove_land_link")
+#: Kinds :func:`generate_candidates` proposes.
+GENERATED_KINDS = ("cable", "branch")
 
 # --------------------------------------------------------------------------- candidates
 
@@ -347,9 +351,7 @@ def generate_candidates(
     limit = float(s.plan_max_length_km if max_length_km is None else max_length_km)
     if not limit > 0:
         raise InvalidArgumentError(f"max_length_km must be positive, got {max_length_km!r}")
-    unknown = sorted(set(kinds) - {"cable", "branch"})
-    if unknown:
-        raise UnknownNameError("generated candidate kind", unknown[0], ["cable", "branch"])
+    kinds = check_kinds(kinds)
     targets = _targets(net, countries)
     metros = _metro_cables(net)
     ends = metros[metros["iso2"].isin(set(targets["iso2"]))]
@@ -368,6 +370,32 @@ def generate_candidates(
             f"no candidate within {limit:,.0f} km of {', '.join(targets['name'])}: raise "
             "max_length_km or supply candidates"
         )
+    return out
+
+
+def check_kinds(kinds: str | Iterable[str], *, name: str = "kinds") -> tuple[str, ...]:
+    """The kinds :func:`generate_candidates` is asked for (a list, or one text split at
+    commas): one or more of :data:`GENERATED_KINDS`, else :class:`InvalidArgumentError`
+    (none) or :class:`UnknownNameError` naming ``name`` (the CLI passes its flag).
+
+    >>> check_kinds("cable, branch")
+    ('cable', 'branch')
+    >>> check_kinds("")
+    Traceback (most recent call last):
+    ...
+    undersea._errors.InvalidArgumentError: kinds names no candidate kind: give cable, branch or both
+    """
+    items = kinds.split(",") if isinstance(kinds, str) else [str(k) for k in kinds]
+    out = tuple(dict.fromkeys(k.strip() for k in items if k.strip()))
+    if not out:
+        raise InvalidArgumentError(
+            f"{name} names no candidate kind: give {', '.join(GENERATED_KINDS)} or both"
+        )
+    for k in out:
+        if k not in GENERATED_KINDS:
+            raise UnknownNameError(
+                "generated candidate kind", k, GENERATED_KINDS, listed=GENERATED_KINDS, where=name
+            )
     return out
 
 
