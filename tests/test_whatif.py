@@ -89,6 +89,65 @@ def test_branch_splices_a_branching_unit(net):
     assert new.without(cables=["SAT-3/WASC"]).cable_segments("SAT-3/WASC")["active"].sum() == 0
 
 
+def test_a_branch_to_where_the_cable_lands_already_is_refused(net):
+    """`whatif --add-landing "ACE:Monrovia"` was accepted though ACE lands at Monrovia,
+    and nothing changed. A landing point the cable lands at, or a metro named that it
+    lands in (at any of its landing points), is refused naming the cable and where it
+    lands; another landing station of that metro, named as such, is a branch."""
+    lands = r"cable 'SAT-3/WASC' already lands at Sesimbra, Portugal \(sesimbra-portugal\)"
+    for place in ("Sesimbra", "sesimbra-portugal", "Sesimbra, Portugal"):
+        with pytest.raises(InvalidArgumentError, match=lands):
+            with_landing(net, "SAT-3/WASC", place)
+    # Cape Town, the metro, resolves to its first landing point, Melkbosstrand, where
+    # SAT-3 lands; WACS lands at the other one, Yzerfontein: the metro is served either way
+    for cable, at, other in (
+        ("SAT-3/WASC", "Melkbosstrand", "yzerfontein-south-africa"),
+        ("WACS", "Yzerfontein", "melkbosstrand-south-africa"),
+    ):
+        with pytest.raises(
+            InvalidArgumentError,
+            match=rf"already lands in the metro Cape Town \(cape-town-za\), at {at}, South "
+            rf"Africa .*another landing point of it: {other}\)$",
+        ):
+            net.with_landing(cable, "Cape Town")
+    second = with_landing(net, "SAT-3/WASC", "Yzerfontein")  # a second station of Cape Town
+    seg = second.cable_segments("SAT-3/WASC")
+    assert seg["v"].eq("yzerfontein-south-africa").any()
+    # the branch made it land there: the same branch again is refused
+    once = with_landing(net, "SAT-3/WASC", MONROVIA)
+    with pytest.raises(InvalidArgumentError, match=r"already lands at Monrovia, Liberia"):
+        with_landing(once, "SAT-3/WASC", MONROVIA)
+
+
+def test_one_new_town_of_two_edits_is_one_landing_point(net):
+    """A new cable to a new town and a branch to the same town appended the landing point
+    twice, and the branch failed on pandas' "Reindexing only valid with uniquely valued
+    Index objects"; the branch now lands at the cable's new landing point. The same name
+    far away is refused."""
+    cable = with_cable(net, "Liberia link", ["Abidjan", MONROVIA])
+    both = with_landing(cable, "SAT-3/WASC", MONROVIA)
+    assert both.all_landing_points["id"].eq("new-monrovia-lr").sum() == 1
+    assert both.nodes["node_id"].eq("new-monrovia-lr").sum() == 1
+    assert both.cable_segments("SAT-3/WASC")["v"].eq("new-monrovia-lr").any()
+    with pytest.raises(InvalidArgumentError, match=r"new landing 'Monrovia': .* 133 km away"):
+        with_landing(cable, "SAT-3/WASC", {**MONROVIA, "lon": -12.0})
+
+
+@pytest.mark.realdata
+def test_whatif_refuses_a_branch_to_where_ace_lands_on_the_real_snapshot(shared_data, capsys):
+    """The issue's command: ACE lands at Monrovia on 2024-03."""
+    from undersea.cli import main
+
+    argv = ["whatif", "--data-dir", str(shared_data), "--snapshot", "2024-03", "--no-hubs"]
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, "--add-landing", "ACE:Monrovia", "-n", "50", "--countries", "Liberia"])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err == (
+        "error: cable 'Africa Coast to Europe (ACE)' already lands at Monrovia, Liberia "
+        "(monrovia-liberia): a branch goes to a landing point the cable does not land at\n"
+    )
+
+
 def test_land_link_and_retire(net):
     new = with_land_link(net, "Lagos", "Abidjan")
     assert len(new.links) == len(net.links) + 1

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -118,30 +118,58 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "new"
 
 
-def _resolve(net: Network, spec: LandingSpec) -> tuple[str, NewLanding | None]:
-    """Landing point id for a name, a metro (its first landing point), or a new landing."""
+@dataclass(frozen=True)
+class _Place:
+    """A landing spec resolved: the landing point's id, the new landing it is (else
+    None) and the metro id when the spec named a metro rather than a landing point."""
+
+    id: str
+    new: NewLanding | None = None
+    metro: str | None = None
+
+
+def _resolve(net: Network, spec: LandingSpec) -> _Place:
+    """Landing point for a name, a metro (its first landing point), or a new landing."""
     if isinstance(spec, Mapping):
         spec = NewLanding(
             str(spec["name"]), float(spec["lon"]), float(spec["lat"]), str(spec["iso2"]).upper()
         )
     if isinstance(spec, NewLanding):
-        return f"new-{_slug(spec.name)}-{spec.iso2.lower()}", spec
+        return _new_place(net, spec)
     try:
-        return str(net.landing_point(spec)["id"]), None
+        return _Place(str(net.landing_point(spec)["id"]))
     except UnknownNameError as first:
         if net.metros is None or net.landing_metro is None:
             raise
         try:
-            mid = net.metro(spec)["metro_id"]
+            m = net.metro(spec)
         except UnknownNameError as second:
             raise _neither(spec, first, second) from None
+        mid = str(m["metro_id"])
         lm = net.landing_metro
         ids = sorted(lm.loc[lm["metro_id"] == mid, "landing_point_id"])
         if ids:
-            return ids[0], None
-        m = net.metro(spec)
+            return _Place(ids[0], metro=mid)
         new = NewLanding(str(m["name"]), float(m["lon"]), float(m["lat"]), str(m["iso2"]))
-        return f"new-{_slug(new.name)}-{new.iso2.lower()}", new
+        return replace(_new_place(net, new), metro=mid)
+
+
+def _new_place(net: Network, new: NewLanding) -> _Place:
+    """A new landing, or the one an earlier edit made of the same name and country (a
+    new cable and a branch to one new town); the same name elsewhere is refused."""
+    lp_id = f"new-{_slug(new.name)}-{new.iso2.lower()}"
+    lp = net.all_landing_points
+    old = lp[lp["id"] == lp_id]
+    if not len(old):
+        return _Place(lp_id, new)
+    lon, lat = float(old["lon"].iloc[0]), float(old["lat"].iloc[0])
+    km = float(great_circle_km(lon, lat, new.lon, new.lat))
+    if km > net.settings.landing_snap_km:
+        raise InvalidArgumentError(
+            f"new landing {new.name!r}: a new landing point of that name ({lp_id}) is at "
+            f"{lon:g}, {lat:g} already, {km:,.0f} km away: give this one another name"
+        )
+    return _Place(lp_id)
 
 
 def build_year(net: Network) -> int:
@@ -204,10 +232,10 @@ def with_cable(
     if cable_id in set(net.all_cables["id"]):
         raise InvalidArgumentError(f"a cable with id {cable_id!r} exists already")
     resolved = [_resolve(net, spec) for spec in landings]
-    ids = list(dict.fromkeys(i for i, _ in resolved))
+    ids = list(dict.fromkeys(p.id for p in resolved))
     if len(ids) < 2:
         raise InvalidArgumentError("a new cable needs two distinct landing points")
-    new_lps = {i: n for i, n in resolved if n is not None}
+    new_lps = {p.id: p.new for p in resolved if p.new is not None}
     xy = _landing_xy(net, ids, new_lps)
     s = net.settings
     if route is None:
@@ -470,7 +498,9 @@ def with_landing(net: Network, cable: str, landing: LandingSpec) -> Network:
     True
     """
     k = net.cable_index(cable)
-    lp_id, new = _resolve(net, landing)
+    place = _resolve(net, landing)
+    _check_not_served(net, k, place)
+    lp_id, new = place.id, place.new
     xy = np.array(_landing_xy(net, [lp_id], {lp_id: new} if new else {})[lp_id])
     segs = np.flatnonzero((net.seg_cable == k) & net.active)
     if not len(segs):
@@ -500,6 +530,37 @@ def with_landing(net: Network, cable: str, landing: LandingSpec) -> Network:
     # only the new branch leg is a planned route; the halves keep their drawn lengths
     factors = [1.0, 1.0, net.settings.planned_route_factor]
     return _append(net, k, [lp_id], {lp_id: new} if new else {}, branch, factors, retire=[i])
+
+
+def _check_not_served(net: Network, k: int, place: _Place) -> None:
+    """Refuse a branch of cable ``k`` to where it lands already: the landing point
+    itself, or, for a place named as a metro, any landing point of that metro (a second
+    landing station of a served metro is named as that landing point). "Lands" is the
+    model's: a segment of the cable ends there."""
+    lps = [place.id]
+    if place.metro is not None and net.landing_metro is not None:
+        lm = net.landing_metro
+        lps = sorted({place.id, *lm.loc[lm["metro_id"] == place.metro, "landing_point_id"]})
+    node_ix = pd.Index(net.nodes["node_id"]).get_indexer(lps)
+    own = net.seg_cable == k
+    ends = set(net.seg_u[own].tolist()) | set(net.seg_v[own].tolist())
+    served = [lp for lp, ix in zip(lps, node_ix, strict=True) if ix >= 0 and ix in ends]
+    if not served:
+        return
+    cable = f"cable {net.all_cables.iloc[k]['name']!r}"
+    at = str(net.all_landing_points.set_index("id").loc[served[0], "name"])
+    if place.metro is None:
+        raise InvalidArgumentError(
+            f"{cable} already lands at {at} ({served[0]}): a branch goes to a landing "
+            "point the cable does not land at"
+        )
+    others = [lp for lp in lps if lp not in served]
+    station = f" (another landing point of it: {', '.join(others)})" if others else ""
+    raise InvalidArgumentError(
+        f"{cable} already lands in the metro {net.metro(place.metro)['name']} "
+        f"({place.metro}), at {at} ({served[0]}): a branch goes to a metro the cable does "
+        f"not serve, or to a landing point it does not land at{station}"
+    )
 
 
 def with_land_link(net: Network, a: str, b: str, *, length_km: float | None = None) -> Network:
