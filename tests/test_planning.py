@@ -619,6 +619,16 @@ def test_cli_plan_refuses_an_empty_kinds_naming_the_flag(capsys):
     assert err.startswith("error: --kinds: unknown generated candidate kind 'cables'")
 
 
+@pytest.mark.realdata
+def test_generated_cables_take_no_cables_name(shared_data):
+    """Aden-Djibouti is a cable of 2024-03: the generated Aden–Djibouti build is named
+    "new Aden-Djibouti", as a new cable named like a cable is refused."""
+    net = undersea.load("2024-03", data_dir=shared_data)
+    ids = {c.id for c in generate_candidates(net, ["Yemen"]) if c.kind == "cable"}
+    assert "new Aden-Djibouti" in ids
+    assert "Aden-Djibouti" not in ids
+
+
 def test_plan_bad_targets(coast, sample):
     with pytest.raises(InvalidArgumentError, match="not a country"):
         plan(sample, ["Lagos"], direct("sn"), n_scenarios=10)

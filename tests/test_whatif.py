@@ -133,6 +133,29 @@ def test_one_new_town_of_two_edits_is_one_landing_point(net):
         with_landing(cable, "SAT-3/WASC", {**MONROVIA, "lon": -12.0})
 
 
+@pytest.mark.parametrize(
+    ("name", "taken"),
+    [
+        ("ACE", "'ACE': Africa Coast to Europe (ACE) [id africa-coast-to-europe-ace]"),
+        ("africa coast to europe (ace)", "'africa coast to europe (ace)': Africa Coast"),
+        ("mainone", "'mainone': MainOne [id mainone]"),
+        ("Lagos-Lisbon (WACS)", "'WACS': West Africa Cable System (WACS)"),
+    ],
+)
+def test_a_new_cable_named_as_a_cable_is_refused(net, name, taken):
+    """A new cable named "ACE" was built, and from then on "ACE" was the new cable: the
+    same edit's --retire ACE, and its tables, took one for the other. A name (or the short
+    name in brackets it ends with) that names a cable already is refused."""
+    with pytest.raises(InvalidArgumentError) as err:
+        with_cable(net, name, ["Lagos", "Lisbon"])
+    assert str(err.value).startswith(f"new cable {name!r}: the name of a cable already ({taken}")
+    first = with_cable(net, "Lagos-Lisbon", ["Lagos", "Lisbon"])
+    with pytest.raises(
+        InvalidArgumentError, match=r"'lagos-lisbon': Lagos-Lisbon \[id new-lagos-lisbon\]"
+    ):
+        with_cable(first, "lagos-lisbon", ["Lagos", "Dakar"])
+
+
 @pytest.mark.realdata
 def test_whatif_refuses_a_branch_to_where_ace_lands_on_the_real_snapshot(shared_data, capsys):
     """The issue's command: ACE lands at Monrovia on 2024-03."""

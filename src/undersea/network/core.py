@@ -47,6 +47,7 @@ __all__ = [
     "check_year",
     "check_year_range",
     "covered_years",
+    "short_cable_names",
     "snapshot_year",
 ]
 
@@ -583,21 +584,29 @@ class Network:
         :func:`~undersea.network.cable_names.match_cable` finds (``"PEACE"``, ``"Main
         One"``, ``"seamewe 5"``). Every command looks cables up here."""
         cab = self._base.cables
-        short = cab["name"].str.extract(r"\(([^()]+)\)\s*$", expand=False)  # "(WACS)"
-        try:
-            return _lookup(cab, name, "cable", label=lambda r: r["name"], aliases=short)
-        except UnknownNameError:
-            rows = match_cable(cab, self.cable_in_service, str(name))
-            if len(rows) == 1:
-                return rows[0]
-            if not rows:  # close matches among names, acronyms ("ACEE": ACE) and ids
-                pool = [*cab["name"], *short.dropna(), *cab["id"]]
-                hint = on_other_maps(self, str(name))  # retired or renamed: say so
-                raise UnknownNameError("cable", name, pool, hint=hint) from None
+        named = self.cable_named(name)
+        if named is not None:
+            return named
+        rows = match_cable(cab, self.cable_in_service, str(name))
+        if len(rows) == 1:
+            return rows[0]
+        if not rows:  # close matches among names, acronyms ("ACEE": ACE) and ids
+            pool = [*cab["name"], *short_cable_names(cab["name"]).dropna(), *cab["id"]]
+            hint = on_other_maps(self, str(name))  # retired or renamed: say so
+            raise UnknownNameError("cable", name, pool, hint=hint) from None
         hits = cab.iloc[rows]
         raise AmbiguousNameError(
             "cable", name, [f"{n} [id {i}]" for n, i in zip(hits["name"], hits["id"], strict=True)]
         )
+
+    def cable_named(self, name: str) -> int | None:
+        """Row of :attr:`all_cables` whose id, name or bracketed short name ``name`` is
+        (case, accents and punctuation aside), else None: the names :meth:`cable_index`
+        takes before :func:`~undersea.network.cable_names.match_cable` guesses.
+        :class:`~undersea.AmbiguousNameError` when it is several cables'."""
+        cab = self._base.cables
+        short = short_cable_names(cab["name"])
+        return _find(cab, name, "cable", label=lambda r: r["name"], aliases=short)
 
     def cable(self, name: str) -> pd.Series:
         """One cable's record, by id or name; raises UnknownNameError with close matches."""
@@ -785,12 +794,15 @@ def _land_fields(land: LandLayer, links: pd.DataFrame, node_ix: pd.Index) -> dic
     }
 
 
-def _lookup(
+def short_cable_names(names: pd.Series) -> pd.Series:
+    """The short name each cable name ends with in brackets (``"WACS"``), else NA."""
+    return names.str.extract(r"\(([^()]+)\)\s*$", expand=False)
+
+
+def _find(
     table: pd.DataFrame, name: str, kind: str, *, label: Any, aliases: pd.Series | None = None
-) -> int:
-    """Row index of ``name`` in a table with ``id`` and ``name`` columns (then aliases):
-    as typed (case aside), else with accents and punctuation ignored (``"Lomé"`` is
-    ``"Lome, Togo"``'s town; ``"St. Louis"`` stays the one of that spelling)."""
+) -> int | None:
+    """:func:`_lookup`'s row, or None where ``name`` is no row's (no close matches sought)."""
     key = str(name).strip()
     ids = table["id"].to_numpy(dtype=object)
     hit = np.flatnonzero(ids == key)
@@ -799,13 +811,24 @@ def _lookup(
             if len(hit) == 0 and col is not None and norm(key):
                 names = np.asarray([norm(str(x).strip()) for x in col.fillna("")], dtype=object)
                 hit = np.flatnonzero(names == norm(key))
-    if len(hit) == 1:
-        return int(hit[0])
     if len(hit) > 1:
         rows = table.iloc[hit]
         raise AmbiguousNameError(
             kind, name, [f"{label(r)} [id {r['id']}]" for _, r in rows.iterrows()]
         )
+    return int(hit[0]) if len(hit) else None
+
+
+def _lookup(
+    table: pd.DataFrame, name: str, kind: str, *, label: Any, aliases: pd.Series | None = None
+) -> int:
+    """Row index of ``name`` in a table with ``id`` and ``name`` columns (then aliases):
+    as typed (case aside), else with accents and punctuation ignored (``"Lomé"`` is
+    ``"Lome, Togo"``'s town; ``"St. Louis"`` stays the one of that spelling)."""
+    found = _find(table, name, kind, label=label, aliases=aliases)
+    if found is not None:
+        return found
+    ids = table["id"].to_numpy(dtype=object)
     # an alias like the name suggests its row's name: "Abidjna", "Abidjan, Côte d'Ivoire"
     also: list[tuple[str, str]] = []
     if aliases is not None:

@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from undersea._errors import InvalidArgumentError, UnknownNameError
+from undersea._errors import AmbiguousNameError, InvalidArgumentError, UnknownNameError
 from undersea.geo.sphere import great_circle_km
 from undersea.network.cable_names import not_in_service
-from undersea.network.core import Network
+from undersea.network.core import Network, short_cable_names
 from undersea.network.graph import metro_id, metro_node, metro_nodes, node_labels
 from undersea.network.topology import cable_topology, geodesic_lengths
 
@@ -38,6 +38,7 @@ __all__ = [
     "check_length_km",
     "check_rfs_year",
     "land_link_rows",
+    "name_taken",
     "retire_cable",
     "with_cable",
     "with_land_link",
@@ -228,6 +229,10 @@ def with_cable(
     rfs_year = build_year(net) if rfs_year is None else check_rfs_year(rfs_year)
     if capacity_tbps is not None:
         capacity_tbps = check_capacity_tbps(capacity_tbps)
+    if taken := name_taken(net, name):
+        raise InvalidArgumentError(
+            f"new cable {name!r}: the name of a cable already ({taken}): name it otherwise"
+        )
     cable_id = f"new-{_slug(name)}"
     if cable_id in set(net.all_cables["id"]):
         raise InvalidArgumentError(f"a cable with id {cable_id!r} exists already")
@@ -257,6 +262,24 @@ def with_cable(
         "capacity_tbps": capacity_tbps,
     }
     return _append(net, cable, ids, new_lps, graph, factor)
+
+
+def name_taken(net: Network, name: str) -> str | None:
+    """What ``name``, a new cable's, or the short name it ends with in brackets, names
+    already (a cable's id, name or short name: ``"ACE"`` is Africa Coast to Europe), as
+    ``"'ACE': Africa Coast to Europe (ACE) [id ...]"``; None when it is free. A new cable
+    of a taken name is refused (:func:`with_cable`): the edit's other commands and its
+    tables would take one for the other."""
+    short = short_cable_names(pd.Series([str(name)])).iloc[0]
+    for key in dict.fromkeys(x for x in (str(name), short) if isinstance(x, str)):
+        try:
+            k = net.cable_named(key)
+        except AmbiguousNameError as exc:
+            return f"{key!r}: {', '.join(exc.matches)}"
+        if k is not None:
+            row = net.all_cables.iloc[k]
+            return f"{key!r}: {row['name']} [id {row['id']}]"
+    return None
 
 
 def _landing_xy(

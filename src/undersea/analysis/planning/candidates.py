@@ -38,6 +38,7 @@ from undersea.network.whatif import (
     check_capacity_tbps,
     check_length_km,
     check_rfs_year,
+    name_taken,
     retire_cable,
     with_cable,
     with_land_link,
@@ -417,7 +418,7 @@ def _cable_candidates(
     depth = _inland_km(net, np.array([[e.lon, e.lat, p.lon, p.lat] for e, p, _ in rows]))
     out = [
         Candidate(
-            f"{e.name}-{p.name}",
+            _free_name(net, f"{e.name}-{p.name}"),
             "cable",
             (e.landing_point_id, p.landing_point_id),
             length_km=round(d, 1),
@@ -426,6 +427,14 @@ def _cable_candidates(
         if inland <= net.settings.plan_max_inland_km
     ]
     return _unique_ids(out)
+
+
+def _free_name(net: Network, name: str) -> str:
+    """``name``, or ``"new <name>"`` where it is an existing cable's (Aden-Djibouti):
+    a new cable takes no cable's name (:func:`~undersea.network.whatif.name_taken`)."""
+    while name_taken(net, name):
+        name = f"new {name}"
+    return name
 
 
 def _unique_ids(cands: list[Candidate]) -> list[Candidate]:
