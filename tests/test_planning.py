@@ -619,6 +619,46 @@ def test_cli_plan_refuses_an_empty_kinds_naming_the_flag(capsys):
     assert err.startswith("error: --kinds: unknown generated candidate kind 'cables'")
 
 
+def test_an_edit_that_contradicts_itself_is_refused(sample):
+    """`whatif --retire ACE --add-landing ACE:...` built a branch on a cable the same edit
+    retires; a land link added and removed, a new cable retired, went through alike. Each
+    is refused naming both parts, in either order; a cable retired twice is retired once."""
+    branch = Candidate("MainOne:Dakar", "branch", ("Dakar",), cable="MainOne")
+    retire = Candidate("retire Main One", "retire", cable="Main One")
+    for edit in ([branch, retire], [retire, branch]):
+        with pytest.raises(InvalidArgumentError) as err:
+            apply_candidates(sample, edit)
+        first, second = (c.describe() for c in edit)
+        assert str(err.value) == (
+            f"{second} contradicts {first} in the same edit: a retired cable gets no "
+            "branch, not both"
+        )
+    new = Candidate("Lagos-Abidjan", "cable", ("Lagos", "Abidjan"))
+    with pytest.raises(
+        InvalidArgumentError,
+        match=r"^retire lagos-abidjan contradicts new cable Lagos – Abidjan in",
+    ):
+        apply_candidates(sample, [new, Candidate("r", "retire", cable="lagos-abidjan")])
+    add = Candidate("add", "land_link", ("Marseille", "Brest"))
+    remove = Candidate("remove", "remove_land_link", ("Brest, FR", "Marseille"))
+    for edit in ([add, remove], [remove, add]):
+        with pytest.raises(InvalidArgumentError, match="a land link is added or removed, not"):
+            apply_candidates(sample, edit)
+    again = Candidate("r2", "retire", cable="West Africa Cable System (WACS)")
+    twice = apply_candidates(sample, [Candidate("r", "retire", cable="WACS"), again])
+    np.testing.assert_array_equal(twice.active, sample.without(cables=["WACS"]).active)
+
+
+def test_cli_whatif_refuses_a_branch_on_a_cable_it_retires(capsys):
+    argv = ["whatif", "--sample", "--no-hubs", "--retire", "MainOne"]
+    code, out, err = _run(capsys, [*argv, "--add-landing", "MainOne:Dakar"])
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: retire MainOne contradicts branch of MainOne to Dakar in the same edit: a "
+        "retired cable gets no branch, not both\n"
+    )
+
+
 @pytest.mark.realdata
 def test_generated_cables_take_no_cables_name(shared_data):
     """Aden-Djibouti is a cable of 2024-03: the generated Aden–Djibouti build is named

@@ -32,6 +32,7 @@ from undersea.analysis.routes.routing import resolve_land_links
 from undersea.geo.sphere import great_circle_km, unit_vectors
 from undersea.network._ground import longest_stretch_km
 from undersea.network.core import Network
+from undersea.network.graph import metro_node
 from undersea.network.whatif import (
     NewLanding,
     build_year,
@@ -215,12 +216,84 @@ def apply_candidates(net: Network, candidates: Iterable[Candidate]) -> Network:
     >>> new = apply_candidates(net, [Candidate("Lagos-Lisbon", landings=("Lagos", "Lisbon"))])
     >>> new.n_cables - net.n_cables
     1
+
+    An edit that contradicts itself is refused (:class:`InvalidArgumentError` naming both
+    parts): a branch of a cable the same edit retires, a new cable it retires, a land link
+    it adds and removes. A cable retired twice is retired once.
     """
+    edit = _Edit()
     for c in candidates:
-        after = c.apply(net)
-        warn_if_inland(c, net, after, stacklevel=3)
-        net = after
+        if edit.check(net, c):
+            after = c.apply(net)
+            warn_if_inland(c, net, after, stacklevel=3)
+            edit.record(net, after, c)
+            net = after
     return net
+
+
+@dataclass
+class _Edit:
+    """What the candidates of one edit applied so far touch, by cable id and by the
+    places a land link joins (its ends' metros; ``add`` joins the landing points of
+    "Monrovia,Abidjan", ``remove`` the metros' border link: the same places), with the
+    candidate that touched it."""
+
+    branched: dict[str, Candidate] = field(default_factory=dict)
+    built: dict[str, Candidate] = field(default_factory=dict)
+    retired: dict[str, Candidate] = field(default_factory=dict)
+    added: dict[frozenset[str], Candidate] = field(default_factory=dict)
+    removed: dict[frozenset[str], Candidate] = field(default_factory=dict)
+
+    def check(self, net: Network, c: Candidate) -> bool:
+        """Whether to apply ``c`` (not a cable retired already); raises where ``c``
+        contradicts an earlier part of the edit."""
+        if c.kind not in ("branch", "retire"):
+            return True
+        try:
+            cid = str(net.all_cables["id"].iloc[net.cable_index(str(c.cable))])
+        except UnknownNameError:
+            return True  # applying it says so, with the candidate's file and record
+        if c.kind == "branch" and cid in self.retired:
+            _contradiction(c, self.retired[cid], "a retired cable gets no branch")
+        if c.kind == "retire":
+            if cid in self.branched:
+                _contradiction(c, self.branched[cid], "a retired cable gets no branch")
+            if cid in self.built:
+                _contradiction(c, self.built[cid], "a new cable is not retired")
+            return cid not in self.retired
+        return True
+
+    def record(self, before: Network, after: Network, c: Candidate) -> None:
+        """Note what ``c``, which turned ``before`` into ``after``, touched."""
+        if c.kind in ("branch", "retire"):
+            cid = str(before.all_cables["id"].iloc[before.cable_index(str(c.cable))])
+            (self.branched if c.kind == "branch" else self.retired)[cid] = c
+        elif c.kind == "cable":
+            self.built[str(after.all_cables["id"].iloc[-1])] = c
+        else:
+            links = after.links[["u", "v"]].to_numpy(dtype=str)
+            if c.kind == "land_link":
+                rows = [len(links) - 1]
+            else:
+                rows = np.flatnonzero(before.link_active & ~after.link_active).tolist()
+            mine, other = (
+                (self.added, self.removed) if c.kind == "land_link" else (self.removed, self.added)
+            )
+            lm = after.landing_metro
+            metro = (
+                {} if lm is None else dict(zip(lm["landing_point_id"], lm["metro_id"], strict=True))
+            )
+            for r in rows:  # the places a link joins: a landing point stands for its metro
+                pair = frozenset(metro_node(metro[x]) if x in metro else str(x) for x in links[r])
+                if pair in other:
+                    _contradiction(c, other[pair], "a land link is added or removed")
+                mine[pair] = c
+
+
+def _contradiction(c: Candidate, earlier: Candidate, rule: str) -> None:
+    raise InvalidArgumentError(
+        f"{c.describe()} contradicts {earlier.describe()} in the same edit: {rule}, not both"
+    )
 
 
 def warn_if_inland(c: Candidate, before: Network, after: Network, stacklevel: int = 2) -> None:
