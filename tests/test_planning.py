@@ -669,6 +669,21 @@ def test_generated_cables_take_no_cables_name(shared_data):
     assert "Aden-Djibouti" not in ids
 
 
+def test_candidates_that_cannot_be_built_together_are_named(sample):
+    """Two branches of MainOne to Nouakchott (a place and its landing point): each alone
+    is a build, but the second, once the first is built, lands where MainOne lands; the
+    plan said only that, not which candidates."""
+    cands = [
+        Candidate("a", "branch", ("Nouakchott",), cable="MainOne"),
+        Candidate("b", "branch", ("nouakchott-mauritania",), cable="MainOne"),
+    ]
+    with pytest.raises(InvalidArgumentError) as err:
+        plan(sample, ["Mauritania"], cands, k=2, n_scenarios=200)
+    assert str(err.value).startswith(
+        "candidate 'b' cannot be built with 'a': cable 'MainOne' already lands at Nouakchott"
+    )
+
+
 def test_plan_bad_targets(coast, sample):
     with pytest.raises(InvalidArgumentError, match="not a country"):
         plan(sample, ["Lagos"], direct("sn"), n_scenarios=10)
