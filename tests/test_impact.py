@@ -17,6 +17,7 @@ import undersea
 from undersea._errors import InvalidArgumentError, UnknownNameError
 from undersea.analysis.impact import (
     SEVERITIES,
+    affected,
     classify_severity,
     core_metros,
     impact_model,
@@ -307,3 +308,31 @@ def test_real_countries_isolated_before_are_left_out(net2024: Network) -> None:
     assert "FK" not in set(df["iso2"])  # the Falklands have no cable in service
     assert len(df) > 200
     assert impact_model(net2024).base.isolated.sum() == len(impact_model(net2024).units) - len(df)
+
+
+def test_affected_is_any_capacity_lost_or_any_delay_added() -> None:
+    """The one rule for the rows ``undersea cut`` and the web page list: a country 0.4 ms
+    slower is listed, one that lost a cable but no capacity or time is not, and one
+    already cut off (inflation undefined) is not."""
+    table = pd.DataFrame(
+        {
+            "lost_share": [0.0, 0.0, 0.2, 0.0, 0.0, 0.0],
+            "rtt_inflation_ms": [0.4, 0.0, 0.0, np.inf, np.nan, 0.0],
+            "lost_share_rerouted": [0.0, 0.0, 0.0, 1.0, 0.0, 0.01],
+            "cables_before": [2, 2, 2, 1, 1, 3],
+            "cables_after": [2, 1, 1, 0, 1, 3],
+        },
+        index=[5, 6, 7, 8, 9, 10],
+    )
+    got = affected(table)
+    assert got.dtype == bool
+    assert got.to_dict() == {5: True, 6: False, 7: True, 8: True, 9: False, 10: True}
+    # the connectivity model has no rerouted horizon
+    assert affected(table.drop(columns="lost_share_rerouted")).tolist() == [
+        True,
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]

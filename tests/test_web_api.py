@@ -298,6 +298,30 @@ def test_cut_cable_reports_impact(client: TestClient, sample_net: undersea.Netwo
     assert "capacity model only" in bad.json()["message"]
 
 
+@pytest.mark.parametrize("impact", ["capacity", "connectivity"])
+def test_cut_marks_the_rows_the_cli_lists(
+    client: TestClient, capsys: pytest.CaptureFixture[str], impact: str
+) -> None:
+    """``affected`` is true on the rows ``undersea cut`` lists, and the footnote to a
+    fallback demand is the CLI's, served once."""
+    from undersea.cli import main
+
+    main(["cut", "WACS", "--sample", "--impact", impact, "--format", "json"])
+    cli = {c["iso3"] for c in json.loads(capsys.readouterr().out)["countries"]}
+    body = client.post("/api/cut", json={"cables": ["WACS"], "impact": impact}).json()
+    listed = {r["iso3"] for r in body["impact"] if r["affected"]}
+    assert listed == cli
+    assert len(listed) < len(body["impact"])  # the others are served, marked unchanged
+    if impact == "capacity":
+        assert {"DJI", "DZA", "LKA"} <= listed  # capacity lost after rerouting only
+        main(["cut", "WACS", "--sample"])
+        text = capsys.readouterr().out
+        assert body["demand_fallback_note"] in text.splitlines()
+        assert body["demand_fallback_note"].startswith("* demand from a fallback rule")
+    else:
+        assert body["demand_fallback_note"] is None
+
+
 def test_cut_region_chokepoint_incident_and_combined(client: TestClient) -> None:
     circle = client.post("/api/cut", json={"circle": {"lon": -4.1, "lat": 5.2, "radius_km": 300}})
     assert circle.status_code == 200

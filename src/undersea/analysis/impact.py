@@ -84,10 +84,12 @@ from undersea.network.graph import metro_id, metro_node, metro_nodes
 from undersea.settings import Settings
 
 __all__ = [
+    "DEMAND_FALLBACK_NOTE",
     "IMPACT_MODELS",
     "SEVERITIES",
     "ImpactModel",
     "ScenarioLike",
+    "affected",
     "capacity_model",
     "classify_severity",
     "core_metros",
@@ -106,6 +108,10 @@ __all__ = [
 SEVERITIES: tuple[str, ...] = ("isolated", "severe", "degraded", "none")
 
 Unit = Literal["country", "metro"]
+
+#: The footnote to a demand marked ``*`` (``demand_fallback``): what tables print under
+#: the rows whose demand comes from a fallback rule.
+DEMAND_FALLBACK_NOTE = "* demand from a fallback rule (no World Bank GDP figure)"
 
 
 @runtime_checkable
@@ -492,6 +498,27 @@ def classify_severity(
     severe = (lost >= lines["severe"]) | (rtt >= s.severe_rtt_ms)
     degraded = (lost >= lines["degraded"]) | (rtt >= s.degraded_rtt_ms)
     return np.select([iso, severe, degraded], list(SEVERITIES[:3]), "none").astype(object)
+
+
+def affected(table: pd.DataFrame) -> pd.Series:
+    """The rows of an impact table (:func:`country_impact`, :func:`metro_impact`) that the
+    scenario changed, as ``undersea cut`` lists them: any capacity lost (``lost_share``,
+    or ``lost_share_rerouted`` with the capacity model) or any round trip longer
+    (``rtt_inflation_ms`` above 0, ``inf`` when the core is out of reach).
+
+    A cable lost with no capacity or delay lost is no change a user sees. Returns a bool
+    Series on the table's index.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"lost_share": [0.0, 0.3, 0.0], "rtt_inflation_ms": [0.0, 0.0, 0.2]})
+    >>> affected(t).tolist()
+    [False, True, True]
+    """
+    with np.errstate(invalid="ignore"):
+        out = (table["lost_share"] > 0) | (table["rtt_inflation_ms"] > 0)
+        if "lost_share_rerouted" in table:
+            out |= table["lost_share_rerouted"] > 0
+    return out.astype(bool)
 
 
 # --------------------------------------------------------------------------- delay

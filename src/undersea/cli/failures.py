@@ -187,16 +187,6 @@ AllOpt = Annotated[
 # --------------------------------------------------------------------------- output
 
 
-def _affected(df: pd.DataFrame) -> pd.Series:
-    """Rows the scenario changed: capacity lost or round trip longer (a country already
-    cut off in the base view has ``rtt_inflation_ms`` NaN and is left out)."""
-    with np.errstate(invalid="ignore"):
-        out = (df["lost_share"] > 0) | (df["rtt_inflation_ms"] > 0)
-        if "lost_share_rerouted" in df:
-            out |= df["lost_share_rerouted"] > 0
-        return out
-
-
 def _finite(v: Any) -> Any:
     if isinstance(v, float) and not math.isfinite(v):
         return None
@@ -351,7 +341,13 @@ def _emit_impact(
         demand=demand is not None,
         capacity=capacity is not None,
     )
-    from undersea.analysis.impact import country_impact, metro_impact, severity_lines
+    from undersea.analysis.impact import (
+        DEMAND_FALLBACK_NOTE,
+        affected,
+        country_impact,
+        metro_impact,
+        severity_lines,
+    )
 
     table = (country_impact if by == "country" else metro_impact)(
         net,
@@ -361,7 +357,7 @@ def _emit_impact(
         capacity=read_capacity_table(capacity) if capacity else None,
         rerouting=rerouting.value,
     )
-    shown = table if show_all else table[_affected(table)].reset_index(drop=True)
+    shown = table if show_all else table[affected(table)].reset_index(drop=True)
     if reported is not None:  # each unit's country's reported severity, or none
         shown = shown.assign(reported=shown["iso2"].astype(str).map(reported).fillna("none"))
     if fmt is Format.json:
@@ -391,7 +387,7 @@ def _emit_impact(
         whole=figures,
     )
     if "demand_fallback" in shown and shown["demand_fallback"].any():
-        console.print("* demand from a fallback rule (no World Bank GDP figure)")
+        console.print(DEMAND_FALLBACK_NOTE)
     if reported:
         missed = sorted(set(reported) - set(shown["iso2"].astype(str)))
         if missed:

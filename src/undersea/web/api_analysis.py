@@ -22,7 +22,14 @@ from undersea.analysis.hubs.ranking import (
     resolve_metric,
     resolve_metro,
 )
-from undersea.analysis.impact import SEVERITIES, country_impact, metro_impact, severity_lines
+from undersea.analysis.impact import (
+    DEMAND_FALLBACK_NOTE,
+    SEVERITIES,
+    affected,
+    country_impact,
+    metro_impact,
+    severity_lines,
+)
 from undersea.analysis.risk import risk
 from undersea.analysis.routes.matrix import rtt_matrix
 from undersea.analysis.routes.routing import (
@@ -179,6 +186,8 @@ def cut(req: CutIn, state: State) -> dict[str, Any]:
     )
     counts = impact["severity"].astype(str).value_counts()
     rows = records(impact)
+    for row, changed in zip(rows, affected(impact), strict=True):
+        row["affected"] = bool(changed)  # a row `undersea cut` lists
     if inc is not None:  # as `undersea incident run`: each row's country's reported severity
         for row in rows:
             row["reported"] = inc.impact.severity(str(row["iso2"]))
@@ -200,6 +209,7 @@ def cut(req: CutIn, state: State) -> dict[str, Any]:
         out["rerouting"] = req.rerouting
         later = impact["severity_rerouted"].astype(str).value_counts()
         out["severity_rerouted_counts"] = {s: int(later.get(s, 0)) for s in SEVERITIES}
+        out["demand_fallback_note"] = DEMAND_FALLBACK_NOTE
     if inc is not None:
         out["incident"] = incident_record(inc)
     return out

@@ -218,8 +218,10 @@ class CutOut(BaseModel):
     capacity before/after, rtt_*; with the capacity model also severity_rerouted,
     lost_share_rerouted, demand_gbps, demand_source, demand_fallback,
     delivered_before_gbps, delivered_after_gbps and bottleneck, and ``rerouting`` names
-    the mode of the rerouted horizon. An incident's replay adds ``reported`` to each row
-    (the country's reported severity, ``none`` when no report names it) and ``incident``.
+    the mode of the rerouted horizon. ``affected`` marks the rows ``undersea cut`` lists
+    (any capacity lost or any delay added); the others are unchanged. An incident's
+    replay adds ``reported`` to each row (the country's reported severity, ``none`` when
+    no report names it) and ``incident``.
     """
 
     network: dict[str, Any] = Field(
@@ -237,6 +239,11 @@ class CutOut(BaseModel):
         "the model (severity also follows the round trip's inflation).",
     )
     severity_rerouted_counts: dict[str, int] | None = None
+    demand_fallback_note: str | None = Field(
+        None,
+        description="With the capacity model: the footnote to a row whose demand_fallback "
+        "is true (its demand from a fallback rule), as the CLI prints it.",
+    )
     incident: dict[str, Any] | None = Field(
         None,
         description="With an incident: its record, as GET /api/incidents/{id} gives it "
