@@ -9,6 +9,7 @@ missing (``.ci/run`` installs both). Screenshots are kept under ``artifacts/``.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -304,10 +305,16 @@ def test_impact_shows_delivered_capacity_and_bottleneck(page: Any) -> None:
     page.click("#mode-cut")
     _click_cable(page, WACS)
     page.wait_for_selector("#impact-table tbody tr")
-    head = page.inner_text("#impact-table thead")
-    for column in ("Delivered", "Bottleneck", "Lost after reroute"):
-        assert column in head
-    congo = page.inner_text("#impact-table tbody tr[data-row='COG']")
+    heads = page.locator("#impact-table thead th").all_inner_texts()
+    assert heads == ["Country", "Severity", "After reroute"]
+    # each horizon's severity with its lost share, as the CLI's `rerouted` column
+    assert page.inner_text("#impact-table tr[data-row='ZAF'] [data-key=severity_rerouted]") == (
+        "none 6%"
+    )
+    for key, label in (("delivered_after_gbps", "Delivered"), ("bottleneck", "Bottleneck")):
+        assert page.inner_text(f"#impact-table [data-key={key}] .label") == label
+    # on the row's second line
+    congo = page.inner_text("#impact-table tbody tr.detail[data-row='COG']")
     demand = page.evaluate(
         "window.undersea.state.cutResult.impact.find((r) => r.iso3 === 'COG').demand_gbps"
     )
@@ -315,7 +322,8 @@ def test_impact_shows_delivered_capacity_and_bottleneck(page: Any) -> None:
     # the demand marked as the CLI marks one from a fallback rule (the sample has no GDP)
     assert f"0 of {demand:,.0f} Gbit/s*" in congo
     assert "West Africa Cable System" in congo  # ... and WACS is the bottleneck
-    note = "* demand from a fallback rule (no World Bank GDP figure)"
+    note = page.evaluate("window.undersea.state.cutResult.demand_fallback_note")
+    assert note == "* demand from a fallback rule (no World Bank GDP figure)"
     assert page.inner_text("[data-testid=demand-fallback]") == note
 
 
@@ -355,6 +363,7 @@ def test_reports_and_fallback_marks_render_safely(page: Any) -> None:
     # a report's text, a source's title and address are data, never markup; a demand
     # marked only where it is a fallback's, and the footnote only when one is listed
     row = {"cables_before": 2, "cables_after": 1, "lost_share": 0.5, "severity": "degraded"}
+    row["affected"] = True
     cap = {"severity_rerouted": "none", "lost_share_rerouted": 0.0, "demand_gbps": 10.0}
     cap |= {"delivered_before_gbps": 10.0, "delivered_after_gbps": 10.0, "bottleneck": None}
     evil = "<img src=x onerror=window.hacked=1>"
@@ -363,6 +372,7 @@ def test_reports_and_fallback_marks_render_safely(page: Any) -> None:
         "rerouting": "independent",
         "scenario": {"label": "test", "n_failed_segments": 1, "failed_cables": ["x"]},
         "severity_counts": {"degraded": 2},
+        "demand_fallback_note": "* as the server words it",
         "impact": [
             {
                 **row,
@@ -406,11 +416,10 @@ def test_reports_and_fallback_marks_render_safely(page: Any) -> None:
             const out = document.createElement('div');
             document.body.append(out);
             renderImpact(out, res);
-            const heads = [...out.querySelectorAll('#impact-table th')].map((th) => th.textContent);
-            const [reported, delivered] = ['Reported', 'Delivered'].map((h) => heads.indexOf(h));
-            const cells = [...out.querySelectorAll('#impact-table tbody tr')].map((tr) => [
-              tr.dataset.row, tr.cells[reported]?.textContent ?? null,
-              tr.cells[delivered].textContent]);
+            const cell = (tr, key) => tr.querySelector(`[data-key=${key}]`);
+            const cells = [...out.querySelectorAll('#impact-table tbody tr.has-detail')].map(
+              (tr) => [tr.dataset.row, cell(tr, 'reported')?.textContent ?? null,
+                cell(tr.nextElementSibling, 'delivered_after_gbps').lastChild.textContent]);
             const r = {cells, imgs: out.querySelectorAll('img').length,
               links: [...out.querySelectorAll('a')].map((a) => a.getAttribute('href')),
               text: out.querySelector('[data-testid=reported-text]')?.textContent,
@@ -436,7 +445,7 @@ def test_reports_and_fallback_marks_render_safely(page: Any) -> None:
     assert replay["text"] == f"Reported at the time: outage {evil}"
     assert replay["missed"] == ["LR: severe"]  # Ghana is listed: not missed
     assert replay["links"] == ['https://example.org/"x"']  # not the javascript: one
-    assert replay["note"] == "* demand from a fallback rule (no World Bank GDP figure)"
+    assert replay["note"] == "* as the server words it"  # the served footnote
     assert plain["note"] is None
     assert plain["missed"] == []
     assert plain["text"] is None
@@ -456,28 +465,46 @@ def test_an_incident_is_replayed_as_of_its_year(page: Any) -> None:
     assert "the incident's year" in page.inner_text("[data-testid=cut-note]")
 
 
-def test_a_wide_impact_table_scrolls_in_its_own_box(page: Any) -> None:
+def test_the_impact_table_fits_the_panel(page: Any) -> None:
     page.click("#mode-cut")
     _click_cable(page, WACS)
     page.wait_for_selector("#impact-table tbody tr")
-    # its columns (Delivered, Bottleneck) past the panel's width: the box that scrolls
-    # them fits the panel, so its scrollbar is in reach, and its header stays on top
-    wide, fits, head_kept = page.evaluate(
+    # every row's delivered capacity and bottleneck within the side panel's visible box at
+    # 1280x800 (they were columns beyond its 347 px, seen only by scrolling sideways), the
+    # table's box not wider than the panel, and its header on top when it scrolls
+    out, wide, fits, head_kept = page.evaluate(
         """() => {
           const table = document.querySelector('#impact-table');
           const box = table.parentElement;
-          const panel = document.querySelector('#panel');
+          const panel = document.querySelector('#panel').getBoundingClientRect();
+          const out = [];
+          for (const key of ['delivered_after_gbps', 'bottleneck']) {
+            for (const el of table.querySelectorAll(`[data-key=${key}]`)) {
+              const r = el.getBoundingClientRect();
+              if (r.width === 0 || r.left < panel.left || r.right > panel.right) {
+                out.push([key, el.closest('tr').dataset.row, r.left, r.right, panel.right]);
+              }
+            }
+          }
           const tabs = document.querySelector('.tabs').getBoundingClientRect().height;
+          const fits = box.getBoundingClientRect().height <= panel.height - tabs;
           box.scrollTop = box.scrollHeight;
           const head = table.querySelector('th').getBoundingClientRect().top;
-          return [box.scrollWidth > box.clientWidth,
-                  box.getBoundingClientRect().height <= panel.clientHeight - tabs,
+          return [out, box.scrollWidth > box.clientWidth, fits,
                   Math.abs(head - box.getBoundingClientRect().top) < 2];
         }"""
     )
-    assert wide
+    assert page.locator("#impact-table [data-key=bottleneck]").count() > 10
+    assert out == []
+    assert not wide
     assert fits
     assert head_kept
+    # an incident's replay adds its Reported column: still no sideways scroll
+    page.select_option("#cut-incident", "2024-03-abidjan")
+    page.click("#cut-run")
+    page.wait_for_selector("[data-testid=cut-reported]")
+    box = "document.querySelector('#impact-table').parentElement"
+    assert page.evaluate(f"{box}.scrollWidth <= {box}.clientWidth")
 
 
 def test_impact_model_and_rerouting_mode_are_chosen_sent_and_named(
@@ -491,8 +518,9 @@ def test_impact_model_and_rerouting_mode_are_chosen_sent_and_named(
     assert page.evaluate("window.undersea.state.cutResult.rerouting") == "joint"
     assert page.inner_text("[data-testid=cut-model]") == "capacity model · rerouting: joint"
     head = page.inner_text("#impact-table thead")
-    for column in ("Delivered", "Bottleneck", "Severity after reroute", "Lost after reroute"):
-        assert column in head
+    assert "After reroute" in head
+    for column in ("Delivered", "Bottleneck"):  # on each row's second line
+        assert column in page.inner_text("#impact-table tbody tr.detail")
     assert "after rerouting: isolated" in page.inner_text("#cut-result")
     assert "rerouting=joint" in page.evaluate("location.hash")
     # the connectivity model has no rerouting: the mode is disabled and the cut recomputed
@@ -503,8 +531,10 @@ def test_impact_model_and_rerouting_mode_are_chosen_sent_and_named(
     )
     assert page.evaluate("window.undersea.state.cutResult.rerouting") is None
     head = page.inner_text("#impact-table thead")
-    assert "Delivered" not in head
+    assert "Delivered" not in page.inner_text("#impact-table")
     assert "after reroute" not in head
+    assert "+RTT ms" in head  # the connectivity model's columns all fit: no second line
+    assert page.locator("#impact-table tr.detail").count() == 0
     shared = page.evaluate("location.hash")
     assert "impact=connectivity" in shared
     page.select_option("#cut-impact", "capacity")
@@ -617,7 +647,7 @@ def test_panels_show_measured_numbers_by_the_cli_rule(page: Any) -> None:
     page.click("#cut-run")
     page.wait_for_selector("#impact-table tbody tr[data-row='COD']")
     # the DR Congo's demand of 24.73 Gbit/s, not "25"
-    assert "0 of 24.7 Gbit/s" in page.inner_text("#impact-table tbody tr[data-row='COD']")
+    assert "0 of 24.7 Gbit/s" in page.inner_text("#impact-table tbody tr.detail[data-row='COD']")
 
 
 @pytest.mark.parametrize(
@@ -1063,17 +1093,46 @@ def test_search_shows_a_landing_point_as_a_click_does(page: Any) -> None:
     assert "sel=landing" in page.evaluate("location.hash")
 
 
-def test_impact_counts_the_countries_it_lists(page: Any) -> None:
-    # a country only slower (no cable or capacity lost) is listed: the KPI counts it too
+def test_impact_lists_the_rows_the_cli_lists(page: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    # one rule (analysis.impact.affected, the server's `affected`): a real cut on the
+    # sample lists what `undersea cut` lists (the page once kept Djibouti, Algeria and Sri
+    # Lanka out, which lose capacity only after rerouting)
+    from undersea.cli import main
+
+    main(["cut", "WACS", "--sample", "--format", "json"])
+    cli = [c["iso3"] for c in json.loads(capsys.readouterr().out)["countries"]]
+    page.click("#mode-cut")
+    _click_cable(page, WACS)
+    page.wait_for_selector("#impact-table tbody tr")
+    rows = page.evaluate(
+        "[...document.querySelectorAll('#impact-table tbody tr.has-detail')]"
+        ".map((tr) => tr.dataset.row)"
+    )
+    assert sorted(rows) == sorted(cli)
+    assert {"DJI", "DZA", "LKA"} <= set(rows)
+    assert page.inner_text("[data-testid=affected]") == str(len(cli))
+
+
+def test_impact_lists_a_country_only_slightly_slower(page: Any) -> None:
+    # the server's flag decides: a country 0.4 ms slower, nothing lost, is listed and
+    # counted (the page once wanted 5 ms); one the server calls unchanged is not
     row = {"cables_before": 2, "cables_after": 2, "lost_share": 0.0, "severity": "none"}
     res = {
         "model": "connectivity",
         "scenario": {"label": "test", "n_failed_segments": 1, "failed_cables": ["x"]},
         "severity_counts": {"degraded": 1},
         "impact": [
-            {**row, "iso3": "YEM", "name": "Yemen", "cables_after": 1, "severity": "degraded"},
-            {**row, "iso3": "SOM", "name": "Somalia", "rtt_inflation_ms": 9.2},
-            {**row, "iso3": "FRA", "name": "France", "rtt_inflation_ms": 0.4},
+            {
+                **row,
+                "iso3": "YEM",
+                "name": "Yemen",
+                "cables_after": 1,
+                "lost_share": 0.3,
+                "severity": "degraded",
+                "affected": True,
+            },
+            {**row, "iso3": "FRA", "name": "France", "rtt_inflation_ms": 0.4, "affected": True},
+            {**row, "iso3": "ESP", "name": "Spain", "cables_after": 1, "affected": False},
         ],
     }
     shown = page.evaluate(
@@ -1081,13 +1140,20 @@ def test_impact_counts_the_countries_it_lists(page: Any) -> None:
           const { renderImpact } = await import('/static/js/impact.js');
           const out = document.createElement('div');
           document.body.append(out);
-          renderImpact(out, res);
-          return [out.querySelector('[data-testid=affected]').textContent,
-                  out.querySelectorAll('#impact-table tbody tr').length];
+          const shown = (res) => {
+            renderImpact(out, res);
+            return [out.querySelector('[data-testid=affected]').textContent,
+                    [...out.querySelectorAll('#impact-table tbody tr')].map((tr) => tr.dataset.row),
+                    out.querySelector('[data-testid=cut-none]')?.textContent ?? null];
+          };
+          const none = {...res, impact: res.impact.map((r) => ({...r, affected: false}))};
+          return [shown(res), shown(none)];
         }""",
         res,
     )
-    assert shown == ["2", 2]
+    assert shown[0] == ["2", ["YEM", "FRA"], None]
+    # nothing changed: no table of unchanged countries, the CLI's sentence
+    assert shown[1] == ["0", [], "No country loses capacity or reach to the core."]
 
 
 def test_route_from_a_landing_point_names_it(page: Any) -> None:
@@ -1207,7 +1273,10 @@ def test_real_snapshot_fiji_labels_and_cut(
             page.wait_for_timeout(600)
             _click_cable(page, WACS)
             page.wait_for_selector("#impact-table tbody tr", timeout=120_000)
-            assert page.locator("#impact-table tbody tr[data-row='COG']").count() == 1
+            assert page.locator("#impact-table tbody tr.has-detail[data-row='COG']").count() == 1
+            # the real names and bottlenecks fit the side panel too: no sideways scroll
+            box = "document.querySelector('#impact-table').parentElement"
+            assert page.evaluate(f"{box}.scrollWidth <= {box}.clientWidth")
             _shot(page, "web-2024-03-cut.png")
         finally:
             ctx.close()

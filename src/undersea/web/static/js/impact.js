@@ -45,8 +45,6 @@ const OF = (v, demand) => {
   const [k, unit] = demand >= 1000 ? [1000, "Tbit/s"] : [1, "Gbit/s"];
   return `${fmt(v / k)} of ${fmt(demand / k)} ${unit}`;
 };
-// the CLI's footnote to a demand marked `*` (cli/failures.py)
-const FALLBACK_NOTE = "* demand from a fallback rule (no World Bank GDP figure)";
 // delivered of demanded, marked `*` as the CLI marks it when the demand is a fallback's
 const delivered = (v, r) => {
   const why = r.demand_fallback ? ` · demand from a fallback rule (${r.demand_source})` : "";
@@ -60,37 +58,39 @@ function columnsOf(res) {
   const has = (key) => res.impact.some((r) => r[key] != null);
   const lines = Object.values(res.severity_lines || {}); // a share under one reads as under it
   const share = (v) => (v == null ? "–" : pct(v, 0, lines));
+  const rank = (s, lost) => (r) => (SEV_RANK[r[s]] ?? -1) * 10 + (r[lost] || 0);
   const columns = [
     { key: "name", label: res.impact[0]?.iso3 !== undefined ? "Country" : "Metro" },
     // a replay: what was reported for the row's country, beside the model (the CLI's
     // `reported` column; blank where no report names it)
     ...(res.incident ? [{ key: "reported", label: "Reported", sortValue: (r) => SEV_RANK[r.reported] ?? -1, format: (v) => (v && v !== "none" ? sev(v) : "") }] : []),
-    { key: "severity", label: "Severity", sortValue: (r) => SEV_RANK[r.severity] * 10 + (r.lost_share || 0), format: sev },
-    { key: "lost_share", label: "Lost", num: true, format: share },
+  ];
+  const figures = [
     { key: "cables_after", label: "Cables", num: true, format: (v, r) => `${r.cables_before}→${v}` },
     { key: "rtt_inflation_ms", label: "+RTT ms", num: true, format: (v) => (v == null ? "∞" : fmt(v, 1)) },
   ];
-  if (has("severity_rerouted")) {
-    const rank = (r) => (SEV_RANK[r.severity_rerouted] ?? -1) * 10 + (r.lost_share_rerouted || 0);
-    columns.push({ key: "severity_rerouted", label: "Severity after reroute", sortValue: rank, format: sev });
+  if (!has("severity_rerouted")) {
+    return [
+      ...columns,
+      { key: "severity", label: "Severity", sortValue: rank("severity", "lost_share"), format: sev },
+      { key: "lost_share", label: "Lost", num: true, format: share },
+      ...figures,
+    ];
   }
-  if (has("lost_share_rerouted")) columns.push({ key: "lost_share_rerouted", label: "Lost after reroute", num: true, format: share });
-  if (has("delivered_after_gbps")) {
-    columns.push(
-      { key: "delivered_after_gbps", label: "Delivered", num: true, format: delivered },
-      { key: "bottleneck", label: "Bottleneck", format: (v) => (v == null ? "–" : `<span class="clip" title="${escapeHtml(String(v))}">${escapeHtml(String(v))}</span>`) },
-    );
-  }
-  return columns;
+  // The capacity model fits the side panel: each horizon's severity with its lost share
+  // in one cell (as the CLI's `rerouted` column), and the wide figures (delivered
+  // capacity, bottleneck, cables, delay) on each row's second line
+  const both = (lost) => (v, r) => `${sev(v)} <span class="share">${share(r[lost])}</span>`;
+  const bottleneck = (v) => (v == null ? "–" : `<span class="clip" title="${escapeHtml(String(v))}">${escapeHtml(String(v))}</span>`);
+  return [
+    ...columns,
+    { key: "severity", label: "Severity", sortValue: rank("severity", "lost_share"), format: both("lost_share") },
+    { key: "severity_rerouted", label: "After reroute", sortValue: rank("severity_rerouted", "lost_share_rerouted"), format: both("lost_share_rerouted") },
+    { key: "delivered_after_gbps", label: "Delivered", num: true, detail: true, format: delivered },
+    { key: "bottleneck", label: "Bottleneck", detail: true, format: bottleneck },
+    ...figures.map((c) => ({ ...c, detail: true })),
+  ];
 }
-
-// the rows worth listing: hit now or after rerouting, lost a cable, or slower
-const touched = (r) =>
-  r.severity !== "none" ||
-  (r.severity_rerouted ?? "none") !== "none" ||
-  r.cables_after !== r.cables_before ||
-  r.lost_share > 0 ||
-  (r.rtt_inflation_ms ?? 0) >= 5;
 
 // the land links a cut fails, by their ends' names, as the CLI's "failed: ... land links:"
 function landLinks(sc) {
@@ -102,8 +102,9 @@ function landLinks(sc) {
 
 export function renderImpact(out, res, { note = "", onRowClick } = {}) {
   const sc = res.scenario;
-  // the countries hit are the rows listed: the KPI counts what the table shows
-  const rows = res.impact.filter(touched);
+  // the rows `undersea cut` lists (the server's `affected`: any capacity lost or delay
+  // added); the KPI counts what the table shows
+  const rows = res.impact.filter((r) => r.affected);
   const later = res.severity_rerouted_counts;
   const delivered = res.impact.some((r) => r.delivered_after_gbps != null);
   out.innerHTML = `${note ? `<p class="note" data-testid="cut-note">${escapeHtml(note)}</p>` : ""}<h3>${escapeHtml(sc.label)}</h3>
@@ -111,23 +112,28 @@ export function renderImpact(out, res, { note = "", onRowClick } = {}) {
     ${sc.note ? `<p class="muted">${escapeHtml(sc.note)}</p>` : ""}${landLinks(sc)}
     <div class="kpis"><div class="kpi"><b>${sc.n_failed_segments}</b><span>segments cut</span></div>
     <div class="kpi"><b>${sc.failed_cables.length}</b><span>cables hit</span></div>
-    <div class="kpi"><b data-testid="affected">${rows.length}</b><span title="lost a cable or capacity, or 5 ms or more slower">countries hit</span></div></div>
+    <div class="kpi"><b data-testid="affected">${rows.length}</b><span title="lost capacity, or slower to reach the core">countries hit</span></div></div>
     <p class="muted">${later ? "Immediately: " : ""}${tally(res.severity_counts)}${later ? `; after rerouting: ${tally(later)}` : ""}${delivered ? " · capacity delivered after rerouting, with the bottleneck" : ""}. Click a column to sort.</p>`;
-  const table = renderTable(out, {
-    id: "impact-table",
-    caption: "Impact per country",
-    columns: columnsOf(res),
-    rows: rows.length ? rows : res.impact.slice(0, 20),
-    sortKey: "severity",
-    sortDir: "desc",
-    rowId: (r) => r.iso3 || r.metro_id,
-    onRowClick,
-  });
-  table.dataset.countries = String(res.impact.length);
-  if (!rows.length) out.insertAdjacentHTML("beforeend", `<p class="muted">No country loses capacity.</p>`);
-  const listed = rows.length ? rows : res.impact.slice(0, 20);
-  if (listed.some((r) => r.demand_fallback)) out.insertAdjacentHTML("beforeend", `<p class="muted" data-testid="demand-fallback">${escapeHtml(FALLBACK_NOTE)}</p>`);
-  out.insertAdjacentHTML("beforeend", reportedHtml(res, listed));
+  if (rows.length) {
+    const table = renderTable(out, {
+      id: "impact-table",
+      caption: "Impact per country",
+      columns: columnsOf(res),
+      rows,
+      sortKey: "severity",
+      sortDir: "desc",
+      rowId: (r) => r.iso3 || r.metro_id,
+      onRowClick,
+    });
+    table.dataset.countries = String(res.impact.length);
+  } else {
+    out.insertAdjacentHTML("beforeend", `<p class="muted" data-testid="cut-none">No country loses capacity or reach to the core.</p>`);
+  }
+  // the server's footnote to a demand marked `*`, as the CLI prints it
+  if (rows.some((r) => r.demand_fallback) && res.demand_fallback_note) {
+    out.insertAdjacentHTML("beforeend", `<p class="muted" data-testid="demand-fallback">${escapeHtml(res.demand_fallback_note)}</p>`);
+  }
+  out.insertAdjacentHTML("beforeend", reportedHtml(res, rows));
 }
 
 // An address as a link, opened elsewhere; text alone unless it is http(s)

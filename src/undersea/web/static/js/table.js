@@ -4,13 +4,18 @@ export function escapeHtml(s) {
   return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-// columns: [{key, label, num?, format?(value,row) -> html, sortValue?(row)}]
+// columns: [{key, label, num?, detail?, format?(value,row) -> html, sortValue?(row)}]
 export function renderTable(container, { columns, rows, caption, sortKey, sortDir = "desc", onRowClick, rowId, maxRows = 400, id }) {
   let key = sortKey || null;
   let dir = sortDir;
   const table = document.createElement("table");
   table.className = "data";
   if (id) table.id = id;
+  // a column marked `detail` is shown on its row's second line, labelled, not as a column:
+  // what keeps a wide table within a narrow panel
+  const main = columns.filter((c) => !c.detail);
+  const detail = columns.filter((c) => c.detail);
+  const cell = (c, r) => (c.format ? c.format(r[c.key], r) : escapeHtml(r[c.key]));
   const render = () => {
     const col = columns.find((c) => c.key === key);
     const value = (r) => (col && col.sortValue ? col.sortValue(r) : r[key]);
@@ -24,7 +29,7 @@ export function renderTable(container, { columns, rows, caption, sortKey, sortDi
           return dir === "asc" ? c : -c;
         })
       : rows;
-    const head = columns
+    const head = main
       .map((c) => {
         const sort = c.key === key ? (dir === "asc" ? "ascending" : "descending") : "none";
         return `<th scope="col" class="${c.num ? "num" : ""}" aria-sort="${sort}"><button type="button" data-key="${escapeHtml(c.key)}">${escapeHtml(c.label)}</button></th>`;
@@ -33,12 +38,15 @@ export function renderTable(container, { columns, rows, caption, sortKey, sortDi
     const body = sorted
       .slice(0, maxRows)
       .map((r, i) => {
-        const cells = columns
-          .map((c) => `<td class="${c.num ? "num" : ""}">${c.format ? c.format(r[c.key], r) : escapeHtml(r[c.key])}</td>`)
-          .join("");
+        const cells = main.map((c) => `<td class="${c.num ? "num" : ""}" data-key="${escapeHtml(c.key)}">${cell(c, r)}</td>`).join("");
         const rid = rowId ? ` data-row="${escapeHtml(rowId(r))}"` : ` data-row="${i}"`;
-        const extra = onRowClick ? ` class="clickable" tabindex="0"` : "";
-        return `<tr${rid}${extra}>${cells}</tr>`;
+        const click = onRowClick ? " clickable" : "";
+        if (!detail.length) return `<tr${rid} class="${click.trim()}"${onRowClick ? ` tabindex="0"` : ""}>${cells}</tr>`;
+        // the detail columns, labelled, on the row's second line
+        const items = detail
+          .map((c) => `<span class="item" data-key="${escapeHtml(c.key)}"><span class="label">${escapeHtml(c.label)}</span> ${cell(c, r)}</span>`)
+          .join("");
+        return `<tr${rid} class="has-detail${click}"${onRowClick ? ` tabindex="0"` : ""}>${cells}</tr><tr${rid} class="detail${click}"><td colspan="${main.length}">${items}</td></tr>`;
       })
       .join("");
     const more = sorted.length > maxRows ? `<caption class="muted">${escapeHtml(caption || "")} (first ${maxRows} of ${sorted.length})</caption>` : caption ? `<caption class="sr-only">${escapeHtml(caption)}</caption>` : "";
