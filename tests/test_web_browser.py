@@ -1198,6 +1198,18 @@ def test_phone_tap_long_press_and_hints(browser: Any, sample_url: str) -> None:
         x, y = _cable_point(page, WACS)
         page.touchscreen.tap(x, y)
         page.wait_for_selector("#impact-table tbody tr")
+        # the result scrolled into view once it is in: its title and the table's first
+        # rows on screen (the title alone was, the table below the screen's edge)
+        page.wait_for_timeout(300)
+        seen = page.evaluate(
+            """() => {
+              const on = (el) => { const r = el.getBoundingClientRect();
+                return r.top >= 0 && r.bottom <= window.innerHeight; };
+              const rows = [...document.querySelectorAll('#impact-table tbody tr')].slice(0, 4);
+              return [on(document.querySelector('#cut-result h3')), rows.length, rows.every(on)];
+            }"""
+        )
+        assert seen == [True, 4, True]
         _shot(page, "web-sample-phone.png")
     finally:
         ctx.close()

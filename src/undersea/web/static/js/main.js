@@ -376,8 +376,9 @@ function mapClick(hit) {
       syncCutForm();
     }
     state.selectTab("cut");
-    runCut();
-    if (COARSE) $("#cut-result").scrollIntoView({ block: "nearest" });
+    // on a phone the panel is below the map: once the result is in, scroll to it, its
+    // title at the top and the table's first rows under it
+    runCut().then(() => COARSE && showResultTop());
     return;
   }
   if (hit.hub) openHub(hit.hub.id);
@@ -385,6 +386,15 @@ function mapClick(hit) {
   else if (hit.metro) showPlace(metroItem(hit.metro));
   else if (hit.cable) showCable(hit.cable.cable_id, { zoom: false });
   else if (hit.country && state.cutResult) highlightImpactRow(hit.country.iso3);
+}
+
+// The cut's result from its title down; a head taller than half the screen (notes, many
+// land links) gives way to the table, so the first rows show
+function showResultTop() {
+  const out = $("#cut-result");
+  const table = $("#impact-table");
+  const head = table ? table.getBoundingClientRect().top - out.getBoundingClientRect().top : 0;
+  (head > window.innerHeight / 2 ? table.parentElement : out).scrollIntoView({ block: "start" });
 }
 
 // ------------------------------------------------------------------ about
