@@ -488,6 +488,29 @@ def test_with_two_borders_a_landlocked_country_loses_what_the_other_cannot_carry
     assert 0.0 < joint.set_index("iso2").loc["BF", "delivered_after_gbps"] <= 50.0 + 1e-9
 
 
+@pytest.mark.parametrize("tbps", [None, 1.0])
+def test_a_what_if_land_link_adds_capacity_only_when_given_one(tbps: float | None) -> None:
+    """`whatif --add-land-link Ouagadougou,Accra` between neighbours added no capacity
+    (rule C2 splits a border's over its links) and had no option to give it some:
+    --land-capacity (``capacity_tbps``) now rides on top of the border's C2 share, in
+    both horizons; without it the border carries what it did (50 Gbit/s)."""
+    net = _inland(two=True, factor=0.5)
+    built = net.with_land_link("Ouagadougou", "Accra", length_km=1200.0, capacity_tbps=tbps)
+    fm = capacity_model(built, core=CORE, demand=LAND_DEMAND, capacity={"trunk": 1.0, "spur": 1.0})
+    extra = 0.0 if tbps is None else 1000.0 * tbps
+    assert fm.edge_cap[fm.edge_label == "land BFA-GHA"].sum() / _UNIT == pytest.approx(
+        50.0 + extra, rel=1e-3
+    )
+    bf = _fail_land(built, ("ouagadougou-bf", "abidjan-ci")).loc["BF"]
+    if tbps is None:  # as with the one link (the test above)
+        assert bf["delivered_after_gbps"] == pytest.approx(50.0, abs=0.1)
+        assert bf["lost_share_rerouted"] == pytest.approx(0.5, abs=0.002)
+    else:  # the new link carries all of Burkina Faso's traffic once rerouted
+        assert bf["delivered_after_gbps"] == pytest.approx(100.0, abs=0.1)
+        assert bf["lost_share_rerouted"] == 0.0
+        assert bf["severity_rerouted"] == "none"
+
+
 def test_metro_impact_fails_land_links_too() -> None:
     from undersea.analysis.impact import metro_impact
 
@@ -902,3 +925,24 @@ def test_metro_impact_has_both_horizons() -> None:
     assert df.loc["lagos-ng", "severity"] == "severe"
     assert df.loc["lagos-ng", "lost_share"] > df.loc["abidjan-ci", "lost_share"]
     assert df.loc["lagos-ng", "delivered_after_gbps"] < df.loc["lagos-ng", "demand_gbps"]
+
+
+@pytest.mark.realdata
+def test_a_what_if_land_link_capacity_on_the_snapshot(shared_data) -> None:
+    """On 2024-03 with every cable landing in Nigeria and Benin cut, Nigeria keeps after
+    rerouting only what its borders carry (about 10 %); a 10 Tbit/s Lagos - Cotonou link
+    (--land-capacity 10) carries the rest, while a shorter link without capacity leaves
+    the loss as it was (rule C2 splits the border's capacity over its links)."""
+    net = undersea.load("2024-03", data_dir=shared_data)
+    cables = ["SAT-3/WASC", "ACE", "WACS", "MainOne", "Glo-1", "NCSCS", "Equiano"]
+
+    def nigeria(n: Network) -> pd.Series:
+        return country_impact(n, n.without(cables=cables)).set_index("iso2").loc["NG"]
+
+    base = nigeria(net)
+    assert base["lost_share_rerouted"] > 0.8
+    short = nigeria(net.with_land_link("Lagos", "Cotonou", length_km=100.0))
+    assert short["lost_share_rerouted"] == pytest.approx(base["lost_share_rerouted"])
+    fat = nigeria(net.with_land_link("Lagos", "Cotonou", capacity_tbps=10.0))
+    assert fat["lost_share_rerouted"] == 0.0
+    assert fat["delivered_after_gbps"] > 10 * base["delivered_after_gbps"]

@@ -639,7 +639,7 @@ def test_an_edit_that_contradicts_itself_is_refused(sample):
         match=r"^retire lagos-abidjan contradicts new cable Lagos – Abidjan in",
     ):
         apply_candidates(sample, [new, Candidate("r", "retire", cable="lagos-abidjan")])
-    add = Candidate("add", "land_link", ("Marseille", "Brest"))
+    add = Candidate("add", "land_link", ("Marseille", "Brest"), length_km=1000.0)
     remove = Candidate("remove", "remove_land_link", ("Brest, FR", "Marseille"))
     for edit in ([add, remove], [remove, add]):
         with pytest.raises(InvalidArgumentError, match="a land link is added or removed, not"):
@@ -1198,7 +1198,7 @@ def test_a_what_if_land_link_across_the_sea_is_built_with_a_warning(
     assert len(built.edge_u) == len(net.edge_u) + 1  # built all the same
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        apply_candidates(net, [Candidate("y", kind="land_link", landings=("Lagos", "Cotonou"))])
+        apply_candidates(net, [Candidate("y", kind="land_link", landings=("Lagos", "Abuja"))])
     monkeypatch.setenv("UNDERSEA_DATA", str(shared_data))
     argv = ["whatif", "--add-land-link", "Lagos,Sydney", "--no-hubs", "-f", "json"]
     code, out, err = _run(capsys, argv)
@@ -1271,3 +1271,75 @@ def test_cli_plan_errors_name_its_flags(capsys):
     assert code == 2
     assert "no candidate fits --max-total-km=10 km" in err
     assert "max_total_km" not in err
+
+
+def test_cli_whatif_land_link_beside_one_in_use(capsys):
+    """`whatif --add-land-link Brest,Marseille` added a second Brest - Marseille link
+    without a word: the same corridor changes nothing and is refused naming the link in
+    use; with --land-capacity it is built, and the what-changed table says what it
+    parallels and what it adds. --land-capacity is checked, and needs a land link."""
+    argv = ["whatif", "--sample", "--no-hubs", "--add-land-link", "Brest,Marseille"]
+    code, out, err = _run(capsys, argv)
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: a land link already joins these places: the domestic link Brest, FR – "
+        "Marseille, FR (1,425 km); a new one of 1,427 km changes nothing; give it a shorter "
+        "length or a capacity of its own (whatif --land-capacity)\n"
+    )
+    code, out, err = _run(capsys, [*argv, "--land-capacity", "3", "-f", "json"])
+    assert (code, err) == (0, "")
+    assert json.loads(out)["changes"] == [
+        {
+            "change": "new land link",
+            "id": "metro:brest-fr – marseille-france",
+            "name": "user; parallels the domestic link Brest, FR – Marseille, FR (1,425 km): "
+            "carries 3 Tbit/s on top of its rule-C2 share",
+        }
+    ]
+    for bad in ("0", "-2", "inf", "nan"):
+        code, out, err = _run(capsys, [*argv, "--land-capacity", bad])
+        assert (code, out) == (2, "")
+        assert err.startswith("error: --land-capacity must be a finite number of Tbit/s above 0")
+        assert err.count("\n") == 1
+    code, out, err = _run(capsys, [*argv[:3], "--retire", "WACS", "--land-capacity", "3"])
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: --land-capacity is the capacity of new land links: give --add-land-link\n"
+    )
+
+
+@pytest.mark.realdata
+def test_a_what_if_land_link_beside_one_in_use_on_the_snapshot(shared_data, capsys, monkeypatch):
+    """On 2024-03, Lagos - Cotonou and Barcelona - Marseille (borders) and Paris -
+    Marseille (domestic) are land links already: the same corridors are refused, a
+    shorter one is built with a note, and --land-capacity builds one of any length."""
+    net = undersea.load("2024-03", data_dir=shared_data)
+    with pytest.raises(InvalidArgumentError) as err:
+        net.with_land_link("Lagos", "Cotonou")
+    assert str(err.value) == (
+        "a land link already joins these places: the border link Cotonou, BJ – Lagos, NG "
+        "(163 km); a new one of 164 km changes nothing; give it a shorter length or a "
+        "capacity of its own (whatif --land-capacity)"
+    )
+    # the border link goes round the Gulf of Lion (the layer's links cross at most
+    # max_land_link_sea_km of sea); the user's straight one is shorter, and built
+    short = net.with_land_link("Barcelona", "Marseille")
+    assert short.links["note"].iloc[-1] == (
+        "parallels the border link Barcelona, ES – Marseille, FR (960 km): 453 km shorter, "
+        "so routes over it are shorter; adds no capacity: rule C2 splits the border's over "
+        "its links"
+    )
+    monkeypatch.setenv("UNDERSEA_DATA", str(shared_data))
+    argv = ["whatif", "--no-hubs", "--add-land-link", "Paris,Marseille", "-f", "json"]
+    code, out, err = _run(capsys, argv)
+    assert (code, out) == (2, "")
+    assert re.fullmatch(
+        r"error: a land link already joins these places: the domestic link Marseille, FR – "
+        r"Paris, FR \([\d,]+ km\); a new one of [\d,]+ km changes nothing; give it a shorter "
+        r"length or a capacity of its own \(whatif --land-capacity\)\n",
+        err,
+    )
+    code, out, err = _run(capsys, [*argv, "--land-capacity", "10"])
+    assert code == 0
+    [change] = json.loads(out)["changes"]
+    assert change["name"].startswith("user; parallels the domestic link Marseille, FR – Paris")

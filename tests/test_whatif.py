@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 import numpy as np
 import pytest
 from scipy.sparse.csgraph import connected_components
@@ -300,3 +303,43 @@ def test_an_unknown_end_names_both_lookups_close_matches(shared_data):
         with pytest.raises(UnknownNameError, match="landing point or metro 'Frankfurt'") as err:
             edit()
         assert "Frankfurt am Main" in err.value.matches
+
+
+def test_a_land_link_parallel_to_one_in_use_must_be_shorter_or_carry_capacity(coast):
+    """`whatif --add-land-link` between places a land link already joins added a
+    parallel "user" link without a word: an identical or longer one changes nothing and
+    is refused naming the link in use; a shorter one, or one with its own capacity, is
+    built, its note saying what it parallels and what it changes."""
+    border = r"the border link Abidjan, CI – Ouagadougou, BF \(900 km\)"
+    for km in (900.0, 1000.0):
+        with pytest.raises(InvalidArgumentError) as err:
+            with_land_link(coast, "Ouagadougou", "Abidjan", length_km=km)
+        assert re.fullmatch(
+            rf"a land link already joins these places: {border}; a new one of "
+            rf"{km:,.0f} km changes nothing; give it a shorter length or a capacity of "
+            r"its own \(whatif --land-capacity\)",
+            str(err.value),
+        )
+    short = with_land_link(coast, "Ouagadougou", "Abidjan", length_km=600.0)
+    assert short.links["note"].iloc[-1] == (
+        "parallels the border link Abidjan, CI – Ouagadougou, BF (900 km): 300 km shorter, "
+        "so routes over it are shorter; adds no capacity: rule C2 splits the border's over "
+        "its links"
+    )
+    assert "capacity_tbps" not in short.links  # no capacity of its own
+    fat = with_land_link(coast, "Abidjan", "Ouagadougou", length_km=1000.0, capacity_tbps=2)
+    assert fat.links["note"].iloc[-1] == (
+        "parallels the border link Abidjan, CI – Ouagadougou, BF (900 km): carries 2 "
+        "Tbit/s on top of its rule-C2 share"
+    )
+    assert fat.links["capacity_tbps"].iloc[-1] == 2.0
+    # a link the view has failed is no link in use: a new one is a plain build
+    cut = coast.without(land_links=[("Abidjan", "Ouagadougou")])
+    again = with_land_link(cut, "Abidjan", "Ouagadougou", length_km=1000.0)
+    assert "note" not in again.links
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, math.inf, math.nan, "x"])
+def test_a_land_link_capacity_must_be_positive_and_finite(coast, bad):
+    with pytest.raises(InvalidArgumentError, match=r"^capacity_tbps must be a finite number"):
+        with_land_link(coast, "Accra", "Ouagadougou", length_km=500.0, capacity_tbps=bad)

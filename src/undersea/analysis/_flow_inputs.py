@@ -602,7 +602,8 @@ def _land_capacity(
     overrides: Mapping[int, tuple[float, str]] | None = None,
 ) -> _Land:
     """Active land links: endpoints, capacity (Gbit/s, rule C2, or the user's for a border
-    in ``overrides``), whether a border, km, and their rows in the network's land links."""
+    in ``overrides``; plus a what-if link's own ``capacity_tbps``), whether a border, km,
+    and their rows in the network's land links."""
     s = net.settings
     s_n = len(net.seg_u)
     lu, lv = net.edge_u[s_n:], net.edge_v[s_n:]
@@ -641,6 +642,8 @@ def _land_capacity(
         given = user.reindex(pair).to_numpy(dtype=float)
         pair_cap = np.where(np.isnan(given), pair_cap, given)
     cap = np.where(border, pair_cap / counts[inv], dom)
+    if "capacity_tbps" in net.links:  # a what-if link's own capacity, on top of its share
+        cap = cap + 1000.0 * np.nan_to_num(net.links["capacity_tbps"].to_numpy(dtype=float)[ok])
     rows = np.flatnonzero(ok).astype(np.int64)
     return lu.astype(np.int64), lv.astype(np.int64), cap, border, km.astype(float), rows
 

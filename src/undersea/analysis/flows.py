@@ -16,7 +16,8 @@ C2. **Land capacity.** A country's terrestrial international capacity is
     traffic needs; with the smaller one, a country beside bigger neighbours got only
     their share and could not send its own demand on the intact network), split evenly
     over that pair's border links; the capacity table's ``land XXX-YYY`` rows
-    (:data:`LAND_KEY`) override a border.
+    (:data:`LAND_KEY`) override a border. A what-if link's own ``capacity_tbps``
+    (:func:`~undersea.network.whatif.with_land_link`) rides on top of its share.
     Cross-border fibre follows income: Germany can send all its international traffic
     over its nine borders (Austria reaches Frankfurt by land), while the Republic of the
     Congo, at a fifth of the world's income per head, has under half of its demand over

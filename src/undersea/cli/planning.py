@@ -114,11 +114,16 @@ def _edits(
     capacity: float | None,
     landings: list[str],
     links: list[str],
+    land_capacity: float | None,
     retire: list[str],
     removed: list[str],
 ) -> list[Candidate]:
     if route is not None and len(cables) != 1:
         raise InvalidArgumentError("--route draws one cable: give exactly one --add-cable")
+    if land_capacity is not None and not links:
+        raise InvalidArgumentError(
+            "--land-capacity is the capacity of new land links: give --add-land-link"
+        )
     out = []
     for i, text in enumerate(cables):
         places = _split(text)
@@ -139,7 +144,7 @@ def _edits(
             raise InvalidArgumentError(f"--add-landing {text!r}: expected CABLE:PLACE")
         out.append(Candidate(text, "branch", (place.strip(),), cable=cable.strip()))
     for text in links:
-        out.append(Candidate(text, "land_link", tuple(_split(text))))
+        out.append(Candidate(text, "land_link", tuple(_split(text)), capacity_tbps=land_capacity))
     out += [Candidate(f"retire {c}", "retire", cable=c) for c in retire]
     for text in removed:
         out.append(Candidate(f"remove {text}", "remove_land_link", tuple(split_places([text]))))
@@ -199,6 +204,15 @@ def whatif_command(
         list[str] | None,
         typer.Option(
             "--add-land-link", help="A,B: a terrestrial link between two places (repeatable)."
+        ),
+    ] = None,
+    land_capacity: Annotated[
+        float | None,
+        typer.Option(
+            "--land-capacity",
+            help="Capacity (Tbit/s, above 0) each new land link carries on top of its rule-C2 "
+            "share (default: none, and a new link between neighbours adds no capacity).",
+            callback=checked_by(check_capacity_tbps),
         ),
     ] = None,
     retire: Annotated[
@@ -265,6 +279,7 @@ def whatif_command(
         capacity,
         add_landing or [],
         add_land_link or [],
+        land_capacity,
         retire or [],
         remove_land_link or [],
     )

@@ -455,11 +455,18 @@ class Network:
 
         return with_landing(self, cable, landing)
 
-    def with_land_link(self, a: str, b: str, *, length_km: float | None = None) -> Network:
+    def with_land_link(
+        self,
+        a: str,
+        b: str,
+        *,
+        length_km: float | None = None,
+        capacity_tbps: float | None = None,
+    ) -> Network:
         """A copy with a land link between two places (:func:`~.whatif.with_land_link`)."""
         from undersea.network.whatif import with_land_link
 
-        return with_land_link(self, a, b, length_km=length_km)
+        return with_land_link(self, a, b, length_km=length_km, capacity_tbps=capacity_tbps)
 
     def appended(
         self,

@@ -586,15 +586,43 @@ def _check_not_served(net: Network, k: int, place: _Place) -> None:
     )
 
 
-def with_land_link(net: Network, a: str, b: str, *, length_km: float | None = None) -> Network:
+def with_land_link(
+    net: Network,
+    a: str,
+    b: str,
+    *,
+    length_km: float | None = None,
+    capacity_tbps: float | None = None,
+) -> Network:
     """A copy of ``net`` with a land link (a terrestrial corridor) between two places.
 
     ``a`` and ``b`` are landing points or metros; the length (a finite number of km
     above 0) defaults to the great circle times ``Settings.land_route_factor``.
+    ``capacity_tbps`` (a finite number of Tbit/s above 0) is capacity the link carries on
+    top of its share of rule C2's (a border's capacity is split over its links, so
+    without it a new link between neighbours adds none; a domestic link carries its
+    country's domestic capacity); it goes to the links table's ``capacity_tbps`` column.
+
+    Between two places a land link in use already joins (as :func:`land_link_rows` names
+    them: a place is its metro and its landing point), the new link is a real build only
+    when it is shorter than that link (the shortest, if several) or carries
+    ``capacity_tbps``: the links table's ``note`` says what it parallels and what it
+    changes. An identical or longer one without capacity changes nothing and is refused
+    (:class:`InvalidArgumentError` naming the existing link and its length).
+
+    Examples
+    --------
+    >>> import undersea
+    >>> net = undersea.load(sample=True)
+    >>> new = with_land_link(net, "Brest", "Marseille", length_km=500)
+    >>> new.links["note"].iloc[-1].startswith("parallels the domestic link")
+    True
     """
     na, nb = _node_of(net, a), _node_of(net, b)
     if na == nb:
         raise InvalidArgumentError("a land link needs two different places")
+    if capacity_tbps is not None:
+        capacity_tbps = check_capacity_tbps(capacity_tbps)
     nodes = net.nodes
     if length_km is None:
         length_km = float(
@@ -608,17 +636,58 @@ def with_land_link(net: Network, a: str, b: str, *, length_km: float | None = No
         )
     else:
         length_km = check_length_km(length_km)
-    new = pd.DataFrame(
-        [
-            {
-                "u": nodes.loc[na, "node_id"],
-                "v": nodes.loc[nb, "node_id"],
-                "length_km": float(length_km),
-                "kind": "user",
-            }
-        ]
+    row: dict[str, Any] = {
+        "u": nodes.loc[na, "node_id"],
+        "v": nodes.loc[nb, "node_id"],
+        "length_km": float(length_km),
+        "kind": "user",
+    }
+    if capacity_tbps is not None:
+        row["capacity_tbps"] = capacity_tbps
+    note = _parallel_note(net, (a, b), (na, nb), float(length_km), capacity_tbps)
+    if note:
+        row["note"] = note
+    return net.appended(links=pd.DataFrame([row]))
+
+
+def _parallel_note(
+    net: Network,
+    places: tuple[str, str],
+    ends: tuple[int, int],
+    length_km: float,
+    capacity_tbps: float | None,
+) -> str:
+    """What a new land link between ``places`` (nodes ``ends``) changes when a land link in
+    use already joins them ("" when none does); raises when it changes nothing."""
+    ends_a, ends_b = _land_ends(net, places[0]), _land_ends(net, places[1])
+    lu, lv = net.edge_u[len(net.seg_u) :], net.edge_v[len(net.seg_u) :]
+    joins = (np.isin(lu, ends_a) & np.isin(lv, ends_b)) | (
+        np.isin(lu, ends_b) & np.isin(lv, ends_a)
     )
-    return net.appended(links=new)
+    rows = np.flatnonzero(joins & net.link_active)
+    if not len(rows):
+        return ""
+    km = net.links["length_km"].to_numpy(dtype=float)
+    first = int(rows[np.argmin(km[rows])])
+    kind = str(net.links["kind"].iloc[first])
+    existing = (
+        f"the {kind} link {_node_label(net, int(lu[first]))} – "
+        f"{_node_label(net, int(lv[first]))} ({km[first]:,.0f} km)"
+    )
+    if length_km >= km[first] and capacity_tbps is None:
+        raise InvalidArgumentError(
+            f"a land link already joins these places: {existing}; a new one of "
+            f"{length_km:,.0f} km changes nothing; give it a shorter length or a capacity "
+            "of its own (whatif --land-capacity)"
+        )
+    gains = []
+    if length_km < km[first]:
+        gains.append(f"{km[first] - length_km:,.0f} km shorter, so routes over it are shorter")
+    if capacity_tbps is not None:
+        gains.append(f"carries {capacity_tbps:,.6g} Tbit/s on top of its rule-C2 share")
+    elif kind == "border":
+        gains.append("adds no capacity: rule C2 splits the border's over its links")
+    return f"parallels {existing}: {'; '.join(gains)}"
 
 
 def _node_of(net: Network, place: str) -> int:

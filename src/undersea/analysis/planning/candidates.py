@@ -79,7 +79,8 @@ class Candidate:
 
     ``kind``: ``cable`` (``landings``: two or more landing points, metros or
     :class:`~undersea.network.whatif.NewLanding`; optional drawn ``route``), ``branch`` (a new
-    landing on the existing ``cable``), ``land_link`` (two places, optional ``length_km``),
+    landing on the existing ``cable``), ``land_link`` (two places, optional ``length_km``
+    and ``capacity_tbps``, carried on top of rule C2's share),
     ``retire`` (the ``cable``) or ``remove_land_link`` (the land links between two places,
     named as by :func:`~undersea.analysis.routes.routing.resolve_land_links`). ``id`` names
     the candidate (and a new cable). A new cable without ``rfs_year`` enters service in
@@ -165,7 +166,9 @@ class Candidate:
             return with_landing(net, str(self.cable), self.landings[0])
         if self.kind == "land_link":
             a, b = (str(x) for x in self.landings)
-            return with_land_link(net, a, b, length_km=self.length_km)
+            return with_land_link(
+                net, a, b, length_km=self.length_km, capacity_tbps=self.capacity_tbps
+            )
         if self.kind == "remove_land_link":
             pair = tuple(str(x) for x in self.landings)
             return net.without(land_links=resolve_land_links(net, [pair]))

@@ -89,7 +89,15 @@ def _changes(before: Network, after: Network) -> pd.DataFrame:
     lp1 = after.all_landing_points
     rows += [("new landing point", r.id, r.name) for r in lp1[~lp1["id"].isin(lp0)].itertuples()]
     links = after.links.iloc[len(before.links) :]
-    rows += [("new land link", f"{r.u} – {r.v}", r.kind) for r in links.itertuples()]
+    notes = links["note"] if "note" in links else pd.Series("", index=links.index)
+    rows += [
+        (
+            "new land link",
+            f"{r.u} – {r.v}",
+            f"{r.kind}; {n}" if isinstance(n, str) and n else r.kind,
+        )
+        for r, n in zip(links.itertuples(), notes, strict=True)
+    ]
     removed = before.links[_removed_links(before, after)]
     rows += [("removed land link", f"{r.u} – {r.v}", r.kind) for r in removed.itertuples()]
     return pd.DataFrame(rows, columns=["change", "id", "name"])
