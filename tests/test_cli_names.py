@@ -137,6 +137,11 @@ def test_hub_of_a_city_in_another_metro_names_that_metro(capsys) -> None:
     assert err.startswith("error: unknown metro 'Bern'; Bern, CH is a city, no metro of the")
     assert "joined to the metro Zürich, CH (" in err
     assert err.count("\n") == 1
+    assert run(capsys, "resolve", "--kind", "metro", "Bern")[2] == err  # one rule for both
+    code, _, err = run(capsys, "resolve", "--kind", "metro", "Den Haag")
+    assert code == 2  # it said "did you mean: 'Denpasar', 'Dhaka'"
+    assert err.startswith("error: unknown metro 'Den Haag'; The Hague, NL is a city, no metro")
+    assert "joined to the metros Rotterdam, NL (32 km by land), Amsterdam, NL (78 km) and " in err
     code, _, err = run(capsys, "hub", "Zurch", "--since", "2020")
     assert code == 2
     assert "did you mean: 'Zürich'" in err

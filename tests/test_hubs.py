@@ -403,6 +403,25 @@ def test_a_metro_name_means_what_resolve_answers() -> None:
         resolve_metro(twins, "Lagos")  # no network to rank the namesakes
 
 
+def test_a_city_that_is_no_metro_is_refused_as_resolve_refuses_it() -> None:
+    """`hub Lyon` and `resolve --kind metro Lyon` name the same metros Lyon is joined to
+    (one rule, in :func:`undersea.analysis.names.resolve`); a typo still gets the hub
+    table's close matches, exchange cities included."""
+    from undersea import load
+    from undersea.analysis.names import resolve
+
+    sample = load(sample=True)
+    metros = hub_inputs(sample).metros
+    with pytest.raises(UnknownNameError) as said:
+        resolve(sample, "Lyon", kind="metro")
+    with pytest.raises(UnknownNameError) as hub:
+        resolve_metro(metros, "Lyon", net=sample)
+    assert str(hub.value) == str(said.value)
+    assert "joined to the metros Marseille, FR (414 km by land) and Brest, FR" in str(hub.value)
+    with pytest.raises(UnknownNameError, match="did you mean: 'Marseille'"):
+        resolve_metro(metros, "Marseile", net=sample)
+
+
 def test_network_without_metros_is_refused(tiny_network) -> None:
     with pytest.raises(InvalidArgumentError, match="land layer"):
         hub_ranking(tiny_network, exchanges=NO_EX)

@@ -63,6 +63,27 @@ def test_strict_and_bad_kind(sample: Network) -> None:
         resolve(sample, "Lagos", kind="town")
 
 
+def test_a_city_that_is_no_metro_names_the_metros_it_is_joined_to(sample: Network) -> None:
+    """`resolve --kind metro "Den Haag"` said only "did you mean Denpasar, Dhaka" while `hub`
+    named the metro the city is joined to: every metro lookup now names the metros its land
+    links join (as a route from it joins them), nearest first, and offers them as matches."""
+    with pytest.raises(UnknownNameError) as lyon:
+        resolve(sample, "Lyon", kind="metro")
+    assert str(lyon.value) == (
+        "unknown metro 'Lyon'; Lyon, FR is a city, no metro of the network; it is joined to "
+        "the metros Marseille, FR (414 km by land) and Brest, FR (1,147 km)"
+    )
+    assert lyon.value.matches == ["Marseille, FR", "Brest, FR"]
+    assert [resolve(sample, m, kind="metro").id for m in lyon.value.matches] == [
+        "marseille-fr",
+        "brest-fr",
+    ]
+    with pytest.raises(UnknownNameError, match=r"it is joined to the metro Lagos, NG \(176 km by"):
+        resolve(sample, "Ibadan", kind="metro")
+    with pytest.raises(UnknownNameError, match=r"^unknown metro 'Marseile'; did you mean: 'Mar"):
+        resolve(sample, "Marseile", kind="metro")  # a name of no city: its close matches
+
+
 def test_web_api_resolves_the_same(sample: Network) -> None:
     pytest.importorskip("fastapi")
     pytest.importorskip("httpx")
@@ -84,6 +105,13 @@ def test_web_api_resolves_the_same(sample: Network) -> None:
         bad = client.get("/api/resolve", params={"name": "Qwertyland"})
         assert bad.status_code == 404
         assert bad.json()["detail"].startswith("unknown place 'Qwertyland'")
+        lyon = client.get("/api/resolve", params={"name": "Lyon", "kind": "metro"})
+        assert lyon.status_code == 404
+        assert (
+            "Lyon, FR is a city, no metro of the network; it is joined to the metros"
+            in (lyon.json()["detail"])
+        )
+        assert lyon.json()["matches"] == ["Marseille, FR", "Brest, FR"]
         for kind in ("bogus", ""):
             bad = client.get("/api/resolve", params={"name": "Lagos", "kind": kind})
             assert bad.status_code == 422
@@ -111,8 +139,11 @@ def test_metro_names_that_are_places(shared_data) -> None:
     assert spb.id == "vasylevsky-ostrov-ru"
     assert "Saint Petersburg, RU lies 3 km from the metro's centre" in spb.note
     assert resolve(net2024, "Manila", kind="metro").name == "Quezon City, PH"
-    with pytest.raises(UnknownNameError):
+    with pytest.raises(UnknownNameError, match=r"it is joined to the metro Zürich, CH \(143 km"):
         resolve(net2024, "Bern", kind="metro")
+    for hague in ("Den Haag", "The Hague"):  # no metro on the 2024-03 map (TAT-14 retired)
+        with pytest.raises(UnknownNameError, match=r"joined to the metros Rotterdam, NL \(32 km"):
+            resolve(net2024, hague, kind="metro")
 
 
 @pytest.mark.parametrize(("kind", "first"), [("chokepoint", "bab-el-mandeb"), ("incident", "2006")])

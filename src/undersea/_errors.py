@@ -113,7 +113,7 @@ class UnknownNameError(UnderseaError, KeyError):
         where: str = "",
         hint: str = "",
     ) -> None:
-        self.kind, self.name = kind, name
+        self.kind, self.name, self.hint = kind, name, hint
         self.matches = close_matches(name, candidates)
         msg = f"{where}: " if where else ""
         msg += f"unknown {kind} {name!r}"
@@ -130,7 +130,7 @@ class AmbiguousNameError(UnknownNameError):
     """A name that matches several records: the message lists them, with their countries."""
 
     def __init__(self, kind: str, name: str, candidates: Iterable[str]) -> None:
-        self.kind, self.name = kind, name
+        self.kind, self.name, self.hint = kind, name, ""
         self.matches = list(candidates)
         UnderseaError.__init__(
             self,

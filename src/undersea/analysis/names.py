@@ -15,7 +15,8 @@ kind           what it takes (see the function named)
                in it (:meth:`~undersea.network.core.Network.metro`), else a place that
                is one metro: another spelling (``Odessa``), a one-metro country (``Guam``),
                a city within ``metro_core_km`` of a metro's centre (``St Petersburg``,
-               whose metro bears its district's name, Vasyl'evsky Ostrov)
+               whose metro bears its district's name, Vasyl'evsky Ostrov); a city farther
+               out is refused naming the metros its land links join (``Bern``: Zürich)
 ``cable``      id, name, the short name in brackets (``WACS``), another spelling
                (``Main One``, ``seamewe 5``) or the telling words (``PEACE``)
                (:meth:`~undersea.network.core.Network.cable_index`)
@@ -38,7 +39,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal, get_args
 
 from undersea._errors import InvalidArgumentError, NoRouteError, UnknownNameError
-from undersea.analysis.routes.places import resolve_country, resolve_place
+from undersea.analysis.routes.places import Place, resolve_country, resolve_place
 from undersea.geo.regions import chokepoint, chokepoints
 from undersea.geo.sphere import great_circle_km
 from undersea.network.core import Network
@@ -77,33 +78,34 @@ def _metro(net: Network, text: str, strict: bool) -> Resolved:
     try:
         m = net.metro(text)
     except UnknownNameError as err:
-        place = _place_metro(net, text, strict)
-        if place is None:
-            raise err from None
-        return place
+        return _place_metro(net, text, strict, err)
     return Resolved("metro", str(m["metro_id"]), f"{m['name']}, {m['iso2']}")
 
 
-def _place_metro(net: Network, text: str, strict: bool) -> Resolved | None:
+def _place_metro(net: Network, text: str, strict: bool, err: UnknownNameError) -> Resolved:
     """The metro a place name means: a metro under another spelling ("Odessa"), a
     country or territory that is one metro ("Guam"), or a city that is no metro but lies
-    in a metro's core ("St Petersburg"); None for anything else. A country of
-    several metros is refused, naming the one a route to it ends at (its main exchange
-    metro or best-connected metro, rule 4 of :mod:`undersea.analysis.routes.places`)."""
+    in a metro's core ("St Petersburg"). A country of several metros is refused, naming
+    the one a route to it ends at (its main exchange metro or best-connected metro, rule 4
+    of :mod:`undersea.analysis.routes.places`); a city farther out is refused naming the
+    metros its land links join (:func:`_joined_metros`); anything else raises ``err``,
+    the metro lookup's own error (close matches)."""
     try:
         p = resolve_place(net, text, strict=strict)
     except (UnknownNameError, InvalidArgumentError, NoRouteError):
-        return None
+        raise err from None
     node = str(net.nodes["node_id"].iloc[p.anchors[0][0]]) if p.anchors else ""
     metros = net.metros
     if not node.startswith(METRO_PREFIX) or metros is None:
-        return None
+        raise err
     m = net.metro(metro_id(node))
     if p.virtual:  # a city in a metro's core is that metro (Saint Petersburg, Manila)
         s = net.settings
         km = float(great_circle_km(p.lon, p.lat, m["lon"], m["lat"], s.earth_radius_km))
-        if p.kind != "city" or km > s.metro_core_km:
-            return None
+        if p.kind != "city":  # a point
+            raise err
+        if km > s.metro_core_km:
+            raise _joined_metros(net, text, p)
         note = f"{p.name} lies {km:.0f} km from the metro's centre, within its core"
         return Resolved("metro", str(m["metro_id"]), f"{m['name']}, {m['iso2']}", note)
     n = int((metros["iso2"] == p.iso2).sum())
@@ -113,6 +115,29 @@ def _place_metro(net: Network, text: str, strict: bool) -> Resolved | None:
             f"them, e.g. '{m['name']}, {m['iso2']}', where routes to {text!r} end"
         )
     return Resolved("metro", str(m["metro_id"]), f"{m['name']}, {m['iso2']}", p.note)
+
+
+def _joined_metros(net: Network, text: str, city: Place) -> UnknownNameError:
+    """The error for a city that is no metro: the metros its land links join, as a route
+    from it joins them (``Bern``: Zürich, 143 km by land; ``The Hague``: Rotterdam,
+    Amsterdam and Groningen). Its close matches are those metros' ``"Name, ISO2"``."""
+    nodes = net.nodes.iloc[[k for k, _ in city.anchors]]
+    joined = [
+        (f"{row['name']}, {row['iso2']}", km)
+        for (_, row), (_, km) in zip(nodes.iterrows(), city.anchors, strict=True)
+        if row["kind"] == "metro"
+    ]
+    said = [f"{name} ({km:,.0f} km)" for name, km in joined]
+    said[0] = said[0][:-1] + " by land)"
+    which = "the metro " if len(said) == 1 else "the metros "
+    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    err = UnknownNameError(
+        "metro",
+        text,
+        hint=f"{city.name} is a city, no metro of the network; it is joined to {which}{listed}",
+    )
+    err.matches = [name for name, _ in joined]
+    return err
 
 
 def _cable(net: Network, text: str, strict: bool) -> Resolved:

@@ -79,7 +79,6 @@ from undersea._errors import (
     DataNotFoundError,
     InvalidArgumentError,
     InvalidScenarioError,
-    UnderseaError,
     UnknownNameError,
 )
 from undersea.analysis.countries import country_names
@@ -653,13 +652,15 @@ def resolve_metro(metros: pd.DataFrame, name: str, *, net: Network | None = None
     name of several metros is the one that clearly dominates, ``"Lagos"`` is Lagos, NG).
     Otherwise (no network: a comparison of two snapshots; an exchange city that is a hub
     but no metro of the network) an id, a name or ``"Name, ISO2"`` of the table. Raises
-    UnknownNameError with close matches, or AmbiguousNameError listing the namesakes with
-    their countries.
+    UnknownNameError with close matches (or, for a city that is no metro, the resolver's:
+    the metros it is joined to), or AmbiguousNameError listing the namesakes with their
+    countries.
     """
     key = str(name).strip()
     ids = metros["metro_id"].to_numpy(dtype=object)
     if key in set(ids):
         return key
+    said: UnknownNameError | None = None
     if net is not None:  # what `undersea resolve --kind metro` answers
         from undersea.analysis.names import resolve
 
@@ -667,8 +668,8 @@ def resolve_metro(metros: pd.DataFrame, name: str, *, net: Network | None = None
             mid: str | None = resolve(net, key, kind="metro").id
         except AmbiguousNameError:
             raise
-        except UnknownNameError:  # an exchange city that is no metro of the network
-            mid = None
+        except UnknownNameError as err:  # an exchange city that is no metro of the network
+            mid, said = None, err
         if mid in set(ids):
             return str(mid)
     folded = key.casefold()
@@ -684,31 +685,6 @@ def resolve_metro(metros: pd.DataFrame, name: str, *, net: Network | None = None
                 key,
                 [f"{r.name}, {r.iso2} [id {r.metro_id}]" for r in rows.itertuples(index=False)],
             )
-    raise _unknown_metro(metros, key, net)
-
-
-def _unknown_metro(metros: pd.DataFrame, key: str, net: Network | None) -> UnknownNameError:
-    """The error for a name no metro bears: a city the gazetteer knows says which metro
-    it is joined to (as ``undersea route`` joins it), its one match."""
-    err = UnknownNameError("metro", key, list(metros["name"]) + list(metros["metro_id"]))
-    if net is None:
-        return err
-    from undersea.analysis.routes.places import resolve_place
-
-    try:
-        place = resolve_place(net, key)
-    except UnderseaError:
-        return err
-    node = net.nodes.iloc[place.anchors[0][0]] if place.kind == "city" and place.anchors else None
-    if node is None or node["kind"] != "metro":
-        return err
-    if metro_id(str(node["node_id"])) not in set(metros["metro_id"]):
-        return err
-    near = UnknownNameError(
-        "metro",
-        key,
-        hint=f"{place.name} is a city, no metro of the network; it is joined to the metro "
-        f"{node['name']}, {node['iso2']} ({place.anchors[0][1]:,.0f} km by land)",
-    )
-    near.matches = [str(node["name"])]
-    return near
+    if said is not None and said.hint:  # what the name is instead (a city joined to...)
+        raise said
+    raise UnknownNameError("metro", key, list(metros["name"]) + list(metros["metro_id"]))
