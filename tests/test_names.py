@@ -139,6 +139,7 @@ def test_metro_names_that_are_places(shared_data) -> None:
     assert spb.id == "vasylevsky-ostrov-ru"
     assert "Saint Petersburg, RU lies 3 km from the metro's centre" in spb.note
     assert resolve(net2024, "Manila", kind="metro").name == "Quezon City, PH"
+    assert resolve(net2024, "Kochi", kind="metro").id == "kanayannur-in"  # the Cochin landing's
     with pytest.raises(UnknownNameError, match=r"it is joined to the metro Zürich, CH \(143 km"):
         resolve(net2024, "Bern", kind="metro")
     for hague in ("Den Haag", "The Hague"):  # no metro on the 2024-03 map (TAT-14 retired)

@@ -51,6 +51,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     # belongs to Russia's (the PCH directory has no exchange there)
     "Saint Petersburg": ("city", "city:498817"),
     "Zaragoza": ("city", "city:3104324"),  # not Tijuana (a GeoNames alternate name)
+    # Kochi, IN (604 k), where the Cochin landing's cables land, not Kochi, JP (330 k)
+    "Kochi": ("city", "city:1273874"),
     # a former name of a city that dominates three times over the places bearing it
     "Calcutta": ("metro", "metro:kolkata-in"),  # 129 times Calcutta, ZA
     "Batavia": ("metro", "metro:jakarta-id"),  # not Batavia, Illinois

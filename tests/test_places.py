@@ -201,6 +201,30 @@ def test_a_much_bigger_namesake_wins(sample: Network) -> None:
         resolve_place(sample, "Lagos", settings=strict)
 
 
+def test_a_landing_town_by_another_of_its_names_is_a_network_town() -> None:
+    """ "Kochi" was ambiguous between Kochi, IN (604 k) and Kochi, JP (330 k), though cables
+    land at Kochi, IN: its landing is "Cochin", the city's former name, and its metro is
+    named after the taluk, so the city did not count as a network town. A landing names its
+    town by any of the town's GeoNames names; a cable not yet in service does not count."""
+    from tests.conftest import make_snapshot, network_from
+
+    def kochi(planned: tuple[str, ...]) -> Network:
+        snap = make_snapshot(
+            cables=[("k1", 2010, 900.0)],
+            landings={"cochin": (76.26, 9.97, "IN"), "colombo": (79.85, 6.93, "LK")},
+            lines={"k1": [[(76.26, 9.97), (79.85, 6.93)]]},
+            cable_landings={"k1": ["cochin", "colombo"]},
+            planned=planned,
+        )
+        return network_from(snap)
+
+    p = resolve_place(kochi(planned=()), "Kochi")
+    assert (p.kind, p.name) == ("city", "Kochi, IN")
+    assert p.note.startswith("Kochi → Kochi, IN-13 (also: Kochi, JP-20)")
+    with pytest.raises(AmbiguousNameError, match="Kochi, JP-20"):
+        resolve_place(kochi(planned=("k1",)), "Kochi")
+
+
 def test_gazetteer_city_that_is_no_metro(sample: Network) -> None:
     p = resolve_place(sample, "Frankfurt")  # alternate name of Frankfurt am Main
     assert (p.kind, p.name, p.iso2, p.virtual) == ("city", "Frankfurt am Main, DE", "DE", True)

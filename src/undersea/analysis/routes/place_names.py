@@ -261,9 +261,10 @@ def importance(
 
     ``population`` (GeoNames; a landing town counts its metro's) times
     ``place_capital_weight`` for a national capital, times ``place_cable_weight`` for a
-    metro or landing with cables in service, times ``1 + exchange_tbps`` (the city's
-    exchange port capacity in Tbit/s, latest year of the capacity series: each Tbit/s
-    counts as much as the city's people again).
+    metro or landing with cables in service (a city that a landing names, by any of its
+    names, counts as that landing: Kochi, IN is the Cochin landing's town), times
+    ``1 + exchange_tbps`` (the city's exchange port capacity in Tbit/s, latest year of the
+    capacity series: each Tbit/s counts as much as the city's people again).
 
     >>> from undersea.settings import Settings
     >>> importance(1e6, capital=True, cables=False, exchange_tbps=1.0, settings=Settings())
@@ -392,6 +393,7 @@ def _gazetteer_candidates(
         rows = rows[rows["admin1"].str.upper() == admin1]
     nodes = [_city_key(net, r, s) for _, r in rows.iterrows()]
     live = _metros_with_cables(net, [n for n in nodes if n.startswith(METRO_PREFIX)])
+    towns = _landing_towns(net, rows, s)
     return [
         _Candidate(
             node,
@@ -401,10 +403,33 @@ def _gazetteer_candidates(
             float(r["lon"]),
             float(r["lat"]),
             functools.partial(_city_place, net, r, s),
-            cables=node in live,  # a city that is a metro with cables in service
+            cables=node in live or town,  # a metro or landing town with cables in service
         )
-        for node, (_, r) in zip(nodes, rows.iterrows(), strict=True)
+        for node, town, (_, r) in zip(nodes, towns, rows.iterrows(), strict=True)
     ]
+
+
+def _landing_towns(net: Network, rows: pd.DataFrame, s: Settings) -> list[bool]:
+    """Whether each gazetteer city (``rows`` of :func:`~undersea.geo.gazetteer.cities`) is
+    the town of a landing point with cables in service, in its country within
+    ``metro_radius_km``, that names it by its own name or another of its GeoNames names:
+    the Cochin, India landing is Kochi, IN's (Cochin is Kochi's former name), though its
+    metro bears the name of the taluk, Kanayannur."""
+    lp = net.all_landing_points
+    k = pd.Index(net.nodes["node_id"]).get_indexer(lp["id"])
+    live = (k >= 0) & (_cables_per_node(net)[np.maximum(k, 0)] > 0)
+    town = _names(net).lp_town[live]
+    lp = lp.loc[live]
+    out = []
+    for pos, r in zip(rows.index, rows.itertuples(index=False), strict=True):
+        same = (lp["iso2"] == r.iso2).to_numpy()
+        km = great_circle_km(
+            r.lon, r.lat, lp["lon"].to_numpy(float)[same], lp["lat"].to_numpy(float)[same],
+            s.earth_radius_km,
+        )  # fmt: skip
+        near = town[same][np.atleast_1d(km) <= s.metro_radius_km]
+        out.append(any(t == r.key or pos in alternate_rows(t) for t in set(near)))
+    return out
 
 
 def _metros_with_cables(net: Network, nodes: list[str]) -> set[str]:
