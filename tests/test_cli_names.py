@@ -147,6 +147,18 @@ def test_hub_of_a_city_in_another_metro_names_that_metro(capsys) -> None:
     assert "did you mean: 'Zürich'" in err
 
 
+@pytest.mark.parametrize("snapshot", [(), ("--snapshot", "2024-03")])
+def test_hub_of_the_hague_by_either_name(capsys, snapshot: tuple[str, ...]) -> None:
+    """The Hague was a metro while TAT-14 landed at Katwijk (maps 2014-01 to 2020-05);
+    on the 2024-03 map it is an exchange city of the hub table only. Either way "Den
+    Haag" is the hub "The Hague" is (with the 2024-03 map it said: no metro, joined to
+    Rotterdam)."""
+    for name in ("The Hague", "Den Haag"):
+        code, out, err = run(capsys, "hub", name, "--since", "2024", *snapshot)
+        assert code == 0, err
+        assert out.startswith("The Hague (Netherlands, id the-hague-nl): ")
+
+
 def test_risk_checks_its_countries_before_the_run(capsys) -> None:
     code, out, err = run(capsys, "risk", "--scenarios", "100000", "--country", "XX")
     assert code == 2

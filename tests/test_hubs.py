@@ -422,6 +422,24 @@ def test_a_city_that_is_no_metro_is_refused_as_resolve_refuses_it() -> None:
         resolve_metro(metros, "Marseile", net=sample)
 
 
+def test_an_exchange_city_is_a_hub_by_any_of_its_names() -> None:
+    """`hub "The Hague" --snapshot 2024-03` profiled The Hague, an exchange city of the hub
+    table (no landing joins it on that map), while `hub "Den Haag"` said it was no metro,
+    joined to Rotterdam: the name of a city means the city, whichever name is typed."""
+    from undersea import load
+
+    sample = load(sample=True)
+    metros = hub_inputs(sample).metros
+    lyon = metros.loc[metros["metro_id"] == "marseille-fr"].assign(
+        metro_id="lyon-fr", name="Lyon", lon=4.85, lat=45.75
+    )
+    table = pd.concat([metros, lyon], ignore_index=True)
+    for name in ("Lyon", "Lyons", "lyon-fr"):  # Lyons: another name of Lyon (docs/routes.md)
+        assert resolve_metro(table, name, net=sample) == "lyon-fr"
+    with pytest.raises(UnknownNameError, match="Lyon, FR is a city, no metro of the network"):
+        resolve_metro(metros, "Lyons", net=sample)  # no hub of the table: where it is joined
+
+
 def test_network_without_metros_is_refused(tiny_network) -> None:
     with pytest.raises(InvalidArgumentError, match="land layer"):
         hub_ranking(tiny_network, exchanges=NO_EX)

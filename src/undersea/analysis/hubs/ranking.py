@@ -653,8 +653,9 @@ def resolve_metro(metros: pd.DataFrame, name: str, *, net: Network | None = None
     Otherwise (no network: a comparison of two snapshots; an exchange city that is a hub
     but no metro of the network) an id, a name or ``"Name, ISO2"`` of the table. Raises
     UnknownNameError with close matches (or, for a city that is no metro, the resolver's:
-    the metros it is joined to), or AmbiguousNameError listing the namesakes with their
-    countries.
+    the metros it is joined to, unless the city is an exchange city of the table, by any
+    of its names: "Den Haag" is The Hague's hub), or AmbiguousNameError listing the
+    namesakes with their countries.
     """
     key = str(name).strip()
     ids = metros["metro_id"].to_numpy(dtype=object)
@@ -685,6 +686,27 @@ def resolve_metro(metros: pd.DataFrame, name: str, *, net: Network | None = None
                 key,
                 [f"{r.name}, {r.iso2} [id {r.metro_id}]" for r in rows.itertuples(index=False)],
             )
-    if said is not None and said.hint:  # what the name is instead (a city joined to...)
+    if said is not None and said.hint:  # a city that is no metro of the network: a hub
+        assert net is not None  # of the table (an exchange city), or joined to metros
+        hub = _exchange_city(net, key)
+        if hub in set(ids):
+            return str(hub)
         raise said
     raise UnknownNameError("metro", key, list(metros["name"]) + list(metros["metro_id"]))
+
+
+def _exchange_city(net: Network, key: str) -> str | None:
+    """The metro id of the gazetteer city a place name means (None: no city), under which
+    an exchange city that is no metro of the network is a hub of the table
+    (:func:`undersea.network.metros.attach_exchanges`): "Den Haag" is The Hague's hub,
+    the-hague-nl, as "The Hague" is, on a map where no landing joins The Hague."""
+    from undersea.analysis.names import resolve
+    from undersea.geo.gazetteer import load_gazetteer
+
+    place = resolve(net, key)
+    if place.kind != "city" or not place.id.startswith("city:"):
+        return None
+    gaz = load_gazetteer(net.settings.metro_gazetteer_min_population)
+    k = int(np.searchsorted(gaz.geonameid, int(place.id.removeprefix("city:"))))
+    found = k < len(gaz.geonameid) and str(gaz.geonameid[k]) == place.id.removeprefix("city:")
+    return str(gaz.metro_id[k]) if found else None
