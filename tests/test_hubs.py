@@ -641,6 +641,7 @@ def test_cli_hub_profile(runner) -> None:
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["metro"]["name"] == "Lisbon"
+    assert data["metro"]["metro_id"] == "lisbon-pt"  # the id every command takes back
     assert data["ranks"][0]["year"] == 2010
     res = _invoke(runner, ["hub", "Lisbon", "--sample", "--since", "2020"])
     assert res.exit_code == 0

@@ -890,6 +890,7 @@ def test_hub_history_and_profile(client: TestClient) -> None:
     assert client.get("/api/hubs/Atlantis/history").status_code == 404
     prof = client.get("/api/hubs/lisbon-pt/profile").json()
     assert prof["metro"]["name"] == "Lisbon"
+    assert prof["metro"]["metro_id"] == "lisbon-pt"
     assert {c["cable_id"] for c in prof["cables"]} >= {"sat-3wasc"}
     assert {"year", "cables", "betweenness"} <= set(prof["ranks"][0])
 

@@ -246,7 +246,7 @@ class HubProfile:
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {
-            "metro": self.metro.to_dict(),
+            "metro": {"metro_id": str(self.metro.name), **self.metro.to_dict()},
             "landing_points": self.landing_points.to_dict(orient="records"),
             "cables": self.cables.to_dict(orient="records"),
             "cables_by_year": self.cables_by_year.to_dict(orient="records"),
