@@ -120,11 +120,13 @@ def _alternates_that_count(
     """The cities known by this name as an alternate name that take part in the ranking.
 
     When no place bears it as its own name: the cities whose own name it spells or begins
-    ("Frankfurt" is Frankfurt am Main), and the metros and cities of at least
+    ("Frankfurt" is Frankfurt am Main), and the cities of at least
     ``inland_metro_min_population`` people, as many as an inland metro needs, that are
-    known by it ("Leningrad" is Saint Petersburg); failing those, the cities that dwarf every
-    smaller place (500 people or more) of that name (:func:`_dwarfing`: "Den Haag" is The Hague,
-    which alone is so called; "Lyons" Lyon, 44 times Lyons, US-IL). GeoNames also keeps
+    known by it ("Leningrad" is Saint Petersburg); failing those, the cities and metros that
+    dwarf every smaller place (500 people or more) of that name (:func:`_dwarfing`: "Den
+    Haag" is The Hague, which alone is so called; "Lyons" Lyon, 44 times Lyons, US-IL;
+    "Bombay" Mumbai). Being a metro is no reason alone: GeoNames calls both Tallahassee (a
+    metro) and Hartford "Newtown", their old name, so "Newtown" names the two. GeoNames also keeps
     the former names of small towns, and "Madeira" is not Tabira, BR, a town of 28,000
     once called so, three times Madeira, US-OH (the unknown name's error names such
     towns). Otherwise a *spelling* of the city's own name (the same letters, a doubled one
@@ -151,7 +153,6 @@ def _alternates_that_count(
             for c in alternates
             if spelling(c)
             or name_key(c.label.split(",")[0]).startswith(f"{key} ")
-            or c.key.startswith(METRO_PREFIX)
             or c.population >= s.inland_metro_min_population
         ]
         return found or _dwarfing(net, key, iso2, alternates, s)
