@@ -339,6 +339,47 @@ def test_a_land_link_parallel_to_one_in_use_must_be_shorter_or_carry_capacity(co
     assert "note" not in again.links
 
 
+def test_a_landing_station_stands_for_its_metro_beside_a_land_link(coast):
+    """A landing point named by its id was only itself: a link from "e", Abidjan's second
+    landing station, to Ouagadougou was not seen as beside the Abidjan - Ouagadougou
+    border link, and was built, as long as it, without a word. A landing point stands
+    for its metro, at the new link's end as at the end of a link in use."""
+    border = "the border link Abidjan, CI – Ouagadougou, BF (900 km)"
+    for a, b in (("e", "Ouagadougou"), ("Ouagadougou", "b"), ("e", "ouagadougou-bf")):
+        with pytest.raises(InvalidArgumentError, match=re.escape(border)):
+            with_land_link(coast, a, b, length_km=900.0)
+        short = with_land_link(coast, a, b, length_km=600.0)
+        assert short.links["note"].iloc[-1].startswith(f"parallels {border}: 300 km shorter")
+    # a link in use from a landing station stands for its metro too
+    via = with_land_link(coast, "e", "Ouagadougou", length_km=600.0)
+    user = "the user link E, Côte d'Ivoire – Ouagadougou, BF (600 km)"
+    with pytest.raises(InvalidArgumentError, match=re.escape(user)):
+        with_land_link(via, "Abidjan", "Ouagadougou", length_km=650.0)
+    again = with_land_link(via, "Abidjan", "Ouagadougou", length_km=500.0)
+    assert again.links["note"].iloc[-1].startswith(f"parallels {user}: 100 km shorter")
+    # two landing stations of one metro are joined by their nodes, not by the metro's links
+    assert "note" not in with_land_link(coast, "b", "e", length_km=5.0).links
+
+
+@pytest.mark.realdata
+def test_a_landing_station_beside_a_border_link_on_the_snapshot(shared_data):
+    """On 2024-03 the Lagos landing station (lagos-nigeria) to Cotonou was built beside
+    the Lagos - Cotonou border link as if none were there."""
+    net = undersea.load("2024-03", data_dir=shared_data)
+    with pytest.raises(InvalidArgumentError) as err:
+        with_land_link(net, "lagos-nigeria", "Cotonou")
+    assert str(err.value).startswith(
+        "a land link already joins these places: the border link Cotonou, BJ – Lagos, NG "
+        "(163 km); a new one of 164 km changes nothing"
+    )
+    short = with_land_link(net, "lagos-nigeria", "cotonou-benin", length_km=120)
+    assert (
+        short.links["note"]
+        .iloc[-1]
+        .startswith("parallels the border link Cotonou, BJ – Lagos, NG (163 km): 43 km shorter")
+    )
+
+
 @pytest.mark.parametrize("bad", [0, -1.0, math.inf, math.nan, "x"])
 def test_a_land_link_capacity_must_be_positive_and_finite(coast, bad):
     with pytest.raises(InvalidArgumentError, match=r"^capacity_tbps must be a finite number"):

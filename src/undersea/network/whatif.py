@@ -38,6 +38,7 @@ __all__ = [
     "check_length_km",
     "check_rfs_year",
     "land_link_rows",
+    "land_places",
     "name_taken",
     "retire_cable",
     "with_cable",
@@ -604,7 +605,8 @@ def with_land_link(
     country's domestic capacity); it goes to the links table's ``capacity_tbps`` column.
 
     Between two places a land link in use already joins (as :func:`land_link_rows` names
-    them: a place is its metro and its landing point), the new link is a real build only
+    them: a place is its metro and its landing point; and a landing point, named by its
+    id too, stands for its metro, :func:`land_places`), the new link is a real build only
     when it is shorter than that link (the shortest, if several) or carries
     ``capacity_tbps``: the links table's ``note`` says what it parallels and what it
     changes. An identical or longer one without capacity changes nothing and is refused
@@ -658,21 +660,28 @@ def _parallel_note(
     capacity_tbps: float | None,
 ) -> str:
     """What a new land link between ``places`` (nodes ``ends``) changes when a land link in
-    use already joins them ("" when none does); raises when it changes nothing."""
+    use already joins them ("" when none does); raises when it changes nothing. A landing
+    point stands for its metro (:func:`land_places`), at the new link's ends as at the
+    links' in use: a link from a landing station of Lagos to Cotonou is beside the
+    Lagos - Cotonou border link; between two ends of one metro, the nodes themselves."""
     ends_a, ends_b = _land_ends(net, places[0]), _land_ends(net, places[1])
     lu, lv = net.edge_u[len(net.seg_u) :], net.edge_v[len(net.seg_u) :]
-    joins = (np.isin(lu, ends_a) & np.isin(lv, ends_b)) | (
-        np.isin(lu, ends_b) & np.isin(lv, ends_a)
-    )
+    pa, pb = land_places(net, ends_a), land_places(net, ends_b)
+    if set(pa.tolist()) & set(pb.tolist()):  # both ends in one metro: the nodes themselves
+        pa, pb = np.asarray(ends_a), np.asarray(ends_b)
+    else:
+        lu, lv = land_places(net, lu), land_places(net, lv)
+    joins = (np.isin(lu, pa) & np.isin(lv, pb)) | (np.isin(lu, pb) & np.isin(lv, pa))
     rows = np.flatnonzero(joins & net.link_active)
     if not len(rows):
         return ""
     km = net.links["length_km"].to_numpy(dtype=float)
     first = int(rows[np.argmin(km[rows])])
     kind = str(net.links["kind"].iloc[first])
+    u, v = net.edge_u[len(net.seg_u) + first], net.edge_v[len(net.seg_u) + first]
     existing = (
-        f"the {kind} link {_node_label(net, int(lu[first]))} – "
-        f"{_node_label(net, int(lv[first]))} ({km[first]:,.0f} km)"
+        f"the {kind} link {_node_label(net, int(u))} – {_node_label(net, int(v))} "
+        f"({km[first]:,.0f} km)"
     )
     if length_km >= km[first] and capacity_tbps is None:
         raise InvalidArgumentError(
@@ -688,6 +697,22 @@ def _parallel_note(
     elif kind == "border":
         gains.append("adds no capacity: rule C2 splits the border's over its links")
     return f"parallels {existing}: {'; '.join(gains)}"
+
+
+def land_places(net: Network, nodes: Sequence[int] | np.ndarray) -> np.ndarray:
+    """The place each node (a row of :attr:`Network.nodes`) stands for at the end of a
+    land link: a landing point its metro's node (``landing_metro``), any other node
+    itself. A new land link beside one in use (:func:`with_land_link`) and an edit's land
+    links added and removed (``apply_candidates``) are told apart by these places."""
+    ids = pd.Index(net.nodes["node_id"])
+    place = np.arange(len(ids))
+    lm = net.landing_metro
+    if lm is not None and len(lm):
+        lp = ids.get_indexer(lm["landing_point_id"])
+        metro = ids.get_indexer(metro_nodes(lm["metro_id"]))
+        ok = (lp >= 0) & (metro >= 0)
+        place[lp[ok]] = metro[ok]
+    return place[np.asarray(nodes, dtype=np.int64)]
 
 
 def _node_of(net: Network, place: str) -> int:

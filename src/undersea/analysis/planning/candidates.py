@@ -32,13 +32,13 @@ from undersea.analysis.routes.routing import resolve_land_links
 from undersea.geo.sphere import great_circle_km, unit_vectors
 from undersea.network._ground import longest_stretch_km
 from undersea.network.core import Network
-from undersea.network.graph import metro_node
 from undersea.network.whatif import (
     NewLanding,
     build_year,
     check_capacity_tbps,
     check_length_km,
     check_rfs_year,
+    land_places,
     name_taken,
     retire_cable,
     with_cable,
@@ -244,8 +244,8 @@ class _Edit:
     branched: dict[str, Candidate] = field(default_factory=dict)
     built: dict[str, Candidate] = field(default_factory=dict)
     retired: dict[str, Candidate] = field(default_factory=dict)
-    added: dict[frozenset[str], Candidate] = field(default_factory=dict)
-    removed: dict[frozenset[str], Candidate] = field(default_factory=dict)
+    added: dict[frozenset[int], Candidate] = field(default_factory=dict)
+    removed: dict[frozenset[int], Candidate] = field(default_factory=dict)
 
     def check(self, net: Network, c: Candidate) -> bool:
         """Whether to apply ``c`` (not a cable retired already); raises where ``c``
@@ -274,20 +274,17 @@ class _Edit:
         elif c.kind == "cable":
             self.built[str(after.all_cables["id"].iloc[-1])] = c
         else:
-            links = after.links[["u", "v"]].to_numpy(dtype=str)
+            first = len(after.seg_u)
             if c.kind == "land_link":
-                rows = [len(links) - 1]
+                rows = [len(after.links) - 1]
             else:
                 rows = np.flatnonzero(before.link_active & ~after.link_active).tolist()
             mine, other = (
                 (self.added, self.removed) if c.kind == "land_link" else (self.removed, self.added)
             )
-            lm = after.landing_metro
-            metro = (
-                {} if lm is None else dict(zip(lm["landing_point_id"], lm["metro_id"], strict=True))
-            )
-            for r in rows:  # the places a link joins: a landing point stands for its metro
-                pair = frozenset(metro_node(metro[x]) if x in metro else str(x) for x in links[r])
+            ends = np.array([(after.edge_u[first + r], after.edge_v[first + r]) for r in rows])
+            # the places a link joins: a landing point stands for its metro
+            for pair in map(frozenset, land_places(after, ends.reshape(-1)).reshape(-1, 2)):
                 if pair in other:
                     _contradiction(c, other[pair], "a land link is added or removed")
                 mine[pair] = c
