@@ -1284,28 +1284,61 @@ def test_cli_whatif_land_link_beside_one_in_use(capsys):
     assert err == (
         "error: a land link already joins these places: the domestic link Brest, FR – "
         "Marseille, FR (1,425 km); a new one of 1,427 km changes nothing; give it a shorter "
-        "length or a capacity of its own (whatif --land-capacity)\n"
+        "length or a capacity of its own (whatif --land-length KM, --land-capacity TBPS)\n"
     )
-    code, out, err = _run(capsys, [*argv, "--land-capacity", "3", "-f", "json"])
+    assert _brest_marseille_note(capsys, [*argv, "--land-capacity", "3"]) == (
+        "user; parallels the domestic link Brest, FR – Marseille, FR (1,425 km): carries 3 "
+        "Tbit/s on top of its rule-C2 share"
+    )
+
+
+def _brest_marseille_note(capsys, argv):
+    """What the What-changed table says of the one new land link, Brest - Marseille, of
+    a whatif on the sample."""
+    code, out, err = _run(capsys, [*argv, "-f", "json"])
     assert (code, err) == (0, "")
-    assert json.loads(out)["changes"] == [
-        {
-            "change": "new land link",
-            "id": "metro:brest-fr – marseille-france",
-            "name": "user; parallels the domestic link Brest, FR – Marseille, FR (1,425 km): "
-            "carries 3 Tbit/s on top of its rule-C2 share",
-        }
-    ]
-    for bad in ("0", "-2", "inf", "nan"):
-        code, out, err = _run(capsys, [*argv, "--land-capacity", bad])
-        assert (code, out) == (2, "")
-        assert err.startswith("error: --land-capacity must be a finite number of Tbit/s above 0")
-        assert err.count("\n") == 1
-    code, out, err = _run(capsys, [*argv[:3], "--retire", "WACS", "--land-capacity", "3"])
+    [change] = json.loads(out)["changes"]
+    assert (change["change"], change["id"]) == (
+        "new land link",
+        "metro:brest-fr – marseille-france",
+    )
+    return change["name"]
+
+
+def test_cli_whatif_land_length(capsys):
+    """`whatif --add-land-link` had no length: a shorter corridor beside a land link in
+    use, which the library builds (length_km=), could not be asked for from the command
+    line. --land-length KM gives each new land link its length."""
+    argv = ["whatif", "--sample", "--no-hubs", "--add-land-link", "Brest,Marseille"]
+    assert _brest_marseille_note(capsys, [*argv, "--land-length", "1000"]) == (
+        "user; parallels the domestic link Brest, FR – Marseille, FR (1,425 km): 425 km "
+        "shorter, so routes over it are shorter"
+    )
+    code, out, err = _run(capsys, [*argv, "--land-length", "1500"])
     assert (code, out) == (2, "")
     assert err == (
-        "error: --land-capacity is the capacity of new land links: give --add-land-link\n"
+        "error: a land link already joins these places: the domestic link Brest, FR – "
+        "Marseille, FR (1,425 km); a new one of 1,500 km changes nothing; give it a shorter "
+        "length or a capacity of its own (whatif --land-length KM, --land-capacity TBPS)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("flag", "unit", "what"),
+    [("--land-capacity", "Tbit/s", "capacity"), ("--land-length", "km", "length")],
+)
+def test_cli_whatif_land_link_values_are_checked(capsys, flag, unit, what):
+    """--land-capacity and --land-length: a finite number above 0, for a new land link;
+    else a one-line error naming the flag."""
+    argv = ["whatif", "--sample", "--no-hubs", "--add-land-link", "Brest,Marseille"]
+    for bad in ("0", "-2", "inf", "nan"):
+        code, out, err = _run(capsys, [*argv, flag, bad])
+        assert (code, out) == (2, "")
+        assert err.startswith(f"error: {flag} must be a finite number of {unit} above 0")
+        assert err.count("\n") == 1
+    code, out, err = _run(capsys, [*argv[:3], "--retire", "WACS", flag, "3"])
+    assert (code, out) == (2, "")
+    assert err == f"error: {flag} is the {what} of new land links: give --add-land-link\n"
 
 
 @pytest.mark.realdata
@@ -1319,7 +1352,7 @@ def test_a_what_if_land_link_beside_one_in_use_on_the_snapshot(shared_data, caps
     assert str(err.value) == (
         "a land link already joins these places: the border link Cotonou, BJ – Lagos, NG "
         "(163 km); a new one of 164 km changes nothing; give it a shorter length or a "
-        "capacity of its own (whatif --land-capacity)"
+        "capacity of its own (whatif --land-length KM, --land-capacity TBPS)"
     )
     # the border link goes round the Gulf of Lion (the layer's links cross at most
     # max_land_link_sea_km of sea); the user's straight one is shorter, and built
@@ -1336,7 +1369,7 @@ def test_a_what_if_land_link_beside_one_in_use_on_the_snapshot(shared_data, caps
     assert re.fullmatch(
         r"error: a land link already joins these places: the domestic link Marseille, FR – "
         r"Paris, FR \([\d,]+ km\); a new one of [\d,]+ km changes nothing; give it a shorter "
-        r"length or a capacity of its own \(whatif --land-capacity\)\n",
+        r"length or a capacity of its own \(whatif --land-length KM, --land-capacity TBPS\)\n",
         err,
     )
     code, out, err = _run(capsys, [*argv, "--land-capacity", "10"])

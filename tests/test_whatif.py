@@ -317,7 +317,7 @@ def test_a_land_link_parallel_to_one_in_use_must_be_shorter_or_carry_capacity(co
         assert re.fullmatch(
             rf"a land link already joins these places: {border}; a new one of "
             rf"{km:,.0f} km changes nothing; give it a shorter length or a capacity of "
-            r"its own \(whatif --land-capacity\)",
+            r"its own \(whatif --land-length KM, --land-capacity TBPS\)",
             str(err.value),
         )
     short = with_land_link(coast, "Ouagadougou", "Abidjan", length_km=600.0)

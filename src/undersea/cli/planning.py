@@ -47,7 +47,7 @@ from undersea.cli._options import (
     tie_note,
 )
 from undersea.cli.failures import ImpactName, ImpactOpt, hazard_text, per_scenario_text
-from undersea.network.whatif import check_capacity_tbps, check_rfs_year
+from undersea.network.whatif import check_capacity_tbps, check_length_km, check_rfs_year
 
 if TYPE_CHECKING:
     from undersea.analysis.planning.optimise import Plan
@@ -114,16 +114,21 @@ def _edits(
     capacity: float | None,
     landings: list[str],
     links: list[str],
+    land_length: float | None,
     land_capacity: float | None,
     retire: list[str],
     removed: list[str],
 ) -> list[Candidate]:
     if route is not None and len(cables) != 1:
         raise InvalidArgumentError("--route draws one cable: give exactly one --add-cable")
-    if land_capacity is not None and not links:
-        raise InvalidArgumentError(
-            "--land-capacity is the capacity of new land links: give --add-land-link"
-        )
+    for flag, value, what in (
+        ("--land-length", land_length, "length"),
+        ("--land-capacity", land_capacity, "capacity"),
+    ):
+        if value is not None and not links:
+            raise InvalidArgumentError(
+                f"{flag} is the {what} of new land links: give --add-land-link"
+            )
     out = []
     for i, text in enumerate(cables):
         places = _split(text)
@@ -144,7 +149,15 @@ def _edits(
             raise InvalidArgumentError(f"--add-landing {text!r}: expected CABLE:PLACE")
         out.append(Candidate(text, "branch", (place.strip(),), cable=cable.strip()))
     for text in links:
-        out.append(Candidate(text, "land_link", tuple(_split(text)), capacity_tbps=land_capacity))
+        out.append(
+            Candidate(
+                text,
+                "land_link",
+                tuple(_split(text)),
+                length_km=land_length,
+                capacity_tbps=land_capacity,
+            )
+        )
     out += [Candidate(f"retire {c}", "retire", cable=c) for c in retire]
     for text in removed:
         out.append(Candidate(f"remove {text}", "remove_land_link", tuple(split_places([text]))))
@@ -204,6 +217,15 @@ def whatif_command(
         list[str] | None,
         typer.Option(
             "--add-land-link", help="A,B: a terrestrial link between two places (repeatable)."
+        ),
+    ] = None,
+    land_length: Annotated[
+        float | None,
+        typer.Option(
+            "--land-length",
+            help="Length (km, above 0) of each new land link (default: the great circle x "
+            "land_route_factor); a corridor shorter than a land link in use beside it.",
+            callback=checked_by(check_length_km),
         ),
     ] = None,
     land_capacity: Annotated[
@@ -279,6 +301,7 @@ def whatif_command(
         capacity,
         add_landing or [],
         add_land_link or [],
+        land_length,
         land_capacity,
         retire or [],
         remove_land_link or [],

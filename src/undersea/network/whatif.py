@@ -687,7 +687,7 @@ def _parallel_note(
         raise InvalidArgumentError(
             f"a land link already joins these places: {existing}; a new one of "
             f"{length_km:,.0f} km changes nothing; give it a shorter length or a capacity "
-            "of its own (whatif --land-capacity)"
+            "of its own (whatif --land-length KM, --land-capacity TBPS)"
         )
     gains = []
     if length_km < km[first]:
