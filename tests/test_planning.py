@@ -649,6 +649,64 @@ def test_an_edit_that_contradicts_itself_is_refused(sample):
     np.testing.assert_array_equal(twice.active, sample.without(cables=["WACS"]).active)
 
 
+def test_every_error_applying_a_candidate_files_record_names_the_file_and_record(sample, tmp_path):
+    """Only an unknown name in a candidate file named the file and the record: an edit
+    that contradicts itself, a new cable named like a cable, a land link beside one in
+    use said what was wrong but not where. Every error of applying a record does now, on
+    one line; a candidate made in code keeps the plain error."""
+    cases = [
+        (
+            [
+                {"id": "r", "kind": "retire", "cable": "MainOne"},
+                {"id": "b", "kind": "branch", "cable": "MainOne", "landings": ["Dakar"]},
+            ],
+            "candidate 2",
+            "branch of MainOne to Dakar contradicts retire MainOne in the same edit",
+        ),
+        (
+            [{"id": "WACS", "landings": ["Lagos", "Dakar"]}],
+            "candidate 1",
+            "new cable 'WACS': the name of a cable already",
+        ),
+        (
+            [
+                {"id": "a", "landings": ["Lagos", "Dakar"]},
+                {"id": "l", "kind": "land_link", "landings": ["Brest", "Marseille"]},
+            ],
+            "candidate 2",
+            "a land link already joins these places: the domestic link Brest, FR – Marseille",
+        ),
+    ]
+    for records, record, problem in cases:
+        path = tmp_path / "c.json"
+        path.write_text(json.dumps(records))
+        cands = read_candidates(path)
+        with pytest.raises(MalformedSourceError) as err:
+            apply_candidates(sample, cands)
+        assert (err.value.file, err.value.record) == (str(path), record)
+        assert str(err.value).startswith(f"malformed source {path}, record {record!r}: {problem}")
+        assert "\n" not in str(err.value)
+        plain = [Candidate(c.id, c.kind, c.landings, c.cable) for c in cands]
+        with pytest.raises(InvalidArgumentError, match=f"^{re.escape(problem)}"):
+            apply_candidates(sample, plain)
+
+
+def test_a_plans_candidates_that_cannot_be_built_together_name_the_file(sample, tmp_path):
+    """In a plan, the second of two file candidates that cannot be built together is
+    named by its file and record as well as by the candidates it meets."""
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "id,kind,landings,cable\na,branch,Nouakchott,MainOne\n"
+        "b,branch,nouakchott-mauritania,MainOne\n"
+    )
+    with pytest.raises(MalformedSourceError) as err:
+        plan(sample, ["Mauritania"], read_candidates(path), k=2, n_scenarios=200)
+    assert str(err.value).startswith(
+        f"malformed source {path}, record 'candidate 2': candidate 'b' cannot be built with "
+        "'a': cable 'MainOne' already lands at Nouakchott"
+    )
+
+
 def test_cli_whatif_refuses_a_branch_on_a_cable_it_retires(capsys):
     argv = ["whatif", "--sample", "--no-hubs", "--retire", "MainOne"]
     code, out, err = _run(capsys, [*argv, "--add-landing", "MainOne:Dakar"])

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,16 +142,28 @@ class Candidate:
         except InvalidArgumentError as exc:
             raise InvalidArgumentError(f"candidate {self.id!r}: {exc}") from None
 
-    def apply(self, net: Network) -> Network:
-        """The network with this build (a new copy; ``net`` is unchanged). A name the
-        network does not know, in a candidate read from a file, is reported with the file
-        and the record (:class:`~undersea.MalformedSourceError`)."""
-        try:
+    def apply(self, net: Network, *, context: str = "") -> Network:
+        """The network with this build (a new copy; ``net`` is unchanged). Its errors are
+        :meth:`reported` (``context`` leads them)."""
+        with self.reported(context):
             return self._apply(net)
-        except UnknownNameError as exc:
-            if self.source is None:
+
+    @contextmanager
+    def reported(self, context: str = "") -> Iterator[None]:
+        """Errors of building this candidate within (a name the network does not know, an
+        edit it refuses: a new cable of a taken name, a land link beside one in use, an
+        edit that contradicts itself), with ``context`` leading the message ("candidate
+        'b' cannot be built with 'a'"); for a candidate read from a file, a
+        :class:`~undersea.MalformedSourceError` naming the file and the record."""
+        try:
+            yield
+        except (InvalidArgumentError, UnknownNameError) as exc:
+            problem = f"{context}: {exc}" if context else str(exc)
+            if self.source is not None:
+                raise MalformedSourceError(self.source[0], problem, record=self.source[1]) from None
+            if not context or isinstance(exc, UnknownNameError):
                 raise
-            raise MalformedSourceError(self.source[0], str(exc), record=self.source[1]) from None
+            raise InvalidArgumentError(problem) from None
 
     def _apply(self, net: Network) -> Network:
         if self.kind == "cable":
@@ -226,11 +239,13 @@ def apply_candidates(net: Network, candidates: Iterable[Candidate]) -> Network:
     """
     edit = _Edit()
     for c in candidates:
-        if edit.check(net, c):
+        with c.reported():  # a record of a file: its errors name the file and the record
+            if not edit.check(net, c):
+                continue
             after = c.apply(net)
             warn_if_inland(c, net, after, stacklevel=3)
             edit.record(net, after, c)
-            net = after
+        net = after
     return net
 
 

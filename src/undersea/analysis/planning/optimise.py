@@ -305,14 +305,10 @@ class _Search:
         key = tuple(sorted(key))
         cut = max(i for i in range(len(key) + 1) if key[:i] in self._nets)
         net = self._nets[key[:cut]]
-        for c in key[cut:]:
-            try:
-                net = self.cands[c].apply(net)
-            except InvalidArgumentError as exc:  # each alone was built (_check_candidates)
-                with_ = ", ".join(repr(self.cands[o].id) for o in key if o != c)
-                raise InvalidArgumentError(
-                    f"candidate {self.cands[c].id!r} cannot be built with {with_}: {exc}"
-                ) from None
+        for c in key[cut:]:  # each alone was built (_check_candidates)
+            with_ = ", ".join(repr(self.cands[o].id) for o in key if o != c)
+            context = f"candidate {self.cands[c].id!r} cannot be built with {with_}"
+            net = self.cands[c].apply(net, context=context)
         return net
 
     def commit(self, key: Iterable[int]) -> None:
