@@ -707,6 +707,47 @@ def test_a_plans_candidates_that_cannot_be_built_together_name_the_file(sample, 
     )
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("x", "X"), ("Lagos-Dakar", "lagos dakar"), ("Lomé-Dakar", "Lome-Dakar"), ("A (LD)", "LD")],
+)
+def test_candidate_cables_named_alike_are_refused_on_reading(tmp_path, sample, first, second):
+    """Two new cables whose ids differ in case (or accents, punctuation, or by a short
+    name in brackets) were each built, and refused only when combined (the second is
+    named like the first): a plan failed after judging them. Reading the file refuses
+    them, naming both."""
+    path = tmp_path / "c.json"
+    other = {"id": "link", "kind": "land_link", "landings": ["Brest", "Marseille"]}
+    path.write_text(
+        json.dumps(
+            [
+                {"id": first, "landings": ["Lagos", "Dakar"]},
+                other,
+                {"id": second, "landings": ["Accra", "Dakar"]},
+            ]
+        )
+    )
+    with pytest.raises(MalformedSourceError) as err:
+        read_candidates(path)
+    assert (err.value.record, err.value.field) == ("candidate 3", "id")
+    assert str(err.value).startswith(
+        f"malformed source {path}, record 'candidate 3', field 'id': new cable {second!r} "
+        f"and new cable {first!r} (candidate 1) name one cable"
+    )
+    # a land link's id is no cable's name: alike is not refused
+    path.write_text(json.dumps([{**other, "id": first}, {"id": second, "landings": ["a", "b"]}]))
+    assert [c.id for c in read_candidates(path)] == [first, second]
+    # the rule is the one that refuses the pair when built together
+    with pytest.raises(InvalidArgumentError, match=r"the name of a cable already|exists already"):
+        apply_candidates(
+            sample,
+            [
+                Candidate(first, landings=("Lagos", "Dakar")),
+                Candidate(second, landings=("Accra", "Dakar")),
+            ],
+        )
+
+
 def test_cli_whatif_refuses_a_branch_on_a_cable_it_retires(capsys):
     argv = ["whatif", "--sample", "--no-hubs", "--retire", "MainOne"]
     code, out, err = _run(capsys, [*argv, "--add-landing", "MainOne:Dakar"])

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from undersea._errors import AmbiguousNameError, InvalidArgumentError, UnknownNameError
+from undersea.geo.gazetteer import name_key
 from undersea.geo.sphere import great_circle_km
 from undersea.network.cable_names import not_in_service
 from undersea.network.core import Network, short_cable_names
@@ -34,6 +35,7 @@ __all__ = [
     "RFS_YEARS",
     "NewLanding",
     "build_year",
+    "cable_name_keys",
     "check_capacity_tbps",
     "check_length_km",
     "check_rfs_year",
@@ -281,6 +283,22 @@ def name_taken(net: Network, name: str) -> str | None:
             row = net.all_cables.iloc[k]
             return f"{key!r}: {row['name']} [id {row['id']}]"
     return None
+
+
+def cable_name_keys(name: str) -> tuple[str, ...]:
+    """What a new cable named ``name`` is known by: its name and the short name it ends
+    with in brackets, case, accents and punctuation aside (as
+    :meth:`Network.cable_named` matches them, so :func:`name_taken`), and its id
+    (``new-<slug>``). Two new cables that share a key cannot both be built: the second is
+    refused as named like the first.
+
+    >>> cable_name_keys("Lagos-Lisbon (LL)")
+    ('lagos lisbon ll', 'll', 'new-lagos-lisbon-ll')
+    """
+    short = short_cable_names(pd.Series([str(name)])).iloc[0]
+    names = [str(name), short] if isinstance(short, str) else [str(name)]
+    keys = [name_key(x) for x in names]
+    return tuple(dict.fromkeys([*(k for k in keys if k), f"new-{_slug(str(name))}"]))
 
 
 def _landing_xy(

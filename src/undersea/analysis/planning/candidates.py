@@ -36,6 +36,7 @@ from undersea.network.core import Network
 from undersea.network.whatif import (
     NewLanding,
     build_year,
+    cable_name_keys,
     check_capacity_tbps,
     check_length_km,
     check_rfs_year,
@@ -686,7 +687,30 @@ def read_candidates(path: str | Path) -> list[Candidate]:
     if not out:
         raise InvalidArgumentError(f"{p}: no candidate in the file")
     unique_keys(p, ((f"candidate {i + 1}", c.id) for i, c in enumerate(out)), "id")
+    _one_name_per_cable(p, out)
     return out
+
+
+def _one_name_per_cable(p: Path, cands: Sequence[Candidate]) -> None:
+    """Refuse two new cables whose ids name one cable (case, accents and punctuation
+    aside, or by the short name in brackets: :func:`~undersea.network.whatif.cable_name_keys`):
+    each alone is built, but together the second is refused as named like the first,
+    which a plan found only when it combined them."""
+    seen: dict[str, tuple[str, str]] = {}
+    for i, c in enumerate(cands):
+        if c.kind != "cable":
+            continue
+        keys = cable_name_keys(c.id)
+        for key in keys:
+            if key in seen:
+                first, record = seen[key]
+                problem = (
+                    f"new cable {c.id!r} and new cable {first!r} ({record}) name one cable "
+                    "(case, accents and punctuation aside, or a short name in brackets): "
+                    "built together, one is refused as named like the other; name them apart"
+                )
+                raise MalformedSourceError(str(p), problem, record=f"candidate {i + 1}", field="id")
+        seen.update(dict.fromkeys(keys, (c.id, f"candidate {i + 1}")))
 
 
 def _csv_records(p: Path) -> list[dict[str, Any]]:
