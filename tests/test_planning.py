@@ -555,9 +555,10 @@ def test_plan_with_a_length_budget(coast):
         ({"objective": "speed"}, UnknownNameError, "objective"),
         ({"method": "magic"}, UnknownNameError, "method"),
         (
-            {"candidates": [Candidate("x", landings=("sn", "Atlantis"))]},
+            # a sunken land: no town (Atlantis is one, in South Africa, a landing now)
+            {"candidates": [Candidate("x", landings=("sn", "Lyonesse"))]},
             UnknownNameError,
-            "Atlantis",
+            "Lyonesse",
         ),
         (
             {"candidates": [Candidate("x", "retire", cable="trunk")]},
@@ -935,7 +936,7 @@ def test_a_candidate_files_bad_landing_or_name_says_which_record(tmp_path, coast
     path.write_text("id,kind,landings,cable\nA,cable,sn;hub,\nB,branch,nowhere-land,trunk\n")
     good, bad = read_candidates(path)
     good.apply(coast)
-    with pytest.raises(MalformedSourceError, match="unknown landing point 'nowhere-land'") as err:
+    with pytest.raises(MalformedSourceError, match=r"unknown landing point.*'nowhere-land'") as err:
         bad.apply(coast)
     assert (err.value.file, err.value.record) == (str(path), "candidate 2")
     with pytest.raises(UnknownNameError):  # a candidate made in code: the plain error
@@ -1175,7 +1176,7 @@ def test_cli_plan_and_risk_say_which_horizon_and_what_a_scenario_holds(capsys):
     "argv",
     [
         ["whatif", "--sample"],
-        ["whatif", "--sample", "--add-cable", "Lagos,Atlantis"],
+        ["whatif", "--sample", "--add-cable", "Lagos,Lyonesse"],
         ["whatif", "--sample", "--add-landing", "nocolon"],
         ["whatif", "--sample", "--remove-land-link", "Suez"],
         ["whatif", "--sample", "--remove-land-link", "Suezz,Alexandria, EG"],

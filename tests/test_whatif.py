@@ -384,3 +384,122 @@ def test_a_landing_station_beside_a_border_link_on_the_snapshot(shared_data):
 def test_a_land_link_capacity_must_be_positive_and_finite(coast, bad):
     with pytest.raises(InvalidArgumentError, match=r"^capacity_tbps must be a finite number"):
         with_land_link(coast, "Accra", "Ouagadougou", length_km=500.0, capacity_tbps=bad)
+
+
+# --------------------------------------------------------------------------- towns
+
+
+def test_a_town_with_no_landing_becomes_a_new_landing_point(net):
+    """`whatif --add-cable "Porto,Lagos"` said "unknown landing point or metro 'Porto'": a
+    town that is neither had no way in from the command line. The place resolver's town
+    is now a new landing point at its centre, in its country, and the edit says so."""
+    from undersea.analysis.planning.candidates import Candidate, apply_candidates, landing_of
+    from undersea.analysis.planning.comparison import _changes
+
+    porto = landing_of(net, "Porto")
+    assert isinstance(porto, NewLanding)
+    assert (porto.name, porto.iso2) == ("Porto", "PT")
+    assert porto.note == (
+        "Porto, PT, a town that is no metro: a new landing point at 41.1485,-8.6110 (LAT,LON)"
+    )
+    assert landing_of(net, "Lagos") == "Lagos"  # a landing point stays a name
+    after = apply_candidates(net, [Candidate("Porto-Lagos", landings=("Porto", "Lagos"))])
+    lp = after.all_landing_points.set_index("id")
+    assert lp.loc["new-porto-pt", "iso2"] == "PT"
+    assert after.cable_segments("Porto-Lagos")["u"].eq("new-porto-pt").any()
+    row = _changes(net, after).set_index("id").loc["new-porto-pt"]
+    assert row["name"] == f"Porto, Portugal; {porto.note}"
+    branch = Candidate("ACE to Porto", "branch", ("Porto",), cable="ACE").apply(net)
+    assert branch.cable_segments("ACE")["v"].eq("new-porto-pt").any()
+
+
+def test_whatif_add_cable_keeps_the_comma_of_a_point():
+    """NAME@LAT,LON, a beach that is no town, keeps its comma in --add-cable's list."""
+    from undersea.cli.planning import _places
+
+    assert _places("Porto,Cap Skirring@12.39,-16.75,Lagos") == [
+        "Porto",
+        "Cap Skirring@12.39,-16.75",
+        "Lagos",
+    ]
+    assert _places("Beach@lat=12.39, lon=-16.75,Dakar") == ["Beach@lat=12.39,lon=-16.75", "Dakar"]
+    assert _places("Lagos,3,Dakar") == ["Lagos", "3", "Dakar"]
+
+
+@pytest.fixture(scope="module")
+def real(shared_data):
+    return undersea.load("2024-03", data_dir=shared_data)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Madrid", "Madrid, ES, a metro without landing point, lies 305 km from the sea"),
+        ("Ouagadougou", "Ouagadougou, BF, a metro without landing point, lies 759 km from"),
+        ("Lyon", "Lyon, FR, a town that is no metro, lies 248 km from the sea"),
+        ("Frankfurt", "Frankfurt am Main, DE, a metro without landing point, lies"),
+        ("Inland@48.8566,2.3522", "Inland, FR, a point, lies 1"),
+    ],
+)
+def test_an_inland_town_is_no_landing_point(real, name, said):
+    """A new landing point far from the sea (country polygons) is refused, naming how far:
+    a cable's route ends at the coast, attached to a landing within landing_snap_km."""
+    from undersea.analysis.planning.candidates import landing_of
+
+    with pytest.raises(InvalidArgumentError, match=re.escape(said)) as err:
+        landing_of(real, name)
+    assert "landing_snap_km (50 km)" in str(err.value)
+
+
+@pytest.mark.realdata
+def test_a_town_name_is_read_as_the_place_resolver_reads_it(real):
+    """Another name of a town (Den Haag), a town borne by several (refused, listing
+    them), an unknown name (close matches of landing points, metros and towns), a point,
+    and a metro under another spelling (Odessa, with no landing point: at its centre)."""
+    from undersea import AmbiguousNameError
+    from undersea.analysis.planning.candidates import Candidate, apply_candidates, landing_of
+
+    hague = landing_of(real, "Den Haag")
+    assert (hague.name, hague.iso2) == ("The Hague", "NL")
+    assert hague.note.startswith("Den Haag → The Hague, NL-11 (another name of it); The Hague")
+    assert hague.note.endswith("(LAT,LON), 6 km from the sea")
+    with pytest.raises(AmbiguousNameError, match=r"'Springfield, US-MO \(United States"):
+        landing_of(real, "Springfield")
+    with pytest.raises(UnknownNameError, match=r"landing point, metro or town 'Portoo'") as err:
+        landing_of(real, "Portoo")
+    assert "Porto" in err.value.matches
+    skirring = landing_of(real, "Cap Skirring@12.39,-16.75")
+    assert (skirring.name, skirring.iso2, skirring.lon, skirring.lat) == (
+        "Cap Skirring",
+        "SN",
+        -16.75,
+        12.39,
+    )
+    with pytest.raises(InvalidArgumentError, match=r"no country at 0,-30 nor within"):
+        landing_of(real, "Atlantic@0,-30")
+    assert landing_of(real, "Odessa").name == "Odesa"
+    after = apply_candidates(real, [Candidate("NL-UK", landings=("The Hague", "Lowestoft"))])
+    lm = after.landing_metro.set_index("landing_point_id")["metro_id"]
+    assert lm["new-the-hague-nl"] == "rotterdam-nl"  # 20 km off: its backhaul
+
+
+@pytest.mark.realdata
+def test_whatif_lands_a_cable_at_porto_on_the_real_snapshot(shared_data, capsys):
+    """The issue's command: Porto has no landing point on 2024-03."""
+    import json
+
+    from undersea.cli import main
+
+    argv = ["whatif", "--data-dir", str(shared_data), "--snapshot", "2024-03", "--no-hubs"]
+    main([*argv, "--add-cable", "Porto,Lagos", "--compare-routes", "Porto->Lagos", "-f", "json"])
+    said = capsys.readouterr()
+    assert "runs 1,457 km inland" in said.err  # a straight line over the Sahara, as before
+    out = json.loads(said.out)
+    changes = {c["id"]: c for c in out["changes"]}
+    assert changes["new-porto-pt"]["name"] == (
+        "Porto, Portugal; Porto, PT, a town that is no metro: a new landing point at "
+        "41.1485,-8.6110 (LAT,LON), 5 km from the sea"
+    )
+    assert out["routes"][0]["cables_after"] == ["Porto-Lagos"]
+    assert out["routes"][0]["rtt_after_ms"] < out["routes"][0]["rtt_before_ms"]

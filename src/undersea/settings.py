@@ -31,7 +31,12 @@ class Settings:
     #: creating a branching unit when it meets the line in its middle.
     branch_join_km: float = 50.0
     #: A landing point within this distance (km) of its cable's drawn route is attached by a
-    #: short stub; farther away the straight link is flagged ``inferred``.
+    #: short stub; farther away the straight link is flagged ``inferred``. So it is also the
+    #: farthest from the sea (country polygons) that what-ifs and plans make a new landing
+    #: point of a town, a metro or NAME@LAT,LON
+    #: (:func:`undersea.analysis.planning.candidates.landing_of`): a route ends at the
+    #: coast. On the 2024-03 map every sea landing point lies within it (99 % within 38 km,
+    #: Palembang up its river 44 km); only lake landings and an inland station lie farther.
     landing_snap_km: float = 50.0
     #: Sources (:func:`undersea.sources.naturalearth.assign_territories`): a landing point
     #: filed under China that lies in no country polygon joins Hong Kong or Macao when

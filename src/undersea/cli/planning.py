@@ -8,6 +8,7 @@ command turns its options into one call and formats the result.
 from __future__ import annotations
 
 import math
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -106,6 +107,23 @@ def _split(text: str, sep: str = ",") -> list[str]:
     return [x.strip() for x in text.split(sep) if x.strip()]
 
 
+#: A new landing at a point, NAME@LAT,LON, split at its comma: the first coordinate, and
+#: the second (:func:`~undersea.analysis.planning.candidates.landing_of`).
+_AT_FIRST = re.compile(r"@\s*(?:(?:lat|lon)\s*=\s*)?[-+]?\d+(?:\.\d*)?$", re.IGNORECASE)
+_SECOND = re.compile(r"^(?:(?:lat|lon)\s*=\s*)?[-+]?\d+(?:\.\d*)?$", re.IGNORECASE)
+
+
+def _places(text: str) -> list[str]:
+    """The places of ``--add-cable``, comma-separated; a NAME@LAT,LON keeps its comma."""
+    out: list[str] = []
+    for piece in _split(text):
+        if out and _AT_FIRST.search(out[-1]) and _SECOND.match(piece):
+            out[-1] = f"{out[-1]},{piece}"
+        else:
+            out.append(piece)
+    return out
+
+
 def _edits(
     cables: list[str],
     names: list[str],
@@ -131,8 +149,10 @@ def _edits(
             )
     out = []
     for i, text in enumerate(cables):
-        places = _split(text)
-        name = names[i] if i < len(names) else "-".join(places)
+        places = _places(text)
+        name = (
+            names[i] if i < len(names) else "-".join(p.split("@")[0].strip() or p for p in places)
+        )
         out.append(
             Candidate(
                 name,
@@ -175,7 +195,10 @@ def whatif_command(
         list[str] | None,
         typer.Option(
             "--add-cable",
-            help="A new cable through these places, comma-separated, in order (repeatable).",
+            help="A new cable through these places, comma-separated, in order (repeatable): "
+            "landing points, metros, or towns that are neither (a new landing point at the "
+            "town, refused beyond landing_snap_km from the sea), or NAME@LAT,LON for a beach "
+            "that is no town.",
         ),
     ] = None,
     name: Annotated[
@@ -210,7 +233,9 @@ def whatif_command(
     add_landing: Annotated[
         list[str] | None,
         typer.Option(
-            "--add-landing", help="CABLE:PLACE, a new branch of an existing cable (repeatable)."
+            "--add-landing",
+            help="CABLE:PLACE, a new branch of an existing cable (repeatable); PLACE as in "
+            "--add-cable (a town or NAME@LAT,LON makes a new landing point).",
         ),
     ] = None,
     add_land_link: Annotated[

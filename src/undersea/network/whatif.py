@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -42,6 +42,7 @@ __all__ = [
     "land_link_rows",
     "land_places",
     "name_taken",
+    "new_landing_for",
     "retire_cable",
     "with_cable",
     "with_land_link",
@@ -57,12 +58,15 @@ RFS_YEARS = (1986, 2100)
 
 @dataclass(frozen=True)
 class NewLanding:
-    """A landing point that is not in the data yet."""
+    """A landing point that is not in the data yet. ``note``: how it was made from what
+    a user named (a town, a metro without landing point), shown with the new landing
+    point in the edit's tables (the landing points table's ``note`` column)."""
 
     name: str
     lon: float
     lat: float
     iso2: str
+    note: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if not (-180 <= self.lon <= 180 and -90 <= self.lat <= 90):
@@ -156,6 +160,15 @@ def _resolve(net: Network, spec: LandingSpec) -> _Place:
             return _Place(ids[0], metro=mid)
         new = NewLanding(str(m["name"]), float(m["lon"]), float(m["lat"]), str(m["iso2"]))
         return replace(_new_place(net, new), metro=mid)
+
+
+def new_landing_for(net: Network, spec: LandingSpec) -> NewLanding | None:
+    """The new landing point :func:`with_cable` and :func:`with_landing` would make of
+    ``spec`` (a metro without landing point: one at its centre; a :class:`NewLanding`),
+    None where ``spec`` is a landing point of ``net`` (or one an earlier edit made).
+    Raises :class:`~undersea.UnknownNameError` for a name that is neither a landing point
+    nor a metro."""
+    return _resolve(net, spec).new
 
 
 def _new_place(net: Network, new: NewLanding) -> _Place:
@@ -455,10 +468,12 @@ def _new_landing_rows(new_lps: Mapping[str, NewLanding]) -> pd.DataFrame:
                 "lon": n.lon,
                 "lat": n.lat,
                 "is_tbd": False,
+                "note": n.note,
             }
         )
-    cols = ["id", "name", "country", "iso2", "iso3", "lon", "lat", "is_tbd"]
-    return pd.DataFrame(rows, columns=cols)
+    cols = ["id", "name", "country", "iso2", "iso3", "lon", "lat", "is_tbd", "note"]
+    out = pd.DataFrame(rows, columns=cols)
+    return out if out["note"].astype(bool).any() else out.drop(columns="note")
 
 
 def _land_for(net: Network, lps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -14,7 +14,7 @@ import json
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +23,17 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from undersea._errors import (
+    AmbiguousNameError,
     InvalidArgumentError,
     MalformedSourceError,
+    NoRouteError,
     UnderseaWarning,
     UnknownNameError,
 )
-from undersea.analysis.routes.places import countries_in, resolve_country
+from undersea.analysis.names import resolve
+from undersea.analysis.routes.places import countries_in, resolve_country, resolve_place
 from undersea.analysis.routes.routing import resolve_land_links
+from undersea.geo.regions import parse_point
 from undersea.geo.sphere import great_circle_km, unit_vectors
 from undersea.network._ground import longest_stretch_km
 from undersea.network.core import Network
@@ -42,12 +46,14 @@ from undersea.network.whatif import (
     check_rfs_year,
     land_places,
     name_taken,
+    new_landing_for,
     retire_cable,
     with_cable,
     with_land_link,
     with_landing,
 )
 from undersea.sources.keyed import read_rows, read_user_text, unique_keys
+from undersea.sources.naturalearth import country_at
 
 __all__ = [
     "CANDIDATE_KINDS",
@@ -60,6 +66,7 @@ __all__ = [
     "check_kinds",
     "generate_candidates",
     "inland_km",
+    "landing_of",
     "read_candidates",
     "read_route",
     "warn_if_inland",
@@ -171,13 +178,13 @@ class Candidate:
             return with_cable(
                 net,
                 self.id,
-                list(self.landings),
+                [landing_of(net, x) for x in self.landings],
                 route=self.route,
                 rfs_year=self.rfs_year,
                 capacity_tbps=self.capacity_tbps,
             )
         if self.kind == "branch":
-            return with_landing(net, str(self.cable), self.landings[0])
+            return with_landing(net, str(self.cable), landing_of(net, self.landings[0]))
         if self.kind == "land_link":
             a, b = (str(x) for x in self.landings)
             return with_land_link(
@@ -643,6 +650,122 @@ def _sea_km(net: Network, line: NDArray[np.float64]) -> float:
 
     a, b = unit_vectors(line[[0]], line[[1]]), unit_vectors(line[[2]], line[[3]])
     return float(longest_stretch_km(a, b, net.settings.earth_radius_km, at_sea)[0])
+
+
+# --------------------------------------------------------------------------- new landings
+
+
+def landing_of(net: Network, spec: str | NewLanding) -> str | NewLanding:
+    """What a new cable's or branch's landing ``spec`` names, as
+    :func:`~undersea.network.whatif.with_cable` and
+    :func:`~undersea.network.whatif.with_landing` take it: the one step from a name to a
+    new landing point, for ``whatif`` and ``plan``'s candidates alike.
+
+    A landing point, or a metro with one, stays the name (the edit lands there). A new
+    landing point (:class:`~undersea.network.whatif.NewLanding`, its ``note`` saying what
+    was made, where) is made of
+
+    - a metro without landing point, also under another name of it (``"Odessa"``, a
+      city within a metro's core: ``resolve --kind metro``): at the metro's centre;
+    - a town that is neither (the place resolver's city, :func:`resolve_place`:
+      ``"Porto"``, ``"Den Haag"``): at its centre, in its country; a name borne by
+      several places that none dominates is refused listing them
+      (:class:`~undersea.AmbiguousNameError`);
+    - ``"NAME@LAT,LON"``, a beach that is no town: at that point, in the country whose
+      polygon holds it or lies within ``landing_snap_km``.
+
+    A new landing point more than ``landing_snap_km`` from the sea (country polygons; not
+    measured without them) is refused (:class:`InvalidArgumentError` naming how far): a
+    cable's drawn route ends at the coast, and the map attaches a landing point to it
+    only within that distance. A :class:`NewLanding` or mapping is taken as given.
+
+    Examples
+    --------
+    >>> import undersea
+    >>> net = undersea.load(sample=True)
+    >>> landing_of(net, "Lagos")
+    'Lagos'
+    >>> landing_of(net, "Porto").note
+    'Porto, PT, a town that is no metro: a new landing point at 41.1485,-8.6110 (LAT,LON)'
+    """
+    if not isinstance(spec, str):
+        return spec
+    text = " ".join(spec.split())
+    if "@" in text:
+        return _point_landing(net, text)
+    try:
+        new = new_landing_for(net, text)
+    except UnknownNameError as unknown:
+        return _town_landing(net, text, unknown)
+    if new is None:
+        return spec
+    return _coastal(net, new, f"{new.name}, {new.iso2}, a metro without landing point")
+
+
+def _town_landing(net: Network, text: str, unknown: UnknownNameError) -> str | NewLanding:
+    """A name that is no landing point and no metro by the network's lookups: a metro
+    under another name, else a town (:func:`landing_of`), else ``unknown`` with the
+    place resolver's close matches too."""
+    try:
+        metro = resolve(net, text, kind="metro").id
+    except (UnknownNameError, InvalidArgumentError) as err:
+        not_a_metro: Exception = err
+    else:
+        return landing_of(net, metro)
+    try:
+        p = resolve_place(net, text)
+    except AmbiguousNameError:
+        raise
+    except UnknownNameError as err:
+        raise UnknownNameError(
+            "landing point, metro or town", text, [*unknown.matches, *err.matches]
+        ) from None
+    except NoRouteError:
+        raise not_a_metro from None
+    if p.kind != "city" or p.iso2 is None:  # a country of several metros, a point
+        raise not_a_metro from None
+    reading = next((x for x in p.note.split("; ") if "→" in x), "")  # "Den Haag → The Hague"
+    new = NewLanding(p.name.rsplit(", ", 1)[0], p.lon, p.lat, p.iso2)
+    return _coastal(net, new, f"{p.name}, a town that is no metro", reading)
+
+
+def _point_landing(net: Network, text: str) -> NewLanding:
+    """``"NAME@LAT,LON"`` as a new landing point (:func:`landing_of`)."""
+    name, _, at = text.rpartition("@")
+    point = parse_point(at)
+    if not name.strip() or point is None:
+        raise InvalidArgumentError(
+            f"{text!r}: a landing at a point is NAME@LAT,LON, latitude first "
+            "(Cap Skirring@12.39,-16.75)"
+        )
+    lon, lat = point
+    s, countries = net.settings, net.countries
+    iso3 = "" if countries is None else country_at(countries, lon, lat, snap_km=s.landing_snap_km)
+    if countries is None or not iso3:
+        raise InvalidArgumentError(
+            f"{text!r}: no country at {lat:g},{lon:g} nor within landing_snap_km "
+            f"({s.landing_snap_km:,.0f} km) of it, to land in"
+            + ("" if countries is not None else " (this network has no country polygons)")
+        )
+    iso2 = str(countries.loc[countries["iso3"] == iso3, "iso2"].iloc[0])
+    new = NewLanding(name.strip(), lon, lat, iso2)
+    return _coastal(net, new, f"{new.name}, {iso2}, a point")
+
+
+def _coastal(net: Network, new: NewLanding, what: str, reading: str = "") -> NewLanding:
+    """``new`` with its note, or :class:`InvalidArgumentError` where it lies more than
+    ``landing_snap_km`` from the sea (:func:`landing_of`)."""
+    limit = net.settings.landing_snap_km
+    km = float(_inland_km(net, np.array([[new.lon, new.lat, new.lon, new.lat]]), n=1)[0])
+    if km > limit:
+        raise InvalidArgumentError(
+            f"{what}, lies {km:,.0f} km from the sea: a cable lands within landing_snap_km "
+            f"({limit:,.0f} km) of it; name a coastal town, or a point on the coast as "
+            "NAME@LAT,LON"
+        )
+    sea = f", {km:,.0f} km from the sea" if _land(net) is not None else ""
+    note = f"{what}: a new landing point at {new.lat:.4f},{new.lon:.4f} (LAT,LON){sea}"
+    return replace(new, note="; ".join(x for x in (reading, note) if x))
 
 
 _FIELDS = {

@@ -87,7 +87,12 @@ def _changes(before: Network, after: Network) -> pd.DataFrame:
     rows += [("retired cable", c0["id"].iloc[k], c0["name"].iloc[k]) for k in gone]
     lp0 = set(before.all_landing_points["id"])
     lp1 = after.all_landing_points
-    rows += [("new landing point", r.id, r.name) for r in lp1[~lp1["id"].isin(lp0)].itertuples()]
+    lps = lp1[~lp1["id"].isin(lp0)]
+    said = lps["note"] if "note" in lps else pd.Series("", index=lps.index)
+    rows += [  # a landing made of a town's name says so (NewLanding.note)
+        ("new landing point", r.id, f"{r.name}; {n}" if isinstance(n, str) and n else r.name)
+        for r, n in zip(lps.itertuples(), said, strict=True)
+    ]
     links = after.links.iloc[len(before.links) :]
     notes = links["note"] if "note" in links else pd.Series("", index=links.index)
     rows += [
