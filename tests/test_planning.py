@@ -1423,6 +1423,15 @@ def test_cli_whatif_land_length(capsys):
     )
 
 
+def test_cli_whatif_land_link_ends_may_be_qualified(capsys):
+    """--add-land-link splits its two places as routes do: "Brest, FR,Marseille" is two
+    places (it was three, and refused), as --remove-land-link already read it."""
+    argv = ["whatif", "--sample", "--no-hubs", "--add-land-link", "Brest, FR,Marseille"]
+    assert _brest_marseille_note(capsys, [*argv, "--land-length", "1000"]).startswith(
+        "user; parallels the domestic link Brest, FR – Marseille, FR (1,425 km)"
+    )
+
+
 @pytest.mark.parametrize(
     ("flag", "unit", "what"),
     [("--land-capacity", "Tbit/s", "capacity"), ("--land-length", "km", "length")],

@@ -114,9 +114,11 @@ _SECOND = re.compile(r"^(?:(?:lat|lon)\s*=\s*)?[-+]?\d+(?:\.\d*)?$", re.IGNORECA
 
 
 def _places(text: str) -> list[str]:
-    """The places of ``--add-cable``, comma-separated; a NAME@LAT,LON keeps its comma."""
+    """The places of ``--add-cable`` and ``--add-land-link``, comma-separated (or by ';'),
+    as routes split them (:func:`split_places`: ``"Lagos, NG,Cotonou"`` is two); a
+    NAME@LAT,LON keeps its comma."""
     out: list[str] = []
-    for piece in _split(text):
+    for piece in split_places([text]):
         if out and _AT_FIRST.search(out[-1]) and _SECOND.match(piece):
             out[-1] = f"{out[-1]},{piece}"
         else:
@@ -173,7 +175,7 @@ def _edits(
             Candidate(
                 text,
                 "land_link",
-                tuple(_split(text)),
+                tuple(_places(text)),
                 length_km=land_length,
                 capacity_tbps=land_capacity,
             )
