@@ -507,6 +507,107 @@ def test_the_impact_table_fits_the_panel(page: Any) -> None:
     assert page.evaluate(f"{box}.scrollWidth <= {box}.clientWidth")
 
 
+def test_the_impact_table_sorts_by_its_second_line(page: Any) -> None:
+    # Delivered, Bottleneck, Cables and +RTT moved to each row's second line, out of the
+    # header: a "Sort by" select above the table sorts by any column, keyboard or mouse
+    page.click("#mode-cut")
+    _click_cable(page, WACS)
+    page.wait_for_selector("#impact-table tbody tr")
+    rows = page.evaluate("window.undersea.state.cutResult.impact.filter((r) => r.affected)")
+    first = "document.querySelector('#impact-table tbody tr').dataset.row"
+    assert page.input_value("#impact-table-sort") == "severity"  # worst first, as served
+    page.select_option("#impact-table-sort", "delivered_after_gbps")
+    most = max(rows, key=lambda r: r["delivered_after_gbps"])
+    assert page.evaluate(first) == most["iso3"]
+    assert page.get_attribute("#impact-table", "data-sort-dir") == "desc"
+    # the direction, from the keyboard: Tab from the select to its button, Space
+    page.focus("#impact-table-sort")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "sort-dir"
+    page.keyboard.press("Space")
+    least = min(rows, key=lambda r: r["delivered_after_gbps"])
+    assert page.evaluate(first) == least["iso3"]
+    assert "ascending" in page.inner_text(".sort-by button")
+    page.select_option("#impact-table-sort", "cables_after")
+    assert page.evaluate(first) == max(rows, key=lambda r: r["cables_after"])["iso3"]
+    # the header's sorts stay, and the select follows them
+    page.click("#impact-table th button[data-key=name]")
+    assert page.input_value("#impact-table-sort") == "name"
+    assert page.evaluate(first) == min(rows, key=lambda r: r["name"])["iso3"]
+
+
+def test_impact_sorts_are_stable_numeric_and_put_missing_last(page: Any) -> None:
+    # each sort keeps the served order among equal values, compares numbers as numbers
+    # (120 above 99.4) and puts a missing value last whichever the direction; an added
+    # delay with no route after the cut is infinite (the CLI's "no route": "∞"), one with
+    # none before it either is unknown ("–", it read "∞" too), last; no bottleneck (the
+    # demand delivered in full) is none, last
+    base = {"cables_before": 2, "lost_share": 0.5, "severity": "degraded", "affected": True}
+    base |= {"severity_rerouted": "none", "lost_share_rerouted": 0.0, "demand_gbps": 200.0}
+    base |= {"delivered_before_gbps": 200.0, "demand_fallback": False, "iso2": "XX"}
+    rows = [
+        ("AAA", 99.4, "b", 1, 5.0, 10.0, 15.0),
+        ("BBB", None, "", 0, None, 10.0, None),
+        ("CCC", 120.0, "a", 1, None, None, None),
+        ("DDD", 99.4, "b", 2, 0.2, 10.0, 10.2),
+        ("EEE", 7.0, "c", 1, None, 10.0, None),
+    ]
+    res = {
+        "model": "capacity",
+        "rerouting": "independent",
+        "scenario": {"label": "test", "n_failed_segments": 1, "failed_cables": ["x"]},
+        "severity_counts": {"degraded": 5},
+        "impact": [
+            {
+                **base,
+                "iso3": iso3,
+                "name": iso3,
+                "delivered_after_gbps": delivered,
+                "bottleneck": bottleneck,
+                "cables_after": cables,
+                "rtt_inflation_ms": added,
+                "rtt_before_ms": before,
+                "rtt_after_ms": after,
+            }
+            for iso3, delivered, bottleneck, cables, added, before, after in rows
+        ],
+    }
+    got = page.evaluate(
+        """async (res) => {
+          const { renderImpact } = await import('/static/js/impact.js');
+          const out = document.createElement('div');
+          document.body.append(out);
+          renderImpact(out, res);
+          const select = out.querySelector('.sort-by select');
+          const order = () => [...out.querySelectorAll('#impact-table tbody tr.has-detail')]
+            .map((tr) => tr.dataset.row).join(' ');
+          const got = {};
+          for (const key of ['delivered_after_gbps', 'bottleneck', 'cables_after',
+                             'rtt_inflation_ms']) {
+            select.value = key;
+            select.dispatchEvent(new Event('change'));
+            const first = order();
+            out.querySelector('.sort-by button').click();
+            got[key] = [first, order()];
+          }
+          got.necks = [...out.querySelectorAll('#impact-table [data-key=bottleneck]')]
+            .map((el) => el.closest('tr').dataset.row);
+          got.rtt = [...out.querySelectorAll('#impact-table [data-key=rtt_inflation_ms]')]
+            .map((el) => el.closest('tr').dataset.row + ' ' + el.lastChild.textContent.trim());
+          out.remove();
+          return got;
+        }""",
+        res,
+    )
+    assert got["delivered_after_gbps"] == ["CCC AAA DDD EEE BBB", "EEE AAA DDD CCC BBB"]
+    assert got["bottleneck"] == ["CCC AAA DDD EEE BBB", "EEE AAA DDD CCC BBB"]
+    assert got["cables_after"] == ["DDD AAA CCC EEE BBB", "BBB AAA CCC EEE DDD"]
+    assert got["rtt_inflation_ms"] == ["BBB EEE AAA DDD CCC", "DDD AAA BBB EEE CCC"]
+    assert got["rtt"] == ["DDD 0.2", "AAA 5", "BBB ∞", "EEE ∞", "CCC –"]
+    # no bottleneck where the demand is delivered in full (BBB's ""): none on its line
+    assert got["necks"] == ["DDD", "AAA", "EEE", "CCC"]
+
+
 def test_impact_model_and_rerouting_mode_are_chosen_sent_and_named(
     page: Any, browser: Any, sample_url: str
 ) -> None:

@@ -50,6 +50,10 @@ const delivered = (v, r) => {
   const why = r.demand_fallback ? ` · demand from a fallback rule (${r.demand_source})` : "";
   return `<span title="before the cut: ${GBPS(r.delivered_before_gbps)}${escapeHtml(why)}">${OF(v, r.demand_gbps)}${r.demand_fallback ? "*" : ""}</span>`;
 };
+// the delay a cut adds, as the CLI's `RTT +ms` reads it: infinite ("∞", the CLI's "no
+// route") where the core was in reach before the cut and is not after, unknown ("–") where
+// it was out of reach before too (JSON has no infinity: both are served as null)
+const rttAdded = (r) => r.rtt_inflation_ms ?? (r.rtt_before_ms != null && r.rtt_after_ms == null ? Infinity : null);
 const SEV_RANK = { isolated: 3, severe: 2, degraded: 1, none: 0 };
 const sev = (v) => (v == null ? "–" : `<span class="sev"><i style="background:${SEVERITY_COLOURS[v] || "#fff"}"></i>${escapeHtml(v)}</span>`);
 const tally = (n) => `isolated ${n.isolated ?? 0} · severe ${n.severe ?? 0} · degraded ${n.degraded ?? 0}`;
@@ -63,16 +67,16 @@ function columnsOf(res) {
     { key: "name", label: res.impact[0]?.iso3 !== undefined ? "Country" : "Metro" },
     // a replay: what was reported for the row's country, beside the model (the CLI's
     // `reported` column; blank where no report names it)
-    ...(res.incident ? [{ key: "reported", label: "Reported", sortValue: (r) => SEV_RANK[r.reported] ?? -1, format: (v) => (v && v !== "none" ? sev(v) : "") }] : []),
+    ...(res.incident ? [{ key: "reported", label: "Reported", rank: true, sortValue: (r) => SEV_RANK[r.reported] ?? -1, format: (v) => (v && v !== "none" ? sev(v) : "") }] : []),
   ];
   const figures = [
     { key: "cables_after", label: "Cables", num: true, format: (v, r) => `${r.cables_before}→${v}` },
-    { key: "rtt_inflation_ms", label: "+RTT ms", num: true, format: (v) => (v == null ? "∞" : fmt(v, 1)) },
+    { key: "rtt_inflation_ms", label: "+RTT ms", num: true, sortValue: rttAdded, format: (v, r) => fmt(rttAdded(r), 1) },
   ];
   if (!has("severity_rerouted")) {
     return [
       ...columns,
-      { key: "severity", label: "Severity", sortValue: rank("severity", "lost_share"), format: sev },
+      { key: "severity", label: "Severity", rank: true, sortValue: rank("severity", "lost_share"), format: sev },
       { key: "lost_share", label: "Lost", num: true, format: share },
       ...figures,
     ];
@@ -81,13 +85,15 @@ function columnsOf(res) {
   // in one cell (as the CLI's `rerouted` column), and the wide figures (delivered
   // capacity, bottleneck, cables, delay) on each row's second line
   const both = (lost) => (v, r) => `${sev(v)} <span class="share">${share(r[lost])}</span>`;
-  const bottleneck = (v) => (v == null ? "–" : `<span class="clip" title="${escapeHtml(String(v))}">${escapeHtml(String(v))}</span>`);
+  // none where the demand is delivered in full (nothing binds): left off the line, and
+  // last in a sort by it
+  const bottleneck = (v) => (v == null ? "–" : v === "" ? "" : `<span class="clip" title="${escapeHtml(String(v))}">${escapeHtml(String(v))}</span>`);
   return [
     ...columns,
-    { key: "severity", label: "Severity", sortValue: rank("severity", "lost_share"), format: both("lost_share") },
-    { key: "severity_rerouted", label: "After reroute", sortValue: rank("severity_rerouted", "lost_share_rerouted"), format: both("lost_share_rerouted") },
+    { key: "severity", label: "Severity", rank: true, sortValue: rank("severity", "lost_share"), format: both("lost_share") },
+    { key: "severity_rerouted", label: "After reroute", rank: true, sortValue: rank("severity_rerouted", "lost_share_rerouted"), format: both("lost_share_rerouted") },
     { key: "delivered_after_gbps", label: "Delivered", num: true, detail: true, format: delivered },
-    { key: "bottleneck", label: "Bottleneck", detail: true, format: bottleneck },
+    { key: "bottleneck", label: "Bottleneck", detail: true, sortValue: (r) => r.bottleneck || null, format: bottleneck },
     ...figures.map((c) => ({ ...c, detail: true })),
   ];
 }
@@ -113,7 +119,7 @@ export function renderImpact(out, res, { note = "", onRowClick } = {}) {
     <div class="kpis"><div class="kpi"><b>${sc.n_failed_segments}</b><span>segments cut</span></div>
     <div class="kpi"><b>${sc.failed_cables.length}</b><span>cables hit</span></div>
     <div class="kpi"><b data-testid="affected">${rows.length}</b><span title="lost capacity, or slower to reach the core">countries hit</span></div></div>
-    <p class="muted">${later ? "Immediately: " : ""}${tally(res.severity_counts)}${later ? `; after rerouting: ${tally(later)}` : ""}${delivered ? " · capacity delivered after rerouting, with the bottleneck" : ""}. Click a column to sort.</p>`;
+    <p class="muted">${later ? "Immediately: " : ""}${tally(res.severity_counts)}${later ? `; after rerouting: ${tally(later)}` : ""}${delivered ? " · capacity delivered after rerouting, with the bottleneck" : ""}. Click a column, or pick one under <i>Sort by</i>, to sort.</p>`;
   if (rows.length) {
     const table = renderTable(out, {
       id: "impact-table",

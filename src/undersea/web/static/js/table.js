@@ -1,10 +1,13 @@
-// Sortable, keyboard-reachable data tables (header buttons, aria-sort).
+// Sortable, keyboard-reachable data tables (header buttons, aria-sort, a "Sort by" select).
 
 export function escapeHtml(s) {
   return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-// columns: [{key, label, num?, detail?, format?(value,row) -> html, sortValue?(row)}]
+// columns: [{key, label, num?, rank?, detail?, format?(value,row) -> html, sortValue?(row)}]
+// (`rank`: its sortValue ranks, worst first on the first sort, as numbers do)
+// A table with `detail` columns gets a "Sort by" select above it: those columns have no
+// header to click.
 export function renderTable(container, { columns, rows, caption, sortKey, sortDir = "desc", onRowClick, rowId, maxRows = 400, id }) {
   let key = sortKey || null;
   let dir = sortDir;
@@ -16,19 +19,10 @@ export function renderTable(container, { columns, rows, caption, sortKey, sortDi
   const main = columns.filter((c) => !c.detail);
   const detail = columns.filter((c) => c.detail);
   const cell = (c, r) => (c.format ? c.format(r[c.key], r) : escapeHtml(r[c.key]));
+  const picker = detail.length ? sortPicker(columns, id) : null;
   const render = () => {
     const col = columns.find((c) => c.key === key);
-    const value = (r) => (col && col.sortValue ? col.sortValue(r) : r[key]);
-    const sorted = key
-      ? [...rows].sort((a, b) => {
-          const va = value(a), vb = value(b);
-          if (va == null && vb == null) return 0;
-          if (va == null) return 1;
-          if (vb == null) return -1;
-          const c = typeof va === "number" && typeof vb === "number" ? va - vb : String(va).localeCompare(String(vb));
-          return dir === "asc" ? c : -c;
-        })
-      : rows;
+    const sorted = key ? sortRows(rows, col ? col.sortValue || ((r) => r[key]) : (r) => r[key], dir) : rows;
     const head = main
       .map((c) => {
         const sort = c.key === key ? (dir === "asc" ? "ascending" : "descending") : "none";
@@ -41,11 +35,14 @@ export function renderTable(container, { columns, rows, caption, sortKey, sortDi
         const cells = main.map((c) => `<td class="${c.num ? "num" : ""}" data-key="${escapeHtml(c.key)}">${cell(c, r)}</td>`).join("");
         const rid = rowId ? ` data-row="${escapeHtml(rowId(r))}"` : ` data-row="${i}"`;
         const click = onRowClick ? " clickable" : "";
-        if (!detail.length) return `<tr${rid} class="${click.trim()}"${onRowClick ? ` tabindex="0"` : ""}>${cells}</tr>`;
-        // the detail columns, labelled, on the row's second line
+        // the detail columns, labelled, on the row's second line (an empty one left out;
+        // no second line where all are)
         const items = detail
-          .map((c) => `<span class="item" data-key="${escapeHtml(c.key)}"><span class="label">${escapeHtml(c.label)}</span> ${cell(c, r)}</span>`)
+          .map((c) => [c, cell(c, r)])
+          .filter(([, html]) => html !== "")
+          .map(([c, html]) => `<span class="item" data-key="${escapeHtml(c.key)}"><span class="label">${escapeHtml(c.label)}</span> ${html}</span>`)
           .join("");
+        if (!items) return `<tr${rid} class="${click.trim()}"${onRowClick ? ` tabindex="0"` : ""}>${cells}</tr>`;
         return `<tr${rid} class="has-detail${click}"${onRowClick ? ` tabindex="0"` : ""}>${cells}</tr><tr${rid} class="detail${click}"><td colspan="${main.length}">${items}</td></tr>`;
       })
       .join("");
@@ -54,14 +51,23 @@ export function renderTable(container, { columns, rows, caption, sortKey, sortDi
     table.dataset.rows = String(sorted.length);
     table.dataset.sortKey = key || "";
     table.dataset.sortDir = dir;
+    if (picker) picker.show(key, dir);
   };
+  const sortBy = (k, d) => {
+    key = k;
+    dir = d;
+    render();
+  };
+  const flip = (d) => (d === "asc" ? "desc" : "asc");
+  // a column's first sort: numbers and ranks largest first, text A to Z;
+  // again, the other way
+  const firstSort = (k) => sortBy(k, firstDir(columns.find((c) => c.key === k)));
+  const toggle = (k) => (k === key ? sortBy(k, flip(dir)) : firstSort(k));
   table.addEventListener("click", (e) => {
     const btn = e.target.closest("th button");
     if (btn) {
       const k = btn.dataset.key;
-      dir = k === key ? (dir === "asc" ? "desc" : "asc") : columns.find((c) => c.key === k)?.num ? "desc" : "asc";
-      key = k;
-      render();
+      toggle(k);
       table.querySelector(`th button[data-key="${CSS.escape(k)}"]`)?.focus();
       return;
     }
@@ -75,6 +81,11 @@ export function renderTable(container, { columns, rows, caption, sortKey, sortDi
       onRowClick(tr.dataset.row, tr);
     }
   });
+  if (picker) {
+    picker.select.addEventListener("change", () => firstSort(picker.select.value));
+    picker.dirButton.addEventListener("click", () => toggle(key || picker.select.value));
+    container.append(picker.el);
+  }
   render();
   // its own scroll box: a wide table's scrollbar and its header stay in reach
   const box = document.createElement("div");
@@ -82,6 +93,44 @@ export function renderTable(container, { columns, rows, caption, sortKey, sortDi
   box.append(table);
   container.append(box);
   return table;
+}
+
+const firstDir = (c) => (c && (c.num || c.rank) ? "desc" : "asc");
+
+// Rows sorted by value(row), stably (ties keep the rows' order), numbers as numbers (an
+// infinite one beyond every other), text as text, a missing value (null, undefined, NaN)
+// last whichever the direction
+export function sortRows(rows, value, dir) {
+  const missing = (v) => v == null || Number.isNaN(v);
+  const sign = dir === "asc" ? 1 : -1;
+  return rows
+    .map((r, i) => [value(r), i, r])
+    .sort(([va, ia], [vb, ib]) => {
+      if (missing(va) || missing(vb)) return missing(va) - missing(vb) || ia - ib;
+      const c = typeof va === "number" && typeof vb === "number" ? (va > vb) - (va < vb) : String(va).localeCompare(String(vb));
+      return sign * c || ia - ib;
+    })
+    .map(([, , r]) => r);
+}
+
+// The "Sort by" select (every column, each by its label) and the direction's button
+function sortPicker(columns, id) {
+  const el = document.createElement("div");
+  el.className = "sort-by";
+  const sid = id ? `${id}-sort` : "";
+  el.innerHTML = `<label${sid ? ` for="${escapeHtml(sid)}"` : ""}>Sort by</label>
+    <select${sid ? ` id="${escapeHtml(sid)}"` : ""}>${columns.map((c) => `<option value="${escapeHtml(c.key)}">${escapeHtml(c.label)}</option>`).join("")}</select>
+    <button type="button" class="sort-dir"></button>`;
+  const select = el.querySelector("select");
+  const dirButton = el.querySelector("button");
+  const show = (key, dir) => {
+    select.value = key || "";
+    const down = dir !== "asc";
+    dirButton.textContent = down ? "▼ descending" : "▲ ascending";
+    dirButton.title = `Sort ${down ? "ascending" : "descending"} instead`;
+    dirButton.dataset.dir = dir;
+  };
+  return { el, select, dirButton, show };
 }
 
 // A number as the page shows it: the CLI's one rule (number_text in cli/_options.py), whole
