@@ -174,6 +174,7 @@ export function clearCut() {
     state.fillMode = null;
   }
   $("#cut-result").innerHTML = "";
+  $("#cut-help").open = true; // nothing cut: how to cut
   renderLegend();
   writeUrl();
 }
@@ -225,6 +226,8 @@ function showCutResult(res, note = "") {
   map.setCountryFill(fill);
   state.fillMode = "cut";
   renderLegend();
+  // the how-to folds away (its summary stays, to open it again), so the table has the room
+  $("#cut-help").open = false;
   renderImpact($("#cut-result"), res, {
     note,
     onRowClick: (iso3) => {

@@ -63,35 +63,36 @@ function columnsOf(res) {
   const lines = Object.values(res.severity_lines || {}); // a share under one reads as under it
   const share = (v) => (v == null ? "–" : pct(v, 0, lines));
   const rank = (s, lost) => (r) => (SEV_RANK[r[s]] ?? -1) * 10 + (r[lost] || 0);
-  const columns = [
-    { key: "name", label: res.impact[0]?.iso3 !== undefined ? "Country" : "Metro" },
-    // a replay: what was reported for the row's country, beside the model (the CLI's
-    // `reported` column; blank where no report names it)
-    ...(res.incident ? [{ key: "reported", label: "Reported", rank: true, sortValue: (r) => SEV_RANK[r.reported] ?? -1, format: (v) => (v && v !== "none" ? sev(v) : "") }] : []),
-  ];
+  const name = { key: "name", label: res.impact[0]?.iso3 !== undefined ? "Country" : "Metro" };
+  // a replay: what was reported for the row's country (the CLI's `reported` column), on
+  // the row's second line, first, where a report names it: three severity columns beside
+  // the name leave it no room in the panel
+  const reported = res.incident ? [{ key: "reported", label: "Reported", detail: true, rank: true, sortValue: (r) => SEV_RANK[r.reported] ?? -1, format: (v) => (v && v !== "none" ? sev(v) : "") }] : [];
   const figures = [
     { key: "cables_after", label: "Cables", num: true, format: (v, r) => `${r.cables_before}→${v}` },
     { key: "rtt_inflation_ms", label: "+RTT ms", num: true, sortValue: rttAdded, format: (v, r) => fmt(rttAdded(r), 1) },
   ];
   if (!has("severity_rerouted")) {
     return [
-      ...columns,
+      name,
+      ...reported,
       { key: "severity", label: "Severity", rank: true, sortValue: rank("severity", "lost_share"), format: sev },
       { key: "lost_share", label: "Lost", num: true, format: share },
       ...figures,
     ];
   }
   // The capacity model fits the side panel: each horizon's severity with its lost share
-  // in one cell (as the CLI's `rerouted` column), and the wide figures (delivered
-  // capacity, bottleneck, cables, delay) on each row's second line
-  const both = (lost) => (v, r) => `${sev(v)} <span class="share">${share(r[lost])}</span>`;
+  // in one cell, on one line (as the CLI's `rerouted` column), and the wide figures
+  // (delivered capacity, bottleneck, cables, delay) on each row's second line
+  const both = (lost) => (v, r) => `<span class="nowrap">${sev(v)} <span class="share">${share(r[lost])}</span></span>`;
   // none where the demand is delivered in full (nothing binds): left off the line, and
   // last in a sort by it
   const bottleneck = (v) => (v == null ? "–" : v === "" ? "" : `<span class="clip" title="${escapeHtml(String(v))}">${escapeHtml(String(v))}</span>`);
   return [
-    ...columns,
+    name,
     { key: "severity", label: "Severity", rank: true, sortValue: rank("severity", "lost_share"), format: both("lost_share") },
     { key: "severity_rerouted", label: "After reroute", rank: true, sortValue: rank("severity_rerouted", "lost_share_rerouted"), format: both("lost_share_rerouted") },
+    ...reported,
     { key: "delivered_after_gbps", label: "Delivered", num: true, detail: true, format: delivered },
     { key: "bottleneck", label: "Bottleneck", detail: true, sortValue: (r) => r.bottleneck || null, format: bottleneck },
     ...figures.map((c) => ({ ...c, detail: true })),
@@ -113,13 +114,15 @@ export function renderImpact(out, res, { note = "", onRowClick } = {}) {
   const rows = res.impact.filter((r) => r.affected);
   const later = res.severity_rerouted_counts;
   const delivered = res.impact.some((r) => r.delivered_after_gbps != null);
+  // the head kept short, so the table's rows show at 1280x800: the counts on one line,
+  // each horizon's severities on a line of its own
   out.innerHTML = `${note ? `<p class="note" data-testid="cut-note">${escapeHtml(note)}</p>` : ""}<h3>${escapeHtml(sc.label)}</h3>
     <p class="muted" data-testid="cut-model">${escapeHtml(modelLabel(res))}</p>
     ${sc.note ? `<p class="muted">${escapeHtml(sc.note)}</p>` : ""}${landLinks(sc)}
-    <div class="kpis"><div class="kpi"><b>${sc.n_failed_segments}</b><span>segments cut</span></div>
-    <div class="kpi"><b>${sc.failed_cables.length}</b><span>cables hit</span></div>
-    <div class="kpi"><b data-testid="affected">${rows.length}</b><span title="lost capacity, or slower to reach the core">countries hit</span></div></div>
-    <p class="muted">${later ? "Immediately: " : ""}${tally(res.severity_counts)}${later ? `; after rerouting: ${tally(later)}` : ""}${delivered ? " · capacity delivered after rerouting, with the bottleneck" : ""}. Click a column, or pick one under <i>Sort by</i>, to sort.</p>`;
+    <div class="kpis inline"><div class="kpi"><b>${sc.n_failed_segments}</b> <span>segments cut</span></div>
+    <div class="kpi"><b>${sc.failed_cables.length}</b> <span>cables hit</span></div>
+    <div class="kpi"><b data-testid="affected">${rows.length}</b> <span title="lost capacity, or slower to reach the core">countries hit</span></div></div>
+    <p class="muted tally" data-testid="cut-tally">${later ? "Immediately: " : ""}${tally(res.severity_counts)}${later ? `<br>After rerouting: ${tally(later)}` : ""}${delivered ? "<br>Delivered: capacity after rerouting, of the demand" : ""}</p>`;
   if (rows.length) {
     const table = renderTable(out, {
       id: "impact-table",
