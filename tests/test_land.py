@@ -183,17 +183,14 @@ def _world_layer(
     return {frozenset(p) for p in zip(links["u"], links["v"], strict=True)}
 
 
-def _world_links(
-    shapes: dict[str, shapely.Geometry], metros: dict[str, tuple[str, float, float]], **kw
-) -> pd.DataFrame:
-    """The land links of :func:`_world_layer`'s made-up world, every kind, with lengths."""
+def _world(
+    shapes: dict[str, shapely.Geometry], metros: dict[str, tuple[str, float, float]]
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """:func:`_world_layer`'s made-up world: its metros table and countries table."""
     iso3 = {c: c + c[-1] for c in {*shapes, *(v[0] for v in metros.values())}}
     m = pd.DataFrame(
         [(k, k, c, iso3[c], x, y, 1) for k, (c, x, y) in metros.items()],
         columns=["metro_id", "name", "iso2", "iso3", "lon", "lat", "population"],
-    )
-    assignment = SimpleNamespace(
-        metros=m, landing_metro=pd.DataFrame(columns=["landing_point_id", "metro_id"])
     )
     rows = [
         {
@@ -205,7 +202,17 @@ def _world_links(
         }
         for c, g in shapes.items()
     ]
-    countries = pd.DataFrame(rows) if rows else None
+    return m, (pd.DataFrame(rows) if rows else None)
+
+
+def _world_links(
+    shapes: dict[str, shapely.Geometry], metros: dict[str, tuple[str, float, float]], **kw
+) -> pd.DataFrame:
+    """The land links of :func:`_world_layer`'s made-up world, every kind, with lengths."""
+    m, countries = _world(shapes, metros)
+    assignment = SimpleNamespace(
+        metros=m, landing_metro=pd.DataFrame(columns=["landing_point_id", "metro_id"])
+    )
     s = get_settings().replace(**{"domestic_neighbours": 0, "land_delaunay_links": False, **kw})
     lp = pd.DataFrame(columns=["id", "name", "iso2", "lon", "lat"])
     return build_land_layer(lp, countries=countries, metros=assignment, settings=s).links
@@ -236,6 +243,76 @@ def test_a_link_across_a_bay_is_dropped_and_the_tree_goes_round() -> None:
     assert links <= wide
     # the limit is the setting's: 250 km of sea allowed, the link across the bay stays
     assert _pair("a", "b") in _bay_layer(_C, _C_METROS, max_land_link_sea_km=250.0)
+
+
+def _links_of_new(
+    shapes: dict[str, shapely.Geometry],
+    metros: dict[str, tuple[str, float, float]],
+    new: dict[str, tuple[str, float, float]],
+    **kw,
+) -> tuple[set[tuple[frozenset[str], str, float]], set[tuple[frozenset[str], str, float]]]:
+    """The links :func:`new_metro_links` gives the ``new`` metros beside ``metros``, and
+    those of the layer built over all of them that touch a new metro: (ends, kind, km)."""
+    from undersea.network.land import new_metro_links
+
+    s = get_settings().replace(**{"domestic_neighbours": 0, "land_delaunay_links": False, **kw})
+    table, countries = _world(shapes, {**metros, **new})
+    table["inland"] = False
+    mask = table["metro_id"].isin(new).to_numpy()
+    got = new_metro_links(table, mask, countries, settings=s)
+    full = _world_links(shapes, {**metros, **new}, **kw)
+    ends = {f"metro:{k}" for k in new}
+    full = full[full["u"].isin(ends) | full["v"].isin(ends)]
+
+    def rows(df: pd.DataFrame) -> set[tuple[frozenset[str], str, float]]:
+        return {(frozenset((r.u, r.v)), r.kind, round(r.length_km, 6)) for r in df.itertuples()}
+
+    return rows(got), rows(full)
+
+
+def test_a_new_metro_gets_the_links_the_layer_gives_it() -> None:
+    """``new_metro_links`` (a new landing's metro, whatif/plan) runs the layer's rules:
+    the links it gives a new metro are those the layer built over all the metros gives
+    it. At the tip of the C, across the bay from b, it goes round by d, not across to b
+    (its nearest metro); near a border it gets its border link (the closest pair of the
+    two countries), besides its domestic links; with the spanning tree and closest pairs
+    alone, with nearest neighbours, and with every generator."""
+    tips = {k: ("XA", *xy) for k, xy in _C_METROS.items() if k != "a"}
+    wide = {"domestic_neighbours": 3, "land_delaunay_links": True}
+    for kw in ({}, {"domestic_neighbours": 2}, wide):
+        got, full = _links_of_new({"XA": _C}, tips, {"a": ("XA", 5.5, 3.5)}, **kw)
+        assert got == full
+        assert (_pair("a", "d"), "domestic") in {x[:2] for x in got}
+        assert not any("metro:b" in x[0] for x in got)  # across the bay: 222 km of sea
+    shapes = {"XA": _box(0, 0, 4, 4), "XB": _box(4, 0, 8, 4)}
+    metros = {"a1": ("XA", 1.0, 1.0), "a2": ("XA", 1.0, 3.0), "b1": ("XB", 7.0, 2.0)}
+    metros["b2"] = ("XB", 6.0, 3.5)
+    for kw in ({}, wide):
+        got, full = _links_of_new(shapes, metros, {"n": ("XA", 3.8, 2.0)}, **kw)
+        assert got == full
+        assert (_pair("n", "b2"), "border") in {x[:2] for x in got}
+    # two new metros at once, one each side
+    new = {"n": ("XA", 3.8, 2.0), "m": ("XB", 4.3, 1.0)}
+    got, full = _links_of_new(shapes, metros, new, **wide)
+    assert got == full
+    assert (_pair("n", "m"), "border") in {x[:2] for x in got}
+
+
+def test_a_new_landing_near_a_border_gets_its_border_link(coast: undersea.Network) -> None:
+    """A new landing in Ghana near the border with Côte d'Ivoire becomes a metro joined
+    by the layer's rules: its domestic links and a border link to Abidjan (the closest
+    pair of the two countries now); the new landing got one domestic link, to its
+    nearest metro of Ghana, and no border link. The other links stay as they were."""
+    from undersea.network.whatif import NewLanding, with_cable
+
+    new = with_cable(coast, "X", [NewLanding("Half Assini", -2.4, 5.0, "GH"), "a"])
+    n = len(coast.links)
+    assert new.links.iloc[:n][["u", "v", "kind"]].equals(coast.links[["u", "v", "kind"]])
+    added = new.links.iloc[n:]
+    pairs = {(frozenset((r.u, r.v)), r.kind) for r in added.itertuples()}
+    assert (_pair("abidjan-ci", "half-assini-gh-new"), "border") in pairs
+    assert (_pair("kumasi-gh", "half-assini-gh-new"), "domestic") in pairs  # the nearest
+    assert len(added[added["kind"].eq("domestic")]) >= 2
 
 
 #: a strip of land 2° (222 km) deep with a notch 1° (111 km) wide and 1.6° deep cut into

@@ -1132,6 +1132,23 @@ def test_cli_plan_says_when_nothing_is_chosen(capsys, tmp_path):
     assert "Lagos-Lisbon" in out  # among the runner-ups
 
 
+def test_a_plan_counts_what_a_build_builds_not_a_new_metros_land_links(sample):
+    """A build's length is its new segments' (and a land_link candidate's link): the land
+    links that join a new landing's metro to the land layer are the terrestrial network
+    the rules take to be there, as for every metro, and cost nothing (they counted,
+    Nouadhibou-Nouakchott's 505 km with them; by the layer's rules a new metro may have
+    several)."""
+    c = Candidate("Nouadhibou-Lisbon", landings=("Nouadhibou", "Lisbon"))
+    p = plan(sample, ["Mauritania"], [c], k=1, n_scenarios=300, seed=1)
+    after = c.apply(sample)
+    assert "domestic" in set(after.links["kind"].iloc[len(sample.links) :])
+    segments = after.seg_length_km[len(sample.seg_u) :].sum()
+    assert p.chosen["length_km"].iloc[0] == pytest.approx(segments)
+    add = Candidate("add", "land_link", ("Marseille", "Brest"), length_km=1000.0)
+    p = plan(sample, ["France"], [add], k=1, n_scenarios=50, seed=1)
+    assert p.candidates["length_km"].iloc[0] == pytest.approx(1000.0)
+
+
 def test_cli_plan_tables_read_whole_at_80_columns(capsys, monkeypatch):
     """At 80 columns plan's tables keep the columns that fit, figures whole, the
     objective after each step among them, and name the others (the nine columns of the

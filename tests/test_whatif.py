@@ -7,10 +7,13 @@ import re
 
 import numpy as np
 import pytest
+import shapely
 from scipy.sparse.csgraph import connected_components
 
 import undersea
 from undersea import InvalidArgumentError, UnknownNameError
+from undersea.geo.sphere import great_circle_km
+from undersea.network.graph import metro_id
 from undersea.network.whatif import (
     NewLanding,
     build_year,
@@ -503,3 +506,55 @@ def test_whatif_lands_a_cable_at_porto_on_the_real_snapshot(shared_data, capsys)
     )
     assert out["routes"][0]["cables_after"] == ["Porto-Lagos"]
     assert out["routes"][0]["rtt_after_ms"] < out["routes"][0]["rtt_before_ms"]
+
+
+@pytest.mark.realdata
+def test_a_new_landing_is_joined_by_the_land_layers_rules_on_the_real_snapshot(real):
+    """A new landing that is its own metro gets the links the land layer's rules give it
+    (those of the rules run over every metro and the new ones that touch a new metro):
+    Cap Skirring, in Casamance, was joined to Dakar alone, by a straight link that runs
+    252 km over the sea off The Gambia; now to Touba (straight, crossing The Gambia
+    within max_land_link_sea_km, as the layer's Touba-Bissau does) and to its
+    neighbours The Gambia and Guinea-Bissau by border links. Porto, joined to Lisbon
+    alone, gets its border links to Spain too. No straight link runs more than
+    max_land_link_sea_km outside its two countries in one stretch."""
+    from undersea.analysis.planning.candidates import landing_of
+    from undersea.geo.sphere import lonlat_to_xyz
+    from undersea.network._ground import longest_stretch_km
+    from undersea.network.land import new_metro_links
+
+    places = [landing_of(real, x) for x in ("Cap Skirring@12.39,-16.75", "Porto")]
+    new = with_cable(real, "X", [*places, "Lagos"])
+    added = new.links.iloc[len(real.links) :]
+    land = added[added["kind"].ne("backhaul")]
+    m = new.metros.set_index("metro_id")
+    pairs = {(frozenset(metro_id(x) for x in (r.u, r.v)), r.kind) for r in land.itertuples()}
+    skirring, porto = "cap-skirring-sn-new", "porto-pt-new"
+    assert not any({skirring, "dakar-sn"} == p for p, _ in pairs)
+    assert (frozenset({skirring, "serekunda-gm"}), "border") in pairs
+    assert (frozenset({skirring, "bissau-gw"}), "border") in pairs
+    assert (frozenset({porto, "lisbon-pt"}), "domestic") in pairs
+    assert any(k == "border" and m.loc[list(p - {porto}), "iso2"].eq("ES").all() for p, k in pairs)
+    # the rules over every metro, the new ones among them (all marked: the whole layer)
+    full = new_metro_links(new.metros, np.ones(len(new.metros), bool), real.countries)
+    ends = {"metro:" + skirring, "metro:" + porto}
+    full = full[full["u"].isin(ends) | full["v"].isin(ends)]
+    assert {(frozenset(metro_id(x) for x in (r.u, r.v)), r.kind) for r in full.itertuples()} == (
+        pairs
+    )
+    shapes = real.countries.set_index("iso2")["geometry"]
+    s = real.settings
+    for r in land.itertuples():
+        a, b = m.loc[metro_id(r.u)], m.loc[metro_id(r.v)]
+        km = float(great_circle_km(a["lon"], a["lat"], b["lon"], b["lat"]))
+        if r.length_km > s.land_route_factor * km + 1e-6:
+            continue  # bent round what its straight line crosses
+        own = shapely.union_all([shapes[a["iso2"]], shapes[b["iso2"]]])
+        xyz = lonlat_to_xyz(np.array([[a["lon"], a["lat"]], [b["lon"], b["lat"]]]))
+        out = longest_stretch_km(
+            xyz[:1],
+            xyz[1:],
+            s.earth_radius_km,
+            lambda ll, own=own: ~shapely.contains_xy(own, ll[:, 0], ll[:, 1]),
+        )
+        assert out[0] <= s.max_land_link_sea_km, (r.u, r.v)

@@ -92,6 +92,9 @@ metros). The rules:
    ~150 km off the drawn land of their countries), and those, whose nearest drawn land
    has landings of its own, get no land link: their cables reach them.
 
+A new landing that a what-if edit makes its own metro (:mod:`undersea.network.whatif`)
+gets the links these rules give it among the metros: :func:`new_metro_links`.
+
 A user may replace or extend the generated links with a table of their own
 (:func:`read_land_links`). The layer can be switched off when loading
 (``undersea.load(..., land=False)``).
@@ -101,7 +104,8 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,6 +136,7 @@ __all__ = [
     "LandLayer",
     "build_land_layer",
     "landmass_labeller",
+    "new_metro_links",
     "read_land_links",
 ]
 
@@ -239,6 +244,28 @@ def _groups(polys: list[object]) -> np.ndarray:
     return np.asarray(connected_components(adj, directed=False)[1])
 
 
+#: the last countries table :func:`_landmasses` read (a weak reference), its polygon
+#: parts and their landmass labels: a network's edits read one table again and again
+_Landmasses = tuple[dict[str, list[object]], dict[str, np.ndarray]]
+_LAST_LANDMASSES: list[tuple[weakref.ref[pd.DataFrame], _Landmasses]] = []
+
+
+def _landmasses(
+    countries: pd.DataFrame | None,
+) -> _Landmasses:
+    """Each country's polygon parts (:func:`_parts`) and the landmass label of each
+    (:func:`_groups`), kept for the last ``countries`` table: a new landing's land links
+    (:func:`new_metro_links`) ask for them at every edit, ``plan`` at every candidate."""
+    if countries is None:
+        return {}, {}
+    if _LAST_LANDMASSES and _LAST_LANDMASSES[0][0]() is countries:
+        return _LAST_LANDMASSES[0][1]
+    parts = _parts(countries)
+    groups = {code: _groups(polys) for code, polys in parts.items()}
+    _LAST_LANDMASSES[:] = [(weakref.ref(countries), (parts, groups))]
+    return parts, groups
+
+
 def landmass_labeller(
     countries: pd.DataFrame | None,
 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
@@ -286,18 +313,19 @@ def _domestic_links(
     landmass: np.ndarray,
     s: Settings,
     home: Ground,
+    only: np.ndarray,
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Rule 2: per country and landmass, a spanning tree of the links that run within the
-    country (joined by the shortest crossings where none does), plus nearest-neighbour
-    links; and the tree's crossings, which stay though they cross the sea or a third
-    country."""
+    """Rule 2: per country and landmass (those that hold a metro ``only`` marks), a
+    spanning tree of the links that run within the country (joined by the shortest
+    crossings where none does), plus nearest-neighbour links; and the tree's crossings,
+    which stay though they cross the sea or a third country."""
     from scipy.spatial import cKDTree
 
     pairs: set[tuple[int, int]] = set()
     crossings: set[tuple[int, int]] = set()
     keys = pd.Series(iso2.astype(str)) + "|" + pd.Series(landmass).astype(str)
     for idx in keys.groupby(keys).indices.values():
-        if len(idx) < 2:
+        if len(idx) < 2 or not only[idx].any():
             continue
         p = xyz[idx]
         d = np.linalg.norm(p[:, None] - p[None], axis=2)
@@ -404,18 +432,20 @@ def _border_links(
     touching: _Touching,
     s: Settings,
     home: Ground,
+    only: np.ndarray,
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Rule 3: closest metros of two neighbouring countries, on landmasses that touch,
-    whose link runs within the two countries (within the length cap), else the closest
-    pair whose only trouble is the sea, a crossing (see :func:`_closest_pair`); and those
-    crossings."""
+    """Rule 3: closest metros of two neighbouring countries (one of which holds a metro
+    ``only`` marks), on landmasses that touch, whose link runs within the two countries
+    (within the length cap), else the closest pair whose only trouble is the sea, a
+    crossing (see :func:`_closest_pair`); and those crossings."""
     cap = km_to_chord(s.max_border_link_km, s.earth_radius_km)
+    wanted = set(iso3[only].tolist())
     code2 = dict(zip(countries["iso3"], countries["iso2"], strict=True))
     out: list[tuple[int, int]] = []
     crossings: list[tuple[int, int]] = []
     for a3, nbrs in zip(countries["iso3"], countries["neighbours"], strict=True):
         for b3 in nbrs:
-            if not a3 < b3:
+            if not a3 < b3 or not {a3, b3} & wanted:
                 continue
             a2, b2 = code2.get(a3, ""), code2.get(b3, "")
             ia = np.flatnonzero((iso3 == a3) & np.isin(landmass, touching(a2, b2)))
@@ -539,10 +569,13 @@ def _delaunay_links(
     landmass: np.ndarray,
     countries: pd.DataFrame | None,
     touching: _Touching,
+    only: np.ndarray,
 ) -> dict[str, set[tuple[int, int]]]:
-    """Rules 2 and 3 widened: Delaunay neighbours of one country and landmass (domestic)
-    or of neighbouring countries on landmasses that touch (border)."""
+    """Rules 2 and 3 widened: Delaunay neighbours (one of them a metro ``only`` marks) of
+    one country and landmass (domestic) or of neighbouring countries on landmasses that
+    touch (border)."""
     e = _delaunay_edges(xyz)
+    e = e[only[e[:, 0]] | only[e[:, 1]]]
     i, j = e[:, 0], e[:, 1]
     same = (iso2[i] == iso2[j]) & (landmass[i] == landmass[j])
     out = {"domestic": {(int(a), int(b)) for a, b in e[same]}}
@@ -626,8 +659,41 @@ def build_land_layer(
     )
 
 
+def new_metro_links(
+    metros: pd.DataFrame,
+    new: np.ndarray,
+    countries: pd.DataFrame | None,
+    *,
+    joined: Iterable[tuple[str, str]] = (),
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """The land links (rules 2, 3 and 5) of the metros that ``new`` marks among ``metros``
+    (a network's metros with new ones beside them, columns as :attr:`LandLayer.metros`),
+    as ``LandLayer.links`` rows: the rules run over all the metros, and of the links they
+    give, those that touch a new metro are kept; so a new landing metro gets the links it
+    would have had in the layer (domestic and border links, tested against the country
+    polygons, bent round a bay, not across a third country; none across a closed border).
+
+    The other metros keep their links as they are: they count as linked (rules 2 and 3's
+    last links are the new metros' only), and a link of theirs that a new metro would
+    displace (a spanning tree's or a triangulation's) stays. ``joined``: the pairs of
+    countries (ISO2) that their border links join, which the rules read where two
+    neighbours are joined through a third (:func:`_joined_through_a_neighbour`). Without
+    ``countries`` the rules are those of a layer without polygons: domestic links only,
+    none tested against the land.
+    """
+    s = settings or get_settings()
+    joined = frozenset((x, y) for p in joined for x, y in (p, p[::-1]))
+    return _metro_links(metros.reset_index(drop=True), countries, s, np.asarray(new), joined)
+
+
 def _joined_through_a_neighbour(
-    a: np.ndarray, b: np.ndarray, ok: np.ndarray, stand_in: np.ndarray, iso2: np.ndarray
+    a: np.ndarray,
+    b: np.ndarray,
+    ok: np.ndarray,
+    stand_in: np.ndarray,
+    iso2: np.ndarray,
+    joined_already: frozenset[tuple[str, str]] = frozenset(),
 ) -> np.ndarray:
     """Rule 3's stand-ins (of the candidates ``a``-``b``, ``ok`` those kept) whose two
     countries a common neighbour joins already, each to it by a kept link that is no
@@ -635,11 +701,12 @@ def _joined_through_a_neighbour(
     Kolkata-Pathein across 747 km of the Bay of Bengal. A stand-in between countries
     that no one neighbour joins stays, as the one way between their land links nearby
     (Casablanca-Dakhla: Western Sahara's other way to Morocco runs through Mauritania
-    and Algeria)."""
+    and Algeria). ``joined_already``: pairs of countries (ISO2) that links built before
+    join (:func:`new_metro_links`)."""
     other = ok & ~stand_in
     ca, cb = iso2[a[other]], iso2[b[other]]
     across = ca != cb
-    joined = set(zip(ca[across], cb[across], strict=True))
+    joined = set(zip(ca[across], cb[across], strict=True)) | set(joined_already)
     joined |= {(y, x) for x, y in joined}
     nbrs: dict[str, set[str]] = {}
     for x, y in joined:
@@ -659,14 +726,16 @@ def _last_links(
     dry: np.ndarray,
     abroad: np.ndarray,
     n: int,
+    linked_already: np.ndarray | None = None,
 ) -> np.ndarray:
     """The links (of candidates ``a``-``b``, ``km`` long, ``ok`` those kept, ``dry`` those
     between metros on land, ``abroad`` those that cross a third country) that a metro
     keeps though they cross the sea or a third country because it would have none
     otherwise: each such metro's shortest ``dry`` candidate, one that crosses no third
     country if it has one (Khasab, Oman's exclave, whose one link, to Sharjah, runs along
-    the coast over the sea; the road goes round)."""
-    linked = np.zeros(n, dtype=bool)
+    the coast over the sea; the road goes round). ``linked_already``: metros (of ``n``)
+    that links built before join (:func:`new_metro_links`)."""
+    linked = np.zeros(n, dtype=bool) if linked_already is None else linked_already.copy()
     linked[a[ok]] = linked[b[ok]] = True
     ends = np.concatenate([a, b])
     lone = ~linked[ends] & np.concatenate([dry, dry])
@@ -705,32 +774,46 @@ def _links(
             "kind": "backhaul",
         }
     )
-    frames = [back]
+    return pd.concat([back, _metro_links(metros, countries, s)], ignore_index=True)
+
+
+def _metro_links(
+    metros: pd.DataFrame,
+    countries: pd.DataFrame | None,
+    s: Settings,
+    new: np.ndarray | None = None,
+    joined: frozenset[tuple[str, str]] = frozenset(),
+) -> pd.DataFrame:
+    """Rules 2, 3 and 5: the land links between ``metros``; only those that touch a metro
+    ``new`` marks, where given (:func:`new_metro_links`: the other metros' links are
+    built already, and count as such; ``joined``: the ISO2 pairs of countries their border
+    links join, for :func:`_joined_through_a_neighbour`)."""
+    n = len(metros)
+    only = np.ones(n, dtype=bool) if new is None else np.asarray(new, dtype=bool)
+    frames: list[pd.DataFrame] = []
     lon, lat = metros["lon"].to_numpy(float), metros["lat"].to_numpy(float)
     iso2, iso3 = metros["iso2"].to_numpy(str), metros["iso3"].to_numpy(str)
     xyz = lonlat_to_xyz(np.column_stack((lon, lat)))
-    parts = _parts(countries)
-    groups = {code: _groups(polys) for code, polys in parts.items()}
+    parts, groups = _landmasses(countries)
     landmass = _landmass(lon, lat, iso2, parts, groups)
     touching = _Touching(parts, groups)
     home = ground(parts, lon, lat, iso2, s)
     if countries is not None:
         countries = _open_borders(countries)
-    domestic, crossings = _domestic_links(xyz, iso2, landmass, s, home)
+    domestic, crossings = _domestic_links(xyz, iso2, landmass, s, home, only)
     stand_ins: list[tuple[int, int]] = []
     pairs = {"domestic": domestic}
     limits = {"domestic": s.max_domestic_link_km, "border": s.max_border_link_km}
     if countries is not None:
-        border, stand_ins = _border_links(xyz, iso3, landmass, countries, touching, s, home)
+        border, stand_ins = _border_links(xyz, iso3, landmass, countries, touching, s, home, only)
         undrawn = _undrawn_border_links(xyz, iso2, parts)
         pairs["border"] = border + undrawn
         crossings += stand_ins + undrawn
     if s.land_delaunay_links:
-        extra = _delaunay_links(xyz, iso2, iso3, landmass, countries, touching)
+        extra = _delaunay_links(xyz, iso2, iso3, landmass, countries, touching, only)
         for kind, more in extra.items():
             pairs[kind] = [*pairs.get(kind, []), *more]
     ids = metros["metro_id"].to_numpy()
-    n = len(ids)
     # crossings kept where land gives no way (rules 2 and 3), and borders the polygons do
     # not draw (Gibraltar-Spain), taken as drawn; rule 3's stand-ins only where needed
     kept = [min(i, j) * n + max(i, j) for i, j in crossings]
@@ -743,18 +826,18 @@ def _links(
         if pp:
             a, b = np.asarray(pp).T
             km = great_circle_km(lon[a], lat[a], lon[b], lat[b], s.earth_radius_km)
-            within = km <= limits[kind]
+            within = (km <= limits[kind]) & (only[a] | only[b])
             found.append(pd.DataFrame({"a": a, "b": b, "km": km, "k": k})[within])
-    linked = np.zeros(n, dtype=bool)
+    linked = ~only  # metros whose links are built already
     if found:
         cand = pd.concat(found, ignore_index=True).drop_duplicates(["a", "b"])
         a, b = cand["a"].to_numpy(), cand["b"].to_numpy()
         ok, abroad, factor = home.check(a, b)
         cand["route_km"] = cand["km"].to_numpy() * factor  # bent where straight fails
         ok |= np.isin(a * n + b, kept)
-        ok &= ~_joined_through_a_neighbour(a, b, ok, np.isin(a * n + b, stand_in), iso2)
+        ok &= ~_joined_through_a_neighbour(a, b, ok, np.isin(a * n + b, stand_in), iso2, joined)
         dry = home.on_land[a] & home.on_land[b]
-        ok |= _last_links(a, b, cand["km"].to_numpy(), ok, dry, abroad, n)
+        ok |= _last_links(a, b, cand["km"].to_numpy(), ok, dry, abroad, n, linked)
         linked[a[ok]] = linked[b[ok]] = True
         kinds = list(pairs)
         for k, part in cand[ok].groupby("k", sort=True):
@@ -774,6 +857,9 @@ def _links(
         i, j = off[:, 0], off[:, 1]
         km = great_circle_km(lon[i], lat[i], lon[j], lat[j], s.earth_radius_km)
         frames.append(_link_frame(ids, i, j, km, "offshore", s))
+    if not frames:
+        none = np.zeros(0, dtype=np.int64)
+        return _link_frame(ids, none, none, np.zeros(0), "domestic", s)
     return pd.concat(frames, ignore_index=True)
 
 

@@ -476,21 +476,26 @@ def _new_landing_rows(new_lps: Mapping[str, NewLanding]) -> pd.DataFrame:
     return out if out["note"].astype(bool).any() else out.drop(columns="note")
 
 
+_METRO_COLUMNS = ["metro_id", "name", "iso2", "iso3", "lon", "lat", "population", "inland"]
+
+
 def _land_for(net: Network, lps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Metros and land links for new landing points: (new metros, new links).
 
-    A new landing point joins the nearest metro of its country within
-    ``metro_radius_km`` (backhaul); otherwise it becomes a metro of its own, joined to
-    the nearest metro of its country by a domestic link when one exists.
+    A new landing point within ``metro_radius_km`` of a metro of its country is that
+    metro's (a backhaul link to it); otherwise it becomes a landing metro of its own,
+    joined by the land layer's rules (:func:`undersea.network.land.new_metro_links`: the
+    links it would have had, had it been a metro when the layer was built: domestic
+    links, border links to the neighbours, each tested against the country polygons,
+    bent round a bay, none across a third country). The existing metros keep their links
+    as they are. Without country polygons (the sample) the rules are those of a layer
+    without them: domestic links to its country's metros (the nearest one among them),
+    no border links.
     """
+    from undersea.network.land import new_metro_links
+
     s = net.settings
-    metros = (
-        net.metros
-        if net.metros is not None
-        else pd.DataFrame(
-            columns=["metro_id", "name", "iso2", "iso3", "lon", "lat", "population", "inland"]
-        )
-    )
+    metros = net.metros if net.metros is not None else pd.DataFrame(columns=_METRO_COLUMNS)
     new_metros, links = [], []
     for r in lps.itertuples(index=False):
         pool = metros[metros["iso2"] == r.iso2]
@@ -521,21 +526,28 @@ def _land_for(net: Network, lps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
             }
         )
         links.append((r.id, metro_node(mid), 0.0, "backhaul"))
-        if len(d) and d.min() <= s.max_domestic_link_km:
-            k = int(np.argmin(d))
-            links.append(
-                (
-                    metro_node(mid),
-                    metro_node(pool["metro_id"].iloc[k]),
-                    float(d[k]) * s.land_route_factor,
-                    "domestic",
-                )
-            )
-    cols = ["metro_id", "name", "iso2", "iso3", "lon", "lat", "population", "inland"]
-    return (
-        pd.DataFrame(new_metros, columns=cols),
-        pd.DataFrame(links, columns=["u", "v", "length_km", "kind"]),
-    )
+    cols = ["u", "v", "length_km", "kind"]
+    new = pd.DataFrame(new_metros, columns=_METRO_COLUMNS)
+    frames = [pd.DataFrame(links, columns=cols)]
+    if len(new):
+        both = pd.concat([metros[_METRO_COLUMNS], new], ignore_index=True)
+        mask = np.arange(len(both)) >= len(metros)
+        joined = _border_countries(net)
+        frames.append(new_metro_links(both, mask, net.countries, joined=joined, settings=s))
+    return new, pd.concat(frames, ignore_index=True)[cols]
+
+
+def _border_countries(net: Network) -> list[tuple[str, str]]:
+    """The pairs of countries (ISO2) that the border links in use join."""
+    if net.metros is None:
+        return []
+    lk = net.links
+    lk = lk[lk["kind"].eq("border") & lk["active"]]
+    iso2 = net.metros.set_index("metro_id")["iso2"]
+    a = iso2.reindex(metro_id(lk["u"])).to_numpy()
+    b = iso2.reindex(metro_id(lk["v"])).to_numpy()
+    known = pd.notna(a) & pd.notna(b)
+    return list(zip(a[known].tolist(), b[known].tolist(), strict=True))
 
 
 def with_landing(net: Network, cable: str, landing: LandingSpec) -> Network:

@@ -270,10 +270,16 @@ def _matrix(pb: _Problem, net: Network) -> NDArray[np.float64]:
 
 
 def _build_km(base: Network, after: Network) -> float:
-    """Length of what an edit builds: its fresh segments and new land links."""
+    """Length of what an edit builds: its fresh segments and the land links it builds (a
+    ``land_link`` candidate's, kind ``user``). The land layer's links of a new landing's
+    metro (backhaul, domestic, border: :func:`undersea.network.land.new_metro_links`)
+    are the terrestrial network that the rules take to be there, as for every metro:
+    they cost nothing (until 2026-12-07 a new metro's one domestic link counted, and a
+    new landing with several links would have cost them all)."""
     fresh, _ = _lineage(base, after)
-    links = after.links["length_km"].to_numpy(dtype=float)[len(base.links) :]
-    return float(after.seg_length_km[fresh].sum() + links.sum())
+    new = after.links.iloc[len(base.links) :]
+    built = new["length_km"].to_numpy(dtype=float)[new["kind"].eq("user").to_numpy()]
+    return float(after.seg_length_km[fresh].sum() + built.sum())
 
 
 # --------------------------------------------------------------------------- search
@@ -473,7 +479,8 @@ class Plan:
     """Outcome of :func:`plan`.
 
     ``chosen``: the builds in the order chosen (step, id, kind, description, length_km,
-    gain, gain_se, objective_after, runner_up, runner_up_gain): ``gain`` is the marginal
+    gain, gain_se, objective_after, runner_up, runner_up_gain): ``length_km`` is its new
+    segments and the land links it builds; ``gain`` is the marginal
     decrease of the objective, ``gain_se`` its standard error (paired over the scenarios),
     the runner-up the best other candidate at that step. ``candidates``: every candidate
     with its gain alone, ranked (equal gains by length, then id, as greedy breaks its
