@@ -1149,6 +1149,15 @@ def test_a_plan_counts_what_a_build_builds_not_a_new_metros_land_links(sample):
     assert p.candidates["length_km"].iloc[0] == pytest.approx(1000.0)
 
 
+def test_cli_whatif_shows_a_new_metros_hub_rank(capsys):
+    """A new landing that is its own metro has no rank before: the hubs table reads "–"
+    (it failed on the missing value, so whatif --add-cable "Porto,Lagos" printed a
+    traceback)."""
+    code, out, _ = _run(capsys, ["whatif", "--sample", "--add-cable", "Porto,Lagos"])
+    assert code == 0
+    assert re.search(r"│ Porto +│ PT +│ – → \d+ +│ – +│ – → 1 +│", out)
+
+
 def test_cli_plan_tables_read_whole_at_80_columns(capsys, monkeypatch):
     """At 80 columns plan's tables keep the columns that fit, figures whole, the
     objective after each step among them, and name the others (the nine columns of the

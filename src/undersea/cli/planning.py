@@ -394,7 +394,7 @@ def _hubs_display(df: pd.DataFrame | None, top: int, fmt: Format) -> pd.DataFram
 
 def _count(x: float | None, sign: bool = False) -> str:
     """A rank or a count as the tables write it ("–" for none)."""
-    if x is None or np.isnan(x):
+    if x is None or pd.isna(x):  # a new metro's rank before: NA (Int64), not nan
         return "–"
     return f"{int(x):+d}" if sign else f"{int(x):,}"
 
