@@ -1149,6 +1149,22 @@ def test_a_plan_counts_what_a_build_builds_not_a_new_metros_land_links(sample):
     assert p.candidates["length_km"].iloc[0] == pytest.approx(1000.0)
 
 
+def test_plan_says_what_a_new_landing_was_made_of(sample, capsys, tmp_path):
+    """A chosen build that lands at a town says what the new landing point was made of
+    and where, as whatif's What-changed table does (plan did not show it)."""
+    c = Candidate("Nouadhibou-Lisbon", landings=("Nouadhibou", "Lisbon"))
+    p = plan(sample, ["Mauritania"], [c], k=1, n_scenarios=300, seed=1)
+    note = "Nouadhibou, Mauritania; Nouadhibou, MR, a town that is no metro: a new landing"
+    assert [x[: len(note)] for x in p.chosen["new_landings"].iloc[0]] == [note]
+    (tmp_path / "c.csv").write_text(
+        "id,kind,landings,cable\nNouadhibou-Lisbon,cable,Nouadhibou;Lisbon,\n", encoding="utf-8"
+    )
+    argv = ["plan", "--sample", "--countries", "Mauritania", "--candidates"]
+    code, out, _ = _run(capsys, [*argv, str(tmp_path / "c.csv"), "-n", "300", "--seed", "1"])
+    assert code == 0
+    assert f"step 1, Nouadhibou-Lisbon: new landing point {note}" in " ".join(out.split())
+
+
 def test_cli_whatif_shows_a_new_metros_hub_rank(capsys):
     """A new landing that is its own metro has no rank before: the hubs table reads "–"
     (it failed on the missing value, so whatif --add-cable "Porto,Lagos" printed a

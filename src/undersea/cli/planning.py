@@ -588,6 +588,12 @@ def plan_command(
             fit=True,
             whole=figures,
         )
+        # a landing made of a town's name or a point says so, as whatif's What changed
+        for step, build, said in result.chosen[["step", "id", "new_landings"]].itertuples(
+            index=False
+        ):
+            for text in said:
+                console.print(f"step {step}, {build}: new landing point {text}", markup=False)
     else:
         console.print("nothing chosen: no candidate lowers the objective on these scenarios")
     emit_table(result.targets, fmt, title=f"Targets without and with the builds ({result.horizon})")

@@ -67,6 +67,7 @@ __all__ = [
     "generate_candidates",
     "inland_km",
     "landing_of",
+    "new_landing_notes",
     "read_candidates",
     "read_route",
     "warn_if_inland",
@@ -700,6 +701,22 @@ def landing_of(net: Network, spec: str | NewLanding) -> str | NewLanding:
     if new is None:
         return spec
     return _coastal(net, new, f"{new.name}, {new.iso2}, a metro without landing point")
+
+
+def new_landing_notes(before: Network, after: Network) -> list[tuple[str, str]]:
+    """The landing points ``after`` (an edit of ``before``) adds: (id, text), the text its
+    name and, for one made of a town's name or a point, what it was made of and where
+    (:class:`~undersea.network.whatif.NewLanding`'s ``note``: "Porto, Portugal; Porto,
+    PT, a town that is no metro: a new landing point at ..."). ``whatif``'s What-changed
+    table and ``plan``'s chosen builds show them."""
+    lp0 = set(before.all_landing_points["id"])
+    lp1 = after.all_landing_points
+    lps = lp1[~lp1["id"].isin(lp0)]
+    said = lps["note"] if "note" in lps else pd.Series("", index=lps.index)
+    return [
+        (str(r.id), f"{r.name}; {n}" if isinstance(n, str) and n else str(r.name))
+        for r, n in zip(lps.itertuples(), said, strict=True)
+    ]
 
 
 def _town_landing(net: Network, text: str, unknown: UnknownNameError) -> str | NewLanding:

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from undersea._errors import InvalidArgumentError, NoRouteError, UnknownNameError
 from undersea.analysis.flows import FlowModel
 from undersea.analysis.impact import IMPACT_MODELS, capacity_model, impact_model
-from undersea.analysis.planning.candidates import _targets
+from undersea.analysis.planning.candidates import _targets, new_landing_notes
 from undersea.analysis.planning.crn import Draws, Extension, _check_derived, hazard_spec
 from undersea.analysis.planning.optimise import Progress, _unit_index
 from undersea.engine.rerouted import ReroutedArrays, rerouted_batch
@@ -85,14 +85,8 @@ def _changes(before: Network, after: Network) -> pd.DataFrame:
     rows += [("new branch", c0["id"].iloc[k], c0["name"].iloc[k]) for k in grown]
     gone = np.flatnonzero(before.cable_in_service & ~after.cable_in_service[: len(c0)])
     rows += [("retired cable", c0["id"].iloc[k], c0["name"].iloc[k]) for k in gone]
-    lp0 = set(before.all_landing_points["id"])
-    lp1 = after.all_landing_points
-    lps = lp1[~lp1["id"].isin(lp0)]
-    said = lps["note"] if "note" in lps else pd.Series("", index=lps.index)
-    rows += [  # a landing made of a town's name says so (NewLanding.note)
-        ("new landing point", r.id, f"{r.name}; {n}" if isinstance(n, str) and n else r.name)
-        for r, n in zip(lps.itertuples(), said, strict=True)
-    ]
+    # a landing made of a town's name says so (NewLanding.note)
+    rows += [("new landing point", i, text) for i, text in new_landing_notes(before, after)]
     links = after.links.iloc[len(before.links) :]
     notes = links["note"] if "note" in links else pd.Series("", index=links.index)
     rows += [

@@ -82,6 +82,7 @@ from undersea.analysis.planning.candidates import (
     _targets,
     candidates_table,
     generate_candidates,
+    new_landing_notes,
     warn_if_inland,
 )
 from undersea.analysis.planning.crn import Draws, Extension, _lineage, hazard_spec
@@ -478,9 +479,11 @@ def _exact(search: _Search, k: int, budget: float) -> list[_Step]:
 class Plan:
     """Outcome of :func:`plan`.
 
-    ``chosen``: the builds in the order chosen (step, id, kind, description, length_km,
-    gain, gain_se, objective_after, runner_up, runner_up_gain): ``length_km`` is its new
-    segments and the land links it builds; ``gain`` is the marginal
+    ``chosen``: the builds in the order chosen (step, id, kind, description,
+    new_landings, length_km, gain, gain_se, objective_after, runner_up, runner_up_gain):
+    ``new_landings`` the landing points the build adds, each with what it was made of
+    (:func:`~undersea.analysis.planning.candidates.new_landing_notes`: a town, a point),
+    ``length_km`` its new segments and the land links it builds; ``gain`` is the marginal
     decrease of the objective, ``gain_se`` its standard error (paired over the scenarios),
     the runner-up the best other candidate at that step. ``candidates``: every candidate
     with its gain alone, ranked (equal gains by length, then id, as greedy breaks its
@@ -750,12 +753,14 @@ def _chosen_table(search: _Search, steps: Sequence[_Step]) -> pd.DataFrame:
     for i, st in enumerate(steps):
         c = search.cands[st.chosen]
         new = (*key, st.chosen)
+        landings = new_landing_notes(search.network(key), search.network(new))
         rows.append(
             {
                 "step": i + 1,
                 "id": c.id,
                 "kind": c.kind,
                 "description": c.describe(),
+                "new_landings": [text for _, text in landings],
                 "length_km": search.costs[st.chosen],
                 "gain": st.gain,
                 "gain_se": search.pb.gain_se(search.matrix(key), search.matrix(new)),
@@ -770,6 +775,7 @@ def _chosen_table(search: _Search, steps: Sequence[_Step]) -> pd.DataFrame:
         "id",
         "kind",
         "description",
+        "new_landings",
         "length_km",
         "gain",
         "gain_se",
