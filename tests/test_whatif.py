@@ -521,7 +521,6 @@ def test_a_new_landing_is_joined_by_the_land_layers_rules_on_the_real_snapshot(r
     from undersea.analysis.planning.candidates import landing_of
     from undersea.geo.sphere import lonlat_to_xyz
     from undersea.network._ground import longest_stretch_km
-    from undersea.network.land import new_metro_links
 
     places = [landing_of(real, x) for x in ("Cap Skirring@12.39,-16.75", "Porto")]
     new = with_cable(real, "X", [*places, "Lagos"])
@@ -536,6 +535,8 @@ def test_a_new_landing_is_joined_by_the_land_layers_rules_on_the_real_snapshot(r
     assert (frozenset({porto, "lisbon-pt"}), "domestic") in pairs
     assert any(k == "border" and m.loc[list(p - {porto}), "iso2"].eq("ES").all() for p, k in pairs)
     # the rules over every metro, the new ones among them (all marked: the whole layer)
+    from undersea.network.land import new_metro_links
+
     full = new_metro_links(new.metros, np.ones(len(new.metros), bool), real.countries)
     ends = {"metro:" + skirring, "metro:" + porto}
     full = full[full["u"].isin(ends) | full["v"].isin(ends)]
