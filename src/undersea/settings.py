@@ -122,11 +122,19 @@ class Settings:
     #: Jose), so the places where traffic goes (rule D6) are places of the network. 5 Tbit/s
     #: is about 0.2 % of the world's exchange capacity in 2024; a judgement, not fitted.
     inland_exchange_min_gbps: float = 5000.0
-    #: What-if cables (:mod:`undersea.network.whatif`) given without a drawn route: each leg is the
-    #: great circle times this factor. Drawn routes of the 2024-03 map are typically
-    #: 1.1-1.3 times the great circle between consecutive landings (they skirt coasts,
-    #: shelves and hazards); 1.2 is mid-range.
-    planned_route_factor: float = 1.2
+    #: Planned routes (:mod:`undersea.network.sea_routes`, rule 3): a new cable or branch
+    #: given without a drawn route is its planned path's length times this factor. Fitted
+    #: on the map (``python scripts/planned_routes.py``): the median ratio of drawn length
+    #: to planned path over the 2024-03 cables with two landing points more than 100 km
+    #: apart (the drawn routes are what every other cable's length and round trip come
+    #: from, so a new cable is measured as they are).
+    planned_route_factor: float = 1.04
+    #: Planned routes, rules 1 and 2: a leg whose great circle runs deeper inland than this
+    #: (km from the coast) follows the sea route instead. 50 km lets a leg cut a cape or an
+    #: island's corner, as surveyed routes do, and sends one that crosses a peninsula or a
+    #: continent round it; a judgement (the fit's error barely moves between 10 and 250 km,
+    #: ``scripts/planned_routes.py``).
+    planned_sea_route_inland_km: float = 50.0
     #: Metros (:mod:`undersea.network.metros`): a landing point or exchange joins the most
     #: attractive gazetteer city within this great-circle distance (km). 100 km covers the
     #: usual landing-station-to-city backhaul (La Seyne -> Marseille 46 km, Sidi Kerir ->
@@ -309,12 +317,12 @@ class Settings:
     #: target's landing metro. Branches from a trunk's branching unit run tens to a few
     #: hundred km; 1,500 km admits the long ones that reach islands or a deep bight.
     plan_max_branch_km: float = 1500.0
-    #: Planning: a generated great-circle route running more than this many km inland
-    #: (country polygons; distance to the nearest coast vertex) is no sea route and is
-    #: dropped. Coastal festoons cut across bulges of coast by up to ~250 km (Freetown -
-    #: Abidjan, 230 km; Conakry - Lisbon, 450 km, still a sea route at 1.2 x the great
-    #: circle), while trans-continental lines (Conakry - Algiers, 890 km) are impossible.
-    #: A what-if build past it is built with a warning (``apply_candidates``).
+    #: What-if builds: a new cable or branch whose segments run deeper inland than this
+    #: (km from the nearest coast vertex of the country polygons) is built with a warning
+    #: that it is no sea route (``apply_candidates``): a drawn route over land, or a
+    #: planned leg whose end lies far from the sea routes' network. Planned legs go round
+    #: land (:mod:`undersea.network.sea_routes`); drawn routes of the map cut across
+    #: headlands by up to ~250 km where they run from a beach inland to a station.
     plan_max_inland_km: float = 500.0
     #: Planning: most candidate sets the exact (brute-force) search evaluates before it
     #: refuses; 2,000 sets of a few seconds each is already an overnight run on a laptop.

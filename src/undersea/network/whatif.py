@@ -7,8 +7,9 @@ means the same thing in the edited one and results compare row by row.
 
 A new cable is rebuilt by the same topology rules as the map's cables
 (:func:`undersea.network.topology.cable_topology`). Without a drawn route its landing points are
-joined in the given order, each leg a great circle whose length is multiplied by
-``Settings.planned_route_factor`` (real routes bend around coasts and hazards).
+joined in the given order by planned legs (:mod:`undersea.network.sea_routes`: a great
+circle at sea, else the sea route round the land), whose length is multiplied by
+``Settings.planned_route_factor``, fitted on the map's drawn routes.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from undersea.geo.sphere import great_circle_km
 from undersea.network.cable_names import not_in_service
 from undersea.network.core import Network, short_cable_names
 from undersea.network.graph import metro_id, metro_node, metro_nodes, node_labels
+from undersea.network.sea_routes import planned_path
 from undersea.network.topology import cable_topology, geodesic_lengths
 
 __all__ = [
@@ -222,7 +224,9 @@ def with_cable(
         / ``{"name", "lon", "lat", "iso2"}`` mappings.
     route
         Drawn route as lines of ``[lon, lat]`` points (a GeoJSON MultiLineString's
-        coordinates). Without it, landings are joined in order by great-circle legs.
+        coordinates). Without it, landings are joined in order by planned legs
+        (:func:`~undersea.network.sea_routes.planned_path`: the great circle at sea, the
+        sea route round land), their length times ``planned_route_factor``.
     rfs_year
         Ready-for-service year, within :data:`RFS_YEARS`; default :func:`build_year`
         (the view's year, else the snapshot's): a new cable is built now, and its
@@ -260,7 +264,7 @@ def with_cable(
     xy = _landing_xy(net, ids, new_lps)
     s = net.settings
     if route is None:
-        parts = [np.array([xy[i] for i in ids])]
+        parts = [planned_path(net, [xy[i] for i in ids])]
     else:
         parts = [np.asarray(p, dtype=float).reshape(-1, 2) for p in route]
         _check_route(parts, ids, xy, s.landing_snap_km * 10)
@@ -554,8 +558,9 @@ def with_landing(net: Network, cable: str, landing: LandingSpec) -> Network:
     """A copy of ``net`` where ``cable`` gets a new branch to ``landing``.
 
     A branching unit is spliced into the cable's segment nearest to the landing point
-    (that segment is replaced by its two halves) and a new segment, a great circle times
-    ``planned_route_factor``, runs from it to the landing point.
+    (that segment is replaced by its two halves) and a new segment, a planned leg
+    (:func:`~undersea.network.sea_routes.planned_path`) times ``planned_route_factor``, runs
+    from it to the landing point.
 
     Examples
     --------
@@ -593,7 +598,7 @@ def with_landing(net: Network, cable: str, landing: LandingSpec) -> Network:
     branch = SimpleNamespace(
         bu_lonlat=pts[j : j + 1],
         bu_names=[bu],
-        segments=[*pieces, (bu, lp_id, np.array([pts[j], xy]), "drawn")],
+        segments=[*pieces, (bu, lp_id, planned_path(net, [pts[j], xy]), "drawn")],
     )
 
     # only the new branch leg is a planned route; the halves keep their drawn lengths

@@ -35,6 +35,7 @@ from undersea.analysis.routes.places import countries_in, resolve_country, resol
 from undersea.analysis.routes.routing import resolve_land_links
 from undersea.geo.regions import parse_point
 from undersea.geo.sphere import great_circle_km, unit_vectors
+from undersea.network import sea_routes
 from undersea.network._ground import longest_stretch_km
 from undersea.network.core import Network
 from undersea.network.whatif import (
@@ -228,11 +229,12 @@ def _landing(x: Any) -> str | NewLanding:
 def apply_candidates(net: Network, candidates: Iterable[Candidate]) -> Network:
     """``net`` with every candidate applied, in order.
 
-    A new cable or branch whose line runs more than ``plan_max_inland_km`` inland (the
-    depth past which :func:`generate_candidates` drops a route as no sea route: a straight
-    Lagos-Marseille crosses the Sahara) is built all the same, the user having asked for
-    it, with an :class:`~undersea._errors.UnderseaWarning` naming it and its depth
-    (:func:`inland_km`): its length and round trips are those of a line over land.
+    A new cable or branch whose line runs more than ``plan_max_inland_km`` inland (a drawn
+    route over land: a straight Lagos-Marseille crosses the Sahara, where a planned one,
+    :mod:`undersea.network.sea_routes`, goes round West Africa) is built all the same, the
+    user having asked for it, with an :class:`~undersea._errors.UnderseaWarning` naming it
+    and its depth (:func:`inland_km`): its length and round trips are those of a line over
+    land.
 
     Examples
     --------
@@ -322,16 +324,17 @@ def _contradiction(c: Candidate, earlier: Candidate, rule: str) -> None:
 
 def warn_if_inland(c: Candidate, before: Network, after: Network, stacklevel: int = 2) -> None:
     """Warn (:class:`~undersea._errors.UnderseaWarning`) when ``c``, a new cable or branch
-    that turned ``before`` into ``after``, runs more than ``plan_max_inland_km`` inland:
-    the depth past which :func:`generate_candidates` drops a route as no sea route; or when
+    that turned ``before`` into ``after``, runs more than ``plan_max_inland_km`` inland
+    (a drawn route over land; planned routes go round it); or when
     ``c``, a new land link, crosses more than ``max_land_link_sea_km`` of sea in one
     stretch, the most a link of the land layer may (a longer crossing is a cable's)."""
     s = before.settings
     if c.kind in ("cable", "branch") and (km := inland_km(before, after)) > s.plan_max_inland_km:
         warnings.warn(
             f"{c.describe()} runs {km:,.0f} km inland at its deepest, over land: no sea "
-            f"route (plan drops routes past plan_max_inland_km, {s.plan_max_inland_km:,.0f} "
-            "km); its length and round trips are too short: draw its route",
+            f"route (plan_max_inland_km, {s.plan_max_inland_km:,.0f} km); its length and "
+            "round trips are too short: draw its route at sea, or leave it out to have it "
+            "planned round the land",
             UnderseaWarning,
             stacklevel=stacklevel + 1,
         )
@@ -351,15 +354,15 @@ def warn_if_inland(c: Candidate, before: Network, after: Network, stacklevel: in
 
 def inland_km(before: Network, after: Network) -> float:
     """How far inland (km from the coast, country polygons) the segments ``after`` adds
-    to ``before`` run at their deepest: the measure by which :func:`generate_candidates`
-    drops a route; 0 without country polygons."""
+    to ``before`` run at their deepest (:func:`warn_if_inland`); 0 without country
+    polygons."""
     xy, off = after.coords, after.offsets
     lines = [
         np.hstack((xy[off[j] : off[j + 1] - 1], xy[off[j] + 1 : off[j + 1]]))
         for j in range(len(before.seg_u), len(after.seg_u))
     ]
     lines = [x for x in lines if len(x)]
-    return float(_inland_km(after, np.vstack(lines)).max()) if lines else 0.0
+    return float(sea_routes.inland_km(after, np.vstack(lines)).max()) if lines else 0.0
 
 
 def candidates_table(candidates: Sequence[Candidate]) -> pd.DataFrame:
@@ -430,11 +433,11 @@ def generate_candidates(
 
     ``cable``: from each landing metro of a target to each landing metro of another
     country with at least ``min_partner_cables`` cables in service (or of another
-    target), when the planned route (great circle x ``planned_route_factor``) is at most
-    ``max_length_km``. ``branch``: from each in-service cable that does not land at a
-    target's landing metro yet, a new leg from the cable's nearest route point, of at most
-    ``min(max_length_km, plan_max_branch_km)`` planned km. A great circle that runs more
-    than ``plan_max_inland_km`` inland (country polygons) is no sea route and is dropped.
+    target), when the planned route (:mod:`undersea.network.sea_routes`: the great circle
+    at sea, else the sea route round land, times ``planned_route_factor``; as the cable
+    is built) is at most ``max_length_km``. ``branch``: from each in-service cable that
+    does not land at a target's landing metro yet, a new leg from the cable's nearest
+    route point, of at most ``min(max_length_km, plan_max_branch_km)`` planned km.
     Defaults: settings ``plan_max_length_km`` and ``plan_partner_min_cables``.
 
     Examples
@@ -512,16 +515,18 @@ def _cable_candidates(
     rows = list({frozenset((e.metro_id, p.metro_id)): (e, p, d) for e, p, d in rows}.values())
     if not rows:
         return []
-    depth = _inland_km(net, np.array([[e.lon, e.lat, p.lon, p.lat] for e, p, _ in rows]))
+    at = _landing_lonlat(net)
+    lines = [[*at[e.landing_point_id], *at[p.landing_point_id]] for e, p, _ in rows]
+    km = sea_routes.planned_km(net, np.array(lines))
     out = [
         Candidate(
             _free_name(net, f"{e.name}-{p.name}"),
             "cable",
             (e.landing_point_id, p.landing_point_id),
-            length_km=round(d, 1),
+            length_km=round(float(d), 1),
         )
-        for (e, p, d), inland in zip(rows, depth, strict=True)
-        if inland <= net.settings.plan_max_inland_km
+        for (e, p, _), d in zip(rows, km, strict=True)
+        if d <= limit
     ]
     return _unique_ids(out)
 
@@ -571,77 +576,35 @@ def _branch_candidates(net: Network, ends: pd.DataFrame, limit: float) -> list[C
         there = set(cl.loc[cl["metro_id"] == e.metro_id, "cable_id"])
         for i in first[d[first] * factor <= limit]:
             if ids[cable_of_pt[i]] not in there:
-                rows.append((e, int(cable_of_pt[i]), pts[i], float(d[i] * factor)))
+                rows.append((e, int(cable_of_pt[i]), pts[i]))
     if not rows:
         return []
-    depth = _inland_km(net, np.array([[e.lon, e.lat, *xy] for e, _, xy, _ in rows]))
+    at = _landing_lonlat(net)
+    km = sea_routes.planned_km(net, np.array([[*xy, *at[e.landing_point_id]] for e, _, xy in rows]))
     return [
         Candidate(
             f"{names[k]} to {e.name}",
             "branch",
             (e.landing_point_id,),
             cable=str(ids[k]),
-            length_km=round(km, 1),
+            length_km=round(float(d), 1),
         )
-        for (e, k, _, km), inland in zip(rows, depth, strict=True)
-        if inland <= net.settings.plan_max_inland_km
+        for (e, k, _), d in zip(rows, km, strict=True)
+        if d <= limit
     ]
 
 
-_LAND: dict[int, tuple[Any, Any, Any]] = {}
-
-
-def _land(net: Network) -> tuple[Any, Any] | None:
-    """Prepared land (union of country polygons) and a KD-tree of coast vertices."""
-    countries = net.countries
-    if countries is None or not len(countries):
-        return None
-    key = id(countries)
-    if key not in _LAND:
-        import shapely
-        from scipy.spatial import cKDTree
-
-        land = shapely.union_all(list(countries["geometry"]))
-        shapely.prepare(land)
-        coast = shapely.get_coordinates(land.boundary)
-        _LAND.clear()  # one network at a time: keep memory flat
-        _LAND[key] = (countries, land, cKDTree(unit_vectors(coast[:, 0], coast[:, 1])))
-    return _LAND[key][1], _LAND[key][2]
-
-
-def _inland_km(net: Network, lines: NDArray[np.float64], n: int = 64) -> NDArray[np.float64]:
-    """Deepest inland point (km from the coast) of the great circle of each line
-    ``(lon0, lat0, lon1, lat1)``, sampled at ``n`` points; 0 without country polygons."""
-    land = _land(net)
-    if land is None:
-        return np.zeros(len(lines))
-    import shapely
-
-    poly, tree = land
-    a, b = unit_vectors(lines[:, 0], lines[:, 1]), unit_vectors(lines[:, 2], lines[:, 3])
-    theta = np.arccos(np.clip(np.einsum("ij,ij->i", a, b), -1.0, 1.0))[:, None, None]
-    t = np.linspace(0.0, 1.0, n)[None, :, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.where(
-            theta > 1e-9,
-            (np.sin((1 - t) * theta) * a[:, None] + np.sin(t * theta) * b[:, None]) / np.sin(theta),
-            a[:, None],
-        )
-    p = p.reshape(-1, 3)
-    lon, lat = np.degrees(np.arctan2(p[:, 1], p[:, 0])), np.degrees(np.arcsin(p[:, 2]))
-    on = shapely.intersects_xy(poly, lon, lat)
-    chord = np.zeros(len(p))
-    if on.any():
-        chord[on] = tree.query(p[on])[0]
-    km = 2.0 * net.settings.earth_radius_km * np.arcsin(np.minimum(chord / 2.0, 1.0))
-    return np.asarray(km.reshape(len(lines), n).max(axis=1))
+def _landing_lonlat(net: Network) -> dict[str, tuple[float, float]]:
+    lp = net.all_landing_points
+    xy = zip(lp["lon"].astype(float), lp["lat"].astype(float), strict=True)
+    return dict(zip(lp["id"], xy, strict=True))
 
 
 def _sea_km(net: Network, line: NDArray[np.float64]) -> float:
     """The longest stretch (km) of the great circle of ``line`` ``(lon0, lat0, lon1,
     lat1)`` off the land of the country polygons, measured as the land layer measures its
     links' (:func:`undersea.network._ground.longest_stretch_km`); 0 without polygons."""
-    land = _land(net)
+    land = sea_routes.land_and_coast(net)
     if land is None:
         return 0.0
     import shapely
@@ -773,14 +736,14 @@ def _coastal(net: Network, new: NewLanding, what: str, reading: str = "") -> New
     """``new`` with its note, or :class:`InvalidArgumentError` where it lies more than
     ``landing_snap_km`` from the sea (:func:`landing_of`)."""
     limit = net.settings.landing_snap_km
-    km = float(_inland_km(net, np.array([[new.lon, new.lat, new.lon, new.lat]]), n=1)[0])
+    km = float(sea_routes.inland_km(net, np.array([[new.lon, new.lat, new.lon, new.lat]]), n=1)[0])
     if km > limit:
         raise InvalidArgumentError(
             f"{what}, lies {km:,.0f} km from the sea: a cable lands within landing_snap_km "
             f"({limit:,.0f} km) of it; name a coastal town, or a point on the coast as "
             "NAME@LAT,LON"
         )
-    sea = f", {km:,.0f} km from the sea" if _land(net) is not None else ""
+    sea = f", {km:,.0f} km from the sea" if sea_routes.land_and_coast(net) is not None else ""
     note = f"{what}: a new landing point at {new.lat:.4f},{new.lon:.4f} (LAT,LON){sea}"
     return replace(new, note="; ".join(x for x in (reading, note) if x))
 

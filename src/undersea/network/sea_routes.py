@@ -1,0 +1,147 @@
+"""Planned routes: where a new cable or branch given without a drawn route runs
+(:func:`~undersea.network.whatif.with_cable`, :func:`~undersea.network.whatif.with_landing`,
+``undersea whatif --add-cable``, ``plan``'s candidates), and how far inland a line runs.
+
+Rules, leg by leg (a leg joins two consecutive landings, or a branching point and its new
+landing):
+
+1. A leg that stays at sea is the great circle between its ends. "At sea": its deepest
+   point inland (great-circle distance to the nearest coast vertex of the country
+   polygons, :func:`inland_km`) is at most ``Settings.planned_sea_route_inland_km``
+   (50 km: a line that cuts a cape or an island's corner is still the straight course a
+   survey would follow; one that cuts deeper crosses a peninsula or a continent).
+2. A leg that does not follows the shortest sea route of the ``searoute`` package's
+   maritime network (Eurostat's MARNET shipping lanes, shipped with the package; the
+   Suez and Panama passages open, as cables cross both isthmuses, the Northwest Passage
+   closed), joined to its two ends by straight lines: Porto-Lagos rounds West Africa
+   instead of crossing the Sahara. Where that path runs as deep inland as the great
+   circle (ends far from the network: a lake's shore), the leg stays the great circle.
+3. Its length is the path's geodesic length times ``Settings.planned_route_factor``,
+   fitted on the map (``scripts/planned_routes.py``): the median ratio of drawn length to
+   planned path over the 2024-03 cables with two landing points whose landings lie more
+   than 100 km apart.
+
+Without country polygons every leg is a great circle; so it is in a synthetic world
+(provenance source ``"synthetic"``, :mod:`undersea.network.synthetic`), whose continents are
+not the Earth's that the maritime network goes round.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from undersea.geo.sphere import unit_vectors
+from undersea.network.topology import geodesic_lengths
+
+if TYPE_CHECKING:
+    from undersea.network.core import Network
+
+__all__ = ["inland_km", "land_and_coast", "planned_km", "planned_legs", "planned_path"]
+
+_LAND: dict[int, tuple[Any, Any, Any]] = {}
+
+
+def land_and_coast(net: Network) -> tuple[Any, Any] | None:
+    """Prepared land (union of ``net``'s country polygons) and a KD-tree of its coast
+    vertices (unit vectors); None without polygons."""
+    countries = net.countries
+    if countries is None or not len(countries):
+        return None
+    key = id(countries)
+    if key not in _LAND:
+        import shapely
+        from scipy.spatial import cKDTree
+
+        land = shapely.union_all(list(countries["geometry"]))
+        shapely.prepare(land)
+        coast = shapely.get_coordinates(land.boundary)
+        _LAND.clear()  # one network at a time: keep memory flat
+        _LAND[key] = (countries, land, cKDTree(unit_vectors(coast[:, 0], coast[:, 1])))
+    return _LAND[key][1], _LAND[key][2]
+
+
+def inland_km(net: Network, lines: NDArray[np.float64], n: int = 64) -> NDArray[np.float64]:
+    """Deepest inland point (km from the coast) of the great circle of each line
+    ``(lon0, lat0, lon1, lat1)``, sampled at ``n`` points; 0 without country polygons."""
+    land = land_and_coast(net)
+    if land is None:
+        return np.zeros(len(lines))
+    import shapely
+
+    poly, tree = land
+    a, b = unit_vectors(lines[:, 0], lines[:, 1]), unit_vectors(lines[:, 2], lines[:, 3])
+    theta = np.arccos(np.clip(np.einsum("ij,ij->i", a, b), -1.0, 1.0))[:, None, None]
+    t = np.linspace(0.0, 1.0, n)[None, :, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(
+            theta > 1e-9,
+            (np.sin((1 - t) * theta) * a[:, None] + np.sin(t * theta) * b[:, None]) / np.sin(theta),
+            a[:, None],
+        )
+    p = p.reshape(-1, 3)
+    lon, lat = np.degrees(np.arctan2(p[:, 1], p[:, 0])), np.degrees(np.arcsin(p[:, 2]))
+    on = shapely.intersects_xy(poly, lon, lat)
+    chord = np.zeros(len(p))
+    if on.any():
+        chord[on] = tree.query(p[on])[0]
+    km = 2.0 * net.settings.earth_radius_km * np.arcsin(np.minimum(chord / 2.0, 1.0))
+    return np.asarray(km.reshape(len(lines), n).max(axis=1))
+
+
+def planned_path(net: Network, points: ArrayLike) -> NDArray[np.float64]:
+    """The planned route through ``points`` (``[lon, lat]``, in order) by the module's
+    rules 1 and 2: (m, 2) ``[lon, lat]`` vertices, every point among them, longitudes
+    continuous from the first point's (a leg across the antimeridian runs past 180, as
+    the map's drawn routes do). Its length times ``planned_route_factor`` is the new
+    segments' length (rule 3, :func:`planned_km`)."""
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    if len(pts) < 2:
+        return pts.copy()
+    legs = planned_legs(net, np.hstack((pts[:-1], pts[1:])))
+    path = np.vstack([pts[:1], *(leg[1:] for leg in legs)])
+    path[:, 0] = np.degrees(np.unwrap(np.radians(path[:, 0])))
+    return path
+
+
+def planned_legs(net: Network, lines: NDArray[np.float64]) -> list[NDArray[np.float64]]:
+    """The planned path of each leg ``(lon0, lat0, lon1, lat1)`` of ``lines`` (rules 1
+    and 2), its two ends included: the great circle's ends, or the sea route's vertices
+    between them."""
+    lines = np.asarray(lines, dtype=float).reshape(-1, 4)
+    depth = inland_km(net, lines)
+    deep = depth > net.settings.planned_sea_route_inland_km
+    deep &= net.provenance.source != "synthetic"
+    legs = [x.reshape(2, 2) for x in lines]
+    for k in np.flatnonzero(deep):
+        x = lines[k]
+        path = np.vstack(([x[:2]], _sea_path((x[0], x[1]), (x[2], x[3])), [x[2:]]))
+        if inland_km(net, np.hstack((path[:-1], path[1:]))).max() < depth[k]:
+            legs[k] = path
+    return legs
+
+
+def planned_km(net: Network, lines: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The planned length (km) of each leg ``(lon0, lat0, lon1, lat1)`` of ``lines``: its
+    path's geodesic length times ``planned_route_factor`` (rule 3), as a new cable's or
+    branch's segment is measured."""
+    legs = planned_legs(net, lines)
+    if not legs:
+        return np.zeros(0)
+    offsets = np.concatenate(([0], np.cumsum([len(leg) for leg in legs])))
+    return geodesic_lengths(np.vstack(legs), offsets) * net.settings.planned_route_factor
+
+
+@lru_cache(maxsize=4096)
+def _sea_path(a: tuple[float, float], b: tuple[float, float]) -> NDArray[np.float64]:
+    """The vertices of the shortest sea route from ``a`` to ``b`` on the ``searoute``
+    package's maritime network, ends excluded (rule 2)."""
+    import searoute
+
+    line = searoute.searoute(list(a), list(b))
+    coords = np.asarray(line["geometry"]["coordinates"], dtype=float).reshape(-1, 2)
+    coords.setflags(write=False)
+    return coords
