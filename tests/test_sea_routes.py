@@ -117,3 +117,16 @@ def test_the_route_factor_is_the_fit_the_docs_show(shared_data, monkeypatch):
     assert round(fitted, 2) == net.settings.planned_route_factor
     assert median_err < rows["great circle x 1.2 (before the fit)"][1] / 2
     assert mod.table(net) in (ROOT / "docs" / "planning.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.realdata
+def test_a_lake_leg_stays_the_great_circle(shared_data):
+    """The maritime network does not reach Lake Victoria: its nearest lanes are off
+    Kenya's coast, so a "sea route" between two of its shores would run ~800 km over land
+    and back. A leg whose sea route runs as deep inland as its great circle stays the
+    great circle."""
+    net = undersea.load("2024-03", data_dir=shared_data)
+    lake = np.array([[32.6, 0.25, 32.9, -2.5]])  # Entebbe's shore to Mwanza
+    assert sea_routes.inland_km(net, lake)[0] > net.settings.planned_sea_route_inland_km
+    (leg,) = sea_routes.planned_legs(net, lake)
+    np.testing.assert_array_equal(leg, lake.reshape(2, 2))
