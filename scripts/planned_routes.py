@@ -4,10 +4,11 @@ For every cable of the default snapshot with exactly two landing points more tha
 apart, compares its drawn length (the sum of its segments' lengths, what every other
 cable's length and round trip come from) with the rules' estimate: the great circle, the
 sea route, and the rule's mix of the two (the sea route for a leg whose great circle runs
-deeper inland than a threshold), each times its fitted factor (the median ratio of drawn
-to estimated length), and with the great circle times 1.2 (the factor before the fit).
-Writes the table between ``<!-- planned-routes -->`` and ``<!-- /planned-routes -->`` in
-``docs/planning.md``. Reads the reference data (``UNDERSEA_DATA``).
+farther over land in one stretch than a threshold), each times its fitted factor (the
+median ratio of drawn to estimated length), and with the great circle times 1.2 (the
+factor before the fit). Writes the table between ``<!-- planned-routes -->`` and
+``<!-- /planned-routes -->`` in ``docs/planning.md``. Reads the reference data
+(``UNDERSEA_DATA``).
 
 Usage: ``python scripts/planned_routes.py [--check]`` (``--check``: exit 1 when the doc
 is out of date, write nothing).
@@ -34,8 +35,8 @@ THRESHOLDS = (10.0, 25.0, 50.0, 100.0, 250.0)
 
 
 def lengths(net: Network) -> pd.DataFrame:
-    """Per two-landing cable: drawn km, great-circle km, sea-route km, and how deep inland
-    the great circle and the sea route run."""
+    """Per two-landing cable: drawn km, great-circle km, sea-route km, and the longest
+    stretch over land of the great circle and of the sea route."""
     cl = net.cable_landings
     n = cl.groupby("cable_id")["landing_point_id"].agg(list)
     two = n[n.map(len) == 2]
@@ -43,18 +44,15 @@ def lengths(net: Network) -> pd.DataFrame:
     lines = np.array([[*at.loc[a], *at.loc[b]] for a, b in two])
     drawn = net.segments.groupby("cable_id")["length_km"].sum().reindex(two.index)
     straight = [line.reshape(2, 2) for line in lines]
-    sea = [
-        np.vstack(([x[:2]], sea_routes._sea_path((x[0], x[1]), (x[2], x[3])), [x[2:]]))
-        for x in lines
-    ]
+    sea = [sea_routes.sea_leg(net, x) for x in lines]
     out = pd.DataFrame(
         {
             "drawn": drawn.to_numpy(float),
             "gc": _km(straight),
             "sea": _km(sea),
-            "inland": sea_routes.inland_km(net, lines),
-            "sea_inland": [
-                sea_routes.inland_km(net, np.hstack((p[:-1], p[1:]))).max() for p in sea
+            "land": sea_routes.land_stretch_km(net, lines),
+            "sea_land": [
+                sea_routes.land_stretch_km(net, np.hstack((p[:-1], p[1:]))).max() for p in sea
             ],
         },
         index=two.index,
@@ -80,12 +78,12 @@ def scores(d: pd.DataFrame, rule_km: float) -> list[tuple[str, float, float, flo
     score("great circle", d["gc"].to_numpy())
     score("sea route", d["sea"].to_numpy())
     for t in THRESHOLDS:
-        # rules 1 and 2 at threshold t: the sea route where the great circle runs deeper
-        # inland than t and the sea route less deep
-        sea = (d["inland"] > t) & (d["sea_inland"] < d["inland"])
+        # rules 1 and 2 at threshold t: the sea route where the great circle runs more
+        # than t over land in one stretch and the sea route less
+        sea = (d["land"] > t) & (d["sea_land"] < d["land"])
         est = np.where(sea, d["sea"], d["gc"])
         rule = " (the rule)" if t == rule_km else ""
-        score(f"sea route past {t:g} km inland, else great circle{rule}", est)
+        score(f"sea route past {t:g} km over land, else great circle{rule}", est)
     return rows
 
 
@@ -103,7 +101,7 @@ def table(net: Network) -> str:
         "| 90th percentile |",
         "|---|---:|---:|---:|---:|",
     ]
-    for name, f, *q in scores(d, s.planned_sea_route_inland_km):
+    for name, f, *q in scores(d, s.planned_max_land_km):
         lines.append(f"| {name} | {f:.3f} | {q[0]:.3f} | {q[1]:.3f} | {q[2]:.3f} |")
     return "\n".join(lines)
 

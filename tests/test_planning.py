@@ -1060,7 +1060,7 @@ def test_cli_whatif_routes_show_milliseconds_to_a_tenth(capsys):
     code, out, _ = _run(capsys, [*argv, "--compare-routes", "Lagos->Marseille", "--no-hubs"])
     assert code == 0
     row = next(line for line in out.splitlines() if line.startswith("│ Lagos"))
-    assert [c.strip() for c in row.split("│")[3:6]] == ["105.6", "52.4", "-53.2"]
+    assert [c.strip() for c in row.split("│")[3:6]] == ["105.6", "52.0", "-53.7"]
 
 
 def test_cli_whatif_hub_ranks_read_whole_at_80_columns(capsys, monkeypatch):
@@ -1316,7 +1316,7 @@ def test_west_africa_plan_on_the_real_snapshot(shared_data):
     assert "Conakry-Dakar" in ids
     # Conakry-Algiers is no line across the Sahara (3,470 km) but the way round by sea
     algiers = next(c for c in cands if c.id == "Conakry-Algiers")
-    assert algiers.length_km > 4500
+    assert algiers.length_km > 4400
     small = [c for c in cands if c.id in {"Monrovia-Abidjan", "MainOne to Monrovia"}]
     assert len(small) == 2
     p = plan(net, "Liberia,Sierra Leone,Guinea", small, k=1, n_scenarios=1000, seed=1)

@@ -128,13 +128,14 @@ class Settings:
     #: to planned path over the 2024-03 cables with two landing points more than 100 km
     #: apart (the drawn routes are what every other cable's length and round trip come
     #: from, so a new cable is measured as they are).
-    planned_route_factor: float = 1.04
-    #: Planned routes, rules 1 and 2: a leg whose great circle runs deeper inland than this
-    #: (km from the coast) follows the sea route instead. 50 km lets a leg cut a cape or an
-    #: island's corner, as surveyed routes do, and sends one that crosses a peninsula or a
-    #: continent round it; a judgement (the fit's error barely moves between 10 and 250 km,
-    #: ``scripts/planned_routes.py``).
-    planned_sea_route_inland_km: float = 50.0
+    planned_route_factor: float = 1.03
+    #: Planned routes, rules 1 and 2: a leg whose great circle runs more than this over
+    #: land in one stretch (km, country polygons) follows the sea route instead. A leg may
+    #: cut a cape, and a landing point lies up to ``landing_snap_km`` (50 km) inland; a leg
+    #: that crosses a peninsula or a country goes round it. The mirror of
+    #: ``max_land_link_sea_km``; a judgement (``scripts/planned_routes.py`` shows the
+    #: fit's error between 10 and 250 km).
+    planned_max_land_km: float = 50.0
     #: Metros (:mod:`undersea.network.metros`): a landing point or exchange joins the most
     #: attractive gazetteer city within this great-circle distance (km). 100 km covers the
     #: usual landing-station-to-city backhaul (La Seyne -> Marseille 46 km, Sidi Kerir ->

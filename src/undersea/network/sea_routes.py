@@ -5,17 +5,22 @@
 Rules, leg by leg (a leg joins two consecutive landings, or a branching point and its new
 landing):
 
-1. A leg that stays at sea is the great circle between its ends. "At sea": its deepest
-   point inland (great-circle distance to the nearest coast vertex of the country
-   polygons, :func:`inland_km`) is at most ``Settings.planned_sea_route_inland_km``
-   (50 km: a line that cuts a cape or an island's corner is still the straight course a
-   survey would follow; one that cuts deeper crosses a peninsula or a continent).
+1. A leg that stays at sea is the great circle between its ends. "At sea": it runs at
+   most ``Settings.planned_max_land_km`` (50 km) over land in one stretch (country
+   polygons, sampled every 5 km as the land layer samples its links:
+   :func:`land_stretch_km`). A surveyed route may cut a cape, and a landing station
+   stands a few km inland; a leg that crosses a peninsula or a country does not (the
+   straight Monrovia-Conakry runs 304 km over Sierra Leone, though never more than 49 km
+   from its coast). The mirror of the land layer's rule that a land link crosses at most
+   ``max_land_link_sea_km`` (50 km) of sea in one stretch.
 2. A leg that does not follows the shortest sea route of the ``searoute`` package's
    maritime network (Eurostat's MARNET shipping lanes, shipped with the package; the
    Suez and Panama passages open, as cables cross both isthmuses, the Northwest Passage
-   closed), joined to its two ends by straight lines: Porto-Lagos rounds West Africa
-   instead of crossing the Sahara. Where that path runs as deep inland as the great
-   circle (ends far from the network: a lake's shore), the leg stays the great circle.
+   closed), joined to its two ends by straight lines, and pulled tight (:func:`sea_leg`:
+   the lanes keep far off the coast, so the path goes straight from each vertex to the
+   farthest later one rule 1 lets it reach): Porto-Lagos rounds West Africa instead of
+   crossing the Sahara. Where that path runs as far over land in one stretch as the great
+   circle (ends far from every lane: a lake's shore), the leg stays the great circle.
 3. Its length is the path's geodesic length times ``Settings.planned_route_factor``,
    fitted on the map (``scripts/planned_routes.py``): the median ratio of drawn length to
    planned path over the 2024-03 cables with two landing points whose landings lie more
@@ -35,14 +40,25 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from undersea.geo.sphere import unit_vectors
+from undersea.network._ground import longest_stretch_km
 from undersea.network.topology import geodesic_lengths
 
 if TYPE_CHECKING:
     from undersea.network.core import Network
 
-__all__ = ["inland_km", "land_and_coast", "planned_km", "planned_legs", "planned_path"]
+__all__ = [
+    "inland_km",
+    "land_and_coast",
+    "land_stretch_km",
+    "planned_km",
+    "planned_legs",
+    "planned_path",
+    "sea_leg",
+]
 
 _LAND: dict[int, tuple[Any, Any, Any]] = {}
+#: pulled sea routes (:func:`sea_leg`) by (country polygons, planned_max_land_km, leg)
+_PULLED: dict[tuple[Any, ...], NDArray[np.float64]] = {}
 
 
 def land_and_coast(net: Network) -> tuple[Any, Any] | None:
@@ -60,6 +76,7 @@ def land_and_coast(net: Network) -> tuple[Any, Any] | None:
         shapely.prepare(land)
         coast = shapely.get_coordinates(land.boundary)
         _LAND.clear()  # one network at a time: keep memory flat
+        _PULLED.clear()  # pulled against other polygons
         _LAND[key] = (countries, land, cKDTree(unit_vectors(coast[:, 0], coast[:, 1])))
     return _LAND[key][1], _LAND[key][2]
 
@@ -92,6 +109,23 @@ def inland_km(net: Network, lines: NDArray[np.float64], n: int = 64) -> NDArray[
     return np.asarray(km.reshape(len(lines), n).max(axis=1))
 
 
+def land_stretch_km(net: Network, lines: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The longest stretch (km) of the great circle of each line ``(lon0, lat0, lon1,
+    lat1)`` over land (the country polygons), sampled every 5 km as the land layer samples
+    its links (:func:`undersea.network._ground.longest_stretch_km`); 0 without polygons."""
+    lines = np.asarray(lines, dtype=float).reshape(-1, 4)
+    land = land_and_coast(net)
+    if land is None or not len(lines):
+        return np.zeros(len(lines))
+    import shapely
+
+    def on_land(lonlat: NDArray[np.float64]) -> NDArray[np.bool_]:
+        return np.asarray(shapely.intersects_xy(land[0], lonlat[:, 0], lonlat[:, 1]))
+
+    a, b = unit_vectors(lines[:, 0], lines[:, 1]), unit_vectors(lines[:, 2], lines[:, 3])
+    return longest_stretch_km(a, b, net.settings.earth_radius_km, on_land)
+
+
 def planned_path(net: Network, points: ArrayLike) -> NDArray[np.float64]:
     """The planned route through ``points`` (``[lon, lat]``, in order) by the module's
     rules 1 and 2: (m, 2) ``[lon, lat]`` vertices, every point among them, longitudes
@@ -112,16 +146,41 @@ def planned_legs(net: Network, lines: NDArray[np.float64]) -> list[NDArray[np.fl
     and 2), its two ends included: the great circle's ends, or the sea route's vertices
     between them."""
     lines = np.asarray(lines, dtype=float).reshape(-1, 4)
-    depth = inland_km(net, lines)
-    deep = depth > net.settings.planned_sea_route_inland_km
-    deep &= net.provenance.source != "synthetic"
+    over = land_stretch_km(net, lines)
+    cross = (over > net.settings.planned_max_land_km) & (net.provenance.source != "synthetic")
     legs = [x.reshape(2, 2) for x in lines]
-    for k in np.flatnonzero(deep):
-        x = lines[k]
-        path = np.vstack(([x[:2]], _sea_path((x[0], x[1]), (x[2], x[3])), [x[2:]]))
-        if inland_km(net, np.hstack((path[:-1], path[1:]))).max() < depth[k]:
+    for k in np.flatnonzero(cross):
+        path = sea_leg(net, lines[k])
+        if land_stretch_km(net, np.hstack((path[:-1], path[1:]))).max() < over[k]:
             legs[k] = path
     return legs
+
+
+def sea_leg(net: Network, line: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Rule 2's path for the leg ``line`` ``(lon0, lat0, lon1, lat1)``: the sea route's
+    vertices between its ends, pulled tight. The maritime network's lanes keep well off
+    the coast (Monrovia-Freetown along them is twice the great circle), so from each
+    vertex the path goes straight on to the farthest later vertex it can reach without
+    running more than ``planned_max_land_km`` over land in one stretch (rule 1's test),
+    as a route surveyed along the coast would."""
+    x = np.asarray(line, dtype=float).reshape(4)
+    land_and_coast(net)  # the cache below holds only this network's polygons' paths
+    limit = net.settings.planned_max_land_km
+    key = (id(net.countries), limit, *map(float, x))
+    if key not in _PULLED:
+        path = np.vstack(([x[:2]], _sea_path((x[0], x[1]), (x[2], x[3])), [x[2:]]))
+        keep, i = [0], 0
+        while i < len(path) - 1:
+            ahead = len(path) - i - 1
+            rest = np.hstack((np.repeat(path[i : i + 1], ahead, axis=0), path[i + 1 :]))
+            ok = np.flatnonzero(land_stretch_km(net, rest) <= limit)
+            i += 1 + (int(ok[-1]) if len(ok) else 0)
+            keep.append(i)
+        if len(_PULLED) >= 4096:
+            _PULLED.clear()  # keep memory flat
+        _PULLED[key] = path[keep]
+        _PULLED[key].setflags(write=False)
+    return _PULLED[key].copy()
 
 
 def planned_km(net: Network, lines: NDArray[np.float64]) -> NDArray[np.float64]:
