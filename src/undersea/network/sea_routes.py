@@ -33,7 +33,6 @@ not the Earth's that the maritime network goes round.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -54,6 +53,7 @@ __all__ = [
     "planned_legs",
     "planned_path",
     "sea_leg",
+    "sea_stretch_km",
 ]
 
 _LAND: dict[int, tuple[Any, Any, Any]] = {}
@@ -113,17 +113,31 @@ def land_stretch_km(net: Network, lines: NDArray[np.float64]) -> NDArray[np.floa
     """The longest stretch (km) of the great circle of each line ``(lon0, lat0, lon1,
     lat1)`` over land (the country polygons), sampled every 5 km as the land layer samples
     its links (:func:`undersea.network._ground.longest_stretch_km`); 0 without polygons."""
+    return _stretch_km(net, lines, over_land=True)
+
+
+def sea_stretch_km(net: Network, lines: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The longest stretch (km) of the great circle of each line off the land of the
+    country polygons, measured as :func:`land_stretch_km` measures its stretches over
+    land (a new land link's test); 0 without polygons."""
+    return _stretch_km(net, lines, over_land=False)
+
+
+def _stretch_km(
+    net: Network, lines: NDArray[np.float64], *, over_land: bool
+) -> NDArray[np.float64]:
     lines = np.asarray(lines, dtype=float).reshape(-1, 4)
     land = land_and_coast(net)
     if land is None or not len(lines):
         return np.zeros(len(lines))
     import shapely
 
-    def on_land(lonlat: NDArray[np.float64]) -> NDArray[np.bool_]:
-        return np.asarray(shapely.intersects_xy(land[0], lonlat[:, 0], lonlat[:, 1]))
+    def flag(lonlat: NDArray[np.float64]) -> NDArray[np.bool_]:
+        on = np.asarray(shapely.intersects_xy(land[0], lonlat[:, 0], lonlat[:, 1]))
+        return on if over_land else ~on
 
     a, b = unit_vectors(lines[:, 0], lines[:, 1]), unit_vectors(lines[:, 2], lines[:, 3])
-    return longest_stretch_km(a, b, net.settings.earth_radius_km, on_land)
+    return longest_stretch_km(a, b, net.settings.earth_radius_km, flag)
 
 
 def planned_path(net: Network, points: ArrayLike) -> NDArray[np.float64]:
@@ -194,13 +208,11 @@ def planned_km(net: Network, lines: NDArray[np.float64]) -> NDArray[np.float64]:
     return geodesic_lengths(np.vstack(legs), offsets) * net.settings.planned_route_factor
 
 
-@lru_cache(maxsize=4096)
 def _sea_path(a: tuple[float, float], b: tuple[float, float]) -> NDArray[np.float64]:
     """The vertices of the shortest sea route from ``a`` to ``b`` on the ``searoute``
-    package's maritime network, ends excluded (rule 2)."""
+    package's maritime network, ends excluded (rule 2; :func:`sea_leg` caches what it
+    makes of them)."""
     import searoute
 
     line = searoute.searoute(list(a), list(b))
-    coords = np.asarray(line["geometry"]["coordinates"], dtype=float).reshape(-1, 2)
-    coords.setflags(write=False)
-    return coords
+    return np.asarray(line["geometry"]["coordinates"], dtype=float).reshape(-1, 2)

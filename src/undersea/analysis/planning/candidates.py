@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
 from undersea._errors import (
     AmbiguousNameError,
@@ -34,9 +33,8 @@ from undersea.analysis.names import resolve
 from undersea.analysis.routes.places import countries_in, resolve_country, resolve_place
 from undersea.analysis.routes.routing import resolve_land_links
 from undersea.geo.regions import parse_point
-from undersea.geo.sphere import great_circle_km, unit_vectors
+from undersea.geo.sphere import great_circle_km
 from undersea.network import sea_routes
-from undersea.network._ground import longest_stretch_km
 from undersea.network.core import Network
 from undersea.network.whatif import (
     NewLanding,
@@ -340,7 +338,7 @@ def warn_if_inland(c: Candidate, before: Network, after: Network, stacklevel: in
         )
     if c.kind == "land_link" and len(after.edge_u) > len(before.edge_u):
         ends = after.nodes.loc[[after.edge_u[-1], after.edge_v[-1]], ["lon", "lat"]]
-        km = _sea_km(after, ends.to_numpy(dtype=float).ravel())
+        km = float(sea_routes.sea_stretch_km(after, ends.to_numpy(dtype=float).ravel())[0])
         if km > s.max_land_link_sea_km:
             warnings.warn(
                 f"{c.describe()} crosses {km:,.0f} km of sea in one stretch (the land "
@@ -511,12 +509,12 @@ def _cable_candidates(
     for e in ends.itertuples(index=False):  # per target metro: a handful
         km = factor * great_circle_km(px, py, e.lon, e.lat)
         ok = np.flatnonzero((km <= limit) & pool["iso2"].ne(e.iso2).to_numpy())
-        rows += [(e, prow[i], float(km[i])) for i in ok]
-    rows = list({frozenset((e.metro_id, p.metro_id)): (e, p, d) for e, p, d in rows}.values())
+        rows += [(e, prow[i]) for i in ok]
+    rows = list({frozenset((e.metro_id, p.metro_id)): (e, p) for e, p in rows}.values())
     if not rows:
         return []
     at = _landing_lonlat(net)
-    lines = [[*at[e.landing_point_id], *at[p.landing_point_id]] for e, p, _ in rows]
+    lines = [[*at[e.landing_point_id], *at[p.landing_point_id]] for e, p in rows]
     km = sea_routes.planned_km(net, np.array(lines))
     out = [
         Candidate(
@@ -525,7 +523,7 @@ def _cable_candidates(
             (e.landing_point_id, p.landing_point_id),
             length_km=round(float(d), 1),
         )
-        for (e, p, _), d in zip(rows, km, strict=True)
+        for (e, p), d in zip(rows, km, strict=True)
         if d <= limit
     ]
     return _unique_ids(out)
@@ -598,22 +596,6 @@ def _landing_lonlat(net: Network) -> dict[str, tuple[float, float]]:
     lp = net.all_landing_points
     xy = zip(lp["lon"].astype(float), lp["lat"].astype(float), strict=True)
     return dict(zip(lp["id"], xy, strict=True))
-
-
-def _sea_km(net: Network, line: NDArray[np.float64]) -> float:
-    """The longest stretch (km) of the great circle of ``line`` ``(lon0, lat0, lon1,
-    lat1)`` off the land of the country polygons, measured as the land layer measures its
-    links' (:func:`undersea.network._ground.longest_stretch_km`); 0 without polygons."""
-    land = sea_routes.land_and_coast(net)
-    if land is None:
-        return 0.0
-    import shapely
-
-    def at_sea(lonlat: NDArray[np.float64]) -> NDArray[np.bool_]:
-        return ~np.asarray(shapely.intersects_xy(land[0], lonlat[:, 0], lonlat[:, 1]))
-
-    a, b = unit_vectors(line[[0]], line[[1]]), unit_vectors(line[[2]], line[[3]])
-    return float(longest_stretch_km(a, b, net.settings.earth_radius_km, at_sea)[0])
 
 
 # --------------------------------------------------------------------------- new landings
