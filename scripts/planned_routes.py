@@ -3,8 +3,10 @@
 For every cable of the default snapshot with exactly two landing points more than 100 km
 apart, compares its drawn length (the sum of its segments' lengths, what every other
 cable's length and round trip come from) with the rules' estimate: the great circle, the
-sea route, and the rule's mix of the two (the sea route for a leg whose great circle runs
-farther over land in one stretch than a threshold), each times its fitted factor (the
+sea route, the sea route where the great circle runs more than the setting's 50 km over
+land (the rule before bends), and the rule's mix (the shorter of the bent path and the
+sea route for a leg whose great circle runs farther over land in one stretch than a
+threshold, else the great circle), each times its fitted factor (the
 median ratio of drawn to estimated length), and with the great circle times 1.2 (the
 factor before the fit). Writes the table between ``<!-- planned-routes -->`` and
 ``<!-- /planned-routes -->`` in ``docs/planning.md``. Reads the reference data
@@ -45,11 +47,13 @@ def lengths(net: Network) -> pd.DataFrame:
     drawn = net.segments.groupby("cable_id")["length_km"].sum().reindex(two.index)
     straight = [line.reshape(2, 2) for line in lines]
     sea = [sea_routes.sea_leg(net, x) for x in lines]
+    bent = sea_routes.bent_legs(net, lines)
     out = pd.DataFrame(
         {
             "drawn": drawn.to_numpy(float),
             "gc": _km(straight),
             "sea": _km(sea),
+            "bent": [np.nan if p is None else _km([p])[0] for p in bent],
             "land": sea_routes.land_stretch_km(net, lines),
             "sea_land": [
                 sea_routes.land_stretch_km(net, np.hstack((p[:-1], p[1:]))).max() for p in sea
@@ -77,13 +81,18 @@ def scores(d: pd.DataFrame, rule_km: float) -> list[tuple[str, float, float, flo
     score("great circle x 1.2 (before the fit)", d["gc"].to_numpy(), 1.2)
     score("great circle", d["gc"].to_numpy())
     score("sea route", d["sea"].to_numpy())
+    # the sea route (kept where it runs less far over land than the great circle) or
+    # the bent path (rule 1's test at the setting), the shorter
+    sea = np.where(d["sea_land"] < d["land"], d["sea"], np.inf)
+    detour = np.fmin(sea, d["bent"].fillna(np.inf).to_numpy())
+    before = np.where((d["land"] > rule_km) & np.isfinite(sea), sea, d["gc"])
+    score(f"sea route past {rule_km:g} km over land, else great circle (no bend)", before)
     for t in THRESHOLDS:
-        # rules 1 and 2 at threshold t: the sea route where the great circle runs more
-        # than t over land in one stretch and the sea route less
-        sea = (d["land"] > t) & (d["sea_land"] < d["land"])
-        est = np.where(sea, d["sea"], d["gc"])
+        # rules 1 and 2 at threshold t: the detour where the great circle runs more than
+        # t over land in one stretch and a detour passes
+        est = np.where((d["land"] > t) & np.isfinite(detour), detour, d["gc"])
         rule = " (the rule)" if t == rule_km else ""
-        score(f"sea route past {t:g} km over land, else great circle{rule}", est)
+        score(f"one bend or sea route past {t:g} km over land, else great circle{rule}", est)
     return rows
 
 

@@ -94,6 +94,31 @@ def test_a_new_cable_goes_round_land_not_across_it(shared_data):
 
 
 @pytest.mark.realdata
+def test_a_short_coastal_leg_bends_once_instead_of_following_the_lanes(shared_data):
+    """Monrovia-Freetown's great circle cuts the curve of the coast; the shipping lanes
+    keep ~100 km off it, so the sea route alone made the leg 615 km for a great circle of
+    362. One bend at sea (rule 2's bent path) is the shorter way round."""
+    net = undersea.load("2024-03", data_dir=shared_data)
+    line = np.array([[-10.797, 6.301, -13.234, 8.484]])  # Monrovia's and Freetown's metros
+    assert sea_routes.land_stretch_km(net, line)[0] > net.settings.planned_max_land_km
+    gc = float(great_circle_km(*line[0]))
+    sea = sea_routes.sea_leg(net, line[0])
+    (bent,) = sea_routes.bent_legs(net, line)
+    (leg,) = sea_routes.planned_legs(net, line)
+    assert bent is not None
+    np.testing.assert_array_equal(leg, bent)
+    assert len(leg) == 3
+    assert sea_routes.land_stretch_km(net, np.hstack((leg[:-1], leg[1:]))).max() <= 50
+    km = float(sea_routes.planned_km(net, line)[0]) / net.settings.planned_route_factor
+    assert gc < km < 1.1 * gc
+    assert sea_routes._path_km([sea])[0] > 1.5 * gc
+    # a zero-length leg has no bisector, a lake leg no waypoint at sea
+    assert sea_routes.bent_legs(net, np.array([[-10.8, 6.3, -10.8, 6.3]])) == [None]
+    lake = np.array([[32.6, 0.25, 32.9, -2.5]])  # every waypoint on land (the lake's)
+    assert sea_routes.bent_legs(net, lake) == [None]
+
+
+@pytest.mark.realdata
 def test_a_new_branch_goes_round_land(shared_data):
     """A branch leg is planned as a cable's: from the trunk's nearest point, round land."""
     net = undersea.load("2024-03", data_dir=shared_data)

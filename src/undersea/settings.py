@@ -128,7 +128,7 @@ class Settings:
     #: to planned path over the 2024-03 cables with two landing points more than 100 km
     #: apart (the drawn routes are what every other cable's length and round trip come
     #: from, so a new cable is measured as they are).
-    planned_route_factor: float = 1.03
+    planned_route_factor: float = 1.04
     #: Planned routes, rules 1 and 2: a leg whose great circle runs more than this over
     #: land in one stretch (km, country polygons) follows the sea route instead. A leg may
     #: cut a cape, and a landing point lies up to ``landing_snap_km`` (50 km) inland; a leg

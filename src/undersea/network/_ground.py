@@ -37,6 +37,7 @@ __all__ = [
     "BEND_OFFSETS",
     "SEA_STEP_KM",
     "Ground",
+    "bend_waypoints",
     "ground",
     "longest_run_km",
     "longest_stretch_km",
@@ -48,6 +49,23 @@ SEA_STEP_KM = 5.0
 #: where a bent link's one waypoint may lie: on the perpendicular bisector of the link,
 #: these fractions of its length from its midpoint, either side (the search's shape)
 BEND_OFFSETS = (0.15, 0.3, 0.5, 0.8)
+
+
+def bend_waypoints(xa: np.ndarray, xb: np.ndarray) -> np.ndarray:
+    """The waypoints a bent path between unit vectors ``xa[k]`` and ``xb[k]`` (distinct,
+    not antipodal) may pass through: on the great circle through the midpoint
+    perpendicular to the line, :data:`BEND_OFFSETS` times the line's arc from the
+    midpoint, either side. (n, 2 x len(BEND_OFFSETS), 3) unit vectors."""
+    omega = np.arccos(np.clip(np.einsum("ij,ij->i", xa, xb), -1.0, 1.0))
+    mid = xa + xb
+    mid /= np.linalg.norm(mid, axis=1, keepdims=True)
+    normal = np.cross(xa, xb)
+    normal /= np.linalg.norm(normal, axis=1, keepdims=True)
+    offsets = np.array([sign * f for f in BEND_OFFSETS for sign in (1.0, -1.0)])
+    theta = omega[:, None] * offsets[None]
+    return np.asarray(
+        np.cos(theta)[..., None] * mid[:, None] + np.sin(theta)[..., None] * normal[:, None]
+    )
 
 
 def _samples(
@@ -222,16 +240,8 @@ def ground(
         if not len(some):
             return out
         a, b, xa, xb, omega = a[some], b[some], xa[some], xb[some], omega[some]
-        mid = xa + xb
-        mid /= np.linalg.norm(mid, axis=1, keepdims=True)
-        normal = np.cross(xa, xb)
-        normal /= np.linalg.norm(normal, axis=1, keepdims=True)
-        # waypoints (links x offsets): along the great circle through the midpoint
-        # perpendicular to the link (towards its pole ``normal``), offset x the link's arc
-        offsets = np.array([sign * f for f in BEND_OFFSETS for sign in (1.0, -1.0)])
-        theta = omega[:, None] * offsets[None]
-        way = np.cos(theta)[..., None] * mid[:, None] + np.sin(theta)[..., None] * normal[:, None]
-        k = len(offsets)
+        way = bend_waypoints(xa, xb)
+        k = way.shape[1]
         # legs a->w, w->b of each path (link x offset), the two in a row
         start = np.stack((np.repeat(xa, k, axis=0), way.reshape(-1, 3)), axis=1).reshape(-1, 3)
         end = np.stack((way.reshape(-1, 3), np.repeat(xb, k, axis=0)), axis=1).reshape(-1, 3)

@@ -13,14 +13,27 @@ landing):
    straight Monrovia-Conakry runs 304 km over Sierra Leone, though never more than 49 km
    from its coast). The mirror of the land layer's rule that a land link crosses at most
    ``max_land_link_sea_km`` (50 km) of sea in one stretch.
-2. A leg that does not follows the shortest sea route of the ``searoute`` package's
-   maritime network (Eurostat's MARNET shipping lanes, shipped with the package; the
-   Suez and Panama passages open, as cables cross both isthmuses, the Northwest Passage
-   closed), joined to its two ends by straight lines, and pulled tight (:func:`sea_leg`:
-   the lanes keep far off the coast, so the path goes straight from each vertex to the
-   farthest later one rule 1 lets it reach): Porto-Lagos rounds West Africa instead of
-   crossing the Sahara. Where that path runs as far over land in one stretch as the great
-   circle (ends far from every lane: a lake's shore), the leg stays the great circle.
+2. A leg that does not goes round, by the shorter of two paths:
+
+   - the *bent* path (:func:`bent_legs`): one bend at sea, through a waypoint on the
+     leg's perpendicular bisector, as a land link bends round a bay
+     (:data:`undersea.network._ground.BEND_OFFSETS`: 0.15 to 0.8 times the leg's length
+     off its midpoint, either side), each of its two pieces passing rule 1's test; the
+     shortest that passes. Monrovia-Freetown is 378 km bent against 362 km straight
+     across the coast's curve;
+   - the *sea route* (:func:`sea_leg`): the shortest route of the ``searoute``
+     package's maritime network (Eurostat's MARNET shipping lanes, shipped with the
+     package; the Suez and Panama passages open, as cables cross both isthmuses, the
+     Northwest Passage closed), joined to its two ends by straight lines and pulled
+     tight (the lanes keep far off the coast, so the path goes straight from each vertex
+     to the farthest later one rule 1 lets it reach): Porto-Lagos rounds West Africa
+     instead of crossing the Sahara. Where it runs as far over land in one stretch as
+     the great circle (ends far from every lane: a lake's shore), it is no way round.
+
+   With neither, the leg stays the great circle. One bend is enough along a gently
+   curved coast, where the lanes, far offshore, made short coastal legs long
+   (Monrovia-Freetown was 615 km by the sea route alone); the sea route is for legs
+   that round a continent or a cape.
 3. Its length is the path's geodesic length times ``Settings.planned_route_factor``,
    fitted on the map (``scripts/planned_routes.py``): the median ratio of drawn length to
    planned path over the 2024-03 cables with two landing points whose landings lie more
@@ -39,13 +52,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from undersea.geo.sphere import unit_vectors
-from undersea.network._ground import longest_stretch_km
+from undersea.network._ground import bend_waypoints, longest_stretch_km
 from undersea.network.topology import geodesic_lengths
 
 if TYPE_CHECKING:
     from undersea.network.core import Network
 
 __all__ = [
+    "bent_legs",
     "inland_km",
     "land_and_coast",
     "land_stretch_km",
@@ -161,13 +175,59 @@ def planned_legs(net: Network, lines: NDArray[np.float64]) -> list[NDArray[np.fl
     between them."""
     lines = np.asarray(lines, dtype=float).reshape(-1, 4)
     over = land_stretch_km(net, lines)
-    cross = (over > net.settings.planned_max_land_km) & (net.provenance.source != "synthetic")
+    cross = np.flatnonzero(
+        (over > net.settings.planned_max_land_km) & (net.provenance.source != "synthetic")
+    )
     legs = [x.reshape(2, 2) for x in lines]
-    for k in np.flatnonzero(cross):
+    for k, bent in zip(cross, bent_legs(net, lines[cross]), strict=True):
         path = sea_leg(net, lines[k])
+        options = [] if bent is None else [bent]
         if land_stretch_km(net, np.hstack((path[:-1], path[1:]))).max() < over[k]:
-            legs[k] = path
+            options.append(path)
+        if options:
+            legs[k] = min(options, key=lambda p: float(_path_km([p])[0]))
     return legs
+
+
+def bent_legs(net: Network, lines: NDArray[np.float64]) -> list[NDArray[np.float64] | None]:
+    """Rule 2's bent path of each leg ``(lon0, lat0, lon1, lat1)``: the shortest path
+    with one bend, through a waypoint at sea on the leg's perpendicular bisector
+    (:func:`undersea.network._ground.bend_waypoints`, the bends a land link may take),
+    whose two straight pieces each run at most ``planned_max_land_km`` over land in one
+    stretch (rule 1's test); ``[start, waypoint, end]``, or None where no bend passes
+    (or without country polygons)."""
+    lines = np.asarray(lines, dtype=float).reshape(-1, 4)
+    out: list[NDArray[np.float64] | None] = [None] * len(lines)
+    land = land_and_coast(net)
+    xa, xb = unit_vectors(lines[:, 0], lines[:, 1]), unit_vectors(lines[:, 2], lines[:, 3])
+    some = np.flatnonzero(np.einsum("ij,ij->i", xa, xb) < 1.0 - 1e-12)  # a bisector
+    if land is None or not len(some):
+        return out
+    import shapely
+
+    way = bend_waypoints(xa[some], xb[some])  # (legs, waypoints, 3)
+    k = way.shape[1]
+    w = way.reshape(-1, 3)
+    wlon, wlat = np.degrees(np.arctan2(w[:, 1], w[:, 0])), np.degrees(np.arcsin(w[:, 2]))
+    start = np.repeat(lines[some, :2], k, axis=0)
+    end = np.repeat(lines[some, 2:], k, axis=0)
+    way_ll = np.column_stack((wlon, wlat))
+    over = land_stretch_km(net, np.vstack((np.hstack((start, way_ll)), np.hstack((way_ll, end)))))
+    paths = np.stack((start, way_ll, end), axis=1)  # (legs x waypoints, 3, 2)
+    ok = ~np.asarray(shapely.intersects_xy(land[0], wlon, wlat))
+    ok &= np.maximum(over[: len(w)], over[len(w) :]) <= net.settings.planned_max_land_km
+    km = np.where(ok, _path_km(list(paths)), np.inf).reshape(-1, k)
+    for row, j in enumerate(some):
+        best = int(np.argmin(km[row]))
+        if np.isfinite(km[row, best]):
+            out[j] = paths[row * k + best]
+    return out
+
+
+def _path_km(paths: list[NDArray[np.float64]]) -> NDArray[np.float64]:
+    """Geodesic length (km) of each ``[lon, lat]`` path."""
+    offsets = np.concatenate(([0], np.cumsum([len(p) for p in paths])))
+    return geodesic_lengths(np.vstack(paths), offsets)
 
 
 def sea_leg(net: Network, line: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -204,8 +264,7 @@ def planned_km(net: Network, lines: NDArray[np.float64]) -> NDArray[np.float64]:
     legs = planned_legs(net, lines)
     if not legs:
         return np.zeros(0)
-    offsets = np.concatenate(([0], np.cumsum([len(leg) for leg in legs])))
-    return geodesic_lengths(np.vstack(legs), offsets) * net.settings.planned_route_factor
+    return _path_km(legs) * net.settings.planned_route_factor
 
 
 def _sea_path(a: tuple[float, float], b: tuple[float, float]) -> NDArray[np.float64]:
