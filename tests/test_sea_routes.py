@@ -112,8 +112,10 @@ def test_a_short_coastal_leg_bends_once_instead_of_following_the_lanes(shared_da
     km = float(sea_routes.planned_km(net, line)[0]) / net.settings.planned_route_factor
     assert gc < km < 1.1 * gc
     assert sea_routes._path_km([sea])[0] > 1.5 * gc
-    # a zero-length leg has no bisector, a lake leg no waypoint at sea
-    assert sea_routes.bent_legs(net, np.array([[-10.8, 6.3, -10.8, 6.3]])) == [None]
+    # a zero-length leg or one between antipodes has no bisector, a lake leg no waypoint
+    # at sea
+    points = np.array([[-10.8, 6.3, -10.8, 6.3], [0.0, 0.0, 180.0, 0.0]])
+    assert sea_routes.bent_legs(net, points) == [None, None]
     lake = np.array([[32.6, 0.25, 32.9, -2.5]])  # every waypoint on land (the lake's)
     assert sea_routes.bent_legs(net, lake) == [None]
 

@@ -195,12 +195,13 @@ def bent_legs(net: Network, lines: NDArray[np.float64]) -> list[NDArray[np.float
     (:func:`undersea.network._ground.bend_waypoints`, the bends a land link may take),
     whose two straight pieces each run at most ``planned_max_land_km`` over land in one
     stretch (rule 1's test); ``[start, waypoint, end]``, or None where no bend passes
-    (or without country polygons)."""
+    (or without country polygons, or for a leg of zero length or between antipodes)."""
     lines = np.asarray(lines, dtype=float).reshape(-1, 4)
     out: list[NDArray[np.float64] | None] = [None] * len(lines)
     land = land_and_coast(net)
     xa, xb = unit_vectors(lines[:, 0], lines[:, 1]), unit_vectors(lines[:, 2], lines[:, 3])
-    some = np.flatnonzero(np.einsum("ij,ij->i", xa, xb) < 1.0 - 1e-12)  # a bisector
+    # a bisector: neither the same point nor antipodes
+    some = np.flatnonzero(np.abs(np.einsum("ij,ij->i", xa, xb)) < 1.0 - 1e-12)
     if land is None or not len(some):
         return out
     import shapely
