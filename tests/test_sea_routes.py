@@ -116,7 +116,7 @@ def test_a_short_coastal_leg_bends_once_instead_of_following_the_lanes(shared_da
     # at sea
     points = np.array([[-10.8, 6.3, -10.8, 6.3], [0.0, 0.0, 180.0, 0.0]])
     assert sea_routes.bent_legs(net, points) == [None, None]
-    lake = np.array([[32.6, 0.25, 32.9, -2.5]])  # every waypoint on land (the lake's)
+    lake = np.array([[32.6, 0.25, 32.9, -2.5]])  # no bend passes: the lake is land
     assert sea_routes.bent_legs(net, lake) == [None]
 
 

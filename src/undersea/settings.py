@@ -130,9 +130,10 @@ class Settings:
     #: from, so a new cable is measured as they are).
     planned_route_factor: float = 1.04
     #: Planned routes, rules 1 and 2: a leg whose great circle runs more than this over
-    #: land in one stretch (km, country polygons) follows the sea route instead. A leg may
-    #: cut a cape, and a landing point lies up to ``landing_snap_km`` (50 km) inland; a leg
-    #: that crosses a peninsula or a country goes round it. The mirror of
+    #: land in one stretch (km, country polygons) goes round (one bend, or the sea route),
+    #: each piece of its path held to the same test. A leg may cut a cape, and a landing
+    #: point lies up to ``landing_snap_km`` (50 km) inland; a leg that crosses a peninsula
+    #: or a country goes round it. The mirror of
     #: ``max_land_link_sea_km``; a judgement (``scripts/planned_routes.py`` shows the
     #: fit's error between 10 and 250 km).
     planned_max_land_km: float = 50.0

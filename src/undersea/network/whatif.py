@@ -8,7 +8,7 @@ means the same thing in the edited one and results compare row by row.
 A new cable is rebuilt by the same topology rules as the map's cables
 (:func:`undersea.network.topology.cable_topology`). Without a drawn route its landing points are
 joined in the given order by planned legs (:mod:`undersea.network.sea_routes`: a great
-circle at sea, else the sea route round the land), whose length is multiplied by
+circle at sea, else one bend or the sea route round the land), whose length is multiplied by
 ``Settings.planned_route_factor``, fitted on the map's drawn routes.
 """
 
@@ -225,8 +225,8 @@ def with_cable(
     route
         Drawn route as lines of ``[lon, lat]`` points (a GeoJSON MultiLineString's
         coordinates). Without it, landings are joined in order by planned legs
-        (:func:`~undersea.network.sea_routes.planned_path`: the great circle at sea, the
-        sea route round land), their length times ``planned_route_factor``.
+        (:func:`~undersea.network.sea_routes.planned_path`: the great circle at sea, else
+        one bend or the sea route round land), their length times ``planned_route_factor``.
     rfs_year
         Ready-for-service year, within :data:`RFS_YEARS`; default :func:`build_year`
         (the view's year, else the snapshot's): a new cable is built now, and its
