@@ -417,6 +417,23 @@ def test_a_town_with_no_landing_becomes_a_new_landing_point(net):
     assert branch.cable_segments("ACE")["v"].eq("new-porto-pt").any()
 
 
+def test_the_library_says_how_a_town_becomes_a_landing(net):
+    """with_cable and with_landing take landing points, metros and NewLanding; a town's
+    name (which `whatif` takes through landing_of) gets the close matches and the way in."""
+    from undersea.analysis.planning.candidates import landing_of
+
+    for edit in (
+        lambda: net.with_cable("X", ["Lagos", "Porto"]),
+        lambda: net.with_landing("ACE", "Porto"),
+    ):
+        with pytest.raises(UnknownNameError, match=r"unknown landing point or metro 'Porto'") as e:
+            edit()
+        assert "NewLanding(name, lon, lat, iso2)" in str(e.value)
+        assert "landing_of(net, name)" in str(e.value)
+    after = net.with_cable("X", ["Lagos", landing_of(net, "Porto")])
+    assert after.cable_segments("X")["v"].eq("new-porto-pt").any()
+
+
 def test_whatif_add_cable_keeps_the_comma_of_a_point():
     """NAME@LAT,LON, a beach that is no town, keeps its comma in --add-cable's list."""
     from undersea.cli.planning import _places

@@ -154,7 +154,7 @@ def _resolve(net: Network, spec: LandingSpec) -> _Place:
         try:
             m = net.metro(spec)
         except UnknownNameError as second:
-            raise _neither(spec, first, second) from None
+            raise _neither(spec, first, second, hint=_NEW_LANDING_HINT) from None
         mid = str(m["metro_id"])
         lm = net.landing_metro
         ids = sorted(lm.loc[lm["metro_id"] == mid, "landing_point_id"])
@@ -775,10 +775,23 @@ def _node_of(net: Network, place: str) -> int:
             raise _neither(place, first, second) from None
 
 
-def _neither(name: object, first: UnknownNameError, second: UnknownNameError) -> UnknownNameError:
+#: what a new cable's or branch's landing may be besides a landing point or a metro
+#: (:func:`with_cable`, :func:`with_landing`; ``whatif`` and ``plan`` take town names
+#: through :func:`~undersea.analysis.planning.candidates.landing_of`)
+_NEW_LANDING_HINT = (
+    "a landing at a town or a beach is a new landing point: NewLanding(name, lon, lat, "
+    "iso2), or landing_of(net, name) from undersea.analysis.planning.candidates for a "
+    "town's name (as `undersea whatif` makes one)"
+)
+
+
+def _neither(
+    name: object, first: UnknownNameError, second: UnknownNameError, hint: str = ""
+) -> UnknownNameError:
     """The error for a name that is neither a landing point nor a metro: both lookups'
     close matches ("Frankfurt": Frankfurt am Main, the metro), not the first's alone."""
-    return UnknownNameError("landing point or metro", str(name), [*first.matches, *second.matches])
+    matches = [*first.matches, *second.matches]
+    return UnknownNameError("landing point or metro", str(name), matches, hint=hint)
 
 
 def land_link_rows(net: Network, a: str, b: str) -> np.ndarray:
