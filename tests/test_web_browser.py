@@ -313,6 +313,11 @@ def test_impact_shows_delivered_capacity_and_bottleneck(page: Any) -> None:
     )
     for key, label in (("delivered_after_gbps", "Delivered"), ("bottleneck", "Bottleneck")):
         assert page.inner_text(f"#impact-table [data-key={key}] .label") == label
+    # each says what it means on hovering its label (the Bottleneck was unexplained)
+    tip = "#impact-table [data-key=bottleneck] .label >> nth=0"
+    assert "minimum cut" in (page.get_attribute(tip, "title") or "")
+    tip = "#impact-table [data-key=delivered_after_gbps] .label >> nth=0"
+    assert "after rerouting" in (page.get_attribute(tip, "title") or "")
     # on the row's second line
     congo = page.inner_text("#impact-table tbody tr.detail[data-row='COG']")
     demand = page.evaluate(

@@ -93,8 +93,8 @@ function columnsOf(res) {
     { key: "severity", label: "Severity", rank: true, sortValue: rank("severity", "lost_share"), format: both("lost_share") },
     { key: "severity_rerouted", label: "After reroute", rank: true, sortValue: rank("severity_rerouted", "lost_share_rerouted"), format: both("lost_share_rerouted") },
     ...reported,
-    { key: "delivered_after_gbps", label: "Delivered", num: true, detail: true, format: delivered },
-    { key: "bottleneck", label: "Bottleneck", detail: true, sortValue: (r) => r.bottleneck || null, format: bottleneck },
+    { key: "delivered_after_gbps", label: "Delivered", title: "What the country can still deliver to the rest of the world after rerouting (a maximum flow over what survives), of its demand", num: true, detail: true, format: delivered },
+    { key: "bottleneck", label: "Bottleneck", title: "The cables and land links that cap the delivered capacity (a minimum cut); none where the whole demand is delivered", detail: true, sortValue: (r) => r.bottleneck || null, format: bottleneck },
     ...figures.map((c) => ({ ...c, detail: true })),
   ];
 }

@@ -4,8 +4,9 @@ export function escapeHtml(s) {
   return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-// columns: [{key, label, num?, rank?, detail?, format?(value,row) -> html, sortValue?(row)}]
-// (`rank`: its sortValue ranks, worst first on the first sort, as numbers do)
+// columns: [{key, label, title?, num?, rank?, detail?, format?(value,row) -> html, sortValue?(row)}]
+// (`rank`: its sortValue ranks, worst first on the first sort, as numbers do; `title`:
+// what the column means, on hovering its header or its label)
 // A table with `detail` columns gets a "Sort by" select above it: those columns have no
 // header to click.
 export function renderTable(container, { columns, rows, caption, sortKey, sortDir = "desc", onRowClick, rowId, maxRows = 400, id }) {
@@ -19,6 +20,7 @@ export function renderTable(container, { columns, rows, caption, sortKey, sortDi
   const main = columns.filter((c) => !c.detail);
   const detail = columns.filter((c) => c.detail);
   const cell = (c, r) => (c.format ? c.format(r[c.key], r) : escapeHtml(r[c.key]));
+  const tip = (c) => (c.title ? ` title="${escapeHtml(c.title)}"` : "");
   const picker = detail.length ? sortPicker(columns, id) : null;
   const render = () => {
     const col = columns.find((c) => c.key === key);
@@ -26,7 +28,7 @@ export function renderTable(container, { columns, rows, caption, sortKey, sortDi
     const head = main
       .map((c) => {
         const sort = c.key === key ? (dir === "asc" ? "ascending" : "descending") : "none";
-        return `<th scope="col" class="${c.num ? "num" : ""}" aria-sort="${sort}"><button type="button" data-key="${escapeHtml(c.key)}">${escapeHtml(c.label)}</button></th>`;
+        return `<th scope="col" class="${c.num ? "num" : ""}" aria-sort="${sort}"><button type="button" data-key="${escapeHtml(c.key)}"${tip(c)}>${escapeHtml(c.label)}</button></th>`;
       })
       .join("");
     const body = sorted
@@ -40,7 +42,7 @@ export function renderTable(container, { columns, rows, caption, sortKey, sortDi
         const items = detail
           .map((c) => [c, cell(c, r)])
           .filter(([, html]) => html !== "")
-          .map(([c, html]) => `<span class="item" data-key="${escapeHtml(c.key)}"><span class="label">${escapeHtml(c.label)}</span> ${html}</span>`)
+          .map(([c, html]) => `<span class="item" data-key="${escapeHtml(c.key)}"><span class="label"${tip(c)}>${escapeHtml(c.label)}</span> ${html}</span>`)
           .join("");
         if (!items) return `<tr${rid} class="${click.trim()}"${onRowClick ? ` tabindex="0"` : ""}>${cells}</tr>`;
         return `<tr${rid} class="has-detail${click}"${onRowClick ? ` tabindex="0"` : ""}>${cells}</tr><tr${rid} class="detail${click}"><td colspan="${main.length}">${items}</td></tr>`;
