@@ -109,8 +109,9 @@ def _split(text: str, sep: str = ",") -> list[str]:
 
 #: A new landing at a point, NAME@LAT,LON, split at its comma: the first coordinate, and
 #: the second (:func:`~undersea.analysis.planning.candidates.landing_of`).
-_AT_FIRST = re.compile(r"@\s*(?:(?:lat|lon)\s*=\s*)?[-+]?\d+(?:\.\d*)?$", re.IGNORECASE)
-_SECOND = re.compile(r"^(?:(?:lat|lon)\s*=\s*)?[-+]?\d+(?:\.\d*)?$", re.IGNORECASE)
+_COORDINATE = r"(?:(?:lat|lon)\s*=\s*)?[-+]?\d+(?:\.\d*)?"
+_AT_FIRST = re.compile(rf"@\s*{_COORDINATE}$", re.IGNORECASE)
+_SECOND = re.compile(rf"^{_COORDINATE}$", re.IGNORECASE)
 
 
 def _places(text: str) -> list[str]:
