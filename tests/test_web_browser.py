@@ -721,6 +721,33 @@ def test_impact_model_and_rerouting_mode_are_chosen_sent_and_named(
     watch.check()
 
 
+def test_hubs_and_risk_tables_scroll_with_the_panel(page: Any) -> None:
+    """The hubs and risk tables were scroll boxes within the panel (their height the
+    screen's less 180 px, so a box starting halfway down ran below the screen's edge, its
+    last rows out of reach until the panel scrolled too): they now scroll with the panel,
+    as the impact table does, headers held under the tabs, and no sideways scroll."""
+    page.click("#tab-hubs")
+    page.wait_for_selector("#hubs-table tbody tr")
+    page.click("#tab-risk")
+    page.fill("#risk-n", "500")
+    page.click("#risk-run")
+    page.wait_for_selector("#risk-result table tbody tr", timeout=60_000)
+    for result in ("#hubs-result", "#risk-result"):
+        if result == "#hubs-result":
+            page.click("#tab-hubs")
+        got = page.evaluate(
+            f"""() => {{
+              const box = document.querySelector('{result} .table-scroll');
+              const css = getComputedStyle(box);
+              const th = getComputedStyle(box.querySelector('th'));
+              const panel = document.querySelector('#panel');
+              return [css.overflowY, css.maxHeight, th.position, th.top,
+                      panel.scrollWidth <= panel.clientWidth];
+            }}"""
+        )
+        assert got == ["visible", "none", "sticky", "42px", True], result
+
+
 def test_hubs_are_circles_sized_by_the_metric_with_a_scale(page: Any) -> None:
     page.click("#tab-hubs")
     page.wait_for_selector("#hubs-table tbody tr")
