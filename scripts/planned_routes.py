@@ -29,7 +29,6 @@ import pandas as pd
 import undersea
 from undersea.network import sea_routes
 from undersea.network.core import Network
-from undersea.network.topology import geodesic_lengths
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "planning.md"
 MIN_KM = 100.0
@@ -51,9 +50,9 @@ def lengths(net: Network) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "drawn": drawn.to_numpy(float),
-            "gc": _km(straight),
-            "sea": _km(sea),
-            "bent": [np.nan if p is None else _km([p])[0] for p in bent],
+            "gc": sea_routes.path_km(straight),
+            "sea": sea_routes.path_km(sea),
+            "bent": [np.nan if p is None else sea_routes.path_km([p])[0] for p in bent],
             "land": sea_routes.land_stretch_km(net, lines),
             "sea_land": [
                 sea_routes.land_stretch_km(net, np.hstack((p[:-1], p[1:]))).max() for p in sea
@@ -62,11 +61,6 @@ def lengths(net: Network) -> pd.DataFrame:
         index=two.index,
     )
     return out[out["gc"] > MIN_KM]
-
-
-def _km(paths: list[np.ndarray]) -> np.ndarray:
-    offsets = np.concatenate(([0], np.cumsum([len(p) for p in paths])))
-    return geodesic_lengths(np.vstack(paths), offsets)
 
 
 def scores(d: pd.DataFrame, rule_km: float) -> list[tuple[str, float, float, float, float]]:

@@ -111,7 +111,7 @@ def test_a_short_coastal_leg_bends_once_instead_of_following_the_lanes(shared_da
     assert sea_routes.land_stretch_km(net, np.hstack((leg[:-1], leg[1:]))).max() <= 50
     km = float(sea_routes.planned_km(net, line)[0]) / net.settings.planned_route_factor
     assert gc < km < 1.1 * gc
-    assert sea_routes._path_km([sea])[0] > 1.5 * gc
+    assert sea_routes.path_km([sea])[0] > 1.5 * gc
     # a zero-length leg or one between antipodes has no bisector, a lake leg no waypoint
     # at sea
     points = np.array([[-10.8, 6.3, -10.8, 6.3], [0.0, 0.0, 180.0, 0.0]])

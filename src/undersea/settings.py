@@ -133,9 +133,8 @@ class Settings:
     #: land in one stretch (km, country polygons) goes round (one bend, or the sea route),
     #: each piece of its path held to the same test. A leg may cut a cape, and a landing
     #: point lies up to ``landing_snap_km`` (50 km) inland; a leg that crosses a peninsula
-    #: or a country goes round it. The mirror of
-    #: ``max_land_link_sea_km``; a judgement (``scripts/planned_routes.py`` shows the
-    #: fit's error between 10 and 250 km).
+    #: or a country goes round it. The mirror of ``max_land_link_sea_km``; a judgement
+    #: (``scripts/planned_routes.py`` shows the fit's error between 10 and 250 km).
     planned_max_land_km: float = 50.0
     #: Metros (:mod:`undersea.network.metros`): a landing point or exchange joins the most
     #: attractive gazetteer city within this great-circle distance (km). 100 km covers the

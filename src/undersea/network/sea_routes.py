@@ -63,6 +63,7 @@ __all__ = [
     "inland_km",
     "land_and_coast",
     "land_stretch_km",
+    "path_km",
     "planned_km",
     "planned_legs",
     "planned_path",
@@ -171,8 +172,8 @@ def planned_path(net: Network, points: ArrayLike) -> NDArray[np.float64]:
 
 def planned_legs(net: Network, lines: NDArray[np.float64]) -> list[NDArray[np.float64]]:
     """The planned path of each leg ``(lon0, lat0, lon1, lat1)`` of ``lines`` (rules 1
-    and 2), its two ends included: the great circle's ends, or the sea route's vertices
-    between them."""
+    and 2), its two ends included: the great circle's ends, else the bent path's or the
+    sea route's vertices, whichever is shorter (:func:`bent_legs`, :func:`sea_leg`)."""
     lines = np.asarray(lines, dtype=float).reshape(-1, 4)
     over = land_stretch_km(net, lines)
     cross = np.flatnonzero(
@@ -185,7 +186,7 @@ def planned_legs(net: Network, lines: NDArray[np.float64]) -> list[NDArray[np.fl
         if land_stretch_km(net, np.hstack((path[:-1], path[1:]))).max() < over[k]:
             options.append(path)
         if options:
-            legs[k] = min(options, key=lambda p: float(_path_km([p])[0]))
+            legs[k] = min(options, key=lambda p: float(path_km([p])[0]))
     return legs
 
 
@@ -217,7 +218,7 @@ def bent_legs(net: Network, lines: NDArray[np.float64]) -> list[NDArray[np.float
     paths = np.stack((start, way_ll, end), axis=1)  # (legs x waypoints, 3, 2)
     ok = ~np.asarray(shapely.intersects_xy(land[0], wlon, wlat))
     ok &= np.maximum(over[: len(w)], over[len(w) :]) <= net.settings.planned_max_land_km
-    km = np.where(ok, _path_km(list(paths)), np.inf).reshape(-1, k)
+    km = np.where(ok, path_km(list(paths)), np.inf).reshape(-1, k)
     for row, j in enumerate(some):
         best = int(np.argmin(km[row]))
         if np.isfinite(km[row, best]):
@@ -225,8 +226,9 @@ def bent_legs(net: Network, lines: NDArray[np.float64]) -> list[NDArray[np.float
     return out
 
 
-def _path_km(paths: list[NDArray[np.float64]]) -> NDArray[np.float64]:
-    """Geodesic length (km) of each ``[lon, lat]`` path."""
+def path_km(paths: list[NDArray[np.float64]]) -> NDArray[np.float64]:
+    """Geodesic length (km) of each ``[lon, lat]`` path (before ``planned_route_factor``:
+    :func:`planned_km` is the planned legs' length times it)."""
     offsets = np.concatenate(([0], np.cumsum([len(p) for p in paths])))
     return geodesic_lengths(np.vstack(paths), offsets)
 
@@ -265,7 +267,7 @@ def planned_km(net: Network, lines: NDArray[np.float64]) -> NDArray[np.float64]:
     legs = planned_legs(net, lines)
     if not legs:
         return np.zeros(0)
-    return _path_km(legs) * net.settings.planned_route_factor
+    return path_km(legs) * net.settings.planned_route_factor
 
 
 def _sea_path(a: tuple[float, float], b: tuple[float, float]) -> NDArray[np.float64]:
